@@ -1,0 +1,77 @@
+"""`deckfollow [--db PATH] COMMAND`: the entry point of the console script."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from deckfollow import __version__
+
+
+def _command_modules() -> list[ModuleType]:
+    """Every module in deckfollow.cli.commands, ordered by its ORDER constant."""
+    from deckfollow.cli import commands
+
+    mods = [
+        importlib.import_module(f"{commands.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(commands.__path__)
+    ]
+    return sorted(mods, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # One clear line and exit 2, as argparse does, but without the usage dump.
+        self.exit(2, f"deckfollow: error: {message} (see 'deckfollow --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="deckfollow",
+        description="Follow up every quote, only in ways each customer agreed to.",
+    )
+    parser.add_argument("--version", action="version", version=f"deckfollow {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="database file or URL (default: $DECKFOLLOW_DB, else the user data folder)",
+    )
+    parser.add_argument(
+        "--now",
+        metavar="ISO8601",
+        help="act as if it were this moment (for scripts and reproducible checks)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in _command_modules():
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; user errors print one line to stderr and return non-zero."""
+    from deckfollow.core.errors import DeckfollowError, ValidationError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
+    try:
+        from deckfollow.cli.context import make_context
+
+        ctx = make_context(args)
+        result: int = args.run(args, ctx)
+        return result
+    except ValidationError as exc:
+        print(f"deckfollow: error: {exc}", file=sys.stderr)
+        return 2
+    except DeckfollowError as exc:
+        print(f"deckfollow: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

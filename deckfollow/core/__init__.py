@@ -1,0 +1,1 @@
+"""The rules of follow-up: domain model, permission, scheduling and services. No Qt here."""

@@ -1,0 +1,70 @@
+"""Checking and normalising phone numbers and email addresses."""
+
+from __future__ import annotations
+
+import hashlib
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from deckfollow.core.errors import ValidationError
+
+
+def normalise_phone(raw: str, default_country: str, field: str = "phone") -> str:
+    """Return the number in E.164 form (+61412345678) or raise ValidationError naming `field`."""
+    text = raw.strip()
+    if not text:
+        raise ValidationError(field, "is empty")
+    try:
+        parsed = phonenumbers.parse(text, default_country.upper())
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(field, f"{raw!r} is not a phone number ({exc._msg})") from exc
+    if not phonenumbers.is_valid_number(parsed):
+        region = phonenumbers.region_code_for_number(parsed) or default_country.upper()
+        raise ValidationError(field, f"{raw!r} is not a valid phone number for {region}")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str) -> str:
+    """A stored E.164 number as a person would write it (international form)."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def country_of_phone(e164: str) -> str | None:
+    """The ISO country an E.164 number belongs to, if it can be told."""
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def normalise_email(raw: str, field: str = "email") -> str:
+    """Return the address with its domain normalised, or raise ValidationError naming `field`."""
+    text = raw.strip()
+    if not text:
+        raise ValidationError(field, "is empty")
+    try:
+        info = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError(field, f"{raw!r} is not a valid email address ({exc})") from exc
+    return info.normalized
+
+
+def suppression_hash(value: str) -> str:
+    """A one-way fingerprint of a normalised email or phone for the suppression list."""
+    return hashlib.sha256(value.strip().lower().encode("utf-8")).hexdigest()
+
+
+def timezones_of_phone(e164: str) -> list[str]:
+    """IANA zones a number may be in (one for most mobiles outside large countries)."""
+    from phonenumbers import timezone as pn_timezone
+
+    try:
+        zones = pn_timezone.time_zones_for_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return []
+    return [z for z in zones if z != "Etc/Unknown"]

@@ -1,0 +1,183 @@
+"""What is due: the follow-ups for a day plus everything overdue, never one that breaks a rule.
+
+Read as column tuples (not ORM objects) because the Today list and the CLI read many rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, not_, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from deckfollow.core.columns import UTCDateTime
+from deckfollow.core.contact_hours import local_to_utc
+from deckfollow.core.enums import (
+    Basis,
+    CadenceRunStatus,
+    Channel,
+    ConsentState,
+    FollowUpStatus,
+)
+from deckfollow.core.models import CadenceRun, ChannelConsent, Customer, FollowUp, Quote
+
+
+@dataclass(frozen=True)
+class DueItem:
+    follow_up_id: int
+    customer_id: int
+    customer: str
+    quote_id: int | None
+    quote: str | None
+    job: str | None
+    due_at: datetime  # in the customer's own zone
+    channel: Channel
+    reason: str
+    basis: Basis
+    agreed_words: str | None
+    overdue: bool
+    phone: str | None
+    email: str | None
+    timezone: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.follow_up_id,
+            "customer": self.customer,
+            "customer_id": self.customer_id,
+            "quote": self.quote,
+            "quote_id": self.quote_id,
+            "job": self.job,
+            "due_at": self.due_at.isoformat(),
+            "timezone": self.timezone,
+            "channel": self.channel.value,
+            "reason": self.reason,
+            "basis": self.basis.value,
+            "agreed_words": self.agreed_words,
+            "overdue": self.overdue,
+        }
+
+
+def consent_channel_sql(channel_col: ColumnElement[Channel]) -> ColumnElement[str]:
+    """SQL for Channel.consent_channel, so revoked channels can be excluded in the query."""
+    return case(
+        *[(channel_col == c, c.consent_channel.value) for c in Channel],
+        else_=literal(None),
+    )
+
+
+def effective_due() -> ColumnElement[datetime]:
+    """A snoozed follow-up is due when its snooze ends."""
+    return func.coalesce(FollowUp.snoozed_until, FollowUp.due_at, type_=UTCDateTime())
+
+
+def actionable_follow_ups() -> Select[tuple[int]]:
+    """Pending follow-ups that the rules allow acting on now (ids only, for composition)."""
+    cc = aliased(ChannelConsent)
+    revoked = exists().where(
+        and_(
+            cc.customer_id == FollowUp.customer_id,
+            cc.channel == consent_channel_sql(FollowUp.channel),
+            cc.state == ConsentState.REVOKED,
+        )
+    )
+    paused = exists().where(
+        and_(
+            CadenceRun.id == FollowUp.cadence_run_id,
+            CadenceRun.status != CadenceRunStatus.ACTIVE,
+            FollowUp.basis == Basis.PLANNED,
+        )
+    )
+    return select(FollowUp.id).where(
+        FollowUp.status == FollowUpStatus.PENDING, not_(revoked), not_(paused)
+    )
+
+
+def day_bounds(day: date, owner_tz: str) -> tuple[datetime, datetime]:
+    tz = ZoneInfo(owner_tz)
+    return local_to_utc(day, time(0), tz), local_to_utc(day + timedelta(days=1), time(0), tz)
+
+
+def due_items(
+    session: Session, *, day: date, now: datetime, owner_tz: str, limit: int | None = None
+) -> list[DueItem]:
+    """Everything due on `day` (the owner's calendar day) plus everything overdue, oldest first.
+
+    Overdue means due before `now` when `day` is today or past, or before `day` begins when
+    it lies in the future (what will be overdue by then if nothing is done).
+    """
+    start, end = day_bounds(day, owner_tz)
+    as_of = now if start <= now else start
+    due = effective_due()
+    stmt = (
+        select(
+            FollowUp.id,
+            FollowUp.customer_id,
+            Customer.display_name,
+            FollowUp.quote_id,
+            Quote.number,
+            Quote.job,
+            due,
+            FollowUp.channel,
+            FollowUp.reason,
+            FollowUp.basis,
+            FollowUp.agreed_words,
+            Customer.phone_cell,
+            Customer.email,
+            Customer.timezone,
+        )
+        .join(Customer, Customer.id == FollowUp.customer_id)
+        .outerjoin(Quote, Quote.id == FollowUp.quote_id)
+        .where(
+            FollowUp.id.in_(actionable_follow_ups()),
+            due < end,
+            Customer.do_not_contact.is_(False),
+            Customer.deleted_at.is_(None),
+            or_(FollowUp.quote_id.is_(None), Quote.deleted_at.is_(None)),
+        )
+        .order_by(due, FollowUp.id)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    items: list[DueItem] = []
+    zones: dict[str, ZoneInfo] = {}
+    for row in session.execute(stmt).tuples():
+        (
+            fid,
+            cid,
+            name,
+            qid,
+            number,
+            job,
+            due_at,
+            channel,
+            reason,
+            basis,
+            words,
+            phone,
+            email,
+            tzname,
+        ) = row
+        tz = zones.get(tzname) or zones.setdefault(tzname, ZoneInfo(tzname))
+        items.append(
+            DueItem(
+                follow_up_id=fid,
+                customer_id=cid,
+                customer=name,
+                quote_id=qid,
+                quote=number,
+                job=job,
+                due_at=due_at.astimezone(tz),
+                channel=Channel(channel),
+                reason=reason,
+                basis=Basis(basis),
+                agreed_words=words,
+                overdue=due_at < as_of,
+                phone=phone,
+                email=email,
+                timezone=tzname,
+            )
+        )
+    return items

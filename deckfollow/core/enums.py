@@ -1,0 +1,135 @@
+"""The closed vocabularies of the domain, as str enums so they read well in the database."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    """Where a quote stands in the pipeline."""
+
+    LEAD = "lead"
+    QUOTED = "quoted"
+    FOLLOWING_UP = "following_up"
+    WON = "won"
+    LOST = "lost"
+    PARKED = "parked"
+
+    @property
+    def label(self) -> str:
+        return _STAGE_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self in (Stage.LEAD, Stage.QUOTED, Stage.FOLLOWING_UP)
+
+
+_STAGE_LABELS = {
+    Stage.LEAD: "Lead",
+    Stage.QUOTED: "Quoted",
+    Stage.FOLLOWING_UP: "Following up",
+    Stage.WON: "Won",
+    Stage.LOST: "Lost",
+    Stage.PARKED: "Parked",
+}
+
+
+class Channel(StrEnum):
+    """How a touch reaches the customer."""
+
+    CALL = "call"
+    TEXT = "text"
+    EMAIL = "email"
+    CARD = "card"
+    VISIT = "visit"
+    VIDEO = "video"
+
+    @property
+    def consent_channel(self) -> ConsentChannel:
+        """The consent that governs this channel (a card goes by post, a video by text)."""
+        return _CONSENT_FOR[self]
+
+    @property
+    def is_timed(self) -> bool:
+        """Calls, texts, visits and videos reach a person at a moment; allowed hours apply."""
+        return self in (Channel.CALL, Channel.TEXT, Channel.VISIT, Channel.VIDEO)
+
+
+class ConsentChannel(StrEnum):
+    """The channels a customer can agree to or refuse."""
+
+    CALL = "call"
+    TEXT = "text"
+    EMAIL = "email"
+    POST = "post"
+    VISIT = "visit"
+
+
+_CONSENT_FOR = {
+    Channel.CALL: ConsentChannel.CALL,
+    Channel.TEXT: ConsentChannel.TEXT,
+    Channel.EMAIL: ConsentChannel.EMAIL,
+    Channel.CARD: ConsentChannel.POST,
+    Channel.VISIT: ConsentChannel.VISIT,
+    Channel.VIDEO: ConsentChannel.TEXT,
+}
+
+
+class Direction(StrEnum):
+    OUTBOUND = "outbound"
+    INBOUND = "inbound"
+
+
+class Outcome(StrEnum):
+    REACHED = "reached"
+    VOICEMAIL = "voicemail"
+    NO_ANSWER = "no_answer"
+    REPLIED = "replied"
+    BOUNCED = "bounced"
+    MAILED = "mailed"
+    SENT = "sent"
+
+
+class Basis(StrEnum):
+    """Why a follow-up exists: the customer said yes to it, or a plan proposed it."""
+
+    AGREED = "agreed"
+    PLANNED = "planned"
+
+
+class FollowUpStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
+class ConsentState(StrEnum):
+    UNKNOWN = "unknown"
+    GRANTED = "granted"
+    REVOKED = "revoked"
+
+
+class ConsentEventKind(StrEnum):
+    """What a ledger entry records."""
+
+    GRANTED = "granted"
+    REVOKED = "revoked"
+    DO_NOT_CONTACT = "do_not_contact"
+    AGREED_FOLLOW_UP = "agreed_follow_up"
+    HOURS_CHANGED = "hours_changed"
+
+
+class CadenceRunStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    FINISHED = "finished"
+
+
+class TemplateKind(StrEnum):
+    CALL_SCRIPT = "call_script"
+    VOICEMAIL = "voicemail"
+    TEXT = "text"
+    EMAIL = "email"
+    CARD = "card"

@@ -1,0 +1,36 @@
+"""Domain errors: each carries a message a user can act on."""
+
+from __future__ import annotations
+
+
+class DeckfollowError(Exception):
+    """Base of every error a user may see; `str(err)` is the message to show."""
+
+
+class ValidationError(DeckfollowError):
+    """Bad input for one named field; nothing was saved."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class NotFoundError(DeckfollowError):
+    """The record asked for does not exist (or is in the trash)."""
+
+
+class PermissionRefused(DeckfollowError):
+    """Contact on this channel or at this time is not allowed; the message says why."""
+
+
+class StorageError(DeckfollowError):
+    """The database cannot be opened or used as it is."""
+
+
+class SchemaTooNewError(StorageError):
+    """The database was written by a newer version of deckfollow."""
+
+
+class ConcurrentEditError(DeckfollowError):
+    """Someone else changed the record after it was loaded."""

@@ -1,0 +1,183 @@
+"""The heart of the product: may we contact this customer on this channel at this time?
+
+Pure functions over a snapshot of the customer's consent state; the services load the
+snapshot and act on the decision. Every refusal carries the reason a user will read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from deckfollow.core.contact_hours import AllowedHours, allowed_hours_for, local_to_utc
+from deckfollow.core.enums import Basis, Channel, ConsentChannel, ConsentState
+
+DEFAULT_WEEKLY_CAP = 2
+
+
+@dataclass(frozen=True)
+class ConsentInfo:
+    state: ConsentState
+    since: datetime | None = None
+    source: str | None = None
+    words: str | None = None
+
+
+@dataclass(frozen=True)
+class ContactSnapshot:
+    """What permission needs to know about one customer."""
+
+    customer_id: int
+    name: str
+    country: str
+    region: str | None
+    timezone: str
+    contact_hours: str | None
+    do_not_contact: bool
+    dnc_since: datetime | None = None
+    dnc_source: str | None = None
+    consents: Mapping[ConsentChannel, ConsentInfo] = field(default_factory=dict)
+
+    def consent(self, channel: ConsentChannel) -> ConsentInfo:
+        return self.consents.get(channel, ConsentInfo(ConsentState.UNKNOWN))
+
+    @cached_property
+    def hours(self) -> AllowedHours:
+        """Effective allowed hours (computed once per snapshot)."""
+        return allowed_hours_for(self.country, self.region, self.timezone, self.contact_hours)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str
+    # For a refusal about timing: the nearest instant that would be allowed.
+    suggestion: datetime | None = None
+
+
+def _when(dt: datetime | None, tzname: str) -> str:
+    if dt is None:
+        return "at an unrecorded time"
+    return "on " + dt.astimezone(ZoneInfo(tzname)).strftime("%d %b %Y at %H:%M")
+
+
+def channel_decision(snap: ContactSnapshot, channel: Channel) -> Decision:
+    """Rules 1 and 2: do-not-contact and revoked channels, whatever the time."""
+    if snap.do_not_contact:
+        how = f" ({snap.dnc_source})" if snap.dnc_source else ""
+        return Decision(
+            False,
+            f"{snap.name} asked not to be contacted at all {_when(snap.dnc_since, snap.timezone)}"
+            f"{how}. Only a new consent in their own words re-opens a channel.",
+        )
+    info = snap.consent(channel.consent_channel)
+    if info.state is ConsentState.REVOKED:
+        how = f" ({info.source})" if info.source else ""
+        return Decision(
+            False,
+            f"{snap.name} revoked {channel.consent_channel.value} contact "
+            f"{_when(info.since, snap.timezone)}{how}.",
+        )
+    return Decision(True, "channel open")
+
+
+def timing_decision(
+    snap: ContactSnapshot, channel: Channel, at: datetime, basis: Basis
+) -> Decision:
+    """Rule 3: calls and texts inside allowed hours, unless the customer chose the time."""
+    if basis is Basis.AGREED or not channel.is_timed:
+        return Decision(True, "time is fine")
+    hours = snap.hours
+    if hours.allows(at):
+        return Decision(True, "inside allowed hours")
+    nxt = hours.next_allowed(at)
+    desc = hours.hours.description or "their allowed hours"
+    local = at.astimezone(hours.tz).strftime("%a %d %b %H:%M")
+    return Decision(
+        False,
+        f"{local} ({snap.timezone}) is outside the hours {snap.name} may be contacted ({desc}).",
+        nxt,
+    )
+
+
+def week_start(at: datetime, snap: ContactSnapshot) -> datetime:
+    """Monday 00:00 of the customer's local week holding `at`, as an aware datetime."""
+    tz = snap.hours.tz
+    local = at.astimezone(tz)
+    monday = local.date() - timedelta(days=local.weekday())
+    return local_to_utc(monday, time(0), tz)
+
+
+def cap_decision(
+    snap: ContactSnapshot,
+    at: datetime,
+    basis: Basis,
+    planned_times: Iterable[datetime],
+    cap: int = DEFAULT_WEEKLY_CAP,
+) -> Decision:
+    """Rule 5: at most `cap` planned touches in the customer's calendar week; agreed exempt."""
+    if basis is Basis.AGREED:
+        return Decision(True, "agreed touches are exempt from the cap")
+    start = week_start(at, snap)
+    end = start + timedelta(days=7)
+    count = sum(1 for t in planned_times if start <= t < end)
+    if count >= cap:
+        return Decision(
+            False,
+            f"{snap.name} already has {count} planned touches in the week of "
+            f"{start.astimezone(snap.hours.tz):%d %b}; the limit is {cap} a week.",
+            end,
+        )
+    return Decision(True, "under the weekly cap")
+
+
+def decide(
+    snap: ContactSnapshot,
+    channel: Channel,
+    at: datetime,
+    basis: Basis,
+    planned_times: Iterable[datetime] = (),
+    cap: int = DEFAULT_WEEKLY_CAP,
+) -> Decision:
+    """All the rules together: the first refusal wins, with its reason."""
+    for d in (
+        channel_decision(snap, channel),
+        timing_decision(snap, channel, at, basis),
+        cap_decision(snap, at, basis, planned_times, cap),
+    ):
+        if not d.allowed:
+            return d
+    return Decision(True, "allowed")
+
+
+def find_slot(
+    snap: ContactSnapshot,
+    channel: Channel,
+    earliest: datetime,
+    planned_times: Iterable[datetime] = (),
+    cap: int = DEFAULT_WEEKLY_CAP,
+    horizon: timedelta = timedelta(days=120),
+) -> datetime | None:
+    """The nearest instant at or after `earliest` where a *planned* touch is allowed."""
+    if not channel_decision(snap, channel).allowed:
+        return None
+    times = list(planned_times)
+    at = earliest
+    limit = earliest + horizon
+    while at <= limit:
+        d = timing_decision(snap, channel, at, Basis.PLANNED)
+        if not d.allowed:
+            if d.suggestion is None:
+                return None
+            at = d.suggestion
+            continue
+        d = cap_decision(snap, at, Basis.PLANNED, times, cap)
+        if not d.allowed:
+            assert d.suggestion is not None
+            at = d.suggestion
+            continue
+        return at
+    return None

@@ -1,0 +1,110 @@
+"""Stages and moves between them; closing a quote won, lost or parked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from deckfollow.core.changes import Changes
+from deckfollow.core.consent import load_snapshot
+from deckfollow.core.contact_hours import local_to_utc
+from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage
+from deckfollow.core.errors import NotFoundError, ValidationError
+from deckfollow.core.models import FollowUp, Quote
+
+
+@dataclass(frozen=True)
+class Close:
+    """An explicit end to the conversation for now: won, lost (with reason) or parked."""
+
+    stage: Stage
+    lost_reason: str | None = None
+    parked_until: date | None = None
+
+
+def get_quote(session: Session, quote_id: int) -> Quote:
+    quote = session.get(Quote, quote_id)
+    if quote is None or quote.deleted_at is not None:
+        raise NotFoundError(f"no quote with id {quote_id}")
+    return quote
+
+
+def move_stage(session: Session, quote_id: int, stage: Stage, *, now: datetime) -> Changes:
+    """Move an open quote between lead, quoted and following up."""
+    if not stage.is_open:
+        raise ValidationError("stage", f"closing as {stage.label} needs close_quote")
+    quote = get_quote(session, quote_id)
+    if quote.stage is not stage:
+        quote.stage = stage
+        quote.stage_changed_at = now
+        quote.closed_at = None
+        quote.updated_at = now
+    return Changes(quotes=True)
+
+
+def close_quote(session: Session, quote_id: int, close: Close, *, now: datetime) -> Changes:
+    """Close a quote; parked plans the revisit, lost needs a reason; planned steps stop."""
+    if close.stage.is_open:
+        raise ValidationError("stage", f"{close.stage.label} is not a way to close a quote")
+    if close.stage is Stage.LOST and not (close.lost_reason and close.lost_reason.strip()):
+        raise ValidationError("lost reason", "say why the job was lost")
+    if close.stage is Stage.PARKED:
+        if close.parked_until is None:
+            raise ValidationError("parked until", "say when to try again")
+        if close.parked_until <= now.date():
+            raise ValidationError("parked until", "must be a date in the future")
+    quote = get_quote(session, quote_id)
+    quote.stage = close.stage
+    quote.stage_changed_at = now
+    quote.closed_at = now
+    quote.updated_at = now
+    quote.lost_reason = close.lost_reason if close.stage is Stage.LOST else None
+    quote.parked_until = close.parked_until if close.stage is Stage.PARKED else None
+    # Planned steps belonged to the open conversation; agreed ones are the customer's and stay.
+    session.execute(
+        update(FollowUp)
+        .where(
+            FollowUp.quote_id == quote_id,
+            FollowUp.status == FollowUpStatus.PENDING,
+            FollowUp.basis == Basis.PLANNED,
+        )
+        .values(
+            status=FollowUpStatus.CANCELLED,
+            cancel_reason=f"quote closed as {close.stage.label.lower()}",
+            completed_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if close.stage is Stage.PARKED and close.parked_until is not None:
+        _plan_revisit(session, quote, close.parked_until, now)
+    return Changes(quotes=True, follow_ups=True)
+
+
+def _plan_revisit(session: Session, quote: Quote, day: date, now: datetime) -> None:
+    from deckfollow.core.followups import planned_times
+    from deckfollow.core.permission import find_slot
+    from deckfollow.core.settings import load_settings
+
+    snap = load_snapshot(session, quote.customer_id)
+    start = local_to_utc(day, time(10), snap.hours.tz)
+    cap = load_settings(session).weekly_cap
+    for channel in (Channel.CALL, Channel.EMAIL, Channel.CARD):
+        slot = find_slot(snap, channel, start, planned_times(session, snap.customer_id), cap)
+        if slot is not None:
+            session.add(
+                FollowUp(
+                    customer_id=quote.customer_id,
+                    quote_id=quote.id,
+                    due_at=slot,
+                    timezone=snap.timezone,
+                    channel=channel,
+                    reason=f"Revisit the parked quote for {quote.job} as agreed",
+                    basis=Basis.PLANNED,
+                    status=FollowUpStatus.PENDING,
+                    created_at=now,
+                )
+            )
+            return

@@ -1,0 +1,111 @@
+"""Logging a touch; every completed touch answers "what's next?" (spec rules 6 and 8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from deckfollow.core.changes import Changes
+from deckfollow.core.consent import get_customer
+from deckfollow.core.enums import (
+    CadenceRunStatus,
+    Channel,
+    Direction,
+    FollowUpStatus,
+    Outcome,
+    Stage,
+)
+from deckfollow.core.errors import ValidationError
+from deckfollow.core.followups import FollowUpPlan, get_follow_up, schedule_follow_up
+from deckfollow.core.models import CadenceRun, Touch
+from deckfollow.core.pipeline import Close, close_quote, get_quote
+
+NextStep = FollowUpPlan | Close
+
+
+@dataclass(frozen=True)
+class TouchRecord:
+    customer_id: int
+    channel: Channel
+    direction: Direction
+    outcome: Outcome
+    at: datetime
+    quote_id: int | None = None
+    follow_up_id: int | None = None
+    subject: str | None = None
+    summary: str | None = None
+
+
+def log_touch(
+    session: Session,
+    record: TouchRecord,
+    next_step: NextStep | None,
+    *,
+    now: datetime,
+    await_decision: bool = False,
+) -> Changes:
+    """Record a touch and its next step in one transaction.
+
+    `next_step` is required: a follow-up to plan or an explicit close. The one exception is
+    an inbound reply logged with `await_decision=True`: the cadence pauses until the user
+    decides (rule 8), and nothing is planned over the conversation.
+    """
+    if next_step is None and not (record.direction is Direction.INBOUND and await_decision):
+        raise ValidationError("what's next", "plan the next follow-up or close the quote")
+    get_customer(session, record.customer_id)
+    if record.at > now:
+        raise ValidationError("when", "a touch cannot be logged in the future")
+    quote = get_quote(session, record.quote_id) if record.quote_id is not None else None
+    if quote is not None and quote.customer_id != record.customer_id:
+        raise ValidationError("quote", "belongs to another customer")
+    if record.follow_up_id is not None:
+        fu = get_follow_up(session, record.follow_up_id)
+        if fu.status is FollowUpStatus.PENDING:
+            fu.status = FollowUpStatus.DONE
+            fu.completed_at = now
+    session.add(
+        Touch(
+            customer_id=record.customer_id,
+            quote_id=record.quote_id,
+            follow_up_id=record.follow_up_id,
+            at=record.at,
+            channel=record.channel,
+            direction=record.direction,
+            outcome=record.outcome,
+            subject=record.subject,
+            summary=record.summary,
+            created_at=now,
+        )
+    )
+    if quote is not None:
+        if quote.last_touch_at is None or record.at > quote.last_touch_at:
+            quote.last_touch_at = record.at
+        if record.direction is Direction.OUTBOUND and quote.first_response_at is None:
+            quote.first_response_at = record.at
+        if quote.stage is Stage.QUOTED and record.direction is Direction.OUTBOUND:
+            quote.stage = Stage.FOLLOWING_UP
+            quote.stage_changed_at = now
+        quote.updated_at = now
+    changes = Changes(touches=True, quotes=quote is not None, follow_ups=True)
+    if record.direction is Direction.INBOUND:
+        # A reply pauses planned cadence steps: a cadence never talks over a conversation.
+        session.execute(
+            update(CadenceRun)
+            .where(
+                CadenceRun.customer_id == record.customer_id,
+                CadenceRun.status == CadenceRunStatus.ACTIVE,
+            )
+            .values(status=CadenceRunStatus.PAUSED, paused_reason="the customer replied")
+            .execution_options(synchronize_session=False)
+        )
+    session.flush()
+    if isinstance(next_step, FollowUpPlan):
+        schedule_follow_up(session, record.customer_id, record.quote_id, next_step, now=now)
+    elif isinstance(next_step, Close):
+        if record.quote_id is None:
+            raise ValidationError("what's next", "closing needs the quote the touch was about")
+        changes = changes | close_quote(session, record.quote_id, next_step, now=now)
+    return changes

@@ -1,0 +1,1 @@
+"""Where the data lives: engines and sessions, SQLite settings, migrations, backups."""

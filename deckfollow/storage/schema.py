@@ -1,0 +1,8 @@
+"""The schema revisions this version of deckfollow knows, oldest first.
+
+Kept as plain constants so opening a current database never imports Alembic; a test checks
+this list against the migration scripts.
+"""
+
+REVISIONS: tuple[str, ...] = ("0001",)
+HEAD = REVISIONS[-1]
