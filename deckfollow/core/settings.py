@@ -38,10 +38,22 @@ def load_settings(session: Session) -> OwnerSettings:
 
 
 def save_setting(session: Session, key: str, value: str | int) -> None:
+    """Store one of the OwnerSettings fields."""
     if key not in OwnerSettings.__dataclass_fields__:
         raise KeyError(key)
+    set_setting(session, key, str(value))
+
+
+def get_setting(session: Session, key: str, default: str | None = None) -> str | None:
+    """A raw stored preference (features keep their own typed wrappers around it)."""
+    row = session.get(Setting, key)
+    return row.value if row is not None else default
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    """Store a raw preference; never call this with a secret."""
     row = session.get(Setting, key)
     if row is None:
-        session.add(Setting(key=key, value=str(value)))
+        session.add(Setting(key=key, value=value))
     else:
-        row.value = str(value)
+        row.value = value
