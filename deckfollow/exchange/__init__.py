@@ -1,0 +1,1 @@
+"""Moving data in and out: CSV, JSON, vCard, iCalendar and evidence exports."""
