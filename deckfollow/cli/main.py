@@ -48,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in _command_modules():
         module.register(sub)
+    # Accept the global options after the command too ("deckfollow due --db x.db").
+    for command in sub.choices.values():
+        command.add_argument(
+            "--db", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
+        command.add_argument("--now", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 

@@ -143,7 +143,7 @@ def due_items(
         stmt = stmt.limit(limit)
     items: list[DueItem] = []
     zones: dict[str, ZoneInfo] = {}
-    for row in session.execute(stmt).tuples():
+    for row in session.execute(stmt):
         (
             fid,
             cid,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from deckfollow.core.models import Setting
 from deckfollow.core.permission import DEFAULT_WEEKLY_CAP
-from deckfollow.core.timezones import system_timezone
+from deckfollow.core.timezones import system_country, system_timezone
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class OwnerSettings:
     owner_name: str = ""
     owner_phone: str = ""
     business_address: str = ""
-    default_country: str = "US"
+    default_country: str = field(default_factory=system_country)
     owner_timezone: str = field(default_factory=system_timezone)
     weekly_cap: int = DEFAULT_WEEKLY_CAP
     going_cold_days: int = 14
@@ -29,7 +29,7 @@ _INT_FIELDS = {"weekly_cap", "going_cold_days"}
 
 def load_settings(session: Session) -> OwnerSettings:
     """Settings with defaults for anything never set."""
-    stored = dict(session.execute(select(Setting.key, Setting.value)).tuples().all())
+    stored = dict(session.execute(select(Setting.key, Setting.value)).all())
     values: dict[str, object] = {}
     for name in OwnerSettings.__dataclass_fields__:
         if name in stored:

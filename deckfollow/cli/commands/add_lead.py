@@ -1,0 +1,45 @@
+"""`deckfollow add-lead --name NAME [--phone P] [--email E] [--note TEXT]`."""
+
+from __future__ import annotations
+
+import argparse
+
+from deckfollow.cli.context import CliContext
+
+ORDER = 20
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("add-lead", help="record a new lead (the speed-to-lead clock starts now)")
+    p.add_argument("--name", required=True, help="the person's name")
+    p.add_argument("--phone", help="phone number, any formatting")
+    p.add_argument("--email", help="email address")
+    p.add_argument("--note", help="what they asked for")
+    p.add_argument("--job", help="short job title (default: from the note)")
+    p.add_argument("--source", help="where the lead came from (website, referral …)")
+    p.add_argument("--country", help="ISO country code (default: from settings or the phone)")
+    p.add_argument("--timezone", help="IANA time zone, e.g. Australia/Sydney")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.core.leads import NewLead, add_lead
+
+    lead = NewLead(
+        name=args.name,
+        phone=args.phone,
+        email=args.email,
+        note=args.note,
+        job=args.job,
+        source=args.source,
+        country=args.country,
+        timezone=args.timezone,
+    )
+    db = ctx.open_db(create=True)
+    try:
+        with db.unit_of_work() as session:
+            created = add_lead(session, lead, now=ctx.now)
+    finally:
+        db.close()
+    print(created.quote_id, file=ctx.out)
+    return 0

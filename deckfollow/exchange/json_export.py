@@ -1,0 +1,116 @@
+"""Everything in one JSON file: customers (with consent state and ledger), quotes, touches,
+follow-ups, cadences and templates. The format is documented in docs/export-format.md.
+
+Read with Core column tuples (not ORM objects): an export of a large business stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from deckfollow import __version__
+from deckfollow.core.enums import ConsentChannel, ConsentState
+from deckfollow.core.models import (
+    Base,
+    Cadence,
+    CadenceRun,
+    CadenceStep,
+    ChannelConsent,
+    ConsentEvent,
+    Customer,
+    FollowUp,
+    Quote,
+    Template,
+    Touch,
+)
+
+FORMAT_NAME = "deckfollow-export"
+FORMAT_VERSION = 1
+
+# Internal bookkeeping that means nothing outside this database.
+_SKIP = {"version", "event_id"}
+
+
+def _value(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return str(v)  # exact: never a float
+    if isinstance(v, datetime):
+        return v.isoformat().replace("+00:00", "Z")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, Enum):
+        return v.value
+    return v
+
+
+def _rows(session: Session, model: type[Base], *order: Any) -> list[dict[str, Any]]:
+    table = cast(Table, model.__table__)
+    cols = [c for c in table.columns if c.name not in _SKIP]
+    result = session.execute(select(*cols).order_by(*order))
+    return [{c.name: _value(v) for c, v in zip(cols, row, strict=True)} for row in result]
+
+
+def build_export(session: Session, *, now: datetime) -> dict[str, Any]:
+    """The whole database as one JSON-ready dict (deleted-to-trash records included, flagged)."""
+    consent_by_customer: dict[int, dict[str, Any]] = defaultdict(dict)
+    for row in _rows(session, ChannelConsent, ChannelConsent.id):
+        cid = row.pop("customer_id")
+        row.pop("id")
+        consent_by_customer[cid][row.pop("channel")] = row
+    ledger_by_customer: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in _rows(session, ConsentEvent, ConsentEvent.at, ConsentEvent.id):
+        ledger_by_customer[row.pop("customer_id")].append(row)
+    customers = _rows(session, Customer, Customer.id)
+    for c in customers:
+        known = consent_by_customer.get(c["id"], {})
+        c["consent"] = {
+            ch.value: known.get(ch.value, {"state": ConsentState.UNKNOWN.value})
+            for ch in ConsentChannel
+        }
+        c["consent_ledger"] = ledger_by_customer.get(c["id"], [])
+    steps: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in _rows(session, CadenceStep, CadenceStep.cadence_id, CadenceStep.position):
+        steps[row.pop("cadence_id")].append(row)
+    cadences = _rows(session, Cadence, Cadence.id)
+    for cad in cadences:
+        cad["steps"] = steps.get(cad["id"], [])
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "app_version": __version__,
+        "exported_at": _value(now),
+        "customers": customers,
+        "quotes": _rows(session, Quote, Quote.id),
+        "touches": _rows(session, Touch, Touch.id),
+        "follow_ups": _rows(session, FollowUp, FollowUp.id),
+        "cadences": cadences,
+        "cadence_runs": _rows(session, CadenceRun, CadenceRun.id),
+        "templates": _rows(session, Template, Template.id),
+    }
+
+
+def write_owner_only(path: Path, text: str) -> None:
+    """Write a file that holds customer data, readable by the owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+    os.replace(tmp, path)  # a half-written export never replaces a good one
+
+
+def export_json(session: Session, path: Path, *, now: datetime) -> dict[str, int]:
+    """Write the export to `path`; returns how many records of each kind were written."""
+    data = build_export(session, now=now)
+    write_owner_only(path, json.dumps(data, ensure_ascii=False, indent=1))
+    return {k: len(v) for k, v in data.items() if isinstance(v, list)}
