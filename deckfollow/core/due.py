@@ -9,7 +9,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, not_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, aliased
 
 from deckfollow.core.columns import UTCDateTime
@@ -60,7 +72,7 @@ class DueItem:
         }
 
 
-def consent_channel_sql(channel_col: ColumnElement[Channel]) -> ColumnElement[str]:
+def consent_channel_sql(channel_col: SQLColumnExpression[Channel]) -> ColumnElement[str]:
     """SQL for Channel.consent_channel, so revoked channels can be excluded in the query."""
     return case(
         *[(channel_col == c, c.consent_channel.value) for c in Channel],
@@ -73,7 +85,7 @@ def effective_due() -> ColumnElement[datetime]:
     return func.coalesce(FollowUp.snoozed_until, FollowUp.due_at, type_=UTCDateTime())
 
 
-def actionable_follow_ups() -> Select[tuple[int]]:
+def actionable_follow_ups() -> Select[int]:
     """Pending follow-ups that the rules allow acting on now (ids only, for composition)."""
     cc = aliased(ChannelConsent)
     revoked = exists().where(

@@ -79,5 +79,6 @@ def test_consent_ledger_rows_cannot_be_rewritten(db: Database, db_path: Path, no
     with db.unit_of_work() as s:
         lead = add_lead(s, NewLead("Ann Lee", email="ann@example.com"), now=now)
         revoke_consent(s, lead.customer_id, None, source="phone call", words="stop", now=now)
-    with sqlite3.connect(db_path) as conn, pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    conn = sqlite3.connect(db_path)
+    with conn, pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute("UPDATE consent_event SET words = 'edited'")

@@ -31,11 +31,12 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.due import due_items
     from deckfollow.core.settings import load_settings
 
+    asked = _parse_day(args.on) if args.on else None  # bad input fails before any file is opened
     db = ctx.open_db()
     try:
         with db.reading() as session:
             owner_tz = load_settings(session).owner_timezone
-            day = _parse_day(args.on) if args.on else ctx.now.astimezone(ZoneInfo(owner_tz)).date()
+            day = asked or ctx.now.astimezone(ZoneInfo(owner_tz)).date()
             items = due_items(session, day=day, now=ctx.now, owner_tz=owner_tz)
     finally:
         db.close()
