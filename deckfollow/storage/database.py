@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from deckfollow.core.errors import SchemaTooNewError, StorageError
+from deckfollow.core.errors import ConcurrentEditError, SchemaTooNewError, StorageError
 from deckfollow.storage import schema
 from deckfollow.storage.location import is_url
 
@@ -36,9 +37,19 @@ class Database:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """One transaction: commit on success, roll back on error, always close."""
-        with self.sessions() as session, session.begin():
-            yield session
+        """One transaction: commit on success, roll back on error, always close.
+
+        A record changed by someone else since it was loaded (team mode) raises
+        ConcurrentEditError instead of silently overwriting their change.
+        """
+        try:
+            with self.sessions() as session, session.begin():
+                yield session
+        except StaleDataError as exc:
+            raise ConcurrentEditError(
+                "someone else changed this record while you were editing it; "
+                "reload it and make your change again"
+            ) from exc
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
