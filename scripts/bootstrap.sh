@@ -48,7 +48,12 @@ fi
 # A test install also satisfies a plain run, so a [test] stamp is good for both.
 if [[ "$(cat "$stamp" 2>/dev/null)" != "$key" && "$(cat "$stamp" 2>/dev/null)" != "${key%\[test\]}[test]" ]]; then
     echo "bootstrap: installing Python packages into .venv"
-    .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e ".$extras"
+    log=.venv/pip-install.log
+    if ! { .venv/bin/python -m pip install -q --upgrade pip &&
+           .venv/bin/python -m pip install -q -e ".$extras"; } >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "bootstrap: installing Python packages failed (log above, also in $log)" >&2
+        exit 1
+    fi
     echo "$key" > "$stamp"
 fi

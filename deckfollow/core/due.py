@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
-    SQLColumnExpression,
     Select,
+    SQLColumnExpression,
     and_,
     case,
     exists,

@@ -1,0 +1,1 @@
+"""Realistic, deterministic demo data."""

@@ -1,0 +1,1 @@
+"""Sending: email over SMTP, texts handed to the phone, call sheets; secrets in the OS keyring."""

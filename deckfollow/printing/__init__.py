@@ -1,0 +1,1 @@
+"""Note cards, envelopes and labels with ReportLab: templates, fonts, handwriting variation."""

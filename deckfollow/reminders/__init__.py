@@ -1,0 +1,1 @@
+"""Desktop reminders: due-time watcher, catch-up, digest, notification back-ends."""
