@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.consent import append_event, get_customer, grant_consent, load_snapshot
+from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.enums import (
     Basis,
     Channel,
@@ -19,7 +20,13 @@ from deckfollow.core.enums import (
 )
 from deckfollow.core.errors import NotFoundError, PermissionRefused, ValidationError
 from deckfollow.core.models import ConsentEvent, FollowUp, Quote
-from deckfollow.core.permission import ContactSnapshot, decide
+from deckfollow.core.permission import (
+    ContactSnapshot,
+    channel_decision,
+    decide,
+    find_slot,
+    planned_slot_ok,
+)
 from deckfollow.core.settings import load_settings
 
 
@@ -120,7 +127,121 @@ def schedule_follow_up(
                 follow_up_id=fu.id,
             ),
         )
+        # Cadence steps fit around what the customer agreed to, never the other way.
+        refit_planned(session, customer_id, now=now)
     return fu
+
+
+def agreed_plan(
+    day: date,
+    start: time,
+    end: time | None,
+    timezone: str,
+    channel: Channel,
+    reason: str,
+    words: str,
+) -> FollowUpPlan:
+    """An agreed follow-up for a day and local window in the customer's own zone.
+
+    "09:00 on the day daylight saving ends" stays 09:00 there: the wall-clock time is
+    converted with the zone's rules for that very day.
+    """
+    tz = zone(timezone)
+    due = local_to_utc(day, start, tz)
+    window_end = local_to_utc(day, end, tz) if end is not None else None
+    return FollowUpPlan(due, channel, reason, Basis.AGREED, words, window_end)
+
+
+def agree_follow_up(
+    session: Session,
+    customer_id: int,
+    quote_id: int | None,
+    plan: FollowUpPlan,
+    *,
+    now: datetime,
+    source: str,
+    reopen: bool = False,
+) -> FollowUp:
+    """Record a follow-up the customer agreed to (the "Ask permission" flow).
+
+    On a revoked channel this is refused unless `reopen` says the customer's words given
+    with the plan re-open it: then a new consent with those words is recorded first.
+    """
+    if plan.basis is not Basis.AGREED:
+        raise ValidationError("basis", "only an agreed follow-up is recorded this way")
+    if reopen:
+        snap = load_snapshot(session, customer_id)
+        cc = plan.channel.consent_channel
+        if snap.do_not_contact or snap.consent(cc).state is ConsentState.REVOKED:
+            grant_consent(session, customer_id, cc, source=source, words=plan.agreed_words, now=now)
+    return schedule_follow_up(session, customer_id, quote_id, plan, now=now, source=source)
+
+
+def _effective(fu: FollowUp) -> datetime:
+    return fu.snoozed_until or fu.due_at
+
+
+def refit_planned(session: Session, customer_id: int, *, now: datetime) -> int:
+    """Move pending *planned* follow-ups that no longer keep the rules; returns how many changed.
+
+    After a change of time zone or hours, a new agreed follow-up, or a re-opened plan, each
+    planned follow-up must still sit inside allowed hours, under the weekly cap and (for
+    cadence steps) clear of agreed follow-ups. One that cannot be placed is cancelled with
+    the reason. Agreed follow-ups are never touched.
+    """
+    snap = load_snapshot(session, customer_id)
+    cap = load_settings(session).weekly_cap
+    rows = list(
+        session.execute(
+            select(FollowUp)
+            .where(FollowUp.customer_id == customer_id, FollowUp.status == FollowUpStatus.PENDING)
+            .order_by(FollowUp.due_at, FollowUp.id)
+        ).scalars()
+    )
+    agreed = [f.due_at for f in rows if f.basis is Basis.AGREED]
+    done = list(
+        session.execute(
+            select(FollowUp.due_at).where(
+                FollowUp.customer_id == customer_id,
+                FollowUp.basis == Basis.PLANNED,
+                FollowUp.status == FollowUpStatus.DONE,
+            )
+        ).scalars()
+    )
+    placed: list[datetime] = []
+    changed = 0
+    for fu in rows:
+        if fu.basis is not Basis.PLANNED:
+            continue
+        clear = agreed if fu.cadence_run_id is not None else []
+        times = done + placed
+        if fu.timezone != snap.timezone:
+            fu.timezone = snap.timezone
+        ok = planned_slot_ok(snap, fu.channel, fu.due_at, times, cap, clear)
+        if ok and fu.snoozed_until is not None:
+            ok = not fu.channel.is_timed or snap.hours.allows(fu.snoozed_until)
+        if ok:
+            placed.append(fu.due_at)
+            continue
+        changed += 1
+        slot = find_slot(
+            snap, fu.channel, max(_effective(fu), now), times, cap, keep_clear_of=clear
+        )
+        if slot is None:
+            fu.status = FollowUpStatus.CANCELLED
+            fu.completed_at = now
+            fu.cancel_reason = (
+                "no allowed time for it any more: " + channel_decision(snap, fu.channel).reason
+                if not channel_decision(snap, fu.channel).allowed
+                else "no allowed time for it within four months"
+            )
+            continue
+        fu.due_at = slot
+        fu.window_end = None
+        fu.snoozed_until = None
+        placed.append(slot)
+    session.flush()
+    return changed
 
 
 def get_follow_up(session: Session, follow_up_id: int) -> FollowUp:
@@ -145,4 +266,9 @@ def close_follow_up(
     fu.status = status
     fu.completed_at = now
     fu.cancel_reason = reason
+    if fu.cadence_run_id is not None and status in (FollowUpStatus.DONE, FollowUpStatus.SKIPPED):
+        from deckfollow.core.cadences import move_on
+
+        session.flush()
+        move_on(session, fu.cadence_run_id, now=now)
     return Changes(follow_ups=True)

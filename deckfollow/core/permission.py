@@ -12,10 +12,17 @@ from datetime import datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from deckfollow.core.contact_hours import AllowedHours, allowed_hours_for, local_to_utc
+from deckfollow.core.contact_hours import (
+    AllowedHours,
+    allowed_hours_for,
+    local_to_utc,
+    parse_rule,
+)
 from deckfollow.core.enums import Basis, Channel, ConsentChannel, ConsentState
 
 DEFAULT_WEEKLY_CAP = 2
+# A cadence step keeps this far from any agreed follow-up, so it never doubles one (rule 4).
+AGREED_CLEARANCE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,7 @@ class ContactSnapshot:
     dnc_since: datetime | None = None
     dnc_source: str | None = None
     consents: Mapping[ConsentChannel, ConsentInfo] = field(default_factory=dict)
+    best_times: str | None = None
 
     def consent(self, channel: ConsentChannel) -> ConsentInfo:
         return self.consents.get(channel, ConsentInfo(ConsentState.UNKNOWN))
@@ -48,6 +56,14 @@ class ContactSnapshot:
     def hours(self) -> AllowedHours:
         """Effective allowed hours (computed once per snapshot)."""
         return allowed_hours_for(self.country, self.region, self.timezone, self.contact_hours)
+
+    @cached_property
+    def best_hours(self) -> AllowedHours | None:
+        """Allowed hours narrowed to the customer's best times, when they gave any."""
+        if not self.best_times:
+            return None
+        best = parse_rule(self.best_times)
+        return AllowedHours(self.hours.hours.intersect(best), self.hours.tz, self.hours.is_holiday)
 
 
 @dataclass(frozen=True)
@@ -76,10 +92,12 @@ def channel_decision(snap: ContactSnapshot, channel: Channel) -> Decision:
     info = snap.consent(channel.consent_channel)
     if info.state is ConsentState.REVOKED:
         how = f" ({info.source})" if info.source else ""
+        said = f' and said "{info.words.strip()}"' if info.words and info.words.strip() else ""
         return Decision(
             False,
             f"{snap.name} revoked {channel.consent_channel.value} contact "
-            f"{_when(info.since, snap.timezone)}{how}.",
+            f"{_when(info.since, snap.timezone)}{how}{said}. Only a new consent in their own "
+            "words re-opens it.",
         )
     return Decision(True, "channel open")
 
@@ -153,6 +171,38 @@ def decide(
     return Decision(True, "allowed")
 
 
+def _first_slot(
+    snap: ContactSnapshot,
+    hours: AllowedHours,
+    channel: Channel,
+    earliest: datetime,
+    times: list[datetime],
+    cap: int,
+    keep_clear_of: list[datetime],
+    clearance: timedelta,
+    limit: datetime,
+) -> datetime | None:
+    at = earliest
+    while at <= limit:
+        if channel.is_timed and not hours.allows(at):
+            nxt = hours.next_allowed(at)
+            if nxt is None:
+                return None
+            at = nxt
+            continue
+        d = cap_decision(snap, at, Basis.PLANNED, times, cap)
+        if not d.allowed:
+            assert d.suggestion is not None
+            at = d.suggestion
+            continue
+        clash = [a for a in keep_clear_of if abs(a - at) < clearance]
+        if clash:
+            at = max(clash) + clearance
+            continue
+        return at
+    return None
+
+
 def find_slot(
     snap: ContactSnapshot,
     channel: Channel,
@@ -160,24 +210,40 @@ def find_slot(
     planned_times: Iterable[datetime] = (),
     cap: int = DEFAULT_WEEKLY_CAP,
     horizon: timedelta = timedelta(days=120),
+    *,
+    keep_clear_of: Iterable[datetime] = (),
+    clearance: timedelta = AGREED_CLEARANCE,
+    prefer_best_times: bool = False,
 ) -> datetime | None:
-    """The nearest instant at or after `earliest` where a *planned* touch is allowed."""
+    """The nearest instant at or after `earliest` where a *planned* touch is allowed.
+
+    `keep_clear_of` holds agreed follow-ups a cadence step must not crowd (rule 4). With
+    `prefer_best_times`, a slot inside the customer's best times within a week wins.
+    """
     if not channel_decision(snap, channel).allowed:
         return None
     times = list(planned_times)
-    at = earliest
+    agreed = list(keep_clear_of)
     limit = earliest + horizon
-    while at <= limit:
-        d = timing_decision(snap, channel, at, Basis.PLANNED)
-        if not d.allowed:
-            if d.suggestion is None:
-                return None
-            at = d.suggestion
-            continue
-        d = cap_decision(snap, at, Basis.PLANNED, times, cap)
-        if not d.allowed:
-            assert d.suggestion is not None
-            at = d.suggestion
-            continue
-        return at
-    return None
+    best = snap.best_hours if prefer_best_times and channel.is_timed else None
+    if best is not None:
+        week = min(limit, earliest + timedelta(days=7))
+        slot = _first_slot(snap, best, channel, earliest, times, cap, agreed, clearance, week)
+        if slot is not None:
+            return slot
+    return _first_slot(snap, snap.hours, channel, earliest, times, cap, agreed, clearance, limit)
+
+
+def planned_slot_ok(
+    snap: ContactSnapshot,
+    channel: Channel,
+    at: datetime,
+    planned_times: Iterable[datetime],
+    cap: int = DEFAULT_WEEKLY_CAP,
+    keep_clear_of: Iterable[datetime] = (),
+    clearance: timedelta = AGREED_CLEARANCE,
+) -> bool:
+    """True if a planned touch at `at` keeps every rule (channel, hours, cap, agreed clearance)."""
+    if not decide(snap, channel, at, Basis.PLANNED, planned_times, cap).allowed:
+        return False
+    return all(abs(a - at) >= clearance for a in keep_clear_of)

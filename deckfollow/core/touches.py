@@ -102,6 +102,13 @@ def log_touch(
             .execution_options(synchronize_session=False)
         )
     session.flush()
+    if record.follow_up_id is not None:
+        done = get_follow_up(session, record.follow_up_id)
+        if done.cadence_run_id is not None and done.status is FollowUpStatus.DONE:
+            from deckfollow.core.cadences import move_on
+
+            # A completed cadence step moves the plan on (paused runs wait for the user).
+            move_on(session, done.cadence_run_id, now=now)
     if isinstance(next_step, FollowUpPlan):
         schedule_follow_up(session, record.customer_id, record.quote_id, next_step, now=now)
     elif isinstance(next_step, Close):
