@@ -1,0 +1,341 @@
+"""Consent: "stop" holds everywhere, only the customer's words re-open, the ledger is evidence."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+
+from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
+from deckfollow.core.consent import (
+    ContactPreferences,
+    consent_overview,
+    do_not_contact_marks,
+    grant_consent,
+    is_blocked,
+    ledger,
+    ledger_entries,
+    merge_consent,
+    reapply_do_not_contact,
+    revoke_consent,
+    set_contact_preferences,
+)
+from deckfollow.core.due import due_items
+from deckfollow.core.enums import (
+    Basis,
+    Channel,
+    ConsentChannel,
+    ConsentEventKind,
+    ConsentState,
+    FollowUpStatus,
+)
+from deckfollow.core.errors import PermissionRefused, ValidationError
+from deckfollow.core.followups import (
+    FollowUpPlan,
+    agree_follow_up,
+    agreed_plan,
+    schedule_follow_up,
+)
+from deckfollow.core.leads import LeadCreated, NewLead, add_lead
+from deckfollow.core.models import ConsentEvent, Customer, FollowUp
+from deckfollow.storage.database import Database, open_database
+
+SYD = ZoneInfo("Australia/Sydney")
+
+
+def _add(db: Database, now: datetime, name: str, phone: str, email: str) -> LeadCreated:
+    with db.unit_of_work() as s:
+        return add_lead(
+            s,
+            NewLead(name, phone=phone, email=email, country="AU", timezone="Australia/Sydney"),
+            now=now,
+        )
+
+
+@pytest.fixture
+def lead(db: Database, now: datetime) -> LeadCreated:
+    return _add(db, now, "Grace Hopper", "+61412000111", "grace@example.com")
+
+
+def _tomorrow_10(now: datetime) -> datetime:
+    return datetime.combine(now.astimezone(SYD).date() + timedelta(days=1), time(10), SYD)
+
+
+def test_scheduling_on_a_revoked_channel_says_when_and_how(
+    db: Database, lead: LeadCreated, now: datetime
+):
+    with db.unit_of_work() as s:
+        revoke_consent(
+            s,
+            lead.customer_id,
+            ConsentChannel.TEXT,
+            source="phone call",
+            words="Stop texting me",
+            now=now,
+        )
+    plan = FollowUpPlan(_tomorrow_10(now), Channel.TEXT, "Send the timber photos")
+    with pytest.raises(PermissionRefused) as err, db.unit_of_work() as s:
+        schedule_follow_up(s, lead.customer_id, lead.quote_id, plan, now=now)
+    msg = str(err.value)
+    assert "revoked text contact on 23 Nov 2026 at 09:00" in msg
+    assert "phone call" in msg and "Stop texting me" in msg
+    # A card goes by post, which stays open.
+    with db.unit_of_work() as s:
+        schedule_follow_up(
+            s,
+            lead.customer_id,
+            lead.quote_id,
+            FollowUpPlan(_tomorrow_10(now), Channel.CARD, "Thank-you card"),
+            now=now,
+        )
+
+
+def test_stop_cancels_everything_and_only_new_words_reopen_one_channel(
+    db: Database, lead: LeadCreated, now: datetime
+):
+    with db.unit_of_work() as s:
+        for ch in (Channel.CALL, Channel.EMAIL):
+            schedule_follow_up(
+                s,
+                lead.customer_id,
+                lead.quote_id,
+                FollowUpPlan(_tomorrow_10(now), ch, "Walk through the quote"),
+                now=now,
+            )
+        revoke_consent(
+            s,
+            lead.customer_id,
+            None,
+            source="email reply",
+            words="Please don't contact me",
+            now=now,
+        )
+    with db.reading() as s:
+        statuses = {f.status for f in s.execute(select(FollowUp)).scalars()}
+        assert statuses == {FollowUpStatus.CANCELLED}
+        assert s.get(Customer, lead.customer_id).do_not_contact  # type: ignore[union-attr]
+    with pytest.raises(ValidationError, match="own words"), db.unit_of_work() as s:
+        grant_consent(s, lead.customer_id, ConsentChannel.EMAIL, source="phone", words=" ", now=now)
+    later = now + timedelta(days=30)
+    with db.unit_of_work() as s:
+        grant_consent(
+            s,
+            lead.customer_id,
+            ConsentChannel.EMAIL,
+            source="phone call",
+            words="You can email me the new prices",
+            now=later,
+        )
+        ov = consent_overview(s, lead.customer_id)
+    states = {c.channel: c.state for c in ov.channels}
+    assert states[ConsentChannel.EMAIL] is ConsentState.GRANTED
+    assert {st for ch, st in states.items() if ch is not ConsentChannel.EMAIL} == {
+        ConsentState.REVOKED
+    }
+    assert not ov.do_not_contact
+
+
+def test_due_never_lists_a_revoked_channel_or_a_do_not_contact_customer(
+    db: Database, lead: LeadCreated, now: datetime
+):
+    other = _add(db, now, "Alan Turing", "+61412000222", "alan@example.com")
+    with db.unit_of_work() as s:
+        for who in (lead, other):
+            for ch in (Channel.CALL, Channel.TEXT):
+                schedule_follow_up(
+                    s,
+                    who.customer_id,
+                    who.quote_id,
+                    FollowUpPlan(now + timedelta(hours=1), ch, "Check the quote arrived"),
+                    now=now,
+                )
+    day = now.astimezone(SYD).date()
+    with db.unit_of_work() as s:
+        assert len(due_items(s, day=day, now=now, owner_tz="Australia/Sydney")) == 4
+        revoke_consent(
+            s, other.customer_id, ConsentChannel.TEXT, source="text reply", words="STOP", now=now
+        )
+        revoke_consent(s, lead.customer_id, None, source="phone call", words="No more", now=now)
+    with db.reading() as s:
+        items = due_items(s, day=day + timedelta(days=3), now=now, owner_tz="Australia/Sydney")
+    assert [(i.customer, i.channel) for i in items] == [("Alan Turing", Channel.CALL)]
+
+
+def test_asking_permission_records_an_agreed_follow_up_in_the_ledger(
+    db: Database, lead: LeadCreated, now: datetime
+):
+    plan = agreed_plan(
+        date(2026, 11, 26),
+        time(17),
+        time(18),
+        "Australia/Sydney",
+        Channel.CALL,
+        "Answer questions on the quote",
+        "Sure, check in Thursday after five",
+    )
+    with db.unit_of_work() as s:
+        fu = agree_follow_up(s, lead.customer_id, lead.quote_id, plan, now=now, source="site visit")
+        fid = fu.id
+        entries = ledger_entries(s, lead.customer_id)
+    assert [e.kind for e in entries] == [
+        ConsentEventKind.GRANTED,
+        ConsentEventKind.AGREED_FOLLOW_UP,
+    ]
+    assert entries[1].follow_up_id == fid
+    assert entries[1].words == "Sure, check in Thursday after five"
+    assert "Thu 26 Nov 2026 17:00" in (entries[1].detail or "")
+
+
+def test_agreeing_on_a_revoked_channel_needs_an_explicit_reopen(
+    db: Database, lead: LeadCreated, now: datetime
+):
+    with db.unit_of_work() as s:
+        revoke_consent(
+            s,
+            lead.customer_id,
+            ConsentChannel.CALL,
+            source="phone call",
+            words="Don't call, I'm at work",
+            now=now,
+        )
+    plan = agreed_plan(
+        date(2026, 12, 5),
+        time(10),
+        None,
+        "Australia/Sydney",
+        Channel.CALL,
+        "Go over the revised quote",
+        "Actually, call me Saturday at ten",
+    )
+    with pytest.raises(PermissionRefused, match="revoked call"), db.unit_of_work() as s:
+        agree_follow_up(s, lead.customer_id, lead.quote_id, plan, now=now, source="text")
+    with db.unit_of_work() as s:
+        agree_follow_up(
+            s, lead.customer_id, lead.quote_id, plan, now=now, source="text", reopen=True
+        )
+        kinds = [e.kind for e in ledger(s, lead.customer_id)]
+    assert kinds == [
+        ConsentEventKind.REVOKED,
+        ConsentEventKind.GRANTED,
+        ConsentEventKind.AGREED_FOLLOW_UP,
+    ]
+
+
+def test_the_ledger_refuses_to_be_rewritten(db: Database, lead: LeadCreated, now: datetime):
+    with db.unit_of_work() as s:
+        revoke_consent(s, lead.customer_id, None, source="phone call", words="stop", now=now)
+    with pytest.raises(DBAPIError, match="append-only"), db.unit_of_work() as s:
+        s.execute(text("UPDATE consent_event SET words = 'yes please'"))
+    with db.reading() as s:
+        assert [e.words for e in ledger(s, lead.customer_id)] == ["stop"]
+
+
+def test_stricter_hours_move_planned_calls_but_agreed_ones_stand(
+    db: Database, lead: LeadCreated, now: datetime
+):
+    agreed = agreed_plan(
+        date(2026, 11, 24),
+        time(11),
+        None,
+        "Australia/Sydney",
+        Channel.CALL,
+        "Confirm the measurements",
+        "Call me Tuesday at 11",
+    )
+    with db.unit_of_work() as s:
+        planned = schedule_follow_up(
+            s,
+            lead.customer_id,
+            lead.quote_id,
+            FollowUpPlan(_tomorrow_10(now) + timedelta(days=2), Channel.CALL, "Colour options"),
+            now=now,
+        )
+        pid = planned.id
+        agree_follow_up(s, lead.customer_id, lead.quote_id, agreed, now=now, source="phone")
+        set_contact_preferences(
+            s,
+            lead.customer_id,
+            ContactPreferences(contact_hours="evenings only; not mon"),
+            source="phone call",
+            words="Only evenings, and never Mondays",
+            now=now,
+        )
+    with db.reading() as s:
+        moved = s.get(FollowUp, pid)
+        assert moved is not None
+        local = moved.due_at.astimezone(SYD)
+        assert local.hour >= 17 and local.weekday() != 0
+        kept = s.execute(select(FollowUp).where(FollowUp.basis == Basis.AGREED)).scalar_one()
+        assert kept.due_at == agreed.due_at
+        last = ledger_entries(s, lead.customer_id)[-1]
+    assert last.kind is ConsentEventKind.HOURS_CHANGED
+    assert "evenings only; not mon" in (last.detail or "")
+    with pytest.raises(ValidationError, match="contact hours"), db.unit_of_work() as s:
+        set_contact_preferences(
+            s, lead.customer_id, ContactPreferences(contact_hours="whenever"), source="x", now=now
+        )
+
+
+def test_a_do_not_contact_blocks_reimport_and_survives_a_merge(
+    db: Database, lead: LeadCreated, now: datetime
+):
+    dup = _add(db, now, "G. Hopper", "+61412000999", "grace.h@example.com")
+    with db.unit_of_work() as s:
+        assert is_blocked(s, email="grace@example.com", phone=None) is None
+        revoke_consent(s, lead.customer_id, None, source="phone call", words="stop", now=now)
+        assert "Grace Hopper" in (is_blocked(s, email="GRACE@example.com", phone=None) or "")
+        assert is_blocked(s, email=None, phone="+61412000111") is not None
+        # Merge the stopped record into the duplicate that is kept.
+        merge_consent(s, dup.customer_id, lead.customer_id, source="merged duplicates", now=now)
+        kept = s.get(Customer, dup.customer_id)
+        assert kept is not None and kept.do_not_contact
+        assert [e.kind for e in ledger(s, dup.customer_id)] == [ConsentEventKind.DO_NOT_CONTACT]
+
+
+def test_restoring_an_older_backup_reapplies_a_newer_stop(
+    db: Database, lead: LeadCreated, now: datetime, tmp_path
+):
+    from deckfollow.storage.backup import backup_sqlite
+
+    older = tmp_path / "older.db"
+    assert db.path is not None
+    backup_sqlite(db.path, older)
+    with db.unit_of_work() as s:
+        revoke_consent(s, lead.customer_id, None, source="phone call", words="stop", now=now)
+        marks = do_not_contact_marks(s)
+    restored = open_database(str(older), create=False)
+    try:
+        with restored.unit_of_work() as s:
+            schedule_follow_up(
+                s,
+                lead.customer_id,
+                lead.quote_id,
+                FollowUpPlan(_tomorrow_10(now), Channel.CALL, "Go over the quote"),
+                now=now,
+            )
+            assert reapply_do_not_contact(s, marks, now=now) == 1
+            assert reapply_do_not_contact(s, marks, now=now) == 0
+        with restored.reading() as s:
+            c = s.get(Customer, lead.customer_id)
+            assert c is not None and c.do_not_contact
+            assert (
+                s.execute(select(FollowUp).where(FollowUp.status == FollowUpStatus.PENDING)).first()
+                is None
+            )
+            ev = s.execute(select(ConsentEvent)).scalar_one()
+            assert ev.source == "restore"
+    finally:
+        restored.close()
+
+
+def test_a_stopped_customer_cannot_get_a_cadence_by_the_back_door(
+    db: Database, lead: LeadCreated, now: datetime
+):
+    with db.unit_of_work() as s:
+        seed_builtin_cadences(s)
+        revoke_consent(s, lead.customer_id, None, source="phone call", words="stop", now=now)
+    with pytest.raises(PermissionRefused), db.unit_of_work() as s:
+        start_cadence(s, lead.customer_id, "after_quote", now=now)

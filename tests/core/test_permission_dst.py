@@ -1,0 +1,94 @@
+"""09:00 in the customer's zone stays 09:00 on the days daylight saving starts and ends."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from deckfollow.core.consent import load_snapshot
+from deckfollow.core.due import due_items
+from deckfollow.core.enums import Channel
+from deckfollow.core.followups import agreed_plan, schedule_follow_up
+from deckfollow.core.leads import NewLead, add_lead
+from deckfollow.core.permission import find_slot
+from deckfollow.storage.database import Database
+
+
+def _transition_days(zone: str, year: int) -> list[date]:
+    tz = ZoneInfo(zone)
+    days = []
+    d = date(year, 1, 1)
+    while d.year == year:
+        a = datetime.combine(d, time(0, 0), tz).utcoffset()
+        b = datetime.combine(d, time(23, 59), tz).utcoffset()
+        if a != b:
+            days.append(d)
+        d += timedelta(days=1)
+    return days
+
+
+CASES = [
+    ("Australia/Sydney", "AU", date(2027, 4, 4), "ends"),
+    ("Australia/Sydney", "AU", date(2027, 10, 3), "starts"),
+    ("America/New_York", "US", date(2027, 3, 14), "starts"),
+    ("America/New_York", "US", date(2027, 11, 7), "ends"),
+    ("Europe/London", "GB", date(2027, 3, 28), "starts"),
+    ("Europe/London", "GB", date(2027, 10, 31), "ends"),
+]
+
+
+def test_the_six_days_are_the_real_transitions():
+    for zone in ("Australia/Sydney", "America/New_York", "Europe/London"):
+        assert sorted(_transition_days(zone, 2027)) == sorted(
+            d for z, _c, d, _k in CASES if z == zone
+        )
+
+
+@pytest.mark.parametrize(("zone", "country", "day", "kind"), CASES)
+def test_an_agreed_nine_oclock_is_due_at_nine_local_on_a_dst_day(
+    db: Database, now: datetime, zone: str, country: str, day: date, kind: str
+):
+    tz = ZoneInfo(zone)
+    with db.unit_of_work() as s:
+        lead = add_lead(s, NewLead("Ada Lovelace", country=country, timezone=zone), now=now)
+        plan = agreed_plan(
+            day,
+            time(9),
+            time(10),
+            zone,
+            Channel.CALL,
+            "Confirm the build starts Monday",
+            "Call me Sunday at nine",
+        )
+        fu = schedule_follow_up(s, lead.customer_id, lead.quote_id, plan, now=now)
+        stored, stored_tz = fu.due_at, fu.timezone
+    assert stored.tzinfo is UTC and stored_tz == zone
+    # The UTC instant uses the offset in force at 09:00 that day (after the change).
+    after = datetime.combine(day, time(23, 0), tz).utcoffset()
+    assert stored == datetime.combine(day, time(9), UTC) - after  # type: ignore[operator]
+    with db.reading() as s:
+        items = due_items(s, day=day, now=now, owner_tz=zone)
+    assert [(i.due_at.date(), i.due_at.time()) for i in items] == [(day, time(9))]
+    assert items[0].due_at.utcoffset() == after
+
+
+@pytest.mark.parametrize(("zone", "country", "day", "kind"), CASES)
+def test_a_planned_call_on_a_dst_day_lands_at_the_start_of_allowed_hours(
+    db: Database, now: datetime, zone: str, country: str, day: date, kind: str
+):
+    tz = ZoneInfo(zone)
+    with db.unit_of_work() as s:
+        lead = add_lead(s, NewLead("Ada Lovelace", country=country, timezone=zone), now=now)
+        snap = load_snapshot(s, lead.customer_id)
+    # From 01:30 local (inside or beside the jump) the first allowed instant is the opening
+    # hour that same local day; Australia has no Sunday calls, so the Monday after.
+    early = datetime.combine(day, time(4), tz).astimezone(UTC) - timedelta(hours=2, minutes=30)
+    slot = find_slot(snap, Channel.CALL, early)
+    assert slot is not None
+    local = slot.astimezone(tz)
+    if country == "AU":
+        assert (local.date(), local.time()) == (day + timedelta(days=1), time(9))
+    else:
+        assert (local.date(), local.time()) == (day, time(8))
