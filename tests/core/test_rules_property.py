@@ -1,0 +1,351 @@
+"""The rules of permission hold after any sequence of what a user can do (Hypothesis).
+
+A state machine drives the real services on a real SQLite file: schedule, agree, revoke,
+stop, re-consent, start/stop/resume cadences, complete, skip, snooze, replies, changes of
+time zone and hours, and the clock moving on. After every step the database is checked:
+nothing pending on a revoked channel, nothing planned outside allowed hours, agreed
+follow-ups never moved or doubled by a cadence, the weekly cap kept, the ledger only grown.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from deckfollow.core import cadences as cad
+from deckfollow.core.consent import (
+    ContactPreferences,
+    grant_consent,
+    load_snapshot,
+    revoke_consent,
+    set_contact_preferences,
+)
+from deckfollow.core.due import due_items
+from deckfollow.core.enums import (
+    Basis,
+    CadenceRunStatus,
+    Channel,
+    ConsentChannel,
+    ConsentState,
+    Direction,
+    FollowUpStatus,
+    Outcome,
+)
+from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.followups import (
+    FollowUpPlan,
+    agree_follow_up,
+    agreed_plan,
+    close_follow_up,
+    schedule_follow_up,
+)
+from deckfollow.core.leads import NewLead, add_lead
+from deckfollow.core.models import CadenceRun, ConsentEvent, FollowUp
+from deckfollow.core.permission import AGREED_CLEARANCE, week_start
+from deckfollow.core.settings import load_settings
+from deckfollow.core.touches import TouchRecord, log_touch
+from deckfollow.storage.database import Database, open_database
+
+START = datetime(2026, 11, 22, 22, 0, tzinfo=UTC)
+ZONES = ["Australia/Sydney", "America/New_York", "Europe/London", "Australia/Perth"]
+HOURS = ["", "evenings only", "not mon", "mornings only; not sat", "mon-fri 10:00-15:30"]
+CHANNELS = list(Channel)
+CONSENT = [*ConsentChannel, None]
+KEYS = ["after_quote", "after_sale", "parked", "anniversary"]
+
+_template: list[Path] = []
+COUNT = {"examples": 0, "operations": 0}
+
+
+def _template_db() -> Path:
+    """One migrated, seeded database file per test session; each example copies it."""
+    if not _template:
+        folder = Path(tempfile.mkdtemp(prefix="deckfollow-prop-"))
+        path = folder / "template.db"
+        db = open_database(str(path))
+        with db.unit_of_work() as s:
+            cad.seed_builtin_cadences(s)
+        db.close()
+        _template.append(path)
+    return _template[0]
+
+
+def _snooze(session: Session, fu: FollowUp, until: datetime) -> None:
+    """The snooze a user gives: a reminder later, and a planned call never outside hours."""
+    if fu.basis is Basis.PLANNED and fu.channel.is_timed:
+        snap = load_snapshot(session, fu.customer_id)
+        nxt = snap.hours.next_allowed(until)
+        if nxt is None:
+            return
+        until = nxt
+    fu.snoozed_until = until
+
+
+class Rules(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        COUNT["examples"] += 1
+        self.dir = Path(tempfile.mkdtemp(prefix="deckfollow-ex-"))
+        path = self.dir / "deckfollow.db"
+        shutil.copyfile(_template_db(), path)
+        self.db: Database = open_database(str(path), create=False)
+        self.now = START
+        self.customers: list[int] = []
+        self.quotes: dict[int, int] = {}
+        self.agreed: dict[int, datetime] = {}
+        self.ledger_seen: list[tuple[Any, ...]] = []
+
+    def teardown(self) -> None:
+        self.db.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _do(self, action: Callable[[Session], object]) -> None:
+        COUNT["operations"] += 1
+        try:
+            with self.db.unit_of_work() as s:
+                action(s)
+        except DeckfollowError:
+            pass  # a refusal is a fine outcome: nothing was saved
+
+    def _pending(self, s: Session, customer: int) -> list[FollowUp]:
+        return list(
+            s.execute(
+                select(FollowUp)
+                .where(FollowUp.customer_id == customer, FollowUp.status == FollowUpStatus.PENDING)
+                .order_by(FollowUp.id)
+            ).scalars()
+        )
+
+    @initialize()
+    def add_customers(self) -> None:
+        with self.db.unit_of_work() as s:
+            for name, country, tz in (
+                ("Grace Hopper", "AU", "Australia/Sydney"),
+                ("Alan Turing", "US", "America/New_York"),
+            ):
+                lead = add_lead(s, NewLead(name, country=country, timezone=tz), now=self.now)
+                self.customers.append(lead.customer_id)
+                self.quotes[lead.customer_id] = lead.quote_id
+
+    # --- operations ---------------------------------------------------------------------
+
+    @rule(who=st.integers(0, 1), ch=st.sampled_from(CHANNELS), hours=st.integers(0, 24 * 20))
+    def schedule_planned(self, who: int, ch: Channel, hours: int) -> None:
+        cid = self.customers[who]
+        plan = FollowUpPlan(self.now + timedelta(hours=hours), ch, "Walk through the quote")
+        self._do(lambda s: schedule_follow_up(s, cid, self.quotes[cid], plan, now=self.now))
+
+    @rule(
+        who=st.integers(0, 1),
+        ch=st.sampled_from(CHANNELS),
+        days=st.integers(0, 30),
+        hour=st.integers(0, 23),
+        reopen=st.booleans(),
+    )
+    def agree(self, who: int, ch: Channel, days: int, hour: int, reopen: bool) -> None:
+        cid = self.customers[who]
+
+        def act(s: Session) -> None:
+            tz = load_snapshot(s, cid).timezone
+            local_day = self.now.astimezone(load_snapshot(s, cid).hours.tz).date()
+            plan = agreed_plan(
+                local_day + timedelta(days=days),
+                datetime.min.time().replace(hour=hour),
+                None,
+                tz,
+                ch,
+                "Answer questions about the quote",
+                "Yes, check in with me then",
+            )
+            if plan.due_at <= self.now:
+                return
+            fu = agree_follow_up(
+                s, cid, self.quotes[cid], plan, now=self.now, source="phone call", reopen=reopen
+            )
+            s.flush()
+            self.agreed[fu.id] = fu.due_at
+
+        self._do(act)
+
+    @rule(who=st.integers(0, 1), ch=st.sampled_from(CONSENT))
+    def revoke(self, who: int, ch: ConsentChannel | None) -> None:
+        cid = self.customers[who]
+        self._do(
+            lambda s: revoke_consent(s, cid, ch, source="phone call", words="stop", now=self.now)
+        )
+
+    @rule(who=st.integers(0, 1), ch=st.sampled_from(list(ConsentChannel)), words=st.booleans())
+    def reconsent(self, who: int, ch: ConsentChannel, words: bool) -> None:
+        cid = self.customers[who]
+        said = "OK, you can contact me again" if words else None
+        self._do(lambda s: grant_consent(s, cid, ch, source="email", words=said, now=self.now))
+
+    @rule(who=st.integers(0, 1), key=st.sampled_from(KEYS))
+    def start(self, who: int, key: str) -> None:
+        cid = self.customers[who]
+        self._do(lambda s: cad.start_cadence(s, cid, key, quote_id=self.quotes[cid], now=self.now))
+
+    @rule(pick=st.integers(0, 20), resume=st.booleans())
+    def stop_or_resume(self, pick: int, resume: bool) -> None:
+        def act(s: Session) -> None:
+            runs = list(s.execute(select(CadenceRun).order_by(CadenceRun.id)).scalars())
+            if not runs:
+                return
+            run = runs[pick % len(runs)]
+            if resume and run.status is CadenceRunStatus.PAUSED:
+                cad.resume_cadence(s, run.id, now=self.now)
+            elif not resume:
+                cad.stop_cadence(s, run.id, now=self.now)
+
+        self._do(act)
+
+    @rule(who=st.integers(0, 1), pick=st.integers(0, 20), how=st.sampled_from(["done", "skip"]))
+    def close(self, who: int, pick: int, how: str) -> None:
+        cid = self.customers[who]
+
+        def act(s: Session) -> None:
+            pending = self._pending(s, cid)
+            if not pending:
+                return
+            fu = pending[pick % len(pending)]
+            status = FollowUpStatus.DONE if how == "done" else FollowUpStatus.SKIPPED
+            close_follow_up(s, fu.id, status, now=self.now)
+
+        self._do(act)
+
+    @rule(who=st.integers(0, 1), pick=st.integers(0, 20), hours=st.integers(1, 72))
+    def snooze(self, who: int, pick: int, hours: int) -> None:
+        cid = self.customers[who]
+
+        def act(s: Session) -> None:
+            pending = self._pending(s, cid)
+            if pending:
+                _snooze(s, pending[pick % len(pending)], self.now + timedelta(hours=hours))
+
+        self._do(act)
+
+    @rule(who=st.integers(0, 1), tz=st.sampled_from(ZONES), hours=st.sampled_from(HOURS))
+    def change_zone_or_hours(self, who: int, tz: str, hours: str) -> None:
+        cid = self.customers[who]
+        prefs = ContactPreferences(timezone=tz, contact_hours=hours)
+        self._do(
+            lambda s: set_contact_preferences(s, cid, prefs, source="phone call", now=self.now)
+        )
+
+    @rule(who=st.integers(0, 1))
+    def reply(self, who: int) -> None:
+        cid = self.customers[who]
+        rec = TouchRecord(
+            cid, Channel.EMAIL, Direction.INBOUND, Outcome.REPLIED, self.now, self.quotes[cid]
+        )
+        self._do(lambda s: log_touch(s, rec, None, now=self.now, await_decision=True))
+
+    @rule(hours=st.integers(1, 24 * 10))
+    def time_passes(self, hours: int) -> None:
+        self.now += timedelta(hours=hours)
+
+    # --- the rules ----------------------------------------------------------------------
+
+    @invariant()
+    def rules_hold(self) -> None:
+        if not self.customers:
+            return
+        with self.db.reading() as s:
+            cap = load_settings(s).weekly_cap
+            for cid in self.customers:
+                snap = load_snapshot(s, cid)
+                rows = list(
+                    s.execute(select(FollowUp).where(FollowUp.customer_id == cid)).scalars()
+                )
+                pending = [f for f in rows if f.status is FollowUpStatus.PENDING]
+                agreed_due = [f.due_at for f in pending if f.basis is Basis.AGREED]
+                for f in pending:
+                    # Rules 1 and 2: nothing pending on a revoked channel or after a stop.
+                    state = snap.consent(f.channel.consent_channel).state
+                    assert state is not ConsentState.REVOKED, (f.id, f.channel)
+                    assert not snap.do_not_contact
+                    if f.basis is Basis.PLANNED and f.channel.is_timed:
+                        # Rule 3: planned calls and texts inside allowed hours, also snoozed.
+                        assert snap.hours.allows(f.due_at), (f.id, f.due_at, snap.contact_hours)
+                        if f.snoozed_until is not None:
+                            assert snap.hours.allows(f.snoozed_until)
+                    if f.cadence_run_id is not None:
+                        # Rule 4: a cadence step never doubles or crowds an agreed one.
+                        assert f.basis is Basis.PLANNED
+                        assert all(abs(f.due_at - a) >= AGREED_CLEARANCE for a in agreed_due)
+                # Rule 4: agreed follow-ups are never moved.
+                for f in rows:
+                    if f.id in self.agreed:
+                        assert f.basis is Basis.AGREED and f.due_at == self.agreed[f.id]
+                    if f.basis is Basis.AGREED:
+                        assert f.cadence_run_id is None
+                # Rule 5: a week holding a pending planned touch has at most `cap` planned.
+                weeks: dict[datetime, int] = defaultdict(int)
+                counted = [
+                    f
+                    for f in rows
+                    if f.basis is Basis.PLANNED
+                    and f.status in (FollowUpStatus.PENDING, FollowUpStatus.DONE)
+                ]
+                for f in counted:
+                    weeks[week_start(f.due_at, snap)] += 1
+                for f in pending:
+                    if f.basis is Basis.PLANNED:
+                        assert weeks[week_start(f.due_at, snap)] <= cap
+            # Rule 7: the ledger only grows; no entry ever changes.
+            ledger = [
+                tuple(r)
+                for r in s.execute(
+                    select(
+                        ConsentEvent.id,
+                        ConsentEvent.customer_id,
+                        ConsentEvent.kind,
+                        ConsentEvent.channel,
+                        ConsentEvent.at,
+                        ConsentEvent.source,
+                        ConsentEvent.words,
+                        ConsentEvent.detail,
+                        ConsentEvent.follow_up_id,
+                    ).order_by(ConsentEvent.id)
+                )
+            ]
+            assert ledger[: len(self.ledger_seen)] == self.ledger_seen
+            self.ledger_seen = ledger
+            # `due` lists nothing that breaks a rule, whatever day is asked for.
+            day = (self.now + timedelta(days=60)).date()
+            for item in due_items(s, day=day, now=self.now, owner_tz="Australia/Sydney"):
+                snap = load_snapshot(s, item.customer_id)
+                assert not snap.do_not_contact
+                assert snap.consent(item.channel.consent_channel).state is not ConsentState.REVOKED
+
+
+def test_the_rules_of_permission_hold_for_any_sequence_of_operations() -> None:
+    COUNT.update(examples=0, operations=0)
+    run_state_machine_as_test(
+        Rules,
+        settings=settings(
+            max_examples=100,
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        ),
+    )
+    print(f"\nrules property: {COUNT['examples']} examples, {COUNT['operations']} operations")
+    assert COUNT["examples"] >= 100
