@@ -1,0 +1,371 @@
+"""`deckfollow consent …` and `deckfollow cadence …`: permission from the command line.
+
+consent show|grant|revoke|stop|agree|hours|ledger --customer ID …
+cadence list|start|stop|runs|copy …
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from deckfollow.cli.context import CliContext
+from deckfollow.core.enums import Channel, ConsentChannel
+from deckfollow.core.errors import ValidationError
+
+if TYPE_CHECKING:
+    from deckfollow.core.consent import ConsentOverview, LedgerEntry
+
+ORDER = 50
+
+_CONSENT_CHOICES = [c.value for c in ConsentChannel]
+_CHANNEL_CHOICES = [c.value for c in Channel]
+
+
+def _hidden_globals(p: argparse.ArgumentParser) -> None:
+    # So "deckfollow consent show --db x.db" works like the top-level commands do.
+    p.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    p.add_argument("--now", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
+def _who(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--customer", type=int, required=True, metavar="ID", help="customer id")
+
+
+def _said(p: argparse.ArgumentParser, *, words_required: bool) -> None:
+    p.add_argument("--source", required=True, help='how they told you, e.g. "phone call"')
+    p.add_argument(
+        "--words", required=words_required, help="the customer's own words, as they said them"
+    )
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    c = sub.add_parser("consent", help="what each customer agreed to: show, grant, stop, ledger")
+    cs = c.add_subparsers(dest="consent_cmd", metavar="ACTION", required=True)
+
+    p = cs.add_parser("show", help="consent per channel, allowed hours and preferences")
+    _who(p)
+    p.add_argument("--json", action="store_true")
+    p = cs.add_parser("grant", help="record a yes for one channel (in their words)")
+    _who(p)
+    p.add_argument("--channel", required=True, choices=_CONSENT_CHOICES)
+    _said(p, words_required=True)
+    p = cs.add_parser("revoke", help="record a no for one channel; cancels what it covers")
+    _who(p)
+    p.add_argument("--channel", required=True, choices=_CONSENT_CHOICES)
+    _said(p, words_required=False)
+    p = cs.add_parser("stop", help="do not contact at all: every channel, everything pending")
+    _who(p)
+    _said(p, words_required=False)
+    p = cs.add_parser("agree", help="record a follow-up the customer agreed to")
+    _who(p)
+    p.add_argument("--quote", type=int, metavar="ID")
+    p.add_argument("--channel", required=True, choices=_CHANNEL_CHOICES)
+    p.add_argument("--on", required=True, metavar="YYYY-MM-DD", help="day, their calendar")
+    p.add_argument("--at", required=True, metavar="HH:MM", help="time, their clock")
+    p.add_argument("--until", metavar="HH:MM", help="end of the agreed window")
+    p.add_argument("--reason", required=True, help='why: "The reason I\'m calling is …"')
+    p.add_argument("--reopen", action="store_true", help="their words re-open a closed channel")
+    _said(p, words_required=True)
+    p = cs.add_parser("hours", help="time zone, allowed hours, best times, preferred channel")
+    _who(p)
+    p.add_argument("--timezone", help="IANA zone, e.g. America/New_York")
+    p.add_argument("--hours", help='e.g. "evenings only; not mon" ("" for the default)')
+    p.add_argument("--best-times", help='e.g. "mon-fri 17:30-19:00"')
+    p.add_argument("--preferred", choices=_CHANNEL_CHOICES)
+    _said(p, words_required=False)
+    p = cs.add_parser("ledger", help="the consent ledger; export as CSV or PDF evidence")
+    _who(p)
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--csv", type=Path, metavar="FILE")
+    out.add_argument("--pdf", type=Path, metavar="FILE")
+    out.add_argument("--json", action="store_true")
+    for parser in cs.choices.values():
+        _hidden_globals(parser)
+    c.set_defaults(run=run_consent)
+
+    k = sub.add_parser("cadence", help="follow-up plans: list, start, stop, copy")
+    ks = k.add_subparsers(dest="cadence_cmd", metavar="ACTION", required=True)
+    p = ks.add_parser("list", help="the cadences and their steps")
+    p.add_argument("--json", action="store_true")
+    p = ks.add_parser("start", help="start a cadence for a customer")
+    p.add_argument("key", help="cadence key, e.g. after_quote")
+    _who(p)
+    p.add_argument("--quote", type=int, metavar="ID")
+    p = ks.add_parser("stop", help="stop a running cadence")
+    p.add_argument("run", type=int, metavar="RUN_ID")
+    p = ks.add_parser("resume", help="continue a paused cadence")
+    p.add_argument("run", type=int, metavar="RUN_ID")
+    p = ks.add_parser("runs", help="a customer's cadences and their next step")
+    _who(p)
+    p = ks.add_parser("copy", help="an editable copy of a cadence")
+    p.add_argument("key")
+    p.add_argument("--name")
+    for parser in ks.choices.values():
+        _hidden_globals(parser)
+    k.set_defaults(run=run_cadence)
+
+
+def _parse_hhmm(text: str, field: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationError(field, f"{text!r} is not a time (use HH:MM)") from exc
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationError("--on", f"{text!r} is not a date (use YYYY-MM-DD)") from exc
+
+
+def _local(dt: datetime | None, tz: str) -> str:
+    return dt.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y %H:%M") if dt else ""
+
+
+def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.core import consent as svc
+    from deckfollow.core.followups import agree_follow_up, agreed_plan
+
+    cmd = args.consent_cmd
+    if cmd == "agree":  # bad input fails before any file is opened
+        day, start = _parse_day(args.on), _parse_hhmm(args.at, "--at")
+        end = _parse_hhmm(args.until, "--until") if args.until else None
+    db = ctx.open_db()
+    try:
+        if cmd in ("show", "ledger"):
+            with db.reading() as s:
+                ov = svc.consent_overview(s, args.customer)
+                entries = svc.ledger_entries(s, args.customer)
+                if cmd == "ledger" and (args.csv or args.pdf):
+                    from deckfollow.exchange.ledger_export import (
+                        load_ledger,
+                        write_ledger_csv,
+                        write_ledger_pdf,
+                    )
+
+                    doc = load_ledger(s, args.customer, now=ctx.now)
+                    path = write_ledger_csv(doc, args.csv) if args.csv else None
+                    path = path or write_ledger_pdf(doc, args.pdf)
+                    print(f"{len(entries)} ledger entries written to {path}", file=ctx.out)
+                    return 0
+            if cmd == "show":
+                _print_overview(ov, ctx, as_json=args.json)
+            else:
+                _print_ledger(ov, entries, ctx, as_json=args.json)
+            return 0
+        with db.unit_of_work() as s:
+            if cmd == "grant":
+                svc.grant_consent(
+                    s,
+                    args.customer,
+                    ConsentChannel(args.channel),
+                    source=args.source,
+                    words=args.words,
+                    now=ctx.now,
+                )
+                msg = f"{args.channel}: granted"
+            elif cmd == "revoke":
+                svc.revoke_consent(
+                    s,
+                    args.customer,
+                    ConsentChannel(args.channel),
+                    source=args.source,
+                    words=args.words,
+                    now=ctx.now,
+                )
+                msg = f"{args.channel}: revoked; pending {args.channel} follow-ups cancelled"
+            elif cmd == "stop":
+                svc.revoke_consent(
+                    s, args.customer, None, source=args.source, words=args.words, now=ctx.now
+                )
+                msg = "do not contact: every channel revoked, everything pending cancelled"
+            elif cmd == "agree":
+                tz = svc.get_customer(s, args.customer).timezone
+                plan = agreed_plan(
+                    day, start, end, tz, Channel(args.channel), args.reason, args.words
+                )
+                fu = agree_follow_up(
+                    s,
+                    args.customer,
+                    args.quote,
+                    plan,
+                    now=ctx.now,
+                    source=args.source,
+                    reopen=args.reopen,
+                )
+                msg = f"agreed follow-up {fu.id}: {args.channel} {_local(fu.due_at, tz)} ({tz})"
+            else:
+                prefs = svc.ContactPreferences(
+                    timezone=args.timezone,
+                    contact_hours=args.hours,
+                    best_times=args.best_times,
+                    preferred_channel=Channel(args.preferred) if args.preferred else None,
+                )
+                changes = svc.set_contact_preferences(
+                    s, args.customer, prefs, source=args.source, words=args.words, now=ctx.now
+                )
+                msg = "contact preferences saved" if changes.consent else "nothing changed"
+    finally:
+        db.close()
+    print(msg, file=ctx.out)
+    return 0
+
+
+def _print_overview(ov: ConsentOverview, ctx: CliContext, *, as_json: bool) -> None:
+    if as_json:
+        data = {
+            "customer_id": ov.customer_id,
+            "name": ov.name,
+            "timezone": ov.timezone,
+            "do_not_contact": ov.do_not_contact,
+            "contact_hours": ov.contact_hours,
+            "effective_hours": ov.effective_hours,
+            "best_times": ov.best_times,
+            "preferred_channel": ov.preferred_channel.value if ov.preferred_channel else None,
+            "channels": {
+                c.channel.value: {
+                    "state": c.state.value,
+                    "since": c.since.isoformat() if c.since else None,
+                    "source": c.source,
+                    "words": c.words,
+                }
+                for c in ov.channels
+            },
+        }
+        json.dump(data, ctx.out, ensure_ascii=False, indent=1)
+        ctx.out.write("\n")
+        return
+    print(f"{ov.name} (customer {ov.customer_id}, {ov.timezone})", file=ctx.out)
+    if ov.do_not_contact:
+        print("DO NOT CONTACT", file=ctx.out)
+    print(f"allowed hours: {ov.effective_hours}", file=ctx.out)
+    if ov.best_times:
+        print(f"best times: {ov.best_times}", file=ctx.out)
+    if ov.preferred_channel:
+        print(f"preferred: {ov.preferred_channel.value}", file=ctx.out)
+    for c in ov.channels:
+        extra = ""
+        if c.since:
+            extra = f"  since {_local(c.since, ov.timezone)} ({c.source or 'unrecorded'})"
+            if c.words:
+                extra += f' "{c.words}"'
+        print(f"  {c.channel.value:<6} {c.state.value:<8}{extra}", file=ctx.out)
+
+
+def _print_ledger(
+    ov: ConsentOverview, rows: list[LedgerEntry], ctx: CliContext, *, as_json: bool
+) -> None:
+    if as_json:
+        json.dump(
+            [
+                {
+                    "id": e.id,
+                    "at": e.at.isoformat(),
+                    "kind": e.kind.value,
+                    "channel": e.channel.value if e.channel else None,
+                    "source": e.source,
+                    "words": e.words,
+                    "detail": e.detail,
+                    "follow_up_id": e.follow_up_id,
+                }
+                for e in rows
+            ],
+            ctx.out,
+            ensure_ascii=False,
+            indent=1,
+        )
+        ctx.out.write("\n")
+        return
+    print(f"Consent ledger of {ov.name} ({len(rows)} entries, {ov.timezone})", file=ctx.out)
+    for e in rows:
+        words = f' "{e.words}"' if e.words else ""
+        detail = f" — {e.detail}" if e.detail else ""
+        print(
+            f"{_local(e.at, ov.timezone)}  {e.kind_label:<22} {e.channel_label:<12} "
+            f"({e.source}){words}{detail}",
+            file=ctx.out,
+        )
+
+
+def run_cadence(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.core import cadences as cad
+    from deckfollow.core.consent import get_customer
+
+    cmd = args.cadence_cmd
+    db = ctx.open_db()
+    try:
+        with db.unit_of_work() as s:
+            cad.seed_builtin_cadences(s)
+            if cmd == "list":
+                specs = cad.list_cadences(s)
+                if args.json:
+                    json.dump(
+                        [
+                            {
+                                "key": c.key,
+                                "name": c.name,
+                                "builtin": c.builtin,
+                                "steps": [
+                                    {
+                                        "day": st.offset_days,
+                                        "channel": st.channel.value,
+                                        "reason": st.reason,
+                                    }
+                                    for st in c.steps
+                                ],
+                            }
+                            for c in specs
+                        ],
+                        ctx.out,
+                        ensure_ascii=False,
+                        indent=1,
+                    )
+                    ctx.out.write("\n")
+                    return 0
+                for c in specs:
+                    mark = "built-in" if c.builtin else "yours"
+                    print(f"{c.key:<18} {c.name} ({len(c.steps)} steps, {mark})", file=ctx.out)
+                    for st in c.steps:
+                        print(
+                            f"    day {st.offset_days:>4}  {st.channel.value:<5}  {st.reason}",
+                            file=ctx.out,
+                        )
+                return 0
+            if cmd == "start":
+                info = cad.start_cadence(
+                    s, args.customer, args.key, quote_id=args.quote, now=ctx.now
+                )
+                tz = get_customer(s, args.customer).timezone
+                nxt = (
+                    f"; first step: {info.next_channel.value} {_local(info.next_due, tz)} ({tz})"
+                    if info.next_channel and info.next_due
+                    else ""
+                )
+                print(f"run {info.id} started: {info.cadence_name}{nxt}", file=ctx.out)
+            elif cmd == "stop":
+                cad.stop_cadence(s, args.run, now=ctx.now)
+                print(f"run {args.run} stopped", file=ctx.out)
+            elif cmd == "resume":
+                cad.resume_cadence(s, args.run, now=ctx.now)
+                print(f"run {args.run} resumed", file=ctx.out)
+            elif cmd == "runs":
+                tz = get_customer(s, args.customer).timezone
+                for r in cad.customer_runs(s, args.customer):
+                    nxt = (
+                        f"next {r.next_channel.value} {_local(r.next_due, tz)}: {r.next_reason}"
+                        if r.next_channel
+                        else (r.paused_reason or "")
+                    )
+                    print(f"{r.id:>4}  {r.cadence_key:<16} {r.status.value:<8} {nxt}", file=ctx.out)
+            else:
+                spec = cad.copy_cadence(s, args.key, name=args.name)
+                print(f"{spec.key}: {spec.name}", file=ctx.out)
+    finally:
+        db.close()
+    return 0
