@@ -592,3 +592,18 @@ def _last_event(session: Session, customer_id: int) -> ConsentEvent:
         .order_by(ConsentEvent.id.desc())
         .limit(1)
     ).scalar_one()
+
+
+def pending_covered(session: Session, customer_id: int, channel: ConsentChannel | None) -> int:
+    """How many pending follow-ups a revocation of `channel` (None: all) would cancel."""
+    channels = [channel] if channel else list(ConsentChannel)
+    covered = [c for c in Channel if c.consent_channel in channels]
+    return int(
+        session.execute(
+            select(func.count(FollowUp.id)).where(
+                FollowUp.customer_id == customer_id,
+                FollowUp.status == FollowUpStatus.PENDING,
+                FollowUp.channel.in_(covered),
+            )
+        ).scalar_one()
+    )

@@ -1,0 +1,196 @@
+""" "OK to check in Thursday?": record an agreed follow-up while talking to the customer."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.changes import Changes
+from deckfollow.core.consent import consent_overview, load_snapshot
+from deckfollow.core.enums import Channel
+from deckfollow.core.errors import DeckfollowError, ValidationError
+from deckfollow.core.followups import agree_follow_up, agreed_plan
+from deckfollow.core.permission import ContactSnapshot, channel_decision
+from deckfollow.storage.database import Database
+from deckfollow.ui.consent.common import Clock, ErrorLabel, source_combo
+
+CHANNEL_LABELS = {
+    Channel.CALL: "Call",
+    Channel.TEXT: "Text",
+    Channel.EMAIL: "Email",
+    Channel.CARD: "Card (post)",
+    Channel.VISIT: "Visit",
+    Channel.VIDEO: "Video message",
+}
+
+
+class AskPermissionDialog(QDialog):
+    """Agreed day and time window, channel, reason and the customer's own words.
+
+    Saving records an *agreed* follow-up and its ledger entry in one transaction.
+    `saved` carries the core's Changes; `follow_up_id` holds the new follow-up.
+    """
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        db: Database,
+        customer_id: int,
+        quote_id: int | None = None,
+        *,
+        clock: Clock,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db, self._customer_id, self._quote_id, self._clock = db, customer_id, quote_id, clock
+        self.follow_up_id: int | None = None
+        with db.reading() as s:
+            self._snap: ContactSnapshot = load_snapshot(s, customer_id)
+            preferred = consent_overview(s, customer_id).preferred_channel
+        snap = self._snap
+        self.setWindowTitle(f"Ask permission: {snap.name}")
+        self.setMinimumWidth(520)
+
+        intro = QLabel(
+            f"Agree the next contact with <b>{snap.name}</b> now: when, how and why. "
+            f"Times are in their zone, <b>{snap.timezone}</b>."
+        )
+        intro.setWordWrap(True)
+
+        self.channel = QComboBox()
+        for ch, label in CHANNEL_LABELS.items():
+            self.channel.addItem(label, ch.value)
+        today = clock().astimezone(snap.hours.tz).date()
+        self.day = QDateEdit(_qdate(today + timedelta(days=1)))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("ddd d MMM yyyy")
+        self.day.setMinimumDate(_qdate(today))
+        self.start = QTimeEdit(QTime(10, 0))
+        self.end = QTimeEdit(QTime(11, 0))
+        for t in (self.start, self.end):
+            t.setDisplayFormat("HH:mm")
+        window = QHBoxLayout()
+        window.addWidget(self.start)
+        window.addWidget(QLabel("to"))
+        window.addWidget(self.end)
+        window.addStretch(1)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("The reason I'm calling is … (e.g. to go over the colours)")
+        self.words = QPlainTextEdit()
+        self.words.setPlaceholderText('What they said, e.g. "Sure, check in Thursday after five"')
+        self.words.setFixedHeight(64)
+        self.source = source_combo()
+        self.blocked = QLabel()
+        self.blocked.setWordWrap(True)
+        self.blocked.setStyleSheet("color: #8a4b00;")
+        self.reopen = QCheckBox("They are re-opening this channel (their words above)")
+
+        form = QFormLayout()
+        form.addRow("Channel", self.channel)
+        form.addRow("Day", self.day)
+        form.addRow("Time window", window)
+        form.addRow("Reason", self.reason)
+        form.addRow("Their words", self.words)
+        form.addRow("How they said it", self.source)
+
+        self.error = ErrorLabel()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.addButton(
+            "Record agreed follow-up", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.blocked)
+        layout.addWidget(self.reopen)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self.channel.currentIndexChanged.connect(self._channel_changed)
+        if preferred is not None:
+            self.channel.setCurrentIndex(max(0, self.channel.findData(preferred.value)))
+        self._channel_changed()
+
+    def selected_channel(self) -> Channel:
+        return Channel(self.channel.currentData())
+
+    def _channel_changed(self) -> None:
+        decision = channel_decision(self._snap, self.selected_channel())
+        self.blocked.setText("" if decision.allowed else decision.reason)
+        self.blocked.setVisible(not decision.allowed)
+        self.reopen.setVisible(not decision.allowed)
+        self.reopen.setChecked(False)
+
+    def save(self) -> None:
+        """Validate and record; on a refusal the message stays in the dialog."""
+        self.error.clear_error()
+        try:
+            if self.end.time() <= self.start.time():
+                raise ValidationError("time window", "the window must end after it starts")
+            plan = agreed_plan(
+                _pydate(self.day.date()),
+                _pytime(self.start.time()),
+                _pytime(self.end.time()),
+                self._snap.timezone,
+                self.selected_channel(),
+                self.reason.text(),
+                self.words.toPlainText().strip(),
+            )
+            now = self._clock()
+            if plan.due_at <= now:
+                raise ValidationError("day", "pick a time that is still to come")
+            with self._db.unit_of_work() as s:
+                fu = agree_follow_up(
+                    s,
+                    self._customer_id,
+                    self._quote_id,
+                    plan,
+                    now=now,
+                    source=self.source.currentText().strip(),
+                    reopen=not self.reopen.isHidden() and self.reopen.isChecked(),
+                )
+                s.flush()
+                self.follow_up_id = fu.id
+        except DeckfollowError as exc:
+            if not self.blocked.isHidden() and str(exc).startswith(self.blocked.text()[:40]):
+                # The reason is already on screen; say what would let this through.
+                self.error.show_error(
+                    "Not recorded: tick the box above only if their words re-open this channel."
+                )
+            else:
+                self.error.show_error(exc)
+            return
+        self.saved.emit(Changes(follow_ups=True, consent=True))
+        self.accept()
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(d: QDate) -> date:
+    return date(d.year(), d.month(), d.day())
+
+
+def _pytime(t: QTime) -> time:
+    return time(t.hour(), t.minute())

@@ -1,0 +1,141 @@
+"""A customer's consent ledger: read it, and export it as CSV or PDF evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.consent import LedgerEntry
+from deckfollow.core.errors import DeckfollowError
+from deckfollow.exchange.ledger_export import (
+    LedgerDocument,
+    load_ledger,
+    write_ledger_csv,
+    write_ledger_pdf,
+)
+from deckfollow.storage.database import Database
+from deckfollow.ui.consent.common import Clock, ErrorLabel, local_text
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class LedgerModel(QAbstractTableModel):
+    """Read-only rows of the ledger (a ledger is never edited)."""
+
+    HEADERS = ("When", "Event", "Channel", "Source", "Their words", "Detail")
+
+    def __init__(self, entries: tuple[LedgerEntry, ...], timezone: str) -> None:
+        super().__init__()
+        self._entries = entries
+        self._tz = timezone
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._entries):
+            return None
+        e = self._entries[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (
+                local_text(e.at, self._tz),
+                e.kind_label,
+                e.channel_label,
+                e.source,
+                e.words or "",
+                e.detail or "",
+            )[index.column()]
+        return None
+
+
+class LedgerViewerDialog(QDialog):
+    """The ledger, oldest first, with Export CSV… and Export PDF…"""
+
+    def __init__(
+        self, db: Database, customer_id: int, *, clock: Clock, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        with db.reading() as s:
+            self.document: LedgerDocument = load_ledger(s, customer_id, now=clock())
+        ov = self.document.overview
+        self.setWindowTitle(f"Consent ledger: {ov.name}")
+        self.resize(900, 420)
+        self.model = LedgerModel(self.document.entries, ov.timezone)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        state = "DO NOT CONTACT. " if ov.do_not_contact else ""
+        summary = QLabel(
+            f"{state}{len(self.document.entries)} entries, times in {ov.timezone}. "
+            "Entries are never changed; corrections are new entries."
+        )
+        summary.setWordWrap(True)
+        self.error = ErrorLabel()
+        self.status = QLabel()
+        csv_button = QPushButton("Export CSV…")
+        pdf_button = QPushButton("Export PDF…")
+        close = QPushButton("Close")
+        csv_button.clicked.connect(lambda: self._ask_and_export("csv"))
+        pdf_button.clicked.connect(lambda: self._ask_and_export("pdf"))
+        close.clicked.connect(self.accept)
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(csv_button)
+        row.addWidget(pdf_button)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(row)
+
+    def _ask_and_export(self, kind: str) -> None:
+        name = self.document.overview.name.replace(" ", "-").lower()
+        filt = "CSV files (*.csv)" if kind == "csv" else "PDF files (*.pdf)"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export consent ledger", f"consent-ledger-{name}.{kind}", filt
+        )
+        if path:
+            self.export_to(Path(path), kind)
+
+    def export_to(self, path: Path, kind: str) -> Path | None:
+        """Write the evidence file; the outcome shows in the dialog."""
+        self.error.clear_error()
+        try:
+            writer = write_ledger_csv if kind == "csv" else write_ledger_pdf
+            written = writer(self.document, path)
+        except (OSError, DeckfollowError) as exc:
+            self.error.show_error(f"could not write {path}: {exc}")
+            return None
+        self.status.setText(f"Saved {written.name}")
+        return written
