@@ -272,3 +272,62 @@ def close_follow_up(
         session.flush()
         move_on(session, fu.cadence_run_id, now=now)
     return Changes(follow_ups=True)
+
+
+def audit_rules(session: Session, customer_ids: list[int] | None = None) -> list[str]:
+    """Every pending follow-up that breaks a rule of permission, described; [] when all hold.
+
+    For checks of generated or imported data (demo database, restores) and for tests:
+    nothing pending on a revoked channel or for a do-not-contact customer, planned calls and
+    texts inside allowed hours (snoozed ones too), cadence steps clear of agreed follow-ups,
+    and no week holding a pending planned touch over the weekly cap.
+    """
+    from collections import defaultdict
+
+    from deckfollow.core.models import Customer
+    from deckfollow.core.permission import AGREED_CLEARANCE, week_start
+
+    cap = load_settings(session).weekly_cap
+    stmt = select(FollowUp.customer_id).where(FollowUp.status == FollowUpStatus.PENDING)
+    if customer_ids is not None:
+        stmt = stmt.where(FollowUp.customer_id.in_(customer_ids))
+    ids = sorted(set(session.execute(stmt).scalars()))
+    problems: list[str] = []
+    for cid in ids:
+        customer = session.get(Customer, cid)
+        if customer is None or customer.deleted_at is not None:
+            continue
+        snap = load_snapshot(session, cid)
+        rows = list(
+            session.execute(
+                select(FollowUp).where(
+                    FollowUp.customer_id == cid,
+                    FollowUp.status.in_([FollowUpStatus.PENDING, FollowUpStatus.DONE]),
+                )
+            ).scalars()
+        )
+        pending = [f for f in rows if f.status is FollowUpStatus.PENDING]
+        agreed = [f.due_at for f in pending if f.basis is Basis.AGREED]
+        weeks: dict[datetime, int] = defaultdict(int)
+        for f in rows:
+            if f.basis is Basis.PLANNED:
+                weeks[week_start(f.due_at, snap)] += 1
+        for f in pending:
+            tag = f"follow-up {f.id} ({snap.name}, {f.channel.value})"
+            gate = channel_decision(snap, f.channel)
+            if not gate.allowed:
+                problems.append(f"{tag}: {gate.reason}")
+            if f.basis is Basis.PLANNED:
+                if f.channel.is_timed:
+                    for label, at in (("due", f.due_at), ("snoozed", f.snoozed_until)):
+                        if at is not None and not snap.hours.allows(at):
+                            problems.append(f"{tag}: {label} outside allowed hours")
+                if weeks[week_start(f.due_at, snap)] > cap:
+                    problems.append(f"{tag}: over the weekly cap of {cap}")
+                if f.cadence_run_id is not None and any(
+                    abs(f.due_at - a) < AGREED_CLEARANCE for a in agreed
+                ):
+                    problems.append(f"{tag}: cadence step crowds an agreed follow-up")
+            elif f.cadence_run_id is not None:
+                problems.append(f"{tag}: a cadence may not create agreed follow-ups")
+    return problems

@@ -247,3 +247,16 @@ def planned_slot_ok(
     if not decide(snap, channel, at, Basis.PLANNED, planned_times, cap).allowed:
         return False
     return all(abs(a - at) >= clearance for a in keep_clear_of)
+
+
+def snooze_target(
+    snap: ContactSnapshot, channel: Channel, basis: Basis, until: datetime
+) -> datetime:
+    """Where a snooze to `until` should land: a planned call or text never outside hours.
+
+    An agreed follow-up may be snoozed to any time (it is the owner's reminder of what the
+    customer chose); a planned one moves on to the next allowed instant.
+    """
+    if basis is Basis.AGREED or not channel.is_timed:
+        return until
+    return snap.hours.next_allowed(until, horizon_days=60) or until

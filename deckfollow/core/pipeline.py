@@ -78,6 +78,7 @@ def close_quote(session: Session, quote_id: int, close: Close, *, now: datetime)
         )
         .execution_options(synchronize_session=False)
     )
+    _stop_quote_cadences(session, quote_id, close, now)
     if close.stage is Stage.PARKED and close.parked_until is not None:
         _plan_revisit(session, quote, close.parked_until, now)
     return Changes(quotes=True, follow_ups=True)
@@ -108,3 +109,23 @@ def _plan_revisit(session: Session, quote: Quote, day: date, now: datetime) -> N
                 )
             )
             return
+
+
+def _stop_quote_cadences(session: Session, quote_id: int, close: Close, now: datetime) -> None:
+    # The plan belonged to the open quote; left running it would stall with nothing pending.
+    from sqlalchemy import select
+
+    from deckfollow.core.cadences import stop_cadence
+    from deckfollow.core.enums import CadenceRunStatus
+    from deckfollow.core.models import CadenceRun
+
+    runs = session.execute(
+        select(CadenceRun.id).where(
+            CadenceRun.quote_id == quote_id,
+            CadenceRun.status.in_([CadenceRunStatus.ACTIVE, CadenceRunStatus.PAUSED]),
+        )
+    ).scalars()
+    for run_id in list(runs):
+        stop_cadence(
+            session, run_id, now=now, reason=f"quote closed as {close.stage.label.lower()}"
+        )

@@ -376,3 +376,40 @@ def test_birthday_cards_come_every_year_a_week_early(
         complete_step(s, card.id, now=card.due_at)
     nxt = _pending(db, lead.customer_id)[0]
     assert nxt.due_at.astimezone(SYD).date() == date(2028, 3, 2)
+
+
+def test_closing_the_quote_stops_its_cadence(db: Database, lead: LeadCreated, now: datetime):
+    from deckfollow.core.cadences import run_info
+    from deckfollow.core.enums import Stage
+    from deckfollow.core.pipeline import Close, close_quote
+
+    with db.unit_of_work() as s:
+        info = start_cadence(s, lead.customer_id, "after_quote", quote_id=lead.quote_id, now=now)
+        close_quote(s, lead.quote_id, Close(Stage.WON), now=now)
+        assert run_info(s, info.id).status is CadenceRunStatus.STOPPED
+        after_sale = start_cadence(
+            s, lead.customer_id, "after_sale", quote_id=lead.quote_id, now=now
+        )
+    assert after_sale.next_channel is Channel.CALL
+    assert after_sale.next_due is not None
+    # The thank-you call the same evening: 18:00 Monday in Sydney.
+    local = after_sale.next_due.astimezone(SYD)
+    assert (local.date(), local.time()) == (date(2026, 11, 23), time(18))
+    assert [f.cadence_run_id for f in _pending(db, lead.customer_id)] == [after_sale.id]
+
+
+def test_best_times_are_preferred_for_planned_calls(db: Database, lead: LeadCreated, now: datetime):
+    from deckfollow.core.consent import ContactPreferences, set_contact_preferences
+
+    with db.unit_of_work() as s:
+        set_contact_preferences(
+            s,
+            lead.customer_id,
+            ContactPreferences(best_times="tue-thu 18:30-19:30"),
+            source="phone call",
+            now=now,
+        )
+        info = start_cadence(s, lead.customer_id, "after_quote", quote_id=lead.quote_id, now=now)
+    assert info.next_due is not None
+    local = info.next_due.astimezone(SYD)
+    assert (local.date(), local.time()) == (date(2026, 11, 24), time(18, 30))

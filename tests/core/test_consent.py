@@ -339,3 +339,40 @@ def test_a_stopped_customer_cannot_get_a_cadence_by_the_back_door(
         revoke_consent(s, lead.customer_id, None, source="phone call", words="stop", now=now)
     with pytest.raises(PermissionRefused), db.unit_of_work() as s:
         start_cadence(s, lead.customer_id, "after_quote", now=now)
+
+
+def test_the_rules_audit_finds_what_a_direct_edit_broke(
+    db: Database, lead: LeadCreated, now: datetime
+):
+    from deckfollow.core.followups import audit_rules
+
+    with db.unit_of_work() as s:
+        fu = schedule_follow_up(
+            s,
+            lead.customer_id,
+            lead.quote_id,
+            FollowUpPlan(_tomorrow_10(now), Channel.CALL, "Go over the quote"),
+            now=now,
+        )
+        assert audit_rules(s) == []
+        # A careless edit behind the services' back: 23:00 is outside allowed hours.
+        fu.due_at = datetime.combine(_tomorrow_10(now).date(), time(23), SYD)
+        s.flush()
+        problems = audit_rules(s)
+    assert len(problems) == 1 and "outside allowed hours" in problems[0]
+
+
+def test_a_snooze_of_a_planned_call_lands_inside_allowed_hours(
+    db: Database, lead: LeadCreated, now: datetime
+):
+    from deckfollow.core.consent import load_snapshot
+    from deckfollow.core.permission import snooze_target
+
+    with db.reading() as s:
+        snap = load_snapshot(s, lead.customer_id)
+    late = datetime(2026, 11, 24, 22, 30, tzinfo=SYD)
+    assert snooze_target(snap, Channel.CALL, Basis.PLANNED, late) == datetime(
+        2026, 11, 25, 9, 0, tzinfo=SYD
+    )
+    assert snooze_target(snap, Channel.CALL, Basis.AGREED, late) == late
+    assert snooze_target(snap, Channel.EMAIL, Basis.PLANNED, late) == late

@@ -53,12 +53,13 @@ from deckfollow.core.followups import (
     FollowUpPlan,
     agree_follow_up,
     agreed_plan,
+    audit_rules,
     close_follow_up,
     schedule_follow_up,
 )
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import CadenceRun, ConsentEvent, FollowUp
-from deckfollow.core.permission import AGREED_CLEARANCE, week_start
+from deckfollow.core.permission import AGREED_CLEARANCE, snooze_target, week_start
 from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.storage.database import Database, open_database
@@ -89,13 +90,8 @@ def _template_db() -> Path:
 
 def _snooze(session: Session, fu: FollowUp, until: datetime) -> None:
     """The snooze a user gives: a reminder later, and a planned call never outside hours."""
-    if fu.basis is Basis.PLANNED and fu.channel.is_timed:
-        snap = load_snapshot(session, fu.customer_id)
-        nxt = snap.hours.next_allowed(until)
-        if nxt is None:
-            return
-        until = nxt
-    fu.snoozed_until = until
+    snap = load_snapshot(session, fu.customer_id)
+    fu.snoozed_until = snooze_target(snap, fu.channel, fu.basis, until)
 
 
 class Rules(RuleBasedStateMachine):
@@ -309,6 +305,8 @@ class Rules(RuleBasedStateMachine):
                 for f in pending:
                     if f.basis is Basis.PLANNED:
                         assert weeks[week_start(f.due_at, snap)] <= cap
+            # The audit the demo and restores use agrees with the checks above.
+            assert audit_rules(s) == []
             # Rule 7: the ledger only grows; no entry ever changes.
             ledger = [
                 tuple(r)
