@@ -567,6 +567,8 @@ def start_cadence(
         quote = session.get(Quote, quote_id)
         if quote is None or quote.customer_id != customer_id or quote.deleted_at is not None:
             raise NotFoundError(f"no quote {quote_id} for {customer.display_name}")
+    if _spec_of(session, cad).anchor is Anchor.BIRTHDAY and customer.birthday is None:
+        raise ValidationError("birthday", f"add {customer.display_name}'s birthday first")
     running = session.execute(
         select(CadenceRun.id).where(
             CadenceRun.customer_id == customer_id,
@@ -588,7 +590,6 @@ def start_cadence(
     )
     session.add(run)
     session.flush()
-    _anchor(session, run, _spec_of(session, cad))  # a birthday card needs the birthday
     _schedule_next(session, run, now=now)
     session.flush()
     return run_info(session, run.id)
