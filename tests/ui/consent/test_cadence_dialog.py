@@ -1,0 +1,95 @@
+# mypy: disable-error-code="no-untyped-call"
+"""Choosing, copying, editing and starting a follow-up plan from the dialog."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QSpinBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from deckfollow.core.cadences import get_cadence
+from deckfollow.core.enums import Basis, Channel, FollowUpStatus
+from deckfollow.core.leads import LeadCreated, NewLead, add_lead
+from deckfollow.core.models import FollowUp
+from deckfollow.storage.database import Database
+from deckfollow.ui.consent import CadenceDialog
+
+
+@pytest.fixture
+def lead(db: Database, now: datetime) -> LeadCreated:
+    with db.unit_of_work() as s:
+        return add_lead(
+            s,
+            NewLead("Grace Hopper", country="AU", timezone="Australia/Sydney"),
+            now=now,
+        )
+
+
+def _dialog(qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime) -> CadenceDialog:
+    dlg = CadenceDialog(
+        db,
+        clock=lambda: now,
+        customer_id=lead.customer_id,
+        quote_id=lead.quote_id,
+        timezone="Australia/Sydney",
+    )
+    qtbot.addWidget(dlg)
+    dlg.show()
+    return dlg
+
+
+def test_built_ins_are_listed_read_only_and_start_places_the_first_step(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+):
+    dlg = _dialog(qtbot, db, lead, now)
+    assert dlg.plans.count() == 5
+    dlg.select("after_quote")
+    assert dlg.steps.rowCount() == 12
+    assert not dlg.save_button.isEnabled()
+    with qtbot.waitSignal(dlg.started):
+        qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
+    assert "First step: text Tue 24 Nov 2026 10:00 (Australia/Sydney)" in dlg.status.text()
+    with db.reading() as s:
+        fu = s.execute(select(FollowUp)).scalar_one()
+    assert (fu.basis, fu.channel, fu.status) == (
+        Basis.PLANNED,
+        Channel.TEXT,
+        FollowUpStatus.PENDING,
+    )
+    qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
+    assert "already running" in dlg.error.text()
+
+
+def test_a_copy_can_be_edited_and_a_bad_reason_is_refused(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+):
+    dlg = _dialog(qtbot, db, lead, now)
+    dlg.select("after_sale")
+    assert dlg.copy_current()
+    spec = dlg.current()
+    assert spec.key == "after_sale-copy" and not spec.builtin
+    assert dlg.save_button.isEnabled()
+    day = dlg.steps.cellWidget(2, 0)
+    channel = dlg.steps.cellWidget(2, 2)
+    assert isinstance(day, QSpinBox) and isinstance(channel, QComboBox)
+    assert dlg.name.isEnabled()
+    dlg.name.setText("After the sale, with a site visit")
+    day.setValue(28)
+    channel.setCurrentIndex(channel.findData(Channel.VISIT.value))
+    assert dlg.save_current()
+    with db.reading() as s:
+        saved = get_cadence(s, "after_sale-copy")
+    assert (saved.steps[2].offset_days, saved.steps[2].channel) == (28, Channel.VISIT)
+    assert saved.name == "After the sale, with a site visit"
+
+    item = dlg.steps.item(0, 3)
+    assert item is not None
+    item.setText("Are you ready yet?")
+    assert not dlg.save_current()
+    assert "not a reason" in dlg.error.text()
+    with db.reading() as s:
+        assert get_cadence(s, "after_sale-copy").steps[0].reason.startswith("Thank you")
