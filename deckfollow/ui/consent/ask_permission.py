@@ -73,6 +73,12 @@ class AskPermissionDialog(QDialog):
             f"Times are in their zone, <b>{snap.timezone}</b>."
         )
         intro.setWordWrap(True)
+        hours = QLabel(
+            f"Their usual hours: {snap.hours.hours.description or 'any time'}. "
+            "A time they agree to is their own choice and stands."
+        )
+        hours.setWordWrap(True)
+        hours.setStyleSheet("color: #555555;")
 
         self.channel = QComboBox()
         for ch, label in CHANNEL_LABELS.items():
@@ -120,6 +126,7 @@ class AskPermissionDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(hours)
         layout.addLayout(form)
         layout.addWidget(self.blocked)
         layout.addWidget(self.reopen)
