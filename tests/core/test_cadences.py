@@ -413,3 +413,24 @@ def test_best_times_are_preferred_for_planned_calls(db: Database, lead: LeadCrea
     assert info.next_due is not None
     local = info.next_due.astimezone(SYD)
     assert (local.date(), local.time()) == (date(2026, 11, 24), time(18, 30))
+
+
+def test_a_leap_day_birthday_card_comes_every_year():
+    from deckfollow.core.cadences import Anchor, CadenceSpec, occurrences
+
+    spec = CadenceSpec(
+        "b",
+        "Birthday",
+        "",
+        (StepSpec(-7, Channel.CARD, "Birthday card"),),
+        anchor=Anchor.BIRTHDAY,
+        repeat_yearly=True,
+    )
+    days = [o.day for _, o in zip(range(5), occurrences(spec, date(2028, 2, 29), 0), strict=False)]
+    assert days == [
+        date(2028, 2, 22),
+        date(2029, 2, 21),
+        date(2030, 2, 21),
+        date(2031, 2, 21),
+        date(2032, 2, 22),
+    ]

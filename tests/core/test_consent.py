@@ -376,3 +376,22 @@ def test_a_snooze_of_a_planned_call_lands_inside_allowed_hours(
     )
     assert snooze_target(snap, Channel.CALL, Basis.AGREED, late) == late
     assert snooze_target(snap, Channel.EMAIL, Basis.PLANNED, late) == late
+
+
+def test_an_erased_persons_hashes_still_block_a_reimport(db: Database, now: datetime):
+    from deckfollow.core.contact_info import suppression_hash
+    from deckfollow.core.models import Suppression
+
+    with db.unit_of_work() as s:
+        s.add(
+            Suppression(
+                email_hash=suppression_hash("gone@example.com"),
+                phone_hash=suppression_hash("+61412000333"),
+                created_at=now,
+                reason="erased after do-not-contact",
+            )
+        )
+    with db.reading() as s:
+        assert "erased" in (is_blocked(s, email="gone@example.com", phone=None) or "")
+        assert is_blocked(s, email=None, phone="+61412000333") is not None
+        assert is_blocked(s, email="someone@example.com", phone="+61412000444") is None
