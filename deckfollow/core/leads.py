@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.consent import is_blocked
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.contact_info import (
     country_of_phone,
@@ -19,7 +20,6 @@ from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import Customer, Quote
 from deckfollow.core.settings import load_settings
-from deckfollow.core.suppression import is_suppressed
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,10 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
         country = country_of_phone(phone) or country
     tzname = lead.timezone or _guess_timezone(phone, settings.owner_timezone)
     zone(tzname)
-    if is_suppressed(session, email=email, phone=phone):
-        raise ValidationError(
-            "name", f"{name} asked not to be contacted and was erased; they cannot be re-added"
-        )
+    blocked = is_blocked(session, email=email, phone=phone)
+    if blocked:
+        # Rule 9: a do-not-contact survives re-entry; the person is not re-added as contactable.
+        raise ValidationError("name", f"{name}: this email or phone {blocked}")
     first, last = _split_name(name)
     customer = Customer(
         display_name=name,

@@ -224,3 +224,17 @@ def test_moving_an_open_quote_between_stages(db: Database, lead: LeadCreated, no
         move_stage(s, lead.quote_id, Stage.WON, now=now)
     with pytest.raises(NotFoundError), db.unit_of_work() as s:
         move_stage(s, 9999, Stage.QUOTED, now=now)
+
+
+def test_a_do_not_contact_person_cannot_come_back_as_a_new_lead(db: Database, now: datetime):
+    from deckfollow.core.consent import revoke_consent
+
+    with db.unit_of_work() as s:
+        first = add_lead(s, NewLead("Dan Nocontact", phone="+61412000333", country="AU"), now=now)
+        revoke_consent(
+            s, first.customer_id, None, source="phone call", words="Stop calling", now=now
+        )
+    with pytest.raises(ValidationError, match="not to be contacted"), db.unit_of_work() as s:
+        add_lead(s, NewLead("Daniel N", phone="0412 000 333", country="AU"), now=now)
+    with db.reading() as s:
+        assert len(s.execute(select(Customer)).all()) == 1
