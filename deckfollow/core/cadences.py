@@ -4,20 +4,14 @@ A run schedules one step at a time. Each step is placed inside the customer's al
 hours, under the weekly cap and clear of anything they agreed to (rule 4); completing or
 skipping it moves the plan on. A step on a channel the customer closed is passed over,
 with a cancelled follow-up left behind saying why. A reply pauses the run (rule 8).
-
-Two things the schema has no column for live in settings: how a cadence anchors
-(`start`, `birthday`, `parked_until`) and how it repeats (`yearly`, or the last step every
-N days), under the key ``cadence.<key>.rules``.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,21 +19,17 @@ from sqlalchemy.orm import Session
 from deckfollow.core.changes import Changes
 from deckfollow.core.consent import get_customer, load_snapshot
 from deckfollow.core.contact_hours import local_to_utc
-from deckfollow.core.enums import Basis, CadenceRunStatus, Channel, FollowUpStatus
+from deckfollow.core.enums import Basis, CadenceAnchor, CadenceRunStatus, Channel, FollowUpStatus
 from deckfollow.core.errors import NotFoundError, PermissionRefused, ValidationError
 from deckfollow.core.models import Cadence, CadenceRun, CadenceStep, FollowUp, Quote
 from deckfollow.core.permission import channel_decision, find_slot
-from deckfollow.core.settings import get_setting, load_settings, set_setting
+from deckfollow.core.settings import load_settings
 
 DEFAULT_HOUR = 10
 
 
-class Anchor(StrEnum):
-    """What day 0 of a cadence is."""
-
-    START = "start"
-    BIRTHDAY = "birthday"
-    PARKED_UNTIL = "parked_until"
+# What day 0 of a cadence is (kept under its old name for readability here).
+Anchor = CadenceAnchor
 
 
 @dataclass(frozen=True)
@@ -213,23 +203,13 @@ BUILTIN: tuple[CadenceSpec, ...] = (
 # --- Storage of cadences ---------------------------------------------------------------
 
 
-def _rules_key(key: str) -> str:
-    return f"cadence.{key}.rules"
-
-
-def _save_rules(session: Session, spec: CadenceSpec) -> None:
-    rules = {
-        "anchor": spec.anchor.value,
-        "repeat_yearly": spec.repeat_yearly,
-        "repeat_last_every_days": spec.repeat_last_every_days,
-    }
-    set_setting(session, _rules_key(spec.key), json.dumps(rules, sort_keys=True))
+def _save_rules(cad: Cadence, spec: CadenceSpec) -> None:
+    cad.anchor = spec.anchor
+    cad.repeat_yearly = spec.repeat_yearly
+    cad.repeat_last_every_days = spec.repeat_last_every_days
 
 
 def _spec_of(session: Session, cad: Cadence) -> CadenceSpec:
-    raw = get_setting(session, _rules_key(cad.key))
-    rules: dict[str, object] = json.loads(raw) if raw else {}
-    every = rules.get("repeat_last_every_days")
     return CadenceSpec(
         key=cad.key,
         name=cad.name,
@@ -238,9 +218,9 @@ def _spec_of(session: Session, cad: Cadence) -> CadenceSpec:
             StepSpec(s.offset_days, s.channel, s.reason, s.at_hour, s.template_key)
             for s in sorted(cad.steps, key=lambda s: s.position)
         ),
-        anchor=Anchor(str(rules.get("anchor", Anchor.START.value))),
-        repeat_yearly=bool(rules.get("repeat_yearly", False)),
-        repeat_last_every_days=int(every) if isinstance(every, int) else None,
+        anchor=cad.anchor,
+        repeat_yearly=cad.repeat_yearly,
+        repeat_last_every_days=cad.repeat_last_every_days,
         builtin=cad.builtin,
         id=cad.id,
     )
@@ -302,7 +282,7 @@ def seed_builtin_cadences(session: Session) -> int:
             session.add(cad)
             _write_steps(cad, spec.steps)
             session.flush()
-            _save_rules(session, spec)
+            _save_rules(cad, spec)
             touched += 1
             continue
         if not cad.builtin:
@@ -312,7 +292,7 @@ def seed_builtin_cadences(session: Session) -> int:
             _write_steps(cad, [])
             session.flush()
             _write_steps(cad, spec.steps)
-            _save_rules(session, spec)
+            _save_rules(cad, spec)
             touched += 1
     session.flush()
     return touched
@@ -353,7 +333,7 @@ def copy_cadence(session: Session, key: str, *, name: str | None = None) -> Cade
     session.add(cad)
     _write_steps(cad, spec.steps)
     session.flush()
-    _save_rules(session, spec)
+    _save_rules(cad, spec)
     return _spec_of(session, cad)
 
 
@@ -367,7 +347,7 @@ def update_cadence(session: Session, spec: CadenceSpec) -> CadenceSpec:
     _write_steps(cad, [])
     session.flush()
     _write_steps(cad, spec.steps)
-    _save_rules(session, spec)
+    _save_rules(cad, spec)
     session.flush()
     return _spec_of(session, cad)
 

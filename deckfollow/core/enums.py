@@ -127,6 +127,14 @@ class CadenceRunStatus(StrEnum):
     FINISHED = "finished"
 
 
+class CadenceAnchor(StrEnum):
+    """What day 0 of a cadence is."""
+
+    START = "start"
+    BIRTHDAY = "birthday"
+    PARKED_UNTIL = "parked_until"
+
+
 class TemplateKind(StrEnum):
     CALL_SCRIPT = "call_script"
     VOICEMAIL = "voicemail"

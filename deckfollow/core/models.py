@@ -26,6 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from deckfollow.core.columns import Money, UTCDateTime
 from deckfollow.core.enums import (
     Basis,
+    CadenceAnchor,
     CadenceRunStatus,
     Channel,
     ConsentChannel,
@@ -234,6 +235,12 @@ class Cadence(Base):
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str | None] = mapped_column(Text)
     builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    anchor: Mapped[CadenceAnchor] = mapped_column(
+        _enum(CadenceAnchor, "cadence_anchor"), default=CadenceAnchor.START
+    )
+    repeat_yearly: Mapped[bool] = mapped_column(Boolean, default=False)
+    # After the last step, repeat it every N days ("then quarterly"); None: the plan ends.
+    repeat_last_every_days: Mapped[int | None] = mapped_column(Integer)
 
     steps: Mapped[list[CadenceStep]] = relationship(
         back_populates="cadence", order_by="CadenceStep.position", cascade="all, delete-orphan"

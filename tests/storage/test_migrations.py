@@ -54,3 +54,57 @@ def test_a_current_database_is_neither_migrated_nor_backed_up(tmp_path: Path, no
     db.close()
     open_database(str(path)).close()
     assert not (tmp_path / "backups").exists()
+
+
+def test_opening_a_0001_database_backs_it_up_then_moves_cadence_rules_into_columns(
+    tmp_path: Path, now
+):
+    """A database written by the previous schema, with data, opened by this version."""
+    import json
+
+    from deckfollow.core.cadences import get_cadence
+    from deckfollow.core.enums import CadenceAnchor
+    from deckfollow.core.leads import NewLead, add_lead
+
+    path = tmp_path / "v1.db"
+    engine = create_engine(f"sqlite:///{path}")
+    downgrade_target = "0001"
+    upgrade_to_head(engine)
+    downgrade_to(engine, downgrade_target)
+    engine.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO cadence (id, key, name, builtin) VALUES (1, 'birthday', 'Birthday', 1)"
+        )
+        conn.execute(
+            "INSERT INTO setting (key, value) VALUES ('cadence.birthday.rules', ?)",
+            (
+                json.dumps(
+                    {"anchor": "birthday", "repeat_yearly": True, "repeat_last_every_days": None}
+                ),
+            ),
+        )
+        conn.execute("INSERT INTO setting (key, value) VALUES ('owner_name', 'Sam')")
+
+    db = open_database(str(path))
+    backups = list((tmp_path / "backups").glob("v1-pre-migrate-0001-*.db"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert conn.execute("SELECT count(*) FROM setting").fetchone()[0] == 2
+    with db.reading() as s:
+        spec = get_cadence(s, "birthday")
+    assert spec.anchor is CadenceAnchor.BIRTHDAY and spec.repeat_yearly is True
+    with sqlite3.connect(path) as conn:
+        keys = [r[0] for r in conn.execute("SELECT key FROM setting")]
+    assert keys == ["owner_name"]
+    with db.unit_of_work() as s:  # and the migrated database takes new work
+        add_lead(s, NewLead("After Upgrade"), now=now)
+    # Down again restores the settings form, losing nothing.
+    downgrade_to(db.engine, "0001")
+    with sqlite3.connect(path) as conn:
+        rules = conn.execute(
+            "SELECT value FROM setting WHERE key = 'cadence.birthday.rules'"
+        ).fetchone()[0]
+    assert json.loads(rules)["anchor"] == "birthday"
+    db.close()
