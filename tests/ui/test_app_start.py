@@ -1,0 +1,71 @@
+"""The app's first start: the welcome on an empty database, the first screen on a full one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from deckfollow.core.models import Quote
+from deckfollow.core.settings import load_settings
+from deckfollow.demo.generator import generate_demo
+from deckfollow.storage.database import Database
+from deckfollow.ui.app import offer_welcome
+from deckfollow.ui.main_window import MainWindow
+from deckfollow.ui.welcome import WelcomeDialog
+
+
+def _answer_welcome(choose: str, name: str = "") -> None:
+    """Fill in and click the welcome dialog once it is on screen."""
+
+    def act() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, WelcomeDialog):
+            QTimer.singleShot(20, act)
+            return
+        dialog.owner_name.setText(name)
+        getattr(dialog, f"{choose}_button").click()
+
+    QTimer.singleShot(0, act)
+
+
+def test_empty_database_offers_sample_data(qtbot: QtBot, db: Database, now: datetime) -> None:
+    window = MainWindow(db, clock=lambda: now)
+    qtbot.addWidget(window)
+    _answer_welcome("sample", name="Dana Whitfield")
+    offer_welcome(window, db, lambda: now)
+    with db.reading() as session:
+        quotes = session.execute(select(func.count(Quote.id))).scalar_one()
+        owner = load_settings(session).owner_name
+    assert quotes == 200
+    assert owner == "Dana Whitfield"
+    assert window.glance.table.rowCount() > 0, "the first screen shows the sample work"
+
+
+def test_starting_empty_is_remembered(qtbot: QtBot, db: Database, now: datetime) -> None:
+    window = MainWindow(db, clock=lambda: now)
+    qtbot.addWidget(window)
+    _answer_welcome("empty")
+    offer_welcome(window, db, lambda: now)
+    window.refresh()
+    assert "Nothing due" in window.glance.headline.text()
+    # A second start must not ask again: no dialog appears, so this returns at once.
+    offer_welcome(window, db, lambda: now)
+
+
+def test_first_screen_shows_what_is_due(qtbot: QtBot, db: Database, now: datetime) -> None:
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=50, quotes=120, seed=2, now=now)
+    window = MainWindow(db, clock=lambda: now)
+    qtbot.addWidget(window)
+    window.show()
+    window.refresh()
+    rows = window.glance.table.rowCount()
+    assert rows > 0
+    assert f"{rows} follow-ups" in window.glance.headline.text()
+    counts = window.glance.counts.text()
+    assert "1 emails" not in counts and "1 texts" not in counts and "1 calls" not in counts
+    assert any(word in counts for word in ("call", "text", "email", "card"))
