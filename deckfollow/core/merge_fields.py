@@ -1,0 +1,396 @@
+"""Merge fields: the customer's, the quote's and the owner's words put into a template.
+
+One place builds the values (`build_merge_context`) and one renders them
+(`render_template`), so a call script, an email and a printed card say the same thing.
+A field with no value is never rendered blank: it shows as `[first name?]` and is listed
+in `RenderedText.missing`, so nothing goes out with a hole in it.
+
+Syntax: `{first_name}`; `{{` and `}}` stand for literal braces. Names are forgiving about
+case and spaces (`{First Name}` works), and a few aliases (`{city}`) are accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from deckfollow.core.consent import get_customer
+from deckfollow.core.contact_hours import zone
+from deckfollow.core.contact_info import format_phone
+from deckfollow.core.enums import Basis, FollowUpStatus
+from deckfollow.core.errors import NotFoundError, ValidationError
+from deckfollow.core.models import FollowUp, Quote
+from deckfollow.core.settings import load_settings
+
+# name -> label a user reads (in the editor's field list and in `[label?]` placeholders).
+MERGE_FIELDS: dict[str, str] = {
+    "first_name": "first name",
+    "last_name": "last name",
+    "full_name": "full name",
+    "company": "company",
+    "suburb": "suburb or town",
+    "job": "job",
+    "quote_number": "quote number",
+    "quote_amount": "quote amount",
+    "agreed_time": "agreed time",
+    "reason": "reason",
+    "owner_name": "your name",
+    "owner_first_name": "your first name",
+    "owner_business": "business name",
+    "owner_phone": "your cell number",
+    "owner_address": "business address",
+    "today": "today's date",
+}
+
+# Other spellings people type; they render exactly like the field they stand for.
+ALIASES: dict[str, str] = {
+    "city": "suburb",
+    "town": "suburb",
+    "name": "full_name",
+    "amount": "quote_amount",
+    "quote": "quote_number",
+    "business": "owner_business",
+    "owner_cell": "owner_phone",
+    "my_name": "owner_name",
+    "my_phone": "owner_phone",
+}
+
+_CURRENCY_SYMBOL = {
+    "USD": "$",
+    "AUD": "$",
+    "NZD": "$",
+    "CAD": "$",
+    "GBP": "£",
+    "EUR": "€",
+    "IEP": "£",
+}
+
+# Cadence reasons may already carry the opening line; templates supply it themselves.
+_OPENING = re.compile(r"^\s*the reason i(?:'|’)?m calling is\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class MergeContext:
+    """The values available to a template; None means "not known" (rendered as `[label?]`)."""
+
+    customer_id: int
+    quote_id: int | None = None
+    follow_up_id: int | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    full_name: str | None = None
+    company: str | None = None
+    suburb: str | None = None
+    job: str | None = None
+    quote_number: str | None = None
+    quote_amount: str | None = None
+    agreed_time: str | None = None
+    reason: str | None = None
+    owner_name: str | None = None
+    owner_first_name: str | None = None
+    owner_business: str | None = None
+    owner_phone: str | None = None
+    owner_address: str | None = None
+    today: str | None = None
+
+    def value(self, name: str) -> str | None:
+        """The value of a field by name (aliases allowed); None if unknown or empty."""
+        key = canonical_field(name)
+        if key is None:
+            return None
+        raw: str | None = getattr(self, key)
+        return raw if raw else None
+
+    def values(self) -> dict[str, str | None]:
+        """Every field name with its value (None where missing)."""
+        return {name: self.value(name) for name in MERGE_FIELDS}
+
+
+@dataclass(frozen=True)
+class Marker:
+    """Where a placeholder sits in the rendered text (for highlighting in an editor)."""
+
+    start: int
+    end: int
+    field: str
+    kind: str  # "missing" or "unknown"
+
+
+@dataclass(frozen=True)
+class RenderedText:
+    text: str
+    missing: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when every field had a value and every field name was known."""
+        return not self.missing and not self.unknown
+
+    def problem(self) -> str | None:
+        """One sentence for the user about what is missing or unknown, or None."""
+        parts: list[str] = []
+        if self.missing:
+            labels = ", ".join(MERGE_FIELDS[m] for m in self.missing)
+            parts.append(f"no value for: {labels}")
+        if self.unknown:
+            parts.append("unknown fields: " + ", ".join("{" + u + "}" for u in self.unknown))
+        return "; ".join(parts) if parts else None
+
+
+def canonical_field(name: str) -> str | None:
+    """`First Name`, `first-name` and `first_name` all mean `first_name`; None if unknown."""
+    key = re.sub(r"[\s\-]+", "_", name.strip().lower())
+    key = ALIASES.get(key, key)
+    return key if key in MERGE_FIELDS else None
+
+
+# `{{` / `}}` escapes, or a `{field}` with a plausible name (letters, digits, _ - space).
+_TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z][A-Za-z0-9_\- ]{0,40})\}")
+
+
+def render_template(text: str, ctx: MergeContext) -> RenderedText:
+    """Fill `{fields}` from `ctx`; missing values show as `[label?]`, never as a blank."""
+    out: list[str] = []
+    missing: list[str] = []
+    unknown: list[str] = []
+    markers: list[Marker] = []
+    length = 0
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        chunk = text[pos : m.start()]
+        out.append(chunk)
+        length += len(chunk)
+        pos = m.end()
+        token = m.group(0)
+        if token == "{{":
+            piece = "{"
+        elif token == "}}":
+            piece = "}"
+        else:
+            name = m.group(1)
+            key = canonical_field(name)
+            if key is None:
+                piece = "[" + name.strip() + "?]"
+                if name.strip() not in unknown:
+                    unknown.append(name.strip())
+                markers.append(Marker(length, length + len(piece), name.strip(), "unknown"))
+            else:
+                value = ctx.value(key)
+                if value is None:
+                    piece = "[" + MERGE_FIELDS[key] + "?]"
+                    if key not in missing:
+                        missing.append(key)
+                    markers.append(Marker(length, length + len(piece), key, "missing"))
+                else:
+                    piece = value
+        out.append(piece)
+        length += len(piece)
+    out.append(text[pos:])
+    return RenderedText("".join(out), missing, unknown, markers)
+
+
+def fields_used(text: str) -> list[str]:
+    """Known field names a template uses, in order of first use (aliases resolved)."""
+    seen: list[str] = []
+    for m in _TOKEN.finditer(text):
+        if m.group(1) is not None:
+            key = canonical_field(m.group(1))
+            if key is not None and key not in seen:
+                seen.append(key)
+    return seen
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    """`$12,345.50` (exact: Decimal rounded half-up to cents), or `CHF 1,200.00`."""
+    cents = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if cents < 0 else ""
+    digits = f"{abs(cents):,.2f}"
+    symbol = _CURRENCY_SYMBOL.get(currency.upper())
+    if symbol is None:
+        return f"{sign}{currency.upper()} {digits}"
+    return f"{sign}{symbol}{digits}"
+
+
+def _clock(dt: datetime) -> str:
+    hour = dt.hour % 12 or 12
+    suffix = "am" if dt.hour < 12 else "pm"
+    if dt.minute:
+        return f"{hour}:{dt.minute:02d} {suffix}"
+    if dt.hour == 12:
+        return "noon"
+    return f"{hour} {suffix}"
+
+
+def format_day(d: date, country: str, *, weekday: bool = True, year: bool = True) -> str:
+    """`Thursday 26 November 2026`, or `Thursday, November 26, 2026` for the US."""
+    wd = d.strftime("%A")
+    month = d.strftime("%B")
+    if country.upper() == "US":
+        text = f"{month} {d.day}" + (f", {d.year}" if year else "")
+        return f"{wd}, {text}" if weekday else text
+    text = f"{d.day} {month}" + (f" {d.year}" if year else "")
+    return f"{wd} {text}" if weekday else text
+
+
+def format_local_time(
+    start: datetime, end: datetime | None, tz: ZoneInfo, country: str, today: date
+) -> str:
+    """An agreed time as the customer says it, in their zone: `Thursday 26 November at 6 pm`."""
+    local = start.astimezone(tz)
+    day = format_day(local.date(), country, year=local.year != today.year)
+    if end is not None:
+        local_end = end.astimezone(tz)
+        if local_end.date() == local.date():
+            return f"{day} between {_clock(local)} and {_clock(local_end)}"
+    return f"{day} at {_clock(local)}"
+
+
+def reason_phrase(reason: str | None) -> str | None:
+    """A follow-up's reason as it reads after "The reason I'm calling is …"."""
+    if reason is None:
+        return None
+    text = _OPENING.sub("", reason).strip().rstrip(".").strip()
+    if not text:
+        return None
+    first, _, _rest = text.partition(" ")
+    # Lower-case a sentence-style capital, but not "I", acronyms or names in capitals.
+    if len(first) > 1 and first[0].isupper() and first[1:].islower() and first not in {"I'm"}:
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def _quote(session: Session, quote_id: int, customer_id: int) -> Quote:
+    quote = session.get(Quote, quote_id)
+    if quote is None or quote.deleted_at is not None:
+        raise NotFoundError(f"no quote with id {quote_id}")
+    if quote.customer_id != customer_id:
+        raise ValidationError("quote", "belongs to another customer")
+    return quote
+
+
+def _next_agreed(
+    session: Session, customer_id: int, quote_id: int | None, now: datetime
+) -> FollowUp | None:
+    stmt = (
+        select(FollowUp)
+        .where(
+            FollowUp.customer_id == customer_id,
+            FollowUp.basis == Basis.AGREED,
+            FollowUp.status == FollowUpStatus.PENDING,
+            FollowUp.due_at >= now,
+        )
+        .order_by(FollowUp.due_at)
+        .limit(1)
+    )
+    if quote_id is not None:
+        stmt = stmt.where(FollowUp.quote_id == quote_id)
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(value.split())
+    return text or None
+
+
+def build_merge_context(
+    session: Session,
+    *,
+    customer_id: int,
+    quote_id: int | None = None,
+    follow_up_id: int | None = None,
+    now: datetime,
+) -> MergeContext:
+    """Everything a template can say about this customer, quote and follow-up, right now.
+
+    The quote defaults to the follow-up's; `agreed_time` is the follow-up's time when the
+    customer agreed to it, otherwise their next agreed follow-up (for this quote), shown in
+    the customer's own zone.
+    """
+    customer = get_customer(session, customer_id)
+    settings = load_settings(session)
+    follow_up: FollowUp | None = None
+    if follow_up_id is not None:
+        follow_up = session.get(FollowUp, follow_up_id)
+        if follow_up is None:
+            raise NotFoundError(f"no follow-up with id {follow_up_id}")
+        if follow_up.customer_id != customer_id:
+            raise ValidationError("follow-up", "belongs to another customer")
+        if quote_id is None:
+            quote_id = follow_up.quote_id
+    quote = _quote(session, quote_id, customer_id) if quote_id is not None else None
+
+    customer_tz = zone(customer.timezone)
+    customer_today = now.astimezone(customer_tz).date()
+    agreed = follow_up if follow_up is not None and follow_up.basis is Basis.AGREED else None
+    if agreed is None:
+        agreed = _next_agreed(session, customer_id, quote_id, now)
+    agreed_time = None
+    if agreed is not None:
+        tz = zone(agreed.timezone or customer.timezone)
+        agreed_time = format_local_time(
+            agreed.due_at, agreed.window_end, tz, customer.country, customer_today
+        )
+
+    owner_tz = zone(settings.owner_timezone or "UTC")
+    owner_today = now.astimezone(owner_tz).date()
+    owner_name = _clean(settings.owner_name)
+    phone = _clean(settings.owner_phone)
+    if phone is not None and phone.startswith("+"):
+        phone = format_phone(phone)
+    amount = None
+    if quote is not None and quote.amount is not None:
+        amount = format_money(quote.amount, quote.currency)
+    return MergeContext(
+        customer_id=customer_id,
+        quote_id=quote.id if quote is not None else None,
+        follow_up_id=follow_up.id if follow_up is not None else None,
+        first_name=_clean(customer.first_name),
+        last_name=_clean(customer.last_name),
+        full_name=_clean(customer.display_name),
+        company=_clean(customer.company),
+        suburb=_clean(customer.suburb),
+        job=_clean(quote.job) if quote is not None else None,
+        quote_number=_clean(quote.number) if quote is not None else None,
+        quote_amount=amount,
+        agreed_time=agreed_time,
+        reason=reason_phrase(follow_up.reason) if follow_up is not None else None,
+        owner_name=owner_name,
+        owner_first_name=owner_name.split()[0] if owner_name else None,
+        owner_business=_clean(settings.business_name),
+        owner_phone=phone,
+        owner_address=_clean(settings.business_address),
+        today=format_day(owner_today, settings.default_country, weekday=False),
+    )
+
+
+def sample_context() -> MergeContext:
+    """Made-up values for previewing a template when no customer is chosen."""
+    return MergeContext(
+        customer_id=0,
+        first_name="Grace",
+        last_name="Hopper",
+        full_name="Grace Hopper",
+        company=None,
+        suburb="Paddington",
+        job="Hardwood deck, 24 m², with steps to the garden",
+        quote_number="Q-1042",
+        quote_amount="$12,480.00",
+        agreed_time="Thursday 26 November at 6 pm",
+        reason="to check whether the quote raised any questions",
+        owner_name="Sam Carpenter",
+        owner_first_name="Sam",
+        owner_business="Carpenter Decks",
+        owner_phone="+61 412 555 019",
+        owner_address="12 Timber Lane, Marrickville NSW 2204",
+        today="23 November 2026",
+    )
