@@ -6,11 +6,13 @@ import argparse
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from deckfollow.core.errors import ValidationError
-from deckfollow.storage.database import Database, open_database
 from deckfollow.storage.location import resolve_target
+
+if TYPE_CHECKING:
+    from deckfollow.storage.database import Database
 
 
 @dataclass
@@ -22,6 +24,9 @@ class CliContext:
 
     def open_db(self, *, create: bool = False) -> Database:
         """Open the database; commands that only read refuse to create an empty one."""
+        # Imported here so `--version`, `--help` and the GUI's first paint skip SQLAlchemy.
+        from deckfollow.storage.database import open_database
+
         return open_database(self.db_target, create=create)
 
 
