@@ -100,11 +100,13 @@ def run_gui(target: str, *, clock: Clock = system_clock, argv: list[str] | None 
         return 1
 
     from deckfollow.core.cadences import seed_builtin_cadences
+    from deckfollow.ui.features import install_features
     from deckfollow.ui.main_window import MainWindow
 
     with db.unit_of_work() as session:
         seed_builtin_cadences(session)
     window = MainWindow(db, clock=clock)
+    install_features(window, db, clock)
     window.restore_last_page()
     window.show()
     # Data loads after the first paint so the window appears at once.
