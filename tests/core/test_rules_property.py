@@ -9,6 +9,7 @@ follow-ups never moved or doubled by a cadence, the weekly cap kept, the ledger 
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 from collections import defaultdict
@@ -79,6 +80,8 @@ def _template_db() -> Path:
     """One migrated, seeded database file per test session; each example copies it."""
     if not _template:
         folder = Path(tempfile.mkdtemp(prefix="deckfollow-prop-"))
+        # Hypothesis owns the test's life cycle, so the shared template goes at exit.
+        atexit.register(shutil.rmtree, folder, True)
         path = folder / "template.db"
         db = open_database(str(path))
         with db.unit_of_work() as s:
