@@ -1,0 +1,161 @@
+"""The email password lives in the OS keyring (or only in memory), never in our files."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import SecretService, fail, null
+from platformdirs import user_log_dir
+
+from deckfollow.core.enums import Channel
+from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
+from deckfollow.core.leads import LeadCreated
+from deckfollow.exchange.json_export import export_json
+from deckfollow.messaging.credentials import CredentialStore, Where
+from deckfollow.messaging.outbox import Draft, send_email_and_log
+from deckfollow.messaging.smtp import Security, load_smtp_settings, save_smtp_settings
+from deckfollow.storage.database import Database
+from tests.messaging.conftest import SMTP_PASSWORD, SMTP_USER, KeyringDaemon, StartServer
+
+
+def _secret_service() -> KeyringBackend:
+    return SecretService.Keyring()  # type: ignore[no-untyped-call]
+
+
+def test_the_system_keyring_keeps_the_password(secret_service: KeyringDaemon) -> None:
+    store = CredentialStore(_secret_service())
+    status = store.status()
+    assert status.usable and status.backend == "SecretService Keyring"
+    assert "system keyring (SecretService Keyring)" in status.detail
+    assert store.put("smtp:sam@mail.example:587", SMTP_PASSWORD) is Where.KEYRING
+    # A new store (the next start of the app) finds it in the keyring, not in memory.
+    again = CredentialStore(_secret_service())
+    assert again.get("smtp:sam@mail.example:587") == SMTP_PASSWORD
+    assert again.where("smtp:sam@mail.example:587") is Where.KEYRING
+    again.forget("smtp:sam@mail.example:587")
+    assert CredentialStore(_secret_service()).get("smtp:sam@mail.example:587") is None
+
+
+@pytest.mark.parametrize("backend", [fail.Keyring, null.Keyring])
+def test_without_a_keyring_the_password_is_kept_for_this_session_only(backend: type) -> None:
+    store = CredentialStore(backend())
+    status = store.status()
+    assert not status.usable
+    assert "asks for it once each time you start the app" in status.detail
+    assert store.put("smtp:sam@mail.example:587", SMTP_PASSWORD) is Where.SESSION
+    assert store.get("smtp:sam@mail.example:587") == SMTP_PASSWORD
+    assert store.where("smtp:sam@mail.example:587") is Where.SESSION
+    # The next session has to ask again.
+    assert CredentialStore(backend()).get("smtp:sam@mail.example:587") is None
+    store.forget("smtp:sam@mail.example:587")
+    assert store.where("smtp:sam@mail.example:587") is Where.NOWHERE
+
+
+@pytest.fixture
+def app_log(tmp_path: Path) -> Iterator[Path]:
+    """Everything the app logs, at every level, goes to a file in the user's log folder."""
+    folder = Path(user_log_dir("deckfollow", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "deckfollow.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setLevel(logging.DEBUG)
+    root = logging.getLogger()
+    old = root.level
+    root.setLevel(logging.DEBUG)
+    root.addHandler(handler)
+    yield path
+    root.removeHandler(handler)
+    root.setLevel(old)
+    handler.close()
+
+
+def test_the_password_is_in_no_database_log_or_export(
+    db: Database,
+    db_path: Path,
+    now: datetime,
+    customer: LeadCreated,
+    smtp_server: StartServer,
+    secret_service: KeyringDaemon,
+    app_log: Path,
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    server = smtp_server(Security.STARTTLS, auth=True)
+    store = CredentialStore(_secret_service())
+    with db.unit_of_work() as s:
+        smtp = save_smtp_settings(s, server.settings(username=SMTP_USER))
+        fu = schedule_follow_up(
+            s,
+            customer.customer_id,
+            customer.quote_id,
+            FollowUpPlan(now, Channel.EMAIL, "Check the quote arrived"),
+            now=now - timedelta(hours=1),
+        )
+        fu_id = fu.id
+    assert store.put(smtp.account, SMTP_PASSWORD) is Where.KEYRING
+    with db.reading() as s:
+        smtp = load_smtp_settings(s)
+    draft = Draft(
+        customer.customer_id,
+        Channel.EMAIL,
+        "Hi Zoë, did the quote arrive? Call me on +61 412 555 019.",
+        subject="Your quote",
+        quote_id=customer.quote_id,
+        follow_up_id=fu_id,
+        to_address="zoe@example.com",
+        to_name="Zoë Łukasiewicz",
+    )
+    # A failed login (wrong password typed once) and then the real one.
+    from deckfollow.messaging.smtp import SendError
+
+    nxt = FollowUpPlan(now + timedelta(days=4), Channel.EMAIL, "Send photos")
+    with pytest.raises(SendError):
+        send_email_and_log(
+            db,
+            draft,
+            nxt,
+            smtp=smtp,
+            password=SMTP_PASSWORD + "x",
+            clock=lambda: now,
+            ssl_context=server.client_context,
+        )
+    password = store.get(smtp.account)
+    result = send_email_and_log(
+        db,
+        draft,
+        nxt,
+        smtp=smtp,
+        password=password,
+        clock=lambda: now,
+        ssl_context=server.client_context,
+    )
+    assert result.logged and len(server.received) == 1
+    export = tmp_path / "export.json"
+    with db.reading() as s:
+        export_json(s, export, now=now)
+    db.close()
+
+    secret = SMTP_PASSWORD.encode()
+    forms = {
+        "utf-8": secret,
+        "utf-16": SMTP_PASSWORD.encode("utf-16-le"),
+        "base64": base64.b64encode(secret),
+        "auth-plain": base64.b64encode(b"\0" + SMTP_USER.encode() + b"\0" + secret),
+        "json-escaped": SMTP_PASSWORD.encode("ascii", "backslashreplace"),
+    }
+    files = [p for p in db_path.parent.glob(db_path.name + "*")] + [app_log, export]
+    assert app_log.stat().st_size > 0, "the log should hold the send records"
+    for path in files:
+        data = path.read_bytes()
+        for name, form in forms.items():
+            assert form not in data, f"password ({name}) found in {path.name}"
+    out, err = capfd.readouterr()
+    for text in (out, err):
+        assert SMTP_PASSWORD not in text
+        assert base64.b64encode(secret).decode() not in text
