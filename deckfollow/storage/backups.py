@@ -1,0 +1,330 @@
+"""Automatic rotating backups, backups before risky changes, listing and restore.
+
+Where: beside the database, in its `backups` folder (`backup_dir_for`), the same place the
+pre-migration backups of `open_database` already go. Keeping them beside the file means a
+database on a USB stick or a synced folder carries its own history, and a restore never
+has to guess which backups belong to which database.
+
+Names: `<stem>-<label>-<UTC YYYYmmddTHHMMSSZ>[-n].db`, where the label says the kind:
+`daily`, `weekly`, `pre-migrate-<revision>` (taken by `open_database`), `before-<reason>`
+(before an import, a restore, an erasure ...) and `manual`.
+
+Retention: the newest 7 daily, 5 weekly and 20 "before" backups are kept; pre-migration
+backups are rare and kept for good. Days and ISO weeks are counted in UTC.
+
+A shared PostgreSQL database (team mode) is backed up by its server administrator
+(`pg_dump`); these functions say so instead of failing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from deckfollow.core.errors import StorageError
+from deckfollow.storage.backup import backup_dir_for, backup_sqlite
+
+if TYPE_CHECKING:
+    from deckfollow.storage.database import Database
+
+KEEP_DAILY = 7
+KEEP_WEEKLY = 5
+KEEP_BEFORE = 20
+
+STAMP = "%Y%m%dT%H%M%SZ"
+
+KIND_DAILY = "daily"
+KIND_WEEKLY = "weekly"
+KIND_MIGRATION = "migration"
+KIND_BEFORE = "before"
+KIND_MANUAL = "manual"
+
+_KIND_LABELS = {
+    KIND_DAILY: "Daily",
+    KIND_WEEKLY: "Weekly",
+    KIND_MIGRATION: "Before upgrade",
+    KIND_BEFORE: "Before",
+    KIND_MANUAL: "Manual",
+}
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One backup file: what kind, when it was taken, how big."""
+
+    path: Path
+    kind: str
+    reason: str  # e.g. "import", "restore", "0001" for a migration; "" for daily/weekly
+    taken_at: datetime
+    size: int
+
+    @property
+    def description(self) -> str:
+        label = _KIND_LABELS.get(self.kind, self.kind)
+        if self.kind == KIND_MIGRATION:
+            return f"{label} (schema {self.reason})"
+        if self.kind == KIND_BEFORE:
+            return f"{label} {self.reason.replace('-', ' ')}"
+        return label
+
+    @property
+    def size_text(self) -> str:
+        size = float(self.size)
+        for unit in ("bytes", "KB", "MB", "GB"):
+            if size < 1024 or unit == "GB":
+                return f"{int(size)} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+            size /= 1024
+        return f"{self.size} bytes"
+
+
+def server_backup_hint(db: Database) -> str:
+    """What to tell a team-mode user about backups (their server's admin makes them)."""
+    name = db.engine.url.database or "deckfollow"
+    return (
+        "This is a shared PostgreSQL database: backups are made on the server by its "
+        f"administrator, e.g. `pg_dump --format=custom --file={name}.dump {name}`; "
+        "deckfollow does not copy a server database."
+    )
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:40] or "change"
+
+
+def _pattern(stem: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"^{re.escape(stem)}-(?P<label>.+)-(?P<stamp>\d{{8}}T\d{{6}}Z)(?:-(?P<n>\d+))?\.db$"
+    )
+
+
+def _parse_label(label: str) -> tuple[str, str]:
+    if label in (KIND_DAILY, KIND_WEEKLY, KIND_MANUAL):
+        return label, ""
+    if label.startswith("pre-migrate-"):
+        return KIND_MIGRATION, label.removeprefix("pre-migrate-")
+    if label.startswith("before-"):
+        return KIND_BEFORE, label.removeprefix("before-")
+    return KIND_BEFORE, label
+
+
+def list_backups(db_path: Path) -> list[BackupInfo]:
+    """Every backup of `db_path` in its backups folder, newest first."""
+    folder = backup_dir_for(db_path)
+    if not folder.is_dir():
+        return []
+    pattern = _pattern(db_path.stem)
+    found: list[tuple[BackupInfo, int]] = []
+    for entry in folder.iterdir():
+        m = pattern.match(entry.name)
+        if m is None or not entry.is_file():
+            continue
+        kind, reason = _parse_label(m["label"])
+        taken = datetime.strptime(m["stamp"], STAMP).replace(tzinfo=UTC)
+        found.append(
+            (BackupInfo(entry, kind, reason, taken, entry.stat().st_size), int(m["n"] or 0))
+        )
+    found.sort(key=lambda f: (f[0].taken_at, f[1]), reverse=True)
+    return [f[0] for f in found]
+
+
+def _destination(db_path: Path, label: str, now: datetime) -> Path:
+    folder = backup_dir_for(db_path)
+    base = f"{db_path.stem}-{label}-{now.astimezone(UTC).strftime(STAMP)}"
+    dest = folder / f"{base}.db"
+    n = 1
+    while dest.exists():
+        n += 1
+        dest = folder / f"{base}-{n}.db"
+    return dest
+
+
+def take_backup(db_path: Path, label: str, *, now: datetime | None = None) -> Path:
+    """Back `db_path` up (backup API, verified by row counts) into its backups folder."""
+    if not db_path.is_file():
+        raise StorageError(f"no database at {db_path} to back up")
+    when = now or datetime.now(UTC)
+    dest = _destination(db_path, label, when)
+    try:
+        return backup_sqlite(db_path, dest)
+    except sqlite3.DatabaseError as exc:
+        dest.unlink(missing_ok=True)
+        raise StorageError(f"cannot back up {db_path}: {exc}") from exc
+    except StorageError:
+        dest.unlink(missing_ok=True)
+        raise
+
+
+def backup_before(db: Database, reason: str, *, now: datetime | None = None) -> Path | None:
+    """Back the database up before a risky change (import, restore, erase ...).
+
+    Returns the backup file, or None for a shared server database (see `server_backup_hint`):
+    the change may go ahead there, the server's own backups cover it.
+    """
+    if db.path is None:
+        return None
+    path = take_backup(db.path, f"before-{_slug(reason)}", now=now)
+    prune(db.path)
+    return path
+
+
+def backup_to(db: Database, out: Path) -> Path:
+    """A verified copy of the database at a place the user chose (never over the database)."""
+    if db.path is None:
+        raise StorageError(server_backup_hint(db))
+    out = out.expanduser()
+    if out.exists() and out.resolve() == db.path.resolve():
+        raise StorageError("the backup file cannot be the database itself")
+    if out.is_dir():
+        raise StorageError(f"{out} is a folder; give a file name, e.g. {out / 'deckfollow.db'}")
+    if out.exists():
+        raise StorageError(f"{out} already exists; choose a new file name")
+    try:
+        return backup_sqlite(db.path, out)
+    except sqlite3.DatabaseError as exc:
+        out.unlink(missing_ok=True)
+        raise StorageError(f"cannot back up {db.path}: {exc}") from exc
+    except OSError as exc:
+        raise StorageError(f"cannot write {out}: {exc.strerror}") from exc
+
+
+def _delete_oldest(backups: Iterable[BackupInfo], keep: int) -> list[Path]:
+    removed = []
+    for info in list(backups)[keep:]:
+        info.path.unlink(missing_ok=True)
+        removed.append(info.path)
+    return removed
+
+
+def prune(db_path: Path) -> list[Path]:
+    """Delete daily, weekly and before-change backups beyond what is kept; return them."""
+    backups = list_backups(db_path)
+    removed: list[Path] = []
+    for kind, keep in ((KIND_DAILY, KEEP_DAILY), (KIND_WEEKLY, KEEP_WEEKLY)):
+        removed += _delete_oldest((b for b in backups if b.kind == kind), keep)
+    removed += _delete_oldest((b for b in backups if b.kind == KIND_BEFORE), KEEP_BEFORE)
+    return removed
+
+
+def auto_backup(db_path: Path, *, now: datetime) -> list[Path]:
+    """Take today's daily and this week's weekly backup if they are not there yet, then prune.
+
+    Called at start (and may be called again at any time: it does nothing twice). A file
+    that fails the quick integrity check is not backed up, so a damaged database never
+    rotates the good backups away.
+    """
+    from deckfollow.storage.integrity import quick_check
+
+    backups = list_backups(db_path)
+    day = now.astimezone(UTC).date()
+    week = day.isocalendar()[:2]
+    need_daily = not any(b.kind == KIND_DAILY and b.taken_at.date() == day for b in backups)
+    need_weekly = not any(
+        b.kind == KIND_WEEKLY and b.taken_at.date().isocalendar()[:2] == week for b in backups
+    )
+    if not (need_daily or need_weekly):
+        return []
+    problems = quick_check(db_path)
+    if problems:
+        raise StorageError(
+            f"{db_path} failed its integrity check, so no automatic backup was taken: {problems[0]}"
+        )
+    made: list[Path] = []
+    if need_daily:
+        made.append(take_backup(db_path, KIND_DAILY, now=now))
+    if need_weekly:
+        dest = _destination(db_path, KIND_WEEKLY, now)
+        if made:
+            # The daily copy was verified a moment ago; a second backup pass is not needed.
+            shutil.copyfile(made[0], dest)
+            os.chmod(dest, 0o600)
+            made.append(dest)
+        else:
+            made.append(take_backup(db_path, KIND_WEEKLY, now=now))
+    prune(db_path)
+    return made
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What a restore did: the file restored, and where the replaced database was kept."""
+
+    restored_from: Path
+    previous_kept_at: Path | None
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _keep_damaged(db_path: Path, now: datetime) -> Path:
+    """A raw copy of a database that cannot be backed up normally (it may be damaged)."""
+    dest = _destination(db_path, "before-restore-damaged", now)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(db_path, dest)
+    os.chmod(dest, 0o600)
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{db_path}{suffix}")
+        if side.exists():
+            shutil.copyfile(side, Path(f"{dest}{suffix}"))
+            os.chmod(Path(f"{dest}{suffix}"), 0o600)
+    return dest
+
+
+def restore_from(db_path: Path, backup_file: Path, *, now: datetime | None = None) -> RestoreResult:
+    """Replace the database at `db_path` with `backup_file`, keeping the current one first.
+
+    The backup is checked before anything changes; the current file is backed up (or, when
+    damaged, copied as it is) into the backups folder; the replacement is atomic (a copy
+    beside the database, then a rename), and the old write-ahead log is removed first so it
+    can never be replayed onto the restored file. Finally the restored file is upgraded to
+    the current schema if it is older. No other program may have the database open: hold
+    the instance lock, or close the database, before calling this.
+    """
+    from deckfollow.storage.integrity import check_integrity
+
+    when = now or datetime.now(UTC)
+    backup_file = backup_file.expanduser()
+    if not backup_file.is_file():
+        raise StorageError(f"no backup file at {backup_file}")
+    if db_path.exists() and backup_file.resolve() == db_path.resolve():
+        raise StorageError("that file is the database itself, not a backup")
+    report = check_integrity(backup_file, find_backup=False)
+    if not report.ok:
+        raise StorageError(f"{backup_file} cannot be restored: {report.problems[0]}")
+    kept: Path | None = None
+    if db_path.exists():
+        try:
+            kept = take_backup(db_path, "before-restore", now=when)
+        except StorageError:
+            kept = _keep_damaged(db_path, when)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f".{db_path.name}.restoring")
+    try:
+        backup_sqlite(backup_file, tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        os.replace(tmp, db_path)
+        _fsync_dir(db_path.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
+    from deckfollow.storage.database import open_database
+
+    open_database(str(db_path), create=False).close()
+    prune(db_path)
+    return RestoreResult(backup_file, kept)

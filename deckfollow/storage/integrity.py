@@ -1,0 +1,162 @@
+"""The integrity check on start: is this file a sound deckfollow database we may write to?
+
+The check opens the file read-only (a read-only connection never checkpoints the write-ahead
+log into the main file), so a damaged file is never written to. It runs SQLite's
+`quick_check`, reads the schema revision and runs `foreign_key_check`; a file that fails is
+reported together with the newest backup that passes the same check.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from deckfollow.core.errors import StorageError
+from deckfollow.storage import schema
+from deckfollow.storage.backups import BackupInfo, list_backups
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+if TYPE_CHECKING:
+    from deckfollow.storage.database import Database
+
+MAX_PROBLEMS = 20
+
+
+@dataclass(frozen=True)
+class IntegrityReport:
+    """The outcome of the check, in words a user can act on."""
+
+    path: Path
+    problems: tuple[str, ...] = ()
+    revision: str | None = None
+    too_new: bool = False
+    foreign_key_problems: int = 0
+    latest_good_backup: BackupInfo | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if self.ok:
+            rev = f"schema {self.revision}" if self.revision else "empty database"
+            return f"{self.path}: integrity check passed ({rev})"
+        lines = [f"{self.path} is damaged and will not be changed:"]
+        lines += [f"  - {p}" for p in self.problems]
+        if self.latest_good_backup is not None:
+            b = self.latest_good_backup
+            lines.append(
+                f"Latest good backup: {b.path} ({b.description}, "
+                f"{b.taken_at:%Y-%m-%d %H:%M} UTC, {b.size_text})"
+            )
+        else:
+            lines.append("No good backup was found beside it.")
+        return "\n".join(lines)
+
+
+class CorruptDatabaseError(StorageError):
+    """The database failed its integrity check; `report` says why and offers a backup."""
+
+    def __init__(self, report: IntegrityReport) -> None:
+        super().__init__(report.summary())
+        self.report = report
+
+
+def _connect_ro(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def quick_check(path: Path) -> list[str]:
+    """SQLite's quick_check problems for the file (empty when sound)."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        return [f"cannot read the file: {exc.strerror}"]
+    if header and header != SQLITE_HEADER:
+        return ["the file is not a SQLite database (its first bytes are wrong)"]
+    try:
+        conn = _connect_ro(path)
+    except sqlite3.Error as exc:
+        return [f"cannot open the file: {exc}"]
+    try:
+        rows = conn.execute(f"PRAGMA quick_check({MAX_PROBLEMS})").fetchall()
+    except sqlite3.Error as exc:
+        return [f"SQLite cannot read it: {exc}"]
+    finally:
+        conn.close()
+    problems = [str(r[0]) for r in rows]
+    return [] if problems == ["ok"] else problems
+
+
+def _revision_and_fk(path: Path) -> tuple[list[str], str | None, bool, int]:
+    problems: list[str] = []
+    conn = _connect_ro(path)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "alembic_version" not in tables:
+            if tables:
+                problems.append("it holds tables but is not a deckfollow database")
+            return problems, None, False, 0
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        revision = row[0] if row else None
+        too_new = revision is not None and revision not in schema.REVISIONS
+        if revision is None:
+            problems.append("its schema revision is missing")
+        elif too_new:
+            problems.append(
+                f"it was written by a newer version of deckfollow (schema {revision}); "
+                "update deckfollow to open it"
+            )
+        fk = conn.execute("PRAGMA foreign_key_check").fetchmany(MAX_PROBLEMS)
+        if fk:
+            sample = ", ".join(f"{r[0]} row {r[1]} -> {r[2]}" for r in fk[:3])
+            problems.append(f"{len(fk)} rows point at records that do not exist ({sample})")
+        return problems, revision, too_new, len(fk)
+    except sqlite3.Error as exc:
+        return [f"SQLite cannot read it: {exc}"], None, False, 0
+    finally:
+        conn.close()
+
+
+def latest_good_backup(db_path: Path) -> BackupInfo | None:
+    """The newest backup of `db_path` that passes the quick check."""
+    for info in list_backups(db_path):
+        if not quick_check(info.path) and not _revision_and_fk(info.path)[0]:
+            return info
+    return None
+
+
+def check_integrity(path: Path, *, find_backup: bool = True) -> IntegrityReport:
+    """Check the SQLite file at `path` read-only; a missing file is a (passing) new database."""
+    path = path.expanduser()
+    if not path.exists():
+        return IntegrityReport(path, notes=("no database yet; a new one will be created",))
+    problems = quick_check(path)
+    revision: str | None = None
+    too_new = False
+    fk_count = 0
+    if not problems:
+        more, revision, too_new, fk_count = _revision_and_fk(path)
+        problems += more
+    good = latest_good_backup(path) if problems and find_backup else None
+    return IntegrityReport(path, tuple(problems), revision, too_new, fk_count, good)
+
+
+def open_checked(target: str, *, create: bool = True) -> Database:
+    """Check a database file, then open it; a damaged file raises CorruptDatabaseError.
+
+    A server database (URL) is opened without the file check: its server guards its own
+    integrity.
+    """
+    from deckfollow.storage.database import open_database
+    from deckfollow.storage.location import is_url
+
+    if not is_url(target):
+        report = check_integrity(Path(target))
+        if not report.ok and not report.too_new:
+            raise CorruptDatabaseError(report)
+    return open_database(target, create=create)

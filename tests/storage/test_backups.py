@@ -1,0 +1,146 @@
+"""Automatic rotating backups, backups before a change, and restore round trips."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from deckfollow.core.errors import StorageError
+from deckfollow.core.leads import NewLead, add_lead
+from deckfollow.core.models import Customer
+from deckfollow.storage.backup import backup_dir_for
+from deckfollow.storage.backups import (
+    KEEP_DAILY,
+    KEEP_WEEKLY,
+    auto_backup,
+    backup_before,
+    backup_to,
+    list_backups,
+    restore_from,
+)
+from deckfollow.storage.database import Database, open_database
+
+
+def _add(db: Database, name: str, now: datetime) -> int:
+    with db.unit_of_work() as s:
+        return add_lead(
+            s, NewLead(name, email=f"{name.split(maxsplit=1)[0].lower()}@example.com"), now=now
+        ).customer_id
+
+
+def _names(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        return {r[0] for r in conn.execute("SELECT display_name FROM customer")}
+
+
+def test_backup_before_an_import_holds_rows_still_in_the_write_ahead_log(
+    db: Database, db_path: Path, now: datetime
+):
+    for i in range(30):
+        _add(db, f"Person {i}", now)
+    path = backup_before(db, "import contacts.csv", now=now)
+    assert path is not None
+    assert path.parent == backup_dir_for(db_path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert len(_names(path)) == 30
+    [info] = list_backups(db_path)
+    assert (info.kind, info.reason, info.taken_at) == ("before", "import-contacts-csv", now)
+    assert info.description == "Before import contacts csv"
+    assert info.size == path.stat().st_size
+
+
+def test_two_backups_in_the_same_second_do_not_overwrite_each_other(
+    db: Database, db_path: Path, now: datetime
+):
+    _add(db, "Ada Lovelace", now)
+    first = backup_before(db, "import", now=now)
+    _add(db, "Alan Turing", now)
+    second = backup_before(db, "import", now=now)
+    assert first is not None and second is not None and first != second
+    assert _names(first) == {"Ada Lovelace"}
+    assert _names(second) == {"Ada Lovelace", "Alan Turing"}
+    assert [b.path for b in list_backups(db_path)] == [second, first]
+
+
+def test_daily_and_weekly_backups_rotate_keeping_seven_days_and_five_weeks(
+    db: Database, db_path: Path, now: datetime
+):
+    _add(db, "Ada Lovelace", now)
+    made = auto_backup(db_path, now=now)
+    assert len(made) == 2  # first run: today's daily and this week's weekly
+    assert auto_backup(db_path, now=now + timedelta(hours=1)) == []  # nothing twice a day
+    for day in range(1, 60):
+        auto_backup(db_path, now=now + timedelta(days=day))
+    backups = list_backups(db_path)
+    daily = [b for b in backups if b.kind == "daily"]
+    weekly = [b for b in backups if b.kind == "weekly"]
+    assert len(daily) == KEEP_DAILY and len(weekly) == KEEP_WEEKLY
+    assert daily[0].taken_at == now + timedelta(days=59)
+    assert daily[-1].taken_at == now + timedelta(days=53)
+    assert len({w.taken_at.isocalendar()[:2] for w in weekly}) == KEEP_WEEKLY
+
+
+def test_migration_backup_of_the_database_is_listed_and_kept(db_path: Path, now: datetime):
+    from deckfollow.storage.migrate import downgrade_to
+
+    database = open_database(str(db_path))
+    downgrade_to(database.engine, "0001")
+    database.close()
+    open_database(str(db_path)).close()  # migrates, backing up first
+    for day in range(30):
+        auto_backup(db_path, now=now + timedelta(days=day))
+    kinds = [b for b in list_backups(db_path) if b.kind == "migration"]
+    assert [b.reason for b in kinds] == ["0001"]
+    assert kinds[0].description == "Before upgrade (schema 0001)"
+
+
+def test_backup_to_a_chosen_file_refuses_to_overwrite(
+    db: Database, db_path: Path, tmp_path: Path, now: datetime
+):
+    _add(db, "Ada Lovelace", now)
+    out = backup_to(db, tmp_path / "copy.db")
+    assert _names(out) == {"Ada Lovelace"}
+    with pytest.raises(StorageError, match="already exists"):
+        backup_to(db, out)
+    with pytest.raises(StorageError, match="the database itself"):
+        backup_to(db, db_path)
+
+
+def test_restore_round_trip_keeps_the_current_file_first(
+    db: Database, db_path: Path, tmp_path: Path, now: datetime
+):
+    _add(db, "Ada Lovelace", now)
+    saved = backup_to(db, tmp_path / "saved.db")
+    _add(db, "Alan Turing", now)  # after the backup, still in the WAL
+    db.close()
+    result = restore_from(db_path, saved, now=now)
+    assert result.previous_kept_at is not None
+    assert _names(result.previous_kept_at) == {"Ada Lovelace", "Alan Turing"}
+    reopened = open_database(str(db_path), create=False)
+    with reopened.reading() as s:
+        assert set(s.scalars(select(Customer.display_name))) == {"Ada Lovelace"}
+    # The restored database takes new work normally.
+    _add(reopened, "Grace Hopper", now)
+    with reopened.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Customer)) == 2
+    reopened.close()
+    assert [b.reason for b in list_backups(db_path)] == ["restore"]
+
+
+def test_restore_refuses_a_damaged_backup_and_leaves_the_database_alone(
+    db: Database, db_path: Path, tmp_path: Path, now: datetime
+):
+    _add(db, "Ada Lovelace", now)
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"this is not a database at all" * 100)
+    db.close()
+    before = db_path.read_bytes()
+    with pytest.raises(StorageError, match="cannot be restored"):
+        restore_from(db_path, broken, now=now)
+    assert db_path.read_bytes() == before
+    assert list_backups(db_path) == []
