@@ -75,6 +75,15 @@ _CURRENCY_SYMBOL = {
 _OPENING = re.compile(r"^\s*the reason i(?:'|’)?m calling is\s+", re.IGNORECASE)
 
 
+# Verbs a reason often starts with as a note-to-self ("Check the quote arrived").
+_IMPERATIVES_TEXT = (
+    "ask arrange answer book call catch chat check confirm discuss drop email find follow get "
+    "give go hear invite let look make offer pick remind review say see send share show talk "
+    "tell text thank update visit walk welcome"
+)
+_IMPERATIVES = frozenset(_IMPERATIVES_TEXT.split())
+
+
 @dataclass(frozen=True)
 class MergeContext:
     """The values available to a template; None means "not known" (rendered as `[label?]`)."""
@@ -264,6 +273,9 @@ def reason_phrase(reason: str | None) -> str | None:
     # Lower-case a sentence-style capital, but not "I", acronyms or names in capitals.
     if len(first) > 1 and first[0].isupper() and first[1:].islower() and first not in {"I'm"}:
         text = text[0].lower() + text[1:]
+    # "Check the quote arrived" reads as "… is to check the quote arrived".
+    if re.sub(r"[^a-z\-]", "", first.lower()) in _IMPERATIVES:
+        text = "to " + text
     return text
 
 

@@ -141,7 +141,7 @@ def test_a_planned_follow_up_has_no_agreed_time_but_the_next_agreed_one_is_used(
         planned_id = planned.id
     ctx = _ctx(db, now, lead, follow_up_id=planned_id)
     assert ctx.agreed_time is None
-    assert ctx.reason == "send photos of a similar job"
+    assert ctx.reason == "to send photos of a similar job"
     assert render_template("{agreed_time}", ctx).text == "[agreed time?]"
 
     with db.unit_of_work() as s:
@@ -214,3 +214,4 @@ def test_money_is_exact_and_labels_cover_every_field() -> None:
     )
     assert reason_phrase("I'm checking in") == "I'm checking in"
     assert reason_phrase("GST changed") == "GST changed"
+    assert reason_phrase("Walk through the options.") == "to walk through the options"

@@ -1,0 +1,52 @@
+"""Entry points the Today list and the detail views call: one per channel, or by follow-up."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QWidget
+from sqlalchemy import select
+
+from deckfollow.core.enums import Channel
+from deckfollow.core.errors import NotFoundError
+from deckfollow.core.models import FollowUp
+from deckfollow.storage.database import Database
+from deckfollow.ui.messaging.common import Clock
+
+
+def send_email_for_follow_up(
+    db: Database, follow_up_id: int, *, clock: Clock, parent: QWidget | None = None
+) -> bool:
+    """Open the email composer for a follow-up; True if an email was sent and logged."""
+    from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
+
+    dialog = ComposeEmailDialog(db, clock=clock, follow_up_id=follow_up_id, parent=parent)
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def act_on_follow_up(
+    db: Database, follow_up_id: int, *, clock: Clock, parent: QWidget | None = None
+) -> bool:
+    """Open the right dialog for a follow-up's channel (call, text, email); True if logged.
+
+    Cards, visits and videos are not handled here (printing and the touch log cover them);
+    for those this returns False without opening anything.
+    """
+    with db.reading() as s:
+        channel = s.execute(
+            select(FollowUp.channel).where(FollowUp.id == follow_up_id)
+        ).scalar_one_or_none()
+    if channel is None:
+        raise NotFoundError(f"no follow-up with id {follow_up_id}")
+    dialog: QDialog
+    if channel is Channel.EMAIL:
+        return send_email_for_follow_up(db, follow_up_id, clock=clock, parent=parent)
+    if channel in (Channel.TEXT, Channel.VIDEO):
+        from deckfollow.ui.messaging.text_message import TextMessageDialog
+
+        dialog = TextMessageDialog(db, clock=clock, follow_up_id=follow_up_id, parent=parent)
+    elif channel is Channel.CALL:
+        from deckfollow.ui.messaging.call import CallDialog
+
+        dialog = CallDialog(db, clock=clock, follow_up_id=follow_up_id, parent=parent)
+    else:
+        return False
+    return dialog.exec() == QDialog.DialogCode.Accepted

@@ -1,0 +1,242 @@
+"""A call: the numbers in the order to try, the script and voicemail, and a quick outcome log."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QTabWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.changes import Changes
+from deckfollow.core.enums import Channel, Outcome, TemplateKind
+from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.merge_fields import MergeContext, render_template
+from deckfollow.messaging.guard import PhoneNumber, call_numbers
+from deckfollow.messaging.outbox import Draft, log_call
+from deckfollow.messaging.templates import get_template, template_for
+from deckfollow.storage.database import Database
+from deckfollow.ui.messaging.common import (
+    Clock,
+    ErrorLabel,
+    GuardBanner,
+    NextStepWidget,
+    guard,
+    load_target,
+    merge_context,
+    show_rendered,
+    templates_of,
+)
+
+OUTCOMES = (
+    (Outcome.REACHED, "Reached them"),
+    (Outcome.VOICEMAIL, "Left a voicemail"),
+    (Outcome.NO_ANSWER, "No answer"),
+)
+
+
+class _ScriptPane(QWidget):
+    """A template picker and its rendered words (missing fields highlighted)."""
+
+    def __init__(self, db: Database, kind: TemplateKind, ctx: MergeContext, start: str | None):
+        super().__init__()
+        self._db, self._ctx = db, ctx
+        self.template = QComboBox()
+        for info in templates_of(db, kind):
+            self.template.addItem(info.name, info.key)
+        if start is not None:
+            self.template.setCurrentIndex(max(0, self.template.findData(start)))
+        self.text = QTextEdit()
+        self.text.setReadOnly(True)
+        font = self.text.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.text.setFont(font)
+        self.missing = QLabel()
+        self.missing.setWordWrap(True)
+        self.missing.setStyleSheet("color: #8a4b00; font-weight: 600;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.template)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.missing)
+        self.template.currentIndexChanged.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        key = self.template.currentData()
+        if key is None:
+            self.text.setPlainText("")
+            return
+        with self._db.reading() as s:
+            info = get_template(s, str(key))
+        out = render_template(info.body, self._ctx)
+        show_rendered(self.text, out)
+        self.missing.setText(f"Not known: {out.problem()}" if out.problem() else "")
+        self.missing.setVisible(bool(out.problem()))
+
+
+class CallDialog(QDialog):
+    """Numbers (cell, office, home), the script and voicemail, then log what happened."""
+
+    logged = Signal(object)
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock,
+        follow_up_id: int | None = None,
+        quote_id: int | None = None,
+        customer_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db, self._clock = db, clock
+        self.target = load_target(
+            db, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+        )
+        t = self.target
+        now = clock()
+        ctx = merge_context(db, t, now)
+        self.result_message = ""
+        self.setWindowTitle(f"Call {t.name}")
+        self.setMinimumSize(1040, 640)
+
+        self.banner = GuardBanner()
+        with db.reading() as s:
+            self.numbers: list[PhoneNumber] = call_numbers(s, t.customer_id)
+            script = template_for(s, TemplateKind.CALL_SCRIPT, template_id=t.template_id)
+            voicemail = template_for(s, TemplateKind.VOICEMAIL, template_id=t.template_id)
+        self.numbers_box = QGroupBox("Numbers, in the order to try")
+        nl = QVBoxLayout(self.numbers_box)
+        self.number_buttons: list[QPushButton] = []
+        for n in self.numbers:
+            row = QHBoxLayout()
+            label = QLabel(f"<b>{n.label.capitalize()}</b>&nbsp;&nbsp;{n.display}")
+            label.setStyleSheet("font-size: 15px;")
+            dial = QPushButton("Call")
+            dial.setToolTip(f"Open {n.tel_uri} (a paired phone or softphone dials it)")
+            dial.clicked.connect(lambda _=False, uri=n.tel_uri: self._dial(uri))
+            copy = QPushButton("Copy")
+            copy.clicked.connect(lambda _=False, num=n.e164: _copy(num))
+            row.addWidget(label, 1)
+            row.addWidget(dial)
+            row.addWidget(copy)
+            nl.addLayout(row)
+            self.number_buttons += [dial, copy]
+        if not self.numbers:
+            nl.addWidget(QLabel("No phone number on file."))
+        hint = QLabel("If they're out, ask who else is involved in the decision.")
+        hint.setStyleSheet("color: #555555;")
+        nl.addWidget(hint)
+
+        reason = QLabel(f"<b>Reason:</b> {t.reason}" if t.reason else "No follow-up reason set.")
+        reason.setWordWrap(True)
+        self.tabs = QTabWidget()
+        self.script = _ScriptPane(db, TemplateKind.CALL_SCRIPT, ctx, script.key if script else None)
+        self.voicemail = _ScriptPane(
+            db, TemplateKind.VOICEMAIL, ctx, voicemail.key if voicemail else None
+        )
+        self.tabs.addTab(self.script, "Script")
+        self.tabs.addTab(self.voicemail, "Voicemail")
+
+        self.outcome_buttons: dict[Outcome, QRadioButton] = {}
+        group = QButtonGroup(self)
+        orow = QHBoxLayout()
+        for outcome, text in OUTCOMES:
+            rb = QRadioButton(text)
+            group.addButton(rb)
+            orow.addWidget(rb)
+            self.outcome_buttons[outcome] = rb
+        orow.addStretch(1)
+        self.outcome_buttons[Outcome.REACHED].setChecked(True)
+        self.notes = QPlainTextEdit()
+        self.notes.setPlaceholderText("What was said (their words are worth keeping)")
+        self.notes.setFixedHeight(70)
+        self.next_step = NextStepWidget(
+            timezone=t.timezone, now=now, channel=Channel.CALL, has_quote=t.quote_id is not None
+        )
+        log_box = QGroupBox("How did it go, and what's next?")
+        ll = QVBoxLayout(log_box)
+        ll.addLayout(orow)
+        ll.addWidget(self.notes)
+        ll.addWidget(self.next_step)
+
+        self.error = ErrorLabel()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.log_button = self.buttons.addButton("Log call", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.log)
+        self.buttons.rejected.connect(self.reject)
+
+        left = QVBoxLayout()
+        left.addWidget(self.numbers_box)
+        left.addWidget(reason)
+        left.addWidget(self.tabs, 1)
+        right = QVBoxLayout()
+        right.addWidget(log_box)
+        right.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        check = guard(db, t, Channel.CALL, now)
+        self.banner.show_check(check)
+        # On a refused channel the number is not even offered.
+        self.numbers_box.setVisible(check.allowed)
+        self.log_button.setEnabled(check.allowed)
+
+    def selected_outcome(self) -> Outcome:
+        return next(o for o, rb in self.outcome_buttons.items() if rb.isChecked())
+
+    def _dial(self, uri: str) -> None:
+        QDesktopServices.openUrl(QUrl(uri))
+
+    def log(self) -> None:
+        """Log the call's outcome and its next step."""
+        self.error.clear_error()
+        t = self.target
+        try:
+            result = log_call(
+                self._db,
+                Draft(
+                    t.customer_id,
+                    Channel.CALL,
+                    "",
+                    quote_id=t.quote_id,
+                    follow_up_id=t.follow_up_id,
+                ),
+                self.selected_outcome(),
+                self.next_step.next_step(),
+                notes=self.notes.toPlainText(),
+                clock=self._clock,
+            )
+        except DeckfollowError as exc:
+            self.error.show_error(f"Not logged: {exc}")
+            return
+        self.result_message = result.message
+        if not result.logged:
+            self.error.show_error(result.message)
+            return
+        self.logged.emit(Changes(touches=True, follow_ups=True, quotes=t.quote_id is not None))
+        self.accept()
+
+
+def _copy(text: str) -> None:
+    QGuiApplication.clipboard().setText(text)

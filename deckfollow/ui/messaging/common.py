@@ -1,0 +1,347 @@
+"""Pieces the messaging dialogs share: who and what, the guard banner, the preview, what's next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from PySide6.QtCore import QDate, QTime
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QTextEdit,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.consent import get_customer
+from deckfollow.core.contact_hours import local_to_utc, zone
+from deckfollow.core.enums import Basis, Channel, Stage, TemplateKind
+from deckfollow.core.errors import NotFoundError, ValidationError
+from deckfollow.core.followups import FollowUpPlan, agreed_plan
+from deckfollow.core.merge_fields import MERGE_FIELDS, MergeContext, RenderedText
+from deckfollow.core.merge_fields import build_merge_context as _build
+from deckfollow.core.models import FollowUp, Quote
+from deckfollow.core.pipeline import Close
+from deckfollow.core.touches import NextStep
+from deckfollow.messaging.guard import SendCheck, check_send
+from deckfollow.messaging.templates import TemplateInfo, list_templates, seed_builtin_templates
+from deckfollow.storage.database import Database
+from deckfollow.ui.consent.common import Clock, ErrorLabel
+
+__all__ = [
+    "Clock",
+    "ErrorLabel",
+    "GuardBanner",
+    "NextStepWidget",
+    "Target",
+    "load_target",
+    "show_rendered",
+]
+
+CHANNEL_WORDS = {
+    Channel.CALL: "Call",
+    Channel.TEXT: "Text",
+    Channel.EMAIL: "Email",
+    Channel.CARD: "Card",
+    Channel.VISIT: "Visit",
+    Channel.VIDEO: "Video message",
+}
+
+MISSING_BG = QColor("#ffe08a")
+UNKNOWN_BG = QColor("#ffb3b3")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Who a message is for and what about, resolved from a follow-up, a quote or a customer."""
+
+    customer_id: int
+    quote_id: int | None
+    follow_up_id: int | None
+    name: str
+    email: str | None
+    cell: str | None
+    timezone: str
+    job: str | None
+    reason: str | None
+    follow_up_channel: Channel | None
+    template_id: int | None
+    basis: Basis | None
+
+
+def load_target(
+    db: Database,
+    *,
+    follow_up_id: int | None = None,
+    quote_id: int | None = None,
+    customer_id: int | None = None,
+) -> Target:
+    """Resolve the customer (and quote) from whichever id the caller had."""
+    with db.unit_of_work() as s:
+        # Built-in templates are there the first time any message dialog opens.
+        seed_builtin_templates(s)
+        fu = None
+        if follow_up_id is not None:
+            fu = s.get(FollowUp, follow_up_id)
+            if fu is None:
+                raise NotFoundError(f"no follow-up with id {follow_up_id}")
+            customer_id = fu.customer_id
+            quote_id = quote_id if quote_id is not None else fu.quote_id
+        if quote_id is not None:
+            q = s.get(Quote, quote_id)
+            if q is None or q.deleted_at is not None:
+                raise NotFoundError(f"no quote with id {quote_id}")
+            customer_id = customer_id if customer_id is not None else q.customer_id
+        if customer_id is None:
+            raise ValidationError("customer", "choose who to contact")
+        c = get_customer(s, customer_id)
+        job = None
+        if quote_id is not None:
+            quote = s.get(Quote, quote_id)
+            job = quote.job if quote is not None else None
+        return Target(
+            customer_id=c.id,
+            quote_id=quote_id,
+            follow_up_id=follow_up_id,
+            name=c.display_name,
+            email=c.email,
+            cell=c.phone_cell,
+            timezone=c.timezone,
+            job=job,
+            reason=fu.reason if fu is not None else None,
+            follow_up_channel=fu.channel if fu is not None else None,
+            template_id=fu.template_id if fu is not None else None,
+            basis=fu.basis if fu is not None else None,
+        )
+
+
+def merge_context(db: Database, target: Target, now: datetime) -> MergeContext:
+    with db.reading() as s:
+        return _build(
+            s,
+            customer_id=target.customer_id,
+            quote_id=target.quote_id,
+            follow_up_id=target.follow_up_id,
+            now=now,
+        )
+
+
+def guard(db: Database, target: Target, channel: Channel, now: datetime) -> SendCheck:
+    with db.reading() as s:
+        return check_send(
+            s,
+            customer_id=target.customer_id,
+            channel=channel,
+            now=now,
+            follow_up_id=target.follow_up_id,
+        )
+
+
+def templates_of(db: Database, kind: TemplateKind) -> list[TemplateInfo]:
+    with db.reading() as s:
+        return list_templates(s, kind)
+
+
+class GuardBanner(QLabel):
+    """Why this must not go out now, in plain words; hidden when sending is allowed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("guardBanner")
+        self.setWordWrap(True)
+        self.setStyleSheet(
+            "QLabel#guardBanner { background: #fde8e8; color: #8a1010; border: 1px solid #e0a0a0;"
+            " border-radius: 4px; padding: 8px; font-weight: 600; }"
+        )
+        self.hide()
+
+    def show_check(self, check: SendCheck) -> None:
+        if check.allowed:
+            self.setText("")
+            self.hide()
+        else:
+            self.setText("Not now: " + check.reason)
+            self.show()
+
+
+def _selection(edit: QTextEdit, start: int, end: int, missing: bool) -> QTextEdit.ExtraSelection:
+    sel = QTextEdit.ExtraSelection()
+    cursor = QTextCursor(edit.document())
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    fmt = QTextCharFormat()
+    fmt.setBackground(MISSING_BG if missing else UNKNOWN_BG)
+    fmt.setFontWeight(700)
+    sel.cursor = cursor
+    sel.format = fmt
+    return sel
+
+
+def show_rendered(edit: QTextEdit, rendered: RenderedText) -> None:
+    """Put rendered text in `edit` with every `[missing?]` / unknown field highlighted."""
+    edit.setPlainText(rendered.text)
+    edit.setExtraSelections(
+        [_selection(edit, m.start, m.end, m.kind == "missing") for m in rendered.markers]
+    )
+
+
+def highlight_placeholders(edit: QTextEdit, rendered: RenderedText) -> None:
+    """Highlight the placeholders still present in an edited copy of `rendered`."""
+    text = edit.toPlainText()
+    selections: list[QTextEdit.ExtraSelection] = []
+    seen: set[str] = set()
+    for m in rendered.markers:
+        piece = rendered.text[m.start : m.end]
+        if piece in seen:
+            continue
+        seen.add(piece)
+        start = text.find(piece)
+        while start != -1:
+            selections.append(_selection(edit, start, start + len(piece), m.kind == "missing"))
+            start = text.find(piece, start + len(piece))
+    edit.setExtraSelections(selections)
+
+
+def placeholders_left(text: str, rendered: RenderedText) -> list[str]:
+    """Labels of fields whose `[label?]` placeholder is still in the (edited) text."""
+    left: list[str] = []
+    for m in rendered.markers:
+        piece = rendered.text[m.start : m.end]
+        label = MERGE_FIELDS.get(m.field, m.field)
+        if piece in text and label not in left:
+            left.append(label)
+    return left
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(d: QDate) -> date:
+    return date(d.year(), d.month(), d.day())
+
+
+class NextStepWidget(QWidget):
+    """ "What's next?": plan the next follow-up (agreed or planned) or close the quote."""
+
+    def __init__(
+        self,
+        *,
+        timezone: str,
+        now: datetime,
+        channel: Channel,
+        has_quote: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._tz = timezone
+        self._now = now
+        local_today = now.astimezone(zone(timezone)).date()
+
+        self.plan_radio = QRadioButton("Plan the next follow-up")
+        self.close_radio = QRadioButton("Close the quote")
+        self.plan_radio.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.plan_radio)
+        group.addButton(self.close_radio)
+        self.close_radio.setEnabled(has_quote)
+        if not has_quote:
+            self.close_radio.setToolTip("There is no quote to close for this contact")
+
+        self.day = QDateEdit(_qdate(local_today + timedelta(days=3)))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("ddd d MMM yyyy")
+        self.day.setMinimumDate(_qdate(local_today))
+        self.at = QTimeEdit(QTime(10, 0))
+        self.at.setDisplayFormat("HH:mm")
+        self.channel = QComboBox()
+        for ch, label in CHANNEL_WORDS.items():
+            self.channel.addItem(label, ch.value)
+        self.channel.setCurrentIndex(max(0, self.channel.findData(channel.value)))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Why you'll be in touch, e.g. to hear what the council said")
+        self.agreed = QCheckBox("They agreed to this time")
+        self.words = QLineEdit()
+        self.words.setPlaceholderText('Their words, e.g. "Yes, call me Thursday after five"')
+        self.words.setEnabled(False)
+        self.agreed.toggled.connect(self.words.setEnabled)
+
+        when = QHBoxLayout()
+        when.addWidget(self.day)
+        when.addWidget(self.at)
+        when.addWidget(QLabel(f"({timezone})"))
+        when.addStretch(1)
+        self.plan_box = QWidget()
+        plan_form = QFormLayout(self.plan_box)
+        plan_form.setContentsMargins(24, 0, 0, 0)
+        plan_form.addRow("When", when)
+        plan_form.addRow("How", self.channel)
+        plan_form.addRow("Reason", self.reason)
+        plan_form.addRow("", self.agreed)
+        plan_form.addRow("Their words", self.words)
+
+        self.stage = QComboBox()
+        for st in (Stage.WON, Stage.LOST, Stage.PARKED):
+            self.stage.addItem(st.label, st.value)
+        self.lost_reason = QLineEdit()
+        self.lost_reason.setPlaceholderText("Why it was lost, e.g. went with a cheaper quote")
+        self.parked_until = QDateEdit(_qdate(local_today + timedelta(days=182)))
+        self.parked_until.setCalendarPopup(True)
+        self.parked_until.setDisplayFormat("d MMM yyyy")
+        self.close_box = QWidget()
+        close_form = QFormLayout(self.close_box)
+        close_form.setContentsMargins(24, 0, 0, 0)
+        close_form.addRow("As", self.stage)
+        close_form.addRow("Lost because", self.lost_reason)
+        close_form.addRow("Try again on", self.parked_until)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plan_radio)
+        layout.addWidget(self.plan_box)
+        layout.addWidget(self.close_radio)
+        layout.addWidget(self.close_box)
+        self.plan_radio.toggled.connect(self._sync)
+        self.stage.currentIndexChanged.connect(self._sync)
+        self._sync()
+
+    def _sync(self) -> None:
+        planning = self.plan_radio.isChecked()
+        self.plan_box.setVisible(planning)
+        self.close_box.setVisible(not planning)
+        stage = Stage(self.stage.currentData())
+        self.lost_reason.setEnabled(stage is Stage.LOST)
+        self.parked_until.setEnabled(stage is Stage.PARKED)
+
+    def next_step(self) -> NextStep:
+        """The chosen next step; ValidationError names what is missing."""
+        if self.close_radio.isChecked():
+            stage = Stage(self.stage.currentData())
+            if stage is Stage.LOST:
+                return Close(stage, lost_reason=self.lost_reason.text().strip() or None)
+            if stage is Stage.PARKED:
+                return Close(stage, parked_until=_pydate(self.parked_until.date()))
+            return Close(stage)
+        reason = self.reason.text().strip()
+        if not reason:
+            raise ValidationError("what's next", "give the next follow-up a reason")
+        day = _pydate(self.day.date())
+        qt = self.at.time()
+        at = time(qt.hour(), qt.minute())
+        channel = Channel(self.channel.currentData())
+        if self.agreed.isChecked():
+            return agreed_plan(day, at, None, self._tz, channel, reason, self.words.text().strip())
+        due = local_to_utc(day, at, zone(self._tz))
+        if due <= self._now:
+            raise ValidationError("what's next", "pick a time that is still to come")
+        return FollowUpPlan(due, channel, reason)

@@ -1,0 +1,311 @@
+"""Compose and send a follow-up email from a template; logged as a touch only once it went out."""
+
+from __future__ import annotations
+
+import ssl
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.changes import Changes
+from deckfollow.core.enums import Channel, TemplateKind
+from deckfollow.core.errors import DeckfollowError, ValidationError
+from deckfollow.core.merge_fields import RenderedText, render_template
+from deckfollow.messaging.credentials import CredentialStore, default_store
+from deckfollow.messaging.outbox import Draft, send_email_and_log
+from deckfollow.messaging.smtp import (
+    Failure,
+    Footer,
+    SendError,
+    SmtpSettings,
+    footer_enabled,
+    load_smtp_settings,
+    make_footer,
+)
+from deckfollow.messaging.templates import get_template, template_for
+from deckfollow.storage.database import Database
+from deckfollow.ui.messaging.common import (
+    Clock,
+    ErrorLabel,
+    GuardBanner,
+    NextStepWidget,
+    guard,
+    highlight_placeholders,
+    load_target,
+    merge_context,
+    placeholders_left,
+    templates_of,
+)
+
+
+class ComposeEmailDialog(QDialog):
+    """Email one customer: template, subject and words (editable), what's next, Send.
+
+    `sent` carries the core's Changes after the email went out and was logged;
+    `result_message` says what happened.
+    """
+
+    sent = Signal(object)
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock,
+        follow_up_id: int | None = None,
+        quote_id: int | None = None,
+        customer_id: int | None = None,
+        parent: QWidget | None = None,
+        credentials: CredentialStore | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db, self._clock = db, clock
+        self._store = credentials or default_store()
+        self._ssl_context = ssl_context
+        self.result_message = ""
+        self.target = load_target(
+            db, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+        )
+        t = self.target
+        now = clock()
+        self._ctx = merge_context(db, t, now)
+        with db.reading() as s:
+            self._smtp: SmtpSettings = load_smtp_settings(s)
+            self._footer: Footer = make_footer(s)
+            footer_on = footer_enabled(s)
+        self._subject_r = RenderedText("")
+        self._body_r = RenderedText("")
+
+        self.setWindowTitle(f"Email {t.name}")
+        self.setMinimumSize(1040, 620)
+
+        self.banner = GuardBanner()
+        self.setup_note = QLabel(
+            "Your email account is not set up yet: add the server and your address first."
+        )
+        self.setup_note.setWordWrap(True)
+        self.setup_button = QPushButton("Email settings…")
+        self.setup_button.clicked.connect(self._open_settings)
+        setup_row = QHBoxLayout()
+        setup_row.addWidget(self.setup_note, 1)
+        setup_row.addWidget(self.setup_button)
+        self.setup_box = QWidget()
+        self.setup_box.setLayout(setup_row)
+
+        self.to_label = QLabel(f"{t.name} &lt;{t.email}&gt;" if t.email else "no email address")
+        self.template = QComboBox()
+        for info in templates_of(db, TemplateKind.EMAIL):
+            self.template.addItem(info.name, info.key)
+        with db.reading() as s:
+            start = template_for(s, TemplateKind.EMAIL, template_id=t.template_id)
+        if start is not None:
+            self.template.setCurrentIndex(max(0, self.template.findData(start.key)))
+        self.subject = QLineEdit()
+        self.body = QTextEdit()
+        self.body.setAcceptRichText(False)
+        self.body.setMinimumHeight(240)
+        self.missing = QLabel()
+        self.missing.setWordWrap(True)
+        self.missing.setStyleSheet("color: #8a4b00; font-weight: 600;")
+        self.footer = QCheckBox("Add the business address and how to opt out (commercial email)")
+        self.footer.setChecked(footer_on)
+
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        status = self._store.status()
+        self.remember = QCheckBox(f"Remember it in the system keyring ({status.backend})")
+        self.remember.setChecked(status.usable)
+        self.remember.setEnabled(status.usable)
+        self.password_note = QLabel(
+            ""
+            if status.usable
+            else "No keyring here: the password is kept until you close the app."
+        )
+        self.password_note.setWordWrap(True)
+        self.password_note.setStyleSheet("color: #555555;")
+
+        form = QFormLayout()
+        form.addRow("To", self.to_label)
+        form.addRow("Template", self.template)
+        form.addRow("Subject", self.subject)
+        form.addRow("Message", self.body)
+        form.addRow("", self.missing)
+        form.addRow("", self.footer)
+        self.password_label = QLabel("Email password")
+        form.addRow(self.password_label, self.password)
+        form.addRow("", self.remember)
+        form.addRow("", self.password_note)
+        self._form = form
+
+        reason = f"Reason: {t.reason}" if t.reason else "No follow-up reason (a one-off email)."
+        reason_label = QLabel(reason)
+        reason_label.setWordWrap(True)
+        reason_label.setStyleSheet("color: #555555;")
+
+        self.next_step = NextStepWidget(
+            timezone=t.timezone, now=now, channel=Channel.EMAIL, has_quote=t.quote_id is not None
+        )
+        next_box = QGroupBox("What's next?")
+        QVBoxLayout(next_box).addWidget(self.next_step)
+
+        self.error = ErrorLabel()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.send_button = self.buttons.addButton("Send", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.send)
+        self.buttons.rejected.connect(self.reject)
+
+        left = QVBoxLayout()
+        left.addWidget(reason_label)
+        left.addLayout(form, 1)
+        right = QVBoxLayout()
+        right.addWidget(next_box)
+        right.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.setup_box)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self.template.currentIndexChanged.connect(self._apply_template)
+        self.body.textChanged.connect(self._refresh_missing)
+        self.subject.textChanged.connect(self._refresh_missing)
+        self._apply_template()
+        self._refresh_state()
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def _needs_password(self) -> bool:
+        return bool(self._smtp.username) and self._store.get(self._smtp.account) is None
+
+    def _show_password(self, show: bool) -> None:
+        for w in (self.password, self.remember, self.password_note):
+            w.setVisible(show)
+        self.password_label.setVisible(show)
+
+    def _refresh_state(self) -> None:
+        check = guard(self._db, self.target, Channel.EMAIL, self._clock())
+        self.banner.show_check(check)
+        self.setup_box.setVisible(not self._smtp.configured)
+        self._show_password(self._smtp.configured and self._needs_password())
+        self.send_button.setEnabled(check.allowed and self._smtp.configured)
+
+    def _apply_template(self) -> None:
+        key = self.template.currentData()
+        if key is None:
+            return
+        with self._db.reading() as s:
+            info = get_template(s, str(key))
+        self._subject_r = render_template(info.subject or "", self._ctx)
+        self._body_r = render_template(info.body, self._ctx)
+        self.subject.setText(self._subject_r.text)
+        self.body.setPlainText(self._body_r.text)
+        self._refresh_missing()
+
+    def _left(self) -> list[str]:
+        left = placeholders_left(self.subject.text(), self._subject_r)
+        for label in placeholders_left(self.body.toPlainText(), self._body_r):
+            if label not in left:
+                left.append(label)
+        return left
+
+    def _refresh_missing(self) -> None:
+        highlight_placeholders(self.body, self._body_r)
+        left = self._left()
+        self.missing.setText(
+            "Fill in before sending (highlighted): " + ", ".join(left) if left else ""
+        )
+        self.missing.setVisible(bool(left))
+
+    def _open_settings(self) -> None:
+        from deckfollow.ui.messaging.smtp_settings import SmtpSettingsDialog
+
+        SmtpSettingsDialog(self._db, parent=self, credentials=self._store).exec()
+        with self._db.reading() as s:
+            self._smtp = load_smtp_settings(s)
+            self._footer = make_footer(s)
+            self.footer.setChecked(footer_enabled(s))
+        self._refresh_state()
+
+    # -- sending -------------------------------------------------------------------------------
+
+    def _draft(self) -> Draft:
+        t = self.target
+        return Draft(
+            customer_id=t.customer_id,
+            channel=Channel.EMAIL,
+            body=self.body.toPlainText(),
+            subject=self.subject.text().strip(),
+            quote_id=t.quote_id,
+            follow_up_id=t.follow_up_id,
+            to_address=t.email,
+            to_name=t.name,
+        )
+
+    def send(self) -> None:
+        """Check, send, log; every refusal or failure stays in the dialog with its reason."""
+        self.error.clear_error()
+        typed = self.password.text() if not self.password.isHidden() else ""
+        try:
+            left = self._left()
+            if left:
+                raise ValidationError("email", "fill in " + ", ".join(left) + " before sending")
+            nxt = self.next_step.next_step()
+            password = typed or self._store.get(self._smtp.account)
+            if self._smtp.username and not password:
+                raise ValidationError("email password", "enter it to send")
+            footer = self._footer if self.footer.isChecked() else None
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                result = send_email_and_log(
+                    self._db,
+                    self._draft(),
+                    nxt,
+                    smtp=self._smtp,
+                    password=password,
+                    clock=self._clock,
+                    footer=footer,
+                    ssl_context=self._ssl_context,
+                )
+            finally:
+                QGuiApplication.restoreOverrideCursor()
+        except SendError as exc:
+            if exc.failure is Failure.AUTH and self._smtp.username:
+                self.password.clear()
+                self._show_password(True)
+            self.error.show_error(f"Not sent: {exc}")
+            return
+        except DeckfollowError as exc:
+            self.error.show_error(f"Not sent: {exc}")
+            self._refresh_state()
+            return
+        if typed:
+            self._store.put(self._smtp.account, typed, remember=self.remember.isChecked())
+        self.result_message = result.message
+        if not result.logged:
+            self.error.show_error(result.message)
+            self.send_button.setEnabled(False)
+            return
+        self.sent.emit(
+            Changes(touches=True, follow_ups=True, quotes=self.target.quote_id is not None)
+        )
+        self.accept()

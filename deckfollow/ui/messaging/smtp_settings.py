@@ -1,0 +1,202 @@
+"""Email account settings: server, security, sender; the password goes to the keyring only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.changes import Changes
+from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.settings import get_setting
+from deckfollow.messaging.credentials import CredentialStore, Where, default_store
+from deckfollow.messaging.smtp import (
+    DEFAULT_OPT_OUT,
+    Security,
+    SmtpSettings,
+    footer_enabled,
+    load_smtp_settings,
+    save_footer,
+    save_smtp_settings,
+)
+from deckfollow.storage.database import Database
+from deckfollow.ui.messaging.common import ErrorLabel
+
+_WHERE_TEXT = {
+    Where.KEYRING: "A password is saved in the system keyring for this account.",
+    Where.SESSION: "A password is kept in memory until you close deckfollow (not saved).",
+    Where.NOWHERE: "No password saved yet.",
+}
+
+
+class SmtpSettingsDialog(QDialog):
+    """Set up the owner's email account once; says where the password lives."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        parent: QWidget | None = None,
+        credentials: CredentialStore | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._store = credentials or default_store()
+        with db.reading() as s:
+            current = load_smtp_settings(s)
+            footer_on = footer_enabled(s)
+            opt_out = get_setting(s, "email.opt_out_text") or DEFAULT_OPT_OUT
+        self._loaded = current
+        self.setWindowTitle("Email settings")
+        self.setMinimumWidth(560)
+
+        intro = QLabel(
+            "deckfollow sends follow-up emails through your own email account. Your "
+            "provider's help pages list these settings (look for “SMTP”)."
+        )
+        intro.setWordWrap(True)
+
+        self.host = QLineEdit(current.host)
+        self.host.setPlaceholderText("smtp.example.com")
+        self.security = QComboBox()
+        for sec in Security:
+            self.security.addItem(sec.label, sec.value)
+        self.security.setCurrentIndex(self.security.findData(current.security.value))
+        self.port = QSpinBox()
+        self.port.setRange(1, 65535)
+        self.port.setValue(current.port)
+        self.username = QLineEdit(current.username)
+        self.username.setPlaceholderText("usually your email address")
+        self.from_address = QLineEdit(current.from_address)
+        self.from_address.setPlaceholderText("you@yourbusiness.com")
+        self.from_name = QLineEdit(current.from_name)
+
+        status = self._store.status()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("leave empty to keep the saved one")
+        self.remember = QCheckBox("Remember it in the system keyring")
+        self.remember.setChecked(status.usable)
+        self.remember.setEnabled(status.usable)
+        self.keyring_label = QLabel(status.detail)
+        self.keyring_label.setObjectName("keyringStatus")
+        self.keyring_label.setWordWrap(True)
+        colour = "#1b5e20" if status.usable else "#8a4b00"
+        self.keyring_label.setStyleSheet(f"color: {colour};")
+        self.where_label = QLabel()
+        self.where_label.setWordWrap(True)
+        self.where_label.setStyleSheet("color: #555555;")
+
+        account = QFormLayout()
+        account.addRow("Mail server", self.host)
+        account.addRow("Security", self.security)
+        account.addRow("Port", self.port)
+        account.addRow("User name", self.username)
+        account.addRow("Your email address", self.from_address)
+        account.addRow("Name people see", self.from_name)
+        account_box = QGroupBox("Account")
+        account_box.setLayout(account)
+
+        pw = QFormLayout()
+        pw.addRow("Password", self.password)
+        pw.addRow("", self.remember)
+        pw.addRow("Where it lives", self.keyring_label)
+        pw.addRow("", self.where_label)
+        pw_box = QGroupBox("Password")
+        pw_box.setLayout(pw)
+
+        self.footer = QCheckBox("Add a footer to every email: business address and how to opt out")
+        self.footer.setChecked(footer_on)
+        self.opt_out = QPlainTextEdit(opt_out)
+        self.opt_out.setFixedHeight(60)
+        footer_box = QGroupBox("Commercial email rules")
+        fl = QVBoxLayout(footer_box)
+        fl.addWidget(self.footer)
+        fl.addWidget(QLabel("How to opt out (shown under the business address):"))
+        fl.addWidget(self.opt_out)
+
+        self.error = ErrorLabel()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.forget_button = self.buttons.addButton(
+            "Forget password", QDialogButtonBox.ButtonRole.ResetRole
+        )
+        self.forget_button.clicked.connect(self._forget)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(account_box)
+        layout.addWidget(pw_box)
+        layout.addWidget(footer_box)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self.security.currentIndexChanged.connect(self._security_changed)
+        self._refresh_where()
+
+    def _security_changed(self) -> None:
+        sec = Security(self.security.currentData())
+        if self.port.value() in (25, 465, 587):
+            self.port.setValue(sec.default_port)
+
+    def _settings(self) -> SmtpSettings:
+        return SmtpSettings(
+            host=self.host.text(),
+            port=self.port.value(),
+            security=Security(self.security.currentData()),
+            username=self.username.text(),
+            from_address=self.from_address.text(),
+            from_name=self.from_name.text(),
+        )
+
+    def _refresh_where(self) -> None:
+        account = self._loaded.account
+        self.where_label.setText(
+            _WHERE_TEXT[self._store.where(account)] if self._loaded.host else ""
+        )
+
+    def _forget(self) -> None:
+        self._store.forget(self._loaded.account)
+        self._refresh_where()
+
+    def save(self) -> None:
+        """Save the settings; the password (if typed) goes to the keyring or session memory."""
+        self.error.clear_error()
+        try:
+            with self._db.unit_of_work() as s:
+                saved = save_smtp_settings(s, self._settings())
+                save_footer(s, enabled=self.footer.isChecked(), opt_out=self.opt_out.toPlainText())
+        except DeckfollowError as exc:
+            self.error.show_error(exc)
+            return
+        typed = self.password.text()
+        if saved.account != self._loaded.account and self._loaded.host:
+            # A password belongs to its server and user; a new account needs its own.
+            old = self._store.get(self._loaded.account)
+            self._store.forget(self._loaded.account)
+            if not typed and old:
+                typed = old
+        if typed:
+            self._store.put(saved.account, typed, remember=self.remember.isChecked())
+        self.password.clear()
+        self._loaded = saved
+        self._refresh_where()
+        self.saved.emit(Changes(settings=True))
+        self.accept()

@@ -1,0 +1,313 @@
+"""A text to the customer's cell: copy it, open it on a paired phone, or send via a gateway."""
+
+from __future__ import annotations
+
+import ssl
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.changes import Changes
+from deckfollow.core.contact_info import format_phone
+from deckfollow.core.enums import Channel, TemplateKind
+from deckfollow.core.errors import DeckfollowError, ValidationError
+from deckfollow.core.merge_fields import RenderedText, render_template
+from deckfollow.messaging.credentials import CredentialStore, default_store
+from deckfollow.messaging.guard import gateway_address, set_gateway_domain, sms_uri
+from deckfollow.messaging.outbox import Draft, log_sent_elsewhere, send_email_and_log
+from deckfollow.messaging.smtp import load_smtp_settings
+from deckfollow.messaging.templates import get_template, template_for
+from deckfollow.storage.database import Database
+from deckfollow.ui.messaging.common import (
+    Clock,
+    ErrorLabel,
+    GuardBanner,
+    NextStepWidget,
+    guard,
+    highlight_placeholders,
+    load_target,
+    merge_context,
+    placeholders_left,
+    templates_of,
+)
+
+
+def sms_parts(text: str) -> int:
+    """How many SMS messages a text takes (160 GSM characters, 70 for other scripts)."""
+    single, multi = (160, 153) if all(ord(c) < 128 for c in text) else (70, 67)
+    n = len(text)
+    return 1 if n <= single else -(-n // multi)
+
+
+class TextMessageDialog(QDialog):
+    """Write the text from a template, hand it to the phone, and log it as a text touch."""
+
+    sent = Signal(object)
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock,
+        follow_up_id: int | None = None,
+        quote_id: int | None = None,
+        customer_id: int | None = None,
+        parent: QWidget | None = None,
+        credentials: CredentialStore | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db, self._clock = db, clock
+        self._store = credentials or default_store()
+        self._ssl_context = ssl_context
+        self.target = load_target(
+            db, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+        )
+        t = self.target
+        now = clock()
+        self._ctx = merge_context(db, t, now)
+        self._rendered = RenderedText("")
+        self.handed_over = False
+        self.result_message = ""
+        self.setWindowTitle(f"Text {t.name}")
+        self.setMinimumSize(1000, 520)
+
+        self.banner = GuardBanner()
+        cell = format_phone(t.cell) if t.cell else "no cell number on file"
+        self.to_label = QLabel(f"<b>{t.name}</b> · cell {cell}")
+        self.template = QComboBox()
+        for info in templates_of(db, TemplateKind.TEXT):
+            self.template.addItem(info.name, info.key)
+        with db.reading() as s:
+            start = template_for(s, TemplateKind.TEXT, template_id=t.template_id)
+            self._gateway = gateway_address(s, t.customer_id)
+            self._smtp = load_smtp_settings(s)
+        if start is not None:
+            self.template.setCurrentIndex(max(0, self.template.findData(start.key)))
+        self.body = QTextEdit()
+        self.body.setAcceptRichText(False)
+        self.body.setMinimumHeight(140)
+        self.count = QLabel()
+        self.count.setStyleSheet("color: #555555;")
+        self.missing = QLabel()
+        self.missing.setWordWrap(True)
+        self.missing.setStyleSheet("color: #8a4b00; font-weight: 600;")
+
+        self.copy_button = QPushButton("Copy text")
+        self.open_button = QPushButton("Open on phone (sms:)")
+        self.gateway_button = QPushButton("Send via email-to-SMS")
+        actions = QHBoxLayout()
+        for b in (self.copy_button, self.open_button, self.gateway_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        self.gateway_domain = QLineEdit()
+        self.gateway_domain.setPlaceholderText("carrier's gateway domain, e.g. txt.example.net")
+        if self._gateway:
+            self.gateway_domain.setText(self._gateway.split("@", 1)[1])
+        self.gateway_note = QLabel()
+        self.gateway_note.setWordWrap(True)
+        self.gateway_note.setStyleSheet("color: #555555;")
+
+        form = QFormLayout()
+        form.addRow("To", self.to_label)
+        form.addRow("Template", self.template)
+        form.addRow("Message", self.body)
+        form.addRow("", self.count)
+        form.addRow("", self.missing)
+        form.addRow("Send", actions)
+        form.addRow("Gateway", self.gateway_domain)
+        form.addRow("", self.gateway_note)
+
+        self.next_step = NextStepWidget(
+            timezone=t.timezone, now=now, channel=Channel.TEXT, has_quote=t.quote_id is not None
+        )
+        next_box = QGroupBox("What's next?")
+        QVBoxLayout(next_box).addWidget(self.next_step)
+
+        self.error = ErrorLabel()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.log_button = self.buttons.addButton(
+            "Log as sent", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.log_button.setToolTip("After you sent it from your phone")
+        self.buttons.accepted.connect(self.log_sent)
+        self.buttons.rejected.connect(self.reject)
+
+        right = QVBoxLayout()
+        right.addWidget(next_box)
+        right.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addLayout(form, 3)
+        columns.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self.template.currentIndexChanged.connect(self._apply_template)
+        self.body.textChanged.connect(self._refresh_text)
+        self.copy_button.clicked.connect(self.copy_text)
+        self.open_button.clicked.connect(self.open_link)
+        self.gateway_button.clicked.connect(self.send_gateway)
+        self.gateway_domain.editingFinished.connect(self._save_domain)
+        self._apply_template()
+        self._refresh_state()
+
+    def _refresh_state(self) -> None:
+        self._check = guard(self._db, self.target, Channel.TEXT, self._clock())
+        self.banner.show_check(self._check)
+        ok = self._check.allowed
+        for b in (self.copy_button, self.open_button):
+            b.setEnabled(ok)
+        can_gateway = ok and self._gateway is not None and self._smtp.configured
+        self.gateway_button.setEnabled(can_gateway)
+        if self._gateway is None:
+            self.gateway_note.setText(
+                "To send from here, enter the carrier's email-to-SMS domain for this customer."
+            )
+        elif not self._smtp.configured:
+            self.gateway_note.setText("Set up your email account to send through the gateway.")
+        else:
+            self.gateway_note.setText(f"Sends to {self._gateway}.")
+        self.log_button.setEnabled(ok and self.handed_over)
+
+    def _apply_template(self) -> None:
+        key = self.template.currentData()
+        if key is None:
+            return
+        with self._db.reading() as s:
+            info = get_template(s, str(key))
+        self._rendered = render_template(info.body, self._ctx)
+        self.body.setPlainText(self._rendered.text)
+
+    def _refresh_text(self) -> None:
+        text = self.body.toPlainText()
+        highlight_placeholders(self.body, self._rendered)
+        parts = sms_parts(text)
+        self.count.setText(f"{len(text)} characters · {parts} text{'s' if parts != 1 else ''}")
+        left = placeholders_left(text, self._rendered)
+        self.missing.setText("Fill in before sending: " + ", ".join(left) if left else "")
+        self.missing.setVisible(bool(left))
+
+    def _ready_text(self) -> str:
+        left = placeholders_left(self.body.toPlainText(), self._rendered)
+        if left:
+            raise ValidationError("text", "fill in " + ", ".join(left) + " before sending")
+        text = self.body.toPlainText().strip()
+        if not text:
+            raise ValidationError("text", "write something to send")
+        return text
+
+    def _save_domain(self) -> None:
+        domain = self.gateway_domain.text().strip()
+        with self._db.unit_of_work() as s:
+            set_gateway_domain(s, domain, self.target.customer_id)
+            self._gateway = gateway_address(s, self.target.customer_id)
+        self._refresh_state()
+
+    def _draft(self, text: str, to: str | None = None) -> Draft:
+        t = self.target
+        return Draft(
+            t.customer_id,
+            Channel.TEXT,
+            text,
+            quote_id=t.quote_id,
+            follow_up_id=t.follow_up_id,
+            to_address=to,
+            to_name=t.name,
+        )
+
+    def _guarded(self) -> bool:
+        self._refresh_state()
+        return self._check.allowed
+
+    def copy_text(self) -> None:
+        """Put the text on the clipboard to paste into the phone."""
+        self.error.clear_error()
+        try:
+            text = self._ready_text()
+        except DeckfollowError as exc:
+            self.error.show_error(exc)
+            return
+        if not self._guarded():
+            return
+        QGuiApplication.clipboard().setText(text)
+        self.handed_over = True
+        self._refresh_state()
+
+    def open_link(self) -> None:
+        """Open an sms: link (a paired phone or phone-link app picks it up)."""
+        self.error.clear_error()
+        try:
+            text = self._ready_text()
+        except DeckfollowError as exc:
+            self.error.show_error(exc)
+            return
+        if not self._guarded() or not self.target.cell:
+            return
+        QDesktopServices.openUrl(QUrl(sms_uri(self.target.cell, text)))
+        self.handed_over = True
+        self._refresh_state()
+
+    def send_gateway(self) -> None:
+        """Send through the email-to-SMS gateway and log it."""
+        self.error.clear_error()
+        try:
+            text = self._ready_text()
+            nxt = self.next_step.next_step()
+            password = self._store.get(self._smtp.account)
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                result = send_email_and_log(
+                    self._db,
+                    self._draft(text, self._gateway),
+                    nxt,
+                    smtp=self._smtp,
+                    password=password,
+                    clock=self._clock,
+                    ssl_context=self._ssl_context,
+                )
+            finally:
+                QGuiApplication.restoreOverrideCursor()
+        except DeckfollowError as exc:
+            self.error.show_error(f"Not sent: {exc}")
+            return
+        self._finish(result.logged, result.message)
+
+    def log_sent(self) -> None:
+        """Log the text the owner sent from their phone."""
+        self.error.clear_error()
+        try:
+            text = self._ready_text()
+            result = log_sent_elsewhere(
+                self._db, self._draft(text), self.next_step.next_step(), clock=self._clock
+            )
+        except DeckfollowError as exc:
+            self.error.show_error(f"Not logged: {exc}")
+            return
+        self._finish(result.logged, result.message)
+
+    def _finish(self, logged: bool, message: str) -> None:
+        self.result_message = message
+        if not logged:
+            self.error.show_error(message)
+            return
+        self.sent.emit(
+            Changes(touches=True, follow_ups=True, quotes=self.target.quote_id is not None)
+        )
+        self.accept()
