@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
@@ -128,9 +130,10 @@ class CallDialog(QDialog):
             label.setStyleSheet("font-size: 15px;")
             dial = QPushButton("Call")
             dial.setToolTip(f"Open {n.tel_uri} (a paired phone or softphone dials it)")
-            dial.clicked.connect(lambda _=False, uri=n.tel_uri: self._dial(uri))
+            # partial, not a lambda over self: no cycle keeping the dialog alive.
+            dial.clicked.connect(partial(_open, n.tel_uri))
             copy = QPushButton("Copy")
-            copy.clicked.connect(lambda _=False, num=n.e164: _copy(num))
+            copy.clicked.connect(partial(_copy, n.e164))
             row.addWidget(label, 1)
             row.addWidget(dial)
             row.addWidget(copy)
@@ -205,9 +208,6 @@ class CallDialog(QDialog):
     def selected_outcome(self) -> Outcome:
         return next(o for o, rb in self.outcome_buttons.items() if rb.isChecked())
 
-    def _dial(self, uri: str) -> None:
-        QDesktopServices.openUrl(QUrl(uri))
-
     def log(self) -> None:
         """Log the call's outcome and its next step."""
         self.error.clear_error()
@@ -238,5 +238,9 @@ class CallDialog(QDialog):
         self.accept()
 
 
-def _copy(text: str) -> None:
+def _copy(text: str, _checked: bool = False) -> None:
     QGuiApplication.clipboard().setText(text)
+
+
+def _open(uri: str, _checked: bool = False) -> None:
+    QDesktopServices.openUrl(QUrl(uri))

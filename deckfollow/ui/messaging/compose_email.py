@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.enums import Channel, TemplateKind
-from deckfollow.core.errors import DeckfollowError, ValidationError
+from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
 from deckfollow.core.merge_fields import RenderedText, render_template
 from deckfollow.messaging.credentials import CredentialStore, default_store
 from deckfollow.messaging.outbox import Draft, send_email_and_log
@@ -266,6 +266,9 @@ class ComposeEmailDialog(QDialog):
         self.error.clear_error()
         typed = self.password.text() if not self.password.isHidden() else ""
         try:
+            check = guard(self._db, self.target, Channel.EMAIL, self._clock())
+            if not check.allowed:
+                raise PermissionRefused(check.reason)
             left = self._left()
             if left:
                 raise ValidationError("email", "fill in " + ", ".join(left) + " before sending")

@@ -45,11 +45,26 @@ from deckfollow.ui.messaging.common import (
     templates_of,
 )
 
+# The GSM 03.38 alphabet (basic set and the escaped extension characters).
+_GSM = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM_EXT = set("^{}\\[~]|€")
+
+
+def non_gsm(text: str) -> list[str]:
+    """Characters that force a text into the shorter (70-character) Unicode form."""
+    return list(dict.fromkeys(c for c in text if c not in _GSM and c not in _GSM_EXT))
+
 
 def sms_parts(text: str) -> int:
     """How many SMS messages a text takes (160 GSM characters, 70 for other scripts)."""
-    single, multi = (160, 153) if all(ord(c) < 128 for c in text) else (70, 67)
-    n = len(text)
+    if non_gsm(text):
+        single, multi, n = 70, 67, len(text)
+    else:
+        single, multi = 160, 153
+        n = len(text) + sum(1 for c in text if c in _GSM_EXT)
     return 1 if n <= single else -(-n // multi)
 
 
@@ -199,7 +214,11 @@ class TextMessageDialog(QDialog):
         text = self.body.toPlainText()
         highlight_placeholders(self.body, self._rendered)
         parts = sms_parts(text)
-        self.count.setText(f"{len(text)} characters · {parts} text{'s' if parts != 1 else ''}")
+        odd = non_gsm(text)
+        note = f" ({' '.join(odd[:5])} not in the SMS alphabet: 70 a text)" if odd else ""
+        self.count.setText(
+            f"{len(text)} characters · {parts} text{'s' if parts != 1 else ''}{note}"
+        )
         left = placeholders_left(text, self._rendered)
         self.missing.setText("Fill in before sending: " + ", ".join(left) if left else "")
         self.missing.setVisible(bool(left))

@@ -1,0 +1,324 @@
+# mypy: disable-error-code="no-untyped-call"
+"""The messaging dialogs as a user meets them: preview, refusals with reasons, sending, logging."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from keyring.backends import null
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.enums import (
+    Channel,
+    ConsentChannel,
+    FollowUpStatus,
+    Outcome,
+)
+from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
+from deckfollow.core.leads import LeadCreated
+from deckfollow.core.models import FollowUp, Setting, Touch
+from deckfollow.messaging.credentials import CredentialStore, Where
+from deckfollow.messaging.smtp import Security, save_smtp_settings
+from deckfollow.storage.database import Database
+from deckfollow.ui.messaging.call import CallDialog
+from deckfollow.ui.messaging.common import MISSING_BG
+from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
+from deckfollow.ui.messaging.smtp_settings import SmtpSettingsDialog
+from deckfollow.ui.messaging.template_library import TemplateLibraryDialog
+from deckfollow.ui.messaging.text_message import TextMessageDialog
+from tests.messaging.conftest import SMTP_PASSWORD, SMTP_USER, StartServer
+
+
+def _follow_up(db: Database, customer: LeadCreated, now: datetime, channel: Channel) -> int:
+    with db.unit_of_work() as s:
+        return schedule_follow_up(
+            s,
+            customer.customer_id,
+            customer.quote_id,
+            FollowUpPlan(now, channel, "Check whether the quote raised any questions"),
+            now=now - timedelta(hours=1),
+        ).id
+
+
+def _touches(db: Database) -> list[tuple[Channel, Outcome, str | None, str | None]]:
+    with db.reading() as s:
+        return [
+            (t.channel, t.outcome, t.subject, t.summary)
+            for t in s.execute(select(Touch).order_by(Touch.id)).scalars()
+        ]
+
+
+def _highlighted(edit: object) -> list[str]:
+    from PySide6.QtWidgets import QTextEdit
+
+    assert isinstance(edit, QTextEdit)
+    return [
+        sel.cursor.selectedText()
+        for sel in edit.extraSelections()
+        if sel.format.background().color() == MISSING_BG
+    ]
+
+
+def test_template_editor_preview_shows_a_missing_field_and_refuses_unknown_ones(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
+) -> None:
+    dlg = TemplateLibraryDialog(db, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.select("text_follow_up")
+    assert dlg.name.text() == "Text: follow up on a quote"
+    assert dlg.missing.isHidden()  # the sample customer has every value
+
+    dlg.words.setPlainText("Hi {first_name} at {company}, {owner_first_name} here.")
+    assert dlg.preview.toPlainText() == "Hi Grace at [company?], Sam here."
+    assert _highlighted(dlg.preview) == ["[company?]"]
+    assert "No value for the sample: company" in dlg.missing.text()
+
+    # Preview for the real customer: her name, and the same visible gap.
+    dlg.preview_for.setCurrentIndex(dlg.preview_for.findText("Zoë Łukasiewicz"))
+    assert dlg.preview.toPlainText() == "Hi Zoë at [company?], Sam here."
+    assert "No value for this customer: company" in dlg.missing.text()
+
+    dlg.words.setPlainText("Hi {frist_name}")
+    assert "Not a merge field: {frist_name}" in dlg.missing.text()
+    assert not dlg.save()
+    assert "unknown merge field {frist_name}" in dlg.error.text()
+
+    dlg.words.setPlainText("G'day {first_name}!")
+    assert dlg.save()
+    assert dlg.reset_button.isEnabled()
+    qtbot.mouseClick(dlg.reset_button, Qt.MouseButton.LeftButton)
+    assert dlg.words.toPlainText().startswith("Hi {first_name}, it's {owner_first_name}")
+
+
+def _settings(db: Database, server_port: int, security: Security, username: str = "") -> None:
+    from deckfollow.messaging.smtp import SmtpSettings
+
+    with db.unit_of_work() as s:
+        save_smtp_settings(
+            s, SmtpSettings("127.0.0.1", server_port, security, username, SMTP_USER, "Sam")
+        )
+
+
+def test_compose_refuses_a_revoked_channel_and_says_why(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated, smtp_server: StartServer
+) -> None:
+    server = smtp_server(Security.PLAIN)
+    _settings(db, server.port, Security.PLAIN)
+    fu_id = _follow_up(db, customer, now, Channel.EMAIL)
+    with db.unit_of_work() as s:
+        revoke_consent(
+            s,
+            customer.customer_id,
+            ConsentChannel.EMAIL,
+            source="phone call",
+            words="no more emails please",
+            now=now - timedelta(minutes=30),
+        )
+    dlg = ComposeEmailDialog(
+        db,
+        clock=lambda: now,
+        quote_id=customer.quote_id,
+        credentials=CredentialStore(null.Keyring()),
+    )
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.banner.isVisible()
+    assert "revoked email contact" in dlg.banner.text()
+    assert '"no more emails please"' in dlg.banner.text()
+    assert not dlg.send_button.isEnabled()
+    dlg.next_step.reason.setText("Ask again in spring")
+    dlg.send()  # even if called directly, nothing goes out
+    assert "Not sent:" in dlg.error.text() and "revoked" in dlg.error.text()
+    assert server.received == [] and _touches(db) == []
+    with db.reading() as s:
+        fu = s.get(FollowUp, fu_id)
+        assert fu is not None and fu.status is not FollowUpStatus.DONE
+
+
+def test_compose_sends_with_login_and_logs_the_email(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated, smtp_server: StartServer
+) -> None:
+    server = smtp_server(Security.STARTTLS, auth=True)
+    _settings(db, server.port, Security.STARTTLS, SMTP_USER)
+    fu_id = _follow_up(db, customer, now, Channel.EMAIL)
+    store = CredentialStore(null.Keyring())
+    dlg = ComposeEmailDialog(
+        db,
+        clock=lambda: now,
+        follow_up_id=fu_id,
+        credentials=store,
+        ssl_context=server.client_context,
+    )
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.banner.isHidden() and dlg.send_button.isEnabled()
+    assert dlg.subject.text() == "Your quote Q-1042 from Carpenter Decks"
+    assert dlg.missing.isHidden()
+    assert dlg.password.isVisible()  # nothing stored yet: asked for this session
+
+    # No next step yet: refused before anything leaves.
+    dlg.send()
+    assert "give the next follow-up a reason" in dlg.error.text()
+    assert server.received == []
+
+    dlg.next_step.reason.setText("Send photos of a similar deck")
+    dlg.password.setText("wrong")
+    dlg.send()
+    assert "refused the user name or password" in dlg.error.text()
+    assert dlg.result() == 0 and _touches(db) == []
+
+    dlg.password.setText(SMTP_PASSWORD)
+    with qtbot.waitSignal(dlg.sent):
+        qtbot.mouseClick(dlg.send_button, Qt.MouseButton.LeftButton)
+    assert dlg.result_message == "Email sent to zoe@example.com and logged."
+    assert len(server.received) == 1
+    [(channel, outcome, subject, _summary)] = _touches(db)
+    assert (channel, outcome, subject) == (
+        Channel.EMAIL,
+        Outcome.SENT,
+        "Your quote Q-1042 from Carpenter Decks",
+    )
+    # No keyring: the password is remembered for this session only.
+    assert store.where(f"smtp:{SMTP_USER}@127.0.0.1:{server.port}") is Where.SESSION
+
+
+def test_compose_will_not_send_a_visible_gap(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated, smtp_server: StartServer
+) -> None:
+    server = smtp_server(Security.PLAIN)
+    _settings(db, server.port, Security.PLAIN)
+    dlg = ComposeEmailDialog(
+        db,
+        clock=lambda: now,
+        customer_id=customer.customer_id,
+        credentials=CredentialStore(null.Keyring()),
+    )
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert "Fill in before sending (highlighted): " in dlg.missing.text()
+    assert "[reason?]" in _highlighted(dlg.body)
+    dlg.next_step.reason.setText("Send photos")
+    dlg.send()
+    assert "fill in quote number, reason" in dlg.error.text()
+    assert server.received == []
+
+
+def test_text_outside_hours_is_refused_and_inside_hours_copied_and_logged(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
+) -> None:
+    late = now + timedelta(hours=13)  # 22:00 in Sydney
+    dlg = TextMessageDialog(db, clock=lambda: late, quote_id=customer.quote_id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert "is outside the hours" in dlg.banner.text()
+    assert not dlg.copy_button.isEnabled() and not dlg.open_button.isEnabled()
+    assert not dlg.log_button.isEnabled()
+
+    fu_id = _follow_up(db, customer, now, Channel.TEXT)
+    dlg = TextMessageDialog(db, clock=lambda: now, follow_up_id=fu_id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.banner.isHidden()
+    assert dlg.body.toPlainText().startswith(
+        "Hi Zoë, it's Sam from Carpenter Decks. The reason I'm texting is to check whether"
+    )
+    # "ë" is outside the SMS alphabet: 70 characters a text, and the count says why.
+    assert dlg.count.text() == "170 characters · 3 texts (ë not in the SMS alphabet: 70 a text)"
+    dlg.body.setPlainText("Hi Zoe, see you Friday. Sam")
+    assert dlg.count.text() == "27 characters · 1 text"
+    dlg.body.setPlainText(
+        "Hi Zoë, it's Sam. Any questions about the quote? Call me on 0412 555 019."
+    )
+    qtbot.mouseClick(dlg.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == dlg.body.toPlainText().strip()
+    assert dlg.log_button.isEnabled()
+    dlg.next_step.agreed.setChecked(True)
+    dlg.next_step.words.setText("Text me Friday morning")
+    dlg.next_step.reason.setText("Confirm the colour")
+    dlg.next_step.day.setDate(QDate(2026, 11, 27))
+    dlg.next_step.at.setTime(QTime(9, 30))
+    with qtbot.waitSignal(dlg.sent):
+        qtbot.mouseClick(dlg.log_button, Qt.MouseButton.LeftButton)
+    [(channel, outcome, subject, summary)] = _touches(db)
+    assert (channel, outcome, subject) == (Channel.TEXT, Outcome.SENT, None)
+    assert summary is not None and summary.startswith("Hi Zoë")
+    with db.reading() as s:
+        nxt = s.execute(
+            select(FollowUp).where(FollowUp.status == FollowUpStatus.PENDING)
+        ).scalar_one()
+        assert nxt.agreed_words == "Text me Friday morning"
+
+
+def test_call_shows_cell_then_office_and_logs_a_voicemail(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
+) -> None:
+    fu_id = _follow_up(db, customer, now, Channel.CALL)
+    dlg = CallDialog(db, clock=lambda: now, follow_up_id=fu_id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert [n.label for n in dlg.numbers] == ["cell", "office"]
+    assert dlg.numbers_box.isVisible()
+    script = dlg.script.text.toPlainText()
+    assert "The reason I'm calling is to check whether the quote raised any questions." in script
+    assert "Voicemail" in dlg.voicemail.template.currentText()
+    dlg.outcome_buttons[Outcome.VOICEMAIL].setChecked(True)
+    dlg.notes.setPlainText("Left a message about the steps")
+    dlg.next_step.reason.setText("Try again after work")
+    with qtbot.waitSignal(dlg.logged):
+        qtbot.mouseClick(dlg.log_button, Qt.MouseButton.LeftButton)
+    assert _touches(db) == [
+        (Channel.CALL, Outcome.VOICEMAIL, None, "Left a message about the steps")
+    ]
+
+    with db.unit_of_work() as s:
+        revoke_consent(
+            s,
+            customer.customer_id,
+            ConsentChannel.CALL,
+            source="text",
+            words="stop calling",
+            now=now,
+        )
+    dlg = CallDialog(db, clock=lambda: now, customer_id=customer.customer_id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.numbers_box.isHidden() and not dlg.log_button.isEnabled()
+    assert "revoked call contact" in dlg.banner.text()
+
+
+def test_smtp_settings_without_a_keyring_explain_and_keep_the_password_out_of_the_database(
+    qtbot: QtBot, db: Database
+) -> None:
+    store = CredentialStore(null.Keyring())
+    dlg = SmtpSettingsDialog(db, credentials=store)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert "No system keyring is available" in dlg.keyring_label.text()
+    assert not dlg.remember.isEnabled()
+    dlg.host.setText("smtp.example.com")
+    dlg.username.setText(SMTP_USER)
+    dlg.from_address.setText(SMTP_USER)
+    dlg.security.setCurrentIndex(dlg.security.findData(Security.PLAIN.value))
+    dlg.password.setText(SMTP_PASSWORD)
+    dlg.save()
+    assert "in the clear" in dlg.error.text()
+    dlg.security.setCurrentIndex(dlg.security.findData(Security.SSL.value))
+    assert dlg.port.value() == 465
+    with qtbot.waitSignal(dlg.saved):
+        dlg.save()
+    assert store.where(f"smtp:{SMTP_USER}@smtp.example.com:465") is Where.SESSION
+    with db.reading() as s:
+        values = [v for (v,) in s.execute(select(Setting.value))]
+    assert "smtp.example.com" in values
+    assert all(SMTP_PASSWORD not in v for v in values)
+
+
+@pytest.fixture(autouse=True)
+def _clear_clipboard() -> None:
+    QGuiApplication.clipboard().clear() if QGuiApplication.instance() else None
