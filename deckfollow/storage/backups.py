@@ -22,7 +22,8 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,9 @@ from deckfollow.core.errors import StorageError
 from deckfollow.storage.backup import backup_dir_for, backup_sqlite
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from deckfollow.core.trash import EmptiedTrash, ErasedCustomer, PersonFingerprint
     from deckfollow.storage.database import Database
 
 KEEP_DAILY = 7
@@ -328,3 +332,120 @@ def restore_from(db_path: Path, backup_file: Path, *, now: datetime | None = Non
     open_database(str(db_path), create=False).close()
     prune(db_path)
     return RestoreResult(backup_file, kept)
+
+
+# --- Erasure: scrub the live file, then say which backups still hold the person ---------
+
+
+def _holds(path: Path, person: PersonFingerprint) -> bool:
+    from deckfollow.core.contact_info import suppression_hash
+
+    phones = set(person.phone_hashes)
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        rows = conn.execute(
+            "SELECT id, display_name, email, phone_cell, phone_office, phone_home FROM customer"
+        )
+        for cid, name, email, *numbers in rows:
+            if cid == person.customer_id and name == person.name:
+                return True
+            if email and person.email_hash and suppression_hash(email) == person.email_hash:
+                return True
+            if any(n and suppression_hash(n) in phones for n in numbers):
+                return True
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+    return False
+
+
+def backups_holding(db_path: Path, person: PersonFingerprint) -> list[BackupInfo]:
+    """The backups (read-only scan) that still hold this person by id and name, email or phone."""
+    return [b for b in list_backups(db_path) if _holds(b.path, person)]
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    """What erasing did, and where copies of the person remain."""
+
+    erased: ErasedCustomer
+    still_in_backups: list[BackupInfo]
+    scrubbed: bool  # the live file no longer holds the old bytes (SQLite checkpoint done)
+
+    def summary(self) -> str:
+        e = self.erased
+        lines = [
+            f"{e.person.name} (customer {e.person.customer_id}) was erased: {e.quotes} quotes, "
+            f"{e.touches} touches, {e.follow_ups} follow-ups and {e.consent_events} consent "
+            "entries removed."
+        ]
+        if e.suppressed:
+            lines.append(
+                "They had asked not to be contacted: only a hash of their email and phone "
+                "is kept, so they are not added again."
+            )
+        if self.still_in_backups:
+            lines.append(
+                f"{len(self.still_in_backups)} backups still hold them; they drop out as "
+                "backups rotate, or delete these files now:"
+            )
+            lines += [
+                f"  {b.path} ({b.description}, {b.taken_at:%Y-%m-%d})"
+                for b in self.still_in_backups
+            ]
+        else:
+            lines.append("No backup in the backups folder holds them.")
+        lines.append("Copies you saved elsewhere (backup --out, exports) are not checked.")
+        return "\n".join(lines)
+
+
+def _scrub(db: Database) -> bool:
+    """Fold the write-ahead log into the file and empty it, so freed pages are gone."""
+    from sqlalchemy import text
+
+    with db.engine.connect() as conn:
+        busy = conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+        conn.commit()
+    return busy is not None and busy[0] == 0
+
+
+@contextmanager
+def scrubbing(db: Database) -> Iterator[Session]:
+    """A unit of work whose deletes overwrite the freed bytes (SQLite `secure_delete`)."""
+    with db.unit_of_work() as session:
+        if db.is_sqlite:
+            session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
+        yield session
+
+
+def erase_for_good(
+    db: Database, customer_id: int, *, now: datetime, reason: str = "privacy request"
+) -> ErasureReport:
+    """Erase a customer (core.trash.erase_customer), scrub the file, list backups holding them.
+
+    No backup is taken first: that would make one more copy of the person.
+    """
+    from deckfollow.core.trash import erase_customer
+
+    with scrubbing(db) as session:
+        erased = erase_customer(session, customer_id, now=now, reason=reason)
+    scrubbed = _scrub(db) if db.is_sqlite else True
+    holding = backups_holding(db.path, erased.person) if db.path is not None else []
+    return ErasureReport(erased, holding, scrubbed)
+
+
+def empty_trash_for_good(
+    db: Database, *, now: datetime, older_than_days: int | None
+) -> EmptiedTrash:
+    """Empty the trash (core.trash.empty_trash) with the freed bytes overwritten."""
+    from deckfollow.core.trash import empty_trash
+
+    with scrubbing(db) as session:
+        emptied = empty_trash(session, now=now, older_than_days=older_than_days)
+    if db.is_sqlite and (emptied.customers or emptied.quotes):
+        _scrub(db)
+    return emptied
