@@ -1,0 +1,347 @@
+"""Setting text so it looks written by hand: natural variation, fitted into a box.
+
+A pen never lands the same way twice. Each card gets its own slant and line drift, each
+line its own start and spacing, each word a slightly different baseline, size, lean and
+letter spacing. All of it comes from a seed: the same seed gives the same card (a reprint
+matches the proof), a different seed a different card (a batch never looks machine-made).
+
+Text that does not fit is first set smaller, down to a minimum size; if it still does not
+fit the layout says so (`fits` is False, `problem` explains) before anything is printed.
+Nothing is ever cut off.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from dataclasses import dataclass, field, replace
+
+from reportlab.lib.rl_accel import escapePDF
+from reportlab.pdfgen.canvas import Canvas
+
+from deckfollow.core.errors import ValidationError
+from deckfollow.printing.fonts import (
+    DEFAULT_FONT,
+    NBSP,
+    LoadedFont,
+    load,
+    plain_marks,
+    runs,
+    undrawable,
+)
+from deckfollow.printing.stationery import Rect
+
+# Ink colours as (red, green, blue) in 0..1: the colours of real pens.
+INKS: dict[str, tuple[float, float, float]] = {
+    "blue-black": (0.10, 0.15, 0.33),
+    "royal-blue": (0.11, 0.24, 0.70),
+    "black": (0.12, 0.12, 0.13),
+    "sepia": (0.36, 0.22, 0.10),
+    "green": (0.08, 0.34, 0.22),
+}
+INK_NAMES: dict[str, str] = {
+    "blue-black": "Blue-black",
+    "royal-blue": "Royal blue",
+    "black": "Black",
+    "sepia": "Sepia brown",
+    "green": "Bottle green",
+}
+
+_SIZE_STEP = 0.5
+_BLANK_LINE = 0.7  # an empty line between paragraphs, as a fraction of a line
+
+
+@dataclass(frozen=True)
+class HandStyle:
+    """How the card is written: font, size limits, ink and how much the hand varies."""
+
+    font: str = DEFAULT_FONT
+    size: float = 18.0  # the size to write at when the text has room, in points
+    min_size: float = 10.0  # never smaller than this to make text fit
+    ink: str = "blue-black"
+    variation: float = 1.0  # 0: perfectly regular; 1: a natural hand
+    line_spacing: float = 1.0
+
+    def check(self) -> None:
+        if self.ink not in INKS:
+            raise ValidationError("ink", f"no ink {self.ink!r} (choose {', '.join(INKS)})")
+        if not 4.0 <= self.min_size <= self.size <= 48.0:
+            raise ValidationError("size", "sizes must satisfy 4 <= smallest <= size <= 48")
+        if not 0.0 <= self.variation <= 2.0:
+            raise ValidationError("variation", "variation goes from 0 (none) to 2 (a lot)")
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One word as it is drawn: its own baseline, size, lean, letter spacing and shade."""
+
+    x: float
+    y: float
+    size: float
+    skew: float  # tan of the lean, positive leans right
+    char_space: float
+    shade: float  # multiplies the ink colour (pen pressure)
+    text: str
+
+
+@dataclass
+class HandLayout:
+    """The result of setting text in a box; draw it only when `fits`."""
+
+    box: Rect
+    font: LoadedFont
+    style: HandStyle
+    size: float  # the size finally used
+    placed: list[Placed]
+    fits: bool
+    bottom: float  # lowest point any letter reaches
+    lines: int
+    undrawable: list[str] = field(default_factory=list)
+    signature_box: Rect | None = None
+
+    @property
+    def shrunk(self) -> bool:
+        return self.size < self.style.size
+
+    @property
+    def problem(self) -> str | None:
+        """Why this cannot be printed as it is, in words for the user; None when it can."""
+        if self.undrawable:
+            return "the handwriting fonts cannot write: " + " ".join(self.undrawable)
+        if not self.fits:
+            return (
+                f"the text does not fit even at {self.style.min_size:g} pt "
+                f"({self.lines} lines); shorten it or choose a larger card"
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class _WordJitter:
+    dy: float  # baseline shift, fraction of the size
+    ds: float  # size change, fraction
+    slant: float  # extra lean, degrees
+    gap: float  # space before the word, as a multiple of a normal space
+    cs: float  # letter spacing, fraction of the size
+    shade: float
+
+
+@dataclass(frozen=True)
+class _LineJitter:
+    indent: float  # fraction of the size
+    lead: float  # line spacing change, fraction
+
+
+class _Hand:
+    """Every random choice for one card, drawn up front so a re-layout at a smaller size
+    keeps the same hand."""
+
+    def __init__(self, seed: int, variation: float, words: int, lines: int) -> None:
+        v = variation
+        rng = random.Random(seed)
+        self.slant = rng.uniform(-1.5, 4.0) * v  # degrees, the card's overall lean
+        self.slope = rng.uniform(-0.007, 0.007) * v  # baselines drift up or down a line
+        self.words = [
+            _WordJitter(
+                dy=max(-0.06, min(0.06, rng.gauss(0.0, 0.018))) * v,
+                ds=rng.uniform(-0.035, 0.035) * v,
+                slant=rng.uniform(-1.5, 1.5) * v,
+                gap=1.0 + rng.uniform(-0.15, 0.25) * v,
+                cs=rng.uniform(-0.008, 0.022) * v,
+                shade=1.0 - rng.uniform(0.0, 0.12) * min(v, 1.0),
+            )
+            for _ in range(words)
+        ]
+        self.lines = [
+            _LineJitter(indent=rng.uniform(0.0, 0.3) * v, lead=rng.uniform(-0.04, 0.05) * v)
+            for _ in range(lines)
+        ]
+        self.max_slant = max(abs(self.slant) + 1.5 * v, 0.0)
+        self.max_dy = 0.06 * v  # the baseline shift is clamped to this
+
+
+_WIDTHS: dict[tuple[str, str], float] = {}
+
+
+def _width(font: LoadedFont, text: str) -> float:
+    """Width of `text` at 1 pt (fallback letters measured in the fallback font)."""
+    key = (font.ps_name, text)
+    w = _WIDTHS.get(key)
+    if w is None:
+        w = 0.0
+        for f, part in runs(text, font):
+            w += f.ttf.stringWidth(part, 1.0)
+        _WIDTHS[key] = w
+    return w
+
+
+# A phone number stays on one line: "+61 412 555 019" is one word to the wrapper.
+_NUMBER_GAP = re.compile(r"(?<=[\d+)]) (?=[\d(])")
+
+
+def _prepare(text: str, font: LoadedFont) -> list[list[str]]:
+    plain = "".join(ch if ord(ch) in font.cmap else plain_marks(ch) for ch in text)
+    plain = plain.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    plain = _NUMBER_GAP.sub(NBSP, plain)
+    return [[w for w in para.split(" ") if w] for para in plain.strip("\n").split("\n")]
+
+
+def _break_word(word: str, font: LoadedFont, size: float, avail: float) -> list[str]:
+    """A word wider than the line (a long email address) is split where it must be."""
+    parts: list[str] = []
+    cur = ""
+    for ch in word:
+        if cur and _width(font, cur + ch) * size > avail:
+            parts.append(cur)
+            cur = ch
+        else:
+            cur += ch
+    if cur:
+        parts.append(cur)
+    return parts
+
+
+def layout_text(
+    text: str,
+    box: Rect,
+    style: HandStyle,
+    *,
+    seed: int,
+    signature_height: float = 0.0,
+    signature_width: float = 0.0,
+    middle: bool = False,
+) -> HandLayout:
+    """Set `text` in `box` by hand; shrinks to `style.min_size` before giving up.
+
+    `middle` centres the block vertically (addresses); notes start at the top.
+    """
+    style.check()
+    font = load(style.font)
+    paragraphs = _prepare(text, font)
+    n_words = sum(len(p) for p in paragraphs)
+    # Long words may split into more pieces than words; one jitter per piece is enough.
+    hand = _Hand(seed, style.variation, n_words * 2 + 8, n_words + len(paragraphs) + 8)
+    bad = undrawable(text, font)
+    size = style.size
+    attempt = _attempt(paragraphs, box, style, font, hand, size, signature_height)
+    while not attempt.fits and size - _SIZE_STEP >= style.min_size - 1e-9:
+        size -= _SIZE_STEP
+        attempt = _attempt(paragraphs, box, style, font, hand, size, signature_height)
+    attempt.undrawable = bad
+    if signature_height > 0 and attempt.fits:
+        w = min(signature_width, box.w)
+        attempt.signature_box = Rect(
+            box.right - w, attempt.bottom - signature_height, w, signature_height
+        )
+        attempt.bottom -= signature_height
+    if middle and attempt.fits and attempt.placed:
+        # Lines start at the top, so all the spare room is below: give half of it away.
+        shift = max(0.0, (attempt.bottom - box.y) / 2)
+        attempt.placed = [replace(p, y=p.y - shift) for p in attempt.placed]
+        attempt.bottom -= shift
+    return attempt
+
+
+def _attempt(
+    paragraphs: list[list[str]],
+    box: Rect,
+    style: HandStyle,
+    font: LoadedFont,
+    hand: _Hand,
+    size: float,
+    reserve_bottom: float,
+) -> HandLayout:
+    eff = size * font.font.scale
+    v = style.variation
+    over = font.font.overhang * eff
+    ascent = font.ascent * eff * (1.0 + 0.04 * v) + hand.max_dy * eff + over
+    descent = font.descent * eff * (1.0 + 0.04 * v) + hand.max_dy * eff + over
+    lean = math.tan(math.radians(hand.max_slant))
+    # Room kept on each side for the lean of the tallest letters and the line drift.
+    pad_x = lean * ascent + over + 0.5
+    drift = abs(hand.slope) * box.w
+    left = box.x + pad_x
+    right = box.right - pad_x
+    leading = size * 1.45 * style.line_spacing
+    space = _width(font, " ") * eff
+
+    placed: list[Placed] = []
+    wi = 0  # next word jitter
+    li = 0  # next line jitter
+    baseline = box.top - ascent - drift
+    lowest = baseline
+    first_line = True
+    n_lines = 0
+
+    for para in paragraphs:
+        if not para:
+            baseline -= leading * _BLANK_LINE
+            continue
+        # Wrap: each line keeps its own jitter, each word its own.
+        lines: list[tuple[_LineJitter, list[tuple[str, float, _WordJitter]]]] = []
+        lj = hand.lines[li % len(hand.lines)]
+        li += 1
+        current: list[tuple[str, float, _WordJitter]] = []
+        x_used = 0.0
+        for word in para:
+            avail = right - left - lj.indent * size
+            pieces = [word]
+            if _width(font, word) * eff * 1.04 + len(word) * 0.03 * size > avail:
+                pieces = _break_word(word, font, eff * 1.04 + 0.03 * size, avail)
+            for piece in pieces:
+                j = hand.words[wi % len(hand.words)]
+                wi += 1
+                w = _width(font, piece) * eff * (1.0 + j.ds) + j.cs * size * len(piece)
+                gap = space * j.gap if current else 0.0
+                if current and x_used + gap + w > avail:
+                    lines.append((lj, current))
+                    lj = hand.lines[li % len(hand.lines)]
+                    li += 1
+                    avail = right - left - lj.indent * size
+                    current, gap, x_used = [], 0.0, 0.0
+                current.append((piece, gap, j))
+                x_used += gap + w
+        if current:
+            lines.append((lj, current))
+        for lj, words in lines:
+            if not first_line:
+                baseline -= leading * (1.0 + lj.lead)
+            first_line = False
+            n_lines += 1
+            x = left + lj.indent * size
+            for word, gap, j in words:
+                x += gap
+                w_size = eff * (1.0 + j.ds)
+                y = baseline + hand.slope * (x - box.x) + j.dy * eff
+                skew = math.tan(math.radians(hand.slant + j.slant))
+                cs = j.cs * size
+                placed.append(Placed(x, y, w_size, skew, cs, j.shade, word))
+                x += _width(font, word) * w_size + cs * len(word)
+            lowest = baseline
+
+    bottom = lowest - descent - drift
+    fits = bottom - reserve_bottom >= box.y - 1e-6
+    return HandLayout(box, font, style, size, placed, fits, bottom, n_lines)
+
+
+def draw_layout(canvas: Canvas, layout: HandLayout) -> None:
+    """Write a fitted layout onto the canvas in the chosen ink."""
+    if not layout.fits:
+        raise ValidationError("card", layout.problem or "the text does not fit")
+    r, g, b = INKS[layout.style.ink]
+    doc = canvas._doc  # ReportLab's documented route for TrueType subsets takes the doc
+    primary = layout.font
+    ops: list[str] = ["BT"]
+    for p in layout.placed:
+        s = p.shade
+        ops.append(f"{r * s:.3f} {g * s:.3f} {b * s:.3f} rg")
+        ops.append(f"1 0 {p.skew:.4f} 1 {p.x:.2f} {p.y:.2f} Tm {p.char_space:.3f} Tc")
+        for f, part in runs(p.text, primary):
+            for subset, chunk in f.ttf.splitString(part, doc):
+                name = f.ttf.getSubsetInternalName(subset, doc)
+                ops.append(f"{name} {p.size:.2f} Tf ({escapePDF(chunk)}) Tj")
+    ops.append("ET")
+    canvas.saveState()
+    canvas.addLiteral("\n".join(ops))
+    canvas.restoreState()

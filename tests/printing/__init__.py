@@ -1,0 +1,1 @@
+"""Tests for printed cards, envelopes and labels."""
