@@ -35,6 +35,7 @@ from deckfollow.storage.backup import backup_dir_for, backup_sqlite
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from deckfollow.core.consent import DoNotContactMark
     from deckfollow.core.trash import EmptiedTrash, ErasedCustomer, PersonFingerprint
     from deckfollow.storage.database import Database
 
@@ -262,6 +263,77 @@ class RestoreResult:
 
     restored_from: Path
     previous_kept_at: Path | None
+    do_not_contact_reapplied: int = 0  # newer do-not-contacts carried into the restored file
+    erased_again: int = 0  # erased people the older backup still held
+    notes: tuple[str, ...] = ()
+
+
+def _do_not_contact_now(db_path: Path) -> tuple[list[DoNotContactMark], set[str], str | None]:
+    """The current file's do-not-contacts and erased people's hashes (rule 9), if readable."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from deckfollow.core.consent import do_not_contact_marks
+    from deckfollow.core.models import Suppression
+    from deckfollow.storage.database import open_database
+
+    if not db_path.exists():
+        return [], set(), None
+    try:
+        current = open_database(str(db_path), create=False, migrate=False)
+    except StorageError as exc:
+        return [], set(), f"do-not-contact marks could not be read from the replaced file: {exc}"
+    try:
+        with current.reading() as s:
+            marks = do_not_contact_marks(s)
+            erased: set[str] = set()
+            for email_hash, phone_hash in s.execute(
+                select(Suppression.email_hash, Suppression.phone_hash)
+            ):
+                erased.update(h for h in (email_hash, phone_hash) if h)
+        return marks, erased, None
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        return [], set(), f"do-not-contact marks could not be read from the replaced file: {exc}"
+    finally:
+        current.close()
+
+
+def _reapply_rule_9(
+    db_path: Path, marks: list[DoNotContactMark], erased: set[str], now: datetime
+) -> tuple[int, int]:
+    """Carry do-not-contacts into the restored file; erase again whoever was erased since."""
+    from sqlalchemy import select
+
+    from deckfollow.core.consent import reapply_do_not_contact
+    from deckfollow.core.contact_info import suppression_hash
+    from deckfollow.core.models import Customer
+    from deckfollow.core.trash import erase_customer
+    from deckfollow.storage.database import open_database
+
+    restored = open_database(str(db_path), create=False)
+    try:
+        with scrubbing(restored) as s:
+            applied = reapply_do_not_contact(s, marks, now=now) if marks else 0
+            again = []
+            if erased:
+                for cid, *values in s.execute(
+                    select(
+                        Customer.id,
+                        Customer.email,
+                        Customer.phone_cell,
+                        Customer.phone_office,
+                        Customer.phone_home,
+                    )
+                ):
+                    if any(v and suppression_hash(v) in erased for v in values):
+                        again.append(cid)
+            for cid in again:
+                erase_customer(s, cid, now=now, reason="erased again after a restore")
+        if again:
+            _scrub(restored)
+    finally:
+        restored.close()
+    return applied, len(again)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -309,6 +381,7 @@ def restore_from(db_path: Path, backup_file: Path, *, now: datetime | None = Non
     report = check_integrity(backup_file, find_backup=False)
     if not report.ok:
         raise StorageError(f"{backup_file} cannot be restored: {report.problems[0]}")
+    marks, erased, note = _do_not_contact_now(db_path)
     kept: Path | None = None
     if db_path.exists():
         try:
@@ -327,11 +400,10 @@ def restore_from(db_path: Path, backup_file: Path, *, now: datetime | None = Non
         _fsync_dir(db_path.parent)
     finally:
         tmp.unlink(missing_ok=True)
-    from deckfollow.storage.database import open_database
-
-    open_database(str(db_path), create=False).close()
+    # Opening upgrades an older backup to the current schema (after its own backup).
+    applied, again = _reapply_rule_9(db_path, marks, erased, when)
     prune(db_path)
-    return RestoreResult(backup_file, kept)
+    return RestoreResult(backup_file, kept, applied, again, (note,) if note else ())
 
 
 # --- Erasure: scrub the live file, then say which backups still hold the person ---------

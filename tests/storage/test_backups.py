@@ -144,3 +144,33 @@ def test_restore_refuses_a_damaged_backup_and_leaves_the_database_alone(
         restore_from(db_path, broken, now=now)
     assert db_path.read_bytes() == before
     assert list_backups(db_path) == []
+
+
+def test_restoring_an_older_backup_keeps_every_newer_do_not_contact(
+    db: Database, db_path: Path, tmp_path: Path, now: datetime
+):
+    from deckfollow.core.consent import revoke_consent
+    from deckfollow.core.models import Suppression
+    from deckfollow.storage.backups import erase_for_good
+
+    ada = _add(db, "Ada Lovelace", now)
+    grace = _add(db, "Grace Hopper", now)
+    old = backup_to(db, tmp_path / "before-they-said-no.db")
+    with db.unit_of_work() as s:
+        for cid in (ada, grace):
+            revoke_consent(s, cid, None, source="phone call", words="no more calls", now=now)
+    erase_for_good(db, grace, now=now)
+    db.close()
+
+    result = restore_from(db_path, old, now=now)
+    # Ada and Grace are marked again; Grace, erased since, is erased again.
+    assert (result.do_not_contact_reapplied, result.erased_again) == (2, 1)
+    restored = open_database(str(db_path), create=False)
+    with restored.reading() as s:
+        assert s.get(Customer, ada) is not None and s.get(Customer, ada).do_not_contact  # type: ignore[union-attr]
+        assert s.get(Customer, grace) is None
+        assert (s.scalar(select(func.count()).select_from(Suppression)) or 0) >= 1
+    restored.close()
+    wal = Path(f"{db_path}-wal")
+    raw = db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    assert b"grace@example.com" not in raw
