@@ -8,6 +8,7 @@ Every failure becomes a `SendError` with a message a tradesperson can act on.
 from __future__ import annotations
 
 import base64
+import functools
 import ipaddress
 import smtplib
 import socket
@@ -164,13 +165,20 @@ DEFAULT_OPT_OUT = (
 )
 
 
-def load_footer(session: Session) -> Footer | None:
-    """The footer if the owner turned it on (setting `email.footer`)."""
-    if get_setting(session, "email.footer", "0") != "1":
-        return None
+def make_footer(session: Session) -> Footer:
+    """The footer from the owner's business details and opt-out wording."""
     owner = load_settings(session)
     opt_out = get_setting(session, "email.opt_out_text") or DEFAULT_OPT_OUT
     return Footer(owner.business_name, " ".join(owner.business_address.split()), opt_out)
+
+
+def footer_enabled(session: Session) -> bool:
+    return get_setting(session, "email.footer", "0") == "1"
+
+
+def load_footer(session: Session) -> Footer | None:
+    """The footer if the owner turned it on (setting `email.footer`)."""
+    return make_footer(session) if footer_enabled(session) else None
 
 
 def save_footer(session: Session, *, enabled: bool, opt_out: str | None = None) -> None:
@@ -215,6 +223,12 @@ def build_email(
     return msg
 
 
+@functools.cache
+def _system_context() -> ssl.SSLContext:
+    # Loading the system's trusted certificates takes ~20 ms: once per run is enough.
+    return ssl.create_default_context()
+
+
 def _server_text(err: smtplib.SMTPResponseException) -> str:
     raw = err.smtp_error
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
@@ -237,7 +251,7 @@ def send_email(
     """Send `msg`; returns its Message-ID. Raises SendError with a clear reason on failure."""
     if settings.security is Security.PLAIN and not _is_loopback(settings.host):
         raise SendError(Failure.CONFIG, "plain connections are only allowed to this computer")
-    ctx = ssl_context if ssl_context is not None else ssl.create_default_context()
+    ctx = ssl_context if ssl_context is not None else _system_context()
     where = f"{settings.host}:{settings.port}"
     try:
         smtp = _connect(settings, ctx)
