@@ -1,0 +1,110 @@
+"""The data-safety commands, run as the real `deckfollow` program."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.leads import LeadCreated, NewLead, add_lead
+from deckfollow.storage.database import open_database
+from tests.cli.helpers import run_cli
+
+NOW = "2026-11-22T22:00:00Z"
+
+
+def _leads(db_path: Path, now: datetime, *names: str) -> list[LeadCreated]:
+    db = open_database(str(db_path))
+    try:
+        with db.unit_of_work() as s:
+            return [
+                add_lead(
+                    s, NewLead(n, email=f"{n.split()[0].lower()}@example.com", job="Deck"), now=now
+                )
+                for n in names
+            ]
+    finally:
+        db.close()
+
+
+def _names(db_path: Path) -> set[str]:
+    with sqlite3.connect(db_path) as conn:
+        return {r[0] for r in conn.execute("SELECT display_name FROM customer")}
+
+
+def test_backup_list_check_and_restore_round_trip(db_path: Path, tmp_path: Path, now: datetime):
+    _leads(db_path, now, "Ada Lovelace")
+    out = tmp_path / "saved.db"
+    r = run_cli("--db", str(db_path), "backup", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert f"Backed up to {out}" in r.stdout
+    r = run_cli("--db", str(db_path), "backup", "--out", str(out))
+    assert r.returncode == 1 and "already exists" in r.stderr
+
+    _leads(db_path, now, "Alan Turing")
+    r = run_cli("--db", str(db_path), "restore", str(out))  # no terminal to ask on
+    assert r.returncode == 2 and "add --yes" in r.stderr
+    assert _names(db_path) == {"Ada Lovelace", "Alan Turing"}
+
+    r = run_cli("--db", str(db_path), "--now", NOW, "restore", str(out), "--yes")
+    assert r.returncode == 0, r.stderr
+    assert "The file it replaced is kept at" in r.stdout
+    assert _names(db_path) == {"Ada Lovelace"}
+
+    r = run_cli("--db", str(db_path), "backups", "--json")
+    [kept] = json.loads(r.stdout)
+    assert (kept["kind"], kept["reason"]) == ("before", "restore")
+    assert _names(Path(kept["path"])) == {"Ada Lovelace", "Alan Turing"}
+    r = run_cli("--db", str(db_path), "backups")
+    assert "1 backups in" in r.stdout and "Before restore" in r.stdout
+
+    r = run_cli("--db", str(db_path), "check")
+    assert r.returncode == 0 and "integrity check passed" in r.stdout
+
+
+def test_check_reports_a_damaged_file_and_names_the_backup_to_restore(db_path: Path, now: datetime):
+    _leads(db_path, now, *[f"Customer {i}" for i in range(300)])
+    assert run_cli("--db", str(db_path), "backup").returncode == 0
+    data = bytearray(db_path.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 8192] = b"\x00\xff" * 4096
+    db_path.write_bytes(bytes(data))
+    r = run_cli("--db", str(db_path), "check")
+    assert r.returncode == 1
+    assert "is damaged and will not be changed" in r.stdout
+    assert "To go back to it: deckfollow restore " in r.stdout
+    r = run_cli("--db", str(db_path), "trash", "list")  # refused, nothing written
+    assert r.returncode == 1 and "is damaged" in r.stderr
+    assert db_path.read_bytes() == bytes(data)
+
+
+def test_trash_add_list_restore_empty_and_erase(db_path: Path, now: datetime):
+    ada, grace = _leads(db_path, now, "Ada Lovelace", "Grace Hopper")
+    db = open_database(str(db_path))
+    with db.unit_of_work() as s:
+        revoke_consent(s, grace.customer_id, None, source="email", words="remove me", now=now)
+    db.close()
+    base = ("--db", str(db_path), "--now", NOW)
+    r = run_cli(*base, "trash", "add", str(ada.customer_id))
+    assert r.returncode == 0, r.stderr
+    assert f"undo: deckfollow trash restore {ada.customer_id}" in r.stdout
+    r = run_cli(*base, "trash", "list")
+    assert "Ada Lovelace (with 1 quotes)" in r.stdout
+    r = run_cli(*base, "trash", "restore", str(ada.customer_id))
+    assert r.returncode == 0 and "Restored customer" in r.stdout
+    assert run_cli(*base, "trash", "list").stdout.strip() == "The trash is empty."
+    assert run_cli(*base, "trash", "add", f"q{ada.quote_id}").returncode == 0
+    r = run_cli(*base, "trash", "empty")  # trashed just now: kept for 30 days
+    assert "Removed 0 customers and 0 quotes" in r.stdout
+    r = run_cli(*base, "trash", "empty", "--all")
+    assert "Removed 0 customers and 1 quotes" in r.stdout
+
+    r = run_cli(*base, "erase", str(grace.customer_id))
+    assert r.returncode == 2 and "add --yes" in r.stderr
+    r = run_cli(*base, "erase", str(grace.customer_id), "--yes")
+    assert r.returncode == 0, r.stderr
+    assert "Grace Hopper (customer" in r.stdout and "only a hash" in r.stdout
+    assert _names(db_path) == {"Ada Lovelace"}
+    r = run_cli(*base, "trash", "restore", "x1")
+    assert r.returncode == 2 and "not a customer id" in r.stderr
