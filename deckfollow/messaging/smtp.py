@@ -338,6 +338,25 @@ def send_email(
     return str(msg["Message-ID"])
 
 
+def send_test_email(
+    settings: SmtpSettings,
+    password: str | None,
+    *,
+    now: datetime,
+    ssl_context: ssl.SSLContext | None = None,
+) -> str:
+    """Send a short note to the owner's own address to prove the settings work."""
+    msg = build_email(
+        settings,
+        to_address=settings.from_address,
+        to_name=settings.from_name,
+        subject="deckfollow can send your follow-up emails",
+        body="This is a test from deckfollow: your email settings work.\n",
+        now=now,
+    )
+    return send_email(settings, password, msg, ssl_context=ssl_context)
+
+
 def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
     if user.isascii() and password.isascii():
         smtp.login(user, password)

@@ -106,6 +106,12 @@ class ComposeEmailDialog(QDialog):
         setup_row.addWidget(self.setup_note, 1)
         setup_row.addWidget(self.setup_button)
         self.setup_box = QWidget()
+        self.setup_box.setObjectName("setupBox")
+        self.setup_box.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setup_box.setStyleSheet(
+            "QWidget#setupBox { background: #fff4d6; border: 1px solid #e0c080;"
+            " border-radius: 4px; }"
+        )
         self.setup_box.setLayout(setup_row)
 
         self.to_label = QLabel(f"{t.name} &lt;{t.email}&gt;" if t.email else "no email address")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+import ssl
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.settings import get_setting
 from deckfollow.messaging.credentials import CredentialStore, Where, default_store
 from deckfollow.messaging.smtp import (
@@ -30,6 +34,8 @@ from deckfollow.messaging.smtp import (
     load_smtp_settings,
     save_footer,
     save_smtp_settings,
+    send_test_email,
+    validate_smtp_settings,
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import ErrorLabel
@@ -52,9 +58,11 @@ class SmtpSettingsDialog(QDialog):
         *,
         parent: QWidget | None = None,
         credentials: CredentialStore | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         super().__init__(parent)
         self._db = db
+        self._ssl_context = ssl_context
         self._store = credentials or default_store()
         with db.reading() as s:
             current = load_smtp_settings(s)
@@ -137,6 +145,14 @@ class SmtpSettingsDialog(QDialog):
             "Forget password", QDialogButtonBox.ButtonRole.ResetRole
         )
         self.forget_button.clicked.connect(self._forget)
+        self.test_button = self.buttons.addButton(
+            "Send a test email to yourself", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.test_button.clicked.connect(self.send_test)
+        self.test_result = QLabel()
+        self.test_result.setObjectName("testResult")
+        self.test_result.setWordWrap(True)
+        self.test_result.hide()
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
@@ -146,6 +162,7 @@ class SmtpSettingsDialog(QDialog):
         layout.addWidget(pw_box)
         layout.addWidget(footer_box)
         layout.addWidget(self.error)
+        layout.addWidget(self.test_result)
         layout.addWidget(self.buttons)
 
         self.security.currentIndexChanged.connect(self._security_changed)
@@ -175,6 +192,31 @@ class SmtpSettingsDialog(QDialog):
     def _forget(self) -> None:
         self._store.forget(self._loaded.account)
         self._refresh_where()
+
+    def send_test(self) -> None:
+        """Try the settings on screen (not yet saved) by emailing the owner's own address."""
+        self.error.clear_error()
+        self.test_result.hide()
+        try:
+            settings = validate_smtp_settings(self._settings())
+            password = self.password.text() or self._store.get(settings.account)
+            if settings.username and not password:
+                raise ValidationError("password", "enter your email password to test")
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                send_test_email(
+                    settings, password, now=datetime.now(UTC), ssl_context=self._ssl_context
+                )
+            finally:
+                QGuiApplication.restoreOverrideCursor()
+        except DeckfollowError as exc:
+            self.error.show_error(f"Test failed: {exc}")
+            return
+        self.test_result.setText(
+            f"Test email sent to {settings.from_address}: the settings work. Save to keep them."
+        )
+        self.test_result.setStyleSheet("color: #1b5e20; font-weight: 600;")
+        self.test_result.show()
 
     def save(self) -> None:
         """Save the settings; the password (if typed) goes to the keyring or session memory."""

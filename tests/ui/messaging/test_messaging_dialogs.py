@@ -322,3 +322,28 @@ def test_smtp_settings_without_a_keyring_explain_and_keep_the_password_out_of_th
 @pytest.fixture(autouse=True)
 def _clear_clipboard() -> None:
     QGuiApplication.clipboard().clear() if QGuiApplication.instance() else None
+
+
+def test_smtp_settings_test_email_proves_the_password_before_saving(
+    qtbot: QtBot, db: Database, smtp_server: StartServer
+) -> None:
+    server = smtp_server(Security.STARTTLS, auth=True)
+    store = CredentialStore(null.Keyring())
+    dlg = SmtpSettingsDialog(db, credentials=store, ssl_context=server.client_context)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.host.setText("127.0.0.1")
+    dlg.port.setValue(server.port)
+    dlg.username.setText(SMTP_USER)
+    dlg.from_address.setText(SMTP_USER)
+    dlg.password.setText("wrong")
+    qtbot.mouseClick(dlg.test_button, Qt.MouseButton.LeftButton)
+    assert "Test failed: the mail server refused the user name or password" in dlg.error.text()
+    dlg.password.setText(SMTP_PASSWORD)
+    qtbot.mouseClick(dlg.test_button, Qt.MouseButton.LeftButton)
+    assert dlg.error.isHidden()
+    assert f"Test email sent to {SMTP_USER}" in dlg.test_result.text()
+    [got] = server.received
+    assert got.rcpt_tos == [SMTP_USER] and got.login == SMTP_USER
+    with db.reading() as s:
+        assert list(s.execute(select(Setting.key))) == []  # nothing saved by a test
