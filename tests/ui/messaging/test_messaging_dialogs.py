@@ -347,3 +347,31 @@ def test_smtp_settings_test_email_proves_the_password_before_saving(
     assert got.rcpt_tos == [SMTP_USER] and got.login == SMTP_USER
     with db.reading() as s:
         assert list(s.execute(select(Setting.key))) == []  # nothing saved by a test
+
+
+def test_today_entry_points_open_the_dialog_for_the_channel(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from deckfollow.ui.messaging.actions import act_on_follow_up, send_email_for_follow_up
+
+    seen: list[str] = []
+
+    def cancel_when_open() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, cancel_when_open)
+            return
+        seen.append(type(dialog).__name__)
+        dialog.close()
+
+    email = _follow_up(db, customer, now, Channel.EMAIL)
+    call = _follow_up(db, customer, now + timedelta(days=8), Channel.CALL)
+    QTimer.singleShot(0, cancel_when_open)
+    assert send_email_for_follow_up(db, email, clock=lambda: now) is False
+    QTimer.singleShot(0, cancel_when_open)
+    assert act_on_follow_up(db, call, clock=lambda: now) is False
+    assert seen == ["ComposeEmailDialog", "CallDialog"]
+    assert _touches(db) == []  # cancelled: nothing logged
