@@ -384,8 +384,16 @@ def restore_from(db_path: Path, backup_file: Path, *, now: datetime | None = Non
     marks, erased, note = _do_not_contact_now(db_path)
     kept: Path | None = None
     if db_path.exists():
+        from deckfollow.storage.integrity import quick_check
+
+        # A damaged file is kept byte for byte: a backup-API copy would quietly drop what
+        # SQLite cannot read, and someone may yet recover more from the original.
         try:
-            kept = take_backup(db_path, "before-restore", now=when)
+            kept = (
+                _keep_damaged(db_path, when)
+                if quick_check(db_path)
+                else take_backup(db_path, "before-restore", now=when)
+            )
         except StorageError:
             kept = _keep_damaged(db_path, when)
     db_path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,100 @@
+"""Shown at start when the data file is damaged: what happened, and the way back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.errors import DeckfollowError
+from deckfollow.storage.backups import restore_from
+from deckfollow.storage.integrity import IntegrityReport
+from deckfollow.ui.backups.common import Clock, local_time, note_label, status_label
+
+
+class CorruptDatabaseDialog(QDialog):
+    """Explains that the file is damaged and will not be written to; offers the latest good
+    backup. Accepted means the backup was restored and the database can now be opened."""
+
+    def __init__(
+        self, report: IntegrityReport, parent: QWidget | None = None, *, clock: Clock | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.report = report
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self.restored_from: Path | None = None
+        self.setWindowTitle("Your deckfollow data needs attention")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        head = QLabel(
+            "<b>The data file is damaged.</b> deckfollow checked it on start and found "
+            "problems, so it will not write anything to it: what is there stays as it is."
+        )
+        head.setWordWrap(True)
+        layout.addWidget(head)
+        layout.addWidget(note_label(f"File: {report.path}"))
+        self.details = QPlainTextEdit("\n".join(report.problems))
+        self.details.setReadOnly(True)
+        self.details.setFixedHeight(80)
+        layout.addWidget(QLabel("What the check found:"))
+        layout.addWidget(self.details)
+        good = report.latest_good_backup
+        buttons = QDialogButtonBox()
+        self.restore_button: QPushButton | None = None
+        if good is not None:
+            self.offer = QLabel(
+                f"The newest good backup is from <b>{local_time(good.taken_at)}</b> "
+                f"({good.description}, {good.size_text}). Restoring it brings back everything "
+                "up to that moment; the damaged file is kept beside it, in case someone can "
+                "recover more from it."
+            )
+            restore = buttons.addButton(
+                "Restore this backup", QDialogButtonBox.ButtonRole.AcceptRole
+            )
+            restore.setStyleSheet("font-weight: 600;")
+            restore.clicked.connect(self.restore)
+            restore.setDefault(True)
+            self.restore_button = restore
+        else:
+            self.offer = QLabel(
+                "No good backup was found beside the file. Keep the file as it is and ask "
+                "someone who can help to look at it; deckfollow will not change it."
+            )
+        self.offer.setWordWrap(True)
+        layout.addWidget(self.offer)
+        self.folder_button = buttons.addButton(
+            "Open folder", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.folder_button.clicked.connect(self.open_folder)
+        self.quit_button = buttons.addButton("Quit", QDialogButtonBox.ButtonRole.RejectRole)
+        self.quit_button.clicked.connect(self.reject)
+        self.status = status_label()
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+
+    def restore(self) -> None:
+        good = self.report.latest_good_backup
+        if good is None:
+            return
+        try:
+            restore_from(self.report.path, good.path, now=self._clock())
+        except DeckfollowError as exc:
+            self.status.setText(f"The backup could not be restored: {exc}")
+            self.status.setStyleSheet("color: #b00020; font-weight: 600;")
+            return
+        self.restored_from = good.path
+        self.accept()
+
+    def open_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.report.path.parent)))

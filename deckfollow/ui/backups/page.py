@@ -1,0 +1,179 @@
+"""The Backups page of the settings dialog: list, back up now, restore, open the folder."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.errors import DeckfollowError
+from deckfollow.storage.backup import backup_dir_for
+from deckfollow.storage.backups import (
+    KEEP_DAILY,
+    KEEP_WEEKLY,
+    BackupInfo,
+    list_backups,
+    prune,
+    restore_from,
+    server_backup_hint,
+    take_backup,
+)
+from deckfollow.storage.database import Database
+from deckfollow.ui.backups.common import Clock, confirm, local_time, note_label, status_label
+
+COLUMNS = ("Taken", "Kind", "Size", "File")
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class BackupsPage(QWidget):
+    """Backups beside the database. `restored` is emitted after a restore: reload everything."""
+
+    restored = Signal()
+
+    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db, self._clock = db, clock
+        self._backups: list[BackupInfo] = []
+        layout = QVBoxLayout(self)
+        self.intro = note_label()
+        layout.addWidget(self.intro)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for col in range(3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        layout.addWidget(self.table)
+        buttons = QHBoxLayout()
+        self.backup_button = QPushButton("Back up now")
+        self.backup_button.clicked.connect(self.back_up_now)
+        self.restore_button = QPushButton("Restore…")
+        self.restore_button.clicked.connect(self._restore_clicked)
+        self.folder_button = QPushButton("Open folder")
+        self.folder_button.clicked.connect(self.open_folder)
+        buttons.addWidget(self.backup_button)
+        buttons.addWidget(self.restore_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.folder_button)
+        layout.addLayout(buttons)
+        self.status = status_label()
+        layout.addWidget(self.status)
+        if db.path is None:
+            self.intro.setText(server_backup_hint(db))
+            for w in (self.table, self.backup_button, self.restore_button, self.folder_button):
+                w.setEnabled(False)
+        else:
+            self.intro.setText(
+                f"Backups are kept beside your data in <b>{backup_dir_for(db.path)}</b>: one a "
+                f"day (the last {KEEP_DAILY} days), one a week (the last {KEEP_WEEKLY} weeks), "
+                "and one before every upgrade, import and restore."
+            )
+        self.refresh()
+
+    @property
+    def backups(self) -> list[BackupInfo]:
+        return list(self._backups)
+
+    def refresh(self) -> None:
+        self._backups = list_backups(self._db.path) if self._db.path is not None else []
+        self.table.setRowCount(len(self._backups))
+        for row, b in enumerate(self._backups):
+            cells = (local_time(b.taken_at), b.description, b.size_text, b.path.name)
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col == 2:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(row, col, item)
+        if self._backups:
+            self.table.selectRow(0)
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        self.restore_button.setEnabled(self._db.path is not None and self.selected() is not None)
+
+    def selected(self) -> BackupInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self._backups[rows[0].row()] if rows else None
+
+    def select(self, path_name: str) -> None:
+        for row, b in enumerate(self._backups):
+            if b.path.name == path_name:
+                self.table.selectRow(row)
+
+    def back_up_now(self) -> None:
+        if self._db.path is None:
+            return
+        try:
+            path = take_backup(self._db.path, "manual", now=self._clock())
+            prune(self._db.path)
+        except DeckfollowError as exc:
+            self.status.setText(f"Backup failed: {exc}")
+            return
+        self.refresh()
+        self.select(path.name)
+        self.status.setText(f"Backed up and checked: {path.name}")
+
+    def _restore_clicked(self) -> None:
+        self.restore_selected()
+
+    def restore_selected(self, *, ask: bool = True) -> bool:
+        """Replace the data with the selected backup (after asking); True if it was done."""
+        chosen = self.selected()
+        if chosen is None or self._db.path is None:
+            return False
+        if ask and not confirm(
+            self,
+            "Restore a backup",
+            f"Replace your data with the backup from {local_time(chosen.taken_at)} "
+            f"({chosen.description})?\n\nEverything entered since then is set aside: your "
+            "current data is backed up first, so this can be undone by restoring that.",
+            "Restore",
+        ):
+            self.status.setText("Nothing changed.")
+            return False
+        # Close this program's connections so the file can be swapped; the database
+        # reconnects to the restored file on its next use.
+        self._db.close()
+        try:
+            result = restore_from(self._db.path, chosen.path, now=self._clock())
+        except DeckfollowError as exc:
+            self.status.setText(f"Restore failed, nothing changed: {exc}")
+            return False
+        self.refresh()
+        kept = result.previous_kept_at.name if result.previous_kept_at else "nowhere"
+        extra = ""
+        if result.do_not_contact_reapplied:
+            extra = f" {result.do_not_contact_reapplied} newer do-not-contact requests were kept."
+        self.status.setText(
+            f"Restored the backup from {local_time(chosen.taken_at)}. Your data as it was "
+            f"is kept as {kept}.{extra}"
+        )
+        self.restored.emit()
+        return True
+
+    def folder_url(self) -> QUrl:
+        assert self._db.path is not None
+        folder = backup_dir_for(self._db.path)
+        return QUrl.fromLocalFile(str(folder))
+
+    def open_folder(self) -> None:
+        if self._db.path is None:
+            return
+        backup_dir_for(self._db.path).mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(self.folder_url())

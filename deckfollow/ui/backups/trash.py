@@ -1,0 +1,186 @@
+"""The trash: restore what was deleted, empty it, or erase a customer for good."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.changes import EVERYTHING
+from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.trash import CUSTOMER, DEFAULT_KEEP_DAYS, TrashItem, list_trash, restore_item
+from deckfollow.storage.backups import empty_trash_for_good, erase_for_good
+from deckfollow.storage.database import Database
+from deckfollow.ui.backups.common import Clock, confirm, local_time, note_label, status_label
+
+COLUMNS = ("What", "Name", "Deleted")
+
+
+class TrashDialog(QDialog):
+    """Deleted customers and quotes. `changed` carries the core's Changes after each action."""
+
+    changed = Signal(object)
+
+    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db, self._clock = db, clock
+        self._items: list[TrashItem] = []
+        self.setWindowTitle("Trash")
+        self.setMinimumSize(620, 380)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            note_label(
+                "Deleted customers and quotes wait here and can be restored. A customer's "
+                "quotes come back with them."
+            )
+        )
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        layout.addWidget(self.table)
+        self.empty_note = QLabel("The trash is empty.")
+        layout.addWidget(self.empty_note)
+        row = QHBoxLayout()
+        self.restore_button = QPushButton("Restore")
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.erase_button = QPushButton("Erase for good…")
+        self.erase_button.setToolTip(
+            "For a privacy request: removes the customer and their whole history"
+        )
+        self.erase_button.clicked.connect(self._erase_clicked)
+        row.addWidget(self.restore_button)
+        row.addWidget(self.erase_button)
+        row.addStretch(1)
+        row.addWidget(QLabel("Empty what is older than"))
+        self.days = QSpinBox()
+        self.days.setRange(0, 3650)
+        self.days.setValue(DEFAULT_KEEP_DAYS)
+        self.days.setSuffix(" days")
+        row.addWidget(self.days)
+        self.empty_button = QPushButton("Empty trash…")
+        self.empty_button.clicked.connect(self._empty_clicked)
+        row.addWidget(self.empty_button)
+        layout.addLayout(row)
+        self.status = status_label()
+        layout.addWidget(self.status)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        end = QHBoxLayout()
+        end.addStretch(1)
+        end.addWidget(close)
+        layout.addLayout(end)
+        self.refresh()
+
+    @property
+    def items(self) -> list[TrashItem]:
+        return list(self._items)
+
+    def refresh(self) -> None:
+        with self._db.reading() as s:
+            self._items = list_trash(s)
+        self.table.setRowCount(len(self._items))
+        for r, item in enumerate(self._items):
+            what = "Customer" if item.kind == CUSTOMER else "Quote"
+            name = item.label + (f" (and {item.quotes} quotes)" if item.quotes else "")
+            for c, text in enumerate((what, name, local_time(item.deleted_at))):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.setVisible(bool(self._items))
+        self.empty_note.setVisible(not self._items)
+        self.empty_button.setEnabled(bool(self._items))
+        if self._items:
+            self.table.selectRow(0)
+        self._selection_changed()
+
+    def selected(self) -> TrashItem | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self._items[rows[0].row()] if rows and self._items else None
+
+    def select(self, kind: str, item_id: int) -> None:
+        for r, item in enumerate(self._items):
+            if (item.kind, item.id) == (kind, item_id):
+                self.table.selectRow(r)
+
+    def _selection_changed(self) -> None:
+        item = self.selected()
+        self.restore_button.setEnabled(item is not None)
+        self.erase_button.setEnabled(item is not None and item.kind == CUSTOMER)
+
+    def restore_selected(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        try:
+            with self._db.unit_of_work() as s:
+                changes = restore_item(s, item.kind, item.id, now=self._clock())
+        except DeckfollowError as exc:
+            self.status.setText(str(exc))
+            return
+        self.refresh()
+        self.status.setText(f"Restored {item.label}.")
+        self.changed.emit(changes)
+
+    def _erase_clicked(self) -> None:
+        self.erase_selected()
+
+    def _empty_clicked(self) -> None:
+        self.empty()
+
+    def erase_selected(self, *, ask: bool = True) -> str | None:
+        """Erase the selected customer for good (after asking); the report's text, or None."""
+        item = self.selected()
+        if item is None or item.kind != CUSTOMER:
+            return None
+        if ask and not confirm(
+            self,
+            "Erase for good",
+            f"Erase {item.label} and all their quotes, touches, follow-ups and consent "
+            "records for good? This cannot be undone. If they asked not to be contacted, "
+            "only a fingerprint of their email and phone is kept so they are not added again.",
+            "Erase for good",
+        ):
+            return None
+        try:
+            report = erase_for_good(self._db, item.id, now=self._clock())
+        except DeckfollowError as exc:
+            self.status.setText(str(exc))
+            return None
+        self.refresh()
+        text = report.summary()
+        self.status.setText(text)
+        self.changed.emit(EVERYTHING)
+        return text
+
+    def empty(self, *, ask: bool = True) -> None:
+        days = self.days.value()
+        when = "everything in the trash" if days == 0 else f"what was deleted over {days} days ago"
+        if ask and not confirm(self, "Empty the trash", f"Remove {when} for good?", "Empty trash"):
+            return
+        try:
+            emptied = empty_trash_for_good(self._db, now=self._clock(), older_than_days=days)
+        except DeckfollowError as exc:
+            self.status.setText(str(exc))
+            return
+        self.refresh()
+        self.status.setText(
+            f"Removed {emptied.customers} customers and {emptied.quotes} quotes for good."
+        )
+        self.changed.emit(EVERYTHING)

@@ -1,0 +1,179 @@
+# mypy: disable-error-code="no-untyped-call"
+"""The Backups page, the damaged-file dialog and the trash, driven like a user would."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QTableWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.leads import LeadCreated, NewLead, add_lead
+from deckfollow.core.models import Customer, Suppression
+from deckfollow.core.trash import CUSTOMER, trash_customer, trash_quote
+from deckfollow.storage.backups import auto_backup, backup_before, list_backups
+from deckfollow.storage.database import Database, open_database
+from deckfollow.storage.integrity import check_integrity
+from deckfollow.ui.backups import BackupsPage, CorruptDatabaseDialog, TrashDialog
+
+
+def _lead(db: Database, name: str, now: datetime) -> LeadCreated:
+    with db.unit_of_work() as s:
+        first = name.split(maxsplit=1)[0].lower()
+        return add_lead(s, NewLead(name, email=f"{first}@example.com", job="Fence"), now=now)
+
+
+def _names(db: Database) -> set[str]:
+    with db.reading() as s:
+        return set(s.scalars(select(Customer.display_name)))
+
+
+def _answer(button_text: str) -> None:
+    """Click a button of the confirmation box as soon as it opens."""
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox), box
+        [button] = [b for b in box.buttons() if b.text() == button_text]
+        button.click()
+
+    QTimer.singleShot(0, click)
+
+
+def _cell(table: QTableWidget, row: int, col: int) -> str:
+    item = table.item(row, col)
+    assert item is not None
+    return item.text()
+
+
+def _page(qtbot: QtBot, db: Database, clock: Callable[[], datetime]) -> BackupsPage:
+    page = BackupsPage(db, clock=clock)
+    qtbot.addWidget(page)
+    page.show()
+    return page
+
+
+def test_backups_page_lists_backs_up_and_restores_into_the_running_app(
+    qtbot: QtBot, db: Database, db_path: Path, now: datetime
+):
+    _lead(db, "Ada Lovelace", now)
+    auto_backup(db_path, now=now - timedelta(days=1))
+    page = _page(qtbot, db, lambda: now)
+    assert page.table.rowCount() == 2
+    assert {_cell(page.table, r, 1) for r in range(2)} == {"Daily", "Weekly"}
+    assert "backups" in page.intro.text() and "last 7 days" in page.intro.text()
+
+    _lead(db, "Alan Turing", now)
+    qtbot.mouseClick(page.backup_button, Qt.MouseButton.LeftButton)
+    assert page.table.rowCount() == 3
+    assert _cell(page.table, 0, 1) == "Manual"
+    assert "Backed up and checked" in page.status.text()
+
+    # Choose yesterday's daily backup; saying Cancel changes nothing.
+    page.select(next(b.path.name for b in page.backups if b.kind == "daily"))
+    _answer("Cancel")
+    qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
+    assert page.status.text() == "Nothing changed."
+    assert _names(db) == {"Ada Lovelace", "Alan Turing"}
+
+    with qtbot.waitSignal(page.restored):
+        _answer("Restore")
+        qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
+    assert "Restored the backup from" in page.status.text()
+    assert _names(db) == {"Ada Lovelace"}  # the running app's database sees the restored file
+    kept = [b for b in page.backups if b.kind == "before" and b.reason == "restore"]
+    assert len(kept) == 1
+    _lead(db, "Grace Hopper", now)  # and keeps working
+    assert _names(db) == {"Ada Lovelace", "Grace Hopper"}
+
+
+def test_corrupt_database_dialog_explains_and_restores_the_latest_good_backup(
+    qtbot: QtBot, db: Database, db_path: Path, now: datetime
+):
+    with db.unit_of_work() as s:
+        for i in range(200):
+            add_lead(s, NewLead(f"Customer {i}", note="x" * 300), now=now)
+    good = backup_before(db, "import", now=now)
+    db.close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(db_path.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 8192] = b"\xff" * 8192
+    db_path.write_bytes(bytes(data))
+    report = check_integrity(db_path)
+    assert not report.ok
+
+    dlg = CorruptDatabaseDialog(report, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert "will not write anything to it" in dlg.findChildren(type(dlg.offer))[0].text()
+    assert "The newest good backup is from" in dlg.offer.text()
+    assert dlg.restore_button is not None
+    qtbot.mouseClick(dlg.restore_button, Qt.MouseButton.LeftButton)
+    assert dlg.result() == CorruptDatabaseDialog.DialogCode.Accepted
+    assert dlg.restored_from == good
+    assert check_integrity(db_path).ok
+    reopened = open_database(str(db_path), create=False)
+    assert len(_names(reopened)) == 200
+    reopened.close()
+    # The damaged file was kept (as it was) for anyone who can recover more from it.
+    assert any("damaged" in b.reason for b in list_backups(db_path))
+
+
+def test_corrupt_database_dialog_without_a_backup_only_offers_to_quit(qtbot: QtBot, tmp_path: Path):
+    path = tmp_path / "deckfollow.db"
+    path.write_bytes(b"garbage" * 1000)
+    dlg = CorruptDatabaseDialog(check_integrity(path))
+    qtbot.addWidget(dlg)
+    assert dlg.restore_button is None
+    assert "No good backup was found" in dlg.offer.text()
+    qtbot.mouseClick(dlg.quit_button, Qt.MouseButton.LeftButton)
+    assert dlg.result() == CorruptDatabaseDialog.DialogCode.Rejected
+    assert path.read_bytes() == b"garbage" * 1000
+
+
+def test_trash_dialog_restores_erases_and_empties(
+    qtbot: QtBot, db: Database, db_path: Path, now: datetime
+):
+    ada = _lead(db, "Ada Lovelace", now)
+    grace = _lead(db, "Grace Hopper", now)
+    alan = _lead(db, "Alan Turing", now)
+    auto_backup(db_path, now=now)
+    with db.unit_of_work() as s:
+        revoke_consent(s, grace.customer_id, None, source="email", words="stop", now=now)
+        trash_customer(s, ada.customer_id, now=now)
+        trash_customer(s, grace.customer_id, now=now)
+        trash_quote(s, alan.quote_id, now=now - timedelta(days=45))
+    dlg = TrashDialog(db, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.table.rowCount() == 3
+    assert _cell(dlg.table, 0, 1).endswith("(and 1 quotes)")
+
+    dlg.select(CUSTOMER, ada.customer_id)
+    with qtbot.waitSignal(dlg.changed):
+        qtbot.mouseClick(dlg.restore_button, Qt.MouseButton.LeftButton)
+    assert dlg.status.text() == "Restored Ada Lovelace."
+    assert dlg.table.rowCount() == 2
+
+    dlg.select(CUSTOMER, grace.customer_id)
+    with qtbot.waitSignal(dlg.changed):
+        _answer("Erase for good")
+        qtbot.mouseClick(dlg.erase_button, Qt.MouseButton.LeftButton)
+    assert "Grace Hopper (customer" in dlg.status.text()
+    assert "2 backups still hold them" in dlg.status.text()
+    with db.reading() as s:
+        assert s.get(Customer, grace.customer_id) is None
+        assert s.scalars(select(Suppression)).one().reason == "privacy request"
+
+    assert not dlg.erase_button.isEnabled()  # a quote alone is not "erased", only emptied
+    _answer("Empty trash")
+    qtbot.mouseClick(dlg.empty_button, Qt.MouseButton.LeftButton)
+    assert dlg.status.text() == "Removed 0 customers and 1 quotes for good."
+    assert dlg.empty_note.isVisible() and not dlg.table.isVisible()
