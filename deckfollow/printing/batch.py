@@ -1,0 +1,427 @@
+"""The week's cards: every card follow-up due soon, ready to print, then logged as mailed.
+
+Customers who revoked post (or asked for no contact at all) are never printed for: they
+are listed as skipped with the reason, as are cards with no postal address to send to.
+A printed batch is remembered (in settings) until it is marked as mailed; marking it logs
+one *card* touch per card through `log_touch`, each with its next step.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from deckfollow.core.consent import load_snapshot
+from deckfollow.core.contact_hours import local_to_utc, zone
+from deckfollow.core.enums import (
+    Basis,
+    CadenceRunStatus,
+    Channel,
+    ConsentChannel,
+    ConsentState,
+    Direction,
+    FollowUpStatus,
+    Outcome,
+    Stage,
+    TemplateKind,
+)
+from deckfollow.core.errors import DeckfollowError, NotFoundError, ValidationError
+from deckfollow.core.followups import FollowUpPlan, planned_times
+from deckfollow.core.merge_fields import build_merge_context, render_template
+from deckfollow.core.models import (
+    CadenceRun,
+    CadenceStep,
+    ChannelConsent,
+    Customer,
+    FollowUp,
+    Quote,
+)
+from deckfollow.core.permission import find_slot
+from deckfollow.core.settings import get_setting, load_settings, set_setting
+from deckfollow.core.touches import TouchRecord, log_touch
+from deckfollow.messaging.templates import (
+    BUILTIN_TEMPLATES,
+    TemplateInfo,
+    list_templates,
+    template_for,
+)
+from deckfollow.printing.render import Address, CardJob
+
+PRINTED_KEY = "cards.printed_batch"
+
+# A follow-up's reason says which card it is, when no template was chosen for it.
+_KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("birthday",), "card_birthday"),
+    (("saw this", "saw-this", "thought of you"), "card_saw_this"),
+    (("holiday", "christmas", "season", "new year"), "card_holiday"),
+    (("choosing us", "after the sale", "anniversary", "for the job"), "card_after_sale"),
+)
+
+_COUNTRY_NAMES = {
+    "AU": "Australia",
+    "US": "United States",
+    "GB": "United Kingdom",
+    "NZ": "New Zealand",
+    "CA": "Canada",
+    "IE": "Ireland",
+}
+
+
+@dataclass(frozen=True)
+class CardTemplate:
+    """A card wording the user can pick (plain data)."""
+
+    key: str
+    name: str
+    body: str
+
+
+@dataclass(frozen=True)
+class DueCard:
+    """One card to write: who, why, which words (merged), and where it goes."""
+
+    follow_up_id: int
+    customer_id: int
+    quote_id: int | None
+    customer: str
+    due_at: datetime  # UTC
+    timezone: str
+    reason: str
+    template_key: str
+    template_name: str
+    text: str
+    missing: tuple[str, ...]  # merge fields with no value (shown as [label?] in the text)
+    recipient: Address | None
+
+    @property
+    def seed(self) -> int:
+        """Stable per card: a reprint is the same card, the next card is written afresh."""
+        return zlib.crc32(f"card:{self.follow_up_id}:{self.customer_id}".encode())
+
+    def job(self) -> CardJob:
+        return CardJob(self.text, self.recipient, self.seed, self.customer)
+
+
+@dataclass(frozen=True)
+class SkippedCard:
+    follow_up_id: int
+    customer_id: int
+    customer: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CardBatch:
+    cards: list[DueCard] = field(default_factory=list)
+    skipped: list[SkippedCard] = field(default_factory=list)
+
+    def jobs(self) -> list[CardJob]:
+        return [c.job() for c in self.cards]
+
+
+def card_templates(session: Session) -> list[CardTemplate]:
+    """The card wordings: the user's (edited) ones, or the built-in ones on a new database."""
+    rows = list_templates(session, TemplateKind.CARD)
+    if rows:
+        return [CardTemplate(t.key, t.name, t.body) for t in rows]
+    return [
+        CardTemplate(t.key, t.name, t.body)
+        for t in BUILTIN_TEMPLATES
+        if t.kind is TemplateKind.CARD
+    ]
+
+
+def find_card_template(session: Session, name: str) -> CardTemplate:
+    """A card template by key (`card_birthday`), short key (`birthday`) or name."""
+    wanted = name.strip().lower()
+    for t in card_templates(session):
+        if wanted in (t.key.lower(), t.key.lower().removeprefix("card_"), t.name.lower()):
+            return t
+    keys = ", ".join(t.key.removeprefix("card_") for t in card_templates(session))
+    raise NotFoundError(f"no card template {name!r} (choose one of: {keys})")
+
+
+def _guess_key(reason: str, stage: Stage | None) -> str:
+    text = reason.lower()
+    for words, key in _KEYWORDS:
+        if any(w in text for w in words):
+            return key
+    return "card_after_sale" if stage is Stage.WON else "card_thank_you_quote"
+
+
+def _template(session: Session, fu: FollowUp, stage: Stage | None) -> CardTemplate:
+    step_key = None
+    if fu.cadence_run_id is not None and fu.cadence_step is not None:
+        step_key = session.execute(
+            select(CadenceStep.template_key)
+            .join(CadenceRun, CadenceRun.cadence_id == CadenceStep.cadence_id)
+            .where(CadenceRun.id == fu.cadence_run_id, CadenceStep.position == fu.cadence_step)
+        ).scalar_one_or_none()
+    key = step_key or _guess_key(fu.reason, stage)
+    info: TemplateInfo | None = template_for(
+        session, TemplateKind.CARD, template_id=fu.template_id, template_key=key
+    )
+    if info is not None:
+        return CardTemplate(info.key, info.name, info.body)
+    builtin = {t.key: t for t in card_templates(session)}
+    chosen = builtin.get(key) or next(iter(builtin.values()))
+    return chosen
+
+
+def recipient_address(customer: Customer, home_country: str) -> Address | None:
+    """How the customer's address is written on the envelope; None without a street."""
+    if not (customer.street and customer.street.strip()):
+        return None
+    place = " ".join(
+        p.strip() for p in (customer.suburb, customer.region, customer.postcode) if p and p.strip()
+    )
+    lines = [ln.strip() for ln in customer.street.splitlines() if ln.strip()]
+    if place:
+        lines.append(place)
+    if customer.country and customer.country.upper() != home_country.upper():
+        lines.append(_COUNTRY_NAMES.get(customer.country.upper(), customer.country.upper()))
+    name = customer.display_name.strip()
+    if customer.company and customer.company.strip() and customer.company.strip() != name:
+        lines.insert(0, customer.company.strip())
+    return Address(name, tuple(lines))
+
+
+def return_address(session: Session) -> Address | None:
+    """The sender block for envelopes, from the owner's settings (None if not set)."""
+    s = load_settings(session)
+    name = s.business_name.strip() or s.owner_name.strip()
+    if not name or not s.business_address.strip():
+        return None
+    lines = [p.strip() for p in s.business_address.replace("\n", ",").split(",") if p.strip()]
+    return Address(name, tuple(lines))
+
+
+def _post_revoked(session: Session, customer_ids: list[int]) -> dict[int, datetime]:
+    rows = session.execute(
+        select(ChannelConsent.customer_id, ChannelConsent.since).where(
+            ChannelConsent.customer_id.in_(customer_ids),
+            ChannelConsent.channel == ConsentChannel.POST,
+            ChannelConsent.state == ConsentState.REVOKED,
+        )
+    )
+    return {cid: since for cid, since in rows}
+
+
+def collect_due_cards(
+    session: Session,
+    *,
+    now: datetime,
+    within_days: int = 7,
+    template_key: str | None = None,
+) -> CardBatch:
+    """Every pending card follow-up due within `within_days` (overdue ones included)."""
+    if within_days < 0:
+        raise ValidationError("due within", "the number of days cannot be negative")
+    forced = find_card_template(session, template_key) if template_key else None
+    until = now + timedelta(days=within_days)
+    rows = list(
+        session.execute(
+            select(FollowUp, Customer, Quote.stage, CadenceRun.status)
+            .join(Customer, Customer.id == FollowUp.customer_id)
+            .outerjoin(Quote, Quote.id == FollowUp.quote_id)
+            .outerjoin(CadenceRun, CadenceRun.id == FollowUp.cadence_run_id)
+            .where(
+                FollowUp.channel == Channel.CARD,
+                FollowUp.due_at <= until,
+                Customer.deleted_at.is_(None),
+                or_(
+                    FollowUp.status == FollowUpStatus.PENDING,
+                    # A revocation cancels the customer's cards: those would-be cards are
+                    # listed as skipped so the owner sees why they are not in the batch.
+                    and_(
+                        FollowUp.status == FollowUpStatus.CANCELLED,
+                        FollowUp.due_at >= now - timedelta(days=max(within_days, 7)),
+                    ),
+                ),
+            )
+            .order_by(FollowUp.due_at, FollowUp.id)
+        )
+    )
+    revoked = _post_revoked(session, sorted({c.id for _, c, _, _ in rows}))
+    home = load_settings(session).default_country
+    batch = CardBatch()
+    skipped_customers: set[int] = set()
+
+    def skip(fu: FollowUp, customer: Customer, why: str) -> None:
+        if customer.id not in skipped_customers:
+            skipped_customers.add(customer.id)
+            batch.skipped.append(SkippedCard(fu.id, customer.id, customer.display_name, why))
+
+    for fu, customer, stage, run_status in rows:
+        name = customer.display_name
+        if customer.do_not_contact:
+            skip(fu, customer, "asked not to be contacted")
+            continue
+        if customer.id in revoked:
+            when = revoked[customer.id].astimezone(zone(customer.timezone))
+            skip(fu, customer, f"post revoked on {when:%d %b %Y}")
+            continue
+        if fu.status is not FollowUpStatus.PENDING:
+            continue
+        if (
+            fu.basis is Basis.PLANNED
+            and run_status is not None
+            and run_status is not CadenceRunStatus.ACTIVE
+        ):
+            skip(fu, customer, "its plan is paused")
+            continue
+        address = recipient_address(customer, home)
+        if address is None:
+            skip(fu, customer, "no postal address")
+            continue
+        tpl = forced or _template(session, fu, stage)
+        ctx = build_merge_context(session, customer_id=customer.id, follow_up_id=fu.id, now=now)
+        rendered = render_template(tpl.body, ctx)
+        batch.cards.append(
+            DueCard(
+                follow_up_id=fu.id,
+                customer_id=customer.id,
+                quote_id=fu.quote_id,
+                customer=name,
+                due_at=fu.due_at,
+                timezone=customer.timezone,
+                reason=fu.reason,
+                template_key=tpl.key,
+                template_name=tpl.name,
+                text=rendered.text,
+                missing=tuple(rendered.missing),
+                recipient=address,
+            )
+        )
+    return batch
+
+
+# --- the printed batch, until it is mailed -------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrintedBatch:
+    printed_at: datetime
+    follow_up_ids: tuple[int, ...]
+
+
+def remember_printed(session: Session, batch: CardBatch, *, now: datetime) -> PrintedBatch:
+    """Keep which cards were printed, so they can be marked as mailed later (even after a
+    restart)."""
+    printed = PrintedBatch(now, tuple(c.follow_up_id for c in batch.cards))
+    payload = {"printed_at": now.isoformat(), "follow_up_ids": list(printed.follow_up_ids)}
+    set_setting(session, PRINTED_KEY, json.dumps(payload))
+    return printed
+
+
+def printed_batch(session: Session) -> PrintedBatch | None:
+    raw = get_setting(session, PRINTED_KEY)
+    if not raw:
+        return None
+    data = json.loads(raw)
+    ids = tuple(int(i) for i in data.get("follow_up_ids", []))
+    if not ids:
+        return None
+    return PrintedBatch(datetime.fromisoformat(data["printed_at"]), ids)
+
+
+@dataclass(frozen=True)
+class MailedNextStep:
+    """What follows each mailed card: by default a call a week later to hear how it landed."""
+
+    channel: Channel = Channel.CALL
+    days_after: int = 7
+    local_time: time = time(10, 0)
+    reason: str = "to check the card arrived and whether anything has come up"
+
+
+@dataclass(frozen=True)
+class MailedResult:
+    logged: list[int] = field(default_factory=list)  # follow-up ids logged as mailed
+    problems: list[str] = field(default_factory=list)  # "<customer>: <why not>"
+    next_steps: dict[int, datetime] = field(default_factory=dict)  # follow-up id -> when
+
+
+_FALLBACK_CHANNELS = (Channel.CALL, Channel.TEXT, Channel.EMAIL)
+
+
+def mark_mailed(
+    session: Session,
+    follow_up_ids: list[int] | tuple[int, ...],
+    next_step: MailedNextStep,
+    *,
+    now: datetime,
+) -> MailedResult:
+    """Log a card touch (outcome: mailed) for every printed card, each with a next step.
+
+    The next step lands at the nearest time the rules allow on the chosen channel, or on
+    the next channel the customer still allows. A card that cannot be logged (the customer
+    revoked post since printing, no channel left) is reported and the others still go in.
+    """
+    if not next_step.reason.strip():
+        raise ValidationError("what's next", "give the next follow-up a reason")
+    if next_step.days_after < 0:
+        raise ValidationError("what's next", "the next step cannot be in the past")
+    cap = load_settings(session).weekly_cap
+    result = MailedResult()
+    for fid in follow_up_ids:
+        fu = session.get(FollowUp, fid)
+        if fu is None:
+            result.problems.append(f"follow-up {fid}: no longer exists")
+            continue
+        customer = session.get(Customer, fu.customer_id)
+        name = customer.display_name if customer is not None else f"customer {fu.customer_id}"
+        if fu.status is not FollowUpStatus.PENDING:
+            why = f" ({fu.cancel_reason})" if fu.cancel_reason else ""
+            result.problems.append(f"{name}: this card was already {fu.status.value}{why}")
+            continue
+        try:
+            with session.begin_nested():
+                snap = load_snapshot(session, fu.customer_id)
+                if snap.consent(ConsentChannel.POST).state is ConsentState.REVOKED:
+                    raise ValidationError("post", "post was revoked after the card was printed")
+                if snap.do_not_contact:
+                    raise ValidationError("contact", "asked not to be contacted")
+                local_day = now.astimezone(snap.hours.tz).date() + timedelta(
+                    days=next_step.days_after
+                )
+                earliest = max(now, local_to_utc(local_day, next_step.local_time, snap.hours.tz))
+                times = planned_times(session, fu.customer_id, exclude_id=fu.id)
+                slot = None
+                channel = next_step.channel
+                for ch in (next_step.channel, *_FALLBACK_CHANNELS):
+                    slot = find_slot(snap, ch, earliest, times, cap)
+                    if slot is not None:
+                        channel = ch
+                        break
+                if slot is None:
+                    raise ValidationError("what's next", "no channel or time left to follow up")
+                record = TouchRecord(
+                    customer_id=fu.customer_id,
+                    channel=Channel.CARD,
+                    direction=Direction.OUTBOUND,
+                    outcome=Outcome.MAILED,
+                    at=now,
+                    quote_id=fu.quote_id,
+                    follow_up_id=fu.id,
+                    subject="Card mailed",
+                    summary=fu.reason,
+                )
+                plan = FollowUpPlan(slot, channel, next_step.reason.strip())
+                log_touch(session, record, plan, now=now)
+            result.logged.append(fid)
+            result.next_steps[fid] = slot
+        except DeckfollowError as exc:
+            result.problems.append(f"{name}: {exc}")
+    remaining = [i for i in follow_up_ids if i not in result.logged]
+    current = printed_batch(session)
+    if current is not None:
+        left = tuple(i for i in current.follow_up_ids if i in remaining)
+        payload = {"printed_at": current.printed_at.isoformat(), "follow_up_ids": list(left)}
+        set_setting(session, PRINTED_KEY, json.dumps(payload))
+    return result

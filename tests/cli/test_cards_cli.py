@@ -1,0 +1,137 @@
+"""`deckfollow cards` end to end: a real database, a real PDF, read back with poppler."""
+
+from __future__ import annotations
+
+import stat
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from deckfollow.core.enums import Channel, Outcome
+from deckfollow.core.models import Touch
+from tests.cli.helpers import run_cli
+from tests.printing import poppler
+from tests.printing.data import seed
+
+NOW = "2026-11-22T22:00:00+00:00"
+
+
+def test_list_templates(db, db_path):
+    db.close()
+    r = run_cli("--db", str(db_path), "cards", "--list-templates")
+    assert r.returncode == 0, r.stderr
+    for short in ("thank_you_quote", "after_sale", "saw_this", "birthday", "holiday"):
+        assert short in r.stdout
+
+
+def test_cards_writes_the_week_and_lists_skipped_customers(db, db_path, now, tmp_path):
+    seed(db, now)
+    db.close()
+    out = tmp_path / "cards.pdf"
+    r = run_cli("--db", str(db_path), "--now", NOW, "cards", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "skipped: Iñaki Peña: post revoked on" in r.stdout
+    assert "skipped: Zoë Brown: no postal address" in r.stdout
+    assert "Wrote 2 cards, 2 envelopes (4 pages)" in r.stdout
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    sizes = poppler.page_sizes(out)
+    assert sizes[:2] == [(396.0, 612.0)] * 2  # folded A2 sheets
+    assert sizes[2:] == [(414.0, 315.0)] * 2  # A2 envelopes
+    text = poppler.text(out)
+    assert "Dear Renée," in text and "Happy birthday" in text
+    assert "Iñaki" not in text
+
+
+def test_template_labels_and_a_longer_window(db, db_path, now, tmp_path):
+    seed(db, now, revoke=None)
+    db.close()
+    out = tmp_path / "labels.pdf"
+    r = run_cli(
+        "--db",
+        str(db_path),
+        "--now",
+        NOW,
+        "cards",
+        "--out",
+        str(out),
+        "--template",
+        "holiday",
+        "--due-within",
+        "30",
+        "--card",
+        "a6",
+        "--envelope",
+        "none",
+        "--labels",
+        "l7160",
+        "--start-label",
+        "4",
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Wrote 4 cards, 4 labels (5 pages)" in r.stdout
+    assert poppler.page_sizes(out)[-1] == pytest.approx((595.28, 841.89), abs=0.01)
+    assert poppler.text(out).count("holiday season") == 4
+
+
+def test_text_too_long_writes_nothing_and_says_why(db, db_path, now, tmp_path):
+    from deckfollow.core.enums import TemplateKind
+    from deckfollow.messaging.templates import create_template
+
+    seed(db, now, revoke=None)
+    with db.unit_of_work() as s:
+        create_template(
+            s,
+            kind=TemplateKind.CARD,
+            name="Essay",
+            subject=None,
+            body="Dear {first_name}, " + "we really do care about your deck. " * 80,
+        )
+    db.close()
+    out = tmp_path / "never.pdf"
+    r = run_cli(
+        "--db",
+        str(db_path),
+        "--now",
+        NOW,
+        "cards",
+        "--out",
+        str(out),
+        "--template",
+        "essay",
+        "--card",
+        "postcard-4x6",
+    )
+    assert r.returncode == 1
+    assert "cannot print: Renée Müller: card: the text does not fit" in r.stderr
+    assert "Nothing was written" in r.stderr
+    assert not out.exists()
+
+
+def test_mark_mailed_logs_the_printed_batch(db, db_path, now, tmp_path):
+    seed(db, now)
+    db.close()
+    out = tmp_path / "cards.pdf"
+    assert run_cli("--db", str(db_path), "--now", NOW, "cards", "--out", str(out)).returncode == 0
+    later = (now + timedelta(days=1)).isoformat()
+    r = run_cli("--db", str(db_path), "--now", later, "cards", "--mark-mailed")
+    assert r.returncode == 0, r.stderr
+    assert "Logged 2 cards as mailed." in r.stdout
+    r = run_cli("--db", str(db_path), "--now", later, "cards", "--mark-mailed")
+    assert "No printed cards are waiting" in r.stdout
+    from deckfollow.storage.database import open_database
+
+    db2 = open_database(str(db_path))
+    try:
+        with db2.reading() as s:
+            touches = list(s.execute(select(Touch)).scalars())
+    finally:
+        db2.close()
+    assert [(t.channel, t.outcome) for t in touches] == [(Channel.CARD, Outcome.MAILED)] * 2
+
+
+def test_unknown_card_is_a_clear_error(db, db_path, tmp_path):
+    db.close()
+    r = run_cli("--db", str(db_path), "cards", "--out", str(tmp_path / "x.pdf"), "--card", "a9")
+    assert r.returncode == 2
+    assert "no card 'a9'" in r.stderr
