@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QTime
+from PySide6.QtCore import QDate, QObject, QThread, QTime, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from deckfollow.core.consent import get_customer
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.enums import Basis, Channel, Stage, TemplateKind
-from deckfollow.core.errors import NotFoundError, ValidationError
+from deckfollow.core.errors import DeckfollowError, NotFoundError, ValidationError
 from deckfollow.core.followups import FollowUpPlan, agreed_plan
 from deckfollow.core.merge_fields import MERGE_FIELDS, MergeContext, RenderedText
 from deckfollow.core.merge_fields import build_merge_context as _build
@@ -150,6 +151,45 @@ def guard(db: Database, target: Target, channel: Channel, now: datetime) -> Send
 def templates_of(db: Database, kind: TemplateKind) -> list[TemplateInfo]:
     with db.reading() as s:
         return list_templates(s, kind)
+
+
+class BackgroundJob(QThread):
+    """One blocking call (a send over the network) run off the GUI thread.
+
+    `finished_with(result, error)` arrives in the GUI thread; exactly one is not None.
+    """
+
+    finished_with = Signal(object, object)
+
+    def __init__(self, fn: Callable[[], object], parent: QObject) -> None:
+        super().__init__(parent)
+        self._fn = fn
+
+    def run(self) -> None:
+        try:
+            result = self._fn()
+        except Exception as exc:
+            self.finished_with.emit(None, exc)
+            return
+        self.finished_with.emit(result, None)
+
+
+def start_job(
+    parent: QObject, fn: Callable[[], object], done: Callable[..., None]
+) -> BackgroundJob:
+    """Run `fn` in the background; `done(result, error)` is called in the GUI thread."""
+    job = BackgroundJob(fn, parent)
+    job.finished_with.connect(done)
+    job.finished.connect(job.deleteLater)
+    job.start()
+    return job
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A failure from a background send as one line for the user."""
+    if isinstance(exc, DeckfollowError):
+        return str(exc)
+    return f"an unexpected problem ({type(exc).__name__}: {exc})"
 
 
 class GuardBanner(QLabel):

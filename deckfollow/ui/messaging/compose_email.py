@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -27,7 +28,7 @@ from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
 from deckfollow.core.merge_fields import RenderedText, render_template
 from deckfollow.messaging.credentials import CredentialStore, default_store
-from deckfollow.messaging.outbox import Draft, send_email_and_log
+from deckfollow.messaging.outbox import Draft, SendResult, send_email_and_log
 from deckfollow.messaging.smtp import (
     Failure,
     Footer,
@@ -40,15 +41,18 @@ from deckfollow.messaging.smtp import (
 from deckfollow.messaging.templates import get_template, template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
+    BackgroundJob,
     Clock,
     ErrorLabel,
     GuardBanner,
     NextStepWidget,
+    describe_failure,
     guard,
     highlight_placeholders,
     load_target,
     merge_context,
     placeholders_left,
+    start_job,
     templates_of,
 )
 
@@ -171,6 +175,12 @@ class ComposeEmailDialog(QDialog):
         QVBoxLayout(next_box).addWidget(self.next_step)
 
         self.error = ErrorLabel()
+        self.status = QLabel()
+        self.status.setStyleSheet("color: #555555; font-weight: 600;")
+        self.status.hide()
+        self.busy = False
+        self._job: BackgroundJob | None = None
+        self._typed = ""
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.send_button = self.buttons.addButton("Send", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.send)
@@ -190,6 +200,7 @@ class ComposeEmailDialog(QDialog):
         layout.addWidget(self.setup_box)
         layout.addLayout(columns, 1)
         layout.addWidget(self.error)
+        layout.addWidget(self.status)
         layout.addWidget(self.buttons)
 
         self.template.currentIndexChanged.connect(self._apply_template)
@@ -283,28 +294,58 @@ class ComposeEmailDialog(QDialog):
             if self._smtp.username and not password:
                 raise ValidationError("email password", "enter it to send")
             footer = self._footer if self.footer.isChecked() else None
-            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                result = send_email_and_log(
-                    self._db,
-                    self._draft(),
-                    nxt,
-                    smtp=self._smtp,
-                    password=password,
-                    clock=self._clock,
-                    footer=footer,
-                    ssl_context=self._ssl_context,
-                )
-            finally:
-                QGuiApplication.restoreOverrideCursor()
-        except SendError as exc:
-            if exc.failure is Failure.AUTH and self._smtp.username:
-                self.password.clear()
-                self._show_password(True)
-            self.error.show_error(f"Not sent: {exc}")
-            return
         except DeckfollowError as exc:
             self.error.show_error(f"Not sent: {exc}")
+            self._refresh_state()
+            return
+        self._typed = typed
+        self._set_busy(True)
+        # partial, not a lambda over self: the worker thread never touches the widgets.
+        self._job = start_job(
+            self,
+            partial(
+                send_email_and_log,
+                self._db,
+                self._draft(),
+                nxt,
+                smtp=self._smtp,
+                password=password,
+                clock=self._clock,
+                footer=footer,
+                ssl_context=self._ssl_context,
+            ),
+            self._send_finished,
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.status.setText("Sending…" if busy else "")
+        self.status.setVisible(busy)
+        self.send_button.setEnabled(not busy)
+        for button in self.buttons.buttons():
+            button.setEnabled(not busy)
+        if busy:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        else:
+            QGuiApplication.restoreOverrideCursor()
+
+    def reject(self) -> None:
+        if not self.busy:  # a send in flight finishes (and is logged) first
+            super().reject()
+
+    def _send_finished(self, result: SendResult | None, exc: BaseException | None) -> None:
+        if self._job is not None:
+            self._job.wait()
+            self._job = None
+        self._set_busy(False)
+        typed, self._typed = self._typed, ""
+        if exc is not None or result is None:
+            failure = exc or RuntimeError("no result")
+            wrong_password = isinstance(failure, SendError) and failure.failure is Failure.AUTH
+            if wrong_password and self._smtp.username:
+                self.password.clear()
+                self._show_password(True)
+            self.error.show_error(f"Not sent: {describe_failure(failure)}")
             self._refresh_state()
             return
         if typed:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ssl
 from datetime import UTC, datetime
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -38,7 +39,12 @@ from deckfollow.messaging.smtp import (
     validate_smtp_settings,
 )
 from deckfollow.storage.database import Database
-from deckfollow.ui.messaging.common import ErrorLabel
+from deckfollow.ui.messaging.common import (
+    BackgroundJob,
+    ErrorLabel,
+    describe_failure,
+    start_job,
+)
 
 _WHERE_TEXT = {
     Where.KEYRING: "A password is saved in the system keyring for this account.",
@@ -63,6 +69,9 @@ class SmtpSettingsDialog(QDialog):
         super().__init__(parent)
         self._db = db
         self._ssl_context = ssl_context
+        self.busy = False
+        self._job: BackgroundJob | None = None
+        self._testing: SmtpSettings | None = None
         self._store = credentials or default_store()
         with db.reading() as s:
             current = load_smtp_settings(s)
@@ -202,21 +211,53 @@ class SmtpSettingsDialog(QDialog):
             password = self.password.text() or self._store.get(settings.account)
             if settings.username and not password:
                 raise ValidationError("password", "enter your email password to test")
-            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                send_test_email(
-                    settings, password, now=datetime.now(UTC), ssl_context=self._ssl_context
-                )
-            finally:
-                QGuiApplication.restoreOverrideCursor()
         except DeckfollowError as exc:
             self.error.show_error(f"Test failed: {exc}")
             return
+        self._set_busy(True)
+        self.test_result.setText("Sending a test email…")
+        self.test_result.setStyleSheet("color: #555555; font-weight: 600;")
+        self.test_result.show()
+        self._testing = settings
+        self._job = start_job(
+            self,
+            partial(
+                send_test_email,
+                settings,
+                password,
+                now=datetime.now(UTC),
+                ssl_context=self._ssl_context,
+            ),
+            self._test_finished,
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for button in self.buttons.buttons():
+            button.setEnabled(not busy)
+        if busy:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        else:
+            QGuiApplication.restoreOverrideCursor()
+
+    def reject(self) -> None:
+        if not self.busy:
+            super().reject()
+
+    def _test_finished(self, _result: object, exc: BaseException | None) -> None:
+        if self._job is not None:
+            self._job.wait()
+            self._job = None
+        self._set_busy(False)
+        if exc is not None:
+            self.test_result.hide()
+            self.error.show_error(f"Test failed: {describe_failure(exc)}")
+            return
+        address = self._testing.from_address if self._testing else "you"
         self.test_result.setText(
-            f"Test email sent to {settings.from_address}: the settings work. Save to keep them."
+            f"Test email sent to {address}: the settings work. Save to keep them."
         )
         self.test_result.setStyleSheet("color: #1b5e20; font-weight: 600;")
-        self.test_result.show()
 
     def save(self) -> None:
         """Save the settings; the password (if typed) goes to the keyring or session memory."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+from functools import partial
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -28,20 +29,23 @@ from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.merge_fields import RenderedText, render_template
 from deckfollow.messaging.credentials import CredentialStore, default_store
 from deckfollow.messaging.guard import gateway_address, set_gateway_domain, sms_uri
-from deckfollow.messaging.outbox import Draft, log_sent_elsewhere, send_email_and_log
+from deckfollow.messaging.outbox import Draft, SendResult, log_sent_elsewhere, send_email_and_log
 from deckfollow.messaging.smtp import load_smtp_settings
 from deckfollow.messaging.templates import get_template, template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
+    BackgroundJob,
     Clock,
     ErrorLabel,
     GuardBanner,
     NextStepWidget,
+    describe_failure,
     guard,
     highlight_placeholders,
     load_target,
     merge_context,
     placeholders_left,
+    start_job,
     templates_of,
 )
 
@@ -98,6 +102,8 @@ class TextMessageDialog(QDialog):
         self._rendered = RenderedText("")
         self.handed_over = False
         self.result_message = ""
+        self.busy = False
+        self._job: BackgroundJob | None = None
         self.setWindowTitle(f"Text {t.name}")
         self.setMinimumSize(1000, 520)
 
@@ -290,21 +296,46 @@ class TextMessageDialog(QDialog):
             text = self._ready_text()
             nxt = self.next_step.next_step()
             password = self._store.get(self._smtp.account)
-            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                result = send_email_and_log(
-                    self._db,
-                    self._draft(text, self._gateway),
-                    nxt,
-                    smtp=self._smtp,
-                    password=password,
-                    clock=self._clock,
-                    ssl_context=self._ssl_context,
-                )
-            finally:
-                QGuiApplication.restoreOverrideCursor()
         except DeckfollowError as exc:
             self.error.show_error(f"Not sent: {exc}")
+            return
+        self._set_busy(True)
+        self._job = start_job(
+            self,
+            partial(
+                send_email_and_log,
+                self._db,
+                self._draft(text, self._gateway),
+                nxt,
+                smtp=self._smtp,
+                password=password,
+                clock=self._clock,
+                ssl_context=self._ssl_context,
+            ),
+            self._gateway_finished,
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for b in (self.copy_button, self.open_button, self.gateway_button, *self.buttons.buttons()):
+            b.setEnabled(not busy)
+        if busy:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        else:
+            QGuiApplication.restoreOverrideCursor()
+            self._refresh_state()
+
+    def reject(self) -> None:
+        if not self.busy:
+            super().reject()
+
+    def _gateway_finished(self, result: SendResult | None, exc: BaseException | None) -> None:
+        if self._job is not None:
+            self._job.wait()
+            self._job = None
+        self._set_busy(False)
+        if exc is not None or result is None:
+            self.error.show_error(f"Not sent: {describe_failure(exc or RuntimeError('no result'))}")
             return
         self._finish(result.logged, result.message)
 

@@ -170,6 +170,10 @@ def test_compose_sends_with_login_and_logs_the_email(
     dlg.next_step.reason.setText("Send photos of a similar deck")
     dlg.password.setText("wrong")
     dlg.send()
+    assert dlg.busy and dlg.status.text() == "Sending…" and not dlg.send_button.isEnabled()
+    dlg.reject()  # a send in flight is not abandoned halfway
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=20_000)
+    assert dlg.isVisible()
     assert "refused the user name or password" in dlg.error.text()
     assert dlg.result() == 0 and _touches(db) == []
 
@@ -338,9 +342,11 @@ def test_smtp_settings_test_email_proves_the_password_before_saving(
     dlg.from_address.setText(SMTP_USER)
     dlg.password.setText("wrong")
     qtbot.mouseClick(dlg.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=20_000)
     assert "Test failed: the mail server refused the user name or password" in dlg.error.text()
     dlg.password.setText(SMTP_PASSWORD)
     qtbot.mouseClick(dlg.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=20_000)
     assert dlg.error.isHidden()
     assert f"Test email sent to {SMTP_USER}" in dlg.test_result.text()
     [got] = server.received
@@ -375,3 +381,27 @@ def test_today_entry_points_open_the_dialog_for_the_channel(
     assert act_on_follow_up(db, call, clock=lambda: now) is False
     assert seen == ["ComposeEmailDialog", "CallDialog"]
     assert _touches(db) == []  # cancelled: nothing logged
+
+
+def test_text_through_the_gateway_from_the_dialog(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated, smtp_server: StartServer
+) -> None:
+    server = smtp_server(Security.PLAIN)
+    _settings(db, server.port, Security.PLAIN)
+    fu_id = _follow_up(db, customer, now, Channel.TEXT)
+    dlg = TextMessageDialog(
+        db, clock=lambda: now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring())
+    )
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert not dlg.gateway_button.isEnabled()
+    assert "enter the carrier's email-to-SMS domain" in dlg.gateway_note.text()
+    dlg.gateway_domain.setText("sms.example.net")
+    dlg.gateway_domain.editingFinished.emit()
+    assert dlg.gateway_note.text() == "Sends to 412000111@sms.example.net."
+    dlg.next_step.reason.setText("Confirm the colour")
+    with qtbot.waitSignal(dlg.sent, timeout=20_000):
+        qtbot.mouseClick(dlg.gateway_button, Qt.MouseButton.LeftButton)
+    [got] = server.received
+    assert got.rcpt_tos == ["412000111@sms.example.net"]
+    assert [(c, o) for c, o, _s, _b in _touches(db)] == [(Channel.TEXT, Outcome.SENT)]
