@@ -1,0 +1,104 @@
+"""`deckfollow import FILE [--dry-run] [--json] [--mapping COLUMN=FIELD ...]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from deckfollow.cli.context import CliContext
+
+if TYPE_CHECKING:
+    from deckfollow.exchange.csv_import import ImportPlan
+
+ORDER = 45
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "import",
+        help="import customers from a contacts CSV (Google, Outlook or any spreadsheet)",
+        description=(
+            "Google Contacts and Outlook exports are recognised by their columns; any other "
+            "CSV is read through a column mapping suggested from its header. Duplicates of "
+            "existing customers (same email or phone) and people who asked not to be "
+            "contacted are never imported. A backup is taken before anything is saved."
+        ),
+    )
+    p.add_argument("file", metavar="FILE", help="the CSV file")
+    p.add_argument("--dry-run", action="store_true", help="show what would happen; save nothing")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "--mapping",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help=(
+            "read COLUMN (a header name or a 1-based number) as FIELD: name, first_name, "
+            "middle_name, last_name, company, email, phone, phone_cell, phone_office, "
+            "phone_home, street, suburb, region, postcode, country, birthday, notes, "
+            "do_not_contact or ignore; repeat for more columns"
+        ),
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.exchange.csv_import import import_table, plan_import, read_import_file
+    from deckfollow.exchange.import_mapping import parse_mapping_options, suggest_mapping
+
+    path = Path(args.file).expanduser()
+    table = read_import_file(path)
+    mapping = None
+    if args.mapping:
+        mapping = parse_mapping_options(args.mapping, table.header, suggest_mapping(table.header))
+    db = ctx.open_db(create=not args.dry_run)
+    try:
+        if args.dry_run:
+            with db.reading() as session:
+                plan = plan_import(session, table, mapping=mapping)
+        else:
+            with db.reading() as session:
+                # Checks the mapping before a backup is taken for nothing.
+                plan = plan_import(session, table, mapping=mapping)
+            if plan.imported:
+                from deckfollow.storage.backups import backup_before
+
+                backup_before(db, "import", now=ctx.now)
+                with db.unit_of_work() as session:
+                    plan = import_table(session, table, now=ctx.now, mapping=mapping)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(plan.summary_json(), ensure_ascii=False), file=ctx.out)
+    else:
+        _print_summary(plan, path, ctx, dry_run=args.dry_run)
+    return 0
+
+
+def _print_summary(plan: ImportPlan, path: Path, ctx: CliContext, *, dry_run: bool) -> None:
+    out = ctx.out
+    print(
+        f"Read {path.name} as {plan.format_label} ({plan.encoding_label}, "
+        f"{plan.delimiter_label}-separated).",
+        file=out,
+    )
+    for note in plan.file_notes:
+        print(note, file=out)
+    verb = "Would import" if dry_run else "Imported"
+    print(
+        f"{verb} {plan.imported} customer{'s' * (plan.imported != 1)}; "
+        f"{plan.duplicates} already there.",
+        file=out,
+    )
+    for row in plan.rows:
+        if row.duplicate_of:
+            print(f"  row {row.row}: {row.name} is the same as {row.duplicate_of}", file=out)
+    problems = plan.problems
+    if problems:
+        print(f"{len(problems)} problem{'s' * (len(problems) != 1)}:", file=out)
+        for p in problems:
+            print(f"  row {p.row}: {p.message}", file=out)
+    if dry_run:
+        print("Nothing was saved (--dry-run).", file=out)

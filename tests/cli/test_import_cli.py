@@ -1,0 +1,125 @@
+"""`deckfollow import` end to end: the real command in a subprocess on a real database."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from tests.exchange.import_helpers import DATA
+
+from .helpers import run_cli
+
+NOW = "2026-11-22T22:00:00Z"
+
+
+def _set_au(db: Path) -> None:
+    # The owner's default country decides how "0412 …" numbers are read.
+    with sqlite3.connect(db) as con:
+        con.execute("insert into setting(key, value) values ('default_country', 'AU')")
+        con.execute("insert into setting(key, value) values ('owner_timezone', 'Australia/Sydney')")
+
+
+def _count(db: Path) -> int:
+    with sqlite3.connect(db) as con:
+        return int(con.execute("select count(*) from customer").fetchone()[0])
+
+
+def _init(tmp_path: Path) -> Path:
+    db = tmp_path / "d.db"
+    r = run_cli(
+        "--db",
+        str(db),
+        "--now",
+        NOW,
+        "add-lead",
+        "--name",
+        "Zoe M",
+        "--email",
+        "zoe.mueller@example.com",
+    )
+    assert r.returncode == 0, r.stderr
+    _set_au(db)
+    return db
+
+
+def test_json_summary_is_exactly_the_documented_shape(tmp_path: Path) -> None:
+    db = _init(tmp_path)
+    r = run_cli(
+        "--db", str(db), "--now", NOW, "import", str(DATA / "google_contacts.csv"), "--json"
+    )
+
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {
+        "imported": 3,
+        "duplicates": 2,
+        "problems": [
+            {"row": 5, "message": "has no name; not imported"},
+            {"row": 6, "message": "email 'priya@@example' is not a valid address; left out"},
+        ],
+    }
+    assert _count(db) == 4
+    backups = list((tmp_path / "backups").glob("d-before-import-*.db"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as con:
+        assert con.execute("select count(*) from customer").fetchone()[0] == 1
+
+
+def test_dry_run_shows_the_plan_and_saves_nothing(tmp_path: Path) -> None:
+    db = _init(tmp_path)
+    r = run_cli(
+        "--db", str(db), "--now", NOW, "import", str(DATA / "outlook_contacts.csv"), "--dry-run"
+    )
+
+    assert r.returncode == 0, r.stderr
+    assert "Read outlook_contacts.csv as Outlook (UTF-8, comma-separated)." in r.stdout
+    assert "Would import 3 customers; 0 already there." in r.stdout
+    assert "  row 4: phone '12' is not a valid phone number; left out" in r.stdout
+    assert "Nothing was saved (--dry-run)." in r.stdout
+    assert _count(db) == 1
+    assert not (tmp_path / "backups").exists() or not list(
+        (tmp_path / "backups").glob("*before-import*")
+    )
+
+
+def test_mapping_option_reads_any_spreadsheet(tmp_path: Path) -> None:
+    db = _init(tmp_path)
+    src = tmp_path / "kunden.csv"
+    src.write_text("Kunde,Handy,Notiz\nJürgen Groß,0412 555 666,Terrasse\n", encoding="utf-8")
+
+    refused = run_cli("--db", str(db), "import", str(src), "--json")
+    assert refused.returncode != 0
+    assert "no column was recognised as a name" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+    r = run_cli(
+        "--db",
+        str(db),
+        "--now",
+        NOW,
+        "import",
+        str(src),
+        "--json",
+        "--mapping",
+        "Kunde=name",
+        "--mapping",
+        "Handy=phone_cell",
+        "--mapping",
+        "3=notes",
+    )
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"imported": 1, "duplicates": 0, "problems": []}
+
+
+def test_unreadable_files_give_one_clear_line(tmp_path: Path) -> None:
+    db = _init(tmp_path)
+    junk = tmp_path / "photo.csv"
+    junk.write_bytes(bytes(range(256)) * 20)
+    r = run_cli("--db", str(db), "import", str(junk))
+    assert r.returncode != 0
+    assert "not a text (CSV) file" in r.stderr
+    assert "Traceback" not in r.stderr
+
+    missing = run_cli("--db", str(db), "import", str(tmp_path / "nope.csv"))
+    assert missing.returncode != 0
+    assert "cannot read" in missing.stderr and "Traceback" not in missing.stderr

@@ -1,0 +1,49 @@
+"""Shared set-up for the import tests: an Australian owner and a real database."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from deckfollow.core.models import Customer
+from deckfollow.core.settings import save_setting
+from deckfollow.exchange.csv_import import ImportPlan, import_table
+from deckfollow.exchange.csv_sniff import read_csv
+from deckfollow.exchange.import_mapping import ColumnMapping
+from deckfollow.storage.database import Database
+
+DATA = Path(__file__).parent / "data"
+
+
+def set_owner(db: Database, country: str = "AU", tz: str = "Australia/Sydney") -> None:
+    with db.unit_of_work() as s:
+        save_setting(s, "default_country", country)
+        save_setting(s, "owner_timezone", tz)
+
+
+def import_bytes(
+    db: Database, data: bytes, now: datetime, mapping: ColumnMapping | None = None
+) -> ImportPlan:
+    table = read_csv(data)
+    with db.unit_of_work() as s:
+        return import_table(s, table, now=now, mapping=mapping)
+
+
+def customers(db: Database) -> dict[str, Customer]:
+    """Every customer by display name (detached, attributes loaded)."""
+    with db.reading() as s:
+        found = list(s.scalars(select(Customer).order_by(Customer.id)))
+        s.expunge_all()
+    return {c.display_name: c for c in found}
+
+
+def csv_bytes(header: list[str], rows: list[list[str]], delimiter: str = ",") -> bytes:
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return out.getvalue().encode("utf-8")

@@ -1,0 +1,348 @@
+"""Importing contacts from real-looking Google, Outlook and spreadsheet CSV exports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.contact_info import suppression_hash
+from deckfollow.core.errors import ValidationError
+from deckfollow.core.leads import NewLead, add_lead
+from deckfollow.core.models import Customer, Suppression
+from deckfollow.exchange.csv_import import RowAction, plan_import
+from deckfollow.exchange.csv_sniff import read_csv
+from deckfollow.exchange.import_mapping import (
+    ColumnMapping,
+    Field,
+    Format,
+    parse_mapping_options,
+    suggest_mapping,
+)
+from deckfollow.storage.database import Database
+
+from .import_helpers import DATA, csv_bytes, customers, import_bytes, set_owner
+
+
+@pytest.fixture
+def au_db(db: Database) -> Database:
+    set_owner(db)
+    return db
+
+
+def test_google_contacts_export_imports_without_mapping(au_db: Database, now: datetime) -> None:
+    plan = import_bytes(au_db, (DATA / "google_contacts.csv").read_bytes(), now)
+
+    assert plan.format is Format.GOOGLE
+    assert (plan.imported, plan.duplicates) == (4, 1)
+    people = customers(au_db)
+    zoe = people["Zoë Müller"]
+    assert (zoe.first_name, zoe.last_name) == ("Zoë", "Müller")
+    assert zoe.email == "zoe.mueller@example.com"
+    assert zoe.phone_cell == "+61412345678"
+    assert (zoe.street, zoe.suburb, zoe.region, zoe.postcode) == (
+        "12 Banksia St",
+        "Newtown",
+        "NSW",
+        "2042",
+    )
+    assert zoe.timezone == "Australia/Sydney"
+    assert zoe.notes == "Wants a merbau deck,\nquote after Easter"
+    jose = people["José Antonio Núñez"]
+    assert jose.company == "Núñez Cafés"
+    assert jose.phone_office == "+61298765432"
+    assert jose.phone_cell == "+61412345679"
+    assert jose.birthday == date(1979, 3, 12)
+    # Google packs several values into one cell with " ::: "; none is lost.
+    assert "Other email: jose.nunez@example.org" in (jose.notes or "")
+    assert "Other phone: +61412345680" in (jose.notes or "")
+    assert people["Łukasz Wróbel"].country == "PL"
+    assert people["Łukasz Wróbel"].timezone == "Europe/Warsaw"
+    priya = people["Priya Natarajan"]
+    assert priya.email is None
+    assert priya.timezone == "Australia/Perth"  # a national mobile; the WA address decides
+
+
+def test_problems_and_duplicates_carry_spreadsheet_rows(au_db: Database, now: datetime) -> None:
+    plan = import_bytes(au_db, (DATA / "google_contacts.csv").read_bytes(), now)
+
+    assert plan.summary_json() == {
+        "imported": 4,
+        "duplicates": 1,
+        "problems": [
+            {"row": 5, "message": "has no name; not imported"},
+            {"row": 6, "message": "email 'priya@@example' is not a valid address; left out"},
+        ],
+    }
+    dup = next(r for r in plan.rows if r.action is RowAction.DUPLICATE)
+    assert (dup.row, dup.duplicate_of) == (7, "row 2")
+
+
+def test_old_google_csv_with_bom_is_recognised(au_db: Database, now: datetime) -> None:
+    data = (DATA / "google_contacts_old.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+
+    plan = import_bytes(au_db, data, now)
+
+    assert plan.format is Format.GOOGLE_OLD
+    assert plan.imported == 3
+    assert [(p.row, p.message) for p in plan.problems] == [
+        (3, "phone 'not a number' is not a valid phone number; left out")
+    ]
+    people = customers(au_db)
+    assert people["Renée Dubois"].timezone == "America/New_York"
+    assert people["Renée Dubois"].country == "US"
+    assert people["Björn Ångström"].phone_home == "+61295550101"
+    assert people["Ngaio Pātene"].timezone == "Pacific/Auckland"
+
+
+def test_outlook_export_prefers_the_home_address(au_db: Database, now: datetime) -> None:
+    plan = import_bytes(au_db, (DATA / "outlook_contacts.csv").read_bytes(), now)
+
+    assert plan.format is Format.OUTLOOK
+    assert plan.imported == 3
+    people = customers(au_db)
+    siobhan = people["Siobhán O'Brien"]
+    assert (siobhan.phone_cell, siobhan.phone_home) == ("+61412111222", "+61395550147")
+    assert siobhan.suburb == "Brunswick"
+    assert siobhan.birthday is None  # Outlook writes 0/0/00 for "no birthday"
+    tomas = people["Tomás García"]
+    assert (tomas.company, tomas.phone_office, tomas.suburb) == (
+        "García Builders",
+        "+61893214455",
+        "Fremantle",
+    )
+    assert tomas.timezone == "Australia/Perth"
+    ana = people["Ana Pérez"]
+    assert ana.phone_cell is None
+    assert ana.birthday == date(1985, 7, 14)
+    assert [(p.row, p.message) for p in plan.problems] == [
+        (4, "phone '12' is not a valid phone number; left out")
+    ]
+
+
+def test_windows_1252_semicolon_spreadsheet(au_db: Database, now: datetime) -> None:
+    data = (DATA / "spreadsheet_cp1252.csv").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+
+    table = read_csv(data)
+    plan = import_bytes(au_db, data, now)
+
+    assert (table.encoding_label, table.delimiter_label) == ("Windows-1252", "semicolon")
+    assert plan.format is Format.CUSTOM
+    assert plan.imported == 3
+    people = customers(au_db)
+    assert set(people) == {"François Lefèvre", "Günther Weiß", "Iñaki Ibáñez"}
+    assert people["François Lefèvre"].notes == "Pergola – €2,400 budget"
+    assert people["Günther Weiß"].phone_cell == "+61412222444"
+
+
+def test_existing_customers_are_not_imported_twice(au_db: Database, now: datetime) -> None:
+    with au_db.unit_of_work() as s:
+        add_lead(s, NewLead(name="Zoe M", email="Zoe.Mueller@Example.com"), now=now)
+        add_lead(s, NewLead(name="Lukasz W", phone="+48 601-234-567", country="AU"), now=now)
+    data = (DATA / "google_contacts.csv").read_bytes()
+
+    first = import_bytes(au_db, data, now)
+    again = import_bytes(au_db, data, now)
+
+    assert (first.imported, first.duplicates) == (2, 3)
+    dups = {r.name: r.duplicate_of for r in first.rows if r.action is RowAction.DUPLICATE}
+    assert dups["Zoë Müller"] == "customer 1 Zoe M"
+    assert dups["Łukasz Wróbel"] == "customer 2 Lukasz W"
+    assert (again.imported, again.duplicates) == (0, 5)
+    with au_db.reading() as s:
+        assert s.scalar(select(func.count(Customer.id))) == 4
+
+
+def test_do_not_contact_people_are_refused(au_db: Database, now: datetime) -> None:
+    with au_db.unit_of_work() as s:
+        lead = add_lead(s, NewLead(name="Zoe M", email="zoe.mueller@example.com"), now=now)
+        revoke_consent(
+            s, lead.customer_id, None, source="phone call", words="stop calling", now=now
+        )
+        # An erased person: only hashes of their details are left.
+        s.add(
+            Suppression(
+                phone_hash=suppression_hash("+48601234567"), created_at=now, reason="erased"
+            )
+        )
+    plan = import_bytes(au_db, (DATA / "google_contacts.csv").read_bytes(), now)
+
+    blocked = {r.row: r.problems[-1] for r in plan.rows if r.action is RowAction.BLOCKED}
+    assert blocked == {
+        2: "Zoe M (customer 1) asked not to be contacted; not imported",
+        4: "asked not to be contacted and was erased; not imported",
+        # The same address in capitals is the same person.
+        7: "Zoe M (customer 1) asked not to be contacted; not imported",
+    }
+    names = set(customers(au_db))
+    assert "Zoë Müller" not in names and "Łukasz Wróbel" not in names
+
+
+def test_a_do_not_contact_column_is_honoured(au_db: Database, now: datetime) -> None:
+    data = csv_bytes(
+        ["Name", "Email", "Do not contact"],
+        [["Ann Lee", "ann@example.com", "yes"], ["Bo Chen", "bo@example.com", ""]],
+    )
+    plan = import_bytes(au_db, data, now)
+
+    assert [r.action for r in plan.rows] == [RowAction.BLOCKED, RowAction.IMPORT]
+    assert set(customers(au_db)) == {"Bo Chen"}
+
+
+def test_preview_saves_nothing(au_db: Database) -> None:
+    table = read_csv((DATA / "outlook_contacts.csv").read_bytes())
+    with au_db.reading() as s:
+        plan = plan_import(s, table)
+    assert plan.imported == 3
+    assert customers(au_db) == {}
+
+
+def test_trashed_customer_counts_as_already_there(au_db: Database, now: datetime) -> None:
+    with au_db.unit_of_work() as s:
+        lead = add_lead(s, NewLead(name="Ana P", email="ana.perez@example.com"), now=now)
+        customer = s.get(Customer, lead.customer_id)
+        assert customer is not None
+        customer.deleted_at = now
+    plan = import_bytes(au_db, (DATA / "outlook_contacts.csv").read_bytes(), now)
+    row = next(r for r in plan.rows if r.name == "Ana Pérez")
+    assert row.action is RowAction.DUPLICATE
+    assert row.duplicate_of == "customer 1 Ana P (in the trash)"
+
+
+def test_row_numbers_count_multiline_cells_as_one_row(au_db: Database, now: datetime) -> None:
+    data = (
+        b"Name,Email,Notes\r\n"
+        b'Ann Lee,ann@example.com,"line one\r\nline two\r\nline three"\r\n'
+        b"\r\n"
+        b"Bo Chen,not-an-email,\r\n"
+    )
+    plan = import_bytes(au_db, data, now)
+    assert [(r.row, r.action) for r in plan.rows] == [
+        (2, RowAction.IMPORT),
+        (3, RowAction.BLANK),
+        (4, RowAction.SKIP),
+    ]
+    assert [p.row for p in plan.problems] == [4, 4]
+    assert customers(au_db)["Ann Lee"].notes == "line one\r\nline two\r\nline three"
+
+
+def test_a_row_with_a_bad_email_and_no_other_way_is_not_imported(
+    au_db: Database, now: datetime
+) -> None:
+    data = csv_bytes(
+        ["Name", "Email", "Phone"],
+        [["Ann Lee", "ann@", ""], ["Bo Chen", "bo@", "0412 999 888"], ["Cy Ng", "", ""]],
+    )
+    plan = import_bytes(au_db, data, now)
+    assert [(p.row, p.message) for p in plan.problems] == [
+        (2, "email 'ann@' is not a valid address; left out"),
+        (2, "has no valid email, phone or address to reach them; not imported"),
+        (3, "email 'bo@' is not a valid address; left out"),
+        (4, "has no valid email, phone or address to reach them; not imported"),
+    ]
+    assert customers(au_db)["Bo Chen"].phone_cell == "+61412999888"
+    assert set(customers(au_db)) == {"Bo Chen"}
+
+
+def test_malformed_rows_are_problems_not_crashes(au_db: Database, now: datetime) -> None:
+    data = (
+        b"Name,Email,Phone\n"
+        b"Ann Lee,ann@example.com,0412 000 111,surplus\n"  # ragged: one cell too many
+        b"Bo Chen\n"  # ragged: too few
+        b'"Cy Ng,cy@example.com,0412 000 222\n'  # stray quote that never closes
+        b"Di Fox,di@exa\x00mple.com,\n"  # a NUL byte
+        b"Ed Moss,ed@example.com,0412 000 333\n"
+    )
+    plan = import_bytes(au_db, data, now)
+    by_row = {r.row: r for r in plan.rows}
+    assert by_row[2].action is RowAction.IMPORT
+    assert "has 4 cells but the header has 3" in by_row[2].problems
+    assert by_row[3].action is RowAction.SKIP
+    assert by_row[4].action is RowAction.IMPORT
+    assert 'has an unmatched quote ("); read without it' in by_row[4].problems
+    assert by_row[5].action is RowAction.IMPORT
+    assert by_row[6].action is RowAction.IMPORT
+    people = customers(au_db)
+    assert people["Cy Ng"].email == "cy@example.com"
+    assert people["Di Fox"].email == "di@example.com"
+    assert "NUL characters in the file were removed." in plan.file_notes
+
+
+def test_huge_field_does_not_stop_the_import(au_db: Database, now: datetime) -> None:
+    data = (
+        b"Name,Email,Notes\nAnn Lee,ann@example.com,"
+        + b"x" * 300_000
+        + b"\nBo Chen,bo@example.com,\n"
+    )
+    plan = import_bytes(au_db, data, now)
+    assert plan.imported == 2
+    assert any("cut short" in p.message for p in plan.problems)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\r\n\r\n",
+        b"\x00\x01\x02\xff\xfe\x80\x81" * 50,
+        b",,,\n,,,\n",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00",
+    ],
+    ids=["empty", "blank-lines", "binary", "empty-header", "png"],
+)
+def test_a_file_without_a_header_is_a_clear_error(data: bytes) -> None:
+    with pytest.raises(ValidationError) as err:
+        read_csv(data)
+    assert err.value.field == "file"
+
+
+def test_unrecognised_columns_need_a_name_mapping(au_db: Database, now: datetime) -> None:
+    data = csv_bytes(["Kunde", "Handy"], [["Jürgen Groß", "0412 555 666"]])
+    table = read_csv(data)
+    with au_db.reading() as s, pytest.raises(ValidationError, match="no column was recognised"):
+        plan_import(s, table)
+
+    mapping = parse_mapping_options(
+        ["Kunde=name", "2=phone_cell"], table.header, suggest_mapping(table.header)
+    )
+    plan = import_bytes(au_db, data, now, mapping)
+    assert plan.imported == 1
+    assert customers(au_db)["Jürgen Groß"].phone_cell == "+61412555666"
+
+
+def test_mapping_is_suggested_from_common_headings() -> None:
+    header = ("Customer Name", "Mobile", "Email Address", "Street Address", "Suburb", "Post Code")
+    assert suggest_mapping(header) == ColumnMapping(
+        {
+            0: Field.NAME,
+            1: Field.PHONE_CELL,
+            2: Field.EMAIL,
+            3: Field.STREET,
+            4: Field.SUBURB,
+            5: Field.POSTCODE,
+        }
+    )
+
+
+def test_bad_mapping_options_say_what_is_wrong() -> None:
+    header = ("Name", "Phone")
+    with pytest.raises(ValidationError, match="'Fax' is not a column"):
+        parse_mapping_options(["Fax=phone"], header, ColumnMapping())
+    with pytest.raises(ValidationError, match="'telephone' is not a field"):
+        parse_mapping_options(["Phone=telephone"], header, ColumnMapping())
+    with pytest.raises(ValidationError, match="write COLUMN=FIELD"):
+        parse_mapping_options(["Phone"], header, ColumnMapping())
+
+
+def test_an_exported_formula_guard_is_undone(au_db: Database, now: datetime) -> None:
+    data = csv_bytes(
+        ["Name", "Phone", "Notes"], [["Ann Lee", "'+61 412 000 999", "'=not a formula"]]
+    )
+    import_bytes(au_db, data, now)
+    ann = customers(au_db)["Ann Lee"]
+    assert (ann.phone_cell, ann.notes) == ("+61412000999", "=not a formula")
