@@ -1,0 +1,194 @@
+"""Which follow-ups need a reminder now, exactly once per due time, with state in the database.
+
+A follow-up needs a reminder when its effective due time (the snooze end, else the due time)
+has passed and it has not been reminded since that time: ``notified_at`` is NULL or earlier
+than the effective due time. Claiming stamps ``notified_at`` in the same transaction, so a
+restart, a second process or a clock jump never reminds twice, and a sleep never loses one:
+whatever fell due meanwhile is still unclaimed when the machine wakes, and comes back as one
+batch.
+
+All times are aware UTC; a time-zone change of the machine moves nothing because nothing here
+depends on the local zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from deckfollow.core.due import actionable_follow_ups, effective_due
+from deckfollow.core.enums import Basis, Channel
+from deckfollow.core.models import Customer, FollowUp, Quote
+
+# A reminder claimed within this long after its due time is "on time"; older ones were missed
+# while the app was closed or the computer slept, and are shown together.
+ON_TIME_GRACE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One follow-up to remind the owner of (plain data, safe past the session)."""
+
+    follow_up_id: int
+    customer_id: int
+    customer: str
+    quote_id: int | None
+    quote: str | None
+    job: str | None
+    due_at: datetime  # effective due, UTC
+    channel: Channel
+    reason: str
+    basis: Basis
+    phone: str | None
+    timezone: str  # the customer's zone
+
+    @property
+    def local_due(self) -> datetime:
+        """The due time on the customer's clock."""
+        return self.due_at.astimezone(ZoneInfo(self.timezone))
+
+
+@dataclass(frozen=True)
+class ReminderBatch:
+    """What one check claimed: on-time reminders and ones that fell due while away."""
+
+    on_time: list[Reminder] = field(default_factory=list)
+    missed: list[Reminder] = field(default_factory=list)
+
+    @property
+    def all(self) -> list[Reminder]:
+        return sorted([*self.missed, *self.on_time], key=lambda r: (r.due_at, r.follow_up_id))
+
+    def __bool__(self) -> bool:
+        return bool(self.on_time or self.missed)
+
+
+def _needs_reminder(now: datetime) -> ColumnElement[bool]:
+    due = effective_due()
+    return and_(
+        FollowUp.id.in_(actionable_follow_ups()),
+        due <= now,
+        or_(FollowUp.notified_at.is_(None), FollowUp.notified_at < due),
+    )
+
+
+def _visible() -> list[ColumnElement[bool]]:
+    """The same people the Today list shows: not trashed, not do-not-contact."""
+    return [
+        Customer.do_not_contact.is_(False),
+        Customer.deleted_at.is_(None),
+        or_(FollowUp.quote_id.is_(None), Quote.deleted_at.is_(None)),
+    ]
+
+
+def _reminder_select() -> Select[*tuple[Any, ...]]:
+    return (
+        select(
+            FollowUp.id,
+            FollowUp.customer_id,
+            Customer.display_name,
+            FollowUp.quote_id,
+            Quote.number,
+            Quote.job,
+            effective_due(),
+            FollowUp.channel,
+            FollowUp.reason,
+            FollowUp.basis,
+            Customer.phone_cell,
+            Customer.timezone,
+        )
+        .join(Customer, Customer.id == FollowUp.customer_id)
+        .outerjoin(Quote, Quote.id == FollowUp.quote_id)
+    )
+
+
+def _to_reminder(row: Any) -> Reminder:
+    fid, cid, name, qid, number, job, due_at, channel, reason, basis, phone, tzname = row
+    return Reminder(
+        follow_up_id=fid,
+        customer_id=cid,
+        customer=name,
+        quote_id=qid,
+        quote=number,
+        job=job,
+        due_at=due_at,
+        channel=Channel(channel),
+        reason=reason,
+        basis=Basis(basis),
+        phone=phone,
+        timezone=tzname,
+    )
+
+
+def pending_reminders(session: Session, now: datetime) -> list[Reminder]:
+    """Follow-ups that need a reminder at `now`, oldest first (nothing is claimed)."""
+    stmt = _reminder_select().where(_needs_reminder(now), *_visible())
+    stmt = stmt.order_by(effective_due(), FollowUp.id)
+    return [_to_reminder(row) for row in session.execute(stmt)]
+
+
+def claim_due(session: Session, now: datetime) -> ReminderBatch:
+    """Claim every reminder due at `now` and stamp it, so no later check returns it again.
+
+    The stamp is written with a conditional UPDATE that re-checks the condition, so two
+    processes checking at once (the app and `deckfollow remind --once`) never both claim one.
+    The row's edit version is left alone on purpose: a reminder is bookkeeping, and must not
+    make a dialog that is editing the follow-up fail with "changed by someone else".
+    """
+    candidates = pending_reminders(session, now)
+    if not candidates:
+        return ReminderBatch()
+    ids = [r.follow_up_id for r in candidates]
+    claimed: set[int] = set()
+    # Chunked to stay under SQLite's bound-parameter limit on a very large catch-up.
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        result = session.execute(
+            update(FollowUp)
+            .where(FollowUp.id.in_(chunk), _needs_reminder(now))
+            .values(notified_at=now)
+            .returning(FollowUp.id)
+            .execution_options(synchronize_session=False)
+        )
+        claimed.update(int(row[0]) for row in result)
+    on_time: list[Reminder] = []
+    missed: list[Reminder] = []
+    for r in candidates:
+        if r.follow_up_id not in claimed:
+            continue
+        (on_time if now - r.due_at <= ON_TIME_GRACE else missed).append(r)
+    return ReminderBatch(on_time=on_time, missed=missed)
+
+
+def next_due_at(session: Session, now: datetime) -> datetime | None:
+    """The earliest moment after `now` at which some follow-up will need a reminder."""
+    due = effective_due()
+    stmt = (
+        select(func.min(due))
+        .select_from(FollowUp)
+        .join(Customer, Customer.id == FollowUp.customer_id)
+        .outerjoin(Quote, Quote.id == FollowUp.quote_id)
+        .where(
+            FollowUp.id.in_(actionable_follow_ups()),
+            due > now,
+            or_(FollowUp.notified_at.is_(None), FollowUp.notified_at < due),
+            *_visible(),
+        )
+    )
+    value = session.execute(stmt).scalar_one_or_none()
+    if value is None:
+        return None
+    assert isinstance(value, datetime)
+    return value.astimezone(UTC)
+
+
+def reminder_for(session: Session, follow_up_id: int) -> Reminder | None:
+    """One follow-up as a Reminder (for the open/snooze actions), or None if it is gone."""
+    stmt = _reminder_select().where(FollowUp.id == follow_up_id)
+    row = session.execute(stmt).first()
+    return _to_reminder(row) if row is not None else None
