@@ -89,6 +89,11 @@ class BackupInfo:
         return f"{self.size} bytes"
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """ "1 quote", "2 quotes"."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 def server_backup_hint(db: Database) -> str:
     """What to tell a team-mode user about backups (their server's admin makes them)."""
     name = db.engine.url.database or "deckfollow"
@@ -456,12 +461,13 @@ class ErasureReport:
     still_in_backups: list[BackupInfo]
     scrubbed: bool  # the live file no longer holds the old bytes (SQLite checkpoint done)
 
-    def summary(self) -> str:
+    def summary(self, *, full_paths: bool = True) -> str:
         e = self.erased
         lines = [
-            f"{e.person.name} (customer {e.person.customer_id}) was erased: {e.quotes} quotes, "
-            f"{e.touches} touches, {e.follow_ups} follow-ups and {e.consent_events} consent "
-            "entries removed."
+            f"{e.person.name} (customer {e.person.customer_id}) was erased: "
+            f"{plural(e.quotes, 'quote')}, {plural(e.touches, 'touch', 'touches')}, "
+            f"{plural(e.follow_ups, 'follow-up')} and "
+            f"{plural(e.consent_events, 'consent entry', 'consent entries')} removed."
         ]
         if e.suppressed:
             lines.append(
@@ -469,17 +475,19 @@ class ErasureReport:
                 "is kept, so they are not added again."
             )
         if self.still_in_backups:
+            n = len(self.still_in_backups)
             lines.append(
-                f"{len(self.still_in_backups)} backups still hold them; they drop out as "
-                "backups rotate, or delete these files now:"
+                f"{plural(n, 'backup')} still {'holds' if n == 1 else 'hold'} them; they drop "
+                "out as backups rotate, or delete these files now:"
             )
             lines += [
-                f"  {b.path} ({b.description}, {b.taken_at:%Y-%m-%d})"
+                f"  {b.path if full_paths else b.path.name} ({b.description}, "
+                f"{b.taken_at:%Y-%m-%d})"
                 for b in self.still_in_backups
             ]
         else:
             lines.append("No backup in the backups folder holds them.")
-        lines.append("Copies you saved elsewhere (backup --out, exports) are not checked.")
+        lines.append("Copies saved elsewhere (your own backup copies, exports) are not checked.")
         return "\n".join(lines)
 
 

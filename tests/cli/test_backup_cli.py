@@ -90,7 +90,7 @@ def test_trash_add_list_restore_empty_and_erase(db_path: Path, now: datetime):
     assert r.returncode == 0, r.stderr
     assert f"undo: deckfollow trash restore {ada.customer_id}" in r.stdout
     r = run_cli(*base, "trash", "list")
-    assert "Ada Lovelace (with 1 quotes)" in r.stdout
+    assert "Ada Lovelace (with 1 quote)" in r.stdout
     r = run_cli(*base, "trash", "restore", str(ada.customer_id))
     assert r.returncode == 0 and "Restored customer" in r.stdout
     assert run_cli(*base, "trash", "list").stdout.strip() == "The trash is empty."
@@ -98,7 +98,7 @@ def test_trash_add_list_restore_empty_and_erase(db_path: Path, now: datetime):
     r = run_cli(*base, "trash", "empty")  # trashed just now: kept for 30 days
     assert "Removed 0 customers and 0 quotes" in r.stdout
     r = run_cli(*base, "trash", "empty", "--all")
-    assert "Removed 0 customers and 1 quotes" in r.stdout
+    assert "Removed 0 customers and 1 quote" in r.stdout
 
     r = run_cli(*base, "erase", str(grace.customer_id))
     assert r.returncode == 2 and "add --yes" in r.stderr

@@ -234,6 +234,7 @@ def run_trash(args: argparse.Namespace, ctx: CliContext) -> int:
         trash_customer,
         trash_quote,
     )
+    from deckfollow.storage.backups import plural
 
     kind, item_id = _trash_id(args.id) if args.trash_cmd in ("add", "restore") else ("", 0)
     db = _open_checked(ctx)
@@ -258,7 +259,7 @@ def run_trash(args: argparse.Namespace, ctx: CliContext) -> int:
                 print("The trash is empty.", file=ctx.out)
             for i in items if not args.json else []:
                 ref = f"{'' if i.kind == CUSTOMER else 'q'}{i.id}"
-                extra = f" (with {i.quotes} quotes)" if i.quotes else ""
+                extra = f" (with {plural(i.quotes, 'quote')})" if i.quotes else ""
                 print(
                     f"{ref:>6}  {i.kind:<8}  {i.label}{extra}  deleted {i.deleted_at:%Y-%m-%d}",
                     file=ctx.out,
@@ -283,8 +284,8 @@ def run_trash(args: argparse.Namespace, ctx: CliContext) -> int:
             days = None if args.all else args.older_than
             emptied = empty_trash_for_good(db, now=ctx.now, older_than_days=days)
             print(
-                f"Removed {emptied.customers} customers and {emptied.quotes} quotes "
-                "from the trash for good.",
+                f"Removed {plural(emptied.customers, 'customer')} and "
+                f"{plural(emptied.quotes, 'quote')} from the trash for good.",
                 file=ctx.out,
             )
     finally:

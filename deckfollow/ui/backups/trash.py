@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 from deckfollow.core.changes import EVERYTHING
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.trash import CUSTOMER, DEFAULT_KEEP_DAYS, TrashItem, list_trash, restore_item
-from deckfollow.storage.backups import empty_trash_for_good, erase_for_good
+from deckfollow.storage.backups import empty_trash_for_good, erase_for_good, plural
 from deckfollow.storage.database import Database
 from deckfollow.ui.backups.common import Clock, confirm, local_time, note_label, status_label
 
@@ -82,6 +83,11 @@ class TrashDialog(QDialog):
         layout.addLayout(row)
         self.status = status_label()
         layout.addWidget(self.status)
+        self.report = QPlainTextEdit()
+        self.report.setReadOnly(True)
+        self.report.setFixedHeight(150)
+        self.report.hide()
+        layout.addWidget(self.report)
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
         end = QHBoxLayout()
@@ -100,7 +106,7 @@ class TrashDialog(QDialog):
         self.table.setRowCount(len(self._items))
         for r, item in enumerate(self._items):
             what = "Customer" if item.kind == CUSTOMER else "Quote"
-            name = item.label + (f" (and {item.quotes} quotes)" if item.quotes else "")
+            name = item.label + (f" (and {plural(item.quotes, 'quote')})" if item.quotes else "")
             for c, text in enumerate((what, name, local_time(item.deleted_at))):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.setVisible(bool(self._items))
@@ -164,8 +170,10 @@ class TrashDialog(QDialog):
             self.status.setText(str(exc))
             return None
         self.refresh()
-        text = report.summary()
-        self.status.setText(text)
+        text = report.summary(full_paths=False)
+        self.status.setText(f"{item.label} was erased for good.")
+        self.report.setPlainText(text)
+        self.report.show()
         self.changed.emit(EVERYTHING)
         return text
 
@@ -181,6 +189,7 @@ class TrashDialog(QDialog):
             return
         self.refresh()
         self.status.setText(
-            f"Removed {emptied.customers} customers and {emptied.quotes} quotes for good."
+            f"Removed {plural(emptied.customers, 'customer')} and "
+            f"{plural(emptied.quotes, 'quote')} for good."
         )
         self.changed.emit(EVERYTHING)

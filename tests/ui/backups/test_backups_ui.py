@@ -154,7 +154,7 @@ def test_trash_dialog_restores_erases_and_empties(
     qtbot.addWidget(dlg)
     dlg.show()
     assert dlg.table.rowCount() == 3
-    assert _cell(dlg.table, 0, 1).endswith("(and 1 quotes)")
+    assert _cell(dlg.table, 0, 1).endswith("(and 1 quote)")
 
     dlg.select(CUSTOMER, ada.customer_id)
     with qtbot.waitSignal(dlg.changed):
@@ -166,8 +166,8 @@ def test_trash_dialog_restores_erases_and_empties(
     with qtbot.waitSignal(dlg.changed):
         _answer("Erase for good")
         qtbot.mouseClick(dlg.erase_button, Qt.MouseButton.LeftButton)
-    assert "Grace Hopper (customer" in dlg.status.text()
-    assert "2 backups still hold them" in dlg.status.text()
+    assert dlg.status.text() == "Grace Hopper was erased for good."
+    assert "2 backups still hold them" in dlg.report.toPlainText()
     with db.reading() as s:
         assert s.get(Customer, grace.customer_id) is None
         assert s.scalars(select(Suppression)).one().reason == "privacy request"
@@ -175,5 +175,5 @@ def test_trash_dialog_restores_erases_and_empties(
     assert not dlg.erase_button.isEnabled()  # a quote alone is not "erased", only emptied
     _answer("Empty trash")
     qtbot.mouseClick(dlg.empty_button, Qt.MouseButton.LeftButton)
-    assert dlg.status.text() == "Removed 0 customers and 1 quotes for good."
+    assert dlg.status.text() == "Removed 0 customers and 1 quote for good."
     assert dlg.empty_note.isVisible() and not dlg.table.isVisible()
