@@ -174,3 +174,36 @@ def test_restoring_an_older_backup_keeps_every_newer_do_not_contact(
     wal = Path(f"{db_path}-wal")
     raw = db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
     assert b"grace@example.com" not in raw
+
+
+def test_team_mode_on_postgresql_leaves_backups_to_the_server_and_erasure_still_works(
+    now: datetime,
+):
+    from deckfollow.core.consent import revoke_consent
+    from deckfollow.core.contact_info import suppression_hash
+    from deckfollow.core.models import ConsentEvent, Suppression
+    from deckfollow.storage.backups import erase_for_good, server_backup_hint
+    from deckfollow.storage.instance_lock import acquire_instance_lock
+    from tests.storage.pg_server import postgres_server
+
+    with postgres_server() as url:
+        db = open_database(url)
+        try:
+            assert backup_before(db, "import", now=now) is None  # the import may go ahead
+            with pytest.raises(StorageError, match="pg_dump"):
+                backup_to(db, Path("/nonexistent/copy.db"))
+            assert "administrator" in server_backup_hint(db)
+            assert not acquire_instance_lock(url).held  # a team shares the database
+            cid = _add(db, "Grace Hopper", now)
+            with db.unit_of_work() as s:
+                revoke_consent(s, cid, None, source="email", words="stop", now=now)
+            report = erase_for_good(db, cid, now=now)
+            assert report.erased.suppressed and report.still_in_backups == []
+            with db.reading() as s:
+                assert s.get(Customer, cid) is None
+                assert s.scalars(select(ConsentEvent)).all() == []
+                assert s.scalars(select(Suppression.email_hash)).one() == suppression_hash(
+                    "grace@example.com"
+                )
+        finally:
+            db.close()
