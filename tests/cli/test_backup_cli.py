@@ -108,3 +108,35 @@ def test_trash_add_list_restore_empty_and_erase(db_path: Path, now: datetime):
     assert _names(db_path) == {"Ada Lovelace"}
     r = run_cli(*base, "trash", "restore", "x1")
     assert r.returncode == 2 and "not a customer id" in r.stderr
+
+
+def test_restore_is_refused_while_the_app_has_the_database_open(
+    db_path: Path, tmp_path: Path, now: datetime
+):
+    import subprocess
+    import sys
+
+    _leads(db_path, now, "Ada Lovelace")
+    out = tmp_path / "saved.db"
+    assert run_cli("--db", str(db_path), "backup", "--out", str(out)).returncode == 0
+    hold = (
+        "import sys, time\n"
+        "from deckfollow.storage.instance_lock import acquire_instance_lock\n"
+        "lock = acquire_instance_lock(sys.argv[1])\n"
+        "print('locked', flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    app = subprocess.Popen(
+        [sys.executable, "-c", hold, str(db_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert app.stdout is not None and app.stdout.readline().strip() == "locked"
+        r = run_cli("--db", str(db_path), "restore", str(out), "--yes")
+        assert r.returncode == 1
+        assert f"already running with deckfollow.db (process {app.pid}" in r.stderr
+    finally:
+        app.kill()
+        app.wait()
+        if app.stdout is not None:
+            app.stdout.close()
+    assert list((db_path.parent / "backups").glob("*")) == []  # nothing was touched

@@ -207,3 +207,24 @@ def test_team_mode_on_postgresql_leaves_backups_to_the_server_and_erasure_still_
                 )
         finally:
             db.close()
+
+
+def test_restoring_a_backup_from_before_an_upgrade_brings_it_to_the_current_schema(
+    db_path: Path, now: datetime
+):
+    from deckfollow.storage import schema
+    from deckfollow.storage.migrate import downgrade_to
+
+    database = open_database(str(db_path))
+    _add(database, "Ada Lovelace", now)
+    downgrade_to(database.engine, "0001")
+    database.close()
+    database = open_database(str(db_path))  # upgrades, keeping a pre-upgrade backup
+    _add(database, "Alan Turing", now)
+    database.close()
+    [old] = [b for b in list_backups(db_path) if b.kind == "migration"]
+
+    restore_from(db_path, old.path, now=now)
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == schema.HEAD
+    assert _names(db_path) == {"Ada Lovelace"}
