@@ -1,0 +1,141 @@
+# mypy: disable-error-code="no-untyped-call"
+"""The card composer and the batch dialog on a real database, with real PDFs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtPrintSupport import QPrinter
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from deckfollow.core.enums import Channel, Outcome
+from deckfollow.core.models import Touch
+from deckfollow.storage.database import Database
+from deckfollow.ui.cards import CardBatchDialog, CardsDialog
+from deckfollow.ui.cards.common import print_pdf
+from tests.printing import poppler
+from tests.printing.data import seed
+
+
+def _composer(qtbot: QtBot, db: Database, now: datetime) -> CardsDialog:
+    dlg = CardsDialog(db, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    return dlg
+
+
+def test_composer_previews_a_merged_card_for_a_customer(qtbot, db, now, tmp_path):
+    seed(db, now)
+    dlg = _composer(qtbot, db, now)
+    # The sample customer first: the preview is there from the start.
+    assert dlg.last_pdf is not None
+    assert dlg.preview.pixmap() is not None and not dlg.preview.pixmap().isNull()
+    lukasz = next(r.customer_id for r in dlg._recipients if r.name == "Łukasz Nowak")
+    dlg.select_customer(lukasz)
+    dlg.select_template("card_birthday")
+    dlg.refresh()
+    assert dlg.print_button.isEnabled()
+    pdf = tmp_path / "card.pdf"
+    pdf.write_bytes(dlg.last_pdf or b"")
+    text = poppler.text(pdf)
+    assert "Dear Łukasz," in text and "Happy birthday" in text
+    assert "Sam at Carpenter Decks" in text
+    assert "Łukasz Nowak" in text  # on the envelope
+    assert "Written at" in dlg.status.text()
+
+
+def test_typing_a_merge_field_updates_the_preview_and_flags_missing_values(qtbot, db, now):
+    dlg = _composer(qtbot, db, now)
+    dlg.editor.setPlainText("Hi {first_name}, your {company} deck is done.")
+    dlg.refresh()
+    assert dlg.last_pdf is not None
+    assert "no value for: company" in dlg.status.text()
+
+
+def test_text_too_long_blocks_printing_with_a_reason(qtbot, db, now):
+    dlg = _composer(qtbot, db, now)
+    dlg.style_form.select(dlg.style_form.card, "postcard-4x6")
+    dlg.editor.setPlainText("We really do care about your deck. " * 90)
+    dlg.refresh()
+    assert dlg.last_pdf is None
+    assert not dlg.print_button.isEnabled()
+    assert "does not fit" in dlg.error.text()
+
+
+def test_a_customer_with_post_revoked_gets_no_card(qtbot, db, now):
+    seed(db, now)
+    dlg = _composer(qtbot, db, now)
+    inaki = next(r.customer_id for r in dlg._recipients if r.name == "Iñaki Peña")
+    dlg.select_customer(inaki)
+    dlg.refresh()
+    assert dlg.last_pdf is None
+    assert "revoked post" in dlg.error.text()
+
+
+def test_write_it_again_varies_the_hand(qtbot, db, now, tmp_path):
+    dlg = _composer(qtbot, db, now)
+    first = dlg.last_pdf
+    dlg.again.click()
+    assert dlg.last_pdf is not None and dlg.last_pdf != first
+
+
+def test_printing_sends_every_page_at_its_own_size(qtbot, db, now, tmp_path):
+    dlg = _composer(qtbot, db, now)
+    assert dlg.last_pdf is not None
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    printer.setResolution(150)
+    assert print_pdf(printer, dlg.last_pdf) == 2
+    sizes = poppler.page_sizes(out)
+    assert abs(sizes[0][0] - 396) < 1.5 and abs(sizes[0][1] - 612) < 1.5
+    assert abs(sizes[1][0] - 414) < 1.5 and abs(sizes[1][1] - 315) < 1.5
+
+
+def test_batch_lists_cards_and_skipped_then_marks_them_mailed(qtbot, db, now, tmp_path: Path):
+    ids = seed(db, now)
+    later = now + timedelta(hours=2)
+    clock = [now]
+    dlg = CardBatchDialog(db, clock=lambda: clock[0])
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.table.rowCount() == 2
+    names = [item.text() for r in range(2) if (item := dlg.table.item(r, 0)) is not None]
+    assert names == ["Renée Müller", "Łukasz Nowak"]
+    skipped = [dlg.skipped.item(i).text() for i in range(dlg.skipped.count())]
+    assert any(s.startswith("Iñaki Peña: post revoked") for s in skipped)
+    assert "Zoë Brown: no postal address" in skipped
+    assert not dlg.mail_button.isEnabled()
+    assert dlg.last_pdf is not None
+    out = tmp_path / "week.pdf"
+    dlg.save_to(out)
+    assert len(poppler.page_sizes(out)) == 4
+    assert dlg.mail_button.isEnabled()
+    clock[0] = later
+    with qtbot.waitSignal(dlg.mailed):
+        dlg.mark_as_mailed()
+    assert "Logged 2 cards as mailed." in dlg.mail_status.text()
+    with db.reading() as s:
+        touches = list(s.execute(select(Touch)).scalars())
+    assert [(t.channel, t.outcome) for t in touches] == [(Channel.CARD, Outcome.MAILED)] * 2
+    assert {t.customer_id for t in touches} == {ids["Renée Müller"], ids["Łukasz Nowak"]}
+    # Mailed cards leave the list.
+    assert dlg.table.rowCount() == 0
+
+
+def test_batch_with_labels_from_a_chosen_label(qtbot, db, now, tmp_path):
+    seed(db, now)
+    dlg = CardBatchDialog(db, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    form = dlg.style_form
+    form.select(form.envelope, None)
+    form.select(form.labels, "avery-5160")
+    form.start_label.setValue(12)
+    assert dlg.last_pdf is not None
+    out = tmp_path / "labels.pdf"
+    out.write_bytes(dlg.last_pdf)
+    assert poppler.page_sizes(out)[-1] == (612.0, 792.0)
+    assert "labels from label 12" in dlg.summary.text()
