@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.consent import get_customer
 from deckfollow.core.contact_hours import local_to_utc, zone
-from deckfollow.core.enums import Basis, Channel, Stage, TemplateKind
+from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage, TemplateKind
 from deckfollow.core.errors import DeckfollowError, NotFoundError, ValidationError
 from deckfollow.core.followups import FollowUpPlan, agreed_plan
 from deckfollow.core.merge_fields import MERGE_FIELDS, MergeContext, RenderedText
@@ -78,6 +78,8 @@ class Target:
     follow_up_channel: Channel | None
     template_id: int | None
     basis: Basis | None
+    # Why the follow-up is no longer waiting (done, skipped, cancelled), if it is not.
+    follow_up_closed: str | None = None
 
 
 def load_target(
@@ -123,6 +125,13 @@ def load_target(
             follow_up_channel=fu.channel if fu is not None else None,
             template_id=fu.template_id if fu is not None else None,
             basis=fu.basis if fu is not None else None,
+            follow_up_closed=(
+                f"this follow-up is already {fu.status.value}"
+                + (f" ({fu.cancel_reason})" if fu.cancel_reason else "")
+                + "; open the customer to contact them again"
+                if fu is not None and fu.status is not FollowUpStatus.PENDING
+                else None
+            ),
         )
 
 
@@ -138,14 +147,18 @@ def merge_context(db: Database, target: Target, now: datetime) -> MergeContext:
 
 
 def guard(db: Database, target: Target, channel: Channel, now: datetime) -> SendCheck:
+    """The send guard for this target, plus: a follow-up already done is not done twice."""
     with db.reading() as s:
-        return check_send(
+        check = check_send(
             s,
             customer_id=target.customer_id,
             channel=channel,
             now=now,
             follow_up_id=target.follow_up_id,
         )
+    if check.allowed and target.follow_up_closed is not None:
+        return SendCheck(False, target.follow_up_closed)
+    return check
 
 
 def templates_of(db: Database, kind: TemplateKind) -> list[TemplateInfo]:

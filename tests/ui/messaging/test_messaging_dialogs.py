@@ -405,3 +405,20 @@ def test_text_through_the_gateway_from_the_dialog(
     [got] = server.received
     assert got.rcpt_tos == ["412000111@sms.example.net"]
     assert [(c, o) for c, o, _s, _b in _touches(db)] == [(Channel.TEXT, Outcome.SENT)]
+
+
+def test_a_follow_up_already_done_is_not_emailed_twice(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
+) -> None:
+    from deckfollow.core.followups import close_follow_up
+
+    fu_id = _follow_up(db, customer, now, Channel.EMAIL)
+    with db.unit_of_work() as s:
+        close_follow_up(s, fu_id, FollowUpStatus.DONE, now=now)
+    dlg = ComposeEmailDialog(
+        db, clock=lambda: now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring())
+    )
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert "this follow-up is already done" in dlg.banner.text()
+    assert not dlg.send_button.isEnabled()

@@ -1,0 +1,156 @@
+"""`deckfollow send email FOLLOW_UP`: send a follow-up email from a template and log it.
+
+The password comes from the system keyring (set it up once in the app's Email settings);
+without a keyring the command asks for it on a terminal and forgets it afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+
+from deckfollow.cli.context import CliContext
+from deckfollow.core.errors import DeckfollowError, ValidationError
+
+ORDER = 72
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("send", help="send a follow-up email from a template, logged as a touch")
+    ssub = p.add_subparsers(dest="send_command", metavar="{email}")
+    ssub.required = True
+    e = ssub.add_parser(
+        "email",
+        help="email the customer of a follow-up",
+        description="Fill in a template for the follow-up's customer and quote, check the "
+        "rules, send it through your email account and log it with the next step. Exit "
+        "status 3 when a field has no value (nothing is sent).",
+    )
+    e.add_argument("follow_up", type=int, help="the follow-up's id (see `deckfollow due`)")
+    e.add_argument("--template", metavar="KEY", help="template key (default: the usual email)")
+    e.add_argument(
+        "--next-at",
+        required=True,
+        metavar="YYYY-MM-DDTHH:MM",
+        help="when to follow up next, in the customer's own time",
+    )
+    e.add_argument("--next-reason", required=True, help="why you'll be in touch next")
+    e.add_argument(
+        "--next-channel", default="email", choices=["call", "text", "email", "card", "visit"]
+    )
+    e.add_argument("--footer", action="store_true", help="add the business address and opt-out")
+    e.add_argument("--dry-run", action="store_true", help="print the email; send nothing")
+    e.set_defaults(run=run_email)
+
+
+def _local(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationError("--next-at", f"{text!r} is not YYYY-MM-DDTHH:MM") from exc
+    if value.tzinfo is not None:
+        raise ValidationError("--next-at", "give the customer's local time without an offset")
+    return value
+
+
+def _password(account: str, needed: bool) -> str | None:
+    from deckfollow.messaging.credentials import default_store
+
+    if not needed:
+        return None
+    stored = default_store().get(account)
+    if stored:
+        return stored
+    if not sys.stdin.isatty():
+        raise ValidationError(
+            "password",
+            "no email password in the system keyring; save it in the app's Email settings",
+        )
+    import getpass
+
+    return getpass.getpass("Email password (not stored): ")
+
+
+def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.core.contact_hours import local_to_utc, zone
+    from deckfollow.core.enums import Channel, FollowUpStatus, TemplateKind
+    from deckfollow.core.followups import FollowUpPlan
+    from deckfollow.core.merge_fields import build_merge_context, render_template
+    from deckfollow.core.models import Customer, FollowUp
+    from deckfollow.messaging.outbox import Draft, send_email_and_log
+    from deckfollow.messaging.smtp import load_footer, load_smtp_settings, make_footer
+    from deckfollow.messaging.templates import (
+        get_template,
+        seed_builtin_templates,
+        template_for,
+    )
+
+    next_local = _local(args.next_at)
+    db = ctx.open_db()
+    try:
+        with db.unit_of_work() as s:
+            seed_builtin_templates(s)
+            fu = s.get(FollowUp, args.follow_up)
+            if fu is None:
+                raise ValidationError("follow-up", f"no follow-up with id {args.follow_up}")
+            if fu.status is not FollowUpStatus.PENDING:
+                raise DeckfollowError(
+                    f"follow-up {fu.id} is {fu.status.value}, not waiting to be done; nothing sent"
+                )
+            customer = s.get(Customer, fu.customer_id)
+            assert customer is not None
+            tpl = (
+                get_template(s, args.template)
+                if args.template
+                else template_for(s, TemplateKind.EMAIL, template_id=fu.template_id)
+            )
+            if tpl is None or tpl.kind is not TemplateKind.EMAIL:
+                raise ValidationError("--template", "choose an email template")
+            mctx = build_merge_context(
+                s, customer_id=fu.customer_id, follow_up_id=fu.id, now=ctx.now
+            )
+            smtp = load_smtp_settings(s)
+            footer = make_footer(s) if args.footer else load_footer(s)
+            to_address, to_name, tz = customer.email, customer.display_name, customer.timezone
+            draft_ids = (fu.customer_id, fu.quote_id, fu.id)
+        subject = render_template(tpl.subject or "", mctx)
+        body = render_template(tpl.body, mctx)
+        print(f"To: {to_name} <{to_address or 'no email address'}>", file=ctx.out)
+        print(f"Subject: {subject.text}\n\n{body.text}", file=ctx.out)
+        problems = [p for p in (subject.problem(), body.problem()) if p]
+        if problems:
+            print("Not sent: " + "; ".join(problems), file=ctx.err)
+            return 3
+        if args.dry_run:
+            print("(dry run: nothing sent)", file=ctx.err)
+            return 0
+        plan = FollowUpPlan(
+            local_to_utc(next_local.date(), next_local.time(), zone(tz)),
+            Channel(args.next_channel),
+            args.next_reason,
+        )
+        cid, qid, fid = draft_ids
+        draft = Draft(
+            cid,
+            Channel.EMAIL,
+            body.text,
+            subject=subject.text,
+            quote_id=qid,
+            follow_up_id=fid,
+            to_address=to_address,
+            to_name=to_name,
+        )
+        result = send_email_and_log(
+            db,
+            draft,
+            plan,
+            smtp=smtp,
+            password=_password(smtp.account, bool(smtp.username)),
+            clock=lambda: ctx.now,
+            footer=footer,
+        )
+    finally:
+        db.close()
+    print(result.message, file=ctx.err)
+    return 0 if result.logged else 1
