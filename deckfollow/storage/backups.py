@@ -156,6 +156,22 @@ def _destination(db_path: Path, label: str, now: datetime) -> Path:
     return dest
 
 
+def _single_file(path: Path) -> Path:
+    """Switch a fresh copy from WAL to a rollback journal, so it is one self-contained file
+    that read-only checks and scans never have to create -wal/-shm files beside."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        conn.close()
+    return path
+
+
+def _remove_with_sidecars(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def take_backup(db_path: Path, label: str, *, now: datetime | None = None) -> Path:
     """Back `db_path` up (backup API, verified by row counts) into its backups folder."""
     if not db_path.is_file():
@@ -163,7 +179,7 @@ def take_backup(db_path: Path, label: str, *, now: datetime | None = None) -> Pa
     when = now or datetime.now(UTC)
     dest = _destination(db_path, label, when)
     try:
-        return backup_sqlite(db_path, dest)
+        return _single_file(backup_sqlite(db_path, dest))
     except sqlite3.DatabaseError as exc:
         dest.unlink(missing_ok=True)
         raise StorageError(f"cannot back up {db_path}: {exc}") from exc
@@ -197,7 +213,7 @@ def backup_to(db: Database, out: Path) -> Path:
     if out.exists():
         raise StorageError(f"{out} already exists; choose a new file name")
     try:
-        return backup_sqlite(db.path, out)
+        return _single_file(backup_sqlite(db.path, out))
     except sqlite3.DatabaseError as exc:
         out.unlink(missing_ok=True)
         raise StorageError(f"cannot back up {db.path}: {exc}") from exc
@@ -208,7 +224,7 @@ def backup_to(db: Database, out: Path) -> Path:
 def _delete_oldest(backups: Iterable[BackupInfo], keep: int) -> list[Path]:
     removed = []
     for info in list(backups)[keep:]:
-        info.path.unlink(missing_ok=True)
+        _remove_with_sidecars(info.path)
         removed.append(info.path)
     return removed
 
@@ -426,8 +442,10 @@ def _holds(path: Path, person: PersonFingerprint) -> bool:
     from deckfollow.core.contact_info import suppression_hash
 
     phones = set(person.phone_hashes)
+    from deckfollow.storage.integrity import connect_read_only
+
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect_read_only(path)
     except sqlite3.Error:
         return False
     try:

@@ -65,8 +65,16 @@ class CorruptDatabaseError(StorageError):
         self.report = report
 
 
-def _connect_ro(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open a SQLite file so that nothing is written to it or created beside it.
+
+    With no write-ahead log beside the file (a closed database, a backup) it is opened as
+    immutable, so SQLite creates no -wal/-shm files; otherwise the log is read too, since
+    it holds committed changes.
+    """
+    if Path(f"{path}-wal").exists():
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
 
 
 def quick_check(path: Path) -> list[str]:
@@ -79,7 +87,7 @@ def quick_check(path: Path) -> list[str]:
     if header and header != SQLITE_HEADER:
         return ["the file is not a SQLite database (its first bytes are wrong)"]
     try:
-        conn = _connect_ro(path)
+        conn = connect_read_only(path)
     except sqlite3.Error as exc:
         return [f"cannot open the file: {exc}"]
     try:
@@ -94,7 +102,7 @@ def quick_check(path: Path) -> list[str]:
 
 def _revision_and_fk(path: Path) -> tuple[list[str], str | None, bool, int]:
     problems: list[str] = []
-    conn = _connect_ro(path)
+    conn = connect_read_only(path)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" not in tables:

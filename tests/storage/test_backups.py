@@ -83,6 +83,13 @@ def test_daily_and_weekly_backups_rotate_keeping_seven_days_and_five_weeks(
     assert daily[0].taken_at == now + timedelta(days=59)
     assert daily[-1].taken_at == now + timedelta(days=53)
     assert len({w.taken_at.isocalendar()[:2] for w in weekly}) == KEEP_WEEKLY
+    # Each backup is one self-contained file: checking them leaves nothing beside them.
+    from deckfollow.storage.integrity import latest_good_backup
+
+    assert latest_good_backup(db_path) == backups[0]
+    assert sorted(p.name for p in backup_dir_for(db_path).iterdir()) == sorted(
+        b.path.name for b in backups
+    )
 
 
 def test_migration_backup_of_the_database_is_listed_and_kept(db_path: Path, now: datetime):
