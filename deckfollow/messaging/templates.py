@@ -387,6 +387,44 @@ def delete_template(session: Session, key: str) -> None:
     session.flush()
 
 
+# Words in a follow-up's reason that say which built-in wording fits, per kind.
+_REASON_KEYS: dict[TemplateKind, tuple[tuple[tuple[str, ...], str], ...]] = {
+    TemplateKind.CALL_SCRIPT: (
+        (("thank you for choosing", "thank-you call", "confirm the start"), "call_after_sale"),
+    ),
+    TemplateKind.EMAIL: (
+        (("saw this", "thought of you", "care guide", "photos of"), "email_saw_this"),
+        (("refresh", "updated quote", "current prices", "up to date"), "email_refreshed_quote"),
+    ),
+    TemplateKind.CARD: (
+        (("birthday",), "card_birthday"),
+        (("saw this", "saw-this", "thought of you"), "card_saw_this"),
+        (("holiday", "season", "christmas", "new year"), "card_holiday"),
+        (("choosing us", "after the sale", "anniversary"), "card_after_sale"),
+    ),
+}
+
+_AGREED_KEY = {TemplateKind.CALL_SCRIPT: "call_agreed", TemplateKind.TEXT: "text_agreed"}
+
+
+def suggest_template_key(
+    kind: TemplateKind, *, reason: str | None, agreed: bool = False, won: bool = False
+) -> str:
+    """The built-in wording that fits a follow-up: its reason, whether the time was agreed,
+    and whether the job was won."""
+    text = (reason or "").lower()
+    for words, key in _REASON_KEYS.get(kind, ()):
+        if any(w in text for w in words):
+            return key
+    if agreed and kind in _AGREED_KEY:
+        return _AGREED_KEY[kind]
+    if won and kind is TemplateKind.CALL_SCRIPT:
+        return "call_after_sale"
+    if won and kind is TemplateKind.CARD:
+        return "card_after_sale"
+    return DEFAULT_KEY[kind]
+
+
 def template_for(
     session: Session,
     kind: TemplateKind,

@@ -84,3 +84,22 @@ def test_own_templates_copy_delete_and_validation(db: Database) -> None:
         assert [t.key for t in list_templates(s, TemplateKind.TEXT)][-1] == own.key
         chosen = template_for(s, TemplateKind.EMAIL)
         assert chosen is not None and chosen.key == "email_follow_up"
+
+
+def test_the_wording_that_fits_a_follow_up() -> None:
+    from deckfollow.messaging.templates import suggest_template_key
+
+    def key(kind: TemplateKind, reason: str, **kw: bool) -> str:
+        return suggest_template_key(kind, reason=reason, **kw)
+
+    assert key(TemplateKind.CALL_SCRIPT, "Check the quote arrived") == "call_follow_up"
+    assert key(TemplateKind.CALL_SCRIPT, "Anything", agreed=True) == "call_agreed"
+    assert key(TemplateKind.CALL_SCRIPT, "Thank you for choosing us") == "call_after_sale"
+    assert key(TemplateKind.TEXT, "Confirm the colour", agreed=True) == "text_agreed"
+    assert key(TemplateKind.EMAIL, "Saw this and thought of you: a care guide") == (
+        "email_saw_this"
+    )
+    assert key(TemplateKind.EMAIL, "Send the refreshed quote") == "email_refreshed_quote"
+    assert key(TemplateKind.CARD, "Happy birthday card") == "card_birthday"
+    assert key(TemplateKind.CARD, "Handwritten thank-you", won=True) == "card_after_sale"
+    assert key(TemplateKind.VOICEMAIL, "Anything", agreed=True) == "voicemail"

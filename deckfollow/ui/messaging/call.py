@@ -119,7 +119,12 @@ class CallDialog(QDialog):
         self.banner = GuardBanner()
         with db.reading() as s:
             self.numbers: list[PhoneNumber] = call_numbers(s, t.customer_id)
-            script = template_for(s, TemplateKind.CALL_SCRIPT, template_id=t.template_id)
+            script = template_for(
+                s,
+                TemplateKind.CALL_SCRIPT,
+                template_id=t.template_id,
+                template_key=t.template_key(TemplateKind.CALL_SCRIPT),
+            )
             voicemail = template_for(s, TemplateKind.VOICEMAIL, template_id=t.template_id)
         self.numbers_box = QGroupBox("Numbers, in the order to try")
         nl = QVBoxLayout(self.numbers_box)

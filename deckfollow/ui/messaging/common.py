@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
 from deckfollow.core.consent import get_customer
 from deckfollow.core.contact_hours import local_to_utc, zone
@@ -31,11 +32,16 @@ from deckfollow.core.errors import DeckfollowError, NotFoundError, ValidationErr
 from deckfollow.core.followups import FollowUpPlan, agreed_plan
 from deckfollow.core.merge_fields import MERGE_FIELDS, MergeContext, RenderedText
 from deckfollow.core.merge_fields import build_merge_context as _build
-from deckfollow.core.models import FollowUp, Quote
+from deckfollow.core.models import CadenceRun, CadenceStep, FollowUp, Quote
 from deckfollow.core.pipeline import Close
 from deckfollow.core.touches import NextStep
 from deckfollow.messaging.guard import SendCheck, check_send
-from deckfollow.messaging.templates import TemplateInfo, list_templates, seed_builtin_templates
+from deckfollow.messaging.templates import (
+    TemplateInfo,
+    list_templates,
+    seed_builtin_templates,
+    suggest_template_key,
+)
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
 
@@ -80,6 +86,25 @@ class Target:
     basis: Basis | None
     # Why the follow-up is no longer waiting (done, skipped, cancelled), if it is not.
     follow_up_closed: str | None = None
+    won: bool = False
+    step_template_key: str | None = None
+
+    def template_key(self, kind: TemplateKind) -> str:
+        """The wording to start from: the cadence step's, else one that fits the reason."""
+        if self.step_template_key and self.step_template_key.startswith(_KEY_PREFIX[kind]):
+            return self.step_template_key
+        return suggest_template_key(
+            kind, reason=self.reason, agreed=self.basis is Basis.AGREED, won=self.won
+        )
+
+
+_KEY_PREFIX = {
+    TemplateKind.CALL_SCRIPT: "call",
+    TemplateKind.VOICEMAIL: "voicemail",
+    TemplateKind.TEXT: "text",
+    TemplateKind.EMAIL: "email",
+    TemplateKind.CARD: "card",
+}
 
 
 def load_target(
@@ -109,9 +134,18 @@ def load_target(
             raise ValidationError("customer", "choose who to contact")
         c = get_customer(s, customer_id)
         job = None
+        won = False
         if quote_id is not None:
             quote = s.get(Quote, quote_id)
             job = quote.job if quote is not None else None
+            won = quote is not None and quote.stage is Stage.WON
+        step_key = None
+        if fu is not None and fu.cadence_run_id is not None and fu.cadence_step is not None:
+            step_key = s.execute(
+                select(CadenceStep.template_key)
+                .join(CadenceRun, CadenceRun.cadence_id == CadenceStep.cadence_id)
+                .where(CadenceRun.id == fu.cadence_run_id, CadenceStep.position == fu.cadence_step)
+            ).scalar_one_or_none()
         return Target(
             customer_id=c.id,
             quote_id=quote_id,
@@ -132,6 +166,8 @@ def load_target(
                 if fu is not None and fu.status is not FollowUpStatus.PENDING
                 else None
             ),
+            won=won,
+            step_template_key=step_key,
         )
 
 

@@ -123,7 +123,12 @@ class ComposeEmailDialog(QDialog):
         for info in templates_of(db, TemplateKind.EMAIL):
             self.template.addItem(info.name, info.key)
         with db.reading() as s:
-            start = template_for(s, TemplateKind.EMAIL, template_id=t.template_id)
+            start = template_for(
+                s,
+                TemplateKind.EMAIL,
+                template_id=t.template_id,
+                template_key=t.template_key(TemplateKind.EMAIL),
+            )
         if start is not None:
             self.template.setCurrentIndex(max(0, self.template.findData(start.key)))
         self.subject = QLineEdit()

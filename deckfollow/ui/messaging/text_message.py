@@ -114,7 +114,12 @@ class TextMessageDialog(QDialog):
         for info in templates_of(db, TemplateKind.TEXT):
             self.template.addItem(info.name, info.key)
         with db.reading() as s:
-            start = template_for(s, TemplateKind.TEXT, template_id=t.template_id)
+            start = template_for(
+                s,
+                TemplateKind.TEXT,
+                template_id=t.template_id,
+                template_key=t.template_key(TemplateKind.TEXT),
+            )
             self._gateway = gateway_address(s, t.customer_id)
             self._smtp = load_smtp_settings(s)
         if start is not None:

@@ -422,3 +422,35 @@ def test_a_follow_up_already_done_is_not_emailed_twice(
     dlg.show()
     assert "this follow-up is already done" in dlg.banner.text()
     assert not dlg.send_button.isEnabled()
+
+
+def test_an_agreed_call_opens_with_the_agreed_time_script(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
+) -> None:
+    from datetime import date, time
+
+    from deckfollow.core.followups import agree_follow_up, agreed_plan
+
+    with db.unit_of_work() as s:
+        plan = agreed_plan(
+            date(2026, 11, 26),
+            time(18),
+            time(19),
+            "Australia/Sydney",
+            Channel.CALL,
+            "Go over the stain colours",
+            "Call me Thursday after six",
+        )
+        fu_id = agree_follow_up(
+            s, customer.customer_id, customer.quote_id, plan, now=now, source="site visit"
+        ).id
+    dlg = CallDialog(db, clock=lambda: plan.due_at, follow_up_id=fu_id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.script.template.currentText() == "Call: the time we agreed"
+    assert dlg.script.text.toPlainText().startswith(
+        "Hi Zoë, it's Sam from Carpenter Decks. You asked me to call Thursday 26 November "
+        "between 6 pm and 7 pm, so here I am.\n\nThe reason I'm calling is to go over the "
+        "stain colours."
+    )
+    assert dlg.banner.isHidden()  # the agreed time stands
