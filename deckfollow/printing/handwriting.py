@@ -112,7 +112,7 @@ class HandLayout:
         if not self.fits:
             return (
                 f"the text does not fit even at {self.style.min_size:g} pt "
-                f"({self.lines} lines); shorten it or choose a larger card"
+                f"({self.lines} lines); shorten it or choose larger stationery"
             )
         return None
 
@@ -211,10 +211,14 @@ def layout_text(
     signature_height: float = 0.0,
     signature_width: float = 0.0,
     middle: bool = False,
+    keep_lines: bool = False,
+    lift: float = 0.0,
 ) -> HandLayout:
     """Set `text` in `box` by hand; shrinks to `style.min_size` before giving up.
 
-    `middle` centres the block vertically (addresses); notes start at the top.
+    `middle` centres the block vertically (addresses); `keep_lines` never wraps a line
+    (an address line split in two confuses the post: the text is made smaller instead);
+    `lift` moves a short note down from the top by that share of the spare room.
     """
     style.check()
     font = load(style.font)
@@ -224,10 +228,10 @@ def layout_text(
     hand = _Hand(seed, style.variation, n_words * 2 + 8, n_words + len(paragraphs) + 8)
     bad = undrawable(text, font)
     size = style.size
-    attempt = _attempt(paragraphs, box, style, font, hand, size, signature_height)
+    attempt = _attempt(paragraphs, box, style, font, hand, size, signature_height, keep_lines)
     while not attempt.fits and size - _SIZE_STEP >= style.min_size - 1e-9:
         size -= _SIZE_STEP
-        attempt = _attempt(paragraphs, box, style, font, hand, size, signature_height)
+        attempt = _attempt(paragraphs, box, style, font, hand, size, signature_height, keep_lines)
     attempt.undrawable = bad
     if signature_height > 0 and attempt.fits:
         w = min(signature_width, box.w)
@@ -235,9 +239,13 @@ def layout_text(
             box.right - w, attempt.bottom - signature_height, w, signature_height
         )
         attempt.bottom -= signature_height
-    if middle and attempt.fits and attempt.placed:
-        # Lines start at the top, so all the spare room is below: give half of it away.
-        shift = max(0.0, (attempt.bottom - box.y) / 2)
+    share = 0.5 if middle else lift
+    if share > 0 and attempt.fits and attempt.placed:
+        # Lines start at the top, so all the spare room is below: move part of it above.
+        shift = max(0.0, (attempt.bottom - box.y) * share)
+        if attempt.signature_box is not None:
+            sb = attempt.signature_box
+            attempt.signature_box = Rect(sb.x, sb.y - shift, sb.w, sb.h)
         attempt.placed = [replace(p, y=p.y - shift) for p in attempt.placed]
         attempt.bottom -= shift
     return attempt
@@ -251,6 +259,7 @@ def _attempt(
     hand: _Hand,
     size: float,
     reserve_bottom: float,
+    keep_lines: bool,
 ) -> HandLayout:
     eff = size * font.font.scale
     v = style.variation
@@ -273,6 +282,7 @@ def _attempt(
     lowest = baseline
     first_line = True
     n_lines = 0
+    wrapped = False
 
     for para in paragraphs:
         if not para:
@@ -295,6 +305,7 @@ def _attempt(
                 w = _width(font, piece) * eff * (1.0 + j.ds) + j.cs * size * len(piece)
                 gap = space * j.gap if current else 0.0
                 if current and x_used + gap + w > avail:
+                    wrapped = True
                     lines.append((lj, current))
                     lj = hand.lines[li % len(hand.lines)]
                     li += 1
@@ -321,7 +332,7 @@ def _attempt(
             lowest = baseline
 
     bottom = lowest - descent - drift
-    fits = bottom - reserve_bottom >= box.y - 1e-6
+    fits = bottom - reserve_bottom >= box.y - 1e-6 and not (keep_lines and wrapped)
     return HandLayout(box, font, style, size, placed, fits, bottom, n_lines)
 
 

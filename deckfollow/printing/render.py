@@ -35,6 +35,7 @@ from deckfollow.printing.stationery import (
 )
 
 MATCH = "match"  # the envelope that fits the card
+NOTE_LIFT = 0.25  # a short note sits a little below the top, as a person would place it
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,22 @@ def _signature_size(options: PrintOptions) -> tuple[float, float]:
     return height, height * (w / h if h else 1.0)
 
 
+def card_layout(
+    job: CardJob, options: PrintOptions, signature: tuple[float, float] | None = None
+) -> HandLayout:
+    """How one card's message is set (size used, whether it fits, where the signature goes)."""
+    sig_h, sig_w = signature if signature is not None else _signature_size(options)
+    return layout_text(
+        job.text,
+        options.stock().message,
+        options.style,
+        seed=job.seed,
+        signature_height=sig_h,
+        signature_width=sig_w,
+        lift=NOTE_LIFT,
+    )
+
+
 @dataclass
 class _Planned:
     job: CardJob
@@ -158,14 +175,7 @@ def _plan(jobs: list[CardJob], options: PrintOptions) -> tuple[list[_Planned], l
     problems: list[CardProblem] = []
     for job in jobs:
         label = job.label or (job.recipient.name if job.recipient else "card")
-        card = layout_text(
-            job.text,
-            stock.message,
-            style,
-            seed=job.seed,
-            signature_height=sig_h,
-            signature_width=sig_w,
-        )
+        card = card_layout(job, options, (sig_h, sig_w))
         if card.problem:
             problems.append(CardProblem(label, "card", card.problem))
         needs_address = stock.address is not None or env is not None or sheet is not None
@@ -182,6 +192,7 @@ def _plan(jobs: list[CardJob], options: PrintOptions) -> tuple[list[_Planned], l
                 _address_style(style, 12.0, 8.0),
                 seed=job.seed + 1,
                 middle=True,
+                keep_lines=True,
             )
             if address.problem:
                 problems.append(CardProblem(label, "postcard address", address.problem))
@@ -203,6 +214,7 @@ def _plan(jobs: list[CardJob], options: PrintOptions) -> tuple[list[_Planned], l
                 _address_style(style, 14.0, 9.0),
                 seed=job.seed + 3,
                 middle=True,
+                keep_lines=True,
             )
             if rec.problem:
                 problems.append(CardProblem(label, "envelope", rec.problem))
@@ -216,6 +228,7 @@ def _plan(jobs: list[CardJob], options: PrintOptions) -> tuple[list[_Planned], l
                 _address_style(style, 11.0, 7.0),
                 seed=job.seed + 4,
                 middle=True,
+                keep_lines=True,
             )
             if lab.problem:
                 problems.append(CardProblem(label, "label", lab.problem))

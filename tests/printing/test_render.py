@@ -15,6 +15,7 @@ from deckfollow.printing.render import (
     CardJob,
     CardsDoNotFit,
     PrintOptions,
+    card_layout,
     check_cards,
     render_pdf,
 )
@@ -301,15 +302,28 @@ def test_a_scanned_signature_is_written_under_the_message(tmp_path):
     pdf = tmp_path / "signed.pdf"
     opts = PrintOptions(card="a7", envelope=None, signature=sig)
     render_pdf([CardJob(NOTE, RENEE, seed=5)], opts, pdf)
-    lay = layout_text(
-        NOTE,
-        card_stock("a7").message,
-        HandStyle(),
-        seed=5,
-        signature_height=opts.signature_height,
-        signature_width=opts.signature_height * 400 / 120,
-    )
+    lay = card_layout(CardJob(NOTE, RENEE, seed=5), opts)
     assert lay.signature_box is not None
     page = poppler.render(pdf, tmp_path, dpi=100)[0]
     assert poppler.ink_inside(page, _box(lay.signature_box), dpi=100) > 100
     assert poppler.ink_outside(page, [_box(card_stock("a7").message)], dpi=100) is None
+
+
+def test_an_address_line_is_made_smaller_rather_than_split():
+    sheet = label_sheet("avery-5160")
+    lines = ("Apartment 4, 17 Wattle Street North", "Paddington NSW 2021", "Australia")
+    addr = Address("Renée Müller-Peña", lines)
+    for seed in range(20):
+        lay = layout_text(
+            addr.text(),
+            sheet.safe(0),
+            HandStyle(size=11, min_size=6),
+            seed=seed,
+            keep_lines=True,
+            middle=True,
+        )
+        assert lay.fits and lay.lines == 4
+    street = "A street name far too long to write on one line of a small address label"
+    jobs = [CardJob("Hi", Address("Ann", (street,)), seed=1, label="Ann")]
+    problems = check_cards(jobs, PrintOptions(card="a6", envelope=None, labels="avery-5160"))
+    assert [(p.label, p.part) for p in problems] == [("Ann", "label")]

@@ -32,7 +32,14 @@ from deckfollow.core.models import ChannelConsent, Customer, Quote
 from deckfollow.core.settings import load_settings
 from deckfollow.printing.batch import CardTemplate, card_templates, recipient_address
 from deckfollow.printing.batch import return_address as load_return_address
-from deckfollow.printing.render import Address, CardJob, CardsDoNotFit, check_cards, render_bytes
+from deckfollow.printing.render import (
+    Address,
+    CardJob,
+    CardsDoNotFit,
+    card_layout,
+    check_cards,
+    render_bytes,
+)
 from deckfollow.storage.database import Database
 from deckfollow.ui.cards.common import (
     Clock,
@@ -246,10 +253,7 @@ class CardsDialog(QDialog):
         self.last_pdf = pdf
         pages = pdf_pages(pdf, 560)
         self.preview.show_pages(pages[:2])
-        from deckfollow.printing.handwriting import layout_text
-
-        stock = options.stock()
-        lay = layout_text(job.text, stock.message, options.style, seed=job.seed)
+        lay = card_layout(job, options)
         parts = [f"Written at {lay.size:g} pt"]
         if lay.shrunk:
             parts.append(f"(made smaller from {options.style.size:g} pt to fit)")
