@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -63,10 +66,13 @@ class BackupsPage(QWidget):
         self.backup_button.clicked.connect(self.back_up_now)
         self.restore_button = QPushButton("Restore…")
         self.restore_button.clicked.connect(self._restore_clicked)
+        self.file_button = QPushButton("Restore from file…")
+        self.file_button.clicked.connect(self._restore_file_clicked)
         self.folder_button = QPushButton("Open folder")
         self.folder_button.clicked.connect(self.open_folder)
         buttons.addWidget(self.backup_button)
         buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.file_button)
         buttons.addStretch(1)
         buttons.addWidget(self.folder_button)
         layout.addLayout(buttons)
@@ -74,7 +80,13 @@ class BackupsPage(QWidget):
         layout.addWidget(self.status)
         if db.path is None:
             self.intro.setText(server_backup_hint(db))
-            for w in (self.table, self.backup_button, self.restore_button, self.folder_button):
+            for w in (
+                self.table,
+                self.backup_button,
+                self.restore_button,
+                self.file_button,
+                self.folder_button,
+            ):
                 w.setEnabled(False)
         else:
             self.intro.setText(
@@ -135,14 +147,30 @@ class BackupsPage(QWidget):
     def restore_selected(self, *, ask: bool = True) -> bool:
         """Replace the data with the selected backup (after asking); True if it was done."""
         chosen = self.selected()
-        if chosen is None or self._db.path is None:
+        if chosen is None:
+            return False
+        when = f"the backup from {local_time(chosen.taken_at)} ({chosen.description})"
+        return self._restore(chosen.path, when, ask=ask)
+
+    def _restore_file_clicked(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Restore from a backup file", str(Path.home()), "deckfollow data (*.db)"
+        )
+        if name:
+            self.restore_file(Path(name))
+
+    def restore_file(self, path: Path, *, ask: bool = True) -> bool:
+        """Replace the data with a backup file from anywhere (a USB stick, another folder)."""
+        return self._restore(path, f"the backup file {path.name}", ask=ask)
+
+    def _restore(self, path: Path, what: str, *, ask: bool) -> bool:
+        if self._db.path is None:
             return False
         if ask and not confirm(
             self,
             "Restore a backup",
-            f"Replace your data with the backup from {local_time(chosen.taken_at)} "
-            f"({chosen.description})?\n\nEverything entered since then is set aside: your "
-            "current data is backed up first, so this can be undone by restoring that.",
+            f"Replace your data with {what}?\n\nEverything entered since then is set aside: "
+            "your current data is backed up first, so this can be undone by restoring that.",
             "Restore",
         ):
             self.status.setText("Nothing changed.")
@@ -151,7 +179,7 @@ class BackupsPage(QWidget):
         # reconnects to the restored file on its next use.
         self._db.close()
         try:
-            result = restore_from(self._db.path, chosen.path, now=self._clock())
+            result = restore_from(self._db.path, path, now=self._clock())
         except DeckfollowError as exc:
             self.status.setText(f"Restore failed, nothing changed: {exc}")
             return False
@@ -160,10 +188,7 @@ class BackupsPage(QWidget):
         extra = ""
         if result.do_not_contact_reapplied:
             extra = f" {result.do_not_contact_reapplied} newer do-not-contact requests were kept."
-        self.status.setText(
-            f"Restored the backup from {local_time(chosen.taken_at)}. Your data as it was "
-            f"is kept as {kept}.{extra}"
-        )
+        self.status.setText(f"Restored {what}. Your data as it was is kept as {kept}.{extra}")
         self.restored.emit()
         return True
 

@@ -85,12 +85,32 @@ def test_backups_page_lists_backs_up_and_restores_into_the_running_app(
     with qtbot.waitSignal(page.restored):
         _answer("Restore")
         qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
-    assert "Restored the backup from" in page.status.text()
+    assert page.status.text().startswith("Restored the backup from")
     assert _names(db) == {"Ada Lovelace"}  # the running app's database sees the restored file
     kept = [b for b in page.backups if b.kind == "before" and b.reason == "restore"]
     assert len(kept) == 1
     _lead(db, "Grace Hopper", now)  # and keeps working
     assert _names(db) == {"Ada Lovelace", "Grace Hopper"}
+
+
+def test_backups_page_restores_a_file_from_anywhere_and_refuses_a_bad_one(
+    qtbot: QtBot, db: Database, tmp_path: Path, now: datetime
+):
+    from deckfollow.storage.backups import backup_to
+
+    _lead(db, "Ada Lovelace", now)
+    usb = backup_to(db, tmp_path / "usb-stick-copy.db")
+    _lead(db, "Alan Turing", now)
+    page = _page(qtbot, db, lambda: now)
+    bad = tmp_path / "holiday-photos.db"
+    bad.write_bytes(b"\x89PNG" * 500)
+    assert not page.restore_file(bad, ask=False)
+    assert page.status.text().startswith("Restore failed, nothing changed:")
+    assert _names(db) == {"Ada Lovelace", "Alan Turing"}
+    _answer("Restore")
+    assert page.restore_file(usb)
+    assert page.status.text().startswith("Restored the backup file usb-stick-copy.db.")
+    assert _names(db) == {"Ada Lovelace"}
 
 
 def test_corrupt_database_dialog_explains_and_restores_the_latest_good_backup(
