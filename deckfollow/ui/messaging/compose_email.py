@@ -144,7 +144,8 @@ class ComposeEmailDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         status = self._store.status()
-        self.remember = QCheckBox(f"Remember it in the system keyring ({status.backend})")
+        where = status.backend if status.usable else "none on this computer"
+        self.remember = QCheckBox(f"Remember it in the system keyring ({where})")
         self.remember.setChecked(status.usable)
         self.remember.setEnabled(status.usable)
         self.password_note = QLabel(
