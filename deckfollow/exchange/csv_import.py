@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from sqlalchemy import insert, select
@@ -379,6 +380,17 @@ def guess_timezone(
     return MAIN_ZONE.get(country, owner_tz)
 
 
+def _valid_zone(name: str) -> str | None:
+    """An IANA zone name from the file, if it is one (a re-imported export keeps its zones)."""
+    if "/" not in name:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ValueError, OSError, ZoneInfoNotFoundError):
+        return None
+    return name
+
+
 def _parse_birthday(text: str, country: str) -> date | None:
     """ISO, or day/month/year (month first in the US and Canada); None if not understood."""
     value = text.strip()
@@ -505,7 +517,8 @@ def _clean_row(
         region=_limit(work, "region", region),
         postcode=_limit(work, "postcode", postcode),
         country=country,
-        timezone=guess_timezone(phone_main, country, region, owner_tz, default_country),
+        timezone=_valid_zone(_text(raw.timezone))
+        or guess_timezone(phone_main, country, region, owner_tz, default_country),
         birthday=birthday,
         notes=unicodedata.normalize("NFC", notes_text) or None,
     )

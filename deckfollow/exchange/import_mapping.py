@@ -36,6 +36,7 @@ class Field(StrEnum):
     REGION = "region"
     POSTCODE = "postcode"
     COUNTRY = "country"
+    TIMEZONE = "timezone"
     BIRTHDAY = "birthday"
     NOTES = "notes"
     DO_NOT_CONTACT = "do_not_contact"
@@ -58,6 +59,7 @@ FIELD_LABELS: dict[Field, str] = {
     Field.REGION: "State / region",
     Field.POSTCODE: "Postcode / ZIP",
     Field.COUNTRY: "Country",
+    Field.TIMEZONE: "Time zone (e.g. Australia/Perth)",
     Field.BIRTHDAY: "Birthday",
     Field.NOTES: "Notes",
     Field.DO_NOT_CONTACT: "Do not contact (yes/no)",
@@ -178,6 +180,7 @@ _PHRASES: dict[Field, tuple[str, ...]] = {
         "home country region",
         "business country region",
     ),
+    Field.TIMEZONE: ("time zone", "timezone", "tz"),
     Field.BIRTHDAY: ("birthday", "date of birth", "dob", "birth date"),
     Field.NOTES: ("notes", "note", "comments", "comment", "remarks"),
     Field.DO_NOT_CONTACT: ("do not contact", "dnc", "opted out", "unsubscribed"),
@@ -297,6 +300,7 @@ class RawContact:
     region: str = ""
     postcode: str = ""
     country: str = ""
+    timezone: str = ""
     birthday: str = ""
     notes: list[str] = field(default_factory=list)
     do_not_contact: str = ""

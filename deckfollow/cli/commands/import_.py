@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=(
             "read COLUMN (a header name or a 1-based number) as FIELD: name, first_name, "
             "middle_name, last_name, company, email, phone, phone_cell, phone_office, "
-            "phone_home, street, suburb, region, postcode, country, birthday, notes, "
+            "phone_home, street, suburb, region, postcode, country, timezone, birthday, notes, "
             "do_not_contact or ignore; repeat for more columns"
         ),
     )
