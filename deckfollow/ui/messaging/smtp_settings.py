@@ -15,9 +15,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -105,7 +107,6 @@ class SmtpSettingsDialog(QDialog):
         status = self._store.status()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("leave empty to keep the saved one")
         self.remember = QCheckBox("Remember it in the system keyring")
         self.remember.setChecked(status.usable)
         self.remember.setEnabled(status.usable)
@@ -133,6 +134,11 @@ class SmtpSettingsDialog(QDialog):
         pw.addRow("", self.remember)
         pw.addRow("Where it lives", self.keyring_label)
         pw.addRow("", self.where_label)
+        self.test_button = QPushButton("Send a test email to yourself")
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addStretch(1)
+        pw.addRow("", test_row)
         pw_box = QGroupBox("Password")
         pw_box.setLayout(pw)
 
@@ -154,9 +160,6 @@ class SmtpSettingsDialog(QDialog):
             "Forget password", QDialogButtonBox.ButtonRole.ResetRole
         )
         self.forget_button.clicked.connect(self._forget)
-        self.test_button = self.buttons.addButton(
-            "Send a test email to yourself", QDialogButtonBox.ButtonRole.ActionRole
-        )
         self.test_button.clicked.connect(self.send_test)
         self.test_result = QLabel()
         self.test_result.setObjectName("testResult")
@@ -193,9 +196,12 @@ class SmtpSettingsDialog(QDialog):
         )
 
     def _refresh_where(self) -> None:
-        account = self._loaded.account
-        self.where_label.setText(
-            _WHERE_TEXT[self._store.where(account)] if self._loaded.host else ""
+        where = self._store.where(self._loaded.account) if self._loaded.host else Where.NOWHERE
+        self.where_label.setText(_WHERE_TEXT[where] if self._loaded.host else "")
+        self.password.setPlaceholderText(
+            "leave empty to keep the saved one"
+            if where is not Where.NOWHERE
+            else "your email account's password"
         )
 
     def _forget(self) -> None:
@@ -233,7 +239,7 @@ class SmtpSettingsDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
-        for button in self.buttons.buttons():
+        for button in (*self.buttons.buttons(), self.test_button):
             button.setEnabled(not busy)
         if busy:
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
