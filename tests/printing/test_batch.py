@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from deckfollow.core.enums import Channel, FollowUpStatus, Outcome
@@ -151,3 +152,27 @@ def test_a_customer_who_revokes_post_after_printing_is_not_logged(db, now):
             ids["Łukasz Nowak"],
             ids["Iñaki Peña"],
         }
+
+
+@pytest.mark.parametrize(
+    ("reason", "key"),
+    [
+        ("Handwritten thank-you for the chance to quote", "card_thank_you_quote"),
+        ("Saw-this-and-thought-of-you card: still here whenever", "card_saw_this"),
+        ("Happy birthday card (posted to arrive on the day)", "card_birthday"),
+        ("Holiday card for the season", "card_holiday"),
+        ("Thank-you card for choosing us for the deck", "card_after_sale"),
+        ("Anniversary card: a year since we built it", "card_after_sale"),
+    ],
+)
+def test_the_wording_follows_the_reason_of_each_cadence_card(db, now, reason, key):
+    from tests.printing.data import PEOPLE, Person, add_person, owner
+
+    p = PEOPLE[0]
+    with db.unit_of_work() as s:
+        owner(s)
+        add_person(s, Person(p.name, p.street, p.suburb, p.postcode, p.job, 1, reason), now)
+    with db.reading() as s:
+        (card,) = collect_due_cards(s, now=now, within_days=7).cards
+    assert card.template_key == key
+    assert "{" not in card.text and "?]" not in card.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -327,3 +328,21 @@ def test_an_address_line_is_made_smaller_rather_than_split():
     jobs = [CardJob("Hi", Address("Ann", (street,)), seed=1, label="Ann")]
     problems = check_cards(jobs, PrintOptions(card="a6", envelope=None, labels="avery-5160"))
     assert [(p.label, p.part) for p in problems] == [("Ann", "label")]
+
+
+@pytest.mark.parametrize(("ink", "channel"), [("royal-blue", 2), ("sepia", 0), ("green", 1)])
+def test_the_chosen_ink_colour_is_what_prints(tmp_path, ink, channel):
+    pdf = tmp_path / f"{ink}.pdf"
+    render_pdf(
+        [CardJob(NOTE, RENEE, seed=1)],
+        PrintOptions(card="a7", envelope=None, style=HandStyle(ink=ink)),
+        pdf,
+    )
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(tmp_path / "ink")], check=True)
+    img = Image.open(next(tmp_path.glob("ink-*.png"))).convert("RGB")
+    # Only the strokes: pixels clearly darker than the paper.
+    mask = img.convert("L").point(lambda v: 255 if v < 150 else 0)
+    assert mask.histogram()[255] > 200
+    # The ink's strongest channel is strongest in the printed strokes too.
+    totals = [sum(i * n for i, n in enumerate(band.histogram(mask))) for band in img.split()]
+    assert max(range(3), key=lambda c: totals[c]) == channel

@@ -221,10 +221,9 @@ class CardBatchDialog(QDialog):
             parts.append("(no return address: set it in Settings)")
         self.summary.setText(" ".join(parts) + ".")
         if self.last_pdf is not None:
-            pages = pdf_pages(self.last_pdf, 520)
-            first_env = n if envelope is not None and len(pages) > n else None
-            shown = [pages[0]] + ([pages[first_env]] if first_env is not None else [])
-            self.preview.show_pages(shown)
+            # The first card and, when there are envelopes, the first envelope.
+            wanted = [0, n] if envelope is not None else [0]
+            self.preview.show_pages(pdf_pages(self.last_pdf, 520, wanted))
         else:
             self.preview.show_pages([])
         self.print_button.setEnabled(self.last_pdf is not None)

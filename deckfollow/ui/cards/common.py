@@ -139,12 +139,15 @@ def _document(pdf: bytes) -> tuple[QPdfDocument, QBuffer]:
     return doc, buf
 
 
-def pdf_pages(pdf: bytes, width_px: int) -> list[QImage]:
-    """Every page of the PDF rendered `width_px` wide, on white (for previews)."""
+def pdf_pages(pdf: bytes, width_px: int, pages: list[int] | None = None) -> list[QImage]:
+    """Pages of the PDF (all, or the 0-based `pages`) rendered `width_px` wide on white."""
     doc, buf = _document(pdf)
     images: list[QImage] = []
     try:
-        for i in range(doc.pageCount()):
+        wanted = range(doc.pageCount()) if pages is None else pages
+        for i in wanted:
+            if not 0 <= i < doc.pageCount():
+                continue
             pts = doc.pagePointSize(i)
             height = max(1, round(width_px * pts.height() / max(pts.width(), 1.0)))
             img = doc.render(i, QSize(width_px, height))

@@ -251,8 +251,7 @@ class CardsDialog(QDialog):
             self._sync_buttons()
             return
         self.last_pdf = pdf
-        pages = pdf_pages(pdf, 560)
-        self.preview.show_pages(pages[:2])
+        self.preview.show_pages(pdf_pages(pdf, 560, [0, 1]))
         lay = card_layout(job, options)
         parts = [f"Written at {lay.size:g} pt"]
         if lay.shrunk:
