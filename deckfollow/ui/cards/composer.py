@@ -65,9 +65,21 @@ class _Recipient:
 
 
 class CardsDialog(QDialog):
-    """The card composer: words with merge fields, stationery, handwriting, live preview."""
+    """The card composer: words with merge fields, stationery, handwriting, live preview.
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    `customer_id` and `template_key` open it ready for one customer and wording (e.g. from
+    a card follow-up on the Today list).
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock,
+        parent: QWidget | None = None,
+        customer_id: int | None = None,
+        template_key: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self._db, self._clock = db, clock
         self.setWindowTitle("Write a card")
@@ -143,6 +155,10 @@ class CardsDialog(QDialog):
         self.save_button.clicked.connect(self._save)
         close.clicked.connect(self.accept)
         self._use_template()
+        if template_key is not None:
+            self.select_template(template_key)
+        if customer_id is not None:
+            self.select_customer(customer_id)
         self.refresh()
 
     # --- data ---------------------------------------------------------------------

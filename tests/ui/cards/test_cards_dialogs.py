@@ -139,3 +139,17 @@ def test_batch_with_labels_from_a_chosen_label(qtbot, db, now, tmp_path):
     out.write_bytes(dlg.last_pdf)
     assert poppler.page_sizes(out)[-1] == (612.0, 792.0)
     assert "labels from label 12" in dlg.summary.text()
+
+
+def test_composer_opens_ready_for_a_customer_and_wording(qtbot, db, now, tmp_path):
+    ids = seed(db, now)
+    dlg = CardsDialog(
+        db, clock=lambda: now, customer_id=ids["Renée Müller"], template_key="card_after_sale"
+    )
+    qtbot.addWidget(dlg)
+    assert dlg.template.currentData() == "card_after_sale"
+    assert dlg.last_pdf is not None
+    pdf = tmp_path / "renee.pdf"
+    pdf.write_bytes(dlg.last_pdf)
+    assert "Dear Renée," in poppler.text(pdf)
+    assert "Thank you for choosing Carpenter Decks" in " ".join(poppler.text(pdf).split())
