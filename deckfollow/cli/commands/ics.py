@@ -1,0 +1,52 @@
+"""`deckfollow ics --out FILE.ics [--days N]`: pending follow-ups as a calendar file."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from deckfollow.cli.context import CliContext
+from deckfollow.core.errors import ValidationError
+
+ORDER = 35
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "ics",
+        help="write pending follow-ups as an iCalendar (.ics) file for phone and desktop calendars",
+        description=(
+            "Write pending follow-ups (overdue ones too) as an RFC 5545 calendar. Importing a "
+            "newer file updates the same events instead of adding copies; follow-ups done or "
+            "cancelled in the last 30 days are written as cancelled."
+        ),
+    )
+    p.add_argument("--out", required=True, metavar="FILE.ics", help="where to write ('-': stdout)")
+    p.add_argument(
+        "--days", type=int, default=60, metavar="N", help="how many days ahead (default 60)"
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.reminders.ics import export_calendar, write_calendar_file
+
+    if args.days < 1 or args.days > 3660:
+        raise ValidationError("--days", "give a number of days from 1 to 3660")
+    out = None if args.out == "-" else Path(args.out)
+    if out is not None and not out.parent.is_dir():
+        raise ValidationError("--out", f"no folder {str(out.parent)!r} to write into")
+    db = ctx.open_db()
+    try:
+        # A unit of work: the first export gives the database its calendar identity.
+        with db.unit_of_work() as session:
+            text, count = export_calendar(session, now=ctx.now, days=args.days)
+    finally:
+        db.close()
+    if out is None:
+        ctx.out.write(text)
+        return 0
+    write_calendar_file(out, text)
+    noun = "follow-up" if count == 1 else "follow-ups"
+    print(f"Wrote {count} {noun} (next {args.days} days and overdue) to {out}", file=ctx.out)
+    return 0
