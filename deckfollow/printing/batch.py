@@ -234,6 +234,8 @@ def collect_due_cards(
                 FollowUp.channel == Channel.CARD,
                 FollowUp.due_at <= until,
                 Customer.deleted_at.is_(None),
+                # A quote in the trash takes its cards with it (until it is restored).
+                or_(FollowUp.quote_id.is_(None), Quote.deleted_at.is_(None)),
                 or_(
                     FollowUp.status == FollowUpStatus.PENDING,
                     # A revocation cancels the customer's cards: those would-be cards are

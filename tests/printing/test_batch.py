@@ -176,3 +176,19 @@ def test_the_wording_follows_the_reason_of_each_cadence_card(db, now, reason, ke
         (card,) = collect_due_cards(s, now=now, within_days=7).cards
     assert card.template_key == key
     assert "{" not in card.text and "?]" not in card.text
+
+
+def test_cards_for_a_quote_in_the_trash_are_not_printed(db, now):
+    from deckfollow.core.trash import restore_quote, trash_quote
+    from tests.printing.data import PEOPLE, add_person, owner
+
+    with db.unit_of_work() as s:
+        owner(s)
+        _, quote_id, _ = add_person(s, PEOPLE[0], now)
+        trash_quote(s, quote_id, now=now)
+    with db.reading() as s:
+        assert collect_due_cards(s, now=now, within_days=7).cards == []
+    with db.unit_of_work() as s:
+        restore_quote(s, quote_id, now=now)
+    with db.reading() as s:
+        assert len(collect_due_cards(s, now=now, within_days=7).cards) == 1
