@@ -369,10 +369,12 @@ def guess_timezone(
     if len(zones) == 1:
         return zones[0]
     if zones:
-        for candidate in (hint, owner_tz, MAIN_ZONE.get(country_of_phone(phone or "") or "")):
+        for candidate in (hint, owner_tz):
             if candidate in zones:
                 return candidate
-        return zones[0]
+        # Parsed again only here: this is the slow path, and rare.
+        main = MAIN_ZONE.get(country_of_phone(phone or "") or "")
+        return main if main in zones else zones[0]
     if hint:
         return hint
     if country == owner_country.upper():

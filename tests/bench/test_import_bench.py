@@ -1,0 +1,145 @@
+"""Importing 10,000 contacts from a Google Contacts CSV, against a bare csv + sqlite3 baseline.
+
+The baseline reads the same bytes with csv.DictReader and inserts the same rows with
+sqlite3.executemany into a plain table: no phone normalisation, no email validation, no
+duplicate or do-not-contact checks. The ratio says what all of that checking costs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import sqlite3
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from deckfollow.core.settings import save_setting
+from deckfollow.exchange.csv_import import import_table, plan_import
+from deckfollow.exchange.csv_sniff import read_csv
+from deckfollow.storage.database import Database, open_database
+from tests.bench.report import record
+
+pytestmark = pytest.mark.bench
+
+CONTACTS = 10_000
+RUNS = 3
+FIRST = ["Zoë", "José", "Łukasz", "Siobhán", "Ana", "Priya", "Tomás", "Renée", "Björn", "Mia"]
+LAST = ["Müller", "Núñez", "Wróbel", "O'Brien", "Pérez", "Natarajan", "García", "Dubois", "Ng"]
+SUBURBS = [("Newtown", "NSW"), ("Fremantle", "WA"), ("Brunswick", "VIC"), ("Hobart", "TAS")]
+HEADER = [
+    "First Name",
+    "Last Name",
+    "Organization Name",
+    "Notes",
+    "E-mail 1 - Label",
+    "E-mail 1 - Value",
+    "Phone 1 - Label",
+    "Phone 1 - Value",
+    "Address 1 - Street",
+    "Address 1 - City",
+    "Address 1 - Region",
+    "Address 1 - Postal Code",
+    "Address 1 - Country",
+]
+
+
+def contacts_csv(n: int, seed: int = 10) -> bytes:
+    """n distinct, realistic Google Contacts rows (accents, national mobiles, notes)."""
+    rng = random.Random(seed)
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(HEADER)
+    for i in range(n):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        suburb, state = rng.choice(SUBURBS)
+        w.writerow(
+            [
+                first,
+                last,
+                "",
+                "Deck quote\nfollow up in spring" if i % 7 == 0 else "",
+                "* Home",
+                f"{first.lower()}.{i}@example.com",
+                "Mobile",
+                f"04{i // 1_000_000 % 10}{i:07d}"[:4] + f" {i % 1000:03d} {i // 1000 % 1000:03d}",
+                f"{rng.randint(1, 200)} Banksia St",
+                suburb,
+                state,
+                "2042",
+                "Australia",
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def _fresh_db(path: Path) -> Database:
+    db = open_database(str(path))
+    with db.unit_of_work() as s:
+        save_setting(s, "default_country", "AU")
+        save_setting(s, "owner_timezone", "Australia/Sydney")
+    return db
+
+
+def _bare(path: Path, data: bytes) -> float:
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute(
+        "CREATE TABLE customer (id INTEGER PRIMARY KEY, first TEXT, last TEXT, email TEXT, "
+        "phone TEXT, street TEXT, suburb TEXT, region TEXT, postcode TEXT, notes TEXT)"
+    )
+    started = time.perf_counter()
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    con.executemany(
+        "INSERT INTO customer (first, last, email, phone, street, suburb, region, postcode, "
+        "notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                r["First Name"],
+                r["Last Name"],
+                r["E-mail 1 - Value"],
+                r["Phone 1 - Value"],
+                r["Address 1 - Street"],
+                r["Address 1 - City"],
+                r["Address 1 - Region"],
+                r["Address 1 - Postal Code"],
+                r["Notes"],
+            )
+            for r in reader
+        ),
+    )
+    con.commit()
+    took = time.perf_counter() - started
+    con.close()
+    return took
+
+
+def test_import_10k_contacts(tmp_path: Path, now: datetime) -> None:
+    data = contacts_csv(CONTACTS)
+    ours: list[float] = []
+    again: list[float] = []
+    bare: list[float] = []
+    for run in range(RUNS):
+        db = _fresh_db(tmp_path / f"import-{run}.db")
+        started = time.perf_counter()
+        with db.unit_of_work() as s:
+            plan = import_table(s, read_csv(data), now=now)
+        ours.append(time.perf_counter() - started)
+        assert plan.imported == CONTACTS, plan.problems[:3]
+        # The same file again: every row is found to be a duplicate, nothing is added.
+        started = time.perf_counter()
+        with db.reading() as s:
+            repeat = plan_import(s, read_csv(data))
+        again.append(time.perf_counter() - started)
+        assert repeat.duplicates == CONTACTS
+        db.close()
+        bare.append(_bare(tmp_path / f"bare-{run}.db", data))
+    took, dup, floor = sorted(ours)[1], sorted(again)[1], sorted(bare)[1]
+    record("import", f"{CONTACTS} Google contacts imported (median of {RUNS})", took, "s")
+    record("import", "contacts per second", CONTACTS / took, "/s")
+    record("import", "bare csv.DictReader + sqlite3 executemany, same rows", floor, "s")
+    record("import", "import / bare baseline", took / floor, "x")
+    record("import", f"preview of the same {CONTACTS} again (all duplicates)", dup, "s")
