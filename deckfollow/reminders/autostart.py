@@ -1,0 +1,156 @@
+"""Start deckfollow at login, so reminders come even when nobody opened it today.
+
+- Linux (and other freedesktop systems): a desktop entry in $XDG_CONFIG_HOME/autostart
+  (~/.config/autostart/deckfollow.desktop), the XDG Autostart standard every desktop reads.
+- Windows: a value "deckfollow" under HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run
+  (per user, no administrator rights; the same list Task Manager's Startup tab shows).
+- macOS: a per-user LaunchAgent ~/Library/LaunchAgents/app.deckfollow.plist with RunAtLoad,
+  loaded by launchd at the next login.
+
+Each start sets DECKFOLLOW_STARTED_AT_LOGIN=1 where the platform allows an environment (Linux,
+macOS), so the app can start quietly in the tray instead of opening its window.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import plistlib
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+APP_ID = "deckfollow"
+LAUNCH_AGENT_LABEL = "app.deckfollow"
+RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
+LOGIN_ENV = "DECKFOLLOW_STARTED_AT_LOGIN"
+
+
+def launch_command(db_target: str | None = None) -> list[str]:
+    """The command that opens the app with this Python (and this database, if not default)."""
+    cmd = [sys.executable, "-m", "deckfollow"]
+    if db_target:
+        cmd += ["--db", db_target]
+    return [*cmd, "gui"]
+
+
+def started_at_login() -> bool:
+    """True when this process was started by the login entry written here."""
+    return os.environ.get(LOGIN_ENV) == "1"
+
+
+def _config_home() -> Path:
+    raw = os.environ.get("XDG_CONFIG_HOME")
+    return Path(raw) if raw and os.path.isabs(raw) else Path.home() / ".config"
+
+
+def autostart_path(platform: str = sys.platform, home: Path | None = None) -> Path | None:
+    """Where the login entry lives (None on Windows, where it is a registry value)."""
+    if platform == "win32":
+        return None
+    if platform == "darwin":
+        return (home or Path.home()) / "Library" / "LaunchAgents" / f"{LAUNCH_AGENT_LABEL}.plist"
+    return (
+        (_config_home() if home is None else home / ".config") / "autostart" / f"{APP_ID}.desktop"
+    )
+
+
+def _exec_quote(arg: str) -> str:
+    """Quote one argument for a desktop entry's Exec key (Desktop Entry Spec, "Exec key")."""
+    arg = arg.replace("%", "%%")
+    if arg and not any(c in arg for c in " \t\n\"'\\><~|&;$*?#()`"):
+        return arg
+    escaped = "".join("\\" + c if c in '"`$\\' else c for c in arg)
+    return f'"{escaped}"'
+
+
+def desktop_entry(command: Sequence[str]) -> str:
+    exec_line = " ".join(_exec_quote(a) for a in ["env", f"{LOGIN_ENV}=1", *command])
+    return (
+        "[Desktop Entry]\n"
+        "Type=Application\n"
+        "Name=deckfollow\n"
+        "Comment=Reminders for follow-ups that fall due\n"
+        f"Exec={exec_line}\n"
+        "Icon=deckfollow\n"
+        "Terminal=false\n"
+        "Categories=Office;\n"
+        "X-GNOME-Autostart-enabled=true\n"
+    )
+
+
+def launch_agent(command: Sequence[str]) -> bytes:
+    data = {
+        "Label": LAUNCH_AGENT_LABEL,
+        "ProgramArguments": list(command),
+        "RunAtLoad": True,
+        "ProcessType": "Interactive",
+        "LimitLoadToSessionType": "Aqua",
+        "EnvironmentVariables": {LOGIN_ENV: "1"},
+    }
+    return plistlib.dumps(data)
+
+
+def enable_autostart(
+    command: Sequence[str], *, platform: str = sys.platform, home: Path | None = None
+) -> str:
+    """Start `command` at the next login; returns where that was recorded (for the user)."""
+    if platform == "win32":
+        _windows_set(subprocess.list2cmdline(list(command)))
+        return f"HKEY_CURRENT_USER\\{RUN_KEY}\\{APP_ID}"
+    path = autostart_path(platform, home)
+    assert path is not None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = (
+        launch_agent(command) if platform == "darwin" else desktop_entry(command).encode("utf-8")
+    )
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(payload)
+    os.replace(tmp, path)
+    return str(path)
+
+
+def disable_autostart(*, platform: str = sys.platform, home: Path | None = None) -> None:
+    """Stop starting at login (nothing happens if it was not set up)."""
+    if platform == "win32":
+        _windows_set(None)
+        return
+    path = autostart_path(platform, home)
+    assert path is not None
+    path.unlink(missing_ok=True)
+
+
+def is_autostart_enabled(*, platform: str = sys.platform, home: Path | None = None) -> bool:
+    if platform == "win32":
+        return _windows_get() is not None
+    path = autostart_path(platform, home)
+    return path is not None and path.is_file()
+
+
+if sys.platform == "win32":
+    import winreg
+
+    def _windows_set(value: str | None) -> None:
+        with winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY, 0, winreg.KEY_SET_VALUE) as key:
+            if value is None:
+                with contextlib.suppress(FileNotFoundError):
+                    winreg.DeleteValue(key, APP_ID)
+            else:
+                winreg.SetValueEx(key, APP_ID, 0, winreg.REG_SZ, value)
+
+    def _windows_get() -> str | None:
+        try:
+            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY) as key:
+                value, _kind = winreg.QueryValueEx(key, APP_ID)
+        except FileNotFoundError:
+            return None
+        return str(value)
+
+else:
+
+    def _windows_set(value: str | None) -> None:
+        raise OSError("the Windows registry exists only on Windows")
+
+    def _windows_get() -> str | None:
+        return None

@@ -1,0 +1,74 @@
+"""Start at login: a desktop entry that really starts deckfollow; the macOS LaunchAgent."""
+
+from __future__ import annotations
+
+import configparser
+import os
+import plistlib
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from deckfollow.reminders.autostart import (
+    LOGIN_ENV,
+    autostart_path,
+    disable_autostart,
+    enable_autostart,
+    is_autostart_enabled,
+    launch_command,
+)
+
+
+def test_linux_desktop_entry_in_the_users_autostart_folder(tmp_path: Path):
+    db = str(tmp_path / "my business" / "deckfollow.db")
+    assert not is_autostart_enabled(platform="linux")
+    where = enable_autostart(launch_command(db), platform="linux")
+    path = Path(os.environ["XDG_CONFIG_HOME"]) / "autostart" / "deckfollow.desktop"
+    assert where == str(path)
+    assert is_autostart_enabled(platform="linux")
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str  # type: ignore[assignment,method-assign]
+    entry.read(path)
+    section = entry["Desktop Entry"]
+    assert section["Type"] == "Application"
+    assert section["Name"] == "deckfollow"
+    argv = shlex.split(section["Exec"])
+    assert argv == ["env", f"{LOGIN_ENV}=1", sys.executable, "-m", "deckfollow", "--db", db, "gui"]
+    # The command really is this app: run it with --version instead of opening the window.
+    res = subprocess.run(
+        [*argv[:-1], "--version"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert res.returncode == 0, res.stderr
+    assert "deckfollow" in res.stdout
+    disable_autostart(platform="linux")
+    assert not path.exists()
+    assert not is_autostart_enabled(platform="linux")
+    disable_autostart(platform="linux")  # twice is fine
+
+
+def test_macos_launch_agent(tmp_path: Path):
+    home = tmp_path / "home"
+    enable_autostart(
+        ["/Applications/deckfollow.app/Contents/MacOS/deckfollow"], platform="darwin", home=home
+    )
+    path = autostart_path("darwin", home)
+    assert path == home / "Library" / "LaunchAgents" / "app.deckfollow.plist"
+    data = plistlib.loads(path.read_bytes())
+    assert data["Label"] == "app.deckfollow"
+    assert data["RunAtLoad"] is True
+    assert data["ProgramArguments"] == ["/Applications/deckfollow.app/Contents/MacOS/deckfollow"]
+    assert data["EnvironmentVariables"] == {LOGIN_ENV: "1"}
+    assert is_autostart_enabled(platform="darwin", home=home)
+    disable_autostart(platform="darwin", home=home)
+    assert not is_autostart_enabled(platform="darwin", home=home)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the registry is really there on Windows")
+def test_windows_registry_is_not_pretended_elsewhere():
+    assert autostart_path("win32") is None
+    assert not is_autostart_enabled(platform="win32")
+    with pytest.raises(OSError, match="only on Windows"):
+        enable_autostart(["deckfollow.exe"], platform="win32")
