@@ -192,3 +192,30 @@ def test_cards_for_a_quote_in_the_trash_are_not_printed(db, now):
         restore_quote(s, quote_id, now=now)
     with db.reading() as s:
         assert len(collect_due_cards(s, now=now, within_days=7).cards) == 1
+
+
+def test_a_card_with_no_way_left_to_follow_up_is_reported_and_the_rest_logged(db, now):
+    from deckfollow.core.consent import revoke_consent
+    from deckfollow.core.enums import ConsentChannel
+
+    ids = seed(db, now, revoke=None)
+    with db.unit_of_work() as s:
+        for ch in (ConsentChannel.CALL, ConsentChannel.TEXT, ConsentChannel.EMAIL):
+            revoke_consent(s, ids["Renée Müller"], ch, source="letter", words="post only", now=now)
+        batch = collect_due_cards(s, now=now, within_days=7)
+        remember_printed(s, batch, now=now)
+    assert "Renée Müller" in [c.customer for c in batch.cards]
+    with db.unit_of_work() as s:
+        printed = printed_batch(s)
+        assert printed is not None
+        result = mark_mailed(s, printed.follow_up_ids, MailedNextStep(), now=now)
+    assert len(result.logged) == 2
+    assert result.problems == ["Renée Müller: what's next: no channel or time left to follow up"]
+    with db.reading() as s:
+        # Nothing half-saved for Renée: no touch, her card still pending and still printed.
+        touches = {t.customer_id for t in s.execute(select(Touch)).scalars()}
+        assert ids["Renée Müller"] not in touches and len(touches) == 2
+        left = printed_batch(s)
+        assert left is not None and len(left.follow_up_ids) == 1
+        (card,) = collect_due_cards(s, now=now, within_days=7).cards
+        assert card.customer == "Renée Müller"
