@@ -336,9 +336,12 @@ def _attempt(
     return HandLayout(box, font, style, size, placed, fits, bottom, n_lines)
 
 
-def draw_layout(canvas: Canvas, layout: HandLayout) -> None:
-    """Write a fitted layout onto the canvas in the chosen ink."""
-    if not layout.fits:
+def draw_layout(canvas: Canvas, layout: HandLayout, *, proof: bool = False) -> None:
+    """Write a fitted layout onto the canvas in the chosen ink.
+
+    `proof` draws a layout that does not fit as well (for an on-screen proof only).
+    """
+    if not layout.fits and not proof:
         raise ValidationError("card", layout.problem or "the text does not fit")
     r, g, b = INKS[layout.style.ink]
     doc = canvas._doc  # ReportLab's documented route for TrueType subsets takes the doc

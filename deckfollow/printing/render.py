@@ -331,6 +331,29 @@ def _postcard_divider(canvas: Canvas, stock: CardStock, style: HandStyle) -> Non
     canvas.restoreState()
 
 
+def render_proof(job: CardJob, options: PrintOptions) -> bytes:
+    """An on-screen proof of a card whose text does not fit: set at the smallest size and
+    running past the printable area, which is outlined in red. Never meant for printing."""
+    stock = options.stock()
+    lay = card_layout(job, options, (0.0, 0.0))
+    buf = io.BytesIO()
+    canvas = Canvas(
+        buf,
+        pagesize=(stock.width, stock.height),
+        initialFontName=load_font(options.style.font).ps_name,
+    )
+    box = stock.message
+    canvas.saveState()
+    canvas.setStrokeColorRGB(0.8, 0.0, 0.1)
+    canvas.setDash(4, 3)
+    canvas.rect(box.x, box.y, box.w, box.h)
+    canvas.restoreState()
+    draw_layout(canvas, lay, proof=True)
+    canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
+
+
 def render_bytes(jobs: list[CardJob], options: PrintOptions) -> bytes:
     """The PDF in memory (for a preview)."""
     buf = io.BytesIO()

@@ -35,10 +35,12 @@ from deckfollow.printing.batch import return_address as load_return_address
 from deckfollow.printing.render import (
     Address,
     CardJob,
-    CardsDoNotFit,
+    CardProblem,
+    PrintOptions,
     card_layout,
     check_cards,
     render_bytes,
+    render_proof,
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.cards.common import (
@@ -258,7 +260,8 @@ class CardsDialog(QDialog):
             options = self.style_form.options(self._return)
             problems = check_cards([job], options)
             if problems:
-                raise CardsDoNotFit(problems)
+                self._show_problems(job, options, problems)
+                return
             pdf = render_bytes([job], options)
         except DeckfollowError as exc:
             self.error.show_error(exc)
@@ -277,6 +280,23 @@ class CardsDialog(QDialog):
         if self._return is None and options.envelope_stock() is not None:
             parts.append("· No return address: set your business name and address in Settings")
         self.status.setText(" ".join(parts))
+        self._sync_buttons()
+
+    def _show_problems(
+        self, job: CardJob, options: PrintOptions, problems: list[CardProblem]
+    ) -> None:
+        """Say what stops printing; when it is the text, show how far it runs over."""
+        self.error.show_error(
+            "Not ready to print (nothing is ever cut off):\n"
+            + "\n".join(f"{p.part}: {p.problem}" for p in problems)
+        )
+        if any(p.part == "card" for p in problems):
+            proof = pdf_pages(render_proof(job, options), 560, [0])
+            self.preview.show_pages(proof)
+            self.status.setText("Proof only: the dashed red line is the edge of what prints.")
+        else:
+            self.preview.show_pages([])
+            self.status.setText("")
         self._sync_buttons()
 
     def _sync_buttons(self) -> None:

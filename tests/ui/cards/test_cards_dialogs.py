@@ -62,6 +62,10 @@ def test_text_too_long_blocks_printing_with_a_reason(qtbot, db, now):
     assert dlg.last_pdf is None
     assert not dlg.print_button.isEnabled()
     assert "does not fit" in dlg.error.text()
+    # A proof shows how far it runs over, marked as such.
+    pix = dlg.preview.pixmap()
+    assert pix is not None and not pix.isNull()
+    assert "Proof only" in dlg.status.text()
 
 
 def test_a_customer_with_post_revoked_gets_no_card(qtbot, db, now):
