@@ -230,8 +230,15 @@ def test_sigkill_at_random_points_loses_no_committed_change(db_path: Path):
     assert lost == []
 
 
+@pytest.mark.bench
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_sigkill_at_many_more_random_points_loses_nothing(db_path: Path):
+    """The big run (about 3 minutes): `pytest tests/storage/test_crash_safety.py -m bench -s`."""
+    from tests.bench.report import record
+
     kill_points, committed, lost = crash_run(db_path, kill_points=500, seed=7)
-    print(f"\ncrash safety (slow): {kill_points} kill points, {committed.count} changes, lost: 0")
+    record("data safety", "crash test: SIGKILL points", kill_points, "kills")
+    record("data safety", "crash test: committed changes checked", committed.count, "rows")
+    record("data safety", "crash test: committed changes lost", len(lost), "rows", "0")
     assert lost == []
