@@ -402,7 +402,6 @@ def restore_from(db_path: Path, backup_file: Path, *, now: datetime | None = Non
     report = check_integrity(backup_file, find_backup=False)
     if not report.ok:
         raise StorageError(f"{backup_file} cannot be restored: {report.problems[0]}")
-    marks, erased, note = _do_not_contact_now(db_path)
     kept: Path | None = None
     if db_path.exists():
         from deckfollow.storage.integrity import quick_check
@@ -417,6 +416,8 @@ def restore_from(db_path: Path, backup_file: Path, *, now: datetime | None = Non
             )
         except StorageError:
             kept = _keep_damaged(db_path, when)
+    # Read only after the copy above: reading opens the file, which may fold its log in.
+    marks, erased, note = _do_not_contact_now(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.restoring")
     try:
