@@ -99,8 +99,21 @@ def plain_marks(text: str) -> str:
     return text.translate(_PLAIN)
 
 
+_RUNS: dict[tuple[str, str], list[tuple[LoadedFont, str]]] = {}
+
+
 def runs(text: str, primary: LoadedFont) -> list[tuple[LoadedFont, str]]:
     """Split `text` into runs drawn by the primary font or, letter by letter, the fallback."""
+    key = (primary.ps_name, text)
+    found = _RUNS.get(key)
+    if found is None:
+        found = _RUNS[key] = _split_runs(text, primary)
+        if len(_RUNS) > 50_000:  # words repeat; a batch of unusual ones must not grow forever
+            _RUNS.clear()
+    return found
+
+
+def _split_runs(text: str, primary: LoadedFont) -> list[tuple[LoadedFont, str]]:
     fallback = load(FALLBACK_KEY)
     out: list[tuple[LoadedFont, str]] = []
     current: LoadedFont | None = None
