@@ -1,0 +1,502 @@
+"""The import wizard: pick a file, check how its columns are read, preview every row, import.
+
+Nothing is saved before the last page; the import itself is one unit of work after a
+backup, and it re-checks duplicates against the database as it is at that moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from deckfollow.core.contact_info import format_phone
+from deckfollow.core.errors import DeckfollowError
+from deckfollow.exchange.csv_import import (
+    ACTION_LABELS,
+    ImportPlan,
+    RowAction,
+    RowPlan,
+    import_table,
+    plan_import,
+    read_import_file,
+)
+from deckfollow.exchange.csv_sniff import CsvTable
+from deckfollow.exchange.import_mapping import (
+    FIELD_LABELS,
+    FORMAT_LABELS,
+    ColumnMapping,
+    Field,
+    Format,
+    recognise,
+    suggest_mapping,
+)
+from deckfollow.storage.database import Database
+
+Clock = Callable[[], datetime]
+
+_ROW_COLOURS = {
+    RowAction.SKIP: "#fde2e1",
+    RowAction.BLOCKED: "#fde2e1",
+    RowAction.DUPLICATE: "#eceff1",
+}
+_WARN_COLOUR = "#fff4d6"
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #555b61;")
+    return label
+
+
+def _roomy(table: QTableWidget) -> None:
+    """Rows tall enough to read and click; cells not jammed against their borders."""
+    table.verticalHeader().setMinimumSectionSize(28)
+    table.verticalHeader().setDefaultSectionSize(28)
+    table.setStyleSheet("QTableWidget::item { padding: 1px 4px; }")
+    # Sizing columns from every row of a 10,000-row file would stall the preview.
+    table.horizontalHeader().setResizeContentsPrecision(200)
+    table.verticalHeader().setResizeContentsPrecision(200)
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setObjectName("errorLabel")
+    label.setStyleSheet("color: #b00020; font-weight: 600;")
+    label.hide()
+    return label
+
+
+class FilePage(QWizardPage):
+    """Where the contacts are: a CSV file exported from the user's current program."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Choose the file to import")
+        self.setSubTitle("A CSV file from Google Contacts, Outlook or a spreadsheet.")
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText("e.g. ~/Downloads/contacts.csv")
+        self.path_edit.textChanged.connect(self._changed)
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        self.error = _error_label()
+        how = _hint(
+            "<b>Google Contacts:</b> Export › Google CSV.<br>"
+            "<b>Outlook:</b> File › Open &amp; Export › Import/Export › Export to a file › "
+            "Comma Separated Values.<br>"
+            "<b>A spreadsheet:</b> File › Save As › CSV. The first row must hold the column "
+            "names; you can say which column is which on the next page."
+        )
+        how.setTextFormat(Qt.TextFormat.RichText)
+        safe = _hint(
+            "Nothing is saved until you have seen every row. Customers already in deckfollow "
+            "(same email or phone) and people who asked not to be contacted are never added."
+        )
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        layout.addSpacing(6)
+        layout.addWidget(how)
+        layout.addWidget(safe)
+        layout.addStretch(1)
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Contacts file", str(Path.home()), "CSV files (*.csv *.txt);;All files (*)"
+        )
+        if name:
+            self.path_edit.setText(name)
+
+    def _changed(self) -> None:
+        self.error.hide()
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return bool(self.path_edit.text().strip())
+
+    def validatePage(self) -> bool:
+        path = Path(self.path_edit.text().strip()).expanduser()
+        try:
+            self._wizard.table = read_import_file(path)
+        except DeckfollowError as exc:
+            self.error.setText(f"{path.name}: {getattr(exc, 'message', str(exc))}")
+            self.error.show()
+            return False
+        self._wizard.file_path = path
+        return True
+
+
+class MappingPage(QWizardPage):
+    """How the columns are read: recognised exports need nothing, others get a mapping."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("How the columns are read")
+        self.setSubTitle("Which column holds the name, email, phone and address.")
+        self.recognised = QLabel()
+        self.recognised.setWordWrap(True)
+        self.recognised.setStyleSheet("font-weight: 600;")
+        self.file_info = _hint("")
+        self.own_mapping = QCheckBox("Choose the columns myself")
+        self.own_mapping.toggled.connect(self._own_toggled)
+        self.columns = QTableWidget(0, 3)
+        self.columns.setHorizontalHeaderLabels(["Column in the file", "Example", "Import as"])
+        self.columns.verticalHeader().setVisible(False)
+        self.columns.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        head = self.columns.horizontalHeader()
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        _roomy(self.columns)
+        self.reads = _hint(
+            "Read from the file: names, organisation, every email and phone column (a phone "
+            "labelled Mobile, Work or Home goes to that number; several numbers in one cell "
+            "are all kept), the first address, birthday and notes."
+        )
+        self.error = _error_label()
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+        layout.addWidget(self.recognised)
+        layout.addWidget(self.file_info)
+        layout.addWidget(self.reads)
+        layout.addWidget(self.own_mapping)
+        layout.addWidget(self.columns, 1)
+        layout.addStretch(0)
+        layout.addWidget(self.error)
+        self._combos: list[QComboBox] = []
+        self._format = Format.CUSTOM
+
+    def initializePage(self) -> None:
+        table = self._wizard.table
+        assert table is not None
+        fmt = recognise(table.header)
+        self._format = fmt
+        if fmt is Format.CUSTOM:
+            self.recognised.setText(
+                "Say which column holds what. The suggestions come from the column names."
+            )
+        else:
+            self.recognised.setText(
+                f"Recognised as a {FORMAT_LABELS[fmt]} export: no mapping needed."
+            )
+        self.file_info.setText(
+            f"{len(table.rows)} rows · {table.encoding_label} · "
+            f"{table.delimiter_label}-separated · {len(table.header)} columns"
+            + "".join(f"<br>{n}" for n in table.notes)
+        )
+        self.own_mapping.setVisible(fmt is not Format.CUSTOM)
+        self.own_mapping.setChecked(False)
+        self._fill(table, suggest_mapping(table.header))
+        self._own_toggled(fmt is Format.CUSTOM)
+        self.error.hide()
+
+    def _fill(self, table: CsvTable, mapping: ColumnMapping) -> None:
+        self.columns.setRowCount(len(table.header))
+        self._combos = []
+        for i, name in enumerate(table.header):
+            item = QTableWidgetItem(name or f"(column {i + 1})")
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.columns.setItem(i, 0, item)
+            samples = [r.cells[i].strip() for r in table.rows[:50] if r.cells[i].strip()][:2]
+            example = QTableWidgetItem(" · ".join(s.replace("\n", " ")[:40] for s in samples))
+            example.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.columns.setItem(i, 1, example)
+            combo = QComboBox()
+            for f in Field:
+                combo.addItem(FIELD_LABELS[f], f)
+            combo.setCurrentIndex(combo.findData(mapping.field_of(i)))
+            combo.currentIndexChanged.connect(self.error.hide)
+            self.columns.setCellWidget(i, 2, combo)
+            self._combos.append(combo)
+        self.columns.resizeRowsToContents()
+
+    def _own_toggled(self, on: bool) -> None:
+        for combo in self._combos:
+            combo.setEnabled(on)
+        # A recognised export is read its own way; the column list only matters when mapping.
+        mapping_shown = on or self._format is Format.CUSTOM
+        self.columns.setVisible(mapping_shown)
+        self.reads.setVisible(not mapping_shown)
+
+    def set_field(self, column: int, target: Field) -> None:
+        """Choose what one column is imported as (as a user would in its drop-down)."""
+        if self._format is not Format.CUSTOM:
+            self.own_mapping.setChecked(True)
+        combo = self._combos[column]
+        combo.setCurrentIndex(combo.findData(target))
+
+    def mapping(self) -> ColumnMapping | None:
+        """None for a recognised export read its own way; else the mapping chosen."""
+        if self._format is not Format.CUSTOM and not self.own_mapping.isChecked():
+            return None
+        fields = {i: Field(c.currentData()) for i, c in enumerate(self._combos)}
+        return ColumnMapping({i: f for i, f in fields.items() if f is not Field.IGNORE})
+
+    def validatePage(self) -> bool:
+        table = self._wizard.table
+        assert table is not None
+        mapping = self.mapping()
+        try:
+            with self._wizard.db.reading() as session:
+                self._wizard.plan = plan_import(session, table, mapping=mapping)
+        except DeckfollowError as exc:
+            self.error.setText(getattr(exc, "message", str(exc)))
+            self.error.show()
+            return False
+        self._wizard.mapping = mapping
+        return True
+
+
+PREVIEW_COLUMNS = ("Row", "What happens", "Name", "Email", "Phone", "Suburb", "Problems")
+
+
+class PreviewPage(QWizardPage):
+    """Every row and what will happen to it, before anything is saved."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Check before importing")
+        self.setSubTitle("Every row of the file and what will happen to it. Nothing is saved yet.")
+        self.setCommitPage(True)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-weight: 600;")
+        self.show_combo = QComboBox()
+        self.show_combo.addItems(["All rows", "Rows with problems", "Rows to import"])
+        self.show_combo.currentIndexChanged.connect(self._apply_filter)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.summary, 1)
+        filter_row.addWidget(QLabel("Show"))
+        filter_row.addWidget(self.show_combo)
+        self.table = QTableWidget(0, len(PREVIEW_COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(PREVIEW_COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(True)
+        head = self.table.horizontalHeader()
+        for col in range(len(PREVIEW_COLUMNS) - 1):
+            head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(len(PREVIEW_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        head.sectionResized.connect(self._fit_rows)
+        _roomy(self.table)
+        legend = _hint(
+            "Red rows are not imported; amber rows are imported with something left out; "
+            "grey rows are already in deckfollow. Row numbers are as your spreadsheet shows "
+            "them (the header is row 1). A backup is taken before importing."
+        )
+        self.error = _error_label()
+        self._shown: list[RowPlan] = []
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+        layout.addLayout(filter_row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(legend)
+        layout.addWidget(self.error)
+
+    def initializePage(self) -> None:
+        plan = self._wizard.plan
+        assert plan is not None
+        problems = len(plan.problems)
+        self.summary.setText(
+            f"{plan.imported} to import · {plan.duplicates} already there · "
+            f"{problems} problem{'s' * (problems != 1)}"
+        )
+        rows = [r for r in plan.rows if r.action is not RowAction.BLANK]
+        self._shown = rows
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            self._set_row(i, r)
+        self.table.resizeRowsToContents()
+        self._apply_filter()
+        count = plan.imported
+        self._wizard.setButtonText(
+            QWizard.WizardButton.CommitButton,
+            f"Import {count} customer{'s' * (count != 1)}" if count else "Nothing to import",
+        )
+        self.error.hide()
+
+    def _set_row(self, i: int, r: RowPlan) -> None:
+        v = r.values
+        phone = v.phones[0] if v and v.phones else ""
+        cells = (
+            str(r.row),
+            ACTION_LABELS[r.action],
+            r.name or "(no name)",
+            (v.email or "") if v else "",
+            format_phone(phone) if phone else "",
+            (v.suburb or "") if v else "",
+            r.detail,
+        )
+        colour = _ROW_COLOURS.get(r.action)
+        if colour is None and r.problems:
+            colour = _WARN_COLOUR
+        for col, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if col == len(cells) - 1 and text:
+                item.setToolTip(text)
+            if colour:
+                item.setBackground(QBrush(QColor(colour)))
+                item.setForeground(QBrush(QColor("#202124")))
+            if col == 0:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(i, col, item)
+
+    def _fit_rows(self) -> None:
+        # Wrapped problem text needs taller rows once the final column widths are known.
+        if self.table.rowCount() <= 500:
+            self.table.resizeRowsToContents()
+
+    def _apply_filter(self) -> None:
+        mode = self.show_combo.currentIndex()
+        for i, r in enumerate(self._shown):
+            hidden = (mode == 1 and not r.problems) or (
+                mode == 2 and r.action is not RowAction.IMPORT
+            )
+            self.table.setRowHidden(i, hidden)
+
+    def isComplete(self) -> bool:
+        plan = self._wizard.plan
+        return plan is not None and plan.imported > 0
+
+    def validatePage(self) -> bool:
+        try:
+            self._wizard.run_import()
+        except DeckfollowError as exc:
+            self.error.setText(f"Nothing was imported: {exc}")
+            self.error.show()
+            return False
+        return True
+
+
+class SummaryPage(QWizardPage):
+    """What was done, and what was left out with the row numbers to fix."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Import finished")
+        self.setSubTitle("What was added, and the rows to look at in your file.")
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setStyleSheet("font-size: 15px;")
+        self.problems = QTableWidget(0, 3)
+        self.problems.setHorizontalHeaderLabels(["Row", "Name", "Problem"])
+        _roomy(self.problems)
+        self.problems.verticalHeader().setVisible(False)
+        self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        head = self.problems.horizontalHeader()
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.backup_note = _hint("")
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+        layout.addWidget(self.result)
+        layout.addWidget(self.problems, 10)
+        layout.addWidget(self.backup_note)
+        # Keeps the text at the top when there is no problem list to fill the page.
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        plan = self._wizard.outcome
+        assert plan is not None
+        n, dup = plan.imported, plan.duplicates
+        problems = plan.problems
+        lines = [f"Imported {n} customer{'s' * (n != 1)}."]
+        if dup:
+            lines.append(f"{dup} {'was' if dup == 1 else 'were'} already in deckfollow.")
+        if problems:
+            lines.append(
+                f"{len(problems)} problem{'s' * (len(problems) != 1)} to look at in "
+                f"{self._wizard.file_path.name if self._wizard.file_path else 'the file'}:"
+            )
+        else:
+            lines.append("Every row was read without a problem.")
+        self.result.setText(" ".join(lines))
+        self.problems.setVisible(bool(problems))
+        self.problems.setRowCount(len(problems))
+        names = {r.row: r.name for r in plan.rows}
+        for i, p in enumerate(problems):
+            self.problems.setItem(i, 0, QTableWidgetItem(str(p.row)))
+            self.problems.setItem(i, 1, QTableWidgetItem(names.get(p.row) or "(no name)"))
+            self.problems.setItem(i, 2, QTableWidgetItem(p.message))
+        backup = self._wizard.backup_path
+        self.backup_note.setText(
+            f"The database as it was before the import is kept in {backup}." if backup else ""
+        )
+
+
+class ImportWizard(QWizard):
+    """Import customers from a CSV file; `imported` carries how many were added."""
+
+    imported = Signal(int)
+
+    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._clock = clock
+        self.table: CsvTable | None = None
+        self.file_path: Path | None = None
+        self.mapping: ColumnMapping | None = None
+        self.plan: ImportPlan | None = None
+        self.outcome: ImportPlan | None = None
+        self.backup_path: Path | None = None
+        self.setWindowTitle("Import contacts")
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.setMinimumSize(1040, 640)
+        self.file_page = FilePage(self)
+        self.mapping_page = MappingPage(self)
+        self.preview_page = PreviewPage(self)
+        self.summary_page = SummaryPage(self)
+        for page in (self.file_page, self.mapping_page, self.preview_page, self.summary_page):
+            self.addPage(page)
+
+    def open_file(self, path: Path) -> None:
+        """Start with this file chosen (e.g. a file dropped on the window)."""
+        self.file_page.path_edit.setText(str(path))
+
+    def run_import(self) -> ImportPlan:
+        """Back up, then import in one unit of work against the database as it is now."""
+        table = self.table
+        assert table is not None
+        now = self._clock()
+        from deckfollow.storage.backups import backup_before
+
+        self.backup_path = backup_before(self.db, "import", now=now)
+        with self.db.unit_of_work() as session:
+            outcome = import_table(session, table, now=now, mapping=self.mapping)
+        self.outcome = outcome
+        self.imported.emit(outcome.imported)
+        return outcome

@@ -1,0 +1,156 @@
+# mypy: disable-error-code="no-untyped-call"
+"""The import wizard as a user walks through it: file, columns, preview, import, summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QWizard,
+)
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.leads import NewLead, add_lead
+from deckfollow.core.models import Customer
+from deckfollow.exchange.import_mapping import Field
+from deckfollow.storage.database import Database
+from deckfollow.ui.importer import ImportWizard, export_customers_csv, export_vcard
+from tests.exchange.import_helpers import DATA, set_owner
+
+
+@pytest.fixture
+def au_db(db: Database, now: datetime) -> Database:
+    set_owner(db)
+    with db.unit_of_work() as s:
+        a = add_lead(s, NewLead(name="Lukasz W", email="lukasz.wrobel@example.pl"), now=now)
+        revoke_consent(s, a.customer_id, None, source="phone call", words="no", now=now)
+    return db
+
+
+def _wizard(qtbot: QtBot, db: Database, now: datetime, path: Path) -> ImportWizard:
+    wiz = ImportWizard(db, clock=lambda: now)
+    qtbot.addWidget(wiz)
+    wiz.open_file(path)
+    wiz.show()
+    return wiz
+
+
+def _item(table: QTableWidget, row: int, col: int) -> QTableWidgetItem:
+    item = table.item(row, col)
+    assert item is not None
+    return item
+
+
+def _count(db: Database) -> int:
+    with db.reading() as s:
+        return int(s.scalar(select(func.count(Customer.id))) or 0)
+
+
+def test_google_file_preview_then_import(qtbot: QtBot, au_db: Database, now: datetime) -> None:
+    wiz = _wizard(qtbot, au_db, now, DATA / "google_contacts.csv")
+    wiz.next()
+    assert wiz.currentPage() is wiz.mapping_page
+    assert "Recognised as a Google Contacts export" in wiz.mapping_page.recognised.text()
+    assert wiz.mapping_page.columns.isHidden()
+    wiz.next()
+    page = wiz.preview_page
+    assert wiz.currentPage() is page
+    assert page.summary.text() == "3 to import · 1 already there · 3 problems"
+    assert wiz.buttonText(QWizard.WizardButton.CommitButton) == "Import 3 customers"
+    rows = {_item(page.table, i, 0).text(): i for i in range(page.table.rowCount())}
+    assert set(rows) == {"2", "3", "4", "5", "6", "7"}
+    blocked = rows["4"]
+    assert _item(page.table, blocked, 1).text() == "Refused: do not contact"
+    assert _item(page.table, blocked, 0).background().color() == QColor("#fde2e1")
+    assert _item(page.table, rows["6"], 6).text().startswith("email 'priya@@example'")
+    assert _count(au_db) == 1  # nothing saved by looking
+
+    page.show_combo.setCurrentIndex(1)  # only rows with problems
+    visible = [_item(page.table, i, 0).text() for i in range(6) if not page.table.isRowHidden(i)]
+    assert visible == ["4", "5", "6"]
+
+    with qtbot.waitSignal(wiz.imported) as sig:
+        wiz.next()
+    assert sig.args == [3]
+    assert wiz.currentPage() is wiz.summary_page
+    assert _count(au_db) == 4
+    summary = wiz.summary_page
+    assert summary.result.text().startswith("Imported 3 customers. 1 was already in deckfollow.")
+    assert [_item(summary.problems, i, 0).text() for i in range(3)] == ["4", "5", "6"]
+    assert _item(summary.problems, 1, 1).text() == "(no name)"
+    assert wiz.backup_path is not None and wiz.backup_path.exists()
+
+
+def test_own_columns_need_a_name(
+    qtbot: QtBot, au_db: Database, now: datetime, tmp_path: Path
+) -> None:
+    src = tmp_path / "kunden.csv"
+    src.write_text("Kunde;Handy\nJürgen Groß;0412 555 666\n", encoding="utf-8")
+    wiz = _wizard(qtbot, au_db, now, src)
+    wiz.next()
+    mapping = wiz.mapping_page
+    assert mapping.columns.isVisible()
+    assert _item(mapping.columns, 1, 1).text() == "0412 555 666"
+    wiz.next()
+    assert wiz.currentPage() is mapping
+    assert "no column was recognised as a name" in mapping.error.text()
+
+    mapping.set_field(0, Field.NAME)
+    mapping.set_field(1, Field.PHONE_CELL)
+    wiz.next()
+    assert wiz.currentPage() is wiz.preview_page
+    wiz.next()
+    with au_db.reading() as s:
+        c = s.execute(select(Customer).where(Customer.display_name == "Jürgen Groß")).scalar_one()
+        assert c.phone_cell == "+61412555666"
+
+
+def test_a_file_that_is_not_csv_is_explained(
+    qtbot: QtBot, au_db: Database, now: datetime, tmp_path: Path
+) -> None:
+    junk = tmp_path / "photo.csv"
+    junk.write_bytes(bytes(range(256)) * 10)
+    wiz = _wizard(qtbot, au_db, now, junk)
+    wiz.next()
+    assert wiz.currentPage() is wiz.file_page
+    assert "not a text (CSV) file" in wiz.file_page.error.text()
+
+
+def test_customers_added_while_previewing_are_not_duplicated(
+    qtbot: QtBot, au_db: Database, now: datetime
+) -> None:
+    wiz = _wizard(qtbot, au_db, now, DATA / "outlook_contacts.csv")
+    wiz.next()
+    wiz.next()
+    assert wiz.buttonText(QWizard.WizardButton.CommitButton) == "Import 3 customers"
+    with au_db.unit_of_work() as s:
+        add_lead(s, NewLead(name="Ana P", email="ana.perez@example.com"), now=now)
+    with qtbot.waitSignal(wiz.imported) as sig:
+        wiz.next()
+    assert sig.args == [2]
+    assert _count(au_db) == 4
+
+
+def test_export_actions_write_the_files(
+    qtbot: QtBot, au_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "x"))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "all"), ""))
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+
+    assert export_customers_csv(None, au_db) == tmp_path / "x" / "customers.csv"
+    assert export_vcard(None, au_db) == tmp_path / "all.vcf"
+    assert (tmp_path / "all.vcf").read_text(encoding="utf-8").count("BEGIN:VCARD") == 1
+    assert export_customers_csv(None, au_db) is None  # never overwrites
+    assert shown[-1].startswith("Nothing was exported:")
