@@ -381,17 +381,47 @@ def _keep_damaged(db_path: Path, now: datetime) -> Path:
     return dest
 
 
+def _upgrade_in_place(path: Path) -> None:
+    """Bring a copy to the current schema without another pre-migration backup (its source
+    file is still there)."""
+    from sqlalchemy import create_engine
+
+    from deckfollow.storage import schema
+    from deckfollow.storage.database import current_revision
+
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        if current_revision(engine) != schema.HEAD:
+            from deckfollow.storage.migrate import upgrade_to_head
+
+            upgrade_to_head(engine)
+    finally:
+        engine.dispose()
+
+
+def _fold_log_in(db_path: Path) -> None:
+    """Checkpoint a sound database's write-ahead log into the file and empty it, so removing
+    the log beside it can lose nothing."""
+    conn = sqlite3.connect(db_path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
 def restore_from(db_path: Path, backup_file: Path, *, now: datetime | None = None) -> RestoreResult:
     """Replace the database at `db_path` with `backup_file`, keeping the current one first.
 
-    The backup is checked before anything changes; the current file is backed up (or, when
-    damaged, copied as it is) into the backups folder; the replacement is atomic (a copy
-    beside the database, then a rename), and the old write-ahead log is removed first so it
-    can never be replayed onto the restored file. Finally the restored file is upgraded to
-    the current schema if it is older. No other program may have the database open: hold
-    the instance lock, or close the database, before calling this.
+    In order: the backup is checked; the current file is backed up (or, when damaged,
+    copied byte for byte) into the backups folder; a copy of the backup is prepared beside
+    the database (upgraded to the current schema, with every newer do-not-contact carried
+    over, spec rule 9); only then is it swapped in by an atomic rename, after the old
+    write-ahead log has been folded in and removed so it can never be replayed onto the
+    restored file. A crash at any point leaves either the old or the restored database.
+    No other program may have the database open: hold the instance lock, or close the
+    database, before calling this.
     """
-    from deckfollow.storage.integrity import check_integrity
+    from deckfollow.storage.integrity import check_integrity, quick_check
 
     when = now or datetime.now(UTC)
     backup_file = backup_file.expanduser()
@@ -403,35 +433,39 @@ def restore_from(db_path: Path, backup_file: Path, *, now: datetime | None = Non
     if not report.ok:
         raise StorageError(f"{backup_file} cannot be restored: {report.problems[0]}")
     kept: Path | None = None
+    sound = False
     if db_path.exists():
-        from deckfollow.storage.integrity import quick_check
-
         # A damaged file is kept byte for byte: a backup-API copy would quietly drop what
         # SQLite cannot read, and someone may yet recover more from the original.
+        sound = not quick_check(db_path)
         try:
             kept = (
-                _keep_damaged(db_path, when)
-                if quick_check(db_path)
-                else take_backup(db_path, "before-restore", now=when)
+                take_backup(db_path, "before-restore", now=when)
+                if sound
+                else _keep_damaged(db_path, when)
             )
         except StorageError:
+            sound = False
             kept = _keep_damaged(db_path, when)
     # Read only after the copy above: reading opens the file, which may fold its log in.
     marks, erased, note = _do_not_contact_now(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.restoring")
     try:
+        _remove_with_sidecars(tmp)
         backup_sqlite(backup_file, tmp)
+        _upgrade_in_place(tmp)
+        applied, again = _reapply_rule_9(tmp, marks, erased, when)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        if sound:
+            _fold_log_in(db_path)
         for suffix in ("-wal", "-shm", "-journal"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         os.replace(tmp, db_path)
         _fsync_dir(db_path.parent)
     finally:
-        tmp.unlink(missing_ok=True)
-    # Opening upgrades an older backup to the current schema (after its own backup).
-    applied, again = _reapply_rule_9(db_path, marks, erased, when)
+        _remove_with_sidecars(tmp)
     prune(db_path)
     return RestoreResult(backup_file, kept, applied, again, (note,) if note else ())
 

@@ -230,6 +230,56 @@ def test_sigkill_at_random_points_loses_no_committed_change(db_path: Path):
     assert lost == []
 
 
+def _names(db_path: Path) -> frozenset[str]:
+    db = open_database(str(db_path), create=False)
+    try:
+        with db.reading() as s:
+            return frozenset(s.scalars(select(Customer.display_name)))
+    finally:
+        db.close()
+
+
+def test_sigkill_during_restore_leaves_either_the_old_or_the_restored_database(
+    db_path: Path, tmp_path: Path
+):
+    from deckfollow.storage.backups import backup_to, restore_from
+
+    rng = random.Random(99)
+    db = open_database(str(db_path))
+    with db.unit_of_work() as s:
+        for i in range(50):
+            add_lead(s, NewLead(f"Backed Up {i}", email=f"b{i}@example.com"), now=START)
+    saved = backup_to(db, tmp_path / "saved.db")
+    db.close()
+    restored_names = _names(saved)
+    started = time.perf_counter()
+    restore_from(db_path, saved, now=START)  # a full run sets the range to kill within
+    span = time.perf_counter() - started
+    outcomes = {"old": 0, "restored": 0}
+    kill_points = 30
+    for k in range(kill_points):
+        db = open_database(str(db_path))
+        with db.unit_of_work() as s:
+            add_lead(s, NewLead(f"Entered Since {k}"), now=START)
+        db.close()
+        before = _names(db_path)
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child is killed or exits at once
+            try:
+                restore_from(db_path, saved, now=START + timedelta(minutes=k))
+            finally:
+                os._exit(0)
+        time.sleep(rng.uniform(0, span * 2.5))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        report = check_integrity(db_path, find_backup=False)
+        assert report.ok, report.summary()
+        after = _names(db_path)
+        assert after in (before, restored_names)
+        outcomes["old" if after == before else "restored"] += 1
+    print(f"\nrestore crash safety: {kill_points} kill points, outcomes {outcomes}, broken: 0")
+
+
 @pytest.mark.bench
 @pytest.mark.slow
 @pytest.mark.timeout(1800)
