@@ -550,7 +550,9 @@ def _touch_history(
         Outcome.NO_ANSWER: "No answer",
         Outcome.SENT: "Sent a short check-in",
     }
-    for _ in range(rng.randint(0, 4)):
+    # Open quotes are being worked, so their touches run up to recent days; a few go quiet.
+    tries = rng.randint(2, 9) if q["stage"].is_open and rng.random() < 0.85 else rng.randint(0, 4)
+    for _ in range(tries):
         if at >= end:
             break
         ch = rng.choice(channels)
