@@ -70,6 +70,14 @@ class _CallbackQueue:
             self._callback(member, tuple(msg.body))
 
 
+class _Router(DBusRouter):  # type: ignore[misc]
+    """jeepney's router, except that a bus going away ends its thread quietly."""
+
+    def _receiver(self) -> None:
+        with contextlib.suppress(OSError, EOFError):
+            super()._receiver()
+
+
 class _Bus:
     """One connection with a receiving thread, replies matched to calls, signals to callbacks."""
 
@@ -79,7 +87,7 @@ class _Bus:
         except (OSError, KeyError, ValueError) as exc:
             # KeyError: no DBUS_SESSION_BUS_ADDRESS; OSError: no bus at that address.
             raise NotificationsUnavailable(f"no {bus.lower()} bus: {exc}") from exc
-        self.router = DBusRouter(self.conn)
+        self.router = _Router(self.conn)
         self._filters: list[Any] = []
 
     def call(self, msg: Any) -> Any:

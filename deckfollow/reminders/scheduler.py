@@ -192,3 +192,16 @@ def reminder_for(session: Session, follow_up_id: int) -> Reminder | None:
     stmt = _reminder_select().where(FollowUp.id == follow_up_id)
     row = session.execute(stmt).first()
     return _to_reminder(row) if row is not None else None
+
+
+def due_now_ids(session: Session, now: datetime) -> list[int]:
+    """Every actionable follow-up due at `now` (reminded or not): what "Snooze all" moves."""
+    due = effective_due()
+    stmt = (
+        select(FollowUp.id)
+        .join(Customer, Customer.id == FollowUp.customer_id)
+        .outerjoin(Quote, Quote.id == FollowUp.quote_id)
+        .where(FollowUp.id.in_(actionable_follow_ups()), due <= now, *_visible())
+        .order_by(due, FollowUp.id)
+    )
+    return list(session.execute(stmt).scalars())

@@ -1,0 +1,427 @@
+"""Reminders while the app runs: tray icon, desktop notifications, a timer that wakes on time.
+
+The decisions (what is due, once per due time, catch-up, digest) are in deckfollow.reminders;
+this class only wakes at the right moments and shows what a check claimed. It wakes:
+- at the next due time or digest time (one single-shot timer, re-armed after each check),
+- at the latest every few minutes as a safety net: a computer that slept or had its clock
+  changed may leave a timer late, and a check is cheap and never repeats a reminder,
+- when the app becomes active, the screen is unlocked or the computer wakes (D-Bus), and
+- when the computer's time zone changes (the digest follows the local morning).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMenu, QStyle, QSystemTrayIcon, QWidget
+from sqlalchemy.exc import SQLAlchemyError
+
+from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.settings import get_setting, load_settings, set_setting
+from deckfollow.core.timezones import system_timezone
+from deckfollow.reminders.check import Notice, NoticeKind, run_check
+from deckfollow.reminders.digest import build_digest, morning_time
+from deckfollow.reminders.scheduler import due_now_ids
+from deckfollow.reminders.snooze import SnoozeChoice, requested_until, snooze_many
+from deckfollow.storage.database import Database
+
+Clock = Callable[[], datetime]
+log = logging.getLogger(__name__)
+
+# The longest the timer sleeps before checking again (see the module docstring).
+SAFETY_INTERVAL = timedelta(minutes=5)
+NO_TRAY_KEY = "reminders.no_tray_notice_shown"
+TRAY_HINT_KEY = "reminders.tray_hint_shown"
+NO_TRAY_TEXT = (
+    "This desktop has no system tray, so deckfollow reminds you here in its window while it "
+    "is open (and as desktop notifications where the desktop shows them). Closing the window "
+    "quits deckfollow."
+)
+
+_SNOOZE_ACTIONS = {
+    "snooze-15m": SnoozeChoice.MINUTES_15,
+    "snooze-1h": SnoozeChoice.HOUR_1,
+    "snooze-tomorrow": SnoozeChoice.TOMORROW_MORNING,
+}
+
+
+def notice_actions(notice: Notice) -> list[tuple[str, str]]:
+    """The buttons a notification offers ("default" is a click on the notification itself)."""
+    if notice.kind is NoticeKind.SINGLE:
+        return [
+            ("default", "Open"),
+            ("snooze-15m", "15 min"),
+            ("snooze-1h", "1 hour"),
+            ("snooze-tomorrow", "Tomorrow"),
+        ]
+    if notice.kind is NoticeKind.DIGEST:
+        return [("default", "Open Today")]
+    return [("default", "Open Today"), ("snooze-1h", "Snooze all 1 hour")]
+
+
+class ReminderController(QObject):
+    """Tray icon, notifications and the reminder timer for one open database.
+
+    Signals: `open_follow_up(int)` when a reminder for one follow-up is clicked;
+    `open_today()` when a grouped reminder or the digest is clicked; `in_window_reminder(str)`
+    with text to show inside the window (always emitted; also shown in the window's banner
+    when it has `show_banner`); `follow_ups_changed()` after a snooze.
+    """
+
+    open_follow_up = Signal(int)
+    open_today = Signal()
+    in_window_reminder = Signal(str)
+    follow_ups_changed = Signal()
+    notices_shown = Signal(list)
+    _dbus_signal = Signal(str, object)
+    _wake_signal = Signal()
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock,
+        main_window: QWidget | None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._clock = clock
+        self._window = main_window
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.check_now)
+        self.tray: QSystemTrayIcon | None = None
+        self._notifier: Any = None
+        self._listeners: list[Any] = []
+        self._shown: dict[int, Notice] = {}
+        self._last_tray_notice: Notice | None = None
+        self._zone = system_timezone()
+        self._quitting = False
+        self._started = False
+        self.next_wake: datetime | None = None
+        self.last_check: datetime | None = None
+        self._dbus_signal.connect(self._on_dbus_signal, Qt.ConnectionType.QueuedConnection)
+        self._wake_signal.connect(self.check_now, Qt.ConnectionType.QueuedConnection)
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    def start(self, *, connect_desktop: bool = True) -> None:
+        """Show the tray (or say once that there is none), connect, and check at once.
+
+        Call after the main window exists (and after data loads); the first check shows in
+        one notice everything that fell due while the app was closed.
+        """
+        if self._started:
+            return
+        self._started = True
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self._make_tray()
+        else:
+            self._say_no_tray_once()
+        if connect_desktop:
+            self._connect_desktop()
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._on_app_state)
+        if self._window is not None:
+            self._window.installEventFilter(self)
+        QTimer.singleShot(0, self.check_now)
+
+    def stop(self) -> None:
+        """Stop the timer and the D-Bus connections (the app is quitting)."""
+        self._timer.stop()
+        for listener in self._listeners:
+            with contextlib.suppress(Exception):
+                listener.stop()
+        self._listeners.clear()
+        if self._notifier is not None:
+            with contextlib.suppress(Exception):
+                self._notifier.close()
+            self._notifier = None
+        if self.tray is not None:
+            self.tray.hide()
+        self._started = False
+
+    @property
+    def has_tray(self) -> bool:
+        return self.tray is not None
+
+    @property
+    def desktop_notifications(self) -> str | None:
+        """The notification service's name, or None when there is none."""
+        return self._notifier.info.name if self._notifier is not None else None
+
+    # -- checking -------------------------------------------------------------------------
+
+    def check_now(self) -> list[Notice]:
+        """Check, show what fell due, and arm the timer for the next moment."""
+        now = self._clock()
+        zone = system_timezone()
+        if zone != self._zone:
+            log.info("time zone changed from %s to %s", self._zone, zone)
+            self._zone = zone
+        try:
+            with self._db.unit_of_work() as session:
+                result = run_check(session, now)
+        except (DeckfollowError, SQLAlchemyError) as exc:
+            # A busy or briefly unreachable database: try again at the next safety tick.
+            log.warning("reminder check failed: %s", exc)
+            self._arm(None, now)
+            return []
+        self.last_check = now
+        self._present(result.notices)
+        self._arm(result.next_wake, now)
+        return result.notices
+
+    def _arm(self, wake: datetime | None, now: datetime) -> None:
+        self.next_wake = wake
+        delay = (
+            SAFETY_INTERVAL if wake is None else min(max(wake - now, timedelta()), SAFETY_INTERVAL)
+        )
+        # A second late rather than early: a check a hair before the due time finds nothing.
+        self._timer.start(int(delay.total_seconds() * 1000) + 1000)
+
+    @property
+    def timer_interval_ms(self) -> int:
+        return self._timer.interval() if self._timer.isActive() else -1
+
+    # -- showing --------------------------------------------------------------------------
+
+    def _present(self, notices: Sequence[Notice]) -> None:
+        if not notices:
+            return
+        for notice in notices:
+            shown = False
+            if self._notifier is not None:
+                shown = self._send_desktop(notice)
+            if not shown and self.tray is not None:
+                self._last_tray_notice = notice
+                self.tray.showMessage(
+                    notice.summary, notice.body, QSystemTrayIcon.MessageIcon.Information, 0
+                )
+                shown = True
+            if self.tray is None or not shown:
+                self._show_in_window(notice)
+        self.notices_shown.emit(list(notices))
+
+    def _send_desktop(self, notice: Notice) -> bool:
+        from deckfollow.reminders.notify import NotificationsUnavailable
+
+        try:
+            nid = self._notifier.notify(
+                notice.summary,
+                notice.body,
+                actions=notice_actions(notice),
+                # Reminders stay until dealt with; the digest may fade.
+                expire_ms=-1 if notice.kind is NoticeKind.DIGEST else 0,
+            )
+        except NotificationsUnavailable as exc:
+            log.warning("desktop notification failed: %s", exc)
+            return False
+        self._shown[nid] = notice
+        return True
+
+    def _show_in_window(self, notice: Notice) -> None:
+        first = notice.body.splitlines()[0] if notice.body else ""
+        text = f"{notice.summary} — {first}" if first else notice.summary
+        self.in_window_reminder.emit(text)
+        banner = getattr(self._window, "show_banner", None)
+        if callable(banner):
+            banner(text)
+
+    def show_digest(self) -> None:
+        """Today's digest on request (the tray menu); the morning one is not affected."""
+        with self._db.reading() as session:
+            digest = build_digest(session, self._clock())
+        self._present([Notice(NoticeKind.DIGEST, "deckfollow — today", digest.text)])
+
+    # -- actions --------------------------------------------------------------------------
+
+    def snooze(self, follow_up_ids: Sequence[int], choice: SnoozeChoice) -> int:
+        """Snooze these follow-ups by a menu choice; returns how many were snoozed."""
+        now = self._clock()
+        with self._db.unit_of_work() as session:
+            owner_tz = load_settings(session).owner_timezone
+            until = requested_until(
+                choice, now=now, owner_tz=owner_tz, morning=morning_time(session)
+            )
+            done = snooze_many(session, follow_up_ids, until, now=now)
+        self.follow_ups_changed.emit()
+        self._arm_after_change()
+        return len(done)
+
+    def snooze_all(self, choice: SnoozeChoice = SnoozeChoice.HOUR_1) -> int:
+        """Snooze everything due now (the tray's "Snooze all 1 h")."""
+        with self._db.reading() as session:
+            ids = due_now_ids(session, self._clock())
+        return self.snooze(ids, choice) if ids else 0
+
+    def _arm_after_change(self) -> None:
+        # A snooze moves the next due time: recompute it without showing anything new twice.
+        QTimer.singleShot(0, self.check_now)
+
+    def show_window(self) -> None:
+        if self._window is None:
+            return
+        self._window.showNormal()
+        self._window.raise_()
+        self._window.activateWindow()
+
+    def _open(self, notice: Notice) -> None:
+        self.show_window()
+        if notice.kind is NoticeKind.SINGLE and notice.follow_up_ids:
+            self.open_follow_up.emit(notice.follow_up_ids[0])
+        else:
+            self.open_today.emit()
+
+    def _on_dbus_signal(self, member: str, body: object) -> None:
+        if not isinstance(body, tuple) or len(body) < 2:
+            return
+        nid = int(body[0])
+        notice = self._shown.get(nid)
+        if notice is None:
+            return
+        if member == "NotificationClosed":
+            self._shown.pop(nid, None)
+            return
+        if member != "ActionInvoked":
+            return
+        key = str(body[1])
+        if key == "default":
+            self._open(notice)
+        elif key in _SNOOZE_ACTIONS:
+            self.snooze(notice.follow_up_ids, _SNOOZE_ACTIONS[key])
+        if self._notifier is not None:
+            self._notifier.close_notification(nid)
+
+    # -- desktop plumbing -----------------------------------------------------------------
+
+    def _connect_desktop(self) -> None:
+        try:
+            from deckfollow.reminders.notify import (
+                DesktopNotifier,
+                NotificationsUnavailable,
+                SignalListener,
+                session_wake_rules,
+                system_wake_rules,
+            )
+        except ImportError:  # jeepney is Linux-only
+            return
+        self._notifier = DesktopNotifier.connect(self._dbus_signal.emit)
+        for bus, rules in (("SESSION", session_wake_rules()), ("SYSTEM", system_wake_rules())):
+            try:
+                self._listeners.append(SignalListener(bus, rules, self._on_wake_dbus))
+            except NotificationsUnavailable:
+                continue
+
+    def _on_wake_dbus(self, member: str, body: tuple[Any, ...]) -> None:
+        # ActiveChanged(False): the screen was unlocked; PrepareForSleep(False): woke up.
+        if body and body[0] is False:
+            self._wake_signal.emit()
+
+    def _on_app_state(self, state: Qt.ApplicationState) -> None:
+        if state == Qt.ApplicationState.ApplicationActive:
+            self.check_now()
+
+    def _make_tray(self) -> None:
+        icon = QIcon.fromTheme("appointment-soon")
+        if icon.isNull():
+            style = QApplication.style()
+            icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+        tray = QSystemTrayIcon(icon, self)
+        tray.setToolTip("deckfollow — follow-up reminders")
+        menu = QMenu()
+        self._tray_menu = menu
+        for text, slot in (
+            ("Open deckfollow", self.show_window),
+            ("Today's digest", self.show_digest),
+            ("Snooze all due 1 hour", self.snooze_all),
+        ):
+            action = QAction(text, menu)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        menu.addSeparator()
+        quit_action = QAction("Quit deckfollow", menu)
+        quit_action.triggered.connect(self.quit)
+        menu.addAction(quit_action)
+        tray.setContextMenu(menu)
+        tray.activated.connect(self._on_tray_activated)
+        tray.messageClicked.connect(self._on_tray_message_clicked)
+        tray.show()
+        self.tray = tray
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(False)
+
+    def add_tray_action(self, text: str, slot: Callable[[], object]) -> None:
+        """Add an entry to the tray menu above Quit (e.g. "Export calendar…")."""
+        if self.tray is None:
+            return
+        action = QAction(text, self._tray_menu)
+        action.triggered.connect(slot)
+        separator = self._tray_menu.actions()[-2]
+        self._tray_menu.insertAction(separator, action)
+
+    def _on_tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (
+            QSystemTrayIcon.ActivationReason.Trigger,
+            QSystemTrayIcon.ActivationReason.DoubleClick,
+        ):
+            self.show_window()
+
+    def _on_tray_message_clicked(self) -> None:
+        if self._last_tray_notice is not None:
+            self._open(self._last_tray_notice)
+
+    def _say_no_tray_once(self) -> None:
+        with self._db.unit_of_work() as session:
+            already = get_setting(session, NO_TRAY_KEY) is not None
+            if not already:
+                set_setting(session, NO_TRAY_KEY, datetime.now(UTC).date().isoformat())
+        if not already:
+            self.in_window_reminder.emit(NO_TRAY_TEXT)
+            banner = getattr(self._window, "show_banner", None)
+            if callable(banner):
+                banner(NO_TRAY_TEXT)
+
+    def quit(self) -> None:
+        """Really quit (the tray's Quit): closing the window only hides it."""
+        self._quitting = True
+        self.stop()
+        if self._window is not None:
+            self._window.close()
+        QApplication.quit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self._window
+            and event.type() == QEvent.Type.Close
+            and self.tray is not None
+            and not self._quitting
+        ):
+            event.ignore()
+            assert self._window is not None
+            self._window.hide()
+            self._hint_still_running()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _hint_still_running(self) -> None:
+        with self._db.unit_of_work() as session:
+            first = get_setting(session, TRAY_HINT_KEY) is None
+            if first:
+                set_setting(session, TRAY_HINT_KEY, "1")
+        if first and self.tray is not None:
+            self.tray.showMessage(
+                "deckfollow is still running",
+                "Reminders keep coming while the window is closed. Quit from this icon's menu.",
+                QSystemTrayIcon.MessageIcon.Information,
+                8000,
+            )

@@ -1,0 +1,183 @@
+# mypy: disable-error-code="no-untyped-call"
+"""The reminder controller in a running app: no-tray fallback, real notifications, clicks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtWidgets import QSystemTrayIcon
+from pytestqt.qtbot import QtBot
+
+from deckfollow.core.settings import set_setting
+from deckfollow.storage.database import Database, open_database
+from deckfollow.ui.main_window import MainWindow
+from deckfollow.ui.reminders import ReminderController
+from deckfollow.ui.reminders.controller import NO_TRAY_TEXT, SAFETY_INTERVAL
+from tests.reminders.desktop import Desktop, missing_tools, private_desktop
+from tests.reminders.helpers import Clock, add_follow_up
+
+SYD = ZoneInfo("Australia/Sydney")
+DUE = datetime(2026, 11, 23, 10, tzinfo=SYD).astimezone(UTC)
+
+
+@pytest.fixture(autouse=True)
+def _no_host_buses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never talk to the machine's own session or system bus."""
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path}/no-session-bus")
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", f"unix:path={tmp_path}/no-system-bus")
+
+
+def _quiet_mornings(db: Database) -> None:
+    with db.unit_of_work() as s:
+        set_setting(s, "reminders.digest_time", "off")
+
+
+Make = Callable[[Database, Clock], tuple[ReminderController, MainWindow]]
+
+
+@pytest.fixture
+def make_controller(qtbot: QtBot) -> Iterator[Make]:
+    """Controllers on a real main window; stopped before the test's desktop goes away."""
+    made: list[ReminderController] = []
+
+    def make(db: Database, clock: Clock) -> tuple[ReminderController, MainWindow]:
+        window = MainWindow(db, clock=clock)
+        qtbot.addWidget(window)
+        controller = ReminderController(db, clock=clock, main_window=window)
+        made.append(controller)
+        return controller, window
+
+    yield make
+    for controller in made:
+        controller.stop()
+
+
+def test_without_a_tray_it_says_so_once_and_reminds_in_the_window(
+    qtbot: QtBot, db_path: Path, now: datetime, make_controller: Make
+):
+    db = open_database(str(db_path))
+    _quiet_mornings(db)
+    fid = add_follow_up(db, now, DUE, name="Jane Smith", reason="Ask about the stain colour")
+    clock = Clock(now)
+    controller, window = make_controller(db, clock)
+    assert not QSystemTrayIcon.isSystemTrayAvailable()  # offscreen, like many bare desktops
+    with qtbot.waitSignal(controller.in_window_reminder) as said:
+        controller.start()
+    assert said.args == [NO_TRAY_TEXT]
+    assert window.banner.text() == NO_TRAY_TEXT
+    assert not controller.has_tray
+    assert controller.desktop_notifications is None
+    qtbot.waitUntil(lambda: controller.last_check is not None)
+    # Nothing due yet; the timer waits (capped by the safety net), it does not poll.
+    assert controller.next_wake == DUE
+    assert controller.timer_interval_ms == SAFETY_INTERVAL.total_seconds() * 1000 + 1000
+    clock.now = DUE - timedelta(minutes=2)
+    assert controller.check_now() == []
+    assert controller.timer_interval_ms == 2 * 60 * 1000 + 1000
+
+    clock.now = DUE + timedelta(seconds=1)
+    with qtbot.waitSignal(controller.in_window_reminder) as reminded:
+        notices = controller.check_now()
+    assert [n.follow_up_ids for n in notices] == [(fid,)]
+    assert reminded.args == ["Call Jane Smith — Ask about the stain colour"]
+    assert window.banner.text() == "Call Jane Smith — Ask about the stain colour"
+    assert controller.check_now() == []
+    controller.stop()
+
+    # Restart: the no-tray notice is not repeated, and the reminder is not shown again.
+    db.close()
+    db = open_database(str(db_path), create=False)
+    controller, window = make_controller(db, clock)
+    with qtbot.assertNotEmitted(controller.in_window_reminder, wait=50):
+        controller.start()
+        qtbot.waitUntil(lambda: controller.last_check is not None)
+    assert window.banner.isHidden()
+    # Without a tray, closing the window really closes it (there is no other way back).
+    window.show()
+    window.close()
+    assert not window.isVisible()
+    controller.stop()
+    db.close()
+
+
+def test_snooze_all_from_the_app_moves_what_is_due(
+    qtbot: QtBot, db: Database, now: datetime, make_controller: Make
+):
+    _quiet_mornings(db)
+    ids = [add_follow_up(db, now, DUE, name=f"P {i}") for i in range(2)]
+    clock = Clock(DUE + timedelta(minutes=5))
+    controller, _window = make_controller(db, clock)
+    controller.start(connect_desktop=False)
+    qtbot.waitUntil(lambda: controller.last_check is not None)
+    with qtbot.waitSignal(controller.follow_ups_changed):
+        assert controller.snooze_all() == 2
+    assert controller.check_now() == []
+    assert controller.next_wake == DUE + timedelta(minutes=5, hours=1)
+    clock.now = DUE + timedelta(hours=1, minutes=5)
+    assert sorted(i for n in controller.check_now() for i in n.follow_up_ids) == ids
+
+
+@pytest.fixture
+def desktop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desktop]:
+    if missing_tools():
+        pytest.skip(f"needs {missing_tools()}")
+    with private_desktop(tmp_path) as d:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", d.bus)
+        yield d
+
+
+def test_clicking_the_notification_opens_that_follow_up(
+    qtbot: QtBot, db: Database, now: datetime, desktop: Desktop, make_controller: Make
+):
+    _quiet_mornings(db)
+    add_follow_up(db, now, DUE - timedelta(hours=1), name="Early Bird")
+    fid = add_follow_up(db, now, DUE, name="Jane Smith", reason="Ask about the stain colour")
+    clock = Clock(now + timedelta(minutes=30))  # the app starts at 09:30
+    controller, _window = make_controller(db, clock)
+    controller.start()
+    assert controller.desktop_notifications == "dunst"
+    qtbot.waitUntil(lambda: controller.last_check is not None)
+    # The 09:00 follow-up was due before the app started: it comes as the catch-up, and a
+    # click on that opens Today.
+    assert desktop.dunstctl("count", "displayed").strip() == "1"
+    with qtbot.waitSignal(controller.open_today, timeout=10000):
+        desktop.dunstctl("action", "0")
+    desktop.dunstctl("close-all")
+    clock.now = DUE
+    controller.check_now()
+    assert desktop.dunstctl("count", "displayed").strip() == "1"
+    with qtbot.waitSignal(controller.open_follow_up, timeout=10000) as opened:
+        desktop.dunstctl("action", "0")
+    assert opened.args == [fid]
+    desktop.dunstctl("close-all")
+    summaries = [h["summary"] for h in desktop.history()]
+    assert summaries.count("Call Jane Smith") == 1
+    assert summaries.count("While you were away: 1 follow-up fell due") == 1
+
+
+def test_unlocking_the_screen_checks_again(
+    qtbot: QtBot, db: Database, now: datetime, desktop: Desktop, make_controller: Make
+):
+    from jeepney import DBusAddress, new_signal  # type: ignore[import-untyped]
+    from jeepney.io.blocking import open_dbus_connection  # type: ignore[import-untyped]
+
+    _quiet_mornings(db)
+    add_follow_up(db, now, DUE, name="Jane Smith")
+    clock = Clock(now)
+    controller, _window = make_controller(db, clock)
+    controller.start()
+    qtbot.waitUntil(lambda: controller.last_check is not None)
+    # The computer slept through the due time; nothing fires until something wakes us.
+    clock.now = DUE + timedelta(hours=3)
+    saver = DBusAddress("/org/freedesktop/ScreenSaver", interface="org.freedesktop.ScreenSaver")
+    with (
+        qtbot.waitSignal(controller.notices_shown, timeout=10000) as shown,
+        open_dbus_connection(bus=desktop.bus) as conn,
+    ):
+        conn.send(new_signal(saver, "ActiveChanged", "b", (False,)))
+    [notice] = shown.args[0]
+    assert notice.summary == "While you were away: 1 follow-up fell due"
