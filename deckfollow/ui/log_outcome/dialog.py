@@ -1,0 +1,348 @@
+"""Log what happened on a touch, then answer "what's next?" before anything is saved."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.changes import Changes
+from deckfollow.core.consent import load_snapshot
+from deckfollow.core.contact_hours import local_to_utc
+from deckfollow.core.enums import Basis, Channel, Direction, Outcome, Stage
+from deckfollow.core.errors import DeckfollowError, ValidationError
+from deckfollow.core.followups import FollowUpPlan, get_follow_up
+from deckfollow.core.models import Quote
+from deckfollow.core.permission import ContactSnapshot, channel_decision
+from deckfollow.core.pipeline import Close, get_quote
+from deckfollow.core.touches import NextStep, TouchRecord, log_touch
+from deckfollow.storage.database import Database
+from deckfollow.ui.consent.common import Clock, ErrorLabel
+
+CHANNEL_LABELS = {
+    Channel.CALL: "Call",
+    Channel.TEXT: "Text",
+    Channel.EMAIL: "Email",
+    Channel.CARD: "Card (post)",
+    Channel.VISIT: "Visit",
+    Channel.VIDEO: "Video message",
+}
+
+OUTCOME_LABELS = {
+    Outcome.REACHED: "Reached them",
+    Outcome.VOICEMAIL: "Left a voicemail",
+    Outcome.NO_ANSWER: "No answer",
+    Outcome.REPLIED: "They replied",
+    Outcome.SENT: "Sent",
+    Outcome.MAILED: "Mailed",
+    Outcome.BOUNCED: "Bounced / undeliverable",
+}
+
+# What a user most often plans after each outcome, so the reason box starts useful.
+_NEXT_REASON = {
+    Outcome.VOICEMAIL: "Try again after the voicemail",
+    Outcome.NO_ANSWER: "Try again: no answer last time",
+}
+
+
+class LogOutcomeDialog(QDialog):
+    """Channel, direction, outcome and a note; then the next follow-up or a close.
+
+    OK stays disabled until "what's next?" is answered. `logged` carries the core's
+    Changes after the touch and its next step were saved in one transaction.
+    """
+
+    logged = Signal(object)
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock,
+        follow_up_id: int | None = None,
+        quote_id: int | None = None,
+        customer_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db, self._clock = db, clock
+        self._follow_up_id = follow_up_id
+        fu_channel: Channel | None = None
+        fu_reason = ""
+        quote_text = ""
+        with db.reading() as s:
+            if follow_up_id is not None:
+                fu = get_follow_up(s, follow_up_id)
+                fu_channel, fu_reason = fu.channel, fu.reason
+                quote_id = quote_id if quote_id is not None else fu.quote_id
+                customer_id = customer_id if customer_id is not None else fu.customer_id
+            quote: Quote | None = get_quote(s, quote_id) if quote_id is not None else None
+            if quote is not None:
+                customer_id = quote.customer_id
+                quote_text = " · ".join(x for x in (quote.number, quote.job) if x)
+            if customer_id is None:
+                raise ValidationError("customer", "log an outcome for a customer or a quote")
+            self._snap: ContactSnapshot = load_snapshot(s, customer_id)
+        self._customer_id: int = customer_id
+        self._quote_id = quote_id
+        snap = self._snap
+        self.setWindowTitle(f"Log outcome: {snap.name}")
+        self.setMinimumWidth(560)
+
+        heading = QLabel(f"<b>{snap.name}</b>" + (f" — {quote_text}" if quote_text else ""))
+        heading.setWordWrap(True)
+
+        # What happened.
+        self.channel = _channel_combo()
+        self.direction = QComboBox()
+        self.direction.addItem("Outbound (I contacted them)", Direction.OUTBOUND.value)
+        self.direction.addItem("Inbound (they contacted me)", Direction.INBOUND.value)
+        self.outcome = QComboBox()
+        for oc, label in OUTCOME_LABELS.items():
+            self.outcome.addItem(label, oc.value)
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText("What was said, in a line or two")
+        self.note.setFixedHeight(60)
+        happened = QGroupBox("What happened")
+        hform = QFormLayout(happened)
+        hform.addRow("Channel", self.channel)
+        hform.addRow("Direction", self.direction)
+        hform.addRow("Outcome", self.outcome)
+        hform.addRow("Note", self.note)
+
+        # What's next: exactly one of two answers.
+        nxt = QGroupBox("What's next?")
+        self.plan_next = QRadioButton("Plan the next follow-up")
+        self.close_quote = QRadioButton("Close the quote")
+        self.close_quote.setEnabled(quote_id is not None)
+        if quote_id is None:
+            self.close_quote.setToolTip("Only a touch about a quote can close it")
+        self._next_group = QButtonGroup(self)
+        self._next_group.addButton(self.plan_next)
+        self._next_group.addButton(self.close_quote)
+
+        tz = snap.hours.tz
+        local_now = clock().astimezone(tz)
+        self.zone_label = QLabel(
+            f"Times are in {snap.name}'s zone, <b>{snap.timezone}</b> — "
+            f"it is {local_now:%a %d %b %H:%M} there now."
+        )
+        self.zone_label.setWordWrap(True)
+        self.zone_label.setStyleSheet("color: #444444;")
+        self.next_day = QDateEdit(_qdate(local_now.date() + timedelta(days=2)))
+        self.next_day.setCalendarPopup(True)
+        self.next_day.setDisplayFormat("ddd d MMM yyyy")
+        self.next_day.setMinimumDate(_qdate(local_now.date()))
+        self.next_time = QTimeEdit(QTime(10, 0))
+        self.next_time.setDisplayFormat("HH:mm")
+        when = QHBoxLayout()
+        when.addWidget(self.next_day, 1)
+        when.addWidget(self.next_time)
+        self.next_channel = _channel_combo()
+        self.blocked = QLabel()
+        self.blocked.setWordWrap(True)
+        self.blocked.setStyleSheet("color: #8a4b00;")
+        self.blocked.hide()
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("The reason I'm getting in touch is …")
+        self.agreed = QCheckBox("The customer agreed to this")
+        self.agreed_words = QLineEdit()
+        self.agreed_words.setPlaceholderText('Their words, e.g. "Call me Thursday after five"')
+        self.agreed_words.setEnabled(False)
+        self.plan_box = QWidget()
+        pform = QFormLayout(self.plan_box)
+        pform.setContentsMargins(24, 0, 0, 0)
+        pform.addRow(self.zone_label)
+        pform.addRow("When", when)
+        pform.addRow("Channel", self.next_channel)
+        pform.addRow(self.blocked)
+        pform.addRow("Reason", self.reason)
+        pform.addRow(self.agreed)
+        pform.addRow("Their words", self.agreed_words)
+
+        self.won = QRadioButton("Won")
+        self.lost = QRadioButton("Lost, because")
+        self.parked = QRadioButton("Parked until")
+        self._close_group = QButtonGroup(self)
+        for b in (self.won, self.lost, self.parked):
+            self._close_group.addButton(b)
+        self.lost_reason = QLineEdit()
+        self.lost_reason.setPlaceholderText("e.g. went with a cheaper quote")
+        self.parked_until = QDateEdit(_qdate(local_now.date() + timedelta(days=90)))
+        self.parked_until.setCalendarPopup(True)
+        self.parked_until.setDisplayFormat("ddd d MMM yyyy")
+        self.parked_until.setMinimumDate(_qdate(local_now.date() + timedelta(days=1)))
+        self.close_box = QWidget()
+        cform = QFormLayout(self.close_box)
+        cform.setContentsMargins(24, 0, 0, 0)
+        cform.addRow(self.won)
+        cform.addRow(self.lost, self.lost_reason)
+        cform.addRow(self.parked, self.parked_until)
+
+        nlayout = QVBoxLayout(nxt)
+        nlayout.addWidget(self.plan_next)
+        nlayout.addWidget(self.plan_box)
+        nlayout.addWidget(self.close_quote)
+        nlayout.addWidget(self.close_box)
+
+        self.error = ErrorLabel()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Log outcome")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(happened)
+        layout.addWidget(nxt)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        if fu_channel is not None:
+            _select(self.channel, fu_channel.value)
+            _select(self.next_channel, fu_channel.value)
+        if fu_reason:
+            self.reason.setText(fu_reason)
+
+        for sig in (
+            self.plan_next.toggled,
+            self.close_quote.toggled,
+            self.won.toggled,
+            self.lost.toggled,
+            self.parked.toggled,
+            self.agreed.toggled,
+        ):
+            sig.connect(self._refresh)
+        for edit in (self.reason, self.agreed_words, self.lost_reason):
+            edit.textChanged.connect(self._refresh)
+        self.next_channel.currentIndexChanged.connect(self._refresh)
+        self.outcome.currentIndexChanged.connect(self._outcome_changed)
+        self._refresh()
+
+    # -- state ---------------------------------------------------------------------------
+
+    def _outcome_changed(self) -> None:
+        suggestion = _NEXT_REASON.get(Outcome(self.outcome.currentData()))
+        if suggestion and not self.reason.text().strip():
+            self.reason.setText(suggestion)
+
+    def _refresh(self) -> None:
+        planning, closing = self.plan_next.isChecked(), self.close_quote.isChecked()
+        self.plan_box.setEnabled(planning)
+        self.close_box.setEnabled(closing)
+        self.agreed_words.setEnabled(planning and self.agreed.isChecked())
+        self.lost_reason.setEnabled(closing and self.lost.isChecked())
+        self.parked_until.setEnabled(closing and self.parked.isChecked())
+        decision = channel_decision(self._snap, self._next_channel())
+        self.blocked.setText("" if decision.allowed else decision.reason)
+        self.blocked.setVisible(planning and not decision.allowed)
+        self.ok_button.setEnabled(self.next_step_answered())
+
+    def next_step_answered(self) -> bool:
+        """True once "what's next?" has a complete answer (OK is enabled only then)."""
+        if self.plan_next.isChecked():
+            if not self.reason.text().strip():
+                return False
+            return not self.agreed.isChecked() or bool(self.agreed_words.text().strip())
+        if self.close_quote.isChecked():
+            if self.lost.isChecked():
+                return bool(self.lost_reason.text().strip())
+            return self.won.isChecked() or self.parked.isChecked()
+        return False
+
+    def _next_channel(self) -> Channel:
+        return Channel(self.next_channel.currentData())
+
+    def _next_step(self) -> NextStep:
+        if self.plan_next.isChecked():
+            due = local_to_utc(
+                _pydate(self.next_day.date()), _pytime(self.next_time.time()), self._snap.hours.tz
+            )
+            if due <= self._clock():
+                raise ValidationError("when", "pick a time that is still to come")
+            agreed = self.agreed.isChecked()
+            return FollowUpPlan(
+                due_at=due,
+                channel=self._next_channel(),
+                reason=self.reason.text().strip(),
+                basis=Basis.AGREED if agreed else Basis.PLANNED,
+                agreed_words=self.agreed_words.text().strip() if agreed else None,
+            )
+        if self.won.isChecked():
+            return Close(Stage.WON)
+        if self.lost.isChecked():
+            return Close(Stage.LOST, lost_reason=self.lost_reason.text().strip())
+        return Close(Stage.PARKED, parked_until=_pydate(self.parked_until.date()))
+
+    # -- saving --------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Save the touch and its next step together; a refusal stays in the dialog."""
+        self.error.clear_error()
+        if not self.next_step_answered():
+            self.error.show_error("What's next? Plan the next follow-up or close the quote.")
+            return
+        try:
+            now = self._clock()
+            record = TouchRecord(
+                customer_id=self._customer_id,
+                channel=Channel(self.channel.currentData()),
+                direction=Direction(self.direction.currentData()),
+                outcome=Outcome(self.outcome.currentData()),
+                at=now,
+                quote_id=self._quote_id,
+                follow_up_id=self._follow_up_id,
+                summary=self.note.toPlainText().strip() or None,
+            )
+            step = self._next_step()
+            with self._db.unit_of_work() as s:
+                changes: Changes = log_touch(s, record, step, now=now)
+        except DeckfollowError as exc:
+            self.error.show_error(exc)
+            return
+        self.logged.emit(changes)
+        self.accept()
+
+
+def _channel_combo() -> QComboBox:
+    box = QComboBox()
+    for ch, label in CHANNEL_LABELS.items():
+        box.addItem(label, ch.value)
+    return box
+
+
+def _select(box: QComboBox, value: str) -> None:
+    box.setCurrentIndex(max(0, box.findData(value)))
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(d: QDate) -> date:
+    return date(d.year(), d.month(), d.day())
+
+
+def _pytime(t: QTime) -> time:
+    return time(t.hour(), t.minute())

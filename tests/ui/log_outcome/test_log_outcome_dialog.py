@@ -1,0 +1,208 @@
+# mypy: disable-error-code="no-untyped-call"
+"""Logging an outcome: nothing is saved until "what's next?" is answered and allowed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.enums import (
+    Basis,
+    Channel,
+    ConsentChannel,
+    Direction,
+    FollowUpStatus,
+    Outcome,
+    Stage,
+)
+from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
+from deckfollow.core.leads import LeadCreated, NewLead, add_lead
+from deckfollow.core.models import FollowUp, Quote, Touch
+from deckfollow.storage.database import Database
+from deckfollow.ui.log_outcome import LogOutcomeDialog
+
+
+@pytest.fixture
+def lead(db: Database, now: datetime) -> LeadCreated:
+    with db.unit_of_work() as s:
+        return add_lead(
+            s,
+            NewLead(
+                "Grace Hopper",
+                phone="0412 345 678",
+                email="grace@example.com",
+                job="Hardwood deck, 30 m²",
+                country="AU",
+                timezone="Australia/Sydney",
+            ),
+            now=now,
+        )
+
+
+def _dialog(
+    qtbot: QtBot,
+    db: Database,
+    now: datetime,
+    *,
+    quote_id: int | None = None,
+    follow_up_id: int | None = None,
+) -> LogOutcomeDialog:
+    dlg = LogOutcomeDialog(db, clock=lambda: now, quote_id=quote_id, follow_up_id=follow_up_id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    return dlg
+
+
+def _count(db: Database, model: type[Touch] | type[FollowUp]) -> int:
+    with db.reading() as s:
+        return int(s.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def test_ok_stays_disabled_until_whats_next_is_answered(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    dlg = _dialog(qtbot, db, now, quote_id=lead.quote_id)
+    assert not dlg.ok_button.isEnabled()
+    dlg.plan_next.setChecked(True)
+    assert not dlg.ok_button.isEnabled(), "a follow-up without a reason is no answer"
+    dlg.reason.setText("Go over the timber choice")
+    assert dlg.ok_button.isEnabled()
+    dlg.agreed.setChecked(True)
+    assert not dlg.ok_button.isEnabled(), "an agreed follow-up keeps their words"
+    dlg.agreed_words.setText("Call me Wednesday morning")
+    assert dlg.ok_button.isEnabled()
+    dlg.close_quote.setChecked(True)
+    assert not dlg.ok_button.isEnabled()
+    dlg.lost.setChecked(True)
+    assert not dlg.ok_button.isEnabled(), "lost needs a reason"
+    dlg.lost_reason.setText("went with a cheaper quote")
+    assert dlg.ok_button.isEnabled()
+    assert _count(db, Touch) == 0
+
+
+def test_shows_the_customers_zone_and_local_time(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    dlg = _dialog(qtbot, db, now, quote_id=lead.quote_id)
+    # 22:00 UTC on 22 Nov is 09:00 on Monday 23 Nov in Sydney (daylight time).
+    assert "Australia/Sydney" in dlg.zone_label.text()
+    assert "Mon 23 Nov 09:00" in dlg.zone_label.text()
+
+
+def test_outcome_with_next_follow_up_saves_touch_and_follow_up(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    dlg = _dialog(qtbot, db, now, quote_id=lead.quote_id)
+    dlg.outcome.setCurrentIndex(dlg.outcome.findData(Outcome.REACHED.value))
+    dlg.note.setPlainText("Wants merbau, not treated pine")
+    dlg.plan_next.setChecked(True)
+    dlg.next_channel.setCurrentIndex(dlg.next_channel.findData(Channel.CALL.value))
+    dlg.reason.setText("Go over the timber choice")
+    dlg.agreed.setChecked(True)
+    dlg.agreed_words.setText("Call me Wednesday at ten")
+    with qtbot.waitSignal(dlg.logged) as sig:
+        qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    assert sig.args[0].touches and sig.args[0].follow_ups
+    assert not dlg.isVisible()
+    with db.reading() as s:
+        touch = s.execute(select(Touch)).scalar_one()
+        fu = s.execute(select(FollowUp)).scalar_one()
+        quote = s.get(Quote, lead.quote_id)
+        assert quote is not None
+        first_response = quote.first_response_at
+    assert (touch.outcome, touch.direction, touch.summary) == (
+        Outcome.REACHED,
+        Direction.OUTBOUND,
+        "Wants merbau, not treated pine",
+    )
+    assert first_response == now, "the lead's first response is this touch"
+    # Wednesday 25 Nov 10:00 in Sydney is 23:00 UTC on the 24th.
+    assert fu.due_at == datetime.fromisoformat("2026-11-24T23:00:00+00:00")
+    assert (fu.channel, fu.basis, fu.agreed_words, fu.reason) == (
+        Channel.CALL,
+        Basis.AGREED,
+        "Call me Wednesday at ten",
+        "Go over the timber choice",
+    )
+
+
+def test_next_step_on_a_revoked_channel_is_refused_and_nothing_is_saved(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    with db.unit_of_work() as s:
+        revoke_consent(
+            s,
+            lead.customer_id,
+            ConsentChannel.TEXT,
+            source="phone call",
+            words="No texts please",
+            now=now,
+        )
+    dlg = _dialog(qtbot, db, now, quote_id=lead.quote_id)
+    dlg.plan_next.setChecked(True)
+    dlg.next_channel.setCurrentIndex(dlg.next_channel.findData(Channel.TEXT.value))
+    assert dlg.blocked.isVisible() and "revoked text" in dlg.blocked.text()
+    dlg.reason.setText("Send the revised price")
+    qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    assert dlg.isVisible()
+    assert dlg.error.isVisible()
+    assert "Grace Hopper revoked text contact" in dlg.error.text()
+    assert "No texts please" in dlg.error.text()
+    assert _count(db, Touch) == 0
+    assert _count(db, FollowUp) == 0
+
+
+def test_closing_as_lost_with_a_reason_moves_the_quote(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    dlg = _dialog(qtbot, db, now, quote_id=lead.quote_id)
+    dlg.outcome.setCurrentIndex(dlg.outcome.findData(Outcome.REACHED.value))
+    dlg.close_quote.setChecked(True)
+    dlg.lost.setChecked(True)
+    dlg.lost_reason.setText("went with a cheaper quote")
+    with qtbot.waitSignal(dlg.logged) as sig:
+        qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    assert sig.args[0].quotes
+    with db.reading() as s:
+        quote = s.get(Quote, lead.quote_id)
+        assert quote is not None
+        assert (quote.stage, quote.lost_reason) == (Stage.LOST, "went with a cheaper quote")
+    assert _count(db, Touch) == 1
+
+
+def test_prefills_from_the_follow_up_and_completes_it(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    with db.unit_of_work() as s:
+        fu = schedule_follow_up(
+            s,
+            lead.customer_id,
+            lead.quote_id,
+            FollowUpPlan(
+                datetime.fromisoformat("2026-11-23T23:00:00+00:00"),
+                Channel.EMAIL,
+                "Check the quote arrived",
+            ),
+            now=now,
+        )
+        s.flush()
+        fu_id = fu.id
+    dlg = _dialog(qtbot, db, now, follow_up_id=fu_id)
+    assert Channel(dlg.channel.currentData()) is Channel.EMAIL
+    assert Channel(dlg.next_channel.currentData()) is Channel.EMAIL
+    assert dlg.reason.text() == "Check the quote arrived"
+    dlg.outcome.setCurrentIndex(dlg.outcome.findData(Outcome.SENT.value))
+    dlg.close_quote.setChecked(True)
+    dlg.parked.setChecked(True)
+    with qtbot.waitSignal(dlg.logged):
+        qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    with db.reading() as s:
+        done = s.get(FollowUp, fu_id)
+        assert done is not None and done.status is FollowUpStatus.DONE
+        quote = s.get(Quote, lead.quote_id)
+        assert quote is not None and quote.stage is Stage.PARKED
