@@ -112,16 +112,19 @@ class ReminderController(QObject):
 
     # -- life cycle -----------------------------------------------------------------------
 
-    def start(self, *, connect_desktop: bool = True) -> None:
+    def start(self, *, connect_desktop: bool = True, use_tray: bool | None = None) -> None:
         """Show the tray (or say once that there is none), connect, and check at once.
 
         Call after the main window exists (and after data loads); the first check shows in
-        one notice everything that fell due while the app was closed.
+        one notice everything that fell due while the app was closed. `use_tray` overrides
+        the desktop's answer to "is there a system tray?" (None: ask the desktop).
         """
         if self._started:
             return
         self._started = True
-        if QSystemTrayIcon.isSystemTrayAvailable():
+        if use_tray is None:
+            use_tray = QSystemTrayIcon.isSystemTrayAvailable()
+        if use_tray:
             self._make_tray()
         else:
             self._say_no_tray_once()
@@ -343,6 +346,7 @@ class ReminderController(QObject):
             ("Open deckfollow", self.show_window),
             ("Today's digest", self.show_digest),
             ("Snooze all due 1 hour", self.snooze_all),
+            ("Export calendar…", self.export_calendar),
         ):
             action = QAction(text, menu)
             action.triggered.connect(slot)
@@ -359,6 +363,16 @@ class ReminderController(QObject):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.setQuitOnLastWindowClosed(False)
+
+    def export_calendar(self) -> None:
+        """Ask where, write the .ics file, and say what was written."""
+        from deckfollow.ui.reminders.settings_page import ask_and_export_calendar
+
+        message = ask_and_export_calendar(self._db, clock=self._clock, parent=self._window)
+        if message and self.tray is not None:
+            self.tray.showMessage("Calendar exported", message)
+        elif message:
+            self.in_window_reminder.emit(message)
 
     def add_tray_action(self, text: str, slot: Callable[[], object]) -> None:
         """Add an entry to the tray menu above Quit (e.g. "Export calendar…")."""

@@ -93,7 +93,7 @@ class ReminderSettingsWidget(QWidget):
         self.autostart = QCheckBox("Start deckfollow when I log in")
         self.autostart.setChecked(is_autostart_enabled())
         self.autostart_where = QLabel()
-        self.autostart_where.setStyleSheet("color: palette(mid);")
+        self.autostart_where.setStyleSheet("color: #555;")
         self.autostart_where.setWordWrap(True)
         self._show_autostart_place()
 

@@ -52,6 +52,7 @@ class SnoozeDialog(QDialog):
         self._clock = clock
         self._ids = [follow_up_ids] if isinstance(follow_up_ids, int) else list(follow_up_ids)
         self.setWindowTitle("Snooze reminder")
+        self.setMinimumWidth(380)
         with db.reading() as session:
             self._owner_tz = load_settings(session).owner_timezone
             self._morning = morning_time(session)

@@ -1,0 +1,143 @@
+# mypy: disable-error-code="no-untyped-call"
+"""Snooze dialog, tray menu and the reminder settings page, used as a person would."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from PySide6.QtCore import QTime
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from deckfollow.core.models import FollowUp
+from deckfollow.core.settings import save_setting
+from deckfollow.reminders.digest import digest_time
+from deckfollow.reminders.snooze import SnoozeChoice
+from deckfollow.storage.database import Database
+from deckfollow.ui.main_window import MainWindow
+from deckfollow.ui.reminders import (
+    ReminderController,
+    ReminderSettingsWidget,
+    SnoozeDialog,
+    export_calendar_to,
+)
+from tests.reminders.helpers import Clock, add_follow_up
+
+SYD = ZoneInfo("Australia/Sydney")
+SHOTS = Path(os.environ.get("DECKFOLLOW_SHOTS", "")) if os.environ.get("DECKFOLLOW_SHOTS") else None
+
+
+def _shot(widget: object, name: str) -> None:
+    if SHOTS is not None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(SHOTS / f"{name}.png"))  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def owner(db: Database) -> Database:
+    with db.unit_of_work() as s:
+        save_setting(s, "owner_timezone", "Australia/Sydney")
+    return db
+
+
+def test_snooze_dialog_shows_where_a_late_snooze_lands_and_saves_it(
+    qtbot: QtBot, owner: Database, now: datetime
+):
+    db = owner
+    due = datetime(2026, 11, 27, 19, 50, tzinfo=SYD)
+    fid = add_follow_up(db, now, due, name="Evening Eve", reason="Confirm the start date")
+    clock = Clock(datetime(2026, 11, 27, 19, 40, tzinfo=SYD).astimezone(UTC))
+    dlg = SnoozeDialog(db, fid, clock=clock)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.choice_buttons[SnoozeChoice.HOUR_1].isChecked()
+    text = dlg.landing.text()
+    assert "Reminds you Sat 28 Nov at 09:00." in text
+    assert "Evening Eve may be contacted from Sat 28 Nov 09:00" in text
+    _shot(dlg, "snooze-dialog")
+    dlg.choice_buttons[SnoozeChoice.MINUTES_15].setChecked(True)
+    # 15 minutes stays inside her hours (calls until 20:00): exactly where asked, no note.
+    assert dlg.landing.text() == "Reminds you Fri 27 Nov at 19:55."
+    with qtbot.waitSignal(dlg.snoozed) as saved:
+        dlg.choice_buttons[SnoozeChoice.HOUR_1].setChecked(True)
+        dlg.box.accepted.emit()
+    [landing] = saved.args[0]
+    assert landing.lands_at == datetime(2026, 11, 28, 9, tzinfo=SYD)
+    with db.reading() as s:
+        fu = s.get(FollowUp, fid)
+        assert fu is not None
+        assert fu.snoozed_until == datetime(2026, 11, 28, 9, tzinfo=SYD)
+
+
+def test_tray_menu_and_closing_the_window_hides_it(qtbot: QtBot, owner: Database, now: datetime):
+    # The offscreen platform has no tray to show the icon in; the icon object, its menu and
+    # the close-to-tray behaviour are the same code a desktop with a tray runs.
+    window = MainWindow(owner, clock=lambda: now)
+    qtbot.addWidget(window)
+    controller = ReminderController(owner, clock=lambda: now, main_window=window)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        controller.start(connect_desktop=False, use_tray=True)
+        assert controller.tray is not None
+        controller.add_tray_action("Reminder settings…", lambda: None)
+        menu = controller.tray.contextMenu()
+        assert [a.text() for a in menu.actions()] == [
+            "Open deckfollow",
+            "Today's digest",
+            "Snooze all due 1 hour",
+            "Export calendar…",
+            "Reminder settings…",
+            "",
+            "Quit deckfollow",
+        ]
+        assert not app.quitOnLastWindowClosed()
+        window.show()
+        window.close()
+        assert window.isHidden(), "closing hides to the tray"
+        controller.show_window()
+        assert window.isVisible()
+    finally:
+        controller.stop()
+        app.setQuitOnLastWindowClosed(True)
+
+
+def test_settings_page_saves_digest_time_and_start_at_login(
+    qtbot: QtBot, owner: Database, now: datetime, tmp_path: Path
+):
+    page = ReminderSettingsWidget(owner, clock=lambda: now)
+    qtbot.addWidget(page)
+    page.resize(640, 320)
+    page.show()
+    assert page.digest_on.isChecked()
+    with qtbot.waitSignal(page.changed):
+        page.digest_time.setTime(QTime(6, 45))
+    with owner.reading() as s:
+        assert digest_time(s) == time(6, 45)
+    with qtbot.waitSignal(page.changed):
+        page.autostart.setChecked(True)
+    entry = Path(os.environ["XDG_CONFIG_HOME"]) / "autostart" / "deckfollow.desktop"
+    assert entry.is_file()
+    assert str(entry) in page.autostart_where.text()
+    _shot(page, "reminder-settings")
+    page.autostart.setChecked(False)
+    assert not entry.exists()
+    page.digest_on.setChecked(False)
+    with owner.reading() as s:
+        assert digest_time(s) is None
+    assert not page.digest_time.isEnabled()
+
+
+def test_export_calendar_from_the_app(owner: Database, now: datetime, tmp_path: Path):
+    add_follow_up(owner, now, datetime(2026, 11, 23, 10, tzinfo=SYD), name="Jane Smith")
+    path = tmp_path / "cal.ics"
+    assert export_calendar_to(owner, path, now=now) == 1
+    cal = icalendar.Calendar.from_ical(path.read_bytes())
+    [event] = cal.walk("VEVENT")
+    assert str(event["SUMMARY"]).startswith("Call Jane Smith")
+    assert event.decoded("DTSTART") == datetime(2026, 11, 23, 10, tzinfo=SYD)
