@@ -1,0 +1,5 @@
+"""Quick lead capture (Ctrl+N)."""
+
+from deckfollow.ui.new_lead.dialog import NewLeadDialog
+
+__all__ = ["NewLeadDialog"]

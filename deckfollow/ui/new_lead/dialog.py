@@ -1,0 +1,139 @@
+"""Quick lead capture: who, how to reach them, what they asked for and where they came from."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.errors import DeckfollowError, ValidationError
+from deckfollow.core.leads import NewLead, add_lead
+from deckfollow.storage.database import Database
+from deckfollow.ui.consent.common import Clock, ErrorLabel
+
+SOURCES = (
+    "Website form",
+    "Phone call",
+    "Referral",
+    "Google",
+    "Facebook",
+    "Instagram",
+    "Walk-in",
+    "Repeat customer",
+)
+
+
+class NewLeadDialog(QDialog):
+    """Capture a lead in seconds; the clock of its age starts when it is saved.
+
+    `created` carries the new quote's id. A field the core refuses is named beside
+    that field and the dialog stays open with nothing saved.
+    """
+
+    created = Signal(int)
+
+    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db, self._clock = db, clock
+        self.quote_id: int | None = None
+        self.customer_id: int | None = None
+        self.setWindowTitle("New lead")
+        self.setMinimumWidth(500)
+
+        intro = QLabel("Answer it fast: a lead called back within minutes is far likelier to buy.")
+        intro.setWordWrap(True)
+        intro.setStyleSheet("color: #444444;")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("First and last name")
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText("Mobile, any format")
+        self.email = QLineEdit()
+        self.email.setPlaceholderText("name@example.com")
+        self.job = QPlainTextEdit()
+        self.job.setPlaceholderText("What they asked for, e.g. a 30 m² hardwood deck with steps")
+        self.job.setFixedHeight(64)
+        self.job.setTabChangesFocus(True)
+        self.source = QComboBox()
+        self.source.setEditable(True)
+        self.source.addItems(SOURCES)
+        self.source.setCurrentIndex(-1)
+        self.source.setPlaceholderText("Where did they find you?")
+
+        # One inline message per field, so a refusal sits beside what needs fixing.
+        self.field_errors: dict[str, ErrorLabel] = {
+            key: ErrorLabel() for key in ("name", "phone", "email", "job", "source")
+        }
+        form = QFormLayout()
+        for key, label, widget in (
+            ("name", "Name", self.name),
+            ("phone", "Phone", self.phone),
+            ("email", "Email", self.email),
+            ("job", "What they asked for", self.job),
+            ("source", "Source", self.source),
+        ):
+            form.addRow(label, widget)
+            form.addRow("", self.field_errors[key])
+        self.error = ErrorLabel()
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Add lead")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.name.textChanged.connect(self._refresh)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.save_button.setEnabled(bool(self.name.text().strip()))
+
+    def _clear_errors(self) -> None:
+        self.error.clear_error()
+        for label in self.field_errors.values():
+            label.clear_error()
+
+    def _show(self, exc: DeckfollowError) -> None:
+        if isinstance(exc, ValidationError) and exc.field in self.field_errors:
+            self.field_errors[exc.field].show_error(exc.message)
+            widget = {"name": self.name, "phone": self.phone, "email": self.email}.get(exc.field)
+            if widget is not None:
+                widget.setFocus()
+                widget.selectAll()
+        else:
+            self.error.show_error(exc)
+
+    def save(self) -> None:
+        """Add the customer and lead in one transaction, or show why not."""
+        self._clear_errors()
+        lead = NewLead(
+            name=self.name.text(),
+            phone=self.phone.text().strip() or None,
+            email=self.email.text().strip() or None,
+            job=self.job.toPlainText().strip() or None,
+            source=self.source.currentText().strip() or None,
+        )
+        try:
+            with self._db.unit_of_work() as s:
+                result = add_lead(s, lead, now=self._clock())
+        except DeckfollowError as exc:
+            self._show(exc)
+            return
+        self.quote_id, self.customer_id = result.quote_id, result.customer_id
+        self.created.emit(result.quote_id)
+        self.accept()
