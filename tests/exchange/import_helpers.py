@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 from datetime import datetime
 from pathlib import Path
 
@@ -46,4 +47,53 @@ def csv_bytes(header: list[str], rows: list[list[str]], delimiter: str = ",") ->
     w = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     w.writerow(header)
     w.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+FIRST = ["Zoë", "José", "Łukasz", "Siobhán", "Ana", "Priya", "Tomás", "Renée", "Björn", "Mia"]
+LAST = ["Müller", "Núñez", "Wróbel", "O'Brien", "Pérez", "Natarajan", "García", "Dubois", "Ng"]
+SUBURBS = [("Newtown", "NSW"), ("Fremantle", "WA"), ("Brunswick", "VIC"), ("Hobart", "TAS")]
+HEADER = [
+    "First Name",
+    "Last Name",
+    "Organization Name",
+    "Notes",
+    "E-mail 1 - Label",
+    "E-mail 1 - Value",
+    "Phone 1 - Label",
+    "Phone 1 - Value",
+    "Address 1 - Street",
+    "Address 1 - City",
+    "Address 1 - Region",
+    "Address 1 - Postal Code",
+    "Address 1 - Country",
+]
+
+
+def contacts_csv(n: int, seed: int = 10) -> bytes:
+    """n distinct, realistic Google Contacts rows (accents, national mobiles, notes)."""
+    rng = random.Random(seed)
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(HEADER)
+    for i in range(n):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        suburb, state = rng.choice(SUBURBS)
+        w.writerow(
+            [
+                first,
+                last,
+                "",
+                "Deck quote\nfollow up in spring" if i % 7 == 0 else "",
+                "* Home",
+                f"{first.lower()}.{i}@example.com",
+                "Mobile",
+                f"04{i // 1_000_000 % 10}{i:07d}"[:4] + f" {i % 1000:03d} {i // 1000 % 1000:03d}",
+                f"{rng.randint(1, 200)} Banksia St",
+                suburb,
+                state,
+                "2042",
+                "Australia",
+            ]
+        )
     return out.getvalue().encode("utf-8")

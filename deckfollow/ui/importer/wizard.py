@@ -10,7 +10,14 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -54,6 +62,7 @@ from deckfollow.exchange.import_mapping import (
 from deckfollow.storage.database import Database
 
 Clock = Callable[[], datetime]
+_ROOT = QModelIndex()
 
 _ROW_COLOURS = {
     RowAction.SKIP: "#fde2e1",
@@ -70,11 +79,11 @@ def _hint(text: str) -> QLabel:
     return label
 
 
-def _roomy(table: QTableWidget) -> None:
+def _roomy(table: QTableView) -> None:
     """Rows tall enough to read and click; cells not jammed against their borders."""
     table.verticalHeader().setMinimumSectionSize(28)
     table.verticalHeader().setDefaultSectionSize(28)
-    table.setStyleSheet("QTableWidget::item { padding: 1px 4px; }")
+    table.setStyleSheet("QTableView::item { padding: 1px 4px; }")
     # Sizing columns from every row of a 10,000-row file would stall the preview.
     table.horizontalHeader().setResizeContentsPrecision(200)
     table.verticalHeader().setResizeContentsPrecision(200)
@@ -278,6 +287,101 @@ class MappingPage(QWizardPage):
 PREVIEW_COLUMNS = ("Row", "What happens", "Name", "Email", "Phone", "Suburb", "Problems")
 
 
+class PreviewFilter(QSortFilterProxyModel):
+    """All rows, only rows with problems (0/1/2), or only rows to import.
+
+    A proxy rather than QTableView.setRowHidden: in PySide6 6.12 on Python 3.11 every
+    setRowHidden call drops a reference to None, and a few thousand crash the interpreter.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mode = 0
+
+    def set_mode(self, mode: int) -> None:
+        self.beginFilterChange()
+        self.mode = mode
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, PreviewModel)
+        r = model.rows[source_row]
+        if self.mode == 1:
+            return bool(r.problems)
+        if self.mode == 2:
+            return r.action is RowAction.IMPORT
+        return True
+
+
+class PreviewModel(QAbstractTableModel):
+    """The plan's rows for a table view (a model, so 10,000 rows cost nothing up front)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[RowPlan] = []
+
+    def set_rows(self, rows: list[RowPlan]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(PREVIEW_COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return PREVIEW_COLUMNS[section]
+        return None
+
+    def text(self, row: int, column: int) -> str:
+        r = self.rows[row]
+        v = r.values
+        if column == 0:
+            return str(r.row)
+        if column == 1:
+            return ACTION_LABELS[r.action]
+        if column == 2:
+            return r.name or "(no name)"
+        if column == 3:
+            return (v.email or "") if v else ""
+        if column == 4:
+            return format_phone(v.phones[0]) if v and v.phones else ""
+        if column == 5:
+            return (v.suburb or "") if v else ""
+        return r.detail
+
+    def colour(self, row: int) -> str | None:
+        r = self.rows[row]
+        return _ROW_COLOURS.get(r.action) or (_WARN_COLOUR if r.problems else None)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(row, col)
+        if role == Qt.ItemDataRole.ToolTipRole and col == len(PREVIEW_COLUMNS) - 1:
+            return self.text(row, col) or None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            colour = self.colour(row)
+            return QBrush(QColor(colour)) if colour else None
+        if role == Qt.ItemDataRole.ForegroundRole and self.colour(row):
+            return QBrush(QColor("#202124"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
 class PreviewPage(QWizardPage):
     """Every row and what will happen to it, before anything is saved."""
 
@@ -297,8 +401,11 @@ class PreviewPage(QWizardPage):
         filter_row.addWidget(self.summary, 1)
         filter_row.addWidget(QLabel("Show"))
         filter_row.addWidget(self.show_combo)
-        self.table = QTableWidget(0, len(PREVIEW_COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(PREVIEW_COLUMNS))
+        self.model = PreviewModel()
+        self.shown = PreviewFilter()
+        self.shown.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.shown)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -315,7 +422,6 @@ class PreviewPage(QWizardPage):
             "them (the header is row 1). A backup is taken before importing."
         )
         self.error = _error_label()
-        self._shown: list[RowPlan] = []
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
         layout.addLayout(filter_row)
@@ -331,13 +437,9 @@ class PreviewPage(QWizardPage):
             f"{plan.imported} to import · {plan.duplicates} already there · "
             f"{problems} problem{'s' * (problems != 1)}"
         )
-        rows = [r for r in plan.rows if r.action is not RowAction.BLANK]
-        self._shown = rows
-        self.table.setRowCount(len(rows))
-        for i, r in enumerate(rows):
-            self._set_row(i, r)
-        self.table.resizeRowsToContents()
+        self.model.set_rows([r for r in plan.rows if r.action is not RowAction.BLANK])
         self._apply_filter()
+        self._fit_rows()
         count = plan.imported
         self._wizard.setButtonText(
             QWizard.WizardButton.CommitButton,
@@ -345,44 +447,13 @@ class PreviewPage(QWizardPage):
         )
         self.error.hide()
 
-    def _set_row(self, i: int, r: RowPlan) -> None:
-        v = r.values
-        phone = v.phones[0] if v and v.phones else ""
-        cells = (
-            str(r.row),
-            ACTION_LABELS[r.action],
-            r.name or "(no name)",
-            (v.email or "") if v else "",
-            format_phone(phone) if phone else "",
-            (v.suburb or "") if v else "",
-            r.detail,
-        )
-        colour = _ROW_COLOURS.get(r.action)
-        if colour is None and r.problems:
-            colour = _WARN_COLOUR
-        for col, text in enumerate(cells):
-            item = QTableWidgetItem(text)
-            if col == len(cells) - 1 and text:
-                item.setToolTip(text)
-            if colour:
-                item.setBackground(QBrush(QColor(colour)))
-                item.setForeground(QBrush(QColor("#202124")))
-            if col == 0:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.table.setItem(i, col, item)
-
     def _fit_rows(self) -> None:
         # Wrapped problem text needs taller rows once the final column widths are known.
-        if self.table.rowCount() <= 500:
+        if self.model.rowCount() <= 500:
             self.table.resizeRowsToContents()
 
     def _apply_filter(self) -> None:
-        mode = self.show_combo.currentIndex()
-        for i, r in enumerate(self._shown):
-            hidden = (mode == 1 and not r.problems) or (
-                mode == 2 and r.action is not RowAction.IMPORT
-            )
-            self.table.setRowHidden(i, hidden)
+        self.shown.set_mode(self.show_combo.currentIndex())
 
     def isComplete(self) -> bool:
         plan = self._wizard.plan

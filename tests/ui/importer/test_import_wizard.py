@@ -7,7 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFileDialog,
     QMessageBox,
@@ -22,7 +23,7 @@ from deckfollow.core.consent import revoke_consent
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer
 from deckfollow.exchange.import_mapping import Field
-from deckfollow.storage.database import Database
+from deckfollow.storage.database import Database, open_database
 from deckfollow.ui.importer import ImportWizard, export_customers_csv, export_vcard
 from tests.exchange.import_helpers import DATA, set_owner
 
@@ -66,16 +67,19 @@ def test_google_file_preview_then_import(qtbot: QtBot, au_db: Database, now: dat
     assert wiz.currentPage() is page
     assert page.summary.text() == "3 to import · 1 already there · 3 problems"
     assert wiz.buttonText(QWizard.WizardButton.CommitButton) == "Import 3 customers"
-    rows = {_item(page.table, i, 0).text(): i for i in range(page.table.rowCount())}
+    model = page.model
+    rows = {model.text(i, 0): i for i in range(model.rowCount())}
     assert set(rows) == {"2", "3", "4", "5", "6", "7"}
     blocked = rows["4"]
-    assert _item(page.table, blocked, 1).text() == "Refused: do not contact"
-    assert _item(page.table, blocked, 0).background().color() == QColor("#fde2e1")
-    assert _item(page.table, rows["6"], 6).text().startswith("email 'priya@@example'")
+    assert model.text(blocked, 1) == "Refused: do not contact"
+    background = model.data(model.index(blocked, 0), Qt.ItemDataRole.BackgroundRole)
+    assert isinstance(background, QBrush) and background.color() == QColor("#fde2e1")
+    assert model.text(rows["6"], 6).startswith("email 'priya@@example'")
     assert _count(au_db) == 1  # nothing saved by looking
 
     page.show_combo.setCurrentIndex(1)  # only rows with problems
-    visible = [_item(page.table, i, 0).text() for i in range(6) if not page.table.isRowHidden(i)]
+    shown = page.shown
+    visible = [shown.index(i, 0).data() for i in range(shown.rowCount())]
     assert visible == ["4", "5", "6"]
 
     with qtbot.waitSignal(wiz.imported) as sig:
@@ -154,3 +158,48 @@ def test_export_actions_write_the_files(
     assert (tmp_path / "all.vcf").read_text(encoding="utf-8").count("BEGIN:VCARD") == 1
     assert export_customers_csv(None, au_db) is None  # never overwrites
     assert shown[-1].startswith("Nothing was exported:")
+
+
+_BIG_PREVIEW = """
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from deckfollow.storage.database import open_database
+from deckfollow.ui.importer import ImportWizard
+
+app = QApplication(sys.argv)
+db = open_database(sys.argv[1])
+wiz = ImportWizard(db, clock=lambda: datetime(2026, 11, 22, 22, tzinfo=UTC))
+wiz.open_file(Path(sys.argv[2]))
+wiz.show()
+wiz.next()
+wiz.next()
+for mode in (1, 2, 0):
+    wiz.preview_page.show_combo.setCurrentIndex(mode)
+    app.processEvents()
+print(wiz.preview_page.shown.rowCount())
+"""
+
+
+def test_a_big_preview_opens_filters_and_exits_cleanly(db_path: Path, tmp_path: Path) -> None:
+    """Thousands of preview rows, filtered back and forth, and the program still ends well."""
+    import subprocess
+    import sys
+
+    from tests.exchange.import_helpers import contacts_csv
+
+    src = tmp_path / "big.csv"
+    src.write_bytes(contacts_csv(6000))
+    open_database(str(db_path)).close()
+    done = subprocess.run(
+        [sys.executable, "-c", _BIG_PREVIEW, str(db_path), str(src)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["6000"]
