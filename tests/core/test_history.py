@@ -26,7 +26,9 @@ def test_history_merges_touches_follow_ups_and_consent_newest_first(
     with db.unit_of_work() as s:
         lead = add_lead(
             s,
-            NewLead("Grace Hopper", phone="0412 345 678", timezone="Australia/Sydney"),
+            NewLead(
+                "Grace Hopper", phone="0412 345 678", country="AU", timezone="Australia/Sydney"
+            ),
             now=earlier,
         )
         log_touch(

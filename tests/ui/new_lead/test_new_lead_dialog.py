@@ -77,7 +77,7 @@ def test_invalid_phone_is_named_beside_the_phone_field_and_nothing_is_saved(
     assert _customers(db) == 0
 
     # Fixing the number and saving again works from the same dialog.
-    dlg.phone.setText("0412 345 678")
+    dlg.phone.setText("+61 412 345 678")
     dlg.email.setText("not-an-email")
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     assert not phone_error.isVisible()
