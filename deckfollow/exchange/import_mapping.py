@@ -84,7 +84,6 @@ _PHRASES: dict[Field, tuple[str, ...]] = {
         "customer",
         "client",
         "contact",
-        "file as",
     ),
     Field.FIRST_NAME: ("first name", "given name", "firstname", "first", "forename", "given"),
     Field.MIDDLE_NAME: ("middle name", "additional name", "middle"),

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent import is_blocked, revoke_consent
 from deckfollow.core.contact_info import suppression_hash
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.leads import NewLead, add_lead
@@ -346,3 +346,39 @@ def test_an_exported_formula_guard_is_undone(au_db: Database, now: datetime) -> 
     import_bytes(au_db, data, now)
     ann = customers(au_db)["Ann Lee"]
     assert (ann.phone_cell, ann.notes) == ("+61412000999", "=not a formula")
+
+
+def test_utf16_tab_separated_unicode_text(au_db: Database, now: datetime) -> None:
+    """Excel's "Unicode Text" and Google's old export: UTF-16 with a BOM, tab-separated."""
+    text = "Name\tE-mail\tMobile\r\nMałgorzata Żółć\tmz@example.pl\t0412 777 888\r\n"
+    plan = import_bytes(au_db, text.encode("utf-16"), now)
+    assert plan.imported == 1
+    assert customers(au_db)["Małgorzata Żółć"].phone_cell == "+61412777888"
+
+
+def test_refusals_agree_with_the_core_rule(au_db: Database, now: datetime) -> None:
+    """Every row the import would add passes core.consent.is_blocked; every refusal fails it."""
+    with au_db.unit_of_work() as s:
+        lead = add_lead(s, NewLead(name="Zoe M", email="zoe.mueller@example.com"), now=now)
+        revoke_consent(s, lead.customer_id, None, source="letter", words=None, now=now)
+        s.add(
+            Suppression(
+                email_hash=suppression_hash("priya@example.com"),
+                phone_hash=suppression_hash("+61491570156"),
+                created_at=now,
+                reason="erased",
+            )
+        )
+    table = read_csv((DATA / "google_contacts.csv").read_bytes())
+    with au_db.reading() as s:
+        plan = plan_import(s, table)
+        for r in plan.rows:
+            if r.values is None or r.action is RowAction.DUPLICATE:
+                continue
+            phones = r.values.phones or (None,)
+            core = [is_blocked(s, email=r.values.email, phone=p) for p in phones]
+            if r.action is RowAction.IMPORT:
+                assert core == [None] * len(core), r
+            else:
+                assert any(core), r
+    assert {r.row for r in plan.rows if r.action is RowAction.BLOCKED} == {2, 6, 7}
