@@ -18,11 +18,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from deckfollow.core.due import actionable_follow_ups, effective_due
-from deckfollow.core.enums import Basis, Channel
+from deckfollow.core.enums import Basis, Channel, FollowUpStatus
 from deckfollow.core.models import Customer, FollowUp, Quote
 
 # A reminder claimed within this long after its due time is "on time"; older ones were missed
@@ -68,12 +68,21 @@ class ReminderBatch:
         return bool(self.on_time or self.missed)
 
 
+def _actionable() -> ColumnElement[bool]:
+    """The core's "actionable" rule, inline: SQLite then tests consent and cadence state only
+    for rows that passed the cheap time tests, instead of building the whole id set first."""
+    clause = actionable_follow_ups().whereclause
+    assert clause is not None
+    return clause
+
+
 def _needs_reminder(now: datetime) -> ColumnElement[bool]:
     due = effective_due()
     return and_(
-        FollowUp.id.in_(actionable_follow_ups()),
+        FollowUp.status == FollowUpStatus.PENDING,
         due <= now,
         or_(FollowUp.notified_at.is_(None), FollowUp.notified_at < due),
+        _actionable(),
     )
 
 
@@ -166,25 +175,42 @@ def claim_due(session: Session, now: datetime) -> ReminderBatch:
 
 
 def next_due_at(session: Session, now: datetime) -> datetime | None:
-    """The earliest moment after `now` at which some follow-up will need a reminder."""
+    """The earliest moment after `now` at which some follow-up will need a reminder.
+
+    Candidates come in due order without the consent/cadence tests, which then run only on a
+    small page of them: the first actionable one is nearly always on the first page.
+    """
     due = effective_due()
+    page = 64
     stmt = (
-        select(func.min(due))
-        .select_from(FollowUp)
+        select(FollowUp.id, due)
         .join(Customer, Customer.id == FollowUp.customer_id)
         .outerjoin(Quote, Quote.id == FollowUp.quote_id)
         .where(
-            FollowUp.id.in_(actionable_follow_ups()),
+            FollowUp.status == FollowUpStatus.PENDING,
             due > now,
             or_(FollowUp.notified_at.is_(None), FollowUp.notified_at < due),
             *_visible(),
         )
+        .order_by(due, FollowUp.id)
+        .limit(page)
     )
-    value = session.execute(stmt).scalar_one_or_none()
-    if value is None:
-        return None
-    assert isinstance(value, datetime)
-    return value.astimezone(UTC)
+    offset = 0
+    while True:
+        rows = list(session.execute(stmt.offset(offset)))
+        if not rows:
+            return None
+        ids = [row[0] for row in rows]
+        ok = set(
+            session.execute(
+                select(FollowUp.id).where(FollowUp.id.in_(ids), _actionable())
+            ).scalars()
+        )
+        for fid, at in rows:
+            if fid in ok:
+                assert isinstance(at, datetime)
+                return at.astimezone(UTC)
+        offset += page
 
 
 def reminder_for(session: Session, follow_up_id: int) -> Reminder | None:
@@ -201,7 +227,7 @@ def due_now_ids(session: Session, now: datetime) -> list[int]:
         select(FollowUp.id)
         .join(Customer, Customer.id == FollowUp.customer_id)
         .outerjoin(Quote, Quote.id == FollowUp.quote_id)
-        .where(FollowUp.id.in_(actionable_follow_ups()), due <= now, *_visible())
+        .where(FollowUp.status == FollowUpStatus.PENDING, due <= now, *_visible(), _actionable())
         .order_by(due, FollowUp.id)
     )
     return list(session.execute(stmt).scalars())
