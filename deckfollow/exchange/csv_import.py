@@ -200,6 +200,20 @@ def choose_reading(
     return fmt, suggest_mapping(table.header)
 
 
+def check_reading(
+    table: CsvTable, mapping: ColumnMapping | None = None
+) -> tuple[Format, ColumnMapping]:
+    """Like choose_reading, but raises ValidationError when no column gives a name."""
+    fmt, chosen = choose_reading(table, mapping)
+    if fmt is Format.CUSTOM and not chosen.has_name():
+        raise ValidationError(
+            "mapping",
+            "no column was recognised as a name; say which column holds the name "
+            "(e.g. --mapping Customer=name)",
+        )
+    return fmt, chosen
+
+
 # ---------------------------------------------------------------------------------------------
 # What is already in the database
 
@@ -539,13 +553,7 @@ def plan_import(
     Without `mapping` a Google or Outlook export is recognised by its header; any other
     file is read through the mapping suggested from its column names.
     """
-    fmt, chosen = choose_reading(table, mapping)
-    if fmt is Format.CUSTOM and not chosen.has_name():
-        raise ValidationError(
-            "mapping",
-            "no column was recognised as a name; say which column holds the name "
-            "(e.g. --mapping Customer=name)",
-        )
+    fmt, chosen = check_reading(table, mapping)
     settings = load_settings(session)
     known = _Known.load(session)
     extractor = Extractor(table.header, fmt, chosen)

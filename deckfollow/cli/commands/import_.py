@@ -45,7 +45,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.exchange.csv_import import import_table, plan_import, read_import_file
+    from deckfollow.exchange.csv_import import (
+        check_reading,
+        import_table,
+        plan_import,
+        read_import_file,
+    )
     from deckfollow.exchange.import_mapping import parse_mapping_options, suggest_mapping
 
     path = Path(args.file).expanduser()
@@ -53,21 +58,20 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     mapping = None
     if args.mapping:
         mapping = parse_mapping_options(args.mapping, table.header, suggest_mapping(table.header))
+    # A file no mapping can read is refused before a database or a backup is made for it.
+    check_reading(table, mapping)
     db = ctx.open_db(create=not args.dry_run)
     try:
         if args.dry_run:
             with db.reading() as session:
                 plan = plan_import(session, table, mapping=mapping)
         else:
-            with db.reading() as session:
-                # Checks the mapping before a backup is taken for nothing.
-                plan = plan_import(session, table, mapping=mapping)
-            if plan.imported:
+            if not all(r.is_blank for r in table.rows):
                 from deckfollow.storage.backups import backup_before
 
                 backup_before(db, "import", now=ctx.now)
-                with db.unit_of_work() as session:
-                    plan = import_table(session, table, now=ctx.now, mapping=mapping)
+            with db.unit_of_work() as session:
+                plan = import_table(session, table, now=ctx.now, mapping=mapping)
     finally:
         db.close()
     if args.json:
