@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QFileSystemWatcher, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMenu, QStyle, QSystemTrayIcon, QWidget
 from sqlalchemy.exc import SQLAlchemyError
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 
 # The longest the timer sleeps before checking again (see the module docstring).
 SAFETY_INTERVAL = timedelta(minutes=5)
+# Where Linux keeps the machine's zone; changing the zone replaces one of these.
+ZONE_FILES = ("/etc/localtime", "/etc/timezone")
 NO_TRAY_KEY = "reminders.no_tray_notice_shown"
 TRAY_HINT_KEY = "reminders.tray_hint_shown"
 NO_TRAY_TEXT = (
@@ -79,6 +82,7 @@ class ReminderController(QObject):
     in_window_reminder = Signal(str)
     follow_ups_changed = Signal()
     notices_shown = Signal(list)
+    zone_changed = Signal(str)
     _dbus_signal = Signal(str, object)
     _wake_signal = Signal()
 
@@ -107,6 +111,9 @@ class ReminderController(QObject):
         self._started = False
         self.next_wake: datetime | None = None
         self.last_check: datetime | None = None
+        self._zone_watch = QFileSystemWatcher(self)
+        self._zone_watch.fileChanged.connect(self._on_zone_file)
+        self._zone_files: tuple[str, ...] = ZONE_FILES
         self._dbus_signal.connect(self._on_dbus_signal, Qt.ConnectionType.QueuedConnection)
         self._wake_signal.connect(self.check_now, Qt.ConnectionType.QueuedConnection)
 
@@ -135,6 +142,7 @@ class ReminderController(QObject):
             app.applicationStateChanged.connect(self._on_app_state)
         if self._window is not None:
             self._window.installEventFilter(self)
+        self.watch_zone_files(self._zone_files)
         QTimer.singleShot(0, self.check_now)
 
     def stop(self) -> None:
@@ -168,8 +176,10 @@ class ReminderController(QObject):
         now = self._clock()
         zone = system_timezone()
         if zone != self._zone:
+            # Nothing due moves (due times are instants); the digest follows the new morning.
             log.info("time zone changed from %s to %s", self._zone, zone)
             self._zone = zone
+            self.zone_changed.emit(zone)
         try:
             with self._db.unit_of_work() as session:
                 result = run_check(session, now)
@@ -323,6 +333,21 @@ class ReminderController(QObject):
                 self._listeners.append(SignalListener(bus, rules, self._on_wake_dbus))
             except NotificationsUnavailable:
                 continue
+
+    def watch_zone_files(self, paths: Sequence[str]) -> None:
+        """Re-check as soon as one of these files changes (the machine's zone was changed)."""
+        self._zone_files = tuple(paths)
+        watched = self._zone_watch.files()
+        if watched:
+            self._zone_watch.removePaths(watched)
+        existing = [p for p in self._zone_files if os.path.exists(p)]
+        if existing:
+            self._zone_watch.addPaths(existing)
+
+    def _on_zone_file(self, _path: str) -> None:
+        # The file is usually replaced, not edited: watch the new one too.
+        self.watch_zone_files(self._zone_files)
+        self.check_now()
 
     def _on_wake_dbus(self, member: str, body: tuple[Any, ...]) -> None:
         # ActiveChanged(False): the screen was unlocked; PrepareForSleep(False): woke up.

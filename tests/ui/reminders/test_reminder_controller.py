@@ -181,3 +181,24 @@ def test_unlocking_the_screen_checks_again(
         conn.send(new_signal(saver, "ActiveChanged", "b", (False,)))
     [notice] = shown.args[0]
     assert notice.summary == "While you were away: 1 follow-up fell due"
+
+
+def test_a_time_zone_change_moves_the_digest_to_the_new_morning(
+    qtbot: QtBot, db: Database, now: datetime, tmp_path: Path, monkeypatch, make_controller: Make
+):
+    # No zone chosen in the settings: the digest follows the computer's zone.
+    clock = Clock(datetime(2026, 11, 22, 20, 45, tzinfo=UTC))  # Mon 07:45 in Sydney
+    controller, _window = make_controller(db, clock)
+    zone_file = tmp_path / "localtime"
+    zone_file.write_text("Australia/Sydney\n")
+    controller.watch_zone_files([str(zone_file)])
+    controller.start(connect_desktop=False, use_tray=False)
+    qtbot.waitUntil(lambda: controller.last_check is not None)
+    # Sydney's 07:30 digest went out; the next one is Tuesday 07:30 Sydney.
+    assert controller.next_wake == datetime(2026, 11, 24, 7, 30, tzinfo=SYD).astimezone(UTC)
+    # The owner flies to London, where it is Sunday 20:45: the next digest is 07:30 there.
+    monkeypatch.setenv("TZ", "Europe/London")
+    with qtbot.waitSignal(controller.zone_changed) as changed:
+        zone_file.write_text("Europe/London\n")
+    assert changed.args == ["Europe/London"]
+    assert controller.next_wake == datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
