@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from deckfollow.core.consent import revoke_consent
 from deckfollow.core.enums import (
@@ -51,7 +51,6 @@ def _writer(db_path: Path, first: int, out_fd: int) -> NoReturn:
         _lock = acquire_instance_lock(db_path)  # held until the kill
         db = open_database(str(db_path))
         i = first
-        mine: dict[int, int] = {}
         while True:
             now = START + timedelta(minutes=i)
             with db.unit_of_work() as s:
@@ -111,15 +110,15 @@ def _writer(db_path: Path, first: int, out_fd: int) -> NoReturn:
                 with db.unit_of_work() as s:
                     trash_customer(s, lead.customer_id, now=now)
                 os.write(out_fd, f"trash {lead.customer_id}\n".encode())
-            mine[i] = lead.customer_id
-            # Erase an older customer, not the newest: SQLite would hand the newest one's
+            # Erase the oldest customer, never the newest: SQLite would hand the newest one's
             # id to the next customer, and this check tells people apart by id.
-            old = mine.get(i - 3)
-            if i % 5 == 2 and old is not None:
+            with db.reading() as s:
+                oldest = s.scalar(select(func.min(Customer.id)))
+            if i % 3 == 2 and oldest is not None and oldest != lead.customer_id:
                 # Announced first: a kill may land after the erasure commits, before "erased".
-                os.write(out_fd, f"erasing {old}\n".encode())
-                erase_for_good(db, old, now=now)
-                os.write(out_fd, f"erased {old}\n".encode())
+                os.write(out_fd, f"erasing {oldest}\n".encode())
+                erase_for_good(db, oldest, now=now)
+                os.write(out_fd, f"erased {oldest}\n".encode())
             i += 1
     except BaseException:
         import traceback
