@@ -96,3 +96,27 @@ def test_import_10k_contacts(tmp_path: Path, now: datetime) -> None:
     record("import", "bare csv.DictReader + sqlite3 executemany, same rows", floor, "s")
     record("import", "import / bare baseline", took / floor, "x")
     record("import", f"preview of the same {CONTACTS} again (all duplicates)", dup, "s")
+
+
+def test_import_command_10k(tmp_path: Path) -> None:
+    """The whole `deckfollow import` command: start, backup, read, check, save, report."""
+    import json
+    import subprocess
+    import sys
+
+    src = tmp_path / "contacts.csv"
+    src.write_bytes(contacts_csv(CONTACTS))
+    db_path = tmp_path / "cli.db"
+    _fresh_db(db_path).close()
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "deckfollow", "--db", str(db_path), "import", str(src), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    took = time.perf_counter() - started
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["imported"] == CONTACTS
+    record("import", f"deckfollow import of {CONTACTS} contacts, whole command", took, "s")
