@@ -38,7 +38,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "read COLUMN (a header name or a 1-based number) as FIELD: name, first_name, "
             "middle_name, last_name, company, email, phone, phone_cell, phone_office, "
             "phone_home, street, suburb, region, postcode, country, timezone, birthday, notes, "
-            "do_not_contact or ignore; repeat for more columns"
+            "do_not_contact or ignore; repeat for more columns. Columns not named keep the "
+            "field suggested from their header. A mapping given for a Google or Outlook "
+            "export replaces their automatic reading"
         ),
     )
     p.set_defaults(run=run)
