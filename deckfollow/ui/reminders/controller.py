@@ -165,6 +165,11 @@ class ReminderController(QObject):
         return self.tray is not None
 
     @property
+    def shown_notifications(self) -> dict[int, Notice]:
+        """Desktop notifications on screen now, by their id (a copy)."""
+        return dict(self._shown)
+
+    @property
     def desktop_notifications(self) -> str | None:
         """The notification service's name, or None when there is none."""
         return self._notifier.info.name if self._notifier is not None else None

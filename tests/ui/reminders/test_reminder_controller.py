@@ -202,3 +202,39 @@ def test_a_time_zone_change_moves_the_digest_to_the_new_morning(
         zone_file.write_text("Europe/London\n")
     assert changed.args == ["Europe/London"]
     assert controller.next_wake == datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
+
+
+def test_the_snooze_button_on_a_notification_snoozes_inside_allowed_hours(
+    qtbot: QtBot, db: Database, now: datetime, desktop: Desktop, make_controller: Make
+):
+    from jeepney import DBusAddress, new_signal
+    from jeepney.io.blocking import open_dbus_connection
+
+    _quiet_mornings(db)
+    # Friday 19:30; calls are allowed until 20:00, Saturday from 09:00.
+    due = datetime(2026, 11, 27, 19, 30, tzinfo=SYD).astimezone(UTC)
+    fid = add_follow_up(db, now, due, name="Late Larry")
+    clock = Clock(due)
+    controller, _window = make_controller(db, clock)
+    controller.start()
+    qtbot.waitUntil(lambda: bool(controller.shown_notifications))
+    [(nid, notice)] = controller.shown_notifications.items()
+    assert notice.summary == "Call Late Larry"
+    # Pressing "1 hour" makes the daemon send ActionInvoked(id, "snooze-1h"); dunst offers
+    # the buttons only through a menu program, so the test sends that same signal on the bus.
+    daemon = DBusAddress(
+        "/org/freedesktop/Notifications", interface="org.freedesktop.Notifications"
+    )
+    with (
+        qtbot.waitSignal(controller.follow_ups_changed, timeout=10000),
+        open_dbus_connection(bus=desktop.bus) as conn,
+    ):
+        conn.send(new_signal(daemon, "ActionInvoked", "us", (nid, "snooze-1h")))
+    from deckfollow.core.models import FollowUp
+
+    with db.reading() as s:
+        fu = s.get(FollowUp, fid)
+        assert fu is not None
+        assert fu.snoozed_until == datetime(2026, 11, 28, 9, tzinfo=SYD)
+    qtbot.waitUntil(lambda: not controller.shown_notifications)  # taken off the screen
+    assert controller.next_wake == datetime(2026, 11, 28, 9, tzinfo=SYD)
