@@ -213,9 +213,9 @@ class MappingPage(QWizardPage):
                 "Say which column holds what. The suggestions come from the column names."
             )
         else:
-            self.recognised.setText(
-                f"Recognised as a {FORMAT_LABELS[fmt]} export: no mapping needed."
-            )
+            label = FORMAT_LABELS[fmt]
+            article = "an" if label[:1] in "AEIOU" else "a"
+            self.recognised.setText(f"Recognised as {article} {label} export: no mapping needed.")
         self.file_info.setText(
             f"{len(table.rows)} rows · {table.encoding_label} · "
             f"{table.delimiter_label}-separated · {len(table.header)} columns"
