@@ -6,21 +6,24 @@ backup, and it re-checks duplicates against the database as it is at that moment
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -89,6 +92,16 @@ def _roomy(table: QTableView) -> None:
     table.verticalHeader().setResizeContentsPrecision(200)
 
 
+@contextmanager
+def _busy() -> Iterator[None]:
+    """A wait cursor while thousands of rows are checked (a second or two per 10,000)."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
+
+
 def _error_label() -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
@@ -124,6 +137,7 @@ class FilePage(QWizardPage):
         )
         how.setTextFormat(Qt.TextFormat.RichText)
         safe = _hint(
+            "You can also drop the file on this window. "
             "Nothing is saved until you have seen every row. Customers already in deckfollow "
             "(same email or phone) and people who asked not to be contacted are never added."
         )
@@ -274,7 +288,7 @@ class MappingPage(QWizardPage):
         assert table is not None
         mapping = self.mapping()
         try:
-            with self._wizard.db.reading() as session:
+            with self._wizard.db.reading() as session, _busy():
                 self._wizard.plan = plan_import(session, table, mapping=mapping)
         except DeckfollowError as exc:
             self.error.setText(getattr(exc, "message", str(exc)))
@@ -461,7 +475,8 @@ class PreviewPage(QWizardPage):
 
     def validatePage(self) -> bool:
         try:
-            self._wizard.run_import()
+            with _busy():
+                self._wizard.run_import()
         except DeckfollowError as exc:
             self.error.setText(f"Nothing was imported: {exc}")
             self.error.show()
@@ -527,6 +542,11 @@ class SummaryPage(QWizardPage):
         )
 
 
+def _dropped_file(mime: QMimeData) -> Path | None:
+    urls = [u for u in mime.urls() if u.isLocalFile()]
+    return Path(urls[0].toLocalFile()) if len(urls) == 1 else None
+
+
 class ImportWizard(QWizard):
     """Import customers from a CSV file; `imported` carries how many were added."""
 
@@ -547,6 +567,7 @@ class ImportWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setMinimumSize(1040, 640)
+        self.setAcceptDrops(True)
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.preview_page = PreviewPage(self)
@@ -557,6 +578,16 @@ class ImportWizard(QWizard):
     def open_file(self, path: Path) -> None:
         """Start with this file chosen (e.g. a file dropped on the window)."""
         self.file_page.path_edit.setText(str(path))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.currentPage() is self.file_page and _dropped_file(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = _dropped_file(event.mimeData())
+        if path is not None and self.currentPage() is self.file_page:
+            self.open_file(path)
+            event.acceptProposedAction()
 
     def run_import(self) -> ImportPlan:
         """Back up, then import in one unit of work against the database as it is now."""

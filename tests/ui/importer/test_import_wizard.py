@@ -203,3 +203,26 @@ def test_a_big_preview_opens_filters_and_exits_cleanly(db_path: Path, tmp_path: 
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["6000"]
+
+
+def test_a_file_dropped_on_the_wizard_is_chosen(
+    qtbot: QtBot, au_db: Database, now: datetime
+) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    wiz = _wizard(qtbot, au_db, now, Path(""))
+    path = DATA / "outlook_contacts.csv"
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    drop = QDropEvent(
+        QPointF(20, 20),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    wiz.dropEvent(drop)
+    assert wiz.file_page.path_edit.text() == str(path)
+    wiz.next()
+    assert wiz.currentPage() is wiz.mapping_page
