@@ -73,10 +73,13 @@ def _join(*parts: str | None) -> str:
     return " — ".join(p.strip() for p in parts if p and p.strip())
 
 
-def customer_history(session: Session, customer_id: int, *, limit: int = 200) -> list[HistoryEntry]:
+def customer_history(
+    session: Session, customer_id: int, *, limit: int = 200, now: datetime | None = None
+) -> list[HistoryEntry]:
     """The customer's touches, follow-ups and consent events, newest first, at most `limit`.
 
-    A follow-up sits at the time it is (or was) due, so what is planned reads at the top.
+    A follow-up sits at the time it is (or was) due, so what is planned reads at the top;
+    given `now`, a pending one already past due says "overdue".
     """
     entries: list[HistoryEntry] = []
     touches = session.execute(
@@ -107,14 +110,17 @@ def customer_history(session: Session, customer_id: int, *, limit: int = 200) ->
     )
     for f, number in follow_ups:
         basis = "Agreed" if f.basis is Basis.AGREED else "Planned"
+        due = f.snoozed_until or f.due_at
+        status = _FOLLOW_UP_STATUS[f.status]
+        if f.status is FollowUpStatus.PENDING and now is not None and due <= now:
+            status = "overdue"
         words = f'they said "{f.agreed_words.strip()}"' if f.agreed_words else None
         cancelled = f"cancelled: {f.cancel_reason}" if f.cancel_reason else None
         entries.append(
             HistoryEntry(
-                at=f.snoozed_until or f.due_at,
+                at=due,
                 kind="follow_up",
-                title=f"{basis} {_CHANNEL_NAMES[f.channel].lower()} "
-                f"({_FOLLOW_UP_STATUS[f.status]})",
+                title=f"{basis} {_CHANNEL_NAMES[f.channel].lower()} ({status})",
                 detail=_join(f.reason, words, cancelled),
                 channel=f.channel.value,
                 quote_number=number,

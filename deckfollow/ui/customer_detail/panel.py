@@ -1,0 +1,665 @@
+"""The detail of one customer (and quote): contact details edited in place, consent per
+channel, the quote with the lead's age, and one timeline of everything that happened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, QTimeZone, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from deckfollow.core.consent import ConsentOverview, consent_overview, get_customer
+from deckfollow.core.contact_hours import zone
+from deckfollow.core.contact_info import format_phone, normalise_email, normalise_phone
+from deckfollow.core.enums import ConsentState, Stage
+from deckfollow.core.errors import ConcurrentEditError, DeckfollowError, ValidationError
+from deckfollow.core.history import (
+    HistoryEntry,
+    customer_history,
+    lead_age_text,
+    response_time_text,
+)
+from deckfollow.core.models import Quote
+from deckfollow.core.pipeline import get_quote
+from deckfollow.storage.database import Database
+from deckfollow.ui.consent import (
+    AskPermissionDialog,
+    ConsentEditorDialog,
+    LedgerViewerDialog,
+    StopContactDialog,
+)
+from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.log_outcome import LogOutcomeDialog
+
+# Editable contact fields: (key, label); the key is the Customer attribute.
+CONTACT_FIELDS = (
+    ("display_name", "Name"),
+    ("phone_cell", "Cell phone"),
+    ("phone_office", "Office phone"),
+    ("phone_home", "Home phone"),
+    ("email", "Email"),
+    ("street", "Street"),
+    ("suburb", "Suburb"),
+    ("postcode", "Postcode"),
+    ("notes", "Notes"),
+)
+# Where each field sits: (row, label column, columns the field spans).
+_CONTACT_GRID = {
+    "display_name": (0, 0, 3),
+    "email": (1, 0, 3),
+    "phone_cell": (2, 0, 1),
+    "phone_office": (2, 2, 1),
+    "phone_home": (3, 0, 1),
+    "street": (4, 0, 3),
+    "suburb": (5, 0, 1),
+    "postcode": (5, 2, 1),
+    "notes": (6, 0, 3),
+}
+_PHONES = {"phone_cell": "cell phone", "phone_office": "office phone", "phone_home": "home phone"}
+
+_CURRENCY_SYMBOLS = {
+    "USD": "US$",
+    "AUD": "A$",
+    "NZD": "NZ$",
+    "CAD": "CA$",
+    "GBP": "£",
+    "EUR": "€",
+}
+
+_KIND_COLOURS = {"touch": "#1f5fa8", "follow_up": "#6a4c93", "consent": "#8a4b00"}
+_STATE_TEXT = {
+    ConsentState.GRANTED: ("yes", "#1b7a3a"),
+    ConsentState.REVOKED: ("no", "#b00020"),
+    ConsentState.UNKNOWN: ("not asked", "#666666"),
+}
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    """What the panel shows of one quote (read inside a session, shown after)."""
+
+    id: int
+    number: str | None
+    job: str
+    amount: Decimal | None
+    currency: str
+    stage: Stage
+    received_at: datetime
+    first_response_at: datetime | None
+    lost_reason: str | None
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    id: int
+    version: int
+    country: str
+    timezone: str
+    fields: dict[str, str]
+
+
+def user_locale() -> QLocale:
+    """The user's locale; the bare "C" locale (no LANG set) reads as plain English."""
+    loc = QLocale()
+    if loc.language() == QLocale.Language.C:
+        return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    return loc
+
+
+def money_text(amount: Decimal | None, currency: str, locale: QLocale | None = None) -> str:
+    """An amount in the user's locale with the quote's currency ("A$12,500.00")."""
+    if amount is None:
+        return "no amount yet"
+    loc = locale or user_locale()
+    if loc.currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode) == currency:
+        symbol = loc.currencySymbol(QLocale.CurrencySymbolFormat.CurrencySymbol)
+    else:
+        symbol = _CURRENCY_SYMBOLS.get(currency, f"{currency} ")
+    # Decimal -> float only for display; two places are exact well past any deck price.
+    return loc.toCurrencyString(float(amount), symbol, 2)
+
+
+def _local_datetime_text(at: datetime, locale: QLocale) -> str:
+    qdt = QDateTime.fromSecsSinceEpoch(int(at.timestamp()), QTimeZone.utc()).toLocalTime()
+    return locale.toString(qdt, QLocale.FormatType.ShortFormat)
+
+
+def _section(title: str) -> QGroupBox:
+    box = QGroupBox(title)
+    box.setStyleSheet("QGroupBox { font-weight: 600; } QGroupBox * { font-weight: normal; }")
+    return box
+
+
+class DetailPanel(QWidget):
+    """One customer at a glance, with their current quote; edits save in place.
+
+    `changed` is emitted after anything was saved from the panel or its dialogs.
+    """
+
+    changed = Signal()
+
+    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db, self._clock = db, clock
+        self._customer: CustomerView | None = None
+        self._quote: QuoteView | None = None
+        self._overview: ConsentOverview | None = None
+        self.active_dialog: QDialog | None = None
+        self._locale = user_locale()
+
+        # Header: who, and what time it is where they are.
+        self.name_label = QLabel()
+        title_font = QFont(self.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.5)
+        title_font.setBold(True)
+        self.name_label.setFont(title_font)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.local_time_label = QLabel()
+        self.local_time_label.setStyleSheet("color: #444444;")
+        self.empty_label = QLabel("Select a quote or a customer to see their details.")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: #777777;")
+
+        # The quote.
+        self.quote_box = _section("Quote")
+        self.quote_title = QLabel()
+        self.quote_title.setWordWrap(True)
+        self.amount_label = QLabel()
+        self.stage_label = QLabel()
+        self.received_label = QLabel()
+        self.lead_age_label = QLabel()
+        self.lead_age_label.setWordWrap(True)
+        self.log_button = QPushButton("Log outcome…")
+        self.log_button.setToolTip("Record a call, text or email and plan what's next")
+        qform = QFormLayout()
+        qform.addRow("Job", self.quote_title)
+        qform.addRow("Amount", self.amount_label)
+        qform.addRow("Stage", self.stage_label)
+        qform.addRow("Received", self.received_label)
+        qlay = QVBoxLayout(self.quote_box)
+        qlay.addLayout(qform)
+        qrow = QHBoxLayout()
+        qrow.addWidget(self.lead_age_label, 1)
+        qrow.addWidget(self.log_button)
+        qlay.addLayout(qrow)
+        self.no_quote_label = QLabel("No quote for this customer yet.")
+        self.no_quote_label.setStyleSheet("color: #777777;")
+        qlay.addWidget(self.no_quote_label)
+
+        # Contact details, edited in place.
+        self.contact_box = _section("Contact details")
+        self.fields: dict[str, QLineEdit | QPlainTextEdit] = {}
+        # Two label/field pairs a row keeps the whole card visible without scrolling.
+        cform = QGridLayout()
+        cform.setColumnStretch(1, 1)
+        cform.setColumnStretch(3, 1)
+        for key, label in CONTACT_FIELDS:
+            widget: QLineEdit | QPlainTextEdit
+            if key == "notes":
+                widget = QPlainTextEdit()
+                widget.setFixedHeight(56)
+                widget.setTabChangesFocus(True)
+                widget.textChanged.connect(self._refresh_buttons)
+            else:
+                widget = QLineEdit()
+                widget.textEdited.connect(self._refresh_buttons)
+            self.fields[key] = widget
+            row, col, span = _CONTACT_GRID[key]
+            cform.addWidget(QLabel(label), row, col)
+            cform.addWidget(widget, row, col + 1, 1, span)
+        self.contact_error = ErrorLabel()
+        self.save_button = QPushButton("Save")
+        self.revert_button = QPushButton("Revert")
+        self.save_button.setDefault(True)
+        crow = QHBoxLayout()
+        crow.addWidget(self.contact_error, 1)
+        crow.addWidget(self.revert_button)
+        crow.addWidget(self.save_button)
+        clay = QVBoxLayout(self.contact_box)
+        clay.addLayout(cform)
+        clay.addLayout(crow)
+
+        # Consent per channel.
+        self.consent_box = _section("Permission to contact")
+        self.dnc_label = QLabel()
+        self.dnc_label.setWordWrap(True)
+        self.dnc_label.setStyleSheet(
+            "background: #fde8ea; color: #b00020; padding: 4px; font-weight: 600;"
+        )
+        self.hours_label = QLabel()
+        self.hours_label.setWordWrap(True)
+        self.hours_label.setStyleSheet("color: #444444;")
+        self.consent_grid = QGridLayout()
+        self.consent_grid.setHorizontalSpacing(12)
+        self.consent_grid.setColumnStretch(2, 1)
+        self.consent_labels: dict[str, tuple[QLabel, QLabel]] = {}
+        self.edit_consent_button = QPushButton("Edit consent…")
+        self.ask_button = QPushButton("Ask permission…")
+        self.stop_button = QPushButton("Stop contact…")
+        self.ledger_button = QPushButton("Ledger…")
+        brow = QHBoxLayout()
+        for b in (self.ask_button, self.edit_consent_button, self.stop_button, self.ledger_button):
+            brow.addWidget(b)
+        brow.addStretch(1)
+        play = QVBoxLayout(self.consent_box)
+        play.addWidget(self.dnc_label)
+        play.addLayout(self.consent_grid)
+        play.addWidget(self.hours_label)
+        play.addLayout(brow)
+
+        # The timeline.
+        self.timeline = QTreeWidget()
+        self.timeline.setColumnCount(4)
+        self.timeline.setHeaderLabels(["When", "What", "Details", "Quote"])
+        self.timeline.setRootIsDecorated(False)
+        self.timeline.setAlternatingRowColors(True)
+        self.timeline.setUniformRowHeights(True)
+        self.timeline.setWordWrap(False)
+        header = self.timeline.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        timeline_box = _section("Timeline (newest first)")
+        tlay = QVBoxLayout(timeline_box)
+        tlay.addWidget(self.timeline)
+
+        details = QWidget()
+        dlay = QVBoxLayout(details)
+        dlay.setContentsMargins(0, 0, 0, 0)
+        dlay.addWidget(self.quote_box)
+        dlay.addWidget(self.consent_box)
+        dlay.addWidget(self.contact_box)
+        dlay.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(details)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(timeline_box)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        self.body = QWidget()
+        blay = QVBoxLayout(self.body)
+        blay.setContentsMargins(0, 0, 0, 0)
+        blay.addWidget(self.name_label)
+        blay.addWidget(self.local_time_label)
+        blay.addWidget(self.splitter, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.body)
+
+        self.save_button.clicked.connect(self.save_contact)
+        self.revert_button.clicked.connect(self._revert)
+        self.log_button.clicked.connect(self.open_log_outcome)
+        self.edit_consent_button.clicked.connect(self._open_consent_editor)
+        self.ask_button.clicked.connect(self._open_ask_permission)
+        self.stop_button.clicked.connect(self._open_stop)
+        self.ledger_button.clicked.connect(self._open_ledger)
+        # The customer's clock and the lead's age move on while the panel is open.
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(30_000)
+        self._ticker.timeout.connect(self._tick)
+        self._ticker.start()
+        self.clear()
+
+    # -- what is shown -------------------------------------------------------------------
+
+    @property
+    def customer_id(self) -> int | None:
+        return self._customer.id if self._customer else None
+
+    @property
+    def quote_id(self) -> int | None:
+        return self._quote.id if self._quote else None
+
+    def clear(self) -> None:
+        """Show nothing (no selection)."""
+        self._customer = self._quote = self._overview = None
+        self.body.hide()
+        self.empty_label.show()
+
+    def show_quote(self, quote_id: int) -> None:
+        """Show a quote and its customer."""
+        with self._db.reading() as s:
+            quote = get_quote(s, quote_id)
+            customer_id = quote.customer_id
+        self._load(customer_id, quote_id)
+
+    def show_customer(self, customer_id: int) -> None:
+        """Show a customer with their most recent open quote (or latest quote)."""
+        self._load(customer_id, None)
+
+    def reload(self) -> None:
+        """Re-read what is shown (after a change made elsewhere)."""
+        if self._customer is not None:
+            self._load(self._customer.id, self.quote_id)
+
+    def _load(self, customer_id: int, quote_id: int | None) -> None:
+        with self._db.reading() as s:
+            c = get_customer(s, customer_id)
+            values = {key: getattr(c, key) or "" for key, _ in CONTACT_FIELDS}
+            for key in _PHONES:
+                if values[key]:
+                    values[key] = format_phone(values[key])
+            customer = CustomerView(c.id, c.version, c.country, c.timezone, values)
+            if quote_id is None:
+                quote_id = _current_quote_id(s, customer_id)
+            quote = get_quote(s, quote_id) if quote_id is not None else None
+            quote_view = (
+                QuoteView(
+                    quote.id,
+                    quote.number,
+                    quote.job,
+                    quote.amount,
+                    quote.currency,
+                    quote.stage,
+                    quote.received_at,
+                    quote.first_response_at,
+                    quote.lost_reason,
+                )
+                if quote is not None
+                else None
+            )
+            overview = consent_overview(s, customer_id)
+            history = customer_history(s, customer_id, now=self._clock())
+        self._customer, self._quote, self._overview = customer, quote_view, overview
+        self.empty_label.hide()
+        self.body.show()
+        self.name_label.setText(customer.fields["display_name"])
+        self._fill_contact()
+        self._fill_quote()
+        self._fill_consent()
+        self._fill_timeline(history)
+        self._tick()
+
+    def _tick(self) -> None:
+        if self._customer is None:
+            return
+        now = self._clock()
+        local = now.astimezone(zone(self._customer.timezone))
+        self.local_time_label.setText(
+            f"Their time: {local:%a %H:%M} · {self._customer.timezone}"
+            f" ({local.strftime('%Z') or local.strftime('UTC%z')})"
+        )
+        q = self._quote
+        if q is None:
+            return
+        if q.first_response_at is None and q.stage.is_open:
+            self.lead_age_label.setText(lead_age_text(q.received_at, now))
+            self.lead_age_label.setStyleSheet("color: #b35c00; font-weight: 600;")
+        elif q.first_response_at is not None:
+            self.lead_age_label.setText(response_time_text(q.received_at, q.first_response_at))
+            self.lead_age_label.setStyleSheet("color: #555555;")
+        else:
+            self.lead_age_label.setText("")
+
+    def _fill_contact(self) -> None:
+        assert self._customer is not None
+        for key, widget in self.fields.items():
+            value = self._customer.fields[key]
+            if isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(value)
+            else:
+                widget.setText(value)
+                widget.setCursorPosition(0)
+            widget.setStyleSheet("")
+        self.contact_error.clear_error()
+        self._refresh_buttons()
+
+    def _fill_quote(self) -> None:
+        q = self._quote
+        has = q is not None
+        for w in (self.quote_title, self.amount_label, self.stage_label, self.received_label):
+            w.setVisible(has)
+        self.lead_age_label.setVisible(has)
+        self.log_button.setEnabled(has)
+        self.no_quote_label.setVisible(not has)
+        if q is None:
+            self.quote_box.setTitle("Quote")
+            return
+        self.quote_box.setTitle(f"Quote {q.number}" if q.number else "Lead")
+        self.quote_title.setText(q.job)
+        self.amount_label.setText(money_text(q.amount, q.currency, self._locale))
+        stage = q.stage.label
+        if q.stage is Stage.LOST and q.lost_reason:
+            stage += f" ({q.lost_reason})"
+        self.stage_label.setText(stage)
+        self.received_label.setText(_local_datetime_text(q.received_at, self._locale))
+
+    def _fill_consent(self) -> None:
+        ov = self._overview
+        assert ov is not None
+        self.dnc_label.setVisible(ov.do_not_contact)
+        self.dnc_label.setText(f"{ov.name} asked not to be contacted at all.")
+        while self.consent_grid.count():
+            item = self.consent_grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.consent_labels.clear()
+        for row, ch in enumerate(ov.channels):
+            text, colour = _STATE_TEXT[ch.state]
+            name = QLabel(ch.channel.value.capitalize())
+            state = QLabel(text)
+            state.setStyleSheet(f"color: {colour}; font-weight: 600;")
+            bits = []
+            if ch.since is not None:
+                bits.append(
+                    "since "
+                    + self._locale.toString(
+                        QDateTime.fromSecsSinceEpoch(int(ch.since.timestamp())).date(),
+                        QLocale.FormatType.ShortFormat,
+                    )
+                )
+            if ch.source:
+                bits.append(ch.source)
+            how = QLabel(", ".join(bits))
+            how.setStyleSheet("color: #555555;")
+            # Their words are long and often the same for every channel: on hover, not inline.
+            how.setToolTip(f'They said: "{ch.words}"' if ch.words else "")
+            self.consent_grid.addWidget(name, row, 0)
+            self.consent_grid.addWidget(state, row, 1)
+            self.consent_grid.addWidget(how, row, 2)
+            self.consent_labels[ch.channel.value] = (state, how)
+        hours = f"Contact hours: {ov.effective_hours}"
+        if ov.preferred_channel is not None:
+            hours += f" · prefers {ov.preferred_channel.value}"
+        self.hours_label.setText(hours)
+
+    def _fill_timeline(self, history: list[HistoryEntry]) -> None:
+        self.timeline.clear()
+        now = self._clock()
+        items = []
+        for h in history:
+            item = QTreeWidgetItem(
+                [
+                    _local_datetime_text(h.at, self._locale),
+                    h.title,
+                    h.detail,
+                    h.quote_number or "",
+                ]
+            )
+            item.setForeground(1, QBrush(QColor(_KIND_COLOURS[h.kind])))
+            item.setToolTip(2, h.detail)
+            item.setData(0, Qt.ItemDataRole.UserRole, h.kind)
+            if h.at > now:
+                # Still to come: the next step stands out at the top.
+                bold = QFont(self.timeline.font())
+                bold.setBold(True)
+                for col in range(4):
+                    item.setFont(col, bold)
+            items.append(item)
+        self.timeline.addTopLevelItems(items)
+
+    # -- editing contact details ---------------------------------------------------------
+
+    def _value(self, key: str) -> str:
+        w = self.fields[key]
+        return w.toPlainText() if isinstance(w, QPlainTextEdit) else w.text()
+
+    def is_dirty(self) -> bool:
+        """True when a contact field differs from what was loaded."""
+        if self._customer is None:
+            return False
+        return any(self._value(k) != self._customer.fields[k] for k, _ in CONTACT_FIELDS)
+
+    def _refresh_buttons(self) -> None:
+        dirty = self.is_dirty()
+        self.save_button.setEnabled(dirty)
+        self.revert_button.setEnabled(dirty)
+
+    def _revert(self) -> None:
+        # Re-read rather than refill: after a clash this shows what the other edit saved.
+        self.reload()
+
+    def _clean(self) -> dict[str, str | None]:
+        """Validated, normalised values; a ValidationError names the field at fault."""
+        assert self._customer is not None
+        out: dict[str, str | None] = {}
+        for key, _label in CONTACT_FIELDS:
+            raw = self._value(key).strip()
+            if key == "display_name":
+                raw = " ".join(raw.split())
+                if not raw:
+                    raise ValidationError("name", "a customer needs a name")
+                out[key] = raw
+            elif key in _PHONES:
+                out[key] = (
+                    normalise_phone(raw, self._customer.country, _PHONES[key]) if raw else None
+                )
+            elif key == "email":
+                out[key] = normalise_email(raw, "email") if raw else None
+            else:
+                out[key] = raw or None
+        return out
+
+    def save_contact(self) -> None:
+        """Validate and save the contact details; refusals show inline, nothing saved."""
+        if self._customer is None:
+            return
+        self.contact_error.clear_error()
+        for w in self.fields.values():
+            w.setStyleSheet("")
+        try:
+            values = self._clean()
+            loaded = self._customer
+            with self._db.unit_of_work() as s:
+                c = get_customer(s, loaded.id)
+                if c.version != loaded.version:
+                    raise ConcurrentEditError(
+                        f"{c.display_name} was changed elsewhere after you opened them; "
+                        "Revert to see the latest, then make your change again."
+                    )
+                for key, value in values.items():
+                    setattr(c, key, value)
+                name = values["display_name"] or ""
+                first, _, last = name.partition(" ")
+                c.first_name, c.last_name = first, (last or None)
+                c.updated_at = self._clock()
+                s.flush()
+        except StaleDataError:
+            self.contact_error.show_error(
+                "Someone else saved this customer at the same moment; Revert and try again."
+            )
+            return
+        except ValidationError as exc:
+            self.contact_error.show_error(exc)
+            key = next((k for k, lbl in _PHONES.items() if lbl == exc.field), exc.field)
+            key = "display_name" if key == "name" else key
+            if key in self.fields:
+                self.fields[key].setStyleSheet("border: 1px solid #b00020;")
+                self.fields[key].setFocus()
+            return
+        except DeckfollowError as exc:
+            self.contact_error.show_error(exc)
+            return
+        self._load(loaded.id, self.quote_id)
+        self.changed.emit()
+
+    # -- dialogs -------------------------------------------------------------------------
+
+    def _after_dialog(self, *_: object) -> None:
+        self.reload()
+        self.changed.emit()
+
+    def _open(self, dlg: QDialog) -> None:
+        self.active_dialog = dlg
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+
+    def open_log_outcome(self) -> LogOutcomeDialog | None:
+        """Open "Log outcome…" for the quote shown; returns the open dialog."""
+        if self._quote is None:
+            return None
+        dlg = LogOutcomeDialog(self._db, clock=self._clock, quote_id=self._quote.id, parent=self)
+        dlg.logged.connect(self._after_dialog)
+        self._open(dlg)
+        return dlg
+
+    def _open_consent_editor(self) -> None:
+        if self._customer is None:
+            return
+        dlg = ConsentEditorDialog(self._db, self._customer.id, clock=self._clock, parent=self)
+        dlg.changed.connect(self._after_dialog)
+        self._open(dlg)
+
+    def _open_ask_permission(self) -> None:
+        if self._customer is None:
+            return
+        dlg = AskPermissionDialog(
+            self._db, self._customer.id, self.quote_id, clock=self._clock, parent=self
+        )
+        dlg.saved.connect(self._after_dialog)
+        self._open(dlg)
+
+    def _open_stop(self) -> None:
+        if self._customer is None:
+            return
+        dlg = StopContactDialog(self._db, self._customer.id, clock=self._clock, parent=self)
+        dlg.saved.connect(self._after_dialog)
+        self._open(dlg)
+
+    def _open_ledger(self) -> None:
+        if self._customer is None:
+            return
+        self._open(LedgerViewerDialog(self._db, self._customer.id, clock=self._clock, parent=self))
+
+
+def _current_quote_id(session: Session, customer_id: int) -> int | None:
+    """The customer's most recent open quote, else their most recent quote."""
+    open_first = case((Quote.stage.in_([s for s in Stage if s.is_open]), 0), else_=1)
+    return session.execute(
+        select(Quote.id)
+        .where(Quote.customer_id == customer_id, Quote.deleted_at.is_(None))
+        .order_by(open_first, Quote.received_at.desc(), Quote.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()

@@ -1,0 +1,190 @@
+# mypy: disable-error-code="no-untyped-call"
+"""The detail panel: one newest-first timeline, contact details edited in place."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.enums import Basis, Channel, ConsentChannel, Direction, Outcome, Stage
+from deckfollow.core.followups import FollowUpPlan
+from deckfollow.core.leads import LeadCreated, NewLead, add_lead
+from deckfollow.core.models import Customer, Quote
+from deckfollow.core.touches import TouchRecord, log_touch
+from deckfollow.storage.database import Database
+from deckfollow.ui.customer_detail import DetailPanel
+from deckfollow.ui.log_outcome import LogOutcomeDialog
+
+
+@pytest.fixture
+def lead(db: Database, now: datetime) -> LeadCreated:
+    with db.unit_of_work() as s:
+        return add_lead(
+            s,
+            NewLead(
+                "Grace Hopper",
+                phone="+61 412 345 678",
+                email="grace@example.com",
+                job="Hardwood deck, 30 m²",
+                source="Website form",
+                timezone="Australia/Sydney",
+            ),
+            now=now - timedelta(hours=2, minutes=14),
+        )
+
+
+def _panel(qtbot: QtBot, db: Database, now: datetime) -> DetailPanel:
+    panel = DetailPanel(db, clock=lambda: now)
+    qtbot.addWidget(panel)
+    panel.resize(640, 900)
+    panel.show()
+    return panel
+
+
+def _timeline(panel: DetailPanel) -> list[tuple[str, str]]:
+    tree = panel.timeline
+    return [
+        (tree.topLevelItem(i).text(1), tree.topLevelItem(i).text(2))  # type: ignore[union-attr]
+        for i in range(tree.topLevelItemCount())
+    ]
+
+
+def test_unanswered_lead_shows_its_age_and_the_customers_time(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    panel = _panel(qtbot, db, now)
+    assert panel.empty_label.isVisible()
+    panel.show_quote(lead.quote_id)
+    assert not panel.empty_label.isVisible()
+    assert panel.name_label.text() == "Grace Hopper"
+    assert panel.lead_age_label.text() == "received 2 h 14 min ago — no reply yet"
+    assert "Mon 09:00 · Australia/Sydney" in panel.local_time_label.text()
+    assert panel.fields["phone_cell"].text() == "+61 412 345 678"  # type: ignore[union-attr]
+    assert panel.amount_label.text() == "no amount yet"
+    panel.clear()
+    assert panel.empty_label.isVisible()
+
+
+def test_timeline_shows_touches_follow_ups_and_consent_newest_first(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    with db.unit_of_work() as s:
+        log_touch(
+            s,
+            TouchRecord(
+                lead.customer_id,
+                Channel.CALL,
+                Direction.OUTBOUND,
+                Outcome.REACHED,
+                now - timedelta(hours=1),
+                quote_id=lead.quote_id,
+                summary="Wants merbau",
+            ),
+            FollowUpPlan(
+                now + timedelta(days=1),
+                Channel.CALL,
+                "Go over the timber choice",
+                Basis.AGREED,
+                "Ring me tomorrow",
+            ),
+            now=now - timedelta(minutes=50),
+        )
+        revoke_consent(
+            s,
+            lead.customer_id,
+            ConsentChannel.TEXT,
+            source="phone call",
+            words="No texts please",
+            now=now - timedelta(minutes=30),
+        )
+    panel = _panel(qtbot, db, now)
+    panel.show_customer(lead.customer_id)
+    rows = _timeline(panel)
+    assert rows[0] == (
+        "Agreed call (to do)",
+        'Go over the timber choice — they said "Ring me tomorrow"',
+    )
+    assert rows[1] == ("Said no to text", '"No texts please" (phone call)')
+    assert rows.index(("Call to them: reached them", "Wants merbau")) > 1
+    # The first reply ended the lead's wait: the panel now says how fast it was.
+    assert panel.lead_age_label.text() == "answered 1 h 14 min after it came in"
+    state, _how = panel.consent_labels["text"]
+    assert state.text() == "no"
+
+
+def test_email_edited_in_place_persists(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    panel = _panel(qtbot, db, now)
+    panel.show_quote(lead.quote_id)
+    assert not panel.save_button.isEnabled()
+    email = panel.fields["email"]
+    email.clear()
+    qtbot.keyClicks(email, "grace.hopper@navy.example.org")
+    assert panel.save_button.isEnabled()
+    with qtbot.waitSignal(panel.changed):
+        qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    assert not panel.save_button.isEnabled()
+    with db.reading() as s:
+        customer = s.get(Customer, lead.customer_id)
+        assert customer is not None
+        assert customer.email == "grace.hopper@navy.example.org"
+        assert customer.updated_at == now
+    # A fresh panel shows the saved address.
+    again = _panel(qtbot, db, now)
+    again.show_customer(lead.customer_id)
+    assert again.fields["email"].text() == "grace.hopper@navy.example.org"  # type: ignore[union-attr]
+
+
+def test_bad_phone_and_concurrent_edit_are_shown_inline_and_not_saved(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    panel = _panel(qtbot, db, now)
+    panel.show_quote(lead.quote_id)
+    office = panel.fields["phone_office"]
+    qtbot.keyClicks(office, "12")
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    assert panel.contact_error.isVisible()
+    assert panel.contact_error.text().startswith("office phone: '12' is not")
+    with db.reading() as s:
+        customer = s.get(Customer, lead.customer_id)
+        assert customer is not None and customer.phone_office is None
+
+    # Someone else renames the customer after the panel loaded them.
+    with db.unit_of_work() as s:
+        other = s.get(Customer, lead.customer_id)
+        assert other is not None
+        other.display_name = "Grace B. Hopper"
+    office.clear()
+    qtbot.keyClicks(office, "+61 2 9876 5432")
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    assert "was changed elsewhere" in panel.contact_error.text()
+    with db.reading() as s:
+        customer = s.get(Customer, lead.customer_id)
+        assert customer is not None
+        assert (customer.display_name, customer.phone_office) == ("Grace B. Hopper", None)
+    qtbot.mouseClick(panel.revert_button, Qt.MouseButton.LeftButton)
+    assert panel.name_label.text() == "Grace B. Hopper"
+
+
+def test_log_outcome_button_opens_the_dialog_for_the_quote_and_refreshes(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    panel = _panel(qtbot, db, now)
+    panel.show_quote(lead.quote_id)
+    qtbot.mouseClick(panel.log_button, Qt.MouseButton.LeftButton)
+    dlg = panel.active_dialog
+    assert isinstance(dlg, LogOutcomeDialog)
+    dlg.close_quote.setChecked(True)
+    dlg.won.setChecked(True)
+    with qtbot.waitSignal(panel.changed):
+        qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    assert panel.stage_label.text() == "Won"
+    assert _timeline(panel)[0][0] == "Call to them: reached them"
+    with db.reading() as s:
+        quote = s.get(Quote, lead.quote_id)
+        assert quote is not None and quote.stage is Stage.WON
