@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from email.utils import parseaddr
 from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -293,6 +294,7 @@ def _keep(
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+_SCIENTIFIC = re.compile(r"\d(?:[.,]\d+)?[eE]\+?\d+")
 _TRUE = {"yes", "y", "true", "1", "x", "dnc", "do not contact", "unsubscribed", "opted out"}
 
 _COUNTRY_NAMES = {
@@ -470,7 +472,15 @@ def _clean_row(
         try:
             number = normalise_phone(shown_text, country)
         except ValidationError:
-            work.problems.append(f"phone {shown_text[:40]!r} is not a valid phone number; left out")
+            if _SCIENTIFIC.fullmatch(shown_text):
+                work.problems.append(
+                    f"phone {shown_text[:40]!r} was turned into a number by a spreadsheet and "
+                    "its digits are lost; format the column as text and export again; left out"
+                )
+            else:
+                work.problems.append(
+                    f"phone {shown_text[:40]!r} is not a valid phone number; left out"
+                )
             continue
         if number in seen_phones:
             continue
@@ -484,6 +494,9 @@ def _clean_row(
     emails: list[str] = []
     for text in raw.emails:
         shown_text = _text(text)
+        if "<" in shown_text:
+            # "Zoë Müller <zoe@example.com>", as mail programs copy an address.
+            shown_text = parseaddr(shown_text)[1] or shown_text
         try:
             email = normalise_email(shown_text)
         except ValidationError:

@@ -25,6 +25,7 @@ DELIMITERS = (",", ";", "\t", "|")
 # opening quote otherwise swallows the rest of the file into one cell.
 _MAX_RECORD_LINES = 200
 _MAX_HEADER_CELL = 200
+_SEP_LINE = re.compile(r'"?sep=([,;\t|])"?[ \t]*(?:\r\n|\r|\n)', re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 
@@ -161,8 +162,14 @@ def read_csv(data: bytes) -> CsvTable:
     if "\x00" in text:
         text = text.replace("\x00", "")
         notes.append("NUL characters in the file were removed.")
-    first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delimiter = sniff_delimiter(first_line)
+    declared = _SEP_LINE.match(text)
+    if declared:
+        # Excel's "sep=;" hint line: it names the delimiter and Excel does not show it as a row.
+        delimiter = declared[1]
+        text = text[declared.end() :]
+    else:
+        first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
+        delimiter = sniff_delimiter(first_line)
     records = _records(text, delimiter)
     header: list[str] | None = None
     rows: list[CsvRow] = []

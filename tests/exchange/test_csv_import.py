@@ -382,3 +382,26 @@ def test_refusals_agree_with_the_core_rule(au_db: Database, now: datetime) -> No
             else:
                 assert any(core), r
     assert {r.row for r in plan.rows if r.action is RowAction.BLOCKED} == {2, 6, 7}
+
+
+def test_excel_quirks(au_db: Database, now: datetime) -> None:
+    """Excel's sep= line, old Mac line ends, phones turned into 6.14E+11, "Name <address>"."""
+    data = (
+        b"sep=;\r"
+        b"Name;Email;Mobile\r"
+        b"Ann Lee;Ann Lee <ann@example.com>;6.14123E+11\r"
+        b"Bo Chen;bo@example.com;412 345 000\r"
+    )
+    plan = import_bytes(au_db, data, now)
+    assert [(r.row, r.action) for r in plan.rows] == [(2, RowAction.IMPORT), (3, RowAction.IMPORT)]
+    assert [(p.row, p.message) for p in plan.problems] == [
+        (
+            2,
+            "phone '6.14123E+11' was turned into a number by a spreadsheet and its digits are "
+            "lost; format the column as text and export again; left out",
+        )
+    ]
+    people = customers(au_db)
+    assert people["Ann Lee"].email == "ann@example.com"
+    # A spreadsheet dropped the leading 0; the number is still whole.
+    assert people["Bo Chen"].phone_cell == "+61412345000"
