@@ -140,6 +140,7 @@ class ReminderController(QObject):
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(self._on_app_state)
+            app.aboutToQuit.connect(self.stop)
         if self._window is not None:
             self._window.installEventFilter(self)
         self.watch_zone_files(self._zone_files)

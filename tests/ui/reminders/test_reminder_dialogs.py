@@ -141,3 +141,24 @@ def test_export_calendar_from_the_app(owner: Database, now: datetime, tmp_path: 
     [event] = cal.walk("VEVENT")
     assert str(event["SUMMARY"]).startswith("Call Jane Smith")
     assert event.decoded("DTSTART") == datetime(2026, 11, 23, 10, tzinfo=SYD)
+
+
+def test_reminder_shows_in_the_main_window_banner(qtbot: QtBot, owner: Database, now: datetime):
+    add_follow_up(owner, now, datetime(2026, 11, 23, 9, tzinfo=SYD), name="Jane Smith")
+    window = MainWindow(owner, clock=lambda: now)
+    qtbot.addWidget(window)
+    window.resize(1100, 560)
+    controller = ReminderController(owner, clock=lambda: now, main_window=window, parent=window)
+    controller.follow_ups_changed.connect(window.data_changed.emit)
+    try:
+        controller.start(connect_desktop=False)
+        qtbot.waitUntil(lambda: controller.last_check is not None)
+        window.refresh()
+        window.show()
+        # No tray offscreen: the notice was shown once, then the reminder in the banner.
+        assert window.banner.text().startswith("Call Jane Smith")
+        _shot(window, "main-window-reminder-banner")
+        with qtbot.waitSignal(window.data_changed):
+            assert controller.snooze_all() == 1
+    finally:
+        controller.stop()
