@@ -105,7 +105,7 @@ class LogOutcomeDialog(QDialog):
         self._quote_id = quote_id
         snap = self._snap
         self.setWindowTitle(f"Log outcome: {snap.name}")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(600)
 
         heading = QLabel(f"<b>{snap.name}</b>" + (f" — {quote_text}" if quote_text else ""))
         heading.setWordWrap(True)
@@ -224,6 +224,7 @@ class LogOutcomeDialog(QDialog):
             _select(self.next_channel, fu_channel.value)
         if fu_reason:
             self.reason.setText(fu_reason)
+            self.reason.setCursorPosition(0)
 
         for sig in (
             self.plan_next.toggled,

@@ -47,7 +47,7 @@ class NewLeadDialog(QDialog):
         self.quote_id: int | None = None
         self.customer_id: int | None = None
         self.setWindowTitle("New lead")
-        self.setMinimumWidth(500)
+        self.setMinimumWidth(540)
 
         intro = QLabel("Answer it fast: a lead called back within minutes is far likelier to buy.")
         intro.setWordWrap(True)
@@ -66,7 +66,9 @@ class NewLeadDialog(QDialog):
         self.source.setEditable(True)
         self.source.addItems(SOURCES)
         self.source.setCurrentIndex(-1)
-        self.source.setPlaceholderText("Where did they find you?")
+        source_edit = self.source.lineEdit()
+        if source_edit is not None:
+            source_edit.setPlaceholderText("Where did they find you? Pick or type")
 
         # One inline message per field, so a refusal sits beside what needs fixing.
         self.field_errors: dict[str, ErrorLabel] = {
