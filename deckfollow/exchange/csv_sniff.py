@@ -149,16 +149,17 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[list[str], list[str]]]
 
 
 def read_csv(data: bytes) -> CsvTable:
-    """Decode and parse a CSV export; raises ValidationError only if there is no header."""
+    """Decode and parse a CSV export; raises ValidationError only if there is no header.
+
+    Damaged rows under a good header (binary junk, stray quotes, ragged rows) are kept,
+    each with a note saying what was wrong, so the importer can report them by row.
+    """
     text, encoding = decode(data)
     notes: list[str] = []
     if encoding == "cp1252":
         notes.append("The file is not UTF-8; it was read as Windows-1252.")
     sample = text[:4096].replace("\x00", "")
-    if sample and len(_CONTROL.findall(sample)) > len(sample) * 0.05:
-        raise ValidationError(
-            "file", "this is not a text (CSV) file; export the contacts as CSV and try again"
-        )
+    looks_binary = bool(sample) and len(_CONTROL.findall(sample)) > len(sample) * 0.05
     if "\x00" in text:
         text = text.replace("\x00", "")
         notes.append("NUL characters in the file were removed.")
@@ -180,6 +181,11 @@ def read_csv(data: bytes) -> CsvTable:
             if not any(c.strip() for c in record):
                 continue  # blank lines before the header are not the header
             header = [_clean_header(c) for c in record]
+            if looks_binary and not _clear_header(header):
+                raise ValidationError(
+                    "file",
+                    "this is not a text (CSV) file; export the contacts as CSV and try again",
+                )
             if not _usable_header(header):
                 raise ValidationError(
                     "file",
@@ -200,6 +206,15 @@ def read_csv(data: bytes) -> CsvTable:
 
 def _clean_header(cell: str) -> str:
     return " ".join(cell.replace("\ufeff", "").split())
+
+
+def _clear_header(header: list[str]) -> bool:
+    """Several printable column names: a CSV file, even if some rows below are damaged."""
+    named = [h for h in header if h]
+    return len(named) >= 2 and all(
+        len(h) <= _MAX_HEADER_CELL and not _CONTROL.search(h) and any(c.isalpha() for c in h)
+        for h in named
+    )
 
 
 def _usable_header(header: list[str]) -> bool:

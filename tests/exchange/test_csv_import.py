@@ -405,3 +405,12 @@ def test_excel_quirks(au_db: Database, now: datetime) -> None:
     assert people["Ann Lee"].email == "ann@example.com"
     # A spreadsheet dropped the leading 0; the number is still whole.
     assert people["Bo Chen"].phone_cell == "+61412345000"
+
+
+def test_binary_junk_under_a_good_header_is_a_row_problem(au_db: Database, now: datetime) -> None:
+    junk = bytes(range(1, 256)).replace(b"\n", b"").replace(b"\r", b"")
+    data = b"Name,Email\nAnn Lee,ann@example.com\n" + junk * 4 + b"\nBo Chen,bo@example.com\n"
+    plan = import_bytes(au_db, data, now)
+    assert set(customers(au_db)) == {"Ann Lee", "Bo Chen"}
+    assert plan.rows[-1].row == 4
+    assert {p.row for p in plan.problems} == {3}
