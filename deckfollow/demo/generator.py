@@ -612,9 +612,9 @@ def _pending_follow_up(
     else:
         channel = _weighted(rng, _FOLLOW_UP_CHANNELS)
         roll = rng.random()
-        if roll < 0.09:
-            day = today - timedelta(days=rng.randint(1, 6))
-        elif roll < 0.24:
+        if roll < 0.06:
+            day = today - timedelta(days=rng.randint(1, 5))
+        elif roll < 0.21:
             day = today
         else:
             day = today + timedelta(days=rng.randint(1, 30))

@@ -5,9 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+if TYPE_CHECKING:  # imported lazily at run time so the window paints first
+    from deckfollow.storage.database import Database
+    from deckfollow.ui.main_window import MainWindow
 
 Clock = Callable[[], datetime]
 
@@ -30,14 +35,12 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def _database_is_empty(db: object) -> bool:
+def _database_is_empty(db: Database) -> bool:
     from sqlalchemy import func, select
 
     from deckfollow.core.models import Customer, Quote
     from deckfollow.core.settings import get_setting
-    from deckfollow.storage.database import Database
 
-    assert isinstance(db, Database)
     with db.reading() as session:
         if get_setting(session, "ui.welcome_done") is not None:
             return False
@@ -58,13 +61,11 @@ def import_wizard_factory() -> Callable[..., QWidget] | None:
     return factory if callable(factory) else None
 
 
-def offer_welcome(window: QWidget, db: object, clock: Clock) -> None:
+def offer_welcome(window: QWidget, db: Database, clock: Clock) -> None:
     """On a brand-new database: ask who the owner is and how they want to start."""
     from deckfollow.core.settings import save_setting, set_setting
-    from deckfollow.storage.database import Database
     from deckfollow.ui.welcome import WelcomeChoice, WelcomeDialog
 
-    assert isinstance(db, Database)
     if not _database_is_empty(db):
         return
     wizard = import_wizard_factory()
@@ -86,33 +87,120 @@ def offer_welcome(window: QWidget, db: object, clock: Clock) -> None:
         refresh()
 
 
+def _open_with_checks(target: str, clock: Clock) -> Database | None:
+    """Open the database after its integrity check; offer the latest good backup if damaged."""
+    from deckfollow.core.errors import DeckfollowError
+    from deckfollow.storage.integrity import CorruptDatabaseError, open_checked
+    from deckfollow.ui.backups import CorruptDatabaseDialog
+
+    for _attempt in range(2):
+        try:
+            return open_checked(target, create=True)
+        except CorruptDatabaseError as exc:
+            dialog = CorruptDatabaseDialog(exc.report, clock=clock)
+            if dialog.exec() != CorruptDatabaseDialog.DialogCode.Accepted:
+                return None
+        except DeckfollowError as exc:
+            QMessageBox.critical(None, "deckfollow cannot open its database", str(exc))
+            return None
+    return None
+
+
+def _take_daily_backup(db: Database, clock: Clock) -> None:
+    """The rotating daily/weekly copies; a failure is shown in the status bar, not fatal."""
+    from deckfollow.storage.backups import auto_backup
+
+    if db.path is not None:
+        auto_backup(db.path, now=clock())
+
+
 def run_gui(target: str, *, clock: Clock = system_clock, argv: list[str] | None = None) -> int:
     """Open the database at `target` (creating it if new) and run the app until it quits."""
-    from deckfollow.core.errors import DeckfollowError
+    from pathlib import Path
+
+    from deckfollow.storage.instance_lock import AlreadyRunningError, acquire_instance_lock
+    from deckfollow.storage.location import is_url
 
     app = make_application(argv)
     try:
-        from deckfollow.storage.database import open_database
+        lock = acquire_instance_lock(target)
+    except AlreadyRunningError as exc:
+        from deckfollow.ui.backups import ask_running_instance_to_show
 
-        db = open_database(target, create=True)
-    except DeckfollowError as exc:
-        QMessageBox.critical(None, "deckfollow cannot open its database", str(exc))
+        if not is_url(target) and ask_running_instance_to_show(Path(target).expanduser()):
+            return 0  # the running deckfollow came forward instead
+        QMessageBox.information(None, "deckfollow is already open", str(exc))
         return 1
+    with lock:
+        db = _open_with_checks(target, clock)
+        if db is None:
+            return 1
+        try:
+            return _run_window(app, db, clock)
+        finally:
+            db.close()
 
+
+def _run_window(app: QApplication, db: Database, clock: Clock) -> int:
     from deckfollow.core.cadences import seed_builtin_cadences
+    from deckfollow.core.settings import load_settings
+    from deckfollow.messaging.templates import seed_builtin_templates
     from deckfollow.ui.features import install_features
+    from deckfollow.ui.formatting import use_sensible_locale
     from deckfollow.ui.main_window import MainWindow
 
     with db.unit_of_work() as session:
         seed_builtin_cadences(session)
+        seed_builtin_templates(session)
+        use_sensible_locale(load_settings(session).default_country)
     window = MainWindow(db, clock=clock)
     install_features(window, db, clock)
     window.restore_last_page()
     window.show()
+    if db.path is not None:
+        from deckfollow.ui.backups import HandoverServer
+
+        handover = HandoverServer(db.path, window)
+        handover.show_requested.connect(lambda: _bring_forward(window))
     # Data loads after the first paint so the window appears at once.
     QTimer.singleShot(0, window.refresh)
     QTimer.singleShot(0, lambda: offer_welcome(window, db, clock))
+    QTimer.singleShot(0, lambda: _start_reminders(window, db, clock))
+    QTimer.singleShot(2000, lambda: _backup_quietly(window, db, clock))
+    return app.exec()
+
+
+def _bring_forward(window: MainWindow) -> None:
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
+def _start_reminders(window: MainWindow, db: Database, clock: Clock) -> None:
+    from deckfollow.ui.reminders import ReminderController
+
+    controller = ReminderController(db, clock=clock, main_window=window, parent=window)
+    controller.open_today.connect(lambda: _show(window, "today"))
+    controller.open_follow_up.connect(lambda fid: _open_follow_up(window, fid))
+    controller.follow_ups_changed.connect(window.data_changed.emit)
+    controller.start()
+    window.reminders = controller
+
+
+def _show(window: MainWindow, page: str) -> None:
+    _bring_forward(window)
+    window.show_page(page)
+
+
+def _open_follow_up(window: MainWindow, follow_up_id: int) -> None:
+    _show(window, "today")
+    window.today.select_follow_up(follow_up_id)
+
+
+def _backup_quietly(window: MainWindow, db: Database, clock: Clock) -> None:
+    from deckfollow.core.errors import DeckfollowError
+
     try:
-        return app.exec()
-    finally:
-        db.close()
+        _take_daily_backup(db, clock)
+    except (DeckfollowError, OSError) as exc:
+        window.statusBar().showMessage(f"Today's backup could not be made: {exc}")

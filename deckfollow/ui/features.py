@@ -1,7 +1,7 @@
 """Where each feature's dialogs and pages join the main window: menus, pages, shortcuts.
 
 Kept out of main_window.py so the window stays a frame and every feature is wired in one
-readable place.
+readable place. Dialog modules are imported when first used, so start-up stays quick.
 """
 
 from __future__ import annotations
@@ -9,28 +9,199 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QMessageBox
 
+from deckfollow.core.due import DueItem
 from deckfollow.storage.database import Database
 from deckfollow.ui.main_window import MainWindow
 
 Clock = Callable[[], datetime]
 
 
-def _action(window: MainWindow, menu: str, text: str, slot: Callable[[], object]) -> QAction:
+def _action(
+    window: MainWindow,
+    menu: str,
+    text: str,
+    slot: Callable[[], object],
+    shortcut: QKeySequence | str | None = None,
+) -> QAction:
     action = QAction(text, window)
-    action.triggered.connect(slot)
+    action.triggered.connect(lambda _checked=False: slot())
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+        # Reachable from every page and every focused widget of the window.
+        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
     window.menu(menu).addAction(action)
     return action
 
 
 def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
-    """Add every feature's menu entries and pages to `window`."""
+    """Add every feature's menu entries, pages and Today's actions to `window`."""
+    changed = window.data_changed.emit
+
+    # -- File -------------------------------------------------------------------------------
+    file_menu = window.menu("File")
+    # New entries go above Quit, which the window puts in the File menu.
+    first = file_menu.actions()[0]
+
+    def new_lead() -> None:
+        from deckfollow.ui.new_lead import NewLeadDialog
+
+        dialog = NewLeadDialog(db, clock=clock, parent=window)
+        dialog.created.connect(lambda _id: changed())
+        dialog.exec()
+
+    lead = QAction("&New lead…", window)
+    lead.setShortcut(QKeySequence.StandardKey.New)
+    lead.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+    lead.triggered.connect(lambda _checked=False: new_lead())
+    file_menu.insertAction(first, lead)
+
+    def import_contacts() -> None:
+        from deckfollow.ui.importer import ImportWizard
+
+        wizard = ImportWizard(db, clock=clock, parent=window)
+        wizard.imported.connect(lambda _n: changed())
+        wizard.exec()
+
+    def export_csv() -> None:
+        from deckfollow.ui.importer import export_customers_csv
+
+        export_customers_csv(window, db)
+
+    def export_json() -> None:
+        from deckfollow.ui.importer import export_everything_json
+
+        export_everything_json(window, db, clock)
+
+    def export_calendar() -> None:
+        from deckfollow.ui.reminders import ask_and_export_calendar
+
+        said = ask_and_export_calendar(db, clock=clock, parent=window)
+        if said:
+            window.statusBar().showMessage(said, 8000)
+
+    for text, slot in (
+        ("&Import contacts…", import_contacts),
+        ("Export customers and quotes as &CSV…", export_csv),
+        ("Export &everything as JSON…", export_json),
+        ("Export follow-ups to a ca&lendar…", export_calendar),
+    ):
+        action = QAction(text, window)
+        action.triggered.connect(lambda _checked=False, s=slot: s())
+        file_menu.insertAction(first, action)
+    file_menu.insertSeparator(first)
+
+    # -- Edit -------------------------------------------------------------------------------
+    def trash() -> None:
+        from deckfollow.ui.backups import TrashDialog
+
+        TrashDialog(db, clock=clock, parent=window).exec()
+        changed()
+
+    _action(window, "Edit", "&Trash…", trash)
+
+    # -- Tools ------------------------------------------------------------------------------
+    def write_card(customer_id: int | None = None) -> None:
+        from deckfollow.ui.cards import CardsDialog
+
+        CardsDialog(db, clock=clock, parent=window, customer_id=customer_id).exec()
+
+    def card_batch() -> None:
+        from deckfollow.ui.cards import CardBatchDialog
+
+        dialog = CardBatchDialog(db, clock=clock, parent=window)
+        dialog.mailed.connect(lambda _c: changed())
+        dialog.exec()
+
+    def templates() -> None:
+        from deckfollow.ui.messaging import TemplateLibraryDialog
+
+        TemplateLibraryDialog(db, clock=clock, parent=window).exec()
 
     def follow_up_plans() -> None:
         from deckfollow.ui.consent.cadences import CadenceDialog
 
         CadenceDialog(db, clock=clock, parent=window).exec()
-        window.data_changed.emit()
+        changed()
 
+    _action(window, "Tools", "Cards to send this &week…", card_batch)
+    _action(window, "Tools", "Write a &card…", write_card)
+    _action(window, "Tools", "Scripts and &templates…", templates)
     _action(window, "Tools", "Follow-up &plans…", follow_up_plans)
+
+    # -- Settings ---------------------------------------------------------------------------
+    def email_settings() -> None:
+        from deckfollow.ui.messaging import SmtpSettingsDialog
+
+        SmtpSettingsDialog(db, parent=window).exec()
+
+    def reminder_settings() -> None:
+        from deckfollow.ui.reminders import ReminderSettingsWidget
+
+        _page_dialog(window, "Reminders", ReminderSettingsWidget(db, clock=clock))
+
+    def backups() -> None:
+        from deckfollow.ui.backups import BackupsPage
+
+        _page_dialog(window, "Backups", BackupsPage(db, clock=clock))
+        changed()
+
+    _action(window, "Settings", "&Email account…", email_settings)
+    _action(window, "Settings", "&Reminders and start at login…", reminder_settings)
+    _action(window, "Settings", "&Backups…", backups)
+
+    # -- Today's one-click actions ------------------------------------------------------------
+    today = window.today
+
+    def act(follow_up_id: int) -> bool:
+        from deckfollow.core.errors import DeckfollowError
+        from deckfollow.ui.messaging import act_on_follow_up
+
+        try:
+            return act_on_follow_up(db, follow_up_id, clock=clock, parent=window)
+        except DeckfollowError as exc:
+            QMessageBox.warning(window, "deckfollow", str(exc))
+            return False
+
+    def snooze(follow_up_id: int) -> bool:
+        from deckfollow.ui.reminders import SnoozeDialog
+
+        dialog = SnoozeDialog(db, follow_up_id, clock=clock, parent=window)
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def log_outcome(item: DueItem) -> bool:
+        from deckfollow.ui.log_outcome import LogOutcomeDialog
+
+        dialog = LogOutcomeDialog(
+            db,
+            clock=clock,
+            follow_up_id=item.follow_up_id,
+            quote_id=item.quote_id,
+            customer_id=item.customer_id,
+            parent=window,
+        )
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    today.act = act
+    today.write_card = write_card
+    today.snooze = snooze
+    today.log_outcome = log_outcome
+
+
+def _page_dialog(window: MainWindow, title: str, page: object) -> None:
+    """Show a settings page in its own dialog with a Close button."""
+    from PySide6.QtWidgets import QDialogButtonBox, QVBoxLayout, QWidget
+
+    assert isinstance(page, QWidget)
+    dialog = QDialog(window)
+    dialog.setWindowTitle(title)
+    dialog.setMinimumSize(620, 460)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(page, 1)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    dialog.exec()

@@ -1,17 +1,19 @@
-"""The main window: navigation on the left, one page at a time, menus every feature adds to."""
+"""The main window: navigation on the left, one page at a time, menus every feature adds to.
+
+Today, the board and the quote list share one loaded set of quotes (`core.board`), reloaded
+whenever something is saved (`data_changed`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -19,8 +21,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -28,82 +28,6 @@ from PySide6.QtWidgets import (
 from deckfollow.storage.database import Database
 
 Clock = Callable[[], datetime]
-
-_CHANNEL_LABELS = {"call": "Calls", "text": "Texts", "email": "Emails", "card": "Cards"}
-
-
-def _count(n: int, channel: str) -> str:
-    noun = _CHANNEL_LABELS.get(channel, channel).lower()
-    return f"{n} {noun if n != 1 else noun.rstrip('s')}"
-
-
-class GlancePage(QWidget):
-    """Today at a glance: what is due and overdue, by channel, oldest first."""
-
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._db = db
-        self._clock = clock
-        self.headline = QLabel()
-        self.headline.setObjectName("headline")
-        self.headline.setStyleSheet("font-size: 20px; font-weight: 600;")
-        self.counts = QLabel()
-        self.counts.setStyleSheet("color: palette(mid); font-size: 13px;")
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["Due", "Customer", "Channel", "Reason", "Basis"])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(8)
-        layout.addWidget(self.headline)
-        layout.addWidget(self.counts)
-        layout.addWidget(self.table, 1)
-
-    def refresh(self) -> None:
-        """Reload from the database."""
-        from deckfollow.core.due import due_items
-        from deckfollow.core.settings import load_settings
-
-        now = self._clock()
-        with self._db.reading() as session:
-            owner_tz = load_settings(session).owner_timezone
-            day = now.astimezone(ZoneInfo(owner_tz)).date()
-            items = due_items(session, day=day, now=now, owner_tz=owner_tz)
-        overdue = sum(i.overdue for i in items)
-        if items:
-            noun = "follow-up" if len(items) == 1 else "follow-ups"
-            self.headline.setText(f"{len(items)} {noun} for {day:%A %d %B}")
-        else:
-            self.headline.setText(f"Nothing due for {day:%A %d %B}")
-        by_channel: dict[str, int] = {}
-        for i in items:
-            by_channel[i.channel.value] = by_channel.get(i.channel.value, 0) + 1
-        parts = [_count(n, c) for c, n in sorted(by_channel.items())]
-        if overdue:
-            parts.append(f"{overdue} overdue")
-        self.counts.setText(" · ".join(parts) or "Follow-ups appear here when they fall due.")
-        self.table.setRowCount(len(items))
-        for row, i in enumerate(items):
-            cells = [
-                i.due_at.strftime("%a %d %b %H:%M"),
-                i.customer + (f"  ({i.quote})" if i.quote else ""),
-                _CHANNEL_LABELS.get(i.channel.value, i.channel.value).rstrip("s"),
-                i.reason,
-                "agreed" if i.basis.value == "agreed" else "planned",
-            ]
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if i.overdue and col == 0:
-                    item.setForeground(Qt.GlobalColor.red)
-                self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
 
 class MainWindow(QMainWindow):
@@ -122,6 +46,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("deckfollow")
         self.setMinimumSize(900, 600)
         self._pages: dict[str, QWidget] = {}
+        self.reminders: QObject | None = None
         self._menus: dict[str, QMenu] = {}
 
         self.nav = QListWidget()
@@ -158,8 +83,22 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._on_nav)
 
         self._build_menus()
-        self.glance = GlancePage(db, clock=clock)
-        self.add_page("today", "Today", self.glance)
+        from deckfollow.ui.board import BoardPage
+        from deckfollow.ui.quote_list import QuoteListPage
+        from deckfollow.ui.today_page import TodayPage
+
+        self.today = TodayPage(db, clock=clock)
+        self.board = BoardPage(db, clock=clock)
+        self.quotes = QuoteListPage()
+        self.add_page("today", "Today", self.today)
+        self.add_page("board", "Pipeline", self.board)
+        self.add_page("quotes", "Quotes", self.quotes)
+        self.board.changed.connect(self.data_changed)
+        self.today.changed.connect(self.data_changed)
+        self.today.open_quote.connect(self.open_quote)
+        self.board.quote_activated.connect(self.open_quote)
+        self.quotes.quote_activated.connect(self.open_quote)
+        self.quote_selected = self.board.quote_selected
         self.data_changed.connect(self.refresh)
         self.statusBar().showMessage(str(db.path or "team database"))
         self._restore_settings()
@@ -198,11 +137,29 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(bool(text))
 
     def refresh(self) -> None:
-        """Reload every page that knows how."""
+        """Reload the quotes every page shows, then every page that loads its own data."""
+        from deckfollow.core.board import load_quote_index
+
+        with self.db.reading() as session:
+            index = load_quote_index(session, now=self.clock())
+        self.board.set_index(index)
+        self.quotes.set_index(index)
         for widget in self._pages.values():
             reload = getattr(widget, "refresh", None)
             if callable(reload):
                 reload()
+
+    def open_quote(self, quote_id: int) -> None:
+        """Show a quote: in the detail panel when there is one, else selected in the list."""
+        opener = getattr(self, "show_quote_detail", None)
+        if callable(opener):
+            opener(quote_id)
+            return
+        self.show_page("quotes")
+        if not self.quotes.select_quote(quote_id):
+            self.quotes.search.clear()
+            self.quotes.apply_filter()
+            self.quotes.select_quote(quote_id)
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -216,6 +173,18 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self._quit)
         file_menu.addAction(quit_action)
+        for number, (key, title) in enumerate(
+            (("today", "&Today"), ("board", "&Pipeline"), ("quotes", "&Quotes")), start=1
+        ):
+            go = QAction(title, self)
+            go.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            go.triggered.connect(lambda _=False, k=key: self.show_page(k))
+            view.addAction(go)
+        find = QAction("&Find a quote…", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self._find)
+        view.addAction(find)
+        view.addSeparator()
         refresh = QAction("&Refresh", self)
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(self.refresh)
@@ -223,6 +192,10 @@ class MainWindow(QMainWindow):
         about = QAction("&About deckfollow", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _find(self) -> None:
+        self.show_page("quotes")
+        self.quotes.focus_search()
 
     def _quit(self) -> None:
         from PySide6.QtWidgets import QApplication
@@ -255,7 +228,8 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            screen = self.screen().availableGeometry()
+            self.resize(min(1480, screen.width() - 40), min(920, screen.height() - 60))
 
     def restore_last_page(self) -> None:
         """Show the page the user had open last time (call after every page is added)."""
@@ -265,4 +239,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: object) -> None:
         QSettings().setValue("main/geometry", self.saveGeometry())
+        self.quotes.save_state()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -42,7 +42,7 @@ def test_empty_database_offers_sample_data(qtbot: QtBot, db: Database, now: date
         owner = load_settings(session).owner_name
     assert quotes == 200
     assert owner == "Dana Whitfield"
-    assert window.glance.table.rowCount() > 0, "the first screen shows the sample work"
+    assert window.today.tree.topLevelItemCount() > 0, "the first screen shows the sample work"
 
 
 def test_starting_empty_is_remembered(qtbot: QtBot, db: Database, now: datetime) -> None:
@@ -51,7 +51,8 @@ def test_starting_empty_is_remembered(qtbot: QtBot, db: Database, now: datetime)
     _answer_welcome("empty")
     offer_welcome(window, db, lambda: now)
     window.refresh()
-    assert "Nothing due" in window.glance.headline.text()
+    assert window.today.empty.isVisibleTo(window.today)
+    assert window.quotes.count.text() == "0 quotes"
     # A second start must not ask again: no dialog appears, so this returns at once.
     offer_welcome(window, db, lambda: now)
 
@@ -63,9 +64,10 @@ def test_first_screen_shows_what_is_due(qtbot: QtBot, db: Database, now: datetim
     qtbot.addWidget(window)
     window.show()
     window.refresh()
-    rows = window.glance.table.rowCount()
+    groups = window.today.tree.topLevelItemCount()
+    rows = sum(window.today.tree.topLevelItem(g).childCount() for g in range(groups))  # type: ignore[union-attr]
     assert rows > 0
-    assert f"{rows} follow-ups" in window.glance.headline.text()
-    counts = window.glance.counts.text()
+    assert f"{rows} follow-ups" in window.today.headline.text()
+    counts = window.today.counts.text()
     assert "1 emails" not in counts and "1 texts" not in counts and "1 calls" not in counts
     assert any(word in counts for word in ("call", "text", "email", "card"))

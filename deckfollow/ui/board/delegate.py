@@ -1,0 +1,153 @@
+"""Painting a quote card: who, what, how much, how long since a touch, what's next."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from deckfollow.core.board import QuoteRow
+from deckfollow.core.enums import Basis, Stage
+from deckfollow.ui.board.model import ROW_ROLE
+from deckfollow.ui.formatting import ago_text, date_text, date_time_text, money_text
+
+CARD_HEIGHT = 100
+_MARGIN = 6
+_COLD = QColor("#2f6db5")
+_OVERDUE = QColor("#b3261e")
+_AGREED = QColor("#1b7f3b")
+_NEW_LEAD = QColor("#c25e00")
+
+
+class CardDelegate(QStyledItemDelegate):
+    """Cards are painted, not built from widgets: thousands scroll without a stall."""
+
+    def __init__(self, clock: Callable[[], datetime], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._clock = clock
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        return QSize(option.rect.width() or 240, CARD_HEIGHT)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        row = index.data(ROW_ROLE)
+        if not isinstance(row, QuoteRow):
+            return
+        now = self._clock()
+        palette = option.palette
+        rect: QRect = option.rect.adjusted(_MARGIN, _MARGIN // 2, -_MARGIN, -_MARGIN // 2)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(rect), 6, 6)
+        # The list's own background is transparent, so cards take the application's base colour.
+        painter.fillPath(path, QApplication.palette().color(QPalette.ColorRole.Base))
+        border = palette.color(QPalette.ColorRole.Highlight) if selected else QColor("#d0d4da")
+        painter.setPen(QPen(border, 2 if selected else 1))
+        painter.drawPath(path)
+        if row.going_cold:
+            # A cold card carries a blue edge: visible at a glance down a long column.
+            stripe = QRectF(rect.left(), rect.top() + 1, 4, rect.height() - 2)
+            painter.fillRect(stripe, _COLD)
+
+        inner = rect.adjusted(12, 7, -10, -6)
+        base_font = QFont(option.font)
+        bold = QFont(base_font)
+        bold.setBold(True)
+        small = QFont(base_font)
+        small.setPointSizeF(max(7.5, base_font.pointSizeF() - 1))
+        text_color = QApplication.palette().color(QPalette.ColorRole.Text)
+        muted = QColor(text_color)
+        muted.setAlpha(150)
+
+        # Line 1: customer and amount.
+        fm_bold = QFontMetrics(bold)
+        amount = money_text(row.amount, row.currency, whole=True)
+        amount_w = fm_bold.horizontalAdvance(amount) + 8 if amount else 0
+        line_h = fm_bold.height()
+        painter.setFont(bold)
+        painter.setPen(text_color)
+        name_rect = QRect(inner.left(), inner.top(), inner.width() - amount_w, line_h)
+        painter.drawText(
+            name_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            fm_bold.elidedText(row.customer, Qt.TextElideMode.ElideRight, name_rect.width()),
+        )
+        if amount:
+            painter.drawText(
+                QRect(inner.right() - amount_w, inner.top(), amount_w, line_h),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                amount,
+            )
+
+        # Line 2: the job.
+        painter.setFont(base_font)
+        fm = QFontMetrics(base_font)
+        y = inner.top() + line_h + 2
+        painter.setPen(muted)
+        painter.drawText(
+            QRect(inner.left(), y, inner.width(), fm.height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            fm.elidedText(row.job, Qt.TextElideMode.ElideRight, inner.width()),
+        )
+
+        # Lines 3 and 4: since the last touch, then what's next.
+        painter.setFont(small)
+        fs = QFontMetrics(small)
+        y4 = inner.bottom() - fs.height()
+        y3 = y4 - fs.height() - 1
+        for y, (text, color) in ((y3, self._age(row, now)), (y4, self._next(row, now))):
+            if not text:
+                continue
+            painter.setPen(color if color is not None else muted)
+            painter.drawText(
+                QRect(inner.left(), y, inner.width(), fs.height() + 1),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                fs.elidedText(text, Qt.TextElideMode.ElideRight, inner.width()),
+            )
+        painter.restore()
+
+    @staticmethod
+    def _age(row: QuoteRow, now: datetime) -> tuple[str, QColor | None]:
+        if row.awaiting_first_reply:
+            return f"New · {ago_text(row.received_at, now)}, no reply yet", _NEW_LEAD
+        if row.stage in (Stage.WON, Stage.LOST):
+            return f"{row.stage.label} {date_text(row.stage_changed_at, row.timezone)}", None
+        days = row.days_since_touch(now)
+        text = "touched today" if days == 0 else f"{days} d since touch"
+        if row.going_cold:
+            return f"{text} · going cold", _COLD
+        return text, None
+
+    @staticmethod
+    def _next(row: QuoteRow, now: datetime) -> tuple[str, QColor | None]:
+        nxt = row.next_follow_up
+        if nxt is None:
+            if row.stage is Stage.PARKED and row.parked_until is not None:
+                return f"Revisit {date_text(row.parked_until)}", None
+            return ("No next step planned", _OVERDUE) if row.stage.is_open else ("", None)
+        when = date_time_text(nxt.due_at, row.timezone)
+        agreed = nxt.basis is Basis.AGREED
+        text = f"Next: {nxt.channel.value} {when}" + (" · agreed" if agreed else "")
+        if row.overdue:
+            return f"Overdue: {nxt.channel.value} {when}" + (
+                " · agreed" if agreed else ""
+            ), _OVERDUE
+        return text, _AGREED if agreed else None

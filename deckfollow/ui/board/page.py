@@ -1,0 +1,235 @@
+"""The pipeline board: a column per stage, a card per quote, drag a card to move it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.board import QuoteIndex, QuoteRow, StageColumn
+from deckfollow.core.enums import Stage
+from deckfollow.core.errors import DeckfollowError
+from deckfollow.storage.database import Database
+from deckfollow.ui.board.delegate import CardDelegate
+from deckfollow.ui.board.model import QUOTE_ID_ROLE, StageCardModel
+from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
+from deckfollow.ui.formatting import compact_money
+
+Clock = Callable[[], datetime]
+
+_STAGE_COLOURS = {
+    Stage.LEAD: "#c25e00",
+    Stage.QUOTED: "#6750a4",
+    Stage.FOLLOWING_UP: "#2f6db5",
+    Stage.WON: "#1b7f3b",
+    Stage.LOST: "#8a8f98",
+    Stage.PARKED: "#9a7b00",
+}
+
+
+class StageColumnWidget(QFrame):
+    """A header with the stage, its count and value, over a list of cards."""
+
+    def __init__(self, stage: Stage, clock: Clock, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.stage = stage
+        self.setObjectName("stageColumn")
+        self.setStyleSheet(
+            "QFrame#stageColumn { background: palette(alternate-base); border-radius: 8px; }"
+        )
+        self.title = QLabel(stage.label)
+        self.title.setStyleSheet(
+            f"font-weight: 700; font-size: 14px; color: {_STAGE_COLOURS[stage]};"
+        )
+        self.summary = QLabel()
+        self.summary.setStyleSheet("color: palette(mid);")
+        self.money = QLabel()
+        self.money.setStyleSheet("color: palette(mid);")
+        self.model = StageCardModel(stage, self)
+        self.view = QListView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(CardDelegate(clock, self.view))
+        self.view.setUniformItemSizes(True)
+        self.view.setFrameShape(QFrame.Shape.NoFrame)
+        self.view.setObjectName("cards")
+        self.view.setStyleSheet(
+            "QListView#cards { background: transparent; border: none; }"
+            "QScrollBar:vertical { width: 8px; background: transparent; margin: 2px; }"
+            "QScrollBar::handle:vertical { background: #c3c7cf; border-radius: 3px;"
+            " min-height: 28px; }"
+            "QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical { height: 0; }"
+            "QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical"
+            " { background: transparent; }"
+        )
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setDragEnabled(True)
+        self.view.setAcceptDrops(True)
+        self.view.setDropIndicatorShown(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setMinimumWidth(220)
+        head = QVBoxLayout()
+        head.setSpacing(0)
+        head.addWidget(self.title)
+        head.addWidget(self.summary)
+        head.addWidget(self.money)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 10, 6, 6)
+        layout.setSpacing(6)
+        header = QWidget()
+        header.setLayout(head)
+        head.setContentsMargins(8, 0, 8, 0)
+        layout.addWidget(header)
+        layout.addWidget(self.view, 1)
+
+    def show_column(self, column: StageColumn) -> None:
+        self.model.set_rows(column.rows)
+        totals = sorted(column.totals.items(), key=lambda kv: kv[1], reverse=True)
+        money = " · ".join(compact_money(v, c) for c, v in totals[:2])
+        if len(totals) > 2:
+            money += " …"
+        count = f"{column.count:,} {'quote' if column.count == 1 else 'quotes'}"
+        when = ", last 60 days" if column.recent_only else ""
+        self.summary.setText(f"{count}{when}")
+        self.money.setText(money or "no amounts yet")
+        self.summary.setToolTip(
+            "\n".join(f"{c}: {v:,.2f}" for c, v in totals) or "No amounts quoted yet"
+        )
+
+
+class BoardPage(QWidget):
+    """The whole pipeline at a glance; a card dropped on a column moves the quote there."""
+
+    quote_selected = Signal(int)
+    quote_activated = Signal(int)
+    changed = Signal()
+
+    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._clock = clock
+        self._index: QuoteIndex | None = None
+        self.columns: dict[Stage, StageColumnWidget] = {}
+        strip = QWidget()
+        layout = QHBoxLayout(strip)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(10)
+        # Six readable columns need about 1,400 px; narrower windows scroll sideways.
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setWidget(strip)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroller)
+        for stage in Stage:
+            column = StageColumnWidget(stage, clock)
+            column.model.dropped.connect(self.move_quote)
+            column.view.clicked.connect(self._on_clicked)
+            column.view.activated.connect(self._on_activated)
+            self.columns[stage] = column
+            layout.addWidget(column, 1)
+
+    def set_index(self, index: QuoteIndex) -> None:
+        self._index = index
+        for column in index.board():
+            self.columns[column.stage].show_column(column)
+
+    def select_quote(self, quote_id: int) -> bool:
+        for column in self.columns.values():
+            row = column.model.row_of(quote_id)
+            if row >= 0:
+                column.view.setCurrentIndex(column.model.index(row))
+                column.view.scrollTo(column.model.index(row))
+                return True
+        return False
+
+    def _row(self, quote_id: int) -> QuoteRow | None:
+        return self._index.find(quote_id) if self._index is not None else None
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        quote_id = index.data(QUOTE_ID_ROLE)
+        if quote_id is not None:
+            self.quote_selected.emit(int(quote_id))
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        quote_id = index.data(QUOTE_ID_ROLE)
+        if quote_id is not None:
+            self.quote_activated.emit(int(quote_id))
+
+    def move_quote(self, quote_id: int, stage: Stage) -> bool:
+        """Move a quote to `stage`, asking what that stage needs; True if it moved."""
+        from deckfollow.core.pipeline import Close, close_quote, move_stage
+
+        row = self._row(quote_id)
+        if row is None or row.stage is stage:
+            return False
+        now = self._clock()
+        close: Close | None = None
+        if stage is Stage.LOST:
+            lost = LostReasonDialog(row.customer, row.job.split(" — ")[0].lower(), self)
+            if lost.exec() != LostReasonDialog.DialogCode.Accepted:
+                return False
+            close = Close(Stage.LOST, lost_reason=lost.lost_reason())
+        elif stage is Stage.PARKED:
+            today = now.astimezone(ZoneInfo(row.timezone)).date()
+            park = ParkUntilDialog(row.customer, row.job.split(" — ")[0].lower(), today, self)
+            if park.exec() != ParkUntilDialog.DialogCode.Accepted:
+                return False
+            close = Close(Stage.PARKED, parked_until=park.parked_until())
+        elif stage is Stage.WON:
+            close = Close(Stage.WON)
+        try:
+            with self._db.unit_of_work() as session:
+                if close is None:
+                    move_stage(session, quote_id, stage, now=now)
+                else:
+                    close_quote(session, quote_id, close, now=now)
+        except DeckfollowError as exc:
+            QMessageBox.warning(self, "The quote was not moved", str(exc))
+            return False
+        if stage is Stage.WON:
+            self._offer_after_sale(row)
+        self.changed.emit()
+        return True
+
+    def _offer_after_sale(self, row: QuoteRow) -> None:
+        from deckfollow.core.cadences import get_cadence
+
+        with self._db.reading() as session:
+            plan = get_cadence(session, "after_sale")
+        answer = QMessageBox.question(
+            self,
+            "Won — well done",
+            f"Start the after-sale follow-ups for {row.customer}?\n\n{plan.description}\n\n"
+            "Each step stays inside what they agreed to.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        from deckfollow.core.cadences import start_cadence
+
+        try:
+            with self._db.unit_of_work() as session:
+                start_cadence(
+                    session, row.customer_id, "after_sale", quote_id=row.quote_id, now=self._clock()
+                )
+        except DeckfollowError as exc:
+            QMessageBox.warning(self, "The after-sale plan was not started", str(exc))

@@ -1,0 +1,93 @@
+"""Money, dates and times as the user's locale writes them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, QLocale, QTime
+
+_SYMBOLS = {"AUD": "A$", "USD": "US$", "GBP": "£", "NZD": "NZ$", "EUR": "€", "CAD": "C$"}
+
+
+def use_sensible_locale(country: str | None = None) -> None:
+    """A machine set to the bare "C" locale would print "2050US$" and "23 11 2026"; use
+    English for the owner's country instead (any real locale the user chose is kept)."""
+    if QLocale().language() not in (QLocale.Language.C, QLocale.Language.AnyLanguage):
+        return
+    territory = {
+        "AU": QLocale.Country.Australia,
+        "NZ": QLocale.Country.NewZealand,
+        "GB": QLocale.Country.UnitedKingdom,
+        "CA": QLocale.Country.Canada,
+    }.get((country or "").upper(), QLocale.Country.UnitedStates)
+    QLocale.setDefault(QLocale(QLocale.Language.English, territory))
+
+
+def currency_symbol(currency: str, home: str | None = None) -> str:
+    """`$` for the user's own currency, an unambiguous symbol for others."""
+    locale = QLocale()
+    if home is None:
+        home = locale.currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode)
+    if currency == home:
+        return locale.currencySymbol(QLocale.CurrencySymbolFormat.CurrencySymbol)
+    return _SYMBOLS.get(currency, f"{currency} ")
+
+
+def money_text(amount: Decimal | None, currency: str, *, whole: bool = False) -> str:
+    """12480.50 AUD -> "A$12,480.50" (in the user's locale's digits and separators)."""
+    if amount is None:
+        return ""
+    locale = QLocale()
+    digits = 0 if whole else 2
+    # Qt formats doubles; cents of a quote are exact well within a double's 15 digits.
+    return locale.toCurrencyString(float(amount), currency_symbol(currency), digits)
+
+
+def compact_money(amount: Decimal, currency: str) -> str:
+    """A column total: "A$1.2M", "US$310k"."""
+    symbol = currency_symbol(currency)
+    value = float(amount)
+    locale = QLocale()
+    if value >= 1_000_000:
+        return f"{symbol}{locale.toString(value / 1_000_000, 'f', 1)}M"
+    if value >= 10_000:
+        return f"{symbol}{locale.toString(round(value / 1_000))}k"
+    return locale.toCurrencyString(value, symbol, 0)
+
+
+def date_time_text(dt: datetime | None, tz: str) -> str:
+    """A moment in `tz`, short, in the user's locale: "Mon 23 Nov 14:30"."""
+    if dt is None:
+        return ""
+    local = dt.astimezone(ZoneInfo(tz))
+    locale = QLocale()
+    day = locale.toString(QDate(local.year, local.month, local.day), "ddd d MMM")
+    time = locale.toString(QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat)
+    return f"{day} {time}"
+
+
+def date_text(d: date | datetime | None, tz: str | None = None) -> str:
+    """A calendar day in the user's locale, short: "23 Nov 2026" (the year only if not this one)."""
+    if d is None:
+        return ""
+    if isinstance(d, datetime):
+        d = d.astimezone(ZoneInfo(tz)).date() if tz else d.date()
+    pattern = "d MMM" if d.year == date.today().year else "d MMM yyyy"
+    return QLocale().toString(QDate(d.year, d.month, d.day), pattern)
+
+
+def ago_text(then: datetime, now: datetime) -> str:
+    """ "3 h", "2 d", "5 wk": how long ago, compact for cards and lists."""
+    seconds = max(0, int((now - then).total_seconds()))
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 86400:
+        return f"{seconds // 3600} h"
+    days = seconds // 86400
+    if days < 28:
+        return f"{days} d"
+    if days < 365:
+        return f"{days // 7} wk"
+    return f"{days // 365} yr"

@@ -1,0 +1,157 @@
+"""The quote list as a Qt table model over the core's plain rows (no proxy model).
+
+Sorting and filtering happen in `core.board.QuoteIndex`, so a keystroke swaps the model's
+row list in one reset instead of Qt re-sorting 20,000 rows through a proxy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from deckfollow.core.board import QuoteFilter, QuoteIndex, QuoteRow, SortKey
+from deckfollow.core.enums import Basis
+from deckfollow.ui.formatting import ago_text, date_text, date_time_text, money_text
+
+Index = QModelIndex | QPersistentModelIndex
+
+COLUMNS: list[tuple[str, SortKey]] = [
+    ("Customer", SortKey.CUSTOMER),
+    ("Job", SortKey.JOB),
+    ("Quote", SortKey.NUMBER),
+    ("Amount", SortKey.AMOUNT),
+    ("Stage", SortKey.STAGE),
+    ("Last touch", SortKey.LAST_TOUCH),
+    ("Next follow-up", SortKey.NEXT_FOLLOW_UP),
+    ("Received", SortKey.RECEIVED),
+]
+
+QUOTE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_OVERDUE = QColor("#b3261e")
+_COLD = QColor("#1f5fa8")
+
+
+class QuoteTableModel(QAbstractTableModel):
+    """Rows of `QuoteRow`; `apply(filter)` re-selects from the index."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._index: QuoteIndex | None = None
+        self._rows: list[QuoteRow] = []
+        self.filter = QuoteFilter()
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # -- data in --------------------------------------------------------------------------
+
+    def set_index(self, index: QuoteIndex) -> None:
+        self._index = index
+        self.apply(self.filter)
+
+    def apply(self, flt: QuoteFilter) -> None:
+        self.filter = flt
+        self.beginResetModel()
+        self._rows = self._index.select(flt) if self._index is not None else []
+        self.endResetModel()
+
+    @property
+    def now(self) -> datetime | None:
+        return self._index.now if self._index is not None else None
+
+    @property
+    def total(self) -> int:
+        return len(self._index) if self._index is not None else 0
+
+    def row_at(self, row: int) -> QuoteRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, quote_id: int) -> int:
+        for i, r in enumerate(self._rows):
+            if r.quote_id == quote_id:
+                return i
+        return -1
+
+    # -- Qt model -------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][0]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][1]
+        descending = order == Qt.SortOrder.DescendingOrder
+        self.apply(replace(self.filter, sort=key, descending=descending))
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, col)
+        if role == QUOTE_ID_ROLE:
+            return row.quote_id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == 6 and row.overdue:
+                return QBrush(_OVERDUE)
+            if col == 5 and row.going_cold:
+                return QBrush(_COLD)
+        if role == Qt.ItemDataRole.FontRole and col == 6 and row.overdue:
+            return self._bold
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, col)
+        return None
+
+    def _text(self, row: QuoteRow, col: int) -> str:
+        now = self.now
+        match col:
+            case 0:
+                return row.customer
+            case 1:
+                return row.job
+            case 2:
+                return row.number or ""
+            case 3:
+                return money_text(row.amount, row.currency)
+            case 4:
+                return row.stage.label
+            case 5:
+                if now is None:
+                    return ""
+                if row.last_touch_at is None:
+                    return "never"
+                return f"{ago_text(row.last_touch_at, now)} ago"
+            case 6:
+                nxt = row.next_follow_up
+                if nxt is None:
+                    return ""
+                agreed = " ✓" if nxt.basis is Basis.AGREED else ""
+                return f"{date_time_text(nxt.due_at, row.timezone)} · {nxt.channel.value}{agreed}"
+            case 7:
+                return date_text(row.received_at, row.timezone)
+        return ""
+
+    def _tooltip(self, row: QuoteRow, col: int) -> str | None:
+        if col == 6 and row.next_follow_up is not None:
+            nxt = row.next_follow_up
+            basis = "agreed with the customer" if nxt.basis is Basis.AGREED else "planned"
+            late = " — overdue" if row.overdue else ""
+            return f"{nxt.reason} ({basis}){late}"
+        if col == 5 and row.going_cold:
+            return "Going cold: no touch for a while"
+        return None

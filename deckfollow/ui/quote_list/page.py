@@ -1,0 +1,186 @@
+"""The Quotes page: one search box, a few filters and a sortable table."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.board import QuoteFilter, QuoteIndex
+from deckfollow.core.enums import Stage
+from deckfollow.ui.quote_list.model import COLUMNS, QUOTE_ID_ROLE, QuoteTableModel
+
+_STAGE_CHOICES: list[tuple[str, frozenset[Stage] | None]] = [
+    ("All stages", None),
+    (
+        "Open (lead, quoted, following up)",
+        frozenset({Stage.LEAD, Stage.QUOTED, Stage.FOLLOWING_UP}),
+    ),
+    *[(s.label, frozenset({s})) for s in Stage],
+]
+
+
+class QuoteListPage(QWidget):
+    """Every quote; typing filters as you go, headers sort, Enter opens the selected quote."""
+
+    quote_selected = Signal(int)
+    quote_activated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search name, job, quote number, phone or email…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(320)
+        self.stage = QComboBox()
+        for label, _ in _STAGE_CHOICES:
+            self.stage.addItem(label)
+        self.overdue = QCheckBox("Overdue")
+        self.agreed = QCheckBox("Agreed only")
+        self.cold = QCheckBox("Going cold")
+        self.count = QLabel()
+        self.count.setObjectName("quoteCount")
+        self.count.setStyleSheet("color: palette(mid);")
+
+        self.model = QuoteTableModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        # Fixed row heights let the view skip measuring 20,000 rows.
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(28)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col, width in enumerate((180, 300, 115, 105, 100, 95, 215, 95)):
+            header.resizeSection(col, width)
+        # The job takes whatever width is left; the rest keep what the user gave them.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSortIndicator(len(COLUMNS) - 1, Qt.SortOrder.DescendingOrder)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(12)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.stage)
+        filters.addWidget(self.overdue)
+        filters.addWidget(self.agreed)
+        filters.addWidget(self.cold)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 10)
+        layout.setSpacing(8)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.count)
+
+        self.search.textChanged.connect(self._schedule)
+        self.stage.currentIndexChanged.connect(self._schedule)
+        for box in (self.overdue, self.agreed, self.cold):
+            box.toggled.connect(self._schedule)
+        # Keystrokes that arrive together are filtered once, on the next turn of the loop.
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)
+        self._pending.timeout.connect(self.apply_filter)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current)
+        self.view.activated.connect(self._on_activated)
+        self.model.modelReset.connect(self._update_count)
+        self._restore()
+
+    def set_index(self, index: QuoteIndex) -> None:
+        """Show a freshly loaded set of quotes, keeping the search and selection."""
+        selected = self.selected_quote_id()
+        self.model.set_index(index)
+        if selected is not None:
+            self.select_quote(selected)
+
+    def current_filter(self) -> QuoteFilter:
+        stages = _STAGE_CHOICES[max(0, self.stage.currentIndex())][1]
+        return replace(
+            self.model.filter,
+            text=self.search.text(),
+            stages=stages,
+            overdue_only=self.overdue.isChecked(),
+            agreed_only=self.agreed.isChecked(),
+            cold_only=self.cold.isChecked(),
+        )
+
+    def apply_filter(self) -> None:
+        self._pending.stop()
+        self.model.apply(self.current_filter())
+        if self.model.rowCount() and not self.view.selectionModel().hasSelection():
+            self.view.selectRow(0)
+
+    def selected_quote_id(self) -> int | None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        value = self.model.data(index, QUOTE_ID_ROLE)
+        return int(value) if value is not None else None
+
+    def select_quote(self, quote_id: int) -> bool:
+        row = self.model.row_of(quote_id)
+        if row < 0:
+            return False
+        self.view.selectRow(row)
+        self.view.scrollTo(self.model.index(row, 0))
+        return True
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def save_state(self) -> None:
+        QSettings().setValue("quotes/header", self.view.horizontalHeader().saveState())
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _schedule(self) -> None:
+        self._pending.start()
+
+    def _update_count(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total
+        self.count.setText(
+            f"{shown:,} of {total:,} quotes" if shown != total else f"{total:,} quotes"
+        )
+
+    def _on_current(self, current: object, _previous: object) -> None:
+        quote_id = self.selected_quote_id()
+        if quote_id is not None:
+            self.quote_selected.emit(quote_id)
+
+    def _on_activated(self, index: object) -> None:
+        quote_id = self.selected_quote_id()
+        if quote_id is not None:
+            self.quote_activated.emit(quote_id)
+
+    def _restore(self) -> None:
+        state = QSettings().value("quotes/header")
+        if isinstance(state, QByteArray):
+            self.view.horizontalHeader().restoreState(state)
+            section = self.view.horizontalHeader().sortIndicatorSection()
+            order = self.view.horizontalHeader().sortIndicatorOrder()
+            key = COLUMNS[section][1] if 0 <= section < len(COLUMNS) else COLUMNS[-1][1]
+            self.model.filter = replace(
+                self.model.filter,
+                sort=key,
+                descending=order == Qt.SortOrder.DescendingOrder,
+            )

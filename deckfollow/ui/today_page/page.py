@@ -1,0 +1,349 @@
+"""Today: everything due and overdue, grouped by how to reach people, with what to say."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.due import DueItem
+from deckfollow.core.enums import Basis, Channel, TemplateKind
+from deckfollow.storage.database import Database
+from deckfollow.ui.formatting import date_time_text
+
+Clock = Callable[[], datetime]
+
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 20
+_GROUPS: list[tuple[str, tuple[Channel, ...]]] = [
+    ("Calls", (Channel.CALL, Channel.VISIT)),
+    ("Texts", (Channel.TEXT, Channel.VIDEO)),
+    ("Emails", (Channel.EMAIL,)),
+    ("Cards", (Channel.CARD,)),
+]
+_KIND = {
+    Channel.CALL: TemplateKind.CALL_SCRIPT,
+    Channel.VISIT: TemplateKind.CALL_SCRIPT,
+    Channel.TEXT: TemplateKind.TEXT,
+    Channel.VIDEO: TemplateKind.TEXT,
+    Channel.EMAIL: TemplateKind.EMAIL,
+    Channel.CARD: TemplateKind.CARD,
+}
+_OVERDUE = QColor("#b3261e")
+_AGREED = QColor("#1b7f3b")
+
+
+class TodayPage(QWidget):
+    """The day's work: pick a follow-up, see why and what to say, act, log what happened."""
+
+    open_quote = Signal(int)
+    changed = Signal()
+
+    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._clock = clock
+        self._items: list[DueItem] = []
+        self._script = ""
+        # Hooks the window fills in with the feature dialogs this build has.
+        self.act: Callable[[int], bool] | None = None
+        self.write_card: Callable[[int], None] | None = None
+        self.log_outcome: Callable[[DueItem], bool] | None = None
+        self.snooze: Callable[[int], bool] | None = None
+
+        self.headline = QLabel()
+        self.headline.setStyleSheet("font-size: 20px; font-weight: 600;")
+        self.counts = QLabel()
+        self.counts.setStyleSheet("color: palette(mid);")
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(4)
+        self.tree.setHeaderLabels(["Due (their time)", "Customer", "Why", "Basis"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.tree.header()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, 150)
+        header.resizeSection(1, 190)
+        header.setStretchLastSection(False)
+        header.resizeSection(3, 80)
+
+        # The action panel on the right.
+        self.who = QLabel()
+        self.who.setStyleSheet("font-size: 18px; font-weight: 600;")
+        self.who.setWordWrap(True)
+        self.reach = QLabel()
+        self.reach.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reach.setStyleSheet("font-size: 16px;")
+        self.why = QLabel()
+        self.why.setWordWrap(True)
+        self.said = QLabel()
+        self.said.setWordWrap(True)
+        self.said.setStyleSheet(f"color: {_AGREED.name()};")
+        self.script = QPlainTextEdit()
+        self.script.setReadOnly(True)
+        self.script.setMinimumHeight(160)
+        self.primary = QPushButton()
+        self.primary.setDefault(True)
+        self.copy = QPushButton("Copy the words")
+        self.outcome = QPushButton("Log outcome…")
+        self.snooze_button = QPushButton("Snooze…")
+        self.open_button = QPushButton("Open quote")
+        for b in (self.primary, self.copy, self.outcome, self.snooze_button, self.open_button):
+            b.setMinimumHeight(30)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.primary)
+        buttons.addWidget(self.copy)
+        buttons.addStretch(1)
+        more = QHBoxLayout()
+        more.addWidget(self.outcome)
+        more.addWidget(self.snooze_button)
+        more.addWidget(self.open_button)
+        more.addStretch(1)
+        self.panel = QFrame()
+        self.panel.setFrameShape(QFrame.Shape.StyledPanel)
+        panel_layout = QVBoxLayout(self.panel)
+        panel_layout.setContentsMargins(16, 14, 16, 14)
+        panel_layout.addWidget(self.who)
+        panel_layout.addWidget(self.reach)
+        panel_layout.addWidget(self.why)
+        panel_layout.addWidget(self.said)
+        script_label = QLabel("What to say")
+        script_label.setStyleSheet("font-weight: 600; margin-top: 6px;")
+        panel_layout.addWidget(script_label)
+        panel_layout.addWidget(self.script, 1)
+        panel_layout.addLayout(buttons)
+        panel_layout.addLayout(more)
+        self.empty = QLabel("Nothing due. Follow-ups appear here on the day they fall due.")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet("color: palette(mid); font-size: 15px;")
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.headline)
+        left_layout.addWidget(self.counts)
+        left_layout.addWidget(self.tree, 1)
+        left_layout.addWidget(self.empty, 1)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 14)
+        layout.addWidget(self.splitter)
+
+        self.tree.currentItemChanged.connect(self._show_current)
+        self.tree.itemActivated.connect(lambda *_: self._primary())
+        self.primary.clicked.connect(self._primary)
+        self.copy.clicked.connect(self._copy)
+        self.outcome.clicked.connect(self._log_outcome)
+        self.snooze_button.clicked.connect(self._snooze)
+        self.open_button.clicked.connect(self._open)
+        self._show_current(None, None)
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload what is due today and overdue."""
+        from deckfollow.core.due import due_items
+        from deckfollow.core.settings import load_settings
+
+        now = self._clock()
+        with self._db.reading() as session:
+            owner_tz = load_settings(session).owner_timezone
+            day = now.astimezone(ZoneInfo(owner_tz)).date()
+            self._items = due_items(session, day=day, now=now, owner_tz=owner_tz)
+        current = self.current_item()
+        keep = current.follow_up_id if current else None
+        self.tree.clear()
+        bold = QFont(self.tree.font())
+        bold.setBold(True)
+        overdue = sum(i.overdue for i in self._items)
+        noun = "follow-up" if len(self._items) == 1 else "follow-ups"
+        self.headline.setText(f"{len(self._items)} {noun} for {day:%A %d %B}")
+        parts = []
+        select: QTreeWidgetItem | None = None
+        for title, channels in _GROUPS:
+            items = [i for i in self._items if i.channel in channels]
+            if not items:
+                continue
+            parts.append(f"{len(items)} {title.lower() if len(items) != 1 else title[:-1].lower()}")
+            group = QTreeWidgetItem([f"{title}  ({len(items)})"])
+            group.setFirstColumnSpanned(True)
+            group.setFont(0, bold)
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.tree.addTopLevelItem(group)
+            for item in items:
+                row = QTreeWidgetItem(
+                    [
+                        date_time_text(item.due_at, item.timezone),
+                        item.customer,
+                        item.reason,
+                        "agreed" if item.basis is Basis.AGREED else "planned",
+                    ]
+                )
+                row.setData(0, ITEM_ROLE, item.follow_up_id)
+                row.setToolTip(2, item.reason)
+                if item.overdue:
+                    row.setForeground(0, QBrush(_OVERDUE))
+                if item.basis is Basis.AGREED:
+                    row.setForeground(3, QBrush(_AGREED))
+                group.addChild(row)
+                if select is None or item.follow_up_id == keep:
+                    select = row
+            group.setExpanded(True)
+        if overdue:
+            parts.append(f"{overdue} overdue")
+        self.counts.setText(" · ".join(parts))
+        self.tree.setVisible(bool(self._items))
+        self.empty.setVisible(not self._items)
+        self.panel.setVisible(bool(self._items))
+        if select is not None:
+            self.tree.setCurrentItem(select)
+
+    def current_item(self) -> DueItem | None:
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        fid = item.data(0, ITEM_ROLE)
+        for due in self._items:
+            if due.follow_up_id == fid:
+                return due
+        return None
+
+    def select_follow_up(self, follow_up_id: int) -> bool:
+        for g in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(g)
+            if group is None:
+                continue
+            for c in range(group.childCount()):
+                child = group.child(c)
+                if child is not None and child.data(0, ITEM_ROLE) == follow_up_id:
+                    self.tree.setCurrentItem(child)
+                    return True
+        return False
+
+    # -- the panel ----------------------------------------------------------------------------
+
+    def _show_current(self, current: object, _previous: object) -> None:
+        item = self.current_item()
+        enabled = item is not None
+        for b in (self.primary, self.copy, self.outcome, self.snooze_button, self.open_button):
+            b.setEnabled(enabled)
+        if item is None:
+            for label in (self.who, self.reach, self.why, self.said):
+                label.clear()
+            self.script.clear()
+            self.primary.setText("Act")
+            return
+        now = self._clock()
+        local_now = now.astimezone(ZoneInfo(item.timezone))
+        quote = f" · {item.quote}" if item.quote else ""
+        self.who.setText(f"{item.customer}{quote}")
+        reach = {
+            Channel.CALL: item.phone,
+            Channel.TEXT: item.phone,
+            Channel.VIDEO: item.phone,
+            Channel.EMAIL: item.email,
+        }.get(item.channel)
+        from deckfollow.core.contact_info import format_phone
+
+        if reach and item.channel is not Channel.EMAIL:
+            reach = format_phone(reach)
+        self.reach.setText(
+            f"{item.channel.value.title()}: {reach or 'no number on file'}"
+            f"  ·  their time now {local_now:%a %H:%M}"
+            if item.channel is not Channel.CARD
+            else "Card by post"
+        )
+        late = "Overdue — " if item.overdue else ""
+        self.why.setText(f"{late}{item.reason}")
+        self.said.setText(f"They said: “{item.agreed_words}”" if item.agreed_words else "")
+        self.said.setVisible(bool(item.agreed_words))
+        self._script = self._render_script(item)
+        self.script.setPlainText(self._script)
+        self.primary.setText(
+            {
+                Channel.CALL: "Call…",
+                Channel.VISIT: "Call…",
+                Channel.TEXT: "Text…",
+                Channel.VIDEO: "Text…",
+                Channel.EMAIL: "Email…",
+                Channel.CARD: "Write the card…",
+            }[item.channel]
+        )
+
+    def _render_script(self, item: DueItem) -> str:
+        from deckfollow.core.merge_fields import build_merge_context, render_template
+        from deckfollow.messaging.templates import suggest_template_key, template_for
+
+        kind = _KIND[item.channel]
+        with self._db.reading() as session:
+            key = suggest_template_key(kind, reason=item.reason, agreed=item.basis is Basis.AGREED)
+            template = template_for(session, kind, template_key=key)
+            if template is None:
+                return f"The reason I'm calling is: {item.reason}"
+            ctx = build_merge_context(
+                session,
+                customer_id=item.customer_id,
+                quote_id=item.quote_id,
+                follow_up_id=item.follow_up_id,
+                now=self._clock(),
+            )
+            body = render_template(template.body, ctx).text
+            if template.subject:
+                subject = render_template(template.subject, ctx).text
+                return f"Subject: {subject}\n\n{body}"
+            return body
+
+    def _primary(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        if item.channel is Channel.CARD:
+            if self.write_card is not None:
+                self.write_card(item.customer_id)
+            return
+        if self.act is not None and self.act(item.follow_up_id):
+            self._after_change()
+
+    def _copy(self) -> None:
+        QGuiApplication.clipboard().setText(self._script)
+
+    def _log_outcome(self) -> None:
+        item = self.current_item()
+        if item is not None and self.log_outcome is not None and self.log_outcome(item):
+            self._after_change()
+
+    def _snooze(self) -> None:
+        item = self.current_item()
+        if item is not None and self.snooze is not None and self.snooze(item.follow_up_id):
+            self._after_change()
+
+    def _open(self) -> None:
+        item = self.current_item()
+        if item is not None and item.quote_id is not None:
+            self.open_quote.emit(item.quote_id)
+
+    def _after_change(self) -> None:
+        self.refresh()
+        self.changed.emit()
