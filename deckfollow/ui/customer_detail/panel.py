@@ -170,6 +170,8 @@ class DetailPanel(QWidget):
         self._overview: ConsentOverview | None = None
         self.active_dialog: QDialog | None = None
         self._locale = user_locale()
+        # Below this the contact form and the consent buttons no longer fit side by side.
+        self.setMinimumWidth(500)
 
         # Header: who, and what time it is where they are.
         self.name_label = QLabel()
@@ -221,7 +223,7 @@ class DetailPanel(QWidget):
             widget: QLineEdit | QPlainTextEdit
             if key == "notes":
                 widget = QPlainTextEdit()
-                widget.setFixedHeight(56)
+                widget.setFixedHeight(48)
                 widget.setTabChangesFocus(True)
                 widget.textChanged.connect(self._refresh_buttons)
             else:
@@ -229,18 +231,20 @@ class DetailPanel(QWidget):
                 widget.textEdited.connect(self._refresh_buttons)
             self.fields[key] = widget
             row, col, span = _CONTACT_GRID[key]
-            cform.addWidget(QLabel(label), row, col)
+            top = Qt.AlignmentFlag.AlignTop if key == "notes" else Qt.AlignmentFlag.AlignVCenter
+            cform.addWidget(QLabel(label), row, col, top)
             cform.addWidget(widget, row, col + 1, 1, span)
         self.contact_error = ErrorLabel()
         self.save_button = QPushButton("Save")
         self.revert_button = QPushButton("Revert")
         self.save_button.setDefault(True)
         crow = QHBoxLayout()
-        crow.addWidget(self.contact_error, 1)
+        crow.addStretch(1)
         crow.addWidget(self.revert_button)
         crow.addWidget(self.save_button)
         clay = QVBoxLayout(self.contact_box)
         clay.addLayout(cform)
+        clay.addWidget(self.contact_error)
         clay.addLayout(crow)
 
         # Consent per channel.
@@ -274,7 +278,8 @@ class DetailPanel(QWidget):
         # The timeline.
         self.timeline = QTreeWidget()
         self.timeline.setColumnCount(4)
-        self.timeline.setHeaderLabels(["When", "What", "Details", "Quote"])
+        # Details last: it fills a wide panel, and a narrow one scrolls sideways to it.
+        self.timeline.setHeaderLabels(["When", "What", "Quote", "Details"])
         self.timeline.setRootIsDecorated(False)
         self.timeline.setAlternatingRowColors(True)
         self.timeline.setUniformRowHeights(True)
@@ -282,9 +287,8 @@ class DetailPanel(QWidget):
         header = self.timeline.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(False)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         timeline_box = _section("Timeline (newest first)")
         tlay = QVBoxLayout(timeline_box)
         tlay.addWidget(self.timeline)
@@ -303,8 +307,8 @@ class DetailPanel(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(scroll)
         self.splitter.addWidget(timeline_box)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
 
         self.body = QWidget()
@@ -504,12 +508,12 @@ class DetailPanel(QWidget):
                 [
                     _local_datetime_text(h.at, self._locale),
                     h.title,
-                    h.detail,
                     h.quote_number or "",
+                    h.detail,
                 ]
             )
             item.setForeground(1, QBrush(QColor(_KIND_COLOURS[h.kind])))
-            item.setToolTip(2, h.detail)
+            item.setToolTip(3, h.detail)
             item.setData(0, Qt.ItemDataRole.UserRole, h.kind)
             if h.at > now:
                 # Still to come: the next step stands out at the top.

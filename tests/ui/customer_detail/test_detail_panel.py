@@ -48,7 +48,7 @@ def _panel(qtbot: QtBot, db: Database, now: datetime) -> DetailPanel:
 def _timeline(panel: DetailPanel) -> list[tuple[str, str]]:
     tree = panel.timeline
     return [
-        (tree.topLevelItem(i).text(1), tree.topLevelItem(i).text(2))  # type: ignore[union-attr]
+        (tree.topLevelItem(i).text(1), tree.topLevelItem(i).text(3))  # type: ignore[union-attr]
         for i in range(tree.topLevelItemCount())
     ]
 
