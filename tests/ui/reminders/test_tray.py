@@ -1,0 +1,138 @@
+"""The tray for real: the app on a virtual X display registers with a tray host over D-Bus.
+
+A small StatusNotifierWatcher (the protocol KDE's and GNOME's AppIndicator trays speak)
+stands in for the desktop's tray; the app runs as its own process with Qt's X11 platform.
+The test reads the tray menu the way a tray host does (com.canonical.dbusmenu), clicks the
+icon, and quits from the menu.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from deckfollow.core.settings import set_setting
+from deckfollow.storage.database import Database
+from tests.reminders.desktop import Desktop, missing_tools, private_desktop
+from tests.reminders.helpers import add_follow_up
+from tests.reminders.sni_watcher import Watcher
+
+SYD = ZoneInfo("Australia/Sydney")
+
+
+@pytest.fixture
+def desktop_with_tray(tmp_path: Path) -> Iterator[tuple[Desktop, Watcher]]:
+    if missing_tools():
+        pytest.skip(f"needs {missing_tools()}")
+    with private_desktop(tmp_path) as d:
+        watcher = Watcher(d.bus)
+        try:
+            yield d, watcher
+        finally:
+            watcher.stop()
+
+
+def _call(
+    conn: Any, dest: str, path: str, iface: str, member: str, sig: str, body: tuple[Any, ...]
+) -> Any:
+    from jeepney import DBusAddress, MessageType, new_method_call  # type: ignore[import-untyped]
+
+    addr = DBusAddress(path, bus_name=dest, interface=iface)
+    reply = conn.send_and_get_reply(new_method_call(addr, member, sig, body), timeout=10)
+    assert reply.header.message_type is MessageType.method_return, reply.body
+    return reply.body
+
+
+def _labels(layout: Any) -> list[tuple[int, str]]:
+    _id, _props, children = layout
+    out = []
+    for child in children:
+        _sig, (cid, props, _kids) = child
+        label = props.get("label", ("s", ""))[1]
+        out.append((cid, label))
+    return out
+
+
+def test_tray_icon_menu_click_and_quit(
+    desktop_with_tray: tuple[Desktop, Watcher], db: Database, db_path: Path, now: datetime
+):
+    from jeepney.io.blocking import open_dbus_connection  # type: ignore[import-untyped]
+
+    desktop, watcher = desktop_with_tray
+    with db.unit_of_work() as s:
+        set_setting(s, "reminders.digest_time", "off")
+    fid = add_follow_up(db, now, datetime(2026, 11, 23, 9, tzinfo=SYD), name="Tray Tess")
+    env = {**desktop.env, "QT_QPA_PLATFORM": "xcb"}
+    app = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("tray_app.py")),
+            str(db_path),
+            now.isoformat(),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=str(Path(__file__).parents[3]),
+    )
+    try:
+        assert app.stdout is not None
+        assert watcher.registered.wait(60), "the app never registered a tray icon"
+        lines = [app.stdout.readline().strip() for _ in range(2)]
+        assert "READY tray=True quit_on_close=False" in lines
+        [(_sender, service)] = watcher.items
+        with open_dbus_connection(bus=desktop.bus) as conn:
+            item = ("/StatusNotifierItem", "org.kde.StatusNotifierItem")
+            props = "org.freedesktop.DBus.Properties"
+            (menu_path,) = _call(conn, service, item[0], props, "Get", "ss", (item[1], "Menu"))
+            (_rev, layout) = _call(
+                conn,
+                service,
+                menu_path[1],
+                "com.canonical.dbusmenu",
+                "GetLayout",
+                "iias",
+                (0, -1, []),
+            )
+            labels = _labels(layout)
+            texts = [t for _i, t in labels]
+            assert texts[:4] == [
+                "Open deckfollow",
+                "Today's digest",
+                "Snooze all due 1 hour",
+                "Export calendar…",
+            ]
+            assert texts[-1] == "Quit deckfollow"
+            # The reminder that was due reached the notification daemon; clicking it opens
+            # that follow-up in the app.
+            assert desktop.dunstctl("count", "displayed").strip() == "1"
+            desktop.dunstctl("action", "0")
+            assert app.stdout.readline().strip() == f"OPEN {fid}"
+            # Quit from the tray menu: the process ends by itself.
+            quit_id = next(i for i, t in labels if t == "Quit deckfollow")
+            _call(
+                conn,
+                service,
+                menu_path[1],
+                "com.canonical.dbusmenu",
+                "Event",
+                "isvu",
+                (quit_id, "clicked", ("s", ""), 0),
+            )
+        out, err = app.communicate(timeout=60)
+        assert app.returncode == 0, err
+        assert "QUIT" in out
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.communicate()
+    desktop.dunstctl("close-all")
+    assert [h["summary"] for h in desktop.history()] == ["Call Tray Tess"]
