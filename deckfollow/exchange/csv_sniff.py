@@ -117,6 +117,15 @@ def _split_plain(line: str, delimiter: str) -> list[str]:
     return [c.strip().strip('"') for c in line.rstrip("\r\n").split(delimiter)]
 
 
+def _unterminated(lines: list[str], delimiter: str) -> bool:
+    """True if these lines end inside a quoted field (a quote was opened and never closed)."""
+    try:
+        list(csv.reader(lines, delimiter=delimiter, strict=True))
+    except csv.Error:
+        return True
+    return False
+
+
 def _records(text: str, delimiter: str) -> Iterator[tuple[list[str], list[str]]]:
     """Each record and what went wrong reading it; blank lines give an empty record."""
     src = _Lines(io.StringIO(text, newline="").readlines())
@@ -140,7 +149,8 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[list[str], list[str]]]
             continue
         if span > 1 and len(record) != expected:
             plain = _split_plain(src.lines[start], delimiter)
-            if len(plain) == expected or span > _MAX_RECORD_LINES or src.pos >= len(src.lines):
+            at_end = src.pos >= len(src.lines) and _unterminated(src.lines[start:], delimiter)
+            if len(plain) == expected or span > _MAX_RECORD_LINES or at_end:
                 # A stray quote swallowed the following lines: take this line on its own.
                 src.pos = start + 1
                 yield plain, ['has an unmatched quote ("); read without it']

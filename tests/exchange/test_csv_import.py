@@ -414,3 +414,15 @@ def test_binary_junk_under_a_good_header_is_a_row_problem(au_db: Database, now: 
     assert set(customers(au_db)) == {"Ann Lee", "Bo Chen"}
     assert plan.rows[-1].row == 4
     assert {p.row for p in plan.problems} == {3}
+
+
+def test_a_short_last_row_with_a_multiline_note_is_kept_whole(
+    au_db: Database, now: datetime
+) -> None:
+    data = b'Name,Email,Phone,Notes\nAnn Lee,ann@example.com,"gate code 4471\nside entrance"\n'
+    plan = import_bytes(au_db, data, now)
+    assert [(r.row, r.action) for r in plan.rows] == [(2, RowAction.IMPORT)]
+    # One record, not a stray quote: the whole note sits in the (short row's) third cell.
+    assert [p.message for p in plan.problems] == [
+        "phone 'gate code 4471 side entrance' is not a valid phone number; left out"
+    ]
