@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtWidgets import (
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
     QTimeEdit,
     QVBoxLayout,
@@ -28,11 +29,12 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.consent import load_snapshot
 from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.enums import Basis, Channel, Direction, Outcome, Stage
-from deckfollow.core.errors import DeckfollowError, ValidationError
-from deckfollow.core.followups import FollowUpPlan, get_follow_up
+from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
+from deckfollow.core.followups import FollowUpPlan, get_follow_up, planned_times
 from deckfollow.core.models import Quote
-from deckfollow.core.permission import ContactSnapshot, channel_decision
+from deckfollow.core.permission import ContactSnapshot, channel_decision, find_slot
 from deckfollow.core.pipeline import Close, get_quote
+from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import NextStep, TouchRecord, log_touch
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
@@ -204,6 +206,11 @@ class LogOutcomeDialog(QDialog):
         nlayout.addWidget(self.close_box)
 
         self.error = ErrorLabel()
+        # After a refusal about timing or the weekly cap: one click takes the nearest allowed time.
+        self.suggest_button = QPushButton()
+        self.suggest_button.hide()
+        self.suggest_button.clicked.connect(self._use_suggestion)
+        self._suggestion: datetime | None = None
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -217,6 +224,10 @@ class LogOutcomeDialog(QDialog):
         layout.addWidget(happened)
         layout.addWidget(nxt)
         layout.addWidget(self.error)
+        srow = QHBoxLayout()
+        srow.addWidget(self.suggest_button)
+        srow.addStretch(1)
+        layout.addLayout(srow)
         layout.addWidget(self.buttons)
 
         if fu_channel is not None:
@@ -239,12 +250,41 @@ class LogOutcomeDialog(QDialog):
             edit.textChanged.connect(self._refresh)
         self.next_channel.currentIndexChanged.connect(self._refresh)
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
+        # Start from a time the rules allow, so the usual case needs no correction.
+        start = local_to_utc(local_now.date() + timedelta(days=2), time(10), tz)
+        slot = self._allowed_slot(start)
+        if slot is not None:
+            self._set_when(slot)
         self._refresh()
 
     # -- state ---------------------------------------------------------------------------
 
+    def _allowed_slot(self, earliest: datetime) -> datetime | None:
+        """The nearest time at or after `earliest` a planned touch on the chosen channel may use."""
+        with self._db.reading() as s:
+            times = planned_times(s, self._customer_id)
+            cap = load_settings(s).weekly_cap
+        return find_slot(
+            self._snap, self._next_channel(), earliest, times, cap, prefer_best_times=True
+        )
+
+    def _set_when(self, at: datetime) -> None:
+        local = at.astimezone(self._snap.hours.tz)
+        self.next_day.setDate(_qdate(local.date()))
+        self.next_time.setTime(QTime(local.hour, local.minute))
+
+    def _use_suggestion(self) -> None:
+        if self._suggestion is not None:
+            self._set_when(self._suggestion)
+        self.suggest_button.hide()
+        self.error.clear_error()
+
     def _outcome_changed(self) -> None:
-        suggestion = _NEXT_REASON.get(Outcome(self.outcome.currentData()))
+        outcome = Outcome(self.outcome.currentData())
+        if outcome is Outcome.REPLIED:
+            # A reply comes from them; saying so pauses any cadence talking over it.
+            _select(self.direction, Direction.INBOUND.value)
+        suggestion = _NEXT_REASON.get(outcome)
         if suggestion and not self.reason.text().strip():
             self.reason.setText(suggestion)
 
@@ -301,6 +341,7 @@ class LogOutcomeDialog(QDialog):
     def save(self) -> None:
         """Save the touch and its next step together; a refusal stays in the dialog."""
         self.error.clear_error()
+        self.suggest_button.hide()
         if not self.next_step_answered():
             self.error.show_error("What's next? Plan the next follow-up or close the quote.")
             return
@@ -316,14 +357,29 @@ class LogOutcomeDialog(QDialog):
                 follow_up_id=self._follow_up_id,
                 summary=self.note.toPlainText().strip() or None,
             )
+            step: NextStep | None = None
             step = self._next_step()
             with self._db.unit_of_work() as s:
                 changes: Changes = log_touch(s, record, step, now=now)
+        except PermissionRefused as exc:
+            self.error.show_error(exc)
+            if isinstance(step, FollowUpPlan):
+                self._offer(step.due_at)
+            return
         except DeckfollowError as exc:
             self.error.show_error(exc)
             return
         self.logged.emit(changes)
         self.accept()
+
+    def _offer(self, wanted: datetime) -> None:
+        slot = self._allowed_slot(wanted)
+        self._suggestion = slot
+        if slot is None:
+            return
+        local = slot.astimezone(self._snap.hours.tz)
+        self.suggest_button.setText(f"Use {local:%a %d %b %H:%M} instead")
+        self.suggest_button.show()
 
 
 def _channel_combo() -> QComboBox:

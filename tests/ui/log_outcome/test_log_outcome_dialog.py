@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTime
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -206,3 +207,34 @@ def test_prefills_from_the_follow_up_and_completes_it(
         assert done is not None and done.status is FollowUpStatus.DONE
         quote = s.get(Quote, lead.quote_id)
         assert quote is not None and quote.stage is Stage.PARKED
+
+
+def test_a_time_outside_their_hours_is_refused_with_the_nearest_allowed_time_one_click_away(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    dlg = _dialog(qtbot, db, now, quote_id=lead.quote_id)
+    dlg.plan_next.setChecked(True)
+    dlg.next_channel.setCurrentIndex(dlg.next_channel.findData(Channel.CALL.value))
+    dlg.reason.setText("Go over the timber choice")
+    dlg.next_time.setTime(QTime(23, 30))
+    qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    assert dlg.isVisible() and dlg.error.isVisible()
+    assert "Nearest allowed time" in dlg.error.text()
+    assert _count(db, Touch) == 0
+    assert dlg.suggest_button.isVisible()
+    assert dlg.suggest_button.text().startswith("Use Thu 26 Nov")
+    qtbot.mouseClick(dlg.suggest_button, Qt.MouseButton.LeftButton)
+    assert not dlg.error.isVisible()
+    with qtbot.waitSignal(dlg.logged):
+        qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    with db.reading() as s:
+        fu = s.execute(select(FollowUp)).scalar_one()
+    assert fu.due_at.astimezone(ZoneInfo("Australia/Sydney")).date().isoformat() == "2026-11-26"
+
+
+def test_a_reply_is_logged_as_inbound(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    dlg = _dialog(qtbot, db, now, quote_id=lead.quote_id)
+    dlg.outcome.setCurrentIndex(dlg.outcome.findData(Outcome.REPLIED.value))
+    assert Direction(dlg.direction.currentData()) is Direction.INBOUND
