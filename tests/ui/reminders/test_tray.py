@@ -78,6 +78,7 @@ def test_tray_icon_menu_click_and_quit(
             now.isoformat(),
         ],
         env=env,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -85,6 +86,14 @@ def test_tray_icon_menu_click_and_quit(
     )
     try:
         assert app.stdout is not None
+        assert app.stdin is not None
+
+        def tell(cmd: str) -> str:
+            assert app.stdin is not None and app.stdout is not None
+            app.stdin.write(cmd + "\n")
+            app.stdin.flush()
+            return app.stdout.readline().strip()
+
         assert watcher.registered.wait(60), "the app never registered a tray icon"
         lines = [app.stdout.readline().strip() for _ in range(2)]
         assert "READY tray=True quit_on_close=False" in lines
@@ -116,6 +125,12 @@ def test_tray_icon_menu_click_and_quit(
             assert desktop.dunstctl("count", "displayed").strip() == "1"
             desktop.dunstctl("action", "0")
             assert app.stdout.readline().strip() == f"OPEN {fid}"
+            # Closing the window hides it; the app keeps running in the tray ...
+            assert tell("close") == "VISIBLE False"
+            assert app.poll() is None
+            # ... and a click on the tray icon brings it back.
+            _call(conn, service, item[0], item[1], "Activate", "ii", (0, 0))
+            assert tell("state") == "VISIBLE True"
             # Quit from the tray menu: the process ends by itself.
             quit_id = next(i for i, t in labels if t == "Quit deckfollow")
             _call(
@@ -135,4 +150,8 @@ def test_tray_icon_menu_click_and_quit(
             app.kill()
             app.communicate()
     desktop.dunstctl("close-all")
-    assert [h["summary"] for h in desktop.history()] == ["Call Tray Tess"]
+    # The reminder, and (once, on the first close) the hint that the app is still running.
+    assert sorted(h["summary"] for h in desktop.history()) == [
+        "Call Tray Tess",
+        "deckfollow is still running",
+    ]

@@ -1,6 +1,8 @@
 """The app's reminder side as a separate process on a real X display (for the tray test).
 
 argv: database path, the fixed "now" (ISO 8601). Prints READY, OPEN <id>, SHOWN and QUIT lines.
+Reads commands on stdin: "close" closes the window as its title bar's X does (there is no
+window manager on the test display to send that), "state" prints whether it is visible.
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSocketNotifier, QTimer
 
 from deckfollow.storage.database import open_database
 from deckfollow.ui.app import make_application
@@ -35,6 +37,16 @@ def main() -> int:
         sys.stdout.flush()
 
     QTimer.singleShot(0, ready)
+
+    def command() -> None:
+        line = sys.stdin.readline().strip()
+        if line == "close":
+            window.close()
+        if line in ("close", "state"):
+            print(f"VISIBLE {window.isVisible()}", flush=True)
+
+    stdin = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
+    stdin.activated.connect(command)
     code = app.exec()
     print(f"QUIT visible={window.isVisible()}", flush=True)
     db.close()
