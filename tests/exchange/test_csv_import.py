@@ -426,3 +426,25 @@ def test_a_short_last_row_with_a_multiline_note_is_kept_whole(
     assert [p.message for p in plan.problems] == [
         "phone 'gate code 4471 side entrance' is not a valid phone number; left out"
     ]
+
+
+def test_an_erased_do_not_contact_person_cannot_be_imported_again(
+    au_db: Database, now: datetime
+) -> None:
+    from deckfollow.core.trash import erase_customer
+
+    data = (DATA / "outlook_contacts.csv").read_bytes()
+    import_bytes(au_db, data, now)
+    with au_db.unit_of_work() as s:
+        cid = s.execute(
+            select(Customer.id).where(Customer.display_name == "Siobhán O'Brien")
+        ).scalar_one()
+        revoke_consent(s, cid, None, source="phone call", words="please stop", now=now)
+        erase_customer(s, cid, now=now)
+
+    again = import_bytes(au_db, data, now)
+
+    row = next(r for r in again.rows if r.name == "Siobhán O'Brien")
+    assert row.action is RowAction.BLOCKED
+    assert row.problems[-1] == "asked not to be contacted and was erased; not imported"
+    assert "Siobhán O'Brien" not in customers(au_db)
