@@ -113,7 +113,11 @@ class MainWindow(QMainWindow):
         item.setData(Qt.ItemDataRole.UserRole, key)
         self.nav.addItem(item)
         if self.nav.currentRow() < 0:
+            # The first page shows by default without being remembered as the user's choice.
+            self.nav.blockSignals(True)
             self.nav.setCurrentRow(0)
+            self.nav.blockSignals(False)
+            self.stack.setCurrentWidget(widget)
 
     def show_page(self, key: str) -> None:
         """Switch to a page by its key."""

@@ -1,0 +1,233 @@
+"""The pipeline board, the quote list and Today, driven as a user would, offscreen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from deckfollow.core.enums import CadenceRunStatus, FollowUpStatus, Stage
+from deckfollow.core.models import CadenceRun, FollowUp, Quote
+from deckfollow.demo.generator import generate_demo
+from deckfollow.storage.database import Database
+from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
+from deckfollow.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
+    with db.unit_of_work() as session:
+        from deckfollow.core.cadences import seed_builtin_cadences
+
+        seed_builtin_cadences(session)
+        generate_demo(session, customers=60, quotes=150, seed=11, now=now)
+    win = MainWindow(db, clock=lambda: now)
+    qtbot.addWidget(win)
+    win.show()
+    win.refresh()
+    return win
+
+
+def _when_modal(act: Callable[[object], None]) -> None:
+    """Run `act` on the next modal dialog as soon as it is on screen."""
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, poll)
+            return
+        act(dialog)
+
+    QTimer.singleShot(0, poll)
+
+
+def _drag(window: MainWindow, quote_id: int, to: Stage) -> None:
+    """What a drop does: the view hands the dragged card's data to the target column."""
+    source = next(c for c in window.board.columns.values() if c.model.row_of(quote_id) >= 0)
+    mime = source.model.mimeData([source.model.index(source.model.row_of(quote_id))])
+    target = window.board.columns[to].model
+    assert target.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, QModelIndex())
+    target.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, QModelIndex())
+
+
+def _first(window: MainWindow, stage: Stage) -> int:
+    row = window.board.columns[stage].model.row_at(0)
+    assert row is not None
+    return row.quote_id
+
+
+def _stage(db: Database, quote_id: int) -> Quote:
+    with db.reading() as session:
+        quote = session.get(Quote, quote_id)
+        assert quote is not None
+        session.expunge(quote)
+        return quote
+
+
+def test_board_shows_every_stage_with_counts(window: MainWindow) -> None:
+    columns = window.board.columns
+    assert list(columns) == list(Stage)
+    for column in columns.values():
+        n = column.model.rowCount()
+        assert column.summary.text().startswith(f"{n:,} quote")
+    assert columns[Stage.FOLLOWING_UP].model.rowCount() > 0
+
+
+def test_drag_to_following_up_moves_the_card(window: MainWindow, db: Database) -> None:
+    quote_id = _first(window, Stage.QUOTED)
+    _drag(window, quote_id, Stage.FOLLOWING_UP)
+    assert _stage(db, quote_id).stage is Stage.FOLLOWING_UP
+    assert window.board.columns[Stage.FOLLOWING_UP].model.row_of(quote_id) >= 0
+    assert window.board.columns[Stage.QUOTED].model.row_of(quote_id) < 0
+
+
+def test_drag_to_lost_asks_why_and_cancel_changes_nothing(window: MainWindow, db: Database) -> None:
+    quote_id = _first(window, Stage.FOLLOWING_UP)
+
+    def cancel(dialog: object) -> None:
+        assert isinstance(dialog, LostReasonDialog)
+        dialog.reject()
+
+    _when_modal(cancel)
+    _drag(window, quote_id, Stage.LOST)
+    assert _stage(db, quote_id).stage is Stage.FOLLOWING_UP
+
+    def answer(dialog: object) -> None:
+        assert isinstance(dialog, LostReasonDialog)
+        dialog.reason.setEditText("Went with a cheaper quote")
+        dialog.accept()
+
+    _when_modal(answer)
+    _drag(window, quote_id, Stage.LOST)
+    quote = _stage(db, quote_id)
+    assert quote.stage is Stage.LOST and quote.lost_reason == "Went with a cheaper quote"
+    assert window.board.columns[Stage.LOST].model.row_of(quote_id) >= 0
+
+
+def test_drag_to_parked_asks_until_when_and_plans_the_revisit(
+    window: MainWindow, db: Database, now: datetime
+) -> None:
+    quote_id = _first(window, Stage.QUOTED)
+    revisit = date(2027, 3, 1)
+
+    def answer(dialog: object) -> None:
+        assert isinstance(dialog, ParkUntilDialog)
+        dialog.until.setDate(QDate(revisit.year, revisit.month, revisit.day))
+        dialog.accept()
+
+    _when_modal(answer)
+    _drag(window, quote_id, Stage.PARKED)
+    quote = _stage(db, quote_id)
+    assert quote.stage is Stage.PARKED and quote.parked_until == revisit
+    with db.reading() as session:
+        pending = (
+            session.execute(
+                select(FollowUp.due_at).where(
+                    FollowUp.quote_id == quote_id, FollowUp.status == FollowUpStatus.PENDING
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert any(d.date() >= revisit - timedelta(days=1) for d in pending), "a revisit is planned"
+
+
+def test_drag_to_won_offers_the_after_sale_plan(window: MainWindow, db: Database) -> None:
+    quote_id = _first(window, Stage.FOLLOWING_UP)
+
+    def yes(dialog: object) -> None:
+        assert isinstance(dialog, QMessageBox)
+        assert "after-sale" in dialog.text()
+        dialog.button(QMessageBox.StandardButton.Yes).click()
+
+    _when_modal(yes)
+    _drag(window, quote_id, Stage.WON)
+    assert _stage(db, quote_id).stage is Stage.WON
+    with db.reading() as session:
+        runs = (
+            session.execute(select(CadenceRun.status).where(CadenceRun.quote_id == quote_id))
+            .scalars()
+            .all()
+        )
+    assert runs == [CadenceRunStatus.ACTIVE]
+
+
+def test_search_box_filters_as_you_type(qtbot: QtBot, window: MainWindow, db: Database) -> None:
+    page = window.quotes
+    window.show_page("quotes")
+    total = page.model.rowCount()
+    assert page.count.text() == f"{total:,} quotes"
+    with db.reading() as session:
+        number = session.execute(
+            select(Quote.number).where(Quote.number.is_not(None)).limit(1)
+        ).scalar_one()
+    qtbot.keyClicks(page.search, number)  # type: ignore[no-untyped-call]
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    assert page.count.text() == f"1 of {total:,} quotes"
+    row = page.model.row_at(0)
+    assert row is not None and row.number == number
+
+    # A phone number typed the way people say it, with spaces and the trunk 0.
+    assert row.phone is not None
+    local = "0" + row.phone[3:] if row.phone.startswith("+61") else row.phone
+    spaced = " ".join(local[i : i + 3] for i in range(0, len(local), 3))
+    page.search.setText(spaced)
+    qtbot.waitUntil(lambda: page.model.row_of(row.quote_id) >= 0)
+
+    page.search.setText("no such customer anywhere")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0)
+    assert page.count.text() == f"0 of {total:,} quotes"
+
+
+def test_filters_and_header_sort(qtbot: QtBot, window: MainWindow) -> None:
+    page = window.quotes
+    page.overdue.setChecked(True)
+    qtbot.waitUntil(lambda: page.model.filter.overdue_only)
+    assert page.model.rowCount() > 0
+    assert all(page.model.row_at(i).overdue for i in range(page.model.rowCount()))  # type: ignore[union-attr]
+    page.overdue.setChecked(False)
+    page.cold.setChecked(True)
+    qtbot.waitUntil(lambda: page.model.filter.cold_only)
+    assert all(page.model.row_at(i).going_cold for i in range(page.model.rowCount()))  # type: ignore[union-attr]
+    page.cold.setChecked(False)
+    qtbot.waitUntil(lambda: not page.model.filter.cold_only)
+
+    page.view.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # Amount, largest first
+    amounts = [page.model.row_at(i).amount for i in range(page.model.rowCount())]  # type: ignore[union-attr]
+    present = [a for a in amounts if a is not None]
+    assert present == sorted(present, reverse=True)
+    assert amounts[: len(present)] == present, "quotes without an amount come last"
+
+
+def test_column_widths_and_last_page_are_remembered(
+    qtbot: QtBot, db: Database, now: datetime, window: MainWindow
+) -> None:
+    window.show_page("quotes")
+    window.quotes.view.horizontalHeader().resizeSection(0, 333)
+    window.close()
+    again = MainWindow(db, clock=lambda: now)
+    qtbot.addWidget(again)
+    again.restore_last_page()
+    assert again.stack.currentWidget() is again.quotes
+    assert again.quotes.view.horizontalHeader().sectionSize(0) == 333
+
+
+def test_today_groups_by_channel_and_copies_the_words(window: MainWindow) -> None:
+    today = window.today
+    titles = [
+        today.tree.topLevelItem(i).text(0)  # type: ignore[union-attr]
+        for i in range(today.tree.topLevelItemCount())
+    ]
+    assert titles and all(t.split()[0] in {"Calls", "Texts", "Emails", "Cards"} for t in titles)
+    item = today.current_item()
+    assert item is not None
+    assert item.reason in today.why.text()
+    today.copy.click()
+    copied = QApplication.clipboard().text()
+    assert copied and copied == today.script.toPlainText()
+    assert "[" not in copied or "?]" in copied  # a missing field shows, never a blank
