@@ -36,14 +36,19 @@ from deckfollow.core.consent import ConsentOverview, consent_overview, get_custo
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.contact_info import format_phone, normalise_email, normalise_phone
 from deckfollow.core.enums import ConsentState, Stage
-from deckfollow.core.errors import ConcurrentEditError, DeckfollowError, ValidationError
+from deckfollow.core.errors import (
+    ConcurrentEditError,
+    DeckfollowError,
+    NotFoundError,
+    ValidationError,
+)
 from deckfollow.core.history import (
     HistoryEntry,
     customer_history,
     lead_age_text,
     response_time_text,
 )
-from deckfollow.core.models import Quote
+from deckfollow.core.models import Customer, Quote
 from deckfollow.core.pipeline import get_quote
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent import (
@@ -79,6 +84,8 @@ _CONTACT_GRID = {
     "postcode": (5, 2, 1),
     "notes": (6, 0, 3),
 }
+_LABELS = dict(CONTACT_FIELDS)
+_EMPTY = "Select a quote or a customer to see their details."
 _PHONES = {"phone_cell": "cell phone", "phone_office": "office phone", "phone_home": "home phone"}
 
 _CURRENCY_SYMBOLS = {
@@ -182,7 +189,8 @@ class DetailPanel(QWidget):
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.local_time_label = QLabel()
         self.local_time_label.setStyleSheet("color: #444444;")
-        self.empty_label = QLabel("Select a quote or a customer to see their details.")
+        self.empty_label = QLabel(_EMPTY)
+        self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setStyleSheet("color: #777777;")
 
@@ -229,6 +237,7 @@ class DetailPanel(QWidget):
             else:
                 widget = QLineEdit()
                 widget.textEdited.connect(self._refresh_buttons)
+                widget.returnPressed.connect(self._save_if_dirty)
             self.fields[key] = widget
             row, col, span = _CONTACT_GRID[key]
             top = Qt.AlignmentFlag.AlignTop if key == "notes" else Qt.AlignmentFlag.AlignVCenter
@@ -345,35 +354,50 @@ class DetailPanel(QWidget):
     def quote_id(self) -> int | None:
         return self._quote.id if self._quote else None
 
-    def clear(self) -> None:
-        """Show nothing (no selection)."""
+    def clear(self, message: str = _EMPTY) -> None:
+        """Show nothing (no selection), or why nothing can be shown."""
         self._customer = self._quote = self._overview = None
         self.body.hide()
+        self.empty_label.setText(message)
         self.empty_label.show()
 
     def show_quote(self, quote_id: int) -> None:
         """Show a quote and its customer."""
-        with self._db.reading() as s:
-            quote = get_quote(s, quote_id)
-            customer_id = quote.customer_id
-        self._load(customer_id, quote_id)
+        try:
+            with self._db.reading() as s:
+                customer_id = get_quote(s, quote_id).customer_id
+            self._load(customer_id, quote_id)
+        except NotFoundError:
+            self.clear("That quote is in the trash or no longer exists.")
 
     def show_customer(self, customer_id: int) -> None:
         """Show a customer with their most recent open quote (or latest quote)."""
-        self._load(customer_id, None)
+        try:
+            self._load(customer_id, None)
+        except NotFoundError:
+            self.clear("That customer is in the trash or no longer exists.")
 
     def reload(self) -> None:
-        """Re-read what is shown (after a change made elsewhere)."""
-        if self._customer is not None:
-            self._load(self._customer.id, self.quote_id)
+        """Re-read what is shown (after a change made elsewhere); unsaved edits stay."""
+        if self._customer is None:
+            return
+        if self._quote is None:
+            self.show_customer(self._customer.id)
+        else:
+            self._reload_quote()
+
+    def _reload_quote(self) -> None:
+        assert self._customer is not None and self._quote is not None
+        try:
+            self._load(self._customer.id, self._quote.id)
+        except NotFoundError:
+            # The quote went to the trash; the customer may still be here.
+            self.show_customer(self._customer.id)
 
     def _load(self, customer_id: int, quote_id: int | None) -> None:
         with self._db.reading() as s:
             c = get_customer(s, customer_id)
-            values = {key: getattr(c, key) or "" for key, _ in CONTACT_FIELDS}
-            for key in _PHONES:
-                if values[key]:
-                    values[key] = format_phone(values[key])
+            values = _contact_values(c)
             customer = CustomerView(c.id, c.version, c.country, c.timezone, values)
             if quote_id is None:
                 quote_id = _current_quote_id(s, customer_id)
@@ -395,11 +419,21 @@ class DetailPanel(QWidget):
             )
             overview = consent_overview(s, customer_id)
             history = customer_history(s, customer_id, now=self._clock())
+        # Keep what the user is typing across a refresh, against what they started from,
+        # so a clash with someone else's edit of the same field is still noticed.
+        kept: dict[str, str] = {}
+        if self._customer is not None and self._customer.id == customer_id:
+            kept = {k: self._value(k) for k in self._dirty_keys()}
+            for k in kept:
+                customer.fields[k] = self._customer.fields[k]
         self._customer, self._quote, self._overview = customer, quote_view, overview
         self.empty_label.hide()
         self.body.show()
-        self.name_label.setText(customer.fields["display_name"])
+        self.name_label.setText(values["display_name"])
         self._fill_contact()
+        for key, text in kept.items():
+            self._set_value(key, text)
+        self._refresh_buttons()
         self._fill_quote()
         self._fill_consent()
         self._fill_timeline(history)
@@ -530,20 +564,44 @@ class DetailPanel(QWidget):
         w = self.fields[key]
         return w.toPlainText() if isinstance(w, QPlainTextEdit) else w.text()
 
+    def _set_value(self, key: str, text: str) -> None:
+        w = self.fields[key]
+        if isinstance(w, QPlainTextEdit):
+            w.setPlainText(text)
+        else:
+            w.setText(text)
+
+    def _dirty_keys(self) -> list[str]:
+        if self._customer is None:
+            return []
+        return [k for k, _ in CONTACT_FIELDS if self._value(k) != self._customer.fields[k]]
+
     def is_dirty(self) -> bool:
         """True when a contact field differs from what was loaded."""
-        if self._customer is None:
-            return False
-        return any(self._value(k) != self._customer.fields[k] for k, _ in CONTACT_FIELDS)
+        return bool(self._dirty_keys())
 
     def _refresh_buttons(self) -> None:
         dirty = self.is_dirty()
         self.save_button.setEnabled(dirty)
         self.revert_button.setEnabled(dirty)
 
+    def _save_if_dirty(self) -> None:
+        if self.is_dirty():
+            self.save_contact()
+
     def _revert(self) -> None:
         # Re-read rather than refill: after a clash this shows what the other edit saved.
+        if self._customer is None:
+            return
+        # With what is typed as the baseline nothing counts as an edit to keep.
+        self._customer = self._customer_without_edits()
         self.reload()
+
+    def _customer_without_edits(self) -> CustomerView:
+        assert self._customer is not None
+        c = self._customer
+        fields = {k: self._value(k) for k, _ in CONTACT_FIELDS}
+        return CustomerView(c.id, c.version, c.country, c.timezone, fields)
 
     def _clean(self) -> dict[str, str | None]:
         """Validated, normalised values; a ValidationError names the field at fault."""
@@ -576,18 +634,24 @@ class DetailPanel(QWidget):
         try:
             values = self._clean()
             loaded = self._customer
+            changed = self._dirty_keys()
             with self._db.unit_of_work() as s:
                 c = get_customer(s, loaded.id)
-                if c.version != loaded.version:
+                # Only a field this user changed *and* someone else changed meanwhile clashes;
+                # a consent or other edit elsewhere is kept alongside this one.
+                now_there = _contact_values(c)
+                clash = [k for k in changed if now_there[k] != loaded.fields[k]]
+                if clash:
+                    names = ", ".join(_LABELS[k].lower() for k in clash)
                     raise ConcurrentEditError(
-                        f"{c.display_name} was changed elsewhere after you opened them; "
-                        "Revert to see the latest, then make your change again."
+                        f"{c.display_name}'s {names} was changed elsewhere after you opened "
+                        "them; Revert to see the latest, then make your change again."
                     )
-                for key, value in values.items():
-                    setattr(c, key, value)
-                name = values["display_name"] or ""
-                first, _, last = name.partition(" ")
-                c.first_name, c.last_name = first, (last or None)
+                for key in changed:
+                    setattr(c, key, values[key])
+                if "display_name" in changed:
+                    first, _, last = (values["display_name"] or "").partition(" ")
+                    c.first_name, c.last_name = first, (last or None)
                 c.updated_at = self._clock()
                 s.flush()
         except StaleDataError:
@@ -606,6 +670,7 @@ class DetailPanel(QWidget):
         except DeckfollowError as exc:
             self.contact_error.show_error(exc)
             return
+        self._customer = None  # saved: nothing typed is left to keep
         self._load(loaded.id, self.quote_id)
         self.changed.emit()
 
@@ -656,6 +721,15 @@ class DetailPanel(QWidget):
         if self._customer is None:
             return
         self._open(LedgerViewerDialog(self._db, self._customer.id, clock=self._clock, parent=self))
+
+
+def _contact_values(c: Customer) -> dict[str, str]:
+    """Contact fields as the panel shows them (phones written the way people read them)."""
+    values = {key: getattr(c, key) or "" for key, _ in CONTACT_FIELDS}
+    for key in _PHONES:
+        if values[key]:
+            values[key] = format_phone(values[key])
+    return values
 
 
 def _current_quote_id(session: Session, customer_id: int) -> int | None:

@@ -154,21 +154,64 @@ def test_bad_phone_and_concurrent_edit_are_shown_inline_and_not_saved(
         customer = s.get(Customer, lead.customer_id)
         assert customer is not None and customer.phone_office is None
 
-    # Someone else renames the customer after the panel loaded them.
+    # Someone else saves an office number after the panel loaded the customer.
+    with db.unit_of_work() as s:
+        other = s.get(Customer, lead.customer_id)
+        assert other is not None
+        other.phone_office = "+61298765000"
+    office.clear()
+    qtbot.keyClicks(office, "+61 2 9876 5432")
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    assert panel.contact_error.text().startswith(
+        "Grace Hopper's office phone was changed elsewhere"
+    )
+    with db.reading() as s:
+        customer = s.get(Customer, lead.customer_id)
+        assert customer is not None and customer.phone_office == "+61298765000"
+    qtbot.mouseClick(panel.revert_button, Qt.MouseButton.LeftButton)
+    assert panel.fields["phone_office"].text() == "+61 2 9876 5000"  # type: ignore[union-attr]
+    assert not panel.contact_error.isVisible()
+
+
+def test_an_edit_survives_a_refresh_and_other_changes_are_kept(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    panel = _panel(qtbot, db, now)
+    panel.show_quote(lead.quote_id)
+    street = panel.fields["street"]
+    qtbot.keyClicks(street, "12 Banksia Way")
+    # Meanwhile someone renames the customer and revokes texts; the main window refreshes.
     with db.unit_of_work() as s:
         other = s.get(Customer, lead.customer_id)
         assert other is not None
         other.display_name = "Grace B. Hopper"
-    office.clear()
-    qtbot.keyClicks(office, "+61 2 9876 5432")
-    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
-    assert "was changed elsewhere" in panel.contact_error.text()
+        revoke_consent(
+            s, lead.customer_id, ConsentChannel.TEXT, source="email", words=None, now=now
+        )
+    panel.reload()
+    assert panel.name_label.text() == "Grace B. Hopper"
+    assert panel.consent_labels["text"][0].text() == "no"
+    assert street.text() == "12 Banksia Way"  # type: ignore[union-attr]
+    with qtbot.waitSignal(panel.changed):
+        qtbot.keyClick(street, Qt.Key.Key_Return)
     with db.reading() as s:
         customer = s.get(Customer, lead.customer_id)
         assert customer is not None
-        assert (customer.display_name, customer.phone_office) == ("Grace B. Hopper", None)
-    qtbot.mouseClick(panel.revert_button, Qt.MouseButton.LeftButton)
-    assert panel.name_label.text() == "Grace B. Hopper"
+        assert (customer.display_name, customer.street) == ("Grace B. Hopper", "12 Banksia Way")
+
+
+def test_a_quote_in_the_trash_says_so(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    with db.unit_of_work() as s:
+        quote = s.get(Quote, lead.quote_id)
+        assert quote is not None
+        quote.deleted_at = now
+    panel = _panel(qtbot, db, now)
+    panel.show_quote(lead.quote_id)
+    assert panel.empty_label.text() == "That quote is in the trash or no longer exists."
+    panel.show_customer(lead.customer_id)
+    assert panel.no_quote_label.isVisible()
 
 
 def test_log_outcome_button_opens_the_dialog_for_the_quote_and_refreshes(
