@@ -32,7 +32,12 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from deckfollow.core.consent import ConsentOverview, consent_overview, get_customer
+from deckfollow.core.consent import (
+    ConsentOverview,
+    consent_overview,
+    get_customer,
+    is_blocked,
+)
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.contact_info import format_phone, normalise_email, normalise_phone
 from deckfollow.core.enums import ConsentState, Stage
@@ -647,6 +652,8 @@ class DetailPanel(QWidget):
                         f"{c.display_name}'s {names} was changed elsewhere after you opened "
                         "them; Revert to see the latest, then make your change again."
                     )
+                if not c.do_not_contact:
+                    _refuse_blocked(s, changed, values)
                 for key in changed:
                     setattr(c, key, values[key])
                 if "display_name" in changed:
@@ -721,6 +728,22 @@ class DetailPanel(QWidget):
         if self._customer is None:
             return
         self._open(LedgerViewerDialog(self._db, self._customer.id, clock=self._clock, parent=self))
+
+
+def _refuse_blocked(session: Session, changed: list[str], values: dict[str, str | None]) -> None:
+    """Rule 9: a do-not-contact survives re-entry, also by editing someone's details."""
+    for key in changed:
+        value = values[key]
+        if not value or (key != "email" and key not in _PHONES):
+            continue
+        blocked = is_blocked(
+            session,
+            email=value if key == "email" else None,
+            phone=value if key in _PHONES else None,
+        )
+        if blocked:
+            field = _PHONES.get(key, "email")
+            raise ValidationError(field, f"this {field} belongs to someone who {blocked}")
 
 
 def _contact_values(c: Customer) -> dict[str, str]:

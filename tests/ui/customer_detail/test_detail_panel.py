@@ -231,3 +231,24 @@ def test_log_outcome_button_opens_the_dialog_for_the_quote_and_refreshes(
     with db.reading() as s:
         quote = s.get(Quote, lead.quote_id)
         assert quote is not None and quote.stage is Stage.WON
+
+
+def test_an_email_of_someone_who_asked_not_to_be_contacted_is_refused(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    with db.unit_of_work() as s:
+        stopped = add_lead(s, NewLead("Alan Turing", email="alan@example.com"), now=now)
+        revoke_consent(
+            s, stopped.customer_id, None, source="phone call", words="Stop calling", now=now
+        )
+    panel = _panel(qtbot, db, now)
+    panel.show_quote(lead.quote_id)
+    email = panel.fields["email"]
+    email.clear()
+    qtbot.keyClicks(email, "Alan@example.com")
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    assert "Alan Turing" in panel.contact_error.text()
+    assert "asked not to be contacted" in panel.contact_error.text()
+    with db.reading() as s:
+        customer = s.get(Customer, lead.customer_id)
+        assert customer is not None and customer.email == "grace@example.com"
