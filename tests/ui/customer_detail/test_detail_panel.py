@@ -16,6 +16,7 @@ from deckfollow.core.leads import LeadCreated, NewLead, add_lead
 from deckfollow.core.models import Customer, Quote
 from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.storage.database import Database
+from deckfollow.ui.consent import StopContactDialog
 from deckfollow.ui.customer_detail import DetailPanel
 from deckfollow.ui.log_outcome import LogOutcomeDialog
 
@@ -252,3 +253,23 @@ def test_an_email_of_someone_who_asked_not_to_be_contacted_is_refused(
     with db.reading() as s:
         customer = s.get(Customer, lead.customer_id)
         assert customer is not None and customer.email == "grace@example.com"
+
+
+def test_stop_contact_from_the_panel_shows_at_once(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+) -> None:
+    panel = _panel(qtbot, db, now)
+    panel.show_quote(lead.quote_id)
+    assert not panel.dnc_label.isVisible()
+    qtbot.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
+    dlg = panel.active_dialog
+    assert isinstance(dlg, StopContactDialog)
+    dlg.words.setPlainText("Please don't contact me again")
+    with qtbot.waitSignal(panel.changed):
+        qtbot.mouseClick(dlg.stop_button, Qt.MouseButton.LeftButton)
+    assert panel.dnc_label.isVisible()
+    assert all(state.text() == "no" for state, _how in panel.consent_labels.values())
+    assert _timeline(panel)[0] == (
+        "Asked not to be contacted at all",
+        '"Please don\'t contact me again" (phone call)',
+    )
