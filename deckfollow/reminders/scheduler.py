@@ -141,35 +141,48 @@ def pending_reminders(session: Session, now: datetime) -> list[Reminder]:
     return [_to_reminder(row) for row in session.execute(stmt)]
 
 
+def _visible_by_subquery() -> list[ColumnElement[bool]]:
+    """`_visible()` without joins, for the UPDATE (which cannot join)."""
+    return [
+        FollowUp.customer_id.in_(
+            select(Customer.id).where(
+                Customer.do_not_contact.is_(False), Customer.deleted_at.is_(None)
+            )
+        ),
+        or_(
+            FollowUp.quote_id.is_(None),
+            FollowUp.quote_id.in_(select(Quote.id).where(Quote.deleted_at.is_(None))),
+        ),
+    ]
+
+
 def claim_due(session: Session, now: datetime) -> ReminderBatch:
     """Claim every reminder due at `now` and stamp it, so no later check returns it again.
 
-    The stamp is written with a conditional UPDATE that re-checks the condition, so two
-    processes checking at once (the app and `deckfollow remind --once`) never both claim one.
-    The row's edit version is left alone on purpose: a reminder is bookkeeping, and must not
-    make a dialog that is editing the follow-up fail with "changed by someone else".
+    The claim is one conditional UPDATE … RETURNING, the transaction's first statement: it
+    takes the write lock before reading, so two processes checking at once (the app and
+    `deckfollow remind --once`) never both claim a reminder, and SQLite never has to upgrade
+    a stale read to a write. The row's edit version is left alone on purpose: a reminder is
+    bookkeeping, and must not make a dialog editing the follow-up fail with "changed by
+    someone else".
     """
-    candidates = pending_reminders(session, now)
-    if not candidates:
-        return ReminderBatch()
-    ids = [r.follow_up_id for r in candidates]
-    claimed: set[int] = set()
+    result = session.execute(
+        update(FollowUp)
+        .where(_needs_reminder(now), *_visible_by_subquery())
+        .values(notified_at=now)
+        .returning(FollowUp.id)
+        .execution_options(synchronize_session=False)
+    )
+    ids = sorted(int(row[0]) for row in result)
+    claimed: list[Reminder] = []
     # Chunked to stay under SQLite's bound-parameter limit on a very large catch-up.
     for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        result = session.execute(
-            update(FollowUp)
-            .where(FollowUp.id.in_(chunk), _needs_reminder(now))
-            .values(notified_at=now)
-            .returning(FollowUp.id)
-            .execution_options(synchronize_session=False)
-        )
-        claimed.update(int(row[0]) for row in result)
+        stmt = _reminder_select().where(FollowUp.id.in_(ids[start : start + 500]))
+        claimed += [_to_reminder(row) for row in session.execute(stmt)]
+    claimed.sort(key=lambda r: (r.due_at, r.follow_up_id))
     on_time: list[Reminder] = []
     missed: list[Reminder] = []
-    for r in candidates:
-        if r.follow_up_id not in claimed:
-            continue
+    for r in claimed:
         (on_time if now - r.due_at <= ON_TIME_GRACE else missed).append(r)
     return ReminderBatch(on_time=on_time, missed=missed)
 
