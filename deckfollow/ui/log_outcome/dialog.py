@@ -365,12 +365,18 @@ class LogOutcomeDialog(QDialog):
             self.error.show_error(exc)
             if isinstance(step, FollowUpPlan):
                 self._offer(step.due_at)
+            self._fit()
             return
         except DeckfollowError as exc:
             self.error.show_error(exc)
+            self._fit()
             return
         self.logged.emit(changes)
         self.accept()
+
+    def _fit(self) -> None:
+        # Grow to fit the message rather than squeeze the fields above it.
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def _offer(self, wanted: datetime) -> None:
         slot = self._allowed_slot(wanted)

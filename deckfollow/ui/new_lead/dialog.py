@@ -119,6 +119,8 @@ class NewLeadDialog(QDialog):
                 widget.selectAll()
         else:
             self.error.show_error(exc)
+        # Grow to fit the message rather than squeeze the fields.
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def save(self) -> None:
         """Add the customer and lead in one transaction, or show why not."""
