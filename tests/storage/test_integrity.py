@@ -99,3 +99,21 @@ def test_newer_schema_is_reported_and_left_to_the_version_check(db_path: Path):
     assert report.too_new and "newer version of deckfollow" in report.problems[0]
     with pytest.raises(SchemaTooNewError):
         open_checked(str(db_path))
+
+
+def test_a_damaged_file_never_rotates_the_good_backups_away(
+    db: Database, db_path: Path, now: datetime
+):
+    from deckfollow.core.errors import StorageError
+
+    _fill(db, now)
+    auto_backup(db_path, now=now)
+    good = list_backups(db_path)
+    db.close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _corrupt_middle(db_path)
+    for day in range(1, 15):
+        with pytest.raises(StorageError, match="failed its integrity check"):
+            auto_backup(db_path, now=now + timedelta(days=day))
+    assert list_backups(db_path) == good
