@@ -187,30 +187,12 @@ def claim_due(session: Session, now: datetime) -> ReminderBatch:
     return ReminderBatch(on_time=on_time, missed=missed)
 
 
-def next_due_at(session: Session, now: datetime) -> datetime | None:
-    """The earliest moment after `now` at which some follow-up will need a reminder.
-
-    Candidates come in due order without the consent/cadence tests, which then run only on a
-    small page of them: the first actionable one is nearly always on the first page.
-    """
-    due = effective_due()
+def _first_actionable(session: Session, stmt: Select[*tuple[Any, ...]]) -> datetime | None:
+    """Page through (id, time) rows in time order; the time of the first actionable one."""
     page = 64
-    stmt = (
-        select(FollowUp.id, due)
-        .join(Customer, Customer.id == FollowUp.customer_id)
-        .outerjoin(Quote, Quote.id == FollowUp.quote_id)
-        .where(
-            FollowUp.status == FollowUpStatus.PENDING,
-            due > now,
-            or_(FollowUp.notified_at.is_(None), FollowUp.notified_at < due),
-            *_visible(),
-        )
-        .order_by(due, FollowUp.id)
-        .limit(page)
-    )
     offset = 0
     while True:
-        rows = list(session.execute(stmt.offset(offset)))
+        rows = list(session.execute(stmt.limit(page).offset(offset)))
         if not rows:
             return None
         ids = [row[0] for row in rows]
@@ -224,6 +206,44 @@ def next_due_at(session: Session, now: datetime) -> datetime | None:
                 assert isinstance(at, datetime)
                 return at.astimezone(UTC)
         offset += page
+
+
+def next_due_at(session: Session, now: datetime) -> datetime | None:
+    """The earliest moment after `now` at which some follow-up will need a reminder.
+
+    Unsnoozed and snoozed follow-ups are read separately, each in time order, so the first
+    reads the (status, due_at) index instead of sorting every pending row by
+    COALESCE(snoozed_until, due_at); the consent and cadence tests then run only on a small
+    page of candidates.
+    """
+    base = (
+        select(FollowUp.id)
+        .join(Customer, Customer.id == FollowUp.customer_id)
+        .outerjoin(Quote, Quote.id == FollowUp.quote_id)
+        .where(FollowUp.status == FollowUpStatus.PENDING, *_visible())
+    )
+    plain = (
+        base.add_columns(FollowUp.due_at)
+        .where(
+            FollowUp.snoozed_until.is_(None),
+            FollowUp.due_at > now,
+            or_(FollowUp.notified_at.is_(None), FollowUp.notified_at < FollowUp.due_at),
+        )
+        .order_by(FollowUp.due_at, FollowUp.id)
+    )
+    snoozed = (
+        base.add_columns(FollowUp.snoozed_until)
+        .where(
+            FollowUp.snoozed_until.is_not(None),
+            FollowUp.snoozed_until > now,
+            or_(FollowUp.notified_at.is_(None), FollowUp.notified_at < FollowUp.snoozed_until),
+        )
+        .order_by(FollowUp.snoozed_until, FollowUp.id)
+    )
+    found = [
+        t for t in (_first_actionable(session, plain), _first_actionable(session, snoozed)) if t
+    ]
+    return min(found) if found else None
 
 
 def reminder_for(session: Session, follow_up_id: int) -> Reminder | None:
