@@ -81,19 +81,19 @@ def _text(value: str) -> str:
 
 def _fold(line: str) -> str:
     """Lines of at most 75 octets, continued with a leading space (§3.1), never mid-character."""
-    out: list[str] = []
-    current = ""
-    size = 0
-    limit = 75
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        if size + n > limit:
-            out.append(current)
-            current, size, limit = " ", 1, 75
-        current += ch
-        size += n
-    out.append(current)
-    return "\r\n".join(out)
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts: list[bytes] = []
+    start, limit = 0, 75
+    while len(data) - start > limit:
+        cut = start + limit
+        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back to the character start
+            cut -= 1
+        parts.append(data[start:cut])
+        start, limit = cut, 74  # continuation lines begin with a space
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode("utf-8")
 
 
 def _utc(dt: datetime) -> str:

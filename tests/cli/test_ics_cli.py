@@ -189,3 +189,26 @@ def test_ics_to_stdout_and_bad_arguments(db: Database, db_path: Path, tmp_path: 
     assert "no folder" in res.stderr
     res = run_cli("--db", str(db_path), "ics", "--out", str(tmp_path / "x.ics"), "--days", "0")
     assert res.returncode == 2
+
+
+def test_long_non_ascii_text_folds_and_reads_back_exactly(
+    db: Database, db_path: Path, now: datetime, tmp_path: Path
+):
+    reason = (
+        "Zoë wants the spotted-gum deck quote (€ not $) re-done with the 140 mm boards, "
+        "stain in “Jarrah” and the step height checked; she said, “ring after 4”"
+    )
+    add_follow_up(
+        db,
+        now,
+        datetime(2026, 11, 23, 10, tzinfo=SYD),
+        name="Zoë Müller-Łukasiewicz",
+        reason=reason,
+    )
+    out = tmp_path / "x.ics"
+    res = run_cli("--db", str(db_path), "--now", "2026-11-22T22:00Z", "ics", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    events, _zones = _events(out)  # checks every line is at most 75 octets
+    [event] = events.values()
+    assert str(event["SUMMARY"]).startswith("Call Zoë Müller-Łukasiewicz")
+    assert str(event["DESCRIPTION"]).splitlines()[0] == reason
