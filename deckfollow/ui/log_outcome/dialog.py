@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
 from deckfollow.core.changes import Changes
 from deckfollow.core.consent import load_snapshot
 from deckfollow.core.contact_hours import local_to_utc
@@ -38,6 +39,8 @@ from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import NextStep, TouchRecord, log_touch
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
+
+AFTER_SALE = "after_sale"
 
 CHANNEL_LABELS = {
     Channel.CALL: "Call",
@@ -195,7 +198,13 @@ class LogOutcomeDialog(QDialog):
         self.close_box = QWidget()
         cform = QFormLayout(self.close_box)
         cform.setContentsMargins(24, 0, 0, 0)
+        self.after_sale = QCheckBox(
+            "Start the after-sale plan: a thank-you call tonight, a check tomorrow, "
+            "then a referral call and check-ins"
+        )
+        self.after_sale.setChecked(True)
         cform.addRow(self.won)
+        cform.addRow("", self.after_sale)
         cform.addRow(self.lost, self.lost_reason)
         cform.addRow(self.parked, self.parked_until)
 
@@ -295,6 +304,7 @@ class LogOutcomeDialog(QDialog):
         self.agreed_words.setEnabled(planning and self.agreed.isChecked())
         self.lost_reason.setEnabled(closing and self.lost.isChecked())
         self.parked_until.setEnabled(closing and self.parked.isChecked())
+        self.after_sale.setEnabled(closing and self.won.isChecked())
         decision = channel_decision(self._snap, self._next_channel())
         self.blocked.setText("" if decision.allowed else decision.reason)
         self.blocked.setVisible(planning and not decision.allowed)
@@ -311,6 +321,10 @@ class LogOutcomeDialog(QDialog):
                 return bool(self.lost_reason.text().strip())
             return self.won.isChecked() or self.parked.isChecked()
         return False
+
+    def starts_after_sale(self) -> bool:
+        """True when saving will also start the after-sale plan for a won quote."""
+        return self.close_quote.isChecked() and self.won.isChecked() and self.after_sale.isChecked()
 
     def _next_channel(self) -> Channel:
         return Channel(self.next_channel.currentData())
@@ -361,6 +375,13 @@ class LogOutcomeDialog(QDialog):
             step = self._next_step()
             with self._db.unit_of_work() as s:
                 changes: Changes = log_touch(s, record, step, now=now)
+                if self.starts_after_sale():
+                    # Seeding is a no-op when the built-in plans are already there.
+                    seed_builtin_cadences(s)
+                    start_cadence(
+                        s, self._customer_id, AFTER_SALE, quote_id=self._quote_id, now=now
+                    )
+                    changes = changes | Changes(follow_ups=True)
         except PermissionRefused as exc:
             self.error.show_error(exc)
             if isinstance(step, FollowUpPlan):

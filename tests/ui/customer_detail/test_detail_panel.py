@@ -228,7 +228,11 @@ def test_log_outcome_button_opens_the_dialog_for_the_quote_and_refreshes(
     with qtbot.waitSignal(panel.changed):
         qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
     assert panel.stage_label.text() == "Won"
-    assert _timeline(panel)[0][0] == "Call to them: reached them"
+    rows = _timeline(panel)
+    # The after-sale thank-you call is next, above the touch just logged.
+    assert rows[0][0] == "Planned call (to do)"
+    assert rows[0][1].startswith("Thank you for choosing us")
+    assert rows[1][0] == "Call to them: reached them"
     with db.reading() as s:
         quote = s.get(Quote, lead.quote_id)
         assert quote is not None and quote.stage is Stage.WON

@@ -238,3 +238,30 @@ def test_a_reply_is_logged_as_inbound(
     dlg = _dialog(qtbot, db, now, quote_id=lead.quote_id)
     dlg.outcome.setCurrentIndex(dlg.outcome.findData(Outcome.REPLIED.value))
     assert Direction(dlg.direction.currentData()) is Direction.INBOUND
+
+
+@pytest.mark.parametrize("after_sale", [True, False])
+def test_won_starts_the_after_sale_plan_unless_unticked(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime, after_sale: bool
+) -> None:
+    dlg = _dialog(qtbot, db, now, quote_id=lead.quote_id)
+    dlg.close_quote.setChecked(True)
+    assert not dlg.after_sale.isEnabled()
+    dlg.won.setChecked(True)
+    assert dlg.after_sale.isEnabled() and dlg.after_sale.isChecked()
+    dlg.after_sale.setChecked(after_sale)
+    with qtbot.waitSignal(dlg.logged):
+        qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    with db.reading() as s:
+        quote = s.get(Quote, lead.quote_id)
+        assert quote is not None and quote.stage is Stage.WON
+        pending = list(
+            s.execute(select(FollowUp).where(FollowUp.status == FollowUpStatus.PENDING)).scalars()
+        )
+    if after_sale:
+        assert [(f.channel, f.reason[:9]) for f in pending] == [(Channel.CALL, "Thank you")]
+        # "Tonight" is in the customer's evening: 18:00 in Sydney.
+        local = pending[0].due_at.astimezone(ZoneInfo("Australia/Sydney"))
+        assert (local.date().isoformat(), local.hour) == ("2026-11-23", 18)
+    else:
+        assert pending == []
