@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -198,9 +199,10 @@ class LogOutcomeDialog(QDialog):
         self.close_box = QWidget()
         cform = QFormLayout(self.close_box)
         cform.setContentsMargins(24, 0, 0, 0)
-        self.after_sale = QCheckBox(
-            "Start the after-sale plan: a thank-you call tonight, a check tomorrow, "
-            "then a referral call and check-ins"
+        self.after_sale = QCheckBox("Start the after-sale plan (thank-you call tonight)")
+        self.after_sale.setToolTip(
+            "A thank-you call the evening of the sale, a check the next day, "
+            "a referral call at three weeks, then check-ins about every three months"
         )
         self.after_sale.setChecked(True)
         cform.addRow(self.won)
@@ -228,6 +230,8 @@ class LogOutcomeDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
+        for box in (happened, nxt):
+            _bold_title(box)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(happened)
@@ -407,6 +411,17 @@ class LogOutcomeDialog(QDialog):
         local = slot.astimezone(self._snap.hours.tz)
         self.suggest_button.setText(f"Use {local:%a %d %b %H:%M} instead")
         self.suggest_button.show()
+
+
+def _bold_title(box: QGroupBox) -> None:
+    # By font rather than a style sheet, which would restyle every child.
+    bold = QFont(box.font())
+    bold.setBold(True)
+    normal = QFont(box.font())
+    normal.setBold(False)  # explicit, or the children would inherit the bold
+    box.setFont(bold)
+    for child in box.findChildren(QWidget):
+        child.setFont(normal)
 
 
 def _channel_combo() -> QComboBox:
