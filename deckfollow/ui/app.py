@@ -115,18 +115,34 @@ def _take_daily_backup(db: Database, clock: Clock) -> None:
 
 
 def run_gui(target: str, *, clock: Clock = system_clock, argv: list[str] | None = None) -> int:
-    """Open the database at `target` (creating it if new) and run the app until it quits."""
+    """Open the database at `target` (creating it if new) and run the app until it quits.
+
+    The window frame paints first; the database, its checks and the data follow, so the
+    app is on screen at once even on a large business.
+    """
+    from deckfollow.ui.main_window import MainWindow
+
+    app = make_application(argv)
+    window = MainWindow(None, clock=clock)
+    window.show()
+    app.processEvents()  # the first paint, before SQLAlchemy and the database load
+    code = _open_and_run(app, window, target, clock)
+    window.close()
+    return code
+
+
+def _open_and_run(app: QApplication, window: MainWindow, target: str, clock: Clock) -> int:
     from pathlib import Path
 
     from deckfollow.storage.instance_lock import AlreadyRunningError, acquire_instance_lock
     from deckfollow.storage.location import is_url
 
-    app = make_application(argv)
     try:
         lock = acquire_instance_lock(target)
     except AlreadyRunningError as exc:
         from deckfollow.ui.backups import ask_running_instance_to_show
 
+        window.hide()
         if not is_url(target) and ask_running_instance_to_show(Path(target).expanduser()):
             return 0  # the running deckfollow came forward instead
         QMessageBox.information(None, "deckfollow is already open", str(exc))
@@ -136,38 +152,43 @@ def run_gui(target: str, *, clock: Clock = system_clock, argv: list[str] | None 
         if db is None:
             return 1
         try:
-            return _run_window(app, db, clock)
+            return _run_window(app, window, db, clock)
         finally:
             db.close()
 
 
-def _run_window(app: QApplication, db: Database, clock: Clock) -> int:
-    from deckfollow.core.cadences import seed_builtin_cadences
+def _run_window(app: QApplication, window: MainWindow, db: Database, clock: Clock) -> int:
     from deckfollow.core.settings import load_settings
-    from deckfollow.messaging.templates import seed_builtin_templates
     from deckfollow.ui.features import install_features
     from deckfollow.ui.formatting import use_sensible_locale
-    from deckfollow.ui.main_window import MainWindow
 
-    with db.unit_of_work() as session:
-        seed_builtin_cadences(session)
-        seed_builtin_templates(session)
+    with db.reading() as session:
         use_sensible_locale(load_settings(session).default_country)
-    window = MainWindow(db, clock=clock)
+    window.attach(db)
     install_features(window, db, clock)
     window.restore_last_page()
-    window.show()
     if db.path is not None:
         from deckfollow.ui.backups import HandoverServer
 
         handover = HandoverServer(db.path, window)
         handover.show_requested.connect(lambda: _bring_forward(window))
-    # Data loads after the first paint so the window appears at once.
     QTimer.singleShot(0, window.refresh)
+    # Built-in plans and wordings are brought up to date once the pipeline is on screen.
+    QTimer.singleShot(0, lambda: _seed_builtins(window, db))
     QTimer.singleShot(0, lambda: offer_welcome(window, db, clock))
     QTimer.singleShot(0, lambda: _start_reminders(window, db, clock))
     QTimer.singleShot(2000, lambda: _backup_quietly(window, db, clock))
     return app.exec()
+
+
+def _seed_builtins(window: MainWindow, db: Database) -> None:
+    from deckfollow.core.cadences import seed_builtin_cadences
+    from deckfollow.messaging.templates import seed_builtin_templates
+
+    with db.unit_of_work() as session:
+        added = seed_builtin_cadences(session) + seed_builtin_templates(session)
+    if added:
+        window.data_changed.emit()  # Today's scripts come from the templates just added
 
 
 def _bring_forward(window: MainWindow) -> None:

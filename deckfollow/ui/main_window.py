@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,7 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.storage.database import Database
+if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before they load
+    from deckfollow.storage.database import Database
+    from deckfollow.ui.board import BoardPage
+    from deckfollow.ui.quote_list import QuoteListPage
+    from deckfollow.ui.today_page import TodayPage
 
 Clock = Callable[[], datetime]
 
@@ -38,10 +43,14 @@ class MainWindow(QMainWindow):
     """
 
     data_changed = Signal()
+    db: Database
+    today: TodayPage
+    board: BoardPage
+    quotes: QuoteListPage
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database | None, *, clock: Clock, parent: QWidget | None = None) -> None:
+        """The window frame; with `db` its pages too, else call `attach(db)` once it is open."""
         super().__init__(parent)
-        self.db = db
         self.clock = clock
         self.setWindowTitle("deckfollow")
         self.setMinimumSize(900, 600)
@@ -83,10 +92,20 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._on_nav)
 
         self._build_menus()
+        self._restore_settings()
+        if db is None:
+            self.statusBar().showMessage("Opening your data…")
+        else:
+            self.attach(db)
+
+    def attach(self, db: Database) -> None:
+        """Build the pages on the opened database (the frame can be on screen already)."""
         from deckfollow.ui.board import BoardPage
         from deckfollow.ui.quote_list import QuoteListPage
         from deckfollow.ui.today_page import TodayPage
 
+        self.db = db
+        clock = self.clock
         self.today = TodayPage(db, clock=clock)
         self.board = BoardPage(db, clock=clock)
         self.quotes = QuoteListPage()
@@ -101,7 +120,6 @@ class MainWindow(QMainWindow):
         self.quote_selected = self.board.quote_selected
         self.data_changed.connect(self.refresh)
         self.statusBar().showMessage(str(db.path or "team database"))
-        self._restore_settings()
 
     # -- features plug in here ---------------------------------------------------------------
 
@@ -144,10 +162,24 @@ class MainWindow(QMainWindow):
         """Reload the quotes every page shows, then every page that loads its own data."""
         from deckfollow.core.board import load_quote_index
 
+        # The page on screen first, the others on the next turns of the event loop, so a
+        # big business sees its board (or Today) without waiting for the full quote list.
+        current = self.stack.currentWidget()
+        if current is self.board:
+            with self.db.reading() as session:
+                board = load_quote_index(session, now=self.clock(), board_only=True)
+            self.board.set_index(board)
+        elif current is self.today:
+            self.today.refresh()
+        QTimer.singleShot(0, self._refresh_rest)
+
+    def _refresh_rest(self) -> None:
+        from deckfollow.core.board import load_quote_index
+
         with self.db.reading() as session:
             index = load_quote_index(session, now=self.clock())
-        self.board.set_index(index)
         self.quotes.set_index(index)
+        self.board.set_index(index)
         for widget in self._pages.values():
             reload = getattr(widget, "refresh", None)
             if callable(reload):

@@ -51,6 +51,7 @@ def test_starting_empty_is_remembered(qtbot: QtBot, db: Database, now: datetime)
     _answer_welcome("empty")
     offer_welcome(window, db, lambda: now)
     window.refresh()
+    QApplication.processEvents()
     assert window.today.empty.isVisibleTo(window.today)
     assert window.quotes.count.text() == "0 quotes"
     # A second start must not ask again: no dialog appears, so this returns at once.
@@ -64,6 +65,7 @@ def test_first_screen_shows_what_is_due(qtbot: QtBot, db: Database, now: datetim
     qtbot.addWidget(window)
     window.show()
     window.refresh()
+    QApplication.processEvents()
     tree = window.today.tree
     groups = [tree.topLevelItem(g) for g in range(tree.topLevelItemCount())]
     rows = sum(g.childCount() for g in groups if g is not None)

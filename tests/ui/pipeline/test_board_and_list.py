@@ -30,6 +30,7 @@ def window(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
     qtbot.addWidget(win)
     win.show()
     win.refresh()
+    QApplication.processEvents()  # the pages not on screen load on the next turn
     return win
 
 
@@ -53,6 +54,7 @@ def _drag(window: MainWindow, quote_id: int, to: Stage) -> None:
     target = window.board.columns[to].model
     assert target.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, QModelIndex())
     target.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, QModelIndex())
+    QApplication.processEvents()
 
 
 def _first(window: MainWindow, stage: Stage) -> int:
