@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -127,8 +128,16 @@ class LogOutcomeDialog(QDialog):
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText("What was said, in a line or two")
         self.note.setFixedHeight(60)
+        # When it happened, in the user's own time: a call made at lunch and logged at
+        # night keeps its real time (and the lead's true response time).
+        self._opened_at = clock()
+        self.happened_at = QDateTimeEdit(_qdatetime(self._opened_at))
+        self.happened_at.setDisplayFormat("ddd d MMM yyyy HH:mm")
+        self.happened_at.setCalendarPopup(True)
+        self.happened_at.setMaximumDateTime(_qdatetime(self._opened_at))
         happened = QGroupBox("What happened")
         hform = QFormLayout(happened)
+        hform.addRow("Happened at", self.happened_at)
         hform.addRow("Channel", self.channel)
         hform.addRow("Direction", self.direction)
         hform.addRow("Outcome", self.outcome)
@@ -326,6 +335,12 @@ class LogOutcomeDialog(QDialog):
             return self.won.isChecked() or self.parked.isChecked()
         return False
 
+    def _touch_time(self, now: datetime) -> datetime:
+        picked = self.happened_at.dateTime()
+        if picked == _qdatetime(self._opened_at):
+            return now  # left as it was: the moment of logging
+        return datetime.fromtimestamp(picked.toSecsSinceEpoch(), UTC)
+
     def starts_after_sale(self) -> bool:
         """True when saving will also start the after-sale plan for a won quote."""
         return self.close_quote.isChecked() and self.won.isChecked() and self.after_sale.isChecked()
@@ -370,7 +385,7 @@ class LogOutcomeDialog(QDialog):
                 channel=Channel(self.channel.currentData()),
                 direction=Direction(self.direction.currentData()),
                 outcome=Outcome(self.outcome.currentData()),
-                at=now,
+                at=self._touch_time(now),
                 quote_id=self._quote_id,
                 follow_up_id=self._follow_up_id,
                 summary=self.note.toPlainText().strip() or None,
@@ -433,6 +448,12 @@ def _channel_combo() -> QComboBox:
 
 def _select(box: QComboBox, value: str) -> None:
     box.setCurrentIndex(max(0, box.findData(value)))
+
+
+def _qdatetime(at: datetime) -> QDateTime:
+    """An aware instant as a local QDateTime, to the minute (what the editor shows)."""
+    secs = int(at.timestamp()) // 60 * 60
+    return QDateTime.fromSecsSinceEpoch(secs, QTimeZone.utc()).toLocalTime()
 
 
 def _qdate(d: date) -> QDate:

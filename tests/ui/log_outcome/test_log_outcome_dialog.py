@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import QDateTime, Qt, QTime
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -265,3 +265,26 @@ def test_won_starts_the_after_sale_plan_unless_unticked(
         assert (local.date().isoformat(), local.hour) == ("2026-11-23", 18)
     else:
         assert pending == []
+
+
+def test_a_call_logged_later_keeps_the_time_it_happened(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    with db.unit_of_work() as s:
+        lead = add_lead(
+            s,
+            NewLead("Ada Lovelace", phone="+61 412 345 678", timezone="Australia/Sydney"),
+            now=now - timedelta(hours=3),
+        )
+    dlg = _dialog(qtbot, db, now, quote_id=lead.quote_id)
+    called = now - timedelta(hours=2, minutes=48)
+    dlg.happened_at.setDateTime(QDateTime.fromSecsSinceEpoch(int(called.timestamp())))
+    dlg.plan_next.setChecked(True)
+    dlg.reason.setText("Send the measured plan")
+    with qtbot.waitSignal(dlg.logged):
+        qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    with db.reading() as s:
+        touch = s.execute(select(Touch)).scalar_one()
+        quote = s.get(Quote, lead.quote_id)
+        assert quote is not None
+        assert (touch.at, quote.first_response_at) == (called, called)
