@@ -49,6 +49,19 @@ class Desktop:
     env: dict[str, str]
     display: str
     bus: str
+    procs: list[subprocess.Popen[Any]]
+    dunstrc: Path
+
+    def stop_dunst(self) -> None:
+        """Stop the notification daemon (as when the user's desktop session restarts it)."""
+        dunst = self.procs.pop()
+        dunst.terminate()
+        dunst.wait(timeout=10)
+        _wait_for(lambda: not _has_owner(self.bus, "org.freedesktop.Notifications"), "dunst stop")
+
+    def start_dunst(self) -> None:
+        self.procs.append(_start_dunst(self.env, self.dunstrc))
+        _wait_for(lambda: _has_owner(self.bus, "org.freedesktop.Notifications"), "dunst")
 
     def dunstctl(self, *args: str) -> str:
         out = subprocess.run(
@@ -119,7 +132,7 @@ def private_bus(tmp: Path) -> Iterator[str]:
 @contextmanager
 def private_desktop(tmp: Path) -> Iterator[Desktop]:
     """Start dbus-daemon, Xvfb and dunst; stop exactly those processes afterwards."""
-    procs: list[subprocess.Popen[str]] = []
+    procs: list[subprocess.Popen[Any]] = []
     with private_bus(tmp) as address:
         try:
             yield from _desktop(tmp, address, procs)
@@ -133,7 +146,16 @@ def private_desktop(tmp: Path) -> Iterator[Desktop]:
                     p.wait()
 
 
-def _desktop(tmp: Path, address: str, procs: list[subprocess.Popen[str]]) -> Iterator[Desktop]:
+def _start_dunst(env: dict[str, str], rc: Path) -> subprocess.Popen[Any]:
+    return subprocess.Popen(
+        ["dunst", "-config", str(rc)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _desktop(tmp: Path, address: str, procs: list[subprocess.Popen[Any]]) -> Iterator[Desktop]:
     read_fd, write_fd = os.pipe()
     xvfb = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
@@ -149,13 +171,6 @@ def _desktop(tmp: Path, address: str, procs: list[subprocess.Popen[str]]) -> Ite
     env.pop("WAYLAND_DISPLAY", None)
     rc = tmp / "dunstrc"
     rc.write_text(DUNSTRC)
-    dunst = subprocess.Popen(
-        ["dunst", "-config", str(rc)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    procs.append(dunst)  # type: ignore[arg-type]
-
+    procs.append(_start_dunst(env, rc))
     _wait_for(lambda: _has_owner(address, "org.freedesktop.Notifications"), "dunst")
-    yield Desktop(env=env, display=display, bus=address)
+    yield Desktop(env=env, display=display, bus=address, procs=procs, dunstrc=rc)

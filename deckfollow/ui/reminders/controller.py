@@ -109,6 +109,9 @@ class ReminderController(QObject):
         self._zone = system_timezone()
         self._quitting = False
         self._started = False
+        self._use_desktop = False
+        # False where jeepney is missing (not Linux): no desktop notifications at all.
+        self._desktop_possible = True
         self.next_wake: datetime | None = None
         self.last_check: datetime | None = None
         self._zone_watch = QFileSystemWatcher(self)
@@ -135,6 +138,7 @@ class ReminderController(QObject):
             self._make_tray()
         else:
             self._say_no_tray_once()
+        self._use_desktop = connect_desktop
         if connect_desktop:
             self._connect_desktop()
         app = QGuiApplication.instance()
@@ -216,6 +220,9 @@ class ReminderController(QObject):
     def _present(self, notices: Sequence[Notice]) -> None:
         if not notices:
             return
+        if self._use_desktop and self._desktop_possible and self._notifier is None:
+            # No service at the last try: the desktop may have one now.
+            self._reconnect()
         for notice in notices:
             shown = False
             if self._notifier is not None:
@@ -230,22 +237,38 @@ class ReminderController(QObject):
                 self._show_in_window(notice)
         self.notices_shown.emit(list(notices))
 
+    def _reconnect(self) -> None:
+        from deckfollow.reminders.notify import DesktopNotifier
+
+        if self._notifier is not None:
+            with contextlib.suppress(Exception):
+                self._notifier.close()
+        self._shown.clear()
+        self._notifier = DesktopNotifier.connect(self._dbus_signal.emit)
+
     def _send_desktop(self, notice: Notice) -> bool:
         from deckfollow.reminders.notify import NotificationsUnavailable
 
-        try:
-            nid = self._notifier.notify(
-                notice.summary,
-                notice.body,
-                actions=notice_actions(notice),
-                # Reminders stay until dealt with; the digest may fade.
-                expire_ms=-1 if notice.kind is NoticeKind.DIGEST else 0,
-            )
-        except NotificationsUnavailable as exc:
-            log.warning("desktop notification failed: %s", exc)
-            return False
-        self._shown[nid] = notice
-        return True
+        for attempt in (1, 2):
+            if self._notifier is None:
+                return False
+            try:
+                nid = self._notifier.notify(
+                    notice.summary,
+                    notice.body,
+                    actions=notice_actions(notice),
+                    # Reminders stay until dealt with; the digest may fade.
+                    expire_ms=-1 if notice.kind is NoticeKind.DIGEST else 0,
+                )
+            except NotificationsUnavailable as exc:
+                log.warning("desktop notification failed (attempt %d): %s", attempt, exc)
+                if attempt == 1:
+                    # The service restarted (a new desktop session): connect again, once.
+                    self._reconnect()
+                continue
+            self._shown[nid] = notice
+            return True
+        return False
 
     def _show_in_window(self, notice: Notice) -> None:
         first = notice.body.splitlines()[0] if notice.body else ""
@@ -332,6 +355,7 @@ class ReminderController(QObject):
                 system_wake_rules,
             )
         except ImportError:  # jeepney is Linux-only
+            self._desktop_possible = False
             return
         self._notifier = DesktopNotifier.connect(self._dbus_signal.emit)
         for bus, rules in (("SESSION", session_wake_rules()), ("SYSTEM", system_wake_rules())):

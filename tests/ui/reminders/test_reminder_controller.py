@@ -238,3 +238,33 @@ def test_the_snooze_button_on_a_notification_snoozes_inside_allowed_hours(
         assert fu.snoozed_until == datetime(2026, 11, 28, 9, tzinfo=SYD)
     qtbot.waitUntil(lambda: not controller.shown_notifications)  # taken off the screen
     assert controller.next_wake == datetime(2026, 11, 28, 9, tzinfo=SYD)
+
+
+def test_a_restarted_notification_service_is_found_again(
+    qtbot: QtBot, db: Database, now: datetime, desktop: Desktop, make_controller: Make
+):
+    _quiet_mornings(db)
+    first = add_follow_up(db, now, DUE, name="During Outage")
+    second = add_follow_up(db, now, DUE + timedelta(hours=1), name="After Restart")
+    clock = Clock(now)
+    controller, window = make_controller(db, clock)
+    controller.start()
+    qtbot.waitUntil(lambda: controller.last_check is not None)
+    assert _service(controller) == "dunst"
+    desktop.stop_dunst()
+    clock.now = DUE
+    notices = controller.check_now()
+    assert [n.follow_up_ids for n in notices] == [(first,)]
+    # Nothing to show it on the desktop: it is not lost, it shows in the window.
+    assert window.banner.text().startswith("Call During Outage")
+    assert _service(controller) is None
+    desktop.start_dunst()
+    clock.now = DUE + timedelta(hours=1)
+    assert [n.follow_up_ids for n in controller.check_now()] == [(second,)]
+    assert _service(controller) == "dunst"
+    desktop.dunstctl("close-all")
+    assert [h["summary"] for h in desktop.history()] == ["Call After Restart"]
+
+
+def _service(controller: ReminderController) -> str | None:
+    return controller.desktop_notifications
