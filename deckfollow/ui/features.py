@@ -101,6 +101,9 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         TrashDialog(db, clock=clock, parent=window).exec()
         changed()
 
+    to_trash = _action(window, "Edit", "Move quote to the &trash", window.trash_current_quote)
+    # Window-wide, not application-wide: Delete in a text field must still delete text.
+    to_trash.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
     _action(window, "Edit", "&Trash…", trash)
 
     # -- Tools ------------------------------------------------------------------------------

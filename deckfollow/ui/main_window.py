@@ -118,6 +118,10 @@ class MainWindow(QMainWindow):
         self.board.quote_activated.connect(self.open_quote)
         self.quotes.quote_activated.connect(self.open_quote)
         self.quote_selected = self.board.quote_selected
+        self.current_quote_id: int | None = None
+        self._pending_undo: Callable[[], None] | None = None
+        self.board.quote_selected.connect(self._remember_quote)
+        self.quotes.quote_selected.connect(self._remember_quote)
         self.data_changed.connect(self.refresh)
         self.statusBar().showMessage(str(db.path or "team database"))
 
@@ -228,6 +232,54 @@ class MainWindow(QMainWindow):
         about = QAction("&About deckfollow", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _remember_quote(self, quote_id: int) -> None:
+        self.current_quote_id = quote_id
+
+    def trash_current_quote(self) -> None:
+        """Move the selected quote to the trash, with an Undo in the status bar."""
+        from deckfollow.core.errors import DeckfollowError
+        from deckfollow.core.trash import restore_quote, trash_quote
+
+        quote_id = self.current_quote_id
+        if quote_id is None:
+            self.statusBar().showMessage("Select a quote on the board or in the list first.", 5000)
+            return
+        try:
+            with self.db.unit_of_work() as session:
+                trash_quote(session, quote_id, now=self.clock())
+        except DeckfollowError as exc:
+            QMessageBox.warning(self, "The quote was not moved to the trash", str(exc))
+            return
+        self.current_quote_id = None
+        self.data_changed.emit()
+
+        def undo() -> None:
+            with self.db.unit_of_work() as session:
+                restore_quote(session, quote_id, now=self.clock())
+            self._undo.hide()
+            self.statusBar().showMessage("Quote restored from the trash.", 4000)
+            self.data_changed.emit()
+
+        self._show_undo("Quote moved to the trash (Edit › Trash to see it).", undo)
+
+    def _show_undo(self, message: str, undo: Callable[[], None]) -> None:
+        from PySide6.QtWidgets import QPushButton
+
+        if not hasattr(self, "_undo"):
+            self._undo = QPushButton("Undo")
+            self._undo.setFlat(True)
+            self._undo.clicked.connect(self._run_undo)
+            self.statusBar().addPermanentWidget(self._undo)
+        self._pending_undo = undo
+        self._undo.show()
+        self.statusBar().showMessage(message, 10000)
+        QTimer.singleShot(10000, self._undo.hide)
+
+    def _run_undo(self) -> None:
+        undo, self._pending_undo = self._pending_undo, None
+        if undo is not None:
+            undo()
 
     def _find(self) -> None:
         self.show_page("quotes")

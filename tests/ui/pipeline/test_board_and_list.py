@@ -233,3 +233,19 @@ def test_today_groups_by_channel_and_copies_the_words(window: MainWindow) -> Non
     copied = QApplication.clipboard().text()
     assert copied and copied == today.script.toPlainText()
     assert "[" not in copied or "?]" in copied  # a missing field shows, never a blank
+
+
+def test_move_to_trash_and_undo(window: MainWindow, db: Database) -> None:
+    quote_id = _first(window, Stage.QUOTED)
+    column = window.board.columns[Stage.QUOTED]
+    index = column.model.index(column.model.row_of(quote_id))
+    column.view.setCurrentIndex(index)
+    column.view.clicked.emit(index)
+    window.trash_current_quote()
+    QApplication.processEvents()
+    assert _stage(db, quote_id).deleted_at is not None
+    assert column.model.row_of(quote_id) < 0, "the card leaves the board"
+    window._undo.click()
+    QApplication.processEvents()
+    assert _stage(db, quote_id).deleted_at is None
+    assert column.model.row_of(quote_id) >= 0, "and comes back with Undo"
