@@ -277,6 +277,9 @@ class ReminderController(QObject):
         banner = getattr(self._window, "show_banner", None)
         if callable(banner):
             banner(text)
+        if self._window is not None:
+            # Flash the taskbar entry: the window may be behind others.
+            QApplication.alert(self._window)
 
     def show_digest(self) -> None:
         """Today's digest on request (the tray menu); the morning one is not affected."""
