@@ -162,3 +162,27 @@ def test_reminder_shows_in_the_main_window_banner(qtbot: QtBot, owner: Database,
             assert controller.snooze_all() == 1
     finally:
         controller.stop()
+
+
+def test_snooze_to_a_chosen_time_outside_hours_moves_to_the_next_allowed(
+    qtbot: QtBot, owner: Database, now: datetime
+):
+    from PySide6.QtCore import QDate, QDateTime, QTimeZone
+
+    fid = add_follow_up(owner, now, datetime(2026, 11, 23, 10, tzinfo=SYD), name="Sat Sam")
+    dlg = SnoozeDialog(owner, fid, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    # Saturday 18:00 in Sydney: AU calls end 17:00 on Saturdays and never on Sundays.
+    dlg.when.setDateTime(
+        QDateTime(QDate(2026, 11, 28), QTime(18, 0), QTimeZone(b"Australia/Sydney"))
+    )
+    assert dlg.choice_buttons[None].isChecked()
+    assert dlg.requested() == datetime(2026, 11, 28, 18, tzinfo=SYD)
+    assert "Reminds you Mon 30 Nov at 09:00." in dlg.landing.text()
+    with qtbot.waitSignal(dlg.snoozed):
+        dlg.box.accepted.emit()
+    with owner.reading() as s:
+        fu = s.get(FollowUp, fid)
+        assert fu is not None
+        assert fu.snoozed_until == datetime(2026, 11, 30, 9, tzinfo=SYD)
