@@ -163,6 +163,14 @@ class ReminderController(QObject):
             self._notifier = None
         if self.tray is not None:
             self.tray.hide()
+        if self._started:
+            app = QGuiApplication.instance()
+            if isinstance(app, QGuiApplication):
+                with contextlib.suppress(RuntimeError, TypeError):
+                    app.applicationStateChanged.disconnect(self._on_app_state)
+                    app.aboutToQuit.disconnect(self.stop)
+            if self._window is not None:
+                self._window.removeEventFilter(self)
         self._started = False
 
     @property
