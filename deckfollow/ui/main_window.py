@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self._pending_undo: Callable[[], None] | None = None
         self.board.quote_selected.connect(self._remember_quote)
         self.quotes.quote_selected.connect(self._remember_quote)
+        self._build_detail_dock(db)
         self.data_changed.connect(self.refresh)
         self.statusBar().showMessage(str(db.path or "team database"))
 
@@ -178,6 +179,8 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._refresh_rest)
 
     def _refresh_rest(self) -> None:
+        if self.detail_dock.isVisible():
+            self.detail.reload()
         from deckfollow.core.board import load_quote_index
 
         with self.db.reading() as session:
@@ -190,16 +193,51 @@ class MainWindow(QMainWindow):
                 reload()
 
     def open_quote(self, quote_id: int) -> None:
-        """Show a quote: in the detail panel when there is one, else selected in the list."""
-        opener = getattr(self, "show_quote_detail", None)
-        if callable(opener):
-            opener(quote_id)
-            return
-        self.show_page("quotes")
-        if not self.quotes.select_quote(quote_id):
-            self.quotes.search.clear()
-            self.quotes.apply_filter()
-            self.quotes.select_quote(quote_id)
+        """Show a quote and its customer in the details panel beside the page."""
+        self.current_quote_id = quote_id
+        self.detail_dock.show()
+        self.detail_dock.raise_()
+        self.detail.show_quote(quote_id)
+
+    def _build_detail_dock(self, db: Database) -> None:
+        from PySide6.QtWidgets import QDockWidget
+
+        from deckfollow.ui.customer_detail import DetailPanel
+
+        self.detail = DetailPanel(db, clock=self.clock)
+        self.detail_dock = QDockWidget("Details", self)
+        self.detail_dock.setObjectName("detailsDock")
+        self.detail_dock.setWidget(self.detail)
+        self.detail_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.detail_dock)
+        self.detail_dock.hide()
+        toggle = self.detail_dock.toggleViewAction()
+        toggle.setText("&Details panel")
+        toggle.setShortcut(QKeySequence("Ctrl+D"))
+        self.menu("View").addAction(toggle)
+        self.detail.changed.connect(self.data_changed)
+        # While the panel is open it follows whatever quote the user selects.
+        for page in (self.board, self.quotes):
+            page.quote_selected.connect(self._follow_selection)
+        self.today.tree.currentItemChanged.connect(self._follow_today)
+        state = QSettings().value("main/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def _follow_selection(self, quote_id: int) -> None:
+        if self.detail_dock.isVisible():
+            self.detail.show_quote(quote_id)
+
+    def _follow_today(self, *_items: object) -> None:
+        item = self.today.current_item()
+        if item is not None and self.detail_dock.isVisible():
+            if item.quote_id is not None:
+                self.detail.show_quote(item.quote_id)
+            else:
+                self.detail.show_customer(item.customer_id)
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -327,5 +365,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: object) -> None:
         QSettings().setValue("main/geometry", self.saveGeometry())
+        QSettings().setValue("main/state", self.saveState())
         self.quotes.save_state()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -249,3 +249,17 @@ def test_move_to_trash_and_undo(window: MainWindow, db: Database) -> None:
     QApplication.processEvents()
     assert _stage(db, quote_id).deleted_at is None
     assert column.model.row_of(quote_id) >= 0, "and comes back with Undo"
+
+
+def test_opening_a_quote_shows_its_details_and_follows_the_selection(
+    window: MainWindow,
+) -> None:
+    first = _first(window, Stage.FOLLOWING_UP)
+    column = window.board.columns[Stage.FOLLOWING_UP]
+    column.view.activated.emit(column.model.index(0))
+    assert window.detail_dock.isVisible()
+    assert window.detail.quote_id == first
+    second = column.model.row_at(1)
+    assert second is not None
+    column.view.clicked.emit(column.model.index(1))
+    assert window.detail.quote_id == second.quote_id
