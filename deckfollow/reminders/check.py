@@ -87,7 +87,7 @@ def plan_notices(batch: ReminderBatch, digest: Digest | None = None) -> list[Not
     """Words for what a check claimed: one notice for everything missed while away."""
     notices: list[Notice] = []
     if digest is not None:
-        notices.append(Notice(NoticeKind.DIGEST, "deckfollow — good morning", digest.text))
+        notices.append(Notice(NoticeKind.DIGEST, "deckfollow — today", digest.text))
     if batch.missed:
         # Anything on time at the same moment joins the catch-up: one notice, not several.
         items = batch.all

@@ -97,7 +97,7 @@ def test_missed_reminders_arrive_as_one_notification(desktop: Desktop, db: Datab
     summaries = [h["summary"] for h in desktop.history()]
     assert sorted(summaries) == [
         "While you were away: 3 follow-ups fell due",
-        "deckfollow — good morning",
+        "deckfollow — today",
     ]
     [catch_up] = [h for h in desktop.history() if h["summary"].startswith("While")]
     for name in ("Ann Lee", "Bo Diaz", "Cy Young"):
@@ -132,4 +132,4 @@ def test_remind_once_command_notifies_the_desktop(
     desktop.dunstctl("close-all")
     shown = {h["summary"]: h["body"] for h in desktop.history()}
     assert "Deck oil" in shown["Call Cron Carla"]
-    assert shown["deckfollow — good morning"] == "Today: 1 call"
+    assert shown["deckfollow — today"] == "Today: 1 call"
