@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import get_setting, load_settings, set_setting
 from deckfollow.core.timezones import system_timezone
+from deckfollow.reminders.autostart import started_at_login
 from deckfollow.reminders.check import Notice, NoticeKind, run_check
 from deckfollow.reminders.digest import build_digest, morning_time
 from deckfollow.reminders.scheduler import due_now_ids
@@ -127,7 +128,8 @@ class ReminderController(QObject):
 
         Call after the main window exists (and after data loads); the first check shows in
         one notice everything that fell due while the app was closed. `use_tray` overrides
-        the desktop's answer to "is there a system tray?" (None: ask the desktop).
+        the desktop's answer to "is there a system tray?" (None: ask the desktop). When the
+        login entry started the app and there is a tray, the window is hidden.
         """
         if self._started:
             return
@@ -136,6 +138,9 @@ class ReminderController(QObject):
             use_tray = QSystemTrayIcon.isSystemTrayAvailable()
         if use_tray:
             self._make_tray()
+            if started_at_login() and self._window is not None:
+                # Started by the login entry: stay quietly in the tray until needed.
+                self._window.hide()
         else:
             self._say_no_tray_once()
         self._use_desktop = connect_desktop

@@ -186,3 +186,29 @@ def test_snooze_to_a_chosen_time_outside_hours_moves_to_the_next_allowed(
         fu = s.get(FollowUp, fid)
         assert fu is not None
         assert fu.snoozed_until == datetime(2026, 11, 30, 9, tzinfo=SYD)
+
+
+def test_started_at_login_with_a_tray_stays_in_the_tray(
+    qtbot: QtBot, owner: Database, now: datetime, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("DECKFOLLOW_STARTED_AT_LOGIN", "1")
+    window = MainWindow(owner, clock=lambda: now)
+    qtbot.addWidget(window)
+    window.show()
+    controller = ReminderController(owner, clock=lambda: now, main_window=window)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        controller.start(connect_desktop=False, use_tray=True)
+        assert window.isHidden()
+    finally:
+        controller.stop()
+        app.setQuitOnLastWindowClosed(True)
+    # Without a tray there is no other way to the app: the window stays.
+    window.show()
+    other = ReminderController(owner, clock=lambda: now, main_window=window)
+    try:
+        other.start(connect_desktop=False, use_tray=False)
+        assert window.isVisible()
+    finally:
+        other.stop()
