@@ -63,6 +63,7 @@ from deckfollow.ui.consent import (
     StopContactDialog,
 )
 from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.formatting import money_text
 from deckfollow.ui.log_outcome import LogOutcomeDialog
 
 # Editable contact fields: (key, label); the key is the Customer attribute.
@@ -93,14 +94,6 @@ _LABELS = dict(CONTACT_FIELDS)
 _EMPTY = "Select a quote or a customer to see their details."
 _PHONES = {"phone_cell": "cell phone", "phone_office": "office phone", "phone_home": "home phone"}
 
-_CURRENCY_SYMBOLS = {
-    "USD": "US$",
-    "AUD": "A$",
-    "NZD": "NZ$",
-    "CAD": "CA$",
-    "GBP": "£",
-    "EUR": "€",
-}
 
 _KIND_COLOURS = {"touch": "#1f5fa8", "follow_up": "#6a4c93", "consent": "#8a4b00"}
 _STATE_TEXT = {
@@ -132,27 +125,6 @@ class CustomerView:
     country: str
     timezone: str
     fields: dict[str, str]
-
-
-def user_locale() -> QLocale:
-    """The user's locale; the bare "C" locale (no LANG set) reads as plain English."""
-    loc = QLocale()
-    if loc.language() == QLocale.Language.C:
-        return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
-    return loc
-
-
-def money_text(amount: Decimal | None, currency: str, locale: QLocale | None = None) -> str:
-    """An amount in the user's locale with the quote's currency ("A$12,500.00")."""
-    if amount is None:
-        return "no amount yet"
-    loc = locale or user_locale()
-    if loc.currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode) == currency:
-        symbol = loc.currencySymbol(QLocale.CurrencySymbolFormat.CurrencySymbol)
-    else:
-        symbol = _CURRENCY_SYMBOLS.get(currency, f"{currency} ")
-    # Decimal -> float only for display; two places are exact well past any deck price.
-    return loc.toCurrencyString(float(amount), symbol, 2)
 
 
 def _local_datetime_text(at: datetime, locale: QLocale) -> str:
@@ -192,7 +164,7 @@ class DetailPanel(QWidget):
         self._quote: QuoteView | None = None
         self._overview: ConsentOverview | None = None
         self.active_dialog: QDialog | None = None
-        self._locale = user_locale()
+        self._locale = QLocale()
         # Below this the contact form and the consent buttons no longer fit side by side.
         self.setMinimumWidth(500)
 
@@ -514,7 +486,7 @@ class DetailPanel(QWidget):
             return
         self.quote_box.setTitle(f"Quote {q.number}" if q.number else "Lead")
         self.quote_title.setText(q.job)
-        self.amount_label.setText(money_text(q.amount, q.currency, self._locale))
+        self.amount_label.setText(money_text(q.amount, q.currency) or "no amount yet")
         stage = q.stage.label
         if q.stage is Stage.LOST and q.lost_reason:
             stage += f" ({q.lost_reason})"
