@@ -306,10 +306,19 @@ def export_calendar(session: Session, *, now: datetime, days: int = 60) -> tuple
 
 
 def write_calendar_file(path: Path, text: str) -> None:
-    """Write atomically, so a calendar app watching the file never reads half of it."""
+    """Write atomically and readable by the owner only (it holds customers' phone numbers),
+    so a calendar app watching the file never reads half of it."""
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        if hasattr(os, "fchmod"):  # POSIX; an old .tmp left behind may have wider rights
+            os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            fd = -1
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+    finally:
+        if fd != -1:
+            os.close(fd)
     os.replace(tmp, path)

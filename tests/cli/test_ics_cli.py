@@ -112,6 +112,7 @@ def test_ics_file_is_read_back_event_by_event(
     )
     assert res.returncode == 0, res.stderr
     assert f"Wrote 4 follow-ups (next 200 days and overdue) to {out}" in res.stdout
+    assert out.stat().st_mode & 0o777 == 0o600  # customers' phone numbers: owner only
     events, zones = _events(out)
     assert set(zones) == {"Australia/Sydney", "America/New_York"}
     ev = _by_summary(events)
