@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.board.quote_selected.connect(self._remember_quote)
         self.quotes.quote_selected.connect(self._remember_quote)
         self._build_detail_dock(db)
+        self._build_stage_menu()
         self.data_changed.connect(self.refresh)
         self.statusBar().showMessage(str(db.path or "team database"))
 
@@ -270,6 +271,38 @@ class MainWindow(QMainWindow):
         about = QAction("&About deckfollow", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _build_stage_menu(self) -> None:
+        """Edit › Move to stage: the keyboard's way to do what dragging a card does."""
+        from deckfollow.core.enums import Stage
+
+        moves = self.menu("Edit").addMenu("&Move quote to")
+        labels = {
+            Stage.LEAD: "&Lead",
+            Stage.QUOTED: "&Quoted",
+            Stage.FOLLOWING_UP: "&Following up",
+            Stage.WON: "&Won…",
+            Stage.LOST: "L&ost…",
+            Stage.PARKED: "&Parked…",
+        }
+        self.stage_actions: dict[Stage, QAction] = {}
+        for number, stage in enumerate(Stage, start=1):
+            action = QAction(labels[stage], self)
+            action.setShortcut(QKeySequence(f"Ctrl+Alt+{number}"))
+            action.triggered.connect(lambda _=False, s=stage: self.move_current_quote(s))
+            moves.addAction(action)
+            self.stage_actions[stage] = action
+
+    def move_current_quote(self, stage: object) -> bool:
+        """Move the selected quote (board or list) to `stage`, asking what that stage needs."""
+        from deckfollow.core.enums import Stage
+
+        assert isinstance(stage, Stage)
+        quote_id = self.current_quote_id
+        if quote_id is None:
+            self.statusBar().showMessage("Select a quote on the board or in the list first.", 5000)
+            return False
+        return self.board.move_quote(quote_id, stage)
 
     def _remember_quote(self, quote_id: int) -> None:
         self.current_quote_id = quote_id
