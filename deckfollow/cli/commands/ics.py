@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from deckfollow.cli.context import CliContext
-from deckfollow.core.errors import ValidationError
+from deckfollow.core.errors import DeckfollowError, ValidationError
 
 ORDER = 35
 
@@ -34,6 +34,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.days < 1 or args.days > 3660:
         raise ValidationError("--days", "give a number of days from 1 to 3660")
     out = None if args.out == "-" else Path(args.out)
+    if out is not None and out.is_dir():
+        raise ValidationError("--out", f"{str(out)!r} is a folder; give a file like follow-ups.ics")
     if out is not None and not out.parent.is_dir():
         raise ValidationError("--out", f"no folder {str(out.parent)!r} to write into")
     db = ctx.open_db()
@@ -46,7 +48,10 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     if out is None:
         ctx.out.write(text)
         return 0
-    write_calendar_file(out, text)
+    try:
+        write_calendar_file(out, text)
+    except OSError as exc:
+        raise DeckfollowError(f"could not write {out}: {exc.strerror or exc}") from exc
     noun = "follow-up" if count == 1 else "follow-ups"
     print(f"Wrote {count} {noun} (next {args.days} days and overdue) to {out}", file=ctx.out)
     return 0
