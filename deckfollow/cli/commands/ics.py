@@ -34,10 +34,17 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.days < 1 or args.days > 3660:
         raise ValidationError("--days", "give a number of days from 1 to 3660")
     out = None if args.out == "-" else Path(args.out)
-    if out is not None and out.is_dir():
-        raise ValidationError("--out", f"{str(out)!r} is a folder; give a file like follow-ups.ics")
-    if out is not None and not out.parent.is_dir():
-        raise ValidationError("--out", f"no folder {str(out.parent)!r} to write into")
+    if out is not None:
+        try:
+            is_folder, parent_ok = out.is_dir(), out.parent.is_dir()
+        except OSError as exc:
+            raise DeckfollowError(f"could not write {out}: {exc.strerror or exc}") from exc
+        if is_folder:
+            raise ValidationError(
+                "--out", f"{str(out)!r} is a folder; give a file like follow-ups.ics"
+            )
+        if not parent_ok:
+            raise ValidationError("--out", f"no folder {str(out.parent)!r} to write into")
     db = ctx.open_db()
     try:
         # A unit of work: the first export gives the database its calendar identity.
