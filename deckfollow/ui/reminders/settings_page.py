@@ -56,7 +56,10 @@ def ask_and_export_calendar(db: Database, *, clock: Clock, parent: QWidget | Non
     if not name:
         return None
     path = Path(name if name.endswith(".ics") else name + ".ics")
-    count = export_calendar_to(db, path, now=clock())
+    try:
+        count = export_calendar_to(db, path, now=clock())
+    except OSError as exc:
+        return f"Could not write {path}: {exc.strerror or exc}. Nothing was changed."
     noun = "follow-up" if count == 1 else "follow-ups"
     return f"Wrote {count} {noun} to {path}. Import it again later to update the same events."
 
