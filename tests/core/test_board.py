@@ -165,3 +165,15 @@ def test_won_and_lost_leave_the_board_after_sixty_days(
     columns = {c.stage: c for c in index.board()}
     assert columns[Stage.LOST].count == 0
     assert {r.quote_id for r in index.select(QuoteFilter(text="mia"))} == {shop["mia"]}
+
+
+def test_search_ignores_accents_both_ways(
+    db: Database, now: datetime, shop: dict[str, int]
+) -> None:
+    with db.reading() as s:
+        index = load_quote_index(s, now=now)
+    for typed in ("zoe", "ZOË", "muller", "Müller"):
+        assert {r.quote_id for r in index.select(QuoteFilter(text=typed))} == {shop["zoe"]}
+    from deckfollow.core.board import fold
+
+    assert fold("Łukasz Sørensen") == "lukasz sorensen"
