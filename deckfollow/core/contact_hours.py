@@ -184,13 +184,14 @@ def zone(name: str) -> ZoneInfo:
 
 
 def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
-    """A local wall-clock time as UTC; a time skipped by a DST jump moves forward past the gap."""
-    local = datetime.combine(day, at, tzinfo=tz)
-    utc = local.astimezone(UTC)
-    if utc.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
-        # In the spring-forward gap: the first valid instant after it.
-        utc = datetime.combine(day, at, tzinfo=tz).replace(fold=1).astimezone(UTC)
-    return utc
+    """A local wall-clock time as UTC.
+
+    A time skipped by a spring-forward jump reads as calendars read it: shifted by the jump
+    (02:30 on the night clocks go from 02:00 to 03:00 is 03:30). A repeated autumn time is
+    its first occurrence.
+    """
+    # fold=0 takes the offset in force before the transition, which does exactly that.
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -92,3 +92,18 @@ def test_a_planned_call_on_a_dst_day_lands_at_the_start_of_allowed_hours(
         assert (local.date(), local.time()) == (day + timedelta(days=1), time(9))
     else:
         assert (local.date(), local.time()) == (day, time(8))
+
+
+def test_a_time_skipped_by_spring_forward_reads_as_calendars_read_it() -> None:
+    from datetime import date, time
+    from zoneinfo import ZoneInfo
+
+    from deckfollow.core.contact_hours import local_to_utc
+
+    sydney = ZoneInfo("Australia/Sydney")
+    # Clocks went from 02:00 to 03:00 on Sunday 4 October 2026.
+    at = local_to_utc(date(2026, 10, 4), time(2, 30), sydney)
+    assert at.astimezone(sydney).strftime("%H:%M %Z") == "03:30 AEDT"
+    # The repeated hour in April is its first pass (still daylight time).
+    back = local_to_utc(date(2026, 4, 5), time(2, 30), sydney)
+    assert back.astimezone(sydney).strftime("%H:%M %Z") == "02:30 AEDT"
