@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(180)
+        self.nav.setFixedWidth(150)
         self.nav.setFrameShape(QFrame.Shape.NoFrame)
         self.nav.setStyleSheet(
             "QListWidget#nav { background: palette(window); font-size: 14px; padding-top: 8px; }"

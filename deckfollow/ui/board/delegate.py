@@ -77,30 +77,21 @@ class CardDelegate(QStyledItemDelegate):
         muted = QColor(text_color)
         muted.setAlpha(150)
 
-        # Line 1: customer and amount.
+        # Line 1: the customer, the whole width.
         fm_bold = QFontMetrics(bold)
-        amount = money_text(row.amount, row.currency, whole=True)
-        amount_w = fm_bold.horizontalAdvance(amount) + 8 if amount else 0
         line_h = fm_bold.height()
         painter.setFont(bold)
         painter.setPen(text_color)
-        name_rect = QRect(inner.left(), inner.top(), inner.width() - amount_w, line_h)
         painter.drawText(
-            name_rect,
+            QRect(inner.left(), inner.top(), inner.width(), line_h),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            fm_bold.elidedText(row.customer, Qt.TextElideMode.ElideRight, name_rect.width()),
+            fm_bold.elidedText(row.customer, Qt.TextElideMode.ElideRight, inner.width()),
         )
-        if amount:
-            painter.drawText(
-                QRect(inner.right() - amount_w, inner.top(), amount_w, line_h),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                amount,
-            )
 
         # Line 2: the job.
         painter.setFont(base_font)
         fm = QFontMetrics(base_font)
-        y = inner.top() + line_h + 2
+        y = inner.top() + line_h + 1
         painter.setPen(muted)
         painter.drawText(
             QRect(inner.left(), y, inner.width(), fm.height()),
@@ -108,17 +99,35 @@ class CardDelegate(QStyledItemDelegate):
             fm.elidedText(row.job, Qt.TextElideMode.ElideRight, inner.width()),
         )
 
-        # Lines 3 and 4: since the last touch, then what's next.
+        # Line 3: the amount on the right, since the last touch on the left.
+        y3 = y + fm.height() + 3
+        amount = money_text(row.amount, row.currency, whole=True)
+        amount_w = fm_bold.horizontalAdvance(amount) + 8 if amount else 0
+        if amount:
+            painter.setFont(bold)
+            painter.setPen(text_color)
+            painter.drawText(
+                QRect(inner.right() - amount_w, y3, amount_w, line_h),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                amount,
+            )
         painter.setFont(small)
         fs = QFontMetrics(small)
-        y4 = inner.bottom() - fs.height()
-        y3 = y4 - fs.height() - 1
-        for y, (text, color) in ((y3, self._age(row, now)), (y4, self._next(row, now))):
-            if not text:
-                continue
+        age, age_color = self._age(row, now)
+        painter.setPen(age_color if age_color is not None else muted)
+        painter.drawText(
+            QRect(inner.left(), y3, inner.width() - amount_w, line_h),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            fs.elidedText(age, Qt.TextElideMode.ElideRight, inner.width() - amount_w),
+        )
+
+        # Line 4: what's next.
+        text, color = self._next(row, now)
+        if text:
+            y4 = y3 + line_h + 1
             painter.setPen(color if color is not None else muted)
             painter.drawText(
-                QRect(inner.left(), y, inner.width(), fs.height() + 1),
+                QRect(inner.left(), y4, inner.width(), fs.height() + 1),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 fs.elidedText(text, Qt.TextElideMode.ElideRight, inner.width()),
             )

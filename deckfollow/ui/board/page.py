@@ -6,7 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -82,7 +83,7 @@ class StageColumnWidget(QFrame):
         self.view.setDropIndicatorShown(True)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.setMinimumWidth(220)
+        self.setMinimumWidth(200)
         head = QVBoxLayout()
         head.setSpacing(0)
         head.addWidget(self.title)
@@ -143,6 +144,7 @@ class BoardPage(QWidget):
             column.model.dropped.connect(self.move_quote)
             column.view.clicked.connect(self._on_clicked)
             column.view.activated.connect(self._on_activated)
+            column.view.installEventFilter(self)
             self.columns[stage] = column
             layout.addWidget(column, 1)
 
@@ -159,6 +161,29 @@ class BoardPage(QWidget):
                 column.view.scrollTo(column.model.index(row))
                 return True
         return False
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """Left and Right move between columns, keeping the row where it can."""
+        if event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            step = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}.get(Qt.Key(event.key()))
+            stages = list(self.columns)
+            here = next((s for s, c in self.columns.items() if c.view is obj), None)
+            if step is not None and here is not None:
+                row = self.columns[here].view.currentIndex().row()
+                i = stages.index(here) + step
+                while 0 <= i < len(stages):
+                    target = self.columns[stages[i]]
+                    if target.model.rowCount():
+                        index = target.model.index(min(max(row, 0), target.model.rowCount() - 1))
+                        target.view.setFocus(Qt.FocusReason.OtherFocusReason)
+                        target.view.setCurrentIndex(index)
+                        self.scroller.ensureWidgetVisible(target)
+                        self._on_clicked(index)
+                        return True
+                    i += step
+                return True
+        return super().eventFilter(obj, event)
 
     def _row(self, quote_id: int) -> QuoteRow | None:
         return self._index.find(quote_id) if self._index is not None else None

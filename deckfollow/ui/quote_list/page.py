@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -103,6 +104,7 @@ class QuoteListPage(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         self.view.activated.connect(self._on_activated)
         self.model.modelReset.connect(self._update_count)
+        self.search.installEventFilter(self)
         self._restore()
 
     def set_index(self, index: QuoteIndex) -> None:
@@ -147,6 +149,19 @@ class QuoteListPage(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """Down (or Enter) in the search box goes to the results, as in a mail client."""
+        if obj is self.search and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.apply_filter()
+                if self.model.rowCount():
+                    self.view.setFocus(Qt.FocusReason.TabFocusReason)
+                    if not self.view.currentIndex().isValid():
+                        self.view.selectRow(0)
+                    return True
+        return super().eventFilter(obj, event)
 
     def save_state(self) -> None:
         QSettings().setValue("quotes/header", self.view.horizontalHeader().saveState())

@@ -263,3 +263,23 @@ def test_opening_a_quote_shows_its_details_and_follows_the_selection(
     assert second is not None
     column.view.clicked.emit(column.model.index(1))
     assert window.detail.quote_id == second.quote_id
+
+
+def test_keyboard_moves_from_search_to_results_and_across_columns(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.show_page("quotes")
+    page = window.quotes
+    page.search.setFocus()
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)  # type: ignore[no-untyped-call]
+    assert page.view.hasFocus()
+    assert page.selected_quote_id() is not None
+
+    window.show_page("board")
+    lead = window.board.columns[Stage.LEAD]
+    lead.view.setFocus()
+    lead.view.setCurrentIndex(lead.model.index(0))
+    qtbot.keyClick(lead.view, Qt.Key.Key_Right)  # type: ignore[no-untyped-call]
+    quoted = window.board.columns[Stage.QUOTED]
+    assert quoted.view.hasFocus()
+    assert window.current_quote_id == quoted.model.row_at(0).quote_id  # type: ignore[union-attr]
