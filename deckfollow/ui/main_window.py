@@ -359,6 +359,11 @@ class MainWindow(QMainWindow):
     def _quit(self) -> None:
         from PySide6.QtWidgets import QApplication
 
+        # With a tray, closing only hides the window; Quit must really end the app.
+        really_quit = getattr(self.reminders, "quit", None)
+        if callable(really_quit):
+            really_quit()
+            return
         self.close()
         QApplication.quit()
 
