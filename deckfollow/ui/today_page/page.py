@@ -80,7 +80,7 @@ class TodayPage(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.tree.header()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, 145)
+        header.resizeSection(0, 170)
         header.resizeSection(1, 150)
         header.setStretchLastSection(False)
         header.resizeSection(3, 70)
@@ -93,6 +93,7 @@ class TodayPage(QWidget):
         self.reach = QLabel()
         self.reach.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reach.setStyleSheet("font-size: 16px;")
+        self.reach.setWordWrap(True)
         self.why = QLabel()
         self.why.setWordWrap(True)
         self.said = QLabel()
@@ -275,7 +276,7 @@ class TodayPage(QWidget):
             reach = format_phone(reach)
         self.reach.setText(
             f"{item.channel.value.title()}: {reach or 'no number on file'}"
-            f"  ·  their time now {local_now:%a %H:%M}"
+            f" · their time now {local_now:%a %H:%M}"
             if item.channel is not Channel.CARD
             else "Card by post"
         )
