@@ -171,7 +171,7 @@ FIRST_NAMES: dict[str, tuple[str, ...]] = {
         "Wei",
         "Aaliyah",
         "José",
-        "Muñoz",
+        "Núria",
         "Chloé",
         "Andrés",
         "Björn",
