@@ -11,7 +11,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
+    from concurrent.futures import Future
+
     from deckfollow.storage.database import Database
+    from deckfollow.storage.integrity import IntegrityReport
     from deckfollow.ui.main_window import MainWindow
 
 Clock = Callable[[], datetime]
@@ -87,19 +90,45 @@ def offer_welcome(window: QWidget, db: Database, clock: Clock) -> None:
         refresh()
 
 
-def _open_with_checks(target: str, clock: Clock) -> Database | None:
+def _check_in_background(target: str) -> Future[IntegrityReport] | None:
+    """Start the file's integrity check on a thread: SQLite does the work without the GIL,
+    so it overlaps with loading SQLAlchemy on the main thread."""
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    from deckfollow.storage.integrity import check_integrity
+    from deckfollow.storage.location import is_url
+
+    if is_url(target):
+        return None  # a server database guards its own integrity
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="integrity")
+    future = pool.submit(check_integrity, Path(target).expanduser())
+    pool.shutdown(wait=False)
+    return future
+
+
+def _open_with_checks(
+    target: str, clock: Clock, checking: Future[IntegrityReport] | None = None
+) -> Database | None:
     """Open the database after its integrity check; offer the latest good backup if damaged."""
     from deckfollow.core.errors import DeckfollowError
+    from deckfollow.storage.database import open_database
     from deckfollow.storage.integrity import CorruptDatabaseError, open_checked
     from deckfollow.ui.backups import CorruptDatabaseDialog
 
+    report = checking.result() if checking is not None else None
     for _attempt in range(2):
         try:
-            return open_checked(target, create=True)
+            if report is None:
+                return open_checked(target, create=True)
+            if not report.ok and not report.too_new:
+                raise CorruptDatabaseError(report)
+            return open_database(target, create=True)
         except CorruptDatabaseError as exc:
             dialog = CorruptDatabaseDialog(exc.report, clock=clock)
             if dialog.exec() != CorruptDatabaseDialog.DialogCode.Accepted:
                 return None
+            report = None  # restored: check the file again before opening it
         except DeckfollowError as exc:
             QMessageBox.critical(None, "deckfollow cannot open its database", str(exc))
             return None
@@ -126,12 +155,19 @@ def run_gui(target: str, *, clock: Clock = system_clock, argv: list[str] | None 
     window = MainWindow(None, clock=clock)
     window.show()
     app.processEvents()  # the first paint, before SQLAlchemy and the database load
-    code = _open_and_run(app, window, target, clock)
+    checking = _check_in_background(target)
+    code = _open_and_run(app, window, target, clock, checking)
     window.close()
     return code
 
 
-def _open_and_run(app: QApplication, window: MainWindow, target: str, clock: Clock) -> int:
+def _open_and_run(
+    app: QApplication,
+    window: MainWindow,
+    target: str,
+    clock: Clock,
+    checking: Future[IntegrityReport] | None,
+) -> int:
     from pathlib import Path
 
     from deckfollow.storage.instance_lock import AlreadyRunningError, acquire_instance_lock
@@ -148,7 +184,7 @@ def _open_and_run(app: QApplication, window: MainWindow, target: str, clock: Clo
         QMessageBox.information(None, "deckfollow is already open", str(exc))
         return 1
     with lock:
-        db = _open_with_checks(target, clock)
+        db = _open_with_checks(target, clock, checking)
         if db is None:
             return 1
         try:

@@ -403,6 +403,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: object) -> None:
         QSettings().setValue("main/geometry", self.saveGeometry())
-        QSettings().setValue("main/state", self.saveState())
-        self.quotes.save_state()
+        if hasattr(self, "quotes"):  # the frame may close before any data was opened
+            QSettings().setValue("main/state", self.saveState())
+            self.quotes.save_state()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -74,3 +75,35 @@ def test_first_screen_shows_what_is_due(qtbot: QtBot, db: Database, now: datetim
     counts = window.today.counts.text()
     assert "1 emails" not in counts and "1 texts" not in counts and "1 calls" not in counts
     assert any(word in counts for word in ("call", "text", "email", "card"))
+
+
+def test_a_damaged_file_is_explained_and_left_untouched(
+    qtbot: QtBot, db: Database, now: datetime, tmp_path: Path
+) -> None:
+    import hashlib
+
+    from deckfollow.ui.app import run_gui
+    from deckfollow.ui.backups import CorruptDatabaseDialog
+
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=20, quotes=40, seed=3, now=now)
+    db.close()
+    damaged = tmp_path / "damaged.db"
+    data = bytearray(Path(db.path).read_bytes())  # type: ignore[arg-type]
+    data[8192:12288] = b"\xff" * 4096  # scribble over a page, as a failing disk would
+    damaged.write_bytes(bytes(data))
+    before = hashlib.sha256(damaged.read_bytes()).hexdigest()
+    seen: list[str] = []
+
+    def decline() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, CorruptDatabaseDialog):
+            QTimer.singleShot(20, decline)
+            return
+        seen.append(dialog.windowTitle())
+        dialog.reject()
+
+    QTimer.singleShot(0, decline)
+    assert run_gui(str(damaged), clock=lambda: now) == 1
+    assert seen == ["Your deckfollow data needs attention"]
+    assert hashlib.sha256(damaged.read_bytes()).hexdigest() == before
