@@ -120,12 +120,17 @@ _PLAIN = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "
                         "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss"})  # fmt: skip
 
 
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """Lower case without accents, so "zoe" finds Zoë and "lukasz" finds Łukasz."""
     if text.isascii():
         return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    # A regular expression strips the marks in C: a Python loop per character made loading
+    # 20,000 quotes half a second slower.
+    return _MARKS.sub("", decomposed).casefold()
 
 
 _STAGE_ORDER = {s: i for i, s in enumerate(Stage)}
@@ -159,13 +164,22 @@ class QuoteIndex:
     ) -> None:
         self.rows = rows
         self.now = now
-        self._text = [fold(f"{r.customer} {r.job} {r.number or ''} {r.email or ''}") for r in rows]
-        raw_phones = phones if phones is not None else [r.phone or "" for r in rows]
-        self._digits = [_NOT_DIGITS.sub("", p) for p in raw_phones]
+        self._phones = phones if phones is not None else [r.phone or "" for r in rows]
+        # Built on the first search: the board never searches, and paints sooner without.
+        self._text: list[str] | None = None
+        self._digits: list[str] | None = None
         self._orders: dict[tuple[SortKey, bool], list[int]] = {}
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def prepare_search(self) -> None:
+        """Build the folded search text (once; the list calls it while the app is idle)."""
+        if self._text is None or self._digits is None:
+            self._text = [
+                fold(f"{r.customer} {r.job} {r.number or ''} {r.email or ''}") for r in self.rows
+            ]
+            self._digits = [_NOT_DIGITS.sub("", p) for p in self._phones]
 
     def _order(self, key: SortKey, descending: bool) -> list[int]:
         """Row positions sorted by `key`; empty values last either way; cached."""
@@ -203,6 +217,8 @@ class QuoteIndex:
         if flt.cold_only:
             picked = [i for i in picked if rows[i].going_cold]
         if words:
+            self.prepare_search()
+            assert self._text is not None and self._digits is not None
             text = self._text
             matched = picked
             for word in words:

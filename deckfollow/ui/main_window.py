@@ -177,6 +177,9 @@ class MainWindow(QMainWindow):
             self.board.set_index(board)
         elif current is self.today:
             self.today.refresh()
+        # Paint what is on screen now: otherwise the next step could run before the paint.
+        if current is not None:
+            current.repaint()
         QTimer.singleShot(0, self._refresh_rest)
 
     def _refresh_rest(self) -> None:

@@ -111,6 +111,8 @@ class QuoteListPage(QWidget):
         """Show a freshly loaded set of quotes, keeping the search and selection."""
         selected = self.selected_quote_id()
         self.model.set_index(index)
+        # Ready before the first keystroke, without holding up the first paint.
+        QTimer.singleShot(0, index.prepare_search)
         if selected is not None:
             self.select_quote(selected)
 
