@@ -114,7 +114,6 @@ def _open_with_checks(
     from deckfollow.core.errors import DeckfollowError
     from deckfollow.storage.database import open_database
     from deckfollow.storage.integrity import CorruptDatabaseError, open_checked
-    from deckfollow.ui.backups import CorruptDatabaseDialog
 
     report = checking.result() if checking is not None else None
     for _attempt in range(2):
@@ -125,6 +124,8 @@ def _open_with_checks(
                 raise CorruptDatabaseError(report)
             return open_database(target, create=True)
         except CorruptDatabaseError as exc:
+            from deckfollow.ui.backups import CorruptDatabaseDialog
+
             dialog = CorruptDatabaseDialog(exc.report, clock=clock)
             if dialog.exec() != CorruptDatabaseDialog.DialogCode.Accepted:
                 return None
@@ -203,12 +204,8 @@ def _run_window(app: QApplication, window: MainWindow, db: Database, clock: Cloc
     window.attach(db)
     install_features(window, db, clock)
     window.restore_last_page()
-    if db.path is not None:
-        from deckfollow.ui.backups import HandoverServer
-
-        handover = HandoverServer(db.path, window)
-        handover.show_requested.connect(lambda: _bring_forward(window))
     QTimer.singleShot(0, window.refresh)
+    QTimer.singleShot(0, lambda: _listen_for_second_start(window, db))
     # Built-in plans and wordings are brought up to date once the pipeline is on screen.
     QTimer.singleShot(0, lambda: _seed_builtins(window, db))
     QTimer.singleShot(0, lambda: offer_welcome(window, db, clock))
@@ -225,6 +222,16 @@ def _seed_builtins(window: MainWindow, db: Database) -> None:
         added = seed_builtin_cadences(session) + seed_builtin_templates(session)
     if added:
         window.data_changed.emit()  # Today's scripts come from the templates just added
+
+
+def _listen_for_second_start(window: MainWindow, db: Database) -> None:
+    """A second start on this file asks this window to come forward instead."""
+    if db.path is None:
+        return
+    from deckfollow.ui.backups import HandoverServer
+
+    handover = HandoverServer(db.path, window)
+    handover.show_requested.connect(lambda: _bring_forward(window))
 
 
 def _bring_forward(window: MainWindow) -> None:
