@@ -50,12 +50,19 @@ class Database:
                 "someone else changed this record while you were editing it; "
                 "reload it and make your change again"
             ) from exc
+        except (OperationalError, DatabaseError) as exc:
+            # Busy, full disk, read-only file, damage: one clear message; the transaction
+            # was rolled back, so what was saved before is untouched.
+            raise _describe(exc, self.target, writing=True) from exc
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A short read-only session (nothing it loads outlives it)."""
-        with self.sessions() as session:
-            yield session
+        try:
+            with self.sessions() as session:
+                yield session
+        except (OperationalError, DatabaseError) as exc:
+            raise _describe(exc, self.target) from exc
 
     @property
     def is_sqlite(self) -> bool:
@@ -87,10 +94,17 @@ def _sqlite_engine(path: Path) -> Engine:
     return engine
 
 
-def _describe(exc: Exception, target: str) -> StorageError:
+def _describe(exc: Exception, target: str, *, writing: bool = False) -> StorageError:
     msg = str(getattr(exc, "orig", exc))
     if "locked" in msg:
-        return StorageError(f"the database {target} is locked by another program; try again")
+        what = "nothing was saved; " if writing else ""
+        return StorageError(
+            f"the database {target} is busy: another program is writing to it; {what}try again"
+        )
+    if "disk is full" in msg or "database or disk is full" in msg:
+        return StorageError(f"the disk holding {target} is full; nothing was saved")
+    if "readonly" in msg or "read-only" in msg:
+        return StorageError(f"the database {target} is read-only here; nothing was saved")
     if "not a database" in msg or "malformed" in msg:
         return StorageError(f"{target} is not a deckfollow database or it is damaged ({msg})")
     if "unable to open" in msg or "readonly" in msg or "permission" in msg.lower():

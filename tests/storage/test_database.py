@@ -82,3 +82,30 @@ def test_consent_ledger_rows_cannot_be_rewritten(db: Database, db_path: Path, no
     conn = sqlite3.connect(db_path)
     with conn, pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute("UPDATE consent_event SET words = 'edited'")
+
+
+def test_a_busy_database_says_so_and_keeps_what_was_saved(
+    db_path: Path, now, monkeypatch: pytest.MonkeyPatch
+):
+    from deckfollow.core.leads import NewLead, add_lead
+    from deckfollow.storage import database as database_module
+
+    monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 200)
+    db = open_database(str(db_path))
+    with db.unit_of_work() as session:
+        add_lead(session, NewLead(name="Saved Before"), now=now)
+    other = sqlite3.connect(db_path)
+    other.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
+    try:
+        with (
+            pytest.raises(StorageError, match=r"busy.*nothing was saved"),
+            db.unit_of_work() as session,
+        ):
+            add_lead(session, NewLead(name="Blocked Lead"), now=now)
+    finally:
+        other.rollback()
+        other.close()
+    with db.reading() as session:
+        names = session.execute(text("SELECT display_name FROM customer")).scalars().all()
+    db.close()
+    assert names == ["Saved Before"]
