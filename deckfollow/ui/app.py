@@ -203,6 +203,7 @@ def _run_window(app: QApplication, window: MainWindow, db: Database, clock: Cloc
         use_sensible_locale(load_settings(session).default_country)
     window.attach(db)
     install_features(window, db, clock)
+    install_error_dialog(window)
     window.restore_last_page()
     QTimer.singleShot(0, window.refresh)
     QTimer.singleShot(0, lambda: _listen_for_second_start(window, db))
@@ -222,6 +223,26 @@ def _seed_builtins(window: MainWindow, db: Database) -> None:
         added = seed_builtin_cadences(session) + seed_builtin_templates(session)
     if added:
         window.data_changed.emit()  # Today's scripts come from the templates just added
+
+
+def install_error_dialog(window: QWidget) -> None:
+    """An error no dialog caught is shown to the user, not only printed where nobody looks."""
+    previous = sys.excepthook
+
+    def show(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+        previous(kind, exc, tb)  # type: ignore[arg-type]  # still printed for the record
+        from deckfollow.core.errors import DeckfollowError
+
+        if isinstance(exc, DeckfollowError):
+            text = str(exc)
+        else:
+            text = (
+                f"Something went wrong: {exc or kind.__name__}.\n\nWhat was saved before is "
+                "safe; the change you were making may not have been saved."
+            )
+        QMessageBox.warning(window, "deckfollow", text)
+
+    sys.excepthook = show
 
 
 def _listen_for_second_start(window: MainWindow, db: Database) -> None:

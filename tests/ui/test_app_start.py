@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -107,3 +108,37 @@ def test_a_damaged_file_is_explained_and_left_untouched(
     assert run_gui(str(damaged), clock=lambda: now) == 1
     assert seen == ["Your deckfollow data needs attention"]
     assert hashlib.sha256(damaged.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_uncaught_error_is_shown_to_the_user(qtbot: QtBot, db: Database, now: datetime) -> None:
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from deckfollow.core.errors import StorageError
+    from deckfollow.ui.app import install_error_dialog
+
+    window = MainWindow(db, clock=lambda: now)
+    qtbot.addWidget(window)
+    saved_hook = sys.excepthook
+    shown: list[str] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, read_and_close)
+            return
+        shown.append(box.text())
+        box.accept()
+
+    try:
+        install_error_dialog(window)
+        QTimer.singleShot(0, read_and_close)
+        try:
+            raise StorageError("the disk holding x.db is full; nothing was saved")
+        except StorageError as exc:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+    finally:
+        sys.excepthook = saved_hook
+    assert shown == ["the disk holding x.db is full; nothing was saved"]
