@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import update
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
@@ -30,6 +30,17 @@ def get_quote(session: Session, quote_id: int) -> Quote:
     if quote is None or quote.deleted_at is not None:
         raise NotFoundError(f"no quote with id {quote_id}")
     return quote
+
+
+def current_quote_id(session: Session, customer_id: int) -> int | None:
+    """The customer's most recent open quote, else their most recent quote."""
+    open_first = case((Quote.stage.in_([s for s in Stage if s.is_open]), 0), else_=1)
+    return session.execute(
+        select(Quote.id)
+        .where(Quote.customer_id == customer_id, Quote.deleted_at.is_(None))
+        .order_by(open_first, Quote.received_at.desc(), Quote.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def move_stage(session: Session, quote_id: int, stage: Stage, *, now: datetime) -> Changes:

@@ -28,9 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import case, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from deckfollow.core.consent import (
     ConsentOverview,
@@ -53,8 +51,8 @@ from deckfollow.core.history import (
     lead_age_text,
     response_time_text,
 )
-from deckfollow.core.models import Customer, Quote
-from deckfollow.core.pipeline import get_quote
+from deckfollow.core.models import Customer
+from deckfollow.core.pipeline import current_quote_id, get_quote
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent import (
     AskPermissionDialog,
@@ -400,7 +398,7 @@ class DetailPanel(QWidget):
             values = _contact_values(c)
             customer = CustomerView(c.id, c.version, c.country, c.timezone, values)
             if quote_id is None:
-                quote_id = _current_quote_id(s, customer_id)
+                quote_id = current_quote_id(s, customer_id)
             quote = get_quote(s, quote_id) if quote_id is not None else None
             quote_view = (
                 QuoteView(
@@ -645,11 +643,6 @@ class DetailPanel(QWidget):
                     c.first_name, c.last_name = first, (last or None)
                 c.updated_at = self._clock()
                 s.flush()
-        except StaleDataError:
-            self.contact_error.show_error(
-                "Someone else saved this customer at the same moment; Revert and try again."
-            )
-            return
         except ValidationError as exc:
             self.contact_error.show_error(exc)
             key = next((k for k, lbl in _PHONES.items() if lbl == exc.field), exc.field)
@@ -743,14 +736,3 @@ def _contact_values(c: Customer) -> dict[str, str]:
         if values[key]:
             values[key] = format_phone(values[key])
     return values
-
-
-def _current_quote_id(session: Session, customer_id: int) -> int | None:
-    """The customer's most recent open quote, else their most recent quote."""
-    open_first = case((Quote.stage.in_([s for s in Stage if s.is_open]), 0), else_=1)
-    return session.execute(
-        select(Quote.id)
-        .where(Quote.customer_id == customer_id, Quote.deleted_at.is_(None))
-        .order_by(open_first, Quote.received_at.desc(), Quote.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
