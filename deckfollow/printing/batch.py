@@ -173,6 +173,53 @@ def _template(session: Session, fu: FollowUp, stage: Stage | None) -> CardTempla
     return chosen
 
 
+@dataclass(frozen=True)
+class CardRecipient:
+    """Someone a card can be written to, as the composer lists them."""
+
+    customer_id: int
+    name: str
+    quote_id: int | None  # their latest quote, for the merge fields
+    address: Address | None
+    post_revoked: bool
+
+
+def card_recipients(session: Session, *, limit: int = 2000) -> list[CardRecipient]:
+    """Customers by name with their latest quote, address and whether post is refused."""
+    home = load_settings(session).default_country
+    revoked = set(
+        session.execute(
+            select(ChannelConsent.customer_id).where(
+                ChannelConsent.channel == ConsentChannel.POST,
+                ChannelConsent.state == ConsentState.REVOKED,
+            )
+        ).scalars()
+    )
+    latest: dict[int, int] = {}
+    for qid, cid in session.execute(
+        select(Quote.id, Quote.customer_id)
+        .where(Quote.deleted_at.is_(None))
+        .order_by(Quote.received_at)
+    ):
+        latest[cid] = qid
+    customers = session.execute(
+        select(Customer)
+        .where(Customer.deleted_at.is_(None))
+        .order_by(Customer.display_name)
+        .limit(limit)
+    ).scalars()
+    return [
+        CardRecipient(
+            c.id,
+            c.display_name,
+            latest.get(c.id),
+            recipient_address(c, home),
+            c.id in revoked or c.do_not_contact,
+        )
+        for c in customers
+    ]
+
+
 def recipient_address(customer: Customer, home_country: str) -> Address | None:
     """How the customer's address is written on the envelope; None without a street."""
     if not (customer.street and customer.street.strip()):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,10 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from deckfollow.core.enums import ConsentChannel, ConsentState
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.merge_fields import (
     MERGE_FIELDS,
@@ -28,9 +23,7 @@ from deckfollow.core.merge_fields import (
     render_template,
     sample_context,
 )
-from deckfollow.core.models import ChannelConsent, Customer, Quote
-from deckfollow.core.settings import load_settings
-from deckfollow.printing.batch import CardTemplate, card_templates, recipient_address
+from deckfollow.printing.batch import CardRecipient, CardTemplate, card_recipients, card_templates
 from deckfollow.printing.batch import return_address as load_return_address
 from deckfollow.printing.render import (
     Address,
@@ -55,15 +48,6 @@ from deckfollow.ui.cards.common import (
 from deckfollow.ui.consent.common import ErrorLabel
 
 SAMPLE = Address("Grace Hopper", ("4/17 Wattle Street", "Paddington NSW 2021"))
-
-
-@dataclass(frozen=True)
-class _Recipient:
-    customer_id: int
-    name: str
-    quote_id: int | None
-    address: Address | None
-    post_revoked: bool
 
 
 class CardsDialog(QDialog):
@@ -92,7 +76,7 @@ class CardsDialog(QDialog):
         with db.reading() as s:
             self._templates: list[CardTemplate] = card_templates(s)
             self._return = load_return_address(s)
-            self._recipients = self._load_recipients(s)
+            self._recipients = card_recipients(s)
 
         self.customer = QComboBox()
         self.customer.addItem("Sample customer (Grace Hopper)", None)
@@ -165,45 +149,11 @@ class CardsDialog(QDialog):
 
     # --- data ---------------------------------------------------------------------
 
-    def _load_recipients(self, session: Session) -> list[_Recipient]:
-        home = load_settings(session).default_country
-        revoked = set(
-            session.execute(
-                select(ChannelConsent.customer_id).where(
-                    ChannelConsent.channel == ConsentChannel.POST,
-                    ChannelConsent.state == ConsentState.REVOKED,
-                )
-            ).scalars()
-        )
-        latest: dict[int, int] = {}
-        for qid, cid in session.execute(
-            select(Quote.id, Quote.customer_id)
-            .where(Quote.deleted_at.is_(None))
-            .order_by(Quote.received_at)
-        ):
-            latest[cid] = qid
-        customers = session.execute(
-            select(Customer)
-            .where(Customer.deleted_at.is_(None))
-            .order_by(Customer.display_name)
-            .limit(2000)
-        ).scalars()
-        return [
-            _Recipient(
-                c.id,
-                c.display_name,
-                latest.get(c.id),
-                recipient_address(c, home),
-                c.id in revoked or c.do_not_contact,
-            )
-            for c in customers
-        ]
-
-    def _recipient(self) -> _Recipient | None:
+    def _recipient(self) -> CardRecipient | None:
         cid = self.customer.currentData()
         return next((r for r in self._recipients if r.customer_id == cid), None)
 
-    def _context(self, r: _Recipient | None) -> MergeContext:
+    def _context(self, r: CardRecipient | None) -> MergeContext:
         if r is None:
             return sample_context()
         with self._db.reading() as s:
