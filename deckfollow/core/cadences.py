@@ -269,6 +269,15 @@ def _get_cadence(session: Session, key: str) -> Cadence:
     return cad
 
 
+def step_template_key(session: Session, run_id: int, position: int) -> str | None:
+    """The wording a cadence step asks for (None: the channel's default)."""
+    return session.execute(
+        select(CadenceStep.template_key)
+        .join(CadenceRun, CadenceRun.cadence_id == CadenceStep.cadence_id)
+        .where(CadenceRun.id == run_id, CadenceStep.position == position)
+    ).scalar_one_or_none()
+
+
 def seed_builtin_cadences(session: Session) -> int:
     """Add (or bring up to date) the built-in cadences; safe to run at every start.
 

@@ -25,7 +25,7 @@ from deckfollow.core.contact_hours import zone
 from deckfollow.core.contact_info import format_phone
 from deckfollow.core.enums import Basis, FollowUpStatus
 from deckfollow.core.errors import NotFoundError, ValidationError
-from deckfollow.core.models import FollowUp, Quote
+from deckfollow.core.models import Customer, FollowUp, Quote
 from deckfollow.core.settings import load_settings
 
 # name -> label a user reads (in the editor's field list and in `[label?]` placeholders).
@@ -405,4 +405,40 @@ def sample_context() -> MergeContext:
         owner_phone="+61 412 555 019",
         owner_address="12 Timber Lane, Marrickville NSW 2204",
         today="23 November 2026",
+    )
+
+
+def preview_customers(session: Session, *, limit: int = 300) -> list[tuple[int, str]]:
+    """(id, name) of customers to preview a wording with, by name."""
+    rows = session.execute(
+        select(Customer.id, Customer.display_name)
+        .where(Customer.deleted_at.is_(None))
+        .order_by(Customer.display_name)
+        .limit(limit)
+    ).all()
+    return [(cid, name) for cid, name in rows]
+
+
+def customer_context(session: Session, customer_id: int, *, now: datetime) -> MergeContext:
+    """What a real send to this customer would fill in: their next follow-up, latest quote."""
+    fu = session.execute(
+        select(FollowUp.id, FollowUp.quote_id)
+        .where(FollowUp.customer_id == customer_id, FollowUp.status == FollowUpStatus.PENDING)
+        .order_by(FollowUp.due_at)
+        .limit(1)
+    ).first()
+    quote_id = fu.quote_id if fu is not None else None
+    if quote_id is None:
+        quote_id = session.execute(
+            select(Quote.id)
+            .where(Quote.customer_id == customer_id, Quote.deleted_at.is_(None))
+            .order_by(Quote.updated_at.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+    return build_merge_context(
+        session,
+        customer_id=customer_id,
+        quote_id=quote_id,
+        follow_up_id=fu.id if fu is not None else None,
+        now=now,
     )

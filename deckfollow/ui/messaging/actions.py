@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QWidget
-from sqlalchemy import select
 
 from deckfollow.core.enums import Channel
-from deckfollow.core.errors import NotFoundError
-from deckfollow.core.models import FollowUp
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import Clock
 
@@ -30,12 +27,10 @@ def act_on_follow_up(
     Cards, visits and videos are not handled here (printing and the touch log cover them);
     for those this returns False without opening anything.
     """
+    from deckfollow.core.followups import get_follow_up
+
     with db.reading() as s:
-        channel = s.execute(
-            select(FollowUp.channel).where(FollowUp.id == follow_up_id)
-        ).scalar_one_or_none()
-    if channel is None:
-        raise NotFoundError(f"no follow-up with id {follow_up_id}")
+        channel = get_follow_up(s, follow_up_id).channel  # NotFoundError names a missing one
     dialog: QDialog
     if channel is Channel.EMAIL:
         return send_email_for_follow_up(db, follow_up_id, clock=clock, parent=parent)

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
+from deckfollow.core.cadences import step_template_key
 from deckfollow.core.consent import get_customer
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage, TemplateKind
@@ -32,7 +32,7 @@ from deckfollow.core.errors import DeckfollowError, NotFoundError, ValidationErr
 from deckfollow.core.followups import FollowUpPlan, agreed_plan
 from deckfollow.core.merge_fields import MERGE_FIELDS, MergeContext, RenderedText
 from deckfollow.core.merge_fields import build_merge_context as _build
-from deckfollow.core.models import CadenceRun, CadenceStep, FollowUp, Quote
+from deckfollow.core.models import FollowUp, Quote
 from deckfollow.core.pipeline import Close
 from deckfollow.core.touches import NextStep
 from deckfollow.messaging.guard import SendCheck, check_send
@@ -141,11 +141,7 @@ def load_target(
             won = quote is not None and quote.stage is Stage.WON
         step_key = None
         if fu is not None and fu.cadence_run_id is not None and fu.cadence_step is not None:
-            step_key = s.execute(
-                select(CadenceStep.template_key)
-                .join(CadenceRun, CadenceRun.cadence_id == CadenceStep.cadence_id)
-                .where(CadenceRun.id == fu.cadence_run_id, CadenceStep.position == fu.cadence_step)
-            ).scalar_one_or_none()
+            step_key = step_template_key(s, fu.cadence_run_id, fu.cadence_step)
         return Target(
             customer_id=c.id,
             quote_id=quote_id,

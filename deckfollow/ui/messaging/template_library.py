@@ -21,19 +21,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.enums import FollowUpStatus, TemplateKind
+from deckfollow.core.enums import TemplateKind
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.merge_fields import (
     MERGE_FIELDS,
     MergeContext,
-    build_merge_context,
+    customer_context,
+    preview_customers,
     render_template,
     sample_context,
 )
-from deckfollow.core.models import Customer, FollowUp, Quote
 from deckfollow.messaging.templates import (
     KIND_LABELS,
     TemplateInfo,
@@ -105,12 +104,7 @@ class TemplateLibraryDialog(QDialog):
         self.preview_for = QComboBox()
         self.preview_for.addItem("Sample customer (made-up details)", None)
         with db.reading() as s:
-            rows = s.execute(
-                select(Customer.id, Customer.display_name)
-                .where(Customer.deleted_at.is_(None))
-                .order_by(Customer.display_name)
-                .limit(_PREVIEW_CUSTOMERS)
-            ).all()
+            rows = preview_customers(s, limit=_PREVIEW_CUSTOMERS)
         for cid, name in rows:
             self.preview_for.addItem(name, cid)
         self.preview_subject = QLabel()
@@ -261,27 +255,7 @@ class TemplateLibraryDialog(QDialog):
         now = self._clock()
         with self._db.reading() as s:
             # Preview with what a real send would use: their next follow-up and latest quote.
-            fu = s.execute(
-                select(FollowUp.id, FollowUp.quote_id)
-                .where(FollowUp.customer_id == int(cid), FollowUp.status == FollowUpStatus.PENDING)
-                .order_by(FollowUp.due_at)
-                .limit(1)
-            ).first()
-            quote_id = fu.quote_id if fu is not None else None
-            if quote_id is None:
-                quote_id = s.execute(
-                    select(Quote.id)
-                    .where(Quote.customer_id == int(cid), Quote.deleted_at.is_(None))
-                    .order_by(Quote.updated_at.desc())
-                    .limit(1)
-                ).scalar_one_or_none()
-            return build_merge_context(
-                s,
-                customer_id=int(cid),
-                quote_id=quote_id,
-                follow_up_id=fu.id if fu is not None else None,
-                now=now,
-            )
+            return customer_context(s, int(cid), now=now)
 
     def _refresh_preview(self) -> None:
         if self._current is None:
