@@ -291,6 +291,12 @@ def _next_follow_ups(session: Session) -> dict[int, NextFollowUp]:
     return found
 
 
+def business_is_empty(session: Session) -> bool:
+    """No customers and no quotes yet (a brand-new database, trash included)."""
+    has_customer = session.execute(select(Customer.id).limit(1)).first() is not None
+    return not has_customer and session.execute(select(Quote.id).limit(1)).first() is None
+
+
 def load_quote_index(session: Session, *, now: datetime, board_only: bool = False) -> QuoteIndex:
     """Every quote not in the trash, with its customer and next follow-up.
 

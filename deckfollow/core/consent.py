@@ -399,6 +399,29 @@ def is_blocked(session: Session, *, email: str | None, phone: str | None) -> str
     return f"{hit[1]} (customer {hit[0]}) asked not to be contacted"
 
 
+PHONE_FIELDS = {
+    "phone_cell": "cell phone",
+    "phone_office": "office phone",
+    "phone_home": "home phone",
+}
+
+
+def refuse_blocked_details(session: Session, values: dict[str, str | None]) -> None:
+    """Rule 9 for edits: giving a customer the email or phone of someone who asked not to be
+    contacted is refused (ValidationError naming the field), like re-adding them would be."""
+    for key, value in values.items():
+        if not value or (key != "email" and key not in PHONE_FIELDS):
+            continue
+        blocked = is_blocked(
+            session,
+            email=value if key == "email" else None,
+            phone=value if key in PHONE_FIELDS else None,
+        )
+        if blocked:
+            field = PHONE_FIELDS.get(key, "email")
+            raise ValidationError(field, f"this {field} belongs to someone who {blocked}")
+
+
 def project_ledger(session: Session, customer_id: int) -> None:
     """Rebuild the current per-channel state and the do-not-contact flag from the ledger."""
     customer = get_customer(session, customer_id)

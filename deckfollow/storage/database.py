@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -50,6 +50,8 @@ class Database:
                 "someone else changed this record while you were editing it; "
                 "reload it and make your change again"
             ) from exc
+        except IntegrityError:
+            raise  # a rule the schema itself enforces is for the caller to explain
         except (OperationalError, DatabaseError) as exc:
             # Busy, full disk, read-only file, damage: one clear message; the transaction
             # was rolled back, so what was saved before is untouched.
@@ -61,6 +63,8 @@ class Database:
         try:
             with self.sessions() as session:
                 yield session
+        except IntegrityError:
+            raise
         except (OperationalError, DatabaseError) as exc:
             raise _describe(exc, self.target) from exc
 

@@ -39,17 +39,13 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def _database_is_empty(db: Database) -> bool:
-    from sqlalchemy import func, select
-
-    from deckfollow.core.models import Customer, Quote
+    from deckfollow.core.board import business_is_empty
     from deckfollow.core.settings import get_setting
 
     with db.reading() as session:
         if get_setting(session, "ui.welcome_done") is not None:
             return False
-        customers = session.execute(select(func.count(Customer.id))).scalar_one()
-        quotes = session.execute(select(func.count(Quote.id))).scalar_one()
-    return customers == 0 and quotes == 0
+        return business_is_empty(session)
 
 
 def import_wizard_factory() -> Callable[..., QWidget] | None:

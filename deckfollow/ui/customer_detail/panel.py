@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from deckfollow.core.consent import (
+    PHONE_FIELDS,
     ConsentOverview,
     consent_overview,
     get_customer,
-    is_blocked,
+    refuse_blocked_details,
 )
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.contact_info import format_phone, normalise_email, normalise_phone
@@ -90,7 +90,7 @@ _CONTACT_GRID = {
 }
 _LABELS = dict(CONTACT_FIELDS)
 _EMPTY = "Select a quote or a customer to see their details."
-_PHONES = {"phone_cell": "cell phone", "phone_office": "office phone", "phone_home": "home phone"}
+_PHONES = PHONE_FIELDS
 
 
 _KIND_COLOURS = {"touch": "#1f5fa8", "follow_up": "#6a4c93", "consent": "#8a4b00"}
@@ -635,7 +635,7 @@ class DetailPanel(QWidget):
                         "them; Revert to see the latest, then make your change again."
                     )
                 if not c.do_not_contact:
-                    _refuse_blocked(s, changed, values)
+                    refuse_blocked_details(s, {k: values[k] for k in changed})
                 for key in changed:
                     setattr(c, key, values[key])
                 if "display_name" in changed:
@@ -711,22 +711,6 @@ def _set_style(widget: QWidget, sheet: str) -> None:
     # Setting a style sheet re-polishes the widget even when nothing changes.
     if widget.styleSheet() != sheet:
         widget.setStyleSheet(sheet)
-
-
-def _refuse_blocked(session: Session, changed: list[str], values: dict[str, str | None]) -> None:
-    """Rule 9: a do-not-contact survives re-entry, also by editing someone's details."""
-    for key in changed:
-        value = values[key]
-        if not value or (key != "email" and key not in _PHONES):
-            continue
-        blocked = is_blocked(
-            session,
-            email=value if key == "email" else None,
-            phone=value if key in _PHONES else None,
-        )
-        if blocked:
-            field = _PHONES.get(key, "email")
-            raise ValidationError(field, f"this {field} belongs to someone who {blocked}")
 
 
 def _contact_values(c: Customer) -> dict[str, str]:

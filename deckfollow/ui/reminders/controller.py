@@ -21,7 +21,6 @@ from typing import Any
 from PySide6.QtCore import QEvent, QFileSystemWatcher, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMenu, QStyle, QSystemTrayIcon, QWidget
-from sqlalchemy.exc import SQLAlchemyError
 
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import get_setting, load_settings, set_setting
@@ -206,7 +205,7 @@ class ReminderController(QObject):
         try:
             with self._db.unit_of_work() as session:
                 result = run_check(session, now)
-        except (DeckfollowError, SQLAlchemyError) as exc:
+        except DeckfollowError as exc:  # storage maps busy or unreachable to StorageError
             # A busy or briefly unreachable database: try again at the next safety tick.
             log.warning("reminder check failed: %s", exc)
             self._arm(None, now)
