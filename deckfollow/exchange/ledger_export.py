@@ -49,13 +49,10 @@ def load_ledger(session: Session, customer_id: int, *, now: datetime) -> LedgerD
 
 
 def _safe(text: str | None) -> str:
-    """Neutralise spreadsheet formulas; a leading '+' before a digit (a phone) is kept."""
-    value = text or ""
-    if value[:1] in ("=", "@", "\t", "\r") or (
-        value[:1] in ("+", "-") and not value[1:2].isdigit()
-    ):
-        return "'" + value
-    return value
+    """Spreadsheet formulas neutralised the same way as every other CSV export."""
+    from deckfollow.exchange.csv_export import neutralise_formula
+
+    return neutralise_formula(text or "")
 
 
 def ledger_csv(doc: LedgerDocument) -> str:

@@ -106,3 +106,21 @@ def test_pdf_prints_the_record_and_renders(
     assert "No texts please" in text
     assert "Sure, check in Thursday after five" in text
     assert "revoked" in text
+
+
+def test_a_formula_disguised_as_a_negative_number_is_shown_as_text(
+    db: Database, now: datetime, tmp_path: Path
+):
+    with db.unit_of_work() as s:
+        made = add_lead(s, NewLead("Ada Byron", phone="+61412000222", country="AU"), now=now)
+        grant_consent(
+            s, made.customer_id, ConsentChannel.CALL, source="-1+A1", words="+61 412 000 222",
+            now=now,
+        )  # fmt: skip
+    with db.reading() as s:
+        doc = load_ledger(s, made.customer_id, now=now)
+    path = write_ledger_csv(doc, tmp_path / "ledger.csv")
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        row = list(csv.reader(fh))[1]
+    assert row[6] == "'-1+A1"
+    assert row[7] == "+61 412 000 222", "a phone number in their words stays as written"
