@@ -107,6 +107,18 @@ def actionable_follow_ups() -> Select[int]:
     )
 
 
+def shown_to_user() -> list[ColumnElement[bool]]:
+    """Who the Today list and reminders speak of: not in the trash, not do-not-contact.
+
+    For a query that joins Customer and outer-joins Quote on the follow-up.
+    """
+    return [
+        Customer.do_not_contact.is_(False),
+        Customer.deleted_at.is_(None),
+        or_(FollowUp.quote_id.is_(None), Quote.deleted_at.is_(None)),
+    ]
+
+
 def day_bounds(day: date, owner_tz: str) -> tuple[datetime, datetime]:
     tz = ZoneInfo(owner_tz)
     return local_to_utc(day, time(0), tz), local_to_utc(day + timedelta(days=1), time(0), tz)
@@ -145,9 +157,7 @@ def due_items(
         .where(
             FollowUp.id.in_(actionable_follow_ups()),
             due < end,
-            Customer.do_not_contact.is_(False),
-            Customer.deleted_at.is_(None),
-            or_(FollowUp.quote_id.is_(None), Quote.deleted_at.is_(None)),
+            *shown_to_user(),
         )
         .order_by(due, FollowUp.id)
     )

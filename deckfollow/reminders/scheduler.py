@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from deckfollow.core.due import actionable_follow_ups, effective_due
+from deckfollow.core.due import actionable_follow_ups, effective_due, shown_to_user
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus
 from deckfollow.core.models import Customer, FollowUp, Quote
 
@@ -87,12 +87,8 @@ def _needs_reminder(now: datetime) -> ColumnElement[bool]:
 
 
 def _visible() -> list[ColumnElement[bool]]:
-    """The same people the Today list shows: not trashed, not do-not-contact."""
-    return [
-        Customer.do_not_contact.is_(False),
-        Customer.deleted_at.is_(None),
-        or_(FollowUp.quote_id.is_(None), Quote.deleted_at.is_(None)),
-    ]
+    """The same people the Today list shows."""
+    return shown_to_user()
 
 
 def _reminder_select() -> Select[*tuple[Any, ...]]:
