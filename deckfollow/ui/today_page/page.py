@@ -133,7 +133,11 @@ class TodayPage(QWidget):
         panel_layout.addWidget(self.script, 1)
         panel_layout.addLayout(buttons)
         panel_layout.addLayout(more)
-        self.empty = QLabel("Nothing due. Follow-ups appear here on the day they fall due.")
+        self.empty = QLabel(
+            "Follow-ups appear here on the day they fall due.\n\n"
+            "A new enquiry? File › New lead (Ctrl+N).\n"
+            "Customers elsewhere? File › Import contacts."
+        )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setStyleSheet("color: palette(mid); font-size: 15px;")
 
@@ -184,7 +188,10 @@ class TodayPage(QWidget):
         bold.setBold(True)
         overdue = sum(i.overdue for i in self._items)
         noun = "follow-up" if len(self._items) == 1 else "follow-ups"
-        self.headline.setText(f"{len(self._items)} {noun} for {day:%A %d %B}")
+        if self._items:
+            self.headline.setText(f"{len(self._items)} {noun} for {day:%A %d %B}")
+        else:
+            self.headline.setText(f"Nothing due for {day:%A %d %B}")
         parts = []
         select: QTreeWidgetItem | None = None
         for title, channels in _GROUPS:
