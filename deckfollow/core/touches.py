@@ -23,7 +23,14 @@ from deckfollow.core.followups import FollowUpPlan, get_follow_up, schedule_foll
 from deckfollow.core.models import CadenceRun, Touch
 from deckfollow.core.pipeline import Close, close_quote, get_quote
 
-NextStep = FollowUpPlan | Close
+
+@dataclass(frozen=True)
+class PlanContinues:
+    """The answer to "what's next?" for a step of an active follow-up plan: the plan places
+    its own next step (the user plans nothing over it)."""
+
+
+NextStep = FollowUpPlan | Close | PlanContinues
 
 
 @dataclass(frozen=True)
@@ -109,10 +116,52 @@ def log_touch(
 
             # A completed cadence step moves the plan on (paused runs wait for the user).
             move_on(session, done.cadence_run_id, now=now)
-    if isinstance(next_step, FollowUpPlan):
+    if isinstance(next_step, PlanContinues):
+        _require_plan_step(session, record)
+    elif isinstance(next_step, FollowUpPlan):
         schedule_follow_up(session, record.customer_id, record.quote_id, next_step, now=now)
     elif isinstance(next_step, Close):
         if record.quote_id is None:
             raise ValidationError("what's next", "closing needs the quote the touch was about")
         changes = changes | close_quote(session, record.quote_id, next_step, now=now)
     return changes
+
+
+def continuing_plan(session: Session, follow_up_id: int) -> str | None:
+    """The name of the active plan this follow-up is a step of (None: not a plan step)."""
+    from deckfollow.core.models import Cadence
+
+    fu = get_follow_up(session, follow_up_id)
+    if fu.cadence_run_id is None:
+        return None
+    run = session.get(CadenceRun, fu.cadence_run_id)
+    if run is None or run.status is not CadenceRunStatus.ACTIVE:
+        return None
+    cadence = session.get(Cadence, run.cadence_id)
+    return cadence.name if cadence is not None else None
+
+
+def _require_plan_step(session: Session, record: TouchRecord) -> None:
+    """ "The plan continues" holds only if the plan really placed a next step."""
+    from sqlalchemy import select
+
+    from deckfollow.core.models import FollowUp
+
+    refuse = ValidationError(
+        "what's next",
+        "this touch was not a step of an active follow-up plan with a step after it; "
+        "plan the next follow-up or close the quote",
+    )
+    if record.follow_up_id is None:
+        raise refuse
+    done = get_follow_up(session, record.follow_up_id)
+    if done.cadence_run_id is None:
+        raise refuse
+    pending = session.execute(
+        select(FollowUp.id).where(
+            FollowUp.cadence_run_id == done.cadence_run_id,
+            FollowUp.status == FollowUpStatus.PENDING,
+        )
+    ).first()
+    if pending is None:
+        raise refuse

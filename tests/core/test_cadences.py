@@ -434,3 +434,52 @@ def test_a_leap_day_birthday_card_comes_every_year():
         date(2031, 2, 21),
         date(2032, 2, 22),
     ]
+
+
+def test_the_plan_continues_answers_whats_next_for_a_plan_step(
+    db: Database, lead: LeadCreated, now: datetime
+):
+    from deckfollow.core.touches import PlanContinues, continuing_plan
+
+    with db.unit_of_work() as s:
+        start_cadence(s, lead.customer_id, "after_quote", quote_id=lead.quote_id, now=now)
+    step = _pending(db, lead.customer_id)[0]
+    with db.reading() as s:
+        assert continuing_plan(s, step.id) == "After a quote"
+    at = step.due_at + timedelta(minutes=5)
+    record = TouchRecord(
+        lead.customer_id,
+        Channel.TEXT,
+        Direction.OUTBOUND,
+        Outcome.SENT,
+        at,
+        quote_id=lead.quote_id,
+        follow_up_id=step.id,
+    )
+    with db.unit_of_work() as s:
+        log_touch(s, record, PlanContinues(), now=at)
+    pending = _pending(db, lead.customer_id)
+    assert [(f.basis, f.cadence_step) for f in pending] == [(Basis.PLANNED, 1)], (
+        "the plan placed its next step and nothing was planned over it"
+    )
+
+
+def test_the_plan_continues_is_refused_for_a_touch_outside_a_plan(
+    db: Database, lead: LeadCreated, now: datetime
+):
+    from deckfollow.core.touches import PlanContinues
+
+    record = TouchRecord(
+        lead.customer_id, Channel.CALL, Direction.OUTBOUND, Outcome.REACHED, now,
+        quote_id=lead.quote_id,
+    )  # fmt: skip
+    with (
+        pytest.raises(ValidationError, match="not a step of an active follow-up plan"),
+        db.unit_of_work() as s,
+    ):
+        log_touch(s, record, PlanContinues(), now=now)
+    from deckfollow.core.models import Touch
+
+    with db.reading() as s:
+        touches = s.execute(select(Touch.id)).all()
+    assert touches == [], "nothing was saved"

@@ -38,7 +38,13 @@ from deckfollow.core.models import Quote
 from deckfollow.core.permission import ContactSnapshot, channel_decision, find_slot
 from deckfollow.core.pipeline import Close, get_quote
 from deckfollow.core.settings import load_settings
-from deckfollow.core.touches import NextStep, TouchRecord, log_touch
+from deckfollow.core.touches import (
+    NextStep,
+    PlanContinues,
+    TouchRecord,
+    continuing_plan,
+    log_touch,
+)
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
 
@@ -96,9 +102,11 @@ class LogOutcomeDialog(QDialog):
         fu_reason = ""
         quote_text = ""
         with db.reading() as s:
+            plan_name: str | None = None
             if follow_up_id is not None:
                 fu = get_follow_up(s, follow_up_id)
                 fu_channel, fu_reason = fu.channel, fu.reason
+                plan_name = continuing_plan(s, follow_up_id)
                 quote_id = quote_id if quote_id is not None else fu.quote_id
                 customer_id = customer_id if customer_id is not None else fu.customer_id
             quote: Quote | None = get_quote(s, quote_id) if quote_id is not None else None
@@ -150,7 +158,12 @@ class LogOutcomeDialog(QDialog):
         self.close_quote.setEnabled(quote_id is not None)
         if quote_id is None:
             self.close_quote.setToolTip("Only a touch about a quote can close it")
+        # A step of an active plan: the plan places its own next step, so planning one by
+        # hand would double it (and could run into the weekly cap).
+        self.plan_continues = QRadioButton(f"Let the plan continue ({plan_name})")
+        self.plan_continues.setVisible(plan_name is not None)
         self._next_group = QButtonGroup(self)
+        self._next_group.addButton(self.plan_continues)
         self._next_group.addButton(self.plan_next)
         self._next_group.addButton(self.close_quote)
 
@@ -220,6 +233,7 @@ class LogOutcomeDialog(QDialog):
         cform.addRow(self.parked, self.parked_until)
 
         nlayout = QVBoxLayout(nxt)
+        nlayout.addWidget(self.plan_continues)
         nlayout.addWidget(self.plan_next)
         nlayout.addWidget(self.plan_box)
         nlayout.addWidget(self.close_quote)
@@ -259,7 +273,10 @@ class LogOutcomeDialog(QDialog):
             self.reason.setText(fu_reason)
             self.reason.setCursorPosition(0)
 
+        if plan_name is not None:
+            self.plan_continues.setChecked(True)
         for sig in (
+            self.plan_continues.toggled,
             self.plan_next.toggled,
             self.close_quote.toggled,
             self.won.toggled,
@@ -325,6 +342,8 @@ class LogOutcomeDialog(QDialog):
 
     def next_step_answered(self) -> bool:
         """True once "what's next?" has a complete answer (OK is enabled only then)."""
+        if self.plan_continues.isChecked():
+            return True
         if self.plan_next.isChecked():
             if not self.reason.text().strip():
                 return False
@@ -349,6 +368,8 @@ class LogOutcomeDialog(QDialog):
         return Channel(self.next_channel.currentData())
 
     def _next_step(self) -> NextStep:
+        if self.plan_continues.isChecked():
+            return PlanContinues()
         if self.plan_next.isChecked():
             due = local_to_utc(
                 _pydate(self.next_day.date()), _pytime(self.next_time.time()), self._snap.hours.tz
