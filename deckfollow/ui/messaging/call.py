@@ -174,7 +174,11 @@ class CallDialog(QDialog):
         self.notes.setPlaceholderText("What was said (their words are worth keeping)")
         self.notes.setFixedHeight(70)
         self.next_step = NextStepWidget(
-            timezone=t.timezone, now=now, channel=Channel.CALL, has_quote=t.quote_id is not None
+            timezone=t.timezone,
+            now=now,
+            channel=Channel.CALL,
+            has_quote=t.quote_id is not None,
+            plan_name=t.plan_name,
         )
         log_box = QGroupBox("How did it go, and what's next?")
         ll = QVBoxLayout(log_box)

@@ -34,7 +34,7 @@ from deckfollow.core.merge_fields import MERGE_FIELDS, MergeContext, RenderedTex
 from deckfollow.core.merge_fields import build_merge_context as _build
 from deckfollow.core.models import FollowUp, Quote
 from deckfollow.core.pipeline import Close
-from deckfollow.core.touches import NextStep
+from deckfollow.core.touches import NextStep, PlanContinues, continuing_plan
 from deckfollow.messaging.guard import SendCheck, check_send
 from deckfollow.messaging.templates import (
     TemplateInfo,
@@ -88,6 +88,8 @@ class Target:
     follow_up_closed: str | None = None
     won: bool = False
     step_template_key: str | None = None
+    # The active follow-up plan this follow-up is a step of (it places its own next step).
+    plan_name: str | None = None
 
     def template_key(self, kind: TemplateKind) -> str:
         """The wording to start from: the cadence step's, else one that fits the reason."""
@@ -142,6 +144,7 @@ def load_target(
         step_key = None
         if fu is not None and fu.cadence_run_id is not None and fu.cadence_step is not None:
             step_key = step_template_key(s, fu.cadence_run_id, fu.cadence_step)
+        plan_name = continuing_plan(s, fu.id) if fu is not None else None
         return Target(
             customer_id=c.id,
             quote_id=quote_id,
@@ -164,6 +167,7 @@ def load_target(
             ),
             won=won,
             step_template_key=step_key,
+            plan_name=plan_name,
         )
 
 
@@ -326,6 +330,7 @@ class NextStepWidget(QWidget):
         now: datetime,
         channel: Channel,
         has_quote: bool,
+        plan_name: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -333,10 +338,15 @@ class NextStepWidget(QWidget):
         self._now = now
         local_today = now.astimezone(zone(timezone)).date()
 
+        # A step of an active plan: the plan places its own next step (planning one by hand
+        # would double it), so that is offered first.
+        self.continue_radio = QRadioButton(f"Let the plan continue ({plan_name})")
+        self.continue_radio.setVisible(plan_name is not None)
         self.plan_radio = QRadioButton("Plan the next follow-up")
         self.close_radio = QRadioButton("Close the quote")
-        self.plan_radio.setChecked(True)
+        (self.continue_radio if plan_name is not None else self.plan_radio).setChecked(True)
         group = QButtonGroup(self)
+        group.addButton(self.continue_radio)
         group.addButton(self.plan_radio)
         group.addButton(self.close_radio)
         self.close_radio.setEnabled(has_quote)
@@ -392,24 +402,27 @@ class NextStepWidget(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.continue_radio)
         layout.addWidget(self.plan_radio)
         layout.addWidget(self.plan_box)
         layout.addWidget(self.close_radio)
         layout.addWidget(self.close_box)
         self.plan_radio.toggled.connect(self._sync)
+        self.close_radio.toggled.connect(self._sync)
         self.stage.currentIndexChanged.connect(self._sync)
         self._sync()
 
     def _sync(self) -> None:
-        planning = self.plan_radio.isChecked()
-        self.plan_box.setVisible(planning)
-        self.close_box.setVisible(not planning)
+        self.plan_box.setVisible(self.plan_radio.isChecked())
+        self.close_box.setVisible(self.close_radio.isChecked())
         stage = Stage(self.stage.currentData())
         self.lost_reason.setEnabled(stage is Stage.LOST)
         self.parked_until.setEnabled(stage is Stage.PARKED)
 
     def next_step(self) -> NextStep:
         """The chosen next step; ValidationError names what is missing."""
+        if self.continue_radio.isChecked():
+            return PlanContinues()
         if self.close_radio.isChecked():
             stage = Stage(self.stage.currentData())
             if stage is Stage.LOST:

@@ -175,7 +175,11 @@ class ComposeEmailDialog(QDialog):
         reason_label.setStyleSheet("color: #555555;")
 
         self.next_step = NextStepWidget(
-            timezone=t.timezone, now=now, channel=Channel.EMAIL, has_quote=t.quote_id is not None
+            timezone=t.timezone,
+            now=now,
+            channel=Channel.EMAIL,
+            has_quote=t.quote_id is not None,
+            plan_name=t.plan_name,
         )
         next_box = QGroupBox("What's next?")
         QVBoxLayout(next_box).addWidget(self.next_step)

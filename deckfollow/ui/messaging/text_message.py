@@ -159,7 +159,11 @@ class TextMessageDialog(QDialog):
         form.addRow("", self.gateway_note)
 
         self.next_step = NextStepWidget(
-            timezone=t.timezone, now=now, channel=Channel.TEXT, has_quote=t.quote_id is not None
+            timezone=t.timezone,
+            now=now,
+            channel=Channel.TEXT,
+            has_quote=t.quote_id is not None,
+            plan_name=t.plan_name,
         )
         next_box = QGroupBox("What's next?")
         QVBoxLayout(next_box).addWidget(self.next_step)
