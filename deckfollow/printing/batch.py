@@ -43,7 +43,7 @@ from deckfollow.core.models import (
 )
 from deckfollow.core.permission import find_slot
 from deckfollow.core.settings import get_setting, load_settings, set_setting
-from deckfollow.core.touches import TouchRecord, log_touch
+from deckfollow.core.touches import PlanContinues, TouchRecord, continuing_plan, log_touch
 from deckfollow.messaging.templates import (
     BUILTIN_TEMPLATES,
     TemplateInfo,
@@ -399,6 +399,27 @@ class MailedResult:
 _FALLBACK_CHANNELS = (Channel.CALL, Channel.TEXT, Channel.EMAIL)
 
 
+def _let_the_plan_continue(
+    session: Session, record: TouchRecord, *, now: datetime
+) -> datetime | None:
+    """Log a card that was a step of an active plan with the plan's own next step; the time
+    of that step, or None (not a plan step, or the plan ends here) with nothing logged."""
+    assert record.follow_up_id is not None
+    if continuing_plan(session, record.follow_up_id) is None:
+        return None
+    run_id = session.get(FollowUp, record.follow_up_id).cadence_run_id  # type: ignore[union-attr]
+    try:
+        with session.begin_nested():
+            log_touch(session, record, PlanContinues(), now=now)
+    except ValidationError:
+        return None
+    return session.execute(
+        select(FollowUp.due_at).where(
+            FollowUp.cadence_run_id == run_id, FollowUp.status == FollowUpStatus.PENDING
+        )
+    ).scalar_one_or_none()
+
+
 def mark_mailed(
     session: Session,
     follow_up_ids: list[int] | tuple[int, ...],
@@ -436,6 +457,23 @@ def mark_mailed(
                     raise ValidationError("post", "post was revoked after the card was printed")
                 if snap.do_not_contact:
                     raise ValidationError("contact", "asked not to be contacted")
+                record = TouchRecord(
+                    customer_id=fu.customer_id,
+                    channel=Channel.CARD,
+                    direction=Direction.OUTBOUND,
+                    outcome=Outcome.MAILED,
+                    at=now,
+                    quote_id=fu.quote_id,
+                    follow_up_id=fu.id,
+                    subject="Card mailed",
+                    summary=fu.reason,
+                )
+                following = _let_the_plan_continue(session, record, now=now)
+                if following is not None:
+                    # A card that was a plan's step: the plan places the next step itself.
+                    result.logged.append(fid)
+                    result.next_steps[fid] = following
+                    continue
                 local_day = now.astimezone(snap.hours.tz).date() + timedelta(
                     days=next_step.days_after
                 )
@@ -450,17 +488,6 @@ def mark_mailed(
                         break
                 if slot is None:
                     raise ValidationError("what's next", "no channel or time left to follow up")
-                record = TouchRecord(
-                    customer_id=fu.customer_id,
-                    channel=Channel.CARD,
-                    direction=Direction.OUTBOUND,
-                    outcome=Outcome.MAILED,
-                    at=now,
-                    quote_id=fu.quote_id,
-                    follow_up_id=fu.id,
-                    subject="Card mailed",
-                    summary=fu.reason,
-                )
                 plan = FollowUpPlan(slot, channel, next_step.reason.strip())
                 log_touch(session, record, plan, now=now)
             result.logged.append(fid)
