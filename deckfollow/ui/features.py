@@ -152,6 +152,14 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         _page_dialog(window, "Backups", BackupsPage(db, clock=clock))
         changed()
 
+    def business() -> None:
+        from deckfollow.ui.owner_settings import OwnerSettingsDialog
+
+        dialog = OwnerSettingsDialog(db, parent=window)
+        dialog.saved.connect(changed)
+        dialog.exec()
+
+    _action(window, "Settings", "Your &business…", business)
     _action(window, "Settings", "&Email account…", email_settings)
     _action(window, "Settings", "&Reminders and start at login…", reminder_settings)
     _action(window, "Settings", "&Backups…", backups)

@@ -49,7 +49,10 @@ class WelcomeDialog(QDialog):
         form.addRow("Your name", self.owner_name)
         form.addRow("Business", self.business_name)
         form.addRow("Your mobile", self.owner_phone)
-        hint = QLabel("Used in your call scripts, emails and cards. You can change them later.")
+        hint = QLabel(
+            "Used in your call scripts, emails and cards. Change them any time in "
+            "Settings › Your business."
+        )
         hint.setStyleSheet("color: palette(mid);")
         hint.setWordWrap(True)
 

@@ -1,0 +1,43 @@
+"""Settings › Your business: what the welcome asked, changeable later."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from deckfollow.core.settings import load_settings
+from deckfollow.storage.database import Database
+from deckfollow.ui.owner_settings import OwnerSettingsDialog
+
+
+def test_changes_are_saved_and_used(qtbot: QtBot, db: Database) -> None:
+    dialog = OwnerSettingsDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.owner_name.setText("Dana Whitfield")
+    dialog.owner_phone.setText("0412 555 019")
+    dialog.country.setCurrentIndex(dialog.country.findData("NZ"))
+    dialog.timezone.setCurrentText("Pacific/Auckland")
+    dialog.weekly_cap.setValue(3)
+    dialog.save()
+    with db.reading() as session:
+        saved = load_settings(session)
+    assert (saved.owner_name, saved.owner_phone) == ("Dana Whitfield", "0412 555 019")
+    assert (saved.default_country, saved.owner_timezone, saved.weekly_cap) == (
+        "NZ",
+        "Pacific/Auckland",
+        3,
+    )
+
+
+def test_a_zone_that_does_not_exist_is_refused_and_nothing_saved(
+    qtbot: QtBot, db: Database
+) -> None:
+    with db.reading() as session:
+        before = load_settings(session)
+    dialog = OwnerSettingsDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.owner_name.setText("Changed Name")
+    dialog.timezone.setCurrentText("Mars/Olympus")
+    dialog.save()
+    assert "not a time zone" in dialog.error.text()
+    with db.reading() as session:
+        assert load_settings(session) == before
