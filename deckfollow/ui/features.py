@@ -104,6 +104,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     to_trash = _action(window, "Edit", "Move quote to the &trash", window.trash_current_quote)
     # Window-wide, not application-wide: Delete in a text field must still delete text.
     to_trash.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+    _action(window, "Edit", "Move &customer to the trash…", window.trash_current_customer)
     _action(window, "Edit", "&Trash…", trash)
 
     # -- Tools ------------------------------------------------------------------------------

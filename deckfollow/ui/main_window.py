@@ -337,6 +337,45 @@ class MainWindow(QMainWindow):
 
         self._show_undo("Quote moved to the trash (Edit › Trash to see it).", undo)
 
+    def trash_current_customer(self) -> None:
+        """Move the selected quote's customer (and their quotes) to the trash, after asking."""
+        from deckfollow.core.errors import DeckfollowError
+        from deckfollow.core.pipeline import get_quote
+        from deckfollow.core.trash import restore_customer, trash_customer
+
+        quote_id = self.current_quote_id
+        if quote_id is None:
+            self.statusBar().showMessage("Select a quote on the board or in the list first.", 5000)
+            return
+        with self.db.reading() as session:
+            quote = get_quote(session, quote_id)
+            customer_id, name = quote.customer_id, quote.customer.display_name
+        answer = QMessageBox.question(
+            self,
+            "Move customer to the trash",
+            f"Move {name} and all their quotes to the trash?\n\nEdit › Trash brings them back; "
+            "nothing is erased until you empty the trash.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            with self.db.unit_of_work() as session:
+                trash_customer(session, customer_id, now=self.clock())
+        except DeckfollowError as exc:
+            QMessageBox.warning(self, "The customer was not moved to the trash", str(exc))
+            return
+        self.current_quote_id = None
+        self.data_changed.emit()
+
+        def undo() -> None:
+            with self.db.unit_of_work() as session:
+                restore_customer(session, customer_id, now=self.clock())
+            self._undo.hide()
+            self.statusBar().showMessage(f"{name} restored from the trash.", 4000)
+            self.data_changed.emit()
+
+        self._show_undo(f"{name} moved to the trash.", undo)
+
     def _show_undo(self, message: str, undo: Callable[[], None]) -> None:
         from PySide6.QtWidgets import QPushButton
 

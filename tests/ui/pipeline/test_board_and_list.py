@@ -283,3 +283,24 @@ def test_keyboard_moves_from_search_to_results_and_across_columns(
     quoted = window.board.columns[Stage.QUOTED]
     assert quoted.view.hasFocus()
     assert window.current_quote_id == quoted.model.row_at(0).quote_id  # type: ignore[union-attr]
+
+
+def test_move_a_customer_to_the_trash_after_asking(window: MainWindow, db: Database) -> None:
+    quote_id = _first(window, Stage.FOLLOWING_UP)
+    window.current_quote_id = quote_id
+    customer_id = _stage(db, quote_id).customer_id
+
+    def yes(dialog: object) -> None:
+        assert isinstance(dialog, QMessageBox)
+        assert "all their quotes" in dialog.text()
+        dialog.button(QMessageBox.StandardButton.Yes).click()
+
+    _when_modal(yes)
+    window.trash_current_customer()
+    QApplication.processEvents()
+    with db.reading() as session:
+        from deckfollow.core.models import Customer
+
+        customer = session.get(Customer, customer_id)
+        assert customer is not None and customer.deleted_at is not None
+    assert window.board.columns[Stage.FOLLOWING_UP].model.row_of(quote_id) < 0
