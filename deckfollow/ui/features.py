@@ -76,6 +76,11 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
 
         export_everything_json(window, db, clock)
 
+    def export_vcards() -> None:
+        from deckfollow.ui.importer import export_vcard
+
+        export_vcard(window, db)
+
     def export_calendar() -> None:
         from deckfollow.ui.reminders import ask_and_export_calendar
 
@@ -86,6 +91,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     for text, slot in (
         ("&Import contacts…", import_contacts),
         ("Export customers and quotes as &CSV…", export_csv),
+        ("Export contacts as &vCard…", export_vcards),
         ("Export &everything as JSON…", export_json),
         ("Export follow-ups to a ca&lendar…", export_calendar),
     ):
