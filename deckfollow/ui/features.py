@@ -20,6 +20,15 @@ from deckfollow.ui.main_window import MainWindow
 Clock = Callable[[], datetime]
 
 
+def _run(dialog: QDialog) -> int:
+    """Show a dialog modally, then let Qt delete it: a dialog parented to the window would
+    otherwise live (and hold its data) until the app quits."""
+    try:
+        return dialog.exec()
+    finally:
+        dialog.deleteLater()
+
+
 def _action(
     window: MainWindow,
     menu: str,
@@ -51,7 +60,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
 
         dialog = NewLeadDialog(db, clock=clock, parent=window)
         dialog.created.connect(lambda _id: changed())
-        dialog.exec()
+        _run(dialog)
 
     lead = QAction("&New lead…", window)
     lead.setShortcut(QKeySequence.StandardKey.New)
@@ -64,7 +73,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
 
         wizard = ImportWizard(db, clock=clock, parent=window)
         wizard.imported.connect(lambda _n: changed())
-        wizard.exec()
+        _run(wizard)
 
     def export_csv() -> None:
         from deckfollow.ui.importer import export_customers_csv
@@ -104,7 +113,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     def trash() -> None:
         from deckfollow.ui.backups import TrashDialog
 
-        TrashDialog(db, clock=clock, parent=window).exec()
+        _run(TrashDialog(db, clock=clock, parent=window))
         changed()
 
     to_trash = _action(window, "Edit", "Move quote to the &trash", window.trash_current_quote)
@@ -117,24 +126,24 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     def write_card(customer_id: int | None = None) -> None:
         from deckfollow.ui.cards import CardsDialog
 
-        CardsDialog(db, clock=clock, parent=window, customer_id=customer_id).exec()
+        _run(CardsDialog(db, clock=clock, parent=window, customer_id=customer_id))
 
     def card_batch() -> None:
         from deckfollow.ui.cards import CardBatchDialog
 
         dialog = CardBatchDialog(db, clock=clock, parent=window)
         dialog.mailed.connect(lambda _c: changed())
-        dialog.exec()
+        _run(dialog)
 
     def templates() -> None:
         from deckfollow.ui.messaging import TemplateLibraryDialog
 
-        TemplateLibraryDialog(db, clock=clock, parent=window).exec()
+        _run(TemplateLibraryDialog(db, clock=clock, parent=window))
 
     def follow_up_plans() -> None:
         from deckfollow.ui.consent.cadences import CadenceDialog
 
-        CadenceDialog(db, clock=clock, parent=window).exec()
+        _run(CadenceDialog(db, clock=clock, parent=window))
         changed()
 
     _action(window, "Tools", "Cards to send this &week…", card_batch)
@@ -146,7 +155,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     def email_settings() -> None:
         from deckfollow.ui.messaging import SmtpSettingsDialog
 
-        SmtpSettingsDialog(db, parent=window).exec()
+        _run(SmtpSettingsDialog(db, parent=window))
 
     def reminder_settings() -> None:
         from deckfollow.ui.reminders import ReminderSettingsWidget
@@ -164,7 +173,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
 
         dialog = OwnerSettingsDialog(db, parent=window)
         dialog.saved.connect(changed)
-        dialog.exec()
+        _run(dialog)
 
     _action(window, "Settings", "Your &business…", business)
     _action(window, "Settings", "&Email account…", email_settings)
@@ -188,7 +197,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         from deckfollow.ui.reminders import SnoozeDialog
 
         dialog = SnoozeDialog(db, follow_up_id, clock=clock, parent=window)
-        return dialog.exec() == QDialog.DialogCode.Accepted
+        return _run(dialog) == QDialog.DialogCode.Accepted
 
     def log_outcome(item: DueItem) -> bool:
         from deckfollow.ui.log_outcome import LogOutcomeDialog
@@ -201,7 +210,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
             customer_id=item.customer_id,
             parent=window,
         )
-        return dialog.exec() == QDialog.DialogCode.Accepted
+        return _run(dialog) == QDialog.DialogCode.Accepted
 
     today.act = act
     today.write_card = write_card
@@ -222,4 +231,4 @@ def _page_dialog(window: MainWindow, title: str, page: object) -> None:
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
-    dialog.exec()
+    _run(dialog)
