@@ -70,6 +70,7 @@ def offer_welcome(window: QWidget, db: Database, clock: Clock) -> None:
     wizard = import_wizard_factory()
     dialog = WelcomeDialog(can_import=wizard is not None, parent=window)
     dialog.exec()
+    dialog.deleteLater()
     with db.unit_of_work() as session:
         for key, value in dialog.owner_details().items():
             save_setting(session, key, value)
@@ -80,7 +81,9 @@ def offer_welcome(window: QWidget, db: Database, clock: Clock) -> None:
         with db.unit_of_work() as session:
             generate_demo(session, customers=80, quotes=200, seed=7, now=clock())
     elif dialog.choice is WelcomeChoice.IMPORT and wizard is not None:
-        wizard(db, clock=clock, parent=window).exec()  # type: ignore[attr-defined]
+        importer = wizard(db, clock=clock, parent=window)
+        importer.exec()  # type: ignore[attr-defined]
+        importer.deleteLater()
     refresh = getattr(window, "refresh", None)
     if callable(refresh):
         refresh()

@@ -209,12 +209,14 @@ class BoardPage(QWidget):
         close: Close | None = None
         if stage is Stage.LOST:
             lost = LostReasonDialog(row.customer, row.job.split(" — ")[0].lower(), self)
+            lost.deleteLater()  # once this slot returns: the answer is read first
             if lost.exec() != LostReasonDialog.DialogCode.Accepted:
                 return False
             close = Close(Stage.LOST, lost_reason=lost.lost_reason())
         elif stage is Stage.PARKED:
             today = now.astimezone(ZoneInfo(row.timezone)).date()
             park = ParkUntilDialog(row.customer, row.job.split(" — ")[0].lower(), today, self)
+            park.deleteLater()
             if park.exec() != ParkUntilDialog.DialogCode.Accepted:
                 return False
             close = Close(Stage.PARKED, parked_until=park.parked_until())
