@@ -70,17 +70,18 @@ def offer_welcome(window: QWidget, db: Database, clock: Clock) -> None:
     wizard = import_wizard_factory()
     dialog = WelcomeDialog(can_import=wizard is not None, parent=window)
     dialog.exec()
+    details, choice = dialog.owner_details(), dialog.choice
     dialog.deleteLater()
     with db.unit_of_work() as session:
-        for key, value in dialog.owner_details().items():
+        for key, value in details.items():
             save_setting(session, key, value)
-        set_setting(session, "ui.welcome_done", dialog.choice.value)
-    if dialog.choice is WelcomeChoice.SAMPLE:
+        set_setting(session, "ui.welcome_done", choice.value)
+    if choice is WelcomeChoice.SAMPLE:
         from deckfollow.demo.generator import generate_demo
 
         with db.unit_of_work() as session:
             generate_demo(session, customers=80, quotes=200, seed=7, now=clock())
-    elif dialog.choice is WelcomeChoice.IMPORT and wizard is not None:
+    elif choice is WelcomeChoice.IMPORT and wizard is not None:
         importer = wizard(db, clock=clock, parent=window)
         importer.exec()  # type: ignore[attr-defined]
         importer.deleteLater()

@@ -209,17 +209,21 @@ class BoardPage(QWidget):
         close: Close | None = None
         if stage is Stage.LOST:
             lost = LostReasonDialog(row.customer, row.job.split(" — ")[0].lower(), self)
-            lost.deleteLater()  # once this slot returns: the answer is read first
-            if lost.exec() != LostReasonDialog.DialogCode.Accepted:
+            answered = lost.exec() == LostReasonDialog.DialogCode.Accepted
+            reason = lost.lost_reason()
+            lost.deleteLater()
+            if not answered:
                 return False
-            close = Close(Stage.LOST, lost_reason=lost.lost_reason())
+            close = Close(Stage.LOST, lost_reason=reason)
         elif stage is Stage.PARKED:
             today = now.astimezone(ZoneInfo(row.timezone)).date()
             park = ParkUntilDialog(row.customer, row.job.split(" — ")[0].lower(), today, self)
+            answered = park.exec() == ParkUntilDialog.DialogCode.Accepted
+            until = park.parked_until()
             park.deleteLater()
-            if park.exec() != ParkUntilDialog.DialogCode.Accepted:
+            if not answered:
                 return False
-            close = Close(Stage.PARKED, parked_until=park.parked_until())
+            close = Close(Stage.PARKED, parked_until=until)
         elif stage is Stage.WON:
             close = Close(Stage.WON)
         try:
