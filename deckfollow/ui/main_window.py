@@ -27,8 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before they load
+    from PySide6.QtWidgets import QDockWidget
+
     from deckfollow.storage.database import Database
     from deckfollow.ui.board import BoardPage
+    from deckfollow.ui.customer_detail import DetailPanel
     from deckfollow.ui.quote_list import QuoteListPage
     from deckfollow.ui.today_page import TodayPage
 
@@ -44,6 +47,8 @@ class MainWindow(QMainWindow):
 
     data_changed = Signal()
     db: Database
+    detail: DetailPanel
+    detail_dock: QDockWidget
     today: TodayPage
     board: BoardPage
     quotes: QuoteListPage
@@ -122,7 +127,6 @@ class MainWindow(QMainWindow):
         self._pending_undo: Callable[[], None] | None = None
         self.board.quote_selected.connect(self._remember_quote)
         self.quotes.quote_selected.connect(self._remember_quote)
-        self._build_detail_dock(db)
         self._build_stage_menu()
         self.data_changed.connect(self.refresh)
         self.statusBar().showMessage(str(db.path or "team database"))
@@ -183,6 +187,8 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._refresh_rest)
 
     def _refresh_rest(self) -> None:
+        # The details panel is built here, after the first paint, not on the way to it.
+        self._build_detail_dock(self.db)
         if self.detail_dock.isVisible():
             self.detail.reload()
         from deckfollow.core.board import load_quote_index
@@ -199,13 +205,19 @@ class MainWindow(QMainWindow):
     def open_quote(self, quote_id: int) -> None:
         """Show a quote and its customer in the details panel beside the page."""
         self.current_quote_id = quote_id
+        self._build_detail_dock(self.db)
         self.detail_dock.show()
         self.detail_dock.raise_()
         self.detail.show_quote(quote_id)
 
+    def _has_details(self) -> bool:
+        return hasattr(self, "detail_dock")
+
     def _build_detail_dock(self, db: Database) -> None:
         from PySide6.QtWidgets import QDockWidget
 
+        if self._has_details():
+            return
         from deckfollow.ui.customer_detail import DetailPanel
 
         self.detail = DetailPanel(db, clock=self.clock)
@@ -232,12 +244,12 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def _follow_selection(self, quote_id: int) -> None:
-        if self.detail_dock.isVisible():
+        if self._has_details() and self.detail_dock.isVisible():
             self.detail.show_quote(quote_id)
 
     def _follow_today(self, *_items: object) -> None:
         item = self.today.current_item()
-        if item is not None and self.detail_dock.isVisible():
+        if item is not None and self._has_details() and self.detail_dock.isVisible():
             if item.quote_id is not None:
                 self.detail.show_quote(item.quote_id)
             else:
