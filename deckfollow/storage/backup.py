@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 from deckfollow.core.errors import StorageError
@@ -45,10 +44,3 @@ def backup_sqlite(source: Path, dest: Path) -> Path:
 def backup_dir_for(db_path: Path) -> Path:
     """Backups live beside the database, in a `backups` folder."""
     return db_path.parent / "backups"
-
-
-def timestamped_backup(db_path: Path, label: str, now: datetime | None = None) -> Path:
-    """Back `db_path` up into its backups folder as `<stem>-<label>-<UTC time>.db`."""
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-    dest = backup_dir_for(db_path) / f"{db_path.stem}-{label}-{stamp}.db"
-    return backup_sqlite(db_path, dest)

@@ -130,6 +130,29 @@ def current_revision(engine: Engine) -> str | None:
         return row[0] if row else None
 
 
+def _upgrade(engine: Engine, target: str, revision: str | None, kept: Path | None) -> None:
+    """Migrate to the current schema; a failure leaves the database as it was (one transaction)."""
+    from deckfollow.storage.migrate import upgrade_to_head
+
+    try:
+        upgrade_to_head(engine)
+    except (OperationalError, DatabaseError) as exc:
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            raise _describe(exc, target, writing=True) from exc
+        raise _upgrade_failed(target, revision, kept, str(exc.orig)) from exc
+    except Exception as exc:  # a migration script's own failure (bad old data, a bug)
+        raise _upgrade_failed(target, revision, kept, str(exc) or type(exc).__name__) from exc
+
+
+def _upgrade_failed(target: str, revision: str | None, kept: Path | None, why: str) -> StorageError:
+    where = f"; a copy from before the upgrade is at {kept}" if kept is not None else ""
+    return StorageError(
+        f"cannot upgrade {target} from schema {revision or '(none)'} to {schema.HEAD}: "
+        f"{why.splitlines()[0] if why else 'unknown error'}; the database was left as it "
+        f"was{where}"
+    )
+
+
 def open_database(target: str, *, create: bool = True, migrate: bool = True) -> Database:
     """Open (and if allowed create) the database at `target`, migrated to the current schema.
 
@@ -163,13 +186,12 @@ def open_database(target: str, *, create: bool = True, migrate: bool = True) -> 
                 )
             if not migrate:
                 raise StorageError(f"{target} needs a schema upgrade first")
+            kept: Path | None = None
             if path is not None and revision is not None:
-                from deckfollow.storage.backup import timestamped_backup
+                from deckfollow.storage.backups import take_backup
 
-                timestamped_backup(path, f"pre-migrate-{revision}")
-            from deckfollow.storage.migrate import upgrade_to_head
-
-            upgrade_to_head(engine)
+                kept = take_backup(path, f"pre-migrate-{revision}")
+            _upgrade(engine, target, revision, kept)
     except (OperationalError, DatabaseError, sqlite3.DatabaseError) as exc:
         engine.dispose()
         raise _describe(exc, target) from exc

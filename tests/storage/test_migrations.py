@@ -108,3 +108,87 @@ def test_opening_a_0001_database_backs_it_up_then_moves_cadence_rules_into_colum
         ).fetchone()[0]
     assert json.loads(rules)["anchor"] == "birthday"
     db.close()
+
+
+def _table_counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as conn:
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+
+
+def _demo_business_at_0001(path: Path, now) -> dict[str, int]:
+    """A real business (cadence steps and runs point at cadences) written by schema 0001."""
+    from deckfollow.core.cadences import seed_builtin_cadences
+    from deckfollow.demo.generator import generate_demo
+
+    db = open_database(str(path))
+    with db.unit_of_work() as s:
+        seed_builtin_cadences(s)
+        generate_demo(s, customers=40, quotes=90, seed=5, now=now)
+    downgrade_to(db.engine, "0001")
+    db.close()
+    counts = _table_counts(path)
+    assert counts["cadence_step"] > 0 and counts["customer"] == 40
+    return counts
+
+
+def test_opening_a_0001_business_upgrades_every_row_and_reference(tmp_path: Path, now):
+    path = tmp_path / "business.db"
+    before = _demo_business_at_0001(path, now)
+    db = open_database(str(path))
+    db.close()
+    after = _table_counts(path)
+    # Only the cadence rules kept in settings by 0001 move (into cadence columns).
+    assert after["setting"] == before["setting"] - after["cadence"]
+    assert {k: v for k, v in after.items() if k != "setting"} == {
+        k: v for k, v in before.items() if k != "setting"
+    }
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == schema.HEAD
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_failing_upgrade_leaves_the_database_exactly_as_it_was(tmp_path: Path, now):
+    import pytest
+
+    from deckfollow.core.errors import StorageError
+
+    path = tmp_path / "business.db"
+    _demo_business_at_0001(path, now)
+    with sqlite3.connect(path) as conn:
+        # Old settings the new schema cannot hold: the upgrade stops half-way through.
+        key = conn.execute("SELECT key FROM cadence LIMIT 1").fetchone()[0]
+        rules = f"cadence.{key}.rules"
+        kept = conn.execute("SELECT value FROM setting WHERE key = ?", (rules,)).fetchone()[0]
+        conn.execute(
+            "UPDATE setting SET value = ? WHERE key = ?", ('{"anchor": "whenever"}', rules)
+        )
+    before = _table_counts(path)
+    with pytest.raises(StorageError) as failed:
+        open_database(str(path))
+    message = str(failed.value)
+    assert "\n" not in message
+    assert "left as it was" in message and "pre-migrate-0001" in message
+    assert _table_counts(path) == before  # no half-copied table, no lost row
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        conn.execute("UPDATE setting SET value = ? WHERE key = ?", (kept, rules))
+    open_database(str(path)).close()  # once the bad value is gone the upgrade goes through
+    assert _table_counts(path)["customer"] == 40
+
+
+def test_the_command_line_upgrades_an_old_business_after_a_backup(tmp_path: Path, now):
+    from tests.cli.helpers import run_cli
+
+    path = tmp_path / "business.db"
+    _demo_business_at_0001(path, now)
+    done = run_cli("--db", str(path), "--now", "2026-11-22T22:00Z", "due", "--json")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("[")
+    assert len(list((tmp_path / "backups").glob("business-pre-migrate-0001-*.db"))) == 1

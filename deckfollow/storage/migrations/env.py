@@ -17,3 +17,10 @@ with engine.begin() as connection:
     )
     with context.begin_transaction():
         context.run_migrations()
+    if connection.dialect.name == "sqlite":
+        # Foreign keys were off while tables were copied: every reference must still hold
+        # before the upgrade is committed, or none of it is.
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchmany(3)
+        if broken:
+            sample = ", ".join(f"{r[0]} row {r[1]} -> {r[2]}" for r in broken)
+            raise RuntimeError(f"the upgrade would leave rows pointing at nothing ({sample})")
