@@ -147,9 +147,11 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[list[str], list[str]]]
             expected = len(record)
             yield record, []
             continue
-        if span > 1 and len(record) != expected:
+        # A quote opened and never closed runs to the end of the file: it is a stray quote
+        # even when the swallowed lines happen to leave the right number of cells.
+        at_end = src.pos >= len(src.lines) and _unterminated(src.lines[start:], delimiter)
+        if at_end or (span > 1 and (len(record) != expected or span > _MAX_RECORD_LINES)):
             plain = _split_plain(src.lines[start], delimiter)
-            at_end = src.pos >= len(src.lines) and _unterminated(src.lines[start:], delimiter)
             if len(plain) == expected or span > _MAX_RECORD_LINES or at_end:
                 # A stray quote swallowed the following lines: take this line on its own.
                 src.pos = start + 1

@@ -273,6 +273,28 @@ def test_malformed_rows_are_problems_not_crashes(au_db: Database, now: datetime)
     assert "NUL characters in the file were removed." in plan.file_notes
 
 
+def test_a_quote_opened_in_a_last_cell_and_never_closed_keeps_the_rows_after_it(
+    au_db: Database, now: datetime
+) -> None:
+    """Typed by hand into the notes column: the rest of the file must not become one note."""
+    data = (
+        b"Name,Email,Notes\r\n"
+        b'Ann Lee,ann@example.com,"wants a deck\r\n'
+        b"Bo Chen,bo@example.com,\r\n"
+        b"Cy Ng,cy@example.com,fence\r\n"
+    )
+    plan = import_bytes(au_db, data, now)
+    assert [(r.row, r.action) for r in plan.rows] == [
+        (2, RowAction.IMPORT),
+        (3, RowAction.IMPORT),
+        (4, RowAction.IMPORT),
+    ]
+    assert plan.problems[0].row == 2 and "unmatched quote" in plan.problems[0].message
+    people = customers(au_db)
+    assert people["Ann Lee"].notes == "wants a deck"
+    assert set(people) >= {"Bo Chen", "Cy Ng"}
+
+
 def test_huge_field_does_not_stop_the_import(au_db: Database, now: datetime) -> None:
     data = (
         b"Name,Email,Notes\nAnn Lee,ann@example.com,"

@@ -174,3 +174,35 @@ def test_seeded_fuzz_of_every_fixture(au_db: Database) -> None:
                 for _ in range(rng.randrange(1, 20))
             ]
             _survives(au_db, _mutate(original, ops))
+
+
+_plain_cell = st.text(alphabet="abcdefghij klmnopqrstuvwxyzéÖ0123456789@.+-", max_size=12)
+
+
+@SETTINGS
+@given(
+    rows=st.lists(st.tuples(_plain_cell, _plain_cell, _plain_cell), min_size=1, max_size=20),
+    damaged=st.integers(0, 10_000),
+    column=st.integers(0, 2),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+)
+def test_a_stray_quote_never_swallows_the_rows_after_it(
+    rows: list[tuple[str, str, str]], damaged: int, column: int, delimiter: str
+) -> None:
+    """An opening quote typed by hand and never closed harms its own row only."""
+    hit = damaged % len(rows)
+    lines = [delimiter.join(["Name", "Email", "Notes"])]
+    for i, cells in enumerate(rows):
+        written = list(cells)
+        if i == hit:
+            written[column] = '"' + written[column]
+        lines.append(delimiter.join(written))
+    table = read_csv(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+
+    assert [r.number for r in table.rows] == list(range(2, len(rows) + 2))
+    for i, (cells, r) in enumerate(zip(rows, table.rows, strict=True)):
+        if i != hit:
+            assert r.cells == cells, f"row {r.number} changed by the stray quote in row {hit + 2}"
+        elif r.cells != cells:
+            damaged_text = "".join(r.cells).replace('"', "")
+            assert r.notes or damaged_text == "".join(cells), "the damaged row says nothing"
