@@ -330,8 +330,15 @@ def recognise(header: tuple[str, ...]) -> Format:
             return Format.GOOGLE_OLD
         if "First Name" in names or "Last Name" in names:
             return Format.GOOGLE
-    outlook = {"E-mail Address", "Mobile Phone", "Business Phone", "Home Phone"}
-    if ("First Name" in names or "Last Name" in names) and len(names & outlook) >= 2:
+    # Every Outlook export (classic and Outlook.com) has "E-mail Address" and its phone
+    # columns; a spreadsheet that merely has "First Name" and "Mobile Phone" beside an
+    # "Email" column must be read through its own columns, or its emails would be dropped.
+    outlook_phones = {"Mobile Phone", "Business Phone", "Home Phone"}
+    if (
+        ("First Name" in names or "Last Name" in names)
+        and "E-mail Address" in names
+        and len(names & outlook_phones) >= 2
+    ):
         return Format.OUTLOOK
     return Format.CUSTOM
 

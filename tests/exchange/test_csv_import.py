@@ -337,6 +337,24 @@ def test_unrecognised_columns_need_a_name_mapping(au_db: Database, now: datetime
     assert customers(au_db)["Jürgen Groß"].phone_cell == "+61412555666"
 
 
+def test_a_spreadsheet_with_outlook_like_headings_keeps_its_email_and_address(
+    au_db: Database, now: datetime
+) -> None:
+    header = ["First Name", "Last Name", "Email", "Mobile Phone", "Home Phone", "Address", "Suburb"]
+    data = csv_bytes(
+        header, [["Jane", "Doe", "jane@example.com", "0412 555 777", "", "1 Main St", "Manly"]]
+    )
+    plan = import_bytes(au_db, data, now)
+    assert plan.format is Format.CUSTOM
+    jane = customers(au_db)["Jane Doe"]
+    assert (jane.email, jane.phone_cell, jane.street, jane.suburb) == (
+        "jane@example.com",
+        "+61412555777",
+        "1 Main St",
+        "Manly",
+    )
+
+
 def test_mapping_is_suggested_from_common_headings() -> None:
     header = ("Customer Name", "Mobile", "Email Address", "Street Address", "Suburb", "Post Code")
     assert suggest_mapping(header) == ColumnMapping(
