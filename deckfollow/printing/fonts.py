@@ -32,14 +32,26 @@ class HandFont:
     scale: float = 1.0
     # How far swashes reach past a letter's advance or the font's ascent, per point.
     overhang: float = 0.05
+    # Height of a capital L above the baseline, per point (measured on the outlines): a
+    # letter borrowed from the fallback font is set so its capitals stand as tall.
+    cap_height: float = 0.72
 
 
 FONTS: tuple[HandFont, ...] = (
     HandFont("kalam", "Kalam (neat print)", "Kalam-Regular.ttf", "Kalam-OFL.txt", "OFL-1.1"),
     HandFont(
-        "kristi", "Kristi (flowing script)", "Kristi.ttf", "Kristi-OFL.txt", "OFL-1.1", 1.5, 0.2
+        "kristi",
+        "Kristi (flowing script)",
+        "Kristi.ttf",
+        "Kristi-OFL.txt",
+        "OFL-1.1",
+        scale=1.5,
+        overhang=0.2,
+        cap_height=0.65,
     ),
-    HandFont("breip", "Breip (casual)", "Breip.ttf", "Breip-OFL.txt", "OFL-1.0", 1.1),
+    HandFont(
+        "breip", "Breip (casual)", "Breip.ttf", "Breip-OFL.txt", "OFL-1.0", 1.1, cap_height=0.75
+    ),
 )
 FALLBACK_KEY = "kalam"
 DEFAULT_FONT = "kalam"
@@ -129,6 +141,14 @@ def _split_runs(text: str, primary: LoadedFont) -> list[tuple[LoadedFont, str]]:
     if buf and current is not None:
         out.append((current, "".join(buf)))
     return out
+
+
+def relative_scale(font: LoadedFont, primary: LoadedFont) -> float:
+    """The size of a run in `font` relative to the primary font's size, so a borrowed letter
+    (Kalam's Ł in a Kristi card) stands as tall as the capitals around it."""
+    if font is primary:
+        return 1.0
+    return primary.font.cap_height / font.font.cap_height
 
 
 def undrawable(text: str, primary: LoadedFont) -> list[str]:

@@ -28,6 +28,7 @@ from deckfollow.printing.fonts import (
     LoadedFont,
     load,
     plain_marks,
+    relative_scale,
     runs,
     undrawable,
 )
@@ -172,7 +173,7 @@ def _width(font: LoadedFont, text: str) -> float:
     if w is None:
         w = 0.0
         for f, part in runs(text, font):
-            w += f.ttf.stringWidth(part, 1.0)
+            w += f.ttf.stringWidth(part, 1.0) * relative_scale(f, font)
         if len(_WIDTHS) > 50_000:  # bounded: words repeat, but not forever
             _WIDTHS.clear()
         _WIDTHS[key] = w
@@ -360,9 +361,10 @@ def draw_layout(canvas: Canvas, layout: HandLayout, *, proof: bool = False) -> N
             f"1 0 {p.skew:.3f} 1 {p.x:.1f} {p.y + dy:.1f} Tm {p.char_space:.2f} Tc"
         )
         for f, part in runs(p.text, primary):
+            size = p.size * relative_scale(f, primary)
             for subset, chunk in f.ttf.splitString(part, doc):
                 name = f.ttf.getSubsetInternalName(subset, doc)
-                add(f"{name} {p.size:.2f} Tf ({escapePDF(chunk)}) Tj")
+                add(f"{name} {size:.2f} Tf ({escapePDF(chunk)}) Tj")
     ops.append("ET")
     canvas.saveState()
     canvas.addLiteral("\n".join(ops))

@@ -167,6 +167,36 @@ def test_accented_and_polish_names_print_in_every_font(tmp_path, font):
         assert name in out, (font, name, out)
 
 
+@pytest.mark.parametrize("font", ["kristi", "breip"])
+def test_a_letter_borrowed_from_the_fallback_font_stands_as_tall(tmp_path, font):
+    """Kristi and Breip have no Ł: Kalam's is written at their capitals' height."""
+    style = HandStyle(font=font, variation=0.0, size=40, min_size=40)
+    pdf = tmp_path / f"borrowed-{font}.pdf"
+    render_pdf(
+        [CardJob("L   Ł", None, seed=1)], PrintOptions(card="a7", envelope=None, style=style), pdf
+    )
+    (tmp_path / font).mkdir()
+    page = poppler.render(pdf, tmp_path / font, dpi=144, page=1)[0]
+    ink = page.point(lambda v: 255 if v < 160 else 0)
+    box = ink.getbbox()
+    assert box is not None
+    columns = [any(ink.getpixel((x, y)) for y in range(box[1], box[3])) for x in range(page.width)]
+    letters: list[tuple[int, int]] = []
+    for x, dark in enumerate(columns):
+        if dark and (not letters or x > letters[-1][1] + 8):
+            letters.append((x, x))
+        elif dark:
+            letters[-1] = (letters[-1][0], x)
+    assert len(letters) == 2
+    plain, borrowed = (ink.crop((a, 0, b + 1, page.height)).getbbox() for a, b in letters)
+    assert plain is not None and borrowed is not None
+    # Both stand on the same line and reach the same height, within a tenth of a capital
+    # (Kristi's L dips a little below the line, Kalam's does not).
+    height = plain[3] - plain[1]
+    assert abs(plain[3] - borrowed[3]) <= 0.1 * height
+    assert abs(plain[1] - borrowed[1]) <= 0.1 * height
+
+
 def _pixels(pdf: Path, tmp: Path, name: str) -> bytes:
     out = tmp / name
     out.mkdir()
