@@ -157,3 +157,41 @@ def test_composer_opens_ready_for_a_customer_and_wording(qtbot, db, now, tmp_pat
     pdf.write_bytes(dlg.last_pdf)
     assert "Dear Renée," in poppler.text(pdf)
     assert "Thank you for choosing Carpenter Decks" in " ".join(poppler.text(pdf).split())
+
+
+def test_a_1200_dpi_printer_gets_a_600_dpi_page_with_the_ink_in_place(tmp_path):
+    """Printing rasterises each page: no finer than 600 dpi, and nothing moves on the sheet."""
+    import subprocess
+
+    from deckfollow.printing.render import Address, CardJob, PrintOptions, render_bytes
+
+    people = [Address("Zoë Łukasiewicz", ("4/17 Wattle Street", "Paddington NSW 2021"))] * 9
+    jobs = [CardJob("Thank you!", a, seed=i) for i, a in enumerate(people)]
+    pdf = render_bytes(jobs, PrintOptions(card="a6", envelope=None, labels="l7160"))
+    source = tmp_path / "source.pdf"
+    source.write_bytes(pdf)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setResolution(1200)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    assert print_pdf(printer, pdf) == 10
+    assert poppler.page_sizes(out)[-1] == (595.0, 842.0)
+    listing = subprocess.run(
+        ["pdfimages", "-f", "10", "-l", "10", "-list", str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()[2:]
+    [sheet] = [row for line in listing if (row := line.split())[2] == "image"]
+    assert (int(sheet[3]), int(sheet[4])) == (4961, 7016)  # A4 at 600 dpi, not 1200
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    original = poppler.render(source, tmp_path / "a", dpi=100, page=10)[0]
+    printed = poppler.render(out, tmp_path / "b", dpi=100, page=10)[0]
+    ink = [im.point(lambda v: 255 if v < 160 else 0) for im in (original, printed)]
+    box_a, box_b = (i.getbbox() for i in ink)
+    assert box_a is not None and box_b is not None
+    assert max(abs(a - b) for a, b in zip(box_a, box_b, strict=True)) <= 1  # within 0.25 mm
+    count_a, count_b = (i.histogram()[255] for i in ink)
+    assert abs(count_a - count_b) <= 0.1 * count_a
