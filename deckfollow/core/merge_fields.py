@@ -5,8 +5,15 @@ One place builds the values (`build_merge_context`) and one renders them
 A field with no value is never rendered blank: it shows as `[first name?]` and is listed
 in `RenderedText.missing`, so nothing goes out with a hole in it.
 
-Syntax: `{first_name}`; `{{` and `}}` stand for literal braces. Names are forgiving about
-case and spaces (`{First Name}` works), and a few aliases (`{city}`) are accepted.
+Some values legitimately do not exist yet (a lead has no quote amount, a customer no
+company). Words that only make sense with such a value go between `[[` and `]]`: the part
+is left out, without a marker, when a field inside it has no value, so the rest still reads
+naturally (`About the {job}[[ ({quote_amount})]]:`). What was left out is listed in
+`RenderedText.omitted`.
+
+Syntax: `{first_name}`; `{{` and `}}` stand for literal braces; `[[ … ]]` is an optional
+part (not nested). Names are forgiving about case and spaces (`{First Name}` works), and a
+few aliases (`{city}`) are accepted.
 """
 
 from __future__ import annotations
@@ -77,11 +84,54 @@ _OPENING = re.compile(r"^\s*the reason i(?:'|’)?m calling is\s+", re.IGNORECAS
 
 # Verbs a reason often starts with as a note-to-self ("Check the quote arrived").
 _IMPERATIVES_TEXT = (
-    "ask arrange answer book call catch chat check confirm discuss drop email find follow get "
-    "give go hear invite let look make offer pick remind review say see send share show talk "
-    "tell text thank update visit walk welcome"
+    "agree ask arrange answer book call catch chat check confirm discuss drop email find fix "
+    "follow get give go hear invite let look make measure offer organise organize pick plan "
+    "remind reply review revisit say schedule see send set settle share show sort talk tell "
+    "text thank update visit walk welcome"
 )
 _IMPERATIVES = frozenset(_IMPERATIVES_TEXT.split())
+
+# A reason is a note to self ("See if the price works for them"); said to the customer it
+# speaks to them. Longest forms first so "they're" is not read as "they" + "'re".
+_TO_CUSTOMER = (
+    ("themselves", "yourself"),
+    ("themself", "yourself"),
+    ("they're", "you're"),
+    ("they've", "you've"),
+    ("they'll", "you'll"),
+    ("they'd", "you'd"),
+    ("theirs", "yours"),
+    ("their", "your"),
+    ("they", "you"),
+    ("them", "you"),
+)
+_PRONOUN = re.compile(
+    r"\b(" + "|".join(re.escape(a) for a, _b in _TO_CUSTOMER) + r")\b", re.IGNORECASE
+)
+_PRONOUN_MAP = dict(_TO_CUSTOMER)
+
+# Openings that repeat what the script already says ("call back about the carport" on a
+# call is simply "about the carport"; "first reply to the enquiry" is answering it).
+_LEAD_INS = (
+    (
+        re.compile(
+            r"^(?:call|ring|phone|get|text|email)(?:ing)?(?: back)?\s+(?:about|re:?|regarding)\s+",
+            re.IGNORECASE,
+        ),
+        "about ",
+    ),
+    (
+        re.compile(
+            r"^(?:a\s+)?first\s+(?:reply|response|answer)\s+to\s+(?:the|their|your)\s+",
+            re.IGNORECASE,
+        ),
+        "to answer your ",
+    ),
+    (
+        re.compile(r"^(?:a\s+)?first\s+(?:reply|response|answer)\s+to\s+", re.IGNORECASE),
+        "to answer ",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -137,6 +187,8 @@ class RenderedText:
     missing: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
+    # Fields whose absence left out an optional `[[ … ]]` part (not a problem: no marker).
+    omitted: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -165,45 +217,89 @@ def canonical_field(name: str) -> str | None:
 _TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z][A-Za-z0-9_\- ]{0,40})\}")
 
 
-def render_template(text: str, ctx: MergeContext) -> RenderedText:
-    """Fill `{fields}` from `ctx`; missing values show as `[label?]`, never as a blank."""
-    out: list[str] = []
-    missing: list[str] = []
-    unknown: list[str] = []
-    markers: list[Marker] = []
-    length = 0
-    pos = 0
-    for m in _TOKEN.finditer(text):
-        chunk = text[pos : m.start()]
-        out.append(chunk)
-        length += len(chunk)
-        pos = m.end()
-        token = m.group(0)
-        if token == "{{":
-            piece = "{"
-        elif token == "}}":
-            piece = "}"
-        else:
-            name = m.group(1)
+# An optional part: `[[ … ]]`, left out whole when a field inside it has no value.
+_OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
+
+
+class _Renderer:
+    """Accumulates rendered text with the positions of its placeholders."""
+
+    def __init__(self, ctx: MergeContext) -> None:
+        self.ctx = ctx
+        self.out: list[str] = []
+        self.length = 0
+        self.missing: list[str] = []
+        self.unknown: list[str] = []
+        self.markers: list[Marker] = []
+        self.omitted: list[str] = []
+
+    def _emit(self, piece: str) -> None:
+        self.out.append(piece)
+        self.length += len(piece)
+
+    def plain(self, text: str) -> None:
+        """Render text holding `{fields}` and brace escapes (no optional parts)."""
+        pos = 0
+        for m in _TOKEN.finditer(text):
+            self._emit(text[pos : m.start()])
+            pos = m.end()
+            token = m.group(0)
+            if token == "{{":
+                self._emit("{")
+                continue
+            if token == "}}":
+                self._emit("}")
+                continue
+            name = m.group(1).strip()
             key = canonical_field(name)
             if key is None:
-                piece = "[" + name.strip() + "?]"
-                if name.strip() not in unknown:
-                    unknown.append(name.strip())
-                markers.append(Marker(length, length + len(piece), name.strip(), "unknown"))
+                self._mark("[" + name + "?]", name, "unknown")
+                if name not in self.unknown:
+                    self.unknown.append(name)
+                continue
+            value = self.ctx.value(key)
+            if value is None:
+                self._mark("[" + MERGE_FIELDS[key] + "?]", key, "missing")
+                if key not in self.missing:
+                    self.missing.append(key)
             else:
-                value = ctx.value(key)
-                if value is None:
-                    piece = "[" + MERGE_FIELDS[key] + "?]"
-                    if key not in missing:
-                        missing.append(key)
-                    markers.append(Marker(length, length + len(piece), key, "missing"))
-                else:
-                    piece = value
-        out.append(piece)
-        length += len(piece)
-    out.append(text[pos:])
-    return RenderedText("".join(out), missing, unknown, markers)
+                self._emit(value)
+        self._emit(text[pos:])
+
+    def _mark(self, piece: str, name: str, kind: str) -> None:
+        self.markers.append(Marker(self.length, self.length + len(piece), name, kind))
+        self._emit(piece)
+
+    def optional(self, text: str) -> None:
+        """Render an optional part, or leave it out if one of its fields has no value."""
+        names = [m.group(1) for m in _TOKEN.finditer(text) if m.group(1) is not None]
+        # An unknown name is the template's mistake: render it (as a marker) to be seen.
+        if all(canonical_field(n) is not None for n in names):
+            absent = [k for k in fields_used(text) if self.ctx.value(k) is None]
+            if absent:
+                self.omitted.extend(k for k in absent if k not in self.omitted)
+                return
+        self.plain(text)
+
+    def result(self) -> RenderedText:
+        return RenderedText(
+            "".join(self.out), self.missing, self.unknown, self.markers, self.omitted
+        )
+
+
+def render_template(text: str, ctx: MergeContext) -> RenderedText:
+    """Fill `{fields}` from `ctx`; missing values show as `[label?]`, never as a blank.
+
+    An optional `[[ … ]]` part is rendered only when every field in it has a value.
+    """
+    r = _Renderer(ctx)
+    pos = 0
+    for m in _OPTIONAL.finditer(text):
+        r.plain(text[pos : m.start()])
+        r.optional(m.group(1))
+        pos = m.end()
+    r.plain(text[pos:])
+    return r.result()
 
 
 def fields_used(text: str) -> list[str]:
@@ -262,20 +358,48 @@ def format_local_time(
     return f"{day} at {_clock(local)}"
 
 
+def _speak_to_customer(text: str) -> str:
+    def swap(m: re.Match[str]) -> str:
+        word = m.group(1)
+        said = _PRONOUN_MAP[word.lower()]
+        return said.capitalize() if word[0].isupper() else said
+
+    return _PRONOUN.sub(swap, text)
+
+
+def _is_imperative(word: str) -> bool:
+    return re.sub(r"[^a-z\-]", "", word.lower()) in _IMPERATIVES
+
+
 def reason_phrase(reason: str | None) -> str | None:
-    """A follow-up's reason as it reads after "The reason I'm calling is …"."""
+    """A follow-up's reason as it reads after "The reason I'm calling is …".
+
+    "See if the revised price works for them" becomes "to see if the revised price works
+    for you"; "Call back about the carport: book a site visit" becomes "about the carport,
+    to book a site visit".
+    """
     if reason is None:
         return None
     text = _OPENING.sub("", reason).strip().rstrip(".").strip()
     if not text:
         return None
+    for pattern, replacement in _LEAD_INS:
+        text, n = pattern.subn(replacement, text, count=1)
+        if n:
+            break
+    text = _speak_to_customer(text)
     first, _, _rest = text.partition(" ")
     # Lower-case a sentence-style capital, but not "I", acronyms or names in capitals.
     if len(first) > 1 and first[0].isupper() and first[1:].islower() and first not in {"I'm"}:
         text = text[0].lower() + text[1:]
     # "Check the quote arrived" reads as "… is to check the quote arrived".
-    if re.sub(r"[^a-z\-]", "", first.lower()) in _IMPERATIVES:
+    if _is_imperative(first):
         text = "to " + text
+    # A second instruction after a colon joins on: "…carport: book a visit" -> ", to book".
+    head, sep, tail = text.partition(": ")
+    if sep and tail and _is_imperative(tail.split(" ", 1)[0]):
+        tail = tail[0].lower() + tail[1:] if tail[1:2].islower() else tail
+        text = f"{head}, to {tail}"
     return text
 
 

@@ -3,22 +3,27 @@
 Built-in templates are seeded into the Template table and are **editable in place with a
 reset**: a tradesperson changes the words they actually use, and "Restore the original"
 brings back the built-in text (kept here in code). Seeding is idempotent and never
-overwrites an edited template. Templates the user adds are ordinary rows (`builtin=False`)
+overwrites an edited template; a built-in one still holding the words of an earlier
+version is brought up to date. Templates the user adds are ordinary rows (`builtin=False`)
 that can be deleted; built-in ones cannot.
+
+Words that need a value a customer may legitimately not have yet (a lead has no quote
+amount) sit in optional `[[ … ]]` parts, so a script reads naturally without them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from deckfollow.core.enums import Channel, TemplateKind
+from deckfollow.core.enums import Basis, Channel, Stage, TemplateKind
 from deckfollow.core.errors import NotFoundError, ValidationError
-from deckfollow.core.merge_fields import render_template, sample_context
-from deckfollow.core.models import FollowUp, Template
+from deckfollow.core.merge_fields import RenderedText, render_template, sample_context
+from deckfollow.core.models import FollowUp, Quote, Template
 
 KIND_LABELS: dict[TemplateKind, str] = {
     TemplateKind.CALL_SCRIPT: "Call script",
@@ -66,11 +71,26 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         "Hi {first_name}, it's {owner_first_name} from {owner_business}. "
         "Have you got a couple of minutes?\n\n"
         "The reason I'm calling is {reason}.\n\n"
-        "About the quote for {job} ({quote_amount}):\n"
+        "About the quote for {job}[[ ({quote_amount})]]:\n"
         "- What questions came up when you read it?\n"
         "- What matters most to you about the job: timing, materials or price?\n\n"
         "Before you hang up, agree the next step and its reason:\n"
         '"Is it OK if I check in again on ... in case anything else comes up?"\n\n'
+        "If {first_name} isn't there: ask who else is involved in the decision, "
+        "and when is a good time to call back.",
+    ),
+    BuiltinTemplate(
+        "call_lead",
+        "Call: first reply to an enquiry",
+        TemplateKind.CALL_SCRIPT,
+        "Hi {first_name}, it's {owner_first_name} from {owner_business}. "
+        "Thanks for getting in touch about the {job}. Have you got a couple of minutes?\n\n"
+        "The reason I'm calling is {reason}.\n\n"
+        "- What would you like done, and by when?\n"
+        "- Can I come and measure up? If it's easier, text a few photos to {owner_phone}.\n"
+        "- Are you getting other quotes? (No problem either way: it helps me plan.)\n\n"
+        "Before you hang up, agree the next step and its reason:\n"
+        '"Is it OK if I come by on ... to measure up, and call you the day before?"\n\n'
         "If {first_name} isn't there: ask who else is involved in the decision, "
         "and when is a good time to call back.",
     ),
@@ -82,7 +102,8 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         "You asked me to call {agreed_time}, so here I am.\n\n"
         "The reason I'm calling is {reason}.\n\n"
         "- Has anything changed since we last spoke?\n"
-        "- Anything in quote {quote_number} you'd like me to explain or adjust?\n\n"
+        "[[- Anything in quote {quote_number} ({quote_amount}) you'd like me to explain or "
+        "adjust?\n]]\n"
         "Agree the next step before you hang up (a time, a channel and a reason), "
         "or ask whether to park it and when to try again.",
     ),
@@ -114,6 +135,14 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         "Reply here or call me on {owner_phone} if it's easier.",
     ),
     BuiltinTemplate(
+        "text_lead",
+        "Text: first reply to an enquiry",
+        TemplateKind.TEXT,
+        "Hi {first_name}, it's {owner_first_name} from {owner_business}. Thanks for getting "
+        "in touch about the {job}. The reason I'm texting is {reason}. "
+        "Reply here or call me on {owner_phone}, whichever suits.",
+    ),
+    BuiltinTemplate(
         "text_agreed",
         "Text: the time we agreed",
         TemplateKind.TEXT,
@@ -127,11 +156,24 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         TemplateKind.EMAIL,
         "Hi {first_name},\n\n"
         "The reason I'm writing is {reason}.\n\n"
-        "Your quote {quote_number} for {job} comes to {quote_amount}. If anything in it "
-        "raised a question, reply to this email or call or text me on {owner_phone} (that's "
-        "my cell). A two-minute chat usually sorts everything out.\n\n"
+        "[[Your quote {quote_number} for {job} comes to {quote_amount}. ]]If anything in the "
+        "quote raised a question, reply to this email or call or text me on {owner_phone} "
+        "(that's my cell). A two-minute chat usually sorts everything out.\n\n"
         "Thanks,\n" + _SIGNATURE,
-        "Your quote {quote_number} from {owner_business}",
+        "Your quote[[ {quote_number}]] from {owner_business}",
+    ),
+    BuiltinTemplate(
+        "email_lead",
+        "Email: first reply to an enquiry",
+        TemplateKind.EMAIL,
+        "Hi {first_name},\n\n"
+        "Thanks for getting in touch with {owner_business} about the {job}.\n\n"
+        "The reason I'm writing is {reason}.\n\n"
+        "The quickest way to a firm price is a short visit to measure up. If you'd rather, "
+        "reply with a few photos and rough measurements and I'll come back to you with a "
+        "first idea. Call or text me on {owner_phone} (that's my cell) to pick a time.\n\n"
+        "Thanks,\n" + _SIGNATURE,
+        "Your enquiry about the {job}",
     ),
     BuiltinTemplate(
         "email_saw_this",
@@ -204,6 +246,52 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
 
 _BUILTIN_BY_KEY = {t.key: t for t in BUILTIN_TEMPLATES}
 
+# Earlier words of built-in templates (name, subject, body). A row still holding them was
+# never edited by the owner, so seeding brings it up to date.
+_RETIRED: dict[str, tuple[tuple[str, str | None, str], ...]] = {
+    "call_follow_up": (
+        (
+            "Call: follow up on a quote",
+            None,
+            "Hi {first_name}, it's {owner_first_name} from {owner_business}. "
+            "Have you got a couple of minutes?\n\n"
+            "The reason I'm calling is {reason}.\n\n"
+            "About the quote for {job} ({quote_amount}):\n"
+            "- What questions came up when you read it?\n"
+            "- What matters most to you about the job: timing, materials or price?\n\n"
+            "Before you hang up, agree the next step and its reason:\n"
+            '"Is it OK if I check in again on ... in case anything else comes up?"\n\n'
+            "If {first_name} isn't there: ask who else is involved in the decision, "
+            "and when is a good time to call back.",
+        ),
+    ),
+    "call_agreed": (
+        (
+            "Call: the time we agreed",
+            None,
+            "Hi {first_name}, it's {owner_first_name} from {owner_business}. "
+            "You asked me to call {agreed_time}, so here I am.\n\n"
+            "The reason I'm calling is {reason}.\n\n"
+            "- Has anything changed since we last spoke?\n"
+            "- Anything in quote {quote_number} you'd like me to explain or adjust?\n\n"
+            "Agree the next step before you hang up (a time, a channel and a reason), "
+            "or ask whether to park it and when to try again.",
+        ),
+    ),
+    "email_follow_up": (
+        (
+            "Email: follow up on a quote",
+            "Your quote {quote_number} from {owner_business}",
+            "Hi {first_name},\n\n"
+            "The reason I'm writing is {reason}.\n\n"
+            "Your quote {quote_number} for {job} comes to {quote_amount}. If anything in it "
+            "raised a question, reply to this email or call or text me on {owner_phone} (that's "
+            "my cell). A two-minute chat usually sorts everything out.\n\n"
+            "Thanks,\n" + _SIGNATURE,
+        ),
+    ),
+}
+
 
 @dataclass(frozen=True)
 class TemplateInfo:
@@ -236,9 +324,13 @@ def _info(row: Template) -> TemplateInfo:
 
 
 def seed_builtin_templates(session: Session) -> int:
-    """Add any built-in template not yet in the database; edited ones are left alone."""
+    """Add any built-in template not yet in the database and bring up to date the ones
+    still holding an earlier version's words; edited ones are left alone.
+
+    Returns how many were added or brought up to date.
+    """
     present = set(session.execute(select(Template.key)).scalars())
-    added = 0
+    changed = 0
     for t in BUILTIN_TEMPLATES:
         if t.key in present:
             continue
@@ -247,9 +339,19 @@ def seed_builtin_templates(session: Session) -> int:
                 key=t.key, name=t.name, kind=t.kind, subject=t.subject, body=t.body, builtin=True
             )
         )
-        added += 1
+        changed += 1
+    retired = [k for k in _RETIRED if k in present]
+    if retired:
+        rows = session.execute(
+            select(Template).where(Template.key.in_(retired), Template.builtin.is_(True))
+        ).scalars()
+        for row in rows:
+            if (row.name, row.subject or None, row.body) in _RETIRED[row.key]:
+                current = _BUILTIN_BY_KEY[row.key]
+                row.name, row.subject, row.body = current.name, current.subject, current.body
+                changed += 1
     session.flush()
-    return added
+    return changed
 
 
 def list_templates(session: Session, kind: TemplateKind | None = None) -> list[TemplateInfo]:
@@ -405,19 +507,32 @@ _REASON_KEYS: dict[TemplateKind, tuple[tuple[tuple[str, ...], str], ...]] = {
 }
 
 _AGREED_KEY = {TemplateKind.CALL_SCRIPT: "call_agreed", TemplateKind.TEXT: "text_agreed"}
+# A lead has asked for a quote and has none yet: "your quote comes to …" would be wrong.
+_LEAD_KEY = {
+    TemplateKind.CALL_SCRIPT: "call_lead",
+    TemplateKind.TEXT: "text_lead",
+    TemplateKind.EMAIL: "email_lead",
+}
 
 
 def suggest_template_key(
-    kind: TemplateKind, *, reason: str | None, agreed: bool = False, won: bool = False
+    kind: TemplateKind,
+    *,
+    reason: str | None,
+    agreed: bool = False,
+    won: bool = False,
+    lead: bool = False,
 ) -> str:
     """The built-in wording that fits a follow-up: its reason, whether the time was agreed,
-    and whether the job was won."""
+    whether the quote is still a lead (no quote given yet) and whether the job was won."""
     text = (reason or "").lower()
     for words, key in _REASON_KEYS.get(kind, ()):
         if any(w in text for w in words):
             return key
     if agreed and kind in _AGREED_KEY:
         return _AGREED_KEY[kind]
+    if lead and kind in _LEAD_KEY:
+        return _LEAD_KEY[kind]
     if won and kind is TemplateKind.CALL_SCRIPT:
         return "call_after_sale"
     if won and kind is TemplateKind.CARD:
@@ -445,3 +560,83 @@ def template_for(
             return _info(found)
     rows = list_templates(session, kind)
     return rows[0] if rows else None
+
+
+# Template keys start with their kind's word, so a cadence step's chosen wording is only
+# used for the kind it was written for.
+_KEY_PREFIX: dict[TemplateKind, str] = {
+    TemplateKind.CALL_SCRIPT: "call",
+    TemplateKind.VOICEMAIL: "voicemail",
+    TemplateKind.TEXT: "text",
+    TemplateKind.EMAIL: "email",
+    TemplateKind.CARD: "card",
+}
+
+
+def awaiting_quote(stage: Stage | None, priced: bool) -> bool:
+    """A lead nobody has priced yet: words about "your quote" would be wrong."""
+    return stage is Stage.LEAD and not priced
+
+
+def wording_key(
+    kind: TemplateKind,
+    *,
+    reason: str | None,
+    basis: Basis | None,
+    stage: Stage | None,
+    priced: bool = True,
+    step_key: str | None = None,
+) -> str:
+    """The wording to start from for a follow-up: the cadence step's own, else the built-in
+    that fits its reason, its basis and where its quote stands (`priced`: it has an amount).
+    """
+    if step_key and step_key.startswith(_KEY_PREFIX[kind]):
+        return step_key
+    return suggest_template_key(
+        kind,
+        reason=reason,
+        agreed=basis is Basis.AGREED,
+        won=stage is Stage.WON,
+        lead=awaiting_quote(stage, priced),
+    )
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A follow-up's words, rendered for its customer (subject only for an email)."""
+
+    template: TemplateInfo
+    body: RenderedText
+    subject: RenderedText | None = None
+
+
+def follow_up_wording(
+    session: Session, follow_up_id: int, kind: TemplateKind, *, now: datetime
+) -> Wording | None:
+    """What to say for a follow-up, chosen as the call, text and email screens choose it.
+
+    None only when there is no template of this kind at all.
+    """
+    from deckfollow.core.cadences import step_template_key
+    from deckfollow.core.followups import get_follow_up
+    from deckfollow.core.merge_fields import build_merge_context
+
+    fu = get_follow_up(session, follow_up_id)
+    quote = session.get(Quote, fu.quote_id) if fu.quote_id is not None else None
+    step_key = None
+    if fu.cadence_run_id is not None and fu.cadence_step is not None:
+        step_key = step_template_key(session, fu.cadence_run_id, fu.cadence_step)
+    key = wording_key(
+        kind,
+        reason=fu.reason,
+        basis=fu.basis,
+        stage=quote.stage if quote is not None else None,
+        priced=quote is not None and quote.amount is not None,
+        step_key=step_key,
+    )
+    template = template_for(session, kind, template_id=fu.template_id, template_key=key)
+    if template is None:
+        return None
+    ctx = build_merge_context(session, customer_id=fu.customer_id, follow_up_id=fu.id, now=now)
+    subject = render_template(template.subject, ctx) if template.subject else None
+    return Wording(template, render_template(template.body, ctx), subject)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -215,3 +216,46 @@ def test_money_is_exact_and_labels_cover_every_field() -> None:
     assert reason_phrase("I'm checking in") == "I'm checking in"
     assert reason_phrase("GST changed") == "GST changed"
     assert reason_phrase("Walk through the options.") == "to walk through the options"
+
+
+def test_an_optional_part_is_left_out_when_a_value_does_not_exist_yet() -> None:
+    unpriced = replace(sample_context(), quote_amount=None)
+    words = "About the quote for {job}[[ ({quote_amount})]]:"
+    out = render_template(words, unpriced)
+    # No marker, no empty brackets: the sentence still reads as one a person would say.
+    assert out.text == "About the quote for Hardwood deck, 24 m², with steps to the garden:"
+    assert out.complete and out.markers == []
+    assert out.omitted == ["quote_amount"]
+    priced = render_template(words, sample_context())
+    assert priced.text.endswith("garden ($12,480.00):") and priced.omitted == []
+    # Outside an optional part a missing value is still a visible gap, never a blank.
+    plain = render_template("It comes to {quote_amount}.", unpriced)
+    assert plain.text == "It comes to [quote amount?]." and plain.missing == ["quote_amount"]
+    # A mistyped name inside an optional part is shown, not silently dropped.
+    typo = render_template("Hi[[ {frist_name} {quote_amount}]]!", unpriced)
+    assert typo.unknown == ["frist_name"] and "[frist_name?]" in typo.text
+    # Several parts, multi-line parts, escapes inside, and unmatched brackets as text.
+    many = render_template("[[{company}, ]]A[[\n- {first_name} {{x}}\n]]B [[ c ]] ]] [[", unpriced)
+    assert many.text == "A\n- Grace {x}\nB  c  ]] [["
+    assert many.omitted == ["company"]
+
+
+def test_a_reason_is_said_to_the_customer() -> None:
+    assert reason_phrase("See if the revised carport price works for them") == (
+        "to see if the revised carport price works for you"
+    )
+    assert reason_phrase("Check they received the deck quote and answer questions") == (
+        "to check you received the deck quote and answer questions"
+    )
+    assert reason_phrase("Revisit the pergola: they asked to wait") == (
+        "to revisit the pergola: you asked to wait"
+    )
+    assert reason_phrase("Call back about the carport: book a site visit") == (
+        "about the carport, to book a site visit"
+    )
+    assert reason_phrase("First reply to the deck restoration enquiry") == (
+        "to answer your deck restoration enquiry"
+    )
+    assert reason_phrase("Their deck: they've seen the boards cupping") == (
+        "your deck: you've seen the boards cupping"
+    )

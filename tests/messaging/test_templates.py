@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -103,3 +104,120 @@ def test_the_wording_that_fits_a_follow_up() -> None:
     assert key(TemplateKind.CARD, "Happy birthday card") == "card_birthday"
     assert key(TemplateKind.CARD, "Handwritten thank-you", won=True) == "card_after_sale"
     assert key(TemplateKind.VOICEMAIL, "Anything", agreed=True) == "voicemail"
+
+
+def test_an_unedited_builtin_with_earlier_words_is_brought_up_to_date(db: Database) -> None:
+    from sqlalchemy import update
+
+    from deckfollow.core.models import Template
+    from deckfollow.messaging.templates import _RETIRED
+
+    old_name, old_subject, old_body = _RETIRED["call_follow_up"][0]
+    with db.unit_of_work() as s:
+        seed_builtin_templates(s)
+        # As an earlier version left them: one untouched, one the owner had reworded.
+        s.execute(
+            update(Template)
+            .where(Template.key == "call_follow_up")
+            .values(name=old_name, subject=old_subject, body=old_body)
+        )
+        save_template(s, "email_follow_up", name="Mine", subject="Hi", body="My own words")
+    with db.unit_of_work() as s:
+        assert seed_builtin_templates(s) == 1
+        current = get_template(s, "call_follow_up")
+        assert "[[ ({quote_amount})]]" in current.body and not current.modified
+        assert get_template(s, "email_follow_up").body == "My own words"
+
+
+def test_a_lead_without_a_quote_amount_hears_no_missing_field(
+    db: Database, now: datetime
+) -> None:
+    from datetime import timedelta
+
+    from deckfollow.core.enums import Channel, Stage
+    from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
+    from deckfollow.core.leads import NewLead, add_lead
+    from deckfollow.core.models import Quote
+    from deckfollow.core.settings import save_setting
+    from deckfollow.messaging.templates import follow_up_wording
+
+    with db.unit_of_work() as s:
+        seed_builtin_templates(s)
+        for key, value in (
+            ("owner_name", "Sam Carpenter"),
+            ("business_name", "Carpenter Decks"),
+            ("owner_phone", "+61412555019"),
+        ):
+            save_setting(s, key, value)
+        lead = add_lead(
+            s,
+            NewLead(
+                "Mia Chen",
+                phone="+61412345679",
+                email="mia@example.com",
+                country="AU",
+                timezone="Australia/Sydney",
+                job="Deck restoration",
+            ),
+            now=now,
+        )
+        ids = {}
+        for week, channel in enumerate((Channel.CALL, Channel.TEXT, Channel.EMAIL)):
+            due = now + timedelta(days=7 * week, hours=1)
+            ids[channel] = schedule_follow_up(
+                s,
+                lead.customer_id,
+                lead.quote_id,
+                FollowUpPlan(due, channel, "First reply to the enquiry"),
+                now=now,
+            ).id
+    kinds = {
+        Channel.CALL: TemplateKind.CALL_SCRIPT,
+        Channel.TEXT: TemplateKind.TEXT,
+        Channel.EMAIL: TemplateKind.EMAIL,
+    }
+    with db.reading() as s:
+        for channel, fid in ids.items():
+            wording = follow_up_wording(s, fid, kinds[channel], now=now)
+            assert wording is not None
+            texts = [wording.body, *([wording.subject] if wording.subject else [])]
+            for out in texts:
+                assert out.complete and "?]" not in out.text, (channel, out.text)
+                assert "quote for" not in out.text and "comes to" not in out.text
+            assert wording.template.key.endswith("_lead")
+        call = follow_up_wording(s, ids[Channel.CALL], TemplateKind.CALL_SCRIPT, now=now)
+        assert call is not None
+        assert "The reason I'm calling is to answer your enquiry." in call.body.text
+
+    # Once priced and sent, the same follow-up gets the quote's words with the amount.
+    with db.unit_of_work() as s:
+        q = s.get(Quote, lead.quote_id)
+        assert q is not None
+        q.amount, q.stage = Decimal("8450"), Stage.QUOTED
+    with db.reading() as s:
+        call = follow_up_wording(s, ids[Channel.CALL], TemplateKind.CALL_SCRIPT, now=now)
+        assert call is not None and call.template.key == "call_follow_up"
+        assert "About the quote for Deck restoration ($8,450.00):" in call.body.text
+
+
+def test_leads_get_first_reply_words() -> None:
+    from deckfollow.core.enums import Basis, Stage
+    from deckfollow.messaging.templates import wording_key
+
+    def key(kind: TemplateKind, **kw: object) -> str:
+        return wording_key(kind, reason="Ask for photos", **kw)  # type: ignore[arg-type]
+
+    lead = {"stage": Stage.LEAD, "priced": False}
+    assert key(TemplateKind.CALL_SCRIPT, basis=Basis.PLANNED, **lead) == "call_lead"
+    assert key(TemplateKind.TEXT, basis=Basis.PLANNED, **lead) == "text_lead"
+    assert key(TemplateKind.EMAIL, basis=Basis.AGREED, **lead) == "email_lead"
+    # An agreed call keeps "the time we agreed" words; its quote line waits for a price.
+    assert key(TemplateKind.CALL_SCRIPT, basis=Basis.AGREED, **lead) == "call_agreed"
+    assert key(TemplateKind.CALL_SCRIPT, basis=Basis.PLANNED, stage=Stage.LEAD, priced=True) == (
+        "call_follow_up"
+    )
+    assert key(TemplateKind.CARD, basis=Basis.PLANNED, stage=Stage.WON) == "card_after_sale"
+    assert key(TemplateKind.TEXT, basis=None, stage=None, step_key="text_agreed") == "text_agreed"
+    assert key(TemplateKind.EMAIL, basis=None, stage=None, step_key="text_agreed") == (
+        "email_follow_up"
+    )

@@ -40,7 +40,7 @@ from deckfollow.messaging.templates import (
     TemplateInfo,
     list_templates,
     seed_builtin_templates,
-    suggest_template_key,
+    wording_key,
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
@@ -86,27 +86,23 @@ class Target:
     basis: Basis | None
     # Why the follow-up is no longer waiting (done, skipped, cancelled), if it is not.
     follow_up_closed: str | None = None
-    won: bool = False
+    # Where the quote stands (an unpriced lead has no quote yet; a won job gets thanks).
+    stage: Stage | None = None
+    priced: bool = False
     step_template_key: str | None = None
     # The active follow-up plan this follow-up is a step of (it places its own next step).
     plan_name: str | None = None
 
     def template_key(self, kind: TemplateKind) -> str:
-        """The wording to start from: the cadence step's, else one that fits the reason."""
-        if self.step_template_key and self.step_template_key.startswith(_KEY_PREFIX[kind]):
-            return self.step_template_key
-        return suggest_template_key(
-            kind, reason=self.reason, agreed=self.basis is Basis.AGREED, won=self.won
+        """The wording to start from, chosen as the Today list chooses it."""
+        return wording_key(
+            kind,
+            reason=self.reason,
+            basis=self.basis,
+            stage=self.stage,
+            priced=self.priced,
+            step_key=self.step_template_key,
         )
-
-
-_KEY_PREFIX = {
-    TemplateKind.CALL_SCRIPT: "call",
-    TemplateKind.VOICEMAIL: "voicemail",
-    TemplateKind.TEXT: "text",
-    TemplateKind.EMAIL: "email",
-    TemplateKind.CARD: "card",
-}
 
 
 def load_target(
@@ -136,11 +132,13 @@ def load_target(
             raise ValidationError("customer", "choose who to contact")
         c = get_customer(s, customer_id)
         job = None
-        won = False
+        stage = None
+        priced = False
         if quote_id is not None:
             quote = s.get(Quote, quote_id)
             job = quote.job if quote is not None else None
-            won = quote is not None and quote.stage is Stage.WON
+            stage = quote.stage if quote is not None else None
+            priced = quote is not None and quote.amount is not None
         step_key = None
         if fu is not None and fu.cadence_run_id is not None and fu.cadence_step is not None:
             step_key = step_template_key(s, fu.cadence_run_id, fu.cadence_step)
@@ -165,7 +163,8 @@ def load_target(
                 if fu is not None and fu.status is not FollowUpStatus.PENDING
                 else None
             ),
-            won=won,
+            stage=stage,
+            priced=priced,
             step_template_key=step_key,
             plan_name=plan_name,
         )

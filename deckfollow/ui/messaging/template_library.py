@@ -50,6 +50,7 @@ from deckfollow.ui.messaging.common import Clock, ErrorLabel, show_rendered
 
 _KEY_ROLE = Qt.ItemDataRole.UserRole
 _PREVIEW_CUSTOMERS = 300
+_OPTIONAL = "[[optional]]"  # the "Insert a field" entry that makes an optional part
 
 
 class TemplateLibraryDialog(QDialog):
@@ -94,8 +95,11 @@ class TemplateLibraryDialog(QDialog):
         self.insert_field.addItem("Insert a field…", None)
         for key, label in MERGE_FIELDS.items():
             self.insert_field.addItem(f"{label}  {{{key}}}", key)
+        self.insert_field.addItem("optional part (around the selection)  [[ … ]]", _OPTIONAL)
         help_text = QLabel(
             "Fields in braces are filled in for each customer, e.g. {first_name}. "
+            "Words between [[ and ]] are left out when a field in them has no value yet "
+            "(a lead has no quote amount): About the {job}[[ ({quote_amount})]]. "
             "Write {{ or }} for a brace itself."
         )
         help_text.setWordWrap(True)
@@ -117,6 +121,10 @@ class TemplateLibraryDialog(QDialog):
         self.missing.setObjectName("missingFields")
         self.missing.setWordWrap(True)
         self.missing.setStyleSheet("color: #8a4b00; font-weight: 600;")
+        self.omitted = QLabel()
+        self.omitted.setObjectName("omittedParts")
+        self.omitted.setWordWrap(True)
+        self.omitted.setStyleSheet("color: #555555;")
 
         form = QFormLayout()
         form.addRow("Kind", self.kind_label)
@@ -129,6 +137,7 @@ class TemplateLibraryDialog(QDialog):
         form.addRow("", self.preview_subject)
         form.addRow("Preview", self.preview)
         form.addRow("", self.missing)
+        form.addRow("", self.omitted)
 
         self.error = ErrorLabel()
         self.save_button = QPushButton("Save")
@@ -243,7 +252,16 @@ class TemplateLibraryDialog(QDialog):
 
     def _insert_field(self, index: int) -> None:
         key = self.insert_field.itemData(index)
-        if key is not None:
+        if key == _OPTIONAL:
+            cursor = self.words.textCursor()
+            chosen = cursor.selectedText().replace("\u2029", "\n")
+            cursor.insertText("[[" + chosen + "]]")
+            if not chosen:
+                # Leave the cursor between the brackets, ready for the words.
+                cursor.movePosition(cursor.MoveOperation.Left, n=2)
+                self.words.setTextCursor(cursor)
+            self.words.setFocus()
+        elif key is not None:
             self.words.insertPlainText("{" + str(key) + "}")
             self.words.setFocus()
         self.insert_field.setCurrentIndex(0)
@@ -271,9 +289,18 @@ class TemplateLibraryDialog(QDialog):
         self.preview_subject.setText(f"<b>Subject:</b> {_escape(subject.text)}")
         missing = [*subject.missing, *[m for m in body.missing if m not in subject.missing]]
         unknown = [*subject.unknown, *[u for u in body.unknown if u not in subject.unknown]]
+        omitted = [*subject.omitted, *[o for o in body.omitted if o not in subject.omitted]]
+        who = "this customer" if self.preview_for.currentData() is not None else "the sample"
+        self.omitted.setText(
+            f"Left out for {who} (no value yet): the part with "
+            + ", ".join(MERGE_FIELDS[o] for o in omitted)
+            + "."
+            if omitted
+            else ""
+        )
+        self.omitted.setVisible(bool(omitted))
         parts: list[str] = []
         if missing:
-            who = "this customer" if self.preview_for.currentData() is not None else "the sample"
             labels = ", ".join(MERGE_FIELDS[m] for m in missing)
             parts.append(
                 f"No value for {who}: {labels} (shown highlighted; fill it in before sending)."

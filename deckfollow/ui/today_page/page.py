@@ -305,27 +305,18 @@ class TodayPage(QWidget):
         )
 
     def _render_script(self, item: DueItem) -> str:
-        from deckfollow.core.merge_fields import build_merge_context, render_template
-        from deckfollow.messaging.templates import suggest_template_key, template_for
+        # The same wording the call, text and email screens open with.
+        from deckfollow.messaging.templates import follow_up_wording
 
-        kind = _KIND[item.channel]
         with self._db.reading() as session:
-            key = suggest_template_key(kind, reason=item.reason, agreed=item.basis is Basis.AGREED)
-            template = template_for(session, kind, template_key=key)
-            if template is None:
-                return f"The reason I'm calling is: {item.reason}"
-            ctx = build_merge_context(
-                session,
-                customer_id=item.customer_id,
-                quote_id=item.quote_id,
-                follow_up_id=item.follow_up_id,
-                now=self._clock(),
+            wording = follow_up_wording(
+                session, item.follow_up_id, _KIND[item.channel], now=self._clock()
             )
-            body = render_template(template.body, ctx).text
-            if template.subject:
-                subject = render_template(template.subject, ctx).text
-                return f"Subject: {subject}\n\n{body}"
-            return body
+        if wording is None:
+            return f"The reason I'm calling is: {item.reason}"
+        if wording.subject is not None:
+            return f"Subject: {wording.subject.text}\n\n{wording.body.text}"
+        return wording.body.text
 
     def _primary(self) -> None:
         item = self.current_item()
