@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from deckfollow.core.models import Setting
 from deckfollow.core.permission import DEFAULT_WEEKLY_CAP
+from deckfollow.core.quote_index import DEFAULT_GOING_COLD_DAYS
 from deckfollow.core.timezones import system_country, system_timezone
 
 
@@ -21,7 +22,7 @@ class OwnerSettings:
     default_country: str = field(default_factory=system_country)
     owner_timezone: str = field(default_factory=system_timezone)
     weekly_cap: int = DEFAULT_WEEKLY_CAP
-    going_cold_days: int = 14
+    going_cold_days: int = DEFAULT_GOING_COLD_DAYS
 
 
 _INT_FIELDS = {"weekly_cap", "going_cold_days"}

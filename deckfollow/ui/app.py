@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
     from concurrent.futures import Future
@@ -131,6 +131,8 @@ def _open_with_checks(
                 return None
             report = None  # restored: check the file again before opening it
         except DeckfollowError as exc:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.critical(None, "deckfollow cannot open its database", str(exc))
             return None
     return None
@@ -182,9 +184,12 @@ def _open_and_run(
         window.hide()
         if not is_url(target) and ask_running_instance_to_show(Path(target).expanduser()):
             return 0  # the running deckfollow came forward instead
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(None, "deckfollow is already open", str(exc))
         return 1
     with lock:
+        _paint_board_ahead(window, target, clock)
         db = _open_with_checks(target, clock, checking)
         if db is None:
             return 1
@@ -192,6 +197,23 @@ def _open_and_run(
             return _run_window(app, window, db, clock)
         finally:
             db.close()
+
+
+def _paint_board_ahead(window: MainWindow, target: str, clock: Clock) -> None:
+    """A user who left the pipeline open sees it filled before SQLAlchemy even loads."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QSettings
+
+    from deckfollow.storage.location import is_url
+
+    if is_url(target) or QSettings().value("main/last_page") != "board":
+        return
+    from deckfollow.storage.quick_board import read_board
+
+    index = read_board(Path(target).expanduser(), now=clock())
+    if index is not None:
+        window.preview_board(index)
 
 
 def _run_window(app: QApplication, window: MainWindow, db: Database, clock: Clock) -> int:
@@ -240,6 +262,8 @@ def install_error_dialog(window: QWidget) -> None:
                 f"Something went wrong: {exc or kind.__name__}.\n\nWhat was saved before is "
                 "safe; the change you were making may not have been saved."
             )
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(window, "deckfollow", text)
 
     sys.excepthook = show

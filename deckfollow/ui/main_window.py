@@ -1,7 +1,7 @@
 """The main window: navigation on the left, one page at a time, menus every feature adds to.
 
-Today, the board and the quote list share one loaded set of quotes (`core.board`), reloaded
-whenever something is saved (`data_changed`).
+Today, the board and the quote list share one loaded set of quotes (a `QuoteIndex` loaded
+by `core.board`), reloaded whenever something is saved (`data_changed`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before they load
     from PySide6.QtWidgets import QDockWidget
 
+    from deckfollow.core.quote_index import QuoteIndex
     from deckfollow.storage.database import Database
     from deckfollow.ui.board import BoardPage
     from deckfollow.ui.customer_detail import DetailPanel
@@ -36,6 +36,10 @@ if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before
     from deckfollow.ui.today_page import TodayPage
 
 Clock = Callable[[], datetime]
+
+# _PAGE_KEY_ROLE as a plain number: touching the `Qt` namespace makes PySide build
+# its hundred enums (30 ms here), which would delay the window's first paint.
+_PAGE_KEY_ROLE = 0x0100
 
 
 class MainWindow(QMainWindow):
@@ -112,9 +116,12 @@ class MainWindow(QMainWindow):
         self.db = db
         clock = self.clock
         self.today = TodayPage(db, clock=clock)
-        self.board = BoardPage(db, clock=clock)
+        if "board" in self._pages:  # painted ahead by `preview_board`
+            self.board.attach(db)
+        else:
+            self.board = BoardPage(db, clock=clock)
         self.quotes = QuoteListPage()
-        self.add_page("today", "Today", self.today)
+        self.add_page("today", "Today", self.today, position=0)
         self.add_page("board", "Pipeline", self.board)
         self.add_page("quotes", "Quotes", self.quotes)
         self.board.changed.connect(self.data_changed)
@@ -133,13 +140,31 @@ class MainWindow(QMainWindow):
 
     # -- features plug in here ---------------------------------------------------------------
 
-    def add_page(self, key: str, title: str, widget: QWidget) -> None:
-        """Add a page to the navigation (in the order pages are added)."""
+    def preview_board(self, index: QuoteIndex) -> None:
+        """Paint the pipeline now from quotes read ahead of the database opening.
+
+        `attach` then adopts this board, and the next refresh replaces its quotes.
+        """
+        from deckfollow.ui.board import BoardPage
+
+        self.board = BoardPage(None, clock=self.clock)
+        self.add_page("board", "Pipeline", self.board)
+        self.board.set_index(index)
+        self.repaint()
+
+    def add_page(self, key: str, title: str, widget: QWidget, position: int = -1) -> None:
+        """Add a page to the navigation, at the end or at `position` (once per key)."""
+        if key in self._pages:
+            return
         self._pages[key] = widget
-        self.stack.addWidget(widget)
         item = QListWidgetItem(title)
-        item.setData(Qt.ItemDataRole.UserRole, key)
-        self.nav.addItem(item)
+        item.setData(_PAGE_KEY_ROLE, key)
+        if position < 0:
+            self.stack.addWidget(widget)
+            self.nav.addItem(item)
+        else:
+            self.stack.insertWidget(position, widget)
+            self.nav.insertItem(position, item)
         if self.nav.currentRow() < 0:
             # The first page shows by default without being remembered as the user's choice.
             self.nav.blockSignals(True)
@@ -150,7 +175,7 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> None:
         """Switch to a page by its key."""
         for row in range(self.nav.count()):
-            if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
+            if self.nav.item(row).data(_PAGE_KEY_ROLE) == key:
                 self.nav.setCurrentRow(row)
                 return
 
@@ -214,6 +239,7 @@ class MainWindow(QMainWindow):
         return hasattr(self, "detail_dock")
 
     def _build_detail_dock(self, db: Database) -> None:
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QDockWidget
 
         if self._has_details():
@@ -258,29 +284,31 @@ class MainWindow(QMainWindow):
     # -- internals ----------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
+        # setShortcuts, not setShortcut: choosing setShortcut's overload makes PySide build
+        # the `Qt` namespace's enums first, 30 ms before the first paint.
         file_menu = self.menu("File")
         self.menu("Edit")
         view = self.menu("View")
         self.menu("Tools")
         help_menu = self.menu("Help")
         quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self._quit)
         file_menu.addAction(quit_action)
         for number, (key, title) in enumerate(
             (("today", "&Today"), ("board", "&Pipeline"), ("quotes", "&Quotes")), start=1
         ):
             go = QAction(title, self)
-            go.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            go.setShortcuts([QKeySequence(f"Ctrl+{number}")])
             go.triggered.connect(lambda _=False, k=key: self.show_page(k))
             view.addAction(go)
         find = QAction("&Find a quote…", self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.setShortcuts(QKeySequence.StandardKey.Find)
         find.triggered.connect(self._find)
         view.addAction(find)
         view.addSeparator()
         refresh = QAction("&Refresh", self)
-        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.setShortcuts(QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(self.refresh)
         view.addAction(refresh)
         about = QAction("&About deckfollow", self)
@@ -324,6 +352,8 @@ class MainWindow(QMainWindow):
 
     def trash_current_quote(self) -> None:
         """Move the selected quote to the trash, with an Undo in the status bar."""
+        from PySide6.QtWidgets import QMessageBox
+
         from deckfollow.core.errors import DeckfollowError
         from deckfollow.core.trash import restore_quote, trash_quote
 
@@ -351,6 +381,8 @@ class MainWindow(QMainWindow):
 
     def trash_current_customer(self) -> None:
         """Move the selected quote's customer (and their quotes) to the trash, after asking."""
+        from PySide6.QtWidgets import QMessageBox
+
         from deckfollow.core.errors import DeckfollowError
         from deckfollow.core.pipeline import get_quote
         from deckfollow.core.trash import restore_customer, trash_customer
@@ -422,6 +454,8 @@ class MainWindow(QMainWindow):
         QApplication.quit()
 
     def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from deckfollow import __version__
 
         QMessageBox.about(
@@ -435,7 +469,7 @@ class MainWindow(QMainWindow):
     def _on_nav(self, row: int) -> None:
         if row < 0:
             return
-        key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
+        key = self.nav.item(row).data(_PAGE_KEY_ROLE)
         widget = self._pages[key]
         self.stack.setCurrentWidget(widget)
         QSettings().setValue("main/last_page", key)

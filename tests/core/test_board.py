@@ -177,3 +177,35 @@ def test_search_ignores_accents_both_ways(
     from deckfollow.core.board import fold
 
     assert fold("Łukasz Sørensen") == "lukasz sorensen"
+
+
+def test_typing_and_deleting_finds_what_a_fresh_search_finds(db: Database, now: datetime) -> None:
+    """The list reuses earlier searches while the user types; the answers must not change."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from deckfollow.demo.generator import generate_demo
+
+    with db.unit_of_work() as s:
+        generate_demo(s, customers=60, quotes=150, seed=5, now=now)
+    with db.reading() as s:
+        index = load_quote_index(s, now=now)
+
+    # Pieces of what people type: names, jobs, numbers, phone digits, spaces, accents.
+    pieces = st.sampled_from(
+        ["s", "m", "it", "smith", "deck", "a", "e ", " ", "q-2026", "04", "12", "+61", "zo", "ë"]
+    )
+    typed = st.lists(st.lists(pieces, max_size=4).map("".join), min_size=1, max_size=12)
+    stages = st.sampled_from([None, frozenset({Stage.LEAD, Stage.QUOTED}), frozenset(Stage)])
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(texts=typed, stage=stages, key=st.sampled_from(list(SortKey)), down=st.booleans())
+    def check(texts: list[str], stage: frozenset[Stage] | None, key: SortKey, down: bool) -> None:
+        for text in texts:
+            flt = QuoteFilter(text=text, stages=stage, sort=key, descending=down)
+            fresh = type(index)(index.rows, index.now, index._phones)
+            assert [r.quote_id for r in index.select(flt)] == [
+                r.quote_id for r in fresh.select(flt)
+            ], text
+
+    check()

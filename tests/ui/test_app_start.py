@@ -78,10 +78,13 @@ def test_first_screen_shows_what_is_due(qtbot: QtBot, db: Database, now: datetim
     assert any(word in counts for word in ("call", "text", "email", "card"))
 
 
+@pytest.mark.parametrize("last_page", ["today", "board"])
 def test_a_damaged_file_is_explained_and_left_untouched(
-    qtbot: QtBot, db: Database, now: datetime, tmp_path: Path
+    qtbot: QtBot, db: Database, now: datetime, tmp_path: Path, last_page: str
 ) -> None:
     import hashlib
+
+    from PySide6.QtCore import QSettings
 
     from deckfollow.ui.app import run_gui
     from deckfollow.ui.backups import CorruptDatabaseDialog
@@ -105,6 +108,7 @@ def test_a_damaged_file_is_explained_and_left_untouched(
         dialog.reject()
 
     QTimer.singleShot(0, decline)
+    QSettings().setValue("main/last_page", last_page)  # the board is read ahead of the check
     assert run_gui(str(damaged), clock=lambda: now) == 1
     assert seen == ["Your deckfollow data needs attention"]
     assert hashlib.sha256(damaged.read_bytes()).hexdigest() == before
@@ -142,3 +146,53 @@ def test_an_uncaught_error_is_shown_to_the_user(qtbot: QtBot, db: Database, now:
     finally:
         sys.excepthook = saved_hook
     assert shown == ["the disk holding x.db is full; nothing was saved"]
+
+
+def test_the_pipeline_paints_before_the_database_opens(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    """A user who left the board open sees it filled at once; the pages then join it."""
+    from deckfollow.core.enums import Stage
+    from deckfollow.storage.quick_board import read_board
+
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=40, quotes=100, seed=4, now=now)
+    assert db.path is not None
+    window = MainWindow(None, clock=lambda: now)
+    qtbot.addWidget(window)
+    window.show()
+    early = read_board(db.path, now=now)
+    assert early is not None
+    window.preview_board(early)
+    shown = {s: c.model.rowCount() for s, c in window.board.columns.items()}
+    assert shown[Stage.FOLLOWING_UP] > 0
+    assert window.stack.currentWidget() is window.board
+    board = window.board
+
+    window.attach(db)
+    window.restore_last_page()
+    window.refresh()
+    QApplication.processEvents()
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles == ["Today", "Pipeline", "Quotes"]
+    assert window.board is board, "the board on screen is kept, not built twice"
+    assert {s: c.model.rowCount() for s, c in window.board.columns.items()} == shown
+    assert window.quotes.model.total == 100
+
+
+def test_the_board_s_first_paint_does_not_wait_for_sqlalchemy() -> None:
+    """What paints the board ahead must not import SQLAlchemy (0.2 s here) on the way."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import deckfollow.ui.app, deckfollow.ui.main_window, deckfollow.ui.board\n"
+        "import deckfollow.storage.quick_board, deckfollow.storage.integrity\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic'))\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"

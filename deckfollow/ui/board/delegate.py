@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.board import QuoteRow
 from deckfollow.core.enums import Basis, Stage
+from deckfollow.core.quote_index import QuoteRow
 from deckfollow.ui.board.model import ROW_ROLE
 from deckfollow.ui.formatting import ago_text, date_text, date_time_text, money_text
 

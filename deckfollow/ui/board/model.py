@@ -14,8 +14,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from deckfollow.core.board import QuoteRow
 from deckfollow.core.enums import Stage
+from deckfollow.core.quote_index import QuoteRow
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
@@ -20,14 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.board import QuoteIndex, QuoteRow, StageColumn
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.storage.database import Database
+from deckfollow.core.quote_index import QuoteIndex, QuoteRow, StageColumn
 from deckfollow.ui.board.delegate import CardDelegate
 from deckfollow.ui.board.model import QUOTE_ID_ROLE, StageCardModel
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
 from deckfollow.ui.formatting import compact_money
+
+if TYPE_CHECKING:  # the board can paint before SQLAlchemy loads
+    from deckfollow.storage.database import Database
 
 Clock = Callable[[], datetime]
 
@@ -120,7 +123,8 @@ class BoardPage(QWidget):
     quote_activated = Signal(int)
     changed = Signal()
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database | None, *, clock: Clock, parent: QWidget | None = None) -> None:
+        """Without `db` the board only shows quotes until `attach` gives it the database."""
         super().__init__(parent)
         self._db = db
         self._clock = clock
@@ -147,6 +151,10 @@ class BoardPage(QWidget):
             column.view.installEventFilter(self)
             self.columns[stage] = column
             layout.addWidget(column, 1)
+
+    def attach(self, db: Database) -> None:
+        """The opened database, for moving quotes (the board may be on screen already)."""
+        self._db = db
 
     def set_index(self, index: QuoteIndex) -> None:
         self._index = index
@@ -203,7 +211,7 @@ class BoardPage(QWidget):
         from deckfollow.core.pipeline import Close, close_quote, move_stage
 
         row = self._row(quote_id)
-        if row is None or row.stage is stage:
+        if row is None or row.stage is stage or self._db is None:
             return False
         now = self._clock()
         close: Close | None = None
@@ -243,6 +251,7 @@ class BoardPage(QWidget):
     def _offer_after_sale(self, row: QuoteRow) -> None:
         from deckfollow.core.cadences import get_cadence
 
+        assert self._db is not None  # only a move on an attached board gets here
         with self._db.reading() as session:
             plan = get_cadence(session, "after_sale")
         answer = QMessageBox.question(

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.board import QuoteFilter, QuoteIndex
 from deckfollow.core.enums import Stage
+from deckfollow.core.quote_index import QuoteFilter, QuoteIndex
 from deckfollow.ui.quote_list.model import COLUMNS, QUOTE_ID_ROLE, QuoteTableModel
 
 _STAGE_CHOICES: list[tuple[str, frozenset[Stage] | None]] = [

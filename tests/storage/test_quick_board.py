@@ -1,0 +1,99 @@
+"""The board read straight from the file (before SQLAlchemy loads) shows what the core shows."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from deckfollow.core.board import load_quote_index
+from deckfollow.core.enums import CadenceRunStatus, FollowUpStatus, Stage
+from deckfollow.core.models import CadenceRun, FollowUp, Quote
+from deckfollow.core.settings import save_setting
+from deckfollow.core.trash import trash_customer, trash_quote
+from deckfollow.demo.generator import generate_demo
+from deckfollow.storage import board_sql
+from deckfollow.storage.database import Database
+from deckfollow.storage.quick_board import read_board, render_board_sql
+
+
+def test_the_board_sql_is_the_core_s_own_statements() -> None:
+    # Fails when core.board or the rules behind it change without regenerating the file:
+    #   python -m deckfollow.storage.quick_board > deckfollow/storage/board_sql.py
+    assert Path(board_sql.__file__).read_text(encoding="utf-8") == render_board_sql()
+
+
+def _columns(index: object) -> list[tuple[Stage, list[int], dict[str, object]]]:
+    return [(c.stage, [r.quote_id for r in c.rows], c.totals) for c in index.board()]  # type: ignore[attr-defined]
+
+
+def test_the_quick_read_shows_the_same_board_as_the_core(db: Database, now: datetime) -> None:
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=120, quotes=300, seed=11, now=now)
+        # Every way a quote or follow-up can drop out of or move on the board.
+        later = session.scalars(
+            select(FollowUp)
+            .where(FollowUp.status == FollowUpStatus.PENDING, FollowUp.due_at > now)
+            .limit(6)
+        ).all()
+        for fu in later:
+            fu.snoozed_until = fu.due_at + timedelta(days=3)
+        session.execute(
+            update(CadenceRun)
+            .where(CadenceRun.id.in_(select(CadenceRun.id).limit(5)))
+            .values(status=CadenceRunStatus.PAUSED)
+        )
+        quotes = session.scalars(select(Quote).order_by(Quote.id)).all()
+        trash_quote(session, quotes[0].id, now=now)
+        trash_customer(session, quotes[-1].customer_id, now=now)
+        save_setting(session, "going_cold_days", 5)
+    with db.reading() as session:
+        expected = load_quote_index(session, now=now, board_only=True)
+    assert db.path is not None
+    quick = read_board(db.path, now=now)
+    assert quick is not None
+    assert quick.rows == expected.rows
+    assert _columns(quick) == _columns(expected)
+    assert sum(r.going_cold for r in quick.rows) > 0
+    assert any(r.next_follow_up is not None and r.overdue for r in quick.rows)
+
+
+def test_a_database_due_for_a_migration_waits_for_the_normal_path(
+    db: Database, now: datetime
+) -> None:
+    assert db.path is not None
+    db.close()
+    with sqlite3.connect(db.path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    assert read_board(db.path, now=now) is None
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "not sqlite", "damaged", "not ours"])
+def test_files_it_cannot_read_give_nothing_and_stay_untouched(
+    kind: str, db: Database, now: datetime, tmp_path: Path
+) -> None:
+    target = tmp_path / "x.db"
+    if kind == "folder":
+        target.mkdir()
+    elif kind == "not sqlite":
+        target.write_text("name,phone\nMia,0412 345 678\n")
+    elif kind == "damaged":
+        with db.unit_of_work() as session:
+            generate_demo(session, customers=20, quotes=40, seed=3, now=now)
+        db.close()
+        assert db.path is not None
+        data = bytearray(db.path.read_bytes())
+        data[4096:] = b"\xff" * (len(data) - 4096)
+        target.write_bytes(bytes(data))
+    elif kind == "not ours":
+        with sqlite3.connect(target) as conn:
+            conn.execute("CREATE TABLE contacts (name TEXT)")
+    before = hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else None
+    assert read_board(target, now=now) is None
+    if before is not None:
+        assert hashlib.sha256(target.read_bytes()).hexdigest() == before
+    assert not Path(f"{target}-wal").exists()
