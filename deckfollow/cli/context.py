@@ -23,11 +23,12 @@ class CliContext:
     err: TextIO = field(default_factory=lambda: sys.stderr)
 
     def open_db(self, *, create: bool = False) -> Database:
-        """Open the database; commands that only read refuse to create an empty one."""
+        """Open the database after its integrity check; commands that only read refuse to
+        create an empty one. A damaged file is refused before anything could write to it."""
         # Imported here so `--version`, `--help` and the GUI's first paint skip SQLAlchemy.
-        from deckfollow.storage.database import open_database
+        from deckfollow.storage.integrity import open_checked
 
-        return open_database(self.db_target, create=create)
+        return open_checked(self.db_target, create=create)
 
 
 def parse_now(text: str | None) -> datetime:

@@ -75,9 +75,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"deckfollow: error: {exc}", file=sys.stderr)
         return 2
     except DeckfollowError as exc:
-        print(f"deckfollow: error: {exc}", file=sys.stderr)
+        print(f"deckfollow: error: {exc}{_next_step(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _next_step(exc: Exception) -> str:
+    """What to type next, for a damaged database with a good backup beside it."""
+    from deckfollow.storage.integrity import CorruptDatabaseError
+
+    if isinstance(exc, CorruptDatabaseError) and exc.report.latest_good_backup is not None:
+        return f" (to go back to it: deckfollow restore {exc.report.latest_good_backup.path})"
+    return ""

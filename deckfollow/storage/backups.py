@@ -76,6 +76,9 @@ class BackupInfo:
         if self.kind == KIND_MIGRATION:
             return f"{label} (schema {self.reason})"
         if self.kind == KIND_BEFORE:
+            if self.reason.endswith("-damaged"):
+                # The damaged file a restore replaced, kept byte for byte.
+                return f"{label} {self.reason.removesuffix('-damaged').replace('-', ' ')} (damaged)"
             return f"{label} {self.reason.replace('-', ' ')}"
         return label
 

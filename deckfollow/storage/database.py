@@ -175,6 +175,9 @@ def open_database(target: str, *, create: bool = True, migrate: bool = True) -> 
                 raise StorageError(f"cannot create the database {path}: {exc.strerror}") from exc
         elif not os.access(path, os.R_OK):
             raise StorageError(f"cannot read the database {path}: permission denied")
+        elif not create and path.stat().st_size == 0:
+            # SQLite would take an empty file for a new database and build one in it.
+            raise StorageError(f"no deckfollow database at {path} (the file is empty)")
         engine = _sqlite_engine(path)
     try:
         revision = current_revision(engine)

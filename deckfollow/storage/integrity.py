@@ -58,10 +58,21 @@ class IntegrityReport:
 
 
 class CorruptDatabaseError(StorageError):
-    """The database failed its integrity check; `report` says why and offers a backup."""
+    """The database failed its integrity check; `report` says why and offers a backup.
+
+    Its message is one line (for the command line); `report.summary()` has the detail.
+    """
 
     def __init__(self, report: IntegrityReport) -> None:
-        super().__init__(report.summary())
+        first = report.problems[0] if report.problems else "it failed its integrity check"
+        more = len(report.problems) - 1
+        line = f"{report.path} is damaged, so it was not changed: {first}"
+        if more > 0:
+            line += f" (and {more} more problem{'s' * (more != 1)})"
+        good = report.latest_good_backup
+        if good is not None:
+            line += f"; the newest good backup is {good.path}"
+        super().__init__(line)
         self.report = report
 
 
@@ -96,7 +107,13 @@ def quick_check(path: Path) -> list[str]:
         return [f"SQLite cannot read it: {exc}"]
     finally:
         conn.close()
-    problems = [str(r[0]) for r in rows]
+    # SQLite puts several findings in one row, under a "*** in database main ***" line.
+    problems = [
+        line.strip()
+        for r in rows
+        for line in str(r[0]).splitlines()
+        if line.strip() and not line.startswith("***")
+    ]
     return [] if problems == ["ok"] else problems
 
 
@@ -143,6 +160,11 @@ def check_integrity(path: Path, *, find_backup: bool = True) -> IntegrityReport:
     path = path.expanduser()
     if not path.exists():
         return IntegrityReport(path, notes=("no database yet; a new one will be created",))
+    if path.stat().st_size == 0 and list_backups(path):
+        # An empty file where backups show a database was: cut short by a full disk or a
+        # failed copy, not a new start; treating it as new would hide the backups.
+        problems = ["the file is empty (0 bytes), though backups of it exist"]
+        return IntegrityReport(path, tuple(problems), latest_good_backup=latest_good_backup(path))
     problems = quick_check(path)
     revision: str | None = None
     too_new = False

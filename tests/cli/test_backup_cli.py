@@ -58,7 +58,7 @@ def test_backup_list_check_and_restore_round_trip(db_path: Path, tmp_path: Path,
     assert (kept["kind"], kept["reason"]) == ("before", "restore")
     assert _names(Path(kept["path"])) == {"Ada Lovelace", "Alan Turing"}
     r = run_cli("--db", str(db_path), "backups")
-    assert "1 backups in" in r.stdout and "Before restore" in r.stdout
+    assert "1 backup in" in r.stdout and "Before restore" in r.stdout
 
     r = run_cli("--db", str(db_path), "check")
     assert r.returncode == 0 and "integrity check passed" in r.stdout
@@ -77,6 +77,47 @@ def test_check_reports_a_damaged_file_and_names_the_backup_to_restore(db_path: P
     r = run_cli("--db", str(db_path), "trash", "list")  # refused, nothing written
     assert r.returncode == 1 and "is damaged" in r.stderr
     assert db_path.read_bytes() == bytes(data)
+
+
+def test_no_command_writes_to_a_damaged_database(db_path: Path, tmp_path: Path, now: datetime):
+    _leads(db_path, now, *[f"Customer {i}" for i in range(300)])
+    assert run_cli("--db", str(db_path), "backup").returncode == 0
+    data = bytearray(db_path.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 8192] = b"\x00\xff" * 4096
+    db_path.write_bytes(bytes(data))
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text("Name,Email\nNew Person,new@example.com\n", encoding="utf-8")
+    for command in (
+        ["add-lead", "--name", "Mia Chen", "--email", "mia@example.com"],
+        ["import", str(contacts)],
+        ["demo", "--customers", "5", "--quotes", "5"],
+        ["consent", "stop", "--customer", "1", "--source", "phone"],
+        ["due"],
+        ["export", "--out", str(tmp_path / "all.json")],
+    ):
+        r = run_cli("--db", str(db_path), "--now", NOW, *command)
+        assert r.returncode == 1, (command, r.stderr)
+        assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+        assert "is damaged, so it was not changed" in r.stderr
+        assert "to go back to it: deckfollow restore " in r.stderr
+    assert db_path.read_bytes() == bytes(data)
+    assert not (tmp_path / "all.json").exists()
+
+
+def test_an_emptied_file_with_backups_is_damaged_not_a_new_start(db_path: Path, now: datetime):
+    _leads(db_path, now, "Ada Lovelace")
+    assert run_cli("--db", str(db_path), "backup").returncode == 0
+    db_path.write_bytes(b"")  # a full disk or a failed copy cut it to nothing
+    r = run_cli("--db", str(db_path), "--now", NOW, "add-lead", "--name", "Mia Chen")
+    assert r.returncode == 1 and "the file is empty (0 bytes)" in r.stderr
+    assert db_path.read_bytes() == b""
+    r = run_cli("--db", str(db_path), "check")
+    assert r.returncode == 1 and "deckfollow restore" in r.stdout
+    lone = db_path.with_name("lone.db")
+    lone.write_bytes(b"")
+    r = run_cli("--db", str(lone), "due")  # reading never builds a database in it
+    assert r.returncode == 1 and "no deckfollow database" in r.stderr
+    assert lone.read_bytes() == b""
 
 
 def test_trash_add_list_restore_empty_and_erase(db_path: Path, now: datetime):

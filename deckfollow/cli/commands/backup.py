@@ -153,7 +153,7 @@ def run_restore(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def run_backups(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.storage.backup import backup_dir_for
-    from deckfollow.storage.backups import list_backups
+    from deckfollow.storage.backups import list_backups, plural
 
     db_path = _db_file(ctx)
     if db_path is None:
@@ -171,7 +171,10 @@ def run_backups(args: argparse.Namespace, ctx: CliContext) -> int:
     if not backups:
         print(f"No backups yet in {backup_dir_for(db_path)}.", file=ctx.out)
         return 0
-    print(f"{len(backups)} backups in {backup_dir_for(db_path)}, newest first:", file=ctx.out)
+    print(
+        f"{plural(len(backups), 'backup')} in {backup_dir_for(db_path)}, newest first:",
+        file=ctx.out,
+    )
     for b in backups:
         print(
             f"{b.taken_at:%Y-%m-%d %H:%M} UTC  {b.description:<28} {b.size_text:>9}  {b.path.name}",
