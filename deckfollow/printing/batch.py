@@ -30,7 +30,7 @@ from deckfollow.core.enums import (
     Stage,
     TemplateKind,
 )
-from deckfollow.core.errors import DeckfollowError, NotFoundError, ValidationError
+from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.followups import FollowUpPlan, planned_times
 from deckfollow.core.merge_fields import build_merge_context, render_template
 from deckfollow.core.models import (
@@ -143,7 +143,7 @@ def find_card_template(session: Session, name: str) -> CardTemplate:
         if wanted in (t.key.lower(), t.key.lower().removeprefix("card_"), t.name.lower()):
             return t
     keys = ", ".join(t.key.removeprefix("card_") for t in card_templates(session))
-    raise NotFoundError(f"no card template {name!r} (choose one of: {keys})")
+    raise ValidationError("template", f"no card template {name!r} (choose one of: {keys})")
 
 
 def _guess_key(reason: str, stage: Stage | None) -> str:

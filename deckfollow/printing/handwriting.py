@@ -26,6 +26,7 @@ from deckfollow.printing.fonts import (
     DEFAULT_FONT,
     NBSP,
     LoadedFont,
+    hand_font,
     load,
     plain_marks,
     relative_scale,
@@ -66,6 +67,7 @@ class HandStyle:
     line_spacing: float = 1.0
 
     def check(self) -> None:
+        hand_font(self.font)  # an unknown font names the choices
         if self.ink not in INKS:
             raise ValidationError("ink", f"no ink {self.ink!r} (choose {', '.join(INKS)})")
         if not 4.0 <= self.min_size <= self.size <= 48.0:

@@ -126,13 +126,31 @@ def _address_style(style: HandStyle, size: float, min_size: float) -> HandStyle:
 def _signature_size(options: PrintOptions) -> tuple[float, float]:
     if options.signature is None:
         return 0.0, 0.0
+    path = options.signature
+    if not path.is_file():
+        raise ValidationError("signature", f"there is no image file {str(path)!r}")
     try:
-        img = ImageReader(str(options.signature))
-        w, h = img.getSize()
-    except OSError as exc:
-        raise ValidationError("signature", f"cannot read the signature image: {exc}") from exc
+        w, h = ImageReader(str(path)).getSize()
+    except OSError as exc:  # unreadable, or not an image PIL knows (UnidentifiedImageError)
+        raise ValidationError(
+            "signature", f"{path.name} cannot be read as a PNG or JPEG image"
+        ) from exc
     height = options.signature_height
     return height, height * (w / h if h else 1.0)
+
+
+def check_options(options: PrintOptions) -> None:
+    """Refuse a choice that cannot print (unknown stationery, font or ink, a start label off
+    the sheet, a signature that is no image) before any card is set."""
+    options.style.check()
+    options.stock()
+    options.envelope_stock()
+    sheet = options.label_stock()
+    if sheet is not None and not 1 <= options.start_label <= sheet.per_sheet:
+        raise ValidationError(
+            "start label", f"{sheet.name} has labels 1 to {sheet.per_sheet}, top left first"
+        )
+    _signature_size(options)
 
 
 def card_layout(
@@ -161,15 +179,11 @@ class _Planned:
 
 
 def _plan(jobs: list[CardJob], options: PrintOptions) -> tuple[list[_Planned], list[CardProblem]]:
+    check_options(options)
     stock = options.stock()
     env = options.envelope_stock()
     sheet = options.label_stock()
     style = options.style
-    style.check()
-    if sheet is not None and not 1 <= options.start_label <= sheet.per_sheet:
-        raise ValidationError(
-            "start label", f"{sheet.name} has labels 1 to {sheet.per_sheet}, top left first"
-        )
     sig_h, sig_w = _signature_size(options)
     planned: list[_Planned] = []
     problems: list[CardProblem] = []

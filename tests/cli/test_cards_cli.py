@@ -135,3 +135,67 @@ def test_unknown_card_is_a_clear_error(db, db_path, tmp_path):
     r = run_cli("--db", str(db_path), "cards", "--out", str(tmp_path / "x.pdf"), "--card", "a9")
     assert r.returncode == 2
     assert "no card 'a9'" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--template", "valentine"), "template: no card template 'valentine' (choose one of:"),
+        (("--font", "comic"), "font: no handwriting font 'comic' (choose kalam, kristi, breip)"),
+        (("--ink", "red"), "ink: no ink 'red'"),
+        (("--labels", "l7160", "--start-label", "22"), "has labels 1 to 21"),
+        (("--signature", "missing.png"), "signature: there is no image file"),
+    ],
+)
+def test_a_wrong_choice_is_bad_input_named_before_any_work(
+    db, db_path, now, tmp_path, args, message
+):
+    seed(db, now)
+    db.close()
+    args = tuple(str(tmp_path / a) if a.endswith(".png") else a for a in args)
+    out = tmp_path / "cards.pdf"
+    r = run_cli("--db", str(db_path), "--now", NOW, "cards", "--out", str(out), *args)
+    assert r.returncode == 2, r.stderr
+    assert message in r.stderr
+    assert "skipped:" not in r.stdout  # refused before the database was read
+    assert not out.exists()
+
+
+def test_a_signature_that_is_no_image_is_refused(db, db_path, now, tmp_path):
+    seed(db, now)
+    db.close()
+    scan = tmp_path / "scan.png"
+    scan.write_text("not a picture")
+    r = run_cli(
+        "--db", str(db_path), "--now", NOW, "cards", "--out", str(tmp_path / "c.pdf"),
+        "--signature", str(scan),
+    )  # fmt: skip
+    assert r.returncode == 2
+    assert r.stderr.strip() == (
+        "deckfollow: error: signature: scan.png cannot be read as a PNG or JPEG image"
+    )
+
+
+def test_where_the_pdf_cannot_go_is_a_clear_error(db, db_path, now, tmp_path):
+    seed(db, now)
+    db.close()
+    base = ("--db", str(db_path), "--now", NOW, "cards", "--out")
+    r = run_cli(*base, str(tmp_path / "no-such-folder" / "cards.pdf"))
+    assert r.returncode == 2
+    assert "--out: no folder" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli(*base, str(tmp_path))
+    assert r.returncode == 2
+    assert "is a folder; give a file like cards.pdf" in r.stderr
+
+
+def test_an_existing_pdf_is_replaced_and_made_private(db, db_path, now, tmp_path):
+    seed(db, now)
+    db.close()
+    out = tmp_path / "cards.pdf"
+    out.write_bytes(b"last week's cards")
+    out.chmod(0o644)
+    r = run_cli("--db", str(db_path), "--now", NOW, "cards", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

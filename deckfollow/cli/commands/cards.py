@@ -11,15 +11,17 @@ card's text would not fit: the problems are listed instead (exit 1).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from deckfollow.cli.context import CliContext
-from deckfollow.core.errors import ValidationError
+from deckfollow.core.errors import DeckfollowError, ValidationError
 
 if TYPE_CHECKING:
-    from deckfollow.printing.render import Address, PrintOptions
+    from deckfollow.printing.render import Address, PrintOptions, RenderSummary
 
 ORDER = 60
 
@@ -97,15 +99,50 @@ def _options(args: argparse.Namespace, ret: Address | None) -> PrintOptions:
     )
 
 
+def _check_out(out: Path) -> None:
+    """A clear message for a destination that cannot be written, before any work."""
+    try:
+        is_folder, parent_ok = out.is_dir(), out.parent.is_dir()
+    except OSError as exc:
+        raise DeckfollowError(f"could not write {out}: {exc.strerror or exc}") from exc
+    if is_folder:
+        raise ValidationError("--out", f"{str(out)!r} is a folder; give a file like cards.pdf")
+    if not parent_ok:
+        raise ValidationError("--out", f"no folder {str(out.parent)!r} to write into")
+
+
+def _write_private(out: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write beside the target, then move it into place: readable by the owner only (it holds
+    names and addresses), and never half a PDF where an old one was."""
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            if hasattr(os, "fchmod"):  # POSIX; a stale .tmp may have wider rights
+                os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fd = -1
+                write(fh)
+        finally:
+            if fd != -1:
+                os.close(fd)
+        os.replace(tmp, out)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise DeckfollowError(f"could not write {out}: {exc.strerror or exc}") from exc
+
+
 def _print(args: argparse.Namespace, ctx: CliContext) -> int:
     from dataclasses import replace
 
     from deckfollow.printing.batch import collect_due_cards, remember_printed, return_address
-    from deckfollow.printing.render import check_cards, render_pdf
-    from deckfollow.printing.stationery import card_stock
+    from deckfollow.printing.render import check_cards, check_options, render_pdf
 
-    card_stock(args.card)  # a wrong name fails before the database is opened
     out = Path(args.out)
+    _check_out(out)
+    # Wrong stationery, font, ink, label or signature fails before the database is opened.
+    check_options(_options(args, None))
     db = ctx.open_db()
     try:
         with db.reading() as session:
@@ -131,10 +168,11 @@ def _print(args: argparse.Namespace, ctx: CliContext) -> int:
         for c in batch.cards:
             if c.missing:
                 print(f"check: {c.customer}: no value for {', '.join(c.missing)}", file=ctx.err)
-        # The PDF holds customers' names and addresses: readable by the owner only.
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            summary = render_pdf(jobs, options, fh, title="Cards")
+        summaries: list[RenderSummary] = []
+        _write_private(
+            out, lambda fh: summaries.append(render_pdf(jobs, options, fh, title="Cards"))
+        )
+        summary = summaries[0]
         with db.unit_of_work() as session:
             remember_printed(session, batch, now=ctx.now)
     finally:
