@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -304,3 +305,15 @@ def test_move_a_customer_to_the_trash_after_asking(window: MainWindow, db: Datab
         customer = session.get(Customer, customer_id)
         assert customer is not None and customer.deleted_at is not None
     assert window.board.columns[Stage.FOLLOWING_UP].model.row_of(quote_id) < 0
+
+
+def test_the_list_and_board_models_keep_qt_s_model_rules(
+    window: MainWindow, qtmodeltester: ModelTester
+) -> None:
+    """Qt's own model checks (rows, columns, parents, data types) over real quotes."""
+    qtmodeltester.check(window.quotes.model, force_py=True)
+    for column in window.board.columns.values():
+        qtmodeltester.check(column.model, force_py=True)
+    window.quotes.search.setText("deck")
+    window.quotes.apply_filter()
+    qtmodeltester.check(window.quotes.model, force_py=True)
