@@ -45,8 +45,11 @@ from deckfollow.ui.cards.common import (
     StyleForm,
     ask_and_print,
     ask_save_path,
+    mark_fold,
     pdf_pages,
+    save_failed,
     save_private,
+    stock_fold,
 )
 from deckfollow.ui.consent.common import ErrorLabel
 
@@ -96,6 +99,9 @@ class CardBatchDialog(QDialog):
         self.summary.setWordWrap(True)
         self.error = ErrorLabel()
         self.preview = PreviewLabel()
+        self.preview_caption = QLabel()
+        self.preview_caption.setStyleSheet("color: #555;")
+        self.previewed_row = -1
         self.print_button = QPushButton("Print…")
         self.save_button = QPushButton("Save as PDF…")
 
@@ -130,6 +136,7 @@ class CardBatchDialog(QDialog):
         mail_form.addRow(self.mail_status)
         right = QVBoxLayout()
         right.addWidget(self.preview, 1)
+        right.addWidget(self.preview_caption)
         right.addWidget(self.summary)
         right.addWidget(self.error)
         print_row = QHBoxLayout()
@@ -148,6 +155,7 @@ class CardBatchDialog(QDialog):
         layout.addLayout(body, 1)
         layout.addLayout(bottom)
 
+        self.table.currentCellChanged.connect(self._on_row)
         self.days.valueChanged.connect(self.reload)
         self.template.currentIndexChanged.connect(self.reload)
         self.style_form.changed.connect(self._check_and_preview)
@@ -220,14 +228,41 @@ class CardBatchDialog(QDialog):
         if self._return is None and envelope is not None:
             parts.append("(no return address: set it in Settings)")
         self.summary.setText(" ".join(parts) + ".")
-        if self.last_pdf is not None:
-            # The first card and, when there are envelopes, the first envelope.
-            wanted = [0, n] if envelope is not None else [0]
-            self.preview.show_pages(pdf_pages(self.last_pdf, 520, wanted))
-        else:
-            self.preview.show_pages([])
+        row = self.table.currentRow()
+        self.show_preview(row if 0 <= row < n else 0)
         self.print_button.setEnabled(self.last_pdf is not None)
         self.save_button.setEnabled(self.last_pdf is not None)
+
+    def _on_row(self, row: int, _col: int, _old_row: int, _old_col: int) -> None:
+        if row != self.previewed_row:
+            self.show_preview(row)
+
+    def show_preview(self, row: int) -> None:
+        """The card on `row` of the list with its envelope, or with the label sheet it is on."""
+        self.previewed_row = -1
+        n = len(self.batch.cards)
+        if self.last_pdf is None or not 0 <= row < n:
+            self.preview.show_pages([])
+            self.preview_caption.setText("")
+            return
+        options = self.style_form.options(self._return)
+        envelope = options.envelope_stock()
+        sheet = options.label_stock()
+        wanted = [row]
+        if envelope is not None:
+            wanted.append(n + row)
+        elif sheet is not None:
+            wanted.append(n + (options.start_label - 1 + row) // sheet.per_sheet)
+        pages = pdf_pages(self.last_pdf, 520, wanted)
+        fold = stock_fold(options.card)
+        if fold is not None and pages:
+            pages[0] = mark_fold(pages[0], fold)
+        self.preview.show_pages(pages)
+        self.previewed_row = row
+        self.preview_caption.setText(
+            f"Card {row + 1} of {n}: {self.batch.cards[row].customer}"
+            + (" (choose another in the list to see it)" if n > 1 else "")
+        )
 
     def _remember(self) -> None:
         with self._db.unit_of_work() as s:
@@ -248,7 +283,11 @@ class CardBatchDialog(QDialog):
     def save_to(self, target: Path) -> None:
         """Write the batch PDF (owner-only) and remember it as printed."""
         assert self.last_pdf is not None
-        save_private(target, self.last_pdf)
+        try:
+            save_private(target, self.last_pdf)
+        except OSError as exc:
+            self.error.show_error(save_failed(target, exc))
+            return
         self._remember()
         self.mail_status.setText(f"Saved to {target}. Post the cards, then mark them as mailed.")
 

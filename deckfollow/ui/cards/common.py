@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPen
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -172,6 +173,31 @@ def pdf_pages(pdf: bytes, width_px: int, pages: list[int] | None = None) -> list
     return images
 
 
+def mark_fold(page: QImage, fold_from_top: float) -> QImage:
+    """The page with a dashed line where the card is folded (on screen only: the printed
+    card carries no mark), so a message on the lower half reads as the inside of a card."""
+    marked = page.copy()
+    y = round(marked.height() * fold_from_top)
+    painter = QPainter(marked)
+    pen = QPen(QColor("#8a8f98"))
+    pen.setStyle(Qt.PenStyle.DashLine)
+    pen.setWidth(max(1, marked.width() // 400))
+    painter.setPen(pen)
+    painter.drawLine(0, y, marked.width(), y)
+    font = painter.font()
+    font.setPixelSize(max(9, marked.width() // 24))
+    painter.setFont(font)
+    painter.drawText(6, y - 4, "fold")
+    painter.end()
+    return marked
+
+
+def stock_fold(card_key: str) -> float | None:
+    """Where a card stock folds, as a share of the page height from the top (None: flat)."""
+    stock = card_stock(card_key)
+    return None if stock.fold_y is None else 1.0 - stock.fold_y / stock.height
+
+
 class PreviewLabel(QLabel):
     """Shows rendered pages with a shadowed edge, scaled to the label."""
 
@@ -266,9 +292,24 @@ def ask_save_path(parent: QWidget, suggested: str) -> Path | None:
 
 
 def save_private(path: Path, pdf: bytes) -> None:
-    """Write the PDF readable by the owner only (it holds names and addresses)."""
+    """Write the PDF readable by the owner only (it holds names and addresses), whole: it is
+    written beside the target and moved into place. Raises OSError when it cannot be."""
     import os
 
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pdf)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            if hasattr(os, "fchmod"):  # POSIX; a stale .tmp may have wider rights
+                os.fchmod(fh.fileno(), 0o600)
+            fh.write(pdf)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def save_failed(path: Path, exc: OSError) -> str:
+    """What to tell the user when a PDF could not be saved."""
+    return f"Could not save {path}: {exc.strerror or exc}. Nothing was written."

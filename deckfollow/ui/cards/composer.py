@@ -42,8 +42,11 @@ from deckfollow.ui.cards.common import (
     StyleForm,
     ask_and_print,
     ask_save_path,
+    mark_fold,
     pdf_pages,
+    save_failed,
     save_private,
+    stock_fold,
 )
 from deckfollow.ui.consent.common import ErrorLabel
 
@@ -220,7 +223,11 @@ class CardsDialog(QDialog):
             self._sync_buttons()
             return
         self.last_pdf = pdf
-        self.preview.show_pages(pdf_pages(pdf, 560, [0, 1]))
+        pages = pdf_pages(pdf, 560, [0, 1])
+        fold = stock_fold(options.card)
+        if fold is not None and pages:
+            pages[0] = mark_fold(pages[0], fold)
+        self.preview.show_pages(pages)
         lay = card_layout(job, options)
         parts = [f"Written at {lay.size:g} pt"]
         if lay.shrunk:
@@ -242,6 +249,9 @@ class CardsDialog(QDialog):
         )
         if any(p.part == "card" for p in problems):
             proof = pdf_pages(render_proof(job, options), 560, [0])
+            fold = stock_fold(options.card)
+            if fold is not None and proof:
+                proof[0] = mark_fold(proof[0], fold)
             self.preview.show_pages(proof)
             self.status.setText("Proof only: the dashed red line is the edge of what prints.")
         else:
@@ -262,6 +272,11 @@ class CardsDialog(QDialog):
         if self.last_pdf is None:
             return
         path = ask_save_path(self, "card.pdf")
-        if path is not None:
+        if path is None:
+            return
+        try:
             save_private(path, self.last_pdf)
-            self.status.setText(f"Saved to {path}")
+        except OSError as exc:
+            self.error.show_error(save_failed(path, exc))
+            return
+        self.status.setText(f"Saved to {path}")

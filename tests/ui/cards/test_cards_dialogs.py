@@ -195,3 +195,46 @@ def test_a_1200_dpi_printer_gets_a_600_dpi_page_with_the_ink_in_place(tmp_path):
     assert max(abs(a - b) for a, b in zip(box_a, box_b, strict=True)) <= 1  # within 0.25 mm
     count_a, count_b = (i.histogram()[255] for i in ink)
     assert abs(count_a - count_b) <= 0.1 * count_a
+
+
+def test_choosing_a_card_in_the_batch_previews_it_with_its_envelope(qtbot, db, now):
+    seed(db, now)
+    dlg = CardBatchDialog(db, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.preview_caption.text().startswith("Card 1 of 2: Renée Müller")
+    first = dlg.preview.pixmap().toImage()
+    dlg.table.setCurrentCell(1, 0)
+    assert dlg.preview_caption.text().startswith("Card 2 of 2: Łukasz Nowak")
+    assert dlg.preview.pixmap().toImage() != first
+    # With labels instead of envelopes, the card is shown with the sheet its label is on.
+    form = dlg.style_form
+    form.select(form.envelope, None)
+    form.select(form.labels, "l7160")
+    assert dlg.previewed_row == 1
+    assert dlg.preview_caption.text().startswith("Card 2 of 2: Łukasz Nowak")
+
+
+def test_the_preview_shows_where_a_folded_card_folds():
+    from PySide6.QtGui import QColor, QImage
+
+    from deckfollow.ui.cards.common import mark_fold, stock_fold
+
+    assert stock_fold("a2-folded") == 0.5
+    assert stock_fold("a6") is None
+    page = QImage(200, 300, QImage.Format.Format_RGB32)
+    page.fill(QColor("white"))
+    marked = mark_fold(page, 0.5)
+    row = [marked.pixelColor(x, 150).lightness() for x in range(60, 200)]
+    assert min(row) < 200 and max(row) == 255  # a dashed line across the middle
+    assert page.pixelColor(100, 150).lightness() == 255  # the page itself is untouched
+
+
+def test_a_pdf_that_cannot_be_saved_says_so_and_is_not_taken_as_printed(qtbot, db, now, tmp_path):
+    seed(db, now)
+    dlg = CardBatchDialog(db, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.save_to(tmp_path / "no-such-folder" / "cards.pdf")
+    assert "Could not save" in dlg.error.text() and "Nothing was written." in dlg.error.text()
+    assert not dlg.mail_button.isEnabled()
