@@ -311,9 +311,10 @@ def test_the_list_and_board_models_keep_qt_s_model_rules(
     window: MainWindow, qtmodeltester: ModelTester
 ) -> None:
     """Qt's own model checks (rows, columns, parents, data types) over real quotes."""
-    qtmodeltester.check(window.quotes.model, force_py=True)
+    check: Callable[..., None] = qtmodeltester.check  # pytest-qt leaves it untyped
+    check(window.quotes.model, force_py=True)
     for column in window.board.columns.values():
-        qtmodeltester.check(column.model, force_py=True)
+        check(column.model, force_py=True)
     window.quotes.search.setText("deck")
     window.quotes.apply_filter()
-    qtmodeltester.check(window.quotes.model, force_py=True)
+    check(window.quotes.model, force_py=True)
