@@ -101,6 +101,9 @@ def snooze(session: Session, follow_up_id: int, until: datetime, *, now: datetim
         raise ValidationError("follow-up", "only a pending follow-up can be snoozed")
     landing = _landing(session, fu, until)
     fu.snoozed_until = landing.lands_at
+    # A snooze asks for one more reminder, at its end, whatever was stamped before: a stamp
+    # from a clock that ran fast would otherwise sit after the snooze's end and swallow it.
+    fu.notified_at = None
     session.flush()
     return landing
 

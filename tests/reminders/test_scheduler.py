@@ -133,6 +133,25 @@ def test_a_clock_set_back_and_forward_again_never_repeats(db: Database, now: dat
         assert _claim(db, at) == []
 
 
+def test_a_snooze_after_the_clock_was_corrected_still_reminds_once(db: Database, now: datetime):
+    due = _syd(2026, 11, 23, 10)
+    fid = add_follow_up(db, now, due)
+    # The machine's clock ran a day fast when the reminder came ...
+    assert _claim(db, due + timedelta(days=1)) == [fid]
+    # ... the clock is put right, and the owner snoozes the reminder for 15 minutes:
+    clock = Clock(due + timedelta(minutes=5))
+    with db.unit_of_work() as s:
+        snooze(s, fid, clock() + timedelta(minutes=15), now=clock())
+    with db.reading() as s:
+        assert next_due_at(s, clock()) == due + timedelta(minutes=20)
+    clock.advance(minutes=14)
+    assert _claim(db, clock()) == []
+    clock.advance(minutes=1)
+    assert _claim(db, clock()) == [fid]  # it comes back, once
+    clock.advance(days=2)
+    assert _claim(db, clock()) == []
+
+
 def test_time_zone_change_of_the_computer_moves_no_reminder(
     db: Database, now: datetime, monkeypatch
 ):
