@@ -170,9 +170,57 @@ def _holiday_set(country: str, region: str | None) -> Callable[[date], bool]:
     return lambda d: d in cal
 
 
-def holiday_checker(country: str, region: str | None = None) -> Callable[[date], bool]:
+# Public holidays differ by state (Labour Day, Melbourne Cup, show days): a customer whose
+# state was typed out in full, or not given, is placed by name or by their time zone.
+_AU_STATES = {
+    "new south wales": "NSW",
+    "victoria": "VIC",
+    "queensland": "QLD",
+    "south australia": "SA",
+    "western australia": "WA",
+    "tasmania": "TAS",
+    "northern territory": "NT",
+    "australian capital territory": "ACT",
+}
+_AU_ZONE_STATES = {
+    "Australia/Sydney": "NSW",
+    "Australia/NSW": "NSW",
+    "Australia/Canberra": "ACT",
+    "Australia/ACT": "ACT",
+    "Australia/Melbourne": "VIC",
+    "Australia/Victoria": "VIC",
+    "Australia/Brisbane": "QLD",
+    "Australia/Lindeman": "QLD",
+    "Australia/Queensland": "QLD",
+    "Australia/Adelaide": "SA",
+    "Australia/South": "SA",
+    "Australia/Perth": "WA",
+    "Australia/West": "WA",
+    "Australia/Hobart": "TAS",
+    "Australia/Tasmania": "TAS",
+    "Australia/Darwin": "NT",
+    "Australia/North": "NT",
+    "Australia/Broken_Hill": "NSW",
+}
+
+
+def holiday_region(country: str, region: str | None, timezone: str | None = None) -> str | None:
+    """The subdivision code whose public holidays apply (AU: from the state or the zone)."""
+    code = (region or "").strip()
+    if (country or "").upper() == "AU":
+        named = _AU_STATES.get(code.lower().replace(".", ""))
+        if named:
+            return named
+        if not code and timezone:
+            return _AU_ZONE_STATES.get(timezone)
+    return code.upper() or None
+
+
+def holiday_checker(
+    country: str, region: str | None = None, timezone: str | None = None
+) -> Callable[[date], bool]:
     """A predicate telling whether a date is a public holiday where the customer lives."""
-    return _holiday_set((country or "").upper(), (region or "").upper() or None)
+    return _holiday_set((country or "").upper(), holiday_region(country, region, timezone))
 
 
 def zone(name: str) -> ZoneInfo:
@@ -232,4 +280,4 @@ def allowed_hours_for(
     hours = country_default(country)
     if rule:
         hours = hours.intersect(parse_rule(rule))
-    return AllowedHours(hours, zone(timezone), holiday_checker(country, region))
+    return AllowedHours(hours, zone(timezone), holiday_checker(country, region, timezone))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class DeckfollowError(Exception):
     """Base of every error a user may see; `str(err)` is the message to show."""
@@ -21,7 +23,14 @@ class NotFoundError(DeckfollowError):
 
 
 class PermissionRefused(DeckfollowError):
-    """Contact on this channel or at this time is not allowed; the message says why."""
+    """Contact on this channel or at this time is not allowed; the message says why.
+
+    `suggestion` is the nearest time that keeps every rule, when the refusal is about time.
+    """
+
+    def __init__(self, message: str, suggestion: datetime | None = None) -> None:
+        super().__init__(message)
+        self.suggestion = suggestion
 
 
 class StorageError(DeckfollowError):

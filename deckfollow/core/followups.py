@@ -65,15 +65,19 @@ def check_plan(session: Session, snap: ContactSnapshot, plan: FollowUpPlan) -> N
     if plan.window_end is not None and plan.window_end <= plan.due_at:
         raise ValidationError("window", "the window must end after it starts")
     cap = load_settings(session).weekly_cap
-    decision = decide(
-        snap, plan.channel, plan.due_at, plan.basis, planned_times(session, snap.customer_id), cap
-    )
+    times = planned_times(session, snap.customer_id)
+    decision = decide(snap, plan.channel, plan.due_at, plan.basis, times, cap)
     if not decision.allowed:
         hint = ""
+        slot = None
         if decision.suggestion is not None:
-            local = decision.suggestion.astimezone(snap.hours.tz)
+            # The nearest time that keeps *every* rule (hours and the weekly cap together),
+            # not just the one that refused: the next week may start at midnight.
+            slot = find_slot(snap, plan.channel, plan.due_at, times, cap)
+        if slot is not None:
+            local = slot.astimezone(snap.hours.tz)
             hint = f" Nearest allowed time: {local:%a %d %b %Y %H:%M} ({snap.timezone})."
-        raise PermissionRefused(decision.reason + hint)
+        raise PermissionRefused(decision.reason + hint, slot)
 
 
 def schedule_follow_up(

@@ -238,6 +238,7 @@ class CallDialog(QDialog):
             )
         except DeckfollowError as exc:
             self.error.show_error(f"Not logged: {exc}")
+            self.next_step.offer(exc)
             return
         self.result_message = result.message
         if not result.logged:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QRadioButton,
     QTextEdit,
     QTimeEdit,
@@ -28,7 +29,12 @@ from deckfollow.core.cadences import step_template_key
 from deckfollow.core.consent import get_customer
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage, TemplateKind
-from deckfollow.core.errors import DeckfollowError, NotFoundError, ValidationError
+from deckfollow.core.errors import (
+    DeckfollowError,
+    NotFoundError,
+    PermissionRefused,
+    ValidationError,
+)
 from deckfollow.core.followups import FollowUpPlan, agreed_plan
 from deckfollow.core.merge_fields import MERGE_FIELDS, MergeContext, RenderedText
 from deckfollow.core.merge_fields import build_merge_context as _build
@@ -369,6 +375,11 @@ class NextStepWidget(QWidget):
         self.words.setPlaceholderText('Their words, e.g. "Yes, call me Thursday after five"')
         self.words.setEnabled(False)
         self.agreed.toggled.connect(self.words.setEnabled)
+        # After a refusal about time: the nearest time that keeps every rule, one click away.
+        self.suggest_button = QPushButton()
+        self.suggest_button.hide()
+        self.suggest_button.clicked.connect(self._use_suggestion)
+        self._suggestion: datetime | None = None
 
         when = QHBoxLayout()
         when.addWidget(self.day)
@@ -379,6 +390,7 @@ class NextStepWidget(QWidget):
         plan_form = QFormLayout(self.plan_box)
         plan_form.setContentsMargins(24, 0, 0, 0)
         plan_form.addRow("When", when)
+        plan_form.addRow("", self.suggest_button)
         plan_form.addRow("How", self.channel)
         plan_form.addRow("Reason", self.reason)
         plan_form.addRow("", self.agreed)
@@ -417,6 +429,26 @@ class NextStepWidget(QWidget):
         stage = Stage(self.stage.currentData())
         self.lost_reason.setEnabled(stage is Stage.LOST)
         self.parked_until.setEnabled(stage is Stage.PARKED)
+
+    def offer(self, exc: BaseException) -> None:
+        """After a refusal: offer the nearest allowed time for the planned follow-up."""
+        slot = exc.suggestion if isinstance(exc, PermissionRefused) else None
+        if slot is None or not self.plan_radio.isChecked():
+            self._suggestion = None
+            self.suggest_button.hide()
+            return
+        local = slot.astimezone(zone(self._tz))
+        self._suggestion = local
+        self.suggest_button.setText(f"Use {local:%a %d %b %H:%M} instead")
+        self.suggest_button.show()
+
+    def _use_suggestion(self) -> None:
+        if self._suggestion is not None:
+            local = self._suggestion
+            self.day.setDate(_qdate(local.date()))
+            self.at.setTime(QTime(local.hour, local.minute))
+        self._suggestion = None
+        self.suggest_button.hide()
 
     def next_step(self) -> NextStep:
         """The chosen next step; ValidationError names what is missing."""

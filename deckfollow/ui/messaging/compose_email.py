@@ -356,6 +356,7 @@ class ComposeEmailDialog(QDialog):
                 self.password.clear()
                 self._show_password(True)
             self.error.show_error(f"Not sent: {describe_failure(failure)}")
+            self.next_step.offer(failure)
             self._refresh_state()
             return
         if typed:

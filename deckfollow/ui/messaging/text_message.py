@@ -345,6 +345,8 @@ class TextMessageDialog(QDialog):
         self._set_busy(False)
         if exc is not None or result is None:
             self.error.show_error(f"Not sent: {describe_failure(exc or RuntimeError('no result'))}")
+            if exc is not None:
+                self.next_step.offer(exc)
             return
         self._finish(result.logged, result.message)
 
@@ -358,6 +360,7 @@ class TextMessageDialog(QDialog):
             )
         except DeckfollowError as exc:
             self.error.show_error(f"Not logged: {exc}")
+            self.next_step.offer(exc)
             return
         self._finish(result.logged, result.message)
 

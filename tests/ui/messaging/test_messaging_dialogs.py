@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from keyring.backends import null
@@ -456,3 +456,34 @@ def test_an_agreed_call_opens_with_the_agreed_time_script(
         "stain colours."
     )
     assert dlg.banner.isHidden()  # the agreed time stands
+
+
+def test_a_next_call_outside_their_hours_is_refused_with_the_nearest_time_offered(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
+) -> None:
+    fu_id = _follow_up(db, customer, now, Channel.CALL)
+    dlg = CallDialog(db, clock=lambda: now, follow_up_id=fu_id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    nxt = dlg.next_step
+    # Thursday 26 November at 22:00 in Sydney: after the 20:00 close on a weekday.
+    nxt.day.setDate(QDate(2026, 11, 26))
+    nxt.at.setTime(QTime(22, 0))
+    nxt.reason.setText("Hear what the council said")
+    dlg.log()
+    assert "outside the hours" in dlg.error.text()
+    assert "Nearest allowed time: Fri 27 Nov 2026 09:00" in dlg.error.text()
+    assert _touches(db) == []  # nothing saved
+    assert nxt.suggest_button.isVisible()
+    assert nxt.suggest_button.text() == "Use Fri 27 Nov 09:00 instead"
+    qtbot.mouseClick(nxt.suggest_button, Qt.MouseButton.LeftButton)
+    assert (nxt.day.date(), nxt.at.time()) == (QDate(2026, 11, 27), QTime(9, 0))
+    assert nxt.suggest_button.isHidden()
+    with qtbot.waitSignal(dlg.logged):
+        dlg.log()
+    with db.reading() as s:
+        planned = s.execute(
+            select(FollowUp).where(FollowUp.status == FollowUpStatus.PENDING)
+        ).scalar_one()
+    assert planned.reason == "Hear what the council said"
+    assert planned.due_at == datetime(2026, 11, 26, 22, 0, tzinfo=UTC)  # 09:00 Sydney
