@@ -6,6 +6,7 @@ import argparse
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from deckfollow.core.errors import ValidationError
@@ -22,13 +23,28 @@ class CliContext:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
 
+    # A database file this command created, removed again if the command fails.
+    created: Path | None = None
+
     def open_db(self, *, create: bool = False) -> Database:
         """Open the database after its integrity check; commands that only read refuse to
         create an empty one. A damaged file is refused before anything could write to it."""
         # Imported here so `--version`, `--help` and the GUI's first paint skip SQLAlchemy.
         from deckfollow.storage.integrity import open_checked
+        from deckfollow.storage.location import is_url
 
+        path = None if is_url(self.db_target) else Path(self.db_target).expanduser()
+        if create and path is not None and not path.exists():
+            self.created = path
         return open_checked(self.db_target, create=create)
+
+    def discard_created(self) -> None:
+        """Remove the database this failed command created: bad input leaves no file behind."""
+        if self.created is None:
+            return
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.created}{suffix}").unlink(missing_ok=True)
+        self.created = None
 
 
 def parse_now(text: str | None) -> datetime:

@@ -65,16 +65,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
-    try:
-        from deckfollow.cli.context import make_context
+    from deckfollow.cli.context import CliContext, make_context
 
+    ctx: CliContext | None = None
+    try:
         ctx = make_context(args)
         result: int = args.run(args, ctx)
         return result
     except ValidationError as exc:
+        if ctx is not None:
+            ctx.discard_created()  # nothing saved means no new empty database either
         print(f"deckfollow: error: {exc}", file=sys.stderr)
         return 2
     except DeckfollowError as exc:
+        if ctx is not None:
+            ctx.discard_created()
         print(f"deckfollow: error: {exc}{_next_step(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -21,7 +21,8 @@ def normalise_phone(raw: str, default_country: str, field: str = "phone") -> str
         raise ValidationError(field, f"{raw!r} is not a phone number ({exc._msg})") from exc
     if not phonenumbers.is_valid_number(parsed):
         region = phonenumbers.region_code_for_number(parsed) or default_country.upper()
-        raise ValidationError(field, f"{raw!r} is not a valid phone number for {region}")
+        hint = "" if text.startswith(("+", "00")) else " (a number from elsewhere starts with +)"
+        raise ValidationError(field, f"{raw!r} is not a valid phone number for {region}{hint}")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

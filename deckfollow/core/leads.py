@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import phonenumbers
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
@@ -52,7 +53,11 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
     if not name:
         raise ValidationError("name", "a lead needs a name")
     settings = load_settings(session)
-    country = (lead.country or settings.default_country).upper()
+    country = (lead.country or settings.default_country).strip().upper()
+    if lead.country and country not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValidationError(
+            "country", f"{lead.country!r} is not a two-letter country code (e.g. AU, US, GB)"
+        )
     phone = normalise_phone(lead.phone, country, "phone") if lead.phone else None
     email = normalise_email(lead.email, "email") if lead.email else None
     if phone and not lead.country:

@@ -84,6 +84,24 @@ def test_add_lead_with_bad_phone_or_email_names_the_field_and_saves_nothing(tmp_
     assert _count(db, "quote") == 1
 
 
+def test_a_refused_first_lead_leaves_no_database_behind(tmp_path: Path):
+    db = tmp_path / "new" / "d.db"
+    for args, field in (
+        (["--phone", "12"], "phone:"),
+        (["--email", "bo@@example"], "email:"),
+        (["--country", "ZZ"], "country:"),
+        (["--timezone", "Mars/Olympus"], "time zone:"),
+    ):
+        r = run_cli("--db", str(db), "add-lead", "--name", "Bo", *args)
+        assert r.returncode == 2 and field in r.stderr, r.stderr
+        assert list(db.parent.glob("d.db*")) == []
+    r = run_cli(
+        "--db", str(db), "add-lead", "--name", "Bo", "--country", "au", "--phone", "0412 345 679"
+    )
+    assert r.returncode == 0, r.stderr
+    assert _count(db, "customer") == 1
+
+
 def test_deckfollow_db_environment_variable_works_like_db(tmp_path: Path):
     db = tmp_path / "env.db"
     out = run_cli("add-lead", "--name", "Env Person", env={"DECKFOLLOW_DB": str(db)})
