@@ -17,7 +17,7 @@ from deckfollow.core.contact_hours import allowed_hours_for, holiday_region, par
 from deckfollow.core.enums import Basis, Channel
 from deckfollow.core.errors import PermissionRefused, ValidationError
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
-from deckfollow.core.leads import NewLead, add_lead
+from deckfollow.core.leads import LeadCreated, NewLead, add_lead
 from deckfollow.core.permission import decide, find_slot
 from deckfollow.storage.database import Database
 
@@ -101,7 +101,9 @@ def test_a_customers_wish_only_makes_hours_stricter() -> None:
         parse_rule("evenings only; funday 9-5")
 
 
-def _customer(db: Database, now: datetime, zone: str, country: str, hours: str | None = None):
+def _customer(
+    db: Database, now: datetime, zone: str, country: str, hours: str | None = None
+) -> LeadCreated:
     with db.unit_of_work() as s:
         lead = add_lead(
             s,
@@ -121,15 +123,14 @@ def test_the_nearest_allowed_slot_keeps_every_rule(db: Database, now: datetime) 
     zone = "Australia/Sydney"
     lead = _customer(db, now, zone, "AU")
     saturday_evening = _at(zone, SAT, 18)
-    with db.unit_of_work() as s:
-        with pytest.raises(PermissionRefused) as refused:
-            schedule_follow_up(
-                s,
-                lead.customer_id,
-                lead.quote_id,
-                FollowUpPlan(saturday_evening, Channel.CALL, "Confirm the colours"),
-                now=now,
-            )
+    with pytest.raises(PermissionRefused) as refused, db.unit_of_work() as s:
+        schedule_follow_up(
+            s,
+            lead.customer_id,
+            lead.quote_id,
+            FollowUpPlan(saturday_evening, Channel.CALL, "Confirm the colours"),
+            now=now,
+        )
     # No calls on Sunday: Monday at nine is the nearest, and the message says so.
     assert refused.value.suggestion == _at(zone, SAT + timedelta(days=2), 9)
     assert "Nearest allowed time: Mon 30 Nov 2026 09:00 (Australia/Sydney)" in str(refused.value)
@@ -146,15 +147,12 @@ def test_the_nearest_allowed_slot_keeps_every_rule(db: Database, now: datetime) 
                 FollowUpPlan(_at(zone, day, 10), Channel.CALL, "Walk through the quote"),
                 now=now,
             )
-    with db.unit_of_work() as s:
-        with pytest.raises(PermissionRefused, match="limit is 2 a week") as capped:
-            schedule_follow_up(
-                s,
-                lead.customer_id,
-                lead.quote_id,
-                FollowUpPlan(_at(zone, MON + timedelta(days=3), 10), Channel.TEXT, "Photos"),
-                now=now,
-            )
+    third = FollowUpPlan(_at(zone, MON + timedelta(days=3), 10), Channel.TEXT, "Photos")
+    with (
+        pytest.raises(PermissionRefused, match="limit is 2 a week") as capped,
+        db.unit_of_work() as s,
+    ):
+        schedule_follow_up(s, lead.customer_id, lead.quote_id, third, now=now)
     assert capped.value.suggestion == _at(zone, MON + timedelta(days=7), 9)
     # Whatever the refusal, the suggestion itself is accepted.
     with db.unit_of_work() as s:
