@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from deckfollow.core.contact_info import format_phone
 from deckfollow.core.enums import Basis, Channel
 from deckfollow.reminders.digest import Digest, claim_digest, next_digest_at
 from deckfollow.reminders.scheduler import Reminder, ReminderBatch, claim_due, next_due_at
@@ -70,7 +71,7 @@ def describe(r: Reminder) -> str:
     if r.basis is Basis.AGREED:
         when += " · agreed with the customer"
     lines.append(when)
-    extra = [p for p in (r.phone, r.quote) if p]
+    extra = [p for p in (format_phone(r.phone) if r.phone else None, r.quote) if p]
     if extra:
         lines.append(" · ".join(extra))
     return "\n".join(lines)

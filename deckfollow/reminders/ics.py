@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from deckfollow.core.contact_info import format_phone
 from deckfollow.core.due import actionable_follow_ups, effective_due
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus
 from deckfollow.core.models import Customer, FollowUp, Quote
@@ -185,6 +186,8 @@ def calendar_events(
             FollowUp.id.in_(actionable_follow_ups()),
             Customer.display_name,
             Customer.phone_cell,
+            Customer.phone_office,
+            Customer.phone_home,
             Customer.email,
             Customer.timezone,
             Quote.number,
@@ -216,7 +219,9 @@ def calendar_events(
             version,
             actionable,
             name,
-            phone,
+            cell,
+            office,
+            home,
             email,
             tzname,
             number,
@@ -227,8 +232,13 @@ def calendar_events(
         end = window_end if window_end is not None and window_end > start else None
         end = end or start + _LENGTH.get(channel, _DEFAULT_LENGTH)
         lines = [reason]
-        if phone:
-            lines.append(f"Phone: {phone}")
+        # Every number, labelled, in the order to ring them: cell, office, home.
+        phones = [
+            (label, format_phone(number))
+            for label, number in (("Mobile", cell), ("Office", office), ("Home", home))
+            if number
+        ]
+        lines += [f"{label}: {number}" for label, number in phones]
         if email and channel is Channel.EMAIL:
             lines.append(f"Email: {email}")
         if number or job:
@@ -244,7 +254,7 @@ def calendar_events(
                 timezone=tzname,
                 summary=f"{_VERB[channel]} {name}" + (f" ({number})" if number else ""),
                 description="\n".join(lines),
-                contact=", ".join(p for p in (name, phone) if p),
+                contact=", ".join([name, *(number for _label, number in phones[:1])]),
                 sequence=max(int(version) - 1, 0),
                 cancelled=cancelled,
             )

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from deckfollow.core.due import actionable_follow_ups, effective_due, shown_to_user
@@ -44,7 +44,7 @@ class Reminder:
     channel: Channel
     reason: str
     basis: Basis
-    phone: str | None
+    phone: str | None  # E.164: the cell, else the office, else the home number
     timezone: str  # the customer's zone
 
     @property
@@ -104,7 +104,8 @@ def _reminder_select() -> Select[*tuple[Any, ...]]:
             FollowUp.channel,
             FollowUp.reason,
             FollowUp.basis,
-            Customer.phone_cell,
+            # Cell first, then office, then home: the order a tradesperson rings them in.
+            func.coalesce(Customer.phone_cell, Customer.phone_office, Customer.phone_home),
             Customer.timezone,
         )
         .join(Customer, Customer.id == FollowUp.customer_id)

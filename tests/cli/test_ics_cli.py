@@ -130,9 +130,9 @@ def test_ics_file_is_read_back_event_by_event(
     assert _start_via_vtimezone(jane, zones) == datetime(2026, 11, 22, 23, tzinfo=UTC)
     description = str(jane["DESCRIPTION"])
     assert description.startswith("Check the deck stain, colour; and the step height\n")
-    assert "Phone: +61412" in description
+    assert "Mobile: +61 412 0" in description  # written as a person writes it
     assert "Hardwood deck" in description
-    assert "+61412" in str(jane["CONTACT"])
+    assert str(jane["CONTACT"]).startswith("Jane Smith, +61 412 0")
     assert str(jane["STATUS"]) == "CONFIRMED"
     assert jane.decoded("DTSTAMP") == datetime(2026, 11, 22, 22, tzinfo=UTC)
 
@@ -141,7 +141,7 @@ def test_ics_file_is_read_back_event_by_event(
     assert _start_via_vtimezone(bob, zones) == datetime(2026, 11, 24, 23, 30, tzinfo=UTC)
     assert bob.decoded("DTEND") == datetime(2026, 11, 24, 19, 30, tzinfo=NY)
     assert 'Agreed with the customer: "Ring me then"' in str(bob["DESCRIPTION"])
-    assert "Phone: +1212555" in str(bob["DESCRIPTION"])
+    assert "Mobile: +1 212-555-" in str(bob["DESCRIPTION"])
 
     # After the autumn change Sydney is +10:00 again; the file's own VTIMEZONE knows it.
     lou = ev["Call Lou Autumn"]
@@ -222,3 +222,30 @@ def test_long_non_ascii_text_folds_and_reads_back_exactly(
     [event] = events.values()
     assert str(event["SUMMARY"]).startswith("Call Zoë Müller-Łukasiewicz")
     assert str(event["DESCRIPTION"]).splitlines()[0] == reason
+
+
+def test_a_customer_without_a_mobile_has_the_office_and_home_numbers_in_the_event(
+    db: Database, db_path: Path, now: datetime, tmp_path: Path
+):
+    from deckfollow.core.models import Customer, FollowUp
+
+    fid = add_follow_up(
+        db, now, datetime(2026, 11, 23, 10, tzinfo=SYD), name="Office Olive", reason="Site visit"
+    )
+    with db.unit_of_work() as s:
+        fu = s.get(FollowUp, fid)
+        assert fu is not None
+        customer = s.get(Customer, fu.customer_id)
+        assert customer is not None
+        # As an Outlook export often has it: a business and a home number, no mobile.
+        customer.phone_cell = None
+        customer.phone_office = "+61298765432"
+        customer.phone_home = "+61295551234"
+    out = tmp_path / "f.ics"
+    res = run_cli("--db", str(db_path), "--now", "2026-11-22T22:00Z", "ics", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    events, _zones = _events(out)
+    olive = _by_summary(events)["Call Office Olive"]
+    lines = str(olive["DESCRIPTION"]).splitlines()
+    assert lines[:3] == ["Site visit", "Office: +61 2 9876 5432", "Home: +61 2 9555 1234"]
+    assert str(olive["CONTACT"]) == "Office Olive, +61 2 9876 5432"

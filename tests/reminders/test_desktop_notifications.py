@@ -78,7 +78,7 @@ def test_a_due_follow_up_arrives_with_who_and_why(desktop: Desktop, db: Database
     assert shown["summary"] == "Call Jane Smith"
     assert "Ask if the spotted gum sample suits them" in shown["body"]
     assert "Due Mon 23 Nov 10:00 (Australia/Sydney)" in shown["body"]
-    assert "+61412" in shown["body"]
+    assert "+61 412 0" in shown["body"]
 
 
 def test_missed_reminders_arrive_as_one_notification(desktop: Desktop, db: Database, now: datetime):

@@ -103,7 +103,25 @@ def test_a_few_on_time_reminders_are_one_notice_each(db: Database, now: datetime
     assert [n.summary for n in singles] == ["Call Ann Lee", "Call Bo Diaz"]
     assert "See if the deck quote works for them" in singles[0].body
     assert "Due Mon 23 Nov 10:00 (Australia/Sydney)" in singles[0].body
-    assert "+61412" in singles[0].body
+    assert "+61 412 0" in singles[0].body
+
+
+def test_a_reminder_without_a_mobile_number_gives_the_office_number(db: Database, now: datetime):
+    from deckfollow.core.models import Customer
+
+    due = _syd(2026, 11, 23, 10)
+    fid = add_follow_up(db, now, due, name="Office Olive")
+    with db.unit_of_work() as s:
+        fu = s.get(FollowUp, fid)
+        assert fu is not None
+        customer = s.get(Customer, fu.customer_id)
+        assert customer is not None
+        customer.phone_cell = None
+        customer.phone_office = "+61298765432"
+    with db.unit_of_work() as s:
+        [notice] = run_check(s, due).notices[-1:]
+    assert notice.summary == "Call Office Olive"
+    assert "+61 2 9876 5432" in notice.body
 
 
 def test_snoozed_reminder_comes_back_once_when_the_snooze_ends(db: Database, now: datetime):
