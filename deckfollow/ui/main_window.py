@@ -15,7 +15,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -24,6 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from deckfollow.ui.reminders.banner import ReminderBanner
 
 if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before they load
     from PySide6.QtWidgets import QDockWidget
@@ -78,13 +79,8 @@ class MainWindow(QMainWindow):
             " color: palette(highlighted-text); border-radius: 4px; }"
         )
         self.stack = QStackedWidget()
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(
-            "background: #fff4ce; color: #3d3000; padding: 8px 12px;"
-            " border-bottom: 1px solid #e6d28a;"
-        )
-        self.banner.hide()
+        # Notes and reminders shown inside the window (where the desktop has no tray).
+        self.banner = ReminderBanner()
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -189,9 +185,11 @@ class MainWindow(QMainWindow):
         return self._menus[name]
 
     def show_banner(self, text: str) -> None:
-        """A message across the top of the window (empty text hides it)."""
-        self.banner.setText(text)
-        self.banner.setVisible(bool(text))
+        """A note across the top of the window until it is closed (empty text clears all)."""
+        if text:
+            self.banner.show_note(text)
+        else:
+            self.banner.clear()
 
     def refresh(self) -> None:
         """Reload the quotes every page shows, then every page that loads its own data."""

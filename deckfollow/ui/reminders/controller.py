@@ -31,6 +31,7 @@ from deckfollow.reminders.digest import build_digest, morning_time
 from deckfollow.reminders.scheduler import due_now_ids
 from deckfollow.reminders.snooze import SnoozeChoice, requested_until, snooze_many
 from deckfollow.storage.database import Database
+from deckfollow.ui.reminders.banner import ReminderBanner
 
 Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
@@ -52,6 +53,13 @@ _SNOOZE_ACTIONS = {
     "snooze-1h": SnoozeChoice.HOUR_1,
     "snooze-tomorrow": SnoozeChoice.TOMORROW_MORNING,
 }
+
+
+def _row_key(notice: Notice) -> str:
+    """One banner row per follow-up (or group): a later reminder of it replaces the row."""
+    if notice.kind is NoticeKind.DIGEST:
+        return "digest"
+    return f"{notice.kind.value}:" + ",".join(str(i) for i in notice.follow_up_ids)
 
 
 def notice_actions(notice: Notice) -> list[tuple[str, str]]:
@@ -282,16 +290,46 @@ class ReminderController(QObject):
             return True
         return False
 
+    def _banner(self) -> ReminderBanner | None:
+        banner = getattr(self._window, "banner", None)
+        return banner if isinstance(banner, ReminderBanner) else None
+
     def _show_in_window(self, notice: Notice) -> None:
-        first = notice.body.splitlines()[0] if notice.body else ""
-        text = f"{notice.summary} — {first}" if first else notice.summary
+        single = notice.kind is NoticeKind.SINGLE
+        # A single reminder reads "Call Jane Smith — the reason"; a group or the digest by
+        # its headline ("While you were away: 5 follow-ups fell due").
+        detail = notice.body.splitlines()[0] if single and notice.body else ""
+        if notice.kind is NoticeKind.DIGEST:
+            detail = notice.body
+        text = f"{notice.summary} — {detail}" if detail else notice.summary
         self.in_window_reminder.emit(text)
-        banner = getattr(self._window, "show_banner", None)
-        if callable(banner):
-            banner(text)
+        banner = self._banner()
+        if banner is not None:
+            banner.show_reminder(
+                _row_key(notice), notice.summary, detail, self._row_actions(notice)
+            )
+        else:
+            show = getattr(self._window, "show_banner", None)
+            if callable(show):
+                show(text)
         if self._window is not None:
             # Flash the taskbar entry: the window may be behind others.
             QApplication.alert(self._window)
+
+    def _row_actions(self, notice: Notice) -> list[tuple[str, Callable[[], object]]]:
+        """The buttons of a reminder shown in the window (as a notification's buttons)."""
+        ids = notice.follow_up_ids
+        if notice.kind is NoticeKind.SINGLE:
+            return [
+                ("Open", lambda: self._open(notice)),
+                ("Snooze 1 hour", lambda: self.snooze(ids, SnoozeChoice.HOUR_1)),
+            ]
+        actions: list[tuple[str, Callable[[], object]]] = [
+            ("Open Today", lambda: self._open(notice))
+        ]
+        if ids:
+            actions.append(("Snooze all 1 hour", lambda: self.snooze(ids, SnoozeChoice.HOUR_1)))
+        return actions
 
     def show_digest(self) -> None:
         """Today's digest on request (the tray menu); the morning one is not affected."""
@@ -469,11 +507,17 @@ class ReminderController(QObject):
             already = get_setting(session, NO_TRAY_KEY) is not None
             if not already:
                 set_setting(session, NO_TRAY_KEY, datetime.now(UTC).date().isoformat())
-        if not already:
-            self.in_window_reminder.emit(NO_TRAY_TEXT)
-            banner = getattr(self._window, "show_banner", None)
-            if callable(banner):
-                banner(NO_TRAY_TEXT)
+        if already:
+            return
+        self.in_window_reminder.emit(NO_TRAY_TEXT)
+        banner = self._banner()
+        if banner is not None:
+            # A note of its own: the reminders that follow at once must not cover it.
+            banner.show_note(NO_TRAY_TEXT, key="no-tray")
+        else:
+            show = getattr(self._window, "show_banner", None)
+            if callable(show):
+                show(NO_TRAY_TEXT)
 
     def quit(self) -> None:
         """Really quit (the tray's Quit): closing the window only hides it."""

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from deckfollow.core.settings import set_setting
+from deckfollow.reminders.scheduler import next_due_at
 from deckfollow.storage.database import Database, open_database
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.reminders import ReminderController
@@ -68,7 +69,7 @@ def test_without_a_tray_it_says_so_once_and_reminds_in_the_window(
     with qtbot.waitSignal(controller.in_window_reminder) as said:
         controller.start()
     assert said.args == [NO_TRAY_TEXT]
-    assert window.banner.text() == NO_TRAY_TEXT
+    assert window.banner.messages() == [NO_TRAY_TEXT]
     assert not controller.has_tray
     assert controller.desktop_notifications is None
     qtbot.waitUntil(lambda: controller.last_check is not None)
@@ -84,8 +85,23 @@ def test_without_a_tray_it_says_so_once_and_reminds_in_the_window(
         notices = controller.check_now()
     assert [n.follow_up_ids for n in notices] == [(fid,)]
     assert reminded.args == ["Call Jane Smith — Ask about the stain colour"]
-    assert window.banner.text() == "Call Jane Smith — Ask about the stain colour"
+    # The note stays (it was said once and must be read); the reminder comes under it.
+    assert window.banner.messages() == [
+        NO_TRAY_TEXT,
+        "Call Jane Smith — Ask about the stain colour",
+    ]
     assert controller.check_now() == []
+    # The reminder's own button opens that follow-up and answers the reminder.
+    row = window.banner.row(f"single:{fid}")
+    assert row is not None
+    with qtbot.waitSignal(controller.open_follow_up) as opened:
+        row.buttons["Open"].click()
+    assert opened.args == [fid]
+    assert window.banner.messages() == [NO_TRAY_TEXT]
+    note = window.banner.row("no-tray")
+    assert note is not None
+    note.close_button.click()
+    assert window.banner.isHidden()
     controller.stop()
 
     # Restart: the no-tray notice is not repeated, and the reminder is not shown again.
@@ -256,7 +272,7 @@ def test_a_restarted_notification_service_is_found_again(
     notices = controller.check_now()
     assert [n.follow_up_ids for n in notices] == [(first,)]
     # Nothing to show it on the desktop: it is not lost, it shows in the window.
-    assert window.banner.text().startswith("Call During Outage")
+    assert window.banner.messages()[-1].startswith("Call During Outage")
     assert _service(controller) is None
     desktop.start_dunst()
     clock.now = DUE + timedelta(hours=1)
@@ -268,3 +284,50 @@ def test_a_restarted_notification_service_is_found_again(
 
 def _service(controller: ReminderController) -> str | None:
     return controller.desktop_notifications
+
+
+def test_without_a_tray_a_catch_up_at_start_leaves_the_no_tray_note_readable(
+    qtbot: QtBot, db: Database, now: datetime, make_controller: Make
+):
+    _quiet_mornings(db)
+    ids = [
+        add_follow_up(db, now, DUE + timedelta(minutes=m), name=name)
+        for m, name in ((0, "Ann Lee"), (5, "Bo Diaz"), (10, "Cy Young"))
+    ]
+    # The app starts long after they fell due (it was closed, the computer slept).
+    clock = Clock(DUE + timedelta(hours=3))
+    controller, window = make_controller(db, clock)
+    controller.start()
+    qtbot.waitUntil(lambda: controller.last_check is not None)
+    assert window.banner.messages() == [
+        NO_TRAY_TEXT,
+        "While you were away: 3 follow-ups fell due",
+    ]
+    row = window.banner.row("catch_up:" + ",".join(str(i) for i in ids))
+    assert row is not None
+    assert list(row.buttons) == ["Open Today", "Snooze all 1 hour"]
+    with qtbot.waitSignal(controller.follow_ups_changed):
+        row.buttons["Snooze all 1 hour"].click()
+    assert window.banner.messages() == [NO_TRAY_TEXT]
+    with db.reading() as s:
+        assert next_due_at(s, clock()) == clock() + timedelta(hours=1)
+
+
+def test_the_window_keeps_the_three_newest_reminders(qtbot: QtBot):
+    from deckfollow.ui.reminders.banner import MAX_REMINDERS, ReminderBanner
+
+    banner = ReminderBanner()
+    qtbot.addWidget(banner)
+    banner.show_note("No tray here", key="no-tray")
+    for n in range(5):
+        banner.show_reminder(f"single:{n}", f"Call Customer {n}", "the reason")
+    assert MAX_REMINDERS == 3
+    assert banner.messages() == [
+        "No tray here",
+        "Call Customer 4 — the reason",
+        "Call Customer 3 — the reason",
+        "Call Customer 2 — the reason",
+    ]
+    banner.show_reminder("single:3", "Call Customer 3", "snoozed, due again")
+    assert banner.messages()[1] == "Call Customer 3 — snoozed, due again"
+    assert len(banner.messages()) == 4
