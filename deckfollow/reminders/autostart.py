@@ -7,8 +7,9 @@
 - macOS: a per-user LaunchAgent ~/Library/LaunchAgents/app.deckfollow.plist with RunAtLoad,
   loaded by launchd at the next login.
 
-Each start sets DECKFOLLOW_STARTED_AT_LOGIN=1 where the platform allows an environment (Linux,
-macOS), so the app can start quietly in the tray instead of opening its window.
+Each entry runs `deckfollow gui --at-login` (which sets DECKFOLLOW_STARTED_AT_LOGIN=1; the Linux
+and macOS entries set it as well), so the app starts quietly in the tray instead of opening its
+window. On Windows the entry uses pythonw.exe, so no console window opens at login.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 APP_ID = "deckfollow"
 LAUNCH_AGENT_LABEL = "app.deckfollow"
@@ -27,12 +29,47 @@ RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 LOGIN_ENV = "DECKFOLLOW_STARTED_AT_LOGIN"
 
 
-def launch_command(db_target: str | None = None) -> list[str]:
-    """The command that opens the app with this Python (and this database, if not default)."""
-    cmd = [sys.executable, "-m", "deckfollow"]
+LOGIN_FLAG = "--at-login"
+
+
+def launch_command(
+    db_target: str | None = None,
+    *,
+    platform: str = sys.platform,
+    executable: str = sys.executable,
+) -> list[str]:
+    """The command that opens the app with this Python (and this database, if not default),
+    saying it was started by the login entry so the app stays in the tray.
+
+    On Windows the windowless pythonw.exe beside python.exe is used when there is one: the
+    plain interpreter would open a console window at every login.
+    """
+    if platform == "win32":
+        exe = Path(executable)
+        windowless = exe.with_name("pythonw.exe")
+        if exe.name.lower() == "python.exe" and windowless.is_file():
+            executable = str(windowless)
+    cmd = [executable, "-m", "deckfollow"]
     if db_target:
         cmd += ["--db", db_target]
-    return [*cmd, "gui"]
+    return [*cmd, "gui", LOGIN_FLAG]
+
+
+def login_target(target: str, path: Path | None) -> str:
+    """What the login entry passes as --db: the file's full path, or the server's URL without
+    a password (the entry is a plain file; the password stays in the keyring)."""
+    if path is not None:
+        return str(path.resolve())
+    parts = urlsplit(target)
+    if parts.password is None:
+        return target
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 address goes back in brackets
+        host = f"[{host}]"
+    netloc = (f"{parts.username}@" if parts.username else "") + host
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def started_at_login() -> bool:

@@ -36,13 +36,19 @@ def test_linux_desktop_entry_in_the_users_autostart_folder(tmp_path: Path):
     assert section["Type"] == "Application"
     assert section["Name"] == "deckfollow"
     argv = shlex.split(section["Exec"])
-    assert argv == ["env", f"{LOGIN_ENV}=1", sys.executable, "-m", "deckfollow", "--db", db, "gui"]
-    # The command really is this app: run it with --version instead of opening the window.
+    assert argv == [
+        "env", f"{LOGIN_ENV}=1", sys.executable, "-m", "deckfollow", "--db", db, "gui", "--at-login"
+    ]  # fmt: skip
+    # The command really is this app: run it with --version instead of opening the window,
+    # and the app takes the login option (asked for its help, not started).
     res = subprocess.run(
-        [*argv[:-1], "--version"], capture_output=True, text=True, timeout=60, check=False
+        [*argv[:-2], "--version"], capture_output=True, text=True, timeout=60, check=False
     )
     assert res.returncode == 0, res.stderr
     assert "deckfollow" in res.stdout
+    res = subprocess.run([*argv, "--help"], capture_output=True, text=True, timeout=60, check=False)
+    assert res.returncode == 0, res.stderr
+    assert "--at-login" in res.stdout
     disable_autostart(platform="linux")
     assert not path.exists()
     assert not is_autostart_enabled(platform="linux")
@@ -72,3 +78,38 @@ def test_windows_registry_is_not_pretended_elsewhere():
     assert not is_autostart_enabled(platform="win32")
     with pytest.raises(OSError, match="only on Windows"):
         enable_autostart(["deckfollow.exe"], platform="win32")
+
+
+def test_windows_starts_the_windowless_python_in_the_tray(tmp_path: Path):
+    scripts = tmp_path / "venv" / "Scripts"
+    scripts.mkdir(parents=True)
+    (scripts / "python.exe").write_bytes(b"")
+    (scripts / "pythonw.exe").write_bytes(b"")
+    db = r"C:\Users\sam\My Business\deckfollow.db"
+    cmd = launch_command(db, platform="win32", executable=str(scripts / "python.exe"))
+    assert cmd == [
+        str(scripts / "pythonw.exe"), "-m", "deckfollow", "--db", db, "gui", "--at-login"
+    ]  # fmt: skip
+    # The Run value is one command line, quoted the way Windows splits it again.
+    line = subprocess.list2cmdline(cmd)
+    assert f'"{db}"' in line and line.endswith("gui --at-login")
+    # Without a pythonw.exe beside it, the interpreter itself.
+    (scripts / "pythonw.exe").unlink()
+    assert launch_command(None, platform="win32", executable=str(scripts / "python.exe"))[0] == (
+        str(scripts / "python.exe")
+    )
+
+
+def test_the_login_entry_names_the_database_but_never_a_password(tmp_path: Path):
+    from deckfollow.reminders.autostart import login_target
+
+    db = tmp_path / "deckfollow.db"
+    assert login_target("deckfollow.db", db) == str(db.resolve())
+    url = "postgresql+psycopg://sam@db.example.com:5433/deckfollow"
+    assert login_target(url, None) == url
+    assert (
+        login_target("postgresql+psycopg://sam:s3cret@db.example.com:5433/deckfollow", None) == url
+    )
+    assert login_target("postgresql+psycopg://sam:pw@[::1]/deckfollow", None) == (
+        "postgresql+psycopg://sam@[::1]/deckfollow"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from deckfollow.cli.context import CliContext
 
@@ -11,11 +12,21 @@ ORDER = 10
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("gui", help="open the desktop app (the default when no command is given)")
+    p.add_argument(
+        "--at-login",
+        action="store_true",
+        help="started at login: stay in the system tray (where there is one) until needed",
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     # Qt is imported only here, so every other command starts without it.
     from deckfollow.ui.app import run_gui
+
+    if args.at_login:
+        from deckfollow.reminders.autostart import LOGIN_ENV
+
+        os.environ[LOGIN_ENV] = "1"
 
     return run_gui(ctx.db_target)

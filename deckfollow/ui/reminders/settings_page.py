@@ -25,6 +25,7 @@ from deckfollow.reminders.autostart import (
     enable_autostart,
     is_autostart_enabled,
     launch_command,
+    login_target,
 )
 from deckfollow.reminders.digest import DEFAULT_DIGEST_TIME, digest_time, set_digest_time
 from deckfollow.reminders.ics import export_calendar, write_calendar_file
@@ -137,8 +138,7 @@ class ReminderSettingsWidget(QWidget):
     def _save_autostart(self, on: bool) -> None:
         try:
             if on:
-                target = str(self._db.path) if self._db.path is not None else None
-                enable_autostart(launch_command(target))
+                enable_autostart(launch_command(login_target(self._db.target, self._db.path)))
             else:
                 disable_autostart()
         except OSError as exc:
