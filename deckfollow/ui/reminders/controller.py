@@ -20,7 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QFileSystemWatcher, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMenu, QStyle, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMenu, QStyle, QSystemTrayIcon, QWidget
 
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import get_setting, load_settings, set_setting
@@ -122,6 +122,7 @@ class ReminderController(QObject):
         self._desktop_possible = True
         self.next_wake: datetime | None = None
         self.last_check: datetime | None = None
+        self.snooze_dialog: QDialog | None = None  # the last one opened from the window
         self._zone_watch = QFileSystemWatcher(self)
         self._zone_watch.fileChanged.connect(self._on_zone_file)
         self._zone_files: tuple[str, ...] = ZONE_FILES
@@ -322,7 +323,7 @@ class ReminderController(QObject):
         if notice.kind is NoticeKind.SINGLE:
             return [
                 ("Open", lambda: self._open(notice)),
-                ("Snooze 1 hour", lambda: self.snooze(ids, SnoozeChoice.HOUR_1)),
+                ("Snooze…", lambda: self.ask_snooze(notice)),
             ]
         actions: list[tuple[str, Callable[[], object]]] = [
             ("Open Today", lambda: self._open(notice))
@@ -330,6 +331,21 @@ class ReminderController(QObject):
         if ids:
             actions.append(("Snooze all 1 hour", lambda: self.snooze(ids, SnoozeChoice.HOUR_1)))
         return actions
+
+    def ask_snooze(self, notice: Notice) -> None:
+        """The snooze dialog (15 min, 1 hour, tomorrow morning or a chosen time) for a reminder
+        shown in the window; cancelled, the reminder comes back to the window."""
+        from deckfollow.ui.reminders.snooze_dialog import SnoozeDialog
+
+        dialog = SnoozeDialog(
+            self._db, list(notice.follow_up_ids), clock=self._clock, parent=self._window
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.snoozed.connect(lambda _landings: self.follow_ups_changed.emit())
+        dialog.snoozed.connect(lambda _landings: self._arm_after_change())
+        dialog.rejected.connect(lambda: self._show_in_window(notice))
+        self.snooze_dialog = dialog
+        dialog.open()
 
     def show_digest(self) -> None:
         """Today's digest on request (the tray menu); the morning one is not affected."""

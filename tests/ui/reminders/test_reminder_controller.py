@@ -331,3 +331,38 @@ def test_the_window_keeps_the_three_newest_reminders(qtbot: QtBot):
     banner.show_reminder("single:3", "Call Customer 3", "snoozed, due again")
     assert banner.messages()[1] == "Call Customer 3 — snoozed, due again"
     assert len(banner.messages()) == 4
+
+
+def test_a_reminder_in_the_window_snoozes_through_the_snooze_dialog(
+    qtbot: QtBot, db: Database, now: datetime, make_controller: Make
+):
+    from deckfollow.reminders.snooze import SnoozeChoice
+    from deckfollow.ui.reminders.snooze_dialog import SnoozeDialog
+
+    _quiet_mornings(db)
+    fid = add_follow_up(db, now, DUE, name="Jane Smith", reason="Ask about the stain colour")
+    clock = Clock(DUE + timedelta(seconds=5))
+    controller, window = make_controller(db, clock)
+    controller.start()
+    qtbot.waitUntil(lambda: controller.last_check is not None)
+    row = window.banner.row(f"single:{fid}")
+    assert row is not None and list(row.buttons) == ["Open", "Snooze…"]
+    # Cancelled: the reminder is still there to act on.
+    row.buttons["Snooze…"].click()
+    dialog = controller.snooze_dialog
+    assert isinstance(dialog, SnoozeDialog) and dialog.isVisible()
+    dialog.reject()
+    assert window.banner.row(f"single:{fid}") is not None
+    # Snoozed for 15 minutes: gone from the window, back once when the snooze ends.
+    row = window.banner.row(f"single:{fid}")
+    assert row is not None
+    row.buttons["Snooze…"].click()
+    dialog = controller.snooze_dialog
+    assert isinstance(dialog, SnoozeDialog)
+    dialog.choice_buttons[SnoozeChoice.MINUTES_15].setChecked(True)
+    with qtbot.waitSignal(controller.follow_ups_changed):
+        dialog.box.accepted.emit()
+    assert window.banner.row(f"single:{fid}") is None
+    clock.advance(minutes=15)
+    assert [n.follow_up_ids for n in controller.check_now()] == [(fid,)]
+    assert window.banner.row(f"single:{fid}") is not None
