@@ -23,22 +23,43 @@ def backup_sqlite(source: Path, dest: Path) -> Path:
     """Copy `source` to `dest` (owner-only) including rows still in the WAL; verify the copy.
 
     A plain file copy misses committed rows that sit in the write-ahead log, so this uses
-    SQLite's backup API and then compares row counts table by table.
+    SQLite's backup API and then compares row counts table by table. The counts and the
+    copy come from one read transaction, so the app writing meanwhile cannot make a good
+    copy look wrong. The copy is written under a temporary name and renamed into place
+    once verified: a copy cut short (the app quit, the power went) is never taken for a
+    backup.
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(dest, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    part = dest.with_name(f".{dest.name}.part")
+    _remove(part)
+    fd = os.open(part, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     os.close(fd)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(dest)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None)
+    dst = sqlite3.connect(part)
     try:
+        src.execute("BEGIN")  # one snapshot for the counts and the copy
+        expected = _row_counts(src)
         src.backup(dst)
         dst.commit()
-        if _row_counts(src) != _row_counts(dst):
+        if _row_counts(dst) != expected:
             raise StorageError(f"backup of {source} to {dest} did not match the original")
-    finally:
+        src.execute("COMMIT")
+    except BaseException:
         src.close()
         dst.close()
+        _remove(part)
+        raise
+    src.close()
+    dst.close()
+    with open(part, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(part, dest)
     return dest
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def backup_dir_for(db_path: Path) -> Path:

@@ -18,6 +18,7 @@ A shared PostgreSQL database (team mode) is backed up by its server administrato
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import shutil
@@ -232,10 +233,34 @@ def _delete_oldest(backups: Iterable[BackupInfo], keep: int) -> list[Path]:
     return removed
 
 
+# A copy still being written by another process is younger than this.
+STALE_PART_SECONDS = 3600
+
+
+def _stale_parts(db_path: Path) -> list[Path]:
+    """Copies cut short by a crash or a quit (never listed as backups, but they hold data)."""
+    folder = backup_dir_for(db_path)
+    if not folder.is_dir():
+        return []
+    cutoff = datetime.now(UTC).timestamp() - STALE_PART_SECONDS
+    found = []
+    for entry in folder.glob(f".{glob.escape(db_path.stem)}-*.db.part"):
+        try:
+            if entry.stat().st_mtime < cutoff:
+                found.append(entry)
+        except OSError:
+            continue
+    return found
+
+
 def prune(db_path: Path) -> list[Path]:
-    """Delete daily, weekly and before-change backups beyond what is kept; return them."""
+    """Delete daily, weekly and before-change backups beyond what is kept, and copies a
+    crash cut short; return what was deleted."""
     backups = list_backups(db_path)
     removed: list[Path] = []
+    for part in _stale_parts(db_path):
+        _remove_with_sidecars(part)
+        removed.append(part)
     for kind, keep in ((KIND_DAILY, KEEP_DAILY), (KIND_WEEKLY, KEEP_WEEKLY)):
         removed += _delete_oldest((b for b in backups if b.kind == kind), keep)
     removed += _delete_oldest((b for b in backups if b.kind == KIND_BEFORE), KEEP_BEFORE)
@@ -272,8 +297,10 @@ def auto_backup(db_path: Path, *, now: datetime) -> list[Path]:
         dest = _destination(db_path, KIND_WEEKLY, now)
         if made:
             # The daily copy was verified a moment ago; a second backup pass is not needed.
-            shutil.copyfile(made[0], dest)
-            os.chmod(dest, 0o600)
+            part = dest.with_name(f".{dest.name}.part")
+            shutil.copyfile(made[0], part)
+            os.chmod(part, 0o600)
+            os.replace(part, dest)  # never a half-copied file under a backup's name
             made.append(dest)
         else:
             made.append(take_backup(db_path, KIND_WEEKLY, now=now))

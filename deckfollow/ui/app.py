@@ -138,14 +138,6 @@ def _open_with_checks(
     return None
 
 
-def _take_daily_backup(db: Database, clock: Clock) -> None:
-    """The rotating daily/weekly copies; a failure is shown in the status bar, not fatal."""
-    from deckfollow.storage.backups import auto_backup
-
-    if db.path is not None:
-        auto_backup(db.path, now=clock())
-
-
 def run_gui(target: str, *, clock: Clock = system_clock, argv: list[str] | None = None) -> int:
     """Open the database at `target` (creating it if new) and run the app until it quits.
 
@@ -233,7 +225,7 @@ def _run_window(app: QApplication, window: MainWindow, db: Database, clock: Cloc
     QTimer.singleShot(0, lambda: _seed_builtins(window, db))
     QTimer.singleShot(0, lambda: offer_welcome(window, db, clock))
     QTimer.singleShot(0, lambda: _start_reminders(window, db, clock))
-    QTimer.singleShot(2000, lambda: _backup_quietly(window, db, clock))
+    _keep_backing_up(window, db, clock)
     return app.exec()
 
 
@@ -306,10 +298,11 @@ def _open_follow_up(window: MainWindow, follow_up_id: int) -> None:
     window.today.select_follow_up(follow_up_id)
 
 
-def _backup_quietly(window: MainWindow, db: Database, clock: Clock) -> None:
-    from deckfollow.core.errors import DeckfollowError
+def _keep_backing_up(window: MainWindow, db: Database, clock: Clock) -> None:
+    """Daily and weekly backups for as long as the app runs (it may live in the tray for
+    weeks); a failure shows in the status bar and is tried again later."""
+    from deckfollow.ui.backups import BackupScheduler
 
-    try:
-        _take_daily_backup(db, clock)
-    except (DeckfollowError, OSError) as exc:
-        window.statusBar().showMessage(f"Today's backup could not be made: {exc}")
+    scheduler = BackupScheduler(db, clock=clock, parent=window)
+    scheduler.failed.connect(window.statusBar().showMessage)
+    scheduler.start()

@@ -67,6 +67,60 @@ def test_two_backups_in_the_same_second_do_not_overwrite_each_other(
     assert [b.path for b in list_backups(db_path)] == [second, first]
 
 
+def test_backups_taken_while_the_app_keeps_writing_are_good_snapshots(
+    db: Database, db_path: Path, now: datetime
+):
+    """The app writes (a reminder, a logged call) while the daily copy is being made."""
+    import threading
+
+    for i in range(50):
+        _add(db, f"Person {i}", now)
+    stop = threading.Event()
+
+    def keep_writing() -> None:
+        conn = sqlite3.connect(db_path, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout = 5000")
+        n = 0
+        while not stop.is_set():
+            conn.execute("INSERT INTO setting (key, value) VALUES (?, 'x')", (f"busy.{n}",))
+            n += 1
+        conn.close()
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        made = [backup_before(db, "import", now=now) for _ in range(8)]
+    finally:
+        stop.set()
+        writer.join()
+    for path in made:
+        assert path is not None and len(_names(path)) == 50
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert not list(backup_dir_for(db_path).glob(".*.part"))  # no half copy left behind
+
+
+def test_a_copy_cut_short_is_never_a_backup_and_is_cleared_away(
+    db: Database, db_path: Path, now: datetime
+):
+    import os
+    import time
+
+    _add(db, "Ada Lovelace", now)
+    backup_before(db, "import", now=now)
+    folder = backup_dir_for(db_path)
+    cut = folder / f".{db_path.stem}-daily-20261121T030000Z.db.part"
+    cut.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)  # a crash mid-copy
+    assert [b.kind for b in list_backups(db_path)] == ["before"]
+    made = auto_backup(db_path, now=now)
+    assert len(made) == 2  # today's daily was not taken as already done
+    assert cut.exists()  # young: it may be another program's copy in progress
+    old = time.time() - 2 * 3600
+    os.utime(cut, (old, old))
+    backup_before(db, "import", now=now)
+    assert not cut.exists()
+
+
 def test_daily_and_weekly_backups_rotate_keeping_seven_days_and_five_weeks(
     db: Database, db_path: Path, now: datetime
 ):

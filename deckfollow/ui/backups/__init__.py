@@ -14,16 +14,18 @@ Start-up, in this order (see storage.instance_lock, storage.integrity, storage.b
     except CorruptDatabaseError as exc:
         if CorruptDatabaseDialog(exc.report).exec() != Accepted: exit
         db = open_checked(target)                     # the restored file
-    if db.path is not None:
-        auto_backup(db.path, now=clock())             # daily + weekly, pruned
+    BackupScheduler(db, clock=clock, parent=window).start()   # daily + weekly, pruned,
+                                                  # checked every half hour while running
 """
 
 from deckfollow.ui.backups.corrupt import CorruptDatabaseDialog
 from deckfollow.ui.backups.handover import HandoverServer, ask_running_instance_to_show
 from deckfollow.ui.backups.page import BackupsPage
+from deckfollow.ui.backups.schedule import BackupScheduler
 from deckfollow.ui.backups.trash import TrashDialog
 
 __all__ = [
+    "BackupScheduler",
     "BackupsPage",
     "CorruptDatabaseDialog",
     "HandoverServer",

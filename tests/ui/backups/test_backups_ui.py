@@ -197,3 +197,45 @@ def test_trash_dialog_restores_erases_and_empties(
     qtbot.mouseClick(dlg.empty_button, Qt.MouseButton.LeftButton)
     assert dlg.status.text() == "Removed 0 customers and 1 quote for good."
     assert dlg.empty_note.isVisible() and not dlg.table.isVisible()
+
+
+def test_backups_keep_coming_while_the_app_stays_open_for_days(
+    qtbot: QtBot, db: Database, db_path: Path, now: datetime
+):
+    """The app lives in the tray for a week: a daily copy every day, a weekly each week."""
+    from deckfollow.ui.backups import BackupScheduler
+
+    _lead(db, "Ada Lovelace", now)
+    clock = {"now": now}
+    scheduler = BackupScheduler(db, clock=lambda: clock["now"])
+    made: list[list[Path]] = []
+    scheduler.made.connect(made.append)
+    for day in range(9):
+        for hour in (0, 1):  # two checks a day: the second finds today's copy there
+            clock["now"] = now + timedelta(days=day, hours=hour)
+            with qtbot.waitSignal(scheduler.finished, timeout=10_000):
+                assert scheduler.check_now()
+    kinds = [b.kind for b in list_backups(db_path)]
+    assert kinds.count("daily") == 7  # the last seven days, older ones rotated away
+    assert kinds.count("weekly") == 3  # Sun 22 Nov, then the weeks from Mon 23 and Mon 30
+    assert len(made) == 9  # one check a day made something; the second found it done
+
+
+def test_a_failed_scheduled_backup_is_reported_and_tried_again(
+    qtbot: QtBot, db: Database, db_path: Path, now: datetime
+):
+    from deckfollow.ui.backups import BackupScheduler
+
+    _lead(db, "Ada Lovelace", now)
+    folder = db_path.parent / "backups"
+    folder.write_text("a file where the backups folder should be")
+    scheduler = BackupScheduler(db, clock=lambda: now)
+    failures: list[str] = []
+    scheduler.failed.connect(failures.append)
+    with qtbot.waitSignal(scheduler.finished, timeout=10_000):
+        scheduler.check_now()
+    assert failures and failures[0].startswith("Today's backup could not be made")
+    folder.unlink()
+    with qtbot.waitSignal(scheduler.made, timeout=10_000):
+        scheduler.check_now()
+    assert sorted(b.kind for b in list_backups(db_path)) == ["daily", "weekly"]
