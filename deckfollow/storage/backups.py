@@ -308,6 +308,27 @@ def auto_backup(db_path: Path, *, now: datetime) -> list[Path]:
     return made
 
 
+def delete_backups(db_path: Path, paths: Iterable[Path]) -> list[Path]:
+    """Delete these backups of `db_path` (e.g. the ones still holding an erased person).
+
+    Only files that are backups of this database in its backups folder are deleted; any
+    other path is refused, so a mistake can never remove the database or a stranger's file.
+    """
+    known = {b.path.resolve(): b.path for b in list_backups(db_path)}
+    chosen = [Path(p) for p in paths]
+    strangers = [p for p in chosen if p.resolve() not in known]
+    if strangers:
+        raise StorageError(f"{strangers[0]} is not one of the backups of {db_path.name}")
+    deleted = []
+    for path in chosen:
+        try:
+            _remove_with_sidecars(path)
+        except OSError as exc:
+            raise StorageError(f"cannot delete {path}: {exc.strerror}") from exc
+        deleted.append(path)
+    return deleted
+
+
 @dataclass(frozen=True)
 class RestoreResult:
     """What a restore did: the file restored, and where the replaced database was kept."""

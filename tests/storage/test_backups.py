@@ -121,6 +121,25 @@ def test_a_copy_cut_short_is_never_a_backup_and_is_cleared_away(
     assert not cut.exists()
 
 
+def test_deleting_backups_takes_only_backups_of_this_database(
+    db: Database, db_path: Path, now: datetime, tmp_path: Path
+):
+    from deckfollow.storage.backups import delete_backups
+
+    _add(db, "Ada Lovelace", now)
+    first = backup_before(db, "import", now=now)
+    second = backup_before(db, "import", now=now)
+    assert first is not None and second is not None
+    stranger = tmp_path / "notes.db"
+    stranger.write_text("mine")
+    for wrong in (db_path, stranger):
+        with pytest.raises(StorageError, match="is not one of the backups"):
+            delete_backups(db_path, [first, wrong])
+    assert first.exists() and db_path.exists() and stranger.exists()  # all or nothing
+    assert delete_backups(db_path, [first]) == [first]
+    assert [b.path for b in list_backups(db_path)] == [second]
+
+
 def test_daily_and_weekly_backups_rotate_keeping_seven_days_and_five_weeks(
     db: Database, db_path: Path, now: datetime
 ):

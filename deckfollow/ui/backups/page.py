@@ -24,6 +24,7 @@ from deckfollow.storage.backups import (
     KEEP_DAILY,
     KEEP_WEEKLY,
     BackupInfo,
+    delete_backups,
     list_backups,
     prune,
     restore_from,
@@ -55,6 +56,10 @@ class BackupsPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        # File names are long and alike: one line each, shortened in the middle where the
+        # date is least telling; the full path is in the tooltip.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.table.horizontalHeader()
         for col in range(3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
@@ -68,11 +73,17 @@ class BackupsPage(QWidget):
         self.restore_button.clicked.connect(self._restore_clicked)
         self.file_button = QPushButton("Restore from file…")
         self.file_button.clicked.connect(self._restore_file_clicked)
+        self.delete_button = QPushButton("Delete…")
+        self.delete_button.setToolTip(
+            "Delete the selected backup, e.g. one still holding a customer you erased"
+        )
+        self.delete_button.clicked.connect(self._delete_clicked)
         self.folder_button = QPushButton("Open folder")
         self.folder_button.clicked.connect(self.open_folder)
         buttons.addWidget(self.backup_button)
         buttons.addWidget(self.restore_button)
         buttons.addWidget(self.file_button)
+        buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
         buttons.addWidget(self.folder_button)
         layout.addLayout(buttons)
@@ -85,12 +96,14 @@ class BackupsPage(QWidget):
                 self.backup_button,
                 self.restore_button,
                 self.file_button,
+                self.delete_button,
                 self.folder_button,
             ):
                 w.setEnabled(False)
         else:
             self.intro.setText(
-                f"Backups are kept beside your data in <b>{backup_dir_for(db.path)}</b>: one a "
+                f"Backups are kept beside your data in <b>{backup_dir_for(db.path.absolute())}"
+                "</b>: one a "
                 f"day (the last {KEEP_DAILY} days), one a week (the last {KEEP_WEEKLY} weeks), "
                 "and one before every upgrade, import and restore."
             )
@@ -107,6 +120,7 @@ class BackupsPage(QWidget):
             cells = (local_time(b.taken_at), b.description, b.size_text, b.path.name)
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(str(b.path.absolute()))
                 if col == 2:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -117,7 +131,9 @@ class BackupsPage(QWidget):
         self._selection_changed()
 
     def _selection_changed(self) -> None:
-        self.restore_button.setEnabled(self._db.path is not None and self.selected() is not None)
+        chosen = self._db.path is not None and self.selected() is not None
+        self.restore_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
 
     def selected(self) -> BackupInfo | None:
         rows = self.table.selectionModel().selectedRows()
@@ -140,6 +156,32 @@ class BackupsPage(QWidget):
         self.refresh()
         self.select(path.name)
         self.status.setText(f"Backed up and checked: {path.name}")
+
+    def _delete_clicked(self) -> None:
+        self.delete_selected()
+
+    def delete_selected(self, *, ask: bool = True) -> bool:
+        """Delete the selected backup (after asking); True if it was deleted."""
+        chosen = self.selected()
+        if chosen is None or self._db.path is None:
+            return False
+        what = f"the backup from {local_time(chosen.taken_at)} ({chosen.description})"
+        if ask and not confirm(
+            self,
+            "Delete a backup",
+            f"Delete {what}? It cannot be restored afterwards.",
+            "Delete",
+        ):
+            self.status.setText("Nothing changed.")
+            return False
+        try:
+            delete_backups(self._db.path, [chosen.path])
+        except DeckfollowError as exc:
+            self.status.setText(f"Not deleted: {exc}")
+            return False
+        self.refresh()
+        self.status.setText(f"Deleted {what}.")
+        return True
 
     def _restore_clicked(self) -> None:
         self.restore_selected()

@@ -21,7 +21,13 @@ from PySide6.QtWidgets import (
 from deckfollow.core.changes import EVERYTHING
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.trash import CUSTOMER, DEFAULT_KEEP_DAYS, TrashItem, list_trash, restore_item
-from deckfollow.storage.backups import empty_trash_for_good, erase_for_good, plural
+from deckfollow.storage.backups import (
+    BackupInfo,
+    delete_backups,
+    empty_trash_for_good,
+    erase_for_good,
+    plural,
+)
 from deckfollow.storage.database import Database
 from deckfollow.ui.backups.common import Clock, confirm, local_time, note_label, status_label
 
@@ -37,6 +43,7 @@ class TrashDialog(QDialog):
         super().__init__(parent)
         self._db, self._clock = db, clock
         self._items: list[TrashItem] = []
+        self._holding: list[BackupInfo] = []  # backups still holding the person just erased
         self.setWindowTitle("Trash")
         self.setMinimumSize(620, 380)
         layout = QVBoxLayout(self)
@@ -88,6 +95,16 @@ class TrashDialog(QDialog):
         self.report.setFixedHeight(150)
         self.report.hide()
         layout.addWidget(self.report)
+        self.delete_backups_button = QPushButton()
+        self.delete_backups_button.setToolTip(
+            "So no copy of the erased customer is left on this computer"
+        )
+        self.delete_backups_button.clicked.connect(self._delete_backups_clicked)
+        self.delete_backups_button.hide()
+        held = QHBoxLayout()
+        held.addWidget(self.delete_backups_button)
+        held.addStretch(1)
+        layout.addLayout(held)
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
         end = QHBoxLayout()
@@ -174,8 +191,43 @@ class TrashDialog(QDialog):
         self.status.setText(f"{item.label} was erased for good.")
         self.report.setPlainText(text)
         self.report.show()
+        self._holding = list(report.still_in_backups)
+        n = len(self._holding)
+        which = "that backup" if n == 1 else f"those {n} backups"
+        self.delete_backups_button.setText(f"Delete {which}…")
+        self.delete_backups_button.setVisible(bool(n))
         self.changed.emit(EVERYTHING)
         return text
+
+    def _delete_backups_clicked(self) -> None:
+        self.delete_backups_holding()
+
+    def delete_backups_holding(self, *, ask: bool = True) -> int:
+        """Delete the backups that still hold the customer just erased; how many went."""
+        holding, db_path = self._holding, self._db.path
+        if not holding or db_path is None:
+            return 0
+        n = len(holding)
+        if ask and not confirm(
+            self,
+            "Delete backups",
+            f"Delete the {plural(n, 'backup')} that still "
+            f"{'holds' if n == 1 else 'hold'} the erased customer? Everything else they "
+            "hold goes too: they can no longer be restored.",
+            f"Delete {plural(n, 'backup')}",
+        ):
+            return 0
+        try:
+            delete_backups(db_path, [b.path for b in holding])
+        except DeckfollowError as exc:
+            self.status.setText(str(exc))
+            return 0
+        self._holding = []
+        self.delete_backups_button.hide()
+        self.status.setText(
+            f"Deleted {plural(n, 'backup')}: no backup in the backups folder holds them now."
+        )
+        return n
 
     def empty(self, *, ask: bool = True) -> None:
         days = self.days.value()

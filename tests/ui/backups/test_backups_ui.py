@@ -92,6 +92,18 @@ def test_backups_page_lists_backs_up_and_restores_into_the_running_app(
     _lead(db, "Grace Hopper", now)  # and keeps working
     assert _names(db) == {"Ada Lovelace", "Grace Hopper"}
 
+    # Delete one backup (asked first; Cancel keeps it).
+    count = page.table.rowCount()
+    page.select(next(b.path.name for b in page.backups if b.kind == "manual"))
+    _answer("Cancel")
+    qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
+    assert page.table.rowCount() == count
+    _answer("Delete")
+    qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
+    assert page.table.rowCount() == count - 1
+    assert "manual" not in [b.kind for b in list_backups(db_path)]
+    assert page.status.text().startswith("Deleted the backup from")
+
 
 def test_backups_page_restores_a_file_from_anywhere_and_refuses_a_bad_one(
     qtbot: QtBot, db: Database, tmp_path: Path, now: datetime
@@ -191,6 +203,14 @@ def test_trash_dialog_restores_erases_and_empties(
     with db.reading() as s:
         assert s.get(Customer, grace.customer_id) is None
         assert s.scalars(select(Suppression)).one().reason == "privacy request"
+    # The privacy request is finished from here: the copies in the backups go too.
+    assert dlg.delete_backups_button.isVisible()
+    assert dlg.delete_backups_button.text() == "Delete those 2 backups…"
+    _answer("Delete 2 backups")
+    qtbot.mouseClick(dlg.delete_backups_button, Qt.MouseButton.LeftButton)
+    assert list_backups(db_path) == []
+    assert not dlg.delete_backups_button.isVisible()
+    assert dlg.status.text().startswith("Deleted 2 backups")
 
     assert not dlg.erase_button.isEnabled()  # a quote alone is not "erased", only emptied
     _answer("Empty trash")
