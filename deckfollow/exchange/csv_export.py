@@ -180,3 +180,13 @@ def export_csv(session: Session, folder: Path) -> CsvExport:
     except OSError as exc:
         raise DeckfollowError(f"cannot write to {folder}: {exc.strerror}") from exc
     return CsvExport(targets[0], targets[1], n_customers, n_quotes)
+
+
+def write_problem_list(path: Path, problems: Iterable[tuple[int, str, str]]) -> Path:
+    """The rows an import left out or shortened, as a CSV to work through in a spreadsheet.
+
+    `problems` holds (spreadsheet row, name, message); the file is owner-only like every
+    file that names customers.
+    """
+    text = _csv_text(["Row", "Name", "Problem"], problems)
+    return write_private(path, text.encode("utf-8-sig"))

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.contact_info import format_phone
 from deckfollow.core.errors import DeckfollowError
+from deckfollow.exchange.csv_export import write_problem_list
 from deckfollow.exchange.csv_import import (
     ACTION_LABELS,
     ImportPlan,
@@ -500,15 +501,25 @@ class SummaryPage(QWizardPage):
         _roomy(self.problems)
         self.problems.verticalHeader().setVisible(False)
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.problems.setWordWrap(True)  # a long explanation is read whole, not cut off
         head = self.problems.horizontalHeader()
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        head.sectionResized.connect(self._fit_rows)
+        self.save_button = QPushButton("Save this list…")
+        self.save_button.setToolTip("A CSV file of the rows to fix, to work through later")
+        self.save_button.clicked.connect(self._save_clicked)
+        self.saved_note = _hint("")
         self.backup_note = _hint("")
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
         layout.addWidget(self.result)
         layout.addWidget(self.problems, 10)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save_button)
+        save_row.addWidget(self.saved_note, 1)
+        layout.addLayout(save_row)
         layout.addWidget(self.backup_note)
         # Keeps the text at the top when there is no problem list to fill the page.
         layout.addStretch(1)
@@ -530,16 +541,49 @@ class SummaryPage(QWizardPage):
             lines.append("Every row was read without a problem.")
         self.result.setText(" ".join(lines))
         self.problems.setVisible(bool(problems))
+        self.save_button.setVisible(bool(problems))
+        self.saved_note.setText("")
         self.problems.setRowCount(len(problems))
-        names = {r.row: r.name for r in plan.rows}
-        for i, p in enumerate(problems):
-            self.problems.setItem(i, 0, QTableWidgetItem(str(p.row)))
-            self.problems.setItem(i, 1, QTableWidgetItem(names.get(p.row) or "(no name)"))
-            self.problems.setItem(i, 2, QTableWidgetItem(p.message))
+        for i, (row, name, message) in enumerate(self.problem_rows()):
+            self.problems.setItem(i, 0, QTableWidgetItem(str(row)))
+            self.problems.setItem(i, 1, QTableWidgetItem(name))
+            self.problems.setItem(i, 2, QTableWidgetItem(message))
+        self._fit_rows()
         backup = self._wizard.backup_path
         self.backup_note.setText(
             f"The database as it was before the import is kept in {backup}." if backup else ""
         )
+
+    def problem_rows(self) -> list[tuple[int, str, str]]:
+        """(row, name, problem) for every problem of the finished import."""
+        plan = self._wizard.outcome
+        if plan is None:
+            return []
+        names = {r.row: r.name for r in plan.rows}
+        return [(p.row, names.get(p.row) or "(no name)", p.message) for p in plan.problems]
+
+    def _fit_rows(self) -> None:
+        if self.problems.rowCount() <= 500:
+            self.problems.resizeRowsToContents()
+
+    def _save_clicked(self) -> None:
+        source = self._wizard.file_path
+        start = source.with_name(f"{source.stem} - rows to fix.csv") if source else Path.home()
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save the rows to fix", str(start), "CSV files (*.csv)"
+        )
+        if name:
+            self.save_problems(Path(name))
+
+    def save_problems(self, path: Path) -> bool:
+        """Write the problem list as a CSV file (owner-only: it names customers)."""
+        try:
+            write_problem_list(path, self.problem_rows())
+        except OSError as exc:
+            self.saved_note.setText(f"Not saved: {exc.strerror or exc}")
+            return False
+        self.saved_note.setText(f"Saved to {path}.")
+        return True
 
 
 def _dropped_file(mime: QMimeData) -> Path | None:

@@ -93,6 +93,16 @@ def test_google_file_preview_then_import(qtbot: QtBot, au_db: Database, now: dat
     assert _item(summary.problems, 1, 1).text() == "(no name)"
     assert wiz.backup_path is not None and wiz.backup_path.exists()
 
+    # The rows to fix can be kept as a file to work through in the spreadsheet.
+    assert summary.save_button.isVisible()
+    saved = wiz.backup_path.parent.parent / "rows to fix.csv"
+    assert summary.save_problems(saved)
+    assert saved.stat().st_mode & 0o077 == 0
+    lines = saved.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "Row,Name,Problem"
+    assert [line.split(",")[0] for line in lines[1:]] == ["4", "5", "6"]
+    assert str(saved) in summary.saved_note.text()
+
 
 def test_own_columns_need_a_name(
     qtbot: QtBot, au_db: Database, now: datetime, tmp_path: Path
