@@ -224,7 +224,11 @@ def _purge_customer(session: Session, c: Customer, *, now: datetime, reason: str
         update(Touch).where(Touch.follow_up_id.in_(fu_ids)).values(follow_up_id=None),
         execution_options=_OPTS,
     )
-    # The ledger refuses UPDATE, not DELETE: erasure removes the person's own entries.
+    # The ledger refuses to change, and gives up entries only for a customer in the trash:
+    # erasure puts them there first (same transaction), then removes their own entries.
+    if c.deleted_at is None:
+        c.deleted_at = now
+        session.flush()
     events = _delete(session, delete(ConsentEvent).where(ConsentEvent.customer_id == cid))
     follow_ups = _delete(session, delete(FollowUp).where(FollowUp.customer_id == cid))
     _delete(

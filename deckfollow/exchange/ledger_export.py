@@ -139,7 +139,8 @@ def ledger_pdf(doc: LedgerDocument) -> bytes:
         since = c.since.astimezone(tz).strftime("%d %b %Y %H:%M") if c.since else ""
         state_rows.append([c.channel.value, c.state.value, since, p(c.source), p(c.words)])
     widths = pdf.width
-    states = Table(state_rows, colWidths=[22 * mm, 22 * mm, 32 * mm, 40 * mm, None])
+    # Both tables span the text width, so their edges line up on the printed page.
+    states = Table(state_rows, colWidths=[22 * mm, 22 * mm, 32 * mm, 40 * mm, widths - 116 * mm])
     states.setStyle(_table_style(colors))
     story += [Paragraph("Current consent", styles["h2"]), states, Spacer(1, 5 * mm)]
     rows: list[list[object]] = [
@@ -169,7 +170,8 @@ def ledger_pdf(doc: LedgerDocument) -> bytes:
         table,
         Spacer(1, 4 * mm),
         p(
-            "Entries are append-only: the database refuses to change a recorded entry. "
+            "Entries are append-only: the database refuses to change or remove a recorded "
+            "entry (an entry goes only when the customer is erased). "
             "Times are shown in the customer's zone and in UTC."
         ),
     ]

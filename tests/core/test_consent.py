@@ -229,8 +229,34 @@ def test_the_ledger_refuses_to_be_rewritten(db: Database, lead: LeadCreated, now
         revoke_consent(s, lead.customer_id, None, source="phone call", words="stop", now=now)
     with pytest.raises(DBAPIError, match="append-only"), db.unit_of_work() as s:
         s.execute(text("UPDATE consent_event SET words = 'yes please'"))
+    # Nor can an entry be taken out: "they never said stop" is not for anyone to make true.
+    with pytest.raises(DBAPIError, match="append-only"), db.unit_of_work() as s:
+        s.execute(text("DELETE FROM consent_event"))
     with db.reading() as s:
         assert [e.words for e in ledger(s, lead.customer_id)] == ["stop"]
+
+
+def test_erasing_a_customer_takes_their_ledger_with_them(db: Database, now: datetime):
+    from deckfollow.core.trash import erase_customer
+
+    kept = _add(db, now, "Kept Customer", "+61412000333", "kept@example.com")
+    gone = _add(db, now, "Gone Customer", "+61412000444", "gone@example.com")
+    with db.unit_of_work() as s:
+        for who in (kept, gone):
+            revoke_consent(s, who.customer_id, None, source="email", words="stop", now=now)
+    # Erased straight from the list (not via the trash first): the ledger goes with them.
+    with db.unit_of_work() as s:
+        report = erase_customer(s, gone.customer_id, now=now)
+    assert report.consent_events == 1
+    with db.reading() as s:
+        assert ledger(s, gone.customer_id) == []
+        assert [e.words for e in ledger(s, kept.customer_id)] == ["stop"]
+    assert is_blocked_after_erase(db, "gone@example.com")
+
+
+def is_blocked_after_erase(db: Database, email: str) -> bool:
+    with db.reading() as s:
+        return is_blocked(s, email=email, phone=None) is not None
 
 
 def test_stricter_hours_move_planned_calls_but_agreed_ones_stand(
