@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -57,15 +57,51 @@ def compact_money(amount: Decimal, currency: str) -> str:
     return locale.toCurrencyString(value, symbol, 0)
 
 
-def date_time_text(dt: datetime | None, tz: str) -> str:
-    """A moment in `tz`, short, in the user's locale: "Mon 23 Nov 14:30"."""
+def date_time_text(dt: datetime | None, tz: str, *, joiner: str = " ") -> str:
+    """A moment in `tz`, short, in the user's locale: "Mon 23 Nov 2:30 pm" ("… at …")."""
     if dt is None:
         return ""
     local = dt.astimezone(ZoneInfo(tz))
-    locale = QLocale()
-    day = locale.toString(QDate(local.year, local.month, local.day), "ddd d MMM")
-    time = locale.toString(QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat)
-    return f"{day} {time}"
+    day = QLocale().toString(QDate(local.year, local.month, local.day), "ddd d MMM")
+    return f"{day}{joiner}{clock_text(local)}"
+
+
+def clock_text(moment: datetime | time) -> str:
+    """A wall-clock time as the user's locale writes it: "5:42 am" or "05:42"."""
+    return QLocale().toString(QTime(moment.hour, moment.minute), QLocale.FormatType.ShortFormat)
+
+
+def weekday_time_text(dt: datetime, tz: str | None = None) -> str:
+    """A moment in `tz` (else as given) with its weekday: "Sat 5:42 am"."""
+    local = dt.astimezone(ZoneInfo(tz)) if tz else dt
+    day = QLocale().toString(QDate(local.year, local.month, local.day), "ddd")
+    return f"{day} {clock_text(local)}"
+
+
+def full_date_time_text(dt: datetime, tz: str | None = None) -> str:
+    """A moment with its year, in `tz` or the computer's zone: "Sat 5 Dec 2026 5:42 am"."""
+    local = dt.astimezone(ZoneInfo(tz)) if tz else dt.astimezone()
+    day = QLocale().toString(QDate(local.year, local.month, local.day), "ddd d MMM yyyy")
+    return f"{day} {clock_text(local)}"
+
+
+def their_time_text(dt: datetime, tz: str, home_tz: str) -> str:
+    """The customer's wall clock at `dt` when it differs from the owner's, else "".
+
+    Short: "4:45 pm", with the day ("Fri 4:45 pm") when it is another day there.
+    """
+    theirs = dt.astimezone(ZoneInfo(tz))
+    home = dt.astimezone(ZoneInfo(home_tz))
+    if theirs.utcoffset() == home.utcoffset():
+        return ""
+    if theirs.date() == home.date():
+        return clock_text(theirs)
+    return weekday_time_text(theirs)
+
+
+def long_date_text(d: date) -> str:
+    """A day written out, in the user's locale: "Saturday 5 December"."""
+    return QLocale().toString(QDate(d.year, d.month, d.day), "dddd d MMMM")
 
 
 def date_text(d: date | datetime | None, tz: str | None = None) -> str:

@@ -7,12 +7,14 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
+from deckfollow.ui.formatting import full_date_time_text
+
 Clock = Callable[[], datetime]
 
 
 def local_time(dt: datetime) -> str:
     """A moment in the computer's own time zone, as people read it."""
-    return dt.astimezone().strftime("%a %d %b %Y %H:%M")
+    return full_date_time_text(dt)
 
 
 def note_label(text: str = "", parent: QWidget | None = None) -> QLabel:

@@ -61,7 +61,7 @@ from deckfollow.ui.consent import (
     StopContactDialog,
 )
 from deckfollow.ui.consent.common import Clock, ErrorLabel
-from deckfollow.ui.formatting import money_text
+from deckfollow.ui.formatting import money_text, weekday_time_text
 from deckfollow.ui.log_outcome import LogOutcomeDialog
 
 # Editable contact fields: (key, label); the key is the Customer attribute.
@@ -443,7 +443,7 @@ class DetailPanel(QWidget):
         now = self._clock()
         local = now.astimezone(zone(self._customer.timezone))
         self.local_time_label.setText(
-            f"Their time: {local:%a %H:%M} · {self._customer.timezone}"
+            f"Their time: {weekday_time_text(local)} · {self._customer.timezone}"
             f" ({local.strftime('%Z') or local.strftime('UTC%z')})"
         )
         q = self._quote

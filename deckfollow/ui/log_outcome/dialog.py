@@ -47,6 +47,7 @@ from deckfollow.core.touches import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.formatting import date_time_text
 
 AFTER_SALE = "after_sale"
 
@@ -171,7 +172,7 @@ class LogOutcomeDialog(QDialog):
         local_now = clock().astimezone(tz)
         self.zone_label = QLabel(
             f"Times are in {snap.name}'s zone, <b>{snap.timezone}</b> — "
-            f"it is {local_now:%a %d %b %H:%M} there now."
+            f"it is {date_time_text(local_now, snap.timezone)} there now."
         )
         self.zone_label.setWordWrap(True)
         self.zone_label.setStyleSheet("color: #444444;")
@@ -444,8 +445,7 @@ class LogOutcomeDialog(QDialog):
         self._suggestion = slot
         if slot is None:
             return
-        local = slot.astimezone(self._snap.hours.tz)
-        self.suggest_button.setText(f"Use {local:%a %d %b %H:%M} instead")
+        self.suggest_button.setText(f"Use {date_time_text(slot, self._snap.timezone)} instead")
         self.suggest_button.show()
 
 

@@ -30,6 +30,7 @@ from deckfollow.reminders.snooze import (
     snooze_many,
 )
 from deckfollow.storage.database import Database
+from deckfollow.ui.formatting import clock_text, date_time_text
 
 Clock = Callable[[], datetime]
 
@@ -71,7 +72,7 @@ class SnoozeDialog(QDialog):
         for choice in SnoozeChoice:
             label = choice.label
             if choice is SnoozeChoice.TOMORROW_MORNING:
-                label += f" ({self._morning:%H:%M})"
+                label += f" ({clock_text(self._morning)})"
             button = QRadioButton(label)
             self.buttons_group.addButton(button)
             self.choice_buttons[choice] = button
@@ -125,7 +126,7 @@ class SnoozeDialog(QDialog):
 
     def _describe(self, landing: SnoozeLanding) -> str:
         mine = landing.lands_at.astimezone(ZoneInfo(self._owner_tz))
-        text = f"Reminds you {mine:%a %d %b at %H:%M}."
+        text = f"Reminds you {date_time_text(mine, self._owner_tz, joiner=' at ')}."
         if landing.moved:
             text += f"<br><span style='color:#8a5a00'>{landing.note}</span>"
         return text

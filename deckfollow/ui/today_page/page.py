@@ -26,7 +26,12 @@ from PySide6.QtWidgets import (
 from deckfollow.core.due import DueItem
 from deckfollow.core.enums import Basis, Channel, TemplateKind
 from deckfollow.storage.database import Database
-from deckfollow.ui.formatting import date_time_text
+from deckfollow.ui.formatting import (
+    date_time_text,
+    long_date_text,
+    their_time_text,
+    weekday_time_text,
+)
 
 Clock = Callable[[], datetime]
 
@@ -72,18 +77,21 @@ class TodayPage(QWidget):
         self.counts = QLabel()
         self.counts.setStyleSheet("color: palette(mid);")
         self.tree = QTreeWidget()
-        self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels(["Due (their time)", "Customer", "Why", "Basis"])
+        self.tree.setColumnCount(5)
+        # Sorted and shown in the owner's time; a customer in another zone also gets theirs,
+        # so a call at 9:45 am here reads as 4:45 pm yesterday there, not out of order.
+        self.tree.setHeaderLabels(["Due", "Their time", "Customer", "Why", "Basis"])
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.tree.header()
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, 170)
-        header.resizeSection(1, 150)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, 150)
+        header.resizeSection(1, 110)
+        header.resizeSection(2, 150)
         header.setStretchLastSection(False)
-        header.resizeSection(3, 70)
+        header.resizeSection(4, 70)
         header.setMinimumSectionSize(60)
 
         # The action panel on the right.
@@ -188,10 +196,11 @@ class TodayPage(QWidget):
         bold.setBold(True)
         overdue = sum(i.overdue for i in self._items)
         noun = "follow-up" if len(self._items) == 1 else "follow-ups"
+        when = long_date_text(day)
         if self._items:
-            self.headline.setText(f"{len(self._items)} {noun} for {day:%A %d %B}")
+            self.headline.setText(f"{len(self._items)} {noun} for {when}")
         else:
-            self.headline.setText(f"Nothing due for {day:%A %d %B}")
+            self.headline.setText(f"Nothing due for {when}")
         parts = []
         select: QTreeWidgetItem | None = None
         for title, channels in _GROUPS:
@@ -205,20 +214,24 @@ class TodayPage(QWidget):
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(group)
             for item in items:
+                theirs = their_time_text(item.due_at, item.timezone, owner_tz)
                 row = QTreeWidgetItem(
                     [
-                        date_time_text(item.due_at, item.timezone),
+                        date_time_text(item.due_at, owner_tz),
+                        theirs,
                         item.customer,
                         item.reason,
                         "agreed" if item.basis is Basis.AGREED else "planned",
                     ]
                 )
                 row.setData(0, ITEM_ROLE, item.follow_up_id)
-                row.setToolTip(2, item.reason)
+                if theirs:
+                    row.setToolTip(1, f"{item.customer}'s time ({item.timezone})")
+                row.setToolTip(3, item.reason)
                 if item.overdue:
                     row.setForeground(0, QBrush(_OVERDUE))
                 if item.basis is Basis.AGREED:
-                    row.setForeground(3, QBrush(_AGREED))
+                    row.setForeground(4, QBrush(_AGREED))
                 group.addChild(row)
                 if select is None or item.follow_up_id == keep:
                     select = row
@@ -283,7 +296,7 @@ class TodayPage(QWidget):
             reach = format_phone(reach)
         self.reach.setText(
             f"{item.channel.value.title()}: {reach or 'no number on file'}"
-            f" · their time now {local_now:%a %H:%M}"
+            f" · their time now {weekday_time_text(local_now)}"
             if item.channel is not Channel.CARD
             else "Card by post"
         )

@@ -1,0 +1,66 @@
+"""Today reads in the owner's time, with the customer's own clock beside it when it differs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from deckfollow.core.enums import Basis, Channel
+from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
+from deckfollow.core.leads import NewLead, add_lead
+from deckfollow.core.settings import save_setting
+from deckfollow.storage.database import Database
+from deckfollow.ui.formatting import clock_text, long_date_text, weekday_time_text
+from deckfollow.ui.today_page import TodayPage
+
+
+def _lead(db: Database, now: datetime, name: str, tz: str, country: str, due: datetime) -> None:
+    with db.unit_of_work() as s:
+        email = f"{name.split(maxsplit=1)[0].lower()}@example.com"
+        lead = NewLead(name=name, email=email, job="Deck", country=country, timezone=tz)
+        made = add_lead(s, lead, now=now - timedelta(days=1))
+        schedule_follow_up(
+            s,
+            made.customer_id,
+            made.quote_id,
+            FollowUpPlan(
+                due_at=due,
+                channel=Channel.EMAIL,
+                reason="Send the revised price",
+                basis=Basis.AGREED,
+                agreed_words="Email me the new price",
+            ),
+            now=now - timedelta(days=1),
+        )
+
+
+def test_due_times_are_the_owners_with_a_distant_customers_clock_beside(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    # Sunday 22 Nov 22:00 UTC is Monday 09:00 in Sydney and Sunday 16:00 in Chicago.
+    with db.unit_of_work() as s:
+        save_setting(s, "owner_timezone", "Australia/Sydney")
+    _lead(db, now, "Mia Chen", "Australia/Sydney", "AU", now + timedelta(hours=1))
+    _lead(db, now, "Bob Ortiz", "America/Chicago", "US", now + timedelta(minutes=30))
+    page = TodayPage(db, clock=lambda: now)
+    qtbot.addWidget(page)
+    page.refresh()
+    QApplication.processEvents()
+
+    emails = page.tree.topLevelItem(0)
+    assert emails is not None and emails.text(0).startswith("Emails")
+    rows = [emails.child(i) for i in range(emails.childCount())]
+    seen = [(r.text(0), r.text(1), r.text(2)) for r in rows if r is not None]
+    sydney_day = long_date_text((now + timedelta(hours=11)).date())
+    assert sydney_day.startswith("Monday")
+    assert page.headline.text() == f"2 follow-ups for {sydney_day}"
+    assert [name for *_, name in seen] == ["Bob Ortiz", "Mia Chen"], "in the owner's order"
+    assert seen[0][0].startswith("Mon 23 Nov") and seen[1][0].startswith("Mon 23 Nov")
+    # Bob's afternoon is still Sunday where he is; Mia shares the owner's clock.
+    bob_local = (now + timedelta(minutes=30)).astimezone(ZoneInfo("America/Chicago"))
+    assert seen[0][1] == weekday_time_text(bob_local) and seen[0][1].startswith("Sun")
+    assert clock_text(bob_local) in seen[0][1]
+    assert seen[1][1] == ""
