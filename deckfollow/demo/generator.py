@@ -135,16 +135,30 @@ def _weighted(rng: random.Random, weights: dict[T, int]) -> T:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+# Letters that have no accent to strip: NFKD leaves them whole and "ignore" drops them
+# ("Łukasz" would mail as "ukasz@").
+_PLAIN_LETTERS = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss", "Æ": "AE",
+                                "æ": "ae", "Đ": "D", "đ": "d", "Þ": "Th", "þ": "th"})  # fmt: skip
+
+
 def _ascii(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    plain = (
+        unicodedata.normalize("NFKD", text.translate(_PLAIN_LETTERS))
+        .encode("ascii", "ignore")
+        .decode()
+    )
     return "".join(ch for ch in plain.lower() if ch.isalnum())
 
 
-def _phone(rng: random.Random, market: V.Market, mobile: bool) -> str:
+def _phone(rng: random.Random, market: V.Market, place: V.Place, mobile: bool) -> str:
+    """A valid local number: landlines (and US mobiles, which are geographic) carry the
+    customer's own area code, so a Fremantle customer's home phone starts (08) 9."""
     prefixes = market.mobile_prefixes if mobile else market.landline_prefixes
     rest = market.mobile_rest if mobile else market.landline_rest
+    local = not mobile or market.country == "US"
     for _ in range(50):
-        prefix = rng.choice(prefixes).replace(" ", "")
+        drawn = rng.choice(prefixes)  # drawn either way: the same seed keeps the same people
+        prefix = (place.area if local else drawn).replace(" ", "")
         digits = "".join(rng.choice("0123456789") for _ in range(rest))
         if market.country == "US":
             digits = str(rng.randint(2, 9)) + digits[1:]
@@ -275,9 +289,9 @@ def _make_person(rng: random.Random, ids: _Ids, now: datetime) -> _Person:
         "last_name": last,
         "company": company,
         "email": f"{_ascii(first)}.{_ascii(last)}{cid}@{domain}" if has_email else None,
-        "phone_cell": _phone(rng, market, mobile=True),
-        "phone_office": _phone(rng, market, mobile=False) if rng.random() < 0.15 else None,
-        "phone_home": _phone(rng, market, mobile=False) if rng.random() < 0.2 else None,
+        "phone_cell": _phone(rng, market, place, mobile=True),
+        "phone_office": _phone(rng, market, place, mobile=False) if rng.random() < 0.15 else None,
+        "phone_home": _phone(rng, market, place, mobile=False) if rng.random() < 0.2 else None,
         "street": f"{rng.randint(1, 240)} {rng.choice(V.STREET_NAMES)}" if has_post else None,
         "suburb": place.suburb,
         "region": place.region,

@@ -16,6 +16,9 @@ class Place:
     region: str
     postcode: str
     timezone: str
+    # The local landline prefix after the country code (the area code and, where the
+    # area is large, the exchange digits of the suburb): "2 99" is Manly's (02) 99xx.
+    area: str
 
 
 @dataclass(frozen=True)
@@ -42,19 +45,19 @@ MARKETS: tuple[Market, ...] = (
         currency="AUD",
         weight=45,
         places=(
-            Place("Manly", "NSW", "2095", "Australia/Sydney"),
-            Place("Parramatta", "NSW", "2150", "Australia/Sydney"),
-            Place("Cronulla", "NSW", "2230", "Australia/Sydney"),
-            Place("Newtown", "NSW", "2042", "Australia/Sydney"),
-            Place("Castle Hill", "NSW", "2154", "Australia/Sydney"),
-            Place("Brunswick", "VIC", "3056", "Australia/Melbourne"),
-            Place("St Kilda", "VIC", "3182", "Australia/Melbourne"),
-            Place("Geelong", "VIC", "3220", "Australia/Melbourne"),
-            Place("Paddington", "QLD", "4064", "Australia/Brisbane"),
-            Place("Noosa Heads", "QLD", "4567", "Australia/Brisbane"),
-            Place("Fremantle", "WA", "6160", "Australia/Perth"),
-            Place("Glenelg", "SA", "5045", "Australia/Adelaide"),
-            Place("Sandy Bay", "TAS", "7005", "Australia/Hobart"),
+            Place("Manly", "NSW", "2095", "Australia/Sydney", "2 9"),
+            Place("Parramatta", "NSW", "2150", "Australia/Sydney", "2 9"),
+            Place("Cronulla", "NSW", "2230", "Australia/Sydney", "2 9"),
+            Place("Newtown", "NSW", "2042", "Australia/Sydney", "2 9"),
+            Place("Castle Hill", "NSW", "2154", "Australia/Sydney", "2 9"),
+            Place("Brunswick", "VIC", "3056", "Australia/Melbourne", "3 9"),
+            Place("St Kilda", "VIC", "3182", "Australia/Melbourne", "3 9"),
+            Place("Geelong", "VIC", "3220", "Australia/Melbourne", "3 5"),
+            Place("Paddington", "QLD", "4064", "Australia/Brisbane", "7 3"),
+            Place("Noosa Heads", "QLD", "4567", "Australia/Brisbane", "7 5"),
+            Place("Fremantle", "WA", "6160", "Australia/Perth", "8 9"),
+            Place("Glenelg", "SA", "5045", "Australia/Adelaide", "8 8"),
+            Place("Sandy Bay", "TAS", "7005", "Australia/Hobart", "3 6"),
         ),
         mobile_prefixes=("412", "413", "422", "438", "447", "401", "468"),
         mobile_rest=6,
@@ -69,15 +72,15 @@ MARKETS: tuple[Market, ...] = (
         currency="USD",
         weight=35,
         places=(
-            Place("Austin", "TX", "78704", "America/Chicago"),
-            Place("Naperville", "IL", "60540", "America/Chicago"),
-            Place("Boulder", "CO", "80302", "America/Denver"),
-            Place("Scottsdale", "AZ", "85251", "America/Phoenix"),
-            Place("Portland", "OR", "97214", "America/Los_Angeles"),
-            Place("San Diego", "CA", "92103", "America/Los_Angeles"),
-            Place("Raleigh", "NC", "27608", "America/New_York"),
-            Place("Brookline", "MA", "02446", "America/New_York"),
-            Place("Savannah", "GA", "31401", "America/New_York"),
+            Place("Austin", "TX", "78704", "America/Chicago", "512"),
+            Place("Naperville", "IL", "60540", "America/Chicago", "630"),
+            Place("Boulder", "CO", "80302", "America/Denver", "303"),
+            Place("Scottsdale", "AZ", "85251", "America/Phoenix", "480"),
+            Place("Portland", "OR", "97214", "America/Los_Angeles", "503"),
+            Place("San Diego", "CA", "92103", "America/Los_Angeles", "619"),
+            Place("Raleigh", "NC", "27608", "America/New_York", "919"),
+            Place("Brookline", "MA", "02446", "America/New_York", "617"),
+            Place("Savannah", "GA", "31401", "America/New_York", "912"),
         ),
         # Area codes matching the places above; the exchange and line are drawn at random.
         mobile_prefixes=("512", "630", "303", "480", "503", "619", "919", "617", "912"),
@@ -93,11 +96,11 @@ MARKETS: tuple[Market, ...] = (
         currency="GBP",
         weight=15,
         places=(
-            Place("Harrogate", "North Yorkshire", "HG1 2RQ", "Europe/London"),
-            Place("Didsbury", "Manchester", "M20 6RL", "Europe/London"),
-            Place("Clifton", "Bristol", "BS8 4AA", "Europe/London"),
-            Place("Headingley", "Leeds", "LS6 3HN", "Europe/London"),
-            Place("Morningside", "Edinburgh", "EH10 4AX", "Europe/London"),
+            Place("Harrogate", "North Yorkshire", "HG1 2RQ", "Europe/London", "1423"),
+            Place("Didsbury", "Manchester", "M20 6RL", "Europe/London", "161 4"),
+            Place("Clifton", "Bristol", "BS8 4AA", "Europe/London", "117 9"),
+            Place("Headingley", "Leeds", "LS6 3HN", "Europe/London", "113 2"),
+            Place("Morningside", "Edinburgh", "EH10 4AX", "Europe/London", "131 4"),
         ),
         mobile_prefixes=("7700", "7711", "7723", "7890", "7946", "7412"),
         mobile_rest=6,
@@ -112,9 +115,9 @@ MARKETS: tuple[Market, ...] = (
         currency="NZD",
         weight=5,
         places=(
-            Place("Ponsonby", "Auckland", "1011", "Pacific/Auckland"),
-            Place("Karori", "Wellington", "6012", "Pacific/Auckland"),
-            Place("Merivale", "Canterbury", "8014", "Pacific/Auckland"),
+            Place("Ponsonby", "Auckland", "1011", "Pacific/Auckland", "9 3"),
+            Place("Karori", "Wellington", "6012", "Pacific/Auckland", "4 4"),
+            Place("Merivale", "Canterbury", "8014", "Pacific/Auckland", "3 3"),
         ),
         mobile_prefixes=("21", "22", "27"),
         mobile_rest=7,

@@ -85,6 +85,37 @@ def test_demo_phone_numbers_are_valid_in_the_customers_country(demo_db: Database
             assert phonenumbers.region_code_for_number(parsed) == country, (number, country)
 
 
+def test_demo_landlines_carry_the_customers_own_area_code(demo_db: Database) -> None:
+    """A Fremantle customer's home phone is a Perth number, a Boulder one a 303 number."""
+    from deckfollow.demo.vocabulary import MARKETS
+
+    area = {
+        (m.country, p.suburb): f"+{m.calling_code}{p.area.replace(' ', '')}"
+        for m in MARKETS
+        for p in m.places
+    }
+    with demo_db.reading() as session:
+        rows = session.execute(
+            select(
+                Customer.country,
+                Customer.suburb,
+                Customer.phone_cell,
+                Customer.phone_office,
+                Customer.phone_home,
+                Customer.email,
+            )
+        ).all()
+    landlines = 0
+    for country, suburb, cell, office, home, email in rows:
+        local = area[(country, suburb)]
+        for number in (office, home, cell if country == "US" else None):
+            if number is not None:
+                landlines += 1
+                assert number.startswith(local), (suburb, number)
+        assert email is None or email.split("@")[0][0].isalpha(), email  # "Łukasz" too
+    assert landlines > 50
+
+
 def test_amounts_are_plausible_money(demo_db: Database) -> None:
     with demo_db.reading() as session:
         amounts = [a for a in session.execute(select(Quote.amount)).scalars() if a is not None]
