@@ -1,5 +1,6 @@
 """Everything in one JSON file: customers (with consent state and ledger), quotes, touches,
-follow-ups, cadences and templates. The format is documented in docs/export-format.md.
+follow-ups, cadences, templates, the owner's settings and the suppression list. The format
+is documented in docs/export-format.md.
 
 Read with Core column tuples (not ORM objects): an export of a large business stays fast.
 """
@@ -30,6 +31,8 @@ from deckfollow.core.models import (
     Customer,
     FollowUp,
     Quote,
+    Setting,
+    Suppression,
     Template,
     Touch,
 )
@@ -39,6 +42,9 @@ FORMAT_VERSION = 1
 
 # Internal bookkeeping that means nothing outside this database.
 _SKIP = {"version", "event_id"}
+# Secrets live in the OS keyring, never in settings; should one ever be stored by mistake,
+# it still never leaves in an export.
+_SECRET_WORDS = ("password", "secret", "token", "credential")
 
 
 def _value(v: Any) -> Any:
@@ -84,6 +90,11 @@ def build_export(session: Session, *, now: datetime) -> dict[str, Any]:
     cadences = _rows(session, Cadence, Cadence.id)
     for cad in cadences:
         cad["steps"] = steps.get(cad["id"], [])
+    settings = {
+        key: value
+        for key, value in session.execute(select(Setting.key, Setting.value).order_by(Setting.key))
+        if not any(word in key.lower() for word in _SECRET_WORDS)
+    }
     return {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -96,6 +107,8 @@ def build_export(session: Session, *, now: datetime) -> dict[str, Any]:
         "cadences": cadences,
         "cadence_runs": _rows(session, CadenceRun, CadenceRun.id),
         "templates": _rows(session, Template, Template.id),
+        "settings": settings,
+        "suppressions": _rows(session, Suppression, Suppression.id),
     }
 
 

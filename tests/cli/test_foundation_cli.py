@@ -249,6 +249,8 @@ def test_export_json_holds_everything_and_is_owner_only(tmp_path: Path):
     kinds = [e["kind"] for e in sam["consent_ledger"]]
     assert kinds == ["granted", "agreed_follow_up"]
     assert sam["consent_ledger"][1]["words"] == "Call me Friday morning"
+    assert set(data) >= {"cadences", "templates", "settings", "suppressions", "touches"}
+    assert isinstance(data["settings"], dict) and data["suppressions"] == []
 
 
 def test_user_errors_are_one_line_without_traceback(tmp_path: Path):

@@ -1,0 +1,56 @@
+"""The JSON export: everything in the database, in the documented shape, and no secret."""
+
+from __future__ import annotations
+
+import json
+import stat
+from datetime import datetime
+from pathlib import Path
+
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.contact_info import suppression_hash
+from deckfollow.core.leads import NewLead, add_lead
+from deckfollow.core.settings import save_setting, set_setting
+from deckfollow.core.trash import erase_customer
+from deckfollow.exchange.json_export import export_json
+from deckfollow.storage.database import Database
+
+DOC = Path(__file__).parents[2] / "docs" / "export-format.md"
+
+
+def test_settings_and_the_suppression_list_go_with_everything_else(
+    db: Database, now: datetime, tmp_path: Path
+) -> None:
+    with db.unit_of_work() as s:
+        save_setting(s, "business_name", "Harbourside Decks")
+        set_setting(s, "smtp.username", "sam@harbourside.example")
+        set_setting(s, "smtp.password", "hunter2-should-never-be-here")  # a mistake
+        gone = add_lead(
+            s, NewLead("Mia Chen", email="mia@example.com", phone="+61412345679"), now=now
+        )
+        revoke_consent(s, gone.customer_id, None, source="phone", words="stop", now=now)
+        erase_customer(s, gone.customer_id, now=now, reason="privacy request")
+    out = tmp_path / "all.json"
+    with db.reading() as s:
+        counts = export_json(s, out, now=now)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    text = out.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert data["settings"]["business_name"] == "Harbourside Decks"
+    assert data["settings"]["smtp.username"] == "sam@harbourside.example"
+    assert "smtp.password" not in data["settings"] and "hunter2" not in text
+    [entry] = data["suppressions"]
+    assert entry["email_hash"] == suppression_hash("mia@example.com")
+    assert entry["phone_hash"] == suppression_hash("+61412345679")
+    assert "mia@example.com" not in text and "412345679" not in text  # only hashes remain
+    assert counts["suppressions"] == 1 and data["customers"] == []
+
+
+def test_every_top_level_key_is_documented(db: Database, now: datetime) -> None:
+    from deckfollow.exchange.json_export import build_export
+
+    with db.reading() as s:
+        data = build_export(s, now=now)
+    documented = DOC.read_text(encoding="utf-8")
+    for key in data:
+        assert f"| `{key}` |" in documented, f"{key} is not in docs/export-format.md"
