@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -80,13 +81,21 @@ def consent_channel_sql(channel_col: SQLColumnExpression[Channel]) -> ColumnElem
     )
 
 
+@cache
 def effective_due() -> ColumnElement[datetime]:
-    """A snoozed follow-up is due when its snooze ends."""
+    """A snoozed follow-up is due when its snooze ends.
+
+    Built once: SQL expressions are immutable, and Today, reminders and the board ask often.
+    """
     return func.coalesce(FollowUp.snoozed_until, FollowUp.due_at, type_=UTCDateTime())
 
 
+@cache
 def actionable_follow_ups() -> Select[int]:
-    """Pending follow-ups that the rules allow acting on now (ids only, for composition)."""
+    """Pending follow-ups that the rules allow acting on now (ids only, for composition).
+
+    Built once (it is the same statement every time; building it costs milliseconds).
+    """
     cc = aliased(ChannelConsent)
     revoked = exists().where(
         and_(

@@ -13,11 +13,12 @@ import atexit
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -25,7 +26,6 @@ from hypothesis.stateful import (
     initialize,
     invariant,
     rule,
-    run_state_machine_as_test,
 )
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -337,16 +337,21 @@ class Rules(RuleBasedStateMachine):
                 assert snap.consent(item.channel.consent_channel).state is not ConsentState.REVOKED
 
 
-def test_the_rules_of_permission_hold_for_any_sequence_of_operations() -> None:
+# Run as a test case so `--hypothesis-show-statistics` reports the examples it ran. Each
+# example is up to 20 operations on a real database, checked after every one.
+Rules.TestCase.settings = settings(
+    max_examples=300,
+    stateful_step_count=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+TestTheRulesOfPermissionHoldForAnySequenceOfOperations = pytest.mark.slow(Rules.TestCase)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _enough_examples() -> Iterator[None]:
+    """After the run: say how much was tried, and make sure a profile did not cut it short."""
     COUNT.update(examples=0, operations=0)
-    run_state_machine_as_test(
-        Rules,
-        settings=settings(
-            max_examples=100,
-            stateful_step_count=30,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        ),
-    )
+    yield
     print(f"\nrules property: {COUNT['examples']} examples, {COUNT['operations']} operations")
-    assert COUNT["examples"] >= 100
+    assert COUNT["examples"] >= 300
