@@ -54,3 +54,27 @@ def test_every_top_level_key_is_documented(db: Database, now: datetime) -> None:
     documented = DOC.read_text(encoding="utf-8")
     for key in data:
         assert f"| `{key}` |" in documented, f"{key} is not in docs/export-format.md"
+
+
+def test_every_field_of_every_record_is_documented(db: Database, now: datetime) -> None:
+    """docs/export-format.md names each field the export really writes."""
+    from deckfollow.core.cadences import seed_builtin_cadences
+    from deckfollow.demo.generator import generate_demo
+    from deckfollow.exchange.json_export import build_export
+
+    with db.unit_of_work() as s:
+        seed_builtin_cadences(s)
+        generate_demo(s, customers=20, quotes=40, seed=3, now=now)
+    with db.reading() as s:
+        data = build_export(s, now=now)
+    documented = DOC.read_text(encoding="utf-8")
+    fields: set[str] = set()
+    for key, records in data.items():
+        if isinstance(records, list):
+            for record in records:
+                fields |= set(record)
+                for nested in ("steps", "consent_ledger"):
+                    for inner in record.get(nested, []):
+                        fields |= set(inner)
+    missing = sorted(f for f in fields if f"`{f}`" not in documented)
+    assert missing == []
