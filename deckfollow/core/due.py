@@ -51,7 +51,7 @@ class DueItem:
     basis: Basis
     agreed_words: str | None
     overdue: bool
-    phone: str | None
+    phone: str | None  # the number to use for this channel (a call: cell, office, home)
     email: str | None
     timezone: str
 
@@ -128,6 +128,15 @@ def shown_to_user() -> list[ColumnElement[bool]]:
     ]
 
 
+def _number_for(
+    channel: Channel, cell: str | None, office: str | None, home: str | None
+) -> str | None:
+    """The number to use: a text needs the cell; a call tries cell, then office, then home."""
+    if channel in (Channel.TEXT, Channel.VIDEO):
+        return cell or None
+    return cell or office or home or None
+
+
 def day_bounds(day: date, owner_tz: str) -> tuple[datetime, datetime]:
     tz = ZoneInfo(owner_tz)
     return local_to_utc(day, time(0), tz), local_to_utc(day + timedelta(days=1), time(0), tz)
@@ -158,6 +167,8 @@ def due_items(
             FollowUp.basis,
             FollowUp.agreed_words,
             Customer.phone_cell,
+            Customer.phone_office,
+            Customer.phone_home,
             Customer.email,
             Customer.timezone,
         )
@@ -187,7 +198,9 @@ def due_items(
             reason,
             basis,
             words,
-            phone,
+            cell,
+            office,
+            home,
             email,
             tzname,
         ) = row
@@ -206,7 +219,7 @@ def due_items(
                 basis=Basis(basis),
                 agreed_words=words,
                 overdue=due_at < as_of,
-                phone=phone,
+                phone=_number_for(Channel(channel), cell, office, home),
                 email=email,
                 timezone=tzname,
             )
