@@ -20,8 +20,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
+from sqlalchemy.orm.attributes import flag_modified
 
 from deckfollow.core.columns import Money, UTCDateTime
 from deckfollow.core.enums import (
@@ -156,7 +159,12 @@ class Touch(Base):
 
 
 class FollowUp(Base):
-    """A planned touch with its reason and basis (agreed with the customer, or planned)."""
+    """A planned touch with its reason and basis (agreed with the customer, or planned).
+
+    `notified_at` is the reminder state: when the owner was last reminded of it. Any move of
+    its effective due time (the snooze's end, else the due time) clears it, so the follow-up
+    is reminded once more at its new time; see `_rearm_reminder_on_move`.
+    """
 
     __tablename__ = "follow_up"
     __table_args__ = (
@@ -167,7 +175,8 @@ class FollowUp(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
     quote_id: Mapped[int | None] = mapped_column(ForeignKey("quote.id"), index=True)
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # active_history: the time before a move is loaded, to tell a move from a rewrite.
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, active_history=True)
     window_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     timezone: Mapped[str] = mapped_column(String(64))
     channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
@@ -178,7 +187,7 @@ class FollowUp(Base):
     cadence_run_id: Mapped[int | None] = mapped_column(ForeignKey("cadence_run.id"), index=True)
     cadence_step: Mapped[int | None] = mapped_column(Integer)
     template_id: Mapped[int | None] = mapped_column(ForeignKey("template.id"))
-    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, active_history=True)
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
@@ -186,6 +195,31 @@ class FollowUp(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+def _before_and_after(target: FollowUp, name: str) -> tuple[datetime | None, datetime | None]:
+    """An attribute's value at the last flush and now."""
+    history = inspect(target).attrs[name].history
+    now: datetime | None = getattr(target, name)
+    return (history.deleted[0] if history.deleted else now), now
+
+
+@event.listens_for(FollowUp, "before_update")
+def _rearm_reminder_on_move(_mapper: Mapper[FollowUp], _conn: object, target: FollowUp) -> None:
+    """A follow-up whose effective due time moves is reminded once more, at its new time.
+
+    Whatever moves it (a snooze, new allowed hours, an agreed time that pushes a cadence step
+    aside, a resumed plan), the old stamp must not decide: from a clock that ran fast it can
+    lie after the new time and swallow that reminder. A write of the same time is no move,
+    so nothing is ever reminded twice for one due time. The claim itself is a Core UPDATE of
+    `notified_at` alone and never passes through here.
+    """
+    due_before, due_now = _before_and_after(target, "due_at")
+    snooze_before, snooze_now = _before_and_after(target, "snoozed_until")
+    if (snooze_before or due_before) != (snooze_now or due_now):
+        target.notified_at = None
+        # Written even if this session's copy already reads None: the database's may not.
+        flag_modified(target, "notified_at")
 
 
 class ChannelConsent(Base):

@@ -100,10 +100,9 @@ def snooze(session: Session, follow_up_id: int, until: datetime, *, now: datetim
     if fu.status is not FollowUpStatus.PENDING:
         raise ValidationError("follow-up", "only a pending follow-up can be snoozed")
     landing = _landing(session, fu, until)
+    # Moving the effective due time re-arms the reminder (FollowUp's rule in the core), so it
+    # comes once more at the snooze's end, whatever a clock that ran fast stamped before.
     fu.snoozed_until = landing.lands_at
-    # A snooze asks for one more reminder, at its end, whatever was stamped before: a stamp
-    # from a clock that ran fast would otherwise sit after the snooze's end and swallow it.
-    fu.notified_at = None
     session.flush()
     return landing
 
