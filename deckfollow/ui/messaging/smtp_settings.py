@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -118,6 +119,10 @@ class SmtpSettingsDialog(QDialog):
         self.where_label = QLabel()
         self.where_label.setWordWrap(True)
         self.where_label.setStyleSheet("color: #555555;")
+        for label in (self.keyring_label, self.where_label):
+            # A wrapped label in a form gets one line's height unless it may grow: the
+            # keyring sentence ran over its neighbours.
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding)
 
         account = QFormLayout()
         account.addRow("Mail server", self.host)

@@ -30,7 +30,7 @@ from deckfollow.core.merge_fields import RenderedText, render_template
 from deckfollow.messaging.credentials import CredentialStore, default_store
 from deckfollow.messaging.guard import gateway_address, set_gateway_domain, sms_uri
 from deckfollow.messaging.outbox import Draft, SendResult, log_sent_elsewhere, send_email_and_log
-from deckfollow.messaging.smtp import load_smtp_settings
+from deckfollow.messaging.smtp import Failure, SendError, load_smtp_settings
 from deckfollow.messaging.templates import get_template, template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
@@ -104,6 +104,7 @@ class TextMessageDialog(QDialog):
         self.result_message = ""
         self.busy = False
         self._job: BackgroundJob | None = None
+        self._typed = ""
         self.setWindowTitle(f"Text {t.name}")
         self.setMinimumSize(1000, 520)
 
@@ -147,6 +148,12 @@ class TextMessageDialog(QDialog):
         self.gateway_note = QLabel()
         self.gateway_note.setWordWrap(True)
         self.gateway_note.setStyleSheet("color: #555555;")
+        # The gateway sends through the owner's email account: without a keyring its
+        # password is asked for once a session, here as in the email screen.
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("your email account's password")
+        self.password_label = QLabel("Email password")
 
         form = QFormLayout()
         form.addRow("To", self.to_label)
@@ -157,6 +164,7 @@ class TextMessageDialog(QDialog):
         form.addRow("Send", actions)
         form.addRow("Gateway", self.gateway_domain)
         form.addRow("", self.gateway_note)
+        form.addRow(self.password_label, self.password)
 
         self.next_step = NextStepWidget(
             timezone=t.timezone,
@@ -214,7 +222,13 @@ class TextMessageDialog(QDialog):
             self.gateway_note.setText("Set up your email account to send through the gateway.")
         else:
             self.gateway_note.setText(f"Sends to {self._gateway}.")
+        ask = self._needs_password() and self._gateway is not None and self._smtp.configured
+        self.password.setVisible(ask)
+        self.password_label.setVisible(ask)
         self.log_button.setEnabled(ok and self.handed_over)
+
+    def _needs_password(self) -> bool:
+        return bool(self._smtp.username) and self._store.get(self._smtp.account) is None
 
     def _apply_template(self) -> None:
         key = self.template.currentData()
@@ -301,13 +315,17 @@ class TextMessageDialog(QDialog):
     def send_gateway(self) -> None:
         """Send through the email-to-SMS gateway and log it."""
         self.error.clear_error()
+        typed = self.password.text() if not self.password.isHidden() else ""
         try:
             text = self._ready_text()
             nxt = self.next_step.next_step()
-            password = self._store.get(self._smtp.account)
+            password = typed or self._store.get(self._smtp.account)
+            if self._smtp.username and not password:
+                raise ValidationError("email password", "enter it to send through the gateway")
         except DeckfollowError as exc:
             self.error.show_error(f"Not sent: {exc}")
             return
+        self._typed = typed
         self._set_busy(True)
         self._job = start_job(
             self,
@@ -343,11 +361,17 @@ class TextMessageDialog(QDialog):
             self._job.wait()
             self._job = None
         self._set_busy(False)
+        typed, self._typed = self._typed, ""
         if exc is not None or result is None:
+            if isinstance(exc, SendError) and exc.failure is Failure.AUTH:
+                self.password.clear()
             self.error.show_error(f"Not sent: {describe_failure(exc or RuntimeError('no result'))}")
             if exc is not None:
                 self.next_step.offer(exc)
             return
+        if typed:
+            # It worked: keep it in the keyring if there is one, else for this session.
+            self._store.put(self._smtp.account, typed, remember=self._store.status().usable)
         self._finish(result.logged, result.message)
 
     def log_sent(self) -> None:

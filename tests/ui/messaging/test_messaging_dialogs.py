@@ -487,3 +487,59 @@ def test_a_next_call_outside_their_hours_is_refused_with_the_nearest_time_offere
         ).scalar_one()
     assert planned.reason == "Hear what the council said"
     assert planned.due_at == datetime(2026, 11, 26, 22, 0, tzinfo=UTC)  # 09:00 Sydney
+
+
+def test_the_gateway_asks_for_the_email_password_once_a_session_without_a_keyring(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated, smtp_server: StartServer
+) -> None:
+    from deckfollow.messaging.guard import set_gateway_domain
+
+    server = smtp_server(Security.STARTTLS, auth=True)
+    _settings(db, server.port, Security.STARTTLS, SMTP_USER)
+    with db.unit_of_work() as s:
+        set_gateway_domain(s, "sms.example.net", customer.customer_id)
+    store = CredentialStore(null.Keyring())
+
+    def open_dialog() -> TextMessageDialog:
+        fu_id = _follow_up(db, customer, now + timedelta(days=7 * len(_touches(db))), Channel.TEXT)
+        dlg = TextMessageDialog(
+            db,
+            clock=lambda: now,
+            follow_up_id=fu_id,
+            credentials=store,
+            ssl_context=server.client_context,
+        )
+        qtbot.addWidget(dlg)
+        dlg.show()
+        dlg.next_step.reason.setText("Confirm the colour")
+        return dlg
+
+    dlg = open_dialog()
+    assert dlg.gateway_button.isEnabled() and dlg.password.isVisible()
+    dlg.send_gateway()
+    assert "email password: enter it to send through the gateway" in dlg.error.text()
+    dlg.password.setText("wrong")
+    dlg.send_gateway()
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=20_000)
+    assert "refused the user name or password" in dlg.error.text()
+    assert server.received == [] and _touches(db) == []
+    assert dlg.password.text() == ""  # asked again, not kept
+    dlg.password.setText(SMTP_PASSWORD)
+    with qtbot.waitSignal(dlg.sent, timeout=20_000):
+        dlg.send_gateway()
+    assert [r.rcpt_tos for r in server.received] == [["412000111@sms.example.net"]]
+    # Remembered for the rest of this session only: the next text does not ask again.
+    assert store.where(f"smtp:{SMTP_USER}@127.0.0.1:{server.port}") is Where.SESSION
+    again = open_dialog()
+    assert again.password.isHidden()
+
+
+def test_smtp_settings_show_the_whole_keyring_sentence(qtbot: QtBot, db: Database) -> None:
+    dlg = SmtpSettingsDialog(db, credentials=CredentialStore(null.Keyring()))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    label = dlg.keyring_label
+    assert "asks for it once each time you start the app" in label.text()
+    # Every wrapped line is on screen, none drawn over its neighbours.
+    assert label.height() >= label.heightForWidth(label.width())
