@@ -29,7 +29,7 @@ def backup_sqlite(source: Path, dest: Path) -> Path:
     once verified: a copy cut short (the app quit, the power went) is never taken for a
     backup.
     """
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # a new folder: owner only
     part = dest.with_name(f".{dest.name}.part")
     _remove(part)
     fd = os.open(part, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)

@@ -421,7 +421,7 @@ def _fsync_dir(folder: Path) -> None:
 def _keep_damaged(db_path: Path, now: datetime) -> Path:
     """A raw copy of a database that cannot be backed up normally (it may be damaged)."""
     dest = _destination(db_path, "before-restore-damaged", now)
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     shutil.copyfile(db_path, dest)
     os.chmod(dest, 0o600)
     for suffix in ("-wal", "-shm"):

@@ -47,6 +47,7 @@ def test_backup_before_an_import_holds_rows_still_in_the_write_ahead_log(
     assert path is not None
     assert path.parent == backup_dir_for(db_path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700  # the backups folder too
     assert len(_names(path)) == 30
     [info] = list_backups(db_path)
     assert (info.kind, info.reason, info.taken_at) == ("before", "import-contacts-csv", now)

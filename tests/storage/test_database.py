@@ -25,6 +25,15 @@ def test_new_database_is_owner_only_with_wal_and_foreign_keys(db: Database, db_p
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == schema.HEAD
 
 
+def test_a_new_data_folder_is_owner_only(tmp_path: Path):
+    import stat
+
+    path = tmp_path / "data" / "deckfollow" / "deckfollow.db"
+    open_database(str(path)).close()
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
 def test_missing_database_is_not_created_when_not_asked(tmp_path: Path):
     with pytest.raises(StorageError, match="no deckfollow database"):
         open_database(str(tmp_path / "absent.db"), create=False)
