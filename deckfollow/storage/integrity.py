@@ -8,6 +8,7 @@ reported together with the newest backup that passes the same check.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,15 +36,23 @@ class IntegrityReport:
     foreign_key_problems: int = 0
     latest_good_backup: BackupInfo | None = None
     notes: tuple[str, ...] = field(default=())
+    unreadable: bool = False  # no permission to read it: not damage, and nothing to restore
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def damaged(self) -> bool:
+        """Damaged in a way a backup can mend (not merely too new or not readable here)."""
+        return not self.ok and not self.too_new and not self.unreadable
+
     def summary(self) -> str:
         if self.ok:
             rev = f"schema {self.revision}" if self.revision else "empty database"
             return f"{self.path}: integrity check passed ({rev})"
+        if self.unreadable:
+            return f"{self.path}: cannot read the file (permission denied); it was not checked"
         lines = [f"{self.path} is damaged and will not be changed:"]
         lines += [f"  - {p}" for p in self.problems]
         if self.latest_good_backup is not None:
@@ -160,6 +169,8 @@ def check_integrity(path: Path, *, find_backup: bool = True) -> IntegrityReport:
     path = path.expanduser()
     if not path.exists():
         return IntegrityReport(path, notes=("no database yet; a new one will be created",))
+    if not os.access(path, os.R_OK):
+        return IntegrityReport(path, ("cannot read the file: permission denied",), unreadable=True)
     if path.stat().st_size == 0 and list_backups(path):
         # An empty file where backups show a database was: cut short by a full disk or a
         # failed copy, not a new start; treating it as new would hide the backups.
@@ -187,6 +198,6 @@ def open_checked(target: str, *, create: bool = True) -> Database:
 
     if not is_url(target):
         report = check_integrity(Path(target))
-        if not report.ok and not report.too_new:
+        if report.damaged:
             raise CorruptDatabaseError(report)
     return open_database(target, create=create)

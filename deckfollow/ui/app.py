@@ -120,7 +120,7 @@ def _open_with_checks(
         try:
             if report is None:
                 return open_checked(target, create=True)
-            if not report.ok and not report.too_new:
+            if report.damaged:
                 raise CorruptDatabaseError(report)
             return open_database(target, create=True)
         except CorruptDatabaseError as exc:

@@ -7,6 +7,8 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from deckfollow.core.consent import revoke_consent
 from deckfollow.core.leads import LeadCreated, NewLead, add_lead
 from deckfollow.storage.database import open_database
@@ -118,6 +120,56 @@ def test_an_emptied_file_with_backups_is_damaged_not_a_new_start(db_path: Path, 
     r = run_cli("--db", str(lone), "due")  # reading never builds a database in it
     assert r.returncode == 1 and "no deckfollow database" in r.stderr
     assert lone.read_bytes() == b""
+
+
+def test_an_unreadable_database_is_named_as_such_not_as_damaged(db_path: Path, now: datetime):
+    """No permission to read the file is not damage: no damaged-file report, no restore offer."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    _leads(db_path, now, "Ada Lovelace")
+    if os.geteuid() == 0:
+        # Root reads everything: ask as an ordinary user instead.
+        folder = Path(tempfile.mkdtemp())
+        try:
+            folder.chmod(0o711)
+            path = folder / "d.db"
+            shutil.copyfile(db_path, path)
+            path.chmod(0o600)
+
+            setpriv = shutil.which("setpriv")
+            if setpriv is None:
+                pytest.skip("setpriv is needed to ask as an ordinary user")
+            nobody = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+            runs = [
+                subprocess.run(
+                    [*nobody, sys.executable, "-m", "deckfollow", "--db", str(path), *args],
+                    capture_output=True,
+                    text=True,
+                    cwd="/",
+                    timeout=120,
+                    check=False,
+                )
+                for args in (["due"], ["check"])
+            ]
+        finally:
+            shutil.rmtree(folder)
+        if "deckfollow" not in runs[0].stderr:
+            pytest.skip("an ordinary user cannot run this Python here")
+    else:
+        db_path.chmod(0)
+        try:
+            runs = [run_cli("--db", str(db_path), *args) for args in (["due"], ["check"])]
+        finally:
+            db_path.chmod(0o600)
+    due, check = runs
+    assert due.returncode == 1
+    assert due.stderr.strip().endswith(": permission denied")
+    assert "damaged" not in due.stderr
+    assert check.returncode == 1 and "cannot read the file (permission denied)" in check.stdout
 
 
 def test_trash_add_list_restore_empty_and_erase(db_path: Path, now: datetime):
