@@ -467,6 +467,13 @@ def _agreed_times(session: Session, customer_id: int) -> list[datetime]:
     )
 
 
+def _best_within(occ: Occurrence, after: Occurrence | None) -> timedelta:
+    """How long a step may wait for the customer's best times: half the gap to the next
+    step, between a day and a week ("thank you the same evening" is not moved a week on)."""
+    gap = timedelta(days=(after.day - occ.day).days) if after is not None else timedelta(days=14)
+    return max(timedelta(days=1), min(timedelta(days=7), gap / 2))
+
+
 def _schedule_next(session: Session, run: CadenceRun, *, now: datetime) -> FollowUp | None:
     """Place the run's next step (or finish / pause it). The run must be active."""
     from deckfollow.core.followups import planned_times
@@ -488,7 +495,10 @@ def _schedule_next(session: Session, run: CadenceRun, *, now: datetime) -> Follo
     else:
         first = 0
     tries = 0
-    for occ in occurrences(spec, anchor, first):
+    upcoming = occurrences(spec, anchor, first)
+    following = occurrences(spec, anchor, first + 1)
+    for occ in upcoming:
+        after = next(following, None)
         tries += 1
         if tries > len(spec.steps) + 1:
             run.status = CadenceRunStatus.PAUSED
@@ -506,6 +516,7 @@ def _schedule_next(session: Session, run: CadenceRun, *, now: datetime) -> Follo
                 cap,
                 keep_clear_of=_agreed_times(session, run.customer_id),
                 prefer_best_times=True,
+                best_within=_best_within(occ, after),
             )
         fu = FollowUp(
             customer_id=run.customer_id,

@@ -214,11 +214,13 @@ def find_slot(
     keep_clear_of: Iterable[datetime] = (),
     clearance: timedelta = AGREED_CLEARANCE,
     prefer_best_times: bool = False,
+    best_within: timedelta = timedelta(days=7),
 ) -> datetime | None:
     """The nearest instant at or after `earliest` where a *planned* touch is allowed.
 
     `keep_clear_of` holds agreed follow-ups a cadence step must not crowd (rule 4). With
-    `prefer_best_times`, a slot inside the customer's best times within a week wins.
+    `prefer_best_times`, a slot inside the customer's best times within `best_within`
+    (at most a week) wins over an earlier one outside them.
     """
     if not channel_decision(snap, channel).allowed:
         return None
@@ -227,8 +229,8 @@ def find_slot(
     limit = earliest + horizon
     best = snap.best_hours if prefer_best_times and channel.is_timed else None
     if best is not None:
-        week = min(limit, earliest + timedelta(days=7))
-        slot = _first_slot(snap, best, channel, earliest, times, cap, agreed, clearance, week)
+        window = min(limit, earliest + min(best_within, timedelta(days=7)))
+        slot = _first_slot(snap, best, channel, earliest, times, cap, agreed, clearance, window)
         if slot is not None:
             return slot
     return _first_slot(snap, snap.hours, channel, earliest, times, cap, agreed, clearance, limit)

@@ -483,3 +483,23 @@ def test_the_plan_continues_is_refused_for_a_touch_outside_a_plan(
     with db.reading() as s:
         touches = s.execute(select(Touch.id)).all()
     assert touches == [], "nothing was saved"
+
+
+def test_best_times_never_push_the_same_evening_thank_you_to_next_week(
+    db: Database, lead: LeadCreated, now: datetime
+):
+    from deckfollow.core.consent import ContactPreferences, set_contact_preferences
+
+    with db.unit_of_work() as s:
+        set_contact_preferences(
+            s,
+            lead.customer_id,
+            ContactPreferences(best_times="sat 09:00-12:00"),
+            source="phone call",
+            now=now,
+        )
+        thanks = start_cadence(s, lead.customer_id, "after_sale", quote_id=lead.quote_id, now=now)
+    assert thanks.next_due is not None
+    # Monday's sale: the thank-you call is that evening, not their favourite Saturday.
+    local = thanks.next_due.astimezone(SYD)
+    assert (local.date(), local.time()) == (date(2026, 11, 23), time(18))

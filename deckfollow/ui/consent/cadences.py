@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,25 +24,37 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.cadences import (
     CadenceSpec,
+    RunInfo,
     StepSpec,
     copy_cadence,
+    customer_runs,
     list_cadences,
+    resume_cadence,
     seed_builtin_cadences,
     start_cadence,
+    stop_cadence,
     update_cadence,
 )
 from deckfollow.core.changes import Changes
-from deckfollow.core.enums import Channel
+from deckfollow.core.enums import CadenceRunStatus, Channel
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel, local_text
+
+_RUN_STATUS = {
+    CadenceRunStatus.ACTIVE: "running",
+    CadenceRunStatus.PAUSED: "paused",
+    CadenceRunStatus.STOPPED: "stopped",
+    CadenceRunStatus.FINISHED: "finished",
+}
 
 
 class CadenceDialog(QDialog):
     """Pick a plan and start it; built-ins are read-only, a copy's steps are editable.
 
     With `customer_id` the Start button starts the chosen plan for that customer (and
-    quote); `started` then carries the core's Changes.
+    quote), and their plans are listed to stop or, after a reply paused one, resume;
+    `started` then carries the core's Changes.
     """
 
     started = Signal(object)
@@ -102,6 +116,12 @@ class CadenceDialog(QDialog):
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addLayout(body, 1)
+        self.runs = QTableWidget(0, 4)
+        self.stop_run_button = QPushButton("Stop this plan")
+        self.resume_run_button = QPushButton("Resume")
+        self._runs: list[RunInfo] = []
+        if customer_id is not None:
+            layout.addWidget(self._runs_box())
         layout.addWidget(self.error)
         layout.addLayout(bottom)
 
@@ -114,6 +134,113 @@ class CadenceDialog(QDialog):
         close.clicked.connect(self.accept)
         self._specs: list[CadenceSpec] = []
         self.reload()
+        self.reload_runs()
+
+    def _runs_box(self) -> QGroupBox:
+        """The customer's plans: what each will do next, or why it waits."""
+        self.resize(self.width(), 700)
+        self.runs.setHorizontalHeaderLabels(
+            ["Plan", "State", f"Next step (their time, {self._tz})", "Why it waits"]
+        )
+        self.runs.verticalHeader().hide()
+        self.runs.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.runs.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.runs.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.runs.setWordWrap(True)
+        header = self.runs.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.runs.setMinimumHeight(140)
+        self.runs.itemSelectionChanged.connect(self._sync_run_buttons)
+        self.stop_run_button.clicked.connect(self.stop_selected_run)
+        self.resume_run_button.clicked.connect(self.resume_selected_run)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.resume_run_button)
+        row.addWidget(self.stop_run_button)
+        box = QGroupBox("This customer's plans")
+        lay = QVBoxLayout(box)
+        hint = QLabel(
+            "A reply from the customer pauses their plans: nothing planned talks over a "
+            "conversation. Resume a plan when you have decided the next step."
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555555;")
+        lay.addWidget(hint)
+        lay.addWidget(self.runs)
+        lay.addLayout(row)
+        return box
+
+    def reload_runs(self) -> None:
+        """List the customer's plans, newest first."""
+        if self._customer_id is None:
+            return
+        with self._db.reading() as s:
+            self._runs = customer_runs(s, self._customer_id)
+        self.runs.setRowCount(0)
+        for info in self._runs:
+            r = self.runs.rowCount()
+            self.runs.insertRow(r)
+            nxt = ""
+            if info.next_due is not None and info.next_channel is not None:
+                nxt = (
+                    f"{info.next_channel.value} {local_text(info.next_due, self._tz)}: "
+                    f"{info.next_reason or ''}"
+                )
+            waits = info.paused_reason or "" if info.status is CadenceRunStatus.PAUSED else ""
+            for col, text in enumerate((info.cadence_name, _RUN_STATUS[info.status], nxt, waits)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.runs.setItem(r, col, item)
+        self.runs.resizeRowsToContents()
+        self._sync_run_buttons()
+
+    def selected_run(self) -> RunInfo | None:
+        row = self.runs.currentRow()
+        return self._runs[row] if 0 <= row < len(self._runs) else None
+
+    def select_run(self, run_id: int) -> None:
+        self.runs.selectRow([r.id for r in self._runs].index(run_id))
+
+    def _sync_run_buttons(self) -> None:
+        info = self.selected_run()
+        open_ = info is not None and info.status in (
+            CadenceRunStatus.ACTIVE,
+            CadenceRunStatus.PAUSED,
+        )
+        self.stop_run_button.setEnabled(open_)
+        self.resume_run_button.setEnabled(
+            info is not None and info.status is CadenceRunStatus.PAUSED
+        )
+
+    def _run_change(self, resume: bool) -> bool:
+        info = self.selected_run()
+        if info is None:
+            return False
+        self.error.clear_error()
+        try:
+            with self._db.unit_of_work() as s:
+                if resume:
+                    resume_cadence(s, info.id, now=self._clock())
+                else:
+                    stop_cadence(s, info.id, now=self._clock(), reason="stopped by you")
+        except DeckfollowError as exc:
+            self.error.show_error(exc)
+            return False
+        self.reload_runs()
+        self.select_run(info.id)
+        verb = "Resumed" if resume else "Stopped"
+        self.status.setText(f"{verb} {info.cadence_name}.")
+        self.started.emit(Changes(follow_ups=True))
+        return True
+
+    def stop_selected_run(self) -> bool:
+        """Stop the chosen plan for good; its waiting step is cancelled."""
+        return self._run_change(resume=False)
+
+    def resume_selected_run(self) -> bool:
+        """Continue a paused plan: a step that went stale is placed again from now."""
+        return self._run_change(resume=True)
 
     def reload(self, select_key: str | None = None) -> None:
         with self._db.unit_of_work() as s:
@@ -180,7 +307,10 @@ class CadenceDialog(QDialog):
         self.steps.setCellWidget(row, 0, day)
         self.steps.setCellWidget(row, 1, hour)
         self.steps.setCellWidget(row, 2, channel)
-        self.steps.setItem(row, 3, QTableWidgetItem(st.reason))
+        reason = QTableWidgetItem(st.reason)
+        # The step's own wording (a template) travels with the row, so saving keeps it.
+        reason.setData(Qt.ItemDataRole.UserRole, st.template_key)
+        self.steps.setItem(row, 3, reason)
 
     def edited_steps(self) -> tuple[StepSpec, ...]:
         """The steps as they stand in the table."""
@@ -190,12 +320,14 @@ class CadenceDialog(QDialog):
             reason = self.steps.item(row, 3)
             assert isinstance(day, QSpinBox) and isinstance(hour, QSpinBox)
             assert isinstance(channel, QComboBox)
+            key = reason.data(Qt.ItemDataRole.UserRole) if reason is not None else None
             out.append(
                 StepSpec(
                     day.value(),
                     Channel(channel.currentData()),
                     reason.text() if reason is not None else "",
                     hour.value() if hour.value() >= 0 else None,
+                    str(key) if key else None,
                 )
             )
         return tuple(out)
@@ -264,5 +396,6 @@ class CadenceDialog(QDialog):
     def start_current(self) -> bool:
         ok = self._run("start")
         if ok:
+            self.reload_runs()
             self.started.emit(Changes(follow_ups=True))
         return ok

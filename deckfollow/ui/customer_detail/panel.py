@@ -56,6 +56,7 @@ from deckfollow.core.pipeline import current_quote_id, get_quote
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent import (
     AskPermissionDialog,
+    CadenceDialog,
     ConsentEditorDialog,
     LedgerViewerDialog,
     StopContactDialog,
@@ -270,10 +271,19 @@ class DetailPanel(QWidget):
         self.ask_button = QPushButton("Ask permission…")
         self.stop_button = QPushButton("Stop contact…")
         self.ledger_button = QPushButton("Ledger…")
-        brow = QHBoxLayout()
-        for b in (self.ask_button, self.edit_consent_button, self.stop_button, self.ledger_button):
-            brow.addWidget(b)
-        brow.addStretch(1)
+        self.plans_button = QPushButton("Plans…")
+        self.plans_button.setToolTip("Start, stop or resume this customer's follow-up plans")
+        # Two short rows: one row of five buttons is wider than the panel usually is.
+        brow = QVBoxLayout()
+        for buttons in (
+            (self.ask_button, self.edit_consent_button, self.stop_button),
+            (self.ledger_button, self.plans_button),
+        ):
+            line = QHBoxLayout()
+            for b in buttons:
+                line.addWidget(b)
+            line.addStretch(1)
+            brow.addLayout(line)
         play = QVBoxLayout(self.consent_box)
         play.addWidget(self.dnc_label)
         play.addLayout(self.consent_grid)
@@ -335,6 +345,7 @@ class DetailPanel(QWidget):
         self.ask_button.clicked.connect(self._open_ask_permission)
         self.stop_button.clicked.connect(self._open_stop)
         self.ledger_button.clicked.connect(self._open_ledger)
+        self.plans_button.clicked.connect(self.open_plans)
         # The customer's clock and the lead's age move on while the panel is open.
         self._ticker = QTimer(self)
         self._ticker.setInterval(30_000)
@@ -705,6 +716,22 @@ class DetailPanel(QWidget):
         if self._customer is None:
             return
         self._open(LedgerViewerDialog(self._db, self._customer.id, clock=self._clock, parent=self))
+
+    def open_plans(self) -> CadenceDialog | None:
+        """The customer's follow-up plans: start one for the quote shown, stop or resume."""
+        if self._customer is None:
+            return None
+        dlg = CadenceDialog(
+            self._db,
+            clock=self._clock,
+            customer_id=self._customer.id,
+            quote_id=self.quote_id,
+            timezone=self._customer.timezone,
+            parent=self,
+        )
+        dlg.started.connect(self._after_dialog)
+        self._open(dlg)
+        return dlg
 
 
 def _set_style(widget: QWidget, sheet: str) -> None:

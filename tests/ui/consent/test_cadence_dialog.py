@@ -93,3 +93,88 @@ def test_a_copy_can_be_edited_and_a_bad_reason_is_refused(
     assert "not a reason" in dlg.error.text()
     with db.reading() as s:
         assert get_cadence(s, "after_sale-copy").steps[0].reason.startswith("Thank you")
+
+
+def test_a_step_keeps_its_own_wording_when_a_copy_is_saved(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+):
+    from dataclasses import replace
+
+    from deckfollow.core.cadences import update_cadence
+
+    dlg = _dialog(qtbot, db, lead, now)
+    dlg.select("parked")
+    assert dlg.copy_current()
+    with db.unit_of_work() as s:
+        spec = get_cadence(s, "parked-copy")
+        steps = (replace(spec.steps[0], template_key="call_agreed"), *spec.steps[1:])
+        update_cadence(s, replace(spec, steps=steps))
+    dlg.reload(select_key="parked-copy")
+    dlg.name.setText("Parked, my way")
+    assert dlg.save_current()
+    with db.reading() as s:
+        assert get_cadence(s, "parked-copy").steps[0].template_key == "call_agreed"
+
+
+def test_the_customers_plans_can_be_stopped_and_resumed_after_a_reply(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+):
+    from datetime import timedelta
+
+    from deckfollow.core.enums import Direction, Outcome
+    from deckfollow.core.touches import TouchRecord, log_touch
+
+    dlg = _dialog(qtbot, db, lead, now)
+    assert dlg.runs.isVisible() and dlg.runs.rowCount() == 0
+    dlg.select("after_quote")
+    assert dlg.start_current()
+    assert dlg.runs.rowCount() == 1
+    assert [dlg.runs.item(0, c).text() for c in (0, 1)] == ["After a quote", "running"]
+    assert dlg.runs.item(0, 2).text().startswith("text Tue 24 Nov 2026 10:00: Check the quote")
+
+    # The customer replies: the plan waits for the owner's decision.
+    later = now + timedelta(hours=2)
+    with db.unit_of_work() as s:
+        reply = TouchRecord(
+            lead.customer_id,
+            Channel.EMAIL,
+            Direction.INBOUND,
+            Outcome.REPLIED,
+            later,
+            lead.quote_id,
+            summary="Can you do it in merbau instead?",
+        )
+        log_touch(s, reply, None, now=later, await_decision=True)
+    dlg.reload_runs()
+    assert dlg.runs.item(0, 1).text() == "paused"
+    assert dlg.runs.item(0, 3).text() == "the customer replied"
+    dlg.runs.selectRow(0)
+    assert dlg.resume_run_button.isEnabled() and dlg.stop_run_button.isEnabled()
+    with qtbot.waitSignal(dlg.started):
+        qtbot.mouseClick(dlg.resume_run_button, Qt.MouseButton.LeftButton)
+    assert dlg.runs.item(0, 1).text() == "running"
+    assert not dlg.resume_run_button.isEnabled()
+    assert dlg.status.text() == "Resumed After a quote."
+
+    qtbot.mouseClick(dlg.stop_run_button, Qt.MouseButton.LeftButton)
+    assert dlg.runs.item(0, 1).text() == "stopped" and dlg.runs.item(0, 2).text() == ""
+    assert not dlg.stop_run_button.isEnabled()
+    with db.reading() as s:
+        statuses = set(s.execute(select(FollowUp.status)).scalars())
+    assert statuses == {FollowUpStatus.CANCELLED}
+
+
+def test_the_details_panel_opens_the_customers_plans(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+):
+    from deckfollow.ui.customer_detail.panel import DetailPanel
+
+    panel = DetailPanel(db, clock=lambda: now)
+    qtbot.addWidget(panel)
+    panel.show_quote(lead.quote_id)
+    dlg = panel.open_plans()
+    assert dlg is not None and dlg.start_button.isVisible()
+    dlg.select("after_quote")
+    assert dlg.start_current()
+    assert dlg.runs.rowCount() == 1
+    dlg.close()
