@@ -16,10 +16,14 @@ from platformdirs import user_log_dir
 from deckfollow.core.enums import Channel
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
 from deckfollow.core.leads import LeadCreated
+from deckfollow.exchange.csv_export import export_csv
 from deckfollow.exchange.json_export import export_json
+from deckfollow.exchange.ledger_export import load_ledger, write_ledger_csv, write_ledger_pdf
+from deckfollow.exchange.vcard import write_vcard
 from deckfollow.messaging.credentials import CredentialStore, Where
 from deckfollow.messaging.outbox import Draft, send_email_and_log
 from deckfollow.messaging.smtp import Security, load_smtp_settings, save_smtp_settings
+from deckfollow.storage.backups import backup_to
 from deckfollow.storage.database import Database
 from tests.messaging.conftest import SMTP_PASSWORD, SMTP_USER, KeyringDaemon, StartServer
 
@@ -137,8 +141,15 @@ def test_the_password_is_in_no_database_log_or_export(
     )
     assert result.logged and len(server.received) == 1
     export = tmp_path / "export.json"
+    exports = [export, tmp_path / "contacts.vcf", tmp_path / "ledger.csv", tmp_path / "ledger.pdf"]
     with db.reading() as s:
         export_json(s, export, now=now)
+        csvs = export_csv(s, tmp_path / "csv")
+        write_vcard(s, exports[1])
+        ledger = load_ledger(s, customer.customer_id, now=now)
+    write_ledger_csv(ledger, exports[2])
+    write_ledger_pdf(ledger, exports[3])
+    exports += [csvs.customers_path, csvs.quotes_path, backup_to(db, tmp_path / "backup.db")]
     db.close()
 
     secret = SMTP_PASSWORD.encode()
@@ -149,7 +160,8 @@ def test_the_password_is_in_no_database_log_or_export(
         "auth-plain": base64.b64encode(b"\0" + SMTP_USER.encode() + b"\0" + secret),
         "json-escaped": SMTP_PASSWORD.encode("ascii", "backslashreplace"),
     }
-    files = [p for p in db_path.parent.glob(db_path.name + "*")] + [app_log, export]
+    # The database with its write-ahead log, the log file, every kind of export, a backup.
+    files = [*db_path.parent.glob(db_path.name + "*"), app_log, *exports]
     assert app_log.stat().st_size > 0, "the log should hold the send records"
     for path in files:
         data = path.read_bytes()
