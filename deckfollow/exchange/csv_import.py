@@ -31,7 +31,7 @@ from deckfollow.core.contact_info import (
     suppression_hash,
     timezones_of_phone,
 )
-from deckfollow.core.errors import DeckfollowError, ValidationError
+from deckfollow.core.errors import ValidationError
 from deckfollow.core.leads import MAIN_ZONE
 from deckfollow.core.models import Customer, Suppression
 from deckfollow.core.settings import load_settings
@@ -176,7 +176,7 @@ class ImportPlan:
 
 
 def read_import_file(path: Path) -> CsvTable:
-    """Read a CSV file from disk (errors as DeckfollowError with the reason)."""
+    """Read a CSV file from disk; an unusable file is a ValidationError naming the file."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -185,9 +185,18 @@ def read_import_file(path: Path) -> CsvTable:
             )
         data = path.read_bytes()
     except IsADirectoryError as exc:
-        raise DeckfollowError(f"{path} is a folder; choose a CSV file") from exc
+        raise ValidationError("file", f"{path} is a folder; choose a CSV file") from exc
+    except FileNotFoundError as exc:
+        raise ValidationError("file", f"there is no file {path}") from exc
     except OSError as exc:
-        raise DeckfollowError(f"cannot read {path}: {exc.strerror}") from exc
+        raise ValidationError("file", f"cannot read {path}: {exc.strerror}") from exc
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        # Zip (xlsx, ods, numbers) or the old binary Excel format, not text.
+        raise ValidationError(
+            "file",
+            f"{path.name} is a spreadsheet workbook, not a CSV file; open it in your "
+            "spreadsheet program, choose File › Save As (or Export) › CSV, and import that",
+        )
     return read_csv(data)
 
 

@@ -121,5 +121,12 @@ def test_unreadable_files_give_one_clear_line(tmp_path: Path) -> None:
     assert "Traceback" not in r.stderr
 
     missing = run_cli("--db", str(db), "import", str(tmp_path / "nope.csv"))
-    assert missing.returncode != 0
-    assert "cannot read" in missing.stderr and "Traceback" not in missing.stderr
+    assert missing.returncode == 2  # bad input, like any other wrong argument
+    assert missing.stderr == f"deckfollow: error: file: there is no file {tmp_path / 'nope.csv'}\n"
+
+    workbook = tmp_path / "contacts.xlsx"
+    workbook.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 8)
+    r = run_cli("--db", str(db), "import", str(workbook))
+    assert r.returncode == 2
+    assert "contacts.xlsx is a spreadsheet workbook, not a CSV file" in r.stderr
+    assert "Save As (or Export) › CSV" in r.stderr
