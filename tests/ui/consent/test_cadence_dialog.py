@@ -42,6 +42,12 @@ def _dialog(qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime) -> Cad
     return dlg
 
 
+def _cell(dlg: CadenceDialog, row: int, col: int) -> str:
+    item = dlg.runs.item(row, col)
+    assert item is not None
+    return item.text()
+
+
 def test_built_ins_are_listed_read_only_and_start_places_the_first_step(
     qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
 ):
@@ -129,8 +135,8 @@ def test_the_customers_plans_can_be_stopped_and_resumed_after_a_reply(
     dlg.select("after_quote")
     assert dlg.start_current()
     assert dlg.runs.rowCount() == 1
-    assert [dlg.runs.item(0, c).text() for c in (0, 1)] == ["After a quote", "running"]
-    assert dlg.runs.item(0, 2).text().startswith("text Tue 24 Nov 2026 10:00: Check the quote")
+    assert [_cell(dlg, 0, c) for c in (0, 1)] == ["After a quote", "running"]
+    assert _cell(dlg, 0, 2).startswith("text Tue 24 Nov 2026 10:00: Check the quote")
 
     # The customer replies: the plan waits for the owner's decision.
     later = now + timedelta(hours=2)
@@ -146,18 +152,18 @@ def test_the_customers_plans_can_be_stopped_and_resumed_after_a_reply(
         )
         log_touch(s, reply, None, now=later, await_decision=True)
     dlg.reload_runs()
-    assert dlg.runs.item(0, 1).text() == "paused"
-    assert dlg.runs.item(0, 3).text() == "the customer replied"
+    assert _cell(dlg, 0, 1) == "paused"
+    assert _cell(dlg, 0, 3) == "the customer replied"
     dlg.runs.selectRow(0)
     assert dlg.resume_run_button.isEnabled() and dlg.stop_run_button.isEnabled()
     with qtbot.waitSignal(dlg.started):
         qtbot.mouseClick(dlg.resume_run_button, Qt.MouseButton.LeftButton)
-    assert dlg.runs.item(0, 1).text() == "running"
+    assert _cell(dlg, 0, 1) == "running"
     assert not dlg.resume_run_button.isEnabled()
     assert dlg.status.text() == "Resumed After a quote."
 
     qtbot.mouseClick(dlg.stop_run_button, Qt.MouseButton.LeftButton)
-    assert dlg.runs.item(0, 1).text() == "stopped" and dlg.runs.item(0, 2).text() == ""
+    assert _cell(dlg, 0, 1) == "stopped" and _cell(dlg, 0, 2) == ""
     assert not dlg.stop_run_button.isEnabled()
     with db.reading() as s:
         statuses = set(s.execute(select(FollowUp.status)).scalars())
