@@ -255,6 +255,35 @@ def get_follow_up(session: Session, follow_up_id: int) -> FollowUp:
     return fu
 
 
+def next_pending_follow_up(
+    session: Session,
+    *,
+    customer_id: int,
+    quote_id: int | None,
+    channels: tuple[Channel, ...],
+) -> int | None:
+    """The customer's (and quote's) next pending follow-up on one of `channels`, if any.
+
+    A call, text or email started from the customer's details is about that follow-up: it
+    has the reason to give, and it is marked done when the touch is logged.
+    """
+    from deckfollow.core.due import effective_due
+
+    stmt = (
+        select(FollowUp.id)
+        .where(
+            FollowUp.customer_id == customer_id,
+            FollowUp.status == FollowUpStatus.PENDING,
+            FollowUp.channel.in_(channels),
+        )
+        .order_by(effective_due(), FollowUp.id)
+        .limit(1)
+    )
+    if quote_id is not None:
+        stmt = stmt.where(FollowUp.quote_id == quote_id)
+    return session.execute(stmt).scalar_one_or_none()
+
+
 def close_follow_up(
     session: Session,
     follow_up_id: int,

@@ -38,7 +38,7 @@ from deckfollow.core.consent import (
 )
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.contact_info import format_phone, normalise_email, normalise_phone
-from deckfollow.core.enums import ConsentChannel, ConsentState, Stage
+from deckfollow.core.enums import Channel, ConsentChannel, ConsentState, Stage
 from deckfollow.core.errors import (
     ConcurrentEditError,
     DeckfollowError,
@@ -176,6 +176,17 @@ class DetailPanel(QWidget):
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.local_time_label = QLabel()
         self.local_time_label.setStyleSheet("color: #444444;")
+        # Reach them from here as from Today: the screen checks permission and logs it.
+        self.call_button = QPushButton("Call…")
+        self.text_button = QPushButton("Text…")
+        self.email_button = QPushButton("Email…")
+        # On the name's line: the time where they are needs the whole line below it.
+        contact_row = QHBoxLayout()
+        self.name_label.setWordWrap(True)
+        contact_row.addWidget(self.name_label, 1)
+        for b in (self.call_button, self.text_button, self.email_button):
+            b.setToolTip("About their next follow-up on this channel, if there is one")
+            contact_row.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
         self.empty_label = QLabel(_EMPTY)
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -329,7 +340,7 @@ class DetailPanel(QWidget):
         self.body = QWidget()
         blay = QVBoxLayout(self.body)
         blay.setContentsMargins(0, 0, 0, 0)
-        blay.addWidget(self.name_label)
+        blay.addLayout(contact_row)
         blay.addWidget(self.local_time_label)
         blay.addWidget(self.splitter, 1)
         layout = QVBoxLayout(self)
@@ -346,6 +357,9 @@ class DetailPanel(QWidget):
         self.stop_button.clicked.connect(self._open_stop)
         self.ledger_button.clicked.connect(self._open_ledger)
         self.plans_button.clicked.connect(self.open_plans)
+        self.call_button.clicked.connect(lambda: self.open_contact(Channel.CALL))
+        self.text_button.clicked.connect(lambda: self.open_contact(Channel.TEXT))
+        self.email_button.clicked.connect(lambda: self.open_contact(Channel.EMAIL))
         # The customer's clock and the lead's age move on while the panel is open.
         self._ticker = QTimer(self)
         self._ticker.setInterval(30_000)
@@ -716,6 +730,28 @@ class DetailPanel(QWidget):
         if self._customer is None:
             return
         self._open(LedgerViewerDialog(self._db, self._customer.id, clock=self._clock, parent=self))
+
+    def open_contact(self, channel: Channel) -> QDialog | None:
+        """The call, text or email screen for this customer and the quote shown."""
+        from deckfollow.ui.messaging.actions import contact_dialog
+
+        if self._customer is None:
+            return None
+        try:
+            dlg, done = contact_dialog(
+                self._db,
+                channel,
+                customer_id=self._customer.id,
+                quote_id=self.quote_id,
+                clock=self._clock,
+                parent=self,
+            )
+        except DeckfollowError as exc:
+            self.contact_error.show_error(exc)
+            return None
+        done.connect(self._after_dialog)
+        self._open(dlg)
+        return dlg
 
     def open_plans(self) -> CadenceDialog | None:
         """The customer's follow-up plans: start one for the quote shown, stop or resume."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QDialog, QWidget
 
 from deckfollow.core.enums import Channel
@@ -45,3 +46,47 @@ def act_on_follow_up(
     else:
         return False
     return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def contact_dialog(
+    db: Database,
+    channel: Channel,
+    *,
+    customer_id: int,
+    quote_id: int | None,
+    clock: Clock,
+    parent: QWidget | None = None,
+) -> tuple[QDialog, SignalInstance]:
+    """The call, text or email screen for a customer (and quote), not yet shown.
+
+    It is about their next pending follow-up on that channel when there is one (its reason,
+    and it is marked done when the touch is logged). Returns the dialog and the signal it
+    gives once something was logged.
+    """
+    from deckfollow.core.followups import next_pending_follow_up
+    from deckfollow.ui.messaging.call import CallDialog
+    from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
+    from deckfollow.ui.messaging.text_message import TextMessageDialog
+
+    channels = {
+        Channel.CALL: (Channel.CALL, Channel.VISIT),
+        Channel.TEXT: (Channel.TEXT, Channel.VIDEO),
+        Channel.EMAIL: (Channel.EMAIL,),
+    }[channel]
+    with db.reading() as s:
+        fid = next_pending_follow_up(
+            s, customer_id=customer_id, quote_id=quote_id, channels=channels
+        )
+    ids = (
+        {"follow_up_id": fid}
+        if fid is not None
+        else {"customer_id": customer_id, "quote_id": quote_id}
+    )
+    if channel is Channel.CALL:
+        call = CallDialog(db, clock=clock, parent=parent, **ids)
+        return call, call.logged
+    if channel is Channel.TEXT:
+        text = TextMessageDialog(db, clock=clock, parent=parent, **ids)
+        return text, text.sent
+    email = ComposeEmailDialog(db, clock=clock, parent=parent, **ids)
+    return email, email.sent
