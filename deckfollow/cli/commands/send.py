@@ -28,7 +28,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "status 3 when a field has no value (nothing is sent).",
     )
     e.add_argument("follow_up", type=int, help="the follow-up's id (see `deckfollow due`)")
-    e.add_argument("--template", metavar="KEY", help="template key (default: the usual email)")
+    e.add_argument(
+        "--template",
+        metavar="KEY",
+        help="template key (default: the wording that fits the follow-up, as in the app)",
+    )
     e.add_argument(
         "--next-at",
         required=True,
@@ -76,14 +80,18 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.contact_hours import local_to_utc, zone
     from deckfollow.core.enums import Channel, FollowUpStatus, TemplateKind
     from deckfollow.core.followups import FollowUpPlan
-    from deckfollow.core.merge_fields import build_merge_context, render_template
+    from deckfollow.core.merge_fields import (
+        RenderedText,
+        build_merge_context,
+        render_template,
+    )
     from deckfollow.core.models import Customer, FollowUp
     from deckfollow.messaging.outbox import Draft, send_email_and_log
     from deckfollow.messaging.smtp import load_footer, load_smtp_settings, make_footer
     from deckfollow.messaging.templates import (
+        follow_up_wording,
         get_template,
         seed_builtin_templates,
-        template_for,
     )
 
     next_local = _local(args.next_at)
@@ -100,22 +108,26 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
                 )
             customer = s.get(Customer, fu.customer_id)
             assert customer is not None
-            tpl = (
-                get_template(s, args.template)
-                if args.template
-                else template_for(s, TemplateKind.EMAIL, template_id=fu.template_id)
-            )
-            if tpl is None or tpl.kind is not TemplateKind.EMAIL:
-                raise ValidationError("--template", "choose an email template")
-            mctx = build_merge_context(
-                s, customer_id=fu.customer_id, follow_up_id=fu.id, now=ctx.now
-            )
+            if args.template:
+                tpl = get_template(s, args.template)
+                if tpl.kind is not TemplateKind.EMAIL:
+                    raise ValidationError("--template", "choose an email template")
+                mctx = build_merge_context(
+                    s, customer_id=fu.customer_id, follow_up_id=fu.id, now=ctx.now
+                )
+                subject = render_template(tpl.subject or "", mctx)
+                body = render_template(tpl.body, mctx)
+            else:
+                # The wording the app's email screen opens with for this follow-up.
+                wording = follow_up_wording(s, fu.id, TemplateKind.EMAIL, now=ctx.now)
+                if wording is None:
+                    raise ValidationError("--template", "choose an email template")
+                body = wording.body
+                subject = wording.subject or RenderedText("")
             smtp = load_smtp_settings(s)
             footer = make_footer(s) if args.footer else load_footer(s)
             to_address, to_name, tz = customer.email, customer.display_name, customer.timezone
             draft_ids = (fu.customer_id, fu.quote_id, fu.id)
-        subject = render_template(tpl.subject or "", mctx)
-        body = render_template(tpl.body, mctx)
         print(f"To: {to_name} <{to_address or 'no email address'}>", file=ctx.out)
         print(f"Subject: {subject.text}\n\n{body.text}", file=ctx.out)
         problems = [p for p in (subject.problem(), body.problem()) if p]
