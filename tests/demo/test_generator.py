@@ -107,7 +107,7 @@ def test_demo_landlines_carry_the_customers_own_area_code(demo_db: Database) -> 
         ).all()
     landlines = 0
     for country, suburb, cell, office, home, email in rows:
-        local = area[(country, suburb)]
+        local = area[(country, suburb or "")]
         for number in (office, home, cell if country == "US" else None):
             if number is not None:
                 landlines += 1
