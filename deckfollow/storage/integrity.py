@@ -53,6 +53,8 @@ class IntegrityReport:
             return f"{self.path}: integrity check passed ({rev})"
         if self.unreadable:
             return f"{self.path}: cannot read the file (permission denied); it was not checked"
+        if self.too_new and len(self.problems) == 1:
+            return f"{self.path}: {self.problems[0]}; it was not changed"
         lines = [f"{self.path} is damaged and will not be changed:"]
         lines += [f"  - {p}" for p in self.problems]
         if self.latest_good_backup is not None:

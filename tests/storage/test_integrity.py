@@ -97,6 +97,7 @@ def test_newer_schema_is_reported_and_left_to_the_version_check(db_path: Path):
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
     report = check_integrity(db_path)
     assert report.too_new and "newer version of deckfollow" in report.problems[0]
+    assert "damaged" not in report.summary() and not report.damaged
     with pytest.raises(SchemaTooNewError):
         open_checked(str(db_path))
 
