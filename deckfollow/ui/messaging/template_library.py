@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -49,7 +50,7 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import Clock, ErrorLabel, show_rendered
 
 _KEY_ROLE = Qt.ItemDataRole.UserRole
-_PREVIEW_CUSTOMERS = 300
+_PREVIEW_CUSTOMERS = 20_000
 _OPTIONAL = "[[optional]]"  # the "Insert a field" entry that makes an optional part
 
 
@@ -111,6 +112,18 @@ class TemplateLibraryDialog(QDialog):
             rows = preview_customers(s, limit=_PREVIEW_CUSTOMERS)
         for cid, name in rows:
             self.preview_for.addItem(name, cid)
+        # Typed, not scrolled: any part of a name finds the customer among thousands.
+        self.preview_for.setEditable(True)
+        self.preview_for.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = QCompleter(self.preview_for.model(), self.preview_for)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.preview_for.setCompleter(completer)
+        line = self.preview_for.lineEdit()
+        assert line is not None  # an editable combo box has one
+        line.setPlaceholderText("Type part of a name")
+        line.editingFinished.connect(self._restore_preview_name)
         self.preview_subject = QLabel()
         self.preview_subject.setWordWrap(True)
         self.preview = QTextEdit()
@@ -274,6 +287,11 @@ class TemplateLibraryDialog(QDialog):
         with self._db.reading() as s:
             # Preview with what a real send would use: their next follow-up and latest quote.
             return customer_context(s, int(cid), now=now)
+
+    def _restore_preview_name(self) -> None:
+        # Half-typed text that names nobody goes back to the customer being previewed.
+        if self.preview_for.findText(self.preview_for.currentText()) < 0:
+            self.preview_for.setEditText(self.preview_for.itemText(self.preview_for.currentIndex()))
 
     def _refresh_preview(self) -> None:
         if self._current is None:

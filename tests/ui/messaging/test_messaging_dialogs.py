@@ -96,6 +96,50 @@ def test_template_editor_preview_shows_a_missing_field_and_refuses_unknown_ones(
     assert dlg.words.toPlainText().startswith("Hi {first_name}, it's {owner_first_name}")
 
 
+def test_template_preview_for_an_unpriced_lead_leaves_out_the_amount_without_a_gap(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
+) -> None:
+    from deckfollow.core.models import Quote
+
+    with db.unit_of_work() as s:
+        q = s.get(Quote, customer.quote_id)
+        assert q is not None
+        q.amount = None  # a new enquiry: nothing priced yet
+    _follow_up(db, customer, now, Channel.CALL)  # the reason the preview says
+    dlg = TemplateLibraryDialog(db, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.select("call_follow_up")
+    # Found by typing part of the name, as among a few thousand customers.
+    line = dlg.preview_for.lineEdit()
+    assert line is not None
+    completer = dlg.preview_for.completer()
+    assert completer is not None
+    completer.setCompletionPrefix("łukas")
+    assert completer.currentCompletion() == "Zoë Łukasiewicz"
+    dlg.preview_for.setCurrentIndex(dlg.preview_for.findText(completer.currentCompletion()))
+    text = dlg.preview.toPlainText()
+    assert "About the quote for Spotted-gum deck with steps:" in text
+    assert "?]" not in text and _highlighted(dlg.preview) == []
+    assert dlg.missing.isHidden()
+    assert dlg.omitted.text() == (
+        "Left out for this customer (no value yet): the part with quote amount."
+    )
+    # Text that names nobody goes back to the customer being previewed.
+    line.setText("nobody at all")
+    line.editingFinished.emit()
+    assert dlg.preview_for.currentText() == "Zoë Łukasiewicz"
+    # The optional-part entry of "Insert a field" wraps what is selected.
+    dlg.words.setPlainText("Hi {first_name} ({quote_amount})")
+    cursor = dlg.words.textCursor()
+    cursor.setPosition(len("Hi {first_name}"))
+    cursor.setPosition(len(dlg.words.toPlainText()), cursor.MoveMode.KeepAnchor)
+    dlg.words.setTextCursor(cursor)
+    dlg.insert_field.activated.emit(dlg.insert_field.count() - 1)
+    assert dlg.words.toPlainText() == "Hi {first_name}[[ ({quote_amount})]]"
+    assert dlg.preview.toPlainText() == "Hi Zoë"
+
+
 def _settings(db: Database, server_port: int, security: Security, username: str = "") -> None:
     from deckfollow.messaging.smtp import SmtpSettings
 
