@@ -366,7 +366,7 @@ def _consent_history(
         ch = rng.choice((ConsentChannel.TEXT, ConsentChannel.EMAIL, ConsentChannel.CALL))
         at = now - timedelta(days=rng.randint(1, 200), hours=rng.randint(0, 23))
         at = max(at, created + timedelta(hours=1))
-        words = rng.choice(V.REVOKE_WORDS)
+        words = rng.choice(V.REVOKE_WORDS[ch.value])
         eid = ids.take(ConsentEvent)
         event_rows.append(_event(eid, cid, ConsentEventKind.REVOKED, ch, at, "text reply", words))
         state[ch] = (ConsentState.REVOKED, eid, at, "text reply", words)

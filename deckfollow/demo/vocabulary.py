@@ -381,11 +381,25 @@ AGREED_WORDS = (
     "Check back after school holidays.",
 )
 
-REVOKE_WORDS = (
-    "Please stop texting me, call if you need to.",
-    "Take me off the email list.",
-    "Don't ring my work number.",
-)
+# What a customer says when they close one channel: the words fit the channel closed
+# (the ledger is evidence, and "take me off the email list" does not stop calls).
+REVOKE_WORDS: dict[str, tuple[str, str, str]] = {
+    "text": (
+        "Please stop texting me, call if you need to.",
+        "No more texts please.",
+        "Don't text this number, it's my work phone.",
+    ),
+    "email": (
+        "Take me off the email list.",
+        "Please stop emailing, I'll call you if I need anything.",
+        "No more emails thanks, text is fine.",
+    ),
+    "call": (
+        "Don't ring my work number.",
+        "Please don't call, I can't answer at work. Text me.",
+        "No phone calls please, email is best.",
+    ),
+}
 
 DNC_WORDS = (
     "We've gone with someone else, please don't contact us again.",
