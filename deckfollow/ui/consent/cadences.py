@@ -41,6 +41,8 @@ from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel, local_text
 
+_STOP, _EVERY, _YEARLY = "stop", "every", "yearly"
+
 _RUN_STATUS = {
     CadenceRunStatus.ACTIVE: "running",
     CadenceRunStatus.PAUSED: "paused",
@@ -100,7 +102,22 @@ class CadenceDialog(QDialog):
         right = QVBoxLayout()
         right.addWidget(self.description)
         right.addWidget(self.name)
+        # What happens after the last step (a copy can change it; built-ins show theirs).
+        self.repeat = QComboBox()
+        self.repeat.addItem("Stop after the last step", _STOP)
+        self.repeat.addItem("Then repeat the last step every", _EVERY)
+        self.repeat.addItem("Start again every year", _YEARLY)
+        self.repeat_days = QSpinBox()
+        self.repeat_days.setRange(7, 3650)
+        self.repeat_days.setSuffix(" days")
+        self.repeat_days.setValue(91)
+        repeat_row = QHBoxLayout()
+        repeat_row.addWidget(self.repeat)
+        repeat_row.addWidget(self.repeat_days)
+        repeat_row.addStretch(1)
+        self.repeat.currentIndexChanged.connect(self._sync_repeat)
         right.addWidget(self.steps, 1)
+        right.addLayout(repeat_row)
         edit_row = QHBoxLayout()
         for b in (self.copy_button, self.add_step_button, self.remove_step_button):
             edit_row.addWidget(b)
@@ -276,6 +293,15 @@ class CadenceDialog(QDialog):
         editable = not spec.builtin
         self.name.setText(spec.name)
         self.name.setEnabled(editable)
+        if spec.repeat_yearly:
+            self.repeat.setCurrentIndex(self.repeat.findData(_YEARLY))
+        elif spec.repeat_last_every_days:
+            self.repeat.setCurrentIndex(self.repeat.findData(_EVERY))
+            self.repeat_days.setValue(spec.repeat_last_every_days)
+        else:
+            self.repeat.setCurrentIndex(self.repeat.findData(_STOP))
+        self.repeat.setEnabled(editable)
+        self._sync_repeat()
         for w in (self.add_step_button, self.remove_step_button, self.save_button):
             w.setEnabled(editable)
         self.steps.setEnabled(True)
@@ -289,6 +315,11 @@ class CadenceDialog(QDialog):
                 editable_flag = Qt.ItemFlag.ItemIsEditable
                 flags = item.flags()
                 item.setFlags(flags | editable_flag if editable else flags & ~editable_flag)
+
+    def _sync_repeat(self) -> None:
+        every = self.repeat.currentData() == _EVERY
+        self.repeat_days.setVisible(every)
+        self.repeat_days.setEnabled(every and self.repeat.isEnabled())
 
     def _append_row(self, st: StepSpec) -> None:
         row = self.steps.rowCount()
@@ -357,8 +388,12 @@ class CadenceDialog(QDialog):
                             description=spec.description,
                             steps=self.edited_steps(),
                             anchor=spec.anchor,
-                            repeat_yearly=spec.repeat_yearly,
-                            repeat_last_every_days=spec.repeat_last_every_days,
+                            repeat_yearly=self.repeat.currentData() == _YEARLY,
+                            repeat_last_every_days=(
+                                self.repeat_days.value()
+                                if self.repeat.currentData() == _EVERY
+                                else None
+                            ),
                         ),
                     ).key
                 else:

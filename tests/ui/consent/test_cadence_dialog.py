@@ -184,3 +184,32 @@ def test_the_details_panel_opens_the_customers_plans(
     assert dlg.start_current()
     assert dlg.runs.rowCount() == 1
     dlg.close()
+
+
+def test_a_copy_can_change_what_happens_after_its_last_step(
+    qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
+):
+    dlg = _dialog(qtbot, db, lead, now)
+    dlg.select("after_sale")
+    assert dlg.repeat.currentText() == "Then repeat the last step every"
+    assert dlg.repeat_days.value() == 91 and not dlg.repeat.isEnabled()  # built in
+    assert dlg.copy_current()
+    assert dlg.repeat.isEnabled() and dlg.repeat_days.isEnabled()
+    dlg.repeat_days.setValue(120)
+    assert dlg.save_current()
+    with db.reading() as s:
+        saved = get_cadence(s, "after_sale-copy")
+    assert (saved.repeat_last_every_days, saved.repeat_yearly) == (120, False)
+    assert "Then the last step every 120 days." in dlg.description.text()
+
+    dlg.repeat.setCurrentIndex(dlg.repeat.findText("Start again every year"))
+    assert dlg.repeat_days.isHidden()
+    assert dlg.save_current()
+    dlg.repeat.setCurrentIndex(dlg.repeat.findText("Stop after the last step"))
+    with db.reading() as s:
+        yearly = get_cadence(s, "after_sale-copy")
+    assert (yearly.repeat_last_every_days, yearly.repeat_yearly) == (None, True)
+    assert dlg.save_current()
+    with db.reading() as s:
+        once = get_cadence(s, "after_sale-copy")
+    assert (once.repeat_last_every_days, once.repeat_yearly) == (None, False)
