@@ -263,9 +263,23 @@ class MainWindow(QMainWindow):
         for page in (self.board, self.quotes):
             page.quote_selected.connect(self._follow_selection)
         self.today.tree.currentItemChanged.connect(self._follow_today)
+        self.detail_dock.visibilityChanged.connect(self._details_opened)
         state = QSettings().value("main/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+
+    def _details_opened(self, visible: bool) -> None:
+        """Opened from the menu or Ctrl+D, the panel shows what the page on screen selects."""
+        if not visible:
+            return
+        if self.stack.currentWidget() is self.today:
+            item = self.today.current_item()
+            if item is not None and (
+                item.quote_id is None or item.quote_id != self.detail.quote_id
+            ):
+                self._follow_today()
+        elif self.current_quote_id is not None and self.current_quote_id != self.detail.quote_id:
+            self.detail.show_quote(self.current_quote_id)
 
     def _follow_selection(self, quote_id: int) -> None:
         if self._has_details() and self.detail_dock.isVisible():

@@ -318,3 +318,25 @@ def test_the_list_and_board_models_keep_qt_s_model_rules(
     window.quotes.search.setText("deck")
     window.quotes.apply_filter()
     check(window.quotes.model, force_py=True)
+
+
+def test_the_details_panel_opened_from_the_menu_shows_the_selection(window: MainWindow) -> None:
+    """Ctrl+D (View › Details panel) shows what is selected, not an empty panel."""
+    window.detail_dock.hide()  # as a user who closed it last time finds it
+    window.show_page("board")
+    column = window.board.columns[Stage.FOLLOWING_UP]
+    column.view.clicked.emit(column.model.index(2))
+    picked = column.model.row_at(2)
+    assert picked is not None
+    toggle = window.detail_dock.toggleViewAction()
+    assert toggle.shortcut().toString() == "Ctrl+D"
+    toggle.trigger()
+    assert window.detail_dock.isVisible()
+    assert window.detail.quote_id == picked.quote_id
+
+    toggle.trigger()  # closed; on Today the panel then shows Today's selected follow-up
+    window.show_page("today")
+    item = window.today.current_item()
+    assert item is not None and item.quote_id is not None
+    toggle.trigger()
+    assert window.detail.quote_id == item.quote_id
