@@ -107,6 +107,11 @@ class TodayPage(QWidget):
         self.said = QLabel()
         self.said.setWordWrap(True)
         self.said.setStyleSheet(f"color: {_AGREED.name()};")
+        # Why acting now would be refused (outside their hours, no number …), before a click.
+        self.not_now = QLabel()
+        self.not_now.setWordWrap(True)
+        self.not_now.setStyleSheet("color: #8a5a00;")
+        self.not_now.hide()
         self.script = QPlainTextEdit()
         self.script.setReadOnly(True)
         self.script.setMinimumHeight(160)
@@ -135,6 +140,7 @@ class TodayPage(QWidget):
         panel_layout.addWidget(self.reach)
         panel_layout.addWidget(self.why)
         panel_layout.addWidget(self.said)
+        panel_layout.addWidget(self.not_now)
         script_label = QLabel("What to say")
         script_label.setStyleSheet("font-weight: 600; margin-top: 6px;")
         panel_layout.addWidget(script_label)
@@ -275,8 +281,9 @@ class TodayPage(QWidget):
         for b in (self.primary, self.copy, self.outcome, self.snooze_button, self.open_button):
             b.setEnabled(enabled)
         if item is None:
-            for label in (self.who, self.reach, self.why, self.said):
+            for label in (self.who, self.reach, self.why, self.said, self.not_now):
                 label.clear()
+            self.not_now.hide()
             self.script.clear()
             self.primary.setText("Act")
             return
@@ -304,6 +311,7 @@ class TodayPage(QWidget):
         self.why.setText(f"{late}{item.reason}")
         self.said.setText(f"They said: “{item.agreed_words}”" if item.agreed_words else "")
         self.said.setVisible(bool(item.agreed_words))
+        self._show_not_now(item, now)
         self._script = self._render_script(item)
         self.script.setPlainText(self._script)
         self.primary.setText(
@@ -316,6 +324,23 @@ class TodayPage(QWidget):
                 Channel.CARD: "Write the card…",
             }[item.channel]
         )
+
+    def _show_not_now(self, item: DueItem, now: datetime) -> None:
+        from deckfollow.messaging.guard import check_send
+
+        if item.channel is Channel.CARD:
+            self.not_now.hide()
+            return
+        with self._db.reading() as session:
+            check = check_send(
+                session,
+                customer_id=item.customer_id,
+                channel=item.channel,
+                now=now,
+                follow_up_id=item.follow_up_id,
+            )
+        self.not_now.setText("" if check.allowed else f"Not now: {check.reason}")
+        self.not_now.setVisible(not check.allowed)
 
     def _render_script(self, item: DueItem) -> str:
         # The same wording the call, text and email screens open with.

@@ -64,3 +64,37 @@ def test_due_times_are_the_owners_with_a_distant_customers_clock_beside(
     assert seen[0][1] == weekday_time_text(bob_local) and seen[0][1].startswith("Sun")
     assert clock_text(bob_local) in seen[0][1]
     assert seen[1][1] == ""
+
+
+def test_a_call_that_would_be_refused_now_says_why_before_the_click(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    # Planned for Monday 10:00 in Sydney; the owner looks again at 21:00, after their hours.
+    with db.unit_of_work() as s:
+        save_setting(s, "owner_timezone", "Australia/Sydney")
+        lead = NewLead(
+            name="Mia Chen", phone="0412 345 678", job="Deck", country="AU",
+            timezone="Australia/Sydney",
+        )  # fmt: skip
+        made = add_lead(s, lead, now=now - timedelta(days=1))
+        plan = FollowUpPlan(
+            due_at=now + timedelta(hours=1), channel=Channel.CALL, reason="Talk through the deck"
+        )
+        schedule_follow_up(s, made.customer_id, made.quote_id, plan, now=now)
+    evening = now + timedelta(hours=12)
+    page = TodayPage(db, clock=lambda: evening)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    QApplication.processEvents()
+    item = page.current_item()
+    assert item is not None and item.channel is Channel.CALL
+    assert page.not_now.isVisible()
+    assert "outside the hours Mia Chen may be contacted" in page.not_now.text()
+
+    morning = TodayPage(db, clock=lambda: now + timedelta(hours=1))
+    qtbot.addWidget(morning)
+    morning.show()
+    morning.refresh()
+    QApplication.processEvents()
+    assert not morning.not_now.isVisible(), "inside their hours nothing is in the way"
