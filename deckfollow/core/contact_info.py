@@ -35,6 +35,22 @@ def format_phone(e164: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def phone_as_read_in(e164: str, country: str | None) -> str:
+    """The number as someone in `country` dials it: "0412 555 019" at home, "+61 412 555 019"
+    from abroad (a stored E.164 number; anything else is returned as given)."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    home = phonenumbers.region_code_for_number(parsed)
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if country and home == country.upper()
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(parsed, style)
+
+
 def country_of_phone(e164: str) -> str | None:
     """The ISO country an E.164 number belongs to, if it can be told."""
     try:

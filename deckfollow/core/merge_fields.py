@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from deckfollow.core.consent import get_customer
 from deckfollow.core.contact_hours import zone
-from deckfollow.core.contact_info import format_phone
+from deckfollow.core.contact_info import phone_as_read_in
 from deckfollow.core.enums import Basis, FollowUpStatus
 from deckfollow.core.errors import NotFoundError, ValidationError
 from deckfollow.core.models import Customer, FollowUp, Quote
@@ -482,7 +482,8 @@ def build_merge_context(
     owner_name = _clean(settings.owner_name)
     phone = _clean(settings.owner_phone)
     if phone is not None and phone.startswith("+"):
-        phone = format_phone(phone)
+        # A local customer reads (and dials) the owner's cell the local way.
+        phone = phone_as_read_in(phone, customer.country)
     amount = None
     if quote is not None and quote.amount is not None:
         amount = format_money(quote.amount, quote.currency)

@@ -88,7 +88,7 @@ def test_a_call_script_reads_naturally_for_an_agreed_follow_up(
     assert out.text == (
         "Hi Zoë, it's Sam from Carpenter Decks. You asked me to call Thursday 26 November "
         "between 6 pm and 7:30 pm. The reason I'm calling is to walk through the quote, quote "
-        "Q-1042 for $12,480.50. My cell is +61 412 555 019."
+        "Q-1042 for $12,480.50. My cell is 0412 555 019."
     )
     # The follow-up's quote is used when none is given.
     assert ctx.quote_id == lead.quote_id
@@ -259,3 +259,12 @@ def test_a_reason_is_said_to_the_customer() -> None:
     assert reason_phrase("Their deck: they've seen the boards cupping") == (
         "your deck: you've seen the boards cupping"
     )
+
+
+def test_the_owners_cell_reads_the_local_way_at_home_and_in_full_abroad() -> None:
+    from deckfollow.core.contact_info import phone_as_read_in
+
+    assert phone_as_read_in("+61412555019", "AU") == "0412 555 019"
+    assert phone_as_read_in("+61412555019", "US") == "+61 412 555 019"
+    assert phone_as_read_in("+15125550199", "us") == "(512) 555-0199"
+    assert phone_as_read_in("0412 555 019", "AU") == "0412 555 019", "not E.164: as given"

@@ -105,8 +105,8 @@ def test_plain_send_arrives_with_proper_headers_and_is_logged_with_its_subject(
     assert msg["Message-ID"].endswith("@carpenterdecks.example>")
     body = msg.get_content().replace("\r\n", "\n")
     assert body.startswith("Hi Zoë,\n\nThe reason I'm writing is to check whether the quote")
-    assert "$12,480.50" in body and "+61 412 555 019" in body
-    assert body.rstrip().endswith("Sam Núñez\nCarpenter Decks\nCell: +61 412 555 019")
+    assert "$12,480.50" in body and "0412 555 019" in body
+    assert body.rstrip().endswith("Sam Núñez\nCarpenter Decks\nCell: 0412 555 019")
     assert "List-Unsubscribe" not in msg
 
     [touch] = _touches(db)
