@@ -10,6 +10,12 @@
 Each entry runs `deckfollow gui --at-login` (which sets DECKFOLLOW_STARTED_AT_LOGIN=1; the Linux
 and macOS entries set it as well), so the app starts quietly in the tray instead of opening its
 window. On Windows the entry uses pythonw.exe, so no console window opens at login.
+
+The Linux entry shows deckfollow's icon in the desktop's list of startup programs: writing it
+copies the icon into the user's hicolor theme ($XDG_DATA_HOME/icons/hicolor/<size>/apps) and
+names it `Icon=deckfollow`; where that folder cannot be written, the entry names the icon file
+inside the app by its full path instead. The registry value and the LaunchAgent have no icon
+of their own (Windows and macOS show the program's).
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from deckfollow.app_icon import ICON_NAME, icon_png, install_in_icon_theme, user_data_home
 
 APP_ID = "deckfollow"
 LAUNCH_AGENT_LABEL = "app.deckfollow"
@@ -102,7 +110,8 @@ def _exec_quote(arg: str) -> str:
     return f'"{escaped}"'
 
 
-def desktop_entry(command: Sequence[str]) -> str:
+def desktop_entry(command: Sequence[str], icon: str = ICON_NAME) -> str:
+    """The autostart desktop entry; `icon` is a theme icon name or a file's full path."""
     exec_line = " ".join(_exec_quote(a) for a in ["env", f"{LOGIN_ENV}=1", *command])
     return (
         "[Desktop Entry]\n"
@@ -110,7 +119,7 @@ def desktop_entry(command: Sequence[str]) -> str:
         "Name=deckfollow\n"
         "Comment=Reminders for follow-ups that fall due\n"
         f"Exec={exec_line}\n"
-        "Icon=deckfollow\n"
+        f"Icon={icon}\n"
         "Terminal=false\n"
         "Categories=Office;\n"
         "X-GNOME-Autostart-enabled=true\n"
@@ -139,13 +148,24 @@ def enable_autostart(
     path = autostart_path(platform, home)
     assert path is not None
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = (
-        launch_agent(command) if platform == "darwin" else desktop_entry(command).encode("utf-8")
-    )
+    if platform == "darwin":
+        payload = launch_agent(command)
+    else:
+        payload = desktop_entry(command, _entry_icon(home)).encode("utf-8")
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(payload)
     os.replace(tmp, path)
     return str(path)
+
+
+def _entry_icon(home: Path | None) -> str:
+    """The desktop entry's Icon: the theme name once the icon is in the user's theme, else
+    the full path of the app's own file (a missing icon must not stop the app starting)."""
+    try:
+        install_in_icon_theme(user_data_home(home))
+    except OSError:
+        return str(icon_png(256).resolve())
+    return ICON_NAME
 
 
 def disable_autostart(*, platform: str = sys.platform, home: Path | None = None) -> None:

@@ -30,6 +30,8 @@ from jeepney.io.threading import (  # type: ignore[import-untyped]
 )
 from jeepney.low_level import HeaderFields  # type: ignore[import-untyped]
 
+from deckfollow.app_icon import notification_icon
+
 NOTIFICATIONS = DBusAddress(
     "/org/freedesktop/Notifications",
     bus_name="org.freedesktop.Notifications",
@@ -166,11 +168,13 @@ class DesktopNotifier:
             for key, label in actions:
                 flat += [key, label]
         hints = {"urgency": ("y", urgency), "desktop-entry": ("s", APP_NAME)}
+        # The app's own icon, so the reminder is recognisably deckfollow's.
+        icon = notification_icon()
         msg = new_method_call(
             NOTIFICATIONS,
             "Notify",
             "susssasa{sv}i",
-            (APP_NAME, replaces_id, "appointment-soon", summary, body, flat, hints, expire_ms),
+            (APP_NAME, replaces_id, icon, summary, body, flat, hints, expire_ms),
         )
         return int(self._bus.call(msg).body[0])
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from deckfollow.ui.app_icon import app_icon
+
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
     from concurrent.futures import Future
 
@@ -26,15 +28,18 @@ def system_clock() -> datetime:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    """The one QApplication, named so QSettings has a home."""
+    """The one QApplication, named so QSettings has a home, with deckfollow's icon."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
-        return existing
-    app = QApplication(argv if argv is not None else sys.argv[:1])
-    app.setOrganizationName("deckfollow")
-    app.setApplicationName("deckfollow")
-    app.setApplicationDisplayName("deckfollow")
-    app.setDesktopFileName("deckfollow")
+        app = existing
+    else:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app.setOrganizationName("deckfollow")
+        app.setApplicationName("deckfollow")
+        app.setApplicationDisplayName("deckfollow")
+        app.setDesktopFileName("deckfollow")
+    # Every window and dialog takes this icon: title bars, the taskbar, Alt+Tab.
+    app.setWindowIcon(app_icon())
     return app
 
 

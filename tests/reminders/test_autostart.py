@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from deckfollow.app_icon import ICON_NAME, ICON_SIZES, icon_png, icon_svg
 from deckfollow.reminders.autostart import (
     LOGIN_ENV,
     autostart_path,
@@ -113,3 +114,71 @@ def test_the_login_entry_names_the_database_but_never_a_password(tmp_path: Path)
     assert login_target("postgresql+psycopg://sam:pw@[::1]/deckfollow", None) == (
         "postgresql+psycopg://sam@[::1]/deckfollow"
     )
+
+
+def _entry(path: Path) -> configparser.SectionProxy:
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str  # type: ignore[assignment,method-assign]
+    entry.read(path)
+    return entry["Desktop Entry"]
+
+
+def _find_icon(name: str) -> list[Path]:
+    """Where a desktop finds a themed app icon (freedesktop icon theme spec, hicolor):
+    $XDG_DATA_HOME/icons first, then each of $XDG_DATA_DIRS/icons."""
+    homes = [Path(os.environ["XDG_DATA_HOME"])]
+    homes += [Path(d) for d in os.environ.get("XDG_DATA_DIRS", "/usr/share").split(":") if d]
+    found: list[Path] = []
+    for base in homes:
+        found += sorted((base / "icons" / "hicolor").glob(f"*/apps/{name}.png"))
+        found += sorted((base / "icons" / "hicolor").glob(f"*/apps/{name}.svg"))
+    return found
+
+
+def test_the_linux_entry_shows_deckfollows_icon_from_the_users_icon_theme(tmp_path: Path):
+    assert _find_icon(ICON_NAME) == []
+    enable_autostart(launch_command(str(tmp_path / "d.db")), platform="linux")
+    path = autostart_path("linux")
+    assert path is not None
+    assert _entry(path)["Icon"] == ICON_NAME
+    hicolor = Path(os.environ["XDG_DATA_HOME"]) / "icons" / "hicolor"
+    expected = {hicolor / f"{n}x{n}" / "apps" / "deckfollow.png": icon_png(n) for n in ICON_SIZES}
+    expected[hicolor / "scalable" / "apps" / "deckfollow.svg"] = icon_svg()
+    assert set(_find_icon(ICON_NAME)) == set(expected)
+    for installed, packaged in expected.items():
+        assert installed.read_bytes() == packaged.read_bytes()
+    assert not list(hicolor.rglob("*.tmp"))
+    # Written again (the database moved): the icon files are current and left as they are;
+    # one that was damaged meanwhile is put right.
+    small = hicolor / "16x16" / "apps" / "deckfollow.png"
+    small.write_bytes(b"not a png")
+    large = hicolor / "256x256" / "apps" / "deckfollow.png"
+    before = large.stat().st_mtime_ns
+    enable_autostart(launch_command(str(tmp_path / "moved.db")), platform="linux")
+    assert small.read_bytes() == icon_png(16).read_bytes()
+    assert large.stat().st_mtime_ns == before
+    # Turning start-at-login off leaves the app's icon for whatever else shows it.
+    disable_autostart(platform="linux")
+    assert large.is_file()
+
+
+def test_without_a_writable_icon_theme_the_entry_names_the_icon_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker / "data"))
+    enable_autostart(launch_command(str(tmp_path / "d.db")), platform="linux")
+    path = autostart_path("linux")
+    assert path is not None
+    icon = Path(_entry(path)["Icon"])
+    # Still starts at login, with the icon named by its full path inside the app.
+    assert icon.is_absolute()
+    assert icon.read_bytes() == icon_png(256).read_bytes()
+
+
+def test_the_macos_agent_installs_no_linux_icons(tmp_path: Path):
+    home = tmp_path / "home"
+    enable_autostart(["/usr/local/bin/deckfollow"], platform="darwin", home=home)
+    assert not (home / ".local").exists()
+    assert _find_icon(ICON_NAME) == []

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from deckfollow.app_icon import NOTIFICATION_SIZE, icon_png
 from deckfollow.core.settings import set_setting
 from deckfollow.reminders.check import NoticeKind, run_check
 from deckfollow.reminders.notify import DEFAULT_ACTION, DesktopNotifier
@@ -79,6 +80,8 @@ def test_a_due_follow_up_arrives_with_who_and_why(desktop: Desktop, db: Database
     assert "Ask if the spotted gum sample suits them" in shown["body"]
     assert "Due Mon 23 Nov 10:00 (Australia/Sydney)" in shown["body"]
     assert "+61 412 0" in shown["body"]
+    # The daemon found deckfollow's own icon for it (and drew it beside the words).
+    assert Path(shown["icon_path"]) == icon_png(NOTIFICATION_SIZE).resolve()
 
 
 def test_missed_reminders_arrive_as_one_notification(desktop: Desktop, db: Database, now: datetime):

@@ -19,8 +19,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QEvent, QFileSystemWatcher, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMenu, QStyle, QSystemTrayIcon, QWidget
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QApplication, QDialog, QMenu, QSystemTrayIcon, QWidget
 
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import get_setting, load_settings, set_setting
@@ -31,6 +31,7 @@ from deckfollow.reminders.digest import build_digest, morning_time
 from deckfollow.reminders.scheduler import due_now_ids
 from deckfollow.reminders.snooze import SnoozeChoice, requested_until, snooze_many
 from deckfollow.storage.database import Database
+from deckfollow.ui.app_icon import app_icon
 from deckfollow.ui.reminders.banner import ReminderBanner
 
 Clock = Callable[[], datetime]
@@ -458,11 +459,7 @@ class ReminderController(QObject):
             self.check_now()
 
     def _make_tray(self) -> None:
-        icon = QIcon.fromTheme("appointment-soon")
-        if icon.isNull():
-            style = QApplication.style()
-            icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
-        tray = QSystemTrayIcon(icon, self)
+        tray = QSystemTrayIcon(app_icon(), self)
         tray.setToolTip("deckfollow — follow-up reminders")
         menu = QMenu()
         self._tray_menu = menu

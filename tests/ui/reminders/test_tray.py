@@ -8,6 +8,7 @@ icon, and quits from the menu.
 
 from __future__ import annotations
 
+import struct
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from deckfollow.app_icon import icon_png
 from deckfollow.core.settings import set_setting
 from deckfollow.storage.database import Database
 from tests.reminders.desktop import Desktop, missing_tools, private_desktop
@@ -48,6 +50,18 @@ def _call(
     reply = conn.send_and_get_reply(new_method_call(addr, member, sig, body), timeout=10)
     assert reply.header.message_type is MessageType.method_return, reply.body
     return reply.body
+
+
+def _sni_pixels(path: Path) -> bytes:
+    """A PNG as a tray host receives it (StatusNotifierItem: ARGB32, network byte order)."""
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(path)).convertToFormat(QImage.Format.Format_ARGB32)
+    return b"".join(
+        struct.pack(">I", image.pixel(x, y))
+        for y in range(image.height())
+        for x in range(image.width())
+    )
 
 
 def _labels(layout: Any) -> list[tuple[int, str]]:
@@ -112,6 +126,15 @@ def test_tray_icon_menu_click_and_quit(
                 (0, -1, []),
             )
             labels = _labels(layout)
+            # The tray host draws deckfollow's own icon: the pixmaps it was handed are the
+            # drawn PNGs themselves at every tray size (16 px pixel for pixel, not a blur).
+            ((_sig, pixmaps),) = _call(
+                conn, service, item[0], props, "Get", "ss", (item[1], "IconPixmap")
+            )
+            sent = {w: bytes(data) for w, h, data in pixmaps if w == h}
+            assert {16, 22, 24, 32} <= set(sent)
+            for size, data in sent.items():
+                assert data == _sni_pixels(icon_png(size)), f"{size} px"
             texts = [t for _i, t in labels]
             assert texts[:4] == [
                 "Open deckfollow",
