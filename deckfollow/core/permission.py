@@ -123,10 +123,19 @@ def timing_decision(
 
 def week_start(at: datetime, snap: ContactSnapshot) -> datetime:
     """Monday 00:00 of the customer's local week holding `at`, as an aware datetime."""
+    return week_bounds(at, snap)[0]
+
+
+def week_bounds(at: datetime, snap: ContactSnapshot) -> tuple[datetime, datetime]:
+    """The customer's local week holding `at`: Monday 00:00 to the next Monday 00:00.
+
+    Both ends are local midnights: the week the clocks go back is 169 hours long, so its end
+    is not its start plus seven days of 24 hours (that would still be Sunday 23:00).
+    """
     tz = snap.hours.tz
     local = at.astimezone(tz)
     monday = local.date() - timedelta(days=local.weekday())
-    return local_to_utc(monday, time(0), tz)
+    return local_to_utc(monday, time(0), tz), local_to_utc(monday + timedelta(days=7), time(0), tz)
 
 
 def cap_decision(
@@ -139,8 +148,7 @@ def cap_decision(
     """Rule 5: at most `cap` planned touches in the customer's calendar week; agreed exempt."""
     if basis is Basis.AGREED:
         return Decision(True, "agreed touches are exempt from the cap")
-    start = week_start(at, snap)
-    end = start + timedelta(days=7)
+    start, end = week_bounds(at, snap)
     count = sum(1 for t in planned_times if start <= t < end)
     if count >= cap:
         return Decision(

@@ -110,3 +110,32 @@ def test_a_time_skipped_by_spring_forward_reads_as_calendars_read_it() -> None:
     # The repeated hour in April is its first pass (still daylight time).
     back = local_to_utc(date(2026, 4, 5), time(2, 30), sydney)
     assert back.astimezone(sydney).strftime("%H:%M %Z") == "02:30 AEDT"
+
+
+@pytest.mark.parametrize(("zone", "country", "day", "kind"), CASES)
+def test_a_full_week_with_a_clock_change_sends_the_next_touch_to_the_next_monday(
+    zone: str, country: str, day: date, kind: str
+) -> None:
+    """The weekly cap counts local weeks: the week the clocks go back has 169 hours, and a
+    full one must not keep pointing at its own last hour (that hung the scheduler)."""
+    from deckfollow.core.permission import ContactSnapshot, week_bounds
+
+    snap = ContactSnapshot(
+        customer_id=1,
+        name="Ada Lovelace",
+        country=country,
+        region=None,
+        timezone=zone,
+        contact_hours=None,
+        do_not_contact=False,
+    )
+    tz = ZoneInfo(zone)
+    monday = day - timedelta(days=day.weekday())
+    full = [datetime.combine(monday + timedelta(days=n), time(10), tz) for n in (1, 2)]
+    wanted = datetime.combine(monday + timedelta(days=3), time(10), tz)
+    slot = find_slot(snap, Channel.EMAIL, wanted, full, cap=2)
+    assert slot is not None
+    assert slot.astimezone(tz) == datetime.combine(monday + timedelta(days=7), time(0), tz)
+    start, end = week_bounds(wanted, snap)
+    assert (start.astimezone(tz).time(), end.astimezone(tz).time()) == (time(0), time(0))
+    assert end - start == timedelta(hours=169 if kind == "ends" else 167)
