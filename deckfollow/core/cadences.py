@@ -22,7 +22,7 @@ from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.enums import Basis, CadenceAnchor, CadenceRunStatus, Channel, FollowUpStatus
 from deckfollow.core.errors import NotFoundError, PermissionRefused, ValidationError
 from deckfollow.core.models import Cadence, CadenceRun, CadenceStep, FollowUp, Quote
-from deckfollow.core.permission import channel_decision, find_slot
+from deckfollow.core.permission import ContactSnapshot, channel_decision, find_slot
 from deckfollow.core.settings import load_settings
 
 DEFAULT_HOUR = 10
@@ -432,19 +432,31 @@ def _run(session: Session, run_id: int) -> CadenceRun:
     return run
 
 
+def run_anchor(
+    spec: CadenceSpec, started: date, *, birthday: date | None, parked_until: date | None
+) -> date:
+    """Day 0 of a run: the day it started, the customer's birthday or the parked-until date."""
+    if spec.anchor is Anchor.BIRTHDAY:
+        if birthday is None:
+            raise ValidationError("birthday", "add the customer's birthday first")
+        return birthday
+    if spec.anchor is Anchor.PARKED_UNTIL and parked_until is not None:
+        return parked_until
+    return started
+
+
 def _anchor(session: Session, run: CadenceRun, spec: CadenceSpec) -> date:
     customer = get_customer(session, run.customer_id)
     snap = load_snapshot(session, run.customer_id)
     started = run.started_at.astimezone(snap.hours.tz).date()
-    if spec.anchor is Anchor.BIRTHDAY:
-        if customer.birthday is None:
-            raise ValidationError("birthday", f"add {customer.display_name}'s birthday first")
-        return customer.birthday
+    if spec.anchor is Anchor.BIRTHDAY and customer.birthday is None:
+        raise ValidationError("birthday", f"add {customer.display_name}'s birthday first")
+    parked_until = None
     if spec.anchor is Anchor.PARKED_UNTIL and run.quote_id is not None:
         quote = session.get(Quote, run.quote_id)
-        if quote is not None and quote.parked_until is not None:
-            return quote.parked_until
-    return started
+        if quote is not None:
+            parked_until = quote.parked_until
+    return run_anchor(spec, started, birthday=customer.birthday, parked_until=parked_until)
 
 
 def _pending_step(session: Session, run_id: int) -> FollowUp | None:
@@ -474,36 +486,63 @@ def _best_within(occ: Occurrence, after: Occurrence | None) -> timedelta:
     return max(timedelta(days=1), min(timedelta(days=7), gap / 2))
 
 
-def _schedule_next(session: Session, run: CadenceRun, *, now: datetime) -> FollowUp | None:
-    """Place the run's next step (or finish / pause it). The run must be active."""
-    from deckfollow.core.followups import planned_times
+STUCK_REASON = "no step of this plan can be placed within the rules"
 
-    cad = session.get(Cadence, run.cadence_id)
-    assert cad is not None
-    spec = _spec_of(session, cad)
-    snap = load_snapshot(session, run.customer_id)
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one step of a run lands, or why it was passed over (`passed_over` is set)."""
+
+    occurrence: Occurrence
+    due_at: datetime
+    passed_over: str | None = None
+
+
+@dataclass(frozen=True)
+class NextPlacement:
+    """The outcome of placing a run's next step.
+
+    `passed_over` steps are left behind as cancelled follow-ups saying why; then either a
+    step is `placed`, the plan has no step left (`finished`), or none can be placed within
+    the rules (neither: the run pauses with STUCK_REASON).
+    """
+
+    passed_over: tuple[Placement, ...]
+    placed: Placement | None
+    finished: bool
+
+
+def plan_next_step(
+    spec: CadenceSpec,
+    anchor: date,
+    snap: ContactSnapshot,
+    *,
+    last_index: int | None,
+    now: datetime,
+    planned: Sequence[datetime],
+    agreed: Sequence[datetime],
+    cap: int,
+) -> NextPlacement:
+    """Where a run's next step goes, as plain data (no database).
+
+    `last_index` is the run's latest step so far (None: the run is new), `planned` the due
+    times of the customer's pending and done planned follow-ups (the weekly cap), `agreed`
+    those of their pending agreed ones (kept clear of, rule 4).
+    """
     tz = snap.hours.tz
-    cap = load_settings(session).weekly_cap
-    last = session.execute(
-        select(func.max(FollowUp.cadence_step)).where(FollowUp.cadence_run_id == run.id)
-    ).scalar_one_or_none()
-    anchor = _anchor(session, run, spec)
-    if last is not None:
-        first = last + 1
+    if last_index is not None:
+        first = last_index + 1
     elif spec.repeat_yearly:
         first = _first_yearly_index(spec, anchor, now.astimezone(tz).date())
     else:
         first = 0
-    tries = 0
+    passed: list[Placement] = []
     upcoming = occurrences(spec, anchor, first)
     following = occurrences(spec, anchor, first + 1)
-    for occ in upcoming:
+    for tries, occ in enumerate(upcoming, 1):
         after = next(following, None)
-        tries += 1
         if tries > len(spec.steps) + 1:
-            run.status = CadenceRunStatus.PAUSED
-            run.paused_reason = "no step of this plan can be placed within the rules"
-            return None
+            return NextPlacement(tuple(passed), None, finished=False)
         target = max(local_to_utc(occ.day, time(occ.step.at_hour or DEFAULT_HOUR), tz), now)
         gate = channel_decision(snap, occ.step.channel)
         slot = None
@@ -512,40 +551,84 @@ def _schedule_next(session: Session, run: CadenceRun, *, now: datetime) -> Follo
                 snap,
                 occ.step.channel,
                 target,
-                planned_times(session, run.customer_id),
+                planned,
                 cap,
-                keep_clear_of=_agreed_times(session, run.customer_id),
+                keep_clear_of=agreed,
                 prefer_best_times=True,
                 best_within=_best_within(occ, after),
             )
-        fu = FollowUp(
+        if slot is not None and slot > target and not occ.step.channel.is_timed:
+            # An email or card the weekly cap pushed into the next week goes out at the
+            # step's hour that day, not at midnight as the week begins.
+            hour = time(occ.step.at_hour or DEFAULT_HOUR)
+            later = local_to_utc(slot.astimezone(tz).date(), hour, tz)
+            if later > slot:
+                moved = find_slot(snap, occ.step.channel, later, planned, cap, keep_clear_of=agreed)
+                slot = moved or slot
+        if slot is None:
+            why = gate.reason if not gate.allowed else "no allowed time within four months"
+            passed.append(Placement(occ, target, why[:300]))
+            continue
+        return NextPlacement(tuple(passed), Placement(occ, slot), finished=False)
+    return NextPlacement(tuple(passed), None, finished=True)
+
+
+def _schedule_next(session: Session, run: CadenceRun, *, now: datetime) -> FollowUp | None:
+    """Place the run's next step (or finish / pause it). The run must be active."""
+    from deckfollow.core.followups import planned_times
+
+    cad = session.get(Cadence, run.cadence_id)
+    assert cad is not None
+    spec = _spec_of(session, cad)
+    snap = load_snapshot(session, run.customer_id)
+    last = session.execute(
+        select(func.max(FollowUp.cadence_step)).where(FollowUp.cadence_run_id == run.id)
+    ).scalar_one_or_none()
+    nxt = plan_next_step(
+        spec,
+        _anchor(session, run, spec),
+        snap,
+        last_index=last,
+        now=now,
+        planned=planned_times(session, run.customer_id),
+        agreed=_agreed_times(session, run.customer_id),
+        cap=load_settings(session).weekly_cap,
+    )
+
+    def follow_up(p: Placement) -> FollowUp:
+        return FollowUp(
             customer_id=run.customer_id,
             quote_id=run.quote_id,
-            due_at=slot or target,
+            due_at=p.due_at,
             timezone=snap.timezone,
-            channel=occ.step.channel,
-            reason=occ.step.reason,
+            channel=p.occurrence.step.channel,
+            reason=p.occurrence.step.reason,
             basis=Basis.PLANNED,
             status=FollowUpStatus.PENDING,
             cadence_run_id=run.id,
-            cadence_step=occ.index,
+            cadence_step=p.occurrence.index,
             created_at=now,
         )
-        if slot is None:
-            # Leave a trace of the step that was passed over, and why.
-            fu.status = FollowUpStatus.CANCELLED
-            fu.completed_at = now
-            fu.cancel_reason = (
-                gate.reason if not gate.allowed else "no allowed time within four months"
-            )[:300]
-            session.add(fu)
-            session.flush()
-            continue
+
+    for p in nxt.passed_over:
+        # Leave a trace of the step that was passed over, and why.
+        fu = follow_up(p)
+        fu.status = FollowUpStatus.CANCELLED
+        fu.completed_at = now
+        fu.cancel_reason = p.passed_over
+        session.add(fu)
+        session.flush()
+    if nxt.placed is not None:
+        fu = follow_up(nxt.placed)
         session.add(fu)
         session.flush()
         return fu
-    run.status = CadenceRunStatus.FINISHED
-    run.paused_reason = None
+    if nxt.finished:
+        run.status = CadenceRunStatus.FINISHED
+        run.paused_reason = None
+    else:
+        run.status = CadenceRunStatus.PAUSED
+        run.paused_reason = STUCK_REASON
     return None
 
 
