@@ -37,6 +37,12 @@ class Market:
     calling_code: str
     email_domains: tuple[str, ...]
     price_factor: Decimal
+    streets: tuple[str, ...] = ()
+    # US houses carry three- or four-digit numbers; elsewhere they count from 1.
+    house_numbers: tuple[int, int] = (1, 240)
+    company_suffixes: tuple[str, ...] = ("Holdings",)
+    # "AU", "US" or "GB": which wording of a job (decking, worktops, sq ft) the market reads.
+    wording: str = "AU"
 
 
 MARKETS: tuple[Market, ...] = (
@@ -66,6 +72,21 @@ MARKETS: tuple[Market, ...] = (
         calling_code="61",
         email_domains=("bigpond.com", "gmail.com", "outlook.com.au", "optusnet.com.au"),
         price_factor=Decimal("1.0"),
+        streets=(
+            "Ocean St",
+            "Beach Rd",
+            "Church St",
+            "Victoria Ave",
+            "Jacaranda Cres",
+            "Banksia Way",
+            "Harbour View Tce",
+            "Wattle St",
+            "Pittwater Rd",
+            "Bellevue Pde",
+            "Gum Tree Cl",
+            "Military Rd",
+        ),
+        company_suffixes=("Holdings", "Property Group", "Family Trust"),
     ),
     Market(
         country="US",
@@ -90,6 +111,22 @@ MARKETS: tuple[Market, ...] = (
         calling_code="1",
         email_domains=("gmail.com", "yahoo.com", "outlook.com", "icloud.com", "comcast.net"),
         price_factor=Decimal("0.7"),
+        streets=(
+            "Elm St",
+            "Maple Dr",
+            "Oak Ridge Rd",
+            "Hillcrest Ave",
+            "Cedar Ln",
+            "Willow Ct",
+            "Park Ave",
+            "Lakeview Dr",
+            "Sunset Blvd",
+            "Magnolia Way",
+            "Chestnut St",
+        ),
+        house_numbers=(100, 4999),
+        company_suffixes=("Properties LLC", "Rentals LLC", "Holdings"),
+        wording="US",
     ),
     Market(
         country="GB",
@@ -109,6 +146,20 @@ MARKETS: tuple[Market, ...] = (
         calling_code="44",
         email_domains=("btinternet.com", "gmail.com", "hotmail.co.uk", "sky.com"),
         price_factor=Decimal("0.5"),
+        streets=(
+            "High Street",
+            "Station Road",
+            "Mill Lane",
+            "Church Lane",
+            "Victoria Road",
+            "The Crescent",
+            "Park Road",
+            "Queens Drive",
+            "Orchard Close",
+            "Manor Way",
+        ),
+        company_suffixes=("Lettings Ltd", "Property Ltd", "Holdings"),
+        wording="GB",
     ),
     Market(
         country="NZ",
@@ -126,6 +177,16 @@ MARKETS: tuple[Market, ...] = (
         calling_code="64",
         email_domains=("xtra.co.nz", "gmail.com", "outlook.co.nz"),
         price_factor=Decimal("1.05"),
+        streets=(
+            "Kowhai St",
+            "Rimu Rd",
+            "Ponsonby Rd",
+            "Hill St",
+            "Seaview Tce",
+            "Totara Ave",
+            "Karaka Lane",
+        ),
+        company_suffixes=("Holdings", "Family Trust", "Properties Ltd"),
     ),
 )
 
@@ -149,7 +210,7 @@ FIRST_NAMES: dict[str, tuple[str, ...]] = {
         "Dimitri",
         "Siobhan",
         "Priya",
-        "Nguyen",
+        "Minh",
         "Renée",
         "Lukas",
         "Aroha",
@@ -199,7 +260,7 @@ FIRST_NAMES: dict[str, tuple[str, ...]] = {
         "Dafydd",
         "Zoë",
     ),
-    "NZ": ("Nikau", "Aroha", "Tama", "Mereana", "Finn", "Ruby", "Wiremu", "Anahera", "Jüri"),
+    "NZ": ("Nikau", "Aroha", "Tama", "Mereana", "Finn", "Ruby", "Wiremu", "Anahera", "Hēmi"),
 }
 
 LAST_NAMES: dict[str, tuple[str, ...]] = {
@@ -259,33 +320,27 @@ LAST_NAMES: dict[str, tuple[str, ...]] = {
     "NZ": ("Ngata", "Parata", "Walker", "Tane", "Henare", "Cooper", "Sørensen", "Ruatapu"),
 }
 
-STREET_NAMES = (
-    "Ocean St",
-    "Beach Rd",
-    "Church St",
-    "Victoria Ave",
-    "Park Lane",
-    "Elm St",
-    "Maple Dr",
-    "High St",
-    "Station Rd",
-    "Hillcrest Ave",
-    "Jacaranda Cres",
-    "Banksia Way",
-    "Oak Ridge Rd",
-    "Mill Lane",
-    "Harbour View Tce",
-)
-
 
 @dataclass(frozen=True)
 class Job:
-    """A kind of job with a plausible price range (in AUD; other markets scale it)."""
+    """A kind of job with a plausible price range (in AUD; other markets scale it).
+
+    `details` are as an Australian or New Zealand customer writes them; `us` and `gb` give
+    the title and details as an American or British customer would (wood deck, worktops,
+    square feet), None where the Australian words read the same there.
+    """
 
     title: str
     low: int
     high: int
     details: tuple[str, ...]
+    us: tuple[str, tuple[str, ...]] | None = None
+    gb: tuple[str, tuple[str, ...]] | None = None
+
+    def wording(self, market: str) -> tuple[str, tuple[str, ...]]:
+        """(title, details) in the words of a market ("AU", "US" or "GB")."""
+        local = {"US": self.us, "GB": self.gb}.get(market)
+        return local if local is not None else (self.title, self.details)
 
 
 JOBS: tuple[Job, ...] = (
@@ -299,50 +354,145 @@ JOBS: tuple[Job, ...] = (
             "blackbutt, wrap-around",
             "two-level with balustrade",
         ),
+        us=(
+            "Wood deck",
+            ("cedar, 16 × 20 ft", "ipe, 400 sq ft with stairs", "redwood, wrap-around"),
+        ),
+        gb=("Hardwood decking", ("iroko, 24 m²", "balau, 40 m² with steps", "oak, wrap-around")),
     ),
     Job(
         "Composite deck",
         11_000,
         45_000,
         ("Trex, 30 m²", "ModWood around the pool", "rooftop, 18 m²"),
+        us=("Composite deck", ("Trex, 320 sq ft", "TimberTech around the pool")),
+        gb=("Composite decking", ("Millboard, 30 m²", "around the hot tub, 22 m²")),
     ),
-    Job("Deck restoration", 1_800, 6_500, ("sand and oil, 35 m²", "replace 12 boards, re-stain")),
+    Job(
+        "Deck restoration",
+        1_800,
+        6_500,
+        ("sand and oil, 35 m²", "replace 12 boards, re-stain"),
+        us=("Deck refinishing", ("sand and stain, 380 sq ft", "replace 12 boards, re-stain")),
+    ),
     Job(
         "Paved patio",
         6_000,
         24_000,
         ("sandstone, 28 m²", "porcelain pavers, 40 m²", "brick herringbone"),
+        us=("Paver patio", ("flagstone, 300 sq ft", "brick herringbone, 430 sq ft")),
+        gb=("Patio", ("Indian sandstone, 28 m²", "porcelain paving, 40 m²")),
     ),
     Job(
         "Pergola",
         7_500,
         32_000,
-        ("flat roof, colorbond", "louvred, motorised", "timber, attached to house"),
+        ("flat roof, Colorbond", "louvred, motorised", "timber, attached to house"),
+        us=("Pergola", ("cedar, freestanding", "louvered, motorized", "attached to the house")),
+        gb=("Pergola", ("oak frame, freestanding", "louvred, motorised")),
     ),
     Job(
-        "Timber fence", 3_500, 14_000, ("paling, 30 m", "horizontal slat, 22 m", "colorbond, 45 m")
+        "Timber fence",
+        3_500,
+        14_000,
+        ("paling, 30 m", "horizontal slat, 22 m", "lapped and capped, 45 m"),
+        us=("Wood fence", ("cedar privacy, 100 ft", "horizontal slat, 72 ft", "picket, 150 ft")),
+        gb=("Garden fence", ("close-board, 30 m", "horizontal slatted, 22 m")),
     ),
-    Job("Pool fence", 4_000, 16_000, ("frameless glass", "aluminium, compliant gate")),
+    Job(
+        "Pool fence",
+        4_000,
+        16_000,
+        ("frameless glass", "aluminium, compliant gate"),
+        us=("Pool fence", ("frameless glass", "aluminum, self-closing gate")),
+        gb=("Glass balustrade", ("frameless glass, terrace", "stainless posts, 12 m")),
+    ),
     Job(
         "Bathroom renovation",
         18_000,
         48_000,
         ("full strip-out, walk-in shower", "ensuite, floor-to-ceiling tiles"),
+        us=(
+            "Bathroom remodel",
+            ("full gut, walk-in shower", "primary bath, floor-to-ceiling tile"),
+        ),
+        gb=(
+            "Bathroom refit",
+            ("full strip-out, walk-in shower", "en suite, floor-to-ceiling tiles"),
+        ),
     ),
     Job(
         "Kitchen renovation",
         22_000,
         75_000,
         ("new cabinets and benchtops", "island bench, stone tops"),
+        us=("Kitchen remodel", ("new cabinets and countertops", "island, quartz countertops")),
+        gb=("Kitchen refit", ("new units and worktops", "island, quartz worktops")),
     ),
-    Job("Roof replacement", 15_000, 42_000, ("tile to colorbond, 180 m²", "re-roof and gutters")),
-    Job("Roof repairs", 900, 5_500, ("re-point ridge caps", "replace cracked tiles, leak")),
-    Job("Gutter replacement", 2_200, 7_800, ("quad gutter, 40 m", "leaf guard and downpipes")),
-    Job("Retaining wall", 5_000, 26_000, ("sleeper wall, 15 m", "besser block, 1.2 m high")),
-    Job("Landscaping", 4_500, 30_000, ("native garden and irrigation", "turf and garden beds")),
-    Job("Carport", 8_000, 22_000, ("double, skillion roof", "gable roof to match house")),
-    Job("Exterior painting", 6_000, 21_000, ("two-storey weatherboard", "render and trims")),
-    Job("Granny flat", 90_000, 160_000, ("two-bedroom, 60 m²",)),
+    Job(
+        "Roof replacement",
+        15_000,
+        42_000,
+        ("tile to Colorbond, 180 m²", "re-roof and gutters"),
+        us=("Roof replacement", ("asphalt shingles, 24 squares", "tear-off and new gutters")),
+        gb=("Re-roof", ("natural slate, 120 m²", "strip and re-tile, new fascias")),
+    ),
+    Job(
+        "Roof repairs",
+        900,
+        5_500,
+        ("re-point ridge caps", "replace cracked tiles, leak"),
+        us=("Roof repair", ("flashing around the chimney", "replace damaged shingles, leak")),
+        gb=("Roof repairs", ("re-point the ridge tiles", "replace slipped slates, leak")),
+    ),
+    Job(
+        "Gutter replacement",
+        2_200,
+        7_800,
+        ("quad gutter, 40 m", "leaf guard and downpipes"),
+        us=("Gutter replacement", ("seamless aluminum, 140 ft", "gutter guards and downspouts")),
+        gb=("Guttering", ("new uPVC guttering, 40 m", "cast-iron repairs and downpipes")),
+    ),
+    Job(
+        "Retaining wall",
+        5_000,
+        26_000,
+        ("sleeper wall, 15 m", "besser block, 1.2 m high"),
+        us=("Retaining wall", ("timber, 50 ft", "concrete block, 4 ft high")),
+        gb=("Retaining wall", ("sleeper wall, 15 m", "block and render, 1.2 m high")),
+    ),
+    Job(
+        "Landscaping",
+        4_500,
+        30_000,
+        ("native garden and irrigation", "turf and garden beds"),
+        us=("Landscaping", ("native plantings and irrigation", "sod and garden beds")),
+        gb=("Garden landscaping", ("new lawn and borders", "raised beds and a path")),
+    ),
+    Job(
+        "Carport",
+        8_000,
+        22_000,
+        ("double, skillion roof", "gable roof to match house"),
+        us=("Carport", ("two-car, metal roof", "gable roof to match the house")),
+        gb=("Carport", ("oak frame, double", "timber, lean-to")),
+    ),
+    Job(
+        "Exterior painting",
+        6_000,
+        21_000,
+        ("two-storey weatherboard", "render and trims"),
+        us=("Exterior painting", ("two-story clapboard", "stucco and trim")),
+        gb=("Exterior decorating", ("rendered semi, masonry paint", "windows, doors and fascias")),
+    ),
+    Job(
+        "Granny flat",
+        90_000,
+        160_000,
+        ("two-bedroom, 60 m²",),
+        us=("Accessory dwelling unit", ("two-bedroom ADU, 650 sq ft",)),
+        gb=("Single-storey extension", ("kitchen extension, 25 m²",)),
+    ),
 )
 
 SOURCES = (
@@ -351,61 +501,111 @@ SOURCES = (
     "referral",
     "Google",
     "Facebook",
-    "repeat customer",
     "neighbour saw the job",
     "Houzz",
     "home show",
     "van signage",
 )
+# How an enquiry from each source arrives (a web form comes in as an email).
+SOURCE_CHANNELS: dict[str, tuple[str, ...]] = {
+    "website form": ("email",),
+    "Google": ("email", "call"),
+    "Facebook": ("text", "email"),
+    "Houzz": ("email",),
+    "phone call": ("call",),
+    "referral": ("call", "text"),
+    "neighbour saw the job": ("call", "text"),
+    "home show": ("email", "call"),
+    "van signage": ("call", "text"),
+    "repeat customer": ("call", "text", "email"),
+}
+REPEAT_SOURCE = "repeat customer"
 
-LOST_REASONS = (
-    "went with a cheaper quote",
-    "decided to wait until next year",
-    "did it themselves",
-    "budget cut after the valuation",
-    "builder's mate did it",
-    "no reply after three tries",
-    "chose composite from another supplier",
-    "moving house",
-)
+# Why a quote was lost, and the touch that told the owner so: (direction, channel, note).
+LOST_REASONS: dict[str, tuple[str, str, str]] = {
+    "went with a cheaper quote": (
+        "inbound",
+        "text",
+        "Thanks for the quote, we've gone with a cheaper one this time.",
+    ),
+    "decided to wait until next year": (
+        "outbound",
+        "call",
+        "They've decided to wait until next year; happy to hear from us then",
+    ),
+    "did it themselves": ("outbound", "call", "They're doing it themselves; offered advice"),
+    "budget cut after the valuation": (
+        "inbound",
+        "email",
+        "The valuation came in low, so we can't go ahead for now. Thanks for your time.",
+    ),
+    "a friend in the trade is doing it": (
+        "outbound",
+        "call",
+        "A friend in the trade is doing it for them",
+    ),
+    "no reply after three tries": (
+        "outbound",
+        "text",
+        "Last check-in sent; closing the quote after three tries without a reply",
+    ),
+    "chose another builder's design": (
+        "inbound",
+        "email",
+        "We've decided to go with another builder's design. Thanks for coming out.",
+    ),
+    "moving house": ("inbound", "call", "They're selling up and moving; the job is off"),
+}
+# A quote whose whole six-month plan went unanswered.
+LOST_AFTER_PLAN = "no reply in six months of follow-ups"
 
-# What customers said when they agreed to be contacted again (the field notes' "OK to …?").
-AGREED_WORDS = (
-    "Yes, ring me Thursday after 4, I'll have talked to my wife by then.",
-    "Text me Monday morning, I'm on site all week.",
-    "Email is best, send it over and call Friday.",
-    "Happy for you to check in after the 15th when the bank gets back to us.",
-    "Call me in the evening, not before 6.",
-    "OK to follow up next week, we're comparing two quotes.",
-    "Sure, give me a bell Wednesday.",
-    "Check back after school holidays.",
-)
-
-# What a customer says when they close one channel: the words fit the channel closed
-# (the ledger is evidence, and "take me off the email list" does not stop calls).
-REVOKE_WORDS: dict[str, tuple[str, str, str]] = {
+# What a customer wrote on the enquiry form about how to reach them, by preferred channel.
+GRANT_WORDS: dict[str, tuple[str, ...]] = {
     "text": (
-        "Please stop texting me, call if you need to.",
-        "No more texts please.",
-        "Don't text this number, it's my work phone.",
+        "Best to text first, I can't always answer at work.",
+        "Text me please, I'm in meetings most of the day.",
+    ),
+    "call": ("Call me on my mobile any time.", "Happy to take a call, mornings are best."),
+    "email": ("Email is easiest, I check it every evening.", "Please email the quote."),
+    "any": ("Call or text me on my mobile, email the quote.", "Phone or email, either is fine."),
+    "no email": ("Call or text me on my mobile.", "Ring or text, I don't do email."),
+}
+
+# What a customer says when they close one channel: the words fit the channel closed (the
+# ledger is evidence), and they say it on a channel that still suits them.
+REVOKE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "text": (
+        ("Please stop texting me, call if you need to.", "phone call"),
+        ("No more texts please.", "text message"),
+        ("Can you stop the texts? Email me instead.", "email"),
     ),
     "email": (
-        "Take me off the email list.",
-        "Please stop emailing, I'll call you if I need anything.",
-        "No more emails thanks, text is fine.",
+        ("Take me off the email list.", "email"),
+        ("Please stop emailing, I'll call you if I need anything.", "email"),
+        ("No more emails thanks, text is fine.", "text message"),
     ),
     "call": (
-        "Don't ring my work number.",
-        "Please don't call, I can't answer at work. Text me.",
-        "No phone calls please, email is best.",
+        ("Please don't call, I can't answer at work. Text me.", "text message"),
+        ("No phone calls please, email is best.", "email"),
+        ("Stop ringing me please, I'll text you when we're ready.", "text message"),
     ),
 }
 
-DNC_WORDS = (
-    "We've gone with someone else, please don't contact us again.",
-    "Remove my details, thanks.",
-    "Not interested, stop calling.",
-)
+# "Please don't contact me" and the way it reached the owner (a channel of ours).
+# "lost": said while their quote was open (it closed the quote); "customer": said by a
+# past customer or a contact with no quote in play.
+DNC_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "lost": (
+        ("We've gone with someone else, please don't contact us again.", "text"),
+        ("Remove my details please, we won't be going ahead.", "email"),
+        ("Not interested, stop calling.", "call"),
+    ),
+    "customer": (
+        ("Please take us off your list, we don't need any more check-ins.", "email"),
+        ("No more calls or cards please.", "text"),
+        ("Please stop contacting me.", "call"),
+    ),
+}
 
 CONTACT_RULES = (
     "evenings only",
@@ -420,7 +620,115 @@ FAMILY_NOTES = (
     "Two kids, dog called Biscuit",
     "Wife Sarah runs the books",
     "Retired teacher, loves roses",
-    "Son plays footy on Saturdays",
-    "New baby due in March",
+    "Son plays football on Saturdays",
+    "Expecting their first baby",
     "Works night shifts at the hospital",
+    "Keen gardener; mind the veggie patch",
+    "Grandkids visit every school holidays",
 )
+
+# What customers say when they agree to be contacted again (the field notes' "OK to …?").
+# Each fits its channel and fixes the time of day; {when} is the day as they said it
+# ("Thursday", "tomorrow", "next Monday"), {h} an hour on the clock, {partner} who they
+# decide with. `hours` are the local times the words may name; `markets` limit words to
+# the customers who talk that way (None: everyone).
+
+
+@dataclass(frozen=True)
+class Agreement:
+    channel: str
+    words: str
+    hours: tuple[tuple[int, int], ...]
+    part: str = ""  # "", "morning", "arvo", "evening" or "lunchtime": how {when} is said
+    markets: tuple[str, ...] | None = None
+    weekdays: bool = False  # words about a working week ("I'm on site all week")
+
+
+AGREEMENTS: tuple[Agreement, ...] = (
+    Agreement(
+        "call",
+        "Yes, ring me {when} after {h}, I'll have talked to {partner} by then.",
+        ((16, 0), (17, 0)),
+        markets=("AU", "NZ", "GB"),
+    ),
+    Agreement(
+        "call",
+        "Sure, call me {when} after {h}, I'll have talked to {partner} by then.",
+        ((16, 0), (17, 0)),
+        markets=("US",),
+    ),
+    Agreement("call", "Call me {when}, not before 6.", ((18, 0),), part="evening"),
+    Agreement(
+        "call",
+        "Best to call {when}, I'm on a break from half past 12.",
+        ((12, 30),),
+        part="lunchtime",
+        weekdays=True,
+    ),
+    Agreement(
+        "call",
+        "Give me a bell {when}, I'm home from 3.",
+        ((15, 0),),
+        part="arvo",
+        markets=("AU", "NZ"),
+    ),
+    Agreement(
+        "call",
+        "OK to call {when} around {h}, we'll have compared the quotes by then.",
+        ((10, 0), (11, 0), (14, 0)),
+    ),
+    Agreement(
+        "call", "Ring me {when} before I head out.", ((9, 0),), "morning", ("AU", "NZ", "GB")
+    ),
+    Agreement("text", "Text me {when}, I'm on site all week.", ((9, 30), (12, 0)), weekdays=True),
+    Agreement(
+        "text",
+        "Flick me a text {when}, I'll have an answer by then.",
+        ((9, 0),),
+        part="morning",
+        markets=("AU", "NZ"),
+    ),
+    Agreement("text", "Send me a text {when} after {h} and I'll let you know.", ((16, 0), (17, 0))),
+    Agreement(
+        "text",
+        "Text is best, I can't take calls at work. {when} works.",
+        ((12, 30),),
+        part="lunchtime",
+        weekdays=True,
+    ),
+    Agreement("email", "Email me {when}, I'll go through it with {partner} that night.", ((9, 0),)),
+    Agreement(
+        "email",
+        "Email is best, I'm on site all day. Send it through {when}.",
+        ((8, 30),),
+        weekdays=True,
+    ),
+    Agreement("email", "Pop it in an email {when} and I'll read it that evening.", ((10, 0),)),
+)
+# For a follow-up agreed weeks ahead, people name a date and a reason to wait.
+FAR_AGREEMENTS: dict[str, tuple[str, ...]] = {
+    "call": (
+        "Check back {when}, the bank should have come back to us by then.",
+        "Happy for you to call {when}, we're away until then.",
+    ),
+    "text": ("Text me {when}, we'll be back from holidays.", "Send a text {when}, not before."),
+    "email": (
+        "Email me {when}, once the valuation is done.",
+        "Send it through {when}, we'll have sorted the finance by then.",
+    ),
+}
+PARTNERS = ("my wife", "my husband", "my partner", "the wife", "my daughter")
+
+# A customer's reply that pauses their follow-up plan (rule 8), by the channel it came in.
+REPLIES: dict[str, tuple[str, ...]] = {
+    "text": (
+        "Thanks, still waiting to hear from the bank. Will let you know.",
+        "Got it, we're away till next week, can we pick this up then?",
+        "Still keen, just sorting out the budget. Talk soon.",
+    ),
+    "email": (
+        "Thanks for the photos. A couple of questions about drainage, we'll ring you.",
+        "We're still comparing quotes and will be in touch by the end of the month.",
+    ),
+    "call": ("Rang back with questions about the start date and access for the truck",),
+}

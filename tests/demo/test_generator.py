@@ -134,6 +134,7 @@ def test_same_seed_gives_the_same_business(tmp_path: Path, now: datetime) -> Non
             exported = build_export(session, now=now)
         db.close()
         exported.pop("exported_at", None)
+        assert exported["cadence_runs"], "the follow-up plans are part of the business"
         exports.append(json.dumps(exported, sort_keys=True, default=str))
     assert exports[0] == exports[1]
     assert exports[0] != exports[2]

@@ -26,9 +26,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from sqlalchemy import func, select
 
-    from deckfollow.core.cadences import seed_builtin_cadences
     from deckfollow.core.models import Customer
-    from deckfollow.demo.generator import generate_demo, stage_counts_text
+    from deckfollow.demo.generator import generate_demo, plans_text, stage_counts_text
 
     db = ctx.open_db(create=True)
     try:
@@ -39,7 +38,6 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             return 0
         started = time.perf_counter()
         with db.unit_of_work() as session:
-            seed_builtin_cadences(session)
             summary = generate_demo(
                 session,
                 customers=args.customers,
@@ -54,7 +52,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     print(
         f"Demo data written in {took:.1f} s: {summary.customers} customers ({countries}), "
         f"{summary.quotes} quotes ({stage_counts_text(summary)}), {summary.touches} touches, "
-        f"{summary.follow_ups} pending follow-ups, {summary.consent_events} consent records.",
+        f"{summary.pending_follow_ups} pending follow-ups, {summary.plans} follow-up plans "
+        f"({plans_text(summary)}), {summary.consent_events} consent records.",
         file=ctx.out,
     )
     return 0

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from deckfollow.core.enums import CadenceRunStatus, FollowUpStatus, Stage
-from deckfollow.core.models import CadenceRun, FollowUp, Quote
+from deckfollow.core.models import Cadence, CadenceRun, FollowUp, Quote
 from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
@@ -152,12 +152,16 @@ def test_drag_to_won_offers_the_after_sale_plan(window: MainWindow, db: Database
     _drag(window, quote_id, Stage.WON)
     assert _stage(db, quote_id).stage is Stage.WON
     with db.reading() as session:
-        runs = (
-            session.execute(select(CadenceRun.status).where(CadenceRun.quote_id == quote_id))
-            .scalars()
-            .all()
+        runs = dict(
+            session.execute(
+                select(Cadence.key, CadenceRun.status)
+                .join(Cadence, Cadence.id == CadenceRun.cadence_id)
+                .where(CadenceRun.quote_id == quote_id)
+            ).all()
         )
-    assert runs == [CadenceRunStatus.ACTIVE]
+    assert runs.pop("after_sale") is CadenceRunStatus.ACTIVE
+    # A follow-up plan the open quote ran stopped when it was won.
+    assert set(runs.values()) <= {CadenceRunStatus.STOPPED}
 
 
 def test_search_box_filters_as_you_type(qtbot: QtBot, window: MainWindow, db: Database) -> None:
