@@ -534,6 +534,7 @@ class _Business:
         self.consents: list[dict[str, Any]] = []
         self.emails: set[str] = set()
         self.by_id: dict[int, _Quote] = {}
+        self.made_overdue = self.made_today = 0
 
     def touch(self, row: dict[str, Any]) -> dict[str, Any]:
         """Log a touch; its quote remembers when it was last touched."""
@@ -626,7 +627,7 @@ class _Business:
         if person.dnc and stage is not Stage.WON:
             stage = Stage.LOST  # they asked not to be contacted: the quote was closed then
         age = {
-            Stage.LEAD: (0, 9),
+            Stage.LEAD: (1, 12),
             Stage.QUOTED: (2, 30),
             Stage.FOLLOWING_UP: (6, 75),
             Stage.WON: (4, 420),
@@ -637,7 +638,7 @@ class _Business:
         if full_plan:
             age = (200, 480)
         received = self._received(person, rng.randint(*age))
-        if stage is Stage.LEAD and rng.random() < 0.15:
+        if stage is Stage.LEAD and rng.random() < 0.1:
             received = now - timedelta(minutes=rng.randint(12, 600))  # speed-to-lead: still fresh
         older = sorted(
             self._received(person, (now - received).days + rng.randint(60, 700))
@@ -1482,12 +1483,20 @@ class _Business:
             return
         channel = _weighted(rng, _FOLLOW_UP_CHANNELS)
         roll = rng.random()
+        # However small the demo, Today shows something overdue and something due today.
+        if self.made_overdue < 2:
+            roll = 0.0
+        elif self.made_today < 2:
+            roll = 0.1
+        self.made_overdue += roll < 0.03
+        self.made_today += 0.03 <= roll < 0.15
         if roll < 0.03:
             day = today - timedelta(days=rng.randint(1, 5))
         elif roll < 0.15:
             day = today
         else:
-            day = today + timedelta(days=rng.randint(1, 30))
+            # A quote just sent is checked on within a fortnight; one being worked, within a month.
+            day = today + timedelta(days=rng.randint(1, 14 if stage is Stage.QUOTED else 30))
         competing = row["competing_quotes"]
         options = list(_OPEN_REASONS[stage])
         if stage is Stage.FOLLOWING_UP and competing in _WORD_NUMBERS:
