@@ -593,7 +593,7 @@ class _Business:
             if rng.random() < 0.3
             else None,
             "family_notes": rng.choice(V.FAMILY_NOTES) if rng.random() < 0.2 else None,
-            "notes": None,
+            "notes": rng.choice(V.CUSTOMER_NOTES) if rng.random() < 0.2 else None,
             "do_not_contact": False,
             "created_at": None,  # the first enquiry, once the quotes are known
             "updated_at": None,

@@ -627,6 +627,17 @@ FAMILY_NOTES = (
     "Grandkids visit every school holidays",
 )
 
+# What the owner jotted down about a customer's place (shown in their details).
+CUSTOMER_NOTES = (
+    "Side access only through the garage",
+    "Dog in the back yard; ring before coming through the gate",
+    "Owns the rental next door as well",
+    "Steep driveway; park on the street",
+    "Heritage overlay on the street; check council rules first",
+    "Referred by a neighbour we built for",
+    "Works from home; happy for us to drop samples round",
+)
+
 # What customers say when they agree to be contacted again (the field notes' "OK to …?").
 # Each fits its channel and fixes the time of day; {when} is the day as they said it
 # ("Thursday", "tomorrow", "next Monday"), {h} an hour on the clock, {partner} who they
