@@ -503,3 +503,35 @@ def test_best_times_never_push_the_same_evening_thank_you_to_next_week(
     # Monday's sale: the thank-you call is that evening, not their favourite Saturday.
     local = thanks.next_due.astimezone(SYD)
     assert (local.date(), local.time()) == (date(2026, 11, 23), time(18))
+
+
+def test_an_email_step_the_weekly_cap_pushes_on_goes_out_at_its_hour_not_midnight() -> None:
+    """Day 7 of "After a quote" is an email; with the week already holding two planned
+    touches it waits for the next week, and goes out that Monday at 10:00, not 00:00."""
+    from deckfollow.core.cadences import plan_next_step
+    from deckfollow.core.permission import ContactSnapshot
+
+    spec = next(s for s in BUILTIN if s.key == "after_quote")
+    snap = ContactSnapshot(
+        customer_id=1,
+        name="Grace Hopper",
+        country="AU",
+        region="NSW",
+        timezone="Australia/Sydney",
+        contact_hours=None,
+        do_not_contact=False,
+    )
+    anchor = date(2026, 11, 2)  # a Monday: the email falls on Monday the 9th
+    week = [datetime.combine(date(2026, 11, d), time(11), SYD) for d in (10, 11)]
+    placed = plan_next_step(
+        spec,
+        anchor,
+        snap,
+        last_index=1,  # the text and the call are done
+        now=datetime.combine(date(2026, 11, 5), time(17, 30), SYD),
+        planned=week,
+        agreed=[],
+        cap=2,
+    ).placed
+    assert placed is not None and placed.occurrence.step.channel is Channel.EMAIL
+    assert placed.due_at.astimezone(SYD) == datetime.combine(date(2026, 11, 16), time(10), SYD)
