@@ -1504,10 +1504,10 @@ class _Business:
                 f"Follow up the {{job}} quote: they're comparing {_WORD_NUMBERS[competing]} quotes"
             )
         reason = rng.choice(options).format(job=q.title)
+        if channel is Channel.CARD and not person.open_at(Channel.CARD, now):
+            channel = Channel.CALL  # no address, or they refused post
         if channel is Channel.CARD:
             reason = f"Handwritten note: thanks for having us quote the {q.title}"
-            if not person.open_at(Channel.CARD, now):
-                channel = Channel.CALL
         if channel is not Channel.CARD and rng.random() < _AGREED:
             self._agreed_by_hand(person, q, channel, reason, day)
             return

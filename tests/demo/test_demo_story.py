@@ -275,3 +275,16 @@ def test_places_jobs_and_words_belong_to_the_customer_s_country(business: Databa
             repeat += 1
             assert any(at < received for at in won[cid]), (cid, job)
     assert repeat > 20
+
+
+def test_each_follow_up_s_reason_fits_its_channel(business: Database) -> None:
+    """No call asks to "post a handwritten note", no card is "the reason I'm calling"."""
+    with business.reading() as session:
+        rows = session.execute(select(FollowUp.channel, FollowUp.reason)).all()
+    for channel, reason in rows:
+        if re.search(r"\b(card|handwritten)\b", reason, re.I):
+            assert channel is Channel.CARD, (channel, reason)
+        if "I'm calling" in reason:
+            assert channel is Channel.CALL, (channel, reason)
+        if re.search(r"\b(send|sent) (photos|the refreshed quote)\b", reason, re.I):
+            assert channel is Channel.EMAIL, (channel, reason)
