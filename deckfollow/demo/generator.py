@@ -767,6 +767,8 @@ class _Business:
         q = _Quote(row, title.lower(), latest, visit_at)
         if latest:
             q.after_quote = self._plan_choice(stage, sent_at, full_plan)
+            if q.after_quote == "stopped" and lost_reason == V.NO_REPLY:
+                row["lost_reason"] = V.NO_REPLY_TO_PLAN  # it was more than three tries
         self.quotes.append(row)
         self.by_id[qid] = q
         person.quotes.append(q)
@@ -1028,10 +1030,16 @@ class _Business:
         if person.dnc_at is not None:
             end = min(end, person.dnc_at)
         at = row["sent_at"] + timedelta(days=rng.randint(2, 5))
+        gap = (4, 12)
         open_quote = row["stage"].is_open
         tries = rng.randint(2, 9) if open_quote and rng.random() < 0.85 else rng.randint(0, 3)
         if row["stage"] is Stage.QUOTED:
             tries = 0  # nobody has followed it up yet: that is what the stage says
+        unanswered = row["lost_reason"] in V.UNANSWERED
+        if unanswered:
+            # Two tries nobody answered, then the third that closes it: spread to fit.
+            tries, step = 2, max(1, (end - row["sent_at"]).days // 3)
+            at, gap = row["sent_at"] + timedelta(days=step), (step, step)
         for _ in range(tries):
             at = _reachable(rng, person, _daytime(rng, _local_day(at, person.tz), person.tz, 9, 19))
             if at >= end:
@@ -1043,7 +1051,8 @@ class _Business:
                 break
             ch = rng.choice(usable)
             if ch is Channel.CALL:
-                outcome = rng.choice((Outcome.REACHED, Outcome.VOICEMAIL, Outcome.NO_ANSWER))
+                answers = (Outcome.REACHED,) if not unanswered else ()
+                outcome = rng.choice((*answers, Outcome.VOICEMAIL, Outcome.NO_ANSWER))
                 note = rng.choice(
                     _REACHED_QUOTE if outcome is Outcome.REACHED else _CALL_NOTES[outcome]
                 )
@@ -1054,7 +1063,7 @@ class _Business:
             self.touch(
                 _touch(person, row["id"], at, ch, Direction.OUTBOUND, outcome, note, subject)
             )
-            at += timedelta(days=rng.randint(4, 12))
+            at += timedelta(days=rng.randint(*gap))
 
     def _close(self, person: _Person, q: _Quote) -> None:
         """The touch that closed a won or lost quote."""
@@ -1090,30 +1099,25 @@ class _Business:
         if q.latest and person.dnc:
             return  # their "please stop" closed it; that touch comes with the ledger entry
         if reason == V.LOST_AFTER_PLAN:
-            direction, way, note = (
-                "outbound",
-                "email",
-                "Closed the quote after six months without a reply; kept them on the card list",
-            )
+            direction, way = "outbound", "email"
+            note = "Closed the quote after six months without a reply; kept them on the card list"
+        elif reason == V.NO_REPLY_TO_PLAN:
+            direction, way = "outbound", "email"
+            note = "No reply to any of our follow-ups; closed the quote, kept them on the card list"
         else:
             direction, way, note = V.LOST_REASONS[reason]
         ch = Channel(way)
         if not person.open_at(ch, closed):
             ch = Channel.CALL if person.open_at(Channel.CALL, closed) else Channel.EMAIL
         inbound = direction == "inbound"
-        self.touch(
-            _touch(
-                person,
-                row["id"],
-                closed if inbound else min(_reachable(rng, person, closed), self.now),
-                ch,
-                Direction.INBOUND if inbound else Direction.OUTBOUND,
-                Outcome.REPLIED
-                if inbound
-                else (Outcome.SENT if ch is not Channel.CALL else Outcome.REACHED),
-                note,
-            )
-        )
+        outcome = Outcome.REPLIED if inbound else Outcome.SENT
+        if ch is Channel.CALL and not inbound:
+            outcome = Outcome.REACHED
+            if reason in V.UNANSWERED:
+                outcome, note = Outcome.VOICEMAIL, "Left a last voicemail and closed the quote"
+        at = closed if inbound else min(_reachable(rng, person, closed), self.now)
+        direction_ = Direction.INBOUND if inbound else Direction.OUTBOUND
+        self.touch(_touch(person, row["id"], at, ch, direction_, outcome, note))
 
     # --- Plans ------------------------------------------------------------------------------
 
@@ -1141,7 +1145,7 @@ class _Business:
             reply=reply,
             complete=row["stage"] is not Stage.QUOTED,
             agree_in_call=q.after_quote == "running" and rng.random() < _AGREED_IN_CALL,
-            unanswered=q.after_quote == "full",
+            unanswered=row["lost_reason"] in V.UNANSWERED,
         )
         if row["stage"] is Stage.FOLLOWING_UP and q.first_plan_touch is not None:
             # The first step done moved it from quoted to following up.

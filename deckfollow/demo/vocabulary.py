@@ -556,8 +556,11 @@ LOST_REASONS: dict[str, tuple[str, str, str]] = {
     ),
     "moving house": ("inbound", "call", "They're selling up and moving; the job is off"),
 }
-# A quote whose whole six-month plan went unanswered.
+NO_REPLY = "no reply after three tries"
+# A quote whose whole six-month plan went unanswered, or part of it before the owner closed it.
 LOST_AFTER_PLAN = "no reply in six months of follow-ups"
+NO_REPLY_TO_PLAN = "no reply to any of our follow-ups"
+UNANSWERED = (NO_REPLY, LOST_AFTER_PLAN, NO_REPLY_TO_PLAN)
 
 # What a customer wrote on the enquiry form about how to reach them, by preferred channel.
 GRANT_WORDS: dict[str, tuple[str, ...]] = {

@@ -288,3 +288,26 @@ def test_each_follow_up_s_reason_fits_its_channel(business: Database) -> None:
             assert channel is Channel.CALL, (channel, reason)
         if re.search(r"\b(send|sent) (photos|the refreshed quote)\b", reason, re.I):
             assert channel is Channel.EMAIL, (channel, reason)
+
+
+def test_a_quote_lost_for_no_reply_was_tried_and_never_answered(business: Database) -> None:
+    with business.reading() as session:
+        lost = session.execute(
+            select(Quote.id, Quote.sent_at).where(
+                Quote.lost_reason.in_(
+                    [
+                        "no reply after three tries",
+                        "no reply to any of our follow-ups",
+                        "no reply in six months of follow-ups",
+                    ]
+                )
+            )
+        ).all()
+        assert len(lost) > 10
+        for qid, sent in lost:
+            after = session.execute(
+                select(Touch.direction, Touch.outcome).where(Touch.quote_id == qid, Touch.at > sent)
+            ).all()
+            assert all(d is Direction.OUTBOUND for d, _ in after), qid
+            assert len(after) >= 3, qid
+            assert all(o.value != "reached" for _, o in after), qid
