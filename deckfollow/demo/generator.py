@@ -708,14 +708,26 @@ class _Business:
             # Small jobs are often quoted from the customer's photos, without a visit.
             photos = job.high <= 8_000 and rng.random() < 0.7
             first_response, visit_at, sent_at = self._measure_and_quote(person, received, photos)
+        lost_reason = None
+        if stage is Stage.LOST:
+            lost_reason = (
+                "asked not to be contacted"
+                if person.dnc and latest
+                else V.LOST_AFTER_PLAN
+                if full_plan
+                else rng.choice(list(V.LOST_REASONS))
+            )
         closed_at = None
         stage_changed = sent_at or received
         if stage in (Stage.WON, Stage.LOST):
             assert sent_at is not None
-            close_day = _local_day(sent_at, tz) + timedelta(days=rng.randint(3, 40))
+            # Three tries without a reply take a couple of weeks; a yes or a no can come sooner.
+            days = (12, 40) if lost_reason == V.NO_REPLY else (3, 40)
             if full_plan:
-                close_day = _local_day(sent_at, tz) + timedelta(days=rng.randint(186, 200))
-            closed_at = self._before_now(person, _daytime(rng, close_day, tz, 8, 20), 2)
+                days = (186, 200)
+            close_day = _local_day(sent_at, tz) + timedelta(days=rng.randint(*days))
+            closed_at = _reachable(rng, person, _daytime(rng, close_day, tz, 8, 20))
+            closed_at = self._before_now(person, closed_at, 2)
             closed_at = max(closed_at, sent_at + timedelta(hours=1))
             stage_changed = closed_at
         parked_until = None
@@ -728,15 +740,6 @@ class _Business:
             stage_changed = min((sent_at or received) + timedelta(days=rng.randint(5, 25)), now)
         if stage is Stage.FOLLOWING_UP:
             stage_changed = min((sent_at or received) + timedelta(days=rng.randint(2, 6)), now)
-        lost_reason = None
-        if stage is Stage.LOST:
-            lost_reason = (
-                "asked not to be contacted"
-                if person.dnc and latest
-                else V.LOST_AFTER_PLAN
-                if full_plan
-                else rng.choice(list(V.LOST_REASONS))
-            )
         competing = rng.choice((None, 1, 2, 3)) if stage is not Stage.LEAD else None
         qid = self.ids.take(Quote)
         row: dict[str, Any] = {
@@ -779,31 +782,34 @@ class _Business:
     ) -> tuple[datetime, datetime | None, datetime]:
         """Call back, measure up on site in working hours, write the quote (often at night).
 
-        A job quoted from the customer's `photos`, or an enquiry that came in too recently
-        for a visit, has no site visit."""
+        A job quoted from the customer's `photos` has no site visit; an enquiry that came in
+        recently was answered, measured and quoted quickly to have gone out by now."""
         rng, now, tz = self.rng, self.now, person.tz
-        answered = _reachable(rng, person, received + timedelta(minutes=rng.randint(4, 60 * 26)))
-        if photos:
-            sent = _daytime(rng, _local_day(answered, tz) + timedelta(days=rng.randint(0, 2)), tz)
-            if sent > answered + timedelta(hours=1) and sent <= now - timedelta(hours=1):
-                return answered, None, sent
-        day = _local_day(answered, tz) + timedelta(days=rng.randint(0, 3))
-        if day == _local_day(answered, tz) and answered.astimezone(tz).hour >= 13:
-            day += timedelta(days=1)
-        visit = _reachable(rng, person, _daytime(rng, day, tz, 8, 16))
-        if visit <= answered:
-            visit = answered + timedelta(hours=rng.randint(1, 3))
-        sent = _daytime(rng, _local_day(visit, tz) + timedelta(days=rng.randint(0, 2)), tz, 8, 22)
-        if sent <= visit + timedelta(hours=1):
-            sent = visit + timedelta(hours=rng.randint(2, 6))
-        if sent <= now - timedelta(hours=1):
-            return answered, visit, sent
-        sent = self._before_now(person, now, rng.randint(1, 3))
-        if answered >= sent - timedelta(hours=1):
-            answered = _reachable(rng, person, received + timedelta(minutes=rng.randint(4, 90)))
-            if answered >= sent - timedelta(hours=1):
-                answered = received + timedelta(minutes=rng.randint(4, 30))
-        return answered, None, sent
+        latest = now - timedelta(hours=1)
+        for quick in (False, True):
+            wait = rng.randint(4, 90) if quick else rng.randint(4, 60 * 26)
+            answered = _reachable(rng, person, received + timedelta(minutes=wait))
+            if photos:
+                later = 0 if quick else rng.randint(0, 2)
+                sent = _daytime(rng, _local_day(answered, tz) + timedelta(days=later), tz)
+                sent = max(sent, answered + timedelta(hours=rng.randint(2, 5)))
+                if sent <= latest:
+                    return answered, None, sent
+                continue
+            day = _local_day(answered, tz) + timedelta(days=0 if quick else rng.randint(0, 3))
+            if not quick and day == _local_day(answered, tz) and answered.astimezone(tz).hour >= 13:
+                day += timedelta(days=1)
+            visit = _reachable(rng, person, _daytime(rng, day, tz, 8, 16))
+            if visit <= answered:
+                visit = _reachable(rng, person, answered + timedelta(hours=rng.randint(1, 3)))
+            later = 0 if quick else rng.randint(0, 2)
+            sent = _daytime(rng, _local_day(visit, tz) + timedelta(days=later), tz, 8, 22)
+            sent = max(sent, visit + timedelta(hours=rng.randint(2, 6)))
+            if sent <= latest:
+                return answered, visit, sent
+        # Answered as it came in (it was a call), quoted from what they described.
+        answered = received + timedelta(minutes=rng.randint(1, 10))
+        return answered, None, max(self._before_now(person, now, 1), answered + timedelta(hours=1))
 
     def _plan(self, share: float) -> bool:
         """Does this quote or customer run a plan (given its share, scaled to the budget)?"""
@@ -905,7 +911,8 @@ class _Business:
             if ch is ConsentChannel.EMAIL and not person.has_email:
                 ch = ConsentChannel.TEXT
             at = now - timedelta(days=rng.randint(1, 200), minutes=rng.randint(0, 24 * 60 - 1))
-            at = _reachable(rng, person, at)  # said in a call or message in waking hours
+            # Said in a call or message in waking hours, and before now.
+            at = self._before_now(person, _reachable(rng, person, at), 1)
             words, source = rng.choice(V.REVOKE_WORDS[ch.value])
             person.revoked = (ch, max(at, created + timedelta(hours=1)), words, source)
             self._consent_event(
@@ -1115,7 +1122,7 @@ class _Business:
             outcome = Outcome.REACHED
             if reason in V.UNANSWERED:
                 outcome, note = Outcome.VOICEMAIL, "Left a last voicemail and closed the quote"
-        at = closed if inbound else min(_reachable(rng, person, closed), self.now)
+        at = closed  # a moment they could be reached (see _quote)
         direction_ = Direction.INBOUND if inbound else Direction.OUTBOUND
         self.touch(_touch(person, row["id"], at, ch, direction_, outcome, note))
 

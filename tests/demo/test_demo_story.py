@@ -48,9 +48,11 @@ def business(tmp_path_factory: pytest.TempPathFactory) -> Database:
     return db
 
 
-def test_every_rule_holds_with_the_plans_running(business: Database) -> None:
+def test_every_rule_holds_with_the_plans_running(business: Database, now: datetime) -> None:
     with business.reading() as session:
         assert audit_rules(session) == []
+        ledger = session.execute(select(ConsentEvent.at)).scalars().all()
+    assert max(ledger) <= now, "nobody said anything in the future"
 
 
 def test_the_built_in_plans_run_pause_stop_and_finish(business: Database) -> None:
