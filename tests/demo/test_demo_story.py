@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -313,3 +314,24 @@ def test_a_quote_lost_for_no_reply_was_tried_and_never_answered(business: Databa
             assert all(d is Direction.OUTBOUND for d, _ in after), qid
             assert len(after) >= 3, qid
             assert all(o.value != "reached" for _, o in after), qid
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2027, 4, 6, 23, 0, tzinfo=UTC),  # Sydney's clocks went back on Sunday
+        datetime(2027, 3, 16, 14, 0, tzinfo=UTC),  # New York's went forward on Sunday
+        datetime(2026, 12, 27, 3, 0, tzinfo=UTC),  # between Christmas and New Year
+    ],
+)
+def test_any_day_of_the_year_gives_a_business_inside_every_rule(
+    tmp_path: Path, when: datetime
+) -> None:
+    db = open_database(str(tmp_path / "demo.db"))
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=300, quotes=800, seed=when.day, now=when)
+    with db.reading() as session:
+        assert audit_rules(session) == []
+        future = session.execute(select(Touch.id).where(Touch.at > when)).all()
+        assert future == []
+    db.close()
