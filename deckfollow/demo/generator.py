@@ -725,7 +725,12 @@ class _Business:
             days = (12, 40) if lost_reason == V.NO_REPLY else (3, 40)
             if full_plan:
                 days = (186, 200)
-            close_day = _local_day(sent_at, tz) + timedelta(days=rng.randint(*days))
+            # A young quote closed in the days it has had (not all on the same afternoon).
+            room = (_local_day(now, tz) - _local_day(sent_at, tz)).days
+            low = min(days[0], room)
+            close_day = _local_day(sent_at, tz) + timedelta(
+                days=rng.randint(low, max(low, min(days[1], room)))
+            )
             closed_at = _reachable(rng, person, _daytime(rng, close_day, tz, 8, 20))
             closed_at = self._before_now(person, closed_at, 2)
             closed_at = max(closed_at, sent_at + timedelta(hours=1))
