@@ -90,7 +90,7 @@ _FOLLOW_UP_CHANNELS = {Channel.CALL: 45, Channel.TEXT: 20, Channel.EMAIL: 25, Ch
 
 # How often a quote's follow-up runs a built-in plan rather than being followed up by hand.
 _PLAN_FOLLOWING_UP = 0.6  # an open quote being followed up
-_PLAN_QUOTED = 0.5  # a quote that went out in the last two days
+_PLAN_QUOTED = 0.7  # a quote that went out since yesterday evening
 _PLAN_BEFORE_CLOSE = 0.35  # a won, lost or parked quote whose plan the close stopped
 _PLAN_FULL_LENGTH = 0.12  # a lost quote whose six-month plan ran to its end unanswered
 _PLAN_AFTER_SALE = 0.6
@@ -828,7 +828,8 @@ class _Business:
         if stage is Stage.FOLLOWING_UP:
             return "running" if roll < _PLAN_FOLLOWING_UP else None
         if stage is Stage.QUOTED:
-            fresh = sent_at is not None and self.now - sent_at < timedelta(days=2)
+            # Its first step (a text the next morning) is still to come: not yet followed up.
+            fresh = sent_at is not None and self.now - sent_at < timedelta(hours=20)
             return "running" if fresh and roll < _PLAN_QUOTED else None
         if stage in (Stage.WON, Stage.LOST, Stage.PARKED) and sent_at is not None:
             recent = self.now - sent_at < timedelta(days=250)
