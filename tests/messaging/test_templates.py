@@ -129,9 +129,7 @@ def test_an_unedited_builtin_with_earlier_words_is_brought_up_to_date(db: Databa
         assert get_template(s, "email_follow_up").body == "My own words"
 
 
-def test_a_lead_without_a_quote_amount_hears_no_missing_field(
-    db: Database, now: datetime
-) -> None:
+def test_a_lead_without_a_quote_amount_hears_no_missing_field(db: Database, now: datetime) -> None:
     from datetime import timedelta
 
     from deckfollow.core.enums import Channel, Stage
