@@ -56,8 +56,8 @@ class CadenceSpec:
     id: int | None = field(default=None, compare=False)
 
 
-_R = "The reason I'm calling is "
-
+# Reasons are the owner's note of why (the Today list shows them); scripts turn them to
+# the customer ("The reason I'm calling is to check whether …", "them" becoming "you").
 BUILTIN: tuple[CadenceSpec, ...] = (
     CadenceSpec(
         "after_quote",
@@ -75,7 +75,7 @@ BUILTIN: tuple[CadenceSpec, ...] = (
             StepSpec(
                 3,
                 Channel.CALL,
-                _R + "to walk through the quote and hear what matters most to you about the job",
+                "Walk through the quote and hear what matters most to them about the job",
                 17,
             ),
             StepSpec(
@@ -87,7 +87,7 @@ BUILTIN: tuple[CadenceSpec, ...] = (
             StepSpec(
                 14,
                 Channel.CALL,
-                _R + "to check whether the materials or the timing raised any questions",
+                "Check whether the materials or the timing raised any questions",
                 17,
             ),
             StepSpec(21, Channel.TEXT, "Share our current lead time so you can plan around it", 10),
@@ -99,7 +99,7 @@ BUILTIN: tuple[CadenceSpec, ...] = (
             StepSpec(
                 50,
                 Channel.CALL,
-                _R + "to see whether your plans or budget changed, so the quote still fits",
+                "See whether their plans or budget changed, so the quote still fits",
                 17,
             ),
             StepSpec(
@@ -114,7 +114,7 @@ BUILTIN: tuple[CadenceSpec, ...] = (
             StepSpec(
                 140,
                 Channel.CALL,
-                _R + "to ask whether to keep the quote open or park it until the time suits you",
+                "Ask whether to keep the quote open or park it until the time suits them",
                 17,
             ),
             StepSpec(
@@ -142,13 +142,13 @@ BUILTIN: tuple[CadenceSpec, ...] = (
             StepSpec(
                 21,
                 Channel.CALL,
-                _R + "to ask how it's going and whether friends or neighbours could use the same",
+                "Ask how it's going and whether friends or neighbours could use the same",
                 17,
             ),
             StepSpec(
                 111,
                 Channel.CALL,
-                _R + "to hear how the work is holding up and remind you of the seasonal care",
+                "Hear how the work is holding up and remind them of the seasonal care",
                 17,
             ),
         ),
@@ -163,8 +163,8 @@ BUILTIN: tuple[CadenceSpec, ...] = (
             StepSpec(
                 0,
                 Channel.CALL,
-                _R + "we agreed to try again about now; is the timing "
-                "better, and should I update the quote?",
+                "We agreed to try again about now: ask if the timing is better "
+                "and whether to update the quote",
                 10,
             ),
             StepSpec(

@@ -36,6 +36,7 @@ from deckfollow.core.enums import (
 from deckfollow.core.errors import PermissionRefused, ValidationError
 from deckfollow.core.followups import agreed_plan, schedule_follow_up
 from deckfollow.core.leads import LeadCreated, NewLead, add_lead
+from deckfollow.core.merge_fields import reason_phrase
 from deckfollow.core.models import Cadence, CadenceStep, Customer, FollowUp
 from deckfollow.core.permission import AGREED_CLEARANCE
 from deckfollow.core.touches import TouchRecord, log_touch
@@ -105,7 +106,10 @@ def test_after_quote_is_twelve_touches_over_six_months_on_four_channels_with_rea
     for st in spec.steps:
         assert "ready yet" not in st.reason.lower()
         if st.channel is Channel.CALL:
-            assert st.reason.startswith("The reason I'm calling is")
+            # Said on the call as "The reason I'm calling is …", to the customer.
+            said = reason_phrase(st.reason)
+            assert said is not None and said.split(" ", 1)[0] in {"to", "we"}, said
+            assert not {"them", "their"} & set(said.split()), said
 
 
 def test_after_sale_thanks_the_same_evening_then_next_day_three_weeks_and_quarterly(
