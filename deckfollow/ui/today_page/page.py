@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -51,6 +51,9 @@ _KIND = {
     Channel.CARD: TemplateKind.CARD,
 }
 _OVERDUE = QColor("#b3261e")
+# List widths (px) below which a column gives way to the reason.
+_ROOM_FOR_THEIR_TIME = 720
+_ROOM_FOR_BASIS = 560
 _AGREED = QColor("#1b7f3b")
 
 
@@ -93,6 +96,9 @@ class TodayPage(QWidget):
         header.setStretchLastSection(False)
         header.resizeSection(4, 70)
         header.setMinimumSectionSize(60)
+        # Narrow (the details panel open beside it), the reason keeps its room: the columns
+        # the action panel repeats (their time, basis) step aside.
+        self.tree.installEventFilter(self)
 
         # The action panel on the right.
         self.who = QLabel()
@@ -182,6 +188,16 @@ class TodayPage(QWidget):
         self.snooze_button.clicked.connect(self._snooze)
         self.open_button.clicked.connect(self._open)
         self._show_current(None, None)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.tree and event.type() == QEvent.Type.Resize:
+            assert isinstance(event, QResizeEvent)
+            self._fit_columns(event.size().width())  # the viewport has not followed yet
+        return super().eventFilter(obj, event)
+
+    def _fit_columns(self, width: int) -> None:
+        self.tree.setColumnHidden(1, width < _ROOM_FOR_THEIR_TIME)
+        self.tree.setColumnHidden(4, width < _ROOM_FOR_BASIS)
 
     # -- data ---------------------------------------------------------------------------------
 

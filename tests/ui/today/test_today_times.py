@@ -98,3 +98,19 @@ def test_a_call_that_would_be_refused_now_says_why_before_the_click(
     morning.refresh()
     QApplication.processEvents()
     assert not morning.not_now.isVisible(), "inside their hours nothing is in the way"
+
+
+def test_a_narrow_list_keeps_room_for_the_reason(qtbot: QtBot, db: Database, now: datetime) -> None:
+    _lead(db, now, "Bob Ortiz", "America/Chicago", "US", now + timedelta(minutes=30))
+    page = TodayPage(db, clock=lambda: now)
+    qtbot.addWidget(page)
+    page.resize(1500, 700)
+    page.show()
+    page.refresh()
+    page.splitter.setSizes([1000, 500])
+    QApplication.processEvents()
+    assert not page.tree.isColumnHidden(1) and not page.tree.isColumnHidden(4)
+    page.splitter.setSizes([460, 1000])  # squeezed, as with the details panel open beside it
+    QApplication.processEvents()
+    assert page.tree.isColumnHidden(1) and page.tree.isColumnHidden(4)
+    assert page.tree.columnWidth(3) >= 120, "the reason stays readable"
