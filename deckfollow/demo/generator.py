@@ -402,10 +402,10 @@ def _reachable(rng: random.Random, person: _Person, at: datetime) -> datetime:
 
 def _money(rng: random.Random, job: V.Job, market: V.Market) -> Decimal:
     raw = Decimal(rng.randint(job.low, job.high)) * market.price_factor
-    # Trades quote round figures, sometimes with a cents tail from a line-item total.
+    # Trades quote round figures, or now and then the exact total of their line items.
     rounded = (raw / 50).quantize(Decimal(1)) * 50
     if rng.random() < 0.3:
-        rounded += Decimal(rng.randint(1, 99)) / 100
+        rounded += Decimal(rng.randint(-4999, 4999)) / 100
     return rounded.quantize(Decimal("0.01"))
 
 
