@@ -90,7 +90,7 @@ class TodayPage(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.tree.header()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, 150)
+        header.resizeSection(0, 168)
         header.resizeSection(1, 110)
         header.resizeSection(2, 150)
         header.setStretchLastSection(False)
