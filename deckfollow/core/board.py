@@ -6,7 +6,7 @@ objects) into a `core.quote_index.QuoteIndex`, which searches and sorts them in 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, or_, select
@@ -17,31 +17,13 @@ from deckfollow.core.due import actionable_follow_ups, effective_due
 from deckfollow.core.enums import Stage
 from deckfollow.core.models import Customer, FollowUp, Quote
 from deckfollow.core.quote_index import (
-    CLOSED_ON_BOARD_DAYS,
     OPEN_STAGES,
-    NextFollowUp,
-    QuoteFilter,
     QuoteIndex,
-    QuoteRow,
-    SortKey,
-    StageColumn,
-    fold,
-    is_going_cold,
+    board_cutoff,
+    build_index,
+    earliest_follow_ups,
 )
 from deckfollow.core.settings import load_settings
-
-__all__ = [
-    "CLOSED_ON_BOARD_DAYS",
-    "NextFollowUp",
-    "QuoteFilter",
-    "QuoteIndex",
-    "QuoteRow",
-    "SortKey",
-    "StageColumn",
-    "business_is_empty",
-    "fold",
-    "load_quote_index",
-]
 
 
 def next_follow_ups_statement() -> Select[*tuple[Any, ...]]:
@@ -98,22 +80,6 @@ def quote_rows_statement(*, board_only: bool) -> Select[*tuple[Any, ...]]:
     return stmt
 
 
-def board_cutoff(now: datetime) -> datetime:
-    """The `recent` parameter of the board's statement."""
-    return (now - timedelta(days=CLOSED_ON_BOARD_DAYS)).astimezone(UTC)
-
-
-def _next_follow_ups(session: Session) -> dict[int, NextFollowUp]:
-    """The earliest actionable follow-up per quote."""
-    found: dict[int, NextFollowUp] = {}
-    for qid, fid, at, basis, channel, reason in session.connection().execute(
-        next_follow_ups_statement()
-    ):
-        if qid is not None and qid not in found:
-            found[qid] = NextFollowUp(fid, at, basis, channel, reason)
-    return found
-
-
 def business_is_empty(session: Session) -> bool:
     """No customers and no quotes yet (a brand-new database, trash included)."""
     has_customer = session.execute(select(Customer.id).limit(1)).first() is not None
@@ -127,23 +93,9 @@ def load_quote_index(session: Session, *, now: datetime, board_only: bool = Fals
     losses): about a third of a big business, so the board can paint before the rest loads.
     """
     cold_days = load_settings(session).going_cold_days
-    nexts = _next_follow_ups(session)
+    conn = session.connection()
+    nexts = earliest_follow_ups(conn.execute(next_follow_ups_statement()))
     params = {RECENT_PARAM: board_cutoff(now)} if board_only else {}
-    rows: list[QuoteRow] = []
-    phones: list[str] = []
     # Through the Connection: plain Core rows, without the ORM's per-row loading work.
-    for r in session.connection().execute(quote_rows_statement(board_only=board_only), params):
-        (qid, cid, name, job, number, amount, currency, stage, received, first, last,
-         changed, parked, phone, email, tz, office, home) = r  # fmt: skip
-        phones.append(f"{phone or ''} {office or ''} {home or ''}")
-        nxt = nexts.get(qid)
-        rows.append(
-            QuoteRow(
-                qid, cid, name, job, number, amount, currency, stage, received, first, last,
-                changed, parked, phone, email, tz,
-                going_cold=is_going_cold(stage, last or received, now, cold_days),
-                next_follow_up=nxt,
-                overdue=nxt is not None and nxt.due_at < now,
-            )
-        )  # fmt: skip
-    return QuoteIndex(rows, now, phones)
+    rows = conn.execute(quote_rows_statement(board_only=board_only), params)
+    return build_index(rows, nexts, now=now, cold_days=cold_days)

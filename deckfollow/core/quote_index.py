@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from deckfollow.core.enums import Basis, Channel, Stage
 
@@ -25,9 +27,9 @@ OPEN_STAGES = frozenset({Stage.LEAD, Stage.QUOTED, Stage.FOLLOWING_UP})
 DEFAULT_GOING_COLD_DAYS = 14
 
 
-def is_going_cold(stage: Stage, last_contact: datetime, now: datetime, cold_days: int) -> bool:
-    """An open quote nobody has touched for `cold_days` (since the enquiry if never)."""
-    return stage in OPEN_STAGES and last_contact < now - timedelta(days=cold_days)
+def board_cutoff(now: datetime) -> datetime:
+    """The moment before which won and lost quotes leave the board."""
+    return (now - timedelta(days=CLOSED_ON_BOARD_DAYS)).astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,9 +236,9 @@ class QuoteIndex:
         if words:
             self.prepare_search()
             assert self._text is not None and self._digits is not None
-            matched = _search(self._word_hits, self._text, words, len(rows))
+            matched = _search(self._word_hits, self._text, words)
             if phone:
-                by_phone = _search(self._phone_hits, self._digits, (phone,), len(rows))
+                by_phone = _search(self._phone_hits, self._digits, (phone,))
                 matched = sorted(set(matched).union(by_phone))
             # Matches are usually few: sort them by rank instead of scanning every row.
             picked = sorted(matched, key=self._rank(flt.sort, flt.descending).__getitem__)
@@ -292,6 +294,46 @@ class QuoteIndex:
         return columns
 
 
+def earliest_follow_ups(
+    rows: Iterable[tuple[int | None, int, datetime, Basis, Channel, str]],
+) -> dict[int, NextFollowUp]:
+    """The first follow-up of each quote, from rows ordered by quote and then due time."""
+    found: dict[int, NextFollowUp] = {}
+    for qid, fid, at, basis, channel, reason in rows:
+        if qid is not None and qid not in found:
+            found[qid] = NextFollowUp(fid, at, basis, channel, reason)
+    return found
+
+
+def build_index(
+    rows: Iterable[Any],
+    nexts: dict[int, NextFollowUp],
+    *,
+    now: datetime,
+    cold_days: int,
+) -> QuoteIndex:
+    """The index from quote rows in `core.board.quote_rows_statement`'s column order, with
+    typed values (whichever way they were read)."""
+    cold = now - timedelta(days=cold_days)
+    built: list[QuoteRow] = []
+    phones: list[str] = []
+    for r in rows:
+        (qid, cid, name, job, number, amount, currency, stage, received, first, last,
+         changed, parked, phone, email, tz, office, home) = r  # fmt: skip
+        phones.append(f"{phone or ''} {office or ''} {home or ''}")
+        nxt = nexts.get(qid)
+        built.append(
+            QuoteRow(
+                qid, cid, name, job, number, amount, currency, stage, received, first, last,
+                changed, parked, phone, email, tz,
+                going_cold=stage in OPEN_STAGES and (last or received) < cold,
+                next_follow_up=nxt,
+                overdue=nxt is not None and nxt.due_at < now,
+            )
+        )  # fmt: skip
+    return QuoteIndex(built, now, phones)
+
+
 def _open_order(row: QuoteRow) -> tuple[int, datetime]:
     if row.next_follow_up is not None:
         return (0, row.next_follow_up.due_at)
@@ -305,7 +347,6 @@ def _search(
     cache: OrderedDict[tuple[str, ...], list[int]],
     haystack: list[str],
     words: tuple[str, ...],
-    size: int,
 ) -> list[int]:
     """Positions (ascending) whose text holds every word, reusing an earlier search.
 
@@ -322,7 +363,7 @@ def _search(
             any(old in new for new in words) for old in earlier
         ):
             pool = hits
-    matched = pool if pool is not None else range(size)
+    matched = pool if pool is not None else range(len(haystack))
     for word in words:
         matched = [i for i in matched if word in haystack[i]]
     result = list(matched)

@@ -11,18 +11,19 @@ gives None, and the app simply waits for the normal load.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from deckfollow.core.enums import Basis, Channel, Stage
 from deckfollow.core.quote_index import (
-    CLOSED_ON_BOARD_DAYS,
     DEFAULT_GOING_COLD_DAYS,
-    NextFollowUp,
     QuoteIndex,
-    QuoteRow,
-    is_going_cold,
+    board_cutoff,
+    build_index,
+    earliest_follow_ups,
 )
 from deckfollow.storage import schema
 from deckfollow.storage.integrity import connect_read_only
@@ -65,36 +66,31 @@ def _read(conn: sqlite3.Connection, now: datetime) -> QuoteIndex | None:
         return None  # a migration is due first: the normal path does it
     stored = conn.execute("SELECT value FROM setting WHERE key = 'going_cold_days'").fetchone()
     cold_days = int(stored[0]) if stored else DEFAULT_GOING_COLD_DAYS
-    nexts: dict[int, NextFollowUp] = {}
-    for qid, fid, at, basis, channel, reason in conn.execute(board_sql.NEXT_FOLLOW_UPS):
-        if qid is not None and qid not in nexts:
-            nexts[qid] = NextFollowUp(fid, _utc(at), _BASES[basis], _CHANNELS[channel], reason)  # type: ignore[arg-type]
-    recent = (now - timedelta(days=CLOSED_ON_BOARD_DAYS)).astimezone(UTC)
-    cutoff = recent.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-    rows: list[QuoteRow] = []
-    phones: list[str] = []
-    for r in conn.execute(board_sql.BOARD_QUOTES, (cutoff,)):
-        (qid, cid, name, job, number, cents, currency, stage_value, received_text, first,
-         last_text, changed, parked, phone, email, tz, office, home) = r  # fmt: skip
-        stage = _STAGES[stage_value]
-        received = _utc(received_text)
-        last = _utc(last_text)
-        assert received is not None
-        phones.append(f"{phone or ''} {office or ''} {home or ''}")
-        nxt = nexts.get(qid)
-        rows.append(
-            QuoteRow(
-                qid, cid, name, job, number,
-                None if cents is None else (Decimal(int(cents)) * _CENT).quantize(_CENT),
-                currency, stage, received, _utc(first), last, _utc(changed),  # type: ignore[arg-type]
-                None if parked is None else date.fromisoformat(parked),
-                phone, email, tz,
-                going_cold=is_going_cold(stage, last or received, now, cold_days),
-                next_follow_up=nxt,
-                overdue=nxt is not None and nxt.due_at < now,
-            )
+    nexts = earliest_follow_ups(
+        (qid, fid, _utc(at), _BASES[basis], _CHANNELS[channel], reason)  # type: ignore[misc]
+        for qid, fid, at, basis, channel, reason in conn.execute(board_sql.NEXT_FOLLOW_UPS)
+    )
+    cutoff = _sqlite_time(board_cutoff(now))
+    rows = _typed(conn.execute(board_sql.BOARD_QUOTES, (cutoff,)))
+    return build_index(rows, nexts, now=now, cold_days=cold_days)
+
+
+def _sqlite_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def _typed(raw: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
+    """The board rows with the values SQLAlchemy's column types would have given."""
+    for r in raw:
+        (qid, cid, name, job, number, cents, currency, stage, received, first, last,
+         changed, parked, phone, email, tz, office, home) = r  # fmt: skip
+        yield (
+            qid, cid, name, job, number,
+            None if cents is None else (Decimal(int(cents)) * _CENT).quantize(_CENT),
+            currency, _STAGES[stage], _utc(received), _utc(first), _utc(last), _utc(changed),
+            None if parked is None else date.fromisoformat(parked),
+            phone, email, tz, office, home,
         )  # fmt: skip
-    return QuoteIndex(rows, now, phones)
 
 
 _SENTINEL = datetime(1111, 11, 11, tzinfo=UTC)

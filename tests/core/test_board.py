@@ -7,12 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from deckfollow.core.board import QuoteFilter, SortKey, load_quote_index
+from deckfollow.core.board import load_quote_index
 from deckfollow.core.enums import Basis, Channel, Stage
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Quote
 from deckfollow.core.pipeline import Close, close_quote, move_stage
+from deckfollow.core.quote_index import QuoteFilter, SortKey
 from deckfollow.storage.database import Database
 
 
@@ -174,7 +175,7 @@ def test_search_ignores_accents_both_ways(
         index = load_quote_index(s, now=now)
     for typed in ("zoe", "ZOË", "muller", "Müller"):
         assert {r.quote_id for r in index.select(QuoteFilter(text=typed))} == {shop["zoe"]}
-    from deckfollow.core.board import fold
+    from deckfollow.core.quote_index import fold
 
     assert fold("Łukasz Sørensen") == "lukasz sorensen"
 
