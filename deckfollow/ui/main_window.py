@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before
 
 Clock = Callable[[], datetime]
 
-# _PAGE_KEY_ROLE as a plain number: touching the `Qt` namespace makes PySide build
+# Qt.ItemDataRole.UserRole as a plain number: touching the `Qt` namespace makes PySide build
 # its hundred enums (30 ms here), which would delay the window's first paint.
 _PAGE_KEY_ROLE = 0x0100
 

@@ -51,10 +51,10 @@ _KIND = {
     Channel.CARD: TemplateKind.CARD,
 }
 _OVERDUE = QColor("#b3261e")
+_AGREED = QColor("#1b7f3b")
 # List widths (px) below which a column gives way to the reason.
 _ROOM_FOR_THEIR_TIME = 720
 _ROOM_FOR_BASIS = 560
-_AGREED = QColor("#1b7f3b")
 
 
 class TodayPage(QWidget):
