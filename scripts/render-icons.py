@@ -21,9 +21,10 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-ICONS = Path(__file__).resolve().parents[1] / "deckfollow" / "resources" / "icons"
+from deckfollow.app_icon import ICON_SIZES, icon_dir
+
+ICONS = icon_dir()
 PIXEL_GRID = (16, 22, 24)
-SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 
 
 def source_for(size: int) -> Path:
@@ -50,7 +51,7 @@ def render(source: Path, size: int, out: Path) -> None:
 
 def main() -> int:
     QGuiApplication(sys.argv[:1])
-    for size in SIZES:
+    for size in ICON_SIZES:
         out = ICONS / f"deckfollow-{size}.png"
         render(source_for(size), size, out)
         print(f"{out.relative_to(ICONS.parents[2])}  {size}x{size}")
