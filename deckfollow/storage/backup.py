@@ -31,7 +31,7 @@ def backup_sqlite(source: Path, dest: Path) -> Path:
     """
     dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # a new folder: owner only
     part = dest.with_name(f".{dest.name}.part")
-    _remove(part)
+    remove_with_sidecars(part)
     fd = os.open(part, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     os.close(fd)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None)
@@ -47,7 +47,7 @@ def backup_sqlite(source: Path, dest: Path) -> Path:
     except BaseException:
         src.close()
         dst.close()
-        _remove(part)
+        remove_with_sidecars(part)
         raise
     src.close()
     dst.close()
@@ -57,7 +57,8 @@ def backup_sqlite(source: Path, dest: Path) -> Path:
     return dest
 
 
-def _remove(path: Path) -> None:
+def remove_with_sidecars(path: Path) -> None:
+    """Delete a database file and the journal files SQLite may have left beside it."""
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deckfollow.core.errors import StorageError
-from deckfollow.storage.backup import backup_dir_for, backup_sqlite
+from deckfollow.storage.backup import backup_dir_for, backup_sqlite, remove_with_sidecars
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -171,11 +171,6 @@ def _single_file(path: Path) -> Path:
     return path
 
 
-def _remove_with_sidecars(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
 def take_backup(db_path: Path, label: str, *, now: datetime | None = None) -> Path:
     """Back `db_path` up (backup API, verified by row counts) into its backups folder."""
     if not db_path.is_file():
@@ -228,7 +223,7 @@ def backup_to(db: Database, out: Path) -> Path:
 def _delete_oldest(backups: Iterable[BackupInfo], keep: int) -> list[Path]:
     removed = []
     for info in list(backups)[keep:]:
-        _remove_with_sidecars(info.path)
+        remove_with_sidecars(info.path)
         removed.append(info.path)
     return removed
 
@@ -259,7 +254,7 @@ def prune(db_path: Path) -> list[Path]:
     backups = list_backups(db_path)
     removed: list[Path] = []
     for part in _stale_parts(db_path):
-        _remove_with_sidecars(part)
+        remove_with_sidecars(part)
         removed.append(part)
     for kind, keep in ((KIND_DAILY, KEEP_DAILY), (KIND_WEEKLY, KEEP_WEEKLY)):
         removed += _delete_oldest((b for b in backups if b.kind == kind), keep)
@@ -322,7 +317,7 @@ def delete_backups(db_path: Path, paths: Iterable[Path]) -> list[Path]:
     deleted = []
     for path in chosen:
         try:
-            _remove_with_sidecars(path)
+            remove_with_sidecars(path)
         except OSError as exc:
             raise StorageError(f"cannot delete {path}: {exc.strerror}") from exc
         deleted.append(path)
@@ -503,7 +498,7 @@ def restore_from(db_path: Path, backup_file: Path, *, now: datetime | None = Non
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.restoring")
     try:
-        _remove_with_sidecars(tmp)
+        remove_with_sidecars(tmp)
         backup_sqlite(backup_file, tmp)
         _upgrade_in_place(tmp)
         applied, again = _reapply_rule_9(tmp, marks, erased, when)
@@ -516,7 +511,7 @@ def restore_from(db_path: Path, backup_file: Path, *, now: datetime | None = Non
         os.replace(tmp, db_path)
         _fsync_dir(db_path.parent)
     finally:
-        _remove_with_sidecars(tmp)
+        remove_with_sidecars(tmp)
     prune(db_path)
     return RestoreResult(backup_file, kept, applied, again, (note,) if note else ())
 
