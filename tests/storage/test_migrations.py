@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, inspect
 
 from deckfollow.core.models import Base
@@ -152,11 +153,15 @@ def test_opening_a_0001_business_upgrades_every_row_and_reference(tmp_path: Path
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == schema.HEAD
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # 0003: the ledger the old business brought along refuses to lose an entry.
+        entries = conn.execute("SELECT count(*) FROM consent_event").fetchone()[0]
+        assert entries > 0
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            conn.execute("DELETE FROM consent_event")
+        assert conn.execute("SELECT count(*) FROM consent_event").fetchone()[0] == entries
 
 
 def test_a_failing_upgrade_leaves_the_database_exactly_as_it_was(tmp_path: Path, now):
-    import pytest
-
     from deckfollow.core.errors import StorageError
 
     path = tmp_path / "business.db"
