@@ -14,6 +14,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from deckfollow.core.errors import ValidationError
+from deckfollow.core.regions import country_regions, region_code, states_of_zone
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Interval = tuple[time, time]
@@ -156,71 +157,52 @@ def parse_rule(rule: str) -> WeeklyHours:
     return WeeklyHours(days, description=rule.strip())
 
 
-@lru_cache(maxsize=64)
-def _holiday_set(country: str, region: str | None) -> Callable[[date], bool]:
+@lru_cache(maxsize=128)
+def _holiday_set(country: str, regions: tuple[str, ...]) -> Callable[[date], bool]:
+    """Public holidays of the country, of any of `regions` (all national ones when empty)."""
     import holidays
 
-    try:
-        cal = holidays.country_holidays(country, subdiv=region or None)
-    except NotImplementedError:
+    calendars = []
+    for region in regions or (None,):
         try:
-            cal = holidays.country_holidays(country)
+            calendars.append(holidays.country_holidays(country, subdiv=region))
         except NotImplementedError:
-            return lambda _d: False
-    return lambda d: d in cal
-
-
-# Public holidays differ by state (Labour Day, Melbourne Cup, show days): a customer whose
-# state was typed out in full, or not given, is placed by name or by their time zone.
-_AU_STATES = {
-    "new south wales": "NSW",
-    "victoria": "VIC",
-    "queensland": "QLD",
-    "south australia": "SA",
-    "western australia": "WA",
-    "tasmania": "TAS",
-    "northern territory": "NT",
-    "australian capital territory": "ACT",
-}
-_AU_ZONE_STATES = {
-    "Australia/Sydney": "NSW",
-    "Australia/NSW": "NSW",
-    "Australia/Canberra": "ACT",
-    "Australia/ACT": "ACT",
-    "Australia/Melbourne": "VIC",
-    "Australia/Victoria": "VIC",
-    "Australia/Brisbane": "QLD",
-    "Australia/Lindeman": "QLD",
-    "Australia/Queensland": "QLD",
-    "Australia/Adelaide": "SA",
-    "Australia/South": "SA",
-    "Australia/Perth": "WA",
-    "Australia/West": "WA",
-    "Australia/Hobart": "TAS",
-    "Australia/Tasmania": "TAS",
-    "Australia/Darwin": "NT",
-    "Australia/North": "NT",
-    "Australia/Broken_Hill": "NSW",
-}
+            try:
+                calendars.append(holidays.country_holidays(country))
+            except NotImplementedError:
+                continue
+    if not calendars:
+        return lambda _d: False
+    return lambda d: any(d in cal for cal in calendars)
 
 
 def holiday_region(country: str, region: str | None, timezone: str | None = None) -> str | None:
-    """The subdivision code whose public holidays apply (AU: from the state or the zone)."""
-    code = (region or "").strip()
-    if (country or "").upper() == "AU":
-        named = _AU_STATES.get(code.lower().replace(".", ""))
-        if named:
-            return named
-        if not code and timezone:
-            return _AU_ZONE_STATES.get(timezone)
-    return code.upper() or None
+    """The subdivision code whose public holidays apply, from the state however it is written
+    ("N.S.W.", "Qld.", "new south wales") or, with no state, from a zone only one state keeps."""
+    regions = holiday_regions(country, region, timezone)
+    return regions[0] if len(regions) == 1 else None
+
+
+def holiday_regions(country: str, region: str | None, timezone: str | None) -> tuple[str, ...]:
+    """The states whose public holidays may apply: the customer's own, or with their state
+    unknown every state of their zone (Sydney: NSW and the ACT), or of the whole country."""
+    code = region_code(country, region)
+    if code is not None:
+        return (code,)
+    text = (region or "").strip()
+    if text and (country or "").upper() not in ("AU", "US", "CA", "NZ"):
+        # Elsewhere the region is passed on as written (the holidays package's codes).
+        return (text.upper(),)
+    if (country or "").upper() != "AU":
+        return ()
+    return states_of_zone(country, timezone) or country_regions(country)
 
 
 def holiday_checker(
     country: str, region: str | None = None, timezone: str | None = None
 ) -> Callable[[date], bool]:
-    """A predicate telling whether a date is a public holiday where the customer lives."""
-    return _holiday_set((country or "").upper(), holiday_region(country, region, timezone))
+    """A predicate telling whether a date is a public holiday where the customer may live."""
+    return _holiday_set((country or "").upper(), holiday_regions(country, region, timezone))
 
 
 def zone(name: str) -> ZoneInfo:

@@ -29,12 +29,11 @@ from deckfollow.core.contact_info import (
     normalise_email,
     normalise_phone,
     suppression_hash,
-    timezones_of_phone,
 )
 from deckfollow.core.errors import ValidationError
-from deckfollow.core.leads import MAIN_ZONE
 from deckfollow.core.models import Customer, Suppression
 from deckfollow.core.settings import load_settings
+from deckfollow.core.timezones import ZoneChoice, customer_zone
 from deckfollow.exchange.csv_sniff import CsvRow, CsvTable, read_csv
 from deckfollow.exchange.import_mapping import (
     FORMAT_LABELS,
@@ -108,6 +107,8 @@ class ContactValues:
     timezone: str
     birthday: date | None
     notes: str | None
+    # Why this zone: the file's zone column, the state, city, country, phone or the owner's.
+    zone_reason: str = ""
 
     @property
     def phones(self) -> tuple[str, ...]:
@@ -339,37 +340,6 @@ _COUNTRY_NAMES = {
     "india": "IN",
 }
 
-# A state tells the zone when a phone number spans a whole country (Australian mobiles).
-_REGION_ZONES = {
-    "AU": {
-        "wa": "Australia/Perth",
-        "western australia": "Australia/Perth",
-        "sa": "Australia/Adelaide",
-        "south australia": "Australia/Adelaide",
-        "nt": "Australia/Darwin",
-        "northern territory": "Australia/Darwin",
-        "qld": "Australia/Brisbane",
-        "queensland": "Australia/Brisbane",
-        "nsw": "Australia/Sydney",
-        "new south wales": "Australia/Sydney",
-        "act": "Australia/Sydney",
-        "vic": "Australia/Melbourne",
-        "victoria": "Australia/Melbourne",
-        "tas": "Australia/Hobart",
-        "tasmania": "Australia/Hobart",
-    },
-    "CA": {
-        "bc": "America/Vancouver",
-        "british columbia": "America/Vancouver",
-        "ab": "America/Edmonton",
-        "alberta": "America/Edmonton",
-        "on": "America/Toronto",
-        "ontario": "America/Toronto",
-        "qc": "America/Toronto",
-        "quebec": "America/Toronto",
-    },
-}
-
 
 def _text(value: str) -> str:
     return " ".join(_CONTROL.sub("", value).split())
@@ -385,28 +355,6 @@ def country_code(text: str) -> str | None:
     return _COUNTRY_NAMES.get(key)
 
 
-def guess_timezone(
-    phone: str | None, country: str, region: str, owner_tz: str, owner_country: str
-) -> str:
-    """The customer's zone: from the phone number, refined by the state, else the country."""
-    hint = _REGION_ZONES.get(country, {}).get(region.strip().lower()) if region else None
-    zones = timezones_of_phone(phone) if phone else []
-    if len(zones) == 1:
-        return zones[0]
-    if zones:
-        for candidate in (hint, owner_tz):
-            if candidate in zones:
-                return candidate
-        # Parsed again only here: this is the slow path, and rare.
-        main = MAIN_ZONE.get(country_of_phone(phone or "") or "")
-        return main if main in zones else zones[0]
-    if hint:
-        return hint
-    if country == owner_country.upper():
-        return owner_tz
-    return MAIN_ZONE.get(country, owner_tz)
-
-
 def _valid_zone(name: str) -> str | None:
     """An IANA zone name from the file, if it is one (a re-imported export keeps its zones)."""
     if "/" not in name:
@@ -416,6 +364,24 @@ def _valid_zone(name: str) -> str | None:
     except (ValueError, OSError, ZoneInfoNotFoundError):
         return None
     return name
+
+
+def _row_zone(
+    raw: RawContact,
+    country: str,
+    region: str,
+    city: str,
+    phones: dict[str, str],
+    owner_tz: str,
+) -> ZoneChoice:
+    """The row's zone: its own zone column, else from its address, phone or the owner's."""
+    given = _valid_zone(_text(raw.timezone))
+    if given is not None:
+        return ZoneChoice(given, "from the file's time zone column")
+    ordered = [phones[k] for k in ("cell", "home", "office") if k in phones]
+    return customer_zone(
+        country=country, region=region, city=city, phones=ordered, owner_tz=owner_tz
+    )
 
 
 def _parse_birthday(text: str, country: str) -> date | None:
@@ -521,9 +487,12 @@ def _clean_row(
         return None, shown
 
     phone_main = phones.get("cell") or phones.get("home") or phones.get("office")
-    if phone_main and not raw.country.strip():
+    if phone_main and not country_code(raw.country):
         country = country_of_phone(phone_main) or country
     region = _text(raw.region)
+    zone = _row_zone(raw, country, region, suburb, phones, owner_tz)
+    if zone.check:
+        work.problems.append(zone.check)
     birthday = None
     bday_text = _text(raw.birthday)
     if bday_text and bday_text not in ("0/0/00", "0/0/0000", "00/00/0000"):
@@ -555,10 +524,10 @@ def _clean_row(
         region=_limit(work, "region", region),
         postcode=_limit(work, "postcode", postcode),
         country=country,
-        timezone=_valid_zone(_text(raw.timezone))
-        or guess_timezone(phone_main, country, region, owner_tz, default_country),
+        timezone=zone.zone,
         birthday=birthday,
         notes=unicodedata.normalize("NFC", notes_text) or None,
+        zone_reason=zone.reason,
     )
     return values, values.display_name
 

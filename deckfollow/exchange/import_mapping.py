@@ -427,7 +427,9 @@ class Extractor:
         while f"Address {n} - Street" in self._col or f"Address {n} - Formatted" in self._col:
             street = g(cells, f"Address {n} - Street")
             ext = g(cells, f"Address {n} - Extended Address")
-            if street or g(cells, f"Address {n} - City") or g(cells, f"Address {n} - Postal Code"):
+            # An address holding only a state or a country still says where they live.
+            parts = ("City", "Postal Code", "Region", "Country")
+            if street or any(g(cells, f"Address {n} - {part}") for part in parts):
                 c.street = ", ".join(x for x in (street, ext) if x)
                 c.suburb = g(cells, f"Address {n} - City")
                 c.region = g(cells, f"Address {n} - Region")
@@ -473,10 +475,12 @@ class Extractor:
             )
             city = g(cells, f"{prefix} City")
             code = g(cells, f"{prefix} Postal Code")
-            if street or city or code:
+            region = g(cells, f"{prefix} State")
+            country = g(cells, f"{prefix} Country/Region") or g(cells, f"{prefix} Country")
+            # An address holding only a state or a country still says where they live.
+            if street or city or code or region or country:
                 c.street, c.suburb, c.postcode = street, city, code
-                c.region = g(cells, f"{prefix} State")
-                c.country = g(cells, f"{prefix} Country/Region") or g(cells, f"{prefix} Country")
+                c.region, c.country = region, country
                 break
         notes = g(cells, "Notes")
         if notes:

@@ -304,14 +304,14 @@ class Rules(RuleBasedStateMachine):
                     if f.basis is Basis.PLANNED
                     and f.status in (FollowUpStatus.PENDING, FollowUpStatus.DONE)
                 )
-                week, day = timedelta(days=7), timedelta(days=1)
+                week, apart = timedelta(days=7), timedelta(days=1)
                 for f in pending:
                     if f.basis is not Basis.PLANNED:
                         continue
                     here = f.due_at.astimezone(snap.hours.tz).replace(tzinfo=None)
                     others = list(counted)
                     others.remove(here)
-                    assert all(abs(o - here) >= day for o in others), (f.id, here, others)
+                    assert all(abs(o - here) >= apart for o in others), (f.id, here, others)
                     for start in [o for o in counted if here - week < o <= here]:
                         inside = [o for o in counted if start <= o < start + week]
                         assert len(inside) <= cap, (f.id, start, inside)
