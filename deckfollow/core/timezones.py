@@ -119,7 +119,7 @@ def customer_zone(
         return ZoneChoice(owner_tz, "your own zone (no state or phone to tell)")
     if in_country or zones:
         main = zones[0] if zones and (not in_country or zones[0] in in_country) else in_country[0]
-        source = "the phone number" if in_country else f"the country ({country.upper()})"
+        source = f"the country ({country.upper()})" if zones else "the phone number"
         check = (
             f"{country.upper()} spans several time zones and the row has no state; "
             f"{main} was chosen: set the time zone if they live in another"

@@ -25,7 +25,7 @@ ROWS = [
     (["Eve Coast", "", "(212) 555-0134", "", "CA", "USA"], "America/Los_Angeles", "state"),
     (["Fay Bay", "", "", "San Francisco", "CA", "USA"], "America/Los_Angeles", "state"),
     (["Gus Perth", "0412 555 021", "", "Perth", "", "Australia"], "Australia/Perth", "city"),
-    (["Hal Madrid", "+34 612 345 678", "", "", "", "Spain"], "Europe/Madrid", "phone"),
+    (["Hal Madrid", "+34 612 345 678", "", "", "", "Spain"], "Europe/Madrid", "country"),
     (["Ida Given", "0412 555 023", "", "", "NSW", "Australia"], "Australia/Sydney", "state"),
 ]
 
