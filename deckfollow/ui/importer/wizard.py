@@ -446,9 +446,8 @@ class PreviewPage(QWizardPage):
         _roomy(self.table)
         legend = _hint(
             "Red rows are not imported; amber rows are imported with something to check or "
-            "left out; "
-            "grey rows are already in deckfollow. Row numbers are as your spreadsheet shows "
-            "them (the header is row 1). A backup is taken before importing."
+            "left out; grey rows are already in deckfollow. Row numbers are as your "
+            "spreadsheet shows them (the header is row 1). A backup is taken before importing."
         )
         self.error = _error_label()
         layout = QVBoxLayout(self)
