@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from email.utils import parseaddr
 from enum import StrEnum
@@ -24,6 +24,7 @@ import phonenumbers
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from deckfollow.core.consent import revoke_consent
 from deckfollow.core.contact_info import (
     country_of_phone,
     normalise_email,
@@ -72,6 +73,7 @@ _LABELS = {
 
 class RowAction(StrEnum):
     IMPORT = "import"
+    SUPPRESS = "suppress"
     DUPLICATE = "duplicate"
     BLOCKED = "blocked"
     SKIP = "skip"
@@ -80,6 +82,7 @@ class RowAction(StrEnum):
 
 ACTION_LABELS = {
     RowAction.IMPORT: "Import",
+    RowAction.SUPPRESS: "Keep as erased (do not contact)",
     RowAction.DUPLICATE: "Already there",
     RowAction.BLOCKED: "Refused: do not contact",
     RowAction.SKIP: "Not imported",
@@ -109,6 +112,8 @@ class ContactValues:
     notes: str | None
     # Why this zone: the file's zone column, the state, city, country, phone or the owner's.
     zone_reason: str = ""
+    # Marked do-not-contact in the file: saved as do-not-contact, with the stop in the ledger.
+    do_not_contact: bool = False
 
     @property
     def phones(self) -> tuple[str, ...]:
@@ -125,6 +130,8 @@ class RowPlan:
     values: ContactValues | None = None
     problems: tuple[str, ...] = ()
     duplicate_of: str = ""
+    # An erased person's row (SUPPRESS): the hashes of their email and phone.
+    suppression: tuple[str | None, str | None] | None = None
 
     @property
     def detail(self) -> str:
@@ -162,6 +169,20 @@ class ImportPlan:
     @property
     def duplicates(self) -> int:
         return sum(1 for r in self.rows if r.action is RowAction.DUPLICATE)
+
+    @property
+    def stopped(self) -> int:
+        """Rows imported as do-not-contact (they asked not to be contacted)."""
+        return sum(
+            1
+            for r in self.rows
+            if r.action is RowAction.IMPORT and r.values is not None and r.values.do_not_contact
+        )
+
+    @property
+    def suppressions(self) -> int:
+        """Erased people's rows kept on the suppression list."""
+        return sum(1 for r in self.rows if r.action is RowAction.SUPPRESS)
 
     @property
     def problems(self) -> list[Problem]:
@@ -236,6 +257,8 @@ class _Known:
     by_email: dict[str, tuple[int, str, bool, bool]] = field(default_factory=dict)
     by_phone: dict[str, tuple[int, str, bool, bool]] = field(default_factory=dict)
     suppressed: set[str] = field(default_factory=set)
+    # Hashes on the file's own erased rows: the same person later in the file is refused.
+    incoming: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, session: Session) -> _Known:
@@ -269,7 +292,7 @@ class _Known:
         """Why the person may not be added (the same rules as core.consent.is_blocked)."""
         keys = [email] if email else []
         keys += list(phones)
-        if any(suppression_hash(k) in self.suppressed for k in keys):
+        if any(suppression_hash(k) in self.suppressed | self.incoming for k in keys):
             return "asked not to be contacted and was erased; not imported"
         for hit in self._hits(email, phones):
             if hit[2]:
@@ -548,6 +571,9 @@ def plan_import(
     settings = load_settings(session)
     known = _Known.load(session)
     extractor = Extractor(table.header, fmt, chosen)
+    for r in table.rows:
+        if not r.is_blank:
+            known.incoming.update(h for h in _erased_hashes(extractor.extract(r.cells)) if h)
     seen_email: dict[str, int] = {}
     seen_phone: dict[str, int] = {}
     plans = [
@@ -586,12 +612,13 @@ def _plan_row(
         return RowPlan(csv_row.number, RowAction.BLANK, "")
     work = _Row(problems=list(csv_row.notes))
     raw = extractor.extract(csv_row.cells)
+    if raw.erased_email_hash or raw.erased_phone_hash:
+        return _plan_erased(csv_row, raw, known, work)
     values, shown = _clean_row(raw, default_country, owner_tz, work)
     if values is None:
         return RowPlan(csv_row.number, RowAction.SKIP, shown, None, tuple(work.problems))
     if _text(raw.do_not_contact).lower() in _TRUE:
-        work.problems.append("is marked do-not-contact in the file; not imported")
-        return RowPlan(csv_row.number, RowAction.BLOCKED, shown, values, tuple(work.problems))
+        values = replace(values, do_not_contact=True)
     blocked = known.blocked(values.email, values.phones)
     if blocked:
         work.problems.append(blocked)
@@ -604,6 +631,11 @@ def _plan_row(
         if earlier is not None:
             existing = f"row {earlier}"
     if existing is not None:
+        if values.do_not_contact:
+            work.problems.append(
+                f"is marked do-not-contact in the file, but {existing} is already here and "
+                "may be contacted: record their stop there"
+            )
         return RowPlan(
             csv_row.number, RowAction.DUPLICATE, shown, values, tuple(work.problems), existing
         )
@@ -614,6 +646,44 @@ def _plan_row(
     return RowPlan(csv_row.number, RowAction.IMPORT, shown, values, tuple(work.problems))
 
 
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def _erased_hashes(raw: RawContact) -> tuple[str | None, str | None]:
+    """The row's erased-person hashes (lower-case hex), None where absent or malformed."""
+    out = []
+    for text in (raw.erased_email_hash, raw.erased_phone_hash):
+        value = _text(text).lower()
+        out.append(value if _HASH.fullmatch(value) else None)
+    return out[0], out[1]
+
+
+def _plan_erased(csv_row: CsvRow, raw: RawContact, known: _Known, work: _Row) -> RowPlan:
+    """An erased do-not-contact person's row from a deckfollow export: only their hashes."""
+    shown = _text(raw.name)[:80] or "(erased)"
+    email_hash, phone_hash = _erased_hashes(raw)
+    if email_hash is None and phone_hash is None:
+        work.problems.append("the erased person's hashes are not readable; not imported")
+        return RowPlan(csv_row.number, RowAction.SKIP, shown, None, tuple(work.problems))
+    hashes = {h for h in (email_hash, phone_hash) if h}
+    if hashes <= known.suppressed:
+        return RowPlan(
+            csv_row.number,
+            RowAction.DUPLICATE,
+            shown,
+            problems=tuple(work.problems),
+            duplicate_of="an erased person already on the do-not-contact list",
+        )
+    known.suppressed |= hashes
+    return RowPlan(
+        csv_row.number,
+        RowAction.SUPPRESS,
+        shown,
+        problems=tuple(work.problems),
+        suppression=(email_hash, phone_hash),
+    )
+
+
 def import_table(
     session: Session,
     table: CsvTable,
@@ -621,9 +691,13 @@ def import_table(
     now: datetime,
     mapping: ColumnMapping | None = None,
 ) -> ImportPlan:
-    """Plan against the current database and save every importable row (caller commits)."""
+    """Plan against the current database and save every importable row (caller commits).
+
+    A row marked do-not-contact is saved as do-not-contact, its stop recorded in the ledger
+    (so no plan can start for them); an erased person's row joins the suppression list.
+    """
     plan = plan_import(session, table, mapping=mapping)
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "display_name": v.display_name,
             "first_name": v.first_name,
@@ -642,6 +716,7 @@ def import_table(
             "birthday": v.birthday,
             "notes": v.notes,
             "do_not_contact": False,
+            "stop": v.do_not_contact,
             "created_at": now,
             "updated_at": now,
             "version": 1,
@@ -649,7 +724,30 @@ def import_table(
         for r in plan.rows
         if r.action is RowAction.IMPORT and (v := r.values) is not None
     ]
-    if rows:
-        # One executemany: ten thousand contacts in a fraction of a second.
-        session.execute(insert(Customer), rows)
+    batch: list[dict[str, object]] = []
+    for row in [*rows, None]:
+        if row is not None and not row.pop("stop"):
+            batch.append(row)
+            continue
+        if batch:
+            # One executemany: ten thousand contacts in a fraction of a second.
+            session.execute(insert(Customer), batch)
+            batch = []
+        if row is not None:
+            # In file order, so ids follow the rows; the stop goes into their ledger.
+            customer = Customer(**row)
+            session.add(customer)
+            session.flush()
+            revoke_consent(session, customer.id, None, source=STOP_SOURCE, words=None, now=now)
+    erased = [
+        {"email_hash": r.suppression[0], "phone_hash": r.suppression[1], "created_at": now}
+        for r in plan.rows
+        if r.action is RowAction.SUPPRESS and r.suppression is not None
+    ]
+    if erased:
+        session.execute(insert(Suppression), [e | {"reason": STOP_SOURCE} for e in erased])
     return plan
+
+
+# The ledger's "how they told you" for a stop that arrived in an imported file.
+STOP_SOURCE = "marked do-not-contact in an imported file"

@@ -40,6 +40,8 @@ class Field(StrEnum):
     BIRTHDAY = "birthday"
     NOTES = "notes"
     DO_NOT_CONTACT = "do_not_contact"
+    ERASED_EMAIL_HASH = "erased_email_hash"
+    ERASED_PHONE_HASH = "erased_phone_hash"
 
 
 FIELD_LABELS: dict[Field, str] = {
@@ -63,6 +65,8 @@ FIELD_LABELS: dict[Field, str] = {
     Field.BIRTHDAY: "Birthday",
     Field.NOTES: "Notes",
     Field.DO_NOT_CONTACT: "Do not contact (yes/no)",
+    Field.ERASED_EMAIL_HASH: "Erased person's email hash (deckfollow export)",
+    Field.ERASED_PHONE_HASH: "Erased person's phone hash (deckfollow export)",
 }
 
 NAME_FIELDS = frozenset({Field.NAME, Field.FIRST_NAME, Field.LAST_NAME, Field.COMPANY})
@@ -183,6 +187,8 @@ _PHRASES: dict[Field, tuple[str, ...]] = {
     Field.BIRTHDAY: ("birthday", "date of birth", "dob", "birth date"),
     Field.NOTES: ("notes", "note", "comments", "comment", "remarks"),
     Field.DO_NOT_CONTACT: ("do not contact", "dnc", "opted out", "unsubscribed"),
+    Field.ERASED_EMAIL_HASH: ("erased email hash",),
+    Field.ERASED_PHONE_HASH: ("erased phone hash",),
 }
 _SUGGEST = {phrase: f for f, phrases in _PHRASES.items() for phrase in phrases}
 
@@ -303,6 +309,8 @@ class RawContact:
     birthday: str = ""
     notes: list[str] = field(default_factory=list)
     do_not_contact: str = ""
+    erased_email_hash: str = ""
+    erased_phone_hash: str = ""
 
 
 class Format(StrEnum):

@@ -372,6 +372,8 @@ class PreviewModel(QAbstractTableModel):
         if column == 0:
             return str(r.row)
         if column == 1:
+            if r.action is RowAction.IMPORT and v is not None and v.do_not_contact:
+                return "Import as do-not-contact"
             return ACTION_LABELS[r.action]
         if column == 2:
             return r.name or "(no name)"

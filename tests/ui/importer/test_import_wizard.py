@@ -243,3 +243,23 @@ def test_a_file_dropped_on_the_wizard_is_chosen(
     assert wiz.file_page.path_edit.text() == str(path)
     wiz.next()
     assert wiz.currentPage() is wiz.mapping_page
+
+
+def test_preview_says_who_comes_in_as_do_not_contact(
+    qtbot: QtBot, au_db: Database, now: datetime, tmp_path: Path
+) -> None:
+    src = tmp_path / "customers.csv"
+    src.write_text(
+        "Name,Email,Do Not Contact,Erased Email Hash,Erased Phone Hash\n"
+        "Ann Lee,ann@example.com,yes,,\n"
+        f"(erased: do not contact),,yes,{'ab' * 32},\n",
+        encoding="utf-8",
+    )
+    wiz = _wizard(qtbot, au_db, now, src)
+    wiz.next()
+    wiz.next()
+    model = wiz.preview_page.model
+    assert [model.text(i, 1) for i in range(model.rowCount())] == [
+        "Import as do-not-contact",
+        "Keep as erased (do not contact)",
+    ]
