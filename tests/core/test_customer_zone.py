@@ -140,6 +140,8 @@ def test_lord_howe_and_eucla_belong_to_their_states() -> None:
         ("ES", "", "", ["+34612345678"], "Australia/Sydney", "Europe/Madrid"),
         # Canada by province; a state's second zone when the phone points to it.
         ("CA", "B.C.", "", [], "America/Toronto", "America/Vancouver"),
+        ("NZ", "Chatham Islands", "", ["+64211234567"], "Pacific/Auckland", "Pacific/Chatham"),
+        ("NZ", "Canterbury", "", [], "Australia/Sydney", "Pacific/Auckland"),
         ("US", "TX", "", ["+19155550123"], "America/New_York", "America/Denver"),
         # No state: the phone, then the owner's own zone when it is in that country.
         ("US", "", "", ["+12125550134"], "America/Los_Angeles", "America/New_York"),
