@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +58,22 @@ def system_country() -> str:
     return "US"
 
 
+class _LazyZones:
+    """The zones the phone numbers point to, worked out on first use."""
+
+    def __init__(self, phones: Sequence[str]) -> None:
+        self._phones = phones
+        self._zones: list[str] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        if self._zones is None:
+            self._zones = [z for p in self._phones for z in timezones_of_phone(p)]
+        return iter(self._zones)
+
+    def __contains__(self, zone: object) -> bool:
+        return zone in list(self)
+
+
 # Countries where many people live outside the main zone (not NZ's Chatham Islands).
 _SPREAD_OUT = frozenset({"US", "CA", "AU", "BR", "MX", "RU", "ID", "KZ", "CD", "MN"})
 
@@ -92,14 +108,15 @@ def customer_zone(
     own = city_zone(country, city)
     if own is not None:
         return ZoneChoice(own, f"from the city ({city})")
-    phone_zones = [z for p in phones for z in timezones_of_phone(p)]
+    # Parsed only when the address leaves a choice: the slow path, and the rare one.
+    phone_zones = _LazyZones(phones)
     if code is not None:
         zones = region_zones(country, code)
         where = f"the city ({city})" if by_city else f"the state ({region})"
         if zones:
-            settled = [z for z in zones if z in phone_zones]
             if len(zones) == 1:
                 return ZoneChoice(zones[0], f"from {where}")
+            settled = [z for z in zones if z in phone_zones]
             if len(settled) == 1:
                 return ZoneChoice(settled[0], f"from {where} and the phone number")
             name = region_name(country, code)

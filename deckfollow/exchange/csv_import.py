@@ -40,6 +40,7 @@ from deckfollow.exchange.import_mapping import (
     FORMAT_LABELS,
     ColumnMapping,
     Extractor,
+    Field,
     Format,
     RawContact,
     recognise,
@@ -571,9 +572,12 @@ def plan_import(
     settings = load_settings(session)
     known = _Known.load(session)
     extractor = Extractor(table.header, fmt, chosen)
-    for r in table.rows:
-        if not r.is_blank:
-            known.incoming.update(h for h in _erased_hashes(extractor.extract(r.cells)) if h)
+    erased = {Field.ERASED_EMAIL_HASH, Field.ERASED_PHONE_HASH}
+    if fmt is Format.CUSTOM and erased & set(chosen.fields.values()):
+        # A deckfollow export: its erased people are refused wherever they appear in it.
+        for r in table.rows:
+            if not r.is_blank:
+                known.incoming.update(h for h in _erased_hashes(extractor.extract(r.cells)) if h)
     seen_email: dict[str, int] = {}
     seen_phone: dict[str, int] = {}
     plans = [
