@@ -190,8 +190,9 @@ def holiday_regions(country: str, region: str | None, timezone: str | None) -> t
     if code is not None:
         return (code,)
     text = (region or "").strip()
-    if text and (country or "").upper() not in ("AU", "US", "CA", "NZ"):
-        # Elsewhere the region is passed on as written (the holidays package's codes).
+    if text and not country_regions(country):
+        # A country whose states are not listed here: passed on as written (the holidays
+        # package knows its codes, and ignores what it does not).
         return (text.upper(),)
     if (country or "").upper() != "AU":
         return ()
