@@ -14,7 +14,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from deckfollow.core.errors import ValidationError
-from deckfollow.core.regions import country_regions, region_code, states_of_zone
+from deckfollow.core.regions import country_regions, region_code, region_zones, states_of_zone
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Interval = tuple[time, time]
@@ -232,35 +232,50 @@ class AllowedHours:
     hours: WeeklyHours
     tz: ZoneInfo
     is_holiday: Callable[[date], bool] = field(default=lambda _d: False)
+    # Other zones the customer may be in (their state spans several and nothing told which):
+    # the hours must hold in every one of them.
+    also: tuple[ZoneInfo, ...] = ()
 
-    def allows(self, when: datetime) -> bool:
-        local = when.astimezone(self.tz)
+    def _allows_in(self, when: datetime, tz: ZoneInfo) -> bool:
+        local = when.astimezone(tz)
         t = local.time().replace(tzinfo=None)
         return any(s <= t < e for s, e in self.hours.intervals_on(local.date(), self.is_holiday))
+
+    def allows(self, when: datetime) -> bool:
+        return all(self._allows_in(when, tz) for tz in (self.tz, *self.also))
 
     def next_allowed(self, when: datetime, horizon_days: int = 21) -> datetime | None:
         """The earliest allowed instant at or after `when`, or None within the horizon."""
         if self.allows(when):
             return when
-        local = when.astimezone(self.tz)
-        for offset in range(horizon_days + 1):
-            day = local.date() + timedelta(days=offset)
-            for start, end in self.hours.intervals_on(day, self.is_holiday):
-                start_utc = local_to_utc(day, start, self.tz)
-                end_utc = local_to_utc(day, end, self.tz)
-                if end_utc <= when:
-                    continue
-                candidate = max(start_utc, when)
-                if self.allows(candidate):
-                    return candidate
-        return None
+        # Where allowed stretches of several zones overlap, each overlap begins where one
+        # zone's stretch begins: the earliest such start that every zone allows wins.
+        candidates: set[datetime] = set()
+        for tz in (self.tz, *self.also):
+            local = when.astimezone(tz)
+            for offset in range(horizon_days + 1):
+                day = local.date() + timedelta(days=offset)
+                for start, end in self.hours.intervals_on(day, self.is_holiday):
+                    if local_to_utc(day, end, tz) <= when:
+                        continue
+                    candidate = max(local_to_utc(day, start, tz), when)
+                    if not self.also and self.allows(candidate):
+                        return candidate  # one zone: the first in time order is the answer
+                    candidates.add(candidate)
+        return next((c for c in sorted(candidates) if self.allows(c)), None)
 
 
 def allowed_hours_for(
     country: str, region: str | None, timezone: str, rule: str | None
 ) -> AllowedHours:
-    """Country default intersected with the customer's own (stricter) rule."""
+    """Country default intersected with the customer's own (stricter) rule.
+
+    A customer in a state spanning several zones who still has its main zone (nothing told
+    which part they live in) gets the strictest hours across the state's zones.
+    """
     hours = country_default(country)
     if rule:
         hours = hours.intersect(parse_rule(rule))
-    return AllowedHours(hours, zone(timezone), holiday_checker(country, region, timezone))
+    zones = region_zones(country, region_code(country, region))
+    also = tuple(zone(z) for z in zones[1:]) if zones[:1] == (timezone,) else ()
+    return AllowedHours(hours, zone(timezone), holiday_checker(country, region, timezone), also)

@@ -63,7 +63,8 @@ class ContactSnapshot:
         if not self.best_times:
             return None
         best = parse_rule(self.best_times)
-        return AllowedHours(self.hours.hours.intersect(best), self.hours.tz, self.hours.is_holiday)
+        hours = self.hours
+        return AllowedHours(hours.hours.intersect(best), hours.tz, hours.is_holiday, hours.also)
 
 
 @dataclass(frozen=True)

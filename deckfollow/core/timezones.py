@@ -99,7 +99,8 @@ def customer_zone(
     phone, then the owner's own zone (spec rule 3).
 
     A state or country spanning several zones takes the one the phone points to, else its
-    main zone, with a `check` asking the user to confirm.
+    main zone, with a `check` asking the user to confirm (a state's main zone then keeps
+    calls to the hours allowed across all its zones: see `allowed_hours_for`).
     """
     code = region_code(country, region)
     by_city = code is None and bool(city) and city_state(country, city) is not None
@@ -123,8 +124,9 @@ def customer_zone(
             return ZoneChoice(
                 zones[0],
                 f"from {where}",
-                f"{name} spans {len(zones)} time zones ({', '.join(zones)}); {zones[0]} "
-                "was chosen: set the time zone if they live in another",
+                f"{name} spans {len(zones)} time zones ({', '.join(zones)}): calls and texts "
+                "keep to the hours allowed in all of them; if they live where "
+                f"{' or '.join(zones[1:])} applies, set that zone",
             )
     zones = country_zones(country)
     if len(zones) == 1:

@@ -162,6 +162,20 @@ def test_a_state_spanning_zones_asks_when_nothing_tells() -> None:
     texas = customer_zone(country="US", region="Texas", city="", phones=[], owner_tz="UTC")
     assert texas.zone == "America/Chicago"
     assert texas.check is not None and "America/Denver" in texas.check
+    # Until told, calls keep to the hours allowed in both zones: 08:00 in Dallas is 07:00
+    # in El Paso, 20:30 in El Paso is 21:30 in Dallas.
+    hours = allowed_hours_for("US", "Texas", "America/Chicago", None)
+    chicago, denver = ZoneInfo("America/Chicago"), ZoneInfo("America/Denver")
+    day = date(2026, 11, 24)
+    assert not hours.allows(datetime.combine(day, time(8), chicago))
+    assert hours.allows(datetime.combine(day, time(9), chicago))
+    assert not hours.allows(datetime.combine(day, time(20, 30), denver))
+    nxt = hours.next_allowed(datetime.combine(day, time(7), denver))
+    assert nxt == datetime.combine(day, time(8), denver)
+    # Once their zone is known to be El Paso's, its own hours apply.
+    el_paso = allowed_hours_for("US", "TX", "America/Denver", None)
+    assert el_paso.allows(datetime.combine(day, time(8), denver))
+    assert el_paso.allows(datetime.combine(day, time(20, 30), denver))
     us = customer_zone(country="US", region="", city="", phones=[], owner_tz="Australia/Sydney")
     assert us.zone == "America/New_York" and us.check is not None
     assert customer_zone(country="NZ", region="", city="", phones=[], owner_tz="UTC").check is None
