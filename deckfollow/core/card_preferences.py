@@ -43,9 +43,10 @@ class CardPreferences:
     """The owner's card choices; every field is remembered under `cards.<field>`."""
 
     card: str
-    envelope: str  # an envelope key, "match" or "none"
-    labels: str  # a label sheet key, or "none"
+    label_sheet: str  # the address-label sheet sold there (used when labels are printed)
     units: Units
+    envelope: str = "match"  # an envelope key, "match" (the card's own) or "none"
+    labels: bool = False  # print address labels as well as (or instead of) envelopes
     motif: str = "sprig"
     logo: str = ""  # path of the owner's PNG/JPEG logo; "" for none (the motif is used)
     font: str = "kalam"
@@ -53,8 +54,8 @@ class CardPreferences:
     date_line: bool = True  # write today's date at the top of the inside
 
     @property
-    def label_sheet(self) -> str | None:
-        return None if self.labels == "none" else self.labels
+    def labels_choice(self) -> str | None:
+        return self.label_sheet if self.labels else None
 
     @property
     def envelope_choice(self) -> str | None:
@@ -73,8 +74,8 @@ def country_defaults(country: str) -> CardPreferences:
     """What a business in `country` starts with before choosing anything."""
     units = default_units(country)
     if uses_a_sizes(country):
-        return CardPreferences("a6-folded", "c6", "l7160", units)
-    return CardPreferences("a2-folded", "a2", "avery-5160", units)
+        return CardPreferences("a6-folded", "l7160", units)
+    return CardPreferences("a2-folded", "avery-5160", units)
 
 
 def load_card_preferences(session: Session) -> CardPreferences:
@@ -85,7 +86,7 @@ def load_card_preferences(session: Session) -> CardPreferences:
         raw = get_setting(session, _PREFIX + f.name)
         if raw is None:
             continue
-        if f.name == "date_line":
+        if f.name in ("date_line", "labels"):
             stored[f.name] = raw == "1"
         elif f.name == "units":
             if raw in ("mm", "in"):
