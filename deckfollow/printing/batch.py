@@ -191,40 +191,32 @@ class CardRecipient:
     post_revoked: bool
 
 
-def card_recipients(session: Session, *, limit: int = 2000) -> list[CardRecipient]:
-    """Customers by name with their latest quote, address and whether post is refused."""
+def card_recipient(session: Session, customer_id: int) -> CardRecipient | None:
+    """One customer as a card recipient (None if gone or in the trash)."""
+    c = session.get(Customer, customer_id)
+    if c is None or c.deleted_at is not None:
+        return None
     home = load_settings(session).default_country
-    revoked = set(
-        session.execute(
-            select(ChannelConsent.customer_id).where(
-                ChannelConsent.channel == ConsentChannel.POST,
-                ChannelConsent.state == ConsentState.REVOKED,
-            )
-        ).scalars()
-    )
-    latest: dict[int, int] = {}
-    for qid, cid in session.execute(
-        select(Quote.id, Quote.customer_id)
-        .where(Quote.deleted_at.is_(None))
-        .order_by(Quote.received_at)
-    ):
-        latest[cid] = qid
-    customers = session.execute(
-        select(Customer)
-        .where(Customer.deleted_at.is_(None))
-        .order_by(Customer.display_name)
-        .limit(limit)
-    ).scalars()
-    return [
-        CardRecipient(
-            c.id,
-            c.display_name,
-            latest.get(c.id),
-            recipient_address(c, home),
-            c.id in revoked or c.do_not_contact,
+    refused = session.execute(
+        select(ChannelConsent.customer_id).where(
+            ChannelConsent.customer_id == customer_id,
+            ChannelConsent.channel == ConsentChannel.POST,
+            ChannelConsent.state == ConsentState.REVOKED,
         )
-        for c in customers
-    ]
+    ).first()
+    quote = session.execute(
+        select(Quote.id)
+        .where(Quote.customer_id == customer_id, Quote.deleted_at.is_(None))
+        .order_by(Quote.received_at.desc(), Quote.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return CardRecipient(
+        c.id,
+        c.display_name,
+        quote,
+        recipient_address(c, home),
+        refused is not None or c.do_not_contact,
+    )
 
 
 def recipient_address(customer: Customer, home_country: str) -> Address | None:

@@ -33,11 +33,12 @@ def test_cards_writes_the_week_and_lists_skipped_customers(db, db_path, now, tmp
     assert r.returncode == 0, r.stderr
     assert "skipped: Iñaki Peña: post revoked on" in r.stdout
     assert "skipped: Zoë Brown: no postal address" in r.stdout
-    assert "Wrote 2 cards, 2 envelopes (4 pages)" in r.stdout
+    assert "Wrote 2 cards, 2 envelopes (6 pages)" in r.stdout
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    # An Australian business: folded A6 cards (A5 sheets, inside and front) in C6 envelopes.
     sizes = poppler.page_sizes(out)
-    assert sizes[:2] == [(396.0, 612.0)] * 2  # folded A2 sheets
-    assert sizes[2:] == [(414.0, 315.0)] * 2  # A2 envelopes
+    assert sizes[:4] == [pytest.approx((419.53, 595.28), abs=0.01)] * 4
+    assert sizes[4:] == [pytest.approx((459.21, 323.15), abs=0.01)] * 2
     text = poppler.text(out)
     assert "Dear Renée," in text and "Happy birthday" in text
     assert "Iñaki" not in text

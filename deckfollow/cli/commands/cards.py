@@ -193,6 +193,7 @@ def _print(args: argparse.Namespace, ctx: CliContext) -> int:
     )
     from deckfollow.printing.batch import collect_due_cards, remember_printed
     from deckfollow.printing.card_setup import options_for
+    from deckfollow.printing.handwriting import HandStyle
     from deckfollow.printing.paper_steps import PaperStep, paper_steps
     from deckfollow.printing.render import PrintOptions, check_cards, check_options
     from deckfollow.printing.stationery import card_label
@@ -207,6 +208,7 @@ def _print(args: argparse.Namespace, ctx: CliContext) -> int:
             args,
             PrintOptions(
                 card=given.card,
+                style=HandStyle(font=given.font, ink=given.ink),
                 envelope=given.envelope_choice,
                 labels=given.labels_choice,
                 front=None,
@@ -248,7 +250,7 @@ def _print(args: argparse.Namespace, ctx: CliContext) -> int:
         if args.split:
             steps = paper_steps(jobs, options)
             for step in steps:
-                _write_private(step.path_beside(out), lambda fh, st=step: fh.write(st.pdf))
+                _write_private(step.path_beside(out), _writer(step.pdf))
         else:
             from deckfollow.printing.render import render_pdf
 
@@ -280,6 +282,13 @@ def _print(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def _writer(pdf: bytes) -> Callable[[BinaryIO], None]:
+    def write(fh: BinaryIO) -> None:
+        fh.write(pdf)
+
+    return write
+
+
 def _check_front(prefs: CardPreferences) -> None:
     from deckfollow.printing.render import CardFront, PrintOptions, check_options
 
@@ -288,8 +297,9 @@ def _check_front(prefs: CardPreferences) -> None:
 
 
 def _mark_mailed(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.core.card_kinds import MailedNextStep
     from deckfollow.core.enums import Channel
-    from deckfollow.printing.batch import MailedNextStep, mark_mailed, printed_batch
+    from deckfollow.printing.batch import mark_mailed, printed_batch
 
     step = MailedNextStep(channel=Channel(args.next_channel), days_after=args.next_in_days)
     if args.next_reason:
