@@ -118,6 +118,12 @@ class PrintOptions:
             return envelope(key) if key is not None else None
         return envelope(self.envelope)
 
+    @property
+    def two_sided(self) -> bool:
+        """Whether each card is two pages: a folded card's inside and its front."""
+        front = self.front
+        return self.stock().fold_y is not None and front is not None and not front.empty
+
     def label_stock(self) -> LabelSheet | None:
         return label_sheet(self.labels) if self.labels is not None else None
 
@@ -389,7 +395,7 @@ def _write(
     canvas.setTitle(title)
     canvas.setCreator("deckfollow")
     pages = 0
-    front = options.front if options.front is not None and not options.front.empty else None
+    front = options.front if options.two_sided else None
     n_cards = 0
     for p in planned if "cards" in parts else []:
         canvas.setPageSize((stock.width, stock.height))
@@ -414,7 +420,7 @@ def _write(
         canvas.showPage()
         pages += 1
         n_cards += 1
-        if front is not None and stock.fold_y is not None:
+        if front is not None:
             canvas.setPageSize((stock.width, stock.height))
             _draw_outside(canvas, stock, front, options.style)
             canvas.showPage()

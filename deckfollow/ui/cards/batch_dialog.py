@@ -43,18 +43,18 @@ from deckfollow.printing.render import CardProblem, check_cards, render_bytes
 from deckfollow.printing.stationery import envelope_label
 from deckfollow.storage.database import Database
 from deckfollow.ui.cards.common import (
+    OUTSIDE_NOTE,
     Clock,
     PreviewLabel,
     StyleForm,
     ask_and_print,
     ask_save_path,
+    card_pages,
     load_card_setup,
-    mark_fold,
     pdf_pages,
     remember_choices,
     save_failed,
     save_private,
-    stock_fold,
 )
 from deckfollow.ui.consent.common import ErrorLabel
 
@@ -109,6 +109,7 @@ class CardBatchDialog(QDialog):
         self.preview = PreviewLabel()
         self.preview_caption = QLabel()
         self.preview_caption.setStyleSheet("color: #555;")
+        self.preview_caption.setWordWrap(True)
         self.previewed_row = -1
         self.steps_box = QGroupBox("Print in this order, one paper at a time")
         self.steps_layout = QVBoxLayout(self.steps_box)
@@ -253,7 +254,9 @@ class CardBatchDialog(QDialog):
             parts.append(f"and labels from label {options.start_label}")
         if self._return is None and envelope is not None:
             parts.append("(no return address: set it in Settings)")
-        self.summary.setText(" ".join(parts) + ".")
+        if n == 0:
+            parts = [f"No cards due within {self.days.value()} days."]
+        self.summary.setText(" ".join(parts).rstrip(".") + ".")
         self._show_steps()
         row = self.table.currentRow()
         self.show_preview(row if 0 <= row < n else 0)
@@ -270,13 +273,15 @@ class CardBatchDialog(QDialog):
         n = len(self.batch.cards)
         if self.last_pdf is None or not 0 <= row < n:
             self.preview.show_pages([])
+            if n == 0:
+                self.preview.setText("No cards due: nothing to preview.")
             self.preview_caption.setText("")
             return
         options = self.style_form.options(self._base)
         envelope = options.envelope_stock()
         sheet = options.label_stock()
         # A folded card with a front is two pages: the inside and the outside.
-        per_card = 2 if self.steps and self.steps[0].pages > n else 1
+        per_card = 2 if options.two_sided else 1
         wanted = [row * per_card]
         if per_card == 2:
             wanted.append(row * 2 + 1)
@@ -285,15 +290,13 @@ class CardBatchDialog(QDialog):
             wanted.append(cards_pages + row)
         elif sheet is not None:
             wanted.append(cards_pages + (options.start_label - 1 + row) // sheet.per_sheet)
-        pages = pdf_pages(self.last_pdf, 520, wanted)
-        fold = stock_fold(options.card)
-        if fold is not None and pages:
-            pages[0] = mark_fold(pages[0], fold)
-        self.preview.show_pages(pages)
+        pages, rows = card_pages(self.last_pdf, wanted, options)
+        self.preview.show_pages(pages, rows)
         self.previewed_row = row
         self.preview_caption.setText(
             f"Card {row + 1} of {n}: {self.batch.cards[row].customer}"
             + (" (choose another in the list to see it)" if n > 1 else "")
+            + (f". {OUTSIDE_NOTE}" if per_card == 2 else "")
         )
 
     def _show_steps(self) -> None:
@@ -340,11 +343,12 @@ class CardBatchDialog(QDialog):
         """Show one print job's first pages (a card's inside and outside, an envelope, a
         label sheet)."""
         step = self.steps[index]
-        pages = pdf_pages(step.pdf, 520, [0, 1] if step.part == "cards" else [0])
-        fold = stock_fold(self.style_form.options(self._base).card)
-        if step.part == "cards" and fold is not None and pages:
-            pages[0] = mark_fold(pages[0], fold)
-        self.preview.show_pages(pages)
+        if step.part == "cards":
+            options = self.style_form.options(self._base)
+            pages, rows = card_pages(step.pdf, [0, 1] if options.two_sided else [0], options)
+            self.preview.show_pages(pages, rows)
+        else:
+            self.preview.show_pages(pdf_pages(step.pdf, 520, [0]))
         self.previewed_row = -1
         self.preview_caption.setText(
             f"Print job {index + 1} of {len(self.steps)}: {step.heading.split('. ', 1)[1]}"

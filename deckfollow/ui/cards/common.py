@@ -18,7 +18,16 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -29,6 +38,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QWidget,
 )
@@ -323,6 +333,23 @@ def mark_fold(page: QImage, fold_from_top: float) -> QImage:
     return marked
 
 
+OUTSIDE_NOTE = "Right: the outside, its front upside down so it is the right way up once folded"
+
+
+def card_pages(
+    pdf: bytes, wanted: list[int], options: PrintOptions
+) -> tuple[list[QImage], list[int]]:
+    """Pages `wanted` of a card PDF for the preview, folds marked; with their row layout: a
+    two-sided card's inside and outside side by side, then the envelope or labels below."""
+    pages = pdf_pages(pdf, 520, wanted)
+    fold = stock_fold(options.card)
+    sides = 2 if options.two_sided else 1
+    if fold is not None:
+        for i in range(min(sides, len(pages))):
+            pages[i] = mark_fold(pages[i], fold)
+    return pages, [sides, 1]
+
+
 def stock_fold(card_key: str) -> float | None:
     """Where a card stock folds, as a share of the page height from the top (None: flat)."""
     stock = card_stock(card_key)
@@ -336,36 +363,61 @@ class PreviewLabel(QLabel):
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setMinimumSize(420, 360)
-        self.setStyleSheet("background: #8a8f98; border-radius: 4px;")
+        self.setStyleSheet("background: #8a8f98; border-radius: 4px; color: white;")
+        # The pages follow the label's size, never the other way round.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self._sheet: QImage | None = None
 
-    def show_pages(self, pages: list[QImage]) -> None:
+    def show_pages(self, pages: list[QImage], rows: list[int] | None = None) -> None:
+        """Pages laid out in rows (`rows` gives how many pages sit side by side in each
+        row; default one a row), each with a shadowed edge, scaled to the label."""
         if not pages:
+            self._sheet = None
             self.clear()
             return
         gap = 16
-        width = max(p.width() for p in pages) + 2 * gap
-        height = sum(p.height() for p in pages) + gap * (len(pages) + 1)
+        counts = list(rows) if rows else [1] * len(pages)
+        grid: list[list[QImage]] = []
+        i = 0
+        for n in counts:
+            if i < len(pages):
+                grid.append(pages[i : i + n])
+                i += n
+        if i < len(pages):
+            grid.extend([p] for p in pages[i:])
+        width = max(sum(p.width() for p in row) + gap * (len(row) + 1) for row in grid)
+        height = sum(max(p.height() for p in row) for row in grid) + gap * (len(grid) + 1)
         sheet = QImage(width, height, QImage.Format.Format_RGB32)
         sheet.fill(QColor("#8a8f98"))
         painter = QPainter(sheet)
         y = gap
-        for p in pages:
-            x = (width - p.width()) // 2
-            painter.fillRect(x + 3, y + 3, p.width(), p.height(), QColor(0, 0, 0, 70))
-            painter.drawImage(x, y, p)
-            y += p.height() + gap
+        for row in grid:
+            row_w = sum(p.width() for p in row) + gap * (len(row) - 1)
+            x = (width - row_w) // 2
+            for p in row:
+                painter.fillRect(x + 3, y + 3, p.width(), p.height(), QColor(0, 0, 0, 70))
+                painter.drawImage(x, y, p)
+                x += p.width() + gap
+            y += max(p.height() for p in row) + gap
         painter.end()
-        from PySide6.QtGui import QPixmap
+        self._sheet = sheet
+        self._fit()
 
-        pix = QPixmap.fromImage(sheet)
+    def _fit(self) -> None:
+        if self._sheet is None:
+            return
         target = self.size() - QSize(8, 8)
         self.setPixmap(
-            pix.scaled(
+            QPixmap.fromImage(self._sheet).scaled(
                 target,
                 Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation,
             )
         )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
 
 
 # Handwriting is sharp at 600 dpi. A printer that asks for more (1200 dpi is common) would

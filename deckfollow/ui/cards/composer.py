@@ -40,11 +40,13 @@ from deckfollow.printing.render import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.cards.common import (
+    OUTSIDE_NOTE,
     Clock,
     PreviewLabel,
     StyleForm,
     ask_and_print,
     ask_save_path,
+    card_pages,
     load_card_setup,
     mark_fold,
     pdf_pages,
@@ -294,11 +296,8 @@ class CardsDialog(QDialog):
             self._sync_buttons()
             return
         self.last_pdf = pdf
-        pages = pdf_pages(pdf, 560, [0, 1, 2])
-        fold = stock_fold(options.card)
-        if fold is not None and pages:
-            pages[0] = mark_fold(pages[0], fold)
-        self.preview.show_pages(pages)
+        pages, rows = card_pages(pdf, [0, 1, 2], options)
+        self.preview.show_pages(pages, rows)
         lay = card_layout(job, options)
         parts = [f"Written at {lay.size:g} pt"]
         if lay.shrunk:
@@ -307,6 +306,8 @@ class CardsDialog(QDialog):
             parts.append(f"· Check: {note}")
         if self._return is None and options.envelope_stock() is not None:
             parts.append("· No return address: set your business name and address in Settings")
+        if options.two_sided:
+            parts.append(f"· {OUTSIDE_NOTE}.")
         self.status.setText(" ".join(parts))
         self._sync_buttons()
 
