@@ -69,7 +69,8 @@ def _word_matches(word: str) -> ColumnElement[bool]:
     )
     digits = re.sub(r"\D", "", word)
     if len(digits) >= 3 and not re.search(r"[^\d+() .-]", word):
-        number = _like(digits)
+        # Numbers are stored in international form: a local "0412 …" is "+61 412 …".
+        number = _like(digits.removeprefix("0"))
         return or_(
             text_match,
             _digits(Customer.phone_cell).like(number, escape="\\"),
