@@ -325,9 +325,11 @@ def _mark_mailed(args: argparse.Namespace, ctx: CliContext) -> int:
     if planned:
         print(f"{planned} with a next step planned (thank-you cards).", file=ctx.out)
     if result.courtesy:
+        n = len(result.courtesy)
+        cards = "card" if n == 1 else "cards"
         print(
-            f"{len(result.courtesy)} birthday, holiday or 'saw this' cards with nothing "
-            "planned after them (--check-call-after-every-card plans one).",
+            f"{n} birthday, holiday or 'saw this' {cards} with nothing planned after "
+            f"{'it' if n == 1 else 'them'} (--check-call-after-every-card plans one).",
             file=ctx.out,
         )
     for problem in result.problems:
