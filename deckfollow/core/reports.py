@@ -191,7 +191,14 @@ def _win_rate(session: Session, scope: ReportScope) -> WinRate:
         by_value=by_value,
         by_job_type=_groups((spelled[k], w, d) for k, (w, d) in jobs.items()),
         by_source=_groups((k, w, d) for k, (w, d) in sources.items()),
-        reading=say.win_rate(won_n, total, total - won_n - lost_n, by_value),
+        reading=say.win_rate(
+            won_n,
+            total,
+            total - won_n - lost_n,
+            by_value,
+            scope.options.win_min_age_days,
+            scope.options.win_max_age_days,
+        ),
     )
 
 

@@ -18,6 +18,15 @@ def money(currency: str, amount: Decimal) -> str:
     return f"{currency} {amount:,.0f}"
 
 
+def short_money(currency: str, amount: Decimal) -> str:
+    """ "AUD 1.38M", "AUD 309k", "AUD 950": for readings that name several amounts."""
+    if abs(amount) >= 1_000_000:
+        return f"{currency} {amount / 1_000_000:.2f}M"
+    if abs(amount) >= 10_000:
+        return f"{currency} {amount / 1000:.0f}k"
+    return money(currency, amount)
+
+
 def _number(value: Decimal) -> str:
     return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.1f}"
 
@@ -34,21 +43,22 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
-def win_rate(won: int, decided: int, still_open: int, values: tuple[ValueRate, ...]) -> str:
+def win_rate(
+    won: int, decided: int, still_open: int, values: tuple[ValueRate, ...], low: int, high: int
+) -> str:
     if not decided:
-        return "No quotes were sent long enough ago to be decided, so there is no win rate yet."
-    by_value = "; ".join(
-        f"{money(v.currency, v.won)} of {money(v.currency, v.decided)} by value"
-        for v in values
-        if v.decided
-    )
+        return (
+            f"No quotes were sent {low}–{high} days before the end of this period, so there is"
+            " no win rate to judge yet."
+        )
     text = (
-        f"You won {won:,} of the {_plural(decided, 'quote')} old enough to be decided"
-        f" ({percent(won, decided)})"
+        f"You won {won:,} of the {_plural(decided, 'quote')} sent {low}–{high} days before the"
+        f" end ({percent(won, decided)})"
     )
     if still_open:
-        text += f"; {still_open:,} of them are still open"
-    return text + (f" — {by_value}." if by_value else ".")
+        text += f"; {still_open:,} still open"
+    by_value = ", ".join(f"{v.currency} {percent(v.won, v.decided)}" for v in values if v.decided)
+    return text + (f". By value: {by_value}." if by_value else ".")
 
 
 def touches_won(quotes: int, median: Decimal | None, in_range: int, low: int, high: int) -> str:
@@ -105,7 +115,7 @@ def pipeline(open_totals: Mapping[str, CountValue], parked: Mapping[str, CountVa
     if not open_totals and not parked:
         return "Nothing is open in the pipeline right now."
     parts = [
-        f"{money(cur, cell.value)} in {_plural(cell.count, 'open quote')}"
+        f"{short_money(cur, cell.value)} in {_plural(cell.count, 'open quote')}"
         for cur, cell in open_totals.items()
     ]
     text = "Open now: " + "; ".join(parts) if parts else "No open quotes now"
@@ -124,11 +134,11 @@ def by_month(
     for cur in sorted(set(quoted) | set(won) | set(lost)):
         zero = CountValue(0, Decimal(0))
         parts.append(
-            f"{cur}: quoted {money('', quoted.get(cur, zero).value).strip()},"
-            f" won {money('', won.get(cur, zero).value).strip()},"
-            f" lost {money('', lost.get(cur, zero).value).strip()}"
+            f"quoted {short_money(cur, quoted.get(cur, zero).value)},"
+            f" won {short_money(cur, won.get(cur, zero).value)},"
+            f" lost {short_money(cur, lost.get(cur, zero).value)}"
         )
-    return "In this period — " + "; ".join(parts) + "."
+    return "In this period you " + "; ".join(parts) + "."
 
 
 def lost_reasons(total: int, top: tuple[str, int] | None) -> str:
