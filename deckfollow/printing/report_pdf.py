@@ -117,13 +117,14 @@ def bar_chart(
     d = Drawing(width, height)
     legend = 12 if len(names) > 1 else 0
     chart = VerticalBarChart()
-    chart.x, chart.y = 34, 26
-    chart.width, chart.height = width - 44, height - 36 - legend
+    angled = len(categories) > 14
+    chart.x, chart.y = 40, 34 if angled else 26
+    chart.width, chart.height = width - 50, height - chart.y - 10 - legend
     chart.data = [list(s) for s in series]
     chart.categoryAxis.categoryNames = list(categories)
     chart.categoryAxis.labels.fontName = "Helvetica"
-    chart.categoryAxis.labels.fontSize = 7 if len(categories) > 14 else 8
-    if len(categories) > 14:
+    chart.categoryAxis.labels.fontSize = 7 if angled else 8
+    if angled:
         chart.categoryAxis.labels.angle = 45
         chart.categoryAxis.labels.boxAnchor = "ne"
     chart.valueAxis.labels.fontName = "Helvetica"
@@ -562,7 +563,8 @@ def report_pdf(report: Report, *, country: str = "") -> bytes:
         canvas.drawRightString(size[0] - margin, margin, f"Page {canvas.getPageNumber()}")
         canvas.restoreState()
 
-    doc.build(story(report, size[0] - 2 * margin), onFirstPage=on_page, onLaterPages=on_page)
+    # The frame pads its content by 6 pt on each side.
+    doc.build(story(report, doc.width - 12), onFirstPage=on_page, onLaterPages=on_page)
     return buf.getvalue()
 
 
