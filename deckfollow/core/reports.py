@@ -41,7 +41,6 @@ from deckfollow.core.reports_model import (
 )
 from deckfollow.core.reports_sql import (
     DECIDED_STAGES,
-    NO_SPREAD,
     PIPELINE_STAGES,
     ReportOptions,
     ReportScope,
@@ -57,9 +56,9 @@ from deckfollow.core.reports_sql import (
     lost_for_no_reply,
     not_negative,
     one_decimal,
-    ranked_medians,
     response_seconds,
     seconds_between,
+    spread,
     touches_before_close,
     week_of,
     won_by_end,
@@ -221,23 +220,7 @@ def _touch_counts(session: Session, where: Any, count: Any, top: int) -> TouchCo
     buckets = [0] * (top + 2)
     for c, n in exact:
         buckets[min(c, top + 1)] += n
-    return TouchCounts(tuple(buckets), _median_of_counts(exact))
-
-
-def _median_of_counts(pairs: Iterable[tuple[int, int]]) -> Decimal | None:
-    values = sorted((int(v), int(n)) for v, n in pairs if n)
-    total = sum(n for _, n in values)
-    if not total:
-        return None
-    low, high = (total + 1) // 2, (total + 2) // 2
-    picked: list[int] = []
-    seen = 0
-    for v, n in values:
-        for rank in (low, high):
-            if seen < rank <= seen + n:
-                picked.append(v)
-        seen += n
-    return Decimal(sum(picked)) / Decimal(len(picked))
+    return TouchCounts(tuple(buckets), spread(dict(exact)).median)
 
 
 def _touches_to_close(session: Session, scope: ReportScope) -> TouchesToClose:
@@ -269,45 +252,48 @@ def _minutes(seconds: Decimal | None) -> Decimal | None:
 
 
 def _speed_to_lead(session: Session, scope: ReportScope, period: Period) -> SpeedToLead:
-    secs = response_seconds()
-    answered = Quote.first_response_at.is_not(None)
-    week = week_of(Quote.received_at, scope).label("g")
+    """Leads per week and seconds to a first answer, grouped by the database."""
+    secs = response_seconds().label("s")
+    week = week_of(Quote.received_at, scope).label("w")
     rows = session.execute(
-        select(
-            week,
-            func.count(),
-            func.sum(case((answered, 1), else_=0)),
-            func.sum(case((and_(answered, secs <= _FIVE_MIN), 1), else_=0)),
-            func.sum(case((and_(answered, secs <= _HOUR), 1), else_=0)),
-            func.sum(case((and_(answered, secs <= _DAY), 1), else_=0)),
-        )
-        .where(leads(scope))
-        .group_by(week)
+        select(week, secs, func.count()).where(leads(scope)).group_by(week, secs)
     ).all()
-    values = select(secs.label("v")).where(leads(scope), answered)
-    overall = ranked_medians(session, values).get(0, NO_SPREAD)
-    weekly = ranked_medians(session, values.add_columns(week), group=True)
-    counts = {int(r[0]): r[1:] for r in rows}
+    overall: dict[int, int] = defaultdict(int)
+    weekly: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    leads_in: dict[int, int] = defaultdict(int)
+    for w, s, n in rows:
+        leads_in[int(w)] += n
+        if s is not None:
+            overall[int(s)] += n
+            weekly[int(w)][int(s)] += n
     weeks = []
-    if counts:
-        for w in range(max(counts) + 1):
-            n, a, *_ = counts.get(w, (0, 0, 0, 0, 0))
-            spread = weekly.get(w, NO_SPREAD)
-            weeks.append(
-                SpeedWeek(period.first + timedelta(days=7 * w), n, a, _minutes(spread.median))
+    for w in range(max(leads_in) + 1 if leads_in else 0):
+        answers = weekly.get(w, {})
+        weeks.append(
+            SpeedWeek(
+                period.first + timedelta(days=7 * w),
+                leads_in.get(w, 0),
+                sum(answers.values()),
+                _minutes(spread(answers).median),
             )
-    total = [sum(int(c[i] or 0) for c in counts.values()) for i in range(5)]
-    median = _minutes(overall.median)
+        )
+    found = spread(overall)
+    total = sum(leads_in.values())
+
+    def within(limit: int) -> int:
+        return sum(n for s, n in overall.items() if s <= limit)
+
+    median = _minutes(found.median)
     return SpeedToLead(
-        leads=total[0],
-        answered=total[1],
+        leads=total,
+        answered=found.count,
         median_minutes=median,
-        p90_minutes=_minutes(overall.p90),
-        within_5_min=total[2],
-        within_1_h=total[3],
-        within_1_day=total[4],
+        p90_minutes=_minutes(found.p90),
+        within_5_min=within(_FIVE_MIN),
+        within_1_h=within(_HOUR),
+        within_1_day=within(_DAY),
         weeks=tuple(weeks),
-        reading=say.speed_to_lead(total[0], total[1], median, total[2], total[4]),
+        reading=say.speed_to_lead(total, found.count, median, within(_FIVE_MIN), within(_DAY)),
     )
 
 
@@ -384,7 +370,7 @@ def _discipline(session: Session, scope: ReportScope) -> Discipline:
             agreed[name] += count
         if late_seconds is not None:
             lateness[int(late_seconds)] += count
-    late = _median_of_counts(lateness.items())
+    late = spread(lateness).median
     late_hours = None if late is None else one_decimal(late / 3600)
     missed = n["skipped"] + n["lapsed"] + n["overdue"]
     agreed_missed = agreed["skipped"] + agreed["lapsed"] + agreed["overdue"]
@@ -530,10 +516,16 @@ def _time_in_stage(session: Session, scope: ReportScope) -> TimeInStage:
         select(literal(i).label("g"), not_negative(secs).label("v")).where(where)
         for i, (secs, where) in enumerate(time_in_stage_values(scope).values())
     ]
-    spreads = ranked_medians(session, union_all(*parts).subquery().select(), group=True)
+    both = union_all(*parts).subquery()
+    rows = session.execute(
+        select(both.c.g, both.c.v, func.count()).group_by(both.c.g, both.c.v)
+    ).all()
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    for g, v, n in rows:
+        counts[int(g)][int(v)] = n
 
     def span(i: int) -> StageSpan:
-        s: Spread = spreads.get(i, NO_SPREAD)
+        s: Spread = spread(counts.get(i, {}))
         days = None if s.median is None else one_decimal(s.median / 86400)
         return StageSpan(s.count, days)
 

@@ -2,12 +2,13 @@
 "quotes behind this figure" look-up, so both always select the same quotes.
 
 Works on SQLite and PostgreSQL alike: time differences are whole seconds computed by the
-database (`seconds_between`), medians come from window functions (`ranked_medians`).
+database (`seconds_between`); medians come from the distribution of values the database
+groups (`spread`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,7 +18,6 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Integer,
-    Select,
     and_,
     bindparam,
     case,
@@ -29,7 +29,6 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -120,9 +119,25 @@ def at(value: datetime) -> ColumnElement[datetime]:
     return bindparam(None, value, type_=UTCDateTime())
 
 
-def not_negative(seconds: ColumnElement[int]) -> ColumnElement[int]:
-    """Imported data can answer a lead before it arrived; that counts as at once."""
-    return case((seconds < 0, 0), else_=seconds)
+class not_negative(FunctionElement[int]):
+    """The value, or 0 if it is negative (imported data can answer a lead before it came in).
+
+    One function call, so the database works the value out once per row.
+    """
+
+    type = Integer()
+    inherit_cache = True
+    name = "not_negative"
+
+
+@compiles(not_negative)
+def _not_negative_postgres(element: not_negative, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"GREATEST({compiler.process(element.clauses, **kw)}, 0)"
+
+
+@compiles(not_negative, "sqlite")
+def _not_negative_sqlite(element: not_negative, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"max({compiler.process(element.clauses, **kw)}, 0)"
 
 
 def cents() -> ColumnElement[int]:
@@ -220,7 +235,7 @@ def bucket_of(column: Any, edges: Sequence[datetime]) -> ColumnElement[int]:
     return case(*whens, else_=literal(len(edges) - 1))
 
 
-# -- medians in SQL ------------------------------------------------------------------------
+# -- medians ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -235,37 +250,26 @@ class Spread:
 NO_SPREAD = Spread(0, None, None)
 
 
-def ranked_medians(
-    session: Session, values: Select[Any], *, group: bool = False
-) -> dict[Any, Spread]:
-    """Median and 90th percentile (nearest rank) of `values`' column `v`, per column `g`.
+def spread(counts: Mapping[int, int]) -> Spread:
+    """Median (the middle value, or the mean of the two middle ones) and 90th percentile
+    (nearest rank: the value at rank ceil(0.9 n)) of values given as {value: how many}.
 
-    `values` selects `v` (non-null) and, with `group`, `g`. The ranking is done by the
-    database; only one row per group comes back.
+    The database groups equal values (GROUP BY), so only distinct values come back.
     """
-    sub = values.subquery()
-    part = [sub.c.g] if group else []
-    ranked = select(
-        *(part or [literal(0).label("g")]),
-        sub.c.v,
-        func.row_number().over(partition_by=part or None, order_by=sub.c.v).label("rn"),
-        func.count().over(partition_by=part or None).label("n"),
-    ).subquery()
-    middle = or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
-    rows = session.execute(
-        select(
-            ranked.c.g,
-            func.max(ranked.c.n),
-            func.sum(case((middle, ranked.c.v), else_=0)),
-            func.sum(case((middle, 1), else_=0)),
-            func.max(case((ranked.c.rn == (9 * ranked.c.n + 9) // 10, ranked.c.v))),
-        ).group_by(ranked.c.g)
-    ).all()
-    found = {}
-    for g, n, middle_sum, middle_count, p90 in rows:
-        median = Decimal(int(middle_sum)) / Decimal(int(middle_count)) if middle_count else None
-        found[g] = Spread(int(n), median, Decimal(int(p90)) if p90 is not None else None)
-    return found
+    total = sum(counts.values())
+    if not total:
+        return NO_SPREAD
+    ranks = {"low": (total + 1) // 2, "high": (total + 2) // 2, "p90": (9 * total + 9) // 10}
+    found: dict[str, int] = {}
+    seen = 0
+    for value in sorted(counts):
+        n = counts[value]
+        for name, rank in ranks.items():
+            if name not in found and rank <= seen + n:
+                found[name] = value
+        seen += n
+    median = (Decimal(found["low"]) + Decimal(found["high"])) / 2
+    return Spread(total, median, Decimal(found["p90"]))
 
 
 def one_decimal(value: Decimal) -> Decimal:

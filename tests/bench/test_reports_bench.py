@@ -1,0 +1,74 @@
+"""The whole report on a 20k (and 100k) quote business, against the same SQL in bare sqlite3.
+
+The baseline replays, through a plain `sqlite3` cursor, every statement `build_report` sent
+to the database (captured with its bound values), fetching every row: the floor for those
+aggregates. The ratio is what the ORM layer and the Python around the SQL cost.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from deckfollow.core.report_periods import PeriodKind
+from deckfollow.core.reports import build_report, default_period
+from deckfollow.demo.generator import generate_demo
+from deckfollow.storage.database import Database, open_database
+from tests.bench.report import median_seconds, record
+
+pytestmark = pytest.mark.bench
+
+
+def _captured_sql(db: Database, run: Any) -> list[tuple[str, tuple[Any, ...]]]:
+    statements: list[tuple[str, tuple[Any, ...]]] = []
+
+    def capture(_conn: Any, _cursor: Any, sql: str, params: Any, _ctx: Any, _many: bool) -> None:
+        if sql.lstrip().upper().startswith("SELECT") or "UNION" in sql.upper():
+            statements.append((sql, tuple(params)))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    return statements
+
+
+@pytest.mark.parametrize("quotes", [20_000, 100_000])
+def test_whole_report_against_bare_sql(tmp_path: Path, quotes: int, now: datetime) -> None:
+    path = tmp_path / "demo.db"
+    db = open_database(str(path))
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=quotes * 2 // 5, quotes=quotes, seed=7, now=now)
+    with db.reading() as session:
+        periods = {k: default_period(session, k, now=now) for k in PeriodKind if k.value != "custom"}
+
+    for kind, period in periods.items():
+
+        def whole_report() -> object:
+            with db.reading() as session:
+                return build_report(session, period, now=now)
+
+        statements = _captured_sql(db, whole_report)
+        con = sqlite3.connect(path)
+
+        def bare() -> None:
+            for sql, params in statements:
+                con.execute(sql, params).fetchall()
+
+        ours = median_seconds(whole_report, repeat=5)
+        floor = median_seconds(bare, repeat=5)
+        con.close()
+        name = f"report, {kind.value}, {quotes // 1000}k quotes"
+        record("reports", f"{name} (s)", ours, "s", "< 1 s at 100k")
+        record("reports", f"{name}: bare sqlite3, same SQL (s)", floor, "s")
+        record("reports", f"{name}: ratio", ours / floor, "x", "<= 2")
+        assert ours / floor <= 2.0
+        if quotes >= 100_000:
+            assert ours < 1.0
+    db.close()
