@@ -222,7 +222,7 @@ class BarChart(QWidget):
                 rect = QRectF(x0 + s * bar_w, plot.bottom() - h, bar_w - (1 if n > 1 else 0), h)
                 p.fillRect(rect, QColor(SERIES_COLOURS[s % len(SERIES_COLOURS)]))
                 self._bars.append((rect, s, c))
-            if c % every == 0:
+            if c % every == 0 or (c == len(cats) - 1 and c % every >= every / 2):
                 p.setPen(text)
                 label = fm.elidedText(cat, Qt.TextElideMode.ElideRight, step * every - 2)
                 p.drawText(
