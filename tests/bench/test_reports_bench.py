@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
-from deckfollow.core.report_periods import PeriodKind
+from deckfollow.core.report_periods import Period, PeriodKind
 from deckfollow.core.reports import build_report, default_period
 from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database, open_database
@@ -39,6 +40,16 @@ def _captured_sql(db: Database, run: Any) -> list[tuple[str, tuple[Any, ...]]]:
     return statements
 
 
+def _whole_report(db: Database, period: Period, now: datetime) -> object:
+    with db.reading() as session:
+        return build_report(session, period, now=now)
+
+
+def _replay(con: sqlite3.Connection, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+    for sql, params in statements:
+        con.execute(sql, params).fetchall()
+
+
 @pytest.mark.parametrize("quotes", [20_000, 100_000])
 def test_whole_report_against_bare_sql(tmp_path: Path, quotes: int, now: datetime) -> None:
     path = tmp_path / "demo.db"
@@ -46,20 +57,14 @@ def test_whole_report_against_bare_sql(tmp_path: Path, quotes: int, now: datetim
     with db.unit_of_work() as session:
         generate_demo(session, customers=quotes * 2 // 5, quotes=quotes, seed=7, now=now)
     with db.reading() as session:
-        periods = {k: default_period(session, k, now=now) for k in PeriodKind if k.value != "custom"}
+        named = [k for k in PeriodKind if k is not PeriodKind.CUSTOM]
+        periods = {k: default_period(session, k, now=now) for k in named}
 
     for kind, period in periods.items():
-
-        def whole_report() -> object:
-            with db.reading() as session:
-                return build_report(session, period, now=now)
-
+        whole_report = partial(_whole_report, db, period, now)
         statements = _captured_sql(db, whole_report)
         con = sqlite3.connect(path)
-
-        def bare() -> None:
-            for sql, params in statements:
-                con.execute(sql, params).fetchall()
+        bare = partial(_replay, con, statements)
 
         ours = median_seconds(whole_report, repeat=5)
         floor = median_seconds(bare, repeat=5)

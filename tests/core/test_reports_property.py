@@ -94,7 +94,10 @@ def recompute(export: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
             q[key] = t(q[key])
         q["amount"] = Decimal(q["amount"]) if q["amount"] is not None else None
     touches = [{**x, "at": t(x["at"])} for x in export["touches"]]
-    inside = lambda m: m is not None and starts <= m < ends  # noqa: E731
+
+    def inside(moment: datetime | None) -> bool:
+        return moment is not None and starts <= moment < ends
+
     out: dict[str, Any] = {}
 
     # Win rate.
@@ -102,7 +105,7 @@ def recompute(export: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
     cohort = [q for q in quotes if q["sent_at"] is not None and c_from <= q["sent_at"] < c_to]
 
     def won(q: dict[str, Any]) -> bool:
-        return q["stage"] == "won" and q["closed_at"] < ends
+        return bool(q["stage"] == "won" and q["closed_at"] < ends)
 
     lost_n = sum(q["stage"] == "lost" and q["closed_at"] < ends for q in cohort)
     won_n = sum(won(q) for q in cohort)
