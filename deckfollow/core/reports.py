@@ -308,14 +308,15 @@ def follow_ups_due(scope: ReportScope) -> Any:
     quotes behind them select the very same follow-ups.
     """
     # When it was done: the touch logged for it (the call happened then), else when it was
-    # marked done. One grouped pass over the touches: follow_up_id has no index.
+    # marked done. follow_up_id has no index: the customer's index narrows the look-up to
+    # their own touches, so the cost follows the follow-ups in the period, not every touch.
     first_touch = (
-        select(Touch.follow_up_id, func.min(Touch.at).label("at"))
-        .where(Touch.follow_up_id.is_not(None))
-        .group_by(Touch.follow_up_id)
-        .subquery()
+        select(func.min(Touch.at))
+        .where(Touch.customer_id == FollowUp.customer_id, Touch.follow_up_id == FollowUp.id)
+        .correlate(FollowUp)
+        .scalar_subquery()
     )
-    done_at = func.coalesce(first_touch.c.at, FollowUp.completed_at)
+    done_at = func.coalesce(first_touch, FollowUp.completed_at)
     due_by = func.coalesce(FollowUp.window_end, FollowUp.due_at)
     inner = (
         select(
@@ -326,7 +327,6 @@ def follow_ups_due(scope: ReportScope) -> Any:
             seconds_between(due_by, at(scope.now)).label("waiting"),
         )
         .join(Customer, Customer.id == FollowUp.customer_id)
-        .outerjoin(first_touch, first_touch.c.follow_up_id == FollowUp.id)
         .where(
             FollowUp.due_at >= at(scope.starts),
             FollowUp.due_at < at(scope.ends),
