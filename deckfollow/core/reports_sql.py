@@ -132,7 +132,9 @@ class not_negative(FunctionElement[int]):
 
 @compiles(not_negative)
 def _not_negative_postgres(element: not_negative, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"GREATEST({compiler.process(element.clauses, **kw)}, 0)"
+    # Not GREATEST: PostgreSQL's skips NULLs, and an unanswered lead must stay NULL.
+    value = compiler.process(element.clauses, **kw)
+    return f"(CASE WHEN {value} < 0 THEN 0 ELSE {value} END)"
 
 
 @compiles(not_negative, "sqlite")
