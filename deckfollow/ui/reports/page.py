@@ -11,9 +11,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QDate, QEvent, QObject, QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, QSettings, Qt, QThread, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -88,14 +88,31 @@ def _money_axis(currency: str) -> Callable[[float], str]:
 
 
 class _Worker(QThread):
-    """Computes one report off the GUI thread; `done(generation, report, error)`."""
+    """Computes one report off the GUI thread; `done(generation, report, error)`.
+
+    Workers have no parent: a page closed mid-computation must not destroy a running
+    thread. `RUNNING` holds them until they end; the app waits for them before quitting.
+    """
 
     done = Signal(int, object, object)
+    RUNNING: ClassVar[set[_Worker]] = set()
 
-    def __init__(self, parent: QObject, generation: int, fn: Callable[[], Report]) -> None:
-        super().__init__(parent)
+    def __init__(self, generation: int, fn: Callable[[], Report]) -> None:
+        super().__init__()
         self._generation = generation
         self._fn = fn
+        _Worker.RUNNING.add(self)
+        self.finished.connect(self._ended)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._wait_at_quit)
+
+    def _ended(self) -> None:
+        _Worker.RUNNING.discard(self)
+        self.deleteLater()
+
+    def _wait_at_quit(self) -> None:
+        self.wait(30_000)
 
     def run(self) -> None:
         try:
@@ -410,21 +427,16 @@ class ReportsPage(QWidget):
             with db.reading() as session:
                 return build_report(session, period, now=now)
 
-        worker = _Worker(self, generation, work)
+        worker = _Worker(generation, work)
         worker.done.connect(self._finished)
-        worker.finished.connect(lambda w=worker: self._forget(w))
         self._workers.append(worker)
+        worker.finished.connect(lambda w=worker: self._workers.remove(w))
         worker.start()
 
     def wait_for_report(self, timeout_ms: int = 30_000) -> None:
-        """Block until the running computations end (tests and exports only)."""
+        """Block until this page's running computations end (tests only)."""
         for worker in list(self._workers):
             worker.wait(timeout_ms)
-
-    def _forget(self, worker: _Worker) -> None:
-        if worker in self._workers:
-            self._workers.remove(worker)
-        worker.deleteLater()
 
     def _finished(self, generation: int, report: object, error: object) -> None:
         if generation != self._generation:
