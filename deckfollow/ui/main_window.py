@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before
     from deckfollow.ui.board import BoardPage
     from deckfollow.ui.customer_detail import DetailPanel
     from deckfollow.ui.quote_list import QuoteListPage
-    from deckfollow.ui.reports import ReportsPage
+    from deckfollow.ui.reports import ReportsHolder
     from deckfollow.ui.today_page import TodayPage
 
 Clock = Callable[[], datetime]
@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
     today: TodayPage
     board: BoardPage
     quotes: QuoteListPage
-    reports: ReportsPage
+    reports: ReportsHolder
 
     def __init__(self, db: Database | None, *, clock: Clock, parent: QWidget | None = None) -> None:
         """The window frame; with `db` its pages too, else call `attach(db)` once it is open."""
@@ -331,10 +331,10 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _build_reports(self, db: Database) -> None:
-        """The Reports page (Ctrl+5, Tools › Reports); it computes only once shown."""
-        from deckfollow.ui.reports import ReportsPage
+        """The Reports page (Ctrl+5, Tools › Reports); built and computed once shown."""
+        from deckfollow.ui.reports import ReportsHolder
 
-        self.reports = ReportsPage(db, clock=self.clock)
+        self.reports = ReportsHolder(db, clock=self.clock)
         self.add_page("reports", "Reports", self.reports)
         self.reports.show_quotes.connect(self._show_report_quotes)
         go = QAction("&Reports", self)

@@ -1,5 +1,8 @@
-"""The Reports page: win rate, touches to close, speed to lead, discipline and more."""
+"""The Reports page: win rate, touches to close, speed to lead, discipline and more.
 
-from deckfollow.ui.reports.page import ReportsPage
+Only the holder is imported with the window; the page itself loads when first shown.
+"""
 
-__all__ = ["ReportsPage"]
+from deckfollow.ui.reports.holder import ReportsHolder
+
+__all__ = ["ReportsHolder"]

@@ -419,6 +419,12 @@ class ReportsPage(QWidget):
             self.status.setText(str(exc))
             return
         self._period = period
+        if period.kind is not PeriodKind.CUSTOM:
+            # The dates a named period covers, ready to adjust as a custom one.
+            for edit, day in ((self.first, period.first), (self.last, period.last)):
+                edit.blockSignals(True)
+                edit.setDate(QDate(day.year, day.month, day.day))
+                edit.blockSignals(False)
         self._generation += 1
         generation, now, db = self._generation, self._clock(), self._db
         self.status.setText("Working out the figures…")
@@ -456,19 +462,8 @@ class ReportsPage(QWidget):
     def _period_changed(self, index: int, *, compute: bool = True) -> None:
         kind = _PERIODS[max(0, index)][0]
         QSettings().setValue("reports/period", kind.value)
-        custom_chosen = kind is PeriodKind.CUSTOM
         for edit in (self.first, self.last):
-            edit.setEnabled(custom_chosen)
-        if not custom_chosen:
-            try:
-                period = self.current_period()
-            except DeckfollowError:
-                return
-            for edit, day in ((self.first, period.first), (self.last, period.last)):
-                edit.blockSignals(True)
-                edit.setDate(QDate(day.year, day.month, day.day))
-                edit.blockSignals(False)
-            self._period = period
+            edit.setEnabled(kind is PeriodKind.CUSTOM)
         if compute:
             self.compute()
 

@@ -15,7 +15,7 @@ from deckfollow.core.reports_behind import Drill, Figure
 from deckfollow.storage.database import Database
 from deckfollow.ui.features import install_features
 from deckfollow.ui.main_window import MainWindow
-from deckfollow.ui.reports import ReportsPage
+from deckfollow.ui.reports.page import ReportsPage
 from tests.core.test_reports import NOW, Q, shop  # noqa: F401 - `shop` is a fixture
 
 CUSTOM = 3  # "Custom…" in the period list
@@ -43,12 +43,12 @@ def window(qtbot: QtBot, db: Database, shop: dict[str, Q]) -> MainWindow:  # noq
     win.refresh()
     QApplication.processEvents()
     win.show_page("reports")
-    _june(win.reports, qtbot)
+    _june(win.reports.page, qtbot)
     return win
 
 
 def test_each_figure_shows_its_number_and_reading(window: MainWindow) -> None:
-    page = window.reports
+    page = window.reports.page
     assert page.report is not None
     assert page.win.figures[0].value.text() == "50%  (2 of 4)"
     assert page.win.figures[1].value.text() == "AUD 67%\nGBP 60%"
@@ -67,7 +67,7 @@ def test_each_figure_shows_its_number_and_reading(window: MainWindow) -> None:
 
 
 def test_every_chart_has_its_numbers_as_a_table(window: MainWindow, qtbot: QtBot) -> None:
-    page = window.reports
+    page = window.reports.page
     card = page.touches
     assert not card.table.isVisible()
     QTest.mouseClick(card.toggle, Qt.MouseButton.LeftButton)
@@ -85,7 +85,7 @@ def test_clicking_a_bar_lists_the_quotes_behind_it(
     qtbot: QtBot,
     shop: dict[str, Q],  # noqa: F811
 ) -> None:
-    page = window.reports
+    page = window.reports.page
     chart = page.touches.chart
     assert chart is not None
     page.scroller.ensureWidgetVisible(chart)
@@ -117,7 +117,7 @@ def test_clicking_a_figure_lists_its_quotes(
     qtbot: QtBot,
     shop: dict[str, Q],  # noqa: F811
 ) -> None:
-    page = window.reports
+    page = window.reports.page
     missed = page.discipline.figures[3]
     assert missed.drill == Drill(Figure.DISCIPLINE, "agreed_missed", label=missed.drill.label)  # type: ignore[union-attr]
     page.scroller.ensureWidgetVisible(missed)
@@ -130,7 +130,7 @@ def test_clicking_a_figure_lists_its_quotes(
 
 
 def test_export_writes_the_same_report_as_pdf_and_csv(window: MainWindow, tmp_path: Path) -> None:
-    page = window.reports
+    page = window.reports.page
     page.save_pdf(tmp_path / "r.pdf")
     page.save_csv(tmp_path / "r.csv")
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
