@@ -66,6 +66,8 @@ def _replay(con: sqlite3.Connection, statements: list[tuple[str, tuple[Any, ...]
     con.rollback()
 
 
+# Generating 100,000 quotes alone takes minutes on a busy machine.
+@pytest.mark.timeout(1800)
 @pytest.mark.parametrize("quotes", [20_000, 100_000])
 def test_whole_report_against_bare_sql(tmp_path: Path, quotes: int, now: datetime) -> None:
     path = tmp_path / "demo.db"
