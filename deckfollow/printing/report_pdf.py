@@ -113,7 +113,7 @@ def bar_chart(
     `highlight` shades the categories from the first index to the second (the yardstick).
     """
     if not categories or not any(any(v for v in s) for s in series):
-        return _empty_chart(width, height, "Nothing to chart in this period")
+        return _empty_chart(width, 14 * mm, "Nothing to chart in this period")
     d = Drawing(width, height)
     legend = 12 if len(names) > 1 else 0
     chart = VerticalBarChart()
@@ -201,7 +201,7 @@ def hbar_chart(
 ) -> Drawing:
     """Horizontal bars, one per label (for lost reasons and discipline)."""
     if not labels or not any(values):
-        return _empty_chart(width, 30 * mm, "Nothing to chart in this period")
+        return _empty_chart(width, 14 * mm, "Nothing to chart in this period")
     row = 14
     height = row * len(labels) + 24
     d = Drawing(width, height)
