@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -48,7 +49,9 @@ def _whole_report(db: Database, period: Period, now: datetime) -> object:
         return build_report(session, period, now=now)
 
 
-def _best(fn: Any, runs: int = 7, clock: Any = time.perf_counter) -> float:
+def _best(
+    fn: Callable[[], object], runs: int = 7, clock: Callable[[], float] = time.perf_counter
+) -> float:
     fn()
     times = []
     for _ in range(runs):
