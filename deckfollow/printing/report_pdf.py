@@ -132,7 +132,8 @@ def bar_chart(
     chart.valueAxis.valueMin = 0
     top = max(max(s) for s in series if s)
     chart.valueAxis.valueMax = top * 1.15 if top else 1
-    chart.valueAxis.labelTextFormat = _axis_format(top, value_suffix)
+    counts = _whole_steps(chart.valueAxis, [v for s in series for v in s], top)
+    chart.valueAxis.labelTextFormat = _axis_format(top, value_suffix, counts)
     chart.valueAxis.visibleGrid = True
     chart.valueAxis.gridStrokeColor = RULE
     chart.barSpacing = 1
@@ -163,9 +164,17 @@ def bar_chart(
     return d
 
 
-def _axis_format(top: float, suffix: str) -> Callable[[float], str]:
+def _whole_steps(axis: object, values: Sequence[float], top: float) -> bool:
+    """Counts get whole-number ticks (no "0.5 quotes"); returns whether they are counts."""
+    counts = all(float(v).is_integer() for v in values)
+    if counts and top <= 10:
+        axis.valueStep = 1  # type: ignore[attr-defined]
+    return counts
+
+
+def _axis_format(top: float, suffix: str, counts: bool = False) -> Callable[[float], str]:
     """Axis numbers with thousands separators (whole numbers unless the scale is small)."""
-    places = 0 if top >= 5 else 1
+    places = 0 if top >= 5 or counts else 1
 
     def label(value: float) -> str:
         return f"{value:,.{places}f}{suffix}"
@@ -221,7 +230,8 @@ def hbar_chart(
     chart.valueAxis.labels.fontSize = 7.5
     top = top or max(values)
     chart.valueAxis.valueMax = top * 1.1 if top else 1
-    chart.valueAxis.labelTextFormat = _axis_format(top, value_suffix)
+    counts = _whole_steps(chart.valueAxis, values, top)
+    chart.valueAxis.labelTextFormat = _axis_format(top, value_suffix, counts)
     chart.valueAxis.visibleGrid = True
     chart.valueAxis.gridStrokeColor = RULE
     chart.bars[0].fillColor = SERIES[color % len(SERIES)]
