@@ -8,7 +8,7 @@ a figure or a bar asks the core for the quotes behind it and shows them in the Q
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
@@ -368,6 +368,16 @@ class ReportsPage(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.scroller, 1)
 
+        # A custom period's dates as last chosen, else the 90 days to today.
+        today = self._clock().astimezone().date()
+        for key, edit, fallback in (
+            ("reports/first", self.first, today - timedelta(days=89)),
+            ("reports/last", self.last, today),
+        ):
+            stored = QDate.fromString(str(QSettings().value(key, "")), Qt.DateFormat.ISODate)
+            edit.setDate(
+                stored if stored.isValid() else QDate(fallback.year, fallback.month, fallback.day)
+            )
         saved = QSettings().value("reports/period")
         kinds = [k for k, _l in _PERIODS]
         start = kinds.index(PeriodKind(saved)) if saved in {k.value for k in kinds} else 1
@@ -399,16 +409,16 @@ class ReportsPage(QWidget):
     # -- computing ---------------------------------------------------------------------------
 
     def current_period(self) -> Period:
+        """The chosen period in the owner's clock (a custom one from the two dates)."""
         kind = _PERIODS[max(0, self.period.currentIndex())][0]
-        now = self._clock()
-        if kind is PeriodKind.CUSTOM:
-            first, last = self.first.date().toPython(), self.last.date().toPython()
-            assert isinstance(first, date) and isinstance(last, date)
-            tz = self._period.timezone if self._period else "UTC"
-            return custom(first, last, tz) if last >= first else custom(first, first, tz)
         with self._db.reading() as session:
-            self._country = load_settings(session).default_country
-            return default_period(session, kind, now=now)
+            settings = load_settings(session)
+            self._country = settings.default_country
+            if kind is not PeriodKind.CUSTOM:
+                return default_period(session, kind, now=self._clock())
+        first, last = self.first.date().toPython(), self.last.date().toPython()
+        assert isinstance(first, date) and isinstance(last, date)
+        return custom(first, max(first, last), settings.owner_timezone)
 
     def compute(self) -> None:
         """Start computing the report for the chosen period (on a worker thread)."""
@@ -470,6 +480,8 @@ class ReportsPage(QWidget):
     def _dates_changed(self) -> None:
         if _PERIODS[self.period.currentIndex()][0] is not PeriodKind.CUSTOM:
             return
+        for key, edit in (("reports/first", self.first), ("reports/last", self.last)):
+            QSettings().setValue(key, edit.date().toString(Qt.DateFormat.ISODate))
         if self.last.date() < self.first.date():
             self.status.setText("The last day is before the first: choose the dates again.")
             return

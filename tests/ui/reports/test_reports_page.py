@@ -145,3 +145,16 @@ def test_ctrl_5_and_tools_reports_open_the_page(window: MainWindow, qtbot: QtBot
     assert len(tools) == 1 and tools[0].shortcut().toString() == "Ctrl+5"
     tools[0].trigger()
     assert window.stack.currentWidget() is window.reports
+
+
+def test_a_custom_period_is_in_the_owner_clock_and_remembered(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    page = window.reports.page
+    assert page.report is not None
+    assert page.report.period.timezone == "Australia/Sydney"
+    assert page.report.starts.isoformat() == "2026-05-31T14:00:00+00:00"
+    again = ReportsPage(window.db, clock=lambda: NOW)
+    qtbot.addWidget(again)
+    assert again.period.currentIndex() == CUSTOM
+    assert (again.first.date(), again.last.date()) == (QDate(2026, 6, 1), QDate(2026, 6, 30))
