@@ -68,8 +68,10 @@ class Period:
     def label(self) -> str:
         """ "1 Jul 2026 – 30 Jun 2027", for titles."""
         if self.first.year == self.last.year:
-            return f"{self.first:%-d %b} – {self.last:%-d %b %Y}"
-        return f"{self.first:%-d %b %Y} – {self.last:%-d %b %Y}"
+            return f"{day_month(self.first)} – {day_month(self.last)} {self.last.year}"
+        return (
+            f"{day_month(self.first)} {self.first.year} – {day_month(self.last)} {self.last.year}"
+        )
 
     def month_starts(self) -> list[date]:
         """The first day of each calendar month the period touches."""
@@ -79,6 +81,11 @@ class Period:
             months.append(day)
             day = (day + timedelta(days=32)).replace(day=1)
         return months
+
+
+def day_month(day: date) -> str:
+    """ "5 Dec": the day without a leading zero, on every platform (Windows has no %-d)."""
+    return f"{day.day} {day:%b}"
 
 
 def today_in(timezone: str, now: datetime) -> date:

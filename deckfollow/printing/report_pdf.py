@@ -27,6 +27,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from deckfollow.core.report_periods import day_month
 from deckfollow.core.reports_model import CountValue, Report
 from deckfollow.core.reports_readings import money, percent
 
@@ -259,7 +260,10 @@ def story(report: Report, width: float) -> list[Flowable]:
     out.append(Paragraph(_esc(f"{name} — report"), _TITLE))
     out.append(
         Paragraph(
-            _esc(f"{report.title} · generated {made:%-d %b %Y %H:%M} ({report.period.timezone})"),
+            _esc(
+                f"{report.title} · generated {day_month(made)} {made:%Y %H:%M}"
+                f" ({report.period.timezone})"
+            ),
             _SUB,
         )
     )
@@ -284,8 +288,8 @@ def story(report: Report, width: float) -> list[Flowable]:
     out.append(
         _section(
             "Win rate",
-            w.reading + f" (Quotes sent {w.sent_from.astimezone(tz):%-d %b} – "
-            f"{w.sent_before.astimezone(tz):%-d %b %Y}.)",
+            w.reading + f" (Quotes sent {day_month(w.sent_from.astimezone(tz))} – "
+            f"{day_month(w.sent_before.astimezone(tz))} {w.sent_before.astimezone(tz).year}.)",
             _table(rows, [width * 0.34, width * 0.22, width * 0.22, width * 0.12]),
             Spacer(1, 6),
             hbar_chart(
@@ -377,7 +381,7 @@ def story(report: Report, width: float) -> list[Flowable]:
             _table(rows, [width / 7] * 7),
             Spacer(1, 6),
             bar_chart(
-                [f"{wk.starts:%-d %b}" for wk in s.weeks],
+                [day_month(wk.starts) for wk in s.weeks],
                 [[float(wk.median_minutes or 0) / 60 for wk in s.weeks]],
                 width=width,
                 value_suffix=" h",

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.core.report_periods import Period, PeriodKind, custom
+from deckfollow.core.report_periods import Period, PeriodKind, custom, day_month
 from deckfollow.core.reports import build_report, default_period
 from deckfollow.core.reports_behind import Drill, Figure, quotes_behind
 from deckfollow.core.reports_model import CountValue, Report, rate
@@ -463,7 +463,7 @@ class ReportsPage(QWidget):
         assert isinstance(report, Report)
         self.report = report
         made = report.generated_at.astimezone(report.period.tz)
-        self.status.setText(f"Figures as of {made:%-d %b %H:%M}")
+        self.status.setText(f"Figures as of {day_month(made)} {made:%H:%M}")
         for button in (self.export_pdf, self.export_csv):
             button.setEnabled(True)
         self._fill()
@@ -698,13 +698,17 @@ class ReportsPage(QWidget):
         s = r.speed_to_lead
         self.speed.set_chart(
             ChartData(
-                tuple(f"{wk.starts:%-d %b}" for wk in s.weeks),
+                tuple(day_month(wk.starts) for wk in s.weeks),
                 (
                     series_of(
                         "Median hours to answer",
                         [float(wk.median_minutes or 0) / 60 for wk in s.weeks],
                         [
-                            Drill(Figure.SPEED, index=i, label=f"Leads, week of {wk.starts:%-d %b}")
+                            Drill(
+                                Figure.SPEED,
+                                index=i,
+                                label=f"Leads, week of {day_month(wk.starts)}",
+                            )
                             for i, wk in enumerate(s.weeks)
                         ],
                     ),
