@@ -80,7 +80,7 @@ def test_the_front_carries_the_name_on_the_panel_that_faces_out_once_folded(tmp_
     # The front is the half above the fold, turned upside down on the sheet: poppler reads
     # it from the top half of the page, rotated (x runs right to left).
     fold_from_top = stock.height - stock.fold_y
-    for _word, _x0, y0, _x1, y1 in name:
+    for _word, _x0, _y0, _x1, y1 in name:
         assert y1 <= fold_from_top
     carpenter = next(w for w in name if w[0] == "Carpenter")
     decks = next(w for w in name if w[0] == "Decks")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from deckfollow.core.card_preferences import load_card_preferences
 from deckfollow.storage.database import Database
