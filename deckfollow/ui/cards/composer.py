@@ -173,6 +173,12 @@ class CardsDialog(QDialog):
             self.select_template(template_key)
         if customer_id is not None:
             self.select_customer(customer_id)
+            if self._chosen is not None:
+                # Show who it is for in the list, with what tells them apart.
+                self.search.blockSignals(True)
+                self.search.setText(self._chosen.name)
+                self.search.blockSignals(False)
+                self.run_search()
         self.refresh()
 
     # --- data ---------------------------------------------------------------------

@@ -156,6 +156,8 @@ def test_composer_opens_ready_for_a_customer_and_wording(qtbot, db, now, tmp_pat
     )
     qtbot.addWidget(dlg)
     assert dlg.template.currentData() == "card_after_sale"
+    assert dlg.search.text() == "Renée Müller"
+    assert dlg.matches.currentItem().text().startswith("Renée Müller\n    Paddington")
     assert dlg.last_pdf is not None
     pdf = tmp_path / "renee.pdf"
     pdf.write_bytes(dlg.last_pdf)
