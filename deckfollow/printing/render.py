@@ -488,8 +488,9 @@ def _draw_outside(canvas: Canvas, stock: CardStock, front: CardFront, style: Han
     ink = INKS[style.ink]
     name = front.business_name.strip()
     font = _print_font()
-    if not all(ord(ch) < 0x250 for ch in name):
-        font = load_font(style.font).ps_name  # letters the printed face lacks
+    printable = pdfmetrics.getFont(font).face.charToGlyph
+    if not all(ord(ch) in printable for ch in name + front.back_line if not ch.isspace()):
+        font = load_font(style.font).ps_name  # letters the printed face lacks (e.g. Māori ā)
     canvas.saveState()
     # Turn the page half-way round: the front panel's own coordinates run from its bottom
     # left (0, 0) once the card is folded and stood up.
