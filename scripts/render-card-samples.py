@@ -89,7 +89,12 @@ def main() -> None:
         _write(out, f"wording-{key}", [job], options)
     job = CardJob(thank_you, RECIPIENT, 7, "sample")
     a6 = _write(out, "a6-folded-c6", [job], replace(base, card="a6-folded", envelope="match"))
-    a2 = _write(out, "a2-folded-a2", [job], replace(base, card="a2-folded", envelope="match"))
+    a2 = _write(
+        out,
+        "a2-folded-a2",
+        [job],
+        replace(base, card="a2-folded", envelope="match", date_text="December 5, 2026"),
+    )
     flat = _write(
         out,
         "a6-breip-sepia",
