@@ -69,6 +69,9 @@ class Database:
     def __post_init__(self) -> None:
         self.writer = self.engine.execution_options(**{WRITING: True})
 
+    def __repr__(self) -> str:
+        return f"Database({self.display})"  # a URL's password stays hidden in logs
+
     @property
     def display(self) -> str:
         """The file or URL as it may be shown: a URL's password is hidden."""
