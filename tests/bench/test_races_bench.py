@@ -9,6 +9,9 @@ a session that takes no lock (SQLite's deferred BEGIN, PostgreSQL's plain transa
 
 from __future__ import annotations
 
+import itertools
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -23,6 +26,7 @@ from deckfollow.core.enums import ConsentChannel
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.storage.database import open_database
 from tests.bench.report import record
+from tests.storage import races
 from tests.storage.pg_server import postgres_server
 from tests.storage.races import race_all
 
@@ -129,3 +133,77 @@ class _committing(AbstractContextManager[Session]):
                 self.session.rollback()
         finally:
             self.session.close()
+
+
+CLI_TRIALS = 10
+CLI_PAIRS = {
+    "stop vs agree": (races.PAIRS[0], ["consent", "stop", "--source", "race stop"]),
+    "revoke vs agree (call unknown)": (
+        races.PAIRS[2],
+        ["consent", "revoke", "--channel", "call", "--source", "race revoke"],
+    ),
+}
+
+
+def _cli(target: str, now: datetime, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "deckfollow", "--db", target, "--now", now.isoformat(), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_two_real_commands_started_together(
+    backend: str, tmp_path: Path, now: datetime, request: pytest.FixtureRequest
+) -> None:
+    """The same races through the real command line: what a user (or cron) would see."""
+    target = _target(backend, tmp_path, request)
+    db = open_database(target)
+    problems: list[str] = []
+    serial = itertools.count(90_000)  # clear of the phone numbers of the in-process races
+    try:
+        for label, (pair, first) in CLI_PAIRS.items():
+            tally = races.Tally(f"CLI {label}")
+            for _ in range(CLI_TRIALS):
+                cid, qid = races.setup_trial(db, pair, next(serial), now)
+                agree = [
+                    *("consent", "agree", "--customer", str(cid), "--quote", str(qid)),
+                    *("--channel", "call", "--on", races.AGREED_DAY.isoformat(), "--at", "11:00"),
+                    *("--reason", "Go over the quote", "--source", "race agree"),
+                    *("--words", "Wednesday at 11 suits me"),
+                ]
+                procs = [
+                    _cli(target, now, *first, "--customer", str(cid)),
+                    _cli(target, now, *agree),
+                ]
+                outs = [p.communicate(timeout=120) for p in procs]
+                results = []
+                for op, p, (out, err) in zip((pair.a, "agree"), procs, outs, strict=True):
+                    # "agreed follow-up 12: call …" names the follow-up to look for.
+                    seen = (
+                        out.split()[2].rstrip(":") if op == "agree" and p.returncode == 0 else None
+                    )
+                    raw = p.returncode not in (0, 1, 2) or races.is_raw(err)
+                    results.append(races.Result(op, p.returncode == 0, err.strip(), raw, seen))
+                tally.trials += 1
+                tally.raw += any(r.raw for r in results)
+                tally.both_saved += all(r.ok for r in results)
+                tally.refused += sum(not r.ok and not r.raw for r in results)
+                with db.reading() as s:
+                    bad, lost = races.check(s, pair, cid, qid, results[0], results[1])
+                tally.violations += bool(bad)
+                tally.lost += bool(lost)
+                problems += bad + lost + [r.message for r in results if r.raw]
+            print(f"races/{backend:<10} {tally.line()}", flush=True)
+            record(
+                "races",
+                f"{backend} {tally.pair}: violations+lost+raw",
+                tally.violations + tally.lost + tally.raw,
+                f"/{tally.trials}",
+                "0",
+            )
+    finally:
+        db.close()
+    assert not problems, "\n".join(problems[:10])

@@ -241,7 +241,7 @@ class _Rendezvous:
             sh.stmt_since[me] = 0.0
 
 
-def _is_raw(message: str) -> bool:
+def is_raw(message: str) -> bool:
     return "\n" in message.strip() or any(m.lower() in message.lower() for m in RAW_MARKERS)
 
 
@@ -261,7 +261,7 @@ def _worker(me: int, target: str, now: datetime, shared: _Shared, conn: Connecti
                     seen = OPS[task.op](s, task, now)
                 result = Result(task.op, True, "saved", seen=seen)
             except DeckfollowError as exc:
-                result = Result(task.op, False, str(exc), raw=_is_raw(str(exc)))
+                result = Result(task.op, False, str(exc), raw=is_raw(str(exc)))
             except Exception as exc:  # what a user would see as a traceback
                 detail = "".join(traceback.format_exception_only(exc)).strip()
                 result = Result(task.op, False, detail, raw=True)
