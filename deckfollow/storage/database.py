@@ -13,8 +13,9 @@ core service runs inside one: no service can forget to take the lock.
   BEGIN is ours). `reading()` is a plain deferred `BEGIN`: in WAL mode a reader never
   waits for a writer and sees one consistent snapshot.
 - PostgreSQL: a transaction-scoped advisory lock, `pg_advisory_xact_lock`, taken as the
-  first statement of every write unit of work and released by its commit or rollback. It
-  serialises the writers of one business exactly as SQLite does, so both back-ends keep
+  first statement of every write unit of work and released by its commit or rollback
+  (advisory locks belong to one database, so businesses sharing a server never wait for
+  each other). It serialises the writers of one business exactly as SQLite does, so both back-ends keep
   the same rules under the same reasoning. Per-customer row locks were not chosen: every
   service (import, merge, restore of do-not-contacts, cadences) would have to know and
   lock each customer it might touch before its first read, and one forgotten lock brings
