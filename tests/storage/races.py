@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dtime
 from multiprocessing.connection import Connection
-from multiprocessing.sharedctypes import Synchronized, SynchronizedArray
+from multiprocessing.sharedctypes import SynchronizedArray
 from typing import Any
 
 from sqlalchemy import event, select
@@ -192,10 +192,11 @@ OPS: dict[str, Callable[[Session, Task, datetime], str | None]] = {
 
 @dataclass
 class _Shared:
+    """What the two workers share: the start barrier, who reached the write, who is blocked."""
+
     barrier: Any
     at_point: SynchronizedArray[int]
     stmt_since: SynchronizedArray[float]
-    trial: Synchronized[int]
 
 
 class _Rendezvous:
@@ -242,6 +243,7 @@ class _Rendezvous:
 
 
 def is_raw(message: str) -> bool:
+    """A message a user should never see: several lines, or a database library's own words."""
     return "\n" in message.strip() or any(m.lower() in message.lower() for m in RAW_MARKERS)
 
 
@@ -286,7 +288,7 @@ class Racers:
 
     def start(self) -> None:
         ctx = mp.get_context("fork")  # every module is loaded already: each start is instant
-        shared = _Shared(ctx.Barrier(2), ctx.Array("i", 2), ctx.Array("d", 2), ctx.Value("i", 0))
+        shared = _Shared(ctx.Barrier(2), ctx.Array("i", 2), ctx.Array("d", 2))
         for me in (0, 1):
             parent, child = ctx.Pipe()
             proc = ctx.Process(
