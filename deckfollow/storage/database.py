@@ -15,11 +15,11 @@ core service runs inside one: no service can forget to take the lock.
 - PostgreSQL: a transaction-scoped advisory lock, `pg_advisory_xact_lock`, taken as the
   first statement of every write unit of work and released by its commit or rollback
   (advisory locks belong to one database, so businesses sharing a server never wait for
-  each other). It serialises the writers of one business exactly as SQLite does, so both back-ends keep
-  the same rules under the same reasoning. Per-customer row locks were not chosen: every
-  service (import, merge, restore of do-not-contacts, cadences) would have to know and
-  lock each customer it might touch before its first read, and one forgotten lock brings
-  the race back. SERIALIZABLE was not chosen either: it needs every unit of work to be
+  each other). It serialises the writers of one business exactly as SQLite does, so both
+  back-ends keep the same rules for the same reason. Per-customer row locks were not
+  chosen: every service (import, merge, restore of do-not-contacts, cadences) would have
+  to know and lock each customer it might touch before its first read, and one forgotten
+  lock brings the race back. SERIALIZABLE was not chosen either: it needs every unit of work to be
   retried from the start, which a caller that already sent an email or showed a dialog
   cannot do. A small team's writes take milliseconds, so queueing them costs nothing a
   person can see; reads (lists, boards, Today) never take the lock.
