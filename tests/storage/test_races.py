@@ -49,10 +49,12 @@ def _assert_clean(tallies: list[Tally]) -> None:
     assert by_name["two stage moves, expected version"].refused == QUICK_TRIALS
 
 
+@pytest.mark.slow
 def test_racing_writers_keep_the_rules_on_sqlite(tmp_path: Path, now: datetime) -> None:
     _assert_clean(race_all(str(tmp_path / "race.db"), now, QUICK_TRIALS))
 
 
+@pytest.mark.slow
 def test_racing_writers_keep_the_rules_on_postgresql(pg_url: str, now: datetime) -> None:
     _assert_clean(race_all(pg_url, now, QUICK_TRIALS))
 
