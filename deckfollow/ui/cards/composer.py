@@ -172,11 +172,11 @@ class CardsDialog(QDialog):
         if template_key is not None:
             self.select_template(template_key)
         if customer_id is not None:
-            self.select_customer(customer_id)
-            if self._chosen is not None:
+            chosen = self.select_customer(customer_id)
+            if chosen is not None:
                 # Show who it is for in the list, with what tells them apart.
                 self.search.blockSignals(True)
-                self.search.setText(self._chosen.name)
+                self.search.setText(chosen.name)
                 self.search.blockSignals(False)
                 self.run_search()
         self.refresh()
@@ -246,14 +246,15 @@ class CardsDialog(QDialog):
         if index >= 0:
             self.template.setCurrentIndex(index)
 
-    def select_customer(self, customer_id: int | None) -> None:
-        """Write the card for this customer (None: the sample card)."""
+    def select_customer(self, customer_id: int | None) -> CardRecipient | None:
+        """Write the card for this customer (None: the sample card); who that is."""
         if customer_id is None:
             self._chosen = None
         else:
             with self._db.reading() as s:
                 self._chosen = card_recipient(s, customer_id)
         self._timer.start()
+        return self._chosen
 
     def _use_template(self) -> None:
         key = self.template.currentData()
