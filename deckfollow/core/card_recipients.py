@@ -15,6 +15,7 @@ from deckfollow.core.enums import ConsentChannel, ConsentState
 from deckfollow.core.models import ChannelConsent, Customer, Quote
 
 DEFAULT_LIMIT = 50
+_PHONE_LIKE = re.compile(r"[\d+() .-]*\d[\d+() .-]*")
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def _word_matches(word: str) -> ColumnElement[bool]:
         func.lower(func.coalesce(Customer.email, "")).like(pattern, escape="\\"),
     )
     digits = re.sub(r"\D", "", word)
-    if len(digits) >= 3 and not re.search(r"[^\d+() .-]", word):
+    if len(digits) >= 3 and _PHONE_LIKE.fullmatch(word):
         # Numbers are stored in international form: a local "0412 …" is "+61 412 …".
         number = _like(digits.removeprefix("0"))
         return or_(
@@ -97,7 +98,8 @@ def search_recipients(
 ) -> RecipientSearch:
     """Customers (not in the trash) whose name, company, suburb, email or phone holds every
     word typed; names starting with the text first, then by name."""
-    words = text.split()
+    # A phone number typed with spaces or brackets ("(04) 12 555") is one number, not words.
+    words = [text.strip()] if _PHONE_LIKE.fullmatch(text.strip()) else text.split()
     where = [Customer.deleted_at.is_(None), *(_word_matches(w) for w in words)]
     total = session.execute(select(func.count()).select_from(Customer).where(and_(*where)))
     count = int(total.scalar_one())

@@ -50,6 +50,7 @@ def test_search_by_suburb_phone_digits_email_and_several_words(db, now):
         assert [m.customer_id for m in search_recipients(s, "glebe").matches] == [b]
         assert [m.customer_id for m in search_recipients(s, "0412 555").matches] == [a]
         assert [m.customer_id for m in search_recipients(s, "412 555").matches] == [a]
+        assert [m.customer_id for m in search_recipients(s, "(04) 00-111").matches] == [b]
         assert [m.customer_id for m in search_recipients(s, "mail.net").matches] == [b]
         assert [m.customer_id for m in search_recipients(s, "johnson bondi").matches] == [a]
         assert search_recipients(s, "100%").matches == []  # typed wildcards match themselves
