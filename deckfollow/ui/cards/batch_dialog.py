@@ -356,7 +356,7 @@ class CardBatchDialog(QDialog):
 
     def print_step(self, index: int) -> None:
         step = self.steps[index]
-        if ask_and_print(self, step.pdf):
+        if ask_and_print(self, step.pdf, f"Print job {step.heading}"):
             self._step_sent(index)
 
     def save_step(self, index: int) -> None:

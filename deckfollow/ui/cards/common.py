@@ -456,12 +456,12 @@ def print_pdf(printer: QPrinter, pdf: bytes) -> int:
         buf.close()
 
 
-def ask_and_print(parent: QWidget, pdf: bytes) -> bool:
+def ask_and_print(parent: QWidget, pdf: bytes, title: str = "Print cards") -> bool:
     """The system print dialog, then print; False when the user cancelled."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setFullPage(True)
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle("Print cards")
+    dialog.setWindowTitle(title)
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return False
     return print_pdf(printer, pdf) > 0
