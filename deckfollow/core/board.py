@@ -70,6 +70,8 @@ def quote_rows_statement(*, board_only: bool) -> Select[*tuple[Any, ...]]:
             Customer.timezone,
             Customer.phone_office,
             Customer.phone_home,
+            Quote.version,
+            Quote.owner,
         )
         .join(Customer, Customer.id == Quote.customer_id)
         .where(Quote.deleted_at.is_(None), Customer.deleted_at.is_(None))

@@ -141,3 +141,10 @@ class TemplateKind(StrEnum):
     TEXT = "text"
     EMAIL = "email"
     CARD = "card"
+
+
+class MemberRole(StrEnum):
+    """What a team member may do: the owner manages the team; staff work quotes."""
+
+    OWNER = "owner"
+    STAFF = "staff"

@@ -42,4 +42,21 @@ class SchemaTooNewError(StorageError):
 
 
 class ConcurrentEditError(DeckfollowError):
-    """Someone else changed the record after it was loaded."""
+    """Someone else changed the record after it was loaded.
+
+    `who` and `when` say who saved it meanwhile (when known); `theirs` is what it holds
+    now, by field, so a dialog can show both and let the user reapply their own change.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        who: str | None = None,
+        when: datetime | None = None,
+        theirs: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.who = who
+        self.when = when
+        self.theirs = dict(theirs or {})

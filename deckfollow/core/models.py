@@ -37,6 +37,7 @@ from deckfollow.core.enums import (
     ConsentState,
     Direction,
     FollowUpStatus,
+    MemberRole,
     Outcome,
     Stage,
     TemplateKind,
@@ -133,6 +134,10 @@ class Quote(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Members by their sign-in (see core.members); None before anyone was recorded.
+    owner: Mapped[str | None] = mapped_column(String(100), index=True)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+    stage_changed_by: Mapped[str | None] = mapped_column(String(100))
 
     customer: Mapped[Customer] = relationship(back_populates="quotes")
 
@@ -156,6 +161,7 @@ class Touch(Base):
     subject: Mapped[str | None] = mapped_column(String(300))
     summary: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    member: Mapped[str | None] = mapped_column(String(100))
 
 
 class FollowUp(Base):
@@ -193,6 +199,7 @@ class FollowUp(Base):
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    member: Mapped[str | None] = mapped_column(String(100))  # who planned it; reminded
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -345,3 +352,16 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Member(Base):
+    """A person of the team, known by their sign-in (a PostgreSQL login)."""
+
+    __tablename__ = "member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[MemberRole] = mapped_column(_enum(MemberRole, "member_role"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -12,8 +12,10 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.consent import load_snapshot
 from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage
-from deckfollow.core.errors import NotFoundError, ValidationError
+from deckfollow.core.errors import ConcurrentEditError, NotFoundError, ValidationError
+from deckfollow.core.members import changed_by_line
 from deckfollow.core.models import FollowUp, Quote
+from deckfollow.core.settings import load_settings
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,23 @@ def current_quote_id(session: Session, customer_id: int) -> int | None:
     ).scalar_one_or_none()
 
 
-def move_stage(session: Session, quote_id: int, stage: Stage, *, now: datetime) -> Changes:
-    """Move an open quote between lead, quoted and following up."""
+def move_stage(
+    session: Session,
+    quote_id: int,
+    stage: Stage,
+    *,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Changes:
+    """Move an open quote between lead, quoted and following up.
+
+    `expected_version` is the quote's version the user saw when they chose the move; if
+    someone saved the quote since, the move is refused (ConcurrentEditError says who and when).
+    """
     if not stage.is_open:
         raise ValidationError("stage", f"closing as {stage.label} needs close_quote")
     quote = get_quote(session, quote_id)
+    check_version(session, quote, expected_version)
     if quote.stage is not stage:
         quote.stage = stage
         quote.stage_changed_at = now
@@ -56,8 +70,17 @@ def move_stage(session: Session, quote_id: int, stage: Stage, *, now: datetime) 
     return Changes(quotes=True)
 
 
-def close_quote(session: Session, quote_id: int, close: Close, *, now: datetime) -> Changes:
-    """Close a quote; parked plans the revisit, lost needs a reason; planned steps stop."""
+def close_quote(
+    session: Session,
+    quote_id: int,
+    close: Close,
+    *,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Changes:
+    """Close a quote; parked plans the revisit, lost needs a reason; planned steps stop.
+
+    `expected_version` as for `move_stage`."""
     if close.stage.is_open:
         raise ValidationError("stage", f"{close.stage.label} is not a way to close a quote")
     if close.stage is Stage.LOST and not (close.lost_reason and close.lost_reason.strip()):
@@ -68,6 +91,7 @@ def close_quote(session: Session, quote_id: int, close: Close, *, now: datetime)
         if close.parked_until <= now.date():
             raise ValidationError("parked until", "must be a date in the future")
     quote = get_quote(session, quote_id)
+    check_version(session, quote, expected_version)
     quote.stage = close.stage
     quote.stage_changed_at = now
     quote.closed_at = now
@@ -93,6 +117,21 @@ def close_quote(session: Session, quote_id: int, close: Close, *, now: datetime)
     if close.stage is Stage.PARKED and close.parked_until is not None:
         _plan_revisit(session, quote, close.parked_until, now)
     return Changes(quotes=True, follow_ups=True)
+
+
+def check_version(session: Session, quote: Quote, expected_version: int | None) -> None:
+    """Refuse to change a quote someone saved after the user loaded it (version given)."""
+    if expected_version is None or quote.version == expected_version:
+        return
+    tz = load_settings(session).owner_timezone
+    who_when = changed_by_line(session, quote.updated_by, quote.updated_at, owner_tz=tz)
+    raise ConcurrentEditError(
+        f"{quote.job or 'this quote'} was changed by {who_when} after you opened it; "
+        f"it is now {quote.stage.label}",
+        who=quote.updated_by,
+        when=quote.updated_at,
+        theirs={"stage": quote.stage.label, "version": str(quote.version)},
+    )
 
 
 def _plan_revisit(session: Session, quote: Quote, day: date, now: datetime) -> None:

@@ -64,6 +64,8 @@ class QuoteRow:
     going_cold: bool
     next_follow_up: NextFollowUp | None
     overdue: bool
+    version: int = 1  # as read: a move made from this row is checked against it
+    owner: str | None = None  # the member who owns the quote (their sign-in)
 
     def days_since_touch(self, now: datetime) -> int:
         """Whole days since the last touch (or since the enquiry came in)."""
@@ -328,7 +330,7 @@ def build_index(
     phones: list[str] = []
     for r in rows:
         (qid, cid, name, job, number, amount, currency, stage, received, first, last,
-         changed, parked, phone, email, tz, office, home) = r  # fmt: skip
+         changed, parked, phone, email, tz, office, home, version, owner) = r  # fmt: skip
         phones.append(f"{phone or ''} {office or ''} {home or ''}")
         nxt = nexts.get(qid)
         built.append(
@@ -338,6 +340,8 @@ def build_index(
                 going_cold=stage in OPEN_STAGES and (last or received) < cold,
                 next_follow_up=nxt,
                 overdue=nxt is not None and nxt.due_at < now,
+                version=version,
+                owner=owner,
             )
         )  # fmt: skip
     return QuoteIndex(built, now, phones)

@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from deckfollow.core.errors import ConcurrentEditError, SchemaTooNewError, StorageError
+from deckfollow.core.members import stamp_members
 from deckfollow.storage import schema
 from deckfollow.storage.location import is_url
 from deckfollow.storage.secrets_hidden import display_target, hide_secrets
@@ -326,4 +327,6 @@ def open_database(target: str, *, create: bool = True, migrate: bool = True) -> 
         engine.dispose()
         raise
     sessions = sessionmaker(engine, expire_on_commit=False)
+    # Every write names its member (core.members), whichever service made it.
+    event.listen(sessions, "before_flush", stamp_members)
     return Database(engine, sessions, target, path)

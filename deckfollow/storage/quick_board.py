@@ -83,13 +83,13 @@ def _typed(raw: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
     """The board rows with the values SQLAlchemy's column types would have given."""
     for r in raw:
         (qid, cid, name, job, number, cents, currency, stage, received, first, last,
-         changed, parked, phone, email, tz, office, home) = r  # fmt: skip
+         changed, parked, phone, email, tz, office, home, version, owner) = r  # fmt: skip
         yield (
             qid, cid, name, job, number,
             None if cents is None else (Decimal(int(cents)) * _CENT).quantize(_CENT),
             currency, _STAGES[stage], _utc(received), _utc(first), _utc(last), _utc(changed),
             None if parked is None else date.fromisoformat(parked),
-            phone, email, tz, office, home,
+            phone, email, tz, office, home, version, owner,
         )  # fmt: skip
 
 

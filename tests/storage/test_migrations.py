@@ -146,6 +146,7 @@ def test_opening_a_0001_business_upgrades_every_row_and_reference(tmp_path: Path
     after = _table_counts(path)
     # Only the cadence rules kept in settings by 0001 move (into cadence columns).
     assert after["setting"] == before["setting"] - after["cadence"]
+    assert after.pop("member") == 0  # 0004's member list starts empty
     assert {k: v for k, v in after.items() if k != "setting"} == {
         k: v for k, v in before.items() if k != "setting"
     }

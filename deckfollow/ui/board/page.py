@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.enums import Stage
-from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.errors import ConcurrentEditError, DeckfollowError
 from deckfollow.core.quote_index import QuoteIndex, QuoteRow, StageColumn
 from deckfollow.ui.board.delegate import CardDelegate
 from deckfollow.ui.board.model import QUOTE_ID_ROLE, StageCardModel
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
 from deckfollow.ui.formatting import compact_money
+from deckfollow.ui.team.clash import ask_to_reapply
 
 if TYPE_CHECKING:  # the board can paint before SQLAlchemy loads
     from deckfollow.storage.database import Database
@@ -234,15 +235,24 @@ class BoardPage(QWidget):
             close = Close(Stage.PARKED, parked_until=until)
         elif stage is Stage.WON:
             close = Close(Stage.WON)
-        try:
-            with self._db.unit_of_work() as session:
-                if close is None:
-                    move_stage(session, quote_id, stage, now=now)
-                else:
-                    close_quote(session, quote_id, close, now=now)
-        except DeckfollowError as exc:
-            QMessageBox.warning(self, "The quote was not moved", str(exc))
-            return False
+        version: int | None = row.version  # what the user saw when they chose the move
+        while True:
+            try:
+                with self._db.unit_of_work() as session:
+                    if close is None:
+                        move_stage(session, quote_id, stage, now=now, expected_version=version)
+                    else:
+                        close_quote(session, quote_id, close, now=now, expected_version=version)
+                break
+            except ConcurrentEditError as exc:
+                self.changed.emit()  # show what is saved now behind the question
+                mine = [("Stage", exc.theirs.get("stage", ""), stage.label)]
+                if not ask_to_reapply(exc, mine, self):
+                    return False
+                version = int(exc.theirs["version"])  # the user chose knowing theirs
+            except DeckfollowError as exc:
+                QMessageBox.warning(self, "The quote was not moved", str(exc))
+                return False
         if stage is Stage.WON:
             self._offer_after_sale(row)
         self.changed.emit()

@@ -1,0 +1,76 @@
+"""When someone else saved a record after you opened it: say who and when, show both,
+and let the user apply their own change again (nothing they typed is lost)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.errors import ConcurrentEditError
+
+
+class ClashDialog(QDialog):
+    """'Changed by Sam at 10:42': theirs beside yours; Apply mine again, or Keep theirs."""
+
+    def __init__(
+        self,
+        error: ConcurrentEditError,
+        rows: Sequence[tuple[str, str, str]],
+        parent: QWidget | None = None,
+        *,
+        title: str = "Someone else changed this",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(14)
+        said = QLabel(str(error)[:1].upper() + str(error)[1:] + ".")
+        said.setWordWrap(True)
+        said.setObjectName("clash_message")
+        layout.addWidget(said)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        for col, head in enumerate(("", "Now saved", "Your change")):
+            label = QLabel(f"<b>{head}</b>")
+            grid.addWidget(label, 0, col)
+        for r, (field, theirs, yours) in enumerate(rows, start=1):
+            grid.addWidget(QLabel(field), r, 0)
+            for col, value in ((1, theirs), (2, yours)):
+                cell = QLabel(value or "—")
+                cell.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                cell.setWordWrap(True)
+                grid.addWidget(cell, r, col)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
+        layout.addLayout(grid)
+        buttons = QDialogButtonBox()
+        self.apply_mine = buttons.addButton(
+            "Apply my change", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.keep_theirs = buttons.addButton("Keep theirs", QDialogButtonBox.ButtonRole.RejectRole)
+        self.apply_mine.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
+
+
+def ask_to_reapply(
+    error: ConcurrentEditError,
+    rows: Sequence[tuple[str, str, str]],
+    parent: QWidget | None = None,
+) -> bool:
+    """True when the user chose to apply their change over what is saved now."""
+    dialog = ClashDialog(error, rows, parent)
+    answered = dialog.exec() == QDialog.DialogCode.Accepted
+    dialog.deleteLater()
+    return answered
