@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import locale
 import os
 from pathlib import Path
+from zoneinfo import available_timezones
+
+from deckfollow.core.places import country_code, country_of_zone
 
 
 def system_timezone() -> str:
-    """The IANA name of the local zone ($TZ, then /etc/localtime), or "UTC"."""
+    """The IANA name of the computer's zone, on Windows and macOS as on Linux ("UTC" if none).
+
+    `tzlocal` reads the registry on Windows (translating its zone names to IANA ones) and
+    the system settings elsewhere; $TZ and /etc/localtime are the fallback.
+    """
+    try:
+        import tzlocal
+
+        name = tzlocal.get_localzone_name()
+    except Exception:  # a broken zone setting must not stop the app from starting
+        name = None
+    if name and name in available_timezones():
+        return name
     tz = os.environ.get("TZ", "").lstrip(":")
     if tz and "/" in tz:
         return tz
@@ -21,26 +37,28 @@ def system_timezone() -> str:
     return "UTC"
 
 
-_ZONE_COUNTRY = {
-    "Australia/": "AU",
-    "Pacific/Auckland": "NZ",
-    "Europe/London": "GB",
-    "Europe/Dublin": "IE",
-    "America/Toronto": "CA",
-    "America/Vancouver": "CA",
-}
+def _locale_country(value: str) -> str | None:
+    """The country of a locale name: "en_AU.UTF-8" -> AU, Windows' "English_Australia" -> AU."""
+    if "_" not in value:
+        return None
+    territory = value.split("_", 1)[1].split(".", 1)[0].split("@", 1)[0]
+    return country_code(territory)
 
 
 def system_country() -> str:
     """ISO country from the locale (en_AU.UTF-8 -> AU), else from the time zone, else US."""
-    for var in ("LC_ALL", "LC_CTYPE", "LANG"):
-        value = os.environ.get(var, "")
-        if "_" in value:
-            code = value.split("_", 1)[1][:2].upper()
-            if code.isalpha() and len(code) == 2:
-                return code
-    tz = system_timezone()
-    for prefix, code in _ZONE_COUNTRY.items():
-        if tz.startswith(prefix):
+    named = [os.environ.get(var, "") for var in ("LC_ALL", "LC_CTYPE", "LANG")]
+    for value in named:
+        code = _locale_country(value)
+        if code:
             return code
-    return "US"
+    if not any(named):
+        # Windows sets no variables; Python reads its user locale ("English_Australia").
+        # (Where the variables say "C", Python would report en_US: a guess, not a setting.)
+        try:
+            code = _locale_country(locale.getlocale()[0] or "")
+        except ValueError:
+            code = None
+        if code:
+            return code
+    return country_of_zone(system_timezone()) or "US"

@@ -133,6 +133,9 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
 
         dialog = CardBatchDialog(db, clock=clock, parent=window)
         dialog.mailed.connect(lambda _c: changed())
+        dialog.mailed.connect(
+            lambda _c: window.statusBar().showMessage(dialog.mail_status.text(), 10000)
+        )
         _run(dialog)
 
     def templates() -> None:

@@ -31,6 +31,7 @@ def shop(db: Database, now: datetime) -> dict[str, int]:
                 job="Hardwood deck",
                 country="AU",
                 timezone="Australia/Sydney",
+                answered=True,
             ),
             now=now - timedelta(days=30),
         )
@@ -42,6 +43,7 @@ def shop(db: Database, now: datetime) -> dict[str, int]:
                 job="Pergola",
                 country="US",
                 timezone="America/Chicago",
+                answered=True,
             ),
             now=now - timedelta(days=2),
         )
@@ -53,6 +55,7 @@ def shop(db: Database, now: datetime) -> dict[str, int]:
                 job="Paved patio",
                 country="GB",
                 timezone="Europe/London",
+                answered=True,
             ),
             now=now - timedelta(hours=3),
         )

@@ -37,6 +37,7 @@ def lead(db: Database, now: datetime) -> LeadCreated:
                 country="AU",
                 timezone="Australia/Sydney",
                 note="Hardwood deck",
+                answered=True,
             ),
             now=now - timedelta(hours=3),
         )
@@ -56,7 +57,7 @@ def _call(lead: LeadCreated, at: datetime, **kw) -> TouchRecord:
 
 def test_add_lead_refuses_an_empty_name_and_saves_nothing(db: Database, now: datetime):
     with pytest.raises(ValidationError, match="name"), db.unit_of_work() as s:
-        add_lead(s, NewLead("   ", email="x@example.com"), now=now)
+        add_lead(s, NewLead("   ", email="x@example.com", answered=True), now=now)
     with db.reading() as s:
         assert s.execute(select(Customer)).first() is None
 
@@ -230,11 +231,13 @@ def test_a_do_not_contact_person_cannot_come_back_as_a_new_lead(db: Database, no
     from deckfollow.core.consent import revoke_consent
 
     with db.unit_of_work() as s:
-        first = add_lead(s, NewLead("Dan Nocontact", phone="+61412000333", country="AU"), now=now)
+        first = add_lead(
+            s, NewLead("Dan Nocontact", phone="+61412000333", country="AU", answered=True), now=now
+        )
         revoke_consent(
             s, first.customer_id, None, source="phone call", words="Stop calling", now=now
         )
     with pytest.raises(ValidationError, match="not to be contacted"), db.unit_of_work() as s:
-        add_lead(s, NewLead("Daniel N", phone="0412 000 333", country="AU"), now=now)
+        add_lead(s, NewLead("Daniel N", phone="0412 000 333", country="AU", answered=True), now=now)
     with db.reading() as s:
         assert len(s.execute(select(Customer)).all()) == 1

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, QTimeZone, Signal
+from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -62,7 +62,7 @@ from deckfollow.ui.consent import (
     StopContactDialog,
 )
 from deckfollow.ui.consent.common import Clock, ErrorLabel
-from deckfollow.ui.formatting import money_text, weekday_time_text
+from deckfollow.ui.formatting import money_text, owner_qdatetime, weekday_time_text
 from deckfollow.ui.log_outcome import LogOutcomeDialog
 
 # Editable contact fields: (key, label); the key is the Customer attribute.
@@ -127,8 +127,8 @@ class CustomerView:
 
 
 def _local_datetime_text(at: datetime, locale: QLocale) -> str:
-    qdt = QDateTime.fromSecsSinceEpoch(int(at.timestamp()), QTimeZone.utc()).toLocalTime()
-    return locale.toString(qdt, QLocale.FormatType.ShortFormat)
+    # On the owner's clock, like every time on screen (not the computer's).
+    return locale.toString(owner_qdatetime(at), QLocale.FormatType.ShortFormat)
 
 
 def _section(title: str) -> QGroupBox:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QStandardItemModel
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -47,7 +47,7 @@ from deckfollow.core.touches import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
-from deckfollow.ui.formatting import date_time_text
+from deckfollow.ui.formatting import date_time_text, owner_qdatetime, owner_zone
 
 AFTER_SALE = "after_sale"
 
@@ -140,7 +140,9 @@ class LogOutcomeDialog(QDialog):
         # When it happened, in the user's own time: a call made at lunch and logged at
         # night keeps its real time (and the lead's true response time).
         self._opened_at = clock()
-        self.happened_at = QDateTimeEdit(_qdatetime(self._opened_at))
+        self.happened_at = QDateTimeEdit()
+        self.happened_at.setTimeZone(QTimeZone(owner_zone().encode()))  # one clock: the owner's
+        self.happened_at.setDateTime(_qdatetime(self._opened_at))
         self.happened_at.setDisplayFormat("ddd d MMM yyyy HH:mm")
         self.happened_at.setCalendarPopup(True)
         self.happened_at.setMaximumDateTime(_qdatetime(self._opened_at))
@@ -269,7 +271,9 @@ class LogOutcomeDialog(QDialog):
 
         if fu_channel is not None:
             _select(self.channel, fu_channel.value)
-            _select(self.next_channel, fu_channel.value)
+        # The next step is never proposed on a channel the customer closed (rule 1).
+        _close_revoked(self.next_channel, snap)
+        _select(self.next_channel, _open_channel(snap, fu_channel).value)
         if fu_reason:
             self.reason.setText(fu_reason)
             self.reason.setCursorPosition(0)
@@ -467,14 +471,33 @@ def _channel_combo() -> QComboBox:
     return box
 
 
+def _open_channel(snap: ContactSnapshot, first: Channel | None) -> Channel:
+    """The channel to propose: the follow-up's own, else the first one still open."""
+    for channel in (first, Channel.CALL, Channel.TEXT, Channel.EMAIL, Channel.CARD):
+        if channel is not None and channel_decision(snap, channel).allowed:
+            return channel
+    return first or Channel.CALL
+
+
+def _close_revoked(box: QComboBox, snap: ContactSnapshot) -> None:
+    """Grey out the channels the customer revoked, saying why in the item's tooltip."""
+    model = box.model()
+    for row in range(box.count()):
+        decision = channel_decision(snap, Channel(box.itemData(row)))
+        if not decision.allowed and isinstance(model, QStandardItemModel):
+            item = model.item(row)
+            if item is not None:
+                item.setEnabled(False)
+                item.setToolTip(decision.reason)
+
+
 def _select(box: QComboBox, value: str) -> None:
     box.setCurrentIndex(max(0, box.findData(value)))
 
 
 def _qdatetime(at: datetime) -> QDateTime:
-    """An aware instant as a local QDateTime, to the minute (what the editor shows)."""
-    secs = int(at.timestamp()) // 60 * 60
-    return QDateTime.fromSecsSinceEpoch(secs, QTimeZone.utc()).toLocalTime()
+    """An aware instant on the owner's clock, to the minute (what the editor shows)."""
+    return owner_qdatetime(at)
 
 
 def _qdate(d: date) -> QDate:

@@ -50,6 +50,7 @@ from deckfollow.messaging.templates import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.formatting import date_time_text
 
 __all__ = [
     "Clock",
@@ -437,9 +438,9 @@ class NextStepWidget(QWidget):
             self._suggestion = None
             self.suggest_button.hide()
             return
-        local = slot.astimezone(zone(self._tz))
-        self._suggestion = local
-        self.suggest_button.setText(f"Use {local:%a %d %b %H:%M} instead")
+        # The day and time fields are the customer's own clock; the button reads the owner's.
+        self._suggestion = slot.astimezone(zone(self._tz))
+        self.suggest_button.setText(f"Use {date_time_text(slot, self._tz)} instead")
         self.suggest_button.show()
 
     def _use_suggestion(self) -> None:

@@ -39,7 +39,11 @@ def lead(db: Database, now: datetime) -> LeadCreated:
         return add_lead(
             s,
             NewLead(
-                "Grace Hopper", phone="+61412000111", country="AU", timezone="Australia/Sydney"
+                "Grace Hopper",
+                phone="+61412000111",
+                country="AU",
+                timezone="Australia/Sydney",
+                answered=True,
             ),
             now=now,
         )

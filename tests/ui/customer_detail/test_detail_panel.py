@@ -33,6 +33,7 @@ def lead(db: Database, now: datetime) -> LeadCreated:
                 job="Hardwood deck, 30 m²",
                 source="Website form",
                 timezone="Australia/Sydney",
+                answered=True,
             ),
             now=now - timedelta(hours=2, minutes=14),
         )
@@ -242,7 +243,9 @@ def test_an_email_of_someone_who_asked_not_to_be_contacted_is_refused(
     qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
 ) -> None:
     with db.unit_of_work() as s:
-        stopped = add_lead(s, NewLead("Alan Turing", email="alan@example.com"), now=now)
+        stopped = add_lead(
+            s, NewLead("Alan Turing", email="alan@example.com", answered=True), now=now
+        )
         revoke_consent(
             s, stopped.customer_id, None, source="phone call", words="Stop calling", now=now
         )
