@@ -43,6 +43,23 @@ def lead(db: Database, now: datetime) -> LeadCreated:
         )
 
 
+@pytest.fixture
+def waiting_lead(db: Database, now: datetime) -> LeadCreated:
+    """A lead nobody has answered yet: its first reply waits and the clock runs."""
+    with db.unit_of_work() as s:
+        return add_lead(
+            s,
+            NewLead(
+                "Grace Hopper",
+                phone="+61412000111",
+                country="AU",
+                timezone="Australia/Sydney",
+                note="Hardwood deck",
+            ),
+            now=now - timedelta(hours=3),
+        )
+
+
 def _call(lead: LeadCreated, at: datetime, **kw) -> TouchRecord:
     return TouchRecord(
         lead.customer_id,
@@ -70,8 +87,9 @@ def test_a_touch_without_a_next_step_is_refused(db: Database, lead: LeadCreated,
 
 
 def test_first_outbound_touch_stops_the_speed_to_lead_clock(
-    db: Database, lead: LeadCreated, now: datetime
+    db: Database, waiting_lead: LeadCreated, now: datetime
 ):
+    lead = waiting_lead
     nxt = FollowUpPlan(
         now + timedelta(days=1, hours=1),
         Channel.TEXT,
@@ -87,12 +105,12 @@ def test_first_outbound_touch_stops_the_speed_to_lead_clock(
         assert quote.first_response_at == now - timedelta(minutes=5)
         assert quote.first_response_at - quote.received_at == timedelta(hours=2, minutes=55)
         assert quote.last_touch_at == now - timedelta(minutes=5)
-        fu = s.execute(select(FollowUp)).scalar_one()
-        assert (fu.basis, fu.channel, fu.status) == (
-            Basis.AGREED,
-            Channel.TEXT,
-            FollowUpStatus.PENDING,
-        )
+        # The call answered the enquiry: its waiting first reply is done, the agreed text waits.
+        rows = s.execute(select(FollowUp).order_by(FollowUp.id)).scalars().all()
+        assert [(f.basis, f.channel, f.status) for f in rows] == [
+            (Basis.PLANNED, Channel.TEXT, FollowUpStatus.DONE),
+            (Basis.AGREED, Channel.TEXT, FollowUpStatus.PENDING),
+        ]
 
 
 def test_completing_a_follow_up_marks_it_done(db: Database, lead: LeadCreated, now: datetime):

@@ -62,7 +62,7 @@ from deckfollow.ui.consent import (
     StopContactDialog,
 )
 from deckfollow.ui.consent.common import Clock, ErrorLabel
-from deckfollow.ui.formatting import money_text, owner_qdatetime, weekday_time_text
+from deckfollow.ui.formatting import full_date_time_text, money_text, weekday_time_text
 from deckfollow.ui.log_outcome import LogOutcomeDialog
 
 # Editable contact fields: (key, label); the key is the Customer attribute.
@@ -126,9 +126,10 @@ class CustomerView:
     fields: dict[str, str]
 
 
-def _local_datetime_text(at: datetime, locale: QLocale) -> str:
-    # On the owner's clock, like every time on screen (not the computer's).
-    return locale.toString(owner_qdatetime(at), QLocale.FormatType.ShortFormat)
+def _local_datetime_text(at: datetime, tz: str | None = None) -> str:
+    # On the owner's clock like every time on screen (not the computer's), with the
+    # customer's beside it where they live elsewhere.
+    return full_date_time_text(at, tz)
 
 
 def _section(title: str) -> QGroupBox:
@@ -514,7 +515,7 @@ class DetailPanel(QWidget):
         if q.stage is Stage.LOST and q.lost_reason:
             stage += f" ({q.lost_reason})"
         self.stage_label.setText(stage)
-        self.received_label.setText(_local_datetime_text(q.received_at, self._locale))
+        self.received_label.setText(_local_datetime_text(q.received_at))
 
     def _fill_consent(self) -> None:
         ov = self._overview
@@ -552,7 +553,9 @@ class DetailPanel(QWidget):
         for h in history:
             item = QTreeWidgetItem(
                 [
-                    _local_datetime_text(h.at, self._locale),
+                    _local_datetime_text(
+                        h.at, self._customer.timezone if self._customer else None
+                    ),
                     h.title,
                     h.quote_number or "",
                     h.detail,

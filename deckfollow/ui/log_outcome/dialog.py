@@ -47,7 +47,12 @@ from deckfollow.core.touches import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
-from deckfollow.ui.formatting import date_time_text, owner_qdatetime, owner_zone
+from deckfollow.ui.formatting import (
+    date_time_text,
+    owner_qdatetime,
+    owner_zone,
+    weekday_time_text,
+)
 
 AFTER_SALE = "after_sale"
 
@@ -174,7 +179,7 @@ class LogOutcomeDialog(QDialog):
         local_now = clock().astimezone(tz)
         self.zone_label = QLabel(
             f"Times are in {snap.name}'s zone, <b>{snap.timezone}</b> — "
-            f"it is {date_time_text(local_now, snap.timezone)} there now."
+            f"it is {weekday_time_text(local_now)} there now."
         )
         self.zone_label.setWordWrap(True)
         self.zone_label.setStyleSheet("color: #444444;")

@@ -426,7 +426,7 @@ class TodayPage(QWidget):
         item = self.current_item()
         if item is not None and self.log_outcome is not None and self.log_outcome(item):
             self._after_change(
-                f"Saved the {item.channel.value} with {item.customer} and what happens next"
+                f"Saved what happened with {item.customer} and what happens next"
             )
 
     def _snooze(self) -> None:

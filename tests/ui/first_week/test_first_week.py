@@ -1,0 +1,177 @@
+"""A new owner's first morning on an empty database, as they would click through it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+
+from PySide6.QtCore import QDate, Qt, QTime, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from deckfollow.core.consent import ledger
+from deckfollow.core.contact_hours import local_to_utc, zone
+from deckfollow.core.enums import ConsentEventKind, Outcome
+from deckfollow.core.models import Customer, FollowUp
+from deckfollow.core.settings import load_settings
+from deckfollow.storage.database import Database
+from deckfollow.ui.app import offer_welcome
+from deckfollow.ui.consent.ledger_view import LedgerViewerDialog
+from deckfollow.ui.features import install_features
+from deckfollow.ui.formatting import clock_text, date_time_text, full_date_time_text
+from deckfollow.ui.log_outcome import LogOutcomeDialog
+from deckfollow.ui.main_window import MainWindow
+from deckfollow.ui.new_lead import NewLeadDialog
+from deckfollow.ui.welcome import WelcomeDialog
+
+SYD = "Australia/Sydney"
+
+
+def _when_modal(kind: type[QWidget], act: Callable[[QWidget], None]) -> None:
+    """Act on the modal dialog of `kind` once it is on screen."""
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind):
+            QTimer.singleShot(20, look)
+            return
+        act(dialog)
+
+    QTimer.singleShot(0, look)
+
+
+def _welcome_from_australia(dialog: QWidget) -> None:
+    assert isinstance(dialog, WelcomeDialog)
+    dialog.owner_name.setText("Sam Carter")
+    dialog.business_name.setText("Harbour Decks")
+    dialog.owner_phone.setText("0412 555 019")
+    place = dialog.place
+    place.country.setCurrentIndex(place.country.findData("AU"))
+    # A new country brings its own zone, currency and list of states.
+    assert (place.timezone.currentText(), place.currency.currentText()) == (SYD, "AUD")
+    place.region.setCurrentIndex(place.region.findData("NSW"))
+    dialog.empty_button.click()
+
+
+def _new_lead(name: str, phone: str, job: str) -> Callable[[QWidget], None]:
+    def fill(dialog: QWidget) -> None:
+        assert isinstance(dialog, NewLeadDialog)
+        dialog.name.setText(name)
+        dialog.phone.setText(phone)
+        dialog.job.setPlainText(job)
+        dialog.save_button.click()
+
+    return fill
+
+
+def _agreed_call_on_thursday(dialog: QWidget) -> None:
+    assert isinstance(dialog, LogOutcomeDialog)
+    dialog.channel.setCurrentIndex(dialog.channel.findData("call"))
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData(Outcome.REACHED.value))
+    dialog.plan_next.setChecked(True)
+    dialog.next_channel.setCurrentIndex(dialog.next_channel.findData("call"))
+    dialog.next_day.setDate(QDate(2026, 11, 26))
+    dialog.next_time.setTime(QTime(10, 0))
+    dialog.reason.setText("Go through the quote together")
+    dialog.agreed.setChecked(True)
+    dialog.agreed_words.setText("Thursday at ten suits me")
+    dialog.ok_button.click()
+
+
+def test_first_morning_welcome_lead_first_reply_and_the_panel_stays_on_that_person(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    # Monday 23 Nov, 09:00 in Sydney.
+    clock = lambda: now  # noqa: E731
+    window = MainWindow(db, clock=clock)
+    qtbot.addWidget(window)
+    install_features(window, db, clock)
+    window.show()
+    _when_modal(WelcomeDialog, _welcome_from_australia)
+    offer_welcome(window, db, clock)
+    with db.reading() as s:
+        settings = load_settings(s)
+    assert (settings.default_country, settings.owner_region, settings.owner_timezone) == (
+        "AU",
+        "NSW",
+        SYD,
+    )
+    assert (settings.currency, settings.owner_phone) == ("AUD", "+61412555019")
+
+    new_lead = next(a for a in window.menu("File").actions() if a.text() == "&New lead…")
+    assert new_lead.shortcut() == QKeySequence("Ctrl+N")
+    for name, phone, job in (
+        ("Mia Chen", "0412 345 679", "Deck, 5x4 m"),
+        ("Bo Lang", "0413 222 333", "Pergola"),
+    ):
+        _when_modal(NewLeadDialog, _new_lead(name, phone, job))
+        new_lead.trigger()
+        QApplication.processEvents()
+
+    # Both are on Today at once, under New leads, each with a first reply due now.
+    window.show_page("today")
+    window.refresh()
+    QApplication.processEvents()
+    tree = window.today.tree
+    group = tree.topLevelItem(0)
+    assert group is not None and group.text(0) == "New leads  (2)"
+    rows = [group.child(i) for i in range(group.childCount())]
+    assert [r.text(2) for r in rows if r is not None] == ["Mia Chen", "Bo Lang"]
+    assert window.today.why.text() == "First reply to their enquiry about deck, 5x4 m"
+    assert "[" not in window.today.script.toPlainText(), "the first reply reads naturally"
+
+    with db.reading() as s:
+        mia = s.execute(select(Customer).where(Customer.display_name == "Mia Chen")).scalar_one()
+        mia_id = mia.id
+    # The owner opens the details beside Today and answers Mia first.
+    tree.setCurrentItem(rows[0])
+    window.open_quote(window.today.current_item().quote_id)  # type: ignore[union-attr]
+    assert window.detail.customer_id == mia_id
+    _when_modal(LogOutcomeDialog, _agreed_call_on_thursday)
+    window.today.outcome.click()
+    QApplication.processEvents()
+
+    # Today moves on to the next piece of work; the details stay on the person acted on.
+    current = window.today.current_item()
+    assert current is not None and current.customer == "Bo Lang"
+    assert window.detail.customer_id == mia_id
+    assert window.statusBar().currentMessage().startswith("Saved what happened with Mia Chen")
+
+    # The agreement made on the phone is a call in the ledger.
+    with db.reading() as s:
+        entries = ledger(s, mia_id)
+        agreed = s.execute(
+            select(FollowUp).where(
+                FollowUp.customer_id == mia_id, FollowUp.agreed_words.is_not(None)
+            )
+        ).scalar_one()
+    assert {(e.kind, e.source) for e in entries} >= {(ConsentEventKind.AGREED_FOLLOW_UP, "call")}
+
+    # One agreed call reads the same on every screen: Thursday 10:00 on the owner's clock.
+    due = local_to_utc(date(2026, 11, 26), time(10), zone(SYD))
+    assert agreed.due_at == due
+    ten = clock_text(time(10))
+    short = date_time_text(due, SYD)
+    assert short.startswith("Thu 26 Nov") and short.endswith(ten) and "their time" not in short
+    window.show_page("quotes")
+    window.refresh()
+    QApplication.processEvents()
+    model = window.quotes.model
+    next_column = [
+        i
+        for i in range(model.columnCount())
+        if model.headerData(i, Qt.Orientation.Horizontal) == "Next follow-up"
+    ]
+    shown_next = {model.index(r, next_column[0]).data() for r in range(model.rowCount())}
+    assert any(text.startswith(short) for text in shown_next), shown_next
+    timeline = window.detail.timeline
+    times = [timeline.topLevelItem(i).text(0) for i in range(timeline.topLevelItemCount())]  # type: ignore[union-attr]
+    assert full_date_time_text(due) in times
+    viewer = LedgerViewerDialog(db, mia_id, clock=clock)
+    qtbot.addWidget(viewer)
+    ledger_times = {viewer.model.index(r, 0).data() for r in range(viewer.model.rowCount())}
+    assert full_date_time_text(now) in ledger_times
+    # Still Mia after the page changed and everything refreshed.
+    assert window.detail.customer_id == mia_id
