@@ -212,10 +212,10 @@ def test_revoking_a_channel_says_which_agreed_follow_up_it_cancelled(
 def test_settings_are_checked_and_a_bad_one_saves_nothing(db: Database) -> None:
     with db.unit_of_work() as s:
         save_owner_settings(s, {"default_country": "uk", "currency": "gbp"})
-    with pytest.raises(ValidationError, match="^timezone: 'Mars/Olympus'"), db.unit_of_work() as s:
+    with pytest.raises(ValidationError, match=r"^timezone: 'Mars/Olympus'"), db.unit_of_work() as s:
         save_owner_settings(s, {"owner_name": "Sam", "owner_timezone": "Mars/Olympus"})
     with (
-        pytest.raises(ValidationError, match="^region: 'Ohio' is not a state"),
+        pytest.raises(ValidationError, match=r"^region: 'Ohio' is not a state"),
         db.unit_of_work() as s,
     ):
         save_owner_settings(s, {"default_country": "AU", "owner_region": "Ohio"})

@@ -553,9 +553,7 @@ class DetailPanel(QWidget):
         for h in history:
             item = QTreeWidgetItem(
                 [
-                    _local_datetime_text(
-                        h.at, self._customer.timezone if self._customer else None
-                    ),
+                    _local_datetime_text(h.at, self._customer.timezone if self._customer else None),
                     h.title,
                     h.quote_number or "",
                     h.detail,

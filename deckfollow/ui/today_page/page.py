@@ -425,9 +425,7 @@ class TodayPage(QWidget):
     def _log_outcome(self) -> None:
         item = self.current_item()
         if item is not None and self.log_outcome is not None and self.log_outcome(item):
-            self._after_change(
-                f"Saved what happened with {item.customer} and what happens next"
-            )
+            self._after_change(f"Saved what happened with {item.customer} and what happens next")
 
     def _snooze(self) -> None:
         item = self.current_item()
