@@ -11,30 +11,35 @@ from deckfollow.core.places import country_code, country_of_zone
 
 
 def system_timezone() -> str:
-    """The IANA name of the computer's zone, on Windows and macOS as on Linux ("UTC" if none).
+    """The IANA name of the computer's zone, on Windows as on Linux and macOS ("UTC" if none).
 
-    `tzlocal` reads the registry on Windows (translating its zone names to IANA ones) and
-    the system settings elsewhere; $TZ and /etc/localtime are the fallback.
+    $TZ and /etc/localtime first: they are what the system itself reads, and they are read
+    afresh each time, so a zone changed while the app runs is noticed. Where neither names
+    a zone (Windows keeps it in the registry, under its own names), `tzlocal` finds it and
+    translates it to the IANA name.
     """
-    try:
-        import tzlocal
-
-        name = tzlocal.get_localzone_name()
-    except Exception:  # a broken zone setting must not stop the app from starting
-        name = None
-    if name and name in available_timezones():
-        return name
     tz = os.environ.get("TZ", "").lstrip(":")
     if tz and "/" in tz:
         return tz
     try:
         target = str(Path("/etc/localtime").resolve())
     except OSError:
-        return "UTC"
+        target = ""
     marker = "zoneinfo/"
     if marker in target:
         return target.split(marker, 1)[1]
-    return "UTC"
+    return _tzlocal_zone() or "UTC"
+
+
+def _tzlocal_zone() -> str | None:
+    try:
+        import tzlocal
+
+        tzlocal.reload_localzone()  # it caches; the zone may have changed since
+        name = tzlocal.get_localzone_name()
+    except Exception:  # a broken zone setting must not stop the app from starting
+        return None
+    return name if name and name in available_timezones() else None
 
 
 def _locale_country(value: str) -> str | None:

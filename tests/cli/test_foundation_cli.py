@@ -47,7 +47,8 @@ def test_add_lead_prints_its_id_and_records_when_it_was_received(tmp_path: Path)
         "Deck 5x4m in spotted gum",
     )
     assert out.returncode == 0, out.stderr
-    quote_id = int(out.stdout.strip())
+    assert out.stdout == "customer 1, quote 1\n"
+    quote_id = 1
     with sqlite3.connect(db) as conn:
         stage, received, job = conn.execute(
             "SELECT stage, received_at, job FROM quote WHERE id = ?", (quote_id,)

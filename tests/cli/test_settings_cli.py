@@ -13,7 +13,10 @@ NOW = "2026-11-22T22:00:00Z"  # Monday 09:00 in Sydney
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
+    try:
+        code = main(list(args))
+    except SystemExit as exc:  # argparse refuses a bad option value itself, with exit 2
+        code = int(exc.code or 0)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -80,3 +83,30 @@ def test_a_bad_setting_is_one_line_naming_the_key_and_exit_2(
     assert err.startswith(message)
     assert err.count("\n") == 1
     assert not db.exists(), "a refused first setting leaves no empty database behind"
+
+
+def test_revoking_says_what_it_cancelled_and_sources_are_a_fixed_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "ledger.db")
+    _run(capsys, "--db", db, "settings", "set", "timezone", "Australia/Sydney")
+    _run(capsys, "--db", db, "--now", NOW, "add-lead", "--name", "Mia Chen",
+         "--phone", "+61 412 345 679", "--answered")  # fmt: skip
+    agree = (
+        "--db", db, "--now", NOW, "consent", "agree", "--customer", "1", "--channel", "call",
+        "--on", "2026-12-10", "--at", "10:00", "--reason", "Go through the quote",
+        "--words", "Thursday at ten",
+    )  # fmt: skip
+    code, _out, err = _run(capsys, *agree, "--source", "carrier pigeon")
+    assert code == 2
+    assert "--source: 'carrier pigeon' is not a source (use one of: call, text" in err
+    code, out, err = _run(capsys, *agree, "--source", "phone call")
+    assert (code, err) == (0, "")
+    code, out, _err = _run(capsys, "--db", db, "--now", NOW, "consent", "ledger",
+                           "--customer", "1", "--json")  # fmt: skip
+    assert {e["source"] for e in json.loads(out)} == {"call"}
+    code, out, _err = _run(
+        capsys, "--db", db, "--now", NOW, "consent", "revoke", "--customer", "1",
+        "--channel", "call", "--source", "text", "--words", "No more calls please",
+    )  # fmt: skip
+    assert out == "call: revoked\nCancelled the agreed call on Thu 10 Dec at 10:00\n"

@@ -31,7 +31,7 @@ from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
 from deckfollow.core.changes import Changes
 from deckfollow.core.consent import load_snapshot
 from deckfollow.core.contact_hours import local_to_utc
-from deckfollow.core.enums import Basis, Channel, Direction, Outcome, Stage
+from deckfollow.core.enums import Basis, Channel, Direction, LedgerSource, Outcome, Stage
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
 from deckfollow.core.followups import FollowUpPlan, get_follow_up, planned_times
 from deckfollow.core.models import Quote
@@ -298,6 +298,8 @@ class LogOutcomeDialog(QDialog):
         for edit in (self.reason, self.agreed_words, self.lost_reason):
             edit.textChanged.connect(self._refresh)
         self.next_channel.currentIndexChanged.connect(self._refresh)
+        self.channel.currentIndexChanged.connect(self._say_source)
+        self._say_source()
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
         # Start from a time the rules allow, so the usual case needs no correction.
         start = local_to_utc(local_now.date() + timedelta(days=2), time(10), tz)
@@ -373,6 +375,11 @@ class LogOutcomeDialog(QDialog):
     def starts_after_sale(self) -> bool:
         """True when saving will also start the after-sale plan for a won quote."""
         return self.close_quote.isChecked() and self.won.isChecked() and self.after_sale.isChecked()
+
+    def _say_source(self) -> None:
+        """Say where an agreement made now is recorded: on the channel of this touch."""
+        source = LedgerSource.of_channel(Channel(self.channel.currentData()))
+        self.agreed.setText(f"The customer agreed to this ({_SAID[source]}, for the ledger)")
 
     def _next_channel(self) -> Channel:
         return Channel(self.next_channel.currentData())
@@ -474,6 +481,17 @@ def _channel_combo() -> QComboBox:
     for ch, label in CHANNEL_LABELS.items():
         box.addItem(label, ch.value)
     return box
+
+
+_SAID = {
+    LedgerSource.CALL: "said on a call",
+    LedgerSource.TEXT: "said by text",
+    LedgerSource.EMAIL: "said by email",
+    LedgerSource.IN_PERSON: "said in person",
+    LedgerSource.POST: "said by post",
+    LedgerSource.WEB_FORM: "said on a web form",
+    LedgerSource.IMPORT: "from an import",
+}
 
 
 def _open_channel(snap: ContactSnapshot, first: Channel | None) -> Channel:

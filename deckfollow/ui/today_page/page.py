@@ -76,6 +76,7 @@ class TodayPage(QWidget):
         self._db = db
         self._clock = clock
         self._items: list[DueItem] = []
+        self._home_country: str | None = None
         self._script = ""
         # Hooks the window fills in with the feature dialogs this build has.
         self.act: Callable[[int], bool] | None = None
@@ -216,7 +217,9 @@ class TodayPage(QWidget):
 
         now = self._clock()
         with self._db.reading() as session:
-            owner_tz = load_settings(session).owner_timezone
+            settings = load_settings(session)
+            owner_tz = settings.owner_timezone
+            self._home_country = settings.default_country
             set_owner_zone(owner_tz)  # the zone changed in settings shows everywhere at once
             day = now.astimezone(ZoneInfo(owner_tz)).date()
             self._items = due_items(session, day=day, now=now, owner_tz=owner_tz)
@@ -345,13 +348,16 @@ class TodayPage(QWidget):
             Channel.VIDEO: item.phone,
             Channel.EMAIL: item.email,
         }.get(item.channel)
-        from deckfollow.core.contact_info import format_phone
+        from deckfollow.core.contact_info import phone_as_read_in
 
         if reach and item.channel is not Channel.EMAIL:
-            reach = format_phone(reach)
+            # As the owner dials it: "0412 345 679" at home, "+1 312 …" abroad.
+            reach = phone_as_read_in(reach, self._home_country)
+        # Their clock only where it reads differently from the owner's.
+        theirs = their_time_text(now, item.timezone)
         self.reach.setText(
             f"{item.channel.value.title()}: {reach or 'no number on file'}"
-            f" · their time now {weekday_time_text(local_now)}"
+            + (f" · their time now {weekday_time_text(local_now)}" if theirs else "")
             if item.channel is not Channel.CARD
             else "Card by post"
         )
