@@ -175,3 +175,45 @@ def test_first_morning_welcome_lead_first_reply_and_the_panel_stays_on_that_pers
     assert full_date_time_text(now) in ledger_times
     # Still Mia after the page changed and everything refreshed.
     assert window.detail.customer_id == mia_id
+
+
+def test_the_next_step_never_proposes_a_channel_the_customer_revoked(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    from PySide6.QtGui import QStandardItemModel
+
+    from deckfollow.core.consent import revoke_consent
+    from deckfollow.core.enums import ConsentChannel
+    from deckfollow.core.leads import NewLead, add_lead
+
+    with db.unit_of_work() as s:
+        lead = add_lead(s, NewLead("Mia Chen", phone="+61412345679"), now=now)
+        revoke_consent(
+            s, lead.customer_id, ConsentChannel.TEXT, source="call", words="No texts", now=now
+        )
+        lead_call = add_lead(
+            s, NewLead("Bo Lang", phone="+61413222333", email="bo@example.com"), now=now
+        )
+        revoke_consent(
+            s, lead_call.customer_id, ConsentChannel.CALL, source="email", words="No calls", now=now
+        )
+    dialog = LogOutcomeDialog(db, clock=lambda: now, customer_id=lead_call.customer_id)
+    qtbot.addWidget(dialog)
+    assert dialog.next_channel.currentData() == "text"
+    model = dialog.next_channel.model()
+    assert isinstance(model, QStandardItemModel)
+    call_row = dialog.next_channel.findData("call")
+    assert not model.item(call_row).isEnabled()
+    assert "revoked call contact" in model.item(call_row).toolTip()
+    # Mia's first reply was a text, now revoked: it is no longer proposed either.
+    with db.reading() as s:
+        assert (
+            s.execute(select(FollowUp).where(FollowUp.customer_id == lead.customer_id))
+            .scalars()
+            .all()[0]
+            .status.value
+            == "cancelled"
+        )
+    dialog = LogOutcomeDialog(db, clock=lambda: now, customer_id=lead.customer_id)
+    qtbot.addWidget(dialog)
+    assert dialog.next_channel.currentData() == "call"
