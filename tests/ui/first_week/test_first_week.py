@@ -6,14 +6,15 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 
 from PySide6.QtCore import QDate, Qt, QTime, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from deckfollow.core.consent import ledger
+from deckfollow.core.consent import ledger, revoke_consent
 from deckfollow.core.contact_hours import local_to_utc, zone
-from deckfollow.core.enums import ConsentEventKind, Outcome
+from deckfollow.core.enums import ConsentChannel, ConsentEventKind, Outcome
+from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer, FollowUp
 from deckfollow.core.settings import load_settings
 from deckfollow.storage.database import Database
@@ -180,12 +181,6 @@ def test_first_morning_welcome_lead_first_reply_and_the_panel_stays_on_that_pers
 def test_the_next_step_never_proposes_a_channel_the_customer_revoked(
     qtbot: QtBot, db: Database, now: datetime
 ) -> None:
-    from PySide6.QtGui import QStandardItemModel
-
-    from deckfollow.core.consent import revoke_consent
-    from deckfollow.core.enums import ConsentChannel
-    from deckfollow.core.leads import NewLead, add_lead
-
     with db.unit_of_work() as s:
         lead = add_lead(s, NewLead("Mia Chen", phone="+61412345679"), now=now)
         revoke_consent(
@@ -217,3 +212,36 @@ def test_the_next_step_never_proposes_a_channel_the_customer_revoked(
     dialog = LogOutcomeDialog(db, clock=lambda: now, customer_id=lead.customer_id)
     qtbot.addWidget(dialog)
     assert dialog.next_channel.currentData() == "call"
+
+
+def test_details_stay_on_the_customer_acted_on_from_the_quotes_page(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    with db.unit_of_work() as s:
+        mia = add_lead(s, NewLead("Mia Chen", phone="+61412345679", timezone=SYD), now=now)
+        bo = add_lead(s, NewLead("Bo Lang", phone="+61413222333", timezone=SYD), now=now)
+    clock = lambda: now  # noqa: E731
+    window = MainWindow(db, clock=clock)
+    qtbot.addWidget(window)
+    install_features(window, db, clock)
+    window.show()
+    window.show_page("today")
+    window.refresh()
+    QApplication.processEvents()
+    assert window.today.current_item().customer_id == mia.customer_id  # type: ignore[union-attr]
+    window.show_page("quotes")
+    window.refresh()
+    QApplication.processEvents()
+    assert window.quotes.select_quote(bo.quote_id)
+    window.open_quote(bo.quote_id)
+    assert window.detail.customer_id == bo.customer_id
+    # Stop contact on Bo (what the panel's Stop contact… saves), then everything refreshes.
+    with db.unit_of_work() as s:
+        revoke_consent(s, bo.customer_id, None, source="call", words="Please stop", now=now)
+    window.detail.changed.emit()
+    QApplication.processEvents()
+    QApplication.processEvents()
+    assert window.detail.customer_id == bo.customer_id, "not Today's Mia"
+    window.data_changed.emit()
+    QApplication.processEvents()
+    assert window.detail.customer_id == bo.customer_id
