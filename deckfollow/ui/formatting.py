@@ -123,6 +123,13 @@ def weekday_time_text(dt: datetime, tz: str | None = None) -> str:
     return f"{day} {clock_text(local)}"
 
 
+def zone_date_time_text(dt: datetime, tz: str) -> str:
+    """A moment on the clock of `tz` with its day: "Mon 23 Nov 9:00 am" (for "it is … there")."""
+    local = dt.astimezone(ZoneInfo(tz))
+    day = QLocale().toString(QDate(local.year, local.month, local.day), "ddd d MMM")
+    return f"{day} {clock_text(local)}"
+
+
 def full_date_time_text(dt: datetime, tz: str | None = None) -> str:
     """A moment with its year on the owner's clock: "Sat 5 Dec 2026 5:42 am" (and the
     customer's time beside it when `tz` reads another)."""

@@ -51,7 +51,7 @@ from deckfollow.ui.formatting import (
     date_time_text,
     owner_qdatetime,
     owner_zone,
-    weekday_time_text,
+    zone_date_time_text,
 )
 
 AFTER_SALE = "after_sale"
@@ -179,7 +179,7 @@ class LogOutcomeDialog(QDialog):
         local_now = clock().astimezone(tz)
         self.zone_label = QLabel(
             f"Times are in {snap.name}'s zone, <b>{snap.timezone}</b> — "
-            f"it is {weekday_time_text(local_now)} there now."
+            f"it is {zone_date_time_text(local_now, snap.timezone)} there now."
         )
         self.zone_label.setWordWrap(True)
         self.zone_label.setStyleSheet("color: #444444;")

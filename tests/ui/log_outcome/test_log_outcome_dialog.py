@@ -274,9 +274,7 @@ def test_a_call_logged_later_keeps_the_time_it_happened(
     with db.unit_of_work() as s:
         lead = add_lead(
             s,
-            NewLead(
-                "Ada Lovelace", phone="+61 412 345 678", timezone="Australia/Sydney", answered=True
-            ),
+            NewLead("Ada Lovelace", phone="+61 412 345 678", timezone="Australia/Sydney"),
             now=now - timedelta(hours=3),
         )
     dlg = _dialog(qtbot, db, now, quote_id=lead.quote_id)
