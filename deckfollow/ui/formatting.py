@@ -54,15 +54,14 @@ def from_qdatetime(value: QDateTime) -> datetime:
 
 def use_sensible_locale(country: str | None = None) -> None:
     """A machine set to the bare "C" locale would print "2050US$" and "23 11 2026"; use
-    English for the owner's country instead (any real locale the user chose is kept)."""
-    if QLocale().language() not in (QLocale.Language.C, QLocale.Language.AnyLanguage):
+    English as written in the owner's country instead (any real locale the user chose is
+    kept)."""
+    bare = QLocale.system().language() in (QLocale.Language.C, QLocale.Language.AnyLanguage)
+    if not bare:
         return
-    territory = {
-        "AU": QLocale.Country.Australia,
-        "NZ": QLocale.Country.NewZealand,
-        "GB": QLocale.Country.UnitedKingdom,
-        "CA": QLocale.Country.Canada,
-    }.get((country or "").upper(), QLocale.Country.UnitedStates)
+    territory = QLocale.codeToTerritory((country or "").upper())
+    if territory == QLocale.Country.AnyTerritory:
+        territory = QLocale.Country.UnitedStates
     QLocale.setDefault(QLocale(QLocale.Language.English, territory))
 
 

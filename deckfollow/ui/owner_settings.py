@@ -19,7 +19,7 @@ from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import load_settings, save_owner_settings
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import ErrorLabel
-from deckfollow.ui.formatting import set_owner_zone
+from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
 from deckfollow.ui.place_fields import PlaceFields
 
 
@@ -114,5 +114,6 @@ class OwnerSettingsDialog(QDialog):
             self.error.show_error(exc)
             return
         set_owner_zone(self.timezone.currentText().strip())
+        use_sensible_locale(str(self.country.currentData()))
         self.saved.emit()
         self.accept()

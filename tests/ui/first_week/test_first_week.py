@@ -127,8 +127,11 @@ def test_first_morning_welcome_lead_first_reply_and_the_panel_stays_on_that_pers
         mia = s.execute(select(Customer).where(Customer.display_name == "Mia Chen")).scalar_one()
         mia_id = mia.id
     # The owner opens the details beside Today and answers Mia first.
+    assert rows[0] is not None
     tree.setCurrentItem(rows[0])
-    window.open_quote(window.today.current_item().quote_id)  # type: ignore[union-attr]
+    chosen = window.today.current_item()
+    assert chosen is not None and chosen.quote_id is not None
+    window.open_quote(chosen.quote_id)
     assert window.detail.customer_id == mia_id
     _when_modal(LogOutcomeDialog, _agreed_call_on_thursday)
     window.today.outcome.click()
