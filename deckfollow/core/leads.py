@@ -184,6 +184,25 @@ def settle_first_reply(session: Session, quote: Quote, *, now: datetime) -> None
     )
 
 
+def waiting_first_reply(session: Session, customer_id: int, quote_id: int | None) -> int | None:
+    """The customer's first reply still to give (for that quote), on whatever channel it
+    was planned: a call made instead of the planned text is that first reply."""
+    stmt = (
+        select(FollowUp.id)
+        .where(
+            FollowUp.customer_id == customer_id,
+            FollowUp.status == FollowUpStatus.PENDING,
+            FollowUp.cadence_run_id.is_(None),
+            FollowUp.reason.startswith(FIRST_REPLY),
+        )
+        .order_by(FollowUp.due_at, FollowUp.id)
+        .limit(1)
+    )
+    if quote_id is not None:
+        stmt = stmt.where(FollowUp.quote_id == quote_id)
+    return session.execute(stmt).scalar_one_or_none()
+
+
 def unanswered_leads(session: Session, customer_id: int) -> list[Quote]:
     """The customer's leads still waiting for a first response (the speed-to-lead clock runs)."""
     return list(

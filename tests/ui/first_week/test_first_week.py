@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from deckfollow.core.consent import ledger, revoke_consent
 from deckfollow.core.contact_hours import local_to_utc, zone
-from deckfollow.core.enums import ConsentChannel, ConsentEventKind, Outcome
+from deckfollow.core.enums import Channel, ConsentChannel, ConsentEventKind, Outcome
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer, FollowUp
-from deckfollow.core.settings import load_settings
+from deckfollow.core.settings import load_settings, save_owner_settings
 from deckfollow.storage.database import Database
 from deckfollow.ui.app import offer_welcome
 from deckfollow.ui.consent.ledger_view import LedgerViewerDialog
@@ -248,3 +248,33 @@ def test_details_stay_on_the_customer_acted_on_from_the_quotes_page(
     window.data_changed.emit()
     QApplication.processEvents()
     assert window.detail.customer_id == bo.customer_id
+
+
+def test_calling_a_new_lead_instead_of_texting_reads_naturally_and_answers_it(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    from deckfollow.messaging.templates import seed_builtin_templates
+    from deckfollow.ui.messaging.actions import contact_dialog
+    from deckfollow.ui.messaging.call import CallDialog
+
+    with db.unit_of_work() as s:
+        seed_builtin_templates(s)
+        save_owner_settings(
+            s,
+            {
+                "owner_name": "Sam Carter",
+                "business_name": "Harbour Decks",
+                "default_country": "AU",
+                "owner_phone": "0412 555 019",
+            },
+        )
+        lead = add_lead(s, NewLead("Mia Chen", phone="+61412345679", note="Deck"), now=now)
+    # The first reply was planned as a text; the owner rings from the details instead.
+    dialog, _logged = contact_dialog(
+        db, Channel.CALL, customer_id=lead.customer_id, quote_id=lead.quote_id, clock=lambda: now
+    )
+    qtbot.addWidget(dialog)
+    assert isinstance(dialog, CallDialog)
+    script = dialog.script.text.toPlainText()
+    assert "[" not in script, script
+    assert "The reason I'm calling is to answer your enquiry." in script
