@@ -66,7 +66,12 @@ def _origin(key: str) -> str:
 
 
 def run_set(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.core.settings import load_settings, save_owner_settings
+    from deckfollow.core.places import country_of_zone
+    from deckfollow.core.settings import (
+        load_settings,
+        save_owner_settings,
+        stored_setting_names,
+    )
 
     name = SETTING_KEYS.get(args.key)
     if name is None:
@@ -75,8 +80,19 @@ def run_set(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         with db.unit_of_work() as session:
             save_owner_settings(session, {name: args.value})
-            stored = getattr(load_settings(session), name)
+            settings = load_settings(session)
+            zone_chosen = "owner_timezone" in stored_setting_names(session)
     finally:
         db.close()
-    print(f"{args.key} = {stored}", file=ctx.out)
+    print(f"{args.key} = {getattr(settings, name)}", file=ctx.out)
+    if name == "default_country" and not zone_chosen:
+        zone_country = country_of_zone(settings.owner_timezone)
+        if zone_country != settings.default_country:
+            # Every time is shown on the owner's clock: a zone from another country is a
+            # mistake waiting to happen, so say so now rather than at the first due time.
+            print(
+                f"timezone is still {settings.owner_timezone} (this computer's); set yours "
+                f"with: deckfollow settings set timezone AREA/CITY",
+                file=ctx.out,
+            )
     return 0
