@@ -271,6 +271,8 @@ class TodayPage(QWidget):
                 row.setData(0, ITEM_ROLE, item.follow_up_id)
                 if theirs:
                     row.setToolTip(1, f"{item.customer}'s time ({item.timezone})")
+                    # Also on the due time: a narrow window hides the "their time" column.
+                    row.setToolTip(0, f"{theirs} {item.customer}'s time ({item.timezone})")
                 row.setToolTip(3, item.reason)
                 if item.overdue:
                     row.setForeground(0, QBrush(_OVERDUE))
