@@ -278,3 +278,33 @@ def test_calling_a_new_lead_instead_of_texting_reads_naturally_and_answers_it(
     script = dialog.script.text.toPlainText()
     assert "[" not in script, script
     assert "The reason I'm calling is to answer your enquiry." in script
+
+
+def test_a_lead_with_nothing_planned_still_gets_natural_first_words(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    from deckfollow.messaging.templates import seed_builtin_templates
+    from deckfollow.ui.messaging.actions import contact_dialog
+    from deckfollow.ui.messaging.text_message import TextMessageDialog
+
+    with db.unit_of_work() as s:
+        seed_builtin_templates(s)
+        save_owner_settings(
+            s,
+            {
+                "owner_name": "Sam Carter",
+                "business_name": "Harbour Decks",
+                "owner_phone": "+61412555019",
+            },
+        )
+        lead = add_lead(
+            s, NewLead("Mia Chen", phone="+61412345679", note="Deck", answered=True), now=now
+        )
+    dialog, _sent = contact_dialog(
+        db, Channel.TEXT, customer_id=lead.customer_id, quote_id=lead.quote_id, clock=lambda: now
+    )
+    qtbot.addWidget(dialog)
+    assert isinstance(dialog, TextMessageDialog)
+    words = dialog.body.toPlainText()
+    assert "[" not in words, words
+    assert words.startswith("Hi Mia, it's Sam from Harbour Decks. Thanks for getting in touch")
