@@ -229,3 +229,15 @@ def test_an_australian_owner_s_local_mobile_is_their_cell(db: Database) -> None:
         save_owner_settings(s, {"default_country": "AU", "owner_phone": "0412 345 679"})
         assert load_settings(s).owner_phone == "+61412345679"
         assert load_settings(s).currency == "AUD"  # the country's, until one is chosen
+
+
+def test_a_reminder_reads_on_the_owner_s_clock_with_a_distant_customer_s_beside_it(
+    au_owner: Database, now: datetime
+) -> None:
+    with au_owner.unit_of_work() as s:
+        add_lead(s, NewLead("Tom Reid", phone="+1 312 555 0147", note="Holiday house"), now=now)
+    with au_owner.unit_of_work() as s:
+        result = run_check(s, now + timedelta(seconds=1))
+    [notice] = [n for n in result.notices if n.summary == "Text Tom Reid"]
+    # Monday 09:00 in Sydney is Sunday 16:00 in Chicago.
+    assert "Due Mon 23 Nov 09:00 · Sun 16:00 their time (America/Chicago)" in notice.body
