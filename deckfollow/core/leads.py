@@ -16,7 +16,6 @@ from deckfollow.core.contact_info import (
     country_of_phone,
     normalise_email,
     normalise_phone,
-    timezones_of_phone,
 )
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage
 from deckfollow.core.errors import ValidationError
@@ -24,6 +23,7 @@ from deckfollow.core.followups import FollowUpPlan, planned_times, schedule_foll
 from deckfollow.core.models import Customer, FollowUp, Quote
 from deckfollow.core.permission import find_slot
 from deckfollow.core.settings import load_settings
+from deckfollow.core.timezones import lead_zone
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
     email = normalise_email(lead.email, "email") if lead.email else None
     if phone and not lead.country:
         country = country_of_phone(phone) or country
-    tzname = lead.timezone or _guess_timezone(phone, settings.owner_timezone)
+    tzname = lead.timezone or lead_zone(country, phone, settings.owner_timezone)
     zone(tzname)
     blocked = is_blocked(session, email=email, phone=phone)
     if blocked:
@@ -215,23 +215,3 @@ def unanswered_leads(session: Session, customer_id: int) -> list[Quote]:
             )
         ).scalars()
     )
-
-
-def _guess_timezone(phone: str | None, owner_tz: str) -> str:
-    """The owner's zone unless the phone number clearly belongs elsewhere."""
-    zones = timezones_of_phone(phone) if phone else []
-    if not zones or owner_tz in zones:
-        return owner_tz
-    country = country_of_phone(phone) if phone else None
-    main = MAIN_ZONE.get(country or "")
-    return main if main in zones else zones[0]
-
-
-# Where a number spans several zones, the zone most of the country's people live in.
-MAIN_ZONE = {
-    "AU": "Australia/Sydney",
-    "US": "America/New_York",
-    "CA": "America/Toronto",
-    "NZ": "Pacific/Auckland",
-    "GB": "Europe/London",
-}

@@ -57,7 +57,7 @@ class OwnerSettingsDialog(QDialog):
         self.weekly_cap = QSpinBox()
         self.weekly_cap.setRange(1, 7)
         self.weekly_cap.setValue(current.weekly_cap)
-        self.weekly_cap.setSuffix(" planned touches a week")
+        self.weekly_cap.setSuffix(" planned touches in any 7 days")
         self.cold_days = QSpinBox()
         self.cold_days.setRange(3, 90)
         self.cold_days.setValue(current.going_cold_days)
@@ -77,7 +77,8 @@ class OwnerSettingsDialog(QDialog):
         hint = QLabel(
             "Your name and mobile go into call scripts, emails and cards. Phone numbers are "
             "read as dialled in your country unless written with +, and every time on screen "
-            "is on your clock. Agreed follow-ups are never limited by the weekly cap: the "
+            "is on your clock. Planned touches stay at least a day apart; agreed follow-ups "
+            "are never limited: the "
             "customer asked for them."
         )
         hint.setWordWrap(True)

@@ -13,6 +13,7 @@ from zoneinfo import available_timezones
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from deckfollow.core.country_zones import country_zones
 from deckfollow.core.places import (
     CURRENCIES,
     country_names,
@@ -41,11 +42,8 @@ def computer_place() -> dict[str, str]:
 
 
 def _main_zone(country: str) -> str | None:
-    from deckfollow.core.leads import MAIN_ZONE
-
-    if country in MAIN_ZONE:
-        return MAIN_ZONE[country]
-    zones = sorted(z for z in available_timezones() if country_of_zone(z) == country)
+    """The zone where most of the country's people live (Sydney, not Perth)."""
+    zones = country_zones(country)
     return zones[0] if zones else None
 
 
