@@ -46,7 +46,7 @@ def test_on_sqlite_the_owner_s_name_is_the_member_on_what_they_record(
         assert quote is not None
         assert (quote.owner, quote.updated_by) == ("Dana Owner", "Dana Owner")
         assert s.execute(select(Touch.member)).scalar_one() == "Dana Owner"
-        assert s.execute(select(FollowUp.member)).scalar_one() == "Dana Owner"
+        assert set(s.execute(select(FollowUp.member)).scalars()) == {"Dana Owner"}
 
 
 def test_a_move_from_a_stale_version_is_refused_naming_who_and_when(
