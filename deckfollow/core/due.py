@@ -34,6 +34,7 @@ from deckfollow.core.enums import (
     ConsentState,
     FollowUpStatus,
 )
+from deckfollow.core.members import follow_ups_of
 from deckfollow.core.models import CadenceRun, ChannelConsent, Customer, FollowUp, Quote
 
 
@@ -143,9 +144,17 @@ def day_bounds(day: date, owner_tz: str) -> tuple[datetime, datetime]:
 
 
 def due_items(
-    session: Session, *, day: date, now: datetime, owner_tz: str, limit: int | None = None
+    session: Session,
+    *,
+    day: date,
+    now: datetime,
+    owner_tz: str,
+    limit: int | None = None,
+    member: str | None = None,
 ) -> list[DueItem]:
     """Everything due on `day` (the owner's calendar day) plus everything overdue, oldest first.
+
+    With `member` (a sign-in), only that member's follow-ups (and unassigned ones).
 
     Overdue means due before `now` when `day` is today or past, or before `day` begins when
     it lies in the future (what will be overdue by then if nothing is done).
@@ -177,6 +186,7 @@ def due_items(
         .where(
             FollowUp.id.in_(actionable_follow_ups()),
             due < end,
+            follow_ups_of(member),
             *shown_to_user(),
         )
         .order_by(due, FollowUp.id)

@@ -16,6 +16,7 @@ from deckfollow.core.enums import (
     FollowUpStatus,
     Outcome,
 )
+from deckfollow.core.members import is_team, names_by_login
 from deckfollow.core.models import ConsentEvent, FollowUp, Quote, Touch
 
 
@@ -29,6 +30,7 @@ class HistoryEntry:
     detail: str
     channel: str | None
     quote_number: str | None
+    member: str = ""  # who made it (their name), when it was recorded
 
 
 _CHANNEL_NAMES = {
@@ -82,6 +84,17 @@ def customer_history(
     given `now`, a pending one already past due says "overdue".
     """
     entries: list[HistoryEntry] = []
+    names = names_by_login(session)
+
+    def who(login: str | None) -> str:
+        return names.get(login, login) if login else ""
+
+    team = is_team(session)
+
+    def by(login: str | None) -> str | None:
+        # On a team the detail says who did it; on a one-person file it is always the owner.
+        return f"by {who(login)}" if team and login else None
+
     touches = session.execute(
         select(Touch, Quote.number)
         .outerjoin(Quote, Quote.id == Touch.quote_id)
@@ -96,9 +109,10 @@ def customer_history(
                 at=t.at,
                 kind="touch",
                 title=f"{_CHANNEL_NAMES[t.channel]} {way}: {_OUTCOMES[t.outcome]}",
-                detail=_join(t.subject, t.summary),
+                detail=_join(t.subject, t.summary, by(t.member)),
                 channel=t.channel.value,
                 quote_number=number,
+                member=who(t.member),
             )
         )
     follow_ups = session.execute(
@@ -121,9 +135,10 @@ def customer_history(
                 at=due,
                 kind="follow_up",
                 title=f"{basis} {_CHANNEL_NAMES[f.channel].lower()} ({status})",
-                detail=_join(f.reason, words, cancelled),
+                detail=_join(f.reason, words, cancelled, by(f.member)),
                 channel=f.channel.value,
                 quote_number=number,
+                member=who(f.member),
             )
         )
     events = session.execute(
@@ -140,9 +155,13 @@ def customer_history(
                 at=e.at,
                 kind="consent",
                 title=_consent_title(e.kind, channel),
-                detail=_join(words, e.detail) + (f" ({e.source})" if e.source else ""),
+                detail=_join(
+                    _join(words, e.detail) + (f" ({e.source})" if e.source else ""),
+                    by(e.recorded_by),
+                ),
                 channel=channel,
                 quote_number=None,
+                member=who(e.recorded_by),
             )
         )
     # Stable sort: among equal times, touches stay before follow-ups before consent events.

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import ColumnElement, inspect, or_, select, text, true
 from sqlalchemy.orm import Session
 
 from deckfollow.core.models import ConsentEvent, FollowUp, Member, Quote, Setting, Touch
@@ -36,6 +36,24 @@ def current_member(session: Session) -> str | None:
                 cached = (stored or "").strip()
         session.info[_KEY] = cached
     return cached or None
+
+
+def is_team(session: Session) -> bool:
+    """A team database: a server everyone signs in to (one-person files are SQLite)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def follow_ups_of(member: str | None) -> ColumnElement[bool]:
+    """Follow-ups that are `member`'s to do: theirs, and those nobody was named on (from
+    before members were recorded). None means everyone's."""
+    if member is None:
+        return true()
+    return or_(FollowUp.member.is_(None), FollowUp.member == member)
+
+
+def my_follow_ups(session: Session) -> ColumnElement[bool]:
+    """On a team database, the signed-in member's follow-ups; on a one-person file, all."""
+    return follow_ups_of(current_member(session) if is_team(session) else None)
 
 
 def display_name(session: Session, login: str | None) -> str:

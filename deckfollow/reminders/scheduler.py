@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from deckfollow.core.due import actionable_follow_ups, effective_due, shown_to_user
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus
+from deckfollow.core.members import my_follow_ups
 from deckfollow.core.models import Customer, FollowUp, Quote
 
 # A reminder claimed within this long after its due time is "on time"; older ones were missed
@@ -133,7 +134,7 @@ def _to_reminder(row: Any) -> Reminder:
 
 def pending_reminders(session: Session, now: datetime) -> list[Reminder]:
     """Follow-ups that need a reminder at `now`, oldest first (nothing is claimed)."""
-    stmt = _reminder_select().where(_needs_reminder(now), *_visible())
+    stmt = _reminder_select().where(_needs_reminder(now), my_follow_ups(session), *_visible())
     stmt = stmt.order_by(effective_due(), FollowUp.id)
     return [_to_reminder(row) for row in session.execute(stmt)]
 
@@ -163,9 +164,10 @@ def claim_due(session: Session, now: datetime) -> ReminderBatch:
     bookkeeping, and must not make a dialog editing the follow-up fail with "changed by
     someone else".
     """
+    # On a team, each member's app reminds them of their own follow-ups only.
     result = session.execute(
         update(FollowUp)
-        .where(_needs_reminder(now), *_visible_by_subquery())
+        .where(_needs_reminder(now), my_follow_ups(session), *_visible_by_subquery())
         .values(notified_at=now)
         .returning(FollowUp.id)
         .execution_options(synchronize_session=False)
@@ -217,7 +219,7 @@ def next_due_at(session: Session, now: datetime) -> datetime | None:
         select(FollowUp.id)
         .join(Customer, Customer.id == FollowUp.customer_id)
         .outerjoin(Quote, Quote.id == FollowUp.quote_id)
-        .where(FollowUp.status == FollowUpStatus.PENDING, *_visible())
+        .where(FollowUp.status == FollowUpStatus.PENDING, my_follow_ups(session), *_visible())
     )
     plain = (
         base.add_columns(FollowUp.due_at)

@@ -222,6 +222,11 @@ def _describe(exc: Exception, target: str, *, writing: bool = False) -> StorageE
         return StorageError(
             f"the database {target} is busy: another program is writing to it; {what}try again"
         )
+    if sqlstate == "42501":
+        # The server's GRANTs refused: a staff sign-in doing an owner's job.
+        return StorageError(
+            f"your sign-in may not do this on {target} ({msg}); {what}ask the team's owner"
+        )
     if "disk is full" in low or "database or disk is full" in low:
         return StorageError(f"the disk holding {target} is full; nothing was saved")
     if "readonly" in low or "read-only" in low:

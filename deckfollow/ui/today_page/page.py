@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -174,7 +175,15 @@ class TodayPage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.headline)
-        left_layout.addWidget(self.counts)
+        # On a team database: my follow-ups by default, the whole team's with one switch.
+        self.whole_team = QCheckBox("Whole team")
+        self.whole_team.setToolTip("Show every member's follow-ups, not only yours")
+        self.whole_team.setVisible(not db.is_sqlite)
+        self.whole_team.toggled.connect(lambda _on: self.refresh())
+        top = QHBoxLayout()
+        top.addWidget(self.counts, 1)
+        top.addWidget(self.whole_team)
+        left_layout.addLayout(top)
         left_layout.addWidget(self.tree, 1)
         left_layout.addWidget(self.empty, 1)
         self.splitter = QSplitter()
@@ -213,6 +222,7 @@ class TodayPage(QWidget):
     def refresh(self) -> None:
         """Reload what is due today and overdue."""
         from deckfollow.core.due import due_items
+        from deckfollow.core.members import current_member, is_team
         from deckfollow.core.settings import load_settings
 
         now = self._clock()
@@ -222,7 +232,9 @@ class TodayPage(QWidget):
             self._home_country = settings.default_country
             set_owner_zone(owner_tz)  # the zone changed in settings shows everywhere at once
             day = now.astimezone(ZoneInfo(owner_tz)).date()
-            self._items = due_items(session, day=day, now=now, owner_tz=owner_tz)
+            mine = is_team(session) and not self.whole_team.isChecked()
+            member = current_member(session) if mine else None
+            self._items = due_items(session, day=day, now=now, owner_tz=owner_tz, member=member)
         current = self.current_item()
         keep = current.follow_up_id if current else None
         shown_before = self._shown_ids()

@@ -1,0 +1,113 @@
+"""Working as a team on one PostgreSQL database.
+
+team add-member NAME --role staff|owner   create their sign-in; prints a one-time password
+team list-members [--json]                who is on the team
+team remove-member LOGIN                  take away a member's sign-in
+team assign QUOTE_ID LOGIN                make a member the owner of a quote
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from deckfollow.cli.context import CliContext
+from deckfollow.core.enums import MemberRole
+
+ORDER = 85
+
+
+def _hidden_globals(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    p.add_argument("--now", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    t = sub.add_parser("team", help="members of a team database: add, list, remove, assign")
+    ts = t.add_subparsers(dest="team_cmd", metavar="ACTION", required=True)
+
+    p = ts.add_parser("add-member", help="create a member's sign-in (prints a one-time password)")
+    p.add_argument("name", metavar="NAME", help="the person's name, e.g. 'Sam Lee'")
+    p.add_argument("--role", choices=[r.value for r in MemberRole], default="staff")
+    p.add_argument("--login", help="their sign-in name (default: from NAME, e.g. sam_lee)")
+    _hidden_globals(p)
+    p.set_defaults(run=run_add)
+
+    p = ts.add_parser("list-members", help="who is on the team")
+    p.add_argument("--json", action="store_true")
+    _hidden_globals(p)
+    p.set_defaults(run=run_list)
+
+    p = ts.add_parser("remove-member", help="take away a member's sign-in")
+    p.add_argument("login", metavar="LOGIN")
+    _hidden_globals(p)
+    p.set_defaults(run=run_remove)
+
+    p = ts.add_parser("assign", help="make a member the owner of a quote")
+    p.add_argument("quote_id", type=int, metavar="QUOTE_ID")
+    p.add_argument("login", metavar="LOGIN")
+    _hidden_globals(p)
+    p.set_defaults(run=run_assign)
+
+
+def run_add(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.core.team import add_member
+
+    db = ctx.open_db()
+    try:
+        with db.unit_of_work() as session:
+            added = add_member(
+                session, args.name, MemberRole(args.role), now=ctx.now, login=args.login
+            )
+    finally:
+        db.close()
+    m = added.info
+    print(f"Added {m.name} as {m.role.value}; sign-in: {m.login}", file=ctx.out)
+    print(f"One-time password (shown only now; hand it over): {added.password}", file=ctx.out)
+    return 0
+
+
+def run_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.core.team import list_members
+
+    db = ctx.open_db()
+    try:
+        with db.reading() as session:
+            members = list_members(session)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps([m.as_json() for m in members], indent=2), file=ctx.out)
+        return 0
+    if not members:
+        print("No members yet: add one with 'deckfollow team add-member NAME'.", file=ctx.out)
+    for m in members:
+        print(f"{m.login:<20} {m.role.value:<6} {m.name}", file=ctx.out)
+    return 0
+
+
+def run_remove(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.core.team import remove_member
+
+    db = ctx.open_db()
+    try:
+        with db.unit_of_work() as session:
+            remove_member(session, args.login, now=ctx.now)
+    finally:
+        db.close()
+    print(f"Removed {args.login}: that sign-in no longer opens this database.", file=ctx.out)
+    return 0
+
+
+def run_assign(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.core.team import assign_quote
+
+    db = ctx.open_db()
+    try:
+        with db.unit_of_work() as session:
+            changed = assign_quote(session, args.quote_id, args.login, now=ctx.now)
+    finally:
+        db.close()
+    said = "now belongs to" if changed.quotes else "already belongs to"
+    print(f"Quote {args.quote_id} {said} {args.login}.", file=ctx.out)
+    return 0
