@@ -48,6 +48,7 @@ from deckfollow.core.errors import ConcurrentEditError, SchemaTooNewError, Stora
 from deckfollow.core.members import stamp_members
 from deckfollow.storage import schema
 from deckfollow.storage.location import is_url
+from deckfollow.storage.notify import announce_changes, new_origin
 from deckfollow.storage.secrets_hidden import display_target, hide_secrets
 
 BUSY_TIMEOUT_MS = 5000
@@ -67,6 +68,8 @@ class Database:
     path: Path | None  # None for a server database
     # The same engine for write transactions: its BEGIN takes the write lock (see above).
     writer: Engine = field(init=False, repr=False)
+    # Names this handle's commits in live notifications (storage.notify).
+    origin: str = field(default_factory=new_origin, repr=False)
 
     def __post_init__(self) -> None:
         self.writer = self.engine.execution_options(**{WRITING: True})
@@ -334,4 +337,7 @@ def open_database(target: str, *, create: bool = True, migrate: bool = True) -> 
     sessions = sessionmaker(engine, expire_on_commit=False)
     # Every write names its member (core.members), whichever service made it.
     event.listen(sessions, "before_flush", stamp_members)
-    return Database(engine, sessions, target, path)
+    database = Database(engine, sessions, target, path)
+    if engine.dialect.name != "sqlite":
+        announce_changes(sessions, database.origin)  # other members' windows see each commit
+    return database

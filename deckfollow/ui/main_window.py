@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.add_page("board", "Pipeline", self.board)
         self.add_page("quotes", "Quotes", self.quotes)
         self.board.changed.connect(self.data_changed)
+        self._listen_to_team(db)
         self.today.changed.connect(self.data_changed)
         self.today.open_quote.connect(self.open_quote)
         self.board.quote_activated.connect(self.open_quote)
@@ -523,7 +524,23 @@ class MainWindow(QMainWindow):
         if isinstance(last, str):
             self.show_page(last)
 
+    def _listen_to_team(self, db: Database) -> None:
+        """On a team database, another member's commit refreshes this window as our own
+        saves do; a lost connection shows a banner until the listener is back."""
+        from deckfollow.ui.team.live import LiveChanges
+        from deckfollow.ui.team.server_banner import ServerBanner
+
+        self.live = LiveChanges(self)
+        if not self.live.start(db):
+            return
+        self.server_banner = ServerBanner(db.display, self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.server_banner)
+        self.live.changed.connect(lambda _change: self.data_changed.emit())
+        self.live.connection.connect(self.server_banner.show_state)
+
     def closeEvent(self, event: object) -> None:
+        if hasattr(self, "live"):
+            self.live.stop()
         QSettings().setValue("main/geometry", self.saveGeometry())
         if hasattr(self, "quotes"):  # the frame may close before any data was opened
             QSettings().setValue("main/state", self.saveState())
