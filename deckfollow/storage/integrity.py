@@ -1,8 +1,9 @@
 """The integrity check on start: is this file a sound deckfollow database we may write to?
 
 The check opens the file read-only (a read-only connection never checkpoints the write-ahead
-log into the main file), so a damaged file is never written to. It runs SQLite's
-`quick_check`, reads the schema revision and runs `foreign_key_check`; a file that fails is
+log into the main file), so a damaged file is never written to. It runs SQLite's full
+`integrity_check` (a damaged index passes `quick_check`, and the app would then write into
+it), reads the schema revision and runs `foreign_key_check`; a file that fails is
 reported together with the newest backup that passes the same check.
 """
 
@@ -17,8 +18,8 @@ from typing import TYPE_CHECKING
 from deckfollow.core.errors import StorageError
 from deckfollow.storage import schema
 from deckfollow.storage.backups import BackupInfo, list_backups
+from deckfollow.storage.uri import sqlite_file_uri
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 if TYPE_CHECKING:
     from deckfollow.storage.database import Database
 
@@ -87,35 +88,49 @@ class CorruptDatabaseError(StorageError):
         self.report = report
 
 
+def _lenient_text(raw: bytes) -> str:
+    # A damaged page can hold any bytes where text was: report them, never crash on them.
+    return raw.decode("utf-8", errors="replace")
+
+
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """Open a SQLite file so that nothing is written to it or created beside it.
 
     With no write-ahead log beside the file (a closed database, a backup) it is opened as
     immutable, so SQLite creates no -wal/-shm files; otherwise the log is read too, since
-    it holds committed changes.
+    it holds committed changes. The file is only ever opened through SQLite: a plain
+    open() and close() of a database file in a process that has it open through SQLite
+    would silently drop that process's locks on it (POSIX locks belong to the process), and
+    another program could then delete the write-ahead log from under it.
     """
-    if Path(f"{path}-wal").exists():
-        return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    immutable = not Path(f"{path}-wal").exists()
+    uri = sqlite_file_uri(path, mode="ro", **({"immutable": "1"} if immutable else {}))
+    conn = sqlite3.connect(uri, uri=True)
+    conn.text_factory = _lenient_text
+    return conn
 
 
-def quick_check(path: Path) -> list[str]:
-    """SQLite's quick_check problems for the file (empty when sound)."""
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        return [f"cannot read the file: {exc.strerror}"]
-    if header and header != SQLITE_HEADER:
-        return ["the file is not a SQLite database (its first bytes are wrong)"]
+def _sqlite_problem(exc: sqlite3.Error) -> str:
+    if "not a database" in str(exc):
+        return "the file is not a SQLite database (its first bytes are wrong)"
+    return f"SQLite cannot read it: {exc}"
+
+
+def quick_check(path: Path, *, full: bool = False) -> list[str]:
+    """SQLite's quick_check problems for the file (empty when sound).
+
+    `full` runs `integrity_check` instead, which also compares every index with its table:
+    slower, and the one to trust before calling a copy verified.
+    """
     try:
         conn = connect_read_only(path)
     except sqlite3.Error as exc:
         return [f"cannot open the file: {exc}"]
+    pragma = "integrity_check" if full else "quick_check"
     try:
-        rows = conn.execute(f"PRAGMA quick_check({MAX_PROBLEMS})").fetchall()
+        rows = conn.execute(f"PRAGMA {pragma}({MAX_PROBLEMS})").fetchall()
     except sqlite3.Error as exc:
-        return [f"SQLite cannot read it: {exc}"]
+        return [_sqlite_problem(exc)]
     finally:
         conn.close()
     # SQLite puts several findings in one row, under a "*** in database main ***" line.
@@ -153,7 +168,7 @@ def _revision_and_fk(path: Path) -> tuple[list[str], str | None, bool, int]:
             problems.append(f"{len(fk)} rows point at records that do not exist ({sample})")
         return problems, revision, too_new, len(fk)
     except sqlite3.Error as exc:
-        return [f"SQLite cannot read it: {exc}"], None, False, 0
+        return [_sqlite_problem(exc)], None, False, 0
     finally:
         conn.close()
 
@@ -178,7 +193,7 @@ def check_integrity(path: Path, *, find_backup: bool = True) -> IntegrityReport:
         # failed copy, not a new start; treating it as new would hide the backups.
         problems = ["the file is empty (0 bytes), though backups of it exist"]
         return IntegrityReport(path, tuple(problems), latest_good_backup=latest_good_backup(path))
-    problems = quick_check(path)
+    problems = quick_check(path, full=True)
     revision: str | None = None
     too_new = False
     fk_count = 0
