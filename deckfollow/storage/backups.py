@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -711,17 +712,44 @@ class ErasureReport:
         else:
             lines.append("No backup in the backups folder holds them.")
         lines.append("Copies saved elsewhere (your own backup copies, exports) are not checked.")
+        if not self.scrubbed:
+            lines.append(
+                "Not finished: another program was reading the database the whole time, so "
+                "their old details are still in its write-ahead log file. Close the other "
+                "programs using it (a second deckfollow, a script), then run: "
+                "deckfollow erase --wipe"
+            )
         return "\n".join(lines)
 
 
-def _scrub(db: Database) -> bool:
-    """Fold the write-ahead log into the file and empty it, so freed pages are gone."""
+# How long erasing waits for another program's read to end before the old bytes can go.
+WIPE_PATIENCE_SECONDS = 20.0
+
+
+def _scrub(db: Database, *, patience: float | None = None) -> bool:
+    """Fold the write-ahead log into the file and empty it, so freed pages are gone.
+
+    A program in the middle of a read (the app's own short reads, a script) keeps the old
+    pages in the log until it finishes: SQLite waits for it, and this tries again until
+    `patience` runs out. False when the old bytes could not be wiped yet.
+    """
     from sqlalchemy import text
 
-    with db.engine.connect() as conn:
-        busy = conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).first()
-        conn.commit()
-    return busy is not None and busy[0] == 0
+    deadline = time.monotonic() + (WIPE_PATIENCE_SECONDS if patience is None else patience)
+    while True:
+        with db.engine.connect() as conn:
+            busy = conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+            conn.commit()
+        if busy is not None and busy[0] == 0:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.2)
+
+
+def wipe_freed_bytes(db: Database) -> bool:
+    """Finish an erasure another program's read held up: wipe the old bytes from the log."""
+    return _scrub(db) if db.is_sqlite else True
 
 
 @contextmanager
