@@ -110,7 +110,10 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _sqlite_problem(exc: sqlite3.Error) -> str:
+def _sqlite_problem(exc: sqlite3.Error | UnicodeDecodeError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        # SQLite's own message quoted a damaged name from the schema.
+        return "SQLite cannot read it: its schema holds damaged text"
     if "not a database" in str(exc):
         return "the file is not a SQLite database (its first bytes are wrong)"
     return f"SQLite cannot read it: {exc}"
@@ -124,12 +127,12 @@ def quick_check(path: Path, *, full: bool = False) -> list[str]:
     """
     try:
         conn = connect_read_only(path)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
         return [f"cannot open the file: {exc}"]
     pragma = "integrity_check" if full else "quick_check"
     try:
         rows = conn.execute(f"PRAGMA {pragma}({MAX_PROBLEMS})").fetchall()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
         return [_sqlite_problem(exc)]
     finally:
         conn.close()
@@ -154,6 +157,8 @@ def _revision_and_fk(path: Path) -> tuple[list[str], str | None, bool, int]:
             return problems, None, False, 0
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         revision = row[0] if row else None
+        if revision is not None and "\ufffd" in revision:
+            return ["its schema revision is damaged (not readable text)"], None, False, 0
         too_new = revision is not None and revision not in schema.REVISIONS
         if revision is None:
             problems.append("its schema revision is missing")
@@ -167,7 +172,7 @@ def _revision_and_fk(path: Path) -> tuple[list[str], str | None, bool, int]:
             sample = ", ".join(f"{r[0]} row {r[1]} -> {r[2]}" for r in fk[:3])
             problems.append(f"{len(fk)} rows point at records that do not exist ({sample})")
         return problems, revision, too_new, len(fk)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
         return [_sqlite_problem(exc)], None, False, 0
     finally:
         conn.close()
