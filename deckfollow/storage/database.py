@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -23,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from deckfollow.core.errors import ConcurrentEditError, SchemaTooNewError, StorageError
 from deckfollow.storage import schema
 from deckfollow.storage.location import is_url
+from deckfollow.storage.uri import database_url
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -94,7 +94,7 @@ def _create_owner_only(path: Path) -> None:
 
 
 def _sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(URL.create("sqlite", database=str(path)))  # any folder name
+    engine = create_engine(database_url(path))  # any folder name; read-only folders too
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
