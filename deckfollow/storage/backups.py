@@ -486,6 +486,7 @@ def restore_from(db_path: Path, backup_file: Path, *, now: datetime | None = Non
         _bring_to_current_schema(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.restoring")
+    kept: Path | None
     try:
         remove_with_sidecars(tmp)
         backup_sqlite(backup_file, tmp)
