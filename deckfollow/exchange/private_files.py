@@ -18,6 +18,17 @@ from pathlib import Path
 from deckfollow.core.errors import DeckfollowError
 
 
+class FileWriteError(DeckfollowError, OSError):
+    """A file could not be written; nothing was. Also an OSError, so a caller that guards
+    its file writes with `except OSError` (and shows `strerror`) keeps working."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        OSError.__init__(self, code, message)
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
 def check_target(path: Path) -> None:
     """Refuse a target that exists and is not a regular file."""
     try:
@@ -25,13 +36,11 @@ def check_target(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise DeckfollowError(f"cannot write {path}: {exc.strerror}") from exc
+        raise FileWriteError(f"cannot write {path}: {exc.strerror}", exc.errno) from exc
     if stat.S_ISDIR(mode):
-        raise DeckfollowError(f"{path} is a folder; give a file name")
+        raise FileWriteError(f"{path} is a folder; give a file name")
     if not stat.S_ISREG(mode):
-        raise DeckfollowError(
-            f"{path} is not a regular file (a device or a pipe); give a file name"
-        )
+        raise FileWriteError(f"{path} is not a regular file (a device or a pipe); give a file name")
 
 
 def make_private_folder(folder: Path) -> None:
@@ -39,13 +48,15 @@ def make_private_folder(folder: Path) -> None:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except FileExistsError as exc:
-        raise DeckfollowError(f"{folder} is a file; give a folder") from exc
+        raise FileWriteError(f"{folder} is a file; give a folder") from exc
     except OSError as exc:
-        raise DeckfollowError(f"cannot create the folder {folder}: {exc.strerror}") from exc
+        raise FileWriteError(
+            f"cannot create the folder {folder}: {exc.strerror}", exc.errno
+        ) from exc
 
 
 def write_private(path: Path, data: bytes) -> Path:
-    """Write `data` to `path` owner-only, in full or not at all; DeckfollowError on failure."""
+    """Write `data` to `path` owner-only, in full or not at all; FileWriteError on failure."""
     check_target(path)
     make_private_folder(path.parent)
     part = path.with_name(f".{path.name}.part")
@@ -59,7 +70,9 @@ def write_private(path: Path, data: bytes) -> Path:
         os.replace(part, path)
     except OSError as exc:
         part.unlink(missing_ok=True)
-        raise DeckfollowError(f"cannot write {path}: {exc.strerror}; nothing was written") from exc
+        raise FileWriteError(
+            f"cannot write {path}: {exc.strerror}; nothing was written", exc.errno
+        ) from exc
     return path
 
 
