@@ -146,6 +146,55 @@ def quick_check(path: Path, *, full: bool = False) -> list[str]:
     return [] if problems == ["ok"] else problems
 
 
+def _check_clauses(sql: str) -> list[str]:
+    """The expressions of the CHECK constraints in a CREATE TABLE statement."""
+    found: list[str] = []
+    upper = sql.upper()
+    i = 0
+    while (i := upper.find("CHECK", i)) != -1:
+        before = upper[i - 1] if i else " "
+        i += len("CHECK")
+        if before.isalnum() or before == "_" or (i < len(upper) and upper[i].isalnum()):
+            continue  # part of a longer name
+        start = sql.find("(", i)
+        if start == -1 or sql[i:start].strip():
+            continue
+        depth, j, quote = 0, start, ""
+        while j < len(sql):
+            ch = sql[j]
+            if quote:
+                quote = "" if ch == quote else quote
+            elif ch in "'\"`[":
+                quote = "]" if ch == "[" else ch
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    found.append(sql[start + 1 : j])
+                    break
+            j += 1
+        i = j
+    return found
+
+
+def _check_constraint_problems(conn: sqlite3.Connection) -> list[str]:
+    """Rows that break a CHECK constraint. SQLite's integrity_check skips these on a file
+    opened read-only (it does not load CHECK constraints there), so the check runs them."""
+    problems = []
+    tables = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%CHECK%'"
+    ).fetchall()
+    for table, sql in tables:
+        for expr in _check_clauses(str(sql)):
+            bad = conn.execute(f'SELECT count(*) FROM "{table}" WHERE NOT ({expr})').fetchone()
+            if bad and bad[0]:
+                n = bad[0]
+                rows = f"{n} row in {table} breaks" if n == 1 else f"{n} rows in {table} break"
+                problems.append(f"{rows} the rule CHECK ({expr})")
+    return problems
+
+
 def _revision_and_fk(path: Path) -> tuple[list[str], str | None, bool, int]:
     problems: list[str] = []
     conn = connect_read_only(path)
@@ -167,6 +216,7 @@ def _revision_and_fk(path: Path) -> tuple[list[str], str | None, bool, int]:
                 f"it was written by a newer version of deckfollow (schema {revision}); "
                 "update deckfollow to open it"
             )
+        problems += _check_constraint_problems(conn)
         fk = conn.execute("PRAGMA foreign_key_check").fetchmany(MAX_PROBLEMS)
         if fk:
             sample = ", ".join(f"{r[0]} row {r[1]} -> {r[2]}" for r in fk[:3])

@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import random
 import sqlite3
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -58,7 +59,8 @@ def _command(
         barrier.wait(timeout=60)
         time.sleep(delay)
         code = main(argv)
-        os.fsync(1)
+        sys.stdout.flush()
+        sys.stderr.flush()
         os._exit(code)
     except BaseException:  # pragma: no cover
         import traceback
