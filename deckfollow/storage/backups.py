@@ -37,7 +37,7 @@ from deckfollow.storage.backup import (
     backup_sqlite,
     remove_with_sidecars,
 )
-from deckfollow.storage.uri import sqlite_file_uri, sqlite_url
+from deckfollow.storage.uri import sqlite_file_uri
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -442,6 +442,7 @@ def _upgrade_in_place(path: Path) -> None:
 
     from deckfollow.storage import schema
     from deckfollow.storage.database import current_revision
+    from deckfollow.storage.engine_url import sqlite_url
 
     engine = create_engine(sqlite_url(path))
     try:

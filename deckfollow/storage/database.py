@@ -21,8 +21,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from deckfollow.core.errors import ConcurrentEditError, SchemaTooNewError, StorageError
 from deckfollow.storage import schema
+from deckfollow.storage.engine_url import database_url
 from deckfollow.storage.location import is_url
-from deckfollow.storage.uri import database_url
 
 BUSY_TIMEOUT_MS = 5000
 

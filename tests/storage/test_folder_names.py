@@ -20,9 +20,10 @@ from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer
 from deckfollow.storage.backups import backup_to, list_backups, restore_from, take_backup
 from deckfollow.storage.database import open_database
+from deckfollow.storage.engine_url import sqlite_url
 from deckfollow.storage.integrity import check_integrity
 from deckfollow.storage.migrate import downgrade_to
-from deckfollow.storage.uri import sqlite_file_uri, sqlite_url
+from deckfollow.storage.uri import sqlite_file_uri
 
 FOLDERS = [
     "Jobs #2",
