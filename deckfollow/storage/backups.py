@@ -191,6 +191,9 @@ def take_backup(db_path: Path, label: str, *, now: datetime | None = None) -> Pa
     except StorageError:
         dest.unlink(missing_ok=True)
         raise
+    except OSError as exc:  # a read-only folder, a full disk: a sentence, not a traceback
+        where = exc.filename or dest.parent
+        raise StorageError(f"cannot back up {db_path}: {exc.strerror} ({where})") from exc
 
 
 def backup_before(db: Database, reason: str, *, now: datetime | None = None) -> Path | None:
@@ -299,9 +302,13 @@ def auto_backup(db_path: Path, *, now: datetime) -> list[Path]:
         if made:
             # The daily copy was verified a moment ago; a second backup pass is not needed.
             part = dest.with_name(f".{dest.name}.part")
-            shutil.copyfile(made[0], part)
-            os.chmod(part, 0o600)
-            os.replace(part, dest)  # never a half-copied file under a backup's name
+            try:
+                shutil.copyfile(made[0], part)
+                os.chmod(part, 0o600)
+                os.replace(part, dest)  # never a half-copied file under a backup's name
+            except OSError as exc:
+                part.unlink(missing_ok=True)  # a full disk leaves no stray copy
+                raise StorageError(f"cannot write the weekly backup: {exc.strerror}") from exc
             made.append(dest)
         else:
             made.append(take_backup(db_path, KIND_WEEKLY, now=now))

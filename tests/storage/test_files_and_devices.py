@@ -97,6 +97,10 @@ def test_a_database_in_a_read_only_folder_can_be_read_and_refuses_writes(
             "--source", "phone call",
         )  # fmt: skip
         assert code == 1 and "read-only here; nothing was saved" in err
+        contacts = business.parent.parent / "contacts.csv"
+        contacts.write_text("Name,Email\nNew Person,new@example.com\n", encoding="utf-8")
+        code, _, err = _run(capsys, "--db", db, "import", str(contacts))
+        assert code == 1 and "cannot back up" in err  # the backup first, and it cannot be made
     assert sorted(p.name for p in business.parent.iterdir()) == ["deckfollow.db"]
 
 
