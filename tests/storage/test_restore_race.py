@@ -51,16 +51,15 @@ def _command(
     if pid:
         return pid
     try:  # pragma: no cover - runs in the child
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
+        # Its own stream, not pytest's captured one (which the parent never sees).
+        said = open(out, "w", encoding="utf-8")  # noqa: SIM115 - flushed before _exit below
+        sys.stdout = sys.stderr = said
         from deckfollow.cli.main import main
 
         barrier.wait(timeout=60)
         time.sleep(delay)
         code = main(argv)
-        sys.stdout.flush()
-        sys.stderr.flush()
+        said.flush()
         os._exit(code)
     except BaseException:  # pragma: no cover
         import traceback
