@@ -50,6 +50,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         with db.reading() as session:
             counts = export_json(session, out, now=ctx.now)
+    except DeckfollowError:
+        raise  # already says what could not be written and why
     except OSError as exc:
         raise DeckfollowError(f"cannot write {out}: {exc.strerror}") from exc
     finally:
@@ -84,6 +86,8 @@ def _run_vcard(out: Path, ctx: CliContext, customer: int | None, version: str) -
     try:
         with db.reading() as session:
             count = write_vcard(session, out, customer, version)
+    except DeckfollowError:
+        raise  # already says what could not be written and why
     except OSError as exc:
         raise DeckfollowError(f"cannot write {out}: {exc.strerror}") from exc
     finally:
