@@ -17,7 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
+from deckfollow.cli.files import check_out_file
 from deckfollow.core.errors import DeckfollowError, ValidationError
 
 if TYPE_CHECKING:
@@ -38,24 +40,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--out", metavar="FILE.pdf", help="where to write the PDF")
     p.add_argument("--template", metavar="NAME", help="one wording for every card")
-    p.add_argument("--due-within", metavar="DAYS", type=int, default=7, help="default 7")
+    p.add_argument(
+        "--due-within", metavar="DAYS", type=shapes.bounded(0, 366), default=7, help="default 7"
+    )
     p.add_argument("--list-templates", action="store_true", help="list the card wordings")
     p.add_argument("--card", default="a2-folded", help="stationery (default a2-folded)")
     p.add_argument("--font", default="kalam", help="handwriting font (default kalam)")
     p.add_argument("--ink", default="blue-black", help="ink colour (default blue-black)")
     p.add_argument("--envelope", default="match", help="envelope key, 'match' (default) or 'none'")
     p.add_argument("--labels", metavar="SHEET", help="also print labels: avery-5160 or l7160")
-    p.add_argument("--start-label", type=int, default=1, help="first free label (1 = top left)")
+    p.add_argument(
+        "--start-label",
+        type=shapes.bounded(1, 999),
+        default=1,
+        help="first free label (1 = top left)",
+    )
     p.add_argument("--signature", metavar="IMAGE", help="a scanned signature (PNG or JPEG)")
-    p.add_argument("--seed", type=int, default=0, help="vary the handwriting differently")
+    p.add_argument("--seed", type=shapes.seed, default=0, help="vary the handwriting differently")
     p.add_argument(
         "--mark-mailed",
         action="store_true",
         help="log the last printed batch as mailed (one card touch each, with a next step)",
     )
     p.add_argument("--next-channel", choices=_CHANNELS, default="call")
-    p.add_argument("--next-in-days", type=int, default=7)
-    p.add_argument("--next-reason", default=None)
+    p.add_argument("--next-in-days", type=shapes.bounded(1, 366), default=7, metavar="DAYS")
+    p.add_argument("--next-reason", type=shapes.text(300), default=None)
     p.set_defaults(run=run)
 
 
@@ -99,18 +108,6 @@ def _options(args: argparse.Namespace, ret: Address | None) -> PrintOptions:
     )
 
 
-def _check_out(out: Path) -> None:
-    """A clear message for a destination that cannot be written, before any work."""
-    try:
-        is_folder, parent_ok = out.is_dir(), out.parent.is_dir()
-    except OSError as exc:
-        raise DeckfollowError(f"could not write {out}: {exc.strerror or exc}") from exc
-    if is_folder:
-        raise ValidationError("--out", f"{str(out)!r} is a folder; give a file like cards.pdf")
-    if not parent_ok:
-        raise ValidationError("--out", f"no folder {str(out.parent)!r} to write into")
-
-
 def _write_private(out: Path, write: Callable[[BinaryIO], None]) -> None:
     """Write beside the target, then move it into place: readable by the owner only (it holds
     names and addresses), and never half a PDF where an old one was."""
@@ -140,7 +137,7 @@ def _print(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.printing.render import check_cards, check_options, render_pdf
 
     out = Path(args.out)
-    _check_out(out)
+    check_out_file(out, "--out")
     # Wrong stationery, font, ink, label or signature fails before the database is opened.
     check_options(_options(args, None))
     db = ctx.open_db()
