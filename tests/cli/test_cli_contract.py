@@ -150,3 +150,23 @@ def test_printable_keeps_layout_and_shows_every_control_character() -> None:
     assert printable("one\ntwo", one_line=True) == "one\\u000atwo"
     line = error_line("name: " + "x" * 5000 + " is too long")
     assert len(line) < 100 and line.startswith("name: xxx") and line.endswith(" is too long")
+
+
+def test_a_disk_that_fills_while_the_ledger_is_written_is_one_line_naming_the_option(
+    business: tuple[Path, dict[str, int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deckfollow.exchange import ledger_export
+
+    def full(*_args: object) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ledger_export, "write_ledger_pdf", full)
+    db, ids = business
+    code, _out, err = _cli(
+        db, "consent", "ledger", "--customer", str(ids["customer"]), "--pdf", f"{tmp_path}/l.pdf"
+    )
+    assert code == 2
+    assert (
+        err
+        == f"deckfollow: error: --pdf: could not write {tmp_path}/l.pdf: No space left on device\n"
+    )
