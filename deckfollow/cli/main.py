@@ -89,6 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
+    if args.now:
+        # Also when given after a nested command ("consent show --now …"), whose parser
+        # declares it without the type.
+        try:
+            shapes.moment_text(args.now)
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"argument --now: {exc}")
     from deckfollow.cli.context import CliContext, make_context
 
     ctx: CliContext | None = None

@@ -65,6 +65,9 @@ PROBES: list[Probe] = [
     _p("now-year-9999-remind", "--now", "--now", "9999-12-31T23:59+00:00", "remind", "--once"),
     _p("now-not-a-time", "--now", "--now", "tomorrow", "due"),
     _p("now-without-offset", "--now", "--now", "2026-11-22T09:00", "due"),
+    _p("now-after-nested-command", "--now", "consent", "show", "--customer", "{customer}",
+       "--now", "0001-01-01T00:00Z"),
+    _p("now-after-trash-list", "--now", "trash", "list", "--now", "9999-12-31T23:00Z"),
     # --- add-lead
     _p("lead-name-empty", "--name", "add-lead", "--name", "  "),
     _p("lead-name-huge", "--name", "add-lead", "--name", HUGE),
