@@ -66,14 +66,14 @@ def test_a_yes_is_recorded_only_with_the_customers_words(
     db: Database, now: datetime, made: tuple[int, int]
 ):
     cid, _ = made
-    for words in (None, "", "   "):
-        _refused(
-            db,
-            "words",
-            lambda s, w=words: grant_consent(
-                s, cid, ConsentChannel.TEXT, source="phone call", words=w, now=now
-            ),
+
+    def grant(words: str | None) -> Callable[[Session], object]:
+        return lambda s: grant_consent(
+            s, cid, ConsentChannel.TEXT, source="phone call", words=words, now=now
         )
+
+    for words in (None, "", "   "):
+        _refused(db, "words", grant(words))
     _refused(
         db,
         "words",
