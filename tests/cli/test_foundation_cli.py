@@ -152,12 +152,24 @@ def _seed_due(db_path: Path) -> None:
     with db.unit_of_work() as s:
         syd = add_lead(
             s,
-            NewLead("Sam Sydney", phone="+61412345678", country="AU", timezone="Australia/Sydney"),
+            NewLead(
+                "Sam Sydney",
+                phone="+61412345678",
+                country="AU",
+                timezone="Australia/Sydney",
+                answered=True,
+            ),
             now=now - timedelta(days=5),
         )
         nyc = add_lead(
             s,
-            NewLead("Nora York", phone="+12125550188", country="US", timezone="America/New_York"),
+            NewLead(
+                "Nora York",
+                phone="+12125550188",
+                country="US",
+                timezone="America/New_York",
+                answered=True,
+            ),
             now=now - timedelta(days=5),
         )
         # Overdue since Friday, agreed by the customer.

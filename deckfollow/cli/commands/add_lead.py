@@ -25,6 +25,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--country", help="ISO country code (default: from settings or the phone)")
     p.add_argument("--timezone", help="IANA time zone, e.g. Australia/Sydney")
     p.add_argument(
+        "--answered",
+        action="store_true",
+        help="you answered them already (they phoned): no first reply is planned",
+    )
+    p.add_argument(
         "--json",
         action="store_true",
         help='print {"customer_id": …, "quote_id": …, …} instead of a line',
@@ -45,6 +50,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         source=args.source,
         country=args.country,
         timezone=args.timezone,
+        answered=args.answered,
     )
     db = ctx.open_db(create=True)
     try:
