@@ -21,6 +21,8 @@ REASON = 300  # why a follow-up is planned
 HOURS = 200  # allowed hours and best times, e.g. "evenings only; not mon"
 TIMEZONE = 64
 CADENCE_NAME = 120
+SETTING = 200  # the business's and the owner's name, a cell number, a region
+ADDRESS = 500  # the business's postal address, several lines
 # An agreed follow-up or a next step is planned at most this far ahead.
 HORIZON = timedelta(days=5 * 366)
 HORIZON_TEXT = "5 years"

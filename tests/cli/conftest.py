@@ -46,6 +46,7 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
                     note="Deck 5x4m in spotted gum",
                     country="AU",
                     timezone="Australia/Sydney",
+                    answered=True,  # the one follow-up is the email below
                 ),
                 now=FROZEN_NOW,
             )

@@ -273,6 +273,16 @@ PROBES: list[Probe] = [
     _p("report-pdf-folder", "--pdf", "report", "--pdf", "{tmp}"),
     _p("report-pdf-device", "--pdf", "report", "--pdf", "{device}", subprocess=True),
     _p("report-csv-device", "--csv", "report", "--csv", "{device}", subprocess=True),
+    # --- settings
+    _p("settings-unknown-key", "colour", "settings", "set", "colour", "blue"),
+    _p("settings-country-bad", "country", "settings", "set", "country", "ZZZ"),
+    _p("settings-zone-bad", "timezone", "settings", "set", "timezone", "Mars/Base"),
+    _p("settings-currency-bad", "currency", "settings", "set", "currency", "DOLLARS"),
+    _p("settings-business-huge", "business", "settings", "set", "business", HUGE),
+    _p("settings-cell-bad", "cell", "settings", "set", "cell", "12"),
+    _p("settings-weekly-cap-huge", "weekly-cap", "settings", "set", "weekly-cap", str(10**12)),
+    _p("settings-going-cold-negative", "going-cold-days", "settings", "set", "going-cold-days",
+       "-5"),
 ]
 # fmt: on
 
