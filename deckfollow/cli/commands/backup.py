@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
 from deckfollow.core.errors import StorageError, ValidationError
 
@@ -63,13 +64,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     tp.add_argument("id", metavar="ID")
     _hidden_globals(tp)
     tp = ts.add_parser("empty", help="remove for good what has been in the trash a while")
-    tp.add_argument("--older-than", type=int, default=30, metavar="DAYS", help="default: 30 days")
+    tp.add_argument(
+        "--older-than",
+        type=shapes.bounded(0, 36_500),
+        default=30,
+        metavar="DAYS",
+        help="default: 30 days",
+    )
     tp.add_argument("--all", action="store_true", help="everything in the trash, now")
     _hidden_globals(tp)
     t.set_defaults(run=run_trash)
 
     p = sub.add_parser("erase", help="erase a customer for good (privacy request)")
-    p.add_argument("customer_id", type=int, metavar="CUSTOMER_ID", nargs="?")
+    p.add_argument("customer_id", type=shapes.record_id, metavar="CUSTOMER_ID", nargs="?")
     p.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
     p.add_argument(
         "--wipe",
@@ -230,7 +237,7 @@ def _trash_id(text: str) -> tuple[str, int]:
     if raw[:1] in ("q", "c"):
         kind = QUOTE if raw[0] == "q" else CUSTOMER
         raw = raw[1:]
-    if not raw.isdigit():
+    if not raw.isdigit() or not 1 <= int(raw) <= shapes.MAX_ID:
         raise ValidationError("ID", f"{text!r} is not a customer id (12) or quote id (q34)")
     return kind, int(raw)
 
