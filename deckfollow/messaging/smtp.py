@@ -84,7 +84,7 @@ def load_smtp_settings(session: Session) -> SmtpSettings:
     )
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host.lower() == "localhost":
         return True
     try:
@@ -100,7 +100,7 @@ def validate_smtp_settings(s: SmtpSettings) -> SmtpSettings:
         raise ValidationError("server", "enter the mail server's name, e.g. smtp.example.com")
     if not 0 < s.port < 65536:
         raise ValidationError("port", f"{s.port} is not a port number (465 or 587 usually)")
-    if s.security is Security.PLAIN and not _is_loopback(host):
+    if s.security is Security.PLAIN and not is_loopback(host):
         raise ValidationError(
             "security",
             "an unencrypted connection would send your password in the clear; choose "
@@ -224,9 +224,14 @@ def build_email(
 
 
 @functools.cache
-def _system_context() -> ssl.SSLContext:
+def system_context() -> ssl.SSLContext:
+    """TLS that trusts what the operating system trusts (its store, via truststore)."""
     # Loading the system's trusted certificates takes ~20 ms: once per run is enough.
-    return ssl.create_default_context()
+    try:
+        import truststore
+    except ImportError:  # pragma: no cover - a dependency; kept for a bare source checkout
+        return ssl.create_default_context()
+    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 def _server_text(err: smtplib.SMTPResponseException) -> str:
@@ -249,9 +254,9 @@ def send_email(
     ssl_context: ssl.SSLContext | None = None,
 ) -> str:
     """Send `msg`; returns its Message-ID. Raises SendError with a clear reason on failure."""
-    if settings.security is Security.PLAIN and not _is_loopback(settings.host):
+    if settings.security is Security.PLAIN and not is_loopback(settings.host):
         raise SendError(Failure.CONFIG, "plain connections are only allowed to this computer")
-    ctx = ssl_context if ssl_context is not None else _system_context()
+    ctx = ssl_context if ssl_context is not None else system_context()
     where = f"{settings.host}:{settings.port}"
     try:
         smtp = _connect(settings, ctx)
