@@ -18,6 +18,7 @@ from deckfollow.core.errors import DeckfollowError, PermissionRefused
 from deckfollow.core.touches import NextStep, TouchRecord, log_touch
 from deckfollow.messaging.guard import check_send
 from deckfollow.messaging.smtp import Footer, SmtpSettings, build_email, send_email
+from deckfollow.messaging.threads import remember_sent
 from deckfollow.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -106,10 +107,14 @@ def _log(
     next_step: NextStep,
     now: datetime,
     summary: str | None,
+    message_id: str | None = None,
 ) -> str | None:
     try:
         with db.unit_of_work() as session:
             log_touch(session, _record(draft, outcome, now, summary), next_step, now=now)
+            if message_id is not None:
+                # So a reply to this email, from any of their addresses, finds them.
+                remember_sent(session, message_id, draft.customer_id, draft.quote_id)
     except DeckfollowError as exc:
         return str(exc)
     return None
@@ -148,7 +153,7 @@ def send_email_and_log(
     message_id = send_email(smtp, password, msg, ssl_context=ssl_context)
     log.info("sent %s to customer %s", draft.channel.value, draft.customer_id)
     sent_at = clock()
-    problem = _log(db, draft, Outcome.SENT, next_step, max(now, sent_at), draft.body)
+    problem = _log(db, draft, Outcome.SENT, next_step, max(now, sent_at), draft.body, message_id)
     if problem is not None:
         log.warning("sent but not logged for customer %s: %s", draft.customer_id, problem)
         return SendResult(
