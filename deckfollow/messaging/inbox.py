@@ -14,7 +14,7 @@ import logging
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -150,19 +150,3 @@ def stored_auth(db: Database, store: CredentialStore) -> tuple[ImapSettings, Aut
         if password:
             return imap, Password(password)
     return imap, None
-
-
-def check_if_due(db: Database, store: CredentialStore, *, clock: Clock) -> InboxReport | None:
-    """The app's timed pass: only when turned on, set up, signed in and the interval passed."""
-    now = clock()
-    with db.reading() as s:
-        if not inbox_enabled(s):
-            return None
-        last = last_pass(s)
-        interval = inbox_interval(s)
-    if last is not None and now - last < timedelta(minutes=interval) - timedelta(seconds=5):
-        return None
-    imap, auth = stored_auth(db, store)
-    if not imap.configured or auth is None:
-        return None
-    return check_inbox(db, imap, auth, clock=clock)

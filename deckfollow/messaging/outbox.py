@@ -13,11 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from deckfollow.core.consent import get_customer
 from deckfollow.core.enums import Channel, Direction, Outcome
 from deckfollow.core.errors import DeckfollowError, PermissionRefused
+from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import NextStep, TouchRecord, log_touch
 from deckfollow.messaging.guard import check_send
+from deckfollow.messaging.sms_providers import SmsSettings, send_sms
 from deckfollow.messaging.smtp import Footer, SmtpSettings, build_email, send_email
+from deckfollow.messaging.text_rules import compliant_text
 from deckfollow.messaging.threads import remember_sent
 from deckfollow.storage.database import Database
 
@@ -196,3 +200,49 @@ def log_call(
     if problem is not None:
         return SendResult(True, False, f"Not logged: {problem}")
     return SendResult(True, True, "Call logged.")
+
+
+def send_text_and_log(
+    db: Database,
+    draft: Draft,
+    next_step: NextStep,
+    *,
+    sms: SmsSettings,
+    secret: str,
+    clock: Clock,
+    ssl_context: ssl.SSLContext | None = None,
+) -> SendResult:
+    """Send a text through the SMS provider and log it as a touch.
+
+    The same rules as a call: consent, the customer's allowed hours, and the next step
+    (with the frequency cap) are checked before anything leaves. The text names the
+    business and says how to opt out where the customer's country requires it.
+    Raises PermissionRefused, ValidationError or SmsError when nothing was sent.
+    """
+    now = clock()
+    check_ready(db, draft, next_step, now=now)
+    with db.reading() as session:
+        customer = get_customer(session, draft.customer_id)
+        to, country = customer.phone_cell, customer.country
+        owner = load_settings(session)
+    if not to:
+        raise PermissionRefused("there is no cell number to text")
+    body = compliant_text(
+        draft.body, business=owner.business_name or owner.owner_name, country=country
+    )
+    sent = send_sms(sms, secret, to, body, ssl_context=ssl_context)
+    log.info("sent text to customer %s through %s", draft.customer_id, sms.provider)
+    problem = _log(db, draft, Outcome.SENT, next_step, max(now, clock()), body)
+    cost = f" ({sent.cost_text()})"
+    if problem is not None:
+        log.warning("sent but not logged for customer %s: %s", draft.customer_id, problem)
+        return SendResult(
+            True,
+            False,
+            f"Sent{cost}, but it could not be logged ({problem}). Log it by hand.",
+            sent.provider_id,
+        )
+    label = sms.provider.label if sms.provider else "the provider"
+    return SendResult(
+        True, True, f"Text sent to {to} through {label}{cost} and logged.", sent.provider_id
+    )

@@ -295,3 +295,15 @@ def dovecot() -> Iterator[Any]:
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def sms_standin() -> Iterator[Any]:
+    """Twilio's and ClickSend's APIs as their documents describe them, on loopback."""
+    from tests.messaging.sms_standin import StandinServer
+
+    server = StandinServer()
+    try:
+        yield server.state
+    finally:
+        server.close()

@@ -23,9 +23,10 @@ from deckfollow.exchange.ledger_export import load_ledger, write_ledger_csv, wri
 from deckfollow.exchange.vcard import write_vcard
 from deckfollow.messaging.credentials import CredentialStore, Where
 from deckfollow.messaging.imap import ImapSettings, save_imap_settings
-from deckfollow.messaging.inbox import check_if_due, set_inbox_enabled
+from deckfollow.messaging.inbox import set_inbox_enabled
 from deckfollow.messaging.outbox import Draft, send_email_and_log
 from deckfollow.messaging.smtp import Security, load_smtp_settings, save_smtp_settings
+from deckfollow.messaging.watch import check_if_due
 from deckfollow.storage.backups import backup_to
 from deckfollow.storage.database import Database
 from tests.messaging.conftest import SMTP_PASSWORD, SMTP_USER, KeyringDaemon, StartServer

@@ -17,7 +17,9 @@ ORDER = 73
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("inbox", help="read your inbox for customers' replies, stops and bounces")
+    p = sub.add_parser(
+        "inbox", help="read your inbox and texts for customers' replies, stops and bounces"
+    )
     isub = p.add_subparsers(dest="inbox_command", metavar="{check}")
     isub.required = True
     c = isub.add_parser(
@@ -35,16 +37,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_check(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.messaging.credentials import default_store
     from deckfollow.messaging.imap import Password
-    from deckfollow.messaging.inbox import check_inbox, stored_auth
+    from deckfollow.messaging.inbox import stored_auth
+    from deckfollow.messaging.sms_providers import load_sms_settings
+    from deckfollow.messaging.watch import check_all
 
     db = ctx.open_db()
     try:
-        imap, auth = stored_auth(db, default_store())
-        if not imap.configured:
+        store = default_store()
+        imap, auth = stored_auth(db, store)
+        with db.reading() as s:
+            texts = load_sms_settings(s).configured
+        if not imap.configured and not texts:
             raise ValidationError(
                 "incoming server", "set up reading your inbox in the app's Email settings first"
             )
-        if auth is None:
+        if auth is None and imap.configured:
             if not sys.stdin.isatty():
                 raise ValidationError(
                     "password",
@@ -54,7 +61,7 @@ def run_check(args: argparse.Namespace, ctx: CliContext) -> int:
             import getpass
 
             auth = Password(getpass.getpass("Mailbox password (not stored): "))
-        report = check_inbox(db, imap, auth, clock=lambda: ctx.now)
+        report = check_all(db, store, clock=lambda: ctx.now, mailbox_auth=auth)
     finally:
         db.close()
     if args.json:

@@ -11,7 +11,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.messaging.credentials import CredentialStore, default_store
-from deckfollow.messaging.inbox import InboxReport, check_if_due
+from deckfollow.messaging.inbox import InboxReport
+from deckfollow.messaging.watch import check_if_due
 from deckfollow.storage.database import Database
 
 log = logging.getLogger(__name__)
