@@ -21,7 +21,16 @@ from sqlalchemy.orm import Session
 from deckfollow.core.settings import get_setting, set_setting
 from deckfollow.messaging import threads
 from deckfollow.messaging.credentials import CredentialStore
-from deckfollow.messaging.imap import Auth, ImapSettings, Mailbox, Password, load_imap_settings
+from deckfollow.messaging.email_auth import mail_secret, sign_in_kind
+from deckfollow.messaging.email_providers import SignIn
+from deckfollow.messaging.imap import (
+    AccessToken,
+    Auth,
+    ImapSettings,
+    Mailbox,
+    Password,
+    load_imap_settings,
+)
 from deckfollow.messaging.inbound import Handled, Kind, handle, parse_email
 from deckfollow.messaging.smtp import load_smtp_settings
 from deckfollow.storage.database import Database
@@ -140,11 +149,21 @@ def _accounts(imap: ImapSettings, smtp_account: str, smtp_user: str) -> list[str
     return accounts
 
 
-def stored_auth(db: Database, store: CredentialStore) -> tuple[ImapSettings, Auth | None]:
-    """The mailbox settings and the sign-in kept for them (None: ask for the password)."""
+def stored_auth(
+    db: Database, store: CredentialStore, *, clock: Clock | None = None
+) -> tuple[ImapSettings, Auth | None]:
+    """The mailbox settings and the sign-in kept for them (None: ask for the password).
+
+    A browser sign-in (Gmail, Microsoft) gives a fresh access token for XOAUTH2; raises
+    SignInNeeded when the provider no longer accepts it.
+    """
     with db.reading() as s:
         imap = load_imap_settings(s)
         smtp = load_smtp_settings(s)
+        if clock is not None and sign_in_kind(s) is not SignIn.PASSWORD and imap.configured:
+            secret = mail_secret(s, store, imap.username, imap.account, clock=clock)
+            if secret.access_token:
+                return imap, AccessToken(secret.access_token)
     for account in _accounts(imap, smtp.account, smtp.username):
         password = store.get(account)
         if password:

@@ -134,6 +134,7 @@ def send_email_and_log(
     clock: Clock,
     footer: Footer | None = None,
     ssl_context: ssl.SSLContext | None = None,
+    access_token: str | None = None,
 ) -> SendResult:
     """Send an email (or a text through an email-to-SMS gateway) and log it as a touch.
 
@@ -154,7 +155,7 @@ def send_email_and_log(
         footer=footer if is_email else None,
         require_subject=is_email,
     )
-    message_id = send_email(smtp, password, msg, ssl_context=ssl_context)
+    message_id = send_email(smtp, password, msg, ssl_context=ssl_context, access_token=access_token)
     log.info("sent %s to customer %s", draft.channel.value, draft.customer_id)
     sent_at = clock()
     problem = _log(db, draft, Outcome.SENT, next_step, max(now, sent_at), draft.body, message_id)

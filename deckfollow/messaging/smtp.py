@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from deckfollow.core.contact_info import normalise_email
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.settings import get_setting, load_settings, set_setting
+from deckfollow.messaging.sasl import xoauth2
 
 
 class Security(StrEnum):
@@ -252,8 +253,12 @@ def send_email(
     msg: EmailMessage,
     *,
     ssl_context: ssl.SSLContext | None = None,
+    access_token: str | None = None,
 ) -> str:
-    """Send `msg`; returns its Message-ID. Raises SendError with a clear reason on failure."""
+    """Send `msg`; returns its Message-ID. Raises SendError with a clear reason on failure.
+
+    With `access_token` (a Gmail or Microsoft sign-in) the login is XOAUTH2, not a password.
+    """
     if settings.security is Security.PLAIN and not is_loopback(settings.host):
         raise SendError(Failure.CONFIG, "plain connections are only allowed to this computer")
     ctx = ssl_context if ssl_context is not None else system_context()
@@ -286,7 +291,9 @@ def send_email(
                 )
             smtp.starttls(context=ctx)
             smtp.ehlo()
-        if settings.username:
+        if settings.username and access_token:
+            _login_xoauth2(smtp, settings.username, access_token)
+        elif settings.username:
             if not password:
                 raise SendError(Failure.AUTH, "enter your email password to send")
             if not smtp.has_extn("auth"):
@@ -377,6 +384,17 @@ def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
     code, resp = smtp.docmd("AUTH", "PLAIN " + token)
     if code != 235:
         raise smtplib.SMTPAuthenticationError(code, resp)
+
+
+def _login_xoauth2(smtp: smtplib.SMTP, user: str, token: str) -> None:
+    if "XOAUTH2" not in smtp.esmtp_features.get("auth", "").upper().split():
+        raise SendError(
+            Failure.AUTH,
+            "the mail server does not accept a browser sign-in (XOAUTH2); use a password",
+        )
+    initial = xoauth2(user, token).decode()
+    # On failure the server sends a JSON challenge; an empty answer ends the exchange.
+    smtp.auth("XOAUTH2", lambda challenge=None: "" if challenge else initial)
 
 
 def _tls_message(exc: ssl.SSLError, settings: SmtpSettings) -> str:

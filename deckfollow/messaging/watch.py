@@ -24,7 +24,7 @@ def check_all(
     db: Database, store: CredentialStore, *, clock: Clock, mailbox_auth: Auth | None = None
 ) -> InboxReport:
     """Read the inbox (when set up) and the provider's texts (when set up), once each."""
-    imap, auth = stored_auth(db, store)
+    imap, auth = stored_auth(db, store, clock=clock)
     report = InboxReport()
     auth = mailbox_auth or auth
     if imap.configured and auth is not None:

@@ -44,7 +44,7 @@ def run_check(args: argparse.Namespace, ctx: CliContext) -> int:
     db = ctx.open_db()
     try:
         store = default_store()
-        imap, auth = stored_auth(db, store)
+        imap, auth = stored_auth(db, store, clock=lambda: ctx.now)
         with db.reading() as s:
             texts = load_sms_settings(s).configured
         if not imap.configured and not texts:

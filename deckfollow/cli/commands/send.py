@@ -115,6 +115,8 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
         render_template,
     )
     from deckfollow.core.models import Customer, FollowUp
+    from deckfollow.messaging.credentials import default_store
+    from deckfollow.messaging.email_auth import mail_secret
     from deckfollow.messaging.outbox import Draft, send_email_and_log
     from deckfollow.messaging.smtp import load_footer, load_smtp_settings, make_footer
     from deckfollow.messaging.templates import (
@@ -182,14 +184,20 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
             to_address=to_address,
             to_name=to_name,
         )
+        with db.reading() as s:
+            # A Gmail or Microsoft browser sign-in: a fresh token (refreshed by itself).
+            token = mail_secret(
+                s, default_store(), smtp.username, smtp.account, clock=lambda: ctx.now
+            ).access_token
         result = send_email_and_log(
             db,
             draft,
             plan,
             smtp=smtp,
-            password=_password(smtp.account, bool(smtp.username)),
+            password=None if token else _password(smtp.account, bool(smtp.username)),
             clock=lambda: ctx.now,
             footer=footer,
+            access_token=token,
         )
     finally:
         db.close()
