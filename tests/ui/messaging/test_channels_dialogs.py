@@ -1,0 +1,95 @@
+# mypy: disable-error-code="no-untyped-call"
+"""Sending a text through the provider from the Text screen; the Texts and Replies settings."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from keyring.backends import null
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from deckfollow.core.enums import Channel, Direction, Outcome
+from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
+from deckfollow.core.leads import LeadCreated
+from deckfollow.core.models import Setting, Touch
+from deckfollow.messaging.credentials import CredentialStore
+from deckfollow.messaging.imap import load_imap_settings
+from deckfollow.messaging.inbox import inbox_enabled
+from deckfollow.messaging.sms_providers import Provider, load_sms_settings
+from deckfollow.storage.database import Database
+from deckfollow.ui.messaging.inbox_settings import InboxSettingsDialog
+from deckfollow.ui.messaging.sms_settings import SmsSettingsDialog
+from deckfollow.ui.messaging.text_message import TextMessageDialog
+from tests.messaging.conftest import dovecot, sms_standin
+from tests.messaging.imap_server import IMAP_PASSWORD, IMAP_USER, Dovecot
+from tests.messaging.sms_standin import TWILIO_SID, TWILIO_TOKEN, Standin
+from tests.messaging.test_inbox import mail
+
+__all__ = ["dovecot", "sms_standin"]
+
+
+def test_the_text_screen_sends_through_the_provider_and_shows_the_cost(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated, sms_standin: Standin
+) -> None:
+    store = CredentialStore(null.Keyring())
+    settings = SmsSettingsDialog(db, credentials=store)
+    qtbot.addWidget(settings)
+    settings.provider.setCurrentIndex(settings.provider.findData("twilio"))
+    assert settings.account_label.text() == "Account SID"
+    settings.account.setText(TWILIO_SID)
+    settings.sender_edit.setText("+61412555019")
+    settings.save()
+    assert "auth token" in settings.error.text()  # the key is required the first time
+    settings.secret.setText(TWILIO_TOKEN)
+    settings.save()
+    assert settings.error.text() == ""
+    with db.unit_of_work() as s:
+        assert load_sms_settings(s).provider is Provider.TWILIO
+        # The stand-in instead of Twilio's own address.
+        s.get(Setting, "sms.provider.base_url").value = sms_standin.base  # type: ignore[union-attr]
+        assert all(TWILIO_TOKEN not in r.value for r in s.execute(select(Setting)).scalars())
+        fu_id = schedule_follow_up(
+            s,
+            customer.customer_id,
+            customer.quote_id,
+            FollowUpPlan(now, Channel.TEXT, "Check the quote arrived"),
+            now=now - timedelta(hours=1),
+        ).id
+    dlg = TextMessageDialog(db, clock=lambda: now, follow_up_id=fu_id, credentials=store)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.provider_button.isVisible() and dlg.provider_button.text() == "Send through Twilio"
+    dlg.next_step.reason.setText("Confirm the colour")
+    with qtbot.waitSignal(dlg.sent, timeout=20_000):
+        qtbot.mouseClick(dlg.provider_button, Qt.MouseButton.LeftButton)
+    assert "0.0790 USD" in dlg.result_message
+    [sent] = sms_standin.sent
+    assert sent["To"] == "+61412000111" and sent["Body"].endswith("Reply STOP to opt out.")
+    with db.reading() as s:
+        touch = s.execute(select(Touch)).scalar_one()
+        assert (touch.channel, touch.outcome) == (Channel.TEXT, Outcome.SENT)
+
+
+def test_replies_settings_turn_reading_on_and_check_now_logs_a_reply(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated, dovecot: Dovecot
+) -> None:
+    store = CredentialStore(null.Keyring())
+    dlg = InboxSettingsDialog(db, credentials=store)
+    qtbot.addWidget(dlg)
+    dlg.host.setText("127.0.0.1")
+    dlg.security.setCurrentIndex(dlg.security.findData("plain"))
+    dlg.port.setValue(dovecot.port)
+    dlg.username.setText(IMAP_USER)
+    dlg.password.setText(IMAP_PASSWORD)
+    dovecot.deliver(mail("zoe@example.com", "Yes please, Thursday.", at=now - timedelta(minutes=3)))
+    with qtbot.waitSignal(dlg.saved, timeout=20_000):
+        qtbot.mouseClick(dlg.check_button, Qt.MouseButton.LeftButton)
+    assert dlg.check_result.text().startswith("1 new message: 1 reply")
+    dlg.enabled.setChecked(True)
+    assert dlg.save()
+    with db.reading() as s:
+        assert inbox_enabled(s) and load_imap_settings(s).port == dovecot.port
+        [touch] = s.execute(select(Touch).where(Touch.direction == Direction.INBOUND)).scalars()
+        assert touch.summary == "Yes please, Thursday."
