@@ -15,6 +15,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parsedate_to_datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,7 +31,7 @@ from deckfollow.core.enums import (
     Outcome,
     Stage,
 )
-from deckfollow.core.models import Customer, FollowUp, Quote
+from deckfollow.core.models import Customer, FollowUp, Quote, Touch
 from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.messaging import threads
 from deckfollow.messaging.stop_words import stop_phrase
@@ -274,6 +275,29 @@ def _prompt(
             created_at=now,
         )
     )
+
+
+def needs_answer(reason: str) -> bool:
+    """Is this follow-up a question the inbox put to the owner (a reply, a stop)?"""
+    return reason == REPLIED_REASON or reason.startswith("Asked to stop ")
+
+
+def what_they_said(session: Session, customer_id: int, owner_tz: str) -> str | None:
+    """The customer's last reply as the owner sees it on Today (date, subject, first lines)."""
+    touch = session.execute(
+        select(Touch)
+        .where(Touch.customer_id == customer_id, Touch.direction == Direction.INBOUND)
+        .order_by(Touch.at.desc(), Touch.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if touch is None:
+        return None
+    local = touch.at.astimezone(ZoneInfo(owner_tz))
+    how = "emailed" if touch.channel is Channel.EMAIL else "texted"
+    head = f"They {how} on {local:%a %d %b at %H:%M}"
+    if touch.subject:
+        head += f" — “{touch.subject}”"
+    return f"{head}:\n\n{touch.summary or '(no words)'}\n\nWhat's next? Answer them, then log it."
 
 
 def stop_reason(channel: Channel) -> str:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.due import DueItem
 from deckfollow.core.enums import Basis, Channel, TemplateKind
+from deckfollow.messaging.inbound import needs_answer
 from deckfollow.storage.database import Database
 from deckfollow.ui.formatting import (
     date_time_text,
@@ -225,11 +226,21 @@ class TodayPage(QWidget):
             self.headline.setText(f"Nothing due for {when}")
         parts = []
         select: QTreeWidgetItem | None = None
-        for title, channels in _GROUPS:
-            items = [i for i in self._items if i.channel in channels]
+        # What customers just said comes first: "They replied — what's next?" (rule 8).
+        answers = [i for i in self._items if needs_answer(i.reason)]
+        asked = {i.follow_up_id for i in answers}
+        groups = [
+            (
+                title,
+                [i for i in self._items if i.channel in channels and i.follow_up_id not in asked],
+            )
+            for title, channels in _GROUPS
+        ]
+        for title, items in [("Replies", answers), *groups]:
             if not items:
                 continue
-            parts.append(f"{len(items)} {title.lower() if len(items) != 1 else title[:-1].lower()}")
+            one = "reply" if title == "Replies" else title[:-1].lower()
+            parts.append(f"{len(items)} {title.lower() if len(items) != 1 else one}")
             group = QTreeWidgetItem([f"{title}  ({len(items)})"])
             group.setFirstColumnSpanned(True)
             group.setFont(0, bold)
@@ -360,9 +371,17 @@ class TodayPage(QWidget):
 
     def _render_script(self, item: DueItem) -> str:
         # The same wording the call, text and email screens open with.
+        from deckfollow.core.settings import load_settings
+        from deckfollow.messaging.inbound import what_they_said
         from deckfollow.messaging.templates import follow_up_wording
 
         with self._db.reading() as session:
+            if needs_answer(item.reason):
+                said = what_they_said(
+                    session, item.customer_id, load_settings(session).owner_timezone
+                )
+                if said is not None:
+                    return said
             wording = follow_up_wording(
                 session, item.follow_up_id, _KIND[item.channel], now=self._clock()
             )

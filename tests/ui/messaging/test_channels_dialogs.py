@@ -93,3 +93,34 @@ def test_replies_settings_turn_reading_on_and_check_now_logs_a_reply(
         assert inbox_enabled(s) and load_imap_settings(s).port == dovecot.port
         [touch] = s.execute(select(Touch).where(Touch.direction == Direction.INBOUND)).scalars()
         assert touch.summary == "Yes please, Thursday."
+
+
+def test_a_reply_read_from_the_inbox_heads_today(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated, dovecot: Dovecot
+) -> None:
+    from deckfollow.messaging.imap import ImapSettings, Password
+    from deckfollow.messaging.inbox import check_inbox
+    from deckfollow.messaging.smtp import Security
+    from deckfollow.ui.today_page.page import TodayPage
+
+    with db.unit_of_work() as s:
+        schedule_follow_up(
+            s,
+            customer.customer_id,
+            customer.quote_id,
+            FollowUpPlan(now, Channel.CALL, "Ask about the timber"),
+            now=now - timedelta(hours=3),
+        )
+    dovecot.deliver(mail("zoe@example.com", "Can we talk Friday?", at=now - timedelta(minutes=3)))
+    imap = ImapSettings("127.0.0.1", dovecot.port, Security.PLAIN, IMAP_USER, timeout=10)
+    check_inbox(db, imap, Password(IMAP_PASSWORD), clock=lambda: now)
+    page = TodayPage(db, clock=lambda: now)
+    qtbot.addWidget(page)
+    page.resize(1400, 800)
+    page.show()
+    page.refresh()
+    first = page.tree.topLevelItem(0)
+    assert first is not None and first.text(0) == "Replies  (1)"
+    child = first.child(0)
+    assert child is not None and child.text(3) == "They replied — what's next?"
+    assert page.counts.text().startswith("1 reply · 1 call")
