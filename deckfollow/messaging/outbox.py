@@ -18,6 +18,9 @@ from deckfollow.core.enums import Channel, Direction, Outcome
 from deckfollow.core.errors import DeckfollowError, PermissionRefused
 from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import NextStep, TouchRecord, log_touch
+from deckfollow.messaging.credentials import CredentialStore
+from deckfollow.messaging.email_auth import mail_secret
+from deckfollow.messaging.email_extras import Extras
 from deckfollow.messaging.guard import check_send
 from deckfollow.messaging.sms_providers import SmsSettings, send_sms
 from deckfollow.messaging.smtp import Footer, SmtpSettings, build_email, send_email
@@ -135,6 +138,7 @@ def send_email_and_log(
     footer: Footer | None = None,
     ssl_context: ssl.SSLContext | None = None,
     access_token: str | None = None,
+    extras: Extras | None = None,
 ) -> SendResult:
     """Send an email (or a text through an email-to-SMS gateway) and log it as a touch.
 
@@ -154,6 +158,7 @@ def send_email_and_log(
         now=now,
         footer=footer if is_email else None,
         require_subject=is_email,
+        extras=extras if is_email else None,
     )
     message_id = send_email(smtp, password, msg, ssl_context=ssl_context, access_token=access_token)
     log.info("sent %s to customer %s", draft.channel.value, draft.customer_id)
@@ -246,4 +251,35 @@ def send_text_and_log(
     label = sms.provider.label if sms.provider else "the provider"
     return SendResult(
         True, True, f"Text sent to {to} through {label}{cost} and logged.", sent.provider_id
+    )
+
+
+def send_email_signed_in(
+    db: Database,
+    draft: Draft,
+    next_step: NextStep,
+    *,
+    smtp: SmtpSettings,
+    store: CredentialStore,
+    password: str | None,
+    clock: Clock,
+    footer: Footer | None = None,
+    extras: Extras | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+) -> SendResult:
+    """`send_email_and_log` with the account's own sign-in: a fresh XOAUTH2 token for a
+    Gmail or Microsoft browser sign-in (raises SignInNeeded if withdrawn), else `password`."""
+    with db.reading() as session:
+        token = mail_secret(session, store, smtp.username, smtp.account, clock=clock).access_token
+    return send_email_and_log(
+        db,
+        draft,
+        next_step,
+        smtp=smtp,
+        password=None if token else password,
+        clock=clock,
+        footer=footer,
+        ssl_context=ssl_context,
+        access_token=token,
+        extras=extras,
     )

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from deckfollow.core.contact_info import normalise_email
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.settings import get_setting, load_settings, set_setting
+from deckfollow.messaging.email_extras import Extras, apply_extras
 from deckfollow.messaging.sasl import xoauth2
 
 
@@ -198,8 +199,10 @@ def build_email(
     now: datetime,
     footer: Footer | None = None,
     require_subject: bool = True,
+    extras: Extras | None = None,
 ) -> EmailMessage:
-    """A plain-text message with proper headers (names in any script are encoded)."""
+    """A message with proper headers (names in any script are encoded): plain text, or with
+    `extras` an HTML twin, the owner's signature, Reply-To and attachments."""
     if not settings.configured:
         raise SendError(Failure.CONFIG, "set up your email account first (server and address)")
     if require_subject and not subject.strip():
@@ -216,10 +219,14 @@ def build_email(
         msg["Subject"] = subject.strip()
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = make_msgid(domain=from_domain or None)
+    if footer is not None:
+        msg["List-Unsubscribe"] = f"<mailto:{settings.from_address}?subject=stop>"
+    if extras is not None:
+        apply_extras(msg, body, footer.text() if footer is not None else "", extras)
+        return msg
     text = body.rstrip() + "\n"
     if footer is not None:
         text += "\n" + footer.text() + "\n"
-        msg["List-Unsubscribe"] = f"<mailto:{settings.from_address}?subject=stop>"
     msg.set_content(text, cte="quoted-printable" if not text.isascii() else "7bit")
     return msg
 

@@ -50,7 +50,9 @@ def test_send_email_from_the_command_line(
     assert sent.returncode == 0, sent.stderr
     assert "Email sent to zoe@example.com and logged." in sent.stderr
     [got] = server.received
-    assert "12 Timber Lane, Marrickville NSW 2204" in got.message.get_content()
+    plain = got.message.get_body(("plain",))
+    assert plain is not None
+    assert "12 Timber Lane, Marrickville NSW 2204" in plain.get_content()
 
     # Running it twice does not email the customer twice.
     again = run_cli(*args, "--next-reason", "Send photos")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
+from pathlib import Path
 
 from deckfollow.cli.context import CliContext
 from deckfollow.core.errors import DeckfollowError, ValidationError
@@ -46,6 +47,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--next-channel", default="email", choices=["call", "text", "email", "card", "visit"]
     )
     e.add_argument("--footer", action="store_true", help="add the business address and opt-out")
+    e.add_argument(
+        "--attach",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="attach a file (the quote's PDF, a photo); may be given more than once",
+    )
     e.add_argument("--dry-run", action="store_true", help="print the email; send nothing")
     e.set_defaults(run=run_email)
     t = ssub.add_parser(
@@ -117,6 +125,11 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.models import Customer, FollowUp
     from deckfollow.messaging.credentials import default_store
     from deckfollow.messaging.email_auth import mail_secret
+    from deckfollow.messaging.email_extras import (
+        check_attachments,
+        load_extras,
+        with_attachments,
+    )
     from deckfollow.messaging.outbox import Draft, send_email_and_log
     from deckfollow.messaging.smtp import load_footer, load_smtp_settings, make_footer
     from deckfollow.messaging.templates import (
@@ -157,6 +170,8 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
                 subject = wording.subject or RenderedText("")
             smtp = load_smtp_settings(s)
             footer = make_footer(s) if args.footer else load_footer(s)
+            extras = with_attachments(load_extras(s), [Path(a).expanduser() for a in args.attach])
+            check_attachments(extras.attachments)
             to_address, to_name, tz = customer.email, customer.display_name, customer.timezone
             draft_ids = (fu.customer_id, fu.quote_id, fu.id)
         print(f"To: {to_name} <{to_address or 'no email address'}>", file=ctx.out)
@@ -198,6 +213,7 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
             clock=lambda: ctx.now,
             footer=footer,
             access_token=token,
+            extras=extras,
         )
     finally:
         db.close()
