@@ -124,3 +124,37 @@ def test_a_reply_read_from_the_inbox_heads_today(
     child = first.child(0)
     assert child is not None and child.text(3) == "They replied — what's next?"
     assert page.counts.text().startswith("1 reply · 1 call")
+
+
+def test_choosing_a_provider_fills_in_its_servers_and_says_how_to_sign_in(
+    qtbot: QtBot, db: Database
+) -> None:
+    from deckfollow.messaging.email_auth import sign_in_kind
+    from deckfollow.messaging.email_providers import SignIn
+    from deckfollow.messaging.smtp import load_smtp_settings
+    from deckfollow.ui.messaging.smtp_settings import SmtpSettingsDialog
+
+    dlg = SmtpSettingsDialog(db, credentials=CredentialStore(null.Keyring()))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.provider.setCurrentIndex(dlg.provider.findData("outlook"))
+    assert (dlg.host.text(), dlg.port.value()) == ("smtp-mail.outlook.com", 587)
+    assert dlg.sign_in_button.isVisible() and dlg.sign_in_button.text() == "Sign in with Microsoft…"
+    dlg.provider.setCurrentIndex(dlg.provider.findData("fastmail"))
+    assert (dlg.host.text(), dlg.port.value()) == ("smtp.fastmail.com", 465)
+    assert not dlg.sign_in_button.isVisible()
+    assert "app password" in dlg.guidance.text() and "href=" in dlg.guidance.text()
+    dlg.from_address.setText("sam@fastmail.com")
+    dlg.username.setText("sam@fastmail.com")
+    dlg.password.setText("app-password-1")
+    dlg.save()
+    with db.reading() as s:
+        assert load_smtp_settings(s).host == "smtp.fastmail.com"
+        assert sign_in_kind(s) is SignIn.PASSWORD
+        imap = load_imap_settings(s)
+        assert (imap.host, imap.port, imap.username) == (
+            "imap.fastmail.com",
+            993,
+            "sam@fastmail.com",
+        )
+        assert not inbox_enabled(s)  # reading replies stays off until turned on
