@@ -55,8 +55,12 @@ class Dovecot:
                 self.process.wait()
 
 
-def start_dovecot(root: Path) -> Dovecot:
-    """Start Dovecot as this user (or, as root, with Dovecot's own unprivileged users)."""
+def start_dovecot(root: Path, *, introspection_url: str = "") -> Dovecot:
+    """Start Dovecot as this user (or, as root, with Dovecot's own unprivileged users).
+
+    With `introspection_url` it also takes XOAUTH2, asking that URL (RFC 7662 token
+    introspection, as a provider's would answer) whether a bearer token is good.
+    """
     if not Path(DOVECOT).exists():
         raise RuntimeError("install dovecot-imapd (packaging/debian-test-packages.txt)")
     root.mkdir(parents=True, exist_ok=True)
@@ -73,6 +77,21 @@ def start_dovecot(root: Path) -> Dovecot:
     users = root / "users"
     users.write_text(f"{IMAP_USER}:{{PLAIN}}{IMAP_PASSWORD}::::::\n", encoding="utf-8")
     port = _free_port()
+    oauth = ""
+    mechanisms = "plain login"
+    if introspection_url:
+        (root / "oauth2.conf").write_text(
+            f"introspection_mode = post\nintrospection_url = {introspection_url}\n"
+            "username_attribute = email\nactive_attribute = active\nactive_value = true\n",
+            encoding="utf-8",
+        )
+        mechanisms += " xoauth2"
+        oauth = f"""passdb {{
+  driver = oauth2
+  mechanisms = xoauth2
+  args = {root}/oauth2.conf
+}}
+"""
     conf = root / "dovecot.conf"
     conf.write_text(
         f"""
@@ -83,15 +102,16 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 login_trusted_networks = 127.0.0.1/8
 default_internal_user = {internal}
 default_internal_group = {pwd.getpwnam(internal).pw_gid and internal}
 default_login_user = {login}
 first_valid_uid = {min(uid, 1)}
 mail_location = maildir:{mail}/%u
-passdb {{
+{oauth}passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {users}
 }}
 userdb {{

@@ -289,3 +289,58 @@ def test_providers_fill_in_their_servers_and_say_how_to_sign_in() -> None:
     icloud = guess_provider("sam@icloud.com")
     assert icloud.sign_in is SignIn.APP_PASSWORD and icloud.help_url.startswith("https://")
     assert guess_provider("sam@carpenterdecks.example").key == "other"
+
+
+def test_the_inbox_is_read_with_xoauth2_and_a_withdrawn_token_is_refused(
+    db: Database, now: datetime, customer: LeadCreated
+) -> None:
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from deckfollow.messaging.imap import AccessToken, ImapError, ImapSettings
+    from deckfollow.messaging.inbox import check_inbox
+    from tests.messaging.imap_server import IMAP_USER, start_dovecot
+    from tests.messaging.test_inbox import mail
+
+    good = {"ya29.inbox-token"}
+
+    class Introspect(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:  # RFC 7662, as the provider's endpoint answers
+            form = dict(
+                urllib.parse.parse_qsl(
+                    self.rfile.read(int(self.headers["Content-Length"])).decode()
+                )
+            )
+            token = form.get("token", "")
+            body = {"active": True, "email": IMAP_USER} if token in good else {"active": False}
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    http = ThreadingHTTPServer(("127.0.0.1", 0), Introspect)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    root = Path(tempfile.mkdtemp(prefix="deckfollow-dovecot-"))
+    root.chmod(0o755)
+    server = start_dovecot(
+        root / "server", introspection_url=f"http://127.0.0.1:{http.server_address[1]}/introspect"
+    )
+    try:
+        server.deliver(mail("zoe@example.com", "Yes please.", at=now - timedelta(minutes=2)))
+        imap = ImapSettings("127.0.0.1", server.port, Security.PLAIN, IMAP_USER, timeout=10)
+        report = check_inbox(db, imap, AccessToken("ya29.inbox-token"), clock=lambda: now)
+        assert report.read == 1 and report.handled[0].customer_id == customer.customer_id
+        with pytest.raises(ImapError, match="refused the sign-in") as err:
+            check_inbox(db, imap, AccessToken("ya29.withdrawn"), clock=lambda: now)
+        assert "ya29.withdrawn" not in str(err.value)
+    finally:
+        server.stop()
+        http.shutdown()
+        http.server_close()
+        shutil.rmtree(root, ignore_errors=True)
