@@ -14,6 +14,7 @@ import socket
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from types import TracebackType
 
 from sqlalchemy.orm import Session
@@ -120,6 +121,7 @@ class RawMessage:
 
 
 _UID = re.compile(rb"UID (\d+)")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class Mailbox:
@@ -217,6 +219,23 @@ class Mailbox:
             raise ImapError("the mail server could not list new messages")
         found = [int(u) for u in b" ".join(d for d in data if d).split()]
         return sorted(u for u in found if u > last_uid)  # "n:*" always names the newest
+
+    def uids_since(self, day: date) -> list[int]:
+        """UIDs of messages that arrived on or after `day` (the server's arrival date)."""
+        # IMAP dates name the month in English whatever the computer's language.
+        when = f"{day.day:02d}-{_MONTHS[day.month - 1]}-{day.year}"
+        typ, data = self._conn().uid("SEARCH", "SINCE", when)
+        if typ != "OK":
+            raise ImapError("the mail server could not list recent messages")
+        return sorted(int(u) for u in b" ".join(d for d in data if d).split())
+
+    def highest_uid(self) -> int:
+        """The newest message's UID (0 for an empty mailbox)."""
+        typ, data = self._conn().uid("SEARCH", "UID", "*")
+        if typ != "OK":
+            raise ImapError("the mail server could not list messages")
+        found = [int(u) for u in b" ".join(d for d in data if d).split()]
+        return max(found, default=0)
 
     def fetch(self, uids: list[int]) -> Iterator[RawMessage]:
         """Header and the start of the text of each message, in UID order."""

@@ -14,7 +14,7 @@ import logging
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -45,6 +45,7 @@ DEFAULT_INTERVAL = 10
 _UIDVALIDITY = "inbox.uidvalidity"
 _LAST_UID = "inbox.last_uid"
 _LAST_PASS = "inbox.last_pass"
+FIRST_LOOK_BACK = timedelta(days=14)
 
 
 def inbox_enabled(session: Session) -> bool:
@@ -113,9 +114,17 @@ def check_inbox(
         with db.reading() as s:
             kept = int(get_setting(s, _UIDVALIDITY, "0") or 0)
             last = int(get_setting(s, _LAST_UID, "0") or 0)
-        if kept != mb.uidvalidity:
-            last = 0  # renumbered (or first pass): read it all; the seen ids guard
-        uids = mb.uids_after(last)
+        if kept == mb.uidvalidity:
+            uids = mb.uids_after(last)
+        else:
+            # The first pass reads back a fortnight, not years of mail (old replies and old
+            # "stop"s were dealt with by hand). A renumbered mailbox is read back to the day
+            # before the last pass; the kept Message-IDs stop anything being logged twice.
+            with db.reading() as s:
+                before = last_pass(s)
+            since = (before - timedelta(days=1)) if kept and before else clock() - FIRST_LOOK_BACK
+            uids = mb.uids_since(since.date())
+            last = mb.highest_uid()  # older messages are behind us from now on
         for raw in mb.fetch(uids):
             now = clock()
             inc = parse_email(
@@ -133,8 +142,7 @@ def check_inbox(
                 set_setting(s, _LAST_UID, str(raw.uid))
         with db.unit_of_work() as s:
             set_setting(s, _UIDVALIDITY, str(mb.uidvalidity))
-            if uids:
-                set_setting(s, _LAST_UID, str(max([*uids, last])))
+            set_setting(s, _LAST_UID, str(max([*uids, last])))
             set_setting(s, _LAST_PASS, clock().isoformat())
     log.info("inbox pass: %s", report.summary())
     return report

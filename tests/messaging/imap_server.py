@@ -12,6 +12,7 @@ import socket
 import subprocess
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -32,7 +33,7 @@ class Dovecot:
     port: int
     process: subprocess.Popen[bytes]
 
-    def deliver(self, *messages: EmailMessage | bytes) -> None:
+    def deliver(self, *messages: EmailMessage | bytes, arrived: datetime | None = None) -> None:
         """Put messages in the inbox (IMAP APPEND, as a mail server's delivery would)."""
         imap = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)
         try:
@@ -40,7 +41,8 @@ class Dovecot:
             imap.authenticate("PLAIN", lambda _: token)
             for m in messages:
                 raw = m if isinstance(m, bytes) else m.as_bytes()
-                typ, data = imap.append("INBOX", None, None, raw)
+                when = imaplib.Time2Internaldate(arrived) if arrived else None
+                typ, data = imap.append("INBOX", None, when, raw)
                 assert typ == "OK", data
         finally:
             imap.logout()

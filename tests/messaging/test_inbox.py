@@ -346,3 +346,24 @@ def test_nothing_beyond_the_first_lines_is_kept(
     db.close()
     for path in db_path.parent.glob(db_path.name + "*"):
         assert b"90210-UNIQUE" not in path.read_bytes()
+
+
+def test_the_first_pass_reads_back_a_fortnight_not_years_of_mail(
+    db: Database, now: datetime, customer: LeadCreated, dovecot: Dovecot
+) -> None:
+    old = now - timedelta(days=60)
+    dovecot.deliver(mail("zoe@example.com", "STOP", at=old), arrived=old)
+    dovecot.deliver(mail("zoe@example.com", "Old news", at=old), arrived=old)
+    recent = now - timedelta(hours=1)
+    dovecot.deliver(mail("zoe@example.com", "Yes, go ahead.", at=recent), arrived=recent)
+    report = _pass(db, dovecot, now)
+    assert [(h.kind, h.subject) for h in report.handled] == [
+        (Kind.REPLY, "Re: Your quote Q-1042 from Carpenter Decks")
+    ]
+    with db.reading() as s:
+        assert (
+            load_snapshot(s, customer.customer_id).consent(ConsentChannel.EMAIL).state
+            is not ConsentState.REVOKED
+        )
+    # And the old ones stay behind: the next pass reads only what arrives after.
+    assert _pass(db, dovecot, now).read == 0

@@ -11,7 +11,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.messaging.credentials import CredentialStore, default_store
-from deckfollow.messaging.inbox import InboxReport
 from deckfollow.messaging.watch import check_if_due
 from deckfollow.storage.database import Database
 
@@ -41,6 +40,7 @@ class InboxWatcher(QObject):
         self._store = store or default_store()
         self._busy = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._last_failure = ""
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.check_soon)
@@ -66,14 +66,14 @@ class InboxWatcher(QObject):
         try:
             report = check_if_due(self._db, self._store, clock=self._clock)
         except DeckfollowError as exc:
-            log.warning("inbox pass failed: %s", exc)
-            self.failed.emit(str(exc))
+            # Said once, not every minute while it lasts (offline, a sign-in to renew).
+            if str(exc) != self._last_failure:
+                self._last_failure = str(exc)
+                log.warning("inbox pass failed: %s", exc)
+                self.failed.emit(f"Replies could not be read: {exc}")
             return
         finally:
             self._busy.release()
+        self._last_failure = ""
         if report is not None and report.handled:
             self.checked.emit(report)
-
-    @staticmethod
-    def changed_anything(report: InboxReport) -> bool:
-        return bool(report.logged)

@@ -134,6 +134,7 @@ class ReminderController(QObject):
         # The inbox pass (opt-in) runs beside the reminder check, in its own worker thread.
         self.inbox = InboxWatcher(db, clock=clock, parent=self)
         self.inbox.checked.connect(self._on_inbox)
+        self.inbox.failed.connect(self.in_window_reminder.emit)
 
     # -- life cycle -----------------------------------------------------------------------
 
