@@ -279,10 +279,16 @@ def _prompt(
 
 def needs_answer(reason: str) -> bool:
     """Is this follow-up a question the inbox put to the owner (a reply, a stop)?"""
-    return reason == REPLIED_REASON or reason.startswith("Asked to stop ")
+    return reason == REPLIED_REASON or is_stop_question(reason)
 
 
-def what_they_said(session: Session, customer_id: int, owner_tz: str) -> str | None:
+def is_stop_question(reason: str) -> bool:
+    return reason.startswith("Asked to stop ") and reason.endswith("stop every channel?")
+
+
+def what_they_said(
+    session: Session, customer_id: int, owner_tz: str, reason: str = REPLIED_REASON
+) -> str | None:
     """The customer's last reply as the owner sees it on Today (date, subject, first lines)."""
     touch = session.execute(
         select(Touch)
@@ -297,7 +303,12 @@ def what_they_said(session: Session, customer_id: int, owner_tz: str) -> str | N
     head = f"They {how} on {local:%a %d %b at %H:%M}"
     if touch.subject:
         head += f" — “{touch.subject}”"
-    return f"{head}:\n\n{touch.summary or '(no words)'}\n\nWhat's next? Answer them, then log it."
+    ask = (
+        "That channel is already off. Stop every channel, or leave the others open?"
+        if is_stop_question(reason)
+        else "What's next? Answer them, then log it."
+    )
+    return f"{head}:\n\n{touch.summary or '(no words)'}\n\n{ask}"
 
 
 def stop_reason(channel: Channel) -> str:

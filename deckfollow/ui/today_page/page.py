@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.due import DueItem
 from deckfollow.core.enums import Basis, Channel, TemplateKind
-from deckfollow.messaging.inbound import needs_answer
+from deckfollow.messaging.inbound import is_stop_question, needs_answer
 from deckfollow.storage.database import Database
 from deckfollow.ui.formatting import (
     date_time_text,
@@ -351,6 +351,8 @@ class TodayPage(QWidget):
                 Channel.CARD: "Write the card…",
             }[item.channel]
         )
+        if is_stop_question(item.reason):
+            self.primary.setText("Stop every channel…")
 
     def _show_not_now(self, item: DueItem, now: datetime) -> None:
         from deckfollow.messaging.guard import check_send
@@ -378,7 +380,7 @@ class TodayPage(QWidget):
         with self._db.reading() as session:
             if needs_answer(item.reason):
                 said = what_they_said(
-                    session, item.customer_id, load_settings(session).owner_timezone
+                    session, item.customer_id, load_settings(session).owner_timezone, item.reason
                 )
                 if said is not None:
                     return said

@@ -158,3 +158,49 @@ def test_choosing_a_provider_fills_in_its_servers_and_says_how_to_sign_in(
             "sam@fastmail.com",
         )
         assert not inbox_enabled(s)  # reading replies stays off until turned on
+
+
+def test_a_stop_read_from_the_inbox_asks_on_today_whether_to_stop_everything(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated, dovecot: Dovecot
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from deckfollow.core.consent import load_snapshot
+    from deckfollow.core.enums import ConsentChannel, ConsentState
+    from deckfollow.messaging.imap import ImapSettings, Password
+    from deckfollow.messaging.inbox import check_inbox
+    from deckfollow.messaging.smtp import Security
+    from deckfollow.ui.consent.stop import StopContactDialog
+    from deckfollow.ui.messaging.actions import act_on_follow_up
+    from deckfollow.ui.today_page.page import TodayPage
+
+    dovecot.deliver(mail("zoe@example.com", "Unsubscribe", at=now - timedelta(minutes=3)))
+    imap = ImapSettings("127.0.0.1", dovecot.port, Security.PLAIN, IMAP_USER, timeout=10)
+    check_inbox(db, imap, Password(IMAP_PASSWORD), clock=lambda: now)
+    page = TodayPage(db, clock=lambda: now)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    item = page.current_item()
+    assert item is not None and item.reason == "Asked to stop emails — stop every channel?"
+    assert page.primary.text() == "Stop every channel…"
+    assert "Unsubscribe" in page.script.toPlainText()
+    assert "Stop every channel, or leave the others open?" in page.script.toPlainText()
+
+    def answer() -> None:
+        dialog = next(
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, StopContactDialog) and w.isVisible()
+        )
+        assert dialog.selected_scope() is None  # every channel
+        dialog.save()
+
+    QTimer.singleShot(200, answer)
+    assert act_on_follow_up(db, item.follow_up_id, clock=lambda: now)
+    with db.reading() as s:
+        snap = load_snapshot(s, customer.customer_id)
+    assert all(snap.consent(c).state is ConsentState.REVOKED for c in ConsentChannel)
+    page.refresh()
+    assert page.current_item() is None
