@@ -46,6 +46,7 @@ _UIDVALIDITY = "inbox.uidvalidity"
 _LAST_UID = "inbox.last_uid"
 _LAST_PASS = "inbox.last_pass"
 FIRST_LOOK_BACK = timedelta(days=14)
+KEEP_SEEN = timedelta(days=90)
 
 
 def inbox_enabled(session: Session) -> bool:
@@ -144,6 +145,8 @@ def check_inbox(
             set_setting(s, _UIDVALIDITY, str(mb.uidvalidity))
             set_setting(s, _LAST_UID, str(max([*uids, last])))
             set_setting(s, _LAST_PASS, clock().isoformat())
+            # Keep the marks a renumbered mailbox could need (a day back), and then some.
+            threads.forget_seen_before(s, (clock() - KEEP_SEEN).date())
     log.info("inbox pass: %s", report.summary())
     return report
 

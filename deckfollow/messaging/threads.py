@@ -13,7 +13,7 @@ details leave nothing readable behind here.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -83,3 +83,11 @@ def mark_seen(session: Session, key: str, at: datetime) -> None:
 def seen_count(session: Session) -> int:
     stmt = select(func.count()).select_from(Setting).where(Setting.key.like(SEEN + "%"))
     return int(session.execute(stmt).scalar_one())
+
+
+def forget_seen_before(session: Session, day: date) -> int:
+    """Drop "already read" marks older than `day` (a pass never reads back that far)."""
+    result = session.execute(
+        delete(Setting).where(Setting.key.like(SEEN + "%"), Setting.value < day.isoformat())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -367,3 +367,17 @@ def test_the_first_pass_reads_back_a_fortnight_not_years_of_mail(
         )
     # And the old ones stay behind: the next pass reads only what arrives after.
     assert _pass(db, dovecot, now).read == 0
+
+
+def test_marks_of_messages_read_long_ago_are_let_go(
+    db: Database, now: datetime, customer: LeadCreated, dovecot: Dovecot
+) -> None:
+    with db.unit_of_work() as s:
+        threads.mark_seen(s, "<long-ago@example.com>", now - timedelta(days=200))
+        threads.mark_seen(s, "<last-month@example.com>", now - timedelta(days=30))
+    dovecot.deliver(mail("zoe@example.com", "Thanks!", at=now - timedelta(minutes=1)))
+    _pass(db, dovecot, now)
+    with db.reading() as s:
+        assert not threads.seen(s, "<long-ago@example.com>")
+        assert threads.seen(s, "<last-month@example.com>")
+        assert threads.seen_count(s) == 2  # last month's and the one just read
