@@ -345,7 +345,7 @@ def handle(session: Session, inc: Incoming, *, now: datetime) -> Handled:
             outcome=Outcome.REPLIED,
             at=inc.at,
             quote_id=quote_id,
-            subject=inc.subject or None if inc.channel is Channel.EMAIL else None,
+            subject=(inc.subject or None) if inc.channel is Channel.EMAIL else None,
             summary=inc.first_lines or None,
         ),
         None,
