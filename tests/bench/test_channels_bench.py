@@ -47,6 +47,7 @@ def test_one_inbox_pass_over_a_thousand_messages(
                     country="US",
                     timezone="America/Chicago",
                     job="Deck",
+                    answered=True,
                 ),
                 now=now - timedelta(days=3),
             )
@@ -101,6 +102,7 @@ def test_texts_per_second_through_the_provider_with_the_rules_on(
                     country="US",
                     timezone="America/Chicago",
                     job="Deck",
+                    answered=True,
                 ),
                 now=now - timedelta(days=3),
             )
