@@ -46,9 +46,12 @@ def load_extras(session: Session) -> Extras:
     )
 
 
-def save_extras(session: Session, *, signature: str, reply_to: str, html_part: bool) -> None:
+def save_extras(session: Session, *, signature: str | None, reply_to: str, html_part: bool) -> None:
+    """Store the owner's choices; `signature=None` keeps the one made from their details
+    (it then follows a change of name, business or cell)."""
     reply = normalise_email(reply_to, "reply-to address") if reply_to.strip() else ""
-    set_setting(session, "email.signature", signature.strip())
+    if signature is not None:
+        set_setting(session, "email.signature", signature.strip())
     set_setting(session, "email.reply_to", reply)
     set_setting(session, "email.html", "1" if html_part else "0")
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +40,7 @@ from deckfollow.messaging.email_auth import (
     set_sign_in,
     sign_in_kind,
 )
+from deckfollow.messaging.email_extras import load_extras, save_extras
 from deckfollow.messaging.email_providers import (
     PROVIDERS,
     EmailProvider,
@@ -228,9 +230,37 @@ class SmtpSettingsDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(account_box)
-        layout.addWidget(pw_box)
-        layout.addWidget(footer_box)
+        # How emails look (signature, Reply-To, HTML, the footer) on a tab of its own, so
+        # the dialog still fits a small laptop screen.
+        with db.reading() as s:
+            extras = load_extras(s)
+        self._signature_shown = extras.signature
+        self.signature = QPlainTextEdit(extras.signature)
+        self.signature.setFixedHeight(72)
+        self.reply_to = QLineEdit(extras.reply_to)
+        self.reply_to.setPlaceholderText("where replies go, if not your email address")
+        self.html = QCheckBox("Send a formatted (HTML) version beside the plain text")
+        self.html.setChecked(extras.html)
+        looks = QFormLayout()
+        looks.addRow("Signature", self.signature)
+        looks.addRow("Reply-To", self.reply_to)
+        looks.addRow("", self.html)
+        looks_box = QGroupBox("Signature and replies")
+        looks_box.setLayout(looks)
+        account_page = QWidget()
+        account_layout = QVBoxLayout(account_page)
+        account_layout.addWidget(account_box)
+        account_layout.addWidget(pw_box)
+        account_layout.addStretch(1)
+        looks_page = QWidget()
+        looks_layout = QVBoxLayout(looks_page)
+        looks_layout.addWidget(looks_box)
+        looks_layout.addWidget(footer_box)
+        looks_layout.addStretch(1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(account_page, "Account")
+        self.tabs.addTab(looks_page, "How emails look")
+        layout.addWidget(self.tabs)
         layout.addWidget(self.error)
         layout.addWidget(self.test_result)
         layout.addWidget(self.buttons)
@@ -408,6 +438,16 @@ class SmtpSettingsDialog(QDialog):
             with self._db.unit_of_work() as s:
                 saved = save_smtp_settings(s, self._settings())
                 save_footer(s, enabled=self.footer.isChecked(), opt_out=self.opt_out.toPlainText())
+                save_extras(
+                    s,
+                    signature=(
+                        None
+                        if self.signature.toPlainText() == self._signature_shown
+                        else self.signature.toPlainText()
+                    ),
+                    reply_to=self.reply_to.text(),
+                    html_part=self.html.isChecked(),
+                )
                 p = self._chosen()
                 oauth = self._oauth_kind()
                 signed = oauth is not None and self._sign_in is oauth

@@ -204,3 +204,29 @@ def test_a_stop_read_from_the_inbox_asks_on_today_whether_to_stop_everything(
     assert all(snap.consent(c).state is ConsentState.REVOKED for c in ConsentChannel)
     page.refresh()
     assert page.current_item() is None
+
+
+def test_how_emails_look_keeps_the_signature_reply_to_and_html_choice(
+    qtbot: QtBot, db: Database, customer: LeadCreated
+) -> None:
+    from deckfollow.core.settings import save_setting
+    from deckfollow.messaging.email_extras import load_extras
+    from deckfollow.ui.messaging.smtp_settings import SmtpSettingsDialog
+
+    dlg = SmtpSettingsDialog(db, credentials=CredentialStore(null.Keyring()))
+    qtbot.addWidget(dlg)
+    assert dlg.signature.toPlainText() == "Sam Núñez\nCarpenter Decks\nCell +61 412 555 019"
+    dlg.host.setText("smtp.example.com")
+    dlg.from_address.setText("sam@carpenterdecks.example")
+    dlg.reply_to.setText("not an address")
+    dlg.save()
+    assert "reply-to address" in dlg.error.text()
+    dlg.reply_to.setText("office@carpenterdecks.example")
+    dlg.html.setChecked(False)
+    dlg.save()
+    with db.unit_of_work() as s:
+        save_setting(s, "owner_phone", "+61412555020")  # a new cell: the signature follows
+    with db.reading() as s:
+        extras = load_extras(s)
+    assert extras.signature.endswith("Cell +61 412 555 020")
+    assert (extras.reply_to, extras.html) == ("office@carpenterdecks.example", False)
