@@ -4,6 +4,7 @@ team add-member NAME --role staff|owner   create their sign-in; prints a one-tim
 team list-members [--json]                who is on the team
 team remove-member LOGIN                  take away a member's sign-in
 team assign QUOTE_ID LOGIN                make a member the owner of a quote
+team move --to URL                        copy this file's business into the empty team server
 """
 
 from __future__ import annotations
@@ -43,11 +44,36 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _hidden_globals(p)
     p.set_defaults(run=run_remove)
 
+    p = ts.add_parser("move", help="copy this file's business into the empty team database")
+    p.add_argument("--to", required=True, metavar="URL", help="postgresql+psycopg://user@host/db")
+    _hidden_globals(p)
+    p.set_defaults(run=run_move)
+
     p = ts.add_parser("assign", help="make a member the owner of a quote")
     p.add_argument("quote_id", type=int, metavar="QUOTE_ID")
     p.add_argument("login", metavar="LOGIN")
     _hidden_globals(p)
     p.set_defaults(run=run_assign)
+
+
+def run_move(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.core.errors import ValidationError
+    from deckfollow.storage.location import is_url
+    from deckfollow.storage.team_move import move_to_server
+
+    if not is_url(args.to):
+        raise ValidationError("--to", "give the team database's URL, postgresql+psycopg://…")
+    db = ctx.open_db()
+    try:
+        report = move_to_server(db, args.to)
+    finally:
+        db.close()
+    print(f"Moved {report.total} rows to {report.target}; counts match:", file=ctx.out)
+    for name, n in report.counts.items():
+        print(f"  {name:<16} {n}", file=ctx.out)
+    print(f"Your file {report.source} is kept as it was.", file=ctx.out)
+    print(f"From now on open the team database: --db {report.target}", file=ctx.out)
+    return 0
 
 
 def run_add(args: argparse.Namespace, ctx: CliContext) -> int:
