@@ -51,6 +51,7 @@ from deckfollow.storage.engine_url import database_url
 from deckfollow.storage.location import is_url
 from deckfollow.storage.notify import announce_changes, new_origin
 from deckfollow.storage.secrets_hidden import display_target, hide_secrets
+from deckfollow.storage.team_schema import migration_lock, record_upgrade, upgraded_by
 
 BUSY_TIMEOUT_MS = 5000
 # The execution option that marks the engine view write transactions run on.
@@ -286,6 +287,16 @@ def _upgrade_failed(target: str, revision: str | None, kept: Path | None, why: s
     )
 
 
+def _refuse_too_new(engine: Engine, shown: str, revision: str | None) -> None:
+    if revision is None or revision in schema.REVISIONS:
+        return
+    who = upgraded_by(engine)
+    ask = f"ask {who} to update deckfollow here" if who else "update deckfollow to open it"
+    raise SchemaTooNewError(
+        f"{shown} was upgraded by a newer version of deckfollow (schema {revision}); {ask}"
+    )
+
+
 def open_database(target: str, *, create: bool = True, migrate: bool = True) -> Database:
     """Open (and if allowed create) the database at `target`, migrated to the current schema.
 
@@ -316,19 +327,21 @@ def open_database(target: str, *, create: bool = True, migrate: bool = True) -> 
     try:
         revision = current_revision(engine)
         if revision != schema.HEAD:
-            if revision is not None and revision not in schema.REVISIONS:
-                raise SchemaTooNewError(
-                    f"{shown} was written by a newer version of deckfollow (schema "
-                    f"{revision}); update deckfollow to open it"
-                )
+            _refuse_too_new(engine, shown, revision)
             if not migrate:
                 raise StorageError(f"{shown} needs a schema upgrade first")
-            kept: Path | None = None
-            if path is not None and revision is not None:
-                from deckfollow.storage.backups import take_backup
+            # On a shared server, one member upgrades; the others wait, then find it done.
+            with migration_lock(engine):
+                revision = current_revision(engine)
+                _refuse_too_new(engine, shown, revision)
+                if revision != schema.HEAD:
+                    kept: Path | None = None
+                    if path is not None and revision is not None:
+                        from deckfollow.storage.backups import take_backup
 
-                kept = take_backup(path, f"pre-migrate-{revision}")
-            _upgrade(engine, target, revision, kept)
+                        kept = take_backup(path, f"pre-migrate-{revision}")
+                    _upgrade(engine, target, revision, kept)
+                    record_upgrade(engine)
     except (OperationalError, DatabaseError, sqlite3.DatabaseError) as exc:
         engine.dispose()
         raise _describe(exc, shown) from exc

@@ -109,16 +109,44 @@ def _backup_json(b: BackupInfo) -> dict[str, object]:
 
 
 def run_backup(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.storage.backups import backup_to, server_backup_hint, take_backup
+    from deckfollow.storage.backups import backup_to, take_backup
 
     db = _open_checked(ctx)
     try:
         if db.path is None:
-            raise StorageError(server_backup_hint(db))
+            return _backup_server(db, args, ctx)
         path = backup_to(db, Path(args.out)) if args.out else take_backup(db.path, "manual")
     finally:
         db.close()
     print(f"Backed up to {path} ({path.stat().st_size} bytes, verified).", file=ctx.out)
+    return 0
+
+
+def _backup_server(db: Database, args: argparse.Namespace, ctx: CliContext) -> int:
+    """A team database: pg_dump when installed, else the JSON export; say which."""
+    from deckfollow.storage.pg_backup import default_dump_path, dump_server, find_pg_dump
+
+    pg_dump = find_pg_dump()
+    folder = Path.cwd()
+    if pg_dump is not None:
+        out = Path(args.out) if args.out else default_dump_path(db, folder, ctx.now)
+        dump_server(db, out, pg_dump=pg_dump)
+        print(
+            f"Backed up {db.display} with pg_dump to {out} ({out.stat().st_size} bytes); "
+            "restore it with pg_restore (see docs/team.md).",
+            file=ctx.out,
+        )
+        return 0
+    from deckfollow.exchange.json_export import export_json
+
+    out = Path(args.out) if args.out else folder / f"deckfollow-{ctx.now:%Y%m%d-%H%M%S}.json"
+    with db.reading() as session:
+        export_json(session, out, now=ctx.now)
+    print(
+        f"pg_dump is not installed, so {db.display} was saved as a JSON export to {out}; "
+        "install PostgreSQL's client tools for a full restorable dump.",
+        file=ctx.out,
+    )
     return 0
 
 
