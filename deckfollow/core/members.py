@@ -75,13 +75,15 @@ def stamp_members(session: Session, _context: Any, _instances: Any) -> None:
     if not (session.new or session.dirty):
         return
     who = current_member(session)
+    for obj in session.new:
+        # A follow-up on an owned quote is its owner's even when the writer has no name.
+        if isinstance(obj, FollowUp) and obj.member is None:
+            obj.member = _follow_up_owner(session, obj) or who
     if who is None:
         return
     for obj in session.new:
         if isinstance(obj, Touch) and obj.member is None:
             obj.member = who
-        elif isinstance(obj, FollowUp) and obj.member is None:
-            obj.member = _follow_up_owner(session, obj) or who
         elif isinstance(obj, ConsentEvent) and obj.recorded_by is None:
             obj.recorded_by = who
         elif isinstance(obj, Quote):

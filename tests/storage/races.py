@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -31,24 +32,30 @@ from datetime import date, datetime
 from datetime import time as dtime
 from multiprocessing.connection import Connection
 from multiprocessing.sharedctypes import SynchronizedArray
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
 from deckfollow.core.consent import grant_consent, revoke_consent
+from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.enums import (
     CadenceRunStatus,
     Channel,
     ConsentChannel,
     ConsentEventKind,
     ConsentState,
+    Direction,
     FollowUpStatus,
+    MemberRole,
+    Outcome,
     Stage,
 )
 from deckfollow.core.errors import ConcurrentEditError, DeckfollowError
-from deckfollow.core.followups import agree_follow_up, agreed_plan
+from deckfollow.core.followups import FollowUpPlan, agree_follow_up, agreed_plan
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import (
     CadenceRun,
@@ -56,9 +63,14 @@ from deckfollow.core.models import (
     ConsentEvent,
     Customer,
     FollowUp,
+    Member,
     Quote,
+    Touch,
 )
 from deckfollow.core.pipeline import move_stage
+from deckfollow.core.team import assign_quote
+from deckfollow.core.touches import TouchRecord, log_touch
+from deckfollow.exchange.csv_import import import_table, read_import_file
 from deckfollow.storage.database import Database, open_database
 
 # A statement running this long is waiting for a lock the other writer holds.
@@ -150,11 +162,9 @@ def _op_stage(s: Session, t: Task, now: datetime) -> str | None:
     quote = s.get(Quote, t.quote_id)
     assert quote is not None and t.value is not None
     seen = quote.stage.value
-    if t.expected is not None and str(quote.version) != t.expected:
-        raise ConcurrentEditError(
-            "someone else moved this quote after you opened it; reload it and move it again"
-        )
-    move_stage(s, t.quote_id, Stage(t.value), now=now)
+    # The version the user's board showed, checked by the core itself.
+    expected = int(t.expected) if t.expected is not None else None
+    move_stage(s, t.quote_id, Stage(t.value), now=now, expected_version=expected)
     return seen
 
 
@@ -176,7 +186,43 @@ def _op_edit(s: Session, t: Task, now: datetime) -> str | None:
     return seen or ""
 
 
+def _op_reassign(s: Session, t: Task, now: datetime) -> str | None:
+    assert t.value is not None
+    assign_quote(s, t.quote_id, t.value, now=now)
+    return None
+
+
+def _op_touch(s: Session, t: Task, now: datetime) -> str | None:
+    """A call logged with its next step: a planned call two days on (Wednesday, 11:00)."""
+    tz = s.execute(select(Customer.timezone).where(Customer.id == t.customer_id)).scalar_one()
+    record = TouchRecord(
+        t.customer_id, Channel.CALL, Direction.OUTBOUND, Outcome.REACHED, now,
+        quote_id=t.quote_id, summary="race touch",
+    )  # fmt: skip
+    due = local_to_utc(AGREED_DAY, dtime(11), ZoneInfo(tz))
+    log_touch(s, record, FollowUpPlan(due, Channel.CALL, "race next step"), now=now)
+    return None
+
+
+def _op_import(s: Session, t: Task, now: datetime) -> str | None:
+    """A contacts file naming this customer (by email) and one new person."""
+    folder = Path(tempfile.gettempdir()) / f"deckfollow-race-import-{os.getpid()}"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"contacts-{t.trial}.csv"
+    path.write_text(
+        "Name,Email,Company\n"
+        f"Racer Again {t.trial},racer{t.trial}@example.com,Imported Pty Ltd\n"
+        f"New Person {t.trial},new{t.trial}@example.com,\n",
+        encoding="utf-8",
+    )
+    import_table(s, read_import_file(path), now=now)
+    return None
+
+
 OPS: dict[str, Callable[[Session, Task, datetime], str | None]] = {
+    "reassign": _op_reassign,
+    "touch": _op_touch,
+    "import": _op_import,
     "stop": _op_stop,
     "revoke": _op_revoke,
     "grant": _op_grant,
@@ -361,6 +407,8 @@ PAIRS = (
         b_value="following_up",
         expect_versions=True,
     ),
+    Pair("reassign vs log touch", "reassign", "touch", granted=True, a_value="sam_lee"),
+    Pair("import vs stop", "import", "stop", granted=True),
     Pair(
         "two contact edits, different fields",
         "edit",
@@ -581,10 +629,47 @@ def check(
                 lost.append("the agreed follow-up was cancelled with nothing to cancel it")
         if r.op == "cadence" and s.get(CadenceRun, int(r.seen or 0)) is None:
             lost.append("the acknowledged plan start is missing")
+    if pair.a == "reassign":
+        bad_own, lost_own = _check_reassign(s, cid, qid, ra, rb)
+        bad += bad_own
+        lost += lost_own
+    if pair.a == "import" and ra.ok:
+        email = f"new{_trial_of(customer)}@example.com"
+        if s.execute(select(Customer.id).where(Customer.email == email)).first() is None:
+            lost.append("the acknowledged import's new person is missing")
     if pair.a in ("stage", "edit"):
         bad_order, lost_edit = _check_edits(s, pair, cid, qid, ra, rb)
         bad += bad_order
         lost += lost_edit
+    return bad, lost
+
+
+def _check_reassign(
+    s: Session, cid: int, qid: int, ra: Result, rb: Result
+) -> tuple[list[str], list[str]]:
+    """The new owner owns the quote and every open follow-up on it, whichever came first."""
+    bad: list[str] = []
+    lost: list[str] = []
+    quote = s.get(Quote, qid)
+    assert quote is not None
+    if ra.ok and quote.owner != "sam_lee":
+        lost.append(f"the acknowledged reassignment was overwritten (owner {quote.owner!r})")
+    touched = s.execute(
+        select(Touch.id).where(Touch.quote_id == qid, Touch.summary == "race touch")
+    ).first()
+    if rb.ok and touched is None:
+        lost.append("the acknowledged touch is missing")
+    stray = [
+        f.id
+        for f in s.execute(
+            select(FollowUp).where(
+                FollowUp.quote_id == qid, FollowUp.status == FollowUpStatus.PENDING
+            )
+        ).scalars()
+        if f.member != quote.owner
+    ]
+    if stray:
+        bad.append(f"follow-ups {stray} still belong to someone other than the quote's owner")
     return bad, lost
 
 
@@ -649,6 +734,11 @@ def race_all(
     try:
         with db.unit_of_work() as s:
             seed_builtin_cadences(s)
+            # A colleague quotes can be handed to (reassign vs log touch).
+            if s.execute(select(Member.id).where(Member.login == "sam_lee")).first() is None:
+                s.add(
+                    Member(login="sam_lee", name="Sam Lee", role=MemberRole.STAFF, created_at=now)
+                )
         with racers(target, now) as racing:
             return [run_pair(db, racing, pair, trials, now) for pair in pairs]
     finally:

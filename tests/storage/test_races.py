@@ -47,6 +47,8 @@ def _assert_clean(tallies: list[Tally]) -> None:
     # Edits of different fields both stand; an edit from a stale screen is refused.
     assert by_name["two contact edits, different fields"].both_saved == QUICK_TRIALS
     assert by_name["two stage moves, expected version"].refused == QUICK_TRIALS
+    # Reassigning and logging a touch never clash: both stand, the owner owns the new step.
+    assert by_name["reassign vs log touch"].both_saved == QUICK_TRIALS
 
 
 @pytest.mark.slow
