@@ -20,6 +20,7 @@ from deckfollow.core.contact_info import (
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import Customer, Quote
+from deckfollow.core.places import MAIN_ZONE
 from deckfollow.core.settings import load_settings
 
 
@@ -117,13 +118,3 @@ def _guess_timezone(phone: str | None, owner_tz: str) -> str:
     country = country_of_phone(phone) if phone else None
     main = MAIN_ZONE.get(country or "")
     return main if main in zones else zones[0]
-
-
-# Where a number spans several zones, the zone most of the country's people live in.
-MAIN_ZONE = {
-    "AU": "Australia/Sydney",
-    "US": "America/New_York",
-    "CA": "America/Toronto",
-    "NZ": "Pacific/Auckland",
-    "GB": "Europe/London",
-}

@@ -20,7 +20,6 @@ from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import phonenumbers
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -29,11 +28,10 @@ from deckfollow.core.contact_info import (
     normalise_email,
     normalise_phone,
     suppression_hash,
-    timezones_of_phone,
 )
 from deckfollow.core.errors import ValidationError
-from deckfollow.core.leads import MAIN_ZONE
 from deckfollow.core.models import Customer, Suppression
+from deckfollow.core.places import country_code, guess_timezone
 from deckfollow.core.settings import load_settings
 from deckfollow.exchange.csv_sniff import CsvRow, CsvTable, read_csv
 from deckfollow.exchange.import_mapping import (
@@ -306,105 +304,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _SCIENTIFIC = re.compile(r"\d(?:[.,]\d+)?[eE]\+?\d+")
 _TRUE = {"yes", "y", "true", "1", "x", "dnc", "do not contact", "unsubscribed", "opted out"}
 
-_COUNTRY_NAMES = {
-    "australia": "AU",
-    "united states": "US",
-    "united states of america": "US",
-    "usa": "US",
-    "u s a": "US",
-    "america": "US",
-    "united kingdom": "GB",
-    "uk": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "new zealand": "NZ",
-    "aotearoa": "NZ",
-    "canada": "CA",
-    "ireland": "IE",
-    "germany": "DE",
-    "deutschland": "DE",
-    "france": "FR",
-    "spain": "ES",
-    "españa": "ES",
-    "mexico": "MX",
-    "méxico": "MX",
-    "poland": "PL",
-    "polska": "PL",
-    "netherlands": "NL",
-    "italy": "IT",
-    "south africa": "ZA",
-    "india": "IN",
-}
-
-# A state tells the zone when a phone number spans a whole country (Australian mobiles).
-_REGION_ZONES = {
-    "AU": {
-        "wa": "Australia/Perth",
-        "western australia": "Australia/Perth",
-        "sa": "Australia/Adelaide",
-        "south australia": "Australia/Adelaide",
-        "nt": "Australia/Darwin",
-        "northern territory": "Australia/Darwin",
-        "qld": "Australia/Brisbane",
-        "queensland": "Australia/Brisbane",
-        "nsw": "Australia/Sydney",
-        "new south wales": "Australia/Sydney",
-        "act": "Australia/Sydney",
-        "vic": "Australia/Melbourne",
-        "victoria": "Australia/Melbourne",
-        "tas": "Australia/Hobart",
-        "tasmania": "Australia/Hobart",
-    },
-    "CA": {
-        "bc": "America/Vancouver",
-        "british columbia": "America/Vancouver",
-        "ab": "America/Edmonton",
-        "alberta": "America/Edmonton",
-        "on": "America/Toronto",
-        "ontario": "America/Toronto",
-        "qc": "America/Toronto",
-        "quebec": "America/Toronto",
-    },
-}
-
 
 def _text(value: str) -> str:
     return " ".join(_CONTROL.sub("", value).split())
-
-
-def country_code(text: str) -> str | None:
-    """An ISO country code from a code or a common country name."""
-    key = " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
-    if not key:
-        return None
-    if len(key) == 2 and key.upper() in phonenumbers.SUPPORTED_REGIONS:
-        return key.upper()
-    return _COUNTRY_NAMES.get(key)
-
-
-def guess_timezone(
-    phone: str | None, country: str, region: str, owner_tz: str, owner_country: str
-) -> str:
-    """The customer's zone: from the phone number, refined by the state, else the country."""
-    hint = _REGION_ZONES.get(country, {}).get(region.strip().lower()) if region else None
-    zones = timezones_of_phone(phone) if phone else []
-    if len(zones) == 1:
-        return zones[0]
-    if zones:
-        for candidate in (hint, owner_tz):
-            if candidate in zones:
-                return candidate
-        # Parsed again only here: this is the slow path, and rare.
-        main = MAIN_ZONE.get(country_of_phone(phone or "") or "")
-        return main if main in zones else zones[0]
-    if hint:
-        return hint
-    if country == owner_country.upper():
-        return owner_tz
-    return MAIN_ZONE.get(country, owner_tz)
 
 
 def _valid_zone(name: str) -> str | None:
