@@ -564,7 +564,7 @@ def update_customer(
             names = ", ".join(FIELDS.get(k, k) for k in clash)
             raise ConcurrentEditError(
                 f"{c.display_name}'s {names} was changed elsewhere after you opened them; "
-                "reload to see the latest, then make your change again"
+                "Revert to see the latest, then make your change again"
             )
     values = clean_fields(typed, country=str(typed.get("country") or c.country), today=now.date())
     if not c.do_not_contact:
