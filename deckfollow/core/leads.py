@@ -9,7 +9,7 @@ import phonenumbers
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import is_blocked
+from deckfollow.core.consent import get_customer, is_blocked
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.contact_info import (
     country_of_phone,
@@ -34,6 +34,8 @@ class NewLead:
     source: str | None = None
     country: str | None = None
     timezone: str | None = None
+    # Someone already a customer (offered instead of a duplicate): the lead is theirs.
+    customer_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
         # Rule 9: a do-not-contact survives re-entry; the person is not re-added as contactable.
         raise ValidationError("name", f"{name}: this email or phone {blocked}")
     first, last = _split_name(name)
-    customer = Customer(
+    customer = _known_customer(session, lead, phone, email, now=now) or Customer(
         display_name=name,
         first_name=first,
         last_name=last,
@@ -92,7 +94,7 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
         received_at=now,
         stage_changed_at=now,
         notes=lead.note,
-        currency=_currency_for(country),
+        currency=_currency_for(customer.country),
         created_at=now,
         updated_at=now,
     )
@@ -101,6 +103,27 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
     return LeadCreated(
         customer.id, quote.id, Changes(customers=True, quotes=True, created_ids=(quote.id,))
     )
+
+
+def _known_customer(
+    session: Session, lead: NewLead, phone: str | None, email: str | None, *, now: datetime
+) -> Customer | None:
+    """The existing customer the lead is for, given what they lacked from this enquiry."""
+    if lead.customer_id is None:
+        return None
+    customer = get_customer(session, lead.customer_id)
+    if email and not customer.email:
+        customer.email = email
+        customer.updated_at = now
+    if phone and phone not in (customer.phone_cell, customer.phone_office, customer.phone_home):
+        slot = next(
+            (k for k in ("phone_cell", "phone_office", "phone_home") if not getattr(customer, k)),
+            None,
+        )
+        if slot is not None:
+            setattr(customer, slot, phone)
+            customer.updated_at = now
+    return customer
 
 
 _CURRENCIES = {"AU": "AUD", "US": "USD", "GB": "GBP", "NZ": "NZD", "CA": "CAD", "IE": "EUR"}

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before
     from deckfollow.storage.database import Database
     from deckfollow.ui.board import BoardPage
     from deckfollow.ui.customer_detail import DetailPanel
+    from deckfollow.ui.customers import CustomersPage
     from deckfollow.ui.quote_list import QuoteListPage
     from deckfollow.ui.today_page import TodayPage
 
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
     today: TodayPage
     board: BoardPage
     quotes: QuoteListPage
+    customers: CustomersPage
 
     def __init__(self, db: Database | None, *, clock: Clock, parent: QWidget | None = None) -> None:
         """The window frame; with `db` its pages too, else call `attach(db)` once it is open."""
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
     def attach(self, db: Database) -> None:
         """Build the pages on the opened database (the frame can be on screen already)."""
         from deckfollow.ui.board import BoardPage
+        from deckfollow.ui.customers import CustomersPage
         from deckfollow.ui.quote_list import QuoteListPage
         from deckfollow.ui.today_page import TodayPage
 
@@ -120,6 +123,11 @@ class MainWindow(QMainWindow):
         self.add_page("today", "Today", self.today, position=0)
         self.add_page("board", "Pipeline", self.board)
         self.add_page("quotes", "Quotes", self.quotes)
+        self.customers = CustomersPage(db, clock=clock)
+        self.add_page("customers", "Customers", self.customers)
+        self.customers.changed.connect(self.data_changed)
+        self.customers.customer_activated.connect(self.open_customer)
+        self.customers.customer_selected.connect(self._follow_customer)
         self.board.changed.connect(self.data_changed)
         self.today.changed.connect(self.data_changed)
         self.today.open_quote.connect(self.open_quote)
@@ -233,6 +241,17 @@ class MainWindow(QMainWindow):
         self.detail_dock.raise_()
         self.detail.show_quote(quote_id)
 
+    def open_customer(self, customer_id: int) -> None:
+        """Show a customer (with their current quote) in the details panel beside the page."""
+        self._build_detail_dock(self.db)
+        self.detail_dock.show()
+        self.detail_dock.raise_()
+        self.detail.show_customer(customer_id)
+
+    def _follow_customer(self, customer_id: int) -> None:
+        if self._has_details() and self.detail_dock.isVisible():
+            self.detail.show_customer(customer_id)
+
     def _has_details(self) -> bool:
         return hasattr(self, "detail_dock")
 
@@ -308,7 +327,13 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self._quit)
         file_menu.addAction(quit_action)
         for number, (key, title) in enumerate(
-            (("today", "&Today"), ("board", "&Pipeline"), ("quotes", "&Quotes")), start=1
+            (
+                ("today", "&Today"),
+                ("board", "&Pipeline"),
+                ("quotes", "&Quotes"),
+                ("customers", "C&ustomers"),
+            ),
+            start=1,
         ):
             go = QAction(title, self)
             go.setShortcuts([QKeySequence(f"Ctrl+{number}")])

@@ -1,0 +1,157 @@
+"""Every customer as a Qt table model over the core's plain rows (no proxy model).
+
+Searching and sorting are one SQL query in `core.customer_search`: a keystroke or a click
+on a header swaps the row list in one reset instead of Qt sorting 20,000 rows itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from deckfollow.core.contact_info import phone_as_read_in
+from deckfollow.core.customer_search import CustomerRow, CustomerSort
+from deckfollow.ui.formatting import ago_text, date_text
+
+Index = QModelIndex | QPersistentModelIndex
+# (text, sort, descending) -> rows; the page runs it in a short read of the database.
+Loader = Callable[[str, CustomerSort, bool], list[CustomerRow]]
+
+COLUMNS: list[tuple[str, CustomerSort]] = [
+    ("Name", CustomerSort.NAME),
+    ("Company", CustomerSort.COMPANY),
+    ("Suburb or city", CustomerSort.SUBURB),
+    ("Phone", CustomerSort.PHONE),
+    ("Email", CustomerSort.EMAIL),
+    ("Open quotes", CustomerSort.OPEN_QUOTES),
+    ("Last touch", CustomerSort.LAST_TOUCH),
+]
+NAME, COMPANY, SUBURB, PHONE, EMAIL, OPEN, LAST = range(len(COLUMNS))
+CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ID = int(CUSTOMER_ID_ROLE)
+_DNC = QColor("#b00020")
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class CustomerTableModel(QAbstractTableModel):
+    """Rows of `CustomerRow`; `search(text)` and `sort(column)` re-read through the loader."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._load: Loader | None = None
+        self._rows: list[CustomerRow] = []
+        self.text = ""
+        self.sort_key = CustomerSort.NAME
+        self.descending = False
+        self.country = "US"  # the owner's: their own numbers read the way they dial them
+        self.now: datetime | None = None
+        self.owner_tz: str | None = None
+
+    # -- data in --------------------------------------------------------------------------
+
+    def set_loader(self, load: Loader) -> None:
+        """Where rows come from; nothing is read until `reload()`."""
+        self._load = load
+
+    def reload(self) -> None:
+        """Read the rows again for the current search and sort."""
+        self.beginResetModel()
+        self._rows = self._load(self.text, self.sort_key, self.descending) if self._load else []
+        self.endResetModel()
+
+    def search(self, text: str) -> None:
+        if text != self.text:
+            self.text = text
+            self.reload()
+
+    def row_at(self, row: int) -> CustomerRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, customer_id: int) -> int:
+        for i, r in enumerate(self._rows):
+            if r.id == customer_id:
+                return i
+        return -1
+
+    # -- Qt model -------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
+            return COLUMNS[section][0]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.sort_key = COLUMNS[column][1]
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        ids = [self._rows[i.row()].id for i in old]
+        self._rows = self._load(self.text, self.sort_key, self.descending) if self._load else []
+        where = {r.id: n for n, r in enumerate(self._rows)}
+        self.changePersistentIndexList(
+            old,
+            [
+                self.index(where[cid], i.column()) if cid in where else QModelIndex()
+                for cid, i in zip(ids, old, strict=True)
+            ],
+        )
+        self.layoutChanged.emit()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        col = index.column()
+        if role == _DISPLAY:
+            return self._text(row, col)
+        if role == _ID:
+            return row.id
+        if role == _FOREGROUND and row.do_not_contact and col == NAME:
+            return _DNC
+        if role == _ALIGNMENT and col == OPEN:
+            return _RIGHT
+        if role == _TOOLTIP:
+            if col == NAME and row.do_not_contact:
+                return f"{row.name} asked not to be contacted"
+            if col == LAST and row.last_touch_at is not None:
+                return date_text(row.last_touch_at, self.owner_tz)
+            if col == SUBURB and row.region:
+                return f"{row.suburb or ''} {row.region}".strip()
+        return None
+
+    def _text(self, row: CustomerRow, col: int) -> str:
+        if col == NAME:
+            return row.name
+        if col == COMPANY:
+            return row.company or ""
+        if col == SUBURB:
+            return row.suburb or ""
+        if col == PHONE:
+            return phone_as_read_in(row.phone, self.country) if row.phone else ""
+        if col == EMAIL:
+            return row.email or ""
+        if col == OPEN:
+            return str(row.open_quotes) if row.open_quotes else ""
+        if row.last_touch_at is None:
+            return ""
+        if self.now is None:
+            return date_text(row.last_touch_at, self.owner_tz)
+        return f"{ago_text(row.last_touch_at, self.now)} ago"
