@@ -15,15 +15,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from deckfollow.core.enums import Stage
 from deckfollow.core.models import Customer, Quote, Touch
 
 OPEN_STAGES = tuple(s for s in Stage if s.is_open)
-# Fewer digits than this are more likely part of a street number or postcode than a phone.
-_MIN_PHONE_DIGITS = 4
+# Fewer digits than this would match a house number in nearly every phone.
+_MIN_PHONE_DIGITS = 3
+# From this many digits a search is a phone number, not a postcode or a house number.
+_WHOLE_PHONE_DIGITS = 6
 _PHONE_CHARS = re.compile(r"^[\d\s()+.\-/]+$")
 
 
@@ -80,7 +82,7 @@ def _phone_match(digits: str) -> ColumnElement[bool]:
     )
 
 
-def _word_match(word: str) -> ColumnElement[bool]:
+def _word_match(word: str, *, caseless_like: bool) -> ColumnElement[bool]:
     pattern = f"%{_escape(word)}%"
     cols = (
         Customer.display_name,
@@ -91,25 +93,63 @@ def _word_match(word: str) -> ColumnElement[bool]:
         Customer.region,
         Customer.postcode,
     )
-    conds: list[ColumnElement[bool]] = [c.ilike(pattern, escape="\\") for c in cols]
+    # SQLite's LIKE already ignores case (as far as its lower() would); lower() on seven
+    # columns of every row tripled the time of a keystroke there.
+    conds: list[ColumnElement[bool]] = [
+        c.like(pattern, escape="\\") if caseless_like else c.ilike(pattern, escape="\\")
+        for c in cols
+    ]
     digits = phone_digits(word)
     if digits is not None:
         conds.append(_phone_match(digits))
     return or_(*conds)
 
 
-def search_condition(text: str) -> ColumnElement[bool] | None:
-    """The WHERE clause for what was typed (None: everyone)."""
+def search_condition(text: str, *, caseless_like: bool = False) -> ColumnElement[bool] | None:
+    """The WHERE clause for what was typed (None: everyone).
+
+    `caseless_like`: the database's LIKE ignores case (SQLite), so no lower() is needed.
+    """
     text = text.strip()
     if not text:
         return None
     whole = phone_digits(text)
-    words = text.split()
-    by_words = and_(*(_word_match(w) for w in words))
-    if whole is not None and len(words) > 1:
+    if whole is not None and len(whole) >= _WHOLE_PHONE_DIGITS:
         # "0412 345 679" is one number typed with spaces, not three words.
-        return or_(_phone_match(whole), by_words)
-    return by_words
+        return _phone_match(whole)
+    words = and_(*(_word_match(w, caseless_like=caseless_like) for w in text.split()))
+    if whole is not None and " " in text:
+        # "0400 12", half typed: the start of a number, or a postcode and a house number.
+        return or_(_phone_match(whole), words)
+    return words
+
+
+def _sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _open_quotes() -> ScalarSelect[int]:
+    return (
+        select(func.count(Quote.id))
+        .where(
+            Quote.customer_id == Customer.id,
+            Quote.deleted_at.is_(None),
+            Quote.stage.in_(OPEN_STAGES),
+        )
+        .scalar_subquery()
+    )
+
+
+def _quotes() -> ScalarSelect[int]:
+    return (
+        select(func.count(Quote.id))
+        .where(Quote.customer_id == Customer.id, Quote.deleted_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def _last_touch() -> ScalarSelect[datetime]:
+    return select(func.max(Touch.at)).where(Touch.customer_id == Customer.id).scalar_subquery()
 
 
 def search_customers(
@@ -119,55 +159,40 @@ def search_customers(
     sort: CustomerSort = CustomerSort.NAME,
     descending: bool = False,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[CustomerRow]:
-    """Every customer not in the trash matching `text`, sorted in SQL (empties last)."""
-    quotes = (
-        select(
-            Quote.customer_id.label("cid"),
-            func.count(Quote.id).label("quotes"),
-            func.sum(case((Quote.stage.in_(OPEN_STAGES), 1), else_=0)).label("open_quotes"),
-        )
-        .where(Quote.deleted_at.is_(None))
-        .group_by(Quote.customer_id)
-        .subquery()
-    )
-    touches = (
-        select(Touch.customer_id.label("cid"), func.max(Touch.at).label("last_at"))
-        .group_by(Touch.customer_id)
-        .subquery()
-    )
+    """Customers not in the trash matching `text`, sorted in SQL (blanks last).
+
+    `limit` and `offset` read one page: the counts and last touch are correlated
+    subqueries, so a page costs its own rows, not all 20,000.
+    """
     phone = func.coalesce(Customer.phone_cell, Customer.phone_office, Customer.phone_home)
-    open_quotes = func.coalesce(quotes.c.open_quotes, 0)
-    stmt = (
-        select(
-            Customer.id,
-            Customer.display_name,
-            Customer.company,
-            Customer.suburb,
-            Customer.region,
-            phone,
-            Customer.email,
-            open_quotes,
-            func.coalesce(quotes.c.quotes, 0),
-            touches.c.last_at,
-            Customer.do_not_contact,
-        )
-        .outerjoin(quotes, quotes.c.cid == Customer.id)
-        .outerjoin(touches, touches.c.cid == Customer.id)
-        .where(Customer.deleted_at.is_(None))
-    )
-    cond = search_condition(text)
+    open_quotes, last_touch = _open_quotes(), _last_touch()
+    stmt = select(
+        Customer.id,
+        Customer.display_name,
+        Customer.company,
+        Customer.suburb,
+        Customer.region,
+        phone,
+        Customer.email,
+        open_quotes,
+        _quotes(),
+        last_touch,
+        Customer.do_not_contact,
+    ).where(Customer.deleted_at.is_(None))
+    cond = search_condition(text, caseless_like=_sqlite(session))
     if cond is not None:
         stmt = stmt.where(cond)
     name = func.lower(Customer.display_name)
-    key: ColumnElement[object] = {
+    key: ColumnElement[Any] = {
         CustomerSort.NAME: name,
         CustomerSort.COMPANY: func.lower(Customer.company),
         CustomerSort.SUBURB: func.lower(Customer.suburb),
         CustomerSort.PHONE: phone,
         CustomerSort.EMAIL: func.lower(Customer.email),
         CustomerSort.OPEN_QUOTES: open_quotes,
-        CustomerSort.LAST_TOUCH: touches.c.last_at,
+        CustomerSort.LAST_TOUCH: last_touch,
     }[sort]
     # Blanks sort after everything in both directions: a list led by empty cells looks empty.
     order: list[ColumnElement[Any] | InstrumentedAttribute[Any]] = [
@@ -177,7 +202,7 @@ def search_customers(
     if sort is not CustomerSort.NAME:
         order.append(name)
     order.append(Customer.id)
-    stmt = stmt.order_by(*order)
+    stmt = stmt.order_by(*order).offset(offset or None)
     if limit is not None:
         stmt = stmt.limit(limit)
     return [
@@ -194,8 +219,18 @@ def search_customers(
             last_touch_at=r[9],
             do_not_contact=bool(r[10]),
         )
-        for r in session.execute(stmt)
+        # Core rows, not the ORM's result machinery: a third of the time for 20,000 rows.
+        for r in session.connection().execute(stmt)
     ]
+
+
+def count_matching(session: Session, text: str = "") -> int:
+    """How many customers not in the trash match `text`."""
+    stmt = select(func.count(Customer.id)).where(Customer.deleted_at.is_(None))
+    cond = search_condition(text, caseless_like=_sqlite(session))
+    if cond is not None:
+        stmt = stmt.where(cond)
+    return int(session.execute(stmt).scalar_one())
 
 
 def count_customers(session: Session) -> int:

@@ -261,6 +261,8 @@ class _Known:
     about: dict[int, tuple[str, str | None, str | None, frozenset[str]]] = field(
         default_factory=dict
     )
+    # Their email and phones, to tell a namesake from the same person.
+    reach: dict[int, tuple[str | None, tuple[str, ...]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> _Known:
@@ -292,6 +294,7 @@ class _Known:
                 values = (email, cell, office, home, *rest)
                 blank = frozenset(k for k, v in zip(_FILLABLE, values, strict=True) if v is None)
                 known.about[cid] = (name, cell or office or home, suburb, blank)
+                known.reach[cid] = (email, tuple(p for p in (cell, office, home) if p))
         for email_hash, phone_hash in session.execute(
             select(Suppression.email_hash, Suppression.phone_hash)
         ):
@@ -342,10 +345,19 @@ class _Known:
         return entry[0] if entry is not None else None
 
     def _named(self, values: ContactValues) -> list[tuple[int, str, bool, bool]]:
+        """The customer of the same name in the same suburb, unless their email or phones
+        say it is a namesake (both have one, and none is shared)."""
         if not values.suburb:
             return []
         hit = self.by_name_town.get((values.display_name.lower(), values.suburb.lower()))
-        return [hit] if hit is not None else []
+        if hit is None or hit[0] not in self.reach:
+            return []
+        email, phones = self.reach[hit[0]]
+        if email and values.email and email.lower() != values.email.lower():
+            return []
+        if phones and values.phones and not set(phones) & set(values.phones):
+            return []
+        return [hit]
 
     def _hits(self, email: str | None, phones: Iterable[str]) -> list[tuple[int, str, bool, bool]]:
         hits = []
@@ -568,7 +580,6 @@ def plan_import(
     extractor = Extractor(table.header, fmt, chosen)
     seen_email: dict[str, int] = {}
     seen_phone: dict[str, int] = {}
-    seen_name: dict[tuple[str, str], int] = {}
     plans = [
         _plan_row(
             r,
@@ -578,7 +589,6 @@ def plan_import(
             known,
             seen_email,
             seen_phone,
-            seen_name,
         )
         for r in table.rows
     ]
@@ -601,7 +611,6 @@ def _plan_row(
     known: _Known,
     seen_email: dict[str, int],
     seen_phone: dict[str, int],
-    seen_name: dict[tuple[str, str], int],
 ) -> RowPlan:
     if csv_row.is_blank:
         return RowPlan(csv_row.number, RowAction.BLANK, "")
@@ -635,8 +644,6 @@ def _plan_row(
     earlier = seen_email.get(values.email.lower()) if values.email else None
     if earlier is None:
         earlier = next((seen_phone[p] for p in values.phones if p in seen_phone), None)
-    if earlier is None and values.suburb:
-        earlier = seen_name.get((values.display_name.lower(), values.suburb.lower()))
     if earlier is not None:
         return RowPlan(
             csv_row.number,
@@ -650,8 +657,6 @@ def _plan_row(
         seen_email[values.email.lower()] = csv_row.number
     for p in values.phones:
         seen_phone.setdefault(p, csv_row.number)
-    if values.suburb:
-        seen_name.setdefault((values.display_name.lower(), values.suburb.lower()), csv_row.number)
     return RowPlan(csv_row.number, RowAction.IMPORT, shown, values, tuple(work.problems))
 
 

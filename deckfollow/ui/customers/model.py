@@ -1,7 +1,8 @@
 """Every customer as a Qt table model over the core's plain rows (no proxy model).
 
-Searching and sorting are one SQL query in `core.customer_search`: a keystroke or a click
-on a header swaps the row list in one reset instead of Qt sorting 20,000 rows itself.
+Searching and sorting are one SQL query in `core.customer_search`, read a page at a time
+(`canFetchMore`/`fetchMore` as the view scrolls): a keystroke or a click on a header costs
+the first page, not all 20,000 customers.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from deckfollow.core.customer_search import CustomerRow, CustomerSort
 from deckfollow.ui.formatting import ago_text, date_text
 
 Index = QModelIndex | QPersistentModelIndex
-# (text, sort, descending) -> rows; the page runs it in a short read of the database.
-Loader = Callable[[str, CustomerSort, bool], list[CustomerRow]]
+# (text, sort, descending, offset, limit) -> rows; the page runs it in a short read of the
+# database.
+Loader = Callable[[str, CustomerSort, bool, int, int], list[CustomerRow]]
+PAGE = 200
 
 COLUMNS: list[tuple[str, CustomerSort]] = [
     ("Name", CustomerSort.NAME),
@@ -48,6 +51,7 @@ class CustomerTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._load: Loader | None = None
         self._rows: list[CustomerRow] = []
+        self._more = False  # the search matches more rows than are loaded
         self.text = ""
         self.sort_key = CustomerSort.NAME
         self.descending = False
@@ -61,16 +65,52 @@ class CustomerTableModel(QAbstractTableModel):
         """Where rows come from; nothing is read until `reload()`."""
         self._load = load
 
+    def _read(self, offset: int, limit: int) -> list[CustomerRow]:
+        # One row more than asked says whether there is another page, without a count.
+        rows = (
+            self._load(self.text, self.sort_key, self.descending, offset, limit + 1)
+            if (self._load)
+            else []
+        )
+        self._more = len(rows) > limit
+        return rows[:limit]
+
+    @property
+    def complete(self) -> bool:
+        """Every matching row is loaded (so their number is the row count)."""
+        return not self._more
+
     def reload(self) -> None:
-        """Read the rows again for the current search and sort."""
+        """Read the first page again for the current search and sort (as many rows as
+        were loaded, so a refresh does not lose the user's place)."""
         self.beginResetModel()
-        self._rows = self._load(self.text, self.sort_key, self.descending) if self._load else []
+        self._rows = self._read(0, max(PAGE, len(self._rows)))
         self.endResetModel()
 
     def search(self, text: str) -> None:
         if text != self.text:
             self.text = text
+            self._rows = []
             self.reload()
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: Index) -> None:
+        if not self.canFetchMore(parent):
+            return
+        more = self._read(len(self._rows), PAGE)
+        if not more:
+            return
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    def load_until(self, customer_id: int) -> int:
+        """Read pages until `customer_id` is loaded; its row, or -1 if the search hides them."""
+        while (row := self.row_of(customer_id)) < 0 and self.canFetchMore(QModelIndex()):
+            self.fetchMore(QModelIndex())
+        return row
 
     def row_at(self, row: int) -> CustomerRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -104,7 +144,7 @@ class CustomerTableModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         ids = [self._rows[i.row()].id for i in old]
-        self._rows = self._load(self.text, self.sort_key, self.descending) if self._load else []
+        self._rows = self._read(0, max(PAGE, len(self._rows)))
         where = {r.id: n for n, r in enumerate(self._rows)}
         self.changePersistentIndexList(
             old,

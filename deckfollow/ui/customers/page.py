@@ -20,6 +20,7 @@ from deckfollow.core.customer_search import (
     CustomerRow,
     CustomerSort,
     count_customers,
+    count_matching,
     search_customers,
 )
 from deckfollow.core.settings import load_settings
@@ -114,6 +115,13 @@ class CustomersPage(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._refresh_buttons)
         self.view.activated.connect(self._on_activated)
         self.model.modelReset.connect(self._update_count)
+        # How many a search matches is counted after the first page is on screen.
+        self._counting = QTimer(self)
+        self._counting.setSingleShot(True)
+        self._counting.setInterval(0)
+        self._counting.timeout.connect(self._count)
+        self.matching = 0
+        self._settings_stale = True
         self.model.set_loader(self._load)
         # Read when first shown, not while the window starts: most days begin on Today.
         self._stale = True
@@ -121,13 +129,20 @@ class CustomersPage(QWidget):
 
     # -- data ------------------------------------------------------------------------------
 
-    def _load(self, text: str, sort: CustomerSort, descending: bool) -> list[CustomerRow]:
+    def _load(
+        self, text: str, sort: CustomerSort, descending: bool, offset: int, limit: int
+    ) -> list[CustomerRow]:
         with self._db.reading() as s:
-            settings = load_settings(s)
-            self._total = count_customers(s)
-            rows = search_customers(s, text, sort=sort, descending=descending)
-        self.model.country = settings.default_country
-        self.model.owner_tz = settings.owner_timezone
+            if offset == 0 and self._settings_stale:
+                # Once per refresh, not per keystroke.
+                self._settings_stale = False
+                settings = load_settings(s)
+                self.model.country = settings.default_country
+                self.model.owner_tz = settings.owner_timezone
+                self._total = count_customers(s)
+            rows = search_customers(
+                s, text, sort=sort, descending=descending, offset=offset, limit=limit
+            )
         self.model.now = self._clock()
         return rows
 
@@ -141,6 +156,7 @@ class CustomersPage(QWidget):
 
     def _read(self) -> None:
         self._stale = False
+        self._settings_stale = True
         selected = self.selected_ids()
         self.model.reload()
         self._reselect(selected)
@@ -158,8 +174,9 @@ class CustomersPage(QWidget):
         self._reselect(selected)
 
     def _reselect(self, ids: list[int]) -> None:
+        # Only among the rows read: hunting a customer the search hides would read them all.
         for cid in ids[:1]:
-            if self.select_customer(cid):
+            if self.model.row_of(cid) >= 0 and self.select_customer(cid):
                 return
         if self.model.rowCount():
             self.view.selectRow(0)
@@ -181,7 +198,7 @@ class CustomersPage(QWidget):
         return int(value) if value is not None else None
 
     def select_customer(self, customer_id: int) -> bool:
-        row = self.model.row_of(customer_id)
+        row = self.model.load_until(customer_id)
         if row < 0:
             return False
         self.view.selectRow(row)
@@ -220,17 +237,18 @@ class CustomersPage(QWidget):
         dlg.open()
 
     def _after_new(self, customer_id: int) -> None:
-        if self.search.text():
-            self.search.clear()
-            self.apply_search()
-        else:
-            self.model.reload()
+        # Cleared without a search of its own: the read below is the one that counts.
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.model.text = ""
+        self._read()
         self.select_customer(customer_id)
         self.changed.emit()
         self.customer_activated.emit(customer_id)
 
     def _after_merge(self, keep_id: int) -> None:
-        self.model.reload()
+        self._read()
         self.select_customer(keep_id)
         self.changed.emit()
         self.customer_activated.emit(keep_id)
@@ -251,11 +269,26 @@ class CustomersPage(QWidget):
         return super().eventFilter(obj, event)
 
     def _update_count(self) -> None:
-        shown, total = self.model.rowCount(), self._total
-        nobody = total == 0
+        nobody = self._total == 0
         self.view.setVisible(not nobody)
         self.empty.setVisible(nobody)
         self.count.setVisible(not nobody)
+        self.search.setEnabled(not nobody)
+        if self.model.complete:
+            self._show_count(self.model.rowCount())
+        elif not self.model.text.strip():
+            self._show_count(self._total)
+        else:
+            self._counting.start()
+
+    def _count(self) -> None:
+        with self._db.reading() as s:
+            matching = count_matching(s, self.model.text)
+        self._show_count(matching)
+
+    def _show_count(self, shown: int) -> None:
+        total = self._total
+        self.matching = shown
         if self.model.text and not shown:
             self.count.setText(f"Nobody matches “{self.model.text}” among {total:,} customers")
         elif shown != total:
