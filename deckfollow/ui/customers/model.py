@@ -30,7 +30,7 @@ COLUMNS: list[tuple[str, CustomerSort]] = [
     ("Suburb or city", CustomerSort.SUBURB),
     ("Phone", CustomerSort.PHONE),
     ("Email", CustomerSort.EMAIL),
-    ("Open quotes", CustomerSort.OPEN_QUOTES),
+    ("Open", CustomerSort.OPEN_QUOTES),
     ("Last touch", CustomerSort.LAST_TOUCH),
 ]
 NAME, COMPANY, SUBURB, PHONE, EMAIL, OPEN, LAST = range(len(COLUMNS))
@@ -134,6 +134,8 @@ class CustomerTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
             return COLUMNS[section][0]
+        if orientation == Qt.Orientation.Horizontal and role == _TOOLTIP and section == OPEN:
+            return "Open quotes: leads, quoted and following up"
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

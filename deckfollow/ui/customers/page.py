@@ -84,8 +84,10 @@ class CustomersPage(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(28)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((200, 170, 140, 150, 240, 100, 100)):
+        # Narrow enough that, beside the details panel, only the email is cut short.
+        for col, width in enumerate((170, 120, 115, 130, 200, 65, 85)):
             header.resizeSection(col, width)
+        header.setMinimumSectionSize(60)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
 

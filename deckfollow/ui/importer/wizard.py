@@ -336,8 +336,9 @@ class PreviewFilter(QSortFilterProxyModel):
 class PreviewModel(QAbstractTableModel):
     """The plan's rows for a table view (a model, so 10,000 rows cost nothing up front).
 
-    A row that is an existing customer offers them ("Use Mia Chen (0412 345 679, Balmain)");
-    ticking it says the row is someone else ("Create new"). `choices_changed` follows.
+    A row that is an existing customer offers them, ticked: "Use Mia Chen (0412 345 679,
+    Balmain)"; unticking it says the row is someone else ("Create new"). `choices_changed`
+    follows every change.
     """
 
     choices_changed = Signal()
@@ -375,9 +376,9 @@ class PreviewModel(QAbstractTableModel):
             return False
         number = self.rows[index.row()].row
         if value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value):
-            self.create_new.add(number)
-        else:
             self.create_new.discard(number)
+        else:
+            self.create_new.add(number)
         row = index.row()
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(PREVIEW_COLUMNS) - 1))
         self.choices_changed.emit()
@@ -435,10 +436,10 @@ class PreviewModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and col == len(PREVIEW_COLUMNS) - 1:
             return self.text(row, col) or None
         if role == Qt.ItemDataRole.CheckStateRole and col == 1 and self.rows[row].existing_id:
-            chosen = self.rows[row].row in self.create_new
-            return Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked
+            new = self.rows[row].row in self.create_new
+            return Qt.CheckState.Unchecked if new else Qt.CheckState.Checked
         if role == Qt.ItemDataRole.ToolTipRole and col == 1 and self.rows[row].existing_id:
-            return "Ticked: add this row as a new customer. Unticked: it is the customer named."
+            return "Ticked: this row is the customer named. Unticked: add it as a new customer."
         if role == Qt.ItemDataRole.BackgroundRole:
             colour = self.colour(row)
             return QBrush(QColor(colour)) if colour else None
@@ -487,7 +488,7 @@ class PreviewPage(QWizardPage):
         legend = _hint(
             "Red rows are not imported; amber rows are imported with something left out; "
             "grey rows are already in deckfollow and only add what their customer lacks "
-            "(tick one to add it as a new customer instead). Row numbers are as your "
+            "(untick one to add it as a new customer instead). Row numbers are as your "
             "spreadsheet shows them (the header is row 1). A backup is taken before importing."
         )
         self.error = _error_label()

@@ -56,10 +56,11 @@ def test_the_preview_offers_the_existing_customer_or_a_new_one(
     assert model.text(rows["Priya Nair"], 1) == "Import"
     assert page.summary.text() == "1 to import · 2 already there (2 gain details) · 0 problems"
 
-    # Tom in the file is another Tom Reid of Rozelle: the owner ticks "Create new".
+    # Tom in the file is another Tom Reid of Rozelle: the owner unticks "Use Tom Reid".
     tick = model.index(rows["Tom Reid"], 1)
     assert model.flags(tick) & Qt.ItemFlag.ItemIsUserCheckable
-    assert model.setData(tick, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    assert model.data(tick, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert model.setData(tick, Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
     assert model.text(rows["Tom Reid"], 1) == "Create new"
     assert page.summary.text() == "2 to import · 1 already there (1 gain details) · 0 problems"
     assert wiz.buttonText(QWizard.WizardButton.CommitButton) == "Import 2 customers"
