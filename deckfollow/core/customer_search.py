@@ -15,11 +15,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+import phonenumbers
 from sqlalchemy import ColumnElement, ScalarSelect, and_, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from deckfollow.core.enums import Stage
 from deckfollow.core.models import Customer, Quote, Touch
+from deckfollow.core.settings import load_settings
 
 OPEN_STAGES = tuple(s for s in Stage if s.is_open)
 # Fewer digits than this would match a house number in nearly every phone.
@@ -60,21 +62,34 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def phone_digits(text: str) -> str | None:
-    """The digits a typed phone number shares with its E.164 form, or None if it is no phone.
+def phone_pattern(text: str, country: str) -> str | None:
+    """A LIKE pattern for a phone number typed any way, or None if `text` is no phone.
 
-    Leading zeros are dropped: "0412 345 679" (national trunk 0) and "0061 412…" (the
-    international 00) both continue as the stored "+61412345679" does.
+    Numbers are stored E.164 ("+61412345679"). Written internationally ("+61 412…",
+    "0061 412…") or nationally with the trunk prefix of the owner's `country` ("0412 345…"
+    in Australia) the typed digits are the start of the stored number; bare digits
+    ("412345679") may sit anywhere in it.
     """
     stripped = text.strip()
     if not stripped or not _PHONE_CHARS.match(stripped):
         return None
-    digits = re.sub(r"\D", "", stripped).lstrip("0")
-    return digits if len(digits) >= _MIN_PHONE_DIGITS else None
+    digits = re.sub(r"\D", "", stripped)
+    if stripped.startswith("+"):
+        prefix = digits
+    elif digits.startswith("00"):
+        prefix = digits[2:]
+    else:
+        meta = phonenumbers.PhoneMetadata.metadata_for_region(country.upper())
+        trunk = meta.national_prefix if meta is not None else None
+        if trunk and digits.startswith(trunk) and meta is not None:
+            prefix = f"{meta.country_code}{digits[len(trunk) :]}"
+        else:
+            significant = digits.lstrip("0")
+            return f"%{significant}%" if len(significant) >= _MIN_PHONE_DIGITS else None
+    return f"+{prefix}%" if len(digits) >= _MIN_PHONE_DIGITS else None
 
 
-def _phone_match(digits: str) -> ColumnElement[bool]:
-    pattern = f"%{digits}%"
+def _phone_match(pattern: str) -> ColumnElement[bool]:
     return or_(
         Customer.phone_cell.like(pattern),
         Customer.phone_office.like(pattern),
@@ -82,7 +97,7 @@ def _phone_match(digits: str) -> ColumnElement[bool]:
     )
 
 
-def _word_match(word: str, *, caseless_like: bool) -> ColumnElement[bool]:
+def _word_match(word: str, country: str, *, caseless_like: bool) -> ColumnElement[bool]:
     pattern = f"%{_escape(word)}%"
     cols = (
         Customer.display_name,
@@ -99,29 +114,36 @@ def _word_match(word: str, *, caseless_like: bool) -> ColumnElement[bool]:
         c.like(pattern, escape="\\") if caseless_like else c.ilike(pattern, escape="\\")
         for c in cols
     ]
-    digits = phone_digits(word)
-    if digits is not None:
-        conds.append(_phone_match(digits))
+    phone = phone_pattern(word, country)
+    if phone is not None:
+        conds.append(_phone_match(phone))
     return or_(*conds)
 
 
-def search_condition(text: str, *, caseless_like: bool = False) -> ColumnElement[bool] | None:
-    """The WHERE clause for what was typed (None: everyone).
+def search_condition(
+    text: str, country: str, *, caseless_like: bool = False
+) -> ColumnElement[bool] | None:
+    """The WHERE clause for what was typed (None: everyone); `country` is the owner's, in
+    which a number written nationally is read.
 
     `caseless_like`: the database's LIKE ignores case (SQLite), so no lower() is needed.
     """
     text = text.strip()
     if not text:
         return None
-    whole = phone_digits(text)
-    if whole is not None and len(whole) >= _WHOLE_PHONE_DIGITS:
+    whole = phone_pattern(text, country)
+    if whole is not None and sum(ch.isdigit() for ch in text) >= _WHOLE_PHONE_DIGITS:
         # "0412 345 679" is one number typed with spaces, not three words.
         return _phone_match(whole)
-    words = and_(*(_word_match(w, caseless_like=caseless_like) for w in text.split()))
+    words = and_(*(_word_match(w, country, caseless_like=caseless_like) for w in text.split()))
     if whole is not None and " " in text:
         # "0400 12", half typed: the start of a number, or a postcode and a house number.
         return or_(_phone_match(whole), words)
     return words
+
+
+def _country(session: Session) -> str:
+    return load_settings(session).default_country
 
 
 def _sqlite(session: Session) -> bool:
@@ -181,7 +203,7 @@ def search_customers(
         last_touch,
         Customer.do_not_contact,
     ).where(Customer.deleted_at.is_(None))
-    cond = search_condition(text, caseless_like=_sqlite(session))
+    cond = search_condition(text, _country(session), caseless_like=_sqlite(session))
     if cond is not None:
         stmt = stmt.where(cond)
     name = func.lower(Customer.display_name)
@@ -227,7 +249,7 @@ def search_customers(
 def count_matching(session: Session, text: str = "") -> int:
     """How many customers not in the trash match `text`."""
     stmt = select(func.count(Customer.id)).where(Customer.deleted_at.is_(None))
-    cond = search_condition(text, caseless_like=_sqlite(session))
+    cond = search_condition(text, _country(session), caseless_like=_sqlite(session))
     if cond is not None:
         stmt = stmt.where(cond)
     return int(session.execute(stmt).scalar_one())

@@ -72,11 +72,17 @@ def test_a_customer_without_a_quote_is_found_by_a_phone_typed_any_way(
         for typed in typings:
             assert [r.id for r in search_customers(s, typed)] == [mia], typed
         assert [r.id for r in search_customers(s, "mia.chen@example")] == [mia]
+    # A London number sharing those digits is not what an Australian means by "0412 345".
+    pom = _add(aussie, NewCustomer(name="Ian Pole", phone="+44 7412 345679"), now)
+    with aussie.reading() as s:
+        assert [r.id for r in search_customers(s, "0412 345")] == [mia]
+        assert [r.id for r in search_customers(s, "+44 7412")] == [pom]
+        assert [r.id for r in search_customers(s, "0044 7412 345")] == [pom]
         assert [r.id for r in search_customers(s, "balmain")] == [mia]
         assert [r.id for r in search_customers(s, "chen design")] == [mia]
         assert [r.id for r in search_customers(s, "MIA balmain")] == [mia]
         assert search_customers(s, "mia rozelle") == []
-        assert len(search_customers(s, "")) == 2
+        assert len(search_customers(s, "")) == 3
         row = search_customers(s, "mia")[0]
     assert (row.phone, row.suburb, row.open_quotes, row.quotes) == (
         "+61412345679",
