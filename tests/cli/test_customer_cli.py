@@ -154,3 +154,19 @@ def test_bad_input_gets_one_line_naming_the_field_and_saves_nothing(
     assert len(err.strip().splitlines()) == 1 and names in err
     with sqlite3.connect(cli.db) as conn:
         assert conn.execute("SELECT * FROM customer ORDER BY id").fetchall() == before
+
+
+def test_the_real_command_from_an_empty_database(tmp_path: Path):
+    """The same steps through `python -m deckfollow`, as a script would take them."""
+    from tests.cli.helpers import run_cli
+
+    db = str(tmp_path / "new.db")
+    base = ("--db", db, "--now", NOW, "customer")
+    added = run_cli(*base, "add", "--name", "Mia Chen", "--phone", "+61 412 345 679")
+    assert added.returncode == 0, added.stderr
+    again = run_cli(*base, "add", "--name", "Mia", "--phone", "+61412345679")
+    assert again.returncode == 1 and "Mia Chen" in again.stderr and again.stdout == ""
+    found = run_cli(*base, "list", "--search", "412 345 679", "--json")
+    assert [r["id"] for r in json.loads(found.stdout)] == [int(added.stdout)]
+    self_merge = run_cli(*base, "merge", added.stdout.strip(), added.stdout.strip())
+    assert self_merge.returncode == 2 and "themself" in self_merge.stderr

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.modeltest import ModelTester
@@ -141,21 +141,31 @@ def test_headers_sort_in_the_database_and_the_model_keeps_qt_s_rules(
 def test_ctrl_n_with_the_same_name_and_phone_offers_the_existing_person(
     qtbot: QtBot, window: MainWindow, imported: Database
 ) -> None:
-    dlg = NewLeadDialog(imported, clock=window.clock, parent=window)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    qtbot.keyClicks(dlg.name, "Mia Chen")
-    qtbot.keyClicks(dlg.phone, "0412345679")
-    dlg.job.setPlainText("A second deck at the back")
-    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
-    assert dlg.offer.isVisible() and dlg.isVisible()
-    assert [b.text() for b in dlg.offer.use_buttons] == ["Use Mia Chen (0412 345 679, Balmain)"]
-    assert _customers(imported) == 5
-    with qtbot.waitSignal(dlg.created) as sig:
+    seen: dict[str, object] = {}
+
+    def fill_in() -> None:
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, NewLeadDialog):
+            QTimer.singleShot(20, fill_in)
+            return
+        qtbot.keyClicks(dlg.name, "Mia Chen")
+        qtbot.keyClicks(dlg.phone, "0412345679")
+        dlg.job.setPlainText("A second deck at the back")
+        qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+        seen["offered"] = [b.text() for b in dlg.offer.use_buttons]
+        seen["still open"] = dlg.isVisible()
+        seen["customers before"] = _customers(imported)
+        dlg.created.connect(lambda quote_id: seen.setdefault("quote", quote_id))
         qtbot.mouseClick(dlg.offer.use_buttons[0], Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, fill_in)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "quote" in seen)
+    assert seen["offered"] == ["Use Mia Chen (0412 345 679, Balmain)"]
+    assert seen["still open"] and seen["customers before"] == 5
     assert _customers(imported) == 5
     with imported.reading() as s:
-        quote = s.get(Quote, sig.args[0])
+        quote = s.get(Quote, seen["quote"])
         assert quote is not None
         assert quote.customer.display_name == "Mia Chen"
         assert quote.customer.email == "mia@example.com"  # the imported details stay
