@@ -708,5 +708,7 @@ def _fill_details(keep: Customer, other: Customer) -> list[str]:
         filled.append("notes")
     if left_over:
         notes.append(f"From {other.display_name} (customer {other.id}): " + "; ".join(left_over))
+        if "notes" not in filled:
+            filled.append("notes")
     keep.notes = "\n\n".join(notes) or None
     return filled

@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self.customers.changed.connect(self.data_changed)
         self.customers.customer_activated.connect(self.open_customer)
         self.customers.customer_selected.connect(self._follow_customer)
+        self.customers.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.board.changed.connect(self.data_changed)
         self.today.changed.connect(self.data_changed)
         self.today.open_quote.connect(self.open_quote)
@@ -420,17 +421,27 @@ class MainWindow(QMainWindow):
         """Move the selected quote's customer (and their quotes) to the trash, after asking."""
         from PySide6.QtWidgets import QMessageBox
 
+        from deckfollow.core.consent import get_customer
         from deckfollow.core.errors import DeckfollowError
         from deckfollow.core.pipeline import get_quote
         from deckfollow.core.trash import restore_customer, trash_customer
 
         quote_id = self.current_quote_id
-        if quote_id is None:
+        chosen = (
+            self.customers.selected_customer_id()
+            if self.stack.currentWidget() is self.customers
+            else None
+        )
+        if quote_id is None and chosen is None:
             self.statusBar().showMessage("Select a quote on the board or in the list first.", 5000)
             return
         with self.db.reading() as session:
-            quote = get_quote(session, quote_id)
-            customer_id, name = quote.customer_id, quote.customer.display_name
+            if chosen is not None:  # on the Customers page: the customer selected there
+                customer_id, name = chosen, get_customer(session, chosen).display_name
+            else:
+                assert quote_id is not None
+                quote = get_quote(session, quote_id)
+                customer_id, name = quote.customer_id, quote.customer.display_name
         answer = QMessageBox.question(
             self,
             "Move customer to the trash",

@@ -290,7 +290,15 @@ def _merge(args: argparse.Namespace, ctx: CliContext, db: Database) -> int:
         keep = _known(lambda: get_customer(s, args.keep), "KEEP_ID").display_name
         other = _known(lambda: get_customer(s, args.other), "OTHER_ID").display_name
         r = merge_customers(s, args.keep, args.other, now=ctx.now)
-    moved = f"{r.quotes} quotes, {r.touches} touches, {r.follow_ups} follow-ups moved"
+    moved = ", ".join(
+        f"{count} {one if count == 1 else many}"
+        for count, one, many in (
+            (r.quotes, "quote", "quotes"),
+            (r.touches, "touch", "touches"),
+            (r.follow_ups, "follow-up", "follow-ups"),
+        )
+    )
+    moved += " moved"
     filled = f"; filled in {', '.join(r.filled)}" if r.filled else ""
     dnc = "; do not contact" if r.do_not_contact else ""
     print(

@@ -21,7 +21,12 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.contact_info import phone_as_read_in
 from deckfollow.core.customer_search import search_customers
-from deckfollow.core.customers import CustomerDetails, customer_details, merge_customers
+from deckfollow.core.customers import (
+    CustomerDetails,
+    MergeResult,
+    customer_details,
+    merge_customers,
+)
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import load_settings
 from deckfollow.storage.database import Database
@@ -67,6 +72,8 @@ class MergeDialog(QDialog):
         with db.reading() as s:
             self._country = load_settings(s).default_country
         self.details: list[CustomerDetails | None] = [None, None]
+        self.outcome: MergeResult | None = None
+        self.summary = ""  # what the merge did, in a sentence, once done
 
         intro = QLabel(
             "Two records for one person? Choose the one to keep. The other's quotes, touches, "
@@ -236,9 +243,25 @@ class MergeDialog(QDialog):
         keep, other = (a, b) if kept == 0 else (b, a)
         try:
             with self._db.unit_of_work() as s:
-                merge_customers(s, keep.id, other.id, now=self._clock())
+                self.outcome = merge_customers(s, keep.id, other.id, now=self._clock())
         except DeckfollowError as exc:
             self.error.show_error(exc)
             return
+        self.summary = _summary(keep, other, self.outcome)
         self.merged.emit(keep.id)
         self.accept()
+
+
+def _summary(keep: CustomerDetails, other: CustomerDetails, r: MergeResult) -> str:
+    def n(count: int, one: str, many: str) -> str:
+        return f"{count} {one if count == 1 else many}"
+
+    moved = ", ".join(
+        (
+            n(r.quotes, "quote", "quotes"),
+            n(r.touches, "touch", "touches"),
+            n(r.follow_ups, "follow-up", "follow-ups"),
+        )
+    )
+    filled = f"; filled in {', '.join(r.filled)}" if r.filled else ""
+    return f"{other.name} merged into {keep.name}: {moved} moved{filled}."

@@ -41,12 +41,13 @@ class CustomersPage(QWidget):
     and company; headers sort; Enter or a double-click opens the customer's details.
 
     `customer_selected` follows the current row, `customer_activated` asks for the details
-    panel, `changed` says something was saved here.
+    panel, `changed` says something was saved here, `message` what it was.
     """
 
     customer_selected = Signal(int)
     customer_activated = Signal(int)
     changed = Signal()
+    message = Signal(str)  # what was just done, for the status bar
 
     def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -230,6 +231,7 @@ class CustomersPage(QWidget):
             self._db, ids[0], ids[1] if len(ids) > 1 else None, clock=self._clock, parent=self
         )
         dlg.merged.connect(self._after_merge)
+        dlg.merged.connect(lambda _id: self.message.emit(dlg.summary))
         self._open(dlg)
         return dlg
 

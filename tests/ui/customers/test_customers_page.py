@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
@@ -241,6 +241,11 @@ def test_two_records_are_merged_in_the_gui(
     assert page.model.index(0, NAME).data() == "Mia Chen"
     assert page.model.index(0, 5).data() == "1"  # the other record's lead came along
     assert window.detail.name_label.text() == "Mia Chen"
+    said = window.statusBar().currentMessage()
+    assert (
+        said
+        == "Mia C merged into Mia Chen: 1 quote, 0 touches, 0 follow-ups moved; filled in notes."
+    )
     with imported.reading() as s:
         assert s.get(Quote, lead.quote_id).customer_id == 1  # type: ignore[union-attr]
         assert s.execute(select(func.count(Touch.id))).scalar_one() == 0
@@ -274,3 +279,26 @@ def test_a_long_list_is_read_a_page_at_a_time_and_a_new_customer_is_shown(
     qtbot.waitUntil(lambda: page.selected_customer_id() == sig.args[0])
     assert page.count.text() == "6 customers"
     assert window.detail.name_label.text() == "Zara Young"
+
+
+def test_the_customer_selected_on_the_page_is_the_one_moved_to_the_trash(
+    qtbot: QtBot, window: MainWindow, imported: Database
+) -> None:
+    page = _open_customers(qtbot, window)
+    page.search.setText("Tom")
+    page.apply_search()
+    assert page.selected_customer_id() == 2
+
+    def yes() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, yes)
+            return
+        assert "Tom Reid" in box.text()
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    QTimer.singleShot(0, yes)
+    window.trash_current_customer()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0)
+    assert _customers(imported) == 4
+    assert "Tom Reid moved to the trash" in window.statusBar().currentMessage()
