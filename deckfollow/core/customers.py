@@ -575,13 +575,30 @@ def update_customer(
     changed = {k: v for k, v in values.items() if getattr(c, k) != v}
     if not changed:
         return Changes()
+    settings = load_settings(session)
+    guessed_before = _zone_of(c, settings.owner_timezone, settings.default_country)
     for key, value in changed.items():
         setattr(c, key, value)
     if "display_name" in changed:
         c.first_name, c.last_name = split_name(str(changed["display_name"]))
     c.updated_at = now
+    moved = False
+    if c.timezone == guessed_before:
+        # A zone nobody set by hand follows the address: someone who moves from NSW to WA
+        # is called in Perth's hours. A zone the owner chose stays.
+        zone_now = _zone_of(c, settings.owner_timezone, settings.default_country)
+        moved = zone_now != c.timezone
+        c.timezone = zone_now
     session.flush()
+    if moved:
+        refit_planned(session, c.id, now=now)
+        return Changes(customers=True, follow_ups=True)
     return Changes(customers=True)
+
+
+def _zone_of(c: Customer, owner_tz: str, owner_country: str) -> str:
+    phone = c.phone_cell or c.phone_office or c.phone_home
+    return guess_timezone(phone, c.country, c.region or "", owner_tz, owner_country)
 
 
 # -- merging -------------------------------------------------------------------------------

@@ -7,7 +7,13 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from deckfollow.core.consent import consent_overview, ledger_entries, revoke_consent
+from deckfollow.core.consent import (
+    ContactPreferences,
+    consent_overview,
+    ledger_entries,
+    revoke_consent,
+    set_contact_preferences,
+)
 from deckfollow.core.customer_search import CustomerSort, search_customers
 from deckfollow.core.customers import (
     DuplicateCustomerError,
@@ -160,6 +166,29 @@ def test_a_perth_customer_lives_on_perth_time(aussie: Database, now: datetime):
     who = _add(aussie, NewCustomer(name="Ava Hill", phone="0412 999 000", region="WA"), now)
     with aussie.reading() as s:
         assert customer_details(s, who).timezone == "Australia/Perth"
+
+
+def test_a_move_interstate_moves_their_clock_unless_it_was_set_by_hand(
+    aussie: Database, now: datetime
+):
+    who = _add(aussie, NewCustomer(name="Ava Hill", phone="0412 999 000", region="NSW"), now)
+    with aussie.unit_of_work() as s:
+        changes = update_customer(s, who, {"region": "WA", "suburb": "Fremantle"}, now=now)
+    assert changes.follow_ups
+    with aussie.reading() as s:
+        assert customer_details(s, who).timezone == "Australia/Perth"
+    with aussie.unit_of_work() as s:
+        set_contact_preferences(
+            s,
+            who,
+            ContactPreferences(timezone="Australia/Adelaide"),
+            source="phone call",
+            words=None,
+            now=now,
+        )
+        update_customer(s, who, {"region": "QLD"}, now=now)
+    with aussie.reading() as s:
+        assert customer_details(s, who).timezone == "Australia/Adelaide"
 
 
 def test_an_edit_checks_the_version_and_only_refuses_a_real_clash(aussie: Database, now: datetime):
