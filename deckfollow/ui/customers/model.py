@@ -55,11 +55,24 @@ class CustomerTableModel(QAbstractTableModel):
         self.text = ""
         self.sort_key = CustomerSort.NAME
         self.descending = False
-        self.country = "US"  # the owner's: their own numbers read the way they dial them
+        self._country = "US"
         self.now: datetime | None = None
         self.owner_tz: str | None = None
+        # Formatting a phone number parses it: each number once, not on every paint.
+        self._phones: dict[str, str] = {}
 
     # -- data in --------------------------------------------------------------------------
+
+    @property
+    def country(self) -> str:
+        """The owner's country: their own numbers read the way they dial them."""
+        return self._country
+
+    @country.setter
+    def country(self, code: str) -> None:
+        if code != self._country:
+            self._country = code
+            self._phones.clear()
 
     def set_loader(self, load: Loader) -> None:
         """Where rows come from; nothing is read until `reload()`."""
@@ -187,7 +200,14 @@ class CustomerTableModel(QAbstractTableModel):
         if col == SUBURB:
             return row.suburb or ""
         if col == PHONE:
-            return phone_as_read_in(row.phone, self.country) if row.phone else ""
+            if not row.phone:
+                return ""
+            text = self._phones.get(row.phone)
+            if text is None:
+                if len(self._phones) > 5_000:  # a long scroll: start afresh, memory stays flat
+                    self._phones.clear()
+                text = self._phones[row.phone] = phone_as_read_in(row.phone, self.country)
+            return text
         if col == EMAIL:
             return row.email or ""
         if col == OPEN:

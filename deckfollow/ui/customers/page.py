@@ -144,7 +144,13 @@ class CustomersPage(QWidget):
                 self.model.owner_tz = settings.owner_timezone
                 self._total = count_customers(s)
             rows = search_customers(
-                s, text, sort=sort, descending=descending, offset=offset, limit=limit
+                s,
+                text,
+                sort=sort,
+                descending=descending,
+                offset=offset,
+                limit=limit,
+                country=self.model.country,
             )
         self.model.now = self._clock()
         return rows
@@ -287,7 +293,7 @@ class CustomersPage(QWidget):
 
     def _count(self) -> None:
         with self._db.reading() as s:
-            matching = count_matching(s, self.model.text)
+            matching = count_matching(s, self.model.text, country=self.model.country)
         self._show_count(matching)
 
     def _show_count(self, shown: int) -> None:
