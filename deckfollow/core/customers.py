@@ -1,9 +1,10 @@
-"""Customers as the owner keeps them: added, edited, found again and merged.
+"""Customers as the owner keeps them: read, added and edited.
 
-The Customers page, the details panel, the new-lead dialog, the importer and the
-`deckfollow customer …` commands all go through these services, so a phone typed any
-way, a duplicate offered instead of created and a do-not-contact that survives a merge
-behave the same wherever a customer is touched.
+The Customers page, the details panel, the new-customer dialog and the
+`deckfollow customer …` commands all go through these services, so a detail is checked,
+a duplicate offered (`customer_matches`) and a clash with someone else's edit noticed the
+same way wherever a customer is touched. Finding is `customer_search`, merging
+`customer_merge`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import phonenumbers
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
@@ -21,21 +22,19 @@ from deckfollow.core.consent import (
     PHONE_FIELDS,
     get_customer,
     is_blocked,
-    merge_consent,
     refuse_blocked_details,
-    revoke_consent,
 )
 from deckfollow.core.contact_info import (
     country_of_phone,
     format_phone,
     normalise_email,
     normalise_phone,
-    phone_as_read_in,
 )
+from deckfollow.core.customer_matches import DuplicateCustomerError, find_matches
 from deckfollow.core.enums import Stage
-from deckfollow.core.errors import ConcurrentEditError, DeckfollowError, ValidationError
+from deckfollow.core.errors import ConcurrentEditError, ValidationError
 from deckfollow.core.followups import refit_planned
-from deckfollow.core.models import CadenceRun, Customer, FollowUp, Quote, Touch
+from deckfollow.core.models import Customer, FollowUp, Quote, Touch
 from deckfollow.core.places import country_code, guess_timezone
 from deckfollow.core.settings import load_settings
 
@@ -64,8 +63,8 @@ _LIMITS = {
     "postcode": 20,
     "notes": 10_000,
 }
-_ADDRESS = ("street", "suburb", "region", "postcode")
-_PHONES = tuple(PHONE_FIELDS)
+ADDRESS_FIELDS = ("street", "suburb", "region", "postcode")
+PHONE_KEYS = tuple(PHONE_FIELDS)
 
 
 # -- reading one customer ------------------------------------------------------------------
@@ -219,7 +218,7 @@ def form_values(c: Customer | CustomerDetails) -> dict[str, str]:
         value = getattr(c, attr)
         if value is None:
             out[key] = ""
-        elif key in _PHONES:
+        elif key in PHONE_KEYS:
             out[key] = format_phone(value)
         elif key == "birthday":
             out[key] = value.isoformat()
@@ -282,7 +281,7 @@ def clean_fields(
             raise ValidationError(label, f"is {len(text)} characters; at most {_LIMITS[key]} fit")
         if not text:
             out[key] = None
-        elif key in _PHONES:
+        elif key in PHONE_KEYS:
             out[key] = normalise_phone(text, country, label)
         elif key == "email":
             out[key] = normalise_email(text, "email")
@@ -298,123 +297,6 @@ def clean_fields(
 def split_name(name: str) -> tuple[str, str | None]:
     parts = name.split(maxsplit=1)
     return parts[0], (parts[1] if len(parts) > 1 else None)
-
-
-# -- duplicates ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CustomerMatch:
-    """An existing customer who looks like the person being added, and why."""
-
-    id: int
-    name: str
-    phone: str | None  # as the owner dials it
-    email: str | None
-    suburb: str | None
-    reasons: tuple[str, ...]  # "phone", "email", "name and suburb"
-    do_not_contact: bool
-
-    @property
-    def label(self) -> str:
-        """ "Mia Chen (0412 345 679, Balmain)": enough to tell who it is."""
-        bits = [b for b in (self.phone or self.email, self.suburb) if b]
-        return f"{self.name} ({', '.join(bits)})" if bits else self.name
-
-    @property
-    def why(self) -> str:
-        return "same " + " and ".join(self.reasons)
-
-
-def find_matches(
-    session: Session,
-    *,
-    name: str | None = None,
-    phone: str | None = None,
-    email: str | None = None,
-    suburb: str | None = None,
-    country: str | None = None,
-    exclude: int | None = None,
-) -> list[CustomerMatch]:
-    """Customers (not in the trash) who are probably this person: the same phone after
-    normalisation, the same email ignoring case, or the same name in the same suburb.
-
-    Unreadable input simply matches nothing; the caller's own checks name the field.
-    """
-    owner_country = load_settings(session).default_country
-    read_in = (country or owner_country).upper()
-    number = _try_phone(phone, read_in)
-    address = _try_email(email)
-    who = " ".join((name or "").split()).lower()
-    town = " ".join((suburb or "").split()).lower()
-    conds = []
-    if number:
-        conds += [getattr(Customer, k) == number for k in _PHONES]
-    if address:
-        conds.append(func.lower(Customer.email) == address.lower())
-    if who and town:
-        conds.append(
-            (func.lower(Customer.display_name) == who) & (func.lower(Customer.suburb) == town)
-        )
-    if not conds:
-        return []
-    stmt = select(Customer).where(Customer.deleted_at.is_(None), or_(*conds))
-    if exclude is not None:
-        stmt = stmt.where(Customer.id != exclude)
-    matches = []
-    for c in session.execute(stmt.order_by(Customer.id).limit(20)).scalars():
-        reasons = []
-        if number and number in (c.phone_cell, c.phone_office, c.phone_home):
-            reasons.append("phone")
-        if address and c.email and c.email.lower() == address.lower():
-            reasons.append("email")
-        if who and town and c.display_name.lower() == who and (c.suburb or "").lower() == town:
-            reasons.append("name and suburb")
-        shown = next((p for p in (c.phone_cell, c.phone_office, c.phone_home) if p), None)
-        matches.append(
-            CustomerMatch(
-                id=c.id,
-                name=c.display_name,
-                phone=phone_as_read_in(shown, owner_country) if shown else None,
-                email=c.email,
-                suburb=c.suburb,
-                reasons=tuple(reasons),
-                do_not_contact=c.do_not_contact,
-            )
-        )
-    # The strongest evidence first: more reasons, then a phone over an email over a name.
-    matches.sort(key=lambda m: (-len(m.reasons), "phone" not in m.reasons, m.id))
-    return matches
-
-
-def _try_phone(text: str | None, country: str) -> str | None:
-    if not text or not text.strip():
-        return None
-    try:
-        return normalise_phone(text, country)
-    except ValidationError:
-        return None
-
-
-def _try_email(text: str | None) -> str | None:
-    if not text or not text.strip():
-        return None
-    try:
-        return normalise_email(text)
-    except ValidationError:
-        return None
-
-
-class DuplicateCustomerError(DeckfollowError):
-    """The person being added is already a customer; `matches` says who."""
-
-    def __init__(self, matches: list[CustomerMatch]) -> None:
-        first = matches[0]
-        others = f" (and {len(matches) - 1} more)" if len(matches) > 1 else ""
-        super().__init__(
-            f"already a customer: {first.id} {first.label}, {first.why}{others}; nothing added"
-        )
-        self.matches = matches
 
 
 # -- adding and editing --------------------------------------------------------------------
@@ -476,7 +358,7 @@ def add_customer(
         typed["country"] = new.country
     country = settings.default_country.upper()
     values = clean_fields(typed, country=country, today=now.date())
-    phones = [v for k in _PHONES if isinstance(v := values.get(k), str)]
+    phones = [v for k in PHONE_KEYS if isinstance(v := values.get(k), str)]
     email = values.get("email")
     assert email is None or isinstance(email, str)
     if "country" in values:
@@ -486,7 +368,7 @@ def add_customer(
         country = country_of_phone(phones[0]) or country
     # Rule 9: someone who asked not to be contacted is not re-added as contactable.
     checks: list[tuple[str, str | None, str | None]] = [("email", email, None)] if email else []
-    checks += [(FIELDS[k], None, v) for k in _PHONES if isinstance(v := values.get(k), str)]
+    checks += [(FIELDS[k], None, v) for k in PHONE_KEYS if isinstance(v := values.get(k), str)]
     for label, by_email, by_phone in checks:
         blocked = is_blocked(session, email=by_email, phone=by_phone)
         if blocked:
@@ -599,133 +481,3 @@ def update_customer(
 def _zone_of(c: Customer, owner_tz: str, owner_country: str) -> str:
     phone = c.phone_cell or c.phone_office or c.phone_home
     return guess_timezone(phone, c.country, c.region or "", owner_tz, owner_country)
-
-
-# -- merging -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MergeResult:
-    keep_id: int
-    other_id: int
-    quotes: int
-    touches: int
-    follow_ups: int
-    filled: tuple[str, ...]  # labels of the details taken from the other customer
-    do_not_contact: bool
-    changes: Changes
-
-
-def merge_customers(session: Session, keep_id: int, other_id: int, *, now: datetime) -> MergeResult:
-    """Fold `other` into `keep`: one person, everything that happened with either kept.
-
-    Quotes, touches, follow-ups and plans move to `keep`; the consent ledger is carried
-    over and re-read, so a do-not-contact given on either record holds (rule 9); details
-    `keep` lacks are taken from `other`, and anything that would not fit is added to the
-    notes, so nothing is lost. `other` goes to the trash, marked as merged.
-    """
-    if keep_id == other_id:
-        raise ValidationError("other", f"customer {keep_id} cannot be merged with themself")
-    keep = get_customer(session, keep_id)
-    other = get_customer(session, other_id)
-    was_dnc = keep.do_not_contact or other.do_not_contact
-
-    # Versions bumped so an editor open on one of them notices it changed hands.
-    quotes = _move(session, Quote, other_id, keep_id, version=Quote.version + 1)
-    touches = _move(session, Touch, other_id, keep_id)
-    follow_ups = _move(session, FollowUp, other_id, keep_id, version=FollowUp.version + 1)
-    _move(session, CadenceRun, other_id, keep_id)
-    session.expire_all()
-    keep = get_customer(session, keep_id)
-    other = get_customer(session, other_id)
-
-    filled = _fill_details(keep, other)
-    source = f"merge of customer {other_id} ({other.display_name}) into {keep_id}"
-    merge_consent(session, keep_id, other_id, source=source, now=now)
-    if was_dnc and not keep.do_not_contact:
-        # A do-not-contact kept only as a flag (no ledger entry behind it) still wins.
-        revoke_consent(session, keep_id, None, source=source, words=None, now=now)
-    if not keep.do_not_contact:
-        refit_planned(session, keep_id, now=now)
-    stamp = f"Merged into customer {keep_id} ({keep.display_name}) on {now:%Y-%m-%d}."
-    other.notes = f"{stamp}\n{other.notes}" if other.notes else stamp
-    other.deleted_at = now
-    other.updated_at = now
-    keep.updated_at = now
-    session.flush()
-    return MergeResult(
-        keep_id,
-        other_id,
-        quotes,
-        touches,
-        follow_ups,
-        tuple(filled),
-        keep.do_not_contact,
-        Changes(customers=True, quotes=True, touches=True, follow_ups=True, consent=True),
-    )
-
-
-def _move(
-    session: Session,
-    model: type[Quote] | type[Touch] | type[FollowUp] | type[CadenceRun],
-    other_id: int,
-    keep_id: int,
-    **extra: object,
-) -> int:
-    result = session.execute(
-        update(model)
-        .where(model.customer_id == other_id)
-        .values(customer_id=keep_id, **extra)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-def _fill_details(keep: Customer, other: Customer) -> list[str]:
-    """Copy what `keep` lacks from `other`; what has no room goes into the notes."""
-    filled: list[str] = []
-    left_over: list[str] = []
-    for key in ("company", "birthday", "family_notes", "contact_hours", "best_times"):
-        if getattr(keep, key) is None and getattr(other, key) is not None:
-            setattr(keep, key, getattr(other, key))
-            filled.append(FIELDS.get(key, key.replace("_", " ")))
-    if keep.preferred_channel is None and other.preferred_channel is not None:
-        keep.preferred_channel = other.preferred_channel
-    if other.email and not keep.email:
-        keep.email = other.email
-        filled.append("email")
-    elif other.email and other.email.lower() != (keep.email or "").lower():
-        left_over.append(f"email {other.email}")
-    mine = {p for p in (keep.phone_cell, keep.phone_office, keep.phone_home) if p}
-    for phone in (other.phone_cell, other.phone_office, other.phone_home):
-        if not phone or phone in mine:
-            continue
-        slot = next((k for k in _PHONES if getattr(keep, k) is None), None)
-        if slot is None:
-            left_over.append(f"phone {format_phone(phone)}")
-            continue
-        setattr(keep, slot, phone)
-        mine.add(phone)
-        filled.append(FIELDS[slot])
-    # An address moves as a whole: a street from one record and a town from the other
-    # would put a card in the wrong letterbox.
-    if not any(getattr(keep, k) for k in _ADDRESS) and any(getattr(other, k) for k in _ADDRESS):
-        for key in _ADDRESS:
-            setattr(keep, key, getattr(other, key))
-        keep.country, keep.timezone = other.country, other.timezone
-        filled.append("address")
-    elif any(getattr(other, k) for k in _ADDRESS) and [getattr(other, k) for k in _ADDRESS] != [
-        getattr(keep, k) for k in _ADDRESS
-    ]:
-        address = ", ".join(str(getattr(other, k)) for k in _ADDRESS if getattr(other, k))
-        left_over.append(f"address {address}")
-    notes = [keep.notes] if keep.notes else []
-    if other.notes and other.notes != keep.notes:
-        notes.append(other.notes)
-        filled.append("notes")
-    if left_over:
-        notes.append(f"From {other.display_name} (customer {other.id}): " + "; ".join(left_over))
-        if "notes" not in filled:
-            filled.append("notes")
-    keep.notes = "\n\n".join(notes) or None
-    return filled

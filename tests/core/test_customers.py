@@ -14,15 +14,14 @@ from deckfollow.core.consent import (
     revoke_consent,
     set_contact_preferences,
 )
+from deckfollow.core.customer_matches import DuplicateCustomerError, find_matches
+from deckfollow.core.customer_merge import merge_customers
 from deckfollow.core.customer_search import CustomerSort, search_customers
 from deckfollow.core.customers import (
-    DuplicateCustomerError,
     NewCustomer,
     add_customer,
     customer_details,
-    find_matches,
     form_values,
-    merge_customers,
     update_customer,
 )
 from deckfollow.core.enums import Basis, Channel, ConsentChannel, Direction, FollowUpStatus, Outcome

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import text
 
 from deckfollow.core.consent import revoke_consent
+from deckfollow.core.customer_matches import DuplicateCustomerError
+from deckfollow.core.customer_merge import merge_customers
 from deckfollow.core.customer_search import CustomerSort, count_matching, search_customers
 from deckfollow.core.customers import (
-    DuplicateCustomerError,
     NewCustomer,
     add_customer,
     customer_details,
-    merge_customers,
     update_customer,
 )
 from deckfollow.core.errors import ConcurrentEditError

@@ -237,7 +237,8 @@ def _print_details(d: CustomerDetails, country: str, ctx: CliContext) -> None:
 
 
 def _add(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.core.customers import DuplicateCustomerError, NewCustomer, add_customer
+    from deckfollow.core.customer_matches import DuplicateCustomerError
+    from deckfollow.core.customers import NewCustomer, add_customer
 
     new = NewCustomer(
         name=args.display_name,
@@ -282,7 +283,7 @@ def _edit(args: argparse.Namespace, ctx: CliContext, db: Database) -> int:
 
 def _merge(args: argparse.Namespace, ctx: CliContext, db: Database) -> int:
     from deckfollow.core.consent import get_customer
-    from deckfollow.core.customers import merge_customers
+    from deckfollow.core.customer_merge import merge_customers
 
     if args.keep == args.other:
         raise ValidationError("OTHER_ID", f"customer {args.keep} cannot be merged with themself")

@@ -20,13 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.contact_info import phone_as_read_in
+from deckfollow.core.customer_merge import MergeResult, merge_customers
 from deckfollow.core.customer_search import search_customers
-from deckfollow.core.customers import (
-    CustomerDetails,
-    MergeResult,
-    customer_details,
-    merge_customers,
-)
+from deckfollow.core.customers import CustomerDetails, customer_details
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import load_settings
 from deckfollow.storage.database import Database

@@ -14,12 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.customers import (
-    FIELDS,
-    DuplicateCustomerError,
-    NewCustomer,
-    add_customer,
-)
+from deckfollow.core.customer_matches import DuplicateCustomerError
+from deckfollow.core.customers import FIELDS, NewCustomer, add_customer
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.settings import load_settings
 from deckfollow.storage.database import Database

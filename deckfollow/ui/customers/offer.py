@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from deckfollow.core.customers import CustomerMatch
+from deckfollow.core.customer_matches import CustomerMatch
 
 # At most this many are offered; more matches than that means the details are too vague.
 _SHOWN = 3

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.customers import find_matches
+from deckfollow.core.customer_matches import find_matches
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.storage.database import Database
