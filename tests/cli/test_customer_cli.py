@@ -115,7 +115,9 @@ def test_merge_keeps_the_quotes_of_both(cli: Cli):
     code, out, err = cli("add-lead", "--name", "Mia C", "--email", "chen.m@example.com")
     assert code == 0, err
     with sqlite3.connect(cli.db) as conn:
-        other = conn.execute("SELECT customer_id FROM quote WHERE id = ?", (int(out),)).fetchone()
+        # The quote's id is the last number add-lead prints.
+        quote_id = int(out.split()[-1])
+        other = conn.execute("SELECT customer_id FROM quote WHERE id = ?", (quote_id,)).fetchone()
     code, out, err = cli("customer", "merge", str(mia), str(other[0]))
     assert code == 0, err
     assert "1 quote, 0 touches, 0 follow-ups moved" in out
