@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -117,6 +118,8 @@ class CustomersPage(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         self.view.selectionModel().selectionChanged.connect(self._refresh_buttons)
         self.view.activated.connect(self._on_activated)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         self.model.modelReset.connect(self._update_count)
         # How many a search matches is counted after the first page is on screen.
         self._counting = QTimer(self)
@@ -314,6 +317,25 @@ class CustomersPage(QWidget):
         customer_id = self.selected_customer_id()
         if customer_id is not None:
             self.customer_selected.emit(customer_id)
+
+    def context_menu(self) -> QMenu:
+        """What can be done with the selected customer(s), as the right-click shows it."""
+        menu = QMenu(self)
+        ids = self.selected_ids()
+        details = menu.addAction("Open details")
+        details.setEnabled(len(ids) == 1)
+        details.triggered.connect(self._on_activated)
+        merge = menu.addAction("Merge…" if len(ids) == 2 else "Merge with…")
+        merge.setEnabled(self.merge_button.isEnabled())
+        merge.triggered.connect(self.merge_selected)
+        menu.addSeparator()
+        menu.addAction("New customer…").triggered.connect(self.new_customer)
+        return menu
+
+    def _context_menu(self, at: QPoint) -> None:
+        menu = self.context_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.view.viewport().mapToGlobal(at))
 
     def _on_activated(self, *_: object) -> None:
         customer_id = self.selected_customer_id()

@@ -228,6 +228,13 @@ def test_two_records_are_merged_in_the_gui(
         QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
     )
     assert page.merge_button.isEnabled()
+    menu = page.context_menu()
+    assert [a.text() for a in menu.actions() if a.text()] == [
+        "Open details",
+        "Merge…",
+        "New customer…",
+    ]
+    assert not menu.actions()[0].isEnabled()  # two are selected: whose details?
     qtbot.mouseClick(page.merge_button, Qt.MouseButton.LeftButton)
     dlg = page.active_dialog
     assert isinstance(dlg, MergeDialog)
