@@ -200,7 +200,7 @@ class DetailPanel(QWidget):
         self.lead_age_label.setWordWrap(True)
         self.log_button = QPushButton("Log outcome…")
         self.log_button.setToolTip("Record a call, text or email and plan what's next")
-        qform = QFormLayout()
+        qform = self.quote_form = QFormLayout()
         qform.addRow("Job", self.quote_title)
         qform.addRow("Amount", self.amount_label)
         qform.addRow("Stage", self.stage_label)
@@ -498,9 +498,11 @@ class DetailPanel(QWidget):
         q = self._quote
         has = q is not None
         for w in (self.quote_title, self.amount_label, self.stage_label, self.received_label):
-            w.setVisible(has)
+            # The whole row: a customer with no quote yet shows no empty "Job" or "Amount".
+            self.quote_form.setRowVisible(w, has)
         self.lead_age_label.setVisible(has)
         self.log_button.setEnabled(has)
+        self.log_button.setVisible(has)
         self.no_quote_label.setVisible(not has)
         if q is None:
             self.quote_box.setTitle("Quote")
