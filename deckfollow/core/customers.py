@@ -35,8 +35,9 @@ from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, ValidationError
 from deckfollow.core.followups import refit_planned
 from deckfollow.core.models import Customer, FollowUp, Quote, Touch
-from deckfollow.core.places import country_code, guess_timezone
+from deckfollow.core.places import country_code
 from deckfollow.core.settings import load_settings
+from deckfollow.core.timezones import customer_zone
 
 # The details a person edits, in the order forms show them: key (Customer attribute), label.
 FIELDS: dict[str, str] = {
@@ -391,18 +392,17 @@ def add_customer(
         if matches:
             raise DuplicateCustomerError(matches)
     first, last = split_name(str(values["display_name"]))
-    region = _str(values.get("region"))
     customer = Customer(
         first_name=first,
         last_name=last,
         country=country,
-        timezone=guess_timezone(
-            phones[0] if phones else None,
-            country,
-            region or "",
-            settings.owner_timezone,
-            settings.default_country,
-        ),
+        timezone=customer_zone(
+            country=country,
+            region=_str(values.get("region")),
+            city=_str(values.get("suburb")),
+            phones=phones,
+            owner_tz=settings.owner_timezone,
+        ).zone,
         do_not_contact=False,
         created_at=now,
         updated_at=now,
@@ -458,7 +458,7 @@ def update_customer(
     if not changed:
         return Changes()
     settings = load_settings(session)
-    guessed_before = _zone_of(c, settings.owner_timezone, settings.default_country)
+    guessed_before = _zone_of(c, settings.owner_timezone)
     for key, value in changed.items():
         setattr(c, key, value)
     if "display_name" in changed:
@@ -468,7 +468,7 @@ def update_customer(
     if c.timezone == guessed_before:
         # A zone nobody set by hand follows the address: someone who moves from NSW to WA
         # is called in Perth's hours. A zone the owner chose stays.
-        zone_now = _zone_of(c, settings.owner_timezone, settings.default_country)
+        zone_now = _zone_of(c, settings.owner_timezone)
         moved = zone_now != c.timezone
         c.timezone = zone_now
     session.flush()
@@ -478,6 +478,8 @@ def update_customer(
     return Changes(customers=True)
 
 
-def _zone_of(c: Customer, owner_tz: str, owner_country: str) -> str:
-    phone = c.phone_cell or c.phone_office or c.phone_home
-    return guess_timezone(phone, c.country, c.region or "", owner_tz, owner_country)
+def _zone_of(c: Customer, owner_tz: str) -> str:
+    phones = [p for p in (c.phone_cell, c.phone_office, c.phone_home) if p]
+    return customer_zone(
+        country=c.country, region=c.region, city=c.suburb, phones=phones, owner_tz=owner_tz
+    ).zone

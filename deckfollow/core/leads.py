@@ -20,8 +20,8 @@ from deckfollow.core.contact_info import (
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import Customer, Quote
-from deckfollow.core.places import MAIN_ZONE
 from deckfollow.core.settings import load_settings
+from deckfollow.core.timezones import lead_zone
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
     email = normalise_email(lead.email, "email") if lead.email else None
     if phone and not lead.country:
         country = country_of_phone(phone) or country
-    tzname = lead.timezone or _guess_timezone(phone, settings.owner_timezone)
+    tzname = lead.timezone or lead_zone(country, phone, settings.owner_timezone)
     zone(tzname)
     blocked = is_blocked(session, email=email, phone=phone)
     if blocked:
@@ -141,3 +141,13 @@ def _guess_timezone(phone: str | None, owner_tz: str) -> str:
     country = country_of_phone(phone) if phone else None
     main = MAIN_ZONE.get(country or "")
     return main if main in zones else zones[0]
+
+
+# Where a number spans several zones, the zone most of the country's people live in.
+MAIN_ZONE = {
+    "AU": "Australia/Sydney",
+    "US": "America/New_York",
+    "CA": "America/Toronto",
+    "NZ": "Pacific/Auckland",
+    "GB": "Europe/London",
+}

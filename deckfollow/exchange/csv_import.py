@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from deckfollow.core.consent import revoke_consent
 from deckfollow.core.contact_info import (
     country_of_phone,
     normalise_email,
@@ -33,13 +34,15 @@ from deckfollow.core.contact_info import (
 )
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import Customer, Suppression
-from deckfollow.core.places import country_code, guess_timezone
+from deckfollow.core.places import country_code
 from deckfollow.core.settings import load_settings
+from deckfollow.core.timezones import ZoneChoice, customer_zone
 from deckfollow.exchange.csv_sniff import CsvRow, CsvTable, read_csv
 from deckfollow.exchange.import_mapping import (
     FORMAT_LABELS,
     ColumnMapping,
     Extractor,
+    Field,
     Format,
     RawContact,
     recognise,
@@ -73,6 +76,7 @@ _LABELS = {
 
 class RowAction(StrEnum):
     IMPORT = "import"
+    SUPPRESS = "suppress"
     DUPLICATE = "duplicate"
     BLOCKED = "blocked"
     SKIP = "skip"
@@ -81,6 +85,7 @@ class RowAction(StrEnum):
 
 ACTION_LABELS = {
     RowAction.IMPORT: "Import",
+    RowAction.SUPPRESS: "Keep as erased (do not contact)",
     RowAction.DUPLICATE: "Already there",
     RowAction.BLOCKED: "Refused: do not contact",
     RowAction.SKIP: "Not imported",
@@ -108,6 +113,10 @@ class ContactValues:
     timezone: str
     birthday: date | None
     notes: str | None
+    # Why this zone: the file's zone column, the state, city, country, phone or the owner's.
+    zone_reason: str = ""
+    # Marked do-not-contact in the file: saved as do-not-contact, with the stop in the ledger.
+    do_not_contact: bool = False
 
     @property
     def phones(self) -> tuple[str, ...]:
@@ -124,6 +133,8 @@ class RowPlan:
     values: ContactValues | None = None
     problems: tuple[str, ...] = ()
     duplicate_of: str = ""
+    # An erased person's row (SUPPRESS): the hashes of their email and phone.
+    suppression: tuple[str | None, str | None] | None = None
     # The customer this row is (not an earlier row, not one in the trash): offered for use.
     existing_id: int | None = None
     # Their name, first phone and suburb, and the owner's country to read the phone in.
@@ -193,6 +204,20 @@ class ImportPlan:
     def completable(self) -> int:
         """Existing customers this import would give details they lack."""
         return sum(1 for r in self.rows if r.fills and not self.creates(r))
+
+    @property
+    def stopped(self) -> int:
+        """Rows imported as do-not-contact (they asked not to be contacted)."""
+        return sum(
+            1
+            for r in self.rows
+            if r.action is RowAction.IMPORT and r.values is not None and r.values.do_not_contact
+        )
+
+    @property
+    def suppressions(self) -> int:
+        """Erased people's rows kept on the suppression list."""
+        return sum(1 for r in self.rows if r.action is RowAction.SUPPRESS)
 
     @property
     def problems(self) -> list[Problem]:
@@ -274,6 +299,8 @@ class _Known:
     )
     # Their email and phones, to tell a namesake from the same person.
     reach: dict[int, tuple[str | None, tuple[str, ...]]] = field(default_factory=dict)
+    # Hashes on the file's own erased rows: the same person later in the file is refused.
+    incoming: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, session: Session) -> _Known:
@@ -316,7 +343,7 @@ class _Known:
         """Why the person may not be added (the same rules as core.consent.is_blocked)."""
         keys = [email] if email else []
         keys += list(phones)
-        if any(suppression_hash(k) in self.suppressed for k in keys):
+        if any(suppression_hash(k) in self.suppressed | self.incoming for k in keys):
             return "asked not to be contacted and was erased; not imported"
         for hit in self._hits(email, phones):
             if hit[2]:
@@ -426,6 +453,24 @@ def _valid_zone(name: str) -> str | None:
     return name
 
 
+def _row_zone(
+    raw: RawContact,
+    country: str,
+    region: str,
+    city: str,
+    phones: dict[str, str],
+    owner_tz: str,
+) -> ZoneChoice:
+    """The row's zone: its own zone column, else from its address, phone or the owner's."""
+    given = _valid_zone(_text(raw.timezone))
+    if given is not None:
+        return ZoneChoice(given, "from the file's time zone column")
+    ordered = [phones[k] for k in ("cell", "home", "office") if k in phones]
+    return customer_zone(
+        country=country, region=region, city=city, phones=ordered, owner_tz=owner_tz
+    )
+
+
 def _parse_birthday(text: str, country: str) -> date | None:
     """ISO, or day/month/year (month first in the US and Canada); None if not understood."""
     value = text.strip()
@@ -529,9 +574,12 @@ def _clean_row(
         return None, shown
 
     phone_main = phones.get("cell") or phones.get("home") or phones.get("office")
-    if phone_main and not raw.country.strip():
+    if phone_main and not country_code(raw.country):
         country = country_of_phone(phone_main) or country
     region = _text(raw.region)
+    zone = _row_zone(raw, country, region, suburb, phones, owner_tz)
+    if zone.check:
+        work.problems.append(zone.check)
     birthday = None
     bday_text = _text(raw.birthday)
     if bday_text and bday_text not in ("0/0/00", "0/0/0000", "00/00/0000"):
@@ -563,10 +611,10 @@ def _clean_row(
         region=_limit(work, "region", region),
         postcode=_limit(work, "postcode", postcode),
         country=country,
-        timezone=_valid_zone(_text(raw.timezone))
-        or guess_timezone(phone_main, country, region, owner_tz, default_country),
+        timezone=zone.zone,
         birthday=birthday,
         notes=unicodedata.normalize("NFC", notes_text) or None,
+        zone_reason=zone.reason,
     )
     return values, values.display_name
 
@@ -587,6 +635,12 @@ def plan_import(
     settings = load_settings(session)
     known = _Known.load(session)
     extractor = Extractor(table.header, fmt, chosen)
+    erased = {Field.ERASED_EMAIL_HASH, Field.ERASED_PHONE_HASH}
+    if fmt is Format.CUSTOM and erased & set(chosen.fields.values()):
+        # A deckfollow export: its erased people are refused wherever they appear in it.
+        for r in table.rows:
+            if not r.is_blank:
+                known.incoming.update(h for h in _erased_hashes(extractor.extract(r.cells)) if h)
     seen_email: dict[str, int] = {}
     seen_phone: dict[str, int] = {}
     plans = [
@@ -625,12 +679,13 @@ def _plan_row(
         return RowPlan(csv_row.number, RowAction.BLANK, "")
     work = _Row(problems=list(csv_row.notes))
     raw = extractor.extract(csv_row.cells)
+    if raw.erased_email_hash or raw.erased_phone_hash:
+        return _plan_erased(csv_row, raw, known, work)
     values, shown = _clean_row(raw, default_country, owner_tz, work)
     if values is None:
         return RowPlan(csv_row.number, RowAction.SKIP, shown, None, tuple(work.problems))
     if _text(raw.do_not_contact).lower() in _TRUE:
-        work.problems.append("is marked do-not-contact in the file; not imported")
-        return RowPlan(csv_row.number, RowAction.BLOCKED, shown, values, tuple(work.problems))
+        values = replace(values, do_not_contact=True)
     blocked = known.blocked(values.email, values.phones)
     if blocked:
         work.problems.append(blocked)
@@ -638,6 +693,12 @@ def _plan_row(
     existing = known.existing(values)
     if existing is not None:
         text, cid = existing
+        if values.do_not_contact:
+            work.problems.append(
+                f"is marked do-not-contact in the file, but {text} is already here and "
+                "may be contacted: record their stop there"
+            )
+            cid = None  # not offered for use: their stop must be recorded on them first
         who, fills = known.offer(cid, values, default_country) if cid else (None, ())
         return RowPlan(
             csv_row.number,
@@ -669,6 +730,44 @@ def _plan_row(
     return RowPlan(csv_row.number, RowAction.IMPORT, shown, values, tuple(work.problems))
 
 
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def _erased_hashes(raw: RawContact) -> tuple[str | None, str | None]:
+    """The row's erased-person hashes (lower-case hex), None where absent or malformed."""
+    out = []
+    for text in (raw.erased_email_hash, raw.erased_phone_hash):
+        value = _text(text).lower()
+        out.append(value if _HASH.fullmatch(value) else None)
+    return out[0], out[1]
+
+
+def _plan_erased(csv_row: CsvRow, raw: RawContact, known: _Known, work: _Row) -> RowPlan:
+    """An erased do-not-contact person's row from a deckfollow export: only their hashes."""
+    shown = _text(raw.name)[:80] or "(erased)"
+    email_hash, phone_hash = _erased_hashes(raw)
+    if email_hash is None and phone_hash is None:
+        work.problems.append("the erased person's hashes are not readable; not imported")
+        return RowPlan(csv_row.number, RowAction.SKIP, shown, None, tuple(work.problems))
+    hashes = {h for h in (email_hash, phone_hash) if h}
+    if hashes <= known.suppressed:
+        return RowPlan(
+            csv_row.number,
+            RowAction.DUPLICATE,
+            shown,
+            problems=tuple(work.problems),
+            duplicate_of="an erased person already on the do-not-contact list",
+        )
+    known.suppressed |= hashes
+    return RowPlan(
+        csv_row.number,
+        RowAction.SUPPRESS,
+        shown,
+        problems=tuple(work.problems),
+        suppression=(email_hash, phone_hash),
+    )
+
+
 def import_table(
     session: Session,
     table: CsvTable,
@@ -680,10 +779,12 @@ def import_table(
     """Plan against the current database and save every importable row (caller commits).
 
     A row that is an existing customer gives them the details they lack ("Use …"), unless
-    its row number is in `create_new`: the owner said it is someone else.
+    its row number is in `create_new`: the owner said it is someone else. A row marked
+    do-not-contact is saved as do-not-contact, its stop recorded in the ledger (so no plan
+    can start for them); an erased person's row joins the suppression list.
     """
     plan = replace(plan_import(session, table, mapping=mapping), create_new=frozenset(create_new))
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "display_name": v.display_name,
             "first_name": v.first_name,
@@ -702,6 +803,7 @@ def import_table(
             "birthday": v.birthday,
             "notes": v.notes,
             "do_not_contact": False,
+            "stop": v.do_not_contact,
             "created_at": now,
             "updated_at": now,
             "version": 1,
@@ -709,10 +811,33 @@ def import_table(
         for r in plan.rows
         if plan.creates(r) and (v := r.values) is not None
     ]
-    if rows:
-        # One executemany: ten thousand contacts in a fraction of a second.
-        session.execute(insert(Customer), rows)
+    batch: list[dict[str, object]] = []
+    for row in [*rows, None]:
+        if row is not None and not row.pop("stop"):
+            batch.append(row)
+            continue
+        if batch:
+            # One executemany: ten thousand contacts in a fraction of a second.
+            session.execute(insert(Customer), batch)
+            batch = []
+        if row is not None:
+            # In file order, so ids follow the rows; the stop goes into their ledger.
+            customer = Customer(**row)
+            session.add(customer)
+            session.flush()
+            revoke_consent(session, customer.id, None, source=STOP_SOURCE, words=None, now=now)
+    erased = [
+        {"email_hash": r.suppression[0], "phone_hash": r.suppression[1], "created_at": now}
+        for r in plan.rows
+        if r.action is RowAction.SUPPRESS and r.suppression is not None
+    ]
+    if erased:
+        session.execute(insert(Suppression), [e | {"reason": STOP_SOURCE} for e in erased])
     return replace(plan, completed=_complete_existing(session, plan, now))
+
+
+# The ledger's "how they told you" for a stop that arrived in an imported file.
+STOP_SOURCE = "marked do-not-contact in an imported file"
 
 
 def _complete_existing(session: Session, plan: ImportPlan, now: datetime) -> int:

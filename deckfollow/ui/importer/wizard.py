@@ -301,7 +301,17 @@ class MappingPage(QWizardPage):
         return True
 
 
-PREVIEW_COLUMNS = ("Row", "What happens", "Name", "Email", "Phone", "Suburb", "Problems")
+PREVIEW_COLUMNS = (
+    "Row",
+    "What happens",
+    "Name",
+    "Email",
+    "Phone",
+    "Suburb",
+    "Time zone",
+    "Problems",
+)
+_ZONE_COLUMN = PREVIEW_COLUMNS.index("Time zone")
 
 
 class PreviewFilter(QSortFilterProxyModel):
@@ -405,6 +415,8 @@ class PreviewModel(QAbstractTableModel):
         if column == 1:
             if r.existing_id is not None:
                 return "Create new" if r.row in self.create_new else f"Use {r.existing_label}"
+            if r.action is RowAction.IMPORT and v is not None and v.do_not_contact:
+                return "Import as do-not-contact"
             return ACTION_LABELS[r.action]
         if column == 2:
             return r.name or "(no name)"
@@ -414,6 +426,9 @@ class PreviewModel(QAbstractTableModel):
             return format_phone(v.phones[0]) if v and v.phones else ""
         if column == 5:
             return (v.suburb or "") if v else ""
+        if column == _ZONE_COLUMN:
+            # Which zone the calls will keep to, and what in the row said so.
+            return f"{v.timezone}, {v.zone_reason}" if v and v.zone_reason else ""
         if r.fills and r.row not in self.create_new:
             adds = ", ".join(FIELD_NAMES.get(k, k) for k in r.fills)
             return f"{r.detail}; adds their {adds}"
@@ -486,9 +501,9 @@ class PreviewPage(QWizardPage):
         head.sectionResized.connect(self._fit_rows)
         _roomy(self.table)
         legend = _hint(
-            "Red rows are not imported; amber rows are imported with something left out; "
-            "grey rows are already in deckfollow and only add what their customer lacks "
-            "(untick one to add it as a new customer instead). Row numbers are as your "
+            "Red rows are not imported; amber rows are imported with something to check or "
+            "left out; grey rows are already in deckfollow and only add what their customer "
+            "lacks (untick one to add it as a new customer instead). Row numbers are as your "
             "spreadsheet shows them (the header is row 1). A backup is taken before importing."
         )
         self.error = _error_label()
