@@ -507,6 +507,9 @@ class MainWindow(QMainWindow):
             undo()
 
     def _find(self) -> None:
+        if self.stack.currentWidget() is self.customers:  # find a customer where they are
+            self.customers.focus_search()
+            return
         self.show_page("quotes")
         self.quotes.focus_search()
 

@@ -86,6 +86,9 @@ def test_an_imported_contact_is_found_by_a_phone_typed_another_way(
     page = _open_customers(qtbot, window)
     assert page.model.rowCount() == 5
     assert page.count.text() == "5 customers"
+    find = next(a for a in window.menu("View").actions() if a.text() == "&Find a quote…")
+    find.trigger()  # Ctrl+F on the Customers page searches the customers
+    assert window.stack.currentWidget() is page and page.search.hasFocus()
     qtbot.keyClicks(page.search, "+61412345679")
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     assert page.model.index(0, NAME).data() == "Mia Chen"
