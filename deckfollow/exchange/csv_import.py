@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import phonenumbers
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -34,7 +35,6 @@ from deckfollow.core.contact_info import (
 )
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import Customer, Suppression
-from deckfollow.core.places import country_code
 from deckfollow.core.settings import load_settings
 from deckfollow.core.timezones import ZoneChoice, customer_zone
 from deckfollow.exchange.csv_sniff import CsvRow, CsvTable, read_csv
@@ -438,8 +438,52 @@ _SCIENTIFIC = re.compile(r"\d(?:[.,]\d+)?[eE]\+?\d+")
 _TRUE = {"yes", "y", "true", "1", "x", "dnc", "do not contact", "unsubscribed", "opted out"}
 
 
+_COUNTRY_NAMES = {
+    "australia": "AU",
+    "united states": "US",
+    "united states of america": "US",
+    "usa": "US",
+    "u s a": "US",
+    "america": "US",
+    "united kingdom": "GB",
+    "uk": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "new zealand": "NZ",
+    "aotearoa": "NZ",
+    "canada": "CA",
+    "ireland": "IE",
+    "germany": "DE",
+    "deutschland": "DE",
+    "france": "FR",
+    "spain": "ES",
+    "españa": "ES",
+    "mexico": "MX",
+    "méxico": "MX",
+    "poland": "PL",
+    "polska": "PL",
+    "netherlands": "NL",
+    "italy": "IT",
+    "south africa": "ZA",
+    "india": "IN",
+}
+
+
 def _text(value: str) -> str:
     return " ".join(_CONTROL.sub("", value).split())
+
+
+def country_code(text: str) -> str | None:
+    """An ISO country code from a code or a common country name."""
+    key = " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+    if not key:
+        return None
+    if len(key) == 2 and key.upper() in phonenumbers.SUPPORTED_REGIONS:
+        return key.upper()
+    return _COUNTRY_NAMES.get(key)
 
 
 def _valid_zone(name: str) -> str | None:
