@@ -15,7 +15,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from deckfollow.core.models import Customer, Quote, Touch
+from deckfollow.core.models import Customer, FollowUp, Quote, Touch
 from deckfollow.core.settings import save_setting
 from deckfollow.exchange.csv_import import import_table
 from deckfollow.exchange.csv_sniff import read_csv
@@ -172,6 +172,9 @@ def test_ctrl_n_with_the_same_name_and_phone_offers_the_existing_person(
         assert quote is not None
         assert quote.customer.display_name == "Mia Chen"
         assert quote.customer.email == "mia@example.com"  # the imported details stay
+        # Their new enquiry is answered like any other: its first reply is planned at once.
+        planned = s.scalars(select(FollowUp).where(FollowUp.quote_id == quote.id)).all()
+        assert [f.reason.startswith("First reply") for f in planned] == [True]
 
 
 def test_create_new_is_the_owners_choice_and_a_changed_detail_is_checked_again(
