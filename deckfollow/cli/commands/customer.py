@@ -229,7 +229,9 @@ def _print_details(d: CustomerDetails, country: str, ctx: CliContext) -> None:
     for label, value in lines:
         if value and value != f" ({d.country})":
             print(f"{label + ':':<10} {value}", file=out)
-    print(f"{'history:':<10} {d.touches} touches, {d.follow_ups} follow-ups", file=out)
+    touches = f"{d.touches} touch{'es' * (d.touches != 1)}"
+    follow_ups = f"{d.follow_ups} follow-up{'s' * (d.follow_ups != 1)}"
+    print(f"{'history:':<10} {touches}, {follow_ups}", file=out)
     for q in d.quotes:
         amount = f"{q.amount} {q.currency}" if q.amount is not None else "no amount yet"
         number = f"{q.number} " if q.number else ""

@@ -181,7 +181,8 @@ class MergeDialog(QDialog):
             "Address": "\n".join(d.address_lines),
             "Birthday": date_text(d.birthday) if d.birthday else "",
             "Quotes": f"{len(d.quotes)} ({open_quotes} open)" if d.quotes else "",
-            "History": f"{d.touches} touches, {d.follow_ups} follow-ups",
+            "History": f"{_count(d.touches, 'touch', 'touches')}, "
+            f"{_count(d.follow_ups, 'follow-up', 'follow-ups')}",
             "Contact": "asked not to be contacted" if d.do_not_contact else "may be contacted",
         }
 
@@ -248,15 +249,16 @@ class MergeDialog(QDialog):
         self.accept()
 
 
-def _summary(keep: CustomerDetails, other: CustomerDetails, r: MergeResult) -> str:
-    def n(count: int, one: str, many: str) -> str:
-        return f"{count} {one if count == 1 else many}"
+def _count(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
 
+
+def _summary(keep: CustomerDetails, other: CustomerDetails, r: MergeResult) -> str:
     moved = ", ".join(
         (
-            n(r.quotes, "quote", "quotes"),
-            n(r.touches, "touch", "touches"),
-            n(r.follow_ups, "follow-up", "follow-ups"),
+            _count(r.quotes, "quote", "quotes"),
+            _count(r.touches, "touch", "touches"),
+            _count(r.follow_ups, "follow-up", "follow-ups"),
         )
     )
     filled = f"; filled in {', '.join(r.filled)}" if r.filled else ""
