@@ -56,7 +56,7 @@ FIELDS: dict[str, str] = {
     "notes": "notes",
 }
 _LIMITS = {
-    "display_name": 200,
+    "display_name": 100,
     "company": 200,
     "street": 200,
     "suburb": 100,

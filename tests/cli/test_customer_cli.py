@@ -134,14 +134,15 @@ def test_merge_keeps_the_quotes_of_both(cli: Cli):
         (("customer", "merge", "2", "2"), "themself"),
         (("customer", "merge", "2", "99"), "OTHER_ID"),
         (("customer", "show", "99"), "ID"),
-        (("customer", "show", "0"), "customer id"),
-        (("customer", "edit", "2", "--birthday", "1984-02-30"), "--birthday"),
+        (("customer", "show", "0"), "ID"),
+        (("customer", "edit", "2", "--birthday", "1984-02-30"), "birthday"),
         (("customer", "edit", "2", "--email", "not-an-email"), "email"),
         (("customer", "edit", "2", "--phone", "12"), "cell phone"),
         (("customer", "edit", "2"), "edit"),
         (("customer", "edit", "2", "--country", "Atlantis"), "country"),
         (("customer", "add", "--name", " "), "name"),
-        (("customer", "add", "--name", "X", "--birthday", "14/07/1984"), "--birthday"),
+        (("customer", "add", "--name", "X", "--birthday", "14/07/1984"), "birthday"),
+        (("customer", "add", "--name", "X", "--birthday", "1959-02-29"), "birthday"),
     ],
 )
 def test_bad_input_gets_one_line_naming_the_field_and_saves_nothing(

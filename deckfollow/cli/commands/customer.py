@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
+from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
 from deckfollow.core.errors import NotFoundError, ValidationError
 
@@ -43,30 +43,6 @@ _DETAILS: list[tuple[tuple[str, ...], str, str]] = [
     (("--notes",), "notes", "anything worth remembering"),
 ]
 _SORTS = ("name", "company", "suburb", "phone", "email", "open_quotes", "last_touch")
-_MAX_ID = 2**63 - 1
-
-
-def customer_id(text: str) -> int:
-    """An argparse type: a customer id is a whole number from 1 up."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a customer id (a number)") from None
-    if not 1 <= value <= _MAX_ID:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a customer id (1 or more)")
-    return value
-
-
-def iso_date(text: str) -> str:
-    """An argparse type: a date that exists, written YYYY-MM-DD ("" is kept: it clears)."""
-    if text.strip():
-        try:
-            date.fromisoformat(text.strip())
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{text!r} is not a date (write it as YYYY-MM-DD)"
-            ) from None
-    return text
 
 
 def _detail_options(p: argparse.ArgumentParser, *, name_required: bool) -> None:
@@ -74,8 +50,9 @@ def _detail_options(p: argparse.ArgumentParser, *, name_required: bool) -> None:
         p.add_argument(
             *flags,
             dest=key,
+            # The core checks each value (a birthday that does not exist, a bad phone), so
+            # the app and the command line refuse the same things the same way.
             metavar="TEXT" if key != "birthday" else "YYYY-MM-DD",
-            type=iso_date if key == "birthday" else str,
             required=name_required and key == "display_name",
             help=help_text,
         )
@@ -95,7 +72,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--desc", action="store_true", help="largest / latest first")
     p.add_argument("--json", action="store_true")
     p = cs.add_parser("show", help="one customer's details and quotes")
-    p.add_argument("id", type=customer_id, metavar="ID")
+    p.add_argument("id", type=shapes.record_id, metavar="ID")
     p.add_argument("--json", action="store_true")
     p = cs.add_parser("add", help="add a customer; prints their id")
     _detail_options(p, name_required=True)
@@ -105,11 +82,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="add them even if they look like an existing customer",
     )
     p = cs.add_parser("edit", help="change a customer's details (only the ones given)")
-    p.add_argument("id", type=customer_id, metavar="ID")
+    p.add_argument("id", type=shapes.record_id, metavar="ID")
     _detail_options(p, name_required=False)
     p = cs.add_parser("merge", help="fold OTHER_ID into KEEP_ID (everything is kept)")
-    p.add_argument("keep", type=customer_id, metavar="KEEP_ID")
-    p.add_argument("other", type=customer_id, metavar="OTHER_ID")
+    p.add_argument("keep", type=shapes.record_id, metavar="KEEP_ID")
+    p.add_argument("other", type=shapes.record_id, metavar="OTHER_ID")
     for parser in cs.choices.values():
         parser.add_argument(
             "--db", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS
