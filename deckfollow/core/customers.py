@@ -34,6 +34,7 @@ from deckfollow.core.customer_matches import DuplicateCustomerError, find_matche
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, ValidationError
 from deckfollow.core.followups import refit_planned
+from deckfollow.core.members import changed_by_line
 from deckfollow.core.models import Customer, FollowUp, Quote, Touch
 from deckfollow.core.places import country_code
 from deckfollow.core.settings import load_settings
@@ -444,9 +445,15 @@ def update_customer(
         ]
         if clash:
             names = ", ".join(FIELDS.get(k, k) for k in clash)
+            who_when = changed_by_line(
+                session, c.updated_by, c.updated_at, owner_tz=load_settings(session).owner_timezone
+            )
             raise ConcurrentEditError(
-                f"{c.display_name}'s {names} was changed elsewhere after you opened them; "
-                "Revert to see the latest, then make your change again"
+                f"{c.display_name}'s {names} was changed by {who_when} after you opened "
+                "them; Revert to see the latest, then make your change again",
+                who=c.updated_by,
+                when=c.updated_at,
+                theirs={**{k: now_there.get(k, "") for k in clash}, "version": str(c.version)},
             )
     values = clean_fields(typed, country=str(typed.get("country") or c.country), today=now.date())
     if not c.do_not_contact:

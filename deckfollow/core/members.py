@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, inspect, or_, select, text, true
 from sqlalchemy.orm import Session
 
-from deckfollow.core.models import ConsentEvent, FollowUp, Member, Quote, Setting, Touch
+from deckfollow.core.models import ConsentEvent, Customer, FollowUp, Member, Quote, Setting, Touch
 
 _KEY = "deckfollow_member"
 _UNKNOWN = ""
@@ -92,6 +92,12 @@ def stamp_members(session: Session, _context: Any, _instances: Any) -> None:
             obj.updated_by = who
             obj.stage_changed_by = who
     for obj in session.dirty:
+        if (
+            isinstance(obj, Customer)
+            and session.is_modified(obj)
+            and not inspect(obj).attrs.updated_by.history.added
+        ):
+            obj.updated_by = who
         if isinstance(obj, Quote) and session.is_modified(obj):
             state = inspect(obj)
             if not state.attrs.updated_by.history.added:

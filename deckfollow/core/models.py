@@ -99,6 +99,7 @@ class Customer(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(100))  # a member's sign-in
 
     quotes: Mapped[list[Quote]] = relationship(back_populates="customer")
     consents: Mapped[list[ChannelConsent]] = relationship(back_populates="customer")

@@ -33,7 +33,12 @@ from deckfollow.core.consent import ConsentOverview, consent_overview, get_custo
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.customers import FIELDS, form_values, update_customer
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentState, Stage
-from deckfollow.core.errors import DeckfollowError, NotFoundError, ValidationError
+from deckfollow.core.errors import (
+    ConcurrentEditError,
+    DeckfollowError,
+    NotFoundError,
+    ValidationError,
+)
 from deckfollow.core.history import (
     HistoryEntry,
     customer_history,
@@ -58,6 +63,7 @@ from deckfollow.ui.formatting import (
     weekday_time_text,
 )
 from deckfollow.ui.log_outcome import LogOutcomeDialog
+from deckfollow.ui.team.clash import ask_to_reapply
 
 # Editable contact fields: (key, label); the key is the Customer attribute (core.customers).
 CONTACT_FIELDS = (
@@ -629,16 +635,31 @@ class DetailPanel(QWidget):
             _set_style(w, "")
         loaded = self._customer
         changed = self._dirty_keys()
+        version, before = loaded.version, {k: loaded.fields[k] for k in changed}
         try:
-            with self._db.unit_of_work() as s:
-                update_customer(
-                    s,
-                    loaded.id,
-                    {k: self._value(k) for k in changed},
-                    now=self._clock(),
-                    version=loaded.version,
-                    before={k: loaded.fields[k] for k in changed},
-                )
+            while True:
+                try:
+                    with self._db.unit_of_work() as s:
+                        update_customer(
+                            s,
+                            loaded.id,
+                            {k: self._value(k) for k in changed},
+                            now=self._clock(),
+                            version=version,
+                            before=before,
+                        )
+                    break
+                except ConcurrentEditError as exc:
+                    # Who and when, theirs beside what is typed here; nothing typed is lost.
+                    rows = [
+                        (FIELDS.get(k, k), exc.theirs[k], self._value(k))
+                        for k in changed
+                        if k in exc.theirs
+                    ]
+                    if not rows or not ask_to_reapply(exc, rows, self):
+                        raise
+                    version = int(exc.theirs["version"])
+                    before = {**before, **{k: exc.theirs[k] for k in changed if k in exc.theirs}}
         except ValidationError as exc:
             self.contact_error.show_error(exc)
             key = _KEY_OF_LABEL.get(exc.field, exc.field)

@@ -1,5 +1,6 @@
-"""Members and who did what: a member list, each quote's owner, and the member on every
-touch, follow-up and stage change (the consent ledger already has `recorded_by`).
+"""Members and who did what: a member list, each quote's owner, the member on every
+touch, follow-up and stage change, and who last changed a customer or a quote (the
+consent ledger already has `recorded_by`).
 
 A member is named by their sign-in: on PostgreSQL the login (`current_user`), so the
 server itself knows who wrote; on a single-user SQLite file, the owner's name. Existing
@@ -55,9 +56,12 @@ def upgrade() -> None:
     for table in ("touch", "follow_up"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("member", sa.String(length=NAME), nullable=True))
+    # In place, not a batch copy: the ledger's guard trigger (0003) names the customer table.
+    op.add_column("customer", sa.Column("updated_by", sa.String(length=NAME), nullable=True))
 
 
 def downgrade() -> None:
+    op.execute("ALTER TABLE customer DROP COLUMN updated_by")  # in place (SQLite 3.35+)
     for table in ("follow_up", "touch"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column("member")
