@@ -1,3 +1,4 @@
+# mypy: disable-error-code="no-untyped-call"
 """A contact edit saved after a colleague changed the same field: who and when, both values,
 and the user's own value applied when they choose it (nothing typed is lost)."""
 
@@ -17,7 +18,9 @@ from deckfollow.ui.customer_detail.panel import DetailPanel
 from deckfollow.ui.team.clash import ClashDialog
 
 
-def test_apply_my_change_after_a_colleague_s_edit(qtbot: QtBot, db: Database, now: datetime):
+def test_apply_my_change_after_a_colleague_s_edit(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
     with db.unit_of_work() as s:
         save_setting(s, "owner_name", "Dana Owner")
         made = add_lead(s, NewLead("Grace Hopper", phone="+61412000111", country="AU"), now=now)
@@ -30,7 +33,7 @@ def test_apply_my_change_after_a_colleague_s_edit(qtbot: QtBot, db: Database, no
         assert other is not None
         other.email = "theirs@example.com"
     email = panel.fields["email"]
-    email.clear()  # type: ignore[union-attr]
+    email.clear()
     qtbot.keyClicks(email, "mine@example.com")
     shown: list[str] = []
 
