@@ -253,7 +253,7 @@ class CardBatchDialog(QDialog):
             wanted.append(n + row)
         elif sheet is not None:
             wanted.append(n + (options.start_label - 1 + row) // sheet.per_sheet)
-        pages = pdf_pages(self.last_pdf, 520, wanted)
+        pages = pdf_pages(self.last_pdf, self.preview.render_width(520), wanted)
         fold = stock_fold(options.card)
         if fold is not None and pages:
             pages[0] = mark_fold(pages[0], fold)

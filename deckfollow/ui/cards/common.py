@@ -8,9 +8,6 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
-    QIODevice,
     QMarginsF,
     QSize,
     QSizeF,
@@ -18,7 +15,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPen
-from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,6 +31,7 @@ from deckfollow.printing.fonts import FONTS
 from deckfollow.printing.handwriting import INK_NAMES, INKS, HandStyle
 from deckfollow.printing.render import MATCH, Address, PrintOptions
 from deckfollow.printing.stationery import CARDS, ENVELOPES, LABEL_SHEETS, card_stock
+from deckfollow.ui.cards.pdf_raster import open_pdf
 
 Clock = Callable[[], datetime]
 
@@ -140,36 +137,17 @@ class StyleForm(QWidget):
         )
 
 
-def _document(pdf: bytes) -> tuple[QPdfDocument, QBuffer]:
-    doc = QPdfDocument()
-    buf = QBuffer()
-    buf.setData(QByteArray(pdf))
-    buf.open(QIODevice.OpenModeFlag.ReadOnly)
-    doc.load(buf)
-    return doc, buf
-
-
 def pdf_pages(pdf: bytes, width_px: int, pages: list[int] | None = None) -> list[QImage]:
     """Pages of the PDF (all, or the 0-based `pages`) rendered `width_px` wide on white."""
-    doc, buf = _document(pdf)
     images: list[QImage] = []
-    try:
-        wanted = range(doc.pageCount()) if pages is None else pages
+    with open_pdf(pdf) as doc:
+        wanted = range(doc.count()) if pages is None else pages
         for i in wanted:
-            if not 0 <= i < doc.pageCount():
+            if not 0 <= i < doc.count():
                 continue
-            pts = doc.pagePointSize(i)
-            height = max(1, round(width_px * pts.height() / max(pts.width(), 1.0)))
-            img = doc.render(i, QSize(width_px, height))
-            page = QImage(img.size(), QImage.Format.Format_RGB32)
-            page.fill(QColor("white"))
-            painter = QPainter(page)
-            painter.drawImage(0, 0, img)
-            painter.end()
-            images.append(page)
-    finally:
-        doc.close()
-        buf.close()
+            width_pt, height_pt = doc.size_pt(i)
+            height = max(1, round(width_px * height_pt / max(width_pt, 1.0)))
+            images.append(doc.render(i, width_px, height))
     return images
 
 
@@ -226,15 +204,22 @@ class PreviewLabel(QLabel):
         painter.end()
         from PySide6.QtGui import QPixmap
 
+        # Scaled in device pixels and tagged with the ratio, so at 200% the card is drawn
+        # from twice the pixels instead of being blown up from a 100% image.
+        ratio = self.devicePixelRatioF()
         pix = QPixmap.fromImage(sheet)
-        target = self.size() - QSize(8, 8)
-        self.setPixmap(
-            pix.scaled(
-                target,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
+        target = (self.size() - QSize(8, 8)) * ratio
+        shown = pix.scaled(
+            target,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
         )
+        shown.setDevicePixelRatio(ratio)
+        self.setPixmap(shown)
+
+    def render_width(self, logical_px: int) -> int:
+        """How many pixels wide to render a page shown `logical_px` wide on this screen."""
+        return max(1, round(logical_px * self.devicePixelRatioF()))
 
 
 # Handwriting is sharp at 600 dpi. A printer that asks for more (1200 dpi is common) would
@@ -245,13 +230,12 @@ MAX_PRINT_DPI = 600
 
 def print_pdf(printer: QPrinter, pdf: bytes) -> int:
     """Send every page to `printer` at its own paper size; returns the pages printed."""
-    doc, buf = _document(pdf)
-    try:
-        count = doc.pageCount()
+    with open_pdf(pdf) as doc:
+        count = doc.count()
         painter: QPainter | None = None
         for i in range(count):
-            pts = doc.pagePointSize(i)
-            size = QPageSize(QSizeF(pts.width(), pts.height()), QPageSize.Unit.Point)
+            width_pt, height_pt = doc.size_pt(i)
+            size = QPageSize(QSizeF(width_pt, height_pt), QPageSize.Unit.Point)
             layout = QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
             printer.setPageLayout(layout)
             if painter is None:
@@ -261,16 +245,12 @@ def print_pdf(printer: QPrinter, pdf: bytes) -> int:
             else:
                 printer.newPage()
             dpi = min(printer.resolution(), MAX_PRINT_DPI)
-            px = QSize(round(pts.width() * dpi / 72), round(pts.height() * dpi / 72))
-            img = doc.render(i, px)
+            img = doc.render(i, round(width_pt * dpi / 72), round(height_pt * dpi / 72))
             # The image is stretched over the whole sheet at the printer's own resolution.
             painter.drawImage(printer.pageLayout().fullRectPixels(printer.resolution()), img)
         if painter is not None:
             painter.end()
         return count
-    finally:
-        doc.close()
-        buf.close()
 
 
 def ask_and_print(parent: QWidget, pdf: bytes) -> bool:

@@ -223,7 +223,7 @@ class CardsDialog(QDialog):
             self._sync_buttons()
             return
         self.last_pdf = pdf
-        pages = pdf_pages(pdf, 560, [0, 1])
+        pages = pdf_pages(pdf, self.preview.render_width(560), [0, 1])
         fold = stock_fold(options.card)
         if fold is not None and pages:
             pages[0] = mark_fold(pages[0], fold)
@@ -248,7 +248,7 @@ class CardsDialog(QDialog):
             + "\n".join(f"{p.part}: {p.problem}" for p in problems)
         )
         if any(p.part == "card" for p in problems):
-            proof = pdf_pages(render_proof(job, options), 560, [0])
+            proof = pdf_pages(render_proof(job, options), self.preview.render_width(560), [0])
             fold = stock_fold(options.card)
             if fold is not None and proof:
                 proof[0] = mark_fold(proof[0], fold)
