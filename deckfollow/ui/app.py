@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -158,8 +159,16 @@ def run_gui(
     """
     import time
 
+    from deckfollow import __version__
+    from deckfollow.app_log import start_logging
     from deckfollow.ui.main_window import MainWindow
 
+    start_logging()
+    logging.getLogger(__name__).info(
+        "deckfollow %s started%s",
+        __version__,
+        " (installed)" if getattr(sys, "frozen", False) else "",
+    )
     app = make_application(argv)
     window = MainWindow(None, clock=clock)
     window.show()
