@@ -15,11 +15,13 @@ from deckfollow.core.enums import (
     Channel,
     Direction,
     FollowUpStatus,
+    LedgerSource,
     Outcome,
     Stage,
 )
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import FollowUpPlan, get_follow_up, schedule_follow_up
+from deckfollow.core.leads import settle_first_reply, unanswered_leads
 from deckfollow.core.models import CadenceRun, Touch
 from deckfollow.core.pipeline import Close, close_quote, get_quote
 
@@ -30,7 +32,13 @@ class PlanContinues:
     its own next step (the user plans nothing over it)."""
 
 
-NextStep = FollowUpPlan | Close | PlanContinues
+@dataclass(frozen=True)
+class CourtesyCard:
+    """The answer to "what's next?" for a mailed birthday, holiday or "saw this" card: a
+    gift that asks nothing of the customer, so nothing is planned over it."""
+
+
+NextStep = FollowUpPlan | Close | PlanContinues | CourtesyCard
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,10 @@ def log_touch(
     """
     if next_step is None and not (record.direction is Direction.INBOUND and await_decision):
         raise ValidationError("what's next", "plan the next follow-up or close the quote")
+    if isinstance(next_step, CourtesyCard) and not (
+        record.channel is Channel.CARD and record.direction is Direction.OUTBOUND
+    ):
+        raise ValidationError("what's next", "only a mailed card can end without a next step")
     get_customer(session, record.customer_id)
     if record.at > now:
         raise ValidationError("when", "a touch cannot be logged in the future")
@@ -92,11 +104,17 @@ def log_touch(
             quote.last_touch_at = record.at
         if record.direction is Direction.OUTBOUND and quote.first_response_at is None:
             quote.first_response_at = record.at
+            settle_first_reply(session, quote, now=now)
         if quote.stage is Stage.QUOTED and record.direction is Direction.OUTBOUND:
             quote.stage = Stage.FOLLOWING_UP
             quote.stage_changed_at = now
         quote.updated_at = now
-    changes = Changes(touches=True, quotes=quote is not None, follow_ups=True)
+    elif record.direction is Direction.OUTBOUND:
+        # A reply to the person answers their waiting enquiries too: the clock stops.
+        for lead in unanswered_leads(session, record.customer_id):
+            lead.first_response_at = record.at
+            settle_first_reply(session, lead, now=now)
+    changes = Changes(touches=True, quotes=True, follow_ups=True)
     if record.direction is Direction.INBOUND:
         # A reply pauses planned cadence steps: a cadence never talks over a conversation.
         session.execute(
@@ -119,7 +137,16 @@ def log_touch(
     if isinstance(next_step, PlanContinues):
         _require_plan_step(session, record)
     elif isinstance(next_step, FollowUpPlan):
-        schedule_follow_up(session, record.customer_id, record.quote_id, next_step, now=now)
+        # An agreement made during this touch is recorded as made on its channel: a yes
+        # said on the phone is a call in the ledger, not "in person".
+        schedule_follow_up(
+            session,
+            record.customer_id,
+            record.quote_id,
+            next_step,
+            now=now,
+            source=LedgerSource.of_channel(record.channel).value,
+        )
     elif isinstance(next_step, Close):
         if record.quote_id is None:
             raise ValidationError("what's next", "closing needs the quote the touch was about")

@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
+from deckfollow.core.card_kinds import MailedNextStep
 from deckfollow.core.enums import Channel, FollowUpStatus
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer, FollowUp
-from deckfollow.printing.batch import MailedNextStep, mark_mailed
+from deckfollow.printing.batch import mark_mailed
 from deckfollow.storage.database import Database
 
 
@@ -20,7 +21,7 @@ def test_a_birthday_card_mailed_lets_the_yearly_plan_go_on(db: Database, now: da
         lead = add_lead(
             s,
             NewLead("Grace Hopper", phone="+61412000111", country="AU",
-                    timezone="Australia/Sydney"),
+                    timezone="Australia/Sydney", answered=True),
             now=now,
         )  # fmt: skip
         customer = s.get(Customer, lead.customer_id)
