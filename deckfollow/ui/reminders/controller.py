@@ -28,6 +28,7 @@ from deckfollow.core.timezones import system_timezone
 from deckfollow.reminders.autostart import started_at_login
 from deckfollow.reminders.check import Notice, NoticeKind, run_check
 from deckfollow.reminders.digest import build_digest, morning_time
+from deckfollow.reminders.notify_choice import FREEDESKTOP, notification_backend
 from deckfollow.reminders.scheduler import due_now_ids
 from deckfollow.reminders.snooze import SnoozeChoice, requested_until, snooze_many
 from deckfollow.storage.database import Database
@@ -77,6 +78,21 @@ def notice_actions(notice: Notice) -> list[tuple[str, str]]:
     return [("default", "Open Today"), ("snooze-1h", "Snooze all 1 hour")]
 
 
+def _connect_notifier(on_signal: Callable[[str, tuple[Any, ...]], None]) -> Any:
+    """This system's notifier (D-Bus on Linux, desktop-notifier on Windows and macOS), or
+    None when it has no notification service that answers."""
+    backend = notification_backend()
+    if backend == FREEDESKTOP:
+        from deckfollow.reminders.notify import DesktopNotifier
+
+        return DesktopNotifier.connect(on_signal)
+    if backend is not None:
+        from deckfollow.reminders.notify_native import NativeNotifier
+
+        return NativeNotifier.connect(on_signal)
+    return None
+
+
 class ReminderController(QObject):
     """Tray icon, notifications and the reminder timer for one open database.
 
@@ -119,8 +135,8 @@ class ReminderController(QObject):
         self._quitting = False
         self._started = False
         self._use_desktop = False
-        # False where jeepney is missing (not Linux): no desktop notifications at all.
-        self._desktop_possible = True
+        # False where this system has no notification back-end: the tray or window instead.
+        self._desktop_possible = notification_backend() is not None
         self.next_wake: datetime | None = None
         self.last_check: datetime | None = None
         self.snooze_dialog: QDialog | None = None  # the last one opened from the window
@@ -260,13 +276,11 @@ class ReminderController(QObject):
         self.notices_shown.emit(list(notices))
 
     def _reconnect(self) -> None:
-        from deckfollow.reminders.notify import DesktopNotifier
-
         if self._notifier is not None:
             with contextlib.suppress(Exception):
                 self._notifier.close()
         self._shown.clear()
-        self._notifier = DesktopNotifier.connect(self._dbus_signal.emit)
+        self._notifier = _connect_notifier(self._dbus_signal.emit)
 
     def _send_desktop(self, notice: Notice) -> bool:
         from deckfollow.reminders.notify import NotificationsUnavailable
@@ -416,18 +430,21 @@ class ReminderController(QObject):
     # -- desktop plumbing -----------------------------------------------------------------
 
     def _connect_desktop(self) -> None:
-        try:
-            from deckfollow.reminders.notify import (
-                DesktopNotifier,
-                NotificationsUnavailable,
-                SignalListener,
-                session_wake_rules,
-                system_wake_rules,
-            )
-        except ImportError:  # jeepney is Linux-only
+        backend = notification_backend()
+        if backend is None:
             self._desktop_possible = False
             return
-        self._notifier = DesktopNotifier.connect(self._dbus_signal.emit)
+        self._notifier = _connect_notifier(self._dbus_signal.emit)
+        if backend != FREEDESKTOP:
+            return
+        # Waking and unlocking are heard on D-Bus where there is one.
+        from deckfollow.reminders.notify import (
+            NotificationsUnavailable,
+            SignalListener,
+            session_wake_rules,
+            system_wake_rules,
+        )
+
         for bus, rules in (("SESSION", session_wake_rules()), ("SYSTEM", system_wake_rules())):
             try:
                 self._listeners.append(SignalListener(bus, rules, self._on_wake_dbus))
