@@ -90,6 +90,7 @@ class StyleForm(QWidget):
         for sh in LABEL_SHEETS:
             self.labels.addItem(sh.name, sh.key)
         self.start_label = QSpinBox()
+        self.start_label.setAccessibleName("First free label")
         self.start_label.setRange(1, 30)
         self.start_label.setPrefix("start at label ")
         self.start_label.setEnabled(False)

@@ -92,9 +92,11 @@ class CardsDialog(QDialog):
 
         # Who the card is for: type any part of a name, suburb, phone or email.
         self.search = QLineEdit()
+        self.search.setAccessibleName("Search customers")
         self.search.setPlaceholderText("Search by name, suburb, phone or email")
         self.search.setClearButtonEnabled(True)
         self.matches = QListWidget()
+        self.matches.setAccessibleName("Matching customers")
         self.matches.setMinimumHeight(150)
         self.matches.setMaximumHeight(190)
         self.matches.setAlternatingRowColors(True)
@@ -108,6 +110,7 @@ class CardsDialog(QDialog):
         for key, label in MERGE_FIELDS.items():
             self.field.addItem(f"{label}  {{{key}}}", key)
         self.editor = QPlainTextEdit()
+        self.editor.setAccessibleName("Card message")
         self.editor.setPlaceholderText("Dear {first_name}, …")
         self.style_form = StyleForm(prefs)
         self.again = QPushButton("Write it again")
