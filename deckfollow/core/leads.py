@@ -9,8 +9,9 @@ import phonenumbers
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from deckfollow.core import limits
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import is_blocked, load_snapshot
+from deckfollow.core.consent import get_customer, is_blocked, load_snapshot
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.contact_info import (
     country_of_phone,
@@ -39,6 +40,8 @@ class NewLead:
     # They phoned and the owner answered there and then: the enquiry is answered (the
     # speed-to-lead clock stops at once) and no first reply waits on Today.
     answered: bool = False
+    # Someone already a customer (offered instead of a duplicate): the lead is theirs.
+    customer_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,11 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
     name = " ".join(lead.name.split())
     if not name:
         raise ValidationError("name", "a lead needs a name")
+    limits.check_length("name", name, limits.NAME)
+    limits.check_length("email", lead.email, limits.EMAIL)
+    limits.check_length("job", lead.job and lead.job.strip(), limits.JOB)
+    limits.check_length("source", lead.source, limits.SOURCE)
+    limits.check_length("note", lead.note, limits.NOTE)
     settings = load_settings(session)
     country = (lead.country or settings.default_country).strip().upper()
     if lead.country and country not in phonenumbers.SUPPORTED_REGIONS:
@@ -83,7 +91,7 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
         raise ValidationError("name", f"{name}: this email or phone {blocked}")
     first, last = _split_name(name)
     mobile = phone is not None and _takes_texts(phone)
-    customer = Customer(
+    customer = _known_customer(session, lead, phone, email, now=now) or Customer(
         display_name=name,
         first_name=first,
         last_name=last,
@@ -122,6 +130,27 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
         Changes(customers=True, quotes=True, follow_ups=True, created_ids=(quote.id,)),
         follow_up_id,
     )
+
+
+def _known_customer(
+    session: Session, lead: NewLead, phone: str | None, email: str | None, *, now: datetime
+) -> Customer | None:
+    """The existing customer the lead is for, given what they lacked from this enquiry."""
+    if lead.customer_id is None:
+        return None
+    customer = get_customer(session, lead.customer_id)
+    if email and not customer.email:
+        customer.email = email
+        customer.updated_at = now
+    if phone and phone not in (customer.phone_cell, customer.phone_office, customer.phone_home):
+        slot = next(
+            (k for k in ("phone_cell", "phone_office", "phone_home") if not getattr(customer, k)),
+            None,
+        )
+        if slot is not None:
+            setattr(customer, slot, phone)
+            customer.updated_at = now
+    return customer
 
 
 def first_reply_reason(job: str | None) -> str:
