@@ -48,7 +48,7 @@ def accessible_name(widget: QWidget) -> str:
 
 
 def _describe(widget: QWidget) -> str:
-    chain = []
+    chain: list[str] = []
     w: QWidget | None = widget
     while w is not None and len(chain) < 4:
         chain.append(w.objectName() or type(w).__name__)
