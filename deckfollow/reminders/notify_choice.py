@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from collections.abc import Callable
+from typing import Any
 
 FREEDESKTOP = "freedesktop"
 NATIVE = "native"
@@ -27,4 +28,20 @@ def notification_backend(
         return NATIVE if has_module("desktop_notifier") else None
     if has_module("jeepney"):
         return FREEDESKTOP
+    return None
+
+
+def connect_notifier(on_signal: Callable[[str, tuple[Any, ...]], None] | None = None) -> Any:
+    """This system's notifier (D-Bus on Linux, desktop-notifier on Windows and macOS), or
+    None when it has no notification service that answers. Both have the same methods:
+    notify, close_notification, close, and `info`."""
+    backend = notification_backend()
+    if backend == FREEDESKTOP:
+        from deckfollow.reminders.notify import DesktopNotifier
+
+        return DesktopNotifier.connect(on_signal)
+    if backend == NATIVE:
+        from deckfollow.reminders.notify_native import NativeNotifier
+
+        return NativeNotifier.connect(on_signal)
     return None

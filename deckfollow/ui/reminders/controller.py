@@ -29,7 +29,11 @@ from deckfollow.messaging.inbox import InboxReport
 from deckfollow.reminders.autostart import started_at_login
 from deckfollow.reminders.check import Notice, NoticeKind, run_check
 from deckfollow.reminders.digest import build_digest, morning_time
-from deckfollow.reminders.notify_choice import FREEDESKTOP, notification_backend
+from deckfollow.reminders.notify_choice import (
+    FREEDESKTOP,
+    connect_notifier,
+    notification_backend,
+)
 from deckfollow.reminders.scheduler import due_now_ids
 from deckfollow.reminders.snooze import SnoozeChoice, requested_until, snooze_many
 from deckfollow.storage.database import Database
@@ -78,21 +82,6 @@ def notice_actions(notice: Notice) -> list[tuple[str, str]]:
     if notice.kind is NoticeKind.DIGEST:
         return [("default", "Open Today")]
     return [("default", "Open Today"), ("snooze-1h", "Snooze all 1 hour")]
-
-
-def _connect_notifier(on_signal: Callable[[str, tuple[Any, ...]], None]) -> Any:
-    """This system's notifier (D-Bus on Linux, desktop-notifier on Windows and macOS), or
-    None when it has no notification service that answers."""
-    backend = notification_backend()
-    if backend == FREEDESKTOP:
-        from deckfollow.reminders.notify import DesktopNotifier
-
-        return DesktopNotifier.connect(on_signal)
-    if backend is not None:
-        from deckfollow.reminders.notify_native import NativeNotifier
-
-        return NativeNotifier.connect(on_signal)
-    return None
 
 
 class ReminderController(QObject):
@@ -294,7 +283,7 @@ class ReminderController(QObject):
             with contextlib.suppress(Exception):
                 self._notifier.close()
         self._shown.clear()
-        self._notifier = _connect_notifier(self._dbus_signal.emit)
+        self._notifier = connect_notifier(self._dbus_signal.emit)
 
     def _send_desktop(self, notice: Notice) -> bool:
         from deckfollow.reminders.notify import NotificationsUnavailable
@@ -448,7 +437,7 @@ class ReminderController(QObject):
         if backend is None:
             self._desktop_possible = False
             return
-        self._notifier = _connect_notifier(self._dbus_signal.emit)
+        self._notifier = connect_notifier(self._dbus_signal.emit)
         if backend != FREEDESKTOP:
             return
         # Waking and unlocking are heard on D-Bus where there is one.
