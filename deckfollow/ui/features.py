@@ -205,6 +205,11 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     _action(window, "Settings", "&Reminders and start at login…", reminder_settings)
     _action(window, "Settings", "&Backups…", backups)
 
+    # -- Help -------------------------------------------------------------------------------
+    from deckfollow.ui.help_menu import install_help_menu
+
+    install_help_menu(window, window.menu("Help"), db.path)
+
     # -- Today's one-click actions ------------------------------------------------------------
     today = window.today
 

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
 
         self.nav = QListWidget()
+        self.nav.setAccessibleName("Pages")
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(150)
         self.nav.setFrameShape(QFrame.Shape.NoFrame)

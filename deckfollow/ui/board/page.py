@@ -70,6 +70,7 @@ class StageColumnWidget(QFrame):
         self.view.setUniformItemSizes(True)
         self.view.setFrameShape(QFrame.Shape.NoFrame)
         self.view.setObjectName("cards")
+        self.view.setAccessibleName(f"{stage.label} quotes")
         self.view.setStyleSheet(
             "QListView#cards { background: transparent; border: none; }"
             "QScrollBar:vertical { width: 8px; background: transparent; margin: 2px; }"

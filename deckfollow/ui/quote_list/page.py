@@ -44,6 +44,7 @@ class QuoteListPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.search = QLineEdit()
+        self.search.setAccessibleName("Search quotes")
         self.search.setPlaceholderText("Search name, job, quote number, phone or email…")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(320)
@@ -74,6 +75,7 @@ class QuoteListPage(QWidget):
 
         self.model = QuoteTableModel(self)
         self.view = QTableView()
+        self.view.setAccessibleName("Quotes")
         self.view.setModel(self.model)
         self.view.setSortingEnabled(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
