@@ -16,6 +16,7 @@ machine, so the default is 3,000 customers / 6,000 quotes (`DECKFOLLOW_LOAD_QUOT
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing as mp
 import os
 import random
@@ -77,6 +78,8 @@ def pg_url() -> Iterator[str]:
 
 
 def _client(url: str, seed: int, seconds: float, out: Any) -> None:
+    # A client stuck well past its minute prints where it is stuck and ends the run.
+    faulthandler.dump_traceback_later(seconds + 60, exit=True)
     rng = random.Random(seed)
     kinds = [k for k, w in MIX for _ in range(w)]
     db = open_database(url, migrate=False)
@@ -194,7 +197,10 @@ def test_ten_members_for_a_minute(pg_url: str) -> None:
         pipes.append(parent)
     samples: list[tuple[str, float, str]] = []
     for parent in pipes:
-        samples += parent.recv()
+        if parent.poll(SECONDS + 90):
+            samples += parent.recv()
+        else:
+            samples.append(("stuck", SECONDS, "raw:a client did not finish"))
     for p in procs:
         p.join(30)
     raw = [o for _k, _t, o in samples if o.startswith("raw:")]
