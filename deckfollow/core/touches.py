@@ -20,7 +20,7 @@ from deckfollow.core.enums import (
 )
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import FollowUpPlan, get_follow_up, schedule_follow_up
-from deckfollow.core.models import CadenceRun, Touch
+from deckfollow.core.models import CadenceRun, Quote, Touch
 from deckfollow.core.pipeline import Close, close_quote, get_quote
 
 
@@ -30,7 +30,13 @@ class PlanContinues:
     its own next step (the user plans nothing over it)."""
 
 
-NextStep = FollowUpPlan | Close | PlanContinues
+@dataclass(frozen=True)
+class AlreadyPlanned:
+    """The answer to "what's next?" is already in place: a follow-up is pending for the
+    customer, or the quote the touch was about is closed."""
+
+
+NextStep = FollowUpPlan | Close | PlanContinues | AlreadyPlanned
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,8 @@ def log_touch(
             move_on(session, done.cadence_run_id, now=now)
     if isinstance(next_step, PlanContinues):
         _require_plan_step(session, record)
+    elif isinstance(next_step, AlreadyPlanned):
+        _require_next_in_place(session, record, quote)
     elif isinstance(next_step, FollowUpPlan):
         schedule_follow_up(session, record.customer_id, record.quote_id, next_step, now=now)
     elif isinstance(next_step, Close):
@@ -139,6 +147,26 @@ def continuing_plan(session: Session, follow_up_id: int) -> str | None:
         return None
     cadence = session.get(Cadence, run.cadence_id)
     return cadence.name if cadence is not None else None
+
+
+def _require_next_in_place(session: Session, record: TouchRecord, quote: Quote | None) -> None:
+    """ "Already planned" holds only if something is pending or the quote is closed."""
+    from sqlalchemy import select
+
+    from deckfollow.core.models import FollowUp
+
+    if quote is not None and not quote.stage.is_open:
+        return
+    pending = session.execute(
+        select(FollowUp.id).where(
+            FollowUp.customer_id == record.customer_id,
+            FollowUp.status == FollowUpStatus.PENDING,
+        )
+    ).first()
+    if pending is None:
+        raise ValidationError(
+            "what's next", "nothing is planned for this customer; plan the next follow-up"
+        )
 
 
 def _require_plan_step(session: Session, record: TouchRecord) -> None:
