@@ -56,7 +56,7 @@ _PLAIN = re.compile(r"^\d+(?:\.\d+)?$|^\.\d+$")
 
 
 def parse_amount(text: str, field_name: str = "amount") -> Decimal:
-    """"4850", "4,850.00", "$4 850.50", "A$4850" -> an exact Decimal with cents.
+    """Read "4850", "4,850.00", "$4 850.50" or "A$4850" as an exact Decimal with cents.
 
     Anything else ("12,3x", "12,3", a negative, a third decimal place) is refused with a
     message naming the field.
