@@ -49,7 +49,6 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
 from deckfollow.ui.formatting import date_time_text
 
-
 CHANNEL_LABELS = {
     Channel.CALL: "Call",
     Channel.TEXT: "Text",
