@@ -64,6 +64,7 @@ from deckfollow.ui.consent import (
 from deckfollow.ui.consent.common import Clock, ErrorLabel
 from deckfollow.ui.formatting import money_text, weekday_time_text
 from deckfollow.ui.log_outcome import LogOutcomeDialog
+from deckfollow.ui.quote_editor import QuoteDialog
 
 # Editable contact fields: (key, label); the key is the Customer attribute.
 CONTACT_FIELDS = (
@@ -203,6 +204,10 @@ class DetailPanel(QWidget):
         self.lead_age_label.setWordWrap(True)
         self.log_button = QPushButton("Log outcome…")
         self.log_button.setToolTip("Record a call, text or email and plan what's next")
+        self.edit_quote_button = QPushButton("Edit quote…")
+        self.edit_quote_button.setToolTip("Number, amount, job, dates and the file sent")
+        self.new_quote_button = QPushButton("New quote…")
+        self.new_quote_button.setToolTip("Another quote for this customer")
         qform = QFormLayout()
         qform.addRow("Job", self.quote_title)
         qform.addRow("Amount", self.amount_label)
@@ -210,13 +215,16 @@ class DetailPanel(QWidget):
         qform.addRow("Received", self.received_label)
         qlay = QVBoxLayout(self.quote_box)
         qlay.addLayout(qform)
-        qrow = QHBoxLayout()
-        qrow.addWidget(self.lead_age_label, 1)
-        qrow.addWidget(self.log_button)
-        qlay.addLayout(qrow)
+        qlay.addWidget(self.lead_age_label)
         self.no_quote_label = QLabel("No quote for this customer yet.")
         self.no_quote_label.setStyleSheet("color: #777777;")
         qlay.addWidget(self.no_quote_label)
+        qrow = QHBoxLayout()
+        qrow.addWidget(self.edit_quote_button)
+        qrow.addWidget(self.new_quote_button)
+        qrow.addStretch(1)
+        qrow.addWidget(self.log_button)
+        qlay.addLayout(qrow)
 
         # Contact details, edited in place.
         self.contact_box = _section("Contact details")
@@ -352,6 +360,8 @@ class DetailPanel(QWidget):
         self.save_button.clicked.connect(self.save_contact)
         self.revert_button.clicked.connect(self._revert)
         self.log_button.clicked.connect(self.open_log_outcome)
+        self.edit_quote_button.clicked.connect(self.open_quote_editor)
+        self.new_quote_button.clicked.connect(self.open_new_quote)
         self.edit_consent_button.clicked.connect(self._open_consent_editor)
         self.ask_button.clicked.connect(self._open_ask_permission)
         self.stop_button.clicked.connect(self._open_stop)
@@ -503,6 +513,7 @@ class DetailPanel(QWidget):
             w.setVisible(has)
         self.lead_age_label.setVisible(has)
         self.log_button.setEnabled(has)
+        self.edit_quote_button.setEnabled(has)
         self.no_quote_label.setVisible(not has)
         if q is None:
             self.quote_box.setTitle("Quote")
@@ -702,6 +713,28 @@ class DetailPanel(QWidget):
         dlg.logged.connect(self._after_dialog)
         self._open(dlg)
         return dlg
+
+    def open_quote_editor(self) -> QuoteDialog | None:
+        """The quote dialog for the quote shown."""
+        if self._quote is None:
+            return None
+        dlg = QuoteDialog(self._db, clock=self._clock, quote_id=self._quote.id, parent=self)
+        dlg.saved.connect(self._after_dialog)
+        self._open(dlg)
+        return dlg
+
+    def open_new_quote(self) -> QuoteDialog | None:
+        """The quote dialog for another quote for this customer; the panel then shows it."""
+        if self._customer is None:
+            return None
+        dlg = QuoteDialog(self._db, clock=self._clock, customer_id=self._customer.id, parent=self)
+        dlg.saved.connect(self._show_new_quote)
+        self._open(dlg)
+        return dlg
+
+    def _show_new_quote(self, quote_id: int) -> None:
+        self.show_quote(quote_id)
+        self.changed.emit()
 
     def _open_consent_editor(self) -> None:
         if self._customer is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -38,9 +40,15 @@ class QuoteListPage(QWidget):
 
     quote_selected = Signal(int)
     quote_activated = Signal(int)
+    # The quote dialog is opened by whoever holds the database (the window's features).
+    new_quote_requested = Signal()
+    edit_quote_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.new_quote_button = QPushButton("New quote…")
+        self.new_quote_button.setToolTip("A quote for a customer or someone new (Ctrl+Shift+N)")
+        self.new_quote_button.clicked.connect(self.new_quote_requested)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name, job, quote number, phone or email…")
         self.search.setClearButtonEnabled(True)
@@ -85,6 +93,7 @@ class QuoteListPage(QWidget):
         filters.addWidget(self.overdue)
         filters.addWidget(self.agreed)
         filters.addWidget(self.cold)
+        filters.addWidget(self.new_quote_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 10)
         layout.setSpacing(8)
@@ -103,6 +112,8 @@ class QuoteListPage(QWidget):
         self._pending.timeout.connect(self.apply_filter)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         self.view.activated.connect(self._on_activated)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._row_menu)
         self.model.modelReset.connect(self._update_count)
         self.search.installEventFilter(self)
         self._restore()
@@ -188,6 +199,20 @@ class QuoteListPage(QWidget):
         quote_id = self.selected_quote_id()
         if quote_id is not None:
             self.quote_activated.emit(quote_id)
+
+    def _row_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if index.isValid():
+            self.view.selectRow(index.row())
+        quote_id = self.selected_quote_id() if index.isValid() else None
+        menu = QMenu(self)
+        if quote_id is not None:
+            menu.addAction("&Edit quote…", lambda: self.edit_quote_requested.emit(quote_id))
+            menu.addAction("Show &details", lambda: self.quote_activated.emit(quote_id))
+            menu.addSeparator()
+        menu.addAction("&New quote…", self.new_quote_requested.emit)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     def _restore(self) -> None:
         state = QSettings().value("quotes/header")
