@@ -70,7 +70,7 @@ def test_add_prints_json_with_money_as_a_decimal_string(capsys, lead: Path):
     # The enquiry has its quote now: the next one is a second quote beside it.
     code, out, _ = run(capsys, lead, "quote", "add", "--customer", "1", "--amount", "880")
     assert (code, out) == (0, "2\n")
-    assert sorted(q["number"] for q in quotes(capsys, lead)) == ["Q-0001", "Q-0002"]
+    assert sorted(str(q["number"]) for q in quotes(capsys, lead)) == ["Q-0001", "Q-0002"]
 
 
 def test_the_json_export_writes_money_as_a_string_beside_its_currency(capsys, lead: Path, tmp_path):
