@@ -93,13 +93,16 @@ class QuoteListPage(QWidget):
         filters.addWidget(self.overdue)
         filters.addWidget(self.agreed)
         filters.addWidget(self.cold)
-        filters.addWidget(self.new_quote_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 10)
         layout.setSpacing(8)
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.count)
+        # Below the list, not among the filters: the search box keeps its width.
+        footer = QHBoxLayout()
+        footer.addWidget(self.count, 1)
+        footer.addWidget(self.new_quote_button)
+        layout.addLayout(footer)
 
         self.search.textChanged.connect(self._schedule)
         self.stage.currentIndexChanged.connect(self._schedule)

@@ -227,3 +227,17 @@ def test_the_file_sent_is_kept_and_opened_with_one_click(
     pdf.unlink()
     assert not again.open_file()
     assert "not there any more" in again.field_errors["file"].text()
+
+
+def test_the_details_stay_on_the_quote_acted_on_after_a_refresh(
+    qtbot: QtBot, window: MainWindow, now: datetime
+) -> None:
+    first = _add_lead(qtbot, window, now)
+    second = _add_lead(qtbot, window, now)
+    window.show_page("quotes")
+    window.quotes.select_quote(second)  # the list's selection, then the board on screen
+    window.show_page("board")
+    window.open_quote(first)
+    window.data_changed.emit()  # a save anywhere reloads every page
+    QApplication.processEvents()
+    assert window.detail.quote_id == first
