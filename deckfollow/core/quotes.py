@@ -27,15 +27,14 @@ from deckfollow.core.errors import ConcurrentEditError, PermissionRefused, Valid
 from deckfollow.core.leads import NewLead, _currency_for, add_lead
 from deckfollow.core.models import Customer, Quote
 from deckfollow.core.pipeline import Close, close_quote, get_quote, move_stage
-from deckfollow.core.settings import get_setting, load_settings, set_setting
+from deckfollow.core.quote_files import file_of, set_file
+from deckfollow.core.settings import load_settings
 
 MAX_COMPETING = 20
 AFTER_SALE: Final = "after_sale"
 # A quote bigger than this is a typing slip, not a deck (and stays far inside a BIGINT).
 _MAX_AMOUNT = Decimal("1000000000")
 _CENT = Decimal("0.01")
-# Where the path of the file sent with a quote is kept (no column holds it yet).
-_FILE_KEY = "quote_file:{}"
 
 
 class Keep(Enum):
@@ -243,7 +242,7 @@ def _details(session: Session, quote: Quote, tz: ZoneInfo) -> QuoteDetails:
         sent_on=_sent_on(quote, tz),
         valid_until=quote.valid_until,
         competing_quotes=quote.competing_quotes,
-        file=get_setting(session, _FILE_KEY.format(quote.id)),
+        file=file_of(session, quote.id),
         version=quote.version,
         lost_reason=quote.lost_reason,
         parked_until=quote.parked_until,
@@ -477,12 +476,7 @@ def _apply(session: Session, quote: Quote, edit: QuoteEdit, now: datetime) -> Ch
     quote.updated_at = now
     session.flush()  # a new quote gets its id for the file below
     if not isinstance(edit.file, Keep):
-        key = _FILE_KEY.format(quote.id)
-        path = (edit.file or "").strip()
-        if path:
-            set_setting(session, key, path)
-        elif get_setting(session, key) is not None:
-            set_setting(session, key, "")
+        set_file(session, quote.id, (edit.file or "").strip() or None)
     return Changes(quotes=True)
 
 

@@ -258,3 +258,28 @@ def test_an_outbound_touch_may_leave_the_next_step_to_what_is_planned(
         change_stage(s, lead_id, Stage.PARKED, now=now, parked_until=date(2027, 5, 1))
     with db.unit_of_work() as s:  # closed: "what's next" is answered
         log_touch(s, record, AlreadyPlanned(), now=now)
+
+
+def test_the_file_sent_is_kept_exported_with_its_quote_and_erased_with_the_customer(
+    db: Database, customer_id: int, now: datetime
+):
+    from deckfollow.core.models import Setting
+    from deckfollow.core.trash import erase_customer
+    from deckfollow.exchange.json_export import build_export
+
+    pdf = "/home/owner/Quotes/Q-0001 Hopper deck.pdf"
+    with db.unit_of_work() as s:
+        saved = create_quote(s, NewQuote(customer_id, fields=QuoteEdit(file=pdf)), now=now)
+    with db.reading() as s:
+        assert quote_details(s, saved.quote_id).file == pdf
+        export = build_export(s, now=now)
+    assert [q["file"] for q in export["quotes"]] == [pdf]
+    assert pdf not in export["settings"].values()
+    with db.unit_of_work() as s:
+        edit_quote(s, saved.quote_id, QuoteEdit(file=None), version=None, now=now)
+        assert quote_details(s, saved.quote_id).file is None
+        edit_quote(s, saved.quote_id, QuoteEdit(file=pdf), version=None, now=now)
+    with db.unit_of_work() as s:
+        erase_customer(s, customer_id, now=now)
+    with db.reading() as s:
+        assert pdf not in s.execute(select(Setting.value)).scalars().all()
