@@ -27,7 +27,7 @@ from deckfollow.core.errors import ConcurrentEditError, PermissionRefused, Valid
 from deckfollow.core.leads import NewLead, _currency_for, add_lead
 from deckfollow.core.models import Customer, Quote
 from deckfollow.core.pipeline import Close, close_quote, get_quote, move_stage
-from deckfollow.core.quote_files import file_of, set_file
+from deckfollow.core.quote_files import all_files, file_of, set_file
 from deckfollow.core.settings import load_settings
 
 MAX_COMPETING = 20
@@ -250,9 +250,27 @@ def _details(session: Session, quote: Quote, tz: ZoneInfo) -> QuoteDetails:
 
 
 def list_quotes(session: Session, stage: Stage | None = None) -> list[QuoteDetails]:
-    """Every quote not in the trash (of one stage, if given), newest first."""
+    """Every quote not in the trash (of one stage, if given), newest first.
+
+    Read as column tuples in one query (and the files in another), not quote by quote.
+    """
     stmt = (
-        select(Quote)
+        select(
+            Quote.id,
+            Quote.customer_id,
+            Customer.display_name,
+            Quote.number,
+            Quote.job,
+            Quote.amount,
+            Quote.currency,
+            Quote.stage,
+            Quote.sent_at,
+            Quote.valid_until,
+            Quote.competing_quotes,
+            Quote.version,
+            Quote.lost_reason,
+            Quote.parked_until,
+        )
         .join(Customer, Customer.id == Quote.customer_id)
         .where(Quote.deleted_at.is_(None), Customer.deleted_at.is_(None))
         .order_by(Quote.received_at.desc(), Quote.id.desc())
@@ -260,7 +278,42 @@ def list_quotes(session: Session, stage: Stage | None = None) -> list[QuoteDetai
     if stage is not None:
         stmt = stmt.where(Quote.stage == stage)
     tz = _owner_zone(session)
-    return [_details(session, q, tz) for q in session.execute(stmt).scalars()]
+    files = all_files(session)
+    return [
+        QuoteDetails(
+            id=qid,
+            customer_id=cid,
+            customer=name,
+            number=number,
+            job=job,
+            amount=amount,
+            currency=currency,
+            stage=st,
+            sent_on=sent_at.astimezone(tz).date() if sent_at is not None else None,
+            valid_until=valid_until,
+            competing_quotes=competing,
+            file=files.get(qid),
+            version=version,
+            lost_reason=lost_reason,
+            parked_until=parked_until,
+        )
+        for (
+            qid,
+            cid,
+            name,
+            number,
+            job,
+            amount,
+            currency,
+            st,
+            sent_at,
+            valid_until,
+            competing,
+            version,
+            lost_reason,
+            parked_until,
+        ) in session.execute(stmt)
+    ]
 
 
 def business_currency(session: Session) -> str:
