@@ -4,7 +4,7 @@ channel, the quote with the lead's age, and one timeline of everything that happ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, QTimeZone, Signal
@@ -53,6 +53,7 @@ from deckfollow.core.history import (
 )
 from deckfollow.core.models import Customer
 from deckfollow.core.pipeline import current_quote_id, get_quote
+from deckfollow.core.quotes import quote_details
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent import (
     AskPermissionDialog,
@@ -62,7 +63,7 @@ from deckfollow.ui.consent import (
     StopContactDialog,
 )
 from deckfollow.ui.consent.common import Clock, ErrorLabel
-from deckfollow.ui.formatting import money_text, weekday_time_text
+from deckfollow.ui.formatting import date_text, money_text, weekday_time_text
 from deckfollow.ui.log_outcome import LogOutcomeDialog
 from deckfollow.ui.quote_editor import QuoteDialog
 
@@ -116,6 +117,9 @@ class QuoteView:
     received_at: datetime
     first_response_at: datetime | None
     lost_reason: str | None
+    sent_on: date | None = None  # in the owner's clock
+    valid_until: date | None = None
+    competing_quotes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,8 @@ class DetailPanel(QWidget):
         self.quote_title = QLabel()
         self.quote_title.setWordWrap(True)
         self.amount_label = QLabel()
+        self.sent_label = QLabel()
+        self.sent_label.setWordWrap(True)
         self.stage_label = QLabel()
         self.received_label = QLabel()
         self.lead_age_label = QLabel()
@@ -211,6 +217,7 @@ class DetailPanel(QWidget):
         qform = QFormLayout()
         qform.addRow("Job", self.quote_title)
         qform.addRow("Amount", self.amount_label)
+        qform.addRow("Sent", self.sent_label)
         qform.addRow("Stage", self.stage_label)
         qform.addRow("Received", self.received_label)
         qlay = QVBoxLayout(self.quote_box)
@@ -446,6 +453,9 @@ class DetailPanel(QWidget):
                     quote.received_at,
                     quote.first_response_at,
                     quote.lost_reason,
+                    quote_details(s, quote.id).sent_on,
+                    quote.valid_until,
+                    quote.competing_quotes,
                 )
                 if quote is not None
                 else None
@@ -509,7 +519,13 @@ class DetailPanel(QWidget):
     def _fill_quote(self) -> None:
         q = self._quote
         has = q is not None
-        for w in (self.quote_title, self.amount_label, self.stage_label, self.received_label):
+        for w in (
+            self.quote_title,
+            self.amount_label,
+            self.sent_label,
+            self.stage_label,
+            self.received_label,
+        ):
             w.setVisible(has)
         self.lead_age_label.setVisible(has)
         self.log_button.setEnabled(has)
@@ -521,6 +537,13 @@ class DetailPanel(QWidget):
         self.quote_box.setTitle(f"Quote {q.number}" if q.number else "Lead")
         self.quote_title.setText(q.job)
         self.amount_label.setText(money_text(q.amount, q.currency) or "no amount yet")
+        sent = [date_text(q.sent_on)]
+        if q.valid_until is not None:
+            sent.append(f"valid until {date_text(q.valid_until)}")
+        if q.competing_quotes is not None:
+            others = q.competing_quotes
+            sent.append(f"{others} competing quote{'' if others == 1 else 's'}")
+        self.sent_label.setText(" · ".join(sent) if q.sent_on else "not sent yet")
         stage = q.stage.label
         if q.stage is Stage.LOST and q.lost_reason:
             stage += f" ({q.lost_reason})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -201,7 +201,7 @@ class QuoteDialog(QDialog):
         self.competing = QSpinBox()
         self.competing.setRange(-1, MAX_COMPETING)
         self.competing.setSpecialValueText("Not known")
-        self.competing.setSuffix(" other quotes")
+        self.competing.setToolTip("How many other businesses are quoting the same job")
         self.competing.setValue(-1)
         self.competing.setMinimumWidth(170)
         self.competing.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -247,6 +247,7 @@ class QuoteDialog(QDialog):
         }
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._form = form
         self._customer_rows: list[QWidget] = []
         rows: list[tuple[str, str, QWidget]] = []
         if self.form.customers or (details is None and customer_id is None):
@@ -268,7 +269,7 @@ class QuoteDialog(QDialog):
             form.addRow(label, widget)
             form.addRow("", self.field_errors[key])
             if key in ("name", "phone", "email"):
-                self._customer_rows += [form.labelForField(widget), widget]
+                self._customer_rows += [widget, self.field_errors[key]]
         self.error = ErrorLabel()
 
         self.buttons = QDialogButtonBox(
@@ -308,10 +309,17 @@ class QuoteDialog(QDialog):
 
     def _refresh(self) -> None:
         for w in self._customer_rows:
-            w.setVisible(self._new_customer())
+            self._form.setRowVisible(w, self._new_customer())
         self.open_button.setEnabled(bool(self.file.text().strip()))
         self.save_button.setEnabled(not self._new_customer() or bool(self.name.text().strip()))
-        self.adjustSize()
+        # Shrink (or grow) to the rows now shown, once the layout has taken them in.
+        QTimer.singleShot(0, self._fit_height)
+
+    def _fit_height(self) -> None:
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self.resize(self.width(), self.sizeHint().height())
 
     # -- the file ------------------------------------------------------------------------
 
