@@ -107,6 +107,7 @@ ADD = ("quote", "add", "--customer", "1", "--amount", "10")
         ((*ADD, "--currency", "dollars"), "--currency"),
         ((*ADD, "--sent", "2026-11-30"), "sent"),
         (("quote", "edit", "7", "--amount", "10"), "quote"),
+        (("quote", "edit", "1"), "say what to change"),
         (("quote", "edit", "1", "--valid-until", "2026-11-01", "--sent", "2026-11-20"),
          "valid until"),
         (("quote", "stage", "1", "sold"), "stage"),

@@ -6,6 +6,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from deckfollow.core.enums import CadenceRunStatus, Channel, Direction, Outcome, Stage
@@ -58,6 +60,18 @@ def test_an_amount_is_read_forgivingly_and_kept_exact(text: str, expected: str):
     value = parse_amount(text)
     assert isinstance(value, Decimal)
     assert str(value) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cents=st.integers(min_value=0, max_value=99_999_999_999),
+    style=st.sampled_from(["{:.2f}", "{:,.2f}", "${:,.2f}", "A$ {:.2f}", "{:,.2f} AUD"]),
+)
+def test_every_amount_written_any_usual_way_reads_back_to_the_cent(cents: int, style: str):
+    amount = Decimal(cents) / 100
+    assert parse_amount(style.format(amount)) == amount
+    # The thousands may also be set off by spaces, as many people write them.
+    assert parse_amount(style.format(amount).replace(",", " ")) == amount
 
 
 @pytest.mark.parametrize("text", ["12,3x", "12,3", "4.8.5", "-50", "12.345", "", "$", "1e5"])

@@ -201,9 +201,11 @@ def run_add(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def run_edit(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.core.quotes import edit_quote
+    from deckfollow.core.quotes import QuoteEdit, edit_quote
 
     edit = _edit_of(args)
+    if edit == QuoteEdit():
+        raise ValidationError("quote edit", "say what to change, e.g. --amount 4850.00")
     db = ctx.open_db()
     try:
         with not_found_names("quote"), db.unit_of_work() as session:

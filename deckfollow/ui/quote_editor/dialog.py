@@ -30,6 +30,7 @@ from deckfollow.core.enums import Stage
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.leads import NewLead
 from deckfollow.core.quotes import (
+    KEEP,
     MAX_COMPETING,
     NewQuote,
     QuoteEdit,
@@ -350,9 +351,11 @@ class QuoteDialog(QDialog):
         if needed and self.sent.value() is None:
             raise ValidationError("sent", f"give the day it was sent for {self._moving_to_label()}")
         competing = self.competing.value()
+        job = self.job.text()
         return QuoteEdit(
             number=self.number.text().strip() or None,
-            job=self.job.text(),
+            # A new quote left without a job keeps its enquiry's words (or is named by number).
+            job=job if job.strip() or self.form.details is not None else KEEP,
             amount=parse_amount(text) if text else None,
             currency=self.currency.currentText(),
             sent_on=self.sent.value(),
