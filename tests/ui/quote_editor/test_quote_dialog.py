@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QLocale, QModelIndex, QObject, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from deckfollow.core.cadences import seed_builtin_cadences
@@ -241,3 +241,40 @@ def test_the_details_stay_on_the_quote_acted_on_after_a_refresh(
     window.data_changed.emit()  # a save anywhere reloads every page
     QApplication.processEvents()
     assert window.detail.quote_id == first
+
+
+def test_a_cards_double_click_and_menu_open_its_quote(
+    qtbot: QtBot, window: MainWindow, now: datetime
+) -> None:
+    quote_id = _add_lead(qtbot, window, now)
+    window.show_page("board")
+    column = window.board.columns[Stage.LEAD]
+    index = column.model.index(column.model.row_of(quote_id))
+    seen: list[str] = []
+
+    def close(dialog: QuoteDialog) -> None:
+        seen.append(f"{dialog.windowTitle()}: {dialog.job.text()}")
+        dialog.reject()
+
+    _when_modal(close)
+    column.view.doubleClicked.emit(index)
+    assert seen == ["Quote: Hardwood deck with steps"]
+
+    def pick_edit() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(10, pick_edit)
+            return
+        assert [a.text() for a in menu.actions() if a.text()] == [
+            "&Edit quote…",
+            "&New quote for Grace Hopper…",
+            "Show &details",
+        ]
+        _when_modal(close)
+        menu.actions()[0].trigger()
+        menu.close()
+
+    QTimer.singleShot(0, pick_edit)
+    column.view.customContextMenuRequested.emit(column.view.visualRect(index).center())
+    QApplication.processEvents()
+    assert len(seen) == 2
