@@ -35,6 +35,7 @@ AFTER_SALE: Final = "after_sale"
 # A quote bigger than this is a typing slip, not a deck (and stays far inside a BIGINT).
 _MAX_AMOUNT = Decimal("1000000000")
 _CENT = Decimal("0.01")
+_MAX_TEXT = 300  # the job and a lost reason, as the database keeps them
 
 
 class Keep(Enum):
@@ -475,6 +476,8 @@ def _validate(
         _check_number(session, edit.number, quote_id)
     if isinstance(edit.job, str) and not edit.job.strip():
         raise ValidationError("job", "say what the quote is for")
+    if isinstance(edit.job, str) and len(" ".join(edit.job.split())) > _MAX_TEXT:
+        raise ValidationError("job", f"keep it under {_MAX_TEXT} characters")
     if isinstance(edit.amount, Decimal):
         if edit.amount < 0:
             raise ValidationError("amount", "a quote is never below zero")
@@ -512,7 +515,7 @@ def _apply(session: Session, quote: Quote, edit: QuoteEdit, now: datetime) -> Ch
     if not isinstance(edit.number, Keep):
         quote.number = _check_number(session, edit.number, quote.id)
     if isinstance(edit.job, str):
-        quote.job = " ".join(edit.job.split())[:300]
+        quote.job = " ".join(edit.job.split())
     if not isinstance(edit.amount, Keep):
         quote.amount = edit.amount
     if isinstance(edit.currency, str):
@@ -560,6 +563,8 @@ def change_stage(
     date). `fill` saves what the move asked for (amount, sent date) in the same step, if
     the quote is still at `version`; `after_sale` starts the after-sale plan of a won
     quote."""
+    if lost_reason is not None and len(lost_reason) > _MAX_TEXT:
+        raise ValidationError("lost reason", f"keep it under {_MAX_TEXT} characters")
     quote = get_quote(session, quote_id)
     changes = Changes(quotes=True)
     if fill is not None:

@@ -1,8 +1,9 @@
 """`deckfollow touch log`: record a call, text, email, card, visit or video that happened.
 
 An inbound touch (the customer replied) pauses the planned steps until the owner decides
-what's next (rule 8). An outbound one needs its next step: `--next-at` plans it, otherwise
-what is already planned for the customer stands (or the quote is closed).
+what's next (rule 8). An outbound one needs its next step: `--next-at` plans it (in the
+customer's own time, as `send --next-at`), otherwise what is already planned for the
+customer stands (or the quote is closed). `--at` is in the owner's time.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def _choice(kind: str, choices: Mapping[str, object]) -> Callable[[str], object]
 
 
 def moment(text: str) -> datetime:
-    """ISO 8601; without a UTC offset it is read in the owner's clock."""
+    """ISO 8601; without a UTC offset it is a wall-clock time (whose clock: see each option)."""
     try:
         return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -68,9 +69,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="reached|voicemail|no_answer|replied|bounced|mailed",
     )
     log.add_argument("--notes", help="what was said")
-    log.add_argument("--at", type=moment, metavar="ISO8601", help="when (default: now)")
+    log.add_argument(
+        "--at", type=moment, metavar="ISO8601", help="when it happened, your time (default: now)"
+    )
     log.add_argument("--follow-up", type=record_id, metavar="ID", help="the follow-up it did")
-    log.add_argument("--next-at", type=moment, metavar="ISO8601", help="plan the next touch")
+    log.add_argument(
+        "--next-at", type=moment, metavar="ISO8601", help="the next touch, in their own time"
+    )
     log.add_argument(
         "--next-channel",
         type=_choice("channel", {c.value: c for c in Channel}),
@@ -83,6 +88,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.core.consent import get_customer
+    from deckfollow.core.contact_hours import local_to_utc, zone
     from deckfollow.core.enums import Basis
     from deckfollow.core.errors import ValidationError
     from deckfollow.core.followups import FollowUpPlan
@@ -94,17 +101,18 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     db = ctx.open_db()
     try:
         with not_found_names("--customer/--quote"), db.unit_of_work() as session:
-            owner = ZoneInfo(load_settings(session).owner_timezone)
+            owner = zone(load_settings(session).owner_timezone)
+            theirs = zone(get_customer(session, args.customer).timezone)
 
-            def aware(at: datetime) -> datetime:
-                return at if at.tzinfo is not None else at.replace(tzinfo=owner)
+            def aware(at: datetime, tz: ZoneInfo) -> datetime:
+                return at if at.tzinfo is not None else local_to_utc(at.date(), at.time(), tz)
 
             record = TouchRecord(
                 customer_id=args.customer,
                 channel=args.channel,
                 direction=args.direction,
                 outcome=args.outcome,
-                at=aware(args.at) if args.at is not None else ctx.now,
+                at=aware(args.at, owner) if args.at is not None else ctx.now,
                 quote_id=args.quote,
                 follow_up_id=args.follow_up,
                 summary=args.notes,
@@ -112,7 +120,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             step: NextStep | None = None
             if args.next_at is not None:
                 step = FollowUpPlan(
-                    due_at=aware(args.next_at),
+                    due_at=aware(args.next_at, theirs),
                     channel=args.next_channel or args.channel,
                     reason=args.next_reason.strip(),
                     basis=Basis.AGREED if args.agreed else Basis.PLANNED,
