@@ -576,29 +576,30 @@ def change_stage(
         changes = changes | close_quote(session, quote_id, close, now=now)
     started = False
     if stage is Stage.WON and after_sale:
-        started = start_after_sale(session, quote_id, now=now)
-        changes = changes | Changes(follow_ups=started)
+        plan = start_after_sale(session, quote_id, now=now)
+        started = plan.follow_ups
+        changes = changes | plan
     session.flush()
     missing = _missing(quote.stage, quote.amount, _sent_on(quote, _owner_zone(session)))
     return StageChanged(changes, missing, started)
 
 
-def start_after_sale(session: Session, quote_id: int, *, now: datetime) -> bool:
-    """Start the after-sale plan for a won quote; False if the customer asked not to be
-    contacted or the plan already runs for this quote."""
+def start_after_sale(session: Session, quote_id: int, *, now: datetime) -> Changes:
+    """Start the after-sale plan for a won quote. Nothing changes (no `follow_ups` in the
+    answer) if the customer asked not to be contacted or the plan already runs for it."""
     quote = get_quote(session, quote_id)
     if quote.customer.do_not_contact:
-        return False
+        return Changes()
     seed_builtin_cadences(session)  # a no-op when the built-in plans are there
     try:
         start_cadence(session, quote.customer_id, AFTER_SALE, quote_id=quote_id, now=now)
     except PermissionRefused:
-        return False
+        return Changes()
     except ValidationError as exc:
         if exc.field == "cadence":  # already running
-            return False
+            return Changes()
         raise
-    return True
+    return Changes(follow_ups=True)
 
 
 # -- what the quote dialog starts from ------------------------------------------------------

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from deckfollow.core.changes import Changes
 from deckfollow.core.enums import CadenceRunStatus, Channel, Direction, Outcome, Stage
 from deckfollow.core.errors import ConcurrentEditError, NotFoundError, ValidationError
 from deckfollow.core.leads import NewLead, add_lead
@@ -25,6 +26,7 @@ from deckfollow.core.quotes import (
     parse_amount,
     quote_details,
     quote_form,
+    start_after_sale,
 )
 from deckfollow.core.settings import save_setting
 from deckfollow.core.touches import AlreadyPlanned, TouchRecord, log_touch
@@ -233,6 +235,8 @@ def test_won_starts_the_after_sale_plan_once(db: Database, customer_id, now):
     with db.unit_of_work() as s:
         won = change_stage(s, lead_id, Stage.WON, now=now, after_sale=True)
     assert won.after_sale_started
+    with db.unit_of_work() as s:  # the log-outcome screen asking again starts nothing more
+        assert start_after_sale(s, lead_id, now=now) == Changes()
     with db.reading() as s:
         runs = s.execute(select(CadenceRun).where(CadenceRun.quote_id == lead_id)).scalars().all()
         assert [r.status for r in runs] == [CadenceRunStatus.ACTIVE]

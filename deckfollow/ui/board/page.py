@@ -340,7 +340,7 @@ class BoardPage(QWidget):
             return
         try:
             with self._db.unit_of_work() as session:
-                started = start_after_sale(session, row.quote_id, now=self._clock())
+                started = start_after_sale(session, row.quote_id, now=self._clock()).follow_ups
         except DeckfollowError as exc:
             QMessageBox.warning(self, "The after-sale plan was not started", str(exc))
             return

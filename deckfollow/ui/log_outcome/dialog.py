@@ -415,7 +415,7 @@ class LogOutcomeDialog(QDialog):
             with self._db.unit_of_work() as s:
                 changes: Changes = log_touch(s, record, step, now=now)
                 if self.starts_after_sale() and self._quote_id is not None:
-                    start_after_sale(s, self._quote_id, now=now)
+                    changes = changes | start_after_sale(s, self._quote_id, now=now)
         except PermissionRefused as exc:
             self.error.show_error(exc)
             if isinstance(step, FollowUpPlan):
