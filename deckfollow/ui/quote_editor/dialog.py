@@ -312,6 +312,7 @@ class QuoteDialog(QDialog):
         for w in self._customer_rows:
             self._form.setRowVisible(w, self._new_customer())
         self.open_button.setEnabled(bool(self.file.text().strip()))
+        self.file.setToolTip(self.file.text())
         self.save_button.setEnabled(not self._new_customer() or bool(self.name.text().strip()))
         # Shrink (or grow) to the rows now shown, once the layout has taken them in.
         QTimer.singleShot(0, self._fit_height)
