@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
@@ -20,7 +20,7 @@ from deckfollow.core.enums import (
 )
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import FollowUpPlan, get_follow_up, schedule_follow_up
-from deckfollow.core.models import CadenceRun, Quote, Touch
+from deckfollow.core.models import CadenceRun, FollowUp, Quote, Touch
 from deckfollow.core.pipeline import Close, close_quote, get_quote
 
 
@@ -151,10 +151,6 @@ def continuing_plan(session: Session, follow_up_id: int) -> str | None:
 
 def _require_next_in_place(session: Session, record: TouchRecord, quote: Quote | None) -> None:
     """ "Already planned" holds only if something is pending or the quote is closed."""
-    from sqlalchemy import select
-
-    from deckfollow.core.models import FollowUp
-
     if quote is not None and not quote.stage.is_open:
         return
     pending = session.execute(
