@@ -387,6 +387,9 @@ def create_quote(session: Session, new: NewQuote, *, now: datetime) -> QuoteSave
     """
     fields = new.fields
     changes = Changes(quotes=True)
+    # A quote the owner makes without an enquiry waiting has been answered by making it:
+    # no "no reply yet" clock runs on it.
+    answered = False
     if new.lead_id is not None:
         lead = get_quote(session, new.lead_id)
         if new.customer_id is not None and lead.customer_id != new.customer_id:
@@ -402,6 +405,7 @@ def create_quote(session: Session, new: NewQuote, *, now: datetime) -> QuoteSave
         created = add_lead(session, new.new_customer, now=now)
         changes = changes | created.changes
         quote_id = created.quote_id
+        answered = True
     else:
         raise ValidationError("customer", "say who the quote is for")
     if quote_id is None:
@@ -418,8 +422,11 @@ def create_quote(session: Session, new: NewQuote, *, now: datetime) -> QuoteSave
             updated_at=now,
         )
         session.add(quote)
+        answered = True
     else:
         quote = get_quote(session, quote_id)
+    if answered and quote.first_response_at is None:
+        quote.first_response_at = now
     if fields.number is KEEP and quote.number is None:
         fields = _with(fields, number=next_quote_number(session))
     if fields.job is KEEP and not quote.job:

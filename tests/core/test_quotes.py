@@ -301,3 +301,14 @@ def test_the_file_sent_is_kept_exported_with_its_quote_and_erased_with_the_custo
         erase_customer(s, customer_id, now=now)
     with db.reading() as s:
         assert pdf not in s.execute(select(Setting.value)).scalars().all()
+
+
+def test_a_quote_made_without_an_enquiry_runs_no_reply_clock(db: Database, customer_id, now):
+    with db.unit_of_work() as s:
+        answering = create_quote(s, NewQuote(customer_id), now=now)  # their enquiry's quote
+        another = create_quote(s, NewQuote(customer_id, fields=QuoteEdit(job="Pergola")), now=now)
+    with db.reading() as s:
+        replied = select(Quote.first_response_at).where(Quote.id == answering.quote_id)
+        assert s.scalar(replied) is None  # their enquiry is still to be answered
+        made = select(Quote.first_response_at).where(Quote.id == another.quote_id)
+        assert s.scalar(made) == now
