@@ -1,7 +1,7 @@
 """Cadences: named plans of follow-ups that keep every rule of permission.
 
 A run schedules one step at a time. Each step is placed inside the customer's allowed
-hours, under the weekly cap and clear of anything they agreed to (rule 4); completing or
+hours, under the cap (rule 5) and clear of anything they agreed to (rule 4); completing or
 skipping it moves the plan on. A step on a channel the customer closed is passed over,
 with a cancelled follow-up left behind saying why. A reply pauses the run (rule 8).
 """
@@ -526,7 +526,7 @@ def plan_next_step(
     """Where a run's next step goes, as plain data (no database).
 
     `last_index` is the run's latest step so far (None: the run is new), `planned` the due
-    times of the customer's pending and done planned follow-ups (the weekly cap), `agreed`
+    times of the customer's pending and done planned follow-ups (the cap, rule 5), `agreed`
     those of their pending agreed ones (kept clear of, rule 4).
     """
     tz = snap.hours.tz
@@ -558,8 +558,8 @@ def plan_next_step(
                 best_within=_best_within(occ, after),
             )
         if slot is not None and slot > target and not occ.step.channel.is_timed:
-            # An email or card the weekly cap pushed into the next week goes out at the
-            # step's hour that day, not at midnight as the week begins.
+            # An email or card the cap pushed to a later day goes out at the
+            # step's hour that day, not at the odd minute the cap freed.
             hour = time(occ.step.at_hour or DEFAULT_HOUR)
             later = local_to_utc(slot.astimezone(tz).date(), hour, tz)
             if later > slot:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from deckfollow.core.errors import ValidationError
+from deckfollow.core.regions import country_regions, region_code, region_zones, states_of_zone
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Interval = tuple[time, time]
@@ -156,71 +157,53 @@ def parse_rule(rule: str) -> WeeklyHours:
     return WeeklyHours(days, description=rule.strip())
 
 
-@lru_cache(maxsize=64)
-def _holiday_set(country: str, region: str | None) -> Callable[[date], bool]:
+@lru_cache(maxsize=128)
+def _holiday_set(country: str, regions: tuple[str, ...]) -> Callable[[date], bool]:
+    """Public holidays of the country, of any of `regions` (all national ones when empty)."""
     import holidays
 
-    try:
-        cal = holidays.country_holidays(country, subdiv=region or None)
-    except NotImplementedError:
+    calendars = []
+    for region in regions or (None,):
         try:
-            cal = holidays.country_holidays(country)
+            calendars.append(holidays.country_holidays(country, subdiv=region))
         except NotImplementedError:
-            return lambda _d: False
-    return lambda d: d in cal
-
-
-# Public holidays differ by state (Labour Day, Melbourne Cup, show days): a customer whose
-# state was typed out in full, or not given, is placed by name or by their time zone.
-_AU_STATES = {
-    "new south wales": "NSW",
-    "victoria": "VIC",
-    "queensland": "QLD",
-    "south australia": "SA",
-    "western australia": "WA",
-    "tasmania": "TAS",
-    "northern territory": "NT",
-    "australian capital territory": "ACT",
-}
-_AU_ZONE_STATES = {
-    "Australia/Sydney": "NSW",
-    "Australia/NSW": "NSW",
-    "Australia/Canberra": "ACT",
-    "Australia/ACT": "ACT",
-    "Australia/Melbourne": "VIC",
-    "Australia/Victoria": "VIC",
-    "Australia/Brisbane": "QLD",
-    "Australia/Lindeman": "QLD",
-    "Australia/Queensland": "QLD",
-    "Australia/Adelaide": "SA",
-    "Australia/South": "SA",
-    "Australia/Perth": "WA",
-    "Australia/West": "WA",
-    "Australia/Hobart": "TAS",
-    "Australia/Tasmania": "TAS",
-    "Australia/Darwin": "NT",
-    "Australia/North": "NT",
-    "Australia/Broken_Hill": "NSW",
-}
+            try:
+                calendars.append(holidays.country_holidays(country))
+            except NotImplementedError:
+                continue
+    if not calendars:
+        return lambda _d: False
+    return lambda d: any(d in cal for cal in calendars)
 
 
 def holiday_region(country: str, region: str | None, timezone: str | None = None) -> str | None:
-    """The subdivision code whose public holidays apply (AU: from the state or the zone)."""
-    code = (region or "").strip()
-    if (country or "").upper() == "AU":
-        named = _AU_STATES.get(code.lower().replace(".", ""))
-        if named:
-            return named
-        if not code and timezone:
-            return _AU_ZONE_STATES.get(timezone)
-    return code.upper() or None
+    """The subdivision code whose public holidays apply, from the state however it is written
+    ("N.S.W.", "Qld.", "new south wales") or, with no state, from a zone only one state keeps."""
+    regions = holiday_regions(country, region, timezone)
+    return regions[0] if len(regions) == 1 else None
+
+
+def holiday_regions(country: str, region: str | None, timezone: str | None) -> tuple[str, ...]:
+    """The states whose public holidays may apply: the customer's own, or with their state
+    unknown every state of their zone (Sydney: NSW and the ACT), or of the whole country."""
+    code = region_code(country, region)
+    if code is not None:
+        return (code,)
+    text = (region or "").strip()
+    if text and not country_regions(country):
+        # A country whose states are not listed here: passed on as written (the holidays
+        # package knows its codes, and ignores what it does not).
+        return (text.upper(),)
+    if (country or "").upper() != "AU":
+        return ()
+    return states_of_zone(country, timezone) or country_regions(country)
 
 
 def holiday_checker(
     country: str, region: str | None = None, timezone: str | None = None
 ) -> Callable[[date], bool]:
-    """A predicate telling whether a date is a public holiday where the customer lives."""
-    return _holiday_set((country or "").upper(), holiday_region(country, region, timezone))
+    """A predicate telling whether a date is a public holiday where the customer may live."""
+    return _holiday_set((country or "").upper(), holiday_regions(country, region, timezone))
 
 
 def zone(name: str) -> ZoneInfo:
@@ -249,35 +232,50 @@ class AllowedHours:
     hours: WeeklyHours
     tz: ZoneInfo
     is_holiday: Callable[[date], bool] = field(default=lambda _d: False)
+    # Other zones the customer may be in (their state spans several and nothing told which):
+    # the hours must hold in every one of them.
+    also: tuple[ZoneInfo, ...] = ()
 
-    def allows(self, when: datetime) -> bool:
-        local = when.astimezone(self.tz)
+    def _allows_in(self, when: datetime, tz: ZoneInfo) -> bool:
+        local = when.astimezone(tz)
         t = local.time().replace(tzinfo=None)
         return any(s <= t < e for s, e in self.hours.intervals_on(local.date(), self.is_holiday))
+
+    def allows(self, when: datetime) -> bool:
+        return all(self._allows_in(when, tz) for tz in (self.tz, *self.also))
 
     def next_allowed(self, when: datetime, horizon_days: int = 21) -> datetime | None:
         """The earliest allowed instant at or after `when`, or None within the horizon."""
         if self.allows(when):
             return when
-        local = when.astimezone(self.tz)
-        for offset in range(horizon_days + 1):
-            day = local.date() + timedelta(days=offset)
-            for start, end in self.hours.intervals_on(day, self.is_holiday):
-                start_utc = local_to_utc(day, start, self.tz)
-                end_utc = local_to_utc(day, end, self.tz)
-                if end_utc <= when:
-                    continue
-                candidate = max(start_utc, when)
-                if self.allows(candidate):
-                    return candidate
-        return None
+        # Where allowed stretches of several zones overlap, each overlap begins where one
+        # zone's stretch begins: the earliest such start that every zone allows wins.
+        candidates: set[datetime] = set()
+        for tz in (self.tz, *self.also):
+            local = when.astimezone(tz)
+            for offset in range(horizon_days + 1):
+                day = local.date() + timedelta(days=offset)
+                for start, end in self.hours.intervals_on(day, self.is_holiday):
+                    if local_to_utc(day, end, tz) <= when:
+                        continue
+                    candidate = max(local_to_utc(day, start, tz), when)
+                    if not self.also and self.allows(candidate):
+                        return candidate  # one zone: the first in time order is the answer
+                    candidates.add(candidate)
+        return next((c for c in sorted(candidates) if self.allows(c)), None)
 
 
 def allowed_hours_for(
     country: str, region: str | None, timezone: str, rule: str | None
 ) -> AllowedHours:
-    """Country default intersected with the customer's own (stricter) rule."""
+    """Country default intersected with the customer's own (stricter) rule.
+
+    A customer in a state spanning several zones who still has its main zone (nothing told
+    which part they live in) gets the strictest hours across the state's zones.
+    """
     hours = country_default(country)
     if rule:
         hours = hours.intersect(parse_rule(rule))
-    return AllowedHours(hours, zone(timezone), holiday_checker(country, region, timezone))
+    zones = region_zones(country, region_code(country, region))
+    also = tuple(zone(z) for z in zones[1:]) if zones[:1] == (timezone,) else ()
+    return AllowedHours(hours, zone(timezone), holiday_checker(country, region, timezone), also)

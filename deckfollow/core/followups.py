@@ -45,7 +45,7 @@ class FollowUpPlan:
 def planned_times(
     session: Session, customer_id: int, exclude_id: int | None = None
 ) -> list[datetime]:
-    """Due times of the customer's pending and done *planned* follow-ups (for the weekly cap)."""
+    """Due times of the customer's pending and done *planned* follow-ups (for the cap, rule 5)."""
     stmt = select(FollowUp.due_at).where(
         FollowUp.customer_id == customer_id,
         FollowUp.basis == Basis.PLANNED,
@@ -71,8 +71,8 @@ def check_plan(session: Session, snap: ContactSnapshot, plan: FollowUpPlan) -> N
         hint = ""
         slot = None
         if decision.suggestion is not None:
-            # The nearest time that keeps *every* rule (hours and the weekly cap together),
-            # not just the one that refused: the next week may start at midnight.
+            # The nearest time that keeps *every* rule (hours and the cap together),
+            # not just the one that refused: the cap may free a slot at night.
             slot = find_slot(snap, plan.channel, plan.due_at, times, cap)
         if slot is not None:
             local = slot.astimezone(snap.hours.tz)
@@ -189,7 +189,7 @@ def refit_planned(session: Session, customer_id: int, *, now: datetime) -> int:
     """Move pending *planned* follow-ups that no longer keep the rules; returns how many changed.
 
     After a change of time zone or hours, a new agreed follow-up, or a re-opened plan, each
-    planned follow-up must still sit inside allowed hours, under the weekly cap and (for
+    planned follow-up must still sit inside allowed hours, under the cap and (for
     cadence steps) clear of agreed follow-ups. One that cannot be placed is cancelled with
     the reason. Agreed follow-ups are never touched.
     """
@@ -313,12 +313,11 @@ def audit_rules(session: Session, customer_ids: list[int] | None = None) -> list
     For checks of generated or imported data (demo database, restores) and for tests:
     nothing pending on a revoked channel or for a do-not-contact customer, planned calls and
     texts inside allowed hours (snoozed ones too), cadence steps clear of agreed follow-ups,
-    and no week holding a pending planned touch over the weekly cap.
+    and each pending planned touch a day clear of the others and within the cap of any seven
+    days.
     """
-    from collections import defaultdict
-
     from deckfollow.core.models import Customer
-    from deckfollow.core.permission import AGREED_CLEARANCE, week_start
+    from deckfollow.core.permission import AGREED_CLEARANCE, cap_decision
 
     cap = load_settings(session).weekly_cap
     stmt = select(FollowUp.customer_id).where(FollowUp.status == FollowUpStatus.PENDING)
@@ -341,10 +340,7 @@ def audit_rules(session: Session, customer_ids: list[int] | None = None) -> list
         )
         pending = [f for f in rows if f.status is FollowUpStatus.PENDING]
         agreed = [f.due_at for f in pending if f.basis is Basis.AGREED]
-        weeks: dict[datetime, int] = defaultdict(int)
-        for f in rows:
-            if f.basis is Basis.PLANNED:
-                weeks[week_start(f.due_at, snap)] += 1
+        planned = [f for f in rows if f.basis is Basis.PLANNED]
         for f in pending:
             tag = f"follow-up {f.id} ({snap.name}, {f.channel.value})"
             gate = channel_decision(snap, f.channel)
@@ -355,8 +351,10 @@ def audit_rules(session: Session, customer_ids: list[int] | None = None) -> list
                     for label, at in (("due", f.due_at), ("snoozed", f.snoozed_until)):
                         if at is not None and not snap.hours.allows(at):
                             problems.append(f"{tag}: {label} outside allowed hours")
-                if weeks[week_start(f.due_at, snap)] > cap:
-                    problems.append(f"{tag}: over the weekly cap of {cap}")
+                others = [p.due_at for p in planned if p.id != f.id]
+                crowded = cap_decision(snap, f.due_at, Basis.PLANNED, others, cap)
+                if not crowded.allowed:
+                    problems.append(f"{tag}: {crowded.reason}")
                 if f.cadence_run_id is not None and any(
                     abs(f.due_at - a) < AGREED_CLEARANCE for a in agreed
                 ):

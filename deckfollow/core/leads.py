@@ -21,6 +21,7 @@ from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import Customer, Quote
 from deckfollow.core.settings import load_settings
+from deckfollow.core.timezones import lead_zone
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
     email = normalise_email(lead.email, "email") if lead.email else None
     if phone and not lead.country:
         country = country_of_phone(phone) or country
-    tzname = lead.timezone or _guess_timezone(phone, settings.owner_timezone)
+    tzname = lead.timezone or lead_zone(country, phone, settings.owner_timezone)
     zone(tzname)
     blocked = is_blocked(session, email=email, phone=phone)
     if blocked:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -63,7 +63,8 @@ class ContactSnapshot:
         if not self.best_times:
             return None
         best = parse_rule(self.best_times)
-        return AllowedHours(self.hours.hours.intersect(best), self.hours.tz, self.hours.is_holiday)
+        hours = self.hours
+        return AllowedHours(hours.hours.intersect(best), hours.tz, hours.is_holiday, hours.also)
 
 
 @dataclass(frozen=True)
@@ -121,21 +122,23 @@ def timing_decision(
     )
 
 
-def week_start(at: datetime, snap: ContactSnapshot) -> datetime:
-    """Monday 00:00 of the customer's local week holding `at`, as an aware datetime."""
-    return week_bounds(at, snap)[0]
+# Rule 5: planned touches to one customer, at most `cap` in any seven consecutive days and
+# never closer than this to one another (two plans must not land at the same minute).
+CAP_WINDOW_DAYS = 7
+PLANNED_SPACING_DAYS = 1
 
 
-def week_bounds(at: datetime, snap: ContactSnapshot) -> tuple[datetime, datetime]:
-    """The customer's local week holding `at`: Monday 00:00 to the next Monday 00:00.
+def _wall(at: datetime, tz: ZoneInfo) -> datetime:
+    """Local wall-clock time without its zone: "seven days" is seven days on the customer's
+    calendar, so a Tuesday 10:00 touch leaves the window at 10:00 the next Tuesday, also
+    across a clock change."""
+    return at.astimezone(tz).replace(tzinfo=None)
 
-    Both ends are local midnights: the week the clocks go back is 169 hours long, so its end
-    is not its start plus seven days of 24 hours (that would still be Sunday 23:00).
-    """
-    tz = snap.hours.tz
-    local = at.astimezone(tz)
-    monday = local.date() - timedelta(days=local.weekday())
-    return local_to_utc(monday, time(0), tz), local_to_utc(monday + timedelta(days=7), time(0), tz)
+
+def _after(at: datetime, wall: datetime, tz: ZoneInfo) -> datetime:
+    """The instant of a later wall-clock time, always after `at` (a repeated autumn hour
+    reads as its first pass, which can lie before `at`)."""
+    return max(local_to_utc(wall.date(), wall.time(), tz), at + timedelta(minutes=1))
 
 
 def cap_decision(
@@ -145,19 +148,46 @@ def cap_decision(
     planned_times: Iterable[datetime],
     cap: int = DEFAULT_WEEKLY_CAP,
 ) -> Decision:
-    """Rule 5: at most `cap` planned touches in the customer's calendar week; agreed exempt."""
+    """Rule 5: at most `cap` planned touches in any seven days, a day apart; agreed exempt.
+
+    `planned_times` are the customer's other planned touches (pending and done). A refusal
+    suggests the first instant at which the nearest crowding touch no longer crowds.
+    """
     if basis is Basis.AGREED:
         return Decision(True, "agreed touches are exempt from the cap")
-    start, end = week_bounds(at, snap)
-    count = sum(1 for t in planned_times if start <= t < end)
-    if count >= cap:
+    tz = snap.hours.tz
+    here = _wall(at, tz)
+    window = timedelta(days=CAP_WINDOW_DAYS)
+    spacing = timedelta(days=PLANNED_SPACING_DAYS)
+    near = sorted(w for w in (_wall(t, tz) for t in planned_times) if abs(w - here) < window)
+    close = [w for w in near if abs(w - here) < spacing]
+    if close:
+        other = max(close)
         return Decision(
             False,
-            f"{snap.name} already has {count} planned touches in the week of "
-            f"{start.astimezone(snap.hours.tz):%d %b}; the limit is {cap} a week.",
-            end,
+            f"{snap.name} already has a planned touch on {other:%a %d %b %H:%M}; planned "
+            f"touches stay at least a day apart.",
+            _after(at, other + spacing, tz),
         )
-    return Decision(True, "under the weekly cap")
+    # Every seven-day window holding `at` starts at `at` or at an earlier touch.
+    for start in [w for w in near if w <= here]:
+        inside = [w for w in near if start <= w < start + window]
+        if len(inside) >= cap:
+            return Decision(
+                False,
+                f"{snap.name} already has {len(inside)} planned touches in the seven days from "
+                f"{start:%a %d %b}; the limit is {cap} in any seven days.",
+                _after(at, start + window, tz),
+            )
+    if len([w for w in near if here <= w < here + window]) >= cap:
+        last = max(w for w in near if here <= w < here + window)
+        return Decision(
+            False,
+            f"{snap.name} already has {cap} planned touches in the seven days from "
+            f"{here:%a %d %b}; the limit is {cap} in any seven days.",
+            _after(at, last + spacing, tz),
+        )
+    return Decision(True, "under the cap")
 
 
 def decide(

@@ -1,9 +1,21 @@
-"""The machine's own time zone and country: sensible defaults for a new owner."""
+"""Time zones: the machine's own (defaults for a new owner) and each customer's own."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+
+from deckfollow.core.contact_info import timezones_of_phone
+from deckfollow.core.country_zones import country_zones
+from deckfollow.core.regions import (
+    city_state,
+    city_zone,
+    region_code,
+    region_name,
+    region_zones,
+)
 
 
 def system_timezone() -> str:
@@ -44,3 +56,102 @@ def system_country() -> str:
         if tz.startswith(prefix):
             return code
     return "US"
+
+
+class _LazyZones:
+    """The zones the phone numbers point to, worked out on first use."""
+
+    def __init__(self, phones: Sequence[str]) -> None:
+        self._phones = phones
+        self._zones: list[str] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        if self._zones is None:
+            self._zones = [z for p in self._phones for z in timezones_of_phone(p)]
+        return iter(self._zones)
+
+    def __contains__(self, zone: object) -> bool:
+        return zone in list(self)
+
+
+# Countries where many people live outside the main zone (not NZ's Chatham Islands).
+_SPREAD_OUT = frozenset({"US", "CA", "AU", "BR", "MX", "RU", "ID", "KZ", "CD", "MN"})
+
+
+@dataclass(frozen=True)
+class ZoneChoice:
+    """A customer's zone and why it was chosen; `check` says what the user should confirm."""
+
+    zone: str
+    reason: str
+    check: str | None = None
+
+
+def customer_zone(
+    *,
+    country: str,
+    region: str | None,
+    city: str | None,
+    phones: Sequence[str],
+    owner_tz: str,
+) -> ZoneChoice:
+    """Where the customer lives: their address first (state, city, country), then their
+    phone, then the owner's own zone (spec rule 3).
+
+    A state or country spanning several zones takes the one the phone points to, else its
+    main zone, with a `check` asking the user to confirm (a state's main zone then keeps
+    calls to the hours allowed across all its zones: see `allowed_hours_for`).
+    """
+    code = region_code(country, region)
+    by_city = code is None and bool(city) and city_state(country, city) is not None
+    if by_city:
+        code = city_state(country, city)
+    own = city_zone(country, city)
+    if own is not None:
+        return ZoneChoice(own, f"from the city ({city})")
+    # Parsed only when the address leaves a choice: the slow path, and the rare one.
+    phone_zones = _LazyZones(phones)
+    if code is not None:
+        zones = region_zones(country, code)
+        where = f"the city ({city})" if by_city else f"the state ({region})"
+        if zones:
+            if len(zones) == 1:
+                return ZoneChoice(zones[0], f"from {where}")
+            settled = [z for z in zones if z in phone_zones]
+            if len(settled) == 1:
+                return ZoneChoice(settled[0], f"from {where} and the phone number")
+            name = region_name(country, code)
+            return ZoneChoice(
+                zones[0],
+                f"from {where}",
+                f"{name} spans {len(zones)} time zones ({', '.join(zones)}): calls and texts "
+                "keep to the hours allowed in all of them; if they live where "
+                f"{' or '.join(zones[1:])} applies, set that zone",
+            )
+    zones = country_zones(country)
+    if len(zones) == 1:
+        return ZoneChoice(zones[0], f"from the country ({country.upper()})")
+    in_country = [z for z in dict.fromkeys(phone_zones) if not zones or z in zones]
+    if len(in_country) == 1:
+        return ZoneChoice(in_country[0], "from the phone number")
+    if owner_tz in (in_country or zones):
+        return ZoneChoice(owner_tz, "your own zone (no state or phone to tell)")
+    if in_country or zones:
+        main = zones[0] if zones and (not in_country or zones[0] in in_country) else in_country[0]
+        source = f"the country ({country.upper()})" if zones else "the phone number"
+        check = (
+            f"{country.upper()} spans several time zones and the row has no state; "
+            f"{main} was chosen: set the time zone if they live in another"
+            if country.upper() in _SPREAD_OUT
+            else None
+        )
+        return ZoneChoice(main, f"from {source}", check)
+    return ZoneChoice(owner_tz, "your own zone (no address or phone to tell)")
+
+
+def lead_zone(country: str, phone: str | None, owner_tz: str) -> str:
+    """A new lead's zone: their country (given or from the phone), the phone, the owner's."""
+    phones = [phone] if phone else []
+    return customer_zone(
+        country=country, region=None, city=None, phones=phones, owner_tz=owner_tz
+    ).zone

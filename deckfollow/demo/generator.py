@@ -8,8 +8,8 @@ for a 20,000-quote business. The rules of permission still hold by construction 
 - a do-not-contact customer has nothing pending, their plans are stopped and their open
   quote is closed;
 - a revoked channel carries no pending follow-up;
-- planned calls and texts sit inside the customer's allowed hours, and no customer's week
-  holds more planned touches than the weekly cap;
+- planned calls and texts sit inside the customer's allowed hours, and no customer's
+  seven days hold more planned touches than the cap, nor two lie within a day;
 - follow-up plans are played forward with the core's own placement
   (`core.cadences.plan_next_step`), so every step lands where the app would have put it:
   around agreed follow-ups, inside allowed hours, under the cap. Steps already past are

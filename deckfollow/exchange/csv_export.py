@@ -9,6 +9,10 @@
 - Records in the trash are left out (the JSON export keeps them).
 - The column names are ones the importer recognises: the customers file re-imports
   without any mapping.
+- Do-not-contact survives the round trip (rule 9): a stopped customer is marked in the
+  "Do Not Contact" column and re-imports as do-not-contact; each erased person on the
+  suppression list is a row of its own carrying only the two hashes, and re-imports as a
+  suppression entry.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.core.models import Customer, Quote
+from deckfollow.core.models import Customer, Quote, Suppression
 
 CUSTOMERS_FILE = "customers.csv"
 QUOTES_FILE = "quotes.csv"
@@ -53,7 +57,11 @@ CUSTOMER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Do Not Contact", "do_not_contact"),
     ("Notes", "notes"),
     ("Created (UTC)", "created_at"),
+    ("Erased Email Hash", "erased_email_hash"),
+    ("Erased Phone Hash", "erased_phone_hash"),
 )
+# What an erased person's row shows in the name column.
+ERASED_NAME = "(erased: do not contact)"
 
 QUOTE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Quote ID", "id"),
@@ -115,12 +123,32 @@ def _csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 def customers_csv(session: Session) -> tuple[str, int]:
-    """Every customer not in the trash as CSV text, and how many there are."""
-    cols = [getattr(Customer, attr) for _h, attr in CUSTOMER_COLUMNS]
-    rows = session.execute(
-        select(*cols).where(Customer.deleted_at.is_(None)).order_by(Customer.id)
-    ).all()
-    return _csv_text([h for h, _a in CUSTOMER_COLUMNS], rows), len(rows)
+    """Every customer not in the trash as CSV text, and how many there are; then one row
+    per suppression entry (an erased do-not-contact person), not counted as a customer."""
+    erased = {"erased_email_hash", "erased_phone_hash"}
+    cols = [getattr(Customer, attr) for _h, attr in CUSTOMER_COLUMNS if attr not in erased]
+    rows: list[Sequence[object]] = [
+        (*row, None, None)
+        for row in session.execute(
+            select(*cols).where(Customer.deleted_at.is_(None)).order_by(Customer.id)
+        )
+    ]
+    count = len(rows)
+    blank = {attr: None for _h, attr in CUSTOMER_COLUMNS}
+    for email_hash, phone_hash, created in session.execute(
+        select(Suppression.email_hash, Suppression.phone_hash, Suppression.created_at).order_by(
+            Suppression.id
+        )
+    ):
+        cells = blank | {
+            "display_name": ERASED_NAME,
+            "do_not_contact": True,
+            "created_at": created,
+            "erased_email_hash": email_hash,
+            "erased_phone_hash": phone_hash,
+        }
+        rows.append([cells[attr] for _h, attr in CUSTOMER_COLUMNS])
+    return _csv_text([h for h, _a in CUSTOMER_COLUMNS], rows), count
 
 
 def quotes_csv(session: Session) -> tuple[str, int]:

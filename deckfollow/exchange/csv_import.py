@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from email.utils import parseaddr
 from enum import StrEnum
@@ -24,22 +24,23 @@ import phonenumbers
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from deckfollow.core.consent import revoke_consent
 from deckfollow.core.contact_info import (
     country_of_phone,
     normalise_email,
     normalise_phone,
     suppression_hash,
-    timezones_of_phone,
 )
 from deckfollow.core.errors import ValidationError
-from deckfollow.core.leads import MAIN_ZONE
 from deckfollow.core.models import Customer, Suppression
 from deckfollow.core.settings import load_settings
+from deckfollow.core.timezones import ZoneChoice, customer_zone
 from deckfollow.exchange.csv_sniff import CsvRow, CsvTable, read_csv
 from deckfollow.exchange.import_mapping import (
     FORMAT_LABELS,
     ColumnMapping,
     Extractor,
+    Field,
     Format,
     RawContact,
     recognise,
@@ -73,6 +74,7 @@ _LABELS = {
 
 class RowAction(StrEnum):
     IMPORT = "import"
+    SUPPRESS = "suppress"
     DUPLICATE = "duplicate"
     BLOCKED = "blocked"
     SKIP = "skip"
@@ -81,6 +83,7 @@ class RowAction(StrEnum):
 
 ACTION_LABELS = {
     RowAction.IMPORT: "Import",
+    RowAction.SUPPRESS: "Keep as erased (do not contact)",
     RowAction.DUPLICATE: "Already there",
     RowAction.BLOCKED: "Refused: do not contact",
     RowAction.SKIP: "Not imported",
@@ -108,6 +111,10 @@ class ContactValues:
     timezone: str
     birthday: date | None
     notes: str | None
+    # Why this zone: the file's zone column, the state, city, country, phone or the owner's.
+    zone_reason: str = ""
+    # Marked do-not-contact in the file: saved as do-not-contact, with the stop in the ledger.
+    do_not_contact: bool = False
 
     @property
     def phones(self) -> tuple[str, ...]:
@@ -124,6 +131,8 @@ class RowPlan:
     values: ContactValues | None = None
     problems: tuple[str, ...] = ()
     duplicate_of: str = ""
+    # An erased person's row (SUPPRESS): the hashes of their email and phone.
+    suppression: tuple[str | None, str | None] | None = None
 
     @property
     def detail(self) -> str:
@@ -161,6 +170,20 @@ class ImportPlan:
     @property
     def duplicates(self) -> int:
         return sum(1 for r in self.rows if r.action is RowAction.DUPLICATE)
+
+    @property
+    def stopped(self) -> int:
+        """Rows imported as do-not-contact (they asked not to be contacted)."""
+        return sum(
+            1
+            for r in self.rows
+            if r.action is RowAction.IMPORT and r.values is not None and r.values.do_not_contact
+        )
+
+    @property
+    def suppressions(self) -> int:
+        """Erased people's rows kept on the suppression list."""
+        return sum(1 for r in self.rows if r.action is RowAction.SUPPRESS)
 
     @property
     def problems(self) -> list[Problem]:
@@ -235,6 +258,8 @@ class _Known:
     by_email: dict[str, tuple[int, str, bool, bool]] = field(default_factory=dict)
     by_phone: dict[str, tuple[int, str, bool, bool]] = field(default_factory=dict)
     suppressed: set[str] = field(default_factory=set)
+    # Hashes on the file's own erased rows: the same person later in the file is refused.
+    incoming: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, session: Session) -> _Known:
@@ -268,7 +293,7 @@ class _Known:
         """Why the person may not be added (the same rules as core.consent.is_blocked)."""
         keys = [email] if email else []
         keys += list(phones)
-        if any(suppression_hash(k) in self.suppressed for k in keys):
+        if any(suppression_hash(k) in self.suppressed | self.incoming for k in keys):
             return "asked not to be contacted and was erased; not imported"
         for hit in self._hits(email, phones):
             if hit[2]:
@@ -339,37 +364,6 @@ _COUNTRY_NAMES = {
     "india": "IN",
 }
 
-# A state tells the zone when a phone number spans a whole country (Australian mobiles).
-_REGION_ZONES = {
-    "AU": {
-        "wa": "Australia/Perth",
-        "western australia": "Australia/Perth",
-        "sa": "Australia/Adelaide",
-        "south australia": "Australia/Adelaide",
-        "nt": "Australia/Darwin",
-        "northern territory": "Australia/Darwin",
-        "qld": "Australia/Brisbane",
-        "queensland": "Australia/Brisbane",
-        "nsw": "Australia/Sydney",
-        "new south wales": "Australia/Sydney",
-        "act": "Australia/Sydney",
-        "vic": "Australia/Melbourne",
-        "victoria": "Australia/Melbourne",
-        "tas": "Australia/Hobart",
-        "tasmania": "Australia/Hobart",
-    },
-    "CA": {
-        "bc": "America/Vancouver",
-        "british columbia": "America/Vancouver",
-        "ab": "America/Edmonton",
-        "alberta": "America/Edmonton",
-        "on": "America/Toronto",
-        "ontario": "America/Toronto",
-        "qc": "America/Toronto",
-        "quebec": "America/Toronto",
-    },
-}
-
 
 def _text(value: str) -> str:
     return " ".join(_CONTROL.sub("", value).split())
@@ -385,28 +379,6 @@ def country_code(text: str) -> str | None:
     return _COUNTRY_NAMES.get(key)
 
 
-def guess_timezone(
-    phone: str | None, country: str, region: str, owner_tz: str, owner_country: str
-) -> str:
-    """The customer's zone: from the phone number, refined by the state, else the country."""
-    hint = _REGION_ZONES.get(country, {}).get(region.strip().lower()) if region else None
-    zones = timezones_of_phone(phone) if phone else []
-    if len(zones) == 1:
-        return zones[0]
-    if zones:
-        for candidate in (hint, owner_tz):
-            if candidate in zones:
-                return candidate
-        # Parsed again only here: this is the slow path, and rare.
-        main = MAIN_ZONE.get(country_of_phone(phone or "") or "")
-        return main if main in zones else zones[0]
-    if hint:
-        return hint
-    if country == owner_country.upper():
-        return owner_tz
-    return MAIN_ZONE.get(country, owner_tz)
-
-
 def _valid_zone(name: str) -> str | None:
     """An IANA zone name from the file, if it is one (a re-imported export keeps its zones)."""
     if "/" not in name:
@@ -416,6 +388,24 @@ def _valid_zone(name: str) -> str | None:
     except (ValueError, OSError, ZoneInfoNotFoundError):
         return None
     return name
+
+
+def _row_zone(
+    raw: RawContact,
+    country: str,
+    region: str,
+    city: str,
+    phones: dict[str, str],
+    owner_tz: str,
+) -> ZoneChoice:
+    """The row's zone: its own zone column, else from its address, phone or the owner's."""
+    given = _valid_zone(_text(raw.timezone))
+    if given is not None:
+        return ZoneChoice(given, "from the file's time zone column")
+    ordered = [phones[k] for k in ("cell", "home", "office") if k in phones]
+    return customer_zone(
+        country=country, region=region, city=city, phones=ordered, owner_tz=owner_tz
+    )
 
 
 def _parse_birthday(text: str, country: str) -> date | None:
@@ -521,9 +511,12 @@ def _clean_row(
         return None, shown
 
     phone_main = phones.get("cell") or phones.get("home") or phones.get("office")
-    if phone_main and not raw.country.strip():
+    if phone_main and not country_code(raw.country):
         country = country_of_phone(phone_main) or country
     region = _text(raw.region)
+    zone = _row_zone(raw, country, region, suburb, phones, owner_tz)
+    if zone.check:
+        work.problems.append(zone.check)
     birthday = None
     bday_text = _text(raw.birthday)
     if bday_text and bday_text not in ("0/0/00", "0/0/0000", "00/00/0000"):
@@ -555,10 +548,10 @@ def _clean_row(
         region=_limit(work, "region", region),
         postcode=_limit(work, "postcode", postcode),
         country=country,
-        timezone=_valid_zone(_text(raw.timezone))
-        or guess_timezone(phone_main, country, region, owner_tz, default_country),
+        timezone=zone.zone,
         birthday=birthday,
         notes=unicodedata.normalize("NFC", notes_text) or None,
+        zone_reason=zone.reason,
     )
     return values, values.display_name
 
@@ -579,6 +572,12 @@ def plan_import(
     settings = load_settings(session)
     known = _Known.load(session)
     extractor = Extractor(table.header, fmt, chosen)
+    erased = {Field.ERASED_EMAIL_HASH, Field.ERASED_PHONE_HASH}
+    if fmt is Format.CUSTOM and erased & set(chosen.fields.values()):
+        # A deckfollow export: its erased people are refused wherever they appear in it.
+        for r in table.rows:
+            if not r.is_blank:
+                known.incoming.update(h for h in _erased_hashes(extractor.extract(r.cells)) if h)
     seen_email: dict[str, int] = {}
     seen_phone: dict[str, int] = {}
     plans = [
@@ -617,12 +616,13 @@ def _plan_row(
         return RowPlan(csv_row.number, RowAction.BLANK, "")
     work = _Row(problems=list(csv_row.notes))
     raw = extractor.extract(csv_row.cells)
+    if raw.erased_email_hash or raw.erased_phone_hash:
+        return _plan_erased(csv_row, raw, known, work)
     values, shown = _clean_row(raw, default_country, owner_tz, work)
     if values is None:
         return RowPlan(csv_row.number, RowAction.SKIP, shown, None, tuple(work.problems))
     if _text(raw.do_not_contact).lower() in _TRUE:
-        work.problems.append("is marked do-not-contact in the file; not imported")
-        return RowPlan(csv_row.number, RowAction.BLOCKED, shown, values, tuple(work.problems))
+        values = replace(values, do_not_contact=True)
     blocked = known.blocked(values.email, values.phones)
     if blocked:
         work.problems.append(blocked)
@@ -635,6 +635,11 @@ def _plan_row(
         if earlier is not None:
             existing = f"row {earlier}"
     if existing is not None:
+        if values.do_not_contact:
+            work.problems.append(
+                f"is marked do-not-contact in the file, but {existing} is already here and "
+                "may be contacted: record their stop there"
+            )
         return RowPlan(
             csv_row.number, RowAction.DUPLICATE, shown, values, tuple(work.problems), existing
         )
@@ -645,6 +650,44 @@ def _plan_row(
     return RowPlan(csv_row.number, RowAction.IMPORT, shown, values, tuple(work.problems))
 
 
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def _erased_hashes(raw: RawContact) -> tuple[str | None, str | None]:
+    """The row's erased-person hashes (lower-case hex), None where absent or malformed."""
+    out = []
+    for text in (raw.erased_email_hash, raw.erased_phone_hash):
+        value = _text(text).lower()
+        out.append(value if _HASH.fullmatch(value) else None)
+    return out[0], out[1]
+
+
+def _plan_erased(csv_row: CsvRow, raw: RawContact, known: _Known, work: _Row) -> RowPlan:
+    """An erased do-not-contact person's row from a deckfollow export: only their hashes."""
+    shown = _text(raw.name)[:80] or "(erased)"
+    email_hash, phone_hash = _erased_hashes(raw)
+    if email_hash is None and phone_hash is None:
+        work.problems.append("the erased person's hashes are not readable; not imported")
+        return RowPlan(csv_row.number, RowAction.SKIP, shown, None, tuple(work.problems))
+    hashes = {h for h in (email_hash, phone_hash) if h}
+    if hashes <= known.suppressed:
+        return RowPlan(
+            csv_row.number,
+            RowAction.DUPLICATE,
+            shown,
+            problems=tuple(work.problems),
+            duplicate_of="an erased person already on the do-not-contact list",
+        )
+    known.suppressed |= hashes
+    return RowPlan(
+        csv_row.number,
+        RowAction.SUPPRESS,
+        shown,
+        problems=tuple(work.problems),
+        suppression=(email_hash, phone_hash),
+    )
+
+
 def import_table(
     session: Session,
     table: CsvTable,
@@ -652,9 +695,13 @@ def import_table(
     now: datetime,
     mapping: ColumnMapping | None = None,
 ) -> ImportPlan:
-    """Plan against the current database and save every importable row (caller commits)."""
+    """Plan against the current database and save every importable row (caller commits).
+
+    A row marked do-not-contact is saved as do-not-contact, its stop recorded in the ledger
+    (so no plan can start for them); an erased person's row joins the suppression list.
+    """
     plan = plan_import(session, table, mapping=mapping)
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "display_name": v.display_name,
             "first_name": v.first_name,
@@ -673,6 +720,7 @@ def import_table(
             "birthday": v.birthday,
             "notes": v.notes,
             "do_not_contact": False,
+            "stop": v.do_not_contact,
             "created_at": now,
             "updated_at": now,
             "version": 1,
@@ -680,7 +728,30 @@ def import_table(
         for r in plan.rows
         if r.action is RowAction.IMPORT and (v := r.values) is not None
     ]
-    if rows:
-        # One executemany: ten thousand contacts in a fraction of a second.
-        session.execute(insert(Customer), rows)
+    batch: list[dict[str, object]] = []
+    for row in [*rows, None]:
+        if row is not None and not row.pop("stop"):
+            batch.append(row)
+            continue
+        if batch:
+            # One executemany: ten thousand contacts in a fraction of a second.
+            session.execute(insert(Customer), batch)
+            batch = []
+        if row is not None:
+            # In file order, so ids follow the rows; the stop goes into their ledger.
+            customer = Customer(**row)
+            session.add(customer)
+            session.flush()
+            revoke_consent(session, customer.id, None, source=STOP_SOURCE, words=None, now=now)
+    erased = [
+        {"email_hash": r.suppression[0], "phone_hash": r.suppression[1], "created_at": now}
+        for r in plan.rows
+        if r.action is RowAction.SUPPRESS and r.suppression is not None
+    ]
+    if erased:
+        session.execute(insert(Suppression), [e | {"reason": STOP_SOURCE} for e in erased])
     return plan
+
+
+# The ledger's "how they told you" for a stop that arrived in an imported file.
+STOP_SOURCE = "marked do-not-contact in an imported file"

@@ -40,6 +40,8 @@ class Field(StrEnum):
     BIRTHDAY = "birthday"
     NOTES = "notes"
     DO_NOT_CONTACT = "do_not_contact"
+    ERASED_EMAIL_HASH = "erased_email_hash"
+    ERASED_PHONE_HASH = "erased_phone_hash"
 
 
 FIELD_LABELS: dict[Field, str] = {
@@ -63,6 +65,8 @@ FIELD_LABELS: dict[Field, str] = {
     Field.BIRTHDAY: "Birthday",
     Field.NOTES: "Notes",
     Field.DO_NOT_CONTACT: "Do not contact (yes/no)",
+    Field.ERASED_EMAIL_HASH: "Erased person's email hash (deckfollow export)",
+    Field.ERASED_PHONE_HASH: "Erased person's phone hash (deckfollow export)",
 }
 
 NAME_FIELDS = frozenset({Field.NAME, Field.FIRST_NAME, Field.LAST_NAME, Field.COMPANY})
@@ -183,6 +187,8 @@ _PHRASES: dict[Field, tuple[str, ...]] = {
     Field.BIRTHDAY: ("birthday", "date of birth", "dob", "birth date"),
     Field.NOTES: ("notes", "note", "comments", "comment", "remarks"),
     Field.DO_NOT_CONTACT: ("do not contact", "dnc", "opted out", "unsubscribed"),
+    Field.ERASED_EMAIL_HASH: ("erased email hash",),
+    Field.ERASED_PHONE_HASH: ("erased phone hash",),
 }
 _SUGGEST = {phrase: f for f, phrases in _PHRASES.items() for phrase in phrases}
 
@@ -303,6 +309,8 @@ class RawContact:
     birthday: str = ""
     notes: list[str] = field(default_factory=list)
     do_not_contact: str = ""
+    erased_email_hash: str = ""
+    erased_phone_hash: str = ""
 
 
 class Format(StrEnum):
@@ -427,7 +435,9 @@ class Extractor:
         while f"Address {n} - Street" in self._col or f"Address {n} - Formatted" in self._col:
             street = g(cells, f"Address {n} - Street")
             ext = g(cells, f"Address {n} - Extended Address")
-            if street or g(cells, f"Address {n} - City") or g(cells, f"Address {n} - Postal Code"):
+            # An address holding only a state or a country still says where they live.
+            parts = ("City", "Postal Code", "Region", "Country")
+            if street or any(g(cells, f"Address {n} - {part}") for part in parts):
                 c.street = ", ".join(x for x in (street, ext) if x)
                 c.suburb = g(cells, f"Address {n} - City")
                 c.region = g(cells, f"Address {n} - Region")
@@ -473,10 +483,12 @@ class Extractor:
             )
             city = g(cells, f"{prefix} City")
             code = g(cells, f"{prefix} Postal Code")
-            if street or city or code:
+            region = g(cells, f"{prefix} State")
+            country = g(cells, f"{prefix} Country/Region") or g(cells, f"{prefix} Country")
+            # An address holding only a state or a country still says where they live.
+            if street or city or code or region or country:
                 c.street, c.suburb, c.postcode = street, city, code
-                c.region = g(cells, f"{prefix} State")
-                c.country = g(cells, f"{prefix} Country/Region") or g(cells, f"{prefix} Country")
+                c.region, c.country = region, country
                 break
         notes = g(cells, "Notes")
         if notes:

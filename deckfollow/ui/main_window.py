@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before
     from deckfollow.ui.board import BoardPage
     from deckfollow.ui.customer_detail import DetailPanel
     from deckfollow.ui.quote_list import QuoteListPage
+    from deckfollow.ui.reports import ReportsHolder
     from deckfollow.ui.today_page import TodayPage
 
 Clock = Callable[[], datetime]
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
     today: TodayPage
     board: BoardPage
     quotes: QuoteListPage
+    reports: ReportsHolder
 
     def __init__(self, db: Database | None, *, clock: Clock, parent: QWidget | None = None) -> None:
         """The window frame; with `db` its pages too, else call `attach(db)` once it is open."""
@@ -130,6 +132,7 @@ class MainWindow(QMainWindow):
         self._pending_undo: Callable[[], None] | None = None
         self.board.quote_selected.connect(self._remember_quote)
         self.quotes.quote_selected.connect(self._remember_quote)
+        self._build_reports(db)
         self._build_stage_menu()
         self.data_changed.connect(self.refresh)
         self.statusBar().showMessage(str(db.path or "team database"))
@@ -321,7 +324,7 @@ class MainWindow(QMainWindow):
             go.setShortcuts([QKeySequence(f"Ctrl+{number}")])
             go.triggered.connect(lambda _=False, k=key: self.show_page(k))
             view.addAction(go)
-        find = QAction("&Find a quote…", self)
+        find = self._find_action = QAction("&Find a quote…", self)
         find.setShortcuts(QKeySequence.StandardKey.Find)
         find.triggered.connect(self._find)
         view.addAction(find)
@@ -333,6 +336,23 @@ class MainWindow(QMainWindow):
         about = QAction("&About deckfollow", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _build_reports(self, db: Database) -> None:
+        """The Reports page (Ctrl+5, Tools › Reports); built and computed once shown."""
+        from deckfollow.ui.reports import ReportsHolder
+
+        self.reports = ReportsHolder(db, clock=self.clock)
+        self.add_page("reports", "Reports", self.reports)
+        self.reports.show_quotes.connect(self._show_report_quotes)
+        go = QAction("&Reports", self)
+        go.setShortcuts([QKeySequence("Ctrl+5")])
+        go.triggered.connect(lambda _=False: self.show_page("reports"))
+        self.menu("View").insertAction(self._find_action, go)
+        self.menu("Tools").addAction(go)
+
+    def _show_report_quotes(self, quote_ids: list[int], label: str) -> None:
+        self.quotes.show_only(quote_ids, label)
+        self.show_page("quotes")
 
     def _build_stage_menu(self) -> None:
         """Edit › Move to stage: the keyboard's way to do what dragging a card does."""

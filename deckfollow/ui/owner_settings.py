@@ -64,7 +64,7 @@ class OwnerSettingsDialog(QDialog):
         self.weekly_cap = QSpinBox()
         self.weekly_cap.setRange(1, 7)
         self.weekly_cap.setValue(current.weekly_cap)
-        self.weekly_cap.setSuffix(" planned touches a week")
+        self.weekly_cap.setSuffix(" planned touches in any 7 days")
         self.cold_days = QSpinBox()
         self.cold_days.setRange(3, 90)
         self.cold_days.setValue(current.going_cold_days)
@@ -80,8 +80,9 @@ class OwnerSettingsDialog(QDialog):
         form.addRow("At most", self.weekly_cap)
         form.addRow("A quote goes cold after", self.cold_days)
         hint = QLabel(
-            "Your name and mobile go into call scripts, emails and cards. Agreed follow-ups "
-            "are never limited by the weekly cap: the customer asked for them."
+            "Your name and mobile go into call scripts, emails and cards. Planned touches "
+            "also stay at least a day apart; agreed follow-ups are never limited: the "
+            "customer asked for them."
         )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(mid);")

@@ -136,24 +136,25 @@ def test_the_nearest_allowed_slot_keeps_every_rule(db: Database, now: datetime) 
     assert "Nearest allowed time: Mon 30 Nov 2026 09:00 (Australia/Sydney)" in str(refused.value)
     assert "outside the hours Ada Lovelace may be contacted" in str(refused.value)
 
-    # Two planned touches fill the week; the third is offered the next allowed hour of the
-    # next week (Monday 09:00), not the moment the week turns (Monday 00:00).
+    # Two planned touches fill seven days (an email on Sunday, a call on Tuesday); a call on
+    # Wednesday is refused. The Sunday email leaves the seven days on the next Sunday at
+    # 10:00, when calls are closed, so the offer is the first allowed hour after it.
     with db.unit_of_work() as s:
-        for day in (MON + timedelta(days=1), MON + timedelta(days=2)):
+        for channel, day in ((Channel.EMAIL, SUN), (Channel.CALL, SUN + timedelta(days=2))):
             schedule_follow_up(
                 s,
                 lead.customer_id,
                 lead.quote_id,
-                FollowUpPlan(_at(zone, day, 10), Channel.CALL, "Walk through the quote"),
+                FollowUpPlan(_at(zone, day, 10), channel, "Walk through the quote"),
                 now=now,
             )
-    third = FollowUpPlan(_at(zone, MON + timedelta(days=3), 10), Channel.TEXT, "Photos")
+    third = FollowUpPlan(_at(zone, SUN + timedelta(days=3), 10), Channel.TEXT, "Photos")
     with (
-        pytest.raises(PermissionRefused, match="limit is 2 a week") as capped,
+        pytest.raises(PermissionRefused, match="the limit is 2 in any seven days") as capped,
         db.unit_of_work() as s,
     ):
         schedule_follow_up(s, lead.customer_id, lead.quote_id, third, now=now)
-    assert capped.value.suggestion == _at(zone, MON + timedelta(days=7), 9)
+    assert capped.value.suggestion == _at(zone, SUN + timedelta(days=8), 9)
     # Whatever the refusal, the suggestion itself is accepted.
     with db.unit_of_work() as s:
         fu = schedule_follow_up(
@@ -163,7 +164,7 @@ def test_the_nearest_allowed_slot_keeps_every_rule(db: Database, now: datetime) 
             FollowUpPlan(capped.value.suggestion, Channel.TEXT, "Photos"),
             now=now,
         )
-        assert fu.due_at == _at(zone, MON + timedelta(days=7), 9)
+        assert fu.due_at == _at(zone, SUN + timedelta(days=8), 9)
 
 
 def test_hours_are_the_customers_own_wherever_the_owner_is(db: Database, now: datetime) -> None:

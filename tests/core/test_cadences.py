@@ -509,9 +509,10 @@ def test_best_times_never_push_the_same_evening_thank_you_to_next_week(
     assert (local.date(), local.time()) == (date(2026, 11, 23), time(18))
 
 
-def test_an_email_step_the_weekly_cap_pushes_on_goes_out_at_its_hour_not_midnight() -> None:
-    """Day 7 of "After a quote" is an email; with the week already holding two planned
-    touches it waits for the next week, and goes out that Monday at 10:00, not 00:00."""
+def test_an_email_step_the_cap_pushes_on_goes_out_at_its_hour_not_the_freed_minute() -> None:
+    """Day 7 of "After a quote" is an email; with the seven days from it already holding two
+    planned touches (Tuesday and Wednesday at 08:00) it waits until the first of them has
+    left the seven days, and goes out that Tuesday at its own 10:00, not at 08:00."""
     from deckfollow.core.cadences import plan_next_step
     from deckfollow.core.permission import ContactSnapshot
 
@@ -526,7 +527,7 @@ def test_an_email_step_the_weekly_cap_pushes_on_goes_out_at_its_hour_not_midnigh
         do_not_contact=False,
     )
     anchor = date(2026, 11, 2)  # a Monday: the email falls on Monday the 9th
-    week = [datetime.combine(date(2026, 11, d), time(11), SYD) for d in (10, 11)]
+    week = [datetime.combine(date(2026, 11, d), time(8), SYD) for d in (10, 11)]
     placed = plan_next_step(
         spec,
         anchor,
@@ -538,4 +539,4 @@ def test_an_email_step_the_weekly_cap_pushes_on_goes_out_at_its_hour_not_midnigh
         cap=2,
     ).placed
     assert placed is not None and placed.occurrence.step.channel is Channel.EMAIL
-    assert placed.due_at.astimezone(SYD) == datetime.combine(date(2026, 11, 16), time(10), SYD)
+    assert placed.due_at.astimezone(SYD) == datetime.combine(date(2026, 11, 17), time(10), SYD)

@@ -97,12 +97,15 @@ def test_stop_cancels_everything_and_only_new_words_reopen_one_channel(
     db: Database, lead: LeadCreated, now: datetime
 ):
     with db.unit_of_work() as s:
-        for ch in (Channel.CALL, Channel.EMAIL):
+        # Planned touches a day apart (rule 5).
+        for days, ch in ((0, Channel.CALL), (1, Channel.EMAIL)):
             schedule_follow_up(
                 s,
                 lead.customer_id,
                 lead.quote_id,
-                FollowUpPlan(_tomorrow_10(now), ch, "Walk through the quote"),
+                FollowUpPlan(
+                    _tomorrow_10(now) + timedelta(days=days), ch, "Walk through the quote"
+                ),
                 now=now,
             )
         revoke_consent(
@@ -144,14 +147,16 @@ def test_due_never_lists_a_revoked_channel_or_a_do_not_contact_customer(
     other = _add(db, now, "Alan Turing", "+61412000222", "alan@example.com")
     with db.unit_of_work() as s:
         for who in (lead, other):
-            for ch in (Channel.CALL, Channel.TEXT):
-                schedule_follow_up(
-                    s,
-                    who.customer_id,
-                    who.quote_id,
-                    FollowUpPlan(now + timedelta(hours=1), ch, "Check the quote arrived"),
-                    now=now,
+            # A planned call and an agreed text (two planned ones would be a day apart).
+            for ch, basis in ((Channel.CALL, Basis.PLANNED), (Channel.TEXT, Basis.AGREED)):
+                plan = FollowUpPlan(
+                    now + timedelta(hours=1),
+                    ch,
+                    "Check the quote arrived",
+                    basis,
+                    "Text me once it is sent" if basis is Basis.AGREED else None,
                 )
+                schedule_follow_up(s, who.customer_id, who.quote_id, plan, now=now)
     day = now.astimezone(SYD).date()
     with db.unit_of_work() as s:
         assert len(due_items(s, day=day, now=now, owner_tz="Australia/Sydney")) == 4

@@ -113,12 +113,13 @@ def test_a_time_skipped_by_spring_forward_reads_as_calendars_read_it() -> None:
 
 
 @pytest.mark.parametrize(("zone", "country", "day", "kind"), CASES)
-def test_a_full_week_with_a_clock_change_sends_the_next_touch_to_the_next_monday(
+def test_seven_full_days_across_a_clock_change_free_up_at_the_same_wall_time(
     zone: str, country: str, day: date, kind: str
 ) -> None:
-    """The weekly cap counts local weeks: the week the clocks go back has 169 hours, and a
-    full one must not keep pointing at its own last hour (that hung the scheduler)."""
-    from deckfollow.core.permission import ContactSnapshot, week_bounds
+    """The cap counts any seven days on the customer's calendar: with two touches on the
+    Tuesday and Wednesday before the clocks change, the next may go on the following
+    Tuesday at the same local hour (167 or 169 hours later), never an hour off."""
+    from deckfollow.core.permission import ContactSnapshot
 
     snap = ContactSnapshot(
         customer_id=1,
@@ -135,7 +136,5 @@ def test_a_full_week_with_a_clock_change_sends_the_next_touch_to_the_next_monday
     wanted = datetime.combine(monday + timedelta(days=3), time(10), tz)
     slot = find_slot(snap, Channel.EMAIL, wanted, full, cap=2)
     assert slot is not None
-    assert slot.astimezone(tz) == datetime.combine(monday + timedelta(days=7), time(0), tz)
-    start, end = week_bounds(wanted, snap)
-    assert (start.astimezone(tz).time(), end.astimezone(tz).time()) == (time(0), time(0))
-    assert end - start == timedelta(hours=169 if kind == "ends" else 167)
+    assert slot.astimezone(tz) == datetime.combine(monday + timedelta(days=8), time(10), tz)
+    assert slot - full[0] == timedelta(hours=169 if kind == "ends" else 167)

@@ -4,7 +4,8 @@ A state machine drives the real services on a real SQLite file: schedule, agree,
 stop, re-consent, start/stop/resume cadences, complete, skip, snooze, replies, changes of
 time zone and hours, and the clock moving on. After every step the database is checked:
 nothing pending on a revoked channel, nothing planned outside allowed hours, agreed
-follow-ups never moved or doubled by a cadence, the weekly cap kept, the ledger only grown.
+follow-ups never moved or doubled by a cadence, planned touches a day apart and at most
+`cap` in any seven days, the ledger only grown.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -60,7 +60,7 @@ from deckfollow.core.followups import (
 )
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import CadenceRun, ConsentEvent, FollowUp
-from deckfollow.core.permission import AGREED_CLEARANCE, snooze_target, week_start
+from deckfollow.core.permission import AGREED_CLEARANCE, snooze_target
 from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.storage.database import Database, open_database
@@ -295,19 +295,26 @@ class Rules(RuleBasedStateMachine):
                         assert f.basis is Basis.AGREED and f.due_at == self.agreed[f.id]
                     if f.basis is Basis.AGREED:
                         assert f.cadence_run_id is None
-                # Rule 5: a week holding a pending planned touch has at most `cap` planned.
-                weeks: dict[datetime, int] = defaultdict(int)
-                counted = [
-                    f
+                # Rule 5: each pending planned touch is a day clear of every other planned
+                # one, and no seven days holding it hold more than `cap` (on the customer's
+                # calendar, so a clock change does not shift the window by an hour).
+                counted = sorted(
+                    f.due_at.astimezone(snap.hours.tz).replace(tzinfo=None)
                     for f in rows
                     if f.basis is Basis.PLANNED
                     and f.status in (FollowUpStatus.PENDING, FollowUpStatus.DONE)
-                ]
-                for f in counted:
-                    weeks[week_start(f.due_at, snap)] += 1
+                )
+                week, apart = timedelta(days=7), timedelta(days=1)
                 for f in pending:
-                    if f.basis is Basis.PLANNED:
-                        assert weeks[week_start(f.due_at, snap)] <= cap
+                    if f.basis is not Basis.PLANNED:
+                        continue
+                    here = f.due_at.astimezone(snap.hours.tz).replace(tzinfo=None)
+                    others = list(counted)
+                    others.remove(here)
+                    assert all(abs(o - here) >= apart for o in others), (f.id, here, others)
+                    for start in [o for o in counted if here - week < o <= here]:
+                        inside = [o for o in counted if start <= o < start + week]
+                        assert len(inside) <= cap, (f.id, start, inside)
             # The audit the demo and restores use agrees with the checks above.
             assert audit_rules(s) == []
             # Rule 7: the ledger only grows; no entry ever changes.

@@ -116,11 +116,10 @@ def test_exported_customers_reimport_unchanged(db: Database, now: datetime, tmp_
     try:
         set_owner(fresh)
         plan = import_bytes(fresh, done.customers_path.read_bytes(), now)
-        assert (plan.imported, plan.duplicates) == (1, 0)
-        # The do-not-contact person is refused, not silently made contactable again.
-        assert [(p.row, p.message) for p in plan.problems] == [
-            (3, "is marked do-not-contact in the file; not imported")
-        ]
+        assert (plan.imported, plan.duplicates, plan.stopped) == (2, 0, 1)
+        assert plan.problems == []
+        # The do-not-contact person comes back do-not-contact, never contactable again.
+        assert customers(fresh)["Łukasz Wróbel"].do_not_contact
         before, after = customers(db)["Zoë Müller"], customers(fresh)["Zoë Müller"]
         for attr in FIELDS_KEPT:
             assert getattr(after, attr) == getattr(before, attr), attr

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from deckfollow.core.consent import is_blocked, revoke_consent
+from deckfollow.core.consent import is_blocked, ledger, revoke_consent
 from deckfollow.core.contact_info import suppression_hash
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.leads import NewLead, add_lead
@@ -190,8 +190,26 @@ def test_a_do_not_contact_column_is_honoured(au_db: Database, now: datetime) -> 
     )
     plan = import_bytes(au_db, data, now)
 
-    assert [r.action for r in plan.rows] == [RowAction.BLOCKED, RowAction.IMPORT]
-    assert set(customers(au_db)) == {"Bo Chen"}
+    # Ann is kept, as do-not-contact: the stop travels with her (rule 9).
+    assert [r.action for r in plan.rows] == [RowAction.IMPORT, RowAction.IMPORT]
+    assert plan.stopped == 1
+    saved = customers(au_db)
+    assert (saved["Ann Lee"].do_not_contact, saved["Bo Chen"].do_not_contact) == (True, False)
+    with au_db.reading() as s:
+        assert is_blocked(s, email="ann@example.com", phone=None)
+        events = [(e.kind.value, e.source) for e in ledger(s, saved["Ann Lee"].id)]
+    assert events == [("do_not_contact", "marked do-not-contact in an imported file")]
+
+
+def test_a_do_not_contact_row_matching_a_contactable_customer_asks_for_the_stop(
+    au_db: Database, now: datetime
+) -> None:
+    with au_db.unit_of_work() as s:
+        add_lead(s, NewLead(name="Ann Lee", email="ann@example.com"), now=now)
+    data = csv_bytes(["Name", "Email", "Do not contact"], [["Ann Lee", "ann@example.com", "yes"]])
+    plan = import_bytes(au_db, data, now)
+    assert [r.action for r in plan.rows] == [RowAction.DUPLICATE]
+    assert "record their stop there" in plan.rows[0].problems[0]
 
 
 def test_preview_saves_nothing(au_db: Database) -> None:

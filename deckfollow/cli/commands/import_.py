@@ -98,6 +98,13 @@ def _print_summary(plan: ImportPlan, path: Path, ctx: CliContext, *, dry_run: bo
         f"{plan.duplicates} already there.",
         file=out,
     )
+    if plan.stopped or plan.suppressions:
+        # Rule 9: the stop travels with the person; nothing is planned for them.
+        print(
+            f"  kept as do-not-contact: {plan.stopped} customer{'s' * (plan.stopped != 1)}, "
+            f"{plan.suppressions} erased {'person' if plan.suppressions == 1 else 'people'}",
+            file=out,
+        )
     for row in plan.rows:
         if row.duplicate_of:
             print(f"  row {row.row}: {row.name} is the same as {row.duplicate_of}", file=out)

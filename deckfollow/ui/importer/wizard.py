@@ -299,7 +299,17 @@ class MappingPage(QWizardPage):
         return True
 
 
-PREVIEW_COLUMNS = ("Row", "What happens", "Name", "Email", "Phone", "Suburb", "Problems")
+PREVIEW_COLUMNS = (
+    "Row",
+    "What happens",
+    "Name",
+    "Email",
+    "Phone",
+    "Suburb",
+    "Time zone",
+    "Problems",
+)
+_ZONE_COLUMN = PREVIEW_COLUMNS.index("Time zone")
 
 
 class PreviewFilter(QSortFilterProxyModel):
@@ -362,6 +372,8 @@ class PreviewModel(QAbstractTableModel):
         if column == 0:
             return str(r.row)
         if column == 1:
+            if r.action is RowAction.IMPORT and v is not None and v.do_not_contact:
+                return "Import as do-not-contact"
             return ACTION_LABELS[r.action]
         if column == 2:
             return r.name or "(no name)"
@@ -371,6 +383,9 @@ class PreviewModel(QAbstractTableModel):
             return format_phone(v.phones[0]) if v and v.phones else ""
         if column == 5:
             return (v.suburb or "") if v else ""
+        if column == _ZONE_COLUMN:
+            # Which zone the calls will keep to, and what in the row said so.
+            return f"{v.timezone}, {v.zone_reason}" if v and v.zone_reason else ""
         return r.detail
 
     def colour(self, row: int) -> str | None:
@@ -432,9 +447,9 @@ class PreviewPage(QWizardPage):
         head.sectionResized.connect(self._fit_rows)
         _roomy(self.table)
         legend = _hint(
-            "Red rows are not imported; amber rows are imported with something left out; "
-            "grey rows are already in deckfollow. Row numbers are as your spreadsheet shows "
-            "them (the header is row 1). A backup is taken before importing."
+            "Red rows are not imported; amber rows are imported with something to check or "
+            "left out; grey rows are already in deckfollow. Row numbers are as your "
+            "spreadsheet shows them (the header is row 1). A backup is taken before importing."
         )
         self.error = _error_label()
         layout = QVBoxLayout(self)

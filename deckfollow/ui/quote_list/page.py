@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -59,6 +60,21 @@ class QuoteListPage(QWidget):
         self.overdue = QCheckBox("Overdue")
         self.agreed = QCheckBox("Agreed only")
         self.cold = QCheckBox("Going cold")
+        # Shown while the list holds only the quotes behind a report figure.
+        self.only_bar = QFrame()
+        self.only_bar.setObjectName("onlyBar")
+        self.only_bar.setStyleSheet(
+            "QFrame#onlyBar { background: palette(alternate-base); border-radius: 4px; }"
+        )
+        self.only_label = QLabel()
+        self.only_label.setWordWrap(True)
+        self.show_all = QPushButton("Show all quotes")
+        only_layout = QHBoxLayout(self.only_bar)
+        only_layout.setContentsMargins(10, 4, 6, 4)
+        only_layout.addWidget(self.only_label, 1)
+        only_layout.addWidget(self.show_all)
+        self.only_bar.hide()
+        self._only: frozenset[int] | None = None
         self.count = QLabel()
         self.count.setObjectName("quoteCount")
         self.count.setStyleSheet("color: palette(mid);")
@@ -97,6 +113,7 @@ class QuoteListPage(QWidget):
         layout.setContentsMargins(16, 14, 16, 10)
         layout.setSpacing(8)
         layout.addLayout(filters)
+        layout.addWidget(self.only_bar)
         layout.addWidget(self.view, 1)
         # Below the list, not among the filters: the search box keeps its width.
         footer = QHBoxLayout()
@@ -104,6 +121,7 @@ class QuoteListPage(QWidget):
         footer.addWidget(self.new_quote_button)
         layout.addLayout(footer)
 
+        self.show_all.clicked.connect(self.clear_only)
         self.search.textChanged.connect(self._schedule)
         self.stage.currentIndexChanged.connect(self._schedule)
         for box in (self.overdue, self.agreed, self.cold):
@@ -139,7 +157,30 @@ class QuoteListPage(QWidget):
             overdue_only=self.overdue.isChecked(),
             agreed_only=self.agreed.isChecked(),
             cold_only=self.cold.isChecked(),
+            quote_ids=self._only,
         )
+
+    def show_only(self, quote_ids: list[int], label: str) -> None:
+        """List just these quotes (the ones behind a report figure) until "Show all"."""
+        self._only = frozenset(quote_ids)
+        for widget in (self.search, self.stage, self.overdue, self.agreed, self.cold):
+            widget.blockSignals(True)
+        self.search.clear()
+        self.stage.setCurrentIndex(0)
+        for box in (self.overdue, self.agreed, self.cold):
+            box.setChecked(False)
+        for widget in (self.search, self.stage, self.overdue, self.agreed, self.cold):
+            widget.blockSignals(False)
+        n = len(self._only)
+        self.only_label.setText(f"Showing the {n:,} quote{'s' * (n != 1)} behind “{label}”.")
+        self.only_bar.show()
+        self.view.clearSelection()
+        self.apply_filter()
+
+    def clear_only(self) -> None:
+        self._only = None
+        self.only_bar.hide()
+        self.apply_filter()
 
     def apply_filter(self) -> None:
         self._pending.stop()

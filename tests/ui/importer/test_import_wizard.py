@@ -25,6 +25,7 @@ from deckfollow.core.models import Customer
 from deckfollow.exchange.import_mapping import Field
 from deckfollow.storage.database import Database, open_database
 from deckfollow.ui.importer import ImportWizard, export_customers_csv, export_vcard
+from deckfollow.ui.importer.wizard import PREVIEW_COLUMNS
 from tests.exchange.import_helpers import DATA, set_owner
 
 
@@ -74,7 +75,13 @@ def test_google_file_preview_then_import(qtbot: QtBot, au_db: Database, now: dat
     assert model.text(blocked, 1) == "Refused: do not contact"
     background = model.data(model.index(blocked, 0), Qt.ItemDataRole.BackgroundRole)
     assert isinstance(background, QBrush) and background.color() == QColor("#fde2e1")
-    assert model.text(rows["6"], 6).startswith("email 'priya@@example'")
+    assert model.text(rows["6"], 7).startswith("email 'priya@@example'")
+    # Which zone each row got, and why: by the state, or the owner's (a mobile tells none).
+    assert PREVIEW_COLUMNS[6] == "Time zone"
+    assert [model.text(rows[n], 6) for n in ("2", "3")] == [
+        "Australia/Sydney, from the state (NSW)",
+        "Australia/Sydney, your own zone (no state or phone to tell)",
+    ]
     assert _count(au_db) == 1  # nothing saved by looking
 
     page.show_combo.setCurrentIndex(1)  # only rows with problems
@@ -236,3 +243,23 @@ def test_a_file_dropped_on_the_wizard_is_chosen(
     assert wiz.file_page.path_edit.text() == str(path)
     wiz.next()
     assert wiz.currentPage() is wiz.mapping_page
+
+
+def test_preview_says_who_comes_in_as_do_not_contact(
+    qtbot: QtBot, au_db: Database, now: datetime, tmp_path: Path
+) -> None:
+    src = tmp_path / "customers.csv"
+    src.write_text(
+        "Name,Email,Do Not Contact,Erased Email Hash,Erased Phone Hash\n"
+        "Ann Lee,ann@example.com,yes,,\n"
+        f"(erased: do not contact),,yes,{'ab' * 32},\n",
+        encoding="utf-8",
+    )
+    wiz = _wizard(qtbot, au_db, now, src)
+    wiz.next()
+    wiz.next()
+    model = wiz.preview_page.model
+    assert [model.text(i, 1) for i in range(model.rowCount())] == [
+        "Import as do-not-contact",
+        "Keep as erased (do not contact)",
+    ]

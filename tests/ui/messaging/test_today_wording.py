@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from pytestqt.qtbot import QtBot
 
-from deckfollow.core.enums import Channel
+from deckfollow.core.enums import Basis, Channel
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.settings import save_setting
@@ -18,7 +18,7 @@ from deckfollow.ui.today_page.page import TodayPage
 
 
 def _unpriced_lead(db: Database, now: datetime) -> dict[Channel, int]:
-    """A new enquiry (no quote amount yet) with a call due now and an email tomorrow."""
+    """A new enquiry (no quote amount yet) with a call due now and an email later today."""
     with db.unit_of_work() as s:
         seed_builtin_templates(s)  # as the app does at every start
         for key, value in (
@@ -41,7 +41,11 @@ def _unpriced_lead(db: Database, now: datetime) -> dict[Channel, int]:
             now=now - timedelta(hours=2),
         )
         ids = {}
-        for hours, channel in ((0, Channel.CALL), (3, Channel.EMAIL)):
+        # The email is one she asked for: two planned touches would be a day apart.
+        for hours, channel, basis in (
+            (0, Channel.CALL, Basis.PLANNED),
+            (3, Channel.EMAIL, Basis.AGREED),
+        ):
             ids[channel] = schedule_follow_up(
                 s,
                 lead.customer_id,
@@ -50,6 +54,8 @@ def _unpriced_lead(db: Database, now: datetime) -> dict[Channel, int]:
                     now + timedelta(hours=hours),
                     channel,
                     "First reply to the deck restoration enquiry",
+                    basis,
+                    "Email me the details too" if basis is Basis.AGREED else None,
                 ),
                 now=now - timedelta(hours=1),
             ).id

@@ -1,0 +1,55 @@
+"""The Reports page's place in the window, built the first time it is shown.
+
+The page pulls in the report code and nine charts; the window adds this light holder at
+start, so opening the app never waits for a page the user may not visit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from deckfollow.storage.database import Database
+    from deckfollow.ui.reports.page import ReportsPage
+
+
+class ReportsHolder(QWidget):
+    """Holds the Reports page; `show_quotes(ids, label)` is the page's own signal."""
+
+    show_quotes = Signal(list, str)
+
+    def __init__(
+        self, db: Database, *, clock: Callable[[], datetime], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._clock = clock
+        self._page: ReportsPage | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    @property
+    def page(self) -> ReportsPage:
+        """The page, built on first use."""
+        if self._page is None:
+            from deckfollow.ui.reports.page import ReportsPage
+
+            self._page = ReportsPage(self._db, clock=self._clock)
+            self._page.show_quotes.connect(self.show_quotes)
+            self._layout.addWidget(self._page)
+        return self._page
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.page  # noqa: B018 - built now, shown with the holder
+        super().showEvent(event)
+
+    def refresh(self) -> None:
+        """Data changed: the page (once built) recomputes when it is on screen."""
+        if self._page is not None:
+            self._page.refresh()
