@@ -65,6 +65,7 @@ from deckfollow.core.models import (
 from deckfollow.core.permission import AGREED_CLEARANCE, ConsentInfo, ContactSnapshot, find_slot
 from deckfollow.core.settings import get_setting, load_settings, set_setting
 from deckfollow.demo import vocabulary as V
+from deckfollow.storage.sequences import advance_sequences
 
 T = TypeVar("T")
 
@@ -1824,7 +1825,7 @@ def generate_demo(
         q.row["last_touch_at"] = q.last_touch
 
     # Bulk inserts through Core: the ORM unit of work would track 100k objects for nothing.
-    for model, rows in (
+    inserted = (
         (Customer, biz.customers),
         (Quote, biz.quotes),
         (CadenceRun, biz.runs),
@@ -1832,9 +1833,12 @@ def generate_demo(
         (ConsentEvent, biz.events),
         (ChannelConsent, biz.consents),
         (Touch, biz.touches),
-    ):
+    )
+    for model, rows in inserted:
         if rows:
             session.execute(model.__table__.insert(), rows)  # type: ignore[attr-defined]
+    # The rows carry their own ids: the next ordinary insert must not reuse one.
+    advance_sequences(session, [model.__tablename__ for model, _rows in inserted])
     session.flush()
     summary = DemoSummary(
         customers=len(people),

@@ -92,11 +92,8 @@ def check_ready(
 
 
 def _dry_run(db: Database, draft: Draft, next_step: NextStep | None, now: datetime) -> None:
-    with db.sessions() as session, session.begin() as tx:
-        try:
-            log_touch(session, _record(draft, Outcome.SENT, now, None), next_step, now=now)
-        finally:
-            tx.rollback()
+    with db.rehearsal() as session:
+        log_touch(session, _record(draft, Outcome.SENT, now, None), next_step, now=now)
 
 
 def _log(

@@ -1,7 +1,32 @@
-"""Opening a deckfollow database: SQLite file (default) or a PostgreSQL URL.
+"""Opening a deckfollow database (SQLite file or PostgreSQL URL) and writing to it safely.
 
 `open_database` creates the file owner-only, sets SQLite's safety pragmas, checks the
 schema revision cheaply and migrates (after a backup) only when needed.
+
+Writers take turns. Every service reads the consent state, decides and writes; if another
+program could commit in between, a "stop" could land beside a new agreed call, or a
+revocation be overwritten to granted. So `Database.unit_of_work()` is a write transaction
+that holds the business's write lock from its first statement to its commit, and every
+core service runs inside one: no service can forget to take the lock.
+
+- SQLite: `BEGIN IMMEDIATE` (pysqlite's own transaction handling is switched off so the
+  BEGIN is ours). `reading()` is a plain deferred `BEGIN`: in WAL mode a reader never
+  waits for a writer and sees one consistent snapshot.
+- PostgreSQL: a transaction-scoped advisory lock, `pg_advisory_xact_lock`, taken as the
+  first statement of every write unit of work and released by its commit or rollback
+  (advisory locks belong to one database, so businesses sharing a server never wait for
+  each other). It serialises the writers of one business exactly as SQLite does, so both
+  back-ends keep the same rules for the same reason. Per-customer row locks were not
+  chosen: every service (import, merge, restore of do-not-contacts, cadences) would have
+  to know and lock each customer it might touch before its first read, and one forgotten
+  lock brings the race back. SERIALIZABLE was not chosen either: it needs every unit of work to be
+  retried from the start, which a caller that already sent an email or showed a dialog
+  cannot do. A small team's writes take milliseconds, so queueing them costs nothing a
+  person can see; reads (lists, boards, Today) never take the lock.
+
+A writer that cannot get the lock within `BUSY_TIMEOUT_MS` is told, in one line, that the
+database is busy and nothing was saved. Messages name a server database by its URL with
+the password hidden (`display_target`).
 """
 
 from __future__ import annotations
@@ -10,20 +35,25 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from deckfollow.core.errors import ConcurrentEditError, SchemaTooNewError, StorageError
 from deckfollow.storage import schema
 from deckfollow.storage.location import is_url
+from deckfollow.storage.secrets_hidden import display_target, hide_secrets
 
 BUSY_TIMEOUT_MS = 5000
+# The execution option that marks the engine view write transactions run on.
+WRITING = "deckfollow_writing"
+# PostgreSQL advisory lock key of "the business is being written" (ASCII "deck").
+WRITE_LOCK_KEY = 0x6465636B
 
 
 @dataclass
@@ -34,39 +64,73 @@ class Database:
     sessions: sessionmaker[Session]
     target: str
     path: Path | None  # None for a server database
+    # The same engine for write transactions: its BEGIN takes the write lock (see above).
+    writer: Engine = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.writer = self.engine.execution_options(**{WRITING: True})
+
+    def __repr__(self) -> str:
+        return f"Database({self.display})"  # a URL's password stays hidden in logs
+
+    @property
+    def display(self) -> str:
+        """The file or URL as it may be shown: a URL's password is hidden."""
+        return display_target(self.target)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """One transaction: commit on success, roll back on error, always close.
+        """One write transaction holding the write lock: commit on success, roll back on
+        error, always close.
 
         A record changed by someone else since it was loaded (team mode) raises
         ConcurrentEditError instead of silently overwriting their change.
         """
+        with self._writing(commit=True) as session:
+            yield session
+
+    @contextmanager
+    def rehearsal(self) -> Iterator[Session]:
+        """A write transaction that is always rolled back: every rule is checked, nothing kept."""
+        with self._writing(commit=False) as session:
+            yield session
+
+    @contextmanager
+    def _writing(self, *, commit: bool) -> Iterator[Session]:
         try:
-            with self.sessions() as session, session.begin():
-                yield session
+            with self.sessions(bind=self.writer) as session, session.begin() as tx:
+                if not commit:
+                    try:
+                        yield session
+                    finally:
+                        tx.rollback()
+                else:
+                    yield session
         except StaleDataError as exc:
             raise ConcurrentEditError(
                 "someone else changed this record while you were editing it; "
                 "reload it and make your change again"
             ) from exc
-        except IntegrityError:
-            raise  # a rule the schema itself enforces is for the caller to explain
+        except IntegrityError as exc:
+            duplicate = _duplicate(exc)
+            if duplicate is None:
+                raise  # a rule the schema itself enforces is for the caller to explain
+            raise duplicate from exc
         except (OperationalError, DatabaseError) as exc:
             # Busy, full disk, read-only file, damage: one clear message; the transaction
             # was rolled back, so what was saved before is untouched.
-            raise _describe(exc, self.target, writing=True) from exc
+            raise _describe(exc, self.display, writing=True) from exc
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A short read-only session (nothing it loads outlives it)."""
+        """A short read-only session (nothing it loads outlives it); it never waits for writers."""
         try:
             with self.sessions() as session:
                 yield session
         except IntegrityError:
             raise
         except (OperationalError, DatabaseError) as exc:
-            raise _describe(exc, self.target) from exc
+            raise _describe(exc, self.display) from exc
 
     @property
     def is_sqlite(self) -> bool:
@@ -77,6 +141,9 @@ class Database:
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Transactions are begun by `_begin` below, not by pysqlite (which would begin only
+    # at the first INSERT, after the reads a decision was made from).
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA journal_mode = WAL")
@@ -95,24 +162,77 @@ def _create_owner_only(path: Path) -> None:
 def _sqlite_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _begin)
     return engine
 
 
+def _begin(conn: Connection) -> None:
+    """Open every transaction; a write transaction takes the business's write lock first."""
+    writing = bool(conn.get_execution_options().get(WRITING, False))
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+    elif writing:
+        # Waiting longer than a busy SQLite writer would is reported as "busy" all the same.
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
+def _server_engine(target: str) -> Engine:
+    try:
+        engine = create_engine(target, pool_pre_ping=True)
+    except (ArgumentError, ValueError) as exc:
+        raise StorageError(
+            f"{display_target(target)} is not a database URL deckfollow can use "
+            f"({hide_secrets(str(exc), target)})"
+        ) from None  # the original names the URL with its password
+    except ImportError as exc:
+        raise StorageError(
+            f"cannot use {display_target(target)}: its database driver is not installed "
+            f"({exc.name or exc})"
+        ) from None
+    event.listen(engine, "begin", _begin)
+    return engine
+
+
+def _duplicate(exc: IntegrityError) -> StorageError | None:
+    """A unique rule broken: someone saved the same thing first (or it already exists)."""
+    msg = str(exc.orig)
+    if "UNIQUE constraint failed" not in msg and "duplicate key" not in msg:
+        return None
+    if "channel_consent" in msg:
+        what = "this customer's consent for that channel was just recorded by someone else"
+    elif "quote" in msg and "number" in msg:
+        what = "another quote already has this number"
+    elif "cadence" in msg:
+        what = "a plan with this name or step already exists"
+    else:
+        what = "the same record was just saved by someone else"
+    return StorageError(f"{what}; nothing was saved; look again and try again")
+
+
 def _describe(exc: Exception, target: str, *, writing: bool = False) -> StorageError:
-    msg = str(getattr(exc, "orig", exc))
-    if "locked" in msg:
-        what = "nothing was saved; " if writing else ""
+    """One clear line for a database failure; `target` is already fit to show."""
+    orig = getattr(exc, "orig", exc)
+    msg = hide_secrets(str(orig).strip().splitlines()[0] if str(orig).strip() else "", target)
+    low = msg.lower()
+    sqlstate = getattr(orig, "sqlstate", None)
+    what = "nothing was saved; " if writing else ""
+    if "locked" in low or "lock timeout" in low or sqlstate in ("55P03", "40P01", "40001"):
         return StorageError(
             f"the database {target} is busy: another program is writing to it; {what}try again"
         )
-    if "disk is full" in msg or "database or disk is full" in msg:
+    if "disk is full" in low or "database or disk is full" in low:
         return StorageError(f"the disk holding {target} is full; nothing was saved")
-    if "readonly" in msg or "read-only" in msg:
+    if "readonly" in low or "read-only" in low:
         return StorageError(f"the database {target} is read-only here; nothing was saved")
-    if "not a database" in msg or "malformed" in msg:
+    if "not a database" in low or "malformed" in low:
         return StorageError(f"{target} is not a deckfollow database or it is damaged ({msg})")
-    if "unable to open" in msg or "readonly" in msg or "permission" in msg.lower():
+    if "password authentication failed" in low or "no password supplied" in low:
+        return StorageError(f"cannot sign in to the database {target}: wrong user or password")
+    if "unable to open" in low or "permission" in low:
         return StorageError(f"cannot open the database {target}: {msg}")
+    if sqlstate is None and ("connection" in low or "could not" in low):
+        return StorageError(f"cannot reach the database {target}: {msg}")
     return StorageError(f"cannot use the database {target}: {msg}")
 
 
@@ -123,7 +243,8 @@ def current_revision(engine: Engine) -> str | None:
         if "alembic_version" not in names:
             if names:
                 raise StorageError(
-                    f"{engine.url.database} holds tables but is not a deckfollow database"
+                    f"{display_target(str(engine.url.database))} holds tables but is not a "
+                    "deckfollow database"
                 )
             return None
         row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
@@ -138,7 +259,7 @@ def _upgrade(engine: Engine, target: str, revision: str | None, kept: Path | Non
         upgrade_to_head(engine)
     except (OperationalError, DatabaseError) as exc:
         if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-            raise _describe(exc, target, writing=True) from exc
+            raise _describe(exc, display_target(target), writing=True) from exc
         raise _upgrade_failed(target, revision, kept, str(exc.orig)) from exc
     except Exception as exc:  # a migration script's own failure (bad old data, a bug)
         raise _upgrade_failed(target, revision, kept, str(exc) or type(exc).__name__) from exc
@@ -146,8 +267,10 @@ def _upgrade(engine: Engine, target: str, revision: str | None, kept: Path | Non
 
 def _upgrade_failed(target: str, revision: str | None, kept: Path | None, why: str) -> StorageError:
     where = f"; a copy from before the upgrade is at {kept}" if kept is not None else ""
+    why = hide_secrets(why, target)
     return StorageError(
-        f"cannot upgrade {target} from schema {revision or '(none)'} to {schema.HEAD}: "
+        f"cannot upgrade {display_target(target)} from schema {revision or '(none)'} to "
+        f"{schema.HEAD}: "
         f"{why.splitlines()[0] if why else 'unknown error'}; the database was left as it "
         f"was{where}"
     )
@@ -160,8 +283,9 @@ def open_database(target: str, *, create: bool = True, migrate: bool = True) -> 
     locked or too-new database.
     """
     path: Path | None = None
+    shown = display_target(target)
     if is_url(target):
-        engine = create_engine(target, pool_pre_ping=True)
+        engine = _server_engine(target)
     else:
         path = Path(target).expanduser()
         if path.is_dir():
@@ -184,11 +308,11 @@ def open_database(target: str, *, create: bool = True, migrate: bool = True) -> 
         if revision != schema.HEAD:
             if revision is not None and revision not in schema.REVISIONS:
                 raise SchemaTooNewError(
-                    f"{target} was written by a newer version of deckfollow (schema "
+                    f"{shown} was written by a newer version of deckfollow (schema "
                     f"{revision}); update deckfollow to open it"
                 )
             if not migrate:
-                raise StorageError(f"{target} needs a schema upgrade first")
+                raise StorageError(f"{shown} needs a schema upgrade first")
             kept: Path | None = None
             if path is not None and revision is not None:
                 from deckfollow.storage.backups import take_backup
@@ -197,7 +321,7 @@ def open_database(target: str, *, create: bool = True, migrate: bool = True) -> 
             _upgrade(engine, target, revision, kept)
     except (OperationalError, DatabaseError, sqlite3.DatabaseError) as exc:
         engine.dispose()
-        raise _describe(exc, target) from exc
+        raise _describe(exc, shown) from exc
     except StorageError:
         engine.dispose()
         raise

@@ -116,16 +116,18 @@ def test_the_ledger_is_append_only_on_postgresql(pg: Database, now: datetime):
 def test_two_people_editing_the_same_customer_never_overwrite_silently(pg: Database, now: datetime):
     with pg.unit_of_work() as s:
         cid = add_lead(s, NewLead("Shared Customer"), now=now).customer_id
+    with pg.reading() as s:  # I open the customer
+        me = s.get(Customer, cid)
+        assert me is not None
+    with pg.unit_of_work() as theirs:  # a colleague saves first
+        them = theirs.get(Customer, cid)
+        assert them is not None
+        them.notes = "Prefers morning calls"
+    me.notes = "Has two dogs"
     with (
         pytest.raises(ConcurrentEditError, match="someone else changed"),
         pg.unit_of_work() as mine,
     ):
-        me = mine.get(Customer, cid)
-        assert me is not None
-        with pg.unit_of_work() as theirs:  # a colleague saves first
-            them = theirs.get(Customer, cid)
-            assert them is not None
-            them.notes = "Prefers morning calls"
-        me.notes = "Has two dogs"
+        mine.merge(me)  # my save is checked against the version I started from
     with pg.reading() as s:
         assert s.get(Customer, cid).notes == "Prefers morning calls"  # type: ignore[union-attr]
