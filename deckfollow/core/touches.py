@@ -36,7 +36,13 @@ class AlreadyPlanned:
     customer, or the quote the touch was about is closed."""
 
 
-NextStep = FollowUpPlan | Close | PlanContinues | AlreadyPlanned
+@dataclass(frozen=True)
+class CourtesyCard:
+    """The answer to "what's next?" for a mailed birthday, holiday or "saw this" card: a
+    gift that asks nothing of the customer, so nothing is planned over it."""
+
+
+NextStep = FollowUpPlan | Close | PlanContinues | AlreadyPlanned | CourtesyCard
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,10 @@ def log_touch(
     """
     if next_step is None and not (record.direction is Direction.INBOUND and await_decision):
         raise ValidationError("what's next", "plan the next follow-up or close the quote")
+    if isinstance(next_step, CourtesyCard) and not (
+        record.channel is Channel.CARD and record.direction is Direction.OUTBOUND
+    ):
+        raise ValidationError("what's next", "only a mailed card can end without a next step")
     get_customer(session, record.customer_id)
     if record.at > now:
         raise ValidationError("when", "a touch cannot be logged in the future")

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from deckfollow.core.card_kinds import MailedNextStep, step_after_mailing
 from deckfollow.core.consent import load_snapshot
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.enums import (
@@ -43,7 +44,13 @@ from deckfollow.core.models import (
 )
 from deckfollow.core.permission import find_slot
 from deckfollow.core.settings import get_setting, load_settings, set_setting
-from deckfollow.core.touches import PlanContinues, TouchRecord, continuing_plan, log_touch
+from deckfollow.core.touches import (
+    CourtesyCard,
+    PlanContinues,
+    TouchRecord,
+    continuing_plan,
+    log_touch,
+)
 from deckfollow.messaging.templates import (
     BUILTIN_TEMPLATES,
     TemplateInfo,
@@ -184,40 +191,32 @@ class CardRecipient:
     post_revoked: bool
 
 
-def card_recipients(session: Session, *, limit: int = 2000) -> list[CardRecipient]:
-    """Customers by name with their latest quote, address and whether post is refused."""
+def card_recipient(session: Session, customer_id: int) -> CardRecipient | None:
+    """One customer as a card recipient (None if gone or in the trash)."""
+    c = session.get(Customer, customer_id)
+    if c is None or c.deleted_at is not None:
+        return None
     home = load_settings(session).default_country
-    revoked = set(
-        session.execute(
-            select(ChannelConsent.customer_id).where(
-                ChannelConsent.channel == ConsentChannel.POST,
-                ChannelConsent.state == ConsentState.REVOKED,
-            )
-        ).scalars()
-    )
-    latest: dict[int, int] = {}
-    for qid, cid in session.execute(
-        select(Quote.id, Quote.customer_id)
-        .where(Quote.deleted_at.is_(None))
-        .order_by(Quote.received_at)
-    ):
-        latest[cid] = qid
-    customers = session.execute(
-        select(Customer)
-        .where(Customer.deleted_at.is_(None))
-        .order_by(Customer.display_name)
-        .limit(limit)
-    ).scalars()
-    return [
-        CardRecipient(
-            c.id,
-            c.display_name,
-            latest.get(c.id),
-            recipient_address(c, home),
-            c.id in revoked or c.do_not_contact,
+    refused = session.execute(
+        select(ChannelConsent.customer_id).where(
+            ChannelConsent.customer_id == customer_id,
+            ChannelConsent.channel == ConsentChannel.POST,
+            ChannelConsent.state == ConsentState.REVOKED,
         )
-        for c in customers
-    ]
+    ).first()
+    quote = session.execute(
+        select(Quote.id)
+        .where(Quote.customer_id == customer_id, Quote.deleted_at.is_(None))
+        .order_by(Quote.received_at.desc(), Quote.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return CardRecipient(
+        c.id,
+        c.display_name,
+        quote,
+        recipient_address(c, home),
+        refused is not None or c.do_not_contact,
+    )
 
 
 def recipient_address(customer: Customer, home_country: str) -> Address | None:
@@ -357,14 +356,29 @@ def collect_due_cards(
 class PrintedBatch:
     printed_at: datetime
     follow_up_ids: tuple[int, ...]
+    # Which wording each card was printed with (its kind decides what follows it).
+    template_keys: dict[int, str] = field(default_factory=dict)
+
+    def payload(self, ids: tuple[int, ...] | None = None) -> str:
+        kept = self.follow_up_ids if ids is None else ids
+        return json.dumps(
+            {
+                "printed_at": self.printed_at.isoformat(),
+                "follow_up_ids": list(kept),
+                "templates": {str(i): k for i, k in self.template_keys.items() if i in kept},
+            }
+        )
 
 
 def remember_printed(session: Session, batch: CardBatch, *, now: datetime) -> PrintedBatch:
     """Keep which cards were printed, so they can be marked as mailed later (even after a
     restart)."""
-    printed = PrintedBatch(now, tuple(c.follow_up_id for c in batch.cards))
-    payload = {"printed_at": now.isoformat(), "follow_up_ids": list(printed.follow_up_ids)}
-    set_setting(session, PRINTED_KEY, json.dumps(payload))
+    printed = PrintedBatch(
+        now,
+        tuple(c.follow_up_id for c in batch.cards),
+        {c.follow_up_id: c.template_key for c in batch.cards},
+    )
+    set_setting(session, PRINTED_KEY, printed.payload())
     return printed
 
 
@@ -376,17 +390,8 @@ def printed_batch(session: Session) -> PrintedBatch | None:
     ids = tuple(int(i) for i in data.get("follow_up_ids", []))
     if not ids:
         return None
-    return PrintedBatch(datetime.fromisoformat(data["printed_at"]), ids)
-
-
-@dataclass(frozen=True)
-class MailedNextStep:
-    """What follows each mailed card: by default a call a week later to hear how it landed."""
-
-    channel: Channel = Channel.CALL
-    days_after: int = 7
-    local_time: time = time(10, 0)
-    reason: str = "to check the card arrived and whether anything has come up"
+    keys = {int(i): str(k) for i, k in data.get("templates", {}).items()}
+    return PrintedBatch(datetime.fromisoformat(data["printed_at"]), ids, keys)
 
 
 @dataclass(frozen=True)
@@ -394,6 +399,7 @@ class MailedResult:
     logged: list[int] = field(default_factory=list)  # follow-up ids logged as mailed
     problems: list[str] = field(default_factory=list)  # "<customer>: <why not>"
     next_steps: dict[int, datetime] = field(default_factory=dict)  # follow-up id -> when
+    courtesy: list[int] = field(default_factory=list)  # logged with nothing planned after
 
 
 _FALLBACK_CHANNELS = (Channel.CALL, Channel.TEXT, Channel.EMAIL)
@@ -420,17 +426,28 @@ def _let_the_plan_continue(
     ).scalar_one_or_none()
 
 
+def _printed_template_key(session: Session, fu: FollowUp, printed: PrintedBatch | None) -> str:
+    if printed is not None and fu.id in printed.template_keys:
+        return printed.template_keys[fu.id]
+    stage = session.get(Quote, fu.quote_id).stage if fu.quote_id is not None else None  # type: ignore[union-attr]
+    return _template(session, fu, stage).key
+
+
 def mark_mailed(
     session: Session,
     follow_up_ids: list[int] | tuple[int, ...],
     next_step: MailedNextStep,
     *,
     now: datetime,
+    courtesy_too: bool = False,
 ) -> MailedResult:
-    """Log a card touch (outcome: mailed) for every printed card, each with a next step.
+    """Log a card touch (outcome: mailed) for every printed card, each with what follows.
 
-    The next step lands at the nearest time the rules allow on the chosen channel, or on
-    the next channel the customer still allows. A card that cannot be logged (the customer
+    What follows depends on the card's kind (`core.card_kinds`): a thank-you card gets
+    `next_step`; a birthday, holiday or "saw this" card plans nothing unless
+    `courtesy_too`. A card that was a plan's step lets the plan go on. The next step lands
+    at the nearest time the rules allow on the chosen channel, or on the next channel the
+    customer still allows. A card that cannot be logged (the customer
     revoked post since printing, no channel left) is reported and the others still go in.
     """
     if not next_step.reason.strip():
@@ -438,6 +455,7 @@ def mark_mailed(
     if next_step.days_after < 0:
         raise ValidationError("what's next", "the next step cannot be in the past")
     cap = load_settings(session).weekly_cap
+    current = printed_batch(session)
     result = MailedResult()
     for fid in follow_up_ids:
         fu = session.get(FollowUp, fid)
@@ -474,30 +492,33 @@ def mark_mailed(
                     result.logged.append(fid)
                     result.next_steps[fid] = following
                     continue
-                local_day = now.astimezone(snap.hours.tz).date() + timedelta(
-                    days=next_step.days_after
-                )
-                earliest = max(now, local_to_utc(local_day, next_step.local_time, snap.hours.tz))
+                key = _printed_template_key(session, fu, current)
+                step = step_after_mailing(key, next_step, courtesy_too=courtesy_too)
+                if step is None:
+                    log_touch(session, record, CourtesyCard(), now=now)
+                    result.logged.append(fid)
+                    result.courtesy.append(fid)
+                    continue
+                local_day = now.astimezone(snap.hours.tz).date() + timedelta(days=step.days_after)
+                earliest = max(now, local_to_utc(local_day, step.local_time, snap.hours.tz))
                 times = planned_times(session, fu.customer_id, exclude_id=fu.id)
                 slot = None
-                channel = next_step.channel
-                for ch in (next_step.channel, *_FALLBACK_CHANNELS):
+                channel = step.channel
+                for ch in (step.channel, *_FALLBACK_CHANNELS):
                     slot = find_slot(snap, ch, earliest, times, cap)
                     if slot is not None:
                         channel = ch
                         break
                 if slot is None:
                     raise ValidationError("what's next", "no channel or time left to follow up")
-                plan = FollowUpPlan(slot, channel, next_step.reason.strip())
+                plan = FollowUpPlan(slot, channel, step.reason.strip())
                 log_touch(session, record, plan, now=now)
             result.logged.append(fid)
             result.next_steps[fid] = slot
         except DeckfollowError as exc:
             result.problems.append(f"{name}: {exc}")
     remaining = [i for i in follow_up_ids if i not in result.logged]
-    current = printed_batch(session)
     if current is not None:
         left = tuple(i for i in current.follow_up_ids if i in remaining)
-        payload = {"printed_at": current.printed_at.isoformat(), "follow_up_ids": list(left)}
-        set_setting(session, PRINTED_KEY, json.dumps(payload))
+        set_setting(session, PRINTED_KEY, current.payload(left))
     return result

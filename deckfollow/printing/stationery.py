@@ -127,6 +127,24 @@ def _folded_a2() -> CardStock:
     )
 
 
+def _folded_a6() -> CardStock:
+    # An A5 sheet (148 x 210 mm), fed portrait, folds across the middle into an A6 card
+    # (148 x 105 mm) that fits a C6 envelope: the card shops sell where A sizes rule.
+    w, h = 148 * MM, 210 * MM
+    margin = 9 * MM
+    panel = Rect(0, 0, w, h / 2).inset(margin)
+    return CardStock(
+        "a6-folded",
+        "Folded A6 card (A5 sheet 148 × 210 mm, folds to 148 × 105 mm)",
+        w,
+        h,
+        panel,
+        "c6",
+        fold_y=h / 2,
+        finished="148 × 105 mm folded",
+    )
+
+
 def _postcard() -> CardStock:
     # 6 x 4 in, landscape: message on the left, the address on the right as postal
     # services expect, with the top right kept clear for the stamp.
@@ -147,6 +165,7 @@ def _postcard() -> CardStock:
 
 
 CARDS: tuple[CardStock, ...] = (
+    _folded_a6(),
     _folded_a2(),
     _card("a6", "Flat A6 card (148 × 105 mm)", 148 * MM, 105 * MM, "c6", "148 × 105 mm"),
     _postcard(),
@@ -232,3 +251,76 @@ def label_sheet(key: str) -> LabelSheet:
     except KeyError:
         choices = ", ".join(_SHEETS)
         raise ValidationError("labels", f"no label sheet {key!r} (choose {choices})") from None
+
+
+# --- how the stationery is named, in the units the owner reads -----------------------
+
+# What each card is called, without sizes (the sizes follow in the owner's units), and the
+# card stock it is printed on, as the shop sells it.
+_CARD_TITLES = {
+    "a6-folded": ("Folded A6 card", "A5 card stock"),
+    "a2-folded": ("Folded A2 card", "5.5 × 8.5 in card stock"),
+    "a6": ("Flat A6 card", "A6 card stock"),
+    "postcard-4x6": ("Postcard (address on the card)", "4 × 6 in postcard stock"),
+    "a7": ("Flat A7 card", "5 × 7 in card stock"),
+}
+_ENVELOPE_TITLES = {
+    "a2": "A2 envelope",
+    "a7": "A7 envelope",
+    "c6": "C6 envelope",
+    "dl": "DL envelope",
+    "no10": "#10 envelope",
+}
+_SHEET_TITLES = {
+    "avery-5160": ("Avery 5160 labels", "Letter"),
+    "l7160": ("Avery L7160 labels", "A4"),
+}
+
+
+def _num(v: float) -> str:
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+def size_text(w: float, h: float, units: str) -> str:
+    """`w` × `h` points as people read them: whole millimetres, or inches to 1/100."""
+    if units == "in":
+        return f"{_num(w / INCH)} × {_num(h / INCH)} in"
+    return f"{round(w / MM)} × {round(h / MM)} mm"
+
+
+def card_label(stock: CardStock, units: str) -> str:
+    """E.g. "Folded A6 card (148 × 210 mm sheet, folds to 148 × 105 mm)"."""
+    title = _CARD_TITLES.get(stock.key, (stock.name, ""))[0]
+    if stock.fold_y is not None:
+        folded = size_text(stock.width, stock.height - stock.fold_y, units)
+        return f"{title} ({size_text(stock.width, stock.height, units)} sheet, folds to {folded})"
+    return f"{title} ({size_text(stock.width, stock.height, units)})"
+
+
+def card_paper(stock: CardStock) -> str:
+    """The card stock to load, as the shop sells it ("A5 card stock")."""
+    return _CARD_TITLES.get(stock.key, ("", "card stock"))[1]
+
+
+def envelope_label(env: Envelope, units: str) -> str:
+    return f"{_ENVELOPE_TITLES.get(env.key, env.name)} ({size_text(env.width, env.height, units)})"
+
+
+def envelope_title(env: Envelope) -> str:
+    """The envelope's short name ("C6 envelope")."""
+    return _ENVELOPE_TITLES.get(env.key, env.name)
+
+
+def sheet_label(sheet: LabelSheet, units: str) -> str:
+    title, paper = _SHEET_TITLES.get(sheet.key, (sheet.name, ""))
+    each = size_text(sheet.label_w, sheet.label_h, units)
+    return f"{title} ({paper}, {sheet.per_sheet} a sheet, each {each})"
+
+
+def sheet_title(sheet: LabelSheet) -> str:
+    """The sheet's product code as printed on the box ("L7160")."""
+    return (
+        _SHEET_TITLES.get(sheet.key, (sheet.name, ""))[0]
+        .removeprefix("Avery ")
+        .removesuffix(" labels")
+    )

@@ -33,11 +33,12 @@ def test_cards_writes_the_week_and_lists_skipped_customers(db, db_path, now, tmp
     assert r.returncode == 0, r.stderr
     assert "skipped: Iñaki Peña: post revoked on" in r.stdout
     assert "skipped: Zoë Brown: no postal address" in r.stdout
-    assert "Wrote 2 cards, 2 envelopes (4 pages)" in r.stdout
+    assert "Wrote 2 cards, 2 envelopes (6 pages)" in r.stdout
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    # An Australian business: folded A6 cards (A5 sheets, inside and front) in C6 envelopes.
     sizes = poppler.page_sizes(out)
-    assert sizes[:2] == [(396.0, 612.0)] * 2  # folded A2 sheets
-    assert sizes[2:] == [(414.0, 315.0)] * 2  # A2 envelopes
+    assert sizes[:4] == [pytest.approx((419.53, 595.28), abs=0.01)] * 4
+    assert sizes[4:] == [pytest.approx((459.21, 323.15), abs=0.01)] * 2
     text = poppler.text(out)
     assert "Dear Renée," in text and "Happy birthday" in text
     assert "Iñaki" not in text
@@ -199,3 +200,73 @@ def test_an_existing_pdf_is_replaced_and_made_private(db, db_path, now, tmp_path
     assert out.read_bytes().startswith(b"%PDF")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_split_writes_one_pdf_per_paper_kind_and_prints_the_steps(db, db_path, now, tmp_path):
+    seed(db, now)
+    db.close()
+    out = tmp_path / "week.pdf"
+    r = run_cli(
+        "--db", str(db_path), "--now", NOW, "cards", "--out", str(out), "--split", "--labels"
+    )
+    assert r.returncode == 0, r.stderr
+    files = {
+        "cards": tmp_path / "week-1-cards-a5-card-stock.pdf",
+        "envelopes": tmp_path / "week-2-envelopes-c6.pdf",
+        "labels": tmp_path / "week-3-labels-l7160.pdf",
+    }
+    assert f"1. 2 cards on A5 card stock: {files['cards']}" in r.stdout
+    assert f"2. 2 C6 envelopes — load envelopes now: {files['envelopes']}" in r.stdout
+    assert f"3. 2 labels on L7160: {files['labels']}" in r.stdout
+    assert "Print on both sides" in r.stdout
+    assert not out.exists()  # the parts only, as asked
+    assert poppler.page_sizes(files["cards"]) == [pytest.approx((419.53, 595.28), abs=0.01)] * 4
+    assert poppler.page_sizes(files["envelopes"]) == [pytest.approx((459.21, 323.15), abs=0.01)] * 2
+    assert poppler.page_sizes(files["labels"]) == [pytest.approx((595.28, 841.89), abs=0.01)]
+    for f in files.values():
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600
+    assert "Carpenter Decks" in poppler.text(files["cards"])  # on the front
+
+
+def test_a_us_business_gets_us_stationery_and_remembered_choices(db, db_path, now, tmp_path):
+    from deckfollow.core.settings import save_setting
+
+    seed(db, now)
+    with db.unit_of_work() as s:
+        save_setting(s, "default_country", "US")
+    db.close()
+    out = tmp_path / "us.pdf"
+    r = run_cli("--db", str(db_path), "--now", NOW, "cards", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    sizes = poppler.page_sizes(out)
+    assert sizes[0] == (396.0, 612.0) and sizes[-1] == (414.0, 315.0)  # A2 card and envelope
+    assert "November 23, 2026" in poppler.text(out)  # the owner's day, written the US way
+    r = run_cli(
+        "--db",
+        str(db_path),
+        "--now",
+        NOW,
+        "cards",
+        "--out",
+        str(out),
+        "--card",
+        "a7",
+        "--motif",
+        "none",
+        "--remember",
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Remembered: Flat A7 card (7 × 5 in)" in r.stdout
+    r = run_cli("--db", str(db_path), "--now", NOW, "cards", "--out", str(out))
+    assert poppler.page_sizes(out)[0] == (504.0, 360.0)
+
+
+def test_mark_mailed_plans_a_call_after_the_thank_you_only(db, db_path, now, tmp_path):
+    seed(db, now)
+    db.close()
+    out = tmp_path / "cards.pdf"
+    assert run_cli("--db", str(db_path), "--now", NOW, "cards", "--out", str(out)).returncode == 0
+    r = run_cli("--db", str(db_path), "--now", NOW, "cards", "--mark-mailed")
+    assert r.returncode == 0, r.stderr
+    assert "1 with a next step planned (thank-you cards)." in r.stdout
+    assert "1 birthday, holiday or 'saw this' card with nothing planned after it" in r.stdout

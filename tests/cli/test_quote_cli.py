@@ -165,3 +165,6 @@ def test_an_outbound_touch_plans_its_next_step_and_an_inbound_one_pauses_the_pla
     )  # fmt: skip
     assert code == 0, err
     assert "paused" in out
+    card = ("touch", "log", "--customer", "1", "--channel", "card", "--direction", "out")
+    code, _, err = run(capsys, lead, *card, "--outcome", "mailed")
+    assert (code, err) == (0, "")  # a card in the post asks nothing of them

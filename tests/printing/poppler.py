@@ -79,3 +79,13 @@ def ink_inside(image: Image.Image, box: tuple[float, float, float, float], dpi: 
     )
     dark = crop.point(lambda v: 255 if v < 200 else 0)
     return int(dark.histogram()[255])
+
+
+def words(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """Each word on `page` (1-based) with its box in points, origin top left, as poppler
+    reads it: (word, x_min, y_min, x_max, y_max)."""
+    out = _run("pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-")
+    found = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out
+    )
+    return [(w, float(a), float(b), float(c), float(d)) for a, b, c, d, w in found]

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from deckfollow.core.card_kinds import MailedNextStep
 from deckfollow.core.enums import Channel, FollowUpStatus, Outcome
 from deckfollow.core.models import FollowUp, Touch
 from deckfollow.printing.batch import (
-    MailedNextStep,
     card_templates,
     collect_due_cards,
     mark_mailed,
@@ -88,7 +88,7 @@ def test_batch_prints_cards_and_envelopes_in_one_pdf(db, now, tmp_path):
     assert "Carpenter Decks" in text
 
 
-def test_marking_the_batch_mailed_logs_a_card_touch_with_a_next_step(db, now):
+def test_marking_the_batch_mailed_logs_a_card_touch_and_a_check_call_after_thank_yous(db, now):
     ids = seed(db, now)
     with db.unit_of_work() as s:
         batch = collect_due_cards(s, now=now, within_days=7)
@@ -108,7 +108,8 @@ def test_marking_the_batch_mailed_logs_a_card_touch_with_a_next_step(db, now):
             select(FollowUp.status).where(FollowUp.id.in_(printed.follow_up_ids))
         ).scalars()
         assert set(done) == {FollowUpStatus.DONE}
-        # Each card's next step: a call about a week later, inside allowed hours.
+        # The thank-you card's next step: a call about a week later, inside allowed hours.
+        # Łukasz's birthday card is a gift: nothing is planned after it.
         nxt = list(
             s.execute(
                 select(FollowUp).where(
@@ -116,10 +117,10 @@ def test_marking_the_batch_mailed_logs_a_card_touch_with_a_next_step(db, now):
                 )
             ).scalars()
         )
-        assert len(nxt) == 2
-        for f in nxt:
-            assert f.due_at >= later + timedelta(days=6)
-            assert "card arrived" in f.reason
+        assert [f.customer_id for f in nxt] == [ids["Renée Müller"]]
+        assert nxt[0].due_at >= later + timedelta(days=6)
+        assert "card arrived" in nxt[0].reason
+        assert len(result.courtesy) == 1
         assert printed_batch(s) is None
         # The mailed cards are no longer due.
         assert collect_due_cards(s, now=later, within_days=7).cards == []

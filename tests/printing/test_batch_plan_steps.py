@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
+from deckfollow.core.card_kinds import MailedNextStep
 from deckfollow.core.enums import Channel, FollowUpStatus
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer, FollowUp
-from deckfollow.printing.batch import MailedNextStep, mark_mailed
+from deckfollow.printing.batch import mark_mailed
 from deckfollow.storage.database import Database
 
 

@@ -56,6 +56,7 @@ def _jobs(n: int = 2, text: str = NOTE) -> list[CardJob]:
 
 # The real sizes of the stationery, independent of the module's own arithmetic.
 EXPECTED_PAGE = {
+    "a6-folded": (419.53, 595.28),
     "a2-folded": (396.0, 612.0),
     "a6": (419.53, 297.64),
     "postcard-4x6": (432.0, 288.0),

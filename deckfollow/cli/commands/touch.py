@@ -3,7 +3,8 @@
 An inbound touch (the customer replied) pauses the planned steps until the owner decides
 what's next (rule 8). An outbound one needs its next step: `--next-at` plans it (in the
 customer's own time, as `send --next-at`), otherwise what is already planned for the
-customer stands (or the quote is closed). `--at` is in the owner's time.
+customer stands (or the quote is closed); a mailed card asks for nothing next. `--at` is
+in the owner's time.
 """
 
 from __future__ import annotations
@@ -94,7 +95,13 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.errors import ValidationError
     from deckfollow.core.followups import FollowUpPlan
     from deckfollow.core.settings import load_settings
-    from deckfollow.core.touches import AlreadyPlanned, NextStep, TouchRecord, log_touch
+    from deckfollow.core.touches import (
+        AlreadyPlanned,
+        CourtesyCard,
+        NextStep,
+        TouchRecord,
+        log_touch,
+    )
 
     if args.next_at is not None and not (args.next_reason and args.next_reason.strip()):
         raise ValidationError("--next-reason", "say why the next touch is planned")
@@ -126,6 +133,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                     basis=Basis.AGREED if args.agreed else Basis.PLANNED,
                     agreed_words=args.agreed,
                 )
+            elif args.direction is Direction.OUTBOUND and args.channel is Channel.CARD:
+                step = CourtesyCard()  # a mailed card asks nothing of them
             elif args.direction is Direction.OUTBOUND:
                 step = AlreadyPlanned()
             try:

@@ -1,4 +1,5 @@
-"""This week's cards: one PDF with envelopes or labels, then "Mark as mailed"."""
+"""This week's cards: printed one paper kind at a time (or as one PDF), then "Mark as
+mailed"."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -24,32 +26,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.card_kinds import COURTESY_KINDS, MailedNextStep, card_kind
 from deckfollow.core.changes import Changes
 from deckfollow.core.enums import Channel
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.printing.batch import (
     CardBatch,
-    MailedNextStep,
     card_templates,
     collect_due_cards,
     mark_mailed,
     printed_batch,
     remember_printed,
-    return_address,
 )
-from deckfollow.printing.render import Address, CardProblem, check_cards, render_bytes
+from deckfollow.printing.paper_steps import PaperStep, paper_steps
+from deckfollow.printing.render import CardProblem, check_cards, render_bytes
+from deckfollow.printing.stationery import envelope_label
 from deckfollow.storage.database import Database
 from deckfollow.ui.cards.common import (
+    OUTSIDE_NOTE,
     Clock,
     PreviewLabel,
     StyleForm,
     ask_and_print,
     ask_save_path,
-    mark_fold,
+    card_pages,
+    load_card_setup,
     pdf_pages,
+    remember_choices,
     save_failed,
     save_private,
-    stock_fold,
 )
 from deckfollow.ui.consent.common import ErrorLabel
 
@@ -68,13 +73,16 @@ class CardBatchDialog(QDialog):
         super().__init__(parent)
         self._db, self._clock = db, clock
         self.setWindowTitle("Cards to send")
-        self.resize(1240, 760)
+        self.resize(1360, 900)
         self.batch = CardBatch()
         self.problems: list[CardProblem] = []
         self.last_pdf: bytes | None = None
+        self.steps: list[PaperStep] = []
+        self.printed_steps: set[int] = set()
         with db.reading() as s:
             templates = card_templates(s)
-            self._return: Address | None = return_address(s)
+        prefs, self._base = load_card_setup(db, clock())
+        self._return = self._base.return_address
 
         self.days = QSpinBox()
         self.days.setRange(0, 90)
@@ -84,7 +92,7 @@ class CardBatchDialog(QDialog):
         self.template.addItem("Chosen by each follow-up's reason", None)
         for t in templates:
             self.template.addItem(t.name, t.key)
-        self.style_form = StyleForm()
+        self.style_form = StyleForm(prefs)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Customer", "Due", "Wording", "Fits"])
         self.table.verticalHeader().hide()
@@ -101,9 +109,13 @@ class CardBatchDialog(QDialog):
         self.preview = PreviewLabel()
         self.preview_caption = QLabel()
         self.preview_caption.setStyleSheet("color: #555;")
+        self.preview_caption.setWordWrap(True)
         self.previewed_row = -1
-        self.print_button = QPushButton("Print…")
-        self.save_button = QPushButton("Save as PDF…")
+        self.steps_box = QGroupBox("Print in this order, one paper at a time")
+        self.steps_layout = QVBoxLayout(self.steps_box)
+        self.print_button = QPushButton("Print all as one job…")
+        self.print_button.setToolTip("Every card, envelope and label sheet in one print job")
+        self.save_button = QPushButton("Save all as one PDF…")
 
         self.next_channel = QComboBox()
         for ch, label in _NEXT_CHANNELS:
@@ -113,6 +125,10 @@ class CardBatchDialog(QDialog):
         self.next_days.setValue(7)
         self.next_days.setSuffix(" days after mailing")
         self.next_reason = QLineEdit(MailedNextStep().reason)
+        self.courtesy_too = QCheckBox("Also after birthday, holiday and “saw this” cards")
+        self.kinds_note = QLabel()
+        self.kinds_note.setWordWrap(True)
+        self.kinds_note.setStyleSheet("color: #555;")
         self.mail_button = QPushButton("Mark as mailed")
         self.mail_status = QLabel()
         self.mail_status.setWordWrap(True)
@@ -132,6 +148,8 @@ class CardBatchDialog(QDialog):
         mail_form.addRow("Next", self.next_channel)
         mail_form.addRow("When", self.next_days)
         mail_form.addRow("Reason", self.next_reason)
+        mail_form.addRow("", self.courtesy_too)
+        mail_form.addRow(self.kinds_note)
         mail_form.addRow("", self.mail_button)
         mail_form.addRow(self.mail_status)
         right = QVBoxLayout()
@@ -139,6 +157,7 @@ class CardBatchDialog(QDialog):
         right.addWidget(self.preview_caption)
         right.addWidget(self.summary)
         right.addWidget(self.error)
+        right.addWidget(self.steps_box)
         print_row = QHBoxLayout()
         print_row.addStretch(1)
         print_row.addWidget(self.print_button)
@@ -158,7 +177,7 @@ class CardBatchDialog(QDialog):
         self.table.currentCellChanged.connect(self._on_row)
         self.days.valueChanged.connect(self.reload)
         self.template.currentIndexChanged.connect(self.reload)
-        self.style_form.changed.connect(self._check_and_preview)
+        self.style_form.changed.connect(self._style_changed)
         self.print_button.clicked.connect(self._print)
         self.save_button.clicked.connect(self._save)
         self.mail_button.clicked.connect(self.mark_as_mailed)
@@ -187,10 +206,16 @@ class CardBatchDialog(QDialog):
         self._check_and_preview()
         self._sync_mail()
 
+    def _style_changed(self) -> None:
+        remember_choices(self._db, self.style_form.preferences())
+        self._check_and_preview()
+
     def _check_and_preview(self) -> None:
         self.error.clear_error()
         self.last_pdf = None
-        options = self.style_form.options(self._return)
+        self.steps = []
+        self.printed_steps = set()
+        options = self.style_form.options(self._base)
         jobs = self.batch.jobs()
         try:
             self.problems = check_cards(jobs, options) if jobs else []
@@ -216,18 +241,23 @@ class CardBatchDialog(QDialog):
         elif jobs:
             try:
                 self.last_pdf = render_bytes(jobs, options)
+                self.steps = paper_steps(jobs, options)
             except DeckfollowError as exc:
                 self.error.show_error(exc)
         n = len(self.batch.cards)
         envelope = options.envelope_stock()
+        units = self.style_form.preferences().units
         parts = [f"{n} card{'s' if n != 1 else ''} to print"]
         if envelope is not None:
-            parts.append(f"and {n} × {envelope.name}")
+            parts.append(f"and {n} × {envelope_label(envelope, units)}")
         if options.labels:
             parts.append(f"and labels from label {options.start_label}")
         if self._return is None and envelope is not None:
             parts.append("(no return address: set it in Settings)")
-        self.summary.setText(" ".join(parts) + ".")
+        if n == 0:
+            parts = [f"No cards due within {self.days.value()} days."]
+        self.summary.setText(" ".join(parts).rstrip(".") + ".")
+        self._show_steps()
         row = self.table.currentRow()
         self.show_preview(row if 0 <= row < n else 0)
         self.print_button.setEnabled(self.last_pdf is not None)
@@ -243,26 +273,113 @@ class CardBatchDialog(QDialog):
         n = len(self.batch.cards)
         if self.last_pdf is None or not 0 <= row < n:
             self.preview.show_pages([])
+            if n == 0:
+                self.preview.setText("No cards due: nothing to preview.")
             self.preview_caption.setText("")
             return
-        options = self.style_form.options(self._return)
+        options = self.style_form.options(self._base)
         envelope = options.envelope_stock()
         sheet = options.label_stock()
-        wanted = [row]
+        # A folded card with a front is two pages: the inside and the outside.
+        per_card = 2 if options.two_sided else 1
+        wanted = [row * per_card]
+        if per_card == 2:
+            wanted.append(row * 2 + 1)
+        cards_pages = n * per_card
         if envelope is not None:
-            wanted.append(n + row)
+            wanted.append(cards_pages + row)
         elif sheet is not None:
-            wanted.append(n + (options.start_label - 1 + row) // sheet.per_sheet)
-        pages = pdf_pages(self.last_pdf, 520, wanted)
-        fold = stock_fold(options.card)
-        if fold is not None and pages:
-            pages[0] = mark_fold(pages[0], fold)
-        self.preview.show_pages(pages)
+            wanted.append(cards_pages + (options.start_label - 1 + row) // sheet.per_sheet)
+        pages, rows = card_pages(self.last_pdf, wanted, options)
+        self.preview.show_pages(pages, rows)
         self.previewed_row = row
         self.preview_caption.setText(
             f"Card {row + 1} of {n}: {self.batch.cards[row].customer}"
             + (" (choose another in the list to see it)" if n > 1 else "")
+            + (f". {OUTSIDE_NOTE}" if per_card == 2 else "")
         )
+
+    def _show_steps(self) -> None:
+        """One row per print job: what to load, then preview, print or save it alone."""
+        while self.steps_layout.count():
+            item = self.steps_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        if not self.steps:
+            note = QLabel(
+                "The print jobs appear here once every card fits."
+                if self.batch.cards
+                else "No cards to print."
+            )
+            note.setStyleSheet("color: #555;")
+            self.steps_layout.addWidget(note)
+            return
+        for index, step in enumerate(self.steps):
+            self.steps_layout.addWidget(self._step_row(index, step))
+
+    def _step_row(self, index: int, step: PaperStep) -> QWidget:
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 2, 0, 2)
+        done = " ✓ sent" if index in self.printed_steps else ""
+        text = QLabel(
+            f"<b>{step.heading}</b>{done}<br><span style='color:#555'>{step.instruction}</span>"
+        )
+        text.setWordWrap(True)
+        line.addWidget(text, 1)
+        for caption, action in (
+            ("Preview", self.preview_step),
+            ("Print…", self.print_step),
+            ("Save…", self.save_step),
+        ):
+            button = QPushButton(caption)
+            button.setObjectName(f"step{index + 1}-{caption.rstrip('…').lower()}")
+            button.clicked.connect(lambda _=False, i=index, act=action: act(i))
+            line.addWidget(button)
+        return row
+
+    def preview_step(self, index: int) -> None:
+        """Show one print job's first pages (a card's inside and outside, an envelope, a
+        label sheet)."""
+        step = self.steps[index]
+        if step.part == "cards":
+            options = self.style_form.options(self._base)
+            pages, rows = card_pages(step.pdf, [0, 1] if options.two_sided else [0], options)
+            self.preview.show_pages(pages, rows)
+        else:
+            self.preview.show_pages(pdf_pages(step.pdf, 520, [0]))
+        self.previewed_row = -1
+        self.preview_caption.setText(
+            f"Print job {index + 1} of {len(self.steps)}: {step.heading.split('. ', 1)[1]}"
+        )
+
+    def print_step(self, index: int) -> None:
+        step = self.steps[index]
+        if ask_and_print(self, step.pdf, f"Print job {step.heading}"):
+            self._step_sent(index)
+
+    def save_step(self, index: int) -> None:
+        step = self.steps[index]
+        path = ask_save_path(self, f"cards-{step.slug}.pdf")
+        if path is not None:
+            self.save_step_to(index, path)
+
+    def save_step_to(self, index: int, target: Path) -> None:
+        """Write one print job's PDF (owner-only)."""
+        try:
+            save_private(target, self.steps[index].pdf)
+        except OSError as exc:
+            self.error.show_error(save_failed(target, exc))
+            return
+        self._step_sent(index)
+        self.mail_status.setText(f"Saved {self.steps[index].heading} to {target}.")
+
+    def _step_sent(self, index: int) -> None:
+        self.printed_steps.add(index)
+        if self.steps[index].part == "cards":
+            self._remember()
+        self._show_steps()
 
     def _remember(self) -> None:
         with self._db.unit_of_work() as s:
@@ -300,6 +417,19 @@ class CardBatchDialog(QDialog):
         else:
             n = len(printed.follow_up_ids)
             self.mail_button.setText(f"Mark {n} printed card{'s' if n != 1 else ''} as mailed")
+        self.kinds_note.setText(self._kinds_text(printed.template_keys if printed else {}))
+
+    @staticmethod
+    def _kinds_text(keys: dict[int, str]) -> str:
+        courtesy = sum(1 for k in keys.values() if card_kind(k) in COURTESY_KINDS)
+        thanks = len(keys) - courtesy
+        text = (
+            "Thank-you cards get this next step. Birthday, holiday and “saw this” cards "
+            "are a gift: nothing is planned after them unless ticked above."
+        )
+        if keys:
+            text += f" Printed: {thanks} thank-you, {courtesy} of the others."
+        return text
 
     def mark_as_mailed(self) -> None:
         """Log a card touch for each printed card, with the next step chosen here."""
@@ -314,13 +444,21 @@ class CardBatchDialog(QDialog):
                 printed = printed_batch(s)
                 if printed is None:
                     return
-                result = mark_mailed(s, printed.follow_up_ids, step, now=self._clock())
+                result = mark_mailed(
+                    s,
+                    printed.follow_up_ids,
+                    step,
+                    now=self._clock(),
+                    courtesy_too=self.courtesy_too.isChecked(),
+                )
         except DeckfollowError as exc:
             self.error.show_error(exc)
             return
         text = (
             f"Logged {len(result.logged)} card{'s' if len(result.logged) != 1 else ''} as mailed."
         )
+        if result.courtesy:
+            text += f" {len(result.courtesy)} with nothing planned after (birthday, holiday…)."
         if result.problems:
             text += " Not logged: " + "; ".join(result.problems)
         self.mail_status.setText(text)

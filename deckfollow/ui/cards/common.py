@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -17,35 +18,68 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QWidget,
 )
 
+from deckfollow.core.card_preferences import (
+    MOTIFS,
+    CardPreferences,
+    Units,
+    load_card_preferences,
+    save_card_preferences,
+)
+from deckfollow.printing.card_setup import options_for, todays_date_line
 from deckfollow.printing.fonts import FONTS
 from deckfollow.printing.handwriting import INK_NAMES, INKS, HandStyle
-from deckfollow.printing.render import MATCH, Address, PrintOptions
-from deckfollow.printing.stationery import CARDS, ENVELOPES, LABEL_SHEETS, card_stock
+from deckfollow.printing.render import MATCH, CardFront, PrintOptions
+from deckfollow.printing.stationery import (
+    CARDS,
+    ENVELOPES,
+    LABEL_SHEETS,
+    card_label,
+    card_stock,
+    envelope_label,
+    sheet_label,
+)
+from deckfollow.storage.database import Database
 
 Clock = Callable[[], datetime]
 
 
 class StyleForm(QWidget):
-    """Stationery, envelope or labels, handwriting font, ink and an optional signature."""
+    """Stationery (in the owner's units), envelope or labels, the card's front and date
+    line, handwriting font, ink and an optional signature; starts from `prefs`."""
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, prefs: CardPreferences, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._label_sheet = prefs.label_sheet
+        self.units = QComboBox()
+        self.units.addItem("Millimetres", "mm")
+        self.units.addItem("Inches", "in")
         self.card = QComboBox()
         for c in CARDS:
             self.card.addItem(c.name, c.key)
@@ -56,12 +90,20 @@ class StyleForm(QWidget):
         self.envelope.addItem("No envelope", None)
         self.labels = QComboBox()
         self.labels.addItem("No labels", None)
-        for s in LABEL_SHEETS:
-            self.labels.addItem(s.name, s.key)
+        for sh in LABEL_SHEETS:
+            self.labels.addItem(sh.name, sh.key)
         self.start_label = QSpinBox()
         self.start_label.setRange(1, 30)
         self.start_label.setPrefix("start at label ")
         self.start_label.setEnabled(False)
+        self.motif = QComboBox()
+        for key, name in MOTIFS.items():
+            self.motif.addItem(name, key)
+        self.logo_path: Path | None = None
+        self.logo_button = QPushButton("Use my logo…")
+        self.logo_button.setToolTip("A PNG or JPEG on the card's front instead of the picture")
+        self.logo_clear = QPushButton("Remove")
+        self.date_line = QCheckBox("Write today's date at the top")
         self.hand_font = QComboBox()
         for f in FONTS:
             self.hand_font.addItem(f.name, f.key)
@@ -73,37 +115,97 @@ class StyleForm(QWidget):
         self.signature_clear = QPushButton("Remove")
         self.signature_clear.setEnabled(False)
 
+        self.select(self.units, prefs.units)
+        self.select(self.card, prefs.card)
+        self.select(self.envelope, None if prefs.envelope == "none" else prefs.envelope)
+        self.select(self.labels, prefs.labels_choice)
+        self.select(self.motif, prefs.motif)
+        self.select(self.hand_font, prefs.font)
+        self.select(self.ink, prefs.ink)
+        self.date_line.setChecked(prefs.date_line)
+        self._set_logo(Path(prefs.logo) if prefs.logo else None)
+        self._name_stationery()
+
         labels_row = QHBoxLayout()
         labels_row.setContentsMargins(0, 0, 0, 0)
         labels_row.addWidget(self.labels, 1)
         labels_row.addWidget(self.start_label)
+        front_row = QHBoxLayout()
+        front_row.setContentsMargins(0, 0, 0, 0)
+        front_row.addWidget(self.motif, 1)
+        front_row.addWidget(self.logo_button, 1)
+        front_row.addWidget(self.logo_clear)
         sig_row = QHBoxLayout()
         sig_row.setContentsMargins(0, 0, 0, 0)
         sig_row.addWidget(self.signature_button, 1)
         sig_row.addWidget(self.signature_clear)
+        card_row = QHBoxLayout()
+        card_row.setContentsMargins(0, 0, 0, 0)
+        card_row.addWidget(self.card, 1)
+        card_row.addWidget(self.units)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Stationery", self.card)
+        form.addRow("Stationery", card_row)
         form.addRow("Envelope", self.envelope)
         form.addRow("Address labels", labels_row)
+        form.addRow("Card front", front_row)
+        form.addRow("Date line", self.date_line)
         form.addRow("Handwriting", self.hand_font)
         form.addRow("Ink", self.ink)
         form.addRow("Signature", sig_row)
+        self._sync_enabled()
 
-        for box in (self.card, self.envelope, self.labels, self.hand_font, self.ink):
+        for box in (self.card, self.envelope, self.labels, self.hand_font, self.ink, self.motif):
             box.currentIndexChanged.connect(self._changed)
+        self.units.currentIndexChanged.connect(self._units_changed)
         self.start_label.valueChanged.connect(self._changed)
+        self.date_line.toggled.connect(self._changed)
         self.signature_button.clicked.connect(self._pick_signature)
         self.signature_clear.clicked.connect(lambda: self.set_signature(None))
+        self.logo_button.clicked.connect(self._pick_logo)
+        self.logo_clear.clicked.connect(lambda: self.set_logo(None))
 
-    def _changed(self) -> None:
+    def _name_stationery(self) -> None:
+        """Every size in the chosen units: millimetres or inches."""
+        units = str(self.units.currentData())
+        for i, c in enumerate(CARDS):
+            self.card.setItemText(i, card_label(c, units))
+        match = card_stock(str(self.card.currentData())).envelope
+        matching = next((e for e in ENVELOPES if e.key == match), None)
+        self.envelope.setItemText(
+            0,
+            "Matching envelope"
+            + (f": {envelope_label(matching, units)}" if matching is not None else ""),
+        )
+        for i, e in enumerate(ENVELOPES, start=1):
+            self.envelope.setItemText(i, envelope_label(e, units))
+        for i, sh in enumerate(LABEL_SHEETS, start=1):
+            self.labels.setItemText(i, sheet_label(sh, units))
+
+    def _units_changed(self) -> None:
+        self._name_stationery()
+        self.changed.emit()
+
+    def _sync_enabled(self) -> None:
         sheet = self.labels.currentData()
         self.start_label.setEnabled(sheet is not None)
         if sheet is not None:
+            self._label_sheet = str(sheet)
             per = next(s.per_sheet for s in LABEL_SHEETS if s.key == sheet)
             self.start_label.setMaximum(per)
+        stock = card_stock(str(self.card.currentData()))
         # A postcard carries its own address: an envelope would only confuse.
-        self.envelope.setEnabled(card_stock(self.card.currentData()).envelope is not None)
+        self.envelope.setEnabled(stock.envelope is not None)
+        # Only a folded card has a front of its own.
+        folded = stock.fold_y is not None
+        for w in (self.motif, self.logo_button, self.logo_clear):
+            w.setEnabled(folded)
+        self.logo_clear.setEnabled(folded and self.logo_path is not None)
+        self.motif.setToolTip("" if folded else "Only a folded card has a front")
+
+    def _changed(self) -> None:
+        self._sync_enabled()
+        self._name_stationery()
         self.changed.emit()
 
     def _pick_signature(self) -> None:
@@ -112,6 +214,23 @@ class StyleForm(QWidget):
         )
         if path:
             self.set_signature(Path(path))
+
+    def _pick_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Your logo for the card's front", "", "Images (*.png *.jpg *.jpeg)"
+        )
+        if path:
+            self.set_logo(Path(path))
+
+    def _set_logo(self, path: Path | None) -> None:
+        self.logo_path = path
+        self.logo_button.setText(path.name if path else "Use my logo…")
+        self.logo_clear.setEnabled(path is not None)
+        self.motif.setEnabled(path is None or self.motif.currentData() == "border")
+
+    def set_logo(self, path: Path | None) -> None:
+        self._set_logo(path)
+        self._changed()
 
     def set_signature(self, path: Path | None) -> None:
         self.signature_path = path
@@ -124,10 +243,31 @@ class StyleForm(QWidget):
         if index >= 0:
             combo.setCurrentIndex(index)
 
-    def options(self, return_address: Address | None) -> PrintOptions:
+    def preferences(self) -> CardPreferences:
+        """The choices as they stand, to be remembered."""
+        envelope = self.envelope.currentData()
+        units: Units = "in" if self.units.currentData() == "in" else "mm"
+        return CardPreferences(
+            card=str(self.card.currentData()),
+            label_sheet=self._label_sheet,
+            units=units,
+            envelope="none" if envelope is None else str(envelope),
+            labels=self.labels.currentData() is not None,
+            motif=str(self.motif.currentData()),
+            logo=str(self.logo_path) if self.logo_path else "",
+            font=str(self.hand_font.currentData()),
+            ink=str(self.ink.currentData()),
+            date_line=self.date_line.isChecked(),
+        )
+
+    def options(self, base: PrintOptions) -> PrintOptions:
+        """`base` (the return address, the front's name and today's date) with the choices
+        made here."""
         card = str(self.card.currentData())
         envelope = self.envelope.currentData() if self.envelope.isEnabled() else None
-        return PrintOptions(
+        front = base.front or CardFront()
+        return replace(
+            base,
             card=card,
             style=HandStyle(
                 font=str(self.hand_font.currentData()), ink=str(self.ink.currentData())
@@ -135,8 +275,9 @@ class StyleForm(QWidget):
             envelope=envelope,
             labels=self.labels.currentData(),
             start_label=self.start_label.value(),
-            return_address=return_address,
             signature=self.signature_path,
+            front=replace(front, motif=str(self.motif.currentData()), logo=self.logo_path),
+            date_text=base.date_text if self.date_line.isChecked() else None,
         )
 
 
@@ -192,6 +333,23 @@ def mark_fold(page: QImage, fold_from_top: float) -> QImage:
     return marked
 
 
+OUTSIDE_NOTE = "Right: the outside, its front upside down so it is the right way up once folded"
+
+
+def card_pages(
+    pdf: bytes, wanted: list[int], options: PrintOptions
+) -> tuple[list[QImage], list[int]]:
+    """Pages `wanted` of a card PDF for the preview, folds marked; with their row layout: a
+    two-sided card's inside and outside side by side, then the envelope or labels below."""
+    pages = pdf_pages(pdf, 520, wanted)
+    fold = stock_fold(options.card)
+    sides = 2 if options.two_sided else 1
+    if fold is not None:
+        for i in range(min(sides, len(pages))):
+            pages[i] = mark_fold(pages[i], fold)
+    return pages, [sides, 1]
+
+
 def stock_fold(card_key: str) -> float | None:
     """Where a card stock folds, as a share of the page height from the top (None: flat)."""
     stock = card_stock(card_key)
@@ -205,36 +363,61 @@ class PreviewLabel(QLabel):
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setMinimumSize(420, 360)
-        self.setStyleSheet("background: #8a8f98; border-radius: 4px;")
+        self.setStyleSheet("background: #8a8f98; border-radius: 4px; color: white;")
+        # The pages follow the label's size, never the other way round.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self._sheet: QImage | None = None
 
-    def show_pages(self, pages: list[QImage]) -> None:
+    def show_pages(self, pages: list[QImage], rows: list[int] | None = None) -> None:
+        """Pages laid out in rows (`rows` gives how many pages sit side by side in each
+        row; default one a row), each with a shadowed edge, scaled to the label."""
         if not pages:
+            self._sheet = None
             self.clear()
             return
         gap = 16
-        width = max(p.width() for p in pages) + 2 * gap
-        height = sum(p.height() for p in pages) + gap * (len(pages) + 1)
+        counts = list(rows) if rows else [1] * len(pages)
+        grid: list[list[QImage]] = []
+        i = 0
+        for n in counts:
+            if i < len(pages):
+                grid.append(pages[i : i + n])
+                i += n
+        if i < len(pages):
+            grid.extend([p] for p in pages[i:])
+        width = max(sum(p.width() for p in row) + gap * (len(row) + 1) for row in grid)
+        height = sum(max(p.height() for p in row) for row in grid) + gap * (len(grid) + 1)
         sheet = QImage(width, height, QImage.Format.Format_RGB32)
         sheet.fill(QColor("#8a8f98"))
         painter = QPainter(sheet)
         y = gap
-        for p in pages:
-            x = (width - p.width()) // 2
-            painter.fillRect(x + 3, y + 3, p.width(), p.height(), QColor(0, 0, 0, 70))
-            painter.drawImage(x, y, p)
-            y += p.height() + gap
+        for row in grid:
+            row_w = sum(p.width() for p in row) + gap * (len(row) - 1)
+            x = (width - row_w) // 2
+            for p in row:
+                painter.fillRect(x + 3, y + 3, p.width(), p.height(), QColor(0, 0, 0, 70))
+                painter.drawImage(x, y, p)
+                x += p.width() + gap
+            y += max(p.height() for p in row) + gap
         painter.end()
-        from PySide6.QtGui import QPixmap
+        self._sheet = sheet
+        self._fit()
 
-        pix = QPixmap.fromImage(sheet)
+    def _fit(self) -> None:
+        if self._sheet is None:
+            return
         target = self.size() - QSize(8, 8)
         self.setPixmap(
-            pix.scaled(
+            QPixmap.fromImage(self._sheet).scaled(
                 target,
                 Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation,
             )
         )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
 
 
 # Handwriting is sharp at 600 dpi. A printer that asks for more (1200 dpi is common) would
@@ -273,12 +456,12 @@ def print_pdf(printer: QPrinter, pdf: bytes) -> int:
         buf.close()
 
 
-def ask_and_print(parent: QWidget, pdf: bytes) -> bool:
+def ask_and_print(parent: QWidget, pdf: bytes, title: str = "Print cards") -> bool:
     """The system print dialog, then print; False when the user cancelled."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setFullPage(True)
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle("Print cards")
+    dialog.setWindowTitle(title)
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return False
     return print_pdf(printer, pdf) > 0
@@ -313,3 +496,19 @@ def save_private(path: Path, pdf: bytes) -> None:
 def save_failed(path: Path, exc: OSError) -> str:
     """What to tell the user when a PDF could not be saved."""
     return f"Could not save {path}: {exc.strerror or exc}. Nothing was written."
+
+
+def load_card_setup(db: Database, now: datetime) -> tuple[CardPreferences, PrintOptions]:
+    """The owner's remembered card choices and the options they start from (today's date
+    always filled in: the form decides whether it is written)."""
+    with db.reading() as s:
+        prefs = load_card_preferences(s)
+        base = options_for(s, prefs, now=now)
+        date = todays_date_line(s, now)
+    return prefs, replace(base, date_text=date)
+
+
+def remember_choices(db: Database, prefs: CardPreferences) -> None:
+    """Keep the stationery, front and handwriting chosen for next time."""
+    with db.unit_of_work() as s:
+        save_card_preferences(s, prefs)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from deckfollow.core.card_recipients import RecipientMatch, search_recipients
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.merge_fields import (
     MERGE_FIELDS,
@@ -23,8 +27,7 @@ from deckfollow.core.merge_fields import (
     render_template,
     sample_context,
 )
-from deckfollow.printing.batch import CardRecipient, CardTemplate, card_recipients, card_templates
-from deckfollow.printing.batch import return_address as load_return_address
+from deckfollow.printing.batch import CardRecipient, CardTemplate, card_recipient, card_templates
 from deckfollow.printing.render import (
     Address,
     CardJob,
@@ -37,13 +40,17 @@ from deckfollow.printing.render import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.cards.common import (
+    OUTSIDE_NOTE,
     Clock,
     PreviewLabel,
     StyleForm,
     ask_and_print,
     ask_save_path,
+    card_pages,
+    load_card_setup,
     mark_fold,
     pdf_pages,
+    remember_choices,
     save_failed,
     save_private,
     stock_fold,
@@ -51,6 +58,7 @@ from deckfollow.ui.cards.common import (
 from deckfollow.ui.consent.common import ErrorLabel
 
 SAMPLE = Address("Grace Hopper", ("4/17 Wattle Street", "Paddington NSW 2021"))
+SAMPLE_LABEL = "Sample customer (Grace Hopper)"
 
 
 class CardsDialog(QDialog):
@@ -78,14 +86,20 @@ class CardsDialog(QDialog):
 
         with db.reading() as s:
             self._templates: list[CardTemplate] = card_templates(s)
-            self._return = load_return_address(s)
-            self._recipients = card_recipients(s)
+        prefs, self._base = load_card_setup(db, clock())
+        self._return = self._base.return_address
+        self._chosen: CardRecipient | None = None
 
-        self.customer = QComboBox()
-        self.customer.addItem("Sample customer (Grace Hopper)", None)
-        for r in self._recipients:
-            suffix = "  — post revoked" if r.post_revoked else ""
-            self.customer.addItem(r.name + suffix, r.customer_id)
+        # Who the card is for: type any part of a name, suburb, phone or email.
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name, suburb, phone or email")
+        self.search.setClearButtonEnabled(True)
+        self.matches = QListWidget()
+        self.matches.setMinimumHeight(150)
+        self.matches.setMaximumHeight(190)
+        self.matches.setAlternatingRowColors(True)
+        self.match_count = QLabel()
+        self.match_count.setStyleSheet("color: #555;")
         self.template = QComboBox()
         for t in self._templates:
             self.template.addItem(t.name, t.key)
@@ -95,7 +109,7 @@ class CardsDialog(QDialog):
             self.field.addItem(f"{label}  {{{key}}}", key)
         self.editor = QPlainTextEdit()
         self.editor.setPlaceholderText("Dear {first_name}, …")
-        self.style_form = StyleForm()
+        self.style_form = StyleForm(prefs)
         self.again = QPushButton("Write it again")
         self.again.setToolTip("The same words in a fresh hand (a new variation)")
         self.status = QLabel()
@@ -106,8 +120,13 @@ class CardsDialog(QDialog):
         self.save_button = QPushButton("Save as PDF…")
         close = QPushButton("Close")
 
+        who = QVBoxLayout()
+        who.setSpacing(2)
+        who.addWidget(self.search)
+        who.addWidget(self.matches)
+        who.addWidget(self.match_count)
         words = QFormLayout()
-        words.addRow("For", self.customer)
+        words.addRow("For", who)
         words.addRow("Wording", self.template)
         words.addRow("", self.field)
         left = QVBoxLayout()
@@ -130,6 +149,12 @@ class CardsDialog(QDialog):
         layout.addLayout(body, 1)
         layout.addLayout(buttons)
 
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(120)
+        self._search_timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.matches.currentItemChanged.connect(self._match_chosen)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
@@ -137,24 +162,74 @@ class CardsDialog(QDialog):
         self.template.currentIndexChanged.connect(self._use_template)
         self.field.activated.connect(self._insert_field)
         self.editor.textChanged.connect(self._timer.start)
-        self.customer.currentIndexChanged.connect(self._timer.start)
-        self.style_form.changed.connect(self._timer.start)
+        self.style_form.changed.connect(self._style_changed)
         self.again.clicked.connect(self._write_again)
         self.print_button.clicked.connect(self._print)
         self.save_button.clicked.connect(self._save)
         close.clicked.connect(self.accept)
+        self.run_search()
         self._use_template()
         if template_key is not None:
             self.select_template(template_key)
         if customer_id is not None:
-            self.select_customer(customer_id)
+            chosen = self.select_customer(customer_id)
+            if chosen is not None:
+                # Show who it is for in the list, with what tells them apart.
+                self.search.blockSignals(True)
+                self.search.setText(chosen.name)
+                self.search.blockSignals(False)
+                self.run_search()
         self.refresh()
 
     # --- data ---------------------------------------------------------------------
 
     def _recipient(self) -> CardRecipient | None:
-        cid = self.customer.currentData()
-        return next((r for r in self._recipients if r.customer_id == cid), None)
+        return self._chosen
+
+    def run_search(self) -> None:
+        """List who matches what is typed (the sample card first while nothing is)."""
+        text = self.search.text().strip()
+        with self._db.reading() as s:
+            found = search_recipients(s, text)
+        current = self._chosen.customer_id if self._chosen is not None else None
+        self.matches.blockSignals(True)
+        self.matches.clear()
+        if not text:
+            sample = QListWidgetItem(SAMPLE_LABEL)
+            sample.setData(Qt.ItemDataRole.UserRole, None)
+            self.matches.addItem(sample)
+        for m in found.matches:
+            self.matches.addItem(self._item(m))
+        self.matches.blockSignals(False)
+        shown = len(found.matches)
+        if found.total == 0:
+            self.match_count.setText(f"Nobody matches “{text}”." if text else "No customers yet.")
+        elif found.total > shown:
+            self.match_count.setText(f"{shown} of {found.total} shown: keep typing to narrow.")
+        else:
+            self.match_count.setText(f"{found.total} match{'es' if found.total != 1 else ''}.")
+        for i in range(self.matches.count()):
+            item = self.matches.item(i)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == current:
+                self.matches.setCurrentRow(i)
+                break
+
+    @staticmethod
+    def _item(m: RecipientMatch) -> QListWidgetItem:
+        refused = "  — post revoked" if m.post_refused else ""
+        item = QListWidgetItem(f"{m.name}{refused}\n    {m.hint}")
+        item.setData(Qt.ItemDataRole.UserRole, m.customer_id)
+        item.setToolTip("\n".join(p for p in (m.name, m.suburb, m.email, m.phone_tail) if p))
+        return item
+
+    def _match_chosen(self, item: QListWidgetItem | None, _old: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        self.select_customer(item.data(Qt.ItemDataRole.UserRole))
+
+    def _style_changed(self) -> None:
+        remember_choices(self._db, self.style_form.preferences())
+        self._timer.start()
 
     def _context(self, r: CardRecipient | None) -> MergeContext:
         if r is None:
@@ -171,10 +246,15 @@ class CardsDialog(QDialog):
         if index >= 0:
             self.template.setCurrentIndex(index)
 
-    def select_customer(self, customer_id: int | None) -> None:
-        index = self.customer.findData(customer_id)
-        if index >= 0:
-            self.customer.setCurrentIndex(index)
+    def select_customer(self, customer_id: int | None) -> CardRecipient | None:
+        """Write the card for this customer (None: the sample card); who that is."""
+        if customer_id is None:
+            self._chosen = None
+        else:
+            with self._db.reading() as s:
+                self._chosen = card_recipient(s, customer_id)
+        self._timer.start()
+        return self._chosen
 
     def _use_template(self) -> None:
         key = self.template.currentData()
@@ -210,7 +290,7 @@ class CardsDialog(QDialog):
             if r is not None and r.post_revoked:
                 raise DeckfollowError(f"{r.name} revoked post (or asked for no contact): no card")
             job, note = self.job()
-            options = self.style_form.options(self._return)
+            options = self.style_form.options(self._base)
             problems = check_cards([job], options)
             if problems:
                 self._show_problems(job, options, problems)
@@ -223,11 +303,8 @@ class CardsDialog(QDialog):
             self._sync_buttons()
             return
         self.last_pdf = pdf
-        pages = pdf_pages(pdf, 560, [0, 1])
-        fold = stock_fold(options.card)
-        if fold is not None and pages:
-            pages[0] = mark_fold(pages[0], fold)
-        self.preview.show_pages(pages)
+        pages, rows = card_pages(pdf, [0, 1, 2], options)
+        self.preview.show_pages(pages, rows)
         lay = card_layout(job, options)
         parts = [f"Written at {lay.size:g} pt"]
         if lay.shrunk:
@@ -236,6 +313,8 @@ class CardsDialog(QDialog):
             parts.append(f"· Check: {note}")
         if self._return is None and options.envelope_stock() is not None:
             parts.append("· No return address: set your business name and address in Settings")
+        if options.two_sided:
+            parts.append(f"· {OUTSIDE_NOTE}.")
         self.status.setText(" ".join(parts))
         self._sync_buttons()
 

@@ -27,12 +27,12 @@ def _composer(qtbot: QtBot, db: Database, now: datetime) -> CardsDialog:
 
 
 def test_composer_previews_a_merged_card_for_a_customer(qtbot, db, now, tmp_path):
-    seed(db, now)
+    seed_ids = seed(db, now)
     dlg = _composer(qtbot, db, now)
     # The sample customer first: the preview is there from the start.
     assert dlg.last_pdf is not None
     assert dlg.preview.pixmap() is not None and not dlg.preview.pixmap().isNull()
-    lukasz = next(r.customer_id for r in dlg._recipients if r.name == "Łukasz Nowak")
+    lukasz = seed_ids["Łukasz Nowak"]
     dlg.select_customer(lukasz)
     dlg.select_template("card_birthday")
     dlg.refresh()
@@ -69,9 +69,9 @@ def test_text_too_long_blocks_printing_with_a_reason(qtbot, db, now):
 
 
 def test_a_customer_with_post_revoked_gets_no_card(qtbot, db, now):
-    seed(db, now)
+    ids = seed(db, now)
     dlg = _composer(qtbot, db, now)
-    inaki = next(r.customer_id for r in dlg._recipients if r.name == "Iñaki Peña")
+    inaki = ids["Iñaki Peña"]
     dlg.select_customer(inaki)
     dlg.refresh()
     assert dlg.last_pdf is None
@@ -87,16 +87,19 @@ def test_write_it_again_varies_the_hand(qtbot, db, now, tmp_path):
 
 def test_printing_sends_every_page_at_its_own_size(qtbot, db, now, tmp_path):
     dlg = _composer(qtbot, db, now)
+    dlg.style_form.select(dlg.style_form.card, "a2-folded")
+    dlg.refresh()
     assert dlg.last_pdf is not None
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     out = tmp_path / "printed.pdf"
     printer.setOutputFileName(str(out))
     printer.setResolution(150)
-    assert print_pdf(printer, dlg.last_pdf) == 2
+    # The card's inside and outside (its front), then its envelope.
+    assert print_pdf(printer, dlg.last_pdf) == 3
     sizes = poppler.page_sizes(out)
-    assert abs(sizes[0][0] - 396) < 1.5 and abs(sizes[0][1] - 612) < 1.5
-    assert abs(sizes[1][0] - 414) < 1.5 and abs(sizes[1][1] - 315) < 1.5
+    assert all(abs(sizes[i][0] - 396) < 1.5 and abs(sizes[i][1] - 612) < 1.5 for i in (0, 1))
+    assert abs(sizes[2][0] - 414) < 1.5 and abs(sizes[2][1] - 315) < 1.5
 
 
 def test_batch_lists_cards_and_skipped_then_marks_them_mailed(qtbot, db, now, tmp_path: Path):
@@ -116,7 +119,8 @@ def test_batch_lists_cards_and_skipped_then_marks_them_mailed(qtbot, db, now, tm
     assert dlg.last_pdf is not None
     out = tmp_path / "week.pdf"
     dlg.save_to(out)
-    assert len(poppler.page_sizes(out)) == 4
+    # Each folded card's inside and front, then the two envelopes.
+    assert len(poppler.page_sizes(out)) == 6
     assert dlg.mail_button.isEnabled()
     clock[0] = later
     with qtbot.waitSignal(dlg.mailed):
@@ -152,6 +156,8 @@ def test_composer_opens_ready_for_a_customer_and_wording(qtbot, db, now, tmp_pat
     )
     qtbot.addWidget(dlg)
     assert dlg.template.currentData() == "card_after_sale"
+    assert dlg.search.text() == "Renée Müller"
+    assert dlg.matches.currentItem().text().startswith("Renée Müller\n    Paddington")
     assert dlg.last_pdf is not None
     pdf = tmp_path / "renee.pdf"
     pdf.write_bytes(dlg.last_pdf)
