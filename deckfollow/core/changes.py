@@ -14,6 +14,9 @@ class Changes:
     consent: bool = False
     settings: bool = False
     created_ids: tuple[int, ...] = field(default=())
+    # What the user should be told the change did beyond what they asked
+    # ("Cancelled the agreed call on Thu 10 Dec at 10:00").
+    notices: tuple[str, ...] = field(default=())
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -24,6 +27,7 @@ class Changes:
             consent=self.consent or other.consent,
             settings=self.settings or other.settings,
             created_ids=self.created_ids + other.created_ids,
+            notices=self.notices + other.notices,
         )
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.enums import (
+    Basis,
     Channel,
     ConsentChannel,
     ConsentEventKind,
@@ -19,6 +21,7 @@ from deckfollow.core.enums import (
 from deckfollow.core.errors import NotFoundError, ValidationError
 from deckfollow.core.models import ChannelConsent, ConsentEvent, Customer, FollowUp
 from deckfollow.core.permission import ConsentInfo, ContactSnapshot
+from deckfollow.core.settings import load_settings
 
 
 def get_customer(session: Session, customer_id: int) -> Customer:
@@ -158,6 +161,7 @@ def revoke_consent(
         _set_state(session, customer_id, ch, ConsentState.REVOKED, event)
     covered = [c for c in Channel if c.consent_channel in channels]
     why = "customer asked not to be contacted" if channel is None else f"{channel.value} revoked"
+    notices = _cancel_notices(session, customer_id, covered)
     session.execute(
         update(FollowUp)
         .where(
@@ -175,7 +179,37 @@ def revoke_consent(
     from deckfollow.core.cadences import after_revoke
 
     after_revoke(session, customer_id, do_not_contact=channel is None, now=now)
-    return Changes(customers=True, consent=True, follow_ups=True)
+    return Changes(customers=True, consent=True, follow_ups=True, notices=notices)
+
+
+def _cancel_notices(session: Session, customer_id: int, channels: list[Channel]) -> tuple[str, ...]:
+    """What a revocation is about to cancel, as the owner reads it on their own clock:
+    each agreed follow-up by its day and time, planned ones counted."""
+    rows = session.execute(
+        select(FollowUp.channel, FollowUp.basis, FollowUp.due_at)
+        .where(
+            FollowUp.customer_id == customer_id,
+            FollowUp.status == FollowUpStatus.PENDING,
+            FollowUp.channel.in_(channels),
+        )
+        .order_by(FollowUp.due_at)
+    ).all()
+    tz = ZoneInfo(load_settings(session).owner_timezone)
+    notices: list[str] = []
+    planned: dict[Channel, int] = {}
+    for channel, basis, due_at in rows:
+        if basis is Basis.AGREED:
+            local = due_at.astimezone(tz)
+            notices.append(
+                f"Cancelled the agreed {channel.value} on {local:%a} {local.day} "
+                f"{local:%b at %H:%M}"
+            )
+        else:
+            planned[channel] = planned.get(channel, 0) + 1
+    for channel, count in planned.items():
+        noun = channel.value if count == 1 else f"{channel.value}s"
+        notices.append(f"Cancelled {count} planned {noun}")
+    return tuple(notices)
 
 
 def _require_source(source: str) -> None:

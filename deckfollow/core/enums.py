@@ -141,3 +141,58 @@ class TemplateKind(StrEnum):
     TEXT = "text"
     EMAIL = "email"
     CARD = "card"
+
+
+class LedgerSource(StrEnum):
+    """How the customer told us: the evidence a consent ledger entry rests on."""
+
+    CALL = "call"
+    TEXT = "text"
+    EMAIL = "email"
+    IN_PERSON = "in person"
+    WEB_FORM = "web form"
+    POST = "post"
+    IMPORT = "import"
+
+    @classmethod
+    def of_channel(cls, channel: Channel) -> LedgerSource:
+        """Where an agreement made during a touch on `channel` was made."""
+        return _SOURCE_OF_CHANNEL[channel]
+
+    @classmethod
+    def parse(cls, text: str) -> LedgerSource | None:
+        """A source from its name or a common way of saying it ("phone call" -> call)."""
+        key = " ".join(text.lower().replace("-", " ").split())
+        for source in cls:
+            if key == source.value:
+                return source
+        return _SOURCE_WORDS.get(key)
+
+
+_SOURCE_OF_CHANNEL = {
+    Channel.CALL: LedgerSource.CALL,
+    Channel.VIDEO: LedgerSource.CALL,
+    Channel.TEXT: LedgerSource.TEXT,
+    Channel.EMAIL: LedgerSource.EMAIL,
+    Channel.VISIT: LedgerSource.IN_PERSON,
+    Channel.CARD: LedgerSource.POST,
+}
+
+_SOURCE_WORDS = {
+    "phone": LedgerSource.CALL,
+    "phone call": LedgerSource.CALL,
+    "video call": LedgerSource.CALL,
+    "voicemail": LedgerSource.CALL,
+    "text message": LedgerSource.TEXT,
+    "sms": LedgerSource.TEXT,
+    "site visit": LedgerSource.IN_PERSON,
+    "visit": LedgerSource.IN_PERSON,
+    "in store": LedgerSource.IN_PERSON,
+    "web": LedgerSource.WEB_FORM,
+    "website": LedgerSource.WEB_FORM,
+    "website form": LedgerSource.WEB_FORM,
+    "form": LedgerSource.WEB_FORM,
+    "letter": LedgerSource.POST,
+    "card": LedgerSource.POST,
+    "csv import": LedgerSource.IMPORT,
+}

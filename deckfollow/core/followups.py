@@ -89,7 +89,11 @@ def schedule_follow_up(
     now: datetime,
     source: str = "in person",
 ) -> FollowUp:
-    """Add a follow-up after checking every rule; an agreed one is also a ledger entry."""
+    """Add a follow-up after checking every rule; an agreed one is also a ledger entry.
+
+    `source` is how the customer said yes to an agreed one (the ledger's evidence): the
+    app's own paths always say (a touch's channel, the user's choice).
+    """
     customer = get_customer(session, customer_id)
     if quote_id is not None:
         quote = session.get(Quote, quote_id)

@@ -6,20 +6,22 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import phonenumbers
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import is_blocked
+from deckfollow.core.consent import is_blocked, load_snapshot
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.contact_info import (
     country_of_phone,
     normalise_email,
     normalise_phone,
-    timezones_of_phone,
 )
-from deckfollow.core.enums import Stage
+from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage
 from deckfollow.core.errors import ValidationError
-from deckfollow.core.models import Customer, Quote
+from deckfollow.core.followups import FollowUpPlan, planned_times, schedule_follow_up
+from deckfollow.core.models import Customer, FollowUp, Quote
+from deckfollow.core.permission import find_slot
 from deckfollow.core.settings import load_settings
 from deckfollow.core.timezones import lead_zone
 
@@ -34,6 +36,9 @@ class NewLead:
     source: str | None = None
     country: str | None = None
     timezone: str | None = None
+    # They phoned and the owner answered there and then: the enquiry is answered (the
+    # speed-to-lead clock stops at once) and no first reply waits on Today.
+    answered: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,13 @@ class LeadCreated:
     customer_id: int
     quote_id: int
     changes: Changes
+    # The first reply, planned at once (None only when no channel could reach them).
+    follow_up_id: int | None = None
+
+
+# Every first-reply follow-up's reason starts so; the wording and the clock recognise it.
+FIRST_REPLY = "First reply to their enquiry"
+_JOB_IN_REASON = 120
 
 
 def _split_name(name: str) -> tuple[str, str | None]:
@@ -70,12 +82,15 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
         # Rule 9: a do-not-contact survives re-entry; the person is not re-added as contactable.
         raise ValidationError("name", f"{name}: this email or phone {blocked}")
     first, last = _split_name(name)
+    mobile = phone is not None and _takes_texts(phone)
     customer = Customer(
         display_name=name,
         first_name=first,
         last_name=last,
         email=email,
-        phone_cell=phone,
+        # A landline is not a cell: nobody would text it, and a call still finds it.
+        phone_cell=phone if mobile else None,
+        phone_home=phone if phone and not mobile else None,
         country=country,
         timezone=tzname,
         do_not_contact=False,
@@ -90,41 +105,113 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
         stage=Stage.LEAD,
         source=lead.source,
         received_at=now,
+        first_response_at=now if lead.answered else None,
         stage_changed_at=now,
         notes=lead.note,
-        currency=_currency_for(country),
+        # Quoted in the business's own currency, wherever the customer lives.
+        currency=settings.business_currency,
         created_at=now,
         updated_at=now,
     )
     session.add(quote)
     session.flush()
+    follow_up_id = None if lead.answered else _plan_first_reply(session, customer, quote, now=now)
     return LeadCreated(
-        customer.id, quote.id, Changes(customers=True, quotes=True, created_ids=(quote.id,))
+        customer.id,
+        quote.id,
+        Changes(customers=True, quotes=True, follow_ups=True, created_ids=(quote.id,)),
+        follow_up_id,
     )
 
 
-_CURRENCIES = {"AU": "AUD", "US": "USD", "GB": "GBP", "NZ": "NZD", "CA": "CAD", "IE": "EUR"}
+def first_reply_reason(job: str | None) -> str:
+    """ "First reply to their enquiry about the deck, 5x4 m" (the job as the lead gave it)."""
+    text = " ".join((job or "").split())
+    if not text or text == "New enquiry":
+        return FIRST_REPLY
+    if len(text) > _JOB_IN_REASON:
+        text = text[: _JOB_IN_REASON - 1].rstrip(" ,.;:") + "…"
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+        text = text[0].lower() + text[1:]  # "Deck, 5x4 m" reads "about deck, 5x4 m"
+    return f"{FIRST_REPLY} about {text}"
 
 
-def _currency_for(country: str) -> str:
-    return _CURRENCIES.get(country.upper(), "USD")
+def _takes_texts(e164: str) -> bool:
+    """A mobile (or a number that may be one): texts reach it."""
+    kind = phonenumbers.number_type(phonenumbers.parse(e164, None))
+    return kind not in (
+        phonenumbers.PhoneNumberType.FIXED_LINE,
+        phonenumbers.PhoneNumberType.TOLL_FREE,
+        phonenumbers.PhoneNumberType.PREMIUM_RATE,
+        phonenumbers.PhoneNumberType.SHARED_COST,
+    )
 
 
-def _guess_timezone(phone: str | None, owner_tz: str) -> str:
-    """The owner's zone unless the phone number clearly belongs elsewhere."""
-    zones = timezones_of_phone(phone) if phone else []
-    if not zones or owner_tz in zones:
-        return owner_tz
-    country = country_of_phone(phone) if phone else None
-    main = MAIN_ZONE.get(country or "")
-    return main if main in zones else zones[0]
+def _plan_first_reply(session: Session, customer: Customer, quote: Quote, *, now: datetime) -> int:
+    """The first reply, due now, or at the nearest time the customer may be contacted.
+
+    Text to a cell first (the quickest answer people read), else a call, else an email.
+    The first business to answer wins about half the deals: it goes to the top of Today.
+    """
+    if customer.phone_cell:
+        channel = Channel.TEXT
+    elif customer.phone_home or customer.phone_office:
+        channel = Channel.CALL
+    else:
+        channel = Channel.EMAIL
+    snap = load_snapshot(session, customer.id)
+    cap = load_settings(session).weekly_cap
+    slot = find_slot(snap, channel, now, planned_times(session, customer.id), cap)
+    due = slot if slot is not None else now
+    plan = FollowUpPlan(due, channel, first_reply_reason(quote.job), Basis.PLANNED)
+    return schedule_follow_up(session, customer.id, quote.id, plan, now=now).id
 
 
-# Where a number spans several zones, the zone most of the country's people live in.
-MAIN_ZONE = {
-    "AU": "Australia/Sydney",
-    "US": "America/New_York",
-    "CA": "America/Toronto",
-    "NZ": "Pacific/Auckland",
-    "GB": "Europe/London",
-}
+def settle_first_reply(session: Session, quote: Quote, *, now: datetime) -> None:
+    """The lead was answered (however it happened): its waiting first reply is done."""
+    session.execute(
+        update(FollowUp)
+        .where(
+            FollowUp.quote_id == quote.id,
+            FollowUp.status == FollowUpStatus.PENDING,
+            FollowUp.basis == Basis.PLANNED,
+            FollowUp.cadence_run_id.is_(None),
+            FollowUp.reason.startswith(FIRST_REPLY),
+        )
+        .values(status=FollowUpStatus.DONE, completed_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def waiting_first_reply(session: Session, customer_id: int, quote_id: int | None) -> int | None:
+    """The customer's first reply still to give (for that quote), on whatever channel it
+    was planned: a call made instead of the planned text is that first reply."""
+    stmt = (
+        select(FollowUp.id)
+        .where(
+            FollowUp.customer_id == customer_id,
+            FollowUp.status == FollowUpStatus.PENDING,
+            FollowUp.cadence_run_id.is_(None),
+            FollowUp.reason.startswith(FIRST_REPLY),
+        )
+        .order_by(FollowUp.due_at, FollowUp.id)
+        .limit(1)
+    )
+    if quote_id is not None:
+        stmt = stmt.where(FollowUp.quote_id == quote_id)
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def unanswered_leads(session: Session, customer_id: int) -> list[Quote]:
+    """The customer's leads still waiting for a first response (the speed-to-lead clock runs)."""
+    return list(
+        session.execute(
+            select(Quote).where(
+                Quote.customer_id == customer_id,
+                Quote.stage == Stage.LEAD,
+                Quote.first_response_at.is_(None),
+                Quote.deleted_at.is_(None),
+            )
+        ).scalars()
+    )

@@ -120,6 +120,16 @@ _LEAD_INS = (
         ),
         "about ",
     ),
+    # A new lead's first reply: the lead's wording has just thanked them for getting in
+    # touch about the job, so naming it again would read twice.
+    (
+        re.compile(
+            r"^(?:a\s+)?first\s+(?:reply|response|answer)\s+to\s+(?:the|their|your)\s+"
+            r"enquiry\s+about\s+.*$",
+            re.IGNORECASE | re.DOTALL,
+        ),
+        "to answer your enquiry",
+    ),
     (
         re.compile(
             r"^(?:a\s+)?first\s+(?:reply|response|answer)\s+to\s+(?:the|their|your)\s+",

@@ -24,7 +24,7 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.consent import get_customer
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, PermissionRefused, ValidationError
-from deckfollow.core.leads import NewLead, _currency_for, add_lead
+from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer, Quote
 from deckfollow.core.pipeline import Close, close_quote, get_quote, move_stage
 from deckfollow.core.quote_files import all_files, file_of, set_file
@@ -318,8 +318,8 @@ def list_quotes(session: Session, stage: Stage | None = None) -> list[QuoteDetai
 
 
 def business_currency(session: Session) -> str:
-    """The currency of the owner's home country."""
-    return _currency_for(load_settings(session).default_country)
+    """The currency the owner quotes in (their country's unless they chose another)."""
+    return load_settings(session).business_currency
 
 
 # -- creating and editing -------------------------------------------------------------------
@@ -402,7 +402,8 @@ def create_quote(session: Session, new: NewQuote, *, now: datetime) -> QuoteSave
         quote_id = _waiting_lead(session, new.customer_id)
     elif new.new_customer is not None:
         _validate(session, fields, None, _owner_zone(session), now)  # before anyone is added
-        created = add_lead(session, new.new_customer, now=now)
+        # Entering their quote is the reply: no first reply waits for them on Today.
+        created = add_lead(session, replace(new.new_customer, answered=True), now=now)
         changes = changes | created.changes
         quote_id = created.quote_id
         answered = True

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from zoneinfo import available_timezones
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deckfollow.core.changes import Changes
+from deckfollow.core.contact_info import normalise_phone
+from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import Setting
 from deckfollow.core.permission import DEFAULT_WEEKLY_CAP
+from deckfollow.core.places import country_code, currency_code, currency_for, region_code
 from deckfollow.core.quote_index import DEFAULT_GOING_COLD_DAYS
 from deckfollow.core.timezones import system_country, system_timezone
 
@@ -20,12 +26,52 @@ class OwnerSettings:
     owner_phone: str = ""
     business_address: str = ""
     default_country: str = field(default_factory=system_country)
+    owner_region: str = ""
     owner_timezone: str = field(default_factory=system_timezone)
+    # "" until chosen when the country's currency is not known: never a silent US dollar.
+    currency: str = ""
     weekly_cap: int = DEFAULT_WEEKLY_CAP
     going_cold_days: int = DEFAULT_GOING_COLD_DAYS
 
+    @property
+    def business_currency(self) -> str:
+        """The currency new quotes are in (the country's when none was chosen)."""
+        return self.currency or currency_for(self.default_country) or "USD"
+
 
 _INT_FIELDS = {"weekly_cap", "going_cold_days"}
+_INT_RANGES = {"weekly_cap": (1, 7), "going_cold_days": (3, 90)}
+
+# The names the command line (and people) use for the owner's settings.
+SETTING_KEYS: dict[str, str] = {
+    "business": "business_name",
+    "owner": "owner_name",
+    "cell": "owner_phone",
+    "address": "business_address",
+    "country": "default_country",
+    "region": "owner_region",
+    "timezone": "owner_timezone",
+    "currency": "currency",
+    "weekly-cap": "weekly_cap",
+    "going-cold-days": "going_cold_days",
+}
+_LABELS = {
+    "business_name": "business",
+    "owner_name": "owner",
+    "owner_phone": "cell",
+    "business_address": "address",
+    "default_country": "country",
+    "owner_region": "region",
+    "owner_timezone": "timezone",
+    "currency": "currency",
+    "weekly_cap": "weekly-cap",
+    "going_cold_days": "going-cold-days",
+}
+
+
+def setting_label(name: str) -> str:
+    """The short name of a setting, as the command line and error messages say it."""
+    return _LABELS.get(name, name)
 
 
 def load_settings(session: Session) -> OwnerSettings:
@@ -35,14 +81,99 @@ def load_settings(session: Session) -> OwnerSettings:
     for name in OwnerSettings.__dataclass_fields__:
         if name in stored:
             values[name] = int(stored[name]) if name in _INT_FIELDS else stored[name]
-    return OwnerSettings(**values)  # type: ignore[arg-type]
+    settings = OwnerSettings(**values)  # type: ignore[arg-type]
+    if not settings.currency:
+        known = currency_for(settings.default_country)
+        if known:
+            settings = OwnerSettings(**{**asdict(settings), "currency": known})
+    return settings
+
+
+def stored_setting_names(session: Session) -> set[str]:
+    """Which owner settings were chosen (the rest come from this computer or a default)."""
+    names = set(OwnerSettings.__dataclass_fields__)
+    return set(session.execute(select(Setting.key).where(Setting.key.in_(names))).scalars())
+
+
+def clean_setting(name: str, value: str | int, *, country: str | None = None) -> str:
+    """The value as stored, or a ValidationError naming the setting (`country` for a region
+    or a cell number: the owner's country they are read in)."""
+    label = setting_label(name)
+    text = str(value).strip()
+    if name in _INT_FIELDS:
+        low, high = _INT_RANGES[name]
+        try:
+            number = int(text)
+        except ValueError:
+            raise ValidationError(label, f"{text!r} is not a whole number") from None
+        if not low <= number <= high:
+            raise ValidationError(label, f"must be between {low} and {high}")
+        return str(number)
+    if name == "default_country":
+        code = country_code(text)
+        if code is None:
+            raise ValidationError(label, f"{text!r} is not a country (use a code: AU, US, GB …)")
+        return code
+    if name == "owner_timezone":
+        if text not in available_timezones():
+            raise ValidationError(
+                label, f"{text!r} is not an IANA time zone (e.g. Australia/Sydney)"
+            )
+        return text
+    if name == "currency":
+        code = currency_code(text)
+        if code is None:
+            raise ValidationError(label, f"{text!r} is not an ISO currency code (AUD, USD, GBP …)")
+        return code
+    if name == "owner_region":
+        if not text:
+            return ""
+        where = country or system_country()
+        code = region_code(where, text)
+        if code is None:
+            raise ValidationError(label, f"{text!r} is not a state or region of {where}")
+        return code
+    if name == "owner_phone" and text:
+        return normalise_phone(text, country or system_country(), label)
+    if name not in OwnerSettings.__dataclass_fields__:
+        raise ValidationError(name, "is not a setting")
+    return " ".join(text.split()) if name != "business_address" else text
+
+
+def save_owner_settings(session: Session, values: Mapping[str, str | int]) -> Changes:
+    """Check every value first (nothing is stored on a bad one), then store them all.
+
+    A region and a cell number are read in the country being saved with them, else the
+    country already chosen.
+    """
+    current = load_settings(session)
+    unknown = [k for k in values if k not in OwnerSettings.__dataclass_fields__]
+    if unknown:
+        raise ValidationError(unknown[0], "is not a setting")
+    cleaned: dict[str, str] = {}
+    if "default_country" in values:
+        cleaned["default_country"] = clean_setting("default_country", values["default_country"])
+    country = cleaned.get("default_country", current.default_country)
+    for name, value in values.items():
+        if name != "default_country":
+            cleaned[name] = clean_setting(name, value, country=country)
+    if (
+        "default_country" in cleaned
+        and "owner_region" not in cleaned
+        and current.owner_region
+        and region_code(country, current.owner_region) is None
+    ):
+        cleaned["owner_region"] = ""  # NSW is no state of the new country
+    for name, value in cleaned.items():
+        set_setting(session, name, value)
+    return Changes(settings=True)
 
 
 def save_setting(session: Session, key: str, value: str | int) -> None:
-    """Store one of the OwnerSettings fields."""
+    """Store one of the OwnerSettings fields (checked as `save_owner_settings` checks it)."""
     if key not in OwnerSettings.__dataclass_fields__:
         raise KeyError(key)
-    set_setting(session, key, str(value))
+    save_owner_settings(session, {key: value})
 
 
 def get_setting(session: Session, key: str, default: str | None = None) -> str | None:

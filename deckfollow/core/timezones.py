@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import locale
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import available_timezones
 
 from deckfollow.core.contact_info import timezones_of_phone
 from deckfollow.core.country_zones import country_zones
+from deckfollow.core.places import country_code, country_of_zone
 from deckfollow.core.regions import (
     city_state,
     city_zone,
@@ -19,43 +22,62 @@ from deckfollow.core.regions import (
 
 
 def system_timezone() -> str:
-    """The IANA name of the local zone ($TZ, then /etc/localtime), or "UTC"."""
+    """The IANA name of the computer's zone, on Windows as on Linux and macOS ("UTC" if none).
+
+    $TZ and /etc/localtime first: they are what the system itself reads, and they are read
+    afresh each time, so a zone changed while the app runs is noticed. Where neither names
+    a zone (Windows keeps it in the registry, under its own names), `tzlocal` finds it and
+    translates it to the IANA name.
+    """
     tz = os.environ.get("TZ", "").lstrip(":")
     if tz and "/" in tz:
         return tz
     try:
         target = str(Path("/etc/localtime").resolve())
     except OSError:
-        return "UTC"
+        target = ""
     marker = "zoneinfo/"
     if marker in target:
         return target.split(marker, 1)[1]
-    return "UTC"
+    return _tzlocal_zone() or "UTC"
 
 
-_ZONE_COUNTRY = {
-    "Australia/": "AU",
-    "Pacific/Auckland": "NZ",
-    "Europe/London": "GB",
-    "Europe/Dublin": "IE",
-    "America/Toronto": "CA",
-    "America/Vancouver": "CA",
-}
+def _tzlocal_zone() -> str | None:
+    try:
+        import tzlocal
+
+        tzlocal.reload_localzone()  # it caches; the zone may have changed since
+        name = tzlocal.get_localzone_name()
+    except Exception:  # a broken zone setting must not stop the app from starting
+        return None
+    return name if name and name in available_timezones() else None
+
+
+def _locale_country(value: str) -> str | None:
+    """The country of a locale name: "en_AU.UTF-8" -> AU, Windows' "English_Australia" -> AU."""
+    if "_" not in value:
+        return None
+    territory = value.split("_", 1)[1].split(".", 1)[0].split("@", 1)[0]
+    return country_code(territory)
 
 
 def system_country() -> str:
     """ISO country from the locale (en_AU.UTF-8 -> AU), else from the time zone, else US."""
-    for var in ("LC_ALL", "LC_CTYPE", "LANG"):
-        value = os.environ.get(var, "")
-        if "_" in value:
-            code = value.split("_", 1)[1][:2].upper()
-            if code.isalpha() and len(code) == 2:
-                return code
-    tz = system_timezone()
-    for prefix, code in _ZONE_COUNTRY.items():
-        if tz.startswith(prefix):
+    named = [os.environ.get(var, "") for var in ("LC_ALL", "LC_CTYPE", "LANG")]
+    for value in named:
+        code = _locale_country(value)
+        if code:
             return code
-    return "US"
+    if not any(named):
+        # Windows sets no variables; Python reads its user locale ("English_Australia").
+        # (Where the variables say "C", Python would report en_US: a guess, not a setting.)
+        try:
+            code = _locale_country(locale.getlocale()[0] or "")
+        except ValueError:
+            code = None
+        if code:
+            return code
+    return country_of_zone(system_timezone()) or "US"
 
 
 class _LazyZones:

@@ -15,11 +15,13 @@ from deckfollow.core.enums import (
     Channel,
     Direction,
     FollowUpStatus,
+    LedgerSource,
     Outcome,
     Stage,
 )
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import FollowUpPlan, get_follow_up, schedule_follow_up
+from deckfollow.core.leads import settle_first_reply, unanswered_leads
 from deckfollow.core.models import CadenceRun, FollowUp, Quote, Touch
 from deckfollow.core.pipeline import Close, close_quote, get_quote
 
@@ -108,11 +110,17 @@ def log_touch(
             quote.last_touch_at = record.at
         if record.direction is Direction.OUTBOUND and quote.first_response_at is None:
             quote.first_response_at = record.at
+            settle_first_reply(session, quote, now=now)
         if quote.stage is Stage.QUOTED and record.direction is Direction.OUTBOUND:
             quote.stage = Stage.FOLLOWING_UP
             quote.stage_changed_at = now
         quote.updated_at = now
-    changes = Changes(touches=True, quotes=quote is not None, follow_ups=True)
+    elif record.direction is Direction.OUTBOUND:
+        # A reply to the person answers their waiting enquiries too: the clock stops.
+        for lead in unanswered_leads(session, record.customer_id):
+            lead.first_response_at = record.at
+            settle_first_reply(session, lead, now=now)
+    changes = Changes(touches=True, quotes=True, follow_ups=True)
     if record.direction is Direction.INBOUND:
         # A reply pauses planned cadence steps: a cadence never talks over a conversation.
         session.execute(
@@ -137,7 +145,16 @@ def log_touch(
     elif isinstance(next_step, AlreadyPlanned):
         _require_next_in_place(session, record, quote)
     elif isinstance(next_step, FollowUpPlan):
-        schedule_follow_up(session, record.customer_id, record.quote_id, next_step, now=now)
+        # An agreement made during this touch is recorded as made on its channel: a yes
+        # said on the phone is a call in the ledger, not "in person".
+        schedule_follow_up(
+            session,
+            record.customer_id,
+            record.quote_id,
+            next_step,
+            now=now,
+            source=LedgerSource.of_channel(record.channel).value,
+        )
     elif isinstance(next_step, Close):
         if record.quote_id is None:
             raise ValidationError("what's next", "closing needs the quote the touch was about")

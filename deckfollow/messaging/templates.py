@@ -85,7 +85,7 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         TemplateKind.CALL_SCRIPT,
         "Hi {first_name}, it's {owner_first_name} from {owner_business}. "
         "Thanks for getting in touch about the {job}. Have you got a couple of minutes?\n\n"
-        "The reason I'm calling is {reason}.\n\n"
+        "[[The reason I'm calling is {reason}.\n\n]]"
         "- What would you like done, and by when?\n"
         "- Can I come and measure up? If it's easier, text a few photos to {owner_phone}.\n"
         "- Are you getting other quotes? (No problem either way: it helps me plan.)\n\n"
@@ -139,7 +139,7 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         "Text: first reply to an enquiry",
         TemplateKind.TEXT,
         "Hi {first_name}, it's {owner_first_name} from {owner_business}. Thanks for getting "
-        "in touch about the {job}. The reason I'm texting is {reason}. "
+        "in touch about the {job}.[[ The reason I'm texting is {reason}.]] "
         "Reply here or call me on {owner_phone}, whichever suits.",
     ),
     BuiltinTemplate(
@@ -168,7 +168,7 @@ BUILTIN_TEMPLATES: tuple[BuiltinTemplate, ...] = (
         TemplateKind.EMAIL,
         "Hi {first_name},\n\n"
         "Thanks for getting in touch with {owner_business} about the {job}.\n\n"
-        "The reason I'm writing is {reason}.\n\n"
+        "[[The reason I'm writing is {reason}.\n\n]]"
         "The quickest way to a firm price is a short visit to measure up. If you'd rather, "
         "reply with a few photos and rough measurements and I'll come back to you with a "
         "first idea. Call or text me on {owner_phone} (that's my cell) to pick a time.\n\n"
@@ -276,6 +276,45 @@ _RETIRED: dict[str, tuple[tuple[str, str | None, str], ...]] = {
             "- Anything in quote {quote_number} you'd like me to explain or adjust?\n\n"
             "Agree the next step before you hang up (a time, a channel and a reason), "
             "or ask whether to park it and when to try again.",
+        ),
+    ),
+    # A lead's first reply reads naturally without a reason too (Call… from the details).
+    "call_lead": (
+        (
+            "Call: first reply to an enquiry",
+            None,
+            "Hi {first_name}, it's {owner_first_name} from {owner_business}. "
+            "Thanks for getting in touch about the {job}. Have you got a couple of minutes?\n\n"
+            "The reason I'm calling is {reason}.\n\n"
+            "- What would you like done, and by when?\n"
+            "- Can I come and measure up? If it's easier, text a few photos to {owner_phone}.\n"
+            "- Are you getting other quotes? (No problem either way: it helps me plan.)\n\n"
+            "Before you hang up, agree the next step and its reason:\n"
+            '"Is it OK if I come by on ... to measure up, and call you the day before?"\n\n'
+            "If {first_name} isn't there: ask who else is involved in the decision, "
+            "and when is a good time to call back.",
+        ),
+    ),
+    "text_lead": (
+        (
+            "Text: first reply to an enquiry",
+            None,
+            "Hi {first_name}, it's {owner_first_name} from {owner_business}. Thanks for getting "
+            "in touch about the {job}. The reason I'm texting is {reason}. "
+            "Reply here or call me on {owner_phone}, whichever suits.",
+        ),
+    ),
+    "email_lead": (
+        (
+            "Email: first reply to an enquiry",
+            "Your enquiry about the {job}",
+            "Hi {first_name},\n\n"
+            "Thanks for getting in touch with {owner_business} about the {job}.\n\n"
+            "The reason I'm writing is {reason}.\n\n"
+            "The quickest way to a firm price is a short visit to measure up. If you'd rather, "
+            "reply with a few photos and rough measurements and I'll come back to you with a "
+            "first idea. Call or text me on {owner_phone} (that's my cell) to pick a time.\n\n"
+            "Thanks,\n" + _SIGNATURE,
         ),
     ),
     "email_follow_up": (

@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from deckfollow.core.contact_info import format_phone
 from deckfollow.core.enums import Basis, Channel
+from deckfollow.core.settings import load_settings
 from deckfollow.reminders.digest import Digest, claim_digest, next_digest_at
 from deckfollow.reminders.scheduler import Reminder, ReminderBatch, claim_due, next_due_at
 
@@ -63,11 +65,17 @@ def headline(r: Reminder) -> str:
     return f"{_VERB[r.channel]} {r.customer}"
 
 
-def describe(r: Reminder) -> str:
-    """The reason, when (on the customer's clock), the phone number and the quote."""
+def describe(r: Reminder, owner_tz: str | None = None) -> str:
+    """The reason, when (on the owner's clock, the customer's beside it where it differs),
+    the phone number and the quote."""
     local = r.local_due
     lines = [r.reason]
     when = f"Due {local:%a %d %b %H:%M} ({r.timezone})"
+    if owner_tz is not None:
+        mine = r.due_at.astimezone(ZoneInfo(owner_tz))
+        if mine.utcoffset() != local.utcoffset():
+            theirs = f"{local:%H:%M}" if mine.date() == local.date() else f"{local:%a %H:%M}"
+            when = f"Due {mine:%a %d %b %H:%M} · {theirs} their time ({r.timezone})"
     if r.basis is Basis.AGREED:
         when += " · agreed with the customer"
     lines.append(when)
@@ -84,7 +92,9 @@ def _group(kind: NoticeKind, summary: str, items: list[Reminder]) -> Notice:
     return Notice(kind, summary, "\n".join(lines), tuple(r.follow_up_id for r in items))
 
 
-def plan_notices(batch: ReminderBatch, digest: Digest | None = None) -> list[Notice]:
+def plan_notices(
+    batch: ReminderBatch, digest: Digest | None = None, owner_tz: str | None = None
+) -> list[Notice]:
     """Words for what a check claimed: one notice for everything missed while away."""
     notices: list[Notice] = []
     if digest is not None:
@@ -103,7 +113,9 @@ def plan_notices(batch: ReminderBatch, digest: Digest | None = None) -> list[Not
         notices.append(_group(NoticeKind.GROUP, f"{n} follow-ups are due now", batch.on_time))
         return notices
     for r in batch.on_time:
-        notices.append(Notice(NoticeKind.SINGLE, headline(r), describe(r), (r.follow_up_id,)))
+        notices.append(
+            Notice(NoticeKind.SINGLE, headline(r), describe(r, owner_tz), (r.follow_up_id,))
+        )
     return notices
 
 
@@ -112,4 +124,6 @@ def run_check(session: Session, now: datetime) -> CheckResult:
     batch = claim_due(session, now)
     digest = claim_digest(session, now)
     wakes = [w for w in (next_due_at(session, now), next_digest_at(session, now)) if w]
-    return CheckResult(batch, digest, min(wakes) if wakes else None, plan_notices(batch, digest))
+    owner_tz = load_settings(session).owner_timezone
+    notices = plan_notices(batch, digest, owner_tz)
+    return CheckResult(batch, digest, min(wakes) if wakes else None, notices)

@@ -67,7 +67,8 @@ def import_wizard_factory() -> Callable[..., QWidget] | None:
 
 def offer_welcome(window: QWidget, db: Database, clock: Clock) -> None:
     """On a brand-new database: ask who the owner is and how they want to start."""
-    from deckfollow.core.settings import save_setting, set_setting
+    from deckfollow.core.settings import save_owner_settings, set_setting
+    from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
     from deckfollow.ui.welcome import WelcomeChoice, WelcomeDialog
 
     if not _database_is_empty(db):
@@ -75,12 +76,16 @@ def offer_welcome(window: QWidget, db: Database, clock: Clock) -> None:
     wizard = import_wizard_factory()
     dialog = WelcomeDialog(can_import=wizard is not None, parent=window)
     dialog.exec()
-    details, choice = dialog.owner_details(), dialog.choice
+    # Closed with Esc, the welcome is not checked: keep what is right, the owner can fix the
+    # rest in Settings › Your business.
+    details, choice = dialog.valid_details(), dialog.choice
     dialog.deleteLater()
     with db.unit_of_work() as session:
-        for key, value in details.items():
-            save_setting(session, key, value)
+        save_owner_settings(session, details)
         set_setting(session, "ui.welcome_done", choice.value)
+    use_sensible_locale(details.get("default_country"))
+    if "owner_timezone" in details:
+        set_owner_zone(details["owner_timezone"])
     if choice is WelcomeChoice.SAMPLE:
         from deckfollow.demo.generator import generate_demo
 
@@ -216,10 +221,12 @@ def _paint_board_ahead(window: MainWindow, target: str, clock: Clock) -> None:
 def _run_window(app: QApplication, window: MainWindow, db: Database, clock: Clock) -> int:
     from deckfollow.core.settings import load_settings
     from deckfollow.ui.features import install_features
-    from deckfollow.ui.formatting import use_sensible_locale
+    from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
 
     with db.reading() as session:
-        use_sensible_locale(load_settings(session).default_country)
+        settings = load_settings(session)
+    use_sensible_locale(settings.default_country)
+    set_owner_zone(settings.owner_timezone)
     window.attach(db)
     install_features(window, db, clock)
     install_error_dialog(window)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox
 
@@ -60,7 +60,15 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
 
         dialog = NewLeadDialog(db, clock=clock, parent=window)
         dialog.created.connect(lambda _id: changed())
+        dialog.created.connect(lambda _id: remind_now())
         _run(dialog)
+
+    def remind_now() -> None:
+        """A new lead's first reply is due now: its reminder should not wait for the timer."""
+        reminders = getattr(window, "reminders", None)
+        check = getattr(reminders, "check_now", None)
+        if callable(check):
+            QTimer.singleShot(0, check)
 
     lead = QAction("&New lead…", window)
     lead.setShortcut(QKeySequence.StandardKey.New)
@@ -160,6 +168,9 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
 
         dialog = CardBatchDialog(db, clock=clock, parent=window)
         dialog.mailed.connect(lambda _c: changed())
+        dialog.mailed.connect(
+            lambda _c: window.statusBar().showMessage(dialog.mail_status.text(), 10000)
+        )
         _run(dialog)
 
     def templates() -> None:

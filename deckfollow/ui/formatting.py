@@ -1,4 +1,10 @@
-"""Money, dates and times as the user's locale writes them."""
+"""Money, dates and times as the user's locale writes them, every moment on the owner's clock.
+
+One clock: a moment is shown in the owner's zone (Settings › Your business), with the
+customer's own time beside it where they live elsewhere ("Thu 10 Dec 10:00 am · 8:00 am
+their time"). The owner's zone is set once when a database is opened and again whenever
+it is changed; until then it is this computer's.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +12,56 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QLocale, QTime
+from PySide6.QtCore import QDate, QDateTime, QLocale, QTime, QTimeZone
 
 _SYMBOLS = {"AUD": "A$", "USD": "US$", "GBP": "£", "NZD": "NZ$", "EUR": "€", "CAD": "C$"}
+
+# The owner's zone, once a database told it (one process shows one business).
+_OWNER_ZONE: dict[str, str] = {}
+
+
+def set_owner_zone(name: str) -> None:
+    """Show every moment on this zone's clock from now on (the owner's, from settings)."""
+    _OWNER_ZONE["zone"] = name
+
+
+def owner_zone() -> str:
+    """The IANA zone every time on screen is shown in."""
+    if "zone" not in _OWNER_ZONE:
+        from deckfollow.core.timezones import system_timezone
+
+        _OWNER_ZONE["zone"] = system_timezone()
+    return _OWNER_ZONE["zone"]
+
+
+def owner_time(dt: datetime) -> datetime:
+    """A moment on the owner's clock."""
+    return dt.astimezone(ZoneInfo(owner_zone()))
+
+
+def owner_qdatetime(dt: datetime) -> QDateTime:
+    """A moment as a QDateTime on the owner's clock, to the minute (for date-time editors)."""
+    secs = int(dt.timestamp()) // 60 * 60
+    return QDateTime.fromSecsSinceEpoch(secs, QTimeZone(owner_zone().encode()))
+
+
+def from_qdatetime(value: QDateTime) -> datetime:
+    """What a date-time editor on the owner's clock holds, as an aware UTC moment."""
+    from datetime import UTC
+
+    return datetime.fromtimestamp(value.toSecsSinceEpoch(), UTC)
 
 
 def use_sensible_locale(country: str | None = None) -> None:
     """A machine set to the bare "C" locale would print "2050US$" and "23 11 2026"; use
-    English for the owner's country instead (any real locale the user chose is kept)."""
-    if QLocale().language() not in (QLocale.Language.C, QLocale.Language.AnyLanguage):
+    English as written in the owner's country instead (any real locale the user chose is
+    kept)."""
+    bare = QLocale.system().language() in (QLocale.Language.C, QLocale.Language.AnyLanguage)
+    if not bare:
         return
-    territory = {
-        "AU": QLocale.Country.Australia,
-        "NZ": QLocale.Country.NewZealand,
-        "GB": QLocale.Country.UnitedKingdom,
-        "CA": QLocale.Country.Canada,
-    }.get((country or "").upper(), QLocale.Country.UnitedStates)
+    territory = QLocale.codeToTerritory((country or "").upper())
+    if territory == QLocale.Country.AnyTerritory:
+        territory = QLocale.Country.UnitedStates
     QLocale.setDefault(QLocale(QLocale.Language.English, territory))
 
 
@@ -57,13 +97,16 @@ def compact_money(amount: Decimal, currency: str) -> str:
     return locale.toCurrencyString(value, symbol, 0)
 
 
-def date_time_text(dt: datetime | None, tz: str, *, joiner: str = " ") -> str:
-    """A moment in `tz`, short, in the user's locale: "Mon 23 Nov 2:30 pm" ("… at …")."""
+def date_time_text(dt: datetime | None, tz: str | None = None, *, joiner: str = " ") -> str:
+    """A moment on the owner's clock, short, in the user's locale: "Mon 23 Nov 2:30 pm", and
+    "· 11:30 am their time" when `tz` (the customer's zone) reads another time."""
     if dt is None:
         return ""
-    local = dt.astimezone(ZoneInfo(tz))
+    local = owner_time(dt)
     day = QLocale().toString(QDate(local.year, local.month, local.day), "ddd d MMM")
-    return f"{day}{joiner}{clock_text(local)}"
+    text = f"{day}{joiner}{clock_text(local)}"
+    theirs = their_time_text(dt, tz, owner_zone()) if tz else ""
+    return f"{text} · {theirs} their time" if theirs else text
 
 
 def clock_text(moment: datetime | time) -> str:
@@ -72,26 +115,37 @@ def clock_text(moment: datetime | time) -> str:
 
 
 def weekday_time_text(dt: datetime, tz: str | None = None) -> str:
-    """A moment in `tz` (else as given) with its weekday: "Sat 5:42 am"."""
+    """A moment in `tz` (else as given) with its weekday: "Sat 5:42 am" (for "their time
+    now": everything else is on the owner's clock)."""
     local = dt.astimezone(ZoneInfo(tz)) if tz else dt
     day = QLocale().toString(QDate(local.year, local.month, local.day), "ddd")
     return f"{day} {clock_text(local)}"
 
 
-def full_date_time_text(dt: datetime, tz: str | None = None) -> str:
-    """A moment with its year, in `tz` or the computer's zone: "Sat 5 Dec 2026 5:42 am"."""
-    local = dt.astimezone(ZoneInfo(tz)) if tz else dt.astimezone()
-    day = QLocale().toString(QDate(local.year, local.month, local.day), "ddd d MMM yyyy")
+def zone_date_time_text(dt: datetime, tz: str) -> str:
+    """A moment on the clock of `tz` with its day: "Mon 23 Nov 9:00 am" (for "it is … there")."""
+    local = dt.astimezone(ZoneInfo(tz))
+    day = QLocale().toString(QDate(local.year, local.month, local.day), "ddd d MMM")
     return f"{day} {clock_text(local)}"
 
 
-def their_time_text(dt: datetime, tz: str, home_tz: str) -> str:
+def full_date_time_text(dt: datetime, tz: str | None = None) -> str:
+    """A moment with its year on the owner's clock: "Sat 5 Dec 2026 5:42 am" (and the
+    customer's time beside it when `tz` reads another)."""
+    local = owner_time(dt)
+    day = QLocale().toString(QDate(local.year, local.month, local.day), "ddd d MMM yyyy")
+    text = f"{day} {clock_text(local)}"
+    theirs = their_time_text(dt, tz, owner_zone()) if tz else ""
+    return f"{text} · {theirs} their time" if theirs else text
+
+
+def their_time_text(dt: datetime, tz: str, home_tz: str | None = None) -> str:
     """The customer's wall clock at `dt` when it differs from the owner's, else "".
 
     Short: "4:45 pm", with the day ("Fri 4:45 pm") when it is another day there.
     """
     theirs = dt.astimezone(ZoneInfo(tz))
-    home = dt.astimezone(ZoneInfo(home_tz))
+    home = dt.astimezone(ZoneInfo(home_tz or owner_zone()))
     if theirs.utcoffset() == home.utcoffset():
         return ""
     if theirs.date() == home.date():
@@ -105,11 +159,13 @@ def long_date_text(d: date) -> str:
 
 
 def date_text(d: date | datetime | None, tz: str | None = None) -> str:
-    """A calendar day in the user's locale, short: "23 Nov 2026" (the year only if not this one)."""
+    """A calendar day in the user's locale, short: "23 Nov 2026" (the year only if not this
+    one); a moment's day is the owner's (`tz` is accepted for callers that name the
+    customer's zone, and not used: one clock)."""
     if d is None:
         return ""
     if isinstance(d, datetime):
-        d = d.astimezone(ZoneInfo(tz)).date() if tz else d.date()
+        d = owner_time(d).date()
     pattern = "d MMM" if d.year == date.today().year else "d MMM yyyy"
     return QLocale().toString(QDate(d.year, d.month, d.day), pattern)
 

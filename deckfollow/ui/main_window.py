@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
 
     def _follow_today(self, *_items: object) -> None:
         if self.stack.currentWidget() is not self.today:
-            return
+            return  # an action on another page never hands the panel to Today's choice
         item = self.today.current_item()
         if item is not None and self._has_details() and self.detail_dock.isVisible():
             if item.quote_id is not None:

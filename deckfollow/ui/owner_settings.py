@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -17,19 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.contact_info import phone_as_read_in
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.core.settings import OwnerSettings, load_settings, save_setting
+from deckfollow.core.settings import load_settings, save_owner_settings
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import ErrorLabel
-
-COUNTRIES = (
-    ("AU", "Australia"),
-    ("NZ", "New Zealand"),
-    ("GB", "United Kingdom"),
-    ("IE", "Ireland"),
-    ("US", "United States"),
-    ("CA", "Canada"),
-)
+from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
+from deckfollow.ui.place_fields import PlaceFields
 
 
 class OwnerSettingsDialog(QDialog):
@@ -47,20 +38,22 @@ class OwnerSettingsDialog(QDialog):
 
         self.owner_name = QLineEdit(current.owner_name)
         self.business_name = QLineEdit(current.business_name)
-        self.owner_phone = QLineEdit(current.owner_phone)
+        phone = current.owner_phone
+        if phone.startswith("+"):
+            phone = phone_as_read_in(phone, current.default_country)
+        self.owner_phone = QLineEdit(phone)
         self.owner_phone.setPlaceholderText("the number customers should call back")
         self.business_address = QLineEdit(current.business_address)
         self.business_address.setPlaceholderText("for envelopes and the email footer")
-        self.country = QComboBox()
-        for code, name in COUNTRIES:
-            self.country.addItem(name, code)
-        if self.country.findData(current.default_country) < 0:
-            self.country.addItem(current.default_country, current.default_country)
-        self.country.setCurrentIndex(self.country.findData(current.default_country))
-        self.timezone = QComboBox()
-        self.timezone.setEditable(True)
-        self.timezone.addItems(sorted(z for z in available_timezones() if "/" in z))
-        self.timezone.setCurrentText(current.owner_timezone)
+        self.place = PlaceFields(
+            self,
+            country=current.default_country,
+            region=current.owner_region,
+            zone=current.owner_timezone,
+            currency=current.currency,
+        )
+        self.country, self.region = self.place.country, self.place.region
+        self.timezone, self.currency = self.place.timezone, self.place.currency
         self.weekly_cap = QSpinBox()
         self.weekly_cap.setRange(1, 7)
         self.weekly_cap.setValue(current.weekly_cap)
@@ -75,13 +68,17 @@ class OwnerSettingsDialog(QDialog):
         form.addRow("Business", self.business_name)
         form.addRow("Your mobile", self.owner_phone)
         form.addRow("Business address", self.business_address)
-        form.addRow("Phone numbers are from", self.country)
+        form.addRow("Country", self.country)
+        form.addRow("State or region", self.region)
         form.addRow("Your time zone", self.timezone)
+        form.addRow("Currency of your quotes", self.currency)
         form.addRow("At most", self.weekly_cap)
         form.addRow("A quote goes cold after", self.cold_days)
         hint = QLabel(
-            "Your name and mobile go into call scripts, emails and cards. Planned touches "
-            "also stay at least a day apart; agreed follow-ups are never limited: the "
+            "Your name and mobile go into call scripts, emails and cards. Phone numbers are "
+            "read as dialled in your country unless written with +, and every time on screen "
+            "is on your clock. Planned touches stay at least a day apart; agreed follow-ups "
+            "are never limited: the "
             "customer asked for them."
         )
         hint.setWordWrap(True)
@@ -104,27 +101,20 @@ class OwnerSettingsDialog(QDialog):
             "business_name": self.business_name.text().strip(),
             "owner_phone": self.owner_phone.text().strip(),
             "business_address": self.business_address.text().strip(),
-            "default_country": str(self.country.currentData()),
-            "owner_timezone": self.timezone.currentText().strip(),
+            **self.place.values(),
             "weekly_cap": self.weekly_cap.value(),
             "going_cold_days": self.cold_days.value(),
         }
 
     def save(self) -> None:
         """Check and store every field; a refusal is shown and nothing is stored."""
-        values = self.values()
-        if values["owner_timezone"] not in available_timezones():
-            self.error.show_error(
-                f"{values['owner_timezone']!r} is not a time zone; pick one from the list"
-            )
-            return
         try:
             with self._db.unit_of_work() as session:
-                for key, value in values.items():
-                    assert key in OwnerSettings.__dataclass_fields__
-                    save_setting(session, key, value)
+                save_owner_settings(session, self.values())
         except DeckfollowError as exc:
             self.error.show_error(exc)
             return
+        set_owner_zone(self.timezone.currentText().strip())
+        use_sensible_locale(str(self.country.currentData()))
         self.saved.emit()
         self.accept()

@@ -15,6 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.errors import ValidationError
+from deckfollow.core.settings import clean_setting
+from deckfollow.ui.consent.common import ErrorLabel
+from deckfollow.ui.place_fields import PlaceFields, computer_place
+
 
 class WelcomeChoice(Enum):
     SAMPLE = "sample"
@@ -25,7 +30,13 @@ class WelcomeChoice(Enum):
 class WelcomeDialog(QDialog):
     """Offers sample data, an import or an empty start; asks the owner's details on the way."""
 
-    def __init__(self, *, can_import: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        can_import: bool,
+        parent: QWidget | None = None,
+        place: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Welcome to deckfollow")
         self.setMinimumWidth(520)
@@ -45,13 +56,26 @@ class WelcomeDialog(QDialog):
         self.business_name.setPlaceholderText("e.g. Carter Decks & Patios")
         self.owner_phone = QLineEdit()
         self.owner_phone.setPlaceholderText("the number customers should call back")
+        found = place or computer_place()
+        self.place = PlaceFields(
+            self,
+            country=found["default_country"],
+            region=found.get("owner_region", ""),
+            zone=found["owner_timezone"],
+            currency=found["currency"],
+        )
         form = QFormLayout()
         form.addRow("Your name", self.owner_name)
         form.addRow("Business", self.business_name)
         form.addRow("Your mobile", self.owner_phone)
+        form.addRow("Country", self.place.country)
+        form.addRow("State or region", self.place.region)
+        form.addRow("Time zone", self.place.timezone)
+        form.addRow("Currency", self.place.currency)
         hint = QLabel(
-            "Used in your call scripts, emails and cards. Change them any time in "
-            "Settings › Your business."
+            "Filled in from this computer: check them. Phone numbers are read as dialled in "
+            "your country unless written with +; every time is shown on your clock; quotes "
+            "are in your currency. Change any of it later in Settings › Your business."
         )
         hint.setStyleSheet("color: palette(mid);")
         hint.setWordWrap(True)
@@ -81,19 +105,45 @@ class WelcomeDialog(QDialog):
         layout.addSpacing(8)
         layout.addLayout(form)
         layout.addWidget(hint)
+        self.error = ErrorLabel()
+        layout.addWidget(self.error)
         layout.addWidget(how)
         for button in (self.sample_button, self.import_button, self.empty_button):
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
 
     def owner_details(self) -> dict[str, str]:
-        """The details the owner typed (only those filled in)."""
+        """The details the owner typed (only those filled in) and the place they confirmed."""
         values = {
             "owner_name": self.owner_name.text().strip(),
             "business_name": self.business_name.text().strip(),
             "owner_phone": self.owner_phone.text().strip(),
+            **self.place.values(),
         }
         return {k: v for k, v in values.items() if v}
 
+    def valid_details(self) -> dict[str, str]:
+        """The details that pass their check (all of them once a choice was made)."""
+        details = self.owner_details()
+        country = details.get("default_country")
+        valid = {}
+        for key, value in details.items():
+            try:
+                clean_setting(key, value, country=country)
+            except ValidationError:
+                continue
+            valid[key] = value
+        return valid
+
     def _choose(self, choice: WelcomeChoice) -> None:
+        """Check every detail first (a wrong one is named and the welcome stays open)."""
+        details = self.owner_details()
+        country = details["default_country"]
+        try:
+            for key, value in details.items():
+                clean_setting(key, value, country=country)
+        except ValidationError as exc:
+            self.error.show_error(exc)
+            return
+        self.error.clear_error()
         self.choice = choice
         self.accept()

@@ -101,6 +101,7 @@ def test_send_and_log_against_bare_smtplib(
                     email=f"c{i}@example.com",
                     country="US",
                     timezone="America/New_York",
+                    answered=True,
                 ),
                 now=now - timedelta(hours=1),
             )

@@ -23,7 +23,11 @@ def _leads(db_path: Path, now: datetime, *names: str) -> list[LeadCreated]:
         with db.unit_of_work() as s:
             return [
                 add_lead(
-                    s, NewLead(n, email=f"{n.split()[0].lower()}@example.com", job="Deck"), now=now
+                    s,
+                    NewLead(
+                        n, email=f"{n.split()[0].lower()}@example.com", job="Deck", answered=True
+                    ),
+                    now=now,
                 )
                 for n in names
             ]

@@ -28,6 +28,7 @@ def dbfile(tmp_path: Path) -> Path:
         "+61 412 345 679",
         "--country",
         "AU",
+        "--answered",
     )
     assert out.returncode == 0, out.stderr
     return db
@@ -102,7 +103,7 @@ def test_stop_then_scheduling_is_refused_with_when_and_how_and_due_is_empty(dbfi
         now="2026-11-23T01:00:00Z",
     )
     assert again.returncode == 1
-    assert "asked not to be contacted at all on 23 Nov 2026 at 09:00 (phone call)" in again.stderr
+    assert "asked not to be contacted at all on 23 Nov 2026 at 09:00 (call)" in again.stderr
 
     show = json.loads(_cli(dbfile, "consent", "show", "--customer", "1", "--json").stdout)
     assert show["do_not_contact"] is True
@@ -120,7 +121,7 @@ def test_grant_needs_words_after_a_no_and_the_ledger_exports(dbfile: Path, tmp_p
             "--channel",
             "text",
             "--source",
-            "text reply",
+            "text",
             "--words",
             "STOP",
         ).returncode

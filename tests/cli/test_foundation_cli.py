@@ -47,7 +47,8 @@ def test_add_lead_prints_its_id_and_records_when_it_was_received(tmp_path: Path)
         "Deck 5x4m in spotted gum",
     )
     assert out.returncode == 0, out.stderr
-    quote_id = int(out.stdout.strip())
+    assert out.stdout == "customer 1, quote 1\n"
+    quote_id = 1
     with sqlite3.connect(db) as conn:
         stage, received, job = conn.execute(
             "SELECT stage, received_at, job FROM quote WHERE id = ?", (quote_id,)
@@ -123,12 +124,24 @@ def _seed_due(db_path: Path) -> None:
     with db.unit_of_work() as s:
         syd = add_lead(
             s,
-            NewLead("Sam Sydney", phone="+61412345678", country="AU", timezone="Australia/Sydney"),
+            NewLead(
+                "Sam Sydney",
+                phone="+61412345678",
+                country="AU",
+                timezone="Australia/Sydney",
+                answered=True,
+            ),
             now=now - timedelta(days=5),
         )
         nyc = add_lead(
             s,
-            NewLead("Nora York", phone="+12125550188", country="US", timezone="America/New_York"),
+            NewLead(
+                "Nora York",
+                phone="+12125550188",
+                country="US",
+                timezone="America/New_York",
+                answered=True,
+            ),
             now=now - timedelta(days=5),
         )
         # Overdue since Friday, agreed by the customer.

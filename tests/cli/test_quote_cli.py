@@ -29,7 +29,7 @@ def lead(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Path:
         capsys, db, "add-lead", "--name", "Grace Hopper", "--phone", "0412 345 679",
         "--country", "AU", "--note", "Hardwood deck, 30 m²",
     )  # fmt: skip
-    assert (code, out) == (0, "1\n")
+    assert (code, out) == (0, "customer 1, quote 1\n")
     return db
 
 

@@ -107,7 +107,9 @@ def _customer(
     with db.unit_of_work() as s:
         lead = add_lead(
             s,
-            NewLead("Ada Lovelace", country=country, timezone=zone, phone="+61412000111"),
+            NewLead(
+                "Ada Lovelace", country=country, timezone=zone, phone="+61412000111", answered=True
+            ),
             now=now,
         )
         if hours:

@@ -31,6 +31,7 @@ def shop(db: Database, now: datetime) -> dict[str, int]:
                 job="Hardwood deck",
                 country="AU",
                 timezone="Australia/Sydney",
+                answered=True,
             ),
             now=now - timedelta(days=30),
         )
@@ -42,6 +43,7 @@ def shop(db: Database, now: datetime) -> dict[str, int]:
                 job="Pergola",
                 country="US",
                 timezone="America/Chicago",
+                answered=True,
             ),
             now=now - timedelta(days=2),
         )
@@ -116,7 +118,8 @@ def test_filters_overdue_agreed_cold_and_stage(
     def ids(flt: QuoteFilter) -> set[int]:
         return {r.quote_id for r in index.select(flt)}
 
-    assert ids(QuoteFilter(overdue_only=True)) == {shop["bob"]}
+    # Zoë's enquiry has waited three hours for its first reply: that is overdue too.
+    assert ids(QuoteFilter(overdue_only=True)) == {shop["bob"], shop["zoe"]}
     assert ids(QuoteFilter(agreed_only=True)) == {shop["bob"]}
     assert ids(QuoteFilter(cold_only=True)) == {shop["mia"]}, "30 days without a touch"
     assert ids(QuoteFilter(stages=frozenset({Stage.LEAD}))) == {shop["zoe"]}

@@ -58,6 +58,7 @@ def lead(db: Database, now: datetime) -> LeadCreated:
                 country="AU",
                 timezone="Australia/Sydney",
                 job="Hardwood deck",
+                answered=True,
             ),
             now=now,
         )

@@ -32,7 +32,13 @@ def lead(db: Database, now: datetime) -> LeadCreated:
         seed_builtin_cadences(s)
         return add_lead(
             s,
-            NewLead("Grace Hopper", email="grace@example.com", country="AU", timezone=str(SYD)),
+            NewLead(
+                "Grace Hopper",
+                email="grace@example.com",
+                country="AU",
+                timezone=str(SYD),
+                answered=True,
+            ),
             now=now,
         )
 

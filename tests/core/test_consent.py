@@ -50,7 +50,14 @@ def _add(db: Database, now: datetime, name: str, phone: str, email: str) -> Lead
     with db.unit_of_work() as s:
         return add_lead(
             s,
-            NewLead(name, phone=phone, email=email, country="AU", timezone="Australia/Sydney"),
+            NewLead(
+                name,
+                phone=phone,
+                email=email,
+                country="AU",
+                timezone="Australia/Sydney",
+                answered=True,
+            ),
             now=now,
         )
 

@@ -52,8 +52,14 @@ def test_cadences_and_stop_on_postgresql(pg: Database, now: datetime):
     with pg.unit_of_work() as s:
         seed_builtin_cadences(s)
         assert seed_builtin_cadences(s) == 0
-        a = add_lead(s, NewLead("Pia Team", country="AU", timezone="Australia/Sydney"), now=now)
-        b = add_lead(s, NewLead("Pia T.", country="AU", timezone="Australia/Sydney"), now=now)
+        a = add_lead(
+            s,
+            NewLead("Pia Team", country="AU", timezone="Australia/Sydney", answered=True),
+            now=now,
+        )
+        b = add_lead(
+            s, NewLead("Pia T.", country="AU", timezone="Australia/Sydney", answered=True), now=now
+        )
         plan = agreed_plan(
             date(2026, 11, 24),
             time(11),

@@ -16,7 +16,9 @@ from deckfollow.storage.database import Database
 def test_a_call_uses_the_office_number_when_there_is_no_cell(db: Database, now: datetime) -> None:
     with db.unit_of_work() as s:
         lead = add_lead(
-            s, NewLead("Office Only", country="AU", timezone="Australia/Sydney"), now=now
+            s,
+            NewLead("Office Only", country="AU", timezone="Australia/Sydney", answered=True),
+            now=now,
         )
         c = s.get(Customer, lead.customer_id)
         assert c is not None

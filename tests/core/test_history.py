@@ -27,7 +27,11 @@ def test_history_merges_touches_follow_ups_and_consent_newest_first(
         lead = add_lead(
             s,
             NewLead(
-                "Grace Hopper", phone="0412 345 678", country="AU", timezone="Australia/Sydney"
+                "Grace Hopper",
+                phone="0412 345 678",
+                country="AU",
+                timezone="Australia/Sydney",
+                answered=True,
             ),
             now=earlier,
         )
@@ -59,7 +63,7 @@ def test_history_merges_touches_follow_ups_and_consent_newest_first(
             words="No texts please",
             now=now - timedelta(hours=1),
         )
-        other = add_lead(s, NewLead("Someone Else"), now=now)
+        other = add_lead(s, NewLead("Someone Else", answered=True), now=now)
         log_touch(
             s,
             TouchRecord(other.customer_id, Channel.EMAIL, Direction.OUTBOUND, Outcome.SENT, now),

@@ -39,6 +39,7 @@ def lead(db: Database, now: datetime) -> LeadCreated:
                 country="AU",
                 timezone="Australia/Sydney",
                 job="Spotted-gum deck with steps",
+                answered=True,
             ),
             now=now - timedelta(hours=3),
         )
@@ -170,6 +171,7 @@ def test_us_customers_read_us_dates(db: Database, now: datetime) -> None:
                 phone="+12125550123",
                 country="US",
                 timezone="America/New_York",
+                answered=True,
             ),
             now=now,
         )
@@ -194,7 +196,7 @@ def test_us_customers_read_us_dates(db: Database, now: datetime) -> None:
 
 def test_wrong_ids_are_refused(db: Database, now: datetime, lead: LeadCreated) -> None:
     with db.unit_of_work() as s:
-        other = add_lead(s, NewLead("Ada Byron", email="ada@example.com"), now=now)
+        other = add_lead(s, NewLead("Ada Byron", email="ada@example.com", answered=True), now=now)
     with db.reading() as s:
         with pytest.raises(ValidationError, match="quote"):
             build_merge_context(s, customer_id=lead.customer_id, quote_id=other.quote_id, now=now)

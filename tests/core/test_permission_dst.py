@@ -52,7 +52,9 @@ def test_an_agreed_nine_oclock_is_due_at_nine_local_on_a_dst_day(
 ):
     tz = ZoneInfo(zone)
     with db.unit_of_work() as s:
-        lead = add_lead(s, NewLead("Ada Lovelace", country=country, timezone=zone), now=now)
+        lead = add_lead(
+            s, NewLead("Ada Lovelace", country=country, timezone=zone, answered=True), now=now
+        )
         plan = agreed_plan(
             day,
             time(9),
@@ -80,7 +82,9 @@ def test_a_planned_call_on_a_dst_day_lands_at_the_start_of_allowed_hours(
 ):
     tz = ZoneInfo(zone)
     with db.unit_of_work() as s:
-        lead = add_lead(s, NewLead("Ada Lovelace", country=country, timezone=zone), now=now)
+        lead = add_lead(
+            s, NewLead("Ada Lovelace", country=country, timezone=zone, answered=True), now=now
+        )
         snap = load_snapshot(s, lead.customer_id)
     # From 01:30 local (inside or beside the jump) the first allowed instant is the opening
     # hour that same local day; Australia has no Sunday calls, so the Monday after, and in

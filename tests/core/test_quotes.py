@@ -14,7 +14,7 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.enums import CadenceRunStatus, Channel, Direction, Outcome, Stage
 from deckfollow.core.errors import ConcurrentEditError, NotFoundError, ValidationError
 from deckfollow.core.leads import NewLead, add_lead
-from deckfollow.core.models import CadenceRun, Customer, Quote
+from deckfollow.core.models import CadenceRun, Customer, FollowUp, Quote
 from deckfollow.core.quotes import (
     NewQuote,
     QuoteEdit,
@@ -155,6 +155,9 @@ def test_a_new_customer_and_their_quote_are_added_together(db: Database, now):
             Stage.QUOTED,
             date(2026, 11, 20),
         )
+        # Entering their quote was the reply: no first reply waits for them on Today.
+        waiting = select(FollowUp).where(FollowUp.customer_id == d.customer_id)
+        assert s.execute(waiting).first() is None
 
 
 def test_a_bad_field_for_a_new_customer_adds_no_one(db: Database, now):

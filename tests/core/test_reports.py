@@ -51,6 +51,9 @@ class Q:
     quote_id: int
 
 
+_CURRENCY = {"AU": "AUD", "GB": "GBP"}
+
+
 class Business:
     """Verbs for building the business through the services, one unit of work each."""
 
@@ -60,6 +63,14 @@ class Business:
     def lead(self, name: str, at: datetime, job: str, source: str | None, country: str) -> Q:
         with self.db.unit_of_work() as s:
             made = add_lead(s, NewLead(name, job=job, source=source, country=country), now=at)
+            # This business quotes its British customers in pounds (a new lead starts in the
+            # business's own currency), and was drawn before every new lead got a first
+            # reply planned at once: that row is left out, so the hand count stays as drawn.
+            quote = s.get(Quote, made.quote_id)
+            assert quote is not None
+            quote.currency = _CURRENCY[country]
+            if made.follow_up_id is not None:
+                s.delete(s.get(FollowUp, made.follow_up_id))
             return Q(made.customer_id, made.quote_id)
 
     def send(self, q: Q, amount: str, at: datetime) -> None:

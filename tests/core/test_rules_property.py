@@ -139,7 +139,9 @@ class Rules(RuleBasedStateMachine):
                 ("Grace Hopper", "AU", "Australia/Sydney"),
                 ("Alan Turing", "US", "America/New_York"),
             ):
-                lead = add_lead(s, NewLead(name, country=country, timezone=tz), now=self.now)
+                lead = add_lead(
+                    s, NewLead(name, country=country, timezone=tz, answered=True), now=self.now
+                )
                 self.customers.append(lead.customer_id)
                 self.quotes[lead.customer_id] = lead.quote_id
 

@@ -37,6 +37,24 @@ def lead(db: Database, now: datetime) -> LeadCreated:
                 country="AU",
                 timezone="Australia/Sydney",
                 note="Hardwood deck",
+                answered=True,
+            ),
+            now=now - timedelta(hours=3),
+        )
+
+
+@pytest.fixture
+def waiting_lead(db: Database, now: datetime) -> LeadCreated:
+    """A lead nobody has answered yet: its first reply waits and the clock runs."""
+    with db.unit_of_work() as s:
+        return add_lead(
+            s,
+            NewLead(
+                "Grace Hopper",
+                phone="+61412000111",
+                country="AU",
+                timezone="Australia/Sydney",
+                note="Hardwood deck",
             ),
             now=now - timedelta(hours=3),
         )
@@ -56,7 +74,7 @@ def _call(lead: LeadCreated, at: datetime, **kw) -> TouchRecord:
 
 def test_add_lead_refuses_an_empty_name_and_saves_nothing(db: Database, now: datetime):
     with pytest.raises(ValidationError, match="name"), db.unit_of_work() as s:
-        add_lead(s, NewLead("   ", email="x@example.com"), now=now)
+        add_lead(s, NewLead("   ", email="x@example.com", answered=True), now=now)
     with db.reading() as s:
         assert s.execute(select(Customer)).first() is None
 
@@ -69,8 +87,9 @@ def test_a_touch_without_a_next_step_is_refused(db: Database, lead: LeadCreated,
 
 
 def test_first_outbound_touch_stops_the_speed_to_lead_clock(
-    db: Database, lead: LeadCreated, now: datetime
+    db: Database, waiting_lead: LeadCreated, now: datetime
 ):
+    lead = waiting_lead
     nxt = FollowUpPlan(
         now + timedelta(days=1, hours=1),
         Channel.TEXT,
@@ -86,12 +105,12 @@ def test_first_outbound_touch_stops_the_speed_to_lead_clock(
         assert quote.first_response_at == now - timedelta(minutes=5)
         assert quote.first_response_at - quote.received_at == timedelta(hours=2, minutes=55)
         assert quote.last_touch_at == now - timedelta(minutes=5)
-        fu = s.execute(select(FollowUp)).scalar_one()
-        assert (fu.basis, fu.channel, fu.status) == (
-            Basis.AGREED,
-            Channel.TEXT,
-            FollowUpStatus.PENDING,
-        )
+        # The call answered the enquiry: its waiting first reply is done, the agreed text waits.
+        rows = s.execute(select(FollowUp).order_by(FollowUp.id)).scalars().all()
+        assert [(f.basis, f.channel, f.status) for f in rows] == [
+            (Basis.PLANNED, Channel.TEXT, FollowUpStatus.DONE),
+            (Basis.AGREED, Channel.TEXT, FollowUpStatus.PENDING),
+        ]
 
 
 def test_completing_a_follow_up_marks_it_done(db: Database, lead: LeadCreated, now: datetime):
@@ -230,11 +249,13 @@ def test_a_do_not_contact_person_cannot_come_back_as_a_new_lead(db: Database, no
     from deckfollow.core.consent import revoke_consent
 
     with db.unit_of_work() as s:
-        first = add_lead(s, NewLead("Dan Nocontact", phone="+61412000333", country="AU"), now=now)
+        first = add_lead(
+            s, NewLead("Dan Nocontact", phone="+61412000333", country="AU", answered=True), now=now
+        )
         revoke_consent(
             s, first.customer_id, None, source="phone call", words="Stop calling", now=now
         )
     with pytest.raises(ValidationError, match="not to be contacted"), db.unit_of_work() as s:
-        add_lead(s, NewLead("Daniel N", phone="0412 000 333", country="AU"), now=now)
+        add_lead(s, NewLead("Daniel N", phone="0412 000 333", country="AU", answered=True), now=now)
     with db.reading() as s:
         assert len(s.execute(select(Customer)).all()) == 1

@@ -48,7 +48,9 @@ def _lead(db: Database, name: str, email: str, now: datetime) -> LeadCreated:
     with db.unit_of_work() as s:
         lead = add_lead(
             s,
-            NewLead(name, email=email, phone="+61412345678", job="New deck", timezone=TZ),
+            NewLead(
+                name, email=email, phone="+61412345678", job="New deck", timezone=TZ, answered=True
+            ),
             now=now,
         )
     with db.unit_of_work() as s:
@@ -183,7 +185,7 @@ def test_erasing_a_do_not_contact_person_leaves_only_a_suppression_hash(
     assert "only a hash of their email and phone" in report.summary()
 
     with db.unit_of_work() as s, pytest.raises(ValidationError, match="erased"):
-        add_lead(s, NewLead("G. Hopper", email="Grace.Hopper@example.com"), now=now)
+        add_lead(s, NewLead("G. Hopper", email="Grace.Hopper@example.com", answered=True), now=now)
     with db.unit_of_work() as s, pytest.raises(NotFoundError):
         trash_customer(s, grace.customer_id, now=now)
 
@@ -199,4 +201,4 @@ def test_erasing_a_customer_who_never_refused_contact_keeps_no_trace(
     assert "No backup in the backups folder holds them." in report.summary()
     assert _count(db, Suppression) == 0 and _count(db, Customer) == 0
     with db.unit_of_work() as s:  # they may come back as a new lead
-        add_lead(s, NewLead("Ada Lovelace", email="ada@example.com"), now=now)
+        add_lead(s, NewLead("Ada Lovelace", email="ada@example.com", answered=True), now=now)

@@ -39,7 +39,13 @@ def _fill(db: Database, now: datetime) -> None:
     with db.unit_of_work() as s:
         a = add_lead(
             s,
-            NewLead(name="Zoë Müller", phone="0412 345 678", email="zoe@example.com", job="Deck"),
+            NewLead(
+                name="Zoë Müller",
+                phone="0412 345 678",
+                email="zoe@example.com",
+                job="Deck",
+                answered=True,
+            ),
             now=now,
         )
         c = s.get(Customer, a.customer_id)
@@ -52,9 +58,15 @@ def _fill(db: Database, now: datetime) -> None:
         assert q is not None
         q.amount, q.stage, q.number = Decimal("12450.50"), Stage.QUOTED, "Q-0001"
         q.notes = "-2+3"
-        b = add_lead(s, NewLead(name="Łukasz Wróbel", email="lw@example.pl", job="Fence"), now=now)
+        b = add_lead(
+            s,
+            NewLead(name="Łukasz Wróbel", email="lw@example.pl", job="Fence", answered=True),
+            now=now,
+        )
         revoke_consent(s, b.customer_id, None, source="phone call", words="no more", now=now)
-        gone = add_lead(s, NewLead(name="Trashed Person", email="t@example.com"), now=now)
+        gone = add_lead(
+            s, NewLead(name="Trashed Person", email="t@example.com", answered=True), now=now
+        )
         trashed = s.get(Customer, gone.customer_id)
         assert trashed is not None
         trashed.deleted_at = now

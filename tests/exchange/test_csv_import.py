@@ -142,8 +142,12 @@ def test_windows_1252_semicolon_spreadsheet(au_db: Database, now: datetime) -> N
 
 def test_existing_customers_are_not_imported_twice(au_db: Database, now: datetime) -> None:
     with au_db.unit_of_work() as s:
-        add_lead(s, NewLead(name="Zoe M", email="Zoe.Mueller@Example.com"), now=now)
-        add_lead(s, NewLead(name="Lukasz W", phone="+48 601-234-567", country="AU"), now=now)
+        add_lead(s, NewLead(name="Zoe M", email="Zoe.Mueller@Example.com", answered=True), now=now)
+        add_lead(
+            s,
+            NewLead(name="Lukasz W", phone="+48 601-234-567", country="AU", answered=True),
+            now=now,
+        )
     data = (DATA / "google_contacts.csv").read_bytes()
 
     first = import_bytes(au_db, data, now)
@@ -160,7 +164,9 @@ def test_existing_customers_are_not_imported_twice(au_db: Database, now: datetim
 
 def test_do_not_contact_people_are_refused(au_db: Database, now: datetime) -> None:
     with au_db.unit_of_work() as s:
-        lead = add_lead(s, NewLead(name="Zoe M", email="zoe.mueller@example.com"), now=now)
+        lead = add_lead(
+            s, NewLead(name="Zoe M", email="zoe.mueller@example.com", answered=True), now=now
+        )
         revoke_consent(
             s, lead.customer_id, None, source="phone call", words="stop calling", now=now
         )
@@ -222,7 +228,9 @@ def test_preview_saves_nothing(au_db: Database) -> None:
 
 def test_trashed_customer_counts_as_already_there(au_db: Database, now: datetime) -> None:
     with au_db.unit_of_work() as s:
-        lead = add_lead(s, NewLead(name="Ana P", email="ana.perez@example.com"), now=now)
+        lead = add_lead(
+            s, NewLead(name="Ana P", email="ana.perez@example.com", answered=True), now=now
+        )
         customer = s.get(Customer, lead.customer_id)
         assert customer is not None
         customer.deleted_at = now
@@ -417,7 +425,9 @@ def test_utf16_tab_separated_unicode_text(au_db: Database, now: datetime) -> Non
 def test_refusals_agree_with_the_core_rule(au_db: Database, now: datetime) -> None:
     """Every row the import would add passes core.consent.is_blocked; every refusal fails it."""
     with au_db.unit_of_work() as s:
-        lead = add_lead(s, NewLead(name="Zoe M", email="zoe.mueller@example.com"), now=now)
+        lead = add_lead(
+            s, NewLead(name="Zoe M", email="zoe.mueller@example.com", answered=True), now=now
+        )
         revoke_consent(s, lead.customer_id, None, source="letter", words=None, now=now)
         s.add(
             Suppression(

@@ -26,7 +26,9 @@ def test_settings_and_the_suppression_list_go_with_everything_else(
         set_setting(s, "smtp.username", "sam@harbourside.example")
         set_setting(s, "smtp.password", "hunter2-should-never-be-here")  # a mistake
         gone = add_lead(
-            s, NewLead("Mia Chen", email="mia@example.com", phone="+61412345679"), now=now
+            s,
+            NewLead("Mia Chen", email="mia@example.com", phone="+61412345679", answered=True),
+            now=now,
         )
         revoke_consent(s, gone.customer_id, None, source="phone", words="stop", now=now)
         erase_customer(s, gone.customer_id, now=now, reason="privacy request")

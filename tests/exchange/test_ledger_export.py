@@ -29,7 +29,11 @@ def lead(db: Database, now: datetime) -> LeadCreated:
         lead = add_lead(
             s,
             NewLead(
-                "Grace Hopper", phone="+61412000111", country="AU", timezone="Australia/Sydney"
+                "Grace Hopper",
+                phone="+61412000111",
+                country="AU",
+                timezone="Australia/Sydney",
+                answered=True,
             ),
             now=now,
         )
@@ -112,7 +116,9 @@ def test_a_formula_disguised_as_a_negative_number_is_shown_as_text(
     db: Database, now: datetime, tmp_path: Path
 ):
     with db.unit_of_work() as s:
-        made = add_lead(s, NewLead("Ada Byron", phone="+61412000222", country="AU"), now=now)
+        made = add_lead(
+            s, NewLead("Ada Byron", phone="+61412000222", country="AU", answered=True), now=now
+        )
         grant_consent(
             s, made.customer_id, ConsentChannel.CALL, source="-1+A1", words="+61 412 000 222",
             now=now,

@@ -102,9 +102,9 @@ def test_a_company_only_customer_gets_an_empty_personal_name() -> None:
 
 def test_all_customers_to_one_owner_only_file(db: Database, now: datetime, tmp_path: Path) -> None:
     with db.unit_of_work() as s:
-        add_lead(s, NewLead(name="Ann Lee", email="ann@example.com"), now=now)
-        b = add_lead(s, NewLead(name="Bo Chen", email="bo@example.com"), now=now)
-        gone = add_lead(s, NewLead(name="In Trash", email="t@example.com"), now=now)
+        add_lead(s, NewLead(name="Ann Lee", email="ann@example.com", answered=True), now=now)
+        b = add_lead(s, NewLead(name="Bo Chen", email="bo@example.com", answered=True), now=now)
+        gone = add_lead(s, NewLead(name="In Trash", email="t@example.com", answered=True), now=now)
         customer = s.get(Customer, gone.customer_id)
         assert customer is not None
         customer.deleted_at = now

@@ -49,6 +49,7 @@ def customer(db: Database, now: datetime) -> LeadCreated:
                 country="AU",
                 timezone="Australia/Sydney",
                 job="Spotted-gum deck with steps",
+                answered=True,
             ),
             now=now - timedelta(hours=3),
         )

@@ -156,6 +156,7 @@ def test_a_lead_without_a_quote_amount_hears_no_missing_field(db: Database, now:
                 country="AU",
                 timezone="Australia/Sydney",
                 job="Deck restoration",
+                answered=True,
             ),
             now=now,
         )

@@ -52,7 +52,13 @@ def add_person(session: Session, p: Person, now: datetime) -> tuple[int, int, in
     created = add_lead(
         session,
         NewLead(
-            p.name, phone=None, email=None, job=p.job, country="AU", timezone="Australia/Sydney"
+            p.name,
+            phone=None,
+            email=None,
+            job=p.job,
+            country="AU",
+            timezone="Australia/Sydney",
+            answered=True,
         ),
         now=now,
     )

@@ -21,7 +21,7 @@ def test_a_birthday_card_mailed_lets_the_yearly_plan_go_on(db: Database, now: da
         lead = add_lead(
             s,
             NewLead("Grace Hopper", phone="+61412000111", country="AU",
-                    timezone="Australia/Sydney"),
+                    timezone="Australia/Sydney", answered=True),
             now=now,
         )  # fmt: skip
         customer = s.get(Customer, lead.customer_id)

@@ -54,6 +54,7 @@ def add_follow_up(
                 country=country,
                 timezone=tz,
                 job=job,
+                answered=True,
             ),
             now=now,
         )

@@ -95,6 +95,7 @@ def test_a_cadence_step_pushed_aside_by_an_agreed_call_is_reminded_once_at_its_n
                 country="AU",
                 timezone="Australia/Sydney",
                 job="Hardwood deck",
+                answered=True,
             ),
             now=now,
         )
@@ -144,6 +145,7 @@ def test_resuming_a_paused_plan_reminds_of_its_stale_step_once(db: Database, now
                 country="AU",
                 timezone="Australia/Sydney",
                 job="Pergola",
+                answered=True,
             ),
             now=now,
         )

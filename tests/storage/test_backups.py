@@ -29,7 +29,9 @@ from deckfollow.storage.database import Database, open_database
 def _add(db: Database, name: str, now: datetime) -> int:
     with db.unit_of_work() as s:
         return add_lead(
-            s, NewLead(name, email=f"{name.split(maxsplit=1)[0].lower()}@example.com"), now=now
+            s,
+            NewLead(name, email=f"{name.split(maxsplit=1)[0].lower()}@example.com", answered=True),
+            now=now,
         ).customer_id
 
 

@@ -66,6 +66,7 @@ def _writer(db_path: Path, first: int, out_fd: int) -> NoReturn:
                         job="Replace the back deck",
                         timezone="Australia/Sydney",
                         country="AU",
+                        answered=True,
                     ),
                     now=now,
                 )
@@ -324,7 +325,9 @@ def test_sigkill_during_restore_leaves_either_the_old_or_the_restored_database(
     db = open_database(str(db_path))
     with db.unit_of_work() as s:
         for i in range(50):
-            add_lead(s, NewLead(f"Backed Up {i}", email=f"b{i}@example.com"), now=START)
+            add_lead(
+                s, NewLead(f"Backed Up {i}", email=f"b{i}@example.com", answered=True), now=START
+            )
     saved = backup_to(db, tmp_path / "saved.db")
     db.close()
     restored_names = _names(saved)
@@ -336,7 +339,7 @@ def test_sigkill_during_restore_leaves_either_the_old_or_the_restored_database(
     for k in range(kill_points):
         db = open_database(str(db_path))
         with db.unit_of_work() as s:
-            add_lead(s, NewLead(f"Entered Since {k}"), now=START)
+            add_lead(s, NewLead(f"Entered Since {k}", answered=True), now=START)
         db.close()
         before = _names(db_path)
         pid = os.fork()

@@ -86,7 +86,7 @@ def test_consent_ledger_rows_cannot_be_rewritten(db: Database, db_path: Path, no
     from deckfollow.core.leads import NewLead, add_lead
 
     with db.unit_of_work() as s:
-        lead = add_lead(s, NewLead("Ann Lee", email="ann@example.com"), now=now)
+        lead = add_lead(s, NewLead("Ann Lee", email="ann@example.com", answered=True), now=now)
         revoke_consent(s, lead.customer_id, None, source="phone call", words="stop", now=now)
     conn = sqlite3.connect(db_path)
     with conn, pytest.raises(sqlite3.DatabaseError, match="append-only"):
@@ -102,7 +102,7 @@ def test_a_busy_database_says_so_and_keeps_what_was_saved(
     monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 200)
     db = open_database(str(db_path))
     with db.unit_of_work() as session:
-        add_lead(session, NewLead(name="Saved Before"), now=now)
+        add_lead(session, NewLead(name="Saved Before", answered=True), now=now)
     other = sqlite3.connect(db_path)
     other.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
     try:
@@ -110,7 +110,7 @@ def test_a_busy_database_says_so_and_keeps_what_was_saved(
             pytest.raises(StorageError, match=r"busy.*nothing was saved"),
             db.unit_of_work() as session,
         ):
-            add_lead(session, NewLead(name="Blocked Lead"), now=now)
+            add_lead(session, NewLead(name="Blocked Lead", answered=True), now=now)
     finally:
         other.rollback()
         other.close()

@@ -19,7 +19,9 @@ def _fill(db: Database, now: datetime, n: int = 200) -> None:
     with db.unit_of_work() as s:
         for i in range(n):
             add_lead(
-                s, NewLead(f"Customer {i}", email=f"c{i}@example.com", note="x" * 200), now=now
+                s,
+                NewLead(f"Customer {i}", email=f"c{i}@example.com", note="x" * 200, answered=True),
+                now=now,
             )
 
 

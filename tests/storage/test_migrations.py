@@ -34,7 +34,11 @@ def test_down_and_up_again_on_a_database_with_data(tmp_path: Path, now):
     path = tmp_path / "data.db"
     db = open_database(str(path))
     with db.unit_of_work() as s:
-        add_lead(s, NewLead("Ravi Patel", email="ravi@example.com", note="Pergola"), now=now)
+        add_lead(
+            s,
+            NewLead("Ravi Patel", email="ravi@example.com", note="Pergola", answered=True),
+            now=now,
+        )
     downgrade_to(db.engine, "base")
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade_to_head(db.engine)
@@ -51,7 +55,7 @@ def test_a_current_database_is_neither_migrated_nor_backed_up(tmp_path: Path, no
     path = tmp_path / "current.db"
     db = open_database(str(path))
     with db.unit_of_work() as s:
-        add_lead(s, NewLead("Old Timer", email="old@example.com"), now=now)
+        add_lead(s, NewLead("Old Timer", email="old@example.com", answered=True), now=now)
     db.close()
     open_database(str(path)).close()
     assert not (tmp_path / "backups").exists()
@@ -100,7 +104,7 @@ def test_opening_a_0001_database_backs_it_up_then_moves_cadence_rules_into_colum
         keys = [r[0] for r in conn.execute("SELECT key FROM setting")]
     assert keys == ["owner_name"]
     with db.unit_of_work() as s:  # and the migrated database takes new work
-        add_lead(s, NewLead("After Upgrade"), now=now)
+        add_lead(s, NewLead("After Upgrade", answered=True), now=now)
     # Down again restores the settings form, losing nothing.
     downgrade_to(db.engine, "0001")
     with sqlite3.connect(path) as conn:

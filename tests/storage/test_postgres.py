@@ -58,7 +58,13 @@ def test_rules_hold_on_postgresql(pg: Database, now: datetime):
     with pg.unit_of_work() as s:
         lead = add_lead(
             s,
-            NewLead("Pia Team", phone="+61412000222", country="AU", timezone="Australia/Sydney"),
+            NewLead(
+                "Pia Team",
+                phone="+61412000222",
+                country="AU",
+                timezone="Australia/Sydney",
+                answered=True,
+            ),
             now=now,
         )
         schedule_follow_up(
@@ -107,7 +113,7 @@ def test_rules_hold_on_postgresql(pg: Database, now: datetime):
 
 def test_the_ledger_is_append_only_on_postgresql(pg: Database, now: datetime):
     with pg.unit_of_work() as s:
-        lead = add_lead(s, NewLead("Led Ger", email="ledger@example.com"), now=now)
+        lead = add_lead(s, NewLead("Led Ger", email="ledger@example.com", answered=True), now=now)
         revoke_consent(s, lead.customer_id, None, source="email", words="no thanks", now=now)
     with pytest.raises(DBAPIError, match="append-only"), pg.engine.begin() as conn:
         conn.execute(text("UPDATE consent_event SET words = 'changed'"))
@@ -115,7 +121,7 @@ def test_the_ledger_is_append_only_on_postgresql(pg: Database, now: datetime):
 
 def test_two_people_editing_the_same_customer_never_overwrite_silently(pg: Database, now: datetime):
     with pg.unit_of_work() as s:
-        cid = add_lead(s, NewLead("Shared Customer"), now=now).customer_id
+        cid = add_lead(s, NewLead("Shared Customer", answered=True), now=now).customer_id
     with pg.reading() as s:  # I open the customer
         me = s.get(Customer, cid)
         assert me is not None

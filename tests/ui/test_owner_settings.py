@@ -13,19 +13,22 @@ def test_changes_are_saved_and_used(qtbot: QtBot, db: Database) -> None:
     dialog = OwnerSettingsDialog(db)
     qtbot.addWidget(dialog)
     dialog.owner_name.setText("Dana Whitfield")
-    dialog.owner_phone.setText("0412 555 019")
+    dialog.owner_phone.setText("021 555 0199")
     dialog.country.setCurrentIndex(dialog.country.findData("NZ"))
-    dialog.timezone.setCurrentText("Pacific/Auckland")
+    assert dialog.currency.currentText() == "NZD", "a new country brings its own currency"
+    dialog.timezone.setCurrentText("Pacific/Chatham")
     dialog.weekly_cap.setValue(3)
     dialog.save()
     with db.reading() as session:
         saved = load_settings(session)
-    assert (saved.owner_name, saved.owner_phone) == ("Dana Whitfield", "0412 555 019")
+    # A local mobile is read in the owner's (new) country and kept in full.
+    assert (saved.owner_name, saved.owner_phone) == ("Dana Whitfield", "+64215550199")
     assert (saved.default_country, saved.owner_timezone, saved.weekly_cap) == (
         "NZ",
-        "Pacific/Auckland",
+        "Pacific/Chatham",
         3,
     )
+    assert saved.currency == "NZD"
 
 
 def test_a_zone_that_does_not_exist_is_refused_and_nothing_saved(
@@ -38,6 +41,6 @@ def test_a_zone_that_does_not_exist_is_refused_and_nothing_saved(
     dialog.owner_name.setText("Changed Name")
     dialog.timezone.setCurrentText("Mars/Olympus")
     dialog.save()
-    assert "not a time zone" in dialog.error.text()
+    assert "not an IANA time zone" in dialog.error.text()
     with db.reading() as session:
         assert load_settings(session) == before

@@ -19,6 +19,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--source", help="where the lead came from (website, referral …)")
     p.add_argument("--country", help="ISO country code (default: from settings or the phone)")
     p.add_argument("--timezone", help="IANA time zone, e.g. Australia/Sydney")
+    p.add_argument(
+        "--answered",
+        action="store_true",
+        help="you answered them already (they phoned): no first reply is planned",
+    )
     p.set_defaults(run=run)
 
 
@@ -34,6 +39,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         source=args.source,
         country=args.country,
         timezone=args.timezone,
+        answered=args.answered,
     )
     db = ctx.open_db(create=True)
     try:
@@ -41,5 +47,5 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             created = add_lead(session, lead, now=ctx.now)
     finally:
         db.close()
-    print(created.quote_id, file=ctx.out)
+    print(f"customer {created.customer_id}, quote {created.quote_id}", file=ctx.out)
     return 0

@@ -36,8 +36,23 @@ def _who(p: argparse.ArgumentParser) -> None:
     p.add_argument("--customer", type=int, required=True, metavar="ID", help="customer id")
 
 
+def _source(text: str) -> str:
+    from deckfollow.core.enums import LedgerSource
+
+    source = LedgerSource.parse(text)
+    if source is None:
+        names = ", ".join(s.value for s in LedgerSource)
+        raise argparse.ArgumentTypeError(f"{text!r} is not a source (use one of: {names})")
+    return source.value
+
+
 def _said(p: argparse.ArgumentParser, *, words_required: bool) -> None:
-    p.add_argument("--source", required=True, help='how they told you, e.g. "phone call"')
+    p.add_argument(
+        "--source",
+        required=True,
+        type=_source,
+        help="how they told you: call, text, email, in person, web form, post or import",
+    )
     p.add_argument(
         "--words", required=words_required, help="the customer's own words, as they said them"
     )
@@ -171,7 +186,7 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
                 )
                 msg = f"{args.channel}: granted"
             elif cmd == "revoke":
-                svc.revoke_consent(
+                revoked = svc.revoke_consent(
                     s,
                     args.customer,
                     ConsentChannel(args.channel),
@@ -179,12 +194,12 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
                     words=args.words,
                     now=ctx.now,
                 )
-                msg = f"{args.channel}: revoked; pending {args.channel} follow-ups cancelled"
+                msg = "\n".join((f"{args.channel}: revoked", *revoked.notices))
             elif cmd == "stop":
-                svc.revoke_consent(
+                stopped = svc.revoke_consent(
                     s, args.customer, None, source=args.source, words=args.words, now=ctx.now
                 )
-                msg = "do not contact: every channel revoked, everything pending cancelled"
+                msg = "\n".join(("do not contact: every channel revoked", *stopped.notices))
             elif cmd == "agree":
                 tz = svc.get_customer(s, args.customer).timezone
                 plan = agreed_plan(

@@ -152,7 +152,8 @@ class CardDelegate(QStyledItemDelegate):
             if row.stage is Stage.PARKED and row.parked_until is not None:
                 return f"Revisit {date_text(row.parked_until)}", None
             return ("No next step planned", _OVERDUE) if row.stage.is_open else ("", None)
-        when = date_time_text(nxt.due_at, row.timezone)
+        # The owner's clock; a card has no room for the customer's (the list and details show it).
+        when = date_time_text(nxt.due_at)
         agreed = nxt.basis is Basis.AGREED
         text = f"Next: {nxt.channel.value} {when}" + (" · agreed" if agreed else "")
         if row.overdue:

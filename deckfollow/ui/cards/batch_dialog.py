@@ -4,7 +4,6 @@ mailed"."""
 from __future__ import annotations
 
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -57,6 +56,7 @@ from deckfollow.ui.cards.common import (
     save_private,
 )
 from deckfollow.ui.consent.common import ErrorLabel
+from deckfollow.ui.formatting import date_text
 
 _NEXT_CHANNELS = ((Channel.CALL, "Call"), (Channel.TEXT, "Text"), (Channel.EMAIL, "Email"))
 
@@ -226,7 +226,7 @@ class CardBatchDialog(QDialog):
         bad = {p.label: p for p in self.problems}
         self.table.setRowCount(len(self.batch.cards))
         for row, card in enumerate(self.batch.cards):
-            due = card.due_at.astimezone(ZoneInfo(card.timezone)).strftime("%a %d %b")
+            due = date_text(card.due_at)
             problem = bad.get(card.customer)
             fits = "yes" if problem is None else f"no: {problem.part}: {problem.problem}"
             if card.missing and problem is None:

@@ -28,7 +28,7 @@ from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.followups import agree_follow_up, agreed_plan
 from deckfollow.core.permission import ContactSnapshot, channel_decision
 from deckfollow.storage.database import Database
-from deckfollow.ui.consent.common import Clock, ErrorLabel, source_combo
+from deckfollow.ui.consent.common import Clock, ErrorLabel, chosen_source, source_combo
 
 CHANNEL_LABELS = {
     Channel.CALL: "Call",
@@ -173,7 +173,7 @@ class AskPermissionDialog(QDialog):
                     self._quote_id,
                     plan,
                     now=now,
-                    source=self.source.currentText().strip(),
+                    source=chosen_source(self.source),
                     reopen=not self.reopen.isHidden() and self.reopen.isChecked(),
                 )
                 s.flush()

@@ -7,11 +7,11 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
+from deckfollow.core.enums import LedgerSource
 from deckfollow.core.errors import DeckfollowError
+from deckfollow.ui.formatting import full_date_time_text
 
 Clock = Callable[[], datetime]
-
-SOURCES = ("phone call", "in person", "site visit", "text message", "email", "letter")
 
 
 class ErrorLabel(QLabel):
@@ -33,15 +33,23 @@ class ErrorLabel(QLabel):
         self.hide()
 
 
-def source_combo(parent: QWidget | None = None) -> QComboBox:
-    """Where the customer said it: a list to pick from, or the user's own words."""
+def source_combo(
+    parent: QWidget | None = None, default: LedgerSource = LedgerSource.CALL
+) -> QComboBox:
+    """How the customer told us, from the ledger's fixed list (the evidence must be exact);
+    `currentData()` is the LedgerSource."""
     box = QComboBox(parent)
-    box.setEditable(True)
-    box.addItems(SOURCES)
+    for source in LedgerSource:
+        box.addItem(source.value.capitalize(), source)
+    box.setCurrentIndex(box.findData(default))
     return box
 
 
-def local_text(dt: datetime | None, tz: str) -> str:
-    from zoneinfo import ZoneInfo
+def chosen_source(box: QComboBox) -> str:
+    """The ledger source picked in a `source_combo`."""
+    return LedgerSource(box.currentData()).value
 
-    return dt.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y %H:%M") if dt else ""
+
+def local_text(dt: datetime | None, tz: str) -> str:
+    """A moment on the owner's clock, with the customer's (`tz`) beside it when it differs."""
+    return full_date_time_text(dt, tz) if dt else ""

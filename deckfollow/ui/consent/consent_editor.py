@@ -35,7 +35,7 @@ from deckfollow.core.consent import (
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentState
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.storage.database import Database
-from deckfollow.ui.consent.common import Clock, ErrorLabel, local_text, source_combo
+from deckfollow.ui.consent.common import Clock, ErrorLabel, chosen_source, local_text, source_combo
 from deckfollow.ui.consent.ledger_view import LedgerViewerDialog
 from deckfollow.ui.consent.stop import StopContactDialog
 
@@ -189,7 +189,8 @@ class ConsentEditorDialog(QDialog):
 
     def _done(self, changes: Changes, message: str) -> None:
         self.reload()
-        self.status.setText(message)
+        # What the change also did ("Cancelled the agreed call on Thu 10 Dec at 10:00").
+        self.status.setText(". ".join((message, *changes.notices)))
         self.changed.emit(changes)
 
     def record(self, yes: bool) -> None:
@@ -197,7 +198,7 @@ class ConsentEditorDialog(QDialog):
         self.error.clear_error()
         ch = ConsentChannel(self.channel.currentData())
         words = self.words.text().strip() or None
-        source = self.source.currentText().strip()
+        source = chosen_source(self.source)
         try:
             with self._db.unit_of_work() as s:
                 if yes:
@@ -229,7 +230,7 @@ class ConsentEditorDialog(QDialog):
                     s,
                     self._customer_id,
                     prefs,
-                    source=self.source.currentText().strip(),
+                    source=chosen_source(self.source),
                     words=self.words.text().strip() or None,
                     now=self._clock(),
                 )

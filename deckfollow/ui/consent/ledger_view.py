@@ -96,7 +96,7 @@ class LedgerViewerDialog(QDialog):
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         state = "DO NOT CONTACT. " if ov.do_not_contact else ""
         summary = QLabel(
-            f"{state}{len(self.document.entries)} entries, times in {ov.timezone}. "
+            f"{state}{len(self.document.entries)} entries, times on your clock. "
             "Entries are never changed; corrections are new entries."
         )
         summary.setWordWrap(True)

@@ -19,7 +19,7 @@ from deckfollow.core.consent import consent_overview, pending_covered, revoke_co
 from deckfollow.core.enums import ConsentChannel
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.storage.database import Database
-from deckfollow.ui.consent.common import Clock, ErrorLabel, source_combo
+from deckfollow.ui.consent.common import Clock, ErrorLabel, chosen_source, source_combo
 
 
 class StopContactDialog(QDialog):
@@ -102,7 +102,7 @@ class StopContactDialog(QDialog):
                     s,
                     self._customer_id,
                     self.selected_scope(),
-                    source=self.source.currentText().strip(),
+                    source=chosen_source(self.source),
                     words=self.words.toPlainText().strip() or None,
                     now=self._clock(),
                 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, QTimeZone, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -63,7 +63,13 @@ from deckfollow.ui.consent import (
     StopContactDialog,
 )
 from deckfollow.ui.consent.common import Clock, ErrorLabel
-from deckfollow.ui.formatting import date_text, money_text, weekday_time_text
+from deckfollow.ui.formatting import (
+    date_text,
+    full_date_time_text,
+    money_text,
+    their_time_text,
+    weekday_time_text,
+)
 from deckfollow.ui.log_outcome import LogOutcomeDialog
 from deckfollow.ui.quote_editor import QuoteDialog
 
@@ -131,9 +137,10 @@ class CustomerView:
     fields: dict[str, str]
 
 
-def _local_datetime_text(at: datetime, locale: QLocale) -> str:
-    qdt = QDateTime.fromSecsSinceEpoch(int(at.timestamp()), QTimeZone.utc()).toLocalTime()
-    return locale.toString(qdt, QLocale.FormatType.ShortFormat)
+def _local_datetime_text(at: datetime, tz: str | None = None) -> str:
+    # On the owner's clock like every time on screen (not the computer's), with the
+    # customer's beside it where they live elsewhere.
+    return full_date_time_text(at, tz)
 
 
 def _section(title: str) -> QGroupBox:
@@ -548,7 +555,7 @@ class DetailPanel(QWidget):
         if q.stage is Stage.LOST and q.lost_reason:
             stage += f" ({q.lost_reason})"
         self.stage_label.setText(stage)
-        self.received_label.setText(_local_datetime_text(q.received_at, self._locale))
+        self.received_label.setText(_local_datetime_text(q.received_at))
 
     def _fill_consent(self) -> None:
         ov = self._overview
@@ -562,13 +569,7 @@ class DetailPanel(QWidget):
             _set_style(state, f"color: {colour}; font-weight: 600;")
             bits = []
             if ch.since is not None:
-                bits.append(
-                    "since "
-                    + self._locale.toString(
-                        QDateTime.fromSecsSinceEpoch(int(ch.since.timestamp())).date(),
-                        QLocale.FormatType.ShortFormat,
-                    )
-                )
+                bits.append(f"since {date_text(ch.since)}")  # the owner's day
             if ch.source:
                 bits.append(ch.source)
             how.setText(", ".join(bits))
@@ -586,7 +587,7 @@ class DetailPanel(QWidget):
         for h in history:
             item = QTreeWidgetItem(
                 [
-                    _local_datetime_text(h.at, self._locale),
+                    _local_datetime_text(h.at),
                     h.title,
                     h.quote_number or "",
                     h.detail,
@@ -594,6 +595,10 @@ class DetailPanel(QWidget):
             )
             item.setForeground(1, QBrush(QColor(_KIND_COLOURS[h.kind])))
             item.setToolTip(3, h.detail)
+            theirs = their_time_text(h.at, self._customer.timezone) if self._customer else ""
+            if theirs:
+                # The owner's clock in the column; the customer's on hover, to keep it short.
+                item.setToolTip(0, f"{theirs} their time")
             item.setData(0, Qt.ItemDataRole.UserRole, h.kind)
             if h.at > now:
                 # Still to come: the next step stands out at the top.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QStandardItemModel
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from deckfollow.core.changes import Changes
 from deckfollow.core.consent import load_snapshot
 from deckfollow.core.contact_hours import local_to_utc
-from deckfollow.core.enums import Basis, Channel, Direction, Outcome, Stage
+from deckfollow.core.enums import Basis, Channel, Direction, LedgerSource, Outcome, Stage
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
 from deckfollow.core.followups import FollowUpPlan, get_follow_up, planned_times
 from deckfollow.core.models import Quote
@@ -47,7 +47,12 @@ from deckfollow.core.touches import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
-from deckfollow.ui.formatting import date_time_text
+from deckfollow.ui.formatting import (
+    date_time_text,
+    owner_qdatetime,
+    owner_zone,
+    zone_date_time_text,
+)
 
 CHANNEL_LABELS = {
     Channel.CALL: "Call",
@@ -138,7 +143,9 @@ class LogOutcomeDialog(QDialog):
         # When it happened, in the user's own time: a call made at lunch and logged at
         # night keeps its real time (and the lead's true response time).
         self._opened_at = clock()
-        self.happened_at = QDateTimeEdit(_qdatetime(self._opened_at))
+        self.happened_at = QDateTimeEdit()
+        self.happened_at.setTimeZone(QTimeZone(owner_zone().encode()))  # one clock: the owner's
+        self.happened_at.setDateTime(_qdatetime(self._opened_at))
         self.happened_at.setDisplayFormat("ddd d MMM yyyy HH:mm")
         self.happened_at.setCalendarPopup(True)
         self.happened_at.setMaximumDateTime(_qdatetime(self._opened_at))
@@ -170,7 +177,7 @@ class LogOutcomeDialog(QDialog):
         local_now = clock().astimezone(tz)
         self.zone_label = QLabel(
             f"Times are in {snap.name}'s zone, <b>{snap.timezone}</b> — "
-            f"it is {date_time_text(local_now, snap.timezone)} there now."
+            f"it is {zone_date_time_text(local_now, snap.timezone)} there now."
         )
         self.zone_label.setWordWrap(True)
         self.zone_label.setStyleSheet("color: #444444;")
@@ -267,7 +274,9 @@ class LogOutcomeDialog(QDialog):
 
         if fu_channel is not None:
             _select(self.channel, fu_channel.value)
-            _select(self.next_channel, fu_channel.value)
+        # The next step is never proposed on a channel the customer closed (rule 1).
+        _close_revoked(self.next_channel, snap)
+        _select(self.next_channel, _open_channel(snap, fu_channel).value)
         if fu_reason:
             self.reason.setText(fu_reason)
             self.reason.setCursorPosition(0)
@@ -287,6 +296,8 @@ class LogOutcomeDialog(QDialog):
         for edit in (self.reason, self.agreed_words, self.lost_reason):
             edit.textChanged.connect(self._refresh)
         self.next_channel.currentIndexChanged.connect(self._refresh)
+        self.channel.currentIndexChanged.connect(self._say_source)
+        self._say_source()
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
         # Start from a time the rules allow, so the usual case needs no correction.
         start = local_to_utc(local_now.date() + timedelta(days=2), time(10), tz)
@@ -362,6 +373,11 @@ class LogOutcomeDialog(QDialog):
     def starts_after_sale(self) -> bool:
         """True when saving will also start the after-sale plan for a won quote."""
         return self.close_quote.isChecked() and self.won.isChecked() and self.after_sale.isChecked()
+
+    def _say_source(self) -> None:
+        """Say where an agreement made now is recorded: on the channel of this touch."""
+        source = LedgerSource.of_channel(Channel(self.channel.currentData()))
+        self.agreed.setText(f"The customer agreed to this ({_SAID[source]}, for the ledger)")
 
     def _next_channel(self) -> Channel:
         return Channel(self.next_channel.currentData())
@@ -460,14 +476,44 @@ def _channel_combo() -> QComboBox:
     return box
 
 
+_SAID = {
+    LedgerSource.CALL: "said on a call",
+    LedgerSource.TEXT: "said by text",
+    LedgerSource.EMAIL: "said by email",
+    LedgerSource.IN_PERSON: "said in person",
+    LedgerSource.POST: "said by post",
+    LedgerSource.WEB_FORM: "said on a web form",
+    LedgerSource.IMPORT: "from an import",
+}
+
+
+def _open_channel(snap: ContactSnapshot, first: Channel | None) -> Channel:
+    """The channel to propose: the follow-up's own, else the first one still open."""
+    for channel in (first, Channel.CALL, Channel.TEXT, Channel.EMAIL, Channel.CARD):
+        if channel is not None and channel_decision(snap, channel).allowed:
+            return channel
+    return first or Channel.CALL
+
+
+def _close_revoked(box: QComboBox, snap: ContactSnapshot) -> None:
+    """Grey out the channels the customer revoked, saying why in the item's tooltip."""
+    model = box.model()
+    for row in range(box.count()):
+        decision = channel_decision(snap, Channel(box.itemData(row)))
+        if not decision.allowed and isinstance(model, QStandardItemModel):
+            item = model.item(row)
+            if item is not None:
+                item.setEnabled(False)
+                item.setToolTip(decision.reason)
+
+
 def _select(box: QComboBox, value: str) -> None:
     box.setCurrentIndex(max(0, box.findData(value)))
 
 
 def _qdatetime(at: datetime) -> QDateTime:
-    """An aware instant as a local QDateTime, to the minute (what the editor shows)."""
-    secs = int(at.timestamp()) // 60 * 60
-    return QDateTime.fromSecsSinceEpoch(secs, QTimeZone.utc()).toLocalTime()
+    """An aware instant on the owner's clock, to the minute (what the editor shows)."""
+    return owner_qdatetime(at)
 
 
 def _qdate(d: date) -> QDate:

@@ -64,6 +64,7 @@ def contact_dialog(
     gives once something was logged.
     """
     from deckfollow.core.followups import next_pending_follow_up
+    from deckfollow.core.leads import waiting_first_reply
     from deckfollow.ui.messaging.call import CallDialog
     from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
     from deckfollow.ui.messaging.text_message import TextMessageDialog
@@ -77,6 +78,9 @@ def contact_dialog(
         fid = next_pending_follow_up(
             s, customer_id=customer_id, quote_id=quote_id, channels=channels
         )
+        if fid is None:
+            # A new lead's first reply, planned as a text, may well be given by a call.
+            fid = waiting_first_reply(s, customer_id, quote_id)
     ids = (
         {"follow_up_id": fid}
         if fid is not None

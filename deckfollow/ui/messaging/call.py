@@ -179,6 +179,7 @@ class CallDialog(QDialog):
             channel=Channel.CALL,
             has_quote=t.quote_id is not None,
             plan_name=t.plan_name,
+            closed=t.closed_channels,
         )
         log_box = QGroupBox("How did it go, and what's next?")
         ll = QVBoxLayout(log_box)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, QObject, QThread, QTime, Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QStandardItemModel, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.cadences import step_template_key
-from deckfollow.core.consent import get_customer
+from deckfollow.core.consent import get_customer, load_snapshot
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage, TemplateKind
 from deckfollow.core.errors import (
@@ -39,6 +39,7 @@ from deckfollow.core.followups import FollowUpPlan, agreed_plan
 from deckfollow.core.merge_fields import MERGE_FIELDS, MergeContext, RenderedText
 from deckfollow.core.merge_fields import build_merge_context as _build
 from deckfollow.core.models import FollowUp, Quote
+from deckfollow.core.permission import channel_decision
 from deckfollow.core.pipeline import Close
 from deckfollow.core.touches import NextStep, PlanContinues, continuing_plan
 from deckfollow.messaging.guard import SendCheck, check_send
@@ -50,6 +51,7 @@ from deckfollow.messaging.templates import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.formatting import date_time_text
 
 __all__ = [
     "Clock",
@@ -98,6 +100,8 @@ class Target:
     step_template_key: str | None = None
     # The active follow-up plan this follow-up is a step of (it places its own next step).
     plan_name: str | None = None
+    # Channels the customer revoked, with why: never proposed for the next step.
+    closed_channels: dict[Channel, str] = field(default_factory=dict)
 
     def template_key(self, kind: TemplateKind) -> str:
         """The wording to start from, chosen as the Today list chooses it."""
@@ -149,6 +153,8 @@ def load_target(
         if fu is not None and fu.cadence_run_id is not None and fu.cadence_step is not None:
             step_key = step_template_key(s, fu.cadence_run_id, fu.cadence_step)
         plan_name = continuing_plan(s, fu.id) if fu is not None else None
+        snap = load_snapshot(s, c.id)
+        closed = {ch: d.reason for ch in Channel if not (d := channel_decision(snap, ch)).allowed}
         return Target(
             customer_id=c.id,
             quote_id=quote_id,
@@ -173,6 +179,7 @@ def load_target(
             priced=priced,
             step_template_key=step_key,
             plan_name=plan_name,
+            closed_channels=closed,
         )
 
 
@@ -336,6 +343,7 @@ class NextStepWidget(QWidget):
         channel: Channel,
         has_quote: bool,
         plan_name: str | None = None,
+        closed: dict[Channel, str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -367,7 +375,17 @@ class NextStepWidget(QWidget):
         self.channel = QComboBox()
         for ch, label in CHANNEL_WORDS.items():
             self.channel.addItem(label, ch.value)
-        self.channel.setCurrentIndex(max(0, self.channel.findData(channel.value)))
+        # A channel the customer revoked is never proposed (rule 1): greyed out, with why.
+        shut = closed or {}
+        model = self.channel.model()
+        for row in range(self.channel.count()):
+            why = shut.get(Channel(self.channel.itemData(row)))
+            item = model.item(row) if isinstance(model, QStandardItemModel) else None
+            if why and item is not None:
+                item.setEnabled(False)
+                item.setToolTip(why)
+        first = next((c for c in (channel, *CHANNEL_WORDS) if c not in shut), channel)
+        self.channel.setCurrentIndex(max(0, self.channel.findData(first.value)))
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Why you'll be in touch, e.g. to hear what the council said")
         self.agreed = QCheckBox("They agreed to this time")
@@ -437,9 +455,9 @@ class NextStepWidget(QWidget):
             self._suggestion = None
             self.suggest_button.hide()
             return
-        local = slot.astimezone(zone(self._tz))
-        self._suggestion = local
-        self.suggest_button.setText(f"Use {local:%a %d %b %H:%M} instead")
+        # The day and time fields are the customer's own clock; the button reads the owner's.
+        self._suggestion = slot.astimezone(zone(self._tz))
+        self.suggest_button.setText(f"Use {date_time_text(slot, self._tz)} instead")
         self.suggest_button.show()
 
     def _use_suggestion(self) -> None:

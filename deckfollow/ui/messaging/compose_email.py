@@ -180,6 +180,7 @@ class ComposeEmailDialog(QDialog):
             channel=Channel.EMAIL,
             has_quote=t.quote_id is not None,
             plan_name=t.plan_name,
+            closed=t.closed_channels,
         )
         next_box = QGroupBox("What's next?")
         QVBoxLayout(next_box).addWidget(self.next_step)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -25,10 +26,12 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.due import DueItem
 from deckfollow.core.enums import Basis, Channel, TemplateKind
+from deckfollow.core.leads import FIRST_REPLY
 from deckfollow.storage.database import Database
 from deckfollow.ui.formatting import (
     date_time_text,
     long_date_text,
+    set_owner_zone,
     their_time_text,
     weekday_time_text,
 )
@@ -42,6 +45,11 @@ _GROUPS: list[tuple[str, tuple[Channel, ...]]] = [
     ("Emails", (Channel.EMAIL,)),
     ("Cards", (Channel.CARD,)),
 ]
+_SAVED = {
+    Channel.EMAIL: "Sent and logged the email to",
+    Channel.TEXT: "Logged the text to",
+    Channel.VIDEO: "Logged the video call with",
+}
 _KIND = {
     Channel.CALL: TemplateKind.CALL_SCRIPT,
     Channel.VISIT: TemplateKind.CALL_SCRIPT,
@@ -68,6 +76,7 @@ class TodayPage(QWidget):
         self._db = db
         self._clock = clock
         self._items: list[DueItem] = []
+        self._home_country: str | None = None
         self._script = ""
         # Hooks the window fills in with the feature dialogs this build has.
         self.act: Callable[[int], bool] | None = None
@@ -208,11 +217,18 @@ class TodayPage(QWidget):
 
         now = self._clock()
         with self._db.reading() as session:
-            owner_tz = load_settings(session).owner_timezone
+            settings = load_settings(session)
+            owner_tz = settings.owner_timezone
+            self._home_country = settings.default_country
+            set_owner_zone(owner_tz)  # the zone changed in settings shows everywhere at once
             day = now.astimezone(ZoneInfo(owner_tz)).date()
             self._items = due_items(session, day=day, now=now, owner_tz=owner_tz)
         current = self.current_item()
         keep = current.follow_up_id if current else None
+        shown_before = self._shown_ids()
+        # Rebuilt quietly: a refresh is not the user choosing someone, so the details panel
+        # (which follows the user's choices) stays on the customer just acted on.
+        self.tree.blockSignals(True)
         self.tree.clear()
         bold = QFont(self.tree.font())
         bold.setBold(True)
@@ -224,9 +240,15 @@ class TodayPage(QWidget):
         else:
             self.headline.setText(f"Nothing due for {when}")
         parts = []
-        select: QTreeWidgetItem | None = None
-        for title, channels in _GROUPS:
-            items = [i for i in self._items if i.channel in channels]
+        rows: dict[int, QTreeWidgetItem] = {}
+        # New leads first, whatever the channel: the first business to answer wins about
+        # half the deals.
+        first = [i for i in self._items if i.reason.startswith(FIRST_REPLY)]
+        rest = [i for i in self._items if not i.reason.startswith(FIRST_REPLY)]
+        groups = [("New leads", first)] + [
+            (title, [i for i in rest if i.channel in channels]) for title, channels in _GROUPS
+        ]
+        for title, items in groups:
             if not items:
                 continue
             parts.append(f"{len(items)} {title.lower() if len(items) != 1 else title[:-1].lower()}")
@@ -239,7 +261,7 @@ class TodayPage(QWidget):
                 theirs = their_time_text(item.due_at, item.timezone, owner_tz)
                 row = QTreeWidgetItem(
                     [
-                        date_time_text(item.due_at, owner_tz),
+                        date_time_text(item.due_at),
                         theirs,
                         item.customer,
                         item.reason,
@@ -249,14 +271,15 @@ class TodayPage(QWidget):
                 row.setData(0, ITEM_ROLE, item.follow_up_id)
                 if theirs:
                     row.setToolTip(1, f"{item.customer}'s time ({item.timezone})")
+                    # Also on the due time: a narrow window hides the "their time" column.
+                    row.setToolTip(0, f"{theirs} {item.customer}'s time ({item.timezone})")
                 row.setToolTip(3, item.reason)
                 if item.overdue:
                     row.setForeground(0, QBrush(_OVERDUE))
                 if item.basis is Basis.AGREED:
                     row.setForeground(4, QBrush(_AGREED))
                 group.addChild(row)
-                if select is None or item.follow_up_id == keep:
-                    select = row
+                rows[item.follow_up_id] = row
             group.setExpanded(True)
         if overdue:
             parts.append(f"{overdue} overdue")
@@ -264,8 +287,22 @@ class TodayPage(QWidget):
         self.tree.setVisible(bool(self._items))
         self.empty.setVisible(not self._items)
         self.panel.setVisible(bool(self._items))
-        if select is not None:
-            self.tree.setCurrentItem(select)
+        chosen = _next_to_select(keep, shown_before, self._shown_ids())
+        if chosen is not None:
+            self.tree.setCurrentItem(rows[chosen])
+        self.tree.blockSignals(False)
+        self._show_current(None, None)
+
+    def _shown_ids(self) -> list[int]:
+        """The follow-ups on the list, top to bottom."""
+        ids: list[int] = []
+        for g in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(g)
+            for c in range(group.childCount() if group is not None else 0):
+                child = group.child(c) if group is not None else None
+                if child is not None:
+                    ids.append(int(child.data(0, ITEM_ROLE)))
+        return ids
 
     def current_item(self) -> DueItem | None:
         item = self.tree.currentItem()
@@ -313,13 +350,16 @@ class TodayPage(QWidget):
             Channel.VIDEO: item.phone,
             Channel.EMAIL: item.email,
         }.get(item.channel)
-        from deckfollow.core.contact_info import format_phone
+        from deckfollow.core.contact_info import phone_as_read_in
 
         if reach and item.channel is not Channel.EMAIL:
-            reach = format_phone(reach)
+            # As the owner dials it: "0412 345 679" at home, "+1 312 …" abroad.
+            reach = phone_as_read_in(reach, self._home_country)
+        # Their clock only where it reads differently from the owner's.
+        theirs = their_time_text(now, item.timezone)
         self.reach.setText(
             f"{item.channel.value.title()}: {reach or 'no number on file'}"
-            f" · their time now {weekday_time_text(local_now)}"
+            + (f" · their time now {weekday_time_text(local_now)}" if theirs else "")
             if item.channel is not Channel.CARD
             else "Card by post"
         )
@@ -381,7 +421,11 @@ class TodayPage(QWidget):
                 self.write_card(item.customer_id)
             return
         if self.act is not None and self.act(item.follow_up_id):
-            self._after_change()
+            verb = {
+                Channel.EMAIL: "Sent and logged the email to",
+                Channel.TEXT: "Logged the text to",
+            }
+            self._after_change(f"{verb.get(item.channel, 'Logged the call with')} {item.customer}")
 
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(self._script)
@@ -389,18 +433,38 @@ class TodayPage(QWidget):
     def _log_outcome(self) -> None:
         item = self.current_item()
         if item is not None and self.log_outcome is not None and self.log_outcome(item):
-            self._after_change()
+            self._after_change(f"Saved what happened with {item.customer} and what happens next")
 
     def _snooze(self) -> None:
         item = self.current_item()
         if item is not None and self.snooze is not None and self.snooze(item.follow_up_id):
-            self._after_change()
+            self._after_change(f"Snoozed the {item.channel.value} with {item.customer}")
 
     def _open(self) -> None:
         item = self.current_item()
         if item is not None and item.quote_id is not None:
             self.open_quote.emit(item.quote_id)
 
-    def _after_change(self) -> None:
+    def _after_change(self, said: str = "") -> None:
+        """Refresh (the selection moves on to the next item) and say what was saved."""
         self.refresh()
         self.changed.emit()
+        window = self.window()
+        if said and isinstance(window, QMainWindow):
+            window.statusBar().showMessage(said, 10000)
+
+
+def _next_to_select(keep: int | None, before: list[int], now_shown: list[int]) -> int | None:
+    """The row to select after a refresh: the same follow-up if it is still there, else the
+    one that came after it (the next piece of work, not the top of the list)."""
+    if not now_shown:
+        return None
+    if keep in now_shown:
+        return keep
+    if keep in before:
+        present = set(now_shown)
+        for fid in before[before.index(keep) + 1 :]:
+            if fid in present:
+                return fid
+        return now_shown[-1]
+    return now_shown[0]

@@ -26,7 +26,9 @@ from deckfollow.ui.backups import BackupsPage, CorruptDatabaseDialog, TrashDialo
 def _lead(db: Database, name: str, now: datetime) -> LeadCreated:
     with db.unit_of_work() as s:
         first = name.split(maxsplit=1)[0].lower()
-        return add_lead(s, NewLead(name, email=f"{first}@example.com", job="Fence"), now=now)
+        return add_lead(
+            s, NewLead(name, email=f"{first}@example.com", job="Fence", answered=True), now=now
+        )
 
 
 def _names(db: Database) -> set[str]:
@@ -130,7 +132,7 @@ def test_corrupt_database_dialog_explains_and_restores_the_latest_good_backup(
 ):
     with db.unit_of_work() as s:
         for i in range(200):
-            add_lead(s, NewLead(f"Customer {i}", note="x" * 300), now=now)
+            add_lead(s, NewLead(f"Customer {i}", note="x" * 300, answered=True), now=now)
     good = backup_before(db, "import", now=now)
     db.close()
     with sqlite3.connect(db_path) as conn:

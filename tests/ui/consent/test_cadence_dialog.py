@@ -24,7 +24,7 @@ def lead(db: Database, now: datetime) -> LeadCreated:
     with db.unit_of_work() as s:
         return add_lead(
             s,
-            NewLead("Grace Hopper", country="AU", timezone="Australia/Sydney"),
+            NewLead("Grace Hopper", country="AU", timezone="Australia/Sydney", answered=True),
             now=now,
         )
 

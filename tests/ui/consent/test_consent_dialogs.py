@@ -19,6 +19,7 @@ from deckfollow.core.enums import (
     ConsentChannel,
     ConsentEventKind,
     FollowUpStatus,
+    LedgerSource,
 )
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
 from deckfollow.core.leads import LeadCreated, NewLead, add_lead
@@ -39,7 +40,11 @@ def lead(db: Database, now: datetime) -> LeadCreated:
         return add_lead(
             s,
             NewLead(
-                "Grace Hopper", phone="+61412000111", country="AU", timezone="Australia/Sydney"
+                "Grace Hopper",
+                phone="+61412000111",
+                country="AU",
+                timezone="Australia/Sydney",
+                answered=True,
             ),
             now=now,
         )
@@ -62,7 +67,9 @@ def test_ask_permission_records_an_agreed_follow_up_and_its_ledger_entry(
     dlg.end.setTime(QTime(18, 0))
     qtbot.keyClicks(dlg.reason, "The reason I'm calling is to go over the stain colours")
     qtbot.keyClicks(dlg.words, "Sure, check in Thursday after five")
-    dlg.source.setCurrentText("site visit")
+    # The ledger's sources are a fixed list: what was said on site is "in person".
+    assert dlg.source.isEditable() is False
+    dlg.source.setCurrentIndex(dlg.source.findData(LedgerSource.IN_PERSON))
     with qtbot.waitSignal(dlg.saved):
         qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     assert dlg.result() == dlg.DialogCode.Accepted
@@ -77,6 +84,7 @@ def test_ask_permission_records_an_agreed_follow_up_and_its_ledger_entry(
     assert fu.window_end is not None and fu.window_end - fu.due_at == timedelta(hours=1)
     assert entries[-1].kind is ConsentEventKind.AGREED_FOLLOW_UP
     assert entries[-1].follow_up_id == dlg.follow_up_id
+    assert entries[-1].source == "in person"
 
 
 def test_ask_permission_without_a_reason_says_so_and_saves_nothing(
@@ -142,7 +150,7 @@ def test_stop_for_every_channel_cancels_what_is_pending(
     assert "cancels 0 pending follow-ups" in dlg.effect.text()
     dlg.scope.setCurrentIndex(0)
     qtbot.keyClicks(dlg.words, "Please don't contact me again")
-    dlg.source.setCurrentText("phone call")
+    dlg.source.setCurrentIndex(dlg.source.findData(LedgerSource.CALL))
     with qtbot.waitSignal(dlg.saved):
         qtbot.mouseClick(dlg.stop_button, Qt.MouseButton.LeftButton)
     with db.reading() as s:

@@ -109,7 +109,12 @@ def test_timeline_shows_touches_follow_ups_and_consent_newest_first(
         "Agreed call (to do)",
         'Go over the timber choice — they said "Ring me tomorrow"',
     )
-    assert rows[1] == ("Said no to text", '"No texts please" (phone call)')
+    # The lead came in before nine: its first reply was due at nine, and the call answered it.
+    assert rows[1] == (
+        "Planned text (done)",
+        "First reply to their enquiry about hardwood deck, 30 m²",
+    )
+    assert rows[2] == ("Said no to text", '"No texts please" (phone call)')
     assert rows.index(("Call to them: reached them", "Wants merbau")) > 1
     # The first reply ended the lead's wait: the panel now says how fast it was.
     assert panel.lead_age_label.text() == "answered 1 h 14 min after it came in"
@@ -242,7 +247,9 @@ def test_an_email_of_someone_who_asked_not_to_be_contacted_is_refused(
     qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
 ) -> None:
     with db.unit_of_work() as s:
-        stopped = add_lead(s, NewLead("Alan Turing", email="alan@example.com"), now=now)
+        stopped = add_lead(
+            s, NewLead("Alan Turing", email="alan@example.com", answered=True), now=now
+        )
         revoke_consent(
             s, stopped.customer_id, None, source="phone call", words="Stop calling", now=now
         )
@@ -273,7 +280,12 @@ def test_stop_contact_from_the_panel_shows_at_once(
         qtbot.mouseClick(dlg.stop_button, Qt.MouseButton.LeftButton)
     assert panel.dnc_label.isVisible()
     assert all(state.text() == "no" for state, _how in panel.consent_labels.values())
-    assert _timeline(panel)[0] == (
-        "Asked not to be contacted at all",
-        '"Please don\'t contact me again" (phone call)',
-    )
+    # Stopping cancelled the waiting first reply (due at the same moment) too.
+    assert set(_timeline(panel)[:2]) == {
+        ("Asked not to be contacted at all", '"Please don\'t contact me again" (call)'),
+        (
+            "Planned text (cancelled)",
+            "First reply to their enquiry about hardwood deck, 30 m²"
+            " — cancelled: customer asked not to be contacted",
+        ),
+    }

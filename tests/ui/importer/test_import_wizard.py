@@ -33,7 +33,9 @@ from tests.exchange.import_helpers import DATA, set_owner
 def au_db(db: Database, now: datetime) -> Database:
     set_owner(db)
     with db.unit_of_work() as s:
-        a = add_lead(s, NewLead(name="Lukasz W", email="lukasz.wrobel@example.pl"), now=now)
+        a = add_lead(
+            s, NewLead(name="Lukasz W", email="lukasz.wrobel@example.pl", answered=True), now=now
+        )
         revoke_consent(s, a.customer_id, None, source="phone call", words="no", now=now)
     return db
 
@@ -154,7 +156,7 @@ def test_customers_added_while_previewing_are_not_duplicated(
     wiz.next()
     assert wiz.buttonText(QWizard.WizardButton.CommitButton) == "Import 3 customers"
     with au_db.unit_of_work() as s:
-        add_lead(s, NewLead(name="Ana P", email="ana.perez@example.com"), now=now)
+        add_lead(s, NewLead(name="Ana P", email="ana.perez@example.com", answered=True), now=now)
     with qtbot.waitSignal(wiz.imported) as sig:
         wiz.next()
     assert sig.args == [2]

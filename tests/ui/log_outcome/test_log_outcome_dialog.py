@@ -40,6 +40,7 @@ def lead(db: Database, now: datetime) -> LeadCreated:
                 job="Hardwood deck, 30 m²",
                 country="AU",
                 timezone="Australia/Sydney",
+                answered=True,
             ),
             now=now,
         )

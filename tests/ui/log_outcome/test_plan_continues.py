@@ -33,7 +33,7 @@ def test_a_plan_step_offers_to_let_the_plan_continue(
         lead = add_lead(
             s,
             NewLead("Grace Hopper", phone="+61412000111", country="AU",
-                    timezone="Australia/Sydney", job="Hardwood deck"),
+                    timezone="Australia/Sydney", job="Hardwood deck", answered=True),
             now=now,
         )  # fmt: skip
         start_cadence(s, lead.customer_id, "after_quote", quote_id=lead.quote_id, now=now)
@@ -55,7 +55,9 @@ def test_a_touch_outside_a_plan_does_not_offer_it(
     qtbot: QtBot, db: Database, now: datetime
 ) -> None:
     with db.unit_of_work() as s:
-        lead = add_lead(s, NewLead("Ada Byron", phone="+61412000222", country="AU"), now=now)
+        lead = add_lead(
+            s, NewLead("Ada Byron", phone="+61412000222", country="AU", answered=True), now=now
+        )
     dialog = LogOutcomeDialog(db, clock=lambda: now, quote_id=lead.quote_id)
     qtbot.addWidget(dialog)
     assert not dialog.plan_continues.isVisibleTo(dialog)

@@ -24,7 +24,7 @@ def test_a_call_for_a_plan_step_lets_the_plan_continue(
         lead = add_lead(
             s,
             NewLead("Grace Hopper", phone="+61412000111", country="AU",
-                    timezone="Australia/Sydney", job="Hardwood deck"),
+                    timezone="Australia/Sydney", job="Hardwood deck", answered=True),
             now=now,
         )  # fmt: skip
         start_cadence(s, lead.customer_id, "after_sale", quote_id=lead.quote_id, now=now)

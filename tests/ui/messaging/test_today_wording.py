@@ -37,6 +37,7 @@ def _unpriced_lead(db: Database, now: datetime) -> dict[Channel, int]:
                 country="AU",
                 timezone="Australia/Sydney",
                 job="Deck restoration — sand and oil, 35 m²",
+                answered=True,
             ),
             now=now - timedelta(hours=2),
         )

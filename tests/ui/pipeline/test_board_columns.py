@@ -42,7 +42,7 @@ def board(qtbot: QtBot, db: Database, now: datetime) -> BoardPage:
         for i, (name, age, stage, amount) in enumerate(QUOTES):
             made = add_lead(
                 session,
-                NewLead(name, phone=f"0412 000 {100 + i}", country="AU", job="Deck"),
+                NewLead(name, phone=f"0412 000 {100 + i}", country="AU", job="Deck", answered=True),
                 now=now - timedelta(days=age),
             )
             quote = session.get(Quote, made.quote_id)

@@ -41,7 +41,15 @@ def quote_ids(db: Database, now: datetime) -> dict[str, int]:
         for i, (name, phone, email, country, tz, number, job, amount) in enumerate(PEOPLE):
             made = add_lead(
                 session,
-                NewLead(name, phone=phone, email=email, country=country, timezone=tz, job=job),
+                NewLead(
+                    name,
+                    phone=phone,
+                    email=email,
+                    country=country,
+                    timezone=tz,
+                    job=job,
+                    answered=True,
+                ),
                 now=now - timedelta(days=30 - i),
             )
             quote = session.get(Quote, made.quote_id)

@@ -20,7 +20,9 @@ from deckfollow.ui.today_page import TodayPage
 def _lead(db: Database, now: datetime, name: str, tz: str, country: str, due: datetime) -> None:
     with db.unit_of_work() as s:
         email = f"{name.split(maxsplit=1)[0].lower()}@example.com"
-        lead = NewLead(name=name, email=email, job="Deck", country=country, timezone=tz)
+        lead = NewLead(
+            name=name, email=email, job="Deck", country=country, timezone=tz, answered=True
+        )
         made = add_lead(s, lead, now=now - timedelta(days=1))
         schedule_follow_up(
             s,
@@ -74,7 +76,7 @@ def test_a_call_that_would_be_refused_now_says_why_before_the_click(
         save_setting(s, "owner_timezone", "Australia/Sydney")
         lead = NewLead(
             name="Mia Chen", phone="0412 345 678", job="Deck", country="AU",
-            timezone="Australia/Sydney",
+            timezone="Australia/Sydney", answered=True
         )  # fmt: skip
         made = add_lead(s, lead, now=now - timedelta(days=1))
         plan = FollowUpPlan(

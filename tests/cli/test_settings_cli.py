@@ -1,0 +1,112 @@
+"""`deckfollow settings` and a first lead, run in-process through the real entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from deckfollow.cli.main import main
+
+NOW = "2026-11-22T22:00:00Z"  # Monday 09:00 in Sydney
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(args))
+    except SystemExit as exc:  # argparse refuses a bad option value itself, with exit 2
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_an_australian_owner_adds_a_local_mobile_and_its_first_reply_is_due(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "first.db")
+    for key, value in (
+        ("business", "Harbour Decks"),
+        ("owner", "Sam Carter"),
+        ("country", "AU"),
+        ("region", "new south wales"),
+        ("timezone", "Australia/Sydney"),
+        ("currency", "aud"),
+        ("cell", "0412 555 019"),
+    ):
+        code, _out, err = _run(capsys, "--db", db, "settings", "set", key, value)
+        assert (code, err) == (0, "")
+    code, out, _err = _run(capsys, "--db", db, "settings", "show", "--json")
+    shown = json.loads(out)
+    assert {k: shown[k] for k in ("country", "region", "timezone", "currency", "cell")} == {
+        "country": "AU",
+        "region": "NSW",
+        "timezone": "Australia/Sydney",
+        "currency": "AUD",
+        "cell": "+61412555019",
+    }
+    assert shown["not_chosen"] == ["address", "weekly-cap", "going-cold-days"]
+
+    code, out, err = _run(
+        capsys,
+        "--db", db, "--now", NOW,
+        "add-lead", "--name", "Mia Chen", "--phone", "0412 345 679", "--note", "Deck, 5x4 m",
+    )  # fmt: skip
+    assert (code, out, err) == (0, "customer 1, quote 1\n", "")
+    code, out, _err = _run(capsys, "--db", db, "--now", NOW, "due", "--json")
+    [item] = json.loads(out)
+    assert (item["customer"], item["channel"], item["basis"], item["reason"]) == (
+        "Mia Chen",
+        "text",
+        "planned",
+        "First reply to their enquiry about deck, 5x4 m",
+    )
+    assert item["due_at"] == "2026-11-23T09:00:00+11:00"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("country", "Atlantis", "deckfollow: error: country: 'Atlantis' is not a country"),
+        ("timezone", "Mars/Olympus", "deckfollow: error: timezone: 'Mars/Olympus' is not an"),
+        ("currency", "DOGE", "deckfollow: error: currency: 'DOGE' is not an ISO currency"),
+        ("colour", "blue", "deckfollow: error: colour: is not a setting"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_the_key_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, value: str, message: str
+) -> None:
+    db = tmp_path / "bad.db"
+    code, out, err = _run(capsys, "--db", str(db), "settings", "set", key, value)
+    assert code == 2
+    assert out == ""
+    assert err.startswith(message)
+    assert err.count("\n") == 1
+    assert not db.exists(), "a refused first setting leaves no empty database behind"
+
+
+def test_revoking_says_what_it_cancelled_and_sources_are_a_fixed_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "ledger.db")
+    _run(capsys, "--db", db, "settings", "set", "timezone", "Australia/Sydney")
+    _run(capsys, "--db", db, "--now", NOW, "add-lead", "--name", "Mia Chen",
+         "--phone", "+61 412 345 679", "--answered")  # fmt: skip
+    agree = (
+        "--db", db, "--now", NOW, "consent", "agree", "--customer", "1", "--channel", "call",
+        "--on", "2026-12-10", "--at", "10:00", "--reason", "Go through the quote",
+        "--words", "Thursday at ten",
+    )  # fmt: skip
+    code, _out, err = _run(capsys, *agree, "--source", "carrier pigeon")
+    assert code == 2
+    assert "--source: 'carrier pigeon' is not a source (use one of: call, text" in err
+    code, out, err = _run(capsys, *agree, "--source", "phone call")
+    assert (code, err) == (0, "")
+    code, out, _err = _run(capsys, "--db", db, "--now", NOW, "consent", "ledger",
+                           "--customer", "1", "--json")  # fmt: skip
+    assert {e["source"] for e in json.loads(out)} == {"call"}
+    code, out, _err = _run(
+        capsys, "--db", db, "--now", NOW, "consent", "revoke", "--customer", "1",
+        "--channel", "call", "--source", "text", "--words", "No more calls please",
+    )  # fmt: skip
+    assert out == "call: revoked\nCancelled the agreed call on Thu 10 Dec at 10:00\n"
