@@ -8,8 +8,11 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import TextIO, cast
 
 from deckfollow import __version__
+from deckfollow.cli import args as shapes
+from deckfollow.cli.output import PrintableWriter, error_line
 
 
 def _command_modules() -> list[ModuleType]:
@@ -26,7 +29,7 @@ def _command_modules() -> list[ModuleType]:
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # One clear line and exit 2, as argparse does, but without the usage dump.
-        self.exit(2, f"deckfollow: error: {message} (see 'deckfollow --help')\n")
+        self.exit(2, f"deckfollow: error: {error_line(message)} (see 'deckfollow --help')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--now",
         metavar="ISO8601",
+        type=shapes.moment_text,
         help="act as if it were this moment (for scripts and reproducible checks)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -53,34 +57,71 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--db", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS
         )
-        command.add_argument("--now", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        command.add_argument(
+            "--now", type=shapes.moment_text, default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
+    _name_options(parser)
     return parser
+
+
+def _name_options(parser: argparse.ArgumentParser) -> None:
+    """Give every parser a table from the core's field names to the options that fill them,
+    so "name: too long" from a core service reads "--name: too long" on the command line.
+    A command may add its own entries with `set_defaults(field_options={...})`."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _name_options(child)
+    options = {
+        a.dest.replace("_", " "): a.option_strings[-1]
+        for a in parser._actions
+        if a.option_strings and a.dest not in ("help", "db", "now")
+    }
+    own = parser.get_default("field_options") or {}
+    parser.set_defaults(field_options={**options, **own})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; user errors print one line to stderr and return non-zero."""
-    from deckfollow.core.errors import DeckfollowError, ValidationError
+    from deckfollow.core.errors import DeckfollowError, NotFoundError, ValidationError
 
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
+    if args.now:
+        # Also when given after a nested command ("consent show --now …"), whose parser
+        # declares it without the type.
+        try:
+            shapes.moment_text(args.now)
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"argument --now: {exc}")
     from deckfollow.cli.context import CliContext, make_context
 
     ctx: CliContext | None = None
     try:
         ctx = make_context(args)
+        # Names and notes may hold terminal escape codes: shown, never obeyed.
+        ctx.out = cast(TextIO, PrintableWriter(ctx.out))
+        ctx.err = cast(TextIO, PrintableWriter(ctx.err))
         result: int = args.run(args, ctx)
         return result
     except ValidationError as exc:
         if ctx is not None:
             ctx.discard_created()  # nothing saved means no new empty database either
-        print(f"deckfollow: error: {exc}", file=sys.stderr)
+        field = getattr(args, "field_options", {}).get(exc.field, exc.field)
+        print(f"deckfollow: error: {error_line(f'{field}: {exc.message}')}", file=sys.stderr)
+        return 2
+    except NotFoundError as exc:
+        # A missing id is the user's input, like any other bad argument.
+        if ctx is not None:
+            ctx.discard_created()
+        print(f"deckfollow: error: {error_line(str(exc))}", file=sys.stderr)
         return 2
     except DeckfollowError as exc:
         if ctx is not None:
             ctx.discard_created()
-        print(f"deckfollow: error: {exc}{_next_step(exc)}", file=sys.stderr)
+        print(f"deckfollow: error: {error_line(f'{exc}{_next_step(exc)}')}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from deckfollow.core import limits
 from deckfollow.core.changes import Changes
 from deckfollow.core.consent import get_customer, load_snapshot
 from deckfollow.core.contact_hours import local_to_utc
@@ -229,6 +230,7 @@ def _spec_of(session: Session, cad: Cadence) -> CadenceSpec:
 def _validate(spec: CadenceSpec) -> None:
     if not spec.name.strip():
         raise ValidationError("name", "a cadence needs a name")
+    limits.check_length("name", spec.name.strip(), limits.CADENCE_NAME)
     if not re.fullmatch(r"[a-z0-9_\-]{1,60}", spec.key):
         raise ValidationError("key", "use 1-60 lower-case letters, digits, '-' or '_'")
     if not spec.steps:
@@ -236,6 +238,7 @@ def _validate(spec: CadenceSpec) -> None:
     for i, st in enumerate(spec.steps, 1):
         if not st.reason.strip():
             raise ValidationError(f"step {i}", "every step needs a reason")
+        limits.check_length(f"step {i}", st.reason.strip(), limits.REASON)
         if "ready yet" in st.reason.lower():
             raise ValidationError(f"step {i}", '"are you ready yet?" is not a reason')
         if st.at_hour is not None and not 0 <= st.at_hour <= 23:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from deckfollow.core import limits
 from deckfollow.core.changes import Changes
 from deckfollow.core.enums import (
     Basis,
@@ -115,6 +116,10 @@ def grant_consent(
             f"{customer.display_name} had said no; record their own words to re-open "
             f"{channel.value} contact",
         )
+    if not (words and words.strip()):
+        # The ledger is evidence: a yes is kept in the customer's own words.
+        raise ValidationError("words", "record what the customer said when they agreed")
+    limits.check_length("words", words, limits.WORDS)
     event = append_event(
         session,
         ConsentEvent(
@@ -149,6 +154,7 @@ def revoke_consent(
     """
     customer = get_customer(session, customer_id)
     _require_source(source)
+    limits.check_length("words", words, limits.WORDS)
     kind = ConsentEventKind.REVOKED if channel else ConsentEventKind.DO_NOT_CONTACT
     event = append_event(
         session,
@@ -215,6 +221,7 @@ def _cancel_notices(session: Session, customer_id: int, channels: list[Channel])
 def _require_source(source: str) -> None:
     if not (source and source.strip()):
         raise ValidationError("source", 'say how the customer told you (e.g. "phone call")')
+    limits.check_length("source", source.strip(), limits.SOURCE)
 
 
 def ledger(session: Session, customer_id: int) -> list[ConsentEvent]:
@@ -355,6 +362,7 @@ def set_contact_preferences(
 
     customer = get_customer(session, customer_id)
     _require_source(source)
+    limits.check_length("words", words, limits.WORDS)
     changed: list[str] = []
     if prefs.timezone is not None and prefs.timezone != customer.timezone:
         zone(prefs.timezone)
@@ -365,6 +373,7 @@ def set_contact_preferences(
         if value is None:
             continue
         value = " ".join(value.split()) or None
+        limits.check_length(name.replace("_", " "), value, limits.HOURS)
         if value:
             parse_rule(value)  # a bad rule is refused before anything is saved
         if value != getattr(customer, name):

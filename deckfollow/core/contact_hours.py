@@ -209,8 +209,10 @@ def holiday_checker(
 def zone(name: str) -> ZoneInfo:
     """The IANA zone, or a ValidationError naming the field."""
     try:
+        if len(name) > 64:  # the column's length; no IANA name comes near it
+            raise ValueError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ValidationError("time zone", f"{name!r} is not a known IANA time zone") from exc
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deckfollow.core import limits
 from deckfollow.core.changes import Changes
 from deckfollow.core.consent import append_event, get_customer, grant_consent, load_snapshot
 from deckfollow.core.contact_hours import local_to_utc, zone
@@ -60,8 +61,10 @@ def check_plan(session: Session, snap: ContactSnapshot, plan: FollowUpPlan) -> N
     """Raise PermissionRefused (with the reason and the nearest allowed slot) if not allowed."""
     if not plan.reason or not plan.reason.strip():
         raise ValidationError("reason", 'every follow-up needs a reason ("The reason I\'m …")')
+    limits.check_length("reason", plan.reason.strip(), limits.REASON)
     if plan.basis is Basis.AGREED and not (plan.agreed_words and plan.agreed_words.strip()):
         raise ValidationError("agreed words", "an agreed follow-up keeps the customer's words")
+    limits.check_length("agreed words", plan.agreed_words, limits.WORDS)
     if plan.window_end is not None and plan.window_end <= plan.due_at:
         raise ValidationError("window", "the window must end after it starts")
     cap = load_settings(session).weekly_cap
@@ -177,6 +180,7 @@ def agree_follow_up(
     """
     if plan.basis is not Basis.AGREED:
         raise ValidationError("basis", "only an agreed follow-up is recorded this way")
+    limits.check_ahead("when", plan.due_at, now, "an agreed follow-up")
     if reopen:
         snap = load_snapshot(session, customer_id)
         cc = plan.channel.consent_channel

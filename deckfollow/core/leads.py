@@ -9,6 +9,7 @@ import phonenumbers
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from deckfollow.core import limits
 from deckfollow.core.changes import Changes
 from deckfollow.core.consent import is_blocked, load_snapshot
 from deckfollow.core.contact_hours import zone
@@ -65,6 +66,11 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
     name = " ".join(lead.name.split())
     if not name:
         raise ValidationError("name", "a lead needs a name")
+    limits.check_length("name", name, limits.NAME)
+    limits.check_length("email", lead.email, limits.EMAIL)
+    limits.check_length("job", lead.job and lead.job.strip(), limits.JOB)
+    limits.check_length("source", lead.source, limits.SOURCE)
+    limits.check_length("note", lead.note, limits.NOTE)
     settings = load_settings(session)
     country = (lead.country or settings.default_country).strip().upper()
     if lead.country and country not in phonenumbers.SUPPORTED_REGIONS:

@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deckfollow.core import limits
 from deckfollow.core.changes import Changes
 from deckfollow.core.contact_info import normalise_phone
 from deckfollow.core.errors import ValidationError
@@ -100,6 +101,9 @@ def clean_setting(name: str, value: str | int, *, country: str | None = None) ->
     or a cell number: the owner's country they are read in)."""
     label = setting_label(name)
     text = str(value).strip()
+    limits.check_length(
+        label, text, limits.ADDRESS if name == "business_address" else limits.SETTING
+    )
     if name in _INT_FIELDS:
         low, high = _INT_RANGES[name]
         try:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from deckfollow.core import limits
 from deckfollow.core.changes import Changes
 from deckfollow.core.consent import get_customer
 from deckfollow.core.enums import (
@@ -60,6 +61,14 @@ class TouchRecord:
     summary: str | None = None
 
 
+def check_next_step(plan: FollowUpPlan, *, now: datetime) -> None:
+    """A next step needs a reason and a time ahead of now, within the planning horizon."""
+    if not plan.reason.strip():
+        raise ValidationError("reason", 'every follow-up needs a reason ("The reason I\'m …")')
+    limits.check_length("reason", plan.reason.strip(), limits.REASON)
+    limits.check_ahead("next step", plan.due_at, now, "the next follow-up")
+
+
 def log_touch(
     session: Session,
     record: TouchRecord,
@@ -76,6 +85,8 @@ def log_touch(
     """
     if next_step is None and not (record.direction is Direction.INBOUND and await_decision):
         raise ValidationError("what's next", "plan the next follow-up or close the quote")
+    if isinstance(next_step, FollowUpPlan):
+        check_next_step(next_step, now=now)
     if isinstance(next_step, CourtesyCard) and not (
         record.channel is Channel.CARD and record.direction is Direction.OUTBOUND
     ):

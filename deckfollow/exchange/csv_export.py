@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.models import Customer, Quote, Suppression
+from deckfollow.exchange.private_files import make_private_folder, remove_quietly, write_private
 
 CUSTOMERS_FILE = "customers.csv"
 QUOTES_FILE = "quotes.csv"
@@ -168,16 +168,6 @@ def quotes_csv(session: Session) -> tuple[str, int]:
     return _csv_text([h for h, _a in QUOTE_COLUMNS], rows), len(rows)
 
 
-def write_private(path: Path, data: bytes) -> Path:
-    """Write a file only its owner can read (customer data never world-readable)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.chmod(path, 0o600)
-    return path
-
-
 @dataclass(frozen=True)
 class CsvExport:
     customers_path: Path
@@ -202,11 +192,13 @@ def export_csv(session: Session, folder: Path) -> CsvExport:
         )
     customers, n_customers = customers_csv(session)
     quotes, n_quotes = quotes_csv(session)
+    make_private_folder(folder)  # it holds customer data: owner only, like the files
+    write_private(targets[0], customers.encode("utf-8-sig"))
     try:
-        write_private(targets[0], customers.encode("utf-8-sig"))
         write_private(targets[1], quotes.encode("utf-8-sig"))
-    except OSError as exc:
-        raise DeckfollowError(f"cannot write to {folder}: {exc.strerror}") from exc
+    except DeckfollowError:
+        remove_quietly(targets[0])  # half an export is not an export
+        raise
     return CsvExport(targets[0], targets[1], n_customers, n_quotes)
 
 

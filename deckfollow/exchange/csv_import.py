@@ -10,7 +10,9 @@ so a preview that went stale while the user looked at it cannot add a duplicate.
 
 from __future__ import annotations
 
+import errno
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -201,12 +203,25 @@ class ImportPlan:
 def read_import_file(path: Path) -> CsvTable:
     """Read a CSV file from disk; an unusable file is a ValidationError naming the file."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(st.st_mode):
+            # /dev/zero or a pipe has no size to check and might never end.
             raise ValidationError(
-                "file", f"{path.name} is {size // 2**20} MB; that is not a contacts export"
+                "file", f"{path} is not a regular file (a device or a pipe); choose a CSV file"
             )
-        data = path.read_bytes()
+        if st.st_size > MAX_FILE_BYTES:
+            raise ValidationError(
+                "file", f"{path.name} is {st.st_size // 2**20} MB; that is not a contacts export"
+            )
+        with path.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # a file still growing is cut off, not followed
+        if len(data) > MAX_FILE_BYTES:
+            raise ValidationError(
+                "file",
+                f"{path.name} is over {MAX_FILE_BYTES // 2**20} MB; that is not a contacts export",
+            )
     except IsADirectoryError as exc:
         raise ValidationError("file", f"{path} is a folder; choose a CSV file") from exc
     except FileNotFoundError as exc:

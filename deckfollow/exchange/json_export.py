@@ -8,7 +8,6 @@ Read with Core column tuples (not ORM objects): an export of a large business st
 from __future__ import annotations
 
 import json
-import os
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -37,6 +36,7 @@ from deckfollow.core.models import (
     Touch,
 )
 from deckfollow.core.quote_files import all_files, is_quote_file_key
+from deckfollow.exchange.private_files import write_private
 
 FORMAT_NAME = "deckfollow-export"
 FORMAT_VERSION = 1
@@ -117,18 +117,8 @@ def build_export(session: Session, *, now: datetime) -> dict[str, Any]:
     }
 
 
-def write_owner_only(path: Path, text: str) -> None:
-    """Write a file that holds customer data, readable by the owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-    os.replace(tmp, path)  # a half-written export never replaces a good one
-
-
 def export_json(session: Session, path: Path, *, now: datetime) -> dict[str, int]:
     """Write the export to `path`; returns how many records of each kind were written."""
     data = build_export(session, now=now)
-    write_owner_only(path, json.dumps(data, ensure_ascii=False, indent=1))
+    write_private(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
     return {k: len(v) for k, v in data.items() if isinstance(v, list)}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from deckfollow.core.consent import ConsentOverview, LedgerEntry, consent_overview, ledger_entries
+from deckfollow.exchange.private_files import write_private
 
 CSV_HEADER = (
     "entry",
@@ -79,18 +79,9 @@ def ledger_csv(doc: LedgerDocument) -> str:
     return out.getvalue()
 
 
-def _write_private(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.chmod(path, 0o600)
-    return path
-
-
 def write_ledger_csv(doc: LedgerDocument, path: Path) -> Path:
     """Write the CSV (with a BOM so spreadsheet programs read the words correctly)."""
-    return _write_private(path, ledger_csv(doc).encode("utf-8-sig"))
+    return write_private(path, ledger_csv(doc).encode("utf-8-sig"))
 
 
 def ledger_pdf(doc: LedgerDocument) -> bytes:
@@ -195,4 +186,4 @@ def _table_style(colors: Any) -> Any:
 
 
 def write_ledger_pdf(doc: LedgerDocument, path: Path) -> Path:
-    return _write_private(path, ledger_pdf(doc))
+    return write_private(path, ledger_pdf(doc))

@@ -14,7 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from deckfollow.core.reports_model import CountValue, Report, rate
-from deckfollow.exchange.csv_export import neutralise_formula, write_private
+from deckfollow.exchange.csv_export import neutralise_formula
+from deckfollow.exchange.private_files import write_private
 
 HEADER = ("Figure", "Group", "Currency", "Measure", "Value")
 Row = tuple[str, str, str, str, str]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from deckfollow.core.errors import NotFoundError, ValidationError
 from deckfollow.core.models import Customer
-from deckfollow.exchange.csv_export import write_private
+from deckfollow.exchange.private_files import write_private
 
 VERSIONS = ("3.0", "4.0")
 

@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +32,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deckfollow.core.errors import StorageError
-from deckfollow.storage.backup import backup_dir_for, backup_sqlite, remove_with_sidecars
+from deckfollow.storage.backup import (
+    backup_dir_for,
+    backup_sqlite,
+    remove_with_sidecars,
+)
+from deckfollow.storage.uri import sqlite_file_uri
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -185,6 +191,9 @@ def take_backup(db_path: Path, label: str, *, now: datetime | None = None) -> Pa
     except StorageError:
         dest.unlink(missing_ok=True)
         raise
+    except OSError as exc:  # a read-only folder, a full disk: a sentence, not a traceback
+        where = exc.filename or dest.parent
+        raise StorageError(f"cannot back up {db_path}: {exc.strerror} ({where})") from exc
 
 
 def backup_before(db: Database, reason: str, *, now: datetime | None = None) -> Path | None:
@@ -293,9 +302,13 @@ def auto_backup(db_path: Path, *, now: datetime) -> list[Path]:
         if made:
             # The daily copy was verified a moment ago; a second backup pass is not needed.
             part = dest.with_name(f".{dest.name}.part")
-            shutil.copyfile(made[0], part)
-            os.chmod(part, 0o600)
-            os.replace(part, dest)  # never a half-copied file under a backup's name
+            try:
+                shutil.copyfile(made[0], part)
+                os.chmod(part, 0o600)
+                os.replace(part, dest)  # never a half-copied file under a backup's name
+            except OSError as exc:
+                part.unlink(missing_ok=True)  # a full disk leaves no stray copy
+                raise StorageError(f"cannot write the weekly backup: {exc.strerror}") from exc
             made.append(dest)
         else:
             made.append(take_backup(db_path, KIND_WEEKLY, now=now))
@@ -336,22 +349,24 @@ class RestoreResult:
 
 
 def _do_not_contact_now(db_path: Path) -> tuple[list[DoNotContactMark], set[str], str | None]:
-    """The current file's do-not-contacts and erased people's hashes (rule 9), if readable."""
-    from sqlalchemy import select
+    """A database's do-not-contacts and erased people's hashes (rule 9), read without
+    writing anything to the file or beside it."""
+    from sqlalchemy import create_engine, select
     from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+    from sqlalchemy.pool import NullPool
 
     from deckfollow.core.consent import do_not_contact_marks
     from deckfollow.core.models import Suppression
-    from deckfollow.storage.database import open_database
+    from deckfollow.storage.integrity import connect_read_only
 
     if not db_path.exists():
         return [], set(), None
+    engine = create_engine(
+        "sqlite://", creator=lambda: connect_read_only(db_path), poolclass=NullPool
+    )
     try:
-        current = open_database(str(db_path), create=False, migrate=False)
-    except StorageError as exc:
-        return [], set(), f"do-not-contact marks could not be read from the replaced file: {exc}"
-    try:
-        with current.reading() as s:
+        with Session(engine) as s:
             marks = do_not_contact_marks(s)
             erased: set[str] = set()
             for email_hash, phone_hash in s.execute(
@@ -362,7 +377,7 @@ def _do_not_contact_now(db_path: Path) -> tuple[list[DoNotContactMark], set[str]
     except (SQLAlchemyError, sqlite3.Error) as exc:
         return [], set(), f"do-not-contact marks could not be read from the replaced file: {exc}"
     finally:
-        current.close()
+        engine.dispose()
 
 
 def _reapply_rule_9(
@@ -434,8 +449,9 @@ def _upgrade_in_place(path: Path) -> None:
 
     from deckfollow.storage import schema
     from deckfollow.storage.database import current_revision
+    from deckfollow.storage.engine_url import sqlite_url
 
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(sqlite_url(path))
     try:
         if current_revision(engine) != schema.HEAD:
             from deckfollow.storage.migrate import upgrade_to_head
@@ -445,27 +461,21 @@ def _upgrade_in_place(path: Path) -> None:
         engine.dispose()
 
 
-def _fold_log_in(db_path: Path) -> None:
-    """Checkpoint a sound database's write-ahead log into the file and empty it, so removing
-    the log beside it can lose nothing."""
-    conn = sqlite3.connect(db_path)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
-
-
 def restore_from(db_path: Path, backup_file: Path, *, now: datetime | None = None) -> RestoreResult:
-    """Replace the database at `db_path` with `backup_file`, keeping the current one first.
+    """Replace the data in the database at `db_path` with `backup_file`, keeping the current
+    data first.
 
-    In order: the backup is checked; the current file is backed up (or, when damaged,
-    copied byte for byte) into the backups folder; a copy of the backup is prepared beside
-    the database (upgraded to the current schema, with every newer do-not-contact carried
-    over, spec rule 9); only then is it swapped in by an atomic rename, after the old
-    write-ahead log has been folded in and removed so it can never be replayed onto the
-    restored file. A crash at any point leaves either the old or the restored database.
-    No other program may have the database open: hold the instance lock, or close the
-    database, before calling this.
+    The backup is checked and a copy of it prepared (upgraded to the current schema). Then,
+    inside one write transaction on the live database, so that no other program's write
+    can land in between: the current data is backed up, every do-not-contact in it is
+    carried into the prepared copy (spec rule 9), and the rows of the copy replace the
+    rows of the live database. Other programs keep the file open throughout; a command
+    that tries to write meanwhile waits, or fails with "busy; nothing was saved", and
+    whatever one committed before is in the kept backup and, for do-not-contacts, in the
+    restored data too. A crash at any point leaves either the old or the restored data.
+
+    The caller keeps the app out (the instance lock, `acquire_instance_lock`); a damaged
+    database, which no program can be using, is kept byte for byte and its file replaced.
     """
     from deckfollow.storage.integrity import check_integrity, quick_check
 
@@ -478,42 +488,166 @@ def restore_from(db_path: Path, backup_file: Path, *, now: datetime | None = Non
     report = check_integrity(backup_file, find_backup=False)
     if not report.ok:
         raise StorageError(f"{backup_file} cannot be restored: {report.problems[0]}")
-    kept: Path | None = None
-    sound = False
-    if db_path.exists():
-        # A damaged file is kept byte for byte: a backup-API copy would quietly drop what
-        # SQLite cannot read, and someone may yet recover more from the original.
-        sound = not quick_check(db_path)
-        try:
-            kept = (
-                take_backup(db_path, "before-restore", now=when)
-                if sound
-                else _keep_damaged(db_path, when)
-            )
-        except StorageError:
-            sound = False
-            kept = _keep_damaged(db_path, when)
-    # Read only after the copy above: reading opens the file, which may fold its log in.
-    marks, erased, note = _do_not_contact_now(db_path)
+    live = db_path.exists() and db_path.stat().st_size > 0
+    sound = live and not quick_check(db_path, full=True)
+    if sound:
+        _bring_to_current_schema(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.restoring")
+    kept: Path | None
     try:
         remove_with_sidecars(tmp)
         backup_sqlite(backup_file, tmp)
         _upgrade_in_place(tmp)
-        applied, again = _reapply_rule_9(tmp, marks, erased, when)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
         if sound:
-            _fold_log_in(db_path)
-        for suffix in ("-wal", "-shm", "-journal"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-        os.replace(tmp, db_path)
-        _fsync_dir(db_path.parent)
+            kept, applied, again, notes = _restore_in_place(db_path, tmp, when)
+        else:
+            kept, applied, again, notes = _replace_file(db_path, tmp, when, keep=live)
     finally:
         remove_with_sidecars(tmp)
     prune(db_path)
-    return RestoreResult(backup_file, kept, applied, again, (note,) if note else ())
+    return RestoreResult(backup_file, kept, applied, again, notes)
+
+
+def _bring_to_current_schema(db_path: Path) -> None:
+    """The live rows are replaced table by table, so the live schema must be the current one."""
+    from deckfollow.storage.database import open_database
+
+    open_database(str(db_path), create=False).close()
+
+
+def _restore_in_place(
+    db_path: Path, prepared: Path, when: datetime
+) -> tuple[Path, int, int, tuple[str, ...]]:
+    from deckfollow.storage.database import BUSY_TIMEOUT_MS
+
+    conn = sqlite3.connect(
+        sqlite_file_uri(db_path),
+        uri=True,
+        isolation_level=None,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+    )
+    kept: Path | None = None
+    try:
+        conn.execute("PRAGMA foreign_keys = OFF")  # rows go in table by table; checked below
+        try:
+            conn.execute("BEGIN EXCLUSIVE")
+        except sqlite3.OperationalError as exc:
+            raise StorageError(
+                f"the database {db_path} is busy: another program is writing to it; nothing "
+                "was changed, try the restore again"
+            ) from exc
+        # Our write lock keeps every other writer out, so a reader on its own connection
+        # sees the last committed data in full: that is the copy to keep.
+        kept = _single_file(backup_sqlite(db_path, _destination(db_path, "before-restore", when)))
+        marks, erased, note = _do_not_contact_now(kept)
+        applied, again = _reapply_rule_9(prepared, marks, erased, when)
+        _replace_rows(conn, prepared)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if kept is not None:
+            remove_with_sidecars(kept)  # nothing changed: no "before restore" copy to list
+        raise
+    finally:
+        conn.close()
+    if again:
+        _checkpoint(db_path)  # the people erased again leave no bytes in the log
+    return kept, applied, again, (note,) if note else ()
+
+
+def _columns(conn: sqlite3.Connection, schema_name: str, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f'PRAGMA {schema_name}.table_info("{table}")')]
+
+
+def _replace_rows(conn: sqlite3.Connection, prepared: Path) -> None:
+    """Inside the caller's transaction: make every table of the live database hold exactly
+    the prepared copy's rows. Triggers that guard rows (the append-only consent ledger) are
+    set aside for the swap and put back in the same transaction."""
+    src = sqlite3.connect(sqlite_file_uri(prepared, mode="ro"), uri=True)
+    try:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        src_tables = {
+            r[0]
+            for r in src.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        }
+        if set(tables) != src_tables:
+            raise StorageError("the backup's tables differ from this database's; nothing changed")
+        triggers = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL"
+        ).fetchall()
+        for name, _sql in triggers:
+            conn.execute(f'DROP TRIGGER "{name}"')
+        has_sequence = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
+        ).fetchone()
+        for table in [*tables, *(["sqlite_sequence"] if has_sequence else [])]:
+            conn.execute(f'DELETE FROM main."{table}"')
+            if (
+                table == "sqlite_sequence"
+                and not src.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
+                ).fetchone()
+            ):
+                continue
+            cols = _columns(src, "main", table)
+            if table != "sqlite_sequence" and set(cols) != set(_columns(conn, "main", table)):
+                raise StorageError(
+                    f"the backup's {table} table differs from this database's; nothing changed"
+                )
+            names = ", ".join(f'"{c}"' for c in cols)
+            marks = ", ".join("?" for _ in cols)
+            conn.executemany(
+                f'INSERT INTO main."{table}" ({names}) VALUES ({marks})',
+                src.execute(f'SELECT {names} FROM "{table}"'),
+            )
+        for _name, sql in triggers:
+            conn.execute(sql)
+        if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+            raise StorageError("the backup's rows do not fit together; nothing changed")
+    finally:
+        src.close()
+
+
+def _replace_file(
+    db_path: Path, prepared: Path, when: datetime, *, keep: bool
+) -> tuple[Path | None, int, int, tuple[str, ...]]:
+    """Restore over a damaged (or missing, or empty) database file: keep it byte for byte,
+    then rename the prepared copy into its place. No program can be using a damaged file
+    (every one refuses it), so its log can be removed with it."""
+    # A damaged file is kept byte for byte: a backup-API copy would quietly drop what
+    # SQLite cannot read, and someone may yet recover more from the original.
+    kept = _keep_damaged(db_path, when) if keep else None
+    marks, erased, note = _do_not_contact_now(kept) if kept is not None else ([], set(), None)
+    applied, again = _reapply_rule_9(prepared, marks, erased, when)
+    fd = os.open(prepared, os.O_RDWR)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    os.replace(prepared, db_path)
+    _fsync_dir(db_path.parent)
+    return kept, applied, again, (note,) if note else ()
+
+
+def _checkpoint(db_path: Path) -> None:
+    from deckfollow.storage.database import open_database
+
+    db = open_database(str(db_path), create=False, migrate=False)
+    try:
+        _scrub(db)
+    finally:
+        db.close()
 
 
 # --- Erasure: scrub the live file, then say which backups still hold the person ---------
@@ -587,17 +721,44 @@ class ErasureReport:
         else:
             lines.append("No backup in the backups folder holds them.")
         lines.append("Copies saved elsewhere (your own backup copies, exports) are not checked.")
+        if not self.scrubbed:
+            lines.append(
+                "Not finished: another program was reading the database the whole time, so "
+                "their old details are still in its write-ahead log file. Close the other "
+                "programs using it (a second deckfollow, a script), then run: "
+                "deckfollow erase --wipe"
+            )
         return "\n".join(lines)
 
 
-def _scrub(db: Database) -> bool:
-    """Fold the write-ahead log into the file and empty it, so freed pages are gone."""
+# How long erasing waits for another program's read to end before the old bytes can go.
+WIPE_PATIENCE_SECONDS = 20.0
+
+
+def _scrub(db: Database, *, patience: float | None = None) -> bool:
+    """Fold the write-ahead log into the file and empty it, so freed pages are gone.
+
+    A program in the middle of a read (the app's own short reads, a script) keeps the old
+    pages in the log until it finishes: SQLite waits for it, and this tries again until
+    `patience` runs out. False when the old bytes could not be wiped yet.
+    """
     from sqlalchemy import text
 
-    with db.engine.connect() as conn:
-        busy = conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).first()
-        conn.commit()
-    return busy is not None and busy[0] == 0
+    deadline = time.monotonic() + (WIPE_PATIENCE_SECONDS if patience is None else patience)
+    while True:
+        with db.engine.connect() as conn:
+            busy = conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+            conn.commit()
+        if busy is not None and busy[0] == 0:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.2)
+
+
+def wipe_freed_bytes(db: Database) -> bool:
+    """Finish an erasure another program's read held up: wipe the old bytes from the log."""
+    return _scrub(db) if db.is_sqlite else True
 
 
 @contextmanager

@@ -46,6 +46,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from deckfollow.core.errors import ConcurrentEditError, SchemaTooNewError, StorageError
 from deckfollow.storage import schema
+from deckfollow.storage.engine_url import database_url
 from deckfollow.storage.location import is_url
 from deckfollow.storage.secrets_hidden import display_target, hide_secrets
 
@@ -160,7 +161,7 @@ def _create_owner_only(path: Path) -> None:
 
 
 def _sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(database_url(path))  # any folder name; read-only folders too
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _begin)
     return engine

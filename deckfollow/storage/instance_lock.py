@@ -6,6 +6,12 @@ included, so a stale lock file never blocks the next start: only a live holder d
 file also names the holder (process id, host, start time) so a refusal can say who it is.
 The file itself is left in place on release; deleting it would let two processes lock two
 different files of the same name.
+
+A database reached through a symlink or a hard link is the same database: the lock beside
+it is named from the resolved path, and a second lock, in the user's data folder, is named
+from the file's identity (device and inode), which every link shares. The database file
+itself is never opened for locking: closing any handle on it would drop the POSIX locks
+SQLite holds on it in this process.
 """
 
 from __future__ import annotations
@@ -48,7 +54,22 @@ class LockHolder:
 
 
 def lock_path_for(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".lock")
+    """The lock beside the database, named from its real path (symlinks resolved)."""
+    real = db_path.expanduser().resolve()
+    return real.with_name(real.name + ".lock")
+
+
+def identity_lock_path(db_path: Path) -> Path | None:
+    """The lock every name of the same file shares (hard links too); None before the file
+    exists, when no second name of it can exist either."""
+    try:
+        st = os.stat(db_path.expanduser())
+    except OSError:
+        return None
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("deckfollow", appauthor=False)) / "locks"
+    return folder / f"{st.st_dev:x}-{st.st_ino:x}.lock"
 
 
 def read_holder(lock_file: Path) -> LockHolder | None:
@@ -96,25 +117,18 @@ def _unlock(fh: IO[bytes]) -> None:
 class InstanceLock:
     """Held while this process uses the database; a context manager, or call release()."""
 
-    def __init__(self, db_path: Path | None, fh: IO[bytes] | None) -> None:
+    def __init__(self, db_path: Path | None, *handles: IO[bytes]) -> None:
         self.db_path = db_path
-        self._fh = fh
+        self._handles = list(handles)
 
     @property
     def held(self) -> bool:
-        return self._fh is not None
+        return bool(self._handles)
 
     def release(self) -> None:
-        fh, self._fh = self._fh, None
-        if fh is None:
-            return
-        try:
-            fh.seek(0)
-            fh.truncate()
-            fh.flush()
-            _unlock(fh)
-        finally:
-            fh.close()
+        handles, self._handles = self._handles, []
+        for fh in reversed(handles):
+            _release_file(fh)
 
     def __enter__(self) -> InstanceLock:
         return self
@@ -128,17 +142,18 @@ class InstanceLock:
         self.release()
 
 
-def acquire_instance_lock(target: str | Path, *, program: str = "deckfollow") -> InstanceLock:
-    """Lock the database for this process, or raise AlreadyRunningError naming the holder.
+def _release_file(fh: IO[bytes]) -> None:
+    try:
+        fh.seek(0)
+        fh.truncate()
+        fh.flush()
+        _unlock(fh)
+    finally:
+        fh.close()
 
-    A shared server database (team mode) is meant to be used by many at once: the lock is
-    then a no-op.
-    """
-    if isinstance(target, str) and is_url(target):
-        return InstanceLock(None, None)
-    db_path = Path(target).expanduser()
-    lock_file = lock_path_for(db_path)
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
+
+def _lock_file(lock_file: Path, db_path: Path, info: bytes) -> IO[bytes]:
+    lock_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
     fh = os.fdopen(fd, "rb+")
     if not _try_lock(fh):
@@ -150,14 +165,37 @@ def acquire_instance_lock(target: str | Path, *, program: str = "deckfollow") ->
             "Switch to that window, or close it and try again.",
             holder,
         )
-    info = {
-        "pid": os.getpid(),
-        "host": socket.gethostname(),
-        "since": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "program": program,
-    }
     fh.seek(0)
     fh.truncate()
-    fh.write(json.dumps(info).encode())
+    fh.write(info)
     fh.flush()
-    return InstanceLock(db_path, fh)
+    return fh
+
+
+def acquire_instance_lock(target: str | Path, *, program: str = "deckfollow") -> InstanceLock:
+    """Lock the database for this process, or raise AlreadyRunningError naming the holder.
+
+    A shared server database (team mode) is meant to be used by many at once: the lock is
+    then a no-op.
+    """
+    if isinstance(target, str) and is_url(target):
+        return InstanceLock(None)
+    db_path = Path(target).expanduser()
+    info = json.dumps(
+        {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "since": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "program": program,
+        }
+    ).encode()
+    beside = _lock_file(lock_path_for(db_path), db_path, info)
+    identity = identity_lock_path(db_path)
+    if identity is None:
+        return InstanceLock(db_path, beside)
+    try:
+        same_file = _lock_file(identity, db_path, info)
+    except BaseException:
+        _release_file(beside)
+        raise
+    return InstanceLock(db_path, beside, same_file)

@@ -1,8 +1,9 @@
 """The integrity check on start: is this file a sound deckfollow database we may write to?
 
 The check opens the file read-only (a read-only connection never checkpoints the write-ahead
-log into the main file), so a damaged file is never written to. It runs SQLite's
-`quick_check`, reads the schema revision and runs `foreign_key_check`; a file that fails is
+log into the main file), so a damaged file is never written to. It runs SQLite's full
+`integrity_check` (a damaged index passes `quick_check`, and the app would then write into
+it), reads the schema revision and runs `foreign_key_check`; a file that fails is
 reported together with the newest backup that passes the same check.
 """
 
@@ -17,8 +18,8 @@ from typing import TYPE_CHECKING
 from deckfollow.core.errors import StorageError
 from deckfollow.storage import schema
 from deckfollow.storage.backups import BackupInfo, list_backups
+from deckfollow.storage.uri import sqlite_file_uri
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 if TYPE_CHECKING:
     from deckfollow.storage.database import Database
 
@@ -87,35 +88,52 @@ class CorruptDatabaseError(StorageError):
         self.report = report
 
 
+def _lenient_text(raw: bytes) -> str:
+    # A damaged page can hold any bytes where text was: report them, never crash on them.
+    return raw.decode("utf-8", errors="replace")
+
+
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """Open a SQLite file so that nothing is written to it or created beside it.
 
     With no write-ahead log beside the file (a closed database, a backup) it is opened as
     immutable, so SQLite creates no -wal/-shm files; otherwise the log is read too, since
-    it holds committed changes.
+    it holds committed changes. The file is only ever opened through SQLite: a plain
+    open() and close() of a database file in a process that has it open through SQLite
+    would silently drop that process's locks on it (POSIX locks belong to the process), and
+    another program could then delete the write-ahead log from under it.
     """
-    if Path(f"{path}-wal").exists():
-        return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    immutable = not Path(f"{path}-wal").exists()
+    uri = sqlite_file_uri(path, mode="ro", **({"immutable": "1"} if immutable else {}))
+    conn = sqlite3.connect(uri, uri=True)
+    conn.text_factory = _lenient_text
+    return conn
 
 
-def quick_check(path: Path) -> list[str]:
-    """SQLite's quick_check problems for the file (empty when sound)."""
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        return [f"cannot read the file: {exc.strerror}"]
-    if header and header != SQLITE_HEADER:
-        return ["the file is not a SQLite database (its first bytes are wrong)"]
+def _sqlite_problem(exc: sqlite3.Error | UnicodeDecodeError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        # SQLite's own message quoted a damaged name from the schema.
+        return "SQLite cannot read it: its schema holds damaged text"
+    if "not a database" in str(exc):
+        return "the file is not a SQLite database (its first bytes are wrong)"
+    return f"SQLite cannot read it: {exc}"
+
+
+def quick_check(path: Path, *, full: bool = False) -> list[str]:
+    """SQLite's quick_check problems for the file (empty when sound).
+
+    `full` runs `integrity_check` instead, which also compares every index with its table:
+    slower, and the one to trust before calling a copy verified.
+    """
     try:
         conn = connect_read_only(path)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
         return [f"cannot open the file: {exc}"]
+    pragma = "integrity_check" if full else "quick_check"
     try:
-        rows = conn.execute(f"PRAGMA quick_check({MAX_PROBLEMS})").fetchall()
-    except sqlite3.Error as exc:
-        return [f"SQLite cannot read it: {exc}"]
+        rows = conn.execute(f"PRAGMA {pragma}({MAX_PROBLEMS})").fetchall()
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        return [_sqlite_problem(exc)]
     finally:
         conn.close()
     # SQLite puts several findings in one row, under a "*** in database main ***" line.
@@ -126,6 +144,55 @@ def quick_check(path: Path) -> list[str]:
         if line.strip() and not line.startswith("***")
     ]
     return [] if problems == ["ok"] else problems
+
+
+def _check_clauses(sql: str) -> list[str]:
+    """The expressions of the CHECK constraints in a CREATE TABLE statement."""
+    found: list[str] = []
+    upper = sql.upper()
+    i = 0
+    while (i := upper.find("CHECK", i)) != -1:
+        before = upper[i - 1] if i else " "
+        i += len("CHECK")
+        if before.isalnum() or before == "_" or (i < len(upper) and upper[i].isalnum()):
+            continue  # part of a longer name
+        start = sql.find("(", i)
+        if start == -1 or sql[i:start].strip():
+            continue
+        depth, j, quote = 0, start, ""
+        while j < len(sql):
+            ch = sql[j]
+            if quote:
+                quote = "" if ch == quote else quote
+            elif ch in "'\"`[":
+                quote = "]" if ch == "[" else ch
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    found.append(sql[start + 1 : j])
+                    break
+            j += 1
+        i = j
+    return found
+
+
+def _check_constraint_problems(conn: sqlite3.Connection) -> list[str]:
+    """Rows that break a CHECK constraint. SQLite's integrity_check skips these on a file
+    opened read-only (it does not load CHECK constraints there), so the check runs them."""
+    problems = []
+    tables = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%CHECK%'"
+    ).fetchall()
+    for table, sql in tables:
+        for expr in _check_clauses(str(sql)):
+            bad = conn.execute(f'SELECT count(*) FROM "{table}" WHERE NOT ({expr})').fetchone()
+            if bad and bad[0]:
+                n = bad[0]
+                rows = f"{n} row in {table} breaks" if n == 1 else f"{n} rows in {table} break"
+                problems.append(f"{rows} the rule CHECK ({expr})")
+    return problems
 
 
 def _revision_and_fk(path: Path) -> tuple[list[str], str | None, bool, int]:
@@ -139,6 +206,8 @@ def _revision_and_fk(path: Path) -> tuple[list[str], str | None, bool, int]:
             return problems, None, False, 0
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         revision = row[0] if row else None
+        if revision is not None and "\ufffd" in revision:
+            return ["its schema revision is damaged (not readable text)"], None, False, 0
         too_new = revision is not None and revision not in schema.REVISIONS
         if revision is None:
             problems.append("its schema revision is missing")
@@ -147,13 +216,14 @@ def _revision_and_fk(path: Path) -> tuple[list[str], str | None, bool, int]:
                 f"it was written by a newer version of deckfollow (schema {revision}); "
                 "update deckfollow to open it"
             )
+        problems += _check_constraint_problems(conn)
         fk = conn.execute("PRAGMA foreign_key_check").fetchmany(MAX_PROBLEMS)
         if fk:
             sample = ", ".join(f"{r[0]} row {r[1]} -> {r[2]}" for r in fk[:3])
             problems.append(f"{len(fk)} rows point at records that do not exist ({sample})")
         return problems, revision, too_new, len(fk)
-    except sqlite3.Error as exc:
-        return [f"SQLite cannot read it: {exc}"], None, False, 0
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        return [_sqlite_problem(exc)], None, False, 0
     finally:
         conn.close()
 
@@ -178,7 +248,7 @@ def check_integrity(path: Path, *, find_backup: bool = True) -> IntegrityReport:
         # failed copy, not a new start; treating it as new would hide the backups.
         problems = ["the file is empty (0 bytes), though backups of it exist"]
         return IntegrityReport(path, tuple(problems), latest_good_backup=latest_good_backup(path))
-    problems = quick_check(path)
+    problems = quick_check(path, full=True)
     revision: str | None = None
     too_new = False
     fk_count = 0

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -21,3 +24,25 @@ def run_cli(
         timeout=120,
         check=False,
     )
+
+
+def run_in_process(argv: list[str]) -> tuple[int | None, str, str]:
+    """`deckfollow ARGV` through `main()`: exit code (None for an escaped exception, shown as
+    the traceback a user would see), stdout and stderr."""
+    from deckfollow.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code: int | None = main(argv)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        except Exception as exc:
+            return None, out.getvalue(), f"Traceback (in process): {exc!r}"
+    return code, out.getvalue(), err.getvalue()
+
+
+def dump(path: Path) -> list[str]:
+    """Every row of every table of a SQLite file: what a refused command must leave alone."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return list(conn.iterdump())

@@ -61,12 +61,40 @@ def test_add_lead_prints_its_id_and_records_when_it_was_received(tmp_path: Path)
     assert tz == "Australia/Sydney"
 
 
+def test_add_lead_names_the_customer_and_the_quote_so_a_script_takes_the_right_id(
+    tmp_path: Path,
+):
+    db = tmp_path / "d.db"
+    # Two quotes for one customer first, so the next customer's and quote's ids differ.
+    first = run_cli("--db", str(db), "--now", NOW, "add-lead", "--name", "Ada Byron")
+    assert first.stdout == "customer 1, quote 1\n"
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO quote (customer_id, job, currency, stage, received_at, "
+            "stage_changed_at, created_at, updated_at, version) SELECT customer_id, 'Fence', "
+            "currency, stage, received_at, stage_changed_at, created_at, updated_at, 1 FROM quote"
+        )
+    out = run_cli(
+        "--db", str(db), "--now", NOW, "add-lead", "--name", "Mia Chen", "--phone",
+        "+61 412 345 679", "--json",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    made = json.loads(out.stdout)
+    assert (made["customer_id"], made["quote_id"]) == (2, 3)
+    assert made["name"] == "Mia Chen"
+    assert made["timezone"] == "Australia/Sydney"
+    assert made["received_at"] == "2026-11-22T22:00:00+00:00"
+    # The customer id is the one consent commands take.
+    shown = run_cli("--db", str(db), "consent", "show", "--customer", str(made["customer_id"]))
+    assert shown.stdout.startswith("Mia Chen (customer 2,")
+
+
 def test_add_lead_with_bad_phone_or_email_names_the_field_and_saves_nothing(tmp_path: Path):
     db = tmp_path / "d.db"
     assert run_cli("--db", str(db), "add-lead", "--name", "First").returncode == 0
     bad_phone = run_cli("--db", str(db), "add-lead", "--name", "Bo", "--phone", "12")
     assert bad_phone.returncode == 2
-    assert bad_phone.stderr.startswith("deckfollow: error: phone:")
+    assert bad_phone.stderr.startswith("deckfollow: error: --phone:")
     assert "Traceback" not in bad_phone.stderr
     bad_email = run_cli(
         "--db",
@@ -80,7 +108,7 @@ def test_add_lead_with_bad_phone_or_email_names_the_field_and_saves_nothing(tmp_
         "bo@@example",
     )
     assert bad_email.returncode == 2
-    assert "email:" in bad_email.stderr
+    assert "--email:" in bad_email.stderr
     assert _count(db, "customer") == 1
     assert _count(db, "quote") == 1
 
@@ -88,10 +116,10 @@ def test_add_lead_with_bad_phone_or_email_names_the_field_and_saves_nothing(tmp_
 def test_a_refused_first_lead_leaves_no_database_behind(tmp_path: Path):
     db = tmp_path / "new" / "d.db"
     for args, field in (
-        (["--phone", "12"], "phone:"),
-        (["--email", "bo@@example"], "email:"),
-        (["--country", "ZZ"], "country:"),
-        (["--timezone", "Mars/Olympus"], "time zone:"),
+        (["--phone", "12"], "--phone:"),
+        (["--email", "bo@@example"], "--email:"),
+        (["--country", "ZZ"], "--country:"),
+        (["--timezone", "Mars/Olympus"], "--timezone:"),
     ):
         r = run_cli("--db", str(db), "add-lead", "--name", "Bo", *args)
         assert r.returncode == 2 and field in r.stderr, r.stderr

@@ -195,8 +195,8 @@ def test_ics_to_stdout_and_bad_arguments(db: Database, db_path: Path, tmp_path: 
     assert "is a folder" in res.stderr
     # A file the system refuses to create: one line, no traceback.
     res = run_cli("--db", str(db_path), "ics", "--out", str(tmp_path / ("x" * 300 + ".ics")))
-    assert res.returncode == 1
-    assert res.stderr.startswith("deckfollow: error: could not write")
+    assert res.returncode == 2
+    assert res.stderr.startswith("deckfollow: error: --out: could not write")
     assert "File name too long" in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
 

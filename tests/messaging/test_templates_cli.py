@@ -46,5 +46,5 @@ def test_list_and_show_for_a_customer(
     assert "Dear Grace,\n\nHappy birthday!" in sample.stdout
 
     missing = run_cli(*at, "templates", "show", "no_such_template")
-    assert missing.returncode == 1
+    assert missing.returncode == 2  # a wrong key is bad input
     assert "no template 'no_such_template'" in missing.stderr

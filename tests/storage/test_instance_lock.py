@@ -89,3 +89,37 @@ def test_released_lock_can_be_taken_again_and_server_databases_are_not_locked(db
     server = acquire_instance_lock("postgresql://team@db.example/deckfollow")
     assert not server.held
     server.release()
+
+
+@pytest.mark.parametrize("link", ["symlink", "hard link", "symlinked folder"])
+def test_a_second_name_for_the_same_file_is_the_same_database(
+    db_path: Path, tmp_path: Path, link: str
+):
+    db_path.write_bytes(b"")  # the business exists: a link to it can be made
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    if link == "symlink":
+        second = other / "shortcut.db"
+        second.symlink_to(db_path)
+    elif link == "hard link":
+        second = other / "same-file.db"
+        os.link(db_path, second)
+    else:
+        (tmp_path / "via").symlink_to(db_path.parent)
+        second = tmp_path / "via" / db_path.name
+    holder = _holder(db_path)
+    try:
+        r = subprocess.run(
+            [sys.executable, "-c", TRY, str(second)], capture_output=True, text=True, check=False
+        )
+        assert r.returncode == 3, r.stdout + r.stderr
+        assert f"(process {holder.pid} on this computer" in r.stdout
+        with pytest.raises(AlreadyRunningError):
+            acquire_instance_lock(second)
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
+    with acquire_instance_lock(second):  # the holder is gone: either name opens it again
+        pass

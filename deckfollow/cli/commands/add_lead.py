@@ -1,8 +1,13 @@
-"""`deckfollow add-lead --name NAME [--phone P] [--email E] [--note TEXT]`."""
+"""`deckfollow add-lead --name NAME [--phone P] [--email E] [--note TEXT] [--json]`.
+
+Prints "customer 12, quote 34": a script takes the customer id for `--customer` and the
+quote id for quote commands (or reads both from `--json`).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 
 from deckfollow.cli.context import CliContext
 
@@ -24,10 +29,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="you answered them already (they phoned): no first reply is planned",
     )
-    p.set_defaults(run=run)
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"customer_id": …, "quote_id": …, …} instead of a line',
+    )
+    p.set_defaults(run=run, field_options={"time zone": "--timezone"})
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.core.consent import get_customer
     from deckfollow.core.leads import NewLead, add_lead
 
     lead = NewLead(
@@ -45,7 +56,20 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         with db.unit_of_work() as session:
             created = add_lead(session, lead, now=ctx.now)
+            customer = get_customer(session, created.customer_id)
+            name, timezone = customer.display_name, customer.timezone
     finally:
         db.close()
+    if args.json:
+        data = {
+            "customer_id": created.customer_id,
+            "quote_id": created.quote_id,
+            "name": name,
+            "timezone": timezone,
+            "received_at": ctx.now.isoformat(),
+        }
+        json.dump(data, ctx.out, ensure_ascii=False)
+        ctx.out.write("\n")
+        return 0
     print(f"customer {created.customer_id}, quote {created.quote_id}", file=ctx.out)
     return 0

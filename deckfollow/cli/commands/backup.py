@@ -6,6 +6,7 @@ backups [--json]               the backups beside the database
 check [--json]                 the integrity check (read-only)
 trash list|add ID|restore ID|empty  the trash; ID is a customer id, or q<ID> for a quote
 erase CUSTOMER_ID --yes        erase a customer for good (a privacy request)
+erase --wipe                   finish an erasure another program's read held up
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
 from deckfollow.core.errors import StorageError, ValidationError
 
@@ -62,14 +64,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     tp.add_argument("id", metavar="ID")
     _hidden_globals(tp)
     tp = ts.add_parser("empty", help="remove for good what has been in the trash a while")
-    tp.add_argument("--older-than", type=int, default=30, metavar="DAYS", help="default: 30 days")
+    tp.add_argument(
+        "--older-than",
+        type=shapes.bounded(0, 36_500),
+        default=30,
+        metavar="DAYS",
+        help="default: 30 days",
+    )
     tp.add_argument("--all", action="store_true", help="everything in the trash, now")
     _hidden_globals(tp)
     t.set_defaults(run=run_trash)
 
     p = sub.add_parser("erase", help="erase a customer for good (privacy request)")
-    p.add_argument("customer_id", type=int, metavar="CUSTOMER_ID")
+    p.add_argument("customer_id", type=shapes.record_id, metavar="CUSTOMER_ID", nargs="?")
     p.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    p.add_argument(
+        "--wipe",
+        action="store_true",
+        help="finish an erasure another program held up: wipe the old bytes from the file",
+    )
     p.set_defaults(run=run_erase)
 
 
@@ -224,7 +237,7 @@ def _trash_id(text: str) -> tuple[str, int]:
     if raw[:1] in ("q", "c"):
         kind = QUOTE if raw[0] == "q" else CUSTOMER
         raw = raw[1:]
-    if not raw.isdigit():
+    if not raw.isdigit() or not 1 <= int(raw) <= shapes.MAX_ID:
         raise ValidationError("ID", f"{text!r} is not a customer id (12) or quote id (q34)")
     return kind, int(raw)
 
@@ -297,8 +310,25 @@ def run_trash(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def run_erase(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.storage.backups import erase_for_good
+    from deckfollow.storage.backups import erase_for_good, wipe_freed_bytes
 
+    if args.wipe:
+        if args.customer_id is not None:
+            raise ValidationError("--wipe", "give either a CUSTOMER_ID or --wipe, not both")
+        db = _open_checked(ctx)
+        try:
+            done = wipe_freed_bytes(db)
+        finally:
+            db.close()
+        if not done:
+            raise StorageError(
+                "another program is still reading the database, so the old bytes could not "
+                "be wiped; close it and run this again"
+            )
+        print("The bytes freed by erasing are wiped from the database file.", file=ctx.out)
+        return 0
+    if args.customer_id is None:
+        raise ValidationError("CUSTOMER_ID", "say which customer to erase (or --wipe)")
     if not args.yes:
         raise ValidationError(
             "--yes", "erasing removes the customer and their history for good; add --yes"
@@ -309,4 +339,4 @@ def run_erase(args: argparse.Namespace, ctx: CliContext) -> int:
     finally:
         db.close()
     print(report.summary(), file=ctx.out)
-    return 0
+    return 0 if report.scrubbed else 1

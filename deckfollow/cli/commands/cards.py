@@ -20,8 +20,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
-from deckfollow.core.errors import DeckfollowError, ValidationError
+from deckfollow.cli.files import check_out_file
+from deckfollow.core.errors import ValidationError
 
 if TYPE_CHECKING:
     from deckfollow.core.card_preferences import CardPreferences
@@ -42,7 +44,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--out", metavar="FILE.pdf", help="where to write the PDF")
     p.add_argument("--template", metavar="NAME", help="one wording for every card")
-    p.add_argument("--due-within", metavar="DAYS", type=int, default=7, help="default 7")
+    p.add_argument(
+        "--due-within", metavar="DAYS", type=shapes.bounded(0, 366), default=7, help="default 7"
+    )
     p.add_argument("--list-templates", action="store_true", help="list the card wordings")
     p.add_argument(
         "--card",
@@ -72,17 +76,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="keep the stationery, handwriting and front given here as the new defaults",
     )
-    p.add_argument("--start-label", type=int, default=1, help="first free label (1 = top left)")
+    p.add_argument(
+        "--start-label",
+        type=shapes.bounded(1, 999),
+        default=1,
+        help="first free label (1 = top left)",
+    )
     p.add_argument("--signature", metavar="IMAGE", help="a scanned signature (PNG or JPEG)")
-    p.add_argument("--seed", type=int, default=0, help="vary the handwriting differently")
+    p.add_argument("--seed", type=shapes.seed, default=0, help="vary the handwriting differently")
     p.add_argument(
         "--mark-mailed",
         action="store_true",
         help="log the last printed batch as mailed (one card touch each, with a next step)",
     )
     p.add_argument("--next-channel", choices=_CHANNELS, default="call")
-    p.add_argument("--next-in-days", type=int, default=7)
-    p.add_argument("--next-reason", default=None)
+    p.add_argument("--next-in-days", type=shapes.bounded(1, 366), default=7, metavar="DAYS")
+    p.add_argument("--next-reason", type=shapes.text(300), default=None)
     p.add_argument(
         "--check-call-after-every-card",
         action="store_true",
@@ -149,18 +158,6 @@ def _apply_args(args: argparse.Namespace, options: PrintOptions) -> PrintOptions
     )
 
 
-def _check_out(out: Path) -> None:
-    """A clear message for a destination that cannot be written, before any work."""
-    try:
-        is_folder, parent_ok = out.is_dir(), out.parent.is_dir()
-    except OSError as exc:
-        raise DeckfollowError(f"could not write {out}: {exc.strerror or exc}") from exc
-    if is_folder:
-        raise ValidationError("--out", f"{str(out)!r} is a folder; give a file like cards.pdf")
-    if not parent_ok:
-        raise ValidationError("--out", f"no folder {str(out.parent)!r} to write into")
-
-
 def _write_private(out: Path, write: Callable[[BinaryIO], None]) -> None:
     """Write beside the target, then move it into place: readable by the owner only (it holds
     names and addresses), and never half a PDF where an old one was."""
@@ -180,7 +177,7 @@ def _write_private(out: Path, write: Callable[[BinaryIO], None]) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise DeckfollowError(f"could not write {out}: {exc.strerror or exc}") from exc
+        raise ValidationError("--out", f"could not write {out}: {exc.strerror or exc}") from exc
 
 
 def _print(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -199,7 +196,7 @@ def _print(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.printing.stationery import card_label
 
     out = Path(args.out)
-    _check_out(out)
+    check_out_file(out, "--out")
     # Wrong stationery, font, ink, motif, label, logo or signature fails before the database
     # is opened.
     given = _chosen(args, country_defaults("US"))

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date, datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
+from deckfollow.cli.files import check_out_file
 from deckfollow.core.enums import Channel, ConsentChannel
 from deckfollow.core.errors import ValidationError
 
@@ -33,7 +35,9 @@ def _hidden_globals(p: argparse.ArgumentParser) -> None:
 
 
 def _who(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--customer", type=int, required=True, metavar="ID", help="customer id")
+    p.add_argument(
+        "--customer", type=shapes.record_id, required=True, metavar="ID", help="customer id"
+    )
 
 
 def _source(text: str) -> str:
@@ -78,14 +82,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _said(p, words_required=False)
     p = cs.add_parser("agree", help="record a follow-up the customer agreed to")
     _who(p)
-    p.add_argument("--quote", type=int, metavar="ID")
+    p.add_argument("--quote", type=shapes.record_id, metavar="ID")
     p.add_argument("--channel", required=True, choices=_CHANNEL_CHOICES)
-    p.add_argument("--on", required=True, metavar="YYYY-MM-DD", help="day, their calendar")
-    p.add_argument("--at", required=True, metavar="HH:MM", help="time, their clock")
-    p.add_argument("--until", metavar="HH:MM", help="end of the agreed window")
+    p.add_argument(
+        "--on", type=shapes.day, required=True, metavar="YYYY-MM-DD", help="day, their calendar"
+    )
+    p.add_argument(
+        "--at", type=shapes.clock_time, required=True, metavar="HH:MM", help="time, their clock"
+    )
+    p.add_argument(
+        "--until", type=shapes.clock_time, metavar="HH:MM", help="end of the agreed window"
+    )
     p.add_argument("--reason", required=True, help='why: "The reason I\'m calling is …"')
     p.add_argument("--reopen", action="store_true", help="their words re-open a closed channel")
     _said(p, words_required=True)
+    p.set_defaults(field_options={"when": "--on", "window": "--until", "agreed words": "--words"})
     p = cs.add_parser("hours", help="time zone, allowed hours, best times, preferred channel")
     _who(p)
     p.add_argument("--timezone", help="IANA zone, e.g. America/New_York")
@@ -93,6 +104,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--best-times", help='e.g. "mon-fri 17:30-19:00"')
     p.add_argument("--preferred", choices=_CHANNEL_CHOICES)
     _said(p, words_required=False)
+    p.set_defaults(
+        field_options={
+            "time zone": "--timezone",
+            "contact hours": "--hours",
+            "best times": "--best-times",
+        }
+    )
     p = cs.add_parser("ledger", help="the consent ledger; export as CSV or PDF evidence")
     _who(p)
     out = p.add_mutually_exclusive_group()
@@ -110,11 +128,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = ks.add_parser("start", help="start a cadence for a customer")
     p.add_argument("key", help="cadence key, e.g. after_quote")
     _who(p)
-    p.add_argument("--quote", type=int, metavar="ID")
+    p.add_argument("--quote", type=shapes.record_id, metavar="ID")
+    # The dest is not "run": that is the handler every command's parser sets.
     p = ks.add_parser("stop", help="stop a running cadence")
-    p.add_argument("run", type=int, metavar="RUN_ID")
+    p.add_argument("run_id", type=shapes.record_id, metavar="RUN_ID")
     p = ks.add_parser("resume", help="continue a paused cadence")
-    p.add_argument("run", type=int, metavar="RUN_ID")
+    p.add_argument("run_id", type=shapes.record_id, metavar="RUN_ID")
     p = ks.add_parser("runs", help="a customer's cadences and their next step")
     _who(p)
     p = ks.add_parser("copy", help="an editable copy of a cadence")
@@ -123,20 +142,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     for parser in ks.choices.values():
         _hidden_globals(parser)
     k.set_defaults(run=run_cadence)
-
-
-def _parse_hhmm(text: str, field: str) -> time:
-    try:
-        return time.fromisoformat(text)
-    except ValueError as exc:
-        raise ValidationError(field, f"{text!r} is not a time (use HH:MM)") from exc
-
-
-def _parse_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValidationError("--on", f"{text!r} is not a date (use YYYY-MM-DD)") from exc
 
 
 def _local(dt: datetime | None, tz: str) -> str:
@@ -148,9 +153,10 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.followups import agree_follow_up, agreed_plan
 
     cmd = args.consent_cmd
-    if cmd == "agree":  # bad input fails before any file is opened
-        day, start = _parse_day(args.on), _parse_hhmm(args.at, "--at")
-        end = _parse_hhmm(args.until, "--until") if args.until else None
+    if cmd == "ledger":  # a destination that cannot be written fails before any file is opened
+        for option, target in (("--csv", args.csv), ("--pdf", args.pdf)):
+            if target is not None:
+                check_out_file(target, option)
     db = ctx.open_db()
     try:
         if cmd in ("show", "ledger"):
@@ -165,8 +171,17 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
                     )
 
                     doc = load_ledger(s, args.customer, now=ctx.now)
-                    path = write_ledger_csv(doc, args.csv) if args.csv else None
-                    path = path or write_ledger_pdf(doc, args.pdf)
+                    option, target = ("--csv", args.csv) if args.csv else ("--pdf", args.pdf)
+                    try:
+                        path = (
+                            write_ledger_csv(doc, target)
+                            if args.csv
+                            else write_ledger_pdf(doc, target)
+                        )
+                    except OSError as exc:
+                        raise ValidationError(
+                            option, f"could not write {target}: {exc.strerror or exc}"
+                        ) from exc
                     print(f"{len(entries)} ledger entries written to {path}", file=ctx.out)
                     return 0
             if cmd == "show":
@@ -203,7 +218,7 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
             elif cmd == "agree":
                 tz = svc.get_customer(s, args.customer).timezone
                 plan = agreed_plan(
-                    day, start, end, tz, Channel(args.channel), args.reason, args.words
+                    args.on, args.at, args.until, tz, Channel(args.channel), args.reason, args.words
                 )
                 fu = agree_follow_up(
                     s,
@@ -364,11 +379,11 @@ def run_cadence(args: argparse.Namespace, ctx: CliContext) -> int:
                 )
                 print(f"run {info.id} started: {info.cadence_name}{nxt}", file=ctx.out)
             elif cmd == "stop":
-                cad.stop_cadence(s, args.run, now=ctx.now)
-                print(f"run {args.run} stopped", file=ctx.out)
+                cad.stop_cadence(s, args.run_id, now=ctx.now)
+                print(f"run {args.run_id} stopped", file=ctx.out)
             elif cmd == "resume":
-                cad.resume_cadence(s, args.run, now=ctx.now)
-                print(f"run {args.run} resumed", file=ctx.out)
+                cad.resume_cadence(s, args.run_id, now=ctx.now)
+                print(f"run {args.run_id} resumed", file=ctx.out)
             elif cmd == "runs":
                 tz = get_customer(s, args.customer).timezone
                 for r in cad.customer_runs(s, args.customer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
+from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
 
 ORDER = 90
@@ -12,9 +13,19 @@ ORDER = 90
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="fill the database with realistic demo data")
-    p.add_argument("--customers", type=int, default=600, help="how many customers (default 600)")
-    p.add_argument("--quotes", type=int, default=1500, help="how many quotes (default 1500)")
-    p.add_argument("--seed", type=int, default=7, help="the same seed gives the same data")
+    p.add_argument(
+        "--customers",
+        type=shapes.bounded(1, 100_000),
+        default=600,
+        help="how many customers, 1 to 100,000 (default 600)",
+    )
+    p.add_argument(
+        "--quotes",
+        type=shapes.bounded(0, 500_000),
+        default=1500,
+        help="how many quotes, 0 to 500,000 (default 1500)",
+    )
+    p.add_argument("--seed", type=shapes.seed, default=7, help="the same seed gives the same data")
     p.add_argument(
         "--if-empty",
         action="store_true",

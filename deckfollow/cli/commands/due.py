@@ -4,34 +4,26 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from zoneinfo import ZoneInfo
 
+from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
-from deckfollow.core.errors import ValidationError
 
 ORDER = 30
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("due", help="follow-ups due on a day, plus everything overdue")
-    p.add_argument("--on", metavar="YYYY-MM-DD", help="the day (default: today)")
+    p.add_argument("--on", type=shapes.day, metavar="YYYY-MM-DD", help="the day (default: today)")
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.set_defaults(run=run)
-
-
-def _parse_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValidationError("--on", f"{text!r} is not a date (use YYYY-MM-DD)") from exc
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.due import due_items
     from deckfollow.core.settings import load_settings
 
-    asked = _parse_day(args.on) if args.on else None  # bad input fails before any file is opened
+    asked = args.on
     db = ctx.open_db()
     try:
         with db.reading() as session:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
-from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.errors import DeckfollowError, ValidationError
 
 ORDER = 40
 
@@ -27,7 +28,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--out", required=True, metavar="PATH", help="file to write (a folder for --format csv)"
     )
-    p.add_argument("--customer", type=int, metavar="ID", help="vcard: only this customer")
+    p.add_argument(
+        "--customer", type=shapes.record_id, metavar="ID", help="vcard: only this customer"
+    )
     p.add_argument(
         "--vcard-version", choices=["3.0", "4.0"], default="3.0", help="vcard: version (3.0)"
     )
@@ -37,11 +40,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     out = Path(args.out).expanduser()
     if args.customer is not None and args.format != "vcard":
-        raise DeckfollowError("--customer goes with --format vcard")
+        raise ValidationError("--customer", "goes with --format vcard")
     if args.format == "csv":
         return _run_csv(out, ctx)
     if out.is_dir():
-        raise DeckfollowError(f"{out} is a folder; give a file name for the export")
+        raise ValidationError("--out", f"{out} is a folder; give a file name for the export")
     if args.format == "vcard":
         return _run_vcard(out, ctx, args.customer, args.vcard_version)
     from deckfollow.exchange.json_export import export_json
@@ -50,6 +53,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         with db.reading() as session:
             counts = export_json(session, out, now=ctx.now)
+    except DeckfollowError:
+        raise  # already says what could not be written and why
     except OSError as exc:
         raise DeckfollowError(f"cannot write {out}: {exc.strerror}") from exc
     finally:
@@ -84,6 +89,8 @@ def _run_vcard(out: Path, ctx: CliContext, customer: int | None, version: str) -
     try:
         with db.reading() as session:
             count = write_vcard(session, out, customer, version)
+    except DeckfollowError:
+        raise  # already says what could not be written and why
     except OSError as exc:
         raise DeckfollowError(f"cannot write {out}: {exc.strerror}") from exc
     finally:

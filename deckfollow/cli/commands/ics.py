@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
-from deckfollow.core.errors import DeckfollowError, ValidationError
+from deckfollow.cli.files import check_out_file
+from deckfollow.core.errors import DeckfollowError
 
 ORDER = 35
 
@@ -23,7 +25,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--out", required=True, metavar="FILE.ics", help="where to write ('-': stdout)")
     p.add_argument(
-        "--days", type=int, default=60, metavar="N", help="how many days ahead (default 60)"
+        "--days",
+        type=shapes.bounded(1, 3660),
+        default=60,
+        metavar="N",
+        help="how many days ahead (default 60)",
     )
     p.set_defaults(run=run)
 
@@ -31,20 +37,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.reminders.ics import export_calendar, write_calendar_file
 
-    if args.days < 1 or args.days > 3660:
-        raise ValidationError("--days", "give a number of days from 1 to 3660")
     out = None if args.out == "-" else Path(args.out)
     if out is not None:
-        try:
-            is_folder, parent_ok = out.is_dir(), out.parent.is_dir()
-        except OSError as exc:
-            raise DeckfollowError(f"could not write {out}: {exc.strerror or exc}") from exc
-        if is_folder:
-            raise ValidationError(
-                "--out", f"{str(out)!r} is a folder; give a file like follow-ups.ics"
-            )
-        if not parent_ok:
-            raise ValidationError("--out", f"no folder {str(out.parent)!r} to write into")
+        check_out_file(out, "--out")
     db = ctx.open_db()
     try:
         # A unit of work: the first export gives the database its calendar identity.

@@ -10,34 +10,28 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import NotFoundError, ValidationError
 
 ORDER = 25
-_MAX_ID = 2**63 - 1
+
+# Core field names the options fill, where the option reads differently.
+_FIELD_OPTIONS = {
+    "sent": "--sent",
+    "valid until": "--valid-until",
+    "competing quotes": "--competitors",
+    "lost reason": "--reason",
+    "parked until": "--until",
+}
 
 
-# -- argument types: each refuses bad input with one line naming the option ------------------
-
-
-def record_id(text: str) -> int:
-    if not text.strip().isdigit() or not 0 < int(text) <= _MAX_ID:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an id (a whole number from 1)")
-    return int(text)
-
-
-def day(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date that exists (use YYYY-MM-DD)"
-        ) from None
+# -- argument types for quotes (ids, days and text take the shared shapes) -------------------
 
 
 def day_or_clear(text: str) -> date | None:
-    return day(text) if text.strip() else None
+    return shapes.day(text) if text.strip() else None
 
 
 def amount(text: str) -> Decimal:
@@ -65,9 +59,7 @@ def currency(text: str) -> str:
 def competitors(text: str) -> int:
     from deckfollow.core.quotes import MAX_COMPETING
 
-    if not text.strip().isdigit() or int(text) > MAX_COMPETING:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to {MAX_COMPETING}")
-    return int(text)
+    return shapes.bounded(0, MAX_COMPETING)(text)
 
 
 def stage(text: str) -> Stage:
@@ -95,26 +87,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     verbs = p.add_subparsers(dest="verb", metavar="add|edit|stage|list", required=True)
 
     add = verbs.add_parser("add", help="a quote for a customer (answers their waiting enquiry)")
-    add.add_argument("--customer", type=record_id, required=True, metavar="ID")
+    add.add_argument("--customer", type=shapes.record_id, required=True, metavar="ID")
     add.add_argument("--amount", type=amount, required=True, help="e.g. 4850.00 or 4,850")
     _fields(add, clearing=False)
     add.add_argument("--json", action="store_true", help="print the quote as JSON")
-    add.set_defaults(run=run_add)
+    add.set_defaults(run=run_add, field_options=_FIELD_OPTIONS)
 
     edit = verbs.add_parser("edit", help="change a quote's fields ('' empties one)")
-    edit.add_argument("quote_id", type=record_id, metavar="ID")
+    edit.add_argument("quote_id", type=shapes.record_id, metavar="ID")
     edit.add_argument("--amount", type=amount_or_clear, default=argparse.SUPPRESS)
     _fields(edit, clearing=True)
     edit.add_argument("--json", action="store_true", help="print the quote as JSON")
-    edit.set_defaults(run=run_edit)
+    edit.set_defaults(run=run_edit, field_options=_FIELD_OPTIONS)
 
     move = verbs.add_parser("stage", help="move a quote to a stage")
-    move.add_argument("quote_id", type=record_id, metavar="ID")
+    move.add_argument("quote_id", type=shapes.record_id, metavar="ID")
     move.add_argument(
         "stage", type=stage, metavar="STAGE", help="lead, quoted, following_up, won, lost or parked"
     )
-    move.add_argument("--reason", help="why it was lost (needed for lost)")
-    move.add_argument("--until", type=day, metavar="YYYY-MM-DD", help="parked until")
+    move.add_argument("--reason", type=shapes.text(300), help="why it was lost (for lost)")
+    move.add_argument("--until", type=shapes.day, metavar="YYYY-MM-DD", help="parked until")
     move.add_argument(
         "--no-after-sale",
         dest="after_sale",
@@ -122,25 +114,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="won: do not start the after-sale follow-ups",
     )
     move.add_argument("--json", action="store_true", help="print the quote as JSON")
-    move.set_defaults(run=run_stage)
+    move.set_defaults(run=run_stage, field_options=_FIELD_OPTIONS)
 
     lst = verbs.add_parser("list", help="every quote, newest first")
     lst.add_argument("--stage", type=stage, metavar="STAGE")
     lst.add_argument("--json", action="store_true", help="print a JSON list")
-    lst.set_defaults(run=run_list)
+    lst.set_defaults(run=run_list, field_options=_FIELD_OPTIONS)
 
 
 def _fields(p: argparse.ArgumentParser, *, clearing: bool) -> None:
     # Left out of the namespace when not given, so an edit keeps what it was not told.
     keep = argparse.SUPPRESS
-    dates = day_or_clear if clearing else day
+    dates = day_or_clear if clearing else shapes.day
     p.add_argument("--currency", type=currency, default=keep, help="default: the business's")
     p.add_argument("--job", default=keep, help="what the quote is for")
     p.add_argument("--number", default=keep, metavar="Q-…", help="default: the next in line")
     p.add_argument("--sent", type=dates, default=keep, metavar="YYYY-MM-DD", help="day sent")
     p.add_argument("--valid-until", type=dates, default=keep, metavar="YYYY-MM-DD")
     p.add_argument(
-        "--competitors", type=competitors, default=keep, metavar="N", help="competing quotes"
+        "--competitors",
+        type=competitors,
+        default=keep,
+        metavar="N",
+        help="how many others quote the job",
     )
     p.add_argument("--file", default=keep, metavar="PATH", help="the document sent (its PDF)")
 

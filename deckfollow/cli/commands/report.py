@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
-from deckfollow.core.errors import DeckfollowError, ValidationError
-from deckfollow.core.report_periods import PeriodKind, parse_day
+from deckfollow.cli.files import check_out_file
+from deckfollow.core.errors import ValidationError
+from deckfollow.core.report_periods import PeriodKind
 
 if TYPE_CHECKING:
     from deckfollow.core.reports_model import Report
@@ -29,8 +31,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="The report for a period (default: the last 90 days). Definitions: "
         "docs/reports.md.",
     )
-    p.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="first day of the period")
-    p.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="last day (default: today)")
+    p.add_argument(
+        "--from",
+        dest="first",
+        type=shapes.day,
+        metavar="YYYY-MM-DD",
+        help="first day of the period",
+    )
+    p.add_argument(
+        "--to", dest="last", type=shapes.day, metavar="YYYY-MM-DD", help="last day (default: today)"
+    )
     p.add_argument(
         "--period",
         choices=[k.value for k in PeriodKind if k is not PeriodKind.CUSTOM],
@@ -63,10 +73,7 @@ def _target(text: str | None, field: str) -> Path | None:
     if text is None:
         return None
     path = Path(text).expanduser()
-    if path.is_dir():
-        raise ValidationError(field, f"{path} is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise ValidationError(field, f"the folder {path.parent} does not exist")
+    check_out_file(path, field)
     return path
 
 
@@ -76,8 +83,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.settings import load_settings
 
     # Every argument is checked before the database is opened.
-    first = parse_day(args.first, "--from") if args.first else None
-    last = parse_day(args.last, "--to") if args.last else None
+    first: date | None = args.first
+    last: date | None = args.last
     if args.period and (first or last):
         raise ValidationError("--period", "give either --period or --from/--to, not both")
     if first and last and last < first:
@@ -108,17 +115,20 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             report = build_report(session, period, now=ctx.now, options=options)
     finally:
         db.close()
-    try:
-        if pdf is not None:
-            from deckfollow.printing.report_pdf import write_report_pdf
+    if pdf is not None:
+        from deckfollow.printing.report_pdf import write_report_pdf
 
+        try:
             write_report_pdf(report, pdf, country=country)
-        if csv is not None:
-            from deckfollow.exchange.report_csv import write_report_csv
+        except OSError as exc:
+            raise ValidationError("--pdf", f"could not write {pdf}: {exc.strerror}") from exc
+    if csv is not None:
+        from deckfollow.exchange.report_csv import write_report_csv
 
+        try:
             write_report_csv(report, csv)
-    except OSError as exc:
-        raise DeckfollowError(f"cannot write the report: {exc.strerror}") from exc
+        except OSError as exc:
+            raise ValidationError("--csv", f"could not write {csv}: {exc.strerror}") from exc
     if args.json:
         json.dump(report.as_json(), ctx.out, ensure_ascii=False, indent=1)
         ctx.out.write("\n")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
 
+from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
 from deckfollow.core.errors import DeckfollowError, ValidationError
 
@@ -27,7 +27,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "rules, send it through your email account and log it with the next step. Exit "
         "status 3 when a field has no value (nothing is sent).",
     )
-    e.add_argument("follow_up", type=int, help="the follow-up's id (see `deckfollow due`)")
+    e.add_argument(
+        "follow_up",
+        type=shapes.record_id,
+        metavar="FOLLOW_UP",
+        help="the follow-up's id (see `deckfollow due`)",
+    )
     e.add_argument(
         "--template",
         metavar="KEY",
@@ -36,26 +41,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e.add_argument(
         "--next-at",
         required=True,
+        type=shapes.local_datetime,
         metavar="YYYY-MM-DDTHH:MM",
         help="when to follow up next, in the customer's own time",
     )
-    e.add_argument("--next-reason", required=True, help="why you'll be in touch next")
+    e.add_argument(
+        "--next-reason",
+        required=True,
+        type=shapes.text(300),
+        help="why you'll be in touch next",
+    )
     e.add_argument(
         "--next-channel", default="email", choices=["call", "text", "email", "card", "visit"]
     )
     e.add_argument("--footer", action="store_true", help="add the business address and opt-out")
     e.add_argument("--dry-run", action="store_true", help="print the email; send nothing")
-    e.set_defaults(run=run_email)
-
-
-def _local(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise ValidationError("--next-at", f"{text!r} is not YYYY-MM-DDTHH:MM") from exc
-    if value.tzinfo is not None:
-        raise ValidationError("--next-at", "give the customer's local time without an offset")
-    return value
+    e.set_defaults(
+        run=run_email,
+        field_options={"next step": "--next-at", "reason": "--next-reason"},
+    )
 
 
 def _password(account: str, needed: bool) -> str | None:
@@ -86,6 +90,7 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
         render_template,
     )
     from deckfollow.core.models import Customer, FollowUp
+    from deckfollow.core.touches import check_next_step
     from deckfollow.messaging.outbox import Draft, send_email_and_log
     from deckfollow.messaging.smtp import load_footer, load_smtp_settings, make_footer
     from deckfollow.messaging.templates import (
@@ -94,7 +99,7 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
         seed_builtin_templates,
     )
 
-    next_local = _local(args.next_at)
+    next_local = args.next_at
     db = ctx.open_db()
     try:
         with db.unit_of_work() as s:
@@ -128,6 +133,13 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
             footer = make_footer(s) if args.footer else load_footer(s)
             to_address, to_name, tz = customer.email, customer.display_name, customer.timezone
             draft_ids = (fu.customer_id, fu.quote_id, fu.id)
+        plan = FollowUpPlan(
+            local_to_utc(next_local.date(), next_local.time(), zone(tz)),
+            Channel(args.next_channel),
+            args.next_reason,
+        )
+        # The next step is checked before the email is shown, so a dry run answers too.
+        check_next_step(plan, now=ctx.now)
         print(f"To: {to_name} <{to_address or 'no email address'}>", file=ctx.out)
         print(f"Subject: {subject.text}\n\n{body.text}", file=ctx.out)
         problems = [p for p in (subject.problem(), body.problem()) if p]
@@ -137,11 +149,6 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
         if args.dry_run:
             print("(dry run: nothing sent)", file=ctx.err)
             return 0
-        plan = FollowUpPlan(
-            local_to_utc(next_local.date(), next_local.time(), zone(tz)),
-            Channel(args.next_channel),
-            args.next_reason,
-        )
         cid, qid, fid = draft_ids
         draft = Draft(
             cid,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
 from deckfollow.core.errors import ValidationError
 
@@ -30,9 +31,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "Exit status 3 when a field has no value or is unknown: it would show as [field?].",
     )
     show.add_argument("key", help="the template's key (see `templates list`)")
-    show.add_argument("--customer", type=int, metavar="ID", help="fill in for this customer")
-    show.add_argument("--quote", type=int, metavar="ID", help="and this quote")
-    show.add_argument("--follow-up", type=int, metavar="ID", help="and this follow-up")
+    show.add_argument(
+        "--customer", type=shapes.record_id, metavar="ID", help="fill in for this customer"
+    )
+    show.add_argument("--quote", type=shapes.record_id, metavar="ID", help="and this quote")
+    show.add_argument("--follow-up", type=shapes.record_id, metavar="ID", help="and this follow-up")
     show.add_argument("--sample", action="store_true", help="fill in with made-up details")
     show.set_defaults(run=run_show)
 

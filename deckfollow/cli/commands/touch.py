@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from deckfollow.cli.commands.quote import not_found_names, record_id
+from deckfollow.cli import args as shapes
+from deckfollow.cli.commands.quote import not_found_names
 from deckfollow.cli.context import CliContext
 from deckfollow.core.enums import Channel, Direction, Outcome
 
@@ -36,21 +37,18 @@ def _choice(kind: str, choices: Mapping[str, object]) -> Callable[[str], object]
 
 
 def moment(text: str) -> datetime:
-    """ISO 8601; without a UTC offset it is a wall-clock time (whose clock: see each option)."""
-    try:
-        return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date and time that exists (use e.g. 2026-11-23T10:30)"
-        ) from None
+    """ISO 8601 with its UTC offset, or a wall-clock time without (whose clock: each option
+    says)."""
+    has_offset = "T" in text and any(c in text.split("T", 1)[1] for c in "+-Z")
+    return shapes.moment(text) if has_offset else shapes.local_datetime(text)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("touch", help="log a contact with a customer")
     verbs = p.add_subparsers(dest="verb", metavar="log", required=True)
     log = verbs.add_parser("log", help="record a call, text, email, card, visit or video")
-    log.add_argument("--customer", type=record_id, required=True, metavar="ID")
-    log.add_argument("--quote", type=record_id, metavar="ID", help="the quote it was about")
+    log.add_argument("--customer", type=shapes.record_id, required=True, metavar="ID")
+    log.add_argument("--quote", type=shapes.record_id, metavar="ID", help="the quote it was about")
     log.add_argument(
         "--channel",
         required=True,
@@ -69,11 +67,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=_choice("outcome", {o.value: o for o in Outcome}),
         metavar="reached|voicemail|no_answer|replied|bounced|mailed",
     )
-    log.add_argument("--notes", help="what was said")
+    log.add_argument("--notes", type=shapes.text(10_000, blank=True), help="what was said")
     log.add_argument(
         "--at", type=moment, metavar="ISO8601", help="when it happened, your time (default: now)"
     )
-    log.add_argument("--follow-up", type=record_id, metavar="ID", help="the follow-up it did")
+    log.add_argument(
+        "--follow-up", type=shapes.record_id, metavar="ID", help="the follow-up it did"
+    )
     log.add_argument(
         "--next-at", type=moment, metavar="ISO8601", help="the next touch, in their own time"
     )
@@ -83,7 +83,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="CHANNEL",
         help="how (default: the same channel)",
     )
-    log.add_argument("--next-reason", metavar="TEXT", help="why (needed with --next-at)")
+    log.add_argument(
+        "--next-reason", type=shapes.text(300), metavar="TEXT", help="why (needed with --next-at)"
+    )
     log.add_argument("--agreed", metavar="WORDS", help="the customer agreed to it, in their words")
     log.set_defaults(run=run)
 
