@@ -20,6 +20,7 @@ from deckfollow.core.errors import NotFoundError
 from deckfollow.core.models import FollowUp
 from deckfollow.core.permission import channel_decision, timing_decision
 from deckfollow.core.settings import get_setting, set_setting
+from deckfollow.messaging.threads import failing_since
 
 # An agreed time stands a little either side of the window the customer chose.
 AGREED_GRACE = timedelta(hours=1)
@@ -68,6 +69,13 @@ def check_send(
     customer = get_customer(session, customer_id)
     if channel is Channel.EMAIL and not customer.email:
         return SendCheck(False, f"there is no email address for {customer.display_name}")
+    bounced = failing_since(session, customer.email) if channel is Channel.EMAIL else None
+    if bounced is not None:
+        return SendCheck(
+            False,
+            f"email to {customer.email} bounced on {bounced:%d %b %Y}; check the address "
+            f"with {customer.display_name} and correct it",
+        )
     if channel in (Channel.TEXT, Channel.VIDEO) and not customer.phone_cell:
         return SendCheck(False, f"there is no cell number to text for {customer.display_name}")
     if channel is Channel.CALL and not call_numbers(session, customer_id):

@@ -13,11 +13,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from deckfollow.core.consent import get_customer
 from deckfollow.core.enums import Channel, Direction, Outcome
 from deckfollow.core.errors import DeckfollowError, PermissionRefused
+from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import NextStep, TouchRecord, log_touch
+from deckfollow.messaging.credentials import CredentialStore
+from deckfollow.messaging.email_auth import mail_secret
+from deckfollow.messaging.email_extras import Extras
 from deckfollow.messaging.guard import check_send
+from deckfollow.messaging.sms_providers import SmsSettings, send_sms
 from deckfollow.messaging.smtp import Footer, SmtpSettings, build_email, send_email
+from deckfollow.messaging.text_rules import compliant_text
+from deckfollow.messaging.threads import remember_sent
 from deckfollow.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -103,10 +111,14 @@ def _log(
     next_step: NextStep,
     now: datetime,
     summary: str | None,
+    message_id: str | None = None,
 ) -> str | None:
     try:
         with db.unit_of_work() as session:
             log_touch(session, _record(draft, outcome, now, summary), next_step, now=now)
+            if message_id is not None:
+                # So a reply to this email, from any of their addresses, finds them.
+                remember_sent(session, message_id, draft.customer_id, draft.quote_id)
     except DeckfollowError as exc:
         return str(exc)
     return None
@@ -122,6 +134,8 @@ def send_email_and_log(
     clock: Clock,
     footer: Footer | None = None,
     ssl_context: ssl.SSLContext | None = None,
+    access_token: str | None = None,
+    extras: Extras | None = None,
 ) -> SendResult:
     """Send an email (or a text through an email-to-SMS gateway) and log it as a touch.
 
@@ -141,11 +155,12 @@ def send_email_and_log(
         now=now,
         footer=footer if is_email else None,
         require_subject=is_email,
+        extras=extras if is_email else None,
     )
-    message_id = send_email(smtp, password, msg, ssl_context=ssl_context)
+    message_id = send_email(smtp, password, msg, ssl_context=ssl_context, access_token=access_token)
     log.info("sent %s to customer %s", draft.channel.value, draft.customer_id)
     sent_at = clock()
-    problem = _log(db, draft, Outcome.SENT, next_step, max(now, sent_at), draft.body)
+    problem = _log(db, draft, Outcome.SENT, next_step, max(now, sent_at), draft.body, message_id)
     if problem is not None:
         log.warning("sent but not logged for customer %s: %s", draft.customer_id, problem)
         return SendResult(
@@ -188,3 +203,80 @@ def log_call(
     if problem is not None:
         return SendResult(True, False, f"Not logged: {problem}")
     return SendResult(True, True, "Call logged.")
+
+
+def send_text_and_log(
+    db: Database,
+    draft: Draft,
+    next_step: NextStep,
+    *,
+    sms: SmsSettings,
+    secret: str,
+    clock: Clock,
+    ssl_context: ssl.SSLContext | None = None,
+) -> SendResult:
+    """Send a text through the SMS provider and log it as a touch.
+
+    The same rules as a call: consent, the customer's allowed hours, and the next step
+    (with the frequency cap) are checked before anything leaves. The text names the
+    business and says how to opt out where the customer's country requires it.
+    Raises PermissionRefused, ValidationError or SmsError when nothing was sent.
+    """
+    now = clock()
+    check_ready(db, draft, next_step, now=now)
+    with db.reading() as session:
+        customer = get_customer(session, draft.customer_id)
+        to, country = customer.phone_cell, customer.country
+        owner = load_settings(session)
+    if not to:
+        raise PermissionRefused("there is no cell number to text")
+    body = compliant_text(
+        draft.body, business=owner.business_name or owner.owner_name, country=country
+    )
+    sent = send_sms(sms, secret, to, body, ssl_context=ssl_context)
+    log.info("sent text to customer %s through %s", draft.customer_id, sms.provider)
+    problem = _log(db, draft, Outcome.SENT, next_step, max(now, clock()), body)
+    cost = f" ({sent.cost_text()})"
+    if problem is not None:
+        log.warning("sent but not logged for customer %s: %s", draft.customer_id, problem)
+        return SendResult(
+            True,
+            False,
+            f"Sent{cost}, but it could not be logged ({problem}). Log it by hand.",
+            sent.provider_id,
+        )
+    label = sms.provider.label if sms.provider else "the provider"
+    return SendResult(
+        True, True, f"Text sent to {to} through {label}{cost} and logged.", sent.provider_id
+    )
+
+
+def send_email_signed_in(
+    db: Database,
+    draft: Draft,
+    next_step: NextStep,
+    *,
+    smtp: SmtpSettings,
+    store: CredentialStore,
+    password: str | None,
+    clock: Clock,
+    footer: Footer | None = None,
+    extras: Extras | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+) -> SendResult:
+    """`send_email_and_log` with the account's own sign-in: a fresh XOAUTH2 token for a
+    Gmail or Microsoft browser sign-in (raises SignInNeeded if withdrawn), else `password`."""
+    with db.reading() as session:
+        token = mail_secret(session, store, smtp.username, smtp.account, clock=clock).access_token
+    return send_email_and_log(
+        db,
+        draft,
+        next_step,
+        smtp=smtp,
+        password=None if token else password,
+        clock=clock,
+        footer=footer,
+        ssl_context=ssl_context,
+        access_token=token,
+        extras=extras,
+    )

@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session
 from deckfollow.core.contact_info import normalise_email
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.settings import get_setting, load_settings, set_setting
+from deckfollow.messaging.email_extras import Extras, apply_extras
+from deckfollow.messaging.sasl import xoauth2
 
 
 class Security(StrEnum):
@@ -84,7 +86,7 @@ def load_smtp_settings(session: Session) -> SmtpSettings:
     )
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host.lower() == "localhost":
         return True
     try:
@@ -100,7 +102,7 @@ def validate_smtp_settings(s: SmtpSettings) -> SmtpSettings:
         raise ValidationError("server", "enter the mail server's name, e.g. smtp.example.com")
     if not 0 < s.port < 65536:
         raise ValidationError("port", f"{s.port} is not a port number (465 or 587 usually)")
-    if s.security is Security.PLAIN and not _is_loopback(host):
+    if s.security is Security.PLAIN and not is_loopback(host):
         raise ValidationError(
             "security",
             "an unencrypted connection would send your password in the clear; choose "
@@ -197,8 +199,10 @@ def build_email(
     now: datetime,
     footer: Footer | None = None,
     require_subject: bool = True,
+    extras: Extras | None = None,
 ) -> EmailMessage:
-    """A plain-text message with proper headers (names in any script are encoded)."""
+    """A message with proper headers (names in any script are encoded): plain text, or with
+    `extras` an HTML twin, the owner's signature, Reply-To and attachments."""
     if not settings.configured:
         raise SendError(Failure.CONFIG, "set up your email account first (server and address)")
     if require_subject and not subject.strip():
@@ -215,18 +219,27 @@ def build_email(
         msg["Subject"] = subject.strip()
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = make_msgid(domain=from_domain or None)
+    if footer is not None:
+        msg["List-Unsubscribe"] = f"<mailto:{settings.from_address}?subject=stop>"
+    if extras is not None:
+        apply_extras(msg, body, footer.text() if footer is not None else "", extras)
+        return msg
     text = body.rstrip() + "\n"
     if footer is not None:
         text += "\n" + footer.text() + "\n"
-        msg["List-Unsubscribe"] = f"<mailto:{settings.from_address}?subject=stop>"
     msg.set_content(text, cte="quoted-printable" if not text.isascii() else "7bit")
     return msg
 
 
 @functools.cache
-def _system_context() -> ssl.SSLContext:
+def system_context() -> ssl.SSLContext:
+    """TLS that trusts what the operating system trusts (its store, via truststore)."""
     # Loading the system's trusted certificates takes ~20 ms: once per run is enough.
-    return ssl.create_default_context()
+    try:
+        import truststore
+    except ImportError:  # pragma: no cover - a dependency; kept for a bare source checkout
+        return ssl.create_default_context()
+    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 def _server_text(err: smtplib.SMTPResponseException) -> str:
@@ -247,11 +260,15 @@ def send_email(
     msg: EmailMessage,
     *,
     ssl_context: ssl.SSLContext | None = None,
+    access_token: str | None = None,
 ) -> str:
-    """Send `msg`; returns its Message-ID. Raises SendError with a clear reason on failure."""
-    if settings.security is Security.PLAIN and not _is_loopback(settings.host):
+    """Send `msg`; returns its Message-ID. Raises SendError with a clear reason on failure.
+
+    With `access_token` (a Gmail or Microsoft sign-in) the login is XOAUTH2, not a password.
+    """
+    if settings.security is Security.PLAIN and not is_loopback(settings.host):
         raise SendError(Failure.CONFIG, "plain connections are only allowed to this computer")
-    ctx = ssl_context if ssl_context is not None else _system_context()
+    ctx = ssl_context if ssl_context is not None else system_context()
     where = f"{settings.host}:{settings.port}"
     try:
         smtp = _connect(settings, ctx)
@@ -281,7 +298,9 @@ def send_email(
                 )
             smtp.starttls(context=ctx)
             smtp.ehlo()
-        if settings.username:
+        if settings.username and access_token:
+            _login_xoauth2(smtp, settings.username, access_token)
+        elif settings.username:
             if not password:
                 raise SendError(Failure.AUTH, "enter your email password to send")
             if not smtp.has_extn("auth"):
@@ -372,6 +391,17 @@ def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
     code, resp = smtp.docmd("AUTH", "PLAIN " + token)
     if code != 235:
         raise smtplib.SMTPAuthenticationError(code, resp)
+
+
+def _login_xoauth2(smtp: smtplib.SMTP, user: str, token: str) -> None:
+    if "XOAUTH2" not in smtp.esmtp_features.get("auth", "").upper().split():
+        raise SendError(
+            Failure.AUTH,
+            "the mail server does not accept a browser sign-in (XOAUTH2); use a password",
+        )
+    initial = xoauth2(user, token).decode()
+    # On failure the server sends a JSON challenge; an empty answer ends the exchange.
+    smtp.auth("XOAUTH2", lambda challenge=None: "" if challenge else initial)
 
 
 def _tls_message(exc: ssl.SSLError, settings: SmtpSettings) -> str:

@@ -195,6 +195,18 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
 
         _run(SmtpSettingsDialog(db, parent=window))
 
+    def text_settings() -> None:
+        from deckfollow.ui.messaging.sms_settings import SmsSettingsDialog
+
+        _run(SmsSettingsDialog(db, parent=window))
+
+    def reply_settings() -> None:
+        from deckfollow.ui.messaging.inbox_settings import InboxSettingsDialog
+
+        dialog = InboxSettingsDialog(db, parent=window)
+        dialog.saved.connect(lambda _c: changed())
+        _run(dialog)
+
     def reminder_settings() -> None:
         from deckfollow.ui.reminders import ReminderSettingsWidget
 
@@ -215,6 +227,8 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
 
     _action(window, "Settings", "Your &business…", business)
     _action(window, "Settings", "&Email account…", email_settings)
+    _action(window, "Settings", "&Texts (SMS provider)…", text_settings)
+    _action(window, "Settings", "Re&plies from your inbox…", reply_settings)
     _action(window, "Settings", "&Reminders and start at login…", reminder_settings)
     _action(window, "Settings", "&Backups…", backups)
 

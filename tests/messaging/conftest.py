@@ -278,3 +278,33 @@ def secret_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
                 proc.wait()
         if bus.stdout is not None:
             bus.stdout.close()
+
+
+@pytest.fixture
+def dovecot() -> Iterator[Any]:
+    """A real Dovecot IMAP server on loopback with an empty inbox (see imap_server.py)."""
+    import tempfile
+
+    from tests.messaging.imap_server import start_dovecot
+
+    # Not under pytest's private temp folder: Dovecot's own users must reach the config.
+    root = Path(tempfile.mkdtemp(prefix="deckfollow-dovecot-"))
+    root.chmod(0o755)
+    server = start_dovecot(root / "server")
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def sms_standin() -> Iterator[Any]:
+    """Twilio's and ClickSend's APIs as their documents describe them, on loopback."""
+    from tests.messaging.sms_standin import StandinServer
+
+    server = StandinServer()
+    try:
+        yield server.state
+    finally:
+        server.close()

@@ -6,6 +6,7 @@ import base64
 import logging
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -21,11 +22,15 @@ from deckfollow.exchange.json_export import export_json
 from deckfollow.exchange.ledger_export import load_ledger, write_ledger_csv, write_ledger_pdf
 from deckfollow.exchange.vcard import write_vcard
 from deckfollow.messaging.credentials import CredentialStore, Where
+from deckfollow.messaging.imap import ImapSettings, save_imap_settings
+from deckfollow.messaging.inbox import set_inbox_enabled
 from deckfollow.messaging.outbox import Draft, send_email_and_log
 from deckfollow.messaging.smtp import Security, load_smtp_settings, save_smtp_settings
+from deckfollow.messaging.watch import check_if_due
 from deckfollow.storage.backups import backup_to
 from deckfollow.storage.database import Database
 from tests.messaging.conftest import SMTP_PASSWORD, SMTP_USER, KeyringDaemon, StartServer
+from tests.messaging.imap_server import IMAP_PASSWORD, IMAP_USER, Dovecot
 
 
 def _secret_service() -> KeyringBackend:
@@ -140,17 +145,9 @@ def test_the_password_is_in_no_database_log_or_export(
         ssl_context=server.client_context,
     )
     assert result.logged and len(server.received) == 1
-    export = tmp_path / "export.json"
-    exports = [export, tmp_path / "contacts.vcf", tmp_path / "ledger.csv", tmp_path / "ledger.pdf"]
-    with db.reading() as s:
-        export_json(s, export, now=now)
-        csvs = export_csv(s, tmp_path / "csv")
-        write_vcard(s, exports[1])
-        ledger = load_ledger(s, customer.customer_id, now=now)
-    write_ledger_csv(ledger, exports[2])
-    write_ledger_pdf(ledger, exports[3])
-    exports += [csvs.customers_path, csvs.quotes_path, backup_to(db, tmp_path / "backup.db")]
+    files = _everything_written(db, db_path, customer.customer_id, now, tmp_path, app_log)
     db.close()
+    files += db_path.parent.glob(db_path.name + "*")
 
     secret = SMTP_PASSWORD.encode()
     forms = {
@@ -160,8 +157,6 @@ def test_the_password_is_in_no_database_log_or_export(
         "auth-plain": base64.b64encode(b"\0" + SMTP_USER.encode() + b"\0" + secret),
         "json-escaped": SMTP_PASSWORD.encode("ascii", "backslashreplace"),
     }
-    # The database with its write-ahead log, the log file, every kind of export, a backup.
-    files = [*db_path.parent.glob(db_path.name + "*"), app_log, *exports]
     assert app_log.stat().st_size > 0, "the log should hold the send records"
     for path in files:
         data = path.read_bytes()
@@ -171,3 +166,72 @@ def test_the_password_is_in_no_database_log_or_export(
     for text in (out, err):
         assert SMTP_PASSWORD not in text
         assert base64.b64encode(secret).decode() not in text
+
+
+def _everything_written(
+    db: Database, db_path: Path, customer_id: int, now: datetime, tmp_path: Path, app_log: Path
+) -> list[Path]:
+    """The database with its write-ahead log, the log file, every kind of export, a backup."""
+    export = tmp_path / "export.json"
+    exports = [export, tmp_path / "contacts.vcf", tmp_path / "ledger.csv", tmp_path / "ledger.pdf"]
+    with db.reading() as s:
+        export_json(s, export, now=now)
+        csvs = export_csv(s, tmp_path / "csv")
+        write_vcard(s, exports[1])
+        ledger = load_ledger(s, customer_id, now=now)
+    write_ledger_csv(ledger, exports[2])
+    write_ledger_pdf(ledger, exports[3])
+    exports += [csvs.customers_path, csvs.quotes_path, backup_to(db, tmp_path / "backup.db")]
+    return [app_log, *exports]
+
+
+def test_the_mailbox_password_and_what_customers_wrote_are_in_no_database_log_or_export(
+    db: Database,
+    db_path: Path,
+    now: datetime,
+    customer: LeadCreated,
+    dovecot: Dovecot,
+    secret_service: KeyringDaemon,
+    app_log: Path,
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    store = CredentialStore(_secret_service())
+    with db.unit_of_work() as s:
+        imap = save_imap_settings(
+            s, ImapSettings("127.0.0.1", dovecot.port, Security.PLAIN, IMAP_USER)
+        )
+        set_inbox_enabled(s, True)
+    assert store.put(imap.account, IMAP_PASSWORD) is Where.KEYRING
+    body_secret = "the-lockbox-code-is-55123-PRIVATE"
+    reply = EmailMessage()
+    reply["From"] = "zoe@example.com"
+    reply["Subject"] = "Re: Your quote"
+    reply["Message-ID"] = "<r1@example.com>"
+    reply.set_content(f"Yes please.\n\n\n\nP.S. {body_secret}\n")
+    stop = EmailMessage()
+    stop["From"] = "zoe@example.com"
+    stop["Subject"] = "Re: Your quote"
+    stop["Message-ID"] = "<r2@example.com>"
+    stop.set_content(f"Unsubscribe me\n\n\n\n{body_secret}\n")
+    dovecot.deliver(reply, stop)
+    report = check_if_due(db, store, clock=lambda: now)
+    assert report is not None and len(report.logged) == 2
+    files = _everything_written(db, db_path, customer.customer_id, now, tmp_path, app_log)
+    db.close()
+    files += db_path.parent.glob(db_path.name + "*")
+    forms = {
+        "password": IMAP_PASSWORD.encode(),
+        "password utf-16": IMAP_PASSWORD.encode("utf-16-le"),
+        "auth-plain": base64.b64encode(f"\0{IMAP_USER}\0{IMAP_PASSWORD}".encode()),
+        "body": body_secret.encode(),
+        "body utf-16": body_secret.encode("utf-16-le"),
+    }
+    assert app_log.stat().st_size > 0, "the log should hold the inbox pass"
+    for path in files:
+        data = path.read_bytes()
+        for name, form in forms.items():
+            assert form not in data, f"{name} found in {path.name}"
+    out, err = capfd.readouterr()
+    for text in (out, err):
+        assert IMAP_PASSWORD not in text and body_secret not in text

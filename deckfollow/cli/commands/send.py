@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
@@ -17,8 +18,10 @@ ORDER = 72
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("send", help="send a follow-up email from a template, logged as a touch")
-    ssub = p.add_subparsers(dest="send_command", metavar="{email}")
+    p = sub.add_parser(
+        "send", help="send a follow-up email or text from a template, logged as a touch"
+    )
+    ssub = p.add_subparsers(dest="send_command", metavar="{email,text}")
     ssub.required = True
     e = ssub.add_parser(
         "email",
@@ -55,9 +58,57 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--next-channel", default="email", choices=["call", "text", "email", "card", "visit"]
     )
     e.add_argument("--footer", action="store_true", help="add the business address and opt-out")
+    e.add_argument(
+        "--attach",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="attach a file (the quote's PDF, a photo); may be given more than once",
+    )
     e.add_argument("--dry-run", action="store_true", help="print the email; send nothing")
     e.set_defaults(
         run=run_email,
+        field_options={"next step": "--next-at", "reason": "--next-reason"},
+    )
+    t = ssub.add_parser(
+        "text",
+        help="text the customer of a follow-up through your SMS provider",
+        description="Fill in a text template for the follow-up's customer and quote, check "
+        "the rules (consent, their allowed hours, the frequency cap), send it through "
+        "Twilio or ClickSend with your business named and the opt-out line where their "
+        "country requires it, and log it with the next step. Exit status 3 when a field has "
+        "no value (nothing is sent).",
+    )
+    t.add_argument(
+        "follow_up",
+        type=shapes.record_id,
+        metavar="FOLLOW_UP",
+        help="the follow-up's id (see `deckfollow due`)",
+    )
+    t.add_argument(
+        "--template",
+        metavar="KEY",
+        help="template key (default: the wording that fits the follow-up, as in the app)",
+    )
+    t.add_argument(
+        "--next-at",
+        required=True,
+        type=shapes.local_datetime,
+        metavar="YYYY-MM-DDTHH:MM",
+        help="when to follow up next, in the customer's own time",
+    )
+    t.add_argument(
+        "--next-reason",
+        required=True,
+        type=shapes.text(300),
+        help="why you'll be in touch next",
+    )
+    t.add_argument(
+        "--next-channel", default="text", choices=["call", "text", "email", "card", "visit"]
+    )
+    t.add_argument("--dry-run", action="store_true", help="print the text; send nothing")
+    t.set_defaults(
+        run=run_text,
         field_options={"next step": "--next-at", "reason": "--next-reason"},
     )
 
@@ -91,6 +142,13 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
     )
     from deckfollow.core.models import Customer, FollowUp
     from deckfollow.core.touches import check_next_step
+    from deckfollow.messaging.credentials import default_store
+    from deckfollow.messaging.email_auth import mail_secret
+    from deckfollow.messaging.email_extras import (
+        check_attachments,
+        load_extras,
+        with_attachments,
+    )
     from deckfollow.messaging.outbox import Draft, send_email_and_log
     from deckfollow.messaging.smtp import load_footer, load_smtp_settings, make_footer
     from deckfollow.messaging.templates import (
@@ -131,6 +189,8 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
                 subject = wording.subject or RenderedText("")
             smtp = load_smtp_settings(s)
             footer = make_footer(s) if args.footer else load_footer(s)
+            extras = with_attachments(load_extras(s), [Path(a).expanduser() for a in args.attach])
+            check_attachments(extras.attachments)
             to_address, to_name, tz = customer.email, customer.display_name, customer.timezone
             draft_ids = (fu.customer_id, fu.quote_id, fu.id)
         plan = FollowUpPlan(
@@ -160,15 +220,116 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
             to_address=to_address,
             to_name=to_name,
         )
+        with db.reading() as s:
+            # A Gmail or Microsoft browser sign-in: a fresh token (refreshed by itself).
+            token = mail_secret(
+                s, default_store(), smtp.username, smtp.account, clock=lambda: ctx.now
+            ).access_token
         result = send_email_and_log(
             db,
             draft,
             plan,
             smtp=smtp,
-            password=_password(smtp.account, bool(smtp.username)),
+            password=None if token else _password(smtp.account, bool(smtp.username)),
             clock=lambda: ctx.now,
             footer=footer,
+            access_token=token,
+            extras=extras,
         )
+    finally:
+        db.close()
+    print(result.message, file=ctx.err)
+    return 0 if result.logged else 1
+
+
+def run_text(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.core.contact_hours import local_to_utc, zone
+    from deckfollow.core.enums import Channel, FollowUpStatus, TemplateKind
+    from deckfollow.core.followups import FollowUpPlan
+    from deckfollow.core.merge_fields import build_merge_context, render_template
+    from deckfollow.core.models import Customer, FollowUp
+    from deckfollow.core.settings import load_settings
+    from deckfollow.core.touches import check_next_step
+    from deckfollow.messaging.credentials import default_store
+    from deckfollow.messaging.outbox import Draft, send_text_and_log
+    from deckfollow.messaging.sms_providers import load_sms_settings
+    from deckfollow.messaging.templates import (
+        follow_up_wording,
+        get_template,
+        seed_builtin_templates,
+    )
+    from deckfollow.messaging.text_rules import compliant_text
+
+    next_local = args.next_at
+    db = ctx.open_db()
+    try:
+        with db.unit_of_work() as s:
+            seed_builtin_templates(s)
+            fu = s.get(FollowUp, args.follow_up)
+            if fu is None:
+                raise ValidationError("follow-up", f"no follow-up with id {args.follow_up}")
+            if fu.status is not FollowUpStatus.PENDING:
+                raise DeckfollowError(
+                    f"follow-up {fu.id} is {fu.status.value}, not waiting to be done; nothing sent"
+                )
+            customer = s.get(Customer, fu.customer_id)
+            assert customer is not None
+            if args.template:
+                tpl = get_template(s, args.template)
+                if tpl.kind is not TemplateKind.TEXT:
+                    raise ValidationError("--template", "choose a text template")
+                mctx = build_merge_context(
+                    s, customer_id=fu.customer_id, follow_up_id=fu.id, now=ctx.now
+                )
+                body = render_template(tpl.body, mctx)
+            else:
+                wording = follow_up_wording(s, fu.id, TemplateKind.TEXT, now=ctx.now)
+                if wording is None:
+                    raise ValidationError("--template", "choose a text template")
+                body = wording.body
+            sms = load_sms_settings(s)
+            owner = load_settings(s)
+            cell, name, tz, country = (
+                customer.phone_cell,
+                customer.display_name,
+                customer.timezone,
+                customer.country,
+            )
+            draft_ids = (fu.customer_id, fu.quote_id, fu.id)
+        plan = FollowUpPlan(
+            local_to_utc(next_local.date(), next_local.time(), zone(tz)),
+            Channel(args.next_channel),
+            args.next_reason,
+        )
+        # The next step is checked before the text is shown, so a dry run answers too.
+        check_next_step(plan, now=ctx.now)
+        shown = compliant_text(
+            body.text, business=owner.business_name or owner.owner_name, country=country
+        )
+        print(f"To: {name} <{cell or 'no cell number'}>\n\n{shown}", file=ctx.out)
+        if body.problem():
+            print("Not sent: " + (body.problem() or ""), file=ctx.err)
+            return 3
+        if args.dry_run:
+            print("(dry run: nothing sent)", file=ctx.err)
+            return 0
+        if not sms.configured:
+            raise ValidationError(
+                "text provider", "set up Twilio or ClickSend in the app's Settings › Texts first"
+            )
+        secret = default_store().get(sms.secret_account)
+        if not secret:
+            if not sys.stdin.isatty():
+                raise ValidationError(
+                    "text provider",
+                    "no provider key in the system keyring; save it in the app's Settings › Texts",
+                )
+            import getpass
+
+            secret = getpass.getpass("Provider auth token or API key (not stored): ")
+        cid, qid, fid = draft_ids
+        draft = Draft(cid, Channel.TEXT, body.text, quote_id=qid, follow_up_id=fid, to_name=name)
+        result = send_text_and_log(db, draft, plan, sms=sms, secret=secret, clock=lambda: ctx.now)
     finally:
         db.close()
     print(result.message, file=ctx.err)

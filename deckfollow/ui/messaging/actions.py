@@ -6,6 +6,7 @@ from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QDialog, QWidget
 
 from deckfollow.core.enums import Channel
+from deckfollow.messaging.inbound import is_stop_question
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import Clock
 
@@ -31,8 +32,17 @@ def act_on_follow_up(
     from deckfollow.core.followups import get_follow_up
 
     with db.reading() as s:
-        channel = get_follow_up(s, follow_up_id).channel  # NotFoundError names a missing one
+        fu = get_follow_up(s, follow_up_id)  # NotFoundError names a missing one
+        channel, reason, customer_id = fu.channel, fu.reason, fu.customer_id
     dialog: QDialog
+    if is_stop_question(reason):
+        # "Asked to stop emails — stop every channel?": the owner answers with the stop
+        # screen set to every channel, their first line already in the ledger.
+        from deckfollow.ui.consent.stop import StopContactDialog
+
+        stop = StopContactDialog(db, customer_id, clock=clock, parent=parent)
+        stop.words.setPlainText("Asked to stop by " + ("text" if "texts" in reason else "email"))
+        return stop.exec() == QDialog.DialogCode.Accepted
     if channel is Channel.EMAIL:
         return send_email_for_follow_up(db, follow_up_id, clock=clock, parent=parent)
     if channel in (Channel.TEXT, Channel.VIDEO):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ssl
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,7 +30,15 @@ from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
 from deckfollow.core.merge_fields import RenderedText, render_template
 from deckfollow.messaging.credentials import CredentialStore, default_store
-from deckfollow.messaging.outbox import Draft, SendResult, send_email_and_log
+from deckfollow.messaging.email_auth import sign_in_kind
+from deckfollow.messaging.email_extras import (
+    Extras,
+    check_attachments,
+    load_extras,
+    with_attachments,
+)
+from deckfollow.messaging.email_providers import SignIn
+from deckfollow.messaging.outbox import Draft, SendResult, send_email_signed_in
 from deckfollow.messaging.smtp import (
     Failure,
     Footer,
@@ -93,6 +103,10 @@ class ComposeEmailDialog(QDialog):
             self._smtp: SmtpSettings = load_smtp_settings(s)
             self._footer: Footer = make_footer(s)
             footer_on = footer_enabled(s)
+            self._extras: Extras = load_extras(s)
+            # A Gmail or Microsoft browser sign-in sends with a token: no password to ask for.
+            self._signed_in = sign_in_kind(s) is not SignIn.PASSWORD
+        self.attachments: list[Path] = []
         self._subject_r = RenderedText("")
         self._body_r = RenderedText("")
 
@@ -140,6 +154,19 @@ class ComposeEmailDialog(QDialog):
         self.missing.setStyleSheet("color: #8a4b00; font-weight: 600;")
         self.footer = QCheckBox("Add the business address and how to opt out (commercial email)")
         self.footer.setChecked(footer_on)
+        self.attach_button = QPushButton("Attach…")
+        self.attach_button.setToolTip("The quote's PDF, a photo of similar work")
+        self.attach_button.clicked.connect(self._attach)
+        self.clear_attachments = QPushButton("Remove")
+        self.clear_attachments.clicked.connect(self._clear_attachments)
+        self.attached = QLabel("No attachments")
+        self.attached.setWordWrap(True)
+        self.attached.setStyleSheet("color: #555555;")
+        attach_row = QHBoxLayout()
+        attach_row.addWidget(self.attach_button)
+        attach_row.addWidget(self.clear_attachments)
+        attach_row.addWidget(self.attached, 1)
+        self.clear_attachments.hide()
 
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -163,6 +190,7 @@ class ComposeEmailDialog(QDialog):
         form.addRow("Message", self.body)
         form.addRow("", self.missing)
         form.addRow("", self.footer)
+        form.addRow("Attachments", attach_row)
         self.password_label = QLabel("Email password")
         form.addRow(self.password_label, self.password)
         form.addRow("", self.remember)
@@ -223,6 +251,8 @@ class ComposeEmailDialog(QDialog):
     # -- state ---------------------------------------------------------------------------------
 
     def _needs_password(self) -> bool:
+        if self._signed_in:
+            return False
         return bool(self._smtp.username) and self._store.get(self._smtp.account) is None
 
     def _show_password(self, show: bool) -> None:
@@ -289,6 +319,25 @@ class ComposeEmailDialog(QDialog):
             to_name=t.name,
         )
 
+    def _attach(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Attach to the email",
+            str(Path.home()),
+            "Documents and photos (*.pdf *.jpg *.jpeg *.png *.heic *.doc *.docx);;All files (*)",
+        )
+        self.attachments += [Path(f) for f in files if Path(f) not in self.attachments]
+        self._show_attachments()
+
+    def _clear_attachments(self) -> None:
+        self.attachments.clear()
+        self._show_attachments()
+
+    def _show_attachments(self) -> None:
+        names = ", ".join(p.name for p in self.attachments)
+        self.attached.setText(names or "No attachments")
+        self.clear_attachments.setVisible(bool(self.attachments))
+
     def send(self) -> None:
         """Check, send, log; every refusal or failure stays in the dialog with its reason."""
         self.error.clear_error()
@@ -302,8 +351,10 @@ class ComposeEmailDialog(QDialog):
                 raise ValidationError("email", "fill in " + ", ".join(left) + " before sending")
             nxt = self.next_step.next_step()
             password = typed or self._store.get(self._smtp.account)
-            if self._smtp.username and not password:
+            if self._smtp.username and not password and not self._signed_in:
                 raise ValidationError("email password", "enter it to send")
+            extras = with_attachments(self._extras, self.attachments)
+            check_attachments(extras.attachments)
             footer = self._footer if self.footer.isChecked() else None
         except DeckfollowError as exc:
             self.error.show_error(f"Not sent: {exc}")
@@ -315,14 +366,16 @@ class ComposeEmailDialog(QDialog):
         self._job = start_job(
             self,
             partial(
-                send_email_and_log,
+                send_email_signed_in,
                 self._db,
                 self._draft(),
                 nxt,
                 smtp=self._smtp,
+                store=self._store,
                 password=password,
                 clock=self._clock,
                 footer=footer,
+                extras=extras,
                 ssl_context=self._ssl_context,
             ),
             self._send_finished,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import ssl
+import webbrowser
 from datetime import UTC, datetime
 from functools import partial
 
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +33,29 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.settings import get_setting
 from deckfollow.messaging.credentials import CredentialStore, Where, default_store
+from deckfollow.messaging.email_auth import (
+    PROVIDER_KEY,
+    oauth_client,
+    set_oauth_client,
+    set_sign_in,
+    sign_in_kind,
+)
+from deckfollow.messaging.email_extras import load_extras, save_extras
+from deckfollow.messaging.email_providers import (
+    PROVIDERS,
+    EmailProvider,
+    SignIn,
+    guess_provider,
+    provider,
+)
+from deckfollow.messaging.imap import ImapSettings, load_imap_settings, save_imap_settings
+from deckfollow.messaging.oauth import (
+    Tokens,
+    google_client,
+    save_tokens,
+    sign_in,
+    token_account,
+)
 from deckfollow.messaging.smtp import (
     DEFAULT_OPT_OUT,
     Security,
@@ -80,7 +106,15 @@ class SmtpSettingsDialog(QDialog):
             current = load_smtp_settings(s)
             footer_on = footer_enabled(s)
             opt_out = get_setting(s, "email.opt_out_text") or DEFAULT_OPT_OUT
+            kind = sign_in_kind(s)
+            chosen = get_setting(s, PROVIDER_KEY) or guess_provider(current.from_address).key
+            client_ids = {
+                k: (oauth_client(s, k, self._store) or google_client("")).client_id
+                for k in (SignIn.GOOGLE, SignIn.MICROSOFT)
+            }
         self._loaded = current
+        self._sign_in = kind
+        self._client_ids = client_ids
         self.setWindowTitle("Email settings")
         self.setMinimumWidth(560)
 
@@ -90,6 +124,19 @@ class SmtpSettingsDialog(QDialog):
         )
         intro.setWordWrap(True)
 
+        self.provider = QComboBox()
+        for p in PROVIDERS:
+            self.provider.addItem(p.label, p.key)
+        self.provider.setCurrentIndex(max(0, self.provider.findData(chosen)))
+        self.guidance = QLabel()
+        self.guidance.setWordWrap(True)
+        self.guidance.setOpenExternalLinks(True)
+        self.guidance.setStyleSheet("color: #555555;")
+        self.sign_in_button = QPushButton()
+        self.client_id = QLineEdit()
+        self.client_id.setPlaceholderText("the app's client ID registered with the provider")
+        self.signed_in_label = QLabel()
+        self.signed_in_label.setWordWrap(True)
         self.host = QLineEdit(current.host)
         self.host.setPlaceholderText("smtp.example.com")
         self.security = QComboBox()
@@ -119,12 +166,20 @@ class SmtpSettingsDialog(QDialog):
         self.where_label = QLabel()
         self.where_label.setWordWrap(True)
         self.where_label.setStyleSheet("color: #555555;")
-        for label in (self.keyring_label, self.where_label):
+        for label in (self.keyring_label, self.where_label, self.guidance):
             # A wrapped label in a form gets one line's height unless it may grow: the
             # keyring sentence ran over its neighbours.
             label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding)
 
         account = QFormLayout()
+        account.addRow("Provider", self.provider)
+        account.addRow("", self.guidance)
+        self.client_id_label = QLabel("Client ID")
+        account.addRow(self.client_id_label, self.client_id)
+        sign_row = QHBoxLayout()
+        sign_row.addWidget(self.sign_in_button)
+        sign_row.addWidget(self.signed_in_label, 1)
+        account.addRow("", sign_row)
         account.addRow("Mail server", self.host)
         account.addRow("Security", self.security)
         account.addRow("Port", self.port)
@@ -175,15 +230,121 @@ class SmtpSettingsDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(account_box)
-        layout.addWidget(pw_box)
-        layout.addWidget(footer_box)
+        # How emails look (signature, Reply-To, HTML, the footer) on a tab of its own, so
+        # the dialog still fits a small laptop screen.
+        with db.reading() as s:
+            extras = load_extras(s)
+        self._signature_shown = extras.signature
+        self.signature = QPlainTextEdit(extras.signature)
+        self.signature.setFixedHeight(72)
+        self.reply_to = QLineEdit(extras.reply_to)
+        self.reply_to.setPlaceholderText("where replies go, if not your email address")
+        self.html = QCheckBox("Send a formatted (HTML) version beside the plain text")
+        self.html.setChecked(extras.html)
+        looks = QFormLayout()
+        looks.addRow("Signature", self.signature)
+        looks.addRow("Reply-To", self.reply_to)
+        looks.addRow("", self.html)
+        looks_box = QGroupBox("Signature and replies")
+        looks_box.setLayout(looks)
+        account_page = QWidget()
+        account_layout = QVBoxLayout(account_page)
+        account_layout.addWidget(account_box)
+        account_layout.addWidget(pw_box)
+        account_layout.addStretch(1)
+        looks_page = QWidget()
+        looks_layout = QVBoxLayout(looks_page)
+        looks_layout.addWidget(looks_box)
+        looks_layout.addWidget(footer_box)
+        looks_layout.addStretch(1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(account_page, "Account")
+        self.tabs.addTab(looks_page, "How emails look")
+        layout.addWidget(self.tabs)
         layout.addWidget(self.error)
         layout.addWidget(self.test_result)
         layout.addWidget(self.buttons)
 
         self.security.currentIndexChanged.connect(self._security_changed)
+        self.provider.currentIndexChanged.connect(self._provider_changed)
+        self.sign_in_button.clicked.connect(self.sign_in)
+        self._provider_changed(fill=False)
         self._refresh_where()
+
+    def _chosen(self) -> EmailProvider:
+        return provider(str(self.provider.currentData()))
+
+    def _oauth_kind(self) -> SignIn | None:
+        kind = self._chosen().sign_in
+        return kind if kind in (SignIn.GOOGLE, SignIn.MICROSOFT) else None
+
+    def _provider_changed(self, *_args: object, fill: bool = True) -> None:
+        """Fill in the provider's servers and say how it signs in."""
+        p = self._chosen()
+        if fill and p.smtp_host:
+            self.host.setText(p.smtp_host)
+            self.security.setCurrentIndex(self.security.findData(p.smtp_security.value))
+            self.port.setValue(p.smtp_port)
+        link = f' <a href="{p.help_url}">How to</a>' if p.help_url else ""
+        self.guidance.setText(html.escape(p.guidance) + link)
+        kind = self._oauth_kind()
+        for w in (self.sign_in_button, self.signed_in_label, self.client_id, self.client_id_label):
+            w.setVisible(kind is not None)
+        if kind is not None:
+            who = "Google" if kind is SignIn.GOOGLE else "Microsoft"
+            self.sign_in_button.setText(f"Sign in with {who}…")
+            self.client_id.setText(self._client_ids.get(kind, ""))
+            account = token_account(kind, self.username.text() or self.from_address.text())
+            signed = self._sign_in is kind and self._store.get(account) is not None
+            self.signed_in_label.setText(
+                "Signed in: no password needed." if signed else "Not signed in yet."
+            )
+
+    def sign_in(self) -> None:
+        """Open the provider's sign-in page in the browser and wait for it to come back."""
+        self.error.clear_error()
+        kind = self._oauth_kind()
+        user = (self.username.text() or self.from_address.text()).strip()
+        if kind is None or not user:
+            self.error.show_error("enter your email address first")
+            return
+        with self._db.unit_of_work() as s:
+            set_oauth_client(s, kind, self.client_id.text(), self._store)
+            client = oauth_client(s, kind, self._store)
+        assert client is not None
+        self._set_busy(True)
+        self.signed_in_label.setText("Waiting for the browser… finish signing in there.")
+        self._job = start_job(
+            self,
+            partial(
+                sign_in,
+                client,
+                login_hint=user,
+                open_browser=webbrowser.open,
+                clock=lambda: datetime.now(UTC),
+                ssl_context=self._ssl_context,
+            ),
+            partial(self._signed_in, kind, user),
+        )
+
+    def _signed_in(
+        self, kind: SignIn, user: str, tokens: Tokens | None, exc: BaseException | None
+    ) -> None:
+        if self._job is not None:
+            self._job.wait()
+            self._job = None
+        self._set_busy(False)
+        if exc is not None or tokens is None:
+            self.signed_in_label.setText("Not signed in.")
+            self.error.show_error(describe_failure(exc or RuntimeError("no answer")))
+            return
+        save_tokens(self._store, kind, user, tokens)
+        with self._db.unit_of_work() as s:
+            set_sign_in(s, self._chosen().key, kind)
+        self._sign_in = kind
+        if not self.username.text():
+            self.username.setText(user)
+        self.signed_in_label.setText("Signed in: no password needed.")
 
     def _security_changed(self) -> None:
         sec = Security(self.security.currentData())
@@ -244,7 +405,7 @@ class SmtpSettingsDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
-        for button in (*self.buttons.buttons(), self.test_button):
+        for button in (*self.buttons.buttons(), self.test_button, self.sign_in_button):
             button.setEnabled(not busy)
         if busy:
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -277,6 +438,31 @@ class SmtpSettingsDialog(QDialog):
             with self._db.unit_of_work() as s:
                 saved = save_smtp_settings(s, self._settings())
                 save_footer(s, enabled=self.footer.isChecked(), opt_out=self.opt_out.toPlainText())
+                save_extras(
+                    s,
+                    signature=(
+                        None
+                        if self.signature.toPlainText() == self._signature_shown
+                        else self.signature.toPlainText()
+                    ),
+                    reply_to=self.reply_to.text(),
+                    html_part=self.html.isChecked(),
+                )
+                p = self._chosen()
+                oauth = self._oauth_kind()
+                signed = oauth is not None and self._sign_in is oauth
+                set_sign_in(s, p.key, oauth if signed and oauth else SignIn.PASSWORD)
+                if p.imap_host and not load_imap_settings(s).host:
+                    # Reading replies later needs no more typing (it stays off until asked).
+                    save_imap_settings(
+                        s,
+                        ImapSettings(
+                            p.imap_host,
+                            p.imap_port,
+                            Security.SSL,
+                            saved.username or saved.from_address,
+                        ),
+                    )
         except DeckfollowError as exc:
             self.error.show_error(exc)
             return

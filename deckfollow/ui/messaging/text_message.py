@@ -29,7 +29,14 @@ from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.merge_fields import RenderedText, render_template
 from deckfollow.messaging.credentials import CredentialStore, default_store
 from deckfollow.messaging.guard import gateway_address, set_gateway_domain, sms_uri
-from deckfollow.messaging.outbox import Draft, SendResult, log_sent_elsewhere, send_email_and_log
+from deckfollow.messaging.outbox import (
+    Draft,
+    SendResult,
+    log_sent_elsewhere,
+    send_email_and_log,
+    send_text_and_log,
+)
+from deckfollow.messaging.sms_providers import load_sms_settings
 from deckfollow.messaging.smtp import Failure, SendError, load_smtp_settings
 from deckfollow.messaging.templates import get_template, template_for
 from deckfollow.storage.database import Database
@@ -123,6 +130,7 @@ class TextMessageDialog(QDialog):
             )
             self._gateway = gateway_address(s, t.customer_id)
             self._smtp = load_smtp_settings(s)
+            self._sms = load_sms_settings(s)
         if start is not None:
             self.template.setCurrentIndex(max(0, self.template.findData(start.key)))
         self.body = QTextEdit()
@@ -137,8 +145,13 @@ class TextMessageDialog(QDialog):
         self.copy_button = QPushButton("Copy text")
         self.open_button = QPushButton("Open on phone (sms:)")
         self.gateway_button = QPushButton("Send via email-to-SMS")
+        # Through the owner's SMS provider account, when one is set up (Settings › Texts).
+        provider = self._sms.provider.label if self._sms.provider else "provider"
+        self.provider_button = QPushButton(f"Send through {provider}")
+        self.provider_button.setDefault(self._sms.configured)
+        self.provider_button.setVisible(self._sms.configured)
         actions = QHBoxLayout()
-        for b in (self.copy_button, self.open_button, self.gateway_button):
+        for b in (self.provider_button, self.copy_button, self.open_button, self.gateway_button):
             actions.addWidget(b)
         actions.addStretch(1)
         self.gateway_domain = QLineEdit()
@@ -203,6 +216,7 @@ class TextMessageDialog(QDialog):
         self.copy_button.clicked.connect(self.copy_text)
         self.open_button.clicked.connect(self.open_link)
         self.gateway_button.clicked.connect(self.send_gateway)
+        self.provider_button.clicked.connect(self.send_provider)
         self.gateway_domain.editingFinished.connect(self._save_domain)
         self._apply_template()
         self._refresh_state()
@@ -213,6 +227,7 @@ class TextMessageDialog(QDialog):
         ok = self._check.allowed
         for b in (self.copy_button, self.open_button):
             b.setEnabled(ok)
+        self.provider_button.setEnabled(ok and self._sms.configured)
         can_gateway = ok and self._gateway is not None and self._smtp.configured
         self.gateway_button.setEnabled(can_gateway)
         if self._gateway is None:
@@ -343,9 +358,52 @@ class TextMessageDialog(QDialog):
             self._gateway_finished,
         )
 
+    def send_provider(self) -> None:
+        """Send through the SMS provider (Twilio, ClickSend) and log it, with its cost."""
+        self.error.clear_error()
+        try:
+            text = self._ready_text()
+            nxt = self.next_step.next_step()
+            secret = self._store.get(self._sms.secret_account)
+            if not secret:
+                raise ValidationError(
+                    "text provider", "save its key in Settings › Texts to send from here"
+                )
+        except DeckfollowError as exc:
+            self.error.show_error(f"Not sent: {exc}")
+            return
+        self._set_busy(True)
+        self._job = start_job(
+            self,
+            partial(
+                send_text_and_log,
+                self._db,
+                self._draft(text),
+                nxt,
+                sms=self._sms,
+                secret=secret,
+                clock=self._clock,
+                ssl_context=self._ssl_context,
+            ),
+            self._provider_finished,
+        )
+
+    def _provider_finished(self, result: SendResult | None, exc: BaseException | None) -> None:
+        if self._job is not None:
+            self._job.wait()
+            self._job = None
+        self._set_busy(False)
+        if exc is not None or result is None:
+            self.error.show_error(f"Not sent: {describe_failure(exc or RuntimeError('no result'))}")
+            if exc is not None:
+                self.next_step.offer(exc)
+            return
+        self._finish(result.logged, result.message)
+
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
-        for b in (self.copy_button, self.open_button, self.gateway_button, *self.buttons.buttons()):
+        buttons = (self.provider_button, self.copy_button, self.open_button, self.gateway_button)
+        for b in (*buttons, *self.buttons.buttons()):
             b.setEnabled(not busy)
         if busy:
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMenu, QSystemTrayIcon, QWi
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import get_setting, load_settings, set_setting
 from deckfollow.core.timezones import system_timezone
+from deckfollow.messaging.inbox import InboxReport
 from deckfollow.reminders.autostart import started_at_login
 from deckfollow.reminders.check import Notice, NoticeKind, run_check
 from deckfollow.reminders.digest import build_digest, morning_time
@@ -32,6 +33,7 @@ from deckfollow.reminders.scheduler import due_now_ids
 from deckfollow.reminders.snooze import SnoozeChoice, requested_until, snooze_many
 from deckfollow.storage.database import Database
 from deckfollow.ui.app_icon import app_icon
+from deckfollow.ui.messaging.inbox_watch import InboxWatcher
 from deckfollow.ui.reminders.banner import ReminderBanner
 
 Clock = Callable[[], datetime]
@@ -129,6 +131,10 @@ class ReminderController(QObject):
         self._zone_files: tuple[str, ...] = ZONE_FILES
         self._dbus_signal.connect(self._on_dbus_signal, Qt.ConnectionType.QueuedConnection)
         self._wake_signal.connect(self.check_now, Qt.ConnectionType.QueuedConnection)
+        # The inbox pass (opt-in) runs beside the reminder check, in its own worker thread.
+        self.inbox = InboxWatcher(db, clock=clock, parent=self)
+        self.inbox.checked.connect(self._on_inbox)
+        self.inbox.failed.connect(self.in_window_reminder.emit)
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -163,10 +169,12 @@ class ReminderController(QObject):
             self._window.installEventFilter(self)
         self.watch_zone_files(self._zone_files)
         QTimer.singleShot(0, self.check_now)
+        self.inbox.start()
 
     def stop(self) -> None:
         """Stop the timer and the D-Bus connections (the app is quitting)."""
         self._timer.stop()
+        self.inbox.stop()
         for listener in self._listeners:
             with contextlib.suppress(Exception):
                 listener.stop()
@@ -224,6 +232,12 @@ class ReminderController(QObject):
         self._present(result.notices)
         self._arm(result.next_wake, now)
         return result.notices
+
+    def _on_inbox(self, report: InboxReport) -> None:
+        if report.logged:
+            self.in_window_reminder.emit(report.summary())
+            self.follow_ups_changed.emit()
+            self.check_now()
 
     def _arm(self, wake: datetime | None, now: datetime) -> None:
         self.next_wake = wake

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from deckfollow.core.due import DueItem
 from deckfollow.core.enums import Basis, Channel, TemplateKind
 from deckfollow.core.leads import FIRST_REPLY
+from deckfollow.messaging.inbound import is_stop_question, needs_answer
 from deckfollow.storage.database import Database
 from deckfollow.ui.formatting import (
     date_time_text,
@@ -241,17 +242,26 @@ class TodayPage(QWidget):
             self.headline.setText(f"Nothing due for {when}")
         parts = []
         rows: dict[int, QTreeWidgetItem] = {}
-        # New leads first, whatever the channel: the first business to answer wins about
+        # What customers just said comes first: "They replied — what's next?" (rule 8);
+        # then new leads, whatever the channel: the first business to answer wins about
         # half the deals.
-        first = [i for i in self._items if i.reason.startswith(FIRST_REPLY)]
-        rest = [i for i in self._items if not i.reason.startswith(FIRST_REPLY)]
-        groups = [("New leads", first)] + [
+        answers = [i for i in self._items if needs_answer(i.reason)]
+        asked = {i.follow_up_id for i in answers}
+        first = [
+            i
+            for i in self._items
+            if i.reason.startswith(FIRST_REPLY) and i.follow_up_id not in asked
+        ]
+        taken = asked | {i.follow_up_id for i in first}
+        rest = [i for i in self._items if i.follow_up_id not in taken]
+        groups = [("Replies", answers), ("New leads", first)] + [
             (title, [i for i in rest if i.channel in channels]) for title, channels in _GROUPS
         ]
         for title, items in groups:
             if not items:
                 continue
-            parts.append(f"{len(items)} {title.lower() if len(items) != 1 else title[:-1].lower()}")
+            one = "reply" if title == "Replies" else title[:-1].lower()
+            parts.append(f"{len(items)} {title.lower() if len(items) != 1 else one}")
             group = QTreeWidgetItem([f"{title}  ({len(items)})"])
             group.setFirstColumnSpanned(True)
             group.setFont(0, bold)
@@ -380,6 +390,8 @@ class TodayPage(QWidget):
                 Channel.CARD: "Write the card…",
             }[item.channel]
         )
+        if is_stop_question(item.reason):
+            self.primary.setText("Stop every channel…")
 
     def _show_not_now(self, item: DueItem, now: datetime) -> None:
         from deckfollow.messaging.guard import check_send
@@ -400,9 +412,17 @@ class TodayPage(QWidget):
 
     def _render_script(self, item: DueItem) -> str:
         # The same wording the call, text and email screens open with.
+        from deckfollow.core.settings import load_settings
+        from deckfollow.messaging.inbound import what_they_said
         from deckfollow.messaging.templates import follow_up_wording
 
         with self._db.reading() as session:
+            if needs_answer(item.reason):
+                said = what_they_said(
+                    session, item.customer_id, load_settings(session).owner_timezone, item.reason
+                )
+                if said is not None:
+                    return said
             wording = follow_up_wording(
                 session, item.follow_up_id, _KIND[item.channel], now=self._clock()
             )

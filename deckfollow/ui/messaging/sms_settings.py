@@ -1,0 +1,141 @@
+"""Settings › Texts: the SMS provider account (Twilio or ClickSend); the key goes to the
+keyring only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.changes import Changes
+from deckfollow.core.errors import DeckfollowError, ValidationError
+from deckfollow.core.settings import set_setting
+from deckfollow.messaging.credentials import CredentialStore, Where, default_store
+from deckfollow.messaging.sms_providers import (
+    Provider,
+    SmsSettings,
+    load_sms_settings,
+    save_sms_settings,
+)
+from deckfollow.storage.database import Database
+from deckfollow.ui.messaging.common import ErrorLabel
+
+
+class SmsSettingsDialog(QDialog):
+    """Choose Twilio or ClickSend, the account, the sender and the key."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        parent: QWidget | None = None,
+        credentials: CredentialStore | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._store = credentials or default_store()
+        with db.reading() as s:
+            self._loaded = load_sms_settings(s)
+        self.setWindowTitle("Texts")
+        self.setMinimumWidth(560)
+        intro = QLabel(
+            "Send texts from the computer through an SMS provider account. Each text names "
+            "your business and, where the customer's country requires it, ends with "
+            "“Reply STOP to opt out.” The provider's price for each text is shown after "
+            "sending."
+        )
+        intro.setWordWrap(True)
+        self.provider = QComboBox()
+        self.provider.addItem("None (copy texts or open them on your phone)", "")
+        for p in Provider:
+            self.provider.addItem(p.label, p.value)
+        current = self._loaded.provider.value if self._loaded.provider else ""
+        self.provider.setCurrentIndex(max(0, self.provider.findData(current)))
+        self.account = QLineEdit(self._loaded.account)
+        self.secret = QLineEdit()
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.sender_edit = QLineEdit(self._loaded.sender)
+        self.sender_edit.setPlaceholderText("+61412555019, or a sender name where allowed")
+        self.account_label = QLabel()
+        self.secret_label = QLabel()
+        self.where = QLabel()
+        self.where.setWordWrap(True)
+        self.where.setStyleSheet("color: #555555;")
+        form = QFormLayout()
+        form.addRow("Provider", self.provider)
+        form.addRow(self.account_label, self.account)
+        form.addRow(self.secret_label, self.secret)
+        form.addRow("", self.where)
+        form.addRow("Texts come from", self.sender_edit)
+        self.error = ErrorLabel()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.provider.currentIndexChanged.connect(self._provider_changed)
+        self._provider_changed()
+
+    def _chosen(self) -> Provider | None:
+        value = self.provider.currentData()
+        return Provider(value) if value else None
+
+    def _provider_changed(self) -> None:
+        p = self._chosen()
+        fields = (self.account, self.secret, self.sender_edit)
+        for w in (*fields, self.account_label, self.secret_label):
+            w.setEnabled(p is not None)
+        self.account_label.setText(p.account_label if p else "Account")
+        self.secret_label.setText(p.secret_label if p else "Key")
+        if p is Provider.TWILIO:
+            self.account.setPlaceholderText("AC… (from the Twilio Console)")
+        elif p is Provider.CLICKSEND:
+            self.account.setPlaceholderText("your ClickSend username")
+        kept = (
+            self._loaded.configured
+            and p is self._loaded.provider
+            and self._store.where(self._loaded.secret_account) is not Where.NOWHERE
+        )
+        self.secret.setPlaceholderText("leave empty to keep the saved one" if kept else "")
+        self.where.setText(self._store.status().detail.replace("password", "key"))
+
+    def save(self) -> None:
+        self.error.clear_error()
+        p = self._chosen()
+        try:
+            with self._db.unit_of_work() as s:
+                typed = ""
+                if p is None:
+                    set_setting(s, "sms.provider.provider", "")
+                    saved = SmsSettings()
+                else:
+                    saved = save_sms_settings(
+                        s, SmsSettings(p, self.account.text(), self.sender_edit.text())
+                    )
+                    typed = self.secret.text().strip()
+                    if not typed and not self._store.get(saved.secret_account):
+                        raise ValidationError(p.secret_label.lower(), "is empty")
+        except DeckfollowError as exc:
+            self.error.show_error(exc)
+            return
+        if typed:
+            self._store.put(saved.secret_account, typed, remember=self._store.status().usable)
+        self.secret.clear()
+        self._loaded = saved
+        self.saved.emit(Changes(settings=True))
+        self.accept()
