@@ -29,29 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.consent import (
-    PHONE_FIELDS,
-    ConsentOverview,
-    consent_overview,
-    get_customer,
-    refuse_blocked_details,
-)
+from deckfollow.core.consent import ConsentOverview, consent_overview, get_customer
 from deckfollow.core.contact_hours import zone
-from deckfollow.core.contact_info import format_phone, normalise_email, normalise_phone
+from deckfollow.core.customers import FIELDS, form_values, update_customer
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentState, Stage
-from deckfollow.core.errors import (
-    ConcurrentEditError,
-    DeckfollowError,
-    NotFoundError,
-    ValidationError,
-)
+from deckfollow.core.errors import DeckfollowError, NotFoundError, ValidationError
 from deckfollow.core.history import (
     HistoryEntry,
     customer_history,
     lead_age_text,
     response_time_text,
 )
-from deckfollow.core.models import Customer
 from deckfollow.core.pipeline import current_quote_id, get_quote
 from deckfollow.core.quotes import quote_details
 from deckfollow.storage.database import Database
@@ -73,33 +61,42 @@ from deckfollow.ui.formatting import (
 from deckfollow.ui.log_outcome import LogOutcomeDialog
 from deckfollow.ui.quote_editor import QuoteDialog
 
-# Editable contact fields: (key, label); the key is the Customer attribute.
+# Editable contact fields: (key, label); the key is the Customer attribute (core.customers).
 CONTACT_FIELDS = (
     ("display_name", "Name"),
+    ("company", "Company"),
+    ("email", "Email"),
     ("phone_cell", "Cell phone"),
     ("phone_office", "Office phone"),
     ("phone_home", "Home phone"),
-    ("email", "Email"),
+    ("birthday", "Birthday"),
     ("street", "Street"),
-    ("suburb", "Suburb"),
+    ("suburb", "Suburb or city"),
+    ("region", "State or region"),
     ("postcode", "Postcode"),
+    ("country", "Country"),
     ("notes", "Notes"),
 )
 # Where each field sits: (row, label column, columns the field spans).
 _CONTACT_GRID = {
     "display_name": (0, 0, 3),
-    "email": (1, 0, 3),
-    "phone_cell": (2, 0, 1),
-    "phone_office": (2, 2, 1),
-    "phone_home": (3, 0, 1),
-    "street": (4, 0, 3),
-    "suburb": (5, 0, 1),
-    "postcode": (5, 2, 1),
-    "notes": (6, 0, 3),
+    "company": (1, 0, 3),
+    "email": (2, 0, 3),
+    "phone_cell": (3, 0, 1),
+    "phone_office": (3, 2, 1),
+    "phone_home": (4, 0, 1),
+    "birthday": (4, 2, 1),
+    "street": (5, 0, 3),
+    "suburb": (6, 0, 1),
+    "region": (6, 2, 1),
+    "postcode": (7, 0, 1),
+    "country": (7, 2, 1),
+    "notes": (8, 0, 3),
 }
-_LABELS = dict(CONTACT_FIELDS)
+_PLACEHOLDERS = {"birthday": "YYYY-MM-DD", "country": "e.g. AU, US, GB"}
+# The core names a refused field by its label ("cell phone"); the form finds it by key.
+_KEY_OF_LABEL = {label: key for key, label in FIELDS.items()}
 _EMPTY = "Select a quote or a customer to see their details."
-_PHONES = PHONE_FIELDS
 
 
 _KIND_COLOURS = {"touch": "#1f5fa8", "follow_up": "#6a4c93", "consent": "#8a4b00"}
@@ -221,7 +218,7 @@ class DetailPanel(QWidget):
         self.edit_quote_button.setToolTip("Number, amount, job, dates and the file sent")
         self.new_quote_button = QPushButton("New quote…")
         self.new_quote_button.setToolTip("Another quote for this customer")
-        qform = QFormLayout()
+        qform = self.quote_form = QFormLayout()
         qform.addRow("Job", self.quote_title)
         qform.addRow("Amount", self.amount_label)
         qform.addRow("Sent", self.sent_label)
@@ -256,6 +253,7 @@ class DetailPanel(QWidget):
                 widget.textChanged.connect(self._refresh_buttons)
             else:
                 widget = QLineEdit()
+                widget.setPlaceholderText(_PLACEHOLDERS.get(key, ""))
                 widget.textEdited.connect(self._refresh_buttons)
                 widget.returnPressed.connect(self._save_if_dirty)
             self.fields[key] = widget
@@ -444,7 +442,7 @@ class DetailPanel(QWidget):
     def _load(self, customer_id: int, quote_id: int | None) -> None:
         with self._db.reading() as s:
             c = get_customer(s, customer_id)
-            values = _contact_values(c)
+            values = form_values(c)
             customer = CustomerView(c.id, c.version, c.country, c.timezone, values)
             if quote_id is None:
                 quote_id = current_quote_id(s, customer_id)
@@ -533,10 +531,13 @@ class DetailPanel(QWidget):
             self.stage_label,
             self.received_label,
         ):
-            w.setVisible(has)
+            # The whole row: a customer with no quote yet shows no empty "Job" or "Amount".
+            self.quote_form.setRowVisible(w, has)
         self.lead_age_label.setVisible(has)
         self.log_button.setEnabled(has)
+        self.log_button.setVisible(has)
         self.edit_quote_button.setEnabled(has)
+        self.edit_quote_button.setVisible(has)
         self.no_quote_label.setVisible(not has)
         if q is None:
             self.quote_box.setTitle("Quote")
@@ -654,63 +655,28 @@ class DetailPanel(QWidget):
         fields = {k: self._value(k) for k, _ in CONTACT_FIELDS}
         return CustomerView(c.id, c.version, c.country, c.timezone, fields)
 
-    def _clean(self) -> dict[str, str | None]:
-        """Validated, normalised values; a ValidationError names the field at fault."""
-        assert self._customer is not None
-        out: dict[str, str | None] = {}
-        for key, _label in CONTACT_FIELDS:
-            raw = self._value(key).strip()
-            if key == "display_name":
-                raw = " ".join(raw.split())
-                if not raw:
-                    raise ValidationError("name", "a customer needs a name")
-                out[key] = raw
-            elif key in _PHONES:
-                out[key] = (
-                    normalise_phone(raw, self._customer.country, _PHONES[key]) if raw else None
-                )
-            elif key == "email":
-                out[key] = normalise_email(raw, "email") if raw else None
-            else:
-                out[key] = raw or None
-        return out
-
     def save_contact(self) -> None:
-        """Validate and save the contact details; refusals show inline, nothing saved."""
+        """Save the details changed here; refusals show inline, nothing saved."""
         if self._customer is None:
             return
         self.contact_error.clear_error()
         for w in self.fields.values():
             _set_style(w, "")
+        loaded = self._customer
+        changed = self._dirty_keys()
         try:
-            values = self._clean()
-            loaded = self._customer
-            changed = self._dirty_keys()
             with self._db.unit_of_work() as s:
-                c = get_customer(s, loaded.id)
-                # Only a field this user changed *and* someone else changed meanwhile clashes;
-                # a consent or other edit elsewhere is kept alongside this one.
-                now_there = _contact_values(c)
-                clash = [k for k in changed if now_there[k] != loaded.fields[k]]
-                if clash:
-                    names = ", ".join(_LABELS[k].lower() for k in clash)
-                    raise ConcurrentEditError(
-                        f"{c.display_name}'s {names} was changed elsewhere after you opened "
-                        "them; Revert to see the latest, then make your change again."
-                    )
-                if not c.do_not_contact:
-                    refuse_blocked_details(s, {k: values[k] for k in changed})
-                for key in changed:
-                    setattr(c, key, values[key])
-                if "display_name" in changed:
-                    first, _, last = (values["display_name"] or "").partition(" ")
-                    c.first_name, c.last_name = first, (last or None)
-                c.updated_at = self._clock()
-                s.flush()
+                update_customer(
+                    s,
+                    loaded.id,
+                    {k: self._value(k) for k in changed},
+                    now=self._clock(),
+                    version=loaded.version,
+                    before={k: loaded.fields[k] for k in changed},
+                )
         except ValidationError as exc:
             self.contact_error.show_error(exc)
-            key = next((k for k, lbl in _PHONES.items() if lbl == exc.field), exc.field)
-            key = "display_name" if key == "name" else key
+            key = _KEY_OF_LABEL.get(exc.field, exc.field)
             if key in self.fields:
                 self.fields[key].setStyleSheet("border: 1px solid #b00020;")
                 self.fields[key].setFocus()
@@ -835,12 +801,3 @@ def _set_style(widget: QWidget, sheet: str) -> None:
     # Setting a style sheet re-polishes the widget even when nothing changes.
     if widget.styleSheet() != sheet:
         widget.setStyleSheet(sheet)
-
-
-def _contact_values(c: Customer) -> dict[str, str]:
-    """Contact fields as the panel shows them (phones written the way people read them)."""
-    values = {key: getattr(c, key) or "" for key, _ in CONTACT_FIELDS}
-    for key in _PHONES:
-        if values[key]:
-            values[key] = format_phone(values[key])
-    return values

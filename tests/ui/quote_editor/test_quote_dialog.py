@@ -49,11 +49,17 @@ def window(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
     return win
 
 
-def _add_lead(qtbot: QtBot, window: MainWindow, now: datetime) -> int:
+def _add_lead(
+    qtbot: QtBot,
+    window: MainWindow,
+    now: datetime,
+    name: str = "Grace Hopper",
+    phone: str = "0412 345 679",
+) -> int:
     dialog = NewLeadDialog(window.db, clock=lambda: now)
     qtbot.addWidget(dialog)
-    qtbot.keyClicks(dialog.name, "Grace Hopper")
-    qtbot.keyClicks(dialog.phone, "0412 345 679")
+    qtbot.keyClicks(dialog.name, name)
+    qtbot.keyClicks(dialog.phone, phone)
     dialog.job.setPlainText("Hardwood deck with steps")
     dialog.save()
     assert dialog.quote_id is not None
@@ -233,7 +239,7 @@ def test_the_details_stay_on_the_quote_acted_on_after_a_refresh(
     qtbot: QtBot, window: MainWindow, now: datetime
 ) -> None:
     first = _add_lead(qtbot, window, now)
-    second = _add_lead(qtbot, window, now)
+    second = _add_lead(qtbot, window, now, "Ada Lovelace", "0412 000 111")
     window.show_page("quotes")
     window.quotes.select_quote(second)  # the list's selection, then the board on screen
     window.show_page("board")
