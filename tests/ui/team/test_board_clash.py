@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -16,6 +17,7 @@ from deckfollow.core.cadences import seed_builtin_cadences
 from deckfollow.core.enums import Stage
 from deckfollow.core.models import Quote
 from deckfollow.core.pipeline import move_stage
+from deckfollow.core.quotes import QuoteEdit, edit_quote
 from deckfollow.core.settings import save_setting
 from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
@@ -82,6 +84,12 @@ def test_a_stale_board_move_says_who_and_when_and_lets_the_user_choose(
     qtbot: QtBot, window: MainWindow, db: Database, now: datetime, reapply: bool
 ) -> None:
     quote_id = _lead(db)
+    with db.unit_of_work() as session:  # amount and sent date: the move asks for nothing
+        edit_quote(
+            session, quote_id, QuoteEdit(amount=Decimal(4850), sent_on=now.date()),
+            version=None, now=now,
+        )  # fmt: skip
+    window.refresh()  # the board shows this version
     _moved_elsewhere(db, quote_id, now)
     seen: list[str] = []
     _answer(lambda d: (d.apply_mine if reapply else d.keep_theirs).click(), seen)
