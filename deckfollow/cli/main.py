@@ -37,6 +37,7 @@ def _command_modules() -> list[ModuleType]:
         report,
         send,
         settings,
+        team,
         templates,
         touch,
     )
@@ -59,6 +60,7 @@ def _command_modules() -> list[ModuleType]:
         report,
         send,
         settings,
+        team,
         templates,
         touch,
     ]

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, delete, func, insert, select
 
 from deckfollow.core.errors import StorageError
-from deckfollow.core.models import Base, Cadence, CadenceStep, Template
+from deckfollow.core.models import Base, Cadence, CadenceStep, Setting, Template
 from deckfollow.storage.database import Database, open_database
 from deckfollow.storage.secrets_hidden import display_target
 from deckfollow.storage.sequences import advance_sequences
+from deckfollow.storage.team_schema import UPGRADED_BY_KEY
 
 _CHUNK = 1000
 
@@ -67,6 +68,11 @@ def move_to_server(source: Database, target: str) -> MoveReport:
         with source.engine.connect() as src, server.unit_of_work() as session:
             conn = session.connection()
             _clear_builtins(conn)  # a window opened on it first seeded the standard plans
+            # Who created the schema is the server's bookkeeping, not the business: kept aside.
+            upgraded = conn.execute(
+                select(Setting.value).where(Setting.key == UPGRADED_BY_KEY)
+            ).scalar_one_or_none()
+            conn.execute(delete(Setting).where(Setting.key == UPGRADED_BY_KEY))
             already = {name: n for name, n in _counts(conn).items() if n}
             if already:
                 held = ", ".join(f"{n} {name}" for name, n in sorted(already.items()))
@@ -85,6 +91,8 @@ def move_to_server(source: Database, target: str) -> MoveReport:
                     if have[name] != copied[name]
                 )
                 raise StorageError(f"the copy does not match ({differ}); nothing was moved")
+            if upgraded is not None:
+                conn.execute(insert(Setting).values(key=UPGRADED_BY_KEY, value=upgraded))
             advance_sequences(session, [t.name for t in Base.metadata.sorted_tables if "id" in t.c])
     finally:
         server.close()
