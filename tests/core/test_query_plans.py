@@ -48,9 +48,7 @@ def _drop_statistics(path: Path) -> None:
 
 
 @pytest.mark.parametrize("statistics", [True, False])
-def test_next_agreed_follow_up_is_looked_up_through_the_customer(
-    business: Path, statistics: bool
-):
+def test_next_agreed_follow_up_is_looked_up_through_the_customer(business: Path, statistics: bool):
     if not statistics:
         _drop_statistics(business)
     assert "USING INDEX ix_follow_up_customer_status (customer_id=? AND status=?)" in _plan(
