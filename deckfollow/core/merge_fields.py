@@ -422,7 +422,7 @@ def _quote(session: Session, quote_id: int, customer_id: int) -> Quote:
     return quote
 
 
-def next_agreed_query(customer_id: int, quote_id: int | None) -> Select[tuple[FollowUp]]:
+def next_agreed_query(customer_id: int, quote_id: int | None) -> Select[FollowUp]:
     """The customer's pending agreed follow-ups (for this quote), in no order.
 
     Shaped so the database looks them up through the customer's (or the quote's) index: a

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Select
@@ -21,7 +22,7 @@ from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import open_database
 
 
-def _plan(path: Path, stmt: Select[tuple[object]]) -> str:
+def _plan(path: Path, stmt: Select[Any]) -> str:
     sql = str(stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
     conn = sqlite3.connect(path)
     try:
