@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from deckfollow.core import limits
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import is_blocked, load_snapshot
+from deckfollow.core.consent import get_customer, is_blocked, load_snapshot
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.contact_info import (
     country_of_phone,
@@ -40,6 +40,8 @@ class NewLead:
     # They phoned and the owner answered there and then: the enquiry is answered (the
     # speed-to-lead clock stops at once) and no first reply waits on Today.
     answered: bool = False
+    # Someone already a customer (offered instead of a duplicate): the lead is theirs.
+    customer_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
         raise ValidationError("name", f"{name}: this email or phone {blocked}")
     first, last = _split_name(name)
     mobile = phone is not None and _takes_texts(phone)
-    customer = Customer(
+    customer = _known_customer(session, lead, phone, email, now=now) or Customer(
         display_name=name,
         first_name=first,
         last_name=last,
@@ -128,6 +130,27 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
         Changes(customers=True, quotes=True, follow_ups=True, created_ids=(quote.id,)),
         follow_up_id,
     )
+
+
+def _known_customer(
+    session: Session, lead: NewLead, phone: str | None, email: str | None, *, now: datetime
+) -> Customer | None:
+    """The existing customer the lead is for, given what they lacked from this enquiry."""
+    if lead.customer_id is None:
+        return None
+    customer = get_customer(session, lead.customer_id)
+    if email and not customer.email:
+        customer.email = email
+        customer.updated_at = now
+    if phone and phone not in (customer.phone_cell, customer.phone_office, customer.phone_home):
+        slot = next(
+            (k for k in ("phone_cell", "phone_office", "phone_home") if not getattr(customer, k)),
+            None,
+        )
+        if slot is not None:
+            setattr(customer, slot, phone)
+            customer.updated_at = now
+    return customer
 
 
 def first_reply_reason(job: str | None) -> str:

@@ -14,12 +14,13 @@ import errno
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from email.utils import parseaddr
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -31,6 +32,7 @@ from deckfollow.core.contact_info import (
     country_of_phone,
     normalise_email,
     normalise_phone,
+    phone_as_read_in,
     suppression_hash,
 )
 from deckfollow.core.errors import ValidationError
@@ -135,6 +137,21 @@ class RowPlan:
     duplicate_of: str = ""
     # An erased person's row (SUPPRESS): the hashes of their email and phone.
     suppression: tuple[str | None, str | None] | None = None
+    # The customer this row is (not an earlier row, not one in the trash): offered for use.
+    existing_id: int | None = None
+    # Their name, first phone and suburb, and the owner's country to read the phone in.
+    existing: tuple[str, str | None, str | None, str] | None = None
+    fills: tuple[str, ...] = ()  # details the row has that the customer lacks
+
+    @property
+    def existing_label(self) -> str:
+        """ "Mia Chen (0412 345 679, Balmain)"; formatted when shown: parsing the numbers of
+        every duplicate of a re-imported file took a fifth of its preview."""
+        if self.existing is None:
+            return ""
+        name, phone, suburb, country = self.existing
+        bits = [b for b in (phone and phone_as_read_in(phone, country), suburb) if b]
+        return f"{name} ({', '.join(bits)})" if bits else name
 
     @property
     def detail(self) -> str:
@@ -160,18 +177,35 @@ class ImportPlan:
     encoding_label: str = "UTF-8"
     delimiter_label: str = "comma"
     file_notes: tuple[str, ...] = ()
+    # Rows matching a customer that the owner said are someone else ("Create new").
+    create_new: frozenset[int] = frozenset()
+    # After the import: existing customers given details they lacked from their row.
+    completed: int = 0
 
     @property
     def format_label(self) -> str:
         return FORMAT_LABELS[self.format]
 
+    def creates(self, r: RowPlan) -> bool:
+        """Whether this row becomes a new customer."""
+        return r.action is RowAction.IMPORT or (
+            r.action is RowAction.DUPLICATE
+            and r.existing_id is not None
+            and r.row in self.create_new
+        )
+
     @property
     def imported(self) -> int:
-        return sum(1 for r in self.rows if r.action is RowAction.IMPORT)
+        return sum(1 for r in self.rows if self.creates(r))
 
     @property
     def duplicates(self) -> int:
-        return sum(1 for r in self.rows if r.action is RowAction.DUPLICATE)
+        return sum(1 for r in self.rows if r.action is RowAction.DUPLICATE and not self.creates(r))
+
+    @property
+    def completable(self) -> int:
+        """Existing customers this import would give details they lack."""
+        return sum(1 for r in self.rows if r.fills and not self.creates(r))
 
     @property
     def stopped(self) -> int:
@@ -272,7 +306,14 @@ class _Known:
 
     by_email: dict[str, tuple[int, str, bool, bool]] = field(default_factory=dict)
     by_phone: dict[str, tuple[int, str, bool, bool]] = field(default_factory=dict)
+    by_name_town: dict[tuple[str, str], tuple[int, str, bool, bool]] = field(default_factory=dict)
     suppressed: set[str] = field(default_factory=set)
+    # Per customer not in the trash: (name, first phone, suburb, details left blank).
+    about: dict[int, tuple[str, str | None, str | None, frozenset[str]]] = field(
+        default_factory=dict
+    )
+    # Their email and phones, to tell a namesake from the same person.
+    reach: dict[int, tuple[str | None, tuple[str, ...]]] = field(default_factory=dict)
     # Hashes on the file's own erased rows: the same person later in the file is refused.
     incoming: set[str] = field(default_factory=set)
 
@@ -289,15 +330,24 @@ class _Known:
                 Customer.phone_home,
                 Customer.do_not_contact,
                 Customer.deleted_at,
+                *(getattr(Customer, k) for k in _FILLABLE[4:]),
             ).order_by(Customer.id)
         )
-        for cid, name, email, cell, office, home, dnc, deleted in rows:
+        for cid, name, email, cell, office, home, dnc, deleted, *rest in rows:
             entry = (cid, name, bool(dnc), deleted is not None)
             if email:
                 _keep(known.by_email, email.strip().lower(), entry)
             for phone in (cell, office, home):
                 if phone:
                     _keep(known.by_phone, phone.strip(), entry)
+            suburb = rest[_FILLABLE.index("suburb") - 4]
+            if suburb:
+                _keep(known.by_name_town, (name.lower(), suburb.lower()), entry)
+            if deleted is None:
+                values = (email, cell, office, home, *rest)
+                blank = frozenset(k for k, v in zip(_FILLABLE, values, strict=True) if v is None)
+                known.about[cid] = (name, cell or office or home, suburb, blank)
+                known.reach[cid] = (email, tuple(p for p in (cell, office, home) if p))
         for email_hash, phone_hash in session.execute(
             select(Suppression.email_hash, Suppression.phone_hash)
         ):
@@ -315,11 +365,50 @@ class _Known:
                 return f"{hit[1]} (customer {hit[0]}) asked not to be contacted; not imported"
         return None
 
-    def existing(self, email: str | None, phones: Iterable[str]) -> str | None:
-        for cid, name, _dnc, deleted in self._hits(email, phones):
+    def existing(self, values: ContactValues) -> tuple[str, int | None] | None:
+        """Who this row already is: the text for the preview, and the customer's id unless
+        they are in the trash."""
+        for cid, name, _dnc, deleted in self._hits(values.email, values.phones) or self._named(
+            values
+        ):
             where = " (in the trash)" if deleted else ""
-            return f"customer {cid} {name}{where}"
+            return f"customer {cid} {name}{where}", (None if deleted else cid)
         return None
+
+    def offer(
+        self, cid: int, values: ContactValues, country: str
+    ) -> tuple[tuple[str, str | None, str | None, str], tuple[str, ...]]:
+        """Who customer `cid` is, for the preview to name them, and the details of the row
+        that customer lacks."""
+        name, phone, suburb, blank = self.about[cid]
+        fills = tuple(
+            key
+            for key in _FILLABLE
+            if key in blank
+            and getattr(values, key) is not None
+            # A number they already have in another slot is not new.
+            and not (key.startswith("phone_") and self._owner(getattr(values, key)) == cid)
+        )
+        return (name, phone, suburb, country), fills
+
+    def _owner(self, phone: str) -> int | None:
+        entry = self.by_phone.get(phone)
+        return entry[0] if entry is not None else None
+
+    def _named(self, values: ContactValues) -> list[tuple[int, str, bool, bool]]:
+        """The customer of the same name in the same suburb, unless their email or phones
+        say it is a namesake (both have one, and none is shared)."""
+        if not values.suburb:
+            return []
+        hit = self.by_name_town.get((values.display_name.lower(), values.suburb.lower()))
+        if hit is None or hit[0] not in self.reach:
+            return []
+        email, phones = self.reach[hit[0]]
+        if email and values.email and email.lower() != values.email.lower():
+            return []
+        if phones and values.phones and not set(phones) & set(values.phones):
+            return []
+        return [hit]
 
     def _hits(self, email: str | None, phones: Iterable[str]) -> list[tuple[int, str, bool, bool]]:
         hits = []
@@ -330,8 +419,25 @@ class _Known:
         return sorted(hits, key=lambda h: (not h[2], h[0]))
 
 
+_K = TypeVar("_K")
+
+# Details an existing customer can be given from a row that is them ("Use …" in the preview).
+_FILLABLE = (
+    "email",
+    "phone_cell",
+    "phone_office",
+    "phone_home",
+    "company",
+    "street",
+    "suburb",
+    "region",
+    "postcode",
+    "birthday",
+)
+
+
 def _keep(
-    index: dict[str, tuple[int, str, bool, bool]], key: str, entry: tuple[int, str, bool, bool]
+    index: dict[_K, tuple[int, str, bool, bool]], key: _K, entry: tuple[int, str, bool, bool]
 ) -> None:
     old = index.get(key)
     if old is None or (entry[2] and not old[2]):
@@ -345,6 +451,7 @@ def _keep(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _SCIENTIFIC = re.compile(r"\d(?:[.,]\d+)?[eE]\+?\d+")
 _TRUE = {"yes", "y", "true", "1", "x", "dnc", "do not contact", "unsubscribed", "opted out"}
+
 
 _COUNTRY_NAMES = {
     "australia": "AU",
@@ -642,21 +749,38 @@ def _plan_row(
     if blocked:
         work.problems.append(blocked)
         return RowPlan(csv_row.number, RowAction.BLOCKED, shown, values, tuple(work.problems))
-    existing = known.existing(values.email, values.phones)
-    if existing is None:
-        earlier = seen_email.get(values.email.lower()) if values.email else None
-        if earlier is None:
-            earlier = next((seen_phone[p] for p in values.phones if p in seen_phone), None)
-        if earlier is not None:
-            existing = f"row {earlier}"
+    existing = known.existing(values)
     if existing is not None:
+        text, cid = existing
         if values.do_not_contact:
             work.problems.append(
-                f"is marked do-not-contact in the file, but {existing} is already here and "
+                f"is marked do-not-contact in the file, but {text} is already here and "
                 "may be contacted: record their stop there"
             )
+            cid = None  # not offered for use: their stop must be recorded on them first
+        who, fills = known.offer(cid, values, default_country) if cid else (None, ())
         return RowPlan(
-            csv_row.number, RowAction.DUPLICATE, shown, values, tuple(work.problems), existing
+            csv_row.number,
+            RowAction.DUPLICATE,
+            shown,
+            values,
+            tuple(work.problems),
+            text,
+            existing_id=cid,
+            existing=who,
+            fills=fills,
+        )
+    earlier = seen_email.get(values.email.lower()) if values.email else None
+    if earlier is None:
+        earlier = next((seen_phone[p] for p in values.phones if p in seen_phone), None)
+    if earlier is not None:
+        return RowPlan(
+            csv_row.number,
+            RowAction.DUPLICATE,
+            shown,
+            values,
+            tuple(work.problems),
+            f"row {earlier}",
         )
     if values.email:
         seen_email[values.email.lower()] = csv_row.number
@@ -709,13 +833,16 @@ def import_table(
     *,
     now: datetime,
     mapping: ColumnMapping | None = None,
+    create_new: Collection[int] = (),
 ) -> ImportPlan:
     """Plan against the current database and save every importable row (caller commits).
 
-    A row marked do-not-contact is saved as do-not-contact, its stop recorded in the ledger
-    (so no plan can start for them); an erased person's row joins the suppression list.
+    A row that is an existing customer gives them the details they lack ("Use …"), unless
+    its row number is in `create_new`: the owner said it is someone else. A row marked
+    do-not-contact is saved as do-not-contact, its stop recorded in the ledger (so no plan
+    can start for them); an erased person's row joins the suppression list.
     """
-    plan = plan_import(session, table, mapping=mapping)
+    plan = replace(plan_import(session, table, mapping=mapping), create_new=frozenset(create_new))
     rows: list[dict[str, object]] = [
         {
             "display_name": v.display_name,
@@ -741,7 +868,7 @@ def import_table(
             "version": 1,
         }
         for r in plan.rows
-        if r.action is RowAction.IMPORT and (v := r.values) is not None
+        if plan.creates(r) and (v := r.values) is not None
     ]
     batch: list[dict[str, object]] = []
     for row in [*rows, None]:
@@ -765,8 +892,32 @@ def import_table(
     ]
     if erased:
         session.execute(insert(Suppression), [e | {"reason": STOP_SOURCE} for e in erased])
-    return plan
+    return replace(plan, completed=_complete_existing(session, plan, now))
 
 
 # The ledger's "how they told you" for a stop that arrived in an imported file.
 STOP_SOURCE = "marked do-not-contact in an imported file"
+
+
+def _complete_existing(session: Session, plan: ImportPlan, now: datetime) -> int:
+    """Give customers the details their rows have and they lack; never overwrite one."""
+    todo = {
+        r.existing_id: r for r in plan.rows if r.fills and r.existing_id and not plan.creates(r)
+    }
+    done = 0
+    ids = list(todo)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for c in session.scalars(select(Customer).where(Customer.id.in_(chunk))):
+            r = todo[c.id]
+            assert r.values is not None
+            changed = False
+            for key in r.fills:
+                if getattr(c, key) is None:
+                    setattr(c, key, getattr(r.values, key))
+                    changed = True
+            if changed:
+                c.updated_at = now
+                done += 1
+    session.flush()
+    return done

@@ -38,6 +38,7 @@ from deckfollow.core.models import (
     Template,
     Touch,
 )
+from deckfollow.core.quote_files import all_files, is_quote_file_key
 from deckfollow.exchange.private_files import open_private
 
 FORMAT_NAME = "deckfollow-export"
@@ -135,6 +136,14 @@ def _cadences(session: Session) -> Iterator[dict[str, Any]]:
         yield cad
 
 
+def _quotes(session: Session) -> Iterator[dict[str, Any]]:
+    """Each quote with the file sent with it (kept among the settings, one per quote)."""
+    files = all_files(session)
+    for quote in _row_stream(session, Quote, Quote.id):
+        quote["file"] = files.get(quote["id"])
+        yield quote
+
+
 def _sections(session: Session, now: datetime) -> Iterator[tuple[str, Any]]:
     """The document's keys in order; a list section comes as an iterator of its records."""
     yield "format", FORMAT_NAME
@@ -142,7 +151,7 @@ def _sections(session: Session, now: datetime) -> Iterator[tuple[str, Any]]:
     yield "app_version", __version__
     yield "exported_at", _value(now)
     yield "customers", _customers(session)
-    yield "quotes", _row_stream(session, Quote, Quote.id)
+    yield "quotes", _quotes(session)
     yield "touches", _row_stream(session, Touch, Touch.id)
     yield "follow_ups", _row_stream(session, FollowUp, FollowUp.id)
     yield "cadences", _cadences(session)
@@ -155,7 +164,7 @@ def _sections(session: Session, now: datetime) -> Iterator[tuple[str, Any]]:
             for key, value in session.execute(
                 select(Setting.key, Setting.value).order_by(Setting.key)
             )
-            if not any(word in key.lower() for word in _SECRET_WORDS)
+            if not any(word in key.lower() for word in _SECRET_WORDS) and not is_quote_file_key(key)
         },
     )
     yield "suppressions", _row_stream(session, Suppression, Suppression.id)

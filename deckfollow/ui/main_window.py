@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before
     from deckfollow.storage.database import Database
     from deckfollow.ui.board import BoardPage
     from deckfollow.ui.customer_detail import DetailPanel
+    from deckfollow.ui.customers import CustomersPage
     from deckfollow.ui.quote_list import QuoteListPage
     from deckfollow.ui.reports import ReportsHolder
     from deckfollow.ui.today_page import TodayPage
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
     today: TodayPage
     board: BoardPage
     quotes: QuoteListPage
+    customers: CustomersPage
     reports: ReportsHolder
 
     def __init__(self, db: Database | None, *, clock: Clock, parent: QWidget | None = None) -> None:
@@ -71,6 +73,7 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
 
         self.nav = QListWidget()
+        self.nav.setAccessibleName("Pages")
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(150)
         self.nav.setFrameShape(QFrame.Shape.NoFrame)
@@ -108,6 +111,7 @@ class MainWindow(QMainWindow):
     def attach(self, db: Database) -> None:
         """Build the pages on the opened database (the frame can be on screen already)."""
         from deckfollow.ui.board import BoardPage
+        from deckfollow.ui.customers import CustomersPage
         from deckfollow.ui.quote_list import QuoteListPage
         from deckfollow.ui.today_page import TodayPage
 
@@ -122,6 +126,12 @@ class MainWindow(QMainWindow):
         self.add_page("today", "Today", self.today, position=0)
         self.add_page("board", "Pipeline", self.board)
         self.add_page("quotes", "Quotes", self.quotes)
+        self.customers = CustomersPage(db, clock=clock)
+        self.add_page("customers", "Customers", self.customers)
+        self.customers.changed.connect(self.data_changed)
+        self.customers.customer_activated.connect(self.open_customer)
+        self.customers.customer_selected.connect(self._follow_customer)
+        self.customers.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.board.changed.connect(self.data_changed)
         self.today.changed.connect(self.data_changed)
         self.today.open_quote.connect(self.open_quote)
@@ -236,6 +246,17 @@ class MainWindow(QMainWindow):
         self.detail_dock.raise_()
         self.detail.show_quote(quote_id)
 
+    def open_customer(self, customer_id: int) -> None:
+        """Show a customer (with their current quote) in the details panel beside the page."""
+        self._build_detail_dock(self.db)
+        self.detail_dock.show()
+        self.detail_dock.raise_()
+        self.detail.show_customer(customer_id)
+
+    def _follow_customer(self, customer_id: int) -> None:
+        if self._has_details() and self.detail_dock.isVisible():
+            self.detail.show_customer(customer_id)
+
     def _has_details(self) -> bool:
         return hasattr(self, "detail_dock")
 
@@ -264,7 +285,9 @@ class MainWindow(QMainWindow):
         self.detail.changed.connect(self.data_changed)
         # While the panel is open it follows whatever quote the user selects.
         for page in (self.board, self.quotes):
-            page.quote_selected.connect(self._follow_selection)
+            page.quote_selected.connect(
+                lambda quote_id, p=page: self._follow_selection(quote_id, p)
+            )
         self.today.tree.currentItemChanged.connect(self._follow_today)
         self.detail_dock.visibilityChanged.connect(self._details_opened)
         state = QSettings().value("main/state")
@@ -284,7 +307,10 @@ class MainWindow(QMainWindow):
         elif self.current_quote_id is not None and self.current_quote_id != self.detail.quote_id:
             self.detail.show_quote(self.current_quote_id)
 
-    def _follow_selection(self, quote_id: int) -> None:
+    def _follow_selection(self, quote_id: int, page: QWidget) -> None:
+        # A page off screen re-selecting its row after a reload must not switch the person.
+        if page is not self.stack.currentWidget():
+            return
         if self._has_details() and self.detail_dock.isVisible():
             self.detail.show_quote(quote_id)
 
@@ -313,7 +339,13 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self._quit)
         file_menu.addAction(quit_action)
         for number, (key, title) in enumerate(
-            (("today", "&Today"), ("board", "&Pipeline"), ("quotes", "&Quotes")), start=1
+            (
+                ("today", "&Today"),
+                ("board", "&Pipeline"),
+                ("quotes", "&Quotes"),
+                ("customers", "C&ustomers"),
+            ),
+            start=1,
         ):
             go = QAction(title, self)
             go.setShortcuts([QKeySequence(f"Ctrl+{number}")])
@@ -417,17 +449,27 @@ class MainWindow(QMainWindow):
         """Move the selected quote's customer (and their quotes) to the trash, after asking."""
         from PySide6.QtWidgets import QMessageBox
 
+        from deckfollow.core.consent import get_customer
         from deckfollow.core.errors import DeckfollowError
         from deckfollow.core.pipeline import get_quote
         from deckfollow.core.trash import restore_customer, trash_customer
 
         quote_id = self.current_quote_id
-        if quote_id is None:
+        chosen = (
+            self.customers.selected_customer_id()
+            if self.stack.currentWidget() is self.customers
+            else None
+        )
+        if quote_id is None and chosen is None:
             self.statusBar().showMessage("Select a quote on the board or in the list first.", 5000)
             return
         with self.db.reading() as session:
-            quote = get_quote(session, quote_id)
-            customer_id, name = quote.customer_id, quote.customer.display_name
+            if chosen is not None:  # on the Customers page: the customer selected there
+                customer_id, name = chosen, get_customer(session, chosen).display_name
+            else:
+                assert quote_id is not None
+                quote = get_quote(session, quote_id)
+                customer_id, name = quote.customer_id, quote.customer.display_name
         answer = QMessageBox.question(
             self,
             "Move customer to the trash",
@@ -473,6 +515,9 @@ class MainWindow(QMainWindow):
             undo()
 
     def _find(self) -> None:
+        if self.stack.currentWidget() is self.customers:  # find a customer where they are
+            self.customers.focus_search()
+            return
         self.show_page("quotes")
         self.quotes.focus_search()
 

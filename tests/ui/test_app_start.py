@@ -174,7 +174,7 @@ def test_the_pipeline_paints_before_the_database_opens(
     window.refresh()
     QApplication.processEvents()
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles == ["Today", "Pipeline", "Quotes", "Reports"]
+    assert titles == ["Today", "Pipeline", "Quotes", "Customers", "Reports"]
     assert window.board is board, "the board on screen is kept, not built twice"
     assert {s: c.model.rowCount() for s, c in window.board.columns.items()} == shown
     assert window.quotes.model.total == 100

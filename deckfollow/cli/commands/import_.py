@@ -84,6 +84,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _print_summary(plan: ImportPlan, path: Path, ctx: CliContext, *, dry_run: bool) -> None:
+    from deckfollow.core.customers import FIELDS
+
     out = ctx.out
     print(
         f"Read {path.name} as {plan.format_label} ({plan.encoding_label}, "
@@ -107,7 +109,12 @@ def _print_summary(plan: ImportPlan, path: Path, ctx: CliContext, *, dry_run: bo
         )
     for row in plan.rows:
         if row.duplicate_of:
-            print(f"  row {row.row}: {row.name} is the same as {row.duplicate_of}", file=out)
+            # An existing customer gains what their row has and they lacked (never a change).
+            adds = ""
+            if row.fills:
+                what = ", ".join(FIELDS.get(k, k) for k in row.fills)
+                adds = f"; {'would add' if dry_run else 'added'} their {what}"
+            print(f"  row {row.row}: {row.name} is the same as {row.duplicate_of}{adds}", file=out)
     problems = plan.problems
     if problems:
         print(f"{len(problems)} problem{'s' * (len(problems) != 1)}:", file=out)

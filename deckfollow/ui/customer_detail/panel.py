@@ -4,7 +4,7 @@ channel, the quote with the lead's age, and one timeline of everything that happ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from PySide6.QtCore import QLocale, Qt, QTimer, Signal
@@ -29,30 +29,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.consent import (
-    PHONE_FIELDS,
-    ConsentOverview,
-    consent_overview,
-    get_customer,
-    refuse_blocked_details,
-)
+from deckfollow.core.consent import ConsentOverview, consent_overview, get_customer
 from deckfollow.core.contact_hours import zone
-from deckfollow.core.contact_info import format_phone, normalise_email, normalise_phone
+from deckfollow.core.customers import FIELDS, form_values, update_customer
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentState, Stage
-from deckfollow.core.errors import (
-    ConcurrentEditError,
-    DeckfollowError,
-    NotFoundError,
-    ValidationError,
-)
+from deckfollow.core.errors import DeckfollowError, NotFoundError, ValidationError
 from deckfollow.core.history import (
     HistoryEntry,
     customer_history,
     lead_age_text,
     response_time_text,
 )
-from deckfollow.core.models import Customer
 from deckfollow.core.pipeline import current_quote_id, get_quote
+from deckfollow.core.quotes import quote_details
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent import (
     AskPermissionDialog,
@@ -70,34 +59,44 @@ from deckfollow.ui.formatting import (
     weekday_time_text,
 )
 from deckfollow.ui.log_outcome import LogOutcomeDialog
+from deckfollow.ui.quote_editor import QuoteDialog
 
-# Editable contact fields: (key, label); the key is the Customer attribute.
+# Editable contact fields: (key, label); the key is the Customer attribute (core.customers).
 CONTACT_FIELDS = (
     ("display_name", "Name"),
+    ("company", "Company"),
+    ("email", "Email"),
     ("phone_cell", "Cell phone"),
     ("phone_office", "Office phone"),
     ("phone_home", "Home phone"),
-    ("email", "Email"),
+    ("birthday", "Birthday"),
     ("street", "Street"),
-    ("suburb", "Suburb"),
+    ("suburb", "Suburb or city"),
+    ("region", "State or region"),
     ("postcode", "Postcode"),
+    ("country", "Country"),
     ("notes", "Notes"),
 )
 # Where each field sits: (row, label column, columns the field spans).
 _CONTACT_GRID = {
     "display_name": (0, 0, 3),
-    "email": (1, 0, 3),
-    "phone_cell": (2, 0, 1),
-    "phone_office": (2, 2, 1),
-    "phone_home": (3, 0, 1),
-    "street": (4, 0, 3),
-    "suburb": (5, 0, 1),
-    "postcode": (5, 2, 1),
-    "notes": (6, 0, 3),
+    "company": (1, 0, 3),
+    "email": (2, 0, 3),
+    "phone_cell": (3, 0, 1),
+    "phone_office": (3, 2, 1),
+    "phone_home": (4, 0, 1),
+    "birthday": (4, 2, 1),
+    "street": (5, 0, 3),
+    "suburb": (6, 0, 1),
+    "region": (6, 2, 1),
+    "postcode": (7, 0, 1),
+    "country": (7, 2, 1),
+    "notes": (8, 0, 3),
 }
-_LABELS = dict(CONTACT_FIELDS)
+_PLACEHOLDERS = {"birthday": "YYYY-MM-DD", "country": "e.g. AU, US, GB"}
+# The core names a refused field by its label ("cell phone"); the form finds it by key.
+_KEY_OF_LABEL = {label: key for key, label in FIELDS.items()}
 _EMPTY = "Select a quote or a customer to see their details."
-_PHONES = PHONE_FIELDS
 
 
 _KIND_COLOURS = {"touch": "#1f5fa8", "follow_up": "#6a4c93", "consent": "#8a4b00"}
@@ -121,6 +120,9 @@ class QuoteView:
     received_at: datetime
     first_response_at: datetime | None
     lost_reason: str | None
+    sent_on: date | None = None  # in the owner's clock
+    valid_until: date | None = None
+    competing_quotes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -204,26 +206,36 @@ class DetailPanel(QWidget):
         self.quote_title = QLabel()
         self.quote_title.setWordWrap(True)
         self.amount_label = QLabel()
+        self.sent_label = QLabel()
+        self.sent_label.setWordWrap(True)
         self.stage_label = QLabel()
         self.received_label = QLabel()
         self.lead_age_label = QLabel()
         self.lead_age_label.setWordWrap(True)
         self.log_button = QPushButton("Log outcome…")
         self.log_button.setToolTip("Record a call, text or email and plan what's next")
-        qform = QFormLayout()
+        self.edit_quote_button = QPushButton("Edit quote…")
+        self.edit_quote_button.setToolTip("Number, amount, job, dates and the file sent")
+        self.new_quote_button = QPushButton("New quote…")
+        self.new_quote_button.setToolTip("Another quote for this customer")
+        qform = self.quote_form = QFormLayout()
         qform.addRow("Job", self.quote_title)
         qform.addRow("Amount", self.amount_label)
+        qform.addRow("Sent", self.sent_label)
         qform.addRow("Stage", self.stage_label)
         qform.addRow("Received", self.received_label)
         qlay = QVBoxLayout(self.quote_box)
         qlay.addLayout(qform)
-        qrow = QHBoxLayout()
-        qrow.addWidget(self.lead_age_label, 1)
-        qrow.addWidget(self.log_button)
-        qlay.addLayout(qrow)
+        qlay.addWidget(self.lead_age_label)
         self.no_quote_label = QLabel("No quote for this customer yet.")
         self.no_quote_label.setStyleSheet("color: #777777;")
         qlay.addWidget(self.no_quote_label)
+        qrow = QHBoxLayout()
+        qrow.addWidget(self.edit_quote_button)
+        qrow.addWidget(self.new_quote_button)
+        qrow.addStretch(1)
+        qrow.addWidget(self.log_button)
+        qlay.addLayout(qrow)
 
         # Contact details, edited in place.
         self.contact_box = _section("Contact details")
@@ -241,6 +253,7 @@ class DetailPanel(QWidget):
                 widget.textChanged.connect(self._refresh_buttons)
             else:
                 widget = QLineEdit()
+                widget.setPlaceholderText(_PLACEHOLDERS.get(key, ""))
                 widget.textEdited.connect(self._refresh_buttons)
                 widget.returnPressed.connect(self._save_if_dirty)
             self.fields[key] = widget
@@ -359,6 +372,8 @@ class DetailPanel(QWidget):
         self.save_button.clicked.connect(self.save_contact)
         self.revert_button.clicked.connect(self._revert)
         self.log_button.clicked.connect(self.open_log_outcome)
+        self.edit_quote_button.clicked.connect(self.open_quote_editor)
+        self.new_quote_button.clicked.connect(self.open_new_quote)
         self.edit_consent_button.clicked.connect(self._open_consent_editor)
         self.ask_button.clicked.connect(self._open_ask_permission)
         self.stop_button.clicked.connect(self._open_stop)
@@ -427,7 +442,7 @@ class DetailPanel(QWidget):
     def _load(self, customer_id: int, quote_id: int | None) -> None:
         with self._db.reading() as s:
             c = get_customer(s, customer_id)
-            values = _contact_values(c)
+            values = form_values(c)
             customer = CustomerView(c.id, c.version, c.country, c.timezone, values)
             if quote_id is None:
                 quote_id = current_quote_id(s, customer_id)
@@ -443,6 +458,9 @@ class DetailPanel(QWidget):
                     quote.received_at,
                     quote.first_response_at,
                     quote.lost_reason,
+                    quote_details(s, quote.id).sent_on,
+                    quote.valid_until,
+                    quote.competing_quotes,
                 )
                 if quote is not None
                 else None
@@ -506,10 +524,20 @@ class DetailPanel(QWidget):
     def _fill_quote(self) -> None:
         q = self._quote
         has = q is not None
-        for w in (self.quote_title, self.amount_label, self.stage_label, self.received_label):
-            w.setVisible(has)
+        for w in (
+            self.quote_title,
+            self.amount_label,
+            self.sent_label,
+            self.stage_label,
+            self.received_label,
+        ):
+            # The whole row: a customer with no quote yet shows no empty "Job" or "Amount".
+            self.quote_form.setRowVisible(w, has)
         self.lead_age_label.setVisible(has)
         self.log_button.setEnabled(has)
+        self.log_button.setVisible(has)
+        self.edit_quote_button.setEnabled(has)
+        self.edit_quote_button.setVisible(has)
         self.no_quote_label.setVisible(not has)
         if q is None:
             self.quote_box.setTitle("Quote")
@@ -517,6 +545,13 @@ class DetailPanel(QWidget):
         self.quote_box.setTitle(f"Quote {q.number}" if q.number else "Lead")
         self.quote_title.setText(q.job)
         self.amount_label.setText(money_text(q.amount, q.currency) or "no amount yet")
+        sent = [date_text(q.sent_on)]
+        if q.valid_until is not None:
+            sent.append(f"valid until {date_text(q.valid_until)}")
+        if q.competing_quotes is not None:
+            others = q.competing_quotes
+            sent.append(f"{others} competing quote{'' if others == 1 else 's'}")
+        self.sent_label.setText(" · ".join(sent) if q.sent_on else "not sent yet")
         stage = q.stage.label
         if q.stage is Stage.LOST and q.lost_reason:
             stage += f" ({q.lost_reason})"
@@ -620,63 +655,28 @@ class DetailPanel(QWidget):
         fields = {k: self._value(k) for k, _ in CONTACT_FIELDS}
         return CustomerView(c.id, c.version, c.country, c.timezone, fields)
 
-    def _clean(self) -> dict[str, str | None]:
-        """Validated, normalised values; a ValidationError names the field at fault."""
-        assert self._customer is not None
-        out: dict[str, str | None] = {}
-        for key, _label in CONTACT_FIELDS:
-            raw = self._value(key).strip()
-            if key == "display_name":
-                raw = " ".join(raw.split())
-                if not raw:
-                    raise ValidationError("name", "a customer needs a name")
-                out[key] = raw
-            elif key in _PHONES:
-                out[key] = (
-                    normalise_phone(raw, self._customer.country, _PHONES[key]) if raw else None
-                )
-            elif key == "email":
-                out[key] = normalise_email(raw, "email") if raw else None
-            else:
-                out[key] = raw or None
-        return out
-
     def save_contact(self) -> None:
-        """Validate and save the contact details; refusals show inline, nothing saved."""
+        """Save the details changed here; refusals show inline, nothing saved."""
         if self._customer is None:
             return
         self.contact_error.clear_error()
         for w in self.fields.values():
             _set_style(w, "")
+        loaded = self._customer
+        changed = self._dirty_keys()
         try:
-            values = self._clean()
-            loaded = self._customer
-            changed = self._dirty_keys()
             with self._db.unit_of_work() as s:
-                c = get_customer(s, loaded.id)
-                # Only a field this user changed *and* someone else changed meanwhile clashes;
-                # a consent or other edit elsewhere is kept alongside this one.
-                now_there = _contact_values(c)
-                clash = [k for k in changed if now_there[k] != loaded.fields[k]]
-                if clash:
-                    names = ", ".join(_LABELS[k].lower() for k in clash)
-                    raise ConcurrentEditError(
-                        f"{c.display_name}'s {names} was changed elsewhere after you opened "
-                        "them; Revert to see the latest, then make your change again."
-                    )
-                if not c.do_not_contact:
-                    refuse_blocked_details(s, {k: values[k] for k in changed})
-                for key in changed:
-                    setattr(c, key, values[key])
-                if "display_name" in changed:
-                    first, _, last = (values["display_name"] or "").partition(" ")
-                    c.first_name, c.last_name = first, (last or None)
-                c.updated_at = self._clock()
-                s.flush()
+                update_customer(
+                    s,
+                    loaded.id,
+                    {k: self._value(k) for k in changed},
+                    now=self._clock(),
+                    version=loaded.version,
+                    before={k: loaded.fields[k] for k in changed},
+                )
         except ValidationError as exc:
             self.contact_error.show_error(exc)
-            key = next((k for k, lbl in _PHONES.items() if lbl == exc.field), exc.field)
-            key = "display_name" if key == "name" else key
+            key = _KEY_OF_LABEL.get(exc.field, exc.field)
             if key in self.fields:
                 self.fields[key].setStyleSheet("border: 1px solid #b00020;")
                 self.fields[key].setFocus()
@@ -707,6 +707,28 @@ class DetailPanel(QWidget):
         dlg.logged.connect(self._after_dialog)
         self._open(dlg)
         return dlg
+
+    def open_quote_editor(self) -> QuoteDialog | None:
+        """The quote dialog for the quote shown."""
+        if self._quote is None:
+            return None
+        dlg = QuoteDialog(self._db, clock=self._clock, quote_id=self._quote.id, parent=self)
+        dlg.saved.connect(self._after_dialog)
+        self._open(dlg)
+        return dlg
+
+    def open_new_quote(self) -> QuoteDialog | None:
+        """The quote dialog for another quote for this customer; the panel then shows it."""
+        if self._customer is None:
+            return None
+        dlg = QuoteDialog(self._db, clock=self._clock, customer_id=self._customer.id, parent=self)
+        dlg.saved.connect(self._show_new_quote)
+        self._open(dlg)
+        return dlg
+
+    def _show_new_quote(self, quote_id: int) -> None:
+        self.show_quote(quote_id)
+        self.changed.emit()
 
     def _open_consent_editor(self) -> None:
         if self._customer is None:
@@ -779,12 +801,3 @@ def _set_style(widget: QWidget, sheet: str) -> None:
     # Setting a style sheet re-polishes the widget even when nothing changes.
     if widget.styleSheet() != sheet:
         widget.setStyleSheet(sheet)
-
-
-def _contact_values(c: Customer) -> dict[str, str]:
-    """Contact fields as the panel shows them (phones written the way people read them)."""
-    values = {key: getattr(c, key) or "" for key, _ in CONTACT_FIELDS}
-    for key in _PHONES:
-        if values[key]:
-            values[key] = format_phone(values[key])
-    return values

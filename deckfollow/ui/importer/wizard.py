@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.contact_info import format_phone
+from deckfollow.core.customers import FIELDS as FIELD_NAMES
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.exchange.csv_export import write_problem_list
 from deckfollow.exchange.csv_import import (
@@ -121,6 +123,7 @@ class FilePage(QWizardPage):
         self.setTitle("Choose the file to import")
         self.setSubTitle("A CSV file from Google Contacts, Outlook or a spreadsheet.")
         self.path_edit = QLineEdit()
+        self.path_edit.setAccessibleName("File to import")
         self.path_edit.setPlaceholderText("e.g. ~/Downloads/contacts.csv")
         self.path_edit.textChanged.connect(self._changed)
         browse = QPushButton("Choose…")
@@ -337,21 +340,60 @@ class PreviewFilter(QSortFilterProxyModel):
         if self.mode == 1:
             return bool(r.problems)
         if self.mode == 2:
-            return r.action is RowAction.IMPORT
+            return r.action is RowAction.IMPORT or r.row in model.create_new
         return True
 
 
 class PreviewModel(QAbstractTableModel):
-    """The plan's rows for a table view (a model, so 10,000 rows cost nothing up front)."""
+    """The plan's rows for a table view (a model, so 10,000 rows cost nothing up front).
+
+    A row that is an existing customer offers them, ticked: "Use Mia Chen (0412 345 679,
+    Balmain)"; unticking it says the row is someone else ("Create new"). `choices_changed`
+    follows every change.
+    """
+
+    choices_changed = Signal()
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[RowPlan] = []
+        self.create_new: set[int] = set()  # row numbers of the file
 
     def set_rows(self, rows: list[RowPlan]) -> None:
         self.beginResetModel()
         self.rows = rows
+        numbers = {r.row for r in rows if r.existing_id is not None}
+        self.create_new &= numbers
         self.endResetModel()
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == 1 and self.rows[index.row()].existing_id:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        value: object,
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
+        if not (
+            index.isValid()
+            and index.column() == 1
+            and role == Qt.ItemDataRole.CheckStateRole
+            and self.rows[index.row()].existing_id
+        ):
+            return False
+        number = self.rows[index.row()].row
+        if value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value):
+            self.create_new.discard(number)
+        else:
+            self.create_new.add(number)
+        row = index.row()
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(PREVIEW_COLUMNS) - 1))
+        self.choices_changed.emit()
+        return True
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -372,6 +414,8 @@ class PreviewModel(QAbstractTableModel):
         if column == 0:
             return str(r.row)
         if column == 1:
+            if r.existing_id is not None:
+                return "Create new" if r.row in self.create_new else f"Use {r.existing_label}"
             if r.action is RowAction.IMPORT and v is not None and v.do_not_contact:
                 return "Import as do-not-contact"
             return ACTION_LABELS[r.action]
@@ -386,10 +430,15 @@ class PreviewModel(QAbstractTableModel):
         if column == _ZONE_COLUMN:
             # Which zone the calls will keep to, and what in the row said so.
             return f"{v.timezone}, {v.zone_reason}" if v and v.zone_reason else ""
+        if r.fills and r.row not in self.create_new:
+            adds = ", ".join(FIELD_NAMES.get(k, k) for k in r.fills)
+            return f"{r.detail}; adds their {adds}"
         return r.detail
 
     def colour(self, row: int) -> str | None:
         r = self.rows[row]
+        if r.row in self.create_new:
+            return _WARN_COLOUR if r.problems else None
         return _ROW_COLOURS.get(r.action) or (_WARN_COLOUR if r.problems else None)
 
     def data(
@@ -402,6 +451,11 @@ class PreviewModel(QAbstractTableModel):
             return self.text(row, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == len(PREVIEW_COLUMNS) - 1:
             return self.text(row, col) or None
+        if role == Qt.ItemDataRole.CheckStateRole and col == 1 and self.rows[row].existing_id:
+            new = self.rows[row].row in self.create_new
+            return Qt.CheckState.Unchecked if new else Qt.CheckState.Checked
+        if role == Qt.ItemDataRole.ToolTipRole and col == 1 and self.rows[row].existing_id:
+            return "Ticked: this row is the customer named. Unticked: add it as a new customer."
         if role == Qt.ItemDataRole.BackgroundRole:
             colour = self.colour(row)
             return QBrush(QColor(colour)) if colour else None
@@ -432,6 +486,7 @@ class PreviewPage(QWizardPage):
         filter_row.addWidget(QLabel("Show"))
         filter_row.addWidget(self.show_combo)
         self.model = PreviewModel()
+        self.model.choices_changed.connect(self._choices_changed)
         self.shown = PreviewFilter()
         self.shown.setSourceModel(self.model)
         self.table = QTableView()
@@ -448,7 +503,8 @@ class PreviewPage(QWizardPage):
         _roomy(self.table)
         legend = _hint(
             "Red rows are not imported; amber rows are imported with something to check or "
-            "left out; grey rows are already in deckfollow. Row numbers are as your "
+            "left out; grey rows are already in deckfollow and only add what their customer "
+            "lacks (untick one to add it as a new customer instead). Row numbers are as your "
             "spreadsheet shows them (the header is row 1). A backup is taken before importing."
         )
         self.error = _error_label()
@@ -462,20 +518,32 @@ class PreviewPage(QWizardPage):
     def initializePage(self) -> None:
         plan = self._wizard.plan
         assert plan is not None
-        problems = len(plan.problems)
-        self.summary.setText(
-            f"{plan.imported} to import · {plan.duplicates} already there · "
-            f"{problems} problem{'s' * (problems != 1)}"
-        )
         self.model.set_rows([r for r in plan.rows if r.action is not RowAction.BLANK])
+        self._choices_changed()
         self._apply_filter()
         self._fit_rows()
-        count = plan.imported
-        self._wizard.setButtonText(
-            QWizard.WizardButton.CommitButton,
-            f"Import {count} customer{'s' * (count != 1)}" if count else "Nothing to import",
-        )
         self.error.hide()
+
+    def _choices_changed(self) -> None:
+        plan = self._wizard.plan
+        assert plan is not None
+        plan = self._wizard.plan = replace(plan, create_new=frozenset(self.model.create_new))
+        problems = len(plan.problems)
+        completes = plan.completable
+        self.summary.setText(
+            f"{plan.imported} to import · {plan.duplicates} already there"
+            + (f" ({completes} gain details)" if completes else "")
+            + f" · {problems} problem{'s' * (problems != 1)}"
+        )
+        count = plan.imported
+        if count:
+            text = f"Import {count} customer{'s' * (count != 1)}"
+        elif completes:
+            text = f"Add details to {completes} customer{'s' * (completes != 1)}"
+        else:
+            text = "Nothing to import"
+        self._wizard.setButtonText(QWizard.WizardButton.CommitButton, text)
+        self.completeChanged.emit()
 
     def _fit_rows(self) -> None:
         # Wrapped problem text needs taller rows once the final column widths are known.
@@ -487,7 +555,7 @@ class PreviewPage(QWizardPage):
 
     def isComplete(self) -> bool:
         plan = self._wizard.plan
-        return plan is not None and plan.imported > 0
+        return plan is not None and (plan.imported > 0 or plan.completable > 0)
 
     def validatePage(self) -> bool:
         try:
@@ -547,6 +615,9 @@ class SummaryPage(QWizardPage):
         lines = [f"Imported {n} customer{'s' * (n != 1)}."]
         if dup:
             lines.append(f"{dup} {'was' if dup == 1 else 'were'} already in deckfollow.")
+        if plan.completed:
+            done = plan.completed
+            lines.append(f"{done} existing customer{'s' * (done != 1)} gained details they lacked.")
         if problems:
             lines.append(
                 f"{len(problems)} problem{'s' * (len(problems) != 1)} to look at in "
@@ -657,7 +728,13 @@ class ImportWizard(QWizard):
 
         self.backup_path = backup_before(self.db, "import", now=now)
         with self.db.unit_of_work() as session:
-            outcome = import_table(session, table, now=now, mapping=self.mapping)
+            outcome = import_table(
+                session,
+                table,
+                now=now,
+                mapping=self.mapping,
+                create_new=self.plan.create_new if self.plan else (),
+            )
         self.outcome = outcome
         self.imported.emit(outcome.imported)
         return outcome

@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.customer_matches import find_matches
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.customers.offer import DuplicateOffer
 
 SOURCES = (
     "Website form",
@@ -85,6 +87,10 @@ class NewLeadDialog(QDialog):
             form.addRow(label, widget)
             form.addRow("", self.field_errors[key])
         self.error = ErrorLabel()
+        # Someone already known is offered before a second record of them is made.
+        self.offer = DuplicateOffer()
+        self.offer.use.connect(lambda cid: self.save(customer_id=cid))
+        self.offer.create_new.connect(lambda: self.save(create_new=True))
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -94,16 +100,25 @@ class NewLeadDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.name.textChanged.connect(self._refresh)
+        for edit in (self.name, self.phone, self.email):
+            edit.textEdited.connect(self._withdraw_offer)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(self.offer)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self._refresh()
 
     def _refresh(self) -> None:
         self.save_button.setEnabled(bool(self.name.text().strip()))
+
+    def _withdraw_offer(self, *_: object) -> None:
+        # What was offered matched the details as they were; changed ones are checked anew.
+        if self.offer.isVisible():
+            self.offer.withdraw()
+            self.save_button.setDefault(True)
 
     def _clear_errors(self) -> None:
         self.error.clear_error()
@@ -119,11 +134,19 @@ class NewLeadDialog(QDialog):
                 widget.selectAll()
         else:
             self.error.show_error(exc)
+        self._grow()
+
+    def _grow(self) -> None:
         # Grow to fit the message rather than squeeze the fields.
         self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
-    def save(self) -> None:
-        """Add the customer and lead in one transaction, or show why not."""
+    def save(self, *, customer_id: int | None = None, create_new: bool = False) -> None:
+        """Add the customer and lead in one transaction, or show why not.
+
+        Someone who matches an existing customer is offered first ("Use Mia Chen …" or
+        "Create new"); `customer_id` is the one chosen, `create_new` the owner's word that
+        this is someone else.
+        """
         self._clear_errors()
         lead = NewLead(
             name=self.name.text(),
@@ -131,9 +154,16 @@ class NewLeadDialog(QDialog):
             email=self.email.text().strip() or None,
             job=self.job.toPlainText().strip() or None,
             source=self.source.currentText().strip() or None,
+            customer_id=customer_id,
         )
         try:
             with self._db.unit_of_work() as s:
+                if customer_id is None and not create_new:
+                    matches = find_matches(s, name=lead.name, phone=lead.phone, email=lead.email)
+                    if matches:
+                        self.offer.offer(matches)
+                        self._grow()
+                        return
                 result = add_lead(s, lead, now=self._clock())
         except DeckfollowError as exc:
             self._show(exc)

@@ -1,0 +1,135 @@
+"""Is this person already a customer? The same phone after normalisation, the same email
+ignoring case, or the same name in the same suburb.
+
+New leads, new customers and the command line ask before adding anyone, so a person is
+offered ("Use Mia Chen (0412 345 679, Balmain)") instead of entered twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from deckfollow.core.consent import PHONE_FIELDS
+from deckfollow.core.contact_info import normalise_email, normalise_phone, phone_as_read_in
+from deckfollow.core.errors import DeckfollowError, ValidationError
+from deckfollow.core.models import Customer
+from deckfollow.core.settings import load_settings
+
+_PHONES = tuple(PHONE_FIELDS)
+
+
+@dataclass(frozen=True)
+class CustomerMatch:
+    """An existing customer who looks like the person being added, and why."""
+
+    id: int
+    name: str
+    phone: str | None  # as the owner dials it
+    email: str | None
+    suburb: str | None
+    reasons: tuple[str, ...]  # "phone", "email", "name and suburb"
+    do_not_contact: bool
+
+    @property
+    def label(self) -> str:
+        """ "Mia Chen (0412 345 679, Balmain)": enough to tell who it is."""
+        bits = [b for b in (self.phone or self.email, self.suburb) if b]
+        return f"{self.name} ({', '.join(bits)})" if bits else self.name
+
+    @property
+    def why(self) -> str:
+        return "same " + " and ".join(self.reasons)
+
+
+def find_matches(
+    session: Session,
+    *,
+    name: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    suburb: str | None = None,
+    country: str | None = None,
+    exclude: int | None = None,
+) -> list[CustomerMatch]:
+    """Customers (not in the trash) who are probably this person: the same phone after
+    normalisation, the same email ignoring case, or the same name in the same suburb.
+
+    Unreadable input simply matches nothing; the caller's own checks name the field.
+    """
+    owner_country = load_settings(session).default_country
+    read_in = (country or owner_country).upper()
+    number = _try_phone(phone, read_in)
+    address = _try_email(email)
+    who = " ".join((name or "").split()).lower()
+    town = " ".join((suburb or "").split()).lower()
+    conds = []
+    if number:
+        conds += [getattr(Customer, k) == number for k in _PHONES]
+    if address:
+        conds.append(func.lower(Customer.email) == address.lower())
+    if who and town:
+        conds.append(
+            (func.lower(Customer.display_name) == who) & (func.lower(Customer.suburb) == town)
+        )
+    if not conds:
+        return []
+    stmt = select(Customer).where(Customer.deleted_at.is_(None), or_(*conds))
+    if exclude is not None:
+        stmt = stmt.where(Customer.id != exclude)
+    matches = []
+    for c in session.execute(stmt.order_by(Customer.id).limit(20)).scalars():
+        reasons = []
+        if number and number in (c.phone_cell, c.phone_office, c.phone_home):
+            reasons.append("phone")
+        if address and c.email and c.email.lower() == address.lower():
+            reasons.append("email")
+        if who and town and c.display_name.lower() == who and (c.suburb or "").lower() == town:
+            reasons.append("name and suburb")
+        shown = next((p for p in (c.phone_cell, c.phone_office, c.phone_home) if p), None)
+        matches.append(
+            CustomerMatch(
+                id=c.id,
+                name=c.display_name,
+                phone=phone_as_read_in(shown, owner_country) if shown else None,
+                email=c.email,
+                suburb=c.suburb,
+                reasons=tuple(reasons),
+                do_not_contact=c.do_not_contact,
+            )
+        )
+    # The strongest evidence first: more reasons, then a phone over an email over a name.
+    matches.sort(key=lambda m: (-len(m.reasons), "phone" not in m.reasons, m.id))
+    return matches
+
+
+def _try_phone(text: str | None, country: str) -> str | None:
+    if not text or not text.strip():
+        return None
+    try:
+        return normalise_phone(text, country)
+    except ValidationError:
+        return None
+
+
+def _try_email(text: str | None) -> str | None:
+    if not text or not text.strip():
+        return None
+    try:
+        return normalise_email(text)
+    except ValidationError:
+        return None
+
+
+class DuplicateCustomerError(DeckfollowError):
+    """The person being added is already a customer; `matches` says who."""
+
+    def __init__(self, matches: list[CustomerMatch]) -> None:
+        first = matches[0]
+        others = f" (and {len(matches) - 1} more)" if len(matches) > 1 else ""
+        super().__init__(
+            f"already a customer: {first.id} {first.label}, {first.why}{others}; nothing added"
+        )
+        self.matches = matches

@@ -1,0 +1,345 @@
+"""The Customers page: everyone, with or without quotes, searched as you type."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.customer_search import (
+    CustomerRow,
+    CustomerSort,
+    count_customers,
+    count_matching,
+    search_customers,
+)
+from deckfollow.core.settings import load_settings
+from deckfollow.storage.database import Database
+from deckfollow.ui.consent.common import Clock
+from deckfollow.ui.customers.merge_dialog import MergeDialog
+from deckfollow.ui.customers.model import CUSTOMER_ID_ROLE, CustomerTableModel
+from deckfollow.ui.customers.new_customer import NewCustomerDialog
+
+_EMPTY = (
+    "No customers yet. Add one with New customer…, capture a lead with Ctrl+N, "
+    "or bring your contacts in with File › Import contacts…"
+)
+
+
+class CustomersPage(QWidget):
+    """Every customer; typing searches name, phone (any way it is written), email, suburb
+    and company; headers sort; Enter or a double-click opens the customer's details.
+
+    `customer_selected` follows the current row, `customer_activated` asks for the details
+    panel, `changed` says something was saved here, `message` what it was.
+    """
+
+    customer_selected = Signal(int)
+    customer_activated = Signal(int)
+    changed = Signal()
+    message = Signal(str)  # what was just done, for the status bar
+
+    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db, self._clock = db, clock
+        self.active_dialog: NewCustomerDialog | MergeDialog | None = None
+        self._total = 0
+        self.search = QLineEdit()
+        self.search.setAccessibleName("Search customers")
+        self.search.setPlaceholderText("Search name, phone, email, suburb or company…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(320)
+        self.new_button = QPushButton("New customer…")
+        self.merge_button = QPushButton("Merge…")
+        self.merge_button.setToolTip(
+            "Two records for one person: select one (or both, with Ctrl) and merge them"
+        )
+        self.count = QLabel()
+        self.count.setStyleSheet("color: palette(mid);")
+        self.empty = QLabel(_EMPTY)
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet("color: #777777; font-size: 14px; padding: 40px;")
+
+        self.model = CustomerTableModel(self)
+        self.view = QTableView()
+        self.view.setAccessibleName("Customers")
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(28)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Narrow enough that, beside the details panel, only the email is cut short.
+        for col, width in enumerate((170, 120, 115, 130, 200, 65, 85)):
+            header.resizeSection(col, width)
+        header.setMinimumSectionSize(60)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+
+        top = QHBoxLayout()
+        top.setSpacing(12)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.new_button)
+        top.addWidget(self.merge_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 10)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.count)
+
+        # Keystrokes that arrive together are searched once, on the next turn of the loop.
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)
+        self._pending.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(self._pending.start)
+        self.search.installEventFilter(self)
+        self.new_button.clicked.connect(self.new_customer)
+        self.merge_button.clicked.connect(self.merge_selected)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current)
+        self.view.selectionModel().selectionChanged.connect(self._refresh_buttons)
+        self.view.activated.connect(self._on_activated)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.model.modelReset.connect(self._update_count)
+        # How many a search matches is counted after the first page is on screen.
+        self._counting = QTimer(self)
+        self._counting.setSingleShot(True)
+        self._counting.setInterval(0)
+        self._counting.timeout.connect(self._count)
+        self.matching = 0
+        self._settings_stale = True
+        self.model.set_loader(self._load)
+        # Read when first shown, not while the window starts: most days begin on Today.
+        self._stale = True
+        self._refresh_buttons()
+
+    # -- data ------------------------------------------------------------------------------
+
+    def _load(
+        self, text: str, sort: CustomerSort, descending: bool, offset: int, limit: int
+    ) -> list[CustomerRow]:
+        with self._db.reading() as s:
+            if offset == 0 and self._settings_stale:
+                # Once per refresh, not per keystroke.
+                self._settings_stale = False
+                settings = load_settings(s)
+                self.model.country = settings.default_country
+                self.model.owner_tz = settings.owner_timezone
+                self._total = count_customers(s)
+            rows = search_customers(
+                s,
+                text,
+                sort=sort,
+                descending=descending,
+                offset=offset,
+                limit=limit,
+                country=self.model.country,
+            )
+        self.model.now = self._clock()
+        return rows
+
+    def refresh(self) -> None:
+        """Read everyone again (after a change anywhere), keeping the search and selection;
+        a page not on screen reads when it is next shown."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._read()
+
+    def _read(self) -> None:
+        self._stale = False
+        self._settings_stale = True
+        selected = self.selected_ids()
+        self.model.reload()
+        self._reselect(selected)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._read()
+
+    def apply_search(self) -> None:
+        self._pending.stop()
+        self._stale = False
+        selected = self.selected_ids()
+        self.model.search(self.search.text())
+        self._reselect(selected)
+
+    def _reselect(self, ids: list[int]) -> None:
+        # Only among the rows read: hunting a customer the search hides would read them all.
+        for cid in ids[:1]:
+            if self.model.row_of(cid) >= 0 and self.select_customer(cid):
+                return
+        if self.model.rowCount():
+            self.view.selectRow(0)
+        self._refresh_buttons()
+
+    # -- selection -------------------------------------------------------------------------
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        current = self.view.currentIndex()
+        if current.isValid() and current.row() in rows:
+            rows.remove(current.row())
+            rows.insert(0, current.row())
+        return [r.id for n in rows if (r := self.model.row_at(n)) is not None]
+
+    def selected_customer_id(self) -> int | None:
+        index = self.view.currentIndex()
+        value = self.model.data(index, CUSTOMER_ID_ROLE) if index.isValid() else None
+        return int(value) if value is not None else None
+
+    def select_customer(self, customer_id: int) -> bool:
+        row = self.model.load_until(customer_id)
+        if row < 0:
+            return False
+        self.view.selectRow(row)
+        self.view.scrollTo(self.model.index(row, 0))
+        return True
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def new_customer(self) -> NewCustomerDialog:
+        """Open "New customer…"; afterwards the customer (new or chosen) is selected."""
+        dlg = NewCustomerDialog(self._db, clock=self._clock, parent=self)
+        dlg.created.connect(self._after_new)
+        dlg.chosen.connect(self._after_new)
+        self._open(dlg)
+        return dlg
+
+    def merge_selected(self) -> MergeDialog | None:
+        """Open "Merge…" for the selected customer(s): two side by side, or one and a search."""
+        ids = self.selected_ids()
+        if not ids:
+            return None
+        dlg = MergeDialog(
+            self._db, ids[0], ids[1] if len(ids) > 1 else None, clock=self._clock, parent=self
+        )
+        dlg.merged.connect(self._after_merge)
+        dlg.merged.connect(lambda _id: self.message.emit(dlg.summary))
+        self._open(dlg)
+        return dlg
+
+    def _open(self, dlg: NewCustomerDialog | MergeDialog) -> None:
+        self.active_dialog = dlg
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+
+    def _after_new(self, customer_id: int) -> None:
+        # Cleared without a search of its own: the read below is the one that counts.
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.model.text = ""
+        self._read()
+        self.select_customer(customer_id)
+        self.changed.emit()
+        self.customer_activated.emit(customer_id)
+
+    def _after_merge(self, keep_id: int) -> None:
+        self._read()
+        self.select_customer(keep_id)
+        self.changed.emit()
+        self.customer_activated.emit(keep_id)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """Down (or Enter) in the search box goes to the results, as in a mail client."""
+        if obj is self.search and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.apply_search()
+                if self.model.rowCount():
+                    self.view.setFocus(Qt.FocusReason.TabFocusReason)
+                    if not self.view.currentIndex().isValid():
+                        self.view.selectRow(0)
+                    return True
+        return super().eventFilter(obj, event)
+
+    def _update_count(self) -> None:
+        nobody = self._total == 0
+        self.view.setVisible(not nobody)
+        self.empty.setVisible(nobody)
+        self.count.setVisible(not nobody)
+        self.search.setEnabled(not nobody)
+        if self.model.complete:
+            self._show_count(self.model.rowCount())
+        elif not self.model.text.strip():
+            self._show_count(self._total)
+        else:
+            self._counting.start()
+
+    def _count(self) -> None:
+        with self._db.reading() as s:
+            matching = count_matching(s, self.model.text, country=self.model.country)
+        self._show_count(matching)
+
+    def _show_count(self, shown: int) -> None:
+        total = self._total
+        self.matching = shown
+        if self.model.text and not shown:
+            self.count.setText(f"Nobody matches “{self.model.text}” among {total:,} customers")
+        elif shown != total:
+            self.count.setText(f"{shown:,} of {total:,} customers")
+        else:
+            self.count.setText(f"{total:,} customers" if total != 1 else "1 customer")
+
+    def _refresh_buttons(self, *_: object) -> None:
+        n = len(self.view.selectionModel().selectedRows())
+        self.merge_button.setEnabled(1 <= n <= 2 and self._total > 1)
+
+    def _on_current(self, *_: object) -> None:
+        customer_id = self.selected_customer_id()
+        if customer_id is not None:
+            self.customer_selected.emit(customer_id)
+
+    def context_menu(self) -> QMenu:
+        """What can be done with the selected customer(s), as the right-click shows it."""
+        menu = QMenu(self)
+        ids = self.selected_ids()
+        details = menu.addAction("Open details")
+        details.setEnabled(len(ids) == 1)
+        details.triggered.connect(self._on_activated)
+        merge = menu.addAction("Merge…" if len(ids) == 2 else "Merge with…")
+        merge.setEnabled(self.merge_button.isEnabled())
+        merge.triggered.connect(self.merge_selected)
+        menu.addSeparator()
+        menu.addAction("New customer…").triggered.connect(self.new_customer)
+        return menu
+
+    def _context_menu(self, at: QPoint) -> None:
+        menu = self.context_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.view.viewport().mapToGlobal(at))
+
+    def _on_activated(self, *_: object) -> None:
+        customer_id = self.selected_customer_id()
+        if customer_id is not None:
+            self.customer_activated.emit(customer_id)
