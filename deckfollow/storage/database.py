@@ -152,6 +152,8 @@ class Database:
         `PRAGMA optimize` redoes it only where the tables changed a lot."""
         try:
             with self.engine.connect() as conn:
+                # Never wait for another writer here: the statistics can wait for next time.
+                conn.exec_driver_sql("PRAGMA busy_timeout = 0")
                 conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
                 has_stats = conn.exec_driver_sql(
                     "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
