@@ -71,8 +71,8 @@ from deckfollow.storage.sequences import advance_sequences
 
 T = TypeVar("T")
 
-# Out-of-area customers of a local business: a holiday home interstate, a family across
-# the border. Everyone else lives in the business's own region.
+# Out-of-area customers of a local business (that share of all, exactly): a holiday home
+# interstate, a family across the border. Everyone else lives in the business's region.
 _INTERSTATE = 0.015
 _ACROSS_THE_BORDER = 0.01
 
@@ -530,6 +530,9 @@ class _Business:
             tuple(p for p in self.neighbour.places if p.region == self.neighbour.home_region)
             or self.local
         )
+        interstate = int(customers * _INTERSTATE) if self.interstate else 0
+        away = rng.sample(range(customers), interstate + int(customers * _ACROSS_THE_BORDER))
+        self.away = {i: i in away[:interstate] for i in away}  # index: True for interstate
         self.now = now
         budget = _PLAN_BUDGET + customers / 10
         self.plan_scale = min(1.0, budget / (customers * _PLANS_PER_CUSTOMER))
@@ -561,14 +564,14 @@ class _Business:
 
     def person(self) -> _Person:
         rng = self.rng
-        roll = rng.random()
         market = self.home
-        if roll < _INTERSTATE and self.interstate:
-            place = rng.choice(self.interstate)
-        elif roll < _INTERSTATE + _ACROSS_THE_BORDER:
-            market, place = self.neighbour, rng.choice(self.across)
-        else:
+        away = self.away.get(len(self.customers))
+        if away is None:
             place = rng.choice(self.local)
+        elif away:
+            place = rng.choice(self.interstate)
+        else:
+            market, place = self.neighbour, rng.choice(self.across)
         first = rng.choice(V.FIRST_NAMES[market.country])
         last = rng.choice(V.LAST_NAMES[market.country])
         has_email = rng.random() < 0.85

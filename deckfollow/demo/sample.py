@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from deckfollow.core.board import business_is_empty
 from deckfollow.core.changes import Changes
 from deckfollow.core.contact_info import suppression_hash
 from deckfollow.core.models import (
@@ -35,6 +36,7 @@ from deckfollow.core.settings import get_setting, set_setting
 CUSTOMERS_KEY = "demo.customers"  # JSON [[first id, last id], ...]
 SETTINGS_KEY = "demo.settings"  # JSON {owner setting: the value the demo gave it}
 HASHES_KEY = "demo.hashes"  # JSON [suppression hash, ...] of sample people marked do-not-contact
+WELCOME_KEY = "ui.welcome_done"  # how the owner chose to start ("sample": with this data)
 _OPTS = {"synchronize_session": False}
 
 
@@ -107,6 +109,11 @@ def _sample(session: Session, column: Any) -> ColumnElement[bool]:
     return or_(*(column.between(lo, hi) for lo, hi in ranges))
 
 
+def has_sample(session: Session) -> bool:
+    """Whether a demo run's data may still be here (cheap: one settings row)."""
+    return get_setting(session, CUSTOMERS_KEY) is not None
+
+
 def sample_counts(session: Session) -> SampleCounts:
     """How many sample customers and quotes there are (for the confirmation)."""
     customers = session.execute(
@@ -173,7 +180,12 @@ def remove_sample_data(session: Session, *, now: datetime) -> SampleRemoved:
         if row is not None and row.value == value:
             session.delete(row)
             cleared += 1
-    for key in (CUSTOMERS_KEY, SETTINGS_KEY, HASHES_KEY):
+    keys = [CUSTOMERS_KEY, SETTINGS_KEY, HASHES_KEY]
+    session.flush()
+    if get_setting(session, WELCOME_KEY) == "sample" and business_is_empty(session):
+        # Nothing of the owner's is left: the next start welcomes them as on the first.
+        keys.append(WELCOME_KEY)
+    for key in keys:
         row = session.get(Setting, key)
         if row is not None:
             session.delete(row)

@@ -209,7 +209,7 @@ MARKETS: tuple[Market, ...] = (
         owner=(
             ("business_name", "Ridings Garden Rooms & Decking"),
             ("owner_name", "Tom Ashworth"),
-            ("owner_phone", "+447700900123"),
+            ("owner_phone", "+447946312045"),
             ("business_address", "38 Otley Road, Headingley, Leeds LS6 3HN"),
             ("default_country", "GB"),
             ("owner_region", "West Yorkshire"),
