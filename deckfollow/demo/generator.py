@@ -63,7 +63,7 @@ from deckfollow.core.models import (
     Touch,
 )
 from deckfollow.core.permission import AGREED_CLEARANCE, ConsentInfo, ContactSnapshot, find_slot
-from deckfollow.core.settings import get_setting, load_settings, set_setting
+from deckfollow.core.settings import get_setting, load_settings, save_owner_settings
 from deckfollow.core.timezones import system_country
 from deckfollow.demo import vocabulary as V
 from deckfollow.demo.sample import record_sample
@@ -1827,11 +1827,11 @@ def _owner_settings(session: Session, home: V.Market) -> dict[str, str]:
     same_country = get_setting(session, "default_country") == home.country
     written: dict[str, str] = {}
     for key, value in home.owner:
-        if same_country and get_setting(session, key):
-            continue
-        set_setting(session, key, value)
-        written[key] = value
-    return written
+        if not (same_country and get_setting(session, key)):
+            written[key] = value
+    # Stored as the owner's own would be (the same checks and forms as Settings).
+    save_owner_settings(session, written)
+    return {key: get_setting(session, key) or "" for key in written}
 
 
 def generate_demo(
