@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -16,12 +14,53 @@ from deckfollow.cli.output import PrintableWriter, error_line
 
 
 def _command_modules() -> list[ModuleType]:
-    """Every module in deckfollow.cli.commands, ordered by its ORDER constant."""
-    from deckfollow.cli import commands
+    """Every command module, ordered by its ORDER constant.
 
-    mods = [
-        importlib.import_module(f"{commands.__name__}.{info.name}")
-        for info in pkgutil.iter_modules(commands.__path__)
+    The list is written out, one import per module, rather than discovered on disk: a frozen
+    app (PyInstaller) bundles only what it sees imported, and has no folder to list.
+    """
+    from deckfollow.cli.commands import (
+        add_lead,
+        backup,
+        cards,
+        consent,
+        customer,
+        demo,
+        due,
+        export,
+        gui,
+        ics,
+        import_,
+        inbox,
+        quote,
+        remind,
+        report,
+        send,
+        settings,
+        templates,
+        touch,
+    )
+
+    mods: list[ModuleType] = [
+        add_lead,
+        backup,
+        cards,
+        consent,
+        customer,
+        demo,
+        due,
+        export,
+        gui,
+        ics,
+        import_,
+        inbox,
+        quote,
+        remind,
+        report,
+        send,
+        settings,
+        templates,
+        touch,
     ]
     return sorted(mods, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
 

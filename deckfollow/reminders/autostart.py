@@ -7,9 +7,11 @@
 - macOS: a per-user LaunchAgent ~/Library/LaunchAgents/app.deckfollow.plist with RunAtLoad,
   loaded by launchd at the next login.
 
-Each entry runs `deckfollow gui --at-login` (which sets DECKFOLLOW_STARTED_AT_LOGIN=1; the Linux
-and macOS entries set it as well), so the app starts quietly in the tray instead of opening its
-window. On Windows the entry uses pythonw.exe, so no console window opens at login.
+Each entry runs `deckfollow gui --at-login` (the installed app's own executable when it runs
+frozen from an installer, else `python -m deckfollow`), which sets DECKFOLLOW_STARTED_AT_LOGIN=1
+(the Linux and macOS entries set it as well), so the app starts quietly in the tray instead of
+opening its window. On Windows the entry uses pythonw.exe (or the installed, windowless
+deckfollow.exe), so no console window opens at login.
 
 The Linux entry shows deckfollow's icon in the desktop's list of startup programs: writing it
 copies the icon into the user's hicolor theme ($XDG_DATA_HOME/icons/hicolor/<size>/apps) and
@@ -45,13 +47,21 @@ def launch_command(
     *,
     platform: str = sys.platform,
     executable: str = sys.executable,
+    frozen: bool = bool(getattr(sys, "frozen", False)),
 ) -> list[str]:
-    """The command that opens the app with this Python (and this database, if not default),
-    saying it was started by the login entry so the app stays in the tray.
+    """The command that opens the app (with this database, if not default), saying it was
+    started by the login entry so the app stays in the tray.
 
-    On Windows the windowless pythonw.exe beside python.exe is used when there is one: the
-    plain interpreter would open a console window at every login.
+    An installed app (frozen: `executable` is deckfollow itself, which takes no `-m`) is run
+    directly; a source install runs this Python with `-m deckfollow`. On Windows the
+    windowless pythonw.exe beside python.exe is used when there is one: the plain
+    interpreter would open a console window at every login.
     """
+    if frozen:
+        cmd = [executable]
+        if db_target:
+            cmd += ["--db", db_target]
+        return [*cmd, "gui", LOGIN_FLAG]
     if platform == "win32":
         exe = Path(executable)
         windowless = exe.with_name("pythonw.exe")
@@ -138,12 +148,17 @@ def launch_agent(command: Sequence[str]) -> bytes:
     return plistlib.dumps(data)
 
 
+def run_key_value(command: Sequence[str]) -> tuple[str, str, str]:
+    """The Windows login entry: (key under HKEY_CURRENT_USER, value name, command line)."""
+    return RUN_KEY, APP_ID, subprocess.list2cmdline(list(command))
+
+
 def enable_autostart(
     command: Sequence[str], *, platform: str = sys.platform, home: Path | None = None
 ) -> str:
     """Start `command` at the next login; returns where that was recorded (for the user)."""
     if platform == "win32":
-        _windows_set(subprocess.list2cmdline(list(command)))
+        _windows_set(run_key_value(command)[2])
         return f"HKEY_CURRENT_USER\\{RUN_KEY}\\{APP_ID}"
     path = autostart_path(platform, home)
     assert path is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -148,20 +149,40 @@ def _open_with_checks(
     return None
 
 
-def run_gui(target: str, *, clock: Clock = system_clock, argv: list[str] | None = None) -> int:
+def run_gui(
+    target: str,
+    *,
+    clock: Clock = system_clock,
+    argv: list[str] | None = None,
+    startup_check: bool = False,
+) -> int:
     """Open the database at `target` (creating it if new) and run the app until it quits.
 
     The window frame paints first; the database, its checks and the data follow, so the
-    app is on screen at once even on a large business.
+    app is on screen at once even on a large business. With `startup_check` the app quits
+    once the data is on screen (an installation's smoke test; it prints the time taken).
     """
+    import time
+
+    from deckfollow import __version__
+    from deckfollow.app_log import start_logging
     from deckfollow.ui.main_window import MainWindow
 
+    start_logging()
+    logging.getLogger(__name__).info(
+        "deckfollow %s started%s",
+        __version__,
+        " (installed)" if getattr(sys, "frozen", False) else "",
+    )
     app = make_application(argv)
     window = MainWindow(None, clock=clock)
     window.show()
     app.processEvents()  # the first paint, before SQLAlchemy and the database load
+    if startup_check:
+        # The wall clock, so a script can subtract the moment it launched the app.
+        print(f"deckfollow: window painted at {time.time():.3f}", flush=True)
     checking = _check_in_background(target)
-    code = _open_and_run(app, window, target, clock, checking)
+    code = _open_and_run(app, window, target, clock, checking, startup_check)
     window.close()
     return code
 
@@ -172,6 +193,7 @@ def _open_and_run(
     target: str,
     clock: Clock,
     checking: Future[IntegrityReport] | None,
+    startup_check: bool = False,
 ) -> int:
     from pathlib import Path
 
@@ -196,7 +218,7 @@ def _open_and_run(
         if db is None:
             return 1
         try:
-            return _run_window(app, window, db, clock)
+            return _run_window(app, window, db, clock, startup_check)
         finally:
             db.close()
 
@@ -218,7 +240,9 @@ def _paint_board_ahead(window: MainWindow, target: str, clock: Clock) -> None:
         window.preview_board(index)
 
 
-def _run_window(app: QApplication, window: MainWindow, db: Database, clock: Clock) -> int:
+def _run_window(
+    app: QApplication, window: MainWindow, db: Database, clock: Clock, startup_check: bool = False
+) -> int:
     from deckfollow.core.settings import load_settings
     from deckfollow.ui.features import install_features
     from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
@@ -238,6 +262,8 @@ def _run_window(app: QApplication, window: MainWindow, db: Database, clock: Cloc
     QTimer.singleShot(0, lambda: offer_welcome(window, db, clock))
     QTimer.singleShot(0, lambda: _start_reminders(window, db, clock))
     _keep_backing_up(window, db, clock)
+    if startup_check:
+        QTimer.singleShot(0, app.quit)  # after the first refresh queued above
     return app.exec()
 
 

@@ -20,6 +20,7 @@ from deckfollow.reminders.autostart import (
     enable_autostart,
     is_autostart_enabled,
     launch_command,
+    run_key_value,
 )
 
 
@@ -182,3 +183,46 @@ def test_the_macos_agent_installs_no_linux_icons(tmp_path: Path):
     enable_autostart(["/usr/local/bin/deckfollow"], platform="darwin", home=home)
     assert not (home / ".local").exists()
     assert _find_icon(ICON_NAME) == []
+
+
+# An installed (frozen) app is its own executable: `deckfollow.exe -m deckfollow` would exit 2.
+
+
+def test_frozen_linux_entry_runs_the_installed_executable(tmp_path: Path):
+    exe = str(tmp_path / "opt" / "deckfollow" / "deckfollow")
+    command = launch_command("/data/deckfollow.db", platform="linux", executable=exe, frozen=True)
+    assert command == [exe, "--db", "/data/deckfollow.db", "gui", "--at-login"]
+    enable_autostart(command, platform="linux", home=tmp_path)
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.read(tmp_path / ".config" / "autostart" / "deckfollow.desktop")
+    argv = shlex.split(entry["Desktop Entry"]["Exec"])
+    assert argv == ["env", f"{LOGIN_ENV}=1", *command]
+    assert "-m" not in argv
+
+
+def test_frozen_macos_agent_runs_the_app_bundles_executable(tmp_path: Path):
+    exe = "/Applications/deckfollow.app/Contents/MacOS/deckfollow"
+    command = launch_command(None, platform="darwin", executable=exe, frozen=True)
+    enable_autostart(command, platform="darwin", home=tmp_path)
+    agent = plistlib.loads(
+        (tmp_path / "Library" / "LaunchAgents" / "app.deckfollow.plist").read_bytes()
+    )
+    assert agent["ProgramArguments"] == [exe, "gui", "--at-login"]
+    assert agent["EnvironmentVariables"] == {LOGIN_ENV: "1"}
+
+
+def test_frozen_windows_run_value_names_the_installed_exe(tmp_path: Path):
+    exe = tmp_path / "Program Files" / "deckfollow" / "deckfollow.exe"
+    exe.parent.mkdir(parents=True)
+    exe.write_bytes(b"")
+    (exe.parent / "pythonw.exe").write_bytes(b"")  # must not be picked when frozen
+    command = launch_command(None, platform="win32", executable=str(exe), frozen=True)
+    key, name, value = run_key_value(command)
+    assert key == r"Software\Microsoft\Windows\CurrentVersion\Run"
+    assert name == "deckfollow"
+    assert value == f'"{exe}" gui --at-login'
+
+
+def test_source_install_runs_python_with_the_module(tmp_path: Path):
+    command = launch_command(None, platform="linux", executable="/usr/bin/python3", frozen=False)
+    assert command == ["/usr/bin/python3", "-m", "deckfollow", "gui", "--at-login"]

@@ -17,6 +17,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="started at login: stay in the system tray (where there is one) until needed",
     )
+    p.add_argument(
+        "--startup-check",
+        action="store_true",
+        help="open the window on the database, show its data once, then quit "
+        "(checks an installation; prints how long the window took to appear)",
+    )
     p.set_defaults(run=run)
 
 
@@ -29,4 +35,4 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 
         os.environ[LOGIN_ENV] = "1"
 
-    return run_gui(ctx.db_target)
+    return run_gui(ctx.db_target, startup_check=args.startup_check)

@@ -73,11 +73,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _notify(notices: list[Notice]) -> bool:
-    try:
-        from deckfollow.reminders.notify import DesktopNotifier
-    except ImportError:  # no jeepney on this platform
-        return False
-    notifier = DesktopNotifier.connect()
+    from deckfollow.reminders.notify_choice import connect_notifier
+
+    notifier = connect_notifier()
     if notifier is None:
         return False
     try:

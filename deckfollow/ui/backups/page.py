@@ -51,6 +51,7 @@ class BackupsPage(QWidget):
         self.intro = note_label()
         layout.addWidget(self.intro)
         self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setAccessibleName("Backups")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -80,6 +80,7 @@ class TrashDialog(QDialog):
         row.addStretch(1)
         row.addWidget(QLabel("Empty what is older than"))
         self.days = QSpinBox()
+        self.days.setAccessibleName("Empty what is older than, in days")
         self.days.setRange(0, 3650)
         self.days.setValue(DEFAULT_KEEP_DAYS)
         self.days.setSuffix(" days")

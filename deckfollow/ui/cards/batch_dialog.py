@@ -94,6 +94,7 @@ class CardBatchDialog(QDialog):
             self.template.addItem(t.name, t.key)
         self.style_form = StyleForm(prefs)
         self.table = QTableWidget(0, 4)
+        self.table.setAccessibleName("Cards due")
         self.table.setHorizontalHeaderLabels(["Customer", "Due", "Wording", "Fits"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -102,6 +103,7 @@ class CardBatchDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.skipped = QListWidget()
+        self.skipped.setAccessibleName("Skipped")
         self.skipped.setMaximumHeight(110)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -290,7 +292,7 @@ class CardBatchDialog(QDialog):
             wanted.append(cards_pages + row)
         elif sheet is not None:
             wanted.append(cards_pages + (options.start_label - 1 + row) // sheet.per_sheet)
-        pages, rows = card_pages(self.last_pdf, wanted, options)
+        pages, rows = card_pages(self.last_pdf, wanted, options, self.preview.render_width(520))
         self.preview.show_pages(pages, rows)
         self.previewed_row = row
         self.preview_caption.setText(
@@ -345,10 +347,15 @@ class CardBatchDialog(QDialog):
         step = self.steps[index]
         if step.part == "cards":
             options = self.style_form.options(self._base)
-            pages, rows = card_pages(step.pdf, [0, 1] if options.two_sided else [0], options)
+            pages, rows = card_pages(
+                step.pdf,
+                [0, 1] if options.two_sided else [0],
+                options,
+                self.preview.render_width(520),
+            )
             self.preview.show_pages(pages, rows)
         else:
-            self.preview.show_pages(pdf_pages(step.pdf, 520, [0]))
+            self.preview.show_pages(pdf_pages(step.pdf, self.preview.render_width(520), [0]))
         self.previewed_row = -1
         self.preview_caption.setText(
             f"Print job {index + 1} of {len(self.steps)}: {step.heading.split('. ', 1)[1]}"

@@ -9,9 +9,6 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
-    QIODevice,
     QMarginsF,
     QSize,
     QSizeF,
@@ -28,7 +25,6 @@ from PySide6.QtGui import (
     QPixmap,
     QResizeEvent,
 )
-from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -64,6 +60,7 @@ from deckfollow.printing.stationery import (
     sheet_label,
 )
 from deckfollow.storage.database import Database
+from deckfollow.ui.cards.pdf_raster import open_pdf
 
 Clock = Callable[[], datetime]
 
@@ -93,6 +90,7 @@ class StyleForm(QWidget):
         for sh in LABEL_SHEETS:
             self.labels.addItem(sh.name, sh.key)
         self.start_label = QSpinBox()
+        self.start_label.setAccessibleName("First free label")
         self.start_label.setRange(1, 30)
         self.start_label.setPrefix("start at label ")
         self.start_label.setEnabled(False)
@@ -281,36 +279,17 @@ class StyleForm(QWidget):
         )
 
 
-def _document(pdf: bytes) -> tuple[QPdfDocument, QBuffer]:
-    doc = QPdfDocument()
-    buf = QBuffer()
-    buf.setData(QByteArray(pdf))
-    buf.open(QIODevice.OpenModeFlag.ReadOnly)
-    doc.load(buf)
-    return doc, buf
-
-
 def pdf_pages(pdf: bytes, width_px: int, pages: list[int] | None = None) -> list[QImage]:
     """Pages of the PDF (all, or the 0-based `pages`) rendered `width_px` wide on white."""
-    doc, buf = _document(pdf)
     images: list[QImage] = []
-    try:
-        wanted = range(doc.pageCount()) if pages is None else pages
+    with open_pdf(pdf) as doc:
+        wanted = range(doc.count()) if pages is None else pages
         for i in wanted:
-            if not 0 <= i < doc.pageCount():
+            if not 0 <= i < doc.count():
                 continue
-            pts = doc.pagePointSize(i)
-            height = max(1, round(width_px * pts.height() / max(pts.width(), 1.0)))
-            img = doc.render(i, QSize(width_px, height))
-            page = QImage(img.size(), QImage.Format.Format_RGB32)
-            page.fill(QColor("white"))
-            painter = QPainter(page)
-            painter.drawImage(0, 0, img)
-            painter.end()
-            images.append(page)
-    finally:
-        doc.close()
-        buf.close()
+            width_pt, height_pt = doc.size_pt(i)
+            height = max(1, round(width_px * height_pt / max(width_pt, 1.0)))
+            images.append(doc.render(i, width_px, height))
     return images
 
 
@@ -337,11 +316,11 @@ OUTSIDE_NOTE = "Right: the outside, its front upside down so it is the right way
 
 
 def card_pages(
-    pdf: bytes, wanted: list[int], options: PrintOptions
+    pdf: bytes, wanted: list[int], options: PrintOptions, width_px: int = 520
 ) -> tuple[list[QImage], list[int]]:
     """Pages `wanted` of a card PDF for the preview, folds marked; with their row layout: a
     two-sided card's inside and outside side by side, then the envelope or labels below."""
-    pages = pdf_pages(pdf, 520, wanted)
+    pages = pdf_pages(pdf, width_px, wanted)
     fold = stock_fold(options.card)
     sides = 2 if options.two_sided else 1
     if fold is not None:
@@ -406,14 +385,21 @@ class PreviewLabel(QLabel):
     def _fit(self) -> None:
         if self._sheet is None:
             return
-        target = self.size() - QSize(8, 8)
-        self.setPixmap(
-            QPixmap.fromImage(self._sheet).scaled(
-                target,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
+        # Scaled in device pixels and tagged with the ratio, so at 200% the card is drawn
+        # from twice the pixels instead of being blown up from a 100% image.
+        ratio = self.devicePixelRatioF()
+        target = (self.size() - QSize(8, 8)) * ratio
+        shown = QPixmap.fromImage(self._sheet).scaled(
+            target,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
         )
+        shown.setDevicePixelRatio(ratio)
+        self.setPixmap(shown)
+
+    def render_width(self, logical_px: int) -> int:
+        """How many pixels wide to render a page shown `logical_px` wide on this screen."""
+        return max(1, round(logical_px * self.devicePixelRatioF()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -428,13 +414,12 @@ MAX_PRINT_DPI = 600
 
 def print_pdf(printer: QPrinter, pdf: bytes) -> int:
     """Send every page to `printer` at its own paper size; returns the pages printed."""
-    doc, buf = _document(pdf)
-    try:
-        count = doc.pageCount()
+    with open_pdf(pdf) as doc:
+        count = doc.count()
         painter: QPainter | None = None
         for i in range(count):
-            pts = doc.pagePointSize(i)
-            size = QPageSize(QSizeF(pts.width(), pts.height()), QPageSize.Unit.Point)
+            width_pt, height_pt = doc.size_pt(i)
+            size = QPageSize(QSizeF(width_pt, height_pt), QPageSize.Unit.Point)
             layout = QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
             printer.setPageLayout(layout)
             if painter is None:
@@ -444,16 +429,12 @@ def print_pdf(printer: QPrinter, pdf: bytes) -> int:
             else:
                 printer.newPage()
             dpi = min(printer.resolution(), MAX_PRINT_DPI)
-            px = QSize(round(pts.width() * dpi / 72), round(pts.height() * dpi / 72))
-            img = doc.render(i, px)
+            img = doc.render(i, round(width_pt * dpi / 72), round(height_pt * dpi / 72))
             # The image is stretched over the whole sheet at the printer's own resolution.
             painter.drawImage(printer.pageLayout().fullRectPixels(printer.resolution()), img)
         if painter is not None:
             painter.end()
         return count
-    finally:
-        doc.close()
-        buf.close()
 
 
 def ask_and_print(parent: QWidget, pdf: bytes, title: str = "Print cards") -> bool:

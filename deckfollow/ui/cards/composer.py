@@ -92,9 +92,11 @@ class CardsDialog(QDialog):
 
         # Who the card is for: type any part of a name, suburb, phone or email.
         self.search = QLineEdit()
+        self.search.setAccessibleName("Search customers")
         self.search.setPlaceholderText("Search by name, suburb, phone or email")
         self.search.setClearButtonEnabled(True)
         self.matches = QListWidget()
+        self.matches.setAccessibleName("Matching customers")
         self.matches.setMinimumHeight(150)
         self.matches.setMaximumHeight(190)
         self.matches.setAlternatingRowColors(True)
@@ -108,6 +110,7 @@ class CardsDialog(QDialog):
         for key, label in MERGE_FIELDS.items():
             self.field.addItem(f"{label}  {{{key}}}", key)
         self.editor = QPlainTextEdit()
+        self.editor.setAccessibleName("Card message")
         self.editor.setPlaceholderText("Dear {first_name}, …")
         self.style_form = StyleForm(prefs)
         self.again = QPushButton("Write it again")
@@ -303,7 +306,7 @@ class CardsDialog(QDialog):
             self._sync_buttons()
             return
         self.last_pdf = pdf
-        pages, rows = card_pages(pdf, [0, 1, 2], options)
+        pages, rows = card_pages(pdf, [0, 1, 2], options, self.preview.render_width(520))
         self.preview.show_pages(pages, rows)
         lay = card_layout(job, options)
         parts = [f"Written at {lay.size:g} pt"]
@@ -327,7 +330,7 @@ class CardsDialog(QDialog):
             + "\n".join(f"{p.part}: {p.problem}" for p in problems)
         )
         if any(p.part == "card" for p in problems):
-            proof = pdf_pages(render_proof(job, options), 560, [0])
+            proof = pdf_pages(render_proof(job, options), self.preview.render_width(560), [0])
             fold = stock_fold(options.card)
             if fold is not None and proof:
                 proof[0] = mark_fold(proof[0], fold)

@@ -56,6 +56,7 @@ class CustomersPage(QWidget):
         self.active_dialog: NewCustomerDialog | MergeDialog | None = None
         self._total = 0
         self.search = QLineEdit()
+        self.search.setAccessibleName("Search customers")
         self.search.setPlaceholderText("Search name, phone, email, suburb or company…")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(320)
@@ -73,6 +74,7 @@ class CustomersPage(QWidget):
 
         self.model = CustomerTableModel(self)
         self.view = QTableView()
+        self.view.setAccessibleName("Customers")
         self.view.setModel(self.model)
         self.view.setSortingEnabled(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

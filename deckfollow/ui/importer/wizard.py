@@ -123,6 +123,7 @@ class FilePage(QWizardPage):
         self.setTitle("Choose the file to import")
         self.setSubTitle("A CSV file from Google Contacts, Outlook or a spreadsheet.")
         self.path_edit = QLineEdit()
+        self.path_edit.setAccessibleName("File to import")
         self.path_edit.setPlaceholderText("e.g. ~/Downloads/contacts.csv")
         self.path_edit.textChanged.connect(self._changed)
         browse = QPushButton("Choose…")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -42,6 +42,7 @@ from deckfollow.ui.messaging.common import (
     show_rendered,
     templates_of,
 )
+from deckfollow.ui.platform.phone_handoff import open_phone_link
 
 OUTCOMES = (
     (Outcome.REACHED, "Reached them"),
@@ -136,7 +137,7 @@ class CallDialog(QDialog):
             dial = QPushButton("Call")
             dial.setToolTip(f"Open {n.tel_uri} (a paired phone or softphone dials it)")
             # partial, not a lambda over self: no cycle keeping the dialog alive.
-            dial.clicked.connect(partial(_open, n.tel_uri))
+            dial.clicked.connect(partial(_open, self, n.tel_uri))
             copy = QPushButton("Copy")
             copy.clicked.connect(partial(_copy, n.e164))
             row.addWidget(label, 1)
@@ -253,5 +254,5 @@ def _copy(text: str, _checked: bool = False) -> None:
     QGuiApplication.clipboard().setText(text)
 
 
-def _open(uri: str, _checked: bool = False) -> None:
-    QDesktopServices.openUrl(QUrl(uri))
+def _open(parent: QWidget, uri: str, _checked: bool = False) -> None:
+    open_phone_link(parent, uri)

@@ -102,6 +102,8 @@ class SmsSettingsDialog(QDialog):
             w.setEnabled(p is not None)
         self.account_label.setText(p.account_label if p else "Account")
         self.secret_label.setText(p.secret_label if p else "Key")
+        self.account.setAccessibleName(self.account_label.text())
+        self.secret.setAccessibleName(self.secret_label.text())
         if p is Provider.TWILIO:
             self.account.setPlaceholderText("AC… (from the Twilio Console)")
         elif p is Provider.CLICKSEND:

@@ -71,6 +71,7 @@ class TemplateLibraryDialog(QDialog):
         self.resize(1100, 720)
 
         self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Scripts and templates")
         self.tree.setHeaderHidden(True)
         self.tree.setMinimumWidth(300)
         self.new_button = QPushButton("New…")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ssl
 from functools import partial
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -55,6 +55,7 @@ from deckfollow.ui.messaging.common import (
     start_job,
     templates_of,
 )
+from deckfollow.ui.platform.phone_handoff import open_phone_link
 
 # The GSM 03.38 alphabet (basic set and the escaped extension characters).
 _GSM = set(
@@ -324,7 +325,7 @@ class TextMessageDialog(QDialog):
             return
         if not self._guarded() or not self.target.cell:
             return
-        QDesktopServices.openUrl(QUrl(sms_uri(self.target.cell, text)))
+        open_phone_link(self, sms_uri(self.target.cell, text))
         self.handed_over = True
         self._refresh_state()
 

@@ -29,6 +29,11 @@ from deckfollow.messaging.inbox import InboxReport
 from deckfollow.reminders.autostart import started_at_login
 from deckfollow.reminders.check import Notice, NoticeKind, run_check
 from deckfollow.reminders.digest import build_digest, morning_time
+from deckfollow.reminders.notify_choice import (
+    FREEDESKTOP,
+    connect_notifier,
+    notification_backend,
+)
 from deckfollow.reminders.scheduler import due_now_ids
 from deckfollow.reminders.snooze import SnoozeChoice, requested_until, snooze_many
 from deckfollow.storage.database import Database
@@ -121,8 +126,8 @@ class ReminderController(QObject):
         self._quitting = False
         self._started = False
         self._use_desktop = False
-        # False where jeepney is missing (not Linux): no desktop notifications at all.
-        self._desktop_possible = True
+        # False where this system has no notification back-end: the tray or window instead.
+        self._desktop_possible = notification_backend() is not None
         self.next_wake: datetime | None = None
         self.last_check: datetime | None = None
         self.snooze_dialog: QDialog | None = None  # the last one opened from the window
@@ -274,13 +279,11 @@ class ReminderController(QObject):
         self.notices_shown.emit(list(notices))
 
     def _reconnect(self) -> None:
-        from deckfollow.reminders.notify import DesktopNotifier
-
         if self._notifier is not None:
             with contextlib.suppress(Exception):
                 self._notifier.close()
         self._shown.clear()
-        self._notifier = DesktopNotifier.connect(self._dbus_signal.emit)
+        self._notifier = connect_notifier(self._dbus_signal.emit)
 
     def _send_desktop(self, notice: Notice) -> bool:
         from deckfollow.reminders.notify import NotificationsUnavailable
@@ -430,18 +433,21 @@ class ReminderController(QObject):
     # -- desktop plumbing -----------------------------------------------------------------
 
     def _connect_desktop(self) -> None:
-        try:
-            from deckfollow.reminders.notify import (
-                DesktopNotifier,
-                NotificationsUnavailable,
-                SignalListener,
-                session_wake_rules,
-                system_wake_rules,
-            )
-        except ImportError:  # jeepney is Linux-only
+        backend = notification_backend()
+        if backend is None:
             self._desktop_possible = False
             return
-        self._notifier = DesktopNotifier.connect(self._dbus_signal.emit)
+        self._notifier = connect_notifier(self._dbus_signal.emit)
+        if backend != FREEDESKTOP:
+            return
+        # Waking and unlocking are heard on D-Bus where there is one.
+        from deckfollow.reminders.notify import (
+            NotificationsUnavailable,
+            SignalListener,
+            session_wake_rules,
+            system_wake_rules,
+        )
+
         for bus, rules in (("SESSION", session_wake_rules()), ("SYSTEM", system_wake_rules())):
             try:
                 self._listeners.append(SignalListener(bus, rules, self._on_wake_dbus))

@@ -85,6 +85,7 @@ class ReminderSettingsWidget(QWidget):
         )
         self.digest_on.setChecked(at is not None)
         self.digest_time = QTimeEdit()
+        self.digest_time.setAccessibleName("Morning summary time")
         self.digest_time.setDisplayFormat("HH:mm")
         shown = at or DEFAULT_DIGEST_TIME
         self.digest_time.setTime(QTime(shown.hour, shown.minute))

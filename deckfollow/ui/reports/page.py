@@ -284,6 +284,8 @@ class ReportsPage(QWidget):
             self.period.addItem(label)
         self.first = QDateEdit()
         self.last = QDateEdit()
+        self.first.setAccessibleName("Period from")
+        self.last.setAccessibleName("Period to")
         for edit in (self.first, self.last):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")

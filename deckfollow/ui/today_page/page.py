@@ -90,6 +90,7 @@ class TodayPage(QWidget):
         self.counts = QLabel()
         self.counts.setStyleSheet("color: palette(mid);")
         self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Follow-ups due and overdue")
         self.tree.setColumnCount(5)
         # Sorted and shown in the owner's time; a customer in another zone also gets theirs,
         # so a call at 9:45 am here reads as 4:45 pm yesterday there, not out of order.
@@ -129,6 +130,7 @@ class TodayPage(QWidget):
         self.not_now.setStyleSheet("color: #8a5a00;")
         self.not_now.hide()
         self.script = QPlainTextEdit()
+        self.script.setAccessibleName("What to say")
         self.script.setReadOnly(True)
         self.script.setMinimumHeight(160)
         self.primary = QPushButton()

@@ -259,6 +259,7 @@ def test_move_to_trash_and_undo(window: MainWindow, db: Database) -> None:
 def test_opening_a_quote_shows_its_details_and_follows_the_selection(
     window: MainWindow,
 ) -> None:
+    window.show_page("board")  # cards are clicked where they are seen
     first = _first(window, Stage.FOLLOWING_UP)
     column = window.board.columns[Stage.FOLLOWING_UP]
     column.view.activated.emit(column.model.index(0))
