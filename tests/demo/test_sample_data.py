@@ -165,3 +165,22 @@ def test_remove_takes_every_sample_row_and_leaves_the_owner_s_own(
     assert owner.business_name == ""  # the demo's owner went with its business
     code, out, _err = run_in_process(["--db", str(path), "demo", "--remove"])
     assert code == 0 and "no sample data" in out
+
+
+def test_an_owner_who_started_with_sample_data_is_welcomed_again_once_it_is_gone(
+    tmp_path: Path, now: datetime
+) -> None:
+    from deckfollow.core.settings import get_setting
+    from deckfollow.demo.sample import remove_sample_data
+
+    db = open_database(str(tmp_path / "demo.db"))
+    with db.unit_of_work() as session:
+        set_setting(session, "ui.welcome_done", "sample")
+        generate_demo(session, customers=20, quotes=30, seed=4, now=now, country="US")
+    with db.unit_of_work() as session:
+        removed = remove_sample_data(session, now=now)
+    with db.reading() as session:
+        assert removed.customers == 20 and removed.settings == 8
+        assert get_setting(session, "ui.welcome_done") is None
+        assert load_settings(session).business_name == ""
+    db.close()
