@@ -32,11 +32,13 @@ def _command_modules() -> list[ModuleType]:
         ics,
         import_,
         inbox,
+        quote,
         remind,
         report,
         send,
         settings,
         templates,
+        touch,
     )
 
     mods: list[ModuleType] = [
@@ -52,11 +54,13 @@ def _command_modules() -> list[ModuleType]:
         ics,
         import_,
         inbox,
+        quote,
         remind,
         report,
         send,
         settings,
         templates,
+        touch,
     ]
     return sorted(mods, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
 

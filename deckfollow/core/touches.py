@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from deckfollow.core import limits
@@ -23,7 +23,7 @@ from deckfollow.core.enums import (
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import FollowUpPlan, get_follow_up, schedule_follow_up
 from deckfollow.core.leads import settle_first_reply, unanswered_leads
-from deckfollow.core.models import CadenceRun, Touch
+from deckfollow.core.models import CadenceRun, FollowUp, Quote, Touch
 from deckfollow.core.pipeline import Close, close_quote, get_quote
 
 
@@ -34,12 +34,18 @@ class PlanContinues:
 
 
 @dataclass(frozen=True)
+class AlreadyPlanned:
+    """The answer to "what's next?" is already in place: a follow-up is pending for the
+    customer, or the quote the touch was about is closed."""
+
+
+@dataclass(frozen=True)
 class CourtesyCard:
     """The answer to "what's next?" for a mailed birthday, holiday or "saw this" card: a
     gift that asks nothing of the customer, so nothing is planned over it."""
 
 
-NextStep = FollowUpPlan | Close | PlanContinues | CourtesyCard
+NextStep = FollowUpPlan | Close | PlanContinues | AlreadyPlanned | CourtesyCard
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,8 @@ def log_touch(
             move_on(session, done.cadence_run_id, now=now)
     if isinstance(next_step, PlanContinues):
         _require_plan_step(session, record)
+    elif isinstance(next_step, AlreadyPlanned):
+        _require_next_in_place(session, record, quote)
     elif isinstance(next_step, FollowUpPlan):
         # An agreement made during this touch is recorded as made on its channel: a yes
         # said on the phone is a call in the ledger, not "in person".
@@ -177,6 +185,22 @@ def continuing_plan(session: Session, follow_up_id: int) -> str | None:
         return None
     cadence = session.get(Cadence, run.cadence_id)
     return cadence.name if cadence is not None else None
+
+
+def _require_next_in_place(session: Session, record: TouchRecord, quote: Quote | None) -> None:
+    """ "Already planned" holds only if something is pending or the quote is closed."""
+    if quote is not None and not quote.stage.is_open:
+        return
+    pending = session.execute(
+        select(FollowUp.id).where(
+            FollowUp.customer_id == record.customer_id,
+            FollowUp.status == FollowUpStatus.PENDING,
+        )
+    ).first()
+    if pending is None:
+        raise ValidationError(
+            "what's next", "nothing is planned for this customer; plan the next follow-up"
+        )
 
 
 def _require_plan_step(session: Session, record: TouchRecord) -> None:

@@ -35,6 +35,7 @@ from deckfollow.core.models import (
     Template,
     Touch,
 )
+from deckfollow.core.quote_files import all_files, is_quote_file_key
 from deckfollow.exchange.private_files import write_private
 
 FORMAT_NAME = "deckfollow-export"
@@ -93,15 +94,19 @@ def build_export(session: Session, *, now: datetime) -> dict[str, Any]:
     settings = {
         key: value
         for key, value in session.execute(select(Setting.key, Setting.value).order_by(Setting.key))
-        if not any(word in key.lower() for word in _SECRET_WORDS)
+        if not any(word in key.lower() for word in _SECRET_WORDS) and not is_quote_file_key(key)
     }
+    quotes = _rows(session, Quote, Quote.id)
+    files = all_files(session)
+    for quote in quotes:
+        quote["file"] = files.get(quote["id"])
     return {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
         "app_version": __version__,
         "exported_at": _value(now),
         "customers": customers,
-        "quotes": _rows(session, Quote, Quote.id),
+        "quotes": quotes,
         "touches": _rows(session, Touch, Touch.id),
         "follow_ups": _rows(session, FollowUp, FollowUp.id),
         "cadences": cadences,

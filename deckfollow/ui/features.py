@@ -76,6 +76,32 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     lead.triggered.connect(lambda _checked=False: new_lead())
     file_menu.insertAction(first, lead)
 
+    def quote_dialog(quote_id: int | None = None) -> None:
+        from deckfollow.ui.quote_editor import QuoteDialog
+
+        if quote_id is None and window.stack.currentWidget() is not window.quotes:
+            window.show_page("quotes")  # where the new quote will be found
+        dialog = QuoteDialog(db, clock=clock, quote_id=quote_id, parent=window)
+        if _run(dialog) == QDialog.DialogCode.Accepted and dialog.quote_id is not None:
+            changed()
+            window.open_quote(dialog.quote_id)
+
+    def edit_current_quote() -> None:
+        if window.current_quote_id is None:
+            window.statusBar().showMessage(
+                "Select a quote on the board or in the list first.", 5000
+            )
+            return
+        quote_dialog(window.current_quote_id)
+
+    new_quote = QAction("New &quote…", window)
+    new_quote.setShortcut(QKeySequence("Ctrl+Shift+N"))
+    new_quote.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+    new_quote.triggered.connect(lambda _checked=False: quote_dialog())
+    file_menu.insertAction(first, new_quote)
+    window.quotes.new_quote_requested.connect(lambda: quote_dialog(None))
+    window.quotes.edit_quote_requested.connect(quote_dialog)
+
     def import_contacts() -> None:
         from deckfollow.ui.importer import ImportWizard
 
@@ -117,6 +143,28 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         file_menu.insertAction(first, action)
     file_menu.insertSeparator(first)
 
+    def remove_sample() -> None:
+        from deckfollow.ui.sample_data import remove_sample_data_asking
+
+        said = remove_sample_data_asking(window, db, clock)
+        if said:
+            changed()
+            window.statusBar().showMessage(said, 8000)
+
+    remove_action = QAction("&Remove sample data…", window)
+    remove_action.setObjectName("remove_sample_data")
+    remove_action.triggered.connect(lambda _checked=False: remove_sample())
+    file_menu.insertAction(first, remove_action)
+    file_menu.insertSeparator(first)
+
+    def offer_removal() -> None:
+        """Shown while there is sample data to remove (the welcome points here)."""
+        from deckfollow.ui.sample_data import any_sample_data
+
+        remove_action.setVisible(any_sample_data(db))
+
+    file_menu.aboutToShow.connect(offer_removal)
+
     # -- Edit -------------------------------------------------------------------------------
     def trash() -> None:
         from deckfollow.ui.backups import TrashDialog
@@ -124,6 +172,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         _run(TrashDialog(db, clock=clock, parent=window))
         changed()
 
+    _action(window, "Edit", "&Edit quote…", edit_current_quote, "Ctrl+E")
     to_trash = _action(window, "Edit", "Move quote to the &trash", window.trash_current_quote)
     # Window-wide, not application-wide: Delete in a text field must still delete text.
     to_trash.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))

@@ -285,7 +285,9 @@ class MainWindow(QMainWindow):
         self.detail.changed.connect(self.data_changed)
         # While the panel is open it follows whatever quote the user selects.
         for page in (self.board, self.quotes):
-            page.quote_selected.connect(self._follow_selection)
+            page.quote_selected.connect(
+                lambda quote_id, p=page: self._follow_selection(quote_id, p)
+            )
         self.today.tree.currentItemChanged.connect(self._follow_today)
         self.detail_dock.visibilityChanged.connect(self._details_opened)
         state = QSettings().value("main/state")
@@ -305,7 +307,10 @@ class MainWindow(QMainWindow):
         elif self.current_quote_id is not None and self.current_quote_id != self.detail.quote_id:
             self.detail.show_quote(self.current_quote_id)
 
-    def _follow_selection(self, quote_id: int) -> None:
+    def _follow_selection(self, quote_id: int, page: QWidget) -> None:
+        # A page off screen re-selecting its row after a reload must not switch the person.
+        if page is not self.stack.currentWidget():
+            return
         if self._has_details() and self.detail_dock.isVisible():
             self.detail.show_quote(quote_id)
 

@@ -86,7 +86,7 @@ class WelcomeDialog(QDialog):
         self.sample_button = QCommandLinkButton(
             "Explore with sample data",
             "A made-up business with quotes in every stage, to try things safely. "
-            "Delete it when you are ready.",
+            "Remove it in one step when you are ready: File › Remove sample data.",
         )
         self.import_button = QCommandLinkButton(
             "Import my contacts", "From a CSV export of Google Contacts, Outlook or a spreadsheet."

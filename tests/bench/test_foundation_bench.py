@@ -52,7 +52,7 @@ def test_demo_generation_rate(tmp_path: Path, quotes: int, now: datetime) -> Non
     started = time.perf_counter()
     with db.unit_of_work() as session:
         summary = generate_demo(
-            session, customers=max(quotes * 2 // 5, 1), quotes=quotes, seed=7, now=now
+            session, customers=max(quotes * 2 // 5, 1), quotes=quotes, seed=7, now=now, country="AU"
         )
     took = time.perf_counter() - started
     db.close()
@@ -76,7 +76,7 @@ def test_due_query_against_raw_sqlite(tmp_path: Path, now: datetime) -> None:
     path = tmp_path / "due.db"
     db = open_database(str(path))
     with db.unit_of_work() as session:
-        generate_demo(session, customers=8_000, quotes=20_000, seed=7, now=now)
+        generate_demo(session, customers=8_000, quotes=20_000, seed=7, now=now, country="AU")
     day = now.astimezone(ZoneInfo(OWNER_TZ)).date()
 
     def ours() -> int:

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QListView,
+    QMenu,
     QMessageBox,
     QScrollArea,
     QVBoxLayout,
@@ -123,6 +125,7 @@ class BoardPage(QWidget):
         self._db = db
         self._clock = clock
         self._index: QuoteIndex | None = None
+        self.active_dialog: QDialog | None = None
         self.columns: dict[Stage, StageColumnWidget] = {}
         strip = QWidget()
         layout = QHBoxLayout(strip)
@@ -142,6 +145,11 @@ class BoardPage(QWidget):
             column.model.dropped.connect(self.move_quote)
             column.view.clicked.connect(self._on_clicked)
             column.view.activated.connect(self._on_activated)
+            column.view.doubleClicked.connect(self._on_double_clicked)
+            column.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            column.view.customContextMenuRequested.connect(
+                lambda pos, v=column.view: self._card_menu(v, pos)
+            )
             column.view.installEventFilter(self)
             self.columns[stage] = column
             layout.addWidget(column, 1)
@@ -200,40 +208,52 @@ class BoardPage(QWidget):
         if quote_id is not None:
             self.quote_activated.emit(int(quote_id))
 
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        quote_id = index.data(QUOTE_ID_ROLE)
+        if quote_id is not None:
+            self.edit_quote(int(quote_id))
+
     def move_quote(self, quote_id: int, stage: Stage) -> bool:
         """Move a quote to `stage`, asking what that stage needs; True if it moved."""
-        from deckfollow.core.pipeline import Close, close_quote, move_stage
+        from deckfollow.core.quotes import change_stage, quote_details
 
         row = self._row(quote_id)
         if row is None or row.stage is stage or self._db is None:
             return False
         now = self._clock()
-        close: Close | None = None
+        lost_reason: str | None = None
+        parked_until: date | None = None
         if stage is Stage.LOST:
             lost = LostReasonDialog(row.customer, row.job.split(" — ")[0].lower(), self)
             answered = lost.exec() == LostReasonDialog.DialogCode.Accepted
-            reason = lost.lost_reason()
+            lost_reason = lost.lost_reason()
             lost.deleteLater()
             if not answered:
                 return False
-            close = Close(Stage.LOST, lost_reason=reason)
         elif stage is Stage.PARKED:
             today = now.astimezone(ZoneInfo(row.timezone)).date()
             park = ParkUntilDialog(row.customer, row.job.split(" — ")[0].lower(), today, self)
             answered = park.exec() == ParkUntilDialog.DialogCode.Accepted
-            until = park.parked_until()
+            parked_until = park.parked_until()
             park.deleteLater()
             if not answered:
                 return False
-            close = Close(Stage.PARKED, parked_until=until)
-        elif stage is Stage.WON:
-            close = Close(Stage.WON)
+        elif stage.is_open:
+            with self._db.reading() as session:
+                missing = quote_details(session, quote_id).missing_for(stage)
+            if missing:
+                # A quote is Quoted with its amount and the day it went out: ask for them.
+                return self.edit_quote(quote_id, moving_to=stage)
         try:
             with self._db.unit_of_work() as session:
-                if close is None:
-                    move_stage(session, quote_id, stage, now=now)
-                else:
-                    close_quote(session, quote_id, close, now=now)
+                change_stage(
+                    session,
+                    quote_id,
+                    stage,
+                    now=now,
+                    lost_reason=lost_reason,
+                    parked_until=parked_until,
+                )
         except DeckfollowError as exc:
             QMessageBox.warning(self, "The quote was not moved", str(exc))
             return False
@@ -242,12 +262,66 @@ class BoardPage(QWidget):
         self.changed.emit()
         return True
 
+    def edit_quote(self, quote_id: int, *, moving_to: Stage | None = None) -> bool:
+        """The quote dialog for a card (or what a move still needs); True if saved."""
+        return self._quote_dialog(quote_id=quote_id, moving_to=moving_to)
+
+    def new_quote(self, customer_id: int) -> bool:
+        """Another quote for the card's customer."""
+        return self._quote_dialog(customer_id=customer_id)
+
+    def _quote_dialog(
+        self,
+        *,
+        quote_id: int | None = None,
+        customer_id: int | None = None,
+        moving_to: Stage | None = None,
+    ) -> bool:
+        from deckfollow.ui.quote_editor import QuoteDialog
+
+        if self._db is None:
+            return False
+        dialog = QuoteDialog(
+            self._db,
+            clock=self._clock,
+            quote_id=quote_id,
+            customer_id=customer_id,
+            moving_to=moving_to,
+            parent=self,
+        )
+        self.active_dialog = dialog
+        try:
+            saved = dialog.exec() == QuoteDialog.DialogCode.Accepted
+        finally:
+            self.active_dialog = None
+            dialog.deleteLater()
+        if saved:
+            self.changed.emit()
+        return saved
+
+    def _card_menu(self, view: QListView, pos: QPoint) -> None:
+        index = view.indexAt(pos)
+        quote_id = index.data(QUOTE_ID_ROLE) if index.isValid() else None
+        row = self._row(int(quote_id)) if quote_id is not None else None
+        if row is None:
+            return
+        view.setCurrentIndex(index)
+        self.quote_selected.emit(row.quote_id)
+        menu = QMenu(self)
+        menu.addAction("&Edit quote…", lambda: self.edit_quote(row.quote_id))
+        menu.addAction(f"&New quote for {row.customer}…", lambda: self.new_quote(row.customer_id))
+        menu.addSeparator()
+        menu.addAction("Show &details", lambda: self.quote_activated.emit(row.quote_id))
+        menu.exec(view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
     def _offer_after_sale(self, row: QuoteRow) -> None:
         from deckfollow.core.cadences import get_cadence
+        from deckfollow.core.quotes import AFTER_SALE, start_after_sale
 
         assert self._db is not None  # only a move on an attached board gets here
         with self._db.reading() as session:
-            plan = get_cadence(session, "after_sale")
+            plan = get_cadence(session, AFTER_SALE)
         answer = QMessageBox.question(
             self,
             "Won — well done",
@@ -258,12 +332,15 @@ class BoardPage(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        from deckfollow.core.cadences import start_cadence
-
         try:
             with self._db.unit_of_work() as session:
-                start_cadence(
-                    session, row.customer_id, "after_sale", quote_id=row.quote_id, now=self._clock()
-                )
+                started = start_after_sale(session, row.quote_id, now=self._clock()).follow_ups
         except DeckfollowError as exc:
             QMessageBox.warning(self, "The after-sale plan was not started", str(exc))
+            return
+        if not started:
+            QMessageBox.information(
+                self,
+                "The after-sale plan was not started",
+                f"{row.customer} asked not to be contacted, or the plan already runs.",
+            )

@@ -4,7 +4,7 @@ channel, the quote with the lead's age, and one timeline of everything that happ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from PySide6.QtCore import QLocale, Qt, QTimer, Signal
@@ -41,6 +41,7 @@ from deckfollow.core.history import (
     response_time_text,
 )
 from deckfollow.core.pipeline import current_quote_id, get_quote
+from deckfollow.core.quotes import quote_details
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent import (
     AskPermissionDialog,
@@ -58,6 +59,7 @@ from deckfollow.ui.formatting import (
     weekday_time_text,
 )
 from deckfollow.ui.log_outcome import LogOutcomeDialog
+from deckfollow.ui.quote_editor import QuoteDialog
 from deckfollow.ui.theme import active_theme
 
 # Editable contact fields: (key, label); the key is the Customer attribute (core.customers).
@@ -119,6 +121,9 @@ class QuoteView:
     received_at: datetime
     first_response_at: datetime | None
     lost_reason: str | None
+    sent_on: date | None = None  # in the owner's clock
+    valid_until: date | None = None
+    competing_quotes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -202,26 +207,36 @@ class DetailPanel(QWidget):
         self.quote_title = QLabel()
         self.quote_title.setWordWrap(True)
         self.amount_label = QLabel()
+        self.sent_label = QLabel()
+        self.sent_label.setWordWrap(True)
         self.stage_label = QLabel()
         self.received_label = QLabel()
         self.lead_age_label = QLabel()
         self.lead_age_label.setWordWrap(True)
         self.log_button = QPushButton("Log outcome…")
         self.log_button.setToolTip("Record a call, text or email and plan what's next")
+        self.edit_quote_button = QPushButton("Edit quote…")
+        self.edit_quote_button.setToolTip("Number, amount, job, dates and the file sent")
+        self.new_quote_button = QPushButton("New quote…")
+        self.new_quote_button.setToolTip("Another quote for this customer")
         qform = self.quote_form = QFormLayout()
         qform.addRow("Job", self.quote_title)
         qform.addRow("Amount", self.amount_label)
+        qform.addRow("Sent", self.sent_label)
         qform.addRow("Stage", self.stage_label)
         qform.addRow("Received", self.received_label)
         qlay = QVBoxLayout(self.quote_box)
         qlay.addLayout(qform)
-        qrow = QHBoxLayout()
-        qrow.addWidget(self.lead_age_label, 1)
-        qrow.addWidget(self.log_button)
-        qlay.addLayout(qrow)
+        qlay.addWidget(self.lead_age_label)
         self.no_quote_label = QLabel("No quote for this customer yet.")
         self.no_quote_label.setStyleSheet(f"color: {active_theme().muted_text};")
         qlay.addWidget(self.no_quote_label)
+        qrow = QHBoxLayout()
+        qrow.addWidget(self.edit_quote_button)
+        qrow.addWidget(self.new_quote_button)
+        qrow.addStretch(1)
+        qrow.addWidget(self.log_button)
+        qlay.addLayout(qrow)
 
         # Contact details, edited in place.
         self.contact_box = _section("Contact details")
@@ -359,6 +374,8 @@ class DetailPanel(QWidget):
         self.save_button.clicked.connect(self.save_contact)
         self.revert_button.clicked.connect(self._revert)
         self.log_button.clicked.connect(self.open_log_outcome)
+        self.edit_quote_button.clicked.connect(self.open_quote_editor)
+        self.new_quote_button.clicked.connect(self.open_new_quote)
         self.edit_consent_button.clicked.connect(self._open_consent_editor)
         self.ask_button.clicked.connect(self._open_ask_permission)
         self.stop_button.clicked.connect(self._open_stop)
@@ -443,6 +460,9 @@ class DetailPanel(QWidget):
                     quote.received_at,
                     quote.first_response_at,
                     quote.lost_reason,
+                    quote_details(s, quote.id).sent_on,
+                    quote.valid_until,
+                    quote.competing_quotes,
                 )
                 if quote is not None
                 else None
@@ -508,12 +528,20 @@ class DetailPanel(QWidget):
     def _fill_quote(self) -> None:
         q = self._quote
         has = q is not None
-        for w in (self.quote_title, self.amount_label, self.stage_label, self.received_label):
+        for w in (
+            self.quote_title,
+            self.amount_label,
+            self.sent_label,
+            self.stage_label,
+            self.received_label,
+        ):
             # The whole row: a customer with no quote yet shows no empty "Job" or "Amount".
             self.quote_form.setRowVisible(w, has)
         self.lead_age_label.setVisible(has)
         self.log_button.setEnabled(has)
         self.log_button.setVisible(has)
+        self.edit_quote_button.setEnabled(has)
+        self.edit_quote_button.setVisible(has)
         self.no_quote_label.setVisible(not has)
         if q is None:
             self.quote_box.setTitle("Quote")
@@ -521,6 +549,13 @@ class DetailPanel(QWidget):
         self.quote_box.setTitle(f"Quote {q.number}" if q.number else "Lead")
         self.quote_title.setText(q.job)
         self.amount_label.setText(money_text(q.amount, q.currency) or "no amount yet")
+        sent = [date_text(q.sent_on)]
+        if q.valid_until is not None:
+            sent.append(f"valid until {date_text(q.valid_until)}")
+        if q.competing_quotes is not None:
+            others = q.competing_quotes
+            sent.append(f"{others} competing quote{'' if others == 1 else 's'}")
+        self.sent_label.setText(" · ".join(sent) if q.sent_on else "not sent yet")
         stage = q.stage.label
         if q.stage is Stage.LOST and q.lost_reason:
             stage += f" ({q.lost_reason})"
@@ -677,6 +712,28 @@ class DetailPanel(QWidget):
         dlg.logged.connect(self._after_dialog)
         self._open(dlg)
         return dlg
+
+    def open_quote_editor(self) -> QuoteDialog | None:
+        """The quote dialog for the quote shown."""
+        if self._quote is None:
+            return None
+        dlg = QuoteDialog(self._db, clock=self._clock, quote_id=self._quote.id, parent=self)
+        dlg.saved.connect(self._after_dialog)
+        self._open(dlg)
+        return dlg
+
+    def open_new_quote(self) -> QuoteDialog | None:
+        """The quote dialog for another quote for this customer; the panel then shows it."""
+        if self._customer is None:
+            return None
+        dlg = QuoteDialog(self._db, clock=self._clock, customer_id=self._customer.id, parent=self)
+        dlg.saved.connect(self._show_new_quote)
+        self._open(dlg)
+        return dlg
+
+    def _show_new_quote(self, quote_id: int) -> None:
+        self.show_quote(quote_id)
+        self.changed.emit()
 
     def _open_consent_editor(self) -> None:
         if self._customer is None:

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
 from deckfollow.core.changes import Changes
 from deckfollow.core.consent import load_snapshot
 from deckfollow.core.contact_hours import local_to_utc
@@ -37,6 +36,7 @@ from deckfollow.core.followups import FollowUpPlan, get_follow_up, planned_times
 from deckfollow.core.models import Quote
 from deckfollow.core.permission import ContactSnapshot, channel_decision, find_slot
 from deckfollow.core.pipeline import Close, get_quote
+from deckfollow.core.quotes import start_after_sale
 from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import (
     NextStep,
@@ -54,8 +54,6 @@ from deckfollow.ui.formatting import (
     zone_date_time_text,
 )
 from deckfollow.ui.theme import active_theme
-
-AFTER_SALE = "after_sale"
 
 CHANNEL_LABELS = {
     Channel.CALL: "Call",
@@ -433,13 +431,8 @@ class LogOutcomeDialog(QDialog):
             step = self._next_step()
             with self._db.unit_of_work() as s:
                 changes: Changes = log_touch(s, record, step, now=now)
-                if self.starts_after_sale():
-                    # Seeding is a no-op when the built-in plans are already there.
-                    seed_builtin_cadences(s)
-                    start_cadence(
-                        s, self._customer_id, AFTER_SALE, quote_id=self._quote_id, now=now
-                    )
-                    changes = changes | Changes(follow_ups=True)
+                if self.starts_after_sale() and self._quote_id is not None:
+                    changes = changes | start_after_sale(s, self._quote_id, now=now)
         except PermissionRefused as exc:
             self.error.show_error(exc)
             if isinstance(step, FollowUpPlan):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -41,9 +42,15 @@ class QuoteListPage(QWidget):
 
     quote_selected = Signal(int)
     quote_activated = Signal(int)
+    # The quote dialog is opened by whoever holds the database (the window's features).
+    new_quote_requested = Signal()
+    edit_quote_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.new_quote_button = QPushButton("New quote…")
+        self.new_quote_button.setToolTip("A quote for a customer or someone new (Ctrl+Shift+N)")
+        self.new_quote_button.clicked.connect(self.new_quote_requested)
         self.search = QLineEdit()
         self.search.setAccessibleName("Search quotes")
         self.search.setPlaceholderText("Search name, job, quote number, phone or email…")
@@ -111,7 +118,11 @@ class QuoteListPage(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.only_bar)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.count)
+        # Below the list, not among the filters: the search box keeps its width.
+        footer = QHBoxLayout()
+        footer.addWidget(self.count, 1)
+        footer.addWidget(self.new_quote_button)
+        layout.addLayout(footer)
 
         self.show_all.clicked.connect(self.clear_only)
         self.search.textChanged.connect(self._schedule)
@@ -125,6 +136,8 @@ class QuoteListPage(QWidget):
         self._pending.timeout.connect(self.apply_filter)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         self.view.activated.connect(self._on_activated)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._row_menu)
         self.model.modelReset.connect(self._update_count)
         self.search.installEventFilter(self)
         self._restore()
@@ -233,6 +246,20 @@ class QuoteListPage(QWidget):
         quote_id = self.selected_quote_id()
         if quote_id is not None:
             self.quote_activated.emit(quote_id)
+
+    def _row_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if index.isValid():
+            self.view.selectRow(index.row())
+        quote_id = self.selected_quote_id() if index.isValid() else None
+        menu = QMenu(self)
+        if quote_id is not None:
+            menu.addAction("&Edit quote…", lambda: self.edit_quote_requested.emit(quote_id))
+            menu.addAction("Show &details", lambda: self.quote_activated.emit(quote_id))
+            menu.addSeparator()
+        menu.addAction("&New quote…", self.new_quote_requested.emit)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     def _restore(self) -> None:
         state = QSettings().value("quotes/header")

@@ -26,7 +26,7 @@ def window(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
         from deckfollow.core.cadences import seed_builtin_cadences
 
         seed_builtin_cadences(session)
-        generate_demo(session, customers=60, quotes=150, seed=11, now=now)
+        generate_demo(session, customers=60, quotes=150, seed=11, now=now, country="AU")
     win = MainWindow(db, clock=lambda: now)
     qtbot.addWidget(win)
     win.show()
@@ -259,6 +259,7 @@ def test_move_to_trash_and_undo(window: MainWindow, db: Database) -> None:
 def test_opening_a_quote_shows_its_details_and_follows_the_selection(
     window: MainWindow,
 ) -> None:
+    window.show_page("board")  # cards are clicked where they are seen
     first = _first(window, Stage.FOLLOWING_UP)
     column = window.board.columns[Stage.FOLLOWING_UP]
     column.view.activated.emit(column.model.index(0))

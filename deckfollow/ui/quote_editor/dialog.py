@@ -1,0 +1,439 @@
+"""The quote dialog: a new quote, an edit, or what a move to Quoted still needs."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deckfollow.core.enums import Stage
+from deckfollow.core.errors import DeckfollowError, ValidationError
+from deckfollow.core.leads import NewLead
+from deckfollow.core.quotes import (
+    KEEP,
+    MAX_COMPETING,
+    NewQuote,
+    QuoteEdit,
+    QuoteForm,
+    change_stage,
+    create_quote,
+    edit_quote,
+    parse_amount,
+    quote_form,
+)
+from deckfollow.storage.database import Database
+from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.theme import active_theme
+
+CURRENCIES = ("AUD", "NZD", "USD", "CAD", "GBP", "EUR")
+# The core names fields as people say them; each maps to the row that shows its message.
+_ROW_OF = {
+    "number": "number",
+    "amount": "amount",
+    "currency": "amount",
+    "job": "job",
+    "sent": "sent",
+    "valid until": "sent",
+    "competing quotes": "competing",
+    "file": "file",
+    "name": "name",
+    "phone": "phone",
+    "email": "email",
+    "country": "name",
+    "customer": "customer",
+}
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(d: QDate) -> date:
+    return date(d.year(), d.month(), d.day())
+
+
+class _OptionalDate(QWidget):
+    """A date that may be left out: a tick box beside a calendar field."""
+
+    def __init__(self, label: str, default: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.check = QCheckBox(label)
+        self.edit = QDateEdit(_qdate(default))
+        self.edit.setCalendarPopup(True)
+        self.edit.setEnabled(False)
+        self.check.toggled.connect(self.edit.setEnabled)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.check)
+        row.addWidget(self.edit, 1)
+
+    def value(self) -> date | None:
+        return _pydate(self.edit.date()) if self.check.isChecked() else None
+
+    def set_value(self, value: date | None) -> None:
+        self.check.setChecked(value is not None)
+        if value is not None:
+            self.edit.setDate(_qdate(value))
+
+
+class QuoteDialog(QDialog):
+    """Number, amount and currency, job, sent and valid-until dates, competing quotes and
+    the file sent, for a quote of `quote_id`, a new quote for `customer_id`, or a new quote
+    whose customer is picked (or added) here.
+
+    With `moving_to`, saving also moves the quote to that stage, and the amount and sent
+    date it asks for are required. A refusal is shown beside its field and nothing typed
+    is lost; `saved` carries the quote's id.
+    """
+
+    saved = Signal(int)
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock,
+        quote_id: int | None = None,
+        customer_id: int | None = None,
+        moving_to: Stage | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db, self._clock = db, clock
+        self._customer_id = customer_id
+        self._moving_to = moving_to
+        with db.reading() as s:
+            self.form: QuoteForm = quote_form(
+                s,
+                now=clock(),
+                quote_id=quote_id,
+                customer_id=customer_id,
+                with_customers=quote_id is None and customer_id is None,
+            )
+        self.quote_id = quote_id
+        details = self.form.details
+        self.setMinimumWidth(560)
+
+        intro = QLabel()
+        intro.setWordWrap(True)
+        intro.setStyleSheet(f"color: {active_theme().muted_text};")
+        if moving_to is not None and details is not None:
+            missing = " and ".join(details.missing_for(moving_to)) or "nothing"
+            self.setWindowTitle(f"Move to {moving_to.label}")
+            intro.setText(
+                f"To move {details.customer}'s quote to {moving_to.label}, add its {missing}."
+            )
+        elif details is not None:
+            self.setWindowTitle(f"Quote {details.number}" if details.number else "Quote")
+            intro.setText(f"{details.customer} · {details.stage.label}")
+        else:
+            self.setWindowTitle("New quote")
+            whose = self.form.customer
+            intro.setText(
+                f"A new quote for {whose}." if whose else "Who is the quote for? Pick or add them."
+            )
+
+        # Whose quote, when it is a new quote for someone still to be picked.
+        self.customer = QComboBox()
+        self.customer.setEditable(True)
+        self.customer.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.customer.addItem("New customer", None)
+        for cid, label in self.form.customers:
+            self.customer.addItem(label, cid)
+        completer = self.customer.completer()
+        if completer is not None:
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("First and last name")
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText("Mobile, any format")
+        self.email = QLineEdit()
+        self.email.setPlaceholderText("name@example.com")
+
+        self.number = QLineEdit(
+            details.number if details and details.number else self.form.suggested_number
+        )
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("e.g. 4,850.00")
+        self.currency = QComboBox()
+        self.currency.setEditable(True)
+        codes = list(CURRENCIES)
+        if self.form.currency not in codes:
+            codes.insert(0, self.form.currency)
+        self.currency.addItems(codes)
+        self.currency.setCurrentText(self.form.currency)
+        self.currency.setMaximumWidth(90)
+        money = QWidget()
+        mrow = QHBoxLayout(money)
+        mrow.setContentsMargins(0, 0, 0, 0)
+        mrow.addWidget(self.amount, 1)
+        mrow.addWidget(self.currency)
+        self.job = QLineEdit()
+        self.job.setPlaceholderText("What is quoted, e.g. 30 m² spotted gum deck with steps")
+        today = self.form.today
+        self.sent = _OptionalDate("Sent on", today)
+        self.valid_until = _OptionalDate("Valid until", today + timedelta(days=30))
+        dates = QWidget()
+        drow = QHBoxLayout(dates)
+        drow.setContentsMargins(0, 0, 0, 0)
+        drow.addWidget(self.sent, 1)
+        drow.addSpacing(12)
+        drow.addWidget(self.valid_until, 1)
+        self.competing = QSpinBox()
+        self.competing.setRange(-1, MAX_COMPETING)
+        self.competing.setSpecialValueText("Not known")
+        self.competing.setToolTip("How many other businesses are quoting the same job")
+        self.competing.setValue(-1)
+        self.competing.setMinimumWidth(170)
+        self.competing.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.file = QLineEdit()
+        self.file.setPlaceholderText("The quote you sent, e.g. its PDF")
+        self.choose_button = QPushButton("Choose…")
+        self.open_button = QPushButton("Open")
+        self.open_button.setToolTip("Open the file with the computer's viewer")
+        frow_widget = QWidget()
+        frow = QHBoxLayout(frow_widget)
+        frow.setContentsMargins(0, 0, 0, 0)
+        frow.addWidget(self.file, 1)
+        frow.addWidget(self.choose_button)
+        frow.addWidget(self.open_button)
+
+        if details is not None:
+            self.amount.setText(f"{details.amount:,.2f}" if details.amount is not None else "")
+            self.currency.setCurrentText(details.currency)
+            self.job.setText(details.job)
+            self.sent.set_value(details.sent_on)
+            self.valid_until.set_value(details.valid_until)
+            self.competing.setValue(
+                details.competing_quotes if details.competing_quotes is not None else -1
+            )
+            self.file.setText(details.file or "")
+        if moving_to is not None and self.sent.value() is None:
+            self.sent.set_value(today)  # the usual case: moved to Quoted the day it went out
+
+        self.field_errors: dict[str, ErrorLabel] = {
+            key: ErrorLabel()
+            for key in (
+                "customer",
+                "name",
+                "phone",
+                "email",
+                "number",
+                "amount",
+                "job",
+                "sent",
+                "competing",
+                "file",
+            )
+        }
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._form = form
+        self._customer_rows: list[QWidget] = []
+        rows: list[tuple[str, str, QWidget]] = []
+        if self.form.customers or (details is None and customer_id is None):
+            rows.append(("customer", "Customer", self.customer))
+            rows += [
+                ("name", "Name", self.name),
+                ("phone", "Phone", self.phone),
+                ("email", "Email", self.email),
+            ]
+        rows += [
+            ("number", "Number", self.number),
+            ("amount", "Amount", money),
+            ("job", "Job", self.job),
+            ("sent", "Dates", dates),
+            ("competing", "Competing quotes", self.competing),
+            ("file", "File", frow_widget),
+        ]
+        for key, label, widget in rows:
+            form.addRow(label, widget)
+            form.addRow("", self.field_errors[key])
+            if key in ("name", "phone", "email"):
+                self._customer_rows += [widget, self.field_errors[key]]
+        self.error = ErrorLabel()
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        if moving_to is not None:
+            self.save_button.setText(f"Move to {moving_to.label}")
+        elif details is None:
+            self.save_button.setText("Add quote")
+        else:
+            self.save_button.setText("Save quote")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.choose_button.clicked.connect(self.choose_file)
+        self.open_button.clicked.connect(self.open_file)
+        self.file.textChanged.connect(self._refresh)
+        self.customer.currentIndexChanged.connect(self._refresh)
+        self.name.textChanged.connect(self._refresh)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self._refresh()
+        # Where the owner types first: the amount, unless the customer is still to be named.
+        (self.customer if self._picking() else self.amount).setFocus()
+
+    # -- state ---------------------------------------------------------------------------
+
+    def _picking(self) -> bool:
+        return self.form.details is None and self._customer_id is None
+
+    def _new_customer(self) -> bool:
+        return self._picking() and self.customer.currentData() is None
+
+    def _refresh(self) -> None:
+        for w in self._customer_rows:
+            self._form.setRowVisible(w, self._new_customer())
+        self.open_button.setEnabled(bool(self.file.text().strip()))
+        self.file.setToolTip(self.file.text())
+        self.save_button.setEnabled(not self._new_customer() or bool(self.name.text().strip()))
+        # Shrink (or grow) to the rows now shown, once the layout has taken them in.
+        QTimer.singleShot(0, self._fit_height)
+
+    def _fit_height(self) -> None:
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self.resize(self.width(), self.sizeHint().height())
+
+    # -- the file ------------------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        start = self.file.text().strip() or str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(
+            self, "The quote you sent", start, "PDF files (*.pdf);;All files (*)"
+        )
+        if path:
+            self.file.setText(path)
+
+    def open_file(self) -> bool:
+        """Open the file with the system's viewer; say so if it is not there any more."""
+        self.field_errors["file"].clear_error()
+        path = Path(self.file.text().strip()).expanduser()
+        if not path.is_file():
+            self.field_errors["file"].show_error(f"{path} is not there any more")
+            return False
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    # -- saving --------------------------------------------------------------------------
+
+    def _fields(self) -> QuoteEdit:
+        text = self.amount.text().strip()
+        needed = self._moving_to is not None
+        if needed and not text:
+            raise ValidationError("amount", f"give the amount for {self._moving_to_label()}")
+        if needed and self.sent.value() is None:
+            raise ValidationError("sent", f"give the day it was sent for {self._moving_to_label()}")
+        competing = self.competing.value()
+        job = self.job.text()
+        return QuoteEdit(
+            number=self.number.text().strip() or None,
+            # A new quote left without a job keeps its enquiry's words (or is named by number).
+            job=job if job.strip() or self.form.details is not None else KEEP,
+            amount=parse_amount(text) if text else None,
+            currency=self.currency.currentText(),
+            sent_on=self.sent.value(),
+            valid_until=self.valid_until.value(),
+            competing_quotes=competing if competing >= 0 else None,
+            file=self.file.text().strip() or None,
+        )
+
+    def _moving_to_label(self) -> str:
+        return self._moving_to.label if self._moving_to is not None else ""
+
+    def _clear_errors(self) -> None:
+        self.error.clear_error()
+        for label in self.field_errors.values():
+            label.clear_error()
+
+    def _show(self, exc: DeckfollowError) -> None:
+        row = _ROW_OF.get(exc.field) if isinstance(exc, ValidationError) else None
+        if row is not None and row in self.field_errors and self.field_errors[row].parent():
+            assert isinstance(exc, ValidationError)
+            self.field_errors[row].show_error(exc.message)
+            focus = {
+                "amount": self.amount,
+                "number": self.number,
+                "job": self.job,
+                "name": self.name,
+                "phone": self.phone,
+                "email": self.email,
+            }.get(row)
+            if focus is not None:
+                focus.setFocus()
+                focus.selectAll()
+        else:
+            self.error.show_error(exc)
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+
+    def save(self) -> None:
+        """Save in one transaction (and move, when moving), or show why not."""
+        self._clear_errors()
+        details = self.form.details
+        now = self._clock()
+        try:
+            fields = self._fields()
+            with self._db.unit_of_work() as s:
+                if details is not None and self._moving_to is not None:
+                    change_stage(
+                        s,
+                        details.id,
+                        self._moving_to,
+                        now=now,
+                        fill=fields,
+                        version=details.version,
+                    )
+                    quote_id = details.id
+                elif details is not None:
+                    edit_quote(s, details.id, fields, version=details.version, now=now)
+                    quote_id = details.id
+                else:
+                    new = NewQuote(
+                        customer_id=self._customer_id or self.customer.currentData(),
+                        new_customer=self._lead() if self._new_customer() else None,
+                        fields=fields,
+                    )
+                    quote_id = create_quote(s, new, now=now).quote_id
+        except DeckfollowError as exc:
+            self._show(exc)
+            return
+        self.quote_id = quote_id
+        self.saved.emit(quote_id)
+        self.accept()
+
+    def _lead(self) -> NewLead:
+        job = self.job.text().strip() or None
+        return NewLead(
+            name=self.name.text(),
+            phone=self.phone.text().strip() or None,
+            email=self.email.text().strip() or None,
+            job=job,
+        )
