@@ -43,6 +43,7 @@ from deckfollow.core.quotes import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.theme import active_theme
 
 CURRENCIES = ("AUD", "NZD", "USD", "CAD", "GBP", "EUR")
 # The core names fields as people say them; each maps to the row that shows its message.
@@ -136,7 +137,7 @@ class QuoteDialog(QDialog):
 
         intro = QLabel()
         intro.setWordWrap(True)
-        intro.setStyleSheet("color: #444444;")
+        intro.setStyleSheet(f"color: {active_theme().muted_text};")
         if moving_to is not None and details is not None:
             missing = " and ".join(details.missing_for(moving_to)) or "nothing"
             self.setWindowTitle(f"Move to {moving_to.label}")
