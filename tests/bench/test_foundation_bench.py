@@ -53,7 +53,7 @@ def test_demo_generation_rate(tmp_path: Path, quotes: int, now: datetime) -> Non
     started = time.perf_counter()
     with db.unit_of_work() as session:
         summary = generate_demo(
-            session, customers=max(quotes * 2 // 5, 1), quotes=quotes, seed=7, now=now
+            session, customers=max(quotes * 2 // 5, 1), quotes=quotes, seed=7, now=now, country="AU"
         )
     took = time.perf_counter() - started
     db.close()

@@ -66,7 +66,7 @@ def test_every_field_of_every_record_is_documented(db: Database, now: datetime) 
 
     with db.unit_of_work() as s:
         seed_builtin_cadences(s)
-        generate_demo(s, customers=20, quotes=40, seed=3, now=now)
+        generate_demo(s, customers=20, quotes=40, seed=3, now=now, country="AU")
     with db.reading() as s:
         data = build_export(s, now=now)
     documented = DOC.read_text(encoding="utf-8")
