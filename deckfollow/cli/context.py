@@ -27,8 +27,10 @@ class CliContext:
     created: Path | None = None
 
     def open_db(self, *, create: bool = False) -> Database:
-        """Open the database after its integrity check; commands that only read refuse to
-        create an empty one. A damaged file is refused before anything could write to it."""
+        """Open the database after its cheap integrity check (header, schema, revision, and
+        `quick_check` on a small file; the full check is `deckfollow check`'s and the app's
+        start's); commands that only read refuse to create an empty one. A file whose damage
+        the check sees is refused before anything could write to it."""
         # Imported here so `--version`, `--help` and the GUI's first paint skip SQLAlchemy.
         from deckfollow.storage.integrity import open_checked
         from deckfollow.storage.location import is_url
@@ -36,7 +38,7 @@ class CliContext:
         path = None if is_url(self.db_target) else Path(self.db_target).expanduser()
         if create and path is not None and not path.exists():
             self.created = path
-        return open_checked(self.db_target, create=create)
+        return open_checked(self.db_target, create=create, full=False)
 
     def discard_created(self) -> None:
         """Remove the database this failed command created: bad input leaves no file behind."""

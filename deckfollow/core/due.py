@@ -92,10 +92,12 @@ def effective_due() -> ColumnElement[datetime]:
 
 
 @cache
-def actionable_follow_ups() -> Select[int]:
-    """Pending follow-ups that the rules allow acting on now (ids only, for composition).
+def actionable() -> ColumnElement[bool]:
+    """The condition on FollowUp of a pending follow-up the rules allow acting on now.
 
-    Built once (it is the same statement every time; building it costs milliseconds).
+    Correlated `NOT EXISTS` tests to put in a query's own WHERE: the same rows as
+    `FollowUp.id IN (actionable_follow_ups())` in less than half the time at 100,000
+    quotes, on SQLite and PostgreSQL alike. Built once (building it costs milliseconds).
     """
     cc = aliased(ChannelConsent)
     revoked = exists().where(
@@ -112,9 +114,13 @@ def actionable_follow_ups() -> Select[int]:
             FollowUp.basis == Basis.PLANNED,
         )
     )
-    return select(FollowUp.id).where(
-        FollowUp.status == FollowUpStatus.PENDING, not_(revoked), not_(paused)
-    )
+    return and_(FollowUp.status == FollowUpStatus.PENDING, not_(revoked), not_(paused))
+
+
+@cache
+def actionable_follow_ups() -> Select[int]:
+    """The ids of the follow-ups `actionable()` allows (for composition as a subquery)."""
+    return select(FollowUp.id).where(actionable())
 
 
 def shown_to_user() -> list[ColumnElement[bool]]:
@@ -183,12 +189,7 @@ def due_items(
         )
         .join(Customer, Customer.id == FollowUp.customer_id)
         .outerjoin(Quote, Quote.id == FollowUp.quote_id)
-        .where(
-            FollowUp.id.in_(actionable_follow_ups()),
-            due < end,
-            follow_ups_of(member),
-            *shown_to_user(),
-        )
+        .where(actionable(), due < end, follow_ups_of(member), *shown_to_user())
         .order_by(due, FollowUp.id)
     )
     if limit is not None:

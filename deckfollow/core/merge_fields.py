@@ -24,7 +24,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.consent import get_customer
@@ -422,23 +422,33 @@ def _quote(session: Session, quote_id: int, customer_id: int) -> Quote:
     return quote
 
 
-def _next_agreed(
-    session: Session, customer_id: int, quote_id: int | None, now: datetime
-) -> FollowUp | None:
-    stmt = (
-        select(FollowUp)
-        .where(
-            FollowUp.customer_id == customer_id,
-            FollowUp.basis == Basis.AGREED,
-            FollowUp.status == FollowUpStatus.PENDING,
-            FollowUp.due_at >= now,
-        )
-        .order_by(FollowUp.due_at)
-        .limit(1)
+def next_agreed_query(customer_id: int, quote_id: int | None) -> Select[FollowUp]:
+    """The customer's pending agreed follow-ups (for this quote), in no order.
+
+    Shaped so the database looks them up through the customer's (or the quote's) index: a
+    `due_at` range or an ORDER BY due_at here lets SQLite pick `ix_follow_up_status_due`
+    instead, which walks every pending follow-up of the business for each card. A customer
+    has a handful, so the earliest is picked here.
+    """
+    stmt = select(FollowUp).where(
+        FollowUp.customer_id == customer_id,
+        FollowUp.basis == Basis.AGREED,
+        FollowUp.status == FollowUpStatus.PENDING,
     )
     if quote_id is not None:
         stmt = stmt.where(FollowUp.quote_id == quote_id)
-    return session.execute(stmt).scalar_one_or_none()
+    return stmt
+
+
+def _next_agreed(
+    session: Session, customer_id: int, quote_id: int | None, now: datetime
+) -> FollowUp | None:
+    ahead = [
+        f
+        for f in session.execute(next_agreed_query(customer_id, quote_id)).scalars()
+        if f.due_at >= now
+    ]
+    return min(ahead, key=lambda f: (f.due_at, f.id), default=None)
 
 
 def _clean(value: str | None) -> str | None:

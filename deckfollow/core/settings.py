@@ -43,19 +43,6 @@ class OwnerSettings:
 _INT_FIELDS = {"weekly_cap", "going_cold_days"}
 _INT_RANGES = {"weekly_cap": (1, 7), "going_cold_days": (3, 90)}
 
-# The names the command line (and people) use for the owner's settings.
-SETTING_KEYS: dict[str, str] = {
-    "business": "business_name",
-    "owner": "owner_name",
-    "cell": "owner_phone",
-    "address": "business_address",
-    "country": "default_country",
-    "region": "owner_region",
-    "timezone": "owner_timezone",
-    "currency": "currency",
-    "weekly-cap": "weekly_cap",
-    "going-cold-days": "going_cold_days",
-}
 _LABELS = {
     "business_name": "business",
     "owner_name": "owner",

@@ -63,20 +63,18 @@ from deckfollow.core.models import (
     Touch,
 )
 from deckfollow.core.permission import AGREED_CLEARANCE, ConsentInfo, ContactSnapshot, find_slot
-from deckfollow.core.settings import get_setting, load_settings, set_setting
+from deckfollow.core.settings import get_setting, load_settings, save_owner_settings
+from deckfollow.core.timezones import system_country
 from deckfollow.demo import vocabulary as V
+from deckfollow.demo.sample import record_sample
 from deckfollow.storage.sequences import advance_sequences
 
 T = TypeVar("T")
 
-DEMO_OWNER = {
-    "business_name": "Harbourside Decks & Outdoor",
-    "owner_name": "Sam Carter",
-    "owner_phone": "+61 412 555 019",
-    "business_address": "14 Wharf Rd, Balmain NSW 2041",
-    "default_country": "AU",
-    "owner_timezone": "Australia/Sydney",
-}
+# Out-of-area customers of a local business (that share of all, exactly): a holiday home
+# interstate, a family across the border. Everyone else lives in the business's region.
+_INTERSTATE = 0.015
+_ACROSS_THE_BORDER = 0.01
 
 # Where the latest quote of a customer stands (weights); older quotes are all closed.
 _LATEST_STAGE_WEIGHTS = {
@@ -203,6 +201,8 @@ class DemoSummary:
     plans_by_status: dict[CadenceRunStatus, int] = field(default_factory=dict)
     by_stage: dict[Stage, int] = field(default_factory=dict)
     by_country: dict[str, int] = field(default_factory=dict)
+    country: str = ""
+    currency: str = ""
 
 
 @dataclass
@@ -359,12 +359,12 @@ def _phone(rng: random.Random, market: V.Market, place: V.Place, mobile: bool) -
     customer's own area code, so a Fremantle customer's home phone starts (08) 9."""
     prefixes = market.mobile_prefixes if mobile else market.landline_prefixes
     rest = market.mobile_rest if mobile else market.landline_rest
-    local = not mobile or market.country == "US"
+    local = not mobile or market.geographic_mobiles
     for _ in range(50):
         drawn = rng.choice(prefixes)  # drawn either way: the same seed keeps the same people
         prefix = (place.area if local else drawn).replace(" ", "")
         digits = "".join(rng.choice("0123456789") for _ in range(rest))
-        if market.country == "US":
+        if market.geographic_mobiles:
             digits = str(rng.randint(2, 9)) + digits[1:]
         parsed = phonenumbers.PhoneNumber(
             country_code=int(market.calling_code), national_number=int(prefix + digits)
@@ -516,8 +516,23 @@ class _Stop:
 class _Business:
     """Builds the demo business row by row, one customer's story at a time."""
 
-    def __init__(self, session: Session, rng: random.Random, now: datetime, customers: int) -> None:
+    def __init__(
+        self, session: Session, rng: random.Random, now: datetime, customers: int, home: V.Market
+    ) -> None:
         self.rng = rng
+        # The business quotes in its own currency and words, whoever the customer is.
+        self.home = home
+        self.local = tuple(p for p in home.places if p.region == home.home_region)
+        self.interstate = tuple(p for p in home.places if p.region != home.home_region)
+        neighbour = V.market_of(home.neighbour)
+        self.neighbour = neighbour or home
+        self.across = (
+            tuple(p for p in self.neighbour.places if p.region == self.neighbour.home_region)
+            or self.local
+        )
+        interstate = int(customers * _INTERSTATE) if self.interstate else 0
+        away = rng.sample(range(customers), interstate + int(customers * _ACROSS_THE_BORDER))
+        self.away = {i: i in away[:interstate] for i in away}  # index: True for interstate
         self.now = now
         budget = _PLAN_BUDGET + customers / 10
         self.plan_scale = min(1.0, budget / (customers * _PLANS_PER_CUSTOMER))
@@ -549,8 +564,14 @@ class _Business:
 
     def person(self) -> _Person:
         rng = self.rng
-        market = rng.choices(V.MARKETS, weights=[m.weight for m in V.MARKETS])[0]
-        place = rng.choice(market.places)
+        market = self.home
+        away = self.away.get(len(self.customers))
+        if away is None:
+            place = rng.choice(self.local)
+        elif away:
+            place = rng.choice(self.interstate)
+        else:
+            market, place = self.neighbour, rng.choice(self.across)
         first = rng.choice(V.FIRST_NAMES[market.country])
         last = rng.choice(V.LAST_NAMES[market.country])
         has_email = rng.random() < 0.85
@@ -688,10 +709,10 @@ class _Business:
     ) -> _Quote:
         rng, now, tz = self.rng, self.now, person.tz
         job = rng.choice(V.JOBS)
-        title, details = job.wording(person.market.wording)
+        title, details = job.wording(self.home.wording)
         # "repeat customer" is someone who bought before and came back.
         source = V.REPEAT_SOURCE if repeat and rng.random() < 0.6 else rng.choice(V.SOURCES)
-        amount = None if stage is Stage.LEAD else _money(rng, job, person.market)
+        amount = None if stage is Stage.LEAD else _money(rng, job, self.home)
         sent_at = visit_at = first_response = None
         if stage is Stage.LEAD:
             # Most enquiries get an answer within a day; the ones still waiting are recent.
@@ -754,7 +775,7 @@ class _Business:
             "number": None,  # numbered in the order the enquiries came in, once all are made
             "job": f"{title} — {rng.choice(details)}",
             "amount": amount,
-            "currency": person.market.currency,
+            "currency": self.home.currency,
             "stage": stage,
             "source": source,
             "received_at": received,
@@ -1778,20 +1799,60 @@ def _position(spec: CadenceSpec, index: int) -> int:
     return min(index, n - 1)
 
 
+def demo_market(session: Session, country: str | None = None) -> V.Market:
+    """The country the demo business is based in: the one asked for, else the owner's
+    (from the settings, else this computer's), else Australia."""
+    if country is not None:
+        market = V.market_of(country)
+        if market is None:
+            choices = ", ".join(c for c in V.COUNTRY_CHOICES if c != "GB")
+            raise ValidationError("--country", f"{country!r} is not one of {choices}")
+        return market
+    stored = get_setting(session, "default_country")
+    for code in (stored, None if stored else system_country()):
+        market = V.market_of(code) if code else None
+        if market is not None:
+            return market
+    market = V.market_of("AU")
+    assert market is not None
+    return market
+
+
+def _owner_settings(session: Session, home: V.Market) -> dict[str, str]:
+    """Give the demo business its owner, consistent with its country; what it wrote.
+
+    An owner who already chose this country keeps the details they entered; a demo of
+    another country replaces them all, since a Balmain address in a Texas business is
+    not a business."""
+    same_country = get_setting(session, "default_country") == home.country
+    written: dict[str, str] = {}
+    for key, value in home.owner:
+        if not (same_country and get_setting(session, key)):
+            written[key] = value
+    # Stored as the owner's own would be (the same checks and forms as Settings).
+    save_owner_settings(session, written)
+    return {key: get_setting(session, key) or "" for key in written}
+
+
 def generate_demo(
-    session: Session, *, customers: int, quotes: int, seed: int, now: datetime
+    session: Session,
+    *,
+    customers: int,
+    quotes: int,
+    seed: int,
+    now: datetime,
+    country: str | None = None,
 ) -> DemoSummary:
     """Fill the database with a believable business; the caller owns the transaction."""
     if customers < 1:
         raise ValidationError("--customers", "make at least one customer")
     if quotes < 0:
         raise ValidationError("--quotes", "the number of quotes cannot be negative")
+    home = demo_market(session, country)
     rng = random.Random(seed)
-    for key, value in DEMO_OWNER.items():
-        if get_setting(session, key) is None:
-            set_setting(session, key, value)
+    written = _owner_settings(session, home)
     seed_builtin_cadences(session)  # the plans the demo runs are the app's own
-    biz = _Business(session, rng, now, customers)
+    biz = _Business(session, rng, now, customers, home)
 
     people = [biz.person() for _ in range(customers)]
     if quotes >= customers:
@@ -1840,7 +1901,17 @@ def generate_demo(
     # The rows carry their own ids: the next ordinary insert must not reuse one.
     advance_sequences(session, [model.__tablename__ for model, _rows in inserted])
     session.flush()
+    dnc_contacts = [
+        contact
+        for r in biz.customers
+        if r["do_not_contact"]
+        for contact in (r["email"], r["phone_cell"], r["phone_office"], r["phone_home"])
+        if contact
+    ]
+    record_sample(session, [r["id"] for r in biz.customers], written, dnc_contacts)
     summary = DemoSummary(
+        country=home.country,
+        currency=home.currency,
         customers=len(people),
         quotes=len(biz.quotes),
         touches=len(biz.touches),

@@ -27,7 +27,6 @@ class Market:
 
     country: str
     currency: str
-    weight: int
     places: tuple[Place, ...]
     # Local mobile prefixes (after the country code) and how many digits follow them.
     mobile_prefixes: tuple[str, ...]
@@ -43,14 +42,26 @@ class Market:
     company_suffixes: tuple[str, ...] = ("Holdings",)
     # "AU", "US" or "GB": which wording of a job (decking, worktops, sq ft) the market reads.
     wording: str = "AU"
+    # A business based here has most customers in this region; the rest of `places` are
+    # the out-of-area exceptions (a holiday home interstate).
+    home_region: str = ""
+    # The country just across the border, for the odd customer from there.
+    neighbour: str = ""
+    # The demo business based here: its owner settings, as the owner would enter them.
+    owner: tuple[tuple[str, str], ...] = ()
+    # Mobiles are geographic (North America): they carry the place's area code.
+    geographic_mobiles: bool = False
 
 
 MARKETS: tuple[Market, ...] = (
     Market(
         country="AU",
         currency="AUD",
-        weight=45,
         places=(
+            Place("Balmain", "NSW", "2041", "Australia/Sydney", "2 9"),
+            Place("Leichhardt", "NSW", "2040", "Australia/Sydney", "2 9"),
+            Place("Mosman", "NSW", "2088", "Australia/Sydney", "2 9"),
+            Place("Drummoyne", "NSW", "2047", "Australia/Sydney", "2 9"),
             Place("Manly", "NSW", "2095", "Australia/Sydney", "2 9"),
             Place("Parramatta", "NSW", "2150", "Australia/Sydney", "2 9"),
             Place("Cronulla", "NSW", "2230", "Australia/Sydney", "2 9"),
@@ -87,13 +98,29 @@ MARKETS: tuple[Market, ...] = (
             "Military Rd",
         ),
         company_suffixes=("Holdings", "Property Group", "Family Trust"),
+        home_region="NSW",
+        neighbour="NZ",
+        owner=(
+            ("business_name", "Harbourside Decks & Outdoor"),
+            ("owner_name", "Sam Carter"),
+            ("owner_phone", "+61412555019"),
+            ("business_address", "14 Wharf Rd, Balmain NSW 2041"),
+            ("default_country", "AU"),
+            ("owner_region", "NSW"),
+            ("owner_timezone", "Australia/Sydney"),
+            ("currency", "AUD"),
+        ),
     ),
     Market(
         country="US",
         currency="USD",
-        weight=35,
         places=(
             Place("Austin", "TX", "78704", "America/Chicago", "512"),
+            Place("Round Rock", "TX", "78664", "America/Chicago", "512"),
+            Place("Cedar Park", "TX", "78613", "America/Chicago", "512"),
+            Place("Georgetown", "TX", "78626", "America/Chicago", "512"),
+            Place("Pflugerville", "TX", "78660", "America/Chicago", "512"),
+            Place("Lakeway", "TX", "78734", "America/Chicago", "512"),
             Place("Naperville", "IL", "60540", "America/Chicago", "630"),
             Place("Boulder", "CO", "80302", "America/Denver", "303"),
             Place("Scottsdale", "AZ", "85251", "America/Phoenix", "480"),
@@ -127,16 +154,33 @@ MARKETS: tuple[Market, ...] = (
         house_numbers=(100, 4999),
         company_suffixes=("Properties LLC", "Rentals LLC", "Holdings"),
         wording="US",
+        home_region="TX",
+        neighbour="CA",
+        owner=(
+            ("business_name", "Hill Country Decks & Patios"),
+            ("owner_name", "Dana Whitfield"),
+            ("owner_phone", "+15125550147"),
+            ("business_address", "2210 S Lamar Blvd, Austin TX 78704"),
+            ("default_country", "US"),
+            ("owner_region", "TX"),
+            ("owner_timezone", "America/Chicago"),
+            ("currency", "USD"),
+        ),
+        geographic_mobiles=True,
     ),
     Market(
         country="GB",
         currency="GBP",
-        weight=15,
         places=(
             Place("Harrogate", "North Yorkshire", "HG1 2RQ", "Europe/London", "1423"),
             Place("Didsbury", "Manchester", "M20 6RL", "Europe/London", "161 4"),
             Place("Clifton", "Bristol", "BS8 4AA", "Europe/London", "117 9"),
-            Place("Headingley", "Leeds", "LS6 3HN", "Europe/London", "113 2"),
+            Place("Headingley", "West Yorkshire", "LS6 3HN", "Europe/London", "113 2"),
+            Place("Roundhay", "West Yorkshire", "LS8 2JT", "Europe/London", "113 2"),
+            Place("Chapel Allerton", "West Yorkshire", "LS7 3PD", "Europe/London", "113 2"),
+            Place("Horsforth", "West Yorkshire", "LS18 5NX", "Europe/London", "113 2"),
+            Place("Ilkley", "West Yorkshire", "LS29 9DZ", "Europe/London", "1943"),
+            Place("Otley", "West Yorkshire", "LS21 3AB", "Europe/London", "1943"),
             Place("Morningside", "Edinburgh", "EH10 4AX", "Europe/London", "131 4"),
         ),
         mobile_prefixes=("7700", "7711", "7723", "7890", "7946", "7412"),
@@ -160,13 +204,28 @@ MARKETS: tuple[Market, ...] = (
         ),
         company_suffixes=("Lettings Ltd", "Property Ltd", "Holdings"),
         wording="GB",
+        home_region="West Yorkshire",
+        neighbour="IE",
+        owner=(
+            ("business_name", "Ridings Garden Rooms & Decking"),
+            ("owner_name", "Tom Ashworth"),
+            ("owner_phone", "+447946312045"),
+            ("business_address", "38 Otley Road, Headingley, Leeds LS6 3HN"),
+            ("default_country", "GB"),
+            ("owner_region", "West Yorkshire"),
+            ("owner_timezone", "Europe/London"),
+            ("currency", "GBP"),
+        ),
     ),
     Market(
         country="NZ",
         currency="NZD",
-        weight=5,
         places=(
             Place("Ponsonby", "Auckland", "1011", "Pacific/Auckland", "9 3"),
+            Place("Grey Lynn", "Auckland", "1021", "Pacific/Auckland", "9 3"),
+            Place("Devonport", "Auckland", "0624", "Pacific/Auckland", "9 4"),
+            Place("Remuera", "Auckland", "1050", "Pacific/Auckland", "9 5"),
+            Place("Takapuna", "Auckland", "0622", "Pacific/Auckland", "9 4"),
             Place("Karori", "Wellington", "6012", "Pacific/Auckland", "4 4"),
             Place("Merivale", "Canterbury", "8014", "Pacific/Auckland", "3 3"),
         ),
@@ -187,8 +246,129 @@ MARKETS: tuple[Market, ...] = (
             "Karaka Lane",
         ),
         company_suffixes=("Holdings", "Family Trust", "Properties Ltd"),
+        home_region="Auckland",
+        neighbour="AU",
+        owner=(
+            ("business_name", "Waitematā Decks & Pergolas"),
+            ("owner_name", "Hemi Walker"),
+            ("owner_phone", "+64215550182"),
+            ("business_address", "112 Jervois Road, Herne Bay, Auckland 1011"),
+            ("default_country", "NZ"),
+            ("owner_region", "Auckland"),
+            ("owner_timezone", "Pacific/Auckland"),
+            ("currency", "NZD"),
+        ),
+    ),
+    Market(
+        country="CA",
+        currency="CAD",
+        places=(
+            Place("Leslieville", "ON", "M4M 1H4", "America/Toronto", "416"),
+            Place("The Beaches", "ON", "M4E 2V7", "America/Toronto", "416"),
+            Place("Etobicoke", "ON", "M8V 1K2", "America/Toronto", "416"),
+            Place("Oakville", "ON", "L6J 3L6", "America/Toronto", "905"),
+            Place("Mississauga", "ON", "L5H 1K9", "America/Toronto", "905"),
+            Place("Markham", "ON", "L3P 1X6", "America/Toronto", "905"),
+            Place("Kitsilano", "BC", "V6K 2G8", "America/Vancouver", "604"),
+            Place("Kanata", "ON", "K2K 1X7", "America/Toronto", "613"),
+        ),
+        mobile_prefixes=("416", "647", "905", "437"),
+        mobile_rest=7,
+        landline_prefixes=("416", "905"),
+        landline_rest=7,
+        calling_code="1",
+        email_domains=("gmail.com", "rogers.com", "sympatico.ca", "outlook.com", "bell.net"),
+        price_factor=Decimal("0.95"),
+        streets=(
+            "Queen St E",
+            "Maple Ave",
+            "Lakeshore Rd",
+            "Kingston Rd",
+            "Birch Cres",
+            "Elmwood Dr",
+            "Pine Ridge Rd",
+            "Church St",
+            "Balsam Ave",
+        ),
+        house_numbers=(10, 2400),
+        company_suffixes=("Properties Inc.", "Holdings Ltd", "Rentals Inc."),
+        wording="US",
+        home_region="ON",
+        neighbour="US",
+        owner=(
+            ("business_name", "Lakeshore Decks & Fences"),
+            ("owner_name", "Jordan Tremblay"),
+            ("owner_phone", "+14165550163"),
+            ("business_address", "1180 Queen St E, Toronto ON M4M 1L1"),
+            ("default_country", "CA"),
+            ("owner_region", "ON"),
+            ("owner_timezone", "America/Toronto"),
+            ("currency", "CAD"),
+        ),
+        geographic_mobiles=True,
+    ),
+    Market(
+        country="IE",
+        currency="EUR",
+        places=(
+            Place("Ranelagh", "Dublin", "D06 F2X3", "Europe/Dublin", "1 49"),
+            Place("Clontarf", "Dublin", "D03 K2W1", "Europe/Dublin", "1 83"),
+            Place("Howth", "Dublin", "D13 R7C4", "Europe/Dublin", "1 83"),
+            Place("Dún Laoghaire", "Dublin", "A96 H2P6", "Europe/Dublin", "1 28"),
+            Place("Malahide", "Dublin", "K36 E9X2", "Europe/Dublin", "1 84"),
+            Place("Bray", "Wicklow", "A98 K7N3", "Europe/Dublin", "1 28"),
+            Place("Salthill", "Galway", "H91 T2C8", "Europe/Dublin", "91 5"),
+        ),
+        mobile_prefixes=("83", "85", "86", "87", "89"),
+        mobile_rest=7,
+        landline_prefixes=("1 49", "1 83"),
+        landline_rest=5,
+        calling_code="353",
+        email_domains=("eircom.net", "gmail.com", "hotmail.com", "icloud.com"),
+        price_factor=Decimal("0.6"),
+        streets=(
+            "Main Street",
+            "Seafield Road",
+            "Castle Avenue",
+            "Church Road",
+            "Strand Road",
+            "Grove Park",
+            "Abbey Road",
+            "Sandford Road",
+        ),
+        company_suffixes=("Holdings Ltd", "Property Ltd", "Lettings Ltd"),
+        wording="GB",
+        home_region="Dublin",
+        neighbour="GB",
+        owner=(
+            ("business_name", "Liffey Decking & Garden Rooms"),
+            ("owner_name", "Ciarán Byrne"),
+            ("owner_phone", "+353875550148"),
+            ("business_address", "27 Ranelagh Road, Dublin 6, D06 F2X3"),
+            ("default_country", "IE"),
+            ("owner_region", "Dublin"),
+            ("owner_timezone", "Europe/Dublin"),
+            ("currency", "EUR"),
+        ),
     ),
 )
+# The names `--country` takes (UK for Great Britain, as owners say it).
+COUNTRY_CHOICES = {
+    "AU": "AU",
+    "US": "US",
+    "UK": "GB",
+    "GB": "GB",
+    "NZ": "NZ",
+    "CA": "CA",
+    "IE": "IE",
+}
+
+
+def market_of(country: str) -> Market | None:
+    """The demo's market for a country code (UK or GB for Great Britain)."""
+    code = COUNTRY_CHOICES.get(country.upper())
+    return next((m for m in MARKETS if m.country == code), None)
+
 
 FIRST_NAMES: dict[str, tuple[str, ...]] = {
     "AU": (
@@ -261,6 +441,22 @@ FIRST_NAMES: dict[str, tuple[str, ...]] = {
         "Zoë",
     ),
     "NZ": ("Nikau", "Aroha", "Tama", "Mereana", "Finn", "Ruby", "Wiremu", "Anahera", "Hēmi"),
+    "IE": (
+        "Seán",
+        "Aoife",
+        "Conor",
+        "Niamh",
+        "Cian",
+        "Siobhán",
+        "Darragh",
+        "Ciara",
+        "Oisín",
+        "Róisín",
+        "Eoin",
+        "Sinéad",
+        "Patrick",
+        "Emma",
+    ),
 }
 
 LAST_NAMES: dict[str, tuple[str, ...]] = {
@@ -318,7 +514,29 @@ LAST_NAMES: dict[str, tuple[str, ...]] = {
         "Brennan",
     ),
     "NZ": ("Ngata", "Parata", "Walker", "Tane", "Henare", "Cooper", "Sørensen", "Ruatapu"),
+    "IE": (
+        "Murphy",
+        "Kelly",
+        "O'Sullivan",
+        "Walsh",
+        "Byrne",
+        "Ryan",
+        "O'Brien",
+        "Doyle",
+        "McCarthy",
+        "Gallagher",
+        "Kavanagh",
+        "Fitzgerald",
+    ),
 }
+
+
+# A Canadian business's customers carry the same names as its neighbours'; a New Zealand
+# one's are Māori and Pākehā alike.
+FIRST_NAMES["CA"] = FIRST_NAMES["US"]
+LAST_NAMES["CA"] = LAST_NAMES["US"]
+FIRST_NAMES["NZ"] = FIRST_NAMES["NZ"] + FIRST_NAMES["AU"]
+LAST_NAMES["NZ"] = LAST_NAMES["NZ"] + LAST_NAMES["AU"]
 
 
 @dataclass(frozen=True)
@@ -663,13 +881,13 @@ AGREEMENTS: tuple[Agreement, ...] = (
         "call",
         "Yes, ring me {when} after {h}, I'll have talked to {partner} by then.",
         ((16, 0), (17, 0)),
-        markets=("AU", "NZ", "GB"),
+        markets=("AU", "NZ", "GB", "IE"),
     ),
     Agreement(
         "call",
         "Sure, call me {when} after {h}, I'll have talked to {partner} by then.",
         ((16, 0), (17, 0)),
-        markets=("US",),
+        markets=("US", "CA"),
     ),
     Agreement("call", "Call me {when}, not before 6.", ((18, 0),), part="evening"),
     Agreement(
@@ -692,7 +910,7 @@ AGREEMENTS: tuple[Agreement, ...] = (
         ((10, 0), (11, 0), (14, 0)),
     ),
     Agreement(
-        "call", "Ring me {when} before I head out.", ((9, 0),), "morning", ("AU", "NZ", "GB")
+        "call", "Ring me {when} before I head out.", ((9, 0),), "morning", ("AU", "NZ", "GB", "IE")
     ),
     Agreement("text", "Text me {when}, I'm on site all week.", ((9, 30), (12, 0)), weekdays=True),
     Agreement(

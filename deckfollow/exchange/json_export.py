@@ -7,11 +7,14 @@ Read with Core column tuples (not ORM objects): an export of a large business st
 
 from __future__ import annotations
 
+import io
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from itertools import groupby
 from pathlib import Path
 from typing import Any, cast
 
@@ -36,7 +39,7 @@ from deckfollow.core.models import (
     Touch,
 )
 from deckfollow.core.quote_files import all_files, is_quote_file_key
-from deckfollow.exchange.private_files import write_private
+from deckfollow.exchange.private_files import open_private
 
 FORMAT_NAME = "deckfollow-export"
 FORMAT_VERSION = 1
@@ -48,7 +51,15 @@ _SKIP = {"version", "event_id"}
 _SECRET_WORDS = ("password", "secret", "token", "credential")
 
 
+# Most values need no conversion: checked by exact type first (an export is ~10⁶ values).
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+# What `json.dumps(..., ensure_ascii=False, indent=1)` builds for each call, made once.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, indent=1)
+
+
 def _value(v: Any) -> Any:
+    if type(v) in _AS_IS:
+        return v
     if isinstance(v, Decimal):
         return str(v)  # exact: never a float
     if isinstance(v, datetime):
@@ -60,65 +71,145 @@ def _value(v: Any) -> Any:
     return v
 
 
-def _rows(session: Session, model: type[Base], *order: Any) -> list[dict[str, Any]]:
+# Rows fetched from the database at a time: memory stays flat however big the business is.
+_BATCH = 1000
+
+
+def _row_stream(session: Session, model: type[Base], *order: Any) -> Iterator[dict[str, Any]]:
     table = cast(Table, model.__table__)
     cols = [c for c in table.columns if c.name not in _SKIP]
-    result = session.execute(select(*cols).order_by(*order))
-    return [{c.name: _value(v) for c, v in zip(cols, row, strict=True)} for row in result]
+    stmt = select(*cols).order_by(*order).execution_options(yield_per=_BATCH)
+    for row in session.execute(stmt):
+        yield {c.name: _value(v) for c, v in zip(cols, row, strict=True)}
 
 
-def build_export(session: Session, *, now: datetime) -> dict[str, Any]:
-    """The whole database as one JSON-ready dict (deleted-to-trash records included, flagged)."""
-    consent_by_customer: dict[int, dict[str, Any]] = defaultdict(dict)
-    for row in _rows(session, ChannelConsent, ChannelConsent.id):
-        cid = row.pop("customer_id")
-        row.pop("id")
-        consent_by_customer[cid][row.pop("channel")] = row
-    ledger_by_customer: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in _rows(session, ConsentEvent, ConsentEvent.at, ConsentEvent.id):
-        ledger_by_customer[row.pop("customer_id")].append(row)
-    customers = _rows(session, Customer, Customer.id)
-    for c in customers:
-        known = consent_by_customer.get(c["id"], {})
+def _by_customer(rows: Iterator[dict[str, Any]]) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """Rows ordered by customer, one customer's at a time (their customer_id taken out)."""
+    for cid, group in groupby(rows, key=lambda r: int(r["customer_id"])):
+        batch = list(group)
+        for row in batch:
+            del row["customer_id"]
+        yield cid, batch
+
+
+def _customers(session: Session) -> Iterator[dict[str, Any]]:
+    """Each customer with their consent state and ledger, read side by side in customer order
+    (so no table is held in memory whole)."""
+    consents = _by_customer(
+        _row_stream(session, ChannelConsent, ChannelConsent.customer_id, ChannelConsent.id)
+    )
+    ledgers = _by_customer(
+        _row_stream(
+            session, ConsentEvent, ConsentEvent.customer_id, ConsentEvent.at, ConsentEvent.id
+        )
+    )
+    consent_next = next(consents, None)
+    ledger_next = next(ledgers, None)
+    for c in _row_stream(session, Customer, Customer.id):
+        cid = int(c["id"])
+        while consent_next is not None and consent_next[0] < cid:
+            consent_next = next(consents, None)
+        while ledger_next is not None and ledger_next[0] < cid:
+            ledger_next = next(ledgers, None)
+        known: dict[str, Any] = {}
+        if consent_next is not None and consent_next[0] == cid:
+            for row in consent_next[1]:
+                row.pop("id")
+                known[row.pop("channel")] = row
         c["consent"] = {
             ch.value: known.get(ch.value, {"state": ConsentState.UNKNOWN.value})
             for ch in ConsentChannel
         }
-        c["consent_ledger"] = ledger_by_customer.get(c["id"], [])
+        c["consent_ledger"] = (
+            ledger_next[1] if ledger_next is not None and ledger_next[0] == cid else []
+        )
+        yield c
+
+
+def _cadences(session: Session) -> Iterator[dict[str, Any]]:
+    # A business has a handful of cadences: their steps are gathered in memory.
     steps: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in _rows(session, CadenceStep, CadenceStep.cadence_id, CadenceStep.position):
+    for row in _row_stream(session, CadenceStep, CadenceStep.cadence_id, CadenceStep.position):
         steps[row.pop("cadence_id")].append(row)
-    cadences = _rows(session, Cadence, Cadence.id)
-    for cad in cadences:
+    for cad in _row_stream(session, Cadence, Cadence.id):
         cad["steps"] = steps.get(cad["id"], [])
-    settings = {
-        key: value
-        for key, value in session.execute(select(Setting.key, Setting.value).order_by(Setting.key))
-        if not any(word in key.lower() for word in _SECRET_WORDS) and not is_quote_file_key(key)
-    }
-    quotes = _rows(session, Quote, Quote.id)
+        yield cad
+
+
+def _quotes(session: Session) -> Iterator[dict[str, Any]]:
+    """Each quote with the file sent with it (kept among the settings, one per quote)."""
     files = all_files(session)
-    for quote in quotes:
+    for quote in _row_stream(session, Quote, Quote.id):
         quote["file"] = files.get(quote["id"])
+        yield quote
+
+
+def _sections(session: Session, now: datetime) -> Iterator[tuple[str, Any]]:
+    """The document's keys in order; a list section comes as an iterator of its records."""
+    yield "format", FORMAT_NAME
+    yield "format_version", FORMAT_VERSION
+    yield "app_version", __version__
+    yield "exported_at", _value(now)
+    yield "customers", _customers(session)
+    yield "quotes", _quotes(session)
+    yield "touches", _row_stream(session, Touch, Touch.id)
+    yield "follow_ups", _row_stream(session, FollowUp, FollowUp.id)
+    yield "cadences", _cadences(session)
+    yield "cadence_runs", _row_stream(session, CadenceRun, CadenceRun.id)
+    yield "templates", _row_stream(session, Template, Template.id)
+    yield (
+        "settings",
+        {
+            key: value
+            for key, value in session.execute(
+                select(Setting.key, Setting.value).order_by(Setting.key)
+            )
+            if not any(word in key.lower() for word in _SECRET_WORDS) and not is_quote_file_key(key)
+        },
+    )
+    yield "suppressions", _row_stream(session, Suppression, Suppression.id)
+
+
+def build_export(session: Session, *, now: datetime) -> dict[str, Any]:
+    """The whole database as one JSON-ready dict (deleted-to-trash records included, flagged).
+
+    For a test or a small business; `export_json` writes the same document without holding it.
+    """
     return {
-        "format": FORMAT_NAME,
-        "format_version": FORMAT_VERSION,
-        "app_version": __version__,
-        "exported_at": _value(now),
-        "customers": customers,
-        "quotes": quotes,
-        "touches": _rows(session, Touch, Touch.id),
-        "follow_ups": _rows(session, FollowUp, FollowUp.id),
-        "cadences": cadences,
-        "cadence_runs": _rows(session, CadenceRun, CadenceRun.id),
-        "templates": _rows(session, Template, Template.id),
-        "settings": settings,
-        "suppressions": _rows(session, Suppression, Suppression.id),
+        key: list(value) if isinstance(value, Iterator) else value
+        for key, value in _sections(session, now)
     }
+
+
+def _dumps(value: Any, level: int) -> str:
+    """`value` as `json.dumps(..., indent=1)` writes it `level` deep inside a document."""
+    text = _ENCODER.encode(value)
+    return text.replace("\n", "\n" + " " * level) if level else text
 
 
 def export_json(session: Session, path: Path, *, now: datetime) -> dict[str, int]:
-    """Write the export to `path`; returns how many records of each kind were written."""
-    data = build_export(session, now=now)
-    write_private(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
-    return {k: len(v) for k, v in data.items() if isinstance(v, list)}
+    """Write the export to `path`; returns how many records of each kind were written.
+
+    The document is written record by record, byte for byte what `json.dumps(build_export(...),
+    ensure_ascii=False, indent=1)` gives, so its memory does not grow with the business.
+    """
+    counts: dict[str, int] = {}
+    with open_private(path) as fh:
+        out = io.TextIOWrapper(fh, encoding="utf-8", newline="\n", write_through=False)
+        out.write("{")
+        for n, (key, value) in enumerate(_sections(session, now)):
+            out.write(f"{',' if n else ''}\n {json.dumps(key, ensure_ascii=False)}: ")
+            if not isinstance(value, Iterator):
+                out.write(_dumps(value, 1))
+                continue
+            count = 0
+            for record in value:
+                out.write(",\n  " if count else "[\n  ")
+                out.write(_dumps(record, 2))
+                count += 1
+            out.write("\n ]" if count else "[]")
+            counts[key] = count
+        out.write("\n}")
+        out.flush()
+        out.detach()
+    return counts

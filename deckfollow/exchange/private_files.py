@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from deckfollow.core.errors import DeckfollowError
 
@@ -57,13 +59,26 @@ def make_private_folder(folder: Path) -> None:
 
 def write_private(path: Path, data: bytes) -> Path:
     """Write `data` to `path` owner-only, in full or not at all; FileWriteError on failure."""
+    with open_private(path) as fh:
+        fh.write(data)
+    return path
+
+
+@contextlib.contextmanager
+def open_private(path: Path) -> Iterator[BinaryIO]:
+    """A file to write `path` piece by piece, owner-only, in full or not at all: it appears
+    under its name only when the block ends without an error; FileWriteError on failure."""
     check_target(path)
     make_private_folder(path.parent)
     part = path.with_name(f".{path.name}.part")
     try:
         fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            try:
+                yield fh
+            except BaseException:
+                part.unlink(missing_ok=True)
+                raise
             fh.flush()
             os.fsync(fh.fileno())  # a full disk shows here at the latest, not after the rename
         os.chmod(part, 0o600)  # an old .part left by someone else keeps its mode otherwise
@@ -73,7 +88,6 @@ def write_private(path: Path, data: bytes) -> Path:
         raise FileWriteError(
             f"cannot write {path}: {exc.strerror}; nothing was written", exc.errno
         ) from exc
-    return path
 
 
 def remove_quietly(*paths: Path) -> None:

@@ -143,6 +143,28 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         file_menu.insertAction(first, action)
     file_menu.insertSeparator(first)
 
+    def remove_sample() -> None:
+        from deckfollow.ui.sample_data import remove_sample_data_asking
+
+        said = remove_sample_data_asking(window, db, clock)
+        if said:
+            changed()
+            window.statusBar().showMessage(said, 8000)
+
+    remove_action = QAction("&Remove sample data…", window)
+    remove_action.setObjectName("remove_sample_data")
+    remove_action.triggered.connect(lambda _checked=False: remove_sample())
+    file_menu.insertAction(first, remove_action)
+    file_menu.insertSeparator(first)
+
+    def offer_removal() -> None:
+        """Shown while there is sample data to remove (the welcome points here)."""
+        from deckfollow.ui.sample_data import any_sample_data
+
+        remove_action.setVisible(any_sample_data(db))
+
+    file_menu.aboutToShow.connect(offer_removal)
+
     # -- Edit -------------------------------------------------------------------------------
     def trash() -> None:
         from deckfollow.ui.backups import TrashDialog

@@ -21,6 +21,7 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
 from deckfollow.ui.place_fields import PlaceFields
+from deckfollow.ui.theme import active_theme
 
 
 class OwnerSettingsDialog(QDialog):
@@ -82,7 +83,7 @@ class OwnerSettingsDialog(QDialog):
             "customer asked for them."
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: palette(mid);")
+        hint.setStyleSheet(f"color: {active_theme().muted_text};")
         self.error = ErrorLabel()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

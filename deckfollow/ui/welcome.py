@@ -19,6 +19,7 @@ from deckfollow.core.errors import ValidationError
 from deckfollow.core.settings import clean_setting
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.place_fields import PlaceFields, computer_place
+from deckfollow.ui.theme import active_theme
 
 
 class WelcomeChoice(Enum):
@@ -77,7 +78,7 @@ class WelcomeDialog(QDialog):
             "your country unless written with +; every time is shown on your clock; quotes "
             "are in your currency. Change any of it later in Settings › Your business."
         )
-        hint.setStyleSheet("color: palette(mid);")
+        hint.setStyleSheet(f"color: {active_theme().muted_text};")
         hint.setWordWrap(True)
 
         how = QLabel("How would you like to start?")
@@ -85,7 +86,7 @@ class WelcomeDialog(QDialog):
         self.sample_button = QCommandLinkButton(
             "Explore with sample data",
             "A made-up business with quotes in every stage, to try things safely. "
-            "Delete it when you are ready.",
+            "Remove it in one step when you are ready: File › Remove sample data.",
         )
         self.import_button = QCommandLinkButton(
             "Import my contacts", "From a CSV export of Google Contacts, Outlook or a spreadsheet."

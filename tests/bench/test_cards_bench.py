@@ -1,4 +1,6 @@
-"""Card printing speed: 500 handwritten cards in one PDF against plain ReportLab paragraphs."""
+"""Handwriting rendering speed: one note rendered 500 times in one PDF (no database) against
+plain ReportLab paragraphs. The real `cards` command on a 100k business, with its queries,
+is measured in `test_commands_bench.py`."""
 
 from __future__ import annotations
 
@@ -59,6 +61,6 @@ def test_500_cards_against_plain_paragraphs():
     cards = median_seconds(_cards, repeat=3)
     ratio = cards / plain
     record("cards", "500 plain ReportLab paragraph cards (baseline)", plain, "s")
-    record("cards", "500 handwritten cards, variation on, one PDF", cards, "s")
+    record("cards", "rendering only: one note 500 times, variation on", cards, "s")
     record("cards", "handwritten / plain paragraphs", ratio, "x", "<= 2")
     assert len(_cards()) > 10_000

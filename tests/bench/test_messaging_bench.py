@@ -33,7 +33,7 @@ EMAIL = next(t for t in BUILTIN_TEMPLATES if t.key == "email_follow_up")
 def test_filling_templates_for_many_customers(tmp_path: Path, now: datetime) -> None:
     db = open_database(str(tmp_path / "bench.db"))
     with db.unit_of_work() as s:
-        generate_demo(s, customers=1_000, quotes=2_000, seed=7, now=now)
+        generate_demo(s, customers=1_000, quotes=2_000, seed=7, now=now, country="AU")
     with db.reading() as s:
         rows = s.execute(
             select(FollowUp.id, FollowUp.customer_id, FollowUp.quote_id)

@@ -25,7 +25,7 @@ def test_reminder_check_on_20k_quotes(tmp_path: Path, now: datetime) -> None:
     template = tmp_path / "template.db"
     db = open_database(str(template))
     with db.unit_of_work() as session:
-        generate_demo(session, customers=8_000, quotes=20_000, seed=7, now=now)
+        generate_demo(session, customers=8_000, quotes=20_000, seed=7, now=now, country="AU")
     db.close()
     con = sqlite3.connect(template)
     pending = con.execute("SELECT count(*) FROM follow_up WHERE status = 'pending'").fetchone()[0]

@@ -76,7 +76,9 @@ def test_whole_report_against_bare_sql(tmp_path: Path, quotes: int, now: datetim
     path = tmp_path / "demo.db"
     db = open_database(str(path))
     with db.unit_of_work() as session:
-        generate_demo(session, customers=quotes * 2 // 5, quotes=quotes, seed=7, now=now)
+        generate_demo(
+            session, customers=quotes * 2 // 5, quotes=quotes, seed=7, now=now, country="AU"
+        )
     with db.reading() as session:
         named = [k for k in PeriodKind if k is not PeriodKind.CUSTOM]
         periods = {k: default_period(session, k, now=now) for k in named}

@@ -42,7 +42,7 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("window") / "big.db"
     db = open_database(str(path))
     with db.unit_of_work() as session:
-        generate_demo(session, customers=8_000, quotes=20_000, seed=7, now=FROZEN_NOW)
+        generate_demo(session, customers=8_000, quotes=20_000, seed=7, now=FROZEN_NOW, country="AU")
     db.close()
     return path
 

@@ -41,7 +41,12 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = open_database(str(path))
     with db.unit_of_work() as s:
         generate_demo(
-            s, customers=60, quotes=150, seed=7, now=datetime(2026, 11, 22, 22, tzinfo=UTC)
+            s,
+            customers=60,
+            quotes=150,
+            seed=7,
+            now=datetime(2026, 11, 22, 22, tzinfo=UTC),
+            country="AU",
         )
     db.close()
     return path

@@ -191,7 +191,7 @@ def test_typing_and_deleting_finds_what_a_fresh_search_finds(db: Database, now: 
     from deckfollow.demo.generator import generate_demo
 
     with db.unit_of_work() as s:
-        generate_demo(s, customers=60, quotes=150, seed=5, now=now)
+        generate_demo(s, customers=60, quotes=150, seed=5, now=now, country="AU")
     with db.reading() as s:
         index = load_quote_index(s, now=now)
 

@@ -41,3 +41,43 @@ def test_a_call_uses_the_office_number_when_there_is_no_cell(db: Database, now: 
         items = {i.channel: i for i in due_items(s, day=day, now=now, owner_tz="Australia/Sydney")}
     assert items[Channel.CALL].phone == "+61298765432"
     assert items[Channel.TEXT].phone is None  # no cell: nothing to text
+
+
+def test_the_due_list_holds_exactly_the_rows_of_the_subquery_form(
+    db: Database, now: datetime
+) -> None:
+    """The inline NOT EXISTS form lists the same follow-ups, in the same order, as the
+    `id IN (actionable follow-ups)` form it replaced, over revoked channels, paused plans,
+    snoozes, the trash and do-not-contact customers of a demo business."""
+    from sqlalchemy import select
+
+    from deckfollow.core.due import (
+        actionable_follow_ups,
+        day_bounds,
+        effective_due,
+        shown_to_user,
+    )
+    from deckfollow.core.models import FollowUp, Quote
+    from deckfollow.demo.generator import generate_demo
+
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=150, quotes=300, seed=11, now=now)
+    tz = "Australia/Sydney"
+    today = now.astimezone(ZoneInfo(tz)).date()
+    seen = 0
+    with db.reading() as session:
+        for day in (today - timedelta(days=3), today, today + timedelta(days=30)):
+            _, end = day_bounds(day, tz)
+            due = effective_due()
+            subquery_form = (
+                select(FollowUp.id)
+                .join(Customer, Customer.id == FollowUp.customer_id)
+                .outerjoin(Quote, Quote.id == FollowUp.quote_id)
+                .where(FollowUp.id.in_(actionable_follow_ups()), due < end, *shown_to_user())
+                .order_by(due, FollowUp.id)
+            )
+            expected = list(session.execute(subquery_form).scalars())
+            listed = [i.follow_up_id for i in due_items(session, day=day, now=now, owner_tz=tz)]
+            assert listed == expected
+            seen += len(expected)
+    assert seen > 30  # the comparison covered a real list, not two empty ones

@@ -25,6 +25,9 @@ def test_without_tz_or_etc_localtime_the_zone_comes_from_tzlocal_as_on_windows(
     monkeypatch.delenv("TZ", raising=False)
     # No /etc/localtime naming a zone (Windows keeps it in the registry).
     monkeypatch.setattr(timezones, "Path", lambda _p: tmp_path / "localtime")
+    # What tzlocal itself reads on this machine is not the question here (and its cache
+    # depends on what ran before): only that its answer is used.
+    monkeypatch.setattr(tzlocal, "reload_localzone", lambda: None)
     monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: "Australia/Perth")
     assert timezones.system_timezone() == "Australia/Perth"
     monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: None)

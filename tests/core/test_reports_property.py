@@ -356,7 +356,7 @@ def test_every_figure_matches_a_plain_count_of_the_export(
     db = open_database(str(tmp_path / f"{uuid4().hex}.db"))
     try:
         with db.unit_of_work() as s:
-            generate_demo(s, customers=customers, quotes=quotes, seed=seed, now=NOW)
+            generate_demo(s, customers=customers, quotes=quotes, seed=seed, now=NOW, country="AU")
         with db.unit_of_work() as s:
             for qid in range(1, min(trashed, quotes) + 1):
                 trash_quote(s, qid, now=NOW)

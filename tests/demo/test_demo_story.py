@@ -45,7 +45,7 @@ def business(tmp_path_factory: pytest.TempPathFactory) -> Database:
 
     db = open_database(str(tmp_path_factory.mktemp("story") / "demo.db"))
     with db.unit_of_work() as session:
-        generate_demo(session, customers=600, quotes=1500, seed=7, now=FROZEN_NOW)
+        generate_demo(session, customers=600, quotes=1500, seed=7, now=FROZEN_NOW, country="AU")
     return db
 
 

@@ -66,7 +66,7 @@ def test_every_field_of_every_record_is_documented(db: Database, now: datetime) 
 
     with db.unit_of_work() as s:
         seed_builtin_cadences(s)
-        generate_demo(s, customers=20, quotes=40, seed=3, now=now)
+        generate_demo(s, customers=20, quotes=40, seed=3, now=now, country="AU")
     with db.reading() as s:
         data = build_export(s, now=now)
     documented = DOC.read_text(encoding="utf-8")
@@ -80,3 +80,51 @@ def test_every_field_of_every_record_is_documented(db: Database, now: datetime) 
                         fields |= set(inner)
     missing = sorted(f for f in fields if f"`{f}`" not in documented)
     assert missing == []
+
+
+def test_the_streamed_file_is_the_whole_document_written_at_once(
+    db: Database, now: datetime, tmp_path: Path
+) -> None:
+    """Written record by record, the file is byte for byte what one `json.dumps` of the
+    whole document gives, and each customer carries exactly their own consent records."""
+    import sqlite3
+
+    from deckfollow.core.cadences import seed_builtin_cadences
+    from deckfollow.demo.generator import generate_demo
+    from deckfollow.exchange.json_export import build_export
+
+    with db.unit_of_work() as s:
+        seed_builtin_cadences(s)
+        generate_demo(s, customers=80, quotes=160, seed=5, now=now)
+        save_setting(s, "business_name", "Harbourside Decks")
+    out = tmp_path / "all.json"
+    with db.reading() as s:
+        counts = export_json(s, out, now=now)
+        whole = build_export(s, now=now)
+    assert out.read_bytes() == json.dumps(whole, ensure_ascii=False, indent=1).encode("utf-8")
+    assert counts == {k: len(v) for k, v in whole.items() if isinstance(v, list)}
+    assert counts["customers"] == 80 and counts["cadences"] > 0
+
+    assert db.path is not None
+    conn = sqlite3.connect(db.path)
+    try:
+        for customer in whole["customers"]:
+            ledger = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM consent_event WHERE customer_id = ? ORDER BY at, id",
+                    (customer["id"],),
+                )
+            ]
+            assert [e["id"] for e in customer["consent_ledger"]] == ledger
+            states = dict(
+                conn.execute(
+                    "SELECT channel, state FROM channel_consent WHERE customer_id = ?",
+                    (customer["id"],),
+                ).fetchall()
+            )
+            for channel, state in states.items():
+                assert customer["consent"][channel]["state"] == state
+    finally:
+        conn.close()
+    assert sum(len(c["consent_ledger"]) for c in whole["customers"]) > 80

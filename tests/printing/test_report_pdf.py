@@ -22,7 +22,7 @@ MARGIN = 16 * 72 / 25.4
 @pytest.fixture
 def report(db: Database) -> Report:
     with db.unit_of_work() as s:
-        generate_demo(s, customers=40, quotes=120, seed=3, now=NOW)
+        generate_demo(s, customers=40, quotes=120, seed=3, now=NOW, country="AU")
     with db.reading() as s:
         return build_report(
             s, custom(date(2026, 5, 1), date(2026, 10, 31), "Australia/Sydney"), now=NOW

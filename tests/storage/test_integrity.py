@@ -120,3 +120,51 @@ def test_a_damaged_file_never_rotates_the_good_backups_away(
         with pytest.raises(StorageError, match="failed its integrity check"):
             auto_backup(db_path, now=now + timedelta(days=day))
     assert list_backups(db_path) == good
+
+
+def test_a_command_runs_the_cheap_check_and_check_runs_the_full_one(
+    db: Database, db_path: Path, now: datetime, capsys: pytest.CaptureFixture[str]
+):
+    from deckfollow.cli.main import main
+
+    _fill(db, now, 3)
+    db.close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM customer WHERE id = 2")
+    # Following every link reads the whole file: that is for `check` and the app's start.
+    assert check_integrity(db_path, full=False).ok
+    assert main(["--db", str(db_path), "due", "--json"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "check"]) == 1
+    assert "point at records that do not exist" in capsys.readouterr().out
+
+
+def test_the_cheap_check_of_a_big_file_still_reads_its_header_and_revision(
+    db: Database, db_path: Path, now: datetime, monkeypatch: pytest.MonkeyPatch
+):
+    from deckfollow.storage import integrity
+
+    _fill(db, now, 3)
+    db.close()
+    monkeypatch.setattr(integrity, "QUICK_CHECK_MAX_BYTES", 0)  # too big for quick_check
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DELETE FROM alembic_version")
+    with pytest.raises(CorruptDatabaseError, match="schema revision is missing"):
+        open_checked(str(db_path), full=False)
+    data = bytearray(db_path.read_bytes())
+    data[0:16] = b"not a database!!"
+    db_path.write_bytes(bytes(data))
+    with pytest.raises(CorruptDatabaseError, match="not a SQLite database"):
+        open_checked(str(db_path), full=False)
+
+
+def test_the_cheap_check_of_a_small_file_sees_a_damaged_page(
+    db: Database, db_path: Path, now: datetime
+):
+    _fill(db, now)
+    db.close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _corrupt_middle(db_path)
+    assert not check_integrity(db_path, full=False).ok

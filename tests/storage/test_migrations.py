@@ -134,7 +134,7 @@ def _demo_business_at_0001(path: Path, now) -> dict[str, int]:
     db = open_database(str(path))
     with db.unit_of_work() as s:
         seed_builtin_cadences(s)
-        generate_demo(s, customers=40, quotes=90, seed=5, now=now)
+        generate_demo(s, customers=40, quotes=90, seed=5, now=now, country="AU")
     downgrade_to(db.engine, "0001")
     db.close()
     counts = _table_counts(path)

@@ -33,7 +33,7 @@ def _columns(index: object) -> list[tuple[Stage, list[int], dict[str, object]]]:
 
 def test_the_quick_read_shows_the_same_board_as_the_core(db: Database, now: datetime) -> None:
     with db.unit_of_work() as session:
-        generate_demo(session, customers=120, quotes=300, seed=11, now=now)
+        generate_demo(session, customers=120, quotes=300, seed=11, now=now, country="AU")
         # Every way a quote or follow-up can drop out of or move on the board.
         later = session.scalars(
             select(FollowUp)
@@ -83,7 +83,7 @@ def test_files_it_cannot_read_give_nothing_and_stay_untouched(
         target.write_text("name,phone\nMia,0412 345 678\n")
     elif kind == "damaged":
         with db.unit_of_work() as session:
-            generate_demo(session, customers=20, quotes=40, seed=3, now=now)
+            generate_demo(session, customers=20, quotes=40, seed=3, now=now, country="AU")
         db.close()
         assert db.path is not None
         data = bytearray(db.path.read_bytes())

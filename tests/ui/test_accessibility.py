@@ -77,7 +77,7 @@ def unnamed(root: QWidget) -> list[str]:
 def window(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
     with db.unit_of_work() as session:
         seed_builtin_cadences(session)
-        generate_demo(session, customers=20, quotes=40, seed=5, now=now)
+        generate_demo(session, customers=20, quotes=40, seed=5, now=now, country="AU")
     win = MainWindow(db, clock=lambda: now)
     qtbot.addWidget(win)
     install_features(win, db, lambda: now)

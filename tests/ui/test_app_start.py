@@ -62,7 +62,7 @@ def test_starting_empty_is_remembered(qtbot: QtBot, db: Database, now: datetime)
 
 def test_first_screen_shows_what_is_due(qtbot: QtBot, db: Database, now: datetime) -> None:
     with db.unit_of_work() as session:
-        generate_demo(session, customers=50, quotes=120, seed=2, now=now)
+        generate_demo(session, customers=50, quotes=120, seed=2, now=now, country="AU")
     window = MainWindow(db, clock=lambda: now)
     qtbot.addWidget(window)
     window.show()
@@ -90,7 +90,7 @@ def test_a_damaged_file_is_explained_and_left_untouched(
     from deckfollow.ui.backups import CorruptDatabaseDialog
 
     with db.unit_of_work() as session:
-        generate_demo(session, customers=20, quotes=40, seed=3, now=now)
+        generate_demo(session, customers=20, quotes=40, seed=3, now=now, country="AU")
     db.close()
     damaged = tmp_path / "damaged.db"
     data = bytearray(Path(db.path).read_bytes())  # type: ignore[arg-type]
@@ -156,7 +156,7 @@ def test_the_pipeline_paints_before_the_database_opens(
     from deckfollow.storage.quick_board import read_board
 
     with db.unit_of_work() as session:
-        generate_demo(session, customers=40, quotes=100, seed=4, now=now)
+        generate_demo(session, customers=40, quotes=100, seed=4, now=now, country="AU")
     assert db.path is not None
     window = MainWindow(None, clock=lambda: now)
     qtbot.addWidget(window)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from deckfollow.core.cadences import seed_builtin_cadences
@@ -18,25 +18,34 @@ from deckfollow.ui.main_window import MainWindow
 SKIP = {"&Quit", "&About deckfollow"}
 
 
-def _close_modals(seen: list[str]) -> None:
-    """Close whatever modal window appears, noting its title; keeps watching briefly."""
-    widget = QApplication.activeModalWidget()
-    if widget is not None:
-        seen.append(widget.windowTitle())
-        if isinstance(widget, QMessageBox):
-            widget.close()
-        elif isinstance(widget, QDialog):
-            widget.reject()
-        else:
-            widget.close()
-    QTimer.singleShot(30, lambda: _close_modals(seen))
+class _ModalCloser(QObject):
+    """Notes the title of every modal window as it is shown, then closes it.
+
+    Watching Show events rather than polling keeps a busy machine from missing a dialog.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(watched, QWidget)
+            and watched.isWindow()
+            and watched.isModal()
+        ):
+            self.seen.append(watched.windowTitle())
+            close = watched.reject if isinstance(watched, QDialog) else watched.close
+            QTimer.singleShot(0, close)
+        return False
 
 
 @pytest.fixture
 def window(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
     with db.unit_of_work() as session:
         seed_builtin_cadences(session)
-        generate_demo(session, customers=20, quotes=40, seed=5, now=now)
+        generate_demo(session, customers=20, quotes=40, seed=5, now=now, country="AU")
     win = MainWindow(db, clock=lambda: now)
     qtbot.addWidget(win)
     install_features(win, db, lambda: now)
@@ -47,8 +56,11 @@ def window(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
 
 
 def test_every_menu_entry_opens_without_an_error(window: MainWindow) -> None:
-    seen: list[str] = []
-    QTimer.singleShot(0, lambda: _close_modals(seen))
+    closer = _ModalCloser()
+    app = QApplication.instance()
+    assert app is not None
+    app.installEventFilter(closer)
+    seen = closer.seen
     triggered = []
     for name in ("File", "Edit", "View", "Tools", "Settings"):
         for action in window.menu(name).actions():
@@ -65,4 +77,5 @@ def test_every_menu_entry_opens_without_an_error(window: MainWindow) -> None:
         "Reminders", "Backups", "Export everything",
     ):  # fmt: skip
         assert any(title.lower() in t.lower() for t in seen), (title, seen)
+    app.removeEventFilter(closer)
     assert isinstance(window, QWidget) and window.isVisible()

@@ -1,4 +1,5 @@
-"""`deckfollow demo --customers N --quotes M [--seed S] [--if-empty]`: a believable business."""
+"""`deckfollow demo --customers N --quotes M [--seed S] [--country C] [--if-empty]`: a
+believable business; `deckfollow demo --remove` takes it out again."""
 
 from __future__ import annotations
 
@@ -27,6 +28,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--seed", type=shapes.seed, default=7, help="the same seed gives the same data")
     p.add_argument(
+        "--country",
+        type=str.upper,
+        choices=("AU", "US", "UK", "NZ", "CA", "IE"),
+        default=None,
+        help="where the business is based (default: the owner's country, else this computer's)",
+    )
+    p.add_argument(
+        "--remove",
+        action="store_true",
+        help="remove the sample data (what the demo made; the owner's own entries stay)",
+    )
+    p.add_argument(
         "--if-empty",
         action="store_true",
         help="only fill a database that has no customers yet (for the demo launcher)",
@@ -40,6 +53,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.models import Customer
     from deckfollow.demo.generator import generate_demo, plans_text, stage_counts_text
 
+    if args.remove:
+        return _remove(ctx)
     db = ctx.open_db(create=True)
     try:
         with db.reading() as session:
@@ -55,16 +70,39 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                 quotes=args.quotes,
                 seed=args.seed,
                 now=ctx.now,
+                country=args.country,
             )
         took = time.perf_counter() - started
     finally:
         db.close()
     countries = ", ".join(f"{c} {n}" for c, n in sorted(summary.by_country.items()))
     print(
-        f"Demo data written in {took:.1f} s: {summary.customers} customers ({countries}), "
+        f"Demo data written in {took:.1f} s: a business in {summary.country} "
+        f"({summary.currency}), {summary.customers} customers ({countries}), "
         f"{summary.quotes} quotes ({stage_counts_text(summary)}), {summary.touches} touches, "
         f"{summary.pending_follow_ups} pending follow-ups, {summary.plans} follow-up plans "
         f"({plans_text(summary)}), {summary.consent_events} consent records.",
+        file=ctx.out,
+    )
+    return 0
+
+
+def _remove(ctx: CliContext) -> int:
+    from deckfollow.demo.sample import remove_sample_data
+
+    db = ctx.open_db()
+    try:
+        with db.unit_of_work() as session:
+            removed = remove_sample_data(session, now=ctx.now)
+    finally:
+        db.close()
+    if not removed.customers:
+        print(f"{db.path}: no sample data to remove.", file=ctx.out)
+        return 0
+    print(
+        f"Removed the sample data: {removed.customers} customers, {removed.quotes} quotes, "
+        f"{removed.touches} touches, {removed.follow_ups} follow-ups, {removed.plans} "
+        f"follow-up plans, {removed.consent_events} consent records. Your own entries stay.",
         file=ctx.out,
     )
     return 0

@@ -33,8 +33,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     finally:
         db.close()
     if args.json:
-        json.dump([i.as_json() for i in items], ctx.out, ensure_ascii=False, indent=1)
-        ctx.out.write("\n")
+        # One write: json.dump writes token by token, each through the output's escape filter.
+        text = json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=1)
+        ctx.out.write(text + "\n")
         return 0
     if not items:
         print(f"Nothing due on {day:%a %d %b %Y} and nothing overdue.", file=ctx.out)

@@ -30,33 +30,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "rules, send it through your email account and log it with the next step. Exit "
         "status 3 when a field has no value (nothing is sent).",
     )
-    e.add_argument(
-        "follow_up",
-        type=shapes.record_id,
-        metavar="FOLLOW_UP",
-        help="the follow-up's id (see `deckfollow due`)",
-    )
-    e.add_argument(
-        "--template",
-        metavar="KEY",
-        help="template key (default: the wording that fits the follow-up, as in the app)",
-    )
-    e.add_argument(
-        "--next-at",
-        required=True,
-        type=shapes.local_datetime,
-        metavar="YYYY-MM-DDTHH:MM",
-        help="when to follow up next, in the customer's own time",
-    )
-    e.add_argument(
-        "--next-reason",
-        required=True,
-        type=shapes.text(300),
-        help="why you'll be in touch next",
-    )
-    e.add_argument(
-        "--next-channel", default="email", choices=["call", "text", "email", "card", "visit"]
-    )
+    _follow_up_and_next_step(e, next_channel="email")
     e.add_argument("--footer", action="store_true", help="add the business address and opt-out")
     e.add_argument(
         "--attach",
@@ -79,37 +53,44 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "country requires it, and log it with the next step. Exit status 3 when a field has "
         "no value (nothing is sent).",
     )
-    t.add_argument(
+    _follow_up_and_next_step(t, next_channel="text")
+    t.add_argument("--dry-run", action="store_true", help="print the text; send nothing")
+    t.set_defaults(
+        run=run_text,
+        field_options={"next step": "--next-at", "reason": "--next-reason"},
+    )
+
+
+def _follow_up_and_next_step(p: argparse.ArgumentParser, *, next_channel: str) -> None:
+    """What every send takes: the follow-up, its wording and the next step."""
+    p.add_argument(
         "follow_up",
         type=shapes.record_id,
         metavar="FOLLOW_UP",
         help="the follow-up's id (see `deckfollow due`)",
     )
-    t.add_argument(
+    p.add_argument(
         "--template",
         metavar="KEY",
         help="template key (default: the wording that fits the follow-up, as in the app)",
     )
-    t.add_argument(
+    p.add_argument(
         "--next-at",
         required=True,
         type=shapes.local_datetime,
         metavar="YYYY-MM-DDTHH:MM",
         help="when to follow up next, in the customer's own time",
     )
-    t.add_argument(
+    p.add_argument(
         "--next-reason",
         required=True,
         type=shapes.text(300),
         help="why you'll be in touch next",
     )
-    t.add_argument(
-        "--next-channel", default="text", choices=["call", "text", "email", "card", "visit"]
-    )
-    t.add_argument("--dry-run", action="store_true", help="print the text; send nothing")
-    t.set_defaults(
-        run=run_text,
-        field_options={"next step": "--next-at", "reason": "--next-reason"},
+    p.add_argument(
+        "--next-channel",
+        default=next_channel,
+        choices=["call", "text", "email", "card", "visit"],
     )
 
 

@@ -7,7 +7,7 @@ import json
 
 from deckfollow.cli.context import CliContext
 from deckfollow.core.errors import ValidationError
-from deckfollow.core.settings import SETTING_KEYS
+from deckfollow.core.setting_keys import SETTING_KEYS
 
 ORDER = 15
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from deckfollow.ui.formatting import full_date_time_text
+from deckfollow.ui.theme import active_theme
 
 Clock = Callable[[], datetime]
 
@@ -20,7 +21,7 @@ def local_time(dt: datetime) -> str:
 def note_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setWordWrap(True)
-    label.setStyleSheet("color: #555555;")
+    label.setStyleSheet(f"color: {active_theme().muted_text};")
     return label
 
 

@@ -21,6 +21,7 @@ from deckfollow.core.errors import DeckfollowError
 from deckfollow.storage.backups import restore_from
 from deckfollow.storage.integrity import IntegrityReport
 from deckfollow.ui.backups.common import Clock, local_time, note_label, status_label
+from deckfollow.ui.theme import active_theme
 
 
 class CorruptDatabaseDialog(QDialog):
@@ -91,7 +92,7 @@ class CorruptDatabaseDialog(QDialog):
             restore_from(self.report.path, good.path, now=self._clock())
         except DeckfollowError as exc:
             self.status.setText(f"The backup could not be restored: {exc}")
-            self.status.setStyleSheet("color: #b00020; font-weight: 600;")
+            self.status.setStyleSheet(f"color: {active_theme().error_text}; font-weight: 600;")
             return
         self.restored_from = good.path
         self.accept()

@@ -19,13 +19,10 @@ from deckfollow.core.enums import Basis, Stage
 from deckfollow.core.quote_index import QuoteRow
 from deckfollow.ui.board.model import ROW_ROLE
 from deckfollow.ui.formatting import ago_text, date_text, date_time_text, money_text
+from deckfollow.ui.theme import active_theme
 
 CARD_HEIGHT = 100
 _MARGIN = 6
-_COLD = QColor("#2f6db5")
-_OVERDUE = QColor("#b3261e")
-_AGREED = QColor("#1b7f3b")
-_NEW_LEAD = QColor("#c25e00")
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -59,13 +56,17 @@ class CardDelegate(QStyledItemDelegate):
         path.addRoundedRect(QRectF(rect), 6, 6)
         # The list's own background is transparent, so cards take the application's base colour.
         painter.fillPath(path, QApplication.palette().color(QPalette.ColorRole.Base))
-        border = palette.color(QPalette.ColorRole.Highlight) if selected else QColor("#d0d4da")
+        border = (
+            palette.color(QPalette.ColorRole.Highlight)
+            if selected
+            else QColor(active_theme().card_border)
+        )
         painter.setPen(QPen(border, 2 if selected else 1))
         painter.drawPath(path)
         if row.going_cold:
             # A cold card carries a blue edge: visible at a glance down a long column.
             stripe = QRectF(rect.left(), rect.top() + 1, 4, rect.height() - 2)
-            painter.fillRect(stripe, _COLD)
+            painter.fillRect(stripe, QColor(active_theme().cold_edge))
 
         inner = rect.adjusted(12, 7, -10, -6)
         base_font = QFont(option.font)
@@ -74,8 +75,7 @@ class CardDelegate(QStyledItemDelegate):
         small = QFont(base_font)
         small.setPointSizeF(max(7.5, base_font.pointSizeF() - 1))
         text_color = QApplication.palette().color(QPalette.ColorRole.Text)
-        muted = QColor(text_color)
-        muted.setAlpha(150)
+        muted = QColor(active_theme().muted_text)
 
         # Line 1: the customer, the whole width.
         fm_bold = QFontMetrics(bold)
@@ -136,13 +136,15 @@ class CardDelegate(QStyledItemDelegate):
     @staticmethod
     def _age(row: QuoteRow, now: datetime) -> tuple[str, QColor | None]:
         if row.awaiting_first_reply:
-            return f"New · {ago_text(row.received_at, now)}, no reply yet", _NEW_LEAD
+            return f"New · {ago_text(row.received_at, now)}, no reply yet", QColor(
+                active_theme().new_lead_text
+            )
         if row.stage in (Stage.WON, Stage.LOST):
             return f"{row.stage.label} {date_text(row.stage_changed_at, row.timezone)}", None
         days = row.days_since_touch(now)
         text = "touched today" if days == 0 else f"{days} d since touch"
         if row.going_cold:
-            return f"{text} · going cold", _COLD
+            return f"{text} · going cold", QColor(active_theme().cold_text)
         return text, None
 
     @staticmethod
@@ -151,13 +153,17 @@ class CardDelegate(QStyledItemDelegate):
         if nxt is None:
             if row.stage is Stage.PARKED and row.parked_until is not None:
                 return f"Revisit {date_text(row.parked_until)}", None
-            return ("No next step planned", _OVERDUE) if row.stage.is_open else ("", None)
+            return (
+                ("No next step planned", QColor(active_theme().overdue_text))
+                if row.stage.is_open
+                else ("", None)
+            )
         # The owner's clock; a card has no room for the customer's (the list and details show it).
         when = date_time_text(nxt.due_at)
         agreed = nxt.basis is Basis.AGREED
         text = f"Next: {nxt.channel.value} {when}" + (" · agreed" if agreed else "")
         if row.overdue:
-            return f"Overdue: {nxt.channel.value} {when}" + (
-                " · agreed" if agreed else ""
-            ), _OVERDUE
-        return text, _AGREED if agreed else None
+            return f"Overdue: {nxt.channel.value} {when}" + (" · agreed" if agreed else ""), QColor(
+                active_theme().overdue_text
+            )
+        return text, QColor(active_theme().agreed_text) if agreed else None

@@ -31,20 +31,12 @@ from deckfollow.ui.board.model import QUOTE_ID_ROLE, StageCardModel
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
 from deckfollow.ui.formatting import compact_money
 from deckfollow.ui.team.clash import ask_to_reapply
+from deckfollow.ui.theme import active_theme
 
 if TYPE_CHECKING:  # the board can paint before SQLAlchemy loads
     from deckfollow.storage.database import Database
 
 Clock = Callable[[], datetime]
-
-_STAGE_COLOURS = {
-    Stage.LEAD: "#c25e00",
-    Stage.QUOTED: "#6750a4",
-    Stage.FOLLOWING_UP: "#2f6db5",
-    Stage.WON: "#1b7f3b",
-    Stage.LOST: "#8a8f98",
-    Stage.PARKED: "#9a7b00",
-}
 
 
 class StageColumnWidget(QFrame):
@@ -59,12 +51,12 @@ class StageColumnWidget(QFrame):
         )
         self.title = QLabel(stage.label)
         self.title.setStyleSheet(
-            f"font-weight: 700; font-size: 14px; color: {_STAGE_COLOURS[stage]};"
+            f"font-weight: 700; font-size: 14px; color: {active_theme().stage(stage.value)};"
         )
         self.summary = QLabel()
-        self.summary.setStyleSheet("color: palette(mid);")
+        self.summary.setStyleSheet(f"color: {active_theme().muted_text};")
         self.money = QLabel()
-        self.money.setStyleSheet("color: palette(mid);")
+        self.money.setStyleSheet(f"color: {active_theme().muted_text};")
         self.model = StageCardModel(stage, self)
         self.view = QListView()
         self.view.setModel(self.model)
@@ -76,7 +68,8 @@ class StageColumnWidget(QFrame):
         self.view.setStyleSheet(
             "QListView#cards { background: transparent; border: none; }"
             "QScrollBar:vertical { width: 8px; background: transparent; margin: 2px; }"
-            "QScrollBar::handle:vertical { background: #c3c7cf; border-radius: 3px;"
+            f"QScrollBar::handle:vertical {{ background: {active_theme().scroll_handle};"
+            " border-radius: 3px;"
             " min-height: 28px; }"
             "QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical { height: 0; }"
             "QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical"

@@ -57,6 +57,7 @@ from deckfollow.ui.cards.common import (
 )
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import date_text
+from deckfollow.ui.theme import active_theme
 
 _NEXT_CHANNELS = ((Channel.CALL, "Call"), (Channel.TEXT, "Text"), (Channel.EMAIL, "Email"))
 
@@ -110,7 +111,7 @@ class CardBatchDialog(QDialog):
         self.error = ErrorLabel()
         self.preview = PreviewLabel()
         self.preview_caption = QLabel()
-        self.preview_caption.setStyleSheet("color: #555;")
+        self.preview_caption.setStyleSheet(f"color: {active_theme().muted_text};")
         self.preview_caption.setWordWrap(True)
         self.previewed_row = -1
         self.steps_box = QGroupBox("Print in this order, one paper at a time")
@@ -130,7 +131,7 @@ class CardBatchDialog(QDialog):
         self.courtesy_too = QCheckBox("Also after birthday, holiday and “saw this” cards")
         self.kinds_note = QLabel()
         self.kinds_note.setWordWrap(True)
-        self.kinds_note.setStyleSheet("color: #555;")
+        self.kinds_note.setStyleSheet(f"color: {active_theme().muted_text};")
         self.mail_button = QPushButton("Mark as mailed")
         self.mail_status = QLabel()
         self.mail_status.setWordWrap(True)
@@ -314,7 +315,7 @@ class CardBatchDialog(QDialog):
                 if self.batch.cards
                 else "No cards to print."
             )
-            note.setStyleSheet("color: #555;")
+            note.setStyleSheet(f"color: {active_theme().muted_text};")
             self.steps_layout.addWidget(note)
             return
         for index, step in enumerate(self.steps):
@@ -326,7 +327,8 @@ class CardBatchDialog(QDialog):
         line.setContentsMargins(0, 2, 0, 2)
         done = " ✓ sent" if index in self.printed_steps else ""
         text = QLabel(
-            f"<b>{step.heading}</b>{done}<br><span style='color:#555'>{step.instruction}</span>"
+            f"<b>{step.heading}</b>{done}<br><span style='color:{active_theme().muted_text}'>"
+            f"{step.instruction}</span>"
         )
         text.setWordWrap(True)
         line.addWidget(text, 1)

@@ -61,6 +61,7 @@ from deckfollow.printing.stationery import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.cards.pdf_raster import open_pdf
+from deckfollow.ui.theme import active_theme
 
 Clock = Callable[[], datetime]
 
@@ -342,7 +343,10 @@ class PreviewLabel(QLabel):
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setMinimumSize(420, 360)
-        self.setStyleSheet("background: #8a8f98; border-radius: 4px; color: white;")
+        self.setStyleSheet(
+            f"background: {active_theme().desk_bg}; border-radius: 4px;"
+            f" color: {active_theme().desk_fg};"
+        )
         # The pages follow the label's size, never the other way round.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self._sheet: QImage | None = None
@@ -367,7 +371,7 @@ class PreviewLabel(QLabel):
         width = max(sum(p.width() for p in row) + gap * (len(row) + 1) for row in grid)
         height = sum(max(p.height() for p in row) for row in grid) + gap * (len(grid) + 1)
         sheet = QImage(width, height, QImage.Format.Format_RGB32)
-        sheet.fill(QColor("#8a8f98"))
+        sheet.fill(QColor(active_theme().desk_bg))
         painter = QPainter(sheet)
         y = gap
         for row in grid:

@@ -56,6 +56,7 @@ from deckfollow.ui.cards.common import (
     stock_fold,
 )
 from deckfollow.ui.consent.common import ErrorLabel
+from deckfollow.ui.theme import active_theme
 
 SAMPLE = Address("Grace Hopper", ("4/17 Wattle Street", "Paddington NSW 2021"))
 SAMPLE_LABEL = "Sample customer (Grace Hopper)"
@@ -101,7 +102,7 @@ class CardsDialog(QDialog):
         self.matches.setMaximumHeight(190)
         self.matches.setAlternatingRowColors(True)
         self.match_count = QLabel()
-        self.match_count.setStyleSheet("color: #555;")
+        self.match_count.setStyleSheet(f"color: {active_theme().muted_text};")
         self.template = QComboBox()
         for t in self._templates:
             self.template.addItem(t.name, t.key)

@@ -29,6 +29,7 @@ from deckfollow.core.followups import agree_follow_up, agreed_plan
 from deckfollow.core.permission import ContactSnapshot, channel_decision
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel, chosen_source, source_combo
+from deckfollow.ui.theme import active_theme
 
 CHANNEL_LABELS = {
     Channel.CALL: "Call",
@@ -78,7 +79,7 @@ class AskPermissionDialog(QDialog):
             "A time they agree to is their own choice and stands."
         )
         hours.setWordWrap(True)
-        hours.setStyleSheet("color: #555555;")
+        hours.setStyleSheet(f"color: {active_theme().muted_text};")
 
         self.channel = QComboBox()
         for ch, label in CHANNEL_LABELS.items():
@@ -105,7 +106,7 @@ class AskPermissionDialog(QDialog):
         self.source = source_combo()
         self.blocked = QLabel()
         self.blocked.setWordWrap(True)
-        self.blocked.setStyleSheet("color: #8a4b00;")
+        self.blocked.setStyleSheet(f"color: {active_theme().warning_text};")
         self.reopen = QCheckBox("They are re-opening this channel (their words above)")
 
         form = QFormLayout()

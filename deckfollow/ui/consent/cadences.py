@@ -40,6 +40,7 @@ from deckfollow.core.enums import CadenceRunStatus, Channel
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel, local_text
+from deckfollow.ui.theme import active_theme
 
 _STOP, _EVERY, _YEARLY = "stop", "every", "yearly"
 
@@ -185,7 +186,7 @@ class CadenceDialog(QDialog):
             "conversation. Resume a plan when you have decided the next step."
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #555555;")
+        hint.setStyleSheet(f"color: {active_theme().muted_text};")
         lay.addWidget(hint)
         lay.addWidget(self.runs)
         lay.addLayout(row)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 from deckfollow.core.enums import LedgerSource
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.ui.formatting import full_date_time_text
+from deckfollow.ui.theme import active_theme
 
 Clock = Callable[[], datetime]
 
@@ -21,7 +22,7 @@ class ErrorLabel(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setObjectName("errorLabel")
-        self.setStyleSheet("color: #b00020; font-weight: 600;")
+        self.setStyleSheet(f"color: {active_theme().error_text}; font-weight: 600;")
         self.hide()
 
     def show_error(self, exc: DeckfollowError | str) -> None:

@@ -38,11 +38,12 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel, chosen_source, local_text, source_combo
 from deckfollow.ui.consent.ledger_view import LedgerViewerDialog
 from deckfollow.ui.consent.stop import StopContactDialog
+from deckfollow.ui.theme import active_theme
 
 _STATE_COLOURS = {
-    ConsentState.GRANTED: "#1b6e2a",
-    ConsentState.REVOKED: "#b00020",
-    ConsentState.UNKNOWN: "#666666",
+    ConsentState.GRANTED: "agreed_text",
+    ConsentState.REVOKED: "error_text",
+    ConsentState.UNKNOWN: "muted_text",
 }
 
 
@@ -126,7 +127,7 @@ class ConsentEditorDialog(QDialog):
         self.error = ErrorLabel()
         self.status = QLabel()
         self.stop_button = QPushButton("Stop contact…")
-        self.stop_button.setStyleSheet("color: #b00020; font-weight: 600;")
+        self.stop_button.setStyleSheet(f"color: {active_theme().error_text}; font-weight: 600;")
         self.ledger_button = QPushButton("Ledger…")
         close = QPushButton("Close")
         bottom = QHBoxLayout()
@@ -160,7 +161,8 @@ class ConsentEditorDialog(QDialog):
         self.setWindowTitle(f"Consent: {ov.name}")
         if ov.do_not_contact:
             self.banner.setText(
-                f"<b style='color:#b00020'>{ov.name} asked not to be contacted.</b> "
+                f"<b style='color:{active_theme().error_text}'>"
+                f"{ov.name} asked not to be contacted.</b> "
                 "Record a yes in their own words to re-open one channel."
             )
         else:
@@ -170,7 +172,7 @@ class ConsentEditorDialog(QDialog):
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col == 0:
-                    item.setForeground(QColor(_STATE_COLOURS[c.state]))
+                    item.setForeground(QColor(getattr(active_theme(), _STATE_COLOURS[c.state])))
                 self.table.setItem(row, col, item)
         self.timezone.setCurrentText(ov.timezone)
         self.hours.setText(ov.contact_hours or "")

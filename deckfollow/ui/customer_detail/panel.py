@@ -66,6 +66,7 @@ from deckfollow.ui.formatting import (
 from deckfollow.ui.log_outcome import LogOutcomeDialog
 from deckfollow.ui.quote_editor import QuoteDialog
 from deckfollow.ui.team.clash import ask_to_reapply
+from deckfollow.ui.theme import active_theme
 
 # Editable contact fields: (key, label); the key is the Customer attribute (core.customers).
 CONTACT_FIELDS = (
@@ -105,11 +106,11 @@ _KEY_OF_LABEL = {label: key for key, label in FIELDS.items()}
 _EMPTY = "Select a quote or a customer to see their details."
 
 
-_KIND_COLOURS = {"touch": "#1f5fa8", "follow_up": "#6a4c93", "consent": "#8a4b00"}
+_KIND_ROLES = {"touch": "cold_text", "follow_up": "follow_up_text", "consent": "warning_text"}
 _STATE_TEXT = {
-    ConsentState.GRANTED: ("yes", "#1b7a3a"),
-    ConsentState.REVOKED: ("no", "#b00020"),
-    ConsentState.UNKNOWN: ("not asked", "#666666"),
+    ConsentState.GRANTED: ("yes", "agreed_text"),
+    ConsentState.REVOKED: ("no", "error_text"),
+    ConsentState.UNKNOWN: ("not asked", "muted_text"),
 }
 
 
@@ -190,7 +191,7 @@ class DetailPanel(QWidget):
         self.name_label.setFont(title_font)
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.local_time_label = QLabel()
-        self.local_time_label.setStyleSheet("color: #444444;")
+        self.local_time_label.setStyleSheet(f"color: {active_theme().muted_text};")
         # Reach them from here as from Today: the screen checks permission and logs it.
         self.call_button = QPushButton("Call…")
         self.text_button = QPushButton("Text…")
@@ -205,7 +206,7 @@ class DetailPanel(QWidget):
         self.empty_label = QLabel(_EMPTY)
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setStyleSheet("color: #777777;")
+        self.empty_label.setStyleSheet(f"color: {active_theme().muted_text};")
 
         # The quote.
         self.quote_box = _section("Quote")
@@ -234,7 +235,7 @@ class DetailPanel(QWidget):
         qlay.addLayout(qform)
         qlay.addWidget(self.lead_age_label)
         self.no_quote_label = QLabel("No quote for this customer yet.")
-        self.no_quote_label.setStyleSheet("color: #777777;")
+        self.no_quote_label.setStyleSheet(f"color: {active_theme().muted_text};")
         qlay.addWidget(self.no_quote_label)
         qrow = QHBoxLayout()
         qrow.addWidget(self.edit_quote_button)
@@ -285,18 +286,19 @@ class DetailPanel(QWidget):
         self.dnc_label = QLabel()
         self.dnc_label.setWordWrap(True)
         self.dnc_label.setStyleSheet(
-            "background: #fde8ea; color: #b00020; padding: 4px; font-weight: 600;"
+            f"background: {active_theme().error_banner_bg};"
+            f" color: {active_theme().error_banner_fg}; padding: 4px; font-weight: 600;"
         )
         self.hours_label = QLabel()
         self.hours_label.setWordWrap(True)
-        self.hours_label.setStyleSheet("color: #444444;")
+        self.hours_label.setStyleSheet(f"color: {active_theme().muted_text};")
         self.consent_grid = QGridLayout()
         self.consent_grid.setHorizontalSpacing(12)
         self.consent_grid.setColumnStretch(2, 1)
         self.consent_labels: dict[str, tuple[QLabel, QLabel]] = {}
         # One fixed row per channel, updated in place: rebuilding labels on every selection
         # made moving through a list with the arrow keys visibly slower.
-        how_style = "color: #555555;"
+        how_style = f"color: {active_theme().muted_text};"
         for row, cc in enumerate(ConsentChannel):
             state_label, how_label = QLabel(), QLabel()
             how_label.setStyleSheet(how_style)
@@ -507,10 +509,12 @@ class DetailPanel(QWidget):
             return
         if q.first_response_at is None and q.stage.is_open:
             self.lead_age_label.setText(lead_age_text(q.received_at, now))
-            _set_style(self.lead_age_label, "color: #b35c00; font-weight: 600;")
+            _set_style(
+                self.lead_age_label, f"color: {active_theme().new_lead_text}; font-weight: 600;"
+            )
         elif q.first_response_at is not None:
             self.lead_age_label.setText(response_time_text(q.received_at, q.first_response_at))
-            _set_style(self.lead_age_label, "color: #555555;")
+            _set_style(self.lead_age_label, f"color: {active_theme().muted_text};")
         else:
             self.lead_age_label.setText("")
 
@@ -570,7 +574,8 @@ class DetailPanel(QWidget):
         self.dnc_label.setVisible(ov.do_not_contact)
         self.dnc_label.setText(f"{ov.name} asked not to be contacted at all.")
         for ch in ov.channels:
-            text, colour = _STATE_TEXT[ch.state]
+            text, role = _STATE_TEXT[ch.state]
+            colour = getattr(active_theme(), role)
             state, how = self.consent_labels[ch.channel.value]
             state.setText(text)
             _set_style(state, f"color: {colour}; font-weight: 600;")
@@ -600,7 +605,7 @@ class DetailPanel(QWidget):
                     h.detail,
                 ]
             )
-            item.setForeground(1, QBrush(QColor(_KIND_COLOURS[h.kind])))
+            item.setForeground(1, QBrush(QColor(getattr(active_theme(), _KIND_ROLES[h.kind]))))
             item.setToolTip(3, h.detail)
             theirs = their_time_text(h.at, self._customer.timezone) if self._customer else ""
             if theirs:
@@ -699,7 +704,7 @@ class DetailPanel(QWidget):
             self.contact_error.show_error(exc)
             key = _KEY_OF_LABEL.get(exc.field, exc.field)
             if key in self.fields:
-                self.fields[key].setStyleSheet("border: 1px solid #b00020;")
+                self.fields[key].setStyleSheet(f"border: 1px solid {active_theme().error_text};")
                 self.fields[key].setFocus()
             return
         except DeckfollowError as exc:

@@ -28,6 +28,7 @@ from deckfollow.core.settings import load_settings
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
 from deckfollow.ui.formatting import date_text
+from deckfollow.ui.theme import active_theme
 
 _ROWS = (
     "Company",
@@ -78,7 +79,7 @@ class MergeDialog(QDialog):
             "contacted, the merged customer is not contacted either."
         )
         intro.setWordWrap(True)
-        intro.setStyleSheet("color: #444444;")
+        intro.setStyleSheet(f"color: {active_theme().muted_text};")
 
         self.keep_group = QButtonGroup(self)
         self.keep_buttons = [QRadioButton(), QRadioButton()]
@@ -97,7 +98,7 @@ class MergeDialog(QDialog):
             grid.addWidget(b, 0, n + 1)
         for r, label in enumerate(_ROWS, start=1):
             name = QLabel(label)
-            name.setStyleSheet("color: #555555;")
+            name.setStyleSheet(f"color: {active_theme().muted_text};")
             grid.addWidget(name, r, 0, Qt.AlignmentFlag.AlignTop)
             for n in range(2):
                 cell = QLabel()
@@ -203,7 +204,7 @@ class MergeDialog(QDialog):
         self.merge_button.setEnabled(ready)
         kept = self.keep_group.checkedId()
         for n in range(2):
-            style = "" if kept in (-1, n) else "color: #888888;"
+            style = "" if kept in (-1, n) else f"color: {active_theme().muted_text};"
             for cell in self.cells[n].values():
                 cell.setStyleSheet(style)
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor
 from deckfollow.core.contact_info import phone_as_read_in
 from deckfollow.core.customer_search import CustomerRow, CustomerSort
 from deckfollow.ui.formatting import ago_text, date_text
+from deckfollow.ui.theme import active_theme
 
 Index = QModelIndex | QPersistentModelIndex
 # (text, sort, descending, offset, limit) -> rows; the page runs it in a short read of the
@@ -40,7 +41,6 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _ID = int(CUSTOMER_ID_ROLE)
-_DNC = QColor("#b00020")
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
@@ -180,7 +180,7 @@ class CustomerTableModel(QAbstractTableModel):
         if role == _ID:
             return row.id
         if role == _FOREGROUND and row.do_not_contact and col == NAME:
-            return _DNC
+            return QColor(active_theme().error_text)
         if role == _ALIGNMENT and col == OPEN:
             return _RIGHT
         if role == _TOOLTIP:

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from deckfollow.core.customer_matches import CustomerMatch
+from deckfollow.ui.theme import active_theme
 
 # At most this many are offered; more matches than that means the details are too vague.
 _SHOWN = 3
@@ -24,9 +25,11 @@ class DuplicateOffer(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("duplicateOffer")
+        t = active_theme()
         self.setStyleSheet(
-            "QFrame#duplicateOffer { background: #fff6dc; border: 1px solid #e0c36c;"
-            " border-radius: 4px; }"
+            f"QFrame#duplicateOffer {{ background: {t.warning_banner_bg};"
+            f" border: 1px solid {t.warning_banner_border}; border-radius: 4px; }}"
+            f"#duplicateOffer QLabel {{ color: {t.warning_banner_fg}; }}"
         )
         self.title = QLabel()
         self.title.setWordWrap(True)
@@ -71,7 +74,9 @@ class DuplicateOffer(QFrame):
             button.setToolTip(f"{m.why} as what you typed")
             button.clicked.connect(lambda _=False, cid=m.id: self.use.emit(cid))
             why = QLabel(m.why + (" · asked not to be contacted" if m.do_not_contact else ""))
-            why.setStyleSheet("color: #555555; background: transparent;")
+            why.setStyleSheet(
+                f"color: {active_theme().warning_banner_muted}; background: transparent;"
+            )
             line.addWidget(button)
             line.addWidget(why, 1)
             self._rows.addWidget(row)

@@ -30,6 +30,7 @@ from deckfollow.ui.consent.common import Clock
 from deckfollow.ui.customers.merge_dialog import MergeDialog
 from deckfollow.ui.customers.model import CUSTOMER_ID_ROLE, CustomerTableModel
 from deckfollow.ui.customers.new_customer import NewCustomerDialog
+from deckfollow.ui.theme import active_theme
 
 _EMPTY = (
     "No customers yet. Add one with New customer…, capture a lead with Ctrl+N, "
@@ -66,11 +67,13 @@ class CustomersPage(QWidget):
             "Two records for one person: select one (or both, with Ctrl) and merge them"
         )
         self.count = QLabel()
-        self.count.setStyleSheet("color: palette(mid);")
+        self.count.setStyleSheet(f"color: {active_theme().muted_text};")
         self.empty = QLabel(_EMPTY)
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet("color: #777777; font-size: 14px; padding: 40px;")
+        self.empty.setStyleSheet(
+            f"color: {active_theme().muted_text}; font-size: 14px; padding: 40px;"
+        )
 
         self.model = CustomerTableModel(self)
         self.view = QTableView()

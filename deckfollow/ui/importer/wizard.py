@@ -66,22 +66,23 @@ from deckfollow.exchange.import_mapping import (
     suggest_mapping,
 )
 from deckfollow.storage.database import Database
+from deckfollow.ui.theme import active_theme
 
 Clock = Callable[[], datetime]
 _ROOT = QModelIndex()
 
-_ROW_COLOURS = {
-    RowAction.SKIP: "#fde2e1",
-    RowAction.BLOCKED: "#fde2e1",
-    RowAction.DUPLICATE: "#eceff1",
+# Theme roles of a preview row's background by what the import will do with it.
+_ROW_ROLES = {
+    RowAction.SKIP: "row_problem_bg",
+    RowAction.BLOCKED: "row_problem_bg",
+    RowAction.DUPLICATE: "row_duplicate_bg",
 }
-_WARN_COLOUR = "#fff4d6"
 
 
 def _hint(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setStyleSheet("color: #555b61;")
+    label.setStyleSheet(f"color: {active_theme().muted_text};")
     return label
 
 
@@ -109,7 +110,7 @@ def _error_label() -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
     label.setObjectName("errorLabel")
-    label.setStyleSheet("color: #b00020; font-weight: 600;")
+    label.setStyleSheet(f"color: {active_theme().error_text}; font-weight: 600;")
     label.hide()
     return label
 
@@ -436,10 +437,13 @@ class PreviewModel(QAbstractTableModel):
         return r.detail
 
     def colour(self, row: int) -> str | None:
-        r = self.rows[row]
+        r, t = self.rows[row], active_theme()
         if r.row in self.create_new:
-            return _WARN_COLOUR if r.problems else None
-        return _ROW_COLOURS.get(r.action) or (_WARN_COLOUR if r.problems else None)
+            return t.row_warning_bg if r.problems else None
+        role = _ROW_ROLES.get(r.action)
+        if role:
+            return str(getattr(t, role))
+        return t.row_warning_bg if r.problems else None
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
@@ -460,7 +464,7 @@ class PreviewModel(QAbstractTableModel):
             colour = self.colour(row)
             return QBrush(QColor(colour)) if colour else None
         if role == Qt.ItemDataRole.ForegroundRole and self.colour(row):
-            return QBrush(QColor("#202124"))
+            return QBrush(QColor(active_theme().highlight_fg))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -53,6 +53,7 @@ from deckfollow.ui.formatting import (
     owner_zone,
     zone_date_time_text,
 )
+from deckfollow.ui.theme import active_theme
 
 CHANNEL_LABELS = {
     Channel.CALL: "Call",
@@ -180,7 +181,7 @@ class LogOutcomeDialog(QDialog):
             f"it is {zone_date_time_text(local_now, snap.timezone)} there now."
         )
         self.zone_label.setWordWrap(True)
-        self.zone_label.setStyleSheet("color: #444444;")
+        self.zone_label.setStyleSheet(f"color: {active_theme().muted_text};")
         self.next_day = QDateEdit(_qdate(local_now.date() + timedelta(days=2)))
         self.next_day.setCalendarPopup(True)
         self.next_day.setDisplayFormat("ddd d MMM yyyy")
@@ -193,7 +194,7 @@ class LogOutcomeDialog(QDialog):
         self.next_channel = _channel_combo()
         self.blocked = QLabel()
         self.blocked.setWordWrap(True)
-        self.blocked.setStyleSheet("color: #8a4b00;")
+        self.blocked.setStyleSheet(f"color: {active_theme().warning_text};")
         self.blocked.hide()
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("The reason I'm getting in touch is …")

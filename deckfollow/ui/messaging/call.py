@@ -43,6 +43,7 @@ from deckfollow.ui.messaging.common import (
     templates_of,
 )
 from deckfollow.ui.platform.phone_handoff import open_phone_link
+from deckfollow.ui.theme import active_theme
 
 OUTCOMES = (
     (Outcome.REACHED, "Reached them"),
@@ -69,7 +70,7 @@ class _ScriptPane(QWidget):
         self.text.setFont(font)
         self.missing = QLabel()
         self.missing.setWordWrap(True)
-        self.missing.setStyleSheet("color: #8a4b00; font-weight: 600;")
+        self.missing.setStyleSheet(f"color: {active_theme().warning_text}; font-weight: 600;")
         layout = QVBoxLayout(self)
         layout.addWidget(self.template)
         layout.addWidget(self.text, 1)
@@ -148,7 +149,7 @@ class CallDialog(QDialog):
         if not self.numbers:
             nl.addWidget(QLabel("No phone number on file."))
         hint = QLabel("If they're out, ask who else is involved in the decision.")
-        hint.setStyleSheet("color: #555555;")
+        hint.setStyleSheet(f"color: {active_theme().muted_text};")
         nl.addWidget(hint)
 
         reason = QLabel(f"<b>Reason:</b> {t.reason}" if t.reason else "No follow-up reason set.")

@@ -52,6 +52,7 @@ from deckfollow.messaging.templates import (
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
 from deckfollow.ui.formatting import date_time_text
+from deckfollow.ui.theme import active_theme
 
 __all__ = [
     "Clock",
@@ -72,8 +73,15 @@ CHANNEL_WORDS = {
     Channel.VIDEO: "Video message",
 }
 
-MISSING_BG = QColor("#ffe08a")
-UNKNOWN_BG = QColor("#ffb3b3")
+
+def missing_bg() -> QColor:
+    """Background of a field the preview could not fill."""
+    return QColor(active_theme().missing_field_bg)
+
+
+def unknown_bg() -> QColor:
+    """Background of a field name the template does not know."""
+    return QColor(active_theme().unknown_field_bg)
 
 
 @dataclass(frozen=True)
@@ -259,9 +267,11 @@ class GuardBanner(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("guardBanner")
+        t = active_theme()
         self.setWordWrap(True)
         self.setStyleSheet(
-            "QLabel#guardBanner { background: #fde8e8; color: #8a1010; border: 1px solid #e0a0a0;"
+            f"QLabel#guardBanner {{ background: {t.error_banner_bg}; color: {t.error_banner_fg};"
+            f" border: 1px solid {t.error_banner_border};"
             " border-radius: 4px; padding: 8px; font-weight: 600; }"
         )
         self.hide()
@@ -281,7 +291,8 @@ def _selection(edit: QTextEdit, start: int, end: int, missing: bool) -> QTextEdi
     cursor.setPosition(start)
     cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
     fmt = QTextCharFormat()
-    fmt.setBackground(MISSING_BG if missing else UNKNOWN_BG)
+    fmt.setBackground(missing_bg() if missing else unknown_bg())
+    fmt.setForeground(QColor(active_theme().highlight_fg))
     fmt.setFontWeight(700)
     sel.cursor = cursor
     sel.format = fmt

@@ -65,6 +65,7 @@ from deckfollow.ui.messaging.common import (
     start_job,
     templates_of,
 )
+from deckfollow.ui.theme import active_theme
 
 
 class ComposeEmailDialog(QDialog):
@@ -127,8 +128,9 @@ class ComposeEmailDialog(QDialog):
         self.setup_box.setObjectName("setupBox")
         self.setup_box.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setup_box.setStyleSheet(
-            "QWidget#setupBox { background: #fff4d6; border: 1px solid #e0c080;"
-            " border-radius: 4px; }"
+            f"QWidget#setupBox {{ background: {active_theme().warning_banner_bg};"
+            f" border: 1px solid {active_theme().warning_banner_border}; border-radius: 4px; }}"
+            f"#setupBox QLabel {{ color: {active_theme().warning_banner_fg}; }}"
         )
         self.setup_box.setLayout(setup_row)
 
@@ -151,7 +153,7 @@ class ComposeEmailDialog(QDialog):
         self.body.setMinimumHeight(240)
         self.missing = QLabel()
         self.missing.setWordWrap(True)
-        self.missing.setStyleSheet("color: #8a4b00; font-weight: 600;")
+        self.missing.setStyleSheet(f"color: {active_theme().warning_text}; font-weight: 600;")
         self.footer = QCheckBox("Add the business address and how to opt out (commercial email)")
         self.footer.setChecked(footer_on)
         self.attach_button = QPushButton("Attach…")
@@ -161,7 +163,7 @@ class ComposeEmailDialog(QDialog):
         self.clear_attachments.clicked.connect(self._clear_attachments)
         self.attached = QLabel("No attachments")
         self.attached.setWordWrap(True)
-        self.attached.setStyleSheet("color: #555555;")
+        self.attached.setStyleSheet(f"color: {active_theme().muted_text};")
         attach_row = QHBoxLayout()
         attach_row.addWidget(self.attach_button)
         attach_row.addWidget(self.clear_attachments)
@@ -181,7 +183,7 @@ class ComposeEmailDialog(QDialog):
             else "No keyring here: the password is kept until you close the app."
         )
         self.password_note.setWordWrap(True)
-        self.password_note.setStyleSheet("color: #555555;")
+        self.password_note.setStyleSheet(f"color: {active_theme().muted_text};")
 
         form = QFormLayout()
         form.addRow("To", self.to_label)
@@ -200,7 +202,7 @@ class ComposeEmailDialog(QDialog):
         reason = f"Reason: {t.reason}" if t.reason else "No follow-up reason (a one-off email)."
         reason_label = QLabel(reason)
         reason_label.setWordWrap(True)
-        reason_label.setStyleSheet("color: #555555;")
+        reason_label.setStyleSheet(f"color: {active_theme().muted_text};")
 
         self.next_step = NextStepWidget(
             timezone=t.timezone,
@@ -215,7 +217,7 @@ class ComposeEmailDialog(QDialog):
 
         self.error = ErrorLabel()
         self.status = QLabel()
-        self.status.setStyleSheet("color: #555555; font-weight: 600;")
+        self.status.setStyleSheet(f"color: {active_theme().muted_text}; font-weight: 600;")
         self.status.hide()
         self.busy = False
         self._job: BackgroundJob | None = None

@@ -27,6 +27,7 @@ from deckfollow.messaging.sms_providers import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import ErrorLabel
+from deckfollow.ui.theme import active_theme
 
 
 class SmsSettingsDialog(QDialog):
@@ -70,7 +71,7 @@ class SmsSettingsDialog(QDialog):
         self.secret_label = QLabel()
         self.where = QLabel()
         self.where.setWordWrap(True)
-        self.where.setStyleSheet("color: #555555;")
+        self.where.setStyleSheet(f"color: {active_theme().muted_text};")
         form = QFormLayout()
         form.addRow("Provider", self.provider)
         form.addRow(self.account_label, self.account)

@@ -74,6 +74,7 @@ from deckfollow.ui.messaging.common import (
     describe_failure,
     start_job,
 )
+from deckfollow.ui.theme import active_theme
 
 _WHERE_TEXT = {
     Where.KEYRING: "A password is saved in the system keyring for this account.",
@@ -131,7 +132,7 @@ class SmtpSettingsDialog(QDialog):
         self.guidance = QLabel()
         self.guidance.setWordWrap(True)
         self.guidance.setOpenExternalLinks(True)
-        self.guidance.setStyleSheet("color: #555555;")
+        self.guidance.setStyleSheet(f"color: {active_theme().muted_text};")
         self.sign_in_button = QPushButton()
         self.client_id = QLineEdit()
         self.client_id.setPlaceholderText("the app's client ID registered with the provider")
@@ -161,11 +162,11 @@ class SmtpSettingsDialog(QDialog):
         self.keyring_label = QLabel(status.detail)
         self.keyring_label.setObjectName("keyringStatus")
         self.keyring_label.setWordWrap(True)
-        colour = "#1b5e20" if status.usable else "#8a4b00"
+        colour = active_theme().success_text if status.usable else active_theme().warning_text
         self.keyring_label.setStyleSheet(f"color: {colour};")
         self.where_label = QLabel()
         self.where_label.setWordWrap(True)
-        self.where_label.setStyleSheet("color: #555555;")
+        self.where_label.setStyleSheet(f"color: {active_theme().muted_text};")
         for label in (self.keyring_label, self.where_label, self.guidance):
             # A wrapped label in a form gets one line's height unless it may grow: the
             # keyring sentence ran over its neighbours.
@@ -388,7 +389,7 @@ class SmtpSettingsDialog(QDialog):
             return
         self._set_busy(True)
         self.test_result.setText("Sending a test email…")
-        self.test_result.setStyleSheet("color: #555555; font-weight: 600;")
+        self.test_result.setStyleSheet(f"color: {active_theme().muted_text}; font-weight: 600;")
         self.test_result.show()
         self._testing = settings
         self._job = start_job(
@@ -429,7 +430,7 @@ class SmtpSettingsDialog(QDialog):
         self.test_result.setText(
             f"Test email sent to {address}: the settings work. Save to keep them."
         )
-        self.test_result.setStyleSheet("color: #1b5e20; font-weight: 600;")
+        self.test_result.setStyleSheet(f"color: {active_theme().success_text}; font-weight: 600;")
 
     def save(self) -> None:
         """Save the settings; the password (if typed) goes to the keyring or session memory."""

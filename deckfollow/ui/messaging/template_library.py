@@ -48,6 +48,7 @@ from deckfollow.messaging.templates import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import Clock, ErrorLabel, show_rendered
+from deckfollow.ui.theme import active_theme
 
 _KEY_ROLE = Qt.ItemDataRole.UserRole
 _PREVIEW_CUSTOMERS = 20_000
@@ -87,7 +88,7 @@ class TemplateLibraryDialog(QDialog):
         ll.addLayout(left_buttons)
 
         self.kind_label = QLabel()
-        self.kind_label.setStyleSheet("color: #555555;")
+        self.kind_label.setStyleSheet(f"color: {active_theme().muted_text};")
         self.name = QLineEdit()
         self.subject = QLineEdit()
         self.subject_label = QLabel("Subject")
@@ -105,7 +106,7 @@ class TemplateLibraryDialog(QDialog):
             "Write {{ or }} for a brace itself."
         )
         help_text.setWordWrap(True)
-        help_text.setStyleSheet("color: #555555;")
+        help_text.setStyleSheet(f"color: {active_theme().muted_text};")
 
         self.preview_for = QComboBox()
         self.preview_for.addItem("Sample customer (made-up details)", None)
@@ -134,11 +135,11 @@ class TemplateLibraryDialog(QDialog):
         self.missing = QLabel()
         self.missing.setObjectName("missingFields")
         self.missing.setWordWrap(True)
-        self.missing.setStyleSheet("color: #8a4b00; font-weight: 600;")
+        self.missing.setStyleSheet(f"color: {active_theme().warning_text}; font-weight: 600;")
         self.omitted = QLabel()
         self.omitted.setObjectName("omittedParts")
         self.omitted.setWordWrap(True)
-        self.omitted.setStyleSheet("color: #555555;")
+        self.omitted.setStyleSheet(f"color: {active_theme().muted_text};")
 
         form = QFormLayout()
         form.addRow("Kind", self.kind_label)

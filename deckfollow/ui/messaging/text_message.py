@@ -56,6 +56,7 @@ from deckfollow.ui.messaging.common import (
     templates_of,
 )
 from deckfollow.ui.platform.phone_handoff import open_phone_link
+from deckfollow.ui.theme import active_theme
 
 # The GSM 03.38 alphabet (basic set and the escaped extension characters).
 _GSM = set(
@@ -138,10 +139,10 @@ class TextMessageDialog(QDialog):
         self.body.setAcceptRichText(False)
         self.body.setMinimumHeight(140)
         self.count = QLabel()
-        self.count.setStyleSheet("color: #555555;")
+        self.count.setStyleSheet(f"color: {active_theme().muted_text};")
         self.missing = QLabel()
         self.missing.setWordWrap(True)
-        self.missing.setStyleSheet("color: #8a4b00; font-weight: 600;")
+        self.missing.setStyleSheet(f"color: {active_theme().warning_text}; font-weight: 600;")
 
         self.copy_button = QPushButton("Copy text")
         self.open_button = QPushButton("Open on phone (sms:)")
@@ -161,7 +162,7 @@ class TextMessageDialog(QDialog):
             self.gateway_domain.setText(self._gateway.split("@", 1)[1])
         self.gateway_note = QLabel()
         self.gateway_note.setWordWrap(True)
-        self.gateway_note.setStyleSheet("color: #555555;")
+        self.gateway_note.setStyleSheet(f"color: {active_theme().muted_text};")
         # The gateway sends through the owner's email account: without a keyring its
         # password is asked for once a session, here as in the email screen.
         self.password = QLineEdit()

@@ -21,6 +21,7 @@ from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
 from deckfollow.ui.customers.offer import DuplicateOffer
+from deckfollow.ui.theme import active_theme
 
 SOURCES = (
     "Website form",
@@ -53,7 +54,7 @@ class NewLeadDialog(QDialog):
 
         intro = QLabel("Answer it fast: a lead called back within minutes is far likelier to buy.")
         intro.setWordWrap(True)
-        intro.setStyleSheet("color: #444444;")
+        intro.setStyleSheet(f"color: {active_theme().muted_text};")
         self.name = QLineEdit()
         self.name.setPlaceholderText("First and last name")
         self.phone = QLineEdit()

@@ -45,6 +45,7 @@ from deckfollow.core.quotes import (
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
 from deckfollow.ui.team.clash import ask_to_reapply
+from deckfollow.ui.theme import active_theme
 
 CURRENCIES = ("AUD", "NZD", "USD", "CAD", "GBP", "EUR")
 # The core names fields as people say them; each maps to the row that shows its message.
@@ -81,6 +82,7 @@ class _OptionalDate(QWidget):
         self.check = QCheckBox(label)
         self.edit = QDateEdit(_qdate(default))
         self.edit.setCalendarPopup(True)
+        self.edit.setAccessibleName(label)
         self.edit.setEnabled(False)
         self.check.toggled.connect(self.edit.setEnabled)
         row = QHBoxLayout(self)
@@ -138,7 +140,7 @@ class QuoteDialog(QDialog):
 
         intro = QLabel()
         intro.setWordWrap(True)
-        intro.setStyleSheet("color: #444444;")
+        intro.setStyleSheet(f"color: {active_theme().muted_text};")
         if moving_to is not None and details is not None:
             missing = " and ".join(details.missing_for(moving_to)) or "nothing"
             self.setWindowTitle(f"Move to {moving_to.label}")
@@ -177,6 +179,7 @@ class QuoteDialog(QDialog):
             details.number if details and details.number else self.form.suggested_number
         )
         self.amount = QLineEdit()
+        self.amount.setAccessibleName("Amount")
         self.amount.setPlaceholderText("e.g. 4,850.00")
         self.currency = QComboBox()
         self.currency.setEditable(True)
@@ -186,6 +189,7 @@ class QuoteDialog(QDialog):
         self.currency.addItems(codes)
         self.currency.setCurrentText(self.form.currency)
         self.currency.setMaximumWidth(90)
+        self.currency.setAccessibleName("Currency")
         money = QWidget()
         mrow = QHBoxLayout(money)
         mrow.setContentsMargins(0, 0, 0, 0)
@@ -210,6 +214,7 @@ class QuoteDialog(QDialog):
         self.competing.setMinimumWidth(170)
         self.competing.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.file = QLineEdit()
+        self.file.setAccessibleName("File sent")
         self.file.setPlaceholderText("The quote you sent, e.g. its PDF")
         self.choose_button = QPushButton("Choose…")
         self.open_button = QPushButton("Open")

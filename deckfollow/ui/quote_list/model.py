@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from deckfollow.core.enums import Basis
 from deckfollow.core.quote_index import QuoteFilter, QuoteIndex, QuoteRow, SortKey
 from deckfollow.ui.formatting import ago_text, date_text, date_time_text, money_text
+from deckfollow.ui.theme import active_theme
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -37,8 +38,6 @@ _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_OVERDUE = QColor("#b3261e")
-_COLD = QColor("#1f5fa8")
 
 
 class QuoteTableModel(QAbstractTableModel):
@@ -122,9 +121,9 @@ class QuoteTableModel(QAbstractTableModel):
             return row.quote_id
         if role == _FOREGROUND:
             if col == 6 and row.overdue:
-                return QBrush(_OVERDUE)
+                return QBrush(QColor(active_theme().overdue_text))
             if col == 5 and row.going_cold:
-                return QBrush(_COLD)
+                return QBrush(QColor(active_theme().cold_text))
         if role == _FONT and col == 6 and row.overdue:
             return self._bold
         if role == _ALIGNMENT and col == 3:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from deckfollow.core.enums import Stage
 from deckfollow.core.quote_index import QuoteFilter, QuoteIndex
 from deckfollow.ui.quote_list.model import COLUMNS, QUOTE_ID_ROLE, QuoteTableModel
+from deckfollow.ui.theme import active_theme
 
 _STAGE_CHOICES: list[tuple[str, frozenset[Stage] | None]] = [
     ("All stages", None),
@@ -78,7 +79,7 @@ class QuoteListPage(QWidget):
         self._only: frozenset[int] | None = None
         self.count = QLabel()
         self.count.setObjectName("quoteCount")
-        self.count.setStyleSheet("color: palette(mid);")
+        self.count.setStyleSheet(f"color: {active_theme().muted_text};")
 
         self.model = QuoteTableModel(self)
         self.view = QTableView()

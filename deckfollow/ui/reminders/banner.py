@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from deckfollow.ui.theme import active_theme
+
 MAX_REMINDERS = 3
 
 Action = tuple[str, Callable[[], object]]
@@ -79,10 +81,13 @@ class ReminderBanner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reminderBanner")
+        t = active_theme()
         self.setStyleSheet(
-            "QFrame#reminderBanner { background: #fff4ce; border-bottom: 1px solid #e6d28a; }"
-            "#reminderBanner QLabel { color: #3d3000; }"
-            "#reminderBanner QPushButton#closeBanner { color: #6b5a00; font-size: 16px; }"
+            f"QFrame#reminderBanner {{ background: {t.warning_banner_bg};"
+            f" border-bottom: 1px solid {t.warning_banner_border}; }}"
+            f"#reminderBanner QLabel {{ color: {t.warning_banner_fg}; }}"
+            f"#reminderBanner QPushButton#closeBanner {{ color: {t.warning_banner_muted};"
+            " font-size: 16px; }"
         )
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 4, 0, 4)

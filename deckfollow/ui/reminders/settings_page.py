@@ -30,6 +30,7 @@ from deckfollow.reminders.autostart import (
 from deckfollow.reminders.digest import DEFAULT_DIGEST_TIME, digest_time, set_digest_time
 from deckfollow.reminders.ics import export_calendar, write_calendar_file
 from deckfollow.storage.database import Database
+from deckfollow.ui.theme import active_theme
 
 Clock = Callable[[], datetime]
 
@@ -98,7 +99,7 @@ class ReminderSettingsWidget(QWidget):
         self.autostart = QCheckBox("Start deckfollow when I log in")
         self.autostart.setChecked(is_autostart_enabled())
         self.autostart_where = QLabel()
-        self.autostart_where.setStyleSheet("color: #555;")
+        self.autostart_where.setStyleSheet(f"color: {active_theme().muted_text};")
         self.autostart_where.setWordWrap(True)
         self._show_autostart_place()
 

@@ -31,6 +31,7 @@ from deckfollow.reminders.snooze import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.formatting import clock_text, date_time_text
+from deckfollow.ui.theme import active_theme
 
 Clock = Callable[[], datetime]
 
@@ -128,7 +129,7 @@ class SnoozeDialog(QDialog):
         mine = landing.lands_at.astimezone(ZoneInfo(self._owner_tz))
         text = f"Reminds you {date_time_text(mine, self._owner_tz, joiner=' at ')}."
         if landing.moved:
-            text += f"<br><span style='color:#8a5a00'>{landing.note}</span>"
+            text += f"<br><span style='color:{active_theme().warning_text}'>{landing.note}</span>"
         return text
 
     def save(self) -> None:
@@ -137,7 +138,7 @@ class SnoozeDialog(QDialog):
             with self._db.unit_of_work() as session:
                 landings = snooze_many(session, self._ids, until, now=self._clock())
         except DeckfollowError as exc:
-            self.landing.setText(f"<span style='color:#a00'>{exc}</span>")
+            self.landing.setText(f"<span style='color:{active_theme().error_text}'>{exc}</span>")
             return
         self.snoozed.emit(landings)
         self.accept()

@@ -18,8 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-# Colour-blind-safe (Okabe–Ito) series colours, clear on light and dark backgrounds.
-SERIES_COLOURS = ("#3a8fd9", "#17a673", "#e0702a", "#cc79a7", "#e6b000")
+from deckfollow.ui.theme import theme_for
 
 
 @dataclass(frozen=True)
@@ -166,13 +165,18 @@ class BarChart(QWidget):
     def _top(self) -> float:
         return self._ticks()[-1]
 
+    def _series_colour(self, i: int) -> QColor:
+        """Bar colour of series `i`: colour-blind-safe and 3:1 on this palette's base."""
+        colours = theme_for(self.palette()).chart_series
+        return QColor(colours[i % len(colours)])
+
     def _legend(self, p: QPainter, text: QColor, x: float) -> float:
         """Series names across the top when there are several; returns the height used."""
         if len(self.data.series) < 2:
             return 0.0
         fm = QFontMetricsF(self.font())
         for i, series in enumerate(self.data.series):
-            p.fillRect(QRectF(x, 4, 10, 10), QColor(SERIES_COLOURS[i % len(SERIES_COLOURS)]))
+            p.fillRect(QRectF(x, 4, 10, 10), self._series_colour(i))
             p.setPen(text)
             p.drawText(QPointF(x + 14, 4 + fm.ascent() - 1), series.name)
             x += 28 + fm.horizontalAdvance(series.name)
@@ -220,7 +224,7 @@ class BarChart(QWidget):
                 value = series.values[c] if c < len(series.values) else 0.0
                 h = plot.height() * (value / top if top else 0)
                 rect = QRectF(x0 + s * bar_w, plot.bottom() - h, bar_w - (1 if n > 1 else 0), h)
-                p.fillRect(rect, QColor(SERIES_COLOURS[s % len(SERIES_COLOURS)]))
+                p.fillRect(rect, self._series_colour(s))
                 self._bars.append((rect, s, c))
             if c % every == 0 or (c == len(cats) - 1 and c % every >= every / 2):
                 p.setPen(text)
@@ -252,7 +256,7 @@ class BarChart(QWidget):
             value = series.values[c] if c < len(series.values) else 0.0
             w = plot.width() * (value / top if top else 0)
             rect = QRectF(plot.left(), y + row * 0.18, w, row * 0.64)
-            p.fillRect(rect, QColor(SERIES_COLOURS[0]))
+            p.fillRect(rect, self._series_colour(0))
             self._bars.append((rect, 0, c))
             p.setPen(text)
             label = fm.elidedText(cat, Qt.TextElideMode.ElideRight, label_w - 10)
@@ -270,7 +274,7 @@ class BarChart(QWidget):
 
 def pal_band(palette: QPalette) -> QColor:
     """A faint band that shows on light and dark backgrounds alike."""
-    band = QColor(SERIES_COLOURS[1])
+    band = QColor(theme_for(palette).chart_series[1])
     band.setAlpha(45)
     return band
 

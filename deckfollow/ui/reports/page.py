@@ -43,6 +43,7 @@ from deckfollow.core.settings import load_settings
 from deckfollow.storage.database import Database
 from deckfollow.ui.formatting import compact_money
 from deckfollow.ui.reports.chart import BarChart, ChartData, series_of, table_rows
+from deckfollow.ui.theme import active_theme
 
 Clock = Callable[[], datetime]
 
@@ -294,7 +295,7 @@ class ReportsPage(QWidget):
         self.span.setObjectName("span")
         self.status = QLabel()
         self.status.setObjectName("status")
-        self.status.setStyleSheet("color: palette(mid);")
+        self.status.setStyleSheet(f"color: {active_theme().muted_text};")
         self.export_pdf = QPushButton("Export PDF…")
         self.export_csv = QPushButton("Export CSV…")
         for button in (self.export_pdf, self.export_csv):

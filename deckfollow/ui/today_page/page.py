@@ -37,6 +37,7 @@ from deckfollow.ui.formatting import (
     their_time_text,
     weekday_time_text,
 )
+from deckfollow.ui.theme import active_theme
 
 Clock = Callable[[], datetime]
 
@@ -60,8 +61,6 @@ _KIND = {
     Channel.EMAIL: TemplateKind.EMAIL,
     Channel.CARD: TemplateKind.CARD,
 }
-_OVERDUE = QColor("#b3261e")
-_AGREED = QColor("#1b7f3b")
 # List widths (px) below which a column gives way to the reason.
 _ROOM_FOR_THEIR_TIME = 720
 _ROOM_FOR_BASIS = 560
@@ -89,7 +88,7 @@ class TodayPage(QWidget):
         self.headline = QLabel()
         self.headline.setStyleSheet("font-size: 20px; font-weight: 600;")
         self.counts = QLabel()
-        self.counts.setStyleSheet("color: palette(mid);")
+        self.counts.setStyleSheet(f"color: {active_theme().muted_text};")
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Follow-ups due and overdue")
         self.tree.setColumnCount(5)
@@ -124,11 +123,11 @@ class TodayPage(QWidget):
         self.why.setWordWrap(True)
         self.said = QLabel()
         self.said.setWordWrap(True)
-        self.said.setStyleSheet(f"color: {_AGREED.name()};")
+        self.said.setStyleSheet(f"color: {active_theme().agreed_text};")
         # Why acting now would be refused (outside their hours, no number …), before a click.
         self.not_now = QLabel()
         self.not_now.setWordWrap(True)
-        self.not_now.setStyleSheet("color: #8a5a00;")
+        self.not_now.setStyleSheet(f"color: {active_theme().warning_text};")
         self.not_now.hide()
         self.script = QPlainTextEdit()
         self.script.setAccessibleName("What to say")
@@ -172,7 +171,7 @@ class TodayPage(QWidget):
             "Customers elsewhere? File › Import contacts."
         )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet("color: palette(mid); font-size: 15px;")
+        self.empty.setStyleSheet(f"color: {active_theme().muted_text}; font-size: 15px;")
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -299,9 +298,9 @@ class TodayPage(QWidget):
                     row.setToolTip(0, f"{theirs} {item.customer}'s time ({item.timezone})")
                 row.setToolTip(3, item.reason)
                 if item.overdue:
-                    row.setForeground(0, QBrush(_OVERDUE))
+                    row.setForeground(0, QBrush(QColor(active_theme().overdue_text)))
                 if item.basis is Basis.AGREED:
-                    row.setForeground(4, QBrush(_AGREED))
+                    row.setForeground(4, QBrush(QColor(active_theme().agreed_text)))
                 group.addChild(row)
                 rows[item.follow_up_id] = row
             group.setExpanded(True)

@@ -26,6 +26,7 @@ from deckfollow.exchange.import_mapping import Field
 from deckfollow.storage.database import Database, open_database
 from deckfollow.ui.importer import ImportWizard, export_customers_csv, export_vcard
 from deckfollow.ui.importer.wizard import PREVIEW_COLUMNS
+from deckfollow.ui.theme import LIGHT
 from tests.exchange.import_helpers import DATA, set_owner
 
 
@@ -76,7 +77,7 @@ def test_google_file_preview_then_import(qtbot: QtBot, au_db: Database, now: dat
     blocked = rows["4"]
     assert model.text(blocked, 1) == "Refused: do not contact"
     background = model.data(model.index(blocked, 0), Qt.ItemDataRole.BackgroundRole)
-    assert isinstance(background, QBrush) and background.color() == QColor("#fde2e1")
+    assert isinstance(background, QBrush) and background.color() == QColor(LIGHT.row_problem_bg)
     assert model.text(rows["6"], 7).startswith("email 'priya@@example'")
     # Which zone each row got, and why: by the state, or the owner's (a mobile tells none).
     assert PREVIEW_COLUMNS[6] == "Time zone"
@@ -188,6 +189,7 @@ from PySide6.QtWidgets import QApplication
 
 from deckfollow.storage.database import open_database
 from deckfollow.ui.importer import ImportWizard
+from deckfollow.ui.theme import LIGHT
 
 app = QApplication(sys.argv)
 db = open_database(sys.argv[1])

@@ -26,7 +26,7 @@ from deckfollow.messaging.credentials import CredentialStore, Where
 from deckfollow.messaging.smtp import Security, save_smtp_settings
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.call import CallDialog
-from deckfollow.ui.messaging.common import MISSING_BG
+from deckfollow.ui.messaging.common import missing_bg
 from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
 from deckfollow.ui.messaging.smtp_settings import SmtpSettingsDialog
 from deckfollow.ui.messaging.template_library import TemplateLibraryDialog
@@ -60,7 +60,7 @@ def _highlighted(edit: object) -> list[str]:
     return [
         sel.cursor.selectedText()
         for sel in edit.extraSelections()
-        if sel.format.background().color() == MISSING_BG
+        if sel.format.background().color() == missing_bg()
     ]
 
 

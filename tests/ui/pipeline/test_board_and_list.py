@@ -26,7 +26,7 @@ def window(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
         from deckfollow.core.cadences import seed_builtin_cadences
 
         seed_builtin_cadences(session)
-        generate_demo(session, customers=60, quotes=150, seed=11, now=now)
+        generate_demo(session, customers=60, quotes=150, seed=11, now=now, country="AU")
     win = MainWindow(db, clock=lambda: now)
     qtbot.addWidget(win)
     win.show()

@@ -25,7 +25,7 @@ def window(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
 
     with db.unit_of_work() as session:
         seed_builtin_cadences(session)
-        generate_demo(session, customers=30, quotes=60, seed=5, now=now)
+        generate_demo(session, customers=30, quotes=60, seed=5, now=now, country="AU")
     win = MainWindow(db, clock=lambda: now)
     qtbot.addWidget(win)
     win.show()

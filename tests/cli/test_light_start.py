@@ -1,0 +1,34 @@
+"""Every command's fixed cost stays small: parsing the command line loads no database layer.
+
+Each command module registers its arguments only; the work's imports (SQLAlchemy, the
+models, phone numbers) happen inside its `run`, so `--help`, a typo and bad input answer at
+once, and a command pays only for what it uses.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("sqlalchemy", "phonenumbers", "email_validator", "reportlab", "PySide6")
+
+
+def test_building_every_commands_parser_loads_nothing_heavy() -> None:
+    probe = (
+        "import sys\n"
+        "from deckfollow.cli.main import build_parser\n"
+        "build_parser()\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "[]"
+
+
+def test_the_due_list_loads_no_phone_or_email_library() -> None:
+    probe = (
+        "import sys\n"
+        "import deckfollow.core.due, deckfollow.core.settings, deckfollow.storage.integrity\n"
+        "print(sorted(m for m in ('phonenumbers', 'email_validator') if m in sys.modules))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "[]"

@@ -1,0 +1,67 @@
+"""The hot queries use the index they should, with and without SQLite's statistics.
+
+A card, Today's script and an email's fill-in each look up the customer's next agreed
+follow-up; planned on the business-wide `ix_follow_up_status_due` index, that lookup walked
+every pending follow-up for every card, so printing cards grew with the square of the
+business.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Select
+from sqlalchemy.dialects import sqlite
+
+from deckfollow.core.merge_fields import next_agreed_query
+from deckfollow.demo.generator import generate_demo
+from deckfollow.storage.database import open_database
+
+
+def _plan(path: Path, stmt: Select[Any]) -> str:
+    sql = str(stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+    finally:
+        conn.close()
+    return "\n".join(str(r[3]) for r in rows)
+
+
+@pytest.fixture
+def business(db_path: Path, now: datetime) -> Path:
+    db = open_database(str(db_path))
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=60, quotes=120, seed=3, now=now)
+    db.close()
+    return db_path
+
+
+def _drop_statistics(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE IF EXISTS sqlite_stat1")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("statistics", [True, False])
+def test_next_agreed_follow_up_is_looked_up_through_the_customer(business: Path, statistics: bool):
+    if not statistics:
+        _drop_statistics(business)
+    assert "USING INDEX ix_follow_up_customer_status (customer_id=? AND status=?)" in _plan(
+        business, next_agreed_query(7, None)
+    )
+    for_quote = _plan(business, next_agreed_query(7, 12))
+    assert "ix_follow_up_status_due" not in for_quote
+    assert "USING INDEX" in for_quote and "SCAN" not in for_quote
+
+
+def test_a_writing_command_leaves_statistics_for_the_planner(business: Path):
+    conn = sqlite3.connect(business)
+    tables = {r[0] for r in conn.execute("SELECT tbl FROM sqlite_stat1")}
+    conn.close()
+    assert {"follow_up", "quote", "customer"} <= tables
