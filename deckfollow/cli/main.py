@@ -151,9 +151,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         module.register(sub)
     # Accept the global options after the command too ("deckfollow due --db x.db").
     for each in sub.choices.values():
-        each.add_argument(
-            "--db", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS
-        )
+        each.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         each.add_argument(
             "--now", type=shapes.moment_text, default=argparse.SUPPRESS, help=argparse.SUPPRESS
         )
