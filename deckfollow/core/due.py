@@ -113,7 +113,7 @@ def shown_to_user() -> list[ColumnElement[bool]]:
 
 def due_statement(
     end: datetime, *, member: str | None = None, limit: int | None = None
-) -> Select[Any]:
+) -> Select[*tuple[Any, ...]]:
     """The due list's query: every actionable follow-up due before `end`, oldest first."""
     due = effective_due()
     stmt = (

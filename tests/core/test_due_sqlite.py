@@ -4,8 +4,10 @@ trash and do-not-contact customers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.dialects import sqlite
@@ -22,7 +24,7 @@ def test_the_text_is_the_statement_sqlalchemy_compiles_for_sqlite(now: datetime)
     _, end = day_bounds(now.astimezone(ZoneInfo(TZ)).date(), TZ)
     compiled = due_statement(end).compile(dialect=sqlite.dialect())
     assert str(compiled) == DUE_SQL
-    processors = compiled._bind_processors
+    processors = cast(Mapping[str, Callable[[Any], Any]], compiled._bind_processors)
     sent = tuple(
         processors[name](compiled.params[name]) if name in processors else compiled.params[name]
         for name in compiled.positiontup or ()

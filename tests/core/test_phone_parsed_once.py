@@ -3,6 +3,8 @@ parse of the stored form gives (country, zones, the way it is written)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from deckfollow.core import contact_info
@@ -52,7 +54,7 @@ def test_a_number_is_parsed_once_for_everything_read_from_it(
     calls: list[str] = []
     real = phonenumbers.parse
 
-    def counting(*args: object, **kwargs: object) -> object:
+    def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(str(args[0]))
         return real(*args, **kwargs)
 
