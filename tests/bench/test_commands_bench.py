@@ -51,17 +51,38 @@ class Run:
     out: Path
 
 
+# Starts the measured process from a small Python rather than from this test process: a
+# child's peak memory counts every page of the process it was forked from, so forked from
+# pytest (about 110 MB here) every command would "peak" at pytest's size.
+_LAUNCH = r"""
+import json, os, subprocess, sys
+report, argv = sys.argv[1], sys.argv[2:]
+proc = subprocess.Popen(argv)
+_, status, usage = os.wait4(proc.pid, 0)
+with open(report, "w") as fh:
+    json.dump([os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime,
+               usage.ru_maxrss], fh)
+"""
+
+
 def _run(argv: list[str], out: Path) -> Run:
     """Run a process to completion; its own CPU time and peak memory from wait4."""
+    report = out.with_suffix(".usage")
     started = time.perf_counter()
     with out.open("wb") as stdout, out.with_suffix(".err").open("wb") as stderr:
-        proc = subprocess.Popen(argv, stdout=stdout, stderr=stderr, cwd=ROOT, env=_ENV)
-        _, status, usage = os.wait4(proc.pid, 0)
+        subprocess.run(
+            [sys.executable, "-c", _LAUNCH, str(report), *argv],
+            stdout=stdout,
+            stderr=stderr,
+            cwd=ROOT,
+            env=_ENV,
+            check=True,
+        )
     wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    code, cpu, maxrss_kb = json.loads(report.read_text())
     err = out.with_suffix(".err").read_text(errors="replace")
-    assert proc.returncode == 0, f"{argv}: exit {proc.returncode}: {err[-500:]}"
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out)
+    assert code == 0, f"{argv}: exit {code}: {err[-500:]}"
+    return Run(wall, cpu, maxrss_kb / 1024, out)
 
 
 def _deckfollow(db: Path, *args: str, out: Path) -> Run:
