@@ -237,14 +237,16 @@ def layout_text(
     size = style.size
     # Each word's width at 1 pt, measured once for every size tried.
     widths = [[_width(font, w) for w in para] for para in paragraphs]
-    attempt = _attempt(
-        paragraphs, widths, box, style, font, hand, size, signature_height, keep_lines
-    )
-    while not attempt.fits and size - _SIZE_STEP >= style.min_size - 1e-9:
-        size -= _SIZE_STEP
-        attempt = _attempt(
-            paragraphs, widths, box, style, font, hand, size, signature_height, keep_lines
-        )
+    args = (paragraphs, widths, box, style, font, hand)
+    attempt = _attempt(*args, size, signature_height, keep_lines)
+    if not attempt.fits:
+        # Smaller sizes are tried without placing letters; only the one chosen is set.
+        first, fits = size, False
+        while not fits and size - _SIZE_STEP >= style.min_size - 1e-9:
+            size -= _SIZE_STEP
+            fits = _attempt(*args, size, signature_height, keep_lines, place=False).fits
+        if size != first:
+            attempt = _attempt(*args, size, signature_height, keep_lines)
     attempt.undrawable = bad
     if signature_height > 0 and attempt.fits:
         w = min(signature_width, box.w)
@@ -274,7 +276,10 @@ def _attempt(
     size: float,
     reserve_bottom: float,
     keep_lines: bool,
+    *,
+    place: bool = True,
 ) -> HandLayout:
+    """One try at `size`; `place=False` only finds whether it fits (no letter is placed)."""
     eff = size * font.font.scale
     v = style.variation
     over = font.font.overhang * eff
@@ -337,6 +342,9 @@ def _attempt(
                 baseline -= leading * (1.0 + lj.lead)
             first_line = False
             n_lines += 1
+            lowest = baseline
+            if not place:
+                continue
             x = left + lj.indent * size
             for word, gap, j, word_width in words:
                 x += gap
@@ -346,7 +354,6 @@ def _attempt(
                 cs = j.cs * size
                 placed.append(Placed(x, y, w_size, skew, cs, j.shade, word))
                 x += word_width * w_size + cs * len(word)
-            lowest = baseline
 
     bottom = lowest - descent - drift
     fits = bottom - reserve_bottom >= box.y - 1e-6 and not (keep_lines and wrapped)
