@@ -308,16 +308,18 @@ def follow_ups_due(scope: ReportScope) -> Any:
     quotes behind them select the very same follow-ups.
     """
     # When it was done: the touch logged for it (the call happened then), else when it was
-    # marked done. follow_up_id has no index: the customer's index narrows the look-up to
-    # their own touches, so the cost follows the follow-ups in the period, not every touch.
+    # marked done. Found through touch.follow_up_id's own index.
     first_touch = (
         select(func.min(Touch.at))
-        .where(Touch.customer_id == FollowUp.customer_id, Touch.follow_up_id == FollowUp.id)
+        .where(Touch.follow_up_id == FollowUp.id)
         .correlate(FollowUp)
         .scalar_subquery()
     )
     done_at = func.coalesce(first_touch, FollowUp.completed_at)
     due_by = func.coalesce(FollowUp.window_end, FollowUp.due_at)
+    # MATERIALIZED: each follow-up's lateness is worked out once. Inlined, the databases
+    # copy the look-up into every test of the category below (ten look-ups a follow-up,
+    # measured on SQLite: 0.54 of the report's 1.6 s over 90 days at 100,000 quotes).
     inner = (
         select(
             FollowUp.quote_id,
@@ -332,7 +334,8 @@ def follow_ups_due(scope: ReportScope) -> Any:
             FollowUp.due_at < at(scope.ends),
             Customer.deleted_at.is_(None),
         )
-        .subquery()
+        .cte("due_in_period")
+        .prefix_with("MATERIALIZED")
     )
     grace = scope.grace_seconds
     status = inner.c.status
