@@ -187,6 +187,7 @@ class FollowUp(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
     quote_id: Mapped[int | None] = mapped_column(ForeignKey("quote.id"), index=True)
     # active_history: the time before a move is loaded, to tell a move from a rewrite.
+    # Indexed for the reports, which take follow-ups by when they fell due.
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, active_history=True, index=True)
     window_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     timezone: Mapped[str] = mapped_column(String(64))
@@ -200,7 +201,7 @@ class FollowUp(Base):
     template_id: Mapped[int | None] = mapped_column(ForeignKey("template.id"))
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, active_history=True)
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -28,7 +28,7 @@ from tests.storage.pg_server import postgres_server
 TABLES = ("customer", "quote", "touch", "follow_up", "consent_event", "channel_consent")
 NEW_INDEXES = {
     "quote": {"ix_quote_received_at", "ix_quote_sent_at", "ix_quote_closed_at"},
-    "follow_up": {"ix_follow_up_due_at", "ix_follow_up_completed_at"},
+    "follow_up": {"ix_follow_up_due_at"},
     "touch": {"ix_touch_follow_up_id"},
 }
 PDF = "/home/sam/Quotes/Q-1042 Mia Chen deck.pdf"

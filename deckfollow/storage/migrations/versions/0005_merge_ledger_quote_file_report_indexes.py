@@ -6,8 +6,10 @@ indexes the reports and the due queries read through.
   schema has no kind for them) and come back on the way up; nothing is lost.
 - `quote.file_path`: the document sent with a quote, until now a setting per quote
   (`quote_file:ID`), moves into the quote row; going down moves it back.
-- Indexes on the quote dates the reports filter on (received, sent, closed), on follow-up
-  due and done dates, and on `touch.follow_up_id` (the touch that kept a follow-up).
+- Indexes on the quote dates the reports filter on (received, sent, closed), on a
+  follow-up's due time (the reports take follow-ups by when they fell due), and on
+  `touch.follow_up_id` (the touch that kept a follow-up, which says when it was done).
+  No query picks follow-ups by when they were marked done, so that column has none.
 
 Revision ID: 0005
 Revises: 0004
@@ -40,7 +42,6 @@ INDEXES = (
     ("ix_quote_sent_at", "quote", ["sent_at"]),
     ("ix_quote_closed_at", "quote", ["closed_at"]),
     ("ix_follow_up_due_at", "follow_up", ["due_at"]),
-    ("ix_follow_up_completed_at", "follow_up", ["completed_at"]),
     ("ix_touch_follow_up_id", "touch", ["follow_up_id"]),
 )
 
