@@ -142,7 +142,8 @@ def test_core_report_against_bare_sql(tmp_path: Path, quotes: int) -> None:
         record("reports", f"{name}, CPU (s)", cpu, "s", "< 1 s at 100k")
         record("reports", f"{name}: bare sqlite3, same SQL (s)", bare_wall, "s")
         record("reports", f"{name}: bare sqlite3, same SQL, CPU (s)", bare_cpu, "s")
-        record("reports", f"{name}: ratio, CPU", cpu / bare_cpu, "x", "<= 2")
+        goal = "<= 2" if quotes >= 20_000 else ""
+        record("reports", f"{name}: ratio, CPU", cpu / bare_cpu, "x", goal)
         record("reports", f"{name}: ratio, wall", wall / bare_wall, "x")
         if quotes >= 20_000:  # at 1k the SQL takes 2 ms: building a dozen statements is most
             assert cpu / bare_cpu <= 2.0
