@@ -106,8 +106,11 @@ def _alternately(
     for _ in range(rounds):
         mine.append(ours())
         floor.append(bare())
-    best = lambda runs: (min(w for w, _ in runs), min(c for _, c in runs))  # noqa: E731
-    return best(mine), best(floor)
+    return _best(mine), _best(floor)
+
+
+def _best(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    return min(w for w, _ in runs), min(c for _, c in runs)
 
 
 def _business(tmp_path: Path, quotes: int) -> Path:
