@@ -300,6 +300,9 @@ class ReportsPage(QWidget):
         )
         self.member.addItem("Everyone", None)
         self.member.hide()
+        self.member_label = QLabel("Member")
+        self.member_label.setBuddy(self.member)
+        self.member_label.hide()
         self.span = QLabel()
         self.span.setObjectName("span")
         self.status = QLabel()
@@ -319,6 +322,7 @@ class ReportsPage(QWidget):
         bar.addWidget(QLabel("to"))
         bar.addWidget(self.last)
         bar.addSpacing(12)
+        bar.addWidget(self.member_label)
         bar.addWidget(self.member)
         bar.addStretch(1)
         bar.addWidget(self.export_pdf)
@@ -449,6 +453,7 @@ class ReportsPage(QWidget):
         self.member.setCurrentIndex(max(at, 0))
         self.member.blockSignals(False)
         self.member.setVisible(bool(members))
+        self.member_label.setVisible(bool(members))
 
     @property
     def chosen_member(self) -> str | None:

@@ -30,7 +30,7 @@ def _page(qtbot: QtBot, db: Database) -> ReportsPage:
 
 def test_one_person_business_has_no_member_chooser(qtbot: QtBot, db: Database, shop) -> None:  # noqa: F811
     page = _page(qtbot, db)
-    assert not page.member.isVisible()
+    assert not page.member.isVisible() and not page.member_label.isVisible()
     assert page.report is not None and page.report.member is None
 
 
