@@ -199,7 +199,8 @@ def check_connection(conn: TeamConnection, password: str | None) -> ConnectionCh
                         "database",
                     )
                 return ConnectionCheck(
-                    Found.EMPTY, f"Connected. {conn.database} is empty: ready for your business."
+                    Found.EMPTY,
+                    f"Connected. The database {conn.database} is empty: ready for your business.",
                 )
             revision = c.execute(text("SELECT version_num FROM alembic_version")).scalar()
             if revision is not None and revision not in schema.REVISIONS:
@@ -220,13 +221,13 @@ def check_connection(conn: TeamConnection, password: str | None) -> ConnectionCh
     if customers == 0 and quotes == 0:
         return ConnectionCheck(
             Found.EMPTY,
-            f"Connected. {conn.database} is a deckfollow database (schema {revision}) with no "
-            "business in it yet: ready for yours.",
+            f"Connected. The database {conn.database} is a deckfollow database (schema "
+            f"{revision}) with no business in it yet: ready for yours.",
             revision=revision,
         )
     return ConnectionCheck(
         Found.TEAM,
-        f"Connected. {conn.database} is already a deckfollow team database (schema "
+        f"Connected. The database {conn.database} is already a deckfollow team database (schema "
         f"{revision}) with {customers} customers and {quotes} quotes: join it.",
         revision=revision,
         customers=customers,

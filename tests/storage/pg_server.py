@@ -141,3 +141,16 @@ def postgres_server(
         if proc.stderr is not None:
             proc.stderr.close()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def new_database(url: str, name: str) -> str:
+    """A fresh, empty database `name` on the server at `url`; its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)

@@ -26,6 +26,7 @@ from deckfollow.storage.team_connection import (
     remember,
     remembered,
 )
+from tests.storage.pg_server import new_database as fresh_database
 from tests.storage.pg_server import postgres_server
 
 PASSWORD = "s3cret-Pa55"
@@ -39,12 +40,7 @@ def server() -> Iterator[str]:
 
 def new_database(server: str, name: str) -> TeamConnection:
     """A fresh, empty database on the server, and the connection to it (no TLS on loopback)."""
-    engine = create_engine(server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    url = make_url(server)
+    url = make_url(fresh_database(server, name))
     return TeamConnection(
         host=url.host or "", port=int(url.port or 5432), database=name, user="deckfollow", tls=False
     )
