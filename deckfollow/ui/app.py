@@ -179,10 +179,12 @@ def run_gui(
         " (installed)" if getattr(sys, "frozen", False) else "",
     )
     app = make_application(argv)
+    team_target: str | None = None
     if team:
         from deckfollow.ui.team.settings_page import team_target_at_start
 
-        target = team_target_at_start() or target
+        team_target = team_target_at_start()
+        target = team_target or target
     while True:
         window = MainWindow(None, clock=clock)
         window.show()
@@ -194,6 +196,9 @@ def run_gui(
         code = _open_and_run(app, window, target, clock, checking, startup_check)
         window.close()
         switch = _switch_requested(window)
+        if switch is None and code != 0 and team_target is not None and target == team_target:
+            switch = _local_file_instead()  # the team server is away or refused the sign-in
+            team_target = None
         if switch is None:
             return code
         # Settings › Team moved the business or joined/left a team: reopen on the new one.
@@ -206,6 +211,12 @@ def _switch_requested(window: MainWindow) -> str | None:
     from deckfollow.ui.team.settings_page import requested_switch
 
     return requested_switch(window)
+
+
+def _local_file_instead() -> str | None:
+    from deckfollow.ui.team.settings_page import offer_local_file
+
+    return offer_local_file()
 
 
 def _open_and_run(

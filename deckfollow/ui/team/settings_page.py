@@ -414,11 +414,7 @@ class TeamSettingsPage(QWidget):
     def leave(self) -> None:
         """Go back to the local file; the team database stays as it is for the others."""
         conn = self._remembered()
-        local = conn.local_file if conn is not None and conn.local_file else ""
-        if not local:
-            from deckfollow.storage.location import default_database_path
-
-            local = str(default_database_path())
+        local = _local_file_of(conn)
         answer = QMessageBox.question(
             self,
             "Use your local file again",
@@ -487,6 +483,36 @@ def team_target_at_start(
         password = typed
         store.put(conn.keyring_account, password)
     return conn.url(password)
+
+
+def _local_file_of(conn: TeamConnection | None) -> str:
+    if conn is not None and conn.local_file:
+        return conn.local_file
+    from deckfollow.storage.location import default_database_path
+
+    return str(default_database_path())
+
+
+def offer_local_file(config: Path | None = None) -> str | None:
+    """The team database could not be opened at start: offer this computer's own file for
+    now (the team connection stays remembered for the next start). None to quit."""
+    try:
+        conn = team_connection.remembered(config)
+    except DeckfollowError:
+        conn = None
+    local = _local_file_of(conn)
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Work on your own file for now?",
+        f"deckfollow could not open the team database. You can work on your own file, "
+        f"{local}, for now: it holds your business as it was when you moved it, and what "
+        "you do there is not seen by the team. deckfollow tries the team database again "
+        "at the next start.",
+    )
+    use = box.addButton("Open my own file", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return local if box.clickedButton() is use else None
 
 
 _SWITCH = "deckfollow_switch_to"

@@ -4,6 +4,7 @@ credentials store."""
 
 from __future__ import annotations
 
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from keyring.backends import null
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy.engine import make_url
 
 from deckfollow.messaging.credentials import CredentialStore
@@ -19,6 +20,7 @@ from deckfollow.storage import team_connection
 from deckfollow.storage.team_connection import TeamConnection
 from deckfollow.ui.app import make_application, run_gui
 from deckfollow.ui.main_window import MainWindow
+from deckfollow.ui.team import settings_page
 from deckfollow.ui.team.settings_page import request_switch, team_target_at_start
 from tests.storage.pg_server import postgres_server
 
@@ -79,3 +81,51 @@ def test_the_next_start_finds_the_team_database_and_its_password(tmp_path: Path)
         "db.example.com", "team", "pia", "pa55 word",
     )  # fmt: skip
     assert url.query["sslmode"] == "verify-full"
+
+
+def test_a_team_server_that_is_away_at_start_offers_the_own_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    mine = tmp_path / "mine.db"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])  # nobody answers here
+    conn = TeamConnection("127.0.0.1", "team", "pia", port, tls=False, local_file=str(mine))
+    team_connection.remember(conn)
+    store = CredentialStore(null.Keyring())  # type: ignore[no-untyped-call]
+    store.put(conn.keyring_account, "pa55")
+    monkeypatch.setattr(settings_page, "default_store", lambda: store)
+    app = make_application([])
+    said: list[str] = []
+    opened: list[str] = []
+
+    def step() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if not (widget.isVisible() and widget.isModal()):
+                continue
+            if isinstance(widget, QMessageBox):
+                said.append(widget.text())
+                offer = [b for b in widget.buttons() if b.text() == "Open my own file"]
+                if offer:
+                    offer[0].click()
+                    continue
+            widget.close()
+        shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        window = next((w for w in shown if isinstance(w, MainWindow)), None)
+        if window is not None and hasattr(window, "db"):
+            opened.append(window.db.display)
+            QApplication.exit(0)
+
+    timer = QTimer()
+    timer.timeout.connect(step)
+    timer.start(200)
+    assert run_gui(str(tmp_path / "elsewhere.db"), team=True) == 0
+    timer.stop()
+    app.processEvents()
+    assert any("cannot be reached" in text for text in said), said
+    assert any("could not open the team database" in text for text in said), said
+    assert opened == [str(mine)]
+    assert team_connection.remembered() == conn, "tried again at the next start"
