@@ -275,7 +275,7 @@ def _describe(exc: Exception, target: str, *, writing: bool = False) -> StorageE
             f"the team server cannot be reached right now; {what}what you typed is kept "
             "here: save again once the server is back"
             if writing
-            else f"the team server {target} cannot be reached right now ({msg})"
+            else f"cannot reach the database {target}: {msg}"
         )
     if sqlstate is None and ("connection" in low or "could not" in low):
         return StorageError(f"cannot reach the database {target}: {msg}")

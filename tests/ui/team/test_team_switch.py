@@ -125,7 +125,7 @@ def test_a_team_server_that_is_away_at_start_offers_the_own_file(
     assert run_gui(str(tmp_path / "elsewhere.db"), team=True) == 0
     timer.stop()
     app.processEvents()
-    assert any("cannot be reached" in text for text in said), said
+    assert any("cannot reach the database" in text for text in said), said
     assert any("could not open the team database" in text for text in said), said
     assert opened == [str(mine)]
     assert team_connection.remembered() == conn, "tried again at the next start"
