@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, func, select, text
-from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from deckfollow.core.errors import StorageError, ValidationError
 from deckfollow.core.models import Customer, Quote
@@ -233,6 +233,24 @@ def check_connection(conn: TeamConnection, password: str | None) -> ConnectionCh
         customers=customers,
         quotes=quotes,
     )
+
+
+def keyring_account_for(target: str) -> str | None:
+    """The name Settings › Team keeps a server URL's password under, or None for a URL
+    that already carries its password or is not a PostgreSQL one."""
+    try:
+        url = make_url(target)
+    except ArgumentError:
+        return None
+    if url.get_backend_name() != "postgresql" or url.password is not None:
+        return None
+    conn = TeamConnection(url.host or "", url.database or "", url.username or "", url.port or 5432)
+    return conn.keyring_account
+
+
+def with_password(target: str, password: str) -> str:
+    """The server URL with `password` in it (for opening only: never shown or stored)."""
+    return make_url(target).set(password=password).render_as_string(hide_password=False)
 
 
 def server_reachable(target: str) -> bool:

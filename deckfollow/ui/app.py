@@ -185,6 +185,10 @@ def run_gui(
 
         team_target = team_target_at_start()
         target = team_target or target
+    elif "://" in target:
+        from deckfollow.ui.team.settings_page import password_from_keyring
+
+        target = password_from_keyring(target)  # e.g. the start-at-login entry's URL
     while True:
         window = MainWindow(None, clock=clock)
         window.show()

@@ -485,6 +485,16 @@ def team_target_at_start(
     return conn.url(password)
 
 
+def password_from_keyring(target: str, credentials: CredentialStore | None = None) -> str:
+    """A team database URL given without its password (`--db`, the start-at-login entry)
+    gets the one Settings › Team keeps in the keyring; anything else is returned as is."""
+    account = team_connection.keyring_account_for(target) if "://" in target else None
+    if account is None:
+        return target
+    password = (credentials or default_store()).get(account)
+    return team_connection.with_password(target, password) if password else target
+
+
 def _local_file_of(conn: TeamConnection | None) -> str:
     if conn is not None and conn.local_file:
         return conn.local_file

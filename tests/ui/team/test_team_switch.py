@@ -21,7 +21,11 @@ from deckfollow.storage.team_connection import TeamConnection
 from deckfollow.ui.app import make_application, run_gui
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.team import settings_page
-from deckfollow.ui.team.settings_page import request_switch, team_target_at_start
+from deckfollow.ui.team.settings_page import (
+    password_from_keyring,
+    request_switch,
+    team_target_at_start,
+)
 from tests.storage.pg_server import postgres_server
 
 
@@ -129,3 +133,15 @@ def test_a_team_server_that_is_away_at_start_offers_the_own_file(
     assert any("could not open the team database" in text for text in said), said
     assert opened == [str(mine)]
     assert team_connection.remembered() == conn, "tried again at the next start"
+
+
+def test_a_team_url_without_its_password_gets_it_from_the_keyring() -> None:
+    store = CredentialStore(null.Keyring())  # type: ignore[no-untyped-call]
+    conn = TeamConnection("db.example.com", "team", "pia", 6432)
+    store.put(conn.keyring_account, "pa55 word")
+    given = "postgresql+psycopg://pia@db.example.com:6432/team?sslmode=verify-full"
+    url = make_url(password_from_keyring(given, store))
+    assert url.password == "pa55 word" and url.query["sslmode"] == "verify-full"
+    assert password_from_keyring("/home/pia/mine.db", store) == "/home/pia/mine.db"
+    other = "postgresql+psycopg://sam@db.example.com:6432/team"
+    assert password_from_keyring(other, store) == other  # nothing kept for sam
