@@ -121,5 +121,5 @@ def hold_until_server_back(
             on_back()
 
     watch.state.connect(back)
-    watch.report_away("a save could not reach it", target)
+    watch.report_away("", target)
     return True
