@@ -80,6 +80,7 @@ class TeamSettingsPage(QWidget):
         self._checked_as: TeamConnection | None = None
         self._checked_password: str | None = None
         self._worker: threading.Thread | None = None
+        self.working = False  # a test or a move is running in the worker thread
         self._relay = _Relay(self)
         self._relay.checked.connect(self._show_check)
         self._relay.progress.connect(self._show_progress)
@@ -268,6 +269,7 @@ class TeamSettingsPage(QWidget):
     # -- actions ------------------------------------------------------------------------
 
     def _busy(self, busy: bool) -> None:
+        self.working = busy
         for w in (self.test_button, self.move_button, self.join_button, self.leave_button):
             w.setEnabled(not busy)
         if not busy:
@@ -457,6 +459,13 @@ class TeamSettingsDialog(QDialog):
     def _switch(self, target: str) -> None:
         self.switch_target = target
         self.accept()
+
+    def reject(self) -> None:
+        if self.page.working:
+            # A move half-way must finish (or fail and roll back) before the page goes.
+            self.page._say("Still working with the team server: this closes once it is done.")
+            return
+        super().reject()
 
 
 def team_target_at_start(

@@ -21,7 +21,7 @@ from deckfollow.storage import team_connection
 from deckfollow.storage.database import Database, open_database
 from deckfollow.storage.team_connection import TeamConnection
 from deckfollow.storage.team_move import _counts
-from deckfollow.ui.team.settings_page import TeamSettingsPage
+from deckfollow.ui.team.settings_page import TeamSettingsDialog, TeamSettingsPage
 from tests.storage.pg_server import new_database, postgres_server
 
 PASSWORD = "s3cret-Pa55"
@@ -157,3 +157,17 @@ def test_move_a_demo_business_then_join_it_then_leave(
     assert team_connection.remembered(config) is None
     assert store.get(TeamConnection(**{**kept.__dict__}).keyring_account) is None
     team.close()
+
+
+def test_the_dialog_stays_open_while_the_server_work_runs(
+    qtbot: QtBot, db: Database, store: CredentialStore, tmp_path: Path
+) -> None:
+    dialog = TeamSettingsDialog(db, credentials=store, config=tmp_path / "team.json")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.page._busy(True)  # as while a move runs
+    dialog.reject()
+    assert dialog.isVisible() and "Still working" in dialog.page.result.text()
+    dialog.page._busy(False)
+    dialog.reject()
+    assert not dialog.isVisible()
