@@ -192,3 +192,9 @@ def test_tls_checks_the_certificate_names_the_host(tmp_path: Path) -> None:
         )
         assert wrong.found is Found.TLS and wrong.field == "CA file"
         assert "certificate is not signed by the CA file chosen" in wrong.message
+
+
+def test_a_password_with_url_characters_survives() -> None:
+    conn = TeamConnection("db.example.com", "team", "pia", tls=False)
+    odd = "p@ss:w/rd%?#&"
+    assert make_url(conn.url(odd)).password == odd
