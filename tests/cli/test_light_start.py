@@ -32,3 +32,18 @@ def test_the_due_list_loads_no_phone_or_email_library() -> None:
     )
     r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert r.stdout.strip() == "[]"
+
+
+def test_a_holiday_calendar_is_read_only_when_a_date_is_asked() -> None:
+    """Showing a customer's hours loads no holiday calendars (the package loads every
+    country's); asking about a date does, and answers for the customer's state."""
+    probe = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from deckfollow.core.contact_hours import holiday_checker\n"
+        "is_holiday = holiday_checker('AU', 'NSW')\n"
+        "print('holidays' in sys.modules)\n"
+        "print(is_holiday(date(2026, 12, 25)), is_holiday(date(2026, 12, 23)))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert r.stdout.split("\n")[:2] == ["False", "True False"]
