@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.storage.backup import backup_dir_for
 from deckfollow.storage.backups import (
@@ -32,7 +33,7 @@ from deckfollow.storage.backups import (
     take_backup,
 )
 from deckfollow.storage.database import Database
-from deckfollow.ui.backups.common import Clock, confirm, local_time, note_label, status_label
+from deckfollow.ui.backups.common import confirm, local_time, note_label, status_label
 
 COLUMNS = ("Taken", "Kind", "Size", "File")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

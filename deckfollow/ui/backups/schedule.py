@@ -15,10 +15,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.storage.backups import auto_backup
 from deckfollow.storage.database import Database
-from deckfollow.ui.backups.common import Clock
 
 CHECK_EVERY_MS = 30 * 60 * 1000
 FIRST_CHECK_MS = 2000  # after the window and its data are on screen

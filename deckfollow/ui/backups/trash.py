@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import EVERYTHING
+from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.trash import CUSTOMER, DEFAULT_KEEP_DAYS, TrashItem, list_trash, restore_item
 from deckfollow.storage.backups import (
@@ -29,7 +30,7 @@ from deckfollow.storage.backups import (
     plural,
 )
 from deckfollow.storage.database import Database
-from deckfollow.ui.backups.common import Clock, confirm, local_time, note_label, status_label
+from deckfollow.ui.backups.common import confirm, local_time, note_label, status_label
 
 COLUMNS = ("What", "Name", "Deleted")
 

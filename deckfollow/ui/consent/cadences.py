@@ -36,10 +36,11 @@ from deckfollow.core.cadences import (
     update_cadence,
 )
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import CadenceRunStatus, Channel
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.storage.database import Database
-from deckfollow.ui.consent.common import Clock, ErrorLabel, local_text
+from deckfollow.ui.consent.common import ErrorLabel, local_text
 from deckfollow.ui.theme import active_theme
 
 _STOP, _EVERY, _YEARLY = "stop", "every", "yearly"

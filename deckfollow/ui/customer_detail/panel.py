@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.consent import ConsentOverview, consent_overview, get_customer
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.customers import FIELDS, form_values, update_customer
@@ -55,7 +56,7 @@ from deckfollow.ui.consent import (
     LedgerViewerDialog,
     StopContactDialog,
 )
-from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import (
     date_text,
     full_date_time_text,

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.consent import load_snapshot
 from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.enums import Basis, Channel, Direction, LedgerSource, Outcome, Stage
@@ -46,7 +47,7 @@ from deckfollow.core.touches import (
     log_touch,
 )
 from deckfollow.storage.database import Database
-from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import (
     date_time_text,
     owner_qdatetime,

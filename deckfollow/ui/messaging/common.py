@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.cadences import step_template_key
+from deckfollow.core.clock import Clock
 from deckfollow.core.consent import get_customer, load_snapshot
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage, TemplateKind
@@ -50,7 +51,7 @@ from deckfollow.messaging.templates import (
     wording_key,
 )
 from deckfollow.storage.database import Database
-from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import date_time_text
 from deckfollow.ui.theme import active_theme
 

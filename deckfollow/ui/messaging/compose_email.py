@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
 from deckfollow.core.merge_fields import RenderedText, render_template
@@ -52,7 +53,6 @@ from deckfollow.messaging.templates import get_template, template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
-    Clock,
     ErrorLabel,
     GuardBanner,
     NextStepWidget,
