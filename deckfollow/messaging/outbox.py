@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from deckfollow.core.clock import Clock
-from deckfollow.core.consent import get_customer
+from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.enums import Channel, Direction, Outcome
 from deckfollow.core.errors import DeckfollowError, PermissionRefused
 from deckfollow.core.settings import load_settings

@@ -656,7 +656,7 @@ def follow_up_wording(
 
     None only when there is no template of this kind at all.
     """
-    from deckfollow.core.cadences import step_template_key
+    from deckfollow.core.cadence_library import step_template_key
     from deckfollow.core.followups import get_follow_up
     from deckfollow.core.merge_fields import build_merge_context
 

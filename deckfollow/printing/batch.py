@@ -17,8 +17,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.card_kinds import MailedNextStep, step_after_mailing
-from deckfollow.core.consent import load_snapshot
 from deckfollow.core.contact_hours import local_to_utc, zone
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import (
     Basis,
     CadenceRunStatus,

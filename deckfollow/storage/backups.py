@@ -42,7 +42,7 @@ from deckfollow.storage.uri import sqlite_file_uri
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from deckfollow.core.consent import DoNotContactMark
+    from deckfollow.core.do_not_contact import DoNotContactMark
     from deckfollow.core.trash import EmptiedTrash, ErasedCustomer, PersonFingerprint
     from deckfollow.storage.database import Database
 
@@ -356,7 +356,7 @@ def _do_not_contact_now(db_path: Path) -> tuple[list[DoNotContactMark], set[str]
     from sqlalchemy.orm import Session
     from sqlalchemy.pool import NullPool
 
-    from deckfollow.core.consent import do_not_contact_marks
+    from deckfollow.core.do_not_contact import do_not_contact_marks
     from deckfollow.core.models import Suppression
     from deckfollow.storage.integrity import connect_read_only
 
@@ -386,8 +386,8 @@ def _reapply_rule_9(
     """Carry do-not-contacts into the restored file; erase again whoever was erased since."""
     from sqlalchemy import select
 
-    from deckfollow.core.consent import reapply_do_not_contact
     from deckfollow.core.contact_info import suppression_hash
+    from deckfollow.core.do_not_contact import reapply_do_not_contact
     from deckfollow.core.models import Customer
     from deckfollow.core.trash import erase_customer
     from deckfollow.storage.database import open_database

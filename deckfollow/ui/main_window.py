@@ -449,7 +449,7 @@ class MainWindow(QMainWindow):
         """Move the selected quote's customer (and their quotes) to the trash, after asking."""
         from PySide6.QtWidgets import QMessageBox
 
-        from deckfollow.core.consent import get_customer
+        from deckfollow.core.contact_snapshot import get_customer
         from deckfollow.core.errors import DeckfollowError
         from deckfollow.core.pipeline import get_quote
         from deckfollow.core.trash import restore_customer, trash_customer

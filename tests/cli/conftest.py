@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
-from deckfollow.core.consent import grant_consent
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.cadence_runs import start_cadence
+from deckfollow.core.consent_ledger import grant_consent
 from deckfollow.core.enums import Channel, ConsentChannel
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
 from deckfollow.core.leads import NewLead, add_lead

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from deckfollow.core.cadences import seed_builtin_cadences
+from deckfollow.core.cadence_library import seed_builtin_cadences
 from deckfollow.core.errors import StorageError
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.demo.generator import generate_demo

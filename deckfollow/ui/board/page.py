@@ -327,7 +327,7 @@ class BoardPage(QWidget):
         menu.deleteLater()
 
     def _offer_after_sale(self, row: QuoteRow) -> None:
-        from deckfollow.core.cadences import get_cadence
+        from deckfollow.core.cadence_library import get_cadence
         from deckfollow.core.quotes import AFTER_SALE, start_after_sale
 
         assert self._db is not None  # only a move on an attached board gets here

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
-from deckfollow.core.consent import consent_overview, load_snapshot
+from deckfollow.core.consent import consent_overview
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Channel
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.followups import agree_follow_up, agreed_plan

@@ -22,19 +22,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.cadences import (
-    CadenceSpec,
-    RunInfo,
-    StepSpec,
+from deckfollow.core.cadence_library import (
     copy_cadence,
-    customer_runs,
     list_cadences,
-    resume_cadence,
     seed_builtin_cadences,
-    start_cadence,
-    stop_cadence,
     update_cadence,
 )
+from deckfollow.core.cadence_runs import (
+    RunInfo,
+    customer_runs,
+    resume_cadence,
+    start_cadence,
+    stop_cadence,
+)
+from deckfollow.core.cadence_specs import CadenceSpec, StepSpec
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.enums import CadenceRunStatus, Channel

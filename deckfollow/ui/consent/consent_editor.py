@@ -29,10 +29,10 @@ from deckfollow.core.consent import (
     ConsentOverview,
     ContactPreferences,
     consent_overview,
-    grant_consent,
     revoke_consent,
     set_contact_preferences,
 )
+from deckfollow.core.consent_ledger import grant_consent
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentState
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.storage.database import Database

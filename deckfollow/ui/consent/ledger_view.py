@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.clock import Clock
-from deckfollow.core.consent import LedgerEntry
+from deckfollow.core.consent_ledger import LedgerEntry
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.exchange.ledger_export import (
     LedgerDocument,

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.clock import Clock
-from deckfollow.core.consent import ConsentOverview, consent_overview, get_customer
+from deckfollow.core.consent import ConsentOverview, consent_overview
 from deckfollow.core.contact_hours import zone
+from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.customers import FIELDS, form_values, update_customer
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentState, Stage
 from deckfollow.core.errors import (

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.cadences import step_template_key
+from deckfollow.core.cadence_library import step_template_key
 from deckfollow.core.clock import Clock
-from deckfollow.core.consent import get_customer, load_snapshot
 from deckfollow.core.contact_hours import local_to_utc, zone
+from deckfollow.core.contact_snapshot import get_customer, load_snapshot
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage, TemplateKind
 from deckfollow.core.errors import (
     DeckfollowError,

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from deckfollow.core.consent import ledger, revoke_consent
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent_ledger import ledger
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentEventKind, Outcome
 from deckfollow.core.leads import NewLead, add_lead
