@@ -727,7 +727,7 @@ class ImportWizard(QWizard):
         table = self.table
         assert table is not None
         now = self._clock()
-        from deckfollow.storage.backups import backup_before
+        from deckfollow.storage.backup_copies import backup_before
 
         self.backup_path = backup_before(self.db, "import", now=now)
         with self.db.unit_of_work() as session:
