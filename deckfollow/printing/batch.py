@@ -51,12 +51,8 @@ from deckfollow.core.touches import (
     continuing_plan,
     log_touch,
 )
-from deckfollow.messaging.templates import (
-    BUILTIN_TEMPLATES,
-    TemplateInfo,
-    list_templates,
-    template_for,
-)
+from deckfollow.messaging.builtin_templates import BUILTIN_TEMPLATES
+from deckfollow.messaging.template_library import TemplateInfo, list_templates, template_for
 from deckfollow.printing.render import Address, CardJob
 
 PRINTED_KEY = "cards.printed_batch"

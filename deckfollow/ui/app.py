@@ -268,7 +268,7 @@ def _run_window(
 
 def _seed_builtins(window: MainWindow, db: Database) -> None:
     from deckfollow.core.cadence_library import seed_builtin_cadences
-    from deckfollow.messaging.templates import seed_builtin_templates
+    from deckfollow.messaging.template_library import seed_builtin_templates
 
     with db.unit_of_work() as session:
         added = seed_builtin_cadences(session) + seed_builtin_templates(session)

@@ -43,12 +43,12 @@ from deckfollow.core.models import FollowUp, Quote
 from deckfollow.core.permission import channel_decision
 from deckfollow.core.pipeline import Close
 from deckfollow.core.touches import NextStep, PlanContinues, continuing_plan
+from deckfollow.messaging.follow_up_wording import wording_key
 from deckfollow.messaging.guard import SendCheck, check_send
-from deckfollow.messaging.templates import (
+from deckfollow.messaging.template_library import (
     TemplateInfo,
     list_templates,
     seed_builtin_templates,
-    wording_key,
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import ErrorLabel

@@ -49,7 +49,7 @@ from deckfollow.messaging.smtp import (
     load_smtp_settings,
     make_footer,
 )
-from deckfollow.messaging.templates import get_template, template_for
+from deckfollow.messaging.template_library import get_template, template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,

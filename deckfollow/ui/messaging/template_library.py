@@ -35,8 +35,8 @@ from deckfollow.core.merge_fields import (
     render_template,
     sample_context,
 )
-from deckfollow.messaging.templates import (
-    KIND_LABELS,
+from deckfollow.messaging.builtin_templates import KIND_LABELS
+from deckfollow.messaging.template_library import (
     TemplateInfo,
     copy_template,
     create_template,

@@ -39,7 +39,7 @@ from deckfollow.messaging.outbox import (
 )
 from deckfollow.messaging.sms_providers import load_sms_settings
 from deckfollow.messaging.smtp import Failure, SendError, load_smtp_settings
-from deckfollow.messaging.templates import get_template, template_for
+from deckfollow.messaging.template_library import get_template, template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,

@@ -425,8 +425,8 @@ class TodayPage(QWidget):
     def _render_script(self, item: DueItem) -> str:
         # The same wording the call, text and email screens open with.
         from deckfollow.core.settings import load_settings
+        from deckfollow.messaging.follow_up_wording import follow_up_wording
         from deckfollow.messaging.inbound import what_they_said
-        from deckfollow.messaging.templates import follow_up_wording
 
         with self._db.reading() as session:
             if needs_answer(item.reason):
