@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 HEAVY = ("sqlalchemy", "phonenumbers", "email_validator", "reportlab", "PySide6")
 
@@ -47,3 +48,20 @@ def test_a_holiday_calendar_is_read_only_when_a_date_is_asked() -> None:
     )
     r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert r.stdout.split("\n")[:2] == ["False", "True False"]
+
+
+def test_the_due_list_of_a_file_is_read_without_sqlalchemy(tmp_path: Path) -> None:
+    """`deckfollow due` on a SQLite file at the current schema answers with sqlite3 alone."""
+    from deckfollow.storage.database import open_database
+
+    db = tmp_path / "due.db"
+    open_database(str(db)).close()
+    probe = (
+        "import sys\n"
+        "from deckfollow.cli.main import main\n"
+        f"code = main(['--db', {str(db)!r}, '--now', '2026-11-22T22:00Z', 'due', '--json'])\n"
+        "print(code, 'sqlalchemy' in sys.modules, file=sys.stderr)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "[]"
+    assert r.stderr.strip() == "0 False"
