@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
             page.quote_selected.connect(
                 lambda quote_id, p=page: self._follow_selection(quote_id, p)
             )
-        self.today.tree.currentItemChanged.connect(self._follow_today)
+        self.today.current_changed.connect(self._follow_today)
         self.detail_dock.visibilityChanged.connect(self._details_opened)
         state = QSettings().value("main/state")
         if isinstance(state, QByteArray):
