@@ -207,34 +207,42 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Reload the quotes every page shows, then every page that loads its own data."""
-        from deckfollow.core.board import load_quote_index
-
-        # The page on screen first, the others on the next turns of the event loop, so a
-        # big business sees its board (or Today) without waiting for the full quote list.
+        # The page on screen first, the others on the next turns of the event loop. The
+        # quotes are read once: the board and the list share what one read loads.
         current = self.stack.currentWidget()
-        if current is self.board:
-            with self.db.reading() as session:
-                board = load_quote_index(session, now=self.clock(), board_only=True)
-            self.board.set_index(board)
+        index: QuoteIndex | None = None
+        if current is self.board or current is self.quotes:
+            index = self._load_quote_index()
+            self.board.set_index(index)
+            self.quotes.set_index(index)
         elif current is self.today:
             self.today.refresh()
         # Paint what is on screen now: otherwise the next step could run before the paint.
         if current is not None:
             current.repaint()
-        QTimer.singleShot(0, self._refresh_rest)
+        QTimer.singleShot(0, lambda: self._refresh_rest(index, current))
 
-    def _refresh_rest(self) -> None:
+    def _load_quote_index(self) -> QuoteIndex:
+        from deckfollow.core.board import load_quote_index
+
+        with self.db.reading() as session:
+            return load_quote_index(session, now=self.clock())
+
+    def _refresh_rest(self, index: QuoteIndex | None, done: QWidget | None) -> None:
         # The details panel is built here, after the first paint, not on the way to it.
         self._build_detail_dock(self.db)
         if self.detail_dock.isVisible():
             self.detail.reload()
-        from deckfollow.core.board import load_quote_index
-
-        with self.db.reading() as session:
-            index = load_quote_index(session, now=self.clock())
-        self.quotes.set_index(index)
-        self.board.set_index(index)
+        if index is None:
+            index = self._load_quote_index()
+            self.quotes.set_index(index)
+            self.board.set_index(index)
         for widget in self._pages.values():
+            if widget is done:
+                continue
+            if widget is self.today and self.stack.currentWidget() is not self.today:
+                self.today.mark_stale()  # read when first shown, not while another page is
+                continue
             reload = getattr(widget, "refresh", None)
             if callable(reload):
                 reload()
