@@ -7,7 +7,7 @@ the handful of rows a user can see.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from deckfollow.core.due import DueItem
@@ -29,6 +29,10 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _FONT = Qt.ItemDataRole.FontRole
+# Made once: combining flags builds a new enum value in Python on every call.
+_TITLE_FLAGS = Qt.ItemFlag.ItemIsEnabled  # a section title, not something to act on
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _ANY_PARENT = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
@@ -52,14 +56,20 @@ def group_items(items: list[DueItem]) -> list[Group]:
     return [(title, group) for title, group in groups if group]
 
 
-class DueModel(QAbstractItemModel):
-    """Two levels: a group row per section (internal id 0), its follow-ups below (id g + 1)."""
+class DueModel(QAbstractTableModel):
+    """One flat table: each section's title row, then its follow-ups, in the order shown.
+
+    Flat on purpose: a table view lays out only the rows it paints, where a tree walks every
+    row through the model on each reload.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self._groups: list[Group] = []
-        self._texts: list[list[tuple[str, ...] | None]] = []
-        self._where: dict[int, tuple[int, int]] = {}
+        self._rows: list[DueItem | str] = []  # a str is a section's title
+        self._titles: list[int] = []  # the row of each section's title
+        self._texts: list[tuple[str, ...] | None] = []
+        self._where: dict[int, int] = {}
         self._owner_tz = "UTC"
         self._bold = QFont()
         self._bold.setBold(True)
@@ -72,11 +82,17 @@ class DueModel(QAbstractItemModel):
         """Show these sections in place of the current ones (one reset, nothing formatted)."""
         self.beginResetModel()
         self._groups = groups
-        self._texts = [[None] * len(items) for _, items in groups]
+        rows: list[DueItem | str] = []
+        titles: list[int] = []
+        for title, items in groups:
+            titles.append(len(rows))
+            rows.append(f"{title}  ({len(items)})")
+            rows.extend(items)
+        self._rows = rows
+        self._titles = titles
+        self._texts = [None] * len(rows)
         self._where = {
-            item.follow_up_id: (g, r)
-            for g, (_, items) in enumerate(groups)
-            for r, item in enumerate(items)
+            item.follow_up_id: row for row, item in enumerate(rows) if not isinstance(item, str)
         }
         self._owner_tz = owner_tz
         self._bold = QFont(font)
@@ -89,61 +105,41 @@ class DueModel(QAbstractItemModel):
     def groups(self) -> list[Group]:
         return self._groups
 
+    def title_rows(self) -> list[int]:
+        """The row of each section's title, top to bottom."""
+        return self._titles
+
+    def is_title(self, row: int) -> bool:
+        return 0 <= row < len(self._rows) and isinstance(self._rows[row], str)
+
     def item(self, index: QModelIndex | QPersistentModelIndex) -> DueItem | None:
-        """The follow-up on this row (None on a group row or an invalid index)."""
-        if not index.isValid() or index.internalId() == 0:
+        """The follow-up on this row (None on a title row or an invalid index)."""
+        if not index.isValid():
             return None
-        return self._groups[index.internalId() - 1][1][index.row()]
+        entry = self._rows[index.row()]
+        return None if isinstance(entry, str) else entry
 
     def index_of(self, follow_up_id: int) -> QModelIndex:
         """The first column of this follow-up's row (invalid when it is not listed)."""
-        where = self._where.get(follow_up_id)
-        if where is None:
-            return QModelIndex()
-        return self.createIndex(where[1], 0, where[0] + 1)
+        row = self._where.get(follow_up_id)
+        return QModelIndex() if row is None else self.index(row, 0)
 
     def ids_in_order(self) -> list[int]:
         """The follow-ups on the list, top to bottom."""
-        return [item.follow_up_id for _, items in self._groups for item in items]
+        return list(self._where)
 
     # -- the model ----------------------------------------------------------------------------
 
-    def index(self, row: int, column: int, parent: _ANY_PARENT = _ROOT) -> QModelIndex:
-        if not parent.isValid():
-            if 0 <= row < len(self._groups) and 0 <= column < len(HEADERS):
-                return self.createIndex(row, column, 0)
-            return QModelIndex()
-        if parent.internalId() != 0:
-            return QModelIndex()
-        g = parent.row()
-        if 0 <= row < len(self._groups[g][1]) and 0 <= column < len(HEADERS):
-            return self.createIndex(row, column, g + 1)
-        return QModelIndex()
-
-    def parent(self, child: _ANY_PARENT = _ROOT) -> QModelIndex:  # type: ignore[override]
-        if not child.isValid() or child.internalId() == 0:
-            return QModelIndex()
-        return self.createIndex(child.internalId() - 1, 0, 0)
-
     def rowCount(self, parent: _ANY_PARENT = _ROOT) -> int:
-        if not parent.isValid():
-            return len(self._groups)
-        if parent.internalId() == 0 and parent.column() == 0:
-            return len(self._groups[parent.row()][1])
-        return 0
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: _ANY_PARENT = _ROOT) -> int:
-        return len(HEADERS)
-
-    def hasChildren(self, parent: _ANY_PARENT = _ROOT) -> bool:
-        return self.rowCount(parent) > 0
+        return 0 if parent.isValid() else len(HEADERS)
 
     def flags(self, index: _ANY_PARENT) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if index.internalId() == 0:
-            return Qt.ItemFlag.ItemIsEnabled  # a section title, not something to act on
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return _NO_FLAGS
+        return _TITLE_FLAGS if isinstance(self._rows[index.row()], str) else _ROW_FLAGS
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> object:
         if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
@@ -151,36 +147,36 @@ class DueModel(QAbstractItemModel):
         return None
 
     def data(self, index: _ANY_PARENT, role: int = _DISPLAY) -> object:
-        group = index.internalId()
+        row = index.row()
         col = index.column()
-        if group == 0:  # a section title, spanning the row
+        entry = self._rows[row]
+        if isinstance(entry, str):  # a section title, spanning the row
             if col != 0:
                 return None
             if role == _DISPLAY:
-                title, items = self._groups[index.row()]
-                return f"{title}  ({len(items)})"
+                return entry
             if role == _FONT:
                 return self._bold
             return None
         if role == _DISPLAY:
-            return self._row_texts(group - 1, index.row())[col]
+            return self._row_texts(row)[col]
         if role == _TOOLTIP:
-            return self._tooltip(group - 1, index.row(), col)
+            return self._tooltip(row, col)
         if role == _FOREGROUND:
-            item = self._groups[group - 1][1][index.row()]
-            if col == 0 and item.overdue:
+            if col == 0 and entry.overdue:
                 return self._overdue
-            if col == 4 and item.basis is Basis.AGREED:
+            if col == 4 and entry.basis is Basis.AGREED:
                 return self._agreed
             return None
         if role == ITEM_ROLE:
-            return self._groups[group - 1][1][index.row()].follow_up_id
+            return entry.follow_up_id
         return None
 
-    def _row_texts(self, g: int, r: int) -> tuple[str, ...]:
-        texts = self._texts[g][r]
+    def _row_texts(self, row: int) -> tuple[str, ...]:
+        texts = self._texts[row]
         if texts is None:
-            item = self._groups[g][1][r]
+            item = self._rows[row]
+            assert not isinstance(item, str)
             texts = (
                 date_time_text(item.due_at),
                 their_time_text(item.due_at, item.timezone, self._owner_tz),
@@ -188,15 +184,16 @@ class DueModel(QAbstractItemModel):
                 item.reason,
                 "agreed" if item.basis is Basis.AGREED else "planned",
             )
-            self._texts[g][r] = texts
+            self._texts[row] = texts
         return texts
 
-    def _tooltip(self, g: int, r: int, col: int) -> str | None:
-        item = self._groups[g][1][r]
+    def _tooltip(self, row: int, col: int) -> str | None:
+        item = self._rows[row]
+        assert not isinstance(item, str)
         if col == 3:
             return item.reason
         if col in (0, 1):
-            theirs = self._row_texts(g, r)[1]
+            theirs = self._row_texts(row)[1]
             if not theirs:
                 return None
             where = f"{item.customer}'s time ({item.timezone})"
