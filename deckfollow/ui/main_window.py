@@ -29,6 +29,7 @@ from deckfollow.ui.reminders.banner import ReminderBanner
 if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before they load
     from PySide6.QtWidgets import QDockWidget
 
+    from deckfollow.core.changes import Changes
     from deckfollow.core.quote_index import QuoteIndex
     from deckfollow.storage.database import Database
     from deckfollow.ui.board import BoardPage
@@ -221,6 +222,26 @@ class MainWindow(QMainWindow):
         if current is not None:
             current.repaint()
         QTimer.singleShot(0, lambda: self._refresh_rest(index, current))
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Bring the pages up to date with a saved change: the quote index takes the rows the
+        change names (or is read again when it does not say which), then each page
+        refreshes what concerns it."""
+        from deckfollow.core.board import load_index_update
+        from deckfollow.core.quote_index import rows_to_reread
+
+        reread = rows_to_reread(changes)
+        index = self.quotes.model.quote_index
+        if reread is None or index is None:
+            index = self._load_quote_index()
+            self.board.set_index(index)
+            self.quotes.set_index(index)
+        elif reread.quote_ids or reread.customer_ids:
+            with self.db.reading() as session:
+                index.apply_update(load_index_update(session, now=self.clock(), reread=reread))
+            self.board.apply_changes(changes)
+            self.quotes.apply_changes(changes)
+        self.today.apply_changes(changes)
 
     def _load_quote_index(self) -> QuoteIndex:
         from deckfollow.core.board import load_quote_index

@@ -171,6 +171,7 @@ def _session(window: object, beat: Heartbeat) -> None:
 
 def _today_reload(window: object) -> dict[str, object]:
     """Today's rows shown and painted, against a bare model over the same rows."""
+    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QTreeView
 
     from deckfollow.core.today import load_today
@@ -195,6 +196,8 @@ def _today_reload(window: object) -> dict[str, object]:
     bare.setModel(bare_model)
     bare.resize(page.tree.size())
     bare.show()
+    QTest.qWaitForWindowExposed(bare)  # else repaint() paints nothing and costs nothing
+    QTest.qWaitForWindowExposed(window)
     whole, ours, theirs = [], [], []
     for _ in range(7):
         t0 = time.perf_counter()
