@@ -172,7 +172,7 @@ def _session(window: object, beat: Heartbeat) -> None:
 def _today_reload(window: object) -> dict[str, object]:
     """Today's rows shown and painted, against a bare model over the same rows."""
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QTreeView
+    from PySide6.QtWidgets import QTableView
 
     from deckfollow.core.today import load_today
     from deckfollow.ui.main_window import MainWindow
@@ -190,9 +190,8 @@ def _today_reload(window: object) -> dict[str, object]:
         (str(i.due_at), i.timezone, i.customer, i.reason, i.basis.value) for i in rows.items
     ]
     bare_model = BareModel([])
-    bare = QTreeView()
-    bare.setUniformRowHeights(True)
-    bare.setRootIsDecorated(False)
+    bare = QTableView()  # the view Today uses, with nothing of Today's
+    bare.verticalHeader().hide()
     bare.setModel(bare_model)
     bare.resize(page.tree.size())
     bare.show()
