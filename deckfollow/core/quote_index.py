@@ -135,10 +135,14 @@ def fold(text: str) -> str:
     """Lower case without accents, so "zoe" finds Zoë and "lukasz" finds Łukasz."""
     if text.isascii():
         return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN))
     # A regular expression strips the marks in C: a Python loop per character made loading
     # 20,000 quotes half a second slower.
-    return _MARKS.sub("", decomposed).casefold()
+    plain = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    if not plain.isascii():
+        # The few letters that do not decompose (they pass NFKD unchanged, so translating
+        # after it is the same); a translation table is slow, so only when one may be left.
+        plain = plain.translate(_PLAIN)
+    return plain.casefold()
 
 
 def _search_text(row: QuoteRow) -> str:
