@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("deckfollow")
         self.setMinimumSize(900, 600)
         self._pages: dict[str, QWidget] = {}
+        self._read_ahead: QuoteIndex | None = None  # every quote, read before the db opened
         self.reminders: QObject | None = None
         self._menus: dict[str, QMenu] = {}
 
@@ -151,17 +152,24 @@ class MainWindow(QMainWindow):
 
     # -- features plug in here ---------------------------------------------------------------
 
-    def preview_board(self, index: QuoteIndex) -> None:
+    def preview_board(self, index: QuoteIndex, *, complete: bool = False) -> None:
         """Paint the pipeline now from quotes read ahead of the database opening.
 
-        `attach` then adopts this board, and the next refresh replaces its quotes.
+        `attach` then adopts this board. With `complete` (every quote, read from the file
+        this app holds open) the first refresh uses these quotes instead of reading them
+        again; otherwise it replaces them.
         """
         from deckfollow.ui.board import BoardPage
 
         self.board = BoardPage(None, clock=self.clock)
         self.add_page("board", "Pipeline", self.board)
         self.board.set_index(index)
+        self._read_ahead = index if complete else None
         self.repaint()
+
+    def forget_read_ahead(self) -> None:
+        """The file changed since the quotes were read ahead (a backup restored): read again."""
+        self._read_ahead = None
 
     def add_page(self, key: str, title: str, widget: QWidget, position: int = -1) -> None:
         """Add a page to the navigation, at the end or at `position` (once per key)."""
@@ -213,7 +221,7 @@ class MainWindow(QMainWindow):
         current = self.stack.currentWidget()
         index: QuoteIndex | None = None
         if current is self.board or current is self.quotes:
-            index = self._load_quote_index()
+            index, self._read_ahead = self._read_ahead or self._load_quote_index(), None
             self.board.set_index(index)
             self.quotes.set_index(index)
         elif current is self.today:
@@ -255,7 +263,7 @@ class MainWindow(QMainWindow):
         if self.detail_dock.isVisible():
             self.detail.reload()
         if index is None:
-            index = self._load_quote_index()
+            index, self._read_ahead = self._read_ahead or self._load_quote_index(), None
             self.quotes.set_index(index)
             self.board.set_index(index)
         for widget in self._pages.values():
