@@ -25,10 +25,14 @@ _CHANNEL_GROUPS: list[tuple[str, tuple[Channel, ...]]] = [
     ("Emails", (Channel.EMAIL,)),
     ("Cards", (Channel.CARD,)),
 ]
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole
-_FOREGROUND = Qt.ItemDataRole.ForegroundRole
-_FONT = Qt.ItemDataRole.FontRole
+_GROUP_OF = {channel: g for g, (_, channels) in enumerate(_CHANNEL_GROUPS) for channel in channels}
+# Plain ints: data() runs for every painted cell and role, and enum comparisons add up there.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_ITEM = int(ITEM_ROLE)
+_ANSWERED = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _FONT, _ITEM})
 # Made once: combining flags builds a new enum value in Python on every call.
 _TITLE_FLAGS = Qt.ItemFlag.ItemIsEnabled  # a section title, not something to act on
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -46,13 +50,20 @@ def group_items(items: list[DueItem]) -> list[Group]:
     leads, whatever the channel (the first business to answer wins about half the deals);
     then the rest by how to reach people.
     """
-    answers = [i for i in items if needs_answer(i.reason)]
-    asked = {i.follow_up_id for i in answers}
-    first = [i for i in items if i.reason.startswith(FIRST_REPLY) and i.follow_up_id not in asked]
-    taken = asked | {i.follow_up_id for i in first}
-    rest = [i for i in items if i.follow_up_id not in taken]
+    answers: list[DueItem] = []
+    first: list[DueItem] = []
+    by_channel: list[list[DueItem]] = [[] for _ in _CHANNEL_GROUPS]
+    for item in items:  # one pass: thousands of follow-ups on a team's day
+        if needs_answer(item.reason):
+            answers.append(item)
+        elif item.reason.startswith(FIRST_REPLY):
+            first.append(item)
+        else:
+            by_channel[_GROUP_OF[item.channel]].append(item)
     groups: list[Group] = [("Replies", answers), ("New leads", first)]
-    groups += [(title, [i for i in rest if i.channel in chans]) for title, chans in _CHANNEL_GROUPS]
+    groups += [
+        (title, found) for (title, _), found in zip(_CHANNEL_GROUPS, by_channel, strict=True)
+    ]
     return [(title, group) for title, group in groups if group]
 
 
@@ -84,16 +95,17 @@ class DueModel(QAbstractTableModel):
         self._groups = groups
         rows: list[DueItem | str] = []
         titles: list[int] = []
+        where: dict[int, int] = {}
         for title, items in groups:
             titles.append(len(rows))
             rows.append(f"{title}  ({len(items)})")
+            start = len(rows)
+            where.update((item.follow_up_id, start + r) for r, item in enumerate(items))
             rows.extend(items)
         self._rows = rows
         self._titles = titles
         self._texts = [None] * len(rows)
-        self._where = {
-            item.follow_up_id: row for row, item in enumerate(rows) if not isinstance(item, str)
-        }
+        self._where = where
         self._owner_tz = owner_tz
         self._bold = QFont(font)
         self._bold.setBold(True)
@@ -147,6 +159,8 @@ class DueModel(QAbstractTableModel):
         return None
 
     def data(self, index: _ANY_PARENT, role: int = _DISPLAY) -> object:
+        if role not in _ANSWERED:  # most of what a paint asks: nothing to say
+            return None
         row = index.row()
         col = index.column()
         entry = self._rows[row]
@@ -168,7 +182,7 @@ class DueModel(QAbstractTableModel):
             if col == 4 and entry.basis is Basis.AGREED:
                 return self._agreed
             return None
-        if role == ITEM_ROLE:
+        if role == _ITEM:
             return entry.follow_up_id
         return None
 
