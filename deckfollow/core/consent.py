@@ -264,6 +264,7 @@ _KIND_LABELS = {
     ConsentEventKind.DO_NOT_CONTACT: "Do not contact",
     ConsentEventKind.AGREED_FOLLOW_UP: "Agreed follow-up",
     ConsentEventKind.HOURS_CHANGED: "Contact hours changed",
+    ConsentEventKind.CUSTOMER_MERGED: "Records merged",
 }
 
 

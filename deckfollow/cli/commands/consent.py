@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
 from deckfollow.cli.files import check_out_file
-from deckfollow.core.enums import Channel, ConsentChannel
+from deckfollow.core.enums import Channel, ConsentChannel, ConsentEventKind
 from deckfollow.core.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -185,7 +185,7 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
                     print(f"{len(entries)} ledger entries written to {path}", file=ctx.out)
                     return 0
             if cmd == "show":
-                _print_overview(ov, ctx, as_json=args.json)
+                _print_overview(ov, entries, ctx, as_json=args.json)
             else:
                 _print_ledger(ov, entries, ctx, as_json=args.json)
             return 0
@@ -247,7 +247,11 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def _print_overview(ov: ConsentOverview, ctx: CliContext, *, as_json: bool) -> None:
+def _print_overview(
+    ov: ConsentOverview, entries: list[LedgerEntry], ctx: CliContext, *, as_json: bool
+) -> None:
+    # A merge re-read two ledgers into this one: the state shown rests on both records.
+    merges = [e for e in entries if e.kind is ConsentEventKind.CUSTOMER_MERGED]
     if as_json:
         data = {
             "customer_id": ov.customer_id,
@@ -267,6 +271,7 @@ def _print_overview(ov: ConsentOverview, ctx: CliContext, *, as_json: bool) -> N
                 }
                 for c in ov.channels
             },
+            "merges": [{"at": e.at.isoformat(), "detail": e.detail} for e in merges],
         }
         json.dump(data, ctx.out, ensure_ascii=False, indent=1)
         ctx.out.write("\n")
@@ -286,6 +291,8 @@ def _print_overview(ov: ConsentOverview, ctx: CliContext, *, as_json: bool) -> N
             if c.words:
                 extra += f' "{c.words}"'
         print(f"  {c.channel.value:<6} {c.state.value:<8}{extra}", file=ctx.out)
+    for e in merges:
+        print(f"merged {_local(e.at, ov.timezone)}: {e.detail}", file=ctx.out)
 
 
 def _print_ledger(
