@@ -13,9 +13,12 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import append_event, get_customer, merge_consent, revoke_consent
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent_ledger import append_event
 from deckfollow.core.contact_info import format_phone
+from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.customers import ADDRESS_FIELDS, FIELDS, PHONE_KEYS
+from deckfollow.core.do_not_contact import merge_consent
 from deckfollow.core.enums import ConsentEventKind
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import refit_planned

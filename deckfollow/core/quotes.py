@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.cadence_runs import start_cadence
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import get_customer
+from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, PermissionRefused, ValidationError
 from deckfollow.core.leads import NewLead, add_lead

@@ -250,7 +250,7 @@ def erase_customer(
 
     Someone marked do-not-contact leaves a suppression entry (hashes only) so they are not
     re-added. Works on customers in the trash too. On SQLite the caller should also turn on
-    `secure_delete` and checkpoint (storage.backups.erase_for_good does both).
+    `secure_delete` and checkpoint (core.erasure.erase_for_good does both).
     """
     c = _customer(session, customer_id)
     return _purge_customer(session, c, now=now, reason=reason)

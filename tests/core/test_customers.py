@@ -10,10 +10,10 @@ import pytest
 from deckfollow.core.consent import (
     ContactPreferences,
     consent_overview,
-    ledger_entries,
     revoke_consent,
     set_contact_preferences,
 )
+from deckfollow.core.consent_ledger import ledger_entries
 from deckfollow.core.customer_matches import DuplicateCustomerError, find_matches
 from deckfollow.core.customer_merge import merge_customers
 from deckfollow.core.customer_search import CustomerSort, search_customers

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from deckfollow.core.cadences import seed_builtin_cadences
-from deckfollow.core.consent import ledger_entries
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.consent_ledger import ledger_entries
 from deckfollow.core.customer_merge import merge_customers
 from deckfollow.core.enums import ConsentEventKind
 from deckfollow.core.leads import NewLead, add_lead

@@ -8,7 +8,7 @@ a figure or a bar asks the core for the quotes behind it and shows them in the Q
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.report_periods import Period, PeriodKind, custom, day_month
@@ -45,8 +46,6 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.formatting import compact_money
 from deckfollow.ui.reports.chart import BarChart, ChartData, series_of, table_rows
 from deckfollow.ui.theme import active_theme
-
-Clock = Callable[[], datetime]
 
 _PERIODS = [
     (PeriodKind.THIS_MONTH, "This month"),

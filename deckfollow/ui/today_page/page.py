@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.due import DueItem
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.today import TodayRows
@@ -37,8 +38,6 @@ from deckfollow.ui.formatting import (
 from deckfollow.ui.theme import active_theme
 from deckfollow.ui.today_page.model import ITEM_ROLE, DueModel, group_items
 from deckfollow.ui.today_page.tree import DueTree
-
-Clock = Callable[[], datetime]
 
 __all__ = ["ITEM_ROLE", "TodayPage"]
 _SAVED = {
@@ -383,8 +382,8 @@ class TodayPage(QWidget):
     def _render_script(self, item: DueItem) -> str:
         # The same wording the call, text and email screens open with.
         from deckfollow.core.settings import load_settings
+        from deckfollow.messaging.follow_up_wording import follow_up_wording
         from deckfollow.messaging.inbound import what_they_said
-        from deckfollow.messaging.templates import follow_up_wording
 
         with self._db.reading() as session:
             if needs_answer(item.reason):
