@@ -25,7 +25,7 @@ step "demo";       "$EXE" --db "$DB" --now 2026-03-02T09:00:00Z demo --customers
 step "due --json"; "$EXE" --db "$DB" --now 2026-03-02T09:00:00Z due --json > due.json
 head -c 1 due.json | grep -q '[[{]'
 step "cards --out"
-"$EXE" --db "$DB" --now 2026-03-02T09:00:00Z cards --out cards.pdf --due-within 60
+"$EXE" --db "$DB" --now 2026-03-02T09:00:00Z cards --out cards.pdf --due-within 365
 head -c 5 cards.pdf | grep -q '%PDF-'
 step "gui (offscreen, quits)"
 launched="$(date +%s.%N)"
