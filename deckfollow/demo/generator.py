@@ -11,7 +11,7 @@ for a 20,000-quote business. The rules of permission still hold by construction 
 - planned calls and texts sit inside the customer's allowed hours, and no customer's
   seven days hold more planned touches than the cap, nor two lie within a day;
 - follow-up plans are played forward with the core's own placement
-  (`core.cadences.plan_next_step`), so every step lands where the app would have put it:
+  (`core.cadence_placement.plan_next_step`), so every step lands where the app would have put it:
   around agreed follow-ups, inside allowed hours, under the cap. Steps already past are
   done, each with the touch that did it; a customer's reply pauses their plan.
 """
@@ -31,14 +31,9 @@ import phonenumbers
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from deckfollow.core.cadences import (
-    STUCK_REASON,
-    CadenceSpec,
-    list_cadences,
-    plan_next_step,
-    run_anchor,
-    seed_builtin_cadences,
-)
+from deckfollow.core.cadence_library import list_cadences, seed_builtin_cadences
+from deckfollow.core.cadence_placement import STUCK_REASON, plan_next_step, run_anchor
+from deckfollow.core.cadence_specs import CadenceSpec
 from deckfollow.core.contact_hours import AllowedHours, allowed_hours_for, local_to_utc
 from deckfollow.core.enums import (
     Basis,

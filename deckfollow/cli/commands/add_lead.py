@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.core.consent import get_customer
+    from deckfollow.core.contact_snapshot import get_customer
     from deckfollow.core.leads import NewLead, add_lead
 
     lead = NewLead(
