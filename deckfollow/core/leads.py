@@ -177,18 +177,24 @@ def _takes_texts(e164: str) -> bool:
     )
 
 
+def first_reply_channel(*, cell: str | None, other_phone: str | None) -> Channel:
+    """Text to a cell first (the quickest answer people read), else a call, else an email."""
+    if cell:
+        return Channel.TEXT
+    if other_phone:
+        return Channel.CALL
+    return Channel.EMAIL
+
+
 def _plan_first_reply(session: Session, customer: Customer, quote: Quote, *, now: datetime) -> int:
     """The first reply, due now, or at the nearest time the customer may be contacted.
 
     Text to a cell first (the quickest answer people read), else a call, else an email.
     The first business to answer wins about half the deals: it goes to the top of Today.
     """
-    if customer.phone_cell:
-        channel = Channel.TEXT
-    elif customer.phone_home or customer.phone_office:
-        channel = Channel.CALL
-    else:
-        channel = Channel.EMAIL
+    channel = first_reply_channel(
+        cell=customer.phone_cell, other_phone=customer.phone_home or customer.phone_office
+    )
     snap = load_snapshot(session, customer.id)
     cap = load_settings(session).weekly_cap
     slot = find_slot(snap, channel, now, planned_times(session, customer.id), cap)

@@ -10,6 +10,7 @@ from deckfollow.core.enums import (
     Outcome,
     Stage,
 )
+from deckfollow.core.leads import first_reply_channel, first_reply_reason
 from deckfollow.core.models import (
     FollowUp,
 )
@@ -42,9 +43,7 @@ class HandFollowUps:
         today = local_day(now, tz)
         if stage is Stage.LEAD:
             if row["first_response_at"] is None:
-                due = row["received_at"] + timedelta(minutes=rng.randint(5, 30))
-                reason = f"First reply to the {q.title} enquiry"
-                self.by_hand(person, q, Channel.CALL, reason, local_day(due, tz), at=due)
+                self.first_reply(person, q)
                 return
             if q.visit_at is not None and q.visit_at > now:
                 day = local_day(q.visit_at, tz) - timedelta(days=1)
@@ -95,6 +94,29 @@ class HandFollowUps:
                 return other
         return None
 
+    def first_reply(self, person: Person, q: StoryQuote) -> None:
+        """The first reply to a lead still waiting, planned as the app plans a typed-in
+        lead's when it comes in: at once (or at the first moment the customer may be
+        contacted), on the channel and with the reason the core gives it."""
+        received: datetime = q.row["received_at"]
+        row = person.row
+        channel = self.usable(
+            person,
+            first_reply_channel(
+                cell=row["phone_cell"], other_phone=row["phone_home"] or row["phone_office"]
+            ),
+        )
+        if channel is None:
+            return
+        slot = find_slot(person.snapshot(received), channel, received, person.planned, self.wb.cap)
+        due = slot if slot is not None else received
+        reason = first_reply_reason(q.row["job"])
+        fu = row_follow_up(
+            self.wb.ids.take(FollowUp), person, q.row["id"], due, channel, reason, received
+        )
+        self.wb.follow_ups.append(fu)
+        person.planned.append(due)
+
     def by_hand(
         self,
         person: Person,
@@ -102,8 +124,6 @@ class HandFollowUps:
         channel: Channel,
         reason: str,
         day: date,
-        *,
-        at: datetime | None = None,
     ) -> None:
         """A planned follow-up the owner set by hand, placed where the core allows it."""
         rng, now, tz = self.wb.rng, self.wb.now, person.tz
@@ -113,19 +133,18 @@ class HandFollowUps:
         if usable is not channel:
             channel = usable
             reason = rng.choice(OPEN_REASONS.get(q.row["stage"], (reason,))).format(job=q.title)
-        if at is None:
-            day = working_day(day)
-            at = clock(
-                day, rng.choice((9, 10, 11, 13, 14, 15, 16)) * 60 + rng.choice((0, 15, 30, 45)), tz
-            )
-            if day == local_day(now, tz) and at < now and rng.random() < 0.7:
-                # Most of today's work is still ahead when the owner opens the app (while it
-                # is still daytime where the customer is).
-                ahead = now + timedelta(minutes=15 * rng.randint(2, 28))
-                ahead = ahead.replace(minute=ahead.minute - ahead.minute % 15, second=0)
-                ahead = ahead.replace(microsecond=0)
-                if 8 <= ahead.astimezone(tz).hour < 19 and local_day(ahead, tz) == day:
-                    at = ahead
+        day = working_day(day)
+        at = clock(
+            day, rng.choice((9, 10, 11, 13, 14, 15, 16)) * 60 + rng.choice((0, 15, 30, 45)), tz
+        )
+        if day == local_day(now, tz) and at < now and rng.random() < 0.7:
+            # Most of today's work is still ahead when the owner opens the app (while it
+            # is still daytime where the customer is).
+            ahead = now + timedelta(minutes=15 * rng.randint(2, 28))
+            ahead = ahead.replace(minute=ahead.minute - ahead.minute % 15, second=0)
+            ahead = ahead.replace(microsecond=0)
+            if 8 <= ahead.astimezone(tz).hour < 19 and local_day(ahead, tz) == day:
+                at = ahead
         slot = find_slot(person.snapshot(now), channel, at, person.planned, self.wb.cap)
         if slot is None:
             return

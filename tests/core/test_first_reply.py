@@ -241,3 +241,11 @@ def test_a_reminder_reads_on_the_owner_s_clock_with_a_distant_customer_s_beside_
     [notice] = [n for n in result.notices if n.summary == "Text Tom Reid"]
     # Monday 09:00 in Sydney is Sunday 16:00 in Chicago.
     assert "Due Mon 23 Nov 09:00 · Sun 16:00 their time (America/Chicago)" in notice.body
+
+
+def test_the_first_reply_channel_is_a_text_to_a_cell_then_a_call_then_an_email() -> None:
+    from deckfollow.core.leads import first_reply_channel
+
+    assert first_reply_channel(cell="+61412345679", other_phone="+61295551234") is Channel.TEXT
+    assert first_reply_channel(cell=None, other_phone="+61295551234") is Channel.CALL
+    assert first_reply_channel(cell=None, other_phone=None) is Channel.EMAIL
