@@ -19,7 +19,14 @@ from deckfollow.core.models import (
     ConsentEvent,
     FollowUp,
 )
-from deckfollow.demo import vocabulary as V
+from deckfollow.demo.customer_words import (
+    AGREEMENTS,
+    DNC_WORDS,
+    FAR_AGREEMENTS,
+    GRANT_WORDS,
+    PARTNERS,
+    REVOKE_WORDS,
+)
 from deckfollow.demo.people import SOURCE_OF, Person, StoryQuote
 from deckfollow.demo.rows import row_follow_up, touch_row
 from deckfollow.demo.times import clock, local_day, reachable, working_day
@@ -78,7 +85,7 @@ class ConsentHistory:
             )
             pref = person.row["preferred_channel"]
             key = pref.value if pref is not None else "any" if person.has_email else "no email"
-            words = rng.choice(V.GRANT_WORDS[key])
+            words = rng.choice(GRANT_WORDS[key])
             granted = [ConsentChannel.CALL, ConsentChannel.TEXT]
             if person.has_email:
                 granted.append(ConsentChannel.EMAIL)
@@ -94,7 +101,7 @@ class ConsentHistory:
             person.dnc_words = rng.choice(
                 [
                     w
-                    for w in V.DNC_WORDS["lost" if lost else "customer"]
+                    for w in DNC_WORDS["lost" if lost else "customer"]
                     if w[1] != "email" or person.has_email
                 ]
             )
@@ -114,7 +121,7 @@ class ConsentHistory:
             at = now - timedelta(days=rng.randint(1, 200), minutes=rng.randint(0, 24 * 60 - 1))
             # Said in a call or message in waking hours, and before now.
             at = self.wb.before_now(person, reachable(rng, person, at), 1)
-            words, source = rng.choice(V.REVOKE_WORDS[ch.value])
+            words, source = rng.choice(REVOKE_WORDS[ch.value])
             person.revoked = (ch, max(at, created + timedelta(hours=1)), words, source)
             self.consent_event(
                 person, ConsentEventKind.REVOKED, ch, person.revoked[1], source, words
@@ -232,10 +239,10 @@ class ConsentHistory:
                 break
             day += timedelta(days=1)
         delta = (day - said_day).days
-        partner = rng.choice(V.PARTNERS)
+        partner = rng.choice(PARTNERS)
         if delta >= 14:
             when = f"on {DAYS[day.weekday()]} the {ordinal(day.day)}"
-            words = rng.choice(V.FAR_AGREEMENTS[channel.value]).format(when=when)
+            words = rng.choice(FAR_AGREEMENTS[channel.value]).format(when=when)
             for hour in (10, 11, 14, 9, 16):
                 due = clock(day, hour * 60, tz)
                 if not timed or person.hours.allows(due):
@@ -244,7 +251,7 @@ class ConsentHistory:
         country = person.market.country
         options = [
             a
-            for a in V.AGREEMENTS
+            for a in AGREEMENTS
             if a.channel == channel.value
             and (a.markets is None or country in a.markets)
             and not (a.weekdays and day.weekday() >= 5)

@@ -41,10 +41,10 @@ from deckfollow.core.models import (
 )
 from deckfollow.core.settings import get_setting, save_owner_settings
 from deckfollow.core.timezones import system_country
-from deckfollow.demo import vocabulary as V
 from deckfollow.demo.by_hand import HandFollowUps
 from deckfollow.demo.consent_history import ConsentHistory
-from deckfollow.demo.market import People
+from deckfollow.demo.local_people import People
+from deckfollow.demo.markets import COUNTRY_CHOICES, Market, market_of
 from deckfollow.demo.plan_playback import PlanPlayback
 from deckfollow.demo.quote_making import QuoteMaker
 from deckfollow.demo.quote_story import QuoteStory
@@ -71,26 +71,26 @@ class DemoSummary:
     currency: str = ""
 
 
-def demo_market(session: Session, country: str | None = None) -> V.Market:
+def demo_market(session: Session, country: str | None = None) -> Market:
     """The country the demo business is based in: the one asked for, else the owner's
     (from the settings, else this computer's), else Australia."""
     if country is not None:
-        market = V.market_of(country)
+        market = market_of(country)
         if market is None:
-            choices = ", ".join(c for c in V.COUNTRY_CHOICES if c != "GB")
+            choices = ", ".join(c for c in COUNTRY_CHOICES if c != "GB")
             raise ValidationError("--country", f"{country!r} is not one of {choices}")
         return market
     stored = get_setting(session, "default_country")
     for code in (stored, None if stored else system_country()):
-        market = V.market_of(code) if code else None
+        market = market_of(code) if code else None
         if market is not None:
             return market
-    market = V.market_of("AU")
+    market = market_of("AU")
     assert market is not None
     return market
 
 
-def _owner_settings(session: Session, home: V.Market) -> dict[str, str]:
+def _owner_settings(session: Session, home: Market) -> dict[str, str]:
     """Give the demo business its owner, consistent with its country; what it wrote.
 
     An owner who already chose this country keeps the details they entered; a demo of

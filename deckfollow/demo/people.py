@@ -14,7 +14,7 @@ from deckfollow.core.enums import (
     ConsentState,
 )
 from deckfollow.core.permission import ConsentInfo, ContactSnapshot
-from deckfollow.demo import vocabulary as V
+from deckfollow.demo.markets import Market
 
 
 @dataclass
@@ -36,7 +36,7 @@ class StoryQuote:
 @dataclass
 class Person:
     row: dict[str, Any]
-    market: V.Market
+    market: Market
     hours: AllowedHours
     has_email: bool
     has_post: bool

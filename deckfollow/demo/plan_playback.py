@@ -24,8 +24,8 @@ from deckfollow.core.models import (
     FollowUp,
 )
 from deckfollow.core.permission import AGREED_CLEARANCE, find_slot
-from deckfollow.demo import vocabulary as V
 from deckfollow.demo.consent_history import ConsentHistory
+from deckfollow.demo.customer_words import REPLIES
 from deckfollow.demo.people import SOURCE_OF, Person, StoryQuote
 from deckfollow.demo.rows import row_follow_up, touch_row
 from deckfollow.demo.times import local_day
@@ -309,7 +309,7 @@ class PlanPlayback:
                 way,
                 Direction.INBOUND,
                 Outcome.REPLIED,
-                rng.choice(V.REPLIES[way.value]),
+                rng.choice(REPLIES[way.value]),
             )
         )
         agreed = rng.random() < 0.5 and self.consent.agree(

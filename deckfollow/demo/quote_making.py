@@ -11,7 +11,15 @@ from deckfollow.core.enums import (
 from deckfollow.core.models import (
     Quote,
 )
-from deckfollow.demo import vocabulary as V
+from deckfollow.demo.jobs import (
+    JOBS,
+    LOST_AFTER_PLAN,
+    LOST_REASONS,
+    NO_REPLY,
+    NO_REPLY_TO_PLAN,
+    REPEAT_SOURCE,
+    SOURCES,
+)
 from deckfollow.demo.people import Person, StoryQuote
 from deckfollow.demo.times import daytime, local_day, money, reachable, weighted
 from deckfollow.demo.workbench import Workbench
@@ -93,10 +101,10 @@ class QuoteMaker:
         full_plan: bool = False,
     ) -> StoryQuote:
         rng, now, tz = self.wb.rng, self.wb.now, person.tz
-        job = rng.choice(V.JOBS)
+        job = rng.choice(JOBS)
         title, details = job.wording(self.wb.home.wording)
         # "repeat customer" is someone who bought before and came back.
-        source = V.REPEAT_SOURCE if repeat and rng.random() < 0.6 else rng.choice(V.SOURCES)
+        source = REPEAT_SOURCE if repeat and rng.random() < 0.6 else rng.choice(SOURCES)
         amount = None if stage is Stage.LEAD else money(rng, job, self.wb.home)
         sent_at = visit_at = first_response = None
         if stage is Stage.LEAD:
@@ -120,16 +128,16 @@ class QuoteMaker:
             lost_reason = (
                 "asked not to be contacted"
                 if person.dnc and latest
-                else V.LOST_AFTER_PLAN
+                else LOST_AFTER_PLAN
                 if full_plan
-                else rng.choice(list(V.LOST_REASONS))
+                else rng.choice(list(LOST_REASONS))
             )
         closed_at = None
         stage_changed = sent_at or received
         if stage in (Stage.WON, Stage.LOST):
             assert sent_at is not None
             # Three tries without a reply take a couple of weeks; a yes or a no can come sooner.
-            days = (12, 40) if lost_reason == V.NO_REPLY else (3, 40)
+            days = (12, 40) if lost_reason == NO_REPLY else (3, 40)
             if full_plan:
                 days = (186, 200)
             # A young quote closed in the days it has had (not all on the same afternoon).
@@ -182,8 +190,8 @@ class QuoteMaker:
         q = StoryQuote(row, title.lower(), latest, visit_at)
         if latest:
             q.after_quote = self.plan_choice(stage, sent_at, full_plan)
-            if q.after_quote == "stopped" and lost_reason == V.NO_REPLY:
-                row["lost_reason"] = V.NO_REPLY_TO_PLAN  # it was more than three tries
+            if q.after_quote == "stopped" and lost_reason == NO_REPLY:
+                row["lost_reason"] = NO_REPLY_TO_PLAN  # it was more than three tries
         self.wb.quotes.append(row)
         self.wb.by_id[qid] = q
         person.quotes.append(q)

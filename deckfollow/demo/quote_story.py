@@ -10,9 +10,16 @@ from deckfollow.core.enums import (
     Outcome,
     Stage,
 )
-from deckfollow.demo import vocabulary as V
 from deckfollow.demo.by_hand import HandFollowUps
 from deckfollow.demo.consent_history import ConsentHistory
+from deckfollow.demo.jobs import (
+    LOST_AFTER_PLAN,
+    LOST_REASONS,
+    NO_REPLY_TO_PLAN,
+    REPEAT_SOURCE,
+    SOURCE_CHANNELS,
+    UNANSWERED,
+)
 from deckfollow.demo.people import Person, StoryQuote
 from deckfollow.demo.plan_playback import PlanPlayback, Stop
 from deckfollow.demo.rows import touch_row
@@ -60,12 +67,12 @@ class QuoteStory:
         """Enquiry, reply, site visit, the quote going out, the follow-ups since and the close."""
         rng, now, row = self.wb.rng, self.wb.now, q.row
         qid = row["id"]
-        way = Channel(rng.choice(V.SOURCE_CHANNELS[row["source"]]))
+        way = Channel(rng.choice(SOURCE_CHANNELS[row["source"]]))
         if not 7 <= row["received_at"].astimezone(person.tz).hour < 21:
             way = Channel.EMAIL  # at night people write, they don't ring
         asked = (
             f"Asked for a quote again: {row['job']}"
-            if row["source"] == V.REPEAT_SOURCE
+            if row["source"] == REPEAT_SOURCE
             else f"Asked for a quote: {row['job']}"
         )
         out = [
@@ -147,7 +154,7 @@ class QuoteStory:
         tries = rng.randint(2, 9) if open_quote and rng.random() < 0.85 else rng.randint(0, 3)
         if row["stage"] is Stage.QUOTED:
             tries = 0  # nobody has followed it up yet: that is what the stage says
-        unanswered = row["lost_reason"] in V.UNANSWERED
+        unanswered = row["lost_reason"] in UNANSWERED
         if unanswered:
             # Two tries nobody answered, then the third that closes it: spread to fit.
             tries, step = 2, max(1, (end - row["sent_at"]).days // 3)
@@ -210,14 +217,14 @@ class QuoteStory:
         reason = row["lost_reason"]
         if q.latest and person.dnc:
             return  # their "please stop" closed it; that touch comes with the ledger entry
-        if reason == V.LOST_AFTER_PLAN:
+        if reason == LOST_AFTER_PLAN:
             direction, way = "outbound", "email"
             note = "Closed the quote after six months without a reply; kept them on the card list"
-        elif reason == V.NO_REPLY_TO_PLAN:
+        elif reason == NO_REPLY_TO_PLAN:
             direction, way = "outbound", "email"
             note = "No reply to any of our follow-ups; closed the quote, kept them on the card list"
         else:
-            direction, way, note = V.LOST_REASONS[reason]
+            direction, way, note = LOST_REASONS[reason]
         ch = Channel(way)
         if not person.open_at(ch, closed):
             ch = Channel.CALL if person.open_at(Channel.CALL, closed) else Channel.EMAIL
@@ -225,7 +232,7 @@ class QuoteStory:
         outcome = Outcome.REPLIED if inbound else Outcome.SENT
         if ch is Channel.CALL and not inbound:
             outcome = Outcome.REACHED
-            if reason in V.UNANSWERED:
+            if reason in UNANSWERED:
                 outcome, note = Outcome.VOICEMAIL, "Left a last voicemail and closed the quote"
         at = closed  # a moment they could be reached (see _quote)
         direction_ = Direction.INBOUND if inbound else Direction.OUTBOUND
@@ -255,7 +262,7 @@ class QuoteStory:
             reply=reply,
             complete=row["stage"] is not Stage.QUOTED,
             agree_in_call=q.after_quote == "running" and rng.random() < _AGREED_IN_CALL,
-            unanswered=row["lost_reason"] in V.UNANSWERED,
+            unanswered=row["lost_reason"] in UNANSWERED,
         )
         if row["stage"] is Stage.FOLLOWING_UP and q.first_plan_touch is not None:
             # The first step done moved it from quoted to following up.

@@ -9,7 +9,8 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from deckfollow.core.contact_hours import local_to_utc
-from deckfollow.demo import vocabulary as V
+from deckfollow.demo.jobs import Job
+from deckfollow.demo.markets import Market
 from deckfollow.demo.people import Person
 
 T = TypeVar("T")
@@ -44,7 +45,7 @@ def reachable(rng: random.Random, person: Person, at: datetime) -> datetime:
     return later if person.hours.allows(later) else nxt
 
 
-def money(rng: random.Random, job: V.Job, market: V.Market) -> Decimal:
+def money(rng: random.Random, job: Job, market: Market) -> Decimal:
     raw = Decimal(rng.randint(job.low, job.high)) * market.price_factor
     # Trades quote round figures, or now and then the exact total of their line items.
     rounded = (raw / 50).quantize(Decimal(1)) * 50

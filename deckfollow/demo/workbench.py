@@ -24,7 +24,7 @@ from deckfollow.core.models import (
     Quote,
 )
 from deckfollow.core.settings import load_settings
-from deckfollow.demo import vocabulary as V
+from deckfollow.demo.markets import Market, market_of
 from deckfollow.demo.people import Person, StoryQuote
 from deckfollow.demo.times import daytime, local_day
 
@@ -64,14 +64,14 @@ class Workbench:
     """The demo being built: randomness, `now`, the plans and every row so far."""
 
     def __init__(
-        self, session: Session, rng: random.Random, now: datetime, customers: int, home: V.Market
+        self, session: Session, rng: random.Random, now: datetime, customers: int, home: Market
     ) -> None:
         self.rng = rng
         # The business quotes in its own currency and words, whoever the customer is.
         self.home = home
         self.local = tuple(p for p in home.places if p.region == home.home_region)
         self.interstate = tuple(p for p in home.places if p.region != home.home_region)
-        neighbour = V.market_of(home.neighbour)
+        neighbour = market_of(home.neighbour)
         self.neighbour = neighbour or home
         self.across = (
             tuple(p for p in self.neighbour.places if p.region == self.neighbour.home_region)

@@ -32,7 +32,7 @@ from deckfollow.core.models import (
     Touch,
 )
 from deckfollow.demo.generator import generate_demo
-from deckfollow.demo.vocabulary import MARKETS
+from deckfollow.demo.markets import MARKETS
 from deckfollow.storage.database import Database, open_database
 
 OWNER_TZ = "Australia/Sydney"

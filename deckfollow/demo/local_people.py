@@ -16,7 +16,9 @@ from deckfollow.core.enums import (
 from deckfollow.core.models import (
     Customer,
 )
-from deckfollow.demo import vocabulary as V
+from deckfollow.demo.customer_words import BEST_TIMES, CONTACT_RULES, CUSTOMER_NOTES, FAMILY_NOTES
+from deckfollow.demo.markets import Market, Place
+from deckfollow.demo.names import FIRST_NAMES, LAST_NAMES
 from deckfollow.demo.people import Person
 from deckfollow.demo.workbench import Workbench
 
@@ -48,7 +50,7 @@ def _email(rng: random.Random, first: str, last: str, domain: str, taken: set[st
     return address
 
 
-def _phone(rng: random.Random, market: V.Market, place: V.Place, mobile: bool) -> str:
+def _phone(rng: random.Random, market: Market, place: Place, mobile: bool) -> str:
     """A valid local number: landlines (and US mobiles, which are geographic) carry the
     customer's own area code, so a Fremantle customer's home phone starts (08) 9."""
     prefixes = market.mobile_prefixes if mobile else market.landline_prefixes
@@ -86,12 +88,12 @@ class People:
             place = rng.choice(self.wb.interstate)
         else:
             market, place = self.wb.neighbour, rng.choice(self.wb.across)
-        first = rng.choice(V.FIRST_NAMES[market.country])
-        last = rng.choice(V.LAST_NAMES[market.country])
+        first = rng.choice(FIRST_NAMES[market.country])
+        last = rng.choice(LAST_NAMES[market.country])
         has_email = rng.random() < 0.85
         has_post = rng.random() < 0.9
-        rule = rng.choice(V.CONTACT_RULES) if rng.random() < 0.12 else None
-        best = rng.choice(V.BEST_TIMES) if rng.random() < 0.1 else None
+        rule = rng.choice(CONTACT_RULES) if rng.random() < 0.12 else None
+        best = rng.choice(BEST_TIMES) if rng.random() < 0.1 else None
         cid = self.wb.ids.take(Customer)
         company = None
         if rng.random() < 0.08:
@@ -128,8 +130,8 @@ class People:
             "birthday": date(rng.randint(1950, 1998), rng.randint(1, 12), rng.randint(1, 28))
             if rng.random() < 0.3
             else None,
-            "family_notes": rng.choice(V.FAMILY_NOTES) if rng.random() < 0.2 else None,
-            "notes": rng.choice(V.CUSTOMER_NOTES) if rng.random() < 0.2 else None,
+            "family_notes": rng.choice(FAMILY_NOTES) if rng.random() < 0.2 else None,
+            "notes": rng.choice(CUSTOMER_NOTES) if rng.random() < 0.2 else None,
             "do_not_contact": False,
             "created_at": None,  # the first enquiry, once the quotes are known
             "updated_at": None,
