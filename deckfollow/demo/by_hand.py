@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from deckfollow.core.enums import (
     Channel,
@@ -10,7 +10,6 @@ from deckfollow.core.enums import (
     Outcome,
     Stage,
 )
-from deckfollow.core.leads import first_reply_channel, first_reply_reason
 from deckfollow.core.models import (
     FollowUp,
 )
@@ -42,9 +41,6 @@ class HandFollowUps:
         tz = person.tz
         today = local_day(now, tz)
         if stage is Stage.LEAD:
-            if row["first_response_at"] is None:
-                self.first_reply(person, q)
-                return
             if q.visit_at is not None and q.visit_at > now:
                 day = local_day(q.visit_at, tz) - timedelta(days=1)
                 reason = f"Remind them of the site visit for the {q.title} tomorrow"
@@ -93,29 +89,6 @@ class HandFollowUps:
             if person.open_at(other, self.wb.now):
                 return other
         return None
-
-    def first_reply(self, person: Person, q: StoryQuote) -> None:
-        """The first reply to a lead still waiting, planned as the app plans a typed-in
-        lead's when it comes in: at once (or at the first moment the customer may be
-        contacted), on the channel and with the reason the core gives it."""
-        received: datetime = q.row["received_at"]
-        row = person.row
-        channel = self.usable(
-            person,
-            first_reply_channel(
-                cell=row["phone_cell"], other_phone=row["phone_home"] or row["phone_office"]
-            ),
-        )
-        if channel is None:
-            return
-        slot = find_slot(person.snapshot(received), channel, received, person.planned, self.wb.cap)
-        due = slot if slot is not None else received
-        reason = first_reply_reason(q.row["job"])
-        fu = row_follow_up(
-            self.wb.ids.take(FollowUp), person, q.row["id"], due, channel, reason, received
-        )
-        self.wb.follow_ups.append(fu)
-        person.planned.append(due)
 
     def by_hand(
         self,

@@ -45,6 +45,7 @@ from deckfollow.demo.by_hand import HandFollowUps
 from deckfollow.demo.consent_history import ConsentHistory
 from deckfollow.demo.local_people import People
 from deckfollow.demo.markets import COUNTRY_CHOICES, Market, market_of
+from deckfollow.demo.new_leads import enter_leads, is_waiting, take_waiting_leads
 from deckfollow.demo.plan_playback import PlanPlayback
 from deckfollow.demo.quote_making import QuoteMaker
 from deckfollow.demo.quote_story import QuoteStory
@@ -140,6 +141,9 @@ def generate_demo(
     for idx, person in enumerate(people):
         quote_maker.quotes_for(person, per_person.get(idx, 0))
 
+    # Enquiries nobody has answered yet are entered as the owner enters a lead, below.
+    waiting = take_waiting_leads(wb, people)
+
     # Quote numbers run in the order the enquiries came in, as a business numbers them.
     number = _next_quote_number(session)
     for row in sorted(wb.quotes, key=lambda r: (r["received_at"], r["id"])):
@@ -152,7 +156,8 @@ def generate_demo(
     for person in people:
         consent.history(person)
         for q in person.quotes:
-            stories.story(person, q)
+            if not is_waiting(q):
+                stories.story(person, q)
         stories.birthday_plan(person)
         if person.dnc_at is not None:
             consent.record_dnc(person)
@@ -161,6 +166,7 @@ def generate_demo(
     for q in wb.by_id.values():
         q.row["last_touch_at"] = q.last_touch
     write_rows(session, wb)
+    leads = enter_leads(session, waiting)
     dnc_contacts = [
         contact
         for r in wb.customers
@@ -173,10 +179,11 @@ def generate_demo(
         country=home.country,
         currency=home.currency,
         customers=len(people),
-        quotes=len(wb.quotes),
+        quotes=len(wb.quotes) + leads.quotes,
         touches=len(wb.touches),
-        follow_ups=len(wb.follow_ups),
-        pending_follow_ups=sum(f["status"] is FollowUpStatus.PENDING for f in wb.follow_ups),
+        follow_ups=len(wb.follow_ups) + leads.first_replies,
+        pending_follow_ups=sum(f["status"] is FollowUpStatus.PENDING for f in wb.follow_ups)
+        + leads.first_replies,
         consent_events=len(wb.events),
         plans=len(wb.runs),
     )
@@ -184,6 +191,8 @@ def generate_demo(
         summary.plans_by_status[run["status"]] = summary.plans_by_status.get(run["status"], 0) + 1
     for row in wb.quotes:
         summary.by_stage[row["stage"]] = summary.by_stage.get(row["stage"], 0) + 1
+    if leads.quotes:
+        summary.by_stage[Stage.LEAD] = summary.by_stage.get(Stage.LEAD, 0) + leads.quotes
     for person in people:
         country = person.market.country
         summary.by_country[country] = summary.by_country.get(country, 0) + 1
