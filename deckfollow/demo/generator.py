@@ -3,8 +3,10 @@
 The same seed and `now` always give the same database. The business is made in memory,
 one customer's story at a time, by the modules beside this one (people, quote making, a
 quote's story, consent history, plans played forward, follow-ups by hand), then written
-in one go (`rows.write_rows`). The rules of permission hold by construction (a test runs
-`core.followups.audit_rules` over the result):
+in one go (`rows.write_rows`, the only place the demo writes rows). Enquiries still
+waiting for a first reply are then entered through the core's own `add_lead`, as the
+owner enters a lead (`new_leads`). The rules of permission hold by construction (a test
+runs `core.followups.audit_rules` over the result):
 
 - a do-not-contact customer has nothing pending, their plans are stopped and their open
   quote is closed;

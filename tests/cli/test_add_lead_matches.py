@@ -104,3 +104,14 @@ def test_customer_and_new_person_cannot_both_be_given(cli: Cli) -> None:
 def test_someone_new_is_added_without_asking(cli: Cli) -> None:
     code, out, _ = cli("add-lead", "--name", "Tom Price", "--phone", "0413 000 111")
     assert (code, out.strip()) == (0, "customer 2, quote 2")
+
+
+def test_someone_who_asked_not_to_be_contacted_is_refused_not_offered(cli: Cli) -> None:
+    code, _, err = cli(
+        "consent", "stop", "--customer", "1", "--source", "call", "--words", "Stop calling"
+    )
+    assert code == 0, err
+    code, _, err = cli("add-lead", "--name", "Mia", "--phone", "0412 345 679")
+    assert code == 2
+    assert "asked not to be contacted" in err and "--customer" not in err
+    assert cli.rows("quote") == 1

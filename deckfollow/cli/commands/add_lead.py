@@ -87,7 +87,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                     email=lead.email,
                     country=lead.country,
                 )
-                if matches:
+                # Someone who asked not to be contacted is refused by add_lead (rule 9),
+                # with that reason, rather than offered.
+                if matches and not any(m.do_not_contact for m in matches):
                     _offer(matches, ctx)
                     raise _already_known(matches)
             if args.customer is not None:
@@ -121,8 +123,7 @@ def _offer(matches: list[CustomerMatch], ctx: CliContext) -> None:
     """One line per existing customer who may be this person, contact details masked."""
     for m in matches:
         bits = [b for b in (_masked_phone(m.phone), _masked_email(m.email), m.suburb) if b]
-        dnc = " (do not contact)" if m.do_not_contact else ""
-        print(f"{m.id}  {m.name}{dnc}  {', '.join(bits)}  ({m.why})", file=ctx.err)
+        print(f"{m.id}  {m.name}  {', '.join(bits)}  ({m.why})", file=ctx.err)
 
 
 def _already_known(matches: list[CustomerMatch]) -> ValidationError:
