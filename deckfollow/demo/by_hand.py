@@ -150,7 +150,7 @@ class HandFollowUps:
             # site ("OK to check in Thursday?"), as the field notes advise.
             visit = q.visit_touch
             agreed = visit is not None and self.consent.agree(
-                person, q, visit["at"], "site visit", visit, channel=usable, day=day, reason=reason
+                person, q, visit["at"], "in person", visit, channel=usable, day=day, reason=reason
             )
             if not agreed:
                 self.by_hand(person, q, channel, reason, day)
@@ -176,7 +176,7 @@ class HandFollowUps:
             person, q.row["id"], said, Channel.CALL, Direction.OUTBOUND, Outcome.REACHED, ""
         )
         agreed = self.consent.agree(
-            person, q, said, "phone call", touch, channel=usable, day=day, reason=reason
+            person, q, said, "call", touch, channel=usable, day=day, reason=reason
         )
         if agreed is None:
             self.by_hand(person, q, channel, reason, day)

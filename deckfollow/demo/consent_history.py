@@ -27,7 +27,7 @@ from deckfollow.demo.customer_words import (
     PARTNERS,
     REVOKE_WORDS,
 )
-from deckfollow.demo.people import SOURCE_OF, Person, StoryQuote
+from deckfollow.demo.people import Person, StoryQuote
 from deckfollow.demo.rows import row_follow_up, touch_row
 from deckfollow.demo.times import clock, local_day, reachable, working_day
 from deckfollow.demo.wording import DAYS, OPEN_REASONS, hour_said, ordinal, sentences, when_said
@@ -79,10 +79,8 @@ class ConsentHistory:
         rng, now = self.wb.rng, self.wb.now
         created: datetime = person.row["created_at"]
         if person.on_record:
-            first = person.quotes[0].row["source"] if person.quotes else "phone call"
-            source = (
-                "enquiry form" if first in ("website form", "Google", "Houzz") else "phone call"
-            )
+            first = person.quotes[0].row["source"] if person.quotes else "call"
+            source = "web form" if first in ("website form", "Google", "Houzz") else "call"
             pref = person.row["preferred_channel"]
             key = pref.value if pref is not None else "any" if person.has_email else "no email"
             words = rng.choice(GRANT_WORDS[key])
@@ -128,12 +126,11 @@ class ConsentHistory:
             )
 
     def record_dnc(self, person: Person) -> None:
+        """The message in which they said it; the do-not-contact itself is entered through
+        the core (`do_not_contact.enter_do_not_contact`)."""
         assert person.dnc_at is not None and person.dnc_words is not None
         words, way = person.dnc_words
         at = person.dnc_at
-        self.consent_event(person, ConsentEventKind.DO_NOT_CONTACT, None, at, SOURCE_OF[way], words)
-        person.row["do_not_contact"] = True
-        person.row["updated_at"] = max(person.row["updated_at"], at)
         quote_id = person.quotes[-1].row["id"] if person.quotes else None
         self.wb.touch(
             touch_row(person, quote_id, at, Channel(way), Direction.INBOUND, Outcome.REPLIED, words)

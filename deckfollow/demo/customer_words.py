@@ -20,19 +20,19 @@ GRANT_WORDS: dict[str, tuple[str, ...]] = {
 # ledger is evidence), and they say it on a channel that still suits them.
 REVOKE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "text": (
-        ("Please stop texting me, call if you need to.", "phone call"),
-        ("No more texts please.", "text message"),
+        ("Please stop texting me, call if you need to.", "call"),
+        ("No more texts please.", "text"),
         ("Can you stop the texts? Email me instead.", "email"),
     ),
     "email": (
         ("Take me off the email list.", "email"),
         ("Please stop emailing, I'll call you if I need anything.", "email"),
-        ("No more emails thanks, text is fine.", "text message"),
+        ("No more emails thanks, text is fine.", "text"),
     ),
     "call": (
-        ("Please don't call, I can't answer at work. Text me.", "text message"),
+        ("Please don't call, I can't answer at work. Text me.", "text"),
         ("No phone calls please, email is best.", "email"),
-        ("Stop ringing me please, I'll text you when we're ready.", "text message"),
+        ("Stop ringing me please, I'll text you when we're ready.", "text"),
     ),
 }
 

@@ -5,8 +5,9 @@ one customer's story at a time, by the modules beside this one (people, quote ma
 quote's story, consent history, plans played forward, follow-ups by hand), then written
 in one go (`rows.write_rows`, the only place the demo writes rows). Enquiries still
 waiting for a first reply are then entered through the core's own `add_lead`, as the
-owner enters a lead (`new_leads`). The rules of permission hold by construction (a test
-runs `core.followups.audit_rules` over the result):
+owner enters a lead (`new_leads`), and customers who said "stop" are marked
+do-not-contact through the core (`do_not_contact`). The rules of permission hold by
+construction (a test runs `core.followups.audit_rules` over the result):
 
 - a do-not-contact customer has nothing pending, their plans are stopped and their open
   quote is closed;
@@ -45,6 +46,7 @@ from deckfollow.core.settings import get_setting, save_owner_settings
 from deckfollow.core.timezones import system_country
 from deckfollow.demo.by_hand import HandFollowUps
 from deckfollow.demo.consent_history import ConsentHistory
+from deckfollow.demo.do_not_contact import enter_do_not_contact
 from deckfollow.demo.local_people import People
 from deckfollow.demo.markets import COUNTRY_CHOICES, Market, market_of
 from deckfollow.demo.new_leads import enter_leads, is_waiting, take_waiting_leads
@@ -169,11 +171,12 @@ def generate_demo(
         q.row["last_touch_at"] = q.last_touch
     write_rows(session, wb)
     leads = enter_leads(session, waiting)
+    stopped = enter_do_not_contact(session, people)
     dnc_contacts = [
         contact
-        for r in wb.customers
-        if r["do_not_contact"]
-        for contact in (r["email"], r["phone_cell"], r["phone_office"], r["phone_home"])
+        for p in people
+        if p.dnc_at is not None
+        for contact in (p.row[k] for k in ("email", "phone_cell", "phone_office", "phone_home"))
         if contact
     ]
     record_sample(session, [r["id"] for r in wb.customers], written, dnc_contacts)
@@ -186,7 +189,7 @@ def generate_demo(
         follow_ups=len(wb.follow_ups) + leads.first_replies,
         pending_follow_ups=sum(f["status"] is FollowUpStatus.PENDING for f in wb.follow_ups)
         + leads.first_replies,
-        consent_events=len(wb.events),
+        consent_events=len(wb.events) + stopped,
         plans=len(wb.runs),
     )
     for run in wb.runs:

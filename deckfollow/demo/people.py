@@ -116,4 +116,5 @@ class Person:
         )
 
 
-SOURCE_OF = {"call": "phone call", "text": "text message", "email": "email"}
+# How the customer said it, as the app's ledger records it (core.enums.LedgerSource).
+SOURCE_OF = {"call": "call", "text": "text", "email": "email"}

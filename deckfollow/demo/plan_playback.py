@@ -240,7 +240,7 @@ class PlanPlayback:
                 and now - at < timedelta(days=9)
                 and q is not None
             ):
-                agreed = self.consent.agree(person, q, at, "phone call", touch)
+                agreed = self.consent.agree(person, q, at, "call", touch)
                 agree_in_call = agreed is None
 
     def step_touch(

@@ -15,9 +15,12 @@ import deckfollow.demo
 from deckfollow.core.enums import (
     Basis,
     Channel,
+    ConsentChannel,
     ConsentEventKind,
+    ConsentState,
     Direction,
     FollowUpStatus,
+    LedgerSource,
     Outcome,
     Stage,
 )
@@ -31,7 +34,7 @@ from deckfollow.core.leads import (
     unanswered_leads,
     waiting_first_reply,
 )
-from deckfollow.core.models import ConsentEvent, Customer, FollowUp, Quote
+from deckfollow.core.models import ChannelConsent, ConsentEvent, Customer, FollowUp, Quote
 from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database, open_database
@@ -185,3 +188,40 @@ def test_every_agreed_follow_up_has_its_ledger_entry(business: Database) -> None
         )
     assert len(agreed) >= 10
     assert agreed <= recorded
+
+
+def test_the_ledger_says_how_each_customer_told_us_as_the_app_records_it(
+    business: Database,
+) -> None:
+    with business.reading() as session:
+        sources = set(session.execute(select(ConsentEvent.source).distinct()).scalars())
+    assert sources <= {s.value for s in LedgerSource}
+    assert {"call", "text", "web form"} <= sources
+
+
+def test_a_customer_who_said_stop_is_closed_on_every_channel_with_nothing_pending(
+    business: Database,
+) -> None:
+    with business.reading() as session:
+        dnc = set(session.execute(select(Customer.id).where(Customer.do_not_contact)).scalars())
+        said = dict(
+            session.execute(
+                select(ConsentEvent.customer_id, ConsentEvent.at).where(
+                    ConsentEvent.kind == ConsentEventKind.DO_NOT_CONTACT
+                )
+            ).all()
+        )
+        states = session.execute(
+            select(ChannelConsent.channel, ChannelConsent.state).where(
+                ChannelConsent.customer_id.in_(dnc)
+            )
+        ).all()
+        pending = session.execute(
+            select(FollowUp.id).where(
+                FollowUp.customer_id.in_(dnc), FollowUp.status == FollowUpStatus.PENDING
+            )
+        ).all()
+    assert dnc and set(said) == dnc
+    assert len(states) == len(dnc) * len(ConsentChannel)
+    assert {state for _, state in states} == {ConsentState.REVOKED}
+    assert pending == []
