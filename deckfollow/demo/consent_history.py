@@ -120,14 +120,12 @@ class ConsentHistory:
             # Said in a call or message in waking hours, and before now.
             at = self.wb.before_now(person, reachable(rng, person, at), 1)
             words, source = rng.choice(REVOKE_WORDS[ch.value])
+            # Entered through the core once the rows are in (`refusals.enter_refusals`).
             person.revoked = (ch, max(at, created + timedelta(hours=1)), words, source)
-            self.consent_event(
-                person, ConsentEventKind.REVOKED, ch, person.revoked[1], source, words
-            )
 
     def record_dnc(self, person: Person) -> None:
         """The message in which they said it; the do-not-contact itself is entered through
-        the core (`do_not_contact.enter_do_not_contact`)."""
+        the core (`refusals.enter_refusals`)."""
         assert person.dnc_at is not None and person.dnc_words is not None
         words, way = person.dnc_words
         at = person.dnc_at

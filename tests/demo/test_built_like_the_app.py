@@ -225,3 +225,32 @@ def test_a_customer_who_said_stop_is_closed_on_every_channel_with_nothing_pendin
     assert len(states) == len(dnc) * len(ConsentChannel)
     assert {state for _, state in states} == {ConsentState.REVOKED}
     assert pending == []
+
+
+def test_a_channel_a_customer_closed_stays_closed_with_nothing_pending_on_it(
+    business: Database,
+) -> None:
+    with business.reading() as session:
+        closed = set(
+            session.execute(
+                select(ConsentEvent.customer_id, ConsentEvent.channel).where(
+                    ConsentEvent.kind == ConsentEventKind.REVOKED
+                )
+            ).all()
+        )
+        states = {
+            (c, ch): st
+            for c, ch, st in session.execute(
+                select(ChannelConsent.customer_id, ChannelConsent.channel, ChannelConsent.state)
+            ).all()
+        }
+        pending = set(
+            session.execute(
+                select(FollowUp.customer_id, FollowUp.channel).where(
+                    FollowUp.status == FollowUpStatus.PENDING
+                )
+            ).all()
+        )
+    assert len(closed) >= 3
+    assert {states[k] for k in closed} == {ConsentState.REVOKED}
+    assert not {(c, ch.consent_channel) for c, ch in pending} & closed
