@@ -53,6 +53,7 @@ from deckfollow.ui.formatting import (
     owner_zone,
     zone_date_time_text,
 )
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 CHANNEL_LABELS = {
@@ -441,6 +442,8 @@ class LogOutcomeDialog(QDialog):
             return
         except DeckfollowError as exc:
             self.error.show_error(exc)
+            # The team server away: what is typed stays; Save comes back with the server.
+            hold_until_server_back(self.ok_button, exc, target=self._db.target)
             self._fit()
             return
         self.logged.emit(changes)
