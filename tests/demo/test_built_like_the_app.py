@@ -231,13 +231,15 @@ def test_a_channel_a_customer_closed_stays_closed_with_nothing_pending_on_it(
     business: Database,
 ) -> None:
     with business.reading() as session:
-        closed = set(
-            session.execute(
+        closed = {
+            (c, ch)
+            for c, ch in session.execute(
                 select(ConsentEvent.customer_id, ConsentEvent.channel).where(
                     ConsentEvent.kind == ConsentEventKind.REVOKED
                 )
             ).all()
-        )
+            if ch is not None
+        }
         states = {
             (c, ch): st
             for c, ch, st in session.execute(
