@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from deckfollow.core import limits
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import get_customer, is_blocked, load_snapshot
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.contact_info import (
     country_of_phone,
     normalise_email,
     normalise_phone,
 )
+from deckfollow.core.contact_snapshot import get_customer, load_snapshot
+from deckfollow.core.do_not_contact import is_blocked
 from deckfollow.core.enums import Basis, Channel, ConsentState, FollowUpStatus, Stage
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import FollowUpPlan, planned_times, schedule_follow_up

@@ -27,9 +27,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from deckfollow.core.consent import get_customer
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.contact_info import phone_as_read_in
+from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.enums import Basis, FollowUpStatus
 from deckfollow.core.errors import NotFoundError, ValidationError
 from deckfollow.core.models import Customer, FollowUp, Quote

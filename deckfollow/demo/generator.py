@@ -15,7 +15,7 @@ construction (a test runs `core.followups.audit_rules` over the result):
 - planned calls and texts sit inside the customer's allowed hours, and no customer's
   seven days hold more planned touches than the cap, nor two lie within a day;
 - follow-up plans are played forward with the core's own placement
-  (`core.cadences.plan_next_step`), so every step lands where the app would have put it:
+  (`core.cadence_placement.plan_next_step`), so every step lands where the app would have put it:
   around agreed follow-ups, inside allowed hours, under the cap. Steps already past are
   done, each with the touch that did it; a customer's reply pauses their plan.
 """
@@ -30,9 +30,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from deckfollow.core.cadences import (
-    seed_builtin_cadences,
-)
+from deckfollow.core.cadence_library import seed_builtin_cadences
 from deckfollow.core.enums import (
     CadenceRunStatus,
     FollowUpStatus,

@@ -6,12 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from deckfollow.core.cadences import (
-    STUCK_REASON,
-    CadenceSpec,
-    plan_next_step,
-    run_anchor,
-)
+from deckfollow.core.cadence_placement import STUCK_REASON, plan_next_step, run_anchor
+from deckfollow.core.cadence_specs import CadenceSpec
 from deckfollow.core.enums import (
     CadenceRunStatus,
     Channel,

@@ -9,10 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from deckfollow.core.cadences import (
-    CadenceSpec,
-    list_cadences,
-)
+from deckfollow.core.cadence_library import list_cadences
+from deckfollow.core.cadence_specs import CadenceSpec
 from deckfollow.core.enums import (
     Stage,
 )

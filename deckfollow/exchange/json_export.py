@@ -38,7 +38,6 @@ from deckfollow.core.models import (
     Template,
     Touch,
 )
-from deckfollow.core.quote_files import all_files, is_quote_file_key
 from deckfollow.exchange.private_files import open_private
 
 FORMAT_NAME = "deckfollow-export"
@@ -137,10 +136,9 @@ def _cadences(session: Session) -> Iterator[dict[str, Any]]:
 
 
 def _quotes(session: Session) -> Iterator[dict[str, Any]]:
-    """Each quote with the file sent with it (kept among the settings, one per quote)."""
-    files = all_files(session)
+    """Each quote, with the file sent with it under the format's `file` key."""
     for quote in _row_stream(session, Quote, Quote.id):
-        quote["file"] = files.get(quote["id"])
+        quote["file"] = quote.pop("file_path")
         yield quote
 
 
@@ -164,7 +162,7 @@ def _sections(session: Session, now: datetime) -> Iterator[tuple[str, Any]]:
             for key, value in session.execute(
                 select(Setting.key, Setting.value).order_by(Setting.key)
             )
-            if not any(word in key.lower() for word in _SECRET_WORDS) and not is_quote_file_key(key)
+            if not any(word in key.lower() for word in _SECRET_WORDS)
         },
     )
     yield "suppressions", _row_stream(session, Suppression, Suppression.id)

@@ -17,8 +17,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.card_kinds import MailedNextStep, step_after_mailing
-from deckfollow.core.consent import load_snapshot
 from deckfollow.core.contact_hours import local_to_utc, zone
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import (
     Basis,
     CadenceRunStatus,
@@ -51,12 +51,8 @@ from deckfollow.core.touches import (
     continuing_plan,
     log_touch,
 )
-from deckfollow.messaging.templates import (
-    BUILTIN_TEMPLATES,
-    TemplateInfo,
-    list_templates,
-    template_for,
-)
+from deckfollow.messaging.builtin_templates import BUILTIN_TEMPLATES
+from deckfollow.messaging.template_library import TemplateInfo, list_templates, template_for
 from deckfollow.printing.render import Address, CardJob
 
 PRINTED_KEY = "cards.printed_batch"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from deckfollow.core.clock import Clock
 from deckfollow.ui.app_icon import app_icon
 
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
@@ -19,8 +20,6 @@ if TYPE_CHECKING:  # imported lazily at run time so the window paints first
     from deckfollow.storage.database import Database
     from deckfollow.storage.integrity import IntegrityReport
     from deckfollow.ui.main_window import MainWindow
-
-Clock = Callable[[], datetime]
 
 
 def system_clock() -> datetime:
@@ -304,8 +303,8 @@ def _run_window(
 
 
 def _seed_builtins(window: MainWindow, db: Database) -> None:
-    from deckfollow.core.cadences import seed_builtin_cadences
-    from deckfollow.messaging.templates import seed_builtin_templates
+    from deckfollow.core.cadence_library import seed_builtin_cadences
+    from deckfollow.messaging.template_library import seed_builtin_templates
 
     with db.unit_of_work() as session:
         added = seed_builtin_cadences(session) + seed_builtin_templates(session)

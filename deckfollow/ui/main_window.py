@@ -7,7 +7,6 @@ by `core.board`), reloaded whenever something is saved (`data_changed`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.ui.reminders.banner import ReminderBanner
 
 if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before they load
@@ -38,7 +38,6 @@ if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before
     from deckfollow.ui.reports import ReportsHolder
     from deckfollow.ui.today_page import TodayPage
 
-Clock = Callable[[], datetime]
 
 # Qt.ItemDataRole.UserRole as a plain number: touching the `Qt` namespace makes PySide build
 # its hundred enums (30 ms here), which would delay the window's first paint.
@@ -450,7 +449,7 @@ class MainWindow(QMainWindow):
         """Move the selected quote's customer (and their quotes) to the trash, after asking."""
         from PySide6.QtWidgets import QMessageBox
 
-        from deckfollow.core.consent import get_customer
+        from deckfollow.core.contact_snapshot import get_customer
         from deckfollow.core.errors import DeckfollowError
         from deckfollow.core.pipeline import get_quote
         from deckfollow.core.trash import restore_customer, trash_customer

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from deckfollow.core.consent import ledger, revoke_consent
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent_ledger import ledger
 from deckfollow.core.due import due_items
 from deckfollow.core.enums import (
     Basis,

@@ -60,7 +60,7 @@ def test_every_top_level_key_is_documented(db: Database, now: datetime) -> None:
 
 def test_every_field_of_every_record_is_documented(db: Database, now: datetime) -> None:
     """docs/export-format.md names each field the export really writes."""
-    from deckfollow.core.cadences import seed_builtin_cadences
+    from deckfollow.core.cadence_library import seed_builtin_cadences
     from deckfollow.demo.generator import generate_demo
     from deckfollow.exchange.json_export import build_export
 
@@ -89,7 +89,7 @@ def test_the_streamed_file_is_the_whole_document_written_at_once(
     whole document gives, and each customer carries exactly their own consent records."""
     import sqlite3
 
-    from deckfollow.core.cadences import seed_builtin_cadences
+    from deckfollow.core.cadence_library import seed_builtin_cadences
     from deckfollow.demo.generator import generate_demo
     from deckfollow.exchange.json_export import build_export
 

@@ -60,7 +60,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.core.consent import get_customer
+    from deckfollow.core.contact_snapshot import get_customer
     from deckfollow.core.customer_matches import find_matches
     from deckfollow.core.leads import NewLead, add_lead
 

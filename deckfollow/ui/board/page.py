@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, DeckfollowError
 from deckfollow.core.quote_index import QuoteIndex, QuoteRow, StageColumn
@@ -35,8 +35,6 @@ from deckfollow.ui.theme import active_theme
 
 if TYPE_CHECKING:  # the board can paint before SQLAlchemy loads
     from deckfollow.storage.database import Database
-
-Clock = Callable[[], datetime]
 
 
 class StageColumnWidget(QFrame):
@@ -329,7 +327,7 @@ class BoardPage(QWidget):
         menu.deleteLater()
 
     def _offer_after_sale(self, row: QuoteRow) -> None:
-        from deckfollow.core.cadences import get_cadence
+        from deckfollow.core.cadence_library import get_cadence
         from deckfollow.core.quotes import AFTER_SALE, start_after_sale
 
         assert self._db is not None  # only a move on an attached board gets here

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import load_snapshot
+from deckfollow.core.clock import Clock
 from deckfollow.core.contact_hours import local_to_utc
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Basis, Channel, Direction, LedgerSource, Outcome, Stage
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
 from deckfollow.core.followups import FollowUpPlan, get_follow_up, planned_times
@@ -46,7 +47,7 @@ from deckfollow.core.touches import (
     log_touch,
 )
 from deckfollow.storage.database import Database
-from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import (
     date_time_text,
     owner_qdatetime,

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.due import DueItem
 from deckfollow.core.enums import Basis, Channel, TemplateKind
 from deckfollow.core.leads import FIRST_REPLY
@@ -38,8 +39,6 @@ from deckfollow.ui.formatting import (
     weekday_time_text,
 )
 from deckfollow.ui.theme import active_theme
-
-Clock = Callable[[], datetime]
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 20
 _GROUPS: list[tuple[str, tuple[Channel, ...]]] = [
@@ -426,8 +425,8 @@ class TodayPage(QWidget):
     def _render_script(self, item: DueItem) -> str:
         # The same wording the call, text and email screens open with.
         from deckfollow.core.settings import load_settings
+        from deckfollow.messaging.follow_up_wording import follow_up_wording
         from deckfollow.messaging.inbound import what_they_said
-        from deckfollow.messaging.templates import follow_up_wording
 
         with self._db.reading() as session:
             if needs_answer(item.reason):
