@@ -252,6 +252,8 @@ def _open_and_run(
         db = _open_with_checks(target, clock, checking)
         if db is None:
             return 1
+        if checking is not None and checking.result().damaged:
+            window.forget_read_ahead()  # read from the damaged file, before a backup replaced it
         try:
             return _run_window(app, window, db, clock, startup_check)
         finally:
@@ -268,11 +270,12 @@ def _paint_board_ahead(window: MainWindow, target: str, clock: Clock) -> None:
 
     if is_url(target) or QSettings().value("main/last_page") != "board":
         return
-    from deckfollow.storage.quick_board import read_board
+    from deckfollow.storage.quick_board import read_index
 
-    index = read_board(Path(target).expanduser(), now=clock())
+    # Every quote, not just the board's: the board and the list keep this one read.
+    index = read_index(Path(target).expanduser(), now=clock())
     if index is not None:
-        window.preview_board(index)
+        window.preview_board(index, complete=True)
 
 
 def _run_window(
@@ -309,7 +312,10 @@ def _seed_builtins(window: MainWindow, db: Database) -> None:
     with db.unit_of_work() as session:
         added = seed_builtin_cadences(session) + seed_builtin_templates(session)
     if added:
-        window.data_changed.emit()  # Today's scripts come from the templates just added
+        # Only Today's scripts come from the wordings just added: the quotes stay as read.
+        from deckfollow.core.changes import Changes
+
+        window.today.apply_changes(Changes(settings=True))
 
 
 def install_error_dialog(window: QWidget) -> None:
