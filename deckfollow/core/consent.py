@@ -83,15 +83,17 @@ def revoke_consent(
 def _cancel_notices(session: Session, customer_id: int, channels: list[Channel]) -> tuple[str, ...]:
     """What a revocation is about to cancel, as the owner reads it on their own clock:
     each agreed follow-up by its day and time, planned ones counted."""
-    rows = session.execute(
-        select(FollowUp.channel, FollowUp.basis, FollowUp.due_at)
-        .where(
+    # Sorted here, not in SQL: ORDER BY due_at leads SQLite to walk every pending
+    # follow-up of the business in due order (ix_follow_up_status_due) instead of this
+    # customer's few (ix_follow_up_customer_status): 15 ms a revocation at 20,000 quotes.
+    found = session.execute(
+        select(FollowUp.channel, FollowUp.basis, FollowUp.due_at).where(
             FollowUp.customer_id == customer_id,
             FollowUp.status == FollowUpStatus.PENDING,
             FollowUp.channel.in_(channels),
         )
-        .order_by(FollowUp.due_at)
     ).all()
+    rows = sorted(found, key=lambda r: r.due_at)
     tz = ZoneInfo(load_settings(session).owner_timezone)
     notices: list[str] = []
     planned: dict[Channel, int] = {}
