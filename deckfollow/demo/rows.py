@@ -114,7 +114,7 @@ def _insert(session: Session, inserted: tuple[tuple[type[Any], list[dict[str, An
     # Bulk inserts through Core: the ORM unit of work would track 100k objects for nothing.
     for model, rows in inserted:
         if rows:
-            session.execute(model.__table__.insert(), rows)  # type: ignore[attr-defined]
+            session.execute(model.__table__.insert(), rows)
     # The rows carry their own ids: the next ordinary insert must not reuse one.
     advance_sequences(session, [model.__tablename__ for model, _rows in inserted])
     session.flush()
