@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 
 from PySide6.QtCore import Signal
@@ -23,23 +24,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.changes import Changes
 from deckfollow.core.enums import Channel, Outcome, TemplateKind
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.core.merge_fields import MergeContext, render_template
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.guard import PhoneNumber, call_numbers
 from deckfollow.messaging.outbox import Draft, log_call
-from deckfollow.messaging.templates import get_template, template_for
+from deckfollow.messaging.templates import template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     Clock,
     ErrorLabel,
     GuardBanner,
     NextStepWidget,
+    Target,
+    compose,
     guard,
     load_target,
-    merge_context,
+    read,
     show_rendered,
+    starting_key,
     templates_of,
 )
 from deckfollow.ui.platform.phone_handoff import open_phone_link
@@ -55,11 +58,13 @@ OUTCOMES = (
 class _ScriptPane(QWidget):
     """A template picker and its rendered words (missing fields highlighted)."""
 
-    def __init__(self, db: Database, kind: TemplateKind, ctx: MergeContext, start: str | None):
+    def __init__(
+        self, store: Store, kind: TemplateKind, target: Target, now: datetime, start: str | None
+    ):
         super().__init__()
-        self._db, self._ctx = db, ctx
+        self._store, self._kind, self._target, self._now = store, kind, target, now
         self.template = QComboBox()
-        for info in templates_of(db, kind):
+        for info in templates_of(store, kind):
             self.template.addItem(info.name, info.key)
         if start is not None:
             self.template.setCurrentIndex(max(0, self.template.findData(start)))
@@ -83,9 +88,7 @@ class _ScriptPane(QWidget):
         if key is None:
             self.text.setPlainText("")
             return
-        with self._db.reading() as s:
-            info = get_template(s, str(key))
-        out = render_template(info.body, self._ctx)
+        out = compose(self._store, self._target, self._kind, self._now, str(key)).body
         show_rendered(self.text, out)
         self.missing.setText(f"Not known: {out.problem()}" if out.problem() else "")
         self.missing.setVisible(bool(out.problem()))
@@ -113,21 +116,16 @@ class CallDialog(QDialog):
         )
         t = self.target
         now = clock()
-        ctx = merge_context(db, t, now)
         self.result_message = ""
         self.setWindowTitle(f"Call {t.name}")
         self.setMinimumSize(1040, 640)
 
         self.banner = GuardBanner()
-        with db.reading() as s:
-            self.numbers: list[PhoneNumber] = call_numbers(s, t.customer_id)
-            script = template_for(
-                s,
-                TemplateKind.CALL_SCRIPT,
-                template_id=t.template_id,
-                template_key=t.template_key(TemplateKind.CALL_SCRIPT),
-            )
-            voicemail = template_for(s, TemplateKind.VOICEMAIL, template_id=t.template_id)
+        self.numbers: list[PhoneNumber] = read(db, lambda s: call_numbers(s, t.customer_id))
+        script = starting_key(db, t, TemplateKind.CALL_SCRIPT)
+        voicemail = read(
+            db, lambda s: template_for(s, TemplateKind.VOICEMAIL, template_id=t.template_id)
+        )
         self.numbers_box = QGroupBox("Numbers, in the order to try")
         nl = QVBoxLayout(self.numbers_box)
         self.number_buttons: list[QPushButton] = []
@@ -155,9 +153,9 @@ class CallDialog(QDialog):
         reason = QLabel(f"<b>Reason:</b> {t.reason}" if t.reason else "No follow-up reason set.")
         reason.setWordWrap(True)
         self.tabs = QTabWidget()
-        self.script = _ScriptPane(db, TemplateKind.CALL_SCRIPT, ctx, script.key if script else None)
+        self.script = _ScriptPane(db, TemplateKind.CALL_SCRIPT, t, now, script)
         self.voicemail = _ScriptPane(
-            db, TemplateKind.VOICEMAIL, ctx, voicemail.key if voicemail else None
+            db, TemplateKind.VOICEMAIL, t, now, voicemail.key if voicemail else None
         )
         self.tabs.addTab(self.script, "Script")
         self.tabs.addTab(self.voicemail, "Voicemail")
@@ -247,7 +245,7 @@ class CallDialog(QDialog):
         if not result.logged:
             self.error.show_error(result.message)
             return
-        self.logged.emit(Changes(touches=True, follow_ups=True, quotes=t.quote_id is not None))
+        self.logged.emit(result.changes)
         self.accept()
 
 

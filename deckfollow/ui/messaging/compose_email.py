@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -25,11 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.changes import Changes
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
-from deckfollow.core.merge_fields import RenderedText, render_template
+from deckfollow.core.merge_fields import RenderedText
+from deckfollow.core.unit_of_work import Session
 from deckfollow.messaging.credentials import CredentialStore, default_store
+from deckfollow.messaging.drafts import MessageDraft
 from deckfollow.messaging.email_auth import sign_in_kind
 from deckfollow.messaging.email_extras import (
     Extras,
@@ -48,7 +50,6 @@ from deckfollow.messaging.smtp import (
     load_smtp_settings,
     make_footer,
 )
-from deckfollow.messaging.templates import get_template, template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
@@ -56,16 +57,39 @@ from deckfollow.ui.messaging.common import (
     ErrorLabel,
     GuardBanner,
     NextStepWidget,
+    compose,
     describe_failure,
     guard,
     highlight_placeholders,
     load_target,
-    merge_context,
     placeholders_left,
+    read,
     start_job,
+    starting_key,
     templates_of,
 )
 from deckfollow.ui.theme import active_theme
+
+
+@dataclass(frozen=True)
+class _SendSettings:
+    """The email account and its extras, as the composer needs them (one read)."""
+
+    smtp: SmtpSettings
+    footer: Footer
+    footer_on: bool
+    extras: Extras
+    signed_in: bool
+
+    @staticmethod
+    def load(s: Session) -> _SendSettings:
+        return _SendSettings(
+            load_smtp_settings(s),
+            make_footer(s),
+            footer_enabled(s),
+            load_extras(s),
+            sign_in_kind(s) is not SignIn.PASSWORD,
+        )
 
 
 class ComposeEmailDialog(QDialog):
@@ -98,18 +122,18 @@ class ComposeEmailDialog(QDialog):
             db, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
         )
         t = self.target
-        now = clock()
-        self._ctx = merge_context(db, t, now)
-        with db.reading() as s:
-            self._smtp: SmtpSettings = load_smtp_settings(s)
-            self._footer: Footer = make_footer(s)
-            footer_on = footer_enabled(s)
-            self._extras: Extras = load_extras(s)
-            # A Gmail or Microsoft browser sign-in sends with a token: no password to ask for.
-            self._signed_in = sign_in_kind(s) is not SignIn.PASSWORD
+        now = self._opened_at = clock()
+        settings = read(db, _SendSettings.load)
+        self._smtp: SmtpSettings = settings.smtp
+        self._footer: Footer = settings.footer
+        footer_on = settings.footer_on
+        self._extras: Extras = settings.extras
+        # A Gmail or Microsoft browser sign-in sends with a token: no password to ask for.
+        self._signed_in = settings.signed_in
         self.attachments: list[Path] = []
         self._subject_r = RenderedText("")
         self._body_r = RenderedText("")
+        self._draft_r: MessageDraft
 
         self.setWindowTitle(f"Email {t.name}")
         self.setMinimumSize(1040, 620)
@@ -138,15 +162,9 @@ class ComposeEmailDialog(QDialog):
         self.template = QComboBox()
         for info in templates_of(db, TemplateKind.EMAIL):
             self.template.addItem(info.name, info.key)
-        with db.reading() as s:
-            start = template_for(
-                s,
-                TemplateKind.EMAIL,
-                template_id=t.template_id,
-                template_key=t.template_key(TemplateKind.EMAIL),
-            )
+        start = starting_key(db, t, TemplateKind.EMAIL)
         if start is not None:
-            self.template.setCurrentIndex(max(0, self.template.findData(start.key)))
+            self.template.setCurrentIndex(max(0, self.template.findData(start)))
         self.subject = QLineEdit()
         self.body = QTextEdit()
         self.body.setAcceptRichText(False)
@@ -273,10 +291,11 @@ class ComposeEmailDialog(QDialog):
         key = self.template.currentData()
         if key is None:
             return
-        with self._db.reading() as s:
-            info = get_template(s, str(key))
-        self._subject_r = render_template(info.subject or "", self._ctx)
-        self._body_r = render_template(info.body, self._ctx)
+        self._draft_r = compose(
+            self._db, self.target, TemplateKind.EMAIL, self._opened_at, str(key)
+        )
+        self._subject_r = self._draft_r.subject
+        self._body_r = self._draft_r.body
         self.subject.setText(self._subject_r.text)
         self.body.setPlainText(self._body_r.text)
         self._refresh_missing()
@@ -300,25 +319,16 @@ class ComposeEmailDialog(QDialog):
         from deckfollow.ui.messaging.smtp_settings import SmtpSettingsDialog
 
         SmtpSettingsDialog(self._db, parent=self, credentials=self._store).exec()
-        with self._db.reading() as s:
-            self._smtp = load_smtp_settings(s)
-            self._footer = make_footer(s)
-            self.footer.setChecked(footer_enabled(s))
+        settings = read(self._db, _SendSettings.load)
+        self._smtp, self._footer = settings.smtp, settings.footer
+        self.footer.setChecked(settings.footer_on)
         self._refresh_state()
 
     # -- sending -------------------------------------------------------------------------------
 
     def _draft(self) -> Draft:
-        t = self.target
-        return Draft(
-            customer_id=t.customer_id,
-            channel=Channel.EMAIL,
-            body=self.body.toPlainText(),
-            subject=self.subject.text().strip(),
-            quote_id=t.quote_id,
-            follow_up_id=t.follow_up_id,
-            to_address=t.email,
-            to_name=t.name,
+        return self._draft_r.outbox_draft(
+            self.body.toPlainText(), subject=self.subject.text().strip()
         )
 
     def _attach(self) -> None:
@@ -422,7 +432,5 @@ class ComposeEmailDialog(QDialog):
             self.error.show_error(result.message)
             self.send_button.setEnabled(False)
             return
-        self.sent.emit(
-            Changes(touches=True, follow_ups=True, quotes=self.target.quote_id is not None)
-        )
+        self.sent.emit(result.changes)
         self.accept()

@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.changes import Changes
 from deckfollow.core.contact_info import format_phone
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.errors import DeckfollowError, ValidationError
-from deckfollow.core.merge_fields import RenderedText, render_template
+from deckfollow.core.merge_fields import RenderedText
 from deckfollow.messaging.credentials import CredentialStore, default_store
+from deckfollow.messaging.drafts import MessageDraft
 from deckfollow.messaging.guard import gateway_address, set_gateway_domain, sms_uri
 from deckfollow.messaging.outbox import (
     Draft,
@@ -38,7 +38,6 @@ from deckfollow.messaging.outbox import (
 )
 from deckfollow.messaging.sms_providers import load_sms_settings
 from deckfollow.messaging.smtp import Failure, SendError, load_smtp_settings
-from deckfollow.messaging.templates import get_template, template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
@@ -46,13 +45,15 @@ from deckfollow.ui.messaging.common import (
     ErrorLabel,
     GuardBanner,
     NextStepWidget,
+    compose,
     describe_failure,
     guard,
     highlight_placeholders,
     load_target,
-    merge_context,
     placeholders_left,
+    read,
     start_job,
+    starting_key,
     templates_of,
 )
 from deckfollow.ui.platform.phone_handoff import open_phone_link
@@ -106,8 +107,8 @@ class TextMessageDialog(QDialog):
             db, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
         )
         t = self.target
-        now = clock()
-        self._ctx = merge_context(db, t, now)
+        now = self._opened_at = clock()
+        self._draft_r: MessageDraft
         self._rendered = RenderedText("")
         self.handed_over = False
         self.result_message = ""
@@ -123,18 +124,17 @@ class TextMessageDialog(QDialog):
         self.template = QComboBox()
         for info in templates_of(db, TemplateKind.TEXT):
             self.template.addItem(info.name, info.key)
-        with db.reading() as s:
-            start = template_for(
-                s,
-                TemplateKind.TEXT,
-                template_id=t.template_id,
-                template_key=t.template_key(TemplateKind.TEXT),
-            )
-            self._gateway = gateway_address(s, t.customer_id)
-            self._smtp = load_smtp_settings(s)
-            self._sms = load_sms_settings(s)
+        start = starting_key(db, t, TemplateKind.TEXT)
+        self._gateway, self._smtp, self._sms = read(
+            db,
+            lambda s: (
+                gateway_address(s, t.customer_id),
+                load_smtp_settings(s),
+                load_sms_settings(s),
+            ),
+        )
         if start is not None:
-            self.template.setCurrentIndex(max(0, self.template.findData(start.key)))
+            self.template.setCurrentIndex(max(0, self.template.findData(start)))
         self.body = QTextEdit()
         self.body.setAcceptRichText(False)
         self.body.setMinimumHeight(140)
@@ -252,9 +252,8 @@ class TextMessageDialog(QDialog):
         key = self.template.currentData()
         if key is None:
             return
-        with self._db.reading() as s:
-            info = get_template(s, str(key))
-        self._rendered = render_template(info.body, self._ctx)
+        self._draft_r = compose(self._db, self.target, TemplateKind.TEXT, self._opened_at, str(key))
+        self._rendered = self._draft_r.body
         self.body.setPlainText(self._rendered.text)
 
     def _refresh_text(self) -> None:
@@ -287,16 +286,7 @@ class TextMessageDialog(QDialog):
         self._refresh_state()
 
     def _draft(self, text: str, to: str | None = None) -> Draft:
-        t = self.target
-        return Draft(
-            t.customer_id,
-            Channel.TEXT,
-            text,
-            quote_id=t.quote_id,
-            follow_up_id=t.follow_up_id,
-            to_address=to,
-            to_name=t.name,
-        )
+        return self._draft_r.outbox_draft(text, to_address=to)
 
     def _guarded(self) -> bool:
         self._refresh_state()
@@ -400,7 +390,7 @@ class TextMessageDialog(QDialog):
             if exc is not None:
                 self.next_step.offer(exc)
             return
-        self._finish(result.logged, result.message)
+        self._finish(result)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -433,7 +423,7 @@ class TextMessageDialog(QDialog):
         if typed:
             # It worked: keep it in the keyring if there is one, else for this session.
             self._store.put(self._smtp.account, typed, remember=self._store.status().usable)
-        self._finish(result.logged, result.message)
+        self._finish(result)
 
     def log_sent(self) -> None:
         """Log the text the owner sent from their phone."""
@@ -447,14 +437,12 @@ class TextMessageDialog(QDialog):
             self.error.show_error(f"Not logged: {exc}")
             self.next_step.offer(exc)
             return
-        self._finish(result.logged, result.message)
+        self._finish(result)
 
-    def _finish(self, logged: bool, message: str) -> None:
-        self.result_message = message
-        if not logged:
-            self.error.show_error(message)
+    def _finish(self, result: SendResult) -> None:
+        self.result_message = result.message
+        if not result.logged:
+            self.error.show_error(result.message)
             return
-        self.sent.emit(
-            Changes(touches=True, follow_ups=True, quotes=self.target.quote_id is not None)
-        )
+        self.sent.emit(result.changes)
         self.accept()
