@@ -32,20 +32,14 @@ from deckfollow.core.consent import load_snapshot
 from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.enums import Basis, Channel, Direction, LedgerSource, Outcome, Stage
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
-from deckfollow.core.followups import FollowUpPlan, get_follow_up, planned_times
-from deckfollow.core.models import Quote
+from deckfollow.core.follow_up_target import resolve_target
+from deckfollow.core.followups import FollowUpPlan, planned_times
 from deckfollow.core.permission import ContactSnapshot, channel_decision, find_slot
-from deckfollow.core.pipeline import Close, get_quote
-from deckfollow.core.quotes import start_after_sale
+from deckfollow.core.pipeline import Close
 from deckfollow.core.settings import load_settings
-from deckfollow.core.touches import (
-    NextStep,
-    PlanContinues,
-    TouchRecord,
-    continuing_plan,
-    log_touch,
-)
-from deckfollow.storage.database import Database
+from deckfollow.core.touches import NextStep, PlanContinues, TouchRecord, log_touch
+from deckfollow.core.unit_of_work import Session, Store
+from deckfollow.core.winning import win_quote
 from deckfollow.ui.consent.common import Clock, ErrorLabel
 from deckfollow.ui.formatting import (
     date_time_text,
@@ -53,6 +47,7 @@ from deckfollow.ui.formatting import (
     owner_zone,
     zone_date_time_text,
 )
+from deckfollow.ui.messaging.common import change, read
 from deckfollow.ui.theme import active_theme
 
 CHANNEL_LABELS = {
@@ -92,7 +87,7 @@ class LogOutcomeDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         clock: Clock,
         follow_up_id: int | None = None,
@@ -103,25 +98,20 @@ class LogOutcomeDialog(QDialog):
         super().__init__(parent)
         self._db, self._clock = db, clock
         self._follow_up_id = follow_up_id
-        fu_channel: Channel | None = None
-        fu_reason = ""
-        quote_text = ""
-        with db.reading() as s:
-            plan_name: str | None = None
-            if follow_up_id is not None:
-                fu = get_follow_up(s, follow_up_id)
-                fu_channel, fu_reason = fu.channel, fu.reason
-                plan_name = continuing_plan(s, follow_up_id)
-                quote_id = quote_id if quote_id is not None else fu.quote_id
-                customer_id = customer_id if customer_id is not None else fu.customer_id
-            quote: Quote | None = get_quote(s, quote_id) if quote_id is not None else None
-            if quote is not None:
-                customer_id = quote.customer_id
-                quote_text = " · ".join(x for x in (quote.number, quote.job) if x)
-            if customer_id is None:
-                raise ValidationError("customer", "log an outcome for a customer or a quote")
-            self._snap: ContactSnapshot = load_snapshot(s, customer_id)
-        self._customer_id: int = customer_id
+        if follow_up_id is None and quote_id is None and customer_id is None:
+            raise ValidationError("customer", "log an outcome for a customer or a quote")
+        target = read(
+            db,
+            lambda s: resolve_target(
+                s, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+            ),
+        )
+        fu_channel, fu_reason = target.follow_up_channel, target.reason or ""
+        plan_name = target.plan_name
+        quote_id = target.quote_id
+        quote_text = " · ".join(x for x in (target.quote_number, target.job) if x)
+        self._snap: ContactSnapshot = read(db, lambda s: load_snapshot(s, target.customer_id))
+        self._customer_id: int = target.customer_id
         self._quote_id = quote_id
         snap = self._snap
         self.setWindowTitle(f"Log outcome: {snap.name}")
@@ -311,9 +301,10 @@ class LogOutcomeDialog(QDialog):
 
     def _allowed_slot(self, earliest: datetime) -> datetime | None:
         """The nearest time at or after `earliest` a planned touch on the chosen channel may use."""
-        with self._db.reading() as s:
-            times = planned_times(s, self._customer_id)
-            cap = load_settings(s).weekly_cap
+        times, cap = read(
+            self._db,
+            lambda s: (planned_times(s, self._customer_id), load_settings(s).weekly_cap),
+        )
         return find_slot(
             self._snap, self._next_channel(), earliest, times, cap, prefer_best_times=True
         )
@@ -427,24 +418,31 @@ class LogOutcomeDialog(QDialog):
                 follow_up_id=self._follow_up_id,
                 summary=self.note.toPlainText().strip() or None,
             )
-            step: NextStep | None = None
             step = self._next_step()
-            with self._db.unit_of_work() as s:
-                changes: Changes = log_touch(s, record, step, now=now)
-                if self.starts_after_sale() and self._quote_id is not None:
-                    changes = changes | start_after_sale(s, self._quote_id, now=now)
-        except PermissionRefused as exc:
-            self.error.show_error(exc)
-            if isinstance(step, FollowUpPlan):
-                self._offer(step.due_at)
-            self._fit()
-            return
         except DeckfollowError as exc:
-            self.error.show_error(exc)
-            self._fit()
+            self._refused(exc, None)
             return
+        after_sale = self.starts_after_sale()
+
+        def op(session: Session) -> Changes:
+            if isinstance(step, Close) and step.stage is Stage.WON and record.quote_id is not None:
+                return win_quote(
+                    session, record.quote_id, now=now, after_sale=after_sale, touch=record
+                )
+            return log_touch(session, record, step, now=now)
+
+        change(self, self._db, op, success=self._saved, failure=lambda e: self._refused(e, step))
+
+    def _saved(self, changes: Changes) -> None:
         self.logged.emit(changes)
         self.accept()
+
+    def _refused(self, exc: DeckfollowError, step: NextStep | None) -> None:
+        """A refusal stays in the dialog; after one about timing, the nearest allowed time."""
+        self.error.show_error(exc)
+        if isinstance(exc, PermissionRefused) and isinstance(step, FollowUpPlan):
+            self._offer(step.due_at)
+        self._fit()
 
     def _fit(self) -> None:
         # Grow to fit the message rather than squeeze the fields above it.
