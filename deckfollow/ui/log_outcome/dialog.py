@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone, Signal
+from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone, Signal, SignalInstance
 from PySide6.QtGui import QFont, QStandardItemModel
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -32,7 +31,6 @@ from deckfollow.core.consent import load_snapshot
 from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.enums import Basis, Channel, Direction, LedgerSource, Outcome, Stage
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
-from deckfollow.core.follow_up_target import resolve_target
 from deckfollow.core.followups import FollowUpPlan, planned_times
 from deckfollow.core.permission import ContactSnapshot, channel_decision, find_slot
 from deckfollow.core.pipeline import Close
@@ -40,14 +38,15 @@ from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import NextStep, PlanContinues, TouchRecord, log_touch
 from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.core.winning import win_quote
-from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.consent.common import Clock
 from deckfollow.ui.formatting import (
     date_time_text,
     owner_qdatetime,
     owner_zone,
     zone_date_time_text,
 )
-from deckfollow.ui.messaging.common import change, read
+from deckfollow.ui.messaging.common import read
+from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.theme import active_theme
 
 CHANNEL_LABELS = {
@@ -76,7 +75,7 @@ _NEXT_REASON = {
 }
 
 
-class LogOutcomeDialog(QDialog):
+class LogOutcomeDialog(ContactDialog):
     """Channel, direction, outcome and a note; then the next follow-up or a close.
 
     OK stays disabled until "what's next?" is answered. `logged` carries the core's
@@ -95,17 +94,11 @@ class LogOutcomeDialog(QDialog):
         customer_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._db, self._clock = db, clock
+        super().__init__(db, clock=clock, parent=parent)
         self._follow_up_id = follow_up_id
         if follow_up_id is None and quote_id is None and customer_id is None:
             raise ValidationError("customer", "log an outcome for a customer or a quote")
-        target = read(
-            db,
-            lambda s: resolve_target(
-                s, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
-            ),
-        )
+        target = self.resolve(follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id)
         fu_channel, fu_reason = target.follow_up_channel, target.reason or ""
         plan_name = target.plan_name
         quote_id = target.quote_id
@@ -133,7 +126,6 @@ class LogOutcomeDialog(QDialog):
         self.note.setFixedHeight(60)
         # When it happened, in the user's own time: a call made at lunch and logged at
         # night keeps its real time (and the lead's true response time).
-        self._opened_at = clock()
         self.happened_at = QDateTimeEdit()
         self.happened_at.setTimeZone(QTimeZone(owner_zone().encode()))  # one clock: the owner's
         self.happened_at.setDateTime(_qdatetime(self._opened_at))
@@ -236,7 +228,6 @@ class LogOutcomeDialog(QDialog):
         nlayout.addWidget(self.close_quote)
         nlayout.addWidget(self.close_box)
 
-        self.error = ErrorLabel()
         # After a refusal about timing or the weekly cap: one click takes the nearest allowed time.
         self.suggest_button = QPushButton()
         self.suggest_button.hide()
@@ -431,11 +422,10 @@ class LogOutcomeDialog(QDialog):
                 )
             return log_touch(session, record, step, now=now)
 
-        change(self, self._db, op, success=self._saved, failure=lambda e: self._refused(e, step))
+        self.save_change(op, refused=lambda e: self._refused(e, step))
 
-    def _saved(self, changes: Changes) -> None:
-        self.logged.emit(changes)
-        self.accept()
+    def done_signal(self) -> SignalInstance:
+        return self.logged
 
     def _refused(self, exc: DeckfollowError, step: NextStep | None) -> None:
         """A refusal stays in the dialog; after one about timing, the nearest allowed time."""

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from functools import partial
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
@@ -33,18 +32,15 @@ from deckfollow.messaging.templates import template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     Clock,
-    ErrorLabel,
-    GuardBanner,
-    NextStepWidget,
     Target,
     compose,
     guard,
-    load_target,
     read,
     show_rendered,
     starting_key,
     templates_of,
 )
+from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.platform.phone_handoff import open_phone_link
 from deckfollow.ui.theme import active_theme
 
@@ -94,7 +90,7 @@ class _ScriptPane(QWidget):
         self.missing.setVisible(bool(out.problem()))
 
 
-class CallDialog(QDialog):
+class CallDialog(ContactDialog):
     """Numbers (cell, office, home), the script and voicemail, then log what happened."""
 
     logged = Signal(object)
@@ -109,18 +105,16 @@ class CallDialog(QDialog):
         customer_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._db, self._clock = db, clock
-        self.target = load_target(
-            db, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+        super().__init__(db, clock=clock, parent=parent)
+        self._outbox = db
+        self.target = self.resolve(
+            follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
         )
         t = self.target
-        now = clock()
-        self.result_message = ""
+        now = self._opened_at
         self.setWindowTitle(f"Call {t.name}")
         self.setMinimumSize(1040, 640)
 
-        self.banner = GuardBanner()
         self.numbers: list[PhoneNumber] = read(db, lambda s: call_numbers(s, t.customer_id))
         script = starting_key(db, t, TemplateKind.CALL_SCRIPT)
         voicemail = read(
@@ -173,21 +167,13 @@ class CallDialog(QDialog):
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText("What was said (their words are worth keeping)")
         self.notes.setFixedHeight(70)
-        self.next_step = NextStepWidget(
-            timezone=t.timezone,
-            now=now,
-            channel=Channel.CALL,
-            has_quote=t.quote_id is not None,
-            plan_name=t.plan_name,
-            closed=t.closed_channels,
-        )
-        log_box = QGroupBox("How did it go, and what's next?")
-        ll = QVBoxLayout(log_box)
-        ll.addLayout(orow)
-        ll.addWidget(self.notes)
-        ll.addWidget(self.next_step)
+        log_box = self.next_step_section(t, Channel.CALL)
+        log_box.setTitle("How did it go, and what's next?")
+        ll = log_box.layout()
+        assert isinstance(ll, QVBoxLayout)
+        ll.insertLayout(0, orow)
+        ll.insertWidget(1, self.notes)
 
-        self.error = ErrorLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.log_button = self.buttons.addButton("Log call", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.log)
@@ -197,17 +183,7 @@ class CallDialog(QDialog):
         left.addWidget(self.numbers_box)
         left.addWidget(reason)
         left.addWidget(self.tabs, 1)
-        right = QVBoxLayout()
-        right.addWidget(log_box)
-        right.addStretch(1)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 3)
-        columns.addLayout(right, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addLayout(columns, 1)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.lay_out(left, log_box, self.buttons)
 
         check = guard(db, t, Channel.CALL, now)
         self.banner.show_check(check)
@@ -224,7 +200,7 @@ class CallDialog(QDialog):
         t = self.target
         try:
             result = log_call(
-                self._db,
+                self._outbox,
                 Draft(
                     t.customer_id,
                     Channel.CALL,
@@ -241,12 +217,10 @@ class CallDialog(QDialog):
             self.error.show_error(f"Not logged: {exc}")
             self.next_step.offer(exc)
             return
-        self.result_message = result.message
-        if not result.logged:
-            self.error.show_error(result.message)
-            return
-        self.logged.emit(result.changes)
-        self.accept()
+        self.finish(result)
+
+    def done_signal(self) -> SignalInstance:
+        return self.logged
 
 
 def _copy(text: str, _checked: bool = False) -> None:

@@ -7,16 +7,14 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -54,20 +52,17 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
     Clock,
-    ErrorLabel,
-    GuardBanner,
-    NextStepWidget,
     compose,
     describe_failure,
     guard,
     highlight_placeholders,
-    load_target,
     placeholders_left,
     read,
     start_job,
     starting_key,
     templates_of,
 )
+from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.theme import active_theme
 
 
@@ -92,7 +87,7 @@ class _SendSettings:
         )
 
 
-class ComposeEmailDialog(QDialog):
+class ComposeEmailDialog(ContactDialog):
     """Email one customer: template, subject and words (editable), what's next, Send.
 
     `sent` carries the core's Changes after the email went out and was logged;
@@ -113,16 +108,14 @@ class ComposeEmailDialog(QDialog):
         credentials: CredentialStore | None = None,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._db, self._clock = db, clock
+        super().__init__(db, clock=clock, parent=parent)
+        self._outbox = db
         self._store = credentials or default_store()
         self._ssl_context = ssl_context
-        self.result_message = ""
-        self.target = load_target(
-            db, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+        self.target = self.resolve(
+            follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
         )
         t = self.target
-        now = self._opened_at = clock()
         settings = read(db, _SendSettings.load)
         self._smtp: SmtpSettings = settings.smtp
         self._footer: Footer = settings.footer
@@ -138,7 +131,6 @@ class ComposeEmailDialog(QDialog):
         self.setWindowTitle(f"Email {t.name}")
         self.setMinimumSize(1040, 620)
 
-        self.banner = GuardBanner()
         self.setup_note = QLabel(
             "Your email account is not set up yet: add the server and your address first."
         )
@@ -222,18 +214,8 @@ class ComposeEmailDialog(QDialog):
         reason_label.setWordWrap(True)
         reason_label.setStyleSheet(f"color: {active_theme().muted_text};")
 
-        self.next_step = NextStepWidget(
-            timezone=t.timezone,
-            now=now,
-            channel=Channel.EMAIL,
-            has_quote=t.quote_id is not None,
-            plan_name=t.plan_name,
-            closed=t.closed_channels,
-        )
-        next_box = QGroupBox("What's next?")
-        QVBoxLayout(next_box).addWidget(self.next_step)
+        next_box = self.next_step_section(t, Channel.EMAIL)
 
-        self.error = ErrorLabel()
         self.status = QLabel()
         self.status.setStyleSheet(f"color: {active_theme().muted_text}; font-weight: 600;")
         self.status.hide()
@@ -248,19 +230,7 @@ class ComposeEmailDialog(QDialog):
         left = QVBoxLayout()
         left.addWidget(reason_label)
         left.addLayout(form, 1)
-        right = QVBoxLayout()
-        right.addWidget(next_box)
-        right.addStretch(1)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 3)
-        columns.addLayout(right, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.setup_box)
-        layout.addLayout(columns, 1)
-        layout.addWidget(self.error)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
+        self.lay_out(left, next_box, self.buttons, above=(self.setup_box,), below=(self.status,))
 
         self.template.currentIndexChanged.connect(self._apply_template)
         self.body.textChanged.connect(self._refresh_missing)
@@ -318,7 +288,7 @@ class ComposeEmailDialog(QDialog):
     def _open_settings(self) -> None:
         from deckfollow.ui.messaging.smtp_settings import SmtpSettingsDialog
 
-        SmtpSettingsDialog(self._db, parent=self, credentials=self._store).exec()
+        SmtpSettingsDialog(self._outbox, parent=self, credentials=self._store).exec()
         settings = read(self._db, _SendSettings.load)
         self._smtp, self._footer = settings.smtp, settings.footer
         self.footer.setChecked(settings.footer_on)
@@ -379,7 +349,7 @@ class ComposeEmailDialog(QDialog):
             self,
             partial(
                 send_email_signed_in,
-                self._db,
+                self._outbox,
                 self._draft(),
                 nxt,
                 smtp=self._smtp,
@@ -427,10 +397,9 @@ class ComposeEmailDialog(QDialog):
             return
         if typed:
             self._store.put(self._smtp.account, typed, remember=self.remember.isChecked())
-        self.result_message = result.message
+        self.finish(result)
         if not result.logged:
-            self.error.show_error(result.message)
             self.send_button.setEnabled(False)
-            return
-        self.sent.emit(result.changes)
-        self.accept()
+
+    def done_signal(self) -> SignalInstance:
+        return self.sent

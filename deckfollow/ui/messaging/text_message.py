@@ -5,20 +5,17 @@ from __future__ import annotations
 import ssl
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -42,20 +39,17 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
     Clock,
-    ErrorLabel,
-    GuardBanner,
-    NextStepWidget,
     compose,
     describe_failure,
     guard,
     highlight_placeholders,
-    load_target,
     placeholders_left,
     read,
     start_job,
     starting_key,
     templates_of,
 )
+from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.platform.phone_handoff import open_phone_link
 from deckfollow.ui.theme import active_theme
 
@@ -82,7 +76,7 @@ def sms_parts(text: str) -> int:
     return 1 if n <= single else -(-n // multi)
 
 
-class TextMessageDialog(QDialog):
+class TextMessageDialog(ContactDialog):
     """Write the text from a template, hand it to the phone, and log it as a text touch."""
 
     sent = Signal(object)
@@ -99,26 +93,23 @@ class TextMessageDialog(QDialog):
         credentials: CredentialStore | None = None,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._db, self._clock = db, clock
+        super().__init__(db, clock=clock, parent=parent)
+        self._outbox = db
         self._store = credentials or default_store()
         self._ssl_context = ssl_context
-        self.target = load_target(
-            db, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+        self.target = self.resolve(
+            follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
         )
         t = self.target
-        now = self._opened_at = clock()
         self._draft_r: MessageDraft
         self._rendered = RenderedText("")
         self.handed_over = False
-        self.result_message = ""
         self.busy = False
         self._job: BackgroundJob | None = None
         self._typed = ""
         self.setWindowTitle(f"Text {t.name}")
         self.setMinimumSize(1000, 520)
 
-        self.banner = GuardBanner()
         cell = format_phone(t.cell) if t.cell else "no cell number on file"
         self.to_label = QLabel(f"<b>{t.name}</b> · cell {cell}")
         self.template = QComboBox()
@@ -181,18 +172,8 @@ class TextMessageDialog(QDialog):
         form.addRow("", self.gateway_note)
         form.addRow(self.password_label, self.password)
 
-        self.next_step = NextStepWidget(
-            timezone=t.timezone,
-            now=now,
-            channel=Channel.TEXT,
-            has_quote=t.quote_id is not None,
-            plan_name=t.plan_name,
-            closed=t.closed_channels,
-        )
-        next_box = QGroupBox("What's next?")
-        QVBoxLayout(next_box).addWidget(self.next_step)
+        next_box = self.next_step_section(t, Channel.TEXT)
 
-        self.error = ErrorLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.log_button = self.buttons.addButton(
             "Log as sent", QDialogButtonBox.ButtonRole.AcceptRole
@@ -201,17 +182,7 @@ class TextMessageDialog(QDialog):
         self.buttons.accepted.connect(self.log_sent)
         self.buttons.rejected.connect(self.reject)
 
-        right = QVBoxLayout()
-        right.addWidget(next_box)
-        right.addStretch(1)
-        columns = QHBoxLayout()
-        columns.addLayout(form, 3)
-        columns.addLayout(right, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addLayout(columns, 1)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.lay_out(form, next_box, self.buttons)
 
         self.template.currentIndexChanged.connect(self._apply_template)
         self.body.textChanged.connect(self._refresh_text)
@@ -339,7 +310,7 @@ class TextMessageDialog(QDialog):
             self,
             partial(
                 send_email_and_log,
-                self._db,
+                self._outbox,
                 self._draft(text, self._gateway),
                 nxt,
                 smtp=self._smtp,
@@ -369,7 +340,7 @@ class TextMessageDialog(QDialog):
             self,
             partial(
                 send_text_and_log,
-                self._db,
+                self._outbox,
                 self._draft(text),
                 nxt,
                 sms=self._sms,
@@ -390,7 +361,7 @@ class TextMessageDialog(QDialog):
             if exc is not None:
                 self.next_step.offer(exc)
             return
-        self._finish(result)
+        self.finish(result)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -423,7 +394,7 @@ class TextMessageDialog(QDialog):
         if typed:
             # It worked: keep it in the keyring if there is one, else for this session.
             self._store.put(self._smtp.account, typed, remember=self._store.status().usable)
-        self._finish(result)
+        self.finish(result)
 
     def log_sent(self) -> None:
         """Log the text the owner sent from their phone."""
@@ -431,18 +402,13 @@ class TextMessageDialog(QDialog):
         try:
             text = self._ready_text()
             result = log_sent_elsewhere(
-                self._db, self._draft(text), self.next_step.next_step(), clock=self._clock
+                self._outbox, self._draft(text), self.next_step.next_step(), clock=self._clock
             )
         except DeckfollowError as exc:
             self.error.show_error(f"Not logged: {exc}")
             self.next_step.offer(exc)
             return
-        self._finish(result)
+        self.finish(result)
 
-    def _finish(self, result: SendResult) -> None:
-        self.result_message = result.message
-        if not result.logged:
-            self.error.show_error(result.message)
-            return
-        self.sent.emit(result.changes)
-        self.accept()
+    def done_signal(self) -> SignalInstance:
+        return self.sent
