@@ -39,27 +39,25 @@ from deckfollow.core.followups import (
     agreed_plan,
     schedule_follow_up,
 )
-from deckfollow.core.leads import LeadCreated, NewLead, add_lead
+from deckfollow.core.leads import LeadCreated
 from deckfollow.core.models import ConsentEvent, Customer, FollowUp
 from deckfollow.storage.database import Database, open_database
+from tests.factories import new_lead
 
 SYD = ZoneInfo("Australia/Sydney")
 
 
 def _add(db: Database, now: datetime, name: str, phone: str, email: str) -> LeadCreated:
-    with db.unit_of_work() as s:
-        return add_lead(
-            s,
-            NewLead(
-                name,
-                phone=phone,
-                email=email,
-                country="AU",
-                timezone="Australia/Sydney",
-                answered=True,
-            ),
-            now=now,
-        )
+    return new_lead(
+        db,
+        name,
+        phone=phone,
+        email=email,
+        country="AU",
+        timezone="Australia/Sydney",
+        answered=True,
+        now=now,
+    )
 
 
 @pytest.fixture

@@ -64,6 +64,7 @@ from deckfollow.core.permission import AGREED_CLEARANCE, snooze_target
 from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.storage.database import Database, open_database
+from tests.examples import examples
 
 START = datetime(2026, 11, 22, 22, 0, tzinfo=UTC)
 ZONES = ["Australia/Sydney", "America/New_York", "Europe/London", "Australia/Perth"]
@@ -349,7 +350,7 @@ class Rules(RuleBasedStateMachine):
 # Run as a test case so `--hypothesis-show-statistics` reports the examples it ran. Each
 # example is up to 20 operations on a real database, checked after every one.
 Rules.TestCase.settings = settings(
-    max_examples=300,
+    max_examples=examples(300),
     stateful_step_count=20,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -363,4 +364,4 @@ def _enough_examples() -> Iterator[None]:
     COUNT.update(examples=0, operations=0)
     yield
     print(f"\nrules property: {COUNT['examples']} examples, {COUNT['operations']} operations")
-    assert COUNT["examples"] >= 300
+    assert COUNT["examples"] >= examples(300)

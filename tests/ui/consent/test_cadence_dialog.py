@@ -13,20 +13,18 @@ from sqlalchemy import select
 
 from deckfollow.core.cadences import get_cadence
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus
-from deckfollow.core.leads import LeadCreated, NewLead, add_lead
+from deckfollow.core.leads import LeadCreated
 from deckfollow.core.models import FollowUp
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent import CadenceDialog
+from tests.factories import new_lead
 
 
 @pytest.fixture
 def lead(db: Database, now: datetime) -> LeadCreated:
-    with db.unit_of_work() as s:
-        return add_lead(
-            s,
-            NewLead("Grace Hopper", country="AU", timezone="Australia/Sydney", answered=True),
-            now=now,
-        )
+    return new_lead(
+        db, "Grace Hopper", country="AU", timezone="Australia/Sydney", answered=True, now=now
+    )
 
 
 def _dialog(qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime) -> CadenceDialog:
