@@ -3,6 +3,7 @@ channel, the quote with the lead's age, and one timeline of everything that happ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QLocale, Qt, QTimer, Signal
@@ -30,7 +31,13 @@ from PySide6.QtWidgets import (
 from deckfollow.core.changes import Changes
 from deckfollow.core.consent import ConsentOverview
 from deckfollow.core.contact_hours import zone
-from deckfollow.core.customer_view import ContactForm, QuoteView, customer_view, quote_customer
+from deckfollow.core.customer_view import (
+    ContactForm,
+    CustomerView,
+    QuoteView,
+    customer_view,
+    quote_customer,
+)
 from deckfollow.core.customers import FIELDS, update_customer
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentState, Stage
 from deckfollow.core.errors import (
@@ -58,7 +65,7 @@ from deckfollow.ui.formatting import (
     weekday_time_text,
 )
 from deckfollow.ui.log_outcome import LogOutcomeDialog
-from deckfollow.ui.messaging.common import change, read
+from deckfollow.ui.messaging.common import change, query
 from deckfollow.ui.quote_editor import QuoteDialog
 from deckfollow.ui.team.clash import ask_to_reapply
 from deckfollow.ui.theme import active_theme
@@ -144,6 +151,7 @@ class DetailPanel(QWidget):
         super().__init__(parent)
         self._db, self._clock = db, clock
         self._customer: ContactForm | None = None
+        self._request = 0  # the latest read asked for; an older answer is dropped
         self._quote: QuoteView | None = None
         self._overview: ConsentOverview | None = None
         self.active_dialog: QDialog | None = None
@@ -384,41 +392,56 @@ class DetailPanel(QWidget):
 
     def show_quote(self, quote_id: int) -> None:
         """Show a quote and its customer."""
-        try:
-            customer_id = read(self._db, lambda s: quote_customer(s, quote_id))
-            self._load(customer_id, quote_id)
-        except NotFoundError:
-            self.clear("That quote is in the trash or no longer exists.")
+        now = self._clock()
+
+        def fetch(s: Session) -> CustomerView:
+            return customer_view(s, quote_customer(s, quote_id), quote_id, now=now)
+
+        self._fetch(fetch, "That quote is in the trash or no longer exists.")
 
     def show_customer(self, customer_id: int) -> None:
         """Show a customer with their most recent open quote (or latest quote)."""
-        try:
-            self._load(customer_id, None)
-        except NotFoundError:
-            self.clear("That customer is in the trash or no longer exists.")
+        self._load(customer_id, None)
 
     def reload(self) -> None:
         """Re-read what is shown (after a change made elsewhere); unsaved edits stay."""
         if self._customer is None:
             return
-        if self._quote is None:
-            self.show_customer(self._customer.id)
-        else:
-            self._reload_quote()
-
-    def _reload_quote(self) -> None:
-        assert self._customer is not None and self._quote is not None
-        try:
-            self._load(self._customer.id, self._quote.id)
-        except NotFoundError:
-            # The quote went to the trash; the customer may still be here.
-            self.show_customer(self._customer.id)
+        self._load(self._customer.id, self.quote_id)
 
     def _load(self, customer_id: int, quote_id: int | None) -> None:
         now = self._clock()
-        view = read(self._db, lambda s: customer_view(s, customer_id, quote_id, now=now))
+
+        def fetch(s: Session) -> CustomerView:
+            if quote_id is not None:
+                try:
+                    return customer_view(s, customer_id, quote_id, now=now)
+                except NotFoundError:
+                    # The quote went to the trash; the customer may still be here.
+                    pass
+            return customer_view(s, customer_id, None, now=now)
+
+        self._fetch(fetch, "That customer is in the trash or no longer exists.")
+
+    def _fetch(self, fetch: Callable[[Session], CustomerView], missing: str) -> None:
+        """Read what to show through the one seam; only the latest request is shown, so
+        moving quickly through a list never shows an earlier choice last."""
+        self._request += 1
+        token = self._request
+
+        def shown(view: CustomerView) -> None:
+            if token == self._request:
+                self._show(view)
+
+        def failed(exc: DeckfollowError) -> None:
+            if token == self._request:
+                self.clear(missing if isinstance(exc, NotFoundError) else str(exc))
+
+        query(self, self._db, fetch, success=shown, failure=failed)
+
+    def _show(self, view: CustomerView) -> None:
         customer, quote_view, overview = view.contact, view.quote, view.consent
-        history, values = view.history, view.contact.fields
+        history, values, customer_id = view.history, view.contact.fields, view.contact.id
         # Keep what the user is typing across a refresh, against what they started from,
         # so a clash with someone else's edit of the same field is still noticed.
         kept: dict[str, str] = {}

@@ -58,6 +58,7 @@ __all__ = [
     "change",
     "compose",
     "load_target",
+    "query",
     "read",
     "show_rendered",
 ]
@@ -122,6 +123,28 @@ def change(
         failure(exc)
         return
     success(changes)
+
+
+def query(
+    parent: QWidget,
+    store: Store,
+    fn: Callable[[Session], T],
+    *,
+    success: Callable[[T], object],
+    failure: Callable[[DeckfollowError], object],
+) -> None:
+    """Run a read-only `fn(session)`; then `success(result)` or `failure(error)` — on the
+    window's database thread when its operations serve this database."""
+    ops = _operations_for(store)
+    if ops is not None:
+        ops.run_query(parent, fn, success=success, failure=failure)
+        return
+    try:
+        result = read(store, fn)
+    except DeckfollowError as exc:
+        failure(exc)
+        return
+    success(result)
 
 
 def _operations_for(store: Store) -> Operations | None:
