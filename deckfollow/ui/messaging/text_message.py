@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.changes import Changes
 from deckfollow.core.contact_info import format_phone
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.merge_fields import RenderedText
 from deckfollow.messaging.credentials import CredentialStore, default_store
 from deckfollow.messaging.drafts import MessageDraft
-from deckfollow.messaging.guard import gateway_address, set_gateway_domain, sms_uri
+from deckfollow.messaging.guard import gateway_address, save_gateway_domain, sms_uri
 from deckfollow.messaging.outbox import (
     Draft,
     SendResult,
@@ -39,11 +40,13 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
     Clock,
+    change,
     compose,
     describe_failure,
     guard,
     highlight_placeholders,
     placeholders_left,
+    query,
     read,
     start_job,
     starting_key,
@@ -251,10 +254,28 @@ class TextMessageDialog(ContactDialog):
 
     def _save_domain(self) -> None:
         domain = self.gateway_domain.text().strip()
-        with self._db.unit_of_work() as s:
-            set_gateway_domain(s, domain, self.target.customer_id)
-            self._gateway = gateway_address(s, self.target.customer_id)
-        self._refresh_state()
+        customer_id = self.target.customer_id
+
+        def found(address: str | None) -> None:
+            self._gateway = address
+            self._refresh_state()
+
+        def saved(_changes: Changes) -> None:
+            query(
+                self,
+                self._db,
+                lambda s: gateway_address(s, customer_id),
+                success=found,
+                failure=self.error.show_error,
+            )
+
+        change(
+            self,
+            self._db,
+            lambda s: save_gateway_domain(s, domain, customer_id),
+            success=saved,
+            failure=self.error.show_error,
+        )
 
     def _draft(self, text: str, to: str | None = None) -> Draft:
         return self._draft_r.outbox_draft(text, to_address=to)
