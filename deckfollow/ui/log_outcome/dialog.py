@@ -185,9 +185,13 @@ class LogOutcomeDialog(ContactDialog):
         self.agreed_words.setPlaceholderText('Their words, e.g. "Call me Thursday after five"')
         self.agreed_words.setEnabled(False)
         self.plan_box = QWidget()
-        pform = QFormLayout(self.plan_box)
-        pform.setContentsMargins(24, 0, 0, 0)
-        pform.addRow(self.zone_label)
+        # The zone line above the form, not a row of it: a form row gives a wrapped label
+        # the height of one line, which cut its last words off.
+        plan_lay = QVBoxLayout(self.plan_box)
+        plan_lay.setContentsMargins(24, 0, 0, 0)
+        plan_lay.addWidget(self.zone_label)
+        pform = QFormLayout()
+        plan_lay.addLayout(pform)
         pform.addRow("When", when)
         pform.addRow("Channel", self.next_channel)
         pform.addRow(self.blocked)
