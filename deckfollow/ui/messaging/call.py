@@ -26,14 +26,15 @@ from PySide6.QtWidgets import (
 from deckfollow.core.enums import Channel, Outcome, TemplateKind
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.unit_of_work import Store
+from deckfollow.messaging.drafts import MessageDraft
 from deckfollow.messaging.guard import PhoneNumber, call_numbers
 from deckfollow.messaging.outbox import Draft, log_call
 from deckfollow.messaging.templates import template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     Clock,
+    DraftPreview,
     Target,
-    compose,
     guard,
     read,
     show_rendered,
@@ -76,6 +77,9 @@ class _ScriptPane(QWidget):
         layout.addWidget(self.template)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.missing)
+        self._preview = DraftPreview(
+            self, store, target, kind, now, shown=self._show, failed=self._failed
+        )
         self.template.currentIndexChanged.connect(self.refresh)
         self.refresh()
 
@@ -84,10 +88,17 @@ class _ScriptPane(QWidget):
         if key is None:
             self.text.setPlainText("")
             return
-        out = compose(self._store, self._target, self._kind, self._now, str(key)).body
+        self._preview.ask(str(key))
+
+    def _show(self, draft: MessageDraft) -> None:
+        out = draft.body
         show_rendered(self.text, out)
         self.missing.setText(f"Not known: {out.problem()}" if out.problem() else "")
         self.missing.setVisible(bool(out.problem()))
+
+    def _failed(self, exc: DeckfollowError) -> None:
+        self.missing.setText(str(exc))
+        self.missing.setVisible(True)
 
 
 class CallDialog(ContactDialog):

@@ -51,12 +51,12 @@ from deckfollow.ui.theme import active_theme
 
 __all__ = [
     "Clock",
+    "DraftPreview",
     "ErrorLabel",
     "GuardBanner",
     "NextStepWidget",
     "Target",
     "change",
-    "compose",
     "load_target",
     "query",
     "read",
@@ -175,11 +175,43 @@ def load_target(
         return resolve(session)
 
 
-def compose(
-    store: Store, target: Target, kind: TemplateKind, now: datetime, key: str | None = None
-) -> MessageDraft:
-    """The draft for `target` from the template `key` (else the one it starts from)."""
-    return read(store, lambda s: compose_draft(s, target, kind, now=now, template_key=key))
+class DraftPreview:
+    """Fills in templates for one screen through the seam; when the user flicks through
+    templates faster than the database answers, only the last one asked for is shown."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        store: Store,
+        target: Target,
+        kind: TemplateKind,
+        now: datetime,
+        *,
+        shown: Callable[[MessageDraft], object],
+        failed: Callable[[DeckfollowError], object],
+    ) -> None:
+        self._parent, self._store, self._target = parent, store, target
+        self._kind, self._now = kind, now
+        self._shown, self._failed = shown, failed
+        self._asked = 0
+
+    def ask(self, key: str) -> None:
+        """Fill in the template `key`; `shown(draft)` follows."""
+        self._asked += 1
+        token = self._asked
+        target, kind, now = self._target, self._kind, self._now
+
+        def arrived(draft: MessageDraft) -> None:
+            if token == self._asked:
+                self._shown(draft)
+
+        query(
+            self._parent,
+            self._store,
+            lambda s: compose_draft(s, target, kind, now=now, template_key=key),
+            success=arrived,
+            failure=self._failed,
+        )
 
 
 def starting_key(store: Store, target: Target, kind: TemplateKind) -> str | None:

@@ -52,7 +52,7 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
     Clock,
-    compose,
+    DraftPreview,
     describe_failure,
     guard,
     highlight_placeholders,
@@ -126,7 +126,7 @@ class ComposeEmailDialog(ContactDialog):
         self.attachments: list[Path] = []
         self._subject_r = RenderedText("")
         self._body_r = RenderedText("")
-        self._draft_r: MessageDraft
+        self._draft_r: MessageDraft | None = None
 
         self.setWindowTitle(f"Email {t.name}")
         self.setMinimumSize(1040, 620)
@@ -232,6 +232,15 @@ class ComposeEmailDialog(ContactDialog):
         left.addLayout(form, 1)
         self.lay_out(left, next_box, self.buttons, above=(self.setup_box,), below=(self.status,))
 
+        self._preview = DraftPreview(
+            self,
+            db,
+            t,
+            TemplateKind.EMAIL,
+            self._opened_at,
+            shown=self._show_draft,
+            failed=self.error.show_error,
+        )
         self.template.currentIndexChanged.connect(self._apply_template)
         self.body.textChanged.connect(self._refresh_missing)
         self.subject.textChanged.connect(self._refresh_missing)
@@ -261,9 +270,10 @@ class ComposeEmailDialog(ContactDialog):
         key = self.template.currentData()
         if key is None:
             return
-        self._draft_r = compose(
-            self._db, self.target, TemplateKind.EMAIL, self._opened_at, str(key)
-        )
+        self._preview.ask(str(key))
+
+    def _show_draft(self, draft: MessageDraft) -> None:
+        self._draft_r = draft
         self._subject_r = self._draft_r.subject
         self._body_r = self._draft_r.body
         self.subject.setText(self._subject_r.text)
@@ -297,6 +307,8 @@ class ComposeEmailDialog(ContactDialog):
     # -- sending -------------------------------------------------------------------------------
 
     def _draft(self) -> Draft:
+        if self._draft_r is None:
+            raise ValidationError("email", "wait a moment: the template is still being filled in")
         return self._draft_r.outbox_draft(
             self.body.toPlainText(), subject=self.subject.text().strip()
         )
@@ -338,6 +350,7 @@ class ComposeEmailDialog(ContactDialog):
             extras = with_attachments(self._extras, self.attachments)
             check_attachments(extras.attachments)
             footer = self._footer if self.footer.isChecked() else None
+            draft = self._draft()
         except DeckfollowError as exc:
             self.error.show_error(f"Not sent: {exc}")
             self._refresh_state()
@@ -350,7 +363,7 @@ class ComposeEmailDialog(ContactDialog):
             partial(
                 send_email_signed_in,
                 self._outbox,
-                self._draft(),
+                draft,
                 nxt,
                 smtp=self._smtp,
                 store=self._store,

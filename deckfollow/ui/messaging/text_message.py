@@ -40,8 +40,8 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
     Clock,
+    DraftPreview,
     change,
-    compose,
     describe_failure,
     guard,
     highlight_placeholders,
@@ -104,7 +104,7 @@ class TextMessageDialog(ContactDialog):
             follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
         )
         t = self.target
-        self._draft_r: MessageDraft
+        self._draft_r: MessageDraft | None = None
         self._rendered = RenderedText("")
         self.handed_over = False
         self.busy = False
@@ -187,6 +187,15 @@ class TextMessageDialog(ContactDialog):
 
         self.lay_out(form, next_box, self.buttons)
 
+        self._preview = DraftPreview(
+            self,
+            db,
+            t,
+            TemplateKind.TEXT,
+            self._opened_at,
+            shown=self._show_draft,
+            failed=self.error.show_error,
+        )
         self.template.currentIndexChanged.connect(self._apply_template)
         self.body.textChanged.connect(self._refresh_text)
         self.copy_button.clicked.connect(self.copy_text)
@@ -226,7 +235,10 @@ class TextMessageDialog(ContactDialog):
         key = self.template.currentData()
         if key is None:
             return
-        self._draft_r = compose(self._db, self.target, TemplateKind.TEXT, self._opened_at, str(key))
+        self._preview.ask(str(key))
+
+    def _show_draft(self, draft: MessageDraft) -> None:
+        self._draft_r = draft
         self._rendered = self._draft_r.body
         self.body.setPlainText(self._rendered.text)
 
@@ -244,6 +256,8 @@ class TextMessageDialog(ContactDialog):
         self.missing.setVisible(bool(left))
 
     def _ready_text(self) -> str:
+        if self._draft_r is None:
+            raise ValidationError("text", "wait a moment: the template is still being filled in")
         left = placeholders_left(self.body.toPlainText(), self._rendered)
         if left:
             raise ValidationError("text", "fill in " + ", ".join(left) + " before sending")
@@ -278,6 +292,8 @@ class TextMessageDialog(ContactDialog):
         )
 
     def _draft(self, text: str, to: str | None = None) -> Draft:
+        if self._draft_r is None:
+            raise ValidationError("text", "wait a moment: the template is still being filled in")
         return self._draft_r.outbox_draft(text, to_address=to)
 
     def _guarded(self) -> bool:
