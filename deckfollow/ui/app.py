@@ -155,8 +155,12 @@ def run_gui(
     clock: Clock = system_clock,
     argv: list[str] | None = None,
     startup_check: bool = False,
+    team: bool = False,
 ) -> int:
     """Open the database at `target` (creating it if new) and run the app until it quits.
+
+    With `team`, the team database remembered in Settings › Team is opened instead, when
+    there is one (its password from the keyring, or asked for).
 
     The window frame paints first; the database, its checks and the data follow, so the
     app is on screen at once even on a large business. With `startup_check` the app quits
@@ -175,16 +179,48 @@ def run_gui(
         " (installed)" if getattr(sys, "frozen", False) else "",
     )
     app = make_application(argv)
-    window = MainWindow(None, clock=clock)
-    window.show()
-    app.processEvents()  # the first paint, before SQLAlchemy and the database load
-    if startup_check:
-        # The wall clock, so a script can subtract the moment it launched the app.
-        print(f"deckfollow: window painted at {time.time():.3f}", flush=True)
-    checking = _check_in_background(target)
-    code = _open_and_run(app, window, target, clock, checking, startup_check)
-    window.close()
-    return code
+    team_target: str | None = None
+    if team:
+        from deckfollow.ui.team.settings_page import team_target_at_start
+
+        team_target = team_target_at_start()
+        target = team_target or target
+    elif "://" in target:
+        from deckfollow.ui.team.settings_page import password_from_keyring
+
+        target = password_from_keyring(target)  # e.g. the start-at-login entry's URL
+    while True:
+        window = MainWindow(None, clock=clock)
+        window.show()
+        app.processEvents()  # the first paint, before SQLAlchemy and the database load
+        if startup_check:
+            # The wall clock, so a script can subtract the moment it launched the app.
+            print(f"deckfollow: window painted at {time.time():.3f}", flush=True)
+        checking = _check_in_background(target)
+        code = _open_and_run(app, window, target, clock, checking, startup_check)
+        window.close()
+        switch = _switch_requested(window)
+        if switch is None and code != 0 and team_target is not None and target == team_target:
+            switch = _local_file_instead()  # the team server is away or refused the sign-in
+            team_target = None
+        if switch is None:
+            return code
+        # Settings › Team moved the business or joined/left a team: reopen on the new one.
+        window.deleteLater()
+        app.processEvents()
+        target = switch
+
+
+def _switch_requested(window: MainWindow) -> str | None:
+    from deckfollow.ui.team.settings_page import requested_switch
+
+    return requested_switch(window)
+
+
+def _local_file_instead() -> str | None:
+    from deckfollow.ui.team.settings_page import offer_local_file
+
+    return offer_local_file()
 
 
 def _open_and_run(

@@ -254,6 +254,16 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     _action(window, "Settings", "&Reminders and start at login…", reminder_settings)
     _action(window, "Settings", "&Backups…", backups)
 
+    def team() -> None:
+        from deckfollow.ui.team.settings_page import TeamSettingsDialog, request_switch
+
+        dialog = TeamSettingsDialog(db, parent=window)
+        _run(dialog)
+        if dialog.switch_target is not None:
+            request_switch(window, dialog.switch_target)
+
+    _action(window, "Settings", "T&eam…", team)
+
     # -- Help -------------------------------------------------------------------------------
     from deckfollow.ui.help_menu import install_help_menu
 

@@ -47,6 +47,7 @@ from deckfollow.ui.formatting import (
 )
 from deckfollow.ui.messaging.common import read
 from deckfollow.ui.messaging.contact_dialog import ContactDialog
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 CHANNEL_LABELS = {
@@ -436,6 +437,12 @@ class LogOutcomeDialog(ContactDialog):
         self.error.show_error(exc)
         if isinstance(exc, PermissionRefused) and isinstance(step, FollowUpPlan):
             self._offer(step.due_at)
+        # The team server away: what is typed stays; Save comes back with the server. (The
+        # server's address, for the watch, is the database handle's, where it has one.)
+        target = getattr(self._db, "target", None)
+        hold_until_server_back(
+            self.ok_button, exc, target=target if isinstance(target, str) else None
+        )
         self._fit()
 
     def _fit(self) -> None:

@@ -45,6 +45,7 @@ from deckfollow.core.quotes import (
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import Clock, ErrorLabel
 from deckfollow.ui.team.clash import ask_to_reapply
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 CURRENCIES = ("AUD", "NZD", "USD", "CAD", "GBP", "EUR")
@@ -437,6 +438,8 @@ class QuoteDialog(QDialog):
             return
         except DeckfollowError as exc:
             self._show(exc)
+            # The team server away: what is typed stays; Save comes back with the server.
+            hold_until_server_back(self.save_button, exc, target=self._db.target)
             return
         self.quote_id = quote_id
         self.saved.emit(quote_id)

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -50,7 +49,7 @@ def test_winning_from_the_log_outcome_screen_saves_off_the_gui_thread(
     )
     try:
         with qtbot.waitSignal(dlg.logged) as sig:
-            qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+            dlg.ok_button.click()
         qtbot.waitUntil(ops.is_idle)
     finally:
         stop()
