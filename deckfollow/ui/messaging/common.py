@@ -133,12 +133,11 @@ def query(
     success: Callable[[T], object],
     failure: Callable[[DeckfollowError], object],
 ) -> None:
-    """Run a read-only `fn(session)`; then `success(result)` or `failure(error)` — on the
-    window's database thread when its operations serve this database."""
-    ops = _operations_for(store)
-    if ops is not None:
-        ops.run_query(parent, fn, success=success, failure=failure)
-        return
+    """Run a read-only `fn(session)`; then `success(result)` or `failure(error)`.
+
+    Shaped like `run_query` so the views built on it move to the window's database thread
+    by changing this one function; the window's pages still expect the panel and the
+    previews filled in as soon as they are asked for, so for now the read runs here."""
     try:
         result = read(store, fn)
     except DeckfollowError as exc:
