@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from deckfollow.core.consent import ConsentOverview, consent_overview, get_customer
+from deckfollow.core.consent import ConsentOverview, consent_overview
+from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.customers import form_values
 from deckfollow.core.enums import Stage
 from deckfollow.core.history import HistoryEntry, customer_history

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from deckfollow.core.cadences import step_template_key
-from deckfollow.core.consent import get_customer, load_snapshot
+from deckfollow.core.cadence_library import step_template_key
+from deckfollow.core.contact_snapshot import get_customer, load_snapshot
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage
 from deckfollow.core.errors import NotFoundError, ValidationError
 from deckfollow.core.followups import next_pending_follow_up

@@ -14,13 +14,13 @@ from deckfollow.core.enums import Channel, FollowUpStatus, TemplateKind
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.follow_up_target import FollowUpTarget, resolve_target
 from deckfollow.core.merge_fields import RenderedText, build_merge_context, render_template
+from deckfollow.messaging.follow_up_wording import wording_key
 from deckfollow.messaging.outbox import Draft
-from deckfollow.messaging.templates import (
+from deckfollow.messaging.template_library import (
     TemplateInfo,
     get_template,
     seed_builtin_templates,
     template_for,
-    wording_key,
 )
 
 __all__ = [

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 import ssl
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import get_customer
+from deckfollow.core.clock import Clock
+from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.enums import Channel, Direction, Outcome
 from deckfollow.core.errors import DeckfollowError, PermissionRefused
 from deckfollow.core.settings import load_settings
@@ -30,8 +30,6 @@ from deckfollow.messaging.threads import remember_sent
 from deckfollow.storage.database import Database
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)

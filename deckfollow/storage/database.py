@@ -52,6 +52,7 @@ from deckfollow.core.errors import (
 )
 from deckfollow.core.members import stamp_members
 from deckfollow.storage import schema
+from deckfollow.storage.backup_catalogue import take_backup
 from deckfollow.storage.engine_url import database_url
 from deckfollow.storage.location import is_url
 from deckfollow.storage.notify import announce_changes, new_origin
@@ -382,8 +383,6 @@ def open_database(target: str, *, create: bool = True, migrate: bool = True) -> 
                 if revision != schema.HEAD:
                     kept: Path | None = None
                     if path is not None and revision is not None:
-                        from deckfollow.storage.backups import take_backup
-
                         kept = take_backup(path, f"pre-migrate-{revision}")
                     _upgrade(engine, target, revision, kept)
                     record_upgrade(engine)

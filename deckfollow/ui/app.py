@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from deckfollow.core.clock import Clock
 from deckfollow.ui.app_icon import app_icon
 
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
@@ -19,8 +20,6 @@ if TYPE_CHECKING:  # imported lazily at run time so the window paints first
     from deckfollow.storage.database import Database
     from deckfollow.storage.integrity import IntegrityReport
     from deckfollow.ui.main_window import MainWindow
-
-Clock = Callable[[], datetime]
 
 
 def system_clock() -> datetime:
@@ -253,6 +252,8 @@ def _open_and_run(
         db = _open_with_checks(target, clock, checking)
         if db is None:
             return 1
+        if checking is not None and checking.result().damaged:
+            window.forget_read_ahead()  # read from the damaged file, before a backup replaced it
         try:
             return _run_window(app, window, db, clock, startup_check)
         finally:
@@ -269,11 +270,12 @@ def _paint_board_ahead(window: MainWindow, target: str, clock: Clock) -> None:
 
     if is_url(target) or QSettings().value("main/last_page") != "board":
         return
-    from deckfollow.storage.quick_board import read_board
+    from deckfollow.storage.quick_board import read_index
 
-    index = read_board(Path(target).expanduser(), now=clock())
+    # Every quote, not just the board's: the board and the list keep this one read.
+    index = read_index(Path(target).expanduser(), now=clock())
     if index is not None:
-        window.preview_board(index)
+        window.preview_board(index, complete=True)
 
 
 def _run_window(
@@ -304,13 +306,16 @@ def _run_window(
 
 
 def _seed_builtins(window: MainWindow, db: Database) -> None:
-    from deckfollow.core.cadences import seed_builtin_cadences
-    from deckfollow.messaging.templates import seed_builtin_templates
+    from deckfollow.core.cadence_library import seed_builtin_cadences
+    from deckfollow.messaging.template_library import seed_builtin_templates
 
     with db.unit_of_work() as session:
         added = seed_builtin_cadences(session) + seed_builtin_templates(session)
     if added:
-        window.data_changed.emit()  # Today's scripts come from the templates just added
+        # Only Today's scripts come from the wordings just added: the quotes stay as read.
+        from deckfollow.core.changes import Changes
+
+        window.today.apply_changes(Changes(settings=True))
 
 
 def install_error_dialog(window: QWidget) -> None:

@@ -7,17 +7,15 @@ readable place. Dialog modules are imported when first used, so start-up stays q
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.due import DueItem
 from deckfollow.storage.database import Database
 from deckfollow.ui.main_window import MainWindow
-
-Clock = Callable[[], datetime]
 
 
 def _run(dialog: QDialog) -> int:

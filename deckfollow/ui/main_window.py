@@ -7,7 +7,6 @@ by `core.board`), reloaded whenever something is saved (`data_changed`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
@@ -24,11 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.ui.reminders.banner import ReminderBanner
 
 if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before they load
     from PySide6.QtWidgets import QDockWidget
 
+    from deckfollow.core.changes import Changes
     from deckfollow.core.quote_index import QuoteIndex
     from deckfollow.storage.database import Database
     from deckfollow.ui.board import BoardPage
@@ -38,7 +39,6 @@ if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before
     from deckfollow.ui.reports import ReportsHolder
     from deckfollow.ui.today_page import TodayPage
 
-Clock = Callable[[], datetime]
 
 # Qt.ItemDataRole.UserRole as a plain number: touching the `Qt` namespace makes PySide build
 # its hundred enums (30 ms here), which would delay the window's first paint.
@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("deckfollow")
         self.setMinimumSize(900, 600)
         self._pages: dict[str, QWidget] = {}
+        self._read_ahead: QuoteIndex | None = None  # every quote, read before the db opened
         self.reminders: QObject | None = None
         self._menus: dict[str, QMenu] = {}
 
@@ -150,17 +151,24 @@ class MainWindow(QMainWindow):
 
     # -- features plug in here ---------------------------------------------------------------
 
-    def preview_board(self, index: QuoteIndex) -> None:
+    def preview_board(self, index: QuoteIndex, *, complete: bool = False) -> None:
         """Paint the pipeline now from quotes read ahead of the database opening.
 
-        `attach` then adopts this board, and the next refresh replaces its quotes.
+        `attach` then adopts this board. With `complete` (every quote, read from the file
+        this app holds open) the first refresh uses these quotes instead of reading them
+        again; otherwise it replaces them.
         """
         from deckfollow.ui.board import BoardPage
 
         self.board = BoardPage(None, clock=self.clock)
         self.add_page("board", "Pipeline", self.board)
         self.board.set_index(index)
+        self._read_ahead = index if complete else None
         self.repaint()
+
+    def forget_read_ahead(self) -> None:
+        """The file changed since the quotes were read ahead (a backup restored): read again."""
+        self._read_ahead = None
 
     def add_page(self, key: str, title: str, widget: QWidget, position: int = -1) -> None:
         """Add a page to the navigation, at the end or at `position` (once per key)."""
@@ -207,34 +215,62 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Reload the quotes every page shows, then every page that loads its own data."""
-        from deckfollow.core.board import load_quote_index
-
-        # The page on screen first, the others on the next turns of the event loop, so a
-        # big business sees its board (or Today) without waiting for the full quote list.
+        # The page on screen first, the others on the next turns of the event loop. The
+        # quotes are read once: the board and the list share what one read loads.
         current = self.stack.currentWidget()
-        if current is self.board:
-            with self.db.reading() as session:
-                board = load_quote_index(session, now=self.clock(), board_only=True)
-            self.board.set_index(board)
+        index: QuoteIndex | None = None
+        if current is self.board or current is self.quotes:
+            index, self._read_ahead = self._read_ahead or self._load_quote_index(), None
+            self.board.set_index(index)
+            self.quotes.set_index(index)
         elif current is self.today:
             self.today.refresh()
         # Paint what is on screen now: otherwise the next step could run before the paint.
         if current is not None:
             current.repaint()
-        QTimer.singleShot(0, self._refresh_rest)
+        QTimer.singleShot(0, lambda: self._refresh_rest(index, current))
 
-    def _refresh_rest(self) -> None:
+    def apply_changes(self, changes: Changes) -> None:
+        """Bring the pages up to date with a saved change: the quote index takes the rows the
+        change names (or is read again when it does not say which), then each page
+        refreshes what concerns it."""
+        from deckfollow.core.board import load_index_update
+        from deckfollow.core.quote_index import rows_to_reread
+
+        reread = rows_to_reread(changes)
+        index = self.quotes.model.quote_index
+        if reread is None or index is None:
+            index = self._load_quote_index()
+            self.board.set_index(index)
+            self.quotes.set_index(index)
+        elif reread.quote_ids or reread.customer_ids:
+            with self.db.reading() as session:
+                index.apply_update(load_index_update(session, now=self.clock(), reread=reread))
+            self.board.apply_changes(changes)
+            self.quotes.apply_changes(changes)
+        self.today.apply_changes(changes)
+
+    def _load_quote_index(self) -> QuoteIndex:
+        from deckfollow.core.board import load_quote_index
+
+        with self.db.reading() as session:
+            return load_quote_index(session, now=self.clock())
+
+    def _refresh_rest(self, index: QuoteIndex | None, done: QWidget | None) -> None:
         # The details panel is built here, after the first paint, not on the way to it.
         self._build_detail_dock(self.db)
         if self.detail_dock.isVisible():
             self.detail.reload()
-        from deckfollow.core.board import load_quote_index
-
-        with self.db.reading() as session:
-            index = load_quote_index(session, now=self.clock())
-        self.quotes.set_index(index)
-        self.board.set_index(index)
+        if index is None:
+            index, self._read_ahead = self._read_ahead or self._load_quote_index(), None
+            self.quotes.set_index(index)
+            self.board.set_index(index)
         for widget in self._pages.values():
+            if widget is done:
+                continue
+            if widget is self.today and self.stack.currentWidget() is not self.today:
+                self.today.mark_stale()  # read when first shown, not while another page is
+                continue
             reload = getattr(widget, "refresh", None)
             if callable(reload):
                 reload()
@@ -289,7 +325,7 @@ class MainWindow(QMainWindow):
             page.quote_selected.connect(
                 lambda quote_id, p=page: self._follow_selection(quote_id, p)
             )
-        self.today.tree.currentItemChanged.connect(self._follow_today)
+        self.today.current_changed.connect(self._follow_today)
         self.detail_dock.visibilityChanged.connect(self._details_opened)
         state = QSettings().value("main/state")
         if isinstance(state, QByteArray):
@@ -450,7 +486,7 @@ class MainWindow(QMainWindow):
         """Move the selected quote's customer (and their quotes) to the trash, after asking."""
         from PySide6.QtWidgets import QMessageBox
 
-        from deckfollow.core.consent import get_customer
+        from deckfollow.core.contact_snapshot import get_customer
         from deckfollow.core.errors import DeckfollowError
         from deckfollow.core.pipeline import get_quote
         from deckfollow.core.trash import restore_customer, trash_customer

@@ -31,8 +31,9 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from deckfollow.core.cadences import seed_builtin_cadences
-from deckfollow.core.consent import grant_consent, revoke_consent
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent_ledger import grant_consent
 from deckfollow.core.due import due_items
 from deckfollow.core.enums import (
     Channel,

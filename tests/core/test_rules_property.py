@@ -30,14 +30,11 @@ from hypothesis.stateful import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deckfollow.core import cadences as cad
-from deckfollow.core.consent import (
-    ContactPreferences,
-    grant_consent,
-    load_snapshot,
-    revoke_consent,
-    set_contact_preferences,
-)
+from deckfollow.core import cadence_runs as cad
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.consent import ContactPreferences, revoke_consent, set_contact_preferences
+from deckfollow.core.consent_ledger import grant_consent
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.due import due_items
 from deckfollow.core.enums import (
     Basis,
@@ -50,12 +47,12 @@ from deckfollow.core.enums import (
     Outcome,
 )
 from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.follow_up_closing import close_follow_up
 from deckfollow.core.followups import (
     FollowUpPlan,
     agree_follow_up,
     agreed_plan,
     audit_rules,
-    close_follow_up,
     schedule_follow_up,
 )
 from deckfollow.core.leads import NewLead, add_lead
@@ -86,7 +83,7 @@ def _template_db() -> Path:
         path = folder / "template.db"
         db = open_database(str(path))
         with db.unit_of_work() as s:
-            cad.seed_builtin_cadences(s)
+            seed_builtin_cadences(s)
         db.close()
         _template.append(path)
     return _template[0]

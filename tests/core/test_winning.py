@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from deckfollow.core.cadences import seed_builtin_cadences
+from deckfollow.core.cadence_library import seed_builtin_cadences
 from deckfollow.core.consent import revoke_consent
 from deckfollow.core.enums import Channel, Direction, FollowUpStatus, Outcome, Stage
 from deckfollow.core.errors import ConcurrentEditError, ValidationError

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select, text
 
-from deckfollow.core.cadences import seed_builtin_cadences
+from deckfollow.core.cadence_library import seed_builtin_cadences
 from deckfollow.core.enums import FollowUpStatus, Stage
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.leads import NewLead, add_lead

@@ -19,7 +19,7 @@ from deckfollow.messaging.drafts import (
     compose_follow_up_draft,
     prepare_templates,
 )
-from deckfollow.messaging.templates import list_templates
+from deckfollow.messaging.template_library import list_templates
 from deckfollow.storage.database import Database
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -23,9 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, DeckfollowError
-from deckfollow.core.quote_index import QuoteIndex, QuoteRow, StageColumn
+from deckfollow.core.quote_index import QuoteIndex, QuoteRow, Reread, StageColumn, rows_to_reread
 from deckfollow.ui.board.delegate import CardDelegate
 from deckfollow.ui.board.model import QUOTE_ID_ROLE, StageCardModel
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
@@ -35,8 +36,6 @@ from deckfollow.ui.theme import active_theme
 
 if TYPE_CHECKING:  # the board can paint before SQLAlchemy loads
     from deckfollow.storage.database import Database
-
-Clock = Callable[[], datetime]
 
 
 class StageColumnWidget(QFrame):
@@ -158,6 +157,12 @@ class BoardPage(QWidget):
     def attach(self, db: Database) -> None:
         """The opened database, for moving quotes (the board may be on screen already)."""
         self._db = db
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Lay the cards out again from the shared index after it took a change's rows, if
+        the change concerns quotes."""
+        if self._index is not None and rows_to_reread(changes) != Reread():
+            self.set_index(self._index)
 
     def set_index(self, index: QuoteIndex) -> None:
         self._index = index
@@ -329,7 +334,7 @@ class BoardPage(QWidget):
         menu.deleteLater()
 
     def _offer_after_sale(self, row: QuoteRow) -> None:
-        from deckfollow.core.cadences import get_cadence
+        from deckfollow.core.cadence_library import get_cadence
         from deckfollow.core.quotes import AFTER_SALE
         from deckfollow.core.winning import start_after_sale_plan
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.consent import ConsentOverview
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.customer_view import (
@@ -56,7 +57,7 @@ from deckfollow.ui.consent import (
     LedgerViewerDialog,
     StopContactDialog,
 )
-from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import (
     date_text,
     full_date_time_text,

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import load_snapshot
+from deckfollow.core.clock import Clock
 from deckfollow.core.contact_hours import local_to_utc
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Basis, Channel, Direction, LedgerSource, Outcome, Stage
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
 from deckfollow.core.followups import FollowUpPlan, planned_times
@@ -38,7 +39,6 @@ from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import NextStep, PlanContinues, TouchRecord, log_touch
 from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.core.winning import win_quote
-from deckfollow.ui.consent.common import Clock
 from deckfollow.ui.formatting import (
     date_time_text,
     owner_qdatetime,

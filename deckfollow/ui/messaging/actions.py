@@ -5,11 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QDialog, QWidget
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel
 from deckfollow.core.follow_up_target import contact_follow_up, resolve_target
 from deckfollow.messaging.inbound import is_stop_question
 from deckfollow.storage.database import Database
-from deckfollow.ui.messaging.common import Clock, read
+from deckfollow.ui.messaging.common import read
 
 
 def send_email_for_follow_up(

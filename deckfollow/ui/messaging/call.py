@@ -29,7 +29,7 @@ from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.drafts import MessageDraft
 from deckfollow.messaging.guard import PhoneNumber, call_numbers
 from deckfollow.messaging.outbox import Draft, log_call
-from deckfollow.messaging.templates import template_for
+from deckfollow.messaging.template_library import template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     Clock,

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.enums import Channel, Stage, TemplateKind
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
@@ -42,9 +43,9 @@ from deckfollow.messaging.drafts import (
     starting_template,
 )
 from deckfollow.messaging.guard import SendCheck, check_send
-from deckfollow.messaging.templates import TemplateInfo, list_templates
+from deckfollow.messaging.template_library import TemplateInfo, list_templates
 from deckfollow.ui import operations
-from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import date_time_text
 from deckfollow.ui.operations import Operations
 from deckfollow.ui.theme import active_theme

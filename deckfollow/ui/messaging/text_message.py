@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.contact_info import format_phone
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.errors import DeckfollowError, ValidationError
@@ -39,7 +40,6 @@ from deckfollow.messaging.smtp import Failure, SendError, load_smtp_settings
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
-    Clock,
     DraftPreview,
     change,
     describe_failure,

@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.customer_matches import find_matches
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.storage.database import Database
-from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.customers.offer import DuplicateOffer
 from deckfollow.ui.theme import active_theme
 

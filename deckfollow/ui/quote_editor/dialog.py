@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, DeckfollowError, ValidationError
 from deckfollow.core.leads import NewLead
@@ -43,7 +44,7 @@ from deckfollow.core.quotes import (
     quote_form,
 )
 from deckfollow.storage.database import Database
-from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.team.clash import ask_to_reapply
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme

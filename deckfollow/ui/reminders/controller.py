@@ -22,6 +22,7 @@ from PySide6.QtCore import QEvent, QFileSystemWatcher, QObject, Qt, QTimer, Sign
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QMenu, QSystemTrayIcon, QWidget
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import get_setting, load_settings, set_setting
 from deckfollow.core.timezones import system_timezone
@@ -41,7 +42,6 @@ from deckfollow.ui.app_icon import app_icon
 from deckfollow.ui.messaging.inbox_watch import InboxWatcher
 from deckfollow.ui.reminders.banner import ReminderBanner
 
-Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
 
 # The longest the timer sleeps before checking again (see the module docstring).

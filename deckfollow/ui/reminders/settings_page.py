@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.reminders.autostart import (
     autostart_path,
     disable_autostart,
@@ -31,8 +31,6 @@ from deckfollow.reminders.digest import DEFAULT_DIGEST_TIME, digest_time, set_di
 from deckfollow.reminders.ics import export_calendar, write_calendar_file
 from deckfollow.storage.database import Database
 from deckfollow.ui.theme import active_theme
-
-Clock = Callable[[], datetime]
 
 
 def _utc_now() -> datetime:

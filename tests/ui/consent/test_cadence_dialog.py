@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QSpinBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from deckfollow.core.cadences import get_cadence
+from deckfollow.core.cadence_library import get_cadence
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus
 from deckfollow.core.leads import LeadCreated
 from deckfollow.core.models import FollowUp
@@ -104,7 +104,7 @@ def test_a_step_keeps_its_own_wording_when_a_copy_is_saved(
 ):
     from dataclasses import replace
 
-    from deckfollow.core.cadences import update_cadence
+    from deckfollow.core.cadence_library import update_cadence
 
     dlg = _dialog(qtbot, db, lead, now)
     dlg.select("parked")

@@ -12,7 +12,8 @@ from PySide6.QtCore import QDate, Qt, QTime
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from deckfollow.core.consent import ledger_entries, revoke_consent
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent_ledger import ledger_entries
 from deckfollow.core.enums import (
     Basis,
     Channel,

@@ -166,7 +166,7 @@ def test_a_stop_read_from_the_inbox_asks_on_today_whether_to_stop_everything(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from deckfollow.core.consent import load_snapshot
+    from deckfollow.core.contact_snapshot import load_snapshot
     from deckfollow.core.enums import ConsentChannel, ConsentState
     from deckfollow.messaging.imap import ImapSettings, Password
     from deckfollow.messaging.inbox import check_inbox

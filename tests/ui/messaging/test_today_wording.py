@@ -10,7 +10,7 @@ from deckfollow.core.enums import Basis, Channel
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.settings import save_setting
-from deckfollow.messaging.templates import seed_builtin_templates
+from deckfollow.messaging.template_library import seed_builtin_templates
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.call import CallDialog
 from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
