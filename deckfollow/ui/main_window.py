@@ -225,6 +225,12 @@ class MainWindow(QMainWindow):
             self.quotes.set_index(index)
         elif current is self.today:
             self.today.refresh()
+        elif current is not None:
+            # Any other page (Customers, Reports…) reloads its own data now: it counts as
+            # done below, so the rest of the refresh leaves it alone.
+            reload = getattr(current, "refresh", None)
+            if callable(reload):
+                reload()
         # Paint what is on screen now: otherwise the next step could run before the paint.
         if current is not None:
             current.repaint()
