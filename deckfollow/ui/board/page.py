@@ -335,7 +335,8 @@ class BoardPage(QWidget):
 
     def _offer_after_sale(self, row: QuoteRow) -> None:
         from deckfollow.core.cadence_library import get_cadence
-        from deckfollow.core.quotes import AFTER_SALE, start_after_sale
+        from deckfollow.core.quotes import AFTER_SALE
+        from deckfollow.core.winning import start_after_sale_plan
 
         assert self._db is not None  # only a move on an attached board gets here
         with self._db.reading() as session:
@@ -352,7 +353,7 @@ class BoardPage(QWidget):
             return
         try:
             with self._db.unit_of_work() as session:
-                started = start_after_sale(session, row.quote_id, now=self._clock()).follow_ups
+                started = start_after_sale_plan(session, row.quote_id, now=self._clock()).follow_ups
         except DeckfollowError as exc:
             QMessageBox.warning(self, "The after-sale plan was not started", str(exc))
             return

@@ -1,0 +1,323 @@
+"""One path for every database change and read the window makes.
+
+Modelled on Anki's `aqt.operations` (`CollectionOp`, `QueryOp`):
+
+- `run_change(parent, op, initiator=..., success=...)` runs `op(session)` — a core function
+  returning `Changes` — inside one unit of work on the database thread; then `success` is
+  called on the GUI thread and `changes_applied(changes, initiator)` tells every open view
+  what changed and who asked, so each refreshes only what concerns it (and the view that
+  asked need not reload twice).
+- `run_query(parent, query, success=...)` runs `query(session)` in a read-only session on
+  the same thread and hands its result to `success` on the GUI thread.
+- `run_task(parent, task, success=...)` runs work that uses the database handle itself
+  (a backup) on the same thread, so it queues behind the writes before it.
+
+One worker thread owns every database call the window makes, so the window never waits on
+a busy file or a far-away server, and operations run in the order they were submitted. A
+domain error (`DeckfollowError`: bad input, a refused contact, someone else's edit, the
+server away) is shown in one place, `show_error`, unless the caller handles it itself
+(`failure=`). Anything else is a defect and goes to the app's error dialog.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from deckfollow.core.changes import Changes
+from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.unit_of_work import Session, Store
+
+__all__ = [
+    "BUSY_AFTER_MS",
+    "Operations",
+    "current",
+    "run_change",
+    "run_query",
+    "run_task",
+    "show_error",
+]
+
+T = TypeVar("T")
+Op = Callable[[Session], Changes]
+Failure = Callable[[DeckfollowError], object]
+
+# An operation still running after this long shows a busy cursor and greys out the dialog
+# that asked for it (so Save cannot be pressed twice); quicker ones show nothing at all.
+BUSY_AFTER_MS = 300
+
+_log = logging.getLogger(__name__)
+# The window's operations, for the module-level helpers (the latest made; one per window).
+_current: list[Operations] = []
+
+
+def show_error(parent: QWidget | None, title: str, error: DeckfollowError) -> None:
+    """The one place a domain error reaches the user: its own one-line message."""
+    QMessageBox.warning(_alive(parent), title, str(error))
+
+
+@dataclass
+class _Job:
+    parent: QWidget | None
+    success: Callable[[Any], object] | None
+    failure: Failure | None
+    error_title: str
+    initiator: object | None
+    broadcasts: bool  # a change: announce what it returned
+
+
+class Operations(QObject):
+    """The window's database worker: runs changes and reads in order, off the GUI thread."""
+
+    # What a change did (`Changes`) and the object that asked for it (or None).
+    changes_applied = Signal(object, object)
+    # True once an operation has run for BUSY_AFTER_MS, False when the queue is empty.
+    busy = Signal(bool)
+    _finished = Signal(object, object, object)  # job, result, exception
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database")
+        self._pending = 0
+        self._closed = False
+        self._greyed: list[QWidget] = []
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_AFTER_MS)
+        self._busy_timer.timeout.connect(self._show_busy)
+        self._is_busy = False
+        # Emitted on the worker thread, delivered on this object's (the GUI) thread, in order.
+        self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        _current[:] = [self]
+
+    # -- what the window asks for --------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        """The open database: where it lives (`path`, `display`). Work on it goes through
+        `run_change`, `run_query` or `run_task`, never a session opened by a widget."""
+        return self._store
+
+    def run_change(
+        self,
+        parent: QWidget | None,
+        op: Op,
+        *,
+        initiator: object | None = None,
+        success: Callable[[Changes], object] | None = None,
+        failure: Failure | None = None,
+        error_title: str = "Not saved",
+    ) -> None:
+        """Run `op(session)` in one unit of work; then `success(changes)` and the broadcast."""
+        store = self._store
+
+        def work() -> Changes:
+            with store.unit_of_work() as session:
+                return op(session)
+
+        job = _Job(parent, success, failure, error_title, initiator, broadcasts=True)
+        self._submit(job, work)
+
+    def run_query(
+        self,
+        parent: QWidget | None,
+        query: Callable[[Session], T],
+        *,
+        success: Callable[[T], object],
+        failure: Failure | None = None,
+        error_title: str = "Could not load",
+    ) -> None:
+        """Run `query(session)` in a read-only session; then `success(result)`."""
+        store = self._store
+
+        def work() -> T:
+            with store.reading() as session:
+                return query(session)
+
+        self._submit(_Job(parent, success, failure, error_title, None, False), work)
+
+    def run_task(
+        self,
+        parent: QWidget | None,
+        task: Callable[[], T],
+        *,
+        success: Callable[[T], object] | None = None,
+        failure: Failure | None = None,
+        error_title: str = "Not done",
+        changes: Changes | None = None,
+        initiator: object | None = None,
+    ) -> None:
+        """Run `task()` — work that uses the database handle itself, such as a backup — on
+        the database thread; with `changes`, announce them once it succeeded."""
+
+        def deliver(result: T) -> None:
+            if success is not None:
+                success(result)
+
+        def work() -> tuple[T, Changes | None]:
+            return task(), changes
+
+        job = _Job(
+            parent,
+            lambda pair: deliver(pair[0]),
+            failure,
+            error_title,
+            initiator,
+            broadcasts=changes is not None,
+        )
+        self._submit(job, work)
+
+    def announce(self, changes: Changes, initiator: object | None = None) -> None:
+        """Tell every view about a change made elsewhere (another member's commit)."""
+        self.changes_applied.emit(changes, initiator)
+
+    def is_idle(self) -> bool:
+        """Nothing submitted is still waiting for its result (tests wait for this)."""
+        return self._pending == 0
+
+    def close(self) -> None:
+        """Finish what was submitted (a save in flight is kept), then stop the thread."""
+        self._closed = True
+        self._pool.shutdown(wait=True)
+        self._end_busy()
+        if _current and _current[0] is self:
+            _current.clear()
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _submit(self, job: _Job, work: Callable[[], Any]) -> None:
+        if self._closed:
+            _log.warning("an operation was asked for after the database was closed")
+            return
+        self._pending += 1
+        if self._pending == 1:
+            self._busy_timer.start()
+        if isinstance(job.parent, QDialog):
+            job.parent.setProperty("deckfollow_waiting", True)
+
+        def run() -> None:
+            try:
+                result = work()
+            except BaseException as exc:  # every failure is judged on the GUI thread
+                self._finished.emit(job, None, exc)
+            else:
+                self._finished.emit(job, result, None)
+
+        self._pool.submit(run)
+
+    def _deliver(self, job: _Job, result: object, error: BaseException | None) -> None:
+        self._pending -= 1
+        if self._pending == 0:
+            self._end_busy()
+        parent_alive = job.parent is None or shiboken6.isValid(job.parent)
+        if error is not None:
+            if not isinstance(error, DeckfollowError):
+                raise error  # a defect: the app's error dialog shows it
+            if job.failure is not None and parent_alive:
+                job.failure(error)
+            else:
+                show_error(job.parent if parent_alive else None, job.error_title, error)
+            return
+        try:
+            # A dialog closed meanwhile has nothing left to update; the change still counts.
+            if job.success is not None and parent_alive:
+                job.success(result)
+        finally:
+            if job.broadcasts:
+                changes = result[1] if isinstance(result, tuple) else result
+                if isinstance(changes, Changes):
+                    self.changes_applied.emit(changes, job.initiator)
+
+    def _show_busy(self) -> None:
+        if self._pending == 0 or self._is_busy:
+            return
+        self._is_busy = True
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        for dialog in QApplication.topLevelWidgets():
+            if isinstance(dialog, QDialog) and dialog.property("deckfollow_waiting"):
+                dialog.setEnabled(False)
+                self._greyed.append(dialog)
+        self.busy.emit(True)
+
+    def _end_busy(self) -> None:
+        self._busy_timer.stop()
+        for widget in self._greyed:
+            if shiboken6.isValid(widget):
+                widget.setEnabled(True)
+                widget.setProperty("deckfollow_waiting", False)
+        self._greyed.clear()
+        for widget in QApplication.topLevelWidgets():
+            if shiboken6.isValid(widget) and widget.property("deckfollow_waiting"):
+                widget.setProperty("deckfollow_waiting", False)
+        if self._is_busy:
+            self._is_busy = False
+            QApplication.restoreOverrideCursor()
+            self.busy.emit(False)
+
+
+def _alive(widget: QWidget | None) -> QWidget | None:
+    return widget if widget is not None and shiboken6.isValid(widget) else None
+
+
+def current() -> Operations:
+    """The window's operations (made once the database is open)."""
+    if not _current:
+        raise RuntimeError("no database is open")
+    return _current[0]
+
+
+def run_change(
+    parent: QWidget | None,
+    op: Op,
+    *,
+    initiator: object | None = None,
+    success: Callable[[Changes], object] | None = None,
+    failure: Failure | None = None,
+    error_title: str = "Not saved",
+) -> None:
+    """`Operations.run_change` on the window's operations."""
+    current().run_change(
+        parent, op, initiator=initiator, success=success, failure=failure, error_title=error_title
+    )
+
+
+def run_query(
+    parent: QWidget | None,
+    query: Callable[[Session], T],
+    *,
+    success: Callable[[T], object],
+    failure: Failure | None = None,
+    error_title: str = "Could not load",
+) -> None:
+    """`Operations.run_query` on the window's operations."""
+    current().run_query(parent, query, success=success, failure=failure, error_title=error_title)
+
+
+def run_task(
+    parent: QWidget | None,
+    task: Callable[[], T],
+    *,
+    success: Callable[[T], object] | None = None,
+    failure: Failure | None = None,
+    error_title: str = "Not done",
+    changes: Changes | None = None,
+    initiator: object | None = None,
+) -> None:
+    """`Operations.run_task` on the window's operations."""
+    current().run_task(
+        parent,
+        task,
+        success=success,
+        failure=failure,
+        error_title=error_title,
+        changes=changes,
+        initiator=initiator,
+    )
