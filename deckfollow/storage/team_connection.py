@@ -253,6 +253,19 @@ def with_password(target: str, password: str) -> str:
     return make_url(target).set(password=password).render_as_string(hide_password=False)
 
 
+def server_name(target: str) -> str:
+    """The server as its members know it: "db.example.com (deckfollow)", with the port
+    only when it is not PostgreSQL's usual one; never the user or the password."""
+    try:
+        url = make_url(target)
+    except ArgumentError:
+        return "the team server"
+    host = url.host or "this computer"
+    if url.port is not None and url.port != 5432:
+        host = f"{host}:{url.port}"
+    return f"{host} ({url.database})" if url.database else host
+
+
 def server_reachable(target: str) -> bool:
     """Whether a server database answers now (a quick probe while it is away)."""
     engine = _engine(target)

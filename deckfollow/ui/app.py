@@ -329,9 +329,13 @@ def install_error_dialog(window: QWidget) -> None:
 
     def show(kind: type[BaseException], exc: BaseException, tb: object) -> None:
         previous(kind, exc, tb)  # type: ignore[arg-type]  # still printed for the record
-        from deckfollow.core.errors import DeckfollowError
+        from deckfollow.core.errors import DeckfollowError, ServerAwayError
 
-        if isinstance(exc, DeckfollowError):
+        if isinstance(exc, ServerAwayError):
+            from deckfollow.ui.team.server_away import away_message
+
+            text = away_message(exc)  # the server as its members know it, not its URL
+        elif isinstance(exc, DeckfollowError):
             text = str(exc)
         else:
             text = (

@@ -7,6 +7,7 @@ readable place. Dialog modules are imported when first used, so start-up stays q
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -16,6 +17,9 @@ from deckfollow.core.clock import Clock
 from deckfollow.core.due import DueItem
 from deckfollow.storage.database import Database
 from deckfollow.ui.main_window import MainWindow
+from deckfollow.ui.team.server_away import error_text, open_when_server_back
+
+T = TypeVar("T")
 
 
 def _run(dialog: QDialog) -> int:
@@ -27,6 +31,12 @@ def _run(dialog: QDialog) -> int:
         dialog.deleteLater()
 
 
+def _opening(window: MainWindow, opener: Callable[[], T], text: str) -> T | None:
+    """Open what `opener` opens; while the team server is away, once it is back."""
+    what = f"“{text.replace('&', '').rstrip('…').strip()}”"
+    return open_when_server_back(window, opener, what=what)
+
+
 def _action(
     window: MainWindow,
     menu: str,
@@ -35,7 +45,7 @@ def _action(
     shortcut: QKeySequence | str | None = None,
 ) -> QAction:
     action = QAction(text, window)
-    action.triggered.connect(lambda _checked=False: slot())
+    action.triggered.connect(lambda _checked=False: _opening(window, slot, text))
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
         # Reachable from every page and every focused widget of the window.
@@ -71,7 +81,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     lead = QAction("&New lead…", window)
     lead.setShortcut(QKeySequence.StandardKey.New)
     lead.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-    lead.triggered.connect(lambda _checked=False: new_lead())
+    lead.triggered.connect(lambda _checked=False: _opening(window, new_lead, "New lead"))
     file_menu.insertAction(first, lead)
 
     def quote_dialog(quote_id: int | None = None) -> None:
@@ -95,10 +105,12 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     new_quote = QAction("New &quote…", window)
     new_quote.setShortcut(QKeySequence("Ctrl+Shift+N"))
     new_quote.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-    new_quote.triggered.connect(lambda _checked=False: quote_dialog())
+    new_quote.triggered.connect(lambda _checked=False: _opening(window, quote_dialog, "New quote"))
     file_menu.insertAction(first, new_quote)
-    window.quotes.new_quote_requested.connect(lambda: quote_dialog(None))
-    window.quotes.edit_quote_requested.connect(quote_dialog)
+    window.quotes.new_quote_requested.connect(lambda: _opening(window, quote_dialog, "New quote"))
+    window.quotes.edit_quote_requested.connect(
+        lambda quote_id: _opening(window, lambda: quote_dialog(quote_id), "Edit quote")
+    )
 
     def import_contacts() -> None:
         from deckfollow.ui.importer import ImportWizard
@@ -137,7 +149,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         ("Export follow-ups to a ca&lendar…", export_calendar),
     ):
         action = QAction(text, window)
-        action.triggered.connect(lambda _checked=False, s=slot: s())
+        action.triggered.connect(lambda _checked=False, s=slot, t=text: _opening(window, s, t))
         file_menu.insertAction(first, action)
     file_menu.insertSeparator(first)
 
@@ -275,32 +287,46 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         from deckfollow.ui.messaging import act_on_follow_up
 
         try:
-            return act_on_follow_up(db, follow_up_id, clock=clock, parent=window)
+            done = _opening(
+                window,
+                lambda: act_on_follow_up(db, follow_up_id, clock=clock, parent=window),
+                "the follow-up",
+            )
         except DeckfollowError as exc:
-            QMessageBox.warning(window, "deckfollow", str(exc))
+            QMessageBox.warning(window, "deckfollow", error_text(exc))
             return False
+        return bool(done)
 
     def snooze(follow_up_id: int) -> bool:
         from deckfollow.ui.reminders import SnoozeDialog
 
-        dialog = SnoozeDialog(db, follow_up_id, clock=clock, parent=window)
-        return _run(dialog) == QDialog.DialogCode.Accepted
+        def run() -> bool:
+            dialog = SnoozeDialog(db, follow_up_id, clock=clock, parent=window)
+            return _run(dialog) == QDialog.DialogCode.Accepted
+
+        return bool(_opening(window, run, "Snooze"))
 
     def log_outcome(item: DueItem) -> bool:
         from deckfollow.ui.log_outcome import LogOutcomeDialog
 
-        dialog = LogOutcomeDialog(
-            db,
-            clock=clock,
-            follow_up_id=item.follow_up_id,
-            quote_id=item.quote_id,
-            customer_id=item.customer_id,
-            parent=window,
-        )
-        return _run(dialog) == QDialog.DialogCode.Accepted
+        def run() -> bool:
+            dialog = LogOutcomeDialog(
+                db,
+                clock=clock,
+                follow_up_id=item.follow_up_id,
+                quote_id=item.quote_id,
+                customer_id=item.customer_id,
+                parent=window,
+            )
+            return _run(dialog) == QDialog.DialogCode.Accepted
+
+        return bool(_opening(window, run, "Log outcome"))
+
+    def card_for(customer_id: int) -> None:
+        _opening(window, lambda: write_card(customer_id), "Write a card")
 
     today.act = act
-    today.write_card = write_card
+    today.write_card = card_for
     today.snooze = snooze
     today.log_outcome = log_outcome
 

@@ -14,9 +14,11 @@ Modelled on Anki's `aqt.operations` (`CollectionOp`, `QueryOp`):
 
 One worker thread owns every database call the window makes, so the window never waits on
 a busy file or a far-away server, and operations run in the order they were submitted. A
-domain error (`DeckfollowError`: bad input, a refused contact, someone else's edit, the
-server away) is shown in one place, `show_error`, unless the caller handles it itself
-(`failure=`). Anything else is a defect and goes to the app's error dialog.
+domain error (`DeckfollowError`: bad input, a refused contact, someone else's edit) is
+shown in one place, `show_error`, unless the caller handles it itself (`failure=`). The
+team server being away is waited out: a read runs again once it is back, and a dialog's
+save keeps the dialog open and saves once it is back (ui.team.server_away). Anything else
+is a defect and goes to the app's error dialog.
 """
 
 from __future__ import annotations
@@ -32,8 +34,13 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.errors import DeckfollowError, ServerAwayError
 from deckfollow.core.unit_of_work import Session, Store
+from deckfollow.ui.team.server_away import (
+    error_text,
+    fill_when_server_back,
+    hold_until_server_back,
+)
 
 __all__ = [
     "BUSY_AFTER_MS",
@@ -60,7 +67,7 @@ _current: list[Operations] = []
 
 def show_error(parent: QWidget | None, title: str, error: DeckfollowError) -> None:
     """The one place a domain error reaches the user: its own one-line message."""
-    QMessageBox.warning(_alive(parent), title, str(error))
+    QMessageBox.warning(_alive(parent), title, error_text(error))
 
 
 @dataclass
@@ -71,6 +78,8 @@ class _Job:
     error_title: str
     initiator: object | None
     broadcasts: bool  # a change: announce what it returned
+    reads: bool = False  # a read: run again once an away server is back
+    work: Callable[[], Any] | None = None  # what runs
 
 
 class Operations(QObject):
@@ -94,6 +103,8 @@ class Operations(QObject):
         self._busy_timer.setInterval(BUSY_AFTER_MS)
         self._busy_timer.timeout.connect(self._show_busy)
         self._is_busy = False
+        # Reads that found the team server away, each run again once it is back.
+        self._rereads: dict[tuple[int, object], tuple[_Job, Callable[[], Any]]] = {}
         # Emitted on the worker thread, delivered on this object's (the GUI) thread, in order.
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         _current[:] = [self]
@@ -142,7 +153,7 @@ class Operations(QObject):
             with store.reading() as session:
                 return query(session)
 
-        self._submit(_Job(parent, success, failure, error_title, None, False), work)
+        self._submit(_Job(parent, success, failure, error_title, None, False, reads=True), work)
 
     def run_task(
         self,
@@ -197,6 +208,7 @@ class Operations(QObject):
         if self._closed:
             _log.warning("an operation was asked for after the database was closed")
             return
+        job.work = work
         self._pending += 1
         if self._pending == 1:
             self._busy_timer.start()
@@ -221,6 +233,8 @@ class Operations(QObject):
         if error is not None:
             if not isinstance(error, DeckfollowError):
                 raise error  # a defect: the app's error dialog shows it
+            if isinstance(error, ServerAwayError) and parent_alive and self._wait(job, error):
+                return
             if job.failure is not None and parent_alive:
                 job.failure(error)
             else:
@@ -235,6 +249,32 @@ class Operations(QObject):
                 changes = result[1] if isinstance(result, tuple) else result
                 if isinstance(changes, Changes):
                     self.changes_applied.emit(changes, job.initiator)
+
+    def _wait(self, job: _Job, error: ServerAwayError) -> bool:
+        """The team server is away: a read runs again once it is back (its dialog says it
+        waits); a dialog's save waits, with all that was typed, and is saved again once it
+        is back. True when handled so; anything else is shown as any other error."""
+        target = getattr(self._store, "target", None)
+        target = target if isinstance(target, str) else None
+        work = job.work
+        if job.reads and work is not None:
+            # The same read asked again while away (a page's refresh) waits once, not twice.
+            key = (id(job.parent), job.success)
+            waiting = key in self._rereads
+            self._rereads[key] = (job, work)
+            if not waiting:
+                fill_when_server_back(job.parent, lambda: self._read_again(key), target=target)
+            return True
+        dialog = job.parent.window() if job.parent is not None else None
+        if not isinstance(dialog, QDialog):
+            return False
+        if job.failure is not None:
+            job.failure(error)  # the dialog shows it its own way first
+        return hold_until_server_back(dialog, error, target=target)
+
+    def _read_again(self, key: tuple[int, object]) -> None:
+        job, work = self._rereads.pop(key)
+        self._submit(job, work)
 
     def _show_busy(self) -> None:
         if self._pending == 0 or self._is_busy:

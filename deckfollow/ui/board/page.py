@@ -32,6 +32,7 @@ from deckfollow.ui.board.model import QUOTE_ID_ROLE, StageCardModel
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
 from deckfollow.ui.formatting import compact_money
 from deckfollow.ui.team.clash import ask_to_reapply
+from deckfollow.ui.team.server_away import open_when_server_back
 from deckfollow.ui.theme import active_theme
 
 if TYPE_CHECKING:  # the board can paint before SQLAlchemy loads
@@ -297,22 +298,28 @@ class BoardPage(QWidget):
     ) -> bool:
         from deckfollow.ui.quote_editor import QuoteDialog
 
-        if self._db is None:
+        db = self._db
+        if db is None:
             return False
-        dialog = QuoteDialog(
-            self._db,
-            clock=self._clock,
-            quote_id=quote_id,
-            customer_id=customer_id,
-            moving_to=moving_to,
-            parent=self,
-        )
-        self.active_dialog = dialog
-        try:
-            saved = dialog.exec() == QuoteDialog.DialogCode.Accepted
-        finally:
-            self.active_dialog = None
-            dialog.deleteLater()
+
+        def run() -> bool:
+            dialog = QuoteDialog(
+                db,
+                clock=self._clock,
+                quote_id=quote_id,
+                customer_id=customer_id,
+                moving_to=moving_to,
+                parent=self,
+            )
+            self.active_dialog = dialog
+            try:
+                return dialog.exec() == QuoteDialog.DialogCode.Accepted
+            finally:
+                self.active_dialog = None
+                dialog.deleteLater()
+
+        # While the team server is away, the quote opens once it is back.
+        saved = bool(open_when_server_back(self, run, what="the quote"))
         if saved:
             self.changed.emit()
         return saved

@@ -30,6 +30,7 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.customers.merge_dialog import MergeDialog
 from deckfollow.ui.customers.model import CUSTOMER_ID_ROLE, CustomerTableModel
 from deckfollow.ui.customers.new_customer import NewCustomerDialog
+from deckfollow.ui.team.server_away import open_when_server_back
 from deckfollow.ui.theme import active_theme
 
 _EMPTY = (
@@ -118,8 +119,13 @@ class CustomersPage(QWidget):
         self._pending.timeout.connect(self.apply_search)
         self.search.textChanged.connect(self._pending.start)
         self.search.installEventFilter(self)
-        self.new_button.clicked.connect(self.new_customer)
-        self.merge_button.clicked.connect(self.merge_selected)
+        # Each opens once the team server is back when it is away as the button is pressed.
+        self.new_button.clicked.connect(
+            lambda: open_when_server_back(self, self.new_customer, what="“New customer”")
+        )
+        self.merge_button.clicked.connect(
+            lambda: open_when_server_back(self, self.merge_selected, what="“Merge”")
+        )
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         self.view.selectionModel().selectionChanged.connect(self._refresh_buttons)
         self.view.activated.connect(self._on_activated)

@@ -35,6 +35,7 @@ class LiveChanges(QObject):
         # The app's one view of the server: dialogs waiting to save follow it too.
         from deckfollow.ui.team.server_away import server_watch
 
+        server_watch().watch(db.target)
         self.connection.connect(server_watch().set_state)
         return True
 

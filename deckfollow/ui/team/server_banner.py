@@ -2,37 +2,53 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QWidget
+
+from deckfollow.ui.team.server_away import server_watch
+
+# While away the line is redrawn now and then, so "last reached" stays true of the day.
+_REFRESH_MS = 30_000
 
 
 class ServerBanner(QToolBar):
-    """Hidden while connected; a clear line (and that it keeps trying) while not."""
+    """Hidden while connected; while not, which server (as its members know it: host and
+    database, never a user or password), that it keeps trying, and when it last answered."""
 
     def __init__(self, where: str, parent: QWidget | None = None) -> None:
         super().__init__("Team server", parent)
         self.setObjectName("team_server_banner")
         self.setMovable(False)
         self.setFloatable(False)
-        self._where = where
+        self._watch = server_watch()
+        self._watch.name_server(where)
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.label.setStyleSheet("padding: 6px 10px; color: #5c2b00;")
         self.setStyleSheet("QToolBar { background: #ffe3b3; border: 0; }")
         self.addWidget(self.label)
+        self._timer = QTimer(self)
+        self._timer.setInterval(_REFRESH_MS)
+        self._timer.timeout.connect(self._redraw)
         self.hide()
         # A save that found the server away shows the banner too, not only the listener.
-        from deckfollow.ui.team.server_away import server_watch
-
-        server_watch().state.connect(self.show_state)
+        self._watch.state.connect(self.show_state)
 
     def show_state(self, up: bool, why: str) -> None:
         if up:
+            self._timer.stop()
             self.hide()
             return
-        reason = f" ({why})" if why else ""
-        self.label.setText(
-            f"The team server {self._where} cannot be reached{reason}. Reconnecting "
-            "automatically; what you are typing stays in its window until it can be saved."
-        )
+        if why and why != self._watch.why:
+            self._watch.set_state(False, why)  # the listener's word: the watch keeps it
+        self._redraw()
+        self._timer.start()
         self.show()
+
+    def _redraw(self) -> None:
+        self.label.setText(
+            f"{self._watch.away_line()} What you are typing stays in its window and is saved "
+            "once the server is back."
+        )
+        self.label.setAccessibleName(self.label.text())
