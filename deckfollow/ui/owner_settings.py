@@ -21,6 +21,7 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
 from deckfollow.ui.place_fields import PlaceFields
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 
@@ -114,6 +115,7 @@ class OwnerSettingsDialog(QDialog):
                 save_owner_settings(session, self.values())
         except DeckfollowError as exc:
             self.error.show_error(exc)
+            hold_until_server_back(self, exc)  # the server away: saved once it is back
             return
         set_owner_zone(self.timezone.currentText().strip())
         use_sensible_locale(str(self.country.currentData()))

@@ -57,6 +57,7 @@ from deckfollow.ui.cards.common import (
 )
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import date_text
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 _NEXT_CHANNELS = ((Channel.CALL, "Call"), (Channel.TEXT, "Text"), (Channel.EMAIL, "Email"))
@@ -462,6 +463,7 @@ class CardBatchDialog(QDialog):
                 )
         except DeckfollowError as exc:
             self.error.show_error(exc)
+            hold_until_server_back(self.mail_button, exc)  # logged once the server is back
             return
         text = (
             f"Logged {len(result.logged)} card{'s' if len(result.logged) != 1 else ''} as mailed."

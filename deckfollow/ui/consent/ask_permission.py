@@ -31,6 +31,7 @@ from deckfollow.core.followups import agree_follow_up, agreed_plan
 from deckfollow.core.permission import ContactSnapshot, channel_decision
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import ErrorLabel, chosen_source, source_combo
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 CHANNEL_LABELS = {
@@ -189,6 +190,7 @@ class AskPermissionDialog(QDialog):
                 )
             else:
                 self.error.show_error(exc)
+            hold_until_server_back(self, exc)  # the server away: recorded once it is back
             return
         self.saved.emit(Changes(follow_ups=True, consent=True))
         self.accept()

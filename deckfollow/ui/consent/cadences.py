@@ -42,6 +42,7 @@ from deckfollow.core.enums import CadenceRunStatus, Channel
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import ErrorLabel, local_text
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 _STOP, _EVERY, _YEARLY = "stop", "every", "yearly"
@@ -249,6 +250,8 @@ class CadenceDialog(QDialog):
                     stop_cadence(s, info.id, now=self._clock(), reason="stopped by you")
         except DeckfollowError as exc:
             self.error.show_error(exc)
+            button = self.resume_run_button if resume else self.stop_run_button
+            hold_until_server_back(button, exc)  # done once the team server is back
             return False
         self.reload_runs()
         self.select_run(info.id)
@@ -424,6 +427,8 @@ class CadenceDialog(QDialog):
                     self.status.setText(f"Started {info.cadence_name}.{first}")
         except DeckfollowError as exc:
             self.error.show_error(exc)
+            buttons = {"copy": self.copy_button, "save": self.save_button}
+            hold_until_server_back(buttons.get(action, self.start_button), exc)
             return False
         if action != "start":
             self.reload(select_key=key)

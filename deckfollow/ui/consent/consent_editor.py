@@ -39,6 +39,7 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import ErrorLabel, chosen_source, local_text, source_combo
 from deckfollow.ui.consent.ledger_view import LedgerViewerDialog
 from deckfollow.ui.consent.stop import StopContactDialog
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 _STATE_COLOURS = {
@@ -214,6 +215,8 @@ class ConsentEditorDialog(QDialog):
                     )
         except DeckfollowError as exc:
             self.error.show_error(exc)
+            button = self.grant_button if yes else self.revoke_button
+            hold_until_server_back(button, exc)  # the server away: saved once it is back
             return
         self.words.clear()
         self._done(changes, f"{ch.value.capitalize()}: {'yes' if yes else 'no'} recorded")
@@ -239,6 +242,7 @@ class ConsentEditorDialog(QDialog):
                 )
         except DeckfollowError as exc:
             self.error.show_error(exc)
+            hold_until_server_back(self.save_prefs_button, exc)  # saved once the server is back
             return
         self._done(changes, "Hours and preferences saved" if changes.consent else "No change")
 

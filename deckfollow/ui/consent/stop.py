@@ -21,6 +21,7 @@ from deckfollow.core.enums import ConsentChannel
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import ErrorLabel, chosen_source, source_combo
+from deckfollow.ui.team.server_away import hold_until_server_back
 
 
 class StopContactDialog(QDialog):
@@ -109,6 +110,7 @@ class StopContactDialog(QDialog):
                 )
         except DeckfollowError as exc:
             self.error.show_error(exc)
+            hold_until_server_back(self, exc)  # the server away: stopped once it is back
             return
         self.saved.emit(changes)
         self.accept()

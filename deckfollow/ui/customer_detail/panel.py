@@ -45,6 +45,7 @@ from deckfollow.core.errors import (
     ConcurrentEditError,
     DeckfollowError,
     NotFoundError,
+    ServerAwayError,
     ValidationError,
 )
 from deckfollow.core.history import HistoryEntry, lead_age_text, response_time_text
@@ -69,6 +70,7 @@ from deckfollow.ui.log_outcome import LogOutcomeDialog
 from deckfollow.ui.messaging.common import change, query
 from deckfollow.ui.quote_editor import QuoteDialog
 from deckfollow.ui.team.clash import ask_to_reapply
+from deckfollow.ui.team.server_away import hold_until_server_back, open_when_server_back
 from deckfollow.ui.theme import active_theme
 
 # Editable contact fields: (key, label); the key is the Customer attribute (core.customers).
@@ -356,17 +358,24 @@ class DetailPanel(QWidget):
             _unbold_children(box)
         self.save_button.clicked.connect(self.save_contact)
         self.revert_button.clicked.connect(self._revert)
-        self.log_button.clicked.connect(self.open_log_outcome)
-        self.edit_quote_button.clicked.connect(self.open_quote_editor)
-        self.new_quote_button.clicked.connect(self.open_new_quote)
-        self.edit_consent_button.clicked.connect(self._open_consent_editor)
-        self.ask_button.clicked.connect(self._open_ask_permission)
-        self.stop_button.clicked.connect(self._open_stop)
-        self.ledger_button.clicked.connect(self._open_ledger)
-        self.plans_button.clicked.connect(self.open_plans)
-        self.call_button.clicked.connect(lambda: self.open_contact(Channel.CALL))
-        self.text_button.clicked.connect(lambda: self.open_contact(Channel.TEXT))
-        self.email_button.clicked.connect(lambda: self.open_contact(Channel.EMAIL))
+        # Each opens once the team server is back when it is away as the button is pressed.
+        for button, opener in (
+            (self.log_button, self.open_log_outcome),
+            (self.edit_quote_button, self.open_quote_editor),
+            (self.new_quote_button, self.open_new_quote),
+            (self.edit_consent_button, self._open_consent_editor),
+            (self.ask_button, self._open_ask_permission),
+            (self.stop_button, self._open_stop),
+            (self.ledger_button, self._open_ledger),
+            (self.plans_button, self.open_plans),
+            (self.call_button, lambda: self.open_contact(Channel.CALL)),
+            (self.text_button, lambda: self.open_contact(Channel.TEXT)),
+            (self.email_button, lambda: self.open_contact(Channel.EMAIL)),
+        ):
+            what = f"“{button.text().replace('&', '').rstrip('…')}”"
+            button.clicked.connect(
+                lambda _checked=False, o=opener, w=what: open_when_server_back(self, o, what=w)
+            )
         # The customer's clock and the lead's age move on while the panel is open.
         self._ticker = QTimer(self)
         self._ticker.setInterval(30_000)
@@ -679,6 +688,7 @@ class DetailPanel(QWidget):
                     )
                     return
             self.contact_error.show_error(exc)
+            hold_until_server_back(self.save_button, exc)  # saved once the server is back
             if isinstance(exc, ValidationError):
                 key = _KEY_OF_LABEL.get(exc.field, exc.field)
                 if key in self.fields:
@@ -774,6 +784,8 @@ class DetailPanel(QWidget):
                 clock=self._clock,
                 parent=self,
             )
+        except ServerAwayError:
+            raise  # opened once the server is back (open_when_server_back)
         except DeckfollowError as exc:
             self.contact_error.show_error(exc)
             return None

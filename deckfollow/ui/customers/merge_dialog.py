@@ -29,6 +29,7 @@ from deckfollow.core.settings import load_settings
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import date_text
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 _ROWS = (
@@ -245,6 +246,7 @@ class MergeDialog(QDialog):
                 self.outcome = merge_customers(s, keep.id, other.id, now=self._clock())
         except DeckfollowError as exc:
             self.error.show_error(exc)
+            hold_until_server_back(self.merge_button, exc)  # the server away: merged once back
             return
         self.summary = _summary(keep, other, self.outcome)
         self.merged.emit(keep.id)

@@ -22,6 +22,7 @@ from deckfollow.core.settings import load_settings
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.customers.offer import DuplicateOffer
+from deckfollow.ui.team.server_away import hold_until_server_back
 
 # key, label, placeholder, (row, column, span)
 _FORM = (
@@ -151,6 +152,9 @@ class NewCustomerDialog(QDialog):
         except DeckfollowError as exc:
             self.error.show_error(exc)
             self._grow()
+            hold_until_server_back(
+                self, exc, on_back=lambda: self.save(allow_duplicate=allow_duplicate)
+            )
             return
         self.customer_id = added.customer_id
         self.created.emit(added.customer_id)

@@ -66,6 +66,7 @@ from deckfollow.exchange.import_mapping import (
     suggest_mapping,
 )
 from deckfollow.storage.database import Database
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 _ROOT = QModelIndex()
@@ -567,6 +568,7 @@ class PreviewPage(QWizardPage):
         except DeckfollowError as exc:
             self.error.setText(f"Nothing was imported: {exc}")
             self.error.show()
+            hold_until_server_back(self._wizard, exc)  # imported once the server is back
             return False
         return True
 

@@ -43,6 +43,7 @@ from deckfollow.ui.messaging.common import (
 )
 from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.platform.phone_handoff import open_phone_link
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 OUTCOMES = (
@@ -227,6 +228,7 @@ class CallDialog(ContactDialog):
         except DeckfollowError as exc:
             self.error.show_error(f"Not logged: {exc}")
             self.next_step.offer(exc)
+            hold_until_server_back(self.log_button, exc)  # logged once the server is back
             return
         self.finish(result)
 

@@ -63,6 +63,7 @@ from deckfollow.ui.messaging.common import (
     templates_of,
 )
 from deckfollow.ui.messaging.contact_dialog import ContactDialog
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 
@@ -354,6 +355,8 @@ class ComposeEmailDialog(ContactDialog):
         except DeckfollowError as exc:
             self.error.show_error(f"Not sent: {exc}")
             self._refresh_state()
+            # Nothing went out yet: with the server away, it is sent once the server is back.
+            hold_until_server_back(self.send_button, exc)
             return
         self._typed = typed
         self._set_busy(True)

@@ -37,6 +37,7 @@ from deckfollow.messaging.smtp import Security, load_smtp_settings
 from deckfollow.messaging.watch import check_all
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import BackgroundJob, ErrorLabel, describe_failure, start_job
+from deckfollow.ui.team.server_away import hold_until_server_back
 
 
 class InboxSettingsDialog(QDialog):
@@ -146,6 +147,7 @@ class InboxSettingsDialog(QDialog):
                 set_inbox_enabled(s, self.enabled.isChecked(), self.interval.value())
         except DeckfollowError as exc:
             self.error.show_error(exc)
+            hold_until_server_back(self, exc)  # the server away: saved once it is back
             return False
         self._store_password(saved)
         self.saved.emit(Changes(settings=True))

@@ -27,6 +27,7 @@ from deckfollow.messaging.sms_providers import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import ErrorLabel
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 
@@ -135,6 +136,7 @@ class SmsSettingsDialog(QDialog):
                         raise ValidationError(p.secret_label.lower(), "is empty")
         except DeckfollowError as exc:
             self.error.show_error(exc)
+            hold_until_server_back(self, exc)  # the server away: saved once it is back
             return
         if typed:
             self._store.put(saved.secret_account, typed, remember=self._store.status().usable)

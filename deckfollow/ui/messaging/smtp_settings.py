@@ -74,6 +74,7 @@ from deckfollow.ui.messaging.common import (
     describe_failure,
     start_job,
 )
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 _WHERE_TEXT = {
@@ -466,6 +467,7 @@ class SmtpSettingsDialog(QDialog):
                     )
         except DeckfollowError as exc:
             self.error.show_error(exc)
+            hold_until_server_back(self, exc)  # the server away: saved once it is back
             return
         typed = self.password.text()
         if saved.account != self._loaded.account and self._loaded.host:

@@ -49,6 +49,7 @@ from deckfollow.messaging.template_library import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import ErrorLabel, show_rendered
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 _KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -349,6 +350,7 @@ class TemplateLibraryDialog(QDialog):
                 )
         except DeckfollowError as exc:
             self.error.show_error(f"Not saved: {exc}")
+            hold_until_server_back(self.save_button, exc)  # saved once the server is back
             return False
         self._current = saved
         self._dirty = False

@@ -54,6 +54,7 @@ from deckfollow.ui.messaging.common import (
 )
 from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.platform.phone_handoff import open_phone_link
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 # The GSM 03.38 alphabet (basic set and the escaped extension characters).
@@ -444,6 +445,7 @@ class TextMessageDialog(ContactDialog):
         except DeckfollowError as exc:
             self.error.show_error(f"Not logged: {exc}")
             self.next_step.offer(exc)
+            hold_until_server_back(self.log_button, exc)  # logged once the server is back
             return
         self.finish(result)
 

@@ -22,6 +22,7 @@ from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.customers.offer import DuplicateOffer
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 SOURCES = (
@@ -169,6 +170,10 @@ class NewLeadDialog(QDialog):
                 result = add_lead(s, lead, now=self._clock())
         except DeckfollowError as exc:
             self._show(exc)
+            # The team server away: what is typed stays, and is saved once it is back.
+            hold_until_server_back(
+                self, exc, on_back=lambda: self.save(customer_id=customer_id, create_new=create_new)
+            )
             return
         self.quote_id, self.customer_id = result.quote_id, result.customer_id
         self.created.emit(result.quote_id)

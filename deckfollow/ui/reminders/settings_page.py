@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.clock import Clock
+from deckfollow.core.errors import ServerAwayError
 from deckfollow.reminders.autostart import (
     autostart_path,
     disable_autostart,
@@ -30,6 +31,7 @@ from deckfollow.reminders.autostart import (
 from deckfollow.reminders.digest import DEFAULT_DIGEST_TIME, digest_time, set_digest_time
 from deckfollow.reminders.ics import export_calendar, write_calendar_file
 from deckfollow.storage.database import Database
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 
@@ -131,8 +133,13 @@ class ReminderSettingsWidget(QWidget):
         on = self.digest_on.isChecked()
         self.digest_time.setEnabled(on)
         t = self.digest_time.time()
-        with self._db.unit_of_work() as session:
-            set_digest_time(session, time(t.hour(), t.minute()) if on else None)
+        try:
+            with self._db.unit_of_work() as session:
+                set_digest_time(session, time(t.hour(), t.minute()) if on else None)
+        except ServerAwayError as exc:
+            # Kept as chosen on screen, and saved once the server is back.
+            hold_until_server_back(self.digest_on, exc, on_back=self._save_digest)
+            return
         self.changed.emit()
 
     def _save_autostart(self, on: bool) -> None:

@@ -32,6 +32,7 @@ from deckfollow.reminders.snooze import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.formatting import clock_text, date_time_text
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 
@@ -138,6 +139,7 @@ class SnoozeDialog(QDialog):
                 landings = snooze_many(session, self._ids, until, now=self._clock())
         except DeckfollowError as exc:
             self.landing.setText(f"<span style='color:{active_theme().error_text}'>{exc}</span>")
+            hold_until_server_back(self, exc)  # the server away: snoozed once it is back
             return
         self.snoozed.emit(landings)
         self.accept()
