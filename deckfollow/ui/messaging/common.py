@@ -29,7 +29,12 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.enums import Channel, Stage, TemplateKind
-from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
+from deckfollow.core.errors import (
+    DeckfollowError,
+    PermissionRefused,
+    ServerAwayError,
+    ValidationError,
+)
 from deckfollow.core.follow_up_target import FollowUpTarget, resolve_target
 from deckfollow.core.followups import FollowUpPlan, agreed_plan
 from deckfollow.core.merge_fields import MERGE_FIELDS, RenderedText
@@ -48,6 +53,7 @@ from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import date_time_text
 from deckfollow.ui.operations import Operations
+from deckfollow.ui.team.server_away import fill_when_server_back, fills_in_line
 from deckfollow.ui.theme import active_theme
 
 __all__ = [
@@ -141,6 +147,13 @@ def query(
     previews filled in as soon as they are asked for, so for now the read runs here."""
     try:
         result = read(store, fn)
+    except ServerAwayError:
+        # Said in plain words where the result would show; read again once it is back.
+        failure(ServerAwayError(fills_in_line()))
+        fill_when_server_back(
+            parent, lambda: query(parent, store, fn, success=success, failure=failure)
+        )
+        return
     except DeckfollowError as exc:
         failure(exc)
         return

@@ -105,7 +105,8 @@ class ServerWatch(QObject):
 
     def away_line(self) -> str:
         """The banner's line: which server, that it keeps trying, when it last answered."""
-        why = f": {self.why}" if self.why else ""
+        plain = _plain_reason(self.why)
+        why = f": {plain}" if plain else ""
         said = f"Can't reach the team server {self.name}{why} — retrying…"
         if self.last_reached is not None:
             said += f" Last reached {_when(self.last_reached)}."
@@ -128,6 +129,25 @@ class ServerWatch(QObject):
         self._probing = False
         if up:
             self.set_state(True)
+
+
+def _plain_reason(why: str) -> str:
+    """The listener's reason in a user's words; the driver's own words are not shown."""
+    low = why.lower()
+    for said, plain in (
+        ("refused", "the connection was refused"),
+        ("closed", "the connection dropped"),
+        ("reset", "the connection dropped"),
+        ("terminat", "the server was stopped"),
+        ("shut", "the server was stopped"),
+        ("timeout", "no answer"),
+        ("timed out", "no answer"),
+        ("resolve", "its name is not found"),
+        ("unreachable", "the network is down"),
+    ):
+        if said in low:
+            return plain
+    return ""
 
 
 def _when(moment: datetime) -> str:
@@ -155,6 +175,14 @@ def away_message(error: BaseException | None = None) -> str:
         f"Can't reach the team server {server_watch().name} right now, so this could not be "
         "done; nothing saved before is affected. It reconnects by itself: try again once "
         "it is back."
+    )
+
+
+def fills_in_line() -> str:
+    """What a view shows in place of what it could not read while the server is away."""
+    return (
+        f"Can't reach the team server {server_watch().name}: this fills in by itself as soon "
+        "as the server is back."
     )
 
 
@@ -273,11 +301,7 @@ def fill_when_server_back(
     watch.report_away("", target)
     dialog = widget.window() if widget is not None and isValid(widget) else None
     if isinstance(dialog, QDialog):
-        _show_note(
-            dialog,
-            f"Can't reach the team server {watch.name}, so this is not filled in yet: it "
-            "fills in by itself as soon as the server is back.",
-        )
+        _show_note(dialog, fills_in_line())
 
     def back(up: bool, _why: str) -> None:
         if not up:

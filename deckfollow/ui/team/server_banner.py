@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QWidget
 
 from deckfollow.ui.team.server_away import server_watch
 
 # While away the line is redrawn now and then, so "last reached" stays true of the day.
 _REFRESH_MS = 30_000
+_PAD_X, _PAD_Y = 10, 6
 
 
 class ServerBanner(QToolBar):
@@ -25,7 +27,7 @@ class ServerBanner(QToolBar):
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.label.setStyleSheet("padding: 6px 10px; color: #5c2b00;")
+        self.label.setStyleSheet(f"padding: {_PAD_Y}px {_PAD_X}px; color: #5c2b00;")
         self.setStyleSheet("QToolBar { background: #ffe3b3; border: 0; }")
         self.addWidget(self.label)
         self._timer = QTimer(self)
@@ -52,3 +54,17 @@ class ServerBanner(QToolBar):
             "once the server is back."
         )
         self.label.setAccessibleName(self.label.text())
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        # A wrapping label in a tool bar is as tall as at its narrowest: one line on a wide
+        # window, two or three on a narrow one, is what the text needs.
+        width = max(self.width() - 12 - 2 * _PAD_X, 200)
+        text = self.label.fontMetrics().boundingRect(
+            QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, self.label.text()
+        )
+        self.label.setFixedHeight(text.height() + 2 * _PAD_Y)
