@@ -14,8 +14,15 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QVBoxLayout
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -30,7 +37,10 @@ from deckfollow.core.settings import load_settings, set_setting
 from deckfollow.core.unit_of_work import Session
 from deckfollow.storage.database import Database, open_database
 from deckfollow.ui.consent.stop import StopContactDialog
+from deckfollow.ui.customer_detail import DetailPanel
+from deckfollow.ui.features import install_features
 from deckfollow.ui.log_outcome import LogOutcomeDialog
+from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.new_lead import NewLeadDialog
 from deckfollow.ui.operations import Operations
 from deckfollow.ui.owner_settings import OwnerSettingsDialog
@@ -362,3 +372,63 @@ def test_the_banner_names_the_server_as_its_members_know_it(qtbot: QtBot) -> Non
     finally:
         watch.set_state(True)
     assert banner.isHidden()
+
+
+def test_the_customer_s_details_edited_in_place_are_saved_once_the_server_is_back(
+    qtbot: QtBot, away: tuple[Relay, Database], lead: LeadCreated, now: datetime
+) -> None:
+    relay, db = away
+    panel = DetailPanel(db, clock=lambda: now)
+    qtbot.addWidget(panel)
+    panel.resize(640, 900)
+    panel.show()
+    panel.show_quote(lead.quote_id)
+    email = panel.fields["email"]
+    assert isinstance(email, QLineEdit)
+    email.clear()
+    qtbot.keyClicks(email, "grace.hopper@navy.example.org")
+    relay.cut()
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    assert email.text() == "grace.hopper@navy.example.org", "what was typed is kept"
+    assert panel.save_button.text() == "Waiting for the team server…"
+    assert not panel.save_button.isEnabled()
+    with qtbot.waitSignal(panel.changed, timeout=BACK):
+        relay.restore()
+    with db.reading() as s:
+        customer = s.get(Customer, lead.customer_id)
+        assert customer is not None and customer.email == "grace.hopper@navy.example.org"
+
+
+def test_a_menu_entry_chosen_while_the_server_is_away_opens_once_it_is_back(
+    qtbot: QtBot, away: tuple[Relay, Database], lead: LeadCreated, now: datetime
+) -> None:
+    relay, db = away
+    win = MainWindow(db, clock=lambda: now)
+    qtbot.addWidget(win)
+    install_features(win, db, lambda: now)
+    win.show()
+    relay.cut()
+    seen: list[str] = []
+
+    def step() -> None:
+        shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        waiting = [w for w in shown if isinstance(w, WaitingDialog)]
+        business = [w for w in shown if isinstance(w, OwnerSettingsDialog)]
+        if waiting and not seen:
+            seen.append(waiting[0].label.text())
+            relay.restore()
+        if business:
+            seen.append("opened")
+            business[0].reject()
+            return
+        QTimer.singleShot(50, step)
+
+    QTimer.singleShot(0, step)
+    action = next(
+        a for a in win.menu("Settings").actions() if a.text().replace("&", "") == "Your business…"
+    )
+    action.trigger()
+    assert seen[0].startswith("Can't reach the team server 127.0.0.1")
+    assert "to open “Your business”" in seen[0]
+    assert seen[-1] == "opened"
+    win.close()
