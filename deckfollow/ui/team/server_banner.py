@@ -63,8 +63,13 @@ class ServerBanner(QToolBar):
     def _fit(self) -> None:
         # A wrapping label in a tool bar is as tall as at its narrowest: one line on a wide
         # window, two or three on a narrow one, is what the text needs.
-        width = max(self.width() - 12 - 2 * _PAD_X, 200)
+        # Not yet laid out (hidden until now): as wide as the window it spans.
+        whole = self.width() if self.isVisible() else self.window().width()
+        width = max(whole - 12 - 2 * _PAD_X, 200)
         text = self.label.fontMetrics().boundingRect(
             QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, self.label.text()
         )
-        self.label.setFixedHeight(text.height() + 2 * _PAD_Y)
+        height = text.height() + 2 * _PAD_Y
+        if height != self.label.height():
+            self.label.setFixedHeight(height)
+            self.updateGeometry()  # the tool bar area takes the new height at once
