@@ -332,9 +332,16 @@ def install_error_dialog(window: QWidget) -> None:
         from deckfollow.core.errors import DeckfollowError, ServerAwayError
 
         if isinstance(exc, ServerAwayError):
-            from deckfollow.ui.team.server_away import away_message
+            from deckfollow.ui.team.server_away import away_message, server_watch
 
+            # The banner says it and keeps retrying; a refresh that failed meanwhile is not
+            # worth a box to close (the window reloads once the server is back).
+            server_watch().report_away("")
             text = away_message(exc)  # the server as its members know it, not its URL
+            status = getattr(window, "statusBar", None)
+            if callable(status):
+                status().showMessage(text, 15_000)
+                return
         elif isinstance(exc, DeckfollowError):
             text = str(exc)
         else:

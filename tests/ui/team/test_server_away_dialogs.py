@@ -433,3 +433,31 @@ def test_a_menu_entry_chosen_while_the_server_is_away_opens_once_it_is_back(
     assert "to open “Your business”" in seen[0]
     assert seen[-1] == "opened"
     win.close()
+
+
+@pytest.mark.qt_no_exception_capture
+def test_a_read_left_uncaught_while_away_says_so_in_the_status_bar_not_raw(
+    qtbot: QtBot, away: tuple[Relay, Database], now: datetime
+) -> None:
+    import sys
+
+    from deckfollow.ui.app import install_error_dialog
+
+    _relay, db = away
+    win = MainWindow(db, clock=lambda: now)
+    qtbot.addWidget(win)
+    saved_hook = sys.excepthook
+    try:
+        install_error_dialog(win)
+        raw = "cannot reach the database postgresql+psycopg://deckfollow@127.0.0.1/deckfollow"
+        try:
+            raise ServerAwayError(raw)
+        except ServerAwayError as exc:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+    finally:
+        sys.excepthook = saved_hook
+    said = win.statusBar().currentMessage()
+    assert said.startswith("Can't reach the team server 127.0.0.1") and "postgresql" not in said
+    assert QApplication.activeModalWidget() is None, "no box to close for each refresh"
+    assert not server_watch().up  # the banner says it and keeps retrying
+    win.close()
