@@ -40,6 +40,7 @@ from deckfollow.ui.team.server_away import (
     error_text,
     fill_when_server_back,
     hold_until_server_back,
+    is_held,
 )
 
 __all__ = [
@@ -269,7 +270,9 @@ class Operations(QObject):
         if not isinstance(dialog, QDialog):
             return False
         if job.failure is not None:
-            job.failure(error)  # the dialog shows it its own way first
+            job.failure(error)  # the dialog shows it its own way first (and may hold itself)
+        if is_held(dialog):
+            return True
         return hold_until_server_back(dialog, error, target=target)
 
     def _read_again(self, key: tuple[int, object]) -> None:

@@ -7,14 +7,15 @@ the temporary folder, so a second run starts from the move (`DECKFOLLOW_LOAD_DEM
 another file to move instead; `DECKFOLLOW_LOAD_QUOTES` and `DECKFOLLOW_LOAD_SECONDS` change
 the size and the length).
 
-The mix per client: reading Today (35%) and the board (25%), logging a call with its next
-step (15%), moving a quote's stage from the version last read (10%), handing a quote to a
-colleague (8%), and a customer saying yes or no to calls (7%). Reported: operations per
-second, p50/p95 latency per kind, conflicts reported to the user (a stale version, the
-rules refusing a time, busy), and raw errors (must be 0). Afterwards every rule is checked
-on the whole database: no pending follow-up on a revoked channel or for a do-not-contact
-customer (0 violations), and no stage move saved over another from the same version
-(0 silent overwrites).
+Half of each client's picks are among the 300 quotes at the top of the shared Today list
+(where members of one team meet), half anywhere. The mix per client: reading Today (35%)
+and the board (25%), logging a call with its next step (15%), moving a quote's stage from
+the version last read (10%), handing a quote to a colleague (8%), and a customer saying
+yes or no to calls (7%). Reported: operations per second, p50/p95 latency per kind,
+conflicts reported to the user (a stale version, the rules refusing a time, busy), and raw
+errors (must be 0). Afterwards every rule is checked on the whole database: no pending
+follow-up on a revoked channel or for a do-not-contact customer (0 violations), and no
+stage move saved over another from the same version (0 silent overwrites).
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ CLIENTS = 10
 SECONDS = float(os.environ.get("DECKFOLLOW_LOAD_SECONDS", "60"))
 QUOTES = int(os.environ.get("DECKFOLLOW_LOAD_QUOTES", "100000"))
 CUSTOMERS = QUOTES // 2
+# Half the work is on the quotes at the top of the shared Today list (where two members
+# meet), half anywhere in the business.
+HOT, HOT_SHARE = 300, 0.5
 MIX = (
     ("today", 35),
     ("board", 25),
@@ -96,13 +100,24 @@ def _client(url: str, seed: int, seconds: float, out: Any) -> None:
     db = open_database(url, migrate=False)
     with db.reading() as s:
         quote_ids = list(s.execute(select(Quote.id)).scalars())
+        # The team works one Today list: the quotes whose follow-ups fall due first.
+        hot = [
+            qid
+            for qid in s.execute(
+                select(FollowUp.quote_id)
+                .where(FollowUp.status == FollowUpStatus.PENDING, FollowUp.quote_id.is_not(None))
+                .order_by(FollowUp.due_at, FollowUp.id)
+                .limit(HOT)
+            ).scalars()
+            if qid is not None
+        ]
     seen_versions: dict[int, int] = {}
     samples: list[tuple[str, float, str]] = []  # kind, seconds, outcome
     moves: list[tuple[int, int]] = []  # stage moves saved: quote, the version moved from
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         kind = rng.choice(kinds)
-        qid = rng.choice(quote_ids)
+        qid = rng.choice(hot if hot and rng.random() < HOT_SHARE else quote_ids)
         started = time.perf_counter()
         outcome = "ok"
         try:

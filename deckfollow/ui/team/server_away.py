@@ -262,6 +262,13 @@ def hold_until_server_back(
     return True
 
 
+def is_held(dialog: QWidget) -> bool:
+    """Whether a save in `dialog` already waits for the server (one save when it is back)."""
+    if dialog.property(_HELD):
+        return True
+    return any(button.property(_HELD) for button in dialog.findChildren(QAbstractButton))
+
+
 def save_button_of(dialog: QWidget) -> QAbstractButton | None:
     """The button that saves a dialog, as a user would pick it out."""
     if isinstance(dialog, QWizard):
