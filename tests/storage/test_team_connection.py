@@ -25,6 +25,7 @@ from deckfollow.storage.team_connection import (
     forget,
     remember,
     remembered,
+    server_name,
 )
 from tests.storage.pg_server import new_database as fresh_database
 from tests.storage.pg_server import postgres_server
@@ -198,3 +199,16 @@ def test_a_password_with_url_characters_survives() -> None:
     conn = TeamConnection("db.example.com", "team", "pia", tls=False)
     odd = "p@ss:w/rd%?#&"
     assert make_url(conn.url(odd)).password == odd
+
+
+def test_the_server_is_named_as_its_members_know_it_never_with_a_sign_in() -> None:
+    assert server_name("postgresql+psycopg://alice:pw@db.example.com/deckfollow") == (
+        "db.example.com (deckfollow)"
+    )
+    assert server_name("postgresql+psycopg://alice@db.example.com:5432/office") == (
+        "db.example.com (office)"
+    )
+    assert server_name("postgresql+psycopg://alice:***@10.0.0.5:6543/office") == (
+        "10.0.0.5:6543 (office)"
+    )
+    assert server_name("not a url") == "the team server"
