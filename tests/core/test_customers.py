@@ -361,3 +361,17 @@ def test_merging_someone_with_themself_is_refused(aussie: Database, now: datetim
         merge_customers(s, mia, mia, now=now)
     with pytest.raises(NotFoundError), aussie.unit_of_work() as s:
         merge_customers(s, mia, 999, now=now)
+
+
+def test_names_with_accents_sort_with_their_letter_not_after_z(aussie: Database, now: datetime):
+    names = ["Zara Young", "Łukasz Nowak", "Émile Dubois", "anna Bell", "Øystein Berg", "Lu Ma"]
+    for name in names:
+        _add(aussie, NewCustomer(name=name), now)
+    with aussie.reading() as s:
+        ascending = [r.name for r in search_customers(s)]
+        descending = [r.name for r in search_customers(s, descending=True)]
+        page = [r.name for r in search_customers(s, limit=3, offset=2)]
+    expected = ["anna Bell", "Émile Dubois", "Lu Ma", "Łukasz Nowak", "Øystein Berg", "Zara Young"]
+    assert ascending == expected
+    assert descending == expected[::-1]
+    assert page == expected[2:5]
