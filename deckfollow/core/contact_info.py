@@ -80,10 +80,14 @@ def phone_as_read_in(e164: str, country: str | None) -> str:
     parsed = _parse_stored(e164)
     if parsed is None:
         return e164
-    home = phonenumbers.region_code_for_number(parsed)
+    # By calling code, not region: a Jersey or Guernsey mobile (+44 7911 …) is dialled
+    # "07911 …" from anywhere in the UK, as a Canadian number is dialled without +1 in the US.
+    at_home = bool(country) and parsed.country_code == phonenumbers.country_code_for_region(
+        (country or "").upper()
+    )
     style = (
         phonenumbers.PhoneNumberFormat.NATIONAL
-        if country and home == country.upper()
+        if at_home
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(parsed, style)
