@@ -50,7 +50,9 @@ def normalise_phone(raw: str, default_country: str, field: str = "phone") -> str
     try:
         parsed = phonenumbers.parse(text, default_country.upper())
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError(field, f"{raw!r} is not a phone number ({exc._msg})") from exc
+        # phonenumbers' own wording ("The string supplied did not seem to be a phone
+        # number.") says nothing the first half does not.
+        raise ValidationError(field, f"{raw!r} is not a phone number") from exc
     if not phonenumbers.is_valid_number(parsed):
         region = phonenumbers.region_code_for_number(parsed) or default_country.upper()
         hint = "" if text.startswith(("+", "00")) else " (a number from elsewhere starts with +)"

@@ -42,6 +42,15 @@ _DETAILS: list[tuple[tuple[str, ...], str, str]] = [
     (("--birthday",), "birthday", "YYYY-MM-DD"),
     (("--notes",), "notes", "anything worth remembering"),
 ]
+# The core names a field as forms label it ("cell phone"); the command line names its option.
+_FIELD_OPTIONS = {
+    "name": "--name",
+    "cell phone": "--phone",
+    "office phone": "--office-phone",
+    "home phone": "--home-phone",
+    "suburb or city": "--city",
+    "state or region": "--region",
+}
 _SORTS = ("name", "company", "suburb", "phone", "email", "open_quotes", "last_touch")
 
 
@@ -76,6 +85,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true")
     p = cs.add_parser("add", help="add a customer; prints their id")
     _detail_options(p, name_required=True)
+    p.set_defaults(field_options=_FIELD_OPTIONS)
     p.add_argument(
         "--new",
         action="store_true",
@@ -84,6 +94,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = cs.add_parser("edit", help="change a customer's details (only the ones given)")
     p.add_argument("id", type=shapes.record_id, metavar="ID")
     _detail_options(p, name_required=False)
+    p.set_defaults(field_options=_FIELD_OPTIONS)
     p = cs.add_parser("merge", help="fold OTHER_ID into KEEP_ID (everything is kept)")
     p.add_argument("keep", type=shapes.record_id, metavar="KEEP_ID")
     p.add_argument("other", type=shapes.record_id, metavar="OTHER_ID")
