@@ -29,6 +29,7 @@ from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.members import changed_by_line
 from deckfollow.core.models import Customer, Quote
 from deckfollow.core.pipeline import Close, close_quote, get_quote, move_stage
+from deckfollow.core.places import currency_code
 from deckfollow.core.settings import load_settings
 
 MAX_COMPETING = 20
@@ -86,9 +87,13 @@ def parse_amount(text: str, field_name: str = "amount") -> Decimal:
 
 
 def check_currency(text: str, field_name: str = "currency") -> str:
-    code = text.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", code):
-        raise ValidationError(field_name, f"{text!r} is not a three-letter currency code (AUD)")
+    code = currency_code(text)
+    if code is None:
+        # The same list the business's own currency is chosen from: "XXX" or a typo such as
+        # "AUS" would otherwise start a total of its own on the board.
+        raise ValidationError(
+            field_name, f"{text.strip()!r} is not an ISO currency code (AUD, USD, GBP …)"
+        )
     return code
 
 

@@ -71,12 +71,16 @@ def stage(text: str) -> Stage:
 
 
 @contextmanager
-def not_found_names(option: str) -> Iterator[None]:
-    """An unknown id is bad input: one line naming the option, exit 2."""
+def not_found_names(option: str, **by_kind: str) -> Iterator[None]:
+    """An unknown id is bad input: one line naming the option, exit 2. `by_kind` names the
+    option for each kind of record when a command takes several ids
+    (`customer="--customer", quote="--quote"`)."""
     try:
         yield
     except NotFoundError as exc:
-        raise ValidationError(option, str(exc)) from None
+        said = str(exc)
+        kind = next((k for k in by_kind if said.startswith(f"no {k.replace('_', '-')} ")), None)
+        raise ValidationError(by_kind[kind] if kind else option, said) from None
 
 
 # -- the commands ---------------------------------------------------------------------------
@@ -204,7 +208,7 @@ def run_edit(args: argparse.Namespace, ctx: CliContext) -> int:
         raise ValidationError("quote edit", "say what to change, e.g. --amount 4850.00")
     db = ctx.open_db()
     try:
-        with not_found_names("quote"), db.unit_of_work() as session:
+        with not_found_names("ID"), db.unit_of_work() as session:
             # Read and written in one transaction: nothing can come between.
             edit_quote(session, args.quote_id, edit, version=None, now=ctx.now)
     finally:
@@ -218,7 +222,7 @@ def run_stage(args: argparse.Namespace, ctx: CliContext) -> int:
 
     db = ctx.open_db()
     try:
-        with not_found_names("quote"), db.unit_of_work() as session:
+        with not_found_names("ID"), db.unit_of_work() as session:
             moved = change_stage(
                 session,
                 args.quote_id,

@@ -109,7 +109,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         raise ValidationError("--next-reason", "say why the next touch is planned")
     db = ctx.open_db()
     try:
-        with not_found_names("--customer/--quote"), db.unit_of_work() as session:
+        with not_found_names(
+            "--customer", customer="--customer", quote="--quote", follow_up="--follow-up"
+        ), db.unit_of_work() as session:
             owner = zone(load_settings(session).owner_timezone)
             theirs = zone(get_customer(session, args.customer).timezone)
 
