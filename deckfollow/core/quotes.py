@@ -25,7 +25,7 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, PermissionRefused, ValidationError
-from deckfollow.core.leads import NewLead, add_lead
+from deckfollow.core.leads import NewLead, add_lead, settle_first_reply
 from deckfollow.core.members import changed_by_line
 from deckfollow.core.models import Customer, Quote
 from deckfollow.core.pipeline import Close, close_quote, get_quote, move_stage
@@ -443,6 +443,7 @@ def create_quote(session: Session, new: NewQuote, *, now: datetime) -> QuoteSave
     saved = _apply(session, quote, fields, now)
     if quote.stage is Stage.LEAD and quote.sent_at is not None:
         quote.stage, quote.stage_changed_at = Stage.QUOTED, now
+    _answered_by_quote(session, quote, now)
     session.flush()
     return QuoteSaved(
         quote.id,
@@ -606,6 +607,7 @@ def change_stage(
         changes = changes | close_quote(
             session, quote_id, close, now=now, expected_version=expected
         )
+    _answered_by_quote(session, quote, now)
     started = False
     if stage is Stage.WON and after_sale:
         plan = start_after_sale(session, quote_id, now=now)
@@ -614,6 +616,18 @@ def change_stage(
     session.flush()
     missing = _missing(quote.stage, quote.amount, _sent_on(quote, _owner_zone(session)))
     return StageChanged(changes, missing, started)
+
+
+def _answered_by_quote(session: Session, quote: Quote, now: datetime) -> None:
+    """A lead that has its quote has been answered: the first reply still waiting on Today
+    is done, and the speed-to-lead clock stops when the quote went out (its sent day, never
+    before the enquiry came in nor after now), or now if the day is not known."""
+    if quote.stage not in (Stage.QUOTED, Stage.FOLLOWING_UP):
+        return
+    settle_first_reply(session, quote, now=now)
+    if quote.first_response_at is None:
+        sent = quote.sent_at
+        quote.first_response_at = now if sent is None else min(max(sent, quote.received_at), now)
 
 
 def start_after_sale(session: Session, quote_id: int, *, now: datetime) -> Changes:
