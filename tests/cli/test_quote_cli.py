@@ -130,6 +130,12 @@ ADD = ("quote", "add", "--customer", "1", "--amount", "10")
         ((*ADD, "--currency", "AUS"), "--currency"),
         (("touch", "log", "--customer", "1", "--channel", "call", "--direction", "out",
           "--outcome", "reached", "--at", "2026-11-31T10:00"), "--at"),
+        (("touch", "log", "--customer", "1", "--channel", "call", "--direction", "in",
+          "--outcome", "replied", "--at", "2026-11-24T10:00"),
+         "error: --at: a touch cannot be logged in the future"),
+        (("touch", "log", "--customer", "1", "--channel", "call", "--direction", "out",
+          "--outcome", "reached", "--next-at", "2026-11-20T10:00", "--next-reason", "Ring"),
+         "error: --next-at: "),
     ],
 )  # fmt: skip
 def test_bad_input_gets_one_line_naming_the_field_and_saves_nothing(capsys, lead, args, named):
@@ -166,12 +172,23 @@ def test_an_outbound_touch_plans_its_next_step_and_an_inbound_one_pauses_the_pla
     code, out, _ = run(capsys, lead, "due", "--on", "2026-11-26", "--json")
     [due] = json.loads(out)
     assert (due["basis"], due["reason"]) == ("agreed", "Go over the timber choice")
-    code, out, err = run(
-        capsys, lead, "touch", "log", "--customer", "1", "--channel", "text", "--direction", "in",
-        "--outcome", "replied", "--notes", "Can you start in February?",
-    )  # fmt: skip
+    code, _, err = run(capsys, lead, "cadence", "start", "--customer", "1", "--quote", "1",
+                       "after_quote")  # fmt: skip
     assert code == 0, err
+    reply = ("touch", "log", "--customer", "1", "--channel", "text", "--direction", "in",
+             "--outcome", "replied", "--notes", "Can you start in February?")  # fmt: skip
+    code, out, err = run(capsys, lead, *reply)
+    assert code == 0, err
+    assert out.splitlines() == [
+        "Logged the text (inbound, replied).",
+        "Paused the follow-up plan “After a quote” until you decide what's next (to continue "
+        "it: deckfollow cadence runs --customer 1, then cadence resume RUN_ID).",
+    ]
+    code, out, _ = run(capsys, lead, "cadence", "runs", "--customer", "1")
     assert "paused" in out
+    # Nothing left running: a second reply claims no pause.
+    code, out, err = run(capsys, lead, *reply)
+    assert (code, out) == (0, "Logged the text (inbound, replied).\n"), err
     card = ("touch", "log", "--customer", "1", "--channel", "card", "--direction", "out")
     code, _, err = run(capsys, lead, *card, "--outcome", "mailed")
     assert (code, err) == (0, "")  # a card in the post asks nothing of them
