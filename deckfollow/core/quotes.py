@@ -584,6 +584,7 @@ def change_stage(
     now: datetime,
     lost_reason: str | None = None,
     parked_until: date | None = None,
+    parked_reason: str | None = None,
     fill: QuoteEdit | None = None,
     version: int | None = None,
     after_sale: bool = False,
@@ -594,6 +595,8 @@ def change_stage(
     quote."""
     if lost_reason is not None and len(lost_reason) > _MAX_TEXT:
         raise ValidationError("lost reason", f"keep it under {_MAX_TEXT} characters")
+    if parked_reason is not None and len(parked_reason) > _MAX_TEXT:
+        raise ValidationError("parked reason", f"keep it under {_MAX_TEXT} characters")
     quote = get_quote(session, quote_id)
     changes = Changes(quotes=True)
     if fill is not None:
@@ -603,7 +606,9 @@ def change_stage(
     if stage.is_open:
         changes = changes | move_stage(session, quote_id, stage, now=now, expected_version=expected)
     else:
-        close = Close(stage, lost_reason=lost_reason, parked_until=parked_until)
+        close = Close(
+            stage, lost_reason=lost_reason, parked_until=parked_until, parked_reason=parked_reason
+        )
         changes = changes | close_quote(
             session, quote_id, close, now=now, expected_version=expected
         )

@@ -118,6 +118,10 @@ ADD = ("quote", "add", "--customer", "1", "--amount", "10")
         (("quote", "stage", "1", "lost"), "--reason"),
         (("quote", "stage", "1", "parked", "--until", "2027-13-01"), "--until"),
         (("quote", "list", "--stage", "open"), "--stage"),
+        (("quote", "stage", "1", "won", "--reason", "price"),
+         "error: --reason: only a lost or parked quote keeps a reason"),
+        (("quote", "stage", "1", "lost", "--reason", "price", "--until", "2027-03-01"),
+         "error: --until: only a parked quote"),
         (("touch", "log", "--customer", "1", "--channel", "fax", "--direction", "in",
           "--outcome", "replied"), "--channel"),
         (("touch", "log", "--customer", "5", "--channel", "call", "--direction", "in",
@@ -192,3 +196,15 @@ def test_an_outbound_touch_plans_its_next_step_and_an_inbound_one_pauses_the_pla
     card = ("touch", "log", "--customer", "1", "--channel", "card", "--direction", "out")
     code, _, err = run(capsys, lead, *card, "--outcome", "mailed")
     assert (code, err) == (0, "")  # a card in the post asks nothing of them
+
+
+def test_parking_keeps_its_reason_in_the_revisit(capsys, lead: Path):
+    code, out, err = run(capsys, lead, "quote", "stage", "1", "parked", "--until", "2027-03-01",
+                         "--reason", "Waiting for the council's approval")  # fmt: skip
+    assert code == 0, err
+    code, out, _ = run(capsys, lead, "due", "--on", "2027-03-01", "--json")
+    [revisit] = json.loads(out)
+    assert revisit["reason"] == (
+        "Revisit the parked quote for Hardwood deck, 30 m²: Waiting for the council's approval"
+    )
+    assert revisit["basis"] == "planned"

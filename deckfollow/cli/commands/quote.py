@@ -23,6 +23,7 @@ _FIELD_OPTIONS = {
     "valid until": "--valid-until",
     "competing quotes": "--competitors",
     "lost reason": "--reason",
+    "parked reason": "--reason",
     "parked until": "--until",
 }
 
@@ -109,7 +110,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     move.add_argument(
         "stage", type=stage, metavar="STAGE", help="lead, quoted, following_up, won, lost or parked"
     )
-    move.add_argument("--reason", type=shapes.text(300), help="why it was lost (for lost)")
+    move.add_argument(
+        "--reason", type=shapes.text(300), help="why it was lost, or why it is parked"
+    )
     move.add_argument("--until", type=shapes.day, metavar="YYYY-MM-DD", help="parked until")
     move.add_argument(
         "--no-after-sale",
@@ -220,6 +223,12 @@ def run_edit(args: argparse.Namespace, ctx: CliContext) -> int:
 def run_stage(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.quotes import change_stage
 
+    # Said and then dropped would be worse than refused: only a close keeps a reason, only
+    # parking a date.
+    if args.reason is not None and args.stage not in (Stage.LOST, Stage.PARKED):
+        raise ValidationError("--reason", "only a lost or parked quote keeps a reason")
+    if args.until is not None and args.stage is not Stage.PARKED:
+        raise ValidationError("--until", "only a parked quote has a date to try again")
     db = ctx.open_db()
     try:
         with not_found_names("ID"), db.unit_of_work() as session:
@@ -228,8 +237,9 @@ def run_stage(args: argparse.Namespace, ctx: CliContext) -> int:
                 args.quote_id,
                 args.stage,
                 now=ctx.now,
-                lost_reason=args.reason,
+                lost_reason=args.reason if args.stage is Stage.LOST else None,
                 parked_until=args.until,
+                parked_reason=args.reason if args.stage is Stage.PARKED else None,
                 after_sale=args.after_sale,
             )
     finally:
