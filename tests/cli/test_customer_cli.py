@@ -193,3 +193,12 @@ def test_the_real_command_from_an_empty_database(tmp_path: Path):
     assert [r["id"] for r in json.loads(found.stdout)] == [int(added.stdout)]
     self_merge = run_cli(*base, "merge", added.stdout.strip(), added.stdout.strip())
     assert self_merge.returncode == 2 and "themself" in self_merge.stderr
+
+
+def test_show_writes_a_quote_s_amount_as_the_quote_list_does(cli: Cli):
+    code, out, err = cli(*MIA)
+    mia = out.strip()
+    assert cli("quote", "add", "--customer", mia, "--amount", "13000.5", "--job", "Deck")[0] == 0
+    code, out, err = cli("customer", "show", mia)
+    assert code == 0, err
+    assert "· 13,000.50 AUD" in out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
 from deckfollow.cli import args as shapes
@@ -221,7 +222,9 @@ def _print_details(d: CustomerDetails, country: str, ctx: CliContext) -> None:
     follow_ups = f"{d.follow_ups} follow-up{'s' * (d.follow_ups != 1)}"
     print(f"{'history:':<10} {touches}, {follow_ups}", file=out)
     for q in d.quotes:
-        amount = f"{q.amount} {q.currency}" if q.amount is not None else "no amount yet"
+        amount = (
+            f"{Decimal(q.amount):,.2f} {q.currency}" if q.amount is not None else "no amount yet"
+        )
         number = f"{q.number} " if q.number else ""
         print(f"quote {q.id}: {number}{q.job} · {q.stage.label} · {amount}", file=out)
 
