@@ -259,9 +259,7 @@ def _touches_to_close(session: Session, scope: ReportScope) -> TouchesToClose:
         won=won,
         lost_no_reply=lost,
         yardstick=(low, high),
-        reading_won=say.touches_won(
-            won.quotes, won.median, won.between(low, high), low, high, who
-        ),
+        reading_won=say.touches_won(won.quotes, won.median, won.between(low, high), low, high, who),
         reading_lost=say.lost_no_reply(lost.quotes, lost.between(0, 1), who),
     )
 

@@ -78,8 +78,8 @@ def win_rate(
             " no win rate to judge yet."
         )
     text = (
-        f"{who.subject} won {won:,} of the {_plural(decided, 'quote')} sent {low}–{high} days before the"
-        f" end ({percent(won, decided)})"
+        f"{who.subject} won {won:,} of the {_plural(decided, 'quote')} sent {low}–{high} days"
+        f" before the end ({percent(won, decided)})"
     )
     if still_open:
         text += f"; {still_open:,} still open"
@@ -102,8 +102,8 @@ def lost_no_reply(quotes: int, one_or_none: int, who: Who = YOU) -> str:
     if not quotes:
         return "No quotes were lost for want of a reply in this period."
     return (
-        f"{percent(one_or_none, quotes)} of the quotes {who.mid} lost for no reply got one follow-up"
-        f" or none ({one_or_none:,} of {quotes:,})."
+        f"{percent(one_or_none, quotes)} of the quotes {who.mid} lost for no reply got one"
+        f" follow-up or none ({one_or_none:,} of {quotes:,})."
     )
 
 

@@ -201,6 +201,6 @@ def zone_named(text: str) -> str | None:
 
 
 _AREAS = frozenset(
-    ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian")
-    + ("Pacific",)
-)
+    ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian",
+     "Pacific")
+)  # fmt: skip

@@ -294,7 +294,9 @@ def test_a_lead_that_has_its_quote_no_longer_waits_for_a_first_reply(
             change_stage(s, lead.quote_id, Stage.QUOTED, now=later)
         else:
             fields = QuoteEdit(amount=Decimal("4850.00"), sent_on=later.date())
-            saved = create_quote(s, NewQuote(customer_id=lead.customer_id, fields=fields), now=later)
+            saved = create_quote(
+                s, NewQuote(customer_id=lead.customer_id, fields=fields), now=later
+            )
             assert saved.quote_id == lead.quote_id  # the lead's own quote, not a second one
     with au_owner.reading() as s:
         assert due_items(s, day=later.date(), now=later, owner_tz=SYD) == []

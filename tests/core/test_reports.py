@@ -418,9 +418,15 @@ def test_the_period_ends_no_later_than_now() -> None:
 
 def test_a_member_s_readings_name_the_member_and_the_business_s_say_you() -> None:
     from deckfollow.core.reports_model import CountValue
-    from deckfollow.core.reports_readings import YOU, Who, by_month, lost_no_reply, win_rate
+    from deckfollow.core.reports_readings import (
+        YOU,
+        Who,
+        by_month,
+        lost_no_reply,
+        touches_won,
+        win_rate,
+    )
     from deckfollow.core.reports_readings import speed_to_lead as speed
-    from deckfollow.core.reports_readings import touches_won
 
     sam, chris = Who.member("Sam Lee"), Who.member("Chris")
     month = {"AUD": CountValue(2, Decimal("9700.00"))}

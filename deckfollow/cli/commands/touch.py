@@ -113,9 +113,12 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         raise ValidationError("--next-reason", "say why the next touch is planned")
     db = ctx.open_db()
     try:
-        with not_found_names(
-            "--customer", customer="--customer", quote="--quote", follow_up="--follow-up"
-        ), db.unit_of_work() as session:
+        with (
+            not_found_names(
+                "--customer", customer="--customer", quote="--quote", follow_up="--follow-up"
+            ),
+            db.unit_of_work() as session,
+        ):
             owner = zone(load_settings(session).owner_timezone)
             theirs = zone(get_customer(session, args.customer).timezone)
 
@@ -146,9 +149,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             elif args.direction is Direction.OUTBOUND:
                 step = AlreadyPlanned()
             try:
-                logged = log_touch(
-                    session, record, step, now=ctx.now, await_decision=step is None
-                )
+                logged = log_touch(session, record, step, now=ctx.now, await_decision=step is None)
             except ValidationError as exc:
                 if exc.field != "what's next":
                     raise
