@@ -305,3 +305,18 @@ def test_a_lead_that_has_its_quote_no_longer_waits_for_a_first_reply(
         assert now <= quote.first_response_at <= later
     [fu] = _follow_ups(au_owner)
     assert fu.status is FollowUpStatus.DONE
+
+
+@pytest.mark.parametrize(
+    ("job", "reason"),
+    [
+        ("A spotted gum deck out the back", "about a spotted gum deck out the back"),
+        ("Deck, 5x4 m", "about deck, 5x4 m"),
+        ("BBQ area", "about BBQ area"),
+        ("A", "about A"),
+    ],
+)
+def test_the_first_reply_reads_the_job_as_a_sentence_would(job: str, reason: str) -> None:
+    from deckfollow.core.leads import first_reply_reason
+
+    assert first_reply_reason(job) == f"First reply to their enquiry {reason}"
