@@ -53,6 +53,15 @@ def normalise_phone(raw: str, default_country: str, field: str = "phone") -> str
         # phonenumbers' own wording ("The string supplied did not seem to be a phone
         # number.") says nothing the first half does not.
         raise ValidationError(field, f"{raw!r} is not a phone number") from exc
+    if not phonenumbers.is_valid_number(parsed) and text.startswith("00"):
+        # "0061 412 …" is how much of the world writes +61 (Australia's own exit code is
+        # 0011, so the library reads "0061" as a national number and finds it invalid).
+        try:
+            abroad = phonenumbers.parse("+" + text[2:], None)
+        except phonenumbers.NumberParseException:
+            abroad = None
+        if abroad is not None and phonenumbers.is_valid_number(abroad):
+            parsed = abroad
     if not phonenumbers.is_valid_number(parsed):
         region = phonenumbers.region_code_for_number(parsed) or default_country.upper()
         hint = "" if text.startswith(("+", "00")) else " (a number from elsewhere starts with +)"

@@ -375,3 +375,29 @@ def test_names_with_accents_sort_with_their_letter_not_after_z(aussie: Database,
     assert ascending == expected
     assert descending == expected[::-1]
     assert page == expected[2:5]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "0412 345 679",
+        "0412-345-679",
+        "(04) 1234 5679",
+        "+61 412 345 679",
+        "+61 (0) 412 345 679",
+        "61412345679",
+        "0061 412 345 679",  # the rest of the world's way of writing +61
+        "0011 61 412 345 679",  # Australia's own exit code
+    ],
+)
+def test_an_australian_mobile_typed_any_way_is_the_same_number(typed: str) -> None:
+    from deckfollow.core.contact_info import normalise_phone
+
+    assert normalise_phone(typed, "AU") == "+61412345679"
+
+
+def test_a_number_after_00_that_is_no_number_is_still_refused() -> None:
+    from deckfollow.core.contact_info import normalise_phone
+
+    with pytest.raises(ValidationError, match="'0099 1' is not a valid phone number"):
+        normalise_phone("0099 1", "AU")
