@@ -99,6 +99,9 @@ def log_touch(
         raise ValidationError("quote", "belongs to another customer")
     if record.follow_up_id is not None:
         fu = get_follow_up(session, record.follow_up_id)
+        if fu.customer_id != record.customer_id:
+            # Else a mistyped id would mark someone else's follow-up done.
+            raise ValidationError("follow-up", "belongs to another customer")
         if fu.status is FollowUpStatus.PENDING:
             fu.status = FollowUpStatus.DONE
             fu.completed_at = now

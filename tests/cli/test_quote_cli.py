@@ -208,3 +208,16 @@ def test_parking_keeps_its_reason_in_the_revisit(capsys, lead: Path):
         "Revisit the parked quote for Hardwood deck, 30 m²: Waiting for the council's approval"
     )
     assert revisit["basis"] == "planned"
+
+
+def test_a_touch_cannot_complete_another_customer_s_follow_up(capsys, lead: Path):
+    code, out, err = run(capsys, lead, "customer", "add", "--name", "Ada Byron")
+    assert (code, out) == (0, "2\n"), err
+    code, out, err = run(
+        capsys, lead, "touch", "log", "--customer", "2", "--follow-up", "1", "--channel", "call",
+        "--direction", "in", "--outcome", "replied",
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert err == "deckfollow: error: --follow-up: belongs to another customer\n"
+    code, out, _ = run(capsys, lead, "due", "--json")
+    assert [(i["id"], i["customer"]) for i in json.loads(out)] == [(1, "Grace Hopper")]

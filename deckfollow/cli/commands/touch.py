@@ -90,7 +90,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     # The core names a touch's time "when" and the next step's "next step" and "reason".
     log.set_defaults(
         run=run,
-        field_options={"when": "--at", "next step": "--next-at", "reason": "--next-reason"},
+        field_options={
+            "when": "--at",
+            "next step": "--next-at",
+            "reason": "--next-reason",
+            "follow-up": "--follow-up",
+        },
     )
 
 
