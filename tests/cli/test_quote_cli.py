@@ -132,6 +132,8 @@ ADD = ("quote", "add", "--customer", "1", "--amount", "10")
           "--direction", "in", "--outcome", "replied"), "error: --follow-up: no follow-up with"),
         ((*ADD, "--currency", "XXX"), "--currency: 'XXX' is not an ISO currency code"),
         ((*ADD, "--currency", "AUS"), "--currency"),
+        ((*ADD, "--file", "/no/such/quote.pdf"), "argument --file: '/no/such/quote.pdf' does not"),
+        ((*ADD, "--file", "/"), "argument --file: '/' is a folder"),
         (("touch", "log", "--customer", "1", "--channel", "call", "--direction", "out",
           "--outcome", "reached", "--at", "2026-11-31T10:00"), "--at"),
         (("touch", "log", "--customer", "1", "--channel", "call", "--direction", "in",
@@ -221,3 +223,15 @@ def test_a_touch_cannot_complete_another_customer_s_follow_up(capsys, lead: Path
     assert err == "deckfollow: error: --follow-up: belongs to another customer\n"
     code, out, _ = run(capsys, lead, "due", "--json")
     assert [(i["id"], i["customer"]) for i in json.loads(out)] == [(1, "Grace Hopper")]
+
+
+def test_the_file_sent_is_kept_by_its_full_path_and_can_be_cleared(
+    capsys, lead: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (tmp_path / "Q-0001.pdf").write_bytes(b"%PDF-1.4\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, lead, *ADD, "--file", "Q-0001.pdf", "--json")
+    assert code == 0, err
+    assert json.loads(out)["file"] == str(tmp_path.resolve() / "Q-0001.pdf")
+    code, out, err = run(capsys, lead, "quote", "edit", "1", "--file", "", "--json")
+    assert (code, json.loads(out)["file"]) == (0, None), err

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from deckfollow.cli import args as shapes
@@ -55,6 +56,20 @@ def currency(text: str) -> str:
         return check_currency(text)
     except ValidationError as exc:
         raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def sent_file(text: str) -> str:
+    """The quote's document: a file that is there, kept by its full path (the app opens it
+    from wherever the command was run)."""
+    path = Path(text.strip()).expanduser()
+    if not path.is_file():
+        what = "is a folder" if path.is_dir() else "does not exist"
+        raise argparse.ArgumentTypeError(f"{text!r} {what}; give the file you sent")
+    return str(path.resolve())
+
+
+def sent_file_or_clear(text: str) -> str:
+    return sent_file(text) if text.strip() else ""
 
 
 def competitors(text: str) -> int:
@@ -145,7 +160,13 @@ def _fields(p: argparse.ArgumentParser, *, clearing: bool) -> None:
         metavar="N",
         help="how many others quote the job",
     )
-    p.add_argument("--file", default=keep, metavar="PATH", help="the document sent (its PDF)")
+    p.add_argument(
+        "--file",
+        type=sent_file_or_clear if clearing else sent_file,
+        default=keep,
+        metavar="PATH",
+        help="the document sent (its PDF)",
+    )
 
 
 # Option (as argparse stores it) -> QuoteEdit field.
