@@ -401,3 +401,24 @@ def test_a_number_after_00_that_is_no_number_is_still_refused() -> None:
 
     with pytest.raises(ValidationError, match="'0099 1' is not a valid phone number"):
         normalise_phone("0099 1", "AU")
+
+
+@pytest.mark.parametrize(
+    ("country", "typed", "kept"),
+    [
+        ("AU", "new south wales", "NSW"),
+        ("AU", "N.S.W.", "NSW"),
+        ("US", "texas", "TX"),
+        ("CA", "Ontario", "ON"),
+        ("NZ", "Auckland", "Auckland"),  # NZ writes its regions out, and so do we
+        ("IE", "Co.  Cork", "Co. Cork"),
+    ],
+)
+def test_a_state_is_kept_as_its_code_where_states_are_written_so(
+    aussie: Database, now: datetime, country: str, typed: str, kept: str
+):
+    cid = _add(aussie, NewCustomer(name="Ann Lee", region=typed, country=country), now)
+    with aussie.reading() as s:
+        assert customer_details(s, cid).region == kept
+        if kept == "NSW":
+            assert [r.id for r in search_customers(s, "nsw")] == [cid]
