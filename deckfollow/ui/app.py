@@ -337,7 +337,7 @@ def install_error_dialog(window: QWidget) -> None:
             # The banner says it and keeps retrying; a refresh that failed meanwhile is not
             # worth a box to close (the window reloads once the server is back).
             server_watch().report_away("")
-            text = away_message(exc)  # the server as its members know it, not its URL
+            text = away_message()  # the server as its members know it, not its URL
             status = getattr(window, "statusBar", None)
             if callable(status):
                 status().showMessage(text, 15_000)

@@ -151,7 +151,7 @@ def _plain_reason(why: str) -> str:
 
 
 def _when(moment: datetime) -> str:
-    """ "at 2:31 pm" today, else with its day, on the owner's clock."""
+    """On the owner's clock: today as "at 2:31 pm", another day with its date."""
     local, today = owner_time(moment), owner_time(datetime.now(UTC))
     if local.date() == today.date():
         return f"at {clock_text(local)}"
@@ -168,9 +168,9 @@ def server_watch() -> ServerWatch:
     return _WATCH[0]
 
 
-def away_message(error: BaseException | None = None) -> str:
-    """One clear line for something that could not be done while the server was away."""
-    del error  # the storage's own words name the URL; this names the server as known
+def away_message() -> str:
+    """One clear line for something that could not be done while the server was away (the
+    storage's own words name its URL; this names the server as its members know it)."""
     return (
         f"Can't reach the team server {server_watch().name} right now, so this could not be "
         "done; nothing saved before is affected. It reconnects by itself: try again once "
@@ -188,7 +188,7 @@ def fills_in_line() -> str:
 
 def error_text(error: BaseException) -> str:
     """What to say about `error`: for the server away, `away_message`; else its own words."""
-    return away_message(error) if isinstance(error, ServerAwayError) else str(error)
+    return away_message() if isinstance(error, ServerAwayError) else str(error)
 
 
 # -- saving: hold the dialog until the server is back, then save again ----------------------
@@ -225,7 +225,7 @@ def hold_until_server_back(
         _show_note(
             dialog,
             f"Can't reach the team server {watch.name}. Nothing is lost: what you typed "
-            "stays here and is saved as soon as the server is back. Cancel to stop waiting.",
+            "stays here and is saved as soon as the server is back, unless you cancel.",
         )
     holder = button if button is not None else dialog
     if holder.property(_HELD):
