@@ -125,10 +125,15 @@ def _client(url: str, seed: int, seconds: float, out: Any) -> None:
                 with db.reading() as s:
                     due_items(s, day=NOW.date(), now=NOW, owner_tz="Australia/Sydney")
             elif kind == "board":
+                # The board on screen: the top of the pipeline, each card at the version
+                # shown, which a later move starts from (stale once someone else saved it).
                 with db.reading() as s:
-                    version = s.execute(select(Quote.version).where(Quote.id == qid)).scalar_one()
-                    seen_versions[qid] = version
-                    s.execute(select(Quote.id, Quote.stage, Quote.owner).limit(300)).all()
+                    shown = s.execute(
+                        select(Quote.id, Quote.stage, Quote.owner, Quote.version).where(
+                            Quote.id.in_(hot)
+                        )
+                    ).all()
+                seen_versions.update((row.id, row.version) for row in shown)
             elif kind == "touch":
                 with db.unit_of_work() as s:
                     q = s.get(Quote, qid)
