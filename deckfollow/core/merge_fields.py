@@ -482,6 +482,20 @@ def _clean(value: str | None) -> str | None:
     return text or None
 
 
+# The wordings say "about the {job}", "your {job}": the lead's own article would double up.
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+(?=\S)", re.IGNORECASE)
+
+
+def job_phrase(job: str | None) -> str | None:
+    """A job as the wordings name it: "A spotted gum deck" reads "spotted gum deck", so
+    "about the {job}" never says "about the A spotted gum deck"."""
+    text = _clean(job)
+    if text is None:
+        return None
+    bare = _ARTICLE.sub("", text, count=1)
+    return bare or text
+
+
 def build_merge_context(
     session: Session,
     *,
@@ -543,7 +557,7 @@ def build_merge_context(
         full_name=_clean(customer.display_name),
         company=_clean(customer.company),
         suburb=_clean(customer.suburb),
-        job=_clean(quote.job) if quote is not None else None,
+        job=job_phrase(quote.job) if quote is not None else None,
         quote_number=_clean(quote.number) if quote is not None else None,
         quote_amount=amount,
         agreed_time=agreed_time,
