@@ -297,7 +297,11 @@ class MainWindow(QMainWindow):
         self.detail.show_customer(customer_id)
 
     def _follow_customer(self, customer_id: int) -> None:
-        if self._has_details() and self.detail_dock.isVisible():
+        # On the Customers page the panel is what a selection is for: it opens beside the
+        # list, as a quote's does when it is opened, and follows the selected row.
+        if self.stack.currentWidget() is self.customers:
+            self.open_customer(customer_id)
+        elif self._has_details() and self.detail_dock.isVisible():
             self.detail.show_customer(customer_id)
 
     def _has_details(self) -> bool:
@@ -347,6 +351,10 @@ class MainWindow(QMainWindow):
                 item.quote_id is None or item.quote_id != self.detail.quote_id
             ):
                 self._follow_today()
+        elif self.stack.currentWidget() is self.customers:
+            customer_id = self.customers.selected_customer_id()
+            if customer_id is not None:
+                self.detail.show_customer(customer_id)
         elif self.current_quote_id is not None and self.current_quote_id != self.detail.quote_id:
             self.detail.show_quote(self.current_quote_id)
 
@@ -595,6 +603,12 @@ class MainWindow(QMainWindow):
         widget = self._pages[key]
         self.stack.setCurrentWidget(widget)
         QSettings().setValue("main/last_page", key)
+        if key == "customers":
+            # Back on Customers, the panel shows the customer selected there, not the last
+            # page's choice.
+            customer_id = self.customers.selected_customer_id()
+            if customer_id is not None:
+                self.open_customer(customer_id)
 
     def _restore_settings(self) -> None:
         settings = QSettings()
