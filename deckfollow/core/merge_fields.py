@@ -487,13 +487,18 @@ _ARTICLE = re.compile(r"^(?:a|an|the)\s+(?=\S)", re.IGNORECASE)
 
 
 def job_phrase(job: str | None) -> str | None:
-    """A job as the wordings name it: "A spotted gum deck" reads "spotted gum deck", so
-    "about the {job}" never says "about the A spotted gum deck"."""
+    """A job as the wordings name it mid-sentence: "A spotted gum deck" reads "spotted gum
+    deck" and "Pool fence" "pool fence", so "about the {job}" never says "about the A
+    spotted gum deck" or "the Pool fence"; "I", acronyms and names in capitals keep theirs
+    (as the first reply's reason reads it)."""
     text = _clean(job)
     if text is None:
         return None
-    bare = _ARTICLE.sub("", text, count=1)
-    return bare or text
+    text = _ARTICLE.sub("", text, count=1) or text
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1].isalpha() and first[1:].islower():
+        text = text[0].lower() + text[1:]
+    return text
 
 
 def build_merge_context(

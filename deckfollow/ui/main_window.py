@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self.customers.changed.connect(self.data_changed)
         self.customers.customer_activated.connect(self.open_customer)
         self.customers.customer_selected.connect(self._follow_customer)
+        self.customers.nothing_selected.connect(self._no_customer_selected)
         self.customers.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.board.changed.connect(self.data_changed)
         self._listen_to_team(db)
@@ -303,6 +304,11 @@ class MainWindow(QMainWindow):
             self.open_customer(customer_id)
         elif self._has_details() and self.detail_dock.isVisible():
             self.detail.show_customer(customer_id)
+
+    def _no_customer_selected(self) -> None:
+        # A search that finds nobody leaves nobody in the panel, not the last one found.
+        if self.stack.currentWidget() is self.customers and self._has_details():
+            self.detail.clear()
 
     def _has_details(self) -> bool:
         return hasattr(self, "detail_dock")

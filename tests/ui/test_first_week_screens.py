@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from deckfollow.core.leads import NewLead, add_lead
+from deckfollow.core.merge_fields import job_phrase
 from deckfollow.core.settings import save_setting
 from deckfollow.storage.database import Database
 from deckfollow.ui.board.stage_dialogs import ParkUntilDialog
@@ -120,6 +121,19 @@ def test_the_customers_page_shows_the_selected_customers_details(
     )
     qtbot.waitUntil(lambda: window.detail.name_label.text() == "Mia Chen")
 
+    # A search that finds nobody shows nobody; cleared, the first customer is back.
+    page.search.setText("nobody by this name")
+    page.apply_search()
+    qtbot.waitUntil(lambda: window.detail.customer_id is None)
+    assert window.detail.empty_label.isVisibleTo(window.detail)
+    page.search.clear()
+    page.apply_search()
+    qtbot.waitUntil(lambda: window.detail.name_label.text() == "Łukasz Nowak")
+    second = page.model.row_at(1)
+    assert second is not None
+    page.select_customer(second.id)
+    qtbot.waitUntil(lambda: window.detail.name_label.text() == "Mia Chen")
+
     # Closed and opened again (Ctrl+D) it shows who is selected here, not a quote elsewhere.
     window.detail_dock.hide()
     window.current_quote_id = 1  # Łukasz's lead, last chosen on the Quotes page
@@ -190,3 +204,18 @@ def test_date_fields_follow_the_users_language(
         assert dialog.sent.edit.text() == "7 Dez. 2026"
     finally:
         QLocale.setDefault(before)
+
+
+@pytest.mark.parametrize(
+    ("job", "named"),
+    [
+        ("A spotted gum deck out the back", "spotted gum deck out the back"),
+        ("Pool fence — aluminum, self-closing gate", "pool fence — aluminum, self-closing gate"),
+        ("The pergola", "pergola"),
+        ("NSW-compliant pool fence", "NSW-compliant pool fence"),
+        ("A-frame carport", "A-frame carport"),
+        ("I want a deck", "I want a deck"),
+    ],
+)
+def test_a_job_reads_mid_sentence_in_the_wordings(job: str, named: str) -> None:
+    assert job_phrase(job) == named

@@ -43,12 +43,14 @@ class CustomersPage(QWidget):
     """Every customer; typing searches name, phone (any way it is written), email, suburb
     and company; headers sort; Enter or a double-click opens the customer's details.
 
-    `customer_selected` follows the current row, `customer_activated` asks for the details
-    panel, `changed` says something was saved here, `message` what it was.
+    `customer_selected` follows the current row (`nothing_selected` when a search leaves
+    none), `customer_activated` asks for the details panel, `changed` says something was
+    saved here, `message` what it was.
     """
 
     customer_selected = Signal(int)
     customer_activated = Signal(int)
+    nothing_selected = Signal()  # a search left no rows: the details show nobody
     changed = Signal()
     message = Signal(str)  # what was just done, for the status bar
 
@@ -201,6 +203,8 @@ class CustomersPage(QWidget):
                 return
         if self.model.rowCount():
             self.view.selectRow(0)
+        else:
+            self.nothing_selected.emit()
         self._refresh_buttons()
 
     # -- selection -------------------------------------------------------------------------

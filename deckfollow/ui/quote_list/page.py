@@ -57,7 +57,7 @@ class QuoteListPage(QWidget):
         self.search.setAccessibleName("Search quotes")
         self.search.setPlaceholderText("Search name, job, quote number, phone or email…")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(320)
+        self.search.setMinimumWidth(200)  # room for the filters beside the details panel
         self.stage = QComboBox()
         for label, _ in _STAGE_CHOICES:
             self.stage.addItem(label)
