@@ -152,9 +152,7 @@ def test_customer_columns_share_the_width_and_headings_sit_over_their_cells(
     # Beside the details panel: a name is not cut short to give the email the row.
     assert name >= page.view.fontMetrics().horizontalAdvance("Alexandra Fitzgerald")
     assert email <= name
-    assert header.sectionSize(PHONE) >= page.view.fontMetrics().horizontalAdvance(
-        "0412 345 678"
-    )
+    assert header.sectionSize(PHONE) >= page.view.fontMetrics().horizontalAdvance("0412 345 678")
     for col in range(page.model.columnCount()):
         heading = int(page.model.headerData(col, Qt.Orientation.Horizontal, _ALIGN))
         cell = page.model.data(page.model.index(0, col), _ALIGN)
