@@ -482,6 +482,25 @@ def _clean(value: str | None) -> str | None:
     return text or None
 
 
+# The wordings say "about the {job}", "your {job}": the lead's own article would double up.
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+(?=\S)", re.IGNORECASE)
+
+
+def job_phrase(job: str | None) -> str | None:
+    """A job as the wordings name it mid-sentence: "A spotted gum deck" reads "spotted gum
+    deck" and "Pool fence" "pool fence", so "about the {job}" never says "about the A
+    spotted gum deck" or "the Pool fence"; "I", acronyms and names in capitals keep theirs
+    (as the first reply's reason reads it)."""
+    text = _clean(job)
+    if text is None:
+        return None
+    text = _ARTICLE.sub("", text, count=1) or text
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1].isalpha() and first[1:].islower():
+        text = text[0].lower() + text[1:]
+    return text
+
+
 def build_merge_context(
     session: Session,
     *,
@@ -543,7 +562,7 @@ def build_merge_context(
         full_name=_clean(customer.display_name),
         company=_clean(customer.company),
         suburb=_clean(customer.suburb),
-        job=_clean(quote.job) if quote is not None else None,
+        job=job_phrase(quote.job) if quote is not None else None,
         quote_number=_clean(quote.number) if quote is not None else None,
         quote_amount=amount,
         agreed_time=agreed_time,

@@ -14,7 +14,7 @@ from deckfollow.core.enums import Basis, Stage, TemplateKind
 from deckfollow.core.merge_fields import RenderedText, render_template
 from deckfollow.core.models import Quote
 from deckfollow.messaging.builtin_templates import DEFAULT_KEY
-from deckfollow.messaging.template_library import TemplateInfo, template_for
+from deckfollow.messaging.template_library import TemplateInfo, builtin_info, template_for
 
 # Words in a follow-up's reason that say which built-in wording fits, per kind.
 _REASON_KEYS: dict[TemplateKind, tuple[tuple[tuple[str, ...], str], ...]] = {
@@ -117,10 +117,11 @@ class Wording:
 
 def follow_up_wording(
     session: Session, follow_up_id: int, kind: TemplateKind, *, now: datetime
-) -> Wording | None:
+) -> Wording:
     """What to say for a follow-up, chosen as the call, text and email screens choose it.
 
-    None only when there is no template of this kind at all.
+    Before the built-in templates are seeded (a brand-new database) it is the built-in words
+    seeding will add, so a first reply never reads as a bare note to self.
     """
     from deckfollow.core.cadence_library import step_template_key
     from deckfollow.core.followups import get_follow_up
@@ -139,9 +140,9 @@ def follow_up_wording(
         priced=quote is not None and quote.amount is not None,
         step_key=step_key,
     )
-    template = template_for(session, kind, template_id=fu.template_id, template_key=key)
-    if template is None:
-        return None
+    template = template_for(
+        session, kind, template_id=fu.template_id, template_key=key
+    ) or builtin_info(kind, key)
     ctx = build_merge_context(session, customer_id=fu.customer_id, follow_up_id=fu.id, now=now)
     subject = render_template(template.subject, ctx) if template.subject else None
     return Wording(template, render_template(template.body, ctx), subject)

@@ -90,6 +90,17 @@ def seed_builtin_templates(session: Session) -> int:
     return changed
 
 
+def builtin_info(kind: TemplateKind, key: str | None = None) -> TemplateInfo:
+    """The built-in words for `key` (else the kind's default) as seeding will store them, for
+    a database whose library is not seeded yet; its id is 0 because it is not stored."""
+    builtin = BUILTIN_BY_KEY.get(key or "")
+    if builtin is None or builtin.kind is not kind:
+        builtin = BUILTIN_BY_KEY[DEFAULT_KEY[kind]]
+    return TemplateInfo(
+        0, builtin.key, builtin.name, kind, builtin.subject, builtin.body, True, False
+    )
+
+
 def list_templates(session: Session, kind: TemplateKind | None = None) -> list[TemplateInfo]:
     """Templates in a stable order: by kind, built-ins first in their own order, then by name."""
     stmt = select(Template)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime, QTimeZone
+from PySide6.QtWidgets import QDateTimeEdit
 
 _SYMBOLS = {"AUD": "A$", "USD": "US$", "GBP": "£", "NZD": "NZ$", "EUR": "€", "CAD": "C$"}
 
@@ -168,6 +169,21 @@ def date_text(d: date | datetime | None, tz: str | None = None) -> str:
         d = owner_time(d).date()
     pattern = "d MMM" if d.year == date.today().year else "d MMM yyyy"
     return QLocale().toString(QDate(d.year, d.month, d.day), pattern)
+
+
+def readable_date_edit(edit: QDateTimeEdit, *, weekday: bool = False, clock: str = "") -> None:
+    """Write a date editor's day as every day on screen reads: "7 Dec 2026" ("Mon 7 Dec
+    2026" with `weekday`), in the user's language. A locale's numeric short form reads
+    differently by country ("7/12/26" against "12/7/26"), and a machine left at the "C"
+    locale writes "7 12 2026"; `clock` adds a time pattern ("HH:mm")."""
+    edit.setLocale(QLocale())
+    day = "ddd d MMM yyyy" if weekday else "d MMM yyyy"
+    edit.setDisplayFormat(f"{day} {clock}" if clock else day)
+
+
+def counted(n: int, word: str, many: str | None = None) -> str:
+    """ "1 quote", "1,204 quotes": a count with its word, singular for one."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
 def ago_text(then: datetime, now: datetime) -> str:

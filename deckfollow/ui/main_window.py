@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self.customers.changed.connect(self.data_changed)
         self.customers.customer_activated.connect(self.open_customer)
         self.customers.customer_selected.connect(self._follow_customer)
+        self.customers.nothing_selected.connect(self._no_customer_selected)
         self.customers.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.board.changed.connect(self.data_changed)
         self._listen_to_team(db)
@@ -297,8 +298,17 @@ class MainWindow(QMainWindow):
         self.detail.show_customer(customer_id)
 
     def _follow_customer(self, customer_id: int) -> None:
-        if self._has_details() and self.detail_dock.isVisible():
+        # On the Customers page the panel is what a selection is for: it opens beside the
+        # list, as a quote's does when it is opened, and follows the selected row.
+        if self.stack.currentWidget() is self.customers:
+            self.open_customer(customer_id)
+        elif self._has_details() and self.detail_dock.isVisible():
             self.detail.show_customer(customer_id)
+
+    def _no_customer_selected(self) -> None:
+        # A search that finds nobody leaves nobody in the panel, not the last one found.
+        if self.stack.currentWidget() is self.customers and self._has_details():
+            self.detail.clear()
 
     def _has_details(self) -> bool:
         return hasattr(self, "detail_dock")
@@ -347,6 +357,10 @@ class MainWindow(QMainWindow):
                 item.quote_id is None or item.quote_id != self.detail.quote_id
             ):
                 self._follow_today()
+        elif self.stack.currentWidget() is self.customers:
+            customer_id = self.customers.selected_customer_id()
+            if customer_id is not None:
+                self.detail.show_customer(customer_id)
         elif self.current_quote_id is not None and self.current_quote_id != self.detail.quote_id:
             self.detail.show_quote(self.current_quote_id)
 
@@ -595,6 +609,12 @@ class MainWindow(QMainWindow):
         widget = self._pages[key]
         self.stack.setCurrentWidget(widget)
         QSettings().setValue("main/last_page", key)
+        if key == "customers":
+            # Back on Customers, the panel shows the customer selected there, not the last
+            # page's choice.
+            customer_id = self.customers.selected_customer_id()
+            if customer_id is not None:
+                self.open_customer(customer_id)
 
     def _restore_settings(self) -> None:
         settings = QSettings()

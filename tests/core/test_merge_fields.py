@@ -102,7 +102,7 @@ def test_a_call_script_reads_naturally_for_an_agreed_follow_up(
     )
     # The follow-up's quote is used when none is given.
     assert ctx.quote_id == lead.quote_id
-    assert ctx.job == "Spotted-gum deck with steps"
+    assert ctx.job == "spotted-gum deck with steps"  # as it reads mid-sentence
     assert ctx.last_name == "Łukasiewicz"
     assert ctx.suburb == "Paddington"
     assert ctx.value("city") == "Paddington"

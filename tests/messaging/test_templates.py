@@ -196,7 +196,7 @@ def test_a_lead_without_a_quote_amount_hears_no_missing_field(db: Database, now:
     with db.reading() as s:
         call = follow_up_wording(s, ids[Channel.CALL], TemplateKind.CALL_SCRIPT, now=now)
         assert call is not None and call.template.key == "call_follow_up"
-        assert "About the quote for Deck restoration ($8,450.00):" in call.body.text
+        assert "About the quote for deck restoration ($8,450.00):" in call.body.text
 
 
 def test_leads_get_first_reply_words() -> None:

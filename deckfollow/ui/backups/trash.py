@@ -28,6 +28,7 @@ from deckfollow.storage.backup_catalogue import BackupInfo
 from deckfollow.storage.backup_rotation import delete_backups
 from deckfollow.storage.database import Database
 from deckfollow.ui.backups.common import confirm, local_time, note_label, status_label
+from deckfollow.ui.formatting import counted
 
 COLUMNS = ("What", "Name", "Deleted")
 
@@ -230,7 +231,11 @@ class TrashDialog(QDialog):
 
     def empty(self, *, ask: bool = True) -> None:
         days = self.days.value()
-        when = "everything in the trash" if days == 0 else f"what was deleted over {days} days ago"
+        when = (
+            "everything in the trash"
+            if days == 0
+            else f"what was deleted over {counted(days, 'day')} ago"
+        )
         if ask and not confirm(self, "Empty the trash", f"Remove {when} for good?", "Empty trash"):
             return
         try:

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.ui.formatting import readable_date_edit
+
 LOST_REASONS = (
     "Went with a cheaper quote",
     "Decided not to go ahead",
@@ -75,6 +77,7 @@ class ParkUntilDialog(QDialog):
         intro.setWordWrap(True)
         self.until = QDateEdit()
         self.until.setCalendarPopup(True)
+        readable_date_edit(self.until)
         tomorrow = today + timedelta(days=1)
         self.until.setMinimumDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
         default = today + timedelta(days=90)

@@ -56,7 +56,7 @@ from deckfollow.ui.cards.common import (
     save_private,
 )
 from deckfollow.ui.consent.common import ErrorLabel
-from deckfollow.ui.formatting import date_text
+from deckfollow.ui.formatting import counted, date_text
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
@@ -259,7 +259,7 @@ class CardBatchDialog(QDialog):
         if self._return is None and envelope is not None:
             parts.append("(no return address: set it in Settings)")
         if n == 0:
-            parts = [f"No cards due within {self.days.value()} days."]
+            parts = [f"No cards due within {counted(self.days.value(), 'day')}."]
         self.summary.setText(" ".join(parts).rstrip(".") + ".")
         self._show_steps()
         row = self.table.currentRow()

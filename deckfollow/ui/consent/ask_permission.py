@@ -31,6 +31,7 @@ from deckfollow.core.followups import agree_follow_up, agreed_plan
 from deckfollow.core.permission import ContactSnapshot, channel_decision
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import ErrorLabel, chosen_source, source_combo
+from deckfollow.ui.formatting import readable_date_edit
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
@@ -90,7 +91,7 @@ class AskPermissionDialog(QDialog):
         today = clock().astimezone(snap.hours.tz).date()
         self.day = QDateEdit(_qdate(today + timedelta(days=1)))
         self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("ddd d MMM yyyy")
+        readable_date_edit(self.day, weekday=True)
         self.day.setMinimumDate(_qdate(today))
         self.start = QTimeEdit(QTime(10, 0))
         self.end = QTimeEdit(QTime(11, 0))

@@ -293,7 +293,8 @@ class CadenceDialog(QDialog):
         if spec.repeat_yearly:
             repeat = " Repeats every year."
         elif spec.repeat_last_every_days:
-            repeat = f" Then the last step every {spec.repeat_last_every_days} days."
+            every = spec.repeat_last_every_days
+            repeat = f" Then the last step every {'day' if every == 1 else f'{every} days'}."
         lock = " Built in: copy it to make your own." if spec.builtin else ""
         self.description.setText(f"<b>{spec.name}</b>: {spec.description}{repeat}{lock}")
         self.steps.setRowCount(0)

@@ -29,6 +29,7 @@ from deckfollow.exchange.ledger_export import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import ErrorLabel, local_text
+from deckfollow.ui.formatting import counted
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -97,7 +98,8 @@ class LedgerViewerDialog(QDialog):
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         state = "DO NOT CONTACT. " if ov.do_not_contact else ""
         summary = QLabel(
-            f"{state}{len(self.document.entries)} entries, times on your clock. "
+            f"{state}{counted(len(self.document.entries), 'entry', 'entries')}, "
+            "times on your clock. "
             "Entries are never changed; corrections are new entries."
         )
         summary.setWordWrap(True)

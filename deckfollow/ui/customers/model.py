@@ -42,6 +42,7 @@ _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _ID = int(CUSTOMER_ID_ROLE)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 class CustomerTableModel(QAbstractTableModel):
@@ -149,6 +150,9 @@ class CustomerTableModel(QAbstractTableModel):
             return COLUMNS[section][0]
         if orientation == Qt.Orientation.Horizontal and role == _TOOLTIP and section == OPEN:
             return "Open quotes: leads, quoted and following up"
+        if orientation == Qt.Orientation.Horizontal and role == _ALIGNMENT:
+            # Each heading sits over its cells: the count on the right, words on the left.
+            return _RIGHT if section == OPEN else _LEFT
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -190,6 +194,8 @@ class CustomerTableModel(QAbstractTableModel):
                 return date_text(row.last_touch_at, self.owner_tz)
             if col == SUBURB and row.region:
                 return f"{row.suburb or ''} {row.region}".strip()
+            if col == EMAIL and row.email:
+                return row.email  # whole, where the column cuts it short
         return None
 
     def _text(self, row: CustomerRow, col: int) -> str:

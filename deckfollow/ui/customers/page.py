@@ -28,8 +28,9 @@ from deckfollow.core.customer_search import (
 from deckfollow.core.settings import load_settings
 from deckfollow.storage.database import Database
 from deckfollow.ui.customers.merge_dialog import MergeDialog
-from deckfollow.ui.customers.model import CUSTOMER_ID_ROLE, CustomerTableModel
+from deckfollow.ui.customers.model import CUSTOMER_ID_ROLE, EMAIL, NAME, CustomerTableModel
 from deckfollow.ui.customers.new_customer import NewCustomerDialog
+from deckfollow.ui.formatting import counted
 from deckfollow.ui.team.server_away import open_when_server_back
 from deckfollow.ui.theme import active_theme
 
@@ -43,12 +44,14 @@ class CustomersPage(QWidget):
     """Every customer; typing searches name, phone (any way it is written), email, suburb
     and company; headers sort; Enter or a double-click opens the customer's details.
 
-    `customer_selected` follows the current row, `customer_activated` asks for the details
-    panel, `changed` says something was saved here, `message` what it was.
+    `customer_selected` follows the current row (`nothing_selected` when a search leaves
+    none), `customer_activated` asks for the details panel, `changed` says something was
+    saved here, `message` what it was.
     """
 
     customer_selected = Signal(int)
     customer_activated = Signal(int)
+    nothing_selected = Signal()  # a search left no rows: the details show nobody
     changed = Signal()
     message = Signal(str)  # what was just done, for the status bar
 
@@ -91,12 +94,15 @@ class CustomersPage(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.verticalHeader().setDefaultSectionSize(28)
         header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # Narrow enough that, beside the details panel, only the email is cut short.
-        for col, width in enumerate((170, 120, 115, 130, 200, 65, 85)):
+        for col, width in enumerate((190, 105, 105, 110, 190, 50, 85)):
             header.resizeSection(col, width)
-        header.setMinimumSectionSize(60)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(50)
+        # The name and the email share what the window has to spare, so neither takes the
+        # row from the other (a long email is cut short, its whole text in the tooltip).
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(EMAIL, QHeaderView.ResizeMode.Stretch)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
 
         top = QHBoxLayout()
@@ -203,6 +209,8 @@ class CustomersPage(QWidget):
                 return
         if self.model.rowCount():
             self.view.selectRow(0)
+        else:
+            self.nothing_selected.emit()
         self._refresh_buttons()
 
     # -- selection -------------------------------------------------------------------------
@@ -314,11 +322,13 @@ class CustomersPage(QWidget):
         total = self._total
         self.matching = shown
         if self.model.text and not shown:
-            self.count.setText(f"Nobody matches “{self.model.text}” among {total:,} customers")
+            self.count.setText(
+                f"Nobody matches “{self.model.text}” among {counted(total, 'customer')}"
+            )
         elif shown != total:
-            self.count.setText(f"{shown:,} of {total:,} customers")
+            self.count.setText(f"{shown:,} of {counted(total, 'customer')}")
         else:
-            self.count.setText(f"{total:,} customers" if total != 1 else "1 customer")
+            self.count.setText(counted(total, "customer"))
 
     def _refresh_buttons(self, *_: object) -> None:
         n = len(self.view.selectionModel().selectedRows())

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.storage.database import Database
+from deckfollow.ui.formatting import counted
 
 
 def _failed(parent: QWidget | None, exc: DeckfollowError | OSError) -> None:
@@ -36,8 +37,8 @@ def export_customers_csv(parent: QWidget | None, db: Database) -> Path | None:
     QMessageBox.information(
         parent,
         "Export",
-        f"Saved {done.customers} customers to {done.customers_path.name} and "
-        f"{done.quotes} quotes to {done.quotes_path.name} in {folder}.",
+        f"Saved {counted(done.customers, 'customer')} to {done.customers_path.name} and "
+        f"{counted(done.quotes, 'quote')} to {done.quotes_path.name} in {folder}.",
     )
     return done.customers_path
 
@@ -60,7 +61,7 @@ def export_vcard(
     except (DeckfollowError, OSError) as exc:
         _failed(parent, exc)
         return None
-    QMessageBox.information(parent, "Export", f"Saved {count} contact card(s) to {path}.")
+    QMessageBox.information(parent, "Export", f"Saved {counted(count, 'contact card')} to {path}.")
     return path
 
 

@@ -66,6 +66,7 @@ from deckfollow.exchange.import_mapping import (
     suggest_mapping,
 )
 from deckfollow.storage.database import Database
+from deckfollow.ui.formatting import counted
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
@@ -236,8 +237,8 @@ class MappingPage(QWizardPage):
             article = "an" if label[:1] in "AEIOU" else "a"
             self.recognised.setText(f"Recognised as {article} {label} export: no mapping needed.")
         self.file_info.setText(
-            f"{len(table.rows)} rows · {table.encoding_label} · "
-            f"{table.delimiter_label}-separated · {len(table.header)} columns"
+            f"{counted(len(table.rows), 'row')} · {table.encoding_label} · "
+            f"{table.delimiter_label}-separated · {counted(len(table.header), 'column')}"
             + "".join(f"<br>{n}" for n in table.notes)
         )
         self.own_mapping.setVisible(fmt is not Format.CUSTOM)

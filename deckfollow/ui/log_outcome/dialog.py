@@ -43,6 +43,7 @@ from deckfollow.ui.formatting import (
     date_time_text,
     owner_qdatetime,
     owner_zone,
+    readable_date_edit,
     zone_date_time_text,
 )
 from deckfollow.ui.messaging.common import read
@@ -130,7 +131,7 @@ class LogOutcomeDialog(ContactDialog):
         self.happened_at = QDateTimeEdit()
         self.happened_at.setTimeZone(QTimeZone(owner_zone().encode()))  # one clock: the owner's
         self.happened_at.setDateTime(_qdatetime(self._opened_at))
-        self.happened_at.setDisplayFormat("ddd d MMM yyyy HH:mm")
+        readable_date_edit(self.happened_at, weekday=True, clock="HH:mm")
         self.happened_at.setCalendarPopup(True)
         self.happened_at.setMaximumDateTime(_qdatetime(self._opened_at))
         happened = QGroupBox("What happened")
@@ -167,7 +168,7 @@ class LogOutcomeDialog(ContactDialog):
         self.zone_label.setStyleSheet(f"color: {active_theme().muted_text};")
         self.next_day = QDateEdit(_qdate(local_now.date() + timedelta(days=2)))
         self.next_day.setCalendarPopup(True)
-        self.next_day.setDisplayFormat("ddd d MMM yyyy")
+        readable_date_edit(self.next_day, weekday=True)
         self.next_day.setMinimumDate(_qdate(local_now.date()))
         self.next_time = QTimeEdit(QTime(10, 0))
         self.next_time.setDisplayFormat("HH:mm")
@@ -210,7 +211,7 @@ class LogOutcomeDialog(ContactDialog):
         self.lost_reason.setPlaceholderText("e.g. went with a cheaper quote")
         self.parked_until = QDateEdit(_qdate(local_now.date() + timedelta(days=90)))
         self.parked_until.setCalendarPopup(True)
-        self.parked_until.setDisplayFormat("ddd d MMM yyyy")
+        readable_date_edit(self.parked_until, weekday=True)
         self.parked_until.setMinimumDate(_qdate(local_now.date() + timedelta(days=1)))
         self.close_box = QWidget()
         cform = QFormLayout(self.close_box)

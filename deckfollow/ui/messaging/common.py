@@ -51,7 +51,7 @@ from deckfollow.messaging.guard import SendCheck, check_send
 from deckfollow.messaging.template_library import TemplateInfo, list_templates
 from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel
-from deckfollow.ui.formatting import date_time_text
+from deckfollow.ui.formatting import date_time_text, readable_date_edit
 from deckfollow.ui.operations import Operations
 from deckfollow.ui.team.server_away import fill_when_server_back, fills_in_line
 from deckfollow.ui.theme import active_theme
@@ -411,7 +411,7 @@ class NextStepWidget(QWidget):
 
         self.day = QDateEdit(_qdate(local_today + timedelta(days=3)))
         self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("ddd d MMM yyyy")
+        readable_date_edit(self.day, weekday=True)
         self.day.setMinimumDate(_qdate(local_today))
         self.at = QTimeEdit(QTime(10, 0))
         self.at.setDisplayFormat("HH:mm")
@@ -464,7 +464,7 @@ class NextStepWidget(QWidget):
         self.lost_reason.setPlaceholderText("Why it was lost, e.g. went with a cheaper quote")
         self.parked_until = QDateEdit(_qdate(local_today + timedelta(days=182)))
         self.parked_until.setCalendarPopup(True)
-        self.parked_until.setDisplayFormat("d MMM yyyy")
+        readable_date_edit(self.parked_until)
         self.close_box = QWidget()
         close_form = QFormLayout(self.close_box)
         close_form.setContentsMargins(24, 0, 0, 0)

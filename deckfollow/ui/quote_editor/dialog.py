@@ -45,6 +45,7 @@ from deckfollow.core.quotes import (
 )
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import ErrorLabel
+from deckfollow.ui.formatting import readable_date_edit
 from deckfollow.ui.team.clash import ask_to_reapply
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
@@ -84,6 +85,7 @@ class _OptionalDate(QWidget):
         self.check = QCheckBox(label)
         self.edit = QDateEdit(_qdate(default))
         self.edit.setCalendarPopup(True)
+        readable_date_edit(self.edit)
         self.edit.setAccessibleName(label)
         self.edit.setEnabled(False)
         self.check.toggled.connect(self.edit.setEnabled)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from deckfollow.core.changes import Changes
 from deckfollow.core.enums import Stage
 from deckfollow.core.quote_index import QuoteFilter, QuoteIndex, Reread, rows_to_reread
+from deckfollow.ui.formatting import counted
 from deckfollow.ui.quote_list.model import COLUMNS, QUOTE_ID_ROLE, QuoteTableModel
 from deckfollow.ui.theme import active_theme
 
@@ -56,7 +57,7 @@ class QuoteListPage(QWidget):
         self.search.setAccessibleName("Search quotes")
         self.search.setPlaceholderText("Search name, job, quote number, phone or email…")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(320)
+        self.search.setMinimumWidth(200)  # room for the filters beside the details panel
         self.stage = QComboBox()
         for label, _ in _STAGE_CHOICES:
             self.stage.addItem(label)
@@ -242,7 +243,7 @@ class QuoteListPage(QWidget):
     def _update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total
         self.count.setText(
-            f"{shown:,} of {total:,} quotes" if shown != total else f"{total:,} quotes"
+            f"{shown:,} of {counted(total, 'quote')}" if shown != total else counted(total, "quote")
         )
 
     def _on_current(self, current: object, _previous: object) -> None:

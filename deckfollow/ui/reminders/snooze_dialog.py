@@ -31,7 +31,7 @@ from deckfollow.reminders.snooze import (
     snooze_many,
 )
 from deckfollow.storage.database import Database
-from deckfollow.ui.formatting import clock_text, date_time_text
+from deckfollow.ui.formatting import clock_text, counted, date_time_text, readable_date_edit
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
@@ -64,7 +64,7 @@ class SnoozeDialog(QDialog):
         if first is not None and len(self._ids) == 1:
             who.setText(f"<b>{first.customer}</b> — {first.reason}")
         else:
-            who.setText(f"<b>{len(self._ids)} follow-ups</b>")
+            who.setText(f"<b>{counted(len(self._ids), 'follow-up')}</b>")
         self.buttons_group = QButtonGroup(self)
         self.choice_buttons: dict[SnoozeChoice | None, QRadioButton] = {}
         layout = QVBoxLayout(self)
@@ -84,7 +84,7 @@ class SnoozeDialog(QDialog):
         layout.addWidget(custom)
         self.when = QDateTimeEdit()
         self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("ddd d MMM yyyy HH:mm")
+        readable_date_edit(self.when, weekday=True, clock="HH:mm")
         self.when.setTimeZone(QTimeZone(self._owner_tz.encode()))
         start = self._clock() + timedelta(hours=2)
         self.when.setDateTime(QDateTime.fromSecsSinceEpoch(int(start.timestamp()), QTimeZone.utc()))

@@ -43,7 +43,7 @@ from deckfollow.core.reports_members import report_members
 from deckfollow.core.reports_model import CountValue, Report, rate
 from deckfollow.core.settings import load_settings
 from deckfollow.storage.database import Database
-from deckfollow.ui.formatting import compact_money
+from deckfollow.ui.formatting import compact_money, readable_date_edit
 from deckfollow.ui.reports.chart import BarChart, ChartData, series_of, table_rows
 from deckfollow.ui.theme import active_theme
 
@@ -289,7 +289,7 @@ class ReportsPage(QWidget):
         self.last.setAccessibleName("Period to")
         for edit in (self.first, self.last):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
+            readable_date_edit(edit)
             edit.setEnabled(False)
         # Whose figures: everyone, or one member's (shown once the business has members).
         self.member = QComboBox()

@@ -38,6 +38,7 @@ from deckfollow.messaging.credentials import CredentialStore, default_store
 from deckfollow.storage import team_connection
 from deckfollow.storage.team_connection import ConnectionCheck, Found, TeamConnection
 from deckfollow.ui.consent.common import ErrorLabel
+from deckfollow.ui.formatting import counted
 
 if TYPE_CHECKING:
     from deckfollow.storage.database import Database
@@ -391,7 +392,7 @@ class TeamSettingsPage(QWidget):
         )
         self.progress.setValue(self.progress.maximum())
         self._say(
-            f"Moved {moved.total:,} rows; the counts on the server match your file's. "
+            f"Moved {counted(moved.total, 'row')}; the counts on the server match your file's. "
             f"Your file {moved.source} is kept as it was.",
             "#1b5e20",
         )

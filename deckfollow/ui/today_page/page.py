@@ -395,8 +395,6 @@ class TodayPage(QWidget):
             wording = follow_up_wording(
                 session, item.follow_up_id, _KIND[item.channel], now=self._clock()
             )
-        if wording is None:
-            return f"The reason I'm calling is: {item.reason}"
         if wording.subject is not None:
             return f"Subject: {wording.subject.text}\n\n{wording.body.text}"
         return wording.body.text

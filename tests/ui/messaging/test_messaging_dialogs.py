@@ -119,7 +119,7 @@ def test_template_preview_for_an_unpriced_lead_leaves_out_the_amount_without_a_g
     assert completer.currentCompletion() == "Zoë Łukasiewicz"
     dlg.preview_for.setCurrentIndex(dlg.preview_for.findText(completer.currentCompletion()))
     text = dlg.preview.toPlainText()
-    assert "About the quote for Spotted-gum deck with steps:" in text
+    assert "About the quote for spotted-gum deck with steps:" in text
     assert "?]" not in text and _highlighted(dlg.preview) == []
     assert dlg.missing.isHidden()
     assert dlg.omitted.text() == (

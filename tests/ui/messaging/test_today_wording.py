@@ -91,4 +91,4 @@ def test_today_reads_a_lead_its_script_without_a_missing_field_marker(
         f"Subject: {email.subject.text()}\n\n{email.body.toPlainText()}"
     )
     assert email.missing.isHidden()
-    assert "Your enquiry about the Deck restoration" in email.subject.text()
+    assert "Your enquiry about the deck restoration" in email.subject.text()
