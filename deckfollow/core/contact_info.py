@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from typing import TYPE_CHECKING
 
 from deckfollow.core.errors import ValidationError
@@ -51,7 +52,9 @@ def normalise_phone(raw: str, default_country: str, field: str = "phone") -> str
         parsed = phonenumbers.parse(text, default_country.upper())
     except phonenumbers.NumberParseException as exc:
         raise ValidationError(field, f"{raw!r} is not a phone number ({exc._msg})") from exc
-    if not phonenumbers.is_valid_number(parsed):
+    if not _valid_at_home(parsed, default_country.upper()) and not phonenumbers.is_valid_number(
+        parsed
+    ):
         region = phonenumbers.region_code_for_number(parsed) or default_country.upper()
         hint = "" if text.startswith(("+", "00")) else " (a number from elsewhere starts with +)"
         raise ValidationError(field, f"{raw!r} is not a valid phone number for {region}{hint}")
@@ -59,6 +62,27 @@ def normalise_phone(raw: str, default_country: str, field: str = "phone") -> str
     if not parsed.extension:  # then parsing the E.164 form gives this very number
         _remember(e164, parsed)
     return e164
+
+
+def _valid_at_home(parsed: PhoneNumber, region: str) -> bool:
+    """`is_valid_number` for a number of the country it was read in, at half the cost.
+
+    `is_valid_number` first finds the number's region, trying each region of its calling
+    code in turn by matching the number's patterns, then matches them again for that region.
+    When the country read in comes first for its code (AU before CC and CX) and has no
+    leading-digit rule, the first try is that very check: a number valid there is valid,
+    and any other answer goes on to the full check.
+    """
+    import phonenumbers
+
+    code = parsed.country_code
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ()) if code else ()
+    if not regions or regions[0] != region:
+        return False
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region, None)
+    if meta is None or meta.leading_digits is not None:
+        return False
+    return bool(phonenumbers.is_valid_number_for_region(parsed, region))
 
 
 def format_phone(e164: str) -> str:
@@ -107,11 +131,61 @@ def normalise_email(raw: str, field: str = "email") -> str:
     text = raw.strip()
     if not text:
         raise ValidationError(field, "is empty")
+    quick = _plain_email(text)
+    if quick is not None:
+        return quick
     try:
         info = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
         raise ValidationError(field, f"{raw!r} is not a valid email address ({exc})") from exc
     return info.normalized
+
+
+# What `validate_email` makes of each domain, valid or not: an import checks the same few
+# domains once per row, and checking one costs two thirds of checking an address.
+_DOMAINS: dict[str, str | None] = {}
+_DOMAINS_MAX = 4096
+# Characters that call for `validate_email`'s own splitting: quotes, display names,
+# comments, bracketed addresses, spaces.
+_UNUSUAL = frozenset('"<>()[]\\,;: \t\r\n')
+
+
+def _plain_email(text: str) -> str | None:
+    """`validate_email(text).normalized` for an everyday address (one @, no quoting), with its
+    domain's check remembered; None for anything else, valid or not, so that
+    `validate_email` answers it and words any refusal."""
+    from email_validator import EmailSyntaxError
+    from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
+    from email_validator.syntax import validate_email_domain_name, validate_email_local_part
+
+    local, at, domain = text.partition("@")
+    if not at or "@" in domain or not _UNUSUAL.isdisjoint(text) or len(text.encode()) > 250:
+        return None
+    if not unicodedata.is_normalized("NFC", local):
+        return None
+    try:
+        info = validate_email_local_part(local)
+    except EmailSyntaxError:
+        return None
+    ascii_local = info["ascii_local_part"]
+    if ascii_local is not None and ascii_local.lower() in CASE_INSENSITIVE_MAILBOX_NAMES:
+        return None
+    if domain not in _DOMAINS:
+        if len(_DOMAINS) >= _DOMAINS_MAX:
+            _DOMAINS.clear()
+        try:
+            checked = validate_email_domain_name(domain)
+        except EmailSyntaxError:
+            _DOMAINS[domain] = None
+        else:
+            # The IDNA form can be longer; such an address takes the full check.
+            long = len(checked["ascii_domain"]) != len(checked["domain"])
+            _DOMAINS[domain] = None if long else checked["domain"]
+    normal = _DOMAINS[domain]
+    if normal is None:
+        return None
+    address = f"{info['local_part']}@{normal}"
+    return address if len(address.encode()) <= 250 else None
 
 
 def suppression_hash(value: str) -> str:
