@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sqlite3
 import sys
 from dataclasses import dataclass, field
@@ -26,6 +27,16 @@ class CliContext:
 
     # A database file this command created, removed again if the command fails.
     created: Path | None = None
+    # Cycle collection is paused while the command loads its code (see `cli.main`).
+    collect_after_load: bool = False
+
+    def loaded(self) -> None:
+        """The command's code is loaded (its database is open): collect cycles again, leaving
+        out what was loaded, which lives until the command ends anyway."""
+        if self.collect_after_load:
+            self.collect_after_load = False
+            gc.freeze()
+            gc.enable()
 
     def open_db(self, *, create: bool = False) -> Database:
         """Open the database after its cheap integrity check (header, schema, revision, and
@@ -39,7 +50,9 @@ class CliContext:
         path = None if is_url(self.db_target) else Path(self.db_target).expanduser()
         if create and path is not None and not path.exists():
             self.created = path
-        return open_checked(self.db_target, create=create, full=False)
+        db = open_checked(self.db_target, create=create, full=False)
+        self.loaded()
+        return db
 
     def read_sqlite(self) -> sqlite3.Connection | None:
         """A read-only sqlite3 connection to the database file, after the same cheap check as
@@ -63,7 +76,9 @@ class CliContext:
             raise CorruptDatabaseError(report)
         if report.revision != schema.HEAD:
             return None
-        return connect_read_only(path)
+        conn = connect_read_only(path)
+        self.loaded()
+        return conn
 
     def discard_created(self) -> None:
         """Remove the database this failed command created: bad input leaves no file behind."""
