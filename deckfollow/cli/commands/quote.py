@@ -172,12 +172,8 @@ def _print(ctx: CliContext, args: argparse.Namespace, quote_id: int, extra: dict
     if not args.json:
         print(quote_id, file=ctx.out)
         return
-    db = ctx.open_db()
-    try:
-        with db.reading() as session:
-            shown = quote_details(session, quote_id).as_json()
-    finally:
-        db.close()
+    with ctx.database() as db, db.reading() as session:
+        shown = quote_details(session, quote_id).as_json()
     json.dump({**shown, **extra}, ctx.out, ensure_ascii=False, indent=1)
     ctx.out.write("\n")
 
@@ -186,12 +182,8 @@ def run_add(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.quotes import NewQuote, create_quote
 
     new = NewQuote(customer_id=args.customer, fields=_edit_of(args))
-    db = ctx.open_db()
-    try:
-        with not_found_names("--customer"), db.unit_of_work() as session:
-            saved = create_quote(session, new, now=ctx.now)
-    finally:
-        db.close()
+    with ctx.database() as db, not_found_names("--customer"), db.unit_of_work() as session:
+        saved = create_quote(session, new, now=ctx.now)
     _print(ctx, args, saved.quote_id, {})
     return 0
 
@@ -202,13 +194,9 @@ def run_edit(args: argparse.Namespace, ctx: CliContext) -> int:
     edit = _edit_of(args)
     if edit == QuoteEdit():
         raise ValidationError("quote edit", "say what to change, e.g. --amount 4850.00")
-    db = ctx.open_db()
-    try:
-        with not_found_names("quote"), db.unit_of_work() as session:
-            # Read and written in one transaction: nothing can come between.
-            edit_quote(session, args.quote_id, edit, version=None, now=ctx.now)
-    finally:
-        db.close()
+    with ctx.database() as db, not_found_names("quote"), db.unit_of_work() as session:
+        # Read and written in one transaction: nothing can come between.
+        edit_quote(session, args.quote_id, edit, version=None, now=ctx.now)
     _print(ctx, args, args.quote_id, {})
     return 0
 
@@ -216,20 +204,16 @@ def run_edit(args: argparse.Namespace, ctx: CliContext) -> int:
 def run_stage(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.quotes import change_stage
 
-    db = ctx.open_db()
-    try:
-        with not_found_names("quote"), db.unit_of_work() as session:
-            moved = change_stage(
-                session,
-                args.quote_id,
-                args.stage,
-                now=ctx.now,
-                lost_reason=args.reason,
-                parked_until=args.until,
-                after_sale=args.after_sale,
-            )
-    finally:
-        db.close()
+    with ctx.database() as db, not_found_names("quote"), db.unit_of_work() as session:
+        moved = change_stage(
+            session,
+            args.quote_id,
+            args.stage,
+            now=ctx.now,
+            lost_reason=args.reason,
+            parked_until=args.until,
+            after_sale=args.after_sale,
+        )
     if args.json:
         extra = {"missing": list(moved.missing), "after_sale_started": moved.after_sale_started}
         _print(ctx, args, args.quote_id, extra)
@@ -251,12 +235,8 @@ def run_stage(args: argparse.Namespace, ctx: CliContext) -> int:
 def run_list(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.quotes import list_quotes
 
-    db = ctx.open_db()
-    try:
-        with db.reading() as session:
-            quotes = list_quotes(session, args.stage)
-    finally:
-        db.close()
+    with ctx.database() as db, db.reading() as session:
+        quotes = list_quotes(session, args.stage)
     if args.json:
         json.dump([q.as_json() for q in quotes], ctx.out, ensure_ascii=False, indent=1)
         ctx.out.write("\n")
