@@ -51,10 +51,20 @@ def normalise_phone(raw: str, default_country: str, field: str = "phone") -> str
     try:
         parsed = phonenumbers.parse(text, default_country.upper())
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError(field, f"{raw!r} is not a phone number ({exc._msg})") from exc
-    if not _valid_at_home(parsed, default_country.upper()) and not phonenumbers.is_valid_number(
-        parsed
-    ):
+        # phonenumbers' own wording ("The string supplied did not seem to be a phone
+        # number.") says nothing the first half does not.
+        raise ValidationError(field, f"{raw!r} is not a phone number") from exc
+    valid = _valid_at_home(parsed, default_country.upper()) or phonenumbers.is_valid_number(parsed)
+    if not valid and text.startswith("00"):
+        # "0061 412 …" is how much of the world writes +61 (Australia's own exit code is
+        # 0011, so the library reads "0061" as a national number and finds it invalid).
+        try:
+            abroad = phonenumbers.parse("+" + text[2:], None)
+        except phonenumbers.NumberParseException:
+            abroad = None
+        if abroad is not None and phonenumbers.is_valid_number(abroad):
+            parsed, valid = abroad, True
+    if not valid:
         region = phonenumbers.region_code_for_number(parsed) or default_country.upper()
         hint = "" if text.startswith(("+", "00")) else " (a number from elsewhere starts with +)"
         raise ValidationError(field, f"{raw!r} is not a valid phone number for {region}{hint}")
@@ -104,10 +114,14 @@ def phone_as_read_in(e164: str, country: str | None) -> str:
     parsed = _parse_stored(e164)
     if parsed is None:
         return e164
-    home = phonenumbers.region_code_for_number(parsed)
+    # By calling code, not region: a Jersey or Guernsey mobile (+44 7911 …) is dialled
+    # "07911 …" from anywhere in the UK, as a Canadian number is dialled without +1 in the US.
+    at_home = bool(country) and parsed.country_code == phonenumbers.country_code_for_region(
+        (country or "").upper()
+    )
     style = (
         phonenumbers.PhoneNumberFormat.NATIONAL
-        if country and home == country.upper()
+        if at_home
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(parsed, style)
