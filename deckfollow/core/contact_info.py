@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 from typing import TYPE_CHECKING
@@ -106,6 +107,8 @@ def format_phone(e164: str) -> str:
     return text
 
 
+# A batch of cards writes the owner's number into every note: formatted once.
+@functools.lru_cache(maxsize=1024)
 def phone_as_read_in(e164: str, country: str | None) -> str:
     """The number as someone in `country` dials it: "0412 555 019" at home, "+61 412 555 019"
     from abroad (a stored E.164 number; anything else is returned as given)."""
