@@ -412,6 +412,7 @@ def _attempt(
     space = _width(font, " ") * eff
 
     placed: list[Placed] = []
+    make = tuple.__new__
     wi = 0  # next word jitter
     li = 0  # next line jitter
     baseline = box.top - ascent - drift
@@ -469,7 +470,8 @@ def _attempt(
                 y = baseline + hand.slope * (x - box.x) + j.dy * eff
                 skew = math.tan(math.radians(hand.slant + j.slant))
                 cs = j.cs * size
-                placed.append(Placed(x, y, w_size, skew, cs, j.shade, word))
+                # tuple.__new__: the named tuple's own __new__ is a Python call per word.
+                placed.append(make(Placed, (x, y, w_size, skew, cs, j.shade, word)))
                 x += word_width * w_size + cs * len(word)
 
     bottom = lowest - descent - drift
