@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,12 +29,33 @@ class CliContext:
 
     # A database file this command created, removed again if the command fails.
     created: Path | None = None
+    # Cycle collection is paused while the command loads its code (see `cli.main`).
+    collect_after_load: bool = False
 
-    def open_db(self, *, create: bool = False) -> Database:
+    def loaded(self) -> None:
+        """The command's code is loaded (its database is open): collect cycles again, leaving
+        out what was loaded, which lives until the command ends anyway."""
+        if self.collect_after_load:
+            self.collect_after_load = False
+            gc.freeze()
+            gc.enable()
+
+    @contextmanager
+    def database(self, *, create: bool = False, full: bool = False) -> Iterator[Database]:
+        """The command's database, open for the `with` block and closed after it however
+        the block ends (an error is then reported by `cli.main`, one line)."""
+        db = self.open_db(create=create, full=full)
+        try:
+            yield db
+        finally:
+            db.close()
+
+    def open_db(self, *, create: bool = False, full: bool = False) -> Database:
         """Open the database after its cheap integrity check (header, schema, revision, and
-        `quick_check` on a small file; the full check is `deckfollow check`'s and the app's
-        start's); commands that only read refuse to create an empty one. A file whose damage
-        the check sees is refused before anything could write to it."""
+        `quick_check` on a small file; `full` runs the whole check, as `deckfollow check`,
+        the backups and the app's start do); commands that only read refuse to create an
+        empty one. A file whose damage the check sees is refused before anything could
+        write to it. Commands use `database()`, which also closes it."""
         # Imported here so `--version`, `--help` and the GUI's first paint skip SQLAlchemy.
         from deckfollow.storage.integrity import open_checked
         from deckfollow.storage.location import is_url
@@ -39,7 +63,9 @@ class CliContext:
         path = None if is_url(self.db_target) else Path(self.db_target).expanduser()
         if create and path is not None and not path.exists():
             self.created = path
-        return open_checked(self.db_target, create=create, full=False)
+        db = open_checked(self.db_target, create=create, full=full)
+        self.loaded()
+        return db
 
     def read_sqlite(self) -> sqlite3.Connection | None:
         """A read-only sqlite3 connection to the database file, after the same cheap check as
@@ -63,7 +89,9 @@ class CliContext:
             raise CorruptDatabaseError(report)
         if report.revision != schema.HEAD:
             return None
-        return connect_read_only(path)
+        conn = connect_read_only(path)
+        self.loaded()
+        return conn
 
     def discard_created(self) -> None:
         """Remove the database this failed command created: bad input leaves no file behind."""

@@ -9,6 +9,7 @@ from the header names and adjustable by the user.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -351,6 +352,7 @@ def recognise(header: tuple[str, ...]) -> Format:
     return Format.CUSTOM
 
 
+@functools.lru_cache(maxsize=256)  # a file repeats a handful of labels on every row
 def _slot_of_label(label: str) -> str:
     words = set(_key(label).split())
     if words & {"mobile", "cell", "iphone"}:
@@ -501,7 +503,8 @@ _NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
 
 def _cell(value: str) -> str:
     """A cell's text: trimmed, and with an export's formula-neutralising apostrophe undone."""
-    return _NEUTRALISED.sub("", value.strip())
+    text = value.strip()
+    return _NEUTRALISED.sub("", text) if text.startswith("'") else text
 
 
 def _split_multi(value: str) -> list[str]:

@@ -155,9 +155,8 @@ def undrawable(text: str, primary: LoadedFont) -> list[str]:
     """Letters neither the chosen font nor the fallback can draw (reported before printing)."""
     fallback = load(FALLBACK_KEY)
     bad: list[str] = []
-    for ch in text:
+    for ch in dict.fromkeys(text):  # each letter once, in the order it first appears
         if ch.isspace() or ord(ch) in primary.cmap or ord(ch) in fallback.cmap:
             continue
-        if ch not in bad:
-            bad.append(ch)
+        bad.append(ch)
     return bad

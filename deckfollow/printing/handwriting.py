@@ -12,6 +12,7 @@ Nothing is ever cut off.
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
 import re
@@ -148,14 +149,20 @@ class _Hand:
         self.slant = (-1.5 + 5.5 * rnd()) * v  # degrees, the card's overall lean
         self.slope = (-0.007 + 0.014 * rnd()) * v  # baselines drift up or down a line
         pressure = 0.12 * min(v, 1.0)
-        self.words = [
-            _WordJitter(
-                max(-0.06, min(0.06, gauss(0.0, 0.018))) * v,
-                (-0.035 + 0.07 * rnd()) * v,
-                (-1.5 + 3.0 * rnd()) * v,
-                1.0 + (-0.15 + 0.4 * rnd()) * v,
-                (-0.008 + 0.03 * rnd()) * v,
-                1.0 - pressure * rnd(),
+        # tuple.__new__ builds each jitter without the named tuple's Python-level __new__:
+        # a batch of cards draws hundreds of thousands of them.
+        make = tuple.__new__
+        self.words: list[_WordJitter] = [
+            make(
+                _WordJitter,
+                (
+                    max(-0.06, min(0.06, gauss(0.0, 0.018))) * v,
+                    (-0.035 + 0.07 * rnd()) * v,
+                    (-1.5 + 3.0 * rnd()) * v,
+                    1.0 + (-0.15 + 0.4 * rnd()) * v,
+                    (-0.008 + 0.03 * rnd()) * v,
+                    1.0 - pressure * rnd(),
+                ),
             )
             for _ in range(words)
         ]
@@ -188,7 +195,11 @@ _NUMBER_GAP = re.compile(r"(?<=[\d+)]) (?=[\d(])")
 
 
 def _prepare(text: str, font: LoadedFont) -> list[list[str]]:
-    plain = "".join(ch if ord(ch) in font.cmap else plain_marks(ch) for ch in text)
+    cmap = font.cmap
+    if all(ord(ch) in cmap for ch in set(text)):  # each letter checked once, not per use
+        plain = text
+    else:
+        plain = "".join(ch if ord(ch) in cmap else plain_marks(ch) for ch in text)
     plain = plain.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     plain = _NUMBER_GAP.sub(NBSP, plain)
     return [[w for w in para.split(" ") if w] for para in plain.strip("\n").split("\n")]
@@ -238,14 +249,19 @@ def layout_text(
     # Each word's width at 1 pt, measured once for every size tried.
     widths = [[_width(font, w) for w in para] for para in paragraphs]
     args = (paragraphs, widths, box, style, font, hand)
-    attempt = _attempt(*args, size, signature_height, keep_lines)
-    if not attempt.fits:
-        # Smaller sizes are tried without placing letters; only the one chosen is set.
-        first, fits = size, False
-        while not fits and size - _SIZE_STEP >= style.min_size - 1e-9:
+    too_big = _TooBig(paragraphs, widths, box, style, font, hand, signature_height)
+    attempt = None if too_big(size) else _attempt(*args, size, signature_height, keep_lines)
+    if attempt is None or not attempt.fits:
+        # Smaller sizes, skipping those that certainly do not fit; with those gone, the
+        # first size tried mostly fits, so it is set as it is tried.
+        first = size
+        tried = attempt
+        while (tried is None or not tried.fits) and size - _SIZE_STEP >= style.min_size - 1e-9:
             size -= _SIZE_STEP
-            fits = _attempt(*args, size, signature_height, keep_lines, place=False).fits
-        if size != first:
+            tried = None if too_big(size) else _attempt(*args, size, signature_height, keep_lines)
+        if tried is not None and (tried.fits or size != first):
+            attempt = tried
+        elif size != first or attempt is None:
             attempt = _attempt(*args, size, signature_height, keep_lines)
     attempt.undrawable = bad
     if signature_height > 0 and attempt.fits:
@@ -264,6 +280,107 @@ def layout_text(
         attempt.offset_y = -shift
         attempt.bottom -= shift
     return attempt
+
+
+class _TooBig:
+    """Whether a size certainly cannot fit, told without setting the text at that size.
+
+    A note on a card usually shrinks several steps, and each try wraps every word. Here the
+    words keep their own jitter (so their widths, per point of size, are known once), but
+    every line is given the room of the widest line and the tightest line spacing: wrapped
+    that way (a binary search per line) a paragraph needs no more lines than it truly does,
+    so a size whose bound already runs past the box is skipped. Only sizes `_attempt` would
+    refuse are skipped, so the size chosen is the same; where the bound would not hold (a
+    word that may be broken in pieces, a hand varied beyond the usual), nothing is skipped.
+    """
+
+    def __init__(
+        self,
+        paragraphs: list[list[str]],
+        widths: list[list[float]],
+        box: Rect,
+        style: HandStyle,
+        font: LoadedFont,
+        hand: _Hand,
+        reserve_bottom: float,
+    ) -> None:
+        self.box, self.style, self.font, self.hand = box, style, font, hand
+        self.reserve = reserve_bottom
+        jitters = hand.words
+        self.lead = min(lj.lead for lj in hand.lines)
+        self.indent = max(lj.indent for lj in hand.lines)
+        last = max((i for i, p in enumerate(paragraphs) if p), default=-1)
+        # Empty lines move the lines below them down; those after the last line, nothing.
+        self.blank = sum(1 for p in paragraphs[:last] if not p)
+        scale = font.font.scale
+        space = _width(font, " ") * scale
+        # Per paragraph with words: each word's width per point of size with its own
+        # jitter, and the running sums of (space before it + its width).
+        self.paras: list[tuple[list[float], list[float]]] = []
+        wi = 0
+        breaking = 0.0
+        for p, ws in zip(paragraphs, widths, strict=True):
+            if not p:
+                continue
+            own: list[float] = []
+            sums = [0.0]
+            for word, w in zip(p, ws, strict=True):
+                j = jitters[wi % len(jitters)]
+                wi += 1
+                width = w * scale * (1.0 + j.ds) + j.cs * len(word)
+                own.append(width)
+                sums.append(sums[-1] + space * j.gap + width)
+                breaking = max(breaking, w * scale * 1.04 + 0.03 * len(word))
+            self.paras.append((own, sums))
+        # The room the word nearest to being broken asks for, per point of size.
+        self.breaking = breaking
+        self.usable = (
+            bool(self.paras)
+            and 1.0 + self.lead > 0
+            and all(j.gap >= 0 for j in jitters)
+            and all(1.0 + j.ds > 0 for j in jitters)
+            and min(lj.indent for lj in hand.lines) >= 0
+        )
+
+    def _lines(self, room: float) -> int:
+        """Lines needed with `room` (per point of size) on every line: never more than
+        `_attempt`'s, whose lines have at most this room."""
+        total = 0
+        for own, sums in self.paras:
+            start, n = 0, len(own)
+            while start < n:
+                # The first word of a line has no space before it; at least one is placed.
+                limit = room - own[start] + sums[start + 1]
+                end = bisect.bisect_right(sums, limit * (1.0 + 1e-9) + 1e-9) - 1
+                start = max(end, start + 1)
+                total += 1
+        return total
+
+    def __call__(self, size: float) -> bool:
+        if not self.usable:
+            return False
+        box, font, hand, v = self.box, self.font, self.hand, self.style.variation
+        eff = size * font.font.scale
+        over = font.font.overhang * eff
+        ascent = font.ascent * eff * (1.0 + 0.04 * v) + hand.max_dy * eff + over
+        descent = font.descent * eff * (1.0 + 0.04 * v) + hand.max_dy * eff + over
+        pad_x = math.tan(math.radians(hand.max_slant)) * ascent + over + 0.5
+        drift = abs(hand.slope) * box.w
+        widest_line = box.right - box.x - 2 * pad_x  # no indent
+        if widest_line <= 0 or self.breaking * size > widest_line - self.indent * size:
+            return False  # a word may be broken in pieces: no bound here
+        lines = self._lines(widest_line / size)
+        leading = size * 1.45 * self.style.line_spacing
+        lowest = (
+            box.top
+            - ascent
+            - drift
+            - (lines - 1) * leading * (1.0 + self.lead)
+            - self.blank * leading * _BLANK_LINE
+        )
+        bottom = lowest - descent - drift
+        # A hundredth of a point of slack for rounding: a size this close is tried.
+        return bottom - self.reserve < box.y - 0.01
 
 
 def _attempt(
@@ -295,6 +412,7 @@ def _attempt(
     space = _width(font, " ") * eff
 
     placed: list[Placed] = []
+    make = tuple.__new__
     wi = 0  # next word jitter
     li = 0  # next line jitter
     baseline = box.top - ascent - drift
@@ -352,7 +470,8 @@ def _attempt(
                 y = baseline + hand.slope * (x - box.x) + j.dy * eff
                 skew = math.tan(math.radians(hand.slant + j.slant))
                 cs = j.cs * size
-                placed.append(Placed(x, y, w_size, skew, cs, j.shade, word))
+                # tuple.__new__: the named tuple's own __new__ is a Python call per word.
+                placed.append(make(Placed, (x, y, w_size, skew, cs, j.shade, word)))
                 x += word_width * w_size + cs * len(word)
 
     bottom = lowest - descent - drift

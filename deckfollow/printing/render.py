@@ -403,6 +403,9 @@ def render_parts(
     return out
 
 
+_OUTSIDE_FORM = "card-outside"
+
+
 def _write(
     planned: list[_Planned],
     options: PrintOptions,
@@ -453,7 +456,13 @@ def _write(
         n_cards += 1
         if front is not None:
             canvas.setPageSize((stock.width, stock.height))
-            _draw_outside(canvas, stock, front, options.style)
+            if n_cards == 1:
+                # Every card has the same outside: drawn once into the PDF and placed on
+                # each outside page, not drawn (and compressed and written) per card.
+                canvas.beginForm(_OUTSIDE_FORM)
+                _draw_outside(canvas, stock, front, options.style)
+                canvas.endForm()
+            canvas.doForm(_OUTSIDE_FORM)
             canvas.showPage()
             pages += 1
     n_env = 0

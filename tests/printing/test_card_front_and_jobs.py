@@ -96,6 +96,24 @@ def test_the_front_carries_the_name_on_the_panel_that_faces_out_once_folded(tmp_
     assert "5 December 2026" in poppler.text(out)
 
 
+def test_every_card_in_a_batch_has_the_same_outside(tmp_path):
+    """The outside is drawn once per PDF and placed on each card's outside page: the same
+    words in the same places, the same ink, and never an inside page's words."""
+    out = tmp_path / "cards.pdf"
+    render_pdf(_jobs(3), _options(labels=None, envelope=None), out)
+    outsides = [poppler.words(out, page) for page in (2, 4, 6)]
+    assert {"Carpenter", "Decks"} <= {w[0] for w in outsides[0]}
+    assert "Dear" not in {w[0] for w in outsides[0]}
+    assert outsides[1] == outsides[0] and outsides[2] == outsides[0]
+    pictures = []
+    for page in (2, 4, 6):
+        folder = tmp_path / f"page{page}"
+        folder.mkdir()
+        [picture] = poppler.render(out, folder, page=page)
+        pictures.append(picture.tobytes())
+    assert pictures[1] == pictures[0] and pictures[2] == pictures[0]
+
+
 def _ink_in(image: Image.Image, box: tuple[float, float, float, float], height: float) -> int:
     """Dark pixels (72 dpi: one a point) inside box (x, y, w, h, origin bottom left)."""
     x, y, w, h = box

@@ -76,34 +76,30 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         answered=args.answered,
         customer_id=args.customer,
     )
-    db = ctx.open_db(create=True)
-    try:
-        with db.unit_of_work() as session:
-            if args.customer is None and not args.new_person:
-                matches = find_matches(
-                    session,
-                    name=lead.name,
-                    phone=lead.phone,
-                    email=lead.email,
-                    country=lead.country,
-                )
-                # Someone who asked not to be contacted is refused by add_lead (rule 9),
-                # with that reason, rather than offered.
-                if matches and not any(m.do_not_contact for m in matches):
-                    _offer(matches, ctx)
-                    raise _already_known(matches)
-            if args.customer is not None:
-                try:
-                    get_customer(session, args.customer)
-                except NotFoundError:
-                    raise ValidationError(
-                        "customer", f"no customer with id {args.customer}; nothing added"
-                    ) from None
-            created = add_lead(session, lead, now=ctx.now)
-            customer = get_customer(session, created.customer_id)
-            name, timezone = customer.display_name, customer.timezone
-    finally:
-        db.close()
+    with ctx.database(create=True) as db, db.unit_of_work() as session:
+        if args.customer is None and not args.new_person:
+            matches = find_matches(
+                session,
+                name=lead.name,
+                phone=lead.phone,
+                email=lead.email,
+                country=lead.country,
+            )
+            # Someone who asked not to be contacted is refused by add_lead (rule 9),
+            # with that reason, rather than offered.
+            if matches and not any(m.do_not_contact for m in matches):
+                _offer(matches, ctx)
+                raise _already_known(matches)
+        if args.customer is not None:
+            try:
+                get_customer(session, args.customer)
+            except NotFoundError:
+                raise ValidationError(
+                    "customer", f"no customer with id {args.customer}; nothing added"
+                ) from None
+        created = add_lead(session, lead, now=ctx.now)
+        customer = get_customer(session, created.customer_id)
+        name, timezone = customer.display_name, customer.timezone
     if args.json:
         data = {
             "customer_id": created.customer_id,

@@ -92,12 +92,6 @@ def _db_file(ctx: CliContext) -> Path | None:
     return None if is_url(ctx.db_target) else Path(ctx.db_target).expanduser()
 
 
-def _open_checked(ctx: CliContext) -> Database:
-    from deckfollow.storage.integrity import open_checked
-
-    return open_checked(ctx.db_target, create=False)
-
-
 def _backup_json(b: BackupInfo) -> dict[str, object]:
     return {
         "path": str(b.path),
@@ -112,13 +106,10 @@ def run_backup(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.storage.backup_catalogue import take_backup
     from deckfollow.storage.backup_copies import backup_to
 
-    db = _open_checked(ctx)
-    try:
+    with ctx.database(full=True) as db:
         if db.path is None:
             return _backup_server(db, args, ctx)
         path = backup_to(db, Path(args.out)) if args.out else take_backup(db.path, "manual")
-    finally:
-        db.close()
     print(f"Backed up to {path} ({path.stat().st_size} bytes, verified).", file=ctx.out)
     return 0
 
@@ -283,8 +274,7 @@ def run_trash(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.wording import plural
 
     kind, item_id = _trash_id(args.id) if args.trash_cmd in ("add", "restore") else ("", 0)
-    db = _open_checked(ctx)
-    try:
+    with ctx.database(full=True) as db:
         if args.trash_cmd == "list":
             with db.reading() as s:
                 items = list_trash(s)
@@ -334,8 +324,6 @@ def run_trash(args: argparse.Namespace, ctx: CliContext) -> int:
                 f"{plural(emptied.quotes, 'quote')} from the trash for good.",
                 file=ctx.out,
             )
-    finally:
-        db.close()
     return 0
 
 
@@ -346,11 +334,8 @@ def run_erase(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.wipe:
         if args.customer_id is not None:
             raise ValidationError("--wipe", "give either a CUSTOMER_ID or --wipe, not both")
-        db = _open_checked(ctx)
-        try:
+        with ctx.database(full=True) as db:
             done = wipe_freed_bytes(db)
-        finally:
-            db.close()
         if not done:
             raise StorageError(
                 "another program is still reading the database, so the old bytes could not "
@@ -364,10 +349,7 @@ def run_erase(args: argparse.Namespace, ctx: CliContext) -> int:
         raise ValidationError(
             "--yes", "erasing removes the customer and their history for good; add --yes"
         )
-    db = _open_checked(ctx)
-    try:
+    with ctx.database(full=True) as db:
         report = erase_for_good(db, args.customer_id, now=ctx.now)
-    finally:
-        db.close()
     print(report.summary(), file=ctx.out)
     return 0 if report.scrubbed else 1

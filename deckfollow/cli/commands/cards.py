@@ -114,12 +114,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 def _list_templates(ctx: CliContext) -> int:
     from deckfollow.printing.batch import card_templates
 
-    db = ctx.open_db()
-    try:
-        with db.reading() as session:
-            templates = card_templates(session)
-    finally:
-        db.close()
+    with ctx.database() as db, db.reading() as session:
+        templates = card_templates(session)
     for t in templates:
         print(f"{t.key.removeprefix('card_'):<20} {t.name}", file=ctx.out)
     return 0
@@ -213,8 +209,7 @@ def _print(args: argparse.Namespace, ctx: CliContext) -> int:
         )
     )
     _check_front(given)
-    db = ctx.open_db()
-    try:
+    with ctx.database() as db:
         with db.reading() as session:
             prefs = _chosen(args, load_card_preferences(session))
             options = _apply_args(args, options_for(session, prefs, now=ctx.now))
@@ -254,8 +249,6 @@ def _print(args: argparse.Namespace, ctx: CliContext) -> int:
             _write_private(out, lambda fh: summaries.append(write_plan(plan, fh, title="Cards")))
         with db.unit_of_work() as session:
             remember_printed(session, batch, now=ctx.now)
-    finally:
-        db.close()
     if steps:
         print(f"Print these {len(steps)} jobs in order:", file=ctx.out)
         for step in steps:
@@ -299,22 +292,18 @@ def _mark_mailed(args: argparse.Namespace, ctx: CliContext) -> int:
     step = MailedNextStep(channel=Channel(args.next_channel), days_after=args.next_in_days)
     if args.next_reason:
         step = MailedNextStep(step.channel, step.days_after, step.local_time, args.next_reason)
-    db = ctx.open_db()
-    try:
-        with db.unit_of_work() as session:
-            printed = printed_batch(session)
-            if printed is None:
-                print("No printed cards are waiting to be marked as mailed.", file=ctx.out)
-                return 0
-            result = mark_mailed(
-                session,
-                printed.follow_up_ids,
-                step,
-                now=ctx.now,
-                courtesy_too=args.check_call_after_every_card,
-            )
-    finally:
-        db.close()
+    with ctx.database() as db, db.unit_of_work() as session:
+        printed = printed_batch(session)
+        if printed is None:
+            print("No printed cards are waiting to be marked as mailed.", file=ctx.out)
+            return 0
+        result = mark_mailed(
+            session,
+            printed.follow_up_ids,
+            step,
+            now=ctx.now,
+            courtesy_too=args.check_call_after_every_card,
+        )
     print(f"Logged {len(result.logged)} cards as mailed.", file=ctx.out)
     planned = len(result.logged) - len(result.courtesy)
     if planned:

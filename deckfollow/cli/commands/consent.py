@@ -160,8 +160,7 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
         for option, target in (("--csv", args.csv), ("--pdf", args.pdf)):
             if target is not None:
                 check_out_file(target, option)
-    db = ctx.open_db()
-    try:
+    with ctx.database() as db:
         if cmd in ("show", "ledger"):
             with db.reading() as s:
                 ov = svc.consent_overview(s, args.customer)
@@ -244,8 +243,6 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
                     s, args.customer, prefs, source=args.source, words=args.words, now=ctx.now
                 )
                 msg = "contact preferences saved" if changes.consent else "nothing changed"
-    finally:
-        db.close()
     print(msg, file=ctx.out)
     return 0
 
@@ -339,74 +336,68 @@ def run_cadence(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.contact_snapshot import get_customer
 
     cmd = args.cadence_cmd
-    db = ctx.open_db()
-    try:
-        with db.unit_of_work() as s:
-            cad.seed_builtin_cadences(s)
-            if cmd == "list":
-                specs = cad.list_cadences(s)
-                if args.json:
-                    json.dump(
-                        [
-                            {
-                                "key": c.key,
-                                "name": c.name,
-                                "builtin": c.builtin,
-                                "steps": [
-                                    {
-                                        "day": st.offset_days,
-                                        "channel": st.channel.value,
-                                        "reason": st.reason,
-                                    }
-                                    for st in c.steps
-                                ],
-                            }
-                            for c in specs
-                        ],
-                        ctx.out,
-                        ensure_ascii=False,
-                        indent=1,
-                    )
-                    ctx.out.write("\n")
-                    return 0
-                for c in specs:
-                    mark = "built-in" if c.builtin else "yours"
-                    print(f"{c.key:<18} {c.name} ({len(c.steps)} steps, {mark})", file=ctx.out)
-                    for st in c.steps:
-                        print(
-                            f"    day {st.offset_days:>4}  {st.channel.value:<5}  {st.reason}",
-                            file=ctx.out,
-                        )
+    with ctx.database() as db, db.unit_of_work() as s:
+        cad.seed_builtin_cadences(s)
+        if cmd == "list":
+            specs = cad.list_cadences(s)
+            if args.json:
+                json.dump(
+                    [
+                        {
+                            "key": c.key,
+                            "name": c.name,
+                            "builtin": c.builtin,
+                            "steps": [
+                                {
+                                    "day": st.offset_days,
+                                    "channel": st.channel.value,
+                                    "reason": st.reason,
+                                }
+                                for st in c.steps
+                            ],
+                        }
+                        for c in specs
+                    ],
+                    ctx.out,
+                    ensure_ascii=False,
+                    indent=1,
+                )
+                ctx.out.write("\n")
                 return 0
-            if cmd == "start":
-                info = runs.start_cadence(
-                    s, args.customer, args.key, quote_id=args.quote, now=ctx.now
-                )
-                tz = get_customer(s, args.customer).timezone
-                nxt = (
-                    f"; first step: {info.next_channel.value} {_local(info.next_due, tz)} ({tz})"
-                    if info.next_channel and info.next_due
-                    else ""
-                )
-                print(f"run {info.id} started: {info.cadence_name}{nxt}", file=ctx.out)
-            elif cmd == "stop":
-                runs.stop_cadence(s, args.run_id, now=ctx.now)
-                print(f"run {args.run_id} stopped", file=ctx.out)
-            elif cmd == "resume":
-                runs.resume_cadence(s, args.run_id, now=ctx.now)
-                print(f"run {args.run_id} resumed", file=ctx.out)
-            elif cmd == "runs":
-                tz = get_customer(s, args.customer).timezone
-                for r in runs.customer_runs(s, args.customer):
-                    nxt = (
-                        f"next {r.next_channel.value} {_local(r.next_due, tz)}: {r.next_reason}"
-                        if r.next_channel
-                        else (r.paused_reason or "")
+            for c in specs:
+                mark = "built-in" if c.builtin else "yours"
+                print(f"{c.key:<18} {c.name} ({len(c.steps)} steps, {mark})", file=ctx.out)
+                for st in c.steps:
+                    print(
+                        f"    day {st.offset_days:>4}  {st.channel.value:<5}  {st.reason}",
+                        file=ctx.out,
                     )
-                    print(f"{r.id:>4}  {r.cadence_key:<16} {r.status.value:<8} {nxt}", file=ctx.out)
-            else:
-                spec = cad.copy_cadence(s, args.key, name=args.name)
-                print(f"{spec.key}: {spec.name}", file=ctx.out)
-    finally:
-        db.close()
+            return 0
+        if cmd == "start":
+            info = runs.start_cadence(s, args.customer, args.key, quote_id=args.quote, now=ctx.now)
+            tz = get_customer(s, args.customer).timezone
+            nxt = (
+                f"; first step: {info.next_channel.value} {_local(info.next_due, tz)} ({tz})"
+                if info.next_channel and info.next_due
+                else ""
+            )
+            print(f"run {info.id} started: {info.cadence_name}{nxt}", file=ctx.out)
+        elif cmd == "stop":
+            runs.stop_cadence(s, args.run_id, now=ctx.now)
+            print(f"run {args.run_id} stopped", file=ctx.out)
+        elif cmd == "resume":
+            runs.resume_cadence(s, args.run_id, now=ctx.now)
+            print(f"run {args.run_id} resumed", file=ctx.out)
+        elif cmd == "runs":
+            tz = get_customer(s, args.customer).timezone
+            for r in runs.customer_runs(s, args.customer):
+                nxt = (
+                    f"next {r.next_channel.value} {_local(r.next_due, tz)}: {r.next_reason}"
+                    if r.next_channel
+                    else (r.paused_reason or "")
+                )
+                print(f"{r.id:>4}  {r.cadence_key:<16} {r.status.value:<8} {nxt}", file=ctx.out)
+        else:
+            spec = cad.copy_cadence(s, args.key, name=args.name)
+            print(f"{spec.key}: {spec.name}", file=ctx.out)
     return 0

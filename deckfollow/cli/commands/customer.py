@@ -117,8 +117,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         raise ValidationError("edit", "give at least one detail to change, e.g. --email TEXT")
     if cmd == "add":
         return _add(args, ctx)
-    db = ctx.open_db()
-    try:
+    with ctx.database() as db:
         if cmd == "list":
             return _list(args, ctx, db)
         if cmd == "show":
@@ -126,8 +125,6 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         if cmd == "edit":
             return _edit(args, ctx, db)
         return _merge(args, ctx, db)
-    finally:
-        db.close()
 
 
 def _list(args: argparse.Namespace, ctx: CliContext, db: Database) -> int:
@@ -248,15 +245,12 @@ def _add(args: argparse.Namespace, ctx: CliContext) -> int:
         phone_office=args.phone_office,
         phone_home=args.phone_home,
     )
-    db = ctx.open_db(create=True)
     try:
-        with db.unit_of_work() as s:
+        with ctx.database(create=True) as db, db.unit_of_work() as s:
             added = add_customer(s, new, now=ctx.now, allow_duplicate=args.new)
     except DuplicateCustomerError as exc:
         print(f"deckfollow: {exc} (add --new to add another customer anyway)", file=ctx.err)
         return 1
-    finally:
-        db.close()
     print(added.customer_id, file=ctx.out)
     return 0
 

@@ -55,8 +55,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 
     if args.remove:
         return _remove(ctx)
-    db = ctx.open_db(create=True)
-    try:
+    with ctx.database(create=True) as db:
         with db.reading() as session:
             existing = session.execute(select(func.count(Customer.id))).scalar_one()
         if args.if_empty and existing:
@@ -73,8 +72,6 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                 country=args.country,
             )
         took = time.perf_counter() - started
-    finally:
-        db.close()
     countries = ", ".join(f"{c} {n}" for c, n in sorted(summary.by_country.items()))
     print(
         f"Demo data written in {took:.1f} s: a business in {summary.country} "
@@ -90,12 +87,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 def _remove(ctx: CliContext) -> int:
     from deckfollow.demo.sample import remove_sample_data
 
-    db = ctx.open_db()
-    try:
-        with db.unit_of_work() as session:
-            removed = remove_sample_data(session, now=ctx.now)
-    finally:
-        db.close()
+    with ctx.database() as db, db.unit_of_work() as session:
+        removed = remove_sample_data(session, now=ctx.now)
     if not removed.customers:
         print(f"{db.path}: no sample data to remove.", file=ctx.out)
         return 0

@@ -44,14 +44,10 @@ def _read(args: argparse.Namespace, ctx: CliContext) -> tuple[date, str, list[Du
     from deckfollow.core.due import due_items
     from deckfollow.core.settings import load_settings
 
-    db = ctx.open_db()
-    try:
-        with db.reading() as session:
-            owner_tz = load_settings(session).owner_timezone
-            day = args.on or ctx.now.astimezone(ZoneInfo(owner_tz)).date()
-            return day, owner_tz, due_items(session, day=day, now=ctx.now, owner_tz=owner_tz)
-    finally:
-        db.close()
+    with ctx.database() as db, db.reading() as session:
+        owner_tz = load_settings(session).owner_timezone
+        day = args.on or ctx.now.astimezone(ZoneInfo(owner_tz)).date()
+        return day, owner_tz, due_items(session, day=day, now=ctx.now, owner_tz=owner_tz)
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:

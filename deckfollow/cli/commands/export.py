@@ -49,16 +49,13 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         return _run_vcard(out, ctx, args.customer, args.vcard_version)
     from deckfollow.exchange.json_export import export_json
 
-    db = ctx.open_db()
     try:
-        with db.reading() as session:
+        with ctx.database() as db, db.reading() as session:
             counts = export_json(session, out, now=ctx.now)
     except DeckfollowError:
         raise  # already says what could not be written and why
     except OSError as exc:
         raise DeckfollowError(f"cannot write {out}: {exc.strerror}") from exc
-    finally:
-        db.close()
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
     print(f"Exported {summary} to {out}", file=ctx.out)
     return 0
@@ -67,12 +64,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 def _run_csv(out: Path, ctx: CliContext) -> int:
     from deckfollow.exchange.csv_export import export_csv
 
-    db = ctx.open_db()
-    try:
-        with db.reading() as session:
-            done = export_csv(session, out)
-    finally:
-        db.close()
+    with ctx.database() as db, db.reading() as session:
+        done = export_csv(session, out)
     print(
         f"Exported {done.customers} customer{'s' * (done.customers != 1)} to "
         f"{done.customers_path} and {done.quotes} quote{'s' * (done.quotes != 1)} to "
@@ -85,15 +78,12 @@ def _run_csv(out: Path, ctx: CliContext) -> int:
 def _run_vcard(out: Path, ctx: CliContext, customer: int | None, version: str) -> int:
     from deckfollow.exchange.vcard import write_vcard
 
-    db = ctx.open_db()
     try:
-        with db.reading() as session:
+        with ctx.database() as db, db.reading() as session:
             count = write_vcard(session, out, customer, version)
     except DeckfollowError:
         raise  # already says what could not be written and why
     except OSError as exc:
         raise DeckfollowError(f"cannot write {out}: {exc.strerror}") from exc
-    finally:
-        db.close()
     print(f"Exported {count} customer{'s' * (count != 1)} to {out} (vCard {version})", file=ctx.out)
     return 0

@@ -40,13 +40,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     out = None if args.out == "-" else Path(args.out)
     if out is not None:
         check_out_file(out, "--out")
-    db = ctx.open_db()
-    try:
-        # A unit of work: the first export gives the database its calendar identity.
-        with db.unit_of_work() as session:
-            text, count = export_calendar(session, now=ctx.now, days=args.days)
-    finally:
-        db.close()
+    # A unit of work: the first export gives the database its calendar identity.
+    with ctx.database() as db, db.unit_of_work() as session:
+        text, count = export_calendar(session, now=ctx.now, days=args.days)
     if out is None:
         ctx.out.write(text)
         return 0

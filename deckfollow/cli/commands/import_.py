@@ -62,8 +62,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         mapping = parse_mapping_options(args.mapping, table.header, suggest_mapping(table.header))
     # A file no mapping can read is refused before a database or a backup is made for it.
     check_reading(table, mapping)
-    db = ctx.open_db(create=not args.dry_run)
-    try:
+    with ctx.database(create=not args.dry_run) as db:
         if args.dry_run:
             with db.reading() as session:
                 plan = plan_import(session, table, mapping=mapping)
@@ -74,8 +73,6 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                 backup_before(db, "import", now=ctx.now)
             with db.unit_of_work() as session:
                 plan = import_table(session, table, now=ctx.now, mapping=mapping)
-    finally:
-        db.close()
     if args.json:
         print(json.dumps(plan.summary_json(), ensure_ascii=False), file=ctx.out)
     else:

@@ -41,8 +41,7 @@ def run_check(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.messaging.sms_providers import load_sms_settings
     from deckfollow.messaging.watch import check_all
 
-    db = ctx.open_db()
-    try:
+    with ctx.database() as db:
         store = default_store()
         imap, auth = stored_auth(db, store, clock=lambda: ctx.now)
         with db.reading() as s:
@@ -62,8 +61,6 @@ def run_check(args: argparse.Namespace, ctx: CliContext) -> int:
 
             auth = Password(getpass.getpass("Mailbox password (not stored): "))
         report = check_all(db, store, clock=lambda: ctx.now, mailbox_auth=auth)
-    finally:
-        db.close()
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2), file=ctx.out)
         return 0

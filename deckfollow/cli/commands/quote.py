@@ -200,12 +200,8 @@ def _print(ctx: CliContext, args: argparse.Namespace, quote_id: int, extra: dict
     if not args.json:
         print(quote_id, file=ctx.out)
         return
-    db = ctx.open_db()
-    try:
-        with db.reading() as session:
-            shown = quote_details(session, quote_id).as_json()
-    finally:
-        db.close()
+    with ctx.database() as db, db.reading() as session:
+        shown = quote_details(session, quote_id).as_json()
     json.dump({**shown, **extra}, ctx.out, ensure_ascii=False, indent=1)
     ctx.out.write("\n")
 
@@ -214,12 +210,8 @@ def run_add(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.quotes import NewQuote, create_quote
 
     new = NewQuote(customer_id=args.customer, fields=_edit_of(args))
-    db = ctx.open_db()
-    try:
-        with not_found_names("--customer"), db.unit_of_work() as session:
-            saved = create_quote(session, new, now=ctx.now)
-    finally:
-        db.close()
+    with ctx.database() as db, not_found_names("--customer"), db.unit_of_work() as session:
+        saved = create_quote(session, new, now=ctx.now)
     _print(ctx, args, saved.quote_id, {})
     return 0
 
@@ -230,13 +222,9 @@ def run_edit(args: argparse.Namespace, ctx: CliContext) -> int:
     edit = _edit_of(args)
     if edit == QuoteEdit():
         raise ValidationError("quote edit", "say what to change, e.g. --amount 4850.00")
-    db = ctx.open_db()
-    try:
-        with not_found_names("ID"), db.unit_of_work() as session:
-            # Read and written in one transaction: nothing can come between.
-            edit_quote(session, args.quote_id, edit, version=None, now=ctx.now)
-    finally:
-        db.close()
+    with ctx.database() as db, not_found_names("ID"), db.unit_of_work() as session:
+        # Read and written in one transaction: nothing can come between.
+        edit_quote(session, args.quote_id, edit, version=None, now=ctx.now)
     _print(ctx, args, args.quote_id, {})
     return 0
 
@@ -250,21 +238,17 @@ def run_stage(args: argparse.Namespace, ctx: CliContext) -> int:
         raise ValidationError("--reason", "only a lost or parked quote keeps a reason")
     if args.until is not None and args.stage is not Stage.PARKED:
         raise ValidationError("--until", "only a parked quote has a date to try again")
-    db = ctx.open_db()
-    try:
-        with not_found_names("ID"), db.unit_of_work() as session:
-            moved = change_stage(
-                session,
-                args.quote_id,
-                args.stage,
-                now=ctx.now,
-                lost_reason=args.reason if args.stage is Stage.LOST else None,
-                parked_until=args.until,
-                parked_reason=args.reason if args.stage is Stage.PARKED else None,
-                after_sale=args.after_sale,
-            )
-    finally:
-        db.close()
+    with ctx.database() as db, not_found_names("ID"), db.unit_of_work() as session:
+        moved = change_stage(
+            session,
+            args.quote_id,
+            args.stage,
+            now=ctx.now,
+            lost_reason=args.reason if args.stage is Stage.LOST else None,
+            parked_until=args.until,
+            parked_reason=args.reason if args.stage is Stage.PARKED else None,
+            after_sale=args.after_sale,
+        )
     if args.json:
         extra = {"missing": list(moved.missing), "after_sale_started": moved.after_sale_started}
         _print(ctx, args, args.quote_id, extra)
@@ -286,12 +270,8 @@ def run_stage(args: argparse.Namespace, ctx: CliContext) -> int:
 def run_list(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.quotes import list_quotes
 
-    db = ctx.open_db()
-    try:
-        with db.reading() as session:
-            quotes = list_quotes(session, args.stage)
-    finally:
-        db.close()
+    with ctx.database() as db, db.reading() as session:
+        quotes = list_quotes(session, args.stage)
     if args.json:
         json.dump([q.as_json() for q in quotes], ctx.out, ensure_ascii=False, indent=1)
         ctx.out.write("\n")

@@ -35,12 +35,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.reminders.check import run_check
 
-    db = ctx.open_db()
-    try:
-        with db.unit_of_work() as session:
-            result = run_check(session, ctx.now)
-    finally:
-        db.close()
+    with ctx.database() as db, db.unit_of_work() as session:
+        result = run_check(session, ctx.now)
     shown_on_desktop = False
     if result.notices and not args.print_only:
         shown_on_desktop = _notify(result.notices)

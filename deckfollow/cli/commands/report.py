@@ -101,29 +101,23 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     pdf, csv = _target(args.pdf, "--pdf"), _target(args.csv, "--csv")
     options = ReportOptions(win_min_age_days=low, win_max_age_days=high)
 
-    db = ctx.open_db()
-    try:
-        with db.reading() as session:
-            member = find_member(session, args.member) if args.member is not None else None
-            settings = load_settings(session)
-            tz, country = settings.owner_timezone, settings.default_country
-            if args.period:
+    with ctx.database() as db, db.reading() as session:
+        member = find_member(session, args.member) if args.member is not None else None
+        settings = load_settings(session)
+        tz, country = settings.owner_timezone, settings.default_country
+        if args.period:
+            period = period_of(PeriodKind(args.period), timezone=tz, country=country, now=ctx.now)
+        else:
+            today = ctx.now.astimezone(ZoneInfo(tz)).date()
+            end: date = last or today
+            start: date = first or end - timedelta(days=89)
+            if first is None and last is None:
                 period = period_of(
-                    PeriodKind(args.period), timezone=tz, country=country, now=ctx.now
+                    PeriodKind.LAST_90_DAYS, timezone=tz, country=country, now=ctx.now
                 )
             else:
-                today = ctx.now.astimezone(ZoneInfo(tz)).date()
-                end: date = last or today
-                start: date = first or end - timedelta(days=89)
-                if first is None and last is None:
-                    period = period_of(
-                        PeriodKind.LAST_90_DAYS, timezone=tz, country=country, now=ctx.now
-                    )
-                else:
-                    period = custom(start, end, tz)
-            report = build_report(session, period, now=ctx.now, options=options, member=member)
-    finally:
-        db.close()
+                period = custom(start, end, tz)
+        report = build_report(session, period, now=ctx.now, options=options, member=member)
     if pdf is not None:
         from deckfollow.printing.report_pdf import write_report_pdf
 

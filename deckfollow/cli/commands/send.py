@@ -156,8 +156,7 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.messaging.outbox import send_email_and_log
     from deckfollow.messaging.smtp import load_footer, load_smtp_settings, make_footer
 
-    db = ctx.open_db()
-    try:
+    with ctx.database() as db:
         with db.unit_of_work() as s:
             draft = compose_follow_up_draft(
                 s, args.follow_up, TemplateKind.EMAIL, now=ctx.now, template_key=args.template
@@ -191,8 +190,6 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
             access_token=token,
             extras=extras,
         )
-    finally:
-        db.close()
     print(result.message, file=ctx.err)
     return 0 if result.logged else 1
 
@@ -206,8 +203,7 @@ def run_text(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.messaging.sms_providers import load_sms_settings
     from deckfollow.messaging.text_rules import compliant_text
 
-    db = ctx.open_db()
-    try:
+    with ctx.database() as db:
         with db.unit_of_work() as s:
             draft = compose_follow_up_draft(
                 s, args.follow_up, TemplateKind.TEXT, now=ctx.now, template_key=args.template
@@ -244,7 +240,5 @@ def run_text(args: argparse.Namespace, ctx: CliContext) -> int:
         result = send_text_and_log(
             db, draft.outbox_draft(), plan, sms=sms, secret=secret, clock=lambda: ctx.now
         )
-    finally:
-        db.close()
     print(result.message, file=ctx.err)
     return 0 if result.logged else 1

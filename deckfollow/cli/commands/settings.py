@@ -28,13 +28,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_show(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.settings import load_settings, stored_setting_names
 
-    db = ctx.open_db()
-    try:
-        with db.reading() as session:
-            settings = load_settings(session)
-            chosen = stored_setting_names(session)
-    finally:
-        db.close()
+    with ctx.database() as db, db.reading() as session:
+        settings = load_settings(session)
+        chosen = stored_setting_names(session)
     values = {key: getattr(settings, name) for key, name in SETTING_KEYS.items()}
     not_chosen = [key for key, name in SETTING_KEYS.items() if name not in chosen]
     if args.json:
@@ -76,14 +72,10 @@ def run_set(args: argparse.Namespace, ctx: CliContext) -> int:
     name = SETTING_KEYS.get(args.key)
     if name is None:
         raise ValidationError(args.key, f"is not a setting (use one of {', '.join(SETTING_KEYS)})")
-    db = ctx.open_db(create=True)
-    try:
-        with db.unit_of_work() as session:
-            save_owner_settings(session, {name: args.value})
-            settings = load_settings(session)
-            zone_chosen = "owner_timezone" in stored_setting_names(session)
-    finally:
-        db.close()
+    with ctx.database(create=True) as db, db.unit_of_work() as session:
+        save_owner_settings(session, {name: args.value})
+        settings = load_settings(session)
+        zone_chosen = "owner_timezone" in stored_setting_names(session)
     shown = str(getattr(settings, name))
     if name == "owner_phone" and shown.startswith("+"):
         from deckfollow.core.contact_info import phone_as_read_in

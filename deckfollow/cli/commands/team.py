@@ -63,11 +63,8 @@ def run_move(args: argparse.Namespace, ctx: CliContext) -> int:
 
     if not is_url(args.to):
         raise ValidationError("--to", "give the team database's URL, postgresql+psycopg://…")
-    db = ctx.open_db()
-    try:
+    with ctx.database() as db:
         report = move_to_server(db, args.to)
-    finally:
-        db.close()
     print(f"Moved {report.total} rows to {report.target}; counts match:", file=ctx.out)
     for name, n in report.counts.items():
         print(f"  {name:<16} {n}", file=ctx.out)
@@ -79,14 +76,8 @@ def run_move(args: argparse.Namespace, ctx: CliContext) -> int:
 def run_add(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.team import add_member
 
-    db = ctx.open_db()
-    try:
-        with db.unit_of_work() as session:
-            added = add_member(
-                session, args.name, MemberRole(args.role), now=ctx.now, login=args.login
-            )
-    finally:
-        db.close()
+    with ctx.database() as db, db.unit_of_work() as session:
+        added = add_member(session, args.name, MemberRole(args.role), now=ctx.now, login=args.login)
     m = added.info
     print(f"Added {m.name} as {m.role.value}; sign-in: {m.login}", file=ctx.out)
     print(f"One-time password (shown only now; hand it over): {added.password}", file=ctx.out)
@@ -96,12 +87,8 @@ def run_add(args: argparse.Namespace, ctx: CliContext) -> int:
 def run_list(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.team import list_members
 
-    db = ctx.open_db()
-    try:
-        with db.reading() as session:
-            members = list_members(session)
-    finally:
-        db.close()
+    with ctx.database() as db, db.reading() as session:
+        members = list_members(session)
     if args.json:
         print(json.dumps([m.as_json() for m in members], indent=2), file=ctx.out)
         return 0
@@ -115,12 +102,8 @@ def run_list(args: argparse.Namespace, ctx: CliContext) -> int:
 def run_remove(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.team import remove_member
 
-    db = ctx.open_db()
-    try:
-        with db.unit_of_work() as session:
-            remove_member(session, args.login, now=ctx.now)
-    finally:
-        db.close()
+    with ctx.database() as db, db.unit_of_work() as session:
+        remove_member(session, args.login, now=ctx.now)
     print(f"Removed {args.login}: that sign-in no longer opens this database.", file=ctx.out)
     return 0
 
@@ -128,12 +111,8 @@ def run_remove(args: argparse.Namespace, ctx: CliContext) -> int:
 def run_assign(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.team import assign_quote
 
-    db = ctx.open_db()
-    try:
-        with db.unit_of_work() as session:
-            changed = assign_quote(session, args.quote_id, args.login, now=ctx.now)
-    finally:
-        db.close()
+    with ctx.database() as db, db.unit_of_work() as session:
+        changed = assign_quote(session, args.quote_id, args.login, now=ctx.now)
     said = "now belongs to" if changed.quotes else "already belongs to"
     print(f"Quote {args.quote_id} {said} {args.login}.", file=ctx.out)
     return 0

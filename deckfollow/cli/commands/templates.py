@@ -44,13 +44,9 @@ def run_list(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.enums import TemplateKind
     from deckfollow.messaging.template_library import list_templates, seed_builtin_templates
 
-    db = ctx.open_db()
-    try:
-        with db.unit_of_work() as s:
-            seed_builtin_templates(s)
-            rows = list_templates(s, TemplateKind(args.kind) if args.kind else None)
-    finally:
-        db.close()
+    with ctx.database() as db, db.unit_of_work() as s:
+        seed_builtin_templates(s)
+        rows = list_templates(s, TemplateKind(args.kind) if args.kind else None)
     if args.json:
         data = [
             {
@@ -82,22 +78,18 @@ def run_show(args: argparse.Namespace, ctx: CliContext) -> int:
         raise ValidationError("--sample", "use either --sample or a customer, not both")
     if (args.quote is not None or args.follow_up is not None) and args.customer is None:
         raise ValidationError("--customer", "give the customer the quote or follow-up is for")
-    db = ctx.open_db()
-    try:
-        with db.unit_of_work() as s:
-            seed_builtin_templates(s)
-            t = get_template(s, args.key)
-            ctx_values = None
-            if args.customer is not None:
-                ctx_values = build_merge_context(
-                    s,
-                    customer_id=args.customer,
-                    quote_id=args.quote,
-                    follow_up_id=args.follow_up,
-                    now=ctx.now,
-                )
-    finally:
-        db.close()
+    with ctx.database() as db, db.unit_of_work() as s:
+        seed_builtin_templates(s)
+        t = get_template(s, args.key)
+        ctx_values = None
+        if args.customer is not None:
+            ctx_values = build_merge_context(
+                s,
+                customer_id=args.customer,
+                quote_id=args.quote,
+                follow_up_id=args.follow_up,
+                now=ctx.now,
+            )
     if args.sample:
         ctx_values = sample_context()
     print(f"{t.name} ({t.kind_label.lower()}, {t.key})", file=ctx.out)

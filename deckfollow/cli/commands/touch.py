@@ -116,55 +116,52 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 
     if args.next_at is not None and not (args.next_reason and args.next_reason.strip()):
         raise ValidationError("--next-reason", "say why the next touch is planned")
-    db = ctx.open_db()
-    try:
-        with (
-            not_found_names(
-                "--customer", customer="--customer", quote="--quote", follow_up="--follow-up"
-            ),
-            db.unit_of_work() as session,
-        ):
-            owner = zone(load_settings(session).owner_timezone)
-            theirs = zone(get_customer(session, args.customer).timezone)
+    with (
+        ctx.database() as db,
+        not_found_names(
+            "--customer", customer="--customer", quote="--quote", follow_up="--follow-up"
+        ),
+        db.unit_of_work() as session,
+    ):
+        owner = zone(load_settings(session).owner_timezone)
+        theirs = zone(get_customer(session, args.customer).timezone)
 
-            def aware(at: datetime, tz: ZoneInfo) -> datetime:
-                return at if at.tzinfo is not None else local_to_utc(at.date(), at.time(), tz)
+        def aware(at: datetime, tz: ZoneInfo) -> datetime:
+            return at if at.tzinfo is not None else local_to_utc(at.date(), at.time(), tz)
 
-            record = TouchRecord(
-                customer_id=args.customer,
-                channel=args.channel,
-                direction=args.direction,
-                outcome=args.outcome,
-                at=aware(args.at, owner) if args.at is not None else ctx.now,
-                quote_id=args.quote,
-                follow_up_id=args.follow_up,
-                summary=args.notes,
+        record = TouchRecord(
+            customer_id=args.customer,
+            channel=args.channel,
+            direction=args.direction,
+            outcome=args.outcome,
+            at=aware(args.at, owner) if args.at is not None else ctx.now,
+            quote_id=args.quote,
+            follow_up_id=args.follow_up,
+            summary=args.notes,
+        )
+        step: NextStep | None = None
+        if args.next_at is not None:
+            step = FollowUpPlan(
+                due_at=aware(args.next_at, theirs),
+                channel=args.next_channel or args.channel,
+                reason=args.next_reason.strip(),
+                basis=Basis.AGREED if args.agreed else Basis.PLANNED,
+                agreed_words=args.agreed,
             )
-            step: NextStep | None = None
-            if args.next_at is not None:
-                step = FollowUpPlan(
-                    due_at=aware(args.next_at, theirs),
-                    channel=args.next_channel or args.channel,
-                    reason=args.next_reason.strip(),
-                    basis=Basis.AGREED if args.agreed else Basis.PLANNED,
-                    agreed_words=args.agreed,
-                )
-            elif args.direction is Direction.OUTBOUND and args.channel is Channel.CARD:
-                step = CourtesyCard()  # a mailed card asks nothing of them
-            elif args.direction is Direction.OUTBOUND:
-                step = AlreadyPlanned()
-            try:
-                logged = log_touch(session, record, step, now=ctx.now, await_decision=step is None)
-            except ValidationError as exc:
-                if exc.field != "what's next":
-                    raise
-                raise ValidationError(
-                    exc.field,
-                    f"{exc.message} (--next-at ISO8601 --next-reason TEXT), or close the "
-                    "quote first (deckfollow quote stage ID won|lost|parked)",
-                ) from None
-    finally:
-        db.close()
+        elif args.direction is Direction.OUTBOUND and args.channel is Channel.CARD:
+            step = CourtesyCard()  # a mailed card asks nothing of them
+        elif args.direction is Direction.OUTBOUND:
+            step = AlreadyPlanned()
+        try:
+            logged = log_touch(session, record, step, now=ctx.now, await_decision=step is None)
+        except ValidationError as exc:
+            if exc.field != "what's next":
+                raise
+            raise ValidationError(
+                exc.field,
+                f"{exc.message} (--next-at ISO8601 --next-reason TEXT), or close the "
+                "quote first (deckfollow quote stage ID won|lost|parked)",
+            ) from None
     said = f"Logged the {args.channel.value} ({args.direction.value}, {args.outcome.value})."
     print(said, file=ctx.out)
     for notice in logged.notices:
