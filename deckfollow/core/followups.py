@@ -201,8 +201,7 @@ def refit_planned(session: Session, customer_id: int, *, now: datetime) -> int:
     cadence steps) clear of agreed follow-ups. One that cannot be placed is cancelled with
     the reason. Agreed follow-ups are never touched.
     """
-    snap = load_snapshot(session, customer_id)
-    cap = load_settings(session).weekly_cap
+    get_customer(session, customer_id)  # a customer who is gone is refused, as ever
     rows = list(
         session.execute(
             select(FollowUp)
@@ -210,6 +209,13 @@ def refit_planned(session: Session, customer_id: int, *, now: datetime) -> int:
             .order_by(FollowUp.due_at, FollowUp.id)
         ).scalars()
     )
+    if not any(fu.basis is Basis.PLANNED for fu in rows):
+        # Nothing that could move (a new customer, or only agreed follow-ups): the rules
+        # need not be read at all.
+        session.flush()
+        return 0
+    snap = load_snapshot(session, customer_id)
+    cap = load_settings(session).weekly_cap
     agreed = [f.due_at for f in rows if f.basis is Basis.AGREED]
     done = list(
         session.execute(
