@@ -11,10 +11,10 @@ from deckfollow.core.consent import revoke_consent
 from deckfollow.core.customer_batch import NewCustomerAt, add_customers
 from deckfollow.core.customer_matches import DuplicateCustomerError
 from deckfollow.core.customers import NewCustomer, add_customer, customer_details
-from deckfollow.core.erasure import erase_customer
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import Customer
 from deckfollow.core.settings import save_setting
+from deckfollow.core.trash import erase_customer
 from deckfollow.storage.database import Database
 
 MIA = NewCustomer(
