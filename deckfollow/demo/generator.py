@@ -2,13 +2,22 @@
 
 The same seed and `now` always give the same database. The business is made in memory,
 one customer's story at a time, by the modules beside this one (people, quote making, a
-quote's story, consent history, plans played forward, follow-ups by hand). The customers
-are written first; every "yes" a customer gave is then recorded through the core's own
-`grant_consent` (`grants`), before the rest is written in one go (`rows.write_rows`, the
-only other place the demo writes rows). Enquiries still waiting for a first reply are then
-entered through the core's own `add_lead`, as the owner enters a lead (`new_leads`), and
-every "no" a customer said (to one channel, or to everything) is recorded through the
-core (`refusals`). The rules of permission hold by
+quote's story, consent history, plans played forward, follow-ups by hand), and then
+entered through the core as an owner would have entered it, each step given the moment
+it happened:
+
+- the customers, oldest first, through `core.customer_batch.add_customers` (the steps of
+  the new-customer service), with how they like to be reached through
+  `set_contact_preferences` (`customers_added`);
+- every "yes" through `core.consent_ledger.grant_channels` (`grants`);
+- the quotes, plans, planned follow-ups and touches, still decided in memory, in one go
+  (`rows.write_rows`, the one place the demo writes rows; see
+  `tests/demo/test_built_like_the_app` for each kind and why);
+- then, in time order (`in_time_order`): enquiries still waiting for a first reply through
+  `add_lead`, next contacts customers agreed to through `agree_follow_up`, and every "no"
+  (to one channel, or to everything) through `revoke_consent`.
+
+The rules of permission hold by
 construction (a test runs `core.followups.audit_rules` over the result):
 
 - a do-not-contact customer has nothing pending, their plans are stopped and their open
