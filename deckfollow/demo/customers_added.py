@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.consent import ContactPreferences, set_contact_preferences
@@ -22,6 +23,8 @@ from deckfollow.core.customers import NewCustomer
 from deckfollow.core.models import Customer
 from deckfollow.demo.people import Person, first_contact_source
 from deckfollow.demo.workbench import Workbench
+
+_CHUNK = 5000  # ids per query (SQLite takes at most 32,766 parameters)
 
 
 def _as_typed(person: Person) -> NewCustomer:
@@ -57,12 +60,20 @@ def enter_customers(session: Session, wb: Workbench, people: Sequence[Person]) -
         [NewCustomerAt(_as_typed(p), p.row["created_at"]) for p in oldest_first],
         allow_duplicate=True,
     )
+    # Read back in a few queries and held here: the session keeps only weak references,
+    # and each preference below would otherwise load its customer again.
+    held: dict[int, Customer] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        held.update(
+            (c.id, c)
+            for c in session.execute(select(Customer).where(Customer.id.in_(chunk))).scalars()
+        )
     renumbered: dict[int, int] = {}
     entries = 0
     for person, cid in zip(oldest_first, ids, strict=True):
         row = person.row
-        stored = session.get(Customer, cid)
-        assert stored is not None
+        stored = held[cid]
         if stored.timezone != row["timezone"]:
             # The stories were told in the zone the demo's places give; the core must agree.
             raise RuntimeError(
