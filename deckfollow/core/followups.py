@@ -193,7 +193,7 @@ def _effective(fu: FollowUp) -> datetime:
     return fu.snoozed_until or fu.due_at
 
 
-def pending_of_customer_query(customer_id: int) -> Select[tuple[FollowUp]]:
+def pending_of_customer_query(customer_id: int) -> Select[FollowUp]:
     """A customer's pending follow-ups, in no order: sorted in SQL by due time, SQLite
     (without statistics, as in a fresh database) walks every pending follow-up of the
     business by the (status, due) index instead of this customer's few."""
