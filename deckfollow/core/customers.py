@@ -34,7 +34,7 @@ from deckfollow.core.members import changed_by_line
 from deckfollow.core.models import Customer, FollowUp, Quote, Touch
 from deckfollow.core.places import country_code, regions_of
 from deckfollow.core.regions import region_code
-from deckfollow.core.settings import load_settings
+from deckfollow.core.settings import OwnerSettings, load_settings
 from deckfollow.core.timezones import customer_zone
 
 # The details a person edits, in the order forms show them: key (Customer attribute), label.
@@ -358,12 +358,71 @@ def add_customer(
     is refused (rule 9).
     """
     settings = load_settings(session)
+    typed = checked_customer(new, settings=settings, now=now)
+    for label, by_email, by_phone in typed.contacts():
+        blocked = is_blocked(session, email=by_email, phone=by_phone)
+        if blocked:
+            raise ValidationError(label, f"this {label} belongs to someone who {blocked}")
+    if not allow_duplicate:
+        refuse_duplicates(session, typed)
+    customer = typed.customer(settings=settings, now=now)
+    session.add(customer)
+    session.flush()
+    return CustomerAdded(customer.id, Changes(customers=True, created_ids=(customer.id,)))
+
+
+@dataclass(frozen=True)
+class CheckedCustomer:
+    """A new customer's details, checked and normalised, not yet stored."""
+
+    values: dict[str, object]
+    country: str
+    phones: tuple[str, ...]
+    email: str | None
+
+    def contacts(self) -> list[tuple[str, str | None, str | None]]:
+        """(field label, email, phone) for each detail rule 9 must clear, in form order."""
+        checks: list[tuple[str, str | None, str | None]] = (
+            [("email", self.email, None)] if self.email else []
+        )
+        checks += [
+            (FIELDS[k], None, v) for k in PHONE_KEYS if isinstance(v := self.values.get(k), str)
+        ]
+        return checks
+
+    def customer(self, *, settings: OwnerSettings, now: datetime) -> Customer:
+        """The customer row, in the zone their address (else phone, else the owner's) gives."""
+        first, last = split_name(str(self.values["display_name"]))
+        customer = Customer(
+            first_name=first,
+            last_name=last,
+            country=self.country,
+            timezone=customer_zone(
+                country=self.country,
+                region=_str(self.values.get("region")),
+                city=_str(self.values.get("suburb")),
+                phones=self.phones,
+                owner_tz=settings.owner_timezone,
+            ).zone,
+            do_not_contact=False,
+            created_at=now,
+            updated_at=now,
+        )
+        for key, value in self.values.items():
+            setattr(customer, key, value)
+        return customer
+
+
+def checked_customer(
+    new: NewCustomer, *, settings: OwnerSettings, now: datetime
+) -> CheckedCustomer:
+    """Every field checked (ValidationError naming the first bad one) and normalised."""
     typed = new.typed()
     if new.country and new.country.strip():
         typed["country"] = new.country
     country = settings.default_country.upper()
     values = clean_fields(typed, country=country, today=now.date())
-    phones = [v for k in PHONE_KEYS if isinstance(v := values.get(k), str)]
+    phones = tuple(v for k in PHONE_KEYS if isinstance(v := values.get(k), str))
     email = values.get("email")
     assert email is None or isinstance(email, str)
     if "country" in values:
@@ -371,51 +430,28 @@ def add_customer(
     elif phones:
         # A number written internationally tells where they are better than the default.
         country = country_of_phone(phones[0]) or country
-    # Rule 9: someone who asked not to be contacted is not re-added as contactable.
-    checks: list[tuple[str, str | None, str | None]] = [("email", email, None)] if email else []
-    checks += [(FIELDS[k], None, v) for k in PHONE_KEYS if isinstance(v := values.get(k), str)]
-    for label, by_email, by_phone in checks:
-        blocked = is_blocked(session, email=by_email, phone=by_phone)
-        if blocked:
-            raise ValidationError(label, f"this {label} belongs to someone who {blocked}")
-    if not allow_duplicate:
-        matches = find_matches(
-            session,
-            name=str(values["display_name"]),
-            phone=phones[0] if phones else None,
-            email=email,
-            suburb=_str(values.get("suburb")),
-            country=country,
-        )
-        for extra in phones[1:]:
-            matches += [
-                m
-                for m in find_matches(session, phone=extra, country=country)
-                if m.id not in {x.id for x in matches}
-            ]
-        if matches:
-            raise DuplicateCustomerError(matches)
-    first, last = split_name(str(values["display_name"]))
-    customer = Customer(
-        first_name=first,
-        last_name=last,
-        country=country,
-        timezone=customer_zone(
-            country=country,
-            region=_str(values.get("region")),
-            city=_str(values.get("suburb")),
-            phones=phones,
-            owner_tz=settings.owner_timezone,
-        ).zone,
-        do_not_contact=False,
-        created_at=now,
-        updated_at=now,
+    return CheckedCustomer(values, country, phones, email)
+
+
+def refuse_duplicates(session: Session, typed: CheckedCustomer) -> None:
+    """DuplicateCustomerError if someone already kept matches (phone, email, name and suburb)."""
+    phones = typed.phones
+    matches = find_matches(
+        session,
+        name=str(typed.values["display_name"]),
+        phone=phones[0] if phones else None,
+        email=typed.email,
+        suburb=_str(typed.values.get("suburb")),
+        country=typed.country,
     )
-    for key, value in values.items():
-        setattr(customer, key, value)
-    session.add(customer)
-    session.flush()
-    return CustomerAdded(customer.id, Changes(customers=True, created_ids=(customer.id,)))
+    for extra in phones[1:]:
+        matches += [
+            m
+            for m in find_matches(session, phone=extra, country=typed.country)
+            if m.id not in {x.id for x in matches}
+        ]
+    if matches:
+        raise DuplicateCustomerError(matches)
 
 
 def _str(value: object) -> str | None:

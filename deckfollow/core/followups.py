@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core import limits
@@ -193,6 +193,15 @@ def _effective(fu: FollowUp) -> datetime:
     return fu.snoozed_until or fu.due_at
 
 
+def pending_of_customer_query(customer_id: int) -> Select[FollowUp]:
+    """A customer's pending follow-ups, in no order: sorted in SQL by due time, SQLite
+    (without statistics, as in a fresh database) walks every pending follow-up of the
+    business by the (status, due) index instead of this customer's few."""
+    return select(FollowUp).where(
+        FollowUp.customer_id == customer_id, FollowUp.status == FollowUpStatus.PENDING
+    )
+
+
 def refit_planned(session: Session, customer_id: int, *, now: datetime) -> int:
     """Move pending *planned* follow-ups that no longer keep the rules; returns how many changed.
 
@@ -201,15 +210,18 @@ def refit_planned(session: Session, customer_id: int, *, now: datetime) -> int:
     cadence steps) clear of agreed follow-ups. One that cannot be placed is cancelled with
     the reason. Agreed follow-ups are never touched.
     """
+    get_customer(session, customer_id)  # a customer who is gone is refused, as ever
+    rows = sorted(
+        session.execute(pending_of_customer_query(customer_id)).scalars(),
+        key=lambda fu: (fu.due_at, fu.id),
+    )
+    if not any(fu.basis is Basis.PLANNED for fu in rows):
+        # Nothing that could move (a new customer, or only agreed follow-ups): the rules
+        # need not be read at all.
+        session.flush()
+        return 0
     snap = load_snapshot(session, customer_id)
     cap = load_settings(session).weekly_cap
-    rows = list(
-        session.execute(
-            select(FollowUp)
-            .where(FollowUp.customer_id == customer_id, FollowUp.status == FollowUpStatus.PENDING)
-            .order_by(FollowUp.due_at, FollowUp.id)
-        ).scalars()
-    )
     agreed = [f.due_at for f in rows if f.basis is Basis.AGREED]
     done = list(
         session.execute(

@@ -6,15 +6,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from deckfollow.core.enums import (
-    Basis,
     Channel,
     ConsentChannel,
-    ConsentEventKind,
     Direction,
     Outcome,
     Stage,
 )
-from deckfollow.core.models import FollowUp
 from deckfollow.demo.customer_words import (
     AGREEMENTS,
     DNC_WORDS,
@@ -24,8 +21,8 @@ from deckfollow.demo.customer_words import (
     POST_GRANT_WORDS,
     REVOKE_WORDS,
 )
-from deckfollow.demo.people import Grant, Person, StoryQuote
-from deckfollow.demo.rows import row_follow_up, touch_row
+from deckfollow.demo.people import Agreement, Grant, Person, StoryQuote, first_contact_source
+from deckfollow.demo.rows import touch_row
 from deckfollow.demo.times import clock, local_day, reachable, working_day
 from deckfollow.demo.wording import DAYS, OPEN_REASONS, hour_said, ordinal, sentences, when_said
 from deckfollow.demo.workbench import Workbench
@@ -45,38 +42,12 @@ class ConsentHistory:
         (`grants.enter_grants`), as the owner records it."""
         person.grants.append(Grant(at, channel, source, words))
 
-    def agreed_entry(
-        self,
-        person: Person,
-        channel: ConsentChannel,
-        at: datetime,
-        source: str,
-        words: str,
-        detail: str,
-        follow_up_id: int,
-    ) -> None:
-        """The ledger entry of an agreed follow-up, written with the follow-up it records."""
-        self.wb.events.append(
-            {
-                "customer_id": person.id,
-                "kind": ConsentEventKind.AGREED_FOLLOW_UP,
-                "channel": channel,
-                "at": at,
-                "source": source,
-                "words": words,
-                "detail": detail,
-                "follow_up_id": follow_up_id,
-                "recorded_by": "demo",
-            }
-        )
-
     def history(self, person: Person) -> None:
         """Grants at the first enquiry; a few later refusals of one channel or of everything."""
         rng, now = self.wb.rng, self.wb.now
         created: datetime = person.row["created_at"]
         if person.on_record:
-            first = person.quotes[0].row["source"] if person.quotes else "call"
-            source = "web form" if first in ("website form", "Google", "Houzz") else "call"
+            source = first_contact_source(person)
             pref = person.row["preferred_channel"]
             key = pref.value if pref is not None else "any" if person.has_email else "no email"
             words = rng.choice(GRANT_WORDS[key])
@@ -141,9 +112,10 @@ class ConsentHistory:
         channel: Channel | None = None,
         day: date | None = None,
         reason: str | None = None,
-    ) -> dict[str, Any] | None:
+    ) -> Agreement | None:
         """The customer names the next contact in `touch`: an agreed follow-up in their words,
-        on a channel and at a time those words fit; its ledger entry; the touch's note."""
+        on a channel and at a time those words fit (entered through the core, with its
+        ledger entry, in time order: `in_time_order`); the touch's note."""
         rng, now, tz = self.wb.rng, self.wb.now, person.tz
         said_day = local_day(said, tz)
         if channel is None:
@@ -168,33 +140,19 @@ class ConsentHistory:
         due, words = picked
         if due <= said or due < now - timedelta(days=2):
             return None
-        fid = self.wb.ids.take(FollowUp)
-        fu = row_follow_up(
-            fid, person, q.row["id"], due, channel, reason, said, basis=Basis.AGREED, words=words
-        )
-        self.wb.follow_ups.append(fu)
+        agreement = Agreement(said, person, q.row["id"], due, channel, reason, source, words)
+        self.wb.agreements.append(agreement)
         person.agreed.append(due)
-        local = due.astimezone(tz)
         if not any(g.channel is channel.consent_channel for g in person.grants):
             # Agreeing on a channel with nothing on record grants it in the same words.
             self.grant(person, channel.consent_channel, said, source, words)
-        self.agreed_entry(
-            person,
-            channel.consent_channel,
-            said,
-            source,
-            words,
-            detail=f"{channel.value} on {local:%a %d %b %Y %H:%M} ({person.row['timezone']}):"
-            f" {reason}",
-            follow_up_id=fid,
-        )
         if touch["direction"] is Direction.INBOUND:
             touch["summary"] = words
         elif touch["channel"] is Channel.VISIT:
             touch["summary"] = f'Measured up on site; agreed the next step: "{words}"'
         else:
             touch["summary"] = f'Talked it through; agreed the next step: "{words}"'
-        return fu
+        return agreement
 
     def agreed_time(
         self, person: Person, channel: Channel, said_day: date, day: date

@@ -2,13 +2,22 @@
 
 The same seed and `now` always give the same database. The business is made in memory,
 one customer's story at a time, by the modules beside this one (people, quote making, a
-quote's story, consent history, plans played forward, follow-ups by hand). The customers
-are written first; every "yes" a customer gave is then recorded through the core's own
-`grant_consent` (`grants`), before the rest is written in one go (`rows.write_rows`, the
-only other place the demo writes rows). Enquiries still waiting for a first reply are then
-entered through the core's own `add_lead`, as the owner enters a lead (`new_leads`), and
-every "no" a customer said (to one channel, or to everything) is recorded through the
-core (`refusals`). The rules of permission hold by
+quote's story, consent history, plans played forward, follow-ups by hand), and then
+entered through the core as an owner would have entered it, each step given the moment
+it happened:
+
+- the customers, oldest first, through `core.customer_batch.add_customers` (the steps of
+  the new-customer service), with how they like to be reached through
+  `set_contact_preferences` (`customers_added`);
+- every "yes" through `core.consent_ledger.grant_channels` (`grants`);
+- the quotes, plans, planned follow-ups and touches, still decided in memory, in one go
+  (`rows.write_rows`, the one place the demo writes rows; see
+  `tests/demo/test_built_like_the_app` for each kind and why);
+- then, in time order (`in_time_order`): enquiries still waiting for a first reply through
+  `add_lead`, next contacts customers agreed to through `agree_follow_up`, and every "no"
+  (to one channel, or to everything) through `revoke_consent`.
+
+The rules of permission hold by
 construction (a test runs `core.followups.audit_rules` over the result):
 
 - a do-not-contact customer has nothing pending, their plans are stopped and their open
@@ -46,15 +55,17 @@ from deckfollow.core.settings import get_setting, save_owner_settings
 from deckfollow.core.timezones import system_country
 from deckfollow.demo.by_hand import HandFollowUps
 from deckfollow.demo.consent_history import ConsentHistory
+from deckfollow.demo.customers_added import enter_customers
 from deckfollow.demo.grants import enter_grants
+from deckfollow.demo.in_time_order import enter_in_time_order
 from deckfollow.demo.local_people import People
 from deckfollow.demo.markets import COUNTRY_CHOICES, Market, market_of
-from deckfollow.demo.new_leads import enter_leads, is_waiting, take_waiting_leads
+from deckfollow.demo.new_leads import is_waiting, take_waiting_leads
 from deckfollow.demo.plan_playback import PlanPlayback
 from deckfollow.demo.quote_making import QuoteMaker
 from deckfollow.demo.quote_story import QuoteStory
-from deckfollow.demo.refusals import enter_refusals
-from deckfollow.demo.rows import write_customers, write_rows
+from deckfollow.demo.refusals import refusals
+from deckfollow.demo.rows import write_rows
 from deckfollow.demo.sample import record_sample
 from deckfollow.demo.workbench import Workbench
 
@@ -169,11 +180,10 @@ def generate_demo(
 
     for q in wb.by_id.values():
         q.row["last_touch_at"] = q.last_touch
-    write_customers(session, wb)
+    preferences = enter_customers(session, wb, people)
     granted = enter_grants(session, people)
     write_rows(session, wb)
-    leads = enter_leads(session, waiting)
-    refused = enter_refusals(session, people)
+    said = enter_in_time_order(session, waiting, wb.agreements, refusals(people))
     dnc_contacts = [
         contact
         for p in people
@@ -186,20 +196,21 @@ def generate_demo(
         country=home.country,
         currency=home.currency,
         customers=len(people),
-        quotes=len(wb.quotes) + leads.quotes,
+        quotes=len(wb.quotes) + said.leads,
         touches=len(wb.touches),
-        follow_ups=len(wb.follow_ups) + leads.first_replies,
+        follow_ups=len(wb.follow_ups) + said.first_replies + said.agreed,
         pending_follow_ups=sum(f["status"] is FollowUpStatus.PENDING for f in wb.follow_ups)
-        + leads.first_replies,
-        consent_events=granted + len(wb.events) + refused,
+        + said.first_replies
+        + said.agreed_pending,
+        consent_events=preferences + granted + said.agreed + said.refusals,
         plans=len(wb.runs),
     )
     for run in wb.runs:
         summary.plans_by_status[run["status"]] = summary.plans_by_status.get(run["status"], 0) + 1
     for row in wb.quotes:
         summary.by_stage[row["stage"]] = summary.by_stage.get(row["stage"], 0) + 1
-    if leads.quotes:
-        summary.by_stage[Stage.LEAD] = summary.by_stage.get(Stage.LEAD, 0) + leads.quotes
+    if said.leads:
+        summary.by_stage[Stage.LEAD] = summary.by_stage.get(Stage.LEAD, 0) + said.leads
     for person in people:
         country = person.market.country
         summary.by_country[country] = summary.by_country.get(country, 0) + 1

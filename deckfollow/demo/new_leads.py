@@ -1,4 +1,5 @@
-"""The enquiries still waiting for a first reply, entered as the owner enters a lead.
+"""The enquiries still waiting for a first reply, entered as the owner enters a lead
+(in time order with what else customers said: `in_time_order`).
 
 Each goes through `core.leads.add_lead` at the moment it came in, so its first-reply
 follow-up (channel, reason, due time inside the customer's hours and under the cap) and
@@ -24,12 +25,6 @@ class WaitingLead:
     quote: StoryQuote
 
 
-@dataclass(frozen=True)
-class LeadsEntered:
-    quotes: int
-    first_replies: int
-
-
 def is_waiting(q: StoryQuote) -> bool:
     """An enquiry nobody has answered yet (the speed-to-lead clock still runs)."""
     return q.row["stage"] is Stage.LEAD and q.row["first_response_at"] is None
@@ -46,20 +41,18 @@ def take_waiting_leads(wb: Workbench, people: Sequence[Person]) -> list[WaitingL
     return waiting
 
 
-def enter_leads(session: Session, waiting: Sequence[WaitingLead]) -> LeadsEntered:
-    """Add each waiting lead for its customer, with the core's own first reply."""
-    replies = 0
-    for w in waiting:
-        row = w.quote.row
-        created = add_lead(
-            session,
-            NewLead(
-                name=w.person.row["display_name"],
-                job=row["job"],
-                source=row["source"],
-                customer_id=w.person.id,
-            ),
-            now=row["received_at"],
-        )
-        replies += created.follow_up_id is not None
-    return LeadsEntered(len(waiting), replies)
+def enter_lead(session: Session, w: WaitingLead) -> int:
+    """Add a waiting lead for its customer, with the core's own first reply; 1 if one was
+    planned (0 when no channel could reach them)."""
+    row = w.quote.row
+    created = add_lead(
+        session,
+        NewLead(
+            name=w.person.row["display_name"],
+            job=row["job"],
+            source=row["source"],
+            customer_id=w.person.id,
+        ),
+        now=row["received_at"],
+    )
+    return int(created.follow_up_id is not None)

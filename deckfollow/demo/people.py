@@ -43,6 +43,20 @@ class Grant:
     words: str
 
 
+@dataclass(frozen=True)
+class Agreement:
+    """A next contact the customer agreed to, entered through the core (`in_time_order`)."""
+
+    said: datetime
+    customer: Person
+    quote_id: int
+    due: datetime
+    channel: Channel
+    reason: str
+    source: str
+    words: str
+
+
 @dataclass
 class Person:
     row: dict[str, Any]
@@ -126,3 +140,9 @@ class Person:
 
 # How the customer said it, as the app's ledger records it (core.enums.LedgerSource).
 SOURCE_OF = {"call": "call", "text": "text", "email": "email"}
+
+
+def first_contact_source(person: Person) -> str:
+    """How the customer first got in touch, as the ledger records it: a form online, or a call."""
+    first = person.quotes[0].row["source"] if person.quotes else "call"
+    return "web form" if first in ("website form", "Google", "Houzz") else "call"

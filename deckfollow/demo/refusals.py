@@ -2,8 +2,9 @@
 the owner enters it.
 
 Each refusal goes through `core.consent.revoke_consent` at the moment it was said, in
-the order they were said: the ledger entry, the channels closed, anything pending on them
-cancelled and plans stopped or moved are the app's own doing, not rows the demo writes.
+time order with what else customers said (`in_time_order`): the ledger entry, the
+channels closed, anything pending on them cancelled and plans stopped or moved are the
+app's own doing, not rows the demo writes.
 """
 
 from __future__ import annotations
@@ -43,9 +44,6 @@ def refusals(people: Sequence[Person]) -> list[Refusal]:
     return said
 
 
-def enter_refusals(session: Session, people: Sequence[Person]) -> int:
-    """Record each refusal through the core; how many there were."""
-    said = refusals(people)
-    for r in said:
-        revoke_consent(session, r.customer_id, r.channel, source=r.source, words=r.words, now=r.at)
-    return len(said)
+def enter_refusal(session: Session, r: Refusal) -> None:
+    """Record one refusal through the core, at the moment it was said."""
+    revoke_consent(session, r.customer_id, r.channel, source=r.source, words=r.words, now=r.at)

@@ -16,8 +16,6 @@ from deckfollow.core.enums import (
 )
 from deckfollow.core.models import (
     CadenceRun,
-    ConsentEvent,
-    Customer,
     FollowUp,
     Quote,
     Touch,
@@ -90,11 +88,6 @@ def touch_row(
     }
 
 
-def write_customers(session: Session, wb: Workbench) -> None:
-    """Insert the customers, so the core can record what each of them agreed to."""
-    _insert(session, ((Customer, wb.customers),))
-
-
 def write_rows(session: Session, wb: Workbench) -> None:
     """Insert the rows the demo still makes itself (see `tests/demo/test_built_like_the_app`
     for each kind and why)."""
@@ -104,7 +97,6 @@ def write_rows(session: Session, wb: Workbench) -> None:
             (Quote, wb.quotes),
             (CadenceRun, wb.runs),
             (FollowUp, wb.follow_ups),
-            (ConsentEvent, wb.events),
             (Touch, wb.touches),
         ),
     )

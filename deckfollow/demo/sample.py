@@ -1,9 +1,9 @@
 """Which rows are sample data, and removing exactly those in one step.
 
-The demo writes its customers with ids it chose in one contiguous run (see the generator's
-`workbench.Ids`), so what it made is recorded as id ranges in the settings table (`demo.customers`),
-with everything else hanging off those customers. Whatever the owner enters later gets ids
-past the run and is left alone.
+The demo adds its customers in one batch (`customers_added`), so they have ids in one
+contiguous run; what it made is recorded as id ranges in the settings table
+(`demo.customers`), with everything else hanging off those customers. Whatever the owner
+enters later gets ids past the run and is left alone.
 """
 
 from __future__ import annotations

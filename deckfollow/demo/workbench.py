@@ -22,7 +22,7 @@ from deckfollow.core.models import (
 )
 from deckfollow.core.settings import load_settings
 from deckfollow.demo.markets import Market, market_of
-from deckfollow.demo.people import Person, StoryQuote
+from deckfollow.demo.people import Agreement, Person, StoryQuote
 from deckfollow.demo.times import daytime, local_day
 
 # Out-of-area customers of a local business (that share of all, exactly): a holiday home
@@ -43,7 +43,8 @@ _PLANS_PER_CUSTOMER = 0.55  # how many runs the shares above give a customer on 
 
 
 class Ids:
-    """Next free primary key per table, so rows can refer to each other before insert."""
+    """Next free primary key per table, so rows can refer to each other before insert
+    (a customer's is provisional: the core numbers them as it adds them, `customers_added`)."""
 
     def __init__(self, session: Session) -> None:
         self._next: dict[type[Any], int] = {
@@ -90,7 +91,8 @@ class Workbench:
         self.touches: list[dict[str, Any]] = []
         self.follow_ups: list[dict[str, Any]] = []
         self.runs: list[dict[str, Any]] = []
-        self.events: list[dict[str, Any]] = []  # the ledger entries of agreed follow-ups
+        # Next contacts customers agreed to: entered through the core once the rows are in.
+        self.agreements: list[Agreement] = []
         self.emails: set[str] = set()
         self.by_id: dict[int, StoryQuote] = {}
         self.made_overdue = self.made_today = 0

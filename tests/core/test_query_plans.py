@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import Select
 from sqlalchemy.dialects import sqlite
 
+from deckfollow.core.followups import pending_of_customer_query
 from deckfollow.core.merge_fields import next_agreed_query
 from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import open_database
@@ -58,6 +59,17 @@ def test_next_agreed_follow_up_is_looked_up_through_the_customer(business: Path,
     for_quote = _plan(business, next_agreed_query(7, 12))
     assert "ix_follow_up_status_due" not in for_quote
     assert "USING INDEX" in for_quote and "SCAN" not in for_quote
+
+
+@pytest.mark.parametrize("statistics", [True, False])
+def test_refitting_a_customers_follow_ups_reads_only_theirs(business: Path, statistics: bool):
+    # Run after every agreement and change of hours: walking the business's pending
+    # follow-ups each time made entering a large business grow with its square.
+    if not statistics:
+        _drop_statistics(business)
+    plan = _plan(business, pending_of_customer_query(7))
+    assert "USING INDEX ix_follow_up_customer_status (customer_id=? AND status=?)" in plan
+    assert "ix_follow_up_status_due" not in plan
 
 
 def test_a_writing_command_leaves_statistics_for_the_planner(business: Path):

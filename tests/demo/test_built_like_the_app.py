@@ -1,6 +1,7 @@
-"""The demo shows what the app itself would have made: a waiting lead's first reply is the
-one the core plans for a typed-in lead (and is settled the same way), every agreed
-follow-up has its ledger entry, and the demo writes rows in one place only."""
+"""The demo shows what the app itself would have made: customers stored as the
+new-customer service stores them, a waiting lead's first reply is the one the core plans
+for a typed-in lead (and is settled the same way), every agreed follow-up has its ledger
+entry, made by the core, and the demo writes rows in one place only."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 import deckfollow.demo
+from deckfollow.core.customers import NewCustomer, checked_customer
 from deckfollow.core.enums import (
     Basis,
     Channel,
@@ -35,6 +37,7 @@ from deckfollow.core.leads import (
     waiting_first_reply,
 )
 from deckfollow.core.models import ChannelConsent, ConsentEvent, Customer, FollowUp, Quote
+from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database, open_database
@@ -46,12 +49,13 @@ _SESSION_WRITES = {"add", "add_all", "merge", "bulk_save_objects", "bulk_insert_
 _WRITER = ("rows.py", "_insert")
 # What that writer still inserts, and why each kind is not yet made through the core.
 _STILL_WRITTEN = {
-    "Customer": "written first so the core can record their grants, leads and refusals",
-    "Quote": "each quote's amount, number, stages and close are decided in memory",
-    "CadenceRun": "plans are played forward in memory with the core's own placement",
-    "FollowUp": "planned and agreed follow-ups, done with the touch that did them",
-    "ConsentEvent": "only the ledger entry of each agreed follow-up, beside its follow-up",
-    "Touch": "each touch settles the follow-up it did, decided in memory",
+    "Quote": "each quote's answer, sent moment, stages and close are decided in memory; the "
+    "quote services stamp the moment of entry and need the touches that answered it",
+    "CadenceRun": "plans are played forward in memory with the core's own placement; a run "
+    "started through the core would place its first step again",
+    "FollowUp": "plan steps and follow-ups planned by hand, as the playback left them",
+    "Touch": "each touch settles the follow-up it did; logging it through the core would move "
+    "plans on and change stages the playback already decided",
 }
 
 
@@ -120,22 +124,28 @@ def test_the_writer_inserts_only_the_kinds_not_yet_made_through_the_core() -> No
     assert _inserted_kinds() == set(_STILL_WRITTEN)
 
 
-def test_every_ledger_entry_the_demo_writes_itself_records_an_agreed_follow_up(
-    business: Database,
-) -> None:
+def test_every_ledger_entry_is_the_cores_own(business: Database) -> None:
     with business.reading() as session:
         kinds = dict(
             session.execute(
-                select(ConsentEvent.kind, func.count())
-                .group_by(ConsentEvent.kind)
-                .where(ConsentEvent.recorded_by == "demo")
+                select(ConsentEvent.kind, func.count()).group_by(ConsentEvent.kind)
             ).all()
         )
+        by_demo = session.execute(
+            select(func.count()).where(ConsentEvent.recorded_by == "demo")
+        ).scalar_one()
         granted = session.execute(
             select(ConsentEvent.words).where(ConsentEvent.kind == ConsentEventKind.GRANTED)
         ).scalars()
         granted_words = list(granted)
-    assert set(kinds) == {ConsentEventKind.AGREED_FOLLOW_UP}
+    assert by_demo == 0
+    # Agreements (`agree_follow_up`), preferences (`set_contact_preferences`), refusals.
+    assert {
+        ConsentEventKind.AGREED_FOLLOW_UP,
+        ConsentEventKind.HOURS_CHANGED,
+        ConsentEventKind.REVOKED,
+        ConsentEventKind.DO_NOT_CONTACT,
+    } <= set(kinds)
     # Every yes went through `grant_consent`, which keeps it in the customer's own words.
     assert len(granted_words) > 250
     assert all(w and w.strip() for w in granted_words)
@@ -176,6 +186,48 @@ def test_the_scan_finds_a_write_in_a_module(tmp_path: Path) -> None:
         "f: self.wb.session.add_all",
         "f: session.add",
     ]
+
+
+def test_customers_are_stored_as_the_new_customer_service_stores_them(
+    business: Database,
+) -> None:
+    with business.reading() as session:
+        settings = load_settings(session)
+        customers = list(session.execute(select(Customer).order_by(Customer.id)).scalars())
+        told = set(
+            session.execute(
+                select(ConsentEvent.customer_id).where(
+                    ConsentEvent.kind == ConsentEventKind.HOURS_CHANGED
+                )
+            ).scalars()
+        )
+    # Numbered in the order they first got in touch, as a business's customers are.
+    assert [c.created_at for c in customers] == sorted(c.created_at for c in customers)
+    for c in customers:
+        typed = NewCustomer(
+            name=c.display_name,
+            phone=c.phone_cell,
+            email=c.email,
+            company=c.company,
+            street=c.street,
+            suburb=c.suburb,
+            region=c.region,
+            postcode=c.postcode,
+            country=c.country,
+            birthday=c.birthday.isoformat() if c.birthday else None,
+            notes=c.notes,
+            phone_office=c.phone_office,
+            phone_home=c.phone_home,
+        )
+        again = checked_customer(typed, settings=settings, now=c.created_at).customer(
+            settings=settings, now=c.created_at
+        )
+        for key in ("first_name", "last_name", "timezone", "phone_cell", "email", "birthday"):
+            assert getattr(again, key) == getattr(c, key), (c.id, key)
+        assert c.family_notes is None  # no field of the app fills it: notes hold them
+        # How they like to be reached is on the ledger, as the consent editor records it.
+        assert (c.id in told) == bool(c.preferred_channel or c.contact_hours or c.best_times)
+    assert len(told) > 50
 
 
 def test_every_waiting_lead_has_the_first_reply_the_app_plans(business: Database) -> None:
