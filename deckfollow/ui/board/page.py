@@ -23,18 +23,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.changes import Changes
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, DeckfollowError
 from deckfollow.core.quote_index import QuoteIndex, QuoteRow, StageColumn
 from deckfollow.ui.board.delegate import CardDelegate
-from deckfollow.ui.board.model import QUOTE_ID_ROLE, StageCardModel
+from deckfollow.ui.board.model import StageCardModel
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
 from deckfollow.ui.formatting import compact_money
+from deckfollow.ui.qt_values import QUOTE_ID_ROLE
 from deckfollow.ui.team.clash import ask_to_reapply
 from deckfollow.ui.theme import active_theme
 
 if TYPE_CHECKING:  # the board can paint before SQLAlchemy loads
-    from deckfollow.storage.database import Database
+    from deckfollow.core.unit_of_work import Session
+    from deckfollow.ui.operations import Operations
 
 Clock = Callable[[], datetime]
 
@@ -118,12 +121,13 @@ class BoardPage(QWidget):
 
     quote_selected = Signal(int)
     quote_activated = Signal(int)
-    changed = Signal()
 
-    def __init__(self, db: Database | None, *, clock: Clock, parent: QWidget | None = None) -> None:
-        """Without `db` the board only shows quotes until `attach` gives it the database."""
+    def __init__(
+        self, ops: Operations | None, *, clock: Clock, parent: QWidget | None = None
+    ) -> None:
+        """Without `ops` the board only shows quotes until `attach` gives it the database."""
         super().__init__(parent)
-        self._db = db
+        self._ops = ops
         self._clock = clock
         self._index: QuoteIndex | None = None
         self.active_dialog: QDialog | None = None
@@ -155,9 +159,9 @@ class BoardPage(QWidget):
             self.columns[stage] = column
             layout.addWidget(column, 1)
 
-    def attach(self, db: Database) -> None:
+    def attach(self, ops: Operations) -> None:
         """The opened database, for moving quotes (the board may be on screen already)."""
-        self._db = db
+        self._ops = ops
 
     def set_index(self, index: QuoteIndex) -> None:
         self._index = index
@@ -215,11 +219,13 @@ class BoardPage(QWidget):
             self.edit_quote(int(quote_id))
 
     def move_quote(self, quote_id: int, stage: Stage) -> bool:
-        """Move a quote to `stage`, asking what that stage needs; True if it moved."""
-        from deckfollow.core.quotes import change_stage, quote_details
+        """Move a quote to `stage`, asking what that stage needs; True once the move is
+        under way (the board and every other view follow when it is saved)."""
+        from deckfollow.core.quotes import quote_details
 
         row = self._row(quote_id)
-        if row is None or row.stage is stage or self._db is None:
+        ops = self._ops
+        if row is None or row.stage is stage or ops is None:
             return False
         now = self._clock()
         lost_reason: str | None = None
@@ -240,40 +246,62 @@ class BoardPage(QWidget):
             if not answered:
                 return False
         elif stage.is_open:
-            with self._db.reading() as session:
-                missing = quote_details(session, quote_id).missing_for(stage)
-            if missing:
-                # A quote is Quoted with its amount and the day it went out: ask for them.
-                return self.edit_quote(quote_id, moving_to=stage)
-        version: int | None = row.version  # what the user saw when they chose the move
-        while True:
-            try:
-                with self._db.unit_of_work() as session:
-                    change_stage(
-                        session,
-                        quote_id,
-                        stage,
-                        now=now,
-                        lost_reason=lost_reason,
-                        parked_until=parked_until,
-                        version=version,
-                    )
-                break
-            except ConcurrentEditError as exc:
-                self.changed.emit()  # show what is saved now behind the question
-                mine = [("Stage", exc.theirs.get("stage", ""), stage.label)]
-                if "version" not in exc.theirs or not ask_to_reapply(exc, mine, self):
-                    if "version" not in exc.theirs:
-                        QMessageBox.warning(self, "The quote was not moved", str(exc))
-                    return False
-                version = int(exc.theirs["version"])  # the user chose knowing theirs
-            except DeckfollowError as exc:
-                QMessageBox.warning(self, "The quote was not moved", str(exc))
-                return False
-        if stage is Stage.WON:
-            self._offer_after_sale(row)
-        self.changed.emit()
+
+            def missing(session: Session) -> tuple[str, ...]:
+                return tuple(quote_details(session, quote_id).missing_for(stage))
+
+            def ask_or_move(lacking: tuple[str, ...]) -> None:
+                if lacking:
+                    # A quote is Quoted with its amount and the day it went out: ask for them.
+                    self.edit_quote(quote_id, moving_to=stage)
+                else:
+                    self._save_move(row, stage, now, None, None, row.version)
+
+            ops.run_query(self, missing, success=ask_or_move)
+            return True
+        self._save_move(row, stage, now, lost_reason, parked_until, row.version)
         return True
+
+    def _save_move(
+        self,
+        row: QuoteRow,
+        stage: Stage,
+        now: datetime,
+        lost_reason: str | None,
+        parked_until: date | None,
+        version: int | None,  # what the user saw when they chose the move
+    ) -> None:
+        from deckfollow.core.quotes import change_stage
+
+        assert self._ops is not None
+
+        def move(session: Session) -> Changes:
+            return change_stage(
+                session,
+                row.quote_id,
+                stage,
+                now=now,
+                lost_reason=lost_reason,
+                parked_until=parked_until,
+                version=version,
+            ).changes
+
+        def refused(exc: DeckfollowError) -> None:
+            if not isinstance(exc, ConcurrentEditError) or "version" not in exc.theirs:
+                QMessageBox.warning(self, "The quote was not moved", str(exc))
+                return
+            assert self._ops is not None
+            self._ops.announce(Changes(quotes=True))  # show what is saved now behind the question
+            mine = [("Stage", exc.theirs.get("stage", ""), stage.label)]
+            if ask_to_reapply(exc, mine, self):  # the user chose knowing theirs
+                theirs = int(exc.theirs["version"])
+                self._save_move(row, stage, now, lost_reason, parked_until, theirs)
+
+        def moved(_changes: Changes) -> None:
+            if stage is Stage.WON:
+                self._offer_after_sale(row)
+
+        self._ops.run_change(self, move, initiator=self, success=moved, failure=refused)
 
     def edit_quote(self, quote_id: int, *, moving_to: Stage | None = None) -> bool:
         """The quote dialog for a card (or what a move still needs); True if saved."""
@@ -292,10 +320,10 @@ class BoardPage(QWidget):
     ) -> bool:
         from deckfollow.ui.quote_editor import QuoteDialog
 
-        if self._db is None:
+        if self._ops is None:
             return False
         dialog = QuoteDialog(
-            self._db,
+            self._ops.store,
             clock=self._clock,
             quote_id=quote_id,
             customer_id=customer_id,
@@ -308,8 +336,6 @@ class BoardPage(QWidget):
         finally:
             self.active_dialog = None
             dialog.deleteLater()
-        if saved:
-            self.changed.emit()
         return saved
 
     def _card_menu(self, view: QListView, pos: QPoint) -> None:
@@ -330,30 +356,42 @@ class BoardPage(QWidget):
 
     def _offer_after_sale(self, row: QuoteRow) -> None:
         from deckfollow.core.cadences import get_cadence
-        from deckfollow.core.quotes import AFTER_SALE, start_after_sale
+        from deckfollow.core.quotes import AFTER_SALE
 
-        assert self._db is not None  # only a move on an attached board gets here
-        with self._db.reading() as session:
-            plan = get_cadence(session, AFTER_SALE)
+        assert self._ops is not None  # only a move on an attached board gets here
+        self._ops.run_query(
+            self,
+            lambda session: get_cadence(session, AFTER_SALE).description,
+            success=lambda description: self._ask_after_sale(row, description),
+        )
+
+    def _ask_after_sale(self, row: QuoteRow, description: str) -> None:
+        from deckfollow.core.quotes import start_after_sale
+
+        assert self._ops is not None
         answer = QMessageBox.question(
             self,
             "Won — well done",
-            f"Start the after-sale follow-ups for {row.customer}?\n\n{plan.description}\n\n"
+            f"Start the after-sale follow-ups for {row.customer}?\n\n{description}\n\n"
             "Each step stays inside what they agreed to.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes,
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            with self._db.unit_of_work() as session:
-                started = start_after_sale(session, row.quote_id, now=self._clock()).follow_ups
-        except DeckfollowError as exc:
-            QMessageBox.warning(self, "The after-sale plan was not started", str(exc))
-            return
-        if not started:
-            QMessageBox.information(
-                self,
-                "The after-sale plan was not started",
-                f"{row.customer} asked not to be contacted, or the plan already runs.",
-            )
+        now = self._clock()
+
+        def started(changes: Changes) -> None:
+            if not changes.follow_ups:
+                QMessageBox.information(
+                    self,
+                    "The after-sale plan was not started",
+                    f"{row.customer} asked not to be contacted, or the plan already runs.",
+                )
+
+        self._ops.run_change(
+            self,
+            lambda session: start_after_sale(session, row.quote_id, now=now),
+            success=started,
+            error_title="The after-sale plan was not started",
+        )

@@ -38,7 +38,7 @@ from deckfollow.core.cadences import (
 from deckfollow.core.changes import Changes
 from deckfollow.core.enums import CadenceRunStatus, Channel
 from deckfollow.core.errors import DeckfollowError, ValidationError
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.consent.common import Clock, ErrorLabel, local_text
 from deckfollow.ui.theme import active_theme
 
@@ -64,7 +64,7 @@ class CadenceDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         clock: Clock,
         customer_id: int | None = None,

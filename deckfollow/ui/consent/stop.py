@@ -18,7 +18,7 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.consent import consent_overview, pending_covered, revoke_consent
 from deckfollow.core.enums import ConsentChannel
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.consent.common import Clock, ErrorLabel, chosen_source, source_combo
 
 
@@ -32,7 +32,7 @@ class StopContactDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         customer_id: int,
         *,
         clock: Clock,

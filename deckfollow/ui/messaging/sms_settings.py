@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from deckfollow.core.changes import Changes
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.settings import set_setting
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.credentials import CredentialStore, Where, default_store
 from deckfollow.messaging.sms_providers import (
     Provider,
@@ -25,7 +26,6 @@ from deckfollow.messaging.sms_providers import (
     load_sms_settings,
     save_sms_settings,
 )
-from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import ErrorLabel
 from deckfollow.ui.theme import active_theme
 
@@ -37,7 +37,7 @@ class SmsSettingsDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         parent: QWidget | None = None,
         credentials: CredentialStore | None = None,

@@ -34,6 +34,7 @@ from deckfollow.core.merge_fields import (
     render_template,
     sample_context,
 )
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.templates import (
     KIND_LABELS,
     TemplateInfo,
@@ -46,7 +47,6 @@ from deckfollow.messaging.templates import (
     save_template,
     seed_builtin_templates,
 )
-from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import Clock, ErrorLabel, show_rendered
 from deckfollow.ui.theme import active_theme
 
@@ -60,7 +60,7 @@ class TemplateLibraryDialog(QDialog):
 
     changed = Signal(object)
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._clock = db, clock
         self._current: TemplateInfo | None = None

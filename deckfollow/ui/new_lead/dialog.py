@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from deckfollow.core.customer_matches import find_matches
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.leads import NewLead, add_lead
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.consent.common import Clock, ErrorLabel
 from deckfollow.ui.customers.offer import DuplicateOffer
 from deckfollow.ui.theme import active_theme
@@ -44,7 +44,7 @@ class NewLeadDialog(QDialog):
 
     created = Signal(int)
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._clock = db, clock
         self.quote_id: int | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,8 +42,9 @@ from deckfollow.core.quotes import (
     parse_amount,
     quote_form,
 )
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.qt_values import pydate, qdate
 from deckfollow.ui.team.clash import ask_to_reapply
 from deckfollow.ui.theme import active_theme
 
@@ -66,21 +67,13 @@ _ROW_OF = {
 }
 
 
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(d: QDate) -> date:
-    return date(d.year(), d.month(), d.day())
-
-
 class _OptionalDate(QWidget):
     """A date that may be left out: a tick box beside a calendar field."""
 
     def __init__(self, label: str, default: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.check = QCheckBox(label)
-        self.edit = QDateEdit(_qdate(default))
+        self.edit = QDateEdit(qdate(default))
         self.edit.setCalendarPopup(True)
         self.edit.setAccessibleName(label)
         self.edit.setEnabled(False)
@@ -91,12 +84,12 @@ class _OptionalDate(QWidget):
         row.addWidget(self.edit, 1)
 
     def value(self) -> date | None:
-        return _pydate(self.edit.date()) if self.check.isChecked() else None
+        return pydate(self.edit.date()) if self.check.isChecked() else None
 
     def set_value(self, value: date | None) -> None:
         self.check.setChecked(value is not None)
         if value is not None:
-            self.edit.setDate(_qdate(value))
+            self.edit.setDate(qdate(value))
 
 
 class QuoteDialog(QDialog):
@@ -113,7 +106,7 @@ class QuoteDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         clock: Clock,
         quote_id: int | None = None,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -28,8 +30,8 @@ from PySide6.QtWidgets import (
 from deckfollow.core.due import DueItem
 from deckfollow.core.enums import Basis, Channel, TemplateKind
 from deckfollow.core.leads import FIRST_REPLY
+from deckfollow.core.unit_of_work import Session
 from deckfollow.messaging.inbound import is_stop_question, needs_answer
-from deckfollow.storage.database import Database
 from deckfollow.ui.formatting import (
     date_time_text,
     long_date_text,
@@ -39,7 +41,21 @@ from deckfollow.ui.formatting import (
 )
 from deckfollow.ui.theme import active_theme
 
+if TYPE_CHECKING:
+    from deckfollow.ui.operations import Operations
+
 Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class _Day:
+    """What Today shows, read in one go on the database thread."""
+
+    items: list[DueItem]
+    owner_tz: str
+    home_country: str | None
+    day: date
+
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 20
 _GROUPS: list[tuple[str, tuple[Channel, ...]]] = [
@@ -72,9 +88,9 @@ class TodayPage(QWidget):
     open_quote = Signal(int)
     changed = Signal()
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Operations, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
+        self._ops = ops
         self._clock = clock
         self._items: list[DueItem] = []
         self._home_country: str | None = None
@@ -180,7 +196,7 @@ class TodayPage(QWidget):
         # On a team database: my follow-ups by default, the whole team's with one switch.
         self.whole_team = QCheckBox("Whole team")
         self.whole_team.setToolTip("Show every member's follow-ups, not only yours")
-        self.whole_team.setVisible(not db.is_sqlite)
+        self.whole_team.setVisible(not ops.store.is_sqlite)
         self.whole_team.toggled.connect(lambda _on: self.refresh())
         top = QHBoxLayout()
         top.addWidget(self.counts, 1)
@@ -222,22 +238,31 @@ class TodayPage(QWidget):
     # -- data ---------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Reload what is due today and overdue."""
+        """Reload what is due today and overdue (read on the database thread)."""
         from deckfollow.core.due import due_items
         from deckfollow.core.members import current_member, is_team
         from deckfollow.core.settings import load_settings
 
         now = self._clock()
-        with self._db.reading() as session:
+        whole_team = self.whole_team.isChecked()
+
+        def read(session: Session) -> _Day:
             settings = load_settings(session)
             owner_tz = settings.owner_timezone
-            self._home_country = settings.default_country
-            set_owner_zone(owner_tz)  # the zone changed in settings shows everywhere at once
             day = now.astimezone(ZoneInfo(owner_tz)).date()
-            mine = is_team(session) and not self.whole_team.isChecked()
+            mine = is_team(session) and not whole_team
             member = current_member(session) if mine else None
-            self._items = due_items(session, day=day, now=now, owner_tz=owner_tz, member=member)
+            items = due_items(session, day=day, now=now, owner_tz=owner_tz, member=member)
+            return _Day(items, owner_tz, settings.default_country, day)
+
+        self._ops.run_query(self, read, success=self._show_day)
+
+    def _show_day(self, loaded: _Day) -> None:
+        owner_tz, day = loaded.owner_tz, loaded.day
+        self._home_country = loaded.home_country
+        set_owner_zone(owner_tz)  # the zone changed in settings shows everywhere at once
         current = self.current_item()
+        self._items = loaded.items
         keep = current.follow_up_id if current else None
         shown_before = self._shown_ids()
         # Rebuilt quietly: a refresh is not the user choosing someone, so the details panel
@@ -390,9 +415,9 @@ class TodayPage(QWidget):
         self.why.setText(f"{late}{item.reason}")
         self.said.setText(f"They said: “{item.agreed_words}”" if item.agreed_words else "")
         self.said.setVisible(bool(item.agreed_words))
-        self._show_not_now(item, now)
-        self._script = self._render_script(item)
-        self.script.setPlainText(self._script)
+        self._script = ""
+        self.script.clear()
+        self._read_panel(item, now)
         self.primary.setText(
             {
                 Channel.CALL: "Call…",
@@ -406,39 +431,49 @@ class TodayPage(QWidget):
         if is_stop_question(item.reason):
             self.primary.setText("Stop every channel…")
 
-    def _show_not_now(self, item: DueItem, now: datetime) -> None:
+    def _read_panel(self, item: DueItem, now: datetime) -> None:
+        """Why acting now would be refused, and the words to say, read on the database
+        thread; shown if the same follow-up is still the one chosen."""
         from deckfollow.messaging.guard import check_send
 
-        if item.channel is Channel.CARD:
-            self.not_now.hide()
-            return
-        with self._db.reading() as session:
-            check = check_send(
-                session,
-                customer_id=item.customer_id,
-                channel=item.channel,
-                now=now,
-                follow_up_id=item.follow_up_id,
-            )
-        self.not_now.setText("" if check.allowed else f"Not now: {check.reason}")
-        self.not_now.setVisible(not check.allowed)
+        def read(session: Session) -> tuple[str | None, str]:
+            refusal = None
+            if item.channel is not Channel.CARD:
+                check = check_send(
+                    session,
+                    customer_id=item.customer_id,
+                    channel=item.channel,
+                    now=now,
+                    follow_up_id=item.follow_up_id,
+                )
+                refusal = None if check.allowed else check.reason
+            return refusal, self._render_script(session, item, now)
 
-    def _render_script(self, item: DueItem) -> str:
+        def show(found: tuple[str | None, str]) -> None:
+            current = self.current_item()
+            if current is None or current.follow_up_id != item.follow_up_id:
+                return  # the user has moved on; their choice has its own read under way
+            refusal, self._script = found
+            self.not_now.setText(f"Not now: {refusal}" if refusal else "")
+            self.not_now.setVisible(refusal is not None)
+            self.script.setPlainText(self._script)
+
+        self._ops.run_query(self, read, success=show)
+
+    @staticmethod
+    def _render_script(session: Session, item: DueItem, now: datetime) -> str:
         # The same wording the call, text and email screens open with.
         from deckfollow.core.settings import load_settings
         from deckfollow.messaging.inbound import what_they_said
         from deckfollow.messaging.templates import follow_up_wording
 
-        with self._db.reading() as session:
-            if needs_answer(item.reason):
-                said = what_they_said(
-                    session, item.customer_id, load_settings(session).owner_timezone, item.reason
-                )
-                if said is not None:
-                    return said
-            wording = follow_up_wording(
-                session, item.follow_up_id, _KIND[item.channel], now=self._clock()
+        if needs_answer(item.reason):
+            said = what_they_said(
+                session, item.customer_id, load_settings(session).owner_timezone, item.reason
             )
+            if said is not None:
+                return said
+        wording = follow_up_wording(session, item.follow_up_id, _KIND[item.channel], now=now)
         if wording is None:
             return f"The reason I'm calling is: {item.reason}"
         if wording.subject is not None:
@@ -479,7 +514,8 @@ class TodayPage(QWidget):
             self.open_quote.emit(item.quote_id)
 
     def _after_change(self, said: str = "") -> None:
-        """Refresh (the selection moves on to the next item) and say what was saved."""
+        """Refresh (the selection moves on to the next item) and say what was saved; the
+        window's broadcast of the change passes this page by."""
         self.refresh()
         self.changed.emit()
         window = self.window()

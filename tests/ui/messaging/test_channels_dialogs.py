@@ -22,6 +22,7 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.inbox_settings import InboxSettingsDialog
 from deckfollow.ui.messaging.sms_settings import SmsSettingsDialog
 from deckfollow.ui.messaging.text_message import TextMessageDialog
+from deckfollow.ui.operations import Operations
 from tests.messaging.conftest import dovecot, sms_standin
 from tests.messaging.imap_server import IMAP_PASSWORD, IMAP_USER, Dovecot
 from tests.messaging.sms_standin import TWILIO_SID, TWILIO_TOKEN, Standin
@@ -114,7 +115,7 @@ def test_a_reply_read_from_the_inbox_heads_today(
     dovecot.deliver(mail("zoe@example.com", "Can we talk Friday?", at=now - timedelta(minutes=3)))
     imap = ImapSettings("127.0.0.1", dovecot.port, Security.PLAIN, IMAP_USER, timeout=10)
     check_inbox(db, imap, Password(IMAP_PASSWORD), clock=lambda: now)
-    page = TodayPage(db, clock=lambda: now)
+    page = TodayPage(Operations(db), clock=lambda: now)
     qtbot.addWidget(page)
     page.resize(1400, 800)
     page.show()
@@ -178,7 +179,7 @@ def test_a_stop_read_from_the_inbox_asks_on_today_whether_to_stop_everything(
     dovecot.deliver(mail("zoe@example.com", "Unsubscribe", at=now - timedelta(minutes=3)))
     imap = ImapSettings("127.0.0.1", dovecot.port, Security.PLAIN, IMAP_USER, timeout=10)
     check_inbox(db, imap, Password(IMAP_PASSWORD), clock=lambda: now)
-    page = TodayPage(db, clock=lambda: now)
+    page = TodayPage(Operations(db), clock=lambda: now)
     qtbot.addWidget(page)
     page.show()
     page.refresh()

@@ -14,6 +14,7 @@ from deckfollow.messaging.templates import seed_builtin_templates
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.call import CallDialog
 from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.today_page.page import TodayPage
 
 
@@ -67,7 +68,7 @@ def test_today_reads_a_lead_its_script_without_a_missing_field_marker(
     qtbot: QtBot, db: Database, now: datetime
 ) -> None:
     ids = _unpriced_lead(db, now)
-    today = TodayPage(db, clock=lambda: now)
+    today = TodayPage(Operations(db), clock=lambda: now)
     qtbot.addWidget(today)
     today.refresh()
     assert today.select_follow_up(ids[Channel.CALL])

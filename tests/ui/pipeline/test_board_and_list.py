@@ -18,6 +18,7 @@ from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
 from deckfollow.ui.main_window import MainWindow
+from tests.ui.waiting import wait_idle
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def window(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
     qtbot.addWidget(win)
     win.show()
     win.refresh()
-    QApplication.processEvents()  # the pages not on screen load on the next turn
+    wait_idle(win)  # the quotes are read on the database thread
     return win
 
 
@@ -55,7 +56,7 @@ def _drag(window: MainWindow, quote_id: int, to: Stage) -> None:
     target = window.board.columns[to].model
     assert target.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, QModelIndex())
     target.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, QModelIndex())
-    QApplication.processEvents()
+    wait_idle(window)
 
 
 def _first(window: MainWindow, stage: Stage) -> int:
@@ -247,11 +248,11 @@ def test_move_to_trash_and_undo(window: MainWindow, db: Database) -> None:
     column.view.setCurrentIndex(index)
     column.view.clicked.emit(index)
     window.trash_current_quote()
-    QApplication.processEvents()
+    wait_idle(window)
     assert _stage(db, quote_id).deleted_at is not None
     assert column.model.row_of(quote_id) < 0, "the card leaves the board"
     window._undo.click()
-    QApplication.processEvents()
+    wait_idle(window)
     assert _stage(db, quote_id).deleted_at is None
     assert column.model.row_of(quote_id) >= 0, "and comes back with Undo"
 
@@ -303,7 +304,7 @@ def test_move_a_customer_to_the_trash_after_asking(window: MainWindow, db: Datab
 
     _when_modal(yes)
     window.trash_current_customer()
-    QApplication.processEvents()
+    wait_idle(window)
     with db.reading() as session:
         from deckfollow.core.models import Customer
 
