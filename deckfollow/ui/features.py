@@ -63,8 +63,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     def new_lead() -> None:
         from deckfollow.ui.new_lead import NewLeadDialog
 
-        dialog = NewLeadDialog(db, clock=clock, parent=window)
-        dialog.created.connect(lambda _id: changed())
+        dialog = NewLeadDialog(window.ops, clock=clock, parent=window)
         dialog.created.connect(lambda _id: remind_now())
         _run(dialog)
 

@@ -210,9 +210,15 @@ class Operations(QObject):
         self._pool.submit(run)
 
     def _deliver(self, job: _Job, result: object, error: BaseException | None) -> None:
-        self._pending -= 1
-        if self._pending == 0:
-            self._end_busy()
+        if self._pending == 1:
+            self._end_busy()  # the last one: a question its success asks gets a normal cursor
+        try:
+            self._report(job, result, error)
+        finally:
+            # Counted until its success (which may ask a question) and broadcast are done.
+            self._pending -= 1
+
+    def _report(self, job: _Job, result: object, error: BaseException | None) -> None:
         parent_alive = job.parent is None or shiboken6.isValid(job.parent)
         if error is not None:
             if not isinstance(error, DeckfollowError):

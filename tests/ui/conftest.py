@@ -66,7 +66,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "messaging/sms_settings.py": "not converted yet",
     "messaging/smtp_settings.py": "not converted yet",
     "messaging/template_library.py": "not converted yet",
-    "new_lead/dialog.py": "not converted yet",
     "quote_editor/dialog.py": "not converted yet",
     "reminders/controller.py": "not converted yet",
     "reminders/settings_page.py": "not converted yet",

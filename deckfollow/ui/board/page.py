@@ -336,6 +336,10 @@ class BoardPage(QWidget):
         finally:
             self.active_dialog = None
             dialog.deleteLater()
+        if saved:
+            # The quote dialog saves on its own and says only that it did: the quote (and a
+            # new customer, or the plan a move starts) may have changed.
+            self._ops.announce(Changes(customers=True, quotes=True, follow_ups=True))
         return saved
 
     def _card_menu(self, view: QListView, pos: QPoint) -> None:

@@ -27,6 +27,7 @@ from tests.messaging.conftest import dovecot, sms_standin
 from tests.messaging.imap_server import IMAP_PASSWORD, IMAP_USER, Dovecot
 from tests.messaging.sms_standin import TWILIO_SID, TWILIO_TOKEN, Standin
 from tests.messaging.test_inbox import mail
+from tests.ui.waiting import settle
 
 __all__ = ["dovecot", "sms_standin"]
 
@@ -120,6 +121,7 @@ def test_a_reply_read_from_the_inbox_heads_today(
     page.resize(1400, 800)
     page.show()
     page.refresh()
+    settle(qtbot, page)
     first = page.tree.topLevelItem(0)
     assert first is not None and first.text(0) == "Replies  (1)"
     child = first.child(0)
@@ -183,6 +185,7 @@ def test_a_stop_read_from_the_inbox_asks_on_today_whether_to_stop_everything(
     qtbot.addWidget(page)
     page.show()
     page.refresh()
+    settle(qtbot, page)
     item = page.current_item()
     assert item is not None and item.reason == "Asked to stop emails — stop every channel?"
     assert page.primary.text() == "Stop every channel…"
@@ -204,6 +207,7 @@ def test_a_stop_read_from_the_inbox_asks_on_today_whether_to_stop_everything(
         snap = load_snapshot(s, customer.customer_id)
     assert all(snap.consent(c).state is ConsentState.REVOKED for c in ConsentChannel)
     page.refresh()
+    settle(qtbot, page)
     assert page.current_item() is None
 
 

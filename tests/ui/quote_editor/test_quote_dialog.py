@@ -23,7 +23,7 @@ from deckfollow.ui.features import install_features
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.new_lead import NewLeadDialog
 from deckfollow.ui.quote_editor import QuoteDialog
-from tests.ui.waiting import settle
+from tests.ui.waiting import settle, wait_idle
 
 
 @pytest.fixture(autouse=True)
@@ -57,12 +57,13 @@ def _add_lead(
     name: str = "Grace Hopper",
     phone: str = "0412 345 679",
 ) -> int:
-    dialog = NewLeadDialog(window.ops.store, clock=lambda: now)
+    dialog = NewLeadDialog(window.ops, clock=lambda: now)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.name, name)
     qtbot.keyClicks(dialog.phone, phone)
     dialog.job.setPlainText("Hardwood deck with steps")
     dialog.save()
+    settle(qtbot, window)
     assert dialog.quote_id is not None
     window.refresh()
     settle(qtbot, window)
@@ -86,7 +87,7 @@ def _drag(window: MainWindow, quote_id: int, to: Stage) -> None:
     window.board.columns[to].model.dropMimeData(
         mime, Qt.DropAction.MoveAction, -1, -1, QModelIndex()
     )
-    QApplication.processEvents()
+    wait_idle(window)
 
 
 def test_a_leads_quote_entered_from_the_details_shows_in_the_board_total(
@@ -104,7 +105,7 @@ def test_a_leads_quote_entered_from_the_details_shows_in_the_board_total(
     qtbot.keyClicks(dialog.amount, "4,850")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
-    QApplication.processEvents()
+    settle(qtbot, window)
     assert "4,850" in window.board.columns[Stage.LEAD].money.text()
     assert "4,850.00" in window.detail.amount_label.text()
     assert window.detail.quote_box.title() == "Quote Q-0001"
