@@ -221,9 +221,9 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         _run(SmtpSettingsDialog(db, parent=window))
 
     def text_settings() -> None:
-        from deckfollow.ui.messaging.sms_settings import SmsSettingsDialog
+        from deckfollow.ui.messaging.sms_settings import show_sms_settings
 
-        _run(SmsSettingsDialog(db, parent=window))
+        show_sms_settings(window.ops, window)
 
     def reply_settings() -> None:
         from deckfollow.ui.messaging.inbox_settings import InboxSettingsDialog

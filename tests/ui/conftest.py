@@ -63,7 +63,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "importer/wizard.py": "not converted yet",
     "messaging/inbox_settings.py": "not converted yet",
     "messaging/inbox_watch.py": "not converted yet",
-    "messaging/sms_settings.py": "not converted yet",
     "messaging/smtp_settings.py": "not converted yet",
     "messaging/template_library.py": "not converted yet",
     "quote_editor/dialog.py": "not converted yet",
