@@ -5,6 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-.venv/bin/python}"
 "$PY" -c "import PyInstaller" 2>/dev/null || "$PY" -m pip install -q -e ".[bundle]"
+for tool in icupkg genccode objcopy ld; do
+    command -v "$tool" >/dev/null || {
+        echo "build-linux: $tool is missing: bash scripts/bootstrap.sh --bundle" \
+            "(installs packaging/debian-build-packages.txt)" >&2
+        exit 1
+    }
+done
 VERSION="$("$PY" -c 'import deckfollow; print(deckfollow.__version__)')"
 ARCH="$(dpkg --print-architecture 2>/dev/null || uname -m)"
 

@@ -5,8 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want_tests=0
-[[ "${1:-}" == "--tests" ]] && want_tests=1
+want_tests=0 want_bundle=0
+for arg in "$@"; do
+    case "$arg" in
+        --tests) want_tests=1 ;;
+        --bundle) want_bundle=1 ;;  # the tools `make bundle` needs
+    esac
+done
 
 sudo_cmd=()
 [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null && sudo_cmd=(sudo)
@@ -27,6 +32,7 @@ install_debian() {
 if command -v apt-get >/dev/null && command -v dpkg-query >/dev/null; then
     lists=(packaging/debian-packages.txt)
     ((want_tests)) && lists+=(packaging/debian-test-packages.txt)
+    ((want_bundle)) && lists+=(packaging/debian-build-packages.txt)
     install_debian "${lists[@]}"
 else
     echo "bootstrap: not a Debian-based system; install Python 3.11+ and Qt's system libraries yourself" >&2

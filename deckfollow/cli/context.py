@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +40,30 @@ class CliContext:
         if create and path is not None and not path.exists():
             self.created = path
         return open_checked(self.db_target, create=create, full=False)
+
+    def read_sqlite(self) -> sqlite3.Connection | None:
+        """A read-only sqlite3 connection to the database file, after the same cheap check as
+        `open_db`, for a command that reads without SQLAlchemy; None for a server database,
+        a missing file or one that needs an upgrade (those go through `open_db`)."""
+        from deckfollow.storage import schema
+        from deckfollow.storage.integrity import (
+            CorruptDatabaseError,
+            check_integrity,
+            connect_read_only,
+        )
+        from deckfollow.storage.location import is_url
+
+        if is_url(self.db_target):
+            return None
+        path = Path(self.db_target).expanduser()
+        if not path.is_file() or path.stat().st_size == 0:
+            return None
+        report = check_integrity(path, full=False)
+        if report.damaged:
+            raise CorruptDatabaseError(report)
+        if report.revision != schema.HEAD:
+            return None
+        return connect_read_only(path)
 
     def discard_created(self) -> None:
         """Remove the database this failed command created: bad input leaves no file behind."""

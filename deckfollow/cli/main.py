@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 from types import ModuleType
 from typing import TextIO, cast
 
@@ -67,13 +68,64 @@ def _command_modules() -> list[ModuleType]:
     return sorted(mods, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
 
 
+# The module that registers each command. `deckfollow due …` builds the parser of its own
+# command only (one command module imported, not twenty); help, a typo or no command at all
+# get the whole list. A test checks this table against the modules.
+COMMAND_MODULES: dict[str, str] = {
+    "add-lead": "add_lead",
+    "backup": "backup",
+    "restore": "backup",
+    "backups": "backup",
+    "check": "backup",
+    "trash": "backup",
+    "erase": "backup",
+    "cards": "cards",
+    "consent": "consent",
+    "cadence": "consent",
+    "customer": "customer",
+    "demo": "demo",
+    "due": "due",
+    "export": "export",
+    "gui": "gui",
+    "ics": "ics",
+    "import": "import_",
+    "inbox": "inbox",
+    "quote": "quote",
+    "remind": "remind",
+    "report": "report",
+    "send": "send",
+    "settings": "settings",
+    "team": "team",
+    "templates": "templates",
+    "touch": "touch",
+}
+
+_GLOBAL_WITH_VALUE = ("--db", "--now")
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command `argv` runs, when it names one before any other option; else None."""
+    values = iter(argv)
+    for token in values:
+        if token in _GLOBAL_WITH_VALUE:
+            next(values, None)
+        elif token.startswith(tuple(f"{o}=" for o in _GLOBAL_WITH_VALUE)):
+            continue
+        elif token.startswith("-"):
+            return None  # --help, --version or a mistake: the whole parser answers
+        else:
+            return token if token in COMMAND_MODULES else None
+    return None
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # One clear line and exit 2, as argparse does, but without the usage dump.
         self.exit(2, f"deckfollow: error: {error_line(message)} (see 'deckfollow --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: every command, or only `command`'s (one of COMMAND_MODULES)."""
     parser = _Parser(
         prog="deckfollow",
         description="Follow up every quote, only in ways each customer agreed to.",
@@ -91,14 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="act as if it were this moment (for scripts and reproducible checks)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in _command_modules():
+    if command is None:
+        modules = _command_modules()
+    else:
+        modules = [import_module(f"deckfollow.cli.commands.{COMMAND_MODULES[command]}")]
+    for module in modules:
         module.register(sub)
     # Accept the global options after the command too ("deckfollow due --db x.db").
-    for command in sub.choices.values():
-        command.add_argument(
-            "--db", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS
-        )
-        command.add_argument(
+    for each in sub.choices.values():
+        each.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        each.add_argument(
             "--now", type=shapes.moment_text, default=argparse.SUPPRESS, help=argparse.SUPPRESS
         )
     _name_options(parser)
@@ -126,8 +180,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; user errors print one line to stderr and return non-zero."""
     from deckfollow.core.errors import DeckfollowError, NotFoundError, ValidationError
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = list(argv if argv is not None else sys.argv[1:])
+    parser = build_parser(command_named(given))
+    args = parser.parse_args(given)
     if args.command is None:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
     if args.now:

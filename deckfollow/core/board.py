@@ -18,9 +18,12 @@ from deckfollow.core.enums import Stage
 from deckfollow.core.models import Customer, FollowUp, Quote
 from deckfollow.core.quote_index import (
     OPEN_STAGES,
+    IndexUpdate,
     QuoteIndex,
+    Reread,
     board_cutoff,
     build_index,
+    build_rows,
     earliest_follow_ups,
 )
 from deckfollow.core.settings import load_settings
@@ -101,3 +104,41 @@ def load_quote_index(session: Session, *, now: datetime, board_only: bool = Fals
     # Through the Connection: plain Core rows, without the ORM's per-row loading work.
     rows = conn.execute(quote_rows_statement(board_only=board_only), params)
     return build_index(rows, nexts, now=now, cold_days=cold_days)
+
+
+def load_index_update(session: Session, *, now: datetime, reread: Reread) -> IndexUpdate:
+    """The named quotes (and every quote of the named customers) as the index shows them now,
+    read with the same statements as the whole index, for just those rows."""
+    if not reread.quote_ids and not reread.customer_ids:
+        return IndexUpdate([], [], frozenset())
+    cold_days = load_settings(session).going_cold_days
+    conn = session.connection()
+    asked = or_(
+        Quote.id.in_(sorted(reread.quote_ids)), Quote.customer_id.in_(sorted(reread.customer_ids))
+    )
+    follow_ups = next_follow_ups_statement().where(
+        FollowUp.quote_id.in_(select(Quote.id).where(asked))
+    )
+    nexts = earliest_follow_ups(conn.execute(follow_ups))
+    rows, phones = build_rows(
+        conn.execute(quote_rows_statement(board_only=False).where(asked)),
+        nexts,
+        now=now,
+        cold_days=cold_days,
+    )
+    found = {row.quote_id for row in rows}
+    # A named quote not read back is gone; so is any quote of a named customer that was
+    # trashed with them (the index drops what it holds of theirs that is not read back).
+    gone = frozenset(reread.quote_ids - found)
+    return IndexUpdate(rows, phones, gone | _gone_of_customers(session, reread.customer_ids, found))
+
+
+def _gone_of_customers(
+    session: Session, customer_ids: frozenset[int], found: set[int]
+) -> frozenset[int]:
+    if not customer_ids:
+        return frozenset()
+    theirs = session.execute(
+        select(Quote.id).where(Quote.customer_id.in_(sorted(customer_ids)))
+    ).scalars()
+    return frozenset(qid for qid in theirs if qid not in found)

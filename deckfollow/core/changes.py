@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Changes:
+    """The kinds of records a change touched and, where the service says, which ones.
+
+    `quote_ids` and `customer_ids` name the records touched; empty means the change did not
+    say (a view then treats every record of that kind as possibly changed).
+    """
+
     customers: bool = False
     quotes: bool = False
     touches: bool = False
@@ -17,6 +23,8 @@ class Changes:
     # What the user should be told the change did beyond what they asked
     # ("Cancelled the agreed call on Thu 10 Dec at 10:00").
     notices: tuple[str, ...] = field(default=())
+    quote_ids: frozenset[int] = field(default=frozenset())
+    customer_ids: frozenset[int] = field(default=frozenset())
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -28,7 +36,31 @@ class Changes:
             settings=self.settings or other.settings,
             created_ids=self.created_ids + other.created_ids,
             notices=self.notices + other.notices,
+            quote_ids=_union_if_both_say(
+                self.quotes, self.quote_ids, other.quotes, other.quote_ids
+            ),
+            customer_ids=_union_if_both_say(
+                self.customers, self.customer_ids, other.customers, other.customer_ids
+            ),
         )
+
+    def names_quotes(self) -> bool:
+        """Does this change say exactly which quotes it touched?"""
+        return bool(self.quote_ids)
+
+    def names_customers(self) -> bool:
+        """Does this change say exactly which customers it touched?"""
+        return bool(self.customer_ids)
+
+
+def _union_if_both_say(
+    touched: bool, ids: frozenset[int], other_touched: bool, other_ids: frozenset[int]
+) -> frozenset[int]:
+    # A side that touched the kind without naming records makes the union unknown (empty):
+    # joining its silence with the other's ids would claim only those changed.
+    if (touched and not ids) or (other_touched and not other_ids):
+        return frozenset()
+    return ids | other_ids
 
 
 EVERYTHING = Changes(True, True, True, True, True, True)

@@ -202,8 +202,20 @@ def holiday_regions(country: str, region: str | None, timezone: str | None) -> t
 def holiday_checker(
     country: str, region: str | None = None, timezone: str | None = None
 ) -> Callable[[date], bool]:
-    """A predicate telling whether a date is a public holiday where the customer may live."""
-    return _holiday_set((country or "").upper(), holiday_regions(country, region, timezone))
+    """A predicate telling whether a date is a public holiday where the customer may live.
+
+    The calendars are read on the first question: the holidays package loads every
+    country's module, which a command that only shows a customer's hours never needs.
+    """
+    found: list[Callable[[date], bool]] = []
+
+    def is_holiday(day: date) -> bool:
+        if not found:
+            regions = holiday_regions(country, region, timezone)
+            found.append(_holiday_set((country or "").upper(), regions))
+        return found[0](day)
+
+    return is_holiday
 
 
 def zone(name: str) -> ZoneInfo:

@@ -7,8 +7,37 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from deckfollow.core.errors import ValidationError
+
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
+
+# Stored numbers parsed once: an import row's number is normalised, then its country and
+# zones are read from it, and a calendar feed formats the same few numbers for every event.
+_PARSED: dict[str, PhoneNumber | None] = {}
+_PARSED_MAX = 4096
+
+
+def _remember(e164: str, parsed: PhoneNumber | None) -> None:
+    if len(_PARSED) >= _PARSED_MAX:  # bounded: an import of 50,000 numbers reads each once
+        _PARSED.clear()
+    _PARSED[e164] = parsed
+
+
+def _parse_stored(e164: str) -> PhoneNumber | None:
+    """`phonenumbers.parse(e164, None)`, or None where that fails; each number parsed once."""
+    if e164 in _PARSED:
+        return _PARSED[e164]
+    import phonenumbers
+
+    try:
+        parsed: PhoneNumber | None = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    _remember(e164, parsed)
+    return parsed
 
 
 def normalise_phone(raw: str, default_country: str, field: str = "phone") -> str:
@@ -26,18 +55,21 @@ def normalise_phone(raw: str, default_country: str, field: str = "phone") -> str
         region = phonenumbers.region_code_for_number(parsed) or default_country.upper()
         hint = "" if text.startswith(("+", "00")) else " (a number from elsewhere starts with +)"
         raise ValidationError(field, f"{raw!r} is not a valid phone number for {region}{hint}")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    e164: str = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if not parsed.extension:  # then parsing the E.164 form gives this very number
+        _remember(e164, parsed)
+    return e164
 
 
 def format_phone(e164: str) -> str:
     """A stored E.164 number as a person would write it (international form)."""
     import phonenumbers
 
-    try:
-        parsed = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
+    parsed = _parse_stored(e164)
+    if parsed is None:
         return e164
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    text: str = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return text
 
 
 def phone_as_read_in(e164: str, country: str | None) -> str:
@@ -45,9 +77,8 @@ def phone_as_read_in(e164: str, country: str | None) -> str:
     from abroad (a stored E.164 number; anything else is returned as given)."""
     import phonenumbers
 
-    try:
-        parsed = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
+    parsed = _parse_stored(e164)
+    if parsed is None:
         return e164
     home = phonenumbers.region_code_for_number(parsed)
     style = (
@@ -62,10 +93,11 @@ def country_of_phone(e164: str) -> str | None:
     """The ISO country an E.164 number belongs to, if it can be told."""
     import phonenumbers
 
-    try:
-        return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
-    except phonenumbers.NumberParseException:
+    parsed = _parse_stored(e164)
+    if parsed is None:
         return None
+    region: str | None = phonenumbers.region_code_for_number(parsed)
+    return region
 
 
 def normalise_email(raw: str, field: str = "email") -> str:
@@ -89,11 +121,10 @@ def suppression_hash(value: str) -> str:
 
 def timezones_of_phone(e164: str) -> list[str]:
     """IANA zones a number may be in (one for most mobiles outside large countries)."""
-    import phonenumbers
     from phonenumbers import timezone as pn_timezone
 
-    try:
-        zones = pn_timezone.time_zones_for_number(phonenumbers.parse(e164, None))
-    except phonenumbers.NumberParseException:
+    parsed = _parse_stored(e164)
+    if parsed is None:
         return []
+    zones = pn_timezone.time_zones_for_number(parsed)
     return [z for z in zones if z != "Etc/Unknown"]

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from deckfollow.core.consent import PHONE_FIELDS
 from deckfollow.core.contact_info import normalise_email, normalise_phone, phone_as_read_in
+from deckfollow.core.do_not_contact import PHONE_FIELDS
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.models import Customer
 from deckfollow.core.settings import load_settings

@@ -13,12 +13,16 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import get_customer, merge_consent, revoke_consent
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent_ledger import append_event
 from deckfollow.core.contact_info import format_phone
+from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.customers import ADDRESS_FIELDS, FIELDS, PHONE_KEYS
+from deckfollow.core.do_not_contact import merge_consent
+from deckfollow.core.enums import ConsentEventKind
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import refit_planned
-from deckfollow.core.models import CadenceRun, Customer, FollowUp, Quote, Touch
+from deckfollow.core.models import CadenceRun, ConsentEvent, Customer, FollowUp, Quote, Touch
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ def merge_customers(session: Session, keep_id: int, other_id: int, *, now: datet
         revoke_consent(session, keep_id, None, source=source, words=None, now=now)
     if not keep.do_not_contact:
         refit_planned(session, keep_id, now=now)
+    _record_merge(session, keep, other, quotes, touches, follow_ups, now=now)
     stamp = f"Merged into customer {keep_id} ({keep.display_name}) on {now:%Y-%m-%d}."
     other.notes = f"{stamp}\n{other.notes}" if other.notes else stamp
     other.deleted_at = now
@@ -80,6 +85,45 @@ def merge_customers(session: Session, keep_id: int, other_id: int, *, now: datet
         keep.do_not_contact,
         Changes(customers=True, quotes=True, touches=True, follow_ups=True, consent=True),
     )
+
+
+def _record_merge(
+    session: Session,
+    keep: Customer,
+    other: Customer,
+    quotes: int,
+    touches: int,
+    follow_ups: int,
+    *,
+    now: datetime,
+) -> None:
+    """The merge's own ledger entry on the customer kept, naming both records.
+
+    Evidence of where the carried-over entries came from; names and counts only, never
+    what was said or written to either of them.
+    """
+    held = "; do not contact holds" if keep.do_not_contact else ""
+    append_event(
+        session,
+        ConsentEvent(
+            customer_id=keep.id,
+            kind=ConsentEventKind.CUSTOMER_MERGED,
+            channel=None,
+            at=now,
+            source="merge",
+            words=None,
+            detail=(
+                f"customer {other.id} ({other.display_name}) merged into customer {keep.id} "
+                f"({keep.display_name}): {_count(quotes, 'quote', 'quotes')}, "
+                f"{_count(touches, 'touch', 'touches')}, "
+                f"{_count(follow_ups, 'follow-up', 'follow-ups')} moved{held}"
+            ),
+        ),
+    )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _move(

@@ -18,19 +18,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import (
-    PHONE_FIELDS,
-    get_customer,
-    is_blocked,
-    refuse_blocked_details,
-)
 from deckfollow.core.contact_info import (
     country_of_phone,
     format_phone,
     normalise_email,
     normalise_phone,
 )
+from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.customer_matches import DuplicateCustomerError, find_matches
+from deckfollow.core.do_not_contact import PHONE_FIELDS, is_blocked, refuse_blocked_details
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, ValidationError
 from deckfollow.core.followups import refit_planned

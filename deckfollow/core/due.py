@@ -5,9 +5,9 @@ Read as column tuples (not ORM objects) because the Today list and the CLI read 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from deckfollow.core.columns import UTCDateTime
-from deckfollow.core.contact_hours import local_to_utc
+from deckfollow.core.due_list import DueItem, day_bounds, item_from_row
 from deckfollow.core.enums import (
     Basis,
     CadenceRunStatus,
@@ -37,41 +37,17 @@ from deckfollow.core.enums import (
 from deckfollow.core.members import follow_ups_of
 from deckfollow.core.models import CadenceRun, ChannelConsent, Customer, FollowUp, Quote
 
-
-@dataclass(frozen=True)
-class DueItem:
-    follow_up_id: int
-    customer_id: int
-    customer: str
-    quote_id: int | None
-    quote: str | None
-    job: str | None
-    due_at: datetime  # in the customer's own zone
-    channel: Channel
-    reason: str
-    basis: Basis
-    agreed_words: str | None
-    overdue: bool
-    phone: str | None  # the number to use for this channel (a call: cell, office, home)
-    email: str | None
-    timezone: str
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "id": self.follow_up_id,
-            "customer": self.customer,
-            "customer_id": self.customer_id,
-            "quote": self.quote,
-            "quote_id": self.quote_id,
-            "job": self.job,
-            "due_at": self.due_at.isoformat(),
-            "timezone": self.timezone,
-            "channel": self.channel.value,
-            "reason": self.reason,
-            "basis": self.basis.value,
-            "agreed_words": self.agreed_words,
-            "overdue": self.overdue,
-        }
+__all__ = [
+    "DueItem",
+    "actionable",
+    "actionable_follow_ups",
+    "consent_channel_sql",
+    "day_bounds",
+    "due_items",
+    "due_statement",
+    "effective_due",
+    "shown_to_user",
+]
 
 
 def consent_channel_sql(channel_col: SQLColumnExpression[Channel]) -> ColumnElement[str]:
@@ -135,38 +111,10 @@ def shown_to_user() -> list[ColumnElement[bool]]:
     ]
 
 
-def _number_for(
-    channel: Channel, cell: str | None, office: str | None, home: str | None
-) -> str | None:
-    """The number to use: a text needs the cell; a call tries cell, then office, then home."""
-    if channel in (Channel.TEXT, Channel.VIDEO):
-        return cell or None
-    return cell or office or home or None
-
-
-def day_bounds(day: date, owner_tz: str) -> tuple[datetime, datetime]:
-    tz = ZoneInfo(owner_tz)
-    return local_to_utc(day, time(0), tz), local_to_utc(day + timedelta(days=1), time(0), tz)
-
-
-def due_items(
-    session: Session,
-    *,
-    day: date,
-    now: datetime,
-    owner_tz: str,
-    limit: int | None = None,
-    member: str | None = None,
-) -> list[DueItem]:
-    """Everything due on `day` (the owner's calendar day) plus everything overdue, oldest first.
-
-    With `member` (a sign-in), only that member's follow-ups (and unassigned ones).
-
-    Overdue means due before `now` when `day` is today or past, or before `day` begins when
-    it lies in the future (what will be overdue by then if nothing is done).
-    """
-    start, end = day_bounds(day, owner_tz)
-    as_of = now if start <= now else start
+def due_statement(
+    end: datetime, *, member: str | None = None, limit: int | None = None
+) -> Select[*tuple[Any, ...]]:
+    """The due list's query: every actionable follow-up due before `end`, oldest first."""
     due = effective_due()
     stmt = (
         select(
@@ -194,45 +142,27 @@ def due_items(
     )
     if limit is not None:
         stmt = stmt.limit(limit)
-    items: list[DueItem] = []
+    return stmt
+
+
+def due_items(
+    session: Session,
+    *,
+    day: date,
+    now: datetime,
+    owner_tz: str,
+    limit: int | None = None,
+    member: str | None = None,
+) -> list[DueItem]:
+    """Everything due on `day` (the owner's calendar day) plus everything overdue, oldest first.
+
+    With `member` (a sign-in), only that member's follow-ups (and unassigned ones).
+
+    Overdue means due before `now` when `day` is today or past, or before `day` begins when
+    it lies in the future (what will be overdue by then if nothing is done).
+    """
+    start, end = day_bounds(day, owner_tz)
+    as_of = now if start <= now else start
     zones: dict[str, ZoneInfo] = {}
-    for row in session.execute(stmt):
-        (
-            fid,
-            cid,
-            name,
-            qid,
-            number,
-            job,
-            due_at,
-            channel,
-            reason,
-            basis,
-            words,
-            cell,
-            office,
-            home,
-            email,
-            tzname,
-        ) = row
-        tz = zones.get(tzname) or zones.setdefault(tzname, ZoneInfo(tzname))
-        items.append(
-            DueItem(
-                follow_up_id=fid,
-                customer_id=cid,
-                customer=name,
-                quote_id=qid,
-                quote=number,
-                job=job,
-                due_at=due_at.astimezone(tz),
-                channel=Channel(channel),
-                reason=reason,
-                basis=Basis(basis),
-                agreed_words=words,
-                overdue=due_at < as_of,
-                phone=_number_for(Channel(channel), cell, office, home),
-                email=email,
-                timezone=tzname,
-            )
-        )
-    return items
+    rows = session.execute(due_statement(end, member=member, limit=limit))
+    return [item_from_row(tuple(row), as_of, zones) for row in rows]

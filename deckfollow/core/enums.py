@@ -118,6 +118,7 @@ class ConsentEventKind(StrEnum):
     DO_NOT_CONTACT = "do_not_contact"
     AGREED_FOLLOW_UP = "agreed_follow_up"
     HOURS_CHANGED = "hours_changed"
+    CUSTOMER_MERGED = "customer_merged"  # two records of one person became one
 
 
 class CadenceRunStatus(StrEnum):

@@ -37,6 +37,12 @@ class StorageError(DeckfollowError):
     """The database cannot be opened or used as it is."""
 
 
+class ServerAwayError(StorageError):
+    """The team's database server cannot be reached right now; nothing was saved.
+
+    A dialog keeps what was typed and lets the user save again once the server is back."""
+
+
 class SchemaTooNewError(StorageError):
     """The database was written by a newer version of deckfollow."""
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deckfollow.core import limits
-from deckfollow.core.changes import Changes
-from deckfollow.core.consent import append_event, get_customer, grant_consent, load_snapshot
+from deckfollow.core.consent_ledger import append_event, grant_consent
 from deckfollow.core.contact_hours import local_to_utc, zone
+from deckfollow.core.contact_snapshot import get_customer, load_snapshot
 from deckfollow.core.enums import (
     Basis,
     Channel,
@@ -290,29 +290,6 @@ def next_pending_follow_up(
     if quote_id is not None:
         stmt = stmt.where(FollowUp.quote_id == quote_id)
     return session.execute(stmt).scalar_one_or_none()
-
-
-def close_follow_up(
-    session: Session,
-    follow_up_id: int,
-    status: FollowUpStatus,
-    *,
-    now: datetime,
-    reason: str | None = None,
-) -> Changes:
-    """Mark a pending follow-up done, skipped or cancelled."""
-    fu = get_follow_up(session, follow_up_id)
-    if fu.status is not FollowUpStatus.PENDING:
-        raise ValidationError("follow-up", f"is already {fu.status.value}")
-    fu.status = status
-    fu.completed_at = now
-    fu.cancel_reason = reason
-    if fu.cadence_run_id is not None and status in (FollowUpStatus.DONE, FollowUpStatus.SKIPPED):
-        from deckfollow.core.cadences import move_on
-
-        session.flush()
-        move_on(session, fu.cadence_run_id, now=now)
-    return Changes(follow_ups=True)
 
 
 def audit_rules(session: Session, customer_ids: list[int] | None = None) -> list[str]:

@@ -68,6 +68,7 @@ def _consent_title(kind: ConsentEventKind, channel: str | None) -> str:
         ConsentEventKind.DO_NOT_CONTACT: "Asked not to be contacted at all",
         ConsentEventKind.AGREED_FOLLOW_UP: f"Agreed to a follow-up by {on}",
         ConsentEventKind.HOURS_CHANGED: "Changed when they may be contacted",
+        ConsentEventKind.CUSTOMER_MERGED: "Two records of them merged into one",
     }[kind]
 
 

@@ -11,14 +11,15 @@ from sqlalchemy.orm import Session
 
 from deckfollow.core import limits
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import get_customer, is_blocked, load_snapshot
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.contact_info import (
     country_of_phone,
     normalise_email,
     normalise_phone,
 )
-from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage
+from deckfollow.core.contact_snapshot import get_customer, load_snapshot
+from deckfollow.core.do_not_contact import is_blocked
+from deckfollow.core.enums import Basis, Channel, ConsentState, FollowUpStatus, Stage
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import FollowUpPlan, planned_times, schedule_follow_up
 from deckfollow.core.models import Customer, FollowUp, Quote
@@ -177,19 +178,48 @@ def _takes_texts(e164: str) -> bool:
     )
 
 
-def _plan_first_reply(session: Session, customer: Customer, quote: Quote, *, now: datetime) -> int:
+def first_reply_channel(*, cell: str | None, other_phone: str | None) -> Channel:
+    """Text to a cell first (the quickest answer people read), else a call, else an email."""
+    if cell:
+        return Channel.TEXT
+    if other_phone:
+        return Channel.CALL
+    return Channel.EMAIL
+
+
+def _plan_first_reply(
+    session: Session, customer: Customer, quote: Quote, *, now: datetime
+) -> int | None:
     """The first reply, due now, or at the nearest time the customer may be contacted.
 
     Text to a cell first (the quickest answer people read), else a call, else an email.
+    A returning customer who closed that channel is answered on the next one they left
+    open; one who closed every way they can be reached gets none (None).
     The first business to answer wins about half the deals: it goes to the top of Today.
     """
-    if customer.phone_cell:
-        channel = Channel.TEXT
-    elif customer.phone_home or customer.phone_office:
-        channel = Channel.CALL
-    else:
-        channel = Channel.EMAIL
+    other_phone = customer.phone_home or customer.phone_office
+    preferred = first_reply_channel(cell=customer.phone_cell, other_phone=other_phone)
     snap = load_snapshot(session, customer.id)
+    candidates = [preferred]
+    if not snap.do_not_contact:
+        # Do-not-contact is refused by the rules below, with their reason, not skipped.
+        reachable = [
+            c
+            for c, there in (
+                (Channel.TEXT, customer.phone_cell),
+                (Channel.CALL, customer.phone_cell or other_phone),
+                (Channel.EMAIL, customer.email),
+            )
+            if there and c is not preferred
+        ]
+        candidates = [
+            c
+            for c in [preferred, *reachable]
+            if snap.consent(c.consent_channel).state is not ConsentState.REVOKED
+        ]
+        if not candidates:
+            return None
+    channel = candidates[0]
     cap = load_settings(session).weekly_cap
     slot = find_slot(snap, channel, now, planned_times(session, customer.id), cap)
     due = slot if slot is not None else now

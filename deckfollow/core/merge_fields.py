@@ -27,13 +27,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from deckfollow.core.consent import get_customer
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.contact_info import phone_as_read_in
+from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.enums import Basis, FollowUpStatus
 from deckfollow.core.errors import NotFoundError, ValidationError
 from deckfollow.core.models import Customer, FollowUp, Quote
-from deckfollow.core.settings import load_settings
+from deckfollow.core.settings import OwnerSettings, load_settings
 
 # name -> label a user reads (in the editor's field list and in `[label?]` placeholders).
 MERGE_FIELDS: dict[str, str] = {
@@ -440,14 +440,38 @@ def next_agreed_query(customer_id: int, quote_id: int | None) -> Select[FollowUp
     return stmt
 
 
+# Customers whose pending agreed follow-ups are read in one query.
+_CUSTOMERS_PER_QUERY = 500
+
+
+def pending_agreed(session: Session, customer_ids: list[int]) -> dict[int, list[FollowUp]]:
+    """The pending agreed follow-ups of these customers, by customer: what
+    `build_merge_context` looks up for each, read once for a batch of cards."""
+    found: dict[int, list[FollowUp]] = {cid: [] for cid in customer_ids}
+    ids = sorted(set(customer_ids))
+    for i in range(0, len(ids), _CUSTOMERS_PER_QUERY):
+        stmt = select(FollowUp).where(
+            FollowUp.customer_id.in_(ids[i : i + _CUSTOMERS_PER_QUERY]),
+            FollowUp.basis == Basis.AGREED,
+            FollowUp.status == FollowUpStatus.PENDING,
+        )
+        for f in session.execute(stmt).scalars():
+            found[f.customer_id].append(f)
+    return found
+
+
 def _next_agreed(
-    session: Session, customer_id: int, quote_id: int | None, now: datetime
+    session: Session,
+    customer_id: int,
+    quote_id: int | None,
+    now: datetime,
+    agreed: dict[int, list[FollowUp]] | None = None,
 ) -> FollowUp | None:
-    ahead = [
-        f
-        for f in session.execute(next_agreed_query(customer_id, quote_id)).scalars()
-        if f.due_at >= now
-    ]
+    if agreed is not None and customer_id in agreed:
+        pending = [f for f in agreed[customer_id] if quote_id is None or f.quote_id == quote_id]
+    else:
+        pending = list(session.execute(next_agreed_query(customer_id, quote_id)).scalars())
+    ahead = [f for f in pending if f.due_at >= now]
     return min(ahead, key=lambda f: (f.due_at, f.id), default=None)
 
 
@@ -465,15 +489,18 @@ def build_merge_context(
     quote_id: int | None = None,
     follow_up_id: int | None = None,
     now: datetime,
+    settings: OwnerSettings | None = None,
+    agreed: dict[int, list[FollowUp]] | None = None,
 ) -> MergeContext:
     """Everything a template can say about this customer, quote and follow-up, right now.
 
     The quote defaults to the follow-up's; `agreed_time` is the follow-up's time when the
     customer agreed to it, otherwise their next agreed follow-up (for this quote), shown in
-    the customer's own zone.
+    the customer's own zone. A batch passes the settings and `pending_agreed` it read once.
     """
     customer = get_customer(session, customer_id)
-    settings = load_settings(session)
+    if settings is None:  # a batch of cards reads them once and passes them in
+        settings = load_settings(session)
     follow_up: FollowUp | None = None
     if follow_up_id is not None:
         follow_up = session.get(FollowUp, follow_up_id)
@@ -487,14 +514,14 @@ def build_merge_context(
 
     customer_tz = zone(customer.timezone)
     customer_today = now.astimezone(customer_tz).date()
-    agreed = follow_up if follow_up is not None and follow_up.basis is Basis.AGREED else None
-    if agreed is None:
-        agreed = _next_agreed(session, customer_id, quote_id, now)
+    chosen = follow_up if follow_up is not None and follow_up.basis is Basis.AGREED else None
+    if chosen is None:
+        chosen = _next_agreed(session, customer_id, quote_id, now, agreed)
     agreed_time = None
-    if agreed is not None:
-        tz = zone(agreed.timezone or customer.timezone)
+    if chosen is not None:
+        tz = zone(chosen.timezone or customer.timezone)
         agreed_time = format_local_time(
-            agreed.due_at, agreed.window_end, tz, customer.country, customer_today
+            chosen.due_at, chosen.window_end, tz, customer.country, customer_today
         )
 
     owner_tz = zone(settings.owner_timezone or "UTC")

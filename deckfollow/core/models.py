@@ -120,17 +120,20 @@ class Quote(Base):
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     stage: Mapped[Stage] = mapped_column(_enum(Stage, "stage"), index=True)
     source: Mapped[str | None] = mapped_column(String(100))
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The dates the reports filter on are indexed (docs/reports.md).
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     valid_until: Mapped[date | None] = mapped_column(Date)
     competing_quotes: Mapped[int | None] = mapped_column(Integer)
     stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_touch_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     lost_reason: Mapped[str | None] = mapped_column(String(300))
     parked_until: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Where the document sent with the quote (its PDF) is on the owner's computer.
+    file_path: Mapped[str | None] = mapped_column(String(1024))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -154,7 +157,8 @@ class Touch(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
     quote_id: Mapped[int | None] = mapped_column(ForeignKey("quote.id"), index=True)
-    follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up.id"))
+    # Indexed: the report's discipline figures find the touch that kept each follow-up.
+    follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
     direction: Mapped[Direction] = mapped_column(_enum(Direction, "direction"))
@@ -183,7 +187,8 @@ class FollowUp(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
     quote_id: Mapped[int | None] = mapped_column(ForeignKey("quote.id"), index=True)
     # active_history: the time before a move is loaded, to tell a move from a rewrite.
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime, active_history=True)
+    # Indexed for the reports, which take follow-ups by when they fell due.
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, active_history=True, index=True)
     window_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     timezone: Mapped[str] = mapped_column(String(64))
     channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))

@@ -9,8 +9,8 @@ from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import load_snapshot
 from deckfollow.core.contact_hours import local_to_utc
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage
 from deckfollow.core.errors import ConcurrentEditError, NotFoundError, ValidationError
 from deckfollow.core.members import changed_by_line
@@ -165,7 +165,7 @@ def _stop_quote_cadences(session: Session, quote_id: int, close: Close, now: dat
     # The plan belonged to the open quote; left running it would stall with nothing pending.
     from sqlalchemy import select
 
-    from deckfollow.core.cadences import stop_cadence
+    from deckfollow.core.cadence_runs import stop_cadence
     from deckfollow.core.enums import CadenceRunStatus
     from deckfollow.core.models import CadenceRun
 

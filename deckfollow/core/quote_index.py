@@ -18,6 +18,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from deckfollow.core.changes import Changes
 from deckfollow.core.enums import Basis, Channel, Stage
 
 # Won and lost cards older than this leave the board (they stay in the list).
@@ -134,10 +135,18 @@ def fold(text: str) -> str:
     """Lower case without accents, so "zoe" finds Zoë and "lukasz" finds Łukasz."""
     if text.isascii():
         return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN))
     # A regular expression strips the marks in C: a Python loop per character made loading
     # 20,000 quotes half a second slower.
-    return _MARKS.sub("", decomposed).casefold()
+    plain = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    if not plain.isascii():
+        # The few letters that do not decompose (they pass NFKD unchanged, so translating
+        # after it is the same); a translation table is slow, so only when one may be left.
+        plain = plain.translate(_PLAIN)
+    return plain.casefold()
+
+
+def _search_text(row: QuoteRow) -> str:
+    return fold(f"{row.customer} {row.job} {row.number or ''} {row.email or ''}")
 
 
 _STAGE_ORDER = {s: i for i, s in enumerate(Stage)}
@@ -163,6 +172,42 @@ def _sort_value(row: QuoteRow, key: SortKey) -> object:
             return row.received_at
 
 
+@dataclass(frozen=True)
+class Reread:
+    """Which quotes a saved change asks the index to read again: those named, and every
+    quote of the customers named."""
+
+    quote_ids: frozenset[int] = frozenset()
+    customer_ids: frozenset[int] = frozenset()
+
+
+def rows_to_reread(changes: Changes) -> Reread | None:
+    """What of the index a change makes stale: nothing (an empty `Reread`), some rows, or
+    everything (None: read the whole index again)."""
+    if changes.settings:
+        return None  # "going cold" after how many days may have changed for every quote
+    if (changes.customers and not changes.customer_ids) or (
+        (changes.quotes or changes.follow_ups or changes.touches) and not changes.quote_ids
+    ):
+        return None  # the change did not say which: any row may be stale
+    return Reread(
+        changes.quote_ids
+        if changes.quotes or changes.follow_ups or changes.touches
+        else frozenset(),
+        changes.customer_ids if changes.customers else frozenset(),
+    )
+
+
+@dataclass(frozen=True)
+class IndexUpdate:
+    """Quotes read again: their rows as they are now, and the ids asked for that are gone
+    (trashed, erased, or whose customer was)."""
+
+    rows: list[QuoteRow]
+    phones: list[str]  # each row's numbers, as `build_index` keeps them for search
+    gone: frozenset[int]
+
+
 class QuoteIndex:
     """Every quote, searchable by name, job, number, email or phone in any formatting."""
 
@@ -186,12 +231,53 @@ class QuoteIndex:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def apply_update(self, update: IndexUpdate) -> None:
+        """Put the rows read again in place of the old ones (new quotes at the end), drop the
+        ones gone, and keep every other row's prepared search text."""
+        fresh = {
+            row.quote_id: (row, phone)
+            for row, phone in zip(update.rows, update.phones, strict=True)
+        }
+        gone = update.gone - fresh.keys()
+        rows: list[QuoteRow] = []
+        phones: list[str] = []
+        text: list[str] | None = [] if self._text is not None else None
+        digits: list[str] | None = [] if self._digits is not None else None
+        for i, row in enumerate(self.rows):
+            if row.quote_id in gone:
+                continue
+            new = fresh.pop(row.quote_id, None)
+            if new is None:
+                rows.append(row)
+                phones.append(self._phones[i])
+                if text is not None and digits is not None:
+                    assert self._text is not None and self._digits is not None
+                    text.append(self._text[i])
+                    digits.append(self._digits[i])
+                continue
+            rows.append(new[0])
+            phones.append(new[1])
+            if text is not None and digits is not None:
+                text.append(_search_text(new[0]))
+                digits.append(_NOT_DIGITS.sub("", new[1]))
+        for row, phone in fresh.values():  # quotes the index did not hold yet
+            rows.append(row)
+            phones.append(phone)
+            if text is not None and digits is not None:
+                text.append(_search_text(row))
+                digits.append(_NOT_DIGITS.sub("", phone))
+        self.rows, self._phones, self._text, self._digits = rows, phones, text, digits
+        # Positions moved and values changed: orders and remembered searches start afresh.
+        self._orders.clear()
+        self._ranks.clear()
+        self._rows_in_order.clear()
+        self._word_hits.clear()
+        self._phone_hits.clear()
+
     def prepare_search(self) -> None:
         """Build the folded search text (once; the list calls it while the app is idle)."""
         if self._text is None or self._digits is None:
-            self._text = [
-                fold(f"{r.customer} {r.job} {r.number or ''} {r.email or ''}") for r in self.rows
-            ]
+            self._text = [_search_text(r) for r in self.rows]
             self._digits = [_NOT_DIGITS.sub("", p) for p in self._phones]
 
     def _order(self, key: SortKey, descending: bool) -> list[int]:
@@ -244,8 +330,14 @@ class QuoteIndex:
             if phone:
                 by_phone = _search(self._phone_hits, self._digits, (phone,))
                 matched = sorted(set(matched).union(by_phone))
-            # Matches are usually few: sort them by rank instead of scanning every row.
-            picked = sorted(matched, key=self._rank(flt.sort, flt.descending).__getitem__)
+            if len(matched) * 8 < len(rows):
+                # Few matches: sort them by rank instead of scanning every row.
+                picked = sorted(matched, key=self._rank(flt.sort, flt.descending).__getitem__)
+            else:
+                # Many (the first letter typed): keep the sorted order's matches, a set
+                # lookup per row instead of a Python sort key per match.
+                hits = set(matched)
+                picked = list(filter(hits.__contains__, self._order(flt.sort, flt.descending)))
         elif (
             flt.stages is None
             and flt.quote_ids is None
@@ -267,7 +359,7 @@ class QuoteIndex:
             picked = [i for i in picked if rows[i].agreed]
         if flt.cold_only:
             picked = [i for i in picked if rows[i].going_cold]
-        return [rows[i] for i in picked]
+        return list(map(rows.__getitem__, picked))  # in C: a keystroke can pick 100,000
 
     def find(self, quote_id: int) -> QuoteRow | None:
         for row in self.rows:
@@ -325,6 +417,18 @@ def build_index(
 ) -> QuoteIndex:
     """The index from quote rows in `core.board.quote_rows_statement`'s column order, with
     typed values (whichever way they were read)."""
+    built, phones = build_rows(rows, nexts, now=now, cold_days=cold_days)
+    return QuoteIndex(built, now, phones)
+
+
+def build_rows(
+    rows: Iterable[Any],
+    nexts: dict[int, NextFollowUp],
+    *,
+    now: datetime,
+    cold_days: int,
+) -> tuple[list[QuoteRow], list[str]]:
+    """Index rows and each one's phone numbers, from rows as `build_index` takes them."""
     cold = now - timedelta(days=cold_days)
     built: list[QuoteRow] = []
     phones: list[str] = []
@@ -344,7 +448,7 @@ def build_index(
                 owner=owner,
             )
         )  # fmt: skip
-    return QuoteIndex(built, now, phones)
+    return built, phones
 
 
 def _open_order(row: QuoteRow) -> tuple[int, datetime]:

@@ -19,16 +19,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.cadence_runs import start_cadence
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import get_customer
+from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, PermissionRefused, ValidationError
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.members import changed_by_line
 from deckfollow.core.models import Customer, Quote
 from deckfollow.core.pipeline import Close, close_quote, get_quote, move_stage
-from deckfollow.core.quote_files import all_files, file_of, set_file
 from deckfollow.core.settings import load_settings
 
 MAX_COMPETING = 20
@@ -244,7 +244,7 @@ def _details(session: Session, quote: Quote, tz: ZoneInfo) -> QuoteDetails:
         sent_on=_sent_on(quote, tz),
         valid_until=quote.valid_until,
         competing_quotes=quote.competing_quotes,
-        file=file_of(session, quote.id),
+        file=quote.file_path,
         version=quote.version,
         lost_reason=quote.lost_reason,
         parked_until=quote.parked_until,
@@ -254,7 +254,7 @@ def _details(session: Session, quote: Quote, tz: ZoneInfo) -> QuoteDetails:
 def list_quotes(session: Session, stage: Stage | None = None) -> list[QuoteDetails]:
     """Every quote not in the trash (of one stage, if given), newest first.
 
-    Read as column tuples in one query (and the files in another), not quote by quote.
+    Read as column tuples in one query, not quote by quote.
     """
     stmt = (
         select(
@@ -272,6 +272,7 @@ def list_quotes(session: Session, stage: Stage | None = None) -> list[QuoteDetai
             Quote.version,
             Quote.lost_reason,
             Quote.parked_until,
+            Quote.file_path,
         )
         .join(Customer, Customer.id == Quote.customer_id)
         .where(Quote.deleted_at.is_(None), Customer.deleted_at.is_(None))
@@ -280,7 +281,6 @@ def list_quotes(session: Session, stage: Stage | None = None) -> list[QuoteDetai
     if stage is not None:
         stmt = stmt.where(Quote.stage == stage)
     tz = _owner_zone(session)
-    files = all_files(session)
     return [
         QuoteDetails(
             id=qid,
@@ -294,7 +294,7 @@ def list_quotes(session: Session, stage: Stage | None = None) -> list[QuoteDetai
             sent_on=sent_at.astimezone(tz).date() if sent_at is not None else None,
             valid_until=valid_until,
             competing_quotes=competing,
-            file=files.get(qid),
+            file=file_path,
             version=version,
             lost_reason=lost_reason,
             parked_until=parked_until,
@@ -314,6 +314,7 @@ def list_quotes(session: Session, stage: Stage | None = None) -> list[QuoteDetai
             version,
             lost_reason,
             parked_until,
+            file_path,
         ) in session.execute(stmt)
     ]
 
@@ -552,9 +553,9 @@ def _apply(session: Session, quote: Quote, edit: QuoteEdit, now: datetime) -> Ch
     if not isinstance(edit.competing_quotes, Keep):
         quote.competing_quotes = edit.competing_quotes
     quote.updated_at = now
-    session.flush()  # a new quote gets its id for the file below
     if not isinstance(edit.file, Keep):
-        set_file(session, quote.id, (edit.file or "").strip() or None)
+        quote.file_path = (edit.file or "").strip() or None
+    session.flush()
     return Changes(quotes=True)
 
 

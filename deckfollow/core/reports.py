@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from deckfollow.core import reports_readings as say
 from deckfollow.core.columns import cents_to_decimal
 from deckfollow.core.enums import Basis, FollowUpStatus, Stage
+from deckfollow.core.members import display_name
 from deckfollow.core.models import Customer, FollowUp, Quote, Touch
 from deckfollow.core.report_periods import Period, PeriodKind, period_of
 from deckfollow.core.reports_model import (
@@ -45,6 +46,7 @@ from deckfollow.core.reports_sql import (
     ReportOptions,
     ReportScope,
     Spread,
+    alive,
     at,
     bucket_of,
     cents,
@@ -54,6 +56,7 @@ from deckfollow.core.reports_sql import (
     leads,
     lost_by_end,
     lost_for_no_reply,
+    members_follow_ups,
     not_negative,
     one_decimal,
     response_seconds,
@@ -82,8 +85,10 @@ def default_period(session: Session, kind: PeriodKind, *, now: datetime, **days:
     )
 
 
-def scope_of(period: Period, *, now: datetime, options: ReportOptions) -> ReportScope:
-    return ReportScope(period.starts(), period.ends(now), now, options)
+def scope_of(
+    period: Period, *, now: datetime, options: ReportOptions, member: str | None = None
+) -> ReportScope:
+    return ReportScope(period.starts(), period.ends(now), now, options, member)
 
 
 def build_report(
@@ -92,16 +97,21 @@ def build_report(
     *,
     now: datetime,
     options: ReportOptions | None = None,
+    member: str | None = None,
 ) -> Report:
-    """Every figure of the report for `period`, as it stands at `now`."""
+    """Every figure of the report for `period`, as it stands at `now`.
+
+    `member` (a sign-in) narrows it to the quotes they own and the follow-ups that are
+    theirs; None reports the whole business.
+    """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
     options = options or ReportOptions()
-    scope = scope_of(period, now=now, options=options)
+    scope = scope_of(period, now=now, options=options, member=member)
     settings = load_settings(session)
     months = _by_month(session, scope, period)
     quoted, won, lost = (_sum_months(months, kind) for kind in ("quoted", "won", "lost"))
-    pipeline = _pipeline(session)
+    pipeline = _pipeline(session, scope)
     currencies = sorted(
         set(quoted) | set(won) | set(lost) | {c for cells in pipeline.cells.values() for c in cells}
     )
@@ -122,6 +132,8 @@ def build_report(
         lost_reasons=_lost_reasons(session, scope),
         time_in_stage=_time_in_stage(session, scope),
         currencies=tuple(currencies),
+        member=member,
+        member_name=display_name(session, member),
     )
 
 
@@ -308,16 +320,18 @@ def follow_ups_due(scope: ReportScope) -> Any:
     quotes behind them select the very same follow-ups.
     """
     # When it was done: the touch logged for it (the call happened then), else when it was
-    # marked done. follow_up_id has no index: the customer's index narrows the look-up to
-    # their own touches, so the cost follows the follow-ups in the period, not every touch.
+    # marked done. Found through touch.follow_up_id's own index.
     first_touch = (
         select(func.min(Touch.at))
-        .where(Touch.customer_id == FollowUp.customer_id, Touch.follow_up_id == FollowUp.id)
+        .where(Touch.follow_up_id == FollowUp.id)
         .correlate(FollowUp)
         .scalar_subquery()
     )
     done_at = func.coalesce(first_touch, FollowUp.completed_at)
     due_by = func.coalesce(FollowUp.window_end, FollowUp.due_at)
+    # MATERIALIZED: each follow-up's lateness is worked out once. Inlined, the databases
+    # copy the look-up into every test of the category below (ten look-ups a follow-up,
+    # measured on SQLite: 0.54 of the report's 1.6 s over 90 days at 100,000 quotes).
     inner = (
         select(
             FollowUp.quote_id,
@@ -331,8 +345,10 @@ def follow_ups_due(scope: ReportScope) -> Any:
             FollowUp.due_at >= at(scope.starts),
             FollowUp.due_at < at(scope.ends),
             Customer.deleted_at.is_(None),
+            members_follow_ups(scope),
         )
-        .subquery()
+        .cte("due_in_period")
+        .prefix_with("MATERIALIZED")
     )
     grace = scope.grace_seconds
     status = inner.c.status
@@ -400,10 +416,10 @@ def _discipline(session: Session, scope: ReportScope) -> Discipline:
 # -- pipeline and months -------------------------------------------------------------------
 
 
-def _pipeline(session: Session) -> Pipeline:
+def _pipeline(session: Session, scope: ReportScope) -> Pipeline:
     rows = session.execute(
         select(Quote.stage, Quote.currency, func.count(), func.sum(func.coalesce(cents(), 0)))
-        .where(Quote.deleted_at.is_(None), Quote.stage.in_(PIPELINE_STAGES))
+        .where(alive(scope), Quote.stage.in_(PIPELINE_STAGES))
         .group_by(Quote.stage, Quote.currency)
     ).all()
     cells: dict[Stage, dict[str, CountValue]] = {s: {} for s in PIPELINE_STAGES}
@@ -431,7 +447,7 @@ def _by_month(session: Session, scope: ReportScope, period: Period) -> tuple[Mon
     quoted = select(
         literal("quoted").label("kind"), sent_month, Quote.currency, func.count(),
         func.sum(func.coalesce(cents(), 0)),
-    ).where(and_(Quote.deleted_at.is_(None), Quote.sent_at >= at(scope.starts),
+    ).where(and_(alive(scope), Quote.sent_at >= at(scope.starts),
                  Quote.sent_at < at(scope.ends))).group_by(sent_month, Quote.currency)  # fmt: skip
     closed = select(
         Quote.stage, closed_month, Quote.currency, func.count(),
@@ -497,7 +513,7 @@ def time_in_stage_values(scope: ReportScope) -> dict[str, Any]:
     """The seconds each span took, and which quotes count, per span (docs/reports.md)."""
     decided = closed_in_period(scope, *DECIDED_STAGES)
     sent_in_period = and_(
-        Quote.deleted_at.is_(None),
+        alive(scope),
         Quote.sent_at >= at(scope.starts),
         Quote.sent_at < at(scope.ends),
     )

@@ -24,6 +24,7 @@ from deckfollow.core.reports_sql import (
     DECIDED_STAGES,
     PIPELINE_STAGES,
     ReportOptions,
+    alive,
     at,
     bucket_of,
     closed_in_period,
@@ -75,13 +76,14 @@ def quotes_behind(
     *,
     now: datetime,
     options: ReportOptions | None = None,
+    member: str | None = None,
 ) -> list[int]:
     """The ids of the quotes a figure counts, oldest first.
 
     A discipline figure counts follow-ups; its quotes are those the follow-ups are about
     (a follow-up about no quote has none to show).
     """
-    scope = scope_of(period, now=now, options=options or ReportOptions())
+    scope = scope_of(period, now=now, options=options or ReportOptions(), member=member)
     f, part = drill.figure, drill.part
     where: list[Any] = []
     top = scope.options.yardstick_high
@@ -131,10 +133,10 @@ def quotes_behind(
             picked = select(due.c.quote_id).where(due.c.cat.in_(cats))
             if part.startswith("agreed_"):
                 picked = picked.where(due.c.basis == Basis.AGREED)
-            where += [Quote.deleted_at.is_(None), Quote.id.in_(picked)]
+            where += [alive(scope), Quote.id.in_(picked)]
         case Figure.PIPELINE:
             where += [
-                Quote.deleted_at.is_(None),
+                alive(scope),
                 Quote.stage.in_([Stage(part)] if part else list(PIPELINE_STAGES)),
             ]
         case Figure.MONTH:
@@ -142,7 +144,7 @@ def quotes_behind(
             if part == "quoted":
                 moment: Any = Quote.sent_at
                 where += [
-                    Quote.deleted_at.is_(None),
+                    alive(scope),
                     Quote.sent_at >= at(scope.starts),
                     Quote.sent_at < at(scope.ends),
                 ]

@@ -260,10 +260,13 @@ class Report:
     time_in_stage: TimeInStage
     by_month_reading: str = ""
     currencies: tuple[str, ...] = field(default=())
+    member: str | None = None  # a member's sign-in when the report is theirs alone
+    member_name: str = ""
 
     @property
     def title(self) -> str:
-        return f"{self.period.kind.label}: {self.period.label}"
+        whose = f" · {self.member_name or self.member}" if self.member else ""
+        return f"{self.period.kind.label}: {self.period.label}{whose}"
 
     def readings(self) -> dict[str, str]:
         """Each figure's one-line reading, by the figure's JSON key."""
@@ -293,6 +296,11 @@ class Report:
                 "ends": self.ends.isoformat(),
             },
             "generated_at": self.generated_at.isoformat(),
+            "member": (
+                {"login": self.member, "name": self.member_name or self.member}
+                if self.member
+                else None
+            ),
             "win_rate": {
                 "sent_from": w.sent_from.isoformat(),
                 "sent_before": w.sent_before.isoformat(),

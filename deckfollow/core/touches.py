@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from deckfollow.core import limits
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import get_customer
+from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.enums import (
     CadenceRunStatus,
     Channel,
@@ -147,7 +147,7 @@ def log_touch(
     if record.follow_up_id is not None:
         done = get_follow_up(session, record.follow_up_id)
         if done.cadence_run_id is not None and done.status is FollowUpStatus.DONE:
-            from deckfollow.core.cadences import move_on
+            from deckfollow.core.cadence_runs import move_on
 
             # A completed cadence step moves the plan on (paused runs wait for the user).
             move_on(session, done.cadence_run_id, now=now)

@@ -29,7 +29,6 @@ from deckfollow.core.models import (
     Suppression,
     Touch,
 )
-from deckfollow.core.quote_files import forget_files
 
 DEFAULT_KEEP_DAYS = 30
 CUSTOMER = "customer"
@@ -238,7 +237,6 @@ def _purge_customer(session: Session, c: Customer, *, now: datetime, reason: str
             or_(CadenceRun.customer_id == cid, CadenceRun.quote_id.in_(q_ids))
         ),
     )
-    forget_files(session, session.scalars(q_ids))
     quotes = _delete(session, delete(Quote).where(Quote.customer_id == cid))
     _delete(session, delete(Customer).where(Customer.id == cid))
     session.expunge(c)
@@ -252,7 +250,7 @@ def erase_customer(
 
     Someone marked do-not-contact leaves a suppression entry (hashes only) so they are not
     re-added. Works on customers in the trash too. On SQLite the caller should also turn on
-    `secure_delete` and checkpoint (storage.backups.erase_for_good does both).
+    `secure_delete` and checkpoint (core.erasure.erase_for_good does both).
     """
     c = _customer(session, customer_id)
     return _purge_customer(session, c, now=now, reason=reason)
@@ -295,7 +293,6 @@ def _purge_quote(session: Session, q: Quote) -> None:
         .values(quote_id=None, status=CadenceRunStatus.STOPPED),
         execution_options=_OPTS,
     )
-    forget_files(session, [q.id])
     _delete(session, delete(Quote).where(Quote.id == q.id))
     session.expunge(q)
 

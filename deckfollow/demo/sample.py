@@ -1,7 +1,7 @@
 """Which rows are sample data, and removing exactly those in one step.
 
 The demo writes its customers with ids it chose in one contiguous run (see the generator's
-`_Ids`), so what it made is recorded as id ranges in the settings table (`demo.customers`),
+`workbench.Ids`), so what it made is recorded as id ranges in the settings table (`demo.customers`),
 with everything else hanging off those customers. Whatever the owner enters later gets ids
 past the run and is left alone.
 """

@@ -355,7 +355,7 @@ class _Known:
         return known
 
     def blocked(self, email: str | None, phones: Iterable[str]) -> str | None:
-        """Why the person may not be added (the same rules as core.consent.is_blocked)."""
+        """Why the person may not be added (the same rules as core.do_not_contact.is_blocked)."""
         keys = [email] if email else []
         keys += list(phones)
         if any(suppression_hash(k) in self.suppressed | self.incoming for k in keys):

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from deckfollow.core.consent import ConsentOverview, LedgerEntry, consent_overview, ledger_entries
+from deckfollow.core.consent import ConsentOverview, consent_overview
+from deckfollow.core.consent_ledger import LedgerEntry, ledger_entries
 from deckfollow.exchange.private_files import write_private
 
 CSV_HEADER = (

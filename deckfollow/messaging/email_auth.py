@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.settings import get_setting, set_setting
 from deckfollow.messaging.credentials import CredentialStore
 from deckfollow.messaging.email_providers import SignIn
 from deckfollow.messaging.oauth import (
-    Clock,
     OAuthClient,
     access_token,
     google_client,

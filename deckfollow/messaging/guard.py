@@ -13,8 +13,8 @@ from urllib.parse import quote as urlquote
 import phonenumbers
 from sqlalchemy.orm import Session
 
-from deckfollow.core.consent import get_customer, load_snapshot
 from deckfollow.core.contact_info import format_phone
+from deckfollow.core.contact_snapshot import get_customer, load_snapshot
 from deckfollow.core.enums import Basis, Channel
 from deckfollow.core.errors import NotFoundError
 from deckfollow.core.models import FollowUp

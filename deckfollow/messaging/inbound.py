@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from deckfollow.core.consent import load_snapshot, revoke_consent
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import (
     Basis,
     Channel,

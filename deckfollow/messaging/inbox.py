@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import logging
 import ssl
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.settings import get_setting, set_setting
 from deckfollow.messaging import threads
 from deckfollow.messaging.credentials import CredentialStore
@@ -37,7 +37,6 @@ from deckfollow.storage.database import Database
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 
 ENABLED_KEY = "inbox.enabled"
 INTERVAL_KEY = "inbox.interval_minutes"

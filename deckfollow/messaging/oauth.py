@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.messaging.credentials import CredentialStore
 from deckfollow.messaging.email_providers import SignIn
@@ -35,7 +36,6 @@ from deckfollow.messaging.smtp import system_context
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 # Refresh a little before the provider's expiry, so a send never starts with a dying token.
 EARLY = timedelta(minutes=2)
 

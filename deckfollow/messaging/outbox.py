@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import ssl
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from deckfollow.core.consent import get_customer
+from deckfollow.core.clock import Clock
+from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.enums import Channel, Direction, Outcome
 from deckfollow.core.errors import DeckfollowError, PermissionRefused
 from deckfollow.core.settings import load_settings
@@ -29,8 +29,6 @@ from deckfollow.messaging.threads import remember_sent
 from deckfollow.storage.database import Database
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)

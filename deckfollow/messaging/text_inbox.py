@@ -6,11 +6,12 @@ from __future__ import annotations
 import ssl
 from datetime import datetime, timedelta
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel
 from deckfollow.core.settings import get_setting, set_setting
 from deckfollow.messaging import threads
 from deckfollow.messaging.inbound import Incoming, first_lines, handle
-from deckfollow.messaging.inbox import Clock, InboxReport
+from deckfollow.messaging.inbox import InboxReport
 from deckfollow.messaging.sms_providers import SmsSettings, inbound_texts
 from deckfollow.storage.database import Database
 

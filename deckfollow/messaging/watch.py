@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from deckfollow.core.clock import Clock
 from deckfollow.messaging.credentials import CredentialStore
 from deckfollow.messaging.imap import Auth
 from deckfollow.messaging.inbox import (
-    Clock,
     InboxReport,
     check_inbox,
     inbox_enabled,

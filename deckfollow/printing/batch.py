@@ -17,8 +17,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.card_kinds import MailedNextStep, step_after_mailing
-from deckfollow.core.consent import load_snapshot
 from deckfollow.core.contact_hours import local_to_utc, zone
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import (
     Basis,
     CadenceRunStatus,
@@ -33,7 +33,7 @@ from deckfollow.core.enums import (
 )
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.followups import FollowUpPlan, planned_times
-from deckfollow.core.merge_fields import build_merge_context, render_template
+from deckfollow.core.merge_fields import build_merge_context, pending_agreed, render_template
 from deckfollow.core.models import (
     CadenceRun,
     CadenceStep,
@@ -41,6 +41,7 @@ from deckfollow.core.models import (
     Customer,
     FollowUp,
     Quote,
+    Template,
 )
 from deckfollow.core.permission import find_slot
 from deckfollow.core.settings import get_setting, load_settings, set_setting
@@ -51,12 +52,8 @@ from deckfollow.core.touches import (
     continuing_plan,
     log_touch,
 )
-from deckfollow.messaging.templates import (
-    BUILTIN_TEMPLATES,
-    TemplateInfo,
-    list_templates,
-    template_for,
-)
+from deckfollow.messaging.builtin_templates import BUILTIN_TEMPLATES, DEFAULT_KEY
+from deckfollow.messaging.template_library import list_templates
 from deckfollow.printing.render import Address, CardJob
 
 PRINTED_KEY = "cards.printed_batch"
@@ -161,23 +158,60 @@ def _guess_key(reason: str, stage: Stage | None) -> str:
     return "card_after_sale" if stage is Stage.WON else "card_thank_you_quote"
 
 
-def _template(session: Session, fu: FollowUp, stage: Stage | None) -> CardTemplate:
-    step_key = None
-    if fu.cadence_run_id is not None and fu.cadence_step is not None:
-        step_key = session.execute(
-            select(CadenceStep.template_key)
-            .join(CadenceRun, CadenceRun.cadence_id == CadenceStep.cadence_id)
-            .where(CadenceRun.id == fu.cadence_run_id, CadenceStep.position == fu.cadence_step)
-        ).scalar_one_or_none()
-    key = step_key or _guess_key(fu.reason, stage)
-    info: TemplateInfo | None = template_for(
-        session, TemplateKind.CARD, template_id=fu.template_id, template_key=key
-    )
-    if info is not None:
-        return CardTemplate(info.key, info.name, info.body)
-    builtin = {t.key: t for t in card_templates(session)}
-    chosen = builtin.get(key) or next(iter(builtin.values()))
-    return chosen
+# Cadence runs whose step wordings are read in one query (well under every database's limit
+# on bound parameters).
+_RUNS_PER_QUERY = 500
+
+
+class _BatchTemplates:
+    """The wording for each card of a batch, read once for the whole batch.
+
+    Chooses exactly as `_template` does for one card (the follow-up's own template, the
+    cadence step's, the one its reason suggests, the default card, the first card wording,
+    the built-in ones), from the templates and cadence steps loaded up front rather than
+    with a few queries per card.
+    """
+
+    def __init__(self, session: Session, follow_ups: list[FollowUp]) -> None:
+        rows = list(session.execute(select(Template)).scalars())
+        self._by_id = {r.id: r for r in rows}
+        self._by_key = {r.key: r for r in rows}
+        cards = list_templates(session, TemplateKind.CARD)
+        self._first = CardTemplate(cards[0].key, cards[0].name, cards[0].body) if cards else None
+        self._fallback = {t.key: t for t in card_templates(session)}
+        runs = sorted({f.cadence_run_id for f in follow_ups if f.cadence_run_id is not None})
+        self._steps: dict[tuple[int, int], str | None] = {}
+        for i in range(0, len(runs), _RUNS_PER_QUERY):
+            chunk = runs[i : i + _RUNS_PER_QUERY]
+            found = session.execute(
+                select(CadenceRun.id, CadenceStep.position, CadenceStep.template_key)
+                .join(CadenceStep, CadenceStep.cadence_id == CadenceRun.cadence_id)
+                .where(CadenceRun.id.in_(chunk))
+            )
+            for run_id, position, key in found:
+                self._steps[(run_id, position)] = key
+
+    def _card(self, row: Template | None) -> CardTemplate | None:
+        if row is None or row.kind is not TemplateKind.CARD:
+            return None
+        return CardTemplate(row.key, row.name, row.body)
+
+    def for_card(self, fu: FollowUp, stage: Stage | None) -> CardTemplate:
+        step_key = None
+        if fu.cadence_run_id is not None and fu.cadence_step is not None:
+            step_key = self._steps.get((fu.cadence_run_id, fu.cadence_step))
+        key = step_key or _guess_key(fu.reason, stage)
+        if fu.template_id is not None:
+            own = self._card(self._by_id.get(fu.template_id))
+            if own is not None:
+                return own
+        for wanted in (key, DEFAULT_KEY[TemplateKind.CARD]):
+            found = self._card(self._by_key.get(wanted))
+            if found is not None:
+                return found
+        if self._first is not None:
+            return self._first
+        return self._fallback.get(key) or next(iter(self._fallback.values()))
 
 
 @dataclass(frozen=True)
@@ -272,7 +306,7 @@ def collect_due_cards(
     until = now + timedelta(days=within_days)
     rows = list(
         session.execute(
-            select(FollowUp, Customer, Quote.stage, CadenceRun.status)
+            select(FollowUp, Customer, Quote, CadenceRun.status)
             .join(Customer, Customer.id == FollowUp.customer_id)
             .outerjoin(Quote, Quote.id == FollowUp.quote_id)
             .outerjoin(CadenceRun, CadenceRun.id == FollowUp.cadence_run_id)
@@ -296,7 +330,10 @@ def collect_due_cards(
         )
     )
     revoked = _post_revoked(session, sorted({c.id for _, c, _, _ in rows}))
-    home = load_settings(session).default_country
+    settings = load_settings(session)
+    home = settings.default_country
+    wordings = _BatchTemplates(session, [fu for fu, _, _, _ in rows])
+    agreed = pending_agreed(session, sorted({c.id for _, c, _, _ in rows}))
     batch = CardBatch()
     skipped_customers: set[int] = set()
 
@@ -305,7 +342,9 @@ def collect_due_cards(
             skipped_customers.add(customer.id)
             batch.skipped.append(SkippedCard(fu.id, customer.id, customer.display_name, why))
 
-    for fu, customer, stage, run_status in rows:
+    # The quotes come with the rows (the merge fields read them from the session's map).
+    for fu, customer, quote, run_status in rows:
+        stage = quote.stage if quote is not None else None
         name = customer.display_name
         if customer.do_not_contact:
             skip(fu, customer, "asked not to be contacted")
@@ -327,8 +366,15 @@ def collect_due_cards(
         if address is None:
             skip(fu, customer, "no postal address")
             continue
-        tpl = forced or _template(session, fu, stage)
-        ctx = build_merge_context(session, customer_id=customer.id, follow_up_id=fu.id, now=now)
+        tpl = forced or wordings.for_card(fu, stage)
+        ctx = build_merge_context(
+            session,
+            customer_id=customer.id,
+            follow_up_id=fu.id,
+            now=now,
+            settings=settings,
+            agreed=agreed,
+        )
         rendered = render_template(tpl.body, ctx)
         batch.cards.append(
             DueCard(
@@ -430,7 +476,7 @@ def _printed_template_key(session: Session, fu: FollowUp, printed: PrintedBatch 
     if printed is not None and fu.id in printed.template_keys:
         return printed.template_keys[fu.id]
     stage = session.get(Quote, fu.quote_id).stage if fu.quote_id is not None else None  # type: ignore[union-attr]
-    return _template(session, fu, stage).key
+    return _BatchTemplates(session, [fu]).for_card(fu, stage).key
 
 
 def mark_mailed(

@@ -15,8 +15,9 @@ from __future__ import annotations
 import math
 import random
 import re
+import weakref
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfgen.canvas import Canvas
@@ -234,10 +235,18 @@ def layout_text(
     hand = _Hand(seed, style.variation, n_words + 8, n_words + len(paragraphs) + 8)
     bad = undrawable(text, font)
     size = style.size
-    attempt = _attempt(paragraphs, box, style, font, hand, size, signature_height, keep_lines)
-    while not attempt.fits and size - _SIZE_STEP >= style.min_size - 1e-9:
-        size -= _SIZE_STEP
-        attempt = _attempt(paragraphs, box, style, font, hand, size, signature_height, keep_lines)
+    # Each word's width at 1 pt, measured once for every size tried.
+    widths = [[_width(font, w) for w in para] for para in paragraphs]
+    args = (paragraphs, widths, box, style, font, hand)
+    attempt = _attempt(*args, size, signature_height, keep_lines)
+    if not attempt.fits:
+        # Smaller sizes are tried without placing letters; only the one chosen is set.
+        first, fits = size, False
+        while not fits and size - _SIZE_STEP >= style.min_size - 1e-9:
+            size -= _SIZE_STEP
+            fits = _attempt(*args, size, signature_height, keep_lines, place=False).fits
+        if size != first:
+            attempt = _attempt(*args, size, signature_height, keep_lines)
     attempt.undrawable = bad
     if signature_height > 0 and attempt.fits:
         w = min(signature_width, box.w)
@@ -259,6 +268,7 @@ def layout_text(
 
 def _attempt(
     paragraphs: list[list[str]],
+    widths: list[list[float]],
     box: Rect,
     style: HandStyle,
     font: LoadedFont,
@@ -266,7 +276,10 @@ def _attempt(
     size: float,
     reserve_bottom: float,
     keep_lines: bool,
+    *,
+    place: bool = True,
 ) -> HandLayout:
+    """One try at `size`; `place=False` only finds whether it fits (no letter is placed)."""
     eff = size * font.font.scale
     v = style.variation
     over = font.font.overhang * eff
@@ -290,25 +303,28 @@ def _attempt(
     n_lines = 0
     wrapped = False
 
-    for para in paragraphs:
+    for para, para_widths in zip(paragraphs, widths, strict=True):
         if not para:
             baseline -= leading * _BLANK_LINE
             continue
         # Wrap: each line keeps its own jitter, each word its own.
-        lines: list[tuple[_LineJitter, list[tuple[str, float, _WordJitter]]]] = []
+        lines: list[tuple[_LineJitter, list[tuple[str, float, _WordJitter, float]]]] = []
         lj = hand.lines[li % len(hand.lines)]
         li += 1
-        current: list[tuple[str, float, _WordJitter]] = []
+        current: list[tuple[str, float, _WordJitter, float]] = []
         x_used = 0.0
-        for word in para:
+        for word, word_width in zip(para, para_widths, strict=True):
             avail = right - left - lj.indent * size
-            pieces = [word]
-            if _width(font, word) * eff * 1.04 + len(word) * 0.03 * size > avail:
-                pieces = _break_word(word, font, eff * 1.04 + 0.03 * size, avail)
-            for piece in pieces:
+            pieces = [(word, word_width)]
+            if word_width * eff * 1.04 + len(word) * 0.03 * size > avail:
+                pieces = [
+                    (p, _width(font, p))
+                    for p in _break_word(word, font, eff * 1.04 + 0.03 * size, avail)
+                ]
+            for piece, piece_width in pieces:
                 j = hand.words[wi % len(hand.words)]
                 wi += 1
-                w = _width(font, piece) * eff * (1.0 + j.ds) + j.cs * size * len(piece)
+                w = piece_width * eff * (1.0 + j.ds) + j.cs * size * len(piece)
                 gap = space * j.gap if current else 0.0
                 if current and x_used + gap + w > avail:
                     wrapped = True
@@ -317,7 +333,7 @@ def _attempt(
                     li += 1
                     avail = right - left - lj.indent * size
                     current, gap, x_used = [], 0.0, 0.0
-                current.append((piece, gap, j))
+                current.append((piece, gap, j, piece_width))
                 x_used += gap + w
         if current:
             lines.append((lj, current))
@@ -326,20 +342,41 @@ def _attempt(
                 baseline -= leading * (1.0 + lj.lead)
             first_line = False
             n_lines += 1
+            lowest = baseline
+            if not place:
+                continue
             x = left + lj.indent * size
-            for word, gap, j in words:
+            for word, gap, j, word_width in words:
                 x += gap
                 w_size = eff * (1.0 + j.ds)
                 y = baseline + hand.slope * (x - box.x) + j.dy * eff
                 skew = math.tan(math.radians(hand.slant + j.slant))
                 cs = j.cs * size
                 placed.append(Placed(x, y, w_size, skew, cs, j.shade, word))
-                x += _width(font, word) * w_size + cs * len(word)
-            lowest = baseline
+                x += word_width * w_size + cs * len(word)
 
     bottom = lowest - descent - drift
     fits = bottom - reserve_bottom >= box.y - 1e-6 and not (keep_lines and wrapped)
     return HandLayout(box, font, style, size, placed, fits, bottom, n_lines)
+
+
+# Per PDF, each word's font subsets and escaped glyph codes, worked out once: a subset
+# keeps the codes it gave a letter, and a batch of cards writes the same words many times.
+_Pieces = list[tuple[float, list[tuple[str, str]]]]
+_set_words: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], _Pieces]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _pieces(text: str, primary: LoadedFont, doc: Any) -> _Pieces:
+    out: _Pieces = []
+    for f, part in runs(text, primary):
+        chunks = [
+            (f.ttf.getSubsetInternalName(subset, doc), escapePDF(chunk))
+            for subset, chunk in f.ttf.splitString(part, doc)
+        ]
+        out.append((relative_scale(f, primary), chunks))
+    return out
 
 
 def draw_layout(canvas: Canvas, layout: HandLayout, *, proof: bool = False) -> None:
@@ -353,6 +390,9 @@ def draw_layout(canvas: Canvas, layout: HandLayout, *, proof: bool = False) -> N
     doc = canvas._doc  # ReportLab's documented route for TrueType subsets takes the doc
     primary = layout.font
     dy = layout.offset_y
+    words = _set_words.get(doc)
+    if words is None:
+        words = _set_words[doc] = {}
     ops: list[str] = ["BT"]
     add = ops.append
     for p in layout.placed:
@@ -362,11 +402,14 @@ def draw_layout(canvas: Canvas, layout: HandLayout, *, proof: bool = False) -> N
             f"{r * s:.3f} {g * s:.3f} {b * s:.3f} rg "
             f"1 0 {p.skew:.3f} 1 {p.x:.1f} {p.y + dy:.1f} Tm {p.char_space:.2f} Tc"
         )
-        for f, part in runs(p.text, primary):
-            size = p.size * relative_scale(f, primary)
-            for subset, chunk in f.ttf.splitString(part, doc):
-                name = f.ttf.getSubsetInternalName(subset, doc)
-                add(f"{name} {size:.2f} Tf ({escapePDF(chunk)}) Tj")
+        key = (primary.ps_name, p.text)
+        pieces = words.get(key)
+        if pieces is None:
+            pieces = words[key] = _pieces(p.text, primary, doc)
+        for scale, chunks in pieces:
+            size = p.size * scale
+            for name, chunk in chunks:
+                add(f"{name} {size:.2f} Tf ({chunk}) Tj")
     ops.append("ET")
     canvas.saveState()
     canvas.addLiteral("\n".join(ops))

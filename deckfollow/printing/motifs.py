@@ -8,6 +8,7 @@ inside it (centred).
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable
 
 from reportlab.pdfgen.canvas import Canvas
@@ -182,11 +183,28 @@ def check_motif(key: str) -> None:
         raise ValidationError("motif", f"no motif {key!r} (choose {choices})")
 
 
+# Per canvas, the page operators each motif wrote: a batch puts the same picture on every
+# card, so it is worked out once and its operators repeated. Drawn between saveState and
+# restoreState, a motif leaves the canvas's own state as it found it.
+_drawn: weakref.WeakKeyDictionary[Canvas, dict[tuple[str, Rect, Colour], list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def draw_motif(canvas: Canvas, key: str, box: Rect, colour: Colour) -> None:
     """Draw motif `key` into `box` ("none" draws nothing)."""
     check_motif(key)
     if key == "none":
         return
+    drawn = _drawn.get(canvas)
+    if drawn is None:
+        drawn = _drawn[canvas] = {}
+    ops = drawn.get((key, box, colour))
+    if ops is not None:
+        canvas._code.extend(ops)
+        return
+    start = len(canvas._code)
     canvas.saveState()
     _DRAW[key](canvas, box, colour)
     canvas.restoreState()
+    drawn[(key, box, colour)] = canvas._code[start:]

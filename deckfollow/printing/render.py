@@ -323,6 +323,24 @@ def _plan(jobs: list[CardJob], options: PrintOptions) -> tuple[list[_Planned], l
     return planned, problems
 
 
+@dataclass(frozen=True)
+class CardPlan:
+    """A batch set once: every card, envelope and label laid out, with what would not print.
+
+    Checking a batch and then writing it from the same plan sets each card once, not twice.
+    """
+
+    options: PrintOptions
+    planned: tuple[_Planned, ...]
+    problems: tuple[CardProblem, ...]
+
+
+def plan_cards(jobs: list[CardJob], options: PrintOptions) -> CardPlan:
+    """Set every card, envelope and label of the batch; `problems` is empty when it is ready."""
+    planned, problems = _plan(jobs, options)
+    return CardPlan(options, tuple(planned), tuple(problems))
+
+
 def check_cards(jobs: list[CardJob], options: PrintOptions) -> list[CardProblem]:
     """Everything that would not print as it should; empty when the batch is ready."""
     return _plan(jobs, options)[1]
@@ -341,12 +359,25 @@ def render_pdf(
 
     Raises CardsDoNotFit (nothing written) if anything would be cut off or unwritable.
     """
-    planned, problems = _plan(jobs, options)
-    if problems:
-        raise CardsDoNotFit(problems)
-    if not planned:
+    return write_plan(plan_cards(jobs, options), out, title=title, parts=parts)
+
+
+def write_plan(
+    plan: CardPlan,
+    out: Path | BinaryIO,
+    *,
+    title: str = "Cards",
+    parts: tuple[Part, ...] = PARTS,
+) -> RenderSummary:
+    """Write a planned batch as `render_pdf` does, without setting any card again.
+
+    Raises CardsDoNotFit (nothing written) if anything would be cut off or unwritable.
+    """
+    if plan.problems:
+        raise CardsDoNotFit(list(plan.problems))
+    if not plan.planned:
         raise ValidationError("cards", "there are no cards to print")
-    return _write(planned, options, out, title=title, parts=parts)
+    return _write(list(plan.planned), plan.options, out, title=title, parts=parts)
 
 
 def render_parts(

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from deckfollow.core.consent import load_snapshot
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Basis, FollowUpStatus
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import get_follow_up

@@ -2,7 +2,7 @@
 `python -m deckfollow.storage.quick_board > deckfollow/storage/board_sql.py`;
 do not edit by hand (a test compares it with the core's statements)."""
 
-REVISION = "0004"
+REVISION = "0005"
 
 NEXT_FOLLOW_UPS = (
     "SELECT follow_up.quote_id, follow_up.id, coalesce(follow_up.snoozed_until, "
@@ -34,4 +34,14 @@ BOARD_QUOTES = (
     "FROM quote JOIN customer ON customer.id = quote.customer_id \n"
     "WHERE quote.deleted_at IS NULL AND customer.deleted_at IS NULL AND (quote.stage IN "
     "('lead', 'quoted', 'following_up', 'parked') OR quote.stage_changed_at >= ?)"
+)
+
+ALL_QUOTES = (
+    "SELECT quote.id, quote.customer_id, customer.display_name, quote.job, quote.number, "
+    "quote.amount, quote.currency, quote.stage, quote.received_at, "
+    "quote.first_response_at, quote.last_touch_at, quote.stage_changed_at, "
+    "quote.parked_until, customer.phone_cell, customer.email, customer.timezone, "
+    "customer.phone_office, customer.phone_home, quote.version, quote.owner \n"
+    "FROM quote JOIN customer ON customer.id = quote.customer_id \n"
+    "WHERE quote.deleted_at IS NULL AND customer.deleted_at IS NULL"
 )

@@ -44,9 +44,15 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, Operati
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from deckfollow.core.errors import ConcurrentEditError, SchemaTooNewError, StorageError
+from deckfollow.core.errors import (
+    ConcurrentEditError,
+    SchemaTooNewError,
+    ServerAwayError,
+    StorageError,
+)
 from deckfollow.core.members import stamp_members
 from deckfollow.storage import schema
+from deckfollow.storage.backup_catalogue import take_backup
 from deckfollow.storage.engine_url import database_url
 from deckfollow.storage.location import is_url
 from deckfollow.storage.notify import announce_changes, new_origin
@@ -265,9 +271,26 @@ def _describe(exc: Exception, target: str, *, writing: bool = False) -> StorageE
         return StorageError(f"cannot sign in to the database {target}: wrong user or password")
     if "unable to open" in low or "permission" in low:
         return StorageError(f"cannot open the database {target}: {msg}")
+    if is_url(target) and _server_away(sqlstate, low):
+        return ServerAwayError(
+            f"the team server cannot be reached right now; {what}what you typed is kept "
+            "here: save again once the server is back"
+            if writing
+            else f"cannot reach the database {target}: {msg}"
+        )
     if sqlstate is None and ("connection" in low or "could not" in low):
         return StorageError(f"cannot reach the database {target}: {msg}")
     return StorageError(f"cannot use the database {target}: {msg}")
+
+
+def _server_away(sqlstate: str | None, low: str) -> bool:
+    """A lost or refused connection (or a server shutting down), not a refusal of the work."""
+    if sqlstate is not None:
+        # 08: connection exception; 57P01-3: shut down by the administrator, starting up.
+        return sqlstate.startswith("08") or sqlstate in ("57P01", "57P02", "57P03")
+    return any(
+        said in low for said in ("connection", "could not", "server closed", "timeout", "refused")
+    )
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -360,8 +383,6 @@ def open_database(target: str, *, create: bool = True, migrate: bool = True) -> 
                 if revision != schema.HEAD:
                     kept: Path | None = None
                     if path is not None and revision is not None:
-                        from deckfollow.storage.backups import take_backup
-
                         kept = take_backup(path, f"pre-migrate-{revision}")
                     _upgrade(engine, target, revision, kept)
                     record_upgrade(engine)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from deckfollow.core.errors import StorageError
 from deckfollow.storage import schema
-from deckfollow.storage.backups import BackupInfo, list_backups
+from deckfollow.storage.backup_catalogue import BackupInfo, list_backups
 from deckfollow.storage.uri import sqlite_file_uri
 
 if TYPE_CHECKING:

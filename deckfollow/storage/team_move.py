@@ -10,6 +10,7 @@ only read, and kept as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, func, insert, select
@@ -56,8 +57,13 @@ def _clear_builtins(conn: Connection) -> None:
     conn.execute(delete(Template))
 
 
-def move_to_server(source: Database, target: str) -> MoveReport:
-    """Copy the business in `source` (a file) into the empty database at `target` (a URL)."""
+Progress = Callable[[int, int], None]  # rows copied so far, rows in all
+
+
+def move_to_server(source: Database, target: str, progress: Progress | None = None) -> MoveReport:
+    """Copy the business in `source` (a file) into the empty database at `target` (a URL).
+
+    `progress` is called (in the calling thread) after each chunk of rows is copied."""
     if source.path is None:
         raise StorageError(f"{source.display} is already a server database; nothing to move")
     shown = display_target(target)
@@ -79,10 +85,16 @@ def move_to_server(source: Database, target: str) -> MoveReport:
                 raise StorageError(
                     f"{shown} already holds data ({held}); move only into an empty database"
                 )
+            total, done = sum(_counts(src).values()), 0
+            if progress is not None:
+                progress(0, total)
             for table in Base.metadata.sorted_tables:
                 rows = src.execute(select(table)).mappings()
                 while chunk := rows.fetchmany(_CHUNK):
                     conn.execute(insert(table), [dict(r) for r in chunk])
+                    done += len(chunk)
+                    if progress is not None:
+                        progress(done, total)
             have, copied = _counts(src), _counts(conn)
             if have != copied:
                 differ = ", ".join(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from deckfollow.core.clock import Clock
 from deckfollow.ui.app_icon import app_icon
 
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
@@ -20,8 +21,6 @@ if TYPE_CHECKING:  # imported lazily at run time so the window paints first
     from deckfollow.storage.database import Database
     from deckfollow.storage.integrity import IntegrityReport
     from deckfollow.ui.main_window import MainWindow
-
-Clock = Callable[[], datetime]
 
 
 def system_clock() -> datetime:
@@ -167,8 +166,12 @@ def run_gui(
     clock: Clock = system_clock,
     argv: list[str] | None = None,
     startup_check: bool = False,
+    team: bool = False,
 ) -> int:
     """Open the database at `target` (creating it if new) and run the app until it quits.
+
+    With `team`, the team database remembered in Settings › Team is opened instead, when
+    there is one (its password from the keyring, or asked for).
 
     The window frame paints first; the database, its checks and the data follow, so the
     app is on screen at once even on a large business. With `startup_check` the app quits
@@ -187,16 +190,48 @@ def run_gui(
         " (installed)" if getattr(sys, "frozen", False) else "",
     )
     app = make_application(argv)
-    window = MainWindow(None, clock=clock)
-    window.show()
-    app.processEvents()  # the first paint, before SQLAlchemy and the database load
-    if startup_check:
-        # The wall clock, so a script can subtract the moment it launched the app.
-        print(f"deckfollow: window painted at {time.time():.3f}", flush=True)
-    checking = _check_in_background(target)
-    code = _open_and_run(app, window, target, clock, checking, startup_check)
-    window.close()
-    return code
+    team_target: str | None = None
+    if team:
+        from deckfollow.ui.team.settings_page import team_target_at_start
+
+        team_target = team_target_at_start()
+        target = team_target or target
+    elif "://" in target:
+        from deckfollow.ui.team.settings_page import password_from_keyring
+
+        target = password_from_keyring(target)  # e.g. the start-at-login entry's URL
+    while True:
+        window = MainWindow(None, clock=clock)
+        window.show()
+        app.processEvents()  # the first paint, before SQLAlchemy and the database load
+        if startup_check:
+            # The wall clock, so a script can subtract the moment it launched the app.
+            print(f"deckfollow: window painted at {time.time():.3f}", flush=True)
+        checking = _check_in_background(target)
+        code = _open_and_run(app, window, target, clock, checking, startup_check)
+        window.close()
+        switch = _switch_requested(window)
+        if switch is None and code != 0 and team_target is not None and target == team_target:
+            switch = _local_file_instead()  # the team server is away or refused the sign-in
+            team_target = None
+        if switch is None:
+            return code
+        # Settings › Team moved the business or joined/left a team: reopen on the new one.
+        window.deleteLater()
+        app.processEvents()
+        target = switch
+
+
+def _switch_requested(window: MainWindow) -> str | None:
+    from deckfollow.ui.team.settings_page import requested_switch
+
+    return requested_switch(window)
+
+
+def _local_file_instead() -> str | None:
+    from deckfollow.ui.team.settings_page import offer_local_file
+
+    return offer_local_file()
 
 
 def _open_and_run(
@@ -229,6 +264,8 @@ def _open_and_run(
         db = _open_with_checks(target, clock, checking)
         if db is None:
             return 1
+        if checking is not None and checking.result().damaged:
+            window.forget_read_ahead()  # read from the damaged file, before a backup replaced it
         try:
             return _run_window(app, window, db, clock, startup_check)
         finally:
@@ -245,11 +282,12 @@ def _paint_board_ahead(window: MainWindow, target: str, clock: Clock) -> None:
 
     if is_url(target) or QSettings().value("main/last_page") != "board":
         return
-    from deckfollow.storage.quick_board import read_board
+    from deckfollow.storage.quick_board import read_index
 
-    index = read_board(Path(target).expanduser(), now=clock())
+    # Every quote, not just the board's: the board and the list keep this one read.
+    index = read_index(Path(target).expanduser(), now=clock())
     if index is not None:
-        window.preview_board(index)
+        window.preview_board(index, complete=True)
 
 
 def _run_window(
@@ -296,16 +334,26 @@ def _quit_once_shown(app: QApplication, window: MainWindow) -> None:
 
 
 def _seed_builtins(window: MainWindow) -> None:
-    from deckfollow.core.cadences import seed_builtin_cadences
+    from dataclasses import dataclass, field
+
+    from deckfollow.core.cadence_library import seed_builtin_cadences
     from deckfollow.core.changes import Changes
-    from deckfollow.messaging.templates import seed_builtin_templates
+    from deckfollow.messaging.template_library import seed_builtin_templates
 
-    def seed(session: Session) -> Changes:
-        added = seed_builtin_cadences(session) + seed_builtin_templates(session)
-        # Today's scripts come from the templates just added.
-        return Changes(settings=True) if added else Changes()
+    @dataclass(frozen=True)
+    class Seeded:
+        added: bool
+        changes: Changes = field(default_factory=Changes)  # announced to Today alone
 
-    window.ops.run_change(window, seed)
+    def seed(session: Session) -> Seeded:
+        return Seeded(bool(seed_builtin_cadences(session) + seed_builtin_templates(session)))
+
+    def seeded(done: Seeded) -> None:
+        if done.added:
+            # Only Today's scripts come from the wordings just added: the quotes stay as read.
+            window.today.apply_changes(Changes(settings=True))
+
+    window.ops.run_change(window, seed, success=seeded)
 
 
 def install_error_dialog(window: QWidget) -> None:

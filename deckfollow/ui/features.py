@@ -7,17 +7,15 @@ readable place. Dialog modules are imported when first used, so start-up stays q
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.due import DueItem
 from deckfollow.storage.database import Database
 from deckfollow.ui.main_window import MainWindow
-
-Clock = Callable[[], datetime]
 
 
 def _run(dialog: QDialog) -> int:
@@ -254,6 +252,16 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     _action(window, "Settings", "Re&plies from your inbox…", reply_settings)
     _action(window, "Settings", "&Reminders and start at login…", reminder_settings)
     _action(window, "Settings", "&Backups…", backups)
+
+    def team() -> None:
+        from deckfollow.ui.team.settings_page import TeamSettingsDialog, request_switch
+
+        dialog = TeamSettingsDialog(db, parent=window)
+        _run(dialog)
+        if dialog.switch_target is not None:
+            request_switch(window, dialog.switch_target)
+
+    _action(window, "Settings", "T&eam…", team)
 
     # -- Help -------------------------------------------------------------------------------
     from deckfollow.ui.help_menu import install_help_menu

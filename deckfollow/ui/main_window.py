@@ -10,7 +10,6 @@ touches or settings changed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.ui.reminders.banner import ReminderBanner
 
 if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before they load
@@ -43,7 +43,6 @@ if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before
     from deckfollow.ui.reports import ReportsHolder
     from deckfollow.ui.today_page import TodayPage
 
-Clock = Callable[[], datetime]
 
 # Qt.ItemDataRole.UserRole as a plain number: touching the `Qt` namespace makes PySide build
 # its hundred enums (30 ms here), which would delay the window's first paint.
@@ -73,6 +72,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("deckfollow")
         self.setMinimumSize(900, 600)
         self._pages: dict[str, QWidget] = {}
+        self._read_ahead: QuoteIndex | None = None  # every quote, read before the db opened
         self.reminders: QObject | None = None
         self._menus: dict[str, QMenu] = {}
 
@@ -124,9 +124,9 @@ class MainWindow(QMainWindow):
         from deckfollow.ui.today_page import TodayPage
 
         self.ops = ops = Operations(db, self)
-        self._index_loaded = False
+
         clock = self.clock
-        self.today = TodayPage(ops, clock=clock)
+        self.today = TodayPage(db, clock=clock)  # reads on its own (not converted yet)
         if "board" in self._pages:  # painted ahead by `preview_board`
             self.board.attach(ops)
         else:
@@ -161,17 +161,24 @@ class MainWindow(QMainWindow):
 
     # -- features plug in here ---------------------------------------------------------------
 
-    def preview_board(self, index: QuoteIndex) -> None:
+    def preview_board(self, index: QuoteIndex, *, complete: bool = False) -> None:
         """Paint the pipeline now from quotes read ahead of the database opening.
 
-        `attach` then adopts this board, and the next refresh replaces its quotes.
+        `attach` then adopts this board. With `complete` (every quote, read from the file
+        this app holds open) the first refresh uses these quotes instead of reading them
+        again; otherwise it replaces them.
         """
         from deckfollow.ui.board import BoardPage
 
         self.board = BoardPage(None, clock=self.clock)
         self.add_page("board", "Pipeline", self.board)
         self.board.set_index(index)
+        self._read_ahead = index if complete else None
         self.repaint()
+
+    def forget_read_ahead(self) -> None:
+        """The file changed since the quotes were read ahead (a backup restored): read again."""
+        self._read_ahead = None
 
     def add_page(self, key: str, title: str, widget: QWidget, position: int = -1) -> None:
         """Add a page to the navigation, at the end or at `position` (once per key)."""
@@ -223,10 +230,13 @@ class MainWindow(QMainWindow):
         self.apply_changes(EVERYTHING)
 
     def apply_changes(self, changes: Changes, initiator: object | None = None) -> None:
-        """Bring every page up to date with what a change did, and no further.
+        """Bring every page up to date with what a change did, and no further: the quote
+        index takes the rows the change names (or is read again when it does not say
+        which), each page refreshes what concerns it. The page that made the change
+        (`initiator`) has brought itself up to date already and is passed by."""
+        from deckfollow.core.board import load_index_update
+        from deckfollow.core.quote_index import rows_to_reread
 
-        The page that made the change (`initiator`) has brought itself up to date already,
-        so it is passed by: no page reloads twice for one change."""
         if not (
             changes.quotes
             or changes.customers
@@ -236,17 +246,25 @@ class MainWindow(QMainWindow):
             or changes.settings
         ):
             return  # nothing any page shows
-        if (
-            changes.quotes
-            or changes.customers
-            or changes.follow_ups
-            or changes.touches
-            or (changes.settings)
-        ):
+        reread = rows_to_reread(changes)
+        index = self.quotes.model.quote_index
+        if reread is None or index is None:
             self._reload_index()
+        elif reread.quote_ids or reread.customer_ids:
+            now, wanted = self.clock(), reread
+
+            def update(session: Session) -> object:
+                return load_index_update(session, now=now, reread=wanted)
+
+            def show(found: object) -> None:
+                index.apply_update(found)  # type: ignore[arg-type]
+                self.board.apply_changes(changes)
+                self.quotes.apply_changes(changes)
+
+            self.ops.run_query(self, update, success=show)
         for widget in self._pages.values():
             if widget is self.board or widget is self.quotes:
-                continue  # both show the quote index loaded above
+                continue  # both show the quote index brought up to date above
             if widget is initiator:
                 continue  # it brought itself up to date with its own change
             apply = getattr(widget, "apply_changes", None)
@@ -265,16 +283,11 @@ class MainWindow(QMainWindow):
     def _reload_index(self) -> None:
         from deckfollow.core.board import load_quote_index
 
+        if self._read_ahead is not None:  # every quote, read before the database opened
+            index, self._read_ahead = self._read_ahead, None
+            self._show_index(index)
+            return
         now = self.clock()
-        if not self._index_loaded and self.stack.currentWidget() is self.board:
-            # At start-up the board on screen paints from its own columns first, before the
-            # full list of quotes a big business takes longer to load.
-            def board_only(session: Session) -> QuoteIndex:
-                return load_quote_index(session, now=now, board_only=True)
-
-            self.ops.run_query(self, board_only, success=self.board.set_index)
-        self._index_loaded = True
-
         shown = self.quotes.model.filter
 
         def everything(session: Session) -> QuoteIndex:
@@ -343,7 +356,7 @@ class MainWindow(QMainWindow):
             page.quote_selected.connect(
                 lambda quote_id, p=page: self._follow_selection(quote_id, p)
             )
-        self.today.tree.currentItemChanged.connect(self._follow_today)
+        self.today.current_changed.connect(self._follow_today)
         self.detail_dock.visibilityChanged.connect(self._details_opened)
         state = QSettings().value("main/state")
         if isinstance(state, QByteArray):
@@ -502,7 +515,7 @@ class MainWindow(QMainWindow):
 
     def trash_current_customer(self) -> None:
         """Move the selected quote's customer (and their quotes) to the trash, after asking."""
-        from deckfollow.core.consent import get_customer
+        from deckfollow.core.contact_snapshot import get_customer
         from deckfollow.core.pipeline import get_quote
 
         quote_id = self.current_quote_id

@@ -1,8 +1,10 @@
-"""Importing 10,000 contacts from a Google Contacts CSV, against a bare csv + sqlite3 baseline.
+"""Importing 50,000 contacts from a Google Contacts CSV, against a bare csv + sqlite3 baseline.
 
 The baseline reads the same bytes with csv.DictReader and inserts the same rows with
 sqlite3.executemany into a plain table: no phone normalisation, no email validation, no
-duplicate or do-not-contact checks. The ratio says what all of that checking costs.
+duplicate or do-not-contact checks. The ratio says what all of that checking costs (goal:
+at most 10x). Both sides are timed in CPU seconds of this process: the machine is shared, and
+a busy moment would otherwise land on one side only.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from tests.exchange.import_helpers import contacts_csv
 
 pytestmark = pytest.mark.bench
 
-CONTACTS = 10_000
+CONTACTS = 50_000
 RUNS = 3
 
 
@@ -44,7 +46,7 @@ def _bare(path: Path, data: bytes) -> float:
         "CREATE TABLE customer (id INTEGER PRIMARY KEY, first TEXT, last TEXT, email TEXT, "
         "phone TEXT, street TEXT, suburb TEXT, region TEXT, postcode TEXT, notes TEXT)"
     )
-    started = time.perf_counter()
+    started = time.process_time()
     reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""))
     con.executemany(
         "INSERT INTO customer (first, last, email, phone, street, suburb, region, postcode, "
@@ -65,40 +67,40 @@ def _bare(path: Path, data: bytes) -> float:
         ),
     )
     con.commit()
-    took = time.perf_counter() - started
+    took = time.process_time() - started
     con.close()
     return took
 
 
-def test_import_10k_contacts(tmp_path: Path, now: datetime) -> None:
+def test_import_50k_contacts(tmp_path: Path, now: datetime) -> None:
     data = contacts_csv(CONTACTS)
     ours: list[float] = []
     again: list[float] = []
     bare: list[float] = []
     for run in range(RUNS):
         db = _fresh_db(tmp_path / f"import-{run}.db")
-        started = time.perf_counter()
+        started = time.process_time()
         with db.unit_of_work() as s:
             plan = import_table(s, read_csv(data), now=now)
-        ours.append(time.perf_counter() - started)
+        ours.append(time.process_time() - started)
         assert plan.imported == CONTACTS, plan.problems[:3]
         # The same file again: every row is found to be a duplicate, nothing is added.
-        started = time.perf_counter()
+        started = time.process_time()
         with db.reading() as s:
             repeat = plan_import(s, read_csv(data))
-        again.append(time.perf_counter() - started)
+        again.append(time.process_time() - started)
         assert repeat.duplicates == CONTACTS
         db.close()
         bare.append(_bare(tmp_path / f"bare-{run}.db", data))
     took, dup, floor = sorted(ours)[1], sorted(again)[1], sorted(bare)[1]
-    record("import", f"{CONTACTS} Google contacts imported (median of {RUNS})", took, "s")
-    record("import", "contacts per second", CONTACTS / took, "/s")
-    record("import", "bare csv.DictReader + sqlite3 executemany, same rows", floor, "s")
-    record("import", "import / bare baseline", took / floor, "x")
-    record("import", f"preview of the same {CONTACTS} again (all duplicates)", dup, "s")
+    record("import", f"{CONTACTS} Google contacts imported (median of {RUNS}): CPU", took, "s")
+    record("import", "contacts per CPU second", CONTACTS / took, "/s")
+    record("import", "bare csv.DictReader + sqlite3 executemany, same rows: CPU", floor, "s")
+    record("import", "import / bare baseline", took / floor, "x", "≤ 10")
+    record("import", f"preview of the same {CONTACTS} again (all duplicates): CPU", dup, "s")
 
 
-def test_import_command_10k(tmp_path: Path) -> None:
+def test_import_command_50k(tmp_path: Path) -> None:
     """The whole `deckfollow import` command: start, backup, read, check, save, report."""
     import json
     import subprocess

@@ -16,9 +16,9 @@ from deckfollow.core.followups import FollowUpPlan
 from deckfollow.core.merge_fields import build_merge_context, render_template
 from deckfollow.core.models import Customer, FollowUp, Quote
 from deckfollow.demo.generator import generate_demo
+from deckfollow.messaging.builtin_templates import BUILTIN_TEMPLATES
 from deckfollow.messaging.outbox import Draft, send_email_and_log
 from deckfollow.messaging.smtp import Security
-from deckfollow.messaging.templates import BUILTIN_TEMPLATES
 from deckfollow.storage.database import open_database
 from tests.bench.report import median_seconds, record
 from tests.messaging.conftest import SMTP_USER, StartServer, certificate, smtp_server

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from deckfollow.core.consent import grant_consent, revoke_consent
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent_ledger import grant_consent
 from deckfollow.core.enums import ConsentChannel
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.storage.database import open_database

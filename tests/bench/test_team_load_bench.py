@@ -21,6 +21,7 @@ import multiprocessing as mp
 import os
 import random
 import statistics
+import threading
 import time
 import traceback
 from collections.abc import Iterator
@@ -28,10 +29,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
-from deckfollow.core.cadences import seed_builtin_cadences
-from deckfollow.core.consent import grant_consent, revoke_consent
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent_ledger import grant_consent
 from deckfollow.core.due import due_items
 from deckfollow.core.enums import (
     Channel,
@@ -149,6 +151,45 @@ def _client(url: str, seed: int, seconds: float, out: Any) -> None:
     out.close()
 
 
+class _LockWatch:
+    """Samples the server while the clients run: how long the holder of the write lock sat
+    idle inside its transaction (a client that stalls while holding it makes every writer
+    queue behind it), and what it last ran when that exceeded a few seconds."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.longest_idle = 0.0
+        self.stalls: list[str] = []
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(10)
+
+    def _run(self) -> None:
+        engine = create_engine(self._url)
+        query = text(
+            "SELECT a.pid, extract(epoch FROM now() - a.state_change), a.query "
+            "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted AND a.state = 'idle in transaction'"
+        )
+        try:
+            with engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT")
+                while not self._stop.wait(0.5):
+                    for pid, idle, last in conn.execute(query):
+                        self.longest_idle = max(self.longest_idle, float(idle))
+                        if float(idle) > 3 and len(self.stalls) < 20:
+                            said = " ".join(str(last).split())[:120]
+                            self.stalls.append(f"pid {pid} idle {float(idle):.1f}s after {said}")
+        finally:
+            engine.dispose()
+
+
 def _violations(url: str) -> int:
     db = open_database(url, migrate=False)
     try:
@@ -193,16 +234,31 @@ def test_ten_members_for_a_minute(pg_url: str) -> None:
         parent, child = ctx.Pipe(duplex=False)
         p = ctx.Process(target=_client, args=(pg_url, n, SECONDS, child))
         p.start()
+        # Only the client keeps its end: one that dies is then seen at once (EOF) instead of
+        # after a silent wait; all clients share one deadline rather than one each.
+        child.close()
         procs.append(p)
         pipes.append(parent)
+    watch = _LockWatch(pg_url)
+    watch.start()
     samples: list[tuple[str, float, str]] = []
+    deadline = time.monotonic() + SECONDS + 90
     for parent in pipes:
-        if parent.poll(SECONDS + 90):
-            samples += parent.recv()
-        else:
-            samples.append(("stuck", SECONDS, "raw:a client did not finish"))
+        try:
+            if parent.poll(max(deadline - time.monotonic(), 0.1)):
+                samples += parent.recv()
+                continue
+        except EOFError:
+            pass
+        samples.append(("stuck", SECONDS, "raw:a client did not finish"))
     for p in procs:
         p.join(30)
+        if p.is_alive():
+            p.kill()
+    watch.stop()
+    record("team-load", "longest write-lock holder idle (s)", watch.longest_idle, "s")
+    for line in watch.stalls[:3]:
+        print("stalled:", line, flush=True)
     raw = [o for _k, _t, o in samples if o.startswith("raw:")]
     conflicts = sum(o == "conflict" for _k, _t, o in samples)
     busy = sum(o == "busy" for _k, _t, o in samples)

@@ -1,8 +1,16 @@
-"""Run in a child process by the window benchmark: starts a window and reports timings as JSON.
+"""Run in a child process by the window benchmark: starts a window and reports as JSON.
 
-`python -m tests.bench.window_probe bare|app DB_PATH` prints one JSON line with absolute
-wall-clock times (`time.time()`) of the first paint and, for the app, of the pipeline painted
-with its data, the keystroke-to-view timings of the quote search and the peak memory.
+`python -m tests.bench.window_probe bare|app DB_PATH NOW` prints one JSON line.
+
+- bare: a plain PySide6 window whose table shows the same quotes, read with one `sqlite3`
+  query; "usable" is the first turn of a free event loop after they are in the table.
+- app: the real app, left on the pipeline last time. "usable" is the first turn of a free
+  event loop after the page on screen shows what the database holds (the board from the
+  full read, not the quick preview). A 5 ms heartbeat timer measures the longest the GUI
+  thread was busy: during start (first paint → usable) and up to 4 s later, which on a
+  fresh copy is the day's first start with its daily backup. Then, on the full list: Today
+  reloaded against a bare model over the same rows (alternately, same process), real key
+  events typed into the quote search, each page opened, and the peak memory.
 """
 
 from __future__ import annotations
@@ -13,105 +21,232 @@ import resource
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from datetime import datetime
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
 RESULT: dict[str, object] = {}
+SETTLE_MS = 4000  # the daily backup's first check runs 2 s after the data is on screen
 
 
-class PaintWatch(QObject):
-    """Notes the first paint of the main window and of a board column holding cards."""
+class Heartbeat:
+    """A timer due every 5 ms: a late tick means the GUI thread was busy that long."""
 
-    def __init__(self, on_done: Callable[[], None]) -> None:
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.stalls: list[tuple[float, float]] = []  # (when it ended, how long)
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.stalls.append((now, now - self.last))
+        self.last = now
+
+    def longest(self, start: float, end: float) -> float:
+        gaps = [gap for at, gap in self.stalls if start <= at <= end + 0.001]
+        return max(gaps, default=0.0)
+
+
+class BareModel(QAbstractTableModel):
+    """The least a Python model can do: one display string per cell, nothing else."""
+
+    def __init__(self, rows: list[tuple[str, ...]]) -> None:
         super().__init__()
-        self._done = on_done
+        self.rows = rows
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget):
-            now = time.time()
-            window = obj.window()
-            if "first_paint" not in RESULT and window.isVisible():
-                RESULT["first_paint"] = now
-            if "data_paint" not in RESULT and _is_filled_board(obj):
-                RESULT["data_paint"] = now
-                QTimer.singleShot(0, self._done)
-        return False
+    def set_rows(self, rows: list[tuple[str, ...]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
 
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
 
-def _is_filled_board(obj: QWidget) -> bool:
-    from deckfollow.ui.board.page import StageColumnWidget
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 5
 
-    parent = obj.parentWidget()
-    while parent is not None and not isinstance(parent, StageColumnWidget):
-        parent = parent.parentWidget()
-    return parent is not None and parent.model.rowCount() > 0 and obj is parent.view.viewport()
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.rows[index.row()][index.column()]
+        return None
 
 
-def _search_timings() -> list[float]:
-    """Type into the quote search the way a user does; time each keystroke to the repaint."""
-    from deckfollow.ui.main_window import MainWindow
-
-    window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
-    window.show_page("quotes")
-    page = window.quotes
-    QApplication.processEvents()
-    samples = []
-    for text in ("s", "sm", "smi", "smit", "smith", "smit", "smi", "sm", "s", ""):
-        samples.append(_keystroke(page, text))
-    for text in ("0", "04", "041", "0412", "0412 3", "", "Q", "Q-", "Q-2026-1", "", "deck"):
-        samples.append(_keystroke(page, text))
-    return samples
+_BARE_QUOTES = (
+    "SELECT c.display_name, q.job, q.number, q.stage, q.amount"
+    " FROM quote q JOIN customer c ON c.id = q.customer_id WHERE q.deleted_at IS NULL"
+)
 
 
-def _keystroke(page: object, text: str) -> float:
-    from deckfollow.ui.quote_list import QuoteListPage
+def run_bare(db_path: str) -> None:
+    import sqlite3
 
-    assert isinstance(page, QuoteListPage)
-    started = time.perf_counter()
-    page.search.setText(text)  # what a keystroke does to the line edit
-    QApplication.processEvents()  # the coalescing timer fires and the model resets
-    page.view.viewport().repaint()  # the updated rows painted
-    return time.perf_counter() - started
-
-
-def run_bare() -> None:
-    from PySide6.QtGui import QStandardItemModel
     from PySide6.QtWidgets import QMainWindow, QTableView
 
+    started = time.perf_counter()
     app = QApplication(sys.argv[:1])
+    beat = Heartbeat()
     window = QMainWindow()
     view = QTableView()
-    view.setModel(QStandardItemModel(0, 8))
+    model = BareModel([])
+    view.setModel(model)
     window.setCentralWidget(view)
     window.resize(1280, 800)
-    watch = PaintWatch(app.quit)
-    app.installEventFilter(watch)
     window.show()
-    QTimer.singleShot(0, lambda: QTimer.singleShot(50, app.quit))
+
+    def load() -> None:
+        conn = sqlite3.connect(db_path)
+        rows = [tuple(str(v) for v in r) for r in conn.execute(_BARE_QUOTES)]
+        conn.close()
+        model.set_rows(rows)
+        view.viewport().repaint()
+        QTimer.singleShot(0, usable)
+
+    def usable() -> None:
+        now = time.perf_counter()
+        RESULT["usable_s"] = now - started
+        RESULT["start_stall_ms"] = beat.longest(started, now) * 1000
+        app.quit()
+
+    QTimer.singleShot(0, load)
     app.exec()
 
 
-def run_app(db_path: str) -> None:
-    from datetime import UTC, datetime
-
-    from deckfollow.ui.app import make_application, run_gui
-
-    app = make_application()
-    # Open on the pipeline, as a user who left it there last time.
+def run_app(db_path: str, now_text: str) -> None:
     from PySide6.QtCore import QSettings
 
-    QSettings().setValue("main/last_page", "board")
+    from deckfollow.ui.app import make_application, run_gui
+    from deckfollow.ui.main_window import MainWindow
 
-    def done() -> None:
-        RESULT["search_ms"] = [s * 1000 for s in _search_timings()]
+    started = time.perf_counter()
+    now = datetime.fromisoformat(now_text)
+    app = make_application()
+    QSettings().setValue("main/last_page", "board")  # as a user who left the pipeline open
+    beat = Heartbeat()
+    marks: dict[str, float] = {}
+    original = MainWindow._show_index
+
+    def refresh_rest(self: MainWindow, *args: object) -> None:
+        original(self, *args)  # type: ignore[arg-type]
+        if "current" not in marks:
+            marks["current"] = time.perf_counter()
+            QTimer.singleShot(0, lambda: _usable(self))
+
+    def _usable(window: MainWindow) -> None:
+        marks["usable"] = time.perf_counter()
+        RESULT["usable_s"] = marks["usable"] - started
+        QTimer.singleShot(SETTLE_MS, lambda: _after_start(window))
+
+    def _after_start(window: MainWindow) -> None:
+        settled = time.perf_counter()
+        RESULT["start_stall_ms"] = beat.longest(started, marks["usable"]) * 1000
+        RESULT["first_day_stall_ms"] = beat.longest(started, settled) * 1000
+        _session(window, beat)
         app.quit()
 
-    watch = PaintWatch(done)
-    app.installEventFilter(watch)
-    QTimer.singleShot(60_000, app.quit)  # never hang the benchmark
-    run_gui(db_path, clock=lambda: datetime.now(UTC))
+    MainWindow._show_index = refresh_rest  # type: ignore[method-assign,assignment]
+    QTimer.singleShot(180_000, app.quit)  # never hang the benchmark
+    run_gui(db_path, clock=lambda: now)
+
+
+def _session(window: object, beat: Heartbeat) -> None:
+    from deckfollow.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    started = time.perf_counter()
+    pages = {}
+    for key in ("today", "quotes", "customers", "reports", "board"):
+        t0 = time.perf_counter()
+        window.show_page(key)
+        QApplication.processEvents()
+        pages[key] = (time.perf_counter() - t0) * 1000
+    RESULT["open_page_ms"] = pages
+    RESULT.update(_today_reload(window))
+    RESULT["keystroke_ms"] = _keystrokes(window)
+    RESULT["session_stall_ms"] = beat.longest(started, time.perf_counter()) * 1000
+
+
+def _today_reload(window: object) -> dict[str, object]:
+    """Today's rows shown and painted, against a bare model over the same rows."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QTableView
+
+    from deckfollow.core.today import load_today
+    from deckfollow.ui.main_window import MainWindow
+    from deckfollow.ui.today_page.model import group_items
+
+    assert isinstance(window, MainWindow)
+    window.show_page("today")
+    QApplication.processEvents()
+    page = window.today
+    t0 = time.perf_counter()
+    with window.ops.store.reading() as session:
+        rows = load_today(session, now=window.clock())
+    load_ms = (time.perf_counter() - t0) * 1000
+    bare_rows = [
+        (str(i.due_at), i.timezone, i.customer, i.reason, i.basis.value) for i in rows.items
+    ]
+    bare_model = BareModel([])
+    bare = QTableView()  # the view Today uses, with nothing of Today's
+    bare.verticalHeader().hide()
+    bare.setModel(bare_model)
+    bare.resize(page.tree.size())
+    bare.show()
+    QTest.qWaitForWindowExposed(bare)  # else repaint() paints nothing and costs nothing
+    QTest.qWaitForWindowExposed(window)
+    whole, ours, theirs = [], [], []
+    for _ in range(7):
+        t0 = time.perf_counter()
+        page.show_rows(rows)  # the page as a reload shows it: the list and the chosen one
+        page.tree.viewport().repaint()
+        whole.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        page.model.set_items(group_items(rows.items), rows.owner_tz, page.tree.font())
+        page.tree.viewport().repaint()
+        ours.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        bare_model.set_rows(list(bare_rows))
+        bare.viewport().repaint()
+        theirs.append(time.perf_counter() - t0)
+    bare.hide()
+    return {
+        "today_items": len(rows.items),
+        "today_load_ms": load_ms,
+        "today_reload_ms": statistics.median(whole) * 1000,
+        "today_list_ms": statistics.median(ours) * 1000,
+        "today_bare_ms": statistics.median(theirs) * 1000,
+    }
+
+
+_TYPED = ["s", "m", "i", "t", "h"] + ["\b"] * 5 + list("0412 3") + ["\b"] * 6 + list("deck")
+
+
+def _keystrokes(window: object) -> list[float]:
+    """Real key events typed into the search box of the full list; each to its repaint."""
+    from PySide6.QtTest import QTest
+
+    from deckfollow.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.show_page("quotes")
+    page = window.quotes
+    QApplication.processEvents()
+    assert page.model.total > 0 and page.model.rowCount() == page.model.total, "list not full"
+    page.search.setFocus()
+    samples = []
+    for key in _TYPED:
+        t0 = time.perf_counter()
+        if key == "\b":
+            QTest.keyClick(page.search, Qt.Key.Key_Backspace)
+        else:
+            QTest.keyClicks(page.search, key)
+        QApplication.processEvents()  # the coalescing timer fires and the model filters
+        page.view.viewport().repaint()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return samples
 
 
 def _peak_rss_mb() -> float:
@@ -124,14 +259,12 @@ def _peak_rss_mb() -> float:
 
 
 def main() -> None:
-    mode = sys.argv[1]
+    mode, db_path = sys.argv[1], sys.argv[2]
     if mode == "bare":
-        run_bare()
+        run_bare(db_path)
     else:
-        run_app(sys.argv[2])
+        run_app(db_path, sys.argv[3])
     RESULT["peak_rss_mb"] = _peak_rss_mb()
-    if "search_ms" in RESULT:
-        RESULT["search_median_ms"] = statistics.median(RESULT["search_ms"])  # type: ignore[arg-type]
     print(json.dumps(RESULT), flush=True)
     os._exit(0)  # skip Qt's teardown: it is not part of what is measured
 

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
-from deckfollow.core.consent import grant_consent
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.cadence_runs import start_cadence
+from deckfollow.core.consent_ledger import grant_consent
 from deckfollow.core.enums import Channel, ConsentChannel
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.settings import save_setting
-from deckfollow.messaging.templates import seed_builtin_templates
+from deckfollow.messaging.template_library import seed_builtin_templates
 from deckfollow.storage.database import open_database
 from tests.conftest import FROZEN_NOW
 

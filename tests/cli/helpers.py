@@ -1,4 +1,4 @@
-"""Running the real `deckfollow` command in a subprocess."""
+"""Running the real `deckfollow` command: in this process, or in a fresh interpreter."""
 
 from __future__ import annotations
 
@@ -14,6 +14,31 @@ from pathlib import Path
 def run_cli(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """`deckfollow ARGS` through `main()` in this process, as the console script runs it.
+
+    Output, exit code and the files written are the command's own; only the interpreter's
+    start is saved (about half a second a case). `run_cli_process` keeps the true
+    subprocess for the smoke tests of the entry point itself.
+    """
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    os.environ.update(env or {})
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        code, out, err = run_in_process(list(args))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        os.chdir(saved_cwd)
+    if code is None:
+        raise AssertionError(f"deckfollow {' '.join(args)} raised: {err}")
+    return subprocess.CompletedProcess(["deckfollow", *args], code, out, err)
+
+
+def run_cli_process(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m deckfollow ARGS` in a fresh interpreter."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "deckfollow", *args],

@@ -77,7 +77,7 @@ def test_template_labels_and_a_longer_window(db, db_path, now, tmp_path):
 
 def test_text_too_long_writes_nothing_and_says_why(db, db_path, now, tmp_path):
     from deckfollow.core.enums import TemplateKind
-    from deckfollow.messaging.templates import create_template
+    from deckfollow.messaging.template_library import create_template
 
     seed(db, now, revoke=None)
     with db.unit_of_work() as s:

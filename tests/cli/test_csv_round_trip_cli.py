@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from deckfollow.cli.main import main
-from deckfollow.core.consent import ledger
+from deckfollow.core.consent_ledger import ledger
 from deckfollow.core.enums import FollowUpStatus
 from deckfollow.core.models import Customer, FollowUp, Suppression
 from deckfollow.storage.database import open_database

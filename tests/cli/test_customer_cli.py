@@ -126,6 +126,21 @@ def test_merge_keeps_the_quotes_of_both(cli: Cli):
     assert "chen.m@example.com" in (shown["notes"] or "")
     code, out, _ = cli("customer", "list", "--search", "Mia", "--json")
     assert [r["id"] for r in json.loads(out)] == [mia]
+    # The merge is an entry of the ledger itself, naming both records.
+    both = f"customer {other[0]} (Mia C) merged into customer {mia} (Mia Chen)"
+    code, out, err = cli("consent", "show", "--customer", str(mia))
+    assert code == 0, err
+    assert "merged " in out and both in out
+    shown = json.loads(cli("consent", "show", "--customer", str(mia), "--json")[1])
+    assert [m["detail"].startswith(both) for m in shown["merges"]] == [True]
+    ledger = json.loads(cli("consent", "ledger", "--customer", str(mia), "--json")[1])
+    assert [e["kind"] for e in ledger].count("customer_merged") == 1
+    code, out, err = cli(
+        "consent", "ledger", "--customer", str(mia), "--csv", str(cli.db.with_suffix(".csv"))
+    )
+    assert code == 0, err
+    text = cli.db.with_suffix(".csv").read_text(encoding="utf-8")
+    assert "Records merged" in text and both in text
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import icalendar
 import pytest
 
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus
-from deckfollow.core.followups import close_follow_up
+from deckfollow.core.follow_up_closing import close_follow_up
 from deckfollow.reminders.snooze import snooze
 from deckfollow.storage.database import Database
 from tests.reminders.helpers import add_follow_up

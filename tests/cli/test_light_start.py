@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 HEAVY = ("sqlalchemy", "phonenumbers", "email_validator", "reportlab", "PySide6")
 
@@ -32,3 +33,35 @@ def test_the_due_list_loads_no_phone_or_email_library() -> None:
     )
     r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert r.stdout.strip() == "[]"
+
+
+def test_a_holiday_calendar_is_read_only_when_a_date_is_asked() -> None:
+    """Showing a customer's hours loads no holiday calendars (the package loads every
+    country's); asking about a date does, and answers for the customer's state."""
+    probe = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from deckfollow.core.contact_hours import holiday_checker\n"
+        "is_holiday = holiday_checker('AU', 'NSW')\n"
+        "print('holidays' in sys.modules)\n"
+        "print(is_holiday(date(2026, 12, 25)), is_holiday(date(2026, 12, 23)))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert r.stdout.split("\n")[:2] == ["False", "True False"]
+
+
+def test_the_due_list_of_a_file_is_read_without_sqlalchemy(tmp_path: Path) -> None:
+    """`deckfollow due` on a SQLite file at the current schema answers with sqlite3 alone."""
+    from deckfollow.storage.database import open_database
+
+    db = tmp_path / "due.db"
+    open_database(str(db)).close()
+    probe = (
+        "import sys\n"
+        "from deckfollow.cli.main import main\n"
+        f"code = main(['--db', {str(db)!r}, '--now', '2026-11-22T22:00Z', 'due', '--json'])\n"
+        "print(code, 'sqlalchemy' in sys.modules, file=sys.stderr)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "[]"
+    assert r.stderr.strip() == "0 False"

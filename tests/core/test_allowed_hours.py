@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from deckfollow.core.consent import load_snapshot
 from deckfollow.core.contact_hours import allowed_hours_for, holiday_region, parse_rule
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Basis, Channel
 from deckfollow.core.errors import PermissionRefused, ValidationError
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up

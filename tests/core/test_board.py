@@ -189,6 +189,7 @@ def test_typing_and_deleting_finds_what_a_fresh_search_finds(db: Database, now: 
     from hypothesis import strategies as st
 
     from deckfollow.demo.generator import generate_demo
+    from tests.examples import examples
 
     with db.unit_of_work() as s:
         generate_demo(s, customers=60, quotes=150, seed=5, now=now, country="AU")
@@ -202,7 +203,9 @@ def test_typing_and_deleting_finds_what_a_fresh_search_finds(db: Database, now: 
     typed = st.lists(st.lists(pieces, max_size=4).map("".join), min_size=1, max_size=12)
     stages = st.sampled_from([None, frozenset({Stage.LEAD, Stage.QUOTED}), frozenset(Stage)])
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(texts=typed, stage=stages, key=st.sampled_from(list(SortKey)), down=st.booleans())
     def check(texts: list[str], stage: frozenset[Stage] | None, key: SortKey, down: bool) -> None:
         for text in texts:

@@ -8,21 +8,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from deckfollow.core.cadences import (
-    BUILTIN,
-    StepSpec,
-    complete_step,
+from deckfollow.core.cadence_library import (
     copy_cadence,
     get_cadence,
     list_cadences,
-    preview,
-    resume_cadence,
     seed_builtin_cadences,
-    skip_step,
-    start_cadence,
-    stop_cadence,
     update_cadence,
 )
+from deckfollow.core.cadence_placement import preview
+from deckfollow.core.cadence_runs import resume_cadence, start_cadence, stop_cadence
+from deckfollow.core.cadence_specs import BUILTIN, StepSpec
 from deckfollow.core.consent import revoke_consent
 from deckfollow.core.enums import (
     Basis,
@@ -34,6 +29,7 @@ from deckfollow.core.enums import (
     Outcome,
 )
 from deckfollow.core.errors import PermissionRefused, ValidationError
+from deckfollow.core.follow_up_closing import complete_step, skip_step
 from deckfollow.core.followups import agreed_plan, schedule_follow_up
 from deckfollow.core.leads import LeadCreated, NewLead, add_lead
 from deckfollow.core.merge_fields import reason_phrase
@@ -311,7 +307,7 @@ def test_do_not_contact_stops_every_run_and_refuses_new_ones(
         )
     assert _pending(db, lead.customer_id) == []
     with db.unit_of_work() as s:
-        from deckfollow.core.cadences import run_info
+        from deckfollow.core.cadence_runs import run_info
 
         assert run_info(s, info.id).status is CadenceRunStatus.STOPPED
         with pytest.raises(PermissionRefused, match="asked not to be contacted"):
@@ -384,7 +380,7 @@ def test_birthday_cards_come_every_year_a_week_early(
 
 
 def test_closing_the_quote_stops_its_cadence(db: Database, lead: LeadCreated, now: datetime):
-    from deckfollow.core.cadences import run_info
+    from deckfollow.core.cadence_runs import run_info
     from deckfollow.core.enums import Stage
     from deckfollow.core.pipeline import Close, close_quote
 
@@ -421,7 +417,8 @@ def test_best_times_are_preferred_for_planned_calls(db: Database, lead: LeadCrea
 
 
 def test_a_leap_day_birthday_card_comes_every_year():
-    from deckfollow.core.cadences import Anchor, CadenceSpec, occurrences
+    from deckfollow.core.cadence_placement import occurrences
+    from deckfollow.core.cadence_specs import Anchor, CadenceSpec
 
     spec = CadenceSpec(
         "b",
@@ -514,7 +511,7 @@ def test_an_email_step_the_cap_pushes_on_goes_out_at_its_hour_not_the_freed_minu
     """Day 7 of "After a quote" is an email; with the seven days from it already holding two
     planned touches (Tuesday and Wednesday at 08:00) it waits until the first of them has
     left the seven days, and goes out that Tuesday at its own 10:00, not at 08:00."""
-    from deckfollow.core.cadences import plan_next_step
+    from deckfollow.core.cadence_placement import plan_next_step
     from deckfollow.core.permission import ContactSnapshot
 
     spec = next(s for s in BUILTIN if s.key == "after_quote")

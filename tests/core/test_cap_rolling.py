@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.cadence_runs import start_cadence
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus
 from deckfollow.core.errors import PermissionRefused
 from deckfollow.core.followups import FollowUpPlan, audit_rules, schedule_follow_up

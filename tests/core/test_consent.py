@@ -9,19 +9,20 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.cadence_runs import start_cadence
 from deckfollow.core.consent import (
     ContactPreferences,
     consent_overview,
-    do_not_contact_marks,
-    grant_consent,
-    is_blocked,
-    ledger,
-    ledger_entries,
-    merge_consent,
-    reapply_do_not_contact,
     revoke_consent,
     set_contact_preferences,
+)
+from deckfollow.core.consent_ledger import grant_consent, ledger, ledger_entries
+from deckfollow.core.do_not_contact import (
+    do_not_contact_marks,
+    is_blocked,
+    merge_consent,
+    reapply_do_not_contact,
 )
 from deckfollow.core.due import due_items
 from deckfollow.core.enums import (
@@ -33,33 +34,26 @@ from deckfollow.core.enums import (
     FollowUpStatus,
 )
 from deckfollow.core.errors import PermissionRefused, ValidationError
-from deckfollow.core.followups import (
-    FollowUpPlan,
-    agree_follow_up,
-    agreed_plan,
-    schedule_follow_up,
-)
-from deckfollow.core.leads import LeadCreated, NewLead, add_lead
+from deckfollow.core.followups import FollowUpPlan, agree_follow_up, agreed_plan, schedule_follow_up
+from deckfollow.core.leads import LeadCreated
 from deckfollow.core.models import ConsentEvent, Customer, FollowUp
 from deckfollow.storage.database import Database, open_database
+from tests.factories import new_lead
 
 SYD = ZoneInfo("Australia/Sydney")
 
 
 def _add(db: Database, now: datetime, name: str, phone: str, email: str) -> LeadCreated:
-    with db.unit_of_work() as s:
-        return add_lead(
-            s,
-            NewLead(
-                name,
-                phone=phone,
-                email=email,
-                country="AU",
-                timezone="Australia/Sydney",
-                answered=True,
-            ),
-            now=now,
-        )
+    return new_lead(
+        db,
+        name,
+        phone=phone,
+        email=email,
+        country="AU",
+        timezone="Australia/Sydney",
+        answered=True,
+        now=now,
+    )
 
 
 @pytest.fixture
@@ -403,7 +397,7 @@ def test_the_rules_audit_finds_what_a_direct_edit_broke(
 def test_a_snooze_of_a_planned_call_lands_inside_allowed_hours(
     db: Database, lead: LeadCreated, now: datetime
 ):
-    from deckfollow.core.consent import load_snapshot
+    from deckfollow.core.contact_snapshot import load_snapshot
     from deckfollow.core.permission import snooze_target
 
     with db.reading() as s:

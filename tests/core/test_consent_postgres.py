@@ -8,9 +8,13 @@ from datetime import date, datetime, time
 import pytest
 from sqlalchemy import select, text
 
-from deckfollow.core.cadences import complete_step, seed_builtin_cadences, start_cadence
-from deckfollow.core.consent import ledger_entries, merge_consent, revoke_consent
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.cadence_runs import start_cadence
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent_ledger import ledger_entries
+from deckfollow.core.do_not_contact import merge_consent
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentEventKind, FollowUpStatus
+from deckfollow.core.follow_up_closing import complete_step
 from deckfollow.core.followups import agree_follow_up, agreed_plan, audit_rules
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer, FollowUp

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from deckfollow.core.contact_hours import allowed_hours_for, holiday_region
 from deckfollow.core.regions import region_code, states_of_zone
 from deckfollow.core.timezones import customer_zone, lead_zone
+from tests.examples import examples
 
 STATES = {
     "NSW": ("New South Wales", "Australia/Sydney"),
@@ -212,7 +213,7 @@ def _case(draw: st.DrawFn) -> tuple[str, str, str, date]:
     return code, spelling, STATES[code][1], day
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(case=_case(), known=st.booleans())
 def test_open_at_ten_exactly_when_no_holiday_of_the_customers_states(
     case: tuple[str, str, str, date], known: bool

@@ -10,10 +10,10 @@ import pytest
 from deckfollow.core.consent import (
     ContactPreferences,
     consent_overview,
-    ledger_entries,
     revoke_consent,
     set_contact_preferences,
 )
+from deckfollow.core.consent_ledger import ledger_entries
 from deckfollow.core.customer_matches import DuplicateCustomerError, find_matches
 from deckfollow.core.customer_merge import merge_customers
 from deckfollow.core.customer_search import CustomerSort, search_customers
@@ -24,9 +24,18 @@ from deckfollow.core.customers import (
     form_values,
     update_customer,
 )
-from deckfollow.core.enums import Basis, Channel, ConsentChannel, Direction, FollowUpStatus, Outcome
+from deckfollow.core.enums import (
+    Basis,
+    Channel,
+    ConsentChannel,
+    ConsentEventKind,
+    Direction,
+    FollowUpStatus,
+    Outcome,
+)
 from deckfollow.core.errors import ConcurrentEditError, NotFoundError, ValidationError
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
+from deckfollow.core.history import customer_history
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer, FollowUp
 from deckfollow.core.settings import save_setting
@@ -297,6 +306,17 @@ def test_a_merge_keeps_everything_and_a_stop_on_either_record_wins(aussie: Datab
     assert [t.id for t in trash] == [other.customer_id]
     with aussie.reading() as s:
         assert [r.id for r in search_customers(s, "mia")] == [keep]
+        timeline = customer_history(s, keep, now=now)
+    # One entry of the merge's own, naming both records and no words of either.
+    merged = [e for e in entries if e.kind is ConsentEventKind.CUSTOMER_MERGED]
+    assert len(merged) == 1 and merged[0].words is None
+    assert merged[0].detail == (
+        f"customer {other.customer_id} (Mia C) merged into customer {keep} (Mia Chen): "
+        f"1 quote, 1 touch, {result.follow_ups} follow-ups moved; do not contact holds"
+    )
+    assert "Please stop" not in (merged[0].detail or "")
+    shown = [h for h in timeline if h.title == "Two records of them merged into one"]
+    assert len(shown) == 1 and f"customer {other.customer_id} (Mia C)" in shown[0].detail
 
 
 def test_a_merge_of_two_contactable_people_keeps_their_plans(aussie: Database, now: datetime):

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from deckfollow.core.consent import ledger, revoke_consent
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent_ledger import ledger
 from deckfollow.core.due import due_items
 from deckfollow.core.enums import (
     Basis,
@@ -241,3 +242,37 @@ def test_a_reminder_reads_on_the_owner_s_clock_with_a_distant_customer_s_beside_
     [notice] = [n for n in result.notices if n.summary == "Text Tom Reid"]
     # Monday 09:00 in Sydney is Sunday 16:00 in Chicago.
     assert "Due Mon 23 Nov 09:00 · Sun 16:00 their time (America/Chicago)" in notice.body
+
+
+def test_the_first_reply_channel_is_a_text_to_a_cell_then_a_call_then_an_email() -> None:
+    from deckfollow.core.leads import first_reply_channel
+
+    assert first_reply_channel(cell="+61412345679", other_phone="+61295551234") is Channel.TEXT
+    assert first_reply_channel(cell=None, other_phone="+61295551234") is Channel.CALL
+    assert first_reply_channel(cell=None, other_phone=None) is Channel.EMAIL
+
+
+def test_a_returning_customer_who_closed_texts_is_first_answered_by_a_call(
+    au_owner: Database, now: datetime
+) -> None:
+    with au_owner.unit_of_work() as s:
+        first = add_lead(s, NewLead("Mia Chen", phone="0412 345 679", answered=True), now=now)
+        revoke_consent(
+            s, first.customer_id, ConsentChannel.TEXT, source="call", words="No texts", now=now
+        )
+    later = now + timedelta(days=30)
+    with au_owner.unit_of_work() as s:
+        again = add_lead(
+            s, NewLead("Mia Chen", job="Pergola", customer_id=first.customer_id), now=later
+        )
+    fu = next(f for f in _follow_ups(au_owner) if f.id == again.follow_up_id)
+    assert (fu.channel, fu.reason) == (Channel.CALL, "First reply to their enquiry about pergola")
+    # Closing every way they can be reached leaves the lead with no reply to plan.
+    with au_owner.unit_of_work() as s:
+        revoke_consent(
+            s, first.customer_id, ConsentChannel.CALL, source="email", words="No calls", now=later
+        )
+        third = add_lead(
+            s, NewLead("Mia Chen", job="Fence", customer_id=first.customer_id), now=later
+        )
+    assert third.follow_up_id is None

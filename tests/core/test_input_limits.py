@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from deckfollow.core.cadences import copy_cadence, seed_builtin_cadences
-from deckfollow.core.consent import ContactPreferences, grant_consent, set_contact_preferences
+from deckfollow.core.cadence_library import copy_cadence, seed_builtin_cadences
+from deckfollow.core.consent import ContactPreferences, set_contact_preferences
+from deckfollow.core.consent_ledger import grant_consent
 from deckfollow.core.enums import Channel, ConsentChannel, Direction, Outcome
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import FollowUpPlan, agree_follow_up, agreed_plan

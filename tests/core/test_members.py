@@ -10,12 +10,13 @@ from sqlalchemy import select
 from deckfollow.core.enums import Channel, Direction, Outcome, Stage
 from deckfollow.core.errors import ConcurrentEditError
 from deckfollow.core.followups import FollowUpPlan
-from deckfollow.core.leads import LeadCreated, NewLead, add_lead
+from deckfollow.core.leads import LeadCreated
 from deckfollow.core.models import FollowUp, Quote, Touch
 from deckfollow.core.pipeline import Close, close_quote, move_stage
 from deckfollow.core.settings import save_setting
 from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.storage.database import Database
+from tests.factories import new_lead
 
 
 @pytest.fixture
@@ -23,12 +24,14 @@ def lead(db: Database, now: datetime) -> LeadCreated:
     with db.unit_of_work() as s:
         save_setting(s, "owner_name", "Dana Owner")
         save_setting(s, "owner_timezone", "Australia/Sydney")
-    with db.unit_of_work() as s:
-        return add_lead(
-            s,
-            NewLead("Grace Hopper", phone="+61412000111", country="AU", note="Hardwood deck"),
-            now=now - timedelta(hours=3),
-        )
+    return new_lead(
+        db,
+        "Grace Hopper",
+        phone="+61412000111",
+        country="AU",
+        note="Hardwood deck",
+        now=now - timedelta(hours=3),
+    )
 
 
 def test_on_sqlite_the_owner_s_name_is_the_member_on_what_they_record(

@@ -58,9 +58,18 @@ def lead(db: Database, now: datetime) -> LeadCreated:
         return created
 
 
-def _ctx(db: Database, now: datetime, lead: LeadCreated, **kw: int | None) -> MergeContext:
+def _ctx(
+    db: Database,
+    now: datetime,
+    lead: LeadCreated,
+    *,
+    quote_id: int | None = None,
+    follow_up_id: int | None = None,
+) -> MergeContext:
     with db.reading() as s:
-        return build_merge_context(s, customer_id=lead.customer_id, now=now, **kw)
+        return build_merge_context(
+            s, customer_id=lead.customer_id, now=now, quote_id=quote_id, follow_up_id=follow_up_id
+        )
 
 
 def test_a_call_script_reads_naturally_for_an_agreed_follow_up(

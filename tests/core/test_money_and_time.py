@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from deckfollow.core.enums import Stage
 from deckfollow.core.models import Quote
 from deckfollow.storage.database import Database
+from tests.examples import examples
 
 
 def _quote(customer_id: int, amount: Decimal, at: datetime) -> Quote:
@@ -37,7 +38,9 @@ def customer_id(db: Database, now: datetime) -> int:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(cents=st.integers(min_value=0, max_value=10**13))
 def test_amounts_round_trip_exactly(db: Database, customer_id: int, now: datetime, cents: int):

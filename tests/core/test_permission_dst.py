@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from deckfollow.core.consent import load_snapshot
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.due import due_items
 from deckfollow.core.enums import Channel
 from deckfollow.core.followups import agreed_plan, schedule_follow_up

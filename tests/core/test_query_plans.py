@@ -65,3 +65,55 @@ def test_a_writing_command_leaves_statistics_for_the_planner(business: Path):
     tables = {r[0] for r in conn.execute("SELECT tbl FROM sqlite_stat1")}
     conn.close()
     assert {"follow_up", "quote", "customer"} <= tables
+
+
+# -- the reports (migration 0005's indexes) ---------------------------------------------------
+
+
+def _month_scope(now: datetime, member: str | None = None) -> Any:
+    from deckfollow.core.report_periods import PeriodKind, period_of
+    from deckfollow.core.reports import ReportOptions, scope_of
+
+    period = period_of(PeriodKind.THIS_MONTH, timezone="Australia/Sydney", country="AU", now=now)
+    return scope_of(period, now=now, options=ReportOptions(), member=member)
+
+
+@pytest.mark.parametrize("statistics", [True, False])
+def test_each_report_filter_reads_its_period_through_the_date_index(
+    business: Path, now: datetime, statistics: bool
+):
+    from sqlalchemy import select
+
+    from deckfollow.core.enums import Stage
+    from deckfollow.core.models import Quote
+    from deckfollow.core.reports_sql import closed_in_period, cohort, leads
+
+    if not statistics:
+        _drop_statistics(business)
+    scope = _month_scope(now)
+    for where, index in (
+        (cohort(scope), "ix_quote_sent_at (sent_at>? AND sent_at<?)"),
+        (closed_in_period(scope, Stage.WON, Stage.LOST), "ix_quote_closed_at (closed_at>?"),
+        (leads(scope), "ix_quote_received_at (received_at>? AND received_at<?)"),
+    ):
+        plan = _plan(business, select(Quote.id).where(where))
+        assert f"USING INDEX {index}" in plan, plan
+        assert "SCAN quote" not in plan
+
+
+@pytest.mark.parametrize("statistics", [True, False])
+def test_follow_up_discipline_reads_the_period_s_follow_ups_and_their_touches_by_index(
+    business: Path, now: datetime, statistics: bool
+):
+    from sqlalchemy import select
+
+    from deckfollow.core.reports import follow_ups_due
+
+    if not statistics:
+        _drop_statistics(business)
+    due = follow_ups_due(_month_scope(now, member="dana"))
+    plan = _plan(business, select(due.c.cat))
+    assert "SEARCH follow_up USING INDEX ix_follow_up_due_at (due_at>? AND due_at<?)" in plan
+    # The touch that kept each follow-up: found by its own index, once a follow-up.
+    assert plan.count("USING INDEX ix_touch_follow_up_id (follow_up_id=?)") == 1, plan
+    assert "SCAN touch" not in plan and "SCAN follow_up" not in plan

@@ -31,6 +31,7 @@ from deckfollow.core.quotes import (
 from deckfollow.core.settings import save_setting
 from deckfollow.core.touches import AlreadyPlanned, TouchRecord, log_touch
 from deckfollow.storage.database import Database
+from tests.examples import examples
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def test_an_amount_is_read_forgivingly_and_kept_exact(text: str, expected: str):
     assert str(value) == expected
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     cents=st.integers(min_value=0, max_value=99_999_999_999),
     style=st.sampled_from(["{:.2f}", "{:,.2f}", "${:,.2f}", "A$ {:.2f}", "{:,.2f} AUD"]),

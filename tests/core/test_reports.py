@@ -20,7 +20,8 @@ from sqlalchemy import select
 
 from deckfollow.core.enums import Basis, Channel, Direction, FollowUpStatus, Outcome, Stage
 from deckfollow.core.errors import ValidationError
-from deckfollow.core.followups import FollowUpPlan, close_follow_up
+from deckfollow.core.follow_up_closing import close_follow_up
+from deckfollow.core.followups import FollowUpPlan
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import FollowUp, Quote
 from deckfollow.core.pipeline import Close, close_quote, move_stage

@@ -27,6 +27,7 @@ from deckfollow.core.trash import trash_quote
 from deckfollow.demo.generator import generate_demo
 from deckfollow.exchange.json_export import build_export
 from deckfollow.storage.database import open_database
+from tests.examples import examples
 
 NOW = datetime(2026, 11, 22, 22, tzinfo=UTC)
 NO_REPLY = ("no reply", "no response", "never replied", "didn't reply", "did not reply",
@@ -330,7 +331,7 @@ PERIODS = st.one_of(
 
 
 @settings(
-    max_examples=12,
+    max_examples=examples(12),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -30,14 +30,11 @@ from hypothesis.stateful import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deckfollow.core import cadences as cad
-from deckfollow.core.consent import (
-    ContactPreferences,
-    grant_consent,
-    load_snapshot,
-    revoke_consent,
-    set_contact_preferences,
-)
+from deckfollow.core import cadence_runs as cad
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.consent import ContactPreferences, revoke_consent, set_contact_preferences
+from deckfollow.core.consent_ledger import grant_consent
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.due import due_items
 from deckfollow.core.enums import (
     Basis,
@@ -50,12 +47,12 @@ from deckfollow.core.enums import (
     Outcome,
 )
 from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.follow_up_closing import close_follow_up
 from deckfollow.core.followups import (
     FollowUpPlan,
     agree_follow_up,
     agreed_plan,
     audit_rules,
-    close_follow_up,
     schedule_follow_up,
 )
 from deckfollow.core.leads import NewLead, add_lead
@@ -64,6 +61,7 @@ from deckfollow.core.permission import AGREED_CLEARANCE, snooze_target
 from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.storage.database import Database, open_database
+from tests.examples import examples
 
 START = datetime(2026, 11, 22, 22, 0, tzinfo=UTC)
 ZONES = ["Australia/Sydney", "America/New_York", "Europe/London", "Australia/Perth"]
@@ -85,7 +83,7 @@ def _template_db() -> Path:
         path = folder / "template.db"
         db = open_database(str(path))
         with db.unit_of_work() as s:
-            cad.seed_builtin_cadences(s)
+            seed_builtin_cadences(s)
         db.close()
         _template.append(path)
     return _template[0]
@@ -349,7 +347,7 @@ class Rules(RuleBasedStateMachine):
 # Run as a test case so `--hypothesis-show-statistics` reports the examples it ran. Each
 # example is up to 20 operations on a real database, checked after every one.
 Rules.TestCase.settings = settings(
-    max_examples=300,
+    max_examples=examples(300),
     stateful_step_count=20,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -363,4 +361,4 @@ def _enough_examples() -> Iterator[None]:
     COUNT.update(examples=0, operations=0)
     yield
     print(f"\nrules property: {COUNT['examples']} examples, {COUNT['operations']} operations")
-    assert COUNT["examples"] >= 300
+    assert COUNT["examples"] >= examples(300)

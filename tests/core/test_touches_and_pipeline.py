@@ -23,41 +23,36 @@ from deckfollow.core.models import Cadence, CadenceRun, Customer, FollowUp, Quot
 from deckfollow.core.pipeline import Close, close_quote, move_stage
 from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.storage.database import Database
+from tests.factories import new_lead
 
 
 @pytest.fixture
 def lead(db: Database, now: datetime) -> LeadCreated:
-    with db.unit_of_work() as s:
-        return add_lead(
-            s,
-            NewLead(
-                "Grace Hopper",
-                phone="+61412000111",
-                email="grace@example.com",
-                country="AU",
-                timezone="Australia/Sydney",
-                note="Hardwood deck",
-                answered=True,
-            ),
-            now=now - timedelta(hours=3),
-        )
+    return new_lead(
+        db,
+        "Grace Hopper",
+        phone="+61412000111",
+        email="grace@example.com",
+        country="AU",
+        timezone="Australia/Sydney",
+        note="Hardwood deck",
+        answered=True,
+        now=now - timedelta(hours=3),
+    )
 
 
 @pytest.fixture
 def waiting_lead(db: Database, now: datetime) -> LeadCreated:
     """A lead nobody has answered yet: its first reply waits and the clock runs."""
-    with db.unit_of_work() as s:
-        return add_lead(
-            s,
-            NewLead(
-                "Grace Hopper",
-                phone="+61412000111",
-                country="AU",
-                timezone="Australia/Sydney",
-                note="Hardwood deck",
-            ),
-            now=now - timedelta(hours=3),
-        )
+    return new_lead(
+        db,
+        "Grace Hopper",
+        phone="+61412000111",
+        country="AU",
+        timezone="Australia/Sydney",
+        note="Hardwood deck",
+        now=now - timedelta(hours=3),
+    )
 
 
 def _call(lead: LeadCreated, at: datetime, **kw) -> TouchRecord:

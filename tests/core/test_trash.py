@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from deckfollow.core.consent import revoke_consent
 from deckfollow.core.due import due_items
 from deckfollow.core.enums import Basis, Channel, Direction, FollowUpStatus, Outcome
+from deckfollow.core.erasure import empty_trash_for_good, erase_for_good
 from deckfollow.core.errors import NotFoundError, ValidationError
 from deckfollow.core.followups import FollowUpPlan
 from deckfollow.core.leads import LeadCreated, NewLead, add_lead
@@ -32,12 +33,8 @@ from deckfollow.core.trash import (
     trash_customer,
     trash_quote,
 )
-from deckfollow.storage.backups import (
-    auto_backup,
-    backup_before,
-    empty_trash_for_good,
-    erase_for_good,
-)
+from deckfollow.storage.backup_copies import backup_before
+from deckfollow.storage.backup_rotation import auto_backup
 from deckfollow.storage.database import Database
 
 TZ = "Australia/Sydney"

@@ -17,6 +17,7 @@ from deckfollow.core.enums import Basis, Channel, ConsentState, FollowUpStatus, 
 from deckfollow.core.followups import audit_rules
 from deckfollow.core.models import ChannelConsent, Customer, FollowUp, Quote
 from deckfollow.demo.generator import generate_demo
+from deckfollow.demo.markets import MARKETS
 from deckfollow.exchange.json_export import build_export
 from deckfollow.storage.database import Database, open_database
 from tests.cli.helpers import run_cli
@@ -88,7 +89,6 @@ def test_demo_phone_numbers_are_valid_in_the_customers_country(demo_db: Database
 
 def test_demo_landlines_carry_the_customers_own_area_code(demo_db: Database) -> None:
     """A Fremantle customer's home phone is a Perth number, a Boulder one a 303 number."""
-    from deckfollow.demo.vocabulary import MARKETS
 
     area = {
         (m.country, p.suburb): f"+{m.calling_code}{p.area.replace(' ', '')}"

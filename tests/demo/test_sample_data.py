@@ -18,7 +18,7 @@ from deckfollow.core.models import Customer, Quote, Suppression
 from deckfollow.core.settings import load_settings, set_setting
 from deckfollow.core.trash import erase_customer
 from deckfollow.demo.generator import generate_demo
-from deckfollow.demo.vocabulary import market_of
+from deckfollow.demo.markets import market_of
 from deckfollow.storage.database import open_database
 from tests.cli.helpers import run_in_process
 

@@ -7,8 +7,10 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from deckfollow.core.consent import is_blocked, ledger, revoke_consent
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent_ledger import ledger
 from deckfollow.core.contact_info import suppression_hash
+from deckfollow.core.do_not_contact import is_blocked
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer, Suppression

@@ -16,12 +16,13 @@ from deckfollow.core.errors import ValidationError
 from deckfollow.exchange.csv_import import ImportPlan, RowAction, plan_import
 from deckfollow.exchange.csv_sniff import CsvTable, read_csv
 from deckfollow.storage.database import Database
+from tests.examples import examples
 
 from .import_helpers import DATA, set_owner
 
 FIXTURES = sorted(DATA.glob("*.csv"))
 SETTINGS = settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -7,6 +7,9 @@ import stat
 from datetime import datetime
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from deckfollow.core.consent import revoke_consent
 from deckfollow.core.contact_info import suppression_hash
 from deckfollow.core.leads import NewLead, add_lead
@@ -60,7 +63,7 @@ def test_every_top_level_key_is_documented(db: Database, now: datetime) -> None:
 
 def test_every_field_of_every_record_is_documented(db: Database, now: datetime) -> None:
     """docs/export-format.md names each field the export really writes."""
-    from deckfollow.core.cadences import seed_builtin_cadences
+    from deckfollow.core.cadence_library import seed_builtin_cadences
     from deckfollow.demo.generator import generate_demo
     from deckfollow.exchange.json_export import build_export
 
@@ -89,7 +92,7 @@ def test_the_streamed_file_is_the_whole_document_written_at_once(
     whole document gives, and each customer carries exactly their own consent records."""
     import sqlite3
 
-    from deckfollow.core.cadences import seed_builtin_cadences
+    from deckfollow.core.cadence_library import seed_builtin_cadences
     from deckfollow.demo.generator import generate_demo
     from deckfollow.exchange.json_export import build_export
 
@@ -128,3 +131,23 @@ def test_the_streamed_file_is_the_whole_document_written_at_once(
     finally:
         conn.close()
     assert sum(len(c["consent_ledger"]) for c in whole["customers"]) > 80
+
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=_VALUES, level=st.integers(0, 3))
+def test_each_record_is_written_as_the_standard_encoder_writes_it(value: object, level: int):
+    """The export's own writer gives the bytes of `json.dumps(..., ensure_ascii=False,
+    indent=1)` for every kind of value, at any depth in the document."""
+    from deckfollow.exchange.json_export import _dumps
+
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    expected = text.replace("\n", "\n" + " " * level) if level else text
+    assert _dumps(value, level) == expected

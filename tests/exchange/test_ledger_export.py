@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from deckfollow.core.consent import grant_consent, revoke_consent
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent_ledger import grant_consent
 from deckfollow.core.enums import Channel, ConsentChannel
 from deckfollow.core.followups import agree_follow_up, agreed_plan
 from deckfollow.core.leads import LeadCreated, NewLead, add_lead

@@ -27,7 +27,7 @@ from deckfollow.messaging.inbox import set_inbox_enabled
 from deckfollow.messaging.outbox import Draft, send_email_and_log
 from deckfollow.messaging.smtp import Security, load_smtp_settings, save_smtp_settings
 from deckfollow.messaging.watch import check_if_due
-from deckfollow.storage.backups import backup_to
+from deckfollow.storage.backup_copies import backup_to
 from deckfollow.storage.database import Database
 from tests.messaging.conftest import SMTP_PASSWORD, SMTP_USER, KeyringDaemon, StartServer
 from tests.messaging.imap_server import IMAP_PASSWORD, IMAP_USER, Dovecot

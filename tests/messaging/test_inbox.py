@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
-from deckfollow.core.consent import ledger, load_snapshot
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.cadence_runs import start_cadence
+from deckfollow.core.consent_ledger import ledger
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.due import due_items
 from deckfollow.core.enums import (
     CadenceRunStatus,

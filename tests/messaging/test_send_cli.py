@@ -16,7 +16,10 @@ from deckfollow.messaging.credentials import CredentialStore, Where
 from deckfollow.messaging.sms_providers import Provider, SmsSettings, save_sms_settings
 from deckfollow.messaging.smtp import Security, save_smtp_settings
 from deckfollow.storage.database import Database, open_database
-from tests.cli.helpers import run_cli
+
+# A fresh interpreter per command: the keyring daemon runs on a private D-Bus session whose
+# address the keyring library picks up only when it first loads.
+from tests.cli.helpers import run_cli_process as run_cli
 from tests.messaging.conftest import KeyringDaemon, StartServer
 from tests.messaging.sms_standin import TWILIO_SID, TWILIO_TOKEN, Standin
 

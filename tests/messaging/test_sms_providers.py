@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from deckfollow.core.consent import load_snapshot, revoke_consent
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentState, Direction, Outcome
 from deckfollow.core.errors import PermissionRefused
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up

@@ -25,7 +25,7 @@ from deckfollow.messaging.smtp import (
     SmtpSettings,
     validate_smtp_settings,
 )
-from deckfollow.messaging.templates import get_template, seed_builtin_templates
+from deckfollow.messaging.template_library import get_template, seed_builtin_templates
 from deckfollow.storage.database import Database
 from tests.messaging.conftest import SMTP_PASSWORD, SMTP_USER, StartServer
 

@@ -10,8 +10,8 @@ import pytest
 from deckfollow.core.enums import TemplateKind
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.merge_fields import render_template, sample_context
-from deckfollow.messaging.templates import (
-    BUILTIN_TEMPLATES,
+from deckfollow.messaging.builtin_templates import BUILTIN_TEMPLATES
+from deckfollow.messaging.template_library import (
     copy_template,
     create_template,
     delete_template,
@@ -88,7 +88,7 @@ def test_own_templates_copy_delete_and_validation(db: Database) -> None:
 
 
 def test_the_wording_that_fits_a_follow_up() -> None:
-    from deckfollow.messaging.templates import suggest_template_key
+    from deckfollow.messaging.follow_up_wording import suggest_template_key
 
     def key(kind: TemplateKind, reason: str, **kw: bool) -> str:
         return suggest_template_key(kind, reason=reason, **kw)
@@ -110,9 +110,9 @@ def test_an_unedited_builtin_with_earlier_words_is_brought_up_to_date(db: Databa
     from sqlalchemy import update
 
     from deckfollow.core.models import Template
-    from deckfollow.messaging.templates import _RETIRED
+    from deckfollow.messaging.builtin_templates import RETIRED
 
-    old_name, old_subject, old_body = _RETIRED["call_follow_up"][0]
+    old_name, old_subject, old_body = RETIRED["call_follow_up"][0]
     with db.unit_of_work() as s:
         seed_builtin_templates(s)
         # As an earlier version left them: one untouched, one the owner had reworded.
@@ -137,7 +137,7 @@ def test_a_lead_without_a_quote_amount_hears_no_missing_field(db: Database, now:
     from deckfollow.core.leads import NewLead, add_lead
     from deckfollow.core.models import Quote
     from deckfollow.core.settings import save_setting
-    from deckfollow.messaging.templates import follow_up_wording
+    from deckfollow.messaging.follow_up_wording import follow_up_wording
 
     with db.unit_of_work() as s:
         seed_builtin_templates(s)
@@ -201,7 +201,7 @@ def test_a_lead_without_a_quote_amount_hears_no_missing_field(db: Database, now:
 
 def test_leads_get_first_reply_words() -> None:
     from deckfollow.core.enums import Basis, Stage
-    from deckfollow.messaging.templates import wording_key
+    from deckfollow.messaging.follow_up_wording import wording_key
 
     def key(kind: TemplateKind, **kw: object) -> str:
         return wording_key(kind, reason="Ask for photos", **kw)  # type: ignore[arg-type]

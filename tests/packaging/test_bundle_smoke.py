@@ -42,3 +42,24 @@ def test_the_bundle_carries_no_qt_add_ons() -> None:
     names = {p.name for p in BUNDLE.rglob("*")}
     for unused in ("QtWebEngineCore", "QtPdf", "QtQuick", "QtMultimedia", "Qt3DCore"):
         assert not any(unused in n for n in names), unused
+
+
+@pytest.mark.skipif(not EXE.is_file(), reason="no bundle in dist/deckfollow (make bundle)")
+def test_the_bundle_fits_in_150_mb_on_disk() -> None:
+    # What `du` counts: allocated blocks, each file once (symlinks are tiny).
+    used = sum(p.lstat().st_blocks * 512 for p in BUNDLE.rglob("*"))
+    assert used <= 150 * 2**20, f"the bundle takes {used / 2**20:.1f} MiB"
+
+
+@pytest.mark.skipif(
+    not (EXE.is_file() and sys.platform.startswith("linux")), reason="no Linux bundle"
+)
+def test_the_linux_bundle_leaves_out_what_a_desktop_never_loads() -> None:
+    plugins = BUNDLE / "_internal" / "PySide6" / "Qt" / "plugins"
+    names = {str(p.relative_to(plugins)) for p in plugins.rglob("*.so")}
+    assert "platforms/libqxcb.so" in names and "platforms/libqwayland.so" in names
+    assert "platforms/libqoffscreen.so" in names
+    for unused in ("platforms/libqlinuxfb", "platforms/libqvnc", "generic/", "tls/"):
+        assert not any(n.startswith(unused) for n in names), unused
+    top = {p.name for p in (BUNDLE / "_internal").iterdir()}
+    assert not top & {"libjpeg.so.62", "libpng16.so.16"}

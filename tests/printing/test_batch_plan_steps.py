@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.cadence_runs import start_cadence
 from deckfollow.core.card_kinds import MailedNextStep
 from deckfollow.core.enums import Channel, FollowUpStatus
 from deckfollow.core.leads import NewLead, add_lead

@@ -377,3 +377,34 @@ def test_the_chosen_ink_colour_is_what_prints(tmp_path, ink, channel):
     # The ink's strongest channel is strongest in the printed strokes too.
     totals = [sum(i * n for i, n in enumerate(band.histogram(mask))) for band in img.split()]
     assert max(range(3), key=lambda c: totals[c]) == channel
+
+
+def test_a_checked_batch_is_written_from_its_plan_without_setting_a_card_again(
+    tmp_path, monkeypatch
+):
+    """The batch checked is the batch printed: writing the plan sets no card a second time,
+    and gives the pages `render_pdf` gives."""
+    from deckfollow.printing import handwriting, render
+    from deckfollow.printing.render import plan_cards, write_plan
+
+    jobs = [CardJob(NOTE, RENEE, seed=s) for s in range(3)]
+    opts = PrintOptions(card="a7", envelope="match")
+    set_count = [0]
+    real = handwriting.layout_text
+
+    def counting(*args, **kwargs):
+        set_count[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(render, "layout_text", counting)
+    plan = plan_cards(jobs, opts)
+    assert plan.problems == ()
+    after_plan = set_count[0]
+    summary = write_plan(plan, tmp_path / "plan.pdf")
+    assert set_count[0] == after_plan  # nothing set again to write it
+    monkeypatch.setattr(render, "layout_text", real)
+    again = render_pdf(jobs, opts, tmp_path / "again.pdf")
+    assert summary == again
+    assert _pixels(tmp_path / "plan.pdf", tmp_path, "plan") == _pixels(
+        tmp_path / "again.pdf", tmp_path, "again"
+    )

@@ -122,16 +122,16 @@ def test_no_notification_service_means_no_notifier(tmp_path: Path, monkeypatch):
 def test_remind_once_command_notifies_the_desktop(
     desktop: Desktop, db: Database, db_path: Path, now: datetime
 ):
-    from tests.cli.helpers import run_cli
+    from tests.cli.helpers import run_cli_process
 
     add_follow_up(
         db, now, datetime(2026, 11, 23, 10, tzinfo=SYD), name="Cron Carla", reason="Deck oil"
     )
     args = ("--db", str(db_path), "--now", "2026-11-23T10:00+11:00", "remind", "--once")
-    res = run_cli(*args, env=desktop.env)
+    res = run_cli_process(*args, env=desktop.env)
     assert res.returncode == 0, res.stderr
     assert "no desktop notification service" not in res.stderr
-    assert run_cli(*args, env=desktop.env).stdout.strip() == "Nothing new to remind of."
+    assert run_cli_process(*args, env=desktop.env).stdout.strip() == "Nothing new to remind of."
     desktop.dunstctl("close-all")
     shown = {h["summary"]: h["body"] for h in desktop.history()}
     assert "Deck oil" in shown["Call Cron Carla"]

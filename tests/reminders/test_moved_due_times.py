@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from deckfollow.core.cadences import resume_cadence, seed_builtin_cadences, start_cadence
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.cadence_runs import resume_cadence, start_cadence
 from deckfollow.core.consent import ContactPreferences, set_contact_preferences
 from deckfollow.core.enums import Basis, Channel, Direction, Outcome
 from deckfollow.core.followups import agree_follow_up, agreed_plan, refit_planned

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from deckfollow.core.consent import revoke_consent
 from deckfollow.core.enums import ConsentChannel, FollowUpStatus
-from deckfollow.core.followups import close_follow_up
+from deckfollow.core.follow_up_closing import close_follow_up
 from deckfollow.core.models import FollowUp
 from deckfollow.core.settings import save_setting
 from deckfollow.reminders.check import NoticeKind, plan_notices, run_check

@@ -37,14 +37,37 @@ def _as_postgres(cmd: list[str]) -> list[str]:
 
 
 @contextmanager
-def postgres_server() -> Iterator[str]:
-    """Start a private cluster on a free loopback port; yield a SQLAlchemy URL; stop it."""
+def postgres_server(
+    password: str | None = None, tls: tuple[Path, Path] | None = None
+) -> Iterator[str]:
+    """Start a private cluster on a free loopback port; yield a SQLAlchemy URL; stop it.
+
+    With `password`, the server asks for it (scram-sha-256) and the URL carries it; with
+    `tls` (certificate and key files) it also offers TLS with that certificate."""
     root = Path(tempfile.mkdtemp(prefix="deckfollow-pg-"))
     data, sock = root / "data", root / "sock"
     sock.mkdir()
+    auth = ["-A", "trust"]
+    env = dict(os.environ)
+    if password is not None:
+        pwfile = root / "pw"
+        pwfile.write_text(password)
+        auth = ["-A", "scram-sha-256", f"--pwfile={pwfile}"]
+        env["PGPASSWORD"] = password
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
         shutil.chown(sock, "postgres")
+        if password is not None:
+            shutil.chown(root / "pw", "postgres")
+    ssl: list[str] = []
+    if tls is not None:
+        for name, source in zip(("server.crt", "server.key"), tls, strict=True):
+            shutil.copy(source, root / name)
+            (root / name).chmod(0o600)
+            if os.geteuid() == 0:
+                shutil.chown(root / name, "postgres")
+        ssl = ["-c", "ssl=on", "-c", f"ssl_cert_file={root / 'server.crt'}"]
+        ssl += ["-c", f"ssl_key_file={root / 'server.key'}"]
     port = _free_port()
     subprocess.run(
         _as_postgres(
@@ -54,8 +77,7 @@ def postgres_server() -> Iterator[str]:
                 str(data),
                 "-U",
                 "deckfollow",
-                "-A",
-                "trust",
+                *auth,
                 "--no-sync",
                 "-E",
                 "UTF8",
@@ -78,6 +100,7 @@ def postgres_server() -> Iterator[str]:
                 "listen_addresses=127.0.0.1",
                 "-c",
                 "fsync=off",
+                *ssl,
             ]
         ),
         stdout=subprocess.DEVNULL,
@@ -108,11 +131,26 @@ def postgres_server() -> Iterator[str]:
             ),
             check=True,
             capture_output=True,
+            env=env,
         )
-        yield f"postgresql+psycopg://deckfollow@127.0.0.1:{port}/deckfollow"
+        who = "deckfollow" if password is None else f"deckfollow:{password}"
+        yield f"postgresql+psycopg://{who}@127.0.0.1:{port}/deckfollow"
     finally:
         proc.terminate()
         proc.wait(timeout=30)
         if proc.stderr is not None:
             proc.stderr.close()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def new_database(url: str, name: str) -> str:
+    """A fresh, empty database `name` on the server at `url`; its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)

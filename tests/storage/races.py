@@ -39,8 +39,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
-from deckfollow.core.consent import grant_consent, revoke_consent
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.cadence_runs import start_cadence
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent_ledger import grant_consent
 from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.enums import (
     CadenceRunStatus,

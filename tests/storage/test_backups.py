@@ -13,16 +13,11 @@ from sqlalchemy import func, select
 from deckfollow.core.errors import StorageError
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer
+from deckfollow.core.restore import restore_from
 from deckfollow.storage.backup import backup_dir_for
-from deckfollow.storage.backups import (
-    KEEP_DAILY,
-    KEEP_WEEKLY,
-    auto_backup,
-    backup_before,
-    backup_to,
-    list_backups,
-    restore_from,
-)
+from deckfollow.storage.backup_catalogue import list_backups
+from deckfollow.storage.backup_copies import backup_before, backup_to
+from deckfollow.storage.backup_rotation import KEEP_DAILY, KEEP_WEEKLY, auto_backup
 from deckfollow.storage.database import Database, open_database
 
 
@@ -127,7 +122,7 @@ def test_a_copy_cut_short_is_never_a_backup_and_is_cleared_away(
 def test_deleting_backups_takes_only_backups_of_this_database(
     db: Database, db_path: Path, now: datetime, tmp_path: Path
 ):
-    from deckfollow.storage.backups import delete_backups
+    from deckfollow.storage.backup_rotation import delete_backups
 
     _add(db, "Ada Lovelace", now)
     first = backup_before(db, "import", now=now)
@@ -233,8 +228,8 @@ def test_restoring_an_older_backup_keeps_every_newer_do_not_contact(
     db: Database, db_path: Path, tmp_path: Path, now: datetime
 ):
     from deckfollow.core.consent import revoke_consent
+    from deckfollow.core.erasure import erase_for_good
     from deckfollow.core.models import Suppression
-    from deckfollow.storage.backups import erase_for_good
 
     ada = _add(db, "Ada Lovelace", now)
     grace = _add(db, "Grace Hopper", now)
@@ -264,8 +259,9 @@ def test_team_mode_on_postgresql_leaves_backups_to_the_server_and_erasure_still_
 ):
     from deckfollow.core.consent import revoke_consent
     from deckfollow.core.contact_info import suppression_hash
+    from deckfollow.core.erasure import erase_for_good
     from deckfollow.core.models import ConsentEvent, Suppression
-    from deckfollow.storage.backups import erase_for_good, server_backup_hint
+    from deckfollow.storage.backup_copies import server_backup_hint
     from deckfollow.storage.instance_lock import acquire_instance_lock
     from tests.storage.pg_server import postgres_server
 

@@ -32,12 +32,12 @@ from deckfollow.core.enums import (
     FollowUpStatus,
     Outcome,
 )
+from deckfollow.core.erasure import erase_for_good
 from deckfollow.core.followups import FollowUpPlan
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import ChannelConsent, Customer, FollowUp, Quote, Touch
 from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.core.trash import trash_customer
-from deckfollow.storage.backups import erase_for_good
 from deckfollow.storage.database import open_database
 from deckfollow.storage.instance_lock import acquire_instance_lock
 from deckfollow.storage.integrity import check_integrity
@@ -319,7 +319,8 @@ def _names(db_path: Path) -> frozenset[str]:
 def test_sigkill_during_restore_leaves_either_the_old_or_the_restored_database(
     db_path: Path, tmp_path: Path
 ):
-    from deckfollow.storage.backups import backup_to, restore_from
+    from deckfollow.core.restore import restore_from
+    from deckfollow.storage.backup_copies import backup_to
 
     rng = random.Random(99)
     db = open_database(str(db_path))

@@ -16,7 +16,7 @@ import pytest
 
 from deckfollow.cli.main import main
 from deckfollow.core.leads import NewLead, add_lead
-from deckfollow.storage import backups
+from deckfollow.storage import scrub
 from deckfollow.storage.database import open_database
 
 NOW = "2026-11-22T22:00:00Z"
@@ -95,7 +95,7 @@ def test_erasing_waits_for_a_reader_and_leaves_none_of_the_details_on_disk(
 def test_a_reader_that_never_lets_go_gets_an_honest_answer_and_a_way_to_finish(
     db_path: Path, now, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(backups, "WIPE_PATIENCE_SECONDS", 0.5)
+    monkeypatch.setattr(scrub, "WIPE_PATIENCE_SECONDS", 0.5)
     cid = _person(db_path, now)
     reader = _reader(db_path, 120)
     try:

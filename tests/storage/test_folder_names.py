@@ -18,7 +18,9 @@ from sqlalchemy import select
 from deckfollow.cli.main import main
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer
-from deckfollow.storage.backups import backup_to, list_backups, restore_from, take_backup
+from deckfollow.core.restore import restore_from
+from deckfollow.storage.backup_catalogue import list_backups, take_backup
+from deckfollow.storage.backup_copies import backup_to
 from deckfollow.storage.database import open_database
 from deckfollow.storage.engine_url import sqlite_url
 from deckfollow.storage.integrity import check_integrity

@@ -10,7 +10,9 @@ import pytest
 
 from deckfollow.core.errors import SchemaTooNewError
 from deckfollow.core.leads import NewLead, add_lead
-from deckfollow.storage.backups import auto_backup, backup_before, list_backups
+from deckfollow.storage.backup_catalogue import list_backups
+from deckfollow.storage.backup_copies import backup_before
+from deckfollow.storage.backup_rotation import auto_backup
 from deckfollow.storage.database import Database, open_database
 from deckfollow.storage.integrity import CorruptDatabaseError, check_integrity, open_checked
 

@@ -67,7 +67,7 @@ def test_opening_a_0001_database_backs_it_up_then_moves_cadence_rules_into_colum
     """A database written by the previous schema, with data, opened by this version."""
     import json
 
-    from deckfollow.core.cadences import get_cadence
+    from deckfollow.core.cadence_library import get_cadence
     from deckfollow.core.enums import CadenceAnchor
     from deckfollow.core.leads import NewLead, add_lead
 
@@ -128,7 +128,7 @@ def _table_counts(path: Path) -> dict[str, int]:
 
 def _demo_business_at_0001(path: Path, now) -> dict[str, int]:
     """A real business (cadence steps and runs point at cadences) written by schema 0001."""
-    from deckfollow.core.cadences import seed_builtin_cadences
+    from deckfollow.core.cadence_library import seed_builtin_cadences
     from deckfollow.demo.generator import generate_demo
 
     db = open_database(str(path))

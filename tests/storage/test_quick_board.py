@@ -13,12 +13,13 @@ from sqlalchemy import select, update
 from deckfollow.core.board import load_quote_index
 from deckfollow.core.enums import CadenceRunStatus, FollowUpStatus, Stage
 from deckfollow.core.models import CadenceRun, FollowUp, Quote
+from deckfollow.core.quote_index import QuoteFilter, fold
 from deckfollow.core.settings import save_setting
 from deckfollow.core.trash import trash_customer, trash_quote
 from deckfollow.demo.generator import generate_demo
 from deckfollow.storage import board_sql
 from deckfollow.storage.database import Database
-from deckfollow.storage.quick_board import read_board, render_board_sql
+from deckfollow.storage.quick_board import read_board, read_index, render_board_sql
 
 
 def test_the_board_sql_is_the_core_s_own_statements() -> None:
@@ -60,6 +61,15 @@ def test_the_quick_read_shows_the_same_board_as_the_core(db: Database, now: date
     assert _columns(quick) == _columns(expected)
     assert sum(r.going_cold for r in quick.rows) > 0
     assert any(r.next_follow_up is not None and r.overdue for r in quick.rows)
+    # Every quote, as the list shows them: the start's one read serves the list too.
+    with db.reading() as session:
+        everything = load_quote_index(session, now=now)
+    whole = read_index(db.path, now=now)
+    assert whole is not None and len(whole.rows) > len(quick.rows)
+    assert whole.rows == everything.rows
+    assert [r.quote_id for r in whole.select(QuoteFilter(text="deck"))] == [
+        r.quote_id for r in everything.select(QuoteFilter(text="deck"))
+    ]
 
 
 def test_a_database_due_for_a_migration_waits_for_the_normal_path(
@@ -97,3 +107,10 @@ def test_files_it_cannot_read_give_nothing_and_stay_untouched(
     if before is not None:
         assert hashlib.sha256(target.read_bytes()).hexdigest() == before
     assert not Path(f"{target}-wal").exists()
+
+
+def test_folding_for_search_keeps_every_letter_findable() -> None:
+    assert fold("Zoë Müller") == "zoe muller"
+    assert fold("Łukasz Øvergård Straße") == "lukasz overgard strasse"
+    assert fold("ÆRØ") == "aero"
+    assert fold("Plain Deck 5x4") == "plain deck 5x4"

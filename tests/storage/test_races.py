@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from deckfollow.core.consent import ledger_entries, revoke_consent
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent_ledger import ledger_entries
 from deckfollow.core.enums import ConsentChannel
 from deckfollow.core.errors import StorageError
 from deckfollow.core.leads import NewLead, add_lead

@@ -23,7 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from deckfollow.core.leads import NewLead, add_lead
-from deckfollow.storage.backups import backup_to, list_backups
+from deckfollow.storage.backup_catalogue import list_backups
+from deckfollow.storage.backup_copies import backup_to
 from deckfollow.storage.database import open_database
 
 NOW = "2026-11-22T22:00:00Z"

@@ -73,7 +73,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from sqlalchemy import text
-from deckfollow.storage.backups import auto_backup
+from deckfollow.storage.backup_rotation import auto_backup
 from deckfollow.storage.integrity import check_integrity, open_checked
 from deckfollow.storage.quick_board import read_board
 

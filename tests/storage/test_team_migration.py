@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, inspect, text
 
-from deckfollow.core.cadences import seed_builtin_cadences
+from deckfollow.core.cadence_library import seed_builtin_cadences
 from deckfollow.core.enums import Stage
 from deckfollow.core.pipeline import move_stage
 from deckfollow.demo.generator import generate_demo

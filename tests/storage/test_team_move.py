@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from deckfollow.core.cadences import seed_builtin_cadences
+from deckfollow.core.cadence_library import seed_builtin_cadences
 from deckfollow.core.errors import StorageError
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.demo.generator import generate_demo
-from deckfollow.messaging.templates import seed_builtin_templates
+from deckfollow.messaging.template_library import seed_builtin_templates
 from deckfollow.storage.database import open_database
 from deckfollow.storage.team_move import _counts
 from tests.storage.pg_server import postgres_server

@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QImage, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from deckfollow.core.cadences import seed_builtin_cadences
+from deckfollow.core.cadence_library import seed_builtin_cadences
 from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
 from deckfollow.ui.features import install_features

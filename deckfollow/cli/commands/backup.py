@@ -22,7 +22,7 @@ from deckfollow.cli.context import CliContext
 from deckfollow.core.errors import StorageError, ValidationError
 
 if TYPE_CHECKING:
-    from deckfollow.storage.backups import BackupInfo
+    from deckfollow.storage.backup_catalogue import BackupInfo
     from deckfollow.storage.database import Database
 
 ORDER = 80
@@ -109,7 +109,8 @@ def _backup_json(b: BackupInfo) -> dict[str, object]:
 
 
 def run_backup(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.storage.backups import backup_to, take_backup
+    from deckfollow.storage.backup_catalogue import take_backup
+    from deckfollow.storage.backup_copies import backup_to
 
     db = _open_checked(ctx)
     try:
@@ -159,7 +160,7 @@ def _confirm(question: str, ctx: CliContext) -> bool:
 
 
 def run_restore(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.storage.backups import restore_from
+    from deckfollow.core.restore import restore_from
     from deckfollow.storage.instance_lock import acquire_instance_lock
 
     db_path = _db_file(ctx)
@@ -193,8 +194,9 @@ def run_restore(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def run_backups(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.core.wording import plural
     from deckfollow.storage.backup import backup_dir_for
-    from deckfollow.storage.backups import list_backups, plural
+    from deckfollow.storage.backup_catalogue import list_backups
 
     db_path = _db_file(ctx)
     if db_path is None:
@@ -278,7 +280,7 @@ def run_trash(args: argparse.Namespace, ctx: CliContext) -> int:
         trash_customer,
         trash_quote,
     )
-    from deckfollow.storage.backups import plural
+    from deckfollow.core.wording import plural
 
     kind, item_id = _trash_id(args.id) if args.trash_cmd in ("add", "restore") else ("", 0)
     db = _open_checked(ctx)
@@ -323,7 +325,7 @@ def run_trash(args: argparse.Namespace, ctx: CliContext) -> int:
                 restore_item(s, kind, item_id, now=ctx.now)
             print(f"Restored {kind} {item_id} from the trash.", file=ctx.out)
         else:
-            from deckfollow.storage.backups import empty_trash_for_good
+            from deckfollow.core.erasure import empty_trash_for_good
 
             days = None if args.all else args.older_than
             emptied = empty_trash_for_good(db, now=ctx.now, older_than_days=days)
@@ -338,7 +340,8 @@ def run_trash(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def run_erase(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.storage.backups import erase_for_good, wipe_freed_bytes
+    from deckfollow.core.erasure import erase_for_good
+    from deckfollow.storage.scrub import wipe_freed_bytes
 
     if args.wipe:
         if args.customer_id is not None:

@@ -192,7 +192,7 @@ def _print(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.printing.card_setup import options_for
     from deckfollow.printing.handwriting import HandStyle
     from deckfollow.printing.paper_steps import PaperStep, paper_steps
-    from deckfollow.printing.render import PrintOptions, check_cards, check_options
+    from deckfollow.printing.render import PrintOptions, check_options, plan_cards
     from deckfollow.printing.stationery import card_label
 
     out = Path(args.out)
@@ -233,9 +233,9 @@ def _print(args: argparse.Namespace, ctx: CliContext) -> int:
         jobs = batch.jobs()
         if args.seed:
             jobs = [replace(j, seed=j.seed + args.seed) for j in jobs]
-        problems = check_cards(jobs, options)
-        if problems:
-            for p in problems:
+        plan = plan_cards(jobs, options)  # set once: checked here, written from it below
+        if plan.problems:
+            for p in plan.problems:
                 print(f"cannot print: {p}", file=ctx.err)
             print("Nothing was written; shorten those texts or choose a larger card.", file=ctx.err)
             return 1
@@ -249,11 +249,9 @@ def _print(args: argparse.Namespace, ctx: CliContext) -> int:
             for step in steps:
                 _write_private(step.path_beside(out), _writer(step.pdf))
         else:
-            from deckfollow.printing.render import render_pdf
+            from deckfollow.printing.render import write_plan
 
-            _write_private(
-                out, lambda fh: summaries.append(render_pdf(jobs, options, fh, title="Cards"))
-            )
+            _write_private(out, lambda fh: summaries.append(write_plan(plan, fh, title="Cards")))
         with db.unit_of_work() as session:
             remember_printed(session, batch, now=ctx.now)
     finally:

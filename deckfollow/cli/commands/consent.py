@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
 from deckfollow.cli.files import check_out_file
-from deckfollow.core.enums import Channel, ConsentChannel
+from deckfollow.core.enums import Channel, ConsentChannel, ConsentEventKind
 from deckfollow.core.errors import ValidationError
 
 if TYPE_CHECKING:
-    from deckfollow.core.consent import ConsentOverview, LedgerEntry
+    from deckfollow.core.consent import ConsentOverview
+    from deckfollow.core.consent_ledger import LedgerEntry
 
 ORDER = 50
 
@@ -150,6 +151,8 @@ def _local(dt: datetime | None, tz: str) -> str:
 
 def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core import consent as svc
+    from deckfollow.core.consent_ledger import grant_consent, ledger_entries
+    from deckfollow.core.contact_snapshot import get_customer
     from deckfollow.core.followups import agree_follow_up, agreed_plan
 
     cmd = args.consent_cmd
@@ -162,7 +165,7 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
         if cmd in ("show", "ledger"):
             with db.reading() as s:
                 ov = svc.consent_overview(s, args.customer)
-                entries = svc.ledger_entries(s, args.customer)
+                entries = ledger_entries(s, args.customer)
                 if cmd == "ledger" and (args.csv or args.pdf):
                     from deckfollow.exchange.ledger_export import (
                         load_ledger,
@@ -185,13 +188,13 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
                     print(f"{len(entries)} ledger entries written to {path}", file=ctx.out)
                     return 0
             if cmd == "show":
-                _print_overview(ov, ctx, as_json=args.json)
+                _print_overview(ov, entries, ctx, as_json=args.json)
             else:
                 _print_ledger(ov, entries, ctx, as_json=args.json)
             return 0
         with db.unit_of_work() as s:
             if cmd == "grant":
-                svc.grant_consent(
+                grant_consent(
                     s,
                     args.customer,
                     ConsentChannel(args.channel),
@@ -216,7 +219,7 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
                 )
                 msg = "\n".join(("do not contact: every channel revoked", *stopped.notices))
             elif cmd == "agree":
-                tz = svc.get_customer(s, args.customer).timezone
+                tz = get_customer(s, args.customer).timezone
                 plan = agreed_plan(
                     args.on, args.at, args.until, tz, Channel(args.channel), args.reason, args.words
                 )
@@ -247,7 +250,11 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def _print_overview(ov: ConsentOverview, ctx: CliContext, *, as_json: bool) -> None:
+def _print_overview(
+    ov: ConsentOverview, entries: list[LedgerEntry], ctx: CliContext, *, as_json: bool
+) -> None:
+    # A merge re-read two ledgers into this one: the state shown rests on both records.
+    merges = [e for e in entries if e.kind is ConsentEventKind.CUSTOMER_MERGED]
     if as_json:
         data = {
             "customer_id": ov.customer_id,
@@ -267,6 +274,7 @@ def _print_overview(ov: ConsentOverview, ctx: CliContext, *, as_json: bool) -> N
                 }
                 for c in ov.channels
             },
+            "merges": [{"at": e.at.isoformat(), "detail": e.detail} for e in merges],
         }
         json.dump(data, ctx.out, ensure_ascii=False, indent=1)
         ctx.out.write("\n")
@@ -286,6 +294,8 @@ def _print_overview(ov: ConsentOverview, ctx: CliContext, *, as_json: bool) -> N
             if c.words:
                 extra += f' "{c.words}"'
         print(f"  {c.channel.value:<6} {c.state.value:<8}{extra}", file=ctx.out)
+    for e in merges:
+        print(f"merged {_local(e.at, ov.timezone)}: {e.detail}", file=ctx.out)
 
 
 def _print_ledger(
@@ -324,8 +334,9 @@ def _print_ledger(
 
 
 def run_cadence(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.core import cadences as cad
-    from deckfollow.core.consent import get_customer
+    from deckfollow.core import cadence_library as cad
+    from deckfollow.core import cadence_runs as runs
+    from deckfollow.core.contact_snapshot import get_customer
 
     cmd = args.cadence_cmd
     db = ctx.open_db()
@@ -368,7 +379,7 @@ def run_cadence(args: argparse.Namespace, ctx: CliContext) -> int:
                         )
                 return 0
             if cmd == "start":
-                info = cad.start_cadence(
+                info = runs.start_cadence(
                     s, args.customer, args.key, quote_id=args.quote, now=ctx.now
                 )
                 tz = get_customer(s, args.customer).timezone
@@ -379,14 +390,14 @@ def run_cadence(args: argparse.Namespace, ctx: CliContext) -> int:
                 )
                 print(f"run {info.id} started: {info.cadence_name}{nxt}", file=ctx.out)
             elif cmd == "stop":
-                cad.stop_cadence(s, args.run_id, now=ctx.now)
+                runs.stop_cadence(s, args.run_id, now=ctx.now)
                 print(f"run {args.run_id} stopped", file=ctx.out)
             elif cmd == "resume":
-                cad.resume_cadence(s, args.run_id, now=ctx.now)
+                runs.resume_cadence(s, args.run_id, now=ctx.now)
                 print(f"run {args.run_id} resumed", file=ctx.out)
             elif cmd == "runs":
                 tz = get_customer(s, args.customer).timezone
-                for r in cad.customer_runs(s, args.customer):
+                for r in runs.customer_runs(s, args.customer):
                     nxt = (
                         f"next {r.next_channel.value} {_local(r.next_due, tz)}: {r.next_reason}"
                         if r.next_channel

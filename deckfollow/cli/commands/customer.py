@@ -261,7 +261,7 @@ def _edit(args: argparse.Namespace, ctx: CliContext, db: Database) -> int:
 
 
 def _merge(args: argparse.Namespace, ctx: CliContext, db: Database) -> int:
-    from deckfollow.core.consent import get_customer
+    from deckfollow.core.contact_snapshot import get_customer
     from deckfollow.core.customer_merge import merge_customers
 
     if args.keep == args.other:

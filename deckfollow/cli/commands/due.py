@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import date
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
+
+if TYPE_CHECKING:
+    from deckfollow.core.due_list import DueItem
 
 ORDER = 30
 
@@ -19,19 +24,38 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace, ctx: CliContext) -> int:
+def _read(args: argparse.Namespace, ctx: CliContext) -> tuple[date, list[DueItem]]:
+    """The day and its items: straight from a SQLite file when it can (no SQLAlchemy to
+    import), else through the database layer."""
+    conn = ctx.read_sqlite()
+    if conn is not None:
+        from deckfollow.core.due_sqlite import owner_timezone, read_due_items
+
+        try:
+            owner_tz = owner_timezone(conn)
+            if owner_tz is None:
+                from deckfollow.core.timezones import system_timezone
+
+                owner_tz = system_timezone()
+            day: date = args.on or ctx.now.astimezone(ZoneInfo(owner_tz)).date()
+            return day, read_due_items(conn, day=day, now=ctx.now, owner_tz=owner_tz)
+        finally:
+            conn.close()
     from deckfollow.core.due import due_items
     from deckfollow.core.settings import load_settings
 
-    asked = args.on
     db = ctx.open_db()
     try:
         with db.reading() as session:
             owner_tz = load_settings(session).owner_timezone
-            day = asked or ctx.now.astimezone(ZoneInfo(owner_tz)).date()
-            items = due_items(session, day=day, now=ctx.now, owner_tz=owner_tz)
+            day = args.on or ctx.now.astimezone(ZoneInfo(owner_tz)).date()
+            return day, due_items(session, day=day, now=ctx.now, owner_tz=owner_tz)
     finally:
         db.close()
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    day, items = _read(args, ctx)
     if args.json:
         # One write: json.dump writes token by token, each through the output's escape filter.
         text = json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=1)

@@ -35,4 +35,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 
         os.environ[LOGIN_ENV] = "1"
 
-    return run_gui(ctx.db_target, startup_check=args.startup_check)
+    from deckfollow.storage.location import ENV_VAR
+
+    # No database named: the team database Settings › Team remembers, if any.
+    team = getattr(args, "db", None) is None and not os.environ.get(ENV_VAR)
+    return run_gui(ctx.db_target, startup_check=args.startup_check, team=team)

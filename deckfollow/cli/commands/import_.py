@@ -69,7 +69,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                 plan = plan_import(session, table, mapping=mapping)
         else:
             if not all(r.is_blank for r in table.rows):
-                from deckfollow.storage.backups import backup_before
+                from deckfollow.storage.backup_copies import backup_before
 
                 backup_before(db, "import", now=ctx.now)
             with db.unit_of_work() as session:

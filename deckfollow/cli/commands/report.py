@@ -1,4 +1,5 @@
-"""`deckfollow report [--from D] [--to D] [--period P] [--json] [--pdf FILE] [--csv FILE]`."""
+"""`deckfollow report [--from D] [--to D] [--period P] [--member NAME] [--json] [--pdf FILE]
+[--csv FILE]`."""
 
 from __future__ import annotations
 
@@ -53,10 +54,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default="30-90",
         help="win rate counts quotes sent MIN to MAX days before the period ends (30-90)",
     )
+    p.add_argument(
+        "--member",
+        metavar="NAME",
+        help="one team member's figures: the quotes they own, the follow-ups that are theirs "
+        "(their name or login)",
+    )
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")
     p.add_argument("--pdf", metavar="FILE", help="also write the report as a PDF")
     p.add_argument("--csv", metavar="FILE", help="also write the report's numbers as CSV")
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, field_options={"member": "--member"})
 
 
 def _window(text: str) -> tuple[int, int]:
@@ -80,6 +87,7 @@ def _target(text: str | None, field: str) -> Path | None:
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.report_periods import custom, period_of
     from deckfollow.core.reports import ReportOptions, build_report
+    from deckfollow.core.reports_members import find_member
     from deckfollow.core.settings import load_settings
 
     # Every argument is checked before the database is opened.
@@ -96,6 +104,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     db = ctx.open_db()
     try:
         with db.reading() as session:
+            member = find_member(session, args.member) if args.member is not None else None
             settings = load_settings(session)
             tz, country = settings.owner_timezone, settings.default_country
             if args.period:
@@ -112,7 +121,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                     )
                 else:
                     period = custom(start, end, tz)
-            report = build_report(session, period, now=ctx.now, options=options)
+            report = build_report(session, period, now=ctx.now, options=options, member=member)
     finally:
         db.close()
     if pdf is not None:

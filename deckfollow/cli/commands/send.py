@@ -130,13 +130,10 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
         load_extras,
         with_attachments,
     )
+    from deckfollow.messaging.follow_up_wording import follow_up_wording
     from deckfollow.messaging.outbox import Draft, send_email_and_log
     from deckfollow.messaging.smtp import load_footer, load_smtp_settings, make_footer
-    from deckfollow.messaging.templates import (
-        follow_up_wording,
-        get_template,
-        seed_builtin_templates,
-    )
+    from deckfollow.messaging.template_library import get_template, seed_builtin_templates
 
     next_local = args.next_at
     db = ctx.open_db()
@@ -232,13 +229,10 @@ def run_text(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.settings import load_settings
     from deckfollow.core.touches import check_next_step
     from deckfollow.messaging.credentials import default_store
+    from deckfollow.messaging.follow_up_wording import follow_up_wording
     from deckfollow.messaging.outbox import Draft, send_text_and_log
     from deckfollow.messaging.sms_providers import load_sms_settings
-    from deckfollow.messaging.templates import (
-        follow_up_wording,
-        get_template,
-        seed_builtin_templates,
-    )
+    from deckfollow.messaging.template_library import get_template, seed_builtin_templates
     from deckfollow.messaging.text_rules import compliant_text
 
     next_local = args.next_at

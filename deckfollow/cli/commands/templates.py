@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_list(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.enums import TemplateKind
-    from deckfollow.messaging.templates import list_templates, seed_builtin_templates
+    from deckfollow.messaging.template_library import list_templates, seed_builtin_templates
 
     db = ctx.open_db()
     try:
@@ -75,7 +75,7 @@ def run_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def run_show(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.merge_fields import build_merge_context, render_template, sample_context
-    from deckfollow.messaging.templates import get_template, seed_builtin_templates
+    from deckfollow.messaging.template_library import get_template, seed_builtin_templates
 
     wants_data = args.customer is not None or args.quote is not None or args.follow_up is not None
     if wants_data and args.sample:

@@ -91,8 +91,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.core.consent import get_customer
     from deckfollow.core.contact_hours import local_to_utc, zone
+    from deckfollow.core.contact_snapshot import get_customer
     from deckfollow.core.enums import Basis
     from deckfollow.core.errors import ValidationError
     from deckfollow.core.followups import FollowUpPlan

@@ -1,6 +1,6 @@
 """Data safety in the GUI: the Backups settings page, the damaged-file dialog, the trash.
 
-Start-up, in this order (see storage.instance_lock, storage.integrity, storage.backups):
+Start-up, in this order (see storage.instance_lock, storage.integrity, core.restore):
 
     try:
         lock = acquire_instance_lock(target)          # held for the app's lifetime

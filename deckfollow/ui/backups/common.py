@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from deckfollow.ui.formatting import full_date_time_text
 from deckfollow.ui.theme import active_theme
-
-Clock = Callable[[], datetime]
 
 
 def local_time(dt: datetime) -> str:

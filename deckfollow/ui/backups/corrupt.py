@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.storage.backups import restore_from
+from deckfollow.core.restore import restore_from
 from deckfollow.storage.integrity import IntegrityReport
-from deckfollow.ui.backups.common import Clock, local_time, note_label, status_label
+from deckfollow.ui.backups.common import local_time, note_label, status_label
 from deckfollow.ui.theme import active_theme
 
 

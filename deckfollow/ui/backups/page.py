@@ -18,21 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.restore import restore_from
 from deckfollow.storage.backup import backup_dir_for
-from deckfollow.storage.backups import (
-    KEEP_DAILY,
-    KEEP_WEEKLY,
-    BackupInfo,
-    delete_backups,
-    list_backups,
-    prune,
-    restore_from,
-    server_backup_hint,
-    take_backup,
-)
+from deckfollow.storage.backup_catalogue import BackupInfo, list_backups, take_backup
+from deckfollow.storage.backup_copies import server_backup_hint
+from deckfollow.storage.backup_rotation import KEEP_DAILY, KEEP_WEEKLY, delete_backups, prune
 from deckfollow.storage.database import Database
-from deckfollow.ui.backups.common import Clock, confirm, local_time, note_label, status_label
+from deckfollow.ui.backups.common import confirm, local_time, note_label, status_label
 
 COLUMNS = ("Taken", "Kind", "Size", "File")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

@@ -2,7 +2,7 @@
 
 The app may stay in the tray for weeks without being restarted, so the rotating backups
 cannot be a start-up job only: every half hour the scheduler asks for today's daily and
-this week's weekly copy (`storage.backups.auto_backup` does nothing when they exist).
+this week's weekly copy (`storage.backup_rotation.auto_backup` does nothing when they exist).
 The copy is made on a worker thread with its own SQLite connections, so a large database
 never freezes the window; the outcome comes back to the GUI thread as a signal.
 """
@@ -15,10 +15,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.storage.backups import auto_backup
+from deckfollow.storage.backup_rotation import auto_backup
 from deckfollow.storage.database import Database
-from deckfollow.ui.backups.common import Clock
 
 CHECK_EVERY_MS = 30 * 60 * 1000
 FIRST_CHECK_MS = 2000  # after the window and its data are on screen

@@ -19,17 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import EVERYTHING
+from deckfollow.core.clock import Clock
+from deckfollow.core.erasure import empty_trash_for_good, erase_for_good
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.trash import CUSTOMER, DEFAULT_KEEP_DAYS, TrashItem, list_trash, restore_item
-from deckfollow.storage.backups import (
-    BackupInfo,
-    delete_backups,
-    empty_trash_for_good,
-    erase_for_good,
-    plural,
-)
+from deckfollow.core.wording import plural
+from deckfollow.storage.backup_catalogue import BackupInfo
+from deckfollow.storage.backup_rotation import delete_backups
 from deckfollow.storage.database import Database
-from deckfollow.ui.backups.common import Clock, confirm, local_time, note_label, status_label
+from deckfollow.ui.backups.common import confirm, local_time, note_label, status_label
 
 COLUMNS = ("What", "Name", "Deleted")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -24,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, DeckfollowError
-from deckfollow.core.quote_index import QuoteIndex, QuoteRow, StageColumn
+from deckfollow.core.quote_index import QuoteIndex, QuoteRow, Reread, StageColumn, rows_to_reread
 from deckfollow.ui.board.delegate import CardDelegate
 from deckfollow.ui.board.model import StageCardModel
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
@@ -38,8 +38,6 @@ from deckfollow.ui.theme import active_theme
 if TYPE_CHECKING:  # the board can paint before SQLAlchemy loads
     from deckfollow.core.unit_of_work import Session
     from deckfollow.ui.operations import Operations
-
-Clock = Callable[[], datetime]
 
 
 class StageColumnWidget(QFrame):
@@ -162,6 +160,12 @@ class BoardPage(QWidget):
     def attach(self, ops: Operations) -> None:
         """The opened database, for moving quotes (the board may be on screen already)."""
         self._ops = ops
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Lay the cards out again from the shared index after it took a change's rows, if
+        the change concerns quotes."""
+        if self._index is not None and rows_to_reread(changes) != Reread():
+            self.set_index(self._index)
 
     def set_index(self, index: QuoteIndex) -> None:
         self._index = index
@@ -359,7 +363,7 @@ class BoardPage(QWidget):
         menu.deleteLater()
 
     def _offer_after_sale(self, row: QuoteRow) -> None:
-        from deckfollow.core.cadences import get_cadence
+        from deckfollow.core.cadence_library import get_cadence
         from deckfollow.core.quotes import AFTER_SALE
 
         assert self._ops is not None  # only a move on an attached board gets here

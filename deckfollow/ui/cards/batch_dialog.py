@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.card_kinds import COURTESY_KINDS, MailedNextStep, card_kind
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.unit_of_work import Store
@@ -43,7 +44,6 @@ from deckfollow.printing.render import CardProblem, check_cards, render_bytes
 from deckfollow.printing.stationery import envelope_label
 from deckfollow.ui.cards.common import (
     OUTSIDE_NOTE,
-    Clock,
     PreviewLabel,
     StyleForm,
     ask_and_print,

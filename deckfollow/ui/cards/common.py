@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -62,8 +61,6 @@ from deckfollow.printing.stationery import (
 )
 from deckfollow.ui.cards.pdf_raster import open_pdf
 from deckfollow.ui.theme import active_theme
-
-Clock = Callable[[], datetime]
 
 
 class StyleForm(QWidget):

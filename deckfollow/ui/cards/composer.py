@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.card_recipients import RecipientMatch, search_recipients
+from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.merge_fields import (
     MERGE_FIELDS,
@@ -41,7 +42,6 @@ from deckfollow.printing.render import (
 )
 from deckfollow.ui.cards.common import (
     OUTSIDE_NOTE,
-    Clock,
     PreviewLabel,
     StyleForm,
     ask_and_print,

@@ -22,13 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import consent_overview, load_snapshot
+from deckfollow.core.clock import Clock
+from deckfollow.core.consent import consent_overview
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Channel
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.followups import agree_follow_up, agreed_plan
 from deckfollow.core.permission import ContactSnapshot, channel_decision
 from deckfollow.core.unit_of_work import Store
-from deckfollow.ui.consent.common import Clock, ErrorLabel, chosen_source, source_combo
+from deckfollow.ui.consent.common import ErrorLabel, chosen_source, source_combo
 from deckfollow.ui.qt_values import pydate, qdate
 from deckfollow.ui.theme import active_theme
 

@@ -22,24 +22,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.cadences import (
-    CadenceSpec,
-    RunInfo,
-    StepSpec,
+from deckfollow.core.cadence_library import (
     copy_cadence,
-    customer_runs,
     list_cadences,
-    resume_cadence,
     seed_builtin_cadences,
-    start_cadence,
-    stop_cadence,
     update_cadence,
 )
+from deckfollow.core.cadence_runs import (
+    RunInfo,
+    customer_runs,
+    resume_cadence,
+    start_cadence,
+    stop_cadence,
+)
+from deckfollow.core.cadence_specs import CadenceSpec, StepSpec
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import CadenceRunStatus, Channel
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.unit_of_work import Store
-from deckfollow.ui.consent.common import Clock, ErrorLabel, local_text
+from deckfollow.ui.consent.common import ErrorLabel, local_text
 from deckfollow.ui.theme import active_theme
 
 _STOP, _EVERY, _YEARLY = "stop", "every", "yearly"

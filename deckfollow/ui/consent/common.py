@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
@@ -11,8 +10,6 @@ from deckfollow.core.enums import LedgerSource
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.ui.formatting import full_date_time_text
 from deckfollow.ui.theme import active_theme
-
-Clock = Callable[[], datetime]
 
 
 class ErrorLabel(QLabel):

@@ -24,18 +24,19 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.consent import (
     ConsentOverview,
     ContactPreferences,
     consent_overview,
-    grant_consent,
     revoke_consent,
     set_contact_preferences,
 )
+from deckfollow.core.consent_ledger import grant_consent
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentState
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.unit_of_work import Store
-from deckfollow.ui.consent.common import Clock, ErrorLabel, chosen_source, local_text, source_combo
+from deckfollow.ui.consent.common import ErrorLabel, chosen_source, local_text, source_combo
 from deckfollow.ui.consent.ledger_view import LedgerViewerDialog
 from deckfollow.ui.consent.stop import StopContactDialog
 from deckfollow.ui.theme import active_theme

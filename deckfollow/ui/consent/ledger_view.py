@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.consent import LedgerEntry
+from deckfollow.core.clock import Clock
+from deckfollow.core.consent_ledger import LedgerEntry
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.unit_of_work import Store
 from deckfollow.exchange.ledger_export import (
@@ -27,7 +28,7 @@ from deckfollow.exchange.ledger_export import (
     write_ledger_csv,
     write_ledger_pdf,
 )
-from deckfollow.ui.consent.common import Clock, ErrorLabel, local_text
+from deckfollow.ui.consent.common import ErrorLabel, local_text
 
 _Index = QModelIndex | QPersistentModelIndex
 

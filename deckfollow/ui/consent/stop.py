@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.consent import consent_overview, pending_covered, revoke_consent
 from deckfollow.core.enums import ConsentChannel
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.unit_of_work import Store
-from deckfollow.ui.consent.common import Clock, ErrorLabel, chosen_source, source_combo
+from deckfollow.ui.consent.common import ErrorLabel, chosen_source, source_combo
 
 
 class StopContactDialog(QDialog):

@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.consent import ConsentOverview, consent_overview, get_customer
+from deckfollow.core.clock import Clock
+from deckfollow.core.consent import ConsentOverview, consent_overview
 from deckfollow.core.contact_hours import zone
+from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.customers import FIELDS, form_values, update_customer
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentState, Stage
 from deckfollow.core.errors import (
@@ -55,7 +57,7 @@ from deckfollow.ui.consent import (
     LedgerViewerDialog,
     StopContactDialog,
 )
-from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import (
     date_text,
     full_date_time_text,

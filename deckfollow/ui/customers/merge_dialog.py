@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.contact_info import phone_as_read_in
 from deckfollow.core.customer_merge import MergeResult, merge_customers
 from deckfollow.core.customer_search import search_customers
@@ -26,7 +27,7 @@ from deckfollow.core.customers import CustomerDetails, customer_details
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import load_settings
 from deckfollow.core.unit_of_work import Store
-from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import date_text
 from deckfollow.ui.theme import active_theme
 

@@ -14,12 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.customer_matches import DuplicateCustomerError
 from deckfollow.core.customers import FIELDS, NewCustomer, add_customer
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.settings import load_settings
 from deckfollow.core.unit_of_work import Store
-from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.customers.offer import DuplicateOffer
 
 # key, label, placeholder, (row, column, span)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.customer_search import (
     CustomerRow,
     CustomerSort,
@@ -25,7 +26,6 @@ from deckfollow.core.customer_search import (
     search_customers,
 )
 from deckfollow.core.settings import load_settings
-from deckfollow.ui.consent.common import Clock
 from deckfollow.ui.customers.merge_dialog import MergeDialog
 from deckfollow.ui.customers.model import CUSTOMER_ID_ROLE, CustomerTableModel
 from deckfollow.ui.customers.new_customer import NewCustomerDialog

@@ -6,16 +6,13 @@ they return the path written, or None when the user cancelled or it failed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.unit_of_work import Store
-
-Clock = Callable[[], datetime]
 
 
 def _failed(parent: QWidget | None, exc: DeckfollowError | OSError) -> None:

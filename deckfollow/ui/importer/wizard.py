@@ -6,10 +6,9 @@ backup, and it re-checks duplicates against the database as it is at that moment
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -42,6 +41,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.contact_info import format_phone
 from deckfollow.core.customers import FIELDS as FIELD_NAMES
 from deckfollow.core.errors import DeckfollowError
@@ -68,7 +68,6 @@ from deckfollow.exchange.import_mapping import (
 from deckfollow.storage.database import Database
 from deckfollow.ui.theme import active_theme
 
-Clock = Callable[[], datetime]
 _ROOT = QModelIndex()
 
 # Theme roles of a preview row's background by what the import will do with it.
@@ -728,7 +727,7 @@ class ImportWizard(QWizard):
         table = self.table
         assert table is not None
         now = self._clock()
-        from deckfollow.storage.backups import backup_before
+        from deckfollow.storage.backup_copies import backup_before
 
         self.backup_path = backup_before(self.db, "import", now=now)
         with self.db.unit_of_work() as session:

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.consent import load_snapshot
+from deckfollow.core.clock import Clock
 from deckfollow.core.contact_hours import local_to_utc
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Basis, Channel, Direction, LedgerSource, Outcome, Stage
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
 from deckfollow.core.followups import FollowUpPlan, get_follow_up, planned_times
@@ -46,13 +47,14 @@ from deckfollow.core.touches import (
     log_touch,
 )
 from deckfollow.storage.database import Database
-from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import (
     date_time_text,
     owner_qdatetime,
     owner_zone,
     zone_date_time_text,
 )
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 CHANNEL_LABELS = {
@@ -441,6 +443,8 @@ class LogOutcomeDialog(QDialog):
             return
         except DeckfollowError as exc:
             self.error.show_error(exc)
+            # The team server away: what is typed stays; Save comes back with the server.
+            hold_until_server_back(self.ok_button, exc, target=self._db.target)
             self._fit()
             return
         self.logged.emit(changes)

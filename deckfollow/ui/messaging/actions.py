@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QDialog, QWidget
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel
 from deckfollow.messaging.inbound import is_stop_question
 from deckfollow.storage.database import Database
-from deckfollow.ui.messaging.common import Clock
 
 
 def send_email_for_follow_up(

@@ -24,15 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel, Outcome, TemplateKind
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.merge_fields import MergeContext, render_template
 from deckfollow.messaging.guard import PhoneNumber, call_numbers
 from deckfollow.messaging.outbox import Draft, log_call
-from deckfollow.messaging.templates import get_template, template_for
+from deckfollow.messaging.template_library import get_template, template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
-    Clock,
     ErrorLabel,
     GuardBanner,
     NextStepWidget,

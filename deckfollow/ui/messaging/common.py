@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.cadences import step_template_key
-from deckfollow.core.consent import get_customer, load_snapshot
+from deckfollow.core.cadence_library import step_template_key
+from deckfollow.core.clock import Clock
 from deckfollow.core.contact_hours import local_to_utc, zone
+from deckfollow.core.contact_snapshot import get_customer, load_snapshot
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage, TemplateKind
 from deckfollow.core.errors import (
     DeckfollowError,
@@ -42,15 +43,15 @@ from deckfollow.core.models import FollowUp, Quote
 from deckfollow.core.permission import channel_decision
 from deckfollow.core.pipeline import Close
 from deckfollow.core.touches import NextStep, PlanContinues, continuing_plan
+from deckfollow.messaging.follow_up_wording import wording_key
 from deckfollow.messaging.guard import SendCheck, check_send
-from deckfollow.messaging.templates import (
+from deckfollow.messaging.template_library import (
     TemplateInfo,
     list_templates,
     seed_builtin_templates,
-    wording_key,
 )
 from deckfollow.storage.database import Database
-from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import date_time_text
 from deckfollow.ui.theme import active_theme
 

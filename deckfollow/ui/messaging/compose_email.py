@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
 from deckfollow.core.merge_fields import RenderedText, render_template
@@ -48,11 +49,10 @@ from deckfollow.messaging.smtp import (
     load_smtp_settings,
     make_footer,
 )
-from deckfollow.messaging.templates import get_template, template_for
+from deckfollow.messaging.template_library import get_template, template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
-    Clock,
     ErrorLabel,
     GuardBanner,
     NextStepWidget,

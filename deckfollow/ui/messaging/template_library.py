@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import TemplateKind
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.merge_fields import (
@@ -34,9 +35,8 @@ from deckfollow.core.merge_fields import (
     render_template,
     sample_context,
 )
-from deckfollow.core.unit_of_work import Store
-from deckfollow.messaging.templates import (
-    KIND_LABELS,
+from deckfollow.messaging.builtin_templates import KIND_LABELS
+from deckfollow.messaging.template_library import (
     TemplateInfo,
     copy_template,
     create_template,
@@ -47,7 +47,8 @@ from deckfollow.messaging.templates import (
     save_template,
     seed_builtin_templates,
 )
-from deckfollow.ui.messaging.common import Clock, ErrorLabel, show_rendered
+from deckfollow.storage.database import Database
+from deckfollow.ui.messaging.common import ErrorLabel, show_rendered
 from deckfollow.ui.theme import active_theme
 
 _KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -60,7 +61,7 @@ class TemplateLibraryDialog(QDialog):
 
     changed = Signal(object)
 
-    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._clock = db, clock
         self._current: TemplateInfo | None = None

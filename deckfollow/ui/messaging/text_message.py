@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.contact_info import format_phone
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.errors import DeckfollowError, ValidationError
@@ -38,11 +39,10 @@ from deckfollow.messaging.outbox import (
 )
 from deckfollow.messaging.sms_providers import load_sms_settings
 from deckfollow.messaging.smtp import Failure, SendError, load_smtp_settings
-from deckfollow.messaging.templates import get_template, template_for
+from deckfollow.messaging.template_library import get_template, template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
-    Clock,
     ErrorLabel,
     GuardBanner,
     NextStepWidget,

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.customer_matches import CustomerMatch, find_matches
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.leads import LeadCreated, NewLead, add_lead
 from deckfollow.core.unit_of_work import Session
-from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.customers.offer import DuplicateOffer
 from deckfollow.ui.operations import Operations
 from deckfollow.ui.theme import active_theme

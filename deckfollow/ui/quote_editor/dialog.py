@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, DeckfollowError, ValidationError
 from deckfollow.core.leads import NewLead
@@ -43,9 +44,10 @@ from deckfollow.core.quotes import (
     quote_form,
 )
 from deckfollow.core.unit_of_work import Store
-from deckfollow.ui.consent.common import Clock, ErrorLabel
+from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.qt_values import pydate, qdate
 from deckfollow.ui.team.clash import ask_to_reapply
+from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 CURRENCIES = ("AUD", "NZD", "USD", "CAD", "GBP", "EUR")
@@ -430,6 +432,8 @@ class QuoteDialog(QDialog):
             return
         except DeckfollowError as exc:
             self._show(exc)
+            # The team server away: what is typed stays; Save comes back with the server.
+            hold_until_server_back(self.save_button, exc, target=self._db.target)
             return
         self.quote_id = quote_id
         self.saved.emit(quote_id)

@@ -59,6 +59,11 @@ class QuoteTableModel(QAbstractTableModel):
         self._texts.clear()
         self.apply(self.filter)
 
+    @property
+    def quote_index(self) -> QuoteIndex | None:
+        """The quotes this list selects from (shared with the board)."""
+        return self._index
+
     def apply(self, flt: QuoteFilter) -> None:
         self.filter = flt
         self.beginResetModel()

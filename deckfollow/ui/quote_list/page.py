@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.changes import Changes
 from deckfollow.core.enums import Stage
-from deckfollow.core.quote_index import QuoteFilter, QuoteIndex
+from deckfollow.core.quote_index import QuoteFilter, QuoteIndex, Reread, rows_to_reread
 from deckfollow.ui.qt_values import QUOTE_ID_ROLE
 from deckfollow.ui.quote_list.model import COLUMNS, QuoteTableModel
 from deckfollow.ui.theme import active_theme
@@ -151,6 +152,13 @@ class QuoteListPage(QWidget):
         QTimer.singleShot(0, index.prepare_search)
         if selected is not None:
             self.select_quote(selected)
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Show the shared index again after it took a change's rows, if the change concerns
+        quotes; the search, filters and selection stay."""
+        index = self.model.quote_index
+        if index is not None and rows_to_reread(changes) != Reread():
+            self.set_index(index)
 
     def current_filter(self) -> QuoteFilter:
         stages = _STAGE_CHOICES[max(0, self.stage.currentIndex())][1]

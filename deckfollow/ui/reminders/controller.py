@@ -20,6 +20,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QSystemTrayIcon, QWidget
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import get_setting, load_settings, set_setting
 from deckfollow.core.timezones import system_timezone
@@ -36,7 +37,6 @@ from deckfollow.ui.reminders.desktop_bus import DesktopNotifications, notice_act
 from deckfollow.ui.reminders.tray import ReminderTray
 from deckfollow.ui.reminders.wake_timer import SAFETY_INTERVAL, ZONE_FILES, WakeTimer
 
-Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
 
 __all__ = ["NO_TRAY_TEXT", "SAFETY_INTERVAL", "ZONE_FILES", "ReminderController", "notice_actions"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.unit_of_work import Store
 from deckfollow.reminders.autostart import (
     autostart_path,
@@ -31,8 +31,6 @@ from deckfollow.reminders.autostart import (
 from deckfollow.reminders.digest import DEFAULT_DIGEST_TIME, digest_time, set_digest_time
 from deckfollow.reminders.ics import export_calendar, write_calendar_file
 from deckfollow.ui.theme import active_theme
-
-Clock = Callable[[], datetime]
 
 
 def _utc_now() -> datetime:

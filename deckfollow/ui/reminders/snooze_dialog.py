@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import load_settings
 from deckfollow.core.unit_of_work import Store
@@ -32,8 +33,6 @@ from deckfollow.reminders.snooze import (
 )
 from deckfollow.ui.formatting import clock_text, date_time_text
 from deckfollow.ui.theme import active_theme
-
-Clock = Callable[[], datetime]
 
 
 class SnoozeDialog(QDialog):

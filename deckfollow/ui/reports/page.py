@@ -8,7 +8,7 @@ a figure or a bar asks the core for the quotes behind it and shows them in the Q
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
@@ -33,19 +33,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.report_periods import Period, PeriodKind, custom, day_month
 from deckfollow.core.reports import build_report, default_period
 from deckfollow.core.reports_behind import Drill, Figure, quotes_behind
+from deckfollow.core.reports_members import report_members
 from deckfollow.core.reports_model import CountValue, Report, rate
 from deckfollow.core.settings import load_settings
 from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.formatting import compact_money
 from deckfollow.ui.reports.chart import BarChart, ChartData, series_of, table_rows
 from deckfollow.ui.theme import active_theme
-
-Clock = Callable[[], datetime]
 
 _PERIODS = [
     (PeriodKind.THIS_MONTH, "This month"),
@@ -291,6 +291,17 @@ class ReportsPage(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
             edit.setEnabled(False)
+        # Whose figures: everyone, or one member's (shown once the business has members).
+        self.member = QComboBox()
+        self.member.setAccessibleName("Member")
+        self.member.setToolTip(
+            "One member's figures: the quotes they own and the follow-ups that are theirs"
+        )
+        self.member.addItem("Everyone", None)
+        self.member.hide()
+        self.member_label = QLabel("Member")
+        self.member_label.setBuddy(self.member)
+        self.member_label.hide()
         self.span = QLabel()
         self.span.setObjectName("span")
         self.status = QLabel()
@@ -309,6 +320,9 @@ class ReportsPage(QWidget):
         bar.addWidget(self.first)
         bar.addWidget(QLabel("to"))
         bar.addWidget(self.last)
+        bar.addSpacing(12)
+        bar.addWidget(self.member_label)
+        bar.addWidget(self.member)
         bar.addStretch(1)
         bar.addWidget(self.export_pdf)
         bar.addWidget(self.export_csv)
@@ -390,6 +404,7 @@ class ReportsPage(QWidget):
         self.last.dateChanged.connect(self._dates_changed)
         self.export_pdf.clicked.connect(self._export_pdf)
         self.export_csv.clicked.connect(self._export_csv)
+        self.member.currentIndexChanged.connect(lambda _i: self.compute())
         self._period_changed(start, compute=False)
 
     # -- the window's hooks ------------------------------------------------------------------
@@ -417,11 +432,33 @@ class ReportsPage(QWidget):
         with self._db.reading() as session:
             settings = load_settings(session)
             self._country = settings.default_country
+            self._list_members(session)
             if kind is not PeriodKind.CUSTOM:
                 return default_period(session, kind, now=self._clock())
         first, last = self.first.date().toPython(), self.last.date().toPython()
         assert isinstance(first, date) and isinstance(last, date)
         return custom(first, max(first, last), settings.owner_timezone)
+
+    def _list_members(self, session: Any) -> None:
+        """Everyone, then each member who is or was on the team; the choice kept by login."""
+        members = report_members(session)
+        chosen = self.member.currentData()
+        self.member.blockSignals(True)
+        self.member.clear()
+        self.member.addItem("Everyone", None)
+        for m in members:
+            self.member.addItem(f"{m.name} (left)" if m.removed else m.name, m.login)
+        at = self.member.findData(chosen) if chosen is not None else 0
+        self.member.setCurrentIndex(max(at, 0))
+        self.member.blockSignals(False)
+        self.member.setVisible(bool(members))
+        self.member_label.setVisible(bool(members))
+
+    @property
+    def chosen_member(self) -> str | None:
+        """The sign-in of the member whose figures are shown, or None for everyone."""
+        login = self.member.currentData()
+        return login if isinstance(login, str) else None
 
     def compute(self) -> None:
         """Start computing the report for the chosen period (on a worker thread)."""
@@ -440,11 +477,12 @@ class ReportsPage(QWidget):
                 edit.blockSignals(False)
         self._generation += 1
         generation, now, db = self._generation, self._clock(), self._db
+        member = self.chosen_member
         self.status.setText("Working out the figures…")
 
         def work() -> Report:
             with db.reading() as session:
-                return build_report(session, period, now=now)
+                return build_report(session, period, now=now, member=member)
 
         worker = _Worker(generation, work)
         worker.done.connect(self._finished)
@@ -851,9 +889,12 @@ class ReportsPage(QWidget):
         if period is None:
             return []
         now = self.report.generated_at if self.report is not None else self._clock()
+        member = self.report.member if self.report is not None else self.chosen_member
         with self._db.reading() as session:
-            ids = quotes_behind(session, period, drill, now=now)
+            ids = quotes_behind(session, period, drill, now=now, member=member)
         label = f"{drill.label or drill.figure.value} · {period.label}"
+        if self.report is not None and self.report.member:
+            label += f" · {self.report.member_name or self.report.member}"
         if not ids:
             self.status.setText(f"No quotes behind “{drill.label}”.")
         else:

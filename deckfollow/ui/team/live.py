@@ -63,6 +63,10 @@ class LiveChanges(QObject):
             db.target, self._deliver, on_state=self.connection.emit, ignore_origin=db.origin
         )
         self._listener.start()
+        # The app's one view of the server: dialogs waiting to save follow it too.
+        from deckfollow.ui.team.server_away import server_watch
+
+        self.connection.connect(server_watch().set_state)
         return True
 
     def _deliver(self, change: Change) -> None:

@@ -21,6 +21,10 @@ class ServerBanner(QToolBar):
         self.setStyleSheet("QToolBar { background: #ffe3b3; border: 0; }")
         self.addWidget(self.label)
         self.hide()
+        # A save that found the server away shows the banner too, not only the listener.
+        from deckfollow.ui.team.server_away import server_watch
+
+        server_watch().state.connect(self.show_state)
 
     def show_state(self, up: bool, why: str) -> None:
         if up:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QResizeEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QFrame,
     QHBoxLayout,
@@ -21,49 +18,28 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from deckfollow.core.changes import Changes
+from deckfollow.core.clock import Clock
 from deckfollow.core.due import DueItem
-from deckfollow.core.enums import Basis, Channel, TemplateKind
-from deckfollow.core.leads import FIRST_REPLY
-from deckfollow.core.unit_of_work import Session
+from deckfollow.core.enums import Channel, TemplateKind
+from deckfollow.core.today import TodayRows
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.inbound import is_stop_question, needs_answer
 from deckfollow.ui.formatting import (
-    date_time_text,
     long_date_text,
     set_owner_zone,
     their_time_text,
     weekday_time_text,
 )
 from deckfollow.ui.theme import active_theme
+from deckfollow.ui.today_page.model import ITEM_ROLE, DueModel, group_items
+from deckfollow.ui.today_page.tree import DueTree
 
-if TYPE_CHECKING:
-    from deckfollow.ui.operations import Operations
-
-Clock = Callable[[], datetime]
-
-
-@dataclass(frozen=True)
-class _Day:
-    """What Today shows, read in one go on the database thread."""
-
-    items: list[DueItem]
-    owner_tz: str
-    home_country: str | None
-    day: date
-
-
-ITEM_ROLE = Qt.ItemDataRole.UserRole + 20
-_GROUPS: list[tuple[str, tuple[Channel, ...]]] = [
-    ("Calls", (Channel.CALL, Channel.VISIT)),
-    ("Texts", (Channel.TEXT, Channel.VIDEO)),
-    ("Emails", (Channel.EMAIL,)),
-    ("Cards", (Channel.CARD,)),
-]
+__all__ = ["ITEM_ROLE", "TodayPage"]
 _SAVED = {
     Channel.EMAIL: "Sent and logged the email to",
     Channel.TEXT: "Logged the text to",
@@ -87,12 +63,17 @@ class TodayPage(QWidget):
 
     open_quote = Signal(int)
     changed = Signal()
+    # The follow-up the user has on the list changed (by click, keys or a reload moving on).
+    current_changed = Signal()
 
-    def __init__(self, ops: Operations, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ops = ops
+        self._db = db
         self._clock = clock
         self._items: list[DueItem] = []
+        # Set while off screen and out of date: the list is read again when next shown.
+        self._stale = False
+        self._quiet = False  # set while a reload replaces the rows
         self._home_country: str | None = None
         self._script = ""
         # Hooks the window fills in with the feature dialogs this build has.
@@ -105,16 +86,11 @@ class TodayPage(QWidget):
         self.headline.setStyleSheet("font-size: 20px; font-weight: 600;")
         self.counts = QLabel()
         self.counts.setStyleSheet(f"color: {active_theme().muted_text};")
-        self.tree = QTreeWidget()
-        self.tree.setAccessibleName("Follow-ups due and overdue")
-        self.tree.setColumnCount(5)
         # Sorted and shown in the owner's time; a customer in another zone also gets theirs,
         # so a call at 9:45 am here reads as 4:45 pm yesterday there, not out of order.
-        self.tree.setHeaderLabels(["Due", "Their time", "Customer", "Why", "Basis"])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.model = DueModel()
+        self.tree = DueTree(self.model)
+        self.tree.setAccessibleName("Follow-ups due and overdue")
         header = self.tree.header()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(0, 168)
@@ -196,7 +172,7 @@ class TodayPage(QWidget):
         # On a team database: my follow-ups by default, the whole team's with one switch.
         self.whole_team = QCheckBox("Whole team")
         self.whole_team.setToolTip("Show every member's follow-ups, not only yours")
-        self.whole_team.setVisible(not ops.store.is_sqlite)
+        self.whole_team.setVisible(not db.is_sqlite)
         self.whole_team.toggled.connect(lambda _on: self.refresh())
         top = QHBoxLayout()
         top.addWidget(self.counts, 1)
@@ -216,14 +192,14 @@ class TodayPage(QWidget):
         layout.setContentsMargins(16, 14, 16, 14)
         layout.addWidget(self.splitter)
 
-        self.tree.currentItemChanged.connect(self._show_current)
-        self.tree.itemActivated.connect(lambda *_: self._primary())
+        self.tree.selectionModel().currentChanged.connect(self._current_moved)
+        self.tree.activated.connect(lambda *_: self._primary())
         self.primary.clicked.connect(self._primary)
         self.copy.clicked.connect(self._copy)
         self.outcome.clicked.connect(self._log_outcome)
         self.snooze_button.clicked.connect(self._snooze)
         self.open_button.clicked.connect(self._open)
-        self._show_current(None, None)
+        self._show_current()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.tree and event.type() == QEvent.Type.Resize:
@@ -238,145 +214,100 @@ class TodayPage(QWidget):
     # -- data ---------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Reload what is due today and overdue (read on the database thread)."""
-        from deckfollow.core.due import due_items
-        from deckfollow.core.members import current_member, is_team
-        from deckfollow.core.settings import load_settings
+        """Reload what is due today and overdue."""
+        from deckfollow.core.today import load_today
 
-        now = self._clock()
-        whole_team = self.whole_team.isChecked()
+        with self._db.reading() as session:
+            rows = load_today(session, now=self._clock(), whole_team=self.whole_team.isChecked())
+        self.show_rows(rows)
 
-        def read(session: Session) -> _Day:
-            settings = load_settings(session)
-            owner_tz = settings.owner_timezone
-            day = now.astimezone(ZoneInfo(owner_tz)).date()
-            mine = is_team(session) and not whole_team
-            member = current_member(session) if mine else None
-            items = due_items(session, day=day, now=now, owner_tz=owner_tz, member=member)
-            return _Day(items, owner_tz, settings.default_country, day)
+    def apply_changes(self, changes: Changes) -> None:
+        """Bring the list up to date with a saved change, if it concerns the day's work; off
+        screen, only note it and read again when next shown."""
+        if not self._concerned_by(changes):
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self.mark_stale()
 
-        self._ops.run_query(self, read, success=self._show_day)
+    def mark_stale(self) -> None:
+        """The list is out of date: read it again the next time the page is shown."""
+        self._stale = True
 
-    def _show_day(self, loaded: _Day) -> None:
-        owner_tz, day = loaded.owner_tz, loaded.day
-        self._home_country = loaded.home_country
-        set_owner_zone(owner_tz)  # the zone changed in settings shows everywhere at once
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
+    def _concerned_by(self, changes: Changes) -> bool:
+        if changes.follow_ups or changes.touches or changes.consent or changes.settings:
+            return True
+        if not (changes.customers or changes.quotes):
+            return False
+        if not changes.customer_ids and not changes.quote_ids:
+            return True  # the change did not say which: assume any row may show it
+        return any(
+            i.customer_id in changes.customer_ids or i.quote_id in changes.quote_ids
+            for i in self._items
+        )
+
+    def show_rows(self, rows: TodayRows) -> None:
+        """Show these follow-ups, keeping the one chosen (or moving on to the next)."""
+        self._stale = False
+        self._items = rows.items
+        self._home_country = rows.home_country
+        set_owner_zone(rows.owner_tz)  # the zone changed in settings shows everywhere at once
         current = self.current_item()
-        self._items = loaded.items
         keep = current.follow_up_id if current else None
-        shown_before = self._shown_ids()
+        shown_before = self.model.ids_in_order()
+        groups = group_items(self._items)
         # Rebuilt quietly: a refresh is not the user choosing someone, so the details panel
         # (which follows the user's choices) stays on the customer just acted on.
-        self.tree.blockSignals(True)
-        self.tree.clear()
-        bold = QFont(self.tree.font())
-        bold.setBold(True)
+        self._quiet = True
+        self.model.set_items(groups, rows.owner_tz, self.tree.font())
         overdue = sum(i.overdue for i in self._items)
         noun = "follow-up" if len(self._items) == 1 else "follow-ups"
-        when = long_date_text(day)
+        when = long_date_text(rows.day)
         if self._items:
             self.headline.setText(f"{len(self._items)} {noun} for {when}")
         else:
             self.headline.setText(f"Nothing due for {when}")
         parts = []
-        rows: dict[int, QTreeWidgetItem] = {}
-        # What customers just said comes first: "They replied — what's next?" (rule 8);
-        # then new leads, whatever the channel: the first business to answer wins about
-        # half the deals.
-        answers = [i for i in self._items if needs_answer(i.reason)]
-        asked = {i.follow_up_id for i in answers}
-        first = [
-            i
-            for i in self._items
-            if i.reason.startswith(FIRST_REPLY) and i.follow_up_id not in asked
-        ]
-        taken = asked | {i.follow_up_id for i in first}
-        rest = [i for i in self._items if i.follow_up_id not in taken]
-        groups = [("Replies", answers), ("New leads", first)] + [
-            (title, [i for i in rest if i.channel in channels]) for title, channels in _GROUPS
-        ]
         for title, items in groups:
-            if not items:
-                continue
             one = "reply" if title == "Replies" else title[:-1].lower()
             parts.append(f"{len(items)} {title.lower() if len(items) != 1 else one}")
-            group = QTreeWidgetItem([f"{title}  ({len(items)})"])
-            group.setFirstColumnSpanned(True)
-            group.setFont(0, bold)
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.tree.addTopLevelItem(group)
-            for item in items:
-                theirs = their_time_text(item.due_at, item.timezone, owner_tz)
-                row = QTreeWidgetItem(
-                    [
-                        date_time_text(item.due_at),
-                        theirs,
-                        item.customer,
-                        item.reason,
-                        "agreed" if item.basis is Basis.AGREED else "planned",
-                    ]
-                )
-                row.setData(0, ITEM_ROLE, item.follow_up_id)
-                if theirs:
-                    row.setToolTip(1, f"{item.customer}'s time ({item.timezone})")
-                    # Also on the due time: a narrow window hides the "their time" column.
-                    row.setToolTip(0, f"{theirs} {item.customer}'s time ({item.timezone})")
-                row.setToolTip(3, item.reason)
-                if item.overdue:
-                    row.setForeground(0, QBrush(QColor(active_theme().overdue_text)))
-                if item.basis is Basis.AGREED:
-                    row.setForeground(4, QBrush(QColor(active_theme().agreed_text)))
-                group.addChild(row)
-                rows[item.follow_up_id] = row
-            group.setExpanded(True)
         if overdue:
             parts.append(f"{overdue} overdue")
         self.counts.setText(" · ".join(parts))
         self.tree.setVisible(bool(self._items))
         self.empty.setVisible(not self._items)
         self.panel.setVisible(bool(self._items))
-        chosen = _next_to_select(keep, shown_before, self._shown_ids())
+        chosen = _next_to_select(keep, shown_before, self.model.ids_in_order())
         if chosen is not None:
-            self.tree.setCurrentItem(rows[chosen])
-        self.tree.blockSignals(False)
-        self._show_current(None, None)
-
-    def _shown_ids(self) -> list[int]:
-        """The follow-ups on the list, top to bottom."""
-        ids: list[int] = []
-        for g in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(g)
-            for c in range(group.childCount() if group is not None else 0):
-                child = group.child(c) if group is not None else None
-                if child is not None:
-                    ids.append(int(child.data(0, ITEM_ROLE)))
-        return ids
+            self.tree.setCurrentIndex(self.model.index_of(chosen))
+        self._quiet = False
+        self._show_current()
 
     def current_item(self) -> DueItem | None:
-        item = self.tree.currentItem()
-        if item is None:
-            return None
-        fid = item.data(0, ITEM_ROLE)
-        for due in self._items:
-            if due.follow_up_id == fid:
-                return due
-        return None
+        return self.model.item(self.tree.currentIndex())
 
     def select_follow_up(self, follow_up_id: int) -> bool:
-        for g in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(g)
-            if group is None:
-                continue
-            for c in range(group.childCount()):
-                child = group.child(c)
-                if child is not None and child.data(0, ITEM_ROLE) == follow_up_id:
-                    self.tree.setCurrentItem(child)
-                    return True
-        return False
+        index = self.model.index_of(follow_up_id)
+        if not index.isValid():
+            return False
+        self.tree.setCurrentIndex(index)
+        return True
 
     # -- the panel ----------------------------------------------------------------------------
 
-    def _show_current(self, current: object, _previous: object) -> None:
+    def _current_moved(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet:
+            return
+        self._show_current()
+        self.current_changed.emit()
+
+    def _show_current(self) -> None:
         item = self.current_item()
         enabled = item is not None
         for b in (self.primary, self.copy, self.outcome, self.snooze_button, self.open_button):
@@ -415,9 +346,9 @@ class TodayPage(QWidget):
         self.why.setText(f"{late}{item.reason}")
         self.said.setText(f"They said: “{item.agreed_words}”" if item.agreed_words else "")
         self.said.setVisible(bool(item.agreed_words))
-        self._script = ""
-        self.script.clear()
-        self._read_panel(item, now)
+        self._show_not_now(item, now)
+        self._script = self._render_script(item)
+        self.script.setPlainText(self._script)
         self.primary.setText(
             {
                 Channel.CALL: "Call…",
@@ -431,49 +362,39 @@ class TodayPage(QWidget):
         if is_stop_question(item.reason):
             self.primary.setText("Stop every channel…")
 
-    def _read_panel(self, item: DueItem, now: datetime) -> None:
-        """Why acting now would be refused, and the words to say, read on the database
-        thread; shown if the same follow-up is still the one chosen."""
+    def _show_not_now(self, item: DueItem, now: datetime) -> None:
         from deckfollow.messaging.guard import check_send
 
-        def read(session: Session) -> tuple[str | None, str]:
-            refusal = None
-            if item.channel is not Channel.CARD:
-                check = check_send(
-                    session,
-                    customer_id=item.customer_id,
-                    channel=item.channel,
-                    now=now,
-                    follow_up_id=item.follow_up_id,
-                )
-                refusal = None if check.allowed else check.reason
-            return refusal, self._render_script(session, item, now)
+        if item.channel is Channel.CARD:
+            self.not_now.hide()
+            return
+        with self._db.reading() as session:
+            check = check_send(
+                session,
+                customer_id=item.customer_id,
+                channel=item.channel,
+                now=now,
+                follow_up_id=item.follow_up_id,
+            )
+        self.not_now.setText("" if check.allowed else f"Not now: {check.reason}")
+        self.not_now.setVisible(not check.allowed)
 
-        def show(found: tuple[str | None, str]) -> None:
-            current = self.current_item()
-            if current is None or current.follow_up_id != item.follow_up_id:
-                return  # the user has moved on; their choice has its own read under way
-            refusal, self._script = found
-            self.not_now.setText(f"Not now: {refusal}" if refusal else "")
-            self.not_now.setVisible(refusal is not None)
-            self.script.setPlainText(self._script)
-
-        self._ops.run_query(self, read, success=show)
-
-    @staticmethod
-    def _render_script(session: Session, item: DueItem, now: datetime) -> str:
+    def _render_script(self, item: DueItem) -> str:
         # The same wording the call, text and email screens open with.
         from deckfollow.core.settings import load_settings
+        from deckfollow.messaging.follow_up_wording import follow_up_wording
         from deckfollow.messaging.inbound import what_they_said
-        from deckfollow.messaging.templates import follow_up_wording
 
-        if needs_answer(item.reason):
-            said = what_they_said(
-                session, item.customer_id, load_settings(session).owner_timezone, item.reason
+        with self._db.reading() as session:
+            if needs_answer(item.reason):
+                said = what_they_said(
+                    session, item.customer_id, load_settings(session).owner_timezone, item.reason
+                )
+                if said is not None:
+                    return said
+            wording = follow_up_wording(
+                session, item.follow_up_id, _KIND[item.channel], now=self._clock()
             )
-            if said is not None:
-                return said
-        wording = follow_up_wording(session, item.follow_up_id, _KIND[item.channel], now=now)
         if wording is None:
             return f"The reason I'm calling is: {item.reason}"
         if wording.subject is not None:
@@ -514,8 +435,7 @@ class TodayPage(QWidget):
             self.open_quote.emit(item.quote_id)
 
     def _after_change(self, said: str = "") -> None:
-        """Refresh (the selection moves on to the next item) and say what was saved; the
-        window's broadcast of the change passes this page by."""
+        """Refresh (the selection moves on to the next item) and say what was saved."""
         self.refresh()
         self.changed.emit()
         window = self.window()

@@ -17,7 +17,9 @@ from deckfollow.core.consent import revoke_consent
 from deckfollow.core.leads import LeadCreated, NewLead, add_lead
 from deckfollow.core.models import Customer, Suppression
 from deckfollow.core.trash import CUSTOMER, trash_customer, trash_quote
-from deckfollow.storage.backups import auto_backup, backup_before, list_backups
+from deckfollow.storage.backup_catalogue import list_backups
+from deckfollow.storage.backup_copies import backup_before
+from deckfollow.storage.backup_rotation import auto_backup
 from deckfollow.storage.database import Database, open_database
 from deckfollow.storage.integrity import check_integrity
 from deckfollow.ui.backups import BackupsPage, CorruptDatabaseDialog, TrashDialog
@@ -110,7 +112,7 @@ def test_backups_page_lists_backs_up_and_restores_into_the_running_app(
 def test_backups_page_restores_a_file_from_anywhere_and_refuses_a_bad_one(
     qtbot: QtBot, db: Database, tmp_path: Path, now: datetime
 ):
-    from deckfollow.storage.backups import backup_to
+    from deckfollow.storage.backup_copies import backup_to
 
     _lead(db, "Ada Lovelace", now)
     usb = backup_to(db, tmp_path / "usb-stick-copy.db")

@@ -11,22 +11,20 @@ from PySide6.QtWidgets import QComboBox, QSpinBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from deckfollow.core.cadences import get_cadence
+from deckfollow.core.cadence_library import get_cadence
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus
-from deckfollow.core.leads import LeadCreated, NewLead, add_lead
+from deckfollow.core.leads import LeadCreated
 from deckfollow.core.models import FollowUp
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent import CadenceDialog
+from tests.factories import new_lead
 
 
 @pytest.fixture
 def lead(db: Database, now: datetime) -> LeadCreated:
-    with db.unit_of_work() as s:
-        return add_lead(
-            s,
-            NewLead("Grace Hopper", country="AU", timezone="Australia/Sydney", answered=True),
-            now=now,
-        )
+    return new_lead(
+        db, "Grace Hopper", country="AU", timezone="Australia/Sydney", answered=True, now=now
+    )
 
 
 def _dialog(qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime) -> CadenceDialog:
@@ -106,7 +104,7 @@ def test_a_step_keeps_its_own_wording_when_a_copy_is_saved(
 ):
     from dataclasses import replace
 
-    from deckfollow.core.cadences import update_cadence
+    from deckfollow.core.cadence_library import update_cadence
 
     dlg = _dialog(qtbot, db, lead, now)
     dlg.select("parked")

@@ -12,7 +12,8 @@ from PySide6.QtCore import QDate, Qt, QTime
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from deckfollow.core.consent import ledger_entries, revoke_consent
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent_ledger import ledger_entries
 from deckfollow.core.enums import (
     Basis,
     Channel,
@@ -22,7 +23,7 @@ from deckfollow.core.enums import (
     LedgerSource,
 )
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
-from deckfollow.core.leads import LeadCreated, NewLead, add_lead
+from deckfollow.core.leads import LeadCreated
 from deckfollow.core.models import Customer, FollowUp
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent import (
@@ -32,22 +33,20 @@ from deckfollow.ui.consent import (
     LedgerViewerDialog,
     StopContactDialog,
 )
+from tests.factories import new_lead
 
 
 @pytest.fixture
 def lead(db: Database, now: datetime) -> LeadCreated:
-    with db.unit_of_work() as s:
-        return add_lead(
-            s,
-            NewLead(
-                "Grace Hopper",
-                phone="+61412000111",
-                country="AU",
-                timezone="Australia/Sydney",
-                answered=True,
-            ),
-            now=now,
-        )
+    return new_lead(
+        db,
+        "Grace Hopper",
+        phone="+61412000111",
+        country="AU",
+        timezone="Australia/Sydney",
+        answered=True,
+        now=now,
+    )
 
 
 def _ask(qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime) -> AskPermissionDialog:

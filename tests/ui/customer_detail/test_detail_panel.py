@@ -19,23 +19,21 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.consent import StopContactDialog
 from deckfollow.ui.customer_detail import DetailPanel
 from deckfollow.ui.log_outcome import LogOutcomeDialog
+from tests.factories import new_lead
 
 
 @pytest.fixture
 def lead(db: Database, now: datetime) -> LeadCreated:
-    with db.unit_of_work() as s:
-        return add_lead(
-            s,
-            NewLead(
-                "Grace Hopper",
-                phone="+61 412 345 678",
-                email="grace@example.com",
-                job="Hardwood deck, 30 m²",
-                source="Website form",
-                timezone="Australia/Sydney",
-            ),
-            now=now - timedelta(hours=2, minutes=14),
-        )
+    return new_lead(
+        db,
+        "Grace Hopper",
+        phone="+61 412 345 678",
+        email="grace@example.com",
+        job="Hardwood deck, 30 m²",
+        source="Website form",
+        timezone="Australia/Sydney",
+        now=now - timedelta(hours=2, minutes=14),
+    )
 
 
 def _panel(qtbot: QtBot, db: Database, now: datetime) -> DetailPanel:

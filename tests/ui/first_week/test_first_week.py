@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from deckfollow.core.consent import ledger, revoke_consent
+from deckfollow.core.consent import revoke_consent
+from deckfollow.core.consent_ledger import ledger
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentEventKind, Outcome
 from deckfollow.core.leads import NewLead, add_lead
@@ -255,7 +256,7 @@ def test_details_stay_on_the_customer_acted_on_from_the_quotes_page(
 def test_calling_a_new_lead_instead_of_texting_reads_naturally_and_answers_it(
     qtbot: QtBot, db: Database, now: datetime
 ) -> None:
-    from deckfollow.messaging.templates import seed_builtin_templates
+    from deckfollow.messaging.template_library import seed_builtin_templates
     from deckfollow.ui.messaging.actions import contact_dialog
     from deckfollow.ui.messaging.call import CallDialog
 
@@ -285,7 +286,7 @@ def test_calling_a_new_lead_instead_of_texting_reads_naturally_and_answers_it(
 def test_a_lead_with_nothing_planned_still_gets_natural_first_words(
     qtbot: QtBot, db: Database, now: datetime
 ) -> None:
-    from deckfollow.messaging.templates import seed_builtin_templates
+    from deckfollow.messaging.template_library import seed_builtin_templates
     from deckfollow.ui.messaging.actions import contact_dialog
     from deckfollow.ui.messaging.text_message import TextMessageDialog
 

@@ -26,24 +26,22 @@ from deckfollow.core.leads import LeadCreated, NewLead, add_lead
 from deckfollow.core.models import FollowUp, Quote, Touch
 from deckfollow.storage.database import Database
 from deckfollow.ui.log_outcome import LogOutcomeDialog
+from tests.factories import new_lead
 
 
 @pytest.fixture
 def lead(db: Database, now: datetime) -> LeadCreated:
-    with db.unit_of_work() as s:
-        return add_lead(
-            s,
-            NewLead(
-                "Grace Hopper",
-                phone="0412 345 678",
-                email="grace@example.com",
-                job="Hardwood deck, 30 m²",
-                country="AU",
-                timezone="Australia/Sydney",
-                answered=True,
-            ),
-            now=now,
-        )
+    return new_lead(
+        db,
+        "Grace Hopper",
+        phone="0412 345 678",
+        email="grace@example.com",
+        job="Hardwood deck, 30 m²",
+        country="AU",
+        timezone="Australia/Sydney",
+        answered=True,
+        now=now,
+    )
 
 
 def _dialog(

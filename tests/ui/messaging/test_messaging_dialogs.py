@@ -456,7 +456,7 @@ def test_text_through_the_gateway_from_the_dialog(
 def test_a_follow_up_already_done_is_not_emailed_twice(
     qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
 ) -> None:
-    from deckfollow.core.followups import close_follow_up
+    from deckfollow.core.follow_up_closing import close_follow_up
 
     fu_id = _follow_up(db, customer, now, Channel.EMAIL)
     with db.unit_of_work() as s:

@@ -7,7 +7,8 @@ from datetime import datetime
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from deckfollow.core.cadences import seed_builtin_cadences, start_cadence
+from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.cadence_runs import start_cadence
 from deckfollow.core.enums import FollowUpStatus
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import FollowUp

@@ -10,13 +10,11 @@ from deckfollow.core.enums import Basis, Channel
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.settings import save_setting
-from deckfollow.messaging.templates import seed_builtin_templates
+from deckfollow.messaging.template_library import seed_builtin_templates
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.call import CallDialog
 from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
-from deckfollow.ui.operations import Operations
 from deckfollow.ui.today_page.page import TodayPage
-from tests.ui.waiting import settle
 
 
 def _unpriced_lead(db: Database, now: datetime) -> dict[Channel, int]:
@@ -69,12 +67,10 @@ def test_today_reads_a_lead_its_script_without_a_missing_field_marker(
     qtbot: QtBot, db: Database, now: datetime
 ) -> None:
     ids = _unpriced_lead(db, now)
-    today = TodayPage(Operations(db), clock=lambda: now)
+    today = TodayPage(db, clock=lambda: now)
     qtbot.addWidget(today)
     today.refresh()
-    settle(qtbot, today)
     assert today.select_follow_up(ids[Channel.CALL])
-    settle(qtbot, today)
     script = today.script.toPlainText()
     assert "?]" not in script and "[" not in script
     assert "quote amount" not in script
@@ -89,7 +85,6 @@ def test_today_reads_a_lead_its_script_without_a_missing_field_marker(
 
     # So does the email: subject and body as Today shows them, nothing to fill in.
     assert today.select_follow_up(ids[Channel.EMAIL])
-    settle(qtbot, today)
     email = ComposeEmailDialog(db, clock=lambda: now, follow_up_id=ids[Channel.EMAIL])
     qtbot.addWidget(email)
     assert today.script.toPlainText() == (

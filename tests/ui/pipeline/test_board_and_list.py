@@ -24,7 +24,7 @@ from tests.ui.waiting import wait_idle
 @pytest.fixture
 def window(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
     with db.unit_of_work() as session:
-        from deckfollow.core.cadences import seed_builtin_cadences
+        from deckfollow.core.cadence_library import seed_builtin_cadences
 
         seed_builtin_cadences(session)
         generate_demo(session, customers=60, quotes=150, seed=11, now=now, country="AU")

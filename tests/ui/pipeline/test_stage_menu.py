@@ -22,7 +22,7 @@ from tests.ui.waiting import wait_idle
 
 @pytest.fixture
 def window(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
-    from deckfollow.core.cadences import seed_builtin_cadences
+    from deckfollow.core.cadence_library import seed_builtin_cadences
 
     with db.unit_of_work() as session:
         seed_builtin_cadences(session)

@@ -14,7 +14,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
-from deckfollow.core.cadences import seed_builtin_cadences
+from deckfollow.core.cadence_library import seed_builtin_cadences
 from deckfollow.core.enums import Stage
 from deckfollow.core.quotes import QuoteEdit, edit_quote, quote_details
 from deckfollow.core.settings import save_setting

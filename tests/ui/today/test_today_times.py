@@ -14,9 +14,7 @@ from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.settings import save_setting
 from deckfollow.storage.database import Database
 from deckfollow.ui.formatting import clock_text, long_date_text, weekday_time_text
-from deckfollow.ui.operations import Operations
 from deckfollow.ui.today_page import TodayPage
-from tests.ui.waiting import wait_idle
 
 
 def _lead(db: Database, now: datetime, name: str, tz: str, country: str, due: datetime) -> None:
@@ -49,10 +47,10 @@ def test_due_times_are_the_owners_with_a_distant_customers_clock_beside(
         save_setting(s, "owner_timezone", "Australia/Sydney")
     _lead(db, now, "Mia Chen", "Australia/Sydney", "AU", now + timedelta(hours=1))
     _lead(db, now, "Bob Ortiz", "America/Chicago", "US", now + timedelta(minutes=30))
-    page = TodayPage(Operations(db), clock=lambda: now)
+    page = TodayPage(db, clock=lambda: now)
     qtbot.addWidget(page)
     page.refresh()
-    wait_idle(page)
+    QApplication.processEvents()
 
     emails = page.tree.topLevelItem(0)
     assert emails is not None and emails.text(0).startswith("Emails")
@@ -86,32 +84,31 @@ def test_a_call_that_would_be_refused_now_says_why_before_the_click(
         )
         schedule_follow_up(s, made.customer_id, made.quote_id, plan, now=now)
     evening = now + timedelta(hours=12)
-    page = TodayPage(Operations(db), clock=lambda: evening)
+    page = TodayPage(db, clock=lambda: evening)
     qtbot.addWidget(page)
     page.show()
     page.refresh()
-    wait_idle(page)
+    QApplication.processEvents()
     item = page.current_item()
     assert item is not None and item.channel is Channel.CALL
     assert page.not_now.isVisible()
     assert "outside the hours Mia Chen may be contacted" in page.not_now.text()
 
-    morning = TodayPage(Operations(db), clock=lambda: now + timedelta(hours=1))
+    morning = TodayPage(db, clock=lambda: now + timedelta(hours=1))
     qtbot.addWidget(morning)
     morning.show()
     morning.refresh()
-    wait_idle(morning)
+    QApplication.processEvents()
     assert not morning.not_now.isVisible(), "inside their hours nothing is in the way"
 
 
 def test_a_narrow_list_keeps_room_for_the_reason(qtbot: QtBot, db: Database, now: datetime) -> None:
     _lead(db, now, "Bob Ortiz", "America/Chicago", "US", now + timedelta(minutes=30))
-    page = TodayPage(Operations(db), clock=lambda: now)
+    page = TodayPage(db, clock=lambda: now)
     qtbot.addWidget(page)
     page.resize(1500, 700)
     page.show()
     page.refresh()
-    wait_idle(page)
     page.splitter.setSizes([1000, 500])
     QApplication.processEvents()
     assert not page.tree.isColumnHidden(1) and not page.tree.isColumnHidden(4)

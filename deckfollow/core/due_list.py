@@ -1,0 +1,108 @@
+"""A due follow-up as the Today list, reminders and the `due` command show it.
+
+Plain data without SQLAlchemy, so the `due` command can build it from a file read with the
+standard library's sqlite3 (see `due_sqlite`) as well as from the query in `due`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from deckfollow.core.contact_hours import local_to_utc
+from deckfollow.core.enums import Basis, Channel
+
+
+@dataclass(frozen=True)
+class DueItem:
+    follow_up_id: int
+    customer_id: int
+    customer: str
+    quote_id: int | None
+    quote: str | None
+    job: str | None
+    due_at: datetime  # in the customer's own zone
+    channel: Channel
+    reason: str
+    basis: Basis
+    agreed_words: str | None
+    overdue: bool
+    phone: str | None  # the number to use for this channel (a call: cell, office, home)
+    email: str | None
+    timezone: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.follow_up_id,
+            "customer": self.customer,
+            "customer_id": self.customer_id,
+            "quote": self.quote,
+            "quote_id": self.quote_id,
+            "job": self.job,
+            "due_at": self.due_at.isoformat(),
+            "timezone": self.timezone,
+            "channel": self.channel.value,
+            "reason": self.reason,
+            "basis": self.basis.value,
+            "agreed_words": self.agreed_words,
+            "overdue": self.overdue,
+        }
+
+
+def number_for(
+    channel: Channel, cell: str | None, office: str | None, home: str | None
+) -> str | None:
+    """The number to use: a text needs the cell; a call tries cell, then office, then home."""
+    if channel in (Channel.TEXT, Channel.VIDEO):
+        return cell or None
+    return cell or office or home or None
+
+
+def day_bounds(day: date, owner_tz: str) -> tuple[datetime, datetime]:
+    tz = ZoneInfo(owner_tz)
+    return local_to_utc(day, time(0), tz), local_to_utc(day + timedelta(days=1), time(0), tz)
+
+
+def item_from_row(row: Sequence[Any], as_of: datetime, zones: dict[str, ZoneInfo]) -> DueItem:
+    """A row of the due query (its columns in order, the due time aware) as an item; `zones`
+    keeps each zone read once."""
+    (
+        fid,
+        cid,
+        name,
+        qid,
+        quote,
+        job,
+        due_at,
+        channel,
+        reason,
+        basis,
+        words,
+        cell,
+        office,
+        home,
+        email,
+        tzname,
+    ) = row
+    tz = zones.get(tzname) or zones.setdefault(tzname, ZoneInfo(tzname))
+    kind = Channel(channel)
+    return DueItem(
+        follow_up_id=fid,
+        customer_id=cid,
+        customer=name,
+        quote_id=qid,
+        quote=quote,
+        job=job,
+        due_at=due_at.astimezone(tz),
+        channel=kind,
+        reason=reason,
+        basis=Basis(basis),
+        agreed_words=words,
+        overdue=due_at < as_of,
+        phone=number_for(kind, cell, office, home),
+        email=email,
+        timezone=tzname,
+    )

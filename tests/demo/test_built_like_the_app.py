@@ -1,0 +1,258 @@
+"""The demo shows what the app itself would have made: a waiting lead's first reply is the
+one the core plans for a typed-in lead (and is settled the same way), every agreed
+follow-up has its ledger entry, and the demo writes rows in one place only."""
+
+from __future__ import annotations
+
+import ast
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+import deckfollow.demo
+from deckfollow.core.enums import (
+    Basis,
+    Channel,
+    ConsentChannel,
+    ConsentEventKind,
+    ConsentState,
+    Direction,
+    FollowUpStatus,
+    LedgerSource,
+    Outcome,
+    Stage,
+)
+from deckfollow.core.followups import FollowUpPlan, audit_rules
+from deckfollow.core.leads import (
+    FIRST_REPLY,
+    NewLead,
+    add_lead,
+    first_reply_channel,
+    first_reply_reason,
+    unanswered_leads,
+    waiting_first_reply,
+)
+from deckfollow.core.models import ChannelConsent, ConsentEvent, Customer, FollowUp, Quote
+from deckfollow.core.touches import TouchRecord, log_touch
+from deckfollow.demo.generator import generate_demo
+from deckfollow.storage.database import Database, open_database
+
+DEMO = Path(deckfollow.demo.__file__).parent
+# Calls that put rows into the database: on a session (the ORM), or an insert (Core).
+_SESSION_WRITES = {"add", "add_all", "merge", "bulk_save_objects", "bulk_insert_mappings"}
+# The demo's one writer: everything else builds rows in memory for it.
+_WRITER = ("rows.py", "write_rows")
+
+
+@pytest.fixture(scope="module")
+def business(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    from tests.conftest import FROZEN_NOW
+
+    db = open_database(str(tmp_path_factory.mktemp("like-app") / "demo.db"))
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=250, quotes=600, seed=11, now=FROZEN_NOW, country="AU")
+    return db
+
+
+def _writes_in(path: Path) -> list[str]:
+    """`function: call` for every row-writing call in a module, by the function it is in."""
+    found = []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for func in ast.walk(tree):
+        if not isinstance(func, ast.FunctionDef):
+            continue
+        for node in ast.walk(func):
+            if not isinstance(node, ast.Call):
+                continue
+            called = node.func
+            if isinstance(called, ast.Name) and called.id == "insert":
+                found.append(f"{func.name}: insert")
+            elif isinstance(called, ast.Attribute) and (
+                called.attr == "insert"
+                or (
+                    called.attr in _SESSION_WRITES
+                    and ast.unparse(called.value).split(".")[-1] in ("session", "s")
+                )
+            ):
+                found.append(f"{func.name}: {ast.unparse(called)}")
+    return found
+
+
+def test_no_demo_module_writes_rows_except_the_one_writer() -> None:
+    offenders = {}
+    for path in sorted(DEMO.glob("*.py")):
+        writes = _writes_in(path)
+        if path.name == _WRITER[0]:
+            writes = [w for w in writes if not w.startswith(f"{_WRITER[1]}:")]
+        if writes:
+            offenders[path.name] = writes
+    assert offenders == {}
+    assert _writes_in(DEMO / _WRITER[0]), "the writer itself is found by the scan"
+
+
+def test_the_scan_finds_a_write_in_a_module(tmp_path: Path) -> None:
+    sneaky = tmp_path / "sneaky.py"
+    sneaky.write_text(
+        "def f(session, rows):\n"
+        "    session.add(rows[0])\n"
+        "    session.execute(Touch.__table__.insert(), rows)\n"
+        "    self.wb.session.add_all(rows)\n"
+        "    session.execute(insert(Touch), rows)\n"
+        "    seen.add(1)\n",
+        encoding="utf-8",
+    )
+    assert sorted(_writes_in(sneaky)) == [
+        "f: Touch.__table__.insert",
+        "f: insert",
+        "f: self.wb.session.add_all",
+        "f: session.add",
+    ]
+
+
+def test_every_waiting_lead_has_the_first_reply_the_app_plans(business: Database) -> None:
+    with business.reading() as session:
+        leads = session.execute(
+            select(Quote).where(Quote.stage == Stage.LEAD, Quote.first_response_at.is_(None))
+        ).scalars()
+        seen = 0
+        for quote in leads:
+            seen += 1
+            fid = waiting_first_reply(session, quote.customer_id, quote.id)
+            assert fid is not None, f"lead {quote.id} has no first reply"
+            fu = session.get(FollowUp, fid)
+            customer = session.get(Customer, quote.customer_id)
+            assert fu is not None and customer is not None
+            assert fu.reason == first_reply_reason(quote.job)
+            assert fu.basis is Basis.PLANNED and fu.cadence_run_id is None
+            assert fu.channel is first_reply_channel(
+                cell=customer.phone_cell, other_phone=customer.phone_home or customer.phone_office
+            )
+            # Planned the moment the enquiry came in, due then or at the first allowed time.
+            assert fu.created_at == quote.received_at <= fu.due_at
+        assert seen >= 3
+        assert audit_rules(session) == []
+
+
+def test_a_demo_lead_reads_like_a_typed_in_one(business: Database, now: datetime) -> None:
+    with business.reading() as session:
+        demo = session.execute(
+            select(FollowUp.reason).where(
+                FollowUp.reason.startswith(FIRST_REPLY), FollowUp.status == FollowUpStatus.PENDING
+            )
+        ).scalars()
+        demo_reasons = list(demo)
+    typed = NewLead(name="Ava Brooks", phone="0412 555 019", job="Hardwood deck — 6 x 4 m")
+    with business.unit_of_work() as session:
+        created = add_lead(session, typed, now=now)
+        fu = session.get(FollowUp, created.follow_up_id)
+        assert fu is not None
+        assert fu.reason == first_reply_reason("Hardwood deck — 6 x 4 m")
+        session.rollback()
+    assert all(r.startswith(f"{FIRST_REPLY} about ") for r in demo_reasons)
+
+
+def test_answering_a_demo_lead_settles_its_first_reply(business: Database, now: datetime) -> None:
+    with business.unit_of_work() as session:
+        quote = session.execute(
+            select(Quote)
+            .where(Quote.stage == Stage.LEAD, Quote.first_response_at.is_(None))
+            .order_by(Quote.id)
+            .limit(1)
+        ).scalar_one()
+        fid = waiting_first_reply(session, quote.customer_id, quote.id)
+        assert fid is not None
+        call = TouchRecord(
+            quote.customer_id, Channel.CALL, Direction.OUTBOUND, Outcome.REACHED, now, quote.id
+        )
+        plan = FollowUpPlan(now + timedelta(days=2), Channel.CALL, "Book the site visit")
+        log_touch(session, call, plan, now=now)
+        assert waiting_first_reply(session, quote.customer_id, quote.id) is None
+        assert session.get(FollowUp, fid).status is FollowUpStatus.DONE  # type: ignore[union-attr]
+        assert quote not in unanswered_leads(session, quote.customer_id)
+        session.rollback()
+
+
+def test_every_agreed_follow_up_has_its_ledger_entry(business: Database) -> None:
+    with business.reading() as session:
+        agreed = set(
+            session.execute(select(FollowUp.id).where(FollowUp.basis == Basis.AGREED)).scalars()
+        )
+        recorded = set(
+            session.execute(
+                select(ConsentEvent.follow_up_id).where(
+                    ConsentEvent.kind == ConsentEventKind.AGREED_FOLLOW_UP
+                )
+            ).scalars()
+        )
+    assert len(agreed) >= 10
+    assert agreed <= recorded
+
+
+def test_the_ledger_says_how_each_customer_told_us_as_the_app_records_it(
+    business: Database,
+) -> None:
+    with business.reading() as session:
+        sources = set(session.execute(select(ConsentEvent.source).distinct()).scalars())
+    assert sources <= {s.value for s in LedgerSource}
+    assert {"call", "text", "web form"} <= sources
+
+
+def test_a_customer_who_said_stop_is_closed_on_every_channel_with_nothing_pending(
+    business: Database,
+) -> None:
+    with business.reading() as session:
+        dnc = set(session.execute(select(Customer.id).where(Customer.do_not_contact)).scalars())
+        said = dict(
+            session.execute(
+                select(ConsentEvent.customer_id, ConsentEvent.at).where(
+                    ConsentEvent.kind == ConsentEventKind.DO_NOT_CONTACT
+                )
+            ).all()
+        )
+        states = session.execute(
+            select(ChannelConsent.channel, ChannelConsent.state).where(
+                ChannelConsent.customer_id.in_(dnc)
+            )
+        ).all()
+        pending = session.execute(
+            select(FollowUp.id).where(
+                FollowUp.customer_id.in_(dnc), FollowUp.status == FollowUpStatus.PENDING
+            )
+        ).all()
+    assert dnc and set(said) == dnc
+    assert len(states) == len(dnc) * len(ConsentChannel)
+    assert {state for _, state in states} == {ConsentState.REVOKED}
+    assert pending == []
+
+
+def test_a_channel_a_customer_closed_stays_closed_with_nothing_pending_on_it(
+    business: Database,
+) -> None:
+    with business.reading() as session:
+        closed = {
+            (c, ch)
+            for c, ch in session.execute(
+                select(ConsentEvent.customer_id, ConsentEvent.channel).where(
+                    ConsentEvent.kind == ConsentEventKind.REVOKED
+                )
+            ).all()
+            if ch is not None
+        }
+        states = {
+            (c, ch): st
+            for c, ch, st in session.execute(
+                select(ChannelConsent.customer_id, ChannelConsent.channel, ChannelConsent.state)
+            ).all()
+        }
+        pending = set(
+            session.execute(
+                select(FollowUp.customer_id, FollowUp.channel).where(
+                    FollowUp.status == FollowUpStatus.PENDING
+                )
+            ).all()
+        )
+    assert len(closed) >= 3
+    assert {states[k] for k in closed} == {ConsentState.REVOKED}
+    assert not {(c, ch.consent_channel) for c, ch in pending} & closed

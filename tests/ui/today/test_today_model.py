@@ -1,0 +1,137 @@
+"""Today as a model: the same sections and keys, rows formatted as painted, and a page that
+reads the day again only when a saved change concerns it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from deckfollow.core.changes import Changes
+from deckfollow.core.enums import Channel
+from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
+from deckfollow.core.leads import NewLead, add_lead
+from deckfollow.storage.database import Database
+from deckfollow.ui.today_page import TodayPage
+
+
+def _lead(db: Database, now: datetime, name: str, channel: Channel) -> tuple[int, int]:
+    """A customer with one follow-up due in an hour; returns (customer id, quote id)."""
+    with db.unit_of_work() as s:
+        first = name.split(maxsplit=1)[0].lower()
+        lead = NewLead(
+            name=name, email=f"{first}@example.com", phone="0412 345 678", job="Deck",
+            country="AU", timezone="Australia/Sydney", answered=True,
+        )  # fmt: skip
+        made = add_lead(s, lead, now=now - timedelta(days=2))
+        plan = FollowUpPlan(due_at=now + timedelta(hours=1), channel=channel, reason=f"Ask {name}")
+        schedule_follow_up(s, made.customer_id, made.quote_id, plan, now=now - timedelta(days=1))
+        assert made.quote_id is not None
+        return made.customer_id, made.quote_id
+
+
+def _names(page: TodayPage) -> list[str]:
+    tree = page.tree
+    names = []
+    for g in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(g)
+        assert group is not None
+        names += [group.child(r).text(2) for r in range(group.childCount())]  # type: ignore[union-attr]
+    return names
+
+
+def test_the_arrow_keys_walk_the_follow_ups_past_the_section_titles(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    _lead(db, now, "Mia Chen", Channel.CALL)
+    _lead(db, now, "Bo Lang", Channel.EMAIL)
+    page = TodayPage(db, clock=lambda: now)
+    qtbot.addWidget(page)
+    acted: list[int] = []
+
+    def act(follow_up_id: int) -> bool:
+        acted.append(follow_up_id)
+        return False  # nothing saved: the list stays as it is
+
+    page.act = act
+    page.resize(1400, 700)
+    page.show()
+    page.refresh()
+    QApplication.processEvents()
+    titles = [page.tree.topLevelItem(g).text(0) for g in range(2)]  # type: ignore[union-attr]
+    assert titles == ["Calls  (1)", "Emails  (1)"]
+    first = page.current_item()
+    assert first is not None and first.customer == "Mia Chen"
+    assert page.who.text().startswith("Mia Chen")
+    page.tree.setFocus()
+    QTest.keyClick(page.tree, Qt.Key.Key_Down)
+    chosen = page.current_item()
+    assert chosen is not None and chosen.customer == "Bo Lang", "the Emails title is skipped"
+    assert page.who.text().startswith("Bo Lang") and page.primary.text() == "Email…"
+    QTest.keyClick(page.tree, Qt.Key.Key_Return)
+    assert acted == [chosen.follow_up_id], "Enter acts on the chosen follow-up"
+    QTest.keyClick(page.tree, Qt.Key.Key_Up)
+    back = page.current_item()
+    assert back is not None and back.customer == "Mia Chen"
+    QTest.keyClick(page.tree, Qt.Key.Key_Up)
+    assert page.current_item() == back, "nothing above the first follow-up to move to"
+
+
+def test_rows_are_formatted_only_when_the_view_asks(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    for n in range(3):
+        _lead(db, now, f"Customer {n}", Channel.CALL)
+    page = TodayPage(db, clock=lambda: now)
+    qtbot.addWidget(page)
+    page.refresh()  # never shown: nothing painted, so nothing formatted
+    model = page.model
+    assert model.rowCount() == 4, "the Calls title and its three follow-ups"
+    asked: list[int] = []
+    original = model._row_texts
+
+    def spy(row: int) -> tuple[str, ...]:
+        asked.append(row)
+        return original(row)
+
+    model._row_texts = spy  # type: ignore[method-assign]
+    assert model.data(model.index(2, 2)) == "Customer 1"
+    assert model.data(model.index(2, 0), Qt.ItemDataRole.DecorationRole) is None
+    assert model.data(model.index(0, 0)) == "Calls  (3)"
+    assert asked == [2], "one row asked for, one row formatted"
+
+
+def test_off_screen_a_change_is_read_when_the_page_is_next_shown(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    _lead(db, now, "Mia Chen", Channel.CALL)
+    page = TodayPage(db, clock=lambda: now)
+    qtbot.addWidget(page)
+    page.refresh()
+    _lead(db, now, "Bo Lang", Channel.CALL)
+    page.apply_changes(Changes(follow_ups=True))
+    assert _names(page) == ["Mia Chen"], "hidden, the page only notes the change"
+    page.show()
+    QApplication.processEvents()
+    assert _names(page) == ["Mia Chen", "Bo Lang"]
+
+
+def test_a_change_to_someone_not_on_the_list_leaves_it_alone(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    mia, mia_quote = _lead(db, now, "Mia Chen", Channel.CALL)
+    page = TodayPage(db, clock=lambda: now)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    _lead(db, now, "Bo Lang", Channel.CALL)  # not yet told to the page
+    page.apply_changes(Changes(quotes=True, quote_ids=frozenset({mia_quote + 1000})))
+    assert _names(page) == ["Mia Chen"], "a quote not on Today: nothing to read again"
+    page.apply_changes(Changes(customers=True, customer_ids=frozenset({mia})))
+    assert _names(page) == ["Mia Chen", "Bo Lang"], "Mia's details changed: read again"
+    _lead(db, now, "Ann Ray", Channel.CALL)
+    page.apply_changes(Changes(quotes=True))  # which quotes, unsaid: any row may show it
+    assert _names(page) == ["Mia Chen", "Bo Lang", "Ann Ray"]
