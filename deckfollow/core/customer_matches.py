@@ -1,5 +1,6 @@
 """Is this person already a customer? The same phone after normalisation, the same email
-ignoring case, or the same name in the same suburb.
+ignoring case, or the same name in the same suburb (ignoring case and accents: "Zoe
+Muller, Newtown" is Zoë Müller of Newtown).
 
 New leads, new customers and the command line ask before adding anyone, so a person is
 offered ("Use Mia Chen (0412 345 679, Balmain)") instead of entered twice.
@@ -17,8 +18,11 @@ from deckfollow.core.do_not_contact import PHONE_FIELDS
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.models import Customer
 from deckfollow.core.settings import load_settings
+from deckfollow.core.text_folding import fold
 
 _PHONES = tuple(PHONE_FIELDS)
+# More than this many look-alikes helps nobody choose.
+_MOST = 20
 
 
 @dataclass(frozen=True)
@@ -63,31 +67,39 @@ def find_matches(
     read_in = (country or owner_country).upper()
     number = _try_phone(phone, read_in)
     address = _try_email(email)
-    who = " ".join((name or "").split()).lower()
-    town = " ".join((suburb or "").split()).lower()
+    who = " ".join(fold(name or "").split())
+    town = " ".join(fold(suburb or "").split())
     conds = []
     if number:
         conds += [getattr(Customer, k) == number for k in _PHONES]
     if address:
         conds.append(func.lower(Customer.email) == address.lower())
     if who and town:
+        # The folded key holds the name and the suburb; the exact match is checked below.
         conds.append(
-            (func.lower(Customer.display_name) == who) & (func.lower(Customer.suburb) == town)
+            Customer.search_key.like(f"%{_escape(who)}%", escape="\\")
+            & Customer.search_key.like(f"%{_escape(town)}%", escape="\\")
         )
     if not conds:
         return []
     stmt = select(Customer).where(Customer.deleted_at.is_(None), or_(*conds))
     if exclude is not None:
         stmt = stmt.where(Customer.id != exclude)
-    matches = []
-    for c in session.execute(stmt.order_by(Customer.id).limit(20)).scalars():
+    matches: list[CustomerMatch] = []
+    # Read in small batches: the name and suburb found as parts of other words are passed
+    # over, and reading stops at the most worth showing.
+    found = session.execute(stmt.order_by(Customer.id).execution_options(yield_per=50))
+    for c in found.scalars():
+        same_person = who and town and _same(c.display_name, who) and _same(c.suburb, town)
         reasons = []
         if number and number in (c.phone_cell, c.phone_office, c.phone_home):
             reasons.append("phone")
         if address and c.email and c.email.lower() == address.lower():
             reasons.append("email")
-        if who and town and c.display_name.lower() == who and (c.suburb or "").lower() == town:
+        if same_person:
             reasons.append("name and suburb")
+        if not reasons:
+            continue  # the name and the suburb were only parts of longer words or other fields
         shown = next((p for p in (c.phone_cell, c.phone_office, c.phone_home) if p), None)
         matches.append(
             CustomerMatch(
@@ -100,9 +112,20 @@ def find_matches(
                 do_not_contact=c.do_not_contact,
             )
         )
+        if len(matches) == _MOST:
+            break
+    found.close()
     # The strongest evidence first: more reasons, then a phone over an email over a name.
     matches.sort(key=lambda m: (-len(m.reasons), "phone" not in m.reasons, m.id))
     return matches
+
+
+def _same(value: str | None, folded: str) -> bool:
+    return " ".join(fold(value or "").split()) == folded
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _try_phone(text: str | None, country: str) -> str | None:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     event,
     inspect,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -42,6 +43,7 @@ from deckfollow.core.enums import (
     Stage,
     TemplateKind,
 )
+from deckfollow.core.text_folding import folded_key
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -67,6 +69,22 @@ def _enum(cls: type, name: str) -> Enum:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+# What a customer is found by in the customer list (besides their phone numbers), in the
+# order their search key holds it.
+SEARCHED_FIELDS = ("display_name", "company", "email", "street", "suburb", "region", "postcode")
+
+
+def _search_key_on_insert(context: DefaultExecutionContext) -> str:
+    # A column default sees each row's values, so bulk inserts (an import, the demo) get
+    # their key as well as the ORM's; an absent field is a blank one.
+    values: dict[str, object] = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return folded_key(_text(values.get(name)) for name in SEARCHED_FIELDS)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 class Customer(Base):
@@ -100,11 +118,26 @@ class Customer(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by: Mapped[str | None] = mapped_column(String(100))  # a member's sign-in
+    # The searched fields folded (`core.text_folding`), so one LIKE ignores case and accents
+    # on SQLite and PostgreSQL alike; written on insert and whenever one of them changes.
+    search_key: Mapped[str] = mapped_column(Text, default=_search_key_on_insert, server_default="")
 
     quotes: Mapped[list[Quote]] = relationship(back_populates="customer")
     consents: Mapped[list[ChannelConsent]] = relationship(back_populates="customer")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+@event.listens_for(Customer, "before_update")
+def _refold_search_key(_mapper: Mapper[Customer], _conn: object, target: Customer) -> None:
+    """A customer whose name, company, email or address changes is found by the new one.
+
+    Every edit of those fields passes through here (a form, a lead, an import filling in
+    blanks, a merge), written in the same UPDATE.
+    """
+    attrs = inspect(target).attrs
+    if any(attrs[name].history.has_changes() for name in SEARCHED_FIELDS):
+        target.search_key = folded_key(getattr(target, name) for name in SEARCHED_FIELDS)
 
 
 class Quote(Base):

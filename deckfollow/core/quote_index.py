@@ -9,7 +9,6 @@ over the joined tables costs about 25 ms (measured in the benchmarks) — more t
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.enums import Basis, Channel, Stage
+from deckfollow.core.text_folding import fold
 
 # Won and lost cards older than this leave the board (they stay in the list).
 CLOSED_ON_BOARD_DAYS = 60
@@ -121,28 +121,6 @@ class QuoteFilter:
 
 
 _NOT_DIGITS = re.compile(r"\D+")
-
-
-# Letters Unicode does not decompose into a base letter and a mark.
-_PLAIN = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "æ": "ae",
-                        "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss"})  # fmt: skip
-
-
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so "zoe" finds Zoë and "lukasz" finds Łukasz."""
-    if text.isascii():
-        return text.casefold()
-    # A regular expression strips the marks in C: a Python loop per character made loading
-    # 20,000 quotes half a second slower.
-    plain = _MARKS.sub("", unicodedata.normalize("NFKD", text))
-    if not plain.isascii():
-        # The few letters that do not decompose (they pass NFKD unchanged, so translating
-        # after it is the same); a translation table is slow, so only when one may be left.
-        plain = plain.translate(_PLAIN)
-    return plain.casefold()
 
 
 def _search_text(row: QuoteRow) -> str:

@@ -45,8 +45,9 @@ from deckfollow.exchange.private_files import open_private
 FORMAT_NAME = "deckfollow-export"
 FORMAT_VERSION = 1
 
-# Internal bookkeeping that means nothing outside this database.
-_SKIP = {"version", "event_id"}
+# Internal bookkeeping that means nothing outside this database (a customer's search key
+# is their fields folded for searching).
+_SKIP = {"version", "event_id", "search_key"}
 # Secrets live in the OS keyring, never in settings; should one ever be stored by mistake,
 # it still never leaves in an export.
 _SECRET_WORDS = ("password", "secret", "token", "credential")

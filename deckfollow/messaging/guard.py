@@ -13,6 +13,7 @@ from urllib.parse import quote as urlquote
 import phonenumbers
 from sqlalchemy.orm import Session
 
+from deckfollow.core.changes import Changes
 from deckfollow.core.contact_info import format_phone
 from deckfollow.core.contact_snapshot import get_customer, load_snapshot
 from deckfollow.core.enums import Basis, Channel
@@ -129,6 +130,12 @@ def set_gateway_domain(session: Session, domain: str, customer_id: int | None = 
     clean = domain.strip().lstrip("@").lower()
     key = GATEWAY_DOMAIN_KEY if customer_id is None else _customer_gateway_key(customer_id)
     set_setting(session, key, clean)
+
+
+def save_gateway_domain(session: Session, domain: str, customer_id: int | None) -> Changes:
+    """`set_gateway_domain` as a change the screens announce."""
+    set_gateway_domain(session, domain, customer_id)
+    return Changes(settings=True)
 
 
 def gateway_domain(session: Session, customer_id: int) -> str | None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.enums import Channel, Direction, Outcome
@@ -51,6 +52,8 @@ class SendResult:
     logged: bool
     message: str
     message_id: str | None = None
+    # What logging it changed (nothing when it was not logged), for the views to refresh.
+    changes: Changes = field(default_factory=Changes)
 
 
 def _record(draft: Draft, outcome: Outcome, at: datetime, summary: str | None) -> TouchRecord:
@@ -110,16 +113,17 @@ def _log(
     now: datetime,
     summary: str | None,
     message_id: str | None = None,
-) -> str | None:
+) -> tuple[str | None, Changes]:
+    """Log the touch: (None, what changed), or (why it could not be logged, nothing)."""
     try:
         with db.unit_of_work() as session:
-            log_touch(session, _record(draft, outcome, now, summary), next_step, now=now)
+            changes = log_touch(session, _record(draft, outcome, now, summary), next_step, now=now)
             if message_id is not None:
                 # So a reply to this email, from any of their addresses, finds them.
                 remember_sent(session, message_id, draft.customer_id, draft.quote_id)
     except DeckfollowError as exc:
-        return str(exc)
-    return None
+        return str(exc), Changes()
+    return None, changes
 
 
 def send_email_and_log(
@@ -158,7 +162,9 @@ def send_email_and_log(
     message_id = send_email(smtp, password, msg, ssl_context=ssl_context, access_token=access_token)
     log.info("sent %s to customer %s", draft.channel.value, draft.customer_id)
     sent_at = clock()
-    problem = _log(db, draft, Outcome.SENT, next_step, max(now, sent_at), draft.body, message_id)
+    problem, changes = _log(
+        db, draft, Outcome.SENT, next_step, max(now, sent_at), draft.body, message_id
+    )
     if problem is not None:
         log.warning("sent but not logged for customer %s: %s", draft.customer_id, problem)
         return SendResult(
@@ -168,7 +174,9 @@ def send_email_and_log(
             message_id,
         )
     what = "Email" if is_email else "Text"
-    return SendResult(True, True, f"{what} sent to {draft.to_address} and logged.", message_id)
+    return SendResult(
+        True, True, f"{what} sent to {draft.to_address} and logged.", message_id, changes
+    )
 
 
 def log_sent_elsewhere(
@@ -177,10 +185,10 @@ def log_sent_elsewhere(
     """Log a text the owner sent from their phone (copied or opened as an `sms:` link)."""
     now = clock()
     check_ready(db, draft, next_step, now=now, guard=False)
-    problem = _log(db, draft, Outcome.SENT, next_step, now, draft.body)
+    problem, changes = _log(db, draft, Outcome.SENT, next_step, now, draft.body)
     if problem is not None:
         return SendResult(True, False, f"Not logged: {problem}")
-    return SendResult(True, True, "Text logged.")
+    return SendResult(True, True, "Text logged.", changes=changes)
 
 
 def log_call(
@@ -197,10 +205,10 @@ def log_call(
         raise PermissionRefused(f"{outcome.value} is not an outcome of a call")
     now = clock()
     check_ready(db, draft, next_step, now=now, guard=False)
-    problem = _log(db, draft, outcome, next_step, now, notes.strip() or None)
+    problem, changes = _log(db, draft, outcome, next_step, now, notes.strip() or None)
     if problem is not None:
         return SendResult(True, False, f"Not logged: {problem}")
-    return SendResult(True, True, "Call logged.")
+    return SendResult(True, True, "Call logged.", changes=changes)
 
 
 def send_text_and_log(
@@ -233,7 +241,7 @@ def send_text_and_log(
     )
     sent = send_sms(sms, secret, to, body, ssl_context=ssl_context)
     log.info("sent text to customer %s through %s", draft.customer_id, sms.provider)
-    problem = _log(db, draft, Outcome.SENT, next_step, max(now, clock()), body)
+    problem, changes = _log(db, draft, Outcome.SENT, next_step, max(now, clock()), body)
     cost = f" ({sent.cost_text()})"
     if problem is not None:
         log.warning("sent but not logged for customer %s: %s", draft.customer_id, problem)
@@ -245,7 +253,11 @@ def send_text_and_log(
         )
     label = sms.provider.label if sms.provider else "the provider"
     return SendResult(
-        True, True, f"Text sent to {to} through {label}{cost} and logged.", sent.provider_id
+        True,
+        True,
+        f"Text sent to {to} through {label}{cost} and logged.",
+        sent.provider_id,
+        changes,
     )
 
 

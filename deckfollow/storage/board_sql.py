@@ -2,7 +2,7 @@
 `python -m deckfollow.storage.quick_board > deckfollow/storage/board_sql.py`;
 do not edit by hand (a test compares it with the core's statements)."""
 
-REVISION = "0005"
+REVISION = "0006"
 
 NEXT_FOLLOW_UPS = (
     "SELECT follow_up.quote_id, follow_up.id, coalesce(follow_up.snoozed_until, "

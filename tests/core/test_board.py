@@ -178,7 +178,7 @@ def test_search_ignores_accents_both_ways(
         index = load_quote_index(s, now=now)
     for typed in ("zoe", "ZOË", "muller", "Müller"):
         assert {r.quote_id for r in index.select(QuoteFilter(text=typed))} == {shop["zoe"]}
-    from deckfollow.core.quote_index import fold
+    from deckfollow.core.text_folding import fold
 
     assert fold("Łukasz Sørensen") == "lukasz sorensen"
 

@@ -95,7 +95,8 @@ def _sqlite_says_damaged(db_path: Path, scratch: Path) -> bool:
             return rows != [(b"ok",)]
         finally:
             conn.close()
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):
+        # UnicodeDecodeError: SQLite's report quoted a damaged name from the schema.
         return True
 
 

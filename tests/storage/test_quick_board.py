@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from deckfollow.core.board import load_quote_index
 from deckfollow.core.enums import CadenceRunStatus, FollowUpStatus, Stage
 from deckfollow.core.models import CadenceRun, FollowUp, Quote
-from deckfollow.core.quote_index import QuoteFilter, fold
+from deckfollow.core.quote_index import QuoteFilter
 from deckfollow.core.settings import save_setting
 from deckfollow.core.trash import trash_customer, trash_quote
 from deckfollow.demo.generator import generate_demo
@@ -107,10 +107,3 @@ def test_files_it_cannot_read_give_nothing_and_stay_untouched(
     if before is not None:
         assert hashlib.sha256(target.read_bytes()).hexdigest() == before
     assert not Path(f"{target}-wal").exists()
-
-
-def test_folding_for_search_keeps_every_letter_findable() -> None:
-    assert fold("Zoë Müller") == "zoe muller"
-    assert fold("Łukasz Øvergård Straße") == "lukasz overgard strasse"
-    assert fold("ÆRØ") == "aero"
-    assert fold("Plain Deck 5x4") == "plain deck 5x4"

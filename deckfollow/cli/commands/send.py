@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
-from deckfollow.core.errors import DeckfollowError, ValidationError
+from deckfollow.core.errors import ValidationError
+
+if TYPE_CHECKING:
+    from deckfollow.core.followups import FollowUpPlan
 
 ORDER = 72
 
@@ -42,7 +47,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e.add_argument("--dry-run", action="store_true", help="print the email; send nothing")
     e.set_defaults(
         run=run_email,
-        field_options={"next step": "--next-at", "reason": "--next-reason"},
+        field_options={
+            "next step": "--next-at",
+            "reason": "--next-reason",
+            "template": "--template",
+        },
     )
     t = ssub.add_parser(
         "text",
@@ -57,7 +66,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t.add_argument("--dry-run", action="store_true", help="print the text; send nothing")
     t.set_defaults(
         run=run_text,
-        field_options={"next step": "--next-at", "reason": "--next-reason"},
+        field_options={
+            "next step": "--next-at",
+            "reason": "--next-reason",
+            "template": "--template",
+        },
     )
 
 
@@ -112,92 +125,56 @@ def _password(account: str, needed: bool) -> str | None:
     return getpass.getpass("Email password (not stored): ")
 
 
-def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
+def _next_step(args: argparse.Namespace, timezone: str, now: datetime) -> FollowUpPlan:
+    """The next step as typed (in the customer's own time), checked before anything is shown,
+    so a dry run answers too."""
     from deckfollow.core.contact_hours import local_to_utc, zone
-    from deckfollow.core.enums import Channel, FollowUpStatus, TemplateKind
+    from deckfollow.core.enums import Channel
     from deckfollow.core.followups import FollowUpPlan
-    from deckfollow.core.merge_fields import (
-        RenderedText,
-        build_merge_context,
-        render_template,
-    )
-    from deckfollow.core.models import Customer, FollowUp
     from deckfollow.core.touches import check_next_step
+
+    at = args.next_at
+    plan = FollowUpPlan(
+        local_to_utc(at.date(), at.time(), zone(timezone)),
+        Channel(args.next_channel),
+        args.next_reason,
+    )
+    check_next_step(plan, now=now)
+    return plan
+
+
+def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.core.enums import TemplateKind
     from deckfollow.messaging.credentials import default_store
+    from deckfollow.messaging.drafts import compose_follow_up_draft
     from deckfollow.messaging.email_auth import mail_secret
     from deckfollow.messaging.email_extras import (
         check_attachments,
         load_extras,
         with_attachments,
     )
-    from deckfollow.messaging.follow_up_wording import follow_up_wording
-    from deckfollow.messaging.outbox import Draft, send_email_and_log
+    from deckfollow.messaging.outbox import send_email_and_log
     from deckfollow.messaging.smtp import load_footer, load_smtp_settings, make_footer
-    from deckfollow.messaging.template_library import get_template, seed_builtin_templates
 
-    next_local = args.next_at
     db = ctx.open_db()
     try:
         with db.unit_of_work() as s:
-            seed_builtin_templates(s)
-            fu = s.get(FollowUp, args.follow_up)
-            if fu is None:
-                raise ValidationError("follow-up", f"no follow-up with id {args.follow_up}")
-            if fu.status is not FollowUpStatus.PENDING:
-                raise DeckfollowError(
-                    f"follow-up {fu.id} is {fu.status.value}, not waiting to be done; nothing sent"
-                )
-            customer = s.get(Customer, fu.customer_id)
-            assert customer is not None
-            if args.template:
-                tpl = get_template(s, args.template)
-                if tpl.kind is not TemplateKind.EMAIL:
-                    raise ValidationError("--template", "choose an email template")
-                mctx = build_merge_context(
-                    s, customer_id=fu.customer_id, follow_up_id=fu.id, now=ctx.now
-                )
-                subject = render_template(tpl.subject or "", mctx)
-                body = render_template(tpl.body, mctx)
-            else:
-                # The wording the app's email screen opens with for this follow-up.
-                wording = follow_up_wording(s, fu.id, TemplateKind.EMAIL, now=ctx.now)
-                if wording is None:
-                    raise ValidationError("--template", "choose an email template")
-                body = wording.body
-                subject = wording.subject or RenderedText("")
+            draft = compose_follow_up_draft(
+                s, args.follow_up, TemplateKind.EMAIL, now=ctx.now, template_key=args.template
+            )
             smtp = load_smtp_settings(s)
             footer = make_footer(s) if args.footer else load_footer(s)
             extras = with_attachments(load_extras(s), [Path(a).expanduser() for a in args.attach])
             check_attachments(extras.attachments)
-            to_address, to_name, tz = customer.email, customer.display_name, customer.timezone
-            draft_ids = (fu.customer_id, fu.quote_id, fu.id)
-        plan = FollowUpPlan(
-            local_to_utc(next_local.date(), next_local.time(), zone(tz)),
-            Channel(args.next_channel),
-            args.next_reason,
-        )
-        # The next step is checked before the email is shown, so a dry run answers too.
-        check_next_step(plan, now=ctx.now)
-        print(f"To: {to_name} <{to_address or 'no email address'}>", file=ctx.out)
-        print(f"Subject: {subject.text}\n\n{body.text}", file=ctx.out)
-        problems = [p for p in (subject.problem(), body.problem()) if p]
-        if problems:
-            print("Not sent: " + "; ".join(problems), file=ctx.err)
+        plan = _next_step(args, draft.timezone, ctx.now)
+        print(f"To: {draft.to_name} <{draft.to_address or 'no email address'}>", file=ctx.out)
+        print(f"Subject: {draft.subject.text}\n\n{draft.body.text}", file=ctx.out)
+        if draft.problems():
+            print("Not sent: " + "; ".join(draft.problems()), file=ctx.err)
             return 3
         if args.dry_run:
             print("(dry run: nothing sent)", file=ctx.err)
             return 0
-        cid, qid, fid = draft_ids
-        draft = Draft(
-            cid,
-            Channel.EMAIL,
-            body.text,
-            subject=subject.text,
-            quote_id=qid,
-            follow_up_id=fid,
-            to_address=to_address,
-            to_name=to_name,
-        )
         with db.reading() as s:
             # A Gmail or Microsoft browser sign-in: a fresh token (refreshed by itself).
             token = mail_secret(
@@ -205,7 +182,7 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
             ).access_token
         result = send_email_and_log(
             db,
-            draft,
+            draft.outbox_draft(),
             plan,
             smtp=smtp,
             password=None if token else _password(smtp.account, bool(smtp.username)),
@@ -221,69 +198,31 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def run_text(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.core.contact_hours import local_to_utc, zone
-    from deckfollow.core.enums import Channel, FollowUpStatus, TemplateKind
-    from deckfollow.core.followups import FollowUpPlan
-    from deckfollow.core.merge_fields import build_merge_context, render_template
-    from deckfollow.core.models import Customer, FollowUp
+    from deckfollow.core.enums import TemplateKind
     from deckfollow.core.settings import load_settings
-    from deckfollow.core.touches import check_next_step
     from deckfollow.messaging.credentials import default_store
-    from deckfollow.messaging.follow_up_wording import follow_up_wording
-    from deckfollow.messaging.outbox import Draft, send_text_and_log
+    from deckfollow.messaging.drafts import compose_follow_up_draft
+    from deckfollow.messaging.outbox import send_text_and_log
     from deckfollow.messaging.sms_providers import load_sms_settings
-    from deckfollow.messaging.template_library import get_template, seed_builtin_templates
     from deckfollow.messaging.text_rules import compliant_text
 
-    next_local = args.next_at
     db = ctx.open_db()
     try:
         with db.unit_of_work() as s:
-            seed_builtin_templates(s)
-            fu = s.get(FollowUp, args.follow_up)
-            if fu is None:
-                raise ValidationError("follow-up", f"no follow-up with id {args.follow_up}")
-            if fu.status is not FollowUpStatus.PENDING:
-                raise DeckfollowError(
-                    f"follow-up {fu.id} is {fu.status.value}, not waiting to be done; nothing sent"
-                )
-            customer = s.get(Customer, fu.customer_id)
-            assert customer is not None
-            if args.template:
-                tpl = get_template(s, args.template)
-                if tpl.kind is not TemplateKind.TEXT:
-                    raise ValidationError("--template", "choose a text template")
-                mctx = build_merge_context(
-                    s, customer_id=fu.customer_id, follow_up_id=fu.id, now=ctx.now
-                )
-                body = render_template(tpl.body, mctx)
-            else:
-                wording = follow_up_wording(s, fu.id, TemplateKind.TEXT, now=ctx.now)
-                if wording is None:
-                    raise ValidationError("--template", "choose a text template")
-                body = wording.body
+            draft = compose_follow_up_draft(
+                s, args.follow_up, TemplateKind.TEXT, now=ctx.now, template_key=args.template
+            )
             sms = load_sms_settings(s)
             owner = load_settings(s)
-            cell, name, tz, country = (
-                customer.phone_cell,
-                customer.display_name,
-                customer.timezone,
-                customer.country,
-            )
-            draft_ids = (fu.customer_id, fu.quote_id, fu.id)
-        plan = FollowUpPlan(
-            local_to_utc(next_local.date(), next_local.time(), zone(tz)),
-            Channel(args.next_channel),
-            args.next_reason,
-        )
-        # The next step is checked before the text is shown, so a dry run answers too.
-        check_next_step(plan, now=ctx.now)
+        plan = _next_step(args, draft.timezone, ctx.now)
         shown = compliant_text(
-            body.text, business=owner.business_name or owner.owner_name, country=country
+            draft.body.text, business=owner.business_name or owner.owner_name, country=draft.country
         )
-        print(f"To: {name} <{cell or 'no cell number'}>\n\n{shown}", file=ctx.out)
-        if body.problem():
-            print("Not sent: " + (body.problem() or ""), file=ctx.err)
+        print(
+            f"To: {draft.to_name} <{draft.to_address or 'no cell number'}>\n\n{shown}", file=ctx.out
+        )
+        if draft.problems():
+            print("Not sent: " + "; ".join(draft.problems()), file=ctx.err)
             return 3
         if args.dry_run:
             print("(dry run: nothing sent)", file=ctx.err)
@@ -302,9 +241,9 @@ def run_text(args: argparse.Namespace, ctx: CliContext) -> int:
             import getpass
 
             secret = getpass.getpass("Provider auth token or API key (not stored): ")
-        cid, qid, fid = draft_ids
-        draft = Draft(cid, Channel.TEXT, body.text, quote_id=qid, follow_up_id=fid, to_name=name)
-        result = send_text_and_log(db, draft, plan, sms=sms, secret=secret, clock=lambda: ctx.now)
+        result = send_text_and_log(
+            db, draft.outbox_draft(), plan, sms=sms, secret=secret, clock=lambda: ctx.now
+        )
     finally:
         db.close()
     print(result.message, file=ctx.err)

@@ -374,7 +374,7 @@ class BoardPage(QWidget):
         )
 
     def _ask_after_sale(self, row: QuoteRow, description: str) -> None:
-        from deckfollow.core.quotes import start_after_sale
+        from deckfollow.core.winning import start_after_sale_plan
 
         assert self._ops is not None
         answer = QMessageBox.question(
@@ -399,7 +399,7 @@ class BoardPage(QWidget):
 
         self._ops.run_change(
             self,
-            lambda session: start_after_sale(session, row.quote_id, now=now),
+            lambda session: start_after_sale_plan(session, row.quote_id, now=now),
             success=started,
             error_title="The after-sale plan was not started",
         )

@@ -3,9 +3,8 @@ channel, the quote with the lead's age, and one timeline of everything that happ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -29,11 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
-from deckfollow.core.consent import ConsentOverview, consent_overview
+from deckfollow.core.consent import ConsentOverview
 from deckfollow.core.contact_hours import zone
-from deckfollow.core.contact_snapshot import get_customer
-from deckfollow.core.customers import FIELDS, form_values, update_customer
+from deckfollow.core.customer_view import (
+    ContactForm,
+    CustomerView,
+    QuoteView,
+    customer_view,
+    quote_customer,
+)
+from deckfollow.core.customers import FIELDS, update_customer
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentState, Stage
 from deckfollow.core.errors import (
     ConcurrentEditError,
@@ -41,14 +47,8 @@ from deckfollow.core.errors import (
     NotFoundError,
     ValidationError,
 )
-from deckfollow.core.history import (
-    HistoryEntry,
-    customer_history,
-    lead_age_text,
-    response_time_text,
-)
-from deckfollow.core.pipeline import current_quote_id, get_quote
-from deckfollow.core.quotes import quote_details
+from deckfollow.core.history import HistoryEntry, lead_age_text, response_time_text
+from deckfollow.core.unit_of_work import Session
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent import (
     AskPermissionDialog,
@@ -66,6 +66,7 @@ from deckfollow.ui.formatting import (
     weekday_time_text,
 )
 from deckfollow.ui.log_outcome import LogOutcomeDialog
+from deckfollow.ui.messaging.common import change, query
 from deckfollow.ui.quote_editor import QuoteDialog
 from deckfollow.ui.team.clash import ask_to_reapply
 from deckfollow.ui.theme import active_theme
@@ -116,33 +117,6 @@ _STATE_TEXT = {
 }
 
 
-@dataclass(frozen=True)
-class QuoteView:
-    """What the panel shows of one quote (read inside a session, shown after)."""
-
-    id: int
-    number: str | None
-    job: str
-    amount: Decimal | None
-    currency: str
-    stage: Stage
-    received_at: datetime
-    first_response_at: datetime | None
-    lost_reason: str | None
-    sent_on: date | None = None  # in the owner's clock
-    valid_until: date | None = None
-    competing_quotes: int | None = None
-
-
-@dataclass(frozen=True)
-class CustomerView:
-    id: int
-    version: int
-    country: str
-    timezone: str
-    fields: dict[str, str]
-
-
 def _local_datetime_text(at: datetime, tz: str | None = None) -> str:
     # On the owner's clock like every time on screen (not the computer's), with the
     # customer's beside it where they live elsewhere.
@@ -177,7 +151,8 @@ class DetailPanel(QWidget):
     def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._clock = db, clock
-        self._customer: CustomerView | None = None
+        self._customer: ContactForm | None = None
+        self._request = 0  # the latest read asked for; an older answer is dropped
         self._quote: QuoteView | None = None
         self._overview: ConsentOverview | None = None
         self.active_dialog: QDialog | None = None
@@ -418,65 +393,56 @@ class DetailPanel(QWidget):
 
     def show_quote(self, quote_id: int) -> None:
         """Show a quote and its customer."""
-        try:
-            with self._db.reading() as s:
-                customer_id = get_quote(s, quote_id).customer_id
-            self._load(customer_id, quote_id)
-        except NotFoundError:
-            self.clear("That quote is in the trash or no longer exists.")
+        now = self._clock()
+
+        def fetch(s: Session) -> CustomerView:
+            return customer_view(s, quote_customer(s, quote_id), quote_id, now=now)
+
+        self._fetch(fetch, "That quote is in the trash or no longer exists.")
 
     def show_customer(self, customer_id: int) -> None:
         """Show a customer with their most recent open quote (or latest quote)."""
-        try:
-            self._load(customer_id, None)
-        except NotFoundError:
-            self.clear("That customer is in the trash or no longer exists.")
+        self._load(customer_id, None)
 
     def reload(self) -> None:
         """Re-read what is shown (after a change made elsewhere); unsaved edits stay."""
         if self._customer is None:
             return
-        if self._quote is None:
-            self.show_customer(self._customer.id)
-        else:
-            self._reload_quote()
-
-    def _reload_quote(self) -> None:
-        assert self._customer is not None and self._quote is not None
-        try:
-            self._load(self._customer.id, self._quote.id)
-        except NotFoundError:
-            # The quote went to the trash; the customer may still be here.
-            self.show_customer(self._customer.id)
+        self._load(self._customer.id, self.quote_id)
 
     def _load(self, customer_id: int, quote_id: int | None) -> None:
-        with self._db.reading() as s:
-            c = get_customer(s, customer_id)
-            values = form_values(c)
-            customer = CustomerView(c.id, c.version, c.country, c.timezone, values)
-            if quote_id is None:
-                quote_id = current_quote_id(s, customer_id)
-            quote = get_quote(s, quote_id) if quote_id is not None else None
-            quote_view = (
-                QuoteView(
-                    quote.id,
-                    quote.number,
-                    quote.job,
-                    quote.amount,
-                    quote.currency,
-                    quote.stage,
-                    quote.received_at,
-                    quote.first_response_at,
-                    quote.lost_reason,
-                    quote_details(s, quote.id).sent_on,
-                    quote.valid_until,
-                    quote.competing_quotes,
-                )
-                if quote is not None
-                else None
-            )
-            overview = consent_overview(s, customer_id)
-            history = customer_history(s, customer_id, now=self._clock())
+        now = self._clock()
+
+        def fetch(s: Session) -> CustomerView:
+            if quote_id is not None:
+                try:
+                    return customer_view(s, customer_id, quote_id, now=now)
+                except NotFoundError:
+                    # The quote went to the trash; the customer may still be here.
+                    pass
+            return customer_view(s, customer_id, None, now=now)
+
+        self._fetch(fetch, "That customer is in the trash or no longer exists.")
+
+    def _fetch(self, fetch: Callable[[Session], CustomerView], missing: str) -> None:
+        """Read what to show through the one seam; only the latest request is shown, so
+        moving quickly through a list never shows an earlier choice last."""
+        self._request += 1
+        token = self._request
+
+        def shown(view: CustomerView) -> None:
+            if token == self._request:
+                self._show(view)
+
+        def failed(exc: DeckfollowError) -> None:
+            if token == self._request:
+                self.clear(missing if isinstance(exc, NotFoundError) else str(exc))
+
+        query(self, self._db, fetch, success=shown, failure=failed)
+
+    def _show(self, view: CustomerView) -> None:
+        customer, quote_view, overview = view.contact, view.quote, view.consent
+        history, values, customer_id = view.history, view.contact.fields, view.contact.id
         # Keep what the user is typing across a refresh, against what they started from,
         # so a clash with someone else's edit of the same field is still noticed.
         kept: dict[str, str] = {}
@@ -662,11 +628,11 @@ class DetailPanel(QWidget):
         self._customer = self._customer_without_edits()
         self.reload()
 
-    def _customer_without_edits(self) -> CustomerView:
+    def _customer_without_edits(self) -> ContactForm:
         assert self._customer is not None
         c = self._customer
         fields = {k: self._value(k) for k, _ in CONTACT_FIELDS}
-        return CustomerView(c.id, c.version, c.country, c.timezone, fields)
+        return ContactForm(c.id, c.version, c.country, c.timezone, fields)
 
     def save_contact(self) -> None:
         """Save the details changed here; refusals show inline, nothing saved."""
@@ -675,46 +641,53 @@ class DetailPanel(QWidget):
         self.contact_error.clear_error()
         for w in self.fields.values():
             _set_style(w, "")
-        loaded = self._customer
-        changed = self._dirty_keys()
-        version, before = loaded.version, {k: loaded.fields[k] for k in changed}
-        try:
-            while True:
-                try:
-                    with self._db.unit_of_work() as s:
-                        update_customer(
-                            s,
-                            loaded.id,
-                            {k: self._value(k) for k in changed},
-                            now=self._clock(),
-                            version=version,
-                            before=before,
-                        )
-                    break
-                except ConcurrentEditError as exc:
-                    # Who and when, theirs beside what is typed here; nothing typed is lost.
-                    rows = [
-                        (FIELDS.get(k, k), exc.theirs[k], self._value(k))
-                        for k in changed
-                        if k in exc.theirs
-                    ]
-                    if not rows or not ask_to_reapply(exc, rows, self):
-                        raise
-                    version = int(exc.theirs["version"])
-                    before = {**before, **{k: exc.theirs[k] for k in changed if k in exc.theirs}}
-        except ValidationError as exc:
+        self._save_details(self._customer, self._dirty_keys(), self._customer.version, None)
+
+    def _save_details(
+        self,
+        loaded: ContactForm,
+        changed: list[str],
+        version: int,
+        before: dict[str, str] | None,
+    ) -> None:
+        if before is None:
+            before = {k: loaded.fields[k] for k in changed}
+        typed = {k: self._value(k) for k in changed}
+        now = self._clock()
+        seen = dict(before)
+
+        def op(session: Session) -> Changes:
+            return update_customer(session, loaded.id, typed, now=now, version=version, before=seen)
+
+        def saved(_changes: Changes) -> None:
+            self._customer = None  # saved: nothing typed is left to keep
+            self._load(loaded.id, self.quote_id)
+            self.changed.emit()
+
+        def refused(exc: DeckfollowError) -> None:
+            if isinstance(exc, ConcurrentEditError):
+                # Who and when, theirs beside what is typed here; nothing typed is lost.
+                rows = [
+                    (FIELDS.get(k, k), exc.theirs[k], self._value(k))
+                    for k in changed
+                    if k in exc.theirs
+                ]
+                if rows and ask_to_reapply(exc, rows, self):
+                    theirs = {k: exc.theirs[k] for k in changed if k in exc.theirs}
+                    self._save_details(
+                        loaded, changed, int(exc.theirs["version"]), {**seen, **theirs}
+                    )
+                    return
             self.contact_error.show_error(exc)
-            key = _KEY_OF_LABEL.get(exc.field, exc.field)
-            if key in self.fields:
-                self.fields[key].setStyleSheet(f"border: 1px solid {active_theme().error_text};")
-                self.fields[key].setFocus()
-            return
-        except DeckfollowError as exc:
-            self.contact_error.show_error(exc)
-            return
-        self._customer = None  # saved: nothing typed is left to keep
-        self._load(loaded.id, self.quote_id)
-        self.changed.emit()
+            if isinstance(exc, ValidationError):
+                key = _KEY_OF_LABEL.get(exc.field, exc.field)
+                if key in self.fields:
+                    self.fields[key].setStyleSheet(
+                        f"border: 1px solid {active_theme().error_text};"
+                    )
+                    self.fields[key].setFocus()
+
+        change(self, self._db, op, success=saved, failure=refused)
 
     # -- dialogs -------------------------------------------------------------------------
 

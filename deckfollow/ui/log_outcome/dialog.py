@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone, Signal
+from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone, Signal, SignalInstance
 from PySide6.QtGui import QFont, QStandardItemModel
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -33,27 +32,21 @@ from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Basis, Channel, Direction, LedgerSource, Outcome, Stage
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
-from deckfollow.core.followups import FollowUpPlan, get_follow_up, planned_times
-from deckfollow.core.models import Quote
+from deckfollow.core.followups import FollowUpPlan, planned_times
 from deckfollow.core.permission import ContactSnapshot, channel_decision, find_slot
-from deckfollow.core.pipeline import Close, get_quote
-from deckfollow.core.quotes import start_after_sale
+from deckfollow.core.pipeline import Close
 from deckfollow.core.settings import load_settings
-from deckfollow.core.touches import (
-    NextStep,
-    PlanContinues,
-    TouchRecord,
-    continuing_plan,
-    log_touch,
-)
-from deckfollow.storage.database import Database
-from deckfollow.ui.consent.common import ErrorLabel
+from deckfollow.core.touches import NextStep, PlanContinues, TouchRecord, log_touch
+from deckfollow.core.unit_of_work import Session, Store
+from deckfollow.core.winning import win_quote
 from deckfollow.ui.formatting import (
     date_time_text,
     owner_qdatetime,
     owner_zone,
     zone_date_time_text,
 )
+from deckfollow.ui.messaging.common import read
+from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
@@ -83,7 +76,7 @@ _NEXT_REASON = {
 }
 
 
-class LogOutcomeDialog(QDialog):
+class LogOutcomeDialog(ContactDialog):
     """Channel, direction, outcome and a note; then the next follow-up or a close.
 
     OK stays disabled until "what's next?" is answered. `logged` carries the core's
@@ -94,7 +87,7 @@ class LogOutcomeDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         clock: Clock,
         follow_up_id: int | None = None,
@@ -102,28 +95,17 @@ class LogOutcomeDialog(QDialog):
         customer_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._db, self._clock = db, clock
+        super().__init__(db, clock=clock, parent=parent)
         self._follow_up_id = follow_up_id
-        fu_channel: Channel | None = None
-        fu_reason = ""
-        quote_text = ""
-        with db.reading() as s:
-            plan_name: str | None = None
-            if follow_up_id is not None:
-                fu = get_follow_up(s, follow_up_id)
-                fu_channel, fu_reason = fu.channel, fu.reason
-                plan_name = continuing_plan(s, follow_up_id)
-                quote_id = quote_id if quote_id is not None else fu.quote_id
-                customer_id = customer_id if customer_id is not None else fu.customer_id
-            quote: Quote | None = get_quote(s, quote_id) if quote_id is not None else None
-            if quote is not None:
-                customer_id = quote.customer_id
-                quote_text = " · ".join(x for x in (quote.number, quote.job) if x)
-            if customer_id is None:
-                raise ValidationError("customer", "log an outcome for a customer or a quote")
-            self._snap: ContactSnapshot = load_snapshot(s, customer_id)
-        self._customer_id: int = customer_id
+        if follow_up_id is None and quote_id is None and customer_id is None:
+            raise ValidationError("customer", "log an outcome for a customer or a quote")
+        target = self.resolve(follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id)
+        fu_channel, fu_reason = target.follow_up_channel, target.reason or ""
+        plan_name = target.plan_name
+        quote_id = target.quote_id
+        quote_text = " · ".join(x for x in (target.quote_number, target.job) if x)
+        self._snap: ContactSnapshot = read(db, lambda s: load_snapshot(s, target.customer_id))
+        self._customer_id: int = target.customer_id
         self._quote_id = quote_id
         snap = self._snap
         self.setWindowTitle(f"Log outcome: {snap.name}")
@@ -145,7 +127,6 @@ class LogOutcomeDialog(QDialog):
         self.note.setFixedHeight(60)
         # When it happened, in the user's own time: a call made at lunch and logged at
         # night keeps its real time (and the lead's true response time).
-        self._opened_at = clock()
         self.happened_at = QDateTimeEdit()
         self.happened_at.setTimeZone(QTimeZone(owner_zone().encode()))  # one clock: the owner's
         self.happened_at.setDateTime(_qdatetime(self._opened_at))
@@ -205,9 +186,13 @@ class LogOutcomeDialog(QDialog):
         self.agreed_words.setPlaceholderText('Their words, e.g. "Call me Thursday after five"')
         self.agreed_words.setEnabled(False)
         self.plan_box = QWidget()
-        pform = QFormLayout(self.plan_box)
-        pform.setContentsMargins(24, 0, 0, 0)
-        pform.addRow(self.zone_label)
+        # The zone line above the form, not a row of it: a form row gives a wrapped label
+        # the height of one line, which cut its last words off.
+        plan_lay = QVBoxLayout(self.plan_box)
+        plan_lay.setContentsMargins(24, 0, 0, 0)
+        plan_lay.addWidget(self.zone_label)
+        pform = QFormLayout()
+        plan_lay.addLayout(pform)
         pform.addRow("When", when)
         pform.addRow("Channel", self.next_channel)
         pform.addRow(self.blocked)
@@ -248,7 +233,6 @@ class LogOutcomeDialog(QDialog):
         nlayout.addWidget(self.close_quote)
         nlayout.addWidget(self.close_box)
 
-        self.error = ErrorLabel()
         # After a refusal about timing or the weekly cap: one click takes the nearest allowed time.
         self.suggest_button = QPushButton()
         self.suggest_button.hide()
@@ -313,9 +297,10 @@ class LogOutcomeDialog(QDialog):
 
     def _allowed_slot(self, earliest: datetime) -> datetime | None:
         """The nearest time at or after `earliest` a planned touch on the chosen channel may use."""
-        with self._db.reading() as s:
-            times = planned_times(s, self._customer_id)
-            cap = load_settings(s).weekly_cap
+        times, cap = read(
+            self._db,
+            lambda s: (planned_times(s, self._customer_id), load_settings(s).weekly_cap),
+        )
         return find_slot(
             self._snap, self._next_channel(), earliest, times, cap, prefer_best_times=True
         )
@@ -429,26 +414,36 @@ class LogOutcomeDialog(QDialog):
                 follow_up_id=self._follow_up_id,
                 summary=self.note.toPlainText().strip() or None,
             )
-            step: NextStep | None = None
             step = self._next_step()
-            with self._db.unit_of_work() as s:
-                changes: Changes = log_touch(s, record, step, now=now)
-                if self.starts_after_sale() and self._quote_id is not None:
-                    changes = changes | start_after_sale(s, self._quote_id, now=now)
-        except PermissionRefused as exc:
-            self.error.show_error(exc)
-            if isinstance(step, FollowUpPlan):
-                self._offer(step.due_at)
-            self._fit()
-            return
         except DeckfollowError as exc:
-            self.error.show_error(exc)
-            # The team server away: what is typed stays; Save comes back with the server.
-            hold_until_server_back(self.ok_button, exc, target=self._db.target)
-            self._fit()
+            self._refused(exc, None)
             return
-        self.logged.emit(changes)
-        self.accept()
+        after_sale = self.starts_after_sale()
+
+        def op(session: Session) -> Changes:
+            if isinstance(step, Close) and step.stage is Stage.WON and record.quote_id is not None:
+                return win_quote(
+                    session, record.quote_id, now=now, after_sale=after_sale, touch=record
+                )
+            return log_touch(session, record, step, now=now)
+
+        self.save_change(op, refused=lambda e: self._refused(e, step))
+
+    def done_signal(self) -> SignalInstance:
+        return self.logged
+
+    def _refused(self, exc: DeckfollowError, step: NextStep | None) -> None:
+        """A refusal stays in the dialog; after one about timing, the nearest allowed time."""
+        self.error.show_error(exc)
+        if isinstance(exc, PermissionRefused) and isinstance(step, FollowUpPlan):
+            self._offer(step.due_at)
+        # The team server away: what is typed stays; Save comes back with the server. (The
+        # server's address, for the watch, is the database handle's, where it has one.)
+        target = getattr(self._db, "target", None)
+        hold_until_server_back(
+            self.ok_button, exc, target=target if isinstance(target, str) else None
+        )
+        self._fit()
 
     def _fit(self) -> None:
         # Grow to fit the message rather than squeeze the fields above it.

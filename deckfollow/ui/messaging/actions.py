@@ -7,8 +7,10 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel
+from deckfollow.core.follow_up_target import contact_follow_up, resolve_target
 from deckfollow.messaging.inbound import is_stop_question
 from deckfollow.storage.database import Database
+from deckfollow.ui.messaging.common import read
 
 
 def send_email_for_follow_up(
@@ -29,11 +31,9 @@ def act_on_follow_up(
     Cards, visits and videos are not handled here (printing and the touch log cover them);
     for those this returns False without opening anything.
     """
-    from deckfollow.core.followups import get_follow_up
-
-    with db.reading() as s:
-        fu = get_follow_up(s, follow_up_id)  # NotFoundError names a missing one
-        channel, reason, customer_id = fu.channel, fu.reason, fu.customer_id
+    # NotFoundError names a missing one.
+    target = read(db, lambda s: resolve_target(s, follow_up_id=follow_up_id))
+    channel, reason, customer_id = target.follow_up_channel, target.reason or "", target.customer_id
     dialog: QDialog
     if is_stop_question(reason):
         # "Asked to stop emails — stop every channel?": the owner answers with the stop
@@ -73,24 +73,14 @@ def contact_dialog(
     and it is marked done when the touch is logged). Returns the dialog and the signal it
     gives once something was logged.
     """
-    from deckfollow.core.followups import next_pending_follow_up
-    from deckfollow.core.leads import waiting_first_reply
     from deckfollow.ui.messaging.call import CallDialog
     from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
     from deckfollow.ui.messaging.text_message import TextMessageDialog
 
-    channels = {
-        Channel.CALL: (Channel.CALL, Channel.VISIT),
-        Channel.TEXT: (Channel.TEXT, Channel.VIDEO),
-        Channel.EMAIL: (Channel.EMAIL,),
-    }[channel]
-    with db.reading() as s:
-        fid = next_pending_follow_up(
-            s, customer_id=customer_id, quote_id=quote_id, channels=channels
-        )
-        if fid is None:
-            # A new lead's first reply, planned as a text, may well be given by a call.
-            fid = waiting_first_reply(s, customer_id, quote_id)
+    fid = read(
+        db,
+        lambda s: contact_follow_up(s, channel, customer_id=customer_id, quote_id=quote_id),
+    )
     ids = (
         {"follow_up_id": fid}
         if fid is not None

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
@@ -23,25 +23,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.changes import Changes
-from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel, Outcome, TemplateKind
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.core.merge_fields import MergeContext, render_template
+from deckfollow.core.unit_of_work import Store
+from deckfollow.messaging.drafts import MessageDraft
 from deckfollow.messaging.guard import PhoneNumber, call_numbers
 from deckfollow.messaging.outbox import Draft, log_call
-from deckfollow.messaging.template_library import get_template, template_for
+from deckfollow.messaging.template_library import template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
-    ErrorLabel,
-    GuardBanner,
-    NextStepWidget,
+    Clock,
+    DraftPreview,
+    Target,
     guard,
-    load_target,
-    merge_context,
+    read,
     show_rendered,
+    starting_key,
     templates_of,
 )
+from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.platform.phone_handoff import open_phone_link
 from deckfollow.ui.theme import active_theme
 
@@ -55,11 +55,13 @@ OUTCOMES = (
 class _ScriptPane(QWidget):
     """A template picker and its rendered words (missing fields highlighted)."""
 
-    def __init__(self, db: Database, kind: TemplateKind, ctx: MergeContext, start: str | None):
+    def __init__(
+        self, store: Store, kind: TemplateKind, target: Target, now: datetime, start: str | None
+    ):
         super().__init__()
-        self._db, self._ctx = db, ctx
+        self._store, self._kind, self._target, self._now = store, kind, target, now
         self.template = QComboBox()
-        for info in templates_of(db, kind):
+        for info in templates_of(store, kind):
             self.template.addItem(info.name, info.key)
         if start is not None:
             self.template.setCurrentIndex(max(0, self.template.findData(start)))
@@ -75,6 +77,9 @@ class _ScriptPane(QWidget):
         layout.addWidget(self.template)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.missing)
+        self._preview = DraftPreview(
+            self, store, target, kind, now, shown=self._show, failed=self._failed
+        )
         self.template.currentIndexChanged.connect(self.refresh)
         self.refresh()
 
@@ -83,15 +88,20 @@ class _ScriptPane(QWidget):
         if key is None:
             self.text.setPlainText("")
             return
-        with self._db.reading() as s:
-            info = get_template(s, str(key))
-        out = render_template(info.body, self._ctx)
+        self._preview.ask(str(key))
+
+    def _show(self, draft: MessageDraft) -> None:
+        out = draft.body
         show_rendered(self.text, out)
         self.missing.setText(f"Not known: {out.problem()}" if out.problem() else "")
         self.missing.setVisible(bool(out.problem()))
 
+    def _failed(self, exc: DeckfollowError) -> None:
+        self.missing.setText(str(exc))
+        self.missing.setVisible(True)
 
-class CallDialog(QDialog):
+
+class CallDialog(ContactDialog):
     """Numbers (cell, office, home), the script and voicemail, then log what happened."""
 
     logged = Signal(object)
@@ -106,28 +116,21 @@ class CallDialog(QDialog):
         customer_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._db, self._clock = db, clock
-        self.target = load_target(
-            db, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+        super().__init__(db, clock=clock, parent=parent)
+        self._outbox = db
+        self.target = self.resolve(
+            follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
         )
         t = self.target
-        now = clock()
-        ctx = merge_context(db, t, now)
-        self.result_message = ""
+        now = self._opened_at
         self.setWindowTitle(f"Call {t.name}")
         self.setMinimumSize(1040, 640)
 
-        self.banner = GuardBanner()
-        with db.reading() as s:
-            self.numbers: list[PhoneNumber] = call_numbers(s, t.customer_id)
-            script = template_for(
-                s,
-                TemplateKind.CALL_SCRIPT,
-                template_id=t.template_id,
-                template_key=t.template_key(TemplateKind.CALL_SCRIPT),
-            )
-            voicemail = template_for(s, TemplateKind.VOICEMAIL, template_id=t.template_id)
+        self.numbers: list[PhoneNumber] = read(db, lambda s: call_numbers(s, t.customer_id))
+        script = starting_key(db, t, TemplateKind.CALL_SCRIPT)
+        voicemail = read(
+            db, lambda s: template_for(s, TemplateKind.VOICEMAIL, template_id=t.template_id)
+        )
         self.numbers_box = QGroupBox("Numbers, in the order to try")
         nl = QVBoxLayout(self.numbers_box)
         self.number_buttons: list[QPushButton] = []
@@ -155,9 +158,9 @@ class CallDialog(QDialog):
         reason = QLabel(f"<b>Reason:</b> {t.reason}" if t.reason else "No follow-up reason set.")
         reason.setWordWrap(True)
         self.tabs = QTabWidget()
-        self.script = _ScriptPane(db, TemplateKind.CALL_SCRIPT, ctx, script.key if script else None)
+        self.script = _ScriptPane(db, TemplateKind.CALL_SCRIPT, t, now, script)
         self.voicemail = _ScriptPane(
-            db, TemplateKind.VOICEMAIL, ctx, voicemail.key if voicemail else None
+            db, TemplateKind.VOICEMAIL, t, now, voicemail.key if voicemail else None
         )
         self.tabs.addTab(self.script, "Script")
         self.tabs.addTab(self.voicemail, "Voicemail")
@@ -175,21 +178,13 @@ class CallDialog(QDialog):
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText("What was said (their words are worth keeping)")
         self.notes.setFixedHeight(70)
-        self.next_step = NextStepWidget(
-            timezone=t.timezone,
-            now=now,
-            channel=Channel.CALL,
-            has_quote=t.quote_id is not None,
-            plan_name=t.plan_name,
-            closed=t.closed_channels,
-        )
-        log_box = QGroupBox("How did it go, and what's next?")
-        ll = QVBoxLayout(log_box)
-        ll.addLayout(orow)
-        ll.addWidget(self.notes)
-        ll.addWidget(self.next_step)
+        log_box = self.next_step_section(t, Channel.CALL)
+        log_box.setTitle("How did it go, and what's next?")
+        ll = log_box.layout()
+        assert isinstance(ll, QVBoxLayout)
+        ll.insertLayout(0, orow)
+        ll.insertWidget(1, self.notes)
 
-        self.error = ErrorLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.log_button = self.buttons.addButton("Log call", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.log)
@@ -199,17 +194,7 @@ class CallDialog(QDialog):
         left.addWidget(self.numbers_box)
         left.addWidget(reason)
         left.addWidget(self.tabs, 1)
-        right = QVBoxLayout()
-        right.addWidget(log_box)
-        right.addStretch(1)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 3)
-        columns.addLayout(right, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addLayout(columns, 1)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.lay_out(left, log_box, self.buttons)
 
         check = guard(db, t, Channel.CALL, now)
         self.banner.show_check(check)
@@ -226,7 +211,7 @@ class CallDialog(QDialog):
         t = self.target
         try:
             result = log_call(
-                self._db,
+                self._outbox,
                 Draft(
                     t.customer_id,
                     Channel.CALL,
@@ -243,12 +228,10 @@ class CallDialog(QDialog):
             self.error.show_error(f"Not logged: {exc}")
             self.next_step.offer(exc)
             return
-        self.result_message = result.message
-        if not result.logged:
-            self.error.show_error(result.message)
-            return
-        self.logged.emit(Changes(touches=True, follow_ups=True, quotes=t.quote_id is not None))
-        self.accept()
+        self.finish(result)
+
+    def done_signal(self) -> SignalInstance:
+        return self.logged
 
 
 def _copy(text: str, _checked: bool = False) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, QObject, QThread, QTime, Signal
 from PySide6.QtGui import QColor, QStandardItemModel, QTextCharFormat, QTextCursor
@@ -25,43 +25,42 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.cadence_library import step_template_key
+from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.contact_hours import local_to_utc, zone
-from deckfollow.core.contact_snapshot import get_customer, load_snapshot
-from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage, TemplateKind
-from deckfollow.core.errors import (
-    DeckfollowError,
-    NotFoundError,
-    PermissionRefused,
-    ValidationError,
-)
+from deckfollow.core.enums import Channel, Stage, TemplateKind
+from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
+from deckfollow.core.follow_up_target import FollowUpTarget, resolve_target
 from deckfollow.core.followups import FollowUpPlan, agreed_plan
-from deckfollow.core.merge_fields import MERGE_FIELDS, MergeContext, RenderedText
-from deckfollow.core.merge_fields import build_merge_context as _build
-from deckfollow.core.models import FollowUp, Quote
-from deckfollow.core.permission import channel_decision
+from deckfollow.core.merge_fields import MERGE_FIELDS, RenderedText
 from deckfollow.core.pipeline import Close
-from deckfollow.core.touches import NextStep, PlanContinues, continuing_plan
-from deckfollow.messaging.follow_up_wording import wording_key
-from deckfollow.messaging.guard import SendCheck, check_send
-from deckfollow.messaging.template_library import (
-    TemplateInfo,
-    list_templates,
-    seed_builtin_templates,
+from deckfollow.core.touches import NextStep, PlanContinues
+from deckfollow.core.unit_of_work import Session, Store
+from deckfollow.messaging.drafts import (
+    MessageDraft,
+    compose_draft,
+    prepare_templates,
+    starting_template,
 )
-from deckfollow.storage.database import Database
+from deckfollow.messaging.guard import SendCheck, check_send
+from deckfollow.messaging.template_library import TemplateInfo, list_templates
+from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import date_time_text
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.theme import active_theme
 
 __all__ = [
     "Clock",
+    "DraftPreview",
     "ErrorLabel",
     "GuardBanner",
     "NextStepWidget",
     "Target",
+    "change",
     "load_target",
+    "query",
+    "read",
     "show_rendered",
 ]
 
@@ -85,142 +84,161 @@ def unknown_bg() -> QColor:
     return QColor(active_theme().unknown_field_bg)
 
 
-@dataclass(frozen=True)
-class Target:
-    """Who a message is for and what about, resolved from a follow-up, a quote or a customer."""
+# Who a message is for and what about: plain data from the core.
+Target = FollowUpTarget
 
-    customer_id: int
-    quote_id: int | None
-    follow_up_id: int | None
-    name: str
-    email: str | None
-    cell: str | None
-    timezone: str
-    job: str | None
-    reason: str | None
-    follow_up_channel: Channel | None
-    template_id: int | None
-    basis: Basis | None
-    # Why the follow-up is no longer waiting (done, skipped, cancelled), if it is not.
-    follow_up_closed: str | None = None
-    # Where the quote stands (an unpriced lead has no quote yet; a won job gets thanks).
-    stage: Stage | None = None
-    priced: bool = False
-    step_template_key: str | None = None
-    # The active follow-up plan this follow-up is a step of (it places its own next step).
-    plan_name: str | None = None
-    # Channels the customer revoked, with why: never proposed for the next step.
-    closed_channels: dict[Channel, str] = field(default_factory=dict)
+T = TypeVar("T")
 
-    def template_key(self, kind: TemplateKind) -> str:
-        """The wording to start from, chosen as the Today list chooses it."""
-        return wording_key(
-            kind,
-            reason=self.reason,
-            basis=self.basis,
-            stage=self.stage,
-            priced=self.priced,
-            step_key=self.step_template_key,
-        )
+
+# -- the one seam between these dialogs and the database ------------------------------------
+#
+# Reads and changes go through `read` and `change`. A change runs on the window's database
+# thread (`deckfollow.ui.operations`) when the window's operations serve this database, and
+# what the core returned is announced there; otherwise (a dialog opened on its own, as in
+# the tests) it runs here in one unit of work. Either way `success` gets the core's Changes.
+
+
+def read(store: Store, query: Callable[[Session], T]) -> T:
+    """Run a read-only `query(session)` and return what it found."""
+    with store.reading() as session:
+        return query(session)
+
+
+def change(
+    parent: QWidget,
+    store: Store,
+    op: Callable[[Session], Changes],
+    *,
+    success: Callable[[Changes], object],
+    failure: Callable[[DeckfollowError], object],
+) -> None:
+    """Run `op(session)` in one unit of work; then `success(changes)` or `failure(error)`."""
+    ops = _operations_for(store)
+    if ops is not None:
+        ops.run_change(parent, op, initiator=parent, success=success, failure=failure)
+        return
+    try:
+        with store.unit_of_work() as session:
+            changes = op(session)
+    except DeckfollowError as exc:
+        failure(exc)
+        return
+    success(changes)
+
+
+def query(
+    parent: QWidget,
+    store: Store,
+    fn: Callable[[Session], T],
+    *,
+    success: Callable[[T], object],
+    failure: Callable[[DeckfollowError], object],
+) -> None:
+    """Run a read-only `fn(session)`; then `success(result)` or `failure(error)`.
+
+    Shaped like `run_query` so the views built on it move to the window's database thread
+    by changing this one function; the window's pages still expect the panel and the
+    previews filled in as soon as they are asked for, so for now the read runs here."""
+    try:
+        result = read(store, fn)
+    except DeckfollowError as exc:
+        failure(exc)
+        return
+    success(result)
+
+
+def _operations_for(store: Store) -> Operations | None:
+    try:
+        ops = operations.current()
+    except RuntimeError:
+        return None
+    return ops if ops.store is store else None
 
 
 def load_target(
-    db: Database,
+    store: Store,
     *,
     follow_up_id: int | None = None,
     quote_id: int | None = None,
     customer_id: int | None = None,
 ) -> Target:
     """Resolve the customer (and quote) from whichever id the caller had."""
-    with db.unit_of_work() as s:
+
+    def resolve(session: Session) -> Target:
         # Built-in templates are there the first time any message dialog opens.
-        seed_builtin_templates(s)
-        fu = None
-        if follow_up_id is not None:
-            fu = s.get(FollowUp, follow_up_id)
-            if fu is None:
-                raise NotFoundError(f"no follow-up with id {follow_up_id}")
-            customer_id = fu.customer_id
-            quote_id = quote_id if quote_id is not None else fu.quote_id
-        if quote_id is not None:
-            q = s.get(Quote, quote_id)
-            if q is None or q.deleted_at is not None:
-                raise NotFoundError(f"no quote with id {quote_id}")
-            customer_id = customer_id if customer_id is not None else q.customer_id
-        if customer_id is None:
-            raise ValidationError("customer", "choose who to contact")
-        c = get_customer(s, customer_id)
-        job = None
-        stage = None
-        priced = False
-        if quote_id is not None:
-            quote = s.get(Quote, quote_id)
-            job = quote.job if quote is not None else None
-            stage = quote.stage if quote is not None else None
-            priced = quote is not None and quote.amount is not None
-        step_key = None
-        if fu is not None and fu.cadence_run_id is not None and fu.cadence_step is not None:
-            step_key = step_template_key(s, fu.cadence_run_id, fu.cadence_step)
-        plan_name = continuing_plan(s, fu.id) if fu is not None else None
-        snap = load_snapshot(s, c.id)
-        closed = {ch: d.reason for ch in Channel if not (d := channel_decision(snap, ch)).allowed}
-        return Target(
-            customer_id=c.id,
-            quote_id=quote_id,
-            follow_up_id=follow_up_id,
-            name=c.display_name,
-            email=c.email,
-            cell=c.phone_cell,
-            timezone=c.timezone,
-            job=job,
-            reason=fu.reason if fu is not None else None,
-            follow_up_channel=fu.channel if fu is not None else None,
-            template_id=fu.template_id if fu is not None else None,
-            basis=fu.basis if fu is not None else None,
-            follow_up_closed=(
-                f"this follow-up is already {fu.status.value}"
-                + (f" ({fu.cancel_reason})" if fu.cancel_reason else "")
-                + "; open the customer to contact them again"
-                if fu is not None and fu.status is not FollowUpStatus.PENDING
-                else None
-            ),
-            stage=stage,
-            priced=priced,
-            step_template_key=step_key,
-            plan_name=plan_name,
-            closed_channels=closed,
+        prepare_templates(session)
+        return resolve_target(
+            session, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+        )
+
+    with store.unit_of_work() as session:
+        return resolve(session)
+
+
+class DraftPreview:
+    """Fills in templates for one screen through the seam; when the user flicks through
+    templates faster than the database answers, only the last one asked for is shown."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        store: Store,
+        target: Target,
+        kind: TemplateKind,
+        now: datetime,
+        *,
+        shown: Callable[[MessageDraft], object],
+        failed: Callable[[DeckfollowError], object],
+    ) -> None:
+        self._parent, self._store, self._target = parent, store, target
+        self._kind, self._now = kind, now
+        self._shown, self._failed = shown, failed
+        self._asked = 0
+
+    def ask(self, key: str) -> None:
+        """Fill in the template `key`; `shown(draft)` follows."""
+        self._asked += 1
+        token = self._asked
+        target, kind, now = self._target, self._kind, self._now
+
+        def arrived(draft: MessageDraft) -> None:
+            if token == self._asked:
+                self._shown(draft)
+
+        query(
+            self._parent,
+            self._store,
+            lambda s: compose_draft(s, target, kind, now=now, template_key=key),
+            success=arrived,
+            failure=self._failed,
         )
 
 
-def merge_context(db: Database, target: Target, now: datetime) -> MergeContext:
-    with db.reading() as s:
-        return _build(
-            s,
-            customer_id=target.customer_id,
-            quote_id=target.quote_id,
-            follow_up_id=target.follow_up_id,
-            now=now,
-        )
+def starting_key(store: Store, target: Target, kind: TemplateKind) -> str | None:
+    """The key of the template a message for `target` starts from."""
+    info = read(store, lambda s: starting_template(s, target, kind))
+    return info.key if info is not None else None
 
 
-def guard(db: Database, target: Target, channel: Channel, now: datetime) -> SendCheck:
+def guard(store: Store, target: Target, channel: Channel, now: datetime) -> SendCheck:
     """The send guard for this target, plus: a follow-up already done is not done twice."""
-    with db.reading() as s:
-        check = check_send(
+    check = read(
+        store,
+        lambda s: check_send(
             s,
             customer_id=target.customer_id,
             channel=channel,
             now=now,
             follow_up_id=target.follow_up_id,
-        )
+        ),
+    )
     if check.allowed and target.follow_up_closed is not None:
         return SendCheck(False, target.follow_up_closed)
     return check
 
 
-def templates_of(db: Database, kind: TemplateKind) -> list[TemplateInfo]:
-    with db.reading() as s:
-        return list_templates(s, kind)
+def templates_of(store: Store, kind: TemplateKind) -> list[TemplateInfo]:
+    return read(store, lambda s: list_templates(s, kind))
 
 
 class BackgroundJob(QThread):

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import ssl
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,12 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.changes import Changes
-from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
-from deckfollow.core.merge_fields import RenderedText, render_template
+from deckfollow.core.merge_fields import RenderedText
+from deckfollow.core.unit_of_work import Session
 from deckfollow.messaging.credentials import CredentialStore, default_store
+from deckfollow.messaging.drafts import MessageDraft
 from deckfollow.messaging.email_auth import sign_in_kind
 from deckfollow.messaging.email_extras import (
     Extras,
@@ -49,26 +48,46 @@ from deckfollow.messaging.smtp import (
     load_smtp_settings,
     make_footer,
 )
-from deckfollow.messaging.template_library import get_template, template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
-    ErrorLabel,
-    GuardBanner,
-    NextStepWidget,
+    Clock,
+    DraftPreview,
     describe_failure,
     guard,
     highlight_placeholders,
-    load_target,
-    merge_context,
     placeholders_left,
+    read,
     start_job,
+    starting_key,
     templates_of,
 )
+from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.theme import active_theme
 
 
-class ComposeEmailDialog(QDialog):
+@dataclass(frozen=True)
+class _SendSettings:
+    """The email account and its extras, as the composer needs them (one read)."""
+
+    smtp: SmtpSettings
+    footer: Footer
+    footer_on: bool
+    extras: Extras
+    signed_in: bool
+
+    @staticmethod
+    def load(s: Session) -> _SendSettings:
+        return _SendSettings(
+            load_smtp_settings(s),
+            make_footer(s),
+            footer_enabled(s),
+            load_extras(s),
+            sign_in_kind(s) is not SignIn.PASSWORD,
+        )
+
+
+class ComposeEmailDialog(ContactDialog):
     """Email one customer: template, subject and words (editable), what's next, Send.
 
     `sent` carries the core's Changes after the email went out and was logged;
@@ -89,32 +108,29 @@ class ComposeEmailDialog(QDialog):
         credentials: CredentialStore | None = None,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._db, self._clock = db, clock
+        super().__init__(db, clock=clock, parent=parent)
+        self._outbox = db
         self._store = credentials or default_store()
         self._ssl_context = ssl_context
-        self.result_message = ""
-        self.target = load_target(
-            db, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+        self.target = self.resolve(
+            follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
         )
         t = self.target
-        now = clock()
-        self._ctx = merge_context(db, t, now)
-        with db.reading() as s:
-            self._smtp: SmtpSettings = load_smtp_settings(s)
-            self._footer: Footer = make_footer(s)
-            footer_on = footer_enabled(s)
-            self._extras: Extras = load_extras(s)
-            # A Gmail or Microsoft browser sign-in sends with a token: no password to ask for.
-            self._signed_in = sign_in_kind(s) is not SignIn.PASSWORD
+        settings = read(db, _SendSettings.load)
+        self._smtp: SmtpSettings = settings.smtp
+        self._footer: Footer = settings.footer
+        footer_on = settings.footer_on
+        self._extras: Extras = settings.extras
+        # A Gmail or Microsoft browser sign-in sends with a token: no password to ask for.
+        self._signed_in = settings.signed_in
         self.attachments: list[Path] = []
         self._subject_r = RenderedText("")
         self._body_r = RenderedText("")
+        self._draft_r: MessageDraft | None = None
 
         self.setWindowTitle(f"Email {t.name}")
         self.setMinimumSize(1040, 620)
 
-        self.banner = GuardBanner()
         self.setup_note = QLabel(
             "Your email account is not set up yet: add the server and your address first."
         )
@@ -138,15 +154,9 @@ class ComposeEmailDialog(QDialog):
         self.template = QComboBox()
         for info in templates_of(db, TemplateKind.EMAIL):
             self.template.addItem(info.name, info.key)
-        with db.reading() as s:
-            start = template_for(
-                s,
-                TemplateKind.EMAIL,
-                template_id=t.template_id,
-                template_key=t.template_key(TemplateKind.EMAIL),
-            )
+        start = starting_key(db, t, TemplateKind.EMAIL)
         if start is not None:
-            self.template.setCurrentIndex(max(0, self.template.findData(start.key)))
+            self.template.setCurrentIndex(max(0, self.template.findData(start)))
         self.subject = QLineEdit()
         self.body = QTextEdit()
         self.body.setAcceptRichText(False)
@@ -204,18 +214,8 @@ class ComposeEmailDialog(QDialog):
         reason_label.setWordWrap(True)
         reason_label.setStyleSheet(f"color: {active_theme().muted_text};")
 
-        self.next_step = NextStepWidget(
-            timezone=t.timezone,
-            now=now,
-            channel=Channel.EMAIL,
-            has_quote=t.quote_id is not None,
-            plan_name=t.plan_name,
-            closed=t.closed_channels,
-        )
-        next_box = QGroupBox("What's next?")
-        QVBoxLayout(next_box).addWidget(self.next_step)
+        next_box = self.next_step_section(t, Channel.EMAIL)
 
-        self.error = ErrorLabel()
         self.status = QLabel()
         self.status.setStyleSheet(f"color: {active_theme().muted_text}; font-weight: 600;")
         self.status.hide()
@@ -230,20 +230,17 @@ class ComposeEmailDialog(QDialog):
         left = QVBoxLayout()
         left.addWidget(reason_label)
         left.addLayout(form, 1)
-        right = QVBoxLayout()
-        right.addWidget(next_box)
-        right.addStretch(1)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 3)
-        columns.addLayout(right, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.setup_box)
-        layout.addLayout(columns, 1)
-        layout.addWidget(self.error)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
+        self.lay_out(left, next_box, self.buttons, above=(self.setup_box,), below=(self.status,))
 
+        self._preview = DraftPreview(
+            self,
+            db,
+            t,
+            TemplateKind.EMAIL,
+            self._opened_at,
+            shown=self._show_draft,
+            failed=self.error.show_error,
+        )
         self.template.currentIndexChanged.connect(self._apply_template)
         self.body.textChanged.connect(self._refresh_missing)
         self.subject.textChanged.connect(self._refresh_missing)
@@ -273,10 +270,12 @@ class ComposeEmailDialog(QDialog):
         key = self.template.currentData()
         if key is None:
             return
-        with self._db.reading() as s:
-            info = get_template(s, str(key))
-        self._subject_r = render_template(info.subject or "", self._ctx)
-        self._body_r = render_template(info.body, self._ctx)
+        self._preview.ask(str(key))
+
+    def _show_draft(self, draft: MessageDraft) -> None:
+        self._draft_r = draft
+        self._subject_r = self._draft_r.subject
+        self._body_r = self._draft_r.body
         self.subject.setText(self._subject_r.text)
         self.body.setPlainText(self._body_r.text)
         self._refresh_missing()
@@ -299,26 +298,19 @@ class ComposeEmailDialog(QDialog):
     def _open_settings(self) -> None:
         from deckfollow.ui.messaging.smtp_settings import SmtpSettingsDialog
 
-        SmtpSettingsDialog(self._db, parent=self, credentials=self._store).exec()
-        with self._db.reading() as s:
-            self._smtp = load_smtp_settings(s)
-            self._footer = make_footer(s)
-            self.footer.setChecked(footer_enabled(s))
+        SmtpSettingsDialog(self._outbox, parent=self, credentials=self._store).exec()
+        settings = read(self._db, _SendSettings.load)
+        self._smtp, self._footer = settings.smtp, settings.footer
+        self.footer.setChecked(settings.footer_on)
         self._refresh_state()
 
     # -- sending -------------------------------------------------------------------------------
 
     def _draft(self) -> Draft:
-        t = self.target
-        return Draft(
-            customer_id=t.customer_id,
-            channel=Channel.EMAIL,
-            body=self.body.toPlainText(),
-            subject=self.subject.text().strip(),
-            quote_id=t.quote_id,
-            follow_up_id=t.follow_up_id,
-            to_address=t.email,
-            to_name=t.name,
+        if self._draft_r is None:
+            raise ValidationError("email", "wait a moment: the template is still being filled in")
+        return self._draft_r.outbox_draft(
+            self.body.toPlainText(), subject=self.subject.text().strip()
         )
 
     def _attach(self) -> None:
@@ -358,6 +350,7 @@ class ComposeEmailDialog(QDialog):
             extras = with_attachments(self._extras, self.attachments)
             check_attachments(extras.attachments)
             footer = self._footer if self.footer.isChecked() else None
+            draft = self._draft()
         except DeckfollowError as exc:
             self.error.show_error(f"Not sent: {exc}")
             self._refresh_state()
@@ -369,8 +362,8 @@ class ComposeEmailDialog(QDialog):
             self,
             partial(
                 send_email_signed_in,
-                self._db,
-                self._draft(),
+                self._outbox,
+                draft,
                 nxt,
                 smtp=self._smtp,
                 store=self._store,
@@ -417,12 +410,9 @@ class ComposeEmailDialog(QDialog):
             return
         if typed:
             self._store.put(self._smtp.account, typed, remember=self.remember.isChecked())
-        self.result_message = result.message
+        self.finish(result)
         if not result.logged:
-            self.error.show_error(result.message)
             self.send_button.setEnabled(False)
-            return
-        self.sent.emit(
-            Changes(touches=True, follow_ups=True, quotes=self.target.quote_id is not None)
-        )
-        self.accept()
+
+    def done_signal(self) -> SignalInstance:
+        return self.sent

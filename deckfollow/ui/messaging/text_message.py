@@ -5,20 +5,17 @@ from __future__ import annotations
 import ssl
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,9 +24,10 @@ from deckfollow.core.clock import Clock
 from deckfollow.core.contact_info import format_phone
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.errors import DeckfollowError, ValidationError
-from deckfollow.core.merge_fields import RenderedText, render_template
+from deckfollow.core.merge_fields import RenderedText
 from deckfollow.messaging.credentials import CredentialStore, default_store
-from deckfollow.messaging.guard import gateway_address, set_gateway_domain, sms_uri
+from deckfollow.messaging.drafts import MessageDraft
+from deckfollow.messaging.guard import gateway_address, save_gateway_domain, sms_uri
 from deckfollow.messaging.outbox import (
     Draft,
     SendResult,
@@ -39,22 +37,22 @@ from deckfollow.messaging.outbox import (
 )
 from deckfollow.messaging.sms_providers import load_sms_settings
 from deckfollow.messaging.smtp import Failure, SendError, load_smtp_settings
-from deckfollow.messaging.template_library import get_template, template_for
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
-    ErrorLabel,
-    GuardBanner,
-    NextStepWidget,
+    DraftPreview,
+    change,
     describe_failure,
     guard,
     highlight_placeholders,
-    load_target,
-    merge_context,
     placeholders_left,
+    query,
+    read,
     start_job,
+    starting_key,
     templates_of,
 )
+from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.platform.phone_handoff import open_phone_link
 from deckfollow.ui.theme import active_theme
 
@@ -81,7 +79,7 @@ def sms_parts(text: str) -> int:
     return 1 if n <= single else -(-n // multi)
 
 
-class TextMessageDialog(QDialog):
+class TextMessageDialog(ContactDialog):
     """Write the text from a template, hand it to the phone, and log it as a text touch."""
 
     sent = Signal(object)
@@ -98,43 +96,39 @@ class TextMessageDialog(QDialog):
         credentials: CredentialStore | None = None,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._db, self._clock = db, clock
+        super().__init__(db, clock=clock, parent=parent)
+        self._outbox = db
         self._store = credentials or default_store()
         self._ssl_context = ssl_context
-        self.target = load_target(
-            db, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+        self.target = self.resolve(
+            follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
         )
         t = self.target
-        now = clock()
-        self._ctx = merge_context(db, t, now)
+        self._draft_r: MessageDraft | None = None
         self._rendered = RenderedText("")
         self.handed_over = False
-        self.result_message = ""
         self.busy = False
         self._job: BackgroundJob | None = None
         self._typed = ""
         self.setWindowTitle(f"Text {t.name}")
         self.setMinimumSize(1000, 520)
 
-        self.banner = GuardBanner()
         cell = format_phone(t.cell) if t.cell else "no cell number on file"
         self.to_label = QLabel(f"<b>{t.name}</b> · cell {cell}")
         self.template = QComboBox()
         for info in templates_of(db, TemplateKind.TEXT):
             self.template.addItem(info.name, info.key)
-        with db.reading() as s:
-            start = template_for(
-                s,
-                TemplateKind.TEXT,
-                template_id=t.template_id,
-                template_key=t.template_key(TemplateKind.TEXT),
-            )
-            self._gateway = gateway_address(s, t.customer_id)
-            self._smtp = load_smtp_settings(s)
-            self._sms = load_sms_settings(s)
+        start = starting_key(db, t, TemplateKind.TEXT)
+        self._gateway, self._smtp, self._sms = read(
+            db,
+            lambda s: (
+                gateway_address(s, t.customer_id),
+                load_smtp_settings(s),
+                load_sms_settings(s),
+            ),
+        )
         if start is not None:
-            self.template.setCurrentIndex(max(0, self.template.findData(start.key)))
+            self.template.setCurrentIndex(max(0, self.template.findData(start)))
         self.body = QTextEdit()
         self.body.setAcceptRichText(False)
         self.body.setMinimumHeight(140)
@@ -181,18 +175,8 @@ class TextMessageDialog(QDialog):
         form.addRow("", self.gateway_note)
         form.addRow(self.password_label, self.password)
 
-        self.next_step = NextStepWidget(
-            timezone=t.timezone,
-            now=now,
-            channel=Channel.TEXT,
-            has_quote=t.quote_id is not None,
-            plan_name=t.plan_name,
-            closed=t.closed_channels,
-        )
-        next_box = QGroupBox("What's next?")
-        QVBoxLayout(next_box).addWidget(self.next_step)
+        next_box = self.next_step_section(t, Channel.TEXT)
 
-        self.error = ErrorLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.log_button = self.buttons.addButton(
             "Log as sent", QDialogButtonBox.ButtonRole.AcceptRole
@@ -201,18 +185,17 @@ class TextMessageDialog(QDialog):
         self.buttons.accepted.connect(self.log_sent)
         self.buttons.rejected.connect(self.reject)
 
-        right = QVBoxLayout()
-        right.addWidget(next_box)
-        right.addStretch(1)
-        columns = QHBoxLayout()
-        columns.addLayout(form, 3)
-        columns.addLayout(right, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addLayout(columns, 1)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.lay_out(form, next_box, self.buttons)
 
+        self._preview = DraftPreview(
+            self,
+            db,
+            t,
+            TemplateKind.TEXT,
+            self._opened_at,
+            shown=self._show_draft,
+            failed=self.error.show_error,
+        )
         self.template.currentIndexChanged.connect(self._apply_template)
         self.body.textChanged.connect(self._refresh_text)
         self.copy_button.clicked.connect(self.copy_text)
@@ -252,9 +235,11 @@ class TextMessageDialog(QDialog):
         key = self.template.currentData()
         if key is None:
             return
-        with self._db.reading() as s:
-            info = get_template(s, str(key))
-        self._rendered = render_template(info.body, self._ctx)
+        self._preview.ask(str(key))
+
+    def _show_draft(self, draft: MessageDraft) -> None:
+        self._draft_r = draft
+        self._rendered = self._draft_r.body
         self.body.setPlainText(self._rendered.text)
 
     def _refresh_text(self) -> None:
@@ -271,6 +256,8 @@ class TextMessageDialog(QDialog):
         self.missing.setVisible(bool(left))
 
     def _ready_text(self) -> str:
+        if self._draft_r is None:
+            raise ValidationError("text", "wait a moment: the template is still being filled in")
         left = placeholders_left(self.body.toPlainText(), self._rendered)
         if left:
             raise ValidationError("text", "fill in " + ", ".join(left) + " before sending")
@@ -281,22 +268,33 @@ class TextMessageDialog(QDialog):
 
     def _save_domain(self) -> None:
         domain = self.gateway_domain.text().strip()
-        with self._db.unit_of_work() as s:
-            set_gateway_domain(s, domain, self.target.customer_id)
-            self._gateway = gateway_address(s, self.target.customer_id)
-        self._refresh_state()
+        customer_id = self.target.customer_id
+
+        def found(address: str | None) -> None:
+            self._gateway = address
+            self._refresh_state()
+
+        def saved(_changes: Changes) -> None:
+            query(
+                self,
+                self._db,
+                lambda s: gateway_address(s, customer_id),
+                success=found,
+                failure=self.error.show_error,
+            )
+
+        change(
+            self,
+            self._db,
+            lambda s: save_gateway_domain(s, domain, customer_id),
+            success=saved,
+            failure=self.error.show_error,
+        )
 
     def _draft(self, text: str, to: str | None = None) -> Draft:
-        t = self.target
-        return Draft(
-            t.customer_id,
-            Channel.TEXT,
-            text,
-            quote_id=t.quote_id,
-            follow_up_id=t.follow_up_id,
-            to_address=to,
-            to_name=t.name,
-        )
+        if self._draft_r is None:
+            raise ValidationError("text", "wait a moment: the template is still being filled in")
+        return self._draft_r.outbox_draft(text, to_address=to)
 
     def _guarded(self) -> bool:
         self._refresh_state()
@@ -349,7 +347,7 @@ class TextMessageDialog(QDialog):
             self,
             partial(
                 send_email_and_log,
-                self._db,
+                self._outbox,
                 self._draft(text, self._gateway),
                 nxt,
                 smtp=self._smtp,
@@ -379,7 +377,7 @@ class TextMessageDialog(QDialog):
             self,
             partial(
                 send_text_and_log,
-                self._db,
+                self._outbox,
                 self._draft(text),
                 nxt,
                 sms=self._sms,
@@ -400,7 +398,7 @@ class TextMessageDialog(QDialog):
             if exc is not None:
                 self.next_step.offer(exc)
             return
-        self._finish(result.logged, result.message)
+        self.finish(result)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -433,7 +431,7 @@ class TextMessageDialog(QDialog):
         if typed:
             # It worked: keep it in the keyring if there is one, else for this session.
             self._store.put(self._smtp.account, typed, remember=self._store.status().usable)
-        self._finish(result.logged, result.message)
+        self.finish(result)
 
     def log_sent(self) -> None:
         """Log the text the owner sent from their phone."""
@@ -441,20 +439,13 @@ class TextMessageDialog(QDialog):
         try:
             text = self._ready_text()
             result = log_sent_elsewhere(
-                self._db, self._draft(text), self.next_step.next_step(), clock=self._clock
+                self._outbox, self._draft(text), self.next_step.next_step(), clock=self._clock
             )
         except DeckfollowError as exc:
             self.error.show_error(f"Not logged: {exc}")
             self.next_step.offer(exc)
             return
-        self._finish(result.logged, result.message)
+        self.finish(result)
 
-    def _finish(self, logged: bool, message: str) -> None:
-        self.result_message = message
-        if not logged:
-            self.error.show_error(message)
-            return
-        self.sent.emit(
-            Changes(touches=True, follow_ups=True, quotes=self.target.quote_id is not None)
-        )
-        self.accept()
+    def done_signal(self) -> SignalInstance:
+        return self.sent
