@@ -16,6 +16,9 @@ import pytest
 from deckfollow.storage.database import Database, open_database
 from tests import examples as _profiles  # noqa: F401  (registers the Hypothesis profiles)
 
+# `pg_url` (a real PostgreSQL server per module) and `pg` (an emptied business after each test).
+pytest_plugins = ["tests.postgres_fixtures"]
+
 # A fixed "now" for the core: Sunday 22 Nov 2026, 22:00 UTC (Monday 09:00 in Sydney).
 FROZEN_NOW = datetime(2026, 11, 22, 22, 0, tzinfo=UTC)
 

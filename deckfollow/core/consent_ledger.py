@@ -7,6 +7,7 @@ revoking (which cancels follow-ups and stops cadences) is in `core.consent`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from deckfollow.core import limits
 from deckfollow.core.changes import Changes
-from deckfollow.core.contact_snapshot import get_customer, load_snapshot
+from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.enums import ConsentChannel, ConsentEventKind, ConsentState
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import ChannelConsent, ConsentEvent
@@ -61,34 +62,71 @@ def grant_consent(
     now: datetime,
 ) -> Changes:
     """Record the customer's yes for a channel; after a refusal their own words are required."""
+    return grant_channels(session, customer_id, (channel,), source=source, words=words, now=now)
+
+
+def grant_channels(
+    session: Session,
+    customer_id: int,
+    channels: Sequence[ConsentChannel],
+    *,
+    source: str,
+    words: str | None,
+    now: datetime,
+) -> Changes:
+    """Record one yes that covers several channels ("call or text me, email the quote"):
+    a ledger entry per channel, each channel granted, checked and read once."""
     customer = get_customer(session, customer_id)
     require_source(source)
-    snap = load_snapshot(session, customer_id)
-    reopening = customer.do_not_contact or snap.consent(channel).state is ConsentState.REVOKED
-    if reopening and not (words and words.strip()):
+    if not channels:
+        raise ValidationError("channel", "choose at least one channel")
+    current = {
+        row.channel: row
+        for row in session.execute(
+            select(ChannelConsent).where(ChannelConsent.customer_id == customer_id)
+        ).scalars()
+    }
+    reopened = [
+        ch
+        for ch in channels
+        if customer.do_not_contact or (ch in current and current[ch].state is ConsentState.REVOKED)
+    ]
+    if reopened and not (words and words.strip()):
         raise ValidationError(
             "words",
             f"{customer.display_name} had said no; record their own words to re-open "
-            f"{channel.value} contact",
+            f"{reopened[0].value} contact",
         )
     if not (words and words.strip()):
         # The ledger is evidence: a yes is kept in the customer's own words.
         raise ValidationError("words", "record what the customer said when they agreed")
     limits.check_length("words", words, limits.WORDS)
-    event = append_event(
-        session,
+    events = [
         ConsentEvent(
             customer_id=customer_id,
             kind=ConsentEventKind.GRANTED,
-            channel=channel,
+            channel=ch,
             at=now,
             source=source,
             words=words,
-        ),
-    )
-    set_channel_state(session, customer_id, channel, ConsentState.GRANTED, event)
+        )
+        for ch in dict.fromkeys(channels)
+    ]
+    session.add_all(events)
+    session.flush()  # the channel states refer to their entries
+    for event in events:
+        assert event.channel is not None
+        row = current.get(event.channel)
+        if row is None:
+            row = ChannelConsent(customer_id=customer_id, channel=event.channel)
+            session.add(row)
+        row.state = ConsentState.GRANTED
+        row.since = event.at
+        row.source = event.source
+        row.words = event.words
+        row.event_id = event.id
     if customer.do_not_contact:
-        # A new consent in their words re-opens only that channel; the rest stay revoked.
+        # A new consent in their words re-opens only these channels; the rest stay revoked.
         customer.do_not_contact = False
         customer.updated_at = now
     return Changes(customers=True, consent=True)

@@ -10,24 +10,21 @@ from deckfollow.core.enums import (
     Channel,
     ConsentChannel,
     ConsentEventKind,
-    ConsentState,
     Direction,
     Outcome,
     Stage,
 )
-from deckfollow.core.models import (
-    ConsentEvent,
-    FollowUp,
-)
+from deckfollow.core.models import FollowUp
 from deckfollow.demo.customer_words import (
     AGREEMENTS,
     DNC_WORDS,
     FAR_AGREEMENTS,
     GRANT_WORDS,
     PARTNERS,
+    POST_GRANT_WORDS,
     REVOKE_WORDS,
 )
-from deckfollow.demo.people import Person, StoryQuote
+from deckfollow.demo.people import Grant, Person, StoryQuote
 from deckfollow.demo.rows import row_follow_up, touch_row
 from deckfollow.demo.times import clock, local_day, reachable, working_day
 from deckfollow.demo.wording import DAYS, OPEN_REASONS, hour_said, ordinal, sentences, when_said
@@ -35,28 +32,34 @@ from deckfollow.demo.workbench import Workbench
 
 
 class ConsentHistory:
-    """Writes each customer's consent events, channel states and agreed follow-ups."""
+    """Each customer's yeses (entered through the core), their agreed follow-ups and the
+    ledger entries that record them."""
 
     def __init__(self, wb: Workbench) -> None:
         self.wb = wb
 
-    def consent_event(
+    def grant(
+        self, person: Person, channel: ConsentChannel, at: datetime, source: str, words: str
+    ) -> None:
+        """A yes for one channel: entered through the core once the customer exists
+        (`grants.enter_grants`), as the owner records it."""
+        person.grants.append(Grant(at, channel, source, words))
+
+    def agreed_entry(
         self,
         person: Person,
-        kind: ConsentEventKind,
-        channel: ConsentChannel | None,
+        channel: ConsentChannel,
         at: datetime,
         source: str,
-        words: str | None,
-        detail: str | None = None,
-        follow_up_id: int | None = None,
-    ) -> int:
-        eid = self.wb.ids.take(ConsentEvent)
+        words: str,
+        detail: str,
+        follow_up_id: int,
+    ) -> None:
+        """The ledger entry of an agreed follow-up, written with the follow-up it records."""
         self.wb.events.append(
             {
-                "id": eid,
                 "customer_id": person.id,
-                "kind": kind,
+                "kind": ConsentEventKind.AGREED_FOLLOW_UP,
                 "channel": channel,
                 "at": at,
                 "source": source,
@@ -66,13 +69,6 @@ class ConsentHistory:
                 "recorded_by": "demo",
             }
         )
-        if kind is not ConsentEventKind.AGREED_FOLLOW_UP:
-            state = (
-                ConsentState.GRANTED if kind is ConsentEventKind.GRANTED else ConsentState.REVOKED
-            )
-            for ch in [channel] if channel is not None else list(ConsentChannel):
-                person.consent.setdefault(ch, []).append((at, eid, state, source, words))
-        return eid
 
     def history(self, person: Person) -> None:
         """Grants at the first enquiry; a few later refusals of one channel or of everything."""
@@ -88,11 +84,11 @@ class ConsentHistory:
             if person.has_email:
                 granted.append(ConsentChannel.EMAIL)
             for ch in granted:
-                self.consent_event(person, ConsentEventKind.GRANTED, ch, created, source, words)
+                self.grant(person, ch, created, source, words)
             if person.has_post:
-                self.consent_event(
-                    person, ConsentEventKind.GRANTED, ConsentChannel.POST, created, source, None
-                )
+                # The ledger keeps a yes in the customer's own words, post included.
+                post = POST_GRANT_WORDS[person.id % len(POST_GRANT_WORDS)]
+                self.grant(person, ConsentChannel.POST, created, source, post)
         if person.dnc:
             latest = person.quotes[-1] if person.quotes else None
             lost = latest is not None and latest.row["stage"] is Stage.LOST
@@ -133,22 +129,6 @@ class ConsentHistory:
         self.wb.touch(
             touch_row(person, quote_id, at, Channel(way), Direction.INBOUND, Outcome.REPLIED, words)
         )
-
-    def consent_rows(self, person: Person) -> None:
-        """Each channel's state is its latest event."""
-        for ch, history in person.consent.items():
-            at, eid, state, source, words = max(history, key=lambda h: (h[0], h[1]))
-            self.wb.consents.append(
-                {
-                    "customer_id": person.id,
-                    "channel": ch,
-                    "state": state,
-                    "since": at,
-                    "source": source,
-                    "words": words,
-                    "event_id": eid,
-                }
-            )
 
     def agree(
         self,
@@ -195,16 +175,11 @@ class ConsentHistory:
         self.wb.follow_ups.append(fu)
         person.agreed.append(due)
         local = due.astimezone(tz)
-        if not any(
-            h[2] is ConsentState.GRANTED for h in person.consent.get(channel.consent_channel, [])
-        ):
+        if not any(g.channel is channel.consent_channel for g in person.grants):
             # Agreeing on a channel with nothing on record grants it in the same words.
-            self.consent_event(
-                person, ConsentEventKind.GRANTED, channel.consent_channel, said, source, words
-            )
-        self.consent_event(
+            self.grant(person, channel.consent_channel, said, source, words)
+        self.agreed_entry(
             person,
-            ConsentEventKind.AGREED_FOLLOW_UP,
             channel.consent_channel,
             said,
             source,

@@ -16,6 +16,13 @@ GRANT_WORDS: dict[str, tuple[str, ...]] = {
     "no email": ("Call or text me on my mobile.", "Ring or text, I don't do email."),
 }
 
+# What a customer said about the post when they gave their address (a card, the quote).
+POST_GRANT_WORDS: tuple[str, ...] = (
+    "Happy to get the quote in the post at that address.",
+    "Post is fine, that's the house.",
+    "You can post anything to that address.",
+)
+
 # What a customer says when they close one channel: the words fit the channel closed (the
 # ledger is evidence), and they say it on a channel that still suits them.
 REVOKE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {

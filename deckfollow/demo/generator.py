@@ -2,11 +2,13 @@
 
 The same seed and `now` always give the same database. The business is made in memory,
 one customer's story at a time, by the modules beside this one (people, quote making, a
-quote's story, consent history, plans played forward, follow-ups by hand), then written
-in one go (`rows.write_rows`, the only place the demo writes rows). Enquiries still
-waiting for a first reply are then entered through the core's own `add_lead`, as the
-owner enters a lead (`new_leads`), and every "no" a customer said (to one channel, or
-to everything) is recorded through the core (`refusals`). The rules of permission hold by
+quote's story, consent history, plans played forward, follow-ups by hand). The customers
+are written first; every "yes" a customer gave is then recorded through the core's own
+`grant_consent` (`grants`), before the rest is written in one go (`rows.write_rows`, the
+only other place the demo writes rows). Enquiries still waiting for a first reply are then
+entered through the core's own `add_lead`, as the owner enters a lead (`new_leads`), and
+every "no" a customer said (to one channel, or to everything) is recorded through the
+core (`refusals`). The rules of permission hold by
 construction (a test runs `core.followups.audit_rules` over the result):
 
 - a do-not-contact customer has nothing pending, their plans are stopped and their open
@@ -44,6 +46,7 @@ from deckfollow.core.settings import get_setting, save_owner_settings
 from deckfollow.core.timezones import system_country
 from deckfollow.demo.by_hand import HandFollowUps
 from deckfollow.demo.consent_history import ConsentHistory
+from deckfollow.demo.grants import enter_grants
 from deckfollow.demo.local_people import People
 from deckfollow.demo.markets import COUNTRY_CHOICES, Market, market_of
 from deckfollow.demo.new_leads import enter_leads, is_waiting, take_waiting_leads
@@ -51,7 +54,7 @@ from deckfollow.demo.plan_playback import PlanPlayback
 from deckfollow.demo.quote_making import QuoteMaker
 from deckfollow.demo.quote_story import QuoteStory
 from deckfollow.demo.refusals import enter_refusals
-from deckfollow.demo.rows import write_rows
+from deckfollow.demo.rows import write_customers, write_rows
 from deckfollow.demo.sample import record_sample
 from deckfollow.demo.workbench import Workbench
 
@@ -163,10 +166,11 @@ def generate_demo(
         stories.birthday_plan(person)
         if person.dnc_at is not None:
             consent.record_dnc(person)
-        consent.consent_rows(person)
 
     for q in wb.by_id.values():
         q.row["last_touch_at"] = q.last_touch
+    write_customers(session, wb)
+    granted = enter_grants(session, people)
     write_rows(session, wb)
     leads = enter_leads(session, waiting)
     refused = enter_refusals(session, people)
@@ -187,7 +191,7 @@ def generate_demo(
         follow_ups=len(wb.follow_ups) + leads.first_replies,
         pending_follow_ups=sum(f["status"] is FollowUpStatus.PENDING for f in wb.follow_ups)
         + leads.first_replies,
-        consent_events=len(wb.events) + refused,
+        consent_events=granted + len(wb.events) + refused,
         plans=len(wb.runs),
     )
     for run in wb.runs:

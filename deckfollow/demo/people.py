@@ -33,6 +33,16 @@ class StoryQuote:
     after_quote: str | None = None
 
 
+@dataclass(frozen=True)
+class Grant:
+    """A yes the customer gave for one channel, entered through the core (`grants`)."""
+
+    at: datetime
+    channel: ConsentChannel
+    source: str
+    words: str
+
+
 @dataclass
 class Person:
     row: dict[str, Any]
@@ -52,10 +62,8 @@ class Person:
     # of their pending agreed ones (which plan steps keep clear of).
     planned: list[datetime] = field(default_factory=list)
     agreed: list[datetime] = field(default_factory=list)
-    # Consent events per channel as (at, event id, state, source, words), for the state rows.
-    consent: dict[ConsentChannel, list[tuple[datetime, int, ConsentState, str, str | None]]] = (
-        field(default_factory=dict)
-    )
+    # Every yes they gave, in the order given: entered through the core once they exist.
+    grants: list[Grant] = field(default_factory=list)
     _snaps: dict[str, ContactSnapshot] = field(default_factory=dict)
 
     @property

@@ -1,4 +1,4 @@
-"""The demo's rows, built in memory, and the one place they are written to the database."""
+"""The demo's rows it still builds in memory, and the one place they are written."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from deckfollow.core.enums import (
 )
 from deckfollow.core.models import (
     CadenceRun,
-    ChannelConsent,
     ConsentEvent,
     Customer,
     FollowUp,
@@ -91,21 +90,31 @@ def touch_row(
     }
 
 
+def write_customers(session: Session, wb: Workbench) -> None:
+    """Insert the customers, so the core can record what each of them agreed to."""
+    _insert(session, ((Customer, wb.customers),))
+
+
 def write_rows(session: Session, wb: Workbench) -> None:
-    """Insert every row the demo made; the only place the demo writes to the database."""
-    # Bulk inserts through Core: the ORM unit of work would track 100k objects for nothing.
-    inserted = (
-        (Customer, wb.customers),
-        (Quote, wb.quotes),
-        (CadenceRun, wb.runs),
-        (FollowUp, wb.follow_ups),
-        (ConsentEvent, wb.events),
-        (ChannelConsent, wb.consents),
-        (Touch, wb.touches),
+    """Insert the rows the demo still makes itself (see `tests/demo/test_built_like_the_app`
+    for each kind and why)."""
+    _insert(
+        session,
+        (
+            (Quote, wb.quotes),
+            (CadenceRun, wb.runs),
+            (FollowUp, wb.follow_ups),
+            (ConsentEvent, wb.events),
+            (Touch, wb.touches),
+        ),
     )
+
+
+def _insert(session: Session, inserted: tuple[tuple[type[Any], list[dict[str, Any]]], ...]) -> None:
+    # Bulk inserts through Core: the ORM unit of work would track 100k objects for nothing.
     for model, rows in inserted:
         if rows:
-            session.execute(model.__table__.insert(), rows)  # type: ignore[attr-defined]
+            session.execute(model.__table__.insert(), rows)
     # The rows carry their own ids: the next ordinary insert must not reuse one.
     advance_sequences(session, [model.__tablename__ for model, _rows in inserted])
     session.flush()

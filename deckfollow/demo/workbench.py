@@ -16,7 +16,6 @@ from deckfollow.core.enums import (
 )
 from deckfollow.core.models import (
     CadenceRun,
-    ConsentEvent,
     Customer,
     FollowUp,
     Quote,
@@ -49,7 +48,7 @@ class Ids:
     def __init__(self, session: Session) -> None:
         self._next: dict[type[Any], int] = {
             m: int(session.execute(select(func.coalesce(func.max(m.id), 0))).scalar_one()) + 1
-            for m in (Customer, Quote, FollowUp, ConsentEvent, CadenceRun)
+            for m in (Customer, Quote, FollowUp, CadenceRun)
         }
 
     def take(self, model: type[Any]) -> int:
@@ -91,8 +90,7 @@ class Workbench:
         self.touches: list[dict[str, Any]] = []
         self.follow_ups: list[dict[str, Any]] = []
         self.runs: list[dict[str, Any]] = []
-        self.events: list[dict[str, Any]] = []
-        self.consents: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []  # the ledger entries of agreed follow-ups
         self.emails: set[str] = set()
         self.by_id: dict[int, StoryQuote] = {}
         self.made_overdue = self.made_today = 0

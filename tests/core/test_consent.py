@@ -17,7 +17,7 @@ from deckfollow.core.consent import (
     revoke_consent,
     set_contact_preferences,
 )
-from deckfollow.core.consent_ledger import grant_consent, ledger, ledger_entries
+from deckfollow.core.consent_ledger import grant_channels, grant_consent, ledger, ledger_entries
 from deckfollow.core.do_not_contact import (
     do_not_contact_marks,
     is_blocked,
@@ -92,6 +92,45 @@ def test_scheduling_on_a_revoked_channel_says_when_and_how(
             FollowUpPlan(_tomorrow_10(now), Channel.CARD, "Thank-you card"),
             now=now,
         )
+
+
+def test_one_yes_for_several_channels_is_an_entry_per_channel_in_their_words(
+    db: Database, lead: LeadCreated, now: datetime
+):
+    said = "Call or text me on my mobile, email the quote."
+    with db.unit_of_work() as s:
+        revoke_consent(
+            s, lead.customer_id, ConsentChannel.TEXT, source="text", words="No texts", now=now
+        )
+        with pytest.raises(ValidationError, match="own words to re-open text"):
+            grant_channels(
+                s,
+                lead.customer_id,
+                (ConsentChannel.CALL, ConsentChannel.TEXT),
+                source="call",
+                words=None,
+                now=now,
+            )
+        grant_channels(
+            s,
+            lead.customer_id,
+            (ConsentChannel.CALL, ConsentChannel.TEXT, ConsentChannel.EMAIL),
+            source="call",
+            words=said,
+            now=now + timedelta(minutes=5),
+        )
+        ov = consent_overview(s, lead.customer_id)
+        entries = ledger_entries(s, lead.customer_id)
+    granted = [e for e in entries if e.kind is ConsentEventKind.GRANTED and e.words == said]
+    assert [e.channel for e in granted] == [
+        ConsentChannel.CALL,
+        ConsentChannel.TEXT,
+        ConsentChannel.EMAIL,
+    ]
+    states = {c.channel: (c.state, c.words) for c in ov.channels}
+    for ch in (ConsentChannel.CALL, ConsentChannel.TEXT, ConsentChannel.EMAIL):
+        assert states[ch] == (ConsentState.GRANTED, said)
+    assert states[ConsentChannel.POST][0] is not ConsentState.GRANTED
 
 
 def test_stop_cancels_everything_and_only_new_words_reopen_one_channel(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time
 
-import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from deckfollow.core.cadence_library import seed_builtin_cadences
 from deckfollow.core.cadence_runs import start_cadence
@@ -18,38 +16,7 @@ from deckfollow.core.follow_up_closing import complete_step
 from deckfollow.core.followups import agree_follow_up, agreed_plan, audit_rules
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer, FollowUp
-from deckfollow.storage.database import Database, open_database
-from tests.storage.pg_server import postgres_server
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[Database]:
-    db = open_database(pg_url)
-    yield db
-    with db.engine.begin() as conn:
-        # The ledger gives up entries only for customers in the trash.
-        conn.execute(text("UPDATE customer SET deleted_at = CURRENT_TIMESTAMP"))
-        for table in (
-            "touch",
-            "channel_consent",
-            "consent_event",
-            "follow_up",
-            "cadence_run",
-            "cadence_step",
-            "cadence",
-            "quote",
-            "customer",
-            "setting",
-            "suppression",
-        ):
-            conn.execute(text(f"DELETE FROM {table}"))
-    db.close()
+from deckfollow.storage.database import Database
 
 
 def test_cadences_and_stop_on_postgresql(pg: Database, now: datetime):

@@ -3,11 +3,10 @@ on SQLite and on the real PostgreSQL server."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from deckfollow.core.customer_matches import DuplicateCustomerError, find_matches
 from deckfollow.core.customer_merge import merge_customers
@@ -20,9 +19,8 @@ from deckfollow.core.text_folding import folded_key
 from deckfollow.demo.generator import generate_demo
 from deckfollow.exchange.csv_import import import_table
 from deckfollow.exchange.csv_sniff import read_csv
-from deckfollow.storage.database import Database, open_database
+from deckfollow.storage.database import Database
 from tests.exchange.import_helpers import csv_bytes
-from tests.storage.pg_server import postgres_server
 
 
 def _owner(db: Database) -> None:
@@ -131,33 +129,6 @@ def test_demo_customers_are_found_by_their_plain_names(db: Database, now: dateti
     with db.reading() as s:
         rows = s.execute(select(Customer.search_key, *_fields())).all()
     assert rows and all(r[0] == folded_key(r[1:]) and r[0] for r in rows)
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[Database]:
-    db = open_database(pg_url)
-    yield db
-    with db.engine.begin() as conn:
-        conn.execute(text("UPDATE customer SET deleted_at = CURRENT_TIMESTAMP"))
-        for table in (
-            "touch",
-            "channel_consent",
-            "consent_event",
-            "follow_up",
-            "cadence_run",
-            "quote",
-            "customer",
-            "setting",
-            "suppression",
-        ):
-            conn.execute(text(f"DELETE FROM {table}"))
-    db.close()
 
 
 def test_every_way_of_adding_or_changing_a_customer_is_found_plain_on_postgres(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from sqlalchemy import text
 
 from deckfollow.core.consent import revoke_consent
 from deckfollow.core.customer_matches import DuplicateCustomerError
@@ -20,39 +18,7 @@ from deckfollow.core.customers import (
 )
 from deckfollow.core.errors import ConcurrentEditError
 from deckfollow.core.leads import NewLead, add_lead
-from deckfollow.core.settings import save_setting
-from deckfollow.storage.database import Database, open_database
-from tests.storage.pg_server import postgres_server
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[Database]:
-    db = open_database(pg_url)
-    with db.unit_of_work() as s:
-        save_setting(s, "default_country", "AU")
-        save_setting(s, "owner_timezone", "Australia/Sydney")
-    yield db
-    with db.engine.begin() as conn:
-        conn.execute(text("UPDATE customer SET deleted_at = CURRENT_TIMESTAMP"))
-        for table in (
-            "touch",
-            "channel_consent",
-            "consent_event",
-            "follow_up",
-            "cadence_run",
-            "quote",
-            "customer",
-            "setting",
-            "suppression",
-        ):
-            conn.execute(text(f"DELETE FROM {table}"))
-    db.close()
+from deckfollow.storage.database import Database
 
 
 def test_search_ignores_case_and_reads_phones_any_way_on_postgres(pg: Database, now: datetime):

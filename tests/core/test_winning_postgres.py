@@ -3,49 +3,17 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import datetime
 
-import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from deckfollow.core.cadence_library import seed_builtin_cadences
 from deckfollow.core.enums import FollowUpStatus, Stage
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import CadenceRun, FollowUp, Quote
-from deckfollow.core.settings import save_setting
 from deckfollow.core.winning import win_quote
-from deckfollow.storage.database import Database, open_database
-from tests.storage.pg_server import postgres_server
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[Database]:
-    db = open_database(pg_url)
-    with db.unit_of_work() as s:
-        save_setting(s, "default_country", "AU")
-        save_setting(s, "owner_timezone", "Australia/Sydney")
-    yield db
-    with db.engine.begin() as conn:
-        for table in (
-            "touch",
-            "channel_consent",
-            "consent_event",
-            "follow_up",
-            "cadence_run",
-            "quote",
-            "customer",
-            "setting",
-        ):
-            conn.execute(text(f"DELETE FROM {table}"))
-    db.close()
+from deckfollow.storage.database import Database
 
 
 def test_two_wins_at_once_start_one_after_sale_plan(pg: Database, now: datetime):

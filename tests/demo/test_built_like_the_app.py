@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import deckfollow.demo
 from deckfollow.core.enums import (
@@ -42,8 +42,17 @@ from deckfollow.storage.database import Database, open_database
 DEMO = Path(deckfollow.demo.__file__).parent
 # Calls that put rows into the database: on a session (the ORM), or an insert (Core).
 _SESSION_WRITES = {"add", "add_all", "merge", "bulk_save_objects", "bulk_insert_mappings"}
-# The demo's one writer: everything else builds rows in memory for it.
-_WRITER = ("rows.py", "write_rows")
+# The demo's one writer: everything else builds rows in memory for it, or goes through the core.
+_WRITER = ("rows.py", "_insert")
+# What that writer still inserts, and why each kind is not yet made through the core.
+_STILL_WRITTEN = {
+    "Customer": "written first so the core can record their grants, leads and refusals",
+    "Quote": "each quote's amount, number, stages and close are decided in memory",
+    "CadenceRun": "plans are played forward in memory with the core's own placement",
+    "FollowUp": "planned and agreed follow-ups, done with the touch that did them",
+    "ConsentEvent": "only the ledger entry of each agreed follow-up, beside its follow-up",
+    "Touch": "each touch settles the follow-up it did, decided in memory",
+}
 
 
 @pytest.fixture(scope="module")
@@ -60,15 +69,15 @@ def _writes_in(path: Path) -> list[str]:
     """`function: call` for every row-writing call in a module, by the function it is in."""
     found = []
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    for func in ast.walk(tree):
-        if not isinstance(func, ast.FunctionDef):
+    for fn in ast.walk(tree):
+        if not isinstance(fn, ast.FunctionDef):
             continue
-        for node in ast.walk(func):
+        for node in ast.walk(fn):
             if not isinstance(node, ast.Call):
                 continue
             called = node.func
             if isinstance(called, ast.Name) and called.id == "insert":
-                found.append(f"{func.name}: insert")
+                found.append(f"{fn.name}: insert")
             elif isinstance(called, ast.Attribute) and (
                 called.attr == "insert"
                 or (
@@ -76,7 +85,7 @@ def _writes_in(path: Path) -> list[str]:
                     and ast.unparse(called.value).split(".")[-1] in ("session", "s")
                 )
             ):
-                found.append(f"{func.name}: {ast.unparse(called)}")
+                found.append(f"{fn.name}: {ast.unparse(called)}")
     return found
 
 
@@ -90,6 +99,64 @@ def test_no_demo_module_writes_rows_except_the_one_writer() -> None:
             offenders[path.name] = writes
     assert offenders == {}
     assert _writes_in(DEMO / _WRITER[0]), "the writer itself is found by the scan"
+
+
+def _inserted_kinds() -> set[str]:
+    """The models the writer module hands to its writer: `(Model, wb.rows)` pairs."""
+    tree = ast.parse((DEMO / _WRITER[0]).read_text(encoding="utf-8"))
+    return {
+        node.elts[0].id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Tuple)
+        and len(node.elts) == 2
+        and isinstance(node.elts[0], ast.Name)
+        and ast.unparse(node.elts[1]).startswith("wb.")
+    }
+
+
+def test_the_writer_inserts_only_the_kinds_not_yet_made_through_the_core() -> None:
+    # Channel consent and granted entries are the core's (`grants`); a kind coming back
+    # to the writer, or leaving it, must be named here.
+    assert _inserted_kinds() == set(_STILL_WRITTEN)
+
+
+def test_every_ledger_entry_the_demo_writes_itself_records_an_agreed_follow_up(
+    business: Database,
+) -> None:
+    with business.reading() as session:
+        kinds = dict(
+            session.execute(
+                select(ConsentEvent.kind, func.count())
+                .group_by(ConsentEvent.kind)
+                .where(ConsentEvent.recorded_by == "demo")
+            ).all()
+        )
+        granted = session.execute(
+            select(ConsentEvent.words).where(ConsentEvent.kind == ConsentEventKind.GRANTED)
+        ).scalars()
+        granted_words = list(granted)
+    assert set(kinds) == {ConsentEventKind.AGREED_FOLLOW_UP}
+    # Every yes went through `grant_consent`, which keeps it in the customer's own words.
+    assert len(granted_words) > 250
+    assert all(w and w.strip() for w in granted_words)
+
+
+def test_each_channel_state_is_the_ledger_entry_that_set_it(business: Database) -> None:
+    with business.reading() as session:
+        rows = session.execute(
+            select(ChannelConsent, ConsentEvent).join(
+                ConsentEvent, ConsentEvent.id == ChannelConsent.event_id
+            )
+        ).all()
+        states = session.execute(select(func.count(ChannelConsent.customer_id))).scalar_one()
+    assert len(rows) == states > 250
+    for state, event in rows:
+        assert (state.customer_id, state.since, state.words) == (
+            event.customer_id,
+            event.at,
+            event.words,
+        )
+        assert (state.state is ConsentState.GRANTED) == (event.kind is ConsentEventKind.GRANTED)
 
 
 def test_the_scan_finds_a_write_in_a_module(tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ from deckfollow.core.trash import trash_customer
 from deckfollow.storage.database import open_database
 from deckfollow.storage.instance_lock import acquire_instance_lock
 from deckfollow.storage.integrity import check_integrity
+from tests.examples import examples
 
 START = datetime(2026, 11, 22, 22, 0, tzinfo=UTC)  # Monday 09:00 in Sydney
 
@@ -292,7 +293,8 @@ def crash_run(db_path: Path, kill_points: int, seed: int) -> CrashRun:
 
 
 def test_sigkill_at_random_points_loses_no_committed_change(db_path: Path):
-    run = crash_run(db_path, kill_points=60, seed=20261122)
+    # 60 kill points in CI (the thorough profile), a fifth in everyday runs.
+    run = crash_run(db_path, kill_points=examples(60), seed=20261122)
     committed = run.committed
     print(
         f"\ncrash safety: {run.kill_points} kill points ({run.inside_a_write} inside a write), "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -18,35 +17,7 @@ from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer
 from deckfollow.exchange.json_export import build_export
 from deckfollow.storage import schema
-from deckfollow.storage.database import Database, open_database
-from tests.storage.pg_server import postgres_server
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[Database]:
-    db = open_database(pg_url)
-    yield db
-    with db.engine.begin() as conn:
-        # The ledger gives up entries only for customers in the trash.
-        conn.execute(text("UPDATE customer SET deleted_at = CURRENT_TIMESTAMP"))
-        for table in (
-            "touch",
-            "channel_consent",
-            "consent_event",
-            "follow_up",
-            "cadence_run",
-            "quote",
-            "customer",
-            "setting",
-        ):
-            conn.execute(text(f"DELETE FROM {table}"))
-    db.close()
+from deckfollow.storage.database import Database
 
 
 def test_migrations_run_on_postgresql(pg: Database):
