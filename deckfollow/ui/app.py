@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from deckfollow.core.clock import Clock
 from deckfollow.ui.app_icon import app_icon
@@ -76,14 +76,23 @@ def offer_welcome(window: MainWindow, clock: Clock) -> None:
 
 
 def _welcome(window: MainWindow, clock: Clock) -> None:
+    from deckfollow.ui.welcome import WelcomeDialog
+
+    wizard = import_wizard_factory()
+    dialog = WelcomeDialog(can_import=wizard is not None, parent=window)
+    # Opened, not exec()'d: no event loop of its own that could outlive the window (a
+    # switch to the team database closes it), and the answer is handled once it closes.
+    dialog.finished.connect(lambda _result: _welcome_answered(window, dialog, clock))
+    dialog.open()
+
+
+def _welcome_answered(window: MainWindow, dialog: QDialog, clock: Clock) -> None:
     from deckfollow.core.changes import EVERYTHING, Changes
     from deckfollow.core.settings import save_owner_settings, set_setting
     from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
     from deckfollow.ui.welcome import WelcomeChoice, WelcomeDialog
 
-    wizard = import_wizard_factory()
-    dialog = WelcomeDialog(can_import=wizard is not None, parent=window)
-    dialog.exec()
+    assert isinstance(dialog, WelcomeDialog)
     # Closed with Esc, the welcome is not checked: keep what is right, the owner can fix the
     # rest in Settings › Your business.
     details, choice = dialog.valid_details(), dialog.choice
@@ -106,10 +115,12 @@ def _welcome(window: MainWindow, clock: Clock) -> None:
             return EVERYTHING
 
         window.ops.run_change(window, sample, error_title="The sample data was not added")
-    elif choice is WelcomeChoice.IMPORT and wizard is not None:
-        importer = wizard(window.ops, clock=clock, parent=window)
-        importer.exec()  # type: ignore[attr-defined]
-        importer.deleteLater()
+    elif choice is WelcomeChoice.IMPORT:
+        wizard = import_wizard_factory()
+        if wizard is not None:
+            importer = wizard(window.ops, clock=clock, parent=window)
+            importer.exec()  # type: ignore[attr-defined]
+            importer.deleteLater()
 
 
 def _check_in_background(target: str) -> Future[IntegrityReport] | None:

@@ -119,7 +119,7 @@ def test_a_team_server_that_is_away_at_start_offers_the_own_file(
             widget.close()
         shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
         window = next((w for w in shown if isinstance(w, MainWindow)), None)
-        if window is not None and hasattr(window, "db"):
+        if window is not None and hasattr(window, "ops"):
             opened.append(window.ops.store.display)
             QApplication.exit(0)
 
