@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from deckfollow.core.clock import Clock
@@ -83,7 +83,8 @@ def _welcome(window: MainWindow, clock: Clock) -> None:
     # Opened, not exec()'d: no event loop of its own that could outlive the window (a
     # switch to the team database closes it), and the answer is handled once it closes.
     dialog.finished.connect(lambda _result: _welcome_answered(window, dialog, clock))
-    dialog.open()
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.show()
 
 
 def _welcome_answered(window: MainWindow, dialog: QDialog, clock: Clock) -> None:

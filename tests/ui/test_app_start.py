@@ -21,8 +21,9 @@ from deckfollow.ui.welcome import WelcomeDialog
 from tests.ui.waiting import settle
 
 
-def _answer_welcome(choose: str, name: str = "") -> None:
-    """Fill in and click the welcome dialog once it is on screen."""
+def _answer_welcome(choose: str, name: str = "") -> list[bool]:
+    """Fill in and click the welcome dialog once it is on screen; the list says when."""
+    answered: list[bool] = []
 
     def act() -> None:
         dialog = QApplication.activeModalWidget()
@@ -31,15 +32,19 @@ def _answer_welcome(choose: str, name: str = "") -> None:
             return
         dialog.owner_name.setText(name)
         getattr(dialog, f"{choose}_button").click()
+        answered.append(True)
 
     QTimer.singleShot(0, act)
+    return answered
 
 
 def test_empty_database_offers_sample_data(qtbot: QtBot, db: Database, now: datetime) -> None:
     window = MainWindow(db, clock=lambda: now)
     qtbot.addWidget(window)
-    _answer_welcome("sample", name="Dana Whitfield")
+    window.show()  # as the app does before it offers the welcome
+    answered = _answer_welcome("sample", name="Dana Whitfield")
     offer_welcome(window, lambda: now)
+    qtbot.waitUntil(lambda: bool(answered))
     settle(qtbot, window)
     with db.reading() as session:
         quotes = session.execute(select(func.count(Quote.id))).scalar_one()
@@ -52,8 +57,9 @@ def test_empty_database_offers_sample_data(qtbot: QtBot, db: Database, now: date
 def test_starting_empty_is_remembered(qtbot: QtBot, db: Database, now: datetime) -> None:
     window = MainWindow(db, clock=lambda: now)
     qtbot.addWidget(window)
-    _answer_welcome("empty")
+    answered = _answer_welcome("empty")
     offer_welcome(window, lambda: now)
+    qtbot.waitUntil(lambda: bool(answered))
     settle(qtbot, window)
     window.refresh()
     settle(qtbot, window)

@@ -32,8 +32,9 @@ from tests.ui.waiting import settle, wait_idle
 SYD = "Australia/Sydney"
 
 
-def _when_modal(kind: type[QWidget], act: Callable[[QWidget], None]) -> None:
-    """Act on the modal dialog of `kind` once it is on screen."""
+def _when_modal(kind: type[QWidget], act: Callable[[QWidget], None]) -> list[bool]:
+    """Act on the modal dialog of `kind` once it is on screen; the list says when."""
+    done: list[bool] = []
 
     def look() -> None:
         dialog = QApplication.activeModalWidget()
@@ -41,8 +42,10 @@ def _when_modal(kind: type[QWidget], act: Callable[[QWidget], None]) -> None:
             QTimer.singleShot(20, look)
             return
         act(dialog)
+        done.append(True)
 
     QTimer.singleShot(0, look)
+    return done
 
 
 def _welcome_from_australia(dialog: QWidget) -> None:
@@ -92,8 +95,9 @@ def test_first_morning_welcome_lead_first_reply_and_the_panel_stays_on_that_pers
     qtbot.addWidget(window)
     install_features(window, db, clock)
     window.show()
-    _when_modal(WelcomeDialog, _welcome_from_australia)
+    answered = _when_modal(WelcomeDialog, _welcome_from_australia)
     offer_welcome(window, clock)
+    qtbot.waitUntil(lambda: bool(answered))
     settle(qtbot, window)
     with db.reading() as s:
         settings = load_settings(s)
