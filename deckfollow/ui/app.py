@@ -281,6 +281,11 @@ def _open_and_run(
         try:
             return _run_window(app, window, db, clock, startup_check)
         finally:
+            # What the window still had queued (a refresh, a reminder check) runs now, while
+            # the database is open: run after close(), it would quietly reconnect and leave
+            # that connection open (a team server would keep it until the app quits).
+            window.close()
+            app.processEvents()
             db.close()
 
 
