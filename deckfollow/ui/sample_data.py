@@ -51,9 +51,20 @@ def remove_sample_data_asking(
 ) -> None:
     """Ask, then remove; `said` gets what to show in the status bar once it is removed."""
 
+    # The question is opened, not run with a loop of its own: it is asked from the answer
+    # of a read (an operation's delivery), where a nested loop would hold every later
+    # result back until the user answered.
     def ask(counts: SampleCounts) -> None:
         if not counts:
-            QMessageBox.information(parent, "Remove sample data", "There is no sample data left.")
+            told = QMessageBox(
+                QMessageBox.Icon.Information,
+                "Remove sample data",
+                "There is no sample data left.",
+                QMessageBox.StandardButton.Ok,
+                parent,
+            )
+            told.finished.connect(lambda _result: told.deleteLater())
+            told.open()
             return
         box = QMessageBox(
             QMessageBox.Icon.Question,
@@ -64,10 +75,12 @@ def remove_sample_data_asking(
         )
         remove = box.addButton("Remove sample data", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        chosen = box.clickedButton()
+        box.finished.connect(lambda _result: answered(box.clickedButton() is remove, box))
+        box.open()
+
+    def answered(chosen: bool, box: QMessageBox) -> None:
         box.deleteLater()
-        if chosen is not remove:
+        if not chosen:
             return
         now = clock()
 

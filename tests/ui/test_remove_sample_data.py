@@ -52,6 +52,7 @@ def test_remove_sample_data_from_the_file_menu(qtbot: QtBot, db: Database, now: 
     said: list[str] = []
     QTimer.singleShot(0, lambda: _answer(said, "Cancel"))
     action.trigger()
+    qtbot.waitUntil(lambda: len(said) == 1)  # the question was asked and answered
     settle(qtbot, win)
     assert "40 customers and 90 quotes" in said[0]
     assert "you entered yourself stay" in said[0]
