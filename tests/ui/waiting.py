@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pytestqt.qtbot import QtBot
 
 from deckfollow.ui.operations import Operations
@@ -26,6 +28,19 @@ def wait_idle(ops: Operations | object, timeout: int = 15000) -> None:
             raise AssertionError("the window's database work did not finish")
         QTest.qWait(5)
     QTest.qWait(0)  # what the last result queued (a repaint, a timer at 0) runs too
+
+
+def wait_for(condition: Callable[[], object], timeout: int = 15000) -> None:
+    """Until `condition()` holds (a question answered), the event loop running meanwhile."""
+    import time
+
+    from PySide6.QtTest import QTest
+
+    deadline = time.monotonic() + timeout / 1000
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("what the test waited for did not happen")
+        QTest.qWait(5)
 
 
 def _operations_of(holder: Operations | object) -> Operations:

@@ -32,7 +32,7 @@ from deckfollow.ui.board.model import StageCardModel
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
 from deckfollow.ui.formatting import compact_money
 from deckfollow.ui.qt_values import QUOTE_ID_ROLE
-from deckfollow.ui.team.clash import ask_to_reapply
+from deckfollow.ui.team.clash import offer_to_reapply
 from deckfollow.ui.theme import active_theme
 
 if TYPE_CHECKING:  # the board can paint before SQLAlchemy loads
@@ -297,9 +297,13 @@ class BoardPage(QWidget):
             assert self._ops is not None
             self._ops.announce(Changes(quotes=True))  # show what is saved now behind the question
             mine = [("Stage", exc.theirs.get("stage", ""), stage.label)]
-            if ask_to_reapply(exc, mine, self):  # the user chose knowing theirs
-                theirs = int(exc.theirs["version"])
-                self._save_move(row, stage, now, lost_reason, parked_until, theirs)
+            theirs = int(exc.theirs["version"])
+            offer_to_reapply(  # the user chooses knowing theirs
+                exc,
+                mine,
+                self,
+                reapply=lambda: self._save_move(row, stage, now, lost_reason, parked_until, theirs),
+            )
 
         def moved(_changes: Changes) -> None:
             if stage is Stage.WON:
@@ -374,28 +378,47 @@ class BoardPage(QWidget):
         )
 
     def _ask_after_sale(self, row: QuoteRow, description: str) -> None:
-        from deckfollow.core.winning import start_after_sale_plan
-
-        assert self._ops is not None
-        answer = QMessageBox.question(
-            self,
+        # Asked from what a read found (an operation's delivery): the question is opened,
+        # not run with a loop of its own that would hold every later result back.
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             "Won — well done",
             f"Start the after-sale follow-ups for {row.customer}?\n\n{description}\n\n"
             "Each step stays inside what they agreed to.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
+            self,
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+
+        yes = box.button(QMessageBox.StandardButton.Yes)
+
+        def answered(_result: int) -> None:
+            chosen = box.clickedButton()
+            box.deleteLater()
+            if chosen is yes:
+                self._start_after_sale(row)
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _start_after_sale(self, row: QuoteRow) -> None:
+        from deckfollow.core.winning import start_after_sale_plan
+
+        if self._ops is None:
             return
         now = self._clock()
 
         def started(changes: Changes) -> None:
             if not changes.follow_ups:
-                QMessageBox.information(
-                    self,
+                told = QMessageBox(
+                    QMessageBox.Icon.Information,
                     "The after-sale plan was not started",
                     f"{row.customer} asked not to be contacted, or the plan already runs.",
+                    QMessageBox.StandardButton.Ok,
+                    self,
                 )
+                told.finished.connect(lambda _result: told.deleteLater())
+                told.open()
 
         self._ops.run_change(
             self,

@@ -18,7 +18,7 @@ from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
 from deckfollow.ui.main_window import MainWindow
-from tests.ui.waiting import wait_idle
+from tests.ui.waiting import wait_for, wait_idle
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def window(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
     return win
 
 
-def _when_modal(act: Callable[[object], None]) -> None:
+def _when_modal(act: Callable[[object], None]) -> list[object]:
     """Run `act` on the next modal dialog as soon as it is on screen."""
 
     def poll() -> None:
@@ -45,8 +45,11 @@ def _when_modal(act: Callable[[object], None]) -> None:
             QTimer.singleShot(10, poll)
             return
         act(dialog)
+        acted.append(dialog)
 
+    acted: list[object] = []  # filled once `act` ran: a test can wait for the answer
     QTimer.singleShot(0, poll)
+    return acted
 
 
 def _drag(window: MainWindow, quote_id: int, to: Stage) -> None:
@@ -149,8 +152,10 @@ def test_drag_to_won_offers_the_after_sale_plan(window: MainWindow, db: Database
         assert "after-sale" in dialog.text()
         dialog.button(QMessageBox.StandardButton.Yes).click()
 
-    _when_modal(yes)
+    answered = _when_modal(yes)
     _drag(window, quote_id, Stage.WON)
+    wait_for(lambda: answered)  # the question comes once the move was saved
+    wait_idle(window)
     assert _stage(db, quote_id).stage is Stage.WON
     with db.reading() as session:
         runs = dict(

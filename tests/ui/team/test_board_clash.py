@@ -96,6 +96,7 @@ def test_a_stale_board_move_says_who_and_when_and_lets_the_user_choose(
     seen: list[str] = []
     _answer(lambda d: (d.apply_mine if reapply else d.keep_theirs).click(), seen)
     assert window.board.move_quote(quote_id, Stage.FOLLOWING_UP)
+    qtbot.waitUntil(lambda: bool(seen))  # the clash was shown and answered
     wait_idle(window)
     # Moved: the card is in the column it was dropped on, as the board now shows it.
     moved = window.board.columns[Stage.FOLLOWING_UP].model.row_of(quote_id) >= 0
