@@ -540,16 +540,30 @@ class MainWindow(QMainWindow):
     def _ask_to_trash_customer(self, customer_id: int, name: str) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        from deckfollow.core.trash import restore_customer, trash_customer
-
-        answer = QMessageBox.question(
-            self,
+        # Asked from what a read found (an operation's delivery): opened, not run with a
+        # loop of its own that would hold every later result back until it was answered.
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             "Move customer to the trash",
             f"Move {name} and all their quotes to the trash?\n\nEdit › Trash brings them back; "
             "nothing is erased until you empty the trash.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
+        yes = box.button(QMessageBox.StandardButton.Yes)
+
+        def answered(_result: int) -> None:
+            chosen = box.clickedButton()
+            box.deleteLater()
+            if chosen is yes:
+                self._trash_customer(customer_id, name)
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _trash_customer(self, customer_id: int, name: str) -> None:
+        from deckfollow.core.trash import restore_customer, trash_customer
+
         now = self.clock()
 
         def trashed(_changes: Changes) -> None:

@@ -68,8 +68,15 @@ _current: list[Operations] = []
 
 
 def show_error(parent: QWidget | None, title: str, error: DeckfollowError) -> None:
-    """The one place a domain error reaches the user: its own one-line message."""
-    QMessageBox.warning(_alive(parent), title, str(error))
+    """The one place a domain error reaches the user: its own one-line message.
+
+    Opened, not run with a loop of its own: it is shown from an operation's delivery,
+    where a nested loop would hold every later result back until it was closed."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, str(error), QMessageBox.StandardButton.Ok, _alive(parent)
+    )
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
 
 
 @dataclass

@@ -130,10 +130,10 @@ def show_owner_settings(ops: Operations, parent: QWidget | None = None) -> None:
     """Settings › Your business…: read what is set, then show it to change."""
 
     def show(current: OwnerSettings) -> None:
+        # Opened from what the read found: no loop of its own, which would hold back
+        # every later result (its own save among them) until it closed.
         dialog = OwnerSettingsDialog(ops, current, parent=parent)
-        try:
-            dialog.exec()
-        finally:
-            dialog.deleteLater()
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()
 
     ops.run_query(parent, load_settings, success=show)

@@ -7,6 +7,7 @@ buddy), or an explicit setAccessibleName.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 import pytest
 from PySide6.QtGui import QAccessible
@@ -138,9 +139,9 @@ def test_every_dialog_from_the_menus_names_every_control(qtbot: QtBot, window: M
             if action.text().startswith("Show "):
                 continue  # opens the file manager, not a dialog
             entry = f"{name} › {action.text()}"
-            QTimer.singleShot(0, lambda entry=entry: inspect_and_close(entry))
+            QTimer.singleShot(0, partial(inspect_and_close, entry))
             action.trigger()
             # The next entry only once this one's dialog was looked at and closed.
-            qtbot.waitUntil(lambda entry=entry: entry in inspected, timeout=15000)
+            qtbot.waitUntil(partial(inspected.__contains__, entry), timeout=15000)
             settle(qtbot, window)
     assert not missing, "\n".join(f"{title}: {items}" for title, items in missing.items())

@@ -31,11 +31,11 @@ def ops(qtbot: QtBot, db: Database) -> Iterator[Operations]:
 def warnings(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     shown: list[tuple[str, str]] = []
 
-    def warning(_parent: object, title: str, text: str, *_a: object) -> int:
-        shown.append((title, text))
-        return 0
+    def opened(box: QMessageBox) -> None:  # the error box, as the user would see it open
+        shown.append((box.windowTitle(), box.text()))
+        box.deleteLater()
 
-    monkeypatch.setattr(QMessageBox, "warning", warning)
+    monkeypatch.setattr(QMessageBox, "open", opened)
     return shown
 
 

@@ -292,7 +292,9 @@ class BoardPage(QWidget):
 
         def refused(exc: DeckfollowError) -> None:
             if not isinstance(exc, ConcurrentEditError) or "version" not in exc.theirs:
-                QMessageBox.warning(self, "The quote was not moved", str(exc))
+                from deckfollow.ui.operations import show_error
+
+                show_error(self, "The quote was not moved", exc)
                 return
             assert self._ops is not None
             self._ops.announce(Changes(quotes=True))  # show what is saved now behind the question

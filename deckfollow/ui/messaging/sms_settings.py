@@ -165,10 +165,10 @@ def show_sms_settings(ops: Operations, parent: QWidget | None = None) -> None:
     """Settings › Texts…: read what is set, then show it to change."""
 
     def show(loaded: SmsSettings) -> None:
+        # Opened from what the read found: no loop of its own, which would hold back
+        # every later result (its own save among them) until it closed.
         dialog = SmsSettingsDialog(ops, loaded, parent=parent)
-        try:
-            dialog.exec()
-        finally:
-            dialog.deleteLater()
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()
 
     ops.run_query(parent, load_sms_settings, success=show)

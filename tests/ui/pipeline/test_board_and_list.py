@@ -307,8 +307,9 @@ def test_move_a_customer_to_the_trash_after_asking(window: MainWindow, db: Datab
         assert "all their quotes" in dialog.text()
         dialog.button(QMessageBox.StandardButton.Yes).click()
 
-    _when_modal(yes)
+    answered = _when_modal(yes)
     window.trash_current_customer()
+    wait_for(lambda: answered)  # the question comes once the customer's name was read
     wait_idle(window)
     with db.reading() as session:
         from deckfollow.core.models import Customer
