@@ -313,13 +313,13 @@ class BoardPage(QWidget):
 
         self._ops.run_change(self, move, initiator=self, success=moved, failure=refused)
 
-    def edit_quote(self, quote_id: int, *, moving_to: Stage | None = None) -> bool:
-        """The quote dialog for a card (or what a move still needs); True if saved."""
-        return self._quote_dialog(quote_id=quote_id, moving_to=moving_to)
+    def edit_quote(self, quote_id: int, *, moving_to: Stage | None = None) -> None:
+        """Open the quote dialog for a card (or what a move still needs)."""
+        self._quote_dialog(quote_id=quote_id, moving_to=moving_to)
 
-    def new_quote(self, customer_id: int) -> bool:
-        """Another quote for the card's customer."""
-        return self._quote_dialog(customer_id=customer_id)
+    def new_quote(self, customer_id: int) -> None:
+        """Open the quote dialog for another quote of the card's customer."""
+        self._quote_dialog(customer_id=customer_id)
 
     def _quote_dialog(
         self,
@@ -327,11 +327,11 @@ class BoardPage(QWidget):
         quote_id: int | None = None,
         customer_id: int | None = None,
         moving_to: Stage | None = None,
-    ) -> bool:
+    ) -> None:
         from deckfollow.ui.quote_editor import QuoteDialog
 
         if self._ops is None:
-            return False
+            return
         dialog = QuoteDialog(
             self._ops.store,
             clock=self._clock,
@@ -341,16 +341,20 @@ class BoardPage(QWidget):
             parent=self,
         )
         self.active_dialog = dialog
-        try:
-            saved = dialog.exec() == QuoteDialog.DialogCode.Accepted
-        finally:
+        # Opened, not run with a loop of its own: a move asks for what it still needs from
+        # the answer of a read (an operation's delivery), where a nested loop would hold
+        # every later result back until the dialog closed.
+        dialog.finished.connect(lambda result: self._quote_dialog_closed(dialog, result))
+        dialog.open()
+
+    def _quote_dialog_closed(self, dialog: QDialog, result: int) -> None:
+        if self.active_dialog is dialog:
             self.active_dialog = None
-            dialog.deleteLater()
-        if saved:
+        dialog.deleteLater()
+        if result == QDialog.DialogCode.Accepted and self._ops is not None:
             # The quote dialog saves on its own and says only that it did: the quote (and a
             # new customer, or the plan a move starts) may have changed.
             self._ops.announce(Changes(customers=True, quotes=True, follow_ups=True))
-        return saved
 
     def _card_menu(self, view: QListView, pos: QPoint) -> None:
         index = view.indexAt(pos)

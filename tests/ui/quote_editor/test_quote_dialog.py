@@ -70,15 +70,20 @@ def _add_lead(
     return dialog.quote_id
 
 
-def _when_modal(act: Callable[[QuoteDialog], None]) -> None:
+def _when_modal(act: Callable[[QuoteDialog], None]) -> list[QuoteDialog]:
+    """Run `act` on the quote dialog once it opens; the list fills when it ran."""
+
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, QuoteDialog):
             QTimer.singleShot(10, poll)
             return
         act(dialog)
+        acted.append(dialog)
 
+    acted: list[QuoteDialog] = []
     QTimer.singleShot(0, poll)
+    return acted
 
 
 def _drag(window: MainWindow, quote_id: int, to: Stage) -> None:
@@ -123,8 +128,9 @@ def test_dragging_to_quoted_asks_for_the_amount_and_sent_date_first(
         asked.append(dialog.windowTitle())
         dialog.reject()
 
-    _when_modal(cancel)
+    answered = _when_modal(cancel)
     _drag(window, quote_id, Stage.QUOTED)
+    qtbot.waitUntil(lambda: bool(answered))  # asked once the read found what is missing
     assert asked == ["Move to Quoted"]
     with window.ops.store.reading() as s:
         assert quote_details(s, quote_id).stage is Stage.LEAD  # cancelled: not moved
@@ -137,8 +143,10 @@ def test_dragging_to_quoted_asks_for_the_amount_and_sent_date_first(
         dialog.amount.setText("$12 480.50")
         dialog.save()
 
-    _when_modal(answer)
+    answered = _when_modal(answer)
     _drag(window, quote_id, Stage.QUOTED)
+    qtbot.waitUntil(lambda: bool(answered))
+    settle(qtbot, window)  # the board follows what the dialog saved
     with window.ops.store.reading() as s:
         moved = quote_details(s, quote_id)
     assert (moved.stage, moved.amount, moved.sent_on) == (
@@ -269,6 +277,7 @@ def test_a_cards_double_click_and_menu_open_its_quote(
 
     _when_modal(close)
     column.view.doubleClicked.emit(index)
+    qtbot.waitUntil(lambda: len(seen) == 1)
     assert seen == ["Quote: Hardwood deck with steps"]
 
     def pick_edit() -> None:
@@ -287,5 +296,5 @@ def test_a_cards_double_click_and_menu_open_its_quote(
 
     QTimer.singleShot(0, pick_edit)
     column.view.customContextMenuRequested.emit(column.view.visualRect(index).center())
-    QApplication.processEvents()
+    qtbot.waitUntil(lambda: len(seen) == 2)
     assert len(seen) == 2
