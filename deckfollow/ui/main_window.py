@@ -278,7 +278,7 @@ class MainWindow(QMainWindow):
             self.detail.reload()
         elif not self._has_details():
             # The details panel is built after the first paint, not on the way to it.
-            QTimer.singleShot(0, self._build_detail_dock)
+            QTimer.singleShot(0, self, self._build_detail_dock)
 
     def _reload_index(self) -> None:
         from deckfollow.core.board import load_quote_index
@@ -600,7 +600,7 @@ class MainWindow(QMainWindow):
         self._pending_undo = undo
         self._undo.show()
         self.statusBar().showMessage(message, 10000)
-        QTimer.singleShot(10000, self._undo.hide)
+        QTimer.singleShot(10000, self._undo, self._undo.hide)
 
     def _run_undo(self) -> None:
         undo, self._pending_undo = self._pending_undo, None

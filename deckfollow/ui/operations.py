@@ -217,9 +217,9 @@ class Operations(QObject):
         self._pool.submit(run)
 
     def _deliver(self, job: _Job, result: object, error: BaseException | None) -> None:
-        if self._pending == 1:
-            self._end_busy()  # the last one: a question its success asks gets a normal cursor
         try:
+            if self._pending == 1:
+                self._end_busy()  # the last one: a question its success asks gets a normal cursor
             self._report(job, result, error)
         finally:
             # Counted until its success (which may ask a question) and broadcast are done.

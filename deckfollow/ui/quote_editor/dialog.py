@@ -317,8 +317,9 @@ class QuoteDialog(QDialog):
         self.open_button.setEnabled(bool(self.file.text().strip()))
         self.file.setToolTip(self.file.text())
         self.save_button.setEnabled(not self._new_customer() or bool(self.name.text().strip()))
-        # Shrink (or grow) to the rows now shown, once the layout has taken them in.
-        QTimer.singleShot(0, self._fit_height)
+        # Shrink (or grow) to the rows now shown, once the layout has taken them in; with the
+        # dialog as the timer's context, a dialog closed and deleted first is left alone.
+        QTimer.singleShot(0, self, self._fit_height)
 
     def _fit_height(self) -> None:
         layout = self.layout()

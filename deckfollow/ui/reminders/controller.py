@@ -142,7 +142,7 @@ class ReminderController(QObject):
         if self._window is not None:
             self._window.installEventFilter(self)
         self._wake.start()
-        QTimer.singleShot(0, self.check_now)
+        QTimer.singleShot(0, self, self.check_now)
         self.inbox.start()
 
     def stop(self) -> None:
@@ -325,7 +325,7 @@ class ReminderController(QObject):
 
     def _arm_after_change(self) -> None:
         # A snooze moves the next due time: recompute it without showing anything new twice.
-        QTimer.singleShot(0, self.check_now)
+        QTimer.singleShot(0, self, self.check_now)
 
     def show_window(self) -> None:
         if self._window is None:
