@@ -111,3 +111,64 @@ def _no_sql_on_the_gui_thread() -> Iterator[None]:
     stop()
     if offences:
         pytest.fail("SQL ran on the GUI thread:\n" + "\n".join(sorted(set(offences))))
+
+
+# What runs an event loop of its own until the user answers: a dialog's or menu's exec(),
+# and the static questions and pickers built on it.
+_NESTED_LOOPS: dict[str, tuple[str, ...]] = {
+    "QDialog": ("exec",),
+    "QMenu": ("exec",),
+    "QEventLoop": ("exec",),
+    "QMessageBox": ("warning", "information", "question", "critical"),  # exec: QDialog's
+    "QFileDialog": (
+        "getOpenFileName",
+        "getOpenFileNames",
+        "getSaveFileName",
+        "getExistingDirectory",
+    ),
+    "QInputDialog": ("getText", "getItem", "getInt", "getDouble"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _no_nested_loop_inside_an_operations_answer(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fail a test whose GUI ran a loop of its own (a dialog's exec()) while handing over an
+    operation's result: every later result would wait behind the user's answer, and a window
+    closed meanwhile would stop the database under it. Such questions are opened instead."""
+    from PySide6 import QtCore, QtWidgets
+
+    from deckfollow.ui.operations import Operations
+
+    delivering: list[int] = [0]
+    offences: list[str] = []
+    deliver = Operations._deliver
+
+    def counted(self: Operations, *args: object) -> None:
+        delivering[0] += 1
+        try:
+            deliver(self, *args)  # type: ignore[arg-type]
+        finally:
+            delivering[0] -= 1
+
+    monkeypatch.setattr(Operations, "_deliver", counted)
+    for class_name, names in _NESTED_LOOPS.items():
+        cls = getattr(QtWidgets, class_name, None) or getattr(QtCore, class_name)
+        for name in names:
+            monkeypatch.setattr(cls, name, _noting(cls, name, delivering, offences))
+    yield
+    if offences:
+        pytest.fail("A loop of its own ran inside an operation's answer:\n" + "\n".join(offences))
+
+
+def _noting(cls: type, name: str, delivering: list[int], offences: list[str]) -> object:
+    original = cls.__dict__[name] if name in cls.__dict__ else getattr(cls, name)
+    static = isinstance(original, staticmethod) or not hasattr(original, "__get__")
+    call = getattr(cls, name)
+
+    def noted(*args: object, **kwargs: object) -> object:
+        if delivering[0]:
+            where = _gui_module_running_sql() or "the test itself"
+            offences.append(f"{cls.__name__}.{name} from {where}")
+        return call(*args, **kwargs)
+
+    return staticmethod(noted) if static else noted
