@@ -50,7 +50,18 @@ def normalise_phone(raw: str, default_country: str, field: str = "phone") -> str
     try:
         parsed = phonenumbers.parse(text, default_country.upper())
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError(field, f"{raw!r} is not a phone number ({exc._msg})") from exc
+        # phonenumbers' own wording ("The string supplied did not seem to be a phone
+        # number.") says nothing the first half does not.
+        raise ValidationError(field, f"{raw!r} is not a phone number") from exc
+    if not phonenumbers.is_valid_number(parsed) and text.startswith("00"):
+        # "0061 412 …" is how much of the world writes +61 (Australia's own exit code is
+        # 0011, so the library reads "0061" as a national number and finds it invalid).
+        try:
+            abroad = phonenumbers.parse("+" + text[2:], None)
+        except phonenumbers.NumberParseException:
+            abroad = None
+        if abroad is not None and phonenumbers.is_valid_number(abroad):
+            parsed = abroad
     if not phonenumbers.is_valid_number(parsed):
         region = phonenumbers.region_code_for_number(parsed) or default_country.upper()
         hint = "" if text.startswith(("+", "00")) else " (a number from elsewhere starts with +)"
@@ -80,10 +91,14 @@ def phone_as_read_in(e164: str, country: str | None) -> str:
     parsed = _parse_stored(e164)
     if parsed is None:
         return e164
-    home = phonenumbers.region_code_for_number(parsed)
+    # By calling code, not region: a Jersey or Guernsey mobile (+44 7911 …) is dialled
+    # "07911 …" from anywhere in the UK, as a Canadian number is dialled without +1 in the US.
+    at_home = bool(country) and parsed.country_code == phonenumbers.country_code_for_region(
+        (country or "").upper()
+    )
     style = (
         phonenumbers.PhoneNumberFormat.NATIONAL
-        if country and home == country.upper()
+        if at_home
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(parsed, style)

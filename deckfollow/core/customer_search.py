@@ -190,7 +190,10 @@ def search_customers(
         last_touch,
         Customer.do_not_contact,
     )
-    name = func.lower(Customer.display_name)
+    # By the folded name, so "Łukasz" sorts with the L's and "Émile" with the E's, where
+    # lower() put every accented capital after "Z". The folded search key begins with it;
+    # cut at the name's length, a namesake with a company does not sort after one without.
+    name = func.substr(Customer.search_key, 1, func.length(Customer.display_name))
     key: ColumnElement[Any] = {
         CustomerSort.NAME: name,
         CustomerSort.COMPANY: func.lower(Customer.company),
@@ -207,7 +210,7 @@ def search_customers(
     ]
     if sort is not CustomerSort.NAME:
         order.append(name)
-    order.append(Customer.id)
+    order += [Customer.display_name, Customer.id]
     cond = search_condition(text, country or _country(session))
     where = [Customer.deleted_at.is_(None), *([cond] if cond is not None else [])]
     conn = session.connection()

@@ -32,7 +32,8 @@ from deckfollow.core.errors import ConcurrentEditError, ValidationError
 from deckfollow.core.followups import refit_planned
 from deckfollow.core.members import changed_by_line
 from deckfollow.core.models import Customer, FollowUp, Quote, Touch
-from deckfollow.core.places import country_code
+from deckfollow.core.places import country_code, regions_of
+from deckfollow.core.regions import region_code
 from deckfollow.core.settings import load_settings
 from deckfollow.core.timezones import customer_zone
 
@@ -287,6 +288,12 @@ def clean_fields(
             out[key] = parse_birthday(text, today=today)
         elif key == "notes":
             out[key] = text
+        elif key == "region":
+            # Where states are written as codes (AU, US, CA), a known one as its code ("new
+            # south wales", "N.S.W." -> "NSW"), so envelopes, holidays and a search for "nsw"
+            # agree; any other region stays as written.
+            code = region_code(country, text) if regions_of(country) else None
+            out[key] = code or " ".join(text.split())
         else:
             out[key] = " ".join(text.split())
     return out

@@ -161,9 +161,12 @@ def first_reply_reason(job: str | None) -> str:
         return FIRST_REPLY
     if len(text) > _JOB_IN_REASON:
         text = text[: _JOB_IN_REASON - 1].rstrip(" ,.;:") + "…"
-    first = text.split(" ", 1)[0]
-    if len(first) > 1 and first[0].isupper() and first[1:].islower():
-        text = text[0].lower() + text[1:]  # "Deck, 5x4 m" reads "about deck, 5x4 m"
+    first, _, rest = text.partition(" ")
+    # "Deck, 5x4 m" reads "about deck, 5x4 m", and "A new deck" "about a new deck"; "I",
+    # acronyms and names in capitals keep theirs.
+    article = first == "A" and bool(rest)
+    if article or (len(first) > 1 and first[0].isupper() and first[1:].islower()):
+        text = text[0].lower() + text[1:]
     return f"{FIRST_REPLY} about {text}"
 
 

@@ -13,6 +13,7 @@ from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage
 from deckfollow.core.errors import ConcurrentEditError, NotFoundError, ValidationError
+from deckfollow.core.limits import REASON
 from deckfollow.core.members import changed_by_line
 from deckfollow.core.models import FollowUp, Quote
 from deckfollow.core.settings import load_settings
@@ -25,6 +26,8 @@ class Close:
     stage: Stage
     lost_reason: str | None = None
     parked_until: date | None = None
+    # Parked: why, in the owner's words ("next winter"), carried into the revisit's reason.
+    parked_reason: str | None = None
 
 
 def get_quote(session: Session, quote_id: int) -> Quote:
@@ -115,7 +118,7 @@ def close_quote(
     )
     _stop_quote_cadences(session, quote_id, close, now)
     if close.stage is Stage.PARKED and close.parked_until is not None:
-        _plan_revisit(session, quote, close.parked_until, now)
+        _plan_revisit(session, quote, close.parked_until, now, close.parked_reason)
     return Changes(quotes=True, follow_ups=True)
 
 
@@ -134,7 +137,9 @@ def check_version(session: Session, quote: Quote, expected_version: int | None) 
     )
 
 
-def _plan_revisit(session: Session, quote: Quote, day: date, now: datetime) -> None:
+def _plan_revisit(
+    session: Session, quote: Quote, day: date, now: datetime, why: str | None = None
+) -> None:
     from deckfollow.core.followups import planned_times
     from deckfollow.core.permission import find_slot
     from deckfollow.core.settings import load_settings
@@ -142,6 +147,11 @@ def _plan_revisit(session: Session, quote: Quote, day: date, now: datetime) -> N
     snap = load_snapshot(session, quote.customer_id)
     start = local_to_utc(day, time(10), snap.hours.tz)
     cap = load_settings(session).weekly_cap
+    # A planned step, not an agreed one: its reason says why it was parked, not "as agreed".
+    why = " ".join((why or "").split())
+    reason = f"Revisit the parked quote for {quote.job}" + (f": {why}" if why else "")
+    if len(reason) > REASON:  # a long job and a long why: the column (and a screen) hold 300
+        reason = reason[: REASON - 1] + "…"
     for channel in (Channel.CALL, Channel.EMAIL, Channel.CARD):
         slot = find_slot(snap, channel, start, planned_times(session, snap.customer_id), cap)
         if slot is not None:
@@ -152,7 +162,7 @@ def _plan_revisit(session: Session, quote: Quote, day: date, now: datetime) -> N
                     due_at=slot,
                     timezone=snap.timezone,
                     channel=channel,
-                    reason=f"Revisit the parked quote for {quote.job} as agreed",
+                    reason=reason,
                     basis=Basis.PLANNED,
                     status=FollowUpStatus.PENDING,
                     created_at=now,

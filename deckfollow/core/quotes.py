@@ -25,10 +25,11 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, PermissionRefused, ValidationError
-from deckfollow.core.leads import NewLead, add_lead
+from deckfollow.core.leads import NewLead, add_lead, settle_first_reply
 from deckfollow.core.members import changed_by_line
 from deckfollow.core.models import Customer, Quote
 from deckfollow.core.pipeline import Close, close_quote, get_quote, move_stage
+from deckfollow.core.places import currency_code
 from deckfollow.core.settings import load_settings
 
 MAX_COMPETING = 20
@@ -86,9 +87,13 @@ def parse_amount(text: str, field_name: str = "amount") -> Decimal:
 
 
 def check_currency(text: str, field_name: str = "currency") -> str:
-    code = text.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", code):
-        raise ValidationError(field_name, f"{text!r} is not a three-letter currency code (AUD)")
+    code = currency_code(text)
+    if code is None:
+        # The same list the business's own currency is chosen from: "XXX" or a typo such as
+        # "AUS" would otherwise start a total of its own on the board.
+        raise ValidationError(
+            field_name, f"{text.strip()!r} is not an ISO currency code (AUD, USD, GBP …)"
+        )
     return code
 
 
@@ -438,6 +443,7 @@ def create_quote(session: Session, new: NewQuote, *, now: datetime) -> QuoteSave
     saved = _apply(session, quote, fields, now)
     if quote.stage is Stage.LEAD and quote.sent_at is not None:
         quote.stage, quote.stage_changed_at = Stage.QUOTED, now
+    _answered_by_quote(session, quote, now)
     session.flush()
     return QuoteSaved(
         quote.id,
@@ -578,6 +584,7 @@ def change_stage(
     now: datetime,
     lost_reason: str | None = None,
     parked_until: date | None = None,
+    parked_reason: str | None = None,
     fill: QuoteEdit | None = None,
     version: int | None = None,
     after_sale: bool = False,
@@ -588,6 +595,8 @@ def change_stage(
     quote."""
     if lost_reason is not None and len(lost_reason) > _MAX_TEXT:
         raise ValidationError("lost reason", f"keep it under {_MAX_TEXT} characters")
+    if parked_reason is not None and len(parked_reason) > _MAX_TEXT:
+        raise ValidationError("parked reason", f"keep it under {_MAX_TEXT} characters")
     quote = get_quote(session, quote_id)
     changes = Changes(quotes=True)
     if fill is not None:
@@ -597,10 +606,13 @@ def change_stage(
     if stage.is_open:
         changes = changes | move_stage(session, quote_id, stage, now=now, expected_version=expected)
     else:
-        close = Close(stage, lost_reason=lost_reason, parked_until=parked_until)
+        close = Close(
+            stage, lost_reason=lost_reason, parked_until=parked_until, parked_reason=parked_reason
+        )
         changes = changes | close_quote(
             session, quote_id, close, now=now, expected_version=expected
         )
+    _answered_by_quote(session, quote, now)
     started = False
     if stage is Stage.WON and after_sale:
         plan = start_after_sale(session, quote_id, now=now)
@@ -609,6 +621,18 @@ def change_stage(
     session.flush()
     missing = _missing(quote.stage, quote.amount, _sent_on(quote, _owner_zone(session)))
     return StageChanged(changes, missing, started)
+
+
+def _answered_by_quote(session: Session, quote: Quote, now: datetime) -> None:
+    """A lead that has its quote has been answered: the first reply still waiting on Today
+    is done, and the speed-to-lead clock stops when the quote went out (its sent day, never
+    before the enquiry came in nor after now), or now if the day is not known."""
+    if quote.stage not in (Stage.QUOTED, Stage.FOLLOWING_UP):
+        return
+    settle_first_reply(session, quote, now=now)
+    if quote.first_response_at is None:
+        sent = quote.sent_at
+        quote.first_response_at = now if sent is None else min(max(sent, quote.received_at), now)
 
 
 def start_after_sale(session: Session, quote_id: int, *, now: datetime) -> Changes:

@@ -111,6 +111,7 @@ def build_report(
     settings = load_settings(session)
     months = _by_month(session, scope, period)
     quoted, won, lost = (_sum_months(months, kind) for kind in ("quoted", "won", "lost"))
+    member_name = display_name(session, member)
     pipeline = _pipeline(session, scope)
     currencies = sorted(
         set(quoted) | set(won) | set(lost) | {c for cells in pipeline.cells.values() for c in cells}
@@ -128,13 +129,20 @@ def build_report(
         discipline=_discipline(session, scope),
         pipeline=pipeline,
         by_month=months,
-        by_month_reading=say.by_month(quoted, won, lost),
+        by_month_reading=say.by_month(quoted, won, lost, _who(session, scope)),
         lost_reasons=_lost_reasons(session, scope),
         time_in_stage=_time_in_stage(session, scope),
         currencies=tuple(currencies),
         member=member,
-        member_name=display_name(session, member),
+        member_name=member_name,
     )
+
+
+def _who(session: Session, scope: ReportScope) -> say.Who:
+    """Whom the readings speak of: "you" for the business, the member by name for theirs."""
+    if scope.member is None:
+        return say.YOU
+    return say.Who.member(display_name(session, scope.member))
 
 
 # -- job types -----------------------------------------------------------------------------
@@ -209,6 +217,7 @@ def _win_rate(session: Session, scope: ReportScope) -> WinRate:
             by_value,
             scope.options.win_min_age_days,
             scope.options.win_max_age_days,
+            _who(session, scope),
         ),
     )
 
@@ -245,12 +254,13 @@ def _touches_to_close(session: Session, scope: ReportScope) -> TouchesToClose:
         top,
     )
     low, high = scope.options.yardstick_low, scope.options.yardstick_high
+    who = _who(session, scope)
     return TouchesToClose(
         won=won,
         lost_no_reply=lost,
         yardstick=(low, high),
-        reading_won=say.touches_won(won.quotes, won.median, won.between(low, high), low, high),
-        reading_lost=say.lost_no_reply(lost.quotes, lost.between(0, 1)),
+        reading_won=say.touches_won(won.quotes, won.median, won.between(low, high), low, high, who),
+        reading_lost=say.lost_no_reply(lost.quotes, lost.between(0, 1), who),
     )
 
 
@@ -305,7 +315,9 @@ def _speed_to_lead(session: Session, scope: ReportScope, period: Period) -> Spee
         within_1_h=within(_HOUR),
         within_1_day=within(_DAY),
         weeks=tuple(weeks),
-        reading=say.speed_to_lead(total, found.count, median, within(_FIVE_MIN), within(_DAY)),
+        reading=say.speed_to_lead(
+            total, found.count, median, within(_FIVE_MIN), within(_DAY), _who(session, scope)
+        ),
     )
 
 

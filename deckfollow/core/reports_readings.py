@@ -3,9 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from deckfollow.core.reports_model import CountValue, ValueRate, rate
+
+
+@dataclass(frozen=True)
+class Who:
+    """Whose figures a reading speaks of: the owner ("you") or a team member by name."""
+
+    subject: str  # "You won …", "Sam won …"
+    owner: str  # "Your wins …", "Sam’s wins …"
+    mid: str  # "… the quotes you lost", "… the quotes Sam lost"
+    their: str  # "Half your leads …", "Half Sam’s leads …"
+
+    @classmethod
+    def member(cls, name: str) -> Who:
+        """A member by the name people know them by ("Sam Lee" -> "Sam Lee’s wins")."""
+        owner = f"{name}’" if name.endswith("s") else f"{name}’s"
+        return cls(name, owner, name, owner)
+
+
+YOU = Who("You", "Your", "you", "your")
 
 
 def percent(part: int | Decimal, whole: int | Decimal) -> str:
@@ -44,7 +64,13 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
 
 
 def win_rate(
-    won: int, decided: int, still_open: int, values: tuple[ValueRate, ...], low: int, high: int
+    won: int,
+    decided: int,
+    still_open: int,
+    values: tuple[ValueRate, ...],
+    low: int,
+    high: int,
+    who: Who = YOU,
 ) -> str:
     if not decided:
         return (
@@ -52,8 +78,8 @@ def win_rate(
             " no win rate to judge yet."
         )
     text = (
-        f"You won {won:,} of the {_plural(decided, 'quote')} sent {low}–{high} days before the"
-        f" end ({percent(won, decided)})"
+        f"{who.subject} won {won:,} of the {_plural(decided, 'quote')} sent {low}–{high} days"
+        f" before the end ({percent(won, decided)})"
     )
     if still_open:
         text += f"; {still_open:,} still open"
@@ -61,33 +87,40 @@ def win_rate(
     return text + (f". By value: {by_value}." if by_value else ".")
 
 
-def touches_won(quotes: int, median: Decimal | None, in_range: int, low: int, high: int) -> str:
+def touches_won(
+    quotes: int, median: Decimal | None, in_range: int, low: int, high: int, who: Who = YOU
+) -> str:
     if not quotes or median is None:
         return "No quotes were won in this period."
     return (
-        f"Your wins took a median of {_number(median)} touches; {in_range:,} of {quotes:,}"
+        f"{who.owner} wins took a median of {_number(median)} touches; {in_range:,} of {quotes:,}"
         f" ({percent(in_range, quotes)}) took {low}–{high}, the range most sales need."
     )
 
 
-def lost_no_reply(quotes: int, one_or_none: int) -> str:
+def lost_no_reply(quotes: int, one_or_none: int, who: Who = YOU) -> str:
     if not quotes:
         return "No quotes were lost for want of a reply in this period."
     return (
-        f"{percent(one_or_none, quotes)} of the quotes you lost for no reply got one follow-up"
-        f" or none ({one_or_none:,} of {quotes:,})."
+        f"{percent(one_or_none, quotes)} of the quotes {who.mid} lost for no reply got one"
+        f" follow-up or none ({one_or_none:,} of {quotes:,})."
     )
 
 
 def speed_to_lead(
-    leads: int, answered: int, median: Decimal | None, within_5: int, within_day: int
+    leads: int,
+    answered: int,
+    median: Decimal | None,
+    within_5: int,
+    within_day: int,
+    who: Who = YOU,
 ) -> str:
     if not leads:
         return "No leads came in during this period."
     if median is None:
         return f"None of the {_plural(leads, 'lead')} has had a first answer yet."
     text = (
-        f"Half your leads had a first answer within {_duration(median)};"
+        f"Half of {who.their} leads had a first answer within {_duration(median)};"
         f" {percent(within_5, leads)} within 5 minutes, {percent(within_day, leads)} within a day."
     )
     if leads > answered:
@@ -126,7 +159,10 @@ def pipeline(open_totals: Mapping[str, CountValue], parked: Mapping[str, CountVa
 
 
 def by_month(
-    quoted: Mapping[str, CountValue], won: Mapping[str, CountValue], lost: Mapping[str, CountValue]
+    quoted: Mapping[str, CountValue],
+    won: Mapping[str, CountValue],
+    lost: Mapping[str, CountValue],
+    who: Who = YOU,
 ) -> str:
     if not (quoted or won or lost):
         return "Nothing was quoted, won or lost in this period."
@@ -138,7 +174,7 @@ def by_month(
             f" won {short_money(cur, won.get(cur, zero).value)},"
             f" lost {short_money(cur, lost.get(cur, zero).value)}"
         )
-    return "In this period you " + "; ".join(parts) + "."
+    return f"In this period {who.mid} " + "; ".join(parts) + "."
 
 
 def lost_reasons(total: int, top: tuple[str, int] | None) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from zoneinfo import available_timezones
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +16,7 @@ from deckfollow.core.models import Setting
 from deckfollow.core.permission import DEFAULT_WEEKLY_CAP
 from deckfollow.core.places import country_code, currency_code, currency_for, region_code
 from deckfollow.core.quote_index import DEFAULT_GOING_COLD_DAYS
-from deckfollow.core.timezones import system_country, system_timezone
+from deckfollow.core.timezones import system_country, system_timezone, zone_named
 
 
 @dataclass(frozen=True)
@@ -106,11 +105,12 @@ def clean_setting(name: str, value: str | int, *, country: str | None = None) ->
             raise ValidationError(label, f"{text!r} is not a country (use a code: AU, US, GB …)")
         return code
     if name == "owner_timezone":
-        if text not in available_timezones():
+        zone_name = zone_named(text)
+        if zone_name is None:
             raise ValidationError(
                 label, f"{text!r} is not an IANA time zone (e.g. Australia/Sydney)"
             )
-        return text
+        return zone_name
     if name == "currency":
         code = currency_code(text)
         if code is None:

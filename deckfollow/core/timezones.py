@@ -177,3 +177,30 @@ def lead_zone(country: str, phone: str | None, owner_tz: str) -> str:
     return customer_zone(
         country=country, region=None, city=None, phones=phones, owner_tz=owner_tz
     ).zone
+
+
+def zone_named(text: str) -> str | None:
+    """The IANA zone `text` names, however it was typed: "Australia/Sydney",
+    "australia/sydney", "Sydney" or "new york" (a city that names exactly one zone); None
+    if it names none."""
+    typed = text.strip()
+    zones = available_timezones()
+    if typed in zones:
+        return typed
+    key = "_".join(typed.split()).casefold()
+    if not key:
+        return None
+    by_name = [z for z in zones if z.casefold() == key]
+    if by_name:
+        return by_name[0]
+    # Only the Area/City names: "Etc/…" and the old aliases ("US/Pacific") would make most
+    # cities ambiguous.
+    by_city = {z for z in zones if "/" in z and z.rsplit("/", 1)[1].casefold() == key}
+    by_city = {z for z in by_city if z.split("/", 1)[0] in _AREAS}
+    return by_city.pop() if len(by_city) == 1 else None
+
+
+_AREAS = frozenset(
+    ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian",
+     "Pacific")
+)  # fmt: skip

@@ -23,7 +23,7 @@ from deckfollow.core.enums import (
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import FollowUpPlan, get_follow_up, schedule_follow_up
 from deckfollow.core.leads import settle_first_reply, unanswered_leads
-from deckfollow.core.models import CadenceRun, FollowUp, Quote, Touch
+from deckfollow.core.models import Cadence, CadenceRun, FollowUp, Quote, Touch
 from deckfollow.core.pipeline import Close, close_quote, get_quote
 
 
@@ -99,6 +99,9 @@ def log_touch(
         raise ValidationError("quote", "belongs to another customer")
     if record.follow_up_id is not None:
         fu = get_follow_up(session, record.follow_up_id)
+        if fu.customer_id != record.customer_id:
+            # Else a mistyped id would mark someone else's follow-up done.
+            raise ValidationError("follow-up", "belongs to another customer")
         if fu.status is FollowUpStatus.PENDING:
             fu.status = FollowUpStatus.DONE
             fu.completed_at = now
@@ -134,15 +137,7 @@ def log_touch(
     changes = Changes(touches=True, quotes=True, follow_ups=True)
     if record.direction is Direction.INBOUND:
         # A reply pauses planned cadence steps: a cadence never talks over a conversation.
-        session.execute(
-            update(CadenceRun)
-            .where(
-                CadenceRun.customer_id == record.customer_id,
-                CadenceRun.status == CadenceRunStatus.ACTIVE,
-            )
-            .values(status=CadenceRunStatus.PAUSED, paused_reason="the customer replied")
-            .execution_options(synchronize_session=False)
-        )
+        changes = changes | _pause_for_reply(session, record.customer_id)
     session.flush()
     if record.follow_up_id is not None:
         done = get_follow_up(session, record.follow_up_id)
@@ -171,6 +166,34 @@ def log_touch(
             raise ValidationError("what's next", "closing needs the quote the touch was about")
         changes = changes | close_quote(session, record.quote_id, next_step, now=now)
     return changes
+
+
+def _pause_for_reply(session: Session, customer_id: int) -> Changes:
+    """Pause the customer's running plans, saying which (nothing said when none ran: a
+    follow-up outside a plan, such as the first reply to their enquiry, stays due)."""
+    running = session.execute(
+        select(CadenceRun.id, Cadence.name)
+        .join(Cadence, Cadence.id == CadenceRun.cadence_id)
+        .where(
+            CadenceRun.customer_id == customer_id,
+            CadenceRun.status == CadenceRunStatus.ACTIVE,
+        )
+        .order_by(CadenceRun.id)
+    ).all()
+    if not running:
+        return Changes()
+    session.execute(
+        update(CadenceRun)
+        .where(CadenceRun.id.in_([run_id for run_id, _ in running]))
+        .values(status=CadenceRunStatus.PAUSED, paused_reason="the customer replied")
+        .execution_options(synchronize_session=False)
+    )
+    return Changes(
+        notices=tuple(
+            f"Paused the follow-up plan “{name}” until you decide what's next"
+            for _run_id, name in running
+        )
+    )
 
 
 def continuing_plan(session: Session, follow_up_id: int) -> str | None:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from deckfollow.core.card_preferences import CardPreferences, written_date
+from deckfollow.core.contact_info import phone_as_read_in
 from deckfollow.core.settings import load_settings
 from deckfollow.printing.batch import return_address
 from deckfollow.printing.handwriting import HandStyle
@@ -21,7 +22,11 @@ def card_front(session: Session, prefs: CardPreferences) -> CardFront:
     and the name and phone in small print on the back."""
     s = load_settings(session)
     name = s.business_name.strip() or s.owner_name.strip()
-    back = " · ".join(p for p in (name, s.owner_phone.strip()) if p)
+    phone = s.owner_phone.strip()
+    if phone.startswith("+"):
+        # Printed as people at home dial it ("0412 345 679"), not in its stored E.164 form.
+        phone = phone_as_read_in(phone, s.default_country)
+    back = " · ".join(p for p in (name, phone) if p)
     logo = Path(prefs.logo) if prefs.logo.strip() else None
     return CardFront(name, prefs.motif, logo, back)
 

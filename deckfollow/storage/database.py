@@ -179,6 +179,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Transactions are begun by `_begin` below, not by pysqlite (which would begin only
     # at the first INSERT, after the reads a decision was made from).
     dbapi_conn.isolation_level = None
+    # Text another program wrote in another encoding (a spreadsheet tool, a hand repair) is
+    # read with its bad bytes shown as "�", so the row can be seen and corrected; strict
+    # decoding made every command that touched it fail as if the database were unreachable.
+    dbapi_conn.text_factory = _lenient_text
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA journal_mode = WAL")
@@ -186,6 +190,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous = FULL")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.close()
+
+
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
 
 
 def _create_owner_only(path: Path) -> None:

@@ -152,10 +152,14 @@ def test_merge_keeps_the_quotes_of_both(cli: Cli):
         (("customer", "show", "0"), "ID"),
         (("customer", "edit", "2", "--birthday", "1984-02-30"), "birthday"),
         (("customer", "edit", "2", "--email", "not-an-email"), "email"),
-        (("customer", "edit", "2", "--phone", "12"), "cell phone"),
+        (("customer", "edit", "2", "--phone", "12"), "error: --phone: '12' is not a valid"),
+        (("customer", "add", "--name", "X", "--phone", "12,3x"), "error: --phone: '12,3x' is "),
+        (("customer", "edit", "2", "--office-phone", "abc"), "error: --office-phone: 'abc'"),
+        (("customer", "edit", "2", "--home-phone", "1"), "error: --home-phone: '1'"),
+        (("customer", "edit", "2", "--city", "x" * 101), "error: --city: is 101 characters"),
         (("customer", "edit", "2"), "edit"),
         (("customer", "edit", "2", "--country", "Atlantis"), "country"),
-        (("customer", "add", "--name", " "), "name"),
+        (("customer", "add", "--name", " "), "error: --name: a customer needs a name"),
         (("customer", "add", "--name", "X", "--birthday", "14/07/1984"), "birthday"),
         (("customer", "add", "--name", "X", "--birthday", "1959-02-29"), "birthday"),
     ],
@@ -170,6 +174,7 @@ def test_bad_input_gets_one_line_naming_the_field_and_saves_nothing(
     assert code == 2
     assert out == ""
     assert len(err.strip().splitlines()) == 1 and names in err
+    assert "(The string" not in err  # no library's own wording tacked on
     with sqlite3.connect(cli.db) as conn:
         assert conn.execute("SELECT * FROM customer ORDER BY id").fetchall() == before
 
@@ -188,3 +193,12 @@ def test_the_real_command_from_an_empty_database(tmp_path: Path):
     assert [r["id"] for r in json.loads(found.stdout)] == [int(added.stdout)]
     self_merge = run_cli(*base, "merge", added.stdout.strip(), added.stdout.strip())
     assert self_merge.returncode == 2 and "themself" in self_merge.stderr
+
+
+def test_show_writes_a_quote_s_amount_as_the_quote_list_does(cli: Cli):
+    code, out, err = cli(*MIA)
+    mia = out.strip()
+    assert cli("quote", "add", "--customer", mia, "--amount", "13000.5", "--job", "Deck")[0] == 0
+    code, out, err = cli("customer", "show", mia)
+    assert code == 0, err
+    assert "· 13,000.50 AUD" in out

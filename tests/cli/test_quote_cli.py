@@ -106,7 +106,8 @@ ADD = ("quote", "add", "--customer", "1", "--amount", "10")
         ((*ADD, "--competitors", "21"), "--competitors"),
         ((*ADD, "--currency", "dollars"), "--currency"),
         ((*ADD, "--sent", "2026-11-30"), "sent"),
-        (("quote", "edit", "7", "--amount", "10"), "quote"),
+        (("quote", "edit", "7", "--amount", "10"), "error: ID: no quote with id 7"),
+        (("quote", "stage", "7", "won"), "error: ID: no quote with id 7"),
         (("quote", "edit", "1"), "say what to change"),
         (("quote", "edit", "1", "--job", "x" * 100_000), "job"),
         (("quote", "edit", str(2**64), "--job", "Deck"), "ID"),
@@ -117,12 +118,30 @@ ADD = ("quote", "add", "--customer", "1", "--amount", "10")
         (("quote", "stage", "1", "lost"), "--reason"),
         (("quote", "stage", "1", "parked", "--until", "2027-13-01"), "--until"),
         (("quote", "list", "--stage", "open"), "--stage"),
+        (("quote", "stage", "1", "won", "--reason", "price"),
+         "error: --reason: only a lost or parked quote keeps a reason"),
+        (("quote", "stage", "1", "lost", "--reason", "price", "--until", "2027-03-01"),
+         "error: --until: only a parked quote"),
         (("touch", "log", "--customer", "1", "--channel", "fax", "--direction", "in",
           "--outcome", "replied"), "--channel"),
         (("touch", "log", "--customer", "5", "--channel", "call", "--direction", "in",
-          "--outcome", "replied"), "--customer"),
+          "--outcome", "replied"), "error: --customer: no customer with id 5"),
+        (("touch", "log", "--customer", "1", "--quote", "9", "--channel", "call", "--direction",
+          "in", "--outcome", "replied"), "error: --quote: no quote with id 9"),
+        (("touch", "log", "--customer", "1", "--follow-up", "99", "--channel", "call",
+          "--direction", "in", "--outcome", "replied"), "error: --follow-up: no follow-up with"),
+        ((*ADD, "--currency", "XXX"), "--currency: 'XXX' is not an ISO currency code"),
+        ((*ADD, "--currency", "AUS"), "--currency"),
+        ((*ADD, "--file", "/no/such/quote.pdf"), "argument --file: '/no/such/quote.pdf' does not"),
+        ((*ADD, "--file", "/"), "argument --file: '/' is a folder"),
         (("touch", "log", "--customer", "1", "--channel", "call", "--direction", "out",
           "--outcome", "reached", "--at", "2026-11-31T10:00"), "--at"),
+        (("touch", "log", "--customer", "1", "--channel", "call", "--direction", "in",
+          "--outcome", "replied", "--at", "2026-11-24T10:00"),
+         "error: --at: a touch cannot be logged in the future"),
+        (("touch", "log", "--customer", "1", "--channel", "call", "--direction", "out",
+          "--outcome", "reached", "--next-at", "2026-11-20T10:00", "--next-reason", "Ring"),
+         "error: --next-at: "),
     ],
 )  # fmt: skip
 def test_bad_input_gets_one_line_naming_the_field_and_saves_nothing(capsys, lead, args, named):
@@ -159,12 +178,60 @@ def test_an_outbound_touch_plans_its_next_step_and_an_inbound_one_pauses_the_pla
     code, out, _ = run(capsys, lead, "due", "--on", "2026-11-26", "--json")
     [due] = json.loads(out)
     assert (due["basis"], due["reason"]) == ("agreed", "Go over the timber choice")
-    code, out, err = run(
-        capsys, lead, "touch", "log", "--customer", "1", "--channel", "text", "--direction", "in",
-        "--outcome", "replied", "--notes", "Can you start in February?",
-    )  # fmt: skip
+    code, _, err = run(capsys, lead, "cadence", "start", "--customer", "1", "--quote", "1",
+                       "after_quote")  # fmt: skip
     assert code == 0, err
+    reply = ("touch", "log", "--customer", "1", "--channel", "text", "--direction", "in",
+             "--outcome", "replied", "--notes", "Can you start in February?")  # fmt: skip
+    code, out, err = run(capsys, lead, *reply)
+    assert code == 0, err
+    assert out.splitlines() == [
+        "Logged the text (inbound, replied).",
+        "Paused the follow-up plan “After a quote” until you decide what's next (to continue "
+        "it: deckfollow cadence runs --customer 1, then cadence resume RUN_ID).",
+    ]
+    code, out, _ = run(capsys, lead, "cadence", "runs", "--customer", "1")
     assert "paused" in out
+    # Nothing left running: a second reply claims no pause.
+    code, out, err = run(capsys, lead, *reply)
+    assert (code, out) == (0, "Logged the text (inbound, replied).\n"), err
     card = ("touch", "log", "--customer", "1", "--channel", "card", "--direction", "out")
     code, _, err = run(capsys, lead, *card, "--outcome", "mailed")
     assert (code, err) == (0, "")  # a card in the post asks nothing of them
+
+
+def test_parking_keeps_its_reason_in_the_revisit(capsys, lead: Path):
+    code, out, err = run(capsys, lead, "quote", "stage", "1", "parked", "--until", "2027-03-01",
+                         "--reason", "Waiting for the council's approval")  # fmt: skip
+    assert code == 0, err
+    code, out, _ = run(capsys, lead, "due", "--on", "2027-03-01", "--json")
+    [revisit] = json.loads(out)
+    assert revisit["reason"] == (
+        "Revisit the parked quote for Hardwood deck, 30 m²: Waiting for the council's approval"
+    )
+    assert revisit["basis"] == "planned"
+
+
+def test_a_touch_cannot_complete_another_customer_s_follow_up(capsys, lead: Path):
+    code, out, err = run(capsys, lead, "customer", "add", "--name", "Ada Byron")
+    assert (code, out) == (0, "2\n"), err
+    code, out, err = run(
+        capsys, lead, "touch", "log", "--customer", "2", "--follow-up", "1", "--channel", "call",
+        "--direction", "in", "--outcome", "replied",
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert err == "deckfollow: error: --follow-up: belongs to another customer\n"
+    code, out, _ = run(capsys, lead, "due", "--json")
+    assert [(i["id"], i["customer"]) for i in json.loads(out)] == [(1, "Grace Hopper")]
+
+
+def test_the_file_sent_is_kept_by_its_full_path_and_can_be_cleared(
+    capsys, lead: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (tmp_path / "Q-0001.pdf").write_bytes(b"%PDF-1.4\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, lead, *ADD, "--file", "Q-0001.pdf", "--json")
+    assert code == 0, err
+    assert json.loads(out)["file"] == str(tmp_path.resolve() / "Q-0001.pdf")
+    code, out, err = run(capsys, lead, "quote", "edit", "1", "--file", "", "--json")
+    assert (code, json.loads(out)["file"]) == (0, None), err

@@ -110,3 +110,26 @@ def test_revoking_says_what_it_cancelled_and_sources_are_a_fixed_list(
         "--channel", "call", "--source", "text", "--words", "No more calls please",
     )  # fmt: skip
     assert out == "call: revoked\nCancelled the agreed call on Thu 10 Dec at 10:00\n"
+
+
+@pytest.mark.parametrize(
+    ("country", "typed", "zone"),
+    [
+        ("AU", "sydney", "Australia/Sydney"),
+        ("NZ", "pacific/auckland", "Pacific/Auckland"),
+        ("IE", "Dublin", "Europe/Dublin"),
+        ("GB", "london", "Europe/London"),
+        ("CA", "America/Toronto", "America/Toronto"),
+    ],
+)
+def test_a_zone_is_found_however_it_is_typed_and_the_cell_reads_the_local_way(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], country: str, typed: str, zone: str
+) -> None:
+    db = str(tmp_path / "zone.db")
+    assert _run(capsys, "--db", db, "settings", "set", "country", country)[0] == 0
+    code, out, err = _run(capsys, "--db", db, "settings", "set", "timezone", typed)
+    assert (code, out, err) == (0, f"timezone = {zone}\n", "")
+    cells = {"AU": "0412 555 019", "NZ": "021 123 4567", "IE": "087 123 4567",
+             "GB": "07911 123456", "CA": "(416) 555-0199"}  # fmt: skip
+    code, out, err = _run(capsys, "--db", db, "settings", "set", "cell", cells[country])
+    assert (code, out, err) == (0, f"cell = {cells[country]}\n", "")

@@ -361,3 +361,64 @@ def test_merging_someone_with_themself_is_refused(aussie: Database, now: datetim
         merge_customers(s, mia, mia, now=now)
     with pytest.raises(NotFoundError), aussie.unit_of_work() as s:
         merge_customers(s, mia, 999, now=now)
+
+
+def test_names_with_accents_sort_with_their_letter_not_after_z(aussie: Database, now: datetime):
+    names = ["Zara Young", "Łukasz Nowak", "Émile Dubois", "anna Bell", "Øystein Berg", "Lu Ma"]
+    for name in names:
+        _add(aussie, NewCustomer(name=name), now)
+    with aussie.reading() as s:
+        ascending = [r.name for r in search_customers(s)]
+        descending = [r.name for r in search_customers(s, descending=True)]
+        page = [r.name for r in search_customers(s, limit=3, offset=2)]
+    expected = ["anna Bell", "Émile Dubois", "Lu Ma", "Łukasz Nowak", "Øystein Berg", "Zara Young"]
+    assert ascending == expected
+    assert descending == expected[::-1]
+    assert page == expected[2:5]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "0412 345 679",
+        "0412-345-679",
+        "(04) 1234 5679",
+        "+61 412 345 679",
+        "+61 (0) 412 345 679",
+        "61412345679",
+        "0061 412 345 679",  # the rest of the world's way of writing +61
+        "0011 61 412 345 679",  # Australia's own exit code
+    ],
+)
+def test_an_australian_mobile_typed_any_way_is_the_same_number(typed: str) -> None:
+    from deckfollow.core.contact_info import normalise_phone
+
+    assert normalise_phone(typed, "AU") == "+61412345679"
+
+
+def test_a_number_after_00_that_is_no_number_is_still_refused() -> None:
+    from deckfollow.core.contact_info import normalise_phone
+
+    with pytest.raises(ValidationError, match="'0099 1' is not a valid phone number"):
+        normalise_phone("0099 1", "AU")
+
+
+@pytest.mark.parametrize(
+    ("country", "typed", "kept"),
+    [
+        ("AU", "new south wales", "NSW"),
+        ("AU", "N.S.W.", "NSW"),
+        ("US", "texas", "TX"),
+        ("CA", "Ontario", "ON"),
+        ("NZ", "Auckland", "Auckland"),  # NZ writes its regions out, and so do we
+        ("IE", "Co.  Cork", "Co. Cork"),
+    ],
+)
+def test_a_state_is_kept_as_its_code_where_states_are_written_so(
+    aussie: Database, now: datetime, country: str, typed: str, kept: str
+):
+    cid = _add(aussie, NewCustomer(name="Ann Lee", region=typed, country=country), now)
+    with aussie.reading() as s:
+        assert customer_details(s, cid).region == kept
+        if kept == "NSW":
+            assert [r.id for r in search_customers(s, "nsw")] == [cid]

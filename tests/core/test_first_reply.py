@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -276,3 +277,46 @@ def test_a_returning_customer_who_closed_texts_is_first_answered_by_a_call(
             s, NewLead("Mia Chen", job="Fence", customer_id=first.customer_id), now=later
         )
     assert third.follow_up_id is None
+
+
+@pytest.mark.parametrize("how", ["quote with a sent day", "moved to quoted"])
+def test_a_lead_that_has_its_quote_no_longer_waits_for_a_first_reply(
+    au_owner: Database, now: datetime, how: str
+) -> None:
+    from deckfollow.core.enums import Stage
+    from deckfollow.core.quotes import NewQuote, QuoteEdit, change_stage, create_quote
+
+    with au_owner.unit_of_work() as s:
+        lead = add_lead(s, NewLead("Mia Chen", phone="0412 345 679", note="Deck"), now=now)
+    later = now + timedelta(days=2)
+    with au_owner.unit_of_work() as s:
+        if how == "moved to quoted":
+            change_stage(s, lead.quote_id, Stage.QUOTED, now=later)
+        else:
+            fields = QuoteEdit(amount=Decimal("4850.00"), sent_on=later.date())
+            saved = create_quote(
+                s, NewQuote(customer_id=lead.customer_id, fields=fields), now=later
+            )
+            assert saved.quote_id == lead.quote_id  # the lead's own quote, not a second one
+    with au_owner.reading() as s:
+        assert due_items(s, day=later.date(), now=later, owner_tz=SYD) == []
+        quote = s.get(Quote, lead.quote_id)
+        assert quote is not None and quote.first_response_at is not None
+        assert now <= quote.first_response_at <= later
+    [fu] = _follow_ups(au_owner)
+    assert fu.status is FollowUpStatus.DONE
+
+
+@pytest.mark.parametrize(
+    ("job", "reason"),
+    [
+        ("A spotted gum deck out the back", "about a spotted gum deck out the back"),
+        ("Deck, 5x4 m", "about deck, 5x4 m"),
+        ("BBQ area", "about BBQ area"),
+        ("A", "about A"),
+    ],
+)
+def test_the_first_reply_reads_the_job_as_a_sentence_would(job: str, reason: str) -> None:
+    from deckfollow.core.leads import first_reply_reason
+
+    assert first_reply_reason(job) == f"First reply to their enquiry {reason}"

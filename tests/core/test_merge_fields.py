@@ -278,4 +278,7 @@ def test_the_owners_cell_reads_the_local_way_at_home_and_in_full_abroad() -> Non
     assert phone_as_read_in("+61412555019", "AU") == "0412 555 019"
     assert phone_as_read_in("+61412555019", "US") == "+61 412 555 019"
     assert phone_as_read_in("+15125550199", "us") == "(512) 555-0199"
+    # A Channel Islands mobile shares the UK's +44 and is dialled the same way there.
+    assert phone_as_read_in("+447911123456", "GB") == "07911 123456"
+    assert phone_as_read_in("+447911123456", "IE") == "+44 7911 123456"
     assert phone_as_read_in("0412 555 019", "AU") == "0412 555 019", "not E.164: as given"

@@ -414,3 +414,26 @@ def test_the_period_ends_no_later_than_now() -> None:
     assert JUNE.ends(early) == early
     assert JUNE.ends(NOW) == datetime(2026, 6, 30, 14, tzinfo=UTC)
     assert timedelta(0) < JUNE.ends(NOW) - JUNE.starts()
+
+
+def test_a_member_s_readings_name_the_member_and_the_business_s_say_you() -> None:
+    from deckfollow.core.reports_model import CountValue
+    from deckfollow.core.reports_readings import (
+        YOU,
+        Who,
+        by_month,
+        lost_no_reply,
+        touches_won,
+        win_rate,
+    )
+    from deckfollow.core.reports_readings import speed_to_lead as speed
+
+    sam, chris = Who.member("Sam Lee"), Who.member("Chris")
+    month = {"AUD": CountValue(2, Decimal("9700.00"))}
+    assert win_rate(3, 5, 0, (), 7, 90, sam).startswith("Sam Lee won 3 of the 5 quotes")
+    assert win_rate(3, 5, 0, (), 7, 90, YOU).startswith("You won 3 of the 5 quotes")
+    assert touches_won(2, Decimal(6), 1, 5, 12, chris).startswith("Chris’ wins took a median")
+    assert "the quotes Sam Lee lost" in lost_no_reply(4, 1, sam)
+    assert speed(4, 4, Decimal(30), 1, 4, sam).startswith("Half of Sam Lee’s leads had")
+    assert speed(4, 4, Decimal(30), 1, 4).startswith("Half of your leads had")
+    assert by_month(month, {}, {}, sam).startswith("In this period Sam Lee quoted AUD 9,700")

@@ -135,6 +135,14 @@ def test_each_member_s_figures_are_their_own_quotes_and_follow_ups(team: dict[st
         1,
     )
     assert sam.touches_to_close.lost_no_reply.quotes == 1
+    # The readings speak of the member by name, never "you", on another member's figures.
+    assert dana.by_month_reading.startswith("In this period Dana Owner quoted")
+    assert dana.touches_to_close.reading_won.startswith("Dana Owner’s wins took")
+    assert dana.speed_to_lead.reading.startswith("Half of Dana Owner’s leads")
+    assert "the quotes Sam Lee lost" in sam.touches_to_close.reading_lost
+    member_words = [*dana.readings().values(), *sam.readings().values()]
+    assert not [r for r in member_words if " you" in f" {r.lower()}" or "your" in r.lower()]
+    assert everyone.by_month_reading.startswith("In this period you quoted")
     # The pipeline now: Dana's lead waiting; Sam has nothing open.
     lead_count = {r.member: sum(c.count for c in r.pipeline.cells[Stage.LEAD].values())
                   for r in (everyone, dana, sam)}  # fmt: skip

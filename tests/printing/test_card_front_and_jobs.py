@@ -144,3 +144,25 @@ def test_a_logo_that_is_no_image_is_refused_by_name(tmp_path):
     bad.write_text("not an image")
     with pytest.raises(ValidationError, match="logo"):
         render_pdf(_jobs(1), _options(front=_front("sprig", bad)), tmp_path / "x.pdf")
+
+
+@pytest.mark.parametrize(
+    ("country", "typed", "printed"),
+    [
+        ("AU", "0412 345 679", "0412 345 679"),
+        ("GB", "+44 7911 123456", "07911 123456"),
+        ("NZ", "021 123 4567", "021 123 4567"),
+        ("AU", "+1 415 555 0132", "+1 415-555-0132"),  # a cell from abroad stays international
+    ],
+)
+def test_the_back_prints_the_business_phone_as_dialled_at_home(db, country, typed, printed):
+    from deckfollow.core.card_preferences import load_card_preferences
+    from deckfollow.core.settings import save_owner_settings
+    from deckfollow.printing.card_setup import card_front
+
+    with db.unit_of_work() as s:
+        save_owner_settings(
+            s, {"business_name": "Harbour Decks", "default_country": country, "owner_phone": typed}
+        )
+        front = card_front(s, load_card_preferences(s))
+    assert front.back_line == f"Harbour Decks · {printed}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
 from deckfollow.cli import args as shapes
@@ -42,6 +43,15 @@ _DETAILS: list[tuple[tuple[str, ...], str, str]] = [
     (("--birthday",), "birthday", "YYYY-MM-DD"),
     (("--notes",), "notes", "anything worth remembering"),
 ]
+# The core names a field as forms label it ("cell phone"); the command line names its option.
+_FIELD_OPTIONS = {
+    "name": "--name",
+    "cell phone": "--phone",
+    "office phone": "--office-phone",
+    "home phone": "--home-phone",
+    "suburb or city": "--city",
+    "state or region": "--region",
+}
 _SORTS = ("name", "company", "suburb", "phone", "email", "open_quotes", "last_touch")
 
 
@@ -76,6 +86,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true")
     p = cs.add_parser("add", help="add a customer; prints their id")
     _detail_options(p, name_required=True)
+    p.set_defaults(field_options=_FIELD_OPTIONS)
     p.add_argument(
         "--new",
         action="store_true",
@@ -84,6 +95,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = cs.add_parser("edit", help="change a customer's details (only the ones given)")
     p.add_argument("id", type=shapes.record_id, metavar="ID")
     _detail_options(p, name_required=False)
+    p.set_defaults(field_options=_FIELD_OPTIONS)
     p = cs.add_parser("merge", help="fold OTHER_ID into KEEP_ID (everything is kept)")
     p.add_argument("keep", type=shapes.record_id, metavar="KEEP_ID")
     p.add_argument("other", type=shapes.record_id, metavar="OTHER_ID")
@@ -210,7 +222,9 @@ def _print_details(d: CustomerDetails, country: str, ctx: CliContext) -> None:
     follow_ups = f"{d.follow_ups} follow-up{'s' * (d.follow_ups != 1)}"
     print(f"{'history:':<10} {touches}, {follow_ups}", file=out)
     for q in d.quotes:
-        amount = f"{q.amount} {q.currency}" if q.amount is not None else "no amount yet"
+        amount = (
+            f"{Decimal(q.amount):,.2f} {q.currency}" if q.amount is not None else "no amount yet"
+        )
         number = f"{q.number} " if q.number else ""
         print(f"quote {q.id}: {number}{q.job} · {q.stage.label} · {amount}", file=out)
 

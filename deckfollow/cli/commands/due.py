@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(run=run)
 
 
-def _read(args: argparse.Namespace, ctx: CliContext) -> tuple[date, list[DueItem]]:
+def _read(args: argparse.Namespace, ctx: CliContext) -> tuple[date, str, list[DueItem]]:
     """The day and its items: straight from a SQLite file when it can (no SQLAlchemy to
     import), else through the database layer."""
     conn = ctx.read_sqlite()
@@ -38,7 +38,7 @@ def _read(args: argparse.Namespace, ctx: CliContext) -> tuple[date, list[DueItem
 
                 owner_tz = system_timezone()
             day: date = args.on or ctx.now.astimezone(ZoneInfo(owner_tz)).date()
-            return day, read_due_items(conn, day=day, now=ctx.now, owner_tz=owner_tz)
+            return day, owner_tz, read_due_items(conn, day=day, now=ctx.now, owner_tz=owner_tz)
         finally:
             conn.close()
     from deckfollow.core.due import due_items
@@ -49,13 +49,13 @@ def _read(args: argparse.Namespace, ctx: CliContext) -> tuple[date, list[DueItem
         with db.reading() as session:
             owner_tz = load_settings(session).owner_timezone
             day = args.on or ctx.now.astimezone(ZoneInfo(owner_tz)).date()
-            return day, due_items(session, day=day, now=ctx.now, owner_tz=owner_tz)
+            return day, owner_tz, due_items(session, day=day, now=ctx.now, owner_tz=owner_tz)
     finally:
         db.close()
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    day, items = _read(args, ctx)
+    day, owner_tz, items = _read(args, ctx)
     if args.json:
         # One write: json.dump writes token by token, each through the output's escape filter.
         text = json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=1)
@@ -66,13 +66,23 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     overdue = sum(i.overdue for i in items)
     print(f"{len(items)} to do for {day:%a %d %b %Y} ({overdue} overdue)", file=ctx.out)
-    for i in items:
+    whens = [_when(i, ZoneInfo(owner_tz)) for i in items]
+    width = max(len(w) for w in whens)
+    for i, when in zip(items, whens, strict=True):
         flag = "OVERDUE" if i.overdue else "due    "
         quote = f" [{i.quote}]" if i.quote else ""
         basis = "agreed" if i.basis.value == "agreed" else "planned"
         print(
-            f"{flag} {i.due_at:%a %d %b %H:%M %z}  {i.channel.value:<5}  {i.customer}{quote}"
+            f"{flag} {when:<{width}}  {i.channel.value:<5}  {i.customer}{quote}"
             f"  — {i.reason} ({basis})",
             file=ctx.out,
         )
     return 0
+
+
+def _when(item: DueItem, owner: ZoneInfo) -> str:
+    """The due time on the owner's clock, with the customer's beside it where it differs."""
+    mine = item.due_at.astimezone(owner)
+    if mine.utcoffset() == item.due_at.utcoffset():
+        return f"{mine:%a %d %b %H:%M}"
+    return f"{mine:%a %d %b %H:%M} · {item.due_at:%H:%M} their time"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from deckfollow.cli import args as shapes
@@ -23,6 +24,7 @@ _FIELD_OPTIONS = {
     "valid until": "--valid-until",
     "competing quotes": "--competitors",
     "lost reason": "--reason",
+    "parked reason": "--reason",
     "parked until": "--until",
 }
 
@@ -56,6 +58,20 @@ def currency(text: str) -> str:
         raise argparse.ArgumentTypeError(exc.message) from None
 
 
+def sent_file(text: str) -> str:
+    """The quote's document: a file that is there, kept by its full path (the app opens it
+    from wherever the command was run)."""
+    path = Path(text.strip()).expanduser()
+    if not path.is_file():
+        what = "is a folder" if path.is_dir() else "does not exist"
+        raise argparse.ArgumentTypeError(f"{text!r} {what}; give the file you sent")
+    return str(path.resolve())
+
+
+def sent_file_or_clear(text: str) -> str:
+    return sent_file(text) if text.strip() else ""
+
+
 def competitors(text: str) -> int:
     from deckfollow.core.quotes import MAX_COMPETING
 
@@ -71,12 +87,16 @@ def stage(text: str) -> Stage:
 
 
 @contextmanager
-def not_found_names(option: str) -> Iterator[None]:
-    """An unknown id is bad input: one line naming the option, exit 2."""
+def not_found_names(option: str, **by_kind: str) -> Iterator[None]:
+    """An unknown id is bad input: one line naming the option, exit 2. `by_kind` names the
+    option for each kind of record when a command takes several ids
+    (`customer="--customer", quote="--quote"`)."""
     try:
         yield
     except NotFoundError as exc:
-        raise ValidationError(option, str(exc)) from None
+        said = str(exc)
+        kind = next((k for k in by_kind if said.startswith(f"no {k.replace('_', '-')} ")), None)
+        raise ValidationError(by_kind[kind] if kind else option, said) from None
 
 
 # -- the commands ---------------------------------------------------------------------------
@@ -105,7 +125,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     move.add_argument(
         "stage", type=stage, metavar="STAGE", help="lead, quoted, following_up, won, lost or parked"
     )
-    move.add_argument("--reason", type=shapes.text(300), help="why it was lost (for lost)")
+    move.add_argument(
+        "--reason", type=shapes.text(300), help="why it was lost, or why it is parked"
+    )
     move.add_argument("--until", type=shapes.day, metavar="YYYY-MM-DD", help="parked until")
     move.add_argument(
         "--no-after-sale",
@@ -138,7 +160,13 @@ def _fields(p: argparse.ArgumentParser, *, clearing: bool) -> None:
         metavar="N",
         help="how many others quote the job",
     )
-    p.add_argument("--file", default=keep, metavar="PATH", help="the document sent (its PDF)")
+    p.add_argument(
+        "--file",
+        type=sent_file_or_clear if clearing else sent_file,
+        default=keep,
+        metavar="PATH",
+        help="the document sent (its PDF)",
+    )
 
 
 # Option (as argparse stores it) -> QuoteEdit field.
@@ -204,7 +232,7 @@ def run_edit(args: argparse.Namespace, ctx: CliContext) -> int:
         raise ValidationError("quote edit", "say what to change, e.g. --amount 4850.00")
     db = ctx.open_db()
     try:
-        with not_found_names("quote"), db.unit_of_work() as session:
+        with not_found_names("ID"), db.unit_of_work() as session:
             # Read and written in one transaction: nothing can come between.
             edit_quote(session, args.quote_id, edit, version=None, now=ctx.now)
     finally:
@@ -216,16 +244,23 @@ def run_edit(args: argparse.Namespace, ctx: CliContext) -> int:
 def run_stage(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.quotes import change_stage
 
+    # Said and then dropped would be worse than refused: only a close keeps a reason, only
+    # parking a date.
+    if args.reason is not None and args.stage not in (Stage.LOST, Stage.PARKED):
+        raise ValidationError("--reason", "only a lost or parked quote keeps a reason")
+    if args.until is not None and args.stage is not Stage.PARKED:
+        raise ValidationError("--until", "only a parked quote has a date to try again")
     db = ctx.open_db()
     try:
-        with not_found_names("quote"), db.unit_of_work() as session:
+        with not_found_names("ID"), db.unit_of_work() as session:
             moved = change_stage(
                 session,
                 args.quote_id,
                 args.stage,
                 now=ctx.now,
-                lost_reason=args.reason,
+                lost_reason=args.reason if args.stage is Stage.LOST else None,
                 parked_until=args.until,
+                parked_reason=args.reason if args.stage is Stage.PARKED else None,
                 after_sale=args.after_sale,
             )
     finally:

@@ -84,7 +84,12 @@ def run_set(args: argparse.Namespace, ctx: CliContext) -> int:
             zone_chosen = "owner_timezone" in stored_setting_names(session)
     finally:
         db.close()
-    print(f"{args.key} = {getattr(settings, name)}", file=ctx.out)
+    shown = str(getattr(settings, name))
+    if name == "owner_phone" and shown.startswith("+"):
+        from deckfollow.core.contact_info import phone_as_read_in
+
+        shown = phone_as_read_in(shown, settings.default_country)  # as `settings show` has it
+    print(f"{args.key} = {shown}", file=ctx.out)
     if name == "default_country" and not zone_chosen:
         zone_country = country_of_zone(settings.owner_timezone)
         if zone_country != settings.default_country:

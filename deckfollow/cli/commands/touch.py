@@ -87,7 +87,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--next-reason", type=shapes.text(300), metavar="TEXT", help="why (needed with --next-at)"
     )
     log.add_argument("--agreed", metavar="WORDS", help="the customer agreed to it, in their words")
-    log.set_defaults(run=run)
+    # The core names a touch's time "when" and the next step's "next step" and "reason".
+    log.set_defaults(
+        run=run,
+        field_options={
+            "when": "--at",
+            "next step": "--next-at",
+            "reason": "--next-reason",
+            "follow-up": "--follow-up",
+        },
+    )
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -109,7 +118,12 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         raise ValidationError("--next-reason", "say why the next touch is planned")
     db = ctx.open_db()
     try:
-        with not_found_names("--customer/--quote"), db.unit_of_work() as session:
+        with (
+            not_found_names(
+                "--customer", customer="--customer", quote="--quote", follow_up="--follow-up"
+            ),
+            db.unit_of_work() as session,
+        ):
             owner = zone(load_settings(session).owner_timezone)
             theirs = zone(get_customer(session, args.customer).timezone)
 
@@ -140,7 +154,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             elif args.direction is Direction.OUTBOUND:
                 step = AlreadyPlanned()
             try:
-                log_touch(session, record, step, now=ctx.now, await_decision=step is None)
+                logged = log_touch(session, record, step, now=ctx.now, await_decision=step is None)
             except ValidationError as exc:
                 if exc.field != "what's next":
                     raise
@@ -152,7 +166,11 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     finally:
         db.close()
     said = f"Logged the {args.channel.value} ({args.direction.value}, {args.outcome.value})."
-    if args.direction is Direction.INBOUND and step is None:
-        said += " Planned follow-ups are paused until you decide what's next."
     print(said, file=ctx.out)
+    for notice in logged.notices:
+        print(
+            f"{notice} (to continue it: deckfollow cadence runs --customer {args.customer}, "
+            "then cadence resume RUN_ID).",
+            file=ctx.out,
+        )
     return 0
