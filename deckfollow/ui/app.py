@@ -78,6 +78,9 @@ def offer_welcome(window: MainWindow, clock: Clock) -> None:
 def _welcome(window: MainWindow, clock: Clock) -> None:
     from deckfollow.ui.welcome import WelcomeDialog
 
+    if window.ops.is_closed():
+        return  # answered after the window closed (a switch of database): nobody to ask
+
     wizard = import_wizard_factory()
     dialog = WelcomeDialog(can_import=wizard is not None, parent=window)
     # Opened, not exec()'d: no event loop of its own that could outlive the window (a
@@ -426,6 +429,8 @@ def _start_reminders(window: MainWindow, db: Database, clock: Clock) -> None:
     from deckfollow.core.changes import Changes
     from deckfollow.ui.reminders import ReminderController
 
+    if window.ops.is_closed():
+        return  # the window closed before its reminders started (a switch of database)
     controller = ReminderController(db, clock=clock, main_window=window, parent=window)
     controller.open_today.connect(lambda: _show(window, "today"))
     controller.open_follow_up.connect(lambda fid: _open_follow_up(window, fid))

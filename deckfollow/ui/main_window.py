@@ -698,6 +698,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: object) -> None:
         if hasattr(self, "live"):
             self.live.stop()
+        reminders = getattr(self, "reminders", None)
+        if reminders is not None:
+            # Also on a switch of database, where the app goes on: a reply check under way
+            # finishes now, before its database closes with a connection still out.
+            reminders.stop()
         if hasattr(self, "ops"):
             self.ops.close()  # a save still under way is finished, not dropped
         QSettings().setValue("main/geometry", self.saveGeometry())

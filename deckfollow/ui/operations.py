@@ -198,6 +198,10 @@ class Operations(QObject):
         """Tell every view about a change made elsewhere (another member's commit)."""
         self.changes_applied.emit(changes, initiator)
 
+    def is_closed(self) -> bool:
+        """The window these operations served has closed (quit, or a switch of database)."""
+        return self._closed
+
     def is_idle(self) -> bool:
         """Nothing submitted is still waiting for its result (tests wait for this)."""
         return self._pending == 0

@@ -41,6 +41,7 @@ class InboxWatcher(QObject):
         self._busy = threading.Lock()
         self._thread: threading.Thread | None = None
         self._last_failure = ""
+        self._stopped = False
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.check_soon)
@@ -50,13 +51,14 @@ class InboxWatcher(QObject):
         QTimer.singleShot(0, self, self.check_soon)
 
     def stop(self) -> None:
+        self._stopped = True  # a check asked for after this (a queued timer) does not start
         self.timer.stop()
         if self._thread is not None:
             self._thread.join(timeout=5)
 
     def check_soon(self) -> bool:
         """Start a pass in the background unless one is running; False if one was."""
-        if not self._busy.acquire(blocking=False):
+        if self._stopped or not self._busy.acquire(blocking=False):
             return False
         self._thread = threading.Thread(target=self._run, name="inbox-pass", daemon=True)
         self._thread.start()
