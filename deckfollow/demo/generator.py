@@ -65,8 +65,9 @@ from deckfollow.demo.plan_playback import PlanPlayback
 from deckfollow.demo.quote_making import QuoteMaker
 from deckfollow.demo.quote_story import QuoteStory
 from deckfollow.demo.refusals import refusals
-from deckfollow.demo.rows import write_rows
+from deckfollow.demo.rows import write_plans, write_quotes
 from deckfollow.demo.sample import record_sample
+from deckfollow.demo.touches_logged import TouchLog
 from deckfollow.demo.workbench import Workbench
 
 
@@ -178,12 +179,15 @@ def generate_demo(
         if person.dnc_at is not None:
             consent.record_dnc(person)
 
-    for q in wb.by_id.values():
-        q.row["last_touch_at"] = q.last_touch
     preferences = enter_customers(session, wb, people)
     granted = enter_grants(session, people)
-    write_rows(session, wb)
+    touches = TouchLog(session, wb)
+    touches.quote_rows()
+    write_quotes(session, wb)
+    touches.replies()
+    write_plans(session, wb)
     said = enter_in_time_order(session, waiting, wb.agreements, refusals(people))
+    touches.contacts()
     dnc_contacts = [
         contact
         for p in people

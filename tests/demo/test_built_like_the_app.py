@@ -1,7 +1,8 @@
 """The demo shows what the app itself would have made: customers stored as the
-new-customer service stores them, a waiting lead's first reply is the one the core plans
-for a typed-in lead (and is settled the same way), every agreed follow-up has its ledger
-entry, made by the core, and the demo writes rows in one place only."""
+new-customer service stores them, every touch logged as `log_touch` logs it, a waiting
+lead's first reply is the one the core plans for a typed-in lead (and is settled the same
+way), every agreed follow-up has its ledger entry, made by the core, and the demo writes
+rows in one place only."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ from deckfollow.core.leads import (
     unanswered_leads,
     waiting_first_reply,
 )
-from deckfollow.core.models import ChannelConsent, ConsentEvent, Customer, FollowUp, Quote
+from deckfollow.core.models import ChannelConsent, ConsentEvent, Customer, FollowUp, Quote, Touch
 from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.demo.generator import generate_demo
@@ -50,12 +51,10 @@ _WRITER = ("rows.py", "_insert")
 # What that writer still inserts, and why each kind is not yet made through the core.
 _STILL_WRITTEN = {
     "Quote": "each quote's answer, sent moment, stages and close are decided in memory; the "
-    "quote services stamp the moment of entry and need the touches that answered it",
+    "quote services stamp the moment of entry (a sent date becomes midday)",
     "CadenceRun": "plans are played forward in memory with the core's own placement; a run "
     "started through the core would place its first step again",
     "FollowUp": "plan steps and follow-ups planned by hand, as the playback left them",
-    "Touch": "each touch settles the follow-up it did; logging it through the core would move "
-    "plans on and change stages the playback already decided",
 }
 
 
@@ -375,3 +374,28 @@ def test_a_channel_a_customer_closed_stays_closed_with_nothing_pending_on_it(
     assert len(closed) >= 3
     assert {states[k] for k in closed} == {ConsentState.REVOKED}
     assert not {(c, ch.consent_channel) for c, ch in pending} & closed
+
+
+def test_every_touch_did_to_its_quote_what_logging_it_does(business: Database) -> None:
+    # `log_touch` keeps a quote's last touch, and its first outbound touch is the first
+    # reply that stopped the speed-to-lead clock; a quote still "quoted" has no outbound
+    # touch since it went out (the core would have moved it to "following up").
+    with business.reading() as session:
+        quotes = {q.id: q for q in session.execute(select(Quote)).scalars()}
+        touches = session.execute(select(Touch)).scalars().all()
+    assert touches and all(t.created_at == t.at for t in touches)
+    first_out: dict[int, datetime] = {}
+    last: dict[int, datetime] = {}
+    for t in touches:
+        if t.quote_id is None:
+            continue
+        last[t.quote_id] = max(last.get(t.quote_id, t.at), t.at)
+        if t.direction is Direction.OUTBOUND:
+            first_out[t.quote_id] = min(first_out.get(t.quote_id, t.at), t.at)
+    assert len(first_out) > 300
+    for qid, q in quotes.items():
+        assert q.last_touch_at == last.get(qid), qid
+        if qid in first_out:
+            assert q.first_response_at == first_out[qid], qid
+        if q.stage is Stage.QUOTED:
+            assert q.sent_at is not None and first_out[qid] <= q.sent_at
