@@ -25,6 +25,7 @@ from deckfollow.core.followups import FollowUpPlan, get_follow_up, schedule_foll
 from deckfollow.core.leads import settle_first_reply, unanswered_leads
 from deckfollow.core.models import Cadence, CadenceRun, FollowUp, Quote, Touch
 from deckfollow.core.pipeline import Close, close_quote, get_quote
+from deckfollow.core.touch_rows import TouchRows
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def log_touch(
     now: datetime,
     await_decision: bool = False,
     flush: bool = True,
+    into: TouchRows | None = None,
 ) -> Changes:
     """Record a touch and its next step in one transaction.
 
@@ -85,7 +87,9 @@ def log_touch(
     decides (rule 8), and nothing is planned over the conversation.
 
     `flush=False` (for a caller logging many touches in one session, who flushes once)
-    leaves the new touch to the session's next flush; the rules applied are the same.
+    leaves the new touch to the session's next flush; `into` keeps it with the batch's
+    other touches, written together by the caller (`TouchRows.write`). The rules applied
+    are the same.
     """
     if next_step is None and not (record.direction is Direction.INBOUND and await_decision):
         raise ValidationError("what's next", "plan the next follow-up or close the quote")
@@ -109,20 +113,22 @@ def log_touch(
         if fu.status is FollowUpStatus.PENDING:
             fu.status = FollowUpStatus.DONE
             fu.completed_at = now
-    session.add(
-        Touch(
-            customer_id=record.customer_id,
-            quote_id=record.quote_id,
-            follow_up_id=record.follow_up_id,
-            at=record.at,
-            channel=record.channel,
-            direction=record.direction,
-            outcome=record.outcome,
-            subject=record.subject,
-            summary=record.summary,
-            created_at=now,
-        )
-    )
+    values = {
+        "customer_id": record.customer_id,
+        "quote_id": record.quote_id,
+        "follow_up_id": record.follow_up_id,
+        "at": record.at,
+        "channel": record.channel,
+        "direction": record.direction,
+        "outcome": record.outcome,
+        "subject": record.subject,
+        "summary": record.summary,
+        "created_at": now,
+    }
+    if into is not None:
+        into.rows.append(values)
+    else:
+        session.add(Touch(**values))
     if quote is not None:
         if quote.last_touch_at is None or record.at > quote.last_touch_at:
             quote.last_touch_at = record.at

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from deckfollow.core.enums import Channel, Direction, FollowUpStatus, Stage
 from deckfollow.core.models import CadenceRun, Customer, FollowUp, Quote
 from deckfollow.core.quotes import change_stage
+from deckfollow.core.touch_rows import TouchRows
 from deckfollow.core.touches import (
     AlreadyPlanned,
     CourtesyCard,
@@ -43,7 +44,7 @@ from deckfollow.core.touches import (
 from deckfollow.demo.workbench import Workbench
 
 _CHUNK = 5000  # ids per query (SQLite takes at most 32,766 parameters)
-_FLUSH_EVERY = 2000  # touches held in the session before they are written
+_WRITE_EVERY = 5000  # touches held before they are written
 
 
 def _record(row: dict[str, Any]) -> TouchRecord:
@@ -123,8 +124,9 @@ class TouchLog:
 
     def _log(self, touches: Iterable[tuple[dict[str, Any], NextStep | None]]) -> None:
         session = self.session
+        rows = TouchRows()
         with session.no_autoflush:
-            for n, (row, step) in enumerate(touches, 1):
+            for row, step in touches:
                 log_touch(
                     session,
                     _record(row),
@@ -132,9 +134,11 @@ class TouchLog:
                     now=row["at"],
                     await_decision=step is None,
                     flush=False,
+                    into=rows,
                 )
-                if n % _FLUSH_EVERY == 0:
-                    session.flush()
+                if len(rows) >= _WRITE_EVERY:
+                    rows.write(session)
+        rows.write(session)
         session.flush()
 
 

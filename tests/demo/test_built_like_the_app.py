@@ -39,6 +39,7 @@ from deckfollow.core.leads import (
 )
 from deckfollow.core.models import ChannelConsent, ConsentEvent, Customer, FollowUp, Quote, Touch
 from deckfollow.core.settings import load_settings
+from deckfollow.core.touch_rows import TouchRows
 from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database, open_database
@@ -399,3 +400,51 @@ def test_every_touch_did_to_its_quote_what_logging_it_does(business: Database) -
             assert q.first_response_at == first_out[qid], qid
         if q.stage is Stage.QUOTED:
             assert q.sent_at is not None and first_out[qid] <= q.sent_at
+
+
+def test_a_touch_logged_in_a_batch_is_the_touch_logged_alone(tmp_path: Path, now: datetime) -> None:
+    # The demo logs its touches with `into=`: the row and what it does to the quote and
+    # the first reply waiting on Today are those of a touch logged on its own.
+    db = open_database(str(tmp_path / "batch.db"))
+    seen = []
+    for batch in (None, TouchRows()):
+        with db.unit_of_work() as session:
+            lead = add_lead(session, NewLead(name="Ava Brooks", phone="0412 555 019"), now=now)
+            assert lead.follow_up_id is not None
+            at = now + timedelta(minutes=20)
+            call = TouchRecord(
+                lead.customer_id,
+                Channel.CALL,
+                Direction.OUTBOUND,
+                Outcome.REACHED,
+                at,
+                lead.quote_id,
+                summary="Called back",
+            )
+            plan = FollowUpPlan(at + timedelta(days=2), Channel.CALL, "Book the site visit")
+            log_touch(session, call, plan, now=at, flush=batch is None, into=batch)
+            if batch is not None:
+                assert session.execute(select(func.count(Touch.id))).scalar_one() == 0
+                assert batch.write(session) == 1
+            touch = session.execute(
+                select(Touch).where(Touch.customer_id == lead.customer_id)
+            ).scalar_one()
+            quote = session.get(Quote, lead.quote_id)
+            reply = session.get(FollowUp, lead.follow_up_id)
+            assert quote is not None and reply is not None
+            seen.append(
+                (
+                    touch.at,
+                    touch.created_at,
+                    touch.channel,
+                    touch.summary,
+                    touch.quote_id,
+                    quote.first_response_at,
+                    quote.last_touch_at,
+                    reply.status,
+                )
+            )
+            session.rollback()
+    db.close()
+    assert seen[0] == seen[1]
+    assert seen[0][-1] is FollowUpStatus.DONE
