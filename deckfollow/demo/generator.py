@@ -10,12 +10,14 @@ it happened:
   the new-customer service), with how they like to be reached through
   `set_contact_preferences` (`customers_added`);
 - every "yes" through `core.consent_ledger.grant_channels` (`grants`);
-- the quotes, plans, planned follow-ups and touches, still decided in memory, in one go
-  (`rows.write_rows`, the one place the demo writes rows; see
-  `tests/demo/test_built_like_the_app` for each kind and why);
-- then, in time order (`in_time_order`): enquiries still waiting for a first reply through
-  `add_lead`, next contacts customers agreed to through `agree_follow_up`, and every "no"
-  (to one channel, or to everything) through `revoke_consent`.
+- the quotes, plans and planned follow-ups, still decided in memory (`rows`, the one
+  place the demo writes rows; see `tests/demo/test_built_like_the_app` for each kind and
+  why), with every touch logged around them through `log_touch` (`touches_logged`):
+  what customers said before the plans go in, what the owner did after;
+- in time order (`in_time_order`), before the owner's touches: enquiries still waiting
+  for a first reply through `add_lead`, next contacts customers agreed to through
+  `agree_follow_up`, and every "no" (to one channel, or to everything) through
+  `revoke_consent`.
 
 The rules of permission hold by
 construction (a test runs `core.followups.audit_rules` over the result):

@@ -10,9 +10,11 @@ The quotes, plans and follow-ups they refer to are still decided in memory (see
 
 - what customers said (inbound), oldest first, before any plan is in: a reply pauses the
   plans running when it came, and the playback already paused the one it answered;
-- what the owner did (outbound), oldest first, once the plans and follow-ups are in. Each
-  names the next step the log-outcome dialog asks for, as it stands: the plan carrying on,
-  something already planned for the customer, the quote closed, or (a card) nothing.
+- what the owner did (outbound), oldest first, once the plans, follow-ups and what
+  customers agreed to are in. Each names the next step the log-outcome dialog asks for,
+  and the core checks it against the business as it now stands (not as it stood that
+  day): the plan carrying on, something already planned for the customer, the quote
+  closed, or (a card) nothing.
 
 A quote still "quoted" is entered as a lead until its own touches are logged, then moved
 to Quoted through `core.quotes.change_stage` at the moment it went out: the core moves a
@@ -146,9 +148,7 @@ class _NextSteps:
     """The next step the owner names for a touch they logged, as things stand."""
 
     def __init__(self, wb: Workbench) -> None:
-        self.closed = {r["id"] for r in wb.quotes if not r["stage"].is_open}
         pending = [f for f in wb.follow_ups if f["status"] is FollowUpStatus.PENDING]
-        self.waiting = {f["customer_id"] for f in pending}
         self.running = {f["cadence_run_id"] for f in pending if f["cadence_run_id"] is not None}
         self.run_of = {
             f["id"]: f["cadence_run_id"] for f in wb.follow_ups if f["cadence_run_id"] is not None

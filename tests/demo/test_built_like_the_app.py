@@ -52,9 +52,12 @@ _WRITER = ("rows.py", "_insert")
 # What that writer still inserts, and why each kind is not yet made through the core.
 _STILL_WRITTEN = {
     "Quote": "each quote's answer, sent moment, stages and close are decided in memory; the "
-    "quote services stamp the moment of entry (a sent date becomes midday)",
+    "quote services stamp the moment of entry (a sent date becomes midday), and closing "
+    "through the core would cancel the plans and cards that follow a close unless those "
+    "are made after it, in one time-ordered run",
     "CadenceRun": "plans are played forward in memory with the core's own placement; a run "
-    "started through the core would place its first step again",
+    "started through the core would place its first step again, against a database that "
+    "does not yet hold the other follow-ups and agreements the playback kept clear of",
     "FollowUp": "plan steps and follow-ups planned by hand, as the playback left them",
 }
 
