@@ -25,6 +25,12 @@ class Store(Protocol):
     def display(self) -> str: ...  # the file or URL as it may be shown
 
     @property
+    def target(self) -> str: ...  # the file or URL as given (a URL with its password)
+
+    @property
+    def origin(self) -> str: ...  # names this handle's commits in live notifications
+
+    @property
     def is_sqlite(self) -> bool: ...
 
     def unit_of_work(self) -> AbstractContextManager[Session]: ...

@@ -203,7 +203,10 @@ def _create_owner_only(path: Path) -> None:
 
 
 def _sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(database_url(path))  # any folder name; read-only folders too
+    # One connection is kept between uses: a second, asked for while the first is in use
+    # (the window's database thread beside a read on the GUI thread), is closed when it is
+    # given back, so an open app holds the file (and its log) through one connection only.
+    engine = create_engine(database_url(path), pool_size=1)  # any folder name; read-only too
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _begin)
     return engine

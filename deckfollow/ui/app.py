@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from deckfollow.core.clock import Clock
 from deckfollow.ui.app_icon import app_icon
@@ -17,6 +17,7 @@ from deckfollow.ui.app_icon import app_icon
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
     from concurrent.futures import Future
 
+    from deckfollow.core.unit_of_work import Session
     from deckfollow.storage.database import Database
     from deckfollow.storage.integrity import IntegrityReport
     from deckfollow.ui.main_window import MainWindow
@@ -43,14 +44,14 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def _database_is_empty(db: Database) -> bool:
+def _welcome_pending(session: Session) -> bool:
+    """A brand-new database whose owner has not been welcomed yet."""
     from deckfollow.core.board import business_is_empty
     from deckfollow.core.settings import get_setting
 
-    with db.reading() as session:
-        if get_setting(session, "ui.welcome_done") is not None:
-            return False
-        return business_is_empty(session)
+    if get_setting(session, "ui.welcome_done") is not None:
+        return False
+    return business_is_empty(session)
 
 
 def import_wizard_factory() -> Callable[..., QWidget] | None:
@@ -65,39 +66,62 @@ def import_wizard_factory() -> Callable[..., QWidget] | None:
     return factory if callable(factory) else None
 
 
-def offer_welcome(window: QWidget, db: Database, clock: Clock) -> None:
+def offer_welcome(window: MainWindow, clock: Clock) -> None:
     """On a brand-new database: ask who the owner is and how they want to start."""
+    window.ops.run_query(
+        window,
+        _welcome_pending,
+        success=lambda pending: _welcome(window, clock) if pending else None,
+    )
+
+
+def _welcome(window: MainWindow, clock: Clock) -> None:
+    from deckfollow.ui.welcome import WelcomeDialog
+
+    wizard = import_wizard_factory()
+    dialog = WelcomeDialog(can_import=wizard is not None, parent=window)
+    # Opened, not exec()'d: no event loop of its own that could outlive the window (a
+    # switch to the team database closes it), and the answer is handled once it closes.
+    dialog.finished.connect(lambda _result: _welcome_answered(window, dialog, clock))
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.show()
+
+
+def _welcome_answered(window: MainWindow, dialog: QDialog, clock: Clock) -> None:
+    from deckfollow.core.changes import EVERYTHING, Changes
     from deckfollow.core.settings import save_owner_settings, set_setting
     from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
     from deckfollow.ui.welcome import WelcomeChoice, WelcomeDialog
 
-    if not _database_is_empty(db):
-        return
-    wizard = import_wizard_factory()
-    dialog = WelcomeDialog(can_import=wizard is not None, parent=window)
-    dialog.exec()
+    assert isinstance(dialog, WelcomeDialog)
     # Closed with Esc, the welcome is not checked: keep what is right, the owner can fix the
     # rest in Settings › Your business.
     details, choice = dialog.valid_details(), dialog.choice
     dialog.deleteLater()
-    with db.unit_of_work() as session:
-        save_owner_settings(session, details)
-        set_setting(session, "ui.welcome_done", choice.value)
     use_sensible_locale(details.get("default_country"))
     if "owner_timezone" in details:
         set_owner_zone(details["owner_timezone"])
+
+    def save(session: Session) -> Changes:
+        changes = save_owner_settings(session, details)
+        set_setting(session, "ui.welcome_done", choice.value)
+        return changes
+
+    window.ops.run_change(window, save, error_title="Your details were not saved")
     if choice is WelcomeChoice.SAMPLE:
         from deckfollow.demo.generator import generate_demo
 
-        with db.unit_of_work() as session:
+        def sample(session: Session) -> Changes:
             generate_demo(session, customers=80, quotes=200, seed=7, now=clock())
-    elif choice is WelcomeChoice.IMPORT and wizard is not None:
-        importer = wizard(db, clock=clock, parent=window)
-        importer.exec()  # type: ignore[attr-defined]
-        importer.deleteLater()
-    refresh = getattr(window, "refresh", None)
-    if callable(refresh):
-        refresh()
+            return EVERYTHING
+
+        window.ops.run_change(window, sample, error_title="The sample data was not added")
+    elif choice is WelcomeChoice.IMPORT:
+        wizard = import_wizard_factory()
+        if wizard is not None:
+            importer = wizard(window.ops, clock=clock, parent=window)
+            importer.exec()  # type: ignore[attr-defined]
+            importer.deleteLater()
 
 
 def _check_in_background(target: str) -> Future[IntegrityReport] | None:
@@ -286,41 +310,67 @@ def _paint_board_ahead(window: MainWindow, target: str, clock: Clock) -> None:
 def _run_window(
     app: QApplication, window: MainWindow, db: Database, clock: Clock, startup_check: bool = False
 ) -> int:
-    from deckfollow.core.settings import load_settings
+    from deckfollow.core.settings import OwnerSettings, load_settings
     from deckfollow.ui.features import install_features
     from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
 
-    with db.reading() as session:
-        settings = load_settings(session)
-    use_sensible_locale(settings.default_country)
-    set_owner_zone(settings.owner_timezone)
+    # From here on the window's operations hold the database: every read and write it
+    # makes runs on their thread, in the order asked (so the owner's locale and zone below
+    # are set before the first page shows a date).
     window.attach(db)
+    ops = window.ops
+
+    def use_settings(settings: OwnerSettings) -> None:
+        use_sensible_locale(settings.default_country)
+        set_owner_zone(settings.owner_timezone)
+
+    ops.run_query(window, load_settings, success=use_settings)
     install_features(window, db, clock)
     install_error_dialog(window)
     window.restore_last_page()
     QTimer.singleShot(0, window.refresh)
     QTimer.singleShot(0, lambda: _listen_for_second_start(window, db))
     # Built-in plans and wordings are brought up to date once the pipeline is on screen.
-    QTimer.singleShot(0, lambda: _seed_builtins(window, db))
-    QTimer.singleShot(0, lambda: offer_welcome(window, db, clock))
+    QTimer.singleShot(0, lambda: _seed_builtins(window))
+    QTimer.singleShot(0, lambda: offer_welcome(window, clock))
     QTimer.singleShot(0, lambda: _start_reminders(window, db, clock))
     _keep_backing_up(window, db, clock)
     if startup_check:
-        QTimer.singleShot(0, app.quit)  # after the first refresh queued above
-    return app.exec()
+        QTimer.singleShot(0, lambda: _quit_once_shown(app, window))  # after the first refresh
+    try:
+        return app.exec()
+    finally:
+        ops.close()  # a save still in flight is finished before the database closes
 
 
-def _seed_builtins(window: MainWindow, db: Database) -> None:
+def _quit_once_shown(app: QApplication, window: MainWindow) -> None:
+    if window.ops.is_idle():
+        app.quit()
+    else:
+        QTimer.singleShot(5, lambda: _quit_once_shown(app, window))
+
+
+def _seed_builtins(window: MainWindow) -> None:
+    from dataclasses import dataclass, field
+
     from deckfollow.core.cadence_library import seed_builtin_cadences
+    from deckfollow.core.changes import Changes
     from deckfollow.messaging.template_library import seed_builtin_templates
 
-    with db.unit_of_work() as session:
-        added = seed_builtin_cadences(session) + seed_builtin_templates(session)
-    if added:
-        # Only Today's scripts come from the wordings just added: the quotes stay as read.
-        from deckfollow.core.changes import Changes
+    @dataclass(frozen=True)
+    class Seeded:
+        added: bool
+        changes: Changes = field(default_factory=Changes)  # announced to Today alone
 
-        window.today.apply_changes(Changes(settings=True))
+    def seed(session: Session) -> Seeded:
+        return Seeded(bool(seed_builtin_cadences(session) + seed_builtin_templates(session)))
+
+    def seeded(done: Seeded) -> None:
+        if done.added:
+            # Only Today's scripts come from the wordings just added: the quotes stay as read.
+            window.today.apply_changes(Changes(settings=True))
+
+    window.ops.run_change(window, seed, success=seeded)
 
 
 def install_error_dialog(window: QWidget) -> None:
@@ -373,12 +423,15 @@ def _bring_forward(window: MainWindow) -> None:
 
 
 def _start_reminders(window: MainWindow, db: Database, clock: Clock) -> None:
+    from deckfollow.core.changes import Changes
     from deckfollow.ui.reminders import ReminderController
 
     controller = ReminderController(db, clock=clock, main_window=window, parent=window)
     controller.open_today.connect(lambda: _show(window, "today"))
     controller.open_follow_up.connect(lambda fid: _open_follow_up(window, fid))
-    controller.follow_ups_changed.connect(window.data_changed.emit)
+    controller.follow_ups_changed.connect(
+        lambda: window.ops.announce(Changes(follow_ups=True), controller)
+    )
     controller.start()
     window.reminders = controller
 

@@ -56,7 +56,12 @@ def _action(
 
 def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     """Add every feature's menu entries, pages and Today's actions to `window`."""
-    changed = window.data_changed.emit
+    from deckfollow.core.changes import EVERYTHING
+
+    # For the dialogs that still save on their own and say only that they did: every page
+    # may have changed.
+    def changed() -> None:
+        window.ops.announce(EVERYTHING)
 
     # -- File -------------------------------------------------------------------------------
     file_menu = window.menu("File")
@@ -66,8 +71,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     def new_lead() -> None:
         from deckfollow.ui.new_lead import NewLeadDialog
 
-        dialog = NewLeadDialog(db, clock=clock, parent=window)
-        dialog.created.connect(lambda _id: changed())
+        dialog = NewLeadDialog(window.ops, clock=clock, parent=window)
         dialog.created.connect(lambda _id: remind_now())
         _run(dialog)
 
@@ -156,10 +160,9 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     def remove_sample() -> None:
         from deckfollow.ui.sample_data import remove_sample_data_asking
 
-        said = remove_sample_data_asking(window, db, clock)
-        if said:
-            changed()
-            window.statusBar().showMessage(said, 8000)
+        remove_sample_data_asking(
+            window, window.ops, clock, lambda said: window.statusBar().showMessage(said, 8000)
+        )
 
     remove_action = QAction("&Remove sample data…", window)
     remove_action.setObjectName("remove_sample_data")
@@ -169,9 +172,9 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
 
     def offer_removal() -> None:
         """Shown while there is sample data to remove (the welcome points here)."""
-        from deckfollow.ui.sample_data import any_sample_data
+        from deckfollow.ui.sample_data import show_if_sample_data
 
-        remove_action.setVisible(any_sample_data(db))
+        show_if_sample_data(window.ops, window, remove_action.setVisible)
 
     file_menu.aboutToShow.connect(offer_removal)
 
@@ -228,9 +231,9 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         _run(SmtpSettingsDialog(db, parent=window))
 
     def text_settings() -> None:
-        from deckfollow.ui.messaging.sms_settings import SmsSettingsDialog
+        from deckfollow.ui.messaging.sms_settings import show_sms_settings
 
-        _run(SmsSettingsDialog(db, parent=window))
+        show_sms_settings(window.ops, window)
 
     def reply_settings() -> None:
         from deckfollow.ui.messaging.inbox_settings import InboxSettingsDialog
@@ -251,11 +254,9 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         changed()
 
     def business() -> None:
-        from deckfollow.ui.owner_settings import OwnerSettingsDialog
+        from deckfollow.ui.owner_settings import show_owner_settings
 
-        dialog = OwnerSettingsDialog(db, parent=window)
-        dialog.saved.connect(changed)
-        _run(dialog)
+        show_owner_settings(window.ops, window)
 
     _action(window, "Settings", "Your &business…", business)
     _action(window, "Settings", "&Email account…", email_settings)

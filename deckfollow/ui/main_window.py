@@ -1,7 +1,10 @@
 """The main window: navigation on the left, one page at a time, menus every feature adds to.
 
-Today, the board and the quote list share one loaded set of quotes (a `QuoteIndex` loaded
-by `core.board`), reloaded whenever something is saved (`data_changed`).
+Every database call goes through the window's `Operations` (`ui.operations`), made once the
+database is open. What a change did (`Changes`) is broadcast to each page's `apply_changes`,
+which refreshes only what concerns it. The board and the quote list share one loaded set of
+quotes (a `QuoteIndex` loaded by `core.board`), reloaded when quotes, customers, follow-ups,
+touches or settings changed.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -31,10 +34,11 @@ if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before
 
     from deckfollow.core.changes import Changes
     from deckfollow.core.quote_index import QuoteIndex
-    from deckfollow.storage.database import Database
+    from deckfollow.core.unit_of_work import Session, Store
     from deckfollow.ui.board import BoardPage
     from deckfollow.ui.customer_detail import DetailPanel
     from deckfollow.ui.customers import CustomersPage
+    from deckfollow.ui.operations import Operations
     from deckfollow.ui.quote_list import QuoteListPage
     from deckfollow.ui.reports import ReportsHolder
     from deckfollow.ui.today_page import TodayPage
@@ -48,12 +52,11 @@ _PAGE_KEY_ROLE = 0x0100
 class MainWindow(QMainWindow):
     """The window a tradesperson keeps open all day.
 
-    Features add themselves through `add_page` and `menu`; `data_changed` tells every page
-    to reload after something was saved.
+    Features add themselves through `add_page` and `menu`; `ops` runs every database call
+    and tells every page what a change did.
     """
 
-    data_changed = Signal()
-    db: Database
+    ops: Operations
     detail: DetailPanel
     detail_dock: QDockWidget
     today: TodayPage
@@ -62,7 +65,7 @@ class MainWindow(QMainWindow):
     customers: CustomersPage
     reports: ReportsHolder
 
-    def __init__(self, db: Database | None, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Store | None, *, clock: Clock, parent: QWidget | None = None) -> None:
         """The window frame; with `db` its pages too, else call `attach(db)` once it is open."""
         super().__init__(parent)
         self.clock = clock
@@ -109,34 +112,41 @@ class MainWindow(QMainWindow):
         else:
             self.attach(db)
 
-    def attach(self, db: Database) -> None:
-        """Build the pages on the opened database (the frame can be on screen already)."""
+    def attach(self, db: Store) -> None:
+        """Build the pages on the opened database (the frame can be on screen already).
+
+        The one place the database handle enters the window: its operations hold it."""
+        from deckfollow.core.changes import EVERYTHING
         from deckfollow.ui.board import BoardPage
         from deckfollow.ui.customers import CustomersPage
+        from deckfollow.ui.operations import Operations
         from deckfollow.ui.quote_list import QuoteListPage
         from deckfollow.ui.today_page import TodayPage
 
-        self.db = db
+        self.ops = ops = Operations(db, self)
+
         clock = self.clock
-        self.today = TodayPage(db, clock=clock)
+        self.today = TodayPage(db, clock=clock)  # reads on its own (not converted yet)
         if "board" in self._pages:  # painted ahead by `preview_board`
-            self.board.attach(db)
+            self.board.attach(ops)
         else:
-            self.board = BoardPage(db, clock=clock)
+            self.board = BoardPage(ops, clock=clock)
         self.quotes = QuoteListPage()
         self.add_page("today", "Today", self.today, position=0)
         self.add_page("board", "Pipeline", self.board)
         self.add_page("quotes", "Quotes", self.quotes)
-        self.customers = CustomersPage(db, clock=clock)
+        self.customers = CustomersPage(ops, clock=clock)
         self.add_page("customers", "Customers", self.customers)
-        self.customers.changed.connect(self.data_changed)
+        # A new customer or a merge (which moves quotes, touches and consent across).
+        self.customers.changed.connect(lambda: ops.announce(EVERYTHING, self.customers))
         self.customers.customer_activated.connect(self.open_customer)
         self.customers.customer_selected.connect(self._follow_customer)
         self.customers.nothing_selected.connect(self._no_customer_selected)
         self.customers.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.board.changed.connect(self.data_changed)
         self._listen_to_team(db)
-        self.today.changed.connect(self.data_changed)
+        # Today's actions still run in the contact dialogs, which say only that something
+        # was saved: until they announce their own changes, everything may have changed.
+        self.today.changed.connect(lambda: ops.announce(EVERYTHING, self.today))
         self.today.open_quote.connect(self.open_quote)
         self.board.quote_activated.connect(self.open_quote)
         self.quotes.quote_activated.connect(self.open_quote)
@@ -145,9 +155,9 @@ class MainWindow(QMainWindow):
         self._pending_undo: Callable[[], None] | None = None
         self.board.quote_selected.connect(self._remember_quote)
         self.quotes.quote_selected.connect(self._remember_quote)
-        self._build_reports(db)
+        self._build_reports()
         self._build_stage_menu()
-        self.data_changed.connect(self.refresh)
+        ops.changes_applied.connect(self.apply_changes)
         self.statusBar().showMessage(str(db.path or "team database"))
 
     # -- features plug in here ---------------------------------------------------------------
@@ -215,84 +225,97 @@ class MainWindow(QMainWindow):
             self.banner.clear()
 
     def refresh(self) -> None:
-        """Reload the quotes every page shows, then every page that loads its own data."""
-        # The page on screen first, the others on the next turns of the event loop. The
-        # quotes are read once: the board and the list share what one read loads.
-        current = self.stack.currentWidget()
-        index: QuoteIndex | None = None
-        if current is self.board or current is self.quotes:
-            index, self._read_ahead = self._read_ahead or self._load_quote_index(), None
-            self.board.set_index(index)
-            self.quotes.set_index(index)
-        elif current is self.today:
-            self.today.refresh()
-        elif current is not None:
-            # Any other page (Customers, Reports…) reloads its own data now: it counts as
-            # done below, so the rest of the refresh leaves it alone.
-            reload = getattr(current, "refresh", None)
-            if callable(reload):
-                reload()
-        # Paint what is on screen now: otherwise the next step could run before the paint.
-        if current is not None:
-            current.repaint()
-        QTimer.singleShot(0, lambda: self._refresh_rest(index, current))
+        """Reload everything (View › Refresh, and once the database is open)."""
+        from deckfollow.core.changes import EVERYTHING
 
-    def apply_changes(self, changes: Changes) -> None:
-        """Bring the pages up to date with a saved change: the quote index takes the rows the
-        change names (or is read again when it does not say which), then each page
-        refreshes what concerns it."""
+        self.apply_changes(EVERYTHING)
+
+    def apply_changes(self, changes: Changes, initiator: object | None = None) -> None:
+        """Bring every page up to date with what a change did, and no further: the quote
+        index takes the rows the change names (or is read again when it does not say
+        which), each page refreshes what concerns it. The page that made the change
+        (`initiator`) has brought itself up to date already and is passed by."""
         from deckfollow.core.board import load_index_update
         from deckfollow.core.quote_index import rows_to_reread
 
+        if not (
+            changes.quotes
+            or changes.customers
+            or changes.follow_ups
+            or changes.touches
+            or changes.consent
+            or changes.settings
+        ):
+            return  # nothing any page shows
         reread = rows_to_reread(changes)
         index = self.quotes.model.quote_index
         if reread is None or index is None:
-            index = self._load_quote_index()
-            self.board.set_index(index)
-            self.quotes.set_index(index)
+            self._reload_index()
         elif reread.quote_ids or reread.customer_ids:
-            with self.db.reading() as session:
-                index.apply_update(load_index_update(session, now=self.clock(), reread=reread))
-            self.board.apply_changes(changes)
-            self.quotes.apply_changes(changes)
-        self.today.apply_changes(changes)
+            now, wanted = self.clock(), reread
 
-    def _load_quote_index(self) -> QuoteIndex:
-        from deckfollow.core.board import load_quote_index
+            def update(session: Session) -> object:
+                return load_index_update(session, now=now, reread=wanted)
 
-        with self.db.reading() as session:
-            return load_quote_index(session, now=self.clock())
+            def show(found: object) -> None:
+                index.apply_update(found)  # type: ignore[arg-type]
+                self.board.apply_changes(changes)
+                self.quotes.apply_changes(changes)
 
-    def _refresh_rest(self, index: QuoteIndex | None, done: QWidget | None) -> None:
-        # The details panel is built here, after the first paint, not on the way to it.
-        self._build_detail_dock(self.db)
-        if self.detail_dock.isVisible():
-            self.detail.reload()
-        if index is None:
-            index, self._read_ahead = self._read_ahead or self._load_quote_index(), None
-            self.quotes.set_index(index)
-            self.board.set_index(index)
+            self.ops.run_query(self, update, success=show)
         for widget in self._pages.values():
-            if widget is done:
-                continue
-            if widget is self.today and self.stack.currentWidget() is not self.today:
-                self.today.mark_stale()  # read when first shown, not while another page is
+            if widget is self.board or widget is self.quotes:
+                continue  # both show the quote index brought up to date above
+            if widget is initiator:
+                continue  # it brought itself up to date with its own change
+            apply = getattr(widget, "apply_changes", None)
+            if callable(apply):
+                apply(changes)
                 continue
             reload = getattr(widget, "refresh", None)
             if callable(reload):
                 reload()
+        if self._has_details() and self.detail_dock.isVisible() and initiator is not self.detail:
+            self.detail.reload()
+        elif not self._has_details():
+            # The details panel is built after the first paint, not on the way to it.
+            QTimer.singleShot(0, self, self._build_detail_dock)
+
+    def _reload_index(self) -> None:
+        from deckfollow.core.board import load_quote_index
+
+        if self._read_ahead is not None:  # every quote, read before the database opened
+            index, self._read_ahead = self._read_ahead, None
+            self._show_index(index)
+            return
+        now = self.clock()
+        shown = self.quotes.model.filter
+
+        def everything(session: Session) -> QuoteIndex:
+            index = load_quote_index(session, now=now)
+            # Sorted, filtered and made searchable here, off the GUI thread: the list and
+            # the board then only show what is ready (the index keeps what it worked out).
+            index.select(shown)
+            index.prepare_search()
+            return index
+
+        self.ops.run_query(self, everything, success=self._show_index)
+
+    def _show_index(self, index: QuoteIndex) -> None:
+        self.quotes.set_index(index)
+        self.board.set_index(index)
 
     def open_quote(self, quote_id: int) -> None:
         """Show a quote and its customer in the details panel beside the page."""
         self.current_quote_id = quote_id
-        self._build_detail_dock(self.db)
+        self._build_detail_dock()
         self.detail_dock.show()
         self.detail_dock.raise_()
         self.detail.show_quote(quote_id)
 
     def open_customer(self, customer_id: int) -> None:
         """Show a customer (with their current quote) in the details panel beside the page."""
-        self._build_detail_dock(self.db)
+        self._build_detail_dock()
         self.detail_dock.show()
         self.detail_dock.raise_()
         self.detail.show_customer(customer_id)
@@ -313,15 +336,16 @@ class MainWindow(QMainWindow):
     def _has_details(self) -> bool:
         return hasattr(self, "detail_dock")
 
-    def _build_detail_dock(self, db: Database) -> None:
+    def _build_detail_dock(self) -> None:
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QDockWidget
 
         if self._has_details():
             return
+        from deckfollow.core.changes import EVERYTHING
         from deckfollow.ui.customer_detail import DetailPanel
 
-        self.detail = DetailPanel(db, clock=self.clock)
+        self.detail = DetailPanel(self.ops.store, clock=self.clock)  # type: ignore[arg-type]
         self.detail_dock = QDockWidget("Details", self)
         self.detail_dock.setObjectName("detailsDock")
         self.detail_dock.setWidget(self.detail)
@@ -335,7 +359,8 @@ class MainWindow(QMainWindow):
         toggle.setText("&Details panel")
         toggle.setShortcut(QKeySequence("Ctrl+D"))
         self.menu("View").addAction(toggle)
-        self.detail.changed.connect(self.data_changed)
+        # The panel says only that it saved something, not what (until it announces its own).
+        self.detail.changed.connect(lambda: self.ops.announce(EVERYTHING, self.detail))
         # While the panel is open it follows whatever quote the user selects.
         for page in (self.board, self.quotes):
             page.quote_selected.connect(
@@ -421,11 +446,11 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
-    def _build_reports(self, db: Database) -> None:
+    def _build_reports(self) -> None:
         """The Reports page (Ctrl+5, Tools › Reports); built and computed once shown."""
         from deckfollow.ui.reports import ReportsHolder
 
-        self.reports = ReportsHolder(db, clock=self.clock)
+        self.reports = ReportsHolder(self.ops, clock=self.clock)
         self.add_page("reports", "Reports", self.reports)
         self.reports.show_quotes.connect(self._show_report_quotes)
         go = QAction("&Reports", self)
@@ -475,41 +500,37 @@ class MainWindow(QMainWindow):
 
     def trash_current_quote(self) -> None:
         """Move the selected quote to the trash, with an Undo in the status bar."""
-        from PySide6.QtWidgets import QMessageBox
-
-        from deckfollow.core.errors import DeckfollowError
         from deckfollow.core.trash import restore_quote, trash_quote
 
         quote_id = self.current_quote_id
         if quote_id is None:
             self.statusBar().showMessage("Select a quote on the board or in the list first.", 5000)
             return
-        try:
-            with self.db.unit_of_work() as session:
-                trash_quote(session, quote_id, now=self.clock())
-        except DeckfollowError as exc:
-            QMessageBox.warning(self, "The quote was not moved to the trash", str(exc))
-            return
-        self.current_quote_id = None
-        self.data_changed.emit()
+        now = self.clock()
+
+        def trashed(_changes: Changes) -> None:
+            self.current_quote_id = None
+            self._show_undo("Quote moved to the trash (Edit › Trash to see it).", undo)
 
         def undo() -> None:
-            with self.db.unit_of_work() as session:
-                restore_quote(session, quote_id, now=self.clock())
-            self._undo.hide()
-            self.statusBar().showMessage("Quote restored from the trash.", 4000)
-            self.data_changed.emit()
+            self.ops.run_change(
+                self,
+                lambda session: restore_quote(session, quote_id, now=self.clock()),
+                success=lambda _c: self._undone("Quote restored from the trash."),
+                error_title="The quote was not restored",
+            )
 
-        self._show_undo("Quote moved to the trash (Edit › Trash to see it).", undo)
+        self.ops.run_change(
+            self,
+            lambda session: trash_quote(session, quote_id, now=now),
+            success=trashed,
+            error_title="The quote was not moved to the trash",
+        )
 
     def trash_current_customer(self) -> None:
         """Move the selected quote's customer (and their quotes) to the trash, after asking."""
-        from PySide6.QtWidgets import QMessageBox
-
         from deckfollow.core.contact_snapshot import get_customer
-        from deckfollow.core.errors import DeckfollowError
         from deckfollow.core.pipeline import get_quote
-        from deckfollow.core.trash import restore_customer, trash_customer
 
         quote_id = self.current_quote_id
         chosen = (
@@ -520,38 +541,67 @@ class MainWindow(QMainWindow):
         if quote_id is None and chosen is None:
             self.statusBar().showMessage("Select a quote on the board or in the list first.", 5000)
             return
-        with self.db.reading() as session:
+
+        def whose(session: Session) -> tuple[int, str]:
             if chosen is not None:  # on the Customers page: the customer selected there
-                customer_id, name = chosen, get_customer(session, chosen).display_name
-            else:
-                assert quote_id is not None
-                quote = get_quote(session, quote_id)
-                customer_id, name = quote.customer_id, quote.customer.display_name
-        answer = QMessageBox.question(
-            self,
+                return chosen, get_customer(session, chosen).display_name
+            assert quote_id is not None
+            quote = get_quote(session, quote_id)
+            return quote.customer_id, quote.customer.display_name
+
+        self.ops.run_query(self, whose, success=lambda found: self._ask_to_trash_customer(*found))
+
+    def _ask_to_trash_customer(self, customer_id: int, name: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        # Asked from what a read found (an operation's delivery): opened, not run with a
+        # loop of its own that would hold every later result back until it was answered.
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             "Move customer to the trash",
             f"Move {name} and all their quotes to the trash?\n\nEdit › Trash brings them back; "
             "nothing is erased until you empty the trash.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            with self.db.unit_of_work() as session:
-                trash_customer(session, customer_id, now=self.clock())
-        except DeckfollowError as exc:
-            QMessageBox.warning(self, "The customer was not moved to the trash", str(exc))
-            return
-        self.current_quote_id = None
-        self.data_changed.emit()
+        yes = box.button(QMessageBox.StandardButton.Yes)
+
+        def answered(_result: int) -> None:
+            chosen = box.clickedButton()
+            box.deleteLater()
+            if chosen is yes:
+                self._trash_customer(customer_id, name)
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _trash_customer(self, customer_id: int, name: str) -> None:
+        from deckfollow.core.trash import restore_customer, trash_customer
+
+        now = self.clock()
+
+        def trashed(_changes: Changes) -> None:
+            self.current_quote_id = None
+            self._show_undo(f"{name} moved to the trash.", undo)
 
         def undo() -> None:
-            with self.db.unit_of_work() as session:
-                restore_customer(session, customer_id, now=self.clock())
-            self._undo.hide()
-            self.statusBar().showMessage(f"{name} restored from the trash.", 4000)
-            self.data_changed.emit()
+            self.ops.run_change(
+                self,
+                lambda session: restore_customer(session, customer_id, now=self.clock()),
+                success=lambda _c: self._undone(f"{name} restored from the trash."),
+                error_title="The customer was not restored",
+            )
 
-        self._show_undo(f"{name} moved to the trash.", undo)
+        self.ops.run_change(
+            self,
+            lambda session: trash_customer(session, customer_id, now=now),
+            success=trashed,
+            error_title="The customer was not moved to the trash",
+        )
+
+    def _undone(self, message: str) -> None:
+        self._undo.hide()
+        self.statusBar().showMessage(message, 4000)
 
     def _show_undo(self, message: str, undo: Callable[[], None]) -> None:
         from PySide6.QtWidgets import QPushButton
@@ -564,7 +614,7 @@ class MainWindow(QMainWindow):
         self._pending_undo = undo
         self._undo.show()
         self.statusBar().showMessage(message, 10000)
-        QTimer.singleShot(10000, self._undo.hide)
+        QTimer.singleShot(10000, self._undo, self._undo.hide)
 
     def _run_undo(self) -> None:
         undo, self._pending_undo = self._pending_undo, None
@@ -599,7 +649,7 @@ class MainWindow(QMainWindow):
             "About deckfollow",
             f"<b>deckfollow {__version__}</b><p>Follow up every quote, only the way each "
             "customer agreed to.</p><p>Your data stays in:<br>"
-            f"<code>{self.db.path or 'a team database'}</code></p>",
+            f"<code>{self.ops.store.path or 'a team database'}</code></p>",
         )
 
     def _on_nav(self, row: int) -> None:
@@ -631,10 +681,10 @@ class MainWindow(QMainWindow):
         if isinstance(last, str):
             self.show_page(last)
 
-    def _listen_to_team(self, db: Database) -> None:
+    def _listen_to_team(self, db: Store) -> None:
         """On a team database, another member's commit refreshes this window as our own
         saves do; a lost connection shows a banner until the listener is back."""
-        from deckfollow.ui.team.live import LiveChanges
+        from deckfollow.ui.team.live import LiveChanges, changes_in
         from deckfollow.ui.team.server_banner import ServerBanner
 
         self.live = LiveChanges(self)
@@ -642,12 +692,14 @@ class MainWindow(QMainWindow):
             return
         self.server_banner = ServerBanner(db.display, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.server_banner)
-        self.live.changed.connect(lambda _change: self.data_changed.emit())
+        self.live.changed.connect(lambda change: self.ops.announce(changes_in(change.tables)))
         self.live.connection.connect(self.server_banner.show_state)
 
     def closeEvent(self, event: object) -> None:
         if hasattr(self, "live"):
             self.live.stop()
+        if hasattr(self, "ops"):
+            self.ops.close()  # a save still under way is finished, not dropped
         QSettings().setValue("main/geometry", self.saveGeometry())
         if hasattr(self, "quotes"):  # the frame may close before any data was opened
             QSettings().setValue("main/state", self.saveState())

@@ -3,10 +3,10 @@
 Modelled on Anki's `aqt.operations` (`CollectionOp`, `QueryOp`):
 
 - `run_change(parent, op, initiator=..., success=...)` runs `op(session)` — a core function
-  returning `Changes` — inside one unit of work on the database thread; then `success` is
-  called on the GUI thread and `changes_applied(changes, initiator)` tells every open view
-  what changed and who asked, so each refreshes only what concerns it (and the view that
-  asked need not reload twice).
+  returning `Changes` (or a result carrying them as `.changes`) — inside one unit of work
+  on the database thread; then `success` is called on the GUI thread, and
+  `changes_applied(changes, initiator)` tells every open view what changed and who asked,
+  so each refreshes only what concerns it (and the view that asked need not reload twice).
 - `run_query(parent, query, success=...)` runs `query(session)` in a read-only session on
   the same thread and hands its result to `success` on the GUI thread.
 - `run_task(parent, task, success=...)` runs work that uses the database handle itself
@@ -27,7 +27,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -53,8 +53,17 @@ __all__ = [
     "show_error",
 ]
 
+
+class HasChanges(Protocol):
+    """A service's answer that says what it changed beside what it found."""
+
+    @property
+    def changes(self) -> Changes: ...
+
+
 T = TypeVar("T")
-Op = Callable[[Session], Changes]
+R = TypeVar("R", bound=Changes | HasChanges)
+Op = Callable[[Session], R]
 Failure = Callable[[DeckfollowError], object]
 
 # An operation still running after this long shows a busy cursor and greys out the dialog
@@ -67,8 +76,19 @@ _current: list[Operations] = []
 
 
 def show_error(parent: QWidget | None, title: str, error: DeckfollowError) -> None:
-    """The one place a domain error reaches the user: its own one-line message."""
-    QMessageBox.warning(_alive(parent), title, error_text(error))
+    """The one place a domain error reaches the user: its own one-line message.
+
+    Opened, not run with a loop of its own: it is shown from an operation's delivery,
+    where a nested loop would hold every later result back until it was closed."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        title,
+        error_text(error),
+        QMessageBox.StandardButton.Ok,
+        _alive(parent),
+    )
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
 
 
 @dataclass
@@ -79,6 +99,7 @@ class _Job:
     error_title: str
     initiator: object | None
     broadcasts: bool  # a change: announce what it returned
+    announces: Changes | None = None  # a task: what to announce once it succeeded
     reads: bool = False  # a read: run again once an away server is back
     work: Callable[[], Any] | None = None  # what runs
 
@@ -121,17 +142,18 @@ class Operations(QObject):
     def run_change(
         self,
         parent: QWidget | None,
-        op: Op,
+        op: Op[R],
         *,
         initiator: object | None = None,
-        success: Callable[[Changes], object] | None = None,
+        success: Callable[[R], object] | None = None,
         failure: Failure | None = None,
         error_title: str = "Not saved",
     ) -> None:
-        """Run `op(session)` in one unit of work; then `success(changes)` and the broadcast."""
+        """Run `op(session)` in one unit of work; then `success(result)` and the broadcast
+        of the changes it returned."""
         store = self._store
 
-        def work() -> Changes:
+        def work() -> R:
             with store.unit_of_work() as session:
                 return op(session)
 
@@ -169,23 +191,8 @@ class Operations(QObject):
     ) -> None:
         """Run `task()` — work that uses the database handle itself, such as a backup — on
         the database thread; with `changes`, announce them once it succeeded."""
-
-        def deliver(result: T) -> None:
-            if success is not None:
-                success(result)
-
-        def work() -> tuple[T, Changes | None]:
-            return task(), changes
-
-        job = _Job(
-            parent,
-            lambda pair: deliver(pair[0]),
-            failure,
-            error_title,
-            initiator,
-            broadcasts=changes is not None,
-        )
-        self._submit(job, work)
+        job = _Job(parent, success, failure, error_title, initiator, changes is not None, changes)
+        self._submit(job, task)
 
     def announce(self, changes: Changes, initiator: object | None = None) -> None:
         """Tell every view about a change made elsewhere (another member's commit)."""
@@ -227,9 +234,15 @@ class Operations(QObject):
         self._pool.submit(run)
 
     def _deliver(self, job: _Job, result: object, error: BaseException | None) -> None:
-        self._pending -= 1
-        if self._pending == 0:
-            self._end_busy()
+        try:
+            if self._pending == 1:
+                self._end_busy()  # the last one: a question its success asks gets a normal cursor
+            self._report(job, result, error)
+        finally:
+            # Counted until its success (which may ask a question) and broadcast are done.
+            self._pending -= 1
+
+    def _report(self, job: _Job, result: object, error: BaseException | None) -> None:
         parent_alive = job.parent is None or shiboken6.isValid(job.parent)
         if error is not None:
             if not isinstance(error, DeckfollowError):
@@ -247,7 +260,9 @@ class Operations(QObject):
                 job.success(result)
         finally:
             if job.broadcasts:
-                changes = result[1] if isinstance(result, tuple) else result
+                changes = job.announces or (
+                    result if isinstance(result, Changes) else getattr(result, "changes", None)
+                )
                 if isinstance(changes, Changes):
                     self.changes_applied.emit(changes, job.initiator)
 
@@ -319,10 +334,10 @@ def current() -> Operations:
 
 def run_change(
     parent: QWidget | None,
-    op: Op,
+    op: Op[R],
     *,
     initiator: object | None = None,
-    success: Callable[[Changes], object] | None = None,
+    success: Callable[[R], object] | None = None,
     failure: Failure | None = None,
     error_title: str = "Not saved",
 ) -> None:

@@ -14,14 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.changes import Changes
 from deckfollow.core.contact_info import phone_as_read_in
-from deckfollow.core.errors import DeckfollowError
-from deckfollow.core.settings import load_settings, save_owner_settings
-from deckfollow.storage.database import Database
+from deckfollow.core.settings import OwnerSettings, load_settings, save_owner_settings
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.place_fields import PlaceFields
-from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 
@@ -30,13 +29,13 @@ class OwnerSettingsDialog(QDialog):
 
     saved = Signal()
 
-    def __init__(self, db: Database, *, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ops: Operations, current: OwnerSettings, *, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self._db = db
+        self._ops = ops
         self.setWindowTitle("Your business")
         self.setMinimumWidth(520)
-        with db.reading() as session:
-            current = load_settings(session)
 
         self.owner_name = QLineEdit(current.owner_name)
         self.business_name = QLineEdit(current.business_name)
@@ -110,14 +109,31 @@ class OwnerSettingsDialog(QDialog):
 
     def save(self) -> None:
         """Check and store every field; a refusal is shown and nothing is stored."""
-        try:
-            with self._db.unit_of_work() as session:
-                save_owner_settings(session, self.values())
-        except DeckfollowError as exc:
-            self.error.show_error(exc)
-            hold_until_server_back(self, exc)  # the server away: saved once it is back
-            return
+        values = self.values()
+        self.error.clear_error()
+        self._ops.run_change(
+            self,
+            lambda session: save_owner_settings(session, values),
+            initiator=self,
+            success=self._saved,
+            failure=self.error.show_error,
+        )
+
+    def _saved(self, _changes: Changes) -> None:
         set_owner_zone(self.timezone.currentText().strip())
         use_sensible_locale(str(self.country.currentData()))
         self.saved.emit()
         self.accept()
+
+
+def show_owner_settings(ops: Operations, parent: QWidget | None = None) -> None:
+    """Settings › Your business…: read what is set, then show it to change."""
+
+    def show(current: OwnerSettings) -> None:
+        # Opened from what the read found: no loop of its own, which would hold back
+        # every later result (its own save among them) until it closed.
+        dialog = OwnerSettingsDialog(ops, current, parent=parent)
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()
+
+    ops.run_query(parent, load_settings, success=show)

@@ -21,6 +21,7 @@ from deckfollow.core.models import Customer, Quote, Touch
 from deckfollow.exchange.csv_import import import_table
 from deckfollow.exchange.csv_sniff import read_csv
 from deckfollow.storage.database import Database
+from deckfollow.ui.operations import Operations
 from tests.bench.report import median_seconds, record
 from tests.exchange.import_helpers import contacts_csv, set_owner
 
@@ -112,7 +113,7 @@ def test_typing_into_the_customers_page(big: Database, qtbot: object, now: datet
     from deckfollow.ui.customers import CustomersPage
 
     assert isinstance(qtbot, QtBot)
-    page = CustomersPage(big, clock=lambda: now)
+    page = CustomersPage(Operations(big), clock=lambda: now)
     qtbot.addWidget(page)
     page.resize(1200, 800)
     started = time.perf_counter()

@@ -127,7 +127,7 @@ def run_app(db_path: str, now_text: str) -> None:
     QSettings().setValue("main/last_page", "board")  # as a user who left the pipeline open
     beat = Heartbeat()
     marks: dict[str, float] = {}
-    original = MainWindow._refresh_rest
+    original = MainWindow._show_index
 
     def refresh_rest(self: MainWindow, *args: object) -> None:
         original(self, *args)  # type: ignore[arg-type]
@@ -147,7 +147,7 @@ def run_app(db_path: str, now_text: str) -> None:
         _session(window, beat)
         app.quit()
 
-    MainWindow._refresh_rest = refresh_rest  # type: ignore[method-assign,assignment]
+    MainWindow._show_index = refresh_rest  # type: ignore[method-assign,assignment]
     QTimer.singleShot(180_000, app.quit)  # never hang the benchmark
     run_gui(db_path, clock=lambda: now)
 
@@ -183,7 +183,7 @@ def _today_reload(window: object) -> dict[str, object]:
     QApplication.processEvents()
     page = window.today
     t0 = time.perf_counter()
-    with window.db.reading() as session:
+    with window.ops.store.reading() as session:
         rows = load_today(session, now=window.clock())
     load_ms = (time.perf_counter() - t0) * 1000
     bare_rows = [

@@ -32,53 +32,50 @@ def _owner_clock_from_this_computer() -> Iterator[None]:
 # module goes through `deckfollow.ui.operations`; a statement from one of them on the GUI
 # thread fails the test that ran it.
 GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
-    "app.py": "start-up opens, checks and migrates the database before the window's work",
-    "customer_detail/panel.py": "the contact dialogs' half: converted with them",
-    "log_outcome/dialog.py": "the contact dialogs' half: converted with them",
-    "messaging/common.py": "the contact dialogs' half: converted with them",
-    "messaging/call.py": "the contact dialogs' half: converted with them",
-    "messaging/compose_email.py": "the contact dialogs' half: converted with them",
-    "messaging/text_message.py": "the contact dialogs' half: converted with them",
-    "messaging/actions.py": "the contact dialogs' half: converted with them",
-    "backups/__init__.py": "not yet converted",
-    "backups/corrupt.py": "not yet converted",
-    "backups/page.py": "not yet converted",
-    "backups/schedule.py": "not yet converted",
-    "backups/trash.py": "not yet converted",
-    "board/page.py": "not yet converted",
-    "cards/batch_dialog.py": "not yet converted",
-    "cards/common.py": "not yet converted",
-    "cards/composer.py": "not yet converted",
-    "consent/ask_permission.py": "not yet converted",
-    "consent/cadences.py": "not yet converted",
-    "consent/consent_editor.py": "not yet converted",
-    "consent/ledger_view.py": "not yet converted",
-    "consent/stop.py": "not yet converted",
-    "customers/merge_dialog.py": "not yet converted",
-    "customers/new_customer.py": "not yet converted",
-    "customers/page.py": "not yet converted",
-    "features.py": "not yet converted",
-    "importer/export_actions.py": "not yet converted",
-    "importer/wizard.py": "not yet converted",
-    "main_window.py": "not yet converted",
-    "messaging/inbox_settings.py": "not yet converted",
-    "messaging/sms_settings.py": "not yet converted",
-    "messaging/smtp_settings.py": "not yet converted",
-    "messaging/template_library.py": "not yet converted",
-    "messaging/inbox_watch.py": "not yet converted",
-    "new_lead/dialog.py": "not yet converted",
-    "owner_settings.py": "not yet converted",
-    "quote_editor/dialog.py": "not yet converted",
-    "reminders/controller.py": "not yet converted",
-    "reminders/settings_page.py": "not yet converted",
-    "reminders/snooze_dialog.py": "not yet converted",
-    "reports/page.py": "not yet converted",
-    "reports/holder.py": "not yet converted",
-    "sample_data.py": "not yet converted",
-    "today_page/page.py": "not yet converted",
+    "app.py": "start-up opens, checks and migrates the database before the window exists",
+    # The contact dialogs and the details panel: moved to the operations path with the
+    # use cases they hold (saving a customer, winning a quote, composing a message).
+    "customer_detail/panel.py": "the contact dialogs' half, converted with them",
+    "log_outcome/dialog.py": "the contact dialogs' half, converted with them",
+    "messaging/common.py": "the contact dialogs' half, converted with them",
+    "messaging/call.py": "the contact dialogs' half, converted with them",
+    "messaging/compose_email.py": "the contact dialogs' half, converted with them",
+    "messaging/text_message.py": "the contact dialogs' half, converted with them",
+    "messaging/actions.py": "the contact dialogs' half, converted with them",
+    # Not converted yet: each still reads or saves on the GUI thread.
+    "backups/__init__.py": "not converted yet: backups run storage's own functions",
+    "backups/corrupt.py": "not converted yet: runs before the window, at start-up",
+    "backups/page.py": "not converted yet: backups run storage's own functions",
+    "backups/schedule.py": "not converted yet: backups run storage's own functions",
+    "backups/trash.py": "not converted yet",
+    "cards/batch_dialog.py": "not converted yet",
+    "cards/common.py": "not converted yet",
+    "cards/composer.py": "not converted yet",
+    "consent/ask_permission.py": "not converted yet",
+    "consent/cadences.py": "not converted yet",
+    "consent/consent_editor.py": "not converted yet",
+    "consent/ledger_view.py": "not converted yet",
+    "consent/stop.py": "not converted yet",
+    "customers/merge_dialog.py": "not converted yet",
+    "customers/new_customer.py": "not converted yet",
+    "customers/page.py": "not converted yet: its model reads a page of rows as it scrolls",
+    "importer/export_actions.py": "not converted yet",
+    "importer/wizard.py": "not converted yet",
+    "messaging/inbox_settings.py": "not converted yet",
+    "messaging/inbox_watch.py": "not converted yet",
+    "messaging/smtp_settings.py": "not converted yet",
+    "messaging/template_library.py": "not converted yet",
+    "quote_editor/dialog.py": "not converted yet",
+    "reminders/controller.py": "not converted yet",
+    "reminders/settings_page.py": "not converted yet",
+    "reminders/snooze_dialog.py": "not converted yet",
+    "reports/page.py": "not converted yet",
+    "today_page/page.py": "reads its model on its own (the operations path for it is next)",
+    "team/settings_page.py": "not converted yet",
 }
 
 _UI_DIR = Path(ui_package.__file__).resolve().parent
+_TESTS_DIR = Path(__file__).resolve().parent.parent
 
 
 def _gui_module_running_sql() -> str | None:
@@ -86,6 +83,8 @@ def _gui_module_running_sql() -> str | None:
     frame: FrameType | None = sys._getframe(2)
     while frame is not None:
         path = Path(frame.f_code.co_filename)
+        if path.is_relative_to(_TESTS_DIR):
+            return None  # the test's own set-up or check (even inside a dialog's loop)
         if path.is_relative_to(_UI_DIR):
             return f"{path.relative_to(_UI_DIR).as_posix()}:{frame.f_lineno}"
         frame = frame.f_back
@@ -112,3 +111,64 @@ def _no_sql_on_the_gui_thread() -> Iterator[None]:
     stop()
     if offences:
         pytest.fail("SQL ran on the GUI thread:\n" + "\n".join(sorted(set(offences))))
+
+
+# What runs an event loop of its own until the user answers: a dialog's or menu's exec(),
+# and the static questions and pickers built on it.
+_NESTED_LOOPS: dict[str, tuple[str, ...]] = {
+    "QDialog": ("exec",),
+    "QMenu": ("exec",),
+    "QEventLoop": ("exec",),
+    "QMessageBox": ("warning", "information", "question", "critical"),  # exec: QDialog's
+    "QFileDialog": (
+        "getOpenFileName",
+        "getOpenFileNames",
+        "getSaveFileName",
+        "getExistingDirectory",
+    ),
+    "QInputDialog": ("getText", "getItem", "getInt", "getDouble"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _no_nested_loop_inside_an_operations_answer(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fail a test whose GUI ran a loop of its own (a dialog's exec()) while handing over an
+    operation's result: every later result would wait behind the user's answer, and a window
+    closed meanwhile would stop the database under it. Such questions are opened instead."""
+    from PySide6 import QtCore, QtWidgets
+
+    from deckfollow.ui.operations import Operations
+
+    delivering: list[int] = [0]
+    offences: list[str] = []
+    deliver = Operations._deliver
+
+    def counted(self: Operations, *args: object) -> None:
+        delivering[0] += 1
+        try:
+            deliver(self, *args)  # type: ignore[arg-type]
+        finally:
+            delivering[0] -= 1
+
+    monkeypatch.setattr(Operations, "_deliver", counted)
+    for class_name, names in _NESTED_LOOPS.items():
+        cls = getattr(QtWidgets, class_name, None) or getattr(QtCore, class_name)
+        for name in names:
+            monkeypatch.setattr(cls, name, _noting(cls, name, delivering, offences))
+    yield
+    if offences:
+        pytest.fail("A loop of its own ran inside an operation's answer:\n" + "\n".join(offences))
+
+
+def _noting(cls: type, name: str, delivering: list[int], offences: list[str]) -> object:
+    original = cls.__dict__[name] if name in cls.__dict__ else getattr(cls, name)
+    static = isinstance(original, staticmethod) or not hasattr(original, "__get__")
+    call = getattr(cls, name)
+
+    def noted(*args: object, **kwargs: object) -> object:
+        if delivering[0]:
+            where = _gui_module_running_sql() or "the test itself"
+            offences.append(f"{cls.__name__}.{name} from {where}")
+        return call(*args, **kwargs)
+
+    return staticmethod(noted) if static else noted

@@ -7,6 +7,7 @@ buddy), or an explicit setAccessibleName.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 import pytest
 from PySide6.QtGui import QAccessible
@@ -29,6 +30,7 @@ from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
 from deckfollow.ui.features import install_features
 from deckfollow.ui.main_window import MainWindow
+from tests.ui.waiting import settle
 
 INTERACTIVE = (
     QAbstractButton,
@@ -103,17 +105,23 @@ def test_every_page_names_every_control(window: MainWindow):
 SKIP_ACTIONS = {"&Quit", "&About deckfollow"}
 
 
-def test_every_dialog_from_the_menus_names_every_control(window: MainWindow):
+def test_every_dialog_from_the_menus_names_every_control(qtbot: QtBot, window: MainWindow):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QDialog
 
     missing: dict[str, list[str]] = {}
+    inspected: list[str] = []
 
-    def inspect_and_close(tries: int = 50) -> None:
+    def inspect_and_close(entry: str, tries: int = 50) -> None:
         dialog = QApplication.activeModalWidget()
         if dialog is None:
-            if tries > 0:  # an entry that opens no dialog leaves nothing to inspect
-                QTimer.singleShot(20, lambda: inspect_and_close(tries - 1))
+            if not window.ops.is_idle():
+                # A dialog asked from what a read found opens once that read has answered.
+                QTimer.singleShot(20, lambda: inspect_and_close(entry, tries))
+            elif tries > 0:  # an entry that opens no dialog leaves nothing to inspect
+                QTimer.singleShot(20, lambda: inspect_and_close(entry, tries - 1))
+            else:
+                inspected.append(entry)
             return
         found = unnamed(dialog)
         if found:
@@ -122,6 +130,7 @@ def test_every_dialog_from_the_menus_names_every_control(window: MainWindow):
             dialog.reject()
         else:
             dialog.close()
+        inspected.append(entry)
 
     for name in ("File", "Edit", "Tools", "Settings", "Help"):
         for action in window.menu(name).actions():
@@ -129,7 +138,10 @@ def test_every_dialog_from_the_menus_names_every_control(window: MainWindow):
                 continue
             if action.text().startswith("Show "):
                 continue  # opens the file manager, not a dialog
-            QTimer.singleShot(0, inspect_and_close)
+            entry = f"{name} › {action.text()}"
+            QTimer.singleShot(0, partial(inspect_and_close, entry))
             action.trigger()
-            QApplication.processEvents()
+            # The next entry only once this one's dialog was looked at and closed.
+            qtbot.waitUntil(partial(inspected.__contains__, entry), timeout=15000)
+            settle(qtbot, window)
     assert not missing, "\n".join(f"{title}: {items}" for title, items in missing.items())

@@ -18,10 +18,12 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.app import offer_welcome
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.welcome import WelcomeDialog
+from tests.ui.waiting import settle
 
 
-def _answer_welcome(choose: str, name: str = "") -> None:
-    """Fill in and click the welcome dialog once it is on screen."""
+def _answer_welcome(choose: str, name: str = "") -> list[bool]:
+    """Fill in and click the welcome dialog once it is on screen; the list says when."""
+    answered: list[bool] = []
 
     def act() -> None:
         dialog = QApplication.activeModalWidget()
@@ -30,15 +32,20 @@ def _answer_welcome(choose: str, name: str = "") -> None:
             return
         dialog.owner_name.setText(name)
         getattr(dialog, f"{choose}_button").click()
+        answered.append(True)
 
     QTimer.singleShot(0, act)
+    return answered
 
 
 def test_empty_database_offers_sample_data(qtbot: QtBot, db: Database, now: datetime) -> None:
     window = MainWindow(db, clock=lambda: now)
     qtbot.addWidget(window)
-    _answer_welcome("sample", name="Dana Whitfield")
-    offer_welcome(window, db, lambda: now)
+    window.show()  # as the app does before it offers the welcome
+    answered = _answer_welcome("sample", name="Dana Whitfield")
+    offer_welcome(window, lambda: now)
+    qtbot.waitUntil(lambda: bool(answered))
+    settle(qtbot, window)
     with db.reading() as session:
         quotes = session.execute(select(func.count(Quote.id))).scalar_one()
         owner = load_settings(session).owner_name
@@ -50,14 +57,17 @@ def test_empty_database_offers_sample_data(qtbot: QtBot, db: Database, now: date
 def test_starting_empty_is_remembered(qtbot: QtBot, db: Database, now: datetime) -> None:
     window = MainWindow(db, clock=lambda: now)
     qtbot.addWidget(window)
-    _answer_welcome("empty")
-    offer_welcome(window, db, lambda: now)
+    answered = _answer_welcome("empty")
+    offer_welcome(window, lambda: now)
+    qtbot.waitUntil(lambda: bool(answered))
+    settle(qtbot, window)
     window.refresh()
-    QApplication.processEvents()
+    settle(qtbot, window)
     assert window.today.empty.isVisibleTo(window.today)
     assert window.quotes.count.text() == "0 quotes"
     # A second start must not ask again: no dialog appears, so this returns at once.
-    offer_welcome(window, db, lambda: now)
+    offer_welcome(window, lambda: now)
+    settle(qtbot, window)
 
 
 def test_first_screen_shows_what_is_due(qtbot: QtBot, db: Database, now: datetime) -> None:
@@ -67,7 +77,7 @@ def test_first_screen_shows_what_is_due(qtbot: QtBot, db: Database, now: datetim
     qtbot.addWidget(window)
     window.show()
     window.refresh()
-    QApplication.processEvents()
+    settle(qtbot, window)
     tree = window.today.tree
     groups = [tree.topLevelItem(g) for g in range(tree.topLevelItemCount())]
     rows = sum(g.childCount() for g in groups if g is not None)
@@ -172,7 +182,7 @@ def test_the_pipeline_paints_before_the_database_opens(
     window.attach(db)
     window.restore_last_page()
     window.refresh()
-    QApplication.processEvents()
+    settle(qtbot, window)
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles == ["Today", "Pipeline", "Quotes", "Customers", "Reports"]
     assert window.board is board, "the board on screen is kept, not built twice"

@@ -105,7 +105,7 @@ def test_the_customers_page_shows_the_selected_customers_details(
 ) -> None:
     with business.unit_of_work() as s:
         add_lead(s, NewLead("Mia Chen", phone="0412 345 679", country="AU"), now=now)
-    window.data_changed.emit()
+    window.refresh()
     _open_customers(qtbot, window)
     page = window.customers
     qtbot.waitUntil(lambda: page.model.rowCount() == 2)

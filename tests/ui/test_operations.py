@@ -31,11 +31,11 @@ def ops(qtbot: QtBot, db: Database) -> Iterator[Operations]:
 def warnings(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     shown: list[tuple[str, str]] = []
 
-    def warning(_parent: object, title: str, text: str, *_a: object) -> int:
-        shown.append((title, text))
-        return 0
+    def opened(box: QMessageBox) -> None:  # the error box, as the user would see it open
+        shown.append((box.windowTitle(), box.text()))
+        box.deleteLater()
 
-    monkeypatch.setattr(QMessageBox, "warning", warning)
+    monkeypatch.setattr(QMessageBox, "open", opened)
     return shown
 
 
@@ -200,3 +200,27 @@ def test_a_task_uses_the_handle_itself_and_may_announce_its_changes(
     qtbot.waitUntil(ops.is_idle)
     assert results == [db.display]
     assert announced == [Changes(customers=True)]
+
+
+def test_a_service_answering_more_than_its_changes_hands_over_both(
+    qtbot: QtBot, ops: Operations, db: Database
+) -> None:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Saved:
+        changes: Changes
+        name: str
+
+    answers: list[Saved] = []
+    announced: list[Changes] = []
+    ops.changes_applied.connect(lambda changes, _who: announced.append(changes))
+
+    def op(session: Session) -> Saved:
+        changes = save_owner_settings(session, {"business_name": "Hill Roofing"})
+        return Saved(changes, "Hill Roofing")
+
+    ops.run_change(None, op, success=answers.append)
+    qtbot.waitUntil(ops.is_idle)
+    assert [a.name for a in answers] == ["Hill Roofing"]
+    assert announced == [answers[0].changes] and announced[0].settings

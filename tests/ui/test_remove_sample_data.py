@@ -16,6 +16,7 @@ from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
 from deckfollow.ui.features import install_features
 from deckfollow.ui.main_window import MainWindow
+from tests.ui.waiting import settle
 
 
 def _answer(said: list[str], button: str) -> None:
@@ -40,15 +41,19 @@ def test_remove_sample_data_from_the_file_menu(qtbot: QtBot, db: Database, now: 
     install_features(win, db, lambda: now)
     win.show()
     win.refresh()
+    settle(qtbot, win)
     action = win.findChild(QAction, "remove_sample_data")
     assert isinstance(action, QAction)
     file_menu = win.menu("File")
     file_menu.aboutToShow.emit()
+    settle(qtbot, win)
     assert action.isVisible()
 
     said: list[str] = []
     QTimer.singleShot(0, lambda: _answer(said, "Cancel"))
     action.trigger()
+    qtbot.waitUntil(lambda: len(said) == 1)  # the question was asked and answered
+    settle(qtbot, win)
     assert "40 customers and 90 quotes" in said[0]
     assert "you entered yourself stay" in said[0]
     with db.reading() as session:
@@ -62,4 +67,5 @@ def test_remove_sample_data_from_the_file_menu(qtbot: QtBot, db: Database, now: 
         quotes = list(session.scalars(select(Quote.id)))
     assert names == ["Priya Raman"] and quotes == [own.quote_id]
     file_menu.aboutToShow.emit()
+    settle(qtbot, win)
     assert not action.isVisible()  # nothing left to remove

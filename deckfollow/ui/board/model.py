@@ -16,12 +16,12 @@ from PySide6.QtCore import (
 
 from deckfollow.core.enums import Stage
 from deckfollow.core.quote_index import QuoteRow
+from deckfollow.ui.qt_values import QUOTE_ID_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 
 MIME_TYPE = "application/x-deckfollow-quote"
 ROW_ROLE = Qt.ItemDataRole.UserRole + 10
-QUOTE_ID_ROLE = Qt.ItemDataRole.UserRole + 11
 
 
 class StageCardModel(QAbstractListModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -28,15 +28,17 @@ from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, DeckfollowError
 from deckfollow.core.quote_index import QuoteIndex, QuoteRow, Reread, StageColumn, rows_to_reread
 from deckfollow.ui.board.delegate import CardDelegate
-from deckfollow.ui.board.model import QUOTE_ID_ROLE, StageCardModel
+from deckfollow.ui.board.model import StageCardModel
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
 from deckfollow.ui.formatting import compact_money
-from deckfollow.ui.team.clash import ask_to_reapply
+from deckfollow.ui.qt_values import QUOTE_ID_ROLE
+from deckfollow.ui.team.clash import offer_to_reapply
 from deckfollow.ui.team.server_away import open_when_server_back
 from deckfollow.ui.theme import active_theme
 
 if TYPE_CHECKING:  # the board can paint before SQLAlchemy loads
-    from deckfollow.storage.database import Database
+    from deckfollow.core.unit_of_work import Session
+    from deckfollow.ui.operations import Operations
 
 
 class StageColumnWidget(QFrame):
@@ -118,12 +120,13 @@ class BoardPage(QWidget):
 
     quote_selected = Signal(int)
     quote_activated = Signal(int)
-    changed = Signal()
 
-    def __init__(self, db: Database | None, *, clock: Clock, parent: QWidget | None = None) -> None:
-        """Without `db` the board only shows quotes until `attach` gives it the database."""
+    def __init__(
+        self, ops: Operations | None, *, clock: Clock, parent: QWidget | None = None
+    ) -> None:
+        """Without `ops` the board only shows quotes until `attach` gives it the database."""
         super().__init__(parent)
-        self._db = db
+        self._ops = ops
         self._clock = clock
         self._index: QuoteIndex | None = None
         self.active_dialog: QDialog | None = None
@@ -155,9 +158,9 @@ class BoardPage(QWidget):
             self.columns[stage] = column
             layout.addWidget(column, 1)
 
-    def attach(self, db: Database) -> None:
+    def attach(self, ops: Operations) -> None:
         """The opened database, for moving quotes (the board may be on screen already)."""
-        self._db = db
+        self._ops = ops
 
     def apply_changes(self, changes: Changes) -> None:
         """Lay the cards out again from the shared index after it took a change's rows, if
@@ -221,11 +224,13 @@ class BoardPage(QWidget):
             self.edit_quote(int(quote_id))
 
     def move_quote(self, quote_id: int, stage: Stage) -> bool:
-        """Move a quote to `stage`, asking what that stage needs; True if it moved."""
-        from deckfollow.core.quotes import change_stage, quote_details
+        """Move a quote to `stage`, asking what that stage needs; True once the move is
+        under way (the board and every other view follow when it is saved)."""
+        from deckfollow.core.quotes import quote_details
 
         row = self._row(quote_id)
-        if row is None or row.stage is stage or self._db is None:
+        ops = self._ops
+        if row is None or row.stage is stage or ops is None:
             return False
         now = self._clock()
         lost_reason: str | None = None
@@ -246,48 +251,76 @@ class BoardPage(QWidget):
             if not answered:
                 return False
         elif stage.is_open:
-            with self._db.reading() as session:
-                missing = quote_details(session, quote_id).missing_for(stage)
-            if missing:
-                # A quote is Quoted with its amount and the day it went out: ask for them.
-                return self.edit_quote(quote_id, moving_to=stage)
-        version: int | None = row.version  # what the user saw when they chose the move
-        while True:
-            try:
-                with self._db.unit_of_work() as session:
-                    change_stage(
-                        session,
-                        quote_id,
-                        stage,
-                        now=now,
-                        lost_reason=lost_reason,
-                        parked_until=parked_until,
-                        version=version,
-                    )
-                break
-            except ConcurrentEditError as exc:
-                self.changed.emit()  # show what is saved now behind the question
-                mine = [("Stage", exc.theirs.get("stage", ""), stage.label)]
-                if "version" not in exc.theirs or not ask_to_reapply(exc, mine, self):
-                    if "version" not in exc.theirs:
-                        QMessageBox.warning(self, "The quote was not moved", str(exc))
-                    return False
-                version = int(exc.theirs["version"])  # the user chose knowing theirs
-            except DeckfollowError as exc:
-                QMessageBox.warning(self, "The quote was not moved", str(exc))
-                return False
-        if stage is Stage.WON:
-            self._offer_after_sale(row)
-        self.changed.emit()
+
+            def missing(session: Session) -> tuple[str, ...]:
+                return tuple(quote_details(session, quote_id).missing_for(stage))
+
+            def ask_or_move(lacking: tuple[str, ...]) -> None:
+                if lacking:
+                    # A quote is Quoted with its amount and the day it went out: ask for them.
+                    self.edit_quote(quote_id, moving_to=stage)
+                else:
+                    self._save_move(row, stage, now, None, None, row.version)
+
+            ops.run_query(self, missing, success=ask_or_move)
+            return True
+        self._save_move(row, stage, now, lost_reason, parked_until, row.version)
         return True
 
-    def edit_quote(self, quote_id: int, *, moving_to: Stage | None = None) -> bool:
-        """The quote dialog for a card (or what a move still needs); True if saved."""
-        return self._quote_dialog(quote_id=quote_id, moving_to=moving_to)
+    def _save_move(
+        self,
+        row: QuoteRow,
+        stage: Stage,
+        now: datetime,
+        lost_reason: str | None,
+        parked_until: date | None,
+        version: int | None,  # what the user saw when they chose the move
+    ) -> None:
+        from deckfollow.core.quotes import change_stage
 
-    def new_quote(self, customer_id: int) -> bool:
-        """Another quote for the card's customer."""
-        return self._quote_dialog(customer_id=customer_id)
+        assert self._ops is not None
+
+        def move(session: Session) -> Changes:
+            return change_stage(
+                session,
+                row.quote_id,
+                stage,
+                now=now,
+                lost_reason=lost_reason,
+                parked_until=parked_until,
+                version=version,
+            ).changes
+
+        def refused(exc: DeckfollowError) -> None:
+            if not isinstance(exc, ConcurrentEditError) or "version" not in exc.theirs:
+                from deckfollow.ui.operations import show_error
+
+                show_error(self, "The quote was not moved", exc)
+                return
+            assert self._ops is not None
+            self._ops.announce(Changes(quotes=True))  # show what is saved now behind the question
+            mine = [("Stage", exc.theirs.get("stage", ""), stage.label)]
+            theirs = int(exc.theirs["version"])
+            offer_to_reapply(  # the user chooses knowing theirs
+                exc,
+                mine,
+                self,
+                reapply=lambda: self._save_move(row, stage, now, lost_reason, parked_until, theirs),
+            )
+
+        def moved(_changes: Changes) -> None:
+            if stage is Stage.WON:
+                self._offer_after_sale(row)
+
+        self._ops.run_change(self, move, initiator=self, success=moved, failure=refused)
+
+    def edit_quote(self, quote_id: int, *, moving_to: Stage | None = None) -> None:
+        """Open the quote dialog for a card (or what a move still needs)."""
+        self._quote_dialog(quote_id=quote_id, moving_to=moving_to)
+
+    def new_quote(self, customer_id: int) -> None:
+        """Open the quote dialog for another quote of the card's customer."""
+        self._quote_dialog(customer_id=customer_id)
 
     def _quote_dialog(
         self,
@@ -295,34 +328,42 @@ class BoardPage(QWidget):
         quote_id: int | None = None,
         customer_id: int | None = None,
         moving_to: Stage | None = None,
-    ) -> bool:
+    ) -> None:
         from deckfollow.ui.quote_editor import QuoteDialog
 
-        db = self._db
-        if db is None:
-            return False
+        if self._ops is None:
+            return
+        ops = self._ops
 
-        def run() -> bool:
-            dialog = QuoteDialog(
-                db,
+        def build() -> QuoteDialog:
+            return QuoteDialog(
+                ops.store,
                 clock=self._clock,
                 quote_id=quote_id,
                 customer_id=customer_id,
                 moving_to=moving_to,
                 parent=self,
             )
-            self.active_dialog = dialog
-            try:
-                return dialog.exec() == QuoteDialog.DialogCode.Accepted
-            finally:
-                self.active_dialog = None
-                dialog.deleteLater()
 
         # While the team server is away, the quote opens once it is back.
-        saved = bool(open_when_server_back(self, run, what="the quote"))
-        if saved:
-            self.changed.emit()
-        return saved
+        dialog = open_when_server_back(self, build, what="the quote")
+        if dialog is None:
+            return
+        self.active_dialog = dialog
+        # Opened, not run with a loop of its own: a move asks for what it still needs from
+        # the answer of a read (an operation's delivery), where a nested loop would hold
+        # every later result back until the dialog closed.
+        dialog.finished.connect(lambda result: self._quote_dialog_closed(dialog, result))
+        dialog.open()
+
+    def _quote_dialog_closed(self, dialog: QDialog, result: int) -> None:
+        if self.active_dialog is dialog:
+            self.active_dialog = None
+        dialog.deleteLater()
+        if result == QDialog.DialogCode.Accepted and self._ops is not None:
+            # The quote dialog saves on its own and says only that it did: the quote (and a
+            # new customer, or the plan a move starts) may have changed.
+            self._ops.announce(Changes(customers=True, quotes=True, follow_ups=True))
 
     def _card_menu(self, view: QListView, pos: QPoint) -> None:
         index = view.indexAt(pos)
@@ -343,30 +384,60 @@ class BoardPage(QWidget):
     def _offer_after_sale(self, row: QuoteRow) -> None:
         from deckfollow.core.cadence_library import get_cadence
         from deckfollow.core.quotes import AFTER_SALE
-        from deckfollow.core.winning import start_after_sale_plan
 
-        assert self._db is not None  # only a move on an attached board gets here
-        with self._db.reading() as session:
-            plan = get_cadence(session, AFTER_SALE)
-        answer = QMessageBox.question(
+        assert self._ops is not None  # only a move on an attached board gets here
+        self._ops.run_query(
             self,
+            lambda session: get_cadence(session, AFTER_SALE).description,
+            success=lambda description: self._ask_after_sale(row, description),
+        )
+
+    def _ask_after_sale(self, row: QuoteRow, description: str) -> None:
+        # Asked from what a read found (an operation's delivery): the question is opened,
+        # not run with a loop of its own that would hold every later result back.
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             "Won — well done",
-            f"Start the after-sale follow-ups for {row.customer}?\n\n{plan.description}\n\n"
+            f"Start the after-sale follow-ups for {row.customer}?\n\n{description}\n\n"
             "Each step stays inside what they agreed to.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
+            self,
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+
+        yes = box.button(QMessageBox.StandardButton.Yes)
+
+        def answered(_result: int) -> None:
+            chosen = box.clickedButton()
+            box.deleteLater()
+            if chosen is yes:
+                self._start_after_sale(row)
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _start_after_sale(self, row: QuoteRow) -> None:
+        from deckfollow.core.winning import start_after_sale_plan
+
+        if self._ops is None:
             return
-        try:
-            with self._db.unit_of_work() as session:
-                started = start_after_sale_plan(session, row.quote_id, now=self._clock()).follow_ups
-        except DeckfollowError as exc:
-            QMessageBox.warning(self, "The after-sale plan was not started", str(exc))
-            return
-        if not started:
-            QMessageBox.information(
-                self,
-                "The after-sale plan was not started",
-                f"{row.customer} asked not to be contacted, or the plan already runs.",
-            )
+        now = self._clock()
+
+        def started(changes: Changes) -> None:
+            if not changes.follow_ups:
+                told = QMessageBox(
+                    QMessageBox.Icon.Information,
+                    "The after-sale plan was not started",
+                    f"{row.customer} asked not to be contacted, or the plan already runs.",
+                    QMessageBox.StandardButton.Ok,
+                    self,
+                )
+                told.finished.connect(lambda _result: told.deleteLater())
+                told.open()
+
+        self._ops.run_change(
+            self,
+            lambda session: start_after_sale_plan(session, row.quote_id, now=now),
+            success=started,
+            error_title="The after-sale plan was not started",
+        )

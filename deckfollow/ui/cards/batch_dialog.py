@@ -30,6 +30,7 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel
 from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.unit_of_work import Store
 from deckfollow.printing.batch import (
     CardBatch,
     card_templates,
@@ -41,7 +42,6 @@ from deckfollow.printing.batch import (
 from deckfollow.printing.paper_steps import PaperStep, paper_steps
 from deckfollow.printing.render import CardProblem, check_cards, render_bytes
 from deckfollow.printing.stationery import envelope_label
-from deckfollow.storage.database import Database
 from deckfollow.ui.cards.common import (
     OUTSIDE_NOTE,
     PreviewLabel,
@@ -71,7 +71,7 @@ class CardBatchDialog(QDialog):
 
     mailed = Signal(object)
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._clock = db, clock
         self.setWindowTitle("Cards to send")

@@ -45,6 +45,7 @@ from deckfollow.core.card_preferences import (
     load_card_preferences,
     save_card_preferences,
 )
+from deckfollow.core.unit_of_work import Store
 from deckfollow.printing.card_setup import options_for, todays_date_line
 from deckfollow.printing.fonts import FONTS
 from deckfollow.printing.handwriting import INK_NAMES, INKS, HandStyle
@@ -58,7 +59,6 @@ from deckfollow.printing.stationery import (
     envelope_label,
     sheet_label,
 )
-from deckfollow.storage.database import Database
 from deckfollow.ui.cards.pdf_raster import open_pdf
 from deckfollow.ui.theme import active_theme
 
@@ -480,7 +480,7 @@ def save_failed(path: Path, exc: OSError) -> str:
     return f"Could not save {path}: {exc.strerror or exc}. Nothing was written."
 
 
-def load_card_setup(db: Database, now: datetime) -> tuple[CardPreferences, PrintOptions]:
+def load_card_setup(db: Store, now: datetime) -> tuple[CardPreferences, PrintOptions]:
     """The owner's remembered card choices and the options they start from (today's date
     always filled in: the form decides whether it is written)."""
     with db.reading() as s:
@@ -490,7 +490,7 @@ def load_card_setup(db: Database, now: datetime) -> tuple[CardPreferences, Print
     return prefs, replace(base, date_text=date)
 
 
-def remember_choices(db: Database, prefs: CardPreferences) -> None:
+def remember_choices(db: Store, prefs: CardPreferences) -> None:
     """Keep the stationery, front and handwriting chosen for next time."""
     with db.unit_of_work() as s:
         save_card_preferences(s, prefs)

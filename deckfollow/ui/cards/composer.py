@@ -28,6 +28,7 @@ from deckfollow.core.merge_fields import (
     render_template,
     sample_context,
 )
+from deckfollow.core.unit_of_work import Store
 from deckfollow.printing.batch import CardRecipient, CardTemplate, card_recipient, card_templates
 from deckfollow.printing.render import (
     Address,
@@ -39,7 +40,6 @@ from deckfollow.printing.render import (
     render_bytes,
     render_proof,
 )
-from deckfollow.storage.database import Database
 from deckfollow.ui.cards.common import (
     OUTSIDE_NOTE,
     PreviewLabel,
@@ -71,7 +71,7 @@ class CardsDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         clock: Clock,
         parent: QWidget | None = None,

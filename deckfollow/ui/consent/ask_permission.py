@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
-from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,9 +29,10 @@ from deckfollow.core.enums import Channel
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.followups import agree_follow_up, agreed_plan
 from deckfollow.core.permission import ContactSnapshot, channel_decision
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.consent.common import ErrorLabel, chosen_source, source_combo
 from deckfollow.ui.formatting import readable_date_edit
+from deckfollow.ui.qt_values import pydate, qdate
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
@@ -56,7 +57,7 @@ class AskPermissionDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         customer_id: int,
         quote_id: int | None = None,
         *,
@@ -89,10 +90,10 @@ class AskPermissionDialog(QDialog):
         for ch, label in CHANNEL_LABELS.items():
             self.channel.addItem(label, ch.value)
         today = clock().astimezone(snap.hours.tz).date()
-        self.day = QDateEdit(_qdate(today + timedelta(days=1)))
+        self.day = QDateEdit(qdate(today + timedelta(days=1)))
         self.day.setCalendarPopup(True)
         readable_date_edit(self.day, weekday=True)
-        self.day.setMinimumDate(_qdate(today))
+        self.day.setMinimumDate(qdate(today))
         self.start = QTimeEdit(QTime(10, 0))
         self.end = QTimeEdit(QTime(11, 0))
         for t in (self.start, self.end):
@@ -160,7 +161,7 @@ class AskPermissionDialog(QDialog):
             if self.end.time() <= self.start.time():
                 raise ValidationError("time window", "the window must end after it starts")
             plan = agreed_plan(
-                _pydate(self.day.date()),
+                pydate(self.day.date()),
                 _pytime(self.start.time()),
                 _pytime(self.end.time()),
                 self._snap.timezone,
@@ -195,14 +196,6 @@ class AskPermissionDialog(QDialog):
             return
         self.saved.emit(Changes(follow_ups=True, consent=True))
         self.accept()
-
-
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(d: QDate) -> date:
-    return date(d.year(), d.month(), d.day())
 
 
 def _pytime(t: QTime) -> time:

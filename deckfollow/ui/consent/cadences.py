@@ -40,7 +40,7 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.enums import CadenceRunStatus, Channel
 from deckfollow.core.errors import DeckfollowError, ValidationError
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.consent.common import ErrorLabel, local_text
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
@@ -67,7 +67,7 @@ class CadenceDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         clock: Clock,
         customer_id: int | None = None,

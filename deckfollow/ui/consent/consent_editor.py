@@ -35,7 +35,7 @@ from deckfollow.core.consent import (
 from deckfollow.core.consent_ledger import grant_consent
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentState
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.consent.common import ErrorLabel, chosen_source, local_text, source_combo
 from deckfollow.ui.consent.ledger_view import LedgerViewerDialog
 from deckfollow.ui.consent.stop import StopContactDialog
@@ -58,7 +58,7 @@ class ConsentEditorDialog(QDialog):
     changed = Signal(object)
 
     def __init__(
-        self, db: Database, customer_id: int, *, clock: Clock, parent: QWidget | None = None
+        self, db: Store, customer_id: int, *, clock: Clock, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self._db, self._customer_id, self._clock = db, customer_id, clock

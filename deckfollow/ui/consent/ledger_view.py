@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
 from deckfollow.core.clock import Clock
 from deckfollow.core.consent_ledger import LedgerEntry
 from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.unit_of_work import Store
 from deckfollow.exchange.ledger_export import (
     LedgerDocument,
     load_ledger,
     write_ledger_csv,
     write_ledger_pdf,
 )
-from deckfollow.storage.database import Database
 from deckfollow.ui.consent.common import ErrorLabel, local_text
 from deckfollow.ui.formatting import counted
 
@@ -77,7 +77,7 @@ class LedgerViewerDialog(QDialog):
     """The ledger, oldest first, with Export CSV… and Export PDF…"""
 
     def __init__(
-        self, db: Database, customer_id: int, *, clock: Clock, parent: QWidget | None = None
+        self, db: Store, customer_id: int, *, clock: Clock, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         with db.reading() as s:

@@ -19,7 +19,7 @@ from deckfollow.core.clock import Clock
 from deckfollow.core.consent import consent_overview, pending_covered, revoke_consent
 from deckfollow.core.enums import ConsentChannel
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.consent.common import ErrorLabel, chosen_source, source_combo
 from deckfollow.ui.team.server_away import hold_until_server_back
 
@@ -34,7 +34,7 @@ class StopContactDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         customer_id: int,
         *,
         clock: Clock,

@@ -69,7 +69,7 @@ from deckfollow.ui.formatting import (
 from deckfollow.ui.log_outcome import LogOutcomeDialog
 from deckfollow.ui.messaging.common import change, query
 from deckfollow.ui.quote_editor import QuoteDialog
-from deckfollow.ui.team.clash import ask_to_reapply
+from deckfollow.ui.team.clash import offer_to_reapply
 from deckfollow.ui.team.server_away import hold_until_server_back, open_when_server_back
 from deckfollow.ui.theme import active_theme
 
@@ -681,10 +681,17 @@ class DetailPanel(QWidget):
                     for k in changed
                     if k in exc.theirs
                 ]
-                if rows and ask_to_reapply(exc, rows, self):
+                if rows:
                     theirs = {k: exc.theirs[k] for k in changed if k in exc.theirs}
-                    self._save_details(
-                        loaded, changed, int(exc.theirs["version"]), {**seen, **theirs}
+                    version = int(exc.theirs["version"])
+                    offer_to_reapply(
+                        exc,
+                        rows,
+                        self,
+                        reapply=lambda: self._save_details(
+                            loaded, changed, version, {**seen, **theirs}
+                        ),
+                        keep_theirs=lambda: self.contact_error.show_error(exc),
                     )
                     return
             self.contact_error.show_error(exc)

@@ -26,7 +26,7 @@ from deckfollow.core.customer_search import search_customers
 from deckfollow.core.customers import CustomerDetails, customer_details
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import load_settings
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import date_text
 from deckfollow.ui.team.server_away import hold_until_server_back
@@ -57,7 +57,7 @@ class MergeDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         first_id: int,
         second_id: int | None = None,
         *,

@@ -19,7 +19,7 @@ from deckfollow.core.customer_matches import DuplicateCustomerError
 from deckfollow.core.customers import FIELDS, NewCustomer, add_customer
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.settings import load_settings
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.customers.offer import DuplicateOffer
 from deckfollow.ui.team.server_away import hold_until_server_back
@@ -50,7 +50,7 @@ class NewCustomerDialog(QDialog):
     created = Signal(int)
     chosen = Signal(int)
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._clock = db, clock
         self.customer_id: int | None = None

@@ -26,11 +26,11 @@ from deckfollow.core.customer_search import (
     search_customers,
 )
 from deckfollow.core.settings import load_settings
-from deckfollow.storage.database import Database
 from deckfollow.ui.customers.merge_dialog import MergeDialog
 from deckfollow.ui.customers.model import CUSTOMER_ID_ROLE, EMAIL, NAME, CustomerTableModel
 from deckfollow.ui.customers.new_customer import NewCustomerDialog
 from deckfollow.ui.formatting import counted
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.team.server_away import open_when_server_back
 from deckfollow.ui.theme import active_theme
 
@@ -55,9 +55,10 @@ class CustomersPage(QWidget):
     changed = Signal()
     message = Signal(str)  # what was just done, for the status bar
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Operations, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._clock = db, clock
+        # Pages of customers are still read as the view scrolls, on the GUI thread.
+        self._ops, self._db, self._clock = ops, ops.store, clock
         self.active_dialog: NewCustomerDialog | MergeDialog | None = None
         self._total = 0
         self.search = QLineEdit()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.formatting import counted
 
 
@@ -21,7 +21,7 @@ def _failed(parent: QWidget | None, exc: DeckfollowError | OSError) -> None:
     QMessageBox.warning(parent, "Export", f"Nothing was exported: {text}")
 
 
-def export_customers_csv(parent: QWidget | None, db: Database) -> Path | None:
+def export_customers_csv(parent: QWidget | None, db: Store) -> Path | None:
     """Customers and quotes as customers.csv and quotes.csv in a folder the user picks."""
     from deckfollow.exchange.csv_export import export_csv
 
@@ -44,7 +44,7 @@ def export_customers_csv(parent: QWidget | None, db: Database) -> Path | None:
 
 
 def export_vcard(
-    parent: QWidget | None, db: Database, customer_id: int | None = None, version: str = "3.0"
+    parent: QWidget | None, db: Store, customer_id: int | None = None, version: str = "3.0"
 ) -> Path | None:
     """One customer (or all) as a .vcf file for a phone or address book."""
     from deckfollow.exchange.vcard import write_vcard
@@ -65,7 +65,7 @@ def export_vcard(
     return path
 
 
-def export_everything_json(parent: QWidget | None, db: Database, clock: Clock) -> Path | None:
+def export_everything_json(parent: QWidget | None, db: Store, clock: Clock) -> Path | None:
     """Everything in one JSON file (the documented deckfollow export format)."""
     from deckfollow.exchange.json_export import export_json
 

@@ -47,7 +47,7 @@ class InboxWatcher(QObject):
 
     def start(self) -> None:
         self.timer.start()
-        QTimer.singleShot(0, self.check_soon)
+        QTimer.singleShot(0, self, self.check_soon)
 
     def stop(self) -> None:
         self.timer.stop()

@@ -3,6 +3,8 @@ keyring only."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,8 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.errors import DeckfollowError, ValidationError
+from deckfollow.core.errors import ValidationError
 from deckfollow.core.settings import set_setting
+from deckfollow.core.unit_of_work import Session
 from deckfollow.messaging.credentials import CredentialStore, Where, default_store
 from deckfollow.messaging.sms_providers import (
     Provider,
@@ -25,9 +28,8 @@ from deckfollow.messaging.sms_providers import (
     load_sms_settings,
     save_sms_settings,
 )
-from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import ErrorLabel
-from deckfollow.ui.team.server_away import hold_until_server_back
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.theme import active_theme
 
 
@@ -38,16 +40,16 @@ class SmsSettingsDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        ops: Operations,
+        loaded: SmsSettings,
         *,
         parent: QWidget | None = None,
         credentials: CredentialStore | None = None,
     ) -> None:
         super().__init__(parent)
-        self._db = db
+        self._ops = ops
         self._store = credentials or default_store()
-        with db.reading() as s:
-            self._loaded = load_sms_settings(s)
+        self._loaded = loaded
         self.setWindowTitle("Texts")
         self.setMinimumWidth(560)
         intro = QLabel(
@@ -121,26 +123,52 @@ class SmsSettingsDialog(QDialog):
     def save(self) -> None:
         self.error.clear_error()
         p = self._chosen()
-        try:
-            with self._db.unit_of_work() as s:
-                typed = ""
-                if p is None:
-                    set_setting(s, "sms.provider.provider", "")
-                    saved = SmsSettings()
-                else:
-                    saved = save_sms_settings(
-                        s, SmsSettings(p, self.account.text(), self.sender_edit.text())
-                    )
-                    typed = self.secret.text().strip()
-                    if not typed and not self._store.get(saved.secret_account):
-                        raise ValidationError(p.secret_label.lower(), "is empty")
-        except DeckfollowError as exc:
-            self.error.show_error(exc)
-            hold_until_server_back(self, exc)  # the server away: saved once it is back
-            return
-        if typed:
-            self._store.put(saved.secret_account, typed, remember=self._store.status().usable)
+        account, sender = self.account.text(), self.sender_edit.text()
+        typed = self.secret.text().strip() if p is not None else ""
+        store = self._store
+
+        def save(session: Session) -> _Saved:
+            if p is None:
+                set_setting(session, "sms.provider.provider", "")
+                return _Saved(SmsSettings(), "")
+            saved = save_sms_settings(session, SmsSettings(p, account, sender))
+            if not typed and not store.get(saved.secret_account):
+                raise ValidationError(p.secret_label.lower(), "is empty")
+            return _Saved(saved, typed)
+
+        self._ops.run_change(
+            self, save, initiator=self, success=self._saved, failure=self.error.show_error
+        )
+
+    def _saved(self, done: _Saved) -> None:
+        if done.typed:  # the key goes to the keyring, never the database
+            self._store.put(
+                done.settings.secret_account, done.typed, remember=self._store.status().usable
+            )
         self.secret.clear()
-        self._loaded = saved
-        self.saved.emit(Changes(settings=True))
+        self._loaded = done.settings
+        self.saved.emit(done.changes)
         self.accept()
+
+
+SAVED = Changes(settings=True)
+
+
+@dataclass(frozen=True)
+class _Saved:
+    settings: SmsSettings
+    typed: str
+    changes: Changes = SAVED
+
+
+def show_sms_settings(ops: Operations, parent: QWidget | None = None) -> None:
+    """Settings › Texts…: read what is set, then show it to change."""
+
+    def show(loaded: SmsSettings) -> None:
+        # Opened from what the read found: no loop of its own, which would hold back
+        # every later result (its own save among them) until it closed.
+        dialog = SmsSettingsDialog(ops, loaded, parent=parent)
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()
+
+    ops.run_query(parent, load_sms_settings, success=show)

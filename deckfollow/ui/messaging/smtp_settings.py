@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from deckfollow.core.changes import Changes
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.settings import get_setting
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.credentials import CredentialStore, Where, default_store
 from deckfollow.messaging.email_auth import (
     PROVIDER_KEY,
@@ -67,7 +68,6 @@ from deckfollow.messaging.smtp import (
     send_test_email,
     validate_smtp_settings,
 )
-from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
     ErrorLabel,
@@ -91,7 +91,7 @@ class SmtpSettingsDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         parent: QWidget | None = None,
         credentials: CredentialStore | None = None,

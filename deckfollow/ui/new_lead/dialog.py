@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,14 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
-from deckfollow.core.customer_matches import find_matches
+from deckfollow.core.customer_matches import CustomerMatch, find_matches
 from deckfollow.core.errors import DeckfollowError, ValidationError
-from deckfollow.core.leads import NewLead, add_lead
-from deckfollow.storage.database import Database
+from deckfollow.core.leads import LeadCreated, NewLead, add_lead
+from deckfollow.core.unit_of_work import Session
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.customers.offer import DuplicateOffer
-from deckfollow.ui.team.server_away import hold_until_server_back
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.theme import active_theme
 
 SOURCES = (
@@ -37,6 +40,15 @@ SOURCES = (
 )
 
 
+@dataclass(frozen=True)
+class _Saved:
+    """The lead added, or the customers it may already be (nothing saved yet)."""
+
+    changes: Changes
+    matches: list[CustomerMatch]
+    lead: LeadCreated | None
+
+
 class NewLeadDialog(QDialog):
     """Capture a lead in seconds; the clock of its age starts when it is saved.
 
@@ -46,9 +58,9 @@ class NewLeadDialog(QDialog):
 
     created = Signal(int)
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Operations, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._clock = db, clock
+        self._ops, self._clock = ops, clock
         self.quote_id: int | None = None
         self.customer_id: int | None = None
         self.setWindowTitle("New lead")
@@ -159,22 +171,24 @@ class NewLeadDialog(QDialog):
             source=self.source.currentText().strip() or None,
             customer_id=customer_id,
         )
-        try:
-            with self._db.unit_of_work() as s:
-                if customer_id is None and not create_new:
-                    matches = find_matches(s, name=lead.name, phone=lead.phone, email=lead.email)
-                    if matches:
-                        self.offer.offer(matches)
-                        self._grow()
-                        return
-                result = add_lead(s, lead, now=self._clock())
-        except DeckfollowError as exc:
-            self._show(exc)
-            # The team server away: what is typed stays, and is saved once it is back.
-            hold_until_server_back(
-                self, exc, on_back=lambda: self.save(customer_id=customer_id, create_new=create_new)
-            )
+        now = self._clock()
+
+        def save(session: Session) -> _Saved:
+            if customer_id is None and not create_new:
+                found = find_matches(session, name=lead.name, phone=lead.phone, email=lead.email)
+                if found:
+                    return _Saved(Changes(), found, None)
+            made = add_lead(session, lead, now=now)
+            return _Saved(made.changes, [], made)
+
+        self._ops.run_change(self, save, initiator=self, success=self._saved, failure=self._show)
+
+    def _saved(self, saved: _Saved) -> None:
+        if saved.lead is None:
+            self.offer.offer(saved.matches)
+            self._grow()
             return
+        result = saved.lead
         self.quote_id, self.customer_id = result.quote_id, result.customer_id
         self.created.emit(result.quote_id)
         self.accept()

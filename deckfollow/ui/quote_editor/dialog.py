@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,9 +43,10 @@ from deckfollow.core.quotes import (
     parse_amount,
     quote_form,
 )
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import readable_date_edit
+from deckfollow.ui.qt_values import pydate, qdate
 from deckfollow.ui.team.clash import ask_to_reapply
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
@@ -69,21 +70,13 @@ _ROW_OF = {
 }
 
 
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(d: QDate) -> date:
-    return date(d.year(), d.month(), d.day())
-
-
 class _OptionalDate(QWidget):
     """A date that may be left out: a tick box beside a calendar field."""
 
     def __init__(self, label: str, default: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.check = QCheckBox(label)
-        self.edit = QDateEdit(_qdate(default))
+        self.edit = QDateEdit(qdate(default))
         self.edit.setCalendarPopup(True)
         readable_date_edit(self.edit)
         self.edit.setAccessibleName(label)
@@ -95,12 +88,12 @@ class _OptionalDate(QWidget):
         row.addWidget(self.edit, 1)
 
     def value(self) -> date | None:
-        return _pydate(self.edit.date()) if self.check.isChecked() else None
+        return pydate(self.edit.date()) if self.check.isChecked() else None
 
     def set_value(self, value: date | None) -> None:
         self.check.setChecked(value is not None)
         if value is not None:
-            self.edit.setDate(_qdate(value))
+            self.edit.setDate(qdate(value))
 
 
 class QuoteDialog(QDialog):
@@ -117,7 +110,7 @@ class QuoteDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         clock: Clock,
         quote_id: int | None = None,
@@ -326,8 +319,9 @@ class QuoteDialog(QDialog):
         self.open_button.setEnabled(bool(self.file.text().strip()))
         self.file.setToolTip(self.file.text())
         self.save_button.setEnabled(not self._new_customer() or bool(self.name.text().strip()))
-        # Shrink (or grow) to the rows now shown, once the layout has taken them in.
-        QTimer.singleShot(0, self._fit_height)
+        # Shrink (or grow) to the rows now shown, once the layout has taken them in; with the
+        # dialog as the timer's context, a dialog closed and deleted first is left alone.
+        QTimer.singleShot(0, self, self._fit_height)
 
     def _fit_height(self) -> None:
         layout = self.layout()

@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from deckfollow.core.enums import Basis
 from deckfollow.core.quote_index import QuoteFilter, QuoteIndex, QuoteRow, SortKey
 from deckfollow.ui.formatting import ago_text, date_text, date_time_text, money_text
+from deckfollow.ui.qt_values import QUOTE_ID_ROLE
 from deckfollow.ui.theme import active_theme
 
 Index = QModelIndex | QPersistentModelIndex
@@ -31,7 +32,6 @@ COLUMNS: list[tuple[str, SortKey]] = [
     ("Received", SortKey.RECEIVED),
 ]
 
-QUOTE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 # Plain ints: data() runs for every visible cell and role, and enum lookups add up there.
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)

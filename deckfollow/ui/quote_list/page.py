@@ -26,7 +26,8 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.enums import Stage
 from deckfollow.core.quote_index import QuoteFilter, QuoteIndex, Reread, rows_to_reread
 from deckfollow.ui.formatting import counted
-from deckfollow.ui.quote_list.model import COLUMNS, QUOTE_ID_ROLE, QuoteTableModel
+from deckfollow.ui.qt_values import QUOTE_ID_ROLE
+from deckfollow.ui.quote_list.model import COLUMNS, QuoteTableModel
 from deckfollow.ui.theme import active_theme
 
 _STAGE_CHOICES: list[tuple[str, frozenset[Stage] | None]] = [

@@ -1,26 +1,24 @@
-"""Reminders while the app runs: tray icon, desktop notifications, a timer that wakes on time.
+"""Reminders while the app runs: what a check claimed, shown where the desktop allows.
 
-The decisions (what is due, once per due time, catch-up, digest) are in deckfollow.reminders;
-this class only wakes at the right moments and shows what a check claimed. It wakes:
-- at the next due time or digest time (one single-shot timer, re-armed after each check),
-- at the latest every few minutes as a safety net: a computer that slept or had its clock
-  changed may leave a timer late, and a check is cheap and never repeats a reminder,
-- when the app becomes active, the screen is unlocked or the computer wakes (D-Bus), and
-- when the computer's time zone changes (the digest follows the local morning).
+The decisions (what is due, once per due time, catch-up, digest) are in deckfollow.reminders.
+This controller checks and shows; its helpers each do one job:
+- `WakeTimer` (wake_timer.py) wakes it at the next due or digest time, at the latest every
+  few minutes, when the app becomes active and when the computer's time zone changes,
+- `DesktopNotifications` (desktop_bus.py) shows desktop notifications with their buttons and
+  hears the computer wake or the screen unlock (D-Bus),
+- `ReminderTray` (tray.py) is the tray icon, its menu and its messages.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime
 
-from PySide6.QtCore import QEvent, QFileSystemWatcher, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog, QMenu, QSystemTrayIcon, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QDialog, QSystemTrayIcon, QWidget
 
 from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
@@ -30,24 +28,19 @@ from deckfollow.messaging.inbox import InboxReport
 from deckfollow.reminders.autostart import started_at_login
 from deckfollow.reminders.check import Notice, NoticeKind, run_check
 from deckfollow.reminders.digest import build_digest, morning_time
-from deckfollow.reminders.notify_choice import (
-    FREEDESKTOP,
-    connect_notifier,
-    notification_backend,
-)
 from deckfollow.reminders.scheduler import due_now_ids
 from deckfollow.reminders.snooze import SnoozeChoice, requested_until, snooze_many
 from deckfollow.storage.database import Database
-from deckfollow.ui.app_icon import app_icon
 from deckfollow.ui.messaging.inbox_watch import InboxWatcher
 from deckfollow.ui.reminders.banner import ReminderBanner
+from deckfollow.ui.reminders.desktop_bus import DesktopNotifications, notice_actions
+from deckfollow.ui.reminders.tray import ReminderTray
+from deckfollow.ui.reminders.wake_timer import SAFETY_INTERVAL, ZONE_FILES, WakeTimer
 
 log = logging.getLogger(__name__)
 
-# The longest the timer sleeps before checking again (see the module docstring).
-SAFETY_INTERVAL = timedelta(minutes=5)
-# Where Linux keeps the machine's zone; changing the zone replaces one of these.
-ZONE_FILES = ("/etc/localtime", "/etc/timezone")
+__all__ = ["NO_TRAY_TEXT", "SAFETY_INTERVAL", "ZONE_FILES", "ReminderController", "notice_actions"]
+
 NO_TRAY_KEY = "reminders.no_tray_notice_shown"
 TRAY_HINT_KEY = "reminders.tray_hint_shown"
 NO_TRAY_TEXT = (
@@ -70,20 +63,6 @@ def _row_key(notice: Notice) -> str:
     return f"{notice.kind.value}:" + ",".join(str(i) for i in notice.follow_up_ids)
 
 
-def notice_actions(notice: Notice) -> list[tuple[str, str]]:
-    """The buttons a notification offers ("default" is a click on the notification itself)."""
-    if notice.kind is NoticeKind.SINGLE:
-        return [
-            ("default", "Open"),
-            ("snooze-15m", "15 min"),
-            ("snooze-1h", "1 hour"),
-            ("snooze-tomorrow", "Tomorrow"),
-        ]
-    if notice.kind is NoticeKind.DIGEST:
-        return [("default", "Open Today")]
-    return [("default", "Open Today"), ("snooze-1h", "Snooze all 1 hour")]
-
-
 class ReminderController(QObject):
     """Tray icon, notifications and the reminder timer for one open database.
 
@@ -99,8 +78,6 @@ class ReminderController(QObject):
     follow_ups_changed = Signal()
     notices_shown = Signal(list)
     zone_changed = Signal(str)
-    _dbus_signal = Signal(str, object)
-    _wake_signal = Signal()
 
     def __init__(
         self,
@@ -114,28 +91,21 @@ class ReminderController(QObject):
         self._db = db
         self._clock = clock
         self._window = main_window
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.check_now)
-        self.tray: QSystemTrayIcon | None = None
-        self._notifier: Any = None
-        self._listeners: list[Any] = []
-        self._shown: dict[int, Notice] = {}
+        self._wake = WakeTimer(self)
+        self._wake.wake.connect(self.check_now)
+        self._tray: ReminderTray | None = None
+        self._desktop = DesktopNotifications(self)
+        self._desktop.invoked.connect(self._on_notification_button)
+        # Heard on a listener's thread: checked on this one.
+        self._desktop.woke.connect(self.check_now, Qt.ConnectionType.QueuedConnection)
         self._last_tray_notice: Notice | None = None
         self._zone = system_timezone()
         self._quitting = False
         self._started = False
         self._use_desktop = False
-        # False where this system has no notification back-end: the tray or window instead.
-        self._desktop_possible = notification_backend() is not None
         self.next_wake: datetime | None = None
         self.last_check: datetime | None = None
         self.snooze_dialog: QDialog | None = None  # the last one opened from the window
-        self._zone_watch = QFileSystemWatcher(self)
-        self._zone_watch.fileChanged.connect(self._on_zone_file)
-        self._zone_files: tuple[str, ...] = ZONE_FILES
-        self._dbus_signal.connect(self._on_dbus_signal, Qt.ConnectionType.QueuedConnection)
-        self._wake_signal.connect(self.check_now, Qt.ConnectionType.QueuedConnection)
         # The inbox pass (opt-in) runs beside the reminder check, in its own worker thread.
         self.inbox = InboxWatcher(db, clock=clock, parent=self)
         self.inbox.checked.connect(self._on_inbox)
@@ -165,54 +135,49 @@ class ReminderController(QObject):
             self._say_no_tray_once()
         self._use_desktop = connect_desktop
         if connect_desktop:
-            self._connect_desktop()
+            self._desktop.connect_desktop()
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
-            app.applicationStateChanged.connect(self._on_app_state)
             app.aboutToQuit.connect(self.stop)
         if self._window is not None:
             self._window.installEventFilter(self)
-        self.watch_zone_files(self._zone_files)
-        QTimer.singleShot(0, self.check_now)
+        self._wake.start()
+        QTimer.singleShot(0, self, self.check_now)
         self.inbox.start()
 
     def stop(self) -> None:
         """Stop the timer and the D-Bus connections (the app is quitting)."""
-        self._timer.stop()
+        self._wake.stop()
         self.inbox.stop()
-        for listener in self._listeners:
-            with contextlib.suppress(Exception):
-                listener.stop()
-        self._listeners.clear()
-        if self._notifier is not None:
-            with contextlib.suppress(Exception):
-                self._notifier.close()
-            self._notifier = None
-        if self.tray is not None:
-            self.tray.hide()
+        self._desktop.stop()
+        if self._tray is not None:
+            self._tray.hide()
         if self._started:
             app = QGuiApplication.instance()
             if isinstance(app, QGuiApplication):
                 with contextlib.suppress(RuntimeError, TypeError):
-                    app.applicationStateChanged.disconnect(self._on_app_state)
                     app.aboutToQuit.disconnect(self.stop)
             if self._window is not None:
                 self._window.removeEventFilter(self)
         self._started = False
 
     @property
+    def tray(self) -> QSystemTrayIcon | None:
+        return self._tray.icon if self._tray is not None else None
+
+    @property
     def has_tray(self) -> bool:
-        return self.tray is not None
+        return self._tray is not None
 
     @property
     def shown_notifications(self) -> dict[int, Notice]:
         """Desktop notifications on screen now, by their id (a copy)."""
-        return dict(self._shown)
+        return self._desktop.shown
 
     @property
     def desktop_notifications(self) -> str | None:
         """The notification service's name, or None when there is none."""
-        return self._notifier.info.name if self._notifier is not None else None
+        return self._desktop.name
 
     # -- checking -------------------------------------------------------------------------
 
@@ -246,68 +211,34 @@ class ReminderController(QObject):
 
     def _arm(self, wake: datetime | None, now: datetime) -> None:
         self.next_wake = wake
-        delay = (
-            SAFETY_INTERVAL if wake is None else min(max(wake - now, timedelta()), SAFETY_INTERVAL)
-        )
-        # A second late rather than early: a check a hair before the due time finds nothing.
-        self._timer.start(int(delay.total_seconds() * 1000) + 1000)
+        self._wake.arm(wake, now)
 
     @property
     def timer_interval_ms(self) -> int:
-        return self._timer.interval() if self._timer.isActive() else -1
+        return self._wake.interval_ms
+
+    def watch_zone_files(self, paths: Sequence[str]) -> None:
+        """Re-check as soon as one of these files changes (the machine's zone was changed)."""
+        self._wake.watch_zone_files(paths)
 
     # -- showing --------------------------------------------------------------------------
 
     def _present(self, notices: Sequence[Notice]) -> None:
         if not notices:
             return
-        if self._use_desktop and self._desktop_possible and self._notifier is None:
+        desktop = self._desktop
+        if self._use_desktop and desktop.possible and not desktop.connected:
             # No service at the last try: the desktop may have one now.
-            self._reconnect()
+            desktop.reconnect()
         for notice in notices:
-            shown = False
-            if self._notifier is not None:
-                shown = self._send_desktop(notice)
-            if not shown and self.tray is not None:
+            shown = desktop.send(notice) if desktop.connected else False
+            if not shown and self._tray is not None:
                 self._last_tray_notice = notice
-                self.tray.showMessage(
-                    notice.summary, notice.body, QSystemTrayIcon.MessageIcon.Information, 0
-                )
+                self._tray.show_message(notice.summary, notice.body)
                 shown = True
-            if self.tray is None or not shown:
+            if self._tray is None or not shown:
                 self._show_in_window(notice)
         self.notices_shown.emit(list(notices))
-
-    def _reconnect(self) -> None:
-        if self._notifier is not None:
-            with contextlib.suppress(Exception):
-                self._notifier.close()
-        self._shown.clear()
-        self._notifier = connect_notifier(self._dbus_signal.emit)
-
-    def _send_desktop(self, notice: Notice) -> bool:
-        from deckfollow.reminders.notify import NotificationsUnavailable
-
-        for attempt in (1, 2):
-            if self._notifier is None:
-                return False
-            try:
-                nid = self._notifier.notify(
-                    notice.summary,
-                    notice.body,
-                    actions=notice_actions(notice),
-                    # Reminders stay until dealt with; the digest may fade.
-                    expire_ms=-1 if notice.kind is NoticeKind.DIGEST else 0,
-                )
-            except NotificationsUnavailable as exc:
-                log.warning("desktop notification failed (attempt %d): %s", attempt, exc)
-                if attempt == 1:
-                    # The service restarted (a new desktop session): connect again, once.
-                    self._reconnect()
-                continue
-            self._shown[nid] = notice
-            return True
-        return False
 
     def _banner(self) -> ReminderBanner | None:
         banner = getattr(self._window, "banner", None)
@@ -394,7 +325,7 @@ class ReminderController(QObject):
 
     def _arm_after_change(self) -> None:
         # A snooze moves the next due time: recompute it without showing anything new twice.
-        QTimer.singleShot(0, self.check_now)
+        QTimer.singleShot(0, self, self.check_now)
 
     def show_window(self) -> None:
         if self._window is None:
@@ -410,126 +341,40 @@ class ReminderController(QObject):
         else:
             self.open_today.emit()
 
-    def _on_dbus_signal(self, member: str, body: object) -> None:
-        if not isinstance(body, tuple) or len(body) < 2:
-            return
-        nid = int(body[0])
-        notice = self._shown.get(nid)
-        if notice is None:
-            return
-        if member == "NotificationClosed":
-            self._shown.pop(nid, None)
-            return
-        if member != "ActionInvoked":
-            return
-        key = str(body[1])
+    def _on_notification_button(self, notice: Notice, key: str) -> None:
         if key == "default":
             self._open(notice)
         elif key in _SNOOZE_ACTIONS:
             self.snooze(notice.follow_up_ids, _SNOOZE_ACTIONS[key])
-        if self._notifier is not None:
-            self._notifier.close_notification(nid)
-
-    # -- desktop plumbing -----------------------------------------------------------------
-
-    def _connect_desktop(self) -> None:
-        backend = notification_backend()
-        if backend is None:
-            self._desktop_possible = False
-            return
-        self._notifier = connect_notifier(self._dbus_signal.emit)
-        if backend != FREEDESKTOP:
-            return
-        # Waking and unlocking are heard on D-Bus where there is one.
-        from deckfollow.reminders.notify import (
-            NotificationsUnavailable,
-            SignalListener,
-            session_wake_rules,
-            system_wake_rules,
-        )
-
-        for bus, rules in (("SESSION", session_wake_rules()), ("SYSTEM", system_wake_rules())):
-            try:
-                self._listeners.append(SignalListener(bus, rules, self._on_wake_dbus))
-            except NotificationsUnavailable:
-                continue
-
-    def watch_zone_files(self, paths: Sequence[str]) -> None:
-        """Re-check as soon as one of these files changes (the machine's zone was changed)."""
-        self._zone_files = tuple(paths)
-        watched = self._zone_watch.files()
-        if watched:
-            self._zone_watch.removePaths(watched)
-        existing = [p for p in self._zone_files if os.path.exists(p)]
-        if existing:
-            self._zone_watch.addPaths(existing)
-
-    def _on_zone_file(self, _path: str) -> None:
-        # The file is usually replaced, not edited: watch the new one too.
-        self.watch_zone_files(self._zone_files)
-        self.check_now()
-
-    def _on_wake_dbus(self, member: str, body: tuple[Any, ...]) -> None:
-        # ActiveChanged(False): the screen was unlocked; PrepareForSleep(False): woke up.
-        if body and body[0] is False:
-            self._wake_signal.emit()
-
-    def _on_app_state(self, state: Qt.ApplicationState) -> None:
-        if state == Qt.ApplicationState.ApplicationActive:
-            self.check_now()
 
     def _make_tray(self) -> None:
-        tray = QSystemTrayIcon(app_icon(), self)
-        tray.setToolTip("deckfollow — follow-up reminders")
-        menu = QMenu()
-        self._tray_menu = menu
-        for text, slot in (
-            ("Open deckfollow", self.show_window),
-            ("Today's digest", self.show_digest),
-            ("Snooze all due 1 hour", self.snooze_all),
-            ("Export calendar…", self.export_calendar),
-        ):
-            action = QAction(text, menu)
-            action.triggered.connect(slot)
-            menu.addAction(action)
-        menu.addSeparator()
-        quit_action = QAction("Quit deckfollow", menu)
-        quit_action.triggered.connect(self.quit)
-        menu.addAction(quit_action)
-        tray.setContextMenu(menu)
-        tray.activated.connect(self._on_tray_activated)
-        tray.messageClicked.connect(self._on_tray_message_clicked)
-        tray.show()
-        self.tray = tray
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            app.setQuitOnLastWindowClosed(False)
+        self._tray = ReminderTray(
+            [
+                ("Open deckfollow", self.show_window),
+                ("Today's digest", self.show_digest),
+                ("Snooze all due 1 hour", self.snooze_all),
+                ("Export calendar…", self.export_calendar),
+            ],
+            self.quit,
+            self,
+        )
+        self._tray.open_requested.connect(self.show_window)
+        self._tray.message_clicked.connect(self._on_tray_message_clicked)
 
     def export_calendar(self) -> None:
         """Ask where, write the .ics file, and say what was written."""
         from deckfollow.ui.reminders.settings_page import ask_and_export_calendar
 
         message = ask_and_export_calendar(self._db, clock=self._clock, parent=self._window)
-        if message and self.tray is not None:
-            self.tray.showMessage("Calendar exported", message)
+        if message and self._tray is not None:
+            self._tray.show_message("Calendar exported", message, 10000)
         elif message:
             self.in_window_reminder.emit(message)
 
     def add_tray_action(self, text: str, slot: Callable[[], object]) -> None:
         """Add an entry to the tray menu above Quit (e.g. "Export calendar…")."""
-        if self.tray is None:
-            return
-        action = QAction(text, self._tray_menu)
-        action.triggered.connect(slot)
-        separator = self._tray_menu.actions()[-2]
-        self._tray_menu.insertAction(separator, action)
-
-    def _on_tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
-        if reason in (
-            QSystemTrayIcon.ActivationReason.Trigger,
-            QSystemTrayIcon.ActivationReason.DoubleClick,
-        ):
-            self.show_window()
+        if self._tray is not None:
+            self._tray.add_action(text, slot)
 
     def _on_tray_message_clicked(self) -> None:
         if self._last_tray_notice is not None:
@@ -564,7 +409,7 @@ class ReminderController(QObject):
         if (
             watched is self._window
             and event.type() == QEvent.Type.Close
-            and self.tray is not None
+            and self._tray is not None
             and not self._quitting
         ):
             event.ignore()
@@ -579,10 +424,9 @@ class ReminderController(QObject):
             first = get_setting(session, TRAY_HINT_KEY) is None
             if first:
                 set_setting(session, TRAY_HINT_KEY, "1")
-        if first and self.tray is not None:
-            self.tray.showMessage(
+        if first and self._tray is not None:
+            self._tray.show_message(
                 "deckfollow is still running",
                 "Reminders keep coming while the window is closed. Quit from this icon's menu.",
-                QSystemTrayIcon.MessageIcon.Information,
                 8000,
             )

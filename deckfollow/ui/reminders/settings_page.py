@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.clock import Clock
 from deckfollow.core.errors import ServerAwayError
+from deckfollow.core.unit_of_work import Store
 from deckfollow.reminders.autostart import (
     autostart_path,
     disable_autostart,
@@ -30,7 +31,6 @@ from deckfollow.reminders.autostart import (
 )
 from deckfollow.reminders.digest import DEFAULT_DIGEST_TIME, digest_time, set_digest_time
 from deckfollow.reminders.ics import export_calendar, write_calendar_file
-from deckfollow.storage.database import Database
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
@@ -39,7 +39,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def export_calendar_to(db: Database, path: Path, *, now: datetime, days: int = 60) -> int:
+def export_calendar_to(db: Store, path: Path, *, now: datetime, days: int = 60) -> int:
     """Write the calendar file; returns how many follow-ups it holds."""
     with db.unit_of_work() as session:
         text, count = export_calendar(session, now=now, days=days)
@@ -47,7 +47,7 @@ def export_calendar_to(db: Database, path: Path, *, now: datetime, days: int = 6
     return count
 
 
-def ask_and_export_calendar(db: Database, *, clock: Clock, parent: QWidget | None) -> str | None:
+def ask_and_export_calendar(db: Store, *, clock: Clock, parent: QWidget | None) -> str | None:
     """ "Export calendar…": ask where, write, and say what was written (None if cancelled)."""
     name, _filter = QFileDialog.getSaveFileName(
         parent,
@@ -72,7 +72,7 @@ class ReminderSettingsWidget(QWidget):
     changed = Signal()
 
     def __init__(
-        self, db: Database, *, clock: Clock = _utc_now, parent: QWidget | None = None
+        self, db: Store, *, clock: Clock = _utc_now, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self._db = db

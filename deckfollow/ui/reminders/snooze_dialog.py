@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import load_settings
+from deckfollow.core.unit_of_work import Store
 from deckfollow.reminders.digest import morning_time
 from deckfollow.reminders.scheduler import reminder_for
 from deckfollow.reminders.snooze import (
@@ -30,7 +31,6 @@ from deckfollow.reminders.snooze import (
     requested_until,
     snooze_many,
 )
-from deckfollow.storage.database import Database
 from deckfollow.ui.formatting import clock_text, counted, date_time_text, readable_date_edit
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
@@ -43,7 +43,7 @@ class SnoozeDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         follow_up_ids: Sequence[int] | int,
         *,
         clock: Clock,

@@ -15,7 +15,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from deckfollow.storage.database import Database
+    from deckfollow.ui.operations import Operations
     from deckfollow.ui.reports.page import ReportsPage
 
 
@@ -25,10 +25,10 @@ class ReportsHolder(QWidget):
     show_quotes = Signal(list, str)
 
     def __init__(
-        self, db: Database, *, clock: Callable[[], datetime], parent: QWidget | None = None
+        self, ops: Operations, *, clock: Callable[[], datetime], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self._db = db
+        self._ops = ops
         self._clock = clock
         self._page: ReportsPage | None = None
         self._layout = QVBoxLayout(self)
@@ -40,7 +40,7 @@ class ReportsHolder(QWidget):
         if self._page is None:
             from deckfollow.ui.reports.page import ReportsPage
 
-            self._page = ReportsPage(self._db, clock=self._clock)
+            self._page = ReportsPage(self._ops.store, clock=self._clock)
             self._page.show_quotes.connect(self.show_quotes)
             self._layout.addWidget(self._page)
         return self._page

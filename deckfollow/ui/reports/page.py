@@ -42,7 +42,7 @@ from deckfollow.core.reports_behind import Drill, Figure, quotes_behind
 from deckfollow.core.reports_members import report_members
 from deckfollow.core.reports_model import CountValue, Report, rate
 from deckfollow.core.settings import load_settings
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.formatting import compact_money, readable_date_edit
 from deckfollow.ui.reports.chart import BarChart, ChartData, series_of, table_rows
 from deckfollow.ui.theme import active_theme
@@ -267,7 +267,7 @@ class ReportsPage(QWidget):
     show_quotes = Signal(list, str)
     report_ready = Signal()
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
         self._clock = clock

@@ -3,7 +3,7 @@ and let the user apply their own change again (nothing they typed is lost)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -74,3 +74,26 @@ def ask_to_reapply(
     answered = dialog.exec() == QDialog.DialogCode.Accepted
     dialog.deleteLater()
     return answered
+
+
+def offer_to_reapply(
+    error: ConcurrentEditError,
+    rows: Sequence[tuple[str, str, str]],
+    parent: QWidget | None,
+    *,
+    reapply: Callable[[], object],
+    keep_theirs: Callable[[], object] | None = None,
+) -> None:
+    """`ask_to_reapply` without a loop of its own, for a save refused on the database thread:
+    the dialog is opened and `reapply()` (or `keep_theirs()`) runs once it is answered."""
+    dialog = ClashDialog(error, rows, parent)
+
+    def answered(result: int) -> None:
+        dialog.deleteLater()
+        if result == QDialog.DialogCode.Accepted:
+            reapply()
+        elif keep_theirs is not None:
+            keep_theirs()
+
+    dialog.finished.connect(answered)
+    dialog.open()

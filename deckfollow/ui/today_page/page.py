@@ -27,8 +27,8 @@ from deckfollow.core.clock import Clock
 from deckfollow.core.due import DueItem
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.today import TodayRows
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.inbound import is_stop_question, needs_answer
-from deckfollow.storage.database import Database
 from deckfollow.ui.formatting import (
     long_date_text,
     set_owner_zone,
@@ -66,7 +66,7 @@ class TodayPage(QWidget):
     # The follow-up the user has on the list changed (by click, keys or a reload moving on).
     current_changed = Signal()
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
         self._clock = clock

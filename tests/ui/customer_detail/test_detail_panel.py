@@ -144,20 +144,25 @@ def test_email_edited_in_place_persists(
     assert again.fields["email"].text() == "grace.hopper@navy.example.org"  # type: ignore[union-attr]
 
 
-def keep_theirs_when_asked() -> None:
+def keep_theirs_when_asked() -> list[bool]:
+    """Answer the clash dialog with Keep theirs once it opens; the list fills when it was."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from deckfollow.ui.team.clash import ClashDialog
 
+    answered: list[bool] = []
+
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
         if isinstance(dialog, ClashDialog):
             dialog.keep_theirs.click()
+            answered.append(True)
         else:
             QTimer.singleShot(10, poll)
 
     QTimer.singleShot(0, poll)
+    return answered
 
 
 def test_bad_phone_and_concurrent_edit_are_shown_inline_and_not_saved(
@@ -181,8 +186,9 @@ def test_bad_phone_and_concurrent_edit_are_shown_inline_and_not_saved(
         other.phone_office = "+61298765000"
     office.clear()
     qtbot.keyClicks(office, "+61 2 9876 5432")
-    keep_theirs_when_asked()  # the clash dialog: keep what the other person saved
+    answered = keep_theirs_when_asked()  # the clash dialog: keep what the other person saved
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(answered))
     assert panel.contact_error.text().startswith(
         "Grace Hopper's office phone was changed by someone else at"
     )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
@@ -13,6 +14,7 @@ from deckfollow.core.settings import save_setting
 from deckfollow.storage.database import Database
 from deckfollow.ui.customers import CustomersPage
 from deckfollow.ui.customers.model import NAME, SUBURB
+from deckfollow.ui.operations import Operations
 
 PEOPLE = [
     NewCustomer(name="Zoë Tane", suburb="Newtown"),
@@ -25,17 +27,19 @@ PEOPLE = [
 
 
 @pytest.fixture
-def page(qtbot: QtBot, db: Database, now: datetime) -> CustomersPage:
+def page(qtbot: QtBot, db: Database, now: datetime) -> Iterator[CustomersPage]:
     with db.unit_of_work() as s:
         save_setting(s, "default_country", "AU")
         for person in PEOPLE:
             add_customer(s, person, now=now)
-    shown = CustomersPage(db, clock=lambda: now)
+    ops = Operations(db)
+    shown = CustomersPage(ops, clock=lambda: now)
     qtbot.addWidget(shown)
     shown.resize(1000, 500)
     shown.show()
     qtbot.waitUntil(lambda: shown.model.rowCount() == len(PEOPLE))
-    return shown
+    yield shown
+    ops.close()
 
 
 def _typed(qtbot: QtBot, page: CustomersPage, text: str) -> list[tuple[str, str]]:

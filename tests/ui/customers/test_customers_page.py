@@ -155,6 +155,7 @@ def test_ctrl_n_with_the_same_name_and_phone_offers_the_existing_person(
         qtbot.keyClicks(dlg.phone, "0412345679")
         dlg.job.setPlainText("A second deck at the back")
         qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(dlg.offer.use_buttons))  # checked on the database thread
         seen["offered"] = [b.text() for b in dlg.offer.use_buttons]
         seen["still open"] = dlg.isVisible()
         seen["customers before"] = _customers(imported)

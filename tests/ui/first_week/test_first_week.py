@@ -27,12 +27,14 @@ from deckfollow.ui.log_outcome import LogOutcomeDialog
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.new_lead import NewLeadDialog
 from deckfollow.ui.welcome import WelcomeDialog
+from tests.ui.waiting import settle, wait_idle
 
 SYD = "Australia/Sydney"
 
 
-def _when_modal(kind: type[QWidget], act: Callable[[QWidget], None]) -> None:
-    """Act on the modal dialog of `kind` once it is on screen."""
+def _when_modal(kind: type[QWidget], act: Callable[[QWidget], None]) -> list[bool]:
+    """Act on the modal dialog of `kind` once it is on screen; the list says when."""
+    done: list[bool] = []
 
     def look() -> None:
         dialog = QApplication.activeModalWidget()
@@ -40,8 +42,10 @@ def _when_modal(kind: type[QWidget], act: Callable[[QWidget], None]) -> None:
             QTimer.singleShot(20, look)
             return
         act(dialog)
+        done.append(True)
 
     QTimer.singleShot(0, look)
+    return done
 
 
 def _welcome_from_australia(dialog: QWidget) -> None:
@@ -91,8 +95,10 @@ def test_first_morning_welcome_lead_first_reply_and_the_panel_stays_on_that_pers
     qtbot.addWidget(window)
     install_features(window, db, clock)
     window.show()
-    _when_modal(WelcomeDialog, _welcome_from_australia)
-    offer_welcome(window, db, clock)
+    answered = _when_modal(WelcomeDialog, _welcome_from_australia)
+    offer_welcome(window, clock)
+    qtbot.waitUntil(lambda: bool(answered))
+    settle(qtbot, window)
     with db.reading() as s:
         settings = load_settings(s)
     assert (settings.default_country, settings.owner_region, settings.owner_timezone) == (
@@ -110,12 +116,12 @@ def test_first_morning_welcome_lead_first_reply_and_the_panel_stays_on_that_pers
     ):
         _when_modal(NewLeadDialog, _new_lead(name, phone, job))
         new_lead.trigger()
-        QApplication.processEvents()
+        wait_idle(window)
 
     # Both are on Today at once, under New leads, each with a first reply due now.
     window.show_page("today")
     window.refresh()
-    QApplication.processEvents()
+    wait_idle(window)
     tree = window.today.tree
     group = tree.topLevelItem(0)
     assert group is not None and group.text(0) == "New leads  (2)"
@@ -136,7 +142,7 @@ def test_first_morning_welcome_lead_first_reply_and_the_panel_stays_on_that_pers
     assert window.detail.customer_id == mia_id
     _when_modal(LogOutcomeDialog, _agreed_call_on_thursday)
     window.today.outcome.click()
-    QApplication.processEvents()
+    wait_idle(window)
 
     # Today moves on to the next piece of work; the details stay on the person acted on.
     current = window.today.current_item()
@@ -162,7 +168,7 @@ def test_first_morning_welcome_lead_first_reply_and_the_panel_stays_on_that_pers
     assert short.startswith("Thu 26 Nov") and short.endswith(ten) and "their time" not in short
     window.show_page("quotes")
     window.refresh()
-    QApplication.processEvents()
+    wait_idle(window)
     model = window.quotes.model
     next_column = [
         i
@@ -231,11 +237,11 @@ def test_details_stay_on_the_customer_acted_on_from_the_quotes_page(
     window.show()
     window.show_page("today")
     window.refresh()
-    QApplication.processEvents()
+    wait_idle(window)
     assert window.today.current_item().customer_id == mia.customer_id  # type: ignore[union-attr]
     window.show_page("quotes")
     window.refresh()
-    QApplication.processEvents()
+    wait_idle(window)
     assert window.quotes.select_quote(bo.quote_id)
     window.open_quote(bo.quote_id)
     assert window.detail.customer_id == bo.customer_id
@@ -243,11 +249,11 @@ def test_details_stay_on_the_customer_acted_on_from_the_quotes_page(
     with db.unit_of_work() as s:
         revoke_consent(s, bo.customer_id, None, source="call", words="Please stop", now=now)
     window.detail.changed.emit()
-    QApplication.processEvents()
-    QApplication.processEvents()
+    wait_idle(window)
+    wait_idle(window)
     assert window.detail.customer_id == bo.customer_id, "not Today's Mia"
-    window.data_changed.emit()
-    QApplication.processEvents()
+    window.refresh()
+    settle(qtbot, window)
     assert window.detail.customer_id == bo.customer_id
 
 

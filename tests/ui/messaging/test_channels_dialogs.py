@@ -22,10 +22,12 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.inbox_settings import InboxSettingsDialog
 from deckfollow.ui.messaging.sms_settings import SmsSettingsDialog
 from deckfollow.ui.messaging.text_message import TextMessageDialog
+from deckfollow.ui.operations import Operations
 from tests.messaging.conftest import dovecot, sms_standin
 from tests.messaging.imap_server import IMAP_PASSWORD, IMAP_USER, Dovecot
 from tests.messaging.sms_standin import TWILIO_SID, TWILIO_TOKEN, Standin
 from tests.messaging.test_inbox import mail
+from tests.ui.waiting import settle
 
 __all__ = ["dovecot", "sms_standin"]
 
@@ -34,16 +36,19 @@ def test_the_text_screen_sends_through_the_provider_and_shows_the_cost(
     qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated, sms_standin: Standin
 ) -> None:
     store = CredentialStore(null.Keyring())
-    settings = SmsSettingsDialog(db, credentials=store)
+    with db.reading() as s:
+        settings = SmsSettingsDialog(Operations(db), load_sms_settings(s), credentials=store)
     qtbot.addWidget(settings)
     settings.provider.setCurrentIndex(settings.provider.findData("twilio"))
     assert settings.account_label.text() == "Account SID"
     settings.account.setText(TWILIO_SID)
     settings.sender_edit.setText("+61412555019")
     settings.save()
+    settle(qtbot, settings)
     assert "auth token" in settings.error.text()  # the key is required the first time
     settings.secret.setText(TWILIO_TOKEN)
     settings.save()
+    settle(qtbot, settings)
     assert settings.error.text() == ""
     with db.unit_of_work() as s:
         assert load_sms_settings(s).provider is Provider.TWILIO

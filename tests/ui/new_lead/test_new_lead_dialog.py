@@ -13,10 +13,12 @@ from deckfollow.core.enums import Stage
 from deckfollow.core.models import Customer, Quote
 from deckfollow.storage.database import Database
 from deckfollow.ui.new_lead import NewLeadDialog
+from deckfollow.ui.operations import Operations
+from tests.ui.waiting import settle
 
 
 def _dialog(qtbot: QtBot, db: Database, now: datetime) -> NewLeadDialog:
-    dlg = NewLeadDialog(db, clock=lambda: now)
+    dlg = NewLeadDialog(Operations(db), clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
     return dlg
@@ -68,6 +70,7 @@ def test_invalid_phone_is_named_beside_the_phone_field_and_nothing_is_saved(
     qtbot.keyClicks(dlg.email, "ada@example.com")
     with qtbot.assertNotEmitted(dlg.created):
         qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+        settle(qtbot, dlg)
     assert dlg.isVisible()
     phone_error = dlg.field_errors["phone"]
     assert phone_error.isVisible()
@@ -80,6 +83,7 @@ def test_invalid_phone_is_named_beside_the_phone_field_and_nothing_is_saved(
     dlg.phone.setText("+61 412 345 678")
     dlg.email.setText("not-an-email")
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dlg)
     assert not phone_error.isVisible()
     assert dlg.field_errors["email"].isVisible()
     assert _customers(db) == 0

@@ -18,6 +18,7 @@ from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
 from deckfollow.ui.main_window import MainWindow
+from tests.ui.waiting import wait_for, wait_idle
 
 
 @pytest.fixture
@@ -31,11 +32,11 @@ def window(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
     qtbot.addWidget(win)
     win.show()
     win.refresh()
-    QApplication.processEvents()  # the pages not on screen load on the next turn
+    wait_idle(win)  # the quotes are read on the database thread
     return win
 
 
-def _when_modal(act: Callable[[object], None]) -> None:
+def _when_modal(act: Callable[[object], None]) -> list[object]:
     """Run `act` on the next modal dialog as soon as it is on screen."""
 
     def poll() -> None:
@@ -44,8 +45,11 @@ def _when_modal(act: Callable[[object], None]) -> None:
             QTimer.singleShot(10, poll)
             return
         act(dialog)
+        acted.append(dialog)
 
+    acted: list[object] = []  # filled once `act` ran: a test can wait for the answer
     QTimer.singleShot(0, poll)
+    return acted
 
 
 def _drag(window: MainWindow, quote_id: int, to: Stage) -> None:
@@ -55,7 +59,7 @@ def _drag(window: MainWindow, quote_id: int, to: Stage) -> None:
     target = window.board.columns[to].model
     assert target.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, QModelIndex())
     target.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, QModelIndex())
-    QApplication.processEvents()
+    wait_idle(window)
 
 
 def _first(window: MainWindow, stage: Stage) -> int:
@@ -148,8 +152,10 @@ def test_drag_to_won_offers_the_after_sale_plan(window: MainWindow, db: Database
         assert "after-sale" in dialog.text()
         dialog.button(QMessageBox.StandardButton.Yes).click()
 
-    _when_modal(yes)
+    answered = _when_modal(yes)
     _drag(window, quote_id, Stage.WON)
+    wait_for(lambda: answered)  # the question comes once the move was saved
+    wait_idle(window)
     assert _stage(db, quote_id).stage is Stage.WON
     with db.reading() as session:
         runs = dict(
@@ -247,11 +253,11 @@ def test_move_to_trash_and_undo(window: MainWindow, db: Database) -> None:
     column.view.setCurrentIndex(index)
     column.view.clicked.emit(index)
     window.trash_current_quote()
-    QApplication.processEvents()
+    wait_idle(window)
     assert _stage(db, quote_id).deleted_at is not None
     assert column.model.row_of(quote_id) < 0, "the card leaves the board"
     window._undo.click()
-    QApplication.processEvents()
+    wait_idle(window)
     assert _stage(db, quote_id).deleted_at is None
     assert column.model.row_of(quote_id) >= 0, "and comes back with Undo"
 
@@ -301,9 +307,10 @@ def test_move_a_customer_to_the_trash_after_asking(window: MainWindow, db: Datab
         assert "all their quotes" in dialog.text()
         dialog.button(QMessageBox.StandardButton.Yes).click()
 
-    _when_modal(yes)
+    answered = _when_modal(yes)
     window.trash_current_customer()
-    QApplication.processEvents()
+    wait_for(lambda: answered)  # the question comes once the customer's name was read
+    wait_idle(window)
     with db.reading() as session:
         from deckfollow.core.models import Customer
 

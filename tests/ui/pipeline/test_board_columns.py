@@ -17,6 +17,7 @@ from deckfollow.core.models import Quote
 from deckfollow.core.pipeline import Close, close_quote, move_stage
 from deckfollow.storage.database import Database
 from deckfollow.ui.board import BoardPage
+from deckfollow.ui.operations import Operations
 
 # name, days since the enquiry came in, stage, amount
 QUOTES = [
@@ -52,7 +53,7 @@ def board(qtbot: QtBot, db: Database, now: datetime) -> BoardPage:
                 close_quote(session, made.quote_id, Close(Stage.WON), now=now)
             elif stage is not Stage.LEAD:
                 move_stage(session, made.quote_id, stage, now=now)
-    page = BoardPage(db, clock=lambda: now)
+    page = BoardPage(Operations(db), clock=lambda: now)
     qtbot.addWidget(page)
     with db.reading() as session:
         page.set_index(load_quote_index(session, now=now))

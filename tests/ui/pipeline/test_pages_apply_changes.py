@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from deckfollow.core.changes import Changes
@@ -17,6 +16,7 @@ from deckfollow.core.models import Customer
 from deckfollow.core.pipeline import move_stage
 from deckfollow.storage.database import Database
 from deckfollow.ui.main_window import MainWindow
+from tests.ui.waiting import wait_idle
 
 
 def _lead(db: Database, now: datetime, name: str) -> LeadCreated:
@@ -47,7 +47,7 @@ def test_a_named_change_updates_the_list_and_board_in_place(
     assert mia.quote_id is not None and bob.quote_id is not None
     window.show_page("quotes")
     window.refresh()
-    QApplication.processEvents()
+    wait_idle(window)
     window.quotes.search.setText("o")  # Bob Ortiz has an "o"; Mia Chen has none
     window.quotes.apply_filter()
     assert _names(window) == ["Bob Ortiz"]
@@ -64,6 +64,7 @@ def test_a_named_change_updates_the_list_and_board_in_place(
             customer_ids=frozenset({mia.customer_id}),
         )
     )
+    wait_idle(window)  # the rows named are read on the database thread
     assert window.quotes.search.text() == "o", "the search the user typed stays"
     assert sorted(_names(window)) == ["Bob Ortiz", "Mia Orr"], "the new name is searched"
     quoted = window.board.columns[Stage.QUOTED].model
@@ -77,14 +78,16 @@ def test_a_change_that_concerns_no_quote_leaves_the_list_as_it_was(
     mia = _lead(db, now, "Mia Chen")
     window.show_page("quotes")
     window.refresh()
-    QApplication.processEvents()
+    wait_idle(window)
     index = window.quotes.model.quote_index
     with db.unit_of_work() as s:
         customer = s.get(Customer, mia.customer_id)
         assert customer is not None
         customer.display_name = "Mia Orr"  # saved, but the change below does not say so
     window.apply_changes(Changes(consent=True))
+    wait_idle(window)
     assert window.quotes.model.quote_index is index
     assert _names(window) == ["Mia Chen"], "consent alone: nothing on the list to read again"
     window.apply_changes(Changes(customers=True))  # which customer, unsaid: read it all
+    wait_idle(window)
     assert _names(window) == ["Mia Orr"]

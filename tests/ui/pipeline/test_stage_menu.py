@@ -17,6 +17,7 @@ from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog
 from deckfollow.ui.main_window import MainWindow
+from tests.ui.waiting import wait_for, wait_idle
 
 
 @pytest.fixture
@@ -50,15 +51,18 @@ def _stage_of(db: Database, quote_id: int) -> Stage:
         return quote.stage
 
 
-def _when_modal(act: Callable[[object], None]) -> None:
+def _when_modal(act: Callable[[object], None]) -> list[object]:
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
         if dialog is None:
             QTimer.singleShot(10, poll)
             return
         act(dialog)
+        acted.append(dialog)
 
+    acted: list[object] = []  # filled once `act` ran: a test can wait for the answer
     QTimer.singleShot(0, poll)
+    return acted
 
 
 def test_every_stage_has_a_keyboard_shortcut(window: MainWindow) -> None:
@@ -71,6 +75,7 @@ def test_without_a_selection_nothing_moves_and_the_status_bar_says_why(
 ) -> None:
     window.current_quote_id = None
     window.stage_actions[Stage.QUOTED].trigger()
+    wait_idle(window)
     assert "Select a quote" in window.statusBar().currentMessage()
 
 
@@ -82,6 +87,7 @@ def test_a_quote_selected_in_the_list_moves_to_following_up(
     assert window.quotes.select_quote(quote_id)
     assert window.current_quote_id == quote_id
     window.stage_actions[Stage.FOLLOWING_UP].trigger()
+    wait_idle(window)
     assert _stage_of(db, quote_id) is Stage.FOLLOWING_UP
     # The board shows it in its new column once the window has reloaded.
     column = window.board.columns[Stage.FOLLOWING_UP]
@@ -100,6 +106,7 @@ def test_moving_to_lost_from_the_keyboard_asks_why(window: MainWindow, db: Datab
 
     _when_modal(answer)
     window.stage_actions[Stage.LOST].trigger()
+    wait_idle(window)
     with db.reading() as session:
         quote = session.get(Quote, quote_id)
         assert quote is not None
@@ -120,7 +127,9 @@ def test_moving_to_won_offers_the_after_sale_plan_and_no_leaves_it_unstarted(
         asked.append(dialog.text())
         dialog.button(QMessageBox.StandardButton.No).click()
 
-    _when_modal(decline)
+    answered = _when_modal(decline)
     window.stage_actions[Stage.WON].trigger()
+    wait_for(lambda: answered)  # the question comes once the move was saved
+    wait_idle(window)
     assert _stage_of(db, quote_id) is Stage.WON
     assert asked and "after-sale" in asked[0]

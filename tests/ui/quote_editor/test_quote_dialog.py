@@ -23,6 +23,7 @@ from deckfollow.ui.features import install_features
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.new_lead import NewLeadDialog
 from deckfollow.ui.quote_editor import QuoteDialog
+from tests.ui.waiting import settle, wait_idle
 
 
 @pytest.fixture(autouse=True)
@@ -56,27 +57,33 @@ def _add_lead(
     name: str = "Grace Hopper",
     phone: str = "0412 345 679",
 ) -> int:
-    dialog = NewLeadDialog(window.db, clock=lambda: now)
+    dialog = NewLeadDialog(window.ops, clock=lambda: now)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.name, name)
     qtbot.keyClicks(dialog.phone, phone)
     dialog.job.setPlainText("Hardwood deck with steps")
     dialog.save()
+    settle(qtbot, window)
     assert dialog.quote_id is not None
-    window.data_changed.emit()
-    QApplication.processEvents()
+    window.refresh()
+    settle(qtbot, window)
     return dialog.quote_id
 
 
-def _when_modal(act: Callable[[QuoteDialog], None]) -> None:
+def _when_modal(act: Callable[[QuoteDialog], None]) -> list[QuoteDialog]:
+    """Run `act` on the quote dialog once it opens; the list fills when it ran."""
+
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, QuoteDialog):
             QTimer.singleShot(10, poll)
             return
         act(dialog)
+        acted.append(dialog)
 
+    acted: list[QuoteDialog] = []
     QTimer.singleShot(0, poll)
+    return acted
 
 
 def _drag(window: MainWindow, quote_id: int, to: Stage) -> None:
@@ -85,7 +92,7 @@ def _drag(window: MainWindow, quote_id: int, to: Stage) -> None:
     window.board.columns[to].model.dropMimeData(
         mime, Qt.DropAction.MoveAction, -1, -1, QModelIndex()
     )
-    QApplication.processEvents()
+    wait_idle(window)
 
 
 def test_a_leads_quote_entered_from_the_details_shows_in_the_board_total(
@@ -103,11 +110,11 @@ def test_a_leads_quote_entered_from_the_details_shows_in_the_board_total(
     qtbot.keyClicks(dialog.amount, "4,850")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
-    QApplication.processEvents()
+    settle(qtbot, window)
     assert "4,850" in window.board.columns[Stage.LEAD].money.text()
     assert "4,850.00" in window.detail.amount_label.text()
     assert window.detail.quote_box.title() == "Quote Q-0001"
-    with window.db.reading() as s:
+    with window.ops.store.reading() as s:
         assert quote_details(s, quote_id).amount == Decimal("4850.00")
 
 
@@ -121,10 +128,11 @@ def test_dragging_to_quoted_asks_for_the_amount_and_sent_date_first(
         asked.append(dialog.windowTitle())
         dialog.reject()
 
-    _when_modal(cancel)
+    answered = _when_modal(cancel)
     _drag(window, quote_id, Stage.QUOTED)
+    qtbot.waitUntil(lambda: bool(answered))  # asked once the read found what is missing
     assert asked == ["Move to Quoted"]
-    with window.db.reading() as s:
+    with window.ops.store.reading() as s:
         assert quote_details(s, quote_id).stage is Stage.LEAD  # cancelled: not moved
 
     def answer(dialog: QuoteDialog) -> None:
@@ -135,9 +143,11 @@ def test_dragging_to_quoted_asks_for_the_amount_and_sent_date_first(
         dialog.amount.setText("$12 480.50")
         dialog.save()
 
-    _when_modal(answer)
+    answered = _when_modal(answer)
     _drag(window, quote_id, Stage.QUOTED)
-    with window.db.reading() as s:
+    qtbot.waitUntil(lambda: bool(answered))
+    settle(qtbot, window)  # the board follows what the dialog saved
+    with window.ops.store.reading() as s:
         moved = quote_details(s, quote_id)
     assert (moved.stage, moved.amount, moved.sent_on) == (
         Stage.QUOTED,
@@ -152,10 +162,10 @@ def test_an_edit_saved_elsewhere_meanwhile_is_refused_and_keeps_what_was_typed(
     qtbot: QtBot, window: MainWindow, now: datetime
 ) -> None:
     quote_id = _add_lead(qtbot, window, now)
-    dialog = QuoteDialog(window.db, clock=lambda: now, quote_id=quote_id)
+    dialog = QuoteDialog(window.ops.store, clock=lambda: now, quote_id=quote_id)
     qtbot.addWidget(dialog)
     dialog.show()
-    with window.db.unit_of_work() as s:  # a teammate saves first
+    with window.ops.store.unit_of_work() as s:  # a teammate saves first
         edit_quote(s, quote_id, QuoteEdit(amount=Decimal(999)), version=None, now=now)
     dialog.amount.setText("4850")
     from tests.ui.team.clash_answers import answer_clash
@@ -165,7 +175,7 @@ def test_an_edit_saved_elsewhere_meanwhile_is_refused_and_keeps_what_was_typed(
     assert dialog.isVisible()
     assert "was changed by" in dialog.error.text()
     assert dialog.amount.text() == "4850"
-    with window.db.reading() as s:
+    with window.ops.store.reading() as s:
         assert quote_details(s, quote_id).amount == Decimal("999.00")
 
 
@@ -187,7 +197,7 @@ def test_a_new_quote_for_someone_new_from_the_quotes_page(
     QApplication.processEvents()
     assert window.quotes.model.rowCount() == 1
     assert window.detail.name_label.text() == "Ada Lovelace"
-    with window.db.reading() as s:
+    with window.ops.store.reading() as s:
         shown = quote_details(s, window.detail.quote_id or 0)
     assert (shown.job, shown.amount, shown.competing_quotes) == (
         "Pergola, 4 × 3 m",
@@ -223,12 +233,12 @@ def test_the_file_sent_is_kept_and_opened_with_one_click(
     quote_id = _add_lead(qtbot, window, now)
     pdf = tmp_path / "Q-0001 Hopper deck.pdf"
     pdf.write_bytes(b"%PDF-1.4\n")
-    dialog = QuoteDialog(window.db, clock=lambda: now, quote_id=quote_id)
+    dialog = QuoteDialog(window.ops.store, clock=lambda: now, quote_id=quote_id)
     qtbot.addWidget(dialog)
     assert not dialog.open_button.isEnabled()
     dialog.file.setText(str(pdf))
     dialog.save()
-    again = QuoteDialog(window.db, clock=lambda: now, quote_id=quote_id)
+    again = QuoteDialog(window.ops.store, clock=lambda: now, quote_id=quote_id)
     qtbot.addWidget(again)
     assert again.file.text() == str(pdf)
     qtbot.mouseClick(again.open_button, Qt.MouseButton.LeftButton)
@@ -247,8 +257,8 @@ def test_the_details_stay_on_the_quote_acted_on_after_a_refresh(
     window.quotes.select_quote(second)  # the list's selection, then the board on screen
     window.show_page("board")
     window.open_quote(first)
-    window.data_changed.emit()  # a save anywhere reloads every page
-    QApplication.processEvents()
+    window.refresh()  # a save anywhere reloads every page
+    settle(qtbot, window)
     assert window.detail.quote_id == first
 
 
@@ -267,6 +277,7 @@ def test_a_cards_double_click_and_menu_open_its_quote(
 
     _when_modal(close)
     column.view.doubleClicked.emit(index)
+    qtbot.waitUntil(lambda: len(seen) == 1)
     assert seen == ["Quote: Hardwood deck with steps"]
 
     def pick_edit() -> None:
@@ -285,5 +296,5 @@ def test_a_cards_double_click_and_menu_open_its_quote(
 
     QTimer.singleShot(0, pick_edit)
     column.view.customContextMenuRequested.emit(column.view.visualRect(index).center())
-    QApplication.processEvents()
+    qtbot.waitUntil(lambda: len(seen) == 2)
     assert len(seen) == 2

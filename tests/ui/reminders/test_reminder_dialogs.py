@@ -14,6 +14,7 @@ from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from deckfollow.core.changes import Changes
 from deckfollow.core.models import FollowUp
 from deckfollow.core.settings import save_setting
 from deckfollow.reminders.digest import digest_time
@@ -27,6 +28,7 @@ from deckfollow.ui.reminders import (
     export_calendar_to,
 )
 from tests.reminders.helpers import Clock, add_follow_up
+from tests.ui.waiting import settle
 
 SYD = ZoneInfo("Australia/Sydney")
 SHOTS = Path(os.environ.get("DECKFOLLOW_SHOTS", "")) if os.environ.get("DECKFOLLOW_SHOTS") else None
@@ -149,16 +151,17 @@ def test_reminder_shows_in_the_main_window_banner(qtbot: QtBot, owner: Database,
     qtbot.addWidget(window)
     window.resize(1100, 560)
     controller = ReminderController(owner, clock=lambda: now, main_window=window, parent=window)
-    controller.follow_ups_changed.connect(window.data_changed.emit)
+    controller.follow_ups_changed.connect(lambda: window.ops.announce(Changes(follow_ups=True)))
     try:
         controller.start(connect_desktop=False)
         qtbot.waitUntil(lambda: controller.last_check is not None)
         window.refresh()
         window.show()
+        settle(qtbot, window)
         # No tray offscreen: the notice was shown once, then the reminder in the banner.
         assert any(m.startswith("Call Jane Smith") for m in window.banner.messages())
         _shot(window, "main-window-reminder-banner")
-        with qtbot.waitSignal(window.data_changed):
+        with qtbot.waitSignal(window.ops.changes_applied):
             assert controller.snooze_all() == 1
     finally:
         controller.stop()

@@ -154,7 +154,7 @@ def test_a_custom_period_is_in_the_owner_clock_and_remembered(
     assert page.report is not None
     assert page.report.period.timezone == "Australia/Sydney"
     assert page.report.starts.isoformat() == "2026-05-31T14:00:00+00:00"
-    again = ReportsPage(window.db, clock=lambda: NOW)
+    again = ReportsPage(window.ops.store, clock=lambda: NOW)
     qtbot.addWidget(again)
     assert again.period.currentIndex() == CUSTOM
     assert (again.first.date(), again.last.date()) == (QDate(2026, 6, 1), QDate(2026, 6, 30))

@@ -23,6 +23,7 @@ from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.team.clash import ClashDialog
+from tests.ui.waiting import wait_idle
 
 
 @pytest.fixture
@@ -90,10 +91,15 @@ def test_a_stale_board_move_says_who_and_when_and_lets_the_user_choose(
             version=None, now=now,
         )  # fmt: skip
     window.refresh()  # the board shows this version
+    wait_idle(window)
     _moved_elsewhere(db, quote_id, now)
     seen: list[str] = []
     _answer(lambda d: (d.apply_mine if reapply else d.keep_theirs).click(), seen)
-    moved = window.board.move_quote(quote_id, Stage.FOLLOWING_UP)
+    assert window.board.move_quote(quote_id, Stage.FOLLOWING_UP)
+    qtbot.waitUntil(lambda: bool(seen))  # the clash was shown and answered
+    wait_idle(window)
+    # Moved: the card is in the column it was dropped on, as the board now shows it.
+    moved = window.board.columns[Stage.FOLLOWING_UP].model.row_of(quote_id) >= 0
     shown = seen[-1]
     assert "changed by Dana Owner at" in shown
     assert "Quoted" in shown and "Following up" in shown  # theirs beside mine

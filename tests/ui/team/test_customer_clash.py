@@ -47,6 +47,7 @@ def test_apply_my_change_after_a_colleague_s_edit(
 
     QTimer.singleShot(0, answer)
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown))  # the clash was shown and answered
     assert "changed by Dana Owner at" in shown[0]
     assert "theirs@example.com" in shown[0] and "mine@example.com" in shown[0]
     with db.reading() as s:

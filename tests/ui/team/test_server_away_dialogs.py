@@ -155,9 +155,9 @@ def test_the_log_outcome_dialog_keeps_the_note_and_logs_once_the_server_is_back(
 
 
 def _new_lead(
-    db: Database, now: datetime, _lead: LeadCreated
+    ops: Operations, now: datetime, _lead: LeadCreated
 ) -> tuple[QDialog, Callable[[], None]]:
-    dialog = NewLeadDialog(db, clock=lambda: now)
+    dialog = NewLeadDialog(ops, clock=lambda: now)
     dialog.name.setText("Ada Lovelace")
     dialog.phone.setText("+61412000999")
     return dialog, dialog.save
@@ -168,8 +168,8 @@ def _lead_saved(db: Database, _lead: LeadCreated) -> bool:
         return "Ada Lovelace" in s.execute(select(Customer.display_name)).scalars().all()
 
 
-def _stop(db: Database, now: datetime, lead: LeadCreated) -> tuple[QDialog, Callable[[], None]]:
-    dialog = StopContactDialog(db, lead.customer_id, clock=lambda: now)
+def _stop(ops: Operations, now: datetime, lead: LeadCreated) -> tuple[QDialog, Callable[[], None]]:
+    dialog = StopContactDialog(ops.store, lead.customer_id, clock=lambda: now)
     dialog.words.setPlainText("Please don't contact me again")
     return dialog, dialog.save
 
@@ -180,9 +180,11 @@ def _stopped(db: Database, lead: LeadCreated) -> bool:
 
 
 def _business(
-    db: Database, now: datetime, _lead: LeadCreated
+    ops: Operations, now: datetime, _lead: LeadCreated
 ) -> tuple[QDialog, Callable[[], None]]:
-    dialog = OwnerSettingsDialog(db)
+    with ops.store.reading() as s:
+        current = load_settings(s)
+    dialog = OwnerSettingsDialog(ops, current)
     dialog.business_name.setText("Hardwood Decks & Pergolas")
     return dialog, dialog.save
 
@@ -205,15 +207,19 @@ def test_a_dialog_saving_while_the_server_is_away_saves_once_it_is_back(
 ) -> None:
     relay, db = away
     make, saved = DIALOGS[which]
-    dialog, save = make(db, now, lead)
+    ops = Operations(db)
+    dialog, save = make(ops, now, lead)
     qtbot.addWidget(dialog)
     dialog.show()
     relay.cut()
     save()
+    qtbot.waitUntil(lambda: _noted(dialog), timeout=BACK)
     assert dialog.isVisible(), "still open, with what was typed"
     _says_waiting(dialog)
     relay.restore()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=BACK)
+    qtbot.waitUntil(ops.is_idle)
+    ops.close()
     assert saved(db, lead)
 
 
@@ -223,14 +229,18 @@ def test_cancelling_a_waiting_dialog_saves_nothing_when_the_server_is_back(
 ) -> None:
     relay, db = away
     make, saved = DIALOGS[which]
-    dialog, save = make(db, now, lead)
+    ops = Operations(db)
+    dialog, save = make(ops, now, lead)
     qtbot.addWidget(dialog)
     dialog.show()
     relay.cut()
     save()
+    qtbot.waitUntil(lambda: _noted(dialog), timeout=BACK)
     dialog.reject()
     relay.restore()
     qtbot.waitUntil(lambda: server_watch().up, timeout=BACK)
+    qtbot.waitUntil(ops.is_idle)
+    ops.close()
     assert not saved(db, lead)
 
 

@@ -56,9 +56,9 @@ def test_the_app_reopens_on_the_database_it_switched_to(
             ),
             None,
         )
-        if window is None or not hasattr(window, "db") or window.db.display in opened:
+        if window is None or not hasattr(window, "ops") or window.ops.store.display in opened:
             return
-        opened.append(window.db.display)
+        opened.append(window.ops.store.display)
         if len(opened) == 1:
             request_switch(window, pg_url)  # what Settings › Team does after a move
         else:
@@ -119,8 +119,8 @@ def test_a_team_server_that_is_away_at_start_offers_the_own_file(
             widget.close()
         shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
         window = next((w for w in shown if isinstance(w, MainWindow)), None)
-        if window is not None and hasattr(window, "db"):
-            opened.append(window.db.display)
+        if window is not None and hasattr(window, "ops"):
+            opened.append(window.ops.store.display)
             QApplication.exit(0)
 
     timer = QTimer()
