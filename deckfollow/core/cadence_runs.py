@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.cadence_library import get_cadence_row, spec_of
@@ -62,12 +62,14 @@ def _anchor(session: Session, run: CadenceRun, spec: CadenceSpec) -> date:
     return run_anchor(spec, started, birthday=customer.birthday, parked_until=parked_until)
 
 
+# Built once: every plan step done asks for it.
+_PENDING_STEP = select(FollowUp).where(
+    FollowUp.cadence_run_id == bindparam("run_id"), FollowUp.status == FollowUpStatus.PENDING
+)
+
+
 def _pending_step(session: Session, run_id: int) -> FollowUp | None:
-    return session.execute(
-        select(FollowUp).where(
-            FollowUp.cadence_run_id == run_id, FollowUp.status == FollowUpStatus.PENDING
-        )
-    ).scalar_one_or_none()
+    return session.execute(_PENDING_STEP, {"run_id": run_id}).scalar_one_or_none()
 
 
 def _agreed_times(session: Session, customer_id: int) -> list[datetime]:

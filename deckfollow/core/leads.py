@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import phonenumbers
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from deckfollow.core import limits
@@ -230,20 +230,31 @@ def _plan_first_reply(
     return schedule_follow_up(session, customer.id, quote.id, plan, now=now).id
 
 
+# Built once: a touch logged answers a lead often, and building the statements each time
+# costs more than running them.
+_WAITING_FIRST_REPLY = (
+    FollowUp.quote_id == bindparam("answered_quote"),
+    FollowUp.status == FollowUpStatus.PENDING,
+    FollowUp.basis == Basis.PLANNED,
+    FollowUp.cadence_run_id.is_(None),
+    FollowUp.reason.startswith(FIRST_REPLY),
+)
+_ANY_WAITING = select(FollowUp.id).where(*_WAITING_FIRST_REPLY).limit(1)
+_SETTLE_FIRST_REPLY = (
+    update(FollowUp)
+    .where(*_WAITING_FIRST_REPLY)
+    .values(status=FollowUpStatus.DONE, completed_at=bindparam("answered_at"))
+    .execution_options(synchronize_session="fetch")
+)
+
+
 def settle_first_reply(session: Session, quote: Quote, *, now: datetime) -> None:
     """The lead was answered (however it happened): its waiting first reply is done."""
-    session.execute(
-        update(FollowUp)
-        .where(
-            FollowUp.quote_id == quote.id,
-            FollowUp.status == FollowUpStatus.PENDING,
-            FollowUp.basis == Basis.PLANNED,
-            FollowUp.cadence_run_id.is_(None),
-            FollowUp.reason.startswith(FIRST_REPLY),
-        )
-        .values(status=FollowUpStatus.DONE, completed_at=now)
-        .execution_options(synchronize_session="fetch")
-    )
+    # Most answers find none waiting (an answered call, a quote made at once): a look by
+    # index costs less than an update that keeps the session's copies in step.
+    if session.execute(_ANY_WAITING, {"answered_quote": quote.id}).first() is None:
+        return
+    session.execute(_SETTLE_FIRST_REPLY, {"answered_quote": quote.id, "answered_at": now})
 
 
 def waiting_first_reply(session: Session, customer_id: int, quote_id: int | None) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from deckfollow.core import limits
@@ -25,6 +25,7 @@ from deckfollow.core.followups import FollowUpPlan, get_follow_up, schedule_foll
 from deckfollow.core.leads import settle_first_reply, unanswered_leads
 from deckfollow.core.models import Cadence, CadenceRun, FollowUp, Quote, Touch
 from deckfollow.core.pipeline import Close, close_quote, get_quote
+from deckfollow.core.touch_rows import TouchRows
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,19 @@ def log_touch(
     *,
     now: datetime,
     await_decision: bool = False,
+    flush: bool = True,
+    into: TouchRows | None = None,
 ) -> Changes:
     """Record a touch and its next step in one transaction.
 
     `next_step` is required: a follow-up to plan or an explicit close. The one exception is
     an inbound reply logged with `await_decision=True`: the cadence pauses until the user
     decides (rule 8), and nothing is planned over the conversation.
+
+    `flush=False` (for a caller logging many touches in one session, who flushes once)
+    leaves the new touch to the session's next flush; `into` keeps it with the batch's
+    other touches, written together by the caller (`TouchRows.write`). The rules applied
+    are the same.
     """
     if next_step is None and not (record.direction is Direction.INBOUND and await_decision):
         raise ValidationError("what's next", "plan the next follow-up or close the quote")
@@ -105,20 +113,22 @@ def log_touch(
         if fu.status is FollowUpStatus.PENDING:
             fu.status = FollowUpStatus.DONE
             fu.completed_at = now
-    session.add(
-        Touch(
-            customer_id=record.customer_id,
-            quote_id=record.quote_id,
-            follow_up_id=record.follow_up_id,
-            at=record.at,
-            channel=record.channel,
-            direction=record.direction,
-            outcome=record.outcome,
-            subject=record.subject,
-            summary=record.summary,
-            created_at=now,
-        )
-    )
+    values = {
+        "customer_id": record.customer_id,
+        "quote_id": record.quote_id,
+        "follow_up_id": record.follow_up_id,
+        "at": record.at,
+        "channel": record.channel,
+        "direction": record.direction,
+        "outcome": record.outcome,
+        "subject": record.subject,
+        "summary": record.summary,
+        "created_at": now,
+    }
+    if into is not None:
+        into.rows.append(values)
+    else:
+        session.add(Touch(**values))
     if quote is not None:
         if quote.last_touch_at is None or record.at > quote.last_touch_at:
             quote.last_touch_at = record.at
@@ -138,7 +148,8 @@ def log_touch(
     if record.direction is Direction.INBOUND:
         # A reply pauses planned cadence steps: a cadence never talks over a conversation.
         changes = changes | _pause_for_reply(session, record.customer_id)
-    session.flush()
+    if flush:
+        session.flush()
     if record.follow_up_id is not None:
         done = get_follow_up(session, record.follow_up_id)
         if done.cadence_run_id is not None and done.status is FollowUpStatus.DONE:
@@ -168,18 +179,39 @@ def log_touch(
     return changes
 
 
+# The checks below run for every touch logged; built once, as building a statement costs
+# more than running it.
+_RUNNING_PLANS = (
+    select(CadenceRun.id, Cadence.name)
+    .join(Cadence, Cadence.id == CadenceRun.cadence_id)
+    .where(
+        CadenceRun.customer_id == bindparam("customer_id"),
+        CadenceRun.status == CadenceRunStatus.ACTIVE,
+    )
+    .order_by(CadenceRun.id)
+)
+_ANY_PENDING = (
+    select(FollowUp.id)
+    .where(
+        FollowUp.customer_id == bindparam("customer_id"),
+        FollowUp.status == FollowUpStatus.PENDING,
+    )
+    .limit(1)
+)
+_PENDING_IN_RUN = (
+    select(FollowUp.id)
+    .where(
+        FollowUp.cadence_run_id == bindparam("run_id"),
+        FollowUp.status == FollowUpStatus.PENDING,
+    )
+    .limit(1)
+)
+
+
 def _pause_for_reply(session: Session, customer_id: int) -> Changes:
     """Pause the customer's running plans, saying which (nothing said when none ran: a
     follow-up outside a plan, such as the first reply to their enquiry, stays due)."""
-    running = session.execute(
-        select(CadenceRun.id, Cadence.name)
-        .join(Cadence, Cadence.id == CadenceRun.cadence_id)
-        .where(
-            CadenceRun.customer_id == customer_id,
-            CadenceRun.status == CadenceRunStatus.ACTIVE,
-        )
-        .order_by(CadenceRun.id)
-    ).all()
+    running = session.execute(_RUNNING_PLANS, {"customer_id": customer_id}).all()
     if not running:
         return Changes()
     session.execute(
@@ -214,12 +246,7 @@ def _require_next_in_place(session: Session, record: TouchRecord, quote: Quote |
     """ "Already planned" holds only if something is pending or the quote is closed."""
     if quote is not None and not quote.stage.is_open:
         return
-    pending = session.execute(
-        select(FollowUp.id).where(
-            FollowUp.customer_id == record.customer_id,
-            FollowUp.status == FollowUpStatus.PENDING,
-        )
-    ).first()
+    pending = session.execute(_ANY_PENDING, {"customer_id": record.customer_id}).first()
     if pending is None:
         raise ValidationError(
             "what's next", "nothing is planned for this customer; plan the next follow-up"
@@ -228,10 +255,6 @@ def _require_next_in_place(session: Session, record: TouchRecord, quote: Quote |
 
 def _require_plan_step(session: Session, record: TouchRecord) -> None:
     """ "The plan continues" holds only if the plan really placed a next step."""
-    from sqlalchemy import select
-
-    from deckfollow.core.models import FollowUp
-
     refuse = ValidationError(
         "what's next",
         "this touch was not a step of an active follow-up plan with a step after it; "
@@ -242,11 +265,6 @@ def _require_plan_step(session: Session, record: TouchRecord) -> None:
     done = get_follow_up(session, record.follow_up_id)
     if done.cadence_run_id is None:
         raise refuse
-    pending = session.execute(
-        select(FollowUp.id).where(
-            FollowUp.cadence_run_id == done.cadence_run_id,
-            FollowUp.status == FollowUpStatus.PENDING,
-        )
-    ).first()
+    pending = session.execute(_PENDING_IN_RUN, {"run_id": done.cadence_run_id}).first()
     if pending is None:
         raise refuse

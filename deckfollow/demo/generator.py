@@ -10,12 +10,14 @@ it happened:
   the new-customer service), with how they like to be reached through
   `set_contact_preferences` (`customers_added`);
 - every "yes" through `core.consent_ledger.grant_channels` (`grants`);
-- the quotes, plans, planned follow-ups and touches, still decided in memory, in one go
-  (`rows.write_rows`, the one place the demo writes rows; see
-  `tests/demo/test_built_like_the_app` for each kind and why);
-- then, in time order (`in_time_order`): enquiries still waiting for a first reply through
-  `add_lead`, next contacts customers agreed to through `agree_follow_up`, and every "no"
-  (to one channel, or to everything) through `revoke_consent`.
+- the quotes, plans and planned follow-ups, still decided in memory (`rows`, the one
+  place the demo writes rows; see `tests/demo/test_built_like_the_app` for each kind and
+  why), with every touch logged around them through `log_touch` (`touches_logged`):
+  what customers said before the plans go in, what the owner did after;
+- in time order (`in_time_order`), before the owner's touches: enquiries still waiting
+  for a first reply through `add_lead`, next contacts customers agreed to through
+  `agree_follow_up`, and every "no" (to one channel, or to everything) through
+  `revoke_consent`.
 
 The rules of permission hold by
 construction (a test runs `core.followups.audit_rules` over the result):
@@ -65,8 +67,9 @@ from deckfollow.demo.plan_playback import PlanPlayback
 from deckfollow.demo.quote_making import QuoteMaker
 from deckfollow.demo.quote_story import QuoteStory
 from deckfollow.demo.refusals import refusals
-from deckfollow.demo.rows import write_rows
+from deckfollow.demo.rows import write_plans, write_quotes
 from deckfollow.demo.sample import record_sample
+from deckfollow.demo.touches_logged import TouchLog
 from deckfollow.demo.workbench import Workbench
 
 
@@ -178,12 +181,15 @@ def generate_demo(
         if person.dnc_at is not None:
             consent.record_dnc(person)
 
-    for q in wb.by_id.values():
-        q.row["last_touch_at"] = q.last_touch
     preferences = enter_customers(session, wb, people)
     granted = enter_grants(session, people)
-    write_rows(session, wb)
+    touches = TouchLog(session, wb)
+    touches.quote_rows()
+    write_quotes(session, wb)
+    touches.replies()
+    write_plans(session, wb)
     said = enter_in_time_order(session, waiting, wb.agreements, refusals(people))
+    touches.contacts()
     dnc_contacts = [
         contact
         for p in people

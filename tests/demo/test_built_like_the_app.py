@@ -1,7 +1,8 @@
 """The demo shows what the app itself would have made: customers stored as the
-new-customer service stores them, a waiting lead's first reply is the one the core plans
-for a typed-in lead (and is settled the same way), every agreed follow-up has its ledger
-entry, made by the core, and the demo writes rows in one place only."""
+new-customer service stores them, every touch logged as `log_touch` logs it, a waiting
+lead's first reply is the one the core plans for a typed-in lead (and is settled the same
+way), every agreed follow-up has its ledger entry, made by the core, and the demo writes
+rows in one place only."""
 
 from __future__ import annotations
 
@@ -36,8 +37,9 @@ from deckfollow.core.leads import (
     unanswered_leads,
     waiting_first_reply,
 )
-from deckfollow.core.models import ChannelConsent, ConsentEvent, Customer, FollowUp, Quote
+from deckfollow.core.models import ChannelConsent, ConsentEvent, Customer, FollowUp, Quote, Touch
 from deckfollow.core.settings import load_settings
+from deckfollow.core.touch_rows import TouchRows
 from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database, open_database
@@ -50,12 +52,13 @@ _WRITER = ("rows.py", "_insert")
 # What that writer still inserts, and why each kind is not yet made through the core.
 _STILL_WRITTEN = {
     "Quote": "each quote's answer, sent moment, stages and close are decided in memory; the "
-    "quote services stamp the moment of entry and need the touches that answered it",
+    "quote services stamp the moment of entry (a sent date becomes midday), and closing "
+    "through the core would cancel the plans and cards that follow a close unless those "
+    "are made after it, in one time-ordered run",
     "CadenceRun": "plans are played forward in memory with the core's own placement; a run "
-    "started through the core would place its first step again",
+    "started through the core would place its first step again, against a database that "
+    "does not yet hold the other follow-ups and agreements the playback kept clear of",
     "FollowUp": "plan steps and follow-ups planned by hand, as the playback left them",
-    "Touch": "each touch settles the follow-up it did; logging it through the core would move "
-    "plans on and change stages the playback already decided",
 }
 
 
@@ -375,3 +378,76 @@ def test_a_channel_a_customer_closed_stays_closed_with_nothing_pending_on_it(
     assert len(closed) >= 3
     assert {states[k] for k in closed} == {ConsentState.REVOKED}
     assert not {(c, ch.consent_channel) for c, ch in pending} & closed
+
+
+def test_every_touch_did_to_its_quote_what_logging_it_does(business: Database) -> None:
+    # `log_touch` keeps a quote's last touch, and its first outbound touch is the first
+    # reply that stopped the speed-to-lead clock; a quote still "quoted" has no outbound
+    # touch since it went out (the core would have moved it to "following up").
+    with business.reading() as session:
+        quotes = {q.id: q for q in session.execute(select(Quote)).scalars()}
+        touches = session.execute(select(Touch)).scalars().all()
+    assert touches and all(t.created_at == t.at for t in touches)
+    first_out: dict[int, datetime] = {}
+    last: dict[int, datetime] = {}
+    for t in touches:
+        if t.quote_id is None:
+            continue
+        last[t.quote_id] = max(last.get(t.quote_id, t.at), t.at)
+        if t.direction is Direction.OUTBOUND:
+            first_out[t.quote_id] = min(first_out.get(t.quote_id, t.at), t.at)
+    assert len(first_out) > 300
+    for qid, q in quotes.items():
+        assert q.last_touch_at == last.get(qid), qid
+        if qid in first_out:
+            assert q.first_response_at == first_out[qid], qid
+        if q.stage is Stage.QUOTED:
+            assert q.sent_at is not None and first_out[qid] <= q.sent_at
+
+
+def test_a_touch_logged_in_a_batch_is_the_touch_logged_alone(tmp_path: Path, now: datetime) -> None:
+    # The demo logs its touches with `into=`: the row and what it does to the quote and
+    # the first reply waiting on Today are those of a touch logged on its own.
+    db = open_database(str(tmp_path / "batch.db"))
+    seen = []
+    for batch in (None, TouchRows()):
+        with db.unit_of_work() as session:
+            lead = add_lead(session, NewLead(name="Ava Brooks", phone="0412 555 019"), now=now)
+            assert lead.follow_up_id is not None
+            at = now + timedelta(minutes=20)
+            call = TouchRecord(
+                lead.customer_id,
+                Channel.CALL,
+                Direction.OUTBOUND,
+                Outcome.REACHED,
+                at,
+                lead.quote_id,
+                summary="Called back",
+            )
+            plan = FollowUpPlan(at + timedelta(days=2), Channel.CALL, "Book the site visit")
+            log_touch(session, call, plan, now=at, flush=batch is None, into=batch)
+            if batch is not None:
+                assert session.execute(select(func.count(Touch.id))).scalar_one() == 0
+                assert batch.write(session) == 1
+            touch = session.execute(
+                select(Touch).where(Touch.customer_id == lead.customer_id)
+            ).scalar_one()
+            quote = session.get(Quote, lead.quote_id)
+            reply = session.get(FollowUp, lead.follow_up_id)
+            assert quote is not None and reply is not None
+            seen.append(
+                (
+                    touch.at,
+                    touch.created_at,
+                    touch.channel,
+                    touch.summary,
+                    touch.quote_id,
+                    quote.first_response_at,
+                    quote.last_touch_at,
+                    reply.status,
+                )
+            )
+            session.rollback()
+    db.close()
+    assert seen[0] == seen[1]
+    assert seen[0][-1] is FollowUpStatus.DONE
