@@ -433,6 +433,7 @@ def test_a_menu_entry_chosen_while_the_server_is_away_opens_once_it_is_back(
     relay.restore()
     qtbot.waitUntil(lambda: bool(_shown(OwnerSettingsDialog)), timeout=BACK)
     business = _shown(OwnerSettingsDialog)[0]
+    assert isinstance(business, OwnerSettingsDialog)
     assert business.business_name.isEnabled()
     business.reject()
     win.close()
