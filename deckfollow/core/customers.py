@@ -32,7 +32,8 @@ from deckfollow.core.errors import ConcurrentEditError, ValidationError
 from deckfollow.core.followups import refit_planned
 from deckfollow.core.members import changed_by_line
 from deckfollow.core.models import Customer, FollowUp, Quote, Touch
-from deckfollow.core.places import country_code, regions_of
+from deckfollow.core.places import country_code, country_names, regions_of
+from deckfollow.core.places import region_code as listed_region_code
 from deckfollow.core.regions import region_code
 from deckfollow.core.settings import OwnerSettings, load_settings
 from deckfollow.core.timezones import customer_zone
@@ -289,14 +290,35 @@ def clean_fields(
         elif key == "notes":
             out[key] = text
         elif key == "region":
-            # Where states are written as codes (AU, US, CA), a known one as its code ("new
-            # south wales", "N.S.W." -> "NSW"), so envelopes, holidays and a search for "nsw"
-            # agree; any other region stays as written.
-            code = region_code(country, text) if regions_of(country) else None
-            out[key] = code or " ".join(text.split())
+            out[key] = region_value(country, text)
         else:
             out[key] = " ".join(text.split())
     return out
+
+
+def region_value(country: str, text: str) -> str:
+    """A region as stored: where states are written as codes (AU, US, CA), a known one as
+    its code ("new south wales", "N.S.W." -> "NSW"), so envelopes, holidays and a search for
+    "nsw" agree; any other region stays as written (`check_region` refuses it where listed)."""
+    value = " ".join(text.split())
+    if not regions_of(country):
+        return value
+    return region_code(country, value) or listed_region_code(country, value) or value
+
+
+def check_region(country: str, region: object) -> None:
+    """Refuse a region that is not one of the states of a country whose states are listed
+    (a Texas address in Australia would get the wrong hours, holidays and envelope);
+    elsewhere a region is the owner's own words."""
+    codes = [code for code, _name in regions_of(country)]
+    if not codes or not isinstance(region, str) or not region or region in codes:
+        return
+    where = country_names().get(country.upper(), country)
+    where = f"the {where}" if where.startswith("United ") else where
+    raise ValidationError(
+        FIELDS["region"],
+        f"{region!r} is not a state of {where}; use one of {', '.join(sorted(codes))}",
+    )
 
 
 def split_name(name: str) -> tuple[str, str | None]:
@@ -430,6 +452,10 @@ def checked_customer(
     elif phones:
         # A number written internationally tells where they are better than the default.
         country = country_of_phone(phones[0]) or country
+    if isinstance(values.get("region"), str) and new.region:
+        # Read the state in the country the customer turned out to be in.
+        values["region"] = region_value(country, new.region)
+    check_region(country, values.get("region"))
     return CheckedCustomer(values, country, phones, email)
 
 
@@ -495,6 +521,9 @@ def update_customer(
                 theirs={**{k: now_there.get(k, "") for k in clash}, "version": str(c.version)},
             )
     values = clean_fields(typed, country=str(typed.get("country") or c.country), today=now.date())
+    if "region" in values or "country" in values:
+        # The state must belong to the country, whichever of the two changed.
+        check_region(str(values.get("country", c.country)), values.get("region", c.region))
     if not c.do_not_contact:
         # Rule 9: a stranger's blocked email or phone is not given to someone contactable.
         refuse_blocked_details(

@@ -162,6 +162,15 @@ def test_merge_keeps_the_quotes_of_both(cli: Cli):
         (("customer", "add", "--name", " "), "error: --name: a customer needs a name"),
         (("customer", "add", "--name", "X", "--birthday", "14/07/1984"), "birthday"),
         (("customer", "add", "--name", "X", "--birthday", "1959-02-29"), "birthday"),
+        (
+            ("customer", "add", "--name", "X", "--country", "AU", "--region", "Texas"),
+            "--region: 'Texas' is not a state of Australia; use one of ACT, NSW, NT, QLD",
+        ),
+        (("customer", "edit", "2", "--region", "TX"), "--region: 'TX' is not a state of Australia"),
+        (
+            ("customer", "edit", "2", "--country", "US"),
+            "--region: 'NSW' is not a state of the United States; use one of AK, AL",
+        ),
     ],
 )
 def test_bad_input_gets_one_line_naming_the_field_and_saves_nothing(

@@ -422,3 +422,45 @@ def test_a_state_is_kept_as_its_code_where_states_are_written_so(
         assert customer_details(s, cid).region == kept
         if kept == "NSW":
             assert [r.id for r in search_customers(s, "nsw")] == [cid]
+
+
+def test_a_state_of_another_country_is_refused_naming_the_valid_ones(
+    aussie: Database, now: datetime
+):
+    with pytest.raises(
+        ValidationError,
+        match=r"state or region: 'Texas' is not a state of Australia; use one of ACT, NSW, NT, QLD, SA, TAS, VIC, WA$",
+    ):
+        _add(aussie, NewCustomer(name="Ann Lee", country="AU", region="Texas"), now)
+    with pytest.raises(ValidationError, match="'Bretagne' is not a state of Canada"):
+        _add(aussie, NewCustomer(name="Ann Lee", country="CA", region="Bretagne"), now)
+    with aussie.reading() as s:
+        assert s.query(Customer).count() == 0
+
+
+def test_an_edit_may_not_put_a_customer_in_a_state_of_another_country(
+    aussie: Database, now: datetime
+):
+    mia = _add(aussie, MIA, now)
+    with aussie.unit_of_work() as s, pytest.raises(ValidationError, match="'TX' is not a state"):
+        update_customer(s, mia, {"region": "TX"}, now=now)
+    with (
+        aussie.unit_of_work() as s,
+        pytest.raises(ValidationError, match="'NSW' is not a state of the United States"),
+    ):
+        update_customer(s, mia, {"country": "US"}, now=now)
+    with aussie.unit_of_work() as s:
+        update_customer(s, mia, {"country": "US", "region": "Texas"}, now=now)
+    with aussie.reading() as s:
+        d = customer_details(s, mia)
+        assert (d.country, d.region) == ("US", "TX")
+
+
+def test_a_state_is_read_in_the_country_an_international_phone_gives(
+    aussie: Database, now: datetime
+):
+    bob = _add(aussie, NewCustomer(name="Bob Ray", phone="+1 512 555 0134", region="Texas"), now)
+    free = _add(aussie, NewCustomer(name="Cy Roux", country="FR", region="Bretagne"), now)
+    with aussie.reading() as s:
+        assert (customer_details(s, bob).country, customer_details(s, bob).region) == ("US", "TX")
+        assert customer_details(s, free).region == "Bretagne"  # no list: the owner's words
