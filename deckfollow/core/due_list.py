@@ -15,6 +15,16 @@ from zoneinfo import ZoneInfo
 from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.enums import Basis, Channel
 
+# A follow-up due "now" (a new lead's first reply) is due, not late: it reads as overdue only
+# once its time has passed by more than this. Today, the digest, `due`, the quote list, the
+# board and a customer's timeline all decide with `is_overdue`, so they agree.
+OVERDUE_GRACE = timedelta(minutes=15)
+
+
+def is_overdue(due_at: datetime, now: datetime) -> bool:
+    """True once `due_at` has passed by more than `OVERDUE_GRACE`."""
+    return now - due_at > OVERDUE_GRACE
+
 
 @dataclass(frozen=True)
 class DueItem:
@@ -101,7 +111,7 @@ def item_from_row(row: Sequence[Any], as_of: datetime, zones: dict[str, ZoneInfo
         reason=reason,
         basis=Basis(basis),
         agreed_words=words,
-        overdue=due_at < as_of,
+        overdue=is_overdue(due_at, as_of),
         phone=number_for(kind, cell, office, home),
         email=email,
         timezone=tzname,

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deckfollow.core.due_list import is_overdue
 from deckfollow.core.enums import (
     Basis,
     Channel,
@@ -127,7 +128,7 @@ def customer_history(
         basis = "Agreed" if f.basis is Basis.AGREED else "Planned"
         due = f.snoozed_until or f.due_at
         status = _FOLLOW_UP_STATUS[f.status]
-        if f.status is FollowUpStatus.PENDING and now is not None and due <= now:
+        if f.status is FollowUpStatus.PENDING and now is not None and is_overdue(due, now):
             status = "overdue"
         words = f'they said "{f.agreed_words.strip()}"' if f.agreed_words else None
         cancelled = f"cancelled: {f.cancel_reason}" if f.cancel_reason else None

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.due_list import is_overdue
 from deckfollow.core.enums import Basis, Channel, Stage
 from deckfollow.core.text_folding import fold
 
@@ -421,7 +422,7 @@ def build_rows(
                 changed, parked, phone, email, tz,
                 going_cold=stage in OPEN_STAGES and (last or received) < cold,
                 next_follow_up=nxt,
-                overdue=nxt is not None and nxt.due_at < now,
+                overdue=nxt is not None and is_overdue(nxt.due_at, now),
                 version=version,
                 owner=owner,
             )

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from deckfollow.core.board import load_quote_index
 from deckfollow.core.consent import revoke_consent
 from deckfollow.core.consent_ledger import ledger
 from deckfollow.core.due import due_items
+from deckfollow.core.due_list import OVERDUE_GRACE
+from deckfollow.core.due_sqlite import read_due_items
 from deckfollow.core.enums import (
     Basis,
     Channel,
@@ -23,9 +29,11 @@ from deckfollow.core.enums import (
 )
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import agreed_plan
+from deckfollow.core.history import customer_history
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import FollowUp, Quote
 from deckfollow.core.settings import load_settings, save_owner_settings
+from deckfollow.core.today import load_today
 from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.reminders.check import run_check
 from deckfollow.storage.database import Database
@@ -320,3 +328,30 @@ def test_the_first_reply_reads_the_job_as_a_sentence_would(job: str, reason: str
     from deckfollow.core.leads import first_reply_reason
 
     assert first_reply_reason(job) == f"First reply to their enquiry {reason}"
+
+
+@pytest.mark.parametrize(
+    ("later", "overdue"),
+    [
+        (timedelta(seconds=1), False),
+        (OVERDUE_GRACE, False),
+        (OVERDUE_GRACE + timedelta(minutes=1), True),
+    ],
+)
+def test_a_first_reply_due_now_reads_as_due_until_its_time_has_passed_by_the_grace(
+    au_owner: Database, db_path: Path, now: datetime, later: timedelta, overdue: bool
+) -> None:
+    with au_owner.unit_of_work() as s:
+        created = add_lead(s, NewLead("Mia Chen", phone="0412 345 679"), now=now)
+    at = now + later
+    with au_owner.reading() as s:
+        # Today, the `due` command's two readings, the quote list and board, the timeline.
+        [today] = load_today(s, now=at).items
+        [listed] = due_items(s, day=date(2026, 11, 23), now=at, owner_tz=SYD)
+        [row] = [r for r in load_quote_index(s, now=at).rows if r.quote_id == created.quote_id]
+        timeline = customer_history(s, created.customer_id, now=at)
+    with closing(sqlite3.connect(db_path)) as conn:
+        [read] = read_due_items(conn, day=date(2026, 11, 23), now=at, owner_tz=SYD)
+    assert (today.overdue, listed.overdue, read.overdue, row.overdue) == (overdue,) * 4
+    words = " ".join(f"{e.title} {e.detail}" for e in timeline if e.kind == "follow_up")
+    assert ("overdue" in words) is overdue
