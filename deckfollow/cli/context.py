@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import shlex
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -27,6 +28,8 @@ class CliContext:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
 
+    # The database was named with --db (so a hint to start one names it too).
+    db_given: bool = False
     # A database file this command created, removed again if the command fails.
     created: Path | None = None
     # Cycle collection is paused while the command loads its code (see `cli.main`).
@@ -55,7 +58,9 @@ class CliContext:
         `quick_check` on a small file; `full` runs the whole check, as `deckfollow check`,
         the backups and the app's start do); commands that only read refuse to create an
         empty one. A file whose damage the check sees is refused before anything could
-        write to it. Commands use `database()`, which also closes it."""
+        write to it. A file not there yet is bad input for a command that needs one (it
+        names how to start), except for the full checks of backups, which stay strict.
+        Commands use `database()`, which also closes it."""
         # Imported here so `--version`, `--help` and the GUI's first paint skip SQLAlchemy.
         from deckfollow.storage.integrity import open_checked
         from deckfollow.storage.location import is_url
@@ -63,9 +68,20 @@ class CliContext:
         path = None if is_url(self.db_target) else Path(self.db_target).expanduser()
         if create and path is not None and not path.exists():
             self.created = path
+        if not create and not full and path is not None and not path.exists():
+            raise self.no_database_yet(path)
         db = open_checked(self.db_target, create=create, full=full)
         self.loaded()
         return db
+
+    def no_database_yet(self, path: Path) -> ValidationError:
+        """A new owner's first command on a database not made yet: one line saying how."""
+        db = f"--db {shlex.quote(str(path))} " if self.db_given else ""
+        return ValidationError(
+            "--db",
+            f"no deckfollow database at {path} yet — run `deckfollow {db}settings set "
+            "business NAME` (or add a customer or lead), or start the app, to create it",
+        )
 
     def read_sqlite(self) -> sqlite3.Connection | None:
         """A read-only sqlite3 connection to the database file, after the same cheap check as
@@ -116,4 +132,6 @@ def parse_now(text: str | None) -> datetime:
 
 
 def make_context(args: argparse.Namespace) -> CliContext:
-    return CliContext(db_target=resolve_target(args.db), now=parse_now(args.now))
+    return CliContext(
+        db_target=resolve_target(args.db), now=parse_now(args.now), db_given=bool(args.db)
+    )

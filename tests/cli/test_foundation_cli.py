@@ -298,11 +298,11 @@ def test_export_json_holds_everything_and_is_owner_only(tmp_path: Path):
 
 def test_user_errors_are_one_line_without_traceback(tmp_path: Path):
     missing = run_cli("--db", str(tmp_path / "nope.db"), "due")
-    assert missing.returncode == 1
-    assert (
-        missing.stderr.strip()
-        == f"deckfollow: error: no deckfollow database at {tmp_path / 'nope.db'}"
+    assert missing.returncode == 2  # a path with no database yet is the user's input
+    assert missing.stderr.strip().startswith(
+        f"deckfollow: error: --db: no deckfollow database at {tmp_path / 'nope.db'} yet — run "
     )
+    assert len(missing.stderr.strip().splitlines()) == 1
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"\x00garbage" * 500)
     damaged = run_cli("--db", str(junk), "due")

@@ -133,3 +133,28 @@ def test_a_zone_is_found_however_it_is_typed_and_the_cell_reads_the_local_way(
              "GB": "07911 123456", "CA": "(416) 555-0199"}  # fmt: skip
     code, out, err = _run(capsys, "--db", db, "settings", "set", "cell", cells[country])
     assert (code, out, err) == (0, f"cell = {cells[country]}\n", "")
+
+
+def test_a_first_command_on_a_database_not_made_yet_says_how_to_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "new.db"
+    db = str(path)
+    for command in (("settings", "show"), ("due", "--json"), ("customer", "list")):
+        code, out, err = _run(capsys, "--db", db, *command)
+        assert (code, out) == (2, "")  # bad input, not a failure
+        assert err.strip().splitlines() == [
+            f"deckfollow: error: --db: no deckfollow database at {path} yet — run "
+            f"`deckfollow --db {path} settings set business NAME` (or add a customer or "
+            "lead), or start the app, to create it"
+        ]
+        assert not path.exists()  # reading makes no file
+    # The checks and backups stay strict: there is nothing to check or back up.
+    for command in (("check",), ("backup",)):
+        code, _out, err = _run(capsys, "--db", db, *command)
+        assert code == 1 and err.strip() == f"deckfollow: error: no deckfollow database at {path}"
+    # Doing what the line says works, and the next read shows it.
+    code, _out, err = _run(capsys, "--db", db, "settings", "set", "business", "Harbour Decks")
+    assert (code, err) == (0, "")
+    code, out, err = _run(capsys, "--db", db, "settings", "show", "--json")
+    assert code == 0 and json.loads(out)["business"] == "Harbour Decks"
