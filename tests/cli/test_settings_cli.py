@@ -140,7 +140,12 @@ def test_a_first_command_on_a_database_not_made_yet_says_how_to_start(
 ) -> None:
     path = tmp_path / "new.db"
     db = str(path)
-    for command in (("settings", "show"), ("due", "--json"), ("customer", "list")):
+    reads: tuple[tuple[str, ...], ...] = (
+        ("settings", "show"),
+        ("due", "--json"),
+        ("customer", "list"),
+    )
+    for command in reads:
         code, out, err = _run(capsys, "--db", db, *command)
         assert (code, out) == (2, "")  # bad input, not a failure
         assert err.strip().splitlines() == [
@@ -150,8 +155,8 @@ def test_a_first_command_on_a_database_not_made_yet_says_how_to_start(
         ]
         assert not path.exists()  # reading makes no file
     # The checks and backups stay strict: there is nothing to check or back up.
-    for command in (("check",), ("backup",)):
-        code, _out, err = _run(capsys, "--db", db, *command)
+    for strict in ("check", "backup"):
+        code, _out, err = _run(capsys, "--db", db, strict)
         assert code == 1 and err.strip() == f"deckfollow: error: no deckfollow database at {path}"
     # Doing what the line says works, and the next read shows it.
     code, _out, err = _run(capsys, "--db", db, "settings", "set", "business", "Harbour Decks")

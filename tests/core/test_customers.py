@@ -429,7 +429,10 @@ def test_a_state_of_another_country_is_refused_naming_the_valid_ones(
 ):
     with pytest.raises(
         ValidationError,
-        match=r"state or region: 'Texas' is not a state of Australia; use one of ACT, NSW, NT, QLD, SA, TAS, VIC, WA$",
+        match=(
+            r"state or region: 'Texas' is not a state of Australia; "
+            r"use one of ACT, NSW, NT, QLD, SA, TAS, VIC, WA$"
+        ),
     ):
         _add(aussie, NewCustomer(name="Ann Lee", country="AU", region="Texas"), now)
     with pytest.raises(ValidationError, match="'Bretagne' is not a state of Canada"):
