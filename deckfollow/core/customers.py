@@ -522,8 +522,12 @@ def update_customer(
             )
     values = clean_fields(typed, country=str(typed.get("country") or c.country), today=now.date())
     if "region" in values or "country" in values:
-        # The state must belong to the country, whichever of the two changed.
-        check_region(str(values.get("country", c.country)), values.get("region", c.region))
+        # The state must belong to the country, whichever of the two changed; a state kept
+        # as written ("Texas") is read again in the new country.
+        where = str(values.get("country", c.country))
+        if "region" not in values and c.region:
+            values["region"] = region_value(where, c.region)
+        check_region(where, values.get("region"))
     if not c.do_not_contact:
         # Rule 9: a stranger's blocked email or phone is not given to someone contactable.
         refuse_blocked_details(

@@ -457,6 +457,12 @@ def test_an_edit_may_not_put_a_customer_in_a_state_of_another_country(
     with aussie.reading() as s:
         d = customer_details(s, mia)
         assert (d.country, d.region) == ("US", "TX")
+    # A state kept in the owner's words while they lived elsewhere is read in the new country.
+    ivy = _add(aussie, NewCustomer(name="Ivy Low", country="FR", region="Ontario"), now)
+    with aussie.unit_of_work() as s:
+        update_customer(s, ivy, {"country": "CA"}, now=now)
+    with aussie.reading() as s:
+        assert customer_details(s, ivy).region == "ON"
 
 
 def test_a_state_is_read_in_the_country_an_international_phone_gives(
