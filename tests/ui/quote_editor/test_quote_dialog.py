@@ -170,8 +170,9 @@ def test_an_edit_saved_elsewhere_meanwhile_is_refused_and_keeps_what_was_typed(
     dialog.amount.setText("4850")
     from tests.ui.team.clash_answers import answer_clash
 
-    answer_clash(apply_mine=False)  # shown theirs beside mine: keep theirs
+    answered = answer_clash(apply_mine=False)  # shown theirs beside mine: keep theirs
     dialog.save()
+    qtbot.waitUntil(lambda: bool(answered))  # the question is opened: Save returns at once
     assert dialog.isVisible()
     assert "was changed by" in dialog.error.text()
     assert dialog.amount.text() == "4850"
