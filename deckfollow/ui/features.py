@@ -22,9 +22,26 @@ from deckfollow.ui.team.server_away import error_text, open_when_server_back
 T = TypeVar("T")
 
 
+def _open(dialog: QDialog, closed: Callable[[int], object] | None = None) -> None:
+    """Open a dialog over the window, run `closed(result)` once it is closed, then let Qt
+    delete it: a dialog parented to the window would otherwise live (and hold its data)
+    until the app quits. Opened, not run with a loop of its own, so the window keeps
+    receiving the database's answers while the user works in it."""
+
+    def finished(result: int) -> None:
+        try:
+            if closed is not None:
+                closed(result)
+        finally:
+            dialog.deleteLater()
+
+    dialog.finished.connect(finished)
+    dialog.open()
+
+
 def _run(dialog: QDialog) -> int:
-    """Show a dialog modally, then let Qt delete it: a dialog parented to the window would
-    otherwise live (and hold its data) until the app quits."""
+    """Show a dialog modally, then let Qt delete it. Only for Today's actions, which still
+    answer whether the follow-up was handled once the dialog closes."""
     try:
         return dialog.exec()
     finally:
@@ -73,7 +90,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
 
         dialog = NewLeadDialog(window.ops, clock=clock, parent=window)
         dialog.created.connect(lambda _id: remind_now())
-        _run(dialog)
+        _open(dialog)
 
     def remind_now() -> None:
         """A new lead's first reply is due now: its reminder should not wait for the timer."""
@@ -94,9 +111,13 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         if quote_id is None and window.stack.currentWidget() is not window.quotes:
             window.show_page("quotes")  # where the new quote will be found
         dialog = QuoteDialog(db, clock=clock, quote_id=quote_id, parent=window)
-        if _run(dialog) == QDialog.DialogCode.Accepted and dialog.quote_id is not None:
-            changed()
-            window.open_quote(dialog.quote_id)
+
+        def closed(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted and dialog.quote_id is not None:
+                changed()
+                window.open_quote(dialog.quote_id)
+
+        _open(dialog, closed)
 
     def edit_current_quote() -> None:
         if window.current_quote_id is None:
@@ -121,7 +142,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
 
         wizard = ImportWizard(db, clock=clock, parent=window)
         wizard.imported.connect(lambda _n: changed())
-        _run(wizard)
+        _open(wizard)
 
     def export_csv() -> None:
         from deckfollow.ui.importer import export_customers_csv
@@ -182,8 +203,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     def trash() -> None:
         from deckfollow.ui.backups import TrashDialog
 
-        _run(TrashDialog(db, clock=clock, parent=window))
-        changed()
+        _open(TrashDialog(db, clock=clock, parent=window), lambda _result: changed())
 
     _action(window, "Edit", "&Edit quote…", edit_current_quote, "Ctrl+E")
     to_trash = _action(window, "Edit", "Move quote to the &trash", window.trash_current_quote)
@@ -196,7 +216,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     def write_card(customer_id: int | None = None) -> None:
         from deckfollow.ui.cards import CardsDialog
 
-        _run(CardsDialog(db, clock=clock, parent=window, customer_id=customer_id))
+        _open(CardsDialog(db, clock=clock, parent=window, customer_id=customer_id))
 
     def card_batch() -> None:
         from deckfollow.ui.cards import CardBatchDialog
@@ -206,18 +226,17 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         dialog.mailed.connect(
             lambda _c: window.statusBar().showMessage(dialog.mail_status.text(), 10000)
         )
-        _run(dialog)
+        _open(dialog)
 
     def templates() -> None:
         from deckfollow.ui.messaging import TemplateLibraryDialog
 
-        _run(TemplateLibraryDialog(db, clock=clock, parent=window))
+        _open(TemplateLibraryDialog(db, clock=clock, parent=window))
 
     def follow_up_plans() -> None:
         from deckfollow.ui.consent.cadences import CadenceDialog
 
-        _run(CadenceDialog(db, clock=clock, parent=window))
-        changed()
+        _open(CadenceDialog(db, clock=clock, parent=window), lambda _result: changed())
 
     _action(window, "Tools", "Cards to send this &week…", card_batch)
     _action(window, "Tools", "Write a &card…", write_card)
@@ -228,7 +247,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     def email_settings() -> None:
         from deckfollow.ui.messaging import SmtpSettingsDialog
 
-        _run(SmtpSettingsDialog(db, parent=window))
+        _open(SmtpSettingsDialog(db, parent=window))
 
     def text_settings() -> None:
         from deckfollow.ui.messaging.sms_settings import show_sms_settings
@@ -240,7 +259,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
 
         dialog = InboxSettingsDialog(db, parent=window)
         dialog.saved.connect(lambda _c: changed())
-        _run(dialog)
+        _open(dialog)
 
     def reminder_settings() -> None:
         from deckfollow.ui.reminders import ReminderSettingsWidget
@@ -250,8 +269,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     def backups() -> None:
         from deckfollow.ui.backups import BackupsPage
 
-        _page_dialog(window, "Backups", BackupsPage(db, clock=clock))
-        changed()
+        _page_dialog(window, "Backups", BackupsPage(db, clock=clock), closed=changed)
 
     def business() -> None:
         from deckfollow.ui.owner_settings import show_owner_settings
@@ -269,9 +287,12 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         from deckfollow.ui.team.settings_page import TeamSettingsDialog, request_switch
 
         dialog = TeamSettingsDialog(db, parent=window)
-        _run(dialog)
-        if dialog.switch_target is not None:
-            request_switch(window, dialog.switch_target)
+
+        def closed(_result: int) -> None:
+            if dialog.switch_target is not None:
+                request_switch(window, dialog.switch_target)
+
+        _open(dialog, closed)
 
     _action(window, "Settings", "T&eam…", team)
 
@@ -332,8 +353,10 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     today.log_outcome = log_outcome
 
 
-def _page_dialog(window: MainWindow, title: str, page: object) -> None:
-    """Show a settings page in its own dialog with a Close button."""
+def _page_dialog(
+    window: MainWindow, title: str, page: object, closed: Callable[[], object] | None = None
+) -> None:
+    """Show a settings page in its own dialog with a Close button; `closed()` once closed."""
     from PySide6.QtWidgets import QDialogButtonBox, QVBoxLayout, QWidget
 
     assert isinstance(page, QWidget)
@@ -345,4 +368,4 @@ def _page_dialog(window: MainWindow, title: str, page: object) -> None:
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
-    _run(dialog)
+    _open(dialog, None if closed is None else lambda _result: closed())

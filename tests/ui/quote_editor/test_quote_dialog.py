@@ -192,10 +192,11 @@ def test_a_new_quote_for_someone_new_from_the_quotes_page(
         dialog.competing.setValue(2)
         dialog.save()
 
-    _when_modal(fill)
+    filled = _when_modal(fill)
     window.show_page("quotes")
     qtbot.mouseClick(window.quotes.new_quote_button, Qt.MouseButton.LeftButton)
-    QApplication.processEvents()
+    qtbot.waitUntil(lambda: bool(filled))  # the dialog is opened: the click returns at once
+    settle(qtbot, window)
     assert window.quotes.model.rowCount() == 1
     assert window.detail.name_label.text() == "Ada Lovelace"
     with window.ops.store.reading() as s:
