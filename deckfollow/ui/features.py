@@ -39,13 +39,9 @@ def _open(dialog: QDialog, closed: Callable[[int], object] | None = None) -> Non
     dialog.open()
 
 
-def _run(dialog: QDialog) -> int:
-    """Show a dialog modally, then let Qt delete it. Only for Today's actions, which still
-    answer whether the follow-up was handled once the dialog closes."""
-    try:
-        return dialog.exec()
-    finally:
-        dialog.deleteLater()
+def _if_accepted(result: int, done: Callable[[], object]) -> None:
+    if result == QDialog.DialogCode.Accepted:
+        done()
 
 
 def _opening(window: MainWindow, opener: Callable[[], T], text: str) -> T | None:
@@ -319,19 +315,19 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
             return False
         return bool(done)
 
-    def snooze(follow_up_id: int) -> bool:
+    def snooze(follow_up_id: int, done: Callable[[], object]) -> None:
         from deckfollow.ui.reminders import SnoozeDialog
 
-        def run() -> bool:
+        def run() -> None:
             dialog = SnoozeDialog(db, follow_up_id, clock=clock, parent=window)
-            return _run(dialog) == QDialog.DialogCode.Accepted
+            _open(dialog, lambda result: _if_accepted(result, done))
 
-        return bool(_opening(window, run, "Snooze"))
+        _opening(window, run, "Snooze")
 
-    def log_outcome(item: DueItem) -> bool:
+    def log_outcome(item: DueItem, done: Callable[[], object]) -> None:
         from deckfollow.ui.log_outcome import LogOutcomeDialog
 
-        def run() -> bool:
+        def run() -> None:
             dialog = LogOutcomeDialog(
                 db,
                 clock=clock,
@@ -340,9 +336,9 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
                 customer_id=item.customer_id,
                 parent=window,
             )
-            return _run(dialog) == QDialog.DialogCode.Accepted
+            _open(dialog, lambda result: _if_accepted(result, done))
 
-        return bool(_opening(window, run, "Log outcome"))
+        _opening(window, run, "Log outcome")
 
     def card_for(customer_id: int) -> None:
         _opening(window, lambda: write_card(customer_id), "Write a card")
