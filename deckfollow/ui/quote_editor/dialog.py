@@ -471,7 +471,9 @@ class QuoteDialog(QDialog):
 
         def apply_mine() -> None:
             self._reapply_version = theirs
-            self.save()
+            # Saved once the question has closed: a save closes this dialog, which must not
+            # go while the question over it is still finishing.
+            QTimer.singleShot(0, self, self.save)
 
         offer_to_reapply(exc, rows, self, reapply=apply_mine, keep_theirs=lambda: self._show(exc))
         return True

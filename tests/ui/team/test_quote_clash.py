@@ -36,6 +36,6 @@ def test_apply_my_amount_over_a_colleague_s(qtbot: QtBot, db: Database, now: dat
     qtbot.waitUntil(lambda: bool(answered))
     assert "was changed by Dana Owner at" in shown[0]
     assert "999.00" in shown[0] and "4850" in shown[0]
-    assert not dialog.isVisible()  # saved and closed
+    qtbot.waitUntil(lambda: not dialog.isVisible())  # saved and closed
     with db.reading() as s:
         assert quote_details(s, made.quote_id).amount == Decimal("4850.00")
