@@ -22,13 +22,26 @@ from deckfollow.ui.team.server_away import error_text, open_when_server_back
 T = TypeVar("T")
 
 
-def _run(dialog: QDialog) -> int:
-    """Show a dialog modally, then let Qt delete it: a dialog parented to the window would
-    otherwise live (and hold its data) until the app quits."""
-    try:
-        return dialog.exec()
-    finally:
-        dialog.deleteLater()
+def _open(dialog: QDialog, closed: Callable[[int], object] | None = None) -> None:
+    """Open a dialog over the window, run `closed(result)` once it is closed, then let Qt
+    delete it: a dialog parented to the window would otherwise live (and hold its data)
+    until the app quits. Opened, not run with a loop of its own, so the window keeps
+    receiving the database's answers while the user works in it."""
+
+    def finished(result: int) -> None:
+        try:
+            if closed is not None:
+                closed(result)
+        finally:
+            dialog.deleteLater()
+
+    dialog.finished.connect(finished)
+    dialog.open()
+
+
+def _if_accepted(result: int, done: Callable[[], object]) -> None:
+    if result == QDialog.DialogCode.Accepted:
+        done()
 
 
 def _opening(window: MainWindow, opener: Callable[[], T], text: str) -> T | None:
@@ -73,7 +86,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
 
         dialog = NewLeadDialog(window.ops, clock=clock, parent=window)
         dialog.created.connect(lambda _id: remind_now())
-        _run(dialog)
+        _open(dialog)
 
     def remind_now() -> None:
         """A new lead's first reply is due now: its reminder should not wait for the timer."""
@@ -94,9 +107,13 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         if quote_id is None and window.stack.currentWidget() is not window.quotes:
             window.show_page("quotes")  # where the new quote will be found
         dialog = QuoteDialog(db, clock=clock, quote_id=quote_id, parent=window)
-        if _run(dialog) == QDialog.DialogCode.Accepted and dialog.quote_id is not None:
-            changed()
-            window.open_quote(dialog.quote_id)
+
+        def closed(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted and dialog.quote_id is not None:
+                changed()
+                window.open_quote(dialog.quote_id)
+
+        _open(dialog, closed)
 
     def edit_current_quote() -> None:
         if window.current_quote_id is None:
@@ -121,7 +138,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
 
         wizard = ImportWizard(db, clock=clock, parent=window)
         wizard.imported.connect(lambda _n: changed())
-        _run(wizard)
+        _open(wizard)
 
     def export_csv() -> None:
         from deckfollow.ui.importer import export_customers_csv
@@ -182,8 +199,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     def trash() -> None:
         from deckfollow.ui.backups import TrashDialog
 
-        _run(TrashDialog(db, clock=clock, parent=window))
-        changed()
+        _open(TrashDialog(db, clock=clock, parent=window), lambda _result: changed())
 
     _action(window, "Edit", "&Edit quote…", edit_current_quote, "Ctrl+E")
     to_trash = _action(window, "Edit", "Move quote to the &trash", window.trash_current_quote)
@@ -196,7 +212,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     def write_card(customer_id: int | None = None) -> None:
         from deckfollow.ui.cards import CardsDialog
 
-        _run(CardsDialog(db, clock=clock, parent=window, customer_id=customer_id))
+        _open(CardsDialog(db, clock=clock, parent=window, customer_id=customer_id))
 
     def card_batch() -> None:
         from deckfollow.ui.cards import CardBatchDialog
@@ -206,18 +222,17 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         dialog.mailed.connect(
             lambda _c: window.statusBar().showMessage(dialog.mail_status.text(), 10000)
         )
-        _run(dialog)
+        _open(dialog)
 
     def templates() -> None:
         from deckfollow.ui.messaging import TemplateLibraryDialog
 
-        _run(TemplateLibraryDialog(db, clock=clock, parent=window))
+        _open(TemplateLibraryDialog(db, clock=clock, parent=window))
 
     def follow_up_plans() -> None:
         from deckfollow.ui.consent.cadences import CadenceDialog
 
-        _run(CadenceDialog(db, clock=clock, parent=window))
-        changed()
+        _open(CadenceDialog(db, clock=clock, parent=window), lambda _result: changed())
 
     _action(window, "Tools", "Cards to send this &week…", card_batch)
     _action(window, "Tools", "Write a &card…", write_card)
@@ -228,7 +243,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     def email_settings() -> None:
         from deckfollow.ui.messaging import SmtpSettingsDialog
 
-        _run(SmtpSettingsDialog(db, parent=window))
+        _open(SmtpSettingsDialog(db, parent=window))
 
     def text_settings() -> None:
         from deckfollow.ui.messaging.sms_settings import show_sms_settings
@@ -240,7 +255,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
 
         dialog = InboxSettingsDialog(db, parent=window)
         dialog.saved.connect(lambda _c: changed())
-        _run(dialog)
+        _open(dialog)
 
     def reminder_settings() -> None:
         from deckfollow.ui.reminders import ReminderSettingsWidget
@@ -250,8 +265,7 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     def backups() -> None:
         from deckfollow.ui.backups import BackupsPage
 
-        _page_dialog(window, "Backups", BackupsPage(db, clock=clock))
-        changed()
+        _page_dialog(window, "Backups", BackupsPage(db, clock=clock), closed=changed)
 
     def business() -> None:
         from deckfollow.ui.owner_settings import show_owner_settings
@@ -269,9 +283,12 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         from deckfollow.ui.team.settings_page import TeamSettingsDialog, request_switch
 
         dialog = TeamSettingsDialog(db, parent=window)
-        _run(dialog)
-        if dialog.switch_target is not None:
-            request_switch(window, dialog.switch_target)
+
+        def closed(_result: int) -> None:
+            if dialog.switch_target is not None:
+                request_switch(window, dialog.switch_target)
+
+        _open(dialog, closed)
 
     _action(window, "Settings", "T&eam…", team)
 
@@ -298,19 +315,19 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
             return False
         return bool(done)
 
-    def snooze(follow_up_id: int) -> bool:
+    def snooze(follow_up_id: int, done: Callable[[], object]) -> None:
         from deckfollow.ui.reminders import SnoozeDialog
 
-        def run() -> bool:
+        def run() -> None:
             dialog = SnoozeDialog(db, follow_up_id, clock=clock, parent=window)
-            return _run(dialog) == QDialog.DialogCode.Accepted
+            _open(dialog, lambda result: _if_accepted(result, done))
 
-        return bool(_opening(window, run, "Snooze"))
+        _opening(window, run, "Snooze")
 
-    def log_outcome(item: DueItem) -> bool:
+    def log_outcome(item: DueItem, done: Callable[[], object]) -> None:
         from deckfollow.ui.log_outcome import LogOutcomeDialog
 
-        def run() -> bool:
+        def run() -> None:
             dialog = LogOutcomeDialog(
                 db,
                 clock=clock,
@@ -319,9 +336,9 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
                 customer_id=item.customer_id,
                 parent=window,
             )
-            return _run(dialog) == QDialog.DialogCode.Accepted
+            _open(dialog, lambda result: _if_accepted(result, done))
 
-        return bool(_opening(window, run, "Log outcome"))
+        _opening(window, run, "Log outcome")
 
     def card_for(customer_id: int) -> None:
         _opening(window, lambda: write_card(customer_id), "Write a card")
@@ -332,8 +349,10 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     today.log_outcome = log_outcome
 
 
-def _page_dialog(window: MainWindow, title: str, page: object) -> None:
-    """Show a settings page in its own dialog with a Close button."""
+def _page_dialog(
+    window: MainWindow, title: str, page: object, closed: Callable[[], object] | None = None
+) -> None:
+    """Show a settings page in its own dialog with a Close button; `closed()` once closed."""
     from PySide6.QtWidgets import QDialogButtonBox, QVBoxLayout, QWidget
 
     assert isinstance(page, QWidget)
@@ -345,4 +364,4 @@ def _page_dialog(window: MainWindow, title: str, page: object) -> None:
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
-    _run(dialog)
+    _open(dialog, None if closed is None else lambda _result: closed())

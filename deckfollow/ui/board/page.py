@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -225,7 +226,8 @@ class BoardPage(QWidget):
 
     def move_quote(self, quote_id: int, stage: Stage) -> bool:
         """Move a quote to `stage`, asking what that stage needs; True once the move is
-        under way (the board and every other view follow when it is saved)."""
+        under way or its question is on screen (the board and every other view follow when
+        it is saved)."""
         from deckfollow.core.quotes import quote_details
 
         row = self._row(quote_id)
@@ -233,24 +235,23 @@ class BoardPage(QWidget):
         if row is None or row.stage is stage or ops is None:
             return False
         now = self._clock()
-        lost_reason: str | None = None
-        parked_until: date | None = None
+        job = row.job.split(" — ")[0].lower()
         if stage is Stage.LOST:
-            lost = LostReasonDialog(row.customer, row.job.split(" — ")[0].lower(), self)
-            answered = lost.exec() == LostReasonDialog.DialogCode.Accepted
-            lost_reason = lost.lost_reason()
-            lost.deleteLater()
-            if not answered:
-                return False
-        elif stage is Stage.PARKED:
+            lost = LostReasonDialog(row.customer, job, self)
+            self._ask_then_move(
+                lost,
+                lambda: self._save_move(row, stage, now, lost.lost_reason(), None, row.version),
+            )
+            return True
+        if stage is Stage.PARKED:
             today = now.astimezone(ZoneInfo(row.timezone)).date()
-            park = ParkUntilDialog(row.customer, row.job.split(" — ")[0].lower(), today, self)
-            answered = park.exec() == ParkUntilDialog.DialogCode.Accepted
-            parked_until = park.parked_until()
-            park.deleteLater()
-            if not answered:
-                return False
-        elif stage.is_open:
+            park = ParkUntilDialog(row.customer, job, today, self)
+            self._ask_then_move(
+                park,
+                lambda: self._save_move(row, stage, now, None, park.parked_until(), row.version),
+            )
+            return True
+        if stage.is_open:
 
             def missing(session: Session) -> tuple[str, ...]:
                 return tuple(quote_details(session, quote_id).missing_for(stage))
@@ -264,8 +265,21 @@ class BoardPage(QWidget):
 
             ops.run_query(self, missing, success=ask_or_move)
             return True
-        self._save_move(row, stage, now, lost_reason, parked_until, row.version)
+        self._save_move(row, stage, now, None, None, row.version)
         return True
+
+    def _ask_then_move(self, dialog: QDialog, move: Callable[[], None]) -> None:
+        """Open a stage's question and `move()` once it is answered; Cancel moves nothing.
+        Opened, not run with a loop of its own: the drop (or menu) returns at once and the
+        database's answers keep arriving while the user thinks."""
+
+        def answered(result: int) -> None:
+            dialog.deleteLater()
+            if result == QDialog.DialogCode.Accepted:
+                move()
+
+        dialog.finished.connect(answered)
+        dialog.open()
 
     def _save_move(
         self,

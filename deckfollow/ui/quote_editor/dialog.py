@@ -47,7 +47,7 @@ from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import readable_date_edit
 from deckfollow.ui.qt_values import pydate, qdate
-from deckfollow.ui.team.clash import ask_to_reapply
+from deckfollow.ui.team.clash import offer_to_reapply
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
@@ -428,9 +428,7 @@ class QuoteDialog(QDialog):
                     )
                     quote_id = create_quote(s, new, now=now).quote_id
         except ConcurrentEditError as exc:
-            if self._reapply(exc, fields):
-                self.save()  # from the version now shown; what was typed is unchanged
-            else:
+            if not self._offer_reapply(exc, fields):
                 self._show(exc)
             return
         except DeckfollowError as exc:
@@ -446,8 +444,10 @@ class QuoteDialog(QDialog):
         details = self.form.details
         return self._reapply_version or (details.version if details is not None else None)
 
-    def _reapply(self, exc: ConcurrentEditError, fields: QuoteEdit) -> bool:
-        """Someone saved this quote meanwhile: show theirs beside what is typed here."""
+    def _offer_reapply(self, exc: ConcurrentEditError, fields: QuoteEdit) -> bool:
+        """Someone saved this quote meanwhile: show theirs beside what is typed here; True
+        once that question is open. Applying mine saves again from the version now saved
+        (what was typed is unchanged); keeping theirs shows who changed it, beside Save."""
         if "version" not in exc.theirs or self._moving_to is not None:
             return False
         mine = {
@@ -467,9 +467,15 @@ class QuoteDialog(QDialog):
             for k, v in mine.items()
             if not isinstance(v, Keep)
         ]
-        if not ask_to_reapply(exc, rows, self):
-            return False
-        self._reapply_version = int(exc.theirs["version"])
+        theirs = int(exc.theirs["version"])
+
+        def apply_mine() -> None:
+            self._reapply_version = theirs
+            # Saved once the question has closed: a save closes this dialog, which must not
+            # go while the question over it is still finishing.
+            QTimer.singleShot(0, self, self.save)
+
+        offer_to_reapply(exc, rows, self, reapply=apply_mine, keep_theirs=lambda: self._show(exc))
         return True
 
     def _lead(self) -> NewLead:

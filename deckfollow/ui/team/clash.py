@@ -64,18 +64,6 @@ class ClashDialog(QDialog):
         self.setMinimumWidth(460)
 
 
-def ask_to_reapply(
-    error: ConcurrentEditError,
-    rows: Sequence[tuple[str, str, str]],
-    parent: QWidget | None = None,
-) -> bool:
-    """True when the user chose to apply their change over what is saved now."""
-    dialog = ClashDialog(error, rows, parent)
-    answered = dialog.exec() == QDialog.DialogCode.Accepted
-    dialog.deleteLater()
-    return answered
-
-
 def offer_to_reapply(
     error: ConcurrentEditError,
     rows: Sequence[tuple[str, str, str]],
@@ -84,8 +72,9 @@ def offer_to_reapply(
     reapply: Callable[[], object],
     keep_theirs: Callable[[], object] | None = None,
 ) -> None:
-    """`ask_to_reapply` without a loop of its own, for a save refused on the database thread:
-    the dialog is opened and `reapply()` (or `keep_theirs()`) runs once it is answered."""
+    """Ask whether to apply the user's change over what is saved now, without a loop of its
+    own (the question may come from an operation's answer): the dialog is opened and
+    `reapply()` (or `keep_theirs()`) runs once it is answered."""
     dialog = ClashDialog(error, rows, parent)
 
     def answered(result: int) -> None:

@@ -79,8 +79,9 @@ class TodayPage(QWidget):
         # Hooks the window fills in with the feature dialogs this build has.
         self.act: Callable[[int], bool] | None = None
         self.write_card: Callable[[int], None] | None = None
-        self.log_outcome: Callable[[DueItem], bool] | None = None
-        self.snooze: Callable[[int], bool] | None = None
+        # Open their dialog and call the second argument once it was saved.
+        self.log_outcome: Callable[[DueItem, Callable[[], None]], None] | None = None
+        self.snooze: Callable[[int, Callable[[], None]], None] | None = None
 
         self.headline = QLabel()
         self.headline.setStyleSheet("font-size: 20px; font-weight: 600;")
@@ -419,13 +420,15 @@ class TodayPage(QWidget):
 
     def _log_outcome(self) -> None:
         item = self.current_item()
-        if item is not None and self.log_outcome is not None and self.log_outcome(item):
-            self._after_change(f"Saved what happened with {item.customer} and what happens next")
+        if item is not None and self.log_outcome is not None:
+            said = f"Saved what happened with {item.customer} and what happens next"
+            self.log_outcome(item, lambda: self._after_change(said))
 
     def _snooze(self) -> None:
         item = self.current_item()
-        if item is not None and self.snooze is not None and self.snooze(item.follow_up_id):
-            self._after_change(f"Snoozed the {item.channel.value} with {item.customer}")
+        if item is not None and self.snooze is not None:
+            said = f"Snoozed the {item.channel.value} with {item.customer}"
+            self.snooze(item.follow_up_id, lambda: self._after_change(said))
 
     def _open(self) -> None:
         item = self.current_item()

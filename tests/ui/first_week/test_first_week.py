@@ -27,7 +27,7 @@ from deckfollow.ui.log_outcome import LogOutcomeDialog
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.new_lead import NewLeadDialog
 from deckfollow.ui.welcome import WelcomeDialog
-from tests.ui.waiting import settle, wait_idle
+from tests.ui.waiting import settle, wait_for, wait_idle
 
 SYD = "Australia/Sydney"
 
@@ -114,8 +114,9 @@ def test_first_morning_welcome_lead_first_reply_and_the_panel_stays_on_that_pers
         ("Mia Chen", "0412 345 679", "Deck, 5x4 m"),
         ("Bo Lang", "0413 222 333", "Pergola"),
     ):
-        _when_modal(NewLeadDialog, _new_lead(name, phone, job))
+        added = _when_modal(NewLeadDialog, _new_lead(name, phone, job))
         new_lead.trigger()
+        wait_for(added.copy)  # the dialog is opened: the menu returns at once
         wait_idle(window)
 
     # Both are on Today at once, under New leads, each with a first reply due now.
@@ -140,8 +141,9 @@ def test_first_morning_welcome_lead_first_reply_and_the_panel_stays_on_that_pers
     assert chosen is not None and chosen.quote_id is not None
     window.open_quote(chosen.quote_id)
     assert window.detail.customer_id == mia_id
-    _when_modal(LogOutcomeDialog, _agreed_call_on_thursday)
+    logged = _when_modal(LogOutcomeDialog, _agreed_call_on_thursday)
     window.today.outcome.click()
+    wait_for(lambda: logged)  # the dialog is opened: the click returns at once
     wait_idle(window)
 
     # Today moves on to the next piece of work; the details stay on the person acted on.

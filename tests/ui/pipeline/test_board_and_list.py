@@ -100,20 +100,40 @@ def test_drag_to_lost_asks_why_and_cancel_changes_nothing(window: MainWindow, db
         assert isinstance(dialog, LostReasonDialog)
         dialog.reject()
 
-    _when_modal(cancel)
+    cancelled = _when_modal(cancel)
     _drag(window, quote_id, Stage.LOST)
+    wait_for(lambda: cancelled)  # the question is opened: the drop returns at once
+    wait_idle(window)
     assert _stage(db, quote_id).stage is Stage.FOLLOWING_UP
+    assert window.board.columns[Stage.FOLLOWING_UP].model.row_of(quote_id) >= 0
 
     def answer(dialog: object) -> None:
         assert isinstance(dialog, LostReasonDialog)
         dialog.reason.setEditText("Went with a cheaper quote")
         dialog.accept()
 
-    _when_modal(answer)
+    answered = _when_modal(answer)
     _drag(window, quote_id, Stage.LOST)
+    wait_for(lambda: answered)
+    wait_idle(window)
     quote = _stage(db, quote_id)
     assert quote.stage is Stage.LOST and quote.lost_reason == "Went with a cheaper quote"
     assert window.board.columns[Stage.LOST].model.row_of(quote_id) >= 0
+
+
+def test_the_lost_question_is_opened_without_holding_the_window(
+    window: MainWindow, db: Database
+) -> None:
+    quote_id = _first(window, Stage.FOLLOWING_UP)
+    cancelled = _when_modal(lambda dialog: dialog.reject())  # type: ignore[attr-defined]
+    assert window.board.move_quote(quote_id, Stage.LOST)
+    # The move returned with the question on screen, before any event ran: no loop of its
+    # own holds the database's answers back while the user thinks.
+    assert isinstance(QApplication.activeModalWidget(), LostReasonDialog)
+    assert not cancelled
+    wait_for(lambda: cancelled)
+    wait_idle(window)
+    assert _stage(db, quote_id).stage is Stage.FOLLOWING_UP
 
 
 def test_drag_to_parked_asks_until_when_and_plans_the_revisit(
@@ -127,8 +147,10 @@ def test_drag_to_parked_asks_until_when_and_plans_the_revisit(
         dialog.until.setDate(QDate(revisit.year, revisit.month, revisit.day))
         dialog.accept()
 
-    _when_modal(answer)
+    answered = _when_modal(answer)
     _drag(window, quote_id, Stage.PARKED)
+    wait_for(lambda: answered)
+    wait_idle(window)
     quote = _stage(db, quote_id)
     assert quote.stage is Stage.PARKED and quote.parked_until == revisit
     with db.reading() as session:

@@ -104,8 +104,9 @@ def test_moving_to_lost_from_the_keyboard_asks_why(window: MainWindow, db: Datab
         dialog.reason.setCurrentIndex(1)
         dialog.accept()
 
-    _when_modal(answer)
+    answered = _when_modal(answer)
     window.stage_actions[Stage.LOST].trigger()
+    wait_for(lambda: answered)  # the question is opened: the menu returns at once
     wait_idle(window)
     with db.reading() as session:
         quote = session.get(Quote, quote_id)

@@ -170,8 +170,9 @@ def test_an_edit_saved_elsewhere_meanwhile_is_refused_and_keeps_what_was_typed(
     dialog.amount.setText("4850")
     from tests.ui.team.clash_answers import answer_clash
 
-    answer_clash(apply_mine=False)  # shown theirs beside mine: keep theirs
+    answered = answer_clash(apply_mine=False)  # shown theirs beside mine: keep theirs
     dialog.save()
+    qtbot.waitUntil(lambda: bool(answered))  # the question is opened: Save returns at once
     assert dialog.isVisible()
     assert "was changed by" in dialog.error.text()
     assert dialog.amount.text() == "4850"
@@ -191,10 +192,11 @@ def test_a_new_quote_for_someone_new_from_the_quotes_page(
         dialog.competing.setValue(2)
         dialog.save()
 
-    _when_modal(fill)
+    filled = _when_modal(fill)
     window.show_page("quotes")
     qtbot.mouseClick(window.quotes.new_quote_button, Qt.MouseButton.LeftButton)
-    QApplication.processEvents()
+    qtbot.waitUntil(lambda: bool(filled))  # the dialog is opened: the click returns at once
+    settle(qtbot, window)
     assert window.quotes.model.rowCount() == 1
     assert window.detail.name_label.text() == "Ada Lovelace"
     with window.ops.store.reading() as s:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -215,3 +215,44 @@ def test_started_at_login_with_a_tray_stays_in_the_tray(
         assert window.isVisible()
     finally:
         other.stop()
+
+
+def test_snooze_from_today_opens_the_dialog_and_says_so_once_saved(
+    qtbot: QtBot, owner: Database
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from deckfollow.ui.features import install_features
+
+    now = datetime(2026, 11, 27, 10, 0, tzinfo=SYD).astimezone(UTC)
+    fid = add_follow_up(owner, now, now, name="Morning Mo", reason="Confirm the start date")
+    window = MainWindow(owner, clock=lambda: now)
+    qtbot.addWidget(window)
+    install_features(window, owner, lambda: now)
+    window.show()
+    window.show_page("today")
+    window.refresh()
+    settle(qtbot, window)
+    assert window.today.select_follow_up(fid)
+    snoozed: list[SnoozeDialog] = []
+
+    def snooze_an_hour() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SnoozeDialog):
+            QTimer.singleShot(10, snooze_an_hour)
+            return
+        dialog.choice_buttons[SnoozeChoice.HOUR_1].setChecked(True)
+        dialog.box.accepted.emit()
+        snoozed.append(dialog)
+
+    QTimer.singleShot(0, snooze_an_hour)
+    window.today.snooze_button.click()
+    # The click returned with the dialog on screen: no loop of its own waited for the answer.
+    assert isinstance(QApplication.activeModalWidget(), SnoozeDialog) and not snoozed
+    assert "Snoozed" not in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: bool(snoozed))
+    settle(qtbot, window)
+    assert window.statusBar().currentMessage() == "Snoozed the call with Morning Mo"
+    with owner.reading() as s:
+        fu = s.get(FollowUp, fid)
+        assert fu is not None and fu.snoozed_until == now + timedelta(hours=1)

@@ -8,8 +8,9 @@ from PySide6.QtWidgets import QApplication, QLabel
 from deckfollow.ui.team.clash import ClashDialog
 
 
-def answer_clash(*, apply_mine: bool, shown: list[str] | None = None) -> None:
-    """When the clash dialog opens: note what it says, then Apply my change or Keep theirs."""
+def answer_clash(*, apply_mine: bool, shown: list[str] | None = None) -> list[bool]:
+    """When the clash dialog opens: note what it says, then Apply my change or Keep theirs.
+    The list returned is filled once it was answered: a test can wait for that."""
 
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
@@ -19,5 +20,8 @@ def answer_clash(*, apply_mine: bool, shown: list[str] | None = None) -> None:
         if shown is not None:
             shown.append(" | ".join(label.text() for label in dialog.findChildren(QLabel)))
         (dialog.apply_mine if apply_mine else dialog.keep_theirs).click()
+        answered.append(True)
 
+    answered: list[bool] = []
     QTimer.singleShot(0, poll)
+    return answered

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from deckfollow.core.leads import NewLead, add_lead
@@ -13,6 +14,7 @@ from deckfollow.core.quotes import QuoteEdit, edit_quote, quote_details
 from deckfollow.core.settings import save_setting
 from deckfollow.storage.database import Database
 from deckfollow.ui.quote_editor import QuoteDialog
+from deckfollow.ui.team.clash import ClashDialog
 from tests.ui.team.clash_answers import answer_clash
 
 
@@ -27,10 +29,13 @@ def test_apply_my_amount_over_a_colleague_s(qtbot: QtBot, db: Database, now: dat
         edit_quote(s, made.quote_id, QuoteEdit(amount=Decimal(999)), version=None, now=now)
     dialog.amount.setText("4850")
     shown: list[str] = []
-    answer_clash(apply_mine=True, shown=shown)
+    answered = answer_clash(apply_mine=True, shown=shown)
     dialog.save()
+    # Save returned with the question on screen: no loop of its own waits for the answer.
+    assert isinstance(QApplication.activeModalWidget(), ClashDialog) and not answered
+    qtbot.waitUntil(lambda: bool(answered))
     assert "was changed by Dana Owner at" in shown[0]
     assert "999.00" in shown[0] and "4850" in shown[0]
-    assert not dialog.isVisible()  # saved and closed
+    qtbot.waitUntil(lambda: not dialog.isVisible())  # saved and closed
     with db.reading() as s:
         assert quote_details(s, made.quote_id).amount == Decimal("4850.00")
