@@ -14,7 +14,7 @@ depends on the local zone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,13 +22,11 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from deckfollow.core.due import actionable_follow_ups, effective_due, shown_to_user
+from deckfollow.core.due_list import is_overdue
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus
 from deckfollow.core.members import my_follow_ups
 from deckfollow.core.models import Customer, FollowUp, Quote
 
-# A reminder claimed within this long after its due time is "on time"; older ones were missed
-# while the app was closed or the computer slept, and are shown together.
-ON_TIME_GRACE = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -182,7 +180,10 @@ def claim_due(session: Session, now: datetime) -> ReminderBatch:
     on_time: list[Reminder] = []
     missed: list[Reminder] = []
     for r in claimed:
-        (on_time if now - r.due_at <= ON_TIME_GRACE else missed).append(r)
+        # Missed while the app was closed or the computer slept means overdue, by the rule
+        # Today, the digest and the board use: a reminder is never "away" while Today says
+        # it is simply due.
+        (missed if is_overdue(r.due_at, now) else on_time).append(r)
     return ReminderBatch(on_time=on_time, missed=missed)
 
 

@@ -248,3 +248,23 @@ def test_plan_notices_of_nothing_is_nothing(db: Database, now: datetime):
         result = run_check(s, now)
     assert not result.batch
     assert plan_notices(result.batch) == []
+
+
+def test_a_reminder_is_late_exactly_when_today_calls_it_overdue(db: Database, now: datetime):
+    """A reminder claimed twelve minutes after its time is a plain "due now" notice, as Today
+    still shows it as due; sixteen minutes after, both call it overdue (the catch-up)."""
+    from deckfollow.core.today import load_today
+
+    due = _syd(2026, 11, 23, 10)
+    add_follow_up(db, now, due, name="Ann Lee")
+    add_follow_up(db, now, due - timedelta(minutes=4), name="Bo Diaz")
+    at = due + timedelta(minutes=12)  # Ann 12 minutes after her time, Bo 16
+    with db.reading() as s:
+        today = {i.customer: i.overdue for i in load_today(s, now=at).items}
+    assert today == {"Ann Lee": False, "Bo Diaz": True}
+    with db.unit_of_work() as s:
+        result = run_check(s, at)
+    assert [r.customer for r in result.batch.on_time] == ["Ann Lee"]
+    assert [r.customer for r in result.batch.missed] == ["Bo Diaz"]
+    catch_up = [n for n in result.notices if n.kind is NoticeKind.CATCH_UP]
+    assert catch_up and catch_up[0].summary == "While you were away: 2 follow-ups fell due"
