@@ -9,7 +9,7 @@ customer is then checked, normalised and placed in their zone by the same steps 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,19 +25,18 @@ from deckfollow.core.settings import load_settings
 
 
 class BlockedContacts:
-    """Who may not be re-added as contactable, read once: `why` answers as
-    `do_not_contact.is_blocked` does, for as long as nobody new says stop or is erased."""
+    """Who may not be re-added as contactable (rule 9), read once: everyone marked
+    do-not-contact (in the trash or not) and the suppression list of erased people.
+
+    `why` answers as `do_not_contact.is_blocked` does, for as long as nobody new says stop
+    or is erased; adding many customers and planning an import both ask it."""
 
     def __init__(self, session: Session) -> None:
-        self._emails: set[str] = set()
-        self._phones: set[str] = set()
+        self._erased: set[str] = set()
         for email_hash, phone_hash in session.execute(
             select(Suppression.email_hash, Suppression.phone_hash)
         ):
-            if email_hash:
-                self._emails.add(email_hash)
-            if phone_hash:
-                self._phones.add(phone_hash)
+            self._erased.update(h for h in (email_hash, phone_hash) if h)
         self._by_email: dict[str, tuple[int, str]] = {}
         self._by_phone: dict[str, tuple[int, str]] = {}
         rows = session.execute(
@@ -59,14 +58,34 @@ class BlockedContacts:
                 if phone:
                     self._by_phone.setdefault(phone, (cid, name))
 
+    @property
+    def anyone_erased(self) -> bool:
+        """Whether the suppression list holds anyone (else no hash need be computed)."""
+        return bool(self._erased)
+
+    def erased(self, *hashes: str | None) -> bool:
+        """Whether any of these suppression hashes is an erased person's."""
+        return any(h in self._erased for h in hashes if h)
+
+    def add_erased(self, *hashes: str | None) -> None:
+        """Count these hashes as erased from now on (an import's own erased rows)."""
+        self._erased.update(h for h in hashes if h)
+
+    def stopped(self, *, email: str | None, phones: Iterable[str] = ()) -> tuple[int, str] | None:
+        """The customer (id, name) marked do-not-contact who has this email or a phone."""
+        hit = self._by_email.get(email.strip().lower()) if email else None
+        for phone in phones:
+            if hit is None and phone:
+                hit = self._by_phone.get(phone.strip())
+        return hit
+
     def why(self, *, email: str | None, phone: str | None) -> str | None:
-        if (email and suppression_hash(email) in self._emails) or (
-            phone and suppression_hash(phone) in self._phones
+        if self.erased(
+            suppression_hash(email) if email else None,
+            suppression_hash(phone) if phone else None,
         ):
             return "asked not to be contacted and was erased; only their hashed details are kept"
-        hit = (self._by_email.get(email.strip().lower()) if email else None) or (
-            self._by_phone.get(phone.strip()) if phone else None
-        )
+        hit = self.stopped(email=email, phones=(phone,) if phone else ())
         if hit is None:
             return None
         return f"{hit[1]} (customer {hit[0]}) asked not to be contacted"

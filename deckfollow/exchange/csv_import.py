@@ -35,6 +35,7 @@ from deckfollow.core.contact_info import (
     phone_as_read_in,
     suppression_hash,
 )
+from deckfollow.core.customer_batch import BlockedContacts
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import SEARCHED_FIELDS, Customer, Suppression
 from deckfollow.core.settings import load_settings
@@ -303,12 +304,13 @@ def check_reading(
 
 @dataclass
 class _Known:
-    """Existing customers' emails and phones, and the suppression list, loaded once."""
+    """Existing customers' emails and phones, and who may not be re-added, loaded once."""
 
     by_email: dict[str, tuple[int, str, bool, bool]] = field(default_factory=dict)
     by_phone: dict[str, tuple[int, str, bool, bool]] = field(default_factory=dict)
     by_name_town: dict[tuple[str, str], tuple[int, str, bool, bool]] = field(default_factory=dict)
-    suppressed: set[str] = field(default_factory=set)
+    # Rule 9, as adding customers reads it: do-not-contact customers and erased people.
+    rule9: BlockedContacts | None = None
     # Per customer not in the trash: (name, first phone, suburb, details left blank).
     about: dict[int, tuple[str, str | None, str | None, frozenset[str]]] = field(
         default_factory=dict
@@ -349,24 +351,34 @@ class _Known:
                 blank = frozenset(k for k, v in zip(_FILLABLE, values, strict=True) if v is None)
                 known.about[cid] = (name, cell or office or home, suburb, blank)
                 known.reach[cid] = (email, tuple(p for p in (cell, office, home) if p))
-        for email_hash, phone_hash in session.execute(
-            select(Suppression.email_hash, Suppression.phone_hash)
-        ):
-            known.suppressed.update(h for h in (email_hash, phone_hash) if h)
+        known.rule9 = BlockedContacts(session)
         return known
+
+    @property
+    def _rule9(self) -> BlockedContacts:
+        assert self.rule9 is not None, "loaded by _Known.load"
+        return self.rule9
 
     def blocked(self, email: str | None, phones: Iterable[str]) -> str | None:
         """Why the person may not be added (the same rules as core.do_not_contact.is_blocked)."""
         keys = [email] if email else []
         keys += list(phones)
-        if (self.suppressed or self.incoming) and any(
-            (h := suppression_hash(k)) in self.suppressed or h in self.incoming for k in keys
-        ):
-            return "asked not to be contacted and was erased; not imported"
-        for hit in self._hits(email, phones):
-            if hit[2]:
-                return f"{hit[1]} (customer {hit[0]}) asked not to be contacted; not imported"
+        if self._rule9.anyone_erased or self.incoming:
+            hashes = [suppression_hash(k) for k in keys]
+            if self._rule9.erased(*hashes) or not self.incoming.isdisjoint(hashes):
+                return "asked not to be contacted and was erased; not imported"
+        hit = self._rule9.stopped(email=email, phones=phones)
+        if hit is not None:
+            return f"{hit[1]} (customer {hit[0]}) asked not to be contacted; not imported"
         return None
+
+    def erased(self, hashes: set[str]) -> bool:
+        """Whether every one of an erased row's hashes is on the suppression list already."""
+        return all(self._rule9.erased(h) for h in hashes)
+
+    def add_erased(self, hashes: set[str]) -> None:
+        """An erased row of the file: later rows with these details are refused."""
+        self._rule9.add_erased(*hashes)
 
     def existing(self, values: ContactValues) -> tuple[str, int | None] | None:
         """Who this row already is: the text for the preview, and the customer's id unless
@@ -814,7 +826,7 @@ def _plan_erased(csv_row: CsvRow, raw: RawContact, known: _Known, work: _Row) ->
         work.problems.append("the erased person's hashes are not readable; not imported")
         return RowPlan(csv_row.number, RowAction.SKIP, shown, None, tuple(work.problems))
     hashes = {h for h in (email_hash, phone_hash) if h}
-    if hashes <= known.suppressed:
+    if known.erased(hashes):
         return RowPlan(
             csv_row.number,
             RowAction.DUPLICATE,
@@ -822,7 +834,7 @@ def _plan_erased(csv_row: CsvRow, raw: RawContact, known: _Known, work: _Row) ->
             problems=tuple(work.problems),
             duplicate_of="an erased person already on the do-not-contact list",
         )
-    known.suppressed |= hashes
+    known.add_erased(hashes)
     return RowPlan(
         csv_row.number,
         RowAction.SUPPRESS,

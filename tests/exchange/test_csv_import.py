@@ -518,3 +518,31 @@ def test_an_erased_do_not_contact_person_cannot_be_imported_again(
     assert row.action is RowAction.BLOCKED
     assert row.problems[-1] == "asked not to be contacted and was erased; not imported"
     assert "Siobhán O'Brien" not in customers(au_db)
+
+
+def test_the_import_refuses_exactly_whom_adding_customers_refuses(
+    au_db: Database, now: datetime
+) -> None:
+    """Rule 9 is read once, by one core reader: someone who said stop and is now in the trash
+    is refused by a file and by adding customers alike, each naming them."""
+    from deckfollow.core.customer_batch import NewCustomerAt, add_customers
+    from deckfollow.core.customers import NewCustomer
+    from deckfollow.core.trash import trash_customer
+
+    with au_db.unit_of_work() as s:
+        lead = add_lead(s, NewLead(name="Zoe M", phone="0412 345 678", answered=True), now=now)
+        revoke_consent(s, lead.customer_id, None, source="phone call", words="stop", now=now)
+        trash_customer(s, lead.customer_id, now=now)
+    data = csv_bytes(
+        ["Name", "Mobile Phone", "Email"],
+        [["Zoë Müller", "+61 412 345 678", ""], ["Ann Lee", "0412 999 111", "ann@example.com"]],
+    )
+    plan = import_bytes(au_db, data, now)
+    assert [(r.name, r.action) for r in plan.rows] == [
+        ("Zoë Müller", RowAction.BLOCKED),
+        ("Ann Lee", RowAction.IMPORT),
+    ]
+    assert plan.rows[0].problems[-1] == "Zoe M (customer 1) asked not to be contacted; not imported"
+    with pytest.raises(ValidationError, match=r"Zoe M \(customer 1\) asked not to be contacted"):
+        with au_db.unit_of_work() as s:
+            add_customers(s, [NewCustomerAt(NewCustomer("Zoë Müller", phone="0412345678"), now)])
