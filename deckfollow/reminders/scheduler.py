@@ -28,7 +28,6 @@ from deckfollow.core.members import my_follow_ups
 from deckfollow.core.models import Customer, FollowUp, Quote
 
 
-
 @dataclass(frozen=True)
 class Reminder:
     """One follow-up to remind the owner of (plain data, safe past the session)."""
