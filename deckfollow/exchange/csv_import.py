@@ -36,6 +36,7 @@ from deckfollow.core.contact_info import (
     suppression_hash,
 )
 from deckfollow.core.customer_batch import BlockedContacts
+from deckfollow.core.customers import check_region, region_value
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import SEARCHED_FIELDS, Customer, Suppression
 from deckfollow.core.settings import load_settings
@@ -653,6 +654,15 @@ def _clean_row(
     if phone_main and not country_code(raw.country):
         country = country_of_phone(phone_main) or country
     region = _text(raw.region)
+    if region:
+        # The rule adding a customer keeps: a known state as its code, and no Texas address
+        # in Australia (it would get the wrong hours, holidays and envelope).
+        region = region_value(country, region)
+        try:
+            check_region(country, region)
+        except ValidationError as exc:
+            work.problems.append(f"{exc.field} {exc.message}; not imported")
+            return None, shown
     zone = _row_zone(raw, country, region, suburb, phones, owner_tz)
     if zone.check:
         work.problems.append(zone.check)

@@ -130,3 +130,30 @@ def test_unreadable_files_give_one_clear_line(tmp_path: Path) -> None:
     assert r.returncode == 2
     assert "contacts.xlsx is a spreadsheet workbook, not a CSV file" in r.stderr
     assert "Save As (or Export) › CSV" in r.stderr
+
+
+def test_a_row_whose_state_is_not_of_its_country_is_named_and_the_rest_imports(
+    tmp_path: Path,
+) -> None:
+    from tests.exchange.import_helpers import csv_bytes
+
+    db = _init(tmp_path)
+    path = tmp_path / "contacts.csv"
+    path.write_bytes(
+        csv_bytes(
+            ["Name", "Mobile Phone", "Region", "Country"],
+            [
+                ["Ann Lee", "0412 111 001", "NSW", "Australia"],
+                ["Tex Ranger", "0412 111 006", "Texas", "Australia"],
+                ["Bo Chen", "0412 111 002", "Victoria", "Australia"],
+            ],
+        )
+    )
+    r = run_cli("--db", str(db), "--now", NOW, "import", str(path))
+
+    assert r.returncode == 0, r.stderr
+    assert "row 3: state or region 'Texas' is not a state of Australia" in r.stdout
+    assert _count(db) == 3  # Zoe, Ann and Bo
+    with sqlite3.connect(db) as con:
+        regions = dict(con.execute("select display_name, region from customer"))
+    assert regions["Bo Chen"] == "VIC" and "Tex Ranger" not in regions

@@ -546,3 +546,47 @@ def test_the_import_refuses_exactly_whom_adding_customers_refuses(
     refused = r"Zoe M \(customer 1\) asked not to be contacted"
     with pytest.raises(ValidationError, match=refused), au_db.unit_of_work() as s:
         add_customers(s, [NewCustomerAt(NewCustomer("Zoë Müller", phone="0412345678"), now)])
+
+
+_STATES = ["Name", "Mobile Phone", "Region", "Country"]
+
+
+def _states_file() -> bytes:
+    return csv_bytes(
+        _STATES,
+        [
+            ["Ann Lee", "0412 111 001", "new south wales", "Australia"],
+            ["Bo Chen", "0412 111 002", "VIC", "Australia"],
+            ["Cy Diaz", "0412 111 003", "QLD", ""],
+            ["Di Ekt", "0412 111 004", "", "Australia"],
+            ["Ed Fox", "0412 111 005", "", ""],
+            ["Tex Ranger", "0412 111 006", "Texas", "Australia"],
+            ["Fi Gee", "+1 512 555 0107", "Texas", "USA"],
+        ],
+    )
+
+
+def test_a_state_that_is_not_of_the_rows_country_is_reported_and_the_rest_imports(
+    au_db: Database, now: datetime
+) -> None:
+    plan = import_bytes(au_db, _states_file(), now)
+
+    assert [(p.row, p.message) for p in plan.problems] == [
+        (
+            7,
+            "state or region 'Texas' is not a state of Australia; use one of ACT, NSW, NT, "
+            "QLD, SA, TAS, VIC, WA; not imported",
+        )
+    ]
+    assert plan.imported == 6
+    people = customers(au_db)
+    assert "Tex Ranger" not in people
+    # Stored as adding them by hand stores them: each state as its code.
+    assert {n: (c.country, c.region) for n, c in people.items()} == {
+        "Ann Lee": ("AU", "NSW"),
+        "Bo Chen": ("AU", "VIC"),
+        "Cy Diaz": ("AU", "QLD"),
+        "Di Ekt": ("AU", None),
+        "Ed Fox": ("AU", None),
+        "Fi Gee": ("US", "TX"),
+    }

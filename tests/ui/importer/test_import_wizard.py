@@ -267,3 +267,36 @@ def test_preview_says_who_comes_in_as_do_not_contact(
         "Import as do-not-contact",
         "Keep as erased (do not contact)",
     ]
+
+
+def test_preview_names_a_row_whose_state_is_not_of_its_country(
+    qtbot: QtBot, au_db: Database, now: datetime, tmp_path: Path
+) -> None:
+    from tests.exchange.import_helpers import csv_bytes
+
+    path = tmp_path / "contacts.csv"
+    path.write_bytes(
+        csv_bytes(
+            ["Name", "Mobile Phone", "Region", "Country"],
+            [
+                ["Ann Lee", "0412 111 001", "NSW", "Australia"],
+                ["Tex Ranger", "0412 111 006", "Texas", "Australia"],
+            ],
+        )
+    )
+    wiz = _wizard(qtbot, au_db, now, path)
+    wiz.next()
+    wiz.next()
+    page = wiz.preview_page
+    summary = page.summary.text()
+    assert summary.startswith("1 to import") and summary.endswith("· 1 problem"), summary
+    model = page.model
+    rows = {model.text(i, 0): i for i in range(model.rowCount())}
+    assert model.text(rows["3"], 1) == "Not imported"
+    assert model.text(rows["3"], 7).startswith(
+        "state or region 'Texas' is not a state of Australia"
+    )
+    with qtbot.waitSignal(wiz.imported) as sig:
+        wiz.next()
+    assert sig.args == [1]
+    assert _count(au_db) == 2  # Lukasz from before, and Ann
