@@ -18,7 +18,13 @@ from PySide6.QtWidgets import (
 from deckfollow.core.enums import Basis, Stage
 from deckfollow.core.quote_index import QuoteRow
 from deckfollow.ui.board.model import ROW_ROLE
-from deckfollow.ui.formatting import ago_text, date_text, date_time_text, money_text
+from deckfollow.ui.formatting import (
+    ago_text,
+    date_text,
+    date_time_text,
+    money_text,
+    owner_time,
+)
 from deckfollow.ui.theme import active_theme
 
 CARD_HEIGHT = 100
@@ -141,6 +147,11 @@ class CardDelegate(QStyledItemDelegate):
             )
         if row.stage in (Stage.WON, Stage.LOST):
             return f"{row.stage.label} {date_text(row.stage_changed_at, row.timezone)}", None
+        if row.stage is Stage.PARKED and row.parked_until is not None:
+            # When it comes back, not how long since a touch: parked is a pause on purpose.
+            until = f"Parked until {date_text(row.parked_until)}"
+            back = owner_time(now).date() >= row.parked_until
+            return (f"{until} · back now", None) if back else (until, None)
         days = row.days_since_touch(now)
         text = "touched today" if days == 0 else f"{days} d since touch"
         if row.going_cold:
@@ -151,8 +162,6 @@ class CardDelegate(QStyledItemDelegate):
     def _next(row: QuoteRow, now: datetime) -> tuple[str, QColor | None]:
         nxt = row.next_follow_up
         if nxt is None:
-            if row.stage is Stage.PARKED and row.parked_until is not None:
-                return f"Revisit {date_text(row.parked_until)}", None
             return (
                 ("No next step planned", QColor(active_theme().overdue_text))
                 if row.stage.is_open
