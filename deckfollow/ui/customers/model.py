@@ -188,8 +188,10 @@ class CustomerTableModel(QAbstractTableModel):
         if role == _ALIGNMENT and col == OPEN:
             return _RIGHT
         if role == _TOOLTIP:
-            if col == NAME and row.do_not_contact:
-                return f"{row.name} asked not to be contacted"
+            if col == NAME:  # whole, where a narrow window cuts it short
+                return f"{row.name} asked not to be contacted" if row.do_not_contact else row.name
+            if col == COMPANY and row.company:
+                return row.company
             if col == LAST and row.last_touch_at is not None:
                 return date_text(row.last_touch_at, self.owner_tz)
             if col == SUBURB and row.region:

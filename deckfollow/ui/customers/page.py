@@ -26,8 +26,27 @@ from deckfollow.core.customer_search import (
     search_customers,
 )
 from deckfollow.core.settings import load_settings
+from deckfollow.ui.column_fit import (
+    LONG_NAME,
+    ORDINARY_NAME,
+    SHORT_NAME,
+    Column,
+    ColumnFitter,
+    Hide,
+    Narrow,
+)
 from deckfollow.ui.customers.merge_dialog import MergeDialog
-from deckfollow.ui.customers.model import CUSTOMER_ID_ROLE, EMAIL, NAME, CustomerTableModel
+from deckfollow.ui.customers.model import (
+    COMPANY,
+    CUSTOMER_ID_ROLE,
+    EMAIL,
+    LAST,
+    NAME,
+    OPEN,
+    PHONE,
+    SUBURB,
+    CustomerTableModel,
+)
 from deckfollow.ui.customers.new_customer import NewCustomerDialog
 from deckfollow.ui.formatting import counted
 from deckfollow.ui.operations import Operations
@@ -95,15 +114,35 @@ class CustomersPage(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.verticalHeader().setDefaultSectionSize(28)
         header = self.view.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((190, 105, 105, 110, 190, 50, 85)):
-            header.resizeSection(col, width)
-        header.setMinimumSectionSize(50)
-        # The name and the email share what the window has to spare, so neither takes the
-        # row from the other (a long email is cut short, its whole text in the tooltip).
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(EMAIL, QHeaderView.ResizeMode.Stretch)
+        # Beside the details panel the list has half the window: a name is shown whole, the
+        # phone and the last touch too; the email is cut short first, then the company
+        # (which few customers have) makes way; a cut text is whole in its tooltip.
+        self.columns = ColumnFitter(
+            self.view,
+            [
+                Column(NAME, floor=ORDINARY_NAME, cap=LONG_NAME),
+                Column(COMPANY, cap="Harbour Renovations Pty"),
+                Column(SUBURB, cap="Port Macquarie West"),
+                Column(PHONE, floor="(512) 555-0123"),
+                Column(EMAIL, floor="ann.lee@example.com", cap="alexandra.fitzgerald@example.com"),
+                Column(OPEN),
+                Column(LAST, floor="11 wk ago"),
+            ],
+            [
+                Narrow(EMAIL, "m.lee@gmail.com"),
+                Narrow(COMPANY, "Lee Decks"),
+                Hide(COMPANY),
+                Narrow(SUBURB, "Pflugerville"),
+                Narrow(EMAIL, "m.lee@gm"),
+                Hide(EMAIL),
+                Hide(OPEN),
+                Hide(SUBURB),
+                Hide(LAST),
+                Narrow(NAME, SHORT_NAME),
+            ],
+            spare=EMAIL,
+            settings_key="customers/columns",
+        )
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
 
         top = QHBoxLayout()
@@ -189,6 +228,7 @@ class CustomersPage(QWidget):
         self._settings_stale = True
         selected = self.selected_ids()
         self.model.reload()
+        self.columns.measure()
         self._reselect(selected)
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -171,11 +171,16 @@ class QuoteTableModel(QAbstractTableModel):
         return ""
 
     def _tooltip(self, row: QuoteRow, col: int) -> str | None:
+        # Whole, where a narrow window cuts the cell short.
+        if col == 0:
+            return row.customer
+        if col == 1:
+            return row.job or None
         if col == 6 and row.next_follow_up is not None:
             nxt = row.next_follow_up
             basis = "agreed with the customer" if nxt.basis is Basis.AGREED else "planned"
             late = " — overdue" if row.overdue else ""
-            return f"{nxt.reason} ({basis}){late}"
+            return f"{self._text(row, col)}\n{nxt.reason} ({basis}){late}"
         if col == 5 and row.going_cold:
             return "Going cold: no touch for a while"
         return None

@@ -25,6 +25,15 @@ from PySide6.QtWidgets import (
 from deckfollow.core.changes import Changes
 from deckfollow.core.enums import Stage
 from deckfollow.core.quote_index import QuoteFilter, QuoteIndex, Reread, rows_to_reread
+from deckfollow.ui.column_fit import (
+    LONG_NAME,
+    ORDINARY_NAME,
+    SHORT_NAME,
+    Column,
+    ColumnFitter,
+    Hide,
+    Narrow,
+)
 from deckfollow.ui.formatting import counted
 from deckfollow.ui.qt_values import QUOTE_ID_ROLE
 from deckfollow.ui.quote_list.model import COLUMNS, QuoteTableModel
@@ -38,6 +47,13 @@ _STAGE_CHOICES: list[tuple[str, frozenset[Stage] | None]] = [
     ),
     *[(s.label, frozenset({s})) for s in Stage],
 ]
+
+
+# The widths every column had before they fitted the view (the job stretched).
+_OLD_DEFAULT_WIDTHS = (180, 300, 115, 105, 100, 95, 215, 95)
+# The job's width at most while other columns could use the room (all of it in its tooltip).
+_LONG_JOB = "Bathroom remodel — primary bath, floor-to-ceiling tile and more"
+CUSTOMER, JOB, NUMBER, AMOUNT, STAGE, LAST_TOUCH, NEXT, RECEIVED = range(len(COLUMNS))
 
 
 class QuoteListPage(QWidget):
@@ -100,12 +116,6 @@ class QuoteListPage(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.verticalHeader().setDefaultSectionSize(28)
         header = self.view.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((180, 300, 115, 105, 100, 95, 215, 95)):
-            header.resizeSection(col, width)
-        # The job takes whatever width is left; the rest keep what the user gave them.
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSortIndicator(len(COLUMNS) - 1, Qt.SortOrder.DescendingOrder)
 
         filters = QHBoxLayout()
@@ -144,11 +154,49 @@ class QuoteListPage(QWidget):
         self.model.modelReset.connect(self._update_count)
         self.search.installEventFilter(self)
         self._restore()
+        # Beside the details panel the list has half the window: who, how much and what is
+        # next stay whole; the job is cut short first, then the received date and the quote
+        # number (both in the details) make way. Widths the user dragged are kept.
+        self.columns = ColumnFitter(
+            self.view,
+            [
+                Column(CUSTOMER, floor=ORDINARY_NAME, cap=LONG_NAME),
+                Column(
+                    JOB,
+                    floor="Deck and pergola",
+                    cap="Bathroom remodel — primary bath, floor-to-ceiling tile and more",
+                ),
+                Column(NUMBER, cap="Q-2026-000123"),
+                Column(AMOUNT, floor="$12,490.00"),
+                Column(STAGE),
+                Column(LAST_TOUCH, floor="11 wk ago"),
+                Column(NEXT),
+                Column(RECEIVED),
+            ],
+            [
+                Narrow(JOB, "Gutter replacement — gutter guards"),
+                Hide(RECEIVED),
+                Hide(NUMBER),
+                Narrow(JOB, "Pool fence — frameless"),
+                # The customer's own clock beside the owner's is in the tooltip then.
+                Narrow(NEXT, "Tue 8 Dec 10:00 · email ✓"),
+                Hide(LAST_TOUCH),
+                Narrow(JOB, "Pool fence"),
+                Hide(STAGE),
+                Narrow(CUSTOMER, SHORT_NAME),
+                Hide(AMOUNT),
+                Narrow(NEXT, "Tue 8 Dec 10:00"),
+                Hide(JOB),
+            ],
+            spare=JOB,
+            settings_key="quotes/columns",
+        )
 
     def set_index(self, index: QuoteIndex) -> None:
         """Show a freshly loaded set of quotes, keeping the search and selection."""
         selected = self.selected_quote_id()
         self.model.set_index(index)
+        self.columns.measure()
         # Ready before the first keystroke, without holding up the first paint.
         QTimer.singleShot(0, index.prepare_search)
         if selected is not None:
@@ -272,14 +320,29 @@ class QuoteListPage(QWidget):
         menu.deleteLater()
 
     def _restore(self) -> None:
-        state = QSettings().value("quotes/header")
+        settings = QSettings()
+        state = settings.value("quotes/header")
+        known = settings.value("quotes/columns/widths") is not None
+        pins: list[str] = []
         if isinstance(state, QByteArray):
-            self.view.horizontalHeader().restoreState(state)
-            section = self.view.horizontalHeader().sortIndicatorSection()
-            order = self.view.horizontalHeader().sortIndicatorOrder()
+            header = self.view.horizontalHeader()
+            header.restoreState(state)
+            if not known:
+                # Saved before columns fitted themselves: a width other than the old default
+                # was the user's own, and stays theirs (the job only filled what was left).
+                pins = [
+                    f"{col}={header.sectionSize(col)}"
+                    for col, default in enumerate(_OLD_DEFAULT_WIDTHS)
+                    if col != JOB and header.sectionSize(col) not in (default, 0)
+                ]
+            section = header.sortIndicatorSection()
+            order = header.sortIndicatorOrder()
             key = COLUMNS[section][1] if 0 <= section < len(COLUMNS) else COLUMNS[-1][1]
             self.model.filter = replace(
                 self.model.filter,
                 sort=key,
                 descending=order == Qt.SortOrder.DescendingOrder,
             )
+        if not known:
+            # Written once, so widths saved from now on are never taken for old ones.
+            settings.setValue("quotes/columns/widths", ",".join(pins))

@@ -1,0 +1,107 @@
+# mypy: disable-error-code="no-untyped-call"
+"""The Quotes page beside the details panel fits without scrolling sideways: who, how much and
+what is next stay whole, the received date and quote number make way first, and widths the
+user gave (in this version or saved by an earlier one) are kept."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import QApplication, QTableView
+from pytestqt.qtbot import QtBot
+
+from deckfollow.ui.main_window import MainWindow
+from deckfollow.ui.quote_list.page import (
+    AMOUNT,
+    CUSTOMER,
+    JOB,
+    LAST_TOUCH,
+    NEXT,
+    NUMBER,
+    RECEIVED,
+    STAGE,
+)
+from tests.ui.column_helpers import (
+    PEOPLE,
+    _no_remembered_columns,
+    business,
+    shown_width,
+    whole,
+    window,
+)
+
+__all__ = ["_no_remembered_columns", "business", "window"]
+
+
+def _open(qtbot: QtBot, win: MainWindow) -> None:
+    win.show_page("quotes")
+    page = win.quotes
+    qtbot.waitUntil(lambda: page.model.rowCount() == len(PEOPLE))
+    page.view.selectRow(0)
+    page.view.activated.emit(page.model.index(0, 0))
+    qtbot.waitUntil(win.detail_dock.isVisible)
+    QApplication.processEvents()
+
+
+def test_beside_the_details_panel_the_quotes_fit_without_scrolling_sideways(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    _open(qtbot, window)
+    page = window.quotes
+    view, model = page.view, page.model
+    header = view.horizontalHeader()
+    assert view.viewport().width() < 800
+
+    assert view.horizontalScrollBar().maximum() == 0
+    assert shown_width(view) <= view.viewport().width()
+    for row in range(model.rowCount()):
+        for col in (CUSTOMER, AMOUNT):
+            assert whole(view, col, model.index(row, col).data()), (row, col)
+    # Only what the details panel also shows, or matters least, made way.
+    hidden = {c for c in range(header.count()) if header.isSectionHidden(c)}
+    assert {RECEIVED, NUMBER} <= hidden <= {RECEIVED, NUMBER, LAST_TOUCH, STAGE}
+    assert not header.isSectionHidden(JOB) and not header.isSectionHidden(NEXT)
+
+    window.detail_dock.hide()
+    qtbot.waitUntil(lambda: not any(header.isSectionHidden(c) for c in range(header.count())))
+    assert view.horizontalScrollBar().maximum() == 0
+    for row in range(model.rowCount()):
+        for col in (CUSTOMER, JOB, NUMBER, AMOUNT, RECEIVED):
+            assert whole(view, col, model.index(row, col).data()), (row, col)
+
+
+def test_a_width_the_user_gave_the_amount_is_kept_and_the_rest_fit_around_it(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    _open(qtbot, window)
+    header = window.quotes.view.horizontalHeader()
+    header.resizeSection(AMOUNT, 160)  # the user drags its edge
+    QApplication.processEvents()
+    window.detail_dock.hide()
+    QApplication.processEvents()
+    window.detail_dock.show()
+    QApplication.processEvents()
+    assert header.sectionSize(AMOUNT) == 160
+    assert window.quotes.view.horizontalScrollBar().maximum() == 0
+    assert QSettings().value("quotes/columns/widths") == f"{AMOUNT}=160"
+
+
+def test_widths_saved_by_an_earlier_version_are_kept(qtbot: QtBot, window: MainWindow) -> None:
+    # The header an earlier version saved: the user had widened the amount to 150.
+    old = QTableView()
+    qtbot.addWidget(old)
+    old.setModel(QStandardItemModel(0, 8, old))
+    for col, width in enumerate((180, 300, 115, 150, 100, 95, 215, 95)):
+        old.horizontalHeader().resizeSection(col, width)
+    QSettings().setValue("quotes/header", old.horizontalHeader().saveState())
+    QSettings().remove("quotes/columns")  # an earlier version kept no widths of its own
+
+    later = MainWindow(window.ops.store, clock=window.clock)
+    qtbot.addWidget(later)
+    later.resize(window.size())
+    later.show()
+    later.refresh()
+    later.show_page("quotes")
+    qtbot.waitUntil(lambda: later.quotes.model.rowCount() == len(PEOPLE))
+    assert later.quotes.view.horizontalHeader().sectionSize(AMOUNT) == 150
+    assert later.quotes.columns.pinned == {AMOUNT: 150}
