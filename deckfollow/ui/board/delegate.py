@@ -120,11 +120,14 @@ class CardDelegate(QStyledItemDelegate):
         painter.setFont(small)
         fs = QFontMetrics(small)
         age, age_color = self._age(row, now)
+        room = inner.width() - amount_w
+        if fs.horizontalAdvance(age) > room:
+            age = self._short_age(row, now) or age
         painter.setPen(age_color if age_color is not None else muted)
         painter.drawText(
-            QRect(inner.left(), y3, inner.width() - amount_w, line_h),
+            QRect(inner.left(), y3, room, line_h),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            fs.elidedText(age, Qt.TextElideMode.ElideRight, inner.width() - amount_w),
+            fs.elidedText(age, Qt.TextElideMode.ElideRight, room),
         )
 
         # Line 4: what's next.
@@ -149,14 +152,24 @@ class CardDelegate(QStyledItemDelegate):
             return f"{row.stage.label} {date_text(row.stage_changed_at, row.timezone)}", None
         if row.stage is Stage.PARKED and row.parked_until is not None:
             # When it comes back, not how long since a touch: parked is a pause on purpose.
-            until = f"Parked until {date_text(row.parked_until)}"
-            back = owner_time(now).date() >= row.parked_until
-            return (f"{until} · back now", None) if back else (until, None)
+            day = date_text(row.parked_until)
+            if owner_time(now).date() >= row.parked_until:
+                return f"Parked until {day}, now back", None
+            return f"Parked until {day}", None
         days = row.days_since_touch(now)
         text = "touched today" if days == 0 else f"{days} d since touch"
         if row.going_cold:
             return f"{text} · going cold", QColor(active_theme().cold_text)
         return text, None
+
+    @staticmethod
+    def _short_age(row: QuoteRow, now: datetime) -> str | None:
+        """The same, shorter, for a card too narrow beside its amount."""
+        if row.stage is Stage.PARKED and row.parked_until is not None:
+            day = date_text(row.parked_until)
+            back = owner_time(now).date() >= row.parked_until
+            return "Back now" if back else f"Until {day}"
+        return None
 
     @staticmethod
     def _next(row: QuoteRow, now: datetime) -> tuple[str, QColor | None]:

@@ -78,6 +78,8 @@ def test_a_parked_card_says_when_it_comes_back_not_a_step_from_before(
     # Parking stopped Ann's planned step: nothing of hers is due, on Today or on her card.
     age, nxt, row = _card(db, ann, later)
     assert age.startswith("Parked until 12 Jan") and "back" not in age
+    # On a card too narrow beside its amount, the short form keeps the date.
+    assert (CardDelegate._short_age(row, later) or "").startswith("Until 12 Jan")
     assert not nxt.startswith("Overdue") and "12 Jan" in nxt
     assert not row.overdue
     # Bo agreed to his call: his own word stands through the pause, on Today as on his card.
@@ -91,5 +93,6 @@ def test_a_parked_card_says_when_it_comes_back_not_a_step_from_before(
     back = datetime(2027, 1, 12, 10, 5, tzinfo=SYD).astimezone(UTC)  # the revisit is at 10:00
     assert _today(db, back)["Ann Lee"] is False
     age, nxt, row = _card(db, ann, back)
-    assert age.startswith("Parked until 12 Jan") and age.endswith("· back now")
+    assert age.startswith("Parked until 12 Jan") and age.endswith(", now back")
+    assert CardDelegate._short_age(row, back) == "Back now"
     assert nxt.startswith("Next: call")
