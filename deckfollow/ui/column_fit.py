@@ -18,8 +18,9 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt
 from PySide6.QtWidgets import QHeaderView, QMenu, QTableView
 from shiboken6 import isValid
 
-# Rows measured for a column's width: what a screen or two shows, not 20,000.
-_MEASURED_ROWS = 200
+# Rows measured for a column's width: about what a screen shows (their texts are made for
+# painting anyway), not 20,000.
+_MEASURED_ROWS = 40
 # Room around a cell's text (the style's margins) and beside a heading (the sort arrow).
 _CELL_PADDING = 18
 _HEADING_PADDING = 26
@@ -99,19 +100,20 @@ class ColumnFitter(QObject):
     # -- what each column would like --------------------------------------------------------
 
     def measure(self) -> None:
-        """Measure the rows loaded now (a column never narrows because a search hid its
+        """Measure the rows on screen (a column never narrows because a search hid its
         longest text: columns do not jump while the user types), then fit."""
         model = self._view.model()
         cells = self._view.fontMetrics()
         heads = self._view.horizontalHeader().fontMetrics()
-        rows = min(model.rowCount(), _MEASURED_ROWS)
+        top = max(self._view.rowAt(0), 0)
+        rows = range(top, min(model.rowCount(), top + _MEASURED_ROWS))
         for col in self._columns:
             heading = str(model.headerData(col.index, Qt.Orientation.Horizontal) or "")
             width = max(
                 heads.horizontalAdvance(heading) + _HEADING_PADDING,
                 cells.horizontalAdvance(col.floor) + _CELL_PADDING if col.floor else 0,
             )
-            for row in range(rows):
+            for row in rows:
                 text = model.data(model.index(row, col.index))
                 if text:
                     width = max(width, cells.horizontalAdvance(str(text)) + _CELL_PADDING)
