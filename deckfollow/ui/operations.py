@@ -50,6 +50,7 @@ __all__ = [
     "run_change",
     "run_query",
     "run_task",
+    "serving",
     "show_error",
 ]
 
@@ -334,6 +335,13 @@ def current() -> Operations:
     if not _current:
         raise RuntimeError("no database is open")
     return _current[0]
+
+
+def serving(store: Store) -> Operations | None:
+    """The window's operations when they serve `store` (the database open in the window);
+    None when none are open, or they serve another database."""
+    ops = _current[0] if _current else None
+    return ops if ops is not None and ops.store is store else None
 
 
 def run_change(

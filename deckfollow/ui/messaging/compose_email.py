@@ -12,6 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -299,7 +300,13 @@ class ComposeEmailDialog(ContactDialog):
     def _open_settings(self) -> None:
         from deckfollow.ui.messaging.smtp_settings import SmtpSettingsDialog
 
-        SmtpSettingsDialog(self._outbox, parent=self, credentials=self._store).exec()
+        # Opened, not run with a loop of its own; what it saved is read once it closed.
+        dialog = SmtpSettingsDialog(self._outbox, parent=self, credentials=self._store)
+        dialog.finished.connect(lambda _result: self._settings_closed(dialog))
+        dialog.open()
+
+    def _settings_closed(self, dialog: QDialog) -> None:
+        dialog.deleteLater()
         settings = read(self._db, _SendSettings.load)
         self._smtp, self._footer = settings.smtp, settings.footer
         self.footer.setChecked(settings.footer_on)

@@ -168,7 +168,6 @@ def test_choosing_a_provider_fills_in_its_servers_and_says_how_to_sign_in(
 def test_a_stop_read_from_the_inbox_asks_on_today_whether_to_stop_everything(
     qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated, dovecot: Dovecot
 ) -> None:
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from deckfollow.core.contact_snapshot import load_snapshot
@@ -202,8 +201,12 @@ def test_a_stop_read_from_the_inbox_asks_on_today_whether_to_stop_everything(
         assert dialog.selected_scope() is None  # every channel
         dialog.save()
 
-    QTimer.singleShot(200, answer)
-    assert act_on_follow_up(db, item.follow_up_id, clock=lambda: now)
+    stopped: list[bool] = []
+    act_on_follow_up(db, item.follow_up_id, clock=lambda: now, done=lambda: stopped.append(True))
+    # Opened, not run with a loop of its own: the answer comes after the call returned.
+    assert not stopped
+    answer()
+    assert stopped == [True]
     with db.reading() as s:
         snap = load_snapshot(s, customer.customer_id)
     assert all(snap.consent(c).state is ConsentState.REVOKED for c in ConsentChannel)

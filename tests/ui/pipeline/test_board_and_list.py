@@ -374,3 +374,25 @@ def test_the_details_panel_opened_from_the_menu_shows_the_selection(window: Main
     assert item is not None and item.quote_id is not None
     toggle.trigger()
     assert window.detail.quote_id == item.quote_id
+
+
+def test_a_card_s_menu_is_shown_without_holding_the_window(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    column = window.board.columns[Stage.FOLLOWING_UP]
+    column.view.scrollToTop()
+    QApplication.processEvents()
+    quote_id = _first(window, Stage.FOLLOWING_UP)
+    pos = column.view.visualRect(column.model.index(0)).center()
+    shown: list[int] = []
+    window.board.quote_activated.connect(shown.append)
+    column.view.customContextMenuRequested.emit(pos)
+    # The request returned with the menu on screen: no loop of its own waited for a choice.
+    menu = QApplication.activePopupWidget()
+    assert isinstance(menu, QMenu) and menu.isVisible()
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts[0] == "&Edit quote…" and texts[-1] == "Show &details"
+    next(a for a in menu.actions() if a.text() == "Show &details").trigger()
+    menu.close()
+    wait_for(lambda: shown)
+    assert shown == [quote_id]
