@@ -65,7 +65,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "messaging/inbox_watch.py": "not converted yet",
     "messaging/smtp_settings.py": "not converted yet",
     "messaging/template_library.py": "not converted yet",
-    "quote_editor/dialog.py": "not converted yet",
     "reminders/controller.py": "not converted yet",
     "reminders/settings_page.py": "not converted yet",
     "reminders/snooze_dialog.py": "not converted yet",
