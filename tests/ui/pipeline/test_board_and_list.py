@@ -278,10 +278,12 @@ def test_move_to_trash_and_undo(window: MainWindow, db: Database) -> None:
     wait_idle(window)
     assert _stage(db, quote_id).deleted_at is not None
     assert column.model.row_of(quote_id) < 0, "the card leaves the board"
+    assert window.statusBar().currentMessage().startswith("Quote moved to the trash")
     window._undo.click()
     wait_idle(window)
     assert _stage(db, quote_id).deleted_at is None
     assert column.model.row_of(quote_id) >= 0, "and comes back with Undo"
+    assert window.statusBar().currentMessage() == "Quote restored from the trash."
 
 
 def test_opening_a_quote_shows_its_details_and_follows_the_selection(
@@ -338,7 +340,16 @@ def test_move_a_customer_to_the_trash_after_asking(window: MainWindow, db: Datab
 
         customer = session.get(Customer, customer_id)
         assert customer is not None and customer.deleted_at is not None
+        name = customer.display_name
     assert window.board.columns[Stage.FOLLOWING_UP].model.row_of(quote_id) < 0
+    assert window.statusBar().currentMessage() == f"{name} moved to the trash."
+    window._undo.click()  # offered beside the message, as for a quote
+    wait_idle(window)
+    with db.reading() as session:
+        back = session.get(Customer, customer_id)
+        assert back is not None and back.deleted_at is None
+    assert window.statusBar().currentMessage() == f"{name} restored from the trash."
+    assert window.board.columns[Stage.FOLLOWING_UP].model.row_of(quote_id) >= 0
 
 
 def test_the_list_and_board_models_keep_qt_s_model_rules(
