@@ -16,8 +16,8 @@ from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel
 from deckfollow.core.errors import DeckfollowError, ServerAwayError
 from deckfollow.core.follow_up_target import FollowUpTarget, contact_follow_up, resolve_target
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.inbound import is_stop_question
-from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import read, read_then
 from deckfollow.ui.operations import show_error
 from deckfollow.ui.team.server_away import fill_when_server_back
@@ -47,7 +47,7 @@ def open_dialog(dialog: QDialog, done: Done | None = None) -> QDialog:
 
 
 def send_email_for_follow_up(
-    db: Database,
+    db: Store,
     follow_up_id: int,
     *,
     clock: Clock,
@@ -63,7 +63,7 @@ def send_email_for_follow_up(
 
 
 def act_on_follow_up(
-    db: Database,
+    db: Store,
     follow_up_id: int,
     *,
     clock: Clock,
@@ -104,7 +104,7 @@ def act_on_follow_up(
 
 
 def _open_for(
-    db: Database,
+    db: Store,
     target: FollowUpTarget,
     follow_up_id: int,
     *,
@@ -137,7 +137,7 @@ def _open_for(
 
 
 def contact_dialog(
-    db: Database,
+    db: Store,
     channel: Channel,
     *,
     customer_id: int,

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
 from deckfollow.core.merge_fields import RenderedText
-from deckfollow.core.unit_of_work import Session
+from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.messaging.credentials import CredentialStore, default_store
 from deckfollow.messaging.drafts import MessageDraft
 from deckfollow.messaging.email_auth import sign_in_kind
@@ -49,7 +49,6 @@ from deckfollow.messaging.smtp import (
     load_smtp_settings,
     make_footer,
 )
-from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
     Clock,
@@ -100,7 +99,7 @@ class ComposeEmailDialog(ContactDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         clock: Clock,
         follow_up_id: int | None = None,

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.credentials import CredentialStore, default_store
 from deckfollow.messaging.email_providers import guess_provider
 from deckfollow.messaging.imap import (
@@ -35,7 +36,6 @@ from deckfollow.messaging.imap import (
 from deckfollow.messaging.inbox import InboxReport, inbox_enabled, inbox_interval, set_inbox_enabled
 from deckfollow.messaging.smtp import Security, load_smtp_settings
 from deckfollow.messaging.watch import check_all
-from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import BackgroundJob, ErrorLabel, describe_failure, start_job
 from deckfollow.ui.team.server_away import hold_until_server_back
 
@@ -47,7 +47,7 @@ class InboxSettingsDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         parent: QWidget | None = None,
         credentials: CredentialStore | None = None,

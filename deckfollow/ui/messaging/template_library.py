@@ -35,6 +35,7 @@ from deckfollow.core.merge_fields import (
     render_template,
     sample_context,
 )
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.builtin_templates import KIND_LABELS
 from deckfollow.messaging.template_library import (
     TemplateInfo,
@@ -47,7 +48,6 @@ from deckfollow.messaging.template_library import (
     save_template,
     seed_builtin_templates,
 )
-from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import ErrorLabel, show_rendered
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
@@ -62,7 +62,7 @@ class TemplateLibraryDialog(QDialog):
 
     changed = Signal(object)
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._clock = db, clock
         self._current: TemplateInfo | None = None
