@@ -251,11 +251,9 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         show_sms_settings(window.ops, window)
 
     def reply_settings() -> None:
-        from deckfollow.ui.messaging.inbox_settings import InboxSettingsDialog
+        from deckfollow.ui.messaging.inbox_settings import show_inbox_settings
 
-        dialog = InboxSettingsDialog(db, parent=window)
-        dialog.saved.connect(lambda _c: changed())
-        _open(dialog)
+        show_inbox_settings(window.ops, window, saved=lambda _c: changed())
 
     def reminder_settings() -> None:
         from deckfollow.ui.reminders import ReminderSettingsWidget

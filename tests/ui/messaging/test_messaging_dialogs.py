@@ -31,6 +31,7 @@ from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
 from deckfollow.ui.messaging.smtp_settings import SmtpSettingsDialog
 from deckfollow.ui.messaging.template_library import TemplateLibraryDialog
 from deckfollow.ui.messaging.text_message import TextMessageDialog
+from deckfollow.ui.operations import Operations
 from tests.messaging.conftest import SMTP_PASSWORD, SMTP_USER, StartServer
 
 
@@ -422,7 +423,10 @@ def test_today_entry_points_open_the_dialog_for_the_channel(
     call = _follow_up(db, customer, now + timedelta(days=8), Channel.CALL)
     send_email_for_follow_up(db, email, clock=lambda: now, done=lambda: logged.append("email"))
     cancel_the_open_one()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    Operations(db)  # the window's database thread: who a follow-up is about is read there
     act_on_follow_up(db, call, clock=lambda: now, done=lambda: logged.append("call"))
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)  # with the answer
     cancel_the_open_one()
     assert seen == ["ComposeEmailDialog", "CallDialog"]
     assert logged == [], "cancelled: done is not called"
