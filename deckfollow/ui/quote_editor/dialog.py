@@ -338,8 +338,15 @@ class QuoteDialog(QDialog):
             self.sent.set_value(form.today)  # the usual case: moved to Quoted the day it went out
         self._fields_box.setEnabled(True)
         self._refresh()
-        # Where the owner types first: the amount, unless the customer is still to be named.
-        (self.customer if self._picking() else self.amount).setFocus()
+        # Where the owner types first: the amount, unless the customer is still to be named
+        # (then what they type replaces "New customer", as when tabbing into it).
+        if self._picking():
+            self.customer.setFocus()
+            line = self.customer.lineEdit()
+            if line is not None:
+                line.selectAll()
+        else:
+            self.amount.setFocus()
         self.loaded.emit()
 
     # -- state ---------------------------------------------------------------------------

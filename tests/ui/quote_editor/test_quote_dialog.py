@@ -192,6 +192,8 @@ def test_a_new_quote_for_someone_new_from_the_quotes_page(
 ) -> None:
     def fill(dialog: QuoteDialog) -> None:
         assert dialog.customer.currentText() == "New customer"
+        line = dialog.customer.lineEdit()
+        assert line is not None and line.selectedText() == "New customer", "typing replaces it"
         dialog.name.setText("Ada Lovelace")
         dialog.phone.setText("0412 000 111")
         dialog.job.setText("Pergola, 4 × 3 m")
