@@ -298,13 +298,26 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     # -- Today's one-click actions ------------------------------------------------------------
     today = window.today
 
+    # Follow-ups whose screen is being read: a double click opens it once, not twice.
+    opening: set[int] = set()
+
     def act(follow_up_id: int, done: Callable[[], object]) -> None:
         from deckfollow.ui.messaging import act_on_follow_up
 
+        if follow_up_id in opening:
+            return
+        opening.add(follow_up_id)
         # Opened once who it is about has been read; `done` once it was logged.
         _opening(
             window,
-            lambda: act_on_follow_up(db, follow_up_id, clock=clock, parent=window, done=done),
+            lambda: act_on_follow_up(
+                db,
+                follow_up_id,
+                clock=clock,
+                parent=window,
+                done=done,
+                settled=lambda: opening.discard(follow_up_id),
+            ),
             "the follow-up",
         )
 

@@ -69,17 +69,24 @@ def act_on_follow_up(
     clock: Clock,
     parent: QWidget | None = None,
     done: Done | None = None,
+    settled: Done | None = None,
 ) -> None:
     """Open the right dialog for a follow-up's channel (call, text, email); `done()` once
     something was logged.
 
     Who it is about is read first (on the window's database thread); the dialog opens with
-    the answer. Cards, visits and videos are not handled here (printing and the touch log
-    cover them): for those nothing opens. A follow-up that is gone is said in one line.
+    the answer, and `settled()` follows once that answer was handled (the dialog opened,
+    nothing to open, or why not said). Cards, visits and videos are not handled here
+    (printing and the touch log cover them): for those nothing opens. A follow-up that is
+    gone is said in one line.
     """
 
     def failed(error: DeckfollowError) -> None:
-        show_error(parent, _ERROR_TITLE, error)
+        try:
+            show_error(parent, _ERROR_TITLE, error)
+        finally:
+            if settled is not None:
+                settled()
 
     def arrived(target: FollowUpTarget) -> None:
         try:
@@ -88,10 +95,16 @@ def act_on_follow_up(
             # The dialog reads what it shows as it is built: built again once it is back.
             fill_when_server_back(
                 parent,
-                lambda: act_on_follow_up(db, follow_up_id, clock=clock, parent=parent, done=done),
+                lambda: act_on_follow_up(
+                    db, follow_up_id, clock=clock, parent=parent, done=done, settled=settled
+                ),
             )
+            return
         except DeckfollowError as exc:
             failed(exc)
+            return
+        if settled is not None:
+            settled()
 
     read_then(
         parent,

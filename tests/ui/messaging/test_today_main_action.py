@@ -100,3 +100,24 @@ def test_a_follow_up_gone_before_its_screen_opened_is_said_in_one_line(
     assert isinstance(note, QMessageBox) and "follow-up" in note.text().lower()
     note.close()
     assert "Logged" not in window.statusBar().currentMessage()
+
+
+def test_a_double_click_on_call_opens_one_call_screen(qtbot: QtBot, db: Database) -> None:
+    fid = add_follow_up(db, NOW, NOW - timedelta(hours=1), name="Eve Twice")
+    window = _window(qtbot, db)
+    assert window.today.select_follow_up(fid)
+
+    window.today.primary.click()
+    window.today.primary.click()  # before the first screen could open
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), CallDialog))
+    settle(qtbot, window)
+    assert len([w for w in QApplication.topLevelWidgets() if isinstance(w, CallDialog)]) == 1
+    first = QApplication.activeModalWidget()
+    assert first is not None
+    first.close()
+    settle(qtbot, window)
+    window.today.primary.click()  # once it closed, Call opens it again
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), CallDialog))
+    again = QApplication.activeModalWidget()
+    assert again is not None and again is not first
+    again.close()
