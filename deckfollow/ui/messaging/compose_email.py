@@ -321,12 +321,19 @@ class ComposeEmailDialog(ContactDialog):
         )
 
     def _attach(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
+        # Opened, not run with a loop of its own: the files are added once they are chosen.
+        picker = QFileDialog(
             self,
             "Attach to the email",
             str(Path.home()),
             "Documents and photos (*.pdf *.jpg *.jpeg *.png *.heic *.doc *.docx);;All files (*)",
         )
+        picker.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.filesSelected.connect(self._attach_files)
+        picker.open()
+
+    def _attach_files(self, files: list[str]) -> None:
         self.attachments += [Path(f) for f in files if Path(f) not in self.attachments]
         self._show_attachments()
 

@@ -378,10 +378,16 @@ class QuoteDialog(QDialog):
     # -- the file ------------------------------------------------------------------------
 
     def choose_file(self) -> None:
+        """Pick the file sent; opened, not run with a loop of its own."""
         start = self.file.text().strip() or str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(
-            self, "The quote you sent", start, "PDF files (*.pdf);;All files (*)"
-        )
+        picker = QFileDialog(self, "The quote you sent", start, "PDF files (*.pdf);;All files (*)")
+        picker.setFileMode(QFileDialog.FileMode.ExistingFile)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # A method, not a lambda over self: the picker must not be what keeps this alive.
+        picker.fileSelected.connect(self._file_chosen)
+        picker.open()
+
+    def _file_chosen(self, path: str) -> None:
         if path:
             self.file.setText(path)
 

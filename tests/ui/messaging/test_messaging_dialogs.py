@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from keyring.backends import null
@@ -619,3 +620,26 @@ def test_setting_up_email_from_the_composer_opens_over_it_and_applies_once_saved
     settings.save()
     qtbot.waitUntil(lambda: not dlg.setup_box.isVisible())
     assert dlg.isVisible(), "the composer stays open, set up"
+
+
+def test_attaching_files_opens_a_picker_without_holding_the_composer(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    photo = tmp_path / "similar deck.jpg"
+    photo.write_bytes(b"\xff\xd8\xff")
+    fu_id = _follow_up(db, customer, now, Channel.EMAIL)
+    dlg = ComposeEmailDialog(
+        db, clock=lambda: now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring())
+    )
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.attach_button.click()
+    # The click returned with the picker on screen: no loop of its own waits for a choice.
+    picker = QApplication.activeModalWidget()
+    assert isinstance(picker, QFileDialog)
+    picker.selectFile(str(photo))
+    picker.accept()
+    assert dlg.attachments == [photo]
+    assert "similar deck.jpg" in dlg.attached.text()

@@ -312,3 +312,25 @@ def test_a_cards_double_click_and_menu_open_its_quote(
     column.view.customContextMenuRequested.emit(column.view.visualRect(index).center())
     qtbot.waitUntil(lambda: len(seen) == 2)
     assert len(seen) == 2
+
+
+def test_choosing_the_file_sent_opens_a_picker_without_holding_the_window(
+    qtbot: QtBot, window: MainWindow, now: datetime, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    quote_id = _add_lead(qtbot, window, now)
+    pdf = tmp_path / "Q-0001 Hopper deck.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    dialog = QuoteDialog(window.ops.store, clock=lambda: now, quote_id=quote_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(qtbot, window)
+    dialog.choose_button.click()
+    # The click returned with the picker on screen: no loop of its own waits for a choice.
+    picker = QApplication.activeModalWidget()
+    assert isinstance(picker, QFileDialog)
+    picker.selectFile(str(pdf))
+    picker.accept()
+    assert dialog.file.text() == str(pdf)
+    assert dialog.open_button.isEnabled()
