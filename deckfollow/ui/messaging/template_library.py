@@ -369,12 +369,21 @@ class TemplateLibraryDialog(QDialog):
         self.changed.emit(Changes(settings=True))
 
     def _new(self) -> None:
-        labels = [KIND_LABELS[k] for k in TemplateKind]
-        label, ok = QInputDialog.getItem(self, "New template", "What is it for?", labels, 0, False)
-        if not ok:
-            return
-        kind = next(k for k in TemplateKind if KIND_LABELS[k] == label)
-        self._create(kind)
+        """Ask what the new template is for, without a loop of its own; it is made once
+        a kind is chosen."""
+        ask = QInputDialog(self)
+        ask.setWindowTitle("New template")
+        ask.setLabelText("What is it for?")
+        ask.setComboBoxItems([KIND_LABELS[k] for k in TemplateKind])
+        ask.setComboBoxEditable(False)
+        ask.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        ask.textValueSelected.connect(self._new_for)
+        ask.open()
+
+    def _new_for(self, label: str) -> None:
+        kind = next((k for k in TemplateKind if KIND_LABELS[k] == label), None)
+        if kind is not None:
+            self._create(kind)
 
     def _create(self, kind: TemplateKind) -> TemplateInfo:
         with self._db.unit_of_work() as s:

@@ -19,6 +19,7 @@ from deckfollow.core.enums import (
     ConsentChannel,
     FollowUpStatus,
     Outcome,
+    TemplateKind,
 )
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
 from deckfollow.core.leads import LeadCreated
@@ -643,3 +644,24 @@ def test_attaching_files_opens_a_picker_without_holding_the_composer(
     picker.accept()
     assert dlg.attachments == [photo]
     assert "similar deck.jpg" in dlg.attached.text()
+
+
+def test_a_new_template_asks_what_it_is_for_without_holding_the_library(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    from deckfollow.messaging.builtin_templates import KIND_LABELS
+
+    dlg = TemplateLibraryDialog(db, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.new_button.click()
+    # The click returned with the question on screen: no loop of its own waits for it.
+    ask = QApplication.activeModalWidget()
+    assert isinstance(ask, QInputDialog)
+    ask.setTextValue(KIND_LABELS[TemplateKind.VOICEMAIL])
+    ask.accept()
+    assert dlg.name.text() == f"My {KIND_LABELS[TemplateKind.VOICEMAIL].lower()}"
+    assert dlg.kind_label.text() != ""
+    qtbot.waitUntil(lambda: not dlg.findChildren(QInputDialog))  # gone once answered
