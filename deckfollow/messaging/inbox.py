@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from deckfollow.core.clock import Clock
 from deckfollow.core.settings import get_setting, set_setting
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging import threads
 from deckfollow.messaging.credentials import CredentialStore
 from deckfollow.messaging.email_auth import mail_secret, sign_in_kind
@@ -33,7 +34,6 @@ from deckfollow.messaging.imap import (
 )
 from deckfollow.messaging.inbound import Handled, Kind, handle, parse_email
 from deckfollow.messaging.smtp import load_smtp_settings
-from deckfollow.storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ class InboxReport:
 
 
 def check_inbox(
-    db: Database,
+    db: Store,
     settings: ImapSettings,
     auth: Auth,
     *,
@@ -160,7 +160,7 @@ def _accounts(imap: ImapSettings, smtp_account: str, smtp_user: str) -> list[str
 
 
 def stored_auth(
-    db: Database, store: CredentialStore, *, clock: Clock | None = None
+    db: Store, store: CredentialStore, *, clock: Clock | None = None
 ) -> tuple[ImapSettings, Auth | None]:
     """The mailbox settings and the sign-in kept for them (None: ask for the password).
 

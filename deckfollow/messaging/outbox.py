@@ -19,6 +19,7 @@ from deckfollow.core.enums import Channel, Direction, Outcome
 from deckfollow.core.errors import DeckfollowError, PermissionRefused
 from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import NextStep, TouchRecord, log_touch
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.credentials import CredentialStore
 from deckfollow.messaging.email_auth import mail_secret
 from deckfollow.messaging.email_extras import Extras
@@ -27,7 +28,6 @@ from deckfollow.messaging.sms_providers import SmsSettings, send_sms
 from deckfollow.messaging.smtp import Footer, SmtpSettings, build_email, send_email
 from deckfollow.messaging.text_rules import compliant_text
 from deckfollow.messaging.threads import remember_sent
-from deckfollow.storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def _record(draft: Draft, outcome: Outcome, at: datetime, summary: str | None) -
 
 
 def check_ready(
-    db: Database,
+    db: Store,
     draft: Draft,
     next_step: NextStep | None,
     *,
@@ -100,13 +100,13 @@ def check_ready(
     _dry_run(db, draft, next_step, now)
 
 
-def _dry_run(db: Database, draft: Draft, next_step: NextStep | None, now: datetime) -> None:
+def _dry_run(db: Store, draft: Draft, next_step: NextStep | None, now: datetime) -> None:
     with db.rehearsal() as session:
         log_touch(session, _record(draft, Outcome.SENT, now, None), next_step, now=now)
 
 
 def _log(
-    db: Database,
+    db: Store,
     draft: Draft,
     outcome: Outcome,
     next_step: NextStep,
@@ -127,7 +127,7 @@ def _log(
 
 
 def send_email_and_log(
-    db: Database,
+    db: Store,
     draft: Draft,
     next_step: NextStep,
     *,
@@ -179,9 +179,7 @@ def send_email_and_log(
     )
 
 
-def log_sent_elsewhere(
-    db: Database, draft: Draft, next_step: NextStep, *, clock: Clock
-) -> SendResult:
+def log_sent_elsewhere(db: Store, draft: Draft, next_step: NextStep, *, clock: Clock) -> SendResult:
     """Log a text the owner sent from their phone (copied or opened as an `sms:` link)."""
     now = clock()
     check_ready(db, draft, next_step, now=now, guard=False)
@@ -192,7 +190,7 @@ def log_sent_elsewhere(
 
 
 def log_call(
-    db: Database,
+    db: Store,
     draft: Draft,
     outcome: Outcome,
     next_step: NextStep,
@@ -212,7 +210,7 @@ def log_call(
 
 
 def send_text_and_log(
-    db: Database,
+    db: Store,
     draft: Draft,
     next_step: NextStep,
     *,
@@ -262,7 +260,7 @@ def send_text_and_log(
 
 
 def send_email_signed_in(
-    db: Database,
+    db: Store,
     draft: Draft,
     next_step: NextStep,
     *,

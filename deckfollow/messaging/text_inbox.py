@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel
 from deckfollow.core.settings import get_setting, set_setting
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging import threads
 from deckfollow.messaging.inbound import Incoming, first_lines, handle
 from deckfollow.messaging.inbox import InboxReport
 from deckfollow.messaging.sms_providers import SmsSettings, inbound_texts
-from deckfollow.storage.database import Database
 
 _SINCE = "sms.inbound.since"
 # Look back a little before the last poll: a provider may list a text a moment late.
@@ -21,7 +21,7 @@ _OVERLAP = timedelta(hours=1)
 
 
 def check_texts(
-    db: Database,
+    db: Store,
     sms: SmsSettings,
     secret: str,
     *,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from deckfollow.core.clock import Clock
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.credentials import CredentialStore
 from deckfollow.messaging.imap import Auth
 from deckfollow.messaging.inbox import (
@@ -17,11 +18,10 @@ from deckfollow.messaging.inbox import (
 )
 from deckfollow.messaging.sms_providers import load_sms_settings
 from deckfollow.messaging.text_inbox import check_texts
-from deckfollow.storage.database import Database
 
 
 def check_all(
-    db: Database, store: CredentialStore, *, clock: Clock, mailbox_auth: Auth | None = None
+    db: Store, store: CredentialStore, *, clock: Clock, mailbox_auth: Auth | None = None
 ) -> InboxReport:
     """Read the inbox (when set up) and the provider's texts (when set up), once each."""
     imap, auth = stored_auth(db, store, clock=clock)
@@ -40,7 +40,7 @@ def check_all(
     return report
 
 
-def check_if_due(db: Database, store: CredentialStore, *, clock: Clock) -> InboxReport | None:
+def check_if_due(db: Store, store: CredentialStore, *, clock: Clock) -> InboxReport | None:
     """The app's timed pass: only when turned on and the owner's interval has passed."""
     now = clock()
     with db.reading() as s:

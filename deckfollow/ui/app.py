@@ -78,9 +78,6 @@ def offer_welcome(window: MainWindow, clock: Clock) -> None:
 def _welcome(window: MainWindow, clock: Clock) -> None:
     from deckfollow.ui.welcome import WelcomeDialog
 
-    if window.ops.is_closed():
-        return  # answered after the window closed (a switch of database): nobody to ask
-
     wizard = import_wizard_factory()
     dialog = WelcomeDialog(can_import=wizard is not None, parent=window)
     # Opened, not exec()'d: no event loop of its own that could outlive the window (a

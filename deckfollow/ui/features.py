@@ -11,13 +11,13 @@ from typing import TypeVar
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog
 
 from deckfollow.core.clock import Clock
 from deckfollow.core.due import DueItem
 from deckfollow.storage.database import Database
 from deckfollow.ui.main_window import MainWindow
-from deckfollow.ui.team.server_away import error_text, open_when_server_back
+from deckfollow.ui.team.server_away import open_when_server_back
 
 T = TypeVar("T")
 
@@ -251,11 +251,9 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         show_sms_settings(window.ops, window)
 
     def reply_settings() -> None:
-        from deckfollow.ui.messaging.inbox_settings import InboxSettingsDialog
+        from deckfollow.ui.messaging.inbox_settings import show_inbox_settings
 
-        dialog = InboxSettingsDialog(db, parent=window)
-        dialog.saved.connect(lambda _c: changed())
-        _open(dialog)
+        show_inbox_settings(window.ops, window, saved=lambda _c: changed())
 
     def reminder_settings() -> None:
         from deckfollow.ui.reminders import ReminderSettingsWidget
@@ -300,20 +298,28 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     # -- Today's one-click actions ------------------------------------------------------------
     today = window.today
 
-    def act(follow_up_id: int) -> bool:
-        from deckfollow.core.errors import DeckfollowError
+    # Follow-ups whose screen is being read: a double click opens it once, not twice.
+    opening: set[int] = set()
+
+    def act(follow_up_id: int, done: Callable[[], object]) -> None:
         from deckfollow.ui.messaging import act_on_follow_up
 
-        try:
-            done = _opening(
-                window,
-                lambda: act_on_follow_up(db, follow_up_id, clock=clock, parent=window),
-                "the follow-up",
-            )
-        except DeckfollowError as exc:
-            QMessageBox.warning(window, "deckfollow", error_text(exc))
-            return False
-        return bool(done)
+        if follow_up_id in opening:
+            return
+        opening.add(follow_up_id)
+        # Opened once who it is about has been read; `done` once it was logged.
+        _opening(
+            window,
+            lambda: act_on_follow_up(
+                db,
+                follow_up_id,
+                clock=clock,
+                parent=window,
+                done=done,
+                settled=lambda: opening.discard(follow_up_id),
+            ),
+            "the follow-up",
+        )
 
     def snooze(follow_up_id: int, done: Callable[[], object]) -> None:
         from deckfollow.ui.reminders import SnoozeDialog

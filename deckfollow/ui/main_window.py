@@ -10,6 +10,7 @@ touches or settings changed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer
@@ -345,7 +346,7 @@ class MainWindow(QMainWindow):
         from deckfollow.core.changes import EVERYTHING
         from deckfollow.ui.customer_detail import DetailPanel
 
-        self.detail = DetailPanel(self.ops.store, clock=self.clock)  # type: ignore[arg-type]
+        self.detail = DetailPanel(self.ops.store, clock=self.clock)
         self.detail_dock = QDockWidget("Details", self)
         self.detail_dock.setObjectName("detailsDock")
         self.detail_dock.setWidget(self.detail)
@@ -506,25 +507,12 @@ class MainWindow(QMainWindow):
         if quote_id is None:
             self.statusBar().showMessage("Select a quote on the board or in the list first.", 5000)
             return
-        now = self.clock()
-
-        def trashed(_changes: Changes) -> None:
-            self.current_quote_id = None
-            self._show_undo("Quote moved to the trash (Edit › Trash to see it).", undo)
-
-        def undo() -> None:
-            self.ops.run_change(
-                self,
-                lambda session: restore_quote(session, quote_id, now=self.clock()),
-                success=lambda _c: self._undone("Quote restored from the trash."),
-                error_title="The quote was not restored",
-            )
-
-        self.ops.run_change(
-            self,
-            lambda session: trash_quote(session, quote_id, now=now),
-            success=trashed,
-            error_title="The quote was not moved to the trash",
+        self._move_to_trash(
+            lambda session, now: trash_quote(session, quote_id, now=now),
+            lambda session, now: restore_quote(session, quote_id, now=now),
+            what="quote",
+            trashed="Quote moved to the trash (Edit › Trash to see it).",
+            restored="Quote restored from the trash.",
         )
 
     def trash_current_customer(self) -> None:
@@ -578,25 +566,45 @@ class MainWindow(QMainWindow):
     def _trash_customer(self, customer_id: int, name: str) -> None:
         from deckfollow.core.trash import restore_customer, trash_customer
 
+        self._move_to_trash(
+            lambda session, now: trash_customer(session, customer_id, now=now),
+            lambda session, now: restore_customer(session, customer_id, now=now),
+            what="customer",
+            trashed=f"{name} moved to the trash.",
+            restored=f"{name} restored from the trash.",
+        )
+
+    def _move_to_trash(
+        self,
+        trash: Callable[[Session, datetime], Changes],
+        restore: Callable[[Session, datetime], Changes],
+        *,
+        what: str,
+        trashed: str,
+        restored: str,
+    ) -> None:
+        """Run `trash` on the database thread; once it is saved, say `trashed` with an Undo
+        beside it that runs `restore` and says `restored`."""
         now = self.clock()
 
-        def trashed(_changes: Changes) -> None:
+        def moved(_changes: Changes) -> None:
             self.current_quote_id = None
-            self._show_undo(f"{name} moved to the trash.", undo)
+            self._show_undo(trashed, undo)
 
         def undo() -> None:
+            at = self.clock()
             self.ops.run_change(
                 self,
-                lambda session: restore_customer(session, customer_id, now=self.clock()),
-                success=lambda _c: self._undone(f"{name} restored from the trash."),
-                error_title="The customer was not restored",
+                lambda session: restore(session, at),
+                success=lambda _c: self._undone(restored),
+                error_title=f"The {what} was not restored",
             )
 
         self.ops.run_change(
             self,
-            lambda session: trash_customer(session, customer_id, now=now),
-            success=trashed,
-            error_title="The customer was not moved to the trash",
+            lambda session: trash(session, now),
+            success=moved,
+            error_title=f"The {what} was not moved to the trash",
         )
 
     def _undone(self, message: str) -> None:

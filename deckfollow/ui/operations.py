@@ -50,6 +50,7 @@ __all__ = [
     "run_change",
     "run_query",
     "run_task",
+    "serving",
     "show_error",
 ]
 
@@ -207,7 +208,8 @@ class Operations(QObject):
         return self._pending == 0
 
     def close(self) -> None:
-        """Finish what was submitted (a save in flight is kept), then stop the thread."""
+        """Finish what was submitted (a save in flight is kept), then stop the thread. A
+        read answered after this is dropped: the window it was for is gone."""
         self._closed = True
         self._pool.shutdown(wait=True)
         self._end_busy()
@@ -247,6 +249,11 @@ class Operations(QObject):
             self._pending -= 1
 
     def _report(self, job: _Job, result: object, error: BaseException | None) -> None:
+        if job.reads and self._closed and not _is_defect(error):
+            # The window it was read for has closed (quit, or a switch of database): nobody
+            # is left to show it to, and its success may not open anything over a window
+            # that is gone. A change's answer is still reported: what it saved counts.
+            return
         parent_alive = job.parent is None or shiboken6.isValid(job.parent)
         if error is not None:
             if not isinstance(error, DeckfollowError):
@@ -325,6 +332,10 @@ class Operations(QObject):
             self.busy.emit(False)
 
 
+def _is_defect(error: BaseException | None) -> bool:
+    return error is not None and not isinstance(error, DeckfollowError)
+
+
 def _alive(widget: QWidget | None) -> QWidget | None:
     return widget if widget is not None and shiboken6.isValid(widget) else None
 
@@ -334,6 +345,13 @@ def current() -> Operations:
     if not _current:
         raise RuntimeError("no database is open")
     return _current[0]
+
+
+def serving(store: Store) -> Operations | None:
+    """The window's operations when they serve `store` (the database open in the window);
+    None when none are open, or they serve another database."""
+    ops = _current[0] if _current else None
+    return ops if ops is not None and ops.store is store else None
 
 
 def run_change(

@@ -22,6 +22,7 @@ from deckfollow.ui.board.stage_dialogs import ParkUntilDialog
 from deckfollow.ui.customers.model import EMAIL, NAME, OPEN, PHONE
 from deckfollow.ui.features import install_features
 from deckfollow.ui.main_window import MainWindow
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.quote_editor.dialog import QuoteDialog
 from deckfollow.ui.today_page import TodayPage
 
@@ -178,8 +179,10 @@ def test_counts_say_one_quote_and_one_customer(qtbot: QtBot, window: MainWindow)
 def test_quote_dates_read_as_day_month_name_year_on_a_bare_c_locale(
     qtbot: QtBot, business: Database, now: datetime, bare_c_locale: None
 ) -> None:
+    Operations(business)
     dialog = QuoteDialog(business, clock=lambda: now, customer_id=1)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.form is not None)
     dialog.sent.set_value(date(2026, 12, 7))
     dialog.valid_until.set_value(date(2027, 1, 6))
     assert dialog.sent.edit.text() == "7 Dec 2026"
@@ -196,8 +199,10 @@ def test_date_fields_follow_the_users_language(
     before = QLocale()
     QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
     try:
+        Operations(business)
         dialog = QuoteDialog(business, clock=lambda: now, customer_id=1)
         qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog.form is not None)
         dialog.sent.set_value(date(2026, 12, 7))
         assert dialog.sent.edit.text() == "7 Dez. 2026"
     finally:

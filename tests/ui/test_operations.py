@@ -224,3 +224,54 @@ def test_a_service_answering_more_than_its_changes_hands_over_both(
     qtbot.waitUntil(ops.is_idle)
     assert [a.name for a in answers] == ["Hill Roofing"]
     assert announced == [answers[0].changes] and announced[0].settings
+
+
+def test_a_read_answered_after_the_window_closed_is_dropped_but_a_save_still_counts(
+    qtbot: QtBot, db: Database, warnings: list[tuple[str, str]]
+) -> None:
+    worker = Operations(db)
+    window = QWidget()
+    qtbot.addWidget(window)
+    release = threading.Event()
+    read: list[object] = []
+    refused: list[DeckfollowError] = []
+    saved: list[Changes] = []
+
+    def slow_read(session: Session) -> str | None:
+        release.wait(10)
+        return get_setting(session, "business_name")
+
+    def missing(_session: Session) -> None:
+        raise ValidationError("customer", "no such customer")
+
+    worker.run_query(window, slow_read, success=read.append)
+    worker.run_query(window, missing, success=read.append, failure=refused.append)
+    worker.run_query(window, missing, success=read.append)  # would show its error
+    worker.run_change(
+        window, lambda s: save_owner_settings(s, {"business_name": "Ridge"}), success=saved.append
+    )
+    release.set()
+    worker.close()  # a switch of database: what was asked finishes, then the thread stops
+    qtbot.waitUntil(worker.is_idle)
+
+    assert read == [] and refused == [] and warnings == [], "nobody is left to show them to"
+    assert len(saved) == 1 and saved[0].settings, "the save still counts"
+    with db.reading() as s:
+        assert get_setting(s, "business_name") == "Ridge"
+
+
+def test_the_welcome_read_before_a_switch_of_database_is_not_shown_over_the_closed_window(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    from deckfollow.ui.app import offer_welcome
+    from deckfollow.ui.main_window import MainWindow
+    from deckfollow.ui.welcome import WelcomeDialog
+
+    window = MainWindow(db, clock=lambda: now)
+    qtbot.addWidget(window)
+    window.show()
+    offer_welcome(window, lambda: now)  # an empty database: the welcome would be asked
+    window.ops.close()  # the owner switched to the team database meanwhile
+    qtbot.waitUntil(window.ops.is_idle)
+    QApplication.processEvents()
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, WelcomeDialog)]

@@ -392,8 +392,10 @@ class BoardPage(QWidget):
         menu.addAction(f"&New quote for {row.customer}…", lambda: self.new_quote(row.customer_id))
         menu.addSeparator()
         menu.addAction("Show &details", lambda: self.quote_activated.emit(row.quote_id))
-        menu.exec(view.viewport().mapToGlobal(pos))
-        menu.deleteLater()
+        # Shown, not run with a loop of its own: the board keeps receiving the database's
+        # answers while the menu is open; Qt deletes the menu once it closed.
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(view.viewport().mapToGlobal(pos))
 
     def _offer_after_sale(self, row: QuoteRow) -> None:
         from deckfollow.core.cadence_library import get_cadence

@@ -49,8 +49,7 @@ from deckfollow.core.errors import (
     ValidationError,
 )
 from deckfollow.core.history import HistoryEntry, lead_age_text, response_time_text
-from deckfollow.core.unit_of_work import Session
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.ui.consent import (
     AskPermissionDialog,
     CadenceDialog,
@@ -150,7 +149,7 @@ class DetailPanel(QWidget):
 
     changed = Signal()
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._clock = db, clock
         self._customer: ContactForm | None = None

@@ -1,65 +1,156 @@
-"""Entry points the Today list and the detail views call: one per channel, or by follow-up."""
+"""Entry points the Today list and the detail views call: one per channel, or by follow-up.
+
+Each opens its dialog without a loop of its own (the window keeps receiving the database's
+answers while the user works in it) and calls `done()` once the dialog was saved, so what
+follows — Today's refresh, the status line — runs after it closed, not while it is open.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QDialog, QWidget
 
 from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel
-from deckfollow.core.follow_up_target import contact_follow_up, resolve_target
+from deckfollow.core.errors import DeckfollowError, ServerAwayError
+from deckfollow.core.follow_up_target import FollowUpTarget, contact_follow_up, resolve_target
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.inbound import is_stop_question
-from deckfollow.storage.database import Database
-from deckfollow.ui.messaging.common import read
+from deckfollow.ui.messaging.common import read, read_then
+from deckfollow.ui.operations import show_error
+from deckfollow.ui.team.server_away import fill_when_server_back
+
+__all__ = ["act_on_follow_up", "contact_dialog", "send_email_for_follow_up"]
+
+Done = Callable[[], object]
+
+# The title of the note saying why a follow-up's dialog could not open.
+_ERROR_TITLE = "deckfollow"
+
+
+def open_dialog(dialog: QDialog, done: Done | None = None) -> QDialog:
+    """Open `dialog` over its parent; `done()` once it closed saved, then let Qt delete it
+    (a dialog parented to the window would otherwise live until the app quits)."""
+
+    def finished(result: int) -> None:
+        try:
+            if done is not None and result == QDialog.DialogCode.Accepted:
+                done()
+        finally:
+            dialog.deleteLater()
+
+    dialog.finished.connect(finished)
+    dialog.open()
+    return dialog
 
 
 def send_email_for_follow_up(
-    db: Database, follow_up_id: int, *, clock: Clock, parent: QWidget | None = None
-) -> bool:
-    """Open the email composer for a follow-up; True if an email was sent and logged."""
+    db: Store,
+    follow_up_id: int,
+    *,
+    clock: Clock,
+    parent: QWidget | None = None,
+    done: Done | None = None,
+) -> QDialog:
+    """Open the email composer for a follow-up; `done()` once an email was sent and logged."""
     from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
 
-    dialog = ComposeEmailDialog(db, clock=clock, follow_up_id=follow_up_id, parent=parent)
-    return dialog.exec() == QDialog.DialogCode.Accepted
+    return open_dialog(
+        ComposeEmailDialog(db, clock=clock, follow_up_id=follow_up_id, parent=parent), done
+    )
 
 
 def act_on_follow_up(
-    db: Database, follow_up_id: int, *, clock: Clock, parent: QWidget | None = None
-) -> bool:
-    """Open the right dialog for a follow-up's channel (call, text, email); True if logged.
+    db: Store,
+    follow_up_id: int,
+    *,
+    clock: Clock,
+    parent: QWidget | None = None,
+    done: Done | None = None,
+    settled: Done | None = None,
+) -> None:
+    """Open the right dialog for a follow-up's channel (call, text, email); `done()` once
+    something was logged.
 
-    Cards, visits and videos are not handled here (printing and the touch log cover them);
-    for those this returns False without opening anything.
+    Who it is about is read first (on the window's database thread); the dialog opens with
+    the answer, and `settled()` follows once that answer was handled (the dialog opened,
+    nothing to open, or why not said). Cards, visits and videos are not handled here
+    (printing and the touch log cover them): for those nothing opens. A follow-up that is
+    gone is said in one line.
     """
-    # NotFoundError names a missing one.
-    target = read(db, lambda s: resolve_target(s, follow_up_id=follow_up_id))
-    channel, reason, customer_id = target.follow_up_channel, target.reason or "", target.customer_id
-    dialog: QDialog
+
+    def failed(error: DeckfollowError) -> None:
+        try:
+            show_error(parent, _ERROR_TITLE, error)
+        finally:
+            if settled is not None:
+                settled()
+
+    def arrived(target: FollowUpTarget) -> None:
+        try:
+            _open_for(db, target, follow_up_id, clock=clock, parent=parent, done=done)
+        except ServerAwayError:
+            # The dialog reads what it shows as it is built: built again once it is back.
+            fill_when_server_back(
+                parent,
+                lambda: act_on_follow_up(
+                    db, follow_up_id, clock=clock, parent=parent, done=done, settled=settled
+                ),
+            )
+            return
+        except DeckfollowError as exc:
+            failed(exc)
+            return
+        if settled is not None:
+            settled()
+
+    read_then(
+        parent,
+        db,
+        lambda s: resolve_target(s, follow_up_id=follow_up_id),
+        success=arrived,
+        failure=failed,
+        error_title=_ERROR_TITLE,
+    )
+
+
+def _open_for(
+    db: Store,
+    target: FollowUpTarget,
+    follow_up_id: int,
+    *,
+    clock: Clock,
+    parent: QWidget | None,
+    done: Done | None,
+) -> QDialog | None:
+    channel, reason = target.follow_up_channel, target.reason or ""
     if is_stop_question(reason):
         # "Asked to stop emails — stop every channel?": the owner answers with the stop
         # screen set to every channel, their first line already in the ledger.
         from deckfollow.ui.consent.stop import StopContactDialog
 
-        stop = StopContactDialog(db, customer_id, clock=clock, parent=parent)
+        stop = StopContactDialog(db, target.customer_id, clock=clock, parent=parent)
         stop.words.setPlainText("Asked to stop by " + ("text" if "texts" in reason else "email"))
-        return stop.exec() == QDialog.DialogCode.Accepted
+        return open_dialog(stop, done)
     if channel is Channel.EMAIL:
-        return send_email_for_follow_up(db, follow_up_id, clock=clock, parent=parent)
+        return send_email_for_follow_up(db, follow_up_id, clock=clock, parent=parent, done=done)
     if channel in (Channel.TEXT, Channel.VIDEO):
         from deckfollow.ui.messaging.text_message import TextMessageDialog
 
-        dialog = TextMessageDialog(db, clock=clock, follow_up_id=follow_up_id, parent=parent)
-    elif channel is Channel.CALL:
+        text = TextMessageDialog(db, clock=clock, follow_up_id=follow_up_id, parent=parent)
+        return open_dialog(text, done)
+    if channel is Channel.CALL:
         from deckfollow.ui.messaging.call import CallDialog
 
-        dialog = CallDialog(db, clock=clock, follow_up_id=follow_up_id, parent=parent)
-    else:
-        return False
-    return dialog.exec() == QDialog.DialogCode.Accepted
+        call = CallDialog(db, clock=clock, follow_up_id=follow_up_id, parent=parent)
+        return open_dialog(call, done)
+    return None
 
 
 def contact_dialog(
-    db: Database,
+    db: Store,
     channel: Channel,
     *,
     customer_id: int,

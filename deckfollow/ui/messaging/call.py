@@ -30,7 +30,6 @@ from deckfollow.messaging.drafts import MessageDraft
 from deckfollow.messaging.guard import PhoneNumber, call_numbers
 from deckfollow.messaging.outbox import Draft, log_call
 from deckfollow.messaging.template_library import template_for
-from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     Clock,
     DraftPreview,
@@ -109,7 +108,7 @@ class CallDialog(ContactDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         clock: Clock,
         follow_up_id: int | None = None,

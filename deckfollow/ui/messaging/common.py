@@ -67,6 +67,7 @@ __all__ = [
     "load_target",
     "query",
     "read",
+    "read_then",
     "show_rendered",
 ]
 
@@ -160,12 +161,32 @@ def query(
     success(result)
 
 
-def _operations_for(store: Store) -> Operations | None:
+def read_then(
+    parent: QWidget | None,
+    store: Store,
+    fn: Callable[[Session], T],
+    *,
+    success: Callable[[T], object],
+    failure: Callable[[DeckfollowError], object],
+    error_title: str = "Could not load",
+) -> None:
+    """Run a read-only `fn(session)` on the window's database thread when the window's
+    operations serve this database (an away server is waited out there); otherwise (a
+    dialog opened on its own) here. Then `success(result)` or `failure(error)`."""
+    ops = _operations_for(store)
+    if ops is not None:
+        ops.run_query(parent, fn, success=success, failure=failure, error_title=error_title)
+        return
     try:
-        ops = operations.current()
-    except RuntimeError:
-        return None
-    return ops if ops.store is store else None
+        result = read(store, fn)
+    except DeckfollowError as exc:
+        failure(exc)
+        return
+    success(result)
+
+
+def _operations_for(store: Store) -> Operations | None:
+    return operations.serving(store)
 
 
 def load_target(

@@ -12,6 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
 from deckfollow.core.merge_fields import RenderedText
-from deckfollow.core.unit_of_work import Session
+from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.messaging.credentials import CredentialStore, default_store
 from deckfollow.messaging.drafts import MessageDraft
 from deckfollow.messaging.email_auth import sign_in_kind
@@ -48,7 +49,6 @@ from deckfollow.messaging.smtp import (
     load_smtp_settings,
     make_footer,
 )
-from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
     Clock,
@@ -99,7 +99,7 @@ class ComposeEmailDialog(ContactDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         clock: Clock,
         follow_up_id: int | None = None,
@@ -299,7 +299,13 @@ class ComposeEmailDialog(ContactDialog):
     def _open_settings(self) -> None:
         from deckfollow.ui.messaging.smtp_settings import SmtpSettingsDialog
 
-        SmtpSettingsDialog(self._outbox, parent=self, credentials=self._store).exec()
+        # Opened, not run with a loop of its own; what it saved is read once it closed.
+        dialog = SmtpSettingsDialog(self._outbox, parent=self, credentials=self._store)
+        dialog.finished.connect(lambda _result: self._settings_closed(dialog))
+        dialog.open()
+
+    def _settings_closed(self, dialog: QDialog) -> None:
+        dialog.deleteLater()
         settings = read(self._db, _SendSettings.load)
         self._smtp, self._footer = settings.smtp, settings.footer
         self.footer.setChecked(settings.footer_on)
@@ -315,12 +321,19 @@ class ComposeEmailDialog(ContactDialog):
         )
 
     def _attach(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
+        # Opened, not run with a loop of its own: the files are added once they are chosen.
+        picker = QFileDialog(
             self,
             "Attach to the email",
             str(Path.home()),
             "Documents and photos (*.pdf *.jpg *.jpeg *.png *.heic *.doc *.docx);;All files (*)",
         )
+        picker.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.filesSelected.connect(self._attach_files)
+        picker.open()
+
+    def _attach_files(self, files: list[str]) -> None:
         self.attachments += [Path(f) for f in files if Path(f) not in self.attachments]
         self._show_attachments()
 

@@ -3,6 +3,8 @@ requests to stop and bounces. Off until the owner turns it on."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.unit_of_work import Session
 from deckfollow.messaging.credentials import CredentialStore, default_store
 from deckfollow.messaging.email_providers import guess_provider
 from deckfollow.messaging.imap import (
@@ -35,9 +38,61 @@ from deckfollow.messaging.imap import (
 from deckfollow.messaging.inbox import InboxReport, inbox_enabled, inbox_interval, set_inbox_enabled
 from deckfollow.messaging.smtp import Security, load_smtp_settings
 from deckfollow.messaging.watch import check_all
-from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import BackgroundJob, ErrorLabel, describe_failure, start_job
-from deckfollow.ui.team.server_away import hold_until_server_back
+from deckfollow.ui.operations import Operations
+
+SAVED = Changes(settings=True)
+
+
+@dataclass(frozen=True)
+class InboxForm:
+    """What the replies settings show when they open (one read)."""
+
+    imap: ImapSettings
+    smtp_account: str
+    smtp_user: str
+    enabled: bool
+    minutes: int
+
+
+def load_inbox_form(session: Session) -> InboxForm:
+    imap = load_imap_settings(session)
+    smtp = load_smtp_settings(session)
+    if not imap.host and smtp.from_address:
+        # Most people read where they send from: start from their provider's server.
+        preset = guess_provider(smtp.from_address)
+        imap = ImapSettings(
+            preset.imap_host, preset.imap_port, Security.SSL, smtp.username or smtp.from_address
+        )
+    return InboxForm(
+        imap, smtp.account, smtp.username, inbox_enabled(session), inbox_interval(session)
+    )
+
+
+@dataclass(frozen=True)
+class _Saved:
+    settings: ImapSettings
+    changes: Changes = SAVED
+
+
+def show_inbox_settings(
+    ops: Operations,
+    parent: QWidget | None = None,
+    *,
+    saved: Callable[[Changes], object] | None = None,
+) -> None:
+    """Settings › Replies…: read what is set, then show it to change; `saved(changes)`
+    after a save (or a check that logged replies)."""
+
+    def show(form: InboxForm) -> None:
+        # Opened from what the read found: no loop of its own.
+        dialog = InboxSettingsDialog(ops, form, parent=parent)
+        if saved is not None:
+            dialog.saved.connect(saved)
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()
+
+    ops.run_query(parent, load_inbox_form, success=show)
 
 
 class InboxSettingsDialog(QDialog):
@@ -47,27 +102,18 @@ class InboxSettingsDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        ops: Operations,
+        loaded: InboxForm,
         *,
         parent: QWidget | None = None,
         credentials: CredentialStore | None = None,
     ) -> None:
         super().__init__(parent)
-        self._db = db
+        self._ops = ops
         self._store = credentials or default_store()
         self._job: BackgroundJob | None = None
-        with db.reading() as s:
-            imap = load_imap_settings(s)
-            smtp = load_smtp_settings(s)
-            on = inbox_enabled(s)
-            minutes = inbox_interval(s)
-        if not imap.host and smtp.from_address:
-            # Most people read where they send from: start from their provider's server.
-            preset = guess_provider(smtp.from_address)
-            imap = ImapSettings(
-                preset.imap_host, preset.imap_port, Security.SSL, smtp.username or smtp.from_address
-            )
-        self._smtp_account, self._smtp_user = smtp.account, smtp.username
+        imap, on, minutes = loaded.imap, loaded.enabled, loaded.minutes
+        self._smtp_account, self._smtp_user = loaded.smtp_account, loaded.smtp_user
         self.setWindowTitle("Replies from your inbox")
         self.setMinimumWidth(600)
         intro = QLabel(
@@ -139,37 +185,53 @@ class InboxSettingsDialog(QDialog):
             self._store.put(saved.account, typed, remember=self._store.status().usable)
             self.password.clear()
 
-    def save(self) -> bool:
+    def save(self) -> None:
+        """Save on the database thread; then close (the password goes to the keyring)."""
         self.error.clear_error()
-        try:
-            with self._db.unit_of_work() as s:
-                saved = save_imap_settings(s, self._settings())
-                set_inbox_enabled(s, self.enabled.isChecked(), self.interval.value())
-        except DeckfollowError as exc:
-            self.error.show_error(exc)
-            hold_until_server_back(self, exc)  # the server away: saved once it is back
-            return False
-        self._store_password(saved)
-        self.saved.emit(Changes(settings=True))
+        settings, on, minutes = self._settings(), self.enabled.isChecked(), self.interval.value()
+
+        def save(session: Session) -> _Saved:
+            saved = save_imap_settings(session, settings)
+            set_inbox_enabled(session, on, minutes)
+            return _Saved(saved)
+
+        # The team server away: the operations keep the dialog open and save once it is back.
+        self._ops.run_change(
+            self, save, initiator=self, success=self._saved, failure=self.error.show_error
+        )
+
+    def _saved(self, done: _Saved) -> None:
+        self._store_password(done.settings)
+        self.saved.emit(done.changes)
         self.accept()
-        return True
 
     def check_now(self) -> None:
         """Save the mailbox settings (not the on/off choice) and read it once."""
         self.error.clear_error()
         try:
-            validate_imap_settings(self._settings())
-            with self._db.unit_of_work() as s:
-                saved = save_imap_settings(s, self._settings())
+            settings = validate_imap_settings(self._settings())
         except DeckfollowError as exc:
             self.error.show_error(exc)
             return
-        self._store_password(saved)
         self.check_button.setEnabled(False)
+        self._ops.run_change(
+            self,
+            lambda session: _Saved(save_imap_settings(session, settings)),
+            initiator=self,
+            success=self._read_inbox,
+            failure=self._not_checked,
+        )
+
+    def _not_checked(self, exc: DeckfollowError) -> None:
+        self.check_button.setEnabled(True)
+        self.error.show_error(exc)
+
+    def _read_inbox(self, done: _Saved) -> None:
+        self._store_password(done.settings)
         self.check_result.setText("Reading your inbox…")
         self._job = start_job(
             self,
-            partial(check_all, self._db, self._store, clock=lambda: datetime.now(UTC)),
+            partial(check_all, self._ops.store, self._store, clock=lambda: datetime.now(UTC)),
             self._checked,
         )
 

@@ -10,9 +10,9 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.credentials import CredentialStore, default_store
 from deckfollow.messaging.watch import check_if_due
-from deckfollow.storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ class InboxWatcher(QObject):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         clock: Callable[[], datetime],
         store: CredentialStore | None = None,

@@ -35,6 +35,7 @@ from deckfollow.core.merge_fields import (
     render_template,
     sample_context,
 )
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.builtin_templates import KIND_LABELS
 from deckfollow.messaging.template_library import (
     TemplateInfo,
@@ -47,7 +48,6 @@ from deckfollow.messaging.template_library import (
     save_template,
     seed_builtin_templates,
 )
-from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import ErrorLabel, show_rendered
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
@@ -62,7 +62,7 @@ class TemplateLibraryDialog(QDialog):
 
     changed = Signal(object)
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._clock = db, clock
         self._current: TemplateInfo | None = None
@@ -369,12 +369,21 @@ class TemplateLibraryDialog(QDialog):
         self.changed.emit(Changes(settings=True))
 
     def _new(self) -> None:
-        labels = [KIND_LABELS[k] for k in TemplateKind]
-        label, ok = QInputDialog.getItem(self, "New template", "What is it for?", labels, 0, False)
-        if not ok:
-            return
-        kind = next(k for k in TemplateKind if KIND_LABELS[k] == label)
-        self._create(kind)
+        """Ask what the new template is for, without a loop of its own; it is made once
+        a kind is chosen."""
+        ask = QInputDialog(self)
+        ask.setWindowTitle("New template")
+        ask.setLabelText("What is it for?")
+        ask.setComboBoxItems([KIND_LABELS[k] for k in TemplateKind])
+        ask.setComboBoxEditable(False)
+        ask.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        ask.textValueSelected.connect(self._new_for)
+        ask.open()
+
+    def _new_for(self, label: str) -> None:
+        kind = next((k for k in TemplateKind if KIND_LABELS[k] == label), None)
+        if kind is not None:
+            self._create(kind)
 
     def _create(self, kind: TemplateKind) -> TemplateInfo:
         with self._db.unit_of_work() as s:

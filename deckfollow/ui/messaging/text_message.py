@@ -25,6 +25,7 @@ from deckfollow.core.contact_info import format_phone
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.merge_fields import RenderedText
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.credentials import CredentialStore, default_store
 from deckfollow.messaging.drafts import MessageDraft
 from deckfollow.messaging.guard import gateway_address, save_gateway_domain, sms_uri
@@ -37,7 +38,6 @@ from deckfollow.messaging.outbox import (
 )
 from deckfollow.messaging.sms_providers import load_sms_settings
 from deckfollow.messaging.smtp import Failure, SendError, load_smtp_settings
-from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
     DraftPreview,
@@ -87,7 +87,7 @@ class TextMessageDialog(ContactDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         clock: Clock,
         follow_up_id: int | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, DeckfollowError, ValidationError
@@ -43,12 +45,12 @@ from deckfollow.core.quotes import (
     parse_amount,
     quote_form,
 )
-from deckfollow.core.unit_of_work import Store
+from deckfollow.core.unit_of_work import Session, Store
+from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import readable_date_edit
 from deckfollow.ui.qt_values import pydate, qdate
 from deckfollow.ui.team.clash import offer_to_reapply
-from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 CURRENCIES = ("AUD", "NZD", "USD", "CAD", "GBP", "EUR")
@@ -96,6 +98,12 @@ class _OptionalDate(QWidget):
             self.edit.setDate(qdate(value))
 
 
+@dataclass(frozen=True)
+class _Saved:
+    quote_id: int
+    changes: Changes
+
+
 class QuoteDialog(QDialog):
     """Number, amount and currency, job, sent and valid-until dates, competing quotes and
     the file sent, for a quote of `quote_id`, a new quote for `customer_id`, or a new quote
@@ -104,9 +112,14 @@ class QuoteDialog(QDialog):
     With `moving_to`, saving also moves the quote to that stage, and the amount and sent
     date it asks for are required. A refusal is shown beside its field and nothing typed
     is lost; `saved` carries the quote's id.
+
+    What it shows is read, and what is typed saved, on the window's database thread (the
+    operations serving `db`); the fields open for typing once the read has arrived
+    (`loaded`), which is quicker than a person can start typing.
     """
 
     saved = Signal(int)
+    loaded = Signal()
 
     def __init__(
         self,
@@ -119,48 +132,31 @@ class QuoteDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._db, self._clock = db, clock
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("the quote dialog needs the operations of an open database")
+        self._ops, self._clock = ops, clock
         self._customer_id = customer_id
         self._moving_to = moving_to
         self._reapply_version: int | None = None  # the version a clash showed, once chosen
-        with db.reading() as s:
-            self.form: QuoteForm = quote_form(
-                s,
-                now=clock(),
-                quote_id=quote_id,
-                customer_id=customer_id,
-                with_customers=quote_id is None and customer_id is None,
-            )
+        self.form: QuoteForm | None = None  # what was read, once it arrived
         self.quote_id = quote_id
-        details = self.form.details
         self.setMinimumWidth(560)
+        self.setWindowTitle(
+            f"Move to {moving_to.label}"
+            if moving_to is not None
+            else ("Quote" if quote_id is not None else "New quote")
+        )
 
-        intro = QLabel()
-        intro.setWordWrap(True)
-        intro.setStyleSheet(f"color: {active_theme().muted_text};")
-        if moving_to is not None and details is not None:
-            missing = " and ".join(details.missing_for(moving_to)) or "nothing"
-            self.setWindowTitle(f"Move to {moving_to.label}")
-            intro.setText(
-                f"To move {details.customer}'s quote to {moving_to.label}, add its {missing}."
-            )
-        elif details is not None:
-            self.setWindowTitle(f"Quote {details.number}" if details.number else "Quote")
-            intro.setText(f"{details.customer} · {details.stage.label}")
-        else:
-            self.setWindowTitle("New quote")
-            whose = self.form.customer
-            intro.setText(
-                f"A new quote for {whose}." if whose else "Who is the quote for? Pick or add them."
-            )
+        self._intro = QLabel()
+        self._intro.setWordWrap(True)
+        self._intro.setStyleSheet(f"color: {active_theme().muted_text};")
 
         # Whose quote, when it is a new quote for someone still to be picked.
         self.customer = QComboBox()
         self.customer.setEditable(True)
         self.customer.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.customer.addItem("New customer", None)
-        for cid, label in self.form.customers:
-            self.customer.addItem(label, cid)
         completer = self.customer.completer()
         if completer is not None:
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -172,19 +168,13 @@ class QuoteDialog(QDialog):
         self.email = QLineEdit()
         self.email.setPlaceholderText("name@example.com")
 
-        self.number = QLineEdit(
-            details.number if details and details.number else self.form.suggested_number
-        )
+        self.number = QLineEdit()
         self.amount = QLineEdit()
         self.amount.setAccessibleName("Amount")
         self.amount.setPlaceholderText("e.g. 4,850.00")
         self.currency = QComboBox()
         self.currency.setEditable(True)
-        codes = list(CURRENCIES)
-        if self.form.currency not in codes:
-            codes.insert(0, self.form.currency)
-        self.currency.addItems(codes)
-        self.currency.setCurrentText(self.form.currency)
+        self.currency.addItems(CURRENCIES)
         self.currency.setMaximumWidth(90)
         self.currency.setAccessibleName("Currency")
         money = QWidget()
@@ -194,7 +184,8 @@ class QuoteDialog(QDialog):
         mrow.addWidget(self.currency)
         self.job = QLineEdit()
         self.job.setPlaceholderText("What is quoted, e.g. 30 m² spotted gum deck with steps")
-        today = self.form.today
+        # The owner's today arrives with the read; until then the computer's stands in.
+        today = date.today()
         self.sent = _OptionalDate("Sent on", today)
         self.valid_until = _OptionalDate("Valid until", today + timedelta(days=30))
         dates = QWidget()
@@ -223,19 +214,6 @@ class QuoteDialog(QDialog):
         frow.addWidget(self.choose_button)
         frow.addWidget(self.open_button)
 
-        if details is not None:
-            self.amount.setText(f"{details.amount:,.2f}" if details.amount is not None else "")
-            self.currency.setCurrentText(details.currency)
-            self.job.setText(details.job)
-            self.sent.set_value(details.sent_on)
-            self.valid_until.set_value(details.valid_until)
-            self.competing.setValue(
-                details.competing_quotes if details.competing_quotes is not None else -1
-            )
-            self.file.setText(details.file or "")
-        if moving_to is not None and self.sent.value() is None:
-            self.sent.set_value(today)  # the usual case: moved to Quoted the day it went out
-
         self.field_errors: dict[str, ErrorLabel] = {
             key: ErrorLabel()
             for key in (
@@ -251,12 +229,14 @@ class QuoteDialog(QDialog):
                 "file",
             )
         }
-        form = QFormLayout()
+        self._fields_box = QWidget()
+        form = QFormLayout(self._fields_box)
+        form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._form = form
         self._customer_rows: list[QWidget] = []
         rows: list[tuple[str, str, QWidget]] = []
-        if self.form.customers or (details is None and customer_id is None):
+        if self._picking():
             rows.append(("customer", "Customer", self.customer))
             rows += [
                 ("name", "Name", self.name),
@@ -284,7 +264,7 @@ class QuoteDialog(QDialog):
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         if moving_to is not None:
             self.save_button.setText(f"Move to {moving_to.label}")
-        elif details is None:
+        elif quote_id is None:
             self.save_button.setText("Add quote")
         else:
             self.save_button.setText("Save quote")
@@ -297,18 +277,82 @@ class QuoteDialog(QDialog):
         self.name.textChanged.connect(self._refresh)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
+        layout.addWidget(self._intro)
+        layout.addWidget(self._fields_box)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self._fields_box.setEnabled(False)
         self._refresh()
-        # Where the owner types first: the amount, unless the customer is still to be named.
-        (self.customer if self._picking() else self.amount).setFocus()
+
+        now = clock()
+        with_customers = self._picking()
+        self._ops.run_query(
+            self,
+            lambda s: quote_form(
+                s,
+                now=now,
+                quote_id=quote_id,
+                customer_id=customer_id,
+                with_customers=with_customers,
+            ),
+            success=self._fill,
+        )
+
+    def _fill(self, form: QuoteForm) -> None:
+        """Show what was read and open the fields for typing."""
+        self.form = form
+        details = form.details
+        moving_to = self._moving_to
+        if moving_to is not None and details is not None:
+            missing = " and ".join(details.missing_for(moving_to)) or "nothing"
+            self._intro.setText(
+                f"To move {details.customer}'s quote to {moving_to.label}, add its {missing}."
+            )
+        elif details is not None:
+            self.setWindowTitle(f"Quote {details.number}" if details.number else "Quote")
+            self._intro.setText(f"{details.customer} · {details.stage.label}")
+        else:
+            whose = form.customer
+            self._intro.setText(
+                f"A new quote for {whose}." if whose else "Who is the quote for? Pick or add them."
+            )
+        for cid, label in form.customers:
+            self.customer.addItem(label, cid)
+        self.number.setText(details.number if details and details.number else form.suggested_number)
+        if self.currency.findText(form.currency) < 0:
+            self.currency.insertItem(0, form.currency)
+        self.currency.setCurrentText(form.currency)
+        self.sent.edit.setDate(qdate(form.today))
+        self.valid_until.edit.setDate(qdate(form.today + timedelta(days=30)))
+        if details is not None:
+            self.amount.setText(f"{details.amount:,.2f}" if details.amount is not None else "")
+            self.currency.setCurrentText(details.currency)
+            self.job.setText(details.job)
+            self.sent.set_value(details.sent_on)
+            self.valid_until.set_value(details.valid_until)
+            self.competing.setValue(
+                details.competing_quotes if details.competing_quotes is not None else -1
+            )
+            self.file.setText(details.file or "")
+        if moving_to is not None and self.sent.value() is None:
+            self.sent.set_value(form.today)  # the usual case: moved to Quoted the day it went out
+        self._fields_box.setEnabled(True)
+        self._refresh()
+        # Where the owner types first: the amount, unless the customer is still to be named
+        # (then what they type replaces "New customer", as when tabbing into it).
+        if self._picking():
+            self.customer.setFocus()
+            line = self.customer.lineEdit()
+            if line is not None:
+                line.selectAll()
+        else:
+            self.amount.setFocus()
+        self.loaded.emit()
 
     # -- state ---------------------------------------------------------------------------
 
     def _picking(self) -> bool:
-        return self.form.details is None and self._customer_id is None
+        return self.quote_id is None and self._customer_id is None
 
     def _new_customer(self) -> bool:
         return self._picking() and self.customer.currentData() is None
@@ -318,7 +362,9 @@ class QuoteDialog(QDialog):
             self._form.setRowVisible(w, self._new_customer())
         self.open_button.setEnabled(bool(self.file.text().strip()))
         self.file.setToolTip(self.file.text())
-        self.save_button.setEnabled(not self._new_customer() or bool(self.name.text().strip()))
+        self.save_button.setEnabled(
+            self.form is not None and (not self._new_customer() or bool(self.name.text().strip()))
+        )
         # Shrink (or grow) to the rows now shown, once the layout has taken them in; with the
         # dialog as the timer's context, a dialog closed and deleted first is left alone.
         QTimer.singleShot(0, self, self._fit_height)
@@ -332,10 +378,16 @@ class QuoteDialog(QDialog):
     # -- the file ------------------------------------------------------------------------
 
     def choose_file(self) -> None:
+        """Pick the file sent; opened, not run with a loop of its own."""
         start = self.file.text().strip() or str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(
-            self, "The quote you sent", start, "PDF files (*.pdf);;All files (*)"
-        )
+        picker = QFileDialog(self, "The quote you sent", start, "PDF files (*.pdf);;All files (*)")
+        picker.setFileMode(QFileDialog.FileMode.ExistingFile)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # A method, not a lambda over self: the picker must not be what keeps this alive.
+        picker.fileSelected.connect(self._file_chosen)
+        picker.open()
+
+    def _file_chosen(self, path: str) -> None:
         if path:
             self.file.setText(path)
 
@@ -362,7 +414,7 @@ class QuoteDialog(QDialog):
         return QuoteEdit(
             number=self.number.text().strip() or None,
             # A new quote left without a job keeps its enquiry's words (or is named by number).
-            job=job if job.strip() or self.form.details is not None else KEEP,
+            job=job if job.strip() or self.quote_id is not None else KEEP,
             amount=parse_amount(text) if text else None,
             currency=self.currency.currentText(),
             sent_on=self.sent.value(),
@@ -400,48 +452,51 @@ class QuoteDialog(QDialog):
         self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def save(self) -> None:
-        """Save in one transaction (and move, when moving), or show why not."""
+        """Save in one transaction (and move, when moving) on the database thread; then
+        close, or show why not (what was typed stays)."""
         self._clear_errors()
+        if self.form is None:
+            self.error.show_error("Wait a moment: the quote is still being read.")
+            return
         details = self.form.details
         now = self._clock()
         try:
             fields = self._fields()
-            with self._db.unit_of_work() as s:
-                if details is not None and self._moving_to is not None:
-                    change_stage(
-                        s,
-                        details.id,
-                        self._moving_to,
-                        now=now,
-                        fill=fields,
-                        version=details.version,
-                    )
-                    quote_id = details.id
-                elif details is not None:
-                    edit_quote(s, details.id, fields, version=self._version(), now=now)
-                    quote_id = details.id
-                else:
-                    new = NewQuote(
-                        customer_id=self._customer_id or self.customer.currentData(),
-                        new_customer=self._lead() if self._new_customer() else None,
-                        fields=fields,
-                    )
-                    quote_id = create_quote(s, new, now=now).quote_id
-        except ConcurrentEditError as exc:
-            if not self._offer_reapply(exc, fields):
-                self._show(exc)
-            return
         except DeckfollowError as exc:
             self._show(exc)
-            # The team server away: what is typed stays; Save comes back with the server.
-            hold_until_server_back(self.save_button, exc, target=self._db.target)
             return
-        self.quote_id = quote_id
-        self.saved.emit(quote_id)
+        moving_to, version = self._moving_to, self._version()
+        customer_id = self._customer_id or self.customer.currentData()
+        new_customer = self._lead() if self._new_customer() else None
+
+        def save(s: Session) -> _Saved:
+            if details is not None and moving_to is not None:
+                moved = change_stage(
+                    s, details.id, moving_to, now=now, fill=fields, version=details.version
+                )
+                return _Saved(details.id, moved.changes)
+            if details is not None:
+                edited = edit_quote(s, details.id, fields, version=version, now=now)
+                return _Saved(details.id, edited.changes)
+            new = NewQuote(customer_id=customer_id, new_customer=new_customer, fields=fields)
+            made = create_quote(s, new, now=now)
+            return _Saved(made.quote_id, made.changes)
+
+        def refused(exc: DeckfollowError) -> None:
+            # The team server away is waited out by the operations (Save comes back with it).
+            if isinstance(exc, ConcurrentEditError) and self._offer_reapply(exc, fields):
+                return
+            self._show(exc)
+
+        self._ops.run_change(self, save, initiator=self, success=self._saved, failure=refused)
+
+    def _saved(self, saved: _Saved) -> None:
+        self.quote_id = saved.quote_id
+        self.saved.emit(saved.quote_id)
         self.accept()
 
     def _version(self) -> int | None:
-        details = self.form.details
+        details = self.form.details if self.form is not None else None
         return self._reapply_version or (details.version if details is not None else None)
 
     def _offer_reapply(self, exc: ConcurrentEditError, fields: QuoteEdit) -> bool:

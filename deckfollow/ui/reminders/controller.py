@@ -24,13 +24,13 @@ from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import get_setting, load_settings, set_setting
 from deckfollow.core.timezones import system_timezone
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.inbox import InboxReport
 from deckfollow.reminders.autostart import started_at_login
 from deckfollow.reminders.check import Notice, NoticeKind, run_check
 from deckfollow.reminders.digest import build_digest, morning_time
 from deckfollow.reminders.scheduler import due_now_ids
 from deckfollow.reminders.snooze import SnoozeChoice, requested_until, snooze_many
-from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.inbox_watch import InboxWatcher
 from deckfollow.ui.reminders.banner import ReminderBanner
 from deckfollow.ui.reminders.desktop_bus import DesktopNotifications, notice_actions
@@ -81,7 +81,7 @@ class ReminderController(QObject):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         clock: Clock,
         main_window: QWidget | None,

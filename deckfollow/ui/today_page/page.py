@@ -77,9 +77,9 @@ class TodayPage(QWidget):
         self._home_country: str | None = None
         self._script = ""
         # Hooks the window fills in with the feature dialogs this build has.
-        self.act: Callable[[int], bool] | None = None
         self.write_card: Callable[[int], None] | None = None
         # Open their dialog and call the second argument once it was saved.
+        self.act: Callable[[int, Callable[[], None]], None] | None = None
         self.log_outcome: Callable[[DueItem, Callable[[], None]], None] | None = None
         self.snooze: Callable[[int, Callable[[], None]], None] | None = None
 
@@ -408,12 +408,13 @@ class TodayPage(QWidget):
             if self.write_card is not None:
                 self.write_card(item.customer_id)
             return
-        if self.act is not None and self.act(item.follow_up_id):
+        if self.act is not None:
             verb = {
                 Channel.EMAIL: "Sent and logged the email to",
                 Channel.TEXT: "Logged the text to",
             }
-            self._after_change(f"{verb.get(item.channel, 'Logged the call with')} {item.customer}")
+            said = f"{verb.get(item.channel, 'Logged the call with')} {item.customer}"
+            self.act(item.follow_up_id, lambda: self._after_change(said))
 
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(self._script)

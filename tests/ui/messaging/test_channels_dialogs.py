@@ -19,7 +19,7 @@ from deckfollow.messaging.imap import load_imap_settings
 from deckfollow.messaging.inbox import inbox_enabled
 from deckfollow.messaging.sms_providers import Provider, load_sms_settings
 from deckfollow.storage.database import Database
-from deckfollow.ui.messaging.inbox_settings import InboxSettingsDialog
+from deckfollow.ui.messaging.inbox_settings import InboxForm, InboxSettingsDialog, load_inbox_form
 from deckfollow.ui.messaging.sms_settings import SmsSettingsDialog
 from deckfollow.ui.messaging.text_message import TextMessageDialog
 from deckfollow.ui.operations import Operations
@@ -81,7 +81,11 @@ def test_replies_settings_turn_reading_on_and_check_now_logs_a_reply(
     qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated, dovecot: Dovecot
 ) -> None:
     store = CredentialStore(null.Keyring())
-    dlg = InboxSettingsDialog(db, credentials=store)
+    ops = Operations(db)
+    forms: list[InboxForm] = []
+    ops.run_query(None, load_inbox_form, success=forms.append)
+    qtbot.waitUntil(lambda: bool(forms))
+    dlg = InboxSettingsDialog(ops, forms[0], credentials=store)
     qtbot.addWidget(dlg)
     dlg.host.setText("127.0.0.1")
     dlg.security.setCurrentIndex(dlg.security.findData("plain"))
@@ -93,7 +97,9 @@ def test_replies_settings_turn_reading_on_and_check_now_logs_a_reply(
         qtbot.mouseClick(dlg.check_button, Qt.MouseButton.LeftButton)
     assert dlg.check_result.text().startswith("1 new message: 1 reply")
     dlg.enabled.setChecked(True)
-    assert dlg.save()
+    with qtbot.waitSignal(dlg.saved):
+        dlg.save()
+    assert dlg.result() == InboxSettingsDialog.DialogCode.Accepted
     with db.reading() as s:
         assert inbox_enabled(s) and load_imap_settings(s).port == dovecot.port
         [touch] = s.execute(select(Touch).where(Touch.direction == Direction.INBOUND)).scalars()
@@ -168,7 +174,6 @@ def test_choosing_a_provider_fills_in_its_servers_and_says_how_to_sign_in(
 def test_a_stop_read_from_the_inbox_asks_on_today_whether_to_stop_everything(
     qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated, dovecot: Dovecot
 ) -> None:
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from deckfollow.core.contact_snapshot import load_snapshot
@@ -202,8 +207,14 @@ def test_a_stop_read_from_the_inbox_asks_on_today_whether_to_stop_everything(
         assert dialog.selected_scope() is None  # every channel
         dialog.save()
 
-    QTimer.singleShot(200, answer)
-    assert act_on_follow_up(db, item.follow_up_id, clock=lambda: now)
+    stopped: list[bool] = []
+    Operations(db)  # the window's database thread: who it is about is read there
+    act_on_follow_up(db, item.follow_up_id, clock=lambda: now, done=lambda: stopped.append(True))
+    # Opened with the read's answer, not run with a loop of its own: the call returned first.
+    assert not stopped
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), StopContactDialog))
+    answer()
+    assert stopped == [True]
     with db.reading() as s:
         snap = load_snapshot(s, customer.customer_id)
     assert all(snap.consent(c).state is ConsentState.REVOKED for c in ConsentChannel)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from keyring.backends import null
@@ -18,6 +19,7 @@ from deckfollow.core.enums import (
     ConsentChannel,
     FollowUpStatus,
     Outcome,
+    TemplateKind,
 )
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
 from deckfollow.core.leads import LeadCreated
@@ -31,6 +33,7 @@ from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
 from deckfollow.ui.messaging.smtp_settings import SmtpSettingsDialog
 from deckfollow.ui.messaging.template_library import TemplateLibraryDialog
 from deckfollow.ui.messaging.text_message import TextMessageDialog
+from deckfollow.ui.operations import Operations
 from tests.messaging.conftest import SMTP_PASSWORD, SMTP_USER, StartServer
 
 
@@ -404,28 +407,31 @@ def test_smtp_settings_test_email_proves_the_password_before_saving(
 def test_today_entry_points_open_the_dialog_for_the_channel(
     qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
 ) -> None:
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from deckfollow.ui.messaging.actions import act_on_follow_up, send_email_for_follow_up
 
     seen: list[str] = []
+    logged: list[str] = []
 
-    def cancel_when_open() -> None:
+    def cancel_the_open_one() -> None:
+        # The entry point returned with the dialog on screen: no loop of its own waited.
         dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(20, cancel_when_open)
-            return
+        assert dialog is not None
         seen.append(type(dialog).__name__)
         dialog.close()
 
     email = _follow_up(db, customer, now, Channel.EMAIL)
     call = _follow_up(db, customer, now + timedelta(days=8), Channel.CALL)
-    QTimer.singleShot(0, cancel_when_open)
-    assert send_email_for_follow_up(db, email, clock=lambda: now) is False
-    QTimer.singleShot(0, cancel_when_open)
-    assert act_on_follow_up(db, call, clock=lambda: now) is False
+    send_email_for_follow_up(db, email, clock=lambda: now, done=lambda: logged.append("email"))
+    cancel_the_open_one()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    Operations(db)  # the window's database thread: who a follow-up is about is read there
+    act_on_follow_up(db, call, clock=lambda: now, done=lambda: logged.append("call"))
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)  # with the answer
+    cancel_the_open_one()
     assert seen == ["ComposeEmailDialog", "CallDialog"]
+    assert logged == [], "cancelled: done is not called"
     assert _touches(db) == []  # cancelled: nothing logged
 
 
@@ -587,3 +593,75 @@ def test_smtp_settings_show_the_whole_keyring_sentence(qtbot: QtBot, db: Databas
     assert "asks for it once each time you start the app" in label.text()
     # Every wrapped line is on screen, none drawn over its neighbours.
     assert label.height() >= label.heightForWidth(label.width())
+
+
+def test_setting_up_email_from_the_composer_opens_over_it_and_applies_once_saved(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    fu_id = _follow_up(db, customer, now, Channel.EMAIL)
+    dlg = ComposeEmailDialog(
+        db, clock=lambda: now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring())
+    )
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.setup_box.isVisible() and not dlg.send_button.isEnabled()
+
+    dlg.setup_button.click()
+    # The click returned with the settings on screen: no loop of its own waited for them.
+    settings = QApplication.activeModalWidget()
+    assert isinstance(settings, SmtpSettingsDialog)
+    assert dlg.setup_box.isVisible()
+    settings.host.setText("smtp.example.com")
+    settings.username.setText(SMTP_USER)
+    settings.from_address.setText(SMTP_USER)
+    settings.security.setCurrentIndex(settings.security.findData(Security.SSL.value))
+    settings.password.setText(SMTP_PASSWORD)
+    settings.save()
+    qtbot.waitUntil(lambda: not dlg.setup_box.isVisible())
+    assert dlg.isVisible(), "the composer stays open, set up"
+
+
+def test_attaching_files_opens_a_picker_without_holding_the_composer(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    photo = tmp_path / "similar deck.jpg"
+    photo.write_bytes(b"\xff\xd8\xff")
+    fu_id = _follow_up(db, customer, now, Channel.EMAIL)
+    dlg = ComposeEmailDialog(
+        db, clock=lambda: now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring())
+    )
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.attach_button.click()
+    # The click returned with the picker on screen: no loop of its own waits for a choice.
+    picker = QApplication.activeModalWidget()
+    assert isinstance(picker, QFileDialog)
+    picker.selectFile(str(photo))
+    picker.accept()
+    assert dlg.attachments == [photo]
+    assert "similar deck.jpg" in dlg.attached.text()
+
+
+def test_a_new_template_asks_what_it_is_for_without_holding_the_library(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    from deckfollow.messaging.builtin_templates import KIND_LABELS
+
+    dlg = TemplateLibraryDialog(db, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.new_button.click()
+    # The click returned with the question on screen: no loop of its own waits for it.
+    ask = QApplication.activeModalWidget()
+    assert isinstance(ask, QInputDialog)
+    ask.setTextValue(KIND_LABELS[TemplateKind.VOICEMAIL])
+    ask.accept()
+    assert dlg.name.text() == f"My {KIND_LABELS[TemplateKind.VOICEMAIL].lower()}"
+    assert dlg.kind_label.text() != ""
+    qtbot.waitUntil(lambda: not dlg.findChildren(QInputDialog))  # gone once answered

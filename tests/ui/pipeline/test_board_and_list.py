@@ -278,10 +278,12 @@ def test_move_to_trash_and_undo(window: MainWindow, db: Database) -> None:
     wait_idle(window)
     assert _stage(db, quote_id).deleted_at is not None
     assert column.model.row_of(quote_id) < 0, "the card leaves the board"
+    assert window.statusBar().currentMessage().startswith("Quote moved to the trash")
     window._undo.click()
     wait_idle(window)
     assert _stage(db, quote_id).deleted_at is None
     assert column.model.row_of(quote_id) >= 0, "and comes back with Undo"
+    assert window.statusBar().currentMessage() == "Quote restored from the trash."
 
 
 def test_opening_a_quote_shows_its_details_and_follows_the_selection(
@@ -338,7 +340,16 @@ def test_move_a_customer_to_the_trash_after_asking(window: MainWindow, db: Datab
 
         customer = session.get(Customer, customer_id)
         assert customer is not None and customer.deleted_at is not None
+        name = customer.display_name
     assert window.board.columns[Stage.FOLLOWING_UP].model.row_of(quote_id) < 0
+    assert window.statusBar().currentMessage() == f"{name} moved to the trash."
+    window._undo.click()  # offered beside the message, as for a quote
+    wait_idle(window)
+    with db.reading() as session:
+        back = session.get(Customer, customer_id)
+        assert back is not None and back.deleted_at is None
+    assert window.statusBar().currentMessage() == f"{name} restored from the trash."
+    assert window.board.columns[Stage.FOLLOWING_UP].model.row_of(quote_id) >= 0
 
 
 def test_the_list_and_board_models_keep_qt_s_model_rules(
@@ -374,3 +385,25 @@ def test_the_details_panel_opened_from_the_menu_shows_the_selection(window: Main
     assert item is not None and item.quote_id is not None
     toggle.trigger()
     assert window.detail.quote_id == item.quote_id
+
+
+def test_a_card_s_menu_is_shown_without_holding_the_window(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    column = window.board.columns[Stage.FOLLOWING_UP]
+    column.view.scrollToTop()
+    QApplication.processEvents()
+    quote_id = _first(window, Stage.FOLLOWING_UP)
+    pos = column.view.visualRect(column.model.index(0)).center()
+    shown: list[int] = []
+    window.board.quote_activated.connect(shown.append)
+    column.view.customContextMenuRequested.emit(pos)
+    # The request returned with the menu on screen: no loop of its own waited for a choice.
+    menu = QApplication.activePopupWidget()
+    assert isinstance(menu, QMenu) and menu.isVisible()
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts[0] == "&Edit quote…" and texts[-1] == "Show &details"
+    next(a for a in menu.actions() if a.text() == "Show &details").trigger()
+    menu.close()
+    wait_for(lambda: shown)
+    assert shown == [quote_id]

@@ -23,6 +23,7 @@ from deckfollow.ui.features import install_features
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.new_lead import NewLeadDialog
 from deckfollow.ui.quote_editor import QuoteDialog
+from deckfollow.ui.team.clash import ClashDialog
 from tests.ui.waiting import settle, wait_idle
 
 
@@ -75,7 +76,7 @@ def _when_modal(act: Callable[[QuoteDialog], None]) -> list[QuoteDialog]:
 
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QuoteDialog):
+        if not isinstance(dialog, QuoteDialog) or dialog.form is None:  # open, and read
             QTimer.singleShot(10, poll)
             return
         act(dialog)
@@ -105,12 +106,15 @@ def test_a_leads_quote_entered_from_the_details_shows_in_the_board_total(
     qtbot.mouseClick(window.detail.edit_quote_button, Qt.MouseButton.LeftButton)
     dialog = window.detail.active_dialog
     assert isinstance(dialog, QuoteDialog)
+    settle(qtbot, window)  # what it shows is read on the database thread
     assert dialog.number.text() == "Q-0001"  # the first in the business's sequence
     assert dialog.currency.currentText() == "AUD"
     qtbot.keyClicks(dialog.amount, "4,850")
+    closed: list[int] = []
+    dialog.finished.connect(closed.append)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert not dialog.isVisible()
-    settle(qtbot, window)
+    settle(qtbot, window)  # saved on the database thread, then closed
+    assert closed == [QuoteDialog.DialogCode.Accepted]
     assert "4,850" in window.board.columns[Stage.LEAD].money.text()
     assert "4,850.00" in window.detail.amount_label.text()
     assert window.detail.quote_box.title() == "Quote Q-0001"
@@ -165,6 +169,7 @@ def test_an_edit_saved_elsewhere_meanwhile_is_refused_and_keeps_what_was_typed(
     dialog = QuoteDialog(window.ops.store, clock=lambda: now, quote_id=quote_id)
     qtbot.addWidget(dialog)
     dialog.show()
+    settle(qtbot, window)
     with window.ops.store.unit_of_work() as s:  # a teammate saves first
         edit_quote(s, quote_id, QuoteEdit(amount=Decimal(999)), version=None, now=now)
     dialog.amount.setText("4850")
@@ -176,6 +181,8 @@ def test_an_edit_saved_elsewhere_meanwhile_is_refused_and_keeps_what_was_typed(
     assert dialog.isVisible()
     assert "was changed by" in dialog.error.text()
     assert dialog.amount.text() == "4850"
+    # The question is gone once answered (deleted before the dialog it asked over).
+    qtbot.waitUntil(lambda: not dialog.findChildren(ClashDialog))
     with window.ops.store.reading() as s:
         assert quote_details(s, quote_id).amount == Decimal("999.00")
 
@@ -185,6 +192,8 @@ def test_a_new_quote_for_someone_new_from_the_quotes_page(
 ) -> None:
     def fill(dialog: QuoteDialog) -> None:
         assert dialog.customer.currentText() == "New customer"
+        line = dialog.customer.lineEdit()
+        assert line is not None and line.selectedText() == "New customer", "typing replaces it"
         dialog.name.setText("Ada Lovelace")
         dialog.phone.setText("0412 000 111")
         dialog.job.setText("Pergola, 4 × 3 m")
@@ -237,11 +246,14 @@ def test_the_file_sent_is_kept_and_opened_with_one_click(
     pdf.write_bytes(b"%PDF-1.4\n")
     dialog = QuoteDialog(window.ops.store, clock=lambda: now, quote_id=quote_id)
     qtbot.addWidget(dialog)
+    settle(qtbot, window)
     assert not dialog.open_button.isEnabled()
     dialog.file.setText(str(pdf))
     dialog.save()
+    settle(qtbot, window)
     again = QuoteDialog(window.ops.store, clock=lambda: now, quote_id=quote_id)
     qtbot.addWidget(again)
+    settle(qtbot, window)
     assert again.file.text() == str(pdf)
     qtbot.mouseClick(again.open_button, Qt.MouseButton.LeftButton)
     assert [u.toLocalFile() for u in viewer.opened] == [str(pdf)]
@@ -300,3 +312,25 @@ def test_a_cards_double_click_and_menu_open_its_quote(
     column.view.customContextMenuRequested.emit(column.view.visualRect(index).center())
     qtbot.waitUntil(lambda: len(seen) == 2)
     assert len(seen) == 2
+
+
+def test_choosing_the_file_sent_opens_a_picker_without_holding_the_window(
+    qtbot: QtBot, window: MainWindow, now: datetime, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    quote_id = _add_lead(qtbot, window, now)
+    pdf = tmp_path / "Q-0001 Hopper deck.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    dialog = QuoteDialog(window.ops.store, clock=lambda: now, quote_id=quote_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(qtbot, window)
+    dialog.choose_button.click()
+    # The click returned with the picker on screen: no loop of its own waits for a choice.
+    picker = QApplication.activeModalWidget()
+    assert isinstance(picker, QFileDialog)
+    picker.selectFile(str(pdf))
+    picker.accept()
+    assert dialog.file.text() == str(pdf)
+    assert dialog.open_button.isEnabled()

@@ -106,13 +106,16 @@ def test_the_quote_dialog_keeps_its_text_and_saves_once_the_server_is_back(
     relay, db = away
     banner = ServerBanner(db.display)
     qtbot.addWidget(banner)
+    ops = Operations(db)  # the window's database thread: it reads and saves for the dialog
     dialog = QuoteDialog(db, clock=lambda: now, quote_id=lead.quote_id)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: dialog.form is not None)
     label = dialog.save_button.text()
     dialog.amount.setText("4850")
     relay.cut()
     dialog.save()
+    qtbot.waitUntil(lambda: _noted(dialog), timeout=BACK)
     assert dialog.isVisible(), "the dialog stays open"
     assert dialog.amount.text() == "4850", "what was typed is kept"
     _says_waiting(dialog)
@@ -122,6 +125,8 @@ def test_the_quote_dialog_keeps_its_text_and_saves_once_the_server_is_back(
     # Saved by itself once the server answers, and closed.
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=BACK)
     assert dialog.save_button.text() == label
+    qtbot.waitUntil(ops.is_idle)
+    ops.close()
     assert banner.isHidden()
     with db.reading() as s:
         assert quote_details(s, lead.quote_id).amount == Decimal("4850.00")

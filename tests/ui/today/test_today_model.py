@@ -52,9 +52,8 @@ def test_the_arrow_keys_walk_the_follow_ups_past_the_section_titles(
     qtbot.addWidget(page)
     acted: list[int] = []
 
-    def act(follow_up_id: int) -> bool:
-        acted.append(follow_up_id)
-        return False  # nothing saved: the list stays as it is
+    def act(follow_up_id: int, _done: object) -> None:
+        acted.append(follow_up_id)  # nothing saved (done not called): the list stays as it is
 
     page.act = act
     page.resize(1400, 700)
