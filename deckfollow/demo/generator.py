@@ -44,6 +44,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.customer_batch import BlockedContacts
 from deckfollow.core.enums import (
     CadenceRunStatus,
     FollowUpStatus,
@@ -147,6 +148,8 @@ def generate_demo(
     wb = Workbench(session, rng, now, customers, home)
     maker = People(wb)
     people = [maker.person() for _ in range(customers)]
+    # A sample number that happens to be a do-not-contact person's is drawn again.
+    maker.clear_of(people, BlockedContacts(session))
     if quotes >= customers:
         owners = list(range(customers)) + [
             rng.randrange(customers) for _ in range(quotes - customers)
