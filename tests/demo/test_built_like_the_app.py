@@ -57,7 +57,11 @@ _STILL_WRITTEN = {
     "are made after it, in one time-ordered run",
     "CadenceRun": "plans are played forward in memory with the core's own placement; a run "
     "started through the core would place its first step again, against a database that "
-    "does not yet hold the other follow-ups and agreements the playback kept clear of",
+    "does not yet hold the other follow-ups and agreements the playback kept clear of; and "
+    "each step placed by `start_cadence`/`complete_step` costs about fifteen queries (some "
+    "4-5 ms), so the default demo's 1,800 steps alone would take it past its CPU budget "
+    "until the core places a run's steps without reloading the plan, the customer and the "
+    "settings at every step",
     "FollowUp": "plan steps, as the playback left them (a follow-up planned by hand goes "
     "through `schedule_follow_up`, an agreed one through `agree_follow_up`, a first reply "
     "through `add_lead`)",
