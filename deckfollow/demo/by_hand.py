@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
 
 from deckfollow.core.enums import (
     Channel,
@@ -10,13 +13,13 @@ from deckfollow.core.enums import (
     Outcome,
     Stage,
 )
-from deckfollow.core.models import (
-    FollowUp,
-)
+from deckfollow.core.errors import PermissionRefused
+from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
+from deckfollow.core.models import FollowUp
 from deckfollow.core.permission import find_slot
 from deckfollow.demo.consent_history import ConsentHistory
-from deckfollow.demo.people import Person, StoryQuote
-from deckfollow.demo.rows import row_follow_up, touch_row
+from deckfollow.demo.people import HandPlan, Person, StoryQuote
+from deckfollow.demo.rows import touch_row
 from deckfollow.demo.times import clock, local_day, reachable, weighted, working_day
 from deckfollow.demo.wording import OPEN_REASONS, WORD_NUMBERS
 from deckfollow.demo.workbench import Workbench
@@ -128,10 +131,7 @@ class HandFollowUps:
             if find_slot(person.snapshot(now), channel, tidy, person.planned, self.wb.cap) == tidy:
                 slot = tidy
         created = min(q.last_touch or q.row["received_at"], slot, now)
-        fu = row_follow_up(
-            self.wb.ids.take(FollowUp), person, q.row["id"], slot, channel, reason, created
-        )
-        self.wb.follow_ups.append(fu)
+        self.wb.hand_plans.append(HandPlan(created, person, q.row["id"], slot, channel, reason))
         person.planned.append(slot)
 
     def agreed_by_hand(
@@ -182,3 +182,18 @@ class HandFollowUps:
             self.by_hand(person, q, channel, reason, day)
         else:
             self.wb.touch(touch)
+
+
+def enter_hand_plan(session: Session, h: HandPlan) -> FollowUp | None:
+    """Plan one follow-up through the core at the moment the owner planned it, as the
+    log-outcome dialog and `followup add` plan one: every rule checked against the business
+    as it then stood. Refused, the owner takes the nearest allowed time the core offers
+    (as the dialog suggests it); None when there is none."""
+    plan = FollowUpPlan(h.due, h.channel, h.reason)
+    try:
+        return schedule_follow_up(session, h.customer.id, h.quote_id, plan, now=h.planned)
+    except PermissionRefused as refused:
+        if refused.suggestion is None:
+            return None
+        moved = replace(plan, due_at=refused.suggestion)
+        return schedule_follow_up(session, h.customer.id, h.quote_id, moved, now=h.planned)

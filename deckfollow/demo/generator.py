@@ -10,13 +10,14 @@ it happened:
   the new-customer service), with how they like to be reached through
   `set_contact_preferences` (`customers_added`);
 - every "yes" through `core.consent_ledger.grant_channels` (`grants`);
-- the quotes, plans and planned follow-ups, still decided in memory (`rows`, the one
+- the quotes and the plans with their steps, still decided in memory (`rows`, the one
   place the demo writes rows; see `tests/demo/test_built_like_the_app` for each kind and
   why), with every touch logged around them through `log_touch` (`touches_logged`):
   what customers said before the plans go in, what the owner did after;
 - in time order (`in_time_order`), before the owner's touches: enquiries still waiting
   for a first reply through `add_lead`, next contacts customers agreed to through
-  `agree_follow_up`, and every "no" (to one channel, or to everything) through
+  `agree_follow_up`, next contacts the owner planned by hand through
+  `schedule_follow_up`, and every "no" (to one channel, or to everything) through
   `revoke_consent`.
 
 The rules of permission hold by
@@ -44,6 +45,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.cadence_library import seed_builtin_cadences
+from deckfollow.core.customer_batch import BlockedContacts
 from deckfollow.core.enums import (
     CadenceRunStatus,
     FollowUpStatus,
@@ -147,6 +149,8 @@ def generate_demo(
     wb = Workbench(session, rng, now, customers, home)
     maker = People(wb)
     people = [maker.person() for _ in range(customers)]
+    # A sample number that happens to be a do-not-contact person's is drawn again.
+    maker.clear_of(people, BlockedContacts(session))
     if quotes >= customers:
         owners = list(range(customers)) + [
             rng.randrange(customers) for _ in range(quotes - customers)
@@ -188,7 +192,7 @@ def generate_demo(
     write_quotes(session, wb)
     touches.replies()
     write_plans(session, wb)
-    said = enter_in_time_order(session, waiting, wb.agreements, refusals(people))
+    said = enter_in_time_order(session, waiting, wb.agreements, wb.hand_plans, refusals(people))
     touches.contacts()
     dnc_contacts = [
         contact
@@ -204,10 +208,11 @@ def generate_demo(
         customers=len(people),
         quotes=len(wb.quotes) + said.leads,
         touches=len(wb.touches),
-        follow_ups=len(wb.follow_ups) + said.first_replies + said.agreed,
+        follow_ups=len(wb.follow_ups) + said.first_replies + said.agreed + said.by_hand,
         pending_follow_ups=sum(f["status"] is FollowUpStatus.PENDING for f in wb.follow_ups)
         + said.first_replies
-        + said.agreed_pending,
+        + said.agreed_pending
+        + said.by_hand_pending,
         consent_events=preferences + granted + said.agreed + said.refusals,
         plans=len(wb.runs),
     )

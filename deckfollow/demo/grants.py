@@ -1,7 +1,9 @@
 """Every yes a customer gave, entered through the core as the owner enters it.
 
-Each yes goes through `core.consent_ledger.grant_channels` at the moment it was given, in
-the order given (one yes may cover several channels: "call or text me, email the quote").
+Each yes is recorded as `core.consent_ledger.grant_channels` records it (through its batch
+form, `core.consent_batch.grant_channels_batch`, which checks every yes by the same rules),
+at the moment it was given, in the order given (one yes may cover several channels: "call
+or text me, email the quote").
 The ledger entries and the channels' states are the app's own doing, not rows the demo
 writes. Grants come before the refusals (`refusals`), which close channels afterwards
 exactly as the consent editor would.
@@ -14,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from deckfollow.core.consent_ledger import grant_channels
+from deckfollow.core.consent_batch import ChannelGrant, grant_channels_batch
 from deckfollow.core.enums import ConsentChannel
 from deckfollow.demo.people import Grant, Person
 
@@ -34,6 +36,11 @@ def enter_grants(session: Session, people: Sequence[Person]) -> int:
     said: dict[tuple[int, datetime, str, str], list[ConsentChannel]] = {}
     for customer_id, g in given:
         said.setdefault((customer_id, g.at, g.source, g.words), []).append(g.channel)
-    for (customer_id, at, source, words), channels in said.items():
-        grant_channels(session, customer_id, channels, source=source, words=words, now=at)
+    grant_channels_batch(
+        session,
+        [
+            ChannelGrant(customer_id, channels, source, words, at)
+            for (customer_id, at, source, words), channels in said.items()
+        ],
+    )
     return len(given)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 import phonenumbers
 
 from deckfollow.core.contact_hours import allowed_hours_for
+from deckfollow.core.customer_batch import BlockedContacts
 from deckfollow.core.enums import (
     Channel,
 )
@@ -72,11 +74,47 @@ def _phone(rng: random.Random, market: Market, place: Place, mobile: bool) -> st
     raise RuntimeError(f"no valid {market.country} number from the demo prefixes")  # a bug here
 
 
+_PHONE_KEYS = ("phone_cell", "phone_office", "phone_home")
+
+
 class People:
     """Makes the business's customers, most of them local."""
 
     def __init__(self, wb: Workbench) -> None:
         self.wb = wb
+
+    def clear_of(self, people: Sequence[Person], blocked: BlockedContacts) -> int:
+        """Give another sample number (or address) to anyone whose drawn one belongs to
+        someone the owner may not re-add (rule 9: they asked not to be contacted, or were
+        erased); how many details were drawn again.
+
+        A sample person is made up: sharing a real person's number is chance, and drawing
+        another keeps the demo going without ever re-adding the one who said stop. The
+        draws use their own randomness, so everyone else stays as the seed makes them."""
+        redrawn = 0
+        for person in people:
+            row = person.row
+            place = next(
+                (
+                    p
+                    for p in person.market.places
+                    if (p.suburb, p.region) == (row["suburb"], row["region"])
+                ),
+                None,
+            )
+            rng = random.Random(f"{row['display_name']}|{row['phone_cell']}")
+            for key in _PHONE_KEYS:
+                while row[key] and blocked.why(email=None, phone=row[key]):
+                    assert place is not None  # every sample person lives in a sample place
+                    row[key] = _phone(rng, person.market, place, mobile=key == "phone_cell")
+                    redrawn += 1
+            while row["email"] and blocked.why(email=row["email"], phone=None):
+                domain = row["email"].split("@", 1)[1]
+                row["email"] = _email(
+                    rng, row["first_name"], row["last_name"], domain, self.wb.emails
+                )
+                redrawn += 1
+        return redrawn
 
     def person(self) -> Person:
         rng = self.wb.rng

@@ -57,6 +57,19 @@ class Agreement:
     words: str
 
 
+@dataclass(frozen=True)
+class HandPlan:
+    """A next contact the owner planned by hand, entered through the core (`in_time_order`)
+    at the moment they planned it."""
+
+    planned: datetime
+    customer: Person
+    quote_id: int
+    due: datetime
+    channel: Channel
+    reason: str
+
+
 @dataclass
 class Person:
     row: dict[str, Any]

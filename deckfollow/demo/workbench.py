@@ -22,7 +22,7 @@ from deckfollow.core.models import (
 )
 from deckfollow.core.settings import load_settings
 from deckfollow.demo.markets import Market, market_of
-from deckfollow.demo.people import Agreement, Person, StoryQuote
+from deckfollow.demo.people import Agreement, HandPlan, Person, StoryQuote
 from deckfollow.demo.times import daytime, local_day
 
 # Out-of-area customers of a local business (that share of all, exactly): a holiday home
@@ -93,6 +93,8 @@ class Workbench:
         self.runs: list[dict[str, Any]] = []
         # Next contacts customers agreed to: entered through the core once the rows are in.
         self.agreements: list[Agreement] = []
+        # Next contacts the owner planned by hand: entered through the core the same way.
+        self.hand_plans: list[HandPlan] = []
         self.emails: set[str] = set()
         self.by_id: dict[int, StoryQuote] = {}
         self.made_overdue = self.made_today = 0

@@ -57,8 +57,14 @@ _STILL_WRITTEN = {
     "are made after it, in one time-ordered run",
     "CadenceRun": "plans are played forward in memory with the core's own placement; a run "
     "started through the core would place its first step again, against a database that "
-    "does not yet hold the other follow-ups and agreements the playback kept clear of",
-    "FollowUp": "plan steps and follow-ups planned by hand, as the playback left them",
+    "does not yet hold the other follow-ups and agreements the playback kept clear of; and "
+    "each step placed by `start_cadence`/`complete_step` costs about fifteen queries (some "
+    "4-5 ms), so the default demo's 1,800 steps alone would take it past its CPU budget "
+    "until the core places a run's steps without reloading the plan, the customer and the "
+    "settings at every step",
+    "FollowUp": "plan steps, as the playback left them (a follow-up planned by hand goes "
+    "through `schedule_follow_up`, an agreed one through `agree_follow_up`, a first reply "
+    "through `add_lead`)",
 }
 
 
@@ -294,6 +300,39 @@ def test_answering_a_demo_lead_settles_its_first_reply(business: Database, now: 
         assert session.get(FollowUp, fid).status is FollowUpStatus.DONE  # type: ignore[union-attr]
         assert quote not in unanswered_leads(session, quote.customer_id)
         session.rollback()
+
+
+def test_the_only_follow_ups_the_demo_makes_itself_are_plan_steps() -> None:
+    # Follow-ups outside a plan are planned through the core (`by_hand.enter_hand_plan`).
+    makers = {
+        path.name
+        for path in sorted(DEMO.glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "row_follow_up"
+    }
+    assert makers == {"plan_playback.py"}
+
+
+def test_follow_ups_planned_by_hand_keep_the_rules_the_core_checked(
+    business: Database, now: datetime
+) -> None:
+    with business.reading() as session:
+        by_hand = session.execute(
+            select(FollowUp).where(
+                FollowUp.cadence_run_id.is_(None),
+                FollowUp.basis == Basis.PLANNED,
+                FollowUp.status == FollowUpStatus.PENDING,
+                FollowUp.reason.not_like(f"{FIRST_REPLY}%"),
+            )
+        ).scalars()
+        seen = list(by_hand)
+        assert audit_rules(session) == []
+    # Check-ins on open quotes, thank-you cards, revisits of parked quotes: today's and
+    # overdue ones among them, each planned before it fell due, for a quote of theirs.
+    assert len(seen) >= 20
+    assert {Channel.CALL, Channel.EMAIL, Channel.CARD} <= {fu.channel for fu in seen}
+    assert any(fu.due_at < now for fu in seen) and any(fu.due_at > now for fu in seen)
+    assert all(fu.quote_id is not None and fu.created_at <= fu.due_at for fu in seen)
 
 
 def test_every_agreed_follow_up_has_its_ledger_entry(business: Database) -> None:

@@ -12,7 +12,9 @@ import phonenumbers
 import pytest
 from sqlalchemy import select
 
+from deckfollow.core.consent import revoke_consent
 from deckfollow.core.contact_info import suppression_hash
+from deckfollow.core.customers import NewCustomer, add_customer
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer, Quote, Suppression
 from deckfollow.core.settings import load_settings, set_setting
@@ -184,3 +186,39 @@ def test_an_owner_who_started_with_sample_data_is_welcomed_again_once_it_is_gone
         assert get_setting(session, "ui.welcome_done") is None
         assert load_settings(session).business_name == ""
     db.close()
+
+
+def test_a_sample_number_that_is_a_do_not_contact_person_s_is_drawn_again(
+    tmp_path: Path, now: datetime
+) -> None:
+    # The demo the seed makes on an empty database: its first customers' numbers.
+    first = open_database(str(tmp_path / "first.db"))
+    with first.unit_of_work() as session:
+        generate_demo(session, customers=12, quotes=12, seed=5, now=now, country="AU")
+    with first.reading() as session:
+        sample = session.scalars(select(Customer).order_by(Customer.id)).all()
+        taken_cell = next(c.phone_cell for c in sample if c.phone_cell)
+        taken_email = next(c.email for c in sample if c.email)
+    first.close()
+    # The owner's own customer, who has that number and address and said stop.
+    db = open_database(str(tmp_path / "own.db"))
+    with db.unit_of_work() as session:
+        own = add_customer(
+            session,
+            NewCustomer(name="Noel Hart", phone=taken_cell, email=taken_email, country="AU"),
+            now=now,
+        ).customer_id
+        revoke_consent(session, own, None, source="call", words="Please stop", now=now)
+    with db.unit_of_work() as session:
+        summary = generate_demo(session, customers=12, quotes=12, seed=5, now=now, country="AU")
+    with db.reading() as session:
+        holders = session.scalars(
+            select(Customer).where(
+                (Customer.phone_cell == taken_cell) | (Customer.email == taken_email)
+            )
+        ).all()
+        count = len(session.scalars(select(Customer.id)).all())
+    db.close()
+    assert summary.customers == 12 and count == 13
+    # The one who said stop is still the only holder, still not to be contacted.
+    assert [(c.id, c.do_not_contact) for c in holders] == [(own, True)]
