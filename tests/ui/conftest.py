@@ -41,9 +41,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "messaging/call.py": "the contact dialogs' half, converted with them",
     "messaging/compose_email.py": "the contact dialogs' half, converted with them",
     "messaging/text_message.py": "the contact dialogs' half, converted with them",
-    # Today's Call/Text/Email reads on the database thread; `contact_dialog` (the details
-    # panel's buttons) still reads which follow-up it is about as it opens.
-    "messaging/actions.py": "contact_dialog: the details panel's half, converted with it",
     # Not converted yet: each still reads or saves on the GUI thread.
     "backups/__init__.py": "not converted yet: backups run storage's own functions",
     "backups/corrupt.py": "not converted yet: runs before the window, at start-up",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -45,7 +45,6 @@ from deckfollow.core.errors import (
     ConcurrentEditError,
     DeckfollowError,
     NotFoundError,
-    ServerAwayError,
     ValidationError,
 )
 from deckfollow.core.history import HistoryEntry, lead_age_text, response_time_text
@@ -157,6 +156,8 @@ class DetailPanel(QWidget):
         self._quote: QuoteView | None = None
         self._overview: ConsentOverview | None = None
         self.active_dialog: QDialog | None = None
+        # Channels whose screen is being read: a double click opens it once, not twice.
+        self._contacting: set[Channel] = set()
         self._locale = QLocale()
         # Below this the contact form and the consent buttons no longer fit side by side.
         self.setMinimumWidth(500)
@@ -775,29 +776,31 @@ class DetailPanel(QWidget):
             return
         self._open(LedgerViewerDialog(self._db, self._customer.id, clock=self._clock, parent=self))
 
-    def open_contact(self, channel: Channel) -> QDialog | None:
-        """The call, text or email screen for this customer and the quote shown."""
-        from deckfollow.ui.messaging.actions import contact_dialog
+    def open_contact(self, channel: Channel) -> None:
+        """Open the call, text or email screen for this customer and the quote shown, once
+        which follow-up it is about has been read; a second press meanwhile opens nothing
+        more."""
+        from deckfollow.ui.messaging.actions import open_contact
 
-        if self._customer is None:
-            return None
-        try:
-            dlg, done = contact_dialog(
-                self._db,
-                channel,
-                customer_id=self._customer.id,
-                quote_id=self.quote_id,
-                clock=self._clock,
-                parent=self,
-            )
-        except ServerAwayError:
-            raise  # opened once the server is back (open_when_server_back)
-        except DeckfollowError as exc:
-            self.contact_error.show_error(exc)
-            return None
-        done.connect(self._after_dialog)
-        self._open(dlg)
-        return dlg
+        if self._customer is None or channel in self._contacting:
+            return
+        self._contacting.add(channel)
+
+        def opened(dlg: QDialog, logged: SignalInstance) -> None:
+            logged.connect(self._after_dialog)
+            self._open(dlg)
+
+        open_contact(
+            self._db,
+            channel,
+            customer_id=self._customer.id,
+            quote_id=self.quote_id,
+            clock=self._clock,
+            parent=self,
+            opened=opened,
+            failed=self.contact_error.show_error,
+            settled=lambda: self._contacting.discard(channel),
+        )
 
     def open_plans(self) -> CadenceDialog | None:
         """The customer's follow-up plans: start one for the quote shown, stop or resume."""

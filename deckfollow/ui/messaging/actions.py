@@ -18,11 +18,11 @@ from deckfollow.core.errors import DeckfollowError, ServerAwayError
 from deckfollow.core.follow_up_target import FollowUpTarget, contact_follow_up, resolve_target
 from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.inbound import is_stop_question
-from deckfollow.ui.messaging.common import read, read_then
+from deckfollow.ui.messaging.common import read_then
 from deckfollow.ui.operations import show_error
 from deckfollow.ui.team.server_away import fill_when_server_back
 
-__all__ = ["act_on_follow_up", "contact_dialog", "send_email_for_follow_up"]
+__all__ = ["act_on_follow_up", "contact_dialog", "open_contact", "send_email_for_follow_up"]
 
 Done = Callable[[], object]
 
@@ -153,6 +153,7 @@ def contact_dialog(
     db: Store,
     channel: Channel,
     *,
+    follow_up_id: int | None,
     customer_id: int,
     quote_id: int | None,
     clock: Clock,
@@ -160,21 +161,17 @@ def contact_dialog(
 ) -> tuple[QDialog, SignalInstance]:
     """The call, text or email screen for a customer (and quote), not yet shown.
 
-    It is about their next pending follow-up on that channel when there is one (its reason,
-    and it is marked done when the touch is logged). Returns the dialog and the signal it
-    gives once something was logged.
+    About the follow-up `follow_up_id` when there is one (its reason, and it is marked done
+    when the touch is logged), else about the customer and quote. Returns the dialog and
+    the signal it gives once something was logged.
     """
     from deckfollow.ui.messaging.call import CallDialog
     from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
     from deckfollow.ui.messaging.text_message import TextMessageDialog
 
-    fid = read(
-        db,
-        lambda s: contact_follow_up(s, channel, customer_id=customer_id, quote_id=quote_id),
-    )
     ids = (
-        {"follow_up_id": fid}
-        if fid is not None
+        {"follow_up_id": follow_up_id}
+        if follow_up_id is not None
         else {"customer_id": customer_id, "quote_id": quote_id}
     )
     if channel is Channel.CALL:
@@ -185,3 +182,83 @@ def contact_dialog(
         return text, text.sent
     email = ComposeEmailDialog(db, clock=clock, parent=parent, **ids)
     return email, email.sent
+
+
+def open_contact(
+    db: Store,
+    channel: Channel,
+    *,
+    customer_id: int,
+    quote_id: int | None,
+    clock: Clock,
+    parent: QWidget | None = None,
+    opened: Callable[[QDialog, SignalInstance], object],
+    failed: Callable[[DeckfollowError], object],
+    settled: Done | None = None,
+) -> None:
+    """Open the call, text or email screen for a customer (and quote) once it is known
+    which follow-up it is about.
+
+    Their next pending follow-up on that channel is read first (on the window's database
+    thread); the screen is about it when there is one. `opened(dialog, logged)` gets the
+    dialog to show and the signal it gives once something was logged; `failed(error)` says
+    why it could not open; `settled()` follows either way.
+    """
+
+    def settle() -> None:
+        if settled is not None:
+            settled()
+
+    def arrived(follow_up_id: int | None) -> None:
+        try:
+            dialog, logged = contact_dialog(
+                db,
+                channel,
+                follow_up_id=follow_up_id,
+                customer_id=customer_id,
+                quote_id=quote_id,
+                clock=clock,
+                parent=parent,
+            )
+        except ServerAwayError:
+            # The dialog reads what it shows as it is built: built again once it is back.
+            fill_when_server_back(
+                parent,
+                lambda: open_contact(
+                    db,
+                    channel,
+                    customer_id=customer_id,
+                    quote_id=quote_id,
+                    clock=clock,
+                    parent=parent,
+                    opened=opened,
+                    failed=failed,
+                    settled=settled,
+                ),
+            )
+            return
+        except DeckfollowError as exc:
+            try:
+                failed(exc)
+            finally:
+                settle()
+            return
+        try:
+            opened(dialog, logged)
+        finally:
+            settle()
+
+    def not_read(error: DeckfollowError) -> None:
+        try:
+            failed(error)
+        finally:
+            settle()
+
+    read_then(
+        parent,
+        db,
+        lambda s: contact_follow_up(s, channel, customer_id=customer_id, quote_id=quote_id),
+        success=arrived,
+        failure=not_read,
+        error_title=_ERROR_TITLE,
+    )
