@@ -38,7 +38,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "customer_detail/panel.py": "the contact dialogs' half, converted with them",
     "log_outcome/dialog.py": "the contact dialogs' half, converted with them",
     "messaging/common.py": "the contact dialogs' half, converted with them",
-    "messaging/call.py": "the contact dialogs' half, converted with them",
     "messaging/compose_email.py": "the contact dialogs' half, converted with them",
     "messaging/text_message.py": "the contact dialogs' half, converted with them",
     # Not converted yet: each still reads or saves on the GUI thread.

@@ -8,6 +8,7 @@ follows — Today's refresh, the status line — runs after it closed, not while
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QDialog, QWidget
@@ -16,13 +17,14 @@ from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel
 from deckfollow.core.errors import DeckfollowError, ServerAwayError
 from deckfollow.core.follow_up_target import FollowUpTarget, contact_follow_up, resolve_target
-from deckfollow.core.unit_of_work import Store
+from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.messaging.inbound import is_stop_question
-from deckfollow.ui.messaging.common import read_then
+from deckfollow.messaging.screens import CallScreen, read_call_screen
+from deckfollow.ui.messaging.common import open_then, read_then
 from deckfollow.ui.operations import show_error
 from deckfollow.ui.team.server_away import fill_when_server_back
 
-__all__ = ["act_on_follow_up", "contact_dialog", "open_contact", "send_email_for_follow_up"]
+__all__ = ["act_on_follow_up", "open_contact", "send_email_for_follow_up"]
 
 Done = Callable[[], object]
 
@@ -89,6 +91,18 @@ def act_on_follow_up(
                 settled()
 
     def arrived(target: FollowUpTarget) -> None:
+        if target.follow_up_channel is Channel.CALL and not is_stop_question(target.reason or ""):
+            # The call screen's own read follows; it opens with that answer.
+            _open_call(
+                db,
+                clock=clock,
+                parent=parent,
+                screen=lambda s, now: read_call_screen(s, now=now, follow_up_id=follow_up_id),
+                opened=lambda call, _logged: open_dialog(call, done),
+                failed=lambda error: show_error(parent, _ERROR_TITLE, error),
+                settled=settled,
+            )
+            return
         try:
             _open_for(db, target, follow_up_id, clock=clock, parent=parent, done=done)
         except ServerAwayError:
@@ -141,15 +155,51 @@ def _open_for(
 
         text = TextMessageDialog(db, clock=clock, follow_up_id=follow_up_id, parent=parent)
         return open_dialog(text, done)
-    if channel is Channel.CALL:
-        from deckfollow.ui.messaging.call import CallDialog
-
-        call = CallDialog(db, clock=clock, follow_up_id=follow_up_id, parent=parent)
-        return open_dialog(call, done)
     return None
 
 
-def contact_dialog(
+def _open_call(
+    db: Store,
+    *,
+    clock: Clock,
+    parent: QWidget | None,
+    screen: Callable[[Session, datetime], CallScreen],
+    opened: Callable[[QDialog, SignalInstance], object],
+    failed: Callable[[DeckfollowError], object],
+    settled: Done | None,
+) -> None:
+    """Read the call screen's data (on the window's database thread), then build it, which
+    reads nothing more, and hand it to `opened`; `settled()` follows either way."""
+    from deckfollow.ui.messaging.call import CallDialog
+
+    now = clock()
+
+    def arrived(data: CallScreen) -> None:
+        try:
+            call = CallDialog(db, data, clock=clock, parent=parent)
+            opened(call, call.logged)
+        finally:
+            if settled is not None:
+                settled()
+
+    def not_read(error: DeckfollowError) -> None:
+        try:
+            failed(error)
+        finally:
+            if settled is not None:
+                settled()
+
+    open_then(
+        parent,
+        db,
+        lambda s: screen(s, now),
+        success=arrived,
+        failure=not_read,
+        error_title=_ERROR_TITLE,
+    )
+
+
+def _message_dialog(
     db: Store,
     channel: Channel,
     *,
@@ -157,15 +207,10 @@ def contact_dialog(
     customer_id: int,
     quote_id: int | None,
     clock: Clock,
-    parent: QWidget | None = None,
+    parent: QWidget | None,
 ) -> tuple[QDialog, SignalInstance]:
-    """The call, text or email screen for a customer (and quote), not yet shown.
-
-    About the follow-up `follow_up_id` when there is one (its reason, and it is marked done
-    when the touch is logged), else about the customer and quote. Returns the dialog and
-    the signal it gives once something was logged.
-    """
-    from deckfollow.ui.messaging.call import CallDialog
+    """The text or email screen for a customer (and quote), not yet shown: about the
+    follow-up `follow_up_id` when there is one, else about the customer and quote."""
     from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
     from deckfollow.ui.messaging.text_message import TextMessageDialog
 
@@ -174,9 +219,6 @@ def contact_dialog(
         if follow_up_id is not None
         else {"customer_id": customer_id, "quote_id": quote_id}
     )
-    if channel is Channel.CALL:
-        call = CallDialog(db, clock=clock, parent=parent, **ids)
-        return call, call.logged
     if channel is Channel.TEXT:
         text = TextMessageDialog(db, clock=clock, parent=parent, **ids)
         return text, text.sent
@@ -202,8 +244,27 @@ def open_contact(
     Their next pending follow-up on that channel is read first (on the window's database
     thread); the screen is about it when there is one. `opened(dialog, logged)` gets the
     dialog to show and the signal it gives once something was logged; `failed(error)` says
-    why it could not open; `settled()` follows either way.
+    why it could not open; `settled()` follows either way. The call screen reads all it
+    shows in that same read.
     """
+    if channel is Channel.CALL:
+
+        def call_screen(s: Session, now: datetime) -> CallScreen:
+            fid = contact_follow_up(s, channel, customer_id=customer_id, quote_id=quote_id)
+            if fid is not None:
+                return read_call_screen(s, now=now, follow_up_id=fid)
+            return read_call_screen(s, now=now, customer_id=customer_id, quote_id=quote_id)
+
+        _open_call(
+            db,
+            clock=clock,
+            parent=parent,
+            screen=call_screen,
+            opened=opened,
+            failed=failed,
+            settled=settled,
+        )
+        return
 
     def settle() -> None:
         if settled is not None:
@@ -211,7 +272,7 @@ def open_contact(
 
     def arrived(follow_up_id: int | None) -> None:
         try:
-            dialog, logged = contact_dialog(
+            dialog, logged = _message_dialog(
                 db,
                 channel,
                 follow_up_id=follow_up_id,

@@ -27,18 +27,15 @@ from deckfollow.core.enums import Channel, Outcome, TemplateKind
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.drafts import MessageDraft
-from deckfollow.messaging.guard import PhoneNumber, call_numbers
-from deckfollow.messaging.outbox import Draft, log_call
-from deckfollow.messaging.template_library import template_for
+from deckfollow.messaging.guard import PhoneNumber
+from deckfollow.messaging.outbox import Draft, SendResult, log_call
+from deckfollow.messaging.screens import CallScreen, ScriptChoice
 from deckfollow.ui.messaging.common import (
     Clock,
     DraftPreview,
     Target,
-    guard,
-    read,
+    run_task,
     show_rendered,
-    starting_key,
-    templates_of,
 )
 from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.platform.phone_handoff import open_phone_link
@@ -53,18 +50,20 @@ OUTCOMES = (
 
 
 class _ScriptPane(QWidget):
-    """A template picker and its rendered words (missing fields highlighted)."""
+    """A template picker and its rendered words (missing fields highlighted).
+
+    Opens with the words read beforehand; another template chosen is filled in on the
+    window's database thread."""
 
     def __init__(
-        self, store: Store, kind: TemplateKind, target: Target, now: datetime, start: str | None
+        self, store: Store, kind: TemplateKind, target: Target, now: datetime, start: ScriptChoice
     ):
         super().__init__()
-        self._store, self._kind, self._target, self._now = store, kind, target, now
         self.template = QComboBox()
-        for info in templates_of(store, kind):
+        for info in start.templates:
             self.template.addItem(info.name, info.key)
-        if start is not None:
-            self.template.setCurrentIndex(max(0, self.template.findData(start)))
+        if start.key is not None:
+            self.template.setCurrentIndex(max(0, self.template.findData(start.key)))
         self.text = QTextEdit()
         self.text.setReadOnly(True)
         font = self.text.font()
@@ -73,15 +72,19 @@ class _ScriptPane(QWidget):
         self.missing = QLabel()
         self.missing.setWordWrap(True)
         self.missing.setStyleSheet(f"color: {active_theme().warning_text}; font-weight: 600;")
+        self.missing.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.template)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.missing)
         self._preview = DraftPreview(
-            self, store, target, kind, now, shown=self._show, failed=self._failed
+            self, store, target, kind, now, shown=self._show, failed=self._failed, threaded=True
         )
         self.template.currentIndexChanged.connect(self.refresh)
-        self.refresh()
+        if start.draft is not None:
+            self._show(start.draft)
+        elif start.problem is not None:
+            self._failed(start.problem)
 
     def refresh(self) -> None:
         key = self.template.currentData()
@@ -96,7 +99,7 @@ class _ScriptPane(QWidget):
         self.missing.setText(f"Not known: {out.problem()}" if out.problem() else "")
         self.missing.setVisible(bool(out.problem()))
 
-    def _failed(self, exc: DeckfollowError) -> None:
+    def _failed(self, exc: DeckfollowError | str) -> None:
         self.missing.setText(str(exc))
         self.missing.setVisible(True)
 
@@ -109,28 +112,22 @@ class CallDialog(ContactDialog):
     def __init__(
         self,
         db: Store,
+        screen: CallScreen,
         *,
         clock: Clock,
-        follow_up_id: int | None = None,
-        quote_id: int | None = None,
-        customer_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """Built from `screen` (`read_call_screen`, read beforehand): building reads nothing."""
         super().__init__(db, clock=clock, parent=parent)
         self._outbox = db
-        self.target = self.resolve(
-            follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
-        )
+        self._logging = False
+        self.target = screen.target
         t = self.target
         now = self._opened_at
         self.setWindowTitle(f"Call {t.name}")
         self.setMinimumSize(1040, 640)
 
-        self.numbers: list[PhoneNumber] = read(db, lambda s: call_numbers(s, t.customer_id))
-        script = starting_key(db, t, TemplateKind.CALL_SCRIPT)
-        voicemail = read(
-            db, lambda s: template_for(s, TemplateKind.VOICEMAIL, template_id=t.template_id)
-        )
+        self.numbers: list[PhoneNumber] = list(screen.numbers)
         self.numbers_box = QGroupBox("Numbers, in the order to try")
         nl = QVBoxLayout(self.numbers_box)
         self.number_buttons: list[QPushButton] = []
@@ -158,10 +155,8 @@ class CallDialog(ContactDialog):
         reason = QLabel(f"<b>Reason:</b> {t.reason}" if t.reason else "No follow-up reason set.")
         reason.setWordWrap(True)
         self.tabs = QTabWidget()
-        self.script = _ScriptPane(db, TemplateKind.CALL_SCRIPT, t, now, script)
-        self.voicemail = _ScriptPane(
-            db, TemplateKind.VOICEMAIL, t, now, voicemail.key if voicemail else None
-        )
+        self.script = _ScriptPane(db, TemplateKind.CALL_SCRIPT, t, now, screen.script)
+        self.voicemail = _ScriptPane(db, TemplateKind.VOICEMAIL, t, now, screen.voicemail)
         self.tabs.addTab(self.script, "Script")
         self.tabs.addTab(self.voicemail, "Voicemail")
 
@@ -196,7 +191,7 @@ class CallDialog(ContactDialog):
         left.addWidget(self.tabs, 1)
         self.lay_out(left, log_box, self.buttons)
 
-        check = guard(db, t, Channel.CALL, now)
+        check = screen.check
         self.banner.show_check(check)
         # On a refused channel the number is not even offered.
         self.numbers_box.setVisible(check.allowed)
@@ -206,30 +201,46 @@ class CallDialog(ContactDialog):
         return next(o for o, rb in self.outcome_buttons.items() if rb.isChecked())
 
     def log(self) -> None:
-        """Log the call's outcome and its next step."""
+        """Log the call's outcome and its next step (on the window's database thread); the
+        screen closes once it is logged."""
+        if self._logging:
+            return  # already on its way: a second press does not log it twice
         self.error.clear_error()
         t = self.target
         try:
-            result = log_call(
-                self._outbox,
-                Draft(
-                    t.customer_id,
-                    Channel.CALL,
-                    "",
-                    quote_id=t.quote_id,
-                    follow_up_id=t.follow_up_id,
-                ),
-                self.selected_outcome(),
-                self.next_step.next_step(),
-                notes=self.notes.toPlainText(),
-                clock=self._clock,
-            )
+            step = self.next_step.next_step()
         except DeckfollowError as exc:
             self.error.show_error(f"Not logged: {exc}")
             self.next_step.offer(exc)
-            hold_until_server_back(self.log_button, exc)  # logged once the server is back
             return
-        self.finish(result)
+        draft = Draft(
+            t.customer_id, Channel.CALL, "", quote_id=t.quote_id, follow_up_id=t.follow_up_id
+        )
+        outcome, notes, outbox, clock = (
+            self.selected_outcome(),
+            self.notes.toPlainText(),
+            self._outbox,
+            self._clock,
+        )
+
+        def refused(exc: DeckfollowError) -> None:
+            self._logging = False
+            self.error.show_error(f"Not logged: {exc}")
+            self.next_step.offer(exc)
+            hold_until_server_back(self.log_button, exc)  # logged once the server is back
+
+        def logged(result: SendResult) -> None:
+            self._logging = False
+            self.finish(result)
+
+        self._logging = True
+        run_task(
+            self,
+            outbox,
+            lambda: log_call(outbox, draft, outcome, step, notes=notes, clock=clock),
+            success=logged,
+            failure=refused,
+        )
 
     def done_signal(self) -> SignalInstance:
         return self.logged

@@ -47,12 +47,13 @@ from deckfollow.messaging.drafts import (
     prepare_templates,
     starting_template,
 )
-from deckfollow.messaging.guard import SendCheck, check_send
+from deckfollow.messaging.guard import SendCheck
+from deckfollow.messaging.screens import screen_check
 from deckfollow.messaging.template_library import TemplateInfo, list_templates
 from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import date_time_text, readable_date_edit
-from deckfollow.ui.operations import Operations
+from deckfollow.ui.operations import HasChanges, Operations
 from deckfollow.ui.team.server_away import fill_when_server_back, fills_in_line
 from deckfollow.ui.theme import active_theme
 
@@ -65,9 +66,11 @@ __all__ = [
     "Target",
     "change",
     "load_target",
+    "open_then",
     "query",
     "read",
     "read_then",
+    "run_task",
     "show_rendered",
 ]
 
@@ -95,6 +98,7 @@ def unknown_bg() -> QColor:
 Target = FollowUpTarget
 
 T = TypeVar("T")
+R = TypeVar("R", bound=Changes | HasChanges)
 
 
 # -- the one seam between these dialogs and the database ------------------------------------
@@ -185,6 +189,55 @@ def read_then(
     success(result)
 
 
+def open_then(
+    parent: QWidget | None,
+    store: Store,
+    fn: Callable[[Session], R],
+    *,
+    success: Callable[[R], object],
+    failure: Callable[[DeckfollowError], object],
+    error_title: str = "Could not open",
+) -> None:
+    """Read what a screen shows with `fn(session)` in one unit of work (it may add the
+    built-in templates on the way, as its `.changes` say) on the window's database thread
+    when the window's operations serve this database; otherwise here. Then `success(result)`
+    or `failure(error)`."""
+    ops = _operations_for(store)
+    if ops is not None:
+        ops.run_change(parent, fn, success=success, failure=failure, error_title=error_title)
+        return
+    try:
+        with store.unit_of_work() as session:
+            result = fn(session)
+    except DeckfollowError as exc:
+        failure(exc)
+        return
+    success(result)
+
+
+def run_task(
+    parent: QWidget,
+    store: Store,
+    task: Callable[[], T],
+    *,
+    success: Callable[[T], object],
+    failure: Callable[[DeckfollowError], object],
+) -> None:
+    """Run `task()`, which opens its own units of work on `store` (logging a touch), on the
+    window's database thread when the window's operations serve this database; otherwise
+    here. Then `success(result)` or `failure(error)`."""
+    ops = _operations_for(store)
+    if ops is not None:
+        ops.run_task(parent, task, success=success, failure=failure)
+        return
+    try:
+        result = task()
+    except DeckfollowError as exc:
+        failure(exc)
+        return
+    success(result)
+
+
 def _operations_for(store: Store) -> Operations | None:
     return operations.serving(store)
 
@@ -223,10 +276,13 @@ class DraftPreview:
         *,
         shown: Callable[[MessageDraft], object],
         failed: Callable[[DeckfollowError], object],
+        threaded: bool = False,
     ) -> None:
         self._parent, self._store, self._target = parent, store, target
         self._kind, self._now = kind, now
         self._shown, self._failed = shown, failed
+        # Filled in on the window's database thread (the answer comes later), or here.
+        self._threaded = threaded
         self._asked = 0
 
     def ask(self, key: str) -> None:
@@ -239,12 +295,17 @@ class DraftPreview:
             if token == self._asked:
                 self._shown(draft)
 
-        query(
+        def failed(error: DeckfollowError) -> None:
+            if token == self._asked:
+                self._failed(error)
+
+        ask = read_then if self._threaded else query
+        ask(
             self._parent,
             self._store,
             lambda s: compose_draft(s, target, kind, now=now, template_key=key),
             success=arrived,
-            failure=self._failed,
+            failure=failed,
         )
 
 
@@ -256,19 +317,7 @@ def starting_key(store: Store, target: Target, kind: TemplateKind) -> str | None
 
 def guard(store: Store, target: Target, channel: Channel, now: datetime) -> SendCheck:
     """The send guard for this target, plus: a follow-up already done is not done twice."""
-    check = read(
-        store,
-        lambda s: check_send(
-            s,
-            customer_id=target.customer_id,
-            channel=channel,
-            now=now,
-            follow_up_id=target.follow_up_id,
-        ),
-    )
-    if check.allowed and target.follow_up_closed is not None:
-        return SendCheck(False, target.follow_up_closed)
-    return check
+    return read(store, lambda s: screen_check(s, target, channel, now))
 
 
 def templates_of(store: Store, kind: TemplateKind) -> list[TemplateInfo]:

@@ -25,8 +25,10 @@ from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
 from deckfollow.core.leads import LeadCreated
 from deckfollow.core.models import FollowUp, Setting, Touch
 from deckfollow.messaging.credentials import CredentialStore, Where
+from deckfollow.messaging.screens import read_call_screen
 from deckfollow.messaging.smtp import Security, save_smtp_settings
 from deckfollow.storage.database import Database
+from deckfollow.storage.thread_guard import watch_statements
 from deckfollow.ui.messaging.call import CallDialog
 from deckfollow.ui.messaging.common import missing_bg
 from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
@@ -35,6 +37,8 @@ from deckfollow.ui.messaging.template_library import TemplateLibraryDialog
 from deckfollow.ui.messaging.text_message import TextMessageDialog
 from deckfollow.ui.operations import Operations
 from tests.messaging.conftest import SMTP_PASSWORD, SMTP_USER, StartServer
+from tests.ui.messaging.screens import call_dialog
+from tests.ui.waiting import settle
 
 
 def _follow_up(db: Database, customer: LeadCreated, now: datetime, channel: Channel) -> int:
@@ -312,7 +316,8 @@ def test_call_shows_cell_then_office_and_logs_a_voicemail(
     qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
 ) -> None:
     fu_id = _follow_up(db, customer, now, Channel.CALL)
-    dlg = CallDialog(db, clock=lambda: now, follow_up_id=fu_id)
+    Operations(db)  # the window's database thread: the call is logged there
+    dlg = call_dialog(db, now, follow_up_id=fu_id)
     qtbot.addWidget(dlg)
     dlg.show()
     assert [n.label for n in dlg.numbers] == ["cell", "office"]
@@ -338,11 +343,38 @@ def test_call_shows_cell_then_office_and_logs_a_voicemail(
             words="stop calling",
             now=now,
         )
-    dlg = CallDialog(db, clock=lambda: now, customer_id=customer.customer_id)
+    dlg = call_dialog(db, now, customer_id=customer.customer_id)
     qtbot.addWidget(dlg)
     dlg.show()
     assert dlg.numbers_box.isHidden() and not dlg.log_button.isEnabled()
     assert "revoked call contact" in dlg.banner.text()
+
+
+def test_the_call_screen_is_built_from_what_was_read_and_logs_on_the_database_thread(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
+) -> None:
+    fu_id = _follow_up(db, customer, now, Channel.CALL)
+    with db.unit_of_work() as s:
+        screen = read_call_screen(s, now=now, follow_up_id=fu_id)
+    statements: list[str] = []
+    stop = watch_statements(statements.append)
+    try:
+        dlg = CallDialog(db, screen, clock=lambda: now)
+    finally:
+        stop()
+    qtbot.addWidget(dlg)
+    assert statements == [], "building the call screen reads nothing"
+    assert "The reason I'm calling is" in dlg.script.text.toPlainText()
+
+    ops = Operations(db)  # the window's database thread: the call is logged there
+    dlg.show()
+    dlg.next_step.reason.setText("Try again after work")
+    with qtbot.waitSignal(dlg.logged):
+        dlg.log_button.click()
+        dlg.log_button.click()  # pressed again while the first is on its way
+    settle(qtbot, ops)
+    assert [t[:2] for t in _touches(db)] == [(Channel.CALL, Outcome.REACHED)], "logged once"
+    assert dlg.error.text() == "", "the second press asked for nothing"
 
 
 def test_smtp_settings_without_a_keyring_explain_and_keep_the_password_out_of_the_database(
@@ -496,7 +528,7 @@ def test_an_agreed_call_opens_with_the_agreed_time_script(
         fu_id = agree_follow_up(
             s, customer.customer_id, customer.quote_id, plan, now=now, source="site visit"
         ).id
-    dlg = CallDialog(db, clock=lambda: plan.due_at, follow_up_id=fu_id)
+    dlg = call_dialog(db, plan.due_at, follow_up_id=fu_id)
     qtbot.addWidget(dlg)
     dlg.show()
     assert dlg.script.template.currentText() == "Call: the time we agreed"
@@ -512,7 +544,8 @@ def test_a_next_call_outside_their_hours_is_refused_with_the_nearest_time_offere
     qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
 ) -> None:
     fu_id = _follow_up(db, customer, now, Channel.CALL)
-    dlg = CallDialog(db, clock=lambda: now, follow_up_id=fu_id)
+    ops = Operations(db)  # the window's database thread: the call is logged there
+    dlg = call_dialog(db, now, follow_up_id=fu_id)
     qtbot.addWidget(dlg)
     dlg.show()
     nxt = dlg.next_step
@@ -521,6 +554,7 @@ def test_a_next_call_outside_their_hours_is_refused_with_the_nearest_time_offere
     nxt.at.setTime(QTime(22, 0))
     nxt.reason.setText("Hear what the council said")
     dlg.log()
+    settle(qtbot, ops)
     assert "outside the hours" in dlg.error.text()
     assert "Nearest allowed time: Fri 27 Nov 2026 09:00" in dlg.error.text()
     assert _touches(db) == []  # nothing saved

@@ -14,7 +14,7 @@ from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import FollowUp
 from deckfollow.core.touches import PlanContinues
 from deckfollow.storage.database import Database
-from deckfollow.ui.messaging import CallDialog
+from tests.ui.messaging.screens import call_dialog
 
 
 def test_a_call_for_a_plan_step_lets_the_plan_continue(
@@ -32,7 +32,7 @@ def test_a_call_for_a_plan_step_lets_the_plan_continue(
         step_id = s.execute(
             select(FollowUp.id).where(FollowUp.status == FollowUpStatus.PENDING)
         ).scalar_one()
-    dialog = CallDialog(db, clock=lambda: now, follow_up_id=step_id)
+    dialog = call_dialog(db, now, follow_up_id=step_id)
     qtbot.addWidget(dialog)
     widget = dialog.next_step
     assert widget.continue_radio.isVisibleTo(dialog) and widget.continue_radio.isChecked()

@@ -12,9 +12,9 @@ from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.settings import save_setting
 from deckfollow.messaging.template_library import seed_builtin_templates
 from deckfollow.storage.database import Database
-from deckfollow.ui.messaging.call import CallDialog
 from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
 from deckfollow.ui.today_page.page import TodayPage
+from tests.ui.messaging.screens import call_dialog
 
 
 def _unpriced_lead(db: Database, now: datetime) -> dict[Channel, int]:
@@ -78,7 +78,7 @@ def test_today_reads_a_lead_its_script_without_a_missing_field_marker(
     assert script.startswith("Hi Olivia, it's Sam from Carpenter Decks.")
 
     # The call screen opens with the very same words.
-    call = CallDialog(db, clock=lambda: now, follow_up_id=ids[Channel.CALL])
+    call = call_dialog(db, now, follow_up_id=ids[Channel.CALL])
     qtbot.addWidget(call)
     assert call.script.text.toPlainText() == script
     assert call.script.missing.isHidden()

@@ -1,0 +1,113 @@
+"""What a contact screen shows, read in one go before it is built, so building it reads
+nothing: for a call, who and why, the numbers in the order to try, the script and voicemail
+to start from, and whether calling is allowed now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from deckfollow.core.changes import Changes
+from deckfollow.core.enums import Channel, TemplateKind
+from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.follow_up_target import FollowUpTarget, resolve_target
+from deckfollow.messaging.drafts import (
+    MessageDraft,
+    compose_draft,
+    prepare_templates,
+    starting_template,
+)
+from deckfollow.messaging.guard import PhoneNumber, SendCheck, call_numbers, check_send
+from deckfollow.messaging.template_library import TemplateInfo, list_templates, template_for
+
+__all__ = ["CallScreen", "ScriptChoice", "read_call_screen", "screen_check"]
+
+
+@dataclass(frozen=True)
+class ScriptChoice:
+    """The templates of one kind, the one shown first, and its words filled in for the
+    customer (or why they could not be)."""
+
+    templates: tuple[TemplateInfo, ...]
+    key: str | None
+    draft: MessageDraft | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class CallScreen:
+    """Everything the call screen shows as it opens."""
+
+    target: FollowUpTarget
+    numbers: tuple[PhoneNumber, ...]
+    script: ScriptChoice
+    voicemail: ScriptChoice
+    check: SendCheck
+    # The built-in templates added on the way (the first message screen of a new database).
+    changes: Changes
+
+
+def screen_check(
+    session: Session, target: FollowUpTarget, channel: Channel, now: datetime
+) -> SendCheck:
+    """The send guard for `target`, plus: a follow-up already done is not done twice."""
+    check = check_send(
+        session,
+        customer_id=target.customer_id,
+        channel=channel,
+        now=now,
+        follow_up_id=target.follow_up_id,
+    )
+    if check.allowed and target.follow_up_closed is not None:
+        return SendCheck(False, target.follow_up_closed)
+    return check
+
+
+def read_call_screen(
+    session: Session,
+    *,
+    now: datetime,
+    follow_up_id: int | None = None,
+    quote_id: int | None = None,
+    customer_id: int | None = None,
+) -> CallScreen:
+    """The call screen for a follow-up, a quote or a customer (whichever id the caller had).
+
+    NotFoundError names a missing follow-up, quote or customer. Adds the built-in templates
+    when they are not there yet, so it runs in a unit of work."""
+    changes = prepare_templates(session)
+    target = resolve_target(
+        session, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+    )
+    script = starting_template(session, target, TemplateKind.CALL_SCRIPT)
+    voicemail = template_for(session, TemplateKind.VOICEMAIL, template_id=target.template_id)
+    return CallScreen(
+        target=target,
+        numbers=tuple(call_numbers(session, target.customer_id)),
+        script=_choice(session, target, TemplateKind.CALL_SCRIPT, script, now),
+        voicemail=_choice(session, target, TemplateKind.VOICEMAIL, voicemail, now),
+        check=screen_check(session, target, Channel.CALL, now),
+        changes=changes,
+    )
+
+
+def _choice(
+    session: Session,
+    target: FollowUpTarget,
+    kind: TemplateKind,
+    start: TemplateInfo | None,
+    now: datetime,
+) -> ScriptChoice:
+    templates = tuple(list_templates(session, kind))
+    keys = [t.key for t in templates]
+    # The one to start from when it is in the list, else the list's first (as the picker shows).
+    key = start.key if start is not None and start.key in keys else (keys[0] if keys else None)
+    if key is None:
+        return ScriptChoice(templates, None, None)
+    try:
+        draft = compose_draft(session, target, kind, now=now, template_key=key)
+    except DeckfollowError as exc:
+        return ScriptChoice(templates, key, None, str(exc))
+    return ScriptChoice(templates, key, draft)
