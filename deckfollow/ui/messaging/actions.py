@@ -8,7 +8,6 @@ follows — Today's refresh, the status line — runs after it closed, not while
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QDialog, QWidget
@@ -19,7 +18,12 @@ from deckfollow.core.errors import DeckfollowError, ServerAwayError
 from deckfollow.core.follow_up_target import FollowUpTarget, contact_follow_up, resolve_target
 from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.messaging.inbound import is_stop_question
-from deckfollow.messaging.screens import CallScreen, read_call_screen
+from deckfollow.messaging.screens import (
+    CallScreen,
+    TextScreen,
+    read_call_screen,
+    read_text_screen,
+)
 from deckfollow.ui.messaging.common import open_then, read_then
 from deckfollow.ui.operations import show_error
 from deckfollow.ui.team.server_away import fill_when_server_back
@@ -91,14 +95,16 @@ def act_on_follow_up(
                 settled()
 
     def arrived(target: FollowUpTarget) -> None:
-        if target.follow_up_channel is Channel.CALL and not is_stop_question(target.reason or ""):
-            # The call screen's own read follows; it opens with that answer.
-            _open_call(
+        channel = target.follow_up_channel
+        if channel in _READ_FIRST and not is_stop_question(target.reason or ""):
+            # The screen's own read follows; it opens with that answer.
+            _open_screen(
                 db,
+                _READ_FIRST[channel],
+                lambda _s: (follow_up_id, None, None),
                 clock=clock,
                 parent=parent,
-                screen=lambda s, now: read_call_screen(s, now=now, follow_up_id=follow_up_id),
-                opened=lambda call, _logged: open_dialog(call, done),
+                opened=lambda dialog, _logged: open_dialog(dialog, done),
                 failed=lambda error: show_error(parent, _ERROR_TITLE, error),
                 settled=settled,
             )
@@ -150,34 +156,48 @@ def _open_for(
         return open_dialog(stop, done)
     if channel is Channel.EMAIL:
         return send_email_for_follow_up(db, follow_up_id, clock=clock, parent=parent, done=done)
-    if channel in (Channel.TEXT, Channel.VIDEO):
-        from deckfollow.ui.messaging.text_message import TextMessageDialog
-
-        text = TextMessageDialog(db, clock=clock, follow_up_id=follow_up_id, parent=parent)
-        return open_dialog(text, done)
     return None
 
 
-def _open_call(
+# Whichever id the caller had: (follow-up, quote, customer).
+Ids = tuple[int | None, int | None, int | None]
+
+
+def _open_screen(
     db: Store,
+    screen: Channel,
+    ids: Callable[[Session], Ids],
     *,
     clock: Clock,
     parent: QWidget | None,
-    screen: Callable[[Session, datetime], CallScreen],
     opened: Callable[[QDialog, SignalInstance], object],
     failed: Callable[[DeckfollowError], object],
     settled: Done | None,
 ) -> None:
-    """Read the call screen's data (on the window's database thread), then build it, which
-    reads nothing more, and hand it to `opened`; `settled()` follows either way."""
-    from deckfollow.ui.messaging.call import CallDialog
-
+    """Read all the call or text screen (`screen`) shows, on the window's database thread,
+    for the ids `ids(session)` finds; then build it, which reads nothing more, and hand it
+    to `opened`. `settled()` follows either way."""
     now = clock()
 
-    def arrived(data: CallScreen) -> None:
+    def read(s: Session) -> CallScreen | TextScreen:
+        follow_up_id, quote_id, customer_id = ids(s)
+        read_screen = read_call_screen if screen is Channel.CALL else read_text_screen
+        return read_screen(
+            s, now=now, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+        )
+
+    def arrived(data: CallScreen | TextScreen) -> None:
         try:
-            call = CallDialog(db, data, clock=clock, parent=parent)
-            opened(call, call.logged)
+            if isinstance(data, CallScreen):
+                from deckfollow.ui.messaging.call import CallDialog
+
+                call = CallDialog(db, data, clock=clock, parent=parent)
+                opened(call, call.logged)
+            else:
+                from deckfollow.ui.messaging.text_message import TextMessageDialog
+
+                text = TextMessageDialog(db, data, clock=clock, parent=parent)
+                opened(text, text.sent)
         finally:
             if settled is not None:
                 settled()
@@ -189,19 +209,20 @@ def _open_call(
             if settled is not None:
                 settled()
 
-    open_then(
-        parent,
-        db,
-        lambda s: screen(s, now),
-        success=arrived,
-        failure=not_read,
-        error_title=_ERROR_TITLE,
-    )
+    open_then(parent, db, read, success=arrived, failure=not_read, error_title=_ERROR_TITLE)
 
 
-def _message_dialog(
+# The screens whose data is read before they are built: a follow-up's channel → its screen
+# (a video message goes as a text).
+_READ_FIRST = {
+    Channel.CALL: Channel.CALL,
+    Channel.TEXT: Channel.TEXT,
+    Channel.VIDEO: Channel.TEXT,
+}
+
+
+def _email_dialog(
     db: Store,
-    channel: Channel,
     *,
     follow_up_id: int | None,
     customer_id: int,
@@ -209,19 +230,15 @@ def _message_dialog(
     clock: Clock,
     parent: QWidget | None,
 ) -> tuple[QDialog, SignalInstance]:
-    """The text or email screen for a customer (and quote), not yet shown: about the
-    follow-up `follow_up_id` when there is one, else about the customer and quote."""
+    """The email screen for a customer (and quote), not yet shown: about the follow-up
+    `follow_up_id` when there is one, else about the customer and quote."""
     from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
-    from deckfollow.ui.messaging.text_message import TextMessageDialog
 
     ids = (
         {"follow_up_id": follow_up_id}
         if follow_up_id is not None
         else {"customer_id": customer_id, "quote_id": quote_id}
     )
-    if channel is Channel.TEXT:
-        text = TextMessageDialog(db, clock=clock, parent=parent, **ids)
-        return text, text.sent
     email = ComposeEmailDialog(db, clock=clock, parent=parent, **ids)
     return email, email.sent
 
@@ -244,22 +261,21 @@ def open_contact(
     Their next pending follow-up on that channel is read first (on the window's database
     thread); the screen is about it when there is one. `opened(dialog, logged)` gets the
     dialog to show and the signal it gives once something was logged; `failed(error)` says
-    why it could not open; `settled()` follows either way. The call screen reads all it
-    shows in that same read.
+    why it could not open; `settled()` follows either way. The call and text screens read
+    all they show in that same read.
     """
-    if channel is Channel.CALL:
+    if channel in _READ_FIRST:
 
-        def call_screen(s: Session, now: datetime) -> CallScreen:
+        def ids(s: Session) -> Ids:
             fid = contact_follow_up(s, channel, customer_id=customer_id, quote_id=quote_id)
-            if fid is not None:
-                return read_call_screen(s, now=now, follow_up_id=fid)
-            return read_call_screen(s, now=now, customer_id=customer_id, quote_id=quote_id)
+            return (fid, None, None) if fid is not None else (None, quote_id, customer_id)
 
-        _open_call(
+        _open_screen(
             db,
+            _READ_FIRST[channel],
+            ids,
             clock=clock,
             parent=parent,
-            screen=call_screen,
             opened=opened,
             failed=failed,
             settled=settled,
@@ -272,9 +288,8 @@ def open_contact(
 
     def arrived(follow_up_id: int | None) -> None:
         try:
-            dialog, logged = _message_dialog(
+            dialog, logged = _email_dialog(
                 db,
-                channel,
                 follow_up_id=follow_up_id,
                 customer_id=customer_id,
                 quote_id=quote_id,

@@ -65,10 +65,12 @@ def test_the_details_panel_opens_each_screen_about_the_next_follow_up(
     )
     assert [n.label for n in call.numbers] == ["cell", "office"]
     call.close()
+    qtbot.waitUntil(lambda: not panel.findChildren(QDialog))  # the closed screen is gone
 
     text = _opened(qtbot, panel, Channel.TEXT)
     assert isinstance(text, TextMessageDialog) and text.target.follow_up_id is None
     text.close()
+    qtbot.waitUntil(lambda: not panel.findChildren(QDialog))  # each closed screen is gone
 
 
 def test_a_double_press_on_call_in_the_details_opens_one_screen(
@@ -86,3 +88,4 @@ def test_a_double_press_on_call_in_the_details_opens_one_screen(
     [call] = panel.findChildren(CallDialog)
     assert panel.active_dialog is call and call.isVisible()
     call.close()
+    qtbot.waitUntil(lambda: not panel.findChildren(QDialog))  # the closed screen is gone
