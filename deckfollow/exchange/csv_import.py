@@ -31,7 +31,6 @@ from deckfollow.core.consent import revoke_consent
 from deckfollow.core.contact_info import (
     country_of_phone,
     normalise_email,
-    normalise_phone,
     phone_as_read_in,
     suppression_hash,
 )
@@ -51,6 +50,7 @@ from deckfollow.exchange.import_mapping import (
     recognise,
     suggest_mapping,
 )
+from deckfollow.exchange.phone_check import read_phone
 
 # Bigger than any contacts export a small business has; guards memory, not correctness.
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -595,9 +595,8 @@ def _clean_row(
         shown_text = _text(text)
         if not shown_text:
             continue
-        try:
-            number = normalise_phone(shown_text, country)
-        except ValidationError:
+        number = read_phone(shown_text, country)
+        if number is None:
             if _SCIENTIFIC.fullmatch(shown_text):
                 work.problems.append(
                     f"phone {shown_text[:40]!r} was turned into a number by a spreadsheet and "
