@@ -54,12 +54,14 @@ def _plan(country: str) -> _Plan | None:
     import phonenumbers
 
     meta = phonenumbers.PhoneMetadata.metadata_for_region(country, None)
-    if meta is None or meta.leading_digits is not None:
+    if meta is None or meta.leading_digits is not None or meta.country_code is None:
         return None
     regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(meta.country_code, ())
     if not regions or regions[0] != country:
         return None
     if meta.national_prefix_transform_rule or meta.international_prefix is None:
+        return None
+    if meta.general_desc is None:
         return None
     general = _desc(meta.general_desc)
     kinds = tuple(k for k in (_desc(meta.mobile), _desc(meta.fixed_line)) if k is not None)
