@@ -11,6 +11,7 @@ so a preview that went stale while the user looked at it cannot add a duplicate.
 from __future__ import annotations
 
 import errno
+import functools
 import re
 import stat
 import unicodedata
@@ -496,6 +497,7 @@ def _text(value: str) -> str:
     return " ".join(_CONTROL.sub("", value).split())
 
 
+@functools.lru_cache(maxsize=1024)  # a file repeats a few countries on every row
 def country_code(text: str) -> str | None:
     """An ISO country code from a code or a common country name."""
     key = " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
