@@ -12,19 +12,35 @@ upgrade first, goes through the services.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from deckfollow.core.consent_overview import ConsentOverview, overview_of
+from deckfollow.core.customer_details import CustomerDetails, QuoteSummary
 from deckfollow.core.customer_rows import OPEN_STAGES, CustomerRow, CustomerSort, search_terms
-from deckfollow.core.enums import Channel, ConsentChannel, ConsentEventKind, ConsentState
+from deckfollow.core.enums import Channel, ConsentChannel, ConsentEventKind, ConsentState, Stage
 from deckfollow.core.errors import NotFoundError
 from deckfollow.core.owner_settings import OwnerSettings, settings_from_stored
 from deckfollow.core.permission import ConsentInfo, ContactSnapshot
+from deckfollow.core.quote_details import QuoteDetails
+
+_CENT = Decimal("0.01")
 
 
 def _moment(stored: str | None) -> datetime | None:
     """A `UTCDateTime` as SQLite holds it (naive UTC text), as the ORM returns it."""
     return None if stored is None else datetime.fromisoformat(stored).replace(tzinfo=UTC)
+
+
+def _day(stored: str | None) -> date | None:
+    """A `Date` as SQLite holds it (YYYY-MM-DD)."""
+    return None if stored is None else date.fromisoformat(stored)
+
+
+def _money(cents: int | None) -> Decimal | None:
+    """A `Money` column (whole cents) as the exact amount the ORM returns."""
+    return None if cents is None else (Decimal(int(cents)) * _CENT).quantize(_CENT)
 
 
 # --- settings ----------------------------------------------------------------------------
@@ -183,4 +199,126 @@ def read_customers(
             do_not_contact=bool(r[10]),
         )
         for r in conn.execute(sql, params)
+    ]
+
+
+# --- one customer ------------------------------------------------------------------------
+
+_DETAILS = (
+    "SELECT id, version, display_name, company, phone_cell, phone_office, phone_home, email, "
+    "street, suburb, region, postcode, country, timezone, birthday, notes, do_not_contact, "
+    "created_at, updated_at FROM customer WHERE id = ? AND deleted_at IS NULL"
+)
+_THEIR_QUOTES = (
+    "SELECT id, number, job, stage, amount, currency, received_at FROM quote "
+    "WHERE customer_id = ? AND deleted_at IS NULL ORDER BY received_at DESC, id DESC"
+)
+_TOUCHES = "SELECT count(id), max(at) FROM touch WHERE customer_id = ?"
+_FOLLOW_UPS = "SELECT count(id) FROM follow_up WHERE customer_id = ?"
+
+
+def read_customer_details(conn: sqlite3.Connection, customer_id: int) -> CustomerDetails:
+    """`customers.customer_details`, read with sqlite3."""
+    row = conn.execute(_DETAILS, (customer_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no customer with id {customer_id}")
+    quotes = tuple(
+        QuoteSummary(
+            qid,
+            number,
+            job,
+            Stage(stage),
+            f"{amount:.2f}" if (amount := _money(cents)) is not None else None,
+            currency,
+            datetime.fromisoformat(received).replace(tzinfo=UTC),
+        )
+        for qid, number, job, stage, cents, currency, received in conn.execute(
+            _THEIR_QUOTES, (customer_id,)
+        )
+    )
+    touches, last = conn.execute(_TOUCHES, (customer_id,)).fetchone()
+    follow_ups = conn.execute(_FOLLOW_UPS, (customer_id,)).fetchone()[0]
+    created, updated = _moment(row[17]), _moment(row[18])
+    assert created is not None and updated is not None
+    return CustomerDetails(
+        id=row[0],
+        version=row[1],
+        name=row[2],
+        company=row[3],
+        phone_cell=row[4],
+        phone_office=row[5],
+        phone_home=row[6],
+        email=row[7],
+        street=row[8],
+        suburb=row[9],
+        region=row[10],
+        postcode=row[11],
+        country=row[12],
+        timezone=row[13],
+        birthday=_day(row[14]),
+        notes=row[15],
+        do_not_contact=bool(row[16]),
+        created_at=created,
+        updated_at=updated,
+        quotes=quotes,
+        touches=int(touches),
+        follow_ups=int(follow_ups),
+        last_touch_at=_moment(last),
+    )
+
+
+# --- quotes ------------------------------------------------------------------------------
+
+_QUOTE_LIST = (
+    "SELECT quote.id, quote.customer_id, customer.display_name, quote.number, quote.job, "
+    "quote.amount, quote.currency, quote.stage, quote.sent_at, quote.valid_until, "
+    "quote.competing_quotes, quote.version, quote.lost_reason, quote.parked_until, "
+    "quote.file_path FROM quote JOIN customer ON customer.id = quote.customer_id "
+    "WHERE quote.deleted_at IS NULL AND customer.deleted_at IS NULL{stage} "
+    "ORDER BY quote.received_at DESC, quote.id DESC"
+)
+
+
+def read_quotes(
+    conn: sqlite3.Connection, stage: Stage | None, *, owner_tz: str
+) -> list[QuoteDetails]:
+    """`quotes.list_quotes`, read with sqlite3 (the sent day on the owner's calendar)."""
+    tz = ZoneInfo(owner_tz)
+    sql = _QUOTE_LIST.format(stage=" AND quote.stage = ?" if stage is not None else "")
+    params = (stage.value,) if stage is not None else ()
+    return [
+        QuoteDetails(
+            id=qid,
+            customer_id=cid,
+            customer=name,
+            number=number,
+            job=job,
+            amount=_money(cents),
+            currency=currency,
+            stage=Stage(st),
+            sent_on=sent.astimezone(tz).date() if (sent := _moment(sent_at)) else None,
+            valid_until=_day(valid_until),
+            competing_quotes=competing,
+            file=file_path,
+            version=version,
+            lost_reason=lost_reason,
+            parked_until=_day(parked_until),
+        )
+        for (
+            qid,
+            cid,
+            name,
+            number,
+            job,
+            cents,
+            currency,
+            st,
+            sent_at,
+            valid_until,
+            competing,
+            version,
+            lost_reason,
+            parked_until,
+            file_path,
+        ) in conn.execute(sql, params)
     ]

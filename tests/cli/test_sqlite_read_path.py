@@ -1,7 +1,8 @@
 """The common read commands answer from a SQLite file with sqlite3 alone, and print exactly
 what the services' path prints on the same database: every option of `settings show`,
-`consent show` and `customer list` (searches, sorts, accents, numbers typed any way), over a
-demo business with a merge, a do-not-contact customer and the trash."""
+`consent show`, `customer list` (searches, sorts, accents, numbers typed any way), `customer
+show` and `quote list`, over a demo business with a merge, a do-not-contact customer and the
+trash."""
 
 from __future__ import annotations
 
@@ -145,12 +146,42 @@ def test_a_search_finds_through_both_paths(
     assert direct[1].count('"id":') > 100
 
 
+def test_customer_show_prints_the_same_both_ways(
+    monkeypatch: pytest.MonkeyPatch, business: tuple[Path, list[int]]
+) -> None:
+    db, ids = business
+    for customer in ids:
+        for form in (["--json"], []):
+            direct, services = _both(monkeypatch, db, "customer", "show", str(customer), *form)
+            assert direct == services, customer
+    direct, _ = _both(monkeypatch, db, "customer", "show", "1", "--json")
+    assert '"quotes": [\n  {' in direct[1]  # a customer with quotes was compared
+    direct, _ = _both(monkeypatch, db, "customer", "show", str(ids[-1]))
+    assert direct[0] == 2 and "no customer with id" in direct[2]
+
+
+@pytest.mark.parametrize("stage", [None, "lead", "quoted", "following_up", "won", "lost", "parked"])
+def test_quote_list_prints_the_same_both_ways(
+    monkeypatch: pytest.MonkeyPatch, business: tuple[Path, list[int]], stage: str | None
+) -> None:
+    db, _ = business
+    chosen = ["--stage", stage] if stage else []
+    for form in (["--json"], []):
+        direct, services = _both(monkeypatch, db, "quote", "list", *chosen, *form)
+        assert direct == services, (stage, form)
+        assert direct[0] == 0
+    direct, _ = _both(monkeypatch, db, "quote", "list", *chosen, "--json")
+    assert direct[1].count('"id":') > 3
+
+
 def test_the_read_commands_load_no_sqlalchemy(business: tuple[Path, list[int]]) -> None:
     db, _ = business
     for args in (
         ["settings", "show"],
         ["consent", "show", "--customer", "1", "--json"],
         ["customer", "list", "--search", "0412", "--json"],
+        ["customer", "show", "1"],
+        ["quote", "list", "--json"],
     ):
         probe = (
             "import sys\n"
