@@ -54,6 +54,10 @@ INK_NAMES: dict[str, str] = {
 }
 
 _SIZE_STEP = 0.5
+# Up to this many words a text is tried at its size before any bound is worked out, unless
+# the same text in the same place did not fit at its size the time before.
+_FEW_WORDS = 24
+_FIRST_FITS: dict[tuple[str, str, Rect, float, bool, float], bool] = {}
 _BLANK_LINE = 0.7  # an empty line between paragraphs, as a fraction of a line
 
 
@@ -280,21 +284,37 @@ def layout_text(
     hand = _Hand(seed, style.variation, n_words + 8, n_words + len(paragraphs) + 8)
     size = style.size
     args = (paragraphs, widths, box, style, font, hand)
-    # The given size is tried first: most texts fit at it, and working out the bound that
-    # skips sizes costs about as much as a try.
-    attempt = _attempt(*args, size, signature_height, keep_lines)
-    if not attempt.fits:
+    # A few words (an address) are tried at their size straight away: they mostly fit, and
+    # working out the bound that skips sizes costs about as much as a try. A note often
+    # shrinks, and so does a text that did not fit at its size on the card before (the same
+    # date line on every card of a batch), so their first size is checked against the bound.
+    # Either way the size chosen is the same: the bound only skips sizes that cannot fit.
+    seen = (font.ps_name, text, box, style.size, keep_lines, signature_height)
+    too_big = None
+    if n_words > _FEW_WORDS or not _FIRST_FITS.get(seen, True):
+        too_big = _TooBig(paragraphs, widths, box, style, font, hand, signature_height)
+    attempt = (
+        None
+        if too_big is not None and too_big(size)
+        else _attempt(*args, size, signature_height, keep_lines)
+    )
+    if n_words <= _FEW_WORDS:
+        if len(_FIRST_FITS) > 4096:
+            _FIRST_FITS.clear()
+        _FIRST_FITS[seen] = attempt is not None and attempt.fits
+    if attempt is None or not attempt.fits:
         # Smaller sizes, skipping those that certainly do not fit; with those gone, the
         # first size tried mostly fits, so it is set as it is tried.
-        too_big = _TooBig(paragraphs, widths, box, style, font, hand, signature_height)
+        if too_big is None:
+            too_big = _TooBig(paragraphs, widths, box, style, font, hand, signature_height)
         first = size
-        tried: HandLayout | None = attempt
+        tried = attempt
         while (tried is None or not tried.fits) and size - _SIZE_STEP >= style.min_size - 1e-9:
             size -= _SIZE_STEP
             tried = None if too_big(size) else _attempt(*args, size, signature_height, keep_lines)
         if tried is not None and (tried.fits or size != first):
             attempt = tried
-        elif size != first:
+        elif size != first or attempt is None:
             attempt = _attempt(*args, size, signature_height, keep_lines)
     attempt.undrawable = list(measured.undrawable)
     if signature_height > 0 and attempt.fits:
