@@ -38,6 +38,7 @@ from deckfollow.ui.formatting import counted
 from deckfollow.ui.qt_values import QUOTE_ID_ROLE
 from deckfollow.ui.quote_list.model import COLUMNS, QuoteTableModel
 from deckfollow.ui.theme import active_theme
+from deckfollow.ui.wrapping_row import WrappingRow
 
 _STAGE_CHOICES: list[tuple[str, frozenset[Stage] | None]] = [
     ("All stages", None),
@@ -139,17 +140,19 @@ class QuoteListPage(QWidget):
         self.no_match.hide()
         self.view.viewport().installEventFilter(self)
 
-        filters = QHBoxLayout()
-        filters.setSpacing(12)
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.stage)
-        filters.addWidget(self.overdue)
-        filters.addWidget(self.agreed)
-        filters.addWidget(self.cold)
+        # One line in a wide window; beside the details panel in a narrow one the filters go
+        # under the search box rather than push the page wider than the window.
+        self.filters = WrappingRow(
+            [
+                [(self.search, 1)],
+                [(self.stage, 0)],
+                [(self.overdue, 0), (self.agreed, 0), (self.cold, 0)],
+            ]
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 10)
         layout.setSpacing(8)
-        layout.addLayout(filters)
+        layout.addWidget(self.filters)
         layout.addWidget(self.only_bar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty, 1)
@@ -206,9 +209,12 @@ class QuoteListPage(QWidget):
                 Narrow(JOB, "Pool fence"),
                 Hide(STAGE),
                 Narrow(CUSTOMER, SHORT_NAME),
-                Hide(AMOUNT),
-                Narrow(NEXT, "Tue 8 Dec 10:00"),
+                # The narrowest list (a 900 px window with the panel open, which shows the
+                # job) keeps who, how much and what is next.
                 Hide(JOB),
+                Narrow(NEXT, "Tue 8 Dec 10:00"),
+                Narrow(CUSTOMER, "Alexandra"),  # whole in its tooltip and in the panel
+                Hide(AMOUNT),
             ],
             spare=JOB,
             settings_key="quotes/columns",
