@@ -55,10 +55,12 @@ _OLD_DEFAULT_WIDTHS = (180, 300, 115, 105, 100, 95, 215, 95)
 # The job's width at most while other columns could use the room (all of it in its tooltip).
 _LONG_JOB = "Bathroom remodel — primary bath, floor-to-ceiling tile and more"
 CUSTOMER, JOB, NUMBER, AMOUNT, STAGE, LAST_TOUCH, NEXT, RECEIVED = range(len(COLUMNS))
-# Worded as the Customers page words its own empty state.
+# Worded as Today and Customers word their own empty states.
 EMPTY = (
-    "No quotes yet. Add one with New quote… (Ctrl+Shift+N), capture a lead with Ctrl+N, "
-    "or bring your contacts in with File › Import contacts… and quote them from their details."
+    "No quotes yet.\n\n"
+    "A quote to follow up? New quote… (Ctrl+Shift+N).\n"
+    "A new enquiry? File › New lead (Ctrl+N).\n"
+    "Customers elsewhere? File › Import contacts, then quote them from their details."
 )
 
 
@@ -158,7 +160,8 @@ class QuoteListPage(QWidget):
         layout.addWidget(self.empty, 1)
         # Below the list, not among the filters: the search box keeps its width.
         footer = QHBoxLayout()
-        footer.addWidget(self.count, 1)
+        footer.addWidget(self.count)
+        footer.addStretch(1)
         footer.addWidget(self.new_quote_button)
         layout.addLayout(footer)
 

@@ -48,7 +48,9 @@ def test_an_empty_quotes_page_says_how_to_start_until_a_quote_exists(
     # Nothing to search or count: not a bare "0 quotes" under an empty table.
     assert not page.view.isVisible() and not page.count.isVisible()
     assert not page.search.isEnabled()
-    assert page.new_quote_button.isVisible() and page.new_quote_button.isEnabled()
+    button = page.new_quote_button
+    assert button.isVisible() and button.isEnabled()
+    assert button.width() < 2 * button.sizeHint().width()  # a button, not a bar across the page
 
     _add_quote(db, now, "Jane Smith")
     win.refresh()
