@@ -5,11 +5,9 @@ the width the user drags the panel to is kept for the next start."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
-import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -20,14 +18,6 @@ from deckfollow.ui.quote_list.page import AMOUNT, CUSTOMER, NEXT
 from tests.ui.column_helpers import _no_remembered_columns, business, whole, window
 
 __all__ = ["_no_remembered_columns", "business", "window"]
-
-
-@pytest.fixture(autouse=True)
-def _no_saved_panel() -> Iterator[None]:
-    """Each test starts as a first run does: no panel width saved by another window."""
-    QSettings().remove("main/state")
-    yield
-    QSettings().remove("main/state")
 
 
 def _settle() -> None:
