@@ -18,6 +18,7 @@ from deckfollow.core import limits
 from deckfollow.core.cadence_runs import after_revoke
 from deckfollow.core.changes import Changes
 from deckfollow.core.consent_ledger import append_event, require_source, set_channel_state
+from deckfollow.core.consent_overview import ConsentOverview, overview_of
 from deckfollow.core.contact_hours import parse_rule, zone
 from deckfollow.core.contact_snapshot import get_customer, load_snapshot
 from deckfollow.core.enums import (
@@ -31,6 +32,17 @@ from deckfollow.core.enums import (
 from deckfollow.core.followups import refit_planned
 from deckfollow.core.models import ConsentEvent, FollowUp
 from deckfollow.core.settings import load_settings
+
+# ConsentOverview is a plain value of `consent_overview` (read also without SQLAlchemy),
+# named here too beside the service that reads it.
+__all__ = [
+    "ConsentOverview",
+    "ContactPreferences",
+    "consent_overview",
+    "pending_covered",
+    "revoke_consent",
+    "set_contact_preferences",
+]
 
 
 def revoke_consent(
@@ -112,52 +124,10 @@ def _cancel_notices(session: Session, customer_id: int, channels: list[Channel])
     return tuple(notices)
 
 
-@dataclass(frozen=True)
-class ChannelState:
-    channel: ConsentChannel
-    state: ConsentState
-    since: datetime | None
-    source: str | None
-    words: str | None
-
-
-@dataclass(frozen=True)
-class ConsentOverview:
-    """Everything the consent editor shows for one customer."""
-
-    customer_id: int
-    name: str
-    country: str
-    timezone: str
-    contact_hours: str | None
-    best_times: str | None
-    preferred_channel: Channel | None
-    do_not_contact: bool
-    channels: tuple[ChannelState, ...]
-    effective_hours: str
-
-
 def consent_overview(session: Session, customer_id: int) -> ConsentOverview:
     """Per-channel consent, hours and preferences for one customer."""
     c = get_customer(session, customer_id)
-    snap = load_snapshot(session, customer_id)
-    channels = tuple(
-        ChannelState(ch, info.state, info.since, info.source, info.words)
-        for ch in ConsentChannel
-        for info in [snap.consent(ch)]
-    )
-    return ConsentOverview(
-        customer_id=c.id,
-        name=c.display_name,
-        country=c.country,
-        timezone=c.timezone,
-        contact_hours=c.contact_hours,
-        best_times=c.best_times,
-        preferred_channel=c.preferred_channel,
-        do_not_contact=c.do_not_contact,
-        channels=channels,
-        effective_hours=snap.hours.hours.description or "any time",
-    )
+    return overview_of(load_snapshot(session, customer_id), c.preferred_channel)
 
 
 @dataclass(frozen=True)

@@ -10,86 +10,27 @@ Rows come back as small dataclasses, so 20,000 customers load in a blink.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
-import phonenumbers
 from sqlalchemy import ColumnElement, ScalarSelect, and_, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from deckfollow.core.enums import Stage
+from deckfollow.core.customer_rows import OPEN_STAGES, CustomerRow, CustomerSort, search_terms
 from deckfollow.core.models import Customer, Quote, Touch
 from deckfollow.core.settings import load_settings
-from deckfollow.core.text_folding import fold
 
-OPEN_STAGES = tuple(s for s in Stage if s.is_open)
-# Fewer digits than this would match a house number in nearly every phone.
-_MIN_PHONE_DIGITS = 3
-# From this many digits a search is a phone number, not a postcode or a house number.
-_WHOLE_PHONE_DIGITS = 6
-_PHONE_CHARS = re.compile(r"^[\d\s()+.\-/]+$")
-
-
-class CustomerSort(StrEnum):
-    NAME = "name"
-    COMPANY = "company"
-    SUBURB = "suburb"
-    PHONE = "phone"
-    EMAIL = "email"
-    OPEN_QUOTES = "open_quotes"
-    LAST_TOUCH = "last_touch"
-
-
-@dataclass(frozen=True)
-class CustomerRow:
-    """One customer as lists show them (plain data, read in one query)."""
-
-    id: int
-    name: str
-    company: str | None
-    suburb: str | None
-    region: str | None
-    phone: str | None  # E.164: the cell, else the office, else the home number
-    email: str | None
-    open_quotes: int
-    quotes: int
-    last_touch_at: datetime | None
-    do_not_contact: bool
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def phone_pattern(text: str, country: str) -> str | None:
-    """A LIKE pattern for a phone number typed any way, or None if `text` is no phone.
-
-    Numbers are stored E.164 ("+61412345679"). Written internationally ("+61 412…",
-    "0061 412…") or nationally with the trunk prefix of the owner's `country` ("0412 345…"
-    in Australia) the typed digits are the start of the stored number; bare digits
-    ("412345679") may sit anywhere in it.
-    """
-    stripped = text.strip()
-    if not stripped or not _PHONE_CHARS.match(stripped):
-        return None
-    digits = re.sub(r"\D", "", stripped)
-    if stripped.startswith("+"):
-        prefix = digits
-    elif digits.startswith("00"):
-        prefix = digits[2:]
-    else:
-        meta = phonenumbers.PhoneMetadata.metadata_for_region(country.upper())
-        trunk = meta.national_prefix if meta is not None else None
-        if trunk and digits.startswith(trunk) and meta is not None:
-            prefix = f"{meta.country_code}{digits[len(trunk) :]}"
-        else:
-            significant = digits.lstrip("0")
-            return f"%{significant}%" if len(significant) >= _MIN_PHONE_DIGITS else None
-    return f"+{prefix}%" if len(digits) >= _MIN_PHONE_DIGITS else None
+# The row and the orders are plain values of `customer_rows` (read also without SQLAlchemy),
+# named here too beside the query that reads them.
+__all__ = [
+    "CustomerRow",
+    "CustomerSort",
+    "count_customers",
+    "count_matching",
+    "search_condition",
+    "search_customers",
+]
 
 
 def _phone_match(pattern: str) -> ColumnElement[bool]:
@@ -100,35 +41,27 @@ def _phone_match(pattern: str) -> ColumnElement[bool]:
     )
 
 
-def _word_match(word: str, country: str) -> ColumnElement[bool]:
-    """`word` (folded) in the customer's folded key, or in a phone number."""
-    # One LIKE on the folded key ignores case and accents alike on SQLite and PostgreSQL,
-    # where a LIKE per field found "Zoë" only from "Zoë".
-    conds: list[ColumnElement[bool]] = [Customer.search_key.like(f"%{_escape(word)}%", escape="\\")]
-    phone = phone_pattern(word, country)
-    if phone is not None:
-        conds.append(_phone_match(phone))
-    return or_(*conds)
-
-
 def search_condition(text: str, country: str) -> ColumnElement[bool] | None:
     """The WHERE clause for what was typed (None: everyone); `country` is the owner's, in
     which a number written nationally is read."""
-    text = text.strip()
-    if not text:
+    terms = search_terms(text, country)
+    if terms is None:
         return None
-    whole = phone_pattern(text, country)
-    if whole is not None and sum(ch.isdigit() for ch in text) >= _WHOLE_PHONE_DIGITS:
-        # "0412 345 679" is one number typed with spaces, not three words.
-        return _phone_match(whole)
-    folded = fold(text).split()
-    if not folded:
-        return None  # only a stray accent ("¨"), which folds away
-    words = and_(*(_word_match(w, country) for w in folded))
-    if whole is not None and " " in text:
-        # "0400 12", half typed: the start of a number, or a postcode and a house number.
-        return or_(_phone_match(whole), words)
-    return words
+    if not terms.words:
+        assert terms.phone is not None
+        return _phone_match(terms.phone)
+    # One LIKE on the folded key ignores case and accents alike on SQLite and PostgreSQL,
+    # where a LIKE per field found "Zoë" only from "Zoë".
+    words = and_(
+        *(
+            or_(
+                Customer.search_key.like(key, escape="\\"),
+                *([_phone_match(phone)] if phone is not None else []),
+            )
+            for key, phone in terms.words
+        )
+    )
+    return or_(_phone_match(terms.phone), words) if terms.phone is not None else words
 
 
 def _country(session: Session) -> str:

@@ -25,9 +25,9 @@ from deckfollow.core.contact_info import (
     normalise_phone,
 )
 from deckfollow.core.contact_snapshot import get_customer
+from deckfollow.core.customer_details import CustomerDetails, QuoteSummary
 from deckfollow.core.customer_matches import DuplicateCustomerError, find_matches
 from deckfollow.core.do_not_contact import PHONE_FIELDS, is_blocked, refuse_blocked_details
-from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, ValidationError
 from deckfollow.core.followups import refit_planned
 from deckfollow.core.members import changed_by_line
@@ -37,6 +37,31 @@ from deckfollow.core.places import region_code as listed_region_code
 from deckfollow.core.regions import region_code
 from deckfollow.core.settings import OwnerSettings, load_settings
 from deckfollow.core.timezones import customer_zone
+
+# CustomerDetails is a plain value of `customer_details` (read also without SQLAlchemy), named
+# here too beside the services that read it.
+__all__ = [
+    "ADDRESS_FIELDS",
+    "FIELDS",
+    "PHONE_KEYS",
+    "CheckedCustomer",
+    "CustomerAdded",
+    "CustomerDetails",
+    "NewCustomer",
+    "QuoteSummary",
+    "add_customer",
+    "check_region",
+    "checked_customer",
+    "clean_fields",
+    "customer_details",
+    "form_values",
+    "parse_birthday",
+    "parse_country",
+    "refuse_duplicates",
+    "region_value",
+    "split_name",
+    "update_customer",
+]
 
 # The details a person edits, in the order forms show them: key (Customer attribute), label.
 FIELDS: dict[str, str] = {
@@ -68,94 +93,6 @@ PHONE_KEYS = tuple(PHONE_FIELDS)
 
 
 # -- reading one customer ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuoteSummary:
-    id: int
-    number: str | None
-    job: str
-    stage: Stage
-    amount: str | None  # exact decimal as text, with `currency` beside it
-    currency: str
-    received_at: datetime
-
-
-@dataclass(frozen=True)
-class CustomerDetails:
-    """One customer as plain data: what the panel, `customer show` and merge show."""
-
-    id: int
-    version: int
-    name: str
-    company: str | None
-    phone_cell: str | None
-    phone_office: str | None
-    phone_home: str | None
-    email: str | None
-    street: str | None
-    suburb: str | None
-    region: str | None
-    postcode: str | None
-    country: str
-    timezone: str
-    birthday: date | None
-    notes: str | None
-    do_not_contact: bool
-    created_at: datetime
-    updated_at: datetime
-    quotes: tuple[QuoteSummary, ...]
-    touches: int
-    follow_ups: int
-    last_touch_at: datetime | None
-
-    @property
-    def phones(self) -> tuple[str, ...]:
-        return tuple(p for p in (self.phone_cell, self.phone_office, self.phone_home) if p)
-
-    @property
-    def address_lines(self) -> tuple[str, ...]:
-        """The postal address as it goes on an envelope (empty parts left out)."""
-        town = " ".join(p for p in (self.suburb, self.region, self.postcode) if p)
-        return tuple(p for p in (self.street, town) if p)
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "version": self.version,
-            "name": self.name,
-            "company": self.company,
-            "phone_cell": self.phone_cell,
-            "phone_office": self.phone_office,
-            "phone_home": self.phone_home,
-            "email": self.email,
-            "street": self.street,
-            "suburb": self.suburb,
-            "region": self.region,
-            "postcode": self.postcode,
-            "country": self.country,
-            "timezone": self.timezone,
-            "birthday": self.birthday.isoformat() if self.birthday else None,
-            "notes": self.notes,
-            "do_not_contact": self.do_not_contact,
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(),
-            "touches": self.touches,
-            "follow_ups": self.follow_ups,
-            "last_touch_at": self.last_touch_at.isoformat() if self.last_touch_at else None,
-            "quotes": [
-                {
-                    "id": q.id,
-                    "number": q.number,
-                    "job": q.job,
-                    "stage": q.stage.value,
-                    "amount": q.amount,
-                    "currency": q.currency,
-                    "received_at": q.received_at.isoformat(),
-                }
-                for q in self.quotes
-            ],
-        }
 
 
 def customer_details(session: Session, customer_id: int) -> CustomerDetails:

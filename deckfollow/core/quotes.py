@@ -30,7 +30,35 @@ from deckfollow.core.members import changed_by_line
 from deckfollow.core.models import Customer, Quote
 from deckfollow.core.pipeline import Close, close_quote, get_quote, move_stage
 from deckfollow.core.places import currency_code
+from deckfollow.core.quote_details import QuoteDetails, missing_details
 from deckfollow.core.settings import load_settings
+
+# QuoteDetails is a plain value of `quote_details` (read also without SQLAlchemy), named here
+# too beside the services that read it.
+__all__ = [
+    "AFTER_SALE",
+    "KEEP",
+    "MAX_COMPETING",
+    "Keep",
+    "NewQuote",
+    "QuoteDetails",
+    "QuoteEdit",
+    "QuoteForm",
+    "QuoteSaved",
+    "StageChanged",
+    "business_currency",
+    "change_stage",
+    "check_competing",
+    "check_currency",
+    "create_quote",
+    "edit_quote",
+    "list_quotes",
+    "next_quote_number",
+    "parse_amount",
+    "quote_details",
+    "quote_form",
+    "start_after_sale",
+]
 
 MAX_COMPETING = 20
 AFTER_SALE: Final = "after_sale"
@@ -166,61 +194,6 @@ def _check_number(session: Session, text: str | None, quote_id: int | None) -> s
 
 
 # -- what a quote holds ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuoteDetails:
-    """A quote as the quote dialog and the command line show it (read inside a session)."""
-
-    id: int
-    customer_id: int
-    customer: str
-    number: str | None
-    job: str
-    amount: Decimal | None
-    currency: str
-    stage: Stage
-    sent_on: date | None
-    valid_until: date | None
-    competing_quotes: int | None
-    file: str | None
-    version: int
-    lost_reason: str | None = None
-    parked_until: date | None = None
-
-    def missing_for(self, stage: Stage) -> tuple[str, ...]:
-        return _missing(stage, self.amount, self.sent_on)
-
-    def as_json(self) -> dict[str, Any]:
-        """Plain JSON values: money a decimal string beside its currency, never a float."""
-        return {
-            "id": self.id,
-            "customer_id": self.customer_id,
-            "customer": self.customer,
-            "number": self.number,
-            "job": self.job,
-            "amount": str(self.amount) if self.amount is not None else None,
-            "currency": self.currency,
-            "stage": self.stage.value,
-            "sent": self.sent_on.isoformat() if self.sent_on else None,
-            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
-            "competing_quotes": self.competing_quotes,
-            "file": self.file,
-            "lost_reason": self.lost_reason,
-            "parked_until": self.parked_until.isoformat() if self.parked_until else None,
-        }
-
-
-def _missing(stage: Stage, amount: Decimal | None, sent_on: date | None) -> tuple[str, ...]:
-    """What a quote in `stage` should have and does not (a lead needs nothing yet)."""
-    if stage is Stage.LEAD:
-        return ()
-    missing = []
-    if amount is None:
-        missing.append("amount")
-    if sent_on is None and stage in (Stage.QUOTED, Stage.FOLLOWING_UP):
-        missing.append("sent date")
-    return tuple(missing)
 
 
 def _owner_zone(session: Session) -> ZoneInfo:
@@ -449,7 +422,7 @@ def create_quote(session: Session, new: NewQuote, *, now: datetime) -> QuoteSave
         quote.id,
         quote.customer_id,
         changes | saved | Changes(created_ids=(quote.id,)),
-        _missing(quote.stage, quote.amount, _sent_on(quote, _owner_zone(session))),
+        missing_details(quote.stage, quote.amount, _sent_on(quote, _owner_zone(session))),
     )
 
 
@@ -488,7 +461,7 @@ def edit_quote(
         quote.id,
         quote.customer_id,
         changes,
-        _missing(quote.stage, quote.amount, _sent_on(quote, _owner_zone(session))),
+        missing_details(quote.stage, quote.amount, _sent_on(quote, _owner_zone(session))),
     )
 
 
@@ -619,7 +592,7 @@ def change_stage(
         started = plan.follow_ups
         changes = changes | plan
     session.flush()
-    missing = _missing(quote.stage, quote.amount, _sent_on(quote, _owner_zone(session)))
+    missing = missing_details(quote.stage, quote.amount, _sent_on(quote, _owner_zone(session)))
     return StageChanged(changes, missing, started)
 
 

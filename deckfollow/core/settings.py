@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,33 +12,24 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.contact_info import normalise_phone
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import Setting
-from deckfollow.core.permission import DEFAULT_WEEKLY_CAP
-from deckfollow.core.places import country_code, currency_code, currency_for, region_code
-from deckfollow.core.quote_index import DEFAULT_GOING_COLD_DAYS
-from deckfollow.core.timezones import system_country, system_timezone, zone_named
+from deckfollow.core.owner_settings import INT_FIELDS, OwnerSettings, settings_from_stored
+from deckfollow.core.places import country_code, currency_code, region_code
+from deckfollow.core.timezones import system_country, zone_named
 
+# OwnerSettings is a plain value of `owner_settings` (read also without SQLAlchemy), named
+# here too beside the services that read and write it.
+__all__ = [
+    "OwnerSettings",
+    "clean_setting",
+    "get_setting",
+    "load_settings",
+    "save_owner_settings",
+    "save_setting",
+    "set_setting",
+    "setting_label",
+    "stored_setting_names",
+]
 
-@dataclass(frozen=True)
-class OwnerSettings:
-    business_name: str = ""
-    owner_name: str = ""
-    owner_phone: str = ""
-    business_address: str = ""
-    default_country: str = field(default_factory=system_country)
-    owner_region: str = ""
-    owner_timezone: str = field(default_factory=system_timezone)
-    # "" until chosen when the country's currency is not known: never a silent US dollar.
-    currency: str = ""
-    weekly_cap: int = DEFAULT_WEEKLY_CAP
-    going_cold_days: int = DEFAULT_GOING_COLD_DAYS
-
-    @property
-    def business_currency(self) -> str:
-        """The currency new quotes are in (the country's when none was chosen)."""
-        return self.currency or currency_for(self.default_country) or "USD"
-
-
-_INT_FIELDS = {"weekly_cap", "going_cold_days"}
 _INT_RANGES = {"weekly_cap": (1, 7), "going_cold_days": (3, 90)}
 
 _LABELS = {
@@ -63,17 +53,7 @@ def setting_label(name: str) -> str:
 
 def load_settings(session: Session) -> OwnerSettings:
     """Settings with defaults for anything never set."""
-    stored = dict(session.execute(select(Setting.key, Setting.value)).all())
-    values: dict[str, object] = {}
-    for name in OwnerSettings.__dataclass_fields__:
-        if name in stored:
-            values[name] = int(stored[name]) if name in _INT_FIELDS else stored[name]
-    settings = OwnerSettings(**values)  # type: ignore[arg-type]
-    if not settings.currency:
-        known = currency_for(settings.default_country)
-        if known:
-            settings = OwnerSettings(**{**asdict(settings), "currency": known})
-    return settings
+    return settings_from_stored(dict(session.execute(select(Setting.key, Setting.value)).all()))
 
 
 def stored_setting_names(session: Session) -> set[str]:
@@ -90,7 +70,7 @@ def clean_setting(name: str, value: str | int, *, country: str | None = None) ->
     limits.check_length(
         label, text, limits.ADDRESS if name == "business_address" else limits.SETTING
     )
-    if name in _INT_FIELDS:
+    if name in INT_FIELDS:
         low, high = _INT_RANGES[name]
         try:
             number = int(text)

@@ -11,6 +11,7 @@ so a preview that went stale while the user looked at it cannot add a duplicate.
 from __future__ import annotations
 
 import errno
+import functools
 import re
 import stat
 import unicodedata
@@ -31,7 +32,6 @@ from deckfollow.core.consent import revoke_consent
 from deckfollow.core.contact_info import (
     country_of_phone,
     normalise_email,
-    normalise_phone,
     phone_as_read_in,
     suppression_hash,
 )
@@ -53,6 +53,7 @@ from deckfollow.exchange.import_mapping import (
     recognise,
     suggest_mapping,
 )
+from deckfollow.exchange.phone_check import read_phone
 
 # Bigger than any contacts export a small business has; guards memory, not correctness.
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -509,6 +510,7 @@ def _text(value: str) -> str:
     return " ".join(_CONTROL.sub("", value).split())
 
 
+@functools.lru_cache(maxsize=1024)  # a file repeats a few countries on every row
 def country_code(text: str) -> str | None:
     """An ISO country code from a code or a common country name."""
     key = " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
@@ -608,9 +610,8 @@ def _clean_row(
         shown_text = _text(text)
         if not shown_text:
             continue
-        try:
-            number = normalise_phone(shown_text, country)
-        except ValidationError:
+        number = read_phone(shown_text, country)
+        if number is None:
             if _SCIENTIFIC.fullmatch(shown_text):
                 work.problems.append(
                     f"phone {shown_text[:40]!r} was turned into a number by a spreadsheet and "

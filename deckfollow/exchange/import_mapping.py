@@ -372,6 +372,17 @@ class Extractor:
         self.format = fmt
         self.mapping = mapping
         self._col = {h: i for i, h in reversed(list(enumerate(header)))}
+        # A Google export's numbered columns, named once for the file rather than per row.
+        col = self._col
+        self._emails = [f"E-mail {n} - Value" for n in _numbered(col, "E-mail {} - Value")]
+        self._phones = [
+            (f"Phone {n} - Value", f"Phone {n} - Type", f"Phone {n} - Label")
+            for n in _numbered(col, "Phone {} - Value")
+        ]
+        self._addresses = [
+            tuple(f"Address {n} - {part}" for part in _ADDRESS_PARTS)
+            for n in _numbered(col, "Address {} - Street", "Address {} - Formatted")
+        ]
 
     def extract(self, cells: tuple[str, ...]) -> RawContact:
         if self.format in (Format.GOOGLE, Format.GOOGLE_OLD):
@@ -423,34 +434,26 @@ class Extractor:
         notes = g(cells, "Notes")
         if notes:
             c.notes.append(notes)
-        n = 1
-        while f"E-mail {n} - Value" in self._col:
-            c.emails.extend(_split_multi(g(cells, f"E-mail {n} - Value")))
-            n += 1
-        n = 1
-        while f"Phone {n} - Value" in self._col:
-            label = g(cells, f"Phone {n} - Type") or g(cells, f"Phone {n} - Label")
-            slot = _slot_of_label(label)
-            c.phones.extend((slot, p) for p in _split_multi(g(cells, f"Phone {n} - Value")))
-            n += 1
-        n = 1
-        while f"Address {n} - Street" in self._col or f"Address {n} - Formatted" in self._col:
-            street = g(cells, f"Address {n} - Street")
-            ext = g(cells, f"Address {n} - Extended Address")
+        for column in self._emails:
+            c.emails.extend(_split_multi(g(cells, column)))
+        for value, kind, label in self._phones:
+            slot = _slot_of_label(g(cells, kind) or g(cells, label))
+            c.phones.extend((slot, p) for p in _split_multi(g(cells, value)))
+        for street_col, ext_col, city, postcode, region, country, formatted in self._addresses:
+            street = g(cells, street_col)
+            ext = g(cells, ext_col)
             # An address holding only a state or a country still says where they live.
-            parts = ("City", "Postal Code", "Region", "Country")
-            if street or any(g(cells, f"Address {n} - {part}") for part in parts):
+            if street or any(g(cells, part) for part in (city, postcode, region, country)):
                 c.street = ", ".join(x for x in (street, ext) if x)
-                c.suburb = g(cells, f"Address {n} - City")
-                c.region = g(cells, f"Address {n} - Region")
-                c.postcode = g(cells, f"Address {n} - Postal Code")
-                c.country = g(cells, f"Address {n} - Country")
+                c.suburb = g(cells, city)
+                c.region = g(cells, region)
+                c.postcode = g(cells, postcode)
+                c.country = g(cells, country)
                 break
-            formatted = g(cells, f"Address {n} - Formatted")
-            if formatted:
-                c.street = ", ".join(formatted.split("\n"))
+            shown = g(cells, formatted)
+            if shown:
+                c.street = ", ".join(shown.split("\n"))
                 break
-            n += 1
         return c
 
     def _outlook(self, cells: tuple[str, ...]) -> RawContact:
@@ -496,6 +499,26 @@ class Extractor:
         if notes:
             c.notes.append(notes)
         return c
+
+
+# The parts of a Google export's address, in the order `_google` unpacks them.
+_ADDRESS_PARTS = (
+    "Street",
+    "Extended Address",
+    "City",
+    "Postal Code",
+    "Region",
+    "Country",
+    "Formatted",
+)
+
+
+def _numbered(col: dict[str, int], *names: str) -> list[int]:
+    """1, 2, … for as long as a column named by one of `names` (with the number) exists."""
+    found: list[int] = []
+    while any(name.format(len(found) + 1) in col for name in names):
+        found.append(len(found) + 1)
+    return found
 
 
 _NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")

@@ -54,6 +54,10 @@ INK_NAMES: dict[str, str] = {
 }
 
 _SIZE_STEP = 0.5
+# Up to this many words a text is tried at its size before any bound is worked out, unless
+# the same text in the same place did not fit at its size the time before.
+_FEW_WORDS = 24
+_FIRST_FITS: dict[tuple[str, str, Rect, float, bool, float], bool] = {}
 _BLANK_LINE = 0.7  # an empty line between paragraphs, as a fraction of a line
 
 
@@ -166,8 +170,8 @@ class _Hand:
             )
             for _ in range(words)
         ]
-        self.lines = [
-            _LineJitter(0.3 * rnd() * v, (-0.04 + 0.09 * rnd()) * v) for _ in range(lines)
+        self.lines: list[_LineJitter] = [
+            make(_LineJitter, (0.3 * rnd() * v, (-0.04 + 0.09 * rnd()) * v)) for _ in range(lines)
         ]
         self.max_slant = max(abs(self.slant) + 1.5 * v, 0.0)
         self.max_dy = 0.06 * v  # the baseline shift is clamped to this
@@ -188,6 +192,39 @@ def _width(font: LoadedFont, text: str) -> float:
             _WIDTHS.clear()
         _WIDTHS[key] = w
     return w
+
+
+@dataclass(frozen=True)
+class _Measured:
+    """A text as the hand sets it in one font: its paragraphs of words, each word's width at
+    1 pt, and the letters no font can draw. The same for every card that writes it."""
+
+    paragraphs: list[list[str]]
+    widths: list[list[float]]
+    words: int
+    undrawable: tuple[str, ...]
+
+
+# A batch writes the same return address and date line on every card, and the same few
+# wordings: each text is read and measured once (read only, never changed once made).
+_MEASURED: dict[tuple[str, str], _Measured] = {}
+
+
+def _measure(text: str, font: LoadedFont) -> _Measured:
+    key = (font.ps_name, text)
+    found = _MEASURED.get(key)
+    if found is None:
+        paragraphs = _prepare(text, font)
+        found = _Measured(
+            paragraphs,
+            [[_width(font, w) for w in para] for para in paragraphs],
+            sum(len(p) for p in paragraphs),
+            tuple(undrawable(text, font)),
+        )
+        if len(_MEASURED) > 4096:  # bounded: each card's own note is new
+            _MEASURED.clear()
+        _MEASURED[key] = found
+    return found
 
 
 # A phone number stays on one line: "+61 412 555 019" is one word to the wrapper.
@@ -240,20 +277,36 @@ def layout_text(
     """
     style.check()
     font = load(style.font)
-    paragraphs = _prepare(text, font)
-    n_words = sum(len(p) for p in paragraphs)
+    measured = _measure(text, font)
+    paragraphs, widths = measured.paragraphs, measured.widths
+    n_words = measured.words
     # A long word split in pieces reuses jitters (modulo): still a varied hand.
     hand = _Hand(seed, style.variation, n_words + 8, n_words + len(paragraphs) + 8)
-    bad = undrawable(text, font)
     size = style.size
-    # Each word's width at 1 pt, measured once for every size tried.
-    widths = [[_width(font, w) for w in para] for para in paragraphs]
     args = (paragraphs, widths, box, style, font, hand)
-    too_big = _TooBig(paragraphs, widths, box, style, font, hand, signature_height)
-    attempt = None if too_big(size) else _attempt(*args, size, signature_height, keep_lines)
+    # A few words (an address) are tried at their size straight away: they mostly fit, and
+    # working out the bound that skips sizes costs about as much as a try. A note often
+    # shrinks, and so does a text that did not fit at its size on the card before (the same
+    # date line on every card of a batch), so their first size is checked against the bound.
+    # Either way the size chosen is the same: the bound only skips sizes that cannot fit.
+    seen = (font.ps_name, text, box, style.size, keep_lines, signature_height)
+    too_big = None
+    if n_words > _FEW_WORDS or not _FIRST_FITS.get(seen, True):
+        too_big = _TooBig(paragraphs, widths, box, style, font, hand, signature_height)
+    attempt = (
+        None
+        if too_big is not None and too_big(size)
+        else _attempt(*args, size, signature_height, keep_lines)
+    )
+    if n_words <= _FEW_WORDS:
+        if len(_FIRST_FITS) > 4096:
+            _FIRST_FITS.clear()
+        _FIRST_FITS[seen] = attempt is not None and attempt.fits
     if attempt is None or not attempt.fits:
         # Smaller sizes, skipping those that certainly do not fit; with those gone, the
         # first size tried mostly fits, so it is set as it is tried.
+        if too_big is None:
+            too_big = _TooBig(paragraphs, widths, box, style, font, hand, signature_height)
         first = size
         tried = attempt
         while (tried is None or not tried.fits) and size - _SIZE_STEP >= style.min_size - 1e-9:
@@ -263,7 +316,7 @@ def layout_text(
             attempt = tried
         elif size != first or attempt is None:
             attempt = _attempt(*args, size, signature_height, keep_lines)
-    attempt.undrawable = bad
+    attempt.undrawable = list(measured.undrawable)
     if signature_height > 0 and attempt.fits:
         w = min(signature_width, box.w)
         attempt.signature_box = Rect(

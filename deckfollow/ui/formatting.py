@@ -54,11 +54,10 @@ def from_qdatetime(value: QDateTime) -> datetime:
 
 
 def use_sensible_locale(country: str | None = None) -> None:
-    """A machine set to the bare "C" locale would print "2050US$" and "23 11 2026"; use
+    """A machine set to the bare "C" locale would print "12490.49US$" and "23 11 2026"; use
     English as written in the owner's country instead (any real locale the user chose is
     kept)."""
-    bare = QLocale.system().language() in (QLocale.Language.C, QLocale.Language.AnyLanguage)
-    if not bare:
+    if not _bare(QLocale.system()):
         return
     territory = QLocale.codeToTerritory((country or "").upper())
     if territory == QLocale.Country.AnyTerritory:
@@ -66,9 +65,26 @@ def use_sensible_locale(country: str | None = None) -> None:
     QLocale.setDefault(QLocale(QLocale.Language.English, territory))
 
 
+def display_locale() -> QLocale:
+    """The locale every text on screen is written in: the user's, or on a bare "C" machine
+    English, even for what is shown before the owner's settings are read (the pipeline
+    painted ahead at start-up) or where nothing set it (a report, a test)."""
+    locale = QLocale()
+    if _bare(locale):
+        use_sensible_locale()
+        locale = QLocale()
+    if _bare(locale):  # the default was set to "C" on purpose: still never "12490.49US$"
+        locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    return locale
+
+
+def _bare(locale: QLocale) -> bool:
+    return locale.language() in (QLocale.Language.C, QLocale.Language.AnyLanguage)
+
+
 def currency_symbol(currency: str, home: str | None = None) -> str:
     """`$` for the user's own currency, an unambiguous symbol for others."""
-    locale = QLocale()
+    locale = display_locale()
     if home is None:
         home = locale.currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode)
     if currency == home:
@@ -80,7 +96,7 @@ def money_text(amount: Decimal | None, currency: str, *, whole: bool = False) ->
     """12480.50 AUD -> "A$12,480.50" (in the user's locale's digits and separators)."""
     if amount is None:
         return ""
-    locale = QLocale()
+    locale = display_locale()
     digits = 0 if whole else 2
     # Qt formats doubles; cents of a quote are exact well within a double's 15 digits.
     return locale.toCurrencyString(float(amount), currency_symbol(currency), digits)
@@ -90,7 +106,7 @@ def compact_money(amount: Decimal, currency: str) -> str:
     """A column total: "A$1.2M", "US$310k"."""
     symbol = currency_symbol(currency)
     value = float(amount)
-    locale = QLocale()
+    locale = display_locale()
     if value >= 1_000_000:
         return f"{symbol}{locale.toString(value / 1_000_000, 'f', 1)}M"
     if value >= 10_000:
@@ -104,7 +120,7 @@ def date_time_text(dt: datetime | None, tz: str | None = None, *, joiner: str = 
     if dt is None:
         return ""
     local = owner_time(dt)
-    day = QLocale().toString(QDate(local.year, local.month, local.day), "ddd d MMM")
+    day = display_locale().toString(QDate(local.year, local.month, local.day), "ddd d MMM")
     text = f"{day}{joiner}{clock_text(local)}"
     theirs = their_time_text(dt, tz, owner_zone()) if tz else ""
     return f"{text} · {theirs} their time" if theirs else text
@@ -112,21 +128,23 @@ def date_time_text(dt: datetime | None, tz: str | None = None, *, joiner: str = 
 
 def clock_text(moment: datetime | time) -> str:
     """A wall-clock time as the user's locale writes it: "5:42 am" or "05:42"."""
-    return QLocale().toString(QTime(moment.hour, moment.minute), QLocale.FormatType.ShortFormat)
+    return display_locale().toString(
+        QTime(moment.hour, moment.minute), QLocale.FormatType.ShortFormat
+    )
 
 
 def weekday_time_text(dt: datetime, tz: str | None = None) -> str:
     """A moment in `tz` (else as given) with its weekday: "Sat 5:42 am" (for "their time
     now": everything else is on the owner's clock)."""
     local = dt.astimezone(ZoneInfo(tz)) if tz else dt
-    day = QLocale().toString(QDate(local.year, local.month, local.day), "ddd")
+    day = display_locale().toString(QDate(local.year, local.month, local.day), "ddd")
     return f"{day} {clock_text(local)}"
 
 
 def zone_date_time_text(dt: datetime, tz: str) -> str:
     """A moment on the clock of `tz` with its day: "Mon 23 Nov 9:00 am" (for "it is … there")."""
     local = dt.astimezone(ZoneInfo(tz))
-    day = QLocale().toString(QDate(local.year, local.month, local.day), "ddd d MMM")
+    day = display_locale().toString(QDate(local.year, local.month, local.day), "ddd d MMM")
     return f"{day} {clock_text(local)}"
 
 
@@ -134,7 +152,7 @@ def full_date_time_text(dt: datetime, tz: str | None = None) -> str:
     """A moment with its year on the owner's clock: "Sat 5 Dec 2026 5:42 am" (and the
     customer's time beside it when `tz` reads another)."""
     local = owner_time(dt)
-    day = QLocale().toString(QDate(local.year, local.month, local.day), "ddd d MMM yyyy")
+    day = display_locale().toString(QDate(local.year, local.month, local.day), "ddd d MMM yyyy")
     text = f"{day} {clock_text(local)}"
     theirs = their_time_text(dt, tz, owner_zone()) if tz else ""
     return f"{text} · {theirs} their time" if theirs else text
@@ -156,7 +174,7 @@ def their_time_text(dt: datetime, tz: str, home_tz: str | None = None) -> str:
 
 def long_date_text(d: date) -> str:
     """A day written out, in the user's locale: "Saturday 5 December"."""
-    return QLocale().toString(QDate(d.year, d.month, d.day), "dddd d MMMM")
+    return display_locale().toString(QDate(d.year, d.month, d.day), "dddd d MMMM")
 
 
 def date_text(d: date | datetime | None, tz: str | None = None) -> str:
@@ -168,7 +186,7 @@ def date_text(d: date | datetime | None, tz: str | None = None) -> str:
     if isinstance(d, datetime):
         d = owner_time(d).date()
     pattern = "d MMM" if d.year == date.today().year else "d MMM yyyy"
-    return QLocale().toString(QDate(d.year, d.month, d.day), pattern)
+    return display_locale().toString(QDate(d.year, d.month, d.day), pattern)
 
 
 def readable_date_edit(edit: QDateTimeEdit, *, weekday: bool = False, clock: str = "") -> None:
@@ -176,7 +194,7 @@ def readable_date_edit(edit: QDateTimeEdit, *, weekday: bool = False, clock: str
     2026" with `weekday`), in the user's language. A locale's numeric short form reads
     differently by country ("7/12/26" against "12/7/26"), and a machine left at the "C"
     locale writes "7 12 2026"; `clock` adds a time pattern ("HH:mm")."""
-    edit.setLocale(QLocale())
+    edit.setLocale(display_locale())
     day = "ddd d MMM yyyy" if weekday else "d MMM yyyy"
     edit.setDisplayFormat(f"{day} {clock}" if clock else day)
 

@@ -45,6 +45,12 @@ if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before
     from deckfollow.ui.today_page import TodayPage
 
 
+# At the window's minimum width (900) the page keeps room for its list beside the details
+# panel, and the panel stays readable: its contact form's two columns still fit.
+LIST_MIN_WIDTH = 350
+PANEL_MIN_WIDTH = 390
+PANEL_WIDTH = 500  # the first time it opens, where the window has room
+
 # Qt.ItemDataRole.UserRole as a plain number: touching the `Qt` namespace makes PySide build
 # its hundred enums (30 ms here), which would delay the window's first paint.
 _PAGE_KEY_ROLE = 0x0100
@@ -89,6 +95,8 @@ class MainWindow(QMainWindow):
             " color: palette(highlighted-text); border-radius: 4px; }"
         )
         self.stack = QStackedWidget()
+        # Not the widest page's own minimum: the details panel takes the rest of the window.
+        self.stack.setMinimumWidth(LIST_MIN_WIDTH)
         # Notes and reminders shown inside the window (where the desktop has no tray).
         self.banner = ReminderBanner()
         right = QWidget()
@@ -347,6 +355,7 @@ class MainWindow(QMainWindow):
         from deckfollow.ui.customer_detail import DetailPanel
 
         self.detail = DetailPanel(self.ops.store, clock=self.clock)
+        self.detail.setMinimumWidth(PANEL_MIN_WIDTH)
         self.detail_dock = QDockWidget("Details", self)
         self.detail_dock.setObjectName("detailsDock")
         self.detail_dock.setWidget(self.detail)
@@ -370,13 +379,16 @@ class MainWindow(QMainWindow):
         self.today.current_changed.connect(self._follow_today)
         self.detail_dock.visibilityChanged.connect(self._details_opened)
         state = QSettings().value("main/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        self._panel_sized = True  # while the saved state is restored
+        self._panel_sized = isinstance(state, QByteArray) and self.restoreState(state)
 
     def _details_opened(self, visible: bool) -> None:
         """Opened from the menu or Ctrl+D, the panel shows what the page on screen selects."""
         if not visible:
             return
+        if not self._panel_sized:  # no width the user chose yet: a roomy one, not the least
+            self._panel_sized = True
+            self.resizeDocks([self.detail_dock], [PANEL_WIDTH], Qt.Orientation.Horizontal)
         if self.stack.currentWidget() is self.today:
             item = self.today.current_item()
             if item is not None and (
@@ -714,7 +726,8 @@ class MainWindow(QMainWindow):
         if hasattr(self, "ops"):
             self.ops.close()  # a save still under way is finished, not dropped
         QSettings().setValue("main/geometry", self.saveGeometry())
-        if hasattr(self, "quotes"):  # the frame may close before any data was opened
+        if self._has_details():  # else the panel's width the user chose stays as saved
             QSettings().setValue("main/state", self.saveState())
+        if hasattr(self, "quotes"):  # the frame may close before any data was opened
             self.quotes.save_state()
         super().closeEvent(event)  # type: ignore[arg-type]

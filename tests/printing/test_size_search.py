@@ -101,3 +101,22 @@ def test_an_address_that_cannot_be_kept_on_its_lines_is_refused() -> None:
     line = "Unit 4, 1234 Very Long Street Name Boulevard Extension"
     layout = layout_text(line, Rect(0, 0, 80, 40), HandStyle(), seed=1, keep_lines=True)
     assert not layout.fits
+
+
+@pytest.mark.parametrize("height", [14.0, 24.0, 60.0])
+def test_a_short_text_is_set_the_same_whichever_size_is_tried_first(height: float) -> None:
+    """A few words are tried at their size first, unless the same text in the same place did
+    not fit there the time before (a date line on every card of a batch): either order sets
+    each card as trying every size does."""
+    box = Rect(100, 100, 190, height)
+    style = HandStyle(size=13.0, min_size=8.0)
+    handwriting._FIRST_FITS.clear()
+    for seed in range(6):
+        quick = layout_text("5 December 2026", box, style, seed=seed, keep_lines=True)
+        with pytest.MonkeyPatch.context() as mp:
+            _every_size(mp)
+            slow = layout_text("5 December 2026", box, style, seed=seed, keep_lines=True)
+        assert _shape(quick) == _shape(slow), seed
+    key = next(k for k in handwriting._FIRST_FITS if k[1] == "5 December 2026")
+    # The tall strip fits at the text's size; the narrow ones do not, and are remembered.
+    assert handwriting._FIRST_FITS[key] is (height == 60.0)

@@ -74,7 +74,8 @@ PANEL_WINDOW = (1400, 900)
 @pytest.fixture(autouse=True)
 def _no_remembered_columns() -> Iterator[None]:
     """Each test starts as a first run does: no widths the user gave, no saved header."""
-    keys = ("customers/columns", "quotes/columns", "quotes/header")
+    # And no details panel width saved by an earlier window.
+    keys = ("customers/columns", "quotes/columns", "quotes/header", "main/state")
     for key in keys:
         QSettings().remove(key)
     yield

@@ -20,8 +20,8 @@ from deckfollow.core.enums import Channel, ConsentChannel, ConsentEventKind
 from deckfollow.core.errors import ValidationError
 
 if TYPE_CHECKING:
-    from deckfollow.core.consent import ConsentOverview
     from deckfollow.core.consent_ledger import LedgerEntry
+    from deckfollow.core.consent_overview import ConsentOverview
 
 ORDER = 50
 
@@ -150,6 +150,8 @@ def _local(dt: datetime | None, tz: str) -> str:
 
 
 def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.consent_cmd == "show":
+        return _show(args, ctx)
     from deckfollow.core import consent as svc
     from deckfollow.core.consent_ledger import grant_consent, ledger_entries
     from deckfollow.core.contact_snapshot import get_customer
@@ -161,11 +163,11 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
             if target is not None:
                 check_out_file(target, option)
     with ctx.database() as db:
-        if cmd in ("show", "ledger"):
+        if cmd == "ledger":
             with db.reading() as s:
                 ov = svc.consent_overview(s, args.customer)
                 entries = ledger_entries(s, args.customer)
-                if cmd == "ledger" and (args.csv or args.pdf):
+                if args.csv or args.pdf:
                     from deckfollow.exchange.ledger_export import (
                         load_ledger,
                         write_ledger_csv,
@@ -186,10 +188,7 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
                         ) from exc
                     print(f"{len(entries)} ledger entries written to {path}", file=ctx.out)
                     return 0
-            if cmd == "show":
-                _print_overview(ov, entries, ctx, as_json=args.json)
-            else:
-                _print_ledger(ov, entries, ctx, as_json=args.json)
+            _print_ledger(ov, entries, ctx, as_json=args.json)
             return 0
         with db.unit_of_work() as s:
             if cmd == "grant":
@@ -247,11 +246,40 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def _show(args: argparse.Namespace, ctx: CliContext) -> int:
+    """`consent show`: straight from a SQLite file when it can (no SQLAlchemy to import),
+    else through the services."""
+    conn = ctx.read_sqlite()
+    if conn is not None:
+        from deckfollow.core.sqlite_reads import read_consent
+
+        try:
+            ov, merges = read_consent(conn, args.customer)
+        finally:
+            conn.close()
+    else:
+        from deckfollow.core.consent import consent_overview
+        from deckfollow.core.consent_ledger import ledger_entries
+
+        with ctx.database() as db, db.reading() as s:
+            ov = consent_overview(s, args.customer)
+            merges = [
+                (e.at, e.detail)
+                for e in ledger_entries(s, args.customer)
+                if e.kind is ConsentEventKind.CUSTOMER_MERGED
+            ]
+    _print_overview(ov, merges, ctx, as_json=args.json)
+    return 0
+
+
 def _print_overview(
-    ov: ConsentOverview, entries: list[LedgerEntry], ctx: CliContext, *, as_json: bool
+    ov: ConsentOverview,
+    merges: list[tuple[datetime, str | None]],
+    ctx: CliContext,
+    *,
+    as_json: bool,
 ) -> None:
     # A merge re-read two ledgers into this one: the state shown rests on both records.
-    merges = [e for e in entries if e.kind is ConsentEventKind.CUSTOMER_MERGED]
     if as_json:
         data = {
             "customer_id": ov.customer_id,
@@ -271,7 +299,7 @@ def _print_overview(
                 }
                 for c in ov.channels
             },
-            "merges": [{"at": e.at.isoformat(), "detail": e.detail} for e in merges],
+            "merges": [{"at": at.isoformat(), "detail": detail} for at, detail in merges],
         }
         json.dump(data, ctx.out, ensure_ascii=False, indent=1)
         ctx.out.write("\n")
@@ -291,8 +319,8 @@ def _print_overview(
             if c.words:
                 extra += f' "{c.words}"'
         print(f"  {c.channel.value:<6} {c.state.value:<8}{extra}", file=ctx.out)
-    for e in merges:
-        print(f"merged {_local(e.at, ov.timezone)}: {e.detail}", file=ctx.out)
+    for at, detail in merges:
+        print(f"merged {_local(at, ov.timezone)}: {detail}", file=ctx.out)
 
 
 def _print_ledger(

@@ -20,8 +20,8 @@ from deckfollow.core.errors import NotFoundError, ValidationError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from deckfollow.core.customer_search import CustomerRow
-    from deckfollow.core.customers import CustomerDetails
+    from deckfollow.core.customer_details import CustomerDetails
+    from deckfollow.core.customer_rows import CustomerRow
     from deckfollow.storage.database import Database
 
 ORDER = 25
@@ -117,23 +117,38 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         raise ValidationError("edit", "give at least one detail to change, e.g. --email TEXT")
     if cmd == "add":
         return _add(args, ctx)
+    if cmd == "list":
+        return _list(args, ctx)
+    if cmd == "show":
+        return _show(args, ctx)
     with ctx.database() as db:
-        if cmd == "list":
-            return _list(args, ctx, db)
-        if cmd == "show":
-            return _show(args, ctx, db)
         if cmd == "edit":
             return _edit(args, ctx, db)
         return _merge(args, ctx, db)
 
 
-def _list(args: argparse.Namespace, ctx: CliContext, db: Database) -> int:
-    from deckfollow.core.customer_search import CustomerSort, search_customers
-    from deckfollow.core.settings import load_settings
+def _list(args: argparse.Namespace, ctx: CliContext) -> int:
+    from deckfollow.core.customer_rows import CustomerSort
 
-    with db.reading() as s:
-        rows = search_customers(s, args.search, sort=CustomerSort(args.sort), descending=args.desc)
-        country = load_settings(s).default_country
+    sort = CustomerSort(args.sort)
+    conn = ctx.read_sqlite()  # straight from a SQLite file: no SQLAlchemy to import
+    if conn is not None:
+        from deckfollow.core.sqlite_reads import read_customers, read_settings
+
+        try:
+            country = read_settings(conn)[0].default_country
+            rows = read_customers(
+                conn, args.search, sort=sort, descending=args.desc, country=country
+            )
+        finally:
+            conn.close()
+    else:
+        from deckfollow.core.customer_search import search_customers
+        from deckfollow.core.settings import load_settings
+
+        with ctx.database() as db, db.reading() as s:
+            rows = search_customers(s, args.search, sort=sort, descending=args.desc)
+            country = load_settings(s).default_country
     if args.json:
         json.dump([_row_json(r) for r in rows], ctx.out, ensure_ascii=False, indent=1)
         ctx.out.write("\n")
@@ -179,13 +194,23 @@ def _print_table(rows: list[CustomerRow], country: str, ctx: CliContext) -> None
         )
 
 
-def _show(args: argparse.Namespace, ctx: CliContext, db: Database) -> int:
-    from deckfollow.core.customers import customer_details
-    from deckfollow.core.settings import load_settings
+def _show(args: argparse.Namespace, ctx: CliContext) -> int:
+    conn = ctx.read_sqlite()  # straight from a SQLite file: no SQLAlchemy to import
+    if conn is not None:
+        from deckfollow.core.sqlite_reads import read_customer_details, read_settings
 
-    with db.reading() as s:
-        d = _known(lambda: customer_details(s, args.id), "ID")
-        country = load_settings(s).default_country
+        try:
+            d = _known(lambda: read_customer_details(conn, args.id), "ID")
+            country = read_settings(conn)[0].default_country
+        finally:
+            conn.close()
+    else:
+        from deckfollow.core.customers import customer_details
+        from deckfollow.core.settings import load_settings
+
+        with ctx.database() as db, db.reading() as s:
+            d = _known(lambda: customer_details(s, args.id), "ID")
+            country = load_settings(s).default_country
     if args.json:
         json.dump(d.as_json(), ctx.out, ensure_ascii=False, indent=1)
         ctx.out.write("\n")

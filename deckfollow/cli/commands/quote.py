@@ -268,10 +268,20 @@ def run_stage(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def run_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.core.quotes import list_quotes
+    conn = ctx.read_sqlite()  # straight from a SQLite file: no SQLAlchemy to import
+    if conn is not None:
+        from deckfollow.core.sqlite_reads import read_quotes, read_settings
 
-    with ctx.database() as db, db.reading() as session:
-        quotes = list_quotes(session, args.stage)
+        try:
+            owner_tz = read_settings(conn)[0].owner_timezone
+            quotes = read_quotes(conn, args.stage, owner_tz=owner_tz)
+        finally:
+            conn.close()
+    else:
+        from deckfollow.core.quotes import list_quotes
+
+        with ctx.database() as db, db.reading() as session:
+            quotes = list_quotes(session, args.stage)
     if args.json:
         json.dump([q.as_json() for q in quotes], ctx.out, ensure_ascii=False, indent=1)
         ctx.out.write("\n")

@@ -26,11 +26,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_show(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.core.settings import load_settings, stored_setting_names
+    conn = ctx.read_sqlite()
+    if conn is not None:
+        from deckfollow.core.sqlite_reads import read_settings
 
-    with ctx.database() as db, db.reading() as session:
-        settings = load_settings(session)
-        chosen = stored_setting_names(session)
+        try:
+            settings, chosen = read_settings(conn)
+        finally:
+            conn.close()
+    else:
+        from deckfollow.core.settings import load_settings, stored_setting_names
+
+        with ctx.database() as db, db.reading() as session:
+            settings = load_settings(session)
+            chosen = stored_setting_names(session)
     values = {key: getattr(settings, name) for key, name in SETTING_KEYS.items()}
     not_chosen = [key for key, name in SETTING_KEYS.items() if name not in chosen]
     if args.json:

@@ -6,7 +6,6 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -52,6 +51,7 @@ from deckfollow.ui.formatting import counted
 from deckfollow.ui.operations import Operations
 from deckfollow.ui.team.server_away import open_when_server_back
 from deckfollow.ui.theme import active_theme
+from deckfollow.ui.wrapping_row import WrappingRow
 
 _EMPTY = (
     "No customers yet. Add one with New customer…, capture a lead with Ctrl+N, "
@@ -84,7 +84,7 @@ class CustomersPage(QWidget):
         self.search.setAccessibleName("Search customers")
         self.search.setPlaceholderText("Search name, phone, email, suburb or company…")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(320)
+        self.search.setMinimumWidth(240)
         self.new_button = QPushButton("New customer…")
         self.merge_button = QPushButton("Merge…")
         self.merge_button.setToolTip(
@@ -145,15 +145,12 @@ class CustomersPage(QWidget):
         )
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
 
-        top = QHBoxLayout()
-        top.setSpacing(12)
-        top.addWidget(self.search, 1)
-        top.addWidget(self.new_button)
-        top.addWidget(self.merge_button)
+        # The buttons go under the search box beside the details panel in a narrow window.
+        top = WrappingRow([[(self.search, 1)], [(self.new_button, 0), (self.merge_button, 0)]])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 10)
         layout.setSpacing(8)
-        layout.addLayout(top)
+        layout.addWidget(top)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.count)

@@ -80,6 +80,20 @@ _ROW_ROLES = {
 }
 
 
+def preview_summary(new: int, duplicates: int, completes: int, problems: int) -> str:
+    """ "3 to import · 1 already there (1 gains details) · 2 problems": only the counts that
+    apply, each with its right plural; "Nothing to import" when no row does anything."""
+    parts = []
+    if new:
+        parts.append(f"{new:,} to import")
+    if duplicates:
+        gains = f" ({counted(completes, 'gains details', 'gain details')})" if completes else ""
+        parts.append(f"{duplicates:,} already there{gains}")
+    if problems:
+        parts.append(counted(problems, "problem"))
+    return " · ".join(parts) if parts else "Nothing to import"
+
+
 def _hint(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
@@ -533,18 +547,15 @@ class PreviewPage(QWizardPage):
         plan = self._wizard.plan
         assert plan is not None
         plan = self._wizard.plan = replace(plan, create_new=frozenset(self.model.create_new))
-        problems = len(plan.problems)
         completes = plan.completable
         self.summary.setText(
-            f"{plan.imported} to import · {plan.duplicates} already there"
-            + (f" ({completes} gain details)" if completes else "")
-            + f" · {problems} problem{'s' * (problems != 1)}"
+            preview_summary(plan.imported, plan.duplicates, completes, len(plan.problems))
         )
         count = plan.imported
         if count:
-            text = f"Import {count} customer{'s' * (count != 1)}"
+            text = f"Import {counted(count, 'customer')}"
         elif completes:
-            text = f"Add details to {completes} customer{'s' * (completes != 1)}"
+            text = f"Add details to {counted(completes, 'customer')}"
         else:
             text = "Nothing to import"
         self._wizard.setButtonText(QWizard.WizardButton.CommitButton, text)
@@ -618,15 +629,15 @@ class SummaryPage(QWizardPage):
         assert plan is not None
         n, dup = plan.imported, plan.duplicates
         problems = plan.problems
-        lines = [f"Imported {n} customer{'s' * (n != 1)}."]
+        lines = [f"Imported {counted(n, 'customer')}."]
         if dup:
-            lines.append(f"{dup} {'was' if dup == 1 else 'were'} already in deckfollow.")
+            lines.append(f"{dup:,} {'was' if dup == 1 else 'were'} already in deckfollow.")
         if plan.completed:
             done = plan.completed
-            lines.append(f"{done} existing customer{'s' * (done != 1)} gained details they lacked.")
+            lines.append(f"{counted(done, 'existing customer')} gained details they lacked.")
         if problems:
             lines.append(
-                f"{len(problems)} problem{'s' * (len(problems) != 1)} to look at in "
+                f"{counted(len(problems), 'problem')} to look at in "
                 f"{self._wizard.file_path.name if self._wizard.file_path else 'the file'}:"
             )
         else:

@@ -38,6 +38,7 @@ from deckfollow.ui.formatting import counted
 from deckfollow.ui.qt_values import QUOTE_ID_ROLE
 from deckfollow.ui.quote_list.model import COLUMNS, QuoteTableModel
 from deckfollow.ui.theme import active_theme
+from deckfollow.ui.wrapping_row import WrappingRow
 
 _STAGE_CHOICES: list[tuple[str, frozenset[Stage] | None]] = [
     ("All stages", None),
@@ -54,6 +55,13 @@ _OLD_DEFAULT_WIDTHS = (180, 300, 115, 105, 100, 95, 215, 95)
 # The job's width at most while other columns could use the room (all of it in its tooltip).
 _LONG_JOB = "Bathroom remodel — primary bath, floor-to-ceiling tile and more"
 CUSTOMER, JOB, NUMBER, AMOUNT, STAGE, LAST_TOUCH, NEXT, RECEIVED = range(len(COLUMNS))
+# Worded as Today and Customers word their own empty states.
+EMPTY = (
+    "No quotes yet.\n\n"
+    "A quote to follow up? New quote… (Ctrl+Shift+N).\n"
+    "A new enquiry? File › New lead (Ctrl+N).\n"
+    "Customers elsewhere? File › Import contacts, then quote them from their details."
+)
 
 
 class QuoteListPage(QWidget):
@@ -99,6 +107,13 @@ class QuoteListPage(QWidget):
         self.count = QLabel()
         self.count.setObjectName("quoteCount")
         self.count.setStyleSheet(f"color: {active_theme().muted_text};")
+        self.empty = QLabel(EMPTY)
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet(
+            f"color: {active_theme().muted_text}; font-size: 14px; padding: 40px;"
+        )
+        self.empty.hide()
 
         self.model = QuoteTableModel(self)
         self.view = QTableView()
@@ -117,23 +132,36 @@ class QuoteListPage(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(28)
         header = self.view.horizontalHeader()
         header.setSortIndicator(len(COLUMNS) - 1, Qt.SortOrder.DescendingOrder)
+        # Said in the empty list itself when a search or the filters find nothing.
+        self.no_match = QLabel(self.view.viewport())
+        self.no_match.setWordWrap(True)
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match.setStyleSheet(
+            f"color: {active_theme().muted_text}; font-size: 14px; padding: 40px 20px;"
+        )
+        self.no_match.hide()
+        self.view.viewport().installEventFilter(self)
 
-        filters = QHBoxLayout()
-        filters.setSpacing(12)
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.stage)
-        filters.addWidget(self.overdue)
-        filters.addWidget(self.agreed)
-        filters.addWidget(self.cold)
+        # One line in a wide window; beside the details panel in a narrow one the filters go
+        # under the search box rather than push the page wider than the window.
+        self.filters = WrappingRow(
+            [
+                [(self.search, 1)],
+                [(self.stage, 0)],
+                [(self.overdue, 0), (self.agreed, 0), (self.cold, 0)],
+            ]
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 10)
         layout.setSpacing(8)
-        layout.addLayout(filters)
+        layout.addWidget(self.filters)
         layout.addWidget(self.only_bar)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty, 1)
         # Below the list, not among the filters: the search box keeps its width.
         footer = QHBoxLayout()
-        footer.addWidget(self.count, 1)
+        footer.addWidget(self.count)
+        footer.addStretch(1)
         footer.addWidget(self.new_quote_button)
         layout.addLayout(footer)
 
@@ -184,9 +212,12 @@ class QuoteListPage(QWidget):
                 Narrow(JOB, "Pool fence"),
                 Hide(STAGE),
                 Narrow(CUSTOMER, SHORT_NAME),
-                Hide(AMOUNT),
-                Narrow(NEXT, "Tue 8 Dec 10:00"),
+                # The narrowest list (a 900 px window with the panel open, which shows the
+                # job) keeps who, how much and what is next.
                 Hide(JOB),
+                Narrow(NEXT, "Tue 8 Dec 10:00"),
+                Narrow(CUSTOMER, "Alexandra"),  # whole in its tooltip and in the panel
+                Hide(AMOUNT),
             ],
             spare=JOB,
             settings_key="quotes/columns",
@@ -270,6 +301,8 @@ class QuoteListPage(QWidget):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         """Down (or Enter) in the search box goes to the results, as in a mail client."""
+        if obj is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.no_match.setGeometry(self.view.viewport().rect())
         if obj is self.search and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -291,9 +324,30 @@ class QuoteListPage(QWidget):
 
     def _update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total
+        # Until the quotes are read the list is not known to be empty.
+        nothing = self.model.quote_index is not None and total == 0
+        self.view.setVisible(not nothing)
+        self.empty.setVisible(nothing)
+        self.count.setVisible(not nothing)
+        for widget in (self.search, self.stage, self.overdue, self.agreed, self.cold):
+            widget.setEnabled(not nothing)
+        self.no_match.setText(self._no_match_text() if total and not shown else "")
+        self.no_match.setVisible(bool(total) and not shown)
         self.count.setText(
             f"{shown:,} of {counted(total, 'quote')}" if shown != total else counted(total, "quote")
         )
+
+    def _no_match_text(self) -> str:
+        flt = self.model.filter
+        narrowed = bool(flt.stages or flt.overdue_only or flt.agreed_only or flt.cold_only)
+        text = flt.text.strip()
+        if text:
+            said = f"No quotes match “{text}”" + (" with these filters" if narrowed else "")
+        elif narrowed:
+            said = "No quotes match these filters"
+        else:  # the quotes behind a report figure, since trashed
+            said = "None of these quotes is here any more"
+        return f"{said}.\n{counted(self.model.total, 'quote')} in all."
 
     def _on_current(self, current: object, _previous: object) -> None:
         quote_id = self.selected_quote_id()

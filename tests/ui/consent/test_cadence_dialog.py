@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 import pytest
 from PySide6.QtCore import Qt
@@ -17,6 +17,7 @@ from deckfollow.core.leads import LeadCreated
 from deckfollow.core.models import FollowUp
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent import CadenceDialog
+from deckfollow.ui.formatting import clock_text
 from tests.factories import new_lead
 
 
@@ -56,7 +57,10 @@ def test_built_ins_are_listed_read_only_and_start_places_the_first_step(
     assert not dlg.save_button.isEnabled()
     with qtbot.waitSignal(dlg.started):
         qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
-    assert "First step: text Tue 24 Nov 2026 10:00 (Australia/Sydney)" in dlg.status.text()
+    assert (
+        f"First step: text Tue 24 Nov 2026 {clock_text(time(10, 0))} (Australia/Sydney)"
+        in dlg.status.text()
+    )
     with db.reading() as s:
         fu = s.execute(select(FollowUp)).scalar_one()
     assert (fu.basis, fu.channel, fu.status) == (
@@ -134,7 +138,9 @@ def test_the_customers_plans_can_be_stopped_and_resumed_after_a_reply(
     assert dlg.start_current()
     assert dlg.runs.rowCount() == 1
     assert [_cell(dlg, 0, c) for c in (0, 1)] == ["After a quote", "running"]
-    assert _cell(dlg, 0, 2).startswith("text Tue 24 Nov 2026 10:00: Check the quote")
+    assert _cell(dlg, 0, 2).startswith(
+        f"text Tue 24 Nov 2026 {clock_text(time(10, 0))}: Check the quote"
+    )
 
     # The customer replies: the plan waits for the owner's decision.
     later = now + timedelta(hours=2)

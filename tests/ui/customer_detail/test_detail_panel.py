@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -18,6 +18,7 @@ from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent import StopContactDialog
 from deckfollow.ui.customer_detail import DetailPanel
+from deckfollow.ui.formatting import clock_text
 from deckfollow.ui.log_outcome import LogOutcomeDialog
 from tests.factories import new_lead
 
@@ -61,7 +62,7 @@ def test_unanswered_lead_shows_its_age_and_the_customers_time(
     assert not panel.empty_label.isVisible()
     assert panel.name_label.text() == "Grace Hopper"
     assert panel.lead_age_label.text() == "received 2 h 14 min ago — no reply yet"
-    assert "Mon 09:00 · Australia/Sydney" in panel.local_time_label.text()
+    assert f"Mon {clock_text(time(9, 0))} · Australia/Sydney" in panel.local_time_label.text()
     assert panel.fields["phone_cell"].text() == "+61 412 345 678"  # type: ignore[union-attr]
     assert panel.amount_label.text() == "no amount yet"
     panel.clear()

@@ -300,3 +300,38 @@ def test_preview_names_a_row_whose_state_is_not_of_its_country(
         wiz.next()
     assert sig.args == [1]
     assert _count(au_db) == 2  # Lukasz from before, and Ann
+
+
+def test_preview_says_only_the_counts_that_apply(
+    qtbot: QtBot, db: Database, now: datetime, tmp_path: Path
+) -> None:
+    from tests.exchange.import_helpers import csv_bytes
+
+    set_owner(db)
+    path = tmp_path / "contacts.csv"
+    rows = [["Ann Lee", "0412 111 001"], ["Bo Chan", "0412 111 002"]]
+    path.write_bytes(csv_bytes(["Name", "Mobile Phone"], rows))
+    wiz = _wizard(qtbot, db, now, path)
+    wiz.next()
+    wiz.next()
+    # A first import into an empty business: nobody is already there, nothing is wrong.
+    assert wiz.preview_page.summary.text() == "2 to import"
+    assert wiz.buttonText(QWizard.WizardButton.CommitButton) == "Import 2 customers"
+
+    path.write_bytes(csv_bytes(["Name", "Mobile Phone"], [*rows[:1], ["", "not a phone"]]))
+    again = _wizard(qtbot, db, now, path)
+    again.next()
+    again.next()
+    assert again.preview_page.summary.text() == "1 to import · 1 problem"
+    assert again.buttonText(QWizard.WizardButton.CommitButton) == "Import 1 customer"
+
+
+def test_preview_summary_words() -> None:
+    from deckfollow.ui.importer.wizard import preview_summary
+
+    assert preview_summary(0, 0, 0, 0) == "Nothing to import"
+    assert preview_summary(0, 1, 1, 0) == "1 already there (1 gains details)"
+    assert (
+        preview_summary(1204, 2, 2, 1)
+        == "1,204 to import · 2 already there (2 gain details) · 1 problem"
+    )

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,6 +25,7 @@ from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
 from deckfollow.core.leads import LeadCreated, NewLead, add_lead
 from deckfollow.core.models import FollowUp, Quote, Touch
 from deckfollow.storage.database import Database
+from deckfollow.ui.formatting import clock_text
 from deckfollow.ui.log_outcome import LogOutcomeDialog
 from tests.factories import new_lead
 
@@ -91,7 +92,7 @@ def test_shows_the_customers_zone_and_local_time(
     dlg = _dialog(qtbot, db, now, quote_id=lead.quote_id)
     # 22:00 UTC on 22 Nov is 09:00 on Monday 23 Nov in Sydney (daylight time).
     assert "Australia/Sydney" in dlg.zone_label.text()
-    assert "Mon 23 Nov 09:00" in dlg.zone_label.text()
+    assert f"Mon 23 Nov {clock_text(time(9, 0))}" in dlg.zone_label.text()
 
 
 def test_outcome_with_next_follow_up_saves_touch_and_follow_up(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,6 +29,7 @@ from deckfollow.messaging.screens import read_call_screen, read_text_screen
 from deckfollow.messaging.smtp import Security, save_smtp_settings
 from deckfollow.storage.database import Database
 from deckfollow.storage.thread_guard import watch_statements
+from deckfollow.ui.formatting import clock_text
 from deckfollow.ui.messaging.call import CallDialog
 from deckfollow.ui.messaging.common import missing_bg
 from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
@@ -579,7 +580,7 @@ def test_a_next_call_outside_their_hours_is_refused_with_the_nearest_time_offere
     assert "Nearest allowed time: Fri 27 Nov 2026 09:00" in dlg.error.text()
     assert _touches(db) == []  # nothing saved
     assert nxt.suggest_button.isVisible()
-    assert nxt.suggest_button.text() == "Use Fri 27 Nov 09:00 instead"
+    assert nxt.suggest_button.text() == f"Use Fri 27 Nov {clock_text(time(9, 0))} instead"
     qtbot.mouseClick(nxt.suggest_button, Qt.MouseButton.LeftButton)
     assert (nxt.day.date(), nxt.at.time()) == (QDate(2026, 11, 27), QTime(9, 0))
     assert nxt.suggest_button.isHidden()

@@ -20,6 +20,7 @@ from deckfollow.core.settings import save_setting
 from deckfollow.reminders.digest import digest_time
 from deckfollow.reminders.snooze import SnoozeChoice
 from deckfollow.storage.database import Database
+from deckfollow.ui.formatting import clock_text
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.reminders import (
     ReminderController,
@@ -59,12 +60,12 @@ def test_snooze_dialog_shows_where_a_late_snooze_lands_and_saves_it(
     dlg.show()
     assert dlg.choice_buttons[SnoozeChoice.HOUR_1].isChecked()
     text = dlg.landing.text()
-    assert "Reminds you Sat 28 Nov at 09:00." in text
+    assert f"Reminds you Sat 28 Nov at {clock_text(time(9, 0))}." in text
     assert "Evening Eve may be contacted from Sat 28 Nov 09:00" in text
     _shot(dlg, "snooze-dialog")
     dlg.choice_buttons[SnoozeChoice.MINUTES_15].setChecked(True)
     # 15 minutes stays inside her hours (calls until 20:00): exactly where asked, no note.
-    assert dlg.landing.text() == "Reminds you Fri 27 Nov at 19:55."
+    assert dlg.landing.text() == f"Reminds you Fri 27 Nov at {clock_text(time(19, 55))}."
     with qtbot.waitSignal(dlg.snoozed) as saved:
         dlg.choice_buttons[SnoozeChoice.HOUR_1].setChecked(True)
         dlg.box.accepted.emit()
@@ -182,7 +183,7 @@ def test_snooze_to_a_chosen_time_outside_hours_moves_to_the_next_allowed(
     )
     assert dlg.choice_buttons[None].isChecked()
     assert dlg.requested() == datetime(2026, 11, 28, 18, tzinfo=SYD)
-    assert "Reminds you Mon 30 Nov at 09:00." in dlg.landing.text()
+    assert f"Reminds you Mon 30 Nov at {clock_text(time(9, 0))}." in dlg.landing.text()
     with qtbot.waitSignal(dlg.snoozed):
         dlg.box.accepted.emit()
     with owner.reading() as s:
