@@ -203,6 +203,22 @@ def _open_screen(
                 settled()
 
     def not_read(error: DeckfollowError) -> None:
+        if isinstance(error, ServerAwayError):
+            # Opened once the team server is back, read again then.
+            fill_when_server_back(
+                parent,
+                lambda: _open_screen(
+                    db,
+                    screen,
+                    ids,
+                    clock=clock,
+                    parent=parent,
+                    opened=opened,
+                    failed=failed,
+                    settled=settled,
+                ),
+            )
+            return
         try:
             failed(error)
         finally:

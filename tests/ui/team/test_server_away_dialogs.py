@@ -474,3 +474,29 @@ def test_a_read_left_uncaught_while_away_says_so_in_the_status_bar_not_raw(
     assert QApplication.activeModalWidget() is None, "no box to close for each refresh"
     assert not server_watch().up  # the banner says it and keeps retrying
     win.close()
+
+
+def test_the_details_call_button_opens_the_call_screen_once_the_server_is_back(
+    qtbot: QtBot, away: tuple[Relay, Database], lead: LeadCreated, now: datetime
+) -> None:
+    from deckfollow.core.enums import Channel
+    from deckfollow.ui.messaging.call import CallDialog
+
+    relay, db = away
+    ops = Operations(db)  # the window's database thread: the call screen is read there
+    panel = DetailPanel(db, clock=lambda: now)
+    qtbot.addWidget(panel)
+    panel.show_quote(lead.quote_id)
+    relay.cut()
+    panel.open_contact(Channel.CALL)
+    qtbot.waitUntil(lambda: not server_watch().up, timeout=BACK)
+    assert not panel.findChildren(CallDialog), "nothing opens while the server is away"
+    assert panel.contact_error.isHidden(), "no error: it opens once the server is back"
+    relay.restore()
+    qtbot.waitUntil(lambda: bool(panel.findChildren(CallDialog)), timeout=BACK)
+    [call] = panel.findChildren(CallDialog)
+    assert call.target.customer_id == lead.customer_id
+    call.close()
+    qtbot.waitUntil(lambda: not panel.findChildren(QDialog))
+    qtbot.waitUntil(ops.is_idle)
+    ops.close()
