@@ -123,10 +123,14 @@ class MainWindow(QMainWindow):
         from deckfollow.ui.quote_list import QuoteListPage
         from deckfollow.ui.today_page import TodayPage
 
-        self.ops = ops = Operations(db, self)
+        ops = getattr(self, "ops", None)
+        if isinstance(ops, Operations):
+            ops.hold(db)  # made at start: the database was opened on its thread
+        else:
+            self.ops = ops = Operations(db, self)
 
         clock = self.clock
-        self.today = TodayPage(db, clock=clock)  # reads on its own (not converted yet)
+        self.today = TodayPage(db, clock=clock, ops=ops)
         if "board" in self._pages:  # painted ahead by `preview_board`
             self.board.attach(ops)
         else:
@@ -284,12 +288,20 @@ class MainWindow(QMainWindow):
     def _reload_index(self) -> None:
         from deckfollow.core.board import load_quote_index
 
-        if self._read_ahead is not None:  # every quote, read before the database opened
-            index, self._read_ahead = self._read_ahead, None
-            self._show_index(index)
-            return
         now = self.clock()
         shown = self.quotes.model.filter
+        ahead, self._read_ahead = self._read_ahead, None
+        if ahead is not None:  # every quote, read before the database opened
+
+            def prepared() -> QuoteIndex:
+                # Sorted and made searchable on the database thread, as a fresh read is.
+                ahead.select(shown)
+                ahead.prepare_search()
+                ahead.board()
+                return ahead
+
+            self.ops.run_task(self, prepared, success=self._show_index)
+            return
 
         def everything(session: Session) -> QuoteIndex:
             index = load_quote_index(session, now=now)
@@ -297,6 +309,7 @@ class MainWindow(QMainWindow):
             # the board then only show what is ready (the index keeps what it worked out).
             index.select(shown)
             index.prepare_search()
+            index.board()
             return index
 
         self.ops.run_query(self, everything, success=self._show_index)
