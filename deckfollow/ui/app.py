@@ -182,6 +182,8 @@ _MODULES_BEHIND_THE_WINDOW = (
     "deckfollow.ui.features",
     "deckfollow.ui.backups",
     "deckfollow.ui.reminders.controller",
+    "deckfollow.reminders.notify",
+    "deckfollow.ui.board.delegate",
     "deckfollow.ui.team.live",
     "deckfollow.ui.team.server_banner",
     "deckfollow.ui.welcome",
@@ -570,7 +572,9 @@ def _start_reminders(window: MainWindow, db: Database, clock: Clock) -> None:
 
     if window.ops.is_closed():
         return  # the window closed before its reminders started (a switch of database)
-    controller = ReminderController(db, clock=clock, main_window=window, parent=window)
+    controller = ReminderController(
+        db, clock=clock, main_window=window, parent=window, ops=window.ops
+    )
     controller.open_today.connect(lambda: _show(window, "today"))
     controller.open_follow_up.connect(lambda fid: _open_follow_up(window, fid))
     controller.follow_ups_changed.connect(
