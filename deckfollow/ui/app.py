@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # imported lazily at run time so the window paints first
     from deckfollow.core.unit_of_work import Session
     from deckfollow.storage.database import Database
     from deckfollow.storage.integrity import IntegrityReport
+    from deckfollow.ui.board import BoardPage
     from deckfollow.ui.main_window import MainWindow
 
 
@@ -271,6 +272,7 @@ class _Start:
         self.app, self.window, self.target = app, window, target
         self.clock, self.startup_check = clock, startup_check
         self.db: Database | None = None
+        self.board: BoardPage | None = None  # the pipeline's page, made ahead of its quotes
         # The window's one database thread, before there is a database: the start runs on it.
         self.ops = window.ops = Operations(None, window)
 
@@ -284,7 +286,15 @@ class _Start:
             self.ops.run_task(
                 self.window, lambda: _read_ahead(target, clock), success=self._preview
             )
+            # The board's widgets are made while its quotes are read (shown once filled).
+            QTimer.singleShot(0, self.window, self._make_board)
         self._open(_check_in_background(target))
+
+    def _make_board(self) -> None:
+        from deckfollow.ui.board import BoardPage
+
+        if self.board is None:
+            self.board = BoardPage(None, clock=self.clock)
 
     def _open(self, checking: Future[IntegrityReport] | None) -> None:
         target = self.target
@@ -293,9 +303,11 @@ class _Start:
         )
 
     def _preview(self, index: QuoteIndex | None) -> None:
-        if index is not None and self.db is None and not self.ops.is_closed():
-            # Every quote, not just the board's: the board and the list keep this one read.
-            self.window.preview_board(index, complete=True)
+        if index is None or self.db is not None or self.ops.is_closed():
+            return
+        self._make_board()  # if the quotes came first
+        # Every quote, not just the board's: the board and the list keep this one read.
+        self.window.preview_board(index, complete=True, board=self.board)
 
     def _opened(self, opened: Opened) -> None:
         if self.ops.is_closed():  # the window closed while the database opened
@@ -327,6 +339,8 @@ class _Start:
                 say_it_cannot_open(opened.error, self.window, lambda: self.app.exit(1))
             return
         self.db = opened.db
+        if self.board is not None and self.window.page("board") is not self.board:
+            self.board.deleteLater()  # made for quotes the quick read could not give
         _run_window(self.app, self.window, opened.db, self.clock, self.startup_check)
 
 

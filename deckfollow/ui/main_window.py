@@ -166,8 +166,11 @@ class MainWindow(QMainWindow):
 
     # -- features plug in here ---------------------------------------------------------------
 
-    def preview_board(self, index: QuoteIndex, *, complete: bool = False) -> None:
-        """Paint the pipeline now from quotes read ahead of the database opening.
+    def preview_board(
+        self, index: QuoteIndex, *, complete: bool = False, board: BoardPage | None = None
+    ) -> None:
+        """Show the pipeline from quotes read ahead of the database opening (on `board`, a
+        board made ahead for it, or a new one); it paints on the next turn of the loop.
 
         `attach` then adopts this board. With `complete` (every quote, read from the file
         this app holds open) the first refresh uses these quotes instead of reading them
@@ -175,11 +178,10 @@ class MainWindow(QMainWindow):
         """
         from deckfollow.ui.board import BoardPage
 
-        self.board = BoardPage(None, clock=self.clock)
+        self.board = board if board is not None else BoardPage(None, clock=self.clock)
+        self.board.set_index(index)  # filled before it shows: no empty columns flash by
         self.add_page("board", "Pipeline", self.board)
-        self.board.set_index(index)
         self._read_ahead = index if complete else None
-        self.repaint()
 
     def forget_read_ahead(self) -> None:
         """The file changed since the quotes were read ahead (a backup restored): read again."""

@@ -213,11 +213,12 @@ def test_the_database_opens_on_its_thread_while_the_window_answers(
     qtbot: QtBot, db: Database, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLAlchemy, the file's checks and the quotes load on the database thread: the window
-    is on screen and its event loop runs from the start."""
+    is on screen, shows the pipeline read ahead, and its event loop runs meanwhile."""
     import threading
 
     from PySide6.QtCore import QSettings
 
+    from deckfollow.core.enums import Stage
     from deckfollow.storage import database as storage
     from deckfollow.ui import app as app_module
 
@@ -245,8 +246,24 @@ def test_the_database_opens_on_its_thread_while_the_window_answers(
         return real_open(target, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(storage, "open_database", open_database)
-    code = app_module.run_gui(str(db.path), clock=lambda: now, startup_check=True)
-    assert code == 0
-    assert len(opened_on) == 1 and opened_on[0].startswith("database")
+    ran: list[int] = []
+
+    def run_window(_app: object, window: MainWindow, _db: Database, *_: object) -> None:
+        ran.append(window.board.columns[Stage.QUOTED].model.rowCount())  # the preview
+
+    monkeypatch.setattr(app_module, "_run_window", run_window)
+    window = MainWindow(None, clock=lambda: now)
+    qtbot.addWidget(window)
+    window.show()
+    start = app_module._Start(
+        app_module.make_application(), window, str(db.path), lambda: now, False
+    )
+    start.begin()
+    qtbot.waitUntil(lambda: bool(ran), timeout=15000)
     beat.stop()
+    window.close()
+    assert start.db is not None
+    start.db.close()
+    assert len(opened_on) == 1 and opened_on[0].startswith("database")
     assert ticked_while_opening, "the window's event loop ran while the database opened"
+    assert ran[0] > 0, "the pipeline showed the quotes read ahead"

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from deckfollow.core import board as core_board
@@ -52,7 +51,7 @@ def test_the_quotes_read_ahead_serve_every_page_without_reading_again(
     assert reads == [], "the quotes read ahead are not read again"
     assert today_reads == [], "Today is not read behind the pipeline"
     window.show_page("today")
-    QApplication.processEvents()
+    settle(qtbot, window)  # read on the database thread, shown once read
     assert today_reads == [1] and window.today.tree.topLevelItemCount() > 0
     window.show_page("board")
     window.refresh()  # a later refresh (View › Refresh) reads the quotes afresh
