@@ -167,43 +167,51 @@ class Opened:
     error: DeckfollowError | None = None
 
 
-# What the window needs once the database is open, loaded on the database thread while the
+# What the pages need once the database is open, loaded on the database thread while the
 # window already answers: imported later on the GUI thread, these froze it for seconds.
-_MODULES_BEHIND_THE_WINDOW = (
+_MODULES_FOR_THE_PAGES = (
     "deckfollow.storage.database",
     "deckfollow.core.models",
     "deckfollow.core.board",
     "deckfollow.core.today",
     "deckfollow.core.settings",
+    "deckfollow.ui.board.delegate",
     "deckfollow.ui.today_page",
     "deckfollow.ui.quote_list",
     "deckfollow.ui.customers",
     "deckfollow.ui.reports",
     "deckfollow.ui.customer_detail",
+    "deckfollow.ui.team.live",
+    "deckfollow.ui.team.server_banner",
+)
+# What the rest of the start needs (menus, reminders, backups, the welcome), loaded there
+# too once the page on screen shows its data.
+_MODULES_FOR_THE_REST = (
     "deckfollow.ui.features",
     "deckfollow.ui.backups",
     "deckfollow.ui.reminders.controller",
     "deckfollow.reminders.notify",
-    "deckfollow.ui.board.delegate",
-    "deckfollow.ui.team.live",
-    "deckfollow.ui.team.server_banner",
     "deckfollow.ui.welcome",
     "deckfollow.core.cadence_library",
     "deckfollow.messaging.template_library",
 )
 
 
+def _load(modules: tuple[str, ...]) -> None:
+    import importlib
+
+    for name in modules:
+        importlib.import_module(name)
+
+
 def open_on_database_thread(target: str, checking: Future[IntegrityReport] | None = None) -> Opened:
     """Open the database at `target` after its integrity check (awaited from `checking`,
     else run here). Runs on the window's database thread: SQLAlchemy, the models and the
     pages' modules load there, not on the GUI thread."""
-    import importlib
-
     from deckfollow.storage.database import open_database
     from deckfollow.storage.integrity import CorruptDatabaseError, open_checked
 
-    for name in _MODULES_BEHIND_THE_WINDOW:
-        importlib.import_module(name)
+    _load(_MODULES_FOR_THE_PAGES)
     report = checking.result() if checking is not None else None
     if report is not None and report.damaged:
         return Opened(damage=report)
@@ -461,7 +469,6 @@ def _run_window(
 ) -> None:
     """The database is open: the pages join the window and the day's work starts."""
     from deckfollow.core.settings import OwnerSettings, load_settings
-    from deckfollow.ui.features import install_features
     from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
 
     # From here on the window's operations hold the database: every read and write it
@@ -475,12 +482,19 @@ def _run_window(
         set_owner_zone(settings.owner_timezone)
 
     ops.run_query(window, load_settings, success=use_settings)
-    # The rest in turns of the event loop of their own, so none holds the window long.
+    install_error_dialog(window)
+    window.restore_last_page()
+    window.refresh()  # the page on screen shows the database's data first
+
+    # The rest once its modules are loaded on the database thread, one step per turn of
+    # the event loop, so none holds the window long.
+    def features() -> None:
+        from deckfollow.ui.features import install_features
+
+        install_features(window, db, clock)
+
     steps: list[Callable[[], object]] = [
-        lambda: install_features(window, db, clock),
-        lambda: install_error_dialog(window),
-        window.restore_last_page,
-        window.refresh,
+        features,
         lambda: _listen_for_second_start(window, db),
         # Built-in plans and wordings are brought up to date once the pipeline is on screen.
         lambda: _seed_builtins(window),
@@ -490,7 +504,9 @@ def _run_window(
     ]
     if startup_check:
         steps.append(lambda: _quit_once_shown(app, window))  # after the first refresh
-    _in_turns(window, steps)
+    ops.run_task(
+        window, lambda: _load(_MODULES_FOR_THE_REST), success=lambda _: _in_turns(window, steps)
+    )
 
 
 def _in_turns(window: MainWindow, steps: list[Callable[[], object]]) -> None:
