@@ -419,9 +419,14 @@ def build_rows(
     cold = now - timedelta(days=cold_days)
     built: list[QuoteRow] = []
     phones: list[str] = []
+    # Currencies, zones and owners repeat across a business: each row shares one string
+    # instead of holding its own copy (megabytes on 100,000 quotes).
+    shared: dict[str | None, str | None] = {}
+    share = shared.setdefault
     for r in rows:
         (qid, cid, name, job, number, amount, currency, stage, received, first, last,
          changed, parked, phone, email, tz, office, home, version, owner) = r  # fmt: skip
+        currency, tz, owner = share(currency, currency), share(tz, tz), share(owner, owner)
         phones.append(f"{phone or ''} {office or ''} {home or ''}")
         nxt = nexts.get(qid)
         built.append(
