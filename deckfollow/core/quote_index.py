@@ -421,12 +421,13 @@ def build_rows(
     phones: list[str] = []
     # Currencies, zones and owners repeat across a business: each row shares one string
     # instead of holding its own copy (megabytes on 100,000 quotes).
-    shared: dict[str | None, str | None] = {}
+    shared: dict[str, str] = {}
     share = shared.setdefault
     for r in rows:
         (qid, cid, name, job, number, amount, currency, stage, received, first, last,
          changed, parked, phone, email, tz, office, home, version, owner) = r  # fmt: skip
-        currency, tz, owner = share(currency, currency), share(tz, tz), share(owner, owner)
+        currency, tz = share(currency, currency), share(tz, tz)
+        owner = None if owner is None else share(owner, owner)
         phones.append(f"{phone or ''} {office or ''} {home or ''}")
         nxt = nexts.get(qid)
         built.append(
