@@ -247,19 +247,50 @@ def say_it_cannot_open(
     return box
 
 
-def _read_ahead(target: str, clock: Clock) -> QuoteIndex | None:
+@dataclass(frozen=True)
+class ReadAhead:
+    """Every quote read before the database opened, and the owner's country and zone their
+    cards are shown with (so the preview already reads "$26,550" and the owner's clock)."""
+
+    index: QuoteIndex
+    country: str | None
+    zone: str | None
+
+
+def _read_ahead(target: str, clock: Clock) -> ReadAhead | None:
     """On the database thread, before the database opens: every quote with plain sqlite3 for
     a user who left the pipeline open, laid out for the board and made searchable there, so
     the GUI thread only shows them."""
+    import sqlite3
     from pathlib import Path
+    from zoneinfo import ZoneInfo
 
     import deckfollow.ui.board  # noqa: F401  # the board's module, ready when its rows are
+    from deckfollow.storage.integrity import connect_read_only
     from deckfollow.storage.quick_board import read_index
 
-    index = read_index(Path(target).expanduser(), now=clock())
-    if index is not None:
-        index.board()
-    return index
+    path = Path(target).expanduser()
+    index = read_index(path, now=clock())
+    if index is None:
+        return None
+    index.board()
+    try:
+        conn = connect_read_only(path)
+        try:
+            found = dict(
+                conn.execute(
+                    "SELECT key, value FROM setting"
+                    " WHERE key IN ('default_country', 'owner_timezone')"
+                ).fetchall()
+            )
+        finally:
+            conn.close()
+        zone = found.get("owner_timezone")
+        if zone is not None:
+            ZoneInfo(zone)  # a zone this machine knows, or the settings' own read decides
+    except (sqlite3.Error, ValueError, KeyError, OSError):
+        found, zone = {}, None
+    return ReadAhead(index, found.get("default_country"), zone)
 
 
 class _Start:
@@ -310,12 +341,17 @@ class _Start:
             self.window, lambda: open_on_database_thread(target, checking), success=self._opened
         )
 
-    def _preview(self, index: QuoteIndex | None) -> None:
-        if index is None or self.db is not None or self.ops.is_closed():
+    def _preview(self, ahead: ReadAhead | None) -> None:
+        from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
+
+        if ahead is None or self.db is not None or self.ops.is_closed():
             return
+        use_sensible_locale(ahead.country)
+        if ahead.zone is not None:
+            set_owner_zone(ahead.zone)
         self._make_board()  # if the quotes came first
         # Every quote, not just the board's: the board and the list keep this one read.
-        self.window.preview_board(index, complete=True, board=self.board)
+        self.window.preview_board(ahead.index, complete=True, board=self.board)
 
     def _opened(self, opened: Opened) -> None:
         if self.ops.is_closed():  # the window closed while the database opened
