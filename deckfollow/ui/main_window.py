@@ -296,13 +296,17 @@ class MainWindow(QMainWindow):
         if ahead is not None:  # every quote, read before the database opened
 
             def prepared() -> QuoteIndex:
-                # Sorted and made searchable on the database thread, as a fresh read is.
+                # Sorted on the database thread, as a fresh read is; made searchable there
+                # just after it is shown.
                 ahead.select(shown)
-                ahead.prepare_search()
                 ahead.board()
                 return ahead
 
-            self.ops.run_task(self, prepared, success=self._show_index)
+            def show(index: QuoteIndex) -> None:
+                self._show_index(index)
+                self.ops.run_task(self, index.prepare_search)
+
+            self.ops.run_task(self, prepared, success=show)
             return
 
         def everything(session: Session) -> QuoteIndex:
