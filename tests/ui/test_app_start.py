@@ -62,6 +62,8 @@ def test_starting_empty_is_remembered(qtbot: QtBot, db: Database, now: datetime)
     qtbot.waitUntil(lambda: bool(answered))
     settle(qtbot, window)
     window.refresh()
+    window.show()
+    window.show_page("today")  # read when first shown
     settle(qtbot, window)
     assert window.today.empty.isVisibleTo(window.today)
     assert window.quotes.count.text() == "0 quotes"

@@ -215,6 +215,10 @@ class TodayPage(QWidget):
         self.snooze_button.clicked.connect(self._snooze)
         self.open_button.clicked.connect(self._open)
         self._show_current()
+        # Until the first rows arrive from the database thread: neither "nothing due" nor an
+        # empty panel, only the list's frame.
+        self.empty.hide()
+        self.panel.hide()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.tree and event.type() == QEvent.Type.Resize:
