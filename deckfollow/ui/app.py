@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -12,14 +13,17 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from deckfollow.core.clock import Clock
+from deckfollow.core.errors import DeckfollowError
 from deckfollow.ui.app_icon import app_icon
 
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
     from concurrent.futures import Future
 
+    from deckfollow.core.quote_index import QuoteIndex
     from deckfollow.core.unit_of_work import Session
     from deckfollow.storage.database import Database
     from deckfollow.storage.integrity import IntegrityReport
+    from deckfollow.ui.board import BoardPage
     from deckfollow.ui.main_window import MainWindow
 
 
@@ -125,51 +129,260 @@ def _welcome_answered(window: MainWindow, dialog: QDialog, clock: Clock) -> None
 
 
 def _check_in_background(target: str) -> Future[IntegrityReport] | None:
-    """Start the file's integrity check on a thread: SQLite does the work without the GIL,
-    so it overlaps with loading SQLAlchemy on the main thread."""
-    from concurrent.futures import ThreadPoolExecutor
-    from pathlib import Path
+    """Start the file's integrity check on a thread of its own: SQLite does the work without
+    the GIL, so it overlaps with loading SQLAlchemy on the database thread. Even the
+    checking module loads on that thread."""
+    import threading
+    from concurrent.futures import Future
 
-    from deckfollow.storage.integrity import check_integrity
     from deckfollow.storage.location import is_url
 
     if is_url(target):
         return None  # a server database guards its own integrity
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="integrity")
-    future = pool.submit(check_integrity, Path(target).expanduser())
-    pool.shutdown(wait=False)
+    future: Future[IntegrityReport] = Future()
+
+    def check() -> None:
+        from pathlib import Path
+
+        from deckfollow.storage.integrity import check_integrity
+
+        try:
+            future.set_result(check_integrity(Path(target).expanduser()))
+        except BaseException as exc:  # handed on to whoever waits for the report
+            future.set_exception(exc)
+
+    threading.Thread(target=check, name="integrity", daemon=True).start()
     return future
 
 
-def _open_with_checks(
-    target: str, clock: Clock, checking: Future[IntegrityReport] | None = None
-) -> Database | None:
-    """Open the database after its integrity check; offer the latest good backup if damaged."""
-    from deckfollow.core.errors import DeckfollowError
+@dataclass(frozen=True)
+class Opened:
+    """What opening the database found: the database, or the damage, or why it cannot."""
+
+    db: Database | None = None
+    damage: IntegrityReport | None = None
+    error: DeckfollowError | None = None
+
+
+# What the pages need once the database is open, loaded on the database thread while the
+# window already answers: imported later on the GUI thread, these froze it for seconds.
+_MODULES_FOR_THE_PAGES = (
+    "deckfollow.storage.database",
+    "deckfollow.core.models",
+    "deckfollow.core.board",
+    "deckfollow.core.today",
+    "deckfollow.core.settings",
+    "deckfollow.ui.board.delegate",
+    "deckfollow.ui.today_page",
+    "deckfollow.ui.quote_list",
+    "deckfollow.ui.customers",
+    "deckfollow.ui.reports",
+    "deckfollow.ui.customer_detail",
+    "deckfollow.ui.team.live",
+    "deckfollow.ui.team.server_banner",
+)
+# What the rest of the start needs (menus, reminders, backups, the welcome), loaded there
+# too once the page on screen shows its data.
+_MODULES_FOR_THE_REST = (
+    "deckfollow.ui.features",
+    "deckfollow.ui.backups",
+    "deckfollow.ui.reminders.controller",
+    "deckfollow.reminders.notify",
+    "deckfollow.ui.welcome",
+    "deckfollow.core.cadence_library",
+    "deckfollow.messaging.template_library",
+)
+
+
+def _load(modules: tuple[str, ...]) -> None:
+    import importlib
+
+    for name in modules:
+        importlib.import_module(name)
+
+
+def open_on_database_thread(target: str, checking: Future[IntegrityReport] | None = None) -> Opened:
+    """Open the database at `target` after its integrity check (awaited from `checking`,
+    else run here). Runs on the window's database thread: SQLAlchemy, the models and the
+    pages' modules load there, not on the GUI thread."""
     from deckfollow.storage.database import open_database
     from deckfollow.storage.integrity import CorruptDatabaseError, open_checked
 
+    _load(_MODULES_FOR_THE_PAGES)
     report = checking.result() if checking is not None else None
-    for _attempt in range(2):
+    if report is not None and report.damaged:
+        return Opened(damage=report)
+    try:
+        if report is None:
+            return Opened(db=open_checked(target, create=True))
+        return Opened(db=open_database(target, create=True))
+    except CorruptDatabaseError as exc:
+        return Opened(damage=exc.report)
+    except DeckfollowError as exc:
+        return Opened(error=exc)
+
+
+def say_it_cannot_open(
+    error: DeckfollowError, parent: QWidget | None, then: Callable[[], object]
+) -> QDialog:
+    """The database cannot be opened: say why (a team database's URL without its
+    password), then `then()` once the message is closed."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        "deckfollow cannot open its database",
+        str(error),
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    # Opened, not exec()'d: it is shown from the database thread's answer, where a loop of
+    # its own would hold every later answer back.
+    box.finished.connect(lambda _result: then())
+    box.setWindowModality(Qt.WindowModality.ApplicationModal)
+    box.open()
+    return box
+
+
+@dataclass(frozen=True)
+class ReadAhead:
+    """Every quote read before the database opened, and the owner's country and zone their
+    cards are shown with (so the preview already reads "$26,550" and the owner's clock)."""
+
+    index: QuoteIndex
+    country: str | None
+    zone: str | None
+
+
+def _read_ahead(target: str, clock: Clock) -> ReadAhead | None:
+    """On the database thread, before the database opens: every quote with plain sqlite3 for
+    a user who left the pipeline open, laid out for the board and made searchable there, so
+    the GUI thread only shows them."""
+    import sqlite3
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    import deckfollow.ui.board  # noqa: F401  # the board's module, ready when its rows are
+    from deckfollow.storage.integrity import connect_read_only
+    from deckfollow.storage.quick_board import read_index
+
+    path = Path(target).expanduser()
+    index = read_index(path, now=clock())
+    if index is None:
+        return None
+    index.board()
+    try:
+        conn = connect_read_only(path)
         try:
-            if report is None:
-                return open_checked(target, create=True)
-            if report.damaged:
-                raise CorruptDatabaseError(report)
-            return open_database(target, create=True)
-        except CorruptDatabaseError as exc:
+            found = dict(
+                conn.execute(
+                    "SELECT key, value FROM setting"
+                    " WHERE key IN ('default_country', 'owner_timezone')"
+                ).fetchall()
+            )
+        finally:
+            conn.close()
+        zone = found.get("owner_timezone")
+        if zone is not None:
+            ZoneInfo(zone)  # a zone this machine knows, or the settings' own read decides
+    except (sqlite3.Error, ValueError, KeyError, OSError):
+        found, zone = {}, None
+    return ReadAhead(index, found.get("default_country"), zone)
+
+
+class _Start:
+    """The start after the window frame painted: the event loop runs at once; the database
+    opens, the quotes are read and the modules load on the window's database thread, and
+    each result is shown when it arrives."""
+
+    def __init__(
+        self,
+        app: QApplication,
+        window: MainWindow,
+        target: str,
+        clock: Clock,
+        startup_check: bool,
+    ) -> None:
+        from deckfollow.ui.operations import Operations
+
+        self.app, self.window, self.target = app, window, target
+        self.clock, self.startup_check = clock, startup_check
+        self.db: Database | None = None
+        self.board: BoardPage | None = None  # the pipeline's page, made ahead of its quotes
+        # The window's one database thread, before there is a database: the start runs on it.
+        self.ops = window.ops = Operations(None, window)
+
+    def begin(self) -> None:
+        from PySide6.QtCore import QSettings
+
+        from deckfollow.storage.location import is_url
+
+        target, clock = self.target, self.clock
+        if not is_url(target) and QSettings().value("main/last_page") == "board":
+            self.ops.run_task(
+                self.window, lambda: _read_ahead(target, clock), success=self._preview
+            )
+            # The board's widgets are made while its quotes are read (shown once filled).
+            QTimer.singleShot(0, self.window, self._make_board)
+        self._open(_check_in_background(target))
+
+    def _make_board(self) -> None:
+        from deckfollow.ui.board import BoardPage
+
+        if self.board is None:
+            self.board = BoardPage(None, clock=self.clock)
+
+    def _open(self, checking: Future[IntegrityReport] | None) -> None:
+        target = self.target
+        self.ops.run_task(
+            self.window, lambda: open_on_database_thread(target, checking), success=self._opened
+        )
+
+    def _preview(self, ahead: ReadAhead | None) -> None:
+        from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
+
+        if ahead is None or self.db is not None or self.ops.is_closed():
+            return
+        use_sensible_locale(ahead.country)
+        if ahead.zone is not None:
+            set_owner_zone(ahead.zone)
+        self._make_board()  # if the quotes came first
+        # Every quote, not just the board's: the board and the list keep this one read.
+        self.window.preview_board(ahead.index, complete=True, board=self.board)
+
+    def _opened(self, opened: Opened) -> None:
+        if self.ops.is_closed():  # the window closed while the database opened
+            if opened.db is not None:
+                opened.db.close()
+            return
+        if opened.damage is not None:
             from deckfollow.ui.backups import CorruptDatabaseDialog
 
-            dialog = CorruptDatabaseDialog(exc.report, clock=clock)
-            if dialog.exec() != CorruptDatabaseDialog.DialogCode.Accepted:
-                return None
-            report = None  # restored: check the file again before opening it
-        except DeckfollowError as exc:
-            from PySide6.QtWidgets import QMessageBox
+            self.window.forget_read_ahead()  # read from the damaged file, before a restore
+            dialog = CorruptDatabaseDialog(opened.damage, self.window, clock=self.clock)
 
-            QMessageBox.critical(None, "deckfollow cannot open its database", str(exc))
-            return None
-    return None
+            def answered(result: int) -> None:
+                dialog.deleteLater()
+                if result == QDialog.DialogCode.Accepted:
+                    self._open(None)  # restored: check the file again before opening it
+                else:
+                    self.app.exit(1)
+
+            # Opened, not exec()'d: this is the database thread's answer (see above).
+            dialog.finished.connect(answered)
+            dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+            dialog.open()
+            return
+        if opened.error is not None or opened.db is None:
+            if opened.error is None:
+                self.app.exit(1)
+            else:
+                say_it_cannot_open(opened.error, self.window, lambda: self.app.exit(1))
+            return
+        self.db = opened.db
+        if self.board is not None and self.window.page("board") is not self.board:
+            self.board.deleteLater()  # made for quotes the quick read could not give
+        _run_window(self.app, self.window, opened.db, self.clock, self.startup_check)
 
 
 def run_gui(
@@ -219,8 +432,7 @@ def run_gui(
         if startup_check:
             # The wall clock, so a script can subtract the moment it launched the app.
             print(f"deckfollow: window painted at {time.time():.3f}", flush=True)
-        checking = _check_in_background(target)
-        code = _open_and_run(app, window, target, clock, checking, startup_check)
+        code = _open_and_run(app, window, target, clock, startup_check)
         window.close()
         switch = _switch_requested(window)
         if switch is None and code != 0 and team_target is not None and target == team_target:
@@ -251,7 +463,6 @@ def _open_and_run(
     window: MainWindow,
     target: str,
     clock: Clock,
-    checking: Future[IntegrityReport] | None,
     startup_check: bool = False,
 ) -> int:
     from pathlib import Path
@@ -272,46 +483,25 @@ def _open_and_run(
         QMessageBox.information(None, "deckfollow is already open", str(exc))
         return 1
     with lock:
-        _paint_board_ahead(window, target, clock)
-        db = _open_with_checks(target, clock, checking)
-        if db is None:
-            return 1
-        if checking is not None and checking.result().damaged:
-            window.forget_read_ahead()  # read from the damaged file, before a backup replaced it
+        start = _Start(app, window, target, clock, startup_check)
+        start.begin()
         try:
-            return _run_window(app, window, db, clock, startup_check)
+            return app.exec()
         finally:
             # What the window still had queued (a refresh, a reminder check) runs now, while
             # the database is open: run after close(), it would quietly reconnect and leave
             # that connection open (a team server would keep it until the app quits).
-            window.close()
+            window.close()  # its database thread finishes what was asked of it
             app.processEvents()
-            db.close()
-
-
-def _paint_board_ahead(window: MainWindow, target: str, clock: Clock) -> None:
-    """A user who left the pipeline open sees it filled before SQLAlchemy even loads."""
-    from pathlib import Path
-
-    from PySide6.QtCore import QSettings
-
-    from deckfollow.storage.location import is_url
-
-    if is_url(target) or QSettings().value("main/last_page") != "board":
-        return
-    from deckfollow.storage.quick_board import read_index
-
-    # Every quote, not just the board's: the board and the list keep this one read.
-    index = read_index(Path(target).expanduser(), now=clock())
-    if index is not None:
-        window.preview_board(index, complete=True)
+            if start.db is not None:
+                start.db.close()
 
 
 def _run_window(
     app: QApplication, window: MainWindow, db: Database, clock: Clock, startup_check: bool = False
-) -> int:
+) -> None:
+    """The database is open: the pages join the window and the day's work starts."""
     from deckfollow.core.settings import OwnerSettings, load_settings
-    from deckfollow.ui.features import install_features
     from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
 
     # From here on the window's operations hold the database: every read and write it
@@ -325,22 +515,39 @@ def _run_window(
         set_owner_zone(settings.owner_timezone)
 
     ops.run_query(window, load_settings, success=use_settings)
-    install_features(window, db, clock)
     install_error_dialog(window)
     window.restore_last_page()
-    QTimer.singleShot(0, window.refresh)
-    QTimer.singleShot(0, lambda: _listen_for_second_start(window, db))
-    # Built-in plans and wordings are brought up to date once the pipeline is on screen.
-    QTimer.singleShot(0, lambda: _seed_builtins(window))
-    QTimer.singleShot(0, lambda: offer_welcome(window, clock))
-    QTimer.singleShot(0, lambda: _start_reminders(window, db, clock))
-    _keep_backing_up(window, db, clock)
+    window.refresh()  # the page on screen shows the database's data first
+
+    # The rest once its modules are loaded on the database thread, one step per turn of
+    # the event loop, so none holds the window long.
+    def features() -> None:
+        from deckfollow.ui.features import install_features
+
+        install_features(window, db, clock)
+
+    steps: list[Callable[[], object]] = [
+        features,
+        lambda: _listen_for_second_start(window, db),
+        # Built-in plans and wordings are brought up to date once the pipeline is on screen.
+        lambda: _seed_builtins(window),
+        lambda: offer_welcome(window, clock),
+        lambda: _start_reminders(window, db, clock),
+        lambda: _keep_backing_up(window, db, clock),
+    ]
     if startup_check:
-        QTimer.singleShot(0, lambda: _quit_once_shown(app, window))  # after the first refresh
-    try:
-        return app.exec()
-    finally:
-        ops.close()  # a save still in flight is finished before the database closes
+        steps.append(lambda: _quit_once_shown(app, window))  # after the first refresh
+    ops.run_task(
+        window, lambda: _load(_MODULES_FOR_THE_REST), success=lambda _: _in_turns(window, steps)
+    )
+
+
+def _in_turns(window: MainWindow, steps: list[Callable[[], object]]) -> None:
+    """Run `steps` one per turn of the event loop (none once the window has closed)."""
+    if not steps or window.ops.is_closed():
+        return
+    steps[0]()
+    QTimer.singleShot(0, window, lambda: _in_turns(window, steps[1:]))
 
 
 def _quit_once_shown(app: QApplication, window: MainWindow) -> None:
@@ -428,7 +635,9 @@ def _start_reminders(window: MainWindow, db: Database, clock: Clock) -> None:
 
     if window.ops.is_closed():
         return  # the window closed before its reminders started (a switch of database)
-    controller = ReminderController(db, clock=clock, main_window=window, parent=window)
+    controller = ReminderController(
+        db, clock=clock, main_window=window, parent=window, ops=window.ops
+    )
     controller.open_today.connect(lambda: _show(window, "today"))
     controller.open_follow_up.connect(lambda fid: _open_follow_up(window, fid))
     controller.follow_ups_changed.connect(

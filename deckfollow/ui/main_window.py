@@ -132,10 +132,14 @@ class MainWindow(QMainWindow):
         from deckfollow.ui.quote_list import QuoteListPage
         from deckfollow.ui.today_page import TodayPage
 
-        self.ops = ops = Operations(db, self)
+        ops = getattr(self, "ops", None)
+        if isinstance(ops, Operations):
+            ops.hold(db)  # made at start: the database was opened on its thread
+        else:
+            self.ops = ops = Operations(db, self)
 
         clock = self.clock
-        self.today = TodayPage(db, clock=clock)  # reads on its own (not converted yet)
+        self.today = TodayPage(db, clock=clock, ops=ops)
         if "board" in self._pages:  # painted ahead by `preview_board`
             self.board.attach(ops)
         else:
@@ -171,8 +175,11 @@ class MainWindow(QMainWindow):
 
     # -- features plug in here ---------------------------------------------------------------
 
-    def preview_board(self, index: QuoteIndex, *, complete: bool = False) -> None:
-        """Paint the pipeline now from quotes read ahead of the database opening.
+    def preview_board(
+        self, index: QuoteIndex, *, complete: bool = False, board: BoardPage | None = None
+    ) -> None:
+        """Show the pipeline from quotes read ahead of the database opening (on `board`, a
+        board made ahead for it, or a new one); it paints on the next turn of the loop.
 
         `attach` then adopts this board. With `complete` (every quote, read from the file
         this app holds open) the first refresh uses these quotes instead of reading them
@@ -180,11 +187,10 @@ class MainWindow(QMainWindow):
         """
         from deckfollow.ui.board import BoardPage
 
-        self.board = BoardPage(None, clock=self.clock)
+        self.board = board if board is not None else BoardPage(None, clock=self.clock)
+        self.board.set_index(index)  # filled before it shows: no empty columns flash by
         self.add_page("board", "Pipeline", self.board)
-        self.board.set_index(index)
         self._read_ahead = index if complete else None
-        self.repaint()
 
     def forget_read_ahead(self) -> None:
         """The file changed since the quotes were read ahead (a backup restored): read again."""
@@ -293,12 +299,24 @@ class MainWindow(QMainWindow):
     def _reload_index(self) -> None:
         from deckfollow.core.board import load_quote_index
 
-        if self._read_ahead is not None:  # every quote, read before the database opened
-            index, self._read_ahead = self._read_ahead, None
-            self._show_index(index)
-            return
         now = self.clock()
         shown = self.quotes.model.filter
+        ahead, self._read_ahead = self._read_ahead, None
+        if ahead is not None:  # every quote, read before the database opened
+
+            def prepared() -> QuoteIndex:
+                # Sorted on the database thread, as a fresh read is; made searchable there
+                # just after it is shown.
+                ahead.select(shown)
+                ahead.board()
+                return ahead
+
+            def show(index: QuoteIndex) -> None:
+                self._show_index(index)
+                self.ops.run_task(self, index.prepare_search)
+
+            self.ops.run_task(self, prepared, success=show)
+            return
 
         def everything(session: Session) -> QuoteIndex:
             index = load_quote_index(session, now=now)
@@ -306,6 +324,7 @@ class MainWindow(QMainWindow):
             # the board then only show what is ready (the index keeps what it worked out).
             index.select(shown)
             index.prepare_search()
+            index.board()
             return index
 
         self.ops.run_query(self, everything, success=self._show_index)

@@ -27,7 +27,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -35,13 +35,15 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.errors import DeckfollowError, ServerAwayError
-from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.ui.team.server_away import (
     error_text,
     fill_when_server_back,
     hold_until_server_back,
     is_held,
 )
+
+if TYPE_CHECKING:  # SQLAlchemy loads on the database thread, after the window is up
+    from deckfollow.core.unit_of_work import Session, Store
 
 __all__ = [
     "BUSY_AFTER_MS",
@@ -64,7 +66,7 @@ class HasChanges(Protocol):
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Changes | HasChanges)
-Op = Callable[[Session], R]
+Op = Callable[["Session"], R]
 Failure = Callable[[DeckfollowError], object]
 
 # An operation still running after this long shows a busy cursor and greys out the dialog
@@ -114,7 +116,9 @@ class Operations(QObject):
     busy = Signal(bool)
     _finished = Signal(object, object, object)  # job, result, exception
 
-    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store | None, parent: QObject | None = None) -> None:
+        """Without `store` the thread runs tasks until `hold` gives it the opened database
+        (at start the database is opened on this thread, not the GUI's)."""
         super().__init__(parent)
         self._store = store
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database")
@@ -138,7 +142,13 @@ class Operations(QObject):
     def store(self) -> Store:
         """The open database: where it lives (`path`, `display`). Work on it goes through
         `run_change`, `run_query` or `run_task`, never a session opened by a widget."""
+        if self._store is None:
+            raise RuntimeError("the database is not open yet")
         return self._store
+
+    def hold(self, store: Store) -> None:
+        """The database opened (by a task on this thread): changes and reads go to it."""
+        self._store = store
 
     def run_change(
         self,
@@ -152,7 +162,7 @@ class Operations(QObject):
     ) -> None:
         """Run `op(session)` in one unit of work; then `success(result)` and the broadcast
         of the changes it returned."""
-        store = self._store
+        store = self.store
 
         def work() -> R:
             with store.unit_of_work() as session:
@@ -171,7 +181,7 @@ class Operations(QObject):
         error_title: str = "Could not load",
     ) -> None:
         """Run `query(session)` in a read-only session; then `success(result)`."""
-        store = self._store
+        store = self.store
 
         def work() -> T:
             with store.reading() as session:

@@ -162,6 +162,10 @@ def _session(window: object, beat: Heartbeat) -> None:
         t0 = time.perf_counter()
         window.show_page(key)
         QApplication.processEvents()
+        # Until the page shows what it read on the database thread (the loop runs meanwhile).
+        while not window.ops.is_idle():
+            QApplication.processEvents()
+            time.sleep(0.001)
         pages[key] = (time.perf_counter() - t0) * 1000
     RESULT["open_page_ms"] = pages
     RESULT.update(_today_reload(window))

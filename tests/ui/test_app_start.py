@@ -62,6 +62,8 @@ def test_starting_empty_is_remembered(qtbot: QtBot, db: Database, now: datetime)
     qtbot.waitUntil(lambda: bool(answered))
     settle(qtbot, window)
     window.refresh()
+    window.show()
+    window.show_page("today")  # read when first shown
     settle(qtbot, window)
     assert window.today.empty.isVisibleTo(window.today)
     assert window.quotes.count.text() == "0 quotes"
@@ -199,6 +201,7 @@ def test_the_board_s_first_paint_does_not_wait_for_sqlalchemy() -> None:
         "import sys\n"
         "import deckfollow.ui.app, deckfollow.ui.main_window, deckfollow.ui.board\n"
         "import deckfollow.storage.quick_board, deckfollow.storage.integrity\n"
+        "import deckfollow.ui.operations\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic'))\n"
         "print(heavy)\n"
     )
@@ -206,3 +209,63 @@ def test_the_board_s_first_paint_does_not_wait_for_sqlalchemy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_the_database_opens_on_its_thread_while_the_window_answers(
+    qtbot: QtBot, db: Database, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLAlchemy, the file's checks and the quotes load on the database thread: the window
+    is on screen, shows the pipeline read ahead, and its event loop runs meanwhile."""
+    import threading
+
+    from PySide6.QtCore import QSettings
+
+    from deckfollow.core.enums import Stage
+    from deckfollow.storage import database as storage
+    from deckfollow.ui import app as app_module
+
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=20, quotes=40, seed=3, now=now, country="AU")
+    db.close()
+    assert db.path is not None
+    QSettings().setValue("main/last_page", "board")
+    opened_on: list[str] = []
+    ticks: list[int] = []
+    beat = QTimer()
+    beat.timeout.connect(lambda: ticks.append(1))
+    beat.start(5)
+    ticked_while_opening: list[bool] = []
+    real_open = storage.open_database
+
+    def open_database(target: str, **kwargs: object) -> Database:
+        opened_on.append(threading.current_thread().name)
+        before = len(ticks)
+        for _ in range(300):  # the GUI thread is free meanwhile: its timer keeps ticking
+            if len(ticks) > before + 2:
+                ticked_while_opening.append(True)
+                break
+            threading.Event().wait(0.01)
+        return real_open(target, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "open_database", open_database)
+    ran: list[int] = []
+
+    def run_window(_app: object, window: MainWindow, _db: Database, *_: object) -> None:
+        ran.append(window.board.columns[Stage.QUOTED].model.rowCount())  # the preview
+
+    monkeypatch.setattr(app_module, "_run_window", run_window)
+    window = MainWindow(None, clock=lambda: now)
+    qtbot.addWidget(window)
+    window.show()
+    start = app_module._Start(
+        app_module.make_application(), window, str(db.path), lambda: now, False
+    )
+    start.begin()
+    qtbot.waitUntil(lambda: bool(ran), timeout=15000)
+    beat.stop()
+    window.close()
+    assert start.db is not None
+    start.db.close()
+    assert len(opened_on) == 1 and opened_on[0].startswith("database")
+    assert ticked_while_opening, "the window's event loop ran while the database opened"
+    assert ran[0] > 0, "the pipeline showed the quotes read ahead"

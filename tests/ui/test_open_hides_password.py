@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from deckfollow.ui.app import _open_with_checks
+from deckfollow.ui.app import open_on_database_thread, say_it_cannot_open
 
 SECRET = "Zq8SECRETpw"
 URLS = (
@@ -20,16 +18,14 @@ URLS = (
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_the_open_failure_dialog_hides_the_password(
-    url: str, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    shown: list[str] = []
-
-    def critical(_parent: QWidget | None, _title: str, text: str, *_: object) -> None:
-        shown.append(text)
-
-    monkeypatch.setattr(QMessageBox, "critical", staticmethod(critical))
-    assert _open_with_checks(url, lambda: datetime(2026, 11, 22, tzinfo=UTC)) is None
-    assert len(shown) == 1
-    assert SECRET not in shown[0]
-    assert "***" in shown[0] or "not a database URL" in shown[0]
+def test_the_open_failure_dialog_hides_the_password(url: str, qtbot: QtBot) -> None:
+    opened = open_on_database_thread(url)
+    assert opened.db is None and opened.error is not None
+    closed: list[bool] = []
+    box = say_it_cannot_open(opened.error, None, lambda: closed.append(True))
+    assert isinstance(box, QMessageBox)
+    shown = box.text()
+    assert SECRET not in shown
+    assert "***" in shown or "not a database URL" in shown
+    box.accept()
+    assert closed == [True], "the app goes on (quits) once the message is closed"

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from deckfollow.core import board as core_board
@@ -14,6 +13,7 @@ from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
 from deckfollow.storage.quick_board import read_index
 from deckfollow.ui.main_window import MainWindow
+from tests.ui.waiting import settle
 
 
 def test_the_quotes_read_ahead_serve_every_page_without_reading_again(
@@ -46,13 +46,14 @@ def test_the_quotes_read_ahead_serve_every_page_without_reading_again(
 
     monkeypatch.setattr(window.today, "refresh", today_counted)
     window.refresh()
-    QApplication.processEvents()
+    settle(qtbot, window)
     assert window.quotes.model.total == 100 and window.quotes.model.quote_index is ahead
     assert reads == [], "the quotes read ahead are not read again"
     assert today_reads == [], "Today is not read behind the pipeline"
     window.show_page("today")
-    QApplication.processEvents()
+    settle(qtbot, window)  # read on the database thread, shown once read
     assert today_reads == [1] and window.today.tree.topLevelItemCount() > 0
     window.show_page("board")
     window.refresh()  # a later refresh (View › Refresh) reads the quotes afresh
+    settle(qtbot, window)
     assert reads == [1]

@@ -37,6 +37,15 @@ class CardDelegate(QStyledItemDelegate):
     def __init__(self, clock: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._clock = clock
+        # The card's fonts and their metrics, made once per view font: making them for
+        # every card was most of a card's paint (the board's first paint waits on it).
+        self._fonts: tuple[str, _Fonts] | None = None
+
+    def _fonts_for(self, font: QFont) -> _Fonts:
+        key = font.key()
+        if self._fonts is None or self._fonts[0] != key:
+            self._fonts = (key, _Fonts(font))
+        return self._fonts[1]
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -75,16 +84,13 @@ class CardDelegate(QStyledItemDelegate):
             painter.fillRect(stripe, QColor(active_theme().cold_edge))
 
         inner = rect.adjusted(12, 7, -10, -6)
-        base_font = QFont(option.font)
-        bold = QFont(base_font)
-        bold.setBold(True)
-        small = QFont(base_font)
-        small.setPointSizeF(max(7.5, base_font.pointSizeF() - 1))
+        fonts = self._fonts_for(option.font)
+        base_font, bold, small = fonts.base, fonts.bold, fonts.small
+        fm_bold, fm, fs = fonts.bold_metrics, fonts.metrics, fonts.small_metrics
         text_color = QApplication.palette().color(QPalette.ColorRole.Text)
         muted = QColor(active_theme().muted_text)
 
         # Line 1: the customer, the whole width.
-        fm_bold = QFontMetrics(bold)
         line_h = fm_bold.height()
         painter.setFont(bold)
         painter.setPen(text_color)
@@ -96,7 +102,6 @@ class CardDelegate(QStyledItemDelegate):
 
         # Line 2: the job.
         painter.setFont(base_font)
-        fm = QFontMetrics(base_font)
         y = inner.top() + line_h + 1
         painter.setPen(muted)
         painter.drawText(
@@ -118,7 +123,6 @@ class CardDelegate(QStyledItemDelegate):
                 amount,
             )
         painter.setFont(small)
-        fs = QFontMetrics(small)
         age, age_color = self._age(row, now)
         room = inner.width() - amount_w
         if fs.horizontalAdvance(age) > room:
@@ -189,3 +193,17 @@ class CardDelegate(QStyledItemDelegate):
                 active_theme().overdue_text
             )
         return text, QColor(active_theme().agreed_text) if agreed else None
+
+
+class _Fonts:
+    """A card's three fonts and their metrics, from the view's font."""
+
+    def __init__(self, font: QFont) -> None:
+        self.base = QFont(font)
+        self.bold = QFont(font)
+        self.bold.setBold(True)
+        self.small = QFont(font)
+        self.small.setPointSizeF(max(7.5, font.pointSizeF() - 1))
+        self.metrics = QFontMetrics(self.base)
+        self.bold_metrics = QFontMetrics(self.bold)
+        self.small_metrics = QFontMetrics(self.small)

@@ -38,6 +38,7 @@ _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ANSWERED = frozenset({_DISPLAY, _FOREGROUND, _FONT, _ALIGNMENT, _TOOLTIP, int(QUOTE_ID_ROLE)})
 
 
 class QuoteTableModel(QAbstractTableModel):
@@ -112,7 +113,9 @@ class QuoteTableModel(QAbstractTableModel):
         self.apply(replace(self.filter, sort=key, descending=descending))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # The view asks each painted cell for about eight roles and most have no answer here:
+        # those return before touching the index (most of a keystroke's Python calls).
+        if role not in _ANSWERED or not index.isValid():
             return None
         row = self._rows[index.row()]
         col = index.column()

@@ -226,10 +226,10 @@ class QuoteListPage(QWidget):
     def set_index(self, index: QuoteIndex) -> None:
         """Show a freshly loaded set of quotes, keeping the search and selection."""
         selected = self.selected_quote_id()
+        # Made searchable by whoever read it, on the database thread (the first keystroke
+        # makes it so here otherwise).
         self.model.set_index(index)
         self.columns.measure()
-        # Ready before the first keystroke, without holding up the first paint.
-        QTimer.singleShot(0, index.prepare_search)
         if selected is not None:
             self.select_quote(selected)
 

@@ -15,6 +15,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -27,7 +28,7 @@ from deckfollow.core.timezones import system_timezone
 from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.inbox import InboxReport
 from deckfollow.reminders.autostart import started_at_login
-from deckfollow.reminders.check import Notice, NoticeKind, run_check
+from deckfollow.reminders.check import CheckResult, Notice, NoticeKind, run_check
 from deckfollow.reminders.digest import build_digest, morning_time
 from deckfollow.reminders.scheduler import due_now_ids
 from deckfollow.reminders.snooze import SnoozeChoice, requested_until, snooze_many
@@ -36,6 +37,9 @@ from deckfollow.ui.reminders.banner import ReminderBanner
 from deckfollow.ui.reminders.desktop_bus import DesktopNotifications, notice_actions
 from deckfollow.ui.reminders.tray import ReminderTray
 from deckfollow.ui.reminders.wake_timer import SAFETY_INTERVAL, ZONE_FILES, WakeTimer
+
+if TYPE_CHECKING:
+    from deckfollow.ui.operations import Operations
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +90,13 @@ class ReminderController(QObject):
         clock: Clock,
         main_window: QWidget | None,
         parent: QObject | None = None,
+        ops: Operations | None = None,
     ) -> None:
+        """With `ops` (the window's), each check runs on its database thread and shows what
+        fell due once done; without, `check_now` checks here and returns the notices."""
         super().__init__(parent)
         self._db = db
+        self._ops = ops
         self._clock = clock
         self._window = main_window
         self._wake = WakeTimer(self)
@@ -190,14 +198,32 @@ class ReminderController(QObject):
             log.info("time zone changed from %s to %s", self._zone, zone)
             self._zone = zone
             self.zone_changed.emit(zone)
-        try:
-            with self._db.unit_of_work() as session:
-                result = run_check(session, now)
-        except DeckfollowError as exc:  # storage maps busy or unreachable to StorageError
-            # A busy or briefly unreachable database: try again at the next safety tick.
-            log.warning("reminder check failed: %s", exc)
-            self._arm(None, now)
+        if self._ops is not None:
+            # The due SQL and the customers' holiday calendars never hold the window.
+            self._ops.run_task(
+                None,
+                lambda: self._check(now),
+                success=lambda result: self._checked(result, now),
+                failure=lambda exc: self._check_failed(exc, now),
+            )
             return []
+        try:
+            result = self._check(now)
+        except DeckfollowError as exc:  # storage maps busy or unreachable to StorageError
+            self._check_failed(exc, now)
+            return []
+        return self._checked(result, now)
+
+    def _check(self, now: datetime) -> CheckResult:
+        with self._db.unit_of_work() as session:
+            return run_check(session, now)
+
+    def _check_failed(self, exc: DeckfollowError, now: datetime) -> None:
+        # A busy or briefly unreachable database: try again at the next safety tick.
+        log.warning("reminder check failed: %s", exc)
+        self._arm(None, now)
+
+    def _checked(self, result: CheckResult, now: datetime) -> list[Notice]:
         self.last_check = now
         self._present(result.notices)
         self._arm(result.next_wake, now)
@@ -381,12 +407,24 @@ class ReminderController(QObject):
             self._open(self._last_tray_notice)
 
     def _say_no_tray_once(self) -> None:
+        if self._ops is not None:  # noted on the database thread, said once noted
+            self._ops.run_task(
+                None,
+                self._note_no_tray,
+                success=lambda first: self._say_no_tray() if first else None,
+            )
+        elif self._note_no_tray():
+            self._say_no_tray()
+
+    def _note_no_tray(self) -> bool:
+        """Note that the user was told; True the first time."""
         with self._db.unit_of_work() as session:
             already = get_setting(session, NO_TRAY_KEY) is not None
             if not already:
                 set_setting(session, NO_TRAY_KEY, datetime.now(UTC).date().isoformat())
-        if already:
-            return
+        return not already
+
+    def _say_no_tray(self) -> None:
         self.in_window_reminder.emit(NO_TRAY_TEXT)
         banner = self._banner()
         if banner is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
@@ -27,7 +28,7 @@ from deckfollow.core.clock import Clock
 from deckfollow.core.due import DueItem
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.today import TodayRows
-from deckfollow.core.unit_of_work import Store
+from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.messaging.inbound import is_stop_question, needs_answer
 from deckfollow.ui.formatting import (
     long_date_text,
@@ -38,6 +39,9 @@ from deckfollow.ui.formatting import (
 from deckfollow.ui.theme import active_theme
 from deckfollow.ui.today_page.model import ITEM_ROLE, DueModel, group_items
 from deckfollow.ui.today_page.tree import DueTree
+
+if TYPE_CHECKING:
+    from deckfollow.ui.operations import Operations
 
 __all__ = ["ITEM_ROLE", "TodayPage"]
 _SAVED = {
@@ -66,9 +70,19 @@ class TodayPage(QWidget):
     # The follow-up the user has on the list changed (by click, keys or a reload moving on).
     current_changed = Signal()
 
-    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Store,
+        *,
+        clock: Clock,
+        ops: Operations | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        """With `ops` (the window's), the list and the panel are read on its database
+        thread; without, here (a page on its own)."""
         super().__init__(parent)
         self._db = db
+        self._ops = ops
         self._clock = clock
         self._items: list[DueItem] = []
         # Set while off screen and out of date: the list is read again when next shown.
@@ -201,6 +215,10 @@ class TodayPage(QWidget):
         self.snooze_button.clicked.connect(self._snooze)
         self.open_button.clicked.connect(self._open)
         self._show_current()
+        # Until the first rows arrive from the database thread: neither "nothing due" nor an
+        # empty panel, only the list's frame.
+        self.empty.hide()
+        self.panel.hide()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.tree and event.type() == QEvent.Type.Resize:
@@ -218,8 +236,19 @@ class TodayPage(QWidget):
         """Reload what is due today and overdue."""
         from deckfollow.core.today import load_today
 
+        now, whole_team = self._clock(), self.whole_team.isChecked()
+        if self._ops is not None:
+            # The due SQL and each customer's holiday calendar are worked out on the
+            # database thread; the list shows them once read.
+            self._stale = False
+            self._ops.run_query(
+                self,
+                lambda session: load_today(session, now=now, whole_team=whole_team),
+                success=self.show_rows,
+            )
+            return
         with self._db.reading() as session:
-            rows = load_today(session, now=self._clock(), whole_team=self.whole_team.isChecked())
+            rows = load_today(session, now=now, whole_team=whole_team)
         self.show_rows(rows)
 
     def apply_changes(self, changes: Changes) -> None:
@@ -347,9 +376,7 @@ class TodayPage(QWidget):
         self.why.setText(f"{late}{item.reason}")
         self.said.setText(f"They said: “{item.agreed_words}”" if item.agreed_words else "")
         self.said.setVisible(bool(item.agreed_words))
-        self._show_not_now(item, now)
-        self._script = self._render_script(item)
-        self.script.setPlainText(self._script)
+        self._show_reads(item, now)
         self.primary.setText(
             {
                 Channel.CALL: "Call…",
@@ -363,13 +390,37 @@ class TodayPage(QWidget):
         if is_stop_question(item.reason):
             self.primary.setText("Stop every channel…")
 
-    def _show_not_now(self, item: DueItem, now: datetime) -> None:
+    def _show_reads(self, item: DueItem, now: datetime) -> None:
+        """Why acting now would be refused, and the words to say: read on the database
+        thread when the page has one, and shown if the user is still on that follow-up."""
+        if self._ops is None:
+            with self._db.reading() as session:
+                self._show_read(self._read_panel(session, item, now))
+            return
+        # Not the last follow-up's words under this one's name while they are read.
+        self._show_read((None, ""))
+
+        def shown(read: tuple[str | None, str]) -> None:
+            current = self.current_item()
+            if current is not None and current.follow_up_id == item.follow_up_id:
+                self._show_read(read)
+
+        self._ops.run_query(
+            self, lambda session: self._read_panel(session, item, now), success=shown
+        )
+
+    def _show_read(self, read: tuple[str | None, str]) -> None:
+        refused, self._script = read
+        self.not_now.setText("" if refused is None else f"Not now: {refused}")
+        self.not_now.setVisible(refused is not None)
+        self.script.setPlainText(self._script)
+
+    def _read_panel(self, session: Session, item: DueItem, now: datetime) -> tuple[str | None, str]:
+        """(why acting now would be refused or None, the words to say)."""
         from deckfollow.messaging.guard import check_send
 
-        if item.channel is Channel.CARD:
-            self.not_now.hide()
-            return
-        with self._db.reading() as session:
+        refused: str | None = None
+        if item.channel is not Channel.CARD:
             check = check_send(
                 session,
                 customer_id=item.customer_id,
@@ -377,25 +428,24 @@ class TodayPage(QWidget):
                 now=now,
                 follow_up_id=item.follow_up_id,
             )
-        self.not_now.setText("" if check.allowed else f"Not now: {check.reason}")
-        self.not_now.setVisible(not check.allowed)
+            refused = None if check.allowed else check.reason
+        return refused, self._render_script(session, item)
 
-    def _render_script(self, item: DueItem) -> str:
+    def _render_script(self, session: Session, item: DueItem) -> str:
         # The same wording the call, text and email screens open with.
         from deckfollow.core.settings import load_settings
         from deckfollow.messaging.follow_up_wording import follow_up_wording
         from deckfollow.messaging.inbound import what_they_said
 
-        with self._db.reading() as session:
-            if needs_answer(item.reason):
-                said = what_they_said(
-                    session, item.customer_id, load_settings(session).owner_timezone, item.reason
-                )
-                if said is not None:
-                    return said
-            wording = follow_up_wording(
-                session, item.follow_up_id, _KIND[item.channel], now=self._clock()
+        if needs_answer(item.reason):
+            said = what_they_said(
+                session, item.customer_id, load_settings(session).owner_timezone, item.reason
             )
+            if said is not None:
+                return said
+        wording = follow_up_wording(
+            session, item.follow_up_id, _KIND[item.channel], now=self._clock()
+        )
         if wording.subject is not None:
             return f"Subject: {wording.subject.text}\n\n{wording.body.text}"
         return wording.body.text

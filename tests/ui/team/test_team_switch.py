@@ -56,7 +56,8 @@ def test_the_app_reopens_on_the_database_it_switched_to(
             ),
             None,
         )
-        if window is None or not hasattr(window, "ops") or window.ops.store.display in opened:
+        # The pages join the window once its database is open.
+        if window is None or not hasattr(window, "quotes") or window.ops.store.display in opened:
             return
         opened.append(window.ops.store.display)
         if len(opened) == 1:
@@ -119,7 +120,7 @@ def test_a_team_server_that_is_away_at_start_offers_the_own_file(
             widget.close()
         shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
         window = next((w for w in shown if isinstance(w, MainWindow)), None)
-        if window is not None and hasattr(window, "ops"):
+        if window is not None and hasattr(window, "quotes"):  # its database is open
             opened.append(window.ops.store.display)
             QApplication.exit(0)
 
