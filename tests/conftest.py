@@ -14,7 +14,7 @@ from contextlib import closing
 from copy import deepcopy as copy_of
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import pytest
 
@@ -76,30 +76,6 @@ class Prebuilt:
         """A new database file at `to`, as opening a missing file makes it."""
         return self.file("migrated", lambda path: open_database(str(path)).close(), to)
 
-    def demo(
-        self,
-        to: Path,
-        *,
-        customers: int,
-        quotes: int,
-        seed: int,
-        now: datetime,
-        country: str | None = None,
-    ) -> Path:
-        """A database file at `to` holding the demo business `deckfollow demo` would make."""
-        from deckfollow.demo.generator import generate_demo
-
-        def build(path: Path) -> None:
-            self.migrated(path)
-            database = open_database(str(path))
-            with database.unit_of_work() as session:
-                generate_demo(
-                    session, customers=customers, quotes=quotes, seed=seed, now=now, country=country
-                )
-            database.close()
-
-        return self.file(("demo", customers, quotes, seed, now, country), build, to)
-
     def fill(self, db: Database, key: Hashable, build: Callable[[Database], T]) -> T:
         """Run `build(db)` on an open, new SQLite database; a later call with the same key
         puts the same rows into its database without running `build` again (team-mode
@@ -116,13 +92,13 @@ class Prebuilt:
                 raw.backup(copy)
             self._filled[key] = (source, result)
             return copy_of(result)
-        source, result = made
+        source, kept = made
         with closing(sqlite3.connect(source)) as copy, db.engine.connect() as conn:
             raw = conn.connection.driver_connection
             assert isinstance(raw, sqlite3.Connection)
             copy.backup(raw)
         db.wrote = True  # as after `build`: closing refreshes the planner's statistics
-        return copy_of(result)  # type: ignore[no-any-return]
+        return cast(T, copy_of(kept))
 
 
 @pytest.fixture(scope="session")
