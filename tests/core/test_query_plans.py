@@ -21,6 +21,7 @@ from deckfollow.core.followups import pending_of_customer_query
 from deckfollow.core.merge_fields import next_agreed_query
 from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import open_database
+from tests.conftest import Prebuilt
 
 
 def _plan(path: Path, stmt: Select[Any]) -> str:
@@ -33,13 +34,17 @@ def _plan(path: Path, stmt: Select[Any]) -> str:
     return "\n".join(str(r[3]) for r in rows)
 
 
-@pytest.fixture
-def business(db_path: Path, now: datetime) -> Path:
-    db = open_database(str(db_path))
+def _business(path: Path, now: datetime) -> None:
+    db = open_database(str(path))
     with db.unit_of_work() as session:
         generate_demo(session, customers=60, quotes=120, seed=3, now=now)
     db.close()
-    return db_path
+
+
+@pytest.fixture
+def business(db_path: Path, now: datetime, prebuilt: Prebuilt) -> Path:
+    """The demo business, built once and copied: each test may change its own copy."""
+    return prebuilt.file(("query plans demo", now), lambda path: _business(path, now), db_path)
 
 
 def _drop_statistics(path: Path) -> None:

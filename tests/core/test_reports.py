@@ -37,6 +37,7 @@ from deckfollow.core.reports_behind import Drill, Figure, quotes_behind
 from deckfollow.core.settings import save_setting
 from deckfollow.core.touches import TouchRecord, log_touch
 from deckfollow.storage.database import Database
+from tests.conftest import Prebuilt
 
 NOW = datetime(2026, 7, 5, 0, 0, tzinfo=UTC)
 JUNE = custom(date(2026, 6, 1), date(2026, 6, 30), "Australia/Sydney")
@@ -126,7 +127,12 @@ def email(due: datetime) -> FollowUpPlan:
 
 
 @pytest.fixture
-def shop(db: Database) -> dict[str, Q]:
+def shop(db: Database, prebuilt: Prebuilt) -> dict[str, Q]:
+    """The shop's year of quotes (built once per run, then copied into each test's database)."""
+    return prebuilt.fill(db, "reports shop", _shop)
+
+
+def _shop(db: Database) -> dict[str, Q]:
     with db.unit_of_work() as s:
         save_setting(s, "business_name", "Harbour Decks")
         save_setting(s, "owner_timezone", "Australia/Sydney")

@@ -17,16 +17,21 @@ from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog
 from deckfollow.ui.main_window import MainWindow
+from tests.conftest import Prebuilt
 from tests.ui.waiting import wait_for, wait_idle
 
 
-@pytest.fixture
-def window(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
+def _demo(db: Database, now: datetime) -> None:
     from deckfollow.core.cadence_library import seed_builtin_cadences
 
     with db.unit_of_work() as session:
         seed_builtin_cadences(session)
         generate_demo(session, customers=30, quotes=60, seed=5, now=now, country="AU")
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database, now: datetime, prebuilt: Prebuilt) -> MainWindow:
+    prebuilt.fill(db, ("stage menu demo", now), lambda d: _demo(d, now))
     win = MainWindow(db, clock=lambda: now)
     qtbot.addWidget(win)
     win.show()

@@ -19,6 +19,7 @@ from deckfollow.core.models import Quote
 from deckfollow.core.pipeline import Close, close_quote, move_stage
 from deckfollow.storage.database import Database
 from deckfollow.ui.quote_list import QuoteListPage
+from tests.conftest import Prebuilt
 
 # name, phone (as a customer gives it), email, country, zone, quote number, job, amount
 PEOPLE = [
@@ -34,7 +35,12 @@ PEOPLE = [
 
 
 @pytest.fixture
-def quote_ids(db: Database, now: datetime) -> dict[str, int]:
+def quote_ids(db: Database, now: datetime, prebuilt: Prebuilt) -> dict[str, int]:
+    """The six quotes (made once per run, then copied into each test's database)."""
+    return prebuilt.fill(db, ("quote search", now), lambda d: _quotes(d, now))
+
+
+def _quotes(db: Database, now: datetime) -> dict[str, int]:
     ids: dict[str, int] = {}
     customers: dict[str, int] = {}
     with db.unit_of_work() as session:
