@@ -82,6 +82,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _print_summary(plan: ImportPlan, path: Path, ctx: CliContext, *, dry_run: bool) -> None:
     from deckfollow.core.customers import FIELDS
+    from deckfollow.exchange.import_summary import import_summary
 
     out = ctx.out
     print(
@@ -91,12 +92,12 @@ def _print_summary(plan: ImportPlan, path: Path, ctx: CliContext, *, dry_run: bo
     )
     for note in plan.file_notes:
         print(note, file=out)
-    verb = "Would import" if dry_run else "Imported"
-    print(
-        f"{verb} {plan.imported} customer{'s' * (plan.imported != 1)}; "
-        f"{plan.duplicates} already there.",
-        file=out,
+    # The wizard's preview words: only the counts that apply ("2 to import · 1 problem").
+    completes = plan.completable if dry_run else plan.completed
+    summary = import_summary(
+        plan.imported, plan.duplicates, completes, len(plan.problems), done=not dry_run
     )
+    print(f"{summary}.", file=out)
     if plan.stopped or plan.suppressions:
         # Rule 9: the stop travels with the person; nothing is planned for them.
         print(

@@ -65,6 +65,7 @@ from deckfollow.exchange.import_mapping import (
     recognise,
     suggest_mapping,
 )
+from deckfollow.exchange.import_summary import import_summary
 from deckfollow.storage.database import Database
 from deckfollow.ui.formatting import counted
 from deckfollow.ui.team.server_away import hold_until_server_back
@@ -81,17 +82,9 @@ _ROW_ROLES = {
 
 
 def preview_summary(new: int, duplicates: int, completes: int, problems: int) -> str:
-    """ "3 to import · 1 already there (1 gains details) · 2 problems": only the counts that
-    apply, each with its right plural; "Nothing to import" when no row does anything."""
-    parts = []
-    if new:
-        parts.append(f"{new:,} to import")
-    if duplicates:
-        gains = f" ({counted(completes, 'gains details', 'gain details')})" if completes else ""
-        parts.append(f"{duplicates:,} already there{gains}")
-    if problems:
-        parts.append(counted(problems, "problem"))
-    return " · ".join(parts) if parts else "Nothing to import"
+    """ "3 to import · 1 already there (1 gains details) · 2 problems", as the command line's
+    dry run says it."""
+    return import_summary(new, duplicates, completes, problems)
 
 
 def _hint(text: str) -> QLabel:

@@ -335,3 +335,11 @@ def test_preview_summary_words() -> None:
         preview_summary(1204, 2, 2, 1)
         == "1,204 to import · 2 already there (2 gain details) · 1 problem"
     )
+
+
+def test_import_summary_after_the_import_says_what_happened() -> None:
+    from deckfollow.exchange.import_summary import import_summary
+
+    assert import_summary(0, 0, 0, 0, done=True) == "Nothing imported"
+    assert import_summary(2, 0, 0, 2, done=True) == "2 imported · 2 problems"
+    assert import_summary(0, 3, 1, 0, done=True) == "3 already there (1 given details)"
