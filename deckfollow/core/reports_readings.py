@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from deckfollow.core.currency_signs import currency_sign
 from deckfollow.core.reports_model import CountValue, ValueRate, rate
 
 
@@ -35,15 +36,19 @@ def percent(part: int | Decimal, whole: int | Decimal) -> str:
 
 
 def money(currency: str, amount: Decimal) -> str:
-    return f"{currency} {amount:,.0f}"
+    """ "US$125,864", "£950", "CHF 1,200": whole units, written as the rest of the app does."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{currency_sign(currency)}{abs(amount):,.0f}"
 
 
 def short_money(currency: str, amount: Decimal) -> str:
-    """ "AUD 1.38M", "AUD 309k", "AUD 950": for readings that name several amounts."""
-    if abs(amount) >= 1_000_000:
-        return f"{currency} {amount / 1_000_000:.2f}M"
-    if abs(amount) >= 10_000:
-        return f"{currency} {amount / 1000:.0f}k"
+    """ "A$1.38M", "A$309k", "A$950": for readings that name several amounts."""
+    size = abs(amount)
+    sign = "-" if amount < 0 else ""
+    if size >= 1_000_000:
+        return f"{sign}{currency_sign(currency)}{size / 1_000_000:.2f}M"
+    if size >= 10_000:
+        return f"{sign}{currency_sign(currency)}{size / 1000:.0f}k"
     return money(currency, amount)
 
 
@@ -83,7 +88,13 @@ def win_rate(
     )
     if still_open:
         text += f"; {still_open:,} still open"
-    by_value = ", ".join(f"{v.currency} {percent(v.won, v.decided)}" for v in values if v.decided)
+    # "US$126k won of US$950k quoted (13%)": the share, with the money it is a share of.
+    by_value = "; ".join(
+        f"{short_money(v.currency, v.won)} won of {short_money(v.currency, v.decided)}"
+        f" quoted ({percent(v.won, v.decided)})"
+        for v in values
+        if v.decided
+    )
     return text + (f". By value: {by_value}." if by_value else ".")
 
 

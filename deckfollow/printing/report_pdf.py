@@ -27,6 +27,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from deckfollow.core.currency_signs import currency_sign
 from deckfollow.core.report_periods import day_month
 from deckfollow.core.reports_model import CountValue, Report
 from deckfollow.core.reports_readings import money, percent
@@ -247,6 +248,11 @@ def _section(title: str, reading: str, *parts: Flowable) -> KeepTogether:
     )
 
 
+def _sign(currency: str) -> str:
+    """A currency as headings name it: "A$", "£", "CHF"."""
+    return currency_sign(currency).strip() if currency else ""
+
+
 def _cv(cells: dict[str, CountValue], currency: str) -> str:
     cell = cells.get(currency)
     return "–" if cell is None else f"{cell.count:,} · {money(currency, cell.value)}"
@@ -276,7 +282,7 @@ def story(report: Report, width: float) -> list[Flowable]:
     ]
     rows += [
         [
-            f"By value, {v.currency}",
+            f"By value ({_sign(v.currency)})",
             money(v.currency, v.won),
             money(v.currency, v.decided),
             percent(v.won, v.decided),
@@ -429,7 +435,7 @@ def story(report: Report, width: float) -> list[Flowable]:
 
     currencies = list(report.currencies) or [""]
     stages = list(report.pipeline.cells)
-    rows = [["Stage", *currencies]] + [
+    rows = [["Stage", *(_sign(c) for c in currencies)]] + [
         [stage.label, *(_cv(report.pipeline.cells[stage], c) for c in currencies)]
         for stage in stages
     ]
@@ -449,7 +455,7 @@ def story(report: Report, width: float) -> list[Flowable]:
                     width=chart_width,
                     height=40 * mm,
                 ),
-                Paragraph(f"Pipeline value now, {c}", _SUB),
+                Paragraph(f"Pipeline value now, {_sign(c)}", _SUB),
             ]
         )
     out.append(
@@ -466,7 +472,9 @@ def story(report: Report, width: float) -> list[Flowable]:
     rows = [["Month", "Currency", "Quoted", "Won", "Lost"]]
     for m in months:
         for c in sorted(set(m.quoted) | set(m.won) | set(m.lost)):
-            rows.append([f"{m.month:%b %Y}", c, _cv(m.quoted, c), _cv(m.won, c), _cv(m.lost, c)])
+            rows.append(
+                [f"{m.month:%b %Y}", _sign(c), _cv(m.quoted, c), _cv(m.won, c), _cv(m.lost, c)]
+            )
     charts = []
     for c in report.currencies:
         zero = CountValue(0, Decimal(0))
@@ -484,7 +492,7 @@ def story(report: Report, width: float) -> list[Flowable]:
                         width=chart_width,
                         height=50 * mm,
                     ),
-                    Paragraph(f"Value by month, {c}", _SUB),
+                    Paragraph(f"Value by month, {_sign(c)}", _SUB),
                 ]
             )
     out.append(

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime, QTimeZone
 from PySide6.QtWidgets import QDateTimeEdit
 
-_SYMBOLS = {"AUD": "A$", "USD": "US$", "GBP": "£", "NZD": "NZ$", "EUR": "€", "CAD": "C$"}
+from deckfollow.core.currency_signs import currency_sign
 
 # The owner's zone, once a database told it (one process shows one business).
 _OWNER_ZONE: dict[str, str] = {}
@@ -89,7 +89,7 @@ def currency_symbol(currency: str, home: str | None = None) -> str:
         home = locale.currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode)
     if currency == home:
         return locale.currencySymbol(QLocale.CurrencySymbolFormat.CurrencySymbol)
-    return _SYMBOLS.get(currency, f"{currency} ")
+    return currency_sign(currency)
 
 
 def money_text(amount: Decimal | None, currency: str, *, whole: bool = False) -> str:

@@ -550,7 +550,12 @@ class ReportsPage(QWidget):
             Drill(Figure.WIN_RATE, "won", label="Won, of the quotes old enough to be decided"),
         )
         self.win.figures[1].set_value(
-            "\n".join(f"{v.currency} {_pct(v.won, v.decided)}" for v in w.by_value) or "–",
+            "\n".join(
+                f"{_pct(v.won, v.decided)}  ({compact_money(v.won, v.currency)}"
+                f" of {compact_money(v.decided, v.currency)})"
+                for v in w.by_value
+            )
+            or "–",
             Drill(Figure.WIN_RATE, label="Quotes old enough to be decided") if w.decided else None,
         )
         self.win.reading.setText(w.reading)

@@ -51,7 +51,8 @@ def test_each_figure_shows_its_number_and_reading(window: MainWindow) -> None:
     page = window.reports.page
     assert page.report is not None
     assert page.win.figures[0].value.text() == "50%  (2 of 4)"
-    assert page.win.figures[1].value.text() == "AUD 67%\nGBP 60%"
+    # Each money share with the money it is a share of, as the board writes amounts.
+    assert page.win.figures[1].value.text() == "67%  (A$10k of A$15k)\n60%  (£3,000 of £5,000)"
     assert page.touches.figures[0].value.text() == "7"
     assert page.speed.figures[0].value.text() == "61.5 min"
     assert page.speed.figures[4].value.text() == "1"
