@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -60,6 +61,16 @@ _KIND = {
 # List widths (px) below which a column gives way to the reason.
 _ROOM_FOR_THEIR_TIME = 720
 _ROOM_FOR_BASIS = 560
+# Below this list width the when and who columns take less room, so the reason keeps some.
+_ROOM_FOR_WIDE_COLUMNS = 520
+_WIDE_COLUMNS = {0: 168, 2: 150}
+_NARROW_COLUMNS = {0: 126, 2: 116}
+# The least the list and the action panel need side by side; with less room (the details
+# panel open in a 900 px window leaves about 350) the action panel goes under the list.
+LIST_SIDE_MIN = 400
+PANEL_SIDE_MIN = 290
+_PAGE_MARGIN = 16
+_SIDE_BY_SIDE = LIST_SIDE_MIN + PANEL_SIDE_MIN + 12  # and the splitter's handle
 
 
 class TodayPage(QWidget):
@@ -99,8 +110,11 @@ class TodayPage(QWidget):
 
         self.headline = QLabel()
         self.headline.setStyleSheet("font-size: 20px; font-weight: 600;")
+        # Wrapped, not cut off, where the page is narrow (the details panel open beside it).
+        self.headline.setWordWrap(True)
         self.counts = QLabel()
         self.counts.setStyleSheet(f"color: {active_theme().muted_text};")
+        self.counts.setWordWrap(True)
         # Sorted and shown in the owner's time; a customer in another zone also gets theirs,
         # so a call at 9:45 am here reads as 4:45 pm yesterday there, not out of order.
         self.model = DueModel()
@@ -108,9 +122,10 @@ class TodayPage(QWidget):
         self.tree.setAccessibleName("Follow-ups due and overdue")
         header = self.tree.header()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, 168)
+        header.resizeSection(0, _WIDE_COLUMNS[0])
         header.resizeSection(1, 110)
-        header.resizeSection(2, 150)
+        header.resizeSection(2, _WIDE_COLUMNS[2])
+        self._narrow_columns = False
         header.setStretchLastSection(False)
         header.resizeSection(4, 70)
         header.setMinimumSectionSize(60)
@@ -159,7 +174,7 @@ class TodayPage(QWidget):
         more.addStretch(1)
         self.panel = QFrame()
         self.panel.setFrameShape(QFrame.Shape.StyledPanel)
-        panel_layout = QVBoxLayout(self.panel)
+        panel_layout = self._panel_layout = QVBoxLayout(self.panel)
         panel_layout.setContentsMargins(16, 14, 16, 14)
         panel_layout.addWidget(self.who)
         panel_layout.addWidget(self.reach)
@@ -178,6 +193,7 @@ class TodayPage(QWidget):
             "Customers elsewhere? File › Import contacts."
         )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
         self.empty.setStyleSheet(f"color: {active_theme().muted_text}; font-size: 15px;")
 
         left = QWidget()
@@ -197,14 +213,22 @@ class TodayPage(QWidget):
         left_layout.addWidget(self.empty, 1)
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.panel)
+        # Stacked under the list at narrow widths the panel may be taller than its room: it
+        # scrolls up and down there rather than squeezing its lines over one another.
+        self._panel_side = QScrollArea()
+        self._panel_side.setWidget(self.panel)
+        self._panel_side.setWidgetResizable(True)
+        self._panel_side.setFrameShape(QFrame.Shape.NoFrame)
+        self._panel_side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.splitter.addWidget(self._panel_side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-        left.setMinimumWidth(460)
-        self.panel.setMinimumWidth(300)
+        self._list_side = left
+        self._side_by_side: bool | None = None
+        self._lay_out(side_by_side=True)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 14, 16, 14)
+        layout.setContentsMargins(_PAGE_MARGIN, 14, _PAGE_MARGIN, 14)
         layout.addWidget(self.splitter)
 
         self.tree.selectionModel().currentChanged.connect(self._current_moved)
@@ -218,7 +242,7 @@ class TodayPage(QWidget):
         # Until the first rows arrive from the database thread: neither "nothing due" nor an
         # empty panel, only the list's frame.
         self.empty.hide()
-        self.panel.hide()
+        self._panel_side.hide()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.tree and event.type() == QEvent.Type.Resize:
@@ -229,6 +253,44 @@ class TodayPage(QWidget):
     def _fit_columns(self, width: int) -> None:
         self.tree.setColumnHidden(1, width < _ROOM_FOR_THEIR_TIME)
         self.tree.setColumnHidden(4, width < _ROOM_FOR_BASIS)
+        narrow = width < _ROOM_FOR_WIDE_COLUMNS
+        if narrow != self._narrow_columns:
+            self._narrow_columns = narrow
+            for column, size in (_NARROW_COLUMNS if narrow else _WIDE_COLUMNS).items():
+                self.tree.header().resizeSection(column, size)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        room = event.size().width() - 2 * _PAGE_MARGIN
+        self._lay_out(side_by_side=room >= _SIDE_BY_SIDE)
+        super().resizeEvent(event)
+
+    def _lay_out(self, *, side_by_side: bool) -> None:
+        """The action panel beside the list where both fit, under it where they do not."""
+        wanted = Qt.Orientation.Horizontal if side_by_side else Qt.Orientation.Vertical
+        if side_by_side is self._side_by_side:
+            return
+        self._side_by_side = side_by_side
+        self.splitter.setOrientation(wanted)
+        panel_layout = self._panel_layout
+        if side_by_side:
+            self._list_side.setMinimumWidth(LIST_SIDE_MIN)
+            panel_layout.setContentsMargins(16, 14, 16, 14)
+            self.script.setMinimumHeight(160)
+        else:
+            # Stacked, each takes the page's width; the script gives up height to the list.
+            self._list_side.setMinimumWidth(1)
+            panel_layout.setContentsMargins(10, 10, 10, 10)
+            self.script.setMinimumHeight(72)
+        # Never narrower than its own buttons (it would be cut off, as it cannot scroll
+        # sideways), with room for the scroll bar it may need when stacked.
+        least = self.panel.minimumSizeHint().width()
+        if side_by_side:
+            least = max(least, PANEL_SIDE_MIN)
+        else:
+            least += self._panel_side.verticalScrollBar().sizeHint().width()
+        self._panel_side.setMinimumWidth(least)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -312,7 +374,7 @@ class TodayPage(QWidget):
         self.counts.setText(" · ".join(parts))
         self.tree.setVisible(bool(self._items))
         self.empty.setVisible(not self._items)
-        self.panel.setVisible(bool(self._items))
+        self._panel_side.setVisible(bool(self._items))
         chosen = _next_to_select(keep, shown_before, self.model.ids_in_order())
         if chosen is not None:
             self.tree.setCurrentIndex(self.model.index_of(chosen))
