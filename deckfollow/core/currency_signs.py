@@ -6,7 +6,11 @@ from __future__ import annotations
 SIGNS = {"AUD": "A$", "USD": "US$", "GBP": "£", "NZD": "NZ$", "EUR": "€", "CAD": "C$"}
 
 
-def currency_sign(currency: str) -> str:
-    """ "US$" for USD; a currency without a sign keeps its code and a space ("CHF ")."""
+def currency_sign(currency: str, home: str = "") -> str:
+    """ "US$" for USD; plain "$" when USD is `home`, the business's own currency (as the
+    board writes it); a currency without a sign keeps its code and a space ("CHF ")."""
     code = currency.upper()
-    return SIGNS.get(code, f"{code} ")
+    sign = SIGNS.get(code, f"{code} ")
+    if code == home.upper() and sign.endswith("$"):
+        return "$"
+    return sign

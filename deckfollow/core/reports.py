@@ -112,7 +112,8 @@ def build_report(
     months = _by_month(session, scope, period)
     quoted, won, lost = (_sum_months(months, kind) for kind in ("quoted", "won", "lost"))
     member_name = display_name(session, member)
-    pipeline = _pipeline(session, scope)
+    home = settings.business_currency
+    pipeline = _pipeline(session, scope, home)
     currencies = sorted(
         set(quoted) | set(won) | set(lost) | {c for cells in pipeline.cells.values() for c in cells}
     )
@@ -123,18 +124,19 @@ def build_report(
         ends=scope.ends,
         generated_at=now,
         options=options,
-        win_rate=_win_rate(session, scope),
+        win_rate=_win_rate(session, scope, home),
         touches_to_close=_touches_to_close(session, scope),
         speed_to_lead=_speed_to_lead(session, scope, period),
         discipline=_discipline(session, scope),
         pipeline=pipeline,
         by_month=months,
-        by_month_reading=say.by_month(quoted, won, lost, _who(session, scope)),
+        by_month_reading=say.by_month(quoted, won, lost, _who(session, scope), home),
         lost_reasons=_lost_reasons(session, scope),
         time_in_stage=_time_in_stage(session, scope),
         currencies=tuple(currencies),
         member=member,
         member_name=member_name,
+        home_currency=home,
     )
 
 
@@ -162,7 +164,7 @@ def job_type(job: str) -> str:
 # -- win rate ------------------------------------------------------------------------------
 
 
-def _win_rate(session: Session, scope: ReportScope) -> WinRate:
+def _win_rate(session: Session, scope: ReportScope, home: str) -> WinRate:
     won, lost = won_by_end(scope), lost_by_end(scope)
     priced = Quote.amount.is_not(None)
     rows = session.execute(
@@ -218,6 +220,7 @@ def _win_rate(session: Session, scope: ReportScope) -> WinRate:
             scope.options.win_min_age_days,
             scope.options.win_max_age_days,
             _who(session, scope),
+            home,
         ),
     )
 
@@ -428,7 +431,7 @@ def _discipline(session: Session, scope: ReportScope) -> Discipline:
 # -- pipeline and months -------------------------------------------------------------------
 
 
-def _pipeline(session: Session, scope: ReportScope) -> Pipeline:
+def _pipeline(session: Session, scope: ReportScope, home: str) -> Pipeline:
     rows = session.execute(
         select(Quote.stage, Quote.currency, func.count(), func.sum(func.coalesce(cents(), 0)))
         .where(alive(scope), Quote.stage.in_(PIPELINE_STAGES))
@@ -440,7 +443,7 @@ def _pipeline(session: Session, scope: ReportScope) -> Pipeline:
     cells = {stage: dict(sorted(by_currency.items())) for stage, by_currency in cells.items()}
     pipeline = Pipeline(cells, "")
     open_stages = (Stage.LEAD, Stage.QUOTED, Stage.FOLLOWING_UP)
-    reading = say.pipeline(pipeline.totals(open_stages), pipeline.totals((Stage.PARKED,)))
+    reading = say.pipeline(pipeline.totals(open_stages), pipeline.totals((Stage.PARKED,)), home)
     return Pipeline(cells, reading)
 
 

@@ -262,6 +262,8 @@ class Report:
     currencies: tuple[str, ...] = field(default=())
     member: str | None = None  # a member's sign-in when the report is theirs alone
     member_name: str = ""
+    # The business's own currency: its dollars read "$", another's "US$" or "NZ$".
+    home_currency: str = ""
 
     @property
     def title(self) -> str:

@@ -35,21 +35,21 @@ def percent(part: int | Decimal, whole: int | Decimal) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
 
 
-def money(currency: str, amount: Decimal) -> str:
+def money(currency: str, amount: Decimal, home: str = "") -> str:
     """ "US$125,864", "£950", "CHF 1,200": whole units, written as the rest of the app does."""
     sign = "-" if amount < 0 else ""
-    return f"{sign}{currency_sign(currency)}{abs(amount):,.0f}"
+    return f"{sign}{currency_sign(currency, home)}{abs(amount):,.0f}"
 
 
-def short_money(currency: str, amount: Decimal) -> str:
+def short_money(currency: str, amount: Decimal, home: str = "") -> str:
     """ "A$1.38M", "A$309k", "A$950": for readings that name several amounts."""
     size = abs(amount)
     sign = "-" if amount < 0 else ""
     if size >= 1_000_000:
-        return f"{sign}{currency_sign(currency)}{size / 1_000_000:.2f}M"
+        return f"{sign}{currency_sign(currency, home)}{size / 1_000_000:.2f}M"
     if size >= 10_000:
-        return f"{sign}{currency_sign(currency)}{size / 1000:.0f}k"
-    return money(currency, amount)
+        return f"{sign}{currency_sign(currency, home)}{size / 1000:.0f}k"
+    return money(currency, amount, home)
 
 
 def _number(value: Decimal) -> str:
@@ -76,6 +76,7 @@ def win_rate(
     low: int,
     high: int,
     who: Who = YOU,
+    home: str = "",
 ) -> str:
     if not decided:
         return (
@@ -90,7 +91,7 @@ def win_rate(
         text += f"; {still_open:,} still open"
     # "US$126k won of US$950k quoted (13%)": the share, with the money it is a share of.
     by_value = "; ".join(
-        f"{short_money(v.currency, v.won)} won of {short_money(v.currency, v.decided)}"
+        f"{short_money(v.currency, v.won, home)} won of {short_money(v.currency, v.decided, home)}"
         f" quoted ({percent(v.won, v.decided)})"
         for v in values
         if v.decided
@@ -155,11 +156,13 @@ def discipline(
     return text
 
 
-def pipeline(open_totals: Mapping[str, CountValue], parked: Mapping[str, CountValue]) -> str:
+def pipeline(
+    open_totals: Mapping[str, CountValue], parked: Mapping[str, CountValue], home: str = ""
+) -> str:
     if not open_totals and not parked:
         return "Nothing is open in the pipeline right now."
     parts = [
-        f"{short_money(cur, cell.value)} in {_plural(cell.count, 'open quote')}"
+        f"{short_money(cur, cell.value, home)} in {_plural(cell.count, 'open quote')}"
         for cur, cell in open_totals.items()
     ]
     text = "Open now: " + "; ".join(parts) if parts else "No open quotes now"
@@ -174,6 +177,7 @@ def by_month(
     won: Mapping[str, CountValue],
     lost: Mapping[str, CountValue],
     who: Who = YOU,
+    home: str = "",
 ) -> str:
     if not (quoted or won or lost):
         return "Nothing was quoted, won or lost in this period."
@@ -181,9 +185,9 @@ def by_month(
     for cur in sorted(set(quoted) | set(won) | set(lost)):
         zero = CountValue(0, Decimal(0))
         parts.append(
-            f"quoted {short_money(cur, quoted.get(cur, zero).value)},"
-            f" won {short_money(cur, won.get(cur, zero).value)},"
-            f" lost {short_money(cur, lost.get(cur, zero).value)}"
+            f"quoted {short_money(cur, quoted.get(cur, zero).value, home)},"
+            f" won {short_money(cur, won.get(cur, zero).value, home)},"
+            f" lost {short_money(cur, lost.get(cur, zero).value, home)}"
         )
     return f"In this period {who.mid} " + "; ".join(parts) + "."
 

@@ -248,14 +248,14 @@ def _section(title: str, reading: str, *parts: Flowable) -> KeepTogether:
     )
 
 
-def _sign(currency: str) -> str:
-    """A currency as headings name it: "A$", "£", "CHF"."""
-    return currency_sign(currency).strip() if currency else ""
+def _sign(currency: str, home: str) -> str:
+    """A currency as headings name it: "$" (the business's own), "NZ$", "£", "CHF"."""
+    return currency_sign(currency, home).strip() if currency else ""
 
 
-def _cv(cells: dict[str, CountValue], currency: str) -> str:
+def _cv(cells: dict[str, CountValue], currency: str, home: str) -> str:
     cell = cells.get(currency)
-    return "–" if cell is None else f"{cell.count:,} · {money(currency, cell.value)}"
+    return "–" if cell is None else f"{cell.count:,} · {money(currency, cell.value, home)}"
 
 
 def story(report: Report, width: float) -> list[Flowable]:
@@ -275,6 +275,7 @@ def story(report: Report, width: float) -> list[Flowable]:
     )
     out.append(Spacer(1, 6))
 
+    home = report.home_currency
     w = report.win_rate
     rows = [
         ["", "Won", "Quotes", "Rate"],
@@ -282,9 +283,9 @@ def story(report: Report, width: float) -> list[Flowable]:
     ]
     rows += [
         [
-            f"By value ({_sign(v.currency)})",
-            money(v.currency, v.won),
-            money(v.currency, v.decided),
+            f"By value ({_sign(v.currency, home)})",
+            money(v.currency, v.won, home),
+            money(v.currency, v.decided, home),
             percent(v.won, v.decided),
         ]
         for v in w.by_value
@@ -435,8 +436,8 @@ def story(report: Report, width: float) -> list[Flowable]:
 
     currencies = list(report.currencies) or [""]
     stages = list(report.pipeline.cells)
-    rows = [["Stage", *(_sign(c) for c in currencies)]] + [
-        [stage.label, *(_cv(report.pipeline.cells[stage], c) for c in currencies)]
+    rows = [["Stage", *(_sign(c, home) for c in currencies)]] + [
+        [stage.label, *(_cv(report.pipeline.cells[stage], c, home) for c in currencies)]
         for stage in stages
     ]
     charts: list[list[Flowable]] = []
@@ -455,7 +456,7 @@ def story(report: Report, width: float) -> list[Flowable]:
                     width=chart_width,
                     height=40 * mm,
                 ),
-                Paragraph(f"Pipeline value now, {_sign(c)}", _SUB),
+                Paragraph(f"Pipeline value now, {_sign(c, home)}", _SUB),
             ]
         )
     out.append(
@@ -473,7 +474,13 @@ def story(report: Report, width: float) -> list[Flowable]:
     for m in months:
         for c in sorted(set(m.quoted) | set(m.won) | set(m.lost)):
             rows.append(
-                [f"{m.month:%b %Y}", _sign(c), _cv(m.quoted, c), _cv(m.won, c), _cv(m.lost, c)]
+                [
+                    f"{m.month:%b %Y}",
+                    _sign(c, home),
+                    _cv(m.quoted, c, home),
+                    _cv(m.won, c, home),
+                    _cv(m.lost, c, home),
+                ]
             )
     charts = []
     for c in report.currencies:
@@ -492,7 +499,7 @@ def story(report: Report, width: float) -> list[Flowable]:
                         width=chart_width,
                         height=50 * mm,
                     ),
-                    Paragraph(f"Value by month, {_sign(c)}", _SUB),
+                    Paragraph(f"Value by month, {_sign(c, home)}", _SUB),
                 ]
             )
     out.append(
@@ -511,7 +518,7 @@ def story(report: Report, width: float) -> list[Flowable]:
             r.reason,
             f"{r.count:,}",
             percent(r.count, lr.total),
-            "; ".join(money(c, v) for c, v in r.value.items()),
+            "; ".join(money(c, v, home) for c, v in r.value.items()),
         ]
         for r in lr.reasons
     ]

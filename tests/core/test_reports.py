@@ -319,11 +319,12 @@ def test_every_figure_matches_the_hand_count(db: Database, shop: dict[str, Q]) -
     readings = j["readings"]
     assert readings["lost_no_reply"].startswith("100% of the quotes you lost for no reply")
     assert "1 agreed follow-up missed: promises broken" in readings["discipline"]
-    # Money shares name the money they are shares of, written as amounts are everywhere.
+    # Money shares name the money they are shares of, written as the board writes amounts:
+    # the business's own dollars "$", another currency by its sign.
     assert readings["win_rate"].endswith(
-        "By value: A$10k won of A$15k quoted (67%); £3,000 won of £5,000 quoted (60%)."
+        "By value: $10k won of $15k quoted (67%); £3,000 won of £5,000 quoted (60%)."
     )
-    assert readings["by_month"] == "In this period you quoted A$12k, won A$10k, lost A$9,000."
+    assert readings["by_month"] == "In this period you quoted $12k, won $10k, lost $9,000."
     assert "AUD" not in " ".join(readings.values())
     assert all(readings.values())
 
@@ -449,3 +450,6 @@ def test_a_member_s_readings_name_the_member_and_the_business_s_say_you() -> Non
     assert speed(4, 4, Decimal(30), 1, 4, sam).startswith("Half of Sam Lee’s leads had")
     assert speed(4, 4, Decimal(30), 1, 4).startswith("Half of your leads had")
     assert by_month(month, {}, {}, sam).startswith("In this period Sam Lee quoted A$9,700")
+    assert by_month(month, {}, {}, YOU, "AUD").startswith("In this period you quoted $9,700")
+    us = {"USD": CountValue(1, Decimal("345000"))}
+    assert by_month(us, {}, {}, YOU, "AUD").startswith("In this period you quoted US$345k")

@@ -53,10 +53,12 @@ def test_the_pdf_shows_the_business_the_period_and_every_figure(
     assert f"{d.due:,} {d.on_time:,}" in words
     assert " ".join(report.speed_to_lead.reading.split())[:60] in words
     assert report.lost_reasons.reasons[0].reason in words
-    # Money reads as it does in the app ("A$12,480"), never "AUD 13%".
+    # Money reads as the board writes it (the business's own dollars "$12,480"), never
+    # "AUD 13%".
+    assert report.home_currency == "AUD"
     won = report.win_rate.by_value[0]
-    assert f"By value (A$) A${won.won:,.0f} A${won.decided:,.0f}" in words
-    assert "By value: A$" in words and "AUD" not in words
+    assert f"By value ($) ${won.won:,.0f} ${won.decided:,.0f}" in words
+    assert "By value: $" in words and "AUD" not in words
 
     sizes = page_sizes(pdf)
     assert all(size == pytest.approx((595.28, 841.89), abs=0.5) for size in sizes)
