@@ -266,9 +266,17 @@ def secret_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         if time.monotonic() > deadline:
             pytest.fail("gnome-keyring-daemon did not start")
         time.sleep(0.05)
+    # Commands run in this process (`run_cli`), where keyring keeps the backend it chose
+    # first; an earlier test without this bus would leave it on another one.
+    import keyring
+    from keyring.backends import SecretService
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(SecretService.Keyring())  # type: ignore[no-untyped-call]
     try:
         yield KeyringDaemon(address)
     finally:
+        keyring.set_keyring(previous)
         for proc in (daemon, bus):
             proc.terminate()
             try:
