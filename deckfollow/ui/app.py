@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # imported lazily at run time so the window paints first
     from concurrent.futures import Future
 
     from deckfollow.core.quote_index import QuoteIndex
+    from deckfollow.core.settings import OwnerSettings
     from deckfollow.core.unit_of_work import Session
     from deckfollow.storage.database import Database
     from deckfollow.storage.integrity import IntegrityReport
@@ -162,6 +163,9 @@ class Opened:
     db: Database | None = None
     damage: IntegrityReport | None = None
     error: DeckfollowError | None = None
+    # Read with the opening, so the owner's clock and locale are set before any page or
+    # the details panel shows a time (a page's first read could otherwise come first).
+    settings: OwnerSettings | None = None
 
 
 # What the pages need once the database is open, loaded on the database thread while the
@@ -212,14 +216,23 @@ def open_on_database_thread(target: str, checking: Future[IntegrityReport] | Non
     report = checking.result() if checking is not None else None
     if report is not None and report.damaged:
         return Opened(damage=report)
+    from deckfollow.core.settings import load_settings
+
     try:
         if report is None:
-            return Opened(db=open_checked(target, create=True))
-        return Opened(db=open_database(target, create=True))
+            db = open_checked(target, create=True)
+        else:
+            db = open_database(target, create=True)
     except CorruptDatabaseError as exc:
         return Opened(damage=exc.report)
     except DeckfollowError as exc:
         return Opened(error=exc)
+    try:
+        with db.reading() as session:
+            settings = load_settings(session)
+    except DeckfollowError:
+        return Opened(db=db)  # a team server gone already: the window reads them when back
+    return Opened(db=db, settings=settings)
 
 
 def say_it_cannot_open(
@@ -382,7 +395,9 @@ class _Start:
         self.db = opened.db
         if self.board is not None and self.window.page("board") is not self.board:
             self.board.deleteLater()  # made for quotes the quick read could not give
-        _run_window(self.app, self.window, opened.db, self.clock, self.startup_check)
+        _run_window(
+            self.app, self.window, opened.db, self.clock, self.startup_check, opened.settings
+        )
 
 
 def run_gui(
@@ -498,23 +513,31 @@ def _open_and_run(
 
 
 def _run_window(
-    app: QApplication, window: MainWindow, db: Database, clock: Clock, startup_check: bool = False
+    app: QApplication,
+    window: MainWindow,
+    db: Database,
+    clock: Clock,
+    startup_check: bool = False,
+    settings: OwnerSettings | None = None,
 ) -> None:
     """The database is open: the pages join the window and the day's work starts."""
-    from deckfollow.core.settings import OwnerSettings, load_settings
+    from deckfollow.core.settings import load_settings
     from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
+
+    def use_settings(settings: OwnerSettings) -> None:
+        use_sensible_locale(settings.default_country)
+        set_owner_zone(settings.owner_timezone)
+
+    if settings is not None:
+        use_settings(settings)  # before the pages: their first times are on this clock
 
     # From here on the window's operations hold the database: every read and write it
     # makes runs on their thread, in the order asked (so the owner's locale and zone below
     # are set before the first page shows a date).
     window.attach(db)
     ops = window.ops
-
-    def use_settings(settings: OwnerSettings) -> None:
-        use_sensible_locale(settings.default_country)
-        set_owner_zone(settings.owner_timezone)
-
-    ops.run_query(window, load_settings, success=use_settings)
+    if settings is None:
+        ops.run_query(window, load_settings, success=use_settings)
     install_error_dialog(window)
     window.restore_last_page()
     window.refresh()  # the page on screen shows the database's data first

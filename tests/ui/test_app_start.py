@@ -269,3 +269,46 @@ def test_the_database_opens_on_its_thread_while_the_window_answers(
     assert len(opened_on) == 1 and opened_on[0].startswith("database")
     assert ticked_while_opening, "the window's event loop ran while the database opened"
     assert ran[0] > 0, "the pipeline showed the quotes read ahead"
+
+
+def test_the_first_page_shows_times_on_the_owner_s_clock(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    """A user who left the Customers page open sees its first customer's received time in
+    the owner's zone (Sydney), never the computer's, although that page reads first."""
+    from zoneinfo import ZoneInfo
+
+    from PySide6.QtCore import QSettings
+
+    from deckfollow.core.models import Customer
+    from deckfollow.ui import app as app_module
+    from deckfollow.ui import formatting
+
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=20, quotes=40, seed=3, now=now, country="AU")
+        assert load_settings(session).owner_timezone == "Australia/Sydney"
+    db.close()
+    assert db.path is not None
+    QSettings().setValue("main/last_page", "customers")
+    formatting.set_owner_zone("UTC")  # the computer's zone until the settings are read
+    window = MainWindow(None, clock=lambda: now)
+    qtbot.addWidget(window)
+    window.show()
+    start = app_module._Start(
+        app_module.make_application(), window, str(db.path), lambda: now, False
+    )
+    start.begin()
+    qtbot.waitUntil(lambda: start.db is not None and window._has_details(), timeout=20000)
+    panel = window.detail
+    qtbot.waitUntil(lambda: bool(panel.received_label.text()), timeout=20000)
+    shown = panel.received_label.text()
+    customer_id = window.customers.selected_customer_id()
+    assert start.db is not None
+    with start.db.reading() as session:
+        customer = session.get(Customer, customer_id)
+        assert customer is not None
+        received = [q.received_at for q in customer.quotes]
+    window.close()
+    start.db.close()
+    sydney = [r.astimezone(ZoneInfo("Australia/Sydney")) for r in received]
+    assert any(f" {t.day} " in shown and t.strftime("%-I:%M") in shown for t in sydney), shown
