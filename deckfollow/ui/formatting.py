@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime, QTimeZone
 from PySide6.QtWidgets import QDateTimeEdit
 
+from deckfollow.core.clock_format import ClockStyle, set_clock_style
 from deckfollow.core.currency_signs import currency_sign
 
 # The owner's zone, once a database told it (one process shows one business).
@@ -57,12 +58,31 @@ def use_sensible_locale(country: str | None = None) -> None:
     """A machine set to the bare "C" locale would print "12490.49US$" and "23 11 2026"; use
     English as written in the owner's country instead (any real locale the user chose is
     kept)."""
-    if not _bare(QLocale.system()):
-        return
-    territory = QLocale.codeToTerritory((country or "").upper())
-    if territory == QLocale.Country.AnyTerritory:
-        territory = QLocale.Country.UnitedStates
-    QLocale.setDefault(QLocale(QLocale.Language.English, territory))
+    if _bare(QLocale.system()):
+        territory = QLocale.codeToTerritory((country or "").upper())
+        if territory == QLocale.Country.AnyTerritory:
+            territory = QLocale.Country.UnitedStates
+        QLocale.setDefault(QLocale(QLocale.Language.English, territory))
+    share_clock_style()
+
+
+def share_clock_style() -> None:
+    """Have the core write times as the screen does, so a refusal in a dialog reads "Sat 28
+    Nov 9:00 AM" beside the window's own "9:00 AM" (or "09:00" where the locale reads a
+    24-hour clock)."""
+    morning, evening = clock_text(time(9)), clock_text(time(21))
+    hour12 = "21" not in evening
+    set_clock_style(
+        ClockStyle(
+            hour12=hour12,
+            pad_hour=morning.startswith("09"),
+            am=morning.removeprefix("0").removeprefix("9:00"),
+            pm=evening.removeprefix("0").removeprefix("9:00") if hour12 else "",
+            # Every day on screen is written day first ("Sat 5 Dec"), in any locale: a
+            # numeric order that differs by country is what the screens avoid.
+            day_first=True,
+        )
+    )
 
 
 def display_locale() -> QLocale:
