@@ -18,6 +18,7 @@ from typing import TypeVar, cast
 
 import pytest
 
+from deckfollow.core.clock_format import ClockStyle, set_clock_style
 from deckfollow.storage.database import Database, open_database
 from tests import examples as _profiles  # noqa: F401  (registers the Hypothesis profiles)
 
@@ -41,6 +42,14 @@ def _isolated_user_dirs(
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
     monkeypatch.delenv("DECKFOLLOW_DB", raising=False)
     monkeypatch.setenv("TZ", "Australia/Sydney")
+
+
+@pytest.fixture(autouse=True)
+def _core_clock_style() -> Iterator[None]:
+    """Each test starts with the core writing times in its default style: a window or a
+    command that set the owner's clock must not change the next test's wording."""
+    yield
+    set_clock_style(ClockStyle())
 
 
 class Prebuilt:

@@ -72,6 +72,7 @@ class CliContext:
             raise self.no_database_yet(path)
         db = open_checked(self.db_target, create=create, full=full)
         self.loaded()
+        use_owner_clock(db)
         return db
 
     def no_database_yet(self, path: Path) -> ValidationError:
@@ -107,6 +108,8 @@ class CliContext:
             return None
         conn = connect_read_only(path)
         self.loaded()
+        row = conn.execute("SELECT value FROM setting WHERE key = 'default_country'").fetchone()
+        _use_country_clock(str(row[0]) if row is not None else None)
         return conn
 
     def discard_created(self) -> None:
@@ -116,6 +119,22 @@ class CliContext:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{self.created}{suffix}").unlink(missing_ok=True)
         self.created = None
+
+
+def use_owner_clock(db: Database) -> None:
+    """Write times in messages as the owner's country reads them ("9:00 AM" in the United
+    States, "09:00" in the United Kingdom): a terminal has no locale's clock to follow."""
+    from deckfollow.core.settings import load_settings
+
+    with db.reading() as session:
+        _use_country_clock(load_settings(session).default_country)
+
+
+def _use_country_clock(country: str | None) -> None:
+    from deckfollow.core.clock_format import set_clock_style, style_for_country
+    from deckfollow.core.timezones import system_country
+
+    set_clock_style(style_for_country(country or system_country()))
 
 
 def parse_now(text: str | None) -> datetime:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from deckfollow.core import limits
 from deckfollow.core.cadence_runs import after_revoke
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock_format import clock_text, day_text
 from deckfollow.core.consent_ledger import append_event, require_source, set_channel_state
 from deckfollow.core.consent_overview import ConsentOverview, overview_of
 from deckfollow.core.contact_hours import parse_rule, zone
@@ -113,8 +114,7 @@ def _cancel_notices(session: Session, customer_id: int, channels: list[Channel])
         if basis is Basis.AGREED:
             local = due_at.astimezone(tz)
             notices.append(
-                f"Cancelled the agreed {channel.value} on {local:%a} {local.day} "
-                f"{local:%b at %H:%M}"
+                f"Cancelled the agreed {channel.value} on {day_text(local)} at {clock_text(local)}"
             )
         else:
             planned[channel] = planned.get(channel, 0) + 1

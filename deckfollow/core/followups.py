@@ -9,6 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core import limits
+from deckfollow.core.clock_format import weekday_date_time_text
 from deckfollow.core.consent_ledger import append_event, grant_consent
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.contact_snapshot import get_customer, load_snapshot
@@ -79,7 +80,7 @@ def check_plan(session: Session, snap: ContactSnapshot, plan: FollowUpPlan) -> N
             slot = find_slot(snap, plan.channel, plan.due_at, times, cap)
         if slot is not None:
             local = slot.astimezone(snap.hours.tz)
-            hint = f" Nearest allowed time: {local:%a %d %b %Y %H:%M} ({snap.timezone})."
+            hint = f" Nearest allowed time: {weekday_date_time_text(local)} ({snap.timezone})."
         raise PermissionRefused(decision.reason + hint, slot)
 
 

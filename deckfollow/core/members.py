@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, inspect, or_, select, text, true
 from sqlalchemy.orm import Session
 
+from deckfollow.core.clock_format import clock_text, day_month
 from deckfollow.core.models import ConsentEvent, Customer, FollowUp, Member, Quote, Setting, Touch
 
 _KEY = "deckfollow_member"
@@ -122,4 +123,4 @@ def changed_by_line(
     if when is None:
         return name
     local = when.astimezone(ZoneInfo(owner_tz))
-    return f"{name} at {local:%H:%M} on {local.day} {local:%b}"
+    return f"{name} at {clock_text(local)} on {day_month(local)}"

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from deckfollow.core.clock_format import clock_text, date_text, day_text, day_time_text, hours_text
 from deckfollow.core.contact_hours import (
     AllowedHours,
     allowed_hours_for,
@@ -78,7 +79,8 @@ class Decision:
 def _when(dt: datetime | None, tzname: str) -> str:
     if dt is None:
         return "at an unrecorded time"
-    return "on " + dt.astimezone(ZoneInfo(tzname)).strftime("%d %b %Y at %H:%M")
+    local = dt.astimezone(ZoneInfo(tzname))
+    return f"on {date_text(local)} at {clock_text(local)}"
 
 
 def channel_decision(snap: ContactSnapshot, channel: Channel) -> Decision:
@@ -113,8 +115,8 @@ def timing_decision(
     if hours.allows(at):
         return Decision(True, "inside allowed hours")
     nxt = hours.next_allowed(at)
-    desc = hours.hours.description or "their allowed hours"
-    local = at.astimezone(hours.tz).strftime("%a %d %b %H:%M")
+    desc = hours_text(hours.hours.description) or "their allowed hours"
+    local = day_time_text(at.astimezone(hours.tz))
     return Decision(
         False,
         f"{local} ({snap.timezone}) is outside the hours {snap.name} may be contacted ({desc}).",
@@ -165,7 +167,7 @@ def cap_decision(
         other = max(close)
         return Decision(
             False,
-            f"{snap.name} already has a planned touch on {other:%a %d %b %H:%M}; planned "
+            f"{snap.name} already has a planned touch on {day_time_text(other)}; planned "
             f"touches stay at least a day apart.",
             _after(at, other + spacing, tz),
         )
@@ -176,7 +178,7 @@ def cap_decision(
             return Decision(
                 False,
                 f"{snap.name} already has {len(inside)} planned touches in the seven days from "
-                f"{start:%a %d %b}; the limit is {cap} in any seven days.",
+                f"{day_text(start)}; the limit is {cap} in any seven days.",
                 _after(at, start + window, tz),
             )
     if len([w for w in near if here <= w < here + window]) >= cap:
@@ -184,7 +186,7 @@ def cap_decision(
         return Decision(
             False,
             f"{snap.name} already has {cap} planned touches in the seven days from "
-            f"{here:%a %d %b}; the limit is {cap} in any seven days.",
+            f"{day_text(here)}; the limit is {cap} in any seven days.",
             _after(at, last + spacing, tz),
         )
     return Decision(True, "under the cap")

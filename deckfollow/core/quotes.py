@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from deckfollow.core.cadence_library import seed_builtin_cadences
 from deckfollow.core.cadence_runs import start_cadence
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock_format import date_text
 from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, PermissionRefused, ValidationError
@@ -493,13 +494,13 @@ def _validate(
     if isinstance(edit.sent_on, Keep) and quote is not None:
         sent = _sent_on(quote, tz)
     if isinstance(edit.sent_on, date) and edit.sent_on > now.astimezone(tz).date():
-        raise ValidationError("sent", f"{edit.sent_on:%d %b %Y} has not happened yet")
+        raise ValidationError("sent", f"{date_text(edit.sent_on)} has not happened yet")
     until = edit.valid_until if not isinstance(edit.valid_until, Keep) else None
     if isinstance(edit.valid_until, Keep) and quote is not None:
         until = quote.valid_until
     if sent is not None and until is not None and until < sent:
         raise ValidationError(
-            "valid until", f"{until:%d %b %Y} is before the quote was sent ({sent:%d %b %Y})"
+            "valid until", f"{date_text(until)} is before the quote was sent ({date_text(sent)})"
         )
     if isinstance(edit.file, str) and len(edit.file) > 1000:
         raise ValidationError("file", "that path is too long to keep")

@@ -14,6 +14,7 @@ import phonenumbers
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.clock_format import date_text, day_time_text
 from deckfollow.core.contact_info import format_phone
 from deckfollow.core.contact_snapshot import get_customer, load_snapshot
 from deckfollow.core.enums import Basis, Channel
@@ -65,7 +66,7 @@ def check_send(
         hint = ""
         if t.suggestion is not None:
             local = t.suggestion.astimezone(snap.hours.tz)
-            hint = f" The next allowed time is {local:%a %d %b %H:%M} ({snap.timezone})."
+            hint = f" The next allowed time is {day_time_text(local)} ({snap.timezone})."
         return SendCheck(False, t.reason + hint, t.suggestion)
     customer = get_customer(session, customer_id)
     if channel is Channel.EMAIL and not customer.email:
@@ -74,7 +75,7 @@ def check_send(
     if bounced is not None:
         return SendCheck(
             False,
-            f"email to {customer.email} bounced on {bounced:%d %b %Y}; check the address "
+            f"email to {customer.email} bounced on {date_text(bounced)}; check the address "
             f"with {customer.display_name} and correct it",
         )
     if channel in (Channel.TEXT, Channel.VIDEO) and not customer.phone_cell:

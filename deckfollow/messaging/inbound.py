@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from deckfollow.core.clock_format import clock_text, day_text
 from deckfollow.core.consent import revoke_consent
 from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import (
@@ -301,7 +302,7 @@ def what_they_said(
         return None
     local = touch.at.astimezone(ZoneInfo(owner_tz))
     how = "emailed" if touch.channel is Channel.EMAIL else "texted"
-    head = f"They {how} on {local:%a %d %b at %H:%M}"
+    head = f"They {how} on {day_text(local)} at {clock_text(local)}"
     if touch.subject:
         head += f" — “{touch.subject}”"
     ask = (

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from deckfollow.core.clock_format import clock_text, day_time_text, weekday_text
 from deckfollow.core.contact_info import format_phone
 from deckfollow.core.enums import Basis, Channel
 from deckfollow.core.settings import load_settings
@@ -70,12 +71,16 @@ def describe(r: Reminder, owner_tz: str | None = None) -> str:
     the phone number and the quote."""
     local = r.local_due
     lines = [r.reason]
-    when = f"Due {local:%a %d %b %H:%M} ({r.timezone})"
+    when = f"Due {day_time_text(local)} ({r.timezone})"
     if owner_tz is not None:
         mine = r.due_at.astimezone(ZoneInfo(owner_tz))
         if mine.utcoffset() != local.utcoffset():
-            theirs = f"{local:%H:%M}" if mine.date() == local.date() else f"{local:%a %H:%M}"
-            when = f"Due {mine:%a %d %b %H:%M} · {theirs} their time ({r.timezone})"
+            theirs = (
+                clock_text(local)
+                if mine.date() == local.date()
+                else f"{weekday_text(local)} {clock_text(local)}"
+            )
+            when = f"Due {day_time_text(mine)} · {theirs} their time ({r.timezone})"
     if r.basis is Basis.AGREED:
         when += " · agreed with the customer"
     lines.append(when)

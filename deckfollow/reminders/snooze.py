@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from deckfollow.core.clock_format import day_time_text
 from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Basis, FollowUpStatus
 from deckfollow.core.errors import ValidationError
@@ -81,7 +82,7 @@ def _landing(session: Session, fu: FollowUp, until: datetime) -> SnoozeLanding:
     if target != until:
         local = target.astimezone(ZoneInfo(snap.timezone))
         note = (
-            f"{snap.name} may be contacted from {local:%a %d %b %H:%M} ({snap.timezone}), "
+            f"{snap.name} may be contacted from {day_time_text(local)} ({snap.timezone}), "
             "so the reminder comes then."
         )
     return SnoozeLanding(fu.id, until, target, snap.timezone, note)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime, QTimeZone
 from PySide6.QtWidgets import QDateTimeEdit
 
+from deckfollow.core.clock_format import ClockStyle, clock_style, set_clock_style
 from deckfollow.core.currency_signs import currency_sign
 
 # The owner's zone, once a database told it (one process shows one business).
@@ -57,25 +58,57 @@ def use_sensible_locale(country: str | None = None) -> None:
     """A machine set to the bare "C" locale would print "12490.49US$" and "23 11 2026"; use
     English as written in the owner's country instead (any real locale the user chose is
     kept)."""
-    if not _bare(QLocale.system()):
-        return
-    territory = QLocale.codeToTerritory((country or "").upper())
-    if territory == QLocale.Country.AnyTerritory:
-        territory = QLocale.Country.UnitedStates
-    QLocale.setDefault(QLocale(QLocale.Language.English, territory))
+    if _bare(QLocale.system()):
+        territory = QLocale.codeToTerritory((country or "").upper())
+        if territory == QLocale.Country.AnyTerritory:
+            territory = QLocale.Country.UnitedStates
+        QLocale.setDefault(QLocale(QLocale.Language.English, territory))
+    _share_clock_style(_written_locale())
 
 
 def display_locale() -> QLocale:
     """The locale every text on screen is written in: the user's, or on a bare "C" machine
     English, even for what is shown before the owner's settings are read (the pipeline
     painted ahead at start-up) or where nothing set it (a report, a test)."""
-    locale = QLocale()
-    if _bare(locale):
+    if _bare(QLocale()):
         use_sensible_locale()
-        locale = QLocale()
+    locale = _written_locale()
+    _share_clock_style(locale)
+    return locale
+
+
+def _written_locale() -> QLocale:
+    locale = QLocale()
     if _bare(locale):  # the default was set to "C" on purpose: still never "12490.49US$"
         locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
     return locale
+
+
+# The locale the core's clock style was last taken from, and the style it gave.
+_SHARED: dict[str, object] = {}
+
+
+def _share_clock_style(locale: QLocale) -> None:
+    """Have the core write times as the screen does, so a refusal in a dialog reads "Sat 28
+    Nov 9:00 AM" beside the window's own "9:00 AM" (or "09:00" where the locale reads a
+    24-hour clock). Taken again whenever the locale the screen writes in changes."""
+    if _SHARED.get("name") == locale.name() and _SHARED.get("style") is clock_style():
+        return
+    short = QLocale.FormatType.ShortFormat
+    morning = locale.toString(QTime(9, 0), short)
+    evening = locale.toString(QTime(21, 0), short)
+    hour12 = "21" not in evening
+    style = ClockStyle(
+        hour12=hour12,
+        pad_hour=morning.startswith("09"),
+        am=morning.removeprefix("0").removeprefix("9:00"),
+        pm=evening.removeprefix("0").removeprefix("9:00") if hour12 else "",
+        # Every day on screen is written day first ("Sat 5 Dec"), in any locale: a numeric
+        # order that differs by country is what the screens avoid.
+        day_first=True,
+    )
+    set_clock_style(style)
+    _SHARED.update(name=locale.name(), style=style)
 
 
 def _bare(locale: QLocale) -> bool:

@@ -63,7 +63,7 @@ def test_stop_then_scheduling_is_refused_with_when_and_how_and_due_is_empty(dbfi
         "site visit",
     )
     assert out.returncode == 0, out.stderr
-    assert "Thu 26 Nov 2026 17:00 (Australia/Sydney)" in out.stdout
+    assert "Thu 26 Nov 2026 5:00 pm (Australia/Sydney)" in out.stdout
     due = _cli(dbfile, "due", "--on", "2026-11-26", "--json")
     assert [d["reason"] for d in json.loads(due.stdout)] == ["Answer questions on the quote"]
 
@@ -103,7 +103,7 @@ def test_stop_then_scheduling_is_refused_with_when_and_how_and_due_is_empty(dbfi
         now="2026-11-23T01:00:00Z",
     )
     assert again.returncode == 1
-    assert "asked not to be contacted at all on 23 Nov 2026 at 09:00 (call)" in again.stderr
+    assert "asked not to be contacted at all on 23 Nov 2026 at 9:00 am (call)" in again.stderr
 
     show = json.loads(_cli(dbfile, "consent", "show", "--customer", "1", "--json").stdout)
     assert show["do_not_contact"] is True
@@ -201,7 +201,7 @@ def test_cadence_list_start_and_runs(dbfile: Path):
     assert len(by_key["after_quote"]["steps"]) == 12
     out = _cli(dbfile, "cadence", "start", "after_quote", "--customer", "1", "--quote", "1")
     assert out.returncode == 0, out.stderr
-    assert "first step: text Tue 24 Nov 2026 10:00 (Australia/Sydney)" in out.stdout
+    assert "first step: text Tue 24 Nov 2026 10:00 am (Australia/Sydney)" in out.stdout
     runs = _cli(dbfile, "cadence", "runs", "--customer", "1").stdout
     assert "after_quote" in runs and "active" in runs
     twice = _cli(dbfile, "cadence", "start", "after_quote", "--customer", "1", "--quote", "1")

@@ -266,10 +266,12 @@ def test_due_text_output_reads_as_a_to_do_list(tmp_path: Path):
     out = run_cli("--db", str(db), "--now", NOW, "due", env={"TZ": "Australia/Sydney"})
     lines = out.stdout.splitlines()
     assert lines[0] == "2 to do for Mon 23 Nov 2026 (1 overdue)"
-    # On the owner's clock (Sydney), with a New York customer's own time beside theirs.
-    assert lines[1].startswith("OVERDUE Fri 20 Nov 09:00                     call ")
+    # On the owner's clock (Sydney, read 12-hour as Australians do), with a New York
+    # customer's own time beside theirs.
+    their = "Mon 23 Nov 11:00 am · 7:00 pm their time"
+    assert lines[1].startswith(f"OVERDUE {'Fri 20 Nov 9:00 am':<{len(their)}}  call ")
     assert "Answer questions about the decking quote (agreed)" in lines[1]
-    assert lines[2].startswith("due     Mon 23 Nov 11:00 · 19:00 their time  email  Nora York")
+    assert lines[2].startswith(f"due     {their}  email  Nora York")
 
 
 def test_export_json_holds_everything_and_is_owner_only(tmp_path: Path):

@@ -109,7 +109,7 @@ def test_revoking_says_what_it_cancelled_and_sources_are_a_fixed_list(
         capsys, "--db", db, "--now", NOW, "consent", "revoke", "--customer", "1",
         "--channel", "call", "--source", "text", "--words", "No more calls please",
     )  # fmt: skip
-    assert out == "call: revoked\nCancelled the agreed call on Thu 10 Dec at 10:00\n"
+    assert out == "call: revoked\nCancelled the agreed call on Thu 10 Dec at 10:00 am\n"
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,8 @@ def test_remind_once_shows_each_reminder_only_once(db: Database, db_path: Path, 
     first = run_cli(*args, "--print-only")
     assert first.returncode == 0, first.stderr
     assert (
-        "Call Jane Smith\n  Deck colour\n  Due Mon 23 Nov 10:00 (Australia/Sydney)" in first.stdout
+        "Call Jane Smith\n  Deck colour\n  Due Mon 23 Nov 10:00 am (Australia/Sydney)"
+        in first.stdout
     )
     # The digest was due (07:30) and came along, once.
     assert "Today: 1 call" in first.stdout

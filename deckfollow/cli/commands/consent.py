@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
 from deckfollow.cli.files import check_out_file
+from deckfollow.core.clock_format import hours_text, weekday_date_time_text
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentEventKind
 from deckfollow.core.errors import ValidationError
 
@@ -146,7 +147,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _local(dt: datetime | None, tz: str) -> str:
-    return dt.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y %H:%M") if dt else ""
+    return weekday_date_time_text(dt.astimezone(ZoneInfo(tz))) if dt else ""
 
 
 def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -307,7 +308,7 @@ def _print_overview(
     print(f"{ov.name} (customer {ov.customer_id}, {ov.timezone})", file=ctx.out)
     if ov.do_not_contact:
         print("DO NOT CONTACT", file=ctx.out)
-    print(f"allowed hours: {ov.effective_hours}", file=ctx.out)
+    print(f"allowed hours: {hours_text(ov.effective_hours)}", file=ctx.out)
     if ov.best_times:
         print(f"best times: {ov.best_times}", file=ctx.out)
     if ov.preferred_channel:

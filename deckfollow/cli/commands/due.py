@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
+from deckfollow.core.clock_format import clock_text, day_time_text, weekday_date_text
 
 if TYPE_CHECKING:
     from deckfollow.core.due_list import DueItem
@@ -58,10 +59,10 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.out.write(text + "\n")
         return 0
     if not items:
-        print(f"Nothing due on {day:%a %d %b %Y} and nothing overdue.", file=ctx.out)
+        print(f"Nothing due on {weekday_date_text(day)} and nothing overdue.", file=ctx.out)
         return 0
     overdue = sum(i.overdue for i in items)
-    print(f"{len(items)} to do for {day:%a %d %b %Y} ({overdue} overdue)", file=ctx.out)
+    print(f"{len(items)} to do for {weekday_date_text(day)} ({overdue} overdue)", file=ctx.out)
     whens = [_when(i, ZoneInfo(owner_tz)) for i in items]
     width = max(len(w) for w in whens)
     for i, when in zip(items, whens, strict=True):
@@ -80,5 +81,5 @@ def _when(item: DueItem, owner: ZoneInfo) -> str:
     """The due time on the owner's clock, with the customer's beside it where it differs."""
     mine = item.due_at.astimezone(owner)
     if mine.utcoffset() == item.due_at.utcoffset():
-        return f"{mine:%a %d %b %H:%M}"
-    return f"{mine:%a %d %b %H:%M} · {item.due_at:%H:%M} their time"
+        return day_time_text(mine)
+    return f"{day_time_text(mine)} · {clock_text(item.due_at)} their time"

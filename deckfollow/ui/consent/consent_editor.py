@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
+from deckfollow.core.clock_format import hours_text
 from deckfollow.core.consent import (
     ConsentOverview,
     ContactPreferences,
@@ -185,7 +186,7 @@ class ConsentEditorDialog(QDialog):
                 self.preferred.findData(ov.preferred_channel.value if ov.preferred_channel else ""),
             )
         )
-        self.effective.setText(ov.effective_hours)
+        self.effective.setText(hours_text(ov.effective_hours))
 
     def _pick_row(self, row: int) -> None:
         if 0 <= row < self.channel.count():

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
+from deckfollow.core.clock_format import hours_text
 from deckfollow.core.consent import ConsentOverview
 from deckfollow.core.contact_hours import zone
 from deckfollow.core.customer_view import (
@@ -564,7 +565,7 @@ class DetailPanel(QWidget):
             how.setText(", ".join(bits))
             # Their words are long and often the same for every channel: on hover, not inline.
             how.setToolTip(f'They said: "{ch.words}"' if ch.words else "")
-        hours = f"Contact hours: {ov.effective_hours}"
+        hours = f"Contact hours: {hours_text(ov.effective_hours)}"
         if ov.preferred_channel is not None:
             hours += f" · prefers {ov.preferred_channel.value}"
         self.hours_label.setText(hours)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -33,6 +33,7 @@ from deckfollow.ui.consent import (
     LedgerViewerDialog,
     StopContactDialog,
 )
+from deckfollow.ui.formatting import clock_text
 from tests.factories import new_lead
 
 
@@ -113,7 +114,9 @@ def test_a_revoked_channel_shows_why_and_needs_an_explicit_reopen(
     dlg = _ask(qtbot, db, lead, now)
     dlg.channel.setCurrentIndex(dlg.channel.findData(Channel.TEXT.value))
     assert dlg.blocked.isVisible()
-    assert "revoked text contact on 21 Nov 2026 at 09:00 (text reply)" in dlg.blocked.text()
+    # The time reads as every clock on screen does ("9:00 AM" or "09:00", by locale).
+    said = f"revoked text contact on 21 Nov 2026 at {clock_text(time(9))} (text reply)"
+    assert said in dlg.blocked.text()
     qtbot.keyClicks(dlg.reason, "Send the photos of the finished job")
     qtbot.keyClicks(dlg.words, "Actually, texting is fine for the photos")
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)

@@ -63,6 +63,9 @@ def test_unanswered_lead_shows_its_age_and_the_customers_time(
     assert panel.name_label.text() == "Grace Hopper"
     assert panel.lead_age_label.text() == "received 2 h 14 min ago — no reply yet"
     assert f"Mon {clock_text(time(9, 0))} · Australia/Sydney" in panel.local_time_label.text()
+    # Her hours read in the same clock as every time on screen ("9:00 AM–8:00 PM", "09:00–20:00").
+    nine_to_eight = f"{clock_text(time(9))}\N{EN DASH}{clock_text(time(20))}"
+    assert f"Contact hours: weekdays {nine_to_eight}" in panel.hours_label.text()
     assert panel.fields["phone_cell"].text() == "+61 412 345 678"  # type: ignore[union-attr]
     assert panel.amount_label.text() == "no amount yet"
     panel.clear()

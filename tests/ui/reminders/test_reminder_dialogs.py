@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from PySide6.QtCore import QTime
+from PySide6.QtCore import QLocale, QTime
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -20,6 +20,7 @@ from deckfollow.core.settings import save_setting
 from deckfollow.reminders.digest import digest_time
 from deckfollow.reminders.snooze import SnoozeChoice
 from deckfollow.storage.database import Database
+from deckfollow.ui import formatting
 from deckfollow.ui.formatting import clock_text
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.reminders import (
@@ -48,6 +49,38 @@ def owner(db: Database) -> Database:
     return db
 
 
+@pytest.mark.parametrize(
+    ("country", "territory", "nine"),
+    [
+        ("US", QLocale.Country.UnitedStates, "9:00\u202fAM"),
+        ("GB", QLocale.Country.UnitedKingdom, "09:00"),
+    ],
+)
+def test_a_refusal_in_a_dialog_reads_the_screens_clock(
+    qtbot: QtBot,
+    owner: Database,
+    now: datetime,
+    country: str,
+    territory: QLocale.Country,
+    nine: str,
+):
+    """The core's "may be contacted from …" beside the dialog's own "Reminds you …": one
+    clock, 12-hour with the locale's AM in the United States, 24-hour in Britain."""
+    QLocale.setDefault(QLocale(QLocale.Language.English, territory))
+    formatting.use_sensible_locale(country)  # as the app's start does
+    due = datetime(2026, 11, 27, 19, 50, tzinfo=SYD)
+    fid = add_follow_up(owner, now, due, name="Evening Eve", reason="Confirm the start date")
+    clock = Clock(datetime(2026, 11, 27, 19, 40, tzinfo=SYD).astimezone(UTC))
+    dlg = SnoozeDialog(owner, fid, clock=clock)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    text = dlg.landing.text()
+    assert clock_text(time(9)) == nine
+    assert f"Reminds you Sat 28 Nov at {nine}." in text  # the screen's own words
+    assert f"Evening Eve may be contacted from Sat 28 Nov {nine} (Australia/Sydney)" in text
+    _shot(dlg, f"snooze-refusal-{country}")
+
+
 def test_snooze_dialog_shows_where_a_late_snooze_lands_and_saves_it(
     qtbot: QtBot, owner: Database, now: datetime
 ):
@@ -61,7 +94,7 @@ def test_snooze_dialog_shows_where_a_late_snooze_lands_and_saves_it(
     assert dlg.choice_buttons[SnoozeChoice.HOUR_1].isChecked()
     text = dlg.landing.text()
     assert f"Reminds you Sat 28 Nov at {clock_text(time(9, 0))}." in text
-    assert "Evening Eve may be contacted from Sat 28 Nov 09:00" in text
+    assert f"Evening Eve may be contacted from Sat 28 Nov {clock_text(time(9))}" in text
     _shot(dlg, "snooze-dialog")
     dlg.choice_buttons[SnoozeChoice.MINUTES_15].setChecked(True)
     # 15 minutes stays inside her hours (calls until 20:00): exactly where asked, no note.
