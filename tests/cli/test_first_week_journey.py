@@ -65,7 +65,7 @@ def test_the_first_week_in_a_fresh_interpreter(week: Path) -> None:
     ledger = json.loads(_ok(week, "consent", "ledger", "--customer", "1", "--json"))
     agreed = [e for e in ledger if e["kind"] == "agreed_follow_up"]
     assert [(e["source"], e["words"]) for e in agreed] == [("call", "Thursday at ten suits")]
-    assert "Thu 26 Nov 10:00  call   Łukasz Nowak" in _ok(week, "due", "--on", "2026-11-26")
+    assert "Thu 26 Nov 10:00 am  call   Łukasz Nowak" in _ok(week, "due", "--on", "2026-11-26")
     # Its quote: the lead's own, with money as a decimal string beside its currency.
     quote_id = _ok(week, "quote", "add", "--customer", "1", "--amount", "4,850.00",
                    "--number", "Q-2026-001", "--job", "Spotted gum deck 6x4 m",
