@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 from collections.abc import Iterator
@@ -9,7 +10,7 @@ from pathlib import Path
 from types import FrameType
 
 import pytest
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale
 
 import deckfollow.ui as ui_package
 from deckfollow.storage.thread_guard import watch_statements
@@ -26,6 +27,20 @@ def _owner_clock_from_this_computer() -> Iterator[None]:
     yield
     formatting._OWNER_ZONE.clear()
     QLocale.setDefault(locale)
+
+
+@pytest.fixture(autouse=True)
+def _freed_before_the_next_test() -> Iterator[None]:
+    """What a test left behind (closed dialogs, windows held in cycles by callbacks) is
+    freed here, on the GUI thread between tests, not by the collector in the middle of a
+    later test, where a freed dialog's timer could still fire."""
+    yield
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 # GUI modules that still run SQL on the GUI thread, each with the reason. Every other GUI
