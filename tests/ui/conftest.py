@@ -8,13 +8,16 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale
 
 import deckfollow.ui as ui_package
+from deckfollow.storage.database import Database
 from deckfollow.storage.thread_guard import watch_statements
 from deckfollow.ui import formatting
+from deckfollow.ui.operations import Operations
 
 
 @pytest.fixture(autouse=True)
@@ -29,18 +32,51 @@ def _owner_clock_from_this_computer() -> Iterator[None]:
     QLocale.setDefault(locale)
 
 
+# Every window's operations a test made, so their database thread has finished before the
+# test's database closes (the window itself is closed only after that, by qtbot).
+_OPERATIONS_MADE: list[Operations] = []
+
+
+@pytest.fixture(autouse=True)
+def _operations_noted(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    made = Operations.__init__
+
+    def noting(self: Operations, *args: Any, **kwargs: Any) -> None:
+        made(self, *args, **kwargs)
+        _OPERATIONS_MADE.append(self)
+
+    monkeypatch.setattr(Operations, "__init__", noting)
+    yield
+    _OPERATIONS_MADE.clear()
+
+
+@pytest.fixture
+def db(db: Database) -> Iterator[Database]:
+    """The shared database, closed only once no window's database thread still uses it: a
+    read still running when its connection closed crashed the test run."""
+    yield db
+    for ops in _OPERATIONS_MADE:
+        if not ops.is_closed():
+            ops.close()
+
+
 @pytest.fixture(autouse=True)
 def _freed_before_the_next_test() -> Iterator[None]:
     """What a test left behind (closed dialogs, windows held in cycles by callbacks) is
     freed here, on the GUI thread between tests, not by the collector in the middle of a
-    later test, where a freed dialog's timer could still fire."""
-    yield
-    app = QCoreApplication.instance()
-    if app is None:
-        return
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    gc.collect()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    later test, where a freed dialog's timer could still fire. A collection in the middle
+    of a test, on the GUI thread while a window's database thread was reading, crashed the
+    run about one time in three (test_menus after test_accessibility)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        if QCoreApplication.instance() is not None:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        gc.collect()
+        if QCoreApplication.instance() is not None:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        gc.enable()
 
 
 # GUI modules that still run SQL on the GUI thread, each with the reason. Every other GUI
