@@ -17,6 +17,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.card_kinds import MailedNextStep, step_after_mailing
+from deckfollow.core.clock_format import date_text
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import (
@@ -351,7 +352,7 @@ def collect_due_cards(
             continue
         if customer.id in revoked:
             when = revoked[customer.id].astimezone(zone(customer.timezone))
-            skip(fu, customer, f"post revoked on {when:%d %b %Y}")
+            skip(fu, customer, f"post revoked on {date_text(when)}")
             continue
         if fu.status is not FollowUpStatus.PENDING:
             continue

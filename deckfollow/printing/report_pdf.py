@@ -27,6 +27,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from deckfollow.core.clock_format import clock_text, date_text
 from deckfollow.core.currency_signs import currency_sign
 from deckfollow.core.report_periods import day_month
 from deckfollow.core.reports_model import CountValue, Report
@@ -267,7 +268,7 @@ def story(report: Report, width: float) -> list[Flowable]:
     out.append(
         Paragraph(
             _esc(
-                f"{report.title} · generated {day_month(made)} {made:%Y %H:%M}"
+                f"{report.title} · generated {date_text(made)} {clock_text(made)}"
                 f" ({report.period.timezone})"
             ),
             _SUB,

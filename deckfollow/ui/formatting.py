@@ -222,11 +222,23 @@ def date_text(d: date | datetime | None, tz: str | None = None) -> str:
     return display_locale().toString(QDate(d.year, d.month, d.day), pattern)
 
 
+def clock_pattern() -> str:
+    """The pattern a time editor writes a time of day in, as `clock_text` does: "h:mm AP"
+    where the locale reads a 12-hour clock, "HH:mm" where it reads a 24-hour one."""
+    return display_locale().timeFormat(QLocale.FormatType.ShortFormat)
+
+
+def readable_time_edit(edit: QDateTimeEdit) -> None:
+    """Write a time editor's time as every time on screen reads: "9:00 AM" or "09:00"."""
+    edit.setLocale(display_locale())
+    edit.setDisplayFormat(clock_pattern())
+
+
 def readable_date_edit(edit: QDateTimeEdit, *, weekday: bool = False, clock: str = "") -> None:
     """Write a date editor's day as every day on screen reads: "7 Dec 2026" ("Mon 7 Dec
     2026" with `weekday`), in the user's language. A locale's numeric short form reads
     differently by country ("7/12/26" against "12/7/26"), and a machine left at the "C"
-    locale writes "7 12 2026"; `clock` adds a time pattern ("HH:mm")."""
+    locale writes "7 12 2026"; `clock` adds a time pattern (`clock_pattern()`)."""
     edit.setLocale(display_locale())
     day = "ddd d MMM yyyy" if weekday else "d MMM yyyy"
     edit.setDisplayFormat(f"{day} {clock}" if clock else day)

@@ -13,6 +13,7 @@ from typing import Any
 
 from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
+from deckfollow.core.clock_format import date_text
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import NotFoundError, ValidationError
 
@@ -292,7 +293,7 @@ def run_list(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     for q in quotes:
         money = f"{q.amount:,.2f} {q.currency}" if q.amount is not None else "no amount"
-        sent = f"sent {q.sent_on:%d %b %Y}" if q.sent_on else "not sent"
+        sent = f"sent {date_text(q.sent_on)}" if q.sent_on else "not sent"
         print(
             f"{q.id:>6}  {q.number or '—':<12} {q.stage.label:<13} {money:>16}  {sent:<17}"
             f"  {q.customer} — {q.job}",

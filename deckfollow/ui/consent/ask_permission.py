@@ -31,7 +31,7 @@ from deckfollow.core.followups import agree_follow_up, agreed_plan
 from deckfollow.core.permission import ContactSnapshot, channel_decision
 from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.consent.common import ErrorLabel, chosen_source, source_combo
-from deckfollow.ui.formatting import readable_date_edit
+from deckfollow.ui.formatting import readable_date_edit, readable_time_edit
 from deckfollow.ui.qt_values import pydate, qdate
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
@@ -97,7 +97,7 @@ class AskPermissionDialog(QDialog):
         self.start = QTimeEdit(QTime(10, 0))
         self.end = QTimeEdit(QTime(11, 0))
         for t in (self.start, self.end):
-            t.setDisplayFormat("HH:mm")
+            readable_time_edit(t)
         window = QHBoxLayout()
         window.addWidget(self.start)
         window.addWidget(QLabel("to"))

@@ -40,10 +40,12 @@ from deckfollow.core.touches import NextStep, PlanContinues, TouchRecord, log_to
 from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.core.winning import win_quote
 from deckfollow.ui.formatting import (
+    clock_pattern,
     date_time_text,
     owner_qdatetime,
     owner_zone,
     readable_date_edit,
+    readable_time_edit,
     zone_date_time_text,
 )
 from deckfollow.ui.messaging.common import read
@@ -131,7 +133,7 @@ class LogOutcomeDialog(ContactDialog):
         self.happened_at = QDateTimeEdit()
         self.happened_at.setTimeZone(QTimeZone(owner_zone().encode()))  # one clock: the owner's
         self.happened_at.setDateTime(_qdatetime(self._opened_at))
-        readable_date_edit(self.happened_at, weekday=True, clock="HH:mm")
+        readable_date_edit(self.happened_at, weekday=True, clock=clock_pattern())
         self.happened_at.setCalendarPopup(True)
         self.happened_at.setMaximumDateTime(_qdatetime(self._opened_at))
         happened = QGroupBox("What happened")
@@ -171,7 +173,7 @@ class LogOutcomeDialog(ContactDialog):
         readable_date_edit(self.next_day, weekday=True)
         self.next_day.setMinimumDate(_qdate(local_now.date()))
         self.next_time = QTimeEdit(QTime(10, 0))
-        self.next_time.setDisplayFormat("HH:mm")
+        readable_time_edit(self.next_time)
         when = QHBoxLayout()
         when.addWidget(self.next_day, 1)
         when.addWidget(self.next_time)

@@ -52,7 +52,7 @@ from deckfollow.messaging.screens import screen_check
 from deckfollow.messaging.template_library import TemplateInfo, list_templates
 from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel
-from deckfollow.ui.formatting import date_time_text, readable_date_edit
+from deckfollow.ui.formatting import date_time_text, readable_date_edit, readable_time_edit
 from deckfollow.ui.operations import HasChanges, Operations
 from deckfollow.ui.team.server_away import fill_when_server_back, fills_in_line
 from deckfollow.ui.theme import active_theme
@@ -484,7 +484,7 @@ class NextStepWidget(QWidget):
         readable_date_edit(self.day, weekday=True)
         self.day.setMinimumDate(_qdate(local_today))
         self.at = QTimeEdit(QTime(10, 0))
-        self.at.setDisplayFormat("HH:mm")
+        readable_time_edit(self.at)
         self.channel = QComboBox()
         for ch, label in CHANNEL_WORDS.items():
             self.channel.addItem(label, ch.value)

@@ -31,6 +31,7 @@ from deckfollow.reminders.autostart import (
 )
 from deckfollow.reminders.digest import DEFAULT_DIGEST_TIME, digest_time, set_digest_time
 from deckfollow.reminders.ics import export_calendar, write_calendar_file
+from deckfollow.ui.formatting import readable_time_edit
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
@@ -87,7 +88,7 @@ class ReminderSettingsWidget(QWidget):
         self.digest_on.setChecked(at is not None)
         self.digest_time = QTimeEdit()
         self.digest_time.setAccessibleName("Morning summary time")
-        self.digest_time.setDisplayFormat("HH:mm")
+        readable_time_edit(self.digest_time)
         shown = at or DEFAULT_DIGEST_TIME
         self.digest_time.setTime(QTime(shown.hour, shown.minute))
         self.digest_time.setEnabled(at is not None)

@@ -31,7 +31,13 @@ from deckfollow.reminders.snooze import (
     requested_until,
     snooze_many,
 )
-from deckfollow.ui.formatting import clock_text, counted, date_time_text, readable_date_edit
+from deckfollow.ui.formatting import (
+    clock_pattern,
+    clock_text,
+    counted,
+    date_time_text,
+    readable_date_edit,
+)
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
@@ -84,7 +90,7 @@ class SnoozeDialog(QDialog):
         layout.addWidget(custom)
         self.when = QDateTimeEdit()
         self.when.setCalendarPopup(True)
-        readable_date_edit(self.when, weekday=True, clock="HH:mm")
+        readable_date_edit(self.when, weekday=True, clock=clock_pattern())
         self.when.setTimeZone(QTimeZone(self._owner_tz.encode()))
         start = self._clock() + timedelta(hours=2)
         self.when.setDateTime(QDateTime.fromSecsSinceEpoch(int(start.timestamp()), QTimeZone.utc()))

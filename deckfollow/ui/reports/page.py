@@ -43,7 +43,7 @@ from deckfollow.core.reports_members import report_members
 from deckfollow.core.reports_model import CountValue, Report, rate
 from deckfollow.core.settings import load_settings
 from deckfollow.core.unit_of_work import Store
-from deckfollow.ui.formatting import compact_money, readable_date_edit
+from deckfollow.ui.formatting import clock_text, compact_money, readable_date_edit
 from deckfollow.ui.reports.chart import BarChart, ChartData, series_of, table_rows
 from deckfollow.ui.theme import active_theme
 
@@ -504,7 +504,7 @@ class ReportsPage(QWidget):
         assert isinstance(report, Report)
         self.report = report
         made = report.generated_at.astimezone(report.period.tz)
-        self.status.setText(f"Figures as of {day_month(made)} {made:%H:%M}")
+        self.status.setText(f"Figures as of {day_month(made)} {clock_text(made)}")
         for button in (self.export_pdf, self.export_csv):
             button.setEnabled(True)
         self._fill()
