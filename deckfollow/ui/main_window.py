@@ -168,6 +168,9 @@ class MainWindow(QMainWindow):
         self._pending_undo: Callable[[], None] | None = None
         self.board.quote_selected.connect(self._remember_quote)
         self.quotes.quote_selected.connect(self._remember_quote)
+        # The card last chosen on the board: each column keeps a current card of its own.
+        self._board_quote: int | None = None
+        self.board.quote_selected.connect(self._remember_board_quote)
         self._build_reports()
         self._build_stage_menu()
         ops.changes_applied.connect(self.apply_changes)
@@ -348,6 +351,48 @@ class MainWindow(QMainWindow):
         self.detail_dock.raise_()
         self.detail.show_customer(customer_id)
 
+    def _remember_board_quote(self, quote_id: int) -> None:
+        self._board_quote = quote_id
+
+    def _page_selection(self, page: QWidget) -> tuple[int | None, int] | None:
+        """What `page` has selected, as (quote id or None, customer id or 0 when a quote
+        says whose it is); None when it selects nobody (or selects nothing at all)."""
+        if page is self.today:
+            item = self.today.current_item()
+            if item is None:
+                return None
+            return (item.quote_id, 0) if item.quote_id is not None else (None, item.customer_id)
+        if page is self.board:
+            shown = self._board_quote
+            if shown is None or not any(
+                column.model.row_of(shown) >= 0 for column in self.board.columns.values()
+            ):
+                return None  # never chosen, or gone from the board since (trashed)
+            return (shown, 0)
+        if page is self.quotes:
+            quote_id = self.quotes.selected_quote_id()
+            return None if quote_id is None else (quote_id, 0)
+        if page is self.customers:
+            customer_id = self.customers.selected_customer_id()
+            return None if customer_id is None else (None, customer_id)
+        return None
+
+    def _show_page_selection(self) -> None:
+        """The open panel shows whom the page on screen has selected, or nobody: never a
+        person the page in front of the user does not have selected."""
+        if not (self._has_details() and self.detail_dock.isVisible()):
+            return  # opening it shows the page's selection then (`_details_opened`)
+        chosen = self._page_selection(self.stack.currentWidget())
+        if chosen is None:
+            self.detail.clear()
+            return
+        quote_id, customer_id = chosen
+        if quote_id is not None:
+            if quote_id != self.detail.quote_id:
+                self.detail.show_quote(quote_id)
+        elif customer_id != self.detail.customer_id:
+            self.detail.show_customer(customer_id)
+
     def _follow_customer(self, customer_id: int) -> None:
         # On the Customers page the panel is what a selection is for: it opens beside the
         # list, as a quote's does when it is opened, and follows the selected row.
@@ -408,18 +453,7 @@ class MainWindow(QMainWindow):
         if not self._panel_sized:  # no width the user chose yet: a roomy one, not the least
             self._panel_sized = True
             self.resizeDocks([self.detail_dock], [PANEL_WIDTH], Qt.Orientation.Horizontal)
-        if self.stack.currentWidget() is self.today:
-            item = self.today.current_item()
-            if item is not None and (
-                item.quote_id is None or item.quote_id != self.detail.quote_id
-            ):
-                self._follow_today()
-        elif self.stack.currentWidget() is self.customers:
-            customer_id = self.customers.selected_customer_id()
-            if customer_id is not None:
-                self.detail.show_customer(customer_id)
-        elif self.current_quote_id is not None and self.current_quote_id != self.detail.quote_id:
-            self.detail.show_quote(self.current_quote_id)
+        self._show_page_selection()
 
     def _follow_selection(self, quote_id: int, page: QWidget) -> None:
         # A page off screen re-selecting its row after a reload must not switch the person.
@@ -431,12 +465,8 @@ class MainWindow(QMainWindow):
     def _follow_today(self, *_items: object) -> None:
         if self.stack.currentWidget() is not self.today:
             return  # an action on another page never hands the panel to Today's choice
-        item = self.today.current_item()
-        if item is not None and self._has_details() and self.detail_dock.isVisible():
-            if item.quote_id is not None:
-                self.detail.show_quote(item.quote_id)
-            else:
-                self.detail.show_customer(item.customer_id)
+        # The person Today's own panel shows: the selected follow-up's, as it moves.
+        self._show_page_selection()
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -699,11 +729,13 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(widget)
         QSettings().setValue("main/last_page", key)
         if key == "customers":
-            # Back on Customers, the panel shows the customer selected there, not the last
-            # page's choice.
+            # On Customers the panel is what a selection is for: it opens beside the list.
             customer_id = self.customers.selected_customer_id()
             if customer_id is not None:
                 self.open_customer(customer_id)
+                return
+        # Each page brings back its own selection's person (or nobody), not the last page's.
+        self._show_page_selection()
 
     def _restore_settings(self) -> None:
         settings = QSettings()

@@ -396,6 +396,7 @@ class DetailPanel(QWidget):
 
     def clear(self, message: str = _EMPTY) -> None:
         """Show nothing (no selection), or why nothing can be shown."""
+        self._request += 1  # a read still on its way is for someone no longer wanted
         self._customer = self._quote = self._overview = None
         self.body.hide()
         self.empty_label.setText(message)

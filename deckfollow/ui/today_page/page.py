@@ -354,8 +354,9 @@ class TodayPage(QWidget):
         keep = current.follow_up_id if current else None
         shown_before = self.model.ids_in_order()
         groups = group_items(self._items)
-        # Rebuilt quietly: a refresh is not the user choosing someone, so the details panel
-        # (which follows the user's choices) stays on the customer just acted on.
+        # Rebuilt quietly: a refresh that keeps the follow-up chosen is not a new choice.
+        # One that moves it (the first rows shown, the one acted on gone) says so once,
+        # for the details panel to show the person Today's own panel now shows.
         self._quiet = True
         self.model.set_items(groups, rows.owner_tz, self.tree.font())
         overdue = sum(i.overdue for i in self._items)
@@ -380,6 +381,8 @@ class TodayPage(QWidget):
             self.tree.setCurrentIndex(self.model.index_of(chosen))
         self._quiet = False
         self._show_current()
+        if chosen != keep:
+            self.current_changed.emit()
 
     def current_item(self) -> DueItem | None:
         return self.model.item(self.tree.currentIndex())

@@ -141,17 +141,20 @@ def test_first_morning_welcome_lead_first_reply_and_the_panel_stays_on_that_pers
     tree.setCurrentItem(rows[0])
     chosen = window.today.current_item()
     assert chosen is not None and chosen.quote_id is not None
-    window.open_quote(chosen.quote_id)
+    mia_quote = chosen.quote_id
+    window.open_quote(mia_quote)
     assert window.detail.customer_id == mia_id
     logged = _when_modal(LogOutcomeDialog, _agreed_call_on_thursday)
     window.today.outcome.click()
     wait_for(lambda: logged)  # the dialog is opened: the click returns at once
     wait_idle(window)
 
-    # Today moves on to the next piece of work; the details stay on the person acted on.
+    # Today moves on to the next piece of work, and the details with it: the panel shows
+    # the person Today has selected (and its own panel offers to call), never another.
     current = window.today.current_item()
     assert current is not None and current.customer == "Bo Lang"
-    assert window.detail.customer_id == mia_id
+    wait_idle(window)
+    assert window.detail.customer_id == current.customer_id != mia_id
     assert window.statusBar().currentMessage().startswith("Saved what happened with Mia Chen")
 
     # The agreement made on the phone is a call in the ledger.
@@ -173,6 +176,10 @@ def test_first_morning_welcome_lead_first_reply_and_the_panel_stays_on_that_pers
     window.show_page("quotes")
     window.refresh()
     wait_idle(window)
+    # On the Quotes page the owner picks Mia again: the panel follows that page's choice.
+    assert window.quotes.select_quote(mia_quote)
+    wait_idle(window)
+    assert window.detail.customer_id == mia_id
     model = window.quotes.model
     next_column = [
         i
