@@ -135,9 +135,11 @@ def money_text(amount: Decimal | None, currency: str, *, whole: bool = False) ->
     return locale.toCurrencyString(float(amount), currency_symbol(currency), digits)
 
 
-def compact_money(amount: Decimal, currency: str) -> str:
-    """A column total: "A$1.2M", "US$310k"."""
-    symbol = currency_symbol(currency)
+def compact_money(amount: Decimal, currency: str, *, home: str | None = None) -> str:
+    """A column total: "A$1.2M", "US$310k"; with `home`, the business's own currency, signed
+    as the core's readings sign it ("$1.2M" for an Australian business's dollars, "£310k"),
+    not as this computer's locale would."""
+    symbol = currency_symbol(currency) if home is None else currency_sign(currency, home)
     value = float(amount)
     locale = display_locale()
     if value >= 1_000_000:

@@ -79,11 +79,11 @@ def _minutes(value: Decimal | None) -> str:
     return _num((value / 1440).quantize(Decimal("0.1")), " days")
 
 
-def _money_axis(currency: str) -> Callable[[float], str]:
+def _money_axis(currency: str, home: str) -> Callable[[float], str]:
     def text(value: float) -> str:
         if not value or not currency:
             return "0"
-        return compact_money(Decimal(str(round(value, 2))), currency)
+        return compact_money(Decimal(str(round(value, 2))), currency, home=home)
 
     return text
 
@@ -545,14 +545,15 @@ class ReportsPage(QWidget):
         r = self.report
         assert r is not None
         w = r.win_rate
+        home = r.home_currency
         self.win.figures[0].set_value(
             f"{_pct(w.won, w.decided)}  ({w.won:,} of {w.decided:,})" if w.decided else "–",
             Drill(Figure.WIN_RATE, "won", label="Won, of the quotes old enough to be decided"),
         )
         self.win.figures[1].set_value(
             "\n".join(
-                f"{_pct(v.won, v.decided)}  ({compact_money(v.won, v.currency)}"
-                f" of {compact_money(v.decided, v.currency)})"
+                f"{_pct(v.won, v.decided)}  ({compact_money(v.won, v.currency, home=home)}"
+                f" of {compact_money(v.decided, v.currency, home=home)})"
                 for v in w.by_value
             )
             or "–",
@@ -667,13 +668,17 @@ class ReportsPage(QWidget):
         parked = r.pipeline.totals((Stage.PARKED,)).get(currency, zero)
         cell = open_now.get(currency, zero)
         self.pipeline.figures[0].set_value(
-            f"{compact_money(cell.value, currency)}  ({cell.count:,})" if currency else "–",
+            f"{compact_money(cell.value, currency, home=r.home_currency)}  ({cell.count:,})"
+            if currency
+            else "–",
             Drill(Figure.PIPELINE, "", currency=currency, label=f"Open and parked, {currency}")
             if currency
             else None,
         )
         self.pipeline.figures[1].set_value(
-            f"{compact_money(parked.value, currency)}  ({parked.count:,})" if currency else "–",
+            f"{compact_money(parked.value, currency, home=r.home_currency)}  ({parked.count:,})"
+            if currency
+            else "–",
             Drill(Figure.PIPELINE, Stage.PARKED.value, currency=currency, label="Parked quotes")
             if parked.count
             else None,
@@ -685,7 +690,9 @@ class ReportsPage(QWidget):
                 got = getattr(m, kind).get(currency, zero)
                 count, value = count + got.count, value + got.value
             self.months.figures[i].set_value(
-                f"{compact_money(value, currency)}  ({count:,})" if currency else "–",
+                f"{compact_money(value, currency, home=r.home_currency)}  ({count:,})"
+                if currency
+                else "–",
                 Drill(
                     Figure.MONTH, kind, currency=currency, label=f"{kind.capitalize()}, {currency}"
                 )
@@ -809,7 +816,7 @@ class ReportsPage(QWidget):
                         ],
                     ),
                 ),
-                value_text=_money_axis(currency),
+                value_text=_money_axis(currency, r.home_currency),
             )
         )
 
@@ -835,7 +842,7 @@ class ReportsPage(QWidget):
                     )
                     for kind in ("quoted", "won", "lost")
                 ),
-                value_text=_money_axis(currency),
+                value_text=_money_axis(currency, r.home_currency),
             )
         )
 

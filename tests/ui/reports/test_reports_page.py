@@ -51,8 +51,9 @@ def test_each_figure_shows_its_number_and_reading(window: MainWindow) -> None:
     page = window.reports.page
     assert page.report is not None
     assert page.win.figures[0].value.text() == "50%  (2 of 4)"
-    # Each money share with the money it is a share of, as the board writes amounts.
-    assert page.win.figures[1].value.text() == "67%  (A$10k of A$15k)\n60%  (£3,000 of £5,000)"
+    # Each money share with the money it is a share of, signed as the business (in Australia)
+    # signs it and as the readings beside it do: its own dollars plain "$".
+    assert page.win.figures[1].value.text() == "67%  ($10k of $15k)\n60%  (£3,000 of £5,000)"
     assert page.touches.figures[0].value.text() == "7"
     assert page.speed.figures[0].value.text() == "61.5 min"
     assert page.speed.figures[4].value.text() == "1"
