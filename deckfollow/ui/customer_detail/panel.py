@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QLocale, Qt, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -227,10 +227,13 @@ class DetailPanel(QWidget):
         # Contact details, edited in place.
         self.contact_box = _section("Contact details")
         self.fields: dict[str, QLineEdit | QPlainTextEdit] = {}
-        # Two label/field pairs a row keeps the whole card visible without scrolling.
-        cform = QGridLayout()
+        # Two label/field pairs a row keeps the whole card visible without scrolling; a
+        # panel too narrow for a phone number in half a row has one field a row instead.
+        cform = self._contact_grid = QGridLayout()
         cform.setColumnStretch(1, 1)
         cform.setColumnStretch(3, 1)
+        self._contact_labels: dict[str, QLabel] = {}
+        self._contact_pairs = True
         for key, label in CONTACT_FIELDS:
             widget: QLineEdit | QPlainTextEdit
             if key == "notes":
@@ -244,10 +247,8 @@ class DetailPanel(QWidget):
                 widget.textEdited.connect(self._refresh_buttons)
                 widget.returnPressed.connect(self._save_if_dirty)
             self.fields[key] = widget
-            row, col, span = _CONTACT_GRID[key]
-            top = Qt.AlignmentFlag.AlignTop if key == "notes" else Qt.AlignmentFlag.AlignVCenter
-            cform.addWidget(QLabel(label), row, col, top)
-            cform.addWidget(widget, row, col + 1, 1, span)
+            self._contact_labels[key] = QLabel(label)
+        self._place_contact_fields(pairs=True)
         self.contact_error = ErrorLabel()
         self.save_button = QPushButton("Save")
         self.revert_button = QPushButton("Revert")
@@ -383,6 +384,33 @@ class DetailPanel(QWidget):
         self._ticker.timeout.connect(self._tick)
         self._ticker.start()
         self.clear()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        pairs = self.width() >= self._width_for_pairs()
+        if pairs != self._contact_pairs:
+            self._place_contact_fields(pairs=pairs)
+
+    def _width_for_pairs(self) -> int:
+        """The panel width at which a phone number ("+61 412 345 679") fits whole in half a
+        row beside its label: below it each field takes a row of its own."""
+        metrics = self._contact_labels["phone_cell"].fontMetrics()
+        labels = [metrics.horizontalAdvance(label) for _key, label in CONTACT_FIELDS]
+        field = metrics.horizontalAdvance("+61 412 345 679") + 16  # the frame and its margins
+        # Two label columns, two fields, and the box, grid and scroll bar around them.
+        return 2 * max(labels) + 2 * field + 90
+
+    def _place_contact_fields(self, *, pairs: bool) -> None:
+        self._contact_pairs = pairs
+        grid = self._contact_grid
+        for n, (key, _label) in enumerate(CONTACT_FIELDS):
+            label, widget = self._contact_labels[key], self.fields[key]
+            grid.removeWidget(label)
+            grid.removeWidget(widget)
+            row, col, span = _CONTACT_GRID[key] if pairs else (n, 0, 3)
+            top = Qt.AlignmentFlag.AlignTop if key == "notes" else Qt.AlignmentFlag.AlignVCenter
+            grid.addWidget(label, row, col, top)
+            grid.addWidget(widget, row, col + 1, 1, span)
 
     # -- what is shown -------------------------------------------------------------------
 
