@@ -354,7 +354,7 @@ class MainWindow(QMainWindow):
     def _remember_board_quote(self, quote_id: int) -> None:
         self._board_quote = quote_id
 
-    def _page_selection(self, page: QWidget) -> tuple[int | None, int] | None:
+    def _page_selection(self, page: QWidget | None) -> tuple[int | None, int] | None:
         """What `page` has selected, as (quote id or None, customer id or 0 when a quote
         says whose it is); None when it selects nobody (or selects nothing at all)."""
         if page is self.today:

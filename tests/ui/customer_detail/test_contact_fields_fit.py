@@ -56,7 +56,9 @@ def test_every_contact_field_fits_at_the_panels_minimum_width(
     _settle()
     panel = window.detail
     assert panel.width() <= PANEL_MIN_WIDTH + 4
-    assert panel.fields["phone_cell"].text().replace(" ", "").replace("-", "") == "+15123451669"
+    cell = panel.fields["phone_cell"]
+    assert isinstance(cell, QLineEdit)
+    assert cell.text().replace(" ", "").replace("-", "") == "+15123451669"
     for key in ("phone_cell", "phone_office", "phone_home", "birthday", "suburb"):
         field = panel.fields[key]
         assert isinstance(field, QLineEdit)
