@@ -1,8 +1,9 @@
 # mypy: disable-error-code="no-untyped-call"
 """One clock on the screens that still wrote a fixed 24-hour time: the snooze dialog's own
-time field and the Reports page's "Figures as of …" read as the user's locale reads a time
-("9:00 AM" in the United States, "9:00 am" in Australia, "09:00" in Britain); and Reports
-signs money as the business does, not as this computer's locale would."""
+time field, asking permission's hours and time window, and the Reports page's "Figures as
+of …" read as the user's locale reads a time ("9:00 AM" in the United States, "9:00 am" in
+Australia, "09:00" in Britain); and Reports signs money as the business does, not as this
+computer's locale would."""
 
 from __future__ import annotations
 
@@ -13,13 +14,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from deckfollow.core.customers import NewCustomer, add_customer
+from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.quotes import NewQuote, QuoteEdit, create_quote
 from deckfollow.core.settings import save_setting
 from deckfollow.storage.database import Database
 from deckfollow.ui import formatting
+from deckfollow.ui.consent.ask_permission import AskPermissionDialog
 from deckfollow.ui.reminders import SnoozeDialog
 from deckfollow.ui.reports.page import ReportsPage
 from tests.reminders.helpers import add_follow_up
@@ -119,3 +123,24 @@ def test_reports_read_the_clock_and_sign_money_as_the_business_does(
     page = _report(qtbot, db, when)
     assert page.status.text() == f"Figures as of 5 Dec {nine}"
     assert _open_pipeline(page) == {own[0]: own[1], "USD": "US$2,000  (1)"}
+
+
+@pytest.mark.parametrize(("country", "territory", "nine"), LOCALES)
+def test_asking_permission_reads_the_hours_and_times_in_the_locales_clock(
+    qtbot: QtBot, db: Database, now: datetime, country: str, territory: QLocale.Country, nine: str
+) -> None:
+    _locale(country, territory)
+    with db.unit_of_work() as s:
+        lead = add_lead(s, NewLead("Mia Chen", phone="+61412345679", timezone=SYD.key), now=now)
+    dlg = AskPermissionDialog(db, lead.customer_id, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    [hours] = [
+        label.text()
+        for label in dlg.findChildren(QLabel)
+        if label.text().startswith("Their usual hours")
+    ]
+    # "weekdays 9:00 AM–8:00 PM", not the stored rule's "09:00-20:00" beside a 12-hour clock.
+    assert f"{nine}\N{EN DASH}{formatting.clock_text(time(20))}" in hours, hours
+    assert dlg.start.text() == formatting.clock_text(time(10))
+    assert dlg.end.text() == formatting.clock_text(time(11))

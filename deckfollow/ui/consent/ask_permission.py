@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
+from deckfollow.core.clock_format import hours_text
 from deckfollow.core.consent import consent_overview
 from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Channel
@@ -80,7 +81,7 @@ class AskPermissionDialog(QDialog):
         )
         intro.setWordWrap(True)
         hours = QLabel(
-            f"Their usual hours: {snap.hours.hours.description or 'any time'}. "
+            f"Their usual hours: {hours_text(snap.hours.hours.description) or 'any time'}. "
             "A time they agree to is their own choice and stands."
         )
         hours.setWordWrap(True)
