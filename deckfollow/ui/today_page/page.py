@@ -232,6 +232,9 @@ class TodayPage(QWidget):
         layout.addWidget(self.splitter)
 
         self.tree.selectionModel().currentChanged.connect(self._current_moved)
+        # A click on the row already current is still the owner choosing that person (after
+        # an action, the details stay on the customer acted on while Today moved on).
+        self.tree.clicked.connect(lambda *_: self.current_changed.emit())
         self.tree.activated.connect(lambda *_: self._primary())
         self.primary.clicked.connect(self._primary)
         self.copy.clicked.connect(self._copy)
@@ -354,9 +357,10 @@ class TodayPage(QWidget):
         keep = current.follow_up_id if current else None
         shown_before = self.model.ids_in_order()
         groups = group_items(self._items)
-        # Rebuilt quietly: a refresh that keeps the follow-up chosen is not a new choice.
-        # One that moves it (the first rows shown, the one acted on gone) says so once,
-        # for the details panel to show the person Today's own panel now shows.
+        # Rebuilt quietly: a refresh is not the user choosing someone. The first rows shown
+        # say so once, for the details panel to show the person Today's own panel shows;
+        # a move past the follow-up just acted on does not, so the details stay on the
+        # customer acted on until the user picks another row.
         self._quiet = True
         self.model.set_items(groups, rows.owner_tz, self.tree.font())
         overdue = sum(i.overdue for i in self._items)
@@ -381,7 +385,7 @@ class TodayPage(QWidget):
             self.tree.setCurrentIndex(self.model.index_of(chosen))
         self._quiet = False
         self._show_current()
-        if chosen != keep:
+        if keep is None and chosen is not None:
             self.current_changed.emit()
 
     def current_item(self) -> DueItem | None:
