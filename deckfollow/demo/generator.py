@@ -68,8 +68,8 @@ from deckfollow.demo.new_leads import is_waiting, take_waiting_leads
 from deckfollow.demo.plan_playback import PlanPlayback
 from deckfollow.demo.quote_making import QuoteMaker
 from deckfollow.demo.quote_story import QuoteStory
-from deckfollow.demo.refusals import refusals
-from deckfollow.demo.rows import write_plans, write_quotes
+from deckfollow.demo.refusals import closings, refusals
+from deckfollow.demo.rows import write_quotes
 from deckfollow.demo.sample import record_sample
 from deckfollow.demo.touches_logged import TouchLog
 from deckfollow.demo.workbench import Workbench
@@ -173,11 +173,24 @@ def generate_demo(
         number += 1
         row["number"] = f"Q-{row['received_at'].year}-{number:05d}"
 
+    # Everyone is added before their stories are told: the core places each plan step by
+    # the customer's own rules, read from what it stored.
+    preferences = enter_customers(session, wb, people)
+    wb.start_plans(session)
     consent = ConsentHistory(wb)
     playback = PlanPlayback(wb, consent)
     stories = QuoteStory(wb, consent, HandFollowUps(wb, consent), playback)
     for person in people:
         consent.history(person)
+        for closing in closings(person):
+            # From that moment the plans keep off it, as after `revoke_consent`.
+            wb.book.closed(
+                person.id,
+                closing.channel,
+                now=closing.at,
+                source=closing.source,
+                words=closing.words,
+            )
         for q in person.quotes:
             if not is_waiting(q):
                 stories.story(person, q)
@@ -185,13 +198,12 @@ def generate_demo(
         if person.dnc_at is not None:
             consent.record_dnc(person)
 
-    preferences = enter_customers(session, wb, people)
     granted = enter_grants(session, people)
     touches = TouchLog(session, wb)
     touches.quote_rows()
     write_quotes(session, wb)
     touches.replies()
-    write_plans(session, wb)
+    wb.book.write()
     said = enter_in_time_order(session, waiting, wb.agreements, wb.hand_plans, refusals(people))
     touches.contacts()
     dnc_contacts = [
