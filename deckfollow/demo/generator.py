@@ -10,10 +10,13 @@ it happened:
   the new-customer service), with how they like to be reached through
   `set_contact_preferences` (`customers_added`);
 - every "yes" through `core.consent_ledger.grant_channels` (`grants`);
-- the quotes and the plans with their steps, still decided in memory (`rows`, the one
-  place the demo writes rows; see `tests/demo/test_built_like_the_app` for each kind and
-  why), with every touch logged around them through `log_touch` (`touches_logged`):
-  what customers said before the plans go in, what the owner did after;
+- the plans with their steps through `core.cadence_batch` (the batch form of
+  `start_cadence` and `complete_step`: each step placed by the customer's stored rules),
+  played as each story is told, once the customers are in;
+- the quotes, still decided in memory (`rows`, the one place the demo writes rows; see
+  `tests/demo/test_built_like_the_app` for why), with every touch logged around them
+  through `log_touch` (`touches_logged`): what customers said before the plans go in,
+  what the owner did after;
 - in time order (`in_time_order`), before the owner's touches: enquiries still waiting
   for a first reply through `add_lead`, next contacts customers agreed to through
   `agree_follow_up`, next contacts the owner planned by hand through
@@ -28,8 +31,8 @@ construction (a test runs `core.followups.audit_rules` over the result):
 - a revoked channel carries no pending follow-up;
 - planned calls and texts sit inside the customer's allowed hours, and no customer's
   seven days hold more planned touches than the cap, nor two lie within a day;
-- follow-up plans are played forward with the core's own placement
-  (`core.cadence_placement.plan_next_step`), so every step lands where the app would have put it:
+- follow-up plans are played forward by the core's batch of plan runs, so every step
+  lands where the app would have put it:
   around agreed follow-ups, inside allowed hours, under the cap. Steps already past are
   done, each with the touch that did it; a customer's reply pauses their plan.
 """
