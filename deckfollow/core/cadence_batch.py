@@ -19,6 +19,7 @@ which steps keep clear of, as `agree_follow_up` refits them), a follow-up planne
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, cast
@@ -30,7 +31,12 @@ from deckfollow.core.cadence_library import get_cadence_row, spec_of
 from deckfollow.core.cadence_placement import STUCK_REASON, Placement, plan_next_step, run_anchor
 from deckfollow.core.cadence_runs import step_fields
 from deckfollow.core.cadence_specs import Anchor, CadenceSpec
-from deckfollow.core.contact_snapshot import get_customer, load_snapshot
+from deckfollow.core.contact_snapshot import (
+    get_customer,
+    load_snapshot,
+    load_snapshots,
+    snapshots_of,
+)
 from deckfollow.core.enums import (
     Basis,
     CadenceRunStatus,
@@ -164,6 +170,40 @@ class PlanBatch:
                 {(cid, qid) for cid, qid in running},
             )
         return known
+
+    def read(self, customer_ids: Iterable[int]) -> None:
+        """Read these customers' rules and follow-ups in a few queries for them all (else
+        each is read the first time the batch names them); the missing are left out."""
+        s = self._session
+        wanted = sorted({i for i in customer_ids if i not in self._customers})
+        found = load_snapshots(s, wanted)
+        snaps = snapshots_of(s, list(found.values()))
+        planned: dict[int, list[datetime]] = {i: [] for i in found}
+        agreed: dict[int, list[datetime]] = {i: [] for i in found}
+        running: dict[int, set[tuple[int, int | None]]] = {i: set() for i in found}
+        ids = list(found)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            for cid, due, basis, status in s.execute(
+                select(FollowUp.customer_id, FollowUp.due_at, FollowUp.basis, FollowUp.status)
+                .where(FollowUp.customer_id.in_(chunk))
+                .where(FollowUp.status.in_([FollowUpStatus.PENDING, FollowUpStatus.DONE]))
+            ):
+                if basis is Basis.PLANNED:
+                    planned[cid].append(due)
+                elif status is FollowUpStatus.PENDING:
+                    agreed[cid].append(due)
+            for cid, cadence_id, quote_id in s.execute(
+                select(CadenceRun.customer_id, CadenceRun.cadence_id, CadenceRun.quote_id).where(
+                    CadenceRun.customer_id.in_(chunk),
+                    CadenceRun.status.in_([CadenceRunStatus.ACTIVE, CadenceRunStatus.PAUSED]),
+                )
+            ):
+                running[cid].add((cadence_id, quote_id))
+        for cid, customer in found.items():
+            self._customers[cid] = _Customer(
+                snaps[cid], customer.birthday, planned[cid], agreed[cid], running[cid]
+            )
 
     # -- what `start_cadence`, `move_on`, `close_follow_up`, `stop_cadence` do ----------
 

@@ -180,6 +180,7 @@ def generate_demo(
     # the customer's own rules, read from what it stored.
     preferences = enter_customers(session, wb, people)
     wb.start_plans(session)
+    wb.book.read(p.id for p in people)
     consent = ConsentHistory(wb)
     playback = PlanPlayback(wb, consent)
     stories = QuoteStory(wb, consent, HandFollowUps(wb, consent), playback)

@@ -16,6 +16,7 @@ from deckfollow.core.cadence_batch import PlanBatch
 from deckfollow.core.cadence_library import seed_builtin_cadences
 from deckfollow.core.cadence_runs import start_cadence
 from deckfollow.core.consent import ContactPreferences, revoke_consent, set_contact_preferences
+from deckfollow.core.contact_snapshot import load_snapshot, load_snapshots, snapshots_of
 from deckfollow.core.enums import Basis, Channel, ConsentChannel, FollowUpStatus
 from deckfollow.core.errors import NotFoundError, PermissionRefused, ValidationError
 from deckfollow.core.follow_up_closing import complete_step
@@ -145,13 +146,18 @@ class _Side:
             self.batch.agreed(customer, due, now=at)
 
 
-def _play(db: Database, ids: Ids, now: datetime, batched: bool) -> list[str]:
+def _play(
+    db: Database, ids: Ids, now: datetime, batched: bool, read_ahead: bool = False
+) -> list[str]:
     """Start plans, do each step a little after it falls due, and let the customers
     close a channel and agree a call on the way; what each start answered."""
     t0 = now - timedelta(days=80)
     said: list[str] = []
     with db.unit_of_work() as s:
         side = _Side(s, PlanBatch(s) if batched else None)
+        if side.batch is not None and read_ahead:
+            # Everyone read in a few queries up front, as the demo does.
+            side.batch.read([ids["grace"], ids["ben"], ids["cleo"], 10_000])
         said.append(side.start(ids["grace"], "after_quote", ids["grace_q"], t0))
         said.append(side.start(ids["grace"], "after_sale", ids["grace_q"], t0 + timedelta(hours=1)))
         said.append(side.start(ids["ben"], "after_quote", ids["ben_q"], t0 + timedelta(hours=2)))
@@ -231,12 +237,13 @@ def two_businesses(
     other.close()
 
 
+@pytest.mark.parametrize("read_ahead", [False, True], ids=["read-as-named", "read-ahead"])
 def test_a_batch_places_each_step_where_the_services_place_it_one_by_one(
-    two_businesses: tuple[Database, Database, Ids], now: datetime
+    two_businesses: tuple[Database, Database, Ids], now: datetime, read_ahead: bool
 ) -> None:
     one_by_one, batched, ids = two_businesses
     said_single = _play(one_by_one, ids, now, batched=False)
-    said_batch = _play(batched, ids, now, batched=True)
+    said_batch = _play(batched, ids, now, batched=True, read_ahead=read_ahead)
     # Grace's two plans and Ben's start; Ben's second start and "stop"ped Cleo are refused.
     assert (
         said_single
@@ -269,3 +276,18 @@ def test_a_batch_refuses_a_run_for_another_customers_quote(
         with pytest.raises(NotFoundError, match=f"no quote {ids['ben_q']}"):
             batch.write()
         s.rollback()
+
+
+def test_snapshots_read_together_are_those_read_one_by_one(
+    two_businesses: tuple[Database, Database, Ids],
+) -> None:
+    db, _other, ids = two_businesses
+    with db.reading() as s:
+        people = [ids["grace"], ids["ben"], ids["cleo"]]
+        found = load_snapshots(s, [*people, 10_000])
+        together = snapshots_of(s, list(found.values()))
+        alone = {i: load_snapshot(s, i) for i in people}
+    assert sorted(found) == sorted(people)
+    assert together == alone
+    assert alone[ids["cleo"]].do_not_contact and alone[ids["cleo"]].dnc_since is not None
+    assert alone[ids["ben"]].contact_hours
