@@ -132,6 +132,7 @@ class PlanBatch:
         self._next_run = self._max_id(CadenceRun) + 1
         self._next_step = self._max_id(FollowUp) + 1
         self.runs: list[BatchRun] = []
+        self._runs_of: dict[int, list[BatchRun]] = {}  # by customer
         self.steps: list[dict[str, Any]] = []  # every follow-up row, in the order made
 
     def _max_id(self, model: type[Any]) -> int:
@@ -251,6 +252,7 @@ class PlanBatch:
         anchor = run_anchor(spec, started, birthday=who.birthday, parked_until=parked_until)
         run = BatchRun(row, spec, anchor, parked_until)
         self.runs.append(run)
+        self._runs_of.setdefault(customer_id, []).append(run)
         who.running.add((cadence_id, quote_id))
         self._schedule_next(run, now)
         return run
@@ -366,7 +368,7 @@ class PlanBatch:
         why = (
             "customer asked not to be contacted" if channel is None else f"{channel.value} revoked"
         )
-        mine = [r for r in self.runs if r.row["customer_id"] == customer_id]
+        mine = self._runs_of.get(customer_id, [])
         for run in mine:
             step = run.pending
             if step is not None and (channel is None or step["channel"].consent_channel is channel):
@@ -387,7 +389,7 @@ class PlanBatch:
         who.agreed.append(due)
         snap = who.snapshot(now)
         waiting = sorted(
-            (r for r in self.runs if r.row["customer_id"] == customer_id and r.pending),
+            (r for r in self._runs_of.get(customer_id, []) if r.pending),
             key=lambda r: (r.pending["due_at"], r.pending["id"]),  # type: ignore[index]
         )
         mine = {id(r.pending) for r in waiting}
