@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from deckfollow.core.cadence_library import get_cadence_row, spec_of
 from deckfollow.core.cadence_placement import STUCK_REASON, Placement, plan_next_step, run_anchor
-from deckfollow.core.cadence_runs import step_fields
+from deckfollow.core.cadence_runs import DNC_STOP, step_fields
 from deckfollow.core.cadence_specs import Anchor, CadenceSpec
 from deckfollow.core.contact_snapshot import (
     get_customer,
@@ -61,7 +61,6 @@ from deckfollow.storage.sequences import advance_sequences
 _RUNS = cast(Table, CadenceRun.__table__)
 _FOLLOW_UPS = cast(Table, FollowUp.__table__)
 _CHUNK = 5000  # ids per query (SQLite takes at most 32,766 parameters)
-DNC_STOP = "stopped: customer asked not to be contacted"  # as `after_revoke` stops a run
 
 
 @dataclass(frozen=True)

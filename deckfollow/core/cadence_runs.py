@@ -27,6 +27,9 @@ from deckfollow.core.models import Cadence, CadenceRun, FollowUp, Quote
 from deckfollow.core.permission import channel_decision
 from deckfollow.core.settings import load_settings
 
+# Why a "stop" (do not contact at all) stopped a run.
+DNC_STOP = "stopped: customer asked not to be contacted"
+
 
 @dataclass(frozen=True)
 class RunInfo:
@@ -273,9 +276,7 @@ def after_revoke(
     ).scalars()
     for run in list(runs):
         if do_not_contact:
-            stop_cadence(
-                session, run.id, now=now, reason="stopped: customer asked not to be contacted"
-            )
+            stop_cadence(session, run.id, now=now, reason=DNC_STOP)
         else:
             move_on(session, run.id, now=now)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from deckfollow.core.cadence_batch import DNC_STOP
+from deckfollow.core.cadence_runs import DNC_STOP
 from deckfollow.core.cadence_specs import CadenceSpec
 from deckfollow.core.enums import (
     CadenceRunStatus,

@@ -52,9 +52,11 @@ _WRITER = ("rows.py", "_insert")
 # What that writer still inserts, and why each kind is not yet made through the core.
 _STILL_WRITTEN = {
     "Quote": "each quote's answer, sent moment, stages and close are decided in memory; the "
-    "quote services stamp the moment of entry (a sent date becomes midday), and closing "
-    "through the core would cancel the plans and cards that follow a close unless those "
-    "are made after it, in one time-ordered run",
+    "quote services stamp the moment of entry (a sent date becomes midday in the owner's "
+    "zone), a lead entered through `add_lead` plans a first reply, and a close through the "
+    "core cancels the quote's planned follow-ups, stops its plans and (parked) plans a "
+    "revisit, so quotes go through the core only in one time-ordered run with a batch form "
+    "of those services (one by one they cost several queries each)",
 }
 
 
