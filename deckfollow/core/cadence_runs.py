@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -25,6 +26,9 @@ from deckfollow.core.followups import planned_times, refit_planned
 from deckfollow.core.models import Cadence, CadenceRun, FollowUp, Quote
 from deckfollow.core.permission import channel_decision
 from deckfollow.core.settings import load_settings
+
+# Why a "stop" (do not contact at all) stopped a run.
+DNC_STOP = "stopped: customer asked not to be contacted"
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,30 @@ def _agreed_times(session: Session, customer_id: int) -> list[datetime]:
     )
 
 
+def step_fields(
+    customer_id: int,
+    quote_id: int | None,
+    run_id: int,
+    timezone: str,
+    p: Placement,
+    now: datetime,
+) -> dict[str, Any]:
+    """A placed (or passed-over) step as a pending follow-up's fields; one run or a batch."""
+    return {
+        "customer_id": customer_id,
+        "quote_id": quote_id,
+        "due_at": p.due_at,
+        "timezone": timezone,
+        "channel": p.occurrence.step.channel,
+        "reason": p.occurrence.step.reason,
+        "basis": Basis.PLANNED,
+        "status": FollowUpStatus.PENDING,
+        "cadence_run_id": run_id,
+        "cadence_step": p.occurrence.index,
+        "created_at": now,
+    }
+
+
 def _schedule_next(session: Session, run: CadenceRun, *, now: datetime) -> FollowUp | None:
     """Place the run's next step (or finish / pause it). The run must be active."""
     cad = session.get(Cadence, run.cadence_id)
@@ -105,19 +133,7 @@ def _schedule_next(session: Session, run: CadenceRun, *, now: datetime) -> Follo
     )
 
     def follow_up(p: Placement) -> FollowUp:
-        return FollowUp(
-            customer_id=run.customer_id,
-            quote_id=run.quote_id,
-            due_at=p.due_at,
-            timezone=snap.timezone,
-            channel=p.occurrence.step.channel,
-            reason=p.occurrence.step.reason,
-            basis=Basis.PLANNED,
-            status=FollowUpStatus.PENDING,
-            cadence_run_id=run.id,
-            cadence_step=p.occurrence.index,
-            created_at=now,
-        )
+        return FollowUp(**step_fields(run.customer_id, run.quote_id, run.id, snap.timezone, p, now))
 
     for p in nxt.passed_over:
         # Leave a trace of the step that was passed over, and why.
@@ -260,9 +276,7 @@ def after_revoke(
     ).scalars()
     for run in list(runs):
         if do_not_contact:
-            stop_cadence(
-                session, run.id, now=now, reason="stopped: customer asked not to be contacted"
-            )
+            stop_cadence(session, run.id, now=now, reason=DNC_STOP)
         else:
             move_on(session, run.id, now=now)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -9,6 +11,8 @@ from deckfollow.core.enums import ConsentEventKind
 from deckfollow.core.errors import NotFoundError
 from deckfollow.core.models import ChannelConsent, ConsentEvent, Customer
 from deckfollow.core.permission import ConsentInfo, ContactSnapshot
+
+_CHUNK = 5000  # ids per query (SQLite takes at most 32,766 parameters)
 
 
 def get_customer(session: Session, customer_id: int) -> Customer:
@@ -24,10 +28,9 @@ def load_snapshot(session: Session, customer_id: int) -> ContactSnapshot:
     rows = session.execute(
         select(ChannelConsent).where(ChannelConsent.customer_id == customer_id)
     ).scalars()
-    consents = {r.channel: ConsentInfo(r.state, r.since, r.source, r.words) for r in rows}
-    dnc_since = dnc_source = None
+    dnc = None
     if c.do_not_contact:
-        ev = session.execute(
+        dnc = session.execute(
             select(ConsentEvent)
             .where(
                 ConsentEvent.customer_id == customer_id,
@@ -36,8 +39,13 @@ def load_snapshot(session: Session, customer_id: int) -> ContactSnapshot:
             .order_by(ConsentEvent.at.desc(), ConsentEvent.id.desc())
             .limit(1)
         ).scalar_one_or_none()
-        if ev is not None:
-            dnc_since, dnc_source = ev.at, ev.source
+    return snapshot_of(c, rows, dnc)
+
+
+def snapshot_of(
+    c: Customer, consents: Iterable[ChannelConsent], dnc: ConsentEvent | None
+) -> ContactSnapshot:
+    """A customer's snapshot from their row, channel states and latest "stop" (if any)."""
     return ContactSnapshot(
         customer_id=c.id,
         name=c.display_name,
@@ -46,8 +54,50 @@ def load_snapshot(session: Session, customer_id: int) -> ContactSnapshot:
         timezone=c.timezone,
         contact_hours=c.contact_hours,
         do_not_contact=c.do_not_contact,
-        dnc_since=dnc_since,
-        dnc_source=dnc_source,
-        consents=consents,
+        dnc_since=dnc.at if dnc is not None and c.do_not_contact else None,
+        dnc_source=dnc.source if dnc is not None and c.do_not_contact else None,
+        consents={r.channel: ConsentInfo(r.state, r.since, r.source, r.words) for r in consents},
         best_times=c.best_times,
     )
+
+
+def load_snapshots(session: Session, customer_ids: Sequence[int]) -> dict[int, Customer]:
+    """Many live customers by id, with what their snapshots need loaded beside them in a
+    few queries (`snapshots_of`); the missing and deleted are left out."""
+    found: dict[int, Customer] = {}
+    for start in range(0, len(customer_ids), _CHUNK):
+        chunk = list(customer_ids[start : start + _CHUNK])
+        found.update(
+            (c.id, c)
+            for c in session.execute(
+                select(Customer).where(Customer.id.in_(chunk), Customer.deleted_at.is_(None))
+            ).scalars()
+        )
+    return found
+
+
+def snapshots_of(session: Session, customers: Sequence[Customer]) -> dict[int, ContactSnapshot]:
+    """Each customer's snapshot, as `load_snapshot` reads it, in a few queries for all."""
+    consents: dict[int, list[ChannelConsent]] = {c.id: [] for c in customers}
+    dnc: dict[int, ConsentEvent] = {}
+    ids = [c.id for c in customers]
+    stopped = [c.id for c in customers if c.do_not_contact]
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        for row in session.execute(
+            select(ChannelConsent).where(ChannelConsent.customer_id.in_(chunk))
+        ).scalars():
+            consents[row.customer_id].append(row)
+    for start in range(0, len(stopped), _CHUNK):
+        chunk = stopped[start : start + _CHUNK]
+        events = session.execute(
+            select(ConsentEvent)
+            .where(
+                ConsentEvent.customer_id.in_(chunk),
+                ConsentEvent.kind == ConsentEventKind.DO_NOT_CONTACT,
+            )
+            .order_by(ConsentEvent.at.desc(), ConsentEvent.id.desc())
+        ).scalars()
+        for ev in events:
+            dnc.setdefault(ev.customer_id, ev)  # the latest comes first
+    return {c.id: snapshot_of(c, consents[c.id], dnc.get(c.id)) for c in customers}

@@ -121,18 +121,19 @@ class HandFollowUps:
             ahead = ahead.replace(microsecond=0)
             if 8 <= ahead.astimezone(tz).hour < 19 and local_day(ahead, tz) == day:
                 at = ahead
-        slot = find_slot(person.snapshot(now), channel, at, person.planned, self.wb.cap)
+        planned = self.wb.book.planned_times(person.id)
+        slot = find_slot(person.snapshot(now), channel, at, planned, self.wb.cap)
         if slot is None:
             return
         if slot != at:
             # Land on a tidy quarter hour the customer would recognise, still inside their hours.
             tidy = slot.replace(second=0, microsecond=0)
             tidy += timedelta(minutes=-tidy.minute % 15)
-            if find_slot(person.snapshot(now), channel, tidy, person.planned, self.wb.cap) == tidy:
+            if find_slot(person.snapshot(now), channel, tidy, planned, self.wb.cap) == tidy:
                 slot = tidy
         created = min(q.last_touch or q.row["received_at"], slot, now)
         self.wb.hand_plans.append(HandPlan(created, person, q.row["id"], slot, channel, reason))
-        person.planned.append(slot)
+        self.wb.book.planned_elsewhere(person.id, slot)
 
     def agreed_by_hand(
         self, person: Person, q: StoryQuote, channel: Channel, reason: str, day: date

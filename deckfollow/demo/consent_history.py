@@ -142,7 +142,8 @@ class ConsentHistory:
             return None
         agreement = Agreement(said, person, q.row["id"], due, channel, reason, source, words)
         self.wb.agreements.append(agreement)
-        person.agreed.append(due)
+        # The plans' waiting steps move clear of it, as `agree_follow_up` moves them.
+        self.wb.book.agreed(person.id, due, now=said)
         if not any(g.channel is channel.consent_channel for g in person.grants):
             # Agreeing on a channel with nothing on record grants it in the same words.
             self.grant(person, channel.consent_channel, said, source, words)

@@ -10,10 +10,13 @@ it happened:
   the new-customer service), with how they like to be reached through
   `set_contact_preferences` (`customers_added`);
 - every "yes" through `core.consent_ledger.grant_channels` (`grants`);
-- the quotes and the plans with their steps, still decided in memory (`rows`, the one
-  place the demo writes rows; see `tests/demo/test_built_like_the_app` for each kind and
-  why), with every touch logged around them through `log_touch` (`touches_logged`):
-  what customers said before the plans go in, what the owner did after;
+- the plans with their steps through `core.cadence_batch` (the batch form of
+  `start_cadence` and `complete_step`: each step placed by the customer's stored rules),
+  played as each story is told, once the customers are in;
+- the quotes, still decided in memory (`rows`, the one place the demo writes rows; see
+  `tests/demo/test_built_like_the_app` for why), with every touch logged around them
+  through `log_touch` (`touches_logged`): what customers said before the plans go in,
+  what the owner did after;
 - in time order (`in_time_order`), before the owner's touches: enquiries still waiting
   for a first reply through `add_lead`, next contacts customers agreed to through
   `agree_follow_up`, next contacts the owner planned by hand through
@@ -28,8 +31,8 @@ construction (a test runs `core.followups.audit_rules` over the result):
 - a revoked channel carries no pending follow-up;
 - planned calls and texts sit inside the customer's allowed hours, and no customer's
   seven days hold more planned touches than the cap, nor two lie within a day;
-- follow-up plans are played forward with the core's own placement
-  (`core.cadence_placement.plan_next_step`), so every step lands where the app would have put it:
+- follow-up plans are played forward by the core's batch of plan runs, so every step
+  lands where the app would have put it:
   around agreed follow-ups, inside allowed hours, under the cap. Steps already past are
   done, each with the touch that did it; a customer's reply pauses their plan.
 """
@@ -68,8 +71,8 @@ from deckfollow.demo.new_leads import is_waiting, take_waiting_leads
 from deckfollow.demo.plan_playback import PlanPlayback
 from deckfollow.demo.quote_making import QuoteMaker
 from deckfollow.demo.quote_story import QuoteStory
-from deckfollow.demo.refusals import refusals
-from deckfollow.demo.rows import write_plans, write_quotes
+from deckfollow.demo.refusals import closings, refusals
+from deckfollow.demo.rows import write_quotes
 from deckfollow.demo.sample import record_sample
 from deckfollow.demo.touches_logged import TouchLog
 from deckfollow.demo.workbench import Workbench
@@ -173,11 +176,25 @@ def generate_demo(
         number += 1
         row["number"] = f"Q-{row['received_at'].year}-{number:05d}"
 
+    # Everyone is added before their stories are told: the core places each plan step by
+    # the customer's own rules, read from what it stored.
+    preferences = enter_customers(session, wb, people)
+    wb.start_plans(session)
+    wb.book.read(p.id for p in people)
     consent = ConsentHistory(wb)
     playback = PlanPlayback(wb, consent)
     stories = QuoteStory(wb, consent, HandFollowUps(wb, consent), playback)
     for person in people:
         consent.history(person)
+        for closing in closings(person):
+            # From that moment the plans keep off it, as after `revoke_consent`.
+            wb.book.closed(
+                person.id,
+                closing.channel,
+                now=closing.at,
+                source=closing.source,
+                words=closing.words,
+            )
         for q in person.quotes:
             if not is_waiting(q):
                 stories.story(person, q)
@@ -185,13 +202,12 @@ def generate_demo(
         if person.dnc_at is not None:
             consent.record_dnc(person)
 
-    preferences = enter_customers(session, wb, people)
     granted = enter_grants(session, people)
     touches = TouchLog(session, wb)
     touches.quote_rows()
     write_quotes(session, wb)
     touches.replies()
-    write_plans(session, wb)
+    wb.book.write()
     said = enter_in_time_order(session, waiting, wb.agreements, wb.hand_plans, refusals(people))
     touches.contacts()
     dnc_contacts = [

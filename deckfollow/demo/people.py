@@ -85,10 +85,6 @@ class Person:
     # One channel the customer closed: (channel, when, their words, how they said it).
     revoked: tuple[ConsentChannel, datetime, str, str] | None = None
     quotes: list[StoryQuote] = field(default_factory=list)
-    # Due times of the customer's pending and done planned follow-ups (the weekly cap) and
-    # of their pending agreed ones (which plan steps keep clear of).
-    planned: list[datetime] = field(default_factory=list)
-    agreed: list[datetime] = field(default_factory=list)
     # Every yes they gave, in the order given: entered through the core once they exist.
     grants: list[Grant] = field(default_factory=list)
     _snaps: dict[str, ContactSnapshot] = field(default_factory=dict)

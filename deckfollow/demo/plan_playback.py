@@ -1,4 +1,4 @@
-"""Follow-up plans played forward with the core's own placement, up to `now`."""
+"""Follow-up plans played forward through the core's batch of plan runs, up to `now`."""
 
 from __future__ import annotations
 
@@ -6,25 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from deckfollow.core.cadence_placement import STUCK_REASON, plan_next_step, run_anchor
+from deckfollow.core.cadence_runs import DNC_STOP
 from deckfollow.core.cadence_specs import CadenceSpec
 from deckfollow.core.enums import (
     CadenceRunStatus,
     Channel,
     Direction,
-    FollowUpStatus,
     Outcome,
 )
-from deckfollow.core.models import (
-    CadenceRun,
-    FollowUp,
-)
-from deckfollow.core.permission import AGREED_CLEARANCE, find_slot
+from deckfollow.core.errors import PermissionRefused, ValidationError
 from deckfollow.demo.consent_history import ConsentHistory
 from deckfollow.demo.customer_words import REPLIES
 from deckfollow.demo.people import SOURCE_OF, Person, StoryQuote
-from deckfollow.demo.rows import row_follow_up, touch_row
-from deckfollow.demo.times import local_day
+from deckfollow.demo.rows import touch_row
 from deckfollow.demo.wording import (
     CALL_NOTES,
     REACHED_PARKED,
@@ -80,96 +74,38 @@ class PlanPlayback:
     ) -> None:
         """Start a built-in plan at `start` and live it up to now, as the app would have.
 
-        The core places each step (`plan_next_step`); the owner does each one when it falls
-        due (a few recent ones may still wait, overdue), logging the touch; a revoked
-        channel cancels the step on it; a reply pauses the run; `stop` ends it.
+        The core starts the run and places each step (`core.cadence_batch`, the batch form
+        of `start_cadence` and `complete_step`); the owner does each one when it falls due
+        (a few recent ones may still wait, overdue), logging the touch; a revoked channel
+        cancels the step on it; a reply pauses the run; `stop` ends it.
         """
-        rng, now = self.wb.rng, self.wb.now
+        rng, now, book = self.wb.rng, self.wb.now, self.wb.book
         spec = self.wb.plans.get(key)
         if spec is None or spec.id is None:
             return  # the user's own plan took the built-in's key; the demo leaves it be
         if person.dnc_at is not None and start >= person.dnc_at:
             return
+        dnc = False
         if person.dnc_at is not None and (stop is None or person.dnc_at < stop.at):
-            stop = Stop(
-                person.dnc_at,
-                "stopped: customer asked not to be contacted",
-                "customer asked not to be contacted",
+            stop, dnc = Stop(person.dnc_at, DNC_STOP, "customer asked not to be contacted"), True
+        try:
+            run = book.start(
+                person.id,
+                key,
+                quote_id=q.row["id"] if q is not None else None,
+                now=start,
+                parked_until=q.row["parked_until"] if q is not None else None,
             )
-        run_id = self.wb.ids.take(CadenceRun)
-        run: dict[str, Any] = {
-            "id": run_id,
-            "cadence_id": spec.id,
-            "customer_id": person.id,
-            "quote_id": q.row["id"] if q is not None else None,
-            "started_at": start,
-            "status": CadenceRunStatus.ACTIVE,
-            "paused_reason": None,
-        }
-        self.wb.runs.append(run)
-        quote_id = run["quote_id"]
-        anchor = run_anchor(
-            spec,
-            local_day(start, person.tz),
-            birthday=person.row["birthday"],
-            parked_until=q.row["parked_until"] if q is not None else None,
-        )
+        except (PermissionRefused, ValidationError):
+            return  # refused as the app refuses it (already running for this quote)
         title = q.title if q is not None else "job"
         t = start
-        last: int | None = None
-        pending: dict[str, Any] | None = None
         revoke = person.revoked
         while True:
-            if pending is None and run["status"] is CadenceRunStatus.ACTIVE:
-                nxt = plan_next_step(
-                    spec,
-                    anchor,
-                    person.snapshot(t),
-                    last_index=last,
-                    now=t,
-                    planned=person.planned,
-                    agreed=person.agreed,
-                    cap=self.wb.cap,
-                )
-                for p in nxt.passed_over:
-                    fu = row_follow_up(
-                        self.wb.ids.take(FollowUp),
-                        person,
-                        quote_id,
-                        p.due_at,
-                        p.occurrence.step.channel,
-                        p.occurrence.step.reason,
-                        t,
-                        run_id=run_id,
-                        step=p.occurrence.index,
-                    )
-                    fu.update(
-                        status=FollowUpStatus.CANCELLED, completed_at=t, cancel_reason=p.passed_over
-                    )
-                    self.wb.follow_ups.append(fu)
-                    last = p.occurrence.index
-                if nxt.placed is None:
-                    if nxt.finished:
-                        run["status"] = CadenceRunStatus.FINISHED
-                    else:
-                        run["status"] = CadenceRunStatus.PAUSED
-                        run["paused_reason"] = STUCK_REASON
-                    break
-                occ = nxt.placed.occurrence
-                pending = row_follow_up(
-                    self.wb.ids.take(FollowUp),
-                    person,
-                    quote_id,
-                    nxt.placed.due_at,
-                    occ.step.channel,
-                    occ.step.reason,
-                    t,
-                    run_id=run_id,
-                    step=occ.index,
-                )
-                self.wb.follow_ups.append(pending)
-                person.planned.append(pending["due_at"])
-                last = occ.index
+            book.move_on(run, now=t)
+            pending = run.pending
+            if pending is None and run.status is not CadenceRunStatus.ACTIVE:
+                break
             # What happens next: the owner does the step, the customer closes its channel,
             # replies, or the plan is stopped; whichever comes first (and before now).
             events: list[tuple[datetime, str]] = []
@@ -180,7 +116,7 @@ class PlanPlayback:
                 if channel.is_timed and not person.hours.allows(done_at):
                     done_at = due
                 lazy = now - due < _OVERDUE_WINDOW and rng.random() < _STEP_LEFT_OVERDUE
-                if complete and run["status"] is CadenceRunStatus.ACTIVE and not lazy:
+                if complete and run.status is CadenceRunStatus.ACTIVE and not lazy:
                     events.append((done_at, "done"))
                 if revoke is not None and revoke[0] is channel.consent_channel and revoke[1] > t:
                     events.append((revoke[1], "revoked"))
@@ -194,42 +130,29 @@ class PlanPlayback:
             at, what = min(events)
             if what == "stop":
                 assert stop is not None
-                if pending is not None:
-                    pending.update(
-                        status=FollowUpStatus.CANCELLED,
-                        completed_at=at,
-                        cancel_reason=stop.step_reason,
-                    )
-                    person.planned.remove(pending["due_at"])
-                run["status"] = CadenceRunStatus.STOPPED
-                run["paused_reason"] = stop.run_reason
+                if dnc:
+                    # What `revoke_consent` does: the step on it cancelled, the plan stopped.
+                    book.cancel(run, now=at, reason=stop.step_reason)
+                book.stop(run, now=at, reason=stop.run_reason)
                 break
             if what == "reply":
                 reply = None
-                self.reply(person, q, at, pending)
-                run["status"] = CadenceRunStatus.PAUSED
-                run["paused_reason"] = "the customer replied"
+                book.pause(run, reason="the customer replied")
+                self.reply(person, q, at)
                 t = at
                 continue
             assert pending is not None
             if what == "revoked":
                 assert revoke is not None
-                pending.update(
-                    status=FollowUpStatus.CANCELLED,
-                    completed_at=at,
-                    cancel_reason=f"{revoke[0].value} revoked",
-                )
-                person.planned.remove(pending["due_at"])
-                pending = None
+                book.cancel(run, now=at, reason=f"{revoke[0].value} revoked")
                 t = at
                 continue
-            # Done: the owner made the contact and logged it.
-            pending.update(status=FollowUpStatus.DONE, completed_at=at)
+            # Done: the owner made the contact and logged it; the plan moves on.
+            book.done(run, now=at)
             touch = self.wb.touch(self.step_touch(person, spec.key, pending, at, title, unanswered))
             if q is not None and q.first_plan_touch is None:
                 q.first_plan_touch = at
             t = at
-            pending = None
             if (
                 agree_in_call
                 and touch["outcome"] is Outcome.REACHED
@@ -288,10 +211,9 @@ class PlanPlayback:
             follow_up_id=fu["id"],
         )
 
-    def reply(
-        self, person: Person, q: StoryQuote | None, at: datetime, pending: dict[str, Any] | None
-    ) -> None:
-        """The customer wrote back: the plan pauses, and half the time they name a next step."""
+    def reply(self, person: Person, q: StoryQuote | None, at: datetime) -> None:
+        """The customer wrote back: the plan pauses, and half the time they name a next step
+        (which the plan's waiting steps keep clear of, `consent.agree`)."""
         rng = self.wb.rng
         usable = [c for c in (Channel.TEXT, Channel.EMAIL, Channel.CALL) if person.open_at(c, at)]
         if not usable or q is None:
@@ -308,32 +230,5 @@ class PlanPlayback:
                 rng.choice(REPLIES[way.value]),
             )
         )
-        agreed = rng.random() < 0.5 and self.consent.agree(
-            person, q, at, SOURCE_OF[way.value], touch
-        )
-        if agreed and pending is not None:
-            self.keep_clear(person, pending, at)
-
-    def keep_clear(self, person: Person, fu: dict[str, Any], at: datetime) -> None:
-        """A plan step moves off a newly agreed follow-up, as `refit_planned` moves it."""
-        due: datetime = fu["due_at"]
-        if all(abs(due - a) >= AGREED_CLEARANCE for a in person.agreed):
-            return
-        person.planned.remove(due)
-        slot = find_slot(
-            person.snapshot(at),
-            fu["channel"],
-            max(due, at),
-            person.planned,
-            self.wb.cap,
-            keep_clear_of=person.agreed,
-        )
-        if slot is None:
-            fu.update(
-                status=FollowUpStatus.CANCELLED,
-                completed_at=at,
-                cancel_reason="no allowed time for it within four months",
-            )
-            return
-        fu["due_at"] = slot
-        person.planned.append(slot)
+        if rng.random() < 0.5:
+            self.consent.agree(person, q, at, SOURCE_OF[way.value], touch)

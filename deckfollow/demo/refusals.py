@@ -29,17 +29,22 @@ class Refusal:
     words: str
 
 
+def closings(p: Person) -> list[Refusal]:
+    """One customer's refusals (a channel, everything), as their story decided them."""
+    said = []
+    if p.revoked is not None:
+        channel, at, words, source = p.revoked
+        said.append(Refusal(at, p.id, channel, source, words))
+    if p.dnc_at is not None:
+        assert p.dnc_words is not None
+        words, way = p.dnc_words
+        said.append(Refusal(p.dnc_at, p.id, None, SOURCE_OF[way], words))
+    return said
+
+
 def refusals(people: Sequence[Person]) -> list[Refusal]:
     """Every refusal in the business, in the order they were said."""
-    said = []
-    for p in people:
-        if p.revoked is not None:
-            channel, at, words, source = p.revoked
-            said.append(Refusal(at, p.id, channel, source, words))
-        if p.dnc_at is not None:
-            assert p.dnc_words is not None
-            words, way = p.dnc_words
-            said.append(Refusal(p.dnc_at, p.id, None, SOURCE_OF[way], words))
+    said = [r for p in people for r in closings(p)]
     said.sort(key=lambda r: (r.at, r.customer_id, r.channel is None))
     return said
 

@@ -8,58 +8,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from deckfollow.core.enums import (
-    Basis,
     Channel,
     Direction,
-    FollowUpStatus,
     Outcome,
 )
-from deckfollow.core.models import (
-    CadenceRun,
-    FollowUp,
-    Quote,
-)
+from deckfollow.core.models import Quote
 from deckfollow.demo.people import Person
 from deckfollow.demo.workbench import Workbench
 from deckfollow.storage.sequences import advance_sequences
-
-
-def row_follow_up(
-    fid: int,
-    person: Person,
-    quote_id: int | None,
-    due: datetime,
-    channel: Channel,
-    reason: str,
-    created: datetime,
-    *,
-    basis: Basis = Basis.PLANNED,
-    words: str | None = None,
-    run_id: int | None = None,
-    step: int | None = None,
-) -> dict[str, Any]:
-    return {
-        "id": fid,
-        "customer_id": person.id,
-        "quote_id": quote_id,
-        "due_at": due,
-        "window_end": None,
-        "timezone": person.row["timezone"],
-        "channel": channel,
-        "reason": reason,
-        "basis": basis,
-        "agreed_words": words,
-        "status": FollowUpStatus.PENDING,
-        "cadence_run_id": run_id,
-        "cadence_step": step,
-        "template_id": None,
-        "snoozed_until": None,
-        "notified_at": None,
-        "completed_at": None,
-        "cancel_reason": None,
-        "created_at": created,
-        "version": 1,
-    }
 
 
 def touch_row(
@@ -91,12 +47,6 @@ def write_quotes(session: Session, wb: Workbench) -> None:
     """Insert the quotes the demo still makes itself (see `tests/demo/test_built_like_the_app`
     for each kind and why); their touches are logged through the core after."""
     _insert(session, ((Quote, wb.quotes),))
-
-
-def write_plans(session: Session, wb: Workbench) -> None:
-    """Insert the plan runs and follow-ups the demo still makes itself, before the touches
-    that did them are logged."""
-    _insert(session, ((CadenceRun, wb.runs), (FollowUp, wb.follow_ups)))
 
 
 def _insert(session: Session, inserted: tuple[tuple[type[Any], list[dict[str, Any]]], ...]) -> None:

@@ -5,8 +5,9 @@ touch does to its quote is the app's own doing: the quote's last touch, the firs
 that stops the speed-to-lead clock (and settles a first reply waiting on Today), a
 follow-up marked done, a plan moved on, a reply pausing the plans that were running.
 
-The quotes, plans and follow-ups they refer to are still decided in memory (see
-`tests/demo/test_built_like_the_app`), so the touches go in two passes around them:
+The quotes they refer to are still decided in memory (see
+`tests/demo/test_built_like_the_app`), and the plans' steps are written by the core's
+batch once the stories are told, so the touches go in two passes around them:
 
 - what customers said (inbound), oldest first, before any plan is in: a reply pauses the
   plans running when it came, and the playback already paused the one it answered;

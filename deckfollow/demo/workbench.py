@@ -9,15 +9,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from deckfollow.core.cadence_batch import PlanBatch
 from deckfollow.core.cadence_library import list_cadences
 from deckfollow.core.cadence_specs import CadenceSpec
 from deckfollow.core.enums import (
     Stage,
 )
 from deckfollow.core.models import (
-    CadenceRun,
     Customer,
-    FollowUp,
     Quote,
 )
 from deckfollow.core.settings import load_settings
@@ -49,7 +48,7 @@ class Ids:
     def __init__(self, session: Session) -> None:
         self._next: dict[type[Any], int] = {
             m: int(session.execute(select(func.coalesce(func.max(m.id), 0))).scalar_one()) + 1
-            for m in (Customer, Quote, FollowUp, CadenceRun)
+            for m in (Customer, Quote)
         }
 
     def take(self, model: type[Any]) -> int:
@@ -89,8 +88,8 @@ class Workbench:
         self.customers: list[dict[str, Any]] = []
         self.quotes: list[dict[str, Any]] = []
         self.touches: list[dict[str, Any]] = []
-        self.follow_ups: list[dict[str, Any]] = []
-        self.runs: list[dict[str, Any]] = []
+        # The plans' runs and steps, started and moved on by the core (`start_plans`).
+        self._book: PlanBatch | None = None
         # Next contacts customers agreed to: entered through the core once the rows are in.
         self.agreements: list[Agreement] = []
         # Next contacts the owner planned by hand: entered through the core the same way.
@@ -98,6 +97,24 @@ class Workbench:
         self.emails: set[str] = set()
         self.by_id: dict[int, StoryQuote] = {}
         self.made_overdue = self.made_today = 0
+
+    def start_plans(self, session: Session) -> None:
+        """Plans can start once the customers are in: the core reads their rules."""
+        self._book = PlanBatch(session)
+
+    @property
+    def book(self) -> PlanBatch:
+        assert self._book is not None, "the customers go in before any plan starts"
+        return self._book
+
+    @property
+    def follow_ups(self) -> list[dict[str, Any]]:
+        """Every plan step so far (pending, done, cancelled)."""
+        return self._book.steps if self._book is not None else []
+
+    @property
+    def runs(self) -> list[dict[str, Any]]:
+        return [r.row for r in self._book.runs] if self._book is not None else []
 
     def touch(self, row: dict[str, Any]) -> dict[str, Any]:
         """Log a touch; its quote remembers when it was last touched."""

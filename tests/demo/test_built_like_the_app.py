@@ -52,19 +52,11 @@ _WRITER = ("rows.py", "_insert")
 # What that writer still inserts, and why each kind is not yet made through the core.
 _STILL_WRITTEN = {
     "Quote": "each quote's answer, sent moment, stages and close are decided in memory; the "
-    "quote services stamp the moment of entry (a sent date becomes midday), and closing "
-    "through the core would cancel the plans and cards that follow a close unless those "
-    "are made after it, in one time-ordered run",
-    "CadenceRun": "plans are played forward in memory with the core's own placement; a run "
-    "started through the core would place its first step again, against a database that "
-    "does not yet hold the other follow-ups and agreements the playback kept clear of; and "
-    "each step placed by `start_cadence`/`complete_step` costs about fifteen queries (some "
-    "4-5 ms), so the default demo's 1,800 steps alone would take it past its CPU budget "
-    "until the core places a run's steps without reloading the plan, the customer and the "
-    "settings at every step",
-    "FollowUp": "plan steps, as the playback left them (a follow-up planned by hand goes "
-    "through `schedule_follow_up`, an agreed one through `agree_follow_up`, a first reply "
-    "through `add_lead`)",
+    "quote services stamp the moment of entry (a sent date becomes midday in the owner's "
+    "zone), a lead entered through `add_lead` plans a first reply, and a close through the "
+    "core cancels the quote's planned follow-ups, stops its plans and (parked) plans a "
+    "revisit, so quotes go through the core only in one time-ordered run with a batch form "
+    "of those services (one by one they cost several queries each)",
 }
 
 
@@ -302,15 +294,18 @@ def test_answering_a_demo_lead_settles_its_first_reply(business: Database, now: 
         session.rollback()
 
 
-def test_the_only_follow_ups_the_demo_makes_itself_are_plan_steps() -> None:
-    # Follow-ups outside a plan are planned through the core (`by_hand.enter_hand_plan`).
+def test_the_demo_makes_no_follow_up_itself() -> None:
+    # Plan steps are placed by the core's batch of runs (`core.cadence_batch`), follow-ups
+    # outside a plan through the core (`by_hand.enter_hand_plan`): no demo module builds
+    # a follow-up row.
     makers = {
         path.name
         for path in sorted(DEMO.glob("*.py"))
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Call) and ast.unparse(node.func) == "row_follow_up"
+        if isinstance(node, ast.Call)
+        and ast.unparse(node.func) in ("row_follow_up", "FollowUp", "CadenceRun")
     }
-    assert makers == {"plan_playback.py"}
+    assert makers == set()
 
 
 def test_follow_ups_planned_by_hand_keep_the_rules_the_core_checked(
