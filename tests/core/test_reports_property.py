@@ -17,9 +17,11 @@ from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
+from deckfollow.core.models import Quote
 from deckfollow.core.report_periods import PeriodKind, custom, period_of
 from deckfollow.core.reports import build_report
 from deckfollow.core.reports_sql import ReportOptions
@@ -344,6 +346,16 @@ PERIODS = st.one_of(
     grace=st.integers(1, 72),
     trashed=st.integers(0, 3),
 )
+# A business whose first sample quote was redrawn: its quote ids start at 2.
+@example(
+    seed=955,
+    customers=17,
+    quotes=10,
+    period=PeriodKind.THIS_MONTH,
+    window=(5, 50),
+    grace=24,
+    trashed=1,
+)
 def test_every_figure_matches_a_plain_count_of_the_export(
     tmp_path: Path,
     seed: int,
@@ -359,7 +371,9 @@ def test_every_figure_matches_a_plain_count_of_the_export(
         with db.unit_of_work() as s:
             generate_demo(s, customers=customers, quotes=quotes, seed=seed, now=NOW, country="AU")
         with db.unit_of_work() as s:
-            for qid in range(1, min(trashed, quotes) + 1):
+            # The demo's first ids, whatever they are: a quote drawn and redrawn leaves a gap.
+            first_ids = s.scalars(select(Quote.id).order_by(Quote.id).limit(trashed)).all()
+            for qid in first_ids:
                 trash_quote(s, qid, now=NOW)
         if isinstance(period, PeriodKind):
             chosen = period_of(period, timezone="Australia/Sydney", country="AU", now=NOW)
