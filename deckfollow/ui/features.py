@@ -158,9 +158,9 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     def export_calendar() -> None:
         from deckfollow.ui.reminders import ask_and_export_calendar
 
-        said = ask_and_export_calendar(db, clock=clock, parent=window)
-        if said:
-            window.statusBar().showMessage(said, 8000)
+        ask_and_export_calendar(
+            db, clock=clock, parent=window, said=lambda said: window.statusBar().showMessage(said, 8000)
+        )
 
     for text, slot in (
         ("&Import contacts…", import_contacts),

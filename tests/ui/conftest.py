@@ -113,7 +113,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "messaging/smtp_settings.py": "not converted yet",
     "messaging/template_library.py": "not converted yet",
     "reminders/controller.py": "not converted yet",
-    "reminders/settings_page.py": "not converted yet",
     "reminders/snooze_dialog.py": "not converted yet",
     "reports/page.py": "not converted yet",
     "today_page/page.py": "reads its model on its own (the operations path for it is next)",
