@@ -92,11 +92,7 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "messaging/compose_email.py": "the contact dialogs' half, converted with them",
     "messaging/text_message.py": "the contact dialogs' half, converted with them",
     # Not converted yet: each still reads or saves on the GUI thread.
-    "backups/__init__.py": "not converted yet: backups run storage's own functions",
     "backups/corrupt.py": "not converted yet: runs before the window, at start-up",
-    "backups/page.py": "not converted yet: backups run storage's own functions",
-    "backups/schedule.py": "not converted yet: backups run storage's own functions",
-    "backups/trash.py": "not converted yet",
     "cards/batch_dialog.py": "not converted yet",
     "cards/common.py": "not converted yet",
     "cards/composer.py": "not converted yet",
