@@ -159,7 +159,10 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
         from deckfollow.ui.reminders import ask_and_export_calendar
 
         ask_and_export_calendar(
-            db, clock=clock, parent=window, said=lambda said: window.statusBar().showMessage(said, 8000)
+            db,
+            clock=clock,
+            parent=window,
+            said=lambda said: window.statusBar().showMessage(said, 8000),
         )
 
     for text, slot in (

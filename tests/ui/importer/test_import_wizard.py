@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFileDialog,
-    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QWizard,
@@ -24,10 +23,12 @@ from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer
 from deckfollow.exchange.import_mapping import Field
 from deckfollow.storage.database import Database, open_database
-from deckfollow.ui.importer import ImportWizard, export_customers_csv, export_vcard
+from deckfollow.ui.importer import ImportWizard, export_actions, export_customers_csv, export_vcard
 from deckfollow.ui.importer.wizard import PREVIEW_COLUMNS
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.theme import LIGHT
 from tests.exchange.import_helpers import DATA, set_owner
+from tests.ui.waiting import settle
 
 
 @pytest.fixture
@@ -170,13 +171,18 @@ def test_export_actions_write_the_files(
     shown: list[str] = []
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "x"))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "all"), ""))
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    monkeypatch.setattr(export_actions, "_tell", lambda _p, text, **_k: shown.append(text))
+    ops = Operations(au_db)  # the window's database thread: the files are written there
+    written: list[Path | None] = []
 
-    assert export_customers_csv(None, au_db) == tmp_path / "x" / "customers.csv"
-    assert export_vcard(None, au_db) == tmp_path / "all.vcf"
+    export_customers_csv(None, au_db, written.append)
+    export_vcard(None, au_db, done=written.append)
+    settle(qtbot, ops)
+    assert written == [tmp_path / "x" / "customers.csv", tmp_path / "all.vcf"]
     assert (tmp_path / "all.vcf").read_text(encoding="utf-8").count("BEGIN:VCARD") == 1
-    assert export_customers_csv(None, au_db) is None  # never overwrites
+    export_customers_csv(None, au_db, written.append)
+    settle(qtbot, ops)
+    assert written[-1] is None  # never overwrites
     assert shown[-1].startswith("Nothing was exported:")
 
 
