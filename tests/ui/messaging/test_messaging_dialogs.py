@@ -382,9 +382,11 @@ def test_smtp_settings_without_a_keyring_explain_and_keep_the_password_out_of_th
     qtbot: QtBot, db: Database
 ) -> None:
     store = CredentialStore(null.Keyring())
+    ops = Operations(db)  # the window's database thread: the settings are read and saved there
     dlg = SmtpSettingsDialog(db, credentials=store)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     assert "No system keyring is available" in dlg.keyring_label.text()
     assert not dlg.remember.isEnabled()
     dlg.host.setText("smtp.example.com")
@@ -415,9 +417,11 @@ def test_smtp_settings_test_email_proves_the_password_before_saving(
 ) -> None:
     server = smtp_server(Security.STARTTLS, auth=True)
     store = CredentialStore(null.Keyring())
+    ops = Operations(db)  # the window's database thread: the settings are read there
     dlg = SmtpSettingsDialog(db, credentials=store, ssl_context=server.client_context)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     dlg.host.setText("127.0.0.1")
     dlg.port.setValue(server.port)
     dlg.username.setText(SMTP_USER)
@@ -620,9 +624,11 @@ def test_the_gateway_asks_for_the_email_password_once_a_session_without_a_keyrin
 
 
 def test_smtp_settings_show_the_whole_keyring_sentence(qtbot: QtBot, db: Database) -> None:
+    ops = Operations(db)  # the window's database thread: the settings are read there
     dlg = SmtpSettingsDialog(db, credentials=CredentialStore(null.Keyring()))
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     qtbot.waitExposed(dlg)
     label = dlg.keyring_label
     assert "asks for it once each time you start the app" in label.text()
@@ -636,11 +642,13 @@ def test_setting_up_email_from_the_composer_opens_over_it_and_applies_once_saved
     from PySide6.QtWidgets import QApplication
 
     fu_id = _follow_up(db, customer, now, Channel.EMAIL)
+    ops = Operations(db)  # the window's database thread: the email settings are read there
     dlg = ComposeEmailDialog(
         db, clock=lambda: now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring())
     )
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     assert dlg.setup_box.isVisible() and not dlg.send_button.isEnabled()
 
     dlg.setup_button.click()
@@ -648,6 +656,7 @@ def test_setting_up_email_from_the_composer_opens_over_it_and_applies_once_saved
     settings = QApplication.activeModalWidget()
     assert isinstance(settings, SmtpSettingsDialog)
     assert dlg.setup_box.isVisible()
+    settle(qtbot, ops)
     settings.host.setText("smtp.example.com")
     settings.username.setText(SMTP_USER)
     settings.from_address.setText(SMTP_USER)
