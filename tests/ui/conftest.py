@@ -109,7 +109,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "reminders/snooze_dialog.py": "not converted yet",
     "reports/page.py": "not converted yet",
     "today_page/page.py": "reads its model on its own (the operations path for it is next)",
-    "team/settings_page.py": "not converted yet",
 }
 
 _UI_DIR = Path(ui_package.__file__).resolve().parent
