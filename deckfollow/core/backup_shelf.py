@@ -16,7 +16,7 @@ from deckfollow.core.restore import RestoreResult, restore_from
 from deckfollow.core.unit_of_work import Store
 from deckfollow.storage.backup import backup_dir_for
 from deckfollow.storage.backup_catalogue import BackupInfo, list_backups, take_backup
-from deckfollow.storage.backup_copies import server_backup_hint
+from deckfollow.storage.backup_copies import backup_before, server_backup_hint
 from deckfollow.storage.backup_rotation import (
     KEEP_DAILY,
     KEEP_WEEKLY,
@@ -32,6 +32,7 @@ __all__ = [
     "BackupInfo",
     "BackupShelf",
     "RestoreResult",
+    "back_up_before",
     "back_up_now",
     "backups_due",
     "delete_backups_of",
@@ -72,6 +73,14 @@ def back_up_now(db: Store, *, now: datetime) -> Path:
     path = take_backup(_file_of(db), "manual", now=now)
     prune(_file_of(db))
     return path
+
+
+def back_up_before(db: Store, reason: str, *, now: datetime) -> Path | None:
+    """A checked copy kept before a risky change (an import); None for a server database,
+    whose server's own backups cover it."""
+    if not isinstance(db, Database):
+        raise TypeError(f"{db!r} is not an open database")
+    return backup_before(db, reason, now=now)
 
 
 def backups_due(db_path: Path, *, now: datetime) -> list[Path]:

@@ -104,7 +104,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "customers/merge_dialog.py": "not converted yet",
     "customers/new_customer.py": "not converted yet",
     "customers/page.py": "not converted yet: its model reads a page of rows as it scrolls",
-    "importer/wizard.py": "not converted yet",
     "reminders/controller.py": "not converted yet",
     "reminders/snooze_dialog.py": "not converted yet",
     "reports/page.py": "not converted yet",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -263,7 +264,7 @@ class TrashDialog(QDialog):
             return 0
         db, paths = self._db, [b.path for b in holding]
 
-        def deleted(_paths: list[object]) -> None:
+        def deleted(_paths: list[Path]) -> None:
             self._holding = []
             self.delete_backups_button.hide()
             self.status.setText(
