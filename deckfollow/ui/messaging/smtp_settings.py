@@ -113,6 +113,9 @@ class SmtpSettingsDialog(QDialog):
         self.guidance = QLabel()
         self.guidance.setWordWrap(True)
         self.guidance.setOpenExternalLinks(True)
+        # Always read as rich text: an escaped quote in a provider without a help link
+        # otherwise showed as &quot;.
+        self.guidance.setTextFormat(Qt.TextFormat.RichText)
         self.guidance.setStyleSheet(f"color: {active_theme().muted_text};")
         self.sign_in_button = QPushButton()
         self.client_id = QLineEdit()
