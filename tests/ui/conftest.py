@@ -102,7 +102,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "consent/ledger_view.py": "not converted yet",
     "consent/stop.py": "not converted yet",
     "customers/merge_dialog.py": "not converted yet",
-    "customers/new_customer.py": "not converted yet",
     "customers/page.py": "not converted yet: its model reads a page of rows as it scrolls",
     "reminders/controller.py": "not converted yet",
     "reminders/snooze_dialog.py": "not converted yet",
