@@ -101,7 +101,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "consent/consent_editor.py": "not converted yet",
     "consent/ledger_view.py": "not converted yet",
     "consent/stop.py": "not converted yet",
-    "customers/merge_dialog.py": "not converted yet",
     "customers/page.py": "not converted yet: its model reads a page of rows as it scrolls",
     "reminders/controller.py": "not converted yet",
     "reminders/snooze_dialog.py": "not converted yet",

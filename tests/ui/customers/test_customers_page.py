@@ -256,6 +256,7 @@ def test_two_records_are_merged_in_the_gui(
     qtbot.mouseClick(page.merge_button, Qt.MouseButton.LeftButton)
     dlg = page.active_dialog
     assert isinstance(dlg, MergeDialog)
+    settle(qtbot, window)
     names = {b.text() for b in dlg.keep_buttons}
     assert names == {"Keep Mia Chen (customer 1)", f"Keep Mia C (customer {lead.customer_id})"}
     dlg.choose_keep(1)
@@ -327,3 +328,27 @@ def test_the_customer_selected_on_the_page_is_the_one_moved_to_the_trash(
     qtbot.waitUntil(lambda: page.model.rowCount() == 0)
     assert _customers(imported) == 4
     assert "Tom Reid moved to the trash" in window.statusBar().currentMessage()
+
+
+def test_merging_one_record_finds_the_other_by_typing_and_opens_only_once_read(
+    qtbot: QtBot, imported: Database, now: datetime
+) -> None:
+    ops = Operations(imported)  # the window's database thread: both records are read there
+    with imported.reading() as s:
+        ids = {name: cid for name, cid in s.execute(select(Customer.display_name, Customer.id))}
+    dlg = MergeDialog(imported, ids["Mia Chen"], clock=lambda: now)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert not dlg.pick_search.isEnabled() and not dlg.merge_button.isEnabled()
+    settle(qtbot, ops)
+    assert dlg.keep_buttons[0].text() == f"Keep Mia Chen (customer {ids['Mia Chen']})"
+    assert dlg.pick_list.count() == 4  # everyone but Mia herself
+    qtbot.keyClicks(dlg.pick_search, "tom")
+    settle(qtbot, ops)
+    assert [dlg.pick_list.item(i).text() for i in range(dlg.pick_list.count())] == [
+        "Tom Reid (Rozelle, tom@reid.net)"
+    ]
+    dlg.pick_list.setCurrentRow(0)
+    settle(qtbot, ops)
+    assert dlg.keep_buttons[1].text() == f"Keep Tom Reid (customer {ids['Tom Reid']})"
+    assert dlg.merge_button.isEnabled()
