@@ -34,7 +34,9 @@ from deckfollow.ui.consent import (
     StopContactDialog,
 )
 from deckfollow.ui.formatting import clock_text
+from deckfollow.ui.operations import Operations
 from tests.factories import new_lead
+from tests.ui.waiting import settle
 
 
 @pytest.fixture
@@ -203,9 +205,11 @@ def test_ledger_viewer_lists_entries_and_exports_evidence(
             words="Don't call me at work",
             now=now,
         )
+    ops = Operations(db)  # the window's database thread: the ledger is read there
     dlg = LedgerViewerDialog(db, lead.customer_id, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     qtmodeltester.check(dlg.model)
     assert isinstance(dlg.model, LedgerModel) and dlg.model.rowCount() == 1
     assert dlg.model.index(0, 4).data() == "Don't call me at work"
