@@ -79,6 +79,7 @@ class TrashDialog(QDialog):
             )
         )
         self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setAccessibleName("Trash")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -92,6 +93,9 @@ class TrashDialog(QDialog):
         layout.addWidget(self.table)
         self.empty_note = QLabel("The trash is empty.")
         layout.addWidget(self.empty_note)
+        # Neither the list nor "empty" until the trash has been read.
+        self.table.hide()
+        self.empty_note.hide()
         row = QHBoxLayout()
         self.restore_button = QPushButton("Restore")
         self.restore_button.clicked.connect(self.restore_selected)
@@ -137,6 +141,8 @@ class TrashDialog(QDialog):
         end.addStretch(1)
         end.addWidget(close)
         layout.addLayout(end)
+        for button in (self.restore_button, self.erase_button, self.empty_button):
+            button.setEnabled(False)  # until the trash has been read
         self.refresh()
 
     @property

@@ -101,6 +101,7 @@ class TemplateLibraryDialog(QDialog):
         self.kind_label.setStyleSheet(f"color: {active_theme().muted_text};")
         self.name = QLineEdit()
         self.subject = QLineEdit()
+        self.subject.setAccessibleName("Subject")
         self.subject_label = QLabel("Subject")
         self.words = QPlainTextEdit()
         self.words.setMinimumHeight(200)
@@ -196,6 +197,8 @@ class TemplateLibraryDialog(QDialog):
         self.copy_button.clicked.connect(self._copy)
         self.delete_button.clicked.connect(self._delete)
         splitter.setEnabled(False)  # open for editing once the library has been read
+        for widget in (self.subject, self.subject_label, self.preview_subject):
+            widget.hide()  # an email's only: shown with the template chosen
         self._splitter = splitter
         ops.run_change(
             self,
