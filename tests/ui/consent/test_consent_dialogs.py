@@ -53,9 +53,12 @@ def lead(db: Database, now: datetime) -> LeadCreated:
 
 
 def _ask(qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime) -> AskPermissionDialog:
+    ops = Operations(db)  # the window's database thread: the customer is read there
     dlg = AskPermissionDialog(db, lead.customer_id, lead.quote_id, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    assert not dlg.save_button.isEnabled()  # open for typing once the customer is read
+    settle(qtbot, ops)
     return dlg
 
 
@@ -95,6 +98,7 @@ def test_ask_permission_without_a_reason_says_so_and_saves_nothing(
     dlg = _ask(qtbot, db, lead, now)
     qtbot.keyClicks(dlg.words, "Text me tomorrow")
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dlg)
     assert dlg.isVisible()
     assert dlg.error.isVisible() and "reason" in dlg.error.text()
     with db.reading() as s:
@@ -122,6 +126,7 @@ def test_a_revoked_channel_shows_why_and_needs_an_explicit_reopen(
     qtbot.keyClicks(dlg.reason, "Send the photos of the finished job")
     qtbot.keyClicks(dlg.words, "Actually, texting is fine for the photos")
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dlg)
     assert "Not recorded" in dlg.error.text()
     dlg.reopen.setChecked(True)
     with qtbot.waitSignal(dlg.saved):
