@@ -97,7 +97,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "cards/common.py": "not converted yet",
     "cards/composer.py": "not converted yet",
     "consent/cadences.py": "not converted yet",
-    "consent/consent_editor.py": "not converted yet",
     "consent/stop.py": "not converted yet",
     "customers/page.py": "not converted yet: its model reads a page of rows as it scrolls",
     "reminders/controller.py": "not converted yet",

@@ -170,24 +170,30 @@ def test_stop_for_every_channel_cancels_what_is_pending(
 def test_consent_editor_records_yes_and_no_and_refuses_bad_hours(
     qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
 ):
+    ops = Operations(db)  # the window's database thread: consent is read and saved there
     dlg = ConsentEditorDialog(db, lead.customer_id, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    assert not dlg.grant_button.isEnabled()  # open once what is recorded has been read
+    settle(qtbot, ops)
     dlg.table.setCurrentCell(1, 0)  # the text row picks the text channel
     assert dlg.channel.currentData() == ConsentChannel.TEXT.value
     qtbot.keyClicks(dlg.words, "Texting is easiest for me")
     with qtbot.waitSignal(dlg.changed):
         qtbot.mouseClick(dlg.grant_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ops)
     assert dlg.table.item(1, 0).text() == "granted"  # type: ignore[union-attr]
     assert dlg.table.item(1, 3).text() == "Texting is easiest for me"  # type: ignore[union-attr]
 
     dlg.hours.setText("whenever suits")
     qtbot.mouseClick(dlg.save_prefs_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ops)
     assert "contact hours" in dlg.error.text()
     dlg.hours.setText("evenings only; not mon")
     dlg.timezone.setCurrentText("Australia/Perth")
     with qtbot.waitSignal(dlg.changed):
         qtbot.mouseClick(dlg.save_prefs_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ops)
     assert not dlg.error.isVisible()
     assert "evenings only; not mon" in dlg.effective.text()
     with db.reading() as s:
