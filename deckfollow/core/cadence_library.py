@@ -61,6 +61,12 @@ def _validate(spec: CadenceSpec) -> None:
         raise ValidationError("repeat", "repeat the last step at most once a week")
 
 
+def check_cadence(spec: CadenceSpec) -> None:
+    """Refuse a plan that cannot be saved (no name or steps, a step without a reason),
+    naming the field; no session needed, so a screen can say so at once."""
+    _validate(spec)
+
+
 def _write_steps(cad: Cadence, steps: Sequence[StepSpec]) -> None:
     cad.steps.clear()
     for pos, st in enumerate(steps):

@@ -158,6 +158,12 @@ def _validate(kind: TemplateKind, name: str, subject: str | None, body: str) -> 
         _check_fields("subject", subject)
 
 
+def check_template(kind: TemplateKind, name: str, subject: str | None, body: str) -> None:
+    """Refuse a template that cannot be saved (no name or words, an unknown field), naming
+    the field; no session needed, so a screen can say so at once."""
+    _validate(kind, name, subject, body)
+
+
 def save_template(
     session: Session, key: str, *, name: str, subject: str | None, body: str
 ) -> TemplateInfo:

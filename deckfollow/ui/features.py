@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog
 
 from deckfollow.core.clock import Clock
 from deckfollow.core.due import DueItem
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Store
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.team.server_away import open_when_server_back
 
@@ -67,7 +67,7 @@ def _action(
     return action
 
 
-def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
+def install_features(window: MainWindow, db: Store, clock: Clock) -> None:
     """Add every feature's menu entries, pages and Today's actions to `window`."""
     from deckfollow.core.changes import EVERYTHING
 
@@ -158,9 +158,12 @@ def install_features(window: MainWindow, db: Database, clock: Clock) -> None:
     def export_calendar() -> None:
         from deckfollow.ui.reminders import ask_and_export_calendar
 
-        said = ask_and_export_calendar(db, clock=clock, parent=window)
-        if said:
-            window.statusBar().showMessage(said, 8000)
+        ask_and_export_calendar(
+            db,
+            clock=clock,
+            parent=window,
+            said=lambda said: window.statusBar().showMessage(said, 8000),
+        )
 
     for text, slot in (
         ("&Import contacts…", import_contacts),

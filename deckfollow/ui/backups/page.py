@@ -1,7 +1,12 @@
-"""The Backups page of the settings dialog: list, back up now, restore, open the folder."""
+"""The Backups page of the settings dialog: list, back up now, restore, open the folder.
+
+Every file operation (listing, copying, restoring) runs on the window's database thread, so
+a large database never freezes the window and a restore waits for the saves before it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -18,28 +23,50 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.backup_shelf import (
+    KEEP_DAILY,
+    KEEP_WEEKLY,
+    BackupInfo,
+    BackupShelf,
+    RestoreResult,
+    back_up_now,
+    delete_backups_of,
+    read_shelf,
+    restore_into,
+)
+from deckfollow.core.changes import EVERYTHING
 from deckfollow.core.clock import Clock
-from deckfollow.core.errors import DeckfollowError
-from deckfollow.core.restore import restore_from
-from deckfollow.storage.backup import backup_dir_for
-from deckfollow.storage.backup_catalogue import BackupInfo, list_backups, take_backup
-from deckfollow.storage.backup_copies import server_backup_hint
-from deckfollow.storage.backup_rotation import KEEP_DAILY, KEEP_WEEKLY, delete_backups, prune
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Store
+from deckfollow.ui import operations
 from deckfollow.ui.backups.common import confirm, local_time, note_label, status_label
 
 COLUMNS = ("Taken", "Kind", "Size", "File")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
+@dataclass(frozen=True)
+class _Done:
+    """What an action on the backups did, with the shelf as it is now."""
+
+    shelf: BackupShelf
+    path: Path | None = None
+    restored: RestoreResult | None = None
+
+
 class BackupsPage(QWidget):
-    """Backups beside the database. `restored` is emitted after a restore: reload everything."""
+    """Backups beside the database. `restored` is emitted after a restore: reload everything;
+    `loaded` each time the list has been read and shown."""
 
     restored = Signal()
+    loaded = Signal()
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._clock = db, clock
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("the backups page needs the operations of an open database")
+        self._db, self._ops, self._clock = db, ops, clock
+        self._shelf: BackupShelf | None = None  # what was read, once it arrived
         self._backups: list[BackupInfo] = []
         layout = QVBoxLayout(self)
         self.intro = note_label()
@@ -84,24 +111,16 @@ class BackupsPage(QWidget):
         layout.addLayout(buttons)
         self.status = status_label()
         layout.addWidget(self.status)
-        if db.path is None:
-            self.intro.setText(server_backup_hint(db))
-            for w in (
-                self.table,
-                self.backup_button,
-                self.restore_button,
-                self.file_button,
-                self.delete_button,
-                self.folder_button,
-            ):
-                w.setEnabled(False)
-        else:
-            self.intro.setText(
-                f"Backups are kept beside your data in <b>{backup_dir_for(db.path.absolute())}"
-                "</b>: one a "
-                f"day (the last {KEEP_DAILY} days), one a week (the last {KEEP_WEEKLY} weeks), "
-                "and one before every upgrade, import and restore."
-            )
+        # Open for a choice once the list has been read (quicker than a person can click).
+        self._buttons = (
+            self.backup_button,
+            self.restore_button,
+            self.file_button,
+            self.delete_button,
+            self.folder_button,
+        )
+        for button in self._buttons:
+            button.setEnabled(False)
         self.refresh()
 
     @property
@@ -109,7 +128,24 @@ class BackupsPage(QWidget):
         return list(self._backups)
 
     def refresh(self) -> None:
-        self._backups = list_backups(self._db.path) if self._db.path is not None else []
+        """Read the backups again (on the database thread) and show them."""
+        self._ops.run_task(self, lambda: read_shelf(self._db), success=self._fill)
+
+    def _fill(self, shelf: BackupShelf, chosen: str | None = None) -> None:
+        self._shelf = shelf
+        if shelf.folder is None:
+            self.intro.setText(shelf.server_hint)
+        else:
+            self.intro.setText(
+                f"Backups are kept beside your data in <b>{shelf.folder}</b>: one a "
+                f"day (the last {KEEP_DAILY} days), one a week (the last {KEEP_WEEKLY} weeks), "
+                "and one before every upgrade, import and restore."
+            )
+        on_file = shelf.folder is not None
+        self.table.setEnabled(on_file)
+        for button in (self.backup_button, self.file_button, self.folder_button):
+            button.setEnabled(on_file)
+        self._backups = list(shelf.backups)
         self.table.setRowCount(len(self._backups))
         for row, b in enumerate(self._backups):
             cells = (local_time(b.taken_at), b.description, b.size_text, b.path.name)
@@ -117,16 +153,20 @@ class BackupsPage(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(str(b.path.absolute()))
                 if col == 2:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
+                    item.setTextAlignment(RIGHT)
                 self.table.setItem(row, col, item)
         if self._backups:
             self.table.selectRow(0)
+        if chosen is not None:
+            self.select(chosen)
         self._selection_changed()
+        self.loaded.emit()
+
+    def _on_file(self) -> bool:
+        return self._shelf is not None and self._shelf.folder is not None
 
     def _selection_changed(self) -> None:
-        chosen = self._db.path is not None and self.selected() is not None
+        chosen = self._on_file() and self.selected() is not None
         self.restore_button.setEnabled(chosen)
         self.delete_button.setEnabled(chosen)
 
@@ -140,25 +180,35 @@ class BackupsPage(QWidget):
                 self.table.selectRow(row)
 
     def back_up_now(self) -> None:
-        if self._db.path is None:
+        """Take a checked copy now; the list then shows it selected."""
+        if not self._on_file():
             return
-        try:
-            path = take_backup(self._db.path, "manual", now=self._clock())
-            prune(self._db.path)
-        except DeckfollowError as exc:
-            self.status.setText(f"Backup failed: {exc}")
-            return
-        self.refresh()
-        self.select(path.name)
-        self.status.setText(f"Backed up and checked: {path.name}")
+        db, now = self._db, self._clock()
+        self.status.setText("Backing up…")
+
+        def done(result: _Done) -> None:
+            assert result.path is not None
+            self._fill(result.shelf, result.path.name)
+            self.status.setText(f"Backed up and checked: {result.path.name}")
+
+        def back_up() -> _Done:
+            path = back_up_now(db, now=now)
+            return _Done(read_shelf(db), path)
+
+        self._ops.run_task(
+            self,
+            back_up,
+            success=done,
+            failure=lambda exc: self.status.setText(f"Backup failed: {exc}"),
+        )
 
     def _delete_clicked(self) -> None:
         self.delete_selected()
 
     def delete_selected(self, *, ask: bool = True) -> bool:
-        """Delete the selected backup (after asking); True if it was deleted."""
+        """Delete the selected backup (after asking); True if it was asked to go."""
         chosen = self.selected()
-        if chosen is None or self._db.path is None:
+        if chosen is None or not self._on_file():
             return False
         what = f"the backup from {local_time(chosen.taken_at)} ({chosen.description})"
         if ask and not confirm(
@@ -169,20 +219,29 @@ class BackupsPage(QWidget):
         ):
             self.status.setText("Nothing changed.")
             return False
-        try:
-            delete_backups(self._db.path, [chosen.path])
-        except DeckfollowError as exc:
-            self.status.setText(f"Not deleted: {exc}")
-            return False
-        self.refresh()
-        self.status.setText(f"Deleted {what}.")
+        db = self._db
+
+        def delete() -> _Done:
+            delete_backups_of(db, [chosen.path])
+            return _Done(read_shelf(db))
+
+        def done(result: _Done) -> None:
+            self._fill(result.shelf)
+            self.status.setText(f"Deleted {what}.")
+
+        self._ops.run_task(
+            self,
+            delete,
+            success=done,
+            failure=lambda exc: self.status.setText(f"Not deleted: {exc}"),
+        )
         return True
 
     def _restore_clicked(self) -> None:
         self.restore_selected()
 
     def restore_selected(self, *, ask: bool = True) -> bool:
-        """Replace the data with the selected backup (after asking); True if it was done."""
+        """Replace the data with the selected backup (after asking); True if it was asked."""
         chosen = self.selected()
         if chosen is None:
             return False
@@ -201,7 +260,7 @@ class BackupsPage(QWidget):
         return self._restore(path, f"the backup file {path.name}", ask=ask)
 
     def _restore(self, path: Path, what: str, *, ask: bool) -> bool:
-        if self._db.path is None:
+        if not self._on_file():
             return False
         if ask and not confirm(
             self,
@@ -212,30 +271,43 @@ class BackupsPage(QWidget):
         ):
             self.status.setText("Nothing changed.")
             return False
-        # Close this program's connections so the file can be swapped; the database
-        # reconnects to the restored file on its next use.
-        self._db.close()
-        try:
-            result = restore_from(self._db.path, path, now=self._clock())
-        except DeckfollowError as exc:
-            self.status.setText(f"Restore failed, nothing changed: {exc}")
-            return False
-        self.refresh()
-        kept = result.previous_kept_at.name if result.previous_kept_at else "nowhere"
-        extra = ""
-        if result.do_not_contact_reapplied:
-            extra = f" {result.do_not_contact_reapplied} newer do-not-contact requests were kept."
-        self.status.setText(f"Restored {what}. Your data as it was is kept as {kept}.{extra}")
-        self.restored.emit()
+        db, now = self._db, self._clock()
+        self.status.setText("Restoring…")
+
+        def restore() -> _Done:
+            # Behind every save asked for before it, on the thread that owns the database.
+            result = restore_into(db, path, now=now)
+            return _Done(read_shelf(db), restored=result)
+
+        def done(result: _Done) -> None:
+            self._fill(result.shelf)
+            restored = result.restored
+            assert restored is not None
+            kept = restored.previous_kept_at.name if restored.previous_kept_at else "nowhere"
+            extra = ""
+            if restored.do_not_contact_reapplied:
+                extra = (
+                    f" {restored.do_not_contact_reapplied} newer do-not-contact requests were kept."
+                )
+            self.status.setText(f"Restored {what}. Your data as it was is kept as {kept}.{extra}")
+            self.restored.emit()
+
+        self._ops.run_task(
+            self,
+            restore,
+            success=done,
+            failure=lambda exc: self.status.setText(f"Restore failed, nothing changed: {exc}"),
+            changes=EVERYTHING,
+            initiator=self,
+        )
         return True
 
     def folder_url(self) -> QUrl:
-        assert self._db.path is not None
-        folder = backup_dir_for(self._db.path)
-        return QUrl.fromLocalFile(str(folder))
+        assert self._shelf is not None and self._shelf.folder is not None
+        return QUrl.fromLocalFile(str(self._shelf.folder))
 
     def open_folder(self) -> None:
-        if self._db.path is None:
+        if self._shelf is None or self._shelf.folder is None:
             return
-        backup_dir_for(self._db.path).mkdir(parents=True, exist_ok=True)
+        self._shelf.folder.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(self.folder_url())

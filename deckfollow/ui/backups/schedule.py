@@ -2,9 +2,10 @@
 
 The app may stay in the tray for weeks without being restarted, so the rotating backups
 cannot be a start-up job only: every half hour the scheduler asks for today's daily and
-this week's weekly copy (`storage.backup_rotation.auto_backup` does nothing when they exist).
-The copy is made on a worker thread with its own SQLite connections, so a large database
-never freezes the window; the outcome comes back to the GUI thread as a signal.
+this week's weekly copy (`core.backup_shelf.backups_due` does nothing when they exist).
+The copy is made on a worker thread of its own with SQLite's own connections (not the
+window's database thread, where a long copy would hold every save back), so a large
+database never freezes the window; the outcome comes back to the GUI thread as a signal.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from deckfollow.core.backup_shelf import backups_due
 from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.storage.backup_rotation import auto_backup
-from deckfollow.storage.database import Database
+from deckfollow.core.unit_of_work import Store
 
 CHECK_EVERY_MS = 30 * 60 * 1000
 FIRST_CHECK_MS = 2000  # after the window and its data are on screen
@@ -33,7 +34,7 @@ class BackupScheduler(QObject):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         clock: Clock,
         parent: QObject | None = None,
@@ -69,7 +70,7 @@ class BackupScheduler(QObject):
 
     def _work(self, path: Path, now: datetime) -> None:
         try:
-            made = auto_backup(path, now=now)
+            made = backups_due(path, now=now)
         except (DeckfollowError, OSError) as exc:
             self.failed.emit(f"Today's backup could not be made: {exc}")
         else:

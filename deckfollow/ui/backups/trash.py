@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,29 +21,52 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.changes import EVERYTHING
+from deckfollow.core.backup_shelf import BackupInfo
+from deckfollow.core.changes import EVERYTHING, Changes
 from deckfollow.core.clock import Clock
-from deckfollow.core.erasure import empty_trash_for_good, erase_for_good
+from deckfollow.core.erasure import ErasureReport
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.core.trash import CUSTOMER, DEFAULT_KEEP_DAYS, TrashItem, list_trash, restore_item
+from deckfollow.core.trash import (
+    CUSTOMER,
+    DEFAULT_KEEP_DAYS,
+    EmptiedTrash,
+    TrashItem,
+    list_trash,
+    restore_item,
+)
+from deckfollow.core.trash_actions import (
+    delete_backups_holding,
+    empty_for_good,
+    erase_customer_for_good,
+)
+from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.core.wording import plural
-from deckfollow.storage.backup_catalogue import BackupInfo
-from deckfollow.storage.backup_rotation import delete_backups
-from deckfollow.storage.database import Database
+from deckfollow.ui import operations
 from deckfollow.ui.backups.common import confirm, local_time, note_label, status_label
 from deckfollow.ui.formatting import counted
 
 COLUMNS = ("What", "Name", "Deleted")
 
 
+@dataclass(frozen=True)
+class _Restored:
+    changes: Changes
+    items: list[TrashItem]  # the trash as it is now
+
+
 class TrashDialog(QDialog):
-    """Deleted customers and quotes. `changed` carries the core's Changes after each action."""
+    """Deleted customers and quotes. `changed` carries the core's Changes after each action;
+    `loaded` each time the trash has been read and shown."""
 
     changed = Signal(object)
+    loaded = Signal()
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._clock = db, clock
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("the trash needs the operations of an open database")
+        self._db, self._ops, self._clock = db, ops, clock
         self._items: list[TrashItem] = []
         self._holding: list[BackupInfo] = []  # backups still holding the person just erased
         self.setWindowTitle("Trash")
@@ -53,6 +79,7 @@ class TrashDialog(QDialog):
             )
         )
         self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setAccessibleName("Trash")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -66,6 +93,9 @@ class TrashDialog(QDialog):
         layout.addWidget(self.table)
         self.empty_note = QLabel("The trash is empty.")
         layout.addWidget(self.empty_note)
+        # Neither the list nor "empty" until the trash has been read.
+        self.table.hide()
+        self.empty_note.hide()
         row = QHBoxLayout()
         self.restore_button = QPushButton("Restore")
         self.restore_button.clicked.connect(self.restore_selected)
@@ -111,6 +141,8 @@ class TrashDialog(QDialog):
         end.addStretch(1)
         end.addWidget(close)
         layout.addLayout(end)
+        for button in (self.restore_button, self.erase_button, self.empty_button):
+            button.setEnabled(False)  # until the trash has been read
         self.refresh()
 
     @property
@@ -118,8 +150,11 @@ class TrashDialog(QDialog):
         return list(self._items)
 
     def refresh(self) -> None:
-        with self._db.reading() as s:
-            self._items = list_trash(s)
+        """Read the trash again (on the database thread) and show it."""
+        self._ops.run_query(self, list_trash, success=self._fill)
+
+    def _fill(self, items: list[TrashItem]) -> None:
+        self._items = items
         self.table.setRowCount(len(self._items))
         for r, item in enumerate(self._items):
             what = "Customer" if item.kind == CUSTOMER else "Quote"
@@ -132,6 +167,7 @@ class TrashDialog(QDialog):
         if self._items:
             self.table.selectRow(0)
         self._selection_changed()
+        self.loaded.emit()
 
     def selected(self) -> TrashItem | None:
         rows = self.table.selectionModel().selectedRows()
@@ -151,15 +187,22 @@ class TrashDialog(QDialog):
         item = self.selected()
         if item is None:
             return
-        try:
-            with self._db.unit_of_work() as s:
-                changes = restore_item(s, item.kind, item.id, now=self._clock())
-        except DeckfollowError as exc:
-            self.status.setText(str(exc))
-            return
-        self.refresh()
-        self.status.setText(f"Restored {item.label}.")
-        self.changed.emit(changes)
+        now = self._clock()
+
+        def restore(session: Session) -> _Restored:
+            changes = restore_item(session, item.kind, item.id, now=now)
+            session.flush()
+            return _Restored(changes, list_trash(session))
+
+        def restored(done: _Restored) -> None:
+            self._fill(done.items)
+            self.status.setText(f"Restored {item.label}.")
+            self.changed.emit(done.changes)
+
+        self._ops.run_change(self, restore, initiator=self, success=restored, failure=self._failed)
+
+    def _failed(self, exc: DeckfollowError) -> None:
+        self.status.setText(str(exc))
 
     def _erase_clicked(self) -> None:
         self.erase_selected()
@@ -167,11 +210,11 @@ class TrashDialog(QDialog):
     def _empty_clicked(self) -> None:
         self.empty()
 
-    def erase_selected(self, *, ask: bool = True) -> str | None:
-        """Erase the selected customer for good (after asking); the report's text, or None."""
+    def erase_selected(self, *, ask: bool = True) -> bool:
+        """Erase the selected customer for good (after asking); True if it was asked to."""
         item = self.selected()
         if item is None or item.kind != CUSTOMER:
-            return None
+            return False
         if ask and not confirm(
             self,
             "Erase for good",
@@ -180,32 +223,40 @@ class TrashDialog(QDialog):
             "only a fingerprint of their email and phone is kept so they are not added again.",
             "Erase for good",
         ):
-            return None
-        try:
-            report = erase_for_good(self._db, item.id, now=self._clock())
-        except DeckfollowError as exc:
-            self.status.setText(str(exc))
-            return None
-        self.refresh()
-        text = report.summary(full_paths=False)
-        self.status.setText(f"{item.label} was erased for good.")
-        self.report.setPlainText(text)
-        self.report.show()
-        self._holding = list(report.still_in_backups)
-        n = len(self._holding)
-        which = "that backup" if n == 1 else f"those {n} backups"
-        self.delete_backups_button.setText(f"Delete {which}…")
-        self.delete_backups_button.setVisible(bool(n))
-        self.changed.emit(EVERYTHING)
-        return text
+            return False
+        db, now = self._db, self._clock()
+
+        def erased(report: ErasureReport) -> None:
+            self.refresh()
+            text = report.summary(full_paths=False)
+            self.status.setText(f"{item.label} was erased for good.")
+            self.report.setPlainText(text)
+            self.report.show()
+            self._holding = list(report.still_in_backups)
+            n = len(self._holding)
+            which = "that backup" if n == 1 else f"those {n} backups"
+            self.delete_backups_button.setText(f"Delete {which}…")
+            self.delete_backups_button.setVisible(bool(n))
+            self.changed.emit(EVERYTHING)
+
+        self._ops.run_task(
+            self,
+            lambda: erase_customer_for_good(db, item.id, now=now),
+            success=erased,
+            failure=self._failed,
+            changes=EVERYTHING,
+            initiator=self,
+        )
+        return True
 
     def _delete_backups_clicked(self) -> None:
         self.delete_backups_holding()
 
     def delete_backups_holding(self, *, ask: bool = True) -> int:
-        """Delete the backups that still hold the customer just erased; how many went."""
-        holding, db_path = self._holding, self._db.path
-        if not holding or db_path is None:
+        """Delete the backups that still hold the customer just erased; how many were asked
+        to go."""
+        holding = self._holding
+        if not holding or self._db.path is None:
             return 0
         n = len(holding)
         if ask and not confirm(
@@ -217,15 +268,20 @@ class TrashDialog(QDialog):
             f"Delete {plural(n, 'backup')}",
         ):
             return 0
-        try:
-            delete_backups(db_path, [b.path for b in holding])
-        except DeckfollowError as exc:
-            self.status.setText(str(exc))
-            return 0
-        self._holding = []
-        self.delete_backups_button.hide()
-        self.status.setText(
-            f"Deleted {plural(n, 'backup')}: no backup in the backups folder holds them now."
+        db, paths = self._db, [b.path for b in holding]
+
+        def deleted(_paths: list[Path]) -> None:
+            self._holding = []
+            self.delete_backups_button.hide()
+            self.status.setText(
+                f"Deleted {plural(n, 'backup')}: no backup in the backups folder holds them now."
+            )
+
+        self._ops.run_task(
+            self,
+            lambda: delete_backups_holding(db, paths),
+            success=deleted,
+            failure=self._failed,
         )
         return n
 
@@ -238,14 +294,21 @@ class TrashDialog(QDialog):
         )
         if ask and not confirm(self, "Empty the trash", f"Remove {when} for good?", "Empty trash"):
             return
-        try:
-            emptied = empty_trash_for_good(self._db, now=self._clock(), older_than_days=days)
-        except DeckfollowError as exc:
-            self.status.setText(str(exc))
-            return
-        self.refresh()
-        self.status.setText(
-            f"Removed {plural(emptied.customers, 'customer')} and "
-            f"{plural(emptied.quotes, 'quote')} for good."
+        db, now = self._db, self._clock()
+
+        def emptied(done: EmptiedTrash) -> None:
+            self.refresh()
+            self.status.setText(
+                f"Removed {plural(done.customers, 'customer')} and "
+                f"{plural(done.quotes, 'quote')} for good."
+            )
+            self.changed.emit(EVERYTHING)
+
+        self._ops.run_task(
+            self,
+            lambda: empty_for_good(db, now=now, older_than_days=days),
+            success=emptied,
+            failure=self._failed,
+            changes=EVERYTHING,
+            initiator=self,
         )
-        self.changed.emit(EVERYTHING)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import time, timedelta
 
 from PySide6.QtCore import QTime, Signal
@@ -30,11 +31,11 @@ from deckfollow.core.enums import Channel
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.followups import agree_follow_up, agreed_plan
 from deckfollow.core.permission import ContactSnapshot, channel_decision
-from deckfollow.core.unit_of_work import Store
+from deckfollow.core.unit_of_work import Session, Store
+from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel, chosen_source, source_combo
 from deckfollow.ui.formatting import readable_date_edit, readable_time_edit
 from deckfollow.ui.qt_values import pydate, qdate
-from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 CHANNEL_LABELS = {
@@ -47,14 +48,38 @@ CHANNEL_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class _Customer:
+    """What the dialog needs to know about the customer (one read)."""
+
+    snap: ContactSnapshot
+    preferred: Channel | None
+
+
+def _read_customer(session: Session, customer_id: int) -> _Customer:
+    return _Customer(
+        load_snapshot(session, customer_id),
+        consent_overview(session, customer_id).preferred_channel,
+    )
+
+
+@dataclass(frozen=True)
+class _Agreed:
+    follow_up_id: int
+    changes: Changes = field(default_factory=lambda: Changes(follow_ups=True, consent=True))
+
+
 class AskPermissionDialog(QDialog):
     """Agreed day and time window, channel, reason and the customer's own words.
 
     Saving records an *agreed* follow-up and its ledger entry in one transaction.
-    `saved` carries the core's Changes; `follow_up_id` holds the new follow-up.
+    `saved` carries the core's Changes; `follow_up_id` holds the new follow-up. The
+    customer is read, and the follow-up recorded, on the window's database thread; the
+    fields open for typing once the read has arrived (`loaded`).
     """
 
     saved = Signal(object)
+    loaded = Signal()
 
     def __init__(
         self,
@@ -66,35 +91,39 @@ class AskPermissionDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._db, self._customer_id, self._quote_id, self._clock = db, customer_id, quote_id, clock
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("asking permission needs the operations of an open database")
+        self._ops, self._customer_id, self._quote_id, self._clock = (
+            ops,
+            customer_id,
+            quote_id,
+            clock,
+        )
         self.follow_up_id: int | None = None
-        with db.reading() as s:
-            self._snap: ContactSnapshot = load_snapshot(s, customer_id)
-            preferred = consent_overview(s, customer_id).preferred_channel
-        snap = self._snap
-        self.setWindowTitle(f"Ask permission: {snap.name}")
+        self._snap: ContactSnapshot | None = None  # the customer, once read
+        self.setWindowTitle("Ask permission")
         self.setMinimumWidth(520)
 
-        intro = QLabel(
-            f"Agree the next contact with <b>{snap.name}</b> now: when, how and why. "
-            f"Times are in their zone, <b>{snap.timezone}</b>."
-        )
+        self.intro = intro = QLabel()
         intro.setWordWrap(True)
+<<<<<<< HEAD
         hours = QLabel(
             f"Their usual hours: {hours_text(snap.hours.hours.description) or 'any time'}. "
             "A time they agree to is their own choice and stands."
         )
+=======
+        self.hours = hours = QLabel()
+>>>>>>> reads2
         hours.setWordWrap(True)
         hours.setStyleSheet(f"color: {active_theme().muted_text};")
 
         self.channel = QComboBox()
         for ch, label in CHANNEL_LABELS.items():
             self.channel.addItem(label, ch.value)
-        today = clock().astimezone(snap.hours.tz).date()
-        self.day = QDateEdit(qdate(today + timedelta(days=1)))
+        self.day = QDateEdit()
         self.day.setCalendarPopup(True)
         readable_date_edit(self.day, weekday=True)
-        self.day.setMinimumDate(qdate(today))
         self.start = QTimeEdit(QTime(10, 0))
         self.end = QTimeEdit(QTime(11, 0))
         for t in (self.start, self.end):
@@ -141,14 +170,47 @@ class AskPermissionDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.channel.currentIndexChanged.connect(self._channel_changed)
-        if preferred is not None:
-            self.channel.setCurrentIndex(max(0, self.channel.findData(preferred.value)))
+        self.blocked.hide()
+        self.reopen.hide()
+        self._fields = (self.channel, self.day, self.start, self.end, self.reason, self.words)
+        for widget in (*self._fields, self.source, self.save_button):
+            widget.setEnabled(False)
+        ops.run_query(
+            self,
+            lambda s: _read_customer(s, customer_id),
+            success=self._fill,
+            failure=self.error.show_error,
+        )
+
+    def _fill(self, customer: _Customer) -> None:
+        """Show who it is and their hours, then open the fields for typing."""
+        snap = self._snap = customer.snap
+        self.setWindowTitle(f"Ask permission: {snap.name}")
+        self.intro.setText(
+            f"Agree the next contact with <b>{snap.name}</b> now: when, how and why. "
+            f"Times are in their zone, <b>{snap.timezone}</b>."
+        )
+        self.hours.setText(
+            f"Their usual hours: {snap.hours.hours.description or 'any time'}. "
+            "A time they agree to is their own choice and stands."
+        )
+        today = self._clock().astimezone(snap.hours.tz).date()
+        self.day.setMinimumDate(qdate(today))
+        self.day.setDate(qdate(today + timedelta(days=1)))
+        if customer.preferred is not None:
+            self.channel.setCurrentIndex(max(0, self.channel.findData(customer.preferred.value)))
+        for widget in (*self._fields, self.source, self.save_button):
+            widget.setEnabled(True)
         self._channel_changed()
+        self.reason.setFocus()
+        self.loaded.emit()
 
     def selected_channel(self) -> Channel:
         return Channel(self.channel.currentData())
 
     def _channel_changed(self) -> None:
+        if self._snap is None:
+            return
         decision = channel_decision(self._snap, self.selected_channel())
         self.blocked.setText("" if decision.allowed else decision.reason)
         self.blocked.setVisible(not decision.allowed)
@@ -158,6 +220,9 @@ class AskPermissionDialog(QDialog):
     def save(self) -> None:
         """Validate and record; on a refusal the message stays in the dialog."""
         self.error.clear_error()
+        snap = self._snap
+        if snap is None:
+            return
         try:
             if self.end.time() <= self.start.time():
                 raise ValidationError("time window", "the window must end after it starts")
@@ -165,7 +230,7 @@ class AskPermissionDialog(QDialog):
                 pydate(self.day.date()),
                 _pytime(self.start.time()),
                 _pytime(self.end.time()),
-                self._snap.timezone,
+                snap.timezone,
                 self.selected_channel(),
                 self.reason.text(),
                 self.words.toPlainText().strip(),
@@ -173,29 +238,37 @@ class AskPermissionDialog(QDialog):
             now = self._clock()
             if plan.due_at <= now:
                 raise ValidationError("day", "pick a time that is still to come")
-            with self._db.unit_of_work() as s:
-                fu = agree_follow_up(
-                    s,
-                    self._customer_id,
-                    self._quote_id,
-                    plan,
-                    now=now,
-                    source=chosen_source(self.source),
-                    reopen=not self.reopen.isHidden() and self.reopen.isChecked(),
-                )
-                s.flush()
-                self.follow_up_id = fu.id
         except DeckfollowError as exc:
-            if not self.blocked.isHidden() and str(exc).startswith(self.blocked.text()[:40]):
-                # The reason is already on screen; say what would let this through.
-                self.error.show_error(
-                    "Not recorded: tick the box above only if their words re-open this channel."
-                )
-            else:
-                self.error.show_error(exc)
-            hold_until_server_back(self, exc)  # the server away: recorded once it is back
+            self._refused(exc)
             return
-        self.saved.emit(Changes(follow_ups=True, consent=True))
+        customer_id, quote_id = self._customer_id, self._quote_id
+        source = chosen_source(self.source)
+        reopen = not self.reopen.isHidden() and self.reopen.isChecked()
+
+        def agree(session: Session) -> _Agreed:
+            fu = agree_follow_up(
+                session, customer_id, quote_id, plan, now=now, source=source, reopen=reopen
+            )
+            session.flush()
+            return _Agreed(fu.id)
+
+        # The team server away: the operations keep the dialog open and record once it is back.
+        self._ops.run_change(
+            self, agree, initiator=self, success=self._agreed, failure=self._refused
+        )
+
+    def _refused(self, exc: DeckfollowError) -> None:
+        if not self.blocked.isHidden() and str(exc).startswith(self.blocked.text()[:40]):
+            # The reason is already on screen; say what would let this through.
+            self.error.show_error(
+                "Not recorded: tick the box above only if their words re-open this channel."
+            )
+        else:
+            self.error.show_error(exc)
+
+    def _agreed(self, agreed: _Agreed) -> None:
+        self.follow_up_id = agreed.follow_up_id
+        self.saved.emit(agreed.changes)
         self.accept()
 
 

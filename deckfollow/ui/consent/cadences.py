@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.cadence_library import (
+    check_cadence,
     copy_cadence,
     list_cadences,
     seed_builtin_cadences,
@@ -40,9 +43,9 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.enums import CadenceRunStatus, Channel
 from deckfollow.core.errors import DeckfollowError, ValidationError
-from deckfollow.core.unit_of_work import Store
+from deckfollow.core.unit_of_work import Session, Store
+from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel, local_text
-from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 _STOP, _EVERY, _YEARLY = "stop", "every", "yearly"
@@ -55,15 +58,36 @@ _RUN_STATUS = {
 }
 
 
+@dataclass(frozen=True)
+class _Plans:
+    """Every plan (the built-ins added the first time), and which to show."""
+
+    specs: list[CadenceSpec]
+    select_key: str | None = None
+    changes: Changes = field(default_factory=Changes)
+
+
+@dataclass(frozen=True)
+class _Runs:
+    """A change to the customer's plans, and their plans as they are afterwards."""
+
+    runs: list[RunInfo]
+    status: str = ""
+    changes: Changes = field(default_factory=lambda: Changes(follow_ups=True))
+    started: RunInfo | None = None  # the plan just started
+
+
 class CadenceDialog(QDialog):
     """Pick a plan and start it; built-ins are read-only, a copy's steps are editable.
 
     With `customer_id` the Start button starts the chosen plan for that customer (and
     quote), and their plans are listed to stop or, after a reply paused one, resume;
-    `started` then carries the core's Changes.
+    `started` then carries the core's Changes. The plans are read, and each change saved,
+    on the window's database thread; they open for a choice once read (`loaded`).
     """
 
     started = Signal(object)
+    loaded = Signal()
 
     def __init__(
         self,
@@ -76,7 +100,10 @@ class CadenceDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._db, self._clock = db, clock
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("follow-up plans need the operations of an open database")
+        self._ops, self._clock = ops, clock
         self._customer_id, self._quote_id, self._tz = customer_id, quote_id, timezone
         self.setWindowTitle("Follow-up plans")
         self.resize(940, 520)
@@ -118,6 +145,9 @@ class CadenceDialog(QDialog):
         self.repeat_days.setRange(7, 3650)
         self.repeat_days.setSuffix(" days")
         self.repeat_days.setValue(91)
+        self.repeat_days.setAccessibleName("Repeat the last step every, in days")
+        self.repeat.setAccessibleName("After the last step")
+        self.repeat_days.hide()  # shown for a plan that repeats its last step
         repeat_row = QHBoxLayout()
         repeat_row.addWidget(self.repeat)
         repeat_row.addWidget(self.repeat_days)
@@ -157,6 +187,21 @@ class CadenceDialog(QDialog):
         self.start_button.clicked.connect(self.start_current)
         close.clicked.connect(self.accept)
         self._specs: list[CadenceSpec] = []
+        self._controls = (
+            self.plans,
+            self.name,
+            self.repeat,
+            self.steps,
+            self.copy_button,
+            self.add_step_button,
+            self.remove_step_button,
+            self.save_button,
+            self.start_button,
+            self.stop_run_button,
+            self.resume_run_button,
+        )
+        for widget in self._controls:
+            widget.setEnabled(False)  # until the plans have been read
         self.reload()
         self.reload_runs()
 
@@ -196,11 +241,19 @@ class CadenceDialog(QDialog):
         return box
 
     def reload_runs(self) -> None:
-        """List the customer's plans, newest first."""
-        if self._customer_id is None:
+        """List the customer's plans, newest first (read on the database thread)."""
+        customer_id = self._customer_id
+        if customer_id is None:
             return
-        with self._db.reading() as s:
-            self._runs = customer_runs(s, self._customer_id)
+        self._ops.run_query(
+            self,
+            lambda s: customer_runs(s, customer_id),
+            success=self._show_runs,
+            failure=self.error.show_error,
+        )
+
+    def _show_runs(self, runs: list[RunInfo]) -> None:
+        self._runs = runs
         self.runs.setRowCount(0)
         for info in self._runs:
             r = self.runs.rowCount()
@@ -238,26 +291,35 @@ class CadenceDialog(QDialog):
         )
 
     def _run_change(self, resume: bool) -> bool:
+        """Stop or resume the chosen plan; True once asked."""
         info = self.selected_run()
         if info is None:
             return False
         self.error.clear_error()
-        try:
-            with self._db.unit_of_work() as s:
-                if resume:
-                    resume_cadence(s, info.id, now=self._clock())
-                else:
-                    stop_cadence(s, info.id, now=self._clock(), reason="stopped by you")
-        except DeckfollowError as exc:
-            self.error.show_error(exc)
-            button = self.resume_run_button if resume else self.stop_run_button
-            hold_until_server_back(button, exc)  # done once the team server is back
-            return False
-        self.reload_runs()
-        self.select_run(info.id)
-        verb = "Resumed" if resume else "Stopped"
-        self.status.setText(f"{verb} {info.cadence_name}.")
-        self.started.emit(Changes(follow_ups=True))
+        customer_id, now = self._customer_id, self._clock()
+        assert customer_id is not None
+
+        def change(session: Session) -> _Runs:
+            if resume:
+                changes = resume_cadence(session, info.id, now=now)
+            else:
+                changes = stop_cadence(session, info.id, now=now, reason="stopped by you")
+            session.flush()
+            verb = "Resumed" if resume else "Stopped"
+            return _Runs(
+                customer_runs(session, customer_id), f"{verb} {info.cadence_name}.", changes
+            )
+
+        def done(result: _Runs) -> None:
+            self._show_runs(result.runs)
+            self.select_run(info.id)
+            self.status.setText(result.status)
+            self.started.emit(result.changes)
+
+        # The team server away: the operations keep the dialog open and save once it is back.
+        self._ops.run_change(
+            self, change, initiator=self, success=done, failure=self.error.show_error
+        )
         return True
 
     def stop_selected_run(self) -> bool:
@@ -269,15 +331,27 @@ class CadenceDialog(QDialog):
         return self._run_change(resume=True)
 
     def reload(self, select_key: str | None = None) -> None:
-        with self._db.unit_of_work() as s:
-            seed_builtin_cadences(s)
-            self._specs = list_cadences(s)
+        """Read the plans again (the built-ins added if missing) and show `select_key`."""
+
+        def read(session: Session) -> _Plans:
+            seeded = seed_builtin_cadences(session)
+            return _Plans(list_cadences(session), select_key, Changes(settings=bool(seeded)))
+
+        self._ops.run_change(self, read, success=self._show_plans, failure=self.error.show_error)
+
+    def _show_plans(self, plans: _Plans) -> None:
+        self._specs = plans.specs
         self.plans.clear()
         for spec in self._specs:
             mark = "" if spec.builtin else "  (yours)"
             QListWidgetItem(f"{spec.name}{mark}", self.plans)
+        for widget in (self.plans, self.copy_button, self.start_button):
+            widget.setEnabled(True)
         keys = [c.key for c in self._specs]
+        select_key = plans.select_key
         self.plans.setCurrentRow(keys.index(select_key) if select_key in keys else 0)
+        self._show_current()
+        self.loaded.emit()
 
     def current(self) -> CadenceSpec:
         return self._specs[max(0, self.plans.currentRow())]
@@ -384,67 +458,92 @@ class CadenceDialog(QDialog):
         row = self.steps.currentRow()
         self.steps.removeRow(row if row >= 0 else self.steps.rowCount() - 1)
 
-    def _run(self, action: str) -> bool:
-        self.error.clear_error()
-        try:
-            with self._db.unit_of_work() as s:
-                if action == "copy":
-                    key = copy_cadence(s, self.current().key).key
-                elif action == "save":
-                    spec = self.current()
-                    key = update_cadence(
-                        s,
-                        CadenceSpec(
-                            key=spec.key,
-                            name=self.name.text(),
-                            description=spec.description,
-                            steps=self.edited_steps(),
-                            anchor=spec.anchor,
-                            repeat_yearly=self.repeat.currentData() == _YEARLY,
-                            repeat_last_every_days=(
-                                self.repeat_days.value()
-                                if self.repeat.currentData() == _EVERY
-                                else None
-                            ),
-                        ),
-                    ).key
-                else:
-                    if self._customer_id is None:
-                        raise ValidationError("customer", "open this from a customer to start")
-                    info = start_cadence(
-                        s,
-                        self._customer_id,
-                        self.current().key,
-                        quote_id=self._quote_id,
-                        now=self._clock(),
-                    )
-                    key = self.current().key
-                    first = (
-                        f" First step: {info.next_channel.value} "
-                        f"{local_text(info.next_due, self._tz)} ({self._tz})."
-                        if info.next_channel is not None
-                        else ""
-                    )
-                    self.status.setText(f"Started {info.cadence_name}.{first}")
-        except DeckfollowError as exc:
-            self.error.show_error(exc)
-            buttons = {"copy": self.copy_button, "save": self.save_button}
-            hold_until_server_back(buttons.get(action, self.start_button), exc)
-            return False
-        if action != "start":
-            self.reload(select_key=key)
-            self.status.setText("Copied: edit the steps and save" if action == "copy" else "Saved")
-        return True
+    def _edited_spec(self) -> CadenceSpec:
+        spec = self.current()
+        return CadenceSpec(
+            key=spec.key,
+            name=self.name.text(),
+            description=spec.description,
+            steps=self.edited_steps(),
+            anchor=spec.anchor,
+            repeat_yearly=self.repeat.currentData() == _YEARLY,
+            repeat_last_every_days=(
+                self.repeat_days.value() if self.repeat.currentData() == _EVERY else None
+            ),
+        )
 
     def copy_current(self) -> bool:
-        return self._run("copy")
+        """Copy the plan shown into one of the owner's own, and show it to edit."""
+        self.error.clear_error()
+        key = self.current().key
+
+        def copy(session: Session) -> _Plans:
+            made = copy_cadence(session, key).key
+            return _Plans(list_cadences(session), made, Changes(settings=True))
+
+        self._ops.run_change(
+            self,
+            copy,
+            initiator=self,
+            success=lambda plans: self._saved(plans, "Copied: edit the steps and save"),
+            failure=self.error.show_error,
+        )
+        return True
 
     def save_current(self) -> bool:
-        return self._run("save")
+        """Save the steps on screen; False (with the reason shown) if they cannot be saved."""
+        self.error.clear_error()
+        spec = self._edited_spec()
+        try:
+            check_cadence(spec)  # refused at once, before the database is asked
+        except DeckfollowError as exc:
+            self.error.show_error(exc)
+            return False
+
+        def save(session: Session) -> _Plans:
+            saved = update_cadence(session, spec).key
+            return _Plans(list_cadences(session), saved, Changes(settings=True))
+
+        self._ops.run_change(
+            self,
+            save,
+            initiator=self,
+            success=lambda plans: self._saved(plans, "Saved"),
+            failure=self.error.show_error,
+        )
+        return True
+
+    def _saved(self, plans: _Plans, said: str) -> None:
+        self._show_plans(plans)
+        self.status.setText(said)
 
     def start_current(self) -> bool:
-        ok = self._run("start")
-        if ok:
-            self.reload_runs()
-            self.started.emit(Changes(follow_ups=True))
-        return ok
+        """Start the plan shown for the customer; True once asked."""
+        self.error.clear_error()
+        customer_id = self._customer_id
+        if customer_id is None:
+            self.error.show_error(ValidationError("customer", "open this from a customer to start"))
+            return False
+        key, quote_id, now, tz = self.current().key, self._quote_id, self._clock(), self._tz
+
+        def start(session: Session) -> _Runs:
+            info = start_cadence(session, customer_id, key, quote_id=quote_id, now=now)
+            session.flush()
+            return _Runs(customer_runs(session, customer_id), started=info)
+
+        def started(result: _Runs) -> None:
+            info = result.started
+            assert info is not None
+            first = (
+                f" First step: {info.next_channel.value} {local_text(info.next_due, tz)} ({tz})."
+                if info.next_channel is not None and info.next_due is not None
+                else ""
+            )
+            self.status.setText(f"Started {info.cadence_name}.{first}")
+            self._show_runs(result.runs)
+            self.started.emit(result.changes)
+
+        self._ops.run_change(
+            self, start, initiator=self, success=started, failure=self.error.show_error
+        )
+        return True

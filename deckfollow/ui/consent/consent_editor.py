@@ -35,12 +35,11 @@ from deckfollow.core.consent import (
 )
 from deckfollow.core.consent_ledger import grant_consent
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentState
-from deckfollow.core.errors import DeckfollowError
-from deckfollow.core.unit_of_work import Store
+from deckfollow.core.unit_of_work import Session, Store
+from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel, chosen_source, local_text, source_combo
 from deckfollow.ui.consent.ledger_view import LedgerViewerDialog
 from deckfollow.ui.consent.stop import StopContactDialog
-from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 _STATE_COLOURS = {
@@ -53,16 +52,23 @@ _STATE_COLOURS = {
 class ConsentEditorDialog(QDialog):
     """Edit what one customer agreed to; every change becomes a ledger entry.
 
-    `changed` carries the core's Changes after each saved change.
+    `changed` carries the core's Changes after each saved change. What is recorded is read,
+    and each change saved, on the window's database thread; the controls open once the read
+    has arrived, and `loaded` follows each read.
     """
 
     changed = Signal(object)
+    loaded = Signal()
 
     def __init__(
         self, db: Store, customer_id: int, *, clock: Clock, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self._db, self._customer_id, self._clock = db, customer_id, clock
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("the consent editor needs the operations of an open database")
+        self._db, self._ops, self._customer_id, self._clock = db, ops, customer_id, clock
+        self.setWindowTitle("Consent")
         self.resize(760, 640)
 
         self.banner = QLabel()
@@ -154,13 +160,31 @@ class ConsentEditorDialog(QDialog):
         self.ledger_button.clicked.connect(self._open_ledger)
         self.table.currentCellChanged.connect(lambda row, *_: self._pick_row(row))
         close.clicked.connect(self.accept)
-        self.overview: ConsentOverview
+        self.overview: ConsentOverview | None = None  # what is recorded, once read
+        self._controls = (
+            self.table,
+            self.grant_button,
+            self.revoke_button,
+            self.save_prefs_button,
+            self.stop_button,
+            self.ledger_button,
+        )
+        for widget in self._controls:
+            widget.setEnabled(False)
         self.reload()
 
     def reload(self) -> None:
-        with self._db.reading() as s:
-            self.overview = consent_overview(s, self._customer_id)
-        ov = self.overview
+        """Read what is recorded (on the database thread) and show it."""
+        customer_id = self._customer_id
+        self._ops.run_query(
+            self,
+            lambda s: consent_overview(s, customer_id),
+            success=self._show,
+            failure=self.error.show_error,
+        )
+
+    def _show(self, ov: ConsentOverview) -> None:
+        self.overview = ov
         self.setWindowTitle(f"Consent: {ov.name}")
         if ov.do_not_contact:
             self.banner.setText(
@@ -187,6 +211,9 @@ class ConsentEditorDialog(QDialog):
             )
         )
         self.effective.setText(hours_text(ov.effective_hours))
+        for widget in self._controls:
+            widget.setEnabled(True)
+        self.loaded.emit()
 
     def _pick_row(self, row: int) -> None:
         if 0 <= row < self.channel.count():
@@ -204,23 +231,20 @@ class ConsentEditorDialog(QDialog):
         ch = ConsentChannel(self.channel.currentData())
         words = self.words.text().strip() or None
         source = chosen_source(self.source)
-        try:
-            with self._db.unit_of_work() as s:
-                if yes:
-                    changes = grant_consent(
-                        s, self._customer_id, ch, source=source, words=words, now=self._clock()
-                    )
-                else:
-                    changes = revoke_consent(
-                        s, self._customer_id, ch, source=source, words=words, now=self._clock()
-                    )
-        except DeckfollowError as exc:
-            self.error.show_error(exc)
-            button = self.grant_button if yes else self.revoke_button
-            hold_until_server_back(button, exc)  # the server away: saved once it is back
-            return
-        self.words.clear()
-        self._done(changes, f"{ch.value.capitalize()}: {'yes' if yes else 'no'} recorded")
+        customer_id, now = self._customer_id, self._clock()
+
+        def save(session: Session) -> Changes:
+            record = grant_consent if yes else revoke_consent
+            return record(session, customer_id, ch, source=source, words=words, now=now)
+
+        def saved(changes: Changes) -> None:
+            self.words.clear()
+            self._done(changes, f"{ch.value.capitalize()}: {'yes' if yes else 'no'} recorded")
+
+        # The team server away: the operations keep the dialog open and save once it is back.
+        self._ops.run_change(
+            self, save, initiator=self, success=saved, failure=self.error.show_error
+        )
 
     def save_preferences(self) -> None:
         self.error.clear_error()
@@ -231,21 +255,24 @@ class ConsentEditorDialog(QDialog):
             best_times=self.best.text(),
             preferred_channel=Channel(pref) if pref else None,
         )
-        try:
-            with self._db.unit_of_work() as s:
-                changes = set_contact_preferences(
-                    s,
-                    self._customer_id,
-                    prefs,
-                    source=chosen_source(self.source),
-                    words=self.words.text().strip() or None,
-                    now=self._clock(),
-                )
-        except DeckfollowError as exc:
-            self.error.show_error(exc)
-            hold_until_server_back(self.save_prefs_button, exc)  # saved once the server is back
-            return
-        self._done(changes, "Hours and preferences saved" if changes.consent else "No change")
+        source = chosen_source(self.source)
+        words = self.words.text().strip() or None
+        customer_id, now = self._customer_id, self._clock()
+
+        def save(session: Session) -> Changes:
+            return set_contact_preferences(
+                session, customer_id, prefs, source=source, words=words, now=now
+            )
+
+        self._ops.run_change(
+            self,
+            save,
+            initiator=self,
+            success=lambda changes: self._done(
+                changes, "Hours and preferences saved" if changes.consent else "No change"
+            ),
+            failure=self.error.show_error,
+        )
 
     def _open_stop(self) -> None:
         dlg = StopContactDialog(self._db, self._customer_id, clock=self._clock, parent=self)

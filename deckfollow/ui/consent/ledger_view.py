@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -28,6 +28,7 @@ from deckfollow.exchange.ledger_export import (
     write_ledger_csv,
     write_ledger_pdf,
 )
+from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel, local_text
 from deckfollow.ui.formatting import counted
 
@@ -74,18 +75,24 @@ class LedgerModel(QAbstractTableModel):
 
 
 class LedgerViewerDialog(QDialog):
-    """The ledger, oldest first, with Export CSV… and Export PDF…"""
+    """The ledger, oldest first, with Export CSV… and Export PDF…
+
+    It is read on the window's database thread; the export buttons open once it has
+    arrived (`loaded`)."""
+
+    loaded = Signal()
 
     def __init__(
         self, db: Store, customer_id: int, *, clock: Clock, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        with db.reading() as s:
-            self.document: LedgerDocument = load_ledger(s, customer_id, now=clock())
-        ov = self.document.overview
-        self.setWindowTitle(f"Consent ledger: {ov.name}")
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("the consent ledger needs the operations of an open database")
+        self.document: LedgerDocument | None = None  # what was read, once it arrived
+        self.setWindowTitle("Consent ledger")
         self.resize(900, 420)
-        self.model = LedgerModel(self.document.entries, ov.timezone)
+        self.model = LedgerModel((), "UTC")
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setWordWrap(True)
@@ -96,18 +103,16 @@ class LedgerViewerDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        state = "DO NOT CONTACT. " if ov.do_not_contact else ""
-        summary = QLabel(
-            f"{state}{counted(len(self.document.entries), 'entry', 'entries')}, "
-            "times on your clock. "
-            "Entries are never changed; corrections are new entries."
-        )
+        self.summary = summary = QLabel()
         summary.setWordWrap(True)
         self.error = ErrorLabel()
         self.status = QLabel()
         csv_button = QPushButton("Export CSV…")
         pdf_button = QPushButton("Export PDF…")
         close = QPushButton("Close")
+        self._exports = (csv_button, pdf_button)
+        for button in self._exports:
+            button.setEnabled(False)
         csv_button.clicked.connect(lambda: self._ask_and_export("csv"))
         pdf_button.clicked.connect(lambda: self._ask_and_export("pdf"))
         close.clicked.connect(self.accept)
@@ -121,8 +126,34 @@ class LedgerViewerDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.error)
         layout.addLayout(row)
+        now = clock()
+        ops.run_query(
+            self,
+            lambda s: load_ledger(s, customer_id, now=now),
+            success=self._fill,
+            failure=self.error.show_error,
+        )
+
+    def _fill(self, document: LedgerDocument) -> None:
+        """Show the ledger read, and open it for export."""
+        self.document = document
+        ov = document.overview
+        self.setWindowTitle(f"Consent ledger: {ov.name}")
+        self.model = LedgerModel(document.entries, ov.timezone)
+        self.table.setModel(self.model)
+        state = "DO NOT CONTACT. " if ov.do_not_contact else ""
+        self.summary.setText(
+            f"{state}{counted(len(document.entries), 'entry', 'entries')}, "
+            "times on your clock. "
+            "Entries are never changed; corrections are new entries."
+        )
+        for button in self._exports:
+            button.setEnabled(True)
+        self.loaded.emit()
 
     def _ask_and_export(self, kind: str) -> None:
+        if self.document is None:
+            return
         name = self.document.overview.name.replace(" ", "-").lower()
         filt = "CSV files (*.csv)" if kind == "csv" else "PDF files (*.pdf)"
         path, _ = QFileDialog.getSaveFileName(
@@ -134,6 +165,8 @@ class LedgerViewerDialog(QDialog):
     def export_to(self, path: Path, kind: str) -> Path | None:
         """Write the evidence file; the outcome shows in the dialog."""
         self.error.clear_error()
+        if self.document is None:
+            return None
         try:
             writer = write_ledger_csv if kind == "csv" else write_ledger_pdf
             written = writer(self.document, path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -24,12 +26,11 @@ from deckfollow.core.contact_info import phone_as_read_in
 from deckfollow.core.customer_merge import MergeResult, merge_customers
 from deckfollow.core.customer_search import search_customers
 from deckfollow.core.customers import CustomerDetails, customer_details
-from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import load_settings
-from deckfollow.core.unit_of_work import Store
+from deckfollow.core.unit_of_work import Session, Store
+from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import date_text
-from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 _ROWS = (
@@ -47,13 +48,36 @@ _ROWS = (
 _PICK_LIMIT = 50
 
 
+@dataclass(frozen=True)
+class _Opened:
+    """What the dialog shows when it opens (one read)."""
+
+    country: str
+    first: CustomerDetails
+    second: CustomerDetails | None
+    candidates: list[tuple[int, str]]  # (id, label) to pick the other record from
+
+
+def _candidates(session: Session, text: str, first_id: int) -> list[tuple[int, str]]:
+    found = []
+    for r in search_customers(session, text, limit=_PICK_LIMIT + 1):
+        if r.id == first_id:
+            continue
+        bits = [b for b in (r.suburb, r.email) if b]
+        found.append((r.id, f"{r.name} ({', '.join(bits)})" if bits else r.name))
+    return found
+
+
 class MergeDialog(QDialog):
     """Two customers side by side; the one not kept is folded into the one kept.
 
     Given only one customer, the other is picked by searching. `merged` carries the id kept.
+    Both records are read, and the merge made, on the window's database thread; `loaded`
+    once what the dialog opens with is shown.
     """
 
     merged = Signal(int)
+    loaded = Signal()
 
     def __init__(
         self,
@@ -65,11 +89,14 @@ class MergeDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._db, self._clock = db, clock
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("merging needs the operations of an open database")
+        self._ops, self._clock = ops, clock
         self.setWindowTitle("Merge customers")
         self.setMinimumWidth(760)
-        with db.reading() as s:
-            self._country = load_settings(s).default_country
+        self._country = ""
+        self._asked = [0, 0, 0]  # the latest read asked for each side, and for the search
         self.details: list[CustomerDetails | None] = [None, None]
         self.outcome: MergeResult | None = None
         self.summary = ""  # what the merge did, in a sentence, once done
@@ -143,24 +170,54 @@ class MergeDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self._first = first_id
-        self._set(0, first_id)
         if second_id is not None:
             self.picker.hide()
-            self._set(1, second_id)
-        else:
-            self._find("")
+        self.pick_search.setEnabled(False)  # open for a search once the records are read
+        for n in range(2):
+            self._show(n, None)
+
+        def opened(session: Session) -> _Opened:
+            return _Opened(
+                load_settings(session).default_country,
+                customer_details(session, first_id),
+                customer_details(session, second_id) if second_id is not None else None,
+                [] if second_id is not None else _candidates(session, "", first_id),
+            )
+
+        ops.run_query(self, opened, success=self._fill, failure=self.error.show_error)
+
+    def _fill(self, opened: _Opened) -> None:
+        self._country = opened.country
+        self._show(0, opened.first)
+        self._show(1, opened.second)
+        self._list(opened.candidates)
+        self.pick_search.setEnabled(True)
         self._choose_default()
+        self.loaded.emit()
 
     # -- what is shown ---------------------------------------------------------------------
 
     def _set(self, n: int, customer_id: int | None) -> None:
-        d: CustomerDetails | None = None
-        if customer_id is not None:
-            try:
-                with self._db.reading() as s:
-                    d = customer_details(s, customer_id)
-            except DeckfollowError as exc:
-                self.error.show_error(exc)
+        """Read and show one side (the latest one asked for wins)."""
+        self._asked[n] += 1
+        token = self._asked[n]
+        if customer_id is None:
+            self._show(n, None)
+            return
+
+        def arrived(d: CustomerDetails) -> None:
+            if token == self._asked[n]:
+                self._show(n, d)
+                self._choose_default()
+
+        self._ops.run_query(
+            self,
+            lambda s: customer_details(s, customer_id),
+            success=arrived,
+            failure=self.error.show_error,
+        )
+
+    def _show(self, n: int, d: CustomerDetails | None) -> None:
         self.details[n] = d
         button = self.keep_buttons[n]
         button.setText(f"Keep {d.name} (customer {d.id})" if d else "Keep …")
@@ -211,16 +268,26 @@ class MergeDialog(QDialog):
                 cell.setStyleSheet(style)
 
     def _find(self, text: str) -> None:
-        with self._db.reading() as s:
-            rows = search_customers(s, text, limit=_PICK_LIMIT + 1)
+        """Search for the other record as the owner types (the latest search wins)."""
+        self._asked[2] += 1
+        token, first = self._asked[2], self._first
+
+        def found(candidates: list[tuple[int, str]]) -> None:
+            if token == self._asked[2]:
+                self._list(candidates)
+
+        self._ops.run_query(
+            self,
+            lambda s: _candidates(s, text, first),
+            success=found,
+            failure=self.error.show_error,
+        )
+
+    def _list(self, candidates: list[tuple[int, str]]) -> None:
         self.pick_list.clear()
-        for r in rows:
-            if r.id == self._first:
-                continue
-            bits = [b for b in (r.suburb, r.email) if b]
-            label = f"{r.name} ({', '.join(bits)})" if bits else r.name
+        for customer_id, label in candidates:
             item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, r.id)
+            item.setData(Qt.ItemDataRole.UserRole, customer_id)
             self.pick_list.addItem(item)
 
     def _picked(self, item: QListWidgetItem | None, _previous: object = None) -> None:
@@ -241,16 +308,23 @@ class MergeDialog(QDialog):
         if a is None or b is None or kept < 0:
             return
         keep, other = (a, b) if kept == 0 else (b, a)
-        try:
-            with self._db.unit_of_work() as s:
-                self.outcome = merge_customers(s, keep.id, other.id, now=self._clock())
-        except DeckfollowError as exc:
-            self.error.show_error(exc)
-            hold_until_server_back(self.merge_button, exc)  # the server away: merged once back
-            return
-        self.summary = _summary(keep, other, self.outcome)
-        self.merged.emit(keep.id)
-        self.accept()
+        self.error.clear_error()
+        now = self._clock()
+
+        def done(outcome: MergeResult) -> None:
+            self.outcome = outcome
+            self.summary = _summary(keep, other, outcome)
+            self.merged.emit(keep.id)
+            self.accept()
+
+        # The team server away: the operations keep the dialog open and merge once it is back.
+        self._ops.run_change(
+            self,
+            lambda s: merge_customers(s, keep.id, other.id, now=now),
+            initiator=self,
+            success=done,
+            failure=self.error.show_error,
+        )
 
 
 def _count(count: int, one: str, many: str) -> str:

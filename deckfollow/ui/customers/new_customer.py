@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.clock import Clock
 from deckfollow.core.customer_matches import DuplicateCustomerError
-from deckfollow.core.customers import FIELDS, NewCustomer, add_customer
+from deckfollow.core.customers import FIELDS, CustomerAdded, NewCustomer, add_customer
 from deckfollow.core.errors import DeckfollowError, ValidationError
-from deckfollow.core.settings import load_settings
+from deckfollow.core.settings import OwnerSettings, load_settings
 from deckfollow.core.unit_of_work import Store
+from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.customers.offer import DuplicateOffer
-from deckfollow.ui.team.server_away import hold_until_server_back
 
 # key, label, placeholder, (row, column, span)
 _FORM = (
@@ -45,14 +45,20 @@ class NewCustomerDialog(QDialog):
     """Add a customer; if they look like someone already known, offer that person first.
 
     `created` carries a new customer's id, `chosen` an existing one's the owner picked.
+    The owner's country is read, and the customer saved, on the window's database thread;
+    the fields open for typing once the read has arrived (`loaded`).
     """
 
     created = Signal(int)
     chosen = Signal(int)
+    loaded = Signal()
 
     def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._clock = db, clock
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("a new customer needs the operations of an open database")
+        self._ops, self._clock = ops, clock
         self.customer_id: int | None = None
         self.setWindowTitle("New customer")
         self.setMinimumWidth(620)
@@ -62,8 +68,6 @@ class NewCustomerDialog(QDialog):
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         grid.setVerticalSpacing(4)
-        with db.reading() as s:
-            country = load_settings(s).default_country
         for key, label, hint, (row, col, span) in _FORM:
             widget: QLineEdit | QPlainTextEdit
             if key == "notes":
@@ -80,9 +84,6 @@ class NewCustomerDialog(QDialog):
             grid.addWidget(QLabel(label), row * 2, col)
             grid.addWidget(widget, row * 2, col + 1, 1, span)
             grid.addWidget(self.errors[key], row * 2 + 1, col + 1, 1, span)
-        country_field = self.fields["country"]
-        assert isinstance(country_field, QLineEdit)
-        country_field.setText(country)
         self.offer = DuplicateOffer()
         self.offer.use.connect(self._use_existing)
         self.offer.create_new.connect(lambda: self.save(allow_duplicate=True))
@@ -99,14 +100,30 @@ class NewCustomerDialog(QDialog):
         layout.addWidget(self.offer)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self._ready = False
+        for widget in self.fields.values():
+            widget.setEnabled(False)
         self._edited()
+        ops.run_query(self, load_settings, success=self._fill)
+
+    def _fill(self, settings: OwnerSettings) -> None:
+        """Start from the owner's country, then open the fields for typing."""
+        country_field = self.fields["country"]
+        assert isinstance(country_field, QLineEdit)
+        country_field.setText(settings.default_country)
+        for widget in self.fields.values():
+            widget.setEnabled(True)
+        self.fields["display_name"].setFocus()
+        self._ready = True
+        self._edited()
+        self.loaded.emit()
 
     def value(self, key: str) -> str:
         w = self.fields[key]
         return (w.toPlainText() if isinstance(w, QPlainTextEdit) else w.text()).strip()
 
     def _edited(self, *_: object) -> None:
-        self.save_button.setEnabled(bool(self.value("display_name")))
+        self.save_button.setEnabled(self._ready and bool(self.value("display_name")))
         # What was offered was for the details as they were; changed details are checked anew.
         if self.offer.isVisible():
             self.offer.withdraw()
@@ -133,29 +150,31 @@ class NewCustomerDialog(QDialog):
             birthday=self.value("birthday") or None,
             notes=self.value("notes") or None,
         )
-        try:
-            with self._db.unit_of_work() as s:
-                added = add_customer(s, new, now=self._clock(), allow_duplicate=allow_duplicate)
-        except DuplicateCustomerError as exc:
+        now = self._clock()
+        # The team server away: the operations keep the dialog open and save once it is back.
+        self._ops.run_change(
+            self,
+            lambda s: add_customer(s, new, now=now, allow_duplicate=allow_duplicate),
+            initiator=self,
+            success=self._added,
+            failure=self._refused,
+        )
+
+    def _refused(self, exc: DeckfollowError) -> None:
+        if isinstance(exc, DuplicateCustomerError):
             self.offer.offer(exc.matches)
-            self._grow()
-            return
-        except ValidationError as exc:
+        elif isinstance(exc, ValidationError):
             key = _KEY_OF_LABEL.get(exc.field, exc.field)
             if key in self.errors:
                 self.errors[key].show_error(exc.message)
                 self.fields[key].setFocus()
             else:
                 self.error.show_error(exc)
-            self._grow()
-            return
-        except DeckfollowError as exc:
+        else:
             self.error.show_error(exc)
-            self._grow()
-            hold_until_server_back(
-                self, exc, on_back=lambda: self.save(allow_duplicate=allow_duplicate)
-            )
-            return
+        self._grow()
+
+    def _added(self, added: CustomerAdded) -> None:
         self.customer_id = added.customer_id
         self.created.emit(added.customer_id)
         self.accept()

@@ -6,9 +6,8 @@ backup, and it re-checks duplicates against the database as it is at that moment
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -23,7 +22,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -41,10 +39,13 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from deckfollow.core.backup_shelf import back_up_before
+from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.contact_info import format_phone
 from deckfollow.core.customers import FIELDS as FIELD_NAMES
 from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.exchange.csv_export import write_problem_list
 from deckfollow.exchange.csv_import import (
     ACTION_LABELS,
@@ -66,9 +67,8 @@ from deckfollow.exchange.import_mapping import (
     suggest_mapping,
 )
 from deckfollow.exchange.import_summary import import_summary
-from deckfollow.storage.database import Database
+from deckfollow.ui import operations
 from deckfollow.ui.formatting import counted
-from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 _ROOT = QModelIndex()
@@ -104,14 +104,16 @@ def _roomy(table: QTableView) -> None:
     table.verticalHeader().setResizeContentsPrecision(200)
 
 
-@contextmanager
-def _busy() -> Iterator[None]:
-    """A wait cursor while thousands of rows are checked (a second or two per 10,000)."""
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        yield
-    finally:
-        QApplication.restoreOverrideCursor()
+@dataclass(frozen=True)
+class _Imported:
+    """An import done: every row's fate, and what it changed for the open views."""
+
+    outcome: ImportPlan
+    changes: Changes = field(
+        default_factory=lambda: Changes(
+            customers=True, quotes=True, touches=True, follow_ups=True, consent=True
+        )
+    )
 
 
 def _error_label() -> QLabel:
@@ -195,6 +197,9 @@ class MappingPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self._wizard = wizard
+        # Every row checked for the mapping chosen, once the database has answered.
+        self._planned: tuple[ColumnMapping | None, ImportPlan] | None = None
+        self._asking = False
         self.setTitle("How the columns are read")
         self.setSubTitle("Which column holds the name, email, phone and address.")
         self.recognised = QLabel()
@@ -297,18 +302,37 @@ class MappingPage(QWizardPage):
         return ColumnMapping({i: f for i, f in fields.items() if f is not Field.IGNORE})
 
     def validatePage(self) -> bool:
+        """Go on once every row has been checked against the database (on its thread: a
+        second or two per 10,000 rows); the answer moves the wizard on by itself."""
         table = self._wizard.table
         assert table is not None
         mapping = self.mapping()
-        try:
-            with self._wizard.db.reading() as session, _busy():
-                self._wizard.plan = plan_import(session, table, mapping=mapping)
-        except DeckfollowError as exc:
+        planned, self._planned = self._planned, None
+        if planned is not None and planned[0] == mapping:
+            self._wizard.plan, self._wizard.mapping = planned[1], mapping
+            return True
+        if self._asking:
+            return False
+        self._asking = True
+        self.error.hide()
+
+        def planned_now(plan: ImportPlan) -> None:
+            self._asking = False
+            self._planned = (mapping, plan)
+            self._wizard.next()
+
+        def refused(exc: DeckfollowError) -> None:
+            self._asking = False
             self.error.setText(getattr(exc, "message", str(exc)))
             self.error.show()
-            return False
-        self._wizard.mapping = mapping
-        return True
+
+        self._wizard.ops.run_query(
+            self,
+            lambda session: plan_import(session, table, mapping=mapping),
+            success=planned_now,
+            failure=refused,
+        )
+        return False
 
 
 PREVIEW_COLUMNS = (
@@ -484,6 +508,7 @@ class PreviewPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self._wizard = wizard
+        self._asking = False  # the import is on its way
         self.setTitle("Check before importing")
         self.setSubTitle("Every row of the file and what will happen to it. Nothing is saved yet.")
         self.setCommitPage(True)
@@ -567,15 +592,25 @@ class PreviewPage(QWizardPage):
         return plan is not None and (plan.imported > 0 or plan.completable > 0)
 
     def validatePage(self) -> bool:
-        try:
-            with _busy():
-                self._wizard.run_import()
-        except DeckfollowError as exc:
-            self.error.setText(f"Nothing was imported: {exc}")
-            self.error.show()
-            hold_until_server_back(self._wizard, exc)  # imported once the server is back
-            return False
-        return True
+        """Go on once the import is done (on the database thread, after a backup); the
+        answer moves the wizard on by itself."""
+        if self._wizard.outcome is not None:
+            return True
+        if not self._asking:
+            self._asking = True
+            self.error.hide()
+            self._wizard.run_import(done=self._imported, failed=self._not_imported)
+        return False
+
+    def _imported(self, _outcome: ImportPlan) -> None:
+        self._asking = False
+        self._wizard.next()
+
+    def _not_imported(self, exc: DeckfollowError) -> None:
+        # The team server away: the operations keep the wizard open and import once it is back.
+        self._asking = False
+        self.error.setText(f"Nothing was imported: {exc}")
+        self.error.show()
 
 
 class SummaryPage(QWizardPage):
@@ -692,9 +727,12 @@ class ImportWizard(QWizard):
 
     imported = Signal(int)
 
-    def __init__(self, db: Database, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("importing needs the operations of an open database")
+        self.db, self.ops = db, ops
         self._clock = clock
         self.table: CsvTable | None = None
         self.file_path: Path | None = None
@@ -729,22 +767,34 @@ class ImportWizard(QWizard):
             self.open_file(path)
             event.acceptProposedAction()
 
-    def run_import(self) -> ImportPlan:
-        """Back up, then import in one unit of work against the database as it is now."""
+    def run_import(
+        self,
+        *,
+        done: Callable[[ImportPlan], object] | None = None,
+        failed: Callable[[DeckfollowError], object] | None = None,
+    ) -> None:
+        """Back up, then import in one unit of work against the database as it is then,
+        both on the database thread; `done(outcome)` once imported."""
         table = self.table
         assert table is not None
-        now = self._clock()
-        from deckfollow.storage.backup_copies import backup_before
+        now, db, mapping = self._clock(), self.db, self.mapping
+        create_new = self.plan.create_new if self.plan else frozenset()
 
-        self.backup_path = backup_before(self.db, "import", now=now)
-        with self.db.unit_of_work() as session:
-            outcome = import_table(
-                session,
-                table,
-                now=now,
-                mapping=self.mapping,
-                create_new=self.plan.create_new if self.plan else (),
+        def import_now(session: Session) -> _Imported:
+            return _Imported(
+                import_table(session, table, now=now, mapping=mapping, create_new=create_new)
             )
-        self.outcome = outcome
-        self.imported.emit(outcome.imported)
-        return outcome
+
+        def imported(result: _Imported) -> None:
+            self.outcome = result.outcome
+            self.imported.emit(result.outcome.imported)
+            if done is not None:
+                done(result.outcome)
+
+        def backed_up(path: Path | None) -> None:
+            self.backup_path = path
+            self.ops.run_change(self, import_now, initiator=self, success=imported, failure=failed)
+
+        self.ops.run_task(
+            self, lambda: back_up_before(db, "import", now=now), success=backed_up, failure=failed
+        )

@@ -29,52 +29,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.changes import Changes
 from deckfollow.core.errors import DeckfollowError, ValidationError
-from deckfollow.core.settings import get_setting
-from deckfollow.core.unit_of_work import Store
+from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.messaging.credentials import CredentialStore, Where, default_store
-from deckfollow.messaging.email_auth import (
-    PROVIDER_KEY,
-    oauth_client,
-    set_oauth_client,
-    set_sign_in,
-    sign_in_kind,
+from deckfollow.messaging.email_account import (
+    EmailAccount,
+    EmailAccountEdit,
+    SavedClient,
+    SavedEmailAccount,
+    check_email_account,
+    load_email_account,
+    save_email_account,
+    save_oauth_client,
+    save_sign_in,
 )
-from deckfollow.messaging.email_extras import load_extras, save_extras
-from deckfollow.messaging.email_providers import (
-    PROVIDERS,
-    EmailProvider,
-    SignIn,
-    guess_provider,
-    provider,
-)
-from deckfollow.messaging.imap import ImapSettings, load_imap_settings, save_imap_settings
-from deckfollow.messaging.oauth import (
-    Tokens,
-    google_client,
-    save_tokens,
-    sign_in,
-    token_account,
-)
+from deckfollow.messaging.email_providers import PROVIDERS, EmailProvider, SignIn, provider
+from deckfollow.messaging.oauth import Tokens, save_tokens, sign_in, token_account
 from deckfollow.messaging.smtp import (
-    DEFAULT_OPT_OUT,
     Security,
     SmtpSettings,
-    footer_enabled,
-    load_smtp_settings,
-    save_footer,
-    save_smtp_settings,
     send_test_email,
     validate_smtp_settings,
 )
+from deckfollow.ui import operations
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
     ErrorLabel,
     describe_failure,
     start_job,
 )
-from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 _WHERE_TEXT = {
@@ -85,9 +68,13 @@ _WHERE_TEXT = {
 
 
 class SmtpSettingsDialog(QDialog):
-    """Set up the owner's email account once; says where the password lives."""
+    """Set up the owner's email account once; says where the password lives.
+
+    What is set is read, and what is typed saved, on the window's database thread; the
+    fields open for typing once the read has arrived (`loaded`)."""
 
     saved = Signal(object)
+    loaded = Signal()
 
     def __init__(
         self,
@@ -98,25 +85,19 @@ class SmtpSettingsDialog(QDialog):
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         super().__init__(parent)
-        self._db = db
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("the email settings need the operations of an open database")
+        self._ops = ops
         self._ssl_context = ssl_context
         self.busy = False
         self._job: BackgroundJob | None = None
         self._testing: SmtpSettings | None = None
         self._store = credentials or default_store()
-        with db.reading() as s:
-            current = load_smtp_settings(s)
-            footer_on = footer_enabled(s)
-            opt_out = get_setting(s, "email.opt_out_text") or DEFAULT_OPT_OUT
-            kind = sign_in_kind(s)
-            chosen = get_setting(s, PROVIDER_KEY) or guess_provider(current.from_address).key
-            client_ids = {
-                k: (oauth_client(s, k, self._store) or google_client("")).client_id
-                for k in (SignIn.GOOGLE, SignIn.MICROSOFT)
-            }
-        self._loaded = current
-        self._sign_in = kind
-        self._client_ids = client_ids
+        self._loaded = SmtpSettings()  # as saved, once read
+        self._sign_in = SignIn.PASSWORD
+        self._client_ids: dict[SignIn, str] = {}
+        self._signature_shown = ""
         self.setWindowTitle("Email settings")
         self.setMinimumWidth(560)
 
@@ -129,30 +110,30 @@ class SmtpSettingsDialog(QDialog):
         self.provider = QComboBox()
         for p in PROVIDERS:
             self.provider.addItem(p.label, p.key)
-        self.provider.setCurrentIndex(max(0, self.provider.findData(chosen)))
         self.guidance = QLabel()
         self.guidance.setWordWrap(True)
         self.guidance.setOpenExternalLinks(True)
+        # Always read as rich text: an escaped quote in a provider without a help link
+        # otherwise showed as &quot;.
+        self.guidance.setTextFormat(Qt.TextFormat.RichText)
         self.guidance.setStyleSheet(f"color: {active_theme().muted_text};")
         self.sign_in_button = QPushButton()
         self.client_id = QLineEdit()
         self.client_id.setPlaceholderText("the app's client ID registered with the provider")
         self.signed_in_label = QLabel()
         self.signed_in_label.setWordWrap(True)
-        self.host = QLineEdit(current.host)
+        self.host = QLineEdit()
         self.host.setPlaceholderText("smtp.example.com")
         self.security = QComboBox()
         for sec in Security:
             self.security.addItem(sec.label, sec.value)
-        self.security.setCurrentIndex(self.security.findData(current.security.value))
         self.port = QSpinBox()
         self.port.setRange(1, 65535)
-        self.port.setValue(current.port)
-        self.username = QLineEdit(current.username)
+        self.username = QLineEdit()
         self.username.setPlaceholderText("usually your email address")
-        self.from_address = QLineEdit(current.from_address)
+        self.from_address = QLineEdit()
         self.from_address.setPlaceholderText("you@yourbusiness.com")
-        self.from_name = QLineEdit(current.from_name)
+        self.from_name = QLineEdit()
 
         status = self._store.status()
         self.password = QLineEdit()
@@ -205,8 +186,7 @@ class SmtpSettingsDialog(QDialog):
         pw_box.setLayout(pw)
 
         self.footer = QCheckBox("Add a footer to every email: business address and how to opt out")
-        self.footer.setChecked(footer_on)
-        self.opt_out = QPlainTextEdit(opt_out)
+        self.opt_out = QPlainTextEdit()
         self.opt_out.setFixedHeight(60)
         footer_box = QGroupBox("Commercial email rules")
         fl = QVBoxLayout(footer_box)
@@ -234,15 +214,11 @@ class SmtpSettingsDialog(QDialog):
         layout.addWidget(intro)
         # How emails look (signature, Reply-To, HTML, the footer) on a tab of its own, so
         # the dialog still fits a small laptop screen.
-        with db.reading() as s:
-            extras = load_extras(s)
-        self._signature_shown = extras.signature
-        self.signature = QPlainTextEdit(extras.signature)
+        self.signature = QPlainTextEdit()
         self.signature.setFixedHeight(72)
-        self.reply_to = QLineEdit(extras.reply_to)
+        self.reply_to = QLineEdit()
         self.reply_to.setPlaceholderText("where replies go, if not your email address")
         self.html = QCheckBox("Send a formatted (HTML) version beside the plain text")
-        self.html.setChecked(extras.html)
         looks = QFormLayout()
         looks.addRow("Signature", self.signature)
         looks.addRow("Reply-To", self.reply_to)
@@ -270,8 +246,41 @@ class SmtpSettingsDialog(QDialog):
         self.security.currentIndexChanged.connect(self._security_changed)
         self.provider.currentIndexChanged.connect(self._provider_changed)
         self.sign_in_button.clicked.connect(self.sign_in)
+        self._save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self._opened(False)
+        store = self._store
+        ops.run_query(self, lambda s: load_email_account(s, store), success=self._fill)
+
+    def _opened(self, ready: bool) -> None:
+        for widget in (self.tabs, self._save_button, self.forget_button):
+            widget.setEnabled(ready)
+
+    def _fill(self, account: EmailAccount) -> None:
+        """Show what was read and open the fields for typing."""
+        current = self._loaded = account.smtp
+        self._sign_in = account.sign_in
+        self._client_ids = account.client_ids
+        self.provider.blockSignals(True)  # the servers read are kept, not the provider's
+        self.provider.setCurrentIndex(max(0, self.provider.findData(account.provider_key)))
+        self.provider.blockSignals(False)
+        self.host.setText(current.host)
+        self.security.blockSignals(True)  # the port read is kept
+        self.security.setCurrentIndex(self.security.findData(current.security.value))
+        self.security.blockSignals(False)
+        self.port.setValue(current.port)
+        self.username.setText(current.username)
+        self.from_address.setText(current.from_address)
+        self.from_name.setText(current.from_name)
+        self.footer.setChecked(account.footer_on)
+        self.opt_out.setPlainText(account.opt_out)
+        self._signature_shown = account.extras.signature
+        self.signature.setPlainText(account.extras.signature)
+        self.reply_to.setText(account.extras.reply_to)
+        self.html.setChecked(account.extras.html)
         self._provider_changed(fill=False)
         self._refresh_where()
+        self._opened(True)
+        self.loaded.emit()
 
     def _chosen(self) -> EmailProvider:
         return provider(str(self.provider.currentData()))
@@ -310,23 +319,34 @@ class SmtpSettingsDialog(QDialog):
         if kind is None or not user:
             self.error.show_error("enter your email address first")
             return
-        with self._db.unit_of_work() as s:
-            set_oauth_client(s, kind, self.client_id.text(), self._store)
-            client = oauth_client(s, kind, self._store)
-        assert client is not None
+        client_id, store = self.client_id.text(), self._store
         self._set_busy(True)
-        self.signed_in_label.setText("Waiting for the browser… finish signing in there.")
-        self._job = start_job(
+
+        def registered(saved: SavedClient) -> None:
+            self.signed_in_label.setText("Waiting for the browser… finish signing in there.")
+            self._job = start_job(
+                self,
+                partial(
+                    sign_in,
+                    saved.client,
+                    login_hint=user,
+                    open_browser=webbrowser.open,
+                    clock=lambda: datetime.now(UTC),
+                    ssl_context=self._ssl_context,
+                ),
+                partial(self._signed_in, kind, user),
+            )
+
+        def refused(exc: DeckfollowError) -> None:
+            self._set_busy(False)
+            self.error.show_error(exc)
+
+        self._ops.run_change(
             self,
-            partial(
-                sign_in,
-                client,
-                login_hint=user,
-                open_browser=webbrowser.open,
-                clock=lambda: datetime.now(UTC),
-                ssl_context=self._ssl_context,
-            ),
-            partial(self._signed_in, kind, user),
+            lambda s: save_oauth_client(s, kind, client_id, store),
+            initiator=self,
+            success=registered,
+            failure=refused,
         )
 
     def _signed_in(
@@ -341,12 +361,17 @@ class SmtpSettingsDialog(QDialog):
             self.error.show_error(describe_failure(exc or RuntimeError("no answer")))
             return
         save_tokens(self._store, kind, user, tokens)
-        with self._db.unit_of_work() as s:
-            set_sign_in(s, self._chosen().key, kind)
         self._sign_in = kind
         if not self.username.text():
             self.username.setText(user)
         self.signed_in_label.setText("Signed in: no password needed.")
+        provider_key = self._chosen().key
+        self._ops.run_change(
+            self,
+            lambda s: save_sign_in(s, provider_key, kind),
+            initiator=self,
+            failure=self.error.show_error,
+        )
 
     def _security_changed(self) -> None:
         sec = Security(self.security.currentData())
@@ -433,42 +458,42 @@ class SmtpSettingsDialog(QDialog):
         )
         self.test_result.setStyleSheet(f"color: {active_theme().success_text}; font-weight: 600;")
 
+    def _edit(self) -> EmailAccountEdit:
+        p = self._chosen()
+        oauth = self._oauth_kind()
+        signed = oauth is not None and self._sign_in is oauth
+        typed_signature = self.signature.toPlainText()
+        return EmailAccountEdit(
+            smtp=self._settings(),
+            footer_on=self.footer.isChecked(),
+            opt_out=self.opt_out.toPlainText(),
+            signature=None if typed_signature == self._signature_shown else typed_signature,
+            reply_to=self.reply_to.text(),
+            html=self.html.isChecked(),
+            provider_key=p.key,
+            sign_in=oauth if signed and oauth else SignIn.PASSWORD,
+        )
+
     def save(self) -> None:
         """Save the settings; the password (if typed) goes to the keyring or session memory."""
         self.error.clear_error()
+        edit = self._edit()
         try:
-            with self._db.unit_of_work() as s:
-                saved = save_smtp_settings(s, self._settings())
-                save_footer(s, enabled=self.footer.isChecked(), opt_out=self.opt_out.toPlainText())
-                save_extras(
-                    s,
-                    signature=(
-                        None
-                        if self.signature.toPlainText() == self._signature_shown
-                        else self.signature.toPlainText()
-                    ),
-                    reply_to=self.reply_to.text(),
-                    html_part=self.html.isChecked(),
-                )
-                p = self._chosen()
-                oauth = self._oauth_kind()
-                signed = oauth is not None and self._sign_in is oauth
-                set_sign_in(s, p.key, oauth if signed and oauth else SignIn.PASSWORD)
-                if p.imap_host and not load_imap_settings(s).host:
-                    # Reading replies later needs no more typing (it stays off until asked).
-                    save_imap_settings(
-                        s,
-                        ImapSettings(
-                            p.imap_host,
-                            p.imap_port,
-                            Security.SSL,
-                            saved.username or saved.from_address,
-                        ),
-                    )
+            check_email_account(edit)  # refused at once, before the database is asked
         except DeckfollowError as exc:
             self.error.show_error(exc)
-            hold_until_server_back(self, exc)  # the server away: saved once it is back
             return
+
+        def save(session: Session) -> SavedEmailAccount:
+            return save_email_account(session, edit)
+
+        # The team server away: the operations keep the dialog open and save once it is back.
+        self._ops.run_change(
+            self, save, initiator=self, success=self._saved, failure=self.error.show_error
+        )
+
+    def _saved(self, done: SavedEmailAccount) -> None:
+        saved = done.smtp
         typed = self.password.text()
         if saved.account != self._loaded.account and self._loaded.host:
             # A password belongs to its server and user; a new account needs its own.
@@ -481,5 +506,5 @@ class SmtpSettingsDialog(QDialog):
         self.password.clear()
         self._loaded = saved
         self._refresh_where()
-        self.saved.emit(Changes(settings=True))
+        self.saved.emit(done.changes)
         self.accept()

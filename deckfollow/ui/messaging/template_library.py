@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.enums import TemplateKind
 from deckfollow.core.errors import DeckfollowError
@@ -31,25 +32,24 @@ from deckfollow.core.merge_fields import (
     MERGE_FIELDS,
     MergeContext,
     customer_context,
-    preview_customers,
     render_template,
     sample_context,
 )
-from deckfollow.core.unit_of_work import Store
+from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.messaging.builtin_templates import KIND_LABELS
-from deckfollow.messaging.template_library import (
-    TemplateInfo,
-    copy_template,
-    create_template,
-    delete_template,
-    get_template,
-    list_templates,
-    reset_template,
-    save_template,
-    seed_builtin_templates,
+from deckfollow.messaging.template_editing import (
+    TemplateLibrary,
+    TemplatesEdited,
+    copy_one,
+    create_one,
+    delete_one,
+    open_library,
+    reset_one,
+    save_one,
 )
+from deckfollow.messaging.template_library import TemplateInfo, check_template
+from deckfollow.ui import operations
 from deckfollow.ui.messaging.common import ErrorLabel, show_rendered
-from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 _KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -58,18 +58,26 @@ _OPTIONAL = "[[optional]]"  # the "Insert a field" entry that makes an optional 
 
 
 class TemplateLibraryDialog(QDialog):
-    """Browse, edit, copy and restore templates; the preview shows missing fields in colour."""
+    """Browse, edit, copy and restore templates; the preview shows missing fields in colour.
+
+    The library is read, and each edit saved, on the window's database thread; the screen
+    opens for editing once the library has arrived (`loaded`)."""
 
     changed = Signal(object)
+    loaded = Signal()
 
     def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._clock = db, clock
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("the template library needs the operations of an open database")
+        self._ops, self._clock = ops, clock
         self._current: TemplateInfo | None = None
+        self._templates: dict[str, TemplateInfo] = {}
+        self._context: MergeContext = sample_context()  # whose details the preview shows
+        self._asked_context = 0  # only the last customer asked for is shown
         self._dirty = False
         self._loading = False
-        with db.unit_of_work() as s:
-            seed_builtin_templates(s)
         self.setWindowTitle("Scripts and templates")
         self.resize(1100, 720)
 
@@ -93,6 +101,7 @@ class TemplateLibraryDialog(QDialog):
         self.kind_label.setStyleSheet(f"color: {active_theme().muted_text};")
         self.name = QLineEdit()
         self.subject = QLineEdit()
+        self.subject.setAccessibleName("Subject")
         self.subject_label = QLabel("Subject")
         self.words = QPlainTextEdit()
         self.words.setMinimumHeight(200)
@@ -112,10 +121,6 @@ class TemplateLibraryDialog(QDialog):
 
         self.preview_for = QComboBox()
         self.preview_for.addItem("Sample customer (made-up details)", None)
-        with db.reading() as s:
-            rows = preview_customers(s, limit=_PREVIEW_CUSTOMERS)
-        for cid, name in rows:
-            self.preview_for.addItem(name, cid)
         # Typed, not scrolled: any part of a name finds the customer among thousands.
         self.preview_for.setEditable(True)
         self.preview_for.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -184,20 +189,35 @@ class TemplateLibraryDialog(QDialog):
         for w in (self.name, self.subject):
             w.textChanged.connect(self._edited)
         self.words.textChanged.connect(self._edited)
-        self.preview_for.currentIndexChanged.connect(self._refresh_preview)
+        self.preview_for.currentIndexChanged.connect(self._preview_for_changed)
         self.insert_field.activated.connect(self._insert_field)
         self.save_button.clicked.connect(self.save)
         self.reset_button.clicked.connect(self._reset)
         self.new_button.clicked.connect(self._new)
         self.copy_button.clicked.connect(self._copy)
         self.delete_button.clicked.connect(self._delete)
-        self._reload()
+        splitter.setEnabled(False)  # open for editing once the library has been read
+        for widget in (self.subject, self.subject_label, self.preview_subject):
+            widget.hide()  # an email's only: shown with the template chosen
+        self._splitter = splitter
+        ops.run_change(
+            self,
+            lambda s: open_library(s, preview_limit=_PREVIEW_CUSTOMERS),
+            success=self._fill,
+            error_title="Could not load",
+        )
+
+    def _fill(self, library: TemplateLibrary) -> None:
+        for cid, name in library.customers:
+            self.preview_for.addItem(name, cid)
+        self._show_list(library.templates)
+        self._splitter.setEnabled(True)
+        self.loaded.emit()
 
     # -- list ----------------------------------------------------------------------------------
 
-    def _reload(self, select_key: str | None = None) -> None:
-        with self._db.reading() as s:
-            templates = list_templates(s)
+    def _show_list(self, templates: list[TemplateInfo], select_key: str | None = None) -> None:
+        self._templates = {t.key: t for t in templates}
         self.tree.blockSignals(True)
         self.tree.clear()
         groups: dict[TemplateKind, QTreeWidgetItem] = {}
@@ -222,22 +242,38 @@ class TemplateLibraryDialog(QDialog):
         if chosen is not None:
             self.tree.setCurrentItem(chosen)
 
+    def _item(self, key: str) -> QTreeWidgetItem | None:
+        for g in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(g)
+            assert group is not None
+            for c in range(group.childCount()):
+                item = group.child(c)
+                if item is not None and item.data(0, _KEY_ROLE) == key:
+                    return item
+        return None
+
     def select(self, key: str) -> None:
         """Show the template with this key."""
-        self._reload(key)
+        item = self._item(key)
+        if item is not None:
+            self.tree.setCurrentItem(item)
 
     def _selected(self, item: QTreeWidgetItem | None, previous: QTreeWidgetItem | None) -> None:
         if item is None or item.data(0, _KEY_ROLE) is None:
             return
-        if self._dirty and self._current is not None and not self.save(quiet=True):
-            # Keep the unsaved words on screen with the reason they could not be saved.
+        key = str(item.data(0, _KEY_ROLE))
+        if self._dirty and self._current is not None:
+            # The unsaved words stay on screen until they are saved; then the template
+            # chosen is shown (a refusal keeps them, with the reason).
             self.tree.blockSignals(True)
             if previous is not None:
                 self.tree.setCurrentItem(previous)
             self.tree.blockSignals(False)
+            self.save(then=key)
             return
-        with self._db.reading() as s:
-            self._show(get_template(s, str(item.data(0, _KEY_ROLE))))
+        chosen = self._templates.get(key)
+        if chosen is not None:
+            self._show(chosen)
 
     def _show(self, t: TemplateInfo) -> None:
         self._loading = True
@@ -283,14 +319,28 @@ class TemplateLibraryDialog(QDialog):
             self.words.setFocus()
         self.insert_field.setCurrentIndex(0)
 
-    def _context(self) -> MergeContext:
+    def _preview_for_changed(self) -> None:
+        """Read what a real send to the customer chosen would fill in, then preview it."""
         cid = self.preview_for.currentData()
+        self._asked_context += 1
         if cid is None:
-            return sample_context()
-        now = self._clock()
-        with self._db.reading() as s:
-            # Preview with what a real send would use: their next follow-up and latest quote.
-            return customer_context(s, int(cid), now=now)
+            self._context = sample_context()
+            self._refresh_preview()
+            return
+        token, now = self._asked_context, self._clock()
+
+        def arrived(context: MergeContext) -> None:
+            if token == self._asked_context:
+                self._context = context
+                self._refresh_preview()
+
+        # Their next follow-up and latest quote, as a send would use them.
+        self._ops.run_query(
+            self,
+            lambda s: customer_context(s, int(cid), now=now),
+            success=arrived,
+            failure=self.error.show_error,
+        )
 
     def _restore_preview_name(self) -> None:
         # Half-typed text that names nobody goes back to the customer being previewed.
@@ -300,11 +350,7 @@ class TemplateLibraryDialog(QDialog):
     def _refresh_preview(self) -> None:
         if self._current is None:
             return
-        try:
-            ctx = self._context()
-        except DeckfollowError as exc:
-            self.error.show_error(exc)
-            return
+        ctx = self._context
         body = render_template(self.words.toPlainText(), ctx)
         show_rendered(self.preview, body)
         subject = render_template(self.subject.text(), ctx)
@@ -332,41 +378,65 @@ class TemplateLibraryDialog(QDialog):
         self.missing.setText(" ".join(parts))
         self.missing.setVisible(bool(parts))
 
-    def save(self, quiet: bool = False) -> bool:
-        """Save the template on screen; returns False (with the reason shown) if it cannot."""
-        if self._current is None:
+    def save(self, *, then: str | None = None) -> bool:
+        """Save the template on screen, then show `then` (or the template saved); False
+        (with the reason shown) if it cannot be saved."""
+        current = self._current
+        if current is None:
             return False
         self.error.clear_error()
+        name, body = self.name.text(), self.words.toPlainText()
+        subject = self.subject.text() if current.kind is TemplateKind.EMAIL else None
         try:
-            with self._db.unit_of_work() as s:
-                saved = save_template(
-                    s,
-                    self._current.key,
-                    name=self.name.text(),
-                    subject=self.subject.text()
-                    if self._current.kind is TemplateKind.EMAIL
-                    else None,
-                    body=self.words.toPlainText(),
-                )
+            check_template(current.kind, name, subject, body)  # refused at once
         except DeckfollowError as exc:
             self.error.show_error(f"Not saved: {exc}")
-            hold_until_server_back(self.save_button, exc)  # saved once the server is back
             return False
-        self._current = saved
-        self._dirty = False
-        self.changed.emit(Changes(settings=True))
-        if not quiet:
-            self._reload(saved.key)
+
+        def saved(done: TemplatesEdited) -> None:
+            self._dirty = False
+            self.changed.emit(done.changes)
+            assert done.template is not None
+            self._show_list(done.templates, then or done.template.key)
+
+        # The team server away: the operations keep the dialog open and save once it is back.
+        self._edit(
+            lambda s: save_one(s, current.key, name=name, subject=subject, body=body),
+            saved,
+            failure=lambda exc: self.error.show_error(f"Not saved: {exc}"),
+        )
         return True
+
+    def _edit(
+        self,
+        edit: Callable[[Session], TemplatesEdited],
+        success: Callable[[TemplatesEdited], object] | None = None,
+        *,
+        failure: Callable[[DeckfollowError], object] | None = None,
+    ) -> None:
+        def shown(done: TemplatesEdited) -> None:
+            self._dirty = False
+            self._show_list(done.templates, done.template.key if done.template else None)
+
+        self._ops.run_change(
+            self,
+            edit,
+            initiator=self,
+            success=success or shown,
+            failure=failure or self.error.show_error,
+        )
 
     def _reset(self) -> None:
         if self._current is None:
             return
-        with self._db.unit_of_work() as s:
-            restored = reset_template(s, self._current.key)
-        self._dirty = False
-        self._reload(restored.key)
-        self.changed.emit(Changes(settings=True))
+        key = self._current.key
+
+        def restored(done: TemplatesEdited) -> None:
+            self._dirty = False
+            self._show_list(done.templates, key)
+            self.changed.emit(done.changes)
+
+        self._edit(lambda s: reset_one(s, key), restored)
 
     def _new(self) -> None:
         """Ask what the new template is for, without a loop of its own; it is made once
@@ -385,39 +455,26 @@ class TemplateLibraryDialog(QDialog):
         if kind is not None:
             self._create(kind)
 
-    def _create(self, kind: TemplateKind) -> TemplateInfo:
-        with self._db.unit_of_work() as s:
-            made = create_template(
-                s,
-                kind=kind,
-                name=f"My {KIND_LABELS[kind].lower()}",
-                subject="A note from {owner_business}" if kind is TemplateKind.EMAIL else None,
-                body="Hi {first_name},\n\n",
-            )
-        self._dirty = False
-        self._reload(made.key)
-        return made
+    def _create(self, kind: TemplateKind) -> None:
+        self._edit(lambda s: create_one(s, kind))
 
     def _copy(self) -> None:
         if self._current is None:
             return
-        with self._db.unit_of_work() as s:
-            made = copy_template(s, self._current.key)
-        self._dirty = False
-        self._reload(made.key)
+        key = self._current.key
+        self._edit(lambda s: copy_one(s, key))
 
     def _delete(self) -> None:
         if self._current is None:
             return
-        try:
-            with self._db.unit_of_work() as s:
-                delete_template(s, self._current.key)
-        except DeckfollowError as exc:
-            self.error.show_error(exc)
-            return
-        self._current = None
-        self._dirty = False
-        self._reload()
+        key = self._current.key
+
+        def deleted(done: TemplatesEdited) -> None:
+            self._current = None
+            self._dirty = False
+            self._show_list(done.templates)
+
+        self._edit(lambda s: delete_one(s, key), deleted)
 
 
 def _escape(text: str) -> str:

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from deckfollow.ui.reminders.settings_page import (
         ReminderSettingsWidget,
         ask_and_export_calendar,
-        export_calendar_to,
     )
     from deckfollow.ui.reminders.snooze_dialog import SnoozeDialog
 
@@ -24,7 +23,6 @@ _WHERE = {
     "ReminderController": "controller",
     "ReminderSettingsWidget": "settings_page",
     "ask_and_export_calendar": "settings_page",
-    "export_calendar_to": "settings_page",
     "SnoozeDialog": "snooze_dialog",
 }
 
@@ -34,7 +32,6 @@ __all__ = [
     "ReminderSettingsWidget",
     "SnoozeDialog",
     "ask_and_export_calendar",
-    "export_calendar_to",
 ]
 
 

@@ -391,11 +391,13 @@ class ReminderController(QObject):
         """Ask where, write the .ics file, and say what was written."""
         from deckfollow.ui.reminders.settings_page import ask_and_export_calendar
 
-        message = ask_and_export_calendar(self._db, clock=self._clock, parent=self._window)
-        if message and self._tray is not None:
-            self._tray.show_message("Calendar exported", message, 10000)
-        elif message:
-            self.in_window_reminder.emit(message)
+        def said(message: str) -> None:
+            if self._tray is not None:
+                self._tray.show_message("Calendar exported", message, 10000)
+            else:
+                self.in_window_reminder.emit(message)
+
+        ask_and_export_calendar(self._db, clock=self._clock, parent=self._window, said=said)
 
     def add_tray_action(self, text: str, slot: Callable[[], object]) -> None:
         """Add an entry to the tray menu above Quit (e.g. "Export calendar…")."""

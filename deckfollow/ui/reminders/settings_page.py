@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
 
@@ -18,9 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
-from deckfollow.core.errors import ServerAwayError
-from deckfollow.core.unit_of_work import Store
+from deckfollow.core.errors import DeckfollowError, ServerAwayError
+from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.reminders.autostart import (
     autostart_path,
     disable_autostart,
@@ -29,9 +32,11 @@ from deckfollow.reminders.autostart import (
     launch_command,
     login_target,
 )
+from deckfollow.reminders.calendar_export import calendar_written, export_calendar_to
 from deckfollow.reminders.digest import DEFAULT_DIGEST_TIME, digest_time, set_digest_time
-from deckfollow.reminders.ics import export_calendar, write_calendar_file
+from deckfollow.ui import operations
 from deckfollow.ui.formatting import readable_time_edit
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
@@ -40,16 +45,11 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def export_calendar_to(db: Store, path: Path, *, now: datetime, days: int = 60) -> int:
-    """Write the calendar file; returns how many follow-ups it holds."""
-    with db.unit_of_work() as session:
-        text, count = export_calendar(session, now=now, days=days)
-    write_calendar_file(path, text)
-    return count
-
-
-def ask_and_export_calendar(db: Store, *, clock: Clock, parent: QWidget | None) -> str | None:
-    """ "Export calendar…": ask where, write, and say what was written (None if cancelled)."""
+def ask_and_export_calendar(
+    db: Store, *, clock: Clock, parent: QWidget | None, said: Callable[[str], object]
+) -> None:
+    """ "Export calendar…": ask where, write it on the database thread, then `said(what was
+    written)` (nothing when cancelled)."""
     name, _filter = QFileDialog.getSaveFileName(
         parent,
         "Export follow-ups as a calendar",
@@ -57,41 +57,61 @@ def ask_and_export_calendar(db: Store, *, clock: Clock, parent: QWidget | None) 
         "Calendar files (*.ics)",
     )
     if not name:
-        return None
+        return
     path = Path(name if name.endswith(".ics") else name + ".ics")
-    try:
-        count = export_calendar_to(db, path, now=clock())
-    except OSError as exc:
-        return f"Could not write {path}: {exc.strerror or exc}. Nothing was changed."
-    noun = "follow-up" if count == 1 else "follow-ups"
-    return f"Wrote {count} {noun} to {path}. Import it again later to update the same events."
+    now = clock()
+    _operations(db).run_change(
+        parent,
+        lambda session: _Written(export_calendar_to(session, path, now=now)),
+        success=lambda written: said(calendar_written(written.count, path)),
+        failure=lambda exc: said(f"{_sentence(str(exc))}. Nothing was changed."),
+    )
+
+
+@dataclass(frozen=True)
+class _Written:
+    count: int
+    changes: Changes = field(default_factory=Changes)  # the calendar's identity only
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _operations(db: Store) -> Operations:
+    ops = operations.serving(db)
+    if ops is None:
+        raise RuntimeError("the reminder settings need the operations of an open database")
+    return ops
+
+
+SAVED = Changes(settings=True)
 
 
 class ReminderSettingsWidget(QWidget):
     """A settings page; every change is saved at once and announced with `changed`."""
 
     changed = Signal()
+    loaded = Signal()  # what is set has been read and shown
 
     def __init__(
         self, db: Store, *, clock: Clock = _utc_now, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self._db = db
+        self._ops = _operations(db)
         self._clock = clock
-        with db.reading() as session:
-            at = digest_time(session)
         title = QLabel("Reminders")
         title.setStyleSheet("font-size: 18px; font-weight: 600;")
         self.digest_on = QCheckBox(
             "Send a morning digest (\u201cToday: 4 calls, 2 texts, 1 card\u201d)"
         )
-        self.digest_on.setChecked(at is not None)
         self.digest_time = QTimeEdit()
         self.digest_time.setAccessibleName("Morning summary time")
         readable_time_edit(self.digest_time)
-        shown = at or DEFAULT_DIGEST_TIME
-        self.digest_time.setTime(QTime(shown.hour, shown.minute))
-        self.digest_time.setEnabled(at is not None)
+        # Open for a choice once what is set has been read (quicker than a person can click).
+        self.digest_on.setEnabled(False)
+        self.digest_time.setEnabled(False)
         digest_row = QHBoxLayout()
         digest_row.addWidget(self.digest_time)
         digest_row.addWidget(QLabel("(also when \u201ctomorrow morning\u201d snoozes end)"))
@@ -125,23 +145,45 @@ class ReminderSettingsWidget(QWidget):
         layout.addLayout(export_row)
         layout.addStretch(1)
 
-        self.digest_on.toggled.connect(self._save_digest)
-        self.digest_time.timeChanged.connect(self._save_digest)
         self.autostart.toggled.connect(self._save_autostart)
         self.export_button.clicked.connect(self._export)
+        self._ops.run_query(self, digest_time, success=self._fill)
+
+    def _fill(self, at: time | None) -> None:
+        """Show the digest time read, then save each change the owner makes."""
+        shown = at or DEFAULT_DIGEST_TIME
+        self.digest_on.setChecked(at is not None)
+        self.digest_time.setTime(QTime(shown.hour, shown.minute))
+        self.digest_on.setEnabled(True)
+        self.digest_time.setEnabled(at is not None)
+        self.digest_on.toggled.connect(self._save_digest)
+        self.digest_time.timeChanged.connect(self._save_digest)
+        self.loaded.emit()
 
     def _save_digest(self, *_args: object) -> None:
         on = self.digest_on.isChecked()
         self.digest_time.setEnabled(on)
         t = self.digest_time.time()
-        try:
-            with self._db.unit_of_work() as session:
-                set_digest_time(session, time(t.hour(), t.minute()) if on else None)
-        except ServerAwayError as exc:
+        at = time(t.hour(), t.minute()) if on else None
+
+        def save(session: Session) -> Changes:
+            set_digest_time(session, at)
+            return SAVED
+
+        self._ops.run_change(
+            self,
+            save,
+            initiator=self,
+            success=lambda _changes: self.changed.emit(),
+            failure=self._not_saved,
+        )
+
+    def _not_saved(self, exc: DeckfollowError) -> None:
+        if isinstance(exc, ServerAwayError):
             # Kept as chosen on screen, and saved once the server is back.
             hold_until_server_back(self.digest_on, exc, on_back=self._save_digest)
             return
-        self.changed.emit()
+        self.export_status.setText(f"Not saved: {exc}")
 
     def _save_autostart(self, on: bool) -> None:
         try:
@@ -168,6 +210,6 @@ class ReminderSettingsWidget(QWidget):
         self.autostart_where.setText(f"Set up in {where}")
 
     def _export(self) -> None:
-        message = ask_and_export_calendar(self._db, clock=self._clock, parent=self)
-        if message:
-            self.export_status.setText(message)
+        ask_and_export_calendar(
+            self._db, clock=self._clock, parent=self, said=self.export_status.setText
+        )

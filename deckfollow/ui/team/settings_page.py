@@ -2,9 +2,11 @@
 join a team database already there, or go back to working on the local file.
 
 The password goes to the OS keyring (messaging.credentials), never to deckfollow's
-settings or logs; what is remembered for the next start (storage.team_connection) has no
-password in it. Checking, moving and joining run in a worker thread, so the window keeps
-painting while the network is slow.
+settings or logs; what is remembered for the next start (core.team_setup) has no
+password in it. Checking a server runs in a worker thread of its own, so the window keeps
+painting while the network is slow; moving the business runs on the window's database
+thread, behind every save asked for before it, so nothing is written to the file while it
+is copied.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -33,16 +35,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core import team_setup
 from deckfollow.core.errors import DeckfollowError, ValidationError
+from deckfollow.core.team_setup import ConnectionCheck, Found, MoveReport, TeamConnection
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.credentials import CredentialStore, default_store
-from deckfollow.storage import team_connection
-from deckfollow.storage.team_connection import ConnectionCheck, Found, TeamConnection
+from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import counted
-
-if TYPE_CHECKING:
-    from deckfollow.storage.database import Database
-    from deckfollow.storage.team_move import MoveReport
 
 
 class _Relay(QObject):
@@ -67,7 +67,7 @@ class TeamSettingsPage(QWidget):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         credentials: CredentialStore | None = None,
         config: Path | None = None,
@@ -210,7 +210,7 @@ class TeamSettingsPage(QWidget):
 
     def _remembered(self) -> TeamConnection | None:
         try:
-            return team_connection.remembered(self._config)
+            return team_setup.remembered_connection(self._config)
         except DeckfollowError as exc:
             self.error.show_error(exc)
             return None
@@ -331,7 +331,7 @@ class TeamSettingsPage(QWidget):
 
         def work() -> None:
             try:
-                found = team_connection.check_connection(conn, password)
+                found = team_setup.check_connection(conn, password)
             except DeckfollowError as exc:
                 self._relay.failed.emit(str(exc))
                 return
@@ -369,18 +369,16 @@ class TeamSettingsPage(QWidget):
         self._say("Copying your business to the team server…")
         self._busy(True)
         source = self._db
-
-        def work() -> None:
-            from deckfollow.storage.team_move import move_to_server
-
-            try:
-                report = move_to_server(source, target, self._relay.progress.emit)
-            except DeckfollowError as exc:
-                self._relay.failed.emit(str(exc))
-                return
-            self._relay.moved.emit((conn, password, target, report))
-
-        self._worker = _in_thread(work)
+        ops = operations.serving(source)
+        if ops is None:
+            raise RuntimeError("moving needs the operations of the open database")
+        # The progress is told from the database thread; the relay queues it to this one.
+        ops.run_task(
+            self,
+            lambda: team_setup.move_business(source, target, self._relay.progress.emit),
+            success=lambda report: self._moved((conn, password, target, report)),
+            failure=lambda exc: self._failed(str(exc)),
+        )
 
     def _show_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -388,7 +386,7 @@ class TeamSettingsPage(QWidget):
 
     def _moved(self, answer: object) -> None:
         conn, password, target, moved = cast(
-            tuple[TeamConnection, str | None, str, "MoveReport"], answer
+            tuple[TeamConnection, str | None, str, MoveReport], answer
         )
         self.progress.setValue(self.progress.maximum())
         self._say(
@@ -411,13 +409,13 @@ class TeamSettingsPage(QWidget):
     def _switch(self, conn: TeamConnection, password: str | None, target: str) -> None:
         if password:
             self._store.put(conn.keyring_account, password)
-        team_connection.remember(conn, self._config)
+        team_setup.remember_connection(conn, self._config)
         self.switch_to.emit(target)
 
     def leave(self) -> None:
         """Go back to the local file; the team database stays as it is for the others."""
         conn = self._remembered()
-        local = _local_file_of(conn)
+        local = team_setup.local_file_of(conn)
         answer = QMessageBox.question(
             self,
             "Use your local file again",
@@ -430,7 +428,7 @@ class TeamSettingsPage(QWidget):
             return
         if conn is not None:
             self._store.forget(conn.keyring_account)
-        team_connection.forget(self._config)
+        team_setup.forget_connection(self._config)
         self.switch_to.emit(local)
 
 
@@ -439,7 +437,7 @@ class TeamSettingsDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Store,
         *,
         credentials: CredentialStore | None = None,
         config: Path | None = None,
@@ -476,7 +474,7 @@ def team_target_at_start(
     or None to open the local file."""
     from PySide6.QtWidgets import QInputDialog
 
-    conn = team_connection.remembered(config)
+    conn = team_setup.remembered_connection(config)
     if conn is None:
         return None
     store = credentials or default_store()
@@ -498,29 +496,21 @@ def team_target_at_start(
 def password_from_keyring(target: str, credentials: CredentialStore | None = None) -> str:
     """A team database URL given without its password (`--db`, the start-at-login entry)
     gets the one Settings › Team keeps in the keyring; anything else is returned as is."""
-    account = team_connection.keyring_account_for(target) if "://" in target else None
+    account = team_setup.keyring_account_for(target) if "://" in target else None
     if account is None:
         return target
     password = (credentials or default_store()).get(account)
-    return team_connection.with_password(target, password) if password else target
-
-
-def _local_file_of(conn: TeamConnection | None) -> str:
-    if conn is not None and conn.local_file:
-        return conn.local_file
-    from deckfollow.storage.location import default_database_path
-
-    return str(default_database_path())
+    return team_setup.with_password(target, password) if password else target
 
 
 def offer_local_file(config: Path | None = None) -> str | None:
     """The team database could not be opened at start: offer this computer's own file for
     now (the team connection stays remembered for the next start). None to quit."""
     try:
-        conn = team_connection.remembered(config)
+        conn = team_setup.remembered_connection(config)
     except DeckfollowError:
         conn = None
-    local = _local_file_of(conn)
+    local = team_setup.local_file_of(conn)
     box = QMessageBox(
         QMessageBox.Icon.Question,
         "Work on your own file for now?",

@@ -23,6 +23,8 @@ from deckfollow.storage.backup_rotation import auto_backup
 from deckfollow.storage.database import Database, open_database
 from deckfollow.storage.integrity import check_integrity
 from deckfollow.ui.backups import BackupsPage, CorruptDatabaseDialog, TrashDialog
+from deckfollow.ui.operations import Operations
+from tests.ui.waiting import settle
 
 
 def _lead(db: Database, name: str, now: datetime) -> LeadCreated:
@@ -57,9 +59,12 @@ def _cell(table: QTableWidget, row: int, col: int) -> str:
 
 
 def _page(qtbot: QtBot, db: Database, clock: Callable[[], datetime]) -> BackupsPage:
+    Operations(db)  # the window's database thread: backups are listed, taken and restored there
     page = BackupsPage(db, clock=clock)
     qtbot.addWidget(page)
     page.show()
+    assert not page.backup_button.isEnabled()  # open for a choice once the list is read
+    settle(qtbot, page)
     return page
 
 
@@ -75,6 +80,7 @@ def test_backups_page_lists_backs_up_and_restores_into_the_running_app(
 
     _lead(db, "Alan Turing", now)
     qtbot.mouseClick(page.backup_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
     assert page.table.rowCount() == 3
     assert _cell(page.table, 0, 1) == "Manual"
     assert "Backed up and checked" in page.status.text()
@@ -89,6 +95,7 @@ def test_backups_page_lists_backs_up_and_restores_into_the_running_app(
     with qtbot.waitSignal(page.restored):
         _answer("Restore")
         qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
     assert page.status.text().startswith("Restored the backup from")
     assert _names(db) == {"Ada Lovelace"}  # the running app's database sees the restored file
     kept = [b for b in page.backups if b.kind == "before" and b.reason == "restore"]
@@ -104,6 +111,7 @@ def test_backups_page_lists_backs_up_and_restores_into_the_running_app(
     assert page.table.rowCount() == count
     _answer("Delete")
     qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
     assert page.table.rowCount() == count - 1
     assert "manual" not in [b.kind for b in list_backups(db_path)]
     assert page.status.text().startswith("Deleted the backup from")
@@ -120,11 +128,13 @@ def test_backups_page_restores_a_file_from_anywhere_and_refuses_a_bad_one(
     page = _page(qtbot, db, lambda: now)
     bad = tmp_path / "holiday-photos.db"
     bad.write_bytes(b"\x89PNG" * 500)
-    assert not page.restore_file(bad, ask=False)
+    page.restore_file(bad, ask=False)
+    settle(qtbot, page)
     assert page.status.text().startswith("Restore failed, nothing changed:")
     assert _names(db) == {"Ada Lovelace", "Alan Turing"}
     _answer("Restore")
     assert page.restore_file(usb)
+    settle(qtbot, page)
     assert page.status.text().startswith("Restored the backup file usb-stick-copy.db.")
     assert _names(db) == {"Ada Lovelace"}
 
@@ -186,15 +196,18 @@ def test_trash_dialog_restores_erases_and_empties(
         trash_customer(s, ada.customer_id, now=now)
         trash_customer(s, grace.customer_id, now=now)
         trash_quote(s, alan.quote_id, now=now - timedelta(days=45))
+    Operations(db)  # the window's database thread: the trash is read and emptied there
     dlg = TrashDialog(db, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, dlg)
     assert dlg.table.rowCount() == 3
     assert _cell(dlg.table, 0, 1).endswith("(and 1 quote)")
 
     dlg.select(CUSTOMER, ada.customer_id)
     with qtbot.waitSignal(dlg.changed):
         qtbot.mouseClick(dlg.restore_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dlg)
     assert dlg.status.text() == "Restored Ada Lovelace."
     assert dlg.table.rowCount() == 2
 
@@ -202,6 +215,7 @@ def test_trash_dialog_restores_erases_and_empties(
     with qtbot.waitSignal(dlg.changed):
         _answer("Erase for good")
         qtbot.mouseClick(dlg.erase_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dlg)
     assert dlg.status.text() == "Grace Hopper was erased for good."
     assert "2 backups still hold them" in dlg.report.toPlainText()
     with db.reading() as s:
@@ -212,6 +226,7 @@ def test_trash_dialog_restores_erases_and_empties(
     assert dlg.delete_backups_button.text() == "Delete those 2 backups…"
     _answer("Delete 2 backups")
     qtbot.mouseClick(dlg.delete_backups_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dlg)
     assert list_backups(db_path) == []
     assert not dlg.delete_backups_button.isVisible()
     assert dlg.status.text().startswith("Deleted 2 backups")
@@ -219,6 +234,7 @@ def test_trash_dialog_restores_erases_and_empties(
     assert not dlg.erase_button.isEnabled()  # a quote alone is not "erased", only emptied
     _answer("Empty trash")
     qtbot.mouseClick(dlg.empty_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dlg)
     assert dlg.status.text() == "Removed 0 customers and 1 quote for good."
     assert dlg.empty_note.isVisible() and not dlg.table.isVisible()
 

@@ -18,7 +18,9 @@ from deckfollow.core.models import FollowUp
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent import CadenceDialog
 from deckfollow.ui.formatting import clock_text
+from deckfollow.ui.operations import Operations
 from tests.factories import new_lead
+from tests.ui.waiting import settle
 
 
 @pytest.fixture
@@ -29,6 +31,7 @@ def lead(db: Database, now: datetime) -> LeadCreated:
 
 
 def _dialog(qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime) -> CadenceDialog:
+    Operations(db)  # the window's database thread: plans are read and saved there
     dlg = CadenceDialog(
         db,
         clock=lambda: now,
@@ -38,6 +41,8 @@ def _dialog(qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime) -> Cad
     )
     qtbot.addWidget(dlg)
     dlg.show()
+    assert not dlg.plans.isEnabled()  # open for a choice once the plans are read
+    settle(qtbot, dlg)
     return dlg
 
 
@@ -57,6 +62,7 @@ def test_built_ins_are_listed_read_only_and_start_places_the_first_step(
     assert not dlg.save_button.isEnabled()
     with qtbot.waitSignal(dlg.started):
         qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dlg)
     assert (
         f"First step: text Tue 24 Nov 2026 {clock_text(time(10, 0))} (Australia/Sydney)"
         in dlg.status.text()
@@ -69,6 +75,7 @@ def test_built_ins_are_listed_read_only_and_start_places_the_first_step(
         FollowUpStatus.PENDING,
     )
     qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dlg)
     assert "already running" in dlg.error.text()
 
 
@@ -78,6 +85,7 @@ def test_a_copy_can_be_edited_and_a_bad_reason_is_refused(
     dlg = _dialog(qtbot, db, lead, now)
     dlg.select("after_sale")
     assert dlg.copy_current()
+    settle(qtbot, dlg)
     spec = dlg.current()
     assert spec.key == "after_sale-copy" and not spec.builtin
     assert dlg.save_button.isEnabled()
@@ -89,6 +97,7 @@ def test_a_copy_can_be_edited_and_a_bad_reason_is_refused(
     day.setValue(28)
     channel.setCurrentIndex(channel.findData(Channel.VISIT.value))
     assert dlg.save_current()
+    settle(qtbot, dlg)
     with db.reading() as s:
         saved = get_cadence(s, "after_sale-copy")
     assert (saved.steps[2].offset_days, saved.steps[2].channel) == (28, Channel.VISIT)
@@ -98,6 +107,7 @@ def test_a_copy_can_be_edited_and_a_bad_reason_is_refused(
     assert item is not None
     item.setText("Are you ready yet?")
     assert not dlg.save_current()
+    settle(qtbot, dlg)
     assert "not a reason" in dlg.error.text()
     with db.reading() as s:
         assert get_cadence(s, "after_sale-copy").steps[0].reason.startswith("Thank you")
@@ -113,13 +123,16 @@ def test_a_step_keeps_its_own_wording_when_a_copy_is_saved(
     dlg = _dialog(qtbot, db, lead, now)
     dlg.select("parked")
     assert dlg.copy_current()
+    settle(qtbot, dlg)
     with db.unit_of_work() as s:
         spec = get_cadence(s, "parked-copy")
         steps = (replace(spec.steps[0], template_key="call_agreed"), *spec.steps[1:])
         update_cadence(s, replace(spec, steps=steps))
     dlg.reload(select_key="parked-copy")
+    settle(qtbot, dlg)
     dlg.name.setText("Parked, my way")
     assert dlg.save_current()
+    settle(qtbot, dlg)
     with db.reading() as s:
         assert get_cadence(s, "parked-copy").steps[0].template_key == "call_agreed"
 
@@ -136,6 +149,7 @@ def test_the_customers_plans_can_be_stopped_and_resumed_after_a_reply(
     assert dlg.runs.isVisible() and dlg.runs.rowCount() == 0
     dlg.select("after_quote")
     assert dlg.start_current()
+    settle(qtbot, dlg)
     assert dlg.runs.rowCount() == 1
     assert [_cell(dlg, 0, c) for c in (0, 1)] == ["After a quote", "running"]
     assert _cell(dlg, 0, 2).startswith(
@@ -156,17 +170,20 @@ def test_the_customers_plans_can_be_stopped_and_resumed_after_a_reply(
         )
         log_touch(s, reply, None, now=later, await_decision=True)
     dlg.reload_runs()
+    settle(qtbot, dlg)
     assert _cell(dlg, 0, 1) == "paused"
     assert _cell(dlg, 0, 3) == "the customer replied"
     dlg.runs.selectRow(0)
     assert dlg.resume_run_button.isEnabled() and dlg.stop_run_button.isEnabled()
     with qtbot.waitSignal(dlg.started):
         qtbot.mouseClick(dlg.resume_run_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dlg)
     assert _cell(dlg, 0, 1) == "running"
     assert not dlg.resume_run_button.isEnabled()
     assert dlg.status.text() == "Resumed After a quote."
 
     qtbot.mouseClick(dlg.stop_run_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dlg)
     assert _cell(dlg, 0, 1) == "stopped" and _cell(dlg, 0, 2) == ""
     assert not dlg.stop_run_button.isEnabled()
     with db.reading() as s:
@@ -179,13 +196,16 @@ def test_the_details_panel_opens_the_customers_plans(
 ):
     from deckfollow.ui.customer_detail.panel import DetailPanel
 
+    Operations(db)  # the window's database thread: the plans are read there
     panel = DetailPanel(db, clock=lambda: now)
     qtbot.addWidget(panel)
     panel.show_quote(lead.quote_id)
     dlg = panel.open_plans()
     assert dlg is not None and dlg.start_button.isVisible()
+    settle(qtbot, dlg)
     dlg.select("after_quote")
     assert dlg.start_current()
+    settle(qtbot, dlg)
     assert dlg.runs.rowCount() == 1
     dlg.close()
 
@@ -198,9 +218,11 @@ def test_a_copy_can_change_what_happens_after_its_last_step(
     assert dlg.repeat.currentText() == "Then repeat the last step every"
     assert dlg.repeat_days.value() == 91 and not dlg.repeat.isEnabled()  # built in
     assert dlg.copy_current()
+    settle(qtbot, dlg)
     assert dlg.repeat.isEnabled() and dlg.repeat_days.isEnabled()
     dlg.repeat_days.setValue(120)
     assert dlg.save_current()
+    settle(qtbot, dlg)
     with db.reading() as s:
         saved = get_cadence(s, "after_sale-copy")
     assert (saved.repeat_last_every_days, saved.repeat_yearly) == (120, False)
@@ -209,11 +231,13 @@ def test_a_copy_can_change_what_happens_after_its_last_step(
     dlg.repeat.setCurrentIndex(dlg.repeat.findText("Start again every year"))
     assert dlg.repeat_days.isHidden()
     assert dlg.save_current()
+    settle(qtbot, dlg)
     dlg.repeat.setCurrentIndex(dlg.repeat.findText("Stop after the last step"))
     with db.reading() as s:
         yearly = get_cadence(s, "after_sale-copy")
     assert (yearly.repeat_last_every_days, yearly.repeat_yearly) == (None, True)
     assert dlg.save_current()
+    settle(qtbot, dlg)
     with db.reading() as s:
         once = get_cadence(s, "after_sale-copy")
     assert (once.repeat_last_every_days, once.repeat_yearly) == (None, False)

@@ -34,7 +34,9 @@ from deckfollow.ui.consent import (
     StopContactDialog,
 )
 from deckfollow.ui.formatting import clock_text
+from deckfollow.ui.operations import Operations
 from tests.factories import new_lead
+from tests.ui.waiting import settle
 
 
 @pytest.fixture
@@ -51,9 +53,12 @@ def lead(db: Database, now: datetime) -> LeadCreated:
 
 
 def _ask(qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime) -> AskPermissionDialog:
+    ops = Operations(db)  # the window's database thread: the customer is read there
     dlg = AskPermissionDialog(db, lead.customer_id, lead.quote_id, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    assert not dlg.save_button.isEnabled()  # open for typing once the customer is read
+    settle(qtbot, ops)
     return dlg
 
 
@@ -93,6 +98,7 @@ def test_ask_permission_without_a_reason_says_so_and_saves_nothing(
     dlg = _ask(qtbot, db, lead, now)
     qtbot.keyClicks(dlg.words, "Text me tomorrow")
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dlg)
     assert dlg.isVisible()
     assert dlg.error.isVisible() and "reason" in dlg.error.text()
     with db.reading() as s:
@@ -120,6 +126,7 @@ def test_a_revoked_channel_shows_why_and_needs_an_explicit_reopen(
     qtbot.keyClicks(dlg.reason, "Send the photos of the finished job")
     qtbot.keyClicks(dlg.words, "Actually, texting is fine for the photos")
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, dlg)
     assert "Not recorded" in dlg.error.text()
     dlg.reopen.setChecked(True)
     with qtbot.waitSignal(dlg.saved):
@@ -163,24 +170,30 @@ def test_stop_for_every_channel_cancels_what_is_pending(
 def test_consent_editor_records_yes_and_no_and_refuses_bad_hours(
     qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
 ):
+    ops = Operations(db)  # the window's database thread: consent is read and saved there
     dlg = ConsentEditorDialog(db, lead.customer_id, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    assert not dlg.grant_button.isEnabled()  # open once what is recorded has been read
+    settle(qtbot, ops)
     dlg.table.setCurrentCell(1, 0)  # the text row picks the text channel
     assert dlg.channel.currentData() == ConsentChannel.TEXT.value
     qtbot.keyClicks(dlg.words, "Texting is easiest for me")
     with qtbot.waitSignal(dlg.changed):
         qtbot.mouseClick(dlg.grant_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ops)
     assert dlg.table.item(1, 0).text() == "granted"  # type: ignore[union-attr]
     assert dlg.table.item(1, 3).text() == "Texting is easiest for me"  # type: ignore[union-attr]
 
     dlg.hours.setText("whenever suits")
     qtbot.mouseClick(dlg.save_prefs_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ops)
     assert "contact hours" in dlg.error.text()
     dlg.hours.setText("evenings only; not mon")
     dlg.timezone.setCurrentText("Australia/Perth")
     with qtbot.waitSignal(dlg.changed):
         qtbot.mouseClick(dlg.save_prefs_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ops)
     assert not dlg.error.isVisible()
     assert "evenings only; not mon" in dlg.effective.text()
     with db.reading() as s:
@@ -203,9 +216,11 @@ def test_ledger_viewer_lists_entries_and_exports_evidence(
             words="Don't call me at work",
             now=now,
         )
+    ops = Operations(db)  # the window's database thread: the ledger is read there
     dlg = LedgerViewerDialog(db, lead.customer_id, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     qtmodeltester.check(dlg.model)
     assert isinstance(dlg.model, LedgerModel) and dlg.model.rowCount() == 1
     assert dlg.model.index(0, 4).data() == "Don't call me at work"

@@ -30,6 +30,8 @@ from deckfollow.ui.customers.model import COLUMNS, NAME, PHONE, SUBURB
 from deckfollow.ui.features import install_features
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.new_lead import NewLeadDialog
+from deckfollow.ui.operations import Operations
+from tests.ui.waiting import settle
 
 FIVE = (
     b"Name,Mobile Phone,E-mail Address,Company,Street,City,State,Postcode,Birthday\r\n"
@@ -181,12 +183,15 @@ def test_ctrl_n_with_the_same_name_and_phone_offers_the_existing_person(
 def test_create_new_is_the_owners_choice_and_a_changed_detail_is_checked_again(
     qtbot: QtBot, imported: Database, now: datetime
 ) -> None:
+    ops = Operations(imported)  # the window's database thread: the customer is saved there
     dlg = NewCustomerDialog(imported, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     qtbot.keyClicks(dlg.fields["display_name"], "Tom Reid")
     qtbot.keyClicks(dlg.fields["suburb"], "rozelle")
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ops)
     assert dlg.offer.isVisible()
     assert [b.text() for b in dlg.offer.use_buttons] == ["Use Tom Reid (0498 765 432, Rozelle)"]
     assert "same name and suburb" in [w.text() for w in dlg.offer.findChildren(QLabel)]
@@ -195,6 +200,7 @@ def test_create_new_is_the_owners_choice_and_a_changed_detail_is_checked_again(
     assert not dlg.offer.isVisible()
     dlg.fields["suburb"].setText("Rozelle")  # type: ignore[union-attr]
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ops)
     assert dlg.offer.isVisible()
     with qtbot.waitSignal(dlg.created):
         qtbot.mouseClick(dlg.offer.new_button, Qt.MouseButton.LeftButton)
@@ -204,12 +210,17 @@ def test_create_new_is_the_owners_choice_and_a_changed_detail_is_checked_again(
 def test_a_bad_detail_is_named_beside_its_field_and_nothing_is_saved(
     qtbot: QtBot, imported: Database, now: datetime
 ) -> None:
+    ops = Operations(imported)  # the window's database thread: the customer is checked there
     dlg = NewCustomerDialog(imported, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    assert not dlg.fields["display_name"].isEnabled()  # open once the owner's country is read
+    settle(qtbot, ops)
+    assert dlg.fields["country"].text() == "AU"  # type: ignore[union-attr]
     qtbot.keyClicks(dlg.fields["display_name"], "Ann Lee")
     qtbot.keyClicks(dlg.fields["birthday"], "1984-02-30")
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ops)
     assert dlg.errors["birthday"].isVisible()
     assert "is not a date" in dlg.errors["birthday"].text()
     assert dlg.isVisible() and _customers(imported) == 5
@@ -245,6 +256,7 @@ def test_two_records_are_merged_in_the_gui(
     qtbot.mouseClick(page.merge_button, Qt.MouseButton.LeftButton)
     dlg = page.active_dialog
     assert isinstance(dlg, MergeDialog)
+    settle(qtbot, window)
     names = {b.text() for b in dlg.keep_buttons}
     assert names == {"Keep Mia Chen (customer 1)", f"Keep Mia C (customer {lead.customer_id})"}
     dlg.choose_keep(1)
@@ -285,6 +297,7 @@ def test_a_long_list_is_read_a_page_at_a_time_and_a_new_customer_is_shown(
     assert page.selected_customer_id() == 5
     dlg = page.new_customer()
     assert isinstance(dlg, NewCustomerDialog)
+    settle(qtbot, window)
     qtbot.keyClicks(dlg.fields["display_name"], "Zara Young")
     qtbot.keyClicks(dlg.fields["phone_cell"], "0455 666 777")
     with qtbot.waitSignal(dlg.created) as sig:
@@ -315,3 +328,27 @@ def test_the_customer_selected_on_the_page_is_the_one_moved_to_the_trash(
     qtbot.waitUntil(lambda: page.model.rowCount() == 0)
     assert _customers(imported) == 4
     assert "Tom Reid moved to the trash" in window.statusBar().currentMessage()
+
+
+def test_merging_one_record_finds_the_other_by_typing_and_opens_only_once_read(
+    qtbot: QtBot, imported: Database, now: datetime
+) -> None:
+    ops = Operations(imported)  # the window's database thread: both records are read there
+    with imported.reading() as s:
+        ids = {name: cid for name, cid in s.execute(select(Customer.display_name, Customer.id))}
+    dlg = MergeDialog(imported, ids["Mia Chen"], clock=lambda: now)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert not dlg.pick_search.isEnabled() and not dlg.merge_button.isEnabled()
+    settle(qtbot, ops)
+    assert dlg.keep_buttons[0].text() == f"Keep Mia Chen (customer {ids['Mia Chen']})"
+    assert dlg.pick_list.count() == 4  # everyone but Mia herself
+    qtbot.keyClicks(dlg.pick_search, "tom")
+    settle(qtbot, ops)
+    assert [dlg.pick_list.item(i).text() for i in range(dlg.pick_list.count())] == [
+        "Tom Reid (Rozelle, tom@reid.net)"
+    ]
+    dlg.pick_list.setCurrentRow(0)
+    settle(qtbot, ops)
+    assert dlg.keep_buttons[1].text() == f"Keep Tom Reid (customer {ids['Tom Reid']})"
+    assert dlg.merge_button.isEnabled()

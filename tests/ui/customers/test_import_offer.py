@@ -17,7 +17,9 @@ from deckfollow.core.models import Customer
 from deckfollow.storage.database import Database
 from deckfollow.ui.importer import ImportWizard
 from deckfollow.ui.importer.wizard import PREVIEW_COLUMNS
+from deckfollow.ui.operations import Operations
 from tests.exchange.import_helpers import set_owner
+from tests.ui.waiting import settle
 
 FILE = (
     "Name,Mobile Phone,E-mail Address,City,Birthday\r\n"
@@ -41,12 +43,15 @@ def test_the_preview_offers_the_existing_customer_or_a_new_one(
         tom = add_customer(s, NewCustomer(name="Tom Reid", suburb="Rozelle"), now=now)
     path = tmp_path / "contacts.csv"
     path.write_text(FILE, encoding="utf-8")
+    ops = Operations(db)  # the window's database thread: rows are checked and imported there
     wiz = ImportWizard(db, clock=lambda: now)
     qtbot.addWidget(wiz)
     wiz.open_file(path)
     wiz.show()
     wiz.next()
+    settle(qtbot, ops)
     wiz.next()
+    settle(qtbot, ops)
     page = wiz.preview_page
     assert wiz.currentPage() is page
     model = page.model
@@ -67,6 +72,7 @@ def test_the_preview_offers_the_existing_customer_or_a_new_one(
     assert page.summary.text() == "2 to import · 1 already there (1 gains details)"
     assert wiz.buttonText(QWizard.WizardButton.CommitButton) == "Import 2 customers"
     wiz.next()
+    settle(qtbot, ops)
     assert wiz.currentPage() is wiz.summary_page
     assert "1 existing customer gained details they lacked" in wiz.summary_page.result.text()
 

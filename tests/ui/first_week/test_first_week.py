@@ -192,6 +192,7 @@ def test_first_morning_welcome_lead_first_reply_and_the_panel_stays_on_that_pers
     assert full_date_time_text(due) in times
     viewer = LedgerViewerDialog(db, mia_id, clock=clock)
     qtbot.addWidget(viewer)
+    wait_idle(window)  # the ledger is read on the window's database thread
     ledger_times = {viewer.model.index(r, 0).data() for r in range(viewer.model.rowCount())}
     assert full_date_time_text(now) in ledger_times
     # Still Mia after the page changed and everything refreshed.

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFileDialog,
-    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QWizard,
@@ -24,10 +23,13 @@ from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Customer
 from deckfollow.exchange.import_mapping import Field
 from deckfollow.storage.database import Database, open_database
-from deckfollow.ui.importer import ImportWizard, export_customers_csv, export_vcard
+from deckfollow.ui import operations
+from deckfollow.ui.importer import ImportWizard, export_actions, export_customers_csv, export_vcard
 from deckfollow.ui.importer.wizard import PREVIEW_COLUMNS
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.theme import LIGHT
 from tests.exchange.import_helpers import DATA, set_owner
+from tests.ui.waiting import settle
 
 
 @pytest.fixture
@@ -42,11 +44,19 @@ def au_db(db: Database, now: datetime) -> Database:
 
 
 def _wizard(qtbot: QtBot, db: Database, now: datetime, path: Path) -> ImportWizard:
+    if operations.serving(db) is None:
+        Operations(db)  # the window's database thread: rows are checked and imported there
     wiz = ImportWizard(db, clock=lambda: now)
     qtbot.addWidget(wiz)
     wiz.open_file(path)
     wiz.show()
     return wiz
+
+
+def _next(qtbot: QtBot, wiz: ImportWizard) -> None:
+    """Next, as a user presses it: the page changes once the database has answered."""
+    wiz.next()
+    settle(qtbot, wiz.ops)
 
 
 def _item(table: QTableWidget, row: int, col: int) -> QTableWidgetItem:
@@ -62,11 +72,11 @@ def _count(db: Database) -> int:
 
 def test_google_file_preview_then_import(qtbot: QtBot, au_db: Database, now: datetime) -> None:
     wiz = _wizard(qtbot, au_db, now, DATA / "google_contacts.csv")
-    wiz.next()
+    _next(qtbot, wiz)
     assert wiz.currentPage() is wiz.mapping_page
     assert "Recognised as a Google Contacts export" in wiz.mapping_page.recognised.text()
     assert wiz.mapping_page.columns.isHidden()
-    wiz.next()
+    _next(qtbot, wiz)
     page = wiz.preview_page
     assert wiz.currentPage() is page
     assert page.summary.text() == "3 to import · 1 already there · 3 problems"
@@ -120,19 +130,19 @@ def test_own_columns_need_a_name(
     src = tmp_path / "kunden.csv"
     src.write_text("Kunde;Handy\nJürgen Groß;0412 555 666\n", encoding="utf-8")
     wiz = _wizard(qtbot, au_db, now, src)
-    wiz.next()
+    _next(qtbot, wiz)
     mapping = wiz.mapping_page
     assert mapping.columns.isVisible()
     assert _item(mapping.columns, 1, 1).text() == "0412 555 666"
-    wiz.next()
+    _next(qtbot, wiz)
     assert wiz.currentPage() is mapping
     assert "no column was recognised as a name" in mapping.error.text()
 
     mapping.set_field(0, Field.NAME)
     mapping.set_field(1, Field.PHONE_CELL)
-    wiz.next()
+    _next(qtbot, wiz)
     assert wiz.currentPage() is wiz.preview_page
-    wiz.next()
+    _next(qtbot, wiz)
     with au_db.reading() as s:
         c = s.execute(select(Customer).where(Customer.display_name == "Jürgen Groß")).scalar_one()
         assert c.phone_cell == "+61412555666"
@@ -144,7 +154,7 @@ def test_a_file_that_is_not_csv_is_explained(
     junk = tmp_path / "photo.csv"
     junk.write_bytes(bytes(range(256)) * 10)
     wiz = _wizard(qtbot, au_db, now, junk)
-    wiz.next()
+    _next(qtbot, wiz)
     assert wiz.currentPage() is wiz.file_page
     assert "not a text (CSV) file" in wiz.file_page.error.text()
 
@@ -153,8 +163,8 @@ def test_customers_added_while_previewing_are_not_duplicated(
     qtbot: QtBot, au_db: Database, now: datetime
 ) -> None:
     wiz = _wizard(qtbot, au_db, now, DATA / "outlook_contacts.csv")
-    wiz.next()
-    wiz.next()
+    _next(qtbot, wiz)
+    _next(qtbot, wiz)
     assert wiz.buttonText(QWizard.WizardButton.CommitButton) == "Import 3 customers"
     with au_db.unit_of_work() as s:
         add_lead(s, NewLead(name="Ana P", email="ana.perez@example.com", answered=True), now=now)
@@ -170,13 +180,18 @@ def test_export_actions_write_the_files(
     shown: list[str] = []
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "x"))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "all"), ""))
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    monkeypatch.setattr(export_actions, "_tell", lambda _p, text, **_k: shown.append(text))
+    ops = Operations(au_db)  # the window's database thread: the files are written there
+    written: list[Path | None] = []
 
-    assert export_customers_csv(None, au_db) == tmp_path / "x" / "customers.csv"
-    assert export_vcard(None, au_db) == tmp_path / "all.vcf"
+    export_customers_csv(None, au_db, written.append)
+    export_vcard(None, au_db, done=written.append)
+    settle(qtbot, ops)
+    assert written == [tmp_path / "x" / "customers.csv", tmp_path / "all.vcf"]
     assert (tmp_path / "all.vcf").read_text(encoding="utf-8").count("BEGIN:VCARD") == 1
-    assert export_customers_csv(None, au_db) is None  # never overwrites
+    export_customers_csv(None, au_db, written.append)
+    settle(qtbot, ops)
+    assert written[-1] is None  # never overwrites
     assert shown[-1].startswith("Nothing was exported:")
 
 
@@ -189,15 +204,19 @@ from PySide6.QtWidgets import QApplication
 
 from deckfollow.storage.database import open_database
 from deckfollow.ui.importer import ImportWizard
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.theme import LIGHT
 
 app = QApplication(sys.argv)
 db = open_database(sys.argv[1])
+ops = Operations(db)
 wiz = ImportWizard(db, clock=lambda: datetime(2026, 11, 22, 22, tzinfo=UTC))
 wiz.open_file(Path(sys.argv[2]))
 wiz.show()
-wiz.next()
-wiz.next()
+for _step in range(2):
+    wiz.next()
+    while not ops.is_idle():
+        app.processEvents()
 for mode in (1, 2, 0):
     wiz.preview_page.show_combo.setCurrentIndex(mode)
     app.processEvents()
@@ -245,7 +264,7 @@ def test_a_file_dropped_on_the_wizard_is_chosen(
     )
     wiz.dropEvent(drop)
     assert wiz.file_page.path_edit.text() == str(path)
-    wiz.next()
+    _next(qtbot, wiz)
     assert wiz.currentPage() is wiz.mapping_page
 
 
@@ -260,8 +279,8 @@ def test_preview_says_who_comes_in_as_do_not_contact(
         encoding="utf-8",
     )
     wiz = _wizard(qtbot, au_db, now, src)
-    wiz.next()
-    wiz.next()
+    _next(qtbot, wiz)
+    _next(qtbot, wiz)
     model = wiz.preview_page.model
     assert [model.text(i, 1) for i in range(model.rowCount())] == [
         "Import as do-not-contact",
@@ -285,8 +304,8 @@ def test_preview_names_a_row_whose_state_is_not_of_its_country(
         )
     )
     wiz = _wizard(qtbot, au_db, now, path)
-    wiz.next()
-    wiz.next()
+    _next(qtbot, wiz)
+    _next(qtbot, wiz)
     page = wiz.preview_page
     summary = page.summary.text()
     assert summary.startswith("1 to import") and summary.endswith("· 1 problem"), summary
@@ -312,16 +331,16 @@ def test_preview_says_only_the_counts_that_apply(
     rows = [["Ann Lee", "0412 111 001"], ["Bo Chan", "0412 111 002"]]
     path.write_bytes(csv_bytes(["Name", "Mobile Phone"], rows))
     wiz = _wizard(qtbot, db, now, path)
-    wiz.next()
-    wiz.next()
+    _next(qtbot, wiz)
+    _next(qtbot, wiz)
     # A first import into an empty business: nobody is already there, nothing is wrong.
     assert wiz.preview_page.summary.text() == "2 to import"
     assert wiz.buttonText(QWizard.WizardButton.CommitButton) == "Import 2 customers"
 
     path.write_bytes(csv_bytes(["Name", "Mobile Phone"], [*rows[:1], ["", "not a phone"]]))
     again = _wizard(qtbot, db, now, path)
-    again.next()
-    again.next()
+    _next(qtbot, again)
+    _next(qtbot, again)
     assert again.preview_page.summary.text() == "1 to import · 1 problem"
     assert again.buttonText(QWizard.WizardButton.CommitButton) == "Import 1 customer"
 

@@ -145,9 +145,11 @@ def test_choosing_a_provider_fills_in_its_servers_and_says_how_to_sign_in(
     from deckfollow.messaging.smtp import load_smtp_settings
     from deckfollow.ui.messaging.smtp_settings import SmtpSettingsDialog
 
+    ops = Operations(db)  # the window's database thread: the settings are read and saved there
     dlg = SmtpSettingsDialog(db, credentials=CredentialStore(null.Keyring()))
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     dlg.provider.setCurrentIndex(dlg.provider.findData("outlook"))
     assert (dlg.host.text(), dlg.port.value()) == ("smtp-mail.outlook.com", 587)
     assert dlg.sign_in_button.isVisible() and dlg.sign_in_button.text() == "Sign in with Microsoft…"
@@ -159,6 +161,7 @@ def test_choosing_a_provider_fills_in_its_servers_and_says_how_to_sign_in(
     dlg.username.setText("sam@fastmail.com")
     dlg.password.setText("app-password-1")
     dlg.save()
+    settle(qtbot, ops)
     with db.reading() as s:
         assert load_smtp_settings(s).host == "smtp.fastmail.com"
         assert sign_in_kind(s) is SignIn.PASSWORD
@@ -229,8 +232,10 @@ def test_how_emails_look_keeps_the_signature_reply_to_and_html_choice(
     from deckfollow.messaging.email_extras import load_extras
     from deckfollow.ui.messaging.smtp_settings import SmtpSettingsDialog
 
+    ops = Operations(db)  # the window's database thread: the settings are read and saved there
     dlg = SmtpSettingsDialog(db, credentials=CredentialStore(null.Keyring()))
     qtbot.addWidget(dlg)
+    settle(qtbot, ops)
     assert dlg.signature.toPlainText() == "Sam Núñez\nCarpenter Decks\nCell +61 412 555 019"
     dlg.host.setText("smtp.example.com")
     dlg.from_address.setText("sam@carpenterdecks.example")
@@ -240,6 +245,7 @@ def test_how_emails_look_keeps_the_signature_reply_to_and_html_choice(
     dlg.reply_to.setText("office@carpenterdecks.example")
     dlg.html.setChecked(False)
     dlg.save()
+    settle(qtbot, ops)
     with db.unit_of_work() as s:
         save_setting(s, "owner_phone", "+61412555020")  # a new cell: the signature follows
     with db.reading() as s:

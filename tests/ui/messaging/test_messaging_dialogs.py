@@ -75,9 +75,11 @@ def _highlighted(edit: object) -> list[str]:
 def test_template_editor_preview_shows_a_missing_field_and_refuses_unknown_ones(
     qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
 ) -> None:
+    ops = Operations(db)  # the window's database thread: templates are read and saved there
     dlg = TemplateLibraryDialog(db, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     dlg.select("text_follow_up")
     assert dlg.name.text() == "Text: follow up on a quote"
     assert dlg.missing.isHidden()  # the sample customer has every value
@@ -89,6 +91,7 @@ def test_template_editor_preview_shows_a_missing_field_and_refuses_unknown_ones(
 
     # Preview for the real customer: her name, and the same visible gap.
     dlg.preview_for.setCurrentIndex(dlg.preview_for.findText("Zoë Łukasiewicz"))
+    settle(qtbot, ops)
     assert dlg.preview.toPlainText() == "Hi Zoë at [company?], Sam here."
     assert "No value for this customer: company" in dlg.missing.text()
 
@@ -99,8 +102,10 @@ def test_template_editor_preview_shows_a_missing_field_and_refuses_unknown_ones(
 
     dlg.words.setPlainText("G'day {first_name}!")
     assert dlg.save()
+    settle(qtbot, ops)
     assert dlg.reset_button.isEnabled()
     qtbot.mouseClick(dlg.reset_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ops)
     assert dlg.words.toPlainText().startswith("Hi {first_name}, it's {owner_first_name}")
 
 
@@ -114,9 +119,11 @@ def test_template_preview_for_an_unpriced_lead_leaves_out_the_amount_without_a_g
         assert q is not None
         q.amount = None  # a new enquiry: nothing priced yet
     _follow_up(db, customer, now, Channel.CALL)  # the reason the preview says
+    ops = Operations(db)  # the window's database thread: templates are read there
     dlg = TemplateLibraryDialog(db, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     dlg.select("call_follow_up")
     # Found by typing part of the name, as among a few thousand customers.
     line = dlg.preview_for.lineEdit()
@@ -126,6 +133,7 @@ def test_template_preview_for_an_unpriced_lead_leaves_out_the_amount_without_a_g
     completer.setCompletionPrefix("łukas")
     assert completer.currentCompletion() == "Zoë Łukasiewicz"
     dlg.preview_for.setCurrentIndex(dlg.preview_for.findText(completer.currentCompletion()))
+    settle(qtbot, ops)
     text = dlg.preview.toPlainText()
     assert "About the quote for spotted-gum deck with steps:" in text
     assert "?]" not in text and _highlighted(dlg.preview) == []
@@ -382,9 +390,11 @@ def test_smtp_settings_without_a_keyring_explain_and_keep_the_password_out_of_th
     qtbot: QtBot, db: Database
 ) -> None:
     store = CredentialStore(null.Keyring())
+    ops = Operations(db)  # the window's database thread: the settings are read and saved there
     dlg = SmtpSettingsDialog(db, credentials=store)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     assert "No system keyring is available" in dlg.keyring_label.text()
     assert not dlg.remember.isEnabled()
     dlg.host.setText("smtp.example.com")
@@ -415,9 +425,11 @@ def test_smtp_settings_test_email_proves_the_password_before_saving(
 ) -> None:
     server = smtp_server(Security.STARTTLS, auth=True)
     store = CredentialStore(null.Keyring())
+    ops = Operations(db)  # the window's database thread: the settings are read there
     dlg = SmtpSettingsDialog(db, credentials=store, ssl_context=server.client_context)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     dlg.host.setText("127.0.0.1")
     dlg.port.setValue(server.port)
     dlg.username.setText(SMTP_USER)
@@ -620,9 +632,11 @@ def test_the_gateway_asks_for_the_email_password_once_a_session_without_a_keyrin
 
 
 def test_smtp_settings_show_the_whole_keyring_sentence(qtbot: QtBot, db: Database) -> None:
+    ops = Operations(db)  # the window's database thread: the settings are read there
     dlg = SmtpSettingsDialog(db, credentials=CredentialStore(null.Keyring()))
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     qtbot.waitExposed(dlg)
     label = dlg.keyring_label
     assert "asks for it once each time you start the app" in label.text()
@@ -636,11 +650,13 @@ def test_setting_up_email_from_the_composer_opens_over_it_and_applies_once_saved
     from PySide6.QtWidgets import QApplication
 
     fu_id = _follow_up(db, customer, now, Channel.EMAIL)
+    ops = Operations(db)  # the window's database thread: the email settings are read there
     dlg = ComposeEmailDialog(
         db, clock=lambda: now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring())
     )
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     assert dlg.setup_box.isVisible() and not dlg.send_button.isEnabled()
 
     dlg.setup_button.click()
@@ -648,6 +664,7 @@ def test_setting_up_email_from_the_composer_opens_over_it_and_applies_once_saved
     settings = QApplication.activeModalWidget()
     assert isinstance(settings, SmtpSettingsDialog)
     assert dlg.setup_box.isVisible()
+    settle(qtbot, ops)
     settings.host.setText("smtp.example.com")
     settings.username.setText(SMTP_USER)
     settings.from_address.setText(SMTP_USER)
@@ -688,15 +705,18 @@ def test_a_new_template_asks_what_it_is_for_without_holding_the_library(
 
     from deckfollow.messaging.builtin_templates import KIND_LABELS
 
+    ops = Operations(db)  # the window's database thread: templates are read and made there
     dlg = TemplateLibraryDialog(db, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     dlg.new_button.click()
     # The click returned with the question on screen: no loop of its own waits for it.
     ask = QApplication.activeModalWidget()
     assert isinstance(ask, QInputDialog)
     ask.setTextValue(KIND_LABELS[TemplateKind.VOICEMAIL])
     ask.accept()
+    settle(qtbot, ops)
     assert dlg.name.text() == f"My {KIND_LABELS[TemplateKind.VOICEMAIL].lower()}"
     assert dlg.kind_label.text() != ""
     qtbot.waitUntil(lambda: not dlg.findChildren(QInputDialog))  # gone once answered

@@ -17,17 +17,18 @@ from pytestqt.qtbot import QtBot
 from deckfollow.core.changes import Changes
 from deckfollow.core.models import FollowUp
 from deckfollow.core.settings import save_setting
+from deckfollow.reminders.calendar_export import export_calendar_to
 from deckfollow.reminders.digest import digest_time
 from deckfollow.reminders.snooze import SnoozeChoice
 from deckfollow.storage.database import Database
 from deckfollow.ui import formatting
 from deckfollow.ui.formatting import clock_text
 from deckfollow.ui.main_window import MainWindow
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.reminders import (
     ReminderController,
     ReminderSettingsWidget,
     SnoozeDialog,
-    export_calendar_to,
 )
 from tests.reminders.helpers import Clock, add_follow_up
 from tests.ui.waiting import settle
@@ -146,11 +147,14 @@ def test_tray_menu_and_closing_the_window_hides_it(qtbot: QtBot, owner: Database
 def test_settings_page_saves_digest_time_and_start_at_login(
     qtbot: QtBot, owner: Database, now: datetime, tmp_path: Path
 ):
+    ops = Operations(owner)  # the window's database thread: it reads and saves for the page
     page = ReminderSettingsWidget(owner, clock=lambda: now)
     qtbot.addWidget(page)
     page.resize(640, 320)
     page.show()
-    assert page.digest_on.isChecked()
+    assert not page.digest_on.isEnabled()  # closed for a choice until what is set was read
+    settle(qtbot, ops)
+    assert page.digest_on.isChecked() and page.digest_on.isEnabled()
     with qtbot.waitSignal(page.changed):
         page.digest_time.setTime(QTime(6, 45))
     with owner.reading() as s:
@@ -164,6 +168,7 @@ def test_settings_page_saves_digest_time_and_start_at_login(
     page.autostart.setChecked(False)
     assert not entry.exists()
     page.digest_on.setChecked(False)
+    settle(qtbot, ops)
     with owner.reading() as s:
         assert digest_time(s) is None
     assert not page.digest_time.isEnabled()
@@ -172,7 +177,8 @@ def test_settings_page_saves_digest_time_and_start_at_login(
 def test_export_calendar_from_the_app(owner: Database, now: datetime, tmp_path: Path):
     add_follow_up(owner, now, datetime(2026, 11, 23, 10, tzinfo=SYD), name="Jane Smith")
     path = tmp_path / "cal.ics"
-    assert export_calendar_to(owner, path, now=now) == 1
+    with owner.unit_of_work() as s:
+        assert export_calendar_to(s, path, now=now) == 1
     cal = icalendar.Calendar.from_ical(path.read_bytes())
     [event] = cal.walk("VEVENT")
     assert str(event["SUMMARY"]).startswith("Call Jane Smith")

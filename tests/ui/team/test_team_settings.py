@@ -21,6 +21,7 @@ from deckfollow.storage import team_connection
 from deckfollow.storage.database import Database, open_database
 from deckfollow.storage.team_connection import TeamConnection
 from deckfollow.storage.team_move import _counts
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.team.settings_page import TeamSettingsDialog, TeamSettingsPage
 from tests.storage.pg_server import new_database, postgres_server
 
@@ -108,6 +109,7 @@ def test_move_a_demo_business_then_join_it_then_leave(
     local = open_database(str(mine))
     with local.unit_of_work() as s:
         generate_demo(s, customers=30, quotes=60, seed=5, now=now)
+    ops = Operations(local)  # the window's database thread: the business is moved from there
     page = _page(qtbot, local, store, config)
     _type(page, url)
     _test(qtbot, page)
@@ -129,6 +131,7 @@ def test_move_a_demo_business_then_join_it_then_leave(
         there["setting"] -= 1  # the server's own note of who created its schema
         assert here == there and here["quote"] == 60 and here["consent_event"] > 0
     finally:
+        ops.close()
         local.close()
 
     # A colleague's computer with its own empty file joins the team database.
