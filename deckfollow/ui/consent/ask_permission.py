@@ -107,14 +107,7 @@ class AskPermissionDialog(QDialog):
 
         self.intro = intro = QLabel()
         intro.setWordWrap(True)
-<<<<<<< HEAD
-        hours = QLabel(
-            f"Their usual hours: {hours_text(snap.hours.hours.description) or 'any time'}. "
-            "A time they agree to is their own choice and stands."
-        )
-=======
         self.hours = hours = QLabel()
->>>>>>> reads2
         hours.setWordWrap(True)
         hours.setStyleSheet(f"color: {active_theme().muted_text};")
 
@@ -191,7 +184,7 @@ class AskPermissionDialog(QDialog):
             f"Times are in their zone, <b>{snap.timezone}</b>."
         )
         self.hours.setText(
-            f"Their usual hours: {snap.hours.hours.description or 'any time'}. "
+            f"Their usual hours: {hours_text(snap.hours.hours.description) or 'any time'}. "
             "A time they agree to is their own choice and stands."
         )
         today = self._clock().astimezone(snap.hours.tz).date()
