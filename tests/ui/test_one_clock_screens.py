@@ -24,9 +24,11 @@ from deckfollow.core.settings import save_setting
 from deckfollow.storage.database import Database
 from deckfollow.ui import formatting
 from deckfollow.ui.consent.ask_permission import AskPermissionDialog
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.reminders import SnoozeDialog
 from deckfollow.ui.reports.page import ReportsPage
 from tests.reminders.helpers import add_follow_up
+from tests.ui.waiting import settle
 
 SYD = ZoneInfo("Australia/Sydney")
 
@@ -132,9 +134,11 @@ def test_asking_permission_reads_the_hours_and_times_in_the_locales_clock(
     _locale(country, territory)
     with db.unit_of_work() as s:
         lead = add_lead(s, NewLead("Mia Chen", phone="+61412345679", timezone=SYD.key), now=now)
+    ops = Operations(db)  # the window's database thread: the customer is read there
     dlg = AskPermissionDialog(db, lead.customer_id, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     [hours] = [
         label.text()
         for label in dlg.findChildren(QLabel)
