@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from deckfollow.core.errors import ValidationError
+from deckfollow.exchange.cycle_pause import without_cycle_collection
 
 DELIMITERS = (",", ";", "\t", "|")
 
@@ -40,7 +41,7 @@ class CsvRow:
 
     @property
     def is_blank(self) -> bool:
-        return not any(c.strip() for c in self.cells)
+        return not "".join(self.cells).strip()
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[list[str], list[str]]]
         yield record, []
 
 
+@without_cycle_collection
 def read_csv(data: bytes) -> CsvTable:
     """Decode and parse a CSV export; raises ValidationError only if there is no header.
 

@@ -393,7 +393,14 @@ class Extractor:
 
     def _get(self, cells: tuple[str, ...], name: str) -> str:
         i = self._col.get(name)
-        return _cell(cells[i]) if i is not None else ""
+        if i is None:
+            return ""
+        value = cells[i]
+        # Most cells of an export are empty; `_cell`, inline, for the rest.
+        if not value:
+            return ""
+        text = value.strip()
+        return _NEUTRALISED.sub("", text) if text.startswith("'") else text
 
     def _mapped(self, cells: tuple[str, ...]) -> RawContact:
         c = RawContact()
