@@ -42,9 +42,9 @@ from deckfollow.core.models import SEARCHED_FIELDS, Customer, Suppression
 from deckfollow.core.settings import load_settings
 from deckfollow.core.text_folding import folded_key
 from deckfollow.core.timezones import ZoneChoice, customer_zone
+from deckfollow.cycle_pause import without_cycle_collection
 from deckfollow.exchange.bulk_insert import insert_rows
 from deckfollow.exchange.csv_sniff import CsvRow, CsvTable, read_csv
-from deckfollow.exchange.cycle_pause import without_cycle_collection
 from deckfollow.exchange.email_check import read_email
 from deckfollow.exchange.import_mapping import (
     FORMAT_LABELS,

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from deckfollow.core.errors import ValidationError
-from deckfollow.exchange.cycle_pause import without_cycle_collection
+from deckfollow.cycle_pause import without_cycle_collection
 
 DELIMITERS = (",", ";", "\t", "|")
 

@@ -13,12 +13,16 @@ Nothing is ever cut off.
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import math
+import operator
 import random
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfgen.canvas import Canvas
@@ -143,38 +147,66 @@ class _LineJitter(NamedTuple):
 
 class _Hand:
     """Every random choice for one card, drawn up front so a re-layout at a smaller size
-    keeps the same hand."""
+    keeps the same hand.
+
+    The card's own slant and drift come from its seed; its words and lines take their
+    jitters from a long run drawn once (`_pool`), at a place and stride the seed picks, so
+    no two cards of a batch vary alike and a reprint matches its proof."""
 
     def __init__(self, seed: int, variation: float, words: int, lines: int) -> None:
         v = variation
         rng = random.Random(seed)
         rnd = rng.random  # uniform(a, b) is a + (b - a) * rnd(), without the call overhead
-        gauss = rng.gauss
         self.slant = (-1.5 + 5.5 * rnd()) * v  # degrees, the card's overall lean
         self.slope = (-0.007 + 0.014 * rnd()) * v  # baselines drift up or down a line
-        pressure = 0.12 * min(v, 1.0)
-        # tuple.__new__ builds each jitter without the named tuple's Python-level __new__:
-        # a batch of cards draws hundreds of thousands of them.
-        make = tuple.__new__
-        self.words: list[_WordJitter] = [
-            make(
-                _WordJitter,
-                (
-                    max(-0.06, min(0.06, gauss(0.0, 0.018))) * v,
-                    (-0.035 + 0.07 * rnd()) * v,
-                    (-1.5 + 3.0 * rnd()) * v,
-                    1.0 + (-0.15 + 0.4 * rnd()) * v,
-                    (-0.008 + 0.03 * rnd()) * v,
-                    1.0 - pressure * rnd(),
-                ),
-            )
-            for _ in range(words)
-        ]
-        self.lines: list[_LineJitter] = [
-            make(_LineJitter, (0.3 * rnd() * v, (-0.04 + 0.09 * rnd()) * v)) for _ in range(lines)
-        ]
+        pool_words, pool_lines = _pool(v)
+        self.words: list[_WordJitter] = _run(pool_words, words, rnd)
+        self.lines: list[_LineJitter] = _run(pool_lines, lines, rnd)
         self.max_slant = max(abs(self.slant) + 1.5 * v, 0.0)
         self.max_dy = 0.06 * v  # the baseline shift is clamped to this
+
+
+_POOL = 16_384  # jitters drawn once per variation: a few hundred cards' worth of words
+_STRIDES = 7
+_T = TypeVar("_T")
+
+
+def _run(pool: list[_T], n: int, rnd: Callable[[], float]) -> list[_T]:
+    """`n` jitters from `pool`, from a place and with a stride chosen by `rnd`."""
+    step = 1 + int(rnd() * _STRIDES)
+    start = int(rnd() * len(pool))
+    if start + n * step <= len(pool):
+        return pool[start : start + n * step : step]  # sliced in C, no Python per word
+    return [pool[(start + k * step) % len(pool)] for k in range(n)]
+
+
+@functools.lru_cache(maxsize=8)
+def _pool(v: float) -> tuple[list[_WordJitter], list[_LineJitter]]:
+    """Word and line jitters for a hand of variation `v`, the same in every run."""
+    rng = random.Random(0x5EED)
+    rnd = rng.random
+    gauss = rng.gauss
+    pressure = 0.12 * min(v, 1.0)
+    # tuple.__new__ builds each jitter without the named tuple's Python-level __new__.
+    make = tuple.__new__
+    words: list[_WordJitter] = [
+        make(
+            _WordJitter,
+            (
+                max(-0.06, min(0.06, gauss(0.0, 0.018))) * v,
+                (-0.035 + 0.07 * rnd()) * v,
+                (-1.5 + 3.0 * rnd()) * v,
+                1.0 + (-0.15 + 0.4 * rnd()) * v,
+                (-0.008 + 0.03 * rnd()) * v,
+                1.0 - pressure * rnd(),
+            ),
+        )
+        for _ in range(_POOL)
+    ]
+    lines: list[_LineJitter] = [
+        make(_LineJitter, (0.3 * rnd() * v, (-0.04 + 0.09 * rnd()) * v)) for _ in range(_POOL)
+    ]
+    return words, lines
 
 
 _WIDTHS: dict[tuple[str, str], float] = {}
@@ -233,7 +265,7 @@ _NUMBER_GAP = re.compile(r"(?<=[\d+)]) (?=[\d(])")
 
 def _prepare(text: str, font: LoadedFont) -> list[list[str]]:
     cmap = font.cmap
-    if all(ord(ch) in cmap for ch in set(text)):  # each letter checked once, not per use
+    if cmap.issuperset(map(ord, text)):  # every letter in the font: checked in C
         plain = text
     else:
         plain = "".join(ch if ord(ch) in cmap else plain_marks(ch) for ch in text)
@@ -335,6 +367,13 @@ def layout_text(
     return attempt
 
 
+# The jitters' fields, read in C over a whole hand.
+_DS = operator.itemgetter(_WordJitter._fields.index("ds"))
+_GAP = operator.itemgetter(_WordJitter._fields.index("gap"))
+_INDENT = operator.itemgetter(_LineJitter._fields.index("indent"))
+_LEAD = operator.itemgetter(_LineJitter._fields.index("lead"))
+
+
 class _TooBig:
     """Whether a size certainly cannot fit, told without setting the text at that size.
 
@@ -360,8 +399,8 @@ class _TooBig:
         self.box, self.style, self.font, self.hand = box, style, font, hand
         self.reserve = reserve_bottom
         jitters = hand.words
-        self.lead = min(lj.lead for lj in hand.lines)
-        self.indent = max(lj.indent for lj in hand.lines)
+        self.lead = min(map(_LEAD, hand.lines))
+        self.indent = max(map(_INDENT, hand.lines))
         last = max((i for i, p in enumerate(paragraphs) if p), default=-1)
         # Empty lines move the lines below them down; those after the last line, nothing.
         self.blank = sum(1 for p in paragraphs[:last] if not p)
@@ -390,9 +429,9 @@ class _TooBig:
         self.usable = (
             bool(self.paras)
             and 1.0 + self.lead > 0
-            and all(j.gap >= 0 for j in jitters)
-            and all(1.0 + j.ds > 0 for j in jitters)
-            and min(lj.indent for lj in hand.lines) >= 0
+            and min(map(_GAP, jitters)) >= 0
+            and 1.0 + min(map(_DS, jitters)) > 0
+            and min(map(_INDENT, hand.lines)) >= 0
         )
 
     def _lines(self, room: float) -> int:
@@ -466,7 +505,8 @@ def _attempt(
 
     placed: list[Placed] = []
     make = tuple.__new__
-    wi = 0  # next word jitter
+    tan, radians = math.tan, math.radians
+    jitters = itertools.cycle(hand.words)  # the next word's jitter, round again if need be
     li = 0  # next line jitter
     baseline = box.top - ascent - drift
     lowest = baseline
@@ -493,8 +533,7 @@ def _attempt(
                     for p in _break_word(word, font, eff * 1.04 + 0.03 * size, avail)
                 ]
             for piece, piece_width in pieces:
-                j = hand.words[wi % len(hand.words)]
-                wi += 1
+                j = next(jitters)
                 w = piece_width * eff * (1.0 + j.ds) + j.cs * size * len(piece)
                 gap = space * j.gap if current else 0.0
                 if current and x_used + gap + w > avail:
@@ -521,7 +560,7 @@ def _attempt(
                 x += gap
                 w_size = eff * (1.0 + j.ds)
                 y = baseline + hand.slope * (x - box.x) + j.dy * eff
-                skew = math.tan(math.radians(hand.slant + j.slant))
+                skew = tan(radians(hand.slant + j.slant))
                 cs = j.cs * size
                 # tuple.__new__: the named tuple's own __new__ is a Python call per word.
                 placed.append(make(Placed, (x, y, w_size, skew, cs, j.shade, word)))
@@ -551,6 +590,10 @@ def _pieces(text: str, primary: LoadedFont, doc: Any) -> _Pieces:
     return out
 
 
+# Per ink, each pen pressure's colour operator, as written.
+_SHADES: dict[tuple[float, float, float], dict[float, str]] = {}
+
+
 def draw_layout(canvas: Canvas, layout: HandLayout, *, proof: bool = False) -> None:
     """Write a fitted layout onto the canvas in the chosen ink.
 
@@ -567,13 +610,17 @@ def draw_layout(canvas: Canvas, layout: HandLayout, *, proof: bool = False) -> N
         words = _set_words[doc] = {}
     ops: list[str] = ["BT"]
     add = ops.append
+    shades = _SHADES.get((r, g, b))
+    if shades is None:
+        shades = _SHADES[(r, g, b)] = {}
     for p in layout.placed:
-        s = p.shade
+        # Each card's words take their pressure from the same few thousand jitters.
+        ink = shades.get(p.shade)
+        if ink is None:
+            s = p.shade
+            ink = shades[s] = f"{r * s:.3f} {g * s:.3f} {b * s:.3f} rg 1 0 "
         # A tenth of a point (0.035 mm) is finer than any printer places ink.
-        add(
-            f"{r * s:.3f} {g * s:.3f} {b * s:.3f} rg "
-            f"1 0 {p.skew:.3f} 1 {p.x:.1f} {p.y + dy:.1f} Tm {p.char_space:.2f} Tc"
-        )
+        add(f"{ink}{p.skew:.3f} 1 {p.x:.1f} {p.y + dy:.1f} Tm {p.char_space:.2f} Tc")
         key = (primary.ps_name, p.text)
         pieces = words.get(key)
         if pieces is None:

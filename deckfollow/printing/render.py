@@ -26,6 +26,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from deckfollow.core.errors import ValidationError
+from deckfollow.cycle_pause import without_cycle_collection
 from deckfollow.printing.fonts import load as load_font
 from deckfollow.printing.handwriting import (
     INKS,
@@ -248,6 +249,7 @@ class _Planned:
     label: HandLayout | None
 
 
+@without_cycle_collection
 def _plan(jobs: list[CardJob], options: PrintOptions) -> tuple[list[_Planned], list[CardProblem]]:
     check_options(options)
     stock = options.stock()
@@ -406,6 +408,7 @@ def render_parts(
 _OUTSIDE_FORM = "card-outside"
 
 
+@without_cycle_collection
 def _write(
     planned: list[_Planned],
     options: PrintOptions,

@@ -1,9 +1,10 @@
-"""Cycle collection paused while a whole file is read, checked or saved.
+"""Cycle collection paused during a batch that builds many objects kept until it ends.
 
-Reading and planning a contacts file makes a dozen small objects per row, every one of them
-alive until the plan is done; the cycle collector would walk all of them again and again as
-they pile up (a sixth of importing 50,000 contacts). None of them forms a cycle, so reference
-counting frees them, and the collector is resumed, as it was, once the work is done.
+Planning an import makes a dozen small objects per row of the file, and setting a batch of
+cards a tuple per written word, every one of them alive until the batch is done; the cycle
+collector would walk them all again and again as they pile up (a sixth of importing 50,000
+contacts, an eighth of printing 2,000 cards). They form no cycles, so reference counting
+frees them, and the collector is resumed, as it was, once the batch is done.
 """
 
 from __future__ import annotations
