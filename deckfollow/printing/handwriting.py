@@ -399,8 +399,8 @@ class _TooBig:
         self.box, self.style, self.font, self.hand = box, style, font, hand
         self.reserve = reserve_bottom
         jitters = hand.words
-        self.lead = min(map(_LEAD, hand.lines))
-        self.indent = max(map(_INDENT, hand.lines))
+        self.lead: float = min(map(_LEAD, hand.lines))
+        self.indent: float = max(map(_INDENT, hand.lines))
         last = max((i for i, p in enumerate(paragraphs) if p), default=-1)
         # Empty lines move the lines below them down; those after the last line, nothing.
         self.blank = sum(1 for p in paragraphs[:last] if not p)
