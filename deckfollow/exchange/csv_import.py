@@ -40,7 +40,7 @@ from deckfollow.core.customers import check_region, region_value
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import SEARCHED_FIELDS, Customer, Suppression
 from deckfollow.core.settings import load_settings
-from deckfollow.core.text_folding import folded_key
+from deckfollow.core.text_folding import fold
 from deckfollow.core.timezones import ZoneChoice, customer_zone
 from deckfollow.cycle_pause import without_cycle_collection
 from deckfollow.exchange.bulk_insert import insert_rows
@@ -366,9 +366,9 @@ class _Known:
 
     def blocked(self, email: str | None, phones: Iterable[str]) -> str | None:
         """Why the person may not be added (the same rules as core.do_not_contact.is_blocked)."""
-        keys = [email] if email else []
-        keys += list(phones)
         if self._rule9.anyone_erased or self.incoming:
+            keys = [email] if email else []
+            keys += list(phones)
             hashes = [suppression_hash(k) for k in keys]
             if self._rule9.erased(*hashes) or not self.incoming.isdisjoint(hashes):
                 return "asked not to be contacted and was erased; not imported"
@@ -655,7 +655,7 @@ def _clean_row(
     middle = _text(raw.middle_name)
     last = _text(raw.last_name)
     company = _text(raw.company)
-    name = _text(raw.name) or " ".join(x for x in (first, middle, last) if x) or company
+    name = _text(raw.name) or " ".join(filter(None, (first, middle, last))) or company
     shown = name[:80]
     if not name[:1].isalpha() and not any(ch.isalpha() for ch in name):
         work.problems.append("has no name; not imported")
@@ -862,8 +862,9 @@ def _plan_row(
             existing=who,
             fills=fills,
         )
-    earlier = seen_email.get(values.email.lower()) if values.email else None
-    if earlier is None:
+    email_key = values.email.lower() if values.email else None
+    earlier = seen_email.get(email_key) if email_key else None
+    if earlier is None and phones:
         earlier = next((seen_phone[p] for p in phones if p in seen_phone), None)
     if earlier is not None:
         return RowPlan(
@@ -874,8 +875,8 @@ def _plan_row(
             tuple(work.problems),
             f"row {earlier}",
         )
-    if values.email:
-        seen_email[values.email.lower()] = csv_row.number
+    if email_key:
+        seen_email[email_key] = csv_row.number
     for p in phones:
         seen_phone.setdefault(p, csv_row.number)
     return RowPlan(csv_row.number, RowAction.IMPORT, shown, values, tuple(work.problems))
@@ -945,7 +946,7 @@ def import_table(
             continue
         # The search key is written here rather than by the column's default, which would
         # be called once per row through SQLAlchemy's per-row default machinery.
-        row = (*_STORED(v), folded_key(_SEARCHED(v)))
+        row = (*_STORED(v), _search_key(v))
         if not v.do_not_contact:
             batch.append(row)
             continue
@@ -991,6 +992,14 @@ _FROM_VALUES = (
 _COLUMNS = (*_FROM_VALUES, "search_key")
 _STORED = operator.attrgetter(*_FROM_VALUES)
 _SEARCHED = operator.attrgetter(*SEARCHED_FIELDS)
+# Each text folded once per file: a file repeats its towns, states, postcodes and companies.
+_fold = functools.lru_cache(maxsize=16_384)(fold)
+
+
+def _search_key(values: ContactValues) -> str:
+    """`folded_key` of the searched fields, as the column's default writes it."""
+    return " ".join(_fold(part) for part in _SEARCHED(values) if part)
+
 
 # The ledger's "how they told you" for a stop that arrived in an imported file.
 STOP_SOURCE = "marked do-not-contact in an imported file"
