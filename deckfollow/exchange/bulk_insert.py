@@ -36,7 +36,7 @@ def insert_rows(
     statement = insert(table)
     compiled = statement.compile(dialect=dialect, column_keys=names)
     order = list(compiled.positiontup or ())
-    if not compiled.positional or sorted(order) != sorted(names):
+    if not _plain_positional(compiled.positional, order, names):
         fixed = tuple(same.values())
         session.execute(statement, [dict(zip(names, row + fixed, strict=True)) for row in rows])
         return
@@ -57,6 +57,11 @@ def insert_rows(
         pick = operator.itemgetter(*(names.index(name) for name in order))
         params = [pick(row + fixed) for row in rows]
     conn.exec_driver_sql(compiled.string, params)
+
+
+def _plain_positional(positional: bool, order: list[str], names: list[str]) -> bool:
+    """Whether the statement takes exactly these values, by place (SQLite's driver does)."""
+    return positional and sorted(order) == sorted(names)
 
 
 def _converter(table: Table, key: str, dialect: Dialect) -> Callable[[Any], Any] | None:

@@ -941,8 +941,9 @@ def import_table(
     # The same on every new customer; do-not-contact is set by the stop in their ledger.
     same = {"do_not_contact": False, "created_at": now, "updated_at": now, "version": 1}
     batch: list[tuple[object, ...]] = []
+    creates = plan.creates
     for r in plan.rows:
-        if not plan.creates(r) or (v := r.values) is None:
+        if (v := r.values) is None or not creates(r):
             continue
         # The search key is written here rather than by the column's default, which would
         # be called once per row through SQLAlchemy's per-row default machinery.
