@@ -265,10 +265,10 @@ _NUMBER_GAP = re.compile(r"(?<=[\d+)]) (?=[\d(])")
 
 def _prepare(text: str, font: LoadedFont) -> list[list[str]]:
     cmap = font.cmap
-    if cmap.issuperset(map(ord, text)):  # every letter in the font: checked in C
-        plain = text
-    else:
-        plain = "".join(ch if ord(ch) in cmap else plain_marks(ch) for ch in text)
+    # Each letter the font lacks (a line break, an accent it has no glyph for) is checked
+    # once, not at each use.
+    missing = [ch for ch in set(text) if ord(ch) not in cmap]
+    plain = text.translate({ord(ch): plain_marks(ch) for ch in missing}) if missing else text
     plain = plain.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     plain = _NUMBER_GAP.sub(NBSP, plain)
     return [[w for w in para.split(" ") if w] for para in plain.strip("\n").split("\n")]
@@ -503,6 +503,8 @@ def _attempt(
     leading = size * 1.45 * style.line_spacing
     space = _width(font, " ") * eff
 
+    breaking, per_letter = eff * 1.04, 0.03 * size  # a word wider than this is broken
+    breaking_at = breaking + per_letter
     placed: list[Placed] = []
     make = tuple.__new__
     tan, radians = math.tan, math.radians
@@ -524,14 +526,11 @@ def _attempt(
         li += 1
         current: list[tuple[str, float, _WordJitter, float]] = []
         x_used = 0.0
+        avail = right - left - lj.indent * size  # the room of the line (its jitter's indent)
         for word, word_width in zip(para, para_widths, strict=True):
-            avail = right - left - lj.indent * size
             pieces = [(word, word_width)]
-            if word_width * eff * 1.04 + len(word) * 0.03 * size > avail:
-                pieces = [
-                    (p, _width(font, p))
-                    for p in _break_word(word, font, eff * 1.04 + 0.03 * size, avail)
-                ]
+            if word_width * breaking + len(word) * per_letter > avail:
+                pieces = [(p, _width(font, p)) for p in _break_word(word, font, breaking_at, avail)]
             for piece, piece_width in pieces:
                 j = next(jitters)
                 w = piece_width * eff * (1.0 + j.ds) + j.cs * size * len(piece)
@@ -571,23 +570,21 @@ def _attempt(
     return HandLayout(box, font, style, size, placed, fits, bottom, n_lines)
 
 
-# Per PDF, each word's font subsets and escaped glyph codes, worked out once: a subset
-# keeps the codes it gave a letter, and a batch of cards writes the same words many times.
-_Pieces = list[tuple[float, list[tuple[str, str]]]]
-_set_words: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], _Pieces]] = (
+# Per PDF and font, each word's pieces as they are set: the size each is scaled by, the
+# font subset it is in and its escaped glyph codes, worked out once: a subset keeps the codes
+# it gave a letter, and a batch of cards writes the same words many times.
+_Pieces = tuple[tuple[float, str, str], ...]
+_set_words: weakref.WeakKeyDictionary[Any, dict[str, dict[str, _Pieces]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
 def _pieces(text: str, primary: LoadedFont, doc: Any) -> _Pieces:
-    out: _Pieces = []
-    for f, part in runs(text, primary):
-        chunks = [
-            (f.ttf.getSubsetInternalName(subset, doc), escapePDF(chunk))
-            for subset, chunk in f.ttf.splitString(part, doc)
-        ]
-        out.append((relative_scale(f, primary), chunks))
-    return out
+    return tuple(
+        (relative_scale(f, primary), f.ttf.getSubsetInternalName(subset, doc), escapePDF(chunk))
+        for f, part in runs(text, primary)
+        for subset, chunk in f.ttf.splitString(part, doc)
+    )
 
 
 # Per ink, each pen pressure's colour operator, as written.
@@ -605,30 +602,34 @@ def draw_layout(canvas: Canvas, layout: HandLayout, *, proof: bool = False) -> N
     doc = canvas._doc  # ReportLab's documented route for TrueType subsets takes the doc
     primary = layout.font
     dy = layout.offset_y
-    words = _set_words.get(doc)
+    fonts = _set_words.get(doc)
+    if fonts is None:
+        fonts = _set_words[doc] = {}
+    words = fonts.get(primary.ps_name)
     if words is None:
-        words = _set_words[doc] = {}
-    ops: list[str] = ["BT"]
-    add = ops.append
+        words = fonts[primary.ps_name] = {}
     shades = _SHADES.get((r, g, b))
     if shades is None:
         shades = _SHADES[(r, g, b)] = {}
-    for p in layout.placed:
+    ops: list[str] = ["BT"]
+    add = ops.append
+    for x, y, size, skew, char_space, shade, text in layout.placed:
         # Each card's words take their pressure from the same few thousand jitters.
-        ink = shades.get(p.shade)
+        ink = shades.get(shade)
         if ink is None:
-            s = p.shade
-            ink = shades[s] = f"{r * s:.3f} {g * s:.3f} {b * s:.3f} rg 1 0 "
-        # A tenth of a point (0.035 mm) is finer than any printer places ink.
-        add(f"{ink}{p.skew:.3f} 1 {p.x:.1f} {p.y + dy:.1f} Tm {p.char_space:.2f} Tc")
-        key = (primary.ps_name, p.text)
-        pieces = words.get(key)
+            ink = shades[shade] = f"{r * shade:.3f} {g * shade:.3f} {b * shade:.3f} rg 1 0 "
+        pieces = words.get(text)
         if pieces is None:
-            pieces = words[key] = _pieces(p.text, primary, doc)
-        for scale, chunks in pieces:
-            size = p.size * scale
-            for name, chunk in chunks:
-                add(f"{name} {size:.2f} Tf ({chunk}) Tj")
+            pieces = words[text] = _pieces(text, primary, doc)
+        # A tenth of a point (0.035 mm) is finer than any printer places ink.
+        head = f"{ink}{skew:.3f} 1 {x:.1f} {y + dy:.1f} Tm {char_space:.2f} Tc"
+        if len(pieces) == 1:  # a word in one font and one subset: one line
+            scale, name, chunk = pieces[0]
+            add(f"{head}\n{name} {size * scale:.2f} Tf ({chunk}) Tj")
+            continue
+        add(head)
+        for scale, name, chunk in pieces:
+            add(f"{name} {size * scale:.2f} Tf ({chunk}) Tj")
     ops.append("ET")
     canvas.saveState()
     canvas.addLiteral("\n".join(ops))
