@@ -14,12 +14,15 @@ edge. The cards, envelopes and labels can be written as one PDF or one per paper
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO, Literal
 
 import reportlab
+from reportlab import rl_config
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -408,6 +411,18 @@ def render_parts(
 _OUTSIDE_FORM = "card-outside"
 
 
+@contextmanager
+def _binary_streams() -> Iterator[None]:
+    """ReportLab writes the page streams as compressed bytes only, not also spelled out in
+    ASCII85: a batch's PDF is a sixth smaller and written faster; every reader takes it."""
+    was = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = was
+
+
 @without_cycle_collection
 def _write(
     planned: list[_Planned],
@@ -496,7 +511,8 @@ def _write(
         if labels:
             canvas.showPage()
             pages += 1
-    canvas.save()
+    with _binary_streams():
+        canvas.save()
     sizes = tuple(p.card.size for p in planned)
     return RenderSummary(n_cards, n_env, n_labels, pages, sizes)
 
