@@ -508,6 +508,7 @@ def _attempt(
     placed: list[Placed] = []
     make = tuple.__new__
     tan, radians = math.tan, math.radians
+    slope, slant, bx = hand.slope, hand.slant, box.x
     jitters = itertools.cycle(hand.words)  # the next word's jitter, round again if need be
     li = 0  # next line jitter
     baseline = box.top - ascent - drift
@@ -528,13 +529,15 @@ def _attempt(
         x_used = 0.0
         avail = right - left - lj.indent * size  # the room of the line (its jitter's indent)
         for word, word_width in zip(para, para_widths, strict=True):
-            pieces = [(word, word_width)]
             if word_width * breaking + len(word) * per_letter > avail:
                 pieces = [(p, _width(font, p)) for p in _break_word(word, font, breaking_at, avail)]
+            else:
+                pieces = [(word, word_width)]
             for piece, piece_width in pieces:
                 j = next(jitters)
-                w = piece_width * eff * (1.0 + j.ds) + j.cs * size * len(piece)
-                gap = space * j.gap if current else 0.0
+                _, ds, _, gap_j, cs_j, _ = j
+                w = piece_width * eff * (1.0 + ds) + cs_j * size * len(piece)
+                gap = space * gap_j if current else 0.0
                 if current and x_used + gap + w > avail:
                     wrapped = True
                     lines.append((lj, current))
@@ -556,13 +559,14 @@ def _attempt(
                 continue
             x = left + lj.indent * size
             for word, gap, j, word_width in words:
+                dy, ds, slant_j, _, cs_j, shade = j
                 x += gap
-                w_size = eff * (1.0 + j.ds)
-                y = baseline + hand.slope * (x - box.x) + j.dy * eff
-                skew = tan(radians(hand.slant + j.slant))
-                cs = j.cs * size
+                w_size = eff * (1.0 + ds)
+                y = baseline + slope * (x - bx) + dy * eff
+                skew = tan(radians(slant + slant_j))
+                cs = cs_j * size
                 # tuple.__new__: the named tuple's own __new__ is a Python call per word.
-                placed.append(make(Placed, (x, y, w_size, skew, cs, j.shade, word)))
+                placed.append(make(Placed, (x, y, w_size, skew, cs, shade, word)))
                 x += word_width * w_size + cs * len(word)
 
     bottom = lowest - descent - drift
