@@ -71,6 +71,18 @@ _LIMITS = {
     "region": 50,
     "postcode": 20,
 }
+# The limited fields in the order a row's problems name them.
+_LIMITED = (
+    "display_name",
+    "first_name",
+    "last_name",
+    "company",
+    "street",
+    "suburb",
+    "region",
+    "postcode",
+)
+_LIMIT_SIZES = tuple(_LIMITS[key] for key in _LIMITED)
 _LABELS = {
     "display_name": "name",
     "first_name": "first name",
@@ -746,19 +758,25 @@ def _clean_row(
     if len(notes_text) > _NOTES_LIMIT:
         work.problems.append(f"notes are longer than {_NOTES_LIMIT} characters; cut short")
         notes_text = notes_text[:_NOTES_LIMIT]
+    texts = (name, first, last, company, street, suburb, region, postcode)
+    if all(map(operator.ge, _LIMIT_SIZES, map(len, texts))):
+        # Nearly every row: nothing to cut short, every blank saved as NULL.
+        kept = [t or None for t in texts]
+    else:
+        kept = [_limit(work, key, t) for key, t in zip(_LIMITED, texts, strict=True)]
     values = ContactValues(
-        display_name=_limit(work, "display_name", name) or name[:200],
-        first_name=_limit(work, "first_name", first),
-        last_name=_limit(work, "last_name", last),
-        company=_limit(work, "company", company),
+        display_name=kept[0] or name[:200],
+        first_name=kept[1],
+        last_name=kept[2],
+        company=kept[3],
         email=emails[0] if emails else None,
         phone_cell=phones.get("cell"),
         phone_office=phones.get("office"),
         phone_home=phones.get("home"),
-        street=_limit(work, "street", street),
-        suburb=_limit(work, "suburb", suburb),
-        region=_limit(work, "region", region),
-        postcode=_limit(work, "postcode", postcode),
+        street=kept[4],
+        suburb=kept[5],
+        region=kept[6],
+        postcode=kept[7],
         country=country,
         timezone=zone.zone,
         birthday=birthday,
