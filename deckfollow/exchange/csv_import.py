@@ -447,6 +447,8 @@ class _Known:
         if email and email.lower() in self.by_email:
             hits.append(self.by_email[email.lower()])
         hits += [self.by_phone[p] for p in phones if p in self.by_phone]
+        if len(hits) < 2:
+            return hits
         # A do-not-contact match wins over an ordinary one.
         return sorted(hits, key=lambda h: (not h[2], h[0]))
 
@@ -852,7 +854,7 @@ def _plan_row(
     values, shown = _clean_row(raw, default_country, owner_tz, work)
     if values is None:
         return RowPlan(csv_row.number, RowAction.SKIP, shown, None, tuple(work.problems))
-    if _text(raw.do_not_contact).lower() in _TRUE:
+    if raw.do_not_contact and _text(raw.do_not_contact).lower() in _TRUE:
         values = replace(values, do_not_contact=True)
     phones = values.phones
     blocked = known.blocked(values.email, phones)
@@ -1017,7 +1019,7 @@ _fold = functools.lru_cache(maxsize=16_384)(fold)
 
 def _search_key(values: ContactValues) -> str:
     """`folded_key` of the searched fields, as the column's default writes it."""
-    return " ".join(_fold(part) for part in _SEARCHED(values) if part)
+    return " ".join(map(_fold, filter(None, _SEARCHED(values))))
 
 
 # The ledger's "how they told you" for a stop that arrived in an imported file.
