@@ -397,11 +397,15 @@ class _Known:
         """An erased row of the file: later rows with these details are refused."""
         self._rule9.add_erased(*hashes)
 
-    def existing(self, values: ContactValues) -> tuple[str, int | None] | None:
-        """Who this row already is: the text for the preview, and the customer's id unless
-        they are in the trash."""
-        for cid, name, _dnc, deleted in self._hits(values.email, values.phones) or self._named(
-            values
+    def existing(
+        self, values: ContactValues, phones: tuple[str, ...]
+    ) -> tuple[str, int | None] | None:
+        """Who this row already is (`phones`: the row's): the text for the preview, and the
+        customer's id unless they are in the trash."""
+        if not (self.by_email or self.by_phone or self.by_name_town):
+            return None  # a business's first import: nobody to be
+        for cid, name, _dnc, deleted in self._hits(values.email, phones) or self._named(
+            values, phones
         ):
             where = " (in the trash)" if deleted else ""
             return f"customer {cid} {name}{where}", (None if deleted else cid)
@@ -427,7 +431,9 @@ class _Known:
         entry = self.by_phone.get(phone)
         return entry[0] if entry is not None else None
 
-    def _named(self, values: ContactValues) -> list[tuple[int, str, bool, bool]]:
+    def _named(
+        self, values: ContactValues, own_phones: tuple[str, ...]
+    ) -> list[tuple[int, str, bool, bool]]:
         """The customer of the same name in the same suburb, unless their email or phones
         say it is a namesake (both have one, and none is shared)."""
         if not values.suburb:
@@ -438,15 +444,17 @@ class _Known:
         email, phones = self.reach[hit[0]]
         if email and values.email and email.lower() != values.email.lower():
             return []
-        if phones and values.phones and not set(phones) & set(values.phones):
+        if phones and own_phones and not set(phones) & set(own_phones):
             return []
         return [hit]
 
     def _hits(self, email: str | None, phones: Iterable[str]) -> list[tuple[int, str, bool, bool]]:
         hits = []
-        if email and email.lower() in self.by_email:
-            hits.append(self.by_email[email.lower()])
-        hits += [self.by_phone[p] for p in phones if p in self.by_phone]
+        hit = self.by_email.get(email.lower()) if email else None
+        if hit is not None:
+            hits.append(hit)
+        by_phone = self.by_phone
+        hits += [by_phone[p] for p in phones if p in by_phone]
         if len(hits) < 2:
             return hits
         # A do-not-contact match wins over an ordinary one.
@@ -861,7 +869,7 @@ def _plan_row(
     if blocked:
         work.problems.append(blocked)
         return RowPlan(csv_row.number, RowAction.BLOCKED, shown, values, tuple(work.problems))
-    existing = known.existing(values)
+    existing = known.existing(values, phones)
     if existing is not None:
         text, cid = existing
         if values.do_not_contact:
