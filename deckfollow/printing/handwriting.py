@@ -409,20 +409,22 @@ class _TooBig:
         # Per paragraph with words: each word's width per point of size with its own
         # jitter, and the running sums of (space before it + its width).
         self.paras: list[tuple[list[float], list[float]]] = []
-        wi = 0
+        word_jitters = itertools.cycle(jitters)  # as `_attempt` takes them
         breaking = 0.0
         for p, ws in zip(paragraphs, widths, strict=True):
             if not p:
                 continue
             own: list[float] = []
-            sums = [0.0]
+            total = 0.0
+            sums = [total]
             for word, w in zip(p, ws, strict=True):
-                j = jitters[wi % len(jitters)]
-                wi += 1
-                width = w * scale * (1.0 + j.ds) + j.cs * len(word)
+                _, ds, _, gap, cs, _ = next(word_jitters)
+                letters = len(word)
+                width = w * scale * (1.0 + ds) + cs * letters
                 own.append(width)
-                sums.append(sums[-1] + space * j.gap + width)
-                breaking = max(breaking, w * scale * 1.04 + 0.03 * len(word))
+                total = total + space * gap + width
+                sums.append(total)
+                breaking = max(breaking, w * scale * 1.04 + 0.03 * letters)
             self.paras.append((own, sums))
         # The room the word nearest to being broken asks for, per point of size.
         self.breaking = breaking
