@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+import hashlib
 import itertools
 import math
 import operator
 import random
 import re
+import struct
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
@@ -155,13 +156,12 @@ class _Hand:
 
     def __init__(self, seed: int, variation: float, words: int, lines: int) -> None:
         v = variation
-        rng = random.Random(seed)
-        rnd = rng.random  # uniform(a, b) is a + (b - a) * rnd(), without the call overhead
-        self.slant = (-1.5 + 5.5 * rnd()) * v  # degrees, the card's overall lean
-        self.slope = (-0.007 + 0.014 * rnd()) * v  # baselines drift up or down a line
+        u = _uniforms(seed)
+        self.slant = (-1.5 + 5.5 * u[0]) * v  # degrees, the card's overall lean
+        self.slope = (-0.007 + 0.014 * u[1]) * v  # baselines drift up or down a line
         pool_words, pool_lines = _pool(v)
-        self.words: list[_WordJitter] = _run(pool_words, words, rnd)
-        self.lines: list[_LineJitter] = _run(pool_lines, lines, rnd)
+        self.words: list[_WordJitter] = _run(pool_words, words, u[2], u[3])
+        self.lines: list[_LineJitter] = _run(pool_lines, lines, u[4], u[5])
         self.max_slant = max(abs(self.slant) + 1.5 * v, 0.0)
         self.max_dy = 0.06 * v  # the baseline shift is clamped to this
 
@@ -171,10 +171,21 @@ _STRIDES = 7
 _T = TypeVar("_T")
 
 
-def _run(pool: list[_T], n: int, rnd: Callable[[], float]) -> list[_T]:
-    """`n` jitters from `pool`, from a place and with a stride chosen by `rnd`."""
-    step = 1 + int(rnd() * _STRIDES)
-    start = int(rnd() * len(pool))
+def _uniforms(seed: int) -> list[float]:
+    """Six numbers in [0, 1) that only `seed` decides, the same in every run: a card's own
+    choices (a random generator costs more to seed than the whole of them)."""
+    digest = hashlib.blake2b(str(seed).encode(), digest_size=24, person=b"deckfollow hand")
+    return [n * _SCALE_32 for n in struct.unpack("<6I", digest.digest())]
+
+
+_SCALE_32 = 1.0 / 2**32
+
+
+def _run(pool: list[_T], n: int, stride: float, place: float) -> list[_T]:
+    """`n` jitters from `pool`, with a stride and from a place picked by two numbers in
+    [0, 1)."""
+    step = 1 + int(stride * _STRIDES)
+    start = int(place * len(pool))
     if start + n * step <= len(pool):
         return pool[start : start + n * step : step]  # sliced in C, no Python per word
     return [pool[(start + k * step) % len(pool)] for k in range(n)]
@@ -628,12 +639,14 @@ def draw_layout(canvas: Canvas, layout: HandLayout, *, proof: bool = False) -> N
         if pieces is None:
             pieces = words[text] = _pieces(text, primary, doc)
         # A tenth of a point (0.035 mm) is finer than any printer places ink.
-        head = f"{ink}{skew:.3f} 1 {x:.1f} {y + dy:.1f} Tm {char_space:.2f} Tc"
-        if len(pieces) == 1:  # a word in one font and one subset: one line
+        if len(pieces) == 1:  # a word in one font and one subset: one string
             scale, name, chunk = pieces[0]
-            add(f"{head}\n{name} {size * scale:.2f} Tf ({chunk}) Tj")
+            add(
+                f"{ink}{skew:.3f} 1 {x:.1f} {y + dy:.1f} Tm {char_space:.2f} Tc\n"
+                f"{name} {size * scale:.2f} Tf ({chunk}) Tj"
+            )
             continue
-        add(head)
+        add(f"{ink}{skew:.3f} 1 {x:.1f} {y + dy:.1f} Tm {char_space:.2f} Tc")
         for scale, name, chunk in pieces:
             add(f"{name} {size * scale:.2f} Tf ({chunk}) Tj")
     ops.append("ET")
