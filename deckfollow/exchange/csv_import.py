@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import errno
 import functools
+import operator
 import re
 import stat
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from email.utils import parseaddr
 from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TypeVar, cast, overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -31,7 +32,6 @@ from sqlalchemy.orm import Session
 from deckfollow.core.consent import revoke_consent
 from deckfollow.core.contact_info import (
     country_of_phone,
-    normalise_email,
     phone_as_read_in,
     suppression_hash,
 )
@@ -40,9 +40,12 @@ from deckfollow.core.customers import check_region, region_value
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import SEARCHED_FIELDS, Customer, Suppression
 from deckfollow.core.settings import load_settings
-from deckfollow.core.text_folding import folded_key
+from deckfollow.core.text_folding import fold
 from deckfollow.core.timezones import ZoneChoice, customer_zone
+from deckfollow.cycle_pause import without_cycle_collection
+from deckfollow.exchange.bulk_insert import insert_rows
 from deckfollow.exchange.csv_sniff import CsvRow, CsvTable, read_csv
+from deckfollow.exchange.email_check import read_email
 from deckfollow.exchange.import_mapping import (
     FORMAT_LABELS,
     ColumnMapping,
@@ -68,6 +71,18 @@ _LIMITS = {
     "region": 50,
     "postcode": 20,
 }
+# The limited fields in the order a row's problems name them.
+_LIMITED = (
+    "display_name",
+    "first_name",
+    "last_name",
+    "company",
+    "street",
+    "suburb",
+    "region",
+    "postcode",
+)
+_LIMIT_SIZES = tuple(_LIMITS[key] for key in _LIMITED)
 _LABELS = {
     "display_name": "name",
     "first_name": "first name",
@@ -126,7 +141,7 @@ class ContactValues:
 
     @property
     def phones(self) -> tuple[str, ...]:
-        return tuple(p for p in (self.phone_cell, self.phone_office, self.phone_home) if p)
+        return tuple(filter(None, (self.phone_cell, self.phone_office, self.phone_home)))
 
 
 @dataclass(frozen=True)
@@ -363,9 +378,9 @@ class _Known:
 
     def blocked(self, email: str | None, phones: Iterable[str]) -> str | None:
         """Why the person may not be added (the same rules as core.do_not_contact.is_blocked)."""
-        keys = [email] if email else []
-        keys += list(phones)
         if self._rule9.anyone_erased or self.incoming:
+            keys = [email] if email else []
+            keys += list(phones)
             hashes = [suppression_hash(k) for k in keys]
             if self._rule9.erased(*hashes) or not self.incoming.isdisjoint(hashes):
                 return "asked not to be contacted and was erased; not imported"
@@ -382,11 +397,15 @@ class _Known:
         """An erased row of the file: later rows with these details are refused."""
         self._rule9.add_erased(*hashes)
 
-    def existing(self, values: ContactValues) -> tuple[str, int | None] | None:
-        """Who this row already is: the text for the preview, and the customer's id unless
-        they are in the trash."""
-        for cid, name, _dnc, deleted in self._hits(values.email, values.phones) or self._named(
-            values
+    def existing(
+        self, values: ContactValues, phones: tuple[str, ...]
+    ) -> tuple[str, int | None] | None:
+        """Who this row already is (`phones`: the row's): the text for the preview, and the
+        customer's id unless they are in the trash."""
+        if not (self.by_email or self.by_phone or self.by_name_town):
+            return None  # a business's first import: nobody to be
+        for cid, name, _dnc, deleted in self._hits(values.email, phones) or self._named(
+            values, phones
         ):
             where = " (in the trash)" if deleted else ""
             return f"customer {cid} {name}{where}", (None if deleted else cid)
@@ -412,7 +431,9 @@ class _Known:
         entry = self.by_phone.get(phone)
         return entry[0] if entry is not None else None
 
-    def _named(self, values: ContactValues) -> list[tuple[int, str, bool, bool]]:
+    def _named(
+        self, values: ContactValues, own_phones: tuple[str, ...]
+    ) -> list[tuple[int, str, bool, bool]]:
         """The customer of the same name in the same suburb, unless their email or phones
         say it is a namesake (both have one, and none is shared)."""
         if not values.suburb:
@@ -423,15 +444,19 @@ class _Known:
         email, phones = self.reach[hit[0]]
         if email and values.email and email.lower() != values.email.lower():
             return []
-        if phones and values.phones and not set(phones) & set(values.phones):
+        if phones and own_phones and not set(phones) & set(own_phones):
             return []
         return [hit]
 
     def _hits(self, email: str | None, phones: Iterable[str]) -> list[tuple[int, str, bool, bool]]:
         hits = []
-        if email and email.lower() in self.by_email:
-            hits.append(self.by_email[email.lower()])
-        hits += [self.by_phone[p] for p in phones if p in self.by_phone]
+        hit = self.by_email.get(email.lower()) if email else None
+        if hit is not None:
+            hits.append(hit)
+        by_phone = self.by_phone
+        hits += [by_phone[p] for p in phones if p in by_phone]
+        if len(hits) < 2:
+            return hits
         # A do-not-contact match wins over an ordinary one.
         return sorted(hits, key=lambda h: (not h[2], h[0]))
 
@@ -507,6 +532,10 @@ _COUNTRY_NAMES = {
 def _text(value: str) -> str:
     if not value:
         return ""  # most cells of a contacts export are empty
+    if value.isprintable() and "\ufffd" not in value and "  " not in value:
+        # Nearly every cell: no control character, and no whitespace but single spaces
+        # (every other whitespace is unprintable), so only its ends can change.
+        return value.strip(" ")
     return " ".join(_CONTROL.sub("", value).split())
 
 
@@ -521,6 +550,20 @@ def country_code(text: str) -> str | None:
     return _COUNTRY_NAMES.get(key)
 
 
+@functools.lru_cache(maxsize=1024)  # a file names each state once per row
+def _region(country: str, text: str) -> tuple[str, str | None]:
+    """The state as stored and why it is refused, if it is: the rule adding a customer keeps,
+    a known state as its code and no Texas address in Australia (it would get the wrong
+    hours, holidays and envelope)."""
+    value = region_value(country, text)
+    try:
+        check_region(country, value)
+    except ValidationError as exc:
+        return value, f"{exc.field} {exc.message}; not imported"
+    return value, None
+
+
+@functools.lru_cache(maxsize=256)
 def _valid_zone(name: str) -> str | None:
     """An IANA zone name from the file, if it is one (a re-imported export keeps its zones)."""
     if "/" not in name:
@@ -541,13 +584,54 @@ def _row_zone(
     owner_tz: str,
 ) -> ZoneChoice:
     """The row's zone: its own zone column, else from its address, phone or the owner's."""
-    given = _valid_zone(_text(raw.timezone))
+    given = _valid_zone(_text(raw.timezone)) if raw.timezone else None
     if given is not None:
         return ZoneChoice(given, "from the file's time zone column")
-    ordered = [phones[k] for k in ("cell", "home", "office") if k in phones]
-    return customer_zone(
+    key = (country, region, city, owner_tz)
+    known = _ZONES.get(key)
+    if known is not None:
+        return known
+    ordered = _Watched([phones[k] for k in ("cell", "home", "office") if k in phones])
+    choice = customer_zone(
         country=country, region=region, city=city, phones=ordered, owner_tz=owner_tz
     )
+    if not ordered.looked:
+        # The address alone decided: every row with this address gets this zone.
+        if len(_ZONES) >= _ZONES_MAX:
+            _ZONES.clear()
+        _ZONES[key] = choice
+    return choice
+
+
+# Zones decided by the address alone, per (country, state, city, owner's zone).
+_ZONES: dict[tuple[str, str, str, str], ZoneChoice] = {}
+_ZONES_MAX = 4096
+
+
+class _Watched(Sequence[str]):
+    """A row's phones handed to `customer_zone`, noting whether it looked at them."""
+
+    def __init__(self, phones: list[str]) -> None:
+        self._phones = phones
+        self.looked = False
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        self.looked = True
+        return self._phones[index]
+
+    def __len__(self) -> int:
+        self.looked = True
+        return len(self._phones)
+
+    def __iter__(self) -> Iterator[str]:
+        self.looked = True
+        return iter(self._phones)
 
 
 def _parse_birthday(text: str, country: str) -> date | None:
@@ -593,9 +677,9 @@ def _clean_row(
     middle = _text(raw.middle_name)
     last = _text(raw.last_name)
     company = _text(raw.company)
-    name = _text(raw.name) or " ".join(x for x in (first, middle, last) if x) or company
+    name = _text(raw.name) or " ".join(filter(None, (first, middle, last))) or company
     shown = name[:80]
-    if not any(ch.isalpha() for ch in name):
+    if not name[:1].isalpha() and not any(ch.isalpha() for ch in name):
         work.problems.append("has no name; not imported")
         return None, shown
     if not first and not last and name != company:
@@ -625,8 +709,11 @@ def _clean_row(
         if number in seen_phones:
             continue
         seen_phones.add(number)
-        order = [slot] if slot else ["cell", "home", "office"]
-        target = next((s for s in order if s not in phones), None)
+        if not phones:
+            target: str | None = slot or "cell"
+        else:
+            order = [slot] if slot else ["cell", "home", "office"]
+            target = next((s for s in order if s not in phones), None)
         if target is None:
             spare.append(number)
         else:
@@ -638,11 +725,11 @@ def _clean_row(
             # "Zoë Müller <zoe@example.com>", as mail programs copy an address.
             shown_text = parseaddr(shown_text)[1] or shown_text
         try:
-            email = normalise_email(shown_text)
+            email = read_email(shown_text)
         except ValidationError:
             work.problems.append(f"email {shown_text[:60]!r} is not a valid address; left out")
             continue
-        if email.lower() not in (e.lower() for e in emails):
+        if not emails or email.lower() not in (e.lower() for e in emails):
             emails.append(email)
     street = _text(raw.street)
     suburb = _text(raw.suburb)
@@ -656,13 +743,9 @@ def _clean_row(
         country = country_of_phone(phone_main) or country
     region = _text(raw.region)
     if region:
-        # The rule adding a customer keeps: a known state as its code, and no Texas address
-        # in Australia (it would get the wrong hours, holidays and envelope).
-        region = region_value(country, region)
-        try:
-            check_region(country, region)
-        except ValidationError as exc:
-            work.problems.append(f"{exc.field} {exc.message}; not imported")
+        region, refused = _region(country, region)
+        if refused is not None:
+            work.problems.append(refused)
             return None, shown
     zone = _row_zone(raw, country, region, suburb, phones, owner_tz)
     if zone.check:
@@ -677,26 +760,33 @@ def _clean_row(
                 work.notes.append(f"Birthday (no year): {bday_text[2:]}")
             else:
                 work.problems.append(f"birthday {bday_text[:30]!r} is not a date; left out")
-    notes = [*(n.strip() for n in raw.notes if n.strip()), *work.notes]
-    notes += [f"Other email: {e}" for e in emails[1:]]
-    notes += [f"Other phone: {p}" for p in spare]
+    notes = [*(n.strip() for n in raw.notes if n.strip()), *work.notes] if raw.notes else work.notes
+    if len(emails) > 1 or spare:
+        notes = notes + [f"Other email: {e}" for e in emails[1:]]
+        notes += [f"Other phone: {p}" for p in spare]
     notes_text = "\n".join(notes)
     if len(notes_text) > _NOTES_LIMIT:
         work.problems.append(f"notes are longer than {_NOTES_LIMIT} characters; cut short")
         notes_text = notes_text[:_NOTES_LIMIT]
+    texts = (name, first, last, company, street, suburb, region, postcode)
+    if all(map(operator.ge, _LIMIT_SIZES, map(len, texts))):
+        # Nearly every row: nothing to cut short, every blank saved as NULL.
+        kept = [t or None for t in texts]
+    else:
+        kept = [_limit(work, key, t) for key, t in zip(_LIMITED, texts, strict=True)]
     values = ContactValues(
-        display_name=_limit(work, "display_name", name) or name[:200],
-        first_name=_limit(work, "first_name", first),
-        last_name=_limit(work, "last_name", last),
-        company=_limit(work, "company", company),
+        display_name=kept[0] or name[:200],
+        first_name=kept[1],
+        last_name=kept[2],
+        company=kept[3],
         email=emails[0] if emails else None,
         phone_cell=phones.get("cell"),
         phone_office=phones.get("office"),
         phone_home=phones.get("home"),
-        street=_limit(work, "street", street),
-        suburb=_limit(work, "suburb", suburb),
-        region=_limit(work, "region", region),
-        postcode=_limit(work, "postcode", postcode),
+        street=kept[4],
+        suburb=kept[5],
+        region=kept[6],
+        postcode=kept[7],
         country=country,
         timezone=zone.zone,
         birthday=birthday,
@@ -710,6 +800,7 @@ def _clean_row(
 # The plan and the import
 
 
+@without_cycle_collection
 def plan_import(
     session: Session, table: CsvTable, *, mapping: ColumnMapping | None = None
 ) -> ImportPlan:
@@ -771,13 +862,14 @@ def _plan_row(
     values, shown = _clean_row(raw, default_country, owner_tz, work)
     if values is None:
         return RowPlan(csv_row.number, RowAction.SKIP, shown, None, tuple(work.problems))
-    if _text(raw.do_not_contact).lower() in _TRUE:
+    if raw.do_not_contact and _text(raw.do_not_contact).lower() in _TRUE:
         values = replace(values, do_not_contact=True)
-    blocked = known.blocked(values.email, values.phones)
+    phones = values.phones
+    blocked = known.blocked(values.email, phones)
     if blocked:
         work.problems.append(blocked)
         return RowPlan(csv_row.number, RowAction.BLOCKED, shown, values, tuple(work.problems))
-    existing = known.existing(values)
+    existing = known.existing(values, phones)
     if existing is not None:
         text, cid = existing
         if values.do_not_contact:
@@ -798,9 +890,10 @@ def _plan_row(
             existing=who,
             fills=fills,
         )
-    earlier = seen_email.get(values.email.lower()) if values.email else None
-    if earlier is None:
-        earlier = next((seen_phone[p] for p in values.phones if p in seen_phone), None)
+    email_key = values.email.lower() if values.email else None
+    earlier = seen_email.get(email_key) if email_key else None
+    if earlier is None and phones:
+        earlier = next((seen_phone[p] for p in phones if p in seen_phone), None)
     if earlier is not None:
         return RowPlan(
             csv_row.number,
@@ -810,9 +903,9 @@ def _plan_row(
             tuple(work.problems),
             f"row {earlier}",
         )
-    if values.email:
-        seen_email[values.email.lower()] = csv_row.number
-    for p in values.phones:
+    if email_key:
+        seen_email[email_key] = csv_row.number
+    for p in phones:
         seen_phone.setdefault(p, csv_row.number)
     return RowPlan(csv_row.number, RowAction.IMPORT, shown, values, tuple(work.problems))
 
@@ -855,6 +948,7 @@ def _plan_erased(csv_row: CsvRow, raw: RawContact, known: _Known, work: _Row) ->
     )
 
 
+@without_cycle_collection
 def import_table(
     session: Session,
     table: CsvTable,
@@ -871,54 +965,30 @@ def import_table(
     can start for them); an erased person's row joins the suppression list.
     """
     plan = replace(plan_import(session, table, mapping=mapping), create_new=frozenset(create_new))
-    rows: list[dict[str, object]] = [
-        {
-            "display_name": v.display_name,
-            "first_name": v.first_name,
-            "last_name": v.last_name,
-            "company": v.company,
-            "email": v.email,
-            "phone_cell": v.phone_cell,
-            "phone_office": v.phone_office,
-            "phone_home": v.phone_home,
-            "street": v.street,
-            "suburb": v.suburb,
-            "region": v.region,
-            "postcode": v.postcode,
-            "country": v.country,
-            "timezone": v.timezone,
-            "birthday": v.birthday,
-            "notes": v.notes,
-            "do_not_contact": False,
-            "stop": v.do_not_contact,
-            "created_at": now,
-            "updated_at": now,
-            "version": 1,
-            # Written here rather than by the column's default, which would be called once
-            # per row through SQLAlchemy's per-row default machinery.
-            "search_key": folded_key(getattr(v, name) for name in SEARCHED_FIELDS),
-        }
-        for r in plan.rows
-        if plan.creates(r) and (v := r.values) is not None
-    ]
     customers = cast(Table, Customer.__table__)
-    batch: list[dict[str, object]] = []
-    for row in [*rows, None]:
-        if row is not None and not row.pop("stop"):
+    # The same on every new customer; do-not-contact is set by the stop in their ledger.
+    same = {"do_not_contact": False, "created_at": now, "updated_at": now, "version": 1}
+    batch: list[tuple[object, ...]] = []
+    creates = plan.creates
+    for r in plan.rows:
+        if (v := r.values) is None or not creates(r):
+            continue
+        # The search key is written here rather than by the column's default, which would
+        # be called once per row through SQLAlchemy's per-row default machinery.
+        row = (*_STORED(v), _search_key(v))
+        if not v.do_not_contact:
             batch.append(row)
             continue
-        if batch:
-            # One executemany through the table (every row has the same keys, so the batch
-            # is not split by which values are empty): 50,000 contacts in a fraction of a
-            # second, where the ORM's bulk insert spent longer than checking them.
-            session.execute(insert(customers), batch)
-            batch = []
-        if row is not None:
-            # In file order, so ids follow the rows; the stop goes into their ledger.
-            customer = Customer(**row)
-            session.add(customer)
-            session.flush()
-            revoke_consent(session, customer.id, None, source=STOP_SOURCE, words=None, now=now)
+        # In file order, so ids follow the rows; the stop goes into their ledger.
+        insert_rows(session, customers, _COLUMNS, batch, same)
+        batch = []
+        customer = Customer(**dict(zip(_COLUMNS, row, strict=True)), **same)
+        session.add(customer)
+        session.flush()
+        revoke_consent(session, customer.id, None, source=STOP_SOURCE, words=None, now=now)
+    # One executemany (every row has the same columns, so the batch is not split by which
+    # values are empty): 50,000 contacts in a fraction of a second.
+    insert_rows(session, customers, _COLUMNS, batch, same)
     erased = [
         {"email_hash": r.suppression[0], "phone_hash": r.suppression[1], "created_at": now}
         for r in plan.rows
@@ -927,6 +997,37 @@ def import_table(
     if erased:
         session.execute(insert(Suppression), [e | {"reason": STOP_SOURCE} for e in erased])
     return replace(plan, completed=_complete_existing(session, plan, now))
+
+
+# A new customer's columns from their row's values, then their search key.
+_FROM_VALUES = (
+    "display_name",
+    "first_name",
+    "last_name",
+    "company",
+    "email",
+    "phone_cell",
+    "phone_office",
+    "phone_home",
+    "street",
+    "suburb",
+    "region",
+    "postcode",
+    "country",
+    "timezone",
+    "birthday",
+    "notes",
+)
+_COLUMNS = (*_FROM_VALUES, "search_key")
+_STORED = operator.attrgetter(*_FROM_VALUES)
+_SEARCHED = operator.attrgetter(*SEARCHED_FIELDS)
+# Each text folded once per file: a file repeats its towns, states, postcodes and companies.
+_fold = functools.lru_cache(maxsize=16_384)(fold)
+
+
+def _search_key(values: ContactValues) -> str:
+    """`folded_key` of the searched fields, as the column's default writes it."""
+    return " ".join(map(_fold, filter(None, _SEARCHED(values))))
 
 
 # The ledger's "how they told you" for a stop that arrived in an imported file.

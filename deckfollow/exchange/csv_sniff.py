@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from deckfollow.core.errors import ValidationError
+from deckfollow.cycle_pause import without_cycle_collection
 
 DELIMITERS = (",", ";", "\t", "|")
 
@@ -40,7 +42,7 @@ class CsvRow:
 
     @property
     def is_blank(self) -> bool:
-        return not any(c.strip() for c in self.cells)
+        return not "".join(self.cells).strip()
 
 
 @dataclass(frozen=True)
@@ -94,24 +96,6 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-class _Lines:
-    """Physical lines with a cursor the csv reader pulls from, so parsing can resume."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        self.pos = 0
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        if self.pos >= len(self.lines):
-            raise StopIteration
-        line = self.lines[self.pos]
-        self.pos += 1
-        return line
-
-
 def _split_plain(line: str, delimiter: str) -> list[str]:
     """A line split without quote handling (the fallback for a row with a stray quote)."""
     return [c.strip().strip('"') for c in line.rstrip("\r\n").split(delimiter)]
@@ -128,38 +112,47 @@ def _unterminated(lines: list[str], delimiter: str) -> bool:
 
 def _records(text: str, delimiter: str) -> Iterator[tuple[list[str], list[str]]]:
     """Each record and what went wrong reading it; blank lines give an empty record."""
-    src = _Lines(io.StringIO(text, newline="").readlines())
+    lines = io.StringIO(text, newline="").readlines()
     expected: int | None = None
-    while src.pos < len(src.lines):
-        start = src.pos
-        reader = csv.reader(src, delimiter=delimiter, quotechar='"', strict=False)
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error:
-            # Typically a field over the csv module's size limit: read the line plainly.
-            src.pos = start + 1
-            yield _split_plain(src.lines[start], delimiter), ["could not be read as CSV"]
-            continue
-        span = src.pos - start
-        if expected is None:
-            expected = len(record)
-            yield record, []
-            continue
-        # A quote opened and never closed runs to the end of the file: it is a stray quote
-        # even when the swallowed lines happen to leave the right number of cells.
-        at_end = src.pos >= len(src.lines) and _unterminated(src.lines[start:], delimiter)
-        if at_end or (span > 1 and (len(record) != expected or span > _MAX_RECORD_LINES)):
-            plain = _split_plain(src.lines[start], delimiter)
-            if len(plain) == expected or span > _MAX_RECORD_LINES or at_end:
-                # A stray quote swallowed the following lines: take this line on its own.
-                src.pos = start + 1
-                yield plain, ['has an unmatched quote ("); read without it']
+    pos = 0
+    while pos < len(lines):
+        # One reader for as long as the records read cleanly; a damaged one is read on its
+        # own and a new reader starts on the line after it.
+        base = pos
+        reader = csv.reader(
+            itertools.islice(lines, base, None), delimiter=delimiter, quotechar='"', strict=False
+        )
+        while pos < len(lines):
+            start = pos
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                # Typically a field over the csv module's size limit: read the line plainly.
+                pos = start + 1
+                yield _split_plain(lines[start], delimiter), ["could not be read as CSV"]
+                break
+            pos = base + reader.line_num
+            span = pos - start
+            if expected is None:
+                expected = len(record)
+                yield record, []
                 continue
-        yield record, []
+            # A quote opened and never closed runs to the end of the file: it is a stray
+            # quote even when the swallowed lines happen to leave the right number of cells.
+            at_end = pos >= len(lines) and _unterminated(lines[start:], delimiter)
+            if at_end or (span > 1 and (len(record) != expected or span > _MAX_RECORD_LINES)):
+                plain = _split_plain(lines[start], delimiter)
+                if len(plain) == expected or span > _MAX_RECORD_LINES or at_end:
+                    # A stray quote swallowed the following lines: take this line on its own.
+                    pos = start + 1
+                    yield plain, ['has an unmatched quote ("); read without it']
+                    break
+            yield record, []
 
 
+@without_cycle_collection
 def read_csv(data: bytes) -> CsvTable:
     """Decode and parse a CSV export; raises ValidationError only if there is no header.
 
@@ -204,6 +197,9 @@ def read_csv(data: bytes) -> CsvTable:
                     "the first line is not a row of column names; "
                     "save the contacts from your program as CSV with a header row",
                 )
+            continue
+        if len(record) == len(header):  # nearly every row
+            rows.append(CsvRow(number, tuple(record), tuple(problems)))
             continue
         cells = list(record)
         extra = [c for c in cells[len(header) :] if c.strip()]

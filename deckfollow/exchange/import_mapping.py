@@ -383,6 +383,40 @@ class Extractor:
             tuple(f"Address {n} - {part}" for part in _ADDRESS_PARTS)
             for n in _numbered(col, "Address {} - Street", "Address {} - Formatted")
         ]
+        # The same columns as places in a row's cleaned cells; a missing column reads the
+        # empty cell added at the end (-1).
+        at = self._at
+        self._g_fields = tuple(
+            at(name)
+            for name in (
+                "Name",
+                "Given Name",
+                "First Name",
+                "Additional Name",
+                "Middle Name",
+                "Family Name",
+                "Last Name",
+                "Organization 1 - Name",
+                "Organization Name",
+                "Birthday",
+                "Notes",
+            )
+        )
+        self._g_emails = tuple(at(name) for name in self._emails)
+        self._g_phones = tuple(tuple(at(name) for name in names) for names in self._phones)
+        self._g_addresses = tuple(tuple(at(name) for name in names) for names in self._addresses)
+
+    def _at(self, name: str) -> int:
+        return self._col.get(name, -1)
+
+    @staticmethod
+    def _cleaned(cells: tuple[str, ...]) -> list[str]:
+        """Every cell as `_cell` reads it, and an empty one at the end."""
+        out = [c.strip() for c in cells]
+        if "'" in "".join(out):  # an apostrophe anywhere: check each cell's start
+            out = [_NEUTRALISED.sub("", c) if c.startswith("'") else c for c in out]
+        out.append("")
+        return out
 
     def extract(self, cells: tuple[str, ...]) -> RawContact:
         if self.format in (Format.GOOGLE, Format.GOOGLE_OLD):
@@ -393,7 +427,14 @@ class Extractor:
 
     def _get(self, cells: tuple[str, ...], name: str) -> str:
         i = self._col.get(name)
-        return _cell(cells[i]) if i is not None else ""
+        if i is None:
+            return ""
+        value = cells[i]
+        # Most cells of an export are empty; `_cell`, inline, for the rest.
+        if not value:
+            return ""
+        text = value.strip()
+        return _NEUTRALISED.sub("", text) if text.startswith("'") else text
 
     def _mapped(self, cells: tuple[str, ...]) -> RawContact:
         c = RawContact()
@@ -422,35 +463,38 @@ class Extractor:
         return c
 
     def _google(self, cells: tuple[str, ...]) -> RawContact:
-        g = self._get
-        c = RawContact(
-            name=g(cells, "Name") if self.format is Format.GOOGLE_OLD else "",
-            first_name=g(cells, "Given Name") or g(cells, "First Name"),
-            middle_name=g(cells, "Additional Name") or g(cells, "Middle Name"),
-            last_name=g(cells, "Family Name") or g(cells, "Last Name"),
-            company=g(cells, "Organization 1 - Name") or g(cells, "Organization Name"),
-            birthday=g(cells, "Birthday"),
+        v = self._cleaned(cells)
+        name, given, first, additional, middle, family, last, org1, org, bday, notes = (
+            self._g_fields
         )
-        notes = g(cells, "Notes")
-        if notes:
-            c.notes.append(notes)
-        for column in self._emails:
-            c.emails.extend(_split_multi(g(cells, column)))
-        for value, kind, label in self._phones:
-            slot = _slot_of_label(g(cells, kind) or g(cells, label))
-            c.phones.extend((slot, p) for p in _split_multi(g(cells, value)))
-        for street_col, ext_col, city, postcode, region, country, formatted in self._addresses:
-            street = g(cells, street_col)
-            ext = g(cells, ext_col)
+        c = RawContact(
+            name=v[name] if self.format is Format.GOOGLE_OLD else "",
+            first_name=v[given] or v[first],
+            middle_name=v[additional] or v[middle],
+            last_name=v[family] or v[last],
+            company=v[org1] or v[org],
+            birthday=v[bday],
+        )
+        if v[notes]:
+            c.notes.append(v[notes])
+        for i in self._g_emails:
+            if v[i]:
+                c.emails.extend(_split_multi(v[i]))
+        for value, kind, label in self._g_phones:
+            if v[value]:
+                slot = _slot_of_label(v[kind] or v[label])
+                c.phones.extend((slot, p) for p in _split_multi(v[value]))
+        for street_i, ext_i, city, postcode, region, country, formatted in self._g_addresses:
+            street, ext = v[street_i], v[ext_i]
             # An address holding only a state or a country still says where they live.
-            if street or any(g(cells, part) for part in (city, postcode, region, country)):
+            if street or v[city] or v[postcode] or v[region] or v[country]:
                 c.street = ", ".join(x for x in (street, ext) if x)
-                c.suburb = g(cells, city)
-                c.region = g(cells, region)
-                c.postcode = g(cells, postcode)
-                c.country = g(cells, country)
+                c.suburb = v[city]
+                c.region = v[region]
+                c.postcode = v[postcode]
+                c.country = v[country]
                 break
-            shown = g(cells, formatted)
+            shown = v[formatted]
             if shown:
                 c.street = ", ".join(shown.split("\n"))
                 break

@@ -108,23 +108,26 @@ def national_e164(text: str, country: str) -> str | None:
         return None  # a leading zero of the number itself is kept apart by the parser
     if len(national) in plan.local_only or not _matches(national, plan.general):
         return None
-    if not any(_matches(national, kind) for kind in plan.kinds):
-        return None
-    return f"+{plan.country_code}{national}"
+    for kind in plan.kinds:  # a mobile, then a landline
+        if _matches(national, kind):
+            return f"+{plan.country_code}{national}"
+    return None
 
 
 # Each text is read once per file: an office number on every row of a company, the same file
 # previewed and then imported.
 _READ: dict[tuple[str, str], str | None] = {}
 _READ_MAX = 16_384
+_UNREAD = "?"  # never a stored number
 
 
 def read_phone(text: str, country: str) -> str | None:
     """`text` as a stored E.164 number when it is a valid number read in `country` (as
     `normalise_phone` decides), else None."""
     key = (text, country)
-    if key in _READ:
-        return _READ[key]
+    number = _READ.get(key, _UNREAD)
+    if number is not _UNREAD:
+        return number
     number = national_e164(text, country)
     if number is None:
         try:

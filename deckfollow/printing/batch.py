@@ -53,6 +53,7 @@ from deckfollow.core.touches import (
     continuing_plan,
     log_touch,
 )
+from deckfollow.cycle_pause import without_cycle_collection
 from deckfollow.messaging.builtin_templates import BUILTIN_TEMPLATES, DEFAULT_KEY
 from deckfollow.messaging.template_library import list_templates
 from deckfollow.printing.render import Address, CardJob
@@ -293,6 +294,7 @@ def _post_revoked(session: Session, customer_ids: list[int]) -> dict[int, dateti
     return {cid: since for cid, since in rows}
 
 
+@without_cycle_collection
 def collect_due_cards(
     session: Session,
     *,

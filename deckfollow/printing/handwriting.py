@@ -13,12 +13,17 @@ Nothing is ever cut off.
 from __future__ import annotations
 
 import bisect
+import functools
+import hashlib
+import itertools
 import math
+import operator
 import random
 import re
+import struct
 import weakref
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfgen.canvas import Canvas
@@ -143,38 +148,76 @@ class _LineJitter(NamedTuple):
 
 class _Hand:
     """Every random choice for one card, drawn up front so a re-layout at a smaller size
-    keeps the same hand."""
+    keeps the same hand.
+
+    The card's own slant and drift come from its seed; its words and lines take their
+    jitters from a long run drawn once (`_pool`), at a place and stride the seed picks, so
+    no two cards of a batch vary alike and a reprint matches its proof."""
 
     def __init__(self, seed: int, variation: float, words: int, lines: int) -> None:
         v = variation
-        rng = random.Random(seed)
-        rnd = rng.random  # uniform(a, b) is a + (b - a) * rnd(), without the call overhead
-        gauss = rng.gauss
-        self.slant = (-1.5 + 5.5 * rnd()) * v  # degrees, the card's overall lean
-        self.slope = (-0.007 + 0.014 * rnd()) * v  # baselines drift up or down a line
-        pressure = 0.12 * min(v, 1.0)
-        # tuple.__new__ builds each jitter without the named tuple's Python-level __new__:
-        # a batch of cards draws hundreds of thousands of them.
-        make = tuple.__new__
-        self.words: list[_WordJitter] = [
-            make(
-                _WordJitter,
-                (
-                    max(-0.06, min(0.06, gauss(0.0, 0.018))) * v,
-                    (-0.035 + 0.07 * rnd()) * v,
-                    (-1.5 + 3.0 * rnd()) * v,
-                    1.0 + (-0.15 + 0.4 * rnd()) * v,
-                    (-0.008 + 0.03 * rnd()) * v,
-                    1.0 - pressure * rnd(),
-                ),
-            )
-            for _ in range(words)
-        ]
-        self.lines: list[_LineJitter] = [
-            make(_LineJitter, (0.3 * rnd() * v, (-0.04 + 0.09 * rnd()) * v)) for _ in range(lines)
-        ]
+        u = _uniforms(seed)
+        self.slant = (-1.5 + 5.5 * u[0]) * v  # degrees, the card's overall lean
+        self.slope = (-0.007 + 0.014 * u[1]) * v  # baselines drift up or down a line
+        pool_words, pool_lines = _pool(v)
+        self.words: list[_WordJitter] = _run(pool_words, words, u[2], u[3])
+        self.lines: list[_LineJitter] = _run(pool_lines, lines, u[4], u[5])
         self.max_slant = max(abs(self.slant) + 1.5 * v, 0.0)
         self.max_dy = 0.06 * v  # the baseline shift is clamped to this
+
+
+_POOL = 16_384  # jitters drawn once per variation: a few hundred cards' worth of words
+_STRIDES = 7
+_T = TypeVar("_T")
+
+
+def _uniforms(seed: int) -> list[float]:
+    """Six numbers in [0, 1) that only `seed` decides, the same in every run: a card's own
+    choices (a random generator costs more to seed than the whole of them)."""
+    digest = hashlib.blake2b(str(seed).encode(), digest_size=24, person=b"deckfollow hand")
+    return [n * _SCALE_32 for n in struct.unpack("<6I", digest.digest())]
+
+
+_SCALE_32 = 1.0 / 2**32
+
+
+def _run(pool: list[_T], n: int, stride: float, place: float) -> list[_T]:
+    """`n` jitters from `pool`, with a stride and from a place picked by two numbers in
+    [0, 1)."""
+    step = 1 + int(stride * _STRIDES)
+    start = int(place * len(pool))
+    if start + n * step <= len(pool):
+        return pool[start : start + n * step : step]  # sliced in C, no Python per word
+    return [pool[(start + k * step) % len(pool)] for k in range(n)]
+
+
+@functools.lru_cache(maxsize=8)
+def _pool(v: float) -> tuple[list[_WordJitter], list[_LineJitter]]:
+    """Word and line jitters for a hand of variation `v`, the same in every run."""
+    rng = random.Random(0x5EED)
+    rnd = rng.random
+    gauss = rng.gauss
+    pressure = 0.12 * min(v, 1.0)
+    # tuple.__new__ builds each jitter without the named tuple's Python-level __new__.
+    make = tuple.__new__
+    words: list[_WordJitter] = [
+        make(
+            _WordJitter,
+            (
+                max(-0.06, min(0.06, gauss(0.0, 0.018))) * v,
+                (-0.035 + 0.07 * rnd()) * v,
+                (-1.5 + 3.0 * rnd()) * v,
+                1.0 + (-0.15 + 0.4 * rnd()) * v,
+                (-0.008 + 0.03 * rnd()) * v,
+                1.0 - pressure * rnd(),
+            ),
+        )
+        for _ in range(_POOL)
+    ]
+    lines: list[_LineJitter] = [
+        make(_LineJitter, (0.3 * rnd() * v, (-0.04 + 0.09 * rnd()) * v)) for _ in range(_POOL)
+    ]
+    return words, lines
 
 
 _WIDTHS: dict[tuple[str, str], float] = {}
@@ -233,10 +276,10 @@ _NUMBER_GAP = re.compile(r"(?<=[\d+)]) (?=[\d(])")
 
 def _prepare(text: str, font: LoadedFont) -> list[list[str]]:
     cmap = font.cmap
-    if all(ord(ch) in cmap for ch in set(text)):  # each letter checked once, not per use
-        plain = text
-    else:
-        plain = "".join(ch if ord(ch) in cmap else plain_marks(ch) for ch in text)
+    # Each letter the font lacks (a line break, an accent it has no glyph for) is checked
+    # once, not at each use.
+    missing = [ch for ch in set(text) if ord(ch) not in cmap]
+    plain = text.translate({ord(ch): plain_marks(ch) for ch in missing}) if missing else text
     plain = plain.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     plain = _NUMBER_GAP.sub(NBSP, plain)
     return [[w for w in para.split(" ") if w] for para in plain.strip("\n").split("\n")]
@@ -335,6 +378,13 @@ def layout_text(
     return attempt
 
 
+# The jitters' fields, read in C over a whole hand.
+_DS = operator.itemgetter(_WordJitter._fields.index("ds"))
+_GAP = operator.itemgetter(_WordJitter._fields.index("gap"))
+_INDENT = operator.itemgetter(_LineJitter._fields.index("indent"))
+_LEAD = operator.itemgetter(_LineJitter._fields.index("lead"))
+
+
 class _TooBig:
     """Whether a size certainly cannot fit, told without setting the text at that size.
 
@@ -360,8 +410,8 @@ class _TooBig:
         self.box, self.style, self.font, self.hand = box, style, font, hand
         self.reserve = reserve_bottom
         jitters = hand.words
-        self.lead = min(lj.lead for lj in hand.lines)
-        self.indent = max(lj.indent for lj in hand.lines)
+        self.lead: float = min(map(_LEAD, hand.lines))
+        self.indent: float = max(map(_INDENT, hand.lines))
         last = max((i for i, p in enumerate(paragraphs) if p), default=-1)
         # Empty lines move the lines below them down; those after the last line, nothing.
         self.blank = sum(1 for p in paragraphs[:last] if not p)
@@ -370,29 +420,31 @@ class _TooBig:
         # Per paragraph with words: each word's width per point of size with its own
         # jitter, and the running sums of (space before it + its width).
         self.paras: list[tuple[list[float], list[float]]] = []
-        wi = 0
+        word_jitters = itertools.cycle(jitters)  # as `_attempt` takes them
         breaking = 0.0
         for p, ws in zip(paragraphs, widths, strict=True):
             if not p:
                 continue
             own: list[float] = []
-            sums = [0.0]
+            total = 0.0
+            sums = [total]
             for word, w in zip(p, ws, strict=True):
-                j = jitters[wi % len(jitters)]
-                wi += 1
-                width = w * scale * (1.0 + j.ds) + j.cs * len(word)
+                _, ds, _, gap, cs, _ = next(word_jitters)
+                letters = len(word)
+                width = w * scale * (1.0 + ds) + cs * letters
                 own.append(width)
-                sums.append(sums[-1] + space * j.gap + width)
-                breaking = max(breaking, w * scale * 1.04 + 0.03 * len(word))
+                total = total + space * gap + width
+                sums.append(total)
+                breaking = max(breaking, w * scale * 1.04 + 0.03 * letters)
             self.paras.append((own, sums))
         # The room the word nearest to being broken asks for, per point of size.
         self.breaking = breaking
         self.usable = (
             bool(self.paras)
             and 1.0 + self.lead > 0
-            and all(j.gap >= 0 for j in jitters)
-            and all(1.0 + j.ds > 0 for j in jitters)
-            and min(lj.indent for lj in hand.lines) >= 0
+            and min(map(_GAP, jitters)) >= 0
+            and 1.0 + min(map(_DS, jitters)) > 0
+            and min(map(_INDENT, hand.lines)) >= 0
         )
 
     def _lines(self, room: float) -> int:
@@ -464,9 +516,13 @@ def _attempt(
     leading = size * 1.45 * style.line_spacing
     space = _width(font, " ") * eff
 
+    breaking, per_letter = eff * 1.04, 0.03 * size  # a word wider than this is broken
+    breaking_at = breaking + per_letter
     placed: list[Placed] = []
     make = tuple.__new__
-    wi = 0  # next word jitter
+    tan, radians = math.tan, math.radians
+    slope, slant, bx = hand.slope, hand.slant, box.x
+    jitters = itertools.cycle(hand.words)  # the next word's jitter, round again if need be
     li = 0  # next line jitter
     baseline = box.top - ascent - drift
     lowest = baseline
@@ -484,19 +540,17 @@ def _attempt(
         li += 1
         current: list[tuple[str, float, _WordJitter, float]] = []
         x_used = 0.0
+        avail = right - left - lj.indent * size  # the room of the line (its jitter's indent)
         for word, word_width in zip(para, para_widths, strict=True):
-            avail = right - left - lj.indent * size
-            pieces = [(word, word_width)]
-            if word_width * eff * 1.04 + len(word) * 0.03 * size > avail:
-                pieces = [
-                    (p, _width(font, p))
-                    for p in _break_word(word, font, eff * 1.04 + 0.03 * size, avail)
-                ]
+            if word_width * breaking + len(word) * per_letter > avail:
+                pieces = [(p, _width(font, p)) for p in _break_word(word, font, breaking_at, avail)]
+            else:
+                pieces = [(word, word_width)]
             for piece, piece_width in pieces:
-                j = hand.words[wi % len(hand.words)]
-                wi += 1
-                w = piece_width * eff * (1.0 + j.ds) + j.cs * size * len(piece)
-                gap = space * j.gap if current else 0.0
+                j = next(jitters)
+                _, ds, _, gap_j, cs_j, _ = j
+                w = piece_width * eff * (1.0 + ds) + cs_j * size * len(piece)
+                gap = space * gap_j if current else 0.0
                 if current and x_used + gap + w > avail:
                     wrapped = True
                     lines.append((lj, current))
@@ -518,13 +572,14 @@ def _attempt(
                 continue
             x = left + lj.indent * size
             for word, gap, j, word_width in words:
+                dy, ds, slant_j, _, cs_j, shade = j
                 x += gap
-                w_size = eff * (1.0 + j.ds)
-                y = baseline + hand.slope * (x - box.x) + j.dy * eff
-                skew = math.tan(math.radians(hand.slant + j.slant))
-                cs = j.cs * size
+                w_size = eff * (1.0 + ds)
+                y = baseline + slope * (x - bx) + dy * eff
+                skew = tan(radians(slant + slant_j))
+                cs = cs_j * size
                 # tuple.__new__: the named tuple's own __new__ is a Python call per word.
-                placed.append(make(Placed, (x, y, w_size, skew, cs, j.shade, word)))
+                placed.append(make(Placed, (x, y, w_size, skew, cs, shade, word)))
                 x += word_width * w_size + cs * len(word)
 
     bottom = lowest - descent - drift
@@ -532,23 +587,25 @@ def _attempt(
     return HandLayout(box, font, style, size, placed, fits, bottom, n_lines)
 
 
-# Per PDF, each word's font subsets and escaped glyph codes, worked out once: a subset
-# keeps the codes it gave a letter, and a batch of cards writes the same words many times.
-_Pieces = list[tuple[float, list[tuple[str, str]]]]
-_set_words: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], _Pieces]] = (
+# Per PDF and font, each word's pieces as they are set: the size each is scaled by, the
+# font subset it is in and its escaped glyph codes, worked out once: a subset keeps the codes
+# it gave a letter, and a batch of cards writes the same words many times.
+_Pieces = tuple[tuple[float, str, str], ...]
+_set_words: weakref.WeakKeyDictionary[Any, dict[str, dict[str, _Pieces]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
 def _pieces(text: str, primary: LoadedFont, doc: Any) -> _Pieces:
-    out: _Pieces = []
-    for f, part in runs(text, primary):
-        chunks = [
-            (f.ttf.getSubsetInternalName(subset, doc), escapePDF(chunk))
-            for subset, chunk in f.ttf.splitString(part, doc)
-        ]
-        out.append((relative_scale(f, primary), chunks))
-    return out
+    return tuple(
+        (relative_scale(f, primary), f.ttf.getSubsetInternalName(subset, doc), escapePDF(chunk))
+        for f, part in runs(text, primary)
+        for subset, chunk in f.ttf.splitString(part, doc)
+    )
+
+
+# Per ink, each pen pressure's colour operator, as written.
+_SHADES: dict[tuple[float, float, float], dict[float, str]] = {}
 
 
 def draw_layout(canvas: Canvas, layout: HandLayout, *, proof: bool = False) -> None:
@@ -562,26 +619,36 @@ def draw_layout(canvas: Canvas, layout: HandLayout, *, proof: bool = False) -> N
     doc = canvas._doc  # ReportLab's documented route for TrueType subsets takes the doc
     primary = layout.font
     dy = layout.offset_y
-    words = _set_words.get(doc)
+    fonts = _set_words.get(doc)
+    if fonts is None:
+        fonts = _set_words[doc] = {}
+    words = fonts.get(primary.ps_name)
     if words is None:
-        words = _set_words[doc] = {}
+        words = fonts[primary.ps_name] = {}
+    shades = _SHADES.get((r, g, b))
+    if shades is None:
+        shades = _SHADES[(r, g, b)] = {}
     ops: list[str] = ["BT"]
     add = ops.append
-    for p in layout.placed:
-        s = p.shade
-        # A tenth of a point (0.035 mm) is finer than any printer places ink.
-        add(
-            f"{r * s:.3f} {g * s:.3f} {b * s:.3f} rg "
-            f"1 0 {p.skew:.3f} 1 {p.x:.1f} {p.y + dy:.1f} Tm {p.char_space:.2f} Tc"
-        )
-        key = (primary.ps_name, p.text)
-        pieces = words.get(key)
+    for x, y, size, skew, char_space, shade, text in layout.placed:
+        # Each card's words take their pressure from the same few thousand jitters.
+        ink = shades.get(shade)
+        if ink is None:
+            ink = shades[shade] = f"{r * shade:.3f} {g * shade:.3f} {b * shade:.3f} rg 1 0 "
+        pieces = words.get(text)
         if pieces is None:
-            pieces = words[key] = _pieces(p.text, primary, doc)
-        for scale, chunks in pieces:
-            size = p.size * scale
-            for name, chunk in chunks:
-                add(f"{name} {size:.2f} Tf ({chunk}) Tj")
+            pieces = words[text] = _pieces(text, primary, doc)
+        # A tenth of a point (0.035 mm) is finer than any printer places ink.
+        if len(pieces) == 1:  # a word in one font and one subset: one string
+            scale, name, chunk = pieces[0]
+            add(
+                f"{ink}{skew:.3f} 1 {x:.1f} {y + dy:.1f} Tm {char_space:.2f} Tc\n"
+                f"{name} {size * scale:.2f} Tf ({chunk}) Tj"
+            )
+            continue
+        add(f"{ink}{skew:.3f} 1 {x:.1f} {y + dy:.1f} Tm {char_space:.2f} Tc")
+        for scale, name, chunk in pieces:
+            add(f"{name} {size * scale:.2f} Tf ({chunk}) Tj")
     ops.append("ET")
     canvas.saveState()
     canvas.addLiteral("\n".join(ops))

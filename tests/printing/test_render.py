@@ -408,3 +408,19 @@ def test_a_checked_batch_is_written_from_its_plan_without_setting_a_card_again(
     assert _pixels(tmp_path / "plan.pdf", tmp_path, "plan") == _pixels(
         tmp_path / "again.pdf", tmp_path, "again"
     )
+
+
+def test_a_batch_is_written_as_plain_compressed_streams_and_reportlab_is_left_as_it_was(
+    tmp_path: Path,
+) -> None:
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfdoc
+
+    before = (rl_config.useA85, pdfdoc.PDFZCompress)
+    pdf = tmp_path / "cards.pdf"
+    render_pdf(_jobs(3), PrintOptions(card="a6-folded", return_address=RETURN), pdf)
+    data = pdf.read_bytes()
+    assert b"/FlateDecode" in data and b"/ASCII85Decode" not in data
+    assert "Thank you for asking us to quote" in " ".join(poppler.text(pdf).split())
+    # Other PDFs of the app (reports) are written with ReportLab's own settings.
+    assert (rl_config.useA85, pdfdoc.PDFZCompress) == before
