@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
+from deckfollow.core.unit_of_work import Session
 from deckfollow.storage.database import Database
 from deckfollow.ui.garbage import (
     CHECK_EVERY_MS,
@@ -69,6 +70,35 @@ def test_the_database_thread_never_destroys_a_qt_object(
     assert destroyed_on in ([], [threading.get_ident()])
     # Still freed: the GUI thread's own collection comes once one is due.
     qtbot.waitUntil(lambda: bool(destroyed_on), timeout=5000)
+    assert destroyed_on == [threading.get_ident()]
+
+
+def test_what_a_read_held_is_freed_on_the_gui_thread(
+    qtbot: QtBot, ops: Operations, db: Database
+) -> None:
+    """A read's closure holds a Qt object (a dialog's timer) nobody else holds any more: it
+    is freed on the GUI thread, also when the database thread is slow to finish its turn
+    after the answer was shown."""
+    destroyed_on: list[int] = []
+    shown = threading.Event()
+
+    def holding_a_timer() -> Callable[[Session], int]:
+        timer = QTimer()  # Python owns it: freed where its last reference goes
+        timer.destroyed.connect(
+            lambda *_: destroyed_on.append(threading.get_ident()),
+            Qt.ConnectionType.DirectConnection,
+        )
+        return lambda session: timer.interval()
+
+    # The database thread's turn ends only once the GUI thread has shown the answer.
+    ops._finished.connect(lambda *_: shown.wait(10), Qt.ConnectionType.DirectConnection)
+
+    def answered(_interval: int) -> None:
+        QTimer.singleShot(0, shown.set)  # once the answer has been shown in full
+
+    ops.run_query(None, holding_a_timer(), success=answered)
+    qtbot.waitUntil(ops.is_idle)
+    qtbot.waitUntil(lambda: bool(destroyed_on))
     assert destroyed_on == [threading.get_ident()]
 
 
