@@ -19,10 +19,25 @@ from deckfollow.messaging.drafts import (
     prepare_templates,
     starting_template,
 )
-from deckfollow.messaging.guard import PhoneNumber, SendCheck, call_numbers, check_send
+from deckfollow.messaging.guard import (
+    PhoneNumber,
+    SendCheck,
+    call_numbers,
+    check_send,
+    gateway_address,
+)
+from deckfollow.messaging.sms_providers import SmsSettings, load_sms_settings
+from deckfollow.messaging.smtp import SmtpSettings, load_smtp_settings
 from deckfollow.messaging.template_library import TemplateInfo, list_templates, template_for
 
-__all__ = ["CallScreen", "ScriptChoice", "read_call_screen", "screen_check"]
+__all__ = [
+    "CallScreen",
+    "ScriptChoice",
+    "TextScreen",
+    "read_call_screen",
+    "read_text_screen",
+    "screen_check",
+]
 
 
 @dataclass(frozen=True)
@@ -44,6 +59,21 @@ class CallScreen:
     numbers: tuple[PhoneNumber, ...]
     script: ScriptChoice
     voicemail: ScriptChoice
+    check: SendCheck
+    # The built-in templates added on the way (the first message screen of a new database).
+    changes: Changes
+
+
+@dataclass(frozen=True)
+class TextScreen:
+    """Everything the text screen shows as it opens."""
+
+    target: FollowUpTarget
+    text: ScriptChoice
+    # The customer's email-to-SMS address, when their carrier's gateway is known.
+    gateway: str | None
+    smtp: SmtpSettings
+    sms: SmsSettings
     check: SendCheck
     # The built-in templates added on the way (the first message screen of a new database).
     changes: Changes
@@ -111,3 +141,31 @@ def _choice(
     except DeckfollowError as exc:
         return ScriptChoice(templates, key, None, str(exc))
     return ScriptChoice(templates, key, draft)
+
+
+def read_text_screen(
+    session: Session,
+    *,
+    now: datetime,
+    follow_up_id: int | None = None,
+    quote_id: int | None = None,
+    customer_id: int | None = None,
+) -> TextScreen:
+    """The text screen for a follow-up, a quote or a customer (whichever id the caller had).
+
+    NotFoundError names a missing follow-up, quote or customer. Adds the built-in templates
+    when they are not there yet, so it runs in a unit of work."""
+    changes = prepare_templates(session)
+    target = resolve_target(
+        session, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+    )
+    start = starting_template(session, target, TemplateKind.TEXT)
+    return TextScreen(
+        target=target,
+        text=_choice(session, target, TemplateKind.TEXT, start, now),
+        gateway=gateway_address(session, target.customer_id),
+        smtp=load_smtp_settings(session),
+        sms=load_sms_settings(session),
+        check=screen_check(session, target, Channel.TEXT, now),
+        changes=changes,
+    )

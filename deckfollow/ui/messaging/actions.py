@@ -18,7 +18,12 @@ from deckfollow.core.errors import DeckfollowError, ServerAwayError
 from deckfollow.core.follow_up_target import FollowUpTarget, contact_follow_up, resolve_target
 from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.messaging.inbound import is_stop_question
-from deckfollow.messaging.screens import CallScreen, read_call_screen
+from deckfollow.messaging.screens import (
+    CallScreen,
+    TextScreen,
+    read_call_screen,
+    read_text_screen,
+)
 from deckfollow.ui.messaging.common import open_then, read_then
 from deckfollow.ui.operations import show_error
 from deckfollow.ui.team.server_away import fill_when_server_back
@@ -151,11 +156,6 @@ def _open_for(
         return open_dialog(stop, done)
     if channel is Channel.EMAIL:
         return send_email_for_follow_up(db, follow_up_id, clock=clock, parent=parent, done=done)
-    if channel in (Channel.TEXT, Channel.VIDEO):
-        from deckfollow.ui.messaging.text_message import TextMessageDialog
-
-        text = TextMessageDialog(db, clock=clock, follow_up_id=follow_up_id, parent=parent)
-        return open_dialog(text, done)
     return None
 
 
@@ -174,23 +174,30 @@ def _open_screen(
     failed: Callable[[DeckfollowError], object],
     settled: Done | None,
 ) -> None:
-    """Read all the call screen (`screen`) shows, on the window's database thread, for the
-    ids `ids(session)` finds; then build it, which reads nothing more, and hand it to
-    `opened`. `settled()` follows either way."""
-    from deckfollow.ui.messaging.call import CallDialog
-
+    """Read all the call or text screen (`screen`) shows, on the window's database thread,
+    for the ids `ids(session)` finds; then build it, which reads nothing more, and hand it
+    to `opened`. `settled()` follows either way."""
     now = clock()
 
-    def read(s: Session) -> CallScreen:
+    def read(s: Session) -> CallScreen | TextScreen:
         follow_up_id, quote_id, customer_id = ids(s)
-        return read_call_screen(
+        read_screen = read_call_screen if screen is Channel.CALL else read_text_screen
+        return read_screen(
             s, now=now, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
         )
 
-    def arrived(data: CallScreen) -> None:
+    def arrived(data: CallScreen | TextScreen) -> None:
         try:
-            call = CallDialog(db, data, clock=clock, parent=parent)
-            opened(call, call.logged)
+            if isinstance(data, CallScreen):
+                from deckfollow.ui.messaging.call import CallDialog
+
+                call = CallDialog(db, data, clock=clock, parent=parent)
+                opened(call, call.logged)
+            else:
+                from deckfollow.ui.messaging.text_message import TextMessageDialog
+
+                text = TextMessageDialog(db, data, clock=clock, parent=parent)
+                opened(text, text.sent)
         finally:
             if settled is not None:
                 settled()
@@ -221,13 +228,17 @@ def _open_screen(
     open_then(parent, db, read, success=arrived, failure=not_read, error_title=_ERROR_TITLE)
 
 
-# The screens whose data is read before they are built: a follow-up's channel → its screen.
-_READ_FIRST = {Channel.CALL: Channel.CALL}
+# The screens whose data is read before they are built: a follow-up's channel → its screen
+# (a video message goes as a text).
+_READ_FIRST = {
+    Channel.CALL: Channel.CALL,
+    Channel.TEXT: Channel.TEXT,
+    Channel.VIDEO: Channel.TEXT,
+}
 
 
-def _message_dialog(
+def _email_dialog(
     db: Store,
-    channel: Channel,
     *,
     follow_up_id: int | None,
     customer_id: int,
@@ -235,19 +246,15 @@ def _message_dialog(
     clock: Clock,
     parent: QWidget | None,
 ) -> tuple[QDialog, SignalInstance]:
-    """The text or email screen for a customer (and quote), not yet shown: about the
-    follow-up `follow_up_id` when there is one, else about the customer and quote."""
+    """The email screen for a customer (and quote), not yet shown: about the follow-up
+    `follow_up_id` when there is one, else about the customer and quote."""
     from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
-    from deckfollow.ui.messaging.text_message import TextMessageDialog
 
     ids = (
         {"follow_up_id": follow_up_id}
         if follow_up_id is not None
         else {"customer_id": customer_id, "quote_id": quote_id}
     )
-    if channel is Channel.TEXT:
-        text = TextMessageDialog(db, clock=clock, parent=parent, **ids)
-        return text, text.sent
     email = ComposeEmailDialog(db, clock=clock, parent=parent, **ids)
     return email, email.sent
 
@@ -270,8 +277,8 @@ def open_contact(
     Their next pending follow-up on that channel is read first (on the window's database
     thread); the screen is about it when there is one. `opened(dialog, logged)` gets the
     dialog to show and the signal it gives once something was logged; `failed(error)` says
-    why it could not open; `settled()` follows either way. The call screen reads all it
-    shows in that same read.
+    why it could not open; `settled()` follows either way. The call and text screens read
+    all they show in that same read.
     """
     if channel in _READ_FIRST:
 
@@ -297,9 +304,8 @@ def open_contact(
 
     def arrived(follow_up_id: int | None) -> None:
         try:
-            dialog, logged = _message_dialog(
+            dialog, logged = _email_dialog(
                 db,
-                channel,
                 follow_up_id=follow_up_id,
                 customer_id=customer_id,
                 quote_id=quote_id,

@@ -25,7 +25,7 @@ from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
 from deckfollow.core.leads import LeadCreated
 from deckfollow.core.models import FollowUp, Setting, Touch
 from deckfollow.messaging.credentials import CredentialStore, Where
-from deckfollow.messaging.screens import read_call_screen
+from deckfollow.messaging.screens import read_call_screen, read_text_screen
 from deckfollow.messaging.smtp import Security, save_smtp_settings
 from deckfollow.storage.database import Database
 from deckfollow.storage.thread_guard import watch_statements
@@ -38,7 +38,7 @@ from deckfollow.ui.messaging.template_library import TemplateLibraryDialog
 from deckfollow.ui.messaging.text_message import TextMessageDialog
 from deckfollow.ui.operations import Operations
 from tests.messaging.conftest import SMTP_PASSWORD, SMTP_USER, StartServer
-from tests.ui.messaging.screens import call_dialog
+from tests.ui.messaging.screens import call_dialog, text_dialog
 from tests.ui.waiting import settle
 
 
@@ -271,7 +271,8 @@ def test_text_outside_hours_is_refused_and_inside_hours_copied_and_logged(
     qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
 ) -> None:
     late = now + timedelta(hours=13)  # 22:00 in Sydney
-    dlg = TextMessageDialog(db, clock=lambda: late, quote_id=customer.quote_id)
+    ops = Operations(db)  # the window's database thread: the guard is asked again there
+    dlg = text_dialog(db, late, quote_id=customer.quote_id)
     qtbot.addWidget(dlg)
     dlg.show()
     assert "is outside the hours" in dlg.banner.text()
@@ -279,7 +280,7 @@ def test_text_outside_hours_is_refused_and_inside_hours_copied_and_logged(
     assert not dlg.log_button.isEnabled()
 
     fu_id = _follow_up(db, customer, now, Channel.TEXT)
-    dlg = TextMessageDialog(db, clock=lambda: now, follow_up_id=fu_id)
+    dlg = text_dialog(db, now, follow_up_id=fu_id)
     qtbot.addWidget(dlg)
     dlg.show()
     assert dlg.banner.isHidden()
@@ -294,6 +295,7 @@ def test_text_outside_hours_is_refused_and_inside_hours_copied_and_logged(
         "Hi Zoë, it's Sam. Any questions about the quote? Call me on 0412 555 019."
     )
     qtbot.mouseClick(dlg.copy_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ops)  # copied once the guard said yes again
     assert QGuiApplication.clipboard().text() == dlg.body.toPlainText().strip()
     assert dlg.log_button.isEnabled()
     dlg.next_step.agreed.setChecked(True)
@@ -376,6 +378,24 @@ def test_the_call_screen_is_built_from_what_was_read_and_logs_on_the_database_th
     settle(qtbot, ops)
     assert [t[:2] for t in _touches(db)] == [(Channel.CALL, Outcome.REACHED)], "logged once"
     assert dlg.error.text() == "", "the second press asked for nothing"
+
+
+def test_the_text_screen_is_built_from_what_was_read(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
+) -> None:
+    fu_id = _follow_up(db, customer, now, Channel.TEXT)
+    with db.unit_of_work() as s:
+        screen = read_text_screen(s, now=now, follow_up_id=fu_id)
+    statements: list[str] = []
+    stop = watch_statements(statements.append)
+    try:
+        dlg = TextMessageDialog(db, screen, clock=lambda: now)
+    finally:
+        stop()
+    qtbot.addWidget(dlg)
+    assert statements == [], "building the text screen reads nothing"
+    assert dlg.body.toPlainText().startswith("Hi Zoë, it's Sam from Carpenter Decks.")
+    assert dlg.copy_button.isEnabled() and dlg.banner.isHidden()
 
 
 def test_smtp_settings_without_a_keyring_explain_and_keep_the_password_out_of_the_database(
@@ -474,15 +494,15 @@ def test_text_through_the_gateway_from_the_dialog(
     server = smtp_server(Security.PLAIN)
     _settings(db, server.port, Security.PLAIN)
     fu_id = _follow_up(db, customer, now, Channel.TEXT)
-    dlg = TextMessageDialog(
-        db, clock=lambda: now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring())
-    )
+    ops = Operations(db)  # the window's database thread: the gateway is saved there
+    dlg = text_dialog(db, now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring()))
     qtbot.addWidget(dlg)
     dlg.show()
     assert not dlg.gateway_button.isEnabled()
     assert "enter the carrier's email-to-SMS domain" in dlg.gateway_note.text()
     dlg.gateway_domain.setText("sms.example.net")
     dlg.gateway_domain.editingFinished.emit()
+    settle(qtbot, ops)
     assert dlg.gateway_note.text() == "Sends to 412000111@sms.example.net."
     dlg.next_step.reason.setText("Confirm the colour")
     with qtbot.waitSignal(dlg.sent, timeout=20_000):
@@ -584,15 +604,12 @@ def test_the_gateway_asks_for_the_email_password_once_a_session_without_a_keyrin
     with db.unit_of_work() as s:
         set_gateway_domain(s, "sms.example.net", customer.customer_id)
     store = CredentialStore(null.Keyring())
+    Operations(db)  # the window's database thread: the guard is asked again there
 
     def open_dialog() -> TextMessageDialog:
         fu_id = _follow_up(db, customer, now + timedelta(days=7 * len(_touches(db))), Channel.TEXT)
-        dlg = TextMessageDialog(
-            db,
-            clock=lambda: now,
-            follow_up_id=fu_id,
-            credentials=store,
-            ssl_context=server.client_context,
+        dlg = text_dialog(
+            db, now, follow_up_id=fu_id, credentials=store, ssl_context=server.client_context
         )
         qtbot.addWidget(dlg)
         dlg.show()
