@@ -1,6 +1,7 @@
 """What a contact screen shows, read in one go before it is built, so building it reads
 nothing: for a call, who and why, the numbers in the order to try, the script and voicemail
-to start from, and whether calling is allowed now."""
+to start from, and whether calling is allowed now; for a text or an email, the templates
+with the first one filled in, the sending settings, and whether it may go now."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from deckfollow.messaging.drafts import (
     prepare_templates,
     starting_template,
 )
+from deckfollow.messaging.email_auth import sign_in_kind
+from deckfollow.messaging.email_extras import Extras, load_extras
+from deckfollow.messaging.email_providers import SignIn
 from deckfollow.messaging.guard import (
     PhoneNumber,
     SendCheck,
@@ -27,14 +31,24 @@ from deckfollow.messaging.guard import (
     gateway_address,
 )
 from deckfollow.messaging.sms_providers import SmsSettings, load_sms_settings
-from deckfollow.messaging.smtp import SmtpSettings, load_smtp_settings
+from deckfollow.messaging.smtp import (
+    Footer,
+    SmtpSettings,
+    footer_enabled,
+    load_smtp_settings,
+    make_footer,
+)
 from deckfollow.messaging.template_library import TemplateInfo, list_templates, template_for
 
 __all__ = [
     "CallScreen",
+    "EmailScreen",
+    "EmailSettings",
     "ScriptChoice",
     "TextScreen",
     "read_call_screen",
+    "read_email_screen",
+    "read_email_settings",
     "read_text_screen",
     "screen_check",
 ]
@@ -74,6 +88,31 @@ class TextScreen:
     gateway: str | None
     smtp: SmtpSettings
     sms: SmsSettings
+    check: SendCheck
+    # The built-in templates added on the way (the first message screen of a new database).
+    changes: Changes
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """The email account and what goes with every email (footer, extras), as the email
+    screen needs them."""
+
+    smtp: SmtpSettings
+    footer: Footer
+    footer_on: bool
+    extras: Extras
+    # A Gmail or Microsoft browser sign-in sends with a token: no password to ask for.
+    signed_in: bool
+
+
+@dataclass(frozen=True)
+class EmailScreen:
+    """Everything the email screen shows as it opens."""
+
+    target: FollowUpTarget
+    email: ScriptChoice
+    settings: EmailSettings
     check: SendCheck
     # The built-in templates added on the way (the first message screen of a new database).
     changes: Changes
@@ -167,5 +206,42 @@ def read_text_screen(
         smtp=load_smtp_settings(session),
         sms=load_sms_settings(session),
         check=screen_check(session, target, Channel.TEXT, now),
+        changes=changes,
+    )
+
+
+def read_email_settings(session: Session) -> EmailSettings:
+    """The email account, footer and extras (read again after Email settings… closed)."""
+    return EmailSettings(
+        load_smtp_settings(session),
+        make_footer(session),
+        footer_enabled(session),
+        load_extras(session),
+        sign_in_kind(session) is not SignIn.PASSWORD,
+    )
+
+
+def read_email_screen(
+    session: Session,
+    *,
+    now: datetime,
+    follow_up_id: int | None = None,
+    quote_id: int | None = None,
+    customer_id: int | None = None,
+) -> EmailScreen:
+    """The email screen for a follow-up, a quote or a customer (whichever id the caller had).
+
+    NotFoundError names a missing follow-up, quote or customer. Adds the built-in templates
+    when they are not there yet, so it runs in a unit of work."""
+    changes = prepare_templates(session)
+    target = resolve_target(
+        session, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+    )
+    start = starting_template(session, target, TemplateKind.EMAIL)
+    return EmailScreen(
+        target=target,
+        email=_choice(session, target, TemplateKind.EMAIL, start, now),
+        settings=read_email_settings(session),
+        check=screen_check(session, target, Channel.EMAIL, now),
         changes=changes,
     )

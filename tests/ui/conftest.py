@@ -82,7 +82,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "customer_detail/panel.py": "the contact dialogs' half, converted with them",
     "log_outcome/dialog.py": "the contact dialogs' half, converted with them",
     "messaging/common.py": "the contact dialogs' half, converted with them",
-    "messaging/compose_email.py": "the contact dialogs' half, converted with them",
     # Not converted yet: each still reads or saves on the GUI thread.
     "backups/__init__.py": "not converted yet: backups run storage's own functions",
     "backups/corrupt.py": "not converted yet: runs before the window, at start-up",

@@ -6,9 +6,10 @@ import ssl
 from datetime import datetime
 
 from deckfollow.messaging.credentials import CredentialStore
-from deckfollow.messaging.screens import read_call_screen, read_text_screen
+from deckfollow.messaging.screens import read_call_screen, read_email_screen, read_text_screen
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.call import CallDialog
+from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
 from deckfollow.ui.messaging.text_message import TextMessageDialog
 
 
@@ -44,5 +45,25 @@ def text_dialog(
             s, now=now, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
         )
     return TextMessageDialog(
+        db, screen, clock=lambda: now, credentials=credentials, ssl_context=ssl_context
+    )
+
+
+def email_dialog(
+    db: Database,
+    now: datetime,
+    *,
+    follow_up_id: int | None = None,
+    quote_id: int | None = None,
+    customer_id: int | None = None,
+    credentials: CredentialStore | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+) -> ComposeEmailDialog:
+    """The email screen at `now` for whichever id the caller had, its data read beforehand."""
+    with db.unit_of_work() as s:
+        screen = read_email_screen(
+            s, now=now, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+        )
+    return ComposeEmailDialog(
         db, screen, clock=lambda: now, credentials=credentials, ssl_context=ssl_context
     )

@@ -32,13 +32,12 @@ from deckfollow.storage.thread_guard import watch_statements
 from deckfollow.ui.formatting import clock_text
 from deckfollow.ui.messaging.call import CallDialog
 from deckfollow.ui.messaging.common import missing_bg
-from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
 from deckfollow.ui.messaging.smtp_settings import SmtpSettingsDialog
 from deckfollow.ui.messaging.template_library import TemplateLibraryDialog
 from deckfollow.ui.messaging.text_message import TextMessageDialog
 from deckfollow.ui.operations import Operations
 from tests.messaging.conftest import SMTP_PASSWORD, SMTP_USER, StartServer
-from tests.ui.messaging.screens import call_dialog, text_dialog
+from tests.ui.messaging.screens import call_dialog, email_dialog, text_dialog
 from tests.ui.waiting import settle
 
 
@@ -172,9 +171,9 @@ def test_compose_refuses_a_revoked_channel_and_says_why(
             words="no more emails please",
             now=now - timedelta(minutes=30),
         )
-    dlg = ComposeEmailDialog(
+    dlg = email_dialog(
         db,
-        clock=lambda: now,
+        now,
         quote_id=customer.quote_id,
         credentials=CredentialStore(null.Keyring()),
     )
@@ -200,9 +199,10 @@ def test_compose_sends_with_login_and_logs_the_email(
     _settings(db, server.port, Security.STARTTLS, SMTP_USER)
     fu_id = _follow_up(db, customer, now, Channel.EMAIL)
     store = CredentialStore(null.Keyring())
-    dlg = ComposeEmailDialog(
+    ops = Operations(db)  # the window's database thread: the guard is asked again there
+    dlg = email_dialog(
         db,
-        clock=lambda: now,
+        now,
         follow_up_id=fu_id,
         credentials=store,
         ssl_context=server.client_context,
@@ -228,6 +228,7 @@ def test_compose_sends_with_login_and_logs_the_email(
     assert dlg.isVisible()
     assert "refused the user name or password" in dlg.error.text()
     assert dlg.result() == 0 and _touches(db) == []
+    settle(qtbot, ops)  # whether it may go now, asked again after the failure
 
     dlg.password.setText(SMTP_PASSWORD)
     with qtbot.waitSignal(dlg.sent):
@@ -249,9 +250,9 @@ def test_compose_will_not_send_a_visible_gap(
 ) -> None:
     server = smtp_server(Security.PLAIN)
     _settings(db, server.port, Security.PLAIN)
-    dlg = ComposeEmailDialog(
+    dlg = email_dialog(
         db,
-        clock=lambda: now,
+        now,
         customer_id=customer.customer_id,
         credentials=CredentialStore(null.Keyring()),
     )
@@ -476,10 +477,11 @@ def test_today_entry_points_open_the_dialog_for_the_channel(
 
     email = _follow_up(db, customer, now, Channel.EMAIL)
     call = _follow_up(db, customer, now + timedelta(days=8), Channel.CALL)
+    Operations(db)  # the window's database thread: what a screen shows is read there
     send_email_for_follow_up(db, email, clock=lambda: now, done=lambda: logged.append("email"))
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)  # with the answer
     cancel_the_open_one()
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
-    Operations(db)  # the window's database thread: who a follow-up is about is read there
     act_on_follow_up(db, call, clock=lambda: now, done=lambda: logged.append("call"))
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)  # with the answer
     cancel_the_open_one()
@@ -520,9 +522,7 @@ def test_a_follow_up_already_done_is_not_emailed_twice(
     fu_id = _follow_up(db, customer, now, Channel.EMAIL)
     with db.unit_of_work() as s:
         close_follow_up(s, fu_id, FollowUpStatus.DONE, now=now)
-    dlg = ComposeEmailDialog(
-        db, clock=lambda: now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring())
-    )
+    dlg = email_dialog(db, now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring()))
     qtbot.addWidget(dlg)
     dlg.show()
     assert "this follow-up is already done" in dlg.banner.text()
@@ -653,9 +653,8 @@ def test_setting_up_email_from_the_composer_opens_over_it_and_applies_once_saved
     from PySide6.QtWidgets import QApplication
 
     fu_id = _follow_up(db, customer, now, Channel.EMAIL)
-    dlg = ComposeEmailDialog(
-        db, clock=lambda: now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring())
-    )
+    Operations(db)  # the window's database thread: the settings are read again there
+    dlg = email_dialog(db, now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring()))
     qtbot.addWidget(dlg)
     dlg.show()
     assert dlg.setup_box.isVisible() and not dlg.send_button.isEnabled()
@@ -683,9 +682,7 @@ def test_attaching_files_opens_a_picker_without_holding_the_composer(
     photo = tmp_path / "similar deck.jpg"
     photo.write_bytes(b"\xff\xd8\xff")
     fu_id = _follow_up(db, customer, now, Channel.EMAIL)
-    dlg = ComposeEmailDialog(
-        db, clock=lambda: now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring())
-    )
+    dlg = email_dialog(db, now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring()))
     qtbot.addWidget(dlg)
     dlg.show()
     dlg.attach_button.click()
