@@ -1,7 +1,8 @@
 """What a contact screen shows, read in one go before it is built, so building it reads
 nothing: for a call, who and why, the numbers in the order to try, the script and voicemail
 to start from, and whether calling is allowed now; for a text or an email, the templates
-with the first one filled in, the sending settings, and whether it may go now."""
+with the first one filled in, the sending settings, and whether it may go now; for logging
+an outcome, who it is about and what the next step's time must fit around."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Channel, TemplateKind
-from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.follow_up_target import FollowUpTarget, resolve_target
+from deckfollow.core.followups import planned_times
+from deckfollow.core.permission import ContactSnapshot
+from deckfollow.core.settings import load_settings
 from deckfollow.messaging.drafts import (
     MessageDraft,
     compose_draft,
@@ -44,11 +49,13 @@ __all__ = [
     "CallScreen",
     "EmailScreen",
     "EmailSettings",
+    "LogOutcomeScreen",
     "ScriptChoice",
     "TextScreen",
     "read_call_screen",
     "read_email_screen",
     "read_email_settings",
+    "read_log_outcome_screen",
     "read_text_screen",
     "screen_check",
 ]
@@ -116,6 +123,18 @@ class EmailScreen:
     check: SendCheck
     # The built-in templates added on the way (the first message screen of a new database).
     changes: Changes
+
+
+@dataclass(frozen=True)
+class LogOutcomeScreen:
+    """Everything the log-outcome screen needs as it opens: who it is about, what permission
+    knows of them, and what the next planned touch must fit around (the frequency cap)."""
+
+    target: FollowUpTarget
+    snapshot: ContactSnapshot
+    # Due times of the customer's planned follow-ups, pending and done, and the weekly cap.
+    planned: tuple[datetime, ...]
+    weekly_cap: int
 
 
 def screen_check(
@@ -244,4 +263,26 @@ def read_email_screen(
         settings=read_email_settings(session),
         check=screen_check(session, target, Channel.EMAIL, now),
         changes=changes,
+    )
+
+
+def read_log_outcome_screen(
+    session: Session,
+    *,
+    follow_up_id: int | None = None,
+    quote_id: int | None = None,
+    customer_id: int | None = None,
+) -> LogOutcomeScreen:
+    """The log-outcome screen for a follow-up, a quote or a customer (whichever id the
+    caller had). NotFoundError names a missing one; none at all is a ValidationError."""
+    if follow_up_id is None and quote_id is None and customer_id is None:
+        raise ValidationError("customer", "log an outcome for a customer or a quote")
+    target = resolve_target(
+        session, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+    )
+    return LogOutcomeScreen(
+        target=target,
+        snapshot=load_snapshot(session, target.customer_id),
+        planned=tuple(planned_times(session, target.customer_id)),
+        weekly_cap=load_settings(session).weekly_cap,
     )

@@ -80,7 +80,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     # The contact dialogs and the details panel: moved to the operations path with the
     # use cases they hold (saving a customer, winning a quote, composing a message).
     "customer_detail/panel.py": "the contact dialogs' half, converted with them",
-    "log_outcome/dialog.py": "the contact dialogs' half, converted with them",
     "messaging/common.py": "the contact dialogs' half, converted with them",
     # Not converted yet: each still reads or saves on the GUI thread.
     "backups/__init__.py": "not converted yet: backups run storage's own functions",

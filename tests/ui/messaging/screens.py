@@ -5,12 +5,21 @@ from __future__ import annotations
 import ssl
 from datetime import datetime
 
+from deckfollow.core.clock import Clock
 from deckfollow.messaging.credentials import CredentialStore
-from deckfollow.messaging.screens import read_call_screen, read_email_screen, read_text_screen
+from deckfollow.messaging.screens import (
+    read_call_screen,
+    read_email_screen,
+    read_log_outcome_screen,
+    read_text_screen,
+)
 from deckfollow.storage.database import Database
+from deckfollow.ui import operations
+from deckfollow.ui.log_outcome import LogOutcomeDialog
 from deckfollow.ui.messaging.call import CallDialog
 from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
 from deckfollow.ui.messaging.text_message import TextMessageDialog
+from deckfollow.ui.operations import Operations
 
 
 def call_dialog(
@@ -67,3 +76,22 @@ def email_dialog(
     return ComposeEmailDialog(
         db, screen, clock=lambda: now, credentials=credentials, ssl_context=ssl_context
     )
+
+
+def log_outcome_dialog(
+    db: Database,
+    clock: Clock,
+    *,
+    follow_up_id: int | None = None,
+    quote_id: int | None = None,
+    customer_id: int | None = None,
+) -> LogOutcomeDialog:
+    """The log-outcome screen for whichever id the caller had, its data read beforehand;
+    what it saves goes through the window's database thread (started here if none runs)."""
+    if operations.serving(db) is None:
+        Operations(db)
+    with db.reading() as s:
+        screen = read_log_outcome_screen(
+            s, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+        )
+    return LogOutcomeDialog(db, screen, clock=clock)
