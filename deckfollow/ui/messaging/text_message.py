@@ -185,7 +185,6 @@ class TextMessageDialog(ContactDialog):
             self._opened_at,
             shown=self._show_draft,
             failed=self.error.show_error,
-            threaded=True,
         )
         self.template.currentIndexChanged.connect(self._apply_template)
         self.body.textChanged.connect(self._refresh_text)
