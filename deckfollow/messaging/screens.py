@@ -1,6 +1,8 @@
 """What a contact screen shows, read in one go before it is built, so building it reads
 nothing: for a call, who and why, the numbers in the order to try, the script and voicemail
-to start from, and whether calling is allowed now."""
+to start from, and whether calling is allowed now; for a text or an email, the templates
+with the first one filled in, the sending settings, and whether it may go now; for logging
+an outcome, who it is about and what the next step's time must fit around."""
 
 from __future__ import annotations
 
@@ -10,19 +12,53 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Channel, TemplateKind
-from deckfollow.core.errors import DeckfollowError
+from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.follow_up_target import FollowUpTarget, resolve_target
+from deckfollow.core.followups import planned_times
+from deckfollow.core.permission import ContactSnapshot
+from deckfollow.core.settings import load_settings
 from deckfollow.messaging.drafts import (
     MessageDraft,
     compose_draft,
     prepare_templates,
     starting_template,
 )
-from deckfollow.messaging.guard import PhoneNumber, SendCheck, call_numbers, check_send
+from deckfollow.messaging.email_auth import sign_in_kind
+from deckfollow.messaging.email_extras import Extras, load_extras
+from deckfollow.messaging.email_providers import SignIn
+from deckfollow.messaging.guard import (
+    PhoneNumber,
+    SendCheck,
+    call_numbers,
+    check_send,
+    gateway_address,
+)
+from deckfollow.messaging.sms_providers import SmsSettings, load_sms_settings
+from deckfollow.messaging.smtp import (
+    Footer,
+    SmtpSettings,
+    footer_enabled,
+    load_smtp_settings,
+    make_footer,
+)
 from deckfollow.messaging.template_library import TemplateInfo, list_templates, template_for
 
-__all__ = ["CallScreen", "ScriptChoice", "read_call_screen", "screen_check"]
+__all__ = [
+    "CallScreen",
+    "EmailScreen",
+    "EmailSettings",
+    "LogOutcomeScreen",
+    "ScriptChoice",
+    "TextScreen",
+    "read_call_screen",
+    "read_email_screen",
+    "read_email_settings",
+    "read_log_outcome_screen",
+    "read_text_screen",
+    "screen_check",
+]
 
 
 @dataclass(frozen=True)
@@ -47,6 +83,58 @@ class CallScreen:
     check: SendCheck
     # The built-in templates added on the way (the first message screen of a new database).
     changes: Changes
+
+
+@dataclass(frozen=True)
+class TextScreen:
+    """Everything the text screen shows as it opens."""
+
+    target: FollowUpTarget
+    text: ScriptChoice
+    # The customer's email-to-SMS address, when their carrier's gateway is known.
+    gateway: str | None
+    smtp: SmtpSettings
+    sms: SmsSettings
+    check: SendCheck
+    # The built-in templates added on the way (the first message screen of a new database).
+    changes: Changes
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """The email account and what goes with every email (footer, extras), as the email
+    screen needs them."""
+
+    smtp: SmtpSettings
+    footer: Footer
+    footer_on: bool
+    extras: Extras
+    # A Gmail or Microsoft browser sign-in sends with a token: no password to ask for.
+    signed_in: bool
+
+
+@dataclass(frozen=True)
+class EmailScreen:
+    """Everything the email screen shows as it opens."""
+
+    target: FollowUpTarget
+    email: ScriptChoice
+    settings: EmailSettings
+    check: SendCheck
+    # The built-in templates added on the way (the first message screen of a new database).
+    changes: Changes
+
+
+@dataclass(frozen=True)
+class LogOutcomeScreen:
+    """Everything the log-outcome screen needs as it opens: who it is about, what permission
+    knows of them, and what the next planned touch must fit around (the frequency cap)."""
+
+    target: FollowUpTarget
+    snapshot: ContactSnapshot
+    # Due times of the customer's planned follow-ups, pending and done, and the weekly cap.
+    planned: tuple[datetime, ...]
+    weekly_cap: int
 
 
 def screen_check(
@@ -111,3 +199,90 @@ def _choice(
     except DeckfollowError as exc:
         return ScriptChoice(templates, key, None, str(exc))
     return ScriptChoice(templates, key, draft)
+
+
+def read_text_screen(
+    session: Session,
+    *,
+    now: datetime,
+    follow_up_id: int | None = None,
+    quote_id: int | None = None,
+    customer_id: int | None = None,
+) -> TextScreen:
+    """The text screen for a follow-up, a quote or a customer (whichever id the caller had).
+
+    NotFoundError names a missing follow-up, quote or customer. Adds the built-in templates
+    when they are not there yet, so it runs in a unit of work."""
+    changes = prepare_templates(session)
+    target = resolve_target(
+        session, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+    )
+    start = starting_template(session, target, TemplateKind.TEXT)
+    return TextScreen(
+        target=target,
+        text=_choice(session, target, TemplateKind.TEXT, start, now),
+        gateway=gateway_address(session, target.customer_id),
+        smtp=load_smtp_settings(session),
+        sms=load_sms_settings(session),
+        check=screen_check(session, target, Channel.TEXT, now),
+        changes=changes,
+    )
+
+
+def read_email_settings(session: Session) -> EmailSettings:
+    """The email account, footer and extras (read again after Email settings… closed)."""
+    return EmailSettings(
+        load_smtp_settings(session),
+        make_footer(session),
+        footer_enabled(session),
+        load_extras(session),
+        sign_in_kind(session) is not SignIn.PASSWORD,
+    )
+
+
+def read_email_screen(
+    session: Session,
+    *,
+    now: datetime,
+    follow_up_id: int | None = None,
+    quote_id: int | None = None,
+    customer_id: int | None = None,
+) -> EmailScreen:
+    """The email screen for a follow-up, a quote or a customer (whichever id the caller had).
+
+    NotFoundError names a missing follow-up, quote or customer. Adds the built-in templates
+    when they are not there yet, so it runs in a unit of work."""
+    changes = prepare_templates(session)
+    target = resolve_target(
+        session, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+    )
+    start = starting_template(session, target, TemplateKind.EMAIL)
+    return EmailScreen(
+        target=target,
+        email=_choice(session, target, TemplateKind.EMAIL, start, now),
+        settings=read_email_settings(session),
+        check=screen_check(session, target, Channel.EMAIL, now),
+        changes=changes,
+    )
+
+
+def read_log_outcome_screen(
+    session: Session,
+    *,
+    follow_up_id: int | None = None,
+    quote_id: int | None = None,
+    customer_id: int | None = None,
+) -> LogOutcomeScreen:
+    """The log-outcome screen for a follow-up, a quote or a customer (whichever id the
+    caller had). NotFoundError names a missing one; none at all is a ValidationError."""
+    if follow_up_id is None and quote_id is None and customer_id is None:
+        raise ValidationError("customer", "log an outcome for a customer or a quote")
+    target = resolve_target(
+        session, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+    )
+    return LogOutcomeScreen(
+        target=target,
+        snapshot=load_snapshot(session, target.customer_id),
+        planned=tuple(planned_times(session, target.customer_id)),
+        weekly_cap=load_settings(session).weekly_cap,
+    )

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.ui.app_icon import app_icon
+from deckfollow.ui.garbage import collect_on_gui_thread, start_up_done, stop_collecting
 
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
     from concurrent.futures import Future
@@ -417,6 +418,15 @@ def run_gui(
     app is on screen at once even on a large business. With `startup_check` the app quits
     once the data is on screen (an installation's smoke test; it prints the time taken).
     """
+    try:
+        return _run_gui(target, clock, argv, startup_check, team)
+    finally:
+        stop_collecting()  # Python collects by itself again once the app has quit
+
+
+def _run_gui(
+    target: str, clock: Clock, argv: list[str] | None, startup_check: bool, team: bool
+) -> int:
     import time
 
     from deckfollow import __version__
@@ -430,6 +440,9 @@ def run_gui(
         " (installed)" if getattr(sys, "frozen", False) else "",
     )
     app = make_application(argv)
+    # Before the database thread starts: from here on garbage is collected on the GUI
+    # thread only (a collection on another thread destroyed Qt objects there and crashed).
+    collector = collect_on_gui_thread(app)
     team_target: str | None = None
     if team:
         from deckfollow.ui.team.settings_page import team_target_at_start
@@ -458,6 +471,7 @@ def run_gui(
         # Settings › Team moved the business or joined/left a team: reopen on the new one.
         window.deleteLater()
         app.processEvents()
+        collector.window_closed()
         target = switch
 
 
@@ -558,6 +572,8 @@ def _run_window(
         lambda: _start_reminders(window, db, clock),
         lambda: _keep_backing_up(window, db, clock),
     ]
+    # The window is up: what the start made lives as long as the app, set aside.
+    steps.append(start_up_done)
     if startup_check:
         steps.append(lambda: _quit_once_shown(app, window))  # after the first refresh
     ops.run_task(

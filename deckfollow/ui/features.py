@@ -334,18 +334,18 @@ def install_features(window: MainWindow, db: Store, clock: Clock) -> None:
         _opening(window, run, "Snooze")
 
     def log_outcome(item: DueItem, done: Callable[[], object]) -> None:
-        from deckfollow.ui.log_outcome import LogOutcomeDialog
+        from deckfollow.ui.log_outcome import open_log_outcome
 
         def run() -> None:
-            dialog = LogOutcomeDialog(
+            open_log_outcome(
                 db,
                 clock=clock,
+                parent=window,
+                opened=lambda dialog: _open(dialog, lambda result: _if_accepted(result, done)),
                 follow_up_id=item.follow_up_id,
                 quote_id=item.quote_id,
                 customer_id=item.customer_id,
-                parent=window,
             )
-            _open(dialog, lambda result: _if_accepted(result, done))
 
         _opening(window, run, "Log outcome")
 

@@ -23,6 +23,7 @@ is a defect and goes to the app's error dialog.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -114,7 +115,7 @@ class Operations(QObject):
     changes_applied = Signal(object, object)
     # True once an operation has run for BUSY_AFTER_MS, False when the queue is empty.
     busy = Signal(bool)
-    _finished = Signal(object, object, object)  # job, result, exception
+    _finished = Signal(int)  # the ticket of a job whose outcome is ready
 
     def __init__(self, store: Store | None, parent: QObject | None = None) -> None:
         """Without `store` the thread runs tasks until `hold` gives it the opened database
@@ -132,6 +133,12 @@ class Operations(QObject):
         self._is_busy = False
         # Reads that found the team server away, each run again once it is back.
         self._rereads: dict[tuple[int, object], tuple[_Job, Callable[[], Any]]] = {}
+        # Each submitted job and, once run, its outcome (result, error), held here on the GUI
+        # side: the database thread lets go of all it was given before it answers, so what a
+        # job holds (a dialog, a timer) is never freed there, where Qt may not free it.
+        self._tickets = itertools.count(1)
+        self._jobs: dict[int, _Job] = {}
+        self._outcomes: dict[int, tuple[object, BaseException | None]] = {}
         # Emitted on the worker thread, delivered on this object's (the GUI) thread, in order.
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         _current[:] = [self]
@@ -239,17 +246,26 @@ class Operations(QObject):
         if isinstance(job.parent, QDialog):
             job.parent.setProperty("deckfollow_waiting", True)
 
-        def run() -> None:
-            try:
-                result = work()
-            except BaseException as exc:  # every failure is judged on the GUI thread
-                self._finished.emit(job, None, exc)
-            else:
-                self._finished.emit(job, result, None)
+        ticket = next(self._tickets)
+        self._jobs[ticket] = job
+        self._pool.submit(self._run, ticket, [work])
 
-        self._pool.submit(run)
+    def _run(self, ticket: int, given: list[Callable[[], Any]]) -> None:
+        """On the database thread: run the work, leave the outcome for the GUI thread and
+        let go of everything before saying so (`given` is emptied)."""
+        work = given.pop()
+        try:
+            outcome: tuple[object, BaseException | None] = (work(), None)
+        except BaseException as exc:  # every failure is judged on the GUI thread
+            outcome = (None, exc)
+        del work
+        self._outcomes[ticket] = outcome
+        del outcome
+        self._finished.emit(ticket)
 
-    def _deliver(self, job: _Job, result: object, error: BaseException | None) -> None:
+    def _deliver(self, ticket: int) -> None:
+        job = self._jobs.pop(ticket)
+        result, error = self._outcomes.pop(ticket)
         try:
             if self._pending == 1:
                 self._end_busy()  # the last one: a question its success asks gets a normal cursor

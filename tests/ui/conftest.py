@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 import threading
 from collections.abc import Iterator
@@ -11,12 +10,14 @@ from types import FrameType
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QApplication
 
 import deckfollow.ui as ui_package
 from deckfollow.storage.database import Database
 from deckfollow.storage.thread_guard import watch_statements
 from deckfollow.ui import formatting
+from deckfollow.ui.garbage import GuiThreadCollector, collect_on_gui_thread
 from deckfollow.ui.operations import Operations
 
 
@@ -61,22 +62,14 @@ def db(db: Database) -> Iterator[Database]:
 
 
 @pytest.fixture(autouse=True)
-def _freed_before_the_next_test() -> Iterator[None]:
-    """What a test left behind (closed dialogs, windows held in cycles by callbacks) is
-    freed here, on the GUI thread between tests, not by the collector in the middle of a
-    later test, where a freed dialog's timer could still fire. A collection in the middle
-    of a test, on the GUI thread while a window's database thread was reading, crashed the
-    run about one time in three (test_menus after test_accessibility)."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        if QCoreApplication.instance() is not None:
-            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        gc.collect()
-        if QCoreApplication.instance() is not None:
-            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        gc.enable()
+def _garbage_collected_on_the_gui_thread(qapp: QApplication) -> Iterator[GuiThreadCollector]:
+    """As in the app: while a test's window is up, garbage is collected on the GUI thread
+    only (a collection on a window's database thread destroyed Qt objects there and crashed
+    the run), and what the test left behind is collected there once it ends, as after a
+    window closes."""
+    collector = collect_on_gui_thread(qapp)
+    yield collector
+    collector.stop()
 
 
 # GUI modules that still run SQL on the GUI thread, each with the reason. Every other GUI
@@ -84,13 +77,11 @@ def _freed_before_the_next_test() -> Iterator[None]:
 # thread fails the test that ran it.
 GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "app.py": "start-up opens, checks and migrates the database before the window exists",
-    # The contact dialogs and the details panel: moved to the operations path with the
-    # use cases they hold (saving a customer, winning a quote, composing a message).
-    "customer_detail/panel.py": "the contact dialogs' half, converted with them",
-    "log_outcome/dialog.py": "the contact dialogs' half, converted with them",
-    "messaging/common.py": "the contact dialogs' half, converted with them",
-    "messaging/compose_email.py": "the contact dialogs' half, converted with them",
-    "messaging/text_message.py": "the contact dialogs' half, converted with them",
+    # The details panel: moved to the operations path with the use case it holds (saving a
+    # customer's details); it reads and saves through `messaging/common.py`'s `query` and
+    # `change`, whose path without a window's database thread runs here.
+    "customer_detail/panel.py": "saving a customer's details, converted with that use case",
+    "messaging/common.py": "the details panel's reads and saves, converted with it",
     # Not converted yet: each still reads or saves on the GUI thread.
     "backups/corrupt.py": "not converted yet: runs before the window, at start-up",
     "cards/batch_dialog.py": "not converted yet",

@@ -65,7 +65,7 @@ from deckfollow.ui.formatting import (
     their_time_text,
     weekday_time_text,
 )
-from deckfollow.ui.log_outcome import LogOutcomeDialog
+from deckfollow.ui.log_outcome import LogOutcomeDialog, open_log_outcome
 from deckfollow.ui.messaging.common import change, query
 from deckfollow.ui.quote_editor import QuoteDialog
 from deckfollow.ui.team.clash import offer_to_reapply
@@ -747,14 +747,18 @@ class DetailPanel(QWidget):
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.open()
 
-    def open_log_outcome(self) -> LogOutcomeDialog | None:
-        """Open "Log outcome…" for the quote shown; returns the open dialog."""
+    def open_log_outcome(self) -> None:
+        """Open "Log outcome…" for the quote shown, once what it shows has been read."""
         if self._quote is None:
-            return None
-        dlg = LogOutcomeDialog(self._db, clock=self._clock, quote_id=self._quote.id, parent=self)
-        dlg.logged.connect(self._after_dialog)
-        self._open(dlg)
-        return dlg
+            return
+
+        def opened(dlg: LogOutcomeDialog) -> None:
+            dlg.logged.connect(self._after_dialog)
+            self._open(dlg)
+
+        open_log_outcome(
+            self._db, clock=self._clock, parent=self, opened=opened, quote_id=self._quote.id
+        )
 
     def open_quote_editor(self) -> QuoteDialog | None:
         """The quote dialog for the quote shown."""

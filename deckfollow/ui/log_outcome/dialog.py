@@ -29,16 +29,15 @@ from PySide6.QtWidgets import (
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.contact_hours import local_to_utc
-from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Basis, Channel, Direction, LedgerSource, Outcome, Stage
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
-from deckfollow.core.followups import FollowUpPlan, planned_times
+from deckfollow.core.followups import FollowUpPlan
 from deckfollow.core.permission import ContactSnapshot, channel_decision, find_slot
 from deckfollow.core.pipeline import Close
-from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import NextStep, PlanContinues, TouchRecord, log_touch
 from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.core.winning import win_quote
+from deckfollow.messaging.screens import LogOutcomeScreen
 from deckfollow.ui.formatting import (
     clock_pattern,
     date_time_text,
@@ -48,7 +47,6 @@ from deckfollow.ui.formatting import (
     readable_time_edit,
     zone_date_time_text,
 )
-from deckfollow.ui.messaging.common import read
 from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
@@ -91,23 +89,24 @@ class LogOutcomeDialog(ContactDialog):
     def __init__(
         self,
         db: Store,
+        screen: LogOutcomeScreen,
         *,
         clock: Clock,
-        follow_up_id: int | None = None,
-        quote_id: int | None = None,
-        customer_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """Built from `screen` (`read_log_outcome_screen`, read beforehand): building reads
+        nothing, and neither does finding an allowed time for the next step."""
         super().__init__(db, clock=clock, parent=parent)
-        self._follow_up_id = follow_up_id
-        if follow_up_id is None and quote_id is None and customer_id is None:
-            raise ValidationError("customer", "log an outcome for a customer or a quote")
-        target = self.resolve(follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id)
+        target = screen.target
+        self._follow_up_id = target.follow_up_id
+        # What the next planned touch must fit around (rule 5), as read when it opened; the
+        # save asks the rules again.
+        self._planned, self._weekly_cap = screen.planned, screen.weekly_cap
         fu_channel, fu_reason = target.follow_up_channel, target.reason or ""
         plan_name = target.plan_name
         quote_id = target.quote_id
         quote_text = " · ".join(x for x in (target.quote_number, target.job) if x)
-        self._snap: ContactSnapshot = read(db, lambda s: load_snapshot(s, target.customer_id))
+        self._snap: ContactSnapshot = screen.snapshot
         self._customer_id: int = target.customer_id
         self._quote_id = quote_id
         snap = self._snap
@@ -300,12 +299,13 @@ class LogOutcomeDialog(ContactDialog):
 
     def _allowed_slot(self, earliest: datetime) -> datetime | None:
         """The nearest time at or after `earliest` a planned touch on the chosen channel may use."""
-        times, cap = read(
-            self._db,
-            lambda s: (planned_times(s, self._customer_id), load_settings(s).weekly_cap),
-        )
         return find_slot(
-            self._snap, self._next_channel(), earliest, times, cap, prefer_best_times=True
+            self._snap,
+            self._next_channel(),
+            earliest,
+            self._planned,
+            self._weekly_cap,
+            prefer_best_times=True,
         )
 
     def _set_when(self, at: datetime) -> None:

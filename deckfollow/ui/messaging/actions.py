@@ -18,7 +18,14 @@ from deckfollow.core.errors import DeckfollowError, ServerAwayError
 from deckfollow.core.follow_up_target import FollowUpTarget, contact_follow_up, resolve_target
 from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.messaging.inbound import is_stop_question
-from deckfollow.messaging.screens import CallScreen, read_call_screen
+from deckfollow.messaging.screens import (
+    CallScreen,
+    EmailScreen,
+    TextScreen,
+    read_call_screen,
+    read_email_screen,
+    read_text_screen,
+)
 from deckfollow.ui.messaging.common import open_then, read_then
 from deckfollow.ui.operations import show_error
 from deckfollow.ui.team.server_away import fill_when_server_back
@@ -54,12 +61,18 @@ def send_email_for_follow_up(
     clock: Clock,
     parent: QWidget | None = None,
     done: Done | None = None,
-) -> QDialog:
-    """Open the email composer for a follow-up; `done()` once an email was sent and logged."""
-    from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
-
-    return open_dialog(
-        ComposeEmailDialog(db, clock=clock, follow_up_id=follow_up_id, parent=parent), done
+) -> None:
+    """Open the email composer for a follow-up once all it shows was read (on the window's
+    database thread); `done()` once an email was sent and logged."""
+    _open_screen(
+        db,
+        Channel.EMAIL,
+        lambda _s: (follow_up_id, None, None),
+        clock=clock,
+        parent=parent,
+        opened=lambda dialog, _sent: open_dialog(dialog, done),
+        failed=lambda error: show_error(parent, _ERROR_TITLE, error),
+        settled=None,
     )
 
 
@@ -140,7 +153,7 @@ def _open_for(
     parent: QWidget | None,
     done: Done | None,
 ) -> QDialog | None:
-    channel, reason = target.follow_up_channel, target.reason or ""
+    reason = target.reason or ""
     if is_stop_question(reason):
         # "Asked to stop emails — stop every channel?": the owner answers with the stop
         # screen set to every channel, their first line already in the ledger.
@@ -149,13 +162,6 @@ def _open_for(
         stop = StopContactDialog(db, target.customer_id, clock=clock, parent=parent)
         stop.words.setPlainText("Asked to stop by " + ("text" if "texts" in reason else "email"))
         return open_dialog(stop, done)
-    if channel is Channel.EMAIL:
-        return send_email_for_follow_up(db, follow_up_id, clock=clock, parent=parent, done=done)
-    if channel in (Channel.TEXT, Channel.VIDEO):
-        from deckfollow.ui.messaging.text_message import TextMessageDialog
-
-        text = TextMessageDialog(db, clock=clock, follow_up_id=follow_up_id, parent=parent)
-        return open_dialog(text, done)
     return None
 
 
@@ -174,23 +180,35 @@ def _open_screen(
     failed: Callable[[DeckfollowError], object],
     settled: Done | None,
 ) -> None:
-    """Read all the call screen (`screen`) shows, on the window's database thread, for the
-    ids `ids(session)` finds; then build it, which reads nothing more, and hand it to
-    `opened`. `settled()` follows either way."""
-    from deckfollow.ui.messaging.call import CallDialog
-
+    """Read all the call, text or email screen (`screen`) shows, on the window's database
+    thread, for the ids `ids(session)` finds; then build it, which reads nothing more, and
+    hand it to `opened`. `settled()` follows either way."""
     now = clock()
+    read_screen = _READERS[screen]
 
-    def read(s: Session) -> CallScreen:
+    def read(s: Session) -> CallScreen | TextScreen | EmailScreen:
         follow_up_id, quote_id, customer_id = ids(s)
-        return read_call_screen(
+        return read_screen(
             s, now=now, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
         )
 
-    def arrived(data: CallScreen) -> None:
+    def arrived(data: CallScreen | TextScreen | EmailScreen) -> None:
         try:
-            call = CallDialog(db, data, clock=clock, parent=parent)
-            opened(call, call.logged)
+            if isinstance(data, CallScreen):
+                from deckfollow.ui.messaging.call import CallDialog
+
+                call = CallDialog(db, data, clock=clock, parent=parent)
+                opened(call, call.logged)
+            elif isinstance(data, TextScreen):
+                from deckfollow.ui.messaging.text_message import TextMessageDialog
+
+                text = TextMessageDialog(db, data, clock=clock, parent=parent)
+                opened(text, text.sent)
+            else:
+                from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
+
+                email = ComposeEmailDialog(db, data, clock=clock, parent=parent)
+                opened(email, email.sent)
         finally:
             if settled is not None:
                 settled()
@@ -221,35 +239,20 @@ def _open_screen(
     open_then(parent, db, read, success=arrived, failure=not_read, error_title=_ERROR_TITLE)
 
 
-# The screens whose data is read before they are built: a follow-up's channel → its screen.
-_READ_FIRST = {Channel.CALL: Channel.CALL}
-
-
-def _message_dialog(
-    db: Store,
-    channel: Channel,
-    *,
-    follow_up_id: int | None,
-    customer_id: int,
-    quote_id: int | None,
-    clock: Clock,
-    parent: QWidget | None,
-) -> tuple[QDialog, SignalInstance]:
-    """The text or email screen for a customer (and quote), not yet shown: about the
-    follow-up `follow_up_id` when there is one, else about the customer and quote."""
-    from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
-    from deckfollow.ui.messaging.text_message import TextMessageDialog
-
-    ids = (
-        {"follow_up_id": follow_up_id}
-        if follow_up_id is not None
-        else {"customer_id": customer_id, "quote_id": quote_id}
-    )
-    if channel is Channel.TEXT:
-        text = TextMessageDialog(db, clock=clock, parent=parent, **ids)
-        return text, text.sent
-    email = ComposeEmailDialog(db, clock=clock, parent=parent, **ids)
-    return email, email.sent
+# The screens whose data is read before they are built: a follow-up's channel → its screen
+# (a video message goes as a text).
+_READ_FIRST = {
+    Channel.CALL: Channel.CALL,
+    Channel.TEXT: Channel.TEXT,
+    Channel.VIDEO: Channel.TEXT,
+    Channel.EMAIL: Channel.EMAIL,
+}
+# How each screen reads what it shows.
+_READERS: dict[Channel, Callable[..., CallScreen | TextScreen | EmailScreen]] = {
+    Channel.CALL: read_call_screen,
+    Channel.TEXT: read_text_screen,
+    Channel.EMAIL: read_email_screen,
+}
 
 
 def open_contact(
@@ -270,81 +273,21 @@ def open_contact(
     Their next pending follow-up on that channel is read first (on the window's database
     thread); the screen is about it when there is one. `opened(dialog, logged)` gets the
     dialog to show and the signal it gives once something was logged; `failed(error)` says
-    why it could not open; `settled()` follows either way. The call screen reads all it
-    shows in that same read.
+    why it could not open; `settled()` follows either way. The screen reads all it shows
+    in that same read.
     """
-    if channel in _READ_FIRST:
 
-        def ids(s: Session) -> Ids:
-            fid = contact_follow_up(s, channel, customer_id=customer_id, quote_id=quote_id)
-            return (fid, None, None) if fid is not None else (None, quote_id, customer_id)
+    def ids(s: Session) -> Ids:
+        fid = contact_follow_up(s, channel, customer_id=customer_id, quote_id=quote_id)
+        return (fid, None, None) if fid is not None else (None, quote_id, customer_id)
 
-        _open_screen(
-            db,
-            _READ_FIRST[channel],
-            ids,
-            clock=clock,
-            parent=parent,
-            opened=opened,
-            failed=failed,
-            settled=settled,
-        )
-        return
-
-    def settle() -> None:
-        if settled is not None:
-            settled()
-
-    def arrived(follow_up_id: int | None) -> None:
-        try:
-            dialog, logged = _message_dialog(
-                db,
-                channel,
-                follow_up_id=follow_up_id,
-                customer_id=customer_id,
-                quote_id=quote_id,
-                clock=clock,
-                parent=parent,
-            )
-        except ServerAwayError:
-            # The dialog reads what it shows as it is built: built again once it is back.
-            fill_when_server_back(
-                parent,
-                lambda: open_contact(
-                    db,
-                    channel,
-                    customer_id=customer_id,
-                    quote_id=quote_id,
-                    clock=clock,
-                    parent=parent,
-                    opened=opened,
-                    failed=failed,
-                    settled=settled,
-                ),
-            )
-            return
-        except DeckfollowError as exc:
-            try:
-                failed(exc)
-            finally:
-                settle()
-            return
-        try:
-            opened(dialog, logged)
-        finally:
-            settle()
-
-    def not_read(error: DeckfollowError) -> None:
-        try:
-            failed(error)
-        finally:
-            settle()
-
-    read_then(
-        parent,
+    _open_screen(
         db,
-        lambda s: contact_follow_up(s, channel, customer_id=customer_id, quote_id=quote_id),
-        success=arrived,
-        failure=not_read,
-        error_title=_ERROR_TITLE,
+        _READ_FIRST.get(channel, Channel.EMAIL),
+        ids,
+        clock=clock,
+        parent=parent,
+        opened=opened,
+        failed=failed,
+        settled=settled,
     )

@@ -78,7 +78,7 @@ class _ScriptPane(QWidget):
         layout.addWidget(self.text, 1)
         layout.addWidget(self.missing)
         self._preview = DraftPreview(
-            self, store, target, kind, now, shown=self._show, failed=self._failed, threaded=True
+            self, store, target, kind, now, shown=self._show, failed=self._failed
         )
         self.template.currentIndexChanged.connect(self.refresh)
         if start.draft is not None:

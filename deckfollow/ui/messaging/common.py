@@ -35,7 +35,7 @@ from deckfollow.core.errors import (
     ServerAwayError,
     ValidationError,
 )
-from deckfollow.core.follow_up_target import FollowUpTarget, resolve_target
+from deckfollow.core.follow_up_target import FollowUpTarget
 from deckfollow.core.followups import FollowUpPlan, agreed_plan
 from deckfollow.core.merge_fields import MERGE_FIELDS, RenderedText
 from deckfollow.core.pipeline import Close
@@ -44,12 +44,8 @@ from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.messaging.drafts import (
     MessageDraft,
     compose_draft,
-    prepare_templates,
-    starting_template,
 )
 from deckfollow.messaging.guard import SendCheck
-from deckfollow.messaging.screens import screen_check
-from deckfollow.messaging.template_library import TemplateInfo, list_templates
 from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import date_time_text, readable_date_edit, readable_time_edit
@@ -65,7 +61,6 @@ __all__ = [
     "NextStepWidget",
     "Target",
     "change",
-    "load_target",
     "open_then",
     "query",
     "read",
@@ -242,29 +237,10 @@ def _operations_for(store: Store) -> Operations | None:
     return operations.serving(store)
 
 
-def load_target(
-    store: Store,
-    *,
-    follow_up_id: int | None = None,
-    quote_id: int | None = None,
-    customer_id: int | None = None,
-) -> Target:
-    """Resolve the customer (and quote) from whichever id the caller had."""
-
-    def resolve(session: Session) -> Target:
-        # Built-in templates are there the first time any message dialog opens.
-        prepare_templates(session)
-        return resolve_target(
-            session, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
-        )
-
-    with store.unit_of_work() as session:
-        return resolve(session)
-
-
 class DraftPreview:
-    """Fills in templates for one screen through the seam; when the user flicks through
-    templates faster than the database answers, only the last one asked for is shown."""
+    """Fills in templates for one screen on the window's database thread; when the user
+    flicks through templates faster than the database answers, only the last one asked
+    for is shown."""
 
     def __init__(
         self,
@@ -276,13 +252,10 @@ class DraftPreview:
         *,
         shown: Callable[[MessageDraft], object],
         failed: Callable[[DeckfollowError], object],
-        threaded: bool = False,
     ) -> None:
         self._parent, self._store, self._target = parent, store, target
         self._kind, self._now = kind, now
         self._shown, self._failed = shown, failed
-        # Filled in on the window's database thread (the answer comes later), or here.
-        self._threaded = threaded
         self._asked = 0
 
     def ask(self, key: str) -> None:
@@ -299,29 +272,14 @@ class DraftPreview:
             if token == self._asked:
                 self._failed(error)
 
-        ask = read_then if self._threaded else query
-        ask(
+        # Filled in on the window's database thread: the answer comes later.
+        read_then(
             self._parent,
             self._store,
             lambda s: compose_draft(s, target, kind, now=now, template_key=key),
             success=arrived,
             failure=failed,
         )
-
-
-def starting_key(store: Store, target: Target, kind: TemplateKind) -> str | None:
-    """The key of the template a message for `target` starts from."""
-    info = read(store, lambda s: starting_template(s, target, kind))
-    return info.key if info is not None else None
-
-
-def guard(store: Store, target: Target, channel: Channel, now: datetime) -> SendCheck:
-    """The send guard for this target, plus: a follow-up already done is not done twice."""
-    return read(store, lambda s: screen_check(s, target, channel, now))
-
-
-def templates_of(store: Store, kind: TemplateKind) -> list[TemplateInfo]:
-    return read(store, lambda s: list_templates(s, kind))
 
 
 class BackgroundJob(QThread):

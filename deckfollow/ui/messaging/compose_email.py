@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ssl
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -28,64 +27,41 @@ from PySide6.QtWidgets import (
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
 from deckfollow.core.merge_fields import RenderedText
-from deckfollow.core.unit_of_work import Session, Store
+from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.credentials import CredentialStore, default_store
 from deckfollow.messaging.drafts import MessageDraft
-from deckfollow.messaging.email_auth import sign_in_kind
 from deckfollow.messaging.email_extras import (
     Extras,
     check_attachments,
-    load_extras,
     with_attachments,
 )
-from deckfollow.messaging.email_providers import SignIn
+from deckfollow.messaging.guard import SendCheck
 from deckfollow.messaging.outbox import Draft, SendResult, send_email_signed_in
+from deckfollow.messaging.screens import (
+    EmailScreen,
+    EmailSettings,
+    read_email_settings,
+    screen_check,
+)
 from deckfollow.messaging.smtp import (
     Failure,
     Footer,
     SendError,
     SmtpSettings,
-    footer_enabled,
-    load_smtp_settings,
-    make_footer,
 )
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
     Clock,
     DraftPreview,
     describe_failure,
-    guard,
     highlight_placeholders,
     placeholders_left,
-    read,
+    read_then,
     start_job,
-    starting_key,
-    templates_of,
 )
 from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
-
-
-@dataclass(frozen=True)
-class _SendSettings:
-    """The email account and its extras, as the composer needs them (one read)."""
-
-    smtp: SmtpSettings
-    footer: Footer
-    footer_on: bool
-    extras: Extras
-    signed_in: bool
-
-    @staticmethod
-    def load(s: Session) -> _SendSettings:
-        return _SendSettings(
-            load_smtp_settings(s),
-            make_footer(s),
-            footer_enabled(s),
-            load_extras(s),
-            sign_in_kind(s) is not SignIn.PASSWORD,
-        )
 
 
 class ComposeEmailDialog(ContactDialog):
@@ -100,24 +76,22 @@ class ComposeEmailDialog(ContactDialog):
     def __init__(
         self,
         db: Store,
+        screen: EmailScreen,
         *,
         clock: Clock,
-        follow_up_id: int | None = None,
-        quote_id: int | None = None,
-        customer_id: int | None = None,
         parent: QWidget | None = None,
         credentials: CredentialStore | None = None,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
+        """Built from `screen` (`read_email_screen`, read beforehand): building reads nothing."""
         super().__init__(db, clock=clock, parent=parent)
         self._outbox = db
         self._store = credentials or default_store()
         self._ssl_context = ssl_context
-        self.target = self.resolve(
-            follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
-        )
+        self.target = screen.target
         t = self.target
-        settings = read(db, _SendSettings.load)
+        self._check = screen.check
+        settings = screen.settings
         self._smtp: SmtpSettings = settings.smtp
         self._footer: Footer = settings.footer
         footer_on = settings.footer_on
@@ -153,11 +127,10 @@ class ComposeEmailDialog(ContactDialog):
 
         self.to_label = QLabel(f"{t.name} &lt;{t.email}&gt;" if t.email else "no email address")
         self.template = QComboBox()
-        for info in templates_of(db, TemplateKind.EMAIL):
+        for info in screen.email.templates:
             self.template.addItem(info.name, info.key)
-        start = starting_key(db, t, TemplateKind.EMAIL)
-        if start is not None:
-            self.template.setCurrentIndex(max(0, self.template.findData(start)))
+        if screen.email.key is not None:
+            self.template.setCurrentIndex(max(0, self.template.findData(screen.email.key)))
         self.subject = QLineEdit()
         self.body = QTextEdit()
         self.body.setAcceptRichText(False)
@@ -245,7 +218,10 @@ class ComposeEmailDialog(ContactDialog):
         self.template.currentIndexChanged.connect(self._apply_template)
         self.body.textChanged.connect(self._refresh_missing)
         self.subject.textChanged.connect(self._refresh_missing)
-        self._apply_template()
+        if screen.email.draft is not None:
+            self._show_draft(screen.email.draft)
+        elif screen.email.problem is not None:
+            self.error.show_error(screen.email.problem)
         self._refresh_state()
 
     # -- state ---------------------------------------------------------------------------------
@@ -260,12 +236,30 @@ class ComposeEmailDialog(ContactDialog):
             w.setVisible(show)
         self.password_label.setVisible(show)
 
+    def _recheck(self) -> None:
+        """Ask the send guard again (the customer's hours move on while the screen is
+        open), on the window's database thread."""
+        target, now = self.target, self._clock()
+
+        def answered(check: SendCheck) -> None:
+            self._check = check
+            self._refresh_state()
+
+        read_then(
+            self,
+            self._db,
+            lambda s: screen_check(s, target, Channel.EMAIL, now),
+            success=answered,
+            failure=self.error.show_error,
+        )
+
     def _refresh_state(self) -> None:
-        check = guard(self._db, self.target, Channel.EMAIL, self._clock())
+        """Show what the last answer of the send guard allows, and what the account needs."""
+        check = self._check
         self.banner.show_check(check)
         self.setup_box.setVisible(not self._smtp.configured)
         self._show_password(self._smtp.configured and self._needs_password())
-        self.send_button.setEnabled(check.allowed and self._smtp.configured)
+        self.send_button.setEnabled(check.allowed and self._smtp.configured and not self.busy)
 
     def _apply_template(self) -> None:
         key = self.template.currentData()
@@ -306,10 +300,16 @@ class ComposeEmailDialog(ContactDialog):
 
     def _settings_closed(self, dialog: QDialog) -> None:
         dialog.deleteLater()
-        settings = read(self._db, _SendSettings.load)
-        self._smtp, self._footer = settings.smtp, settings.footer
-        self.footer.setChecked(settings.footer_on)
-        self._refresh_state()
+
+        def arrived(settings: EmailSettings) -> None:
+            self._smtp, self._footer = settings.smtp, settings.footer
+            self._extras, self._signed_in = settings.extras, settings.signed_in
+            self.footer.setChecked(settings.footer_on)
+            self._refresh_state()
+
+        read_then(
+            self, self._db, read_email_settings, success=arrived, failure=self.error.show_error
+        )
 
     # -- sending -------------------------------------------------------------------------------
 
@@ -351,7 +351,8 @@ class ComposeEmailDialog(ContactDialog):
         self.error.clear_error()
         typed = self.password.text() if not self.password.isHidden() else ""
         try:
-            check = guard(self._db, self.target, Channel.EMAIL, self._clock())
+            # The guard's last answer here; the send asks it again before anything goes out.
+            check = self._check
             if not check.allowed:
                 raise PermissionRefused(check.reason)
             left = self._left()
@@ -422,7 +423,7 @@ class ComposeEmailDialog(ContactDialog):
                 self._show_password(True)
             self.error.show_error(f"Not sent: {describe_failure(failure)}")
             self.next_step.offer(failure)
-            self._refresh_state()
+            self._recheck()  # still open: whether it may go now, asked again
             return
         if typed:
             self._store.put(self._smtp.account, typed, remember=self.remember.isChecked())

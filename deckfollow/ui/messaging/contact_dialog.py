@@ -29,7 +29,6 @@ from deckfollow.ui.messaging.common import (
     NextStepWidget,
     Target,
     change,
-    load_target,
 )
 
 __all__ = ["ContactDialog"]
@@ -56,20 +55,6 @@ class ContactDialog(QDialog):
         self.result_message = ""
         self.banner = GuardBanner()
         self.error = ErrorLabel()
-
-    # -- who -------------------------------------------------------------------------------
-
-    def resolve(
-        self,
-        *,
-        follow_up_id: int | None,
-        quote_id: int | None,
-        customer_id: int | None,
-    ) -> Target:
-        """Who this dialog is about, from whichever id the caller had."""
-        return load_target(
-            self._db, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
-        )
 
     # -- what's next -----------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
@@ -28,7 +29,7 @@ from deckfollow.core.merge_fields import RenderedText
 from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.credentials import CredentialStore, default_store
 from deckfollow.messaging.drafts import MessageDraft
-from deckfollow.messaging.guard import gateway_address, save_gateway_domain, sms_uri
+from deckfollow.messaging.guard import SendCheck, gateway_address, save_gateway_domain, sms_uri
 from deckfollow.messaging.outbox import (
     Draft,
     SendResult,
@@ -36,21 +37,18 @@ from deckfollow.messaging.outbox import (
     send_email_and_log,
     send_text_and_log,
 )
-from deckfollow.messaging.sms_providers import load_sms_settings
-from deckfollow.messaging.smtp import Failure, SendError, load_smtp_settings
+from deckfollow.messaging.screens import TextScreen, screen_check
+from deckfollow.messaging.smtp import Failure, SendError
 from deckfollow.ui.messaging.common import (
     BackgroundJob,
     DraftPreview,
     change,
     describe_failure,
-    guard,
     highlight_placeholders,
     placeholders_left,
-    query,
-    read,
+    read_then,
+    run_task,
     start_job,
-    starting_key,
-    templates_of,
 )
 from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.platform.phone_handoff import open_phone_link
@@ -88,23 +86,22 @@ class TextMessageDialog(ContactDialog):
     def __init__(
         self,
         db: Store,
+        screen: TextScreen,
         *,
         clock: Clock,
-        follow_up_id: int | None = None,
-        quote_id: int | None = None,
-        customer_id: int | None = None,
         parent: QWidget | None = None,
         credentials: CredentialStore | None = None,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
+        """Built from `screen` (`read_text_screen`, read beforehand): building reads nothing."""
         super().__init__(db, clock=clock, parent=parent)
         self._outbox = db
         self._store = credentials or default_store()
         self._ssl_context = ssl_context
-        self.target = self.resolve(
-            follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
-        )
+        self.target = screen.target
         t = self.target
+        self._check = screen.check
+        self._logging = False
         self._draft_r: MessageDraft | None = None
         self._rendered = RenderedText("")
         self.handed_over = False
@@ -117,19 +114,11 @@ class TextMessageDialog(ContactDialog):
         cell = format_phone(t.cell) if t.cell else "no cell number on file"
         self.to_label = QLabel(f"<b>{t.name}</b> · cell {cell}")
         self.template = QComboBox()
-        for info in templates_of(db, TemplateKind.TEXT):
+        for info in screen.text.templates:
             self.template.addItem(info.name, info.key)
-        start = starting_key(db, t, TemplateKind.TEXT)
-        self._gateway, self._smtp, self._sms = read(
-            db,
-            lambda s: (
-                gateway_address(s, t.customer_id),
-                load_smtp_settings(s),
-                load_sms_settings(s),
-            ),
-        )
-        if start is not None:
-            self.template.setCurrentIndex(max(0, self.template.findData(start)))
+        self._gateway, self._smtp, self._sms = screen.gateway, screen.smtp, screen.sms
+        if screen.text.key is not None:
+            self.template.setCurrentIndex(max(0, self.template.findData(screen.text.key)))
         self.body = QTextEdit()
         self.body.setAcceptRichText(False)
         self.body.setMinimumHeight(140)
@@ -204,11 +193,33 @@ class TextMessageDialog(ContactDialog):
         self.gateway_button.clicked.connect(self.send_gateway)
         self.provider_button.clicked.connect(self.send_provider)
         self.gateway_domain.editingFinished.connect(self._save_domain)
-        self._apply_template()
+        if screen.text.draft is not None:
+            self._show_draft(screen.text.draft)
+        elif screen.text.problem is not None:
+            self.error.show_error(screen.text.problem)
         self._refresh_state()
 
+    def _recheck(self, then: Callable[[], object] | None = None) -> None:
+        """Ask the send guard again (the customer's hours move on while the screen is
+        open), on the window's database thread; then `then()` when sending is allowed."""
+        target, now = self.target, self._clock()
+
+        def answered(check: SendCheck) -> None:
+            self._check = check
+            self._refresh_state()
+            if then is not None and check.allowed:
+                then()
+
+        read_then(
+            self,
+            self._db,
+            lambda s: screen_check(s, target, Channel.TEXT, now),
+            success=answered,
+            failure=self.error.show_error,
+        )
+
     def _refresh_state(self) -> None:
-        self._check = guard(self._db, self.target, Channel.TEXT, self._clock())
+        """Show what the last answer of the send guard allows."""
         self.banner.show_check(self._check)
         ok = self._check.allowed
         for b in (self.copy_button, self.open_button):
@@ -276,7 +287,7 @@ class TextMessageDialog(ContactDialog):
             self._refresh_state()
 
         def saved(_changes: Changes) -> None:
-            query(
+            read_then(
                 self,
                 self._db,
                 lambda s: gateway_address(s, customer_id),
@@ -297,37 +308,42 @@ class TextMessageDialog(ContactDialog):
             raise ValidationError("text", "wait a moment: the template is still being filled in")
         return self._draft_r.outbox_draft(text, to_address=to)
 
-    def _guarded(self) -> bool:
-        self._refresh_state()
-        return self._check.allowed
-
     def copy_text(self) -> None:
-        """Put the text on the clipboard to paste into the phone."""
+        """Put the text on the clipboard to paste into the phone, once the send guard has
+        been asked again."""
         self.error.clear_error()
         try:
             text = self._ready_text()
         except DeckfollowError as exc:
             self.error.show_error(exc)
             return
-        if not self._guarded():
-            return
-        QGuiApplication.clipboard().setText(text)
-        self.handed_over = True
-        self._refresh_state()
+
+        def allowed() -> None:
+            QGuiApplication.clipboard().setText(text)
+            self.handed_over = True
+            self._refresh_state()
+
+        self._recheck(allowed)
 
     def open_link(self) -> None:
-        """Open an sms: link (a paired phone or phone-link app picks it up)."""
+        """Open an sms: link (a paired phone or phone-link app picks it up), once the send
+        guard has been asked again."""
         self.error.clear_error()
         try:
             text = self._ready_text()
         except DeckfollowError as exc:
             self.error.show_error(exc)
             return
-        if not self._guarded() or not self.target.cell:
+        cell = self.target.cell
+        if not cell:
             return
-        open_phone_link(self, sms_uri(self.target.cell, text))
-        self.handed_over = True
-        self._refresh_state()
+
+        def allowed() -> None:
+            open_phone_link(self, sms_uri(cell, text))
+            self.handed_over = True
+            self._refresh_state()
+
+        self._recheck(allowed)
 
     def send_gateway(self) -> None:
         """Send through the email-to-SMS gateway and log it."""
@@ -398,6 +414,7 @@ class TextMessageDialog(ContactDialog):
             self.error.show_error(f"Not sent: {describe_failure(exc or RuntimeError('no result'))}")
             if exc is not None:
                 self.next_step.offer(exc)
+            self._recheck()  # still open: whether it may go now, asked again
             return
         self.finish(result)
 
@@ -428,6 +445,7 @@ class TextMessageDialog(ContactDialog):
             self.error.show_error(f"Not sent: {describe_failure(exc or RuntimeError('no result'))}")
             if exc is not None:
                 self.next_step.offer(exc)
+            self._recheck()  # still open: whether it may go now, asked again
             return
         if typed:
             # It worked: keep it in the keyring if there is one, else for this session.
@@ -435,19 +453,38 @@ class TextMessageDialog(ContactDialog):
         self.finish(result)
 
     def log_sent(self) -> None:
-        """Log the text the owner sent from their phone."""
+        """Log the text the owner sent from their phone (on the window's database thread);
+        the screen closes once it is logged."""
+        if self._logging:
+            return  # already on its way: a second press does not log it twice
         self.error.clear_error()
         try:
-            text = self._ready_text()
-            result = log_sent_elsewhere(
-                self._outbox, self._draft(text), self.next_step.next_step(), clock=self._clock
-            )
+            draft = self._draft(self._ready_text())
+            step = self.next_step.next_step()
         except DeckfollowError as exc:
             self.error.show_error(f"Not logged: {exc}")
             self.next_step.offer(exc)
-            hold_until_server_back(self.log_button, exc)  # logged once the server is back
             return
-        self.finish(result)
+        outbox, clock = self._outbox, self._clock
+
+        def refused(exc: DeckfollowError) -> None:
+            self._logging = False
+            self.error.show_error(f"Not logged: {exc}")
+            self.next_step.offer(exc)
+            hold_until_server_back(self.log_button, exc)  # logged once the server is back
+
+        def logged(result: SendResult) -> None:
+            self._logging = False
+            self.finish(result)
+
+        self._logging = True
+        run_task(
+            self,
+            outbox,
+            lambda: log_sent_elsewhere(outbox, draft, step, clock=clock),
+            success=logged,
+            failure=refused,
+        )
 
     def done_signal(self) -> SignalInstance:
         return self.sent

@@ -20,6 +20,7 @@ from deckfollow.ui.consent import StopContactDialog
 from deckfollow.ui.customer_detail import DetailPanel
 from deckfollow.ui.formatting import clock_text
 from deckfollow.ui.log_outcome import LogOutcomeDialog
+from deckfollow.ui.operations import Operations
 from tests.factories import new_lead
 
 
@@ -248,9 +249,12 @@ def test_a_quote_in_the_trash_says_so(
 def test_log_outcome_button_opens_the_dialog_for_the_quote_and_refreshes(
     qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
 ) -> None:
+    Operations(db)  # the window's database thread: the dialog's data is read there
     panel = _panel(qtbot, db, now)
     panel.show_quote(lead.quote_id)
     qtbot.mouseClick(panel.log_button, Qt.MouseButton.LeftButton)
+    # Opens once what it shows has been read.
+    qtbot.waitUntil(lambda: isinstance(panel.active_dialog, LogOutcomeDialog))
     dlg = panel.active_dialog
     assert isinstance(dlg, LogOutcomeDialog)
     dlg.close_quote.setChecked(True)

@@ -29,6 +29,7 @@ from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.new_lead import NewLeadDialog
 from deckfollow.ui.operations import Operations
 from deckfollow.ui.welcome import WelcomeDialog
+from tests.ui.messaging.screens import log_outcome_dialog
 from tests.ui.waiting import settle, wait_for, wait_idle
 
 SYD = "Australia/Sydney"
@@ -213,7 +214,7 @@ def test_the_next_step_never_proposes_a_channel_the_customer_revoked(
         revoke_consent(
             s, lead_call.customer_id, ConsentChannel.CALL, source="email", words="No calls", now=now
         )
-    dialog = LogOutcomeDialog(db, clock=lambda: now, customer_id=lead_call.customer_id)
+    dialog = log_outcome_dialog(db, lambda: now, customer_id=lead_call.customer_id)
     qtbot.addWidget(dialog)
     assert dialog.next_channel.currentData() == "text"
     model = dialog.next_channel.model()
@@ -230,7 +231,7 @@ def test_the_next_step_never_proposes_a_channel_the_customer_revoked(
             .status.value
             == "cancelled"
         )
-    dialog = LogOutcomeDialog(db, clock=lambda: now, customer_id=lead.customer_id)
+    dialog = log_outcome_dialog(db, lambda: now, customer_id=lead.customer_id)
     qtbot.addWidget(dialog)
     assert dialog.next_channel.currentData() == "call"
 

@@ -25,9 +25,12 @@ from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
 from deckfollow.core.leads import LeadCreated, NewLead, add_lead
 from deckfollow.core.models import FollowUp, Quote, Touch
 from deckfollow.storage.database import Database
+from deckfollow.ui import operations
 from deckfollow.ui.formatting import clock_text
 from deckfollow.ui.log_outcome import LogOutcomeDialog
 from tests.factories import new_lead
+from tests.ui.messaging.screens import log_outcome_dialog
+from tests.ui.waiting import settle
 
 
 @pytest.fixture
@@ -53,7 +56,7 @@ def _dialog(
     quote_id: int | None = None,
     follow_up_id: int | None = None,
 ) -> LogOutcomeDialog:
-    dlg = LogOutcomeDialog(db, clock=lambda: now, quote_id=quote_id, follow_up_id=follow_up_id)
+    dlg = log_outcome_dialog(db, lambda: now, quote_id=quote_id, follow_up_id=follow_up_id)
     qtbot.addWidget(dlg)
     dlg.show()
     return dlg
@@ -150,6 +153,7 @@ def test_next_step_on_a_revoked_channel_is_refused_and_nothing_is_saved(
     assert dlg.blocked.isVisible() and "revoked text" in dlg.blocked.text()
     dlg.reason.setText("Send the revised price")
     qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, operations.current())  # refused on the window's database thread
     assert dlg.isVisible()
     assert dlg.error.isVisible()
     assert "Grace Hopper revoked text contact" in dlg.error.text()
@@ -218,6 +222,7 @@ def test_a_time_outside_their_hours_is_refused_with_the_nearest_allowed_time_one
     dlg.reason.setText("Go over the timber choice")
     dlg.next_time.setTime(QTime(23, 30))
     qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, operations.current())  # refused on the window's database thread
     assert dlg.isVisible() and dlg.error.isVisible()
     assert "Nearest allowed time" in dlg.error.text()
     assert _count(db, Touch) == 0

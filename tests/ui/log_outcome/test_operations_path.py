@@ -17,9 +17,9 @@ from deckfollow.core.leads import LeadCreated
 from deckfollow.core.models import FollowUp, Quote
 from deckfollow.storage.database import Database
 from deckfollow.storage.thread_guard import watch_statements
-from deckfollow.ui.log_outcome import LogOutcomeDialog
 from deckfollow.ui.operations import Operations
 from tests.factories import new_lead
+from tests.ui.messaging.screens import log_outcome_dialog
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_winning_from_the_log_outcome_screen_saves_off_the_gui_thread(
     lead: LeadCreated = new_lead(
         db, "Grace Hopper", "+61412000111", now=now, country="AU", timezone="Australia/Sydney"
     )
-    dlg = LogOutcomeDialog(db, clock=lambda: now, quote_id=lead.quote_id)
+    dlg = log_outcome_dialog(db, lambda: now, quote_id=lead.quote_id)
     qtbot.addWidget(dlg)
     dlg.show()
     announced: list[tuple[Changes, object]] = []

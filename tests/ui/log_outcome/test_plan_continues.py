@@ -13,7 +13,7 @@ from deckfollow.core.enums import FollowUpStatus
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import FollowUp
 from deckfollow.storage.database import Database
-from deckfollow.ui.log_outcome import LogOutcomeDialog
+from tests.ui.messaging.screens import log_outcome_dialog
 
 
 def _pending(db: Database, customer_id: int) -> list[tuple[int, int | None]]:
@@ -41,13 +41,14 @@ def test_a_plan_step_offers_to_let_the_plan_continue(
     [(step_id, first)] = _pending(db, lead.customer_id)
     assert first == 0
     later = now + timedelta(days=3)
-    dialog = LogOutcomeDialog(db, clock=lambda: later, follow_up_id=step_id)
+    dialog = log_outcome_dialog(db, lambda: later, follow_up_id=step_id)
     qtbot.addWidget(dialog)
     assert dialog.plan_continues.isVisibleTo(dialog)
     assert dialog.plan_continues.isChecked()
     assert "After a quote" in dialog.plan_continues.text()
     assert dialog.ok_button.isEnabled()
-    dialog.ok_button.click()
+    with qtbot.waitSignal(dialog.logged):
+        dialog.ok_button.click()
     pending = _pending(db, lead.customer_id)
     assert [step for _, step in pending] == [1], "the plan's next step, and nothing doubled"
 
@@ -59,7 +60,7 @@ def test_a_touch_outside_a_plan_does_not_offer_it(
         lead = add_lead(
             s, NewLead("Ada Byron", phone="+61412000222", country="AU", answered=True), now=now
         )
-    dialog = LogOutcomeDialog(db, clock=lambda: now, quote_id=lead.quote_id)
+    dialog = log_outcome_dialog(db, lambda: now, quote_id=lead.quote_id)
     qtbot.addWidget(dialog)
     assert not dialog.plan_continues.isVisibleTo(dialog)
     assert not dialog.ok_button.isEnabled(), "what's next still has to be answered"

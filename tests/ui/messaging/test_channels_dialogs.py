@@ -21,12 +21,12 @@ from deckfollow.messaging.sms_providers import Provider, load_sms_settings
 from deckfollow.storage.database import Database
 from deckfollow.ui.messaging.inbox_settings import InboxForm, InboxSettingsDialog, load_inbox_form
 from deckfollow.ui.messaging.sms_settings import SmsSettingsDialog
-from deckfollow.ui.messaging.text_message import TextMessageDialog
 from deckfollow.ui.operations import Operations
 from tests.messaging.conftest import dovecot, sms_standin
 from tests.messaging.imap_server import IMAP_PASSWORD, IMAP_USER, Dovecot
 from tests.messaging.sms_standin import TWILIO_SID, TWILIO_TOKEN, Standin
 from tests.messaging.test_inbox import mail
+from tests.ui.messaging.screens import text_dialog
 from tests.ui.waiting import settle
 
 __all__ = ["dovecot", "sms_standin"]
@@ -62,7 +62,8 @@ def test_the_text_screen_sends_through_the_provider_and_shows_the_cost(
             FollowUpPlan(now, Channel.TEXT, "Check the quote arrived"),
             now=now - timedelta(hours=1),
         ).id
-    dlg = TextMessageDialog(db, clock=lambda: now, follow_up_id=fu_id, credentials=store)
+    Operations(db)  # the window's database thread: the guard is asked again there
+    dlg = text_dialog(db, now, follow_up_id=fu_id, credentials=store)
     qtbot.addWidget(dlg)
     dlg.show()
     assert dlg.provider_button.isVisible() and dlg.provider_button.text() == "Send through Twilio"

@@ -25,20 +25,19 @@ from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
 from deckfollow.core.leads import LeadCreated
 from deckfollow.core.models import FollowUp, Setting, Touch
 from deckfollow.messaging.credentials import CredentialStore, Where
-from deckfollow.messaging.screens import read_call_screen
+from deckfollow.messaging.screens import read_call_screen, read_text_screen
 from deckfollow.messaging.smtp import Security, save_smtp_settings
 from deckfollow.storage.database import Database
 from deckfollow.storage.thread_guard import watch_statements
 from deckfollow.ui.formatting import clock_text
 from deckfollow.ui.messaging.call import CallDialog
 from deckfollow.ui.messaging.common import missing_bg
-from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
 from deckfollow.ui.messaging.smtp_settings import SmtpSettingsDialog
 from deckfollow.ui.messaging.template_library import TemplateLibraryDialog
 from deckfollow.ui.messaging.text_message import TextMessageDialog
 from deckfollow.ui.operations import Operations
 from tests.messaging.conftest import SMTP_PASSWORD, SMTP_USER, StartServer
-from tests.ui.messaging.screens import call_dialog
+from tests.ui.messaging.screens import call_dialog, email_dialog, text_dialog
 from tests.ui.waiting import settle
 
 
@@ -180,9 +179,9 @@ def test_compose_refuses_a_revoked_channel_and_says_why(
             words="no more emails please",
             now=now - timedelta(minutes=30),
         )
-    dlg = ComposeEmailDialog(
+    dlg = email_dialog(
         db,
-        clock=lambda: now,
+        now,
         quote_id=customer.quote_id,
         credentials=CredentialStore(null.Keyring()),
     )
@@ -208,9 +207,10 @@ def test_compose_sends_with_login_and_logs_the_email(
     _settings(db, server.port, Security.STARTTLS, SMTP_USER)
     fu_id = _follow_up(db, customer, now, Channel.EMAIL)
     store = CredentialStore(null.Keyring())
-    dlg = ComposeEmailDialog(
+    ops = Operations(db)  # the window's database thread: the guard is asked again there
+    dlg = email_dialog(
         db,
-        clock=lambda: now,
+        now,
         follow_up_id=fu_id,
         credentials=store,
         ssl_context=server.client_context,
@@ -236,6 +236,7 @@ def test_compose_sends_with_login_and_logs_the_email(
     assert dlg.isVisible()
     assert "refused the user name or password" in dlg.error.text()
     assert dlg.result() == 0 and _touches(db) == []
+    settle(qtbot, ops)  # whether it may go now, asked again after the failure
 
     dlg.password.setText(SMTP_PASSWORD)
     with qtbot.waitSignal(dlg.sent):
@@ -257,9 +258,9 @@ def test_compose_will_not_send_a_visible_gap(
 ) -> None:
     server = smtp_server(Security.PLAIN)
     _settings(db, server.port, Security.PLAIN)
-    dlg = ComposeEmailDialog(
+    dlg = email_dialog(
         db,
-        clock=lambda: now,
+        now,
         customer_id=customer.customer_id,
         credentials=CredentialStore(null.Keyring()),
     )
@@ -279,7 +280,8 @@ def test_text_outside_hours_is_refused_and_inside_hours_copied_and_logged(
     qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
 ) -> None:
     late = now + timedelta(hours=13)  # 22:00 in Sydney
-    dlg = TextMessageDialog(db, clock=lambda: late, quote_id=customer.quote_id)
+    ops = Operations(db)  # the window's database thread: the guard is asked again there
+    dlg = text_dialog(db, late, quote_id=customer.quote_id)
     qtbot.addWidget(dlg)
     dlg.show()
     assert "is outside the hours" in dlg.banner.text()
@@ -287,7 +289,7 @@ def test_text_outside_hours_is_refused_and_inside_hours_copied_and_logged(
     assert not dlg.log_button.isEnabled()
 
     fu_id = _follow_up(db, customer, now, Channel.TEXT)
-    dlg = TextMessageDialog(db, clock=lambda: now, follow_up_id=fu_id)
+    dlg = text_dialog(db, now, follow_up_id=fu_id)
     qtbot.addWidget(dlg)
     dlg.show()
     assert dlg.banner.isHidden()
@@ -302,6 +304,7 @@ def test_text_outside_hours_is_refused_and_inside_hours_copied_and_logged(
         "Hi Zoë, it's Sam. Any questions about the quote? Call me on 0412 555 019."
     )
     qtbot.mouseClick(dlg.copy_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ops)  # copied once the guard said yes again
     assert QGuiApplication.clipboard().text() == dlg.body.toPlainText().strip()
     assert dlg.log_button.isEnabled()
     dlg.next_step.agreed.setChecked(True)
@@ -386,6 +389,24 @@ def test_the_call_screen_is_built_from_what_was_read_and_logs_on_the_database_th
     assert dlg.error.text() == "", "the second press asked for nothing"
 
 
+def test_the_text_screen_is_built_from_what_was_read(
+    qtbot: QtBot, db: Database, now: datetime, customer: LeadCreated
+) -> None:
+    fu_id = _follow_up(db, customer, now, Channel.TEXT)
+    with db.unit_of_work() as s:
+        screen = read_text_screen(s, now=now, follow_up_id=fu_id)
+    statements: list[str] = []
+    stop = watch_statements(statements.append)
+    try:
+        dlg = TextMessageDialog(db, screen, clock=lambda: now)
+    finally:
+        stop()
+    qtbot.addWidget(dlg)
+    assert statements == [], "building the text screen reads nothing"
+    assert dlg.body.toPlainText().startswith("Hi Zoë, it's Sam from Carpenter Decks.")
+    assert dlg.copy_button.isEnabled() and dlg.banner.isHidden()
+
+
 def test_smtp_settings_without_a_keyring_explain_and_keep_the_password_out_of_the_database(
     qtbot: QtBot, db: Database
 ) -> None:
@@ -468,10 +489,11 @@ def test_today_entry_points_open_the_dialog_for_the_channel(
 
     email = _follow_up(db, customer, now, Channel.EMAIL)
     call = _follow_up(db, customer, now + timedelta(days=8), Channel.CALL)
+    Operations(db)  # the window's database thread: what a screen shows is read there
     send_email_for_follow_up(db, email, clock=lambda: now, done=lambda: logged.append("email"))
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)  # with the answer
     cancel_the_open_one()
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
-    Operations(db)  # the window's database thread: who a follow-up is about is read there
     act_on_follow_up(db, call, clock=lambda: now, done=lambda: logged.append("call"))
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)  # with the answer
     cancel_the_open_one()
@@ -486,15 +508,15 @@ def test_text_through_the_gateway_from_the_dialog(
     server = smtp_server(Security.PLAIN)
     _settings(db, server.port, Security.PLAIN)
     fu_id = _follow_up(db, customer, now, Channel.TEXT)
-    dlg = TextMessageDialog(
-        db, clock=lambda: now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring())
-    )
+    ops = Operations(db)  # the window's database thread: the gateway is saved there
+    dlg = text_dialog(db, now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring()))
     qtbot.addWidget(dlg)
     dlg.show()
     assert not dlg.gateway_button.isEnabled()
     assert "enter the carrier's email-to-SMS domain" in dlg.gateway_note.text()
     dlg.gateway_domain.setText("sms.example.net")
     dlg.gateway_domain.editingFinished.emit()
+    settle(qtbot, ops)
     assert dlg.gateway_note.text() == "Sends to 412000111@sms.example.net."
     dlg.next_step.reason.setText("Confirm the colour")
     with qtbot.waitSignal(dlg.sent, timeout=20_000):
@@ -512,9 +534,7 @@ def test_a_follow_up_already_done_is_not_emailed_twice(
     fu_id = _follow_up(db, customer, now, Channel.EMAIL)
     with db.unit_of_work() as s:
         close_follow_up(s, fu_id, FollowUpStatus.DONE, now=now)
-    dlg = ComposeEmailDialog(
-        db, clock=lambda: now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring())
-    )
+    dlg = email_dialog(db, now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring()))
     qtbot.addWidget(dlg)
     dlg.show()
     assert "this follow-up is already done" in dlg.banner.text()
@@ -596,15 +616,12 @@ def test_the_gateway_asks_for_the_email_password_once_a_session_without_a_keyrin
     with db.unit_of_work() as s:
         set_gateway_domain(s, "sms.example.net", customer.customer_id)
     store = CredentialStore(null.Keyring())
+    Operations(db)  # the window's database thread: the guard is asked again there
 
     def open_dialog() -> TextMessageDialog:
         fu_id = _follow_up(db, customer, now + timedelta(days=7 * len(_touches(db))), Channel.TEXT)
-        dlg = TextMessageDialog(
-            db,
-            clock=lambda: now,
-            follow_up_id=fu_id,
-            credentials=store,
-            ssl_context=server.client_context,
+        dlg = text_dialog(
+            db, now, follow_up_id=fu_id, credentials=store, ssl_context=server.client_context
         )
         qtbot.addWidget(dlg)
         dlg.show()
@@ -651,9 +668,7 @@ def test_setting_up_email_from_the_composer_opens_over_it_and_applies_once_saved
 
     fu_id = _follow_up(db, customer, now, Channel.EMAIL)
     ops = Operations(db)  # the window's database thread: the email settings are read there
-    dlg = ComposeEmailDialog(
-        db, clock=lambda: now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring())
-    )
+    dlg = email_dialog(db, now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring()))
     qtbot.addWidget(dlg)
     dlg.show()
     settle(qtbot, ops)
@@ -683,9 +698,7 @@ def test_attaching_files_opens_a_picker_without_holding_the_composer(
     photo = tmp_path / "similar deck.jpg"
     photo.write_bytes(b"\xff\xd8\xff")
     fu_id = _follow_up(db, customer, now, Channel.EMAIL)
-    dlg = ComposeEmailDialog(
-        db, clock=lambda: now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring())
-    )
+    dlg = email_dialog(db, now, follow_up_id=fu_id, credentials=CredentialStore(null.Keyring()))
     qtbot.addWidget(dlg)
     dlg.show()
     dlg.attach_button.click()

@@ -12,9 +12,8 @@ from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.settings import save_setting
 from deckfollow.messaging.template_library import seed_builtin_templates
 from deckfollow.storage.database import Database
-from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
 from deckfollow.ui.today_page.page import TodayPage
-from tests.ui.messaging.screens import call_dialog
+from tests.ui.messaging.screens import call_dialog, email_dialog
 
 
 def _unpriced_lead(db: Database, now: datetime) -> dict[Channel, int]:
@@ -85,7 +84,7 @@ def test_today_reads_a_lead_its_script_without_a_missing_field_marker(
 
     # So does the email: subject and body as Today shows them, nothing to fill in.
     assert today.select_follow_up(ids[Channel.EMAIL])
-    email = ComposeEmailDialog(db, clock=lambda: now, follow_up_id=ids[Channel.EMAIL])
+    email = email_dialog(db, now, follow_up_id=ids[Channel.EMAIL])
     qtbot.addWidget(email)
     assert today.script.toPlainText() == (
         f"Subject: {email.subject.text()}\n\n{email.body.toPlainText()}"

@@ -38,10 +38,10 @@ from deckfollow.core.quotes import quote_details
 from deckfollow.core.settings import load_settings, set_setting
 from deckfollow.core.unit_of_work import Session
 from deckfollow.storage.database import Database, open_database
+from deckfollow.ui import operations
 from deckfollow.ui.consent.stop import StopContactDialog
 from deckfollow.ui.customer_detail import DetailPanel
 from deckfollow.ui.features import install_features
-from deckfollow.ui.log_outcome import LogOutcomeDialog
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.new_lead import NewLeadDialog
 from deckfollow.ui.operations import Operations
@@ -55,6 +55,8 @@ from deckfollow.ui.team.server_away import (
 )
 from deckfollow.ui.team.server_banner import ServerBanner
 from tests.storage.pg_proxy import Relay, relay_to
+from tests.ui.messaging.screens import log_outcome_dialog
+from tests.ui.waiting import settle
 
 BACK = 15_000  # ms: the watch probes every two seconds
 
@@ -136,7 +138,7 @@ def test_the_log_outcome_dialog_keeps_the_note_and_logs_once_the_server_is_back(
     qtbot: QtBot, away: tuple[Relay, Database], lead: LeadCreated, now: datetime
 ) -> None:
     relay, db = away
-    dialog = LogOutcomeDialog(db, clock=lambda: now, quote_id=lead.quote_id)
+    dialog = log_outcome_dialog(db, lambda: now, quote_id=lead.quote_id)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.outcome.setCurrentIndex(dialog.outcome.findData(Outcome.REACHED.value))
@@ -147,6 +149,7 @@ def test_the_log_outcome_dialog_keeps_the_note_and_logs_once_the_server_is_back(
     assert dialog.ok_button.isEnabled()
     relay.cut()
     dialog.save()
+    settle(qtbot, operations.current())  # the save found the server away
     assert dialog.isVisible()
     assert dialog.note.toPlainText() == "Wants merbau, not treated pine"
     assert dialog.lost_reason.text() == "went with a cheaper quote"
