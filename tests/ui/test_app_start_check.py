@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -113,7 +113,7 @@ def test_damage_found_after_the_data_showed_leads_to_the_backup(
         ]
         seen.append((max(shown, default=0), _digest(path)))
         assert dialog.restore_button is not None
-        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+        dialog.restore_button.click()
 
     def quit_once_reopened() -> None:
         reopened = [
