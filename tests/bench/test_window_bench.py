@@ -101,6 +101,12 @@ def test_window_against_a_bare_window(quotes: int, tmp_path: Path) -> None:
     record(
         "window", f"start to usable, ratio to bare window, {size}", usable / bare_usable, "x", goal
     )
+    # The processor time to usable, every thread's: what a busy shared machine cannot inflate.
+    bare_cpu = _median(bare, "usable_cpu_s")
+    cpu = _median(app, "usable_cpu_s")
+    record("window", f"bare window: CPU time to usable, {size}", bare_cpu, "s")
+    record("window", f"CPU time to usable, {size}", cpu, "s")
+    record("window", f"CPU time to usable, ratio to bare window, {size}", cpu / bare_cpu, "x")
     stall_goal = "<= 100 ms" if quotes == 100_000 else ""
     record(
         "window",
