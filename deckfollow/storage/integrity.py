@@ -232,7 +232,12 @@ def _revision_and_fk(path: Path, *, full: bool = True) -> tuple[list[str], str |
         fk = conn.execute("PRAGMA foreign_key_check").fetchmany(MAX_PROBLEMS)
         if fk:
             sample = ", ".join(f"{r[0]} row {r[1]} -> {r[2]}" for r in fk[:3])
-            problems.append(f"{len(fk)} rows point at records that do not exist ({sample})")
+            rows = (
+                "1 row points at a record that does not exist"
+                if len(fk) == 1
+                else f"{len(fk)} rows point at records that do not exist"
+            )
+            problems.append(f"{rows} ({sample})")
         return problems, revision, too_new, len(fk)
     except (sqlite3.Error, UnicodeDecodeError) as exc:
         return [_sqlite_problem(exc)], None, False, 0
