@@ -285,6 +285,21 @@ def check_integrity(path: Path, *, find_backup: bool = True, full: bool = True) 
     return IntegrityReport(path, tuple(problems), revision, too_new, fk_count, good)
 
 
+def check_before_opening(path: Path, *, full: bool = False) -> tuple[IntegrityReport, bool]:
+    """The check to run before the app opens `path`, and whether it was the full one.
+
+    The cheap check, unless `full` is asked for or the file needs a migration (which writes
+    to it, so only to a file the full check passed). A missing or empty database needs no
+    later check either; otherwise the full check is still owed once the data is on screen.
+    """
+    report = check_integrity(path, full=full)
+    if full or report.revision is None:
+        return report, True
+    if not report.damaged and report.revision != schema.HEAD:
+        return check_integrity(path), True
+    return report, False
+
+
 def open_checked(target: str, *, create: bool = True, full: bool = True) -> Database:
     """Check a database file, then open it; a damaged file raises CorruptDatabaseError.
 

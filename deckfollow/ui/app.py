@@ -250,19 +250,14 @@ def open_on_database_thread(target: str, *, full_check: bool = False) -> Opened:
     modules load there, not on the GUI thread."""
     from pathlib import Path
 
-    from deckfollow.storage import schema
     from deckfollow.storage.database import open_database
-    from deckfollow.storage.integrity import check_integrity
+    from deckfollow.storage.integrity import check_before_opening
     from deckfollow.storage.location import is_url
 
     _load(_MODULES_FOR_THE_PAGES)
     checked = is_url(target)  # a server database guards its own integrity
     if not checked:
-        path = Path(target).expanduser()
-        report = check_integrity(path, full=full_check)
-        checked = full_check or report.revision is None  # nothing there to check later
-        if not report.damaged and not checked and report.revision != schema.HEAD:
-            report, checked = check_integrity(path), True  # the migration would write to it
+        report, checked = check_before_opening(Path(target).expanduser(), full=full_check)
         if report.damaged:
             return Opened(damage=report)
     from deckfollow.core.settings import load_settings
