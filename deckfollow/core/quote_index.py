@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.due_list import is_overdue
@@ -43,9 +43,12 @@ class NextFollowUp:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class QuoteRow:
-    """One quote as the board and the list show it."""
+class QuoteRow(NamedTuple):
+    """One quote as the board and the list show it.
+
+    A named tuple, not a frozen dataclass: just as immutable, and made about ten times
+    faster (a frozen dataclass sets each field through `object.__setattr__`), which is
+    a third of a second of every full read at 100,000 quotes."""
 
     quote_id: int
     customer_id: int
