@@ -218,13 +218,16 @@ _MODULES_FOR_THE_PAGES = (
     "deckfollow.ui.quote_list",
     "deckfollow.ui.customers",
     "deckfollow.ui.reports",
-    "deckfollow.ui.customer_detail",
     "deckfollow.ui.team.live",
     "deckfollow.ui.team.server_banner",
 )
+# The Customers page opens the details panel beside its first customer at once: for a user
+# who left it open, the panel's modules (a fifth of a second) load before the data shows.
+_MODULES_FOR_THE_CUSTOMERS = ("deckfollow.ui.customer_detail",)
 # What the rest of the start needs (menus, reminders, backups, the welcome), loaded there
 # too once the page on screen shows its data.
 _MODULES_FOR_THE_REST = (
+    "deckfollow.ui.customer_detail",  # the details panel, opened from a page's row
     "deckfollow.ui.features",
     "deckfollow.ui.backups",
     "deckfollow.ui.reminders.controller",
@@ -242,7 +245,9 @@ def _load(modules: tuple[str, ...]) -> None:
         importlib.import_module(name)
 
 
-def open_on_database_thread(target: str, *, full_check: bool = False) -> Opened:
+def open_on_database_thread(
+    target: str, *, full_check: bool = False, last_page: str | None = None
+) -> Opened:
     """Open the database at `target` after the cheap integrity check (the header, the schema
     and its revision: milliseconds on any size); the full check runs once the data is on
     screen (`check_after_showing`), or here with `full_check` or before a migration, which
@@ -255,6 +260,8 @@ def open_on_database_thread(target: str, *, full_check: bool = False) -> Opened:
     from deckfollow.storage.location import is_url
 
     _load(_MODULES_FOR_THE_PAGES)
+    if last_page == "customers":
+        _load(_MODULES_FOR_THE_CUSTOMERS)
     checked = is_url(target)  # a server database guards its own integrity
     if not checked:
         report, checked = check_before_opening(Path(target).expanduser(), full=full_check)
@@ -364,6 +371,7 @@ class _Start:
         # The full check found the file damaged after its data showed: a backup was restored
         # and the app reopens the file (see `reopen_requested`).
         self.reopen = False
+        self.last_page: str | None = None  # the page the user left open, read at `begin`
         self.board: BoardPage | None = None  # the pipeline's page, made ahead of its quotes
         # The window's one database thread, before there is a database: the start runs on it.
         self.ops = window.ops = Operations(None, window)
@@ -374,7 +382,9 @@ class _Start:
         from deckfollow.storage.location import is_url
 
         target, clock = self.target, self.clock
-        if not is_url(target) and QSettings().value("main/last_page") == "board":
+        last = QSettings().value("main/last_page")
+        self.last_page = last if isinstance(last, str) else None
+        if not is_url(target) and last == "board":
             self.ops.run_task(
                 self.window, lambda: _read_ahead(target, clock), success=self._preview
             )
@@ -389,10 +399,10 @@ class _Start:
             self.board = BoardPage(None, clock=self.clock)
 
     def _open(self, *, full_check: bool = False) -> None:
-        target = self.target
+        target, last_page = self.target, self.last_page
         self.ops.run_task(
             self.window,
-            lambda: open_on_database_thread(target, full_check=full_check),
+            lambda: open_on_database_thread(target, full_check=full_check, last_page=last_page),
             success=self._opened,
         )
 

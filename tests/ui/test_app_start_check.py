@@ -116,10 +116,13 @@ def test_damage_found_after_the_data_showed_leads_to_the_backup(
         dialog.restore_button.click()
 
     def quit_once_reopened() -> None:
-        reopened = [
+        reopened = [  # the window of the restored file (the first one's database closed)
             w
             for w in QApplication.topLevelWidgets()
-            if isinstance(w, MainWindow) and w.isVisible() and hasattr(w, "quotes")
+            if isinstance(w, MainWindow)
+            and w.isVisible()
+            and hasattr(w, "quotes")
+            and not w.ops.is_closed()
         ]
         if seen and reopened and reopened[0].quotes.model.total and reopened[0].ops.is_idle():
             QApplication.exit(0)
