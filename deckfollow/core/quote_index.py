@@ -9,6 +9,7 @@ over the joined tables costs about 25 ms (measured in the benchmarks) — more t
 from __future__ import annotations
 
 import re
+from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -202,8 +203,10 @@ class QuoteIndex:
         # Built on the first search: the board never searches, and paints sooner without.
         self._text: list[str] | None = None
         self._digits: list[str] | None = None
-        self._orders: dict[tuple[SortKey, bool], list[int]] = {}
-        self._ranks: dict[tuple[SortKey, bool], list[int]] = {}
+        # Positions in compact arrays: a list of 100,000 positions also holds 100,000 int
+        # objects (about 3.6 MB a sort order, against 0.4 MB here).
+        self._orders: dict[tuple[SortKey, bool], array[int]] = {}
+        self._ranks: dict[tuple[SortKey, bool], array[int]] = {}
         self._rows_in_order: dict[tuple[SortKey, bool], list[QuoteRow]] = {}
         self._board: list[StageColumn] | None = None
         # Recent searches and what they matched: typing "smi" after "sm" only looks again at
@@ -269,7 +272,7 @@ class QuoteIndex:
                 digits.get(p) or digits.setdefault(p, _NOT_DIGITS.sub("", p)) for p in self._phones
             ]
 
-    def _order(self, key: SortKey, descending: bool) -> list[int]:
+    def _order(self, key: SortKey, descending: bool) -> array[int]:
         """Row positions sorted by `key`; empty values last either way; cached."""
         cached = self._orders.get((key, descending))
         if cached is not None:
@@ -280,7 +283,8 @@ class QuoteIndex:
         # Ties keep the newest quote first, whatever the direction.
         present.sort(key=lambda i: -self.rows[i].quote_id)
         present.sort(key=lambda i: values[i], reverse=descending)  # type: ignore[arg-type,return-value]
-        order = present + missing
+        order = array("l", present)
+        order.extend(missing)
         self._orders[(key, descending)] = order
         return order
 
@@ -293,11 +297,11 @@ class QuoteIndex:
             self._rows_in_order[(key, descending)] = cached
         return cached
 
-    def _rank(self, key: SortKey, descending: bool) -> list[int]:
+    def _rank(self, key: SortKey, descending: bool) -> array[int]:
         """Each row position's place in that order (to sort a few matches without a scan)."""
         cached = self._ranks.get((key, descending))
         if cached is None:
-            cached = [0] * len(self.rows)
+            cached = array("l", bytes(len(self.rows) * array("l").itemsize))
             for place, i in enumerate(self._order(key, descending)):
                 cached[i] = place
             self._ranks[(key, descending)] = cached
@@ -334,7 +338,7 @@ class QuoteIndex:
         ):
             return self._ordered_rows(flt.sort, flt.descending)  # as after clearing the search
         else:
-            picked = self._order(flt.sort, flt.descending)
+            picked = list(self._order(flt.sort, flt.descending))
         # One comprehension per condition: several times faster than one loop testing all.
         if flt.quote_ids is not None:
             only = flt.quote_ids
