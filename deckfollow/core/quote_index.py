@@ -9,13 +9,14 @@ over the joined tables costs about 25 ms (measured in the benchmarks) — more t
 from __future__ import annotations
 
 import re
+from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.due_list import is_overdue
@@ -43,9 +44,12 @@ class NextFollowUp:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class QuoteRow:
-    """One quote as the board and the list show it."""
+class QuoteRow(NamedTuple):
+    """One quote as the board and the list show it.
+
+    A named tuple, not a frozen dataclass: just as immutable, and made about ten times
+    faster (a frozen dataclass sets each field through `object.__setattr__`), which is
+    a third of a second of every full read at 100,000 quotes."""
 
     quote_id: int
     customer_id: int
@@ -199,8 +203,10 @@ class QuoteIndex:
         # Built on the first search: the board never searches, and paints sooner without.
         self._text: list[str] | None = None
         self._digits: list[str] | None = None
-        self._orders: dict[tuple[SortKey, bool], list[int]] = {}
-        self._ranks: dict[tuple[SortKey, bool], list[int]] = {}
+        # Positions in compact arrays: a list of 100,000 positions also holds 100,000 int
+        # objects (about 3.6 MB a sort order, against 0.4 MB here).
+        self._orders: dict[tuple[SortKey, bool], array[int]] = {}
+        self._ranks: dict[tuple[SortKey, bool], array[int]] = {}
         self._rows_in_order: dict[tuple[SortKey, bool], list[QuoteRow]] = {}
         self._board: list[StageColumn] | None = None
         # Recent searches and what they matched: typing "smi" after "sm" only looks again at
@@ -259,9 +265,14 @@ class QuoteIndex:
         """Build the folded search text (once; the list calls it while the app is idle)."""
         if self._text is None or self._digits is None:
             self._text = [_search_text(r) for r in self.rows]
-            self._digits = [_NOT_DIGITS.sub("", p) for p in self._phones]
+            # A customer's numbers are one shared string on each of their quotes (see
+            # `build_rows`): their digits are worked out and kept once too.
+            digits: dict[str, str] = {}
+            self._digits = [
+                digits.get(p) or digits.setdefault(p, _NOT_DIGITS.sub("", p)) for p in self._phones
+            ]
 
-    def _order(self, key: SortKey, descending: bool) -> list[int]:
+    def _order(self, key: SortKey, descending: bool) -> array[int]:
         """Row positions sorted by `key`; empty values last either way; cached."""
         cached = self._orders.get((key, descending))
         if cached is not None:
@@ -272,7 +283,8 @@ class QuoteIndex:
         # Ties keep the newest quote first, whatever the direction.
         present.sort(key=lambda i: -self.rows[i].quote_id)
         present.sort(key=lambda i: values[i], reverse=descending)  # type: ignore[arg-type,return-value]
-        order = present + missing
+        order = array("l", present)
+        order.extend(missing)
         self._orders[(key, descending)] = order
         return order
 
@@ -285,11 +297,11 @@ class QuoteIndex:
             self._rows_in_order[(key, descending)] = cached
         return cached
 
-    def _rank(self, key: SortKey, descending: bool) -> list[int]:
+    def _rank(self, key: SortKey, descending: bool) -> array[int]:
         """Each row position's place in that order (to sort a few matches without a scan)."""
         cached = self._ranks.get((key, descending))
         if cached is None:
-            cached = [0] * len(self.rows)
+            cached = array("l", bytes(len(self.rows) * array("l").itemsize))
             for place, i in enumerate(self._order(key, descending)):
                 cached[i] = place
             self._ranks[(key, descending)] = cached
@@ -326,7 +338,7 @@ class QuoteIndex:
         ):
             return self._ordered_rows(flt.sort, flt.descending)  # as after clearing the search
         else:
-            picked = self._order(flt.sort, flt.descending)
+            picked = list(self._order(flt.sort, flt.descending))
         # One comprehension per condition: several times faster than one loop testing all.
         if flt.quote_ids is not None:
             only = flt.quote_ids
@@ -419,16 +431,25 @@ def build_rows(
     cold = now - timedelta(days=cold_days)
     built: list[QuoteRow] = []
     phones: list[str] = []
-    # Currencies, zones and owners repeat across a business: each row shares one string
-    # instead of holding its own copy (megabytes on 100,000 quotes).
-    shared: dict[str, str] = {}
+    # Currencies, zones and owners repeat across a business, and a customer's name, phone
+    # and email on each of their quotes, as do common jobs: each row shares one string
+    # instead of holding its own copy (tens of megabytes on 100,000 quotes).
+    shared: dict[object, Any] = {}
     share = shared.setdefault
     for r in rows:
         (qid, cid, name, job, number, amount, currency, stage, received, first, last,
          changed, parked, phone, email, tz, office, home, version, owner) = r  # fmt: skip
-        currency, tz = share(currency, currency), share(tz, tz)
+        currency, tz, name, job = (
+            share(currency, currency),
+            share(tz, tz),
+            share(name, name),
+            share(job, job),
+        )
+        phone = None if phone is None else share(phone, phone)
+        email = None if email is None else share(email, email)
         owner = None if owner is None else share(owner, owner)
-        phones.append(f"{phone or ''} {office or ''} {home or ''}")
+        numbers = f"{phone or ''} {office or ''} {home or ''}"
+        phones.append(share(numbers, numbers))
         nxt = nexts.get(qid)
         built.append(
             QuoteRow(

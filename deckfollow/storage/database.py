@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +80,10 @@ class Database:
     origin: str = field(default_factory=new_origin, repr=False)
     # Something was committed through this handle: its close refreshes the statistics.
     wrote: bool = field(default=False, init=False, repr=False)
+    # Called before every write transaction; it raises when the file may not be written.
+    # The app opens a file after a cheap check and sets this until the full check passed,
+    # so nothing is written to a file found damaged meanwhile.
+    write_gate: Callable[[], None] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.writer = self.engine.execution_options(**{WRITING: True})
@@ -111,6 +115,9 @@ class Database:
 
     @contextmanager
     def _writing(self, *, commit: bool) -> Iterator[Session]:
+        gate = self.write_gate
+        if gate is not None:
+            gate()
         try:
             with self.sessions(bind=self.writer) as session, session.begin() as tx:
                 if not commit:

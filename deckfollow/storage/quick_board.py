@@ -61,8 +61,18 @@ def _read_file(path: Path, now: datetime, *, everything: bool) -> QuoteIndex | N
         conn = connect_read_only(path)
     except sqlite3.Error:
         return None
+    lenient = conn.text_factory
+    # Text is decoded by SQLite's own fast path; only a file holding bytes that are not
+    # UTF-8 (a hand repair, another program) is read again with them shown as "�".
+    conn.text_factory = str
     try:
-        return _read(conn, now, everything)
+        try:
+            return _read(conn, now, everything)
+        except sqlite3.OperationalError as exc:
+            if "decode" not in str(exc):
+                raise
+            conn.text_factory = lenient
+            return _read(conn, now, everything)
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         return None
     finally:
@@ -93,14 +103,32 @@ def _sqlite_time(moment: datetime) -> str:
 
 
 def _typed(raw: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
-    """The board rows with the values SQLAlchemy's column types would have given."""
+    """The board rows with the values SQLAlchemy's column types would have given.
+
+    Equal times and amounts are one shared (immutable) object: a quote's stage often
+    changed the moment it came in, and amounts repeat, so 100,000 quotes hold tens of
+    thousands fewer objects, each parsed once."""
+    times: dict[str, datetime] = {}
+    amounts: dict[int, Decimal] = {}
+
+    def when(text: str | None) -> datetime | None:
+        found = times.get(text)  # type: ignore[arg-type]
+        if found is None and text is not None:
+            found = times[text] = _utc(text)  # type: ignore[assignment]
+        return found
+
+    def money(cents: int | None) -> Decimal | None:
+        found = amounts.get(cents)  # type: ignore[arg-type]
+        if found is None and cents is not None:
+            found = amounts[cents] = (Decimal(int(cents)) * _CENT).quantize(_CENT)
+        return found
+
     for r in raw:
         (qid, cid, name, job, number, cents, currency, stage, received, first, last,
          changed, parked, phone, email, tz, office, home, version, owner) = r  # fmt: skip
         yield (
-            qid, cid, name, job, number,
-            None if cents is None else (Decimal(int(cents)) * _CENT).quantize(_CENT),
-            currency, _STAGES[stage], _utc(received), _utc(first), _utc(last), _utc(changed),
+            qid, cid, name, job, number, money(cents),
+            currency, _STAGES[stage], when(received), when(first), when(last), when(changed),
             None if parked is None else date.fromisoformat(parked),
             phone, email, tz, office, home, version, owner,
         )  # fmt: skip

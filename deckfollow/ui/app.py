@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from deckfollow.core.clock import Clock
@@ -18,8 +18,6 @@ from deckfollow.ui.app_icon import app_icon
 from deckfollow.ui.garbage import collect_on_gui_thread, start_up_done, stop_collecting
 
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
-    from concurrent.futures import Future
-
     from deckfollow.core.quote_index import QuoteIndex
     from deckfollow.core.settings import OwnerSettings
     from deckfollow.core.unit_of_work import Session
@@ -130,31 +128,67 @@ def _welcome_answered(window: MainWindow, dialog: QDialog, clock: Clock) -> None
             importer.deleteLater()
 
 
-def _check_in_background(target: str) -> Future[IntegrityReport] | None:
-    """Start the file's integrity check on a thread of its own: SQLite does the work without
-    the GIL, so it overlaps with loading SQLAlchemy on the database thread. Even the
-    checking module loads on that thread."""
+class _CheckDone(QObject):
+    """Carries the full integrity check's outcome from its thread to the GUI thread."""
+
+    done = Signal(object)  # the IntegrityReport, or the exception the check raised
+
+
+_carriers: set[_CheckDone] = set()
+
+
+def check_after_showing(db: Database, then: Callable[[object], None]) -> None:
+    """Run the full integrity check of `db`'s file on a thread of its own, now that its data
+    is on screen, and hand `then` its report (or the exception it raised) on this thread.
+
+    Until the check passed every write waits for it and is refused when the file is found
+    damaged: nothing is written to a damaged file, even by a click made while it ran. It
+    runs beside the database thread, not on it: on a large file it takes seconds (SQLite
+    reads every page, without the GIL) and the pages keep reading meanwhile."""
     import threading
     from concurrent.futures import Future
 
-    from deckfollow.storage.location import is_url
-
-    if is_url(target):
-        return None  # a server database guards its own integrity
+    if db.path is None:  # a server database guards its own integrity
+        then(None)
+        return
+    path = db.path
     future: Future[IntegrityReport] = Future()
 
-    def check() -> None:
-        from pathlib import Path
+    def gate() -> None:
+        from deckfollow.storage.integrity import CorruptDatabaseError
 
+        report = future.result()
+        if report.damaged:
+            raise CorruptDatabaseError(report)
+        db.write_gate = None  # checked once: later writes go straight on
+
+    db.write_gate = gate
+    # Owned by the check's thread, not by `parent`: a window closed meanwhile (a test's, a
+    # quick quit) would otherwise take the carrier with it while the check still runs.
+    carrier = _CheckDone()
+    _carriers.add(carrier)  # kept until its answer is delivered: Qt drops a dead sender's
+
+    def deliver(outcome: object) -> None:
+        _carriers.discard(carrier)
+        then(outcome)
+
+    carrier.done.connect(deliver, Qt.ConnectionType.QueuedConnection)
+
+    def check() -> None:
         from deckfollow.storage.integrity import check_integrity
 
+        outcome: object
         try:
-            future.set_result(check_integrity(Path(target).expanduser()))
-        except BaseException as exc:  # handed on to whoever waits for the report
+            report = check_integrity(path)
+        except BaseException as exc:  # handed on to the GUI thread and to a waiting write
             future.set_exception(exc)
+            outcome = exc
+        else:
+            future.set_result(report)
+            outcome = report
+        carrier.done.emit(outcome)
 
     threading.Thread(target=check, name="integrity", daemon=True).start()
-    return future
 
 
 @dataclass(frozen=True)
@@ -164,6 +198,9 @@ class Opened:
     db: Database | None = None
     damage: IntegrityReport | None = None
     error: DeckfollowError | None = None
+    # The full integrity check already ran (before a migration); else it runs once the
+    # data is on screen.
+    checked: bool = False
     # Read with the opening, so the owner's clock and locale are set before any page or
     # the details panel shows a time (a page's first read could otherwise come first).
     settings: OwnerSettings | None = None
@@ -182,13 +219,16 @@ _MODULES_FOR_THE_PAGES = (
     "deckfollow.ui.quote_list",
     "deckfollow.ui.customers",
     "deckfollow.ui.reports",
-    "deckfollow.ui.customer_detail",
     "deckfollow.ui.team.live",
     "deckfollow.ui.team.server_banner",
 )
+# The Customers page opens the details panel beside its first customer at once: for a user
+# who left it open, the panel's modules (a fifth of a second) load before the data shows.
+_MODULES_FOR_THE_CUSTOMERS = ("deckfollow.ui.customer_detail",)
 # What the rest of the start needs (menus, reminders, backups, the welcome), loaded there
 # too once the page on screen shows its data.
 _MODULES_FOR_THE_REST = (
+    "deckfollow.ui.customer_detail",  # the details panel, opened from a page's row
     "deckfollow.ui.features",
     "deckfollow.ui.backups",
     "deckfollow.ui.reminders.controller",
@@ -206,34 +246,41 @@ def _load(modules: tuple[str, ...]) -> None:
         importlib.import_module(name)
 
 
-def open_on_database_thread(target: str, checking: Future[IntegrityReport] | None = None) -> Opened:
-    """Open the database at `target` after its integrity check (awaited from `checking`,
-    else run here). Runs on the window's database thread: SQLAlchemy, the models and the
-    pages' modules load there, not on the GUI thread."""
+def open_on_database_thread(
+    target: str, *, full_check: bool = False, last_page: str | None = None
+) -> Opened:
+    """Open the database at `target` after the cheap integrity check (the header, the schema
+    and its revision: milliseconds on any size); the full check runs once the data is on
+    screen (`check_after_showing`), or here with `full_check` or before a migration, which
+    writes. Runs on the window's database thread: SQLAlchemy, the models and the pages'
+    modules load there, not on the GUI thread."""
+    from pathlib import Path
+
     from deckfollow.storage.database import open_database
-    from deckfollow.storage.integrity import CorruptDatabaseError, open_checked
+    from deckfollow.storage.integrity import check_before_opening
+    from deckfollow.storage.location import is_url
 
     _load(_MODULES_FOR_THE_PAGES)
-    report = checking.result() if checking is not None else None
-    if report is not None and report.damaged:
-        return Opened(damage=report)
+    if last_page == "customers":
+        _load(_MODULES_FOR_THE_CUSTOMERS)
+    checked = is_url(target)  # a server database guards its own integrity
+    if not checked:
+        report, checked = check_before_opening(Path(target).expanduser(), full=full_check)
+        if report.damaged:
+            return Opened(damage=report)
     from deckfollow.core.settings import load_settings
 
     try:
-        if report is None:
-            db = open_checked(target, create=True)
-        else:
-            db = open_database(target, create=True)
-    except CorruptDatabaseError as exc:
-        return Opened(damage=exc.report)
+        db = open_database(target, create=True)
     except DeckfollowError as exc:
         return Opened(error=exc)
     try:
         with db.reading() as session:
             settings = load_settings(session)
     except DeckfollowError:
-        return Opened(db=db)  # a team server gone already: the window reads them when back
-    return Opened(db=db, settings=settings)
+        # A team server gone already: the window reads them when back.
+        return Opened(db=db, checked=checked)
+    return Opened(db=db, settings=settings, checked=checked)
 
 
 def say_it_cannot_open(
@@ -322,6 +369,10 @@ class _Start:
         self.app, self.window, self.target = app, window, target
         self.clock, self.startup_check = clock, startup_check
         self.db: Database | None = None
+        # The full check found the file damaged after its data showed: a backup was restored
+        # and the app reopens the file (see `reopen_requested`).
+        self.reopen = False
+        self.last_page: str | None = None  # the page the user left open, read at `begin`
         self.board: BoardPage | None = None  # the pipeline's page, made ahead of its quotes
         # The window's one database thread, before there is a database: the start runs on it.
         self.ops = window.ops = Operations(None, window)
@@ -332,13 +383,15 @@ class _Start:
         from deckfollow.storage.location import is_url
 
         target, clock = self.target, self.clock
-        if not is_url(target) and QSettings().value("main/last_page") == "board":
+        last = QSettings().value("main/last_page")
+        self.last_page = last if isinstance(last, str) else None
+        if not is_url(target) and last == "board":
             self.ops.run_task(
                 self.window, lambda: _read_ahead(target, clock), success=self._preview
             )
             # The board's widgets are made while its quotes are read (shown once filled).
             QTimer.singleShot(0, self.window, self._make_board)
-        self._open(_check_in_background(target))
+        self._open()
 
     def _make_board(self) -> None:
         from deckfollow.ui.board import BoardPage
@@ -346,10 +399,12 @@ class _Start:
         if self.board is None:
             self.board = BoardPage(None, clock=self.clock)
 
-    def _open(self, checking: Future[IntegrityReport] | None) -> None:
-        target = self.target
+    def _open(self, *, full_check: bool = False) -> None:
+        target, last_page = self.target, self.last_page
         self.ops.run_task(
-            self.window, lambda: open_on_database_thread(target, checking), success=self._opened
+            self.window,
+            lambda: open_on_database_thread(target, full_check=full_check, last_page=last_page),
+            success=self._opened,
         )
 
     def _preview(self, ahead: ReadAhead | None) -> None:
@@ -370,22 +425,9 @@ class _Start:
                 opened.db.close()
             return
         if opened.damage is not None:
-            from deckfollow.ui.backups import CorruptDatabaseDialog
-
             self.window.forget_read_ahead()  # read from the damaged file, before a restore
-            dialog = CorruptDatabaseDialog(opened.damage, self.window, clock=self.clock)
-
-            def answered(result: int) -> None:
-                dialog.deleteLater()
-                if result == QDialog.DialogCode.Accepted:
-                    self._open(None)  # restored: check the file again before opening it
-                else:
-                    self.app.exit(1)
-
-            # Opened, not exec()'d: this is the database thread's answer (see above).
-            dialog.finished.connect(answered)
-            dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
-            dialog.open()
+            # Restored: check the file again (fully: it was just copied in) before opening it.
+            self._say_damaged(opened.damage, lambda: self._open(full_check=True))
             return
         if opened.error is not None or opened.db is None:
             if opened.error is None:
@@ -397,8 +439,47 @@ class _Start:
         if self.board is not None and self.window.page("board") is not self.board:
             self.board.deleteLater()  # made for quotes the quick read could not give
         _run_window(
-            self.app, self.window, opened.db, self.clock, self.startup_check, opened.settings
+            self.app,
+            self.window,
+            opened.db,
+            self.clock,
+            self.startup_check,
+            opened.settings,
+            checked=opened.checked,
+            damaged=self._damaged_after_showing,
         )
+
+    def _say_damaged(self, report: IntegrityReport, restored: Callable[[], object]) -> None:
+        from deckfollow.ui.backups import CorruptDatabaseDialog
+
+        dialog = CorruptDatabaseDialog(report, self.window, clock=self.clock)
+
+        def answered(result: int) -> None:
+            dialog.deleteLater()
+            if result == QDialog.DialogCode.Accepted:
+                restored()
+            else:
+                self.app.exit(1)
+
+        # Opened, not exec()'d: this is the database thread's answer (see above).
+        dialog.finished.connect(answered)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.open()
+
+    def _damaged_after_showing(self, report: IntegrityReport) -> None:
+        """The full check found damage after the data showed: the database closes before a
+        backup may be restored over it (every write was refused meanwhile), the data stays
+        on screen behind the dialog, and once restored the app opens the file afresh."""
+        self.window.ops.close()  # what was queued finishes: a waiting write is refused
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+        def restored() -> None:
+            self.reopen = True
+            self.app.exit(0)
+
+        self._say_damaged(report, restored)
 
 
 def run_gui(
@@ -463,6 +544,8 @@ def _run_gui(
         code = _open_and_run(app, window, target, clock, startup_check)
         window.close()
         switch = _switch_requested(window)
+        if switch is None and window.property(_REOPEN):
+            switch = target  # a backup was restored over the damaged file: open it afresh
         if switch is None and code != 0 and team_target is not None and target == team_target:
             switch = _local_file_instead()  # the team server is away or refused the sign-in
             team_target = None
@@ -473,6 +556,10 @@ def _run_gui(
         app.processEvents()
         collector.window_closed()
         target = switch
+
+
+# The window's property saying the app should open its file afresh once it closed.
+_REOPEN = "deckfollow_reopen"
 
 
 def _switch_requested(window: MainWindow) -> str | None:
@@ -515,7 +602,10 @@ def _open_and_run(
         start = _Start(app, window, target, clock, startup_check)
         start.begin()
         try:
-            return app.exec()
+            code = app.exec()
+            if start.reopen:
+                window.setProperty(_REOPEN, True)
+            return code
         finally:
             # What the window still had queued (a refresh, a reminder check) runs now, while
             # the database is open: run after close(), it would quietly reconnect and leave
@@ -533,8 +623,15 @@ def _run_window(
     clock: Clock,
     startup_check: bool = False,
     settings: OwnerSettings | None = None,
+    *,
+    checked: bool = True,
+    damaged: Callable[[IntegrityReport], object] | None = None,
 ) -> None:
-    """The database is open: the pages join the window and the day's work starts."""
+    """The database is open: the pages join the window and the day's work starts.
+
+    Unless `checked`, the full integrity check runs once the page on screen shows its data;
+    what writes on its own (built-in plans, the welcome, reminders, backups) starts once it
+    passed, and `damaged(report)` is called if it did not."""
     from deckfollow.core.settings import load_settings
     from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
 
@@ -566,6 +663,9 @@ def _run_window(
     steps: list[Callable[[], object]] = [
         features,
         lambda: _listen_for_second_start(window, db),
+    ]
+    # What writes, or backs the file up, waits for the full check too.
+    writing: list[Callable[[], object]] = [
         # Built-in plans and wordings are brought up to date once the pipeline is on screen.
         lambda: _seed_builtins(window),
         lambda: offer_welcome(window, clock),
@@ -575,10 +675,36 @@ def _run_window(
     # The window is up: what the start made lives as long as the app, set aside.
     steps.append(start_up_done)
     if startup_check:
-        steps.append(lambda: _quit_once_shown(app, window))  # after the first refresh
-    ops.run_task(
-        window, lambda: _load(_MODULES_FOR_THE_REST), success=lambda _: _in_turns(window, steps)
-    )
+        writing.append(lambda: _quit_once_shown(app, window))  # after the first refresh
+    waiting = {"loaded": False, "checked": checked}
+
+    def ready(what: str) -> None:
+        waiting[what] = True
+        if all(waiting.values()):
+            _in_turns(window, writing)
+
+    def loaded(_: object) -> None:
+        _in_turns(window, steps)
+        ready("loaded")
+
+    def outcome(report: object) -> None:
+        from deckfollow.storage.integrity import IntegrityReport
+
+        if window.ops.is_closed():
+            return
+        if isinstance(report, IntegrityReport) and report.damaged:
+            if damaged is not None:
+                damaged(report)
+            return
+        if isinstance(report, BaseException):
+            # The check itself failed (not the file): said once, and the day goes on.
+            logging.getLogger(__name__).error("the integrity check failed: %s", report)
+        ready("checked")
+
+    if not checked:
+        # Queued after the first refresh's reads: the check starts once the page shows them.
+        ops.run_task(window, lambda: None, success=lambda _: check_after_showing(db, outcome))
+    ops.run_task(window, lambda: _load(_MODULES_FOR_THE_REST), success=loaded)
 
 
 def _in_turns(window: MainWindow, steps: list[Callable[[], object]]) -> None:

@@ -14,7 +14,12 @@ from deckfollow.storage.backup_catalogue import list_backups
 from deckfollow.storage.backup_copies import backup_before
 from deckfollow.storage.backup_rotation import auto_backup
 from deckfollow.storage.database import Database, open_database
-from deckfollow.storage.integrity import CorruptDatabaseError, check_integrity, open_checked
+from deckfollow.storage.integrity import (
+    CorruptDatabaseError,
+    check_before_opening,
+    check_integrity,
+    open_checked,
+)
 
 
 def _fill(db: Database, now: datetime, n: int = 200) -> None:
@@ -92,7 +97,9 @@ def test_broken_links_between_records_are_reported(db: Database, db_path: Path, 
         conn.execute("DELETE FROM customer WHERE id = 2")
     report = check_integrity(db_path)
     assert report.foreign_key_problems == 1
-    assert "point at records that do not exist (quote row 2 -> customer)" in report.problems[0]
+    assert report.problems[0] == (
+        "1 row points at a record that does not exist (quote row 2 -> customer)"
+    )
 
 
 def test_newer_schema_is_reported_and_left_to_the_version_check(db_path: Path):
@@ -139,7 +146,7 @@ def test_a_command_runs_the_cheap_check_and_check_runs_the_full_one(
     assert main(["--db", str(db_path), "due", "--json"]) == 0
     capsys.readouterr()
     assert main(["--db", str(db_path), "check"]) == 1
-    assert "point at records that do not exist" in capsys.readouterr().out
+    assert "1 row points at a record that does not exist" in capsys.readouterr().out
 
 
 def test_the_cheap_check_of_a_big_file_still_reads_its_header_and_revision(
@@ -170,3 +177,27 @@ def test_the_cheap_check_of_a_small_file_sees_a_damaged_page(
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     _corrupt_middle(db_path)
     assert not check_integrity(db_path, full=False).ok
+
+
+def test_the_app_opens_after_the_cheap_check_but_never_migrates_an_unchecked_file(
+    db: Database, db_path: Path, now: datetime
+) -> None:
+    """Broken links only the full check finds: the app opens a current file after the cheap
+    check (the full one follows once its data shows), but a file due for a migration, which
+    writes to it, is checked fully first and refused."""
+    _fill(db, now, 3)
+    db.close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM customer WHERE id = 2")
+    report, full = check_before_opening(db_path)
+    assert report.ok and not full
+    report, full = check_before_opening(db_path, full=True)
+    assert report.damaged and full
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0005'")
+    report, full = check_before_opening(db_path)
+    assert report.damaged and full
+    assert report.problems[0].startswith("1 row points at a record that does not exist")
+    missing, full = check_before_opening(db_path.with_name("new.db"))
+    assert missing.ok and full  # a new database: nothing to check later

@@ -107,3 +107,26 @@ def test_files_it_cannot_read_give_nothing_and_stay_untouched(
     if before is not None:
         assert hashlib.sha256(target.read_bytes()).hexdigest() == before
     assert not Path(f"{target}-wal").exists()
+
+
+def test_a_name_with_bytes_that_are_not_utf8_still_shows_in_the_quick_read(
+    db: Database, now: datetime
+) -> None:
+    """Text another program wrote badly is shown with "�" (as the core shows it), not a
+    reason to give up the quick read."""
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=10, quotes=20, seed=5, now=now, country="AU")
+    assert db.path is not None
+    conn = sqlite3.connect(db.path)
+    conn.execute(
+        "UPDATE customer SET display_name = CAST(x'4dc3bc6c6cc3' AS TEXT)"
+        " WHERE id = (SELECT min(customer_id) FROM quote)"
+    )
+    conn.commit()
+    conn.close()
+    with db.reading() as session:
+        expected = load_quote_index(session, now=now)
+    quick = read_index(db.path, now=now)
+    assert quick is not None
+    assert quick.rows == expected.rows
+    assert any(r.customer == "Müll\ufffd" for r in quick.rows)

@@ -250,7 +250,9 @@ def test_the_database_opens_on_its_thread_while_the_window_answers(
     monkeypatch.setattr(storage, "open_database", open_database)
     ran: list[int] = []
 
-    def run_window(_app: object, window: MainWindow, _db: Database, *_: object) -> None:
+    def run_window(
+        _app: object, window: MainWindow, _db: Database, *_: object, **__: object
+    ) -> None:
         ran.append(window.board.columns[Stage.QUOTED].model.rowCount())  # the preview
 
     monkeypatch.setattr(app_module, "_run_window", run_window)
