@@ -28,18 +28,16 @@ from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.drafts import MessageDraft
 from deckfollow.messaging.guard import PhoneNumber
-from deckfollow.messaging.outbox import Draft, SendResult, log_call
+from deckfollow.messaging.outbox import Draft, log_call
 from deckfollow.messaging.screens import CallScreen, ScriptChoice
 from deckfollow.ui.messaging.common import (
     Clock,
     DraftPreview,
     Target,
-    run_task,
     show_rendered,
 )
 from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.platform.phone_handoff import open_phone_link
-from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 OUTCOMES = (
@@ -120,7 +118,6 @@ class CallDialog(ContactDialog):
         """Built from `screen` (`read_call_screen`, read beforehand): building reads nothing."""
         super().__init__(db, clock=clock, parent=parent)
         self._outbox = db
-        self._logging = False
         self.target = screen.target
         t = self.target
         now = self._opened_at
@@ -223,23 +220,10 @@ class CallDialog(ContactDialog):
             self._clock,
         )
 
-        def refused(exc: DeckfollowError) -> None:
-            self._logging = False
-            self.error.show_error(f"Not logged: {exc}")
-            self.next_step.offer(exc)
-            hold_until_server_back(self.log_button, exc)  # logged once the server is back
-
-        def logged(result: SendResult) -> None:
-            self._logging = False
-            self.finish(result)
-
-        self._logging = True
-        run_task(
-            self,
+        self.log_once(
+            self.log_button,
             outbox,
             lambda: log_call(outbox, draft, outcome, step, notes=notes, clock=clock),
-            success=logged,
-            failure=refused,
         )
 
     def done_signal(self) -> SignalInstance:

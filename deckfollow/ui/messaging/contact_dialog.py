@@ -8,6 +8,7 @@ from datetime import datetime
 
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QDialogButtonBox,
     QGroupBox,
@@ -29,7 +30,9 @@ from deckfollow.ui.messaging.common import (
     NextStepWidget,
     Target,
     change,
+    run_task,
 )
+from deckfollow.ui.team.server_away import hold_until_server_back
 
 __all__ = ["ContactDialog"]
 
@@ -55,6 +58,7 @@ class ContactDialog(QDialog):
         self.result_message = ""
         self.banner = GuardBanner()
         self.error = ErrorLabel()
+        self._logging = False  # a log on its way: a second press does not log it twice
 
     # -- what's next -----------------------------------------------------------------------
 
@@ -117,6 +121,25 @@ class ContactDialog(QDialog):
     def _saved(self, changes: Changes) -> None:
         self.done_signal().emit(changes)
         self.accept()
+
+    def log_once(
+        self, button: QAbstractButton, store: Store, task: Callable[[], SendResult]
+    ) -> None:
+        """Run `task` (it logs a touch) on the window's database thread; close once it is
+        logged, or say why not. With the team server away it is logged once it is back."""
+
+        def refused(exc: DeckfollowError) -> None:
+            self._logging = False
+            self.error.show_error(f"Not logged: {exc}")
+            self.next_step.offer(exc)
+            hold_until_server_back(button, exc)
+
+        def logged(result: SendResult) -> None:
+            self._logging = False
+            self.finish(result)
+
+        self._logging = True
+        run_task(self, store, task, success=logged, failure=refused)
 
     def finish(self, result: SendResult) -> None:
         """After a send or a log: close with what it changed, or say why it was not logged."""

@@ -47,12 +47,10 @@ from deckfollow.ui.messaging.common import (
     highlight_placeholders,
     placeholders_left,
     read_then,
-    run_task,
     start_job,
 )
 from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.platform.phone_handoff import open_phone_link
-from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 # The GSM 03.38 alphabet (basic set and the escaped extension characters).
@@ -101,7 +99,6 @@ class TextMessageDialog(ContactDialog):
         self.target = screen.target
         t = self.target
         self._check = screen.check
-        self._logging = False
         self._draft_r: MessageDraft | None = None
         self._rendered = RenderedText("")
         self.handed_over = False
@@ -467,23 +464,10 @@ class TextMessageDialog(ContactDialog):
             return
         outbox, clock = self._outbox, self._clock
 
-        def refused(exc: DeckfollowError) -> None:
-            self._logging = False
-            self.error.show_error(f"Not logged: {exc}")
-            self.next_step.offer(exc)
-            hold_until_server_back(self.log_button, exc)  # logged once the server is back
-
-        def logged(result: SendResult) -> None:
-            self._logging = False
-            self.finish(result)
-
-        self._logging = True
-        run_task(
-            self,
+        self.log_once(
+            self.log_button,
             outbox,
             lambda: log_sent_elsewhere(outbox, draft, step, clock=clock),
-            success=logged,
-            failure=refused,
         )
 
     def done_signal(self) -> SignalInstance:
