@@ -20,6 +20,7 @@ from deckfollow.core.quote_index import QuoteRow
 from deckfollow.ui.board.model import ROW_ROLE
 from deckfollow.ui.formatting import (
     ago_text,
+    clock_text,
     date_text,
     date_time_text,
     money_text,
@@ -134,9 +135,10 @@ class CardDelegate(QStyledItemDelegate):
             fs.elidedText(age, Qt.TextElideMode.ElideRight, room),
         )
 
-        # Line 4: what's next.
+        # Line 4: what's next, in the longest form that fits whole.
         text, color = self._next(row, now)
         if text:
+            text = self._next_fitting(row, now, fs, inner.width()) or text
             y4 = y3 + line_h + 1
             painter.setPen(color if color is not None else muted)
             painter.drawText(
@@ -173,7 +175,11 @@ class CardDelegate(QStyledItemDelegate):
             day = date_text(row.parked_until)
             back = owner_time(now).date() >= row.parked_until
             return "Back now" if back else f"Until {day}"
-        return None
+        if row.awaiting_first_reply or row.stage in (Stage.WON, Stage.LOST):
+            return None
+        # The quote list's "Last touch" words: "15 d ago", not "15 d since to…".
+        days = row.days_since_touch(now)
+        return "touched today" if days == 0 else f"{days} d ago"
 
     @staticmethod
     def _next(row: QuoteRow, now: datetime) -> tuple[str, QColor | None]:
@@ -193,6 +199,29 @@ class CardDelegate(QStyledItemDelegate):
                 active_theme().overdue_text
             )
         return text, QColor(active_theme().agreed_text) if agreed else None
+
+    @staticmethod
+    def _next_fitting(row: QuoteRow, now: datetime, fm: QFontMetrics, width: int) -> str:
+        """What's next, shortened until it fits `width`: the day is what matters, so the
+        weekday, then "agreed" as a tick, then the time give way before the day is cut."""
+        nxt = row.next_follow_up
+        if nxt is None:
+            return ""
+        head = f"{'Overdue' if row.overdue else 'Next'}: {nxt.channel.value}"
+        agreed = nxt.basis is Basis.AGREED
+        day = date_text(nxt.due_at)
+        at = clock_text(owner_time(nxt.due_at))
+        tick = " \N{CHECK MARK}" if agreed else ""
+        forms = (
+            f"{head} {date_time_text(nxt.due_at)}" + (" · agreed" if agreed else ""),
+            f"{head} {date_time_text(nxt.due_at)}{tick}",
+            f"{head} {day} {at}{tick}",
+            f"{head} {day}{tick}",
+        )
+        for form in forms:
+            if fm.horizontalAdvance(form) <= width:
+                return form
+        return forms[-1]
 
 
 class _Fonts:
