@@ -54,9 +54,11 @@ def test_the_snooze_dialogs_time_field_reads_the_locales_clock(
     fid = add_follow_up(db, now, now + timedelta(days=1), name="Evening Eve")
     # The field starts two hours on: 9:00 in the morning on the owner's clock.
     start = datetime(2026, 11, 28, 7, tzinfo=SYD).astimezone(UTC)
+    ops = Operations(db)  # the window's database thread: the owner's zone is read there
     dlg = SnoozeDialog(db, fid, clock=lambda: start)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     assert formatting.clock_text(time(9)) == nine
     assert dlg.when.text() == f"Sat 28 Nov 2026 {nine}"
     # Typed in that clock, the time chosen is the one read.

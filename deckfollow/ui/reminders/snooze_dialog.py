@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDateTime, QTimeZone, Signal
+from PySide6.QtCore import QDateTime, QSignalBlocker, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateTimeEdit,
@@ -18,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import load_settings
-from deckfollow.core.unit_of_work import Store
+from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.reminders.digest import morning_time
 from deckfollow.reminders.scheduler import reminder_for
 from deckfollow.reminders.snooze import (
@@ -31,6 +33,7 @@ from deckfollow.reminders.snooze import (
     requested_until,
     snooze_many,
 )
+from deckfollow.ui import operations
 from deckfollow.ui.formatting import (
     clock_pattern,
     clock_text,
@@ -38,14 +41,49 @@ from deckfollow.ui.formatting import (
     date_time_text,
     readable_date_edit,
 )
-from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
+
+# What the dialog offers first: an hour is the snooze people pick most.
+_FIRST_CHOICE = SnoozeChoice.HOUR_1
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What the dialog needs before it opens for choosing (one read)."""
+
+    owner_tz: str
+    morning: time
+    who: str | None  # "<customer> — <reason>" for a single follow-up still there
+    landing: SnoozeLanding | None  # where the first choice lands
+
+
+def _read_setup(session: Session, ids: Sequence[int], now: datetime) -> _Setup:
+    owner_tz = load_settings(session).owner_timezone
+    morning = morning_time(session)
+    first = reminder_for(session, ids[0]) if len(ids) == 1 else None
+    who = f"{first.customer} — {first.reason}" if first is not None else None
+    landing = None
+    if ids:
+        until = requested_until(_FIRST_CHOICE, now=now, owner_tz=owner_tz, morning=morning)
+        landing = preview_snooze(session, ids[0], until)
+    return _Setup(owner_tz, morning, who, landing)
+
+
+@dataclass(frozen=True)
+class _Snoozed:
+    landings: list[SnoozeLanding]
+    changes: Changes = field(default_factory=lambda: Changes(follow_ups=True))
 
 
 class SnoozeDialog(QDialog):
-    """Snooze one or several follow-ups; `snoozed(list)` gives the landings once saved."""
+    """Snooze one or several follow-ups; `snoozed(list)` gives the landings once saved.
+
+    The owner's zone, their morning and where the first choice lands are read on the
+    window's database thread; the choices open once that read has arrived (`loaded`).
+    Each new choice is previewed, and the snooze saved, on the same thread."""
 
     snoozed = Signal(list)
+    loaded = Signal()
 
     def __init__(
         self,
@@ -56,31 +94,25 @@ class SnoozeDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._db = db
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("snoozing needs the operations of an open database")
+        self._ops = ops
         self._clock = clock
         self._ids = [follow_up_ids] if isinstance(follow_up_ids, int) else list(follow_up_ids)
+        self._setup: _Setup | None = None  # once read
+        self._asked = 0  # the latest preview asked for; older answers are dropped
         self.setWindowTitle("Snooze reminder")
         self.setMinimumWidth(380)
-        with db.reading() as session:
-            self._owner_tz = load_settings(session).owner_timezone
-            self._morning = morning_time(session)
-            first = reminder_for(session, self._ids[0]) if self._ids else None
-        who = QLabel()
+        self.who = who = QLabel()
         who.setWordWrap(True)
-        if first is not None and len(self._ids) == 1:
-            who.setText(f"<b>{first.customer}</b> — {first.reason}")
-        else:
-            who.setText(f"<b>{counted(len(self._ids), 'follow-up')}</b>")
         self.buttons_group = QButtonGroup(self)
         self.choice_buttons: dict[SnoozeChoice | None, QRadioButton] = {}
         layout = QVBoxLayout(self)
         layout.addWidget(who)
         layout.addWidget(QLabel("Remind me again in:"))
         for choice in SnoozeChoice:
-            label = choice.label
-            if choice is SnoozeChoice.TOMORROW_MORNING:
-                label += f" ({clock_text(self._morning)})"
-            button = QRadioButton(label)
+            button = QRadioButton(choice.label)
             self.buttons_group.addButton(button)
             self.choice_buttons[choice] = button
             layout.addWidget(button)
@@ -91,9 +123,6 @@ class SnoozeDialog(QDialog):
         self.when = QDateTimeEdit()
         self.when.setCalendarPopup(True)
         readable_date_edit(self.when, weekday=True, clock=clock_pattern())
-        self.when.setTimeZone(QTimeZone(self._owner_tz.encode()))
-        start = self._clock() + timedelta(hours=2)
-        self.when.setDateTime(QDateTime.fromSecsSinceEpoch(int(start.timestamp()), QTimeZone.utc()))
         layout.addWidget(self.when)
         self.landing = QLabel()
         self.landing.setWordWrap(True)
@@ -102,50 +131,97 @@ class SnoozeDialog(QDialog):
         self.box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        ok = self.box.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok = ok = self.box.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText("Snooze")
         self.box.accepted.connect(self.save)
         self.box.rejected.connect(self.reject)
         layout.addWidget(self.box)
-        self.choice_buttons[SnoozeChoice.HOUR_1].setChecked(True)
+        self.choice_buttons[_FIRST_CHOICE].setChecked(True)
         self.buttons_group.buttonToggled.connect(self._update)
         self.when.dateTimeChanged.connect(self._update)
         self.when.dateTimeChanged.connect(lambda _v: custom.setChecked(True))
-        self._update()
+        self._choosing = (*self.choice_buttons.values(), self.when, ok)
+        for widget in self._choosing:
+            widget.setEnabled(False)
+        ids, now = self._ids, clock()
+        ops.run_query(
+            self, lambda s: _read_setup(s, ids, now), success=self._fill, failure=self._show_error
+        )
+
+    def _fill(self, setup: _Setup) -> None:
+        """Show whose reminder it is and where an hour lands, then open the choices."""
+        self._setup = setup
+        if setup.who is not None:
+            self.who.setText(f"<b>{setup.who}</b>")
+        else:
+            self.who.setText(f"<b>{counted(len(self._ids), 'follow-up')}</b>")
+        morning = self.choice_buttons[SnoozeChoice.TOMORROW_MORNING]
+        morning.setText(f"{SnoozeChoice.TOMORROW_MORNING.label} ({clock_text(setup.morning)})")
+        start = self._clock() + timedelta(hours=2)
+        with QSignalBlocker(self.when):  # the custom time's start, not the user's choice
+            self.when.setTimeZone(QTimeZone(setup.owner_tz.encode()))
+            self.when.setDateTime(
+                QDateTime.fromSecsSinceEpoch(int(start.timestamp()), QTimeZone.utc())
+            )
+        if setup.landing is not None:
+            self.landing.setText(self._describe(setup.landing))
+        for widget in self._choosing:
+            widget.setEnabled(bool(self._ids) or widget is not self.ok)
+        self.loaded.emit()
 
     def requested(self) -> datetime:
         """The instant the user asked for (before the customer's hours are applied)."""
+        setup = self._setup
+        if setup is None:
+            raise RuntimeError("the snooze dialog has not been read yet")
         for choice, button in self.choice_buttons.items():
             if button.isChecked() and choice is not None:
                 return requested_until(
-                    choice, now=self._clock(), owner_tz=self._owner_tz, morning=self._morning
+                    choice, now=self._clock(), owner_tz=setup.owner_tz, morning=setup.morning
                 )
         secs = self.when.dateTime().toSecsSinceEpoch()
         return datetime.fromtimestamp(secs, UTC)
 
     def _update(self, *_args: object) -> None:
-        if not self._ids:
+        if not self._ids or self._setup is None:
             return
-        until = self.requested()
-        with self._db.reading() as session:
-            landing = preview_snooze(session, self._ids[0], until)
-        self.landing.setText(self._describe(landing))
+        until, first = self.requested(), self._ids[0]
+        self._asked += 1
+        asked = self._asked
+
+        def show(landing: SnoozeLanding) -> None:
+            if asked == self._asked:  # a later choice's answer is the one to show
+                self.landing.setText(self._describe(landing))
+
+        self._ops.run_query(
+            self, lambda s: preview_snooze(s, first, until), success=show, failure=self._show_error
+        )
 
     def _describe(self, landing: SnoozeLanding) -> str:
-        mine = landing.lands_at.astimezone(ZoneInfo(self._owner_tz))
-        text = f"Reminds you {date_time_text(mine, self._owner_tz, joiner=' at ')}."
+        owner_tz = self._setup.owner_tz if self._setup is not None else landing.timezone
+        mine = landing.lands_at.astimezone(ZoneInfo(owner_tz))
+        text = f"Reminds you {date_time_text(mine, owner_tz, joiner=' at ')}."
         if landing.moved:
             text += f"<br><span style='color:{active_theme().warning_text}'>{landing.note}</span>"
         return text
 
+    def _show_error(self, exc: DeckfollowError) -> None:
+        self.landing.setText(f"<span style='color:{active_theme().error_text}'>{exc}</span>")
+
     def save(self) -> None:
-        until = self.requested()
-        try:
-            with self._db.unit_of_work() as session:
-                landings = snooze_many(session, self._ids, until, now=self._clock())
-        except DeckfollowError as exc:
-            self.landing.setText(f"<span style='color:{active_theme().error_text}'>{exc}</span>")
-            hold_until_server_back(self, exc)  # the server away: snoozed once it is back
+        """Snooze on the database thread; the team server away, the dialog stays open and
+        snoozes once it is back."""
+        if self._setup is None:
             return
-        self.snoozed.emit(landings)
+        ids, until, now = list(self._ids), self.requested(), self._clock()
+
+        def snooze(session: Session) -> _Snoozed:
+            return _Snoozed(snooze_many(session, ids, until, now=now))
+
+        self._ops.run_change(
+            self, snooze, initiator=self, success=self._saved, failure=self._show_error
+        )
+
+    def _saved(self, snoozed: _Snoozed) -> None:
+        self.snoozed.emit(snoozed.landings)
         self.accept()

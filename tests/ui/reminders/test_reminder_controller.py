@@ -18,6 +18,7 @@ from deckfollow.storage.database import Database, open_database
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.reminders import ReminderController
 from deckfollow.ui.reminders.controller import NO_TRAY_TEXT, SAFETY_INTERVAL
+from tests.ui.waiting import settle
 from tests.reminders.desktop import Desktop, missing_tools, private_desktop
 from tests.reminders.helpers import Clock, add_follow_up
 
@@ -359,6 +360,7 @@ def test_a_reminder_in_the_window_snoozes_through_the_snooze_dialog(
     row.buttons["Snooze…"].click()
     dialog = controller.snooze_dialog
     assert isinstance(dialog, SnoozeDialog)
+    settle(qtbot, window)  # the choices open once the follow-up is read
     dialog.choice_buttons[SnoozeChoice.MINUTES_15].setChecked(True)
     with qtbot.waitSignal(controller.follow_ups_changed):
         dialog.box.accepted.emit()

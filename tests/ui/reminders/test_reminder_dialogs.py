@@ -72,9 +72,11 @@ def test_a_refusal_in_a_dialog_reads_the_screens_clock(
     due = datetime(2026, 11, 27, 19, 50, tzinfo=SYD)
     fid = add_follow_up(owner, now, due, name="Evening Eve", reason="Confirm the start date")
     clock = Clock(datetime(2026, 11, 27, 19, 40, tzinfo=SYD).astimezone(UTC))
+    ops = Operations(owner)  # the window's database thread: the snooze is read there
     dlg = SnoozeDialog(owner, fid, clock=clock)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
     text = dlg.landing.text()
     assert clock_text(time(9)) == nine
     assert f"Reminds you Sat 28 Nov at {nine}." in text  # the screen's own words
@@ -89,15 +91,22 @@ def test_snooze_dialog_shows_where_a_late_snooze_lands_and_saves_it(
     due = datetime(2026, 11, 27, 19, 50, tzinfo=SYD)
     fid = add_follow_up(db, now, due, name="Evening Eve", reason="Confirm the start date")
     clock = Clock(datetime(2026, 11, 27, 19, 40, tzinfo=SYD).astimezone(UTC))
+    ops = Operations(db)  # the window's database thread: read, previewed and saved there
     dlg = SnoozeDialog(db, fid, clock=clock)
     qtbot.addWidget(dlg)
     dlg.show()
+    # Nothing to choose, and no landing guessed, until the read has arrived.
+    assert not dlg.box.button(dlg.box.StandardButton.Ok).isEnabled()
+    assert dlg.landing.text() == ""
+    settle(qtbot, ops)
+    assert dlg.box.button(dlg.box.StandardButton.Ok).isEnabled()
     assert dlg.choice_buttons[SnoozeChoice.HOUR_1].isChecked()
     text = dlg.landing.text()
     assert f"Reminds you Sat 28 Nov at {clock_text(time(9, 0))}." in text
     assert f"Evening Eve may be contacted from Sat 28 Nov {clock_text(time(9))}" in text
     _shot(dlg, "snooze-dialog")
     dlg.choice_buttons[SnoozeChoice.MINUTES_15].setChecked(True)
+    settle(qtbot, ops)
     # 15 minutes stays inside her hours (calls until 20:00): exactly where asked, no note.
     assert dlg.landing.text() == f"Reminds you Fri 27 Nov at {clock_text(time(19, 55))}."
     with qtbot.waitSignal(dlg.snoozed) as saved:
@@ -213,15 +222,19 @@ def test_snooze_to_a_chosen_time_outside_hours_moves_to_the_next_allowed(
     from PySide6.QtCore import QDate, QDateTime, QTimeZone
 
     fid = add_follow_up(owner, now, datetime(2026, 11, 23, 10, tzinfo=SYD), name="Sat Sam")
+    ops = Operations(owner)  # the window's database thread: read, previewed and saved there
     dlg = SnoozeDialog(owner, fid, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, ops)
+    assert not dlg.choice_buttons[None].isChecked()  # the field's start is not a choice
     # Saturday 18:00 in Sydney: AU calls end 17:00 on Saturdays and never on Sundays.
     dlg.when.setDateTime(
         QDateTime(QDate(2026, 11, 28), QTime(18, 0), QTimeZone(b"Australia/Sydney"))
     )
     assert dlg.choice_buttons[None].isChecked()
     assert dlg.requested() == datetime(2026, 11, 28, 18, tzinfo=SYD)
+    settle(qtbot, ops)
     assert f"Reminds you Mon 30 Nov at {clock_text(time(9, 0))}." in dlg.landing.text()
     with qtbot.waitSignal(dlg.snoozed):
         dlg.box.accepted.emit()
@@ -278,7 +291,8 @@ def test_snooze_from_today_opens_the_dialog_and_says_so_once_saved(
 
     def snooze_an_hour() -> None:
         dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, SnoozeDialog):
+        if not isinstance(dialog, SnoozeDialog) or not dialog.ok.isEnabled():
+            # Not open yet, or its choices not yet read: a person waits for them too.
             QTimer.singleShot(10, snooze_an_hour)
             return
         dialog.choice_buttons[SnoozeChoice.HOUR_1].setChecked(True)
