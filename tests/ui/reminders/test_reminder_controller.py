@@ -18,9 +18,9 @@ from deckfollow.storage.database import Database, open_database
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.reminders import ReminderController
 from deckfollow.ui.reminders.controller import NO_TRAY_TEXT, SAFETY_INTERVAL
-from tests.ui.waiting import settle
 from tests.reminders.desktop import Desktop, missing_tools, private_desktop
 from tests.reminders.helpers import Clock, add_follow_up
+from tests.ui.waiting import settle
 
 SYD = ZoneInfo("Australia/Sydney")
 DUE = datetime(2026, 11, 23, 10, tzinfo=SYD).astimezone(UTC)
