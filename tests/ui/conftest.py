@@ -87,7 +87,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "cards/batch_dialog.py": "not converted yet",
     "cards/common.py": "not converted yet",
     "cards/composer.py": "not converted yet",
-    "consent/stop.py": "not converted yet",
     "customers/page.py": "not converted yet: its model reads a page of rows as it scrolls",
     "reminders/controller.py": "not converted yet",
     "reports/page.py": "not converted yet",

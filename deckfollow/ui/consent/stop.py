@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,19 +20,36 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.consent import consent_overview, pending_covered, revoke_consent
 from deckfollow.core.enums import ConsentChannel
-from deckfollow.core.errors import DeckfollowError
-from deckfollow.core.unit_of_work import Store
+from deckfollow.core.unit_of_work import Session, Store
+from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel, chosen_source, source_combo
-from deckfollow.ui.team.server_away import hold_until_server_back
+
+
+@dataclass(frozen=True)
+class _Customer:
+    """Who is asking to stop, and how many pending follow-ups each scope would cancel."""
+
+    name: str
+    pending: dict[ConsentChannel | None, int]
+
+
+def _read_customer(session: Session, customer_id: int) -> _Customer:
+    return _Customer(
+        consent_overview(session, customer_id).name,
+        {ch: pending_covered(session, customer_id, ch) for ch in [None, *ConsentChannel]},
+    )
 
 
 class StopContactDialog(QDialog):
     """Revoke one channel or everything (do-not-contact); pending follow-ups it covers go.
 
-    `saved` carries the core's Changes after the revocation was recorded.
+    `saved` carries the core's Changes after the revocation was recorded. The customer is
+    read, and the revocation recorded, on the window's database thread; the dialog opens
+    for choosing once the read has arrived (`loaded`).
     """
 
     saved = Signal(object)
+    loaded = Signal()
 
     def __init__(
         self,
@@ -42,13 +61,12 @@ class StopContactDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._db, self._customer_id, self._clock = db, customer_id, clock
-        with db.reading() as s:
-            ov = consent_overview(s, customer_id)
-            self._counts = {
-                ch: pending_covered(s, customer_id, ch) for ch in [None, *ConsentChannel]
-            }
-        self.setWindowTitle(f"Stop contact: {ov.name}")
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("stopping contact needs the operations of an open database")
+        self._ops, self._customer_id, self._clock = ops, customer_id, clock
+        self._counts: dict[ConsentChannel | None, int] | None = None  # once read
+        self.setWindowTitle("Stop contact")
         self.setMinimumWidth(480)
         self.scope = QComboBox()
         self.scope.addItem("Every channel: do not contact at all", "")
@@ -73,7 +91,7 @@ class StopContactDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        head = QLabel(f"Record that <b>{ov.name}</b> does not want to be contacted.")
+        self.head = head = QLabel()
         head.setWordWrap(True)
         layout.addWidget(head)
         layout.addLayout(form)
@@ -81,13 +99,34 @@ class StopContactDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.scope.currentIndexChanged.connect(self._describe)
+        # What was typed meanwhile stays; choosing and stopping wait for the read.
+        self._choosing = (self.scope, self.source, self.stop_button)
+        for widget in self._choosing:
+            widget.setEnabled(False)
+        ops.run_query(
+            self,
+            lambda s: _read_customer(s, customer_id),
+            success=self._fill,
+            failure=self.error.show_error,
+        )
+
+    def _fill(self, customer: _Customer) -> None:
+        """Name the customer and what each choice cancels, then open the dialog for choosing."""
+        self._counts = customer.pending
+        self.setWindowTitle(f"Stop contact: {customer.name}")
+        self.head.setText(f"Record that <b>{customer.name}</b> does not want to be contacted.")
+        for widget in self._choosing:
+            widget.setEnabled(True)
         self._describe()
+        self.loaded.emit()
 
     def selected_scope(self) -> ConsentChannel | None:
         data = self.scope.currentData()
         return ConsentChannel(data) if data else None
 
     def _describe(self) -> None:
+        if self._counts is None:
+            return
         ch = self.selected_scope()
         n = self._counts[ch]
         what = "every channel" if ch is None else f"{ch.value} contact"
@@ -97,21 +136,23 @@ class StopContactDialog(QDialog):
         )
 
     def save(self) -> None:
+        """Record the revocation on the database thread; the team server away, the dialog
+        stays open and records it once the server is back."""
         self.error.clear_error()
-        try:
-            with self._db.unit_of_work() as s:
-                changes = revoke_consent(
-                    s,
-                    self._customer_id,
-                    self.selected_scope(),
-                    source=chosen_source(self.source),
-                    words=self.words.toPlainText().strip() or None,
-                    now=self._clock(),
-                )
-        except DeckfollowError as exc:
-            self.error.show_error(exc)
-            hold_until_server_back(self, exc)  # the server away: stopped once it is back
+        if self._counts is None:
             return
+        customer_id, scope, now = self._customer_id, self.selected_scope(), self._clock()
+        source = chosen_source(self.source)
+        words = self.words.toPlainText().strip() or None
+
+        def stop(session: Session) -> Changes:
+            return revoke_consent(session, customer_id, scope, source=source, words=words, now=now)
+
+        self._ops.run_change(
+            self, stop, initiator=self, success=self._stopped, failure=self.error.show_error
+        )
+
+    def _stopped(self, changes: Changes) -> None:
         self.saved.emit(changes)
         self.accept()
 

@@ -151,9 +151,14 @@ def test_stop_for_every_channel_cancels_what_is_pending(
             FollowUpPlan(now + timedelta(hours=2), Channel.CALL, "Go over the quote"),
             now=now,
         )
+    ops = Operations(db)  # the window's database thread: read and recorded there
     dlg = StopContactDialog(db, lead.customer_id, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    # Nothing to press, and no count guessed, until the customer is read.
+    assert not dlg.stop_button.isEnabled() and dlg.effect.text() == ""
+    settle(qtbot, ops)
+    assert dlg.windowTitle() == "Stop contact: Grace Hopper"
     assert "cancels 1 pending follow-up." in dlg.effect.text()
     dlg.scope.setCurrentIndex(dlg.scope.findData(ConsentChannel.EMAIL.value))
     assert "cancels 0 pending follow-ups" in dlg.effect.text()

@@ -22,6 +22,7 @@ from deckfollow.ui.formatting import clock_text
 from deckfollow.ui.log_outcome import LogOutcomeDialog
 from deckfollow.ui.operations import Operations
 from tests.factories import new_lead
+from tests.ui.waiting import settle
 
 
 @pytest.fixture
@@ -301,9 +302,11 @@ def test_stop_contact_from_the_panel_shows_at_once(
     panel = _panel(qtbot, db, now)
     panel.show_quote(lead.quote_id)
     assert not panel.dnc_label.isVisible()
+    ops = Operations(db)  # the window's database thread: the stop screen reads there
     qtbot.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
     dlg = panel.active_dialog
     assert isinstance(dlg, StopContactDialog)
+    settle(qtbot, ops)
     dlg.words.setPlainText("Please don't contact me again")
     with qtbot.waitSignal(panel.changed):
         qtbot.mouseClick(dlg.stop_button, Qt.MouseButton.LeftButton)

@@ -212,12 +212,14 @@ def test_a_stop_read_from_the_inbox_asks_on_today_whether_to_stop_everything(
         dialog.save()
 
     stopped: list[bool] = []
-    Operations(db)  # the window's database thread: who it is about is read there
+    ops = Operations(db)  # the window's database thread: who it is about is read there
     act_on_follow_up(db, item.follow_up_id, clock=lambda: now, done=lambda: stopped.append(True))
     # Opened with the read's answer, not run with a loop of its own: the call returned first.
     assert not stopped
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), StopContactDialog))
+    settle(qtbot, ops)  # who it is about, read before Stop can be pressed
     answer()
+    settle(qtbot, ops)
     assert stopped == [True]
     with db.reading() as s:
         snap = load_snapshot(s, customer.customer_id)

@@ -56,7 +56,7 @@ from deckfollow.ui.team.server_away import (
 from deckfollow.ui.team.server_banner import ServerBanner
 from tests.storage.pg_proxy import Relay, relay_to
 from tests.ui.messaging.screens import log_outcome_dialog
-from tests.ui.waiting import settle
+from tests.ui.waiting import settle, wait_idle
 
 BACK = 15_000  # ms: the watch probes every two seconds
 
@@ -179,6 +179,8 @@ def _lead_saved(db: Database, _lead: LeadCreated) -> bool:
 
 def _stop(ops: Operations, now: datetime, lead: LeadCreated) -> tuple[QDialog, Callable[[], None]]:
     dialog = StopContactDialog(ops.store, lead.customer_id, clock=lambda: now)
+    wait_idle(ops)  # who it is about is read before Stop can be pressed
+    assert dialog.stop_button.isEnabled()
     dialog.words.setPlainText("Please don't contact me again")
     return dialog, dialog.save
 
@@ -253,10 +255,19 @@ def test_cancelling_a_waiting_dialog_saves_nothing_when_the_server_is_back(
     assert not saved(db, lead)
 
 
+def _read_then_stop(db: Database, lead: LeadCreated, now: datetime) -> StopContactDialog:
+    """An opener that reads before its dialog can show (as the customers page's "New
+    customer" still does), then opens the stop screen."""
+    with db.reading() as s:
+        consent_overview(s, lead.customer_id)
+    return StopContactDialog(db, lead.customer_id, clock=lambda: now)
+
+
 def test_a_dialog_opened_while_the_server_is_away_opens_once_it_is_back(
     qtbot: QtBot, away: tuple[Relay, Database], lead: LeadCreated, now: datetime
 ) -> None:
     relay, db = away
+    ops = Operations(db)  # the window's database thread: the dialog's own read runs there
     relay.cut()
     seen: list[str] = []
 
@@ -270,7 +281,7 @@ def test_a_dialog_opened_while_the_server_is_away_opens_once_it_is_back(
         relay.restore()
 
     def opener() -> StopContactDialog:
-        dialog = StopContactDialog(db, lead.customer_id, clock=lambda: now)
+        dialog = _read_then_stop(db, lead, now)
         qtbot.addWidget(dialog)
         dialog.show()
         return dialog
@@ -280,6 +291,38 @@ def test_a_dialog_opened_while_the_server_is_away_opens_once_it_is_back(
     assert seen and "Can't reach the team server" in seen[0] and "opens by itself" in seen[0]
     assert "psycopg" not in seen[0] and "postgresql" not in seen[0]
     assert opened is not None and opened.isVisible()
+    settle(qtbot, ops)  # and fills in with who it is about
+    assert opened.windowTitle() == "Stop contact: Grace Hopper"
+    assert opened.stop_button.isEnabled() and not _noted(opened)
+    ops.close()
+
+
+def test_a_dialog_whose_read_finds_the_server_away_fills_in_once_it_is_back(
+    qtbot: QtBot, away: tuple[Relay, Database], lead: LeadCreated, now: datetime
+) -> None:
+    relay, db = away
+    ops = Operations(db)
+    relay.cut()
+    dialog = StopContactDialog(db, lead.customer_id, clock=lambda: now)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: _noted(dialog), timeout=BACK)
+    note = _note(dialog)
+    assert note is not None
+    said = note.text()
+    assert "Can't reach the team server" in said and "fills in by itself" in said
+    assert "psycopg" not in said and "postgresql" not in said
+    # Nothing guessed meanwhile: no name, no count, and Stop cannot be pressed.
+    assert dialog.windowTitle() == "Stop contact" and dialog.effect.text() == ""
+    assert not dialog.stop_button.isEnabled()
+    dialog.words.setPlainText("Please don't contact me again")
+    relay.restore()
+    qtbot.waitUntil(dialog.stop_button.isEnabled, timeout=BACK)
+    assert dialog.windowTitle() == "Stop contact: Grace Hopper" and not _noted(dialog)
+    assert "cancels" in dialog.effect.text()
+    assert dialog.words.toPlainText() == "Please don't contact me again", "typed text kept"
+    settle(qtbot, ops)
+    ops.close()
 
 
 def test_a_waiting_open_can_be_cancelled(
@@ -296,9 +339,7 @@ def test_a_waiting_open_can_be_cancelled(
         waiting[0].reject()
 
     QTimer.singleShot(0, cancel)
-    opened = open_when_server_back(
-        None, lambda: StopContactDialog(db, lead.customer_id, clock=lambda: now)
-    )
+    opened = open_when_server_back(None, lambda: _read_then_stop(db, lead, now))
     assert opened is None
 
 
