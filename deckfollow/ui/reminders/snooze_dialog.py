@@ -123,6 +123,9 @@ class SnoozeDialog(QDialog):
         self.when = QDateTimeEdit()
         self.when.setCalendarPopup(True)
         readable_date_edit(self.when, weekday=True, clock=clock_pattern())
+        # Blank until the owner's zone is read: no made-up time shows meanwhile.
+        self.when.setSpecialValueText(" ")
+        self.when.setDateTime(self.when.minimumDateTime())
         layout.addWidget(self.when)
         self.landing = QLabel()
         self.landing.setWordWrap(True)
@@ -157,14 +160,15 @@ class SnoozeDialog(QDialog):
             self.who.setText(f"<b>{counted(len(self._ids), 'follow-up')}</b>")
         morning = self.choice_buttons[SnoozeChoice.TOMORROW_MORNING]
         morning.setText(f"{SnoozeChoice.TOMORROW_MORNING.label} ({clock_text(setup.morning)})")
-        start = self._clock() + timedelta(hours=2)
+        now = self._clock()
+        start = now + timedelta(hours=2)
         with QSignalBlocker(self.when):  # the custom time's start, not the user's choice
+            self.when.setSpecialValueText("")
             self.when.setTimeZone(QTimeZone(setup.owner_tz.encode()))
-            self.when.setDateTime(
-                QDateTime.fromSecsSinceEpoch(int(start.timestamp()), QTimeZone.utc())
-            )
+            self.when.setMinimumDateTime(_instant(now))  # no snoozing into the past
+            self.when.setDateTime(_instant(start))
         if setup.landing is not None:
-            self.landing.setText(self._describe(setup.landing))
+            self._show_landing(self._describe(setup.landing))
         for widget in self._choosing:
             widget.setEnabled(bool(self._ids) or widget is not self.ok)
         self.loaded.emit()
@@ -191,7 +195,7 @@ class SnoozeDialog(QDialog):
 
         def show(landing: SnoozeLanding) -> None:
             if asked == self._asked:  # a later choice's answer is the one to show
-                self.landing.setText(self._describe(landing))
+                self._show_landing(self._describe(landing))
 
         self._ops.run_query(
             self, lambda s: preview_snooze(s, first, until), success=show, failure=self._show_error
@@ -206,7 +210,23 @@ class SnoozeDialog(QDialog):
         return text
 
     def _show_error(self, exc: DeckfollowError) -> None:
-        self.landing.setText(f"<span style='color:{active_theme().error_text}'>{exc}</span>")
+        self._show_landing(f"<span style='color:{active_theme().error_text}'>{exc}</span>")
+
+    def _show_landing(self, text: str) -> None:
+        """Say where it lands; the dialog grows to show a longer answer (a moved landing's
+        note) whole, since it arrives after the dialog is on screen."""
+        self.landing.setText(text)
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = (
+            layout.totalHeightForWidth(self.width())
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def save(self) -> None:
         """Snooze on the database thread; the team server away, the dialog stays open and
@@ -225,3 +245,7 @@ class SnoozeDialog(QDialog):
     def _saved(self, snoozed: _Snoozed) -> None:
         self.snoozed.emit(snoozed.landings)
         self.accept()
+
+
+def _instant(moment: datetime) -> QDateTime:
+    return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), QTimeZone.utc())
