@@ -53,6 +53,10 @@ _TITLE_ID = -1
 # The due times written so far, kept across reloads (a reload shows mostly the same rows);
 # dropped past this many, so a long day's session never grows without bound.
 _KEEP_TIMES = 20_000
+# A day's thousands of follow-ups share a few hundred reasons, the same from one reload to
+# the next: each reason's section is worked out once (a pure function of its words).
+_REASON_SECTIONS: dict[str, int] = {}
+_KEEP_REASONS = 50_000
 
 Group = tuple[str, list[DueItem]]
 
@@ -65,8 +69,9 @@ def group_items(items: list[DueItem]) -> list[Group]:
     then the rest by how to reach people.
     """
     sections: list[list[DueItem]] = [[] for _ in _SECTION_TITLES]
-    # A day's thousands of follow-ups share a few hundred reasons: each is read once.
-    kinds: dict[str, int] = {}
+    kinds = _REASON_SECTIONS
+    if len(kinds) > _KEEP_REASONS:
+        kinds.clear()
     for item in items:
         reason = item.reason
         kind = kinds.get(reason)
@@ -98,7 +103,9 @@ class DueModel(QAbstractTableModel):
         self._rows: list[DueItem | str] = []  # a str is a section's title
         self._titles: list[int] = []  # the row of each section's title
         self._texts: list[tuple[str, ...] | None] = []
-        self._ids: list[int] = []  # each row's follow-up, _TITLE_ID on a section's title
+        # Each row's follow-up (_TITLE_ID on a section's title), listed when first asked for:
+        # the view's reset and paint never need it.
+        self._ids: list[int] | None = []
         # (due, customer's zone) -> the due time and their time as written on screen, valid
         # for as long as the clocks and the locale they were written for are unchanged.
         self._times: dict[tuple[datetime, str], tuple[str, str]] = {}
@@ -117,17 +124,14 @@ class DueModel(QAbstractTableModel):
         self._groups = groups
         rows: list[DueItem | str] = []
         titles: list[int] = []
-        ids: list[int] = []
         for title, items in groups:
             titles.append(len(rows))
             rows.append(f"{title}  ({len(items)})")
             rows.extend(items)
-            ids.append(_TITLE_ID)
-            ids.extend(map(_FOLLOW_UP_ID, items))
         self._rows = rows
         self._titles = titles
         self._texts = [None] * len(rows)
-        self._ids = ids
+        self._ids = None
         times_for = (owner_tz, owner_zone(), display_locale().name(), clock_style())
         if times_for != self._times_for or len(self._times) > _KEEP_TIMES:
             self._times = {}
@@ -162,14 +166,23 @@ class DueModel(QAbstractTableModel):
         if follow_up_id == _TITLE_ID:
             return QModelIndex()
         try:
-            row = self._ids.index(follow_up_id)  # a scan in C: cheaper than a dict per reload
+            row = self._row_ids().index(follow_up_id)  # a scan in C: cheaper than a dict
         except ValueError:
             return QModelIndex()
         return self.index(row, 0)
 
     def ids_in_order(self) -> list[int]:
         """The follow-ups on the list, top to bottom."""
-        return list(filter(_TITLE_ID.__ne__, self._ids))
+        return list(filter(_TITLE_ID.__ne__, self._row_ids()))
+
+    def _row_ids(self) -> list[int]:
+        if self._ids is None:
+            ids: list[int] = []
+            for _, items in self._groups:
+                ids.append(_TITLE_ID)
+                ids.extend(map(_FOLLOW_UP_ID, items))
+            self._ids = ids
+        return self._ids
 
     # -- the model ----------------------------------------------------------------------------
 
