@@ -198,6 +198,8 @@ def _today_reload(window: object) -> dict[str, object]:
     bare_model = BareModel([])
     bare = QTableView()  # the view Today uses, with nothing of Today's
     bare.verticalHeader().hide()
+    # As many rows on screen as Today's list paints: its rows are denser than the default.
+    bare.verticalHeader().setDefaultSectionSize(page.tree.verticalHeader().defaultSectionSize())
     bare.setModel(bare_model)
     bare.resize(page.tree.size())
     bare.show()

@@ -2,19 +2,23 @@
 
 A row's texts are made the first time the view asks for them (only the rows on screen), and
 only the roles the view asks for are answered, so a reload of thousands of follow-ups costs
-the handful of rows a user can see.
+the handful of rows a user can see; a due time once written is kept for the next reload.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+from operator import attrgetter
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from deckfollow.core.clock_format import clock_style
 from deckfollow.core.due import DueItem
 from deckfollow.core.enums import Basis, Channel
 from deckfollow.core.leads import FIRST_REPLY
 from deckfollow.messaging.inbound import needs_answer
-from deckfollow.ui.formatting import date_time_text, their_time_text
+from deckfollow.ui.formatting import date_time_text, display_locale, owner_zone, their_time_text
 from deckfollow.ui.theme import active_theme
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 20
@@ -25,7 +29,11 @@ _CHANNEL_GROUPS: list[tuple[str, tuple[Channel, ...]]] = [
     ("Emails", (Channel.EMAIL,)),
     ("Cards", (Channel.CARD,)),
 ]
-_GROUP_OF = {channel: g for g, (_, channels) in enumerate(_CHANNEL_GROUPS) for channel in channels}
+_REPLIES, _NEW_LEADS = 0, 1
+_SECTION_TITLES = ("Replies", "New leads", *(title for title, _ in _CHANNEL_GROUPS))
+_CHANNEL_SECTION = {
+    channel: 2 + g for g, (_, channels) in enumerate(_CHANNEL_GROUPS) for channel in channels
+}
 # Plain ints: data() runs for every painted cell and role, and enum comparisons add up there.
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
@@ -39,6 +47,16 @@ _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _ANY_PARENT = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
+# Mapped in C over the thousands of rows of a reload, where a Python loop per row adds up.
+_FOLLOW_UP_ID = attrgetter("follow_up_id")
+_TITLE_ID = -1
+# The due times written so far, kept across reloads (a reload shows mostly the same rows);
+# dropped past this many, so a long day's session never grows without bound.
+_KEEP_TIMES = 20_000
+# A day's thousands of follow-ups share a few hundred reasons, the same from one reload to
+# the next: each reason's section is worked out once (a pure function of its words).
+_REASON_SECTIONS: dict[str, int] = {}
+_KEEP_REASONS = 50_000
 
 Group = tuple[str, list[DueItem]]
 
@@ -50,21 +68,26 @@ def group_items(items: list[DueItem]) -> list[Group]:
     leads, whatever the channel (the first business to answer wins about half the deals);
     then the rest by how to reach people.
     """
-    answers: list[DueItem] = []
-    first: list[DueItem] = []
-    by_channel: list[list[DueItem]] = [[] for _ in _CHANNEL_GROUPS]
-    for item in items:  # one pass: thousands of follow-ups on a team's day
-        if needs_answer(item.reason):
-            answers.append(item)
-        elif item.reason.startswith(FIRST_REPLY):
-            first.append(item)
-        else:
-            by_channel[_GROUP_OF[item.channel]].append(item)
-    groups: list[Group] = [("Replies", answers), ("New leads", first)]
-    groups += [
-        (title, found) for (title, _), found in zip(_CHANNEL_GROUPS, by_channel, strict=True)
-    ]
-    return [(title, group) for title, group in groups if group]
+    sections: list[list[DueItem]] = [[] for _ in _SECTION_TITLES]
+    kinds = _REASON_SECTIONS
+    if len(kinds) > _KEEP_REASONS:
+        kinds.clear()
+    for item in items:
+        reason = item.reason
+        kind = kinds.get(reason)
+        if kind is None:
+            kind = kinds[reason] = _reason_section(reason)
+        sections[kind if kind >= 0 else _CHANNEL_SECTION[item.channel]].append(item)
+    return [(title, found) for title, found in zip(_SECTION_TITLES, sections, strict=True) if found]
+
+
+def _reason_section(reason: str) -> int:
+    """The section a reason alone puts a follow-up in, or -1 when its channel decides."""
+    if needs_answer(reason):
+        return _REPLIES
+    if reason.startswith(FIRST_REPLY):
+        return _NEW_LEADS
+    return -1
 
 
 class DueModel(QAbstractTableModel):
@@ -80,7 +103,13 @@ class DueModel(QAbstractTableModel):
         self._rows: list[DueItem | str] = []  # a str is a section's title
         self._titles: list[int] = []  # the row of each section's title
         self._texts: list[tuple[str, ...] | None] = []
-        self._where: dict[int, int] = {}
+        # Each row's follow-up (_TITLE_ID on a section's title), listed when first asked for:
+        # the view's reset and paint never need it.
+        self._ids: list[int] | None = []
+        # (due, customer's zone) -> the due time and their time as written on screen, valid
+        # for as long as the clocks and the locale they were written for are unchanged.
+        self._times: dict[tuple[datetime, str], tuple[str, str]] = {}
+        self._times_for: tuple[object, ...] = ()
         self._owner_tz = "UTC"
         self._bold = QFont()
         self._bold.setBold(True)
@@ -95,17 +124,18 @@ class DueModel(QAbstractTableModel):
         self._groups = groups
         rows: list[DueItem | str] = []
         titles: list[int] = []
-        where: dict[int, int] = {}
         for title, items in groups:
             titles.append(len(rows))
             rows.append(f"{title}  ({len(items)})")
-            start = len(rows)
-            where.update((item.follow_up_id, start + r) for r, item in enumerate(items))
             rows.extend(items)
         self._rows = rows
         self._titles = titles
         self._texts = [None] * len(rows)
-        self._where = where
+        self._ids = None
+        times_for = (owner_tz, owner_zone(), display_locale().name(), clock_style())
+        if times_for != self._times_for or len(self._times) > _KEEP_TIMES:
+            self._times = {}
+            self._times_for = times_for
         self._owner_tz = owner_tz
         self._bold = QFont(font)
         self._bold.setBold(True)
@@ -133,12 +163,26 @@ class DueModel(QAbstractTableModel):
 
     def index_of(self, follow_up_id: int) -> QModelIndex:
         """The first column of this follow-up's row (invalid when it is not listed)."""
-        row = self._where.get(follow_up_id)
-        return QModelIndex() if row is None else self.index(row, 0)
+        if follow_up_id == _TITLE_ID:
+            return QModelIndex()
+        try:
+            row = self._row_ids().index(follow_up_id)  # a scan in C: cheaper than a dict
+        except ValueError:
+            return QModelIndex()
+        return self.index(row, 0)
 
     def ids_in_order(self) -> list[int]:
         """The follow-ups on the list, top to bottom."""
-        return list(self._where)
+        return list(filter(_TITLE_ID.__ne__, self._row_ids()))
+
+    def _row_ids(self) -> list[int]:
+        if self._ids is None:
+            ids: list[int] = []
+            for _, items in self._groups:
+                ids.append(_TITLE_ID)
+                ids.extend(map(_FOLLOW_UP_ID, items))
+            self._ids = ids
+        return self._ids
 
     # -- the model ----------------------------------------------------------------------------
 
@@ -191,9 +235,16 @@ class DueModel(QAbstractTableModel):
         if texts is None:
             item = self._rows[row]
             assert not isinstance(item, str)
+            key = (item.due_at, item.timezone)  # aware: equal moments are equal keys
+            times = self._times.get(key)
+            if times is None:
+                times = (
+                    date_time_text(item.due_at),
+                    their_time_text(item.due_at, item.timezone, self._owner_tz),
+                )
+                self._times[key] = times
             texts = (
-                date_time_text(item.due_at),
-                their_time_text(item.due_at, item.timezone, self._owner_tz),
+                *times,
                 item.customer,
                 item.reason,
                 "agreed" if item.basis is Basis.AGREED else "planned",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -59,6 +60,7 @@ _KIND = {
     Channel.CARD: TemplateKind.CARD,
 }
 # List widths (px) below which a column gives way to the reason.
+_OVERDUE = attrgetter("overdue")  # counted in C over a day's thousands of follow-ups
 _ROOM_FOR_THEIR_TIME = 720
 _ROOM_FOR_BASIS = 560
 # Below this list width the when and who columns take less room, so the reason keeps some.
@@ -363,7 +365,7 @@ class TodayPage(QWidget):
         # customer acted on until the user picks another row.
         self._quiet = True
         self.model.set_items(groups, rows.owner_tz, self.tree.font())
-        overdue = sum(i.overdue for i in self._items)
+        overdue = sum(map(_OVERDUE, self._items))
         noun = "follow-up" if len(self._items) == 1 else "follow-ups"
         when = long_date_text(rows.day)
         if self._items:

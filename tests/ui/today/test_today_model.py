@@ -3,19 +3,25 @@ reads the day again only when a saved change concerns it."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.enums import Channel
+from deckfollow.core.due import DueItem
+from deckfollow.core.enums import Basis, Channel
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
-from deckfollow.core.leads import NewLead, add_lead
+from deckfollow.core.leads import FIRST_REPLY, NewLead, add_lead
+from deckfollow.messaging.inbound import REPLIED_REASON, stop_reason
 from deckfollow.storage.database import Database
+from deckfollow.ui.formatting import date_time_text
 from deckfollow.ui.today_page import TodayPage
+from deckfollow.ui.today_page import model as today_model
+from deckfollow.ui.today_page.model import group_items
 
 
 def _lead(db: Database, now: datetime, name: str, channel: Channel) -> tuple[int, int]:
@@ -134,3 +140,68 @@ def test_a_change_to_someone_not_on_the_list_leaves_it_alone(
     _lead(db, now, "Ann Ray", Channel.CALL)
     page.apply_changes(Changes(quotes=True))  # which quotes, unsaid: any row may show it
     assert _names(page) == ["Mia Chen", "Bo Lang", "Ann Ray"]
+
+
+def _due(follow_up_id: int, channel: Channel, reason: str) -> DueItem:
+    return DueItem(
+        follow_up_id=follow_up_id, customer_id=follow_up_id, customer=f"Customer {follow_up_id}",
+        quote_id=None, quote=None, job=None, due_at=datetime(2026, 11, 23, 9, tzinfo=UTC),
+        channel=channel, reason=reason, basis=Basis.PLANNED, agreed_words=None, overdue=False,
+        phone=None, email=None, timezone="UTC",
+    )  # fmt: skip
+
+
+def test_sections_put_replies_then_new_leads_first_then_the_rest_by_channel() -> None:
+    items = [
+        _due(1, Channel.EMAIL, "Send the revised price"),
+        _due(2, Channel.CALL, f"{FIRST_REPLY} about a deck"),
+        _due(3, Channel.TEXT, REPLIED_REASON),
+        _due(4, Channel.VISIT, "Measure up"),
+        _due(5, Channel.VIDEO, "Walk through the plan"),
+        _due(6, Channel.EMAIL, "Send the revised price"),  # a reason seen before
+        _due(7, Channel.EMAIL, stop_reason(Channel.EMAIL)),
+        _due(8, Channel.CARD, "Thank-you card"),
+        _due(9, Channel.EMAIL, f"{FIRST_REPLY} about a deck"),
+    ]
+    sections = [(title, [i.follow_up_id for i in found]) for title, found in group_items(items)]
+    assert sections == [
+        ("Replies", [3, 7]),
+        ("New leads", [2, 9]),
+        ("Calls", [4]),
+        ("Texts", [5]),
+        ("Emails", [1, 6]),
+        ("Cards", [8]),
+    ]
+    assert group_items([]) == [], "no empty sections"
+
+
+def test_a_reload_of_the_same_day_writes_no_time_again_but_keeps_the_one_chosen(
+    qtbot: QtBot, db: Database, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(3):
+        _lead(db, now, f"Customer {n}", Channel.CALL)
+    written: list[datetime] = []
+
+    def counting(dt: datetime, *args: object, **kwargs: object) -> str:
+        written.append(dt)
+        return date_time_text(dt)
+
+    monkeypatch.setattr(today_model, "date_time_text", counting)
+    page = TodayPage(db, clock=lambda: now)
+    qtbot.addWidget(page)
+    page.resize(1400, 700)
+    page.show()
+    qtbot.waitExposed(page)  # else a repaint paints nothing
+    page.refresh()
+    QApplication.processEvents()
+    page.tree.viewport().repaint()
+    first = len(written)
+    assert first >= 1, "the due times are written as the rows are painted"
+    page.tree.setCurrentIndex(page.model.index(2, 0))
+    page.refresh()
+    QApplication.processEvents()
+    page.tree.viewport().repaint()
+    assert len(written) == first, "the same follow-ups again: their times are not written again"
+    assert _names(page) == ["Customer 0", "Customer 1", "Customer 2"]
+    chosen = page.current_item()
+    assert chosen is not None and chosen.customer == "Customer 1", "the chosen one stays"

@@ -116,3 +116,31 @@ def test_a_narrow_list_keeps_room_for_the_reason(qtbot: QtBot, db: Database, now
     QApplication.processEvents()
     assert page.tree.isColumnHidden(1) and page.tree.isColumnHidden(4)
     assert page.tree.columnWidth(3) >= 120, "the reason stays readable"
+
+
+def test_a_new_zone_in_settings_rewrites_the_times_on_the_next_reload(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    # Sunday 22 Nov 22:00 UTC: Monday 09:00 in Sydney, Sunday 16:00 in Chicago.
+    with db.unit_of_work() as s:
+        save_setting(s, "owner_timezone", "Australia/Sydney")
+    _lead(db, now, "Bob Ortiz", "America/Chicago", "US", now + timedelta(minutes=30))
+    page = TodayPage(db, clock=lambda: now)
+    qtbot.addWidget(page)
+    page.refresh()
+    QApplication.processEvents()
+    emails = page.tree.topLevelItem(0)
+    assert emails is not None
+    bob = emails.child(0)
+    assert bob is not None and bob.text(0).startswith("Mon 23 Nov") and bob.text(1) != ""
+    with db.unit_of_work() as s:
+        save_setting(s, "owner_timezone", "America/Chicago")
+    page.refresh()
+    QApplication.processEvents()
+    emails = page.tree.topLevelItem(0)
+    assert emails is not None
+    bob = emails.child(0)
+    assert bob is not None
+    bob_local = (now + timedelta(minutes=30)).astimezone(ZoneInfo("America/Chicago"))
+    assert bob.text(0).startswith("Sun 22 Nov") and clock_text(bob_local) in bob.text(0)
+    assert bob.text(1) == "", "the owner now shares Bob's clock"
