@@ -88,7 +88,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "cards/common.py": "not converted yet",
     "cards/composer.py": "not converted yet",
     "customers/page.py": "not converted yet: its model reads a page of rows as it scrolls",
-    "reminders/controller.py": "not converted yet",
     "reports/page.py": "not converted yet",
     "today_page/page.py": "reads its model on its own (the operations path for it is next)",
 }

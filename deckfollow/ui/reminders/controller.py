@@ -23,15 +23,16 @@ from PySide6.QtWidgets import QApplication, QDialog, QSystemTrayIcon, QWidget
 
 from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.core.settings import get_setting, load_settings, set_setting
+from deckfollow.core.settings import get_setting, set_setting
 from deckfollow.core.timezones import system_timezone
 from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.inbox import InboxReport
 from deckfollow.reminders.autostart import started_at_login
 from deckfollow.reminders.check import CheckResult, Notice, NoticeKind, run_check
-from deckfollow.reminders.digest import build_digest, morning_time
-from deckfollow.reminders.scheduler import due_now_ids
-from deckfollow.reminders.snooze import SnoozeChoice, requested_until, snooze_many
+from deckfollow.reminders.digest import Digest, build_digest
+from deckfollow.reminders.quick_snooze import Snoozed, snooze_all_due, snooze_by_choice
+from deckfollow.reminders.snooze import SnoozeChoice
+from deckfollow.ui import operations
 from deckfollow.ui.messaging.inbox_watch import InboxWatcher
 from deckfollow.ui.reminders.banner import ReminderBanner
 from deckfollow.ui.reminders.desktop_bus import DesktopNotifications, notice_actions
@@ -39,6 +40,8 @@ from deckfollow.ui.reminders.tray import ReminderTray
 from deckfollow.ui.reminders.wake_timer import SAFETY_INTERVAL, ZONE_FILES, WakeTimer
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from deckfollow.ui.operations import Operations
 
 log = logging.getLogger(__name__)
@@ -73,13 +76,18 @@ class ReminderController(QObject):
     Signals: `open_follow_up(int)` when a reminder for one follow-up is clicked;
     `open_today()` when a grouped reminder or the digest is clicked; `in_window_reminder(str)`
     with text to show inside the window (always emitted; also shown in the window's banner
-    when it has `show_banner`); `follow_ups_changed()` after a snooze.
+    when it has `show_banner`); `checked(list)` with the notices of each finished check;
+    `snoozed(int)` with how many follow-ups a snooze from a reminder or the tray moved;
+    `follow_ups_changed()` when the inbox pass logged replies. A snooze's change reaches
+    the open views through the operations' `changes_applied`, once.
     """
 
     open_follow_up = Signal(int)
     open_today = Signal()
     in_window_reminder = Signal(str)
     follow_ups_changed = Signal()
+    checked = Signal(list)
+    snoozed = Signal(int)
     notices_shown = Signal(list)
     zone_changed = Signal(str)
 
@@ -92,11 +100,14 @@ class ReminderController(QObject):
         parent: QObject | None = None,
         ops: Operations | None = None,
     ) -> None:
-        """With `ops` (the window's), each check runs on its database thread and shows what
-        fell due once done; without, `check_now` checks here and returns the notices."""
+        """Every check, snooze and digest runs on the database thread of `ops` (by default
+        the operations serving `db`, the window's) and shows its result once done."""
         super().__init__(parent)
         self._db = db
-        self._ops = ops
+        ops = ops if ops is not None else operations.serving(db)
+        if ops is None:
+            raise RuntimeError("reminders need the operations of an open database")
+        self._ops: Operations = ops
         self._clock = clock
         self._window = main_window
         self._wake = WakeTimer(self)
@@ -189,8 +200,9 @@ class ReminderController(QObject):
 
     # -- checking -------------------------------------------------------------------------
 
-    def check_now(self) -> list[Notice]:
-        """Check, show what fell due, and arm the timer for the next moment."""
+    def check_now(self) -> None:
+        """Check on the database thread; once done, show what fell due, arm the timer for
+        the next moment and emit `checked`."""
         now = self._clock()
         zone = system_timezone()
         if zone != self._zone:
@@ -198,21 +210,13 @@ class ReminderController(QObject):
             log.info("time zone changed from %s to %s", self._zone, zone)
             self._zone = zone
             self.zone_changed.emit(zone)
-        if self._ops is not None:
-            # The due SQL and the customers' holiday calendars never hold the window.
-            self._ops.run_task(
-                None,
-                lambda: self._check(now),
-                success=lambda result: self._checked(result, now),
-                failure=lambda exc: self._check_failed(exc, now),
-            )
-            return []
-        try:
-            result = self._check(now)
-        except DeckfollowError as exc:  # storage maps busy or unreachable to StorageError
-            self._check_failed(exc, now)
-            return []
-        return self._checked(result, now)
+        # The due SQL and the customers' holiday calendars never hold the window.
+        self._ops.run_task(
+            None,
+            lambda: self._check(now),
+            success=lambda result: self._checked(result, now),
+            failure=lambda exc: self._check_failed(exc, now),
+        )
 
     def _check(self, now: datetime) -> CheckResult:
         with self._db.unit_of_work() as session:
@@ -223,11 +227,11 @@ class ReminderController(QObject):
         log.warning("reminder check failed: %s", exc)
         self._arm(None, now)
 
-    def _checked(self, result: CheckResult, now: datetime) -> list[Notice]:
+    def _checked(self, result: CheckResult, now: datetime) -> None:
         self.last_check = now
         self._present(result.notices)
         self._arm(result.next_wake, now)
-        return result.notices
+        self.checked.emit(list(result.notices))
 
     def _on_inbox(self, report: InboxReport) -> None:
         if report.logged:
@@ -316,38 +320,59 @@ class ReminderController(QObject):
             self._db, list(notice.follow_up_ids), clock=self._clock, parent=self._window
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.snoozed.connect(lambda _landings: self.follow_ups_changed.emit())
-        dialog.snoozed.connect(lambda _landings: self._arm_after_change())
+        # The dialog's save tells the open views itself (the operations' broadcast): only
+        # the timer is re-armed here, so no view refreshes twice for one snooze.
+        dialog.snoozed.connect(lambda landings: self._snoozed_here(len(landings)))
         dialog.rejected.connect(lambda: self._show_in_window(notice))
         self.snooze_dialog = dialog
         dialog.open()
 
     def show_digest(self) -> None:
-        """Today's digest on request (the tray menu); the morning one is not affected."""
-        with self._db.reading() as session:
-            digest = build_digest(session, self._clock())
+        """Today's digest on request (the tray menu), read on the database thread and shown
+        once read; the morning one is not affected."""
+        now = self._clock()
+
+        def read(session: Session) -> Digest:
+            return build_digest(session, now)
+
+        self._ops.run_query(self._window, read, success=self._show_digest)
+
+    def _show_digest(self, digest: Digest) -> None:
         self._present([Notice(NoticeKind.DIGEST, "deckfollow — today", digest.text)])
 
     # -- actions --------------------------------------------------------------------------
 
-    def snooze(self, follow_up_ids: Sequence[int], choice: SnoozeChoice) -> int:
-        """Snooze these follow-ups by a menu choice; returns how many were snoozed."""
-        now = self._clock()
-        with self._db.unit_of_work() as session:
-            owner_tz = load_settings(session).owner_timezone
-            until = requested_until(
-                choice, now=now, owner_tz=owner_tz, morning=morning_time(session)
-            )
-            done = snooze_many(session, follow_up_ids, until, now=now)
-        self.follow_ups_changed.emit()
-        self._arm_after_change()
-        return len(done)
+    def snooze(self, follow_up_ids: Sequence[int], choice: SnoozeChoice) -> None:
+        """Snooze these follow-ups by a menu choice on the database thread; once saved,
+        `snoozed(count)`, and every open view hears of it through the operations."""
+        ids, now = list(follow_up_ids), self._clock()
 
-    def snooze_all(self, choice: SnoozeChoice = SnoozeChoice.HOUR_1) -> int:
-        """Snooze everything due now (the tray's "Snooze all 1 h")."""
-        with self._db.reading() as session:
-            ids = due_now_ids(session, self._clock())
-        return self.snooze(ids, choice) if ids else 0
+        def change(session: Session) -> Snoozed:
+            return snooze_by_choice(session, ids, choice, now=now)
+
+        self._run_snooze(change)
+
+    def snooze_all(self, choice: SnoozeChoice = SnoozeChoice.HOUR_1) -> None:
+        """Snooze everything due now (the tray's "Snooze all due 1 hour")."""
+        now = self._clock()
+
+        def change(session: Session) -> Snoozed:
+            return snooze_all_due(session, choice, now=now)
+
+        self._run_snooze(change)
+
+    def _run_snooze(self, change: Callable[[Session], Snoozed]) -> None:
+        self._ops.run_change(
+            self._window,
+            change,
+            initiator=self,
+            success=lambda done: self._snoozed_here(len(done.landings)),
+            error_title="Not snoozed",
+        )
+
+    def _snoozed_here(self, count: int) -> None:
+        self._arm_after_change()
+        self.snoozed.emit(count)
 
     def _arm_after_change(self) -> None:
         # A snooze moves the next due time: recompute it without showing anything new twice.
@@ -409,14 +434,12 @@ class ReminderController(QObject):
             self._open(self._last_tray_notice)
 
     def _say_no_tray_once(self) -> None:
-        if self._ops is not None:  # noted on the database thread, said once noted
-            self._ops.run_task(
-                None,
-                self._note_no_tray,
-                success=lambda first: self._say_no_tray() if first else None,
-            )
-        elif self._note_no_tray():
-            self._say_no_tray()
+        # Noted on the database thread, said once noted.
+        self._ops.run_task(
+            None,
+            self._note_no_tray,
+            success=lambda first: self._say_no_tray() if first else None,
+        )
 
     def _note_no_tray(self) -> bool:
         """Note that the user was told; True the first time."""
@@ -460,11 +483,23 @@ class ReminderController(QObject):
         return super().eventFilter(watched, event)
 
     def _hint_still_running(self) -> None:
+        # Noted on the database thread; the hint shows once noted, the first time only.
+        self._ops.run_task(
+            None,
+            self._note_hint,
+            success=lambda first: self._say_still_running() if first else None,
+        )
+
+    def _note_hint(self) -> bool:
+        """Note that the hint was shown; True the first time."""
         with self._db.unit_of_work() as session:
             first = get_setting(session, TRAY_HINT_KEY) is None
             if first:
                 set_setting(session, TRAY_HINT_KEY, "1")
-        if first and self._tray is not None:
+        return first
+
+    def _say_still_running(self) -> None:
+        if self._tray is not None:
             self._tray.show_message(
                 "deckfollow is still running",
                 "Reminders keep coming while the window is closed. Quit from this icon's menu.",

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from deckfollow.core.settings import set_setting
+from deckfollow.reminders.check import Notice
 from deckfollow.reminders.scheduler import next_due_at
 from deckfollow.storage.database import Database, open_database
 from deckfollow.ui.main_window import MainWindow
@@ -39,6 +40,22 @@ def _quiet_mornings(db: Database) -> None:
 
 
 Make = Callable[[Database, Clock], tuple[ReminderController, MainWindow]]
+
+
+def _check(qtbot: QtBot, controller: ReminderController) -> list[Notice]:
+    """A check run now, on the window's database thread: the notices it showed."""
+    with qtbot.waitSignal(controller.checked, timeout=10000) as done:
+        controller.check_now()
+    notices: list[Notice] = done.args[0]
+    return notices
+
+
+def _snooze(qtbot: QtBot, controller: ReminderController, act: Callable[[], object]) -> int:
+    """How many follow-ups the snooze `act` starts moved, once saved."""
+    with qtbot.waitSignal(controller.snoozed, timeout=10000) as done:
+        act()
+    count: int = done.args[0]
+    return count
 
 
 @pytest.fixture
@@ -78,12 +95,12 @@ def test_without_a_tray_it_says_so_once_and_reminds_in_the_window(
     assert controller.next_wake == DUE
     assert controller.timer_interval_ms == SAFETY_INTERVAL.total_seconds() * 1000 + 1000
     clock.now = DUE - timedelta(minutes=2)
-    assert controller.check_now() == []
+    assert _check(qtbot, controller) == []
     assert controller.timer_interval_ms == 2 * 60 * 1000 + 1000
 
     clock.now = DUE + timedelta(seconds=1)
     with qtbot.waitSignal(controller.in_window_reminder) as reminded:
-        notices = controller.check_now()
+        notices = _check(qtbot, controller)
     assert [n.follow_up_ids for n in notices] == [(fid,)]
     assert reminded.args == ["Call Jane Smith — Ask about the stain colour"]
     # The note stays (it was said once and must be read); the reminder comes under it.
@@ -91,7 +108,7 @@ def test_without_a_tray_it_says_so_once_and_reminds_in_the_window(
         NO_TRAY_TEXT,
         "Call Jane Smith — Ask about the stain colour",
     ]
-    assert controller.check_now() == []
+    assert _check(qtbot, controller) == []
     # The reminder's own button opens that follow-up and answers the reminder.
     row = window.banner.row(f"single:{fid}")
     assert row is not None
@@ -130,12 +147,11 @@ def test_snooze_all_from_the_app_moves_what_is_due(
     controller, _window = make_controller(db, clock)
     controller.start(connect_desktop=False)
     qtbot.waitUntil(lambda: controller.last_check is not None)
-    with qtbot.waitSignal(controller.follow_ups_changed):
-        assert controller.snooze_all() == 2
-    assert controller.check_now() == []
+    assert _snooze(qtbot, controller, controller.snooze_all) == 2
+    assert _check(qtbot, controller) == []
     assert controller.next_wake == DUE + timedelta(minutes=5, hours=1)
     clock.now = DUE + timedelta(hours=1, minutes=5)
-    assert sorted(i for n in controller.check_now() for i in n.follow_up_ids) == ids
+    assert sorted(i for n in _check(qtbot, controller) for i in n.follow_up_ids) == ids
 
 
 @pytest.fixture
@@ -165,7 +181,7 @@ def test_clicking_the_notification_opens_that_follow_up(
         desktop.dunstctl("action", "0")
     desktop.dunstctl("close-all")
     clock.now = DUE
-    controller.check_now()
+    _check(qtbot, controller)
     assert desktop.dunstctl("count", "displayed").strip() == "1"
     with qtbot.waitSignal(controller.open_follow_up, timeout=10000) as opened:
         desktop.dunstctl("action", "0")
@@ -215,7 +231,10 @@ def test_a_time_zone_change_moves_the_digest_to_the_new_morning(
     assert controller.next_wake == datetime(2026, 11, 24, 7, 30, tzinfo=SYD).astimezone(UTC)
     # The owner flies to London, where it is Sunday 20:45: the next digest is 07:30 there.
     monkeypatch.setenv("TZ", "Europe/London")
-    with qtbot.waitSignal(controller.zone_changed) as changed:
+    with (
+        qtbot.waitSignal(controller.zone_changed) as changed,
+        qtbot.waitSignal(controller.checked),  # the check that follows, on the database thread
+    ):
         zone_file.write_text("Europe/London\n")
     assert changed.args == ["Europe/London"]
     assert controller.next_wake == datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
@@ -243,7 +262,7 @@ def test_the_snooze_button_on_a_notification_snoozes_inside_allowed_hours(
         "/org/freedesktop/Notifications", interface="org.freedesktop.Notifications"
     )
     with (
-        qtbot.waitSignal(controller.follow_ups_changed, timeout=10000),
+        qtbot.waitSignal(controller.snoozed, timeout=10000),
         open_dbus_connection(bus=desktop.bus) as conn,
     ):
         conn.send(new_signal(daemon, "ActionInvoked", "us", (nid, "snooze-1h")))
@@ -254,7 +273,8 @@ def test_the_snooze_button_on_a_notification_snoozes_inside_allowed_hours(
         assert fu is not None
         assert fu.snoozed_until == datetime(2026, 11, 28, 9, tzinfo=SYD)
     qtbot.waitUntil(lambda: not controller.shown_notifications)  # taken off the screen
-    assert controller.next_wake == datetime(2026, 11, 28, 9, tzinfo=SYD)
+    # The timer is armed again by the check that follows the snooze (on the database thread).
+    qtbot.waitUntil(lambda: controller.next_wake == datetime(2026, 11, 28, 9, tzinfo=SYD))
 
 
 def test_a_restarted_notification_service_is_found_again(
@@ -270,14 +290,14 @@ def test_a_restarted_notification_service_is_found_again(
     assert _service(controller) == "dunst"
     desktop.stop_dunst()
     clock.now = DUE
-    notices = controller.check_now()
+    notices = _check(qtbot, controller)
     assert [n.follow_up_ids for n in notices] == [(first,)]
     # Nothing to show it on the desktop: it is not lost, it shows in the window.
     assert window.banner.messages()[-1].startswith("Call During Outage")
     assert _service(controller) is None
     desktop.start_dunst()
     clock.now = DUE + timedelta(hours=1)
-    assert [n.follow_up_ids for n in controller.check_now()] == [(second,)]
+    assert [n.follow_up_ids for n in _check(qtbot, controller)] == [(second,)]
     assert _service(controller) == "dunst"
     desktop.dunstctl("close-all")
     assert [h["summary"] for h in desktop.history()] == ["Call After Restart"]
@@ -307,8 +327,7 @@ def test_without_a_tray_a_catch_up_at_start_leaves_the_no_tray_note_readable(
     row = window.banner.row("catch_up:" + ",".join(str(i) for i in ids))
     assert row is not None
     assert list(row.buttons) == ["Open Today", "Snooze all 1 hour"]
-    with qtbot.waitSignal(controller.follow_ups_changed):
-        row.buttons["Snooze all 1 hour"].click()
+    assert _snooze(qtbot, controller, row.buttons["Snooze all 1 hour"].click) == 3
     assert window.banner.messages() == [NO_TRAY_TEXT]
     with db.reading() as s:
         assert next_due_at(s, clock()) == clock() + timedelta(hours=1)
@@ -362,9 +381,8 @@ def test_a_reminder_in_the_window_snoozes_through_the_snooze_dialog(
     assert isinstance(dialog, SnoozeDialog)
     settle(qtbot, window)  # the choices open once the follow-up is read
     dialog.choice_buttons[SnoozeChoice.MINUTES_15].setChecked(True)
-    with qtbot.waitSignal(controller.follow_ups_changed):
-        dialog.box.accepted.emit()
+    assert _snooze(qtbot, controller, dialog.box.accepted.emit) == 1
     assert window.banner.row(f"single:{fid}") is None
     clock.advance(minutes=15)
-    assert [n.follow_up_ids for n in controller.check_now()] == [(fid,)]
+    assert [n.follow_up_ids for n in _check(qtbot, controller)] == [(fid,)]
     assert window.banner.row(f"single:{fid}") is not None

@@ -200,7 +200,6 @@ def test_reminder_shows_in_the_main_window_banner(qtbot: QtBot, owner: Database,
     qtbot.addWidget(window)
     window.resize(1100, 560)
     controller = ReminderController(owner, clock=lambda: now, main_window=window, parent=window)
-    controller.follow_ups_changed.connect(lambda: window.ops.announce(Changes(follow_ups=True)))
     try:
         controller.start(connect_desktop=False)
         qtbot.waitUntil(lambda: controller.last_check is not None)
@@ -210,8 +209,13 @@ def test_reminder_shows_in_the_main_window_banner(qtbot: QtBot, owner: Database,
         # No tray offscreen: the notice was shown once, then the reminder in the banner.
         assert any(m.startswith("Call Jane Smith") for m in window.banner.messages())
         _shot(window, "main-window-reminder-banner")
-        with qtbot.waitSignal(window.ops.changes_applied):
-            assert controller.snooze_all() == 1
+        with (
+            qtbot.waitSignal(window.ops.changes_applied) as told,
+            qtbot.waitSignal(controller.snoozed) as snoozed,
+        ):
+            controller.snooze_all()
+        assert snoozed.args == [1]
+        assert told.args == [Changes(follow_ups=True), controller]
     finally:
         controller.stop()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import struct
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -155,6 +155,8 @@ def test_tray_icon_menu_click_and_quit(
             # Closing the window hides it; the app keeps running in the tray ...
             assert tell("close") == "VISIBLE False"
             assert app.poll() is None
+            # The hint comes once its first showing is noted on the database thread.
+            _wait_until(lambda: desktop.dunstctl("count", "displayed").strip() == "1")
             # ... and a click on the tray icon brings it back.
             _call(conn, service, item[0], item[1], "Activate", "ii", (0, 0))
             assert tell("state") == "VISIBLE True"
@@ -182,3 +184,13 @@ def test_tray_icon_menu_click_and_quit(
         "Call Tray Tess",
         "deckfollow is still running",
     ]
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float = 30) -> None:
+    """Until `condition()` holds, as a person watching the screen would wait."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "it never came"
+        time.sleep(0.05)
