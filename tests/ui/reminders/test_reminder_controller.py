@@ -386,3 +386,66 @@ def test_a_reminder_in_the_window_snoozes_through_the_snooze_dialog(
     clock.advance(minutes=15)
     assert [n.follow_up_ids for n in _check(qtbot, controller)] == [(fid,)]
     assert window.banner.row(f"single:{fid}") is not None
+
+
+def test_a_snooze_from_a_reminder_refreshes_the_open_views_once(
+    qtbot: QtBot, db: Database, now: datetime
+):
+    from deckfollow.reminders.snooze import SnoozeChoice
+    from deckfollow.ui.app import _start_reminders
+    from deckfollow.ui.reminders.snooze_dialog import SnoozeDialog
+
+    _quiet_mornings(db)
+    fid = add_follow_up(db, now, DUE, name="Jane Smith", reason="Ask about the stain colour")
+    later = add_follow_up(db, now, DUE + timedelta(minutes=30), name="Bo Diaz")
+    clock = Clock(DUE + timedelta(seconds=5))
+    window = MainWindow(db, clock=clock)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("today")
+    window.refresh()
+    settle(qtbot, window)
+    reloads: list[int] = []
+    reload_today = window.today.refresh
+
+    def counted_reload() -> None:
+        reloads.append(1)
+        reload_today()
+
+    window.today.refresh = counted_reload  # type: ignore[method-assign]
+    _start_reminders(window, db, clock)  # wired as the app wires it
+    controller = window.reminders
+    assert isinstance(controller, ReminderController)
+    try:
+        qtbot.waitUntil(lambda: window.banner.row(f"single:{fid}") is not None)
+        settle(qtbot, window)
+        assert reloads == []  # a reminder shown changes nothing on Today
+        # Snoozed through the reminder's dialog: Today is read again once, not twice.
+        row = window.banner.row(f"single:{fid}")
+        assert row is not None
+        row.buttons["Snooze…"].click()
+        dialog = controller.snooze_dialog
+        assert isinstance(dialog, SnoozeDialog)
+        settle(qtbot, window)
+        dialog.choice_buttons[SnoozeChoice.HOUR_1].setChecked(True)
+        assert _snooze(qtbot, controller, dialog.box.accepted.emit) == 1
+        settle(qtbot, window)
+        assert len(reloads) == 1
+        assert _snoozed_until(db, fid) == clock() + timedelta(hours=1)
+        # Snoozed from the tray's "Snooze all due 1 hour": once again.
+        clock.now = DUE + timedelta(minutes=31)
+        assert _snooze(qtbot, controller, controller.snooze_all) == 1
+        settle(qtbot, window)
+        assert len(reloads) == 2
+        assert _snoozed_until(db, later) == clock() + timedelta(hours=1)
+    finally:
+        controller.stop()
+
+
+def _snoozed_until(db: Database, follow_up_id: int) -> datetime | None:
+    from deckfollow.core.models import FollowUp
+
+    with db.reading() as s:
+        fu = s.get(FollowUp, follow_up_id)
+        assert fu is not None
+        return fu.snoozed_until
