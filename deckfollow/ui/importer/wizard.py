@@ -6,6 +6,7 @@ backup, and it re-checks duplicates against the database as it is at that moment
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QMimeData,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -125,12 +127,28 @@ def _error_label() -> QLabel:
     return label
 
 
-class FilePage(QWizardPage):
-    """Where the contacts are: a CSV file exported from the user's current program."""
+class _WizardPage(QWizardPage):
+    """A page of the import wizard. It reaches the wizard through a weak reference: the
+    wizard holds its pages, so a strong one back would make a cycle that only a garbage
+    collection frees, keeping a closed wizard's preview (a whole file of rows) meanwhile."""
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
-        self._wizard = wizard
+        self._wizard_ref = weakref.ref(wizard)
+
+    @property
+    def _wizard(self) -> ImportWizard:
+        wizard = self._wizard_ref()
+        if wizard is None:  # a page is only ever used inside its wizard
+            raise RuntimeError("the import wizard is gone")
+        return wizard
+
+
+class FilePage(_WizardPage):
+    """Where the contacts are: a CSV file exported from the user's current program."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard)
         self.setTitle("Choose the file to import")
         self.setSubTitle("A CSV file from Google Contacts, Outlook or a spreadsheet.")
         self.path_edit = QLineEdit()
@@ -191,12 +209,11 @@ class FilePage(QWizardPage):
         return True
 
 
-class MappingPage(QWizardPage):
+class MappingPage(_WizardPage):
     """How the columns are read: recognised exports need nothing, others get a mapping."""
 
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self._wizard = wizard
+        super().__init__(wizard)
         # Every row checked for the mapping chosen, once the database has answered.
         self._planned: tuple[ColumnMapping | None, ImportPlan] | None = None
         self._asking = False
@@ -355,8 +372,8 @@ class PreviewFilter(QSortFilterProxyModel):
     setRowHidden call drops a reference to None, and a few thousand crash the interpreter.
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.mode = 0
 
     def set_mode(self, mode: int) -> None:
@@ -387,8 +404,8 @@ class PreviewModel(QAbstractTableModel):
 
     choices_changed = Signal()
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.rows: list[RowPlan] = []
         self.create_new: set[int] = set()  # row numbers of the file
 
@@ -502,12 +519,11 @@ class PreviewModel(QAbstractTableModel):
         return None
 
 
-class PreviewPage(QWizardPage):
+class PreviewPage(_WizardPage):
     """Every row and what will happen to it, before anything is saved."""
 
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self._wizard = wizard
+        super().__init__(wizard)
         self._asking = False  # the import is on its way
         self.setTitle("Check before importing")
         self.setSubTitle("Every row of the file and what will happen to it. Nothing is saved yet.")
@@ -522,9 +538,10 @@ class PreviewPage(QWizardPage):
         filter_row.addWidget(self.summary, 1)
         filter_row.addWidget(QLabel("Show"))
         filter_row.addWidget(self.show_combo)
-        self.model = PreviewModel()
+        # Owned by the page: deleted with it when the closed wizard is.
+        self.model = PreviewModel(self)
         self.model.choices_changed.connect(self._choices_changed)
-        self.shown = PreviewFilter()
+        self.shown = PreviewFilter(self)
         self.shown.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setModel(self.shown)
@@ -613,12 +630,11 @@ class PreviewPage(QWizardPage):
         self.error.show()
 
 
-class SummaryPage(QWizardPage):
+class SummaryPage(_WizardPage):
     """What was done, and what was left out with the row numbers to fix."""
 
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self._wizard = wizard
+        super().__init__(wizard)
         self.setTitle("Import finished")
         self.setSubTitle("What was added, and the rows to look at in your file.")
         self.result = QLabel()

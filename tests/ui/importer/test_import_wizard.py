@@ -362,3 +362,39 @@ def test_import_summary_after_the_import_says_what_happened() -> None:
     assert import_summary(0, 0, 0, 0, done=True) == "Nothing imported"
     assert import_summary(2, 0, 0, 2, done=True) == "2 imported · 2 problems"
     assert import_summary(0, 3, 1, 0, done=True) == "3 already there (1 given details)"
+
+
+def test_a_closed_wizard_is_freed_without_the_garbage_collector(
+    qtbot: QtBot, au_db: Database, now: datetime
+) -> None:
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    if operations.serving(au_db) is None:
+        Operations(au_db)
+    wiz = ImportWizard(au_db, clock=lambda: now)
+    wiz.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    wiz.open_file(DATA / "google_contacts.csv")
+    wiz.show()
+    _next(qtbot, wiz)
+    _next(qtbot, wiz)
+    assert wiz.currentPage() is wiz.preview_page
+    assert wiz.preview_page.shown.rowCount() > 0  # the preview shows the file's rows
+    model = weakref.ref(wiz.preview_page.model)
+    shown = weakref.ref(wiz.preview_page.shown)
+    wizard = weakref.ref(wiz)
+    wiz.close()
+    del wiz
+    # Freed by reference counting alone, as soon as Qt deletes the closed window: a cycle
+    # would keep the preview's rows (a whole file of them) until a collection ran.
+    gc.disable()
+    try:
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert model() is None
+        assert shown() is None
+        assert wizard() is None
+    finally:
+        gc.enable()
