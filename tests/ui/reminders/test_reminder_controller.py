@@ -449,3 +449,20 @@ def _snoozed_until(db: Database, follow_up_id: int) -> datetime | None:
         fu = s.get(FollowUp, follow_up_id)
         assert fu is not None
         return fu.snoozed_until
+
+
+def test_todays_digest_on_request_is_read_off_the_window_and_shown_once_read(
+    qtbot: QtBot, db: Database, now: datetime, make_controller: Make
+):
+    _quiet_mornings(db)
+    add_follow_up(db, now, DUE, name="Jane Smith")
+    add_follow_up(db, now, DUE + timedelta(hours=2), name="Bo Diaz")
+    clock = Clock(DUE + timedelta(hours=1))  # one overdue, one later today
+    controller, window = make_controller(db, clock)
+    controller.start(connect_desktop=False)
+    qtbot.waitUntil(lambda: controller.last_check is not None)
+    with qtbot.waitSignal(controller.notices_shown) as shown:
+        controller.show_digest()
+    [notice] = shown.args[0]
+    assert notice.body == "Today: 2 calls (1 overdue)"
+    assert window.banner.row("digest") is not None
