@@ -337,7 +337,7 @@ class DetailPanel(QWidget):
         dlay.addWidget(self.consent_box)
         dlay.addWidget(self.contact_box)
         dlay.addStretch(1)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(details)
@@ -469,7 +469,14 @@ class DetailPanel(QWidget):
             f"Your changes to {name}\N{RIGHT SINGLE QUOTATION MARK}s details are not saved yet: "
             "Save or Revert them to move on."
         )
+        # The word and the buttons it names are below the fold on a short panel: scrolled to
+        # once the word, just shown, has its place in the layout.
+        QTimer.singleShot(0, self, self._show_unsaved)
         return True
+
+    def _show_unsaved(self) -> None:
+        self.scroll.ensureWidgetVisible(self.contact_error)
+        self.scroll.ensureWidgetVisible(self.save_button)
 
     def _go_on(self) -> bool:
         """After a save or a revert: show whom the user moved on to meanwhile, if anyone."""
