@@ -337,7 +337,7 @@ class DetailPanel(QWidget):
         dlay.addWidget(self.consent_box)
         dlay.addWidget(self.contact_box)
         dlay.addStretch(1)
-        self.scroll = scroll = QScrollArea()
+        self.details_scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(details)
@@ -475,8 +475,8 @@ class DetailPanel(QWidget):
         return True
 
     def _show_unsaved(self) -> None:
-        self.scroll.ensureWidgetVisible(self.contact_error)
-        self.scroll.ensureWidgetVisible(self.save_button)
+        self.details_scroll.ensureWidgetVisible(self.contact_error)
+        self.details_scroll.ensureWidgetVisible(self.save_button)
 
     def _go_on(self) -> bool:
         """After a save or a revert: show whom the user moved on to meanwhile, if anyone."""
