@@ -40,8 +40,7 @@ from deckfollow.ui.reminders.tray import ReminderTray
 from deckfollow.ui.reminders.wake_timer import SAFETY_INTERVAL, ZONE_FILES, WakeTimer
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
+    from deckfollow.core.unit_of_work import Session
     from deckfollow.ui.operations import Operations
 
 log = logging.getLogger(__name__)
