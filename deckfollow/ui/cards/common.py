@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -38,15 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.card_preferences import (
-    MOTIFS,
-    CardPreferences,
-    Units,
-    load_card_preferences,
-    save_card_preferences,
-)
-from deckfollow.core.unit_of_work import Store
-from deckfollow.printing.card_setup import options_for, todays_date_line
+from deckfollow.core.card_preferences import MOTIFS, CardPreferences, Units
 from deckfollow.printing.fonts import FONTS
 from deckfollow.printing.handwriting import INK_NAMES, INKS, HandStyle
 from deckfollow.printing.render import MATCH, CardFront, PrintOptions
@@ -478,19 +469,3 @@ def save_private(path: Path, pdf: bytes) -> None:
 def save_failed(path: Path, exc: OSError) -> str:
     """What to tell the user when a PDF could not be saved."""
     return f"Could not save {path}: {exc.strerror or exc}. Nothing was written."
-
-
-def load_card_setup(db: Store, now: datetime) -> tuple[CardPreferences, PrintOptions]:
-    """The owner's remembered card choices and the options they start from (today's date
-    always filled in: the form decides whether it is written)."""
-    with db.reading() as s:
-        prefs = load_card_preferences(s)
-        base = options_for(s, prefs, now=now)
-        date = todays_date_line(s, now)
-    return prefs, replace(base, date_text=date)
-
-
-def remember_choices(db: Store, prefs: CardPreferences) -> None:
-    """Keep the stationery, front and handwriting chosen for next time."""
-    with db.unit_of_work() as s:
-        save_card_preferences(s, prefs)

@@ -11,14 +11,27 @@ from pytestqt.qtbot import QtBot
 from deckfollow.core.card_preferences import load_card_preferences
 from deckfollow.storage.database import Database
 from deckfollow.ui.cards import CardBatchDialog, CardsDialog
+from deckfollow.ui.operations import Operations
 from tests.printing import poppler
 from tests.printing.data import seed
+from tests.ui.waiting import settle
 
 
 def _composer(qtbot: QtBot, db: Database, now: datetime) -> CardsDialog:
+    Operations(db)  # the window's database thread: the composer reads there
     dlg = CardsDialog(db, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, dlg)
+    return dlg
+
+
+def _batch(qtbot: QtBot, db: Database, now: datetime) -> CardBatchDialog:
+    Operations(db)  # the window's database thread: the batch reads and records there
+    dlg = CardBatchDialog(db, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    settle(qtbot, dlg)
     return dlg
 
 
@@ -38,6 +51,7 @@ def test_typing_a_suburb_finds_the_customer_and_choosing_writes_their_card(
     assert dlg.match_count.text() == "1 match."
     dlg.matches.setCurrentRow(0)
     assert dlg.matches.currentItem().data(Qt.ItemDataRole.UserRole) == ids["Łukasz Nowak"]
+    settle(qtbot, dlg)
     dlg.refresh()
     pdf = tmp_path / "card.pdf"
     pdf.write_bytes(dlg.last_pdf or b"")
@@ -62,9 +76,7 @@ def test_a_customer_who_refused_post_is_marked_in_the_list(qtbot, db, now):
 
 def test_the_batch_lists_one_job_per_paper_and_saves_each(qtbot, db, now, tmp_path):
     seed(db, now)
-    dlg = CardBatchDialog(db, clock=lambda: now)
-    qtbot.addWidget(dlg)
-    dlg.show()
+    dlg = _batch(qtbot, db, now)
     form = dlg.style_form
     form.select(form.labels, "l7160")
     assert [s.heading for s in dlg.steps] == [
@@ -79,6 +91,7 @@ def test_the_batch_lists_one_job_per_paper_and_saves_each(qtbot, db, now, tmp_pa
         dlg.save_step_to(i, out)
         sizes.append(set(poppler.page_sizes(out)))
     assert [len(s) for s in sizes] == [1, 1, 1]  # one paper size per job
+    settle(qtbot, dlg)  # remembered as printed
     # Saving the cards' job counts as printing them: they can now be marked as mailed.
     assert dlg.mail_button.isEnabled()
     dlg.preview_step(1)
@@ -88,13 +101,13 @@ def test_the_batch_lists_one_job_per_paper_and_saves_each(qtbot, db, now, tmp_pa
         assert load_card_preferences(s).labels is True
     again = CardBatchDialog(db, clock=lambda: now)
     qtbot.addWidget(again)
+    settle(qtbot, again)
     assert again.style_form.labels.currentData() == "l7160"
 
 
 def test_stationery_is_named_in_the_owners_units(qtbot, db, now):
     seed(db, now)  # an Australian business: millimetres
-    dlg = CardBatchDialog(db, clock=lambda: now)
-    qtbot.addWidget(dlg)
+    dlg = _batch(qtbot, db, now)
     form = dlg.style_form
     assert form.card.currentText() == ("Folded A6 card (148 × 210 mm sheet, folds to 148 × 105 mm)")
     form.select(form.units, "in")
