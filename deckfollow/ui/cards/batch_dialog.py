@@ -424,14 +424,11 @@ class CardBatchDialog(QDialog):
 
     def print_step(self, index: int) -> None:
         step = self.steps[index]
-        if ask_and_print(self, step.pdf, f"Print job {step.heading}"):
-            self._step_sent(index)
+        ask_and_print(self, step.pdf, f"Print job {step.heading}", lambda: self._step_sent(index))
 
     def save_step(self, index: int) -> None:
         step = self.steps[index]
-        path = ask_save_path(self, f"cards-{step.slug}.pdf")
-        if path is not None:
-            self.save_step_to(index, path)
+        ask_save_path(self, f"cards-{step.slug}.pdf", lambda path: self.save_step_to(index, path))
 
     def save_step_to(self, index: int, target: Path) -> None:
         """Write one print job's PDF (owner-only)."""
@@ -462,15 +459,13 @@ class CardBatchDialog(QDialog):
         )
 
     def _print(self) -> None:
-        if self.last_pdf is not None and ask_and_print(self, self.last_pdf):
-            self._remember()
+        if self.last_pdf is not None:
+            ask_and_print(self, self.last_pdf, "Print cards", self._remember)
 
     def _save(self) -> None:
         if self.last_pdf is None:
             return
-        path = ask_save_path(self, "cards.pdf")
-        if path is not None:
-            self.save_to(path)
+        ask_save_path(self, "cards.pdf", self.save_to)
 
     def save_to(self, target: Path) -> None:
         """Write the batch PDF (owner-only) and remember it as printed."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -435,13 +436,15 @@ class CardsDialog(QDialog):
 
     def _print(self) -> None:
         if self.last_pdf is not None:
-            ask_and_print(self, self.last_pdf)
+            ask_and_print(self, self.last_pdf, "Print the card")
 
     def _save(self) -> None:
+        if self.last_pdf is not None:
+            ask_save_path(self, "card.pdf", self.save_to)
+
+    def save_to(self, path: Path) -> None:
+        """Write the card as it stands (owner-only: it holds a name and an address)."""
         if self.last_pdf is None:
-            return
-        path = ask_save_path(self, "card.pdf")
-        if path is None:
             return
         try:
             save_private(path, self.last_pdf)
