@@ -28,6 +28,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -445,7 +446,7 @@ def ask_and_print(
             printed()
 
     dialog.accepted.connect(chosen)
-    dialog.open()
+    QDialog.open(dialog)  # QPrintDialog's own open() wants a slot to call
     return dialog
 
 
