@@ -17,6 +17,7 @@ from deckfollow.core.card_preferences import (
     load_card_preferences,
     save_card_preferences,
 )
+from deckfollow.core.card_recipients import RecipientSearch, search_recipients
 from deckfollow.core.changes import Changes
 from deckfollow.core.merge_fields import MergeContext, build_merge_context
 from deckfollow.printing.batch import (
@@ -43,18 +44,21 @@ _NOTHING_SHOWN = Changes()
 @dataclass(frozen=True)
 class CardSetup:
     """The wordings to choose from, the owner's remembered choices and the options they
-    start from (today's date always filled in: the form decides whether it is written)."""
+    start from (today's date always filled in: the form decides whether it is written), and
+    the customers listed before anything is typed."""
 
     templates: list[CardTemplate]
     prefs: CardPreferences
     base: PrintOptions
+    everyone: RecipientSearch
 
 
 def read_card_setup(session: Session, now: datetime) -> CardSetup:
     prefs = load_card_preferences(session)
     base = options_for(session, prefs, now=now)
     date = todays_date_line(session, now)
-    return CardSetup(card_templates(session), prefs, replace(base, date_text=date))
+    everyone = search_recipients(session, "")
+    return CardSetup(card_templates(session), prefs, replace(base, date_text=date), everyone)
 
 
 @dataclass(frozen=True)

@@ -221,7 +221,11 @@ class CardsDialog(QDialog):
         if template_key is not None:
             self.select_template(template_key)
         if customer_id is None:
-            self.run_search()
+            text = self.search.text().strip()
+            if text:
+                self.run_search()  # typed while the dialog opened
+            else:
+                self._list("", setup.everyone)  # read with the rest: no empty list first
             self.refresh()
         else:
             self.select_customer(customer_id, then=self._show_chosen)
