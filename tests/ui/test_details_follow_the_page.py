@@ -10,10 +10,12 @@ from datetime import datetime
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from deckfollow.core.consent import revoke_consent
 from deckfollow.core.leads import LeadCreated, NewLead, add_lead
+from deckfollow.core.models import Customer
 from deckfollow.storage.database import Database
 from deckfollow.ui.customer_detail.panel import _EMPTY
 from deckfollow.ui.features import install_features
@@ -145,3 +147,44 @@ def test_a_page_without_a_selection_shows_nobody_and_each_page_gets_its_own_back
     window.detail_dock.hide()
     window.detail_dock.show()
     assert _shows(window) is None
+
+
+def test_details_typed_and_not_saved_stay_until_saved_or_reverted(
+    qtbot: QtBot, db: Database, now: datetime, leads: tuple[LeadCreated, LeadCreated]
+) -> None:
+    mia, bo = leads
+    window = _start(qtbot, db, now)
+    window.detail_dock.show()
+    assert _shows(window) == mia.customer_id
+    email = window.detail.fields["email"]
+    assert isinstance(email, QLineEdit)
+    assert email.text() == ""
+    qtbot.keyClicks(email, "mia@chen.example")
+
+    # The owner moves down to Bo before saving: the panel keeps Mia and what was typed, and
+    # says why it has not moved.
+    tree = window.today.tree
+    tree.setCurrentIndex(window.today.model.index_of(window.today.model.ids_in_order()[1]))
+    assert _shows(window) == mia.customer_id
+    assert email.text() == "mia@chen.example"
+    assert "changes to Mia Chen" in window.detail.contact_error.text()
+    # A page that selects nobody does not drop them either.
+    window.show_page("reports")
+    assert _shows(window) == mia.customer_id
+    assert email.text() == "mia@chen.example"
+
+    # Saved: Mia's email is kept, and the panel goes on to where the owner went.
+    window.detail.save_button.click()
+    assert _shows(window) is None
+    with db.reading() as s:
+        assert s.get(Customer, mia.customer_id).email == "mia@chen.example"  # type: ignore[union-attr]
+
+    # Revert lets go of what was typed and moves on at once.
+    window.show_page("today")
+    assert _shows(window) == bo.customer_id
+    qtbot.keyClicks(window.detail.fields["email"], "bo@typo")
+    tree.setCurrentIndex(window.today.model.index_of(window.today.model.ids_in_order()[0]))
+    assert _shows(window) == bo.customer_id
+    window.detail.revert_button.click()
+    assert _shows(window) == mia.customer_id
+    assert window.detail.contact_error.text() == ""

@@ -154,6 +154,8 @@ class DetailPanel(QWidget):
         self._db, self._clock = db, clock
         self._customer: ContactForm | None = None
         self._request = 0  # the latest read asked for; an older answer is dropped
+        # Where the user moved on to while details typed here were not saved yet.
+        self._after_edits: Callable[[], None] | None = None
         self._quote: QuoteView | None = None
         self._overview: ConsentOverview | None = None
         self.active_dialog: QDialog | None = None
@@ -335,7 +337,7 @@ class DetailPanel(QWidget):
         dlay.addWidget(self.consent_box)
         dlay.addWidget(self.contact_box)
         dlay.addStretch(1)
-        scroll = QScrollArea()
+        self.details_scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(details)
@@ -424,6 +426,11 @@ class DetailPanel(QWidget):
 
     def clear(self, message: str = _EMPTY) -> None:
         """Show nothing (no selection), or why nothing can be shown."""
+        if self._held_for_edits(lambda: self.clear(message)):
+            return
+        self._blank(message)
+
+    def _blank(self, message: str) -> None:
         self._request += 1  # a read still on its way is for someone no longer wanted
         self._customer = self._quote = self._overview = None
         self.body.hide()
@@ -432,6 +439,8 @@ class DetailPanel(QWidget):
 
     def show_quote(self, quote_id: int) -> None:
         """Show a quote and its customer."""
+        if quote_id != self.quote_id and self._held_for_edits(lambda: self.show_quote(quote_id)):
+            return
         now = self._clock()
 
         def fetch(s: Session) -> CustomerView:
@@ -441,7 +450,42 @@ class DetailPanel(QWidget):
 
     def show_customer(self, customer_id: int) -> None:
         """Show a customer with their most recent open quote (or latest quote)."""
+        if customer_id != self.customer_id and self._held_for_edits(
+            lambda: self.show_customer(customer_id)
+        ):
+            return
         self._load(customer_id, None)
+
+    def _held_for_edits(self, go: Callable[[], None]) -> bool:
+        """Asked to show someone else (or nobody) while details typed here are not saved:
+        they stay on screen, with a word saying so, and the panel goes on once they are
+        saved or reverted. Nothing typed is dropped by a click elsewhere."""
+        if self._customer is None or not self.is_dirty():
+            self._after_edits = None
+            return False
+        self._after_edits = go
+        name = self._customer.fields["display_name"] or "this customer"
+        self.contact_error.show_error(
+            f"Your changes to {name}\N{RIGHT SINGLE QUOTATION MARK}s details are not saved yet: "
+            "Save or Revert them to move on."
+        )
+        # The word and the buttons it names are below the fold on a short panel: scrolled to
+        # once the word, just shown, has its place in the layout.
+        QTimer.singleShot(0, self, self._show_unsaved)
+        return True
+
+    def _show_unsaved(self) -> None:
+        self.details_scroll.ensureWidgetVisible(self.contact_error)
+        self.details_scroll.ensureWidgetVisible(self.save_button)
+
+    def _go_on(self) -> bool:
+        """After a save or a revert: show whom the user moved on to meanwhile, if anyone."""
+        go, self._after_edits = self._after_edits, None
+        if go is None:
+            return False
+        self.contact_error.clear_error()
+        go()
+        return True
 
     def reload(self) -> None:
         """Re-read what is shown (after a change made elsewhere); unsaved edits stay."""
@@ -475,7 +519,7 @@ class DetailPanel(QWidget):
 
         def failed(exc: DeckfollowError) -> None:
             if token == self._request:
-                self.clear(missing if isinstance(exc, NotFoundError) else str(exc))
+                self._blank(missing if isinstance(exc, NotFoundError) else str(exc))
 
         query(self, self._db, fetch, success=shown, failure=failed)
 
@@ -665,7 +709,8 @@ class DetailPanel(QWidget):
             return
         # With what is typed as the baseline nothing counts as an edit to keep.
         self._customer = self._customer_without_edits()
-        self.reload()
+        if not self._go_on():
+            self.reload()
 
     def _customer_without_edits(self) -> ContactForm:
         assert self._customer is not None
@@ -700,7 +745,8 @@ class DetailPanel(QWidget):
 
         def saved(_changes: Changes) -> None:
             self._customer = None  # saved: nothing typed is left to keep
-            self._load(loaded.id, self.quote_id)
+            if not self._go_on():
+                self._load(loaded.id, self.quote_id)
             self.changed.emit()
 
         def refused(exc: DeckfollowError) -> None:
