@@ -221,7 +221,6 @@ def install_features(window: MainWindow, db: Store, clock: Clock) -> None:
         from deckfollow.ui.cards import CardBatchDialog
 
         dialog = CardBatchDialog(db, clock=clock, parent=window)
-        dialog.mailed.connect(lambda _c: changed())
         dialog.mailed.connect(
             lambda _c: window.statusBar().showMessage(dialog.mail_status.text(), 10000)
         )

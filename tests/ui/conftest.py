@@ -84,9 +84,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "messaging/common.py": "the details panel's reads and saves, converted with it",
     # Not converted yet: each still reads or saves on the GUI thread.
     "backups/corrupt.py": "not converted yet: runs before the window, at start-up",
-    "cards/batch_dialog.py": "not converted yet",
-    "cards/common.py": "not converted yet",
-    "cards/composer.py": "not converted yet",
     "customers/page.py": "not converted yet: its model reads a page of rows as it scrolls",
     "reports/page.py": "not converted yet",
     "today_page/page.py": "reads its model on its own (the operations path for it is next)",

@@ -26,22 +26,25 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.card_kinds import COURTESY_KINDS, MailedNextStep, card_kind
-from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.core.unit_of_work import Store
-from deckfollow.printing.batch import (
-    CardBatch,
-    card_templates,
-    collect_due_cards,
-    mark_mailed,
-    printed_batch,
-    remember_printed,
+from deckfollow.core.unit_of_work import Session, Store
+from deckfollow.printing.batch import CardBatch, PrintedBatch
+from deckfollow.printing.card_dialogs import (
+    CardSetup,
+    DueCards,
+    Mailed,
+    mail_printed_cards,
+    read_card_setup,
+    read_due_cards,
+    remember_batch_printed,
+    remember_card_choices,
 )
 from deckfollow.printing.paper_steps import PaperStep, paper_steps
-from deckfollow.printing.render import CardProblem, check_cards, render_bytes
+from deckfollow.printing.render import CardProblem, PrintOptions, check_cards, render_bytes
 from deckfollow.printing.stationery import envelope_label
+from deckfollow.ui import operations
 from deckfollow.ui.cards.common import (
     OUTSIDE_NOTE,
     PreviewLabel,
@@ -49,15 +52,12 @@ from deckfollow.ui.cards.common import (
     ask_and_print,
     ask_save_path,
     card_pages,
-    load_card_setup,
     pdf_pages,
-    remember_choices,
     save_failed,
     save_private,
 )
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import counted, date_text
-from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.theme import active_theme
 
 _NEXT_CHANNELS = ((Channel.CALL, "Call"), (Channel.TEXT, "Text"), (Channel.EMAIL, "Email"))
@@ -66,14 +66,23 @@ _NEXT_CHANNELS = ((Channel.CALL, "Call"), (Channel.TEXT, "Text"), (Channel.EMAIL
 class CardBatchDialog(QDialog):
     """Every card due within N days in one PDF; skipped customers listed with the reason.
 
-    `mailed` carries the core's Changes after cards were logged as mailed.
+    `mailed` carries the core's Changes after cards were logged as mailed. The wordings,
+    the owner's card choices and the cards due are read on the window's database thread,
+    and what was printed and mailed is recorded there; the fields open once the first read
+    has arrived (`loaded`).
     """
 
     mailed = Signal(object)
+    loaded = Signal()
+    # The form follows the owner's remembered choices, so it is made once they are read.
+    style_form: StyleForm
 
     def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._clock = db, clock
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("the card batch needs the operations of an open database")
+        self._ops, self._clock = ops, clock
         self.setWindowTitle("Cards to send")
         self.resize(1360, 900)
         self.batch = CardBatch()
@@ -81,10 +90,7 @@ class CardBatchDialog(QDialog):
         self.last_pdf: bytes | None = None
         self.steps: list[PaperStep] = []
         self.printed_steps: set[int] = set()
-        with db.reading() as s:
-            templates = card_templates(s)
-        prefs, self._base = load_card_setup(db, clock())
-        self._return = self._base.return_address
+        self._setup: CardSetup | None = None  # once read
 
         self.days = QSpinBox()
         self.days.setRange(0, 90)
@@ -92,9 +98,8 @@ class CardBatchDialog(QDialog):
         self.days.setSuffix(" days")
         self.template = QComboBox()
         self.template.addItem("Chosen by each follow-up's reason", None)
-        for t in templates:
-            self.template.addItem(t.name, t.key)
-        self.style_form = StyleForm(prefs)
+        self._style_slot = QVBoxLayout()
+        self._style_slot.setContentsMargins(0, 0, 0, 0)
         self.table = QTableWidget(0, 4)
         self.table.setAccessibleName("Cards due")
         self.table.setHorizontalHeaderLabels(["Customer", "Due", "Wording", "Fits"])
@@ -146,7 +151,7 @@ class CardBatchDialog(QDialog):
         left.addWidget(self.table, 1)
         left.addWidget(QLabel("Skipped (not printed):"))
         left.addWidget(self.skipped)
-        left.addWidget(self.style_form)
+        left.addLayout(self._style_slot)
         mail_box = QGroupBox("After posting: what's next for each customer")
         mail_form = QFormLayout(mail_box)
         mail_form.addRow("Next", self.next_channel)
@@ -181,45 +186,98 @@ class CardBatchDialog(QDialog):
         self.table.currentCellChanged.connect(self._on_row)
         self.days.valueChanged.connect(self.reload)
         self.template.currentIndexChanged.connect(self.reload)
-        self.style_form.changed.connect(self._style_changed)
         self.print_button.clicked.connect(self._print)
         self.save_button.clicked.connect(self._save)
         self.mail_button.clicked.connect(self.mark_as_mailed)
         close.clicked.connect(self.accept)
+        # Nothing is offered until the cards due are read: an empty list would say "none".
+        self._opening: tuple[QWidget, ...] = (
+            self.days,
+            self.template,
+            self.next_channel,
+            self.next_days,
+            self.next_reason,
+            self.courtesy_too,
+        )
+        for widget in (*self._opening, self.print_button, self.save_button, self.mail_button):
+            widget.setEnabled(False)
+        now = clock()
+        ops.run_query(
+            self, lambda s: read_card_setup(s, now), success=self._fill, failure=self._not_read
+        )
+
+    def _fill(self, setup: CardSetup) -> None:
+        """Offer the wordings and the owner's card choices, then read the cards due."""
+        self._setup = setup
+        self.template.blockSignals(True)
+        for t in setup.templates:
+            self.template.addItem(t.name, t.key)
+        self.template.blockSignals(False)
+        self.style_form = StyleForm(setup.prefs)
+        self.style_form.changed.connect(self._style_changed)
+        self._style_slot.addWidget(self.style_form)
         self.reload()
 
+    def _not_read(self, error: DeckfollowError) -> None:
+        self.error.show_error(error)
+
     def reload(self) -> None:
-        """Collect the cards due and the customers skipped, then check and preview them."""
+        """Collect the cards due and the customers skipped on the database thread, then
+        check and preview them."""
+        if self._setup is None:
+            return
+        now, days, key = self._clock(), self.days.value(), self.template.currentData()
+
+        def due(session: Session) -> DueCards:
+            return read_due_cards(session, now, days, key)
+
+        self._ops.run_query(self, due, success=self._show_due, failure=self._not_due)
+
+    def _not_due(self, error: DeckfollowError) -> None:
+        self._show_due(DueCards(CardBatch(), None))
+        self.error.show_error(error)
+
+    def _show_due(self, due: DueCards) -> None:
+        first = not self.days.isEnabled()
+        for widget in self._opening:
+            widget.setEnabled(True)
         self.error.clear_error()
-        try:
-            with self._db.reading() as s:
-                self.batch = collect_due_cards(
-                    s,
-                    now=self._clock(),
-                    within_days=self.days.value(),
-                    template_key=self.template.currentData(),
-                )
-        except DeckfollowError as exc:
-            self.error.show_error(exc)
-            self.batch = CardBatch()
+        self.batch = due.batch
         self.skipped.clear()
         for sk in self.batch.skipped:
             self.skipped.addItem(f"{sk.customer}: {sk.reason}")
         if not self.batch.skipped:
             self.skipped.addItem("Nobody: every customer due a card can be sent one.")
         self._check_and_preview()
-        self._sync_mail()
+        self._sync_mail(due.printed)
+        if first:
+            self.loaded.emit()
 
     def _style_changed(self) -> None:
-        remember_choices(self._db, self.style_form.preferences())
+        if self._setup is None:
+            return
+        prefs = self.style_form.preferences()
+        self._ops.run_change(
+            self,
+            lambda s: remember_card_choices(s, prefs),
+            initiator=self,
+            failure=self.error.show_error,
+            error_title="Card choices not kept",
+        )
         self._check_and_preview()
 
+    def _options(self) -> PrintOptions:
+        assert self._setup is not None  # once read
+        return self.style_form.options(self._setup.base)
+
     def _check_and_preview(self) -> None:
+        if self._setup is None:
+            return
         self.error.clear_error()
         self.last_pdf = None
         self.steps = []
         self.printed_steps = set()
-        options = self.style_form.options(self._base)
+        options = self._options()
         jobs = self.batch.jobs()
         try:
             self.problems = check_cards(jobs, options) if jobs else []
@@ -256,7 +314,7 @@ class CardBatchDialog(QDialog):
             parts.append(f"and {n} × {envelope_label(envelope, units)}")
         if options.labels:
             parts.append(f"and labels from label {options.start_label}")
-        if self._return is None and envelope is not None:
+        if self._setup.base.return_address is None and envelope is not None:
             parts.append("(no return address: set it in Settings)")
         if n == 0:
             parts = [f"No cards due within {counted(self.days.value(), 'day')}."]
@@ -281,7 +339,7 @@ class CardBatchDialog(QDialog):
                 self.preview.setText("No cards due: nothing to preview.")
             self.preview_caption.setText("")
             return
-        options = self.style_form.options(self._base)
+        options = self._options()
         envelope = options.envelope_stock()
         sheet = options.label_stock()
         # A folded card with a front is two pages: the inside and the outside.
@@ -349,7 +407,7 @@ class CardBatchDialog(QDialog):
         label sheet)."""
         step = self.steps[index]
         if step.part == "cards":
-            options = self.style_form.options(self._base)
+            options = self._options()
             pages, rows = card_pages(
                 step.pdf,
                 [0, 1] if options.two_sided else [0],
@@ -366,14 +424,11 @@ class CardBatchDialog(QDialog):
 
     def print_step(self, index: int) -> None:
         step = self.steps[index]
-        if ask_and_print(self, step.pdf, f"Print job {step.heading}"):
-            self._step_sent(index)
+        ask_and_print(self, step.pdf, f"Print job {step.heading}", lambda: self._step_sent(index))
 
     def save_step(self, index: int) -> None:
         step = self.steps[index]
-        path = ask_save_path(self, f"cards-{step.slug}.pdf")
-        if path is not None:
-            self.save_step_to(index, path)
+        ask_save_path(self, f"cards-{step.slug}.pdf", lambda path: self.save_step_to(index, path))
 
     def save_step_to(self, index: int, target: Path) -> None:
         """Write one print job's PDF (owner-only)."""
@@ -392,20 +447,25 @@ class CardBatchDialog(QDialog):
         self._show_steps()
 
     def _remember(self) -> None:
-        with self._db.unit_of_work() as s:
-            remember_printed(s, self.batch, now=self._clock())
-        self._sync_mail()
+        """Remember the batch as printed (on the database thread): it can then be mailed."""
+        batch, now = self.batch, self._clock()
+        self._ops.run_change(
+            self,
+            lambda s: remember_batch_printed(s, batch, now),
+            initiator=self,
+            success=lambda done: self._sync_mail(done.printed),
+            failure=self.error.show_error,
+            error_title="Not remembered as printed",
+        )
 
     def _print(self) -> None:
-        if self.last_pdf is not None and ask_and_print(self, self.last_pdf):
-            self._remember()
+        if self.last_pdf is not None:
+            ask_and_print(self, self.last_pdf, "Print cards", self._remember)
 
     def _save(self) -> None:
         if self.last_pdf is None:
             return
-        path = ask_save_path(self, "cards.pdf")
-        if path is not None:
-            self.save_to(path)
+        ask_save_path(self, "cards.pdf", self.save_to)
 
     def save_to(self, target: Path) -> None:
         """Write the batch PDF (owner-only) and remember it as printed."""
@@ -418,9 +478,7 @@ class CardBatchDialog(QDialog):
         self._remember()
         self.mail_status.setText(f"Saved to {target}. Post the cards, then mark them as mailed.")
 
-    def _sync_mail(self) -> None:
-        with self._db.reading() as s:
-            printed = printed_batch(s)
+    def _sync_mail(self, printed: PrintedBatch | None) -> None:
         self.mail_button.setEnabled(printed is not None)
         if printed is None:
             self.mail_button.setToolTip("Print or save the cards first")
@@ -449,21 +507,25 @@ class CardBatchDialog(QDialog):
             days_after=self.next_days.value(),
             reason=self.next_reason.text(),
         )
-        try:
-            with self._db.unit_of_work() as s:
-                printed = printed_batch(s)
-                if printed is None:
-                    return
-                result = mark_mailed(
-                    s,
-                    printed.follow_up_ids,
-                    step,
-                    now=self._clock(),
-                    courtesy_too=self.courtesy_too.isChecked(),
-                )
-        except DeckfollowError as exc:
-            self.error.show_error(exc)
-            hold_until_server_back(self.mail_button, exc)  # logged once the server is back
+        now, courtesy_too = self._clock(), self.courtesy_too.isChecked()
+        self.mail_button.setEnabled(False)  # not twice while it is being logged
+
+        def mail(session: Session) -> Mailed:
+            return mail_printed_cards(session, step, now, courtesy_too=courtesy_too)
+
+        # The team server away, the dialog stays open and logs them once it is back.
+        self._ops.run_change(
+            self, mail, initiator=self, success=self._mailed, failure=self._not_mailed
+        )
+
+    def _not_mailed(self, error: DeckfollowError) -> None:
+        self.error.show_error(error)
+        self.mail_button.setEnabled(True)
+
+    def _mailed(self, mailed: Mailed) -> None:
+        result = mailed.result
+        if result is None:
+            self.reload()  # nothing was printed after all
             return
         text = (
             f"Logged {len(result.logged)} card{'s' if len(result.logged) != 1 else ''} as mailed."
@@ -474,5 +536,5 @@ class CardBatchDialog(QDialog):
             text += " Not logged: " + "; ".join(result.problems)
         self.mail_status.setText(text)
         self.mail_button.setText("Mark as mailed")
-        self.mailed.emit(Changes(touches=True, follow_ups=True, quotes=True))
+        self.mailed.emit(mailed.changes)
         self.reload()

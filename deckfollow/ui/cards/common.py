@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -28,6 +28,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -38,15 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.card_preferences import (
-    MOTIFS,
-    CardPreferences,
-    Units,
-    load_card_preferences,
-    save_card_preferences,
-)
-from deckfollow.core.unit_of_work import Store
-from deckfollow.printing.card_setup import options_for, todays_date_line
+from deckfollow.core.card_preferences import MOTIFS, CardPreferences, Units
 from deckfollow.printing.fonts import FONTS
 from deckfollow.printing.handwriting import INK_NAMES, INKS, HandStyle
 from deckfollow.printing.render import MATCH, CardFront, PrintOptions
@@ -205,18 +198,10 @@ class StyleForm(QWidget):
         self.changed.emit()
 
     def _pick_signature(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Scanned signature", "", "Images (*.png *.jpg *.jpeg)"
-        )
-        if path:
-            self.set_signature(Path(path))
+        _ask_image(self, "Scanned signature", self.set_signature)
 
     def _pick_logo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Your logo for the card's front", "", "Images (*.png *.jpg *.jpeg)"
-        )
-        if path:
-            self.set_logo(Path(path))
+        _ask_image(self, "Your logo for the card's front", self.set_logo)
 
     def _set_logo(self, path: Path | None) -> None:
         self.logo_path = path
@@ -438,22 +423,55 @@ def print_pdf(printer: QPrinter, pdf: bytes) -> int:
         return count
 
 
-def ask_and_print(parent: QWidget, pdf: bytes, title: str = "Print cards") -> bool:
-    """The system print dialog, then print; False when the user cancelled."""
+# The questions below are opened, not run with a loop of their own: a loop inside the
+# dialog would hold back every answer from the database thread until the user chose.
+
+
+def ask_and_print(
+    parent: QWidget,
+    pdf: bytes,
+    title: str = "Print cards",
+    printed: Callable[[], object] | None = None,
+) -> QPrintDialog:
+    """Open the system print dialog; once the user chose a printer, print, then
+    `printed()` when anything was printed (nothing happens on Cancel)."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setFullPage(True)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(title)
-    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-        return False
-    return print_pdf(printer, pdf) > 0
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def chosen() -> None:
+        if print_pdf(printer, pdf) > 0 and printed is not None:
+            printed()
+
+    dialog.accepted.connect(chosen)
+    QDialog.open(dialog)  # QPrintDialog's own open() wants a slot to call
+    return dialog
 
 
-def ask_save_path(parent: QWidget, suggested: str) -> Path | None:
-    path, _ = QFileDialog.getSaveFileName(parent, "Save as PDF", suggested, "PDF files (*.pdf)")
-    if not path:
-        return None
-    return Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+def ask_save_path(parent: QWidget, suggested: str, chosen: Callable[[Path], object]) -> QFileDialog:
+    """Open a "Save as PDF" dialog; `chosen(path)` once the user picked where (with the
+    .pdf ending added when it was left off)."""
+    dialog = QFileDialog(parent, "Save as PDF", suggested, "PDF files (*.pdf)")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def picked(path: str) -> None:
+        if path:
+            chosen(Path(path if path.lower().endswith(".pdf") else path + ".pdf"))
+
+    dialog.fileSelected.connect(picked)
+    dialog.open()
+    return dialog
+
+
+def _ask_image(parent: QWidget, title: str, chosen: Callable[[Path], object]) -> None:
+    dialog = QFileDialog(parent, title, "", "Images (*.png *.jpg *.jpeg)")
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.fileSelected.connect(lambda path: chosen(Path(path)) if path else None)
+    dialog.open()
 
 
 def save_private(path: Path, pdf: bytes) -> None:
@@ -478,19 +496,3 @@ def save_private(path: Path, pdf: bytes) -> None:
 def save_failed(path: Path, exc: OSError) -> str:
     """What to tell the user when a PDF could not be saved."""
     return f"Could not save {path}: {exc.strerror or exc}. Nothing was written."
-
-
-def load_card_setup(db: Store, now: datetime) -> tuple[CardPreferences, PrintOptions]:
-    """The owner's remembered card choices and the options they start from (today's date
-    always filled in: the form decides whether it is written)."""
-    with db.reading() as s:
-        prefs = load_card_preferences(s)
-        base = options_for(s, prefs, now=now)
-        date = todays_date_line(s, now)
-    return prefs, replace(base, date_text=date)
-
-
-def remember_choices(db: Store, prefs: CardPreferences) -> None:
-    """Keep the stationery, front and handwriting chosen for next time."""
-    with db.unit_of_work() as s:
-        save_card_preferences(s, prefs)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,18 +21,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.card_recipients import RecipientMatch, search_recipients
+from deckfollow.core.card_recipients import RecipientMatch, RecipientSearch, search_recipients
 from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.merge_fields import (
     MERGE_FIELDS,
     MergeContext,
-    build_merge_context,
     render_template,
     sample_context,
 )
-from deckfollow.core.unit_of_work import Store
-from deckfollow.printing.batch import CardRecipient, CardTemplate, card_recipient, card_templates
+from deckfollow.core.unit_of_work import Session, Store
+from deckfollow.printing.batch import CardRecipient, CardTemplate
+from deckfollow.printing.card_dialogs import (
+    CardSetup,
+    ChosenRecipient,
+    read_card_setup,
+    read_recipient,
+    remember_card_choices,
+)
 from deckfollow.printing.render import (
     Address,
     CardJob,
@@ -40,6 +49,7 @@ from deckfollow.printing.render import (
     render_bytes,
     render_proof,
 )
+from deckfollow.ui import operations
 from deckfollow.ui.cards.common import (
     OUTSIDE_NOTE,
     PreviewLabel,
@@ -47,10 +57,8 @@ from deckfollow.ui.cards.common import (
     ask_and_print,
     ask_save_path,
     card_pages,
-    load_card_setup,
     mark_fold,
     pdf_pages,
-    remember_choices,
     save_failed,
     save_private,
     stock_fold,
@@ -66,8 +74,14 @@ class CardsDialog(QDialog):
     """The card composer: words with merge fields, stationery, handwriting, live preview.
 
     `customer_id` and `template_key` open it ready for one customer and wording (e.g. from
-    a card follow-up on the Today list).
+    a card follow-up on the Today list). The wordings, the owner's card choices and who
+    the card is for are read on the window's database thread; the fields open once they
+    have arrived (`loaded`).
     """
+
+    loaded = Signal()
+    # The form follows the owner's remembered choices, so it is made once they are read.
+    style_form: StyleForm
 
     def __init__(
         self,
@@ -79,17 +93,18 @@ class CardsDialog(QDialog):
         template_key: str | None = None,
     ) -> None:
         super().__init__(parent)
-        self._db, self._clock = db, clock
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("writing a card needs the operations of an open database")
+        self._ops, self._clock = ops, clock
         self.setWindowTitle("Write a card")
         self.resize(1180, 720)
         self.seed = 1
         self.last_pdf: bytes | None = None
-
-        with db.reading() as s:
-            self._templates: list[CardTemplate] = card_templates(s)
-        prefs, self._base = load_card_setup(db, clock())
-        self._return = self._base.return_address
+        self._templates: list[CardTemplate] = []
+        self._setup: CardSetup | None = None  # once read
         self._chosen: CardRecipient | None = None
+        self._context: MergeContext | None = None  # the chosen customer's merge values
 
         # Who the card is for: type any part of a name, suburb, phone or email.
         self.search = QLineEdit()
@@ -112,8 +127,8 @@ class CardsDialog(QDialog):
             self.field.addItem(f"{label}  {{{key}}}", key)
         self.editor = QPlainTextEdit()
         self.editor.setAccessibleName("Card message")
-        self.editor.setPlaceholderText("Dear {first_name}, …")
-        self.style_form = StyleForm(prefs)
+        self._style_slot = QVBoxLayout()
+        self._style_slot.setContentsMargins(0, 0, 0, 0)
         self.again = QPushButton("Write it again")
         self.again.setToolTip("The same words in a fresh hand (a new variation)")
         self.status = QLabel()
@@ -136,7 +151,7 @@ class CardsDialog(QDialog):
         left = QVBoxLayout()
         left.addLayout(words)
         left.addWidget(self.editor, 1)
-        left.addWidget(self.style_form)
+        left.addLayout(self._style_slot)
         left.addWidget(self.again)
         right = QVBoxLayout()
         right.addWidget(self.preview, 1)
@@ -166,24 +181,63 @@ class CardsDialog(QDialog):
         self.template.currentIndexChanged.connect(self._use_template)
         self.field.activated.connect(self._insert_field)
         self.editor.textChanged.connect(self._timer.start)
-        self.style_form.changed.connect(self._style_changed)
         self.again.clicked.connect(self._write_again)
         self.print_button.clicked.connect(self._print)
         self.save_button.clicked.connect(self._save)
         close.clicked.connect(self.accept)
-        self.run_search()
+        # What is typed in the search meanwhile stays; the rest opens once the read is in.
+        self._opening: tuple[QWidget, ...] = (
+            self.matches,
+            self.template,
+            self.field,
+            self.editor,
+            self.again,
+        )
+        for widget in (*self._opening, self.print_button, self.save_button):
+            widget.setEnabled(False)
+        now = clock()
+        ops.run_query(
+            self,
+            lambda s: read_card_setup(s, now),
+            success=lambda setup: self._fill(setup, template_key, customer_id),
+            failure=self.error.show_error,
+        )
+
+    def _fill(self, setup: CardSetup, template_key: str | None, customer_id: int | None) -> None:
+        """Offer the wordings and the owner's card choices, then open the fields."""
+        self._setup = setup
+        self._templates = setup.templates
+        self.template.blockSignals(True)
+        for t in self._templates:
+            self.template.addItem(t.name, t.key)
+        self.template.blockSignals(False)
+        self.style_form = StyleForm(setup.prefs)
+        self.style_form.changed.connect(self._style_changed)
+        self._style_slot.addWidget(self.style_form)
+        self.editor.setPlaceholderText("Dear {first_name}, …")
+        for widget in self._opening:
+            widget.setEnabled(True)
         self._use_template()
         if template_key is not None:
             self.select_template(template_key)
-        if customer_id is not None:
-            chosen = self.select_customer(customer_id)
-            if chosen is not None:
-                # Show who it is for in the list, with what tells them apart.
-                self.search.blockSignals(True)
-                self.search.setText(chosen.name)
-                self.search.blockSignals(False)
-                self.run_search()
-        self.refresh()
+        if customer_id is None:
+            text = self.search.text().strip()
+            if text:
+                self.run_search()  # typed while the dialog opened
+            else:
+                self._list("", setup.everyone)  # read with the rest: no empty list first
+            self.refresh()
+        else:
+            self.select_customer(customer_id, then=self._show_chosen)
+        self.loaded.emit()
+
+    def _show_chosen(self, chosen: CardRecipient | None) -> None:
+        """Show who the card is for in the list, with what tells them apart."""
+        if chosen is not None:
+            self.search.blockSignals(True)
+            self.search.setText(chosen.name)
+            self.search.blockSignals(False)
+        self.run_search()
 
     # --- data ---------------------------------------------------------------------
 
@@ -191,10 +245,23 @@ class CardsDialog(QDialog):
         return self._chosen
 
     def run_search(self) -> None:
-        """List who matches what is typed (the sample card first while nothing is)."""
+        """List who matches what is typed (the sample card first while nothing is), read
+        on the database thread."""
         text = self.search.text().strip()
-        with self._db.reading() as s:
-            found = search_recipients(s, text)
+
+        def search(session: Session) -> RecipientSearch:
+            return search_recipients(session, text)
+
+        self._ops.run_query(
+            self,
+            search,
+            success=lambda found: self._list(text, found),
+            failure=self.error.show_error,
+        )
+
+    def _list(self, text: str, found: RecipientSearch) -> None:
+        if text != self.search.text().strip():
+            return  # typed on meanwhile: the later search's answer follows
         current = self._chosen.customer_id if self._chosen is not None else None
         self.matches.blockSignals(True)
         self.matches.clear()
@@ -232,16 +299,17 @@ class CardsDialog(QDialog):
         self.select_customer(item.data(Qt.ItemDataRole.UserRole))
 
     def _style_changed(self) -> None:
-        remember_choices(self._db, self.style_form.preferences())
+        if self._setup is None:
+            return
+        prefs = self.style_form.preferences()
+        self._ops.run_change(
+            self,
+            lambda s: remember_card_choices(s, prefs),
+            initiator=self,
+            failure=self.error.show_error,
+            error_title="Card choices not kept",
+        )
         self._timer.start()
-
-    def _context(self, r: CardRecipient | None) -> MergeContext:
-        if r is None:
-            return sample_context()
-        with self._db.reading() as s:
-            return build_merge_context(
-                s, customer_id=r.customer_id, quote_id=r.quote_id, now=self._clock()
-            )
 
     # --- actions ------------------------------------------------------------------
 
@@ -250,15 +318,34 @@ class CardsDialog(QDialog):
         if index >= 0:
             self.template.setCurrentIndex(index)
 
-    def select_customer(self, customer_id: int | None) -> CardRecipient | None:
-        """Write the card for this customer (None: the sample card); who that is."""
+    def select_customer(
+        self,
+        customer_id: int | None,
+        *,
+        then: Callable[[CardRecipient | None], object] | None = None,
+    ) -> None:
+        """Write the card for this customer (None: the sample card), once who that is and
+        their merge values are read; then `then(who)`."""
         if customer_id is None:
-            self._chosen = None
-        else:
-            with self._db.reading() as s:
-                self._chosen = card_recipient(s, customer_id)
-        self._timer.start()
-        return self._chosen
+            self._chosen, self._context = None, None
+            self._timer.start()
+            if then is not None:
+                then(None)
+            return
+        now = self._clock()
+
+        def chosen(found: ChosenRecipient) -> None:
+            self._chosen, self._context = found.recipient, found.context
+            self.refresh()
+            if then is not None:
+                then(found.recipient)
+
+        self._ops.run_query(
+            self,
+            lambda s: read_recipient(s, customer_id, now),
+            success=chosen,
+            failure=self.error.show_error,
+        )
 
     def _use_template(self) -> None:
         key = self.template.currentData()
@@ -280,21 +367,25 @@ class CardsDialog(QDialog):
     def job(self) -> tuple[CardJob, str | None]:
         """The card as it stands, and a note about merge fields with no value."""
         r = self._recipient()
-        rendered = render_template(self.editor.toPlainText(), self._context(r))
+        context = self._context if r is not None and self._context is not None else None
+        rendered = render_template(self.editor.toPlainText(), context or sample_context())
         address = SAMPLE if r is None else r.address
         name = "Grace Hopper" if r is None else r.name
         return CardJob(rendered.text, address, self.seed, name), rendered.problem()
 
     def refresh(self) -> None:
         """Re-render the preview; problems show in red and block printing."""
+        if self._setup is None:
+            return  # nothing to show until the owner's card choices are read
         self.error.clear_error()
         self.last_pdf = None
+        base = self._setup.base
         r = self._recipient()
         try:
             if r is not None and r.post_revoked:
                 raise DeckfollowError(f"{r.name} revoked post (or asked for no contact): no card")
             job, note = self.job()
-            options = self.style_form.options(self._base)
+            options = self.style_form.options(base)
             problems = check_cards([job], options)
             if problems:
                 self._show_problems(job, options, problems)
@@ -315,7 +406,7 @@ class CardsDialog(QDialog):
             parts.append(f"(made smaller from {options.style.size:g} pt to fit)")
         if note:
             parts.append(f"· Check: {note}")
-        if self._return is None and options.envelope_stock() is not None:
+        if base.return_address is None and options.envelope_stock() is not None:
             parts.append("· No return address: set your business name and address in Settings")
         if options.two_sided:
             parts.append(f"· {OUTSIDE_NOTE}.")
@@ -349,13 +440,15 @@ class CardsDialog(QDialog):
 
     def _print(self) -> None:
         if self.last_pdf is not None:
-            ask_and_print(self, self.last_pdf)
+            ask_and_print(self, self.last_pdf, "Print the card")
 
     def _save(self) -> None:
+        if self.last_pdf is not None:
+            ask_save_path(self, "card.pdf", self.save_to)
+
+    def save_to(self, path: Path) -> None:
+        """Write the card as it stands (owner-only: it holds a name and an address)."""
         if self.last_pdf is None:
-            return
-        path = ask_save_path(self, "card.pdf")
-        if path is None:
             return
         try:
             save_private(path, self.last_pdf)

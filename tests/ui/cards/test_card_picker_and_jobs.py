@@ -11,14 +11,27 @@ from pytestqt.qtbot import QtBot
 from deckfollow.core.card_preferences import load_card_preferences
 from deckfollow.storage.database import Database
 from deckfollow.ui.cards import CardBatchDialog, CardsDialog
+from deckfollow.ui.operations import Operations
 from tests.printing import poppler
 from tests.printing.data import seed
+from tests.ui.waiting import settle
 
 
 def _composer(qtbot: QtBot, db: Database, now: datetime) -> CardsDialog:
+    Operations(db)  # the window's database thread: the composer reads there
     dlg = CardsDialog(db, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, dlg)
+    return dlg
+
+
+def _batch(qtbot: QtBot, db: Database, now: datetime) -> CardBatchDialog:
+    Operations(db)  # the window's database thread: the batch reads and records there
+    dlg = CardBatchDialog(db, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    settle(qtbot, dlg)
     return dlg
 
 
@@ -38,6 +51,7 @@ def test_typing_a_suburb_finds_the_customer_and_choosing_writes_their_card(
     assert dlg.match_count.text() == "1 match."
     dlg.matches.setCurrentRow(0)
     assert dlg.matches.currentItem().data(Qt.ItemDataRole.UserRole) == ids["Łukasz Nowak"]
+    settle(qtbot, dlg)
     dlg.refresh()
     pdf = tmp_path / "card.pdf"
     pdf.write_bytes(dlg.last_pdf or b"")
@@ -62,9 +76,7 @@ def test_a_customer_who_refused_post_is_marked_in_the_list(qtbot, db, now):
 
 def test_the_batch_lists_one_job_per_paper_and_saves_each(qtbot, db, now, tmp_path):
     seed(db, now)
-    dlg = CardBatchDialog(db, clock=lambda: now)
-    qtbot.addWidget(dlg)
-    dlg.show()
+    dlg = _batch(qtbot, db, now)
     form = dlg.style_form
     form.select(form.labels, "l7160")
     assert [s.heading for s in dlg.steps] == [
@@ -79,6 +91,7 @@ def test_the_batch_lists_one_job_per_paper_and_saves_each(qtbot, db, now, tmp_pa
         dlg.save_step_to(i, out)
         sizes.append(set(poppler.page_sizes(out)))
     assert [len(s) for s in sizes] == [1, 1, 1]  # one paper size per job
+    settle(qtbot, dlg)  # remembered as printed
     # Saving the cards' job counts as printing them: they can now be marked as mailed.
     assert dlg.mail_button.isEnabled()
     dlg.preview_step(1)
@@ -88,13 +101,13 @@ def test_the_batch_lists_one_job_per_paper_and_saves_each(qtbot, db, now, tmp_pa
         assert load_card_preferences(s).labels is True
     again = CardBatchDialog(db, clock=lambda: now)
     qtbot.addWidget(again)
+    settle(qtbot, again)
     assert again.style_form.labels.currentData() == "l7160"
 
 
 def test_stationery_is_named_in_the_owners_units(qtbot, db, now):
     seed(db, now)  # an Australian business: millimetres
-    dlg = CardBatchDialog(db, clock=lambda: now)
-    qtbot.addWidget(dlg)
+    dlg = _batch(qtbot, db, now)
     form = dlg.style_form
     assert form.card.currentText() == ("Folded A6 card (148 × 210 mm sheet, folds to 148 × 105 mm)")
     form.select(form.units, "in")
@@ -102,3 +115,71 @@ def test_stationery_is_named_in_the_owners_units(qtbot, db, now):
         "Folded A6 card (5.83 × 8.27 in sheet, folds to 5.83 × 4.13 in)"
     )
     assert form.envelope.currentText() == "Matching envelope: C6 envelope (6.38 × 4.49 in)"
+
+
+def test_the_composer_offers_nothing_until_its_read_has_arrived(qtbot, db, now):
+    seed(db, now)
+    ops = Operations(db)
+    dlg = CardsDialog(db, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    # Opened, not yet read: no wording, no customers, no card to print, nothing to type in.
+    assert not dlg.editor.isEnabled() and dlg.editor.toPlainText() == ""
+    assert dlg.editor.placeholderText() == ""  # no example that could pass for the card
+    assert dlg.template.count() == 0 and dlg.matches.count() == 0
+    assert not dlg.print_button.isEnabled() and not dlg.save_button.isEnabled()
+    with qtbot.waitSignal(dlg.loaded):
+        pass
+    settle(qtbot, ops)
+    assert dlg.editor.isEnabled() and dlg.editor.toPlainText() != ""
+    assert dlg.template.count() > 0
+    assert _listed(dlg)[0] == "Sample customer (Grace Hopper)"
+    assert dlg.print_button.isEnabled()
+
+
+def test_the_batch_says_nothing_about_cards_due_until_they_are_read(qtbot, db, now):
+    seed(db, now)
+    ops = Operations(db)
+    dlg = CardBatchDialog(db, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    # Not "no cards due": the cards have not been read yet.
+    assert dlg.summary.text() == "" and dlg.table.rowCount() == 0
+    assert dlg.skipped.count() == 0
+    assert not dlg.days.isEnabled() and not dlg.mail_button.isEnabled()
+    settle(qtbot, ops)
+    assert dlg.days.isEnabled() and dlg.table.rowCount() == 2
+    assert dlg.summary.text().startswith("2 cards to print")
+
+
+def test_cards_marked_as_mailed_are_announced_once_as_the_batchs_change(qtbot, db, now, tmp_path):
+    seed(db, now)
+    dlg = _batch(qtbot, db, now)
+    ops = dlg._ops
+    dlg.save_to(tmp_path / "week.pdf")
+    settle(qtbot, dlg)
+    heard: list[tuple[object, object]] = []
+    ops.changes_applied.connect(lambda changes, who: heard.append((changes, who)))
+    dlg.mark_as_mailed()
+    settle(qtbot, dlg)
+    assert len(heard) == 1
+    changes, who = heard[0]
+    assert who is dlg
+    assert changes.touches and changes.follow_ups and changes.quotes  # type: ignore[attr-defined]
+
+
+def test_save_as_pdf_asks_where_without_holding_the_window_and_writes_the_card(
+    qtbot, db, now, tmp_path
+):
+    import shiboken6
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    dlg = _composer(qtbot, db, now)
+    dlg.save_button.click()  # returns at once: the question is opened, not run
+    [asked] = [w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog)]
+    assert asked.isVisible() and asked.windowTitle() == "Save as PDF"
+    asked.fileSelected.emit(str(tmp_path / "for-grace"))
+    out = tmp_path / "for-grace.pdf"  # the ending added
+    assert "Dear Grace," in poppler.text(out)
+    assert dlg.status.text() == f"Saved to {out}"
+    assert out.stat().st_mode & 0o077 == 0  # the owner's eyes only
+    asked.reject()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(asked))

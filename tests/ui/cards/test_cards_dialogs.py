@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,14 +16,27 @@ from deckfollow.core.models import Touch
 from deckfollow.storage.database import Database
 from deckfollow.ui.cards import CardBatchDialog, CardsDialog
 from deckfollow.ui.cards.common import print_pdf
+from deckfollow.ui.operations import Operations
 from tests.printing import poppler
 from tests.printing.data import seed
+from tests.ui.waiting import settle
 
 
 def _composer(qtbot: QtBot, db: Database, now: datetime) -> CardsDialog:
+    Operations(db)  # the window's database thread: the composer reads and remembers there
     dlg = CardsDialog(db, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
+    settle(qtbot, dlg)
+    return dlg
+
+
+def _batch(qtbot: QtBot, db: Database, clock: Callable[[], datetime]) -> CardBatchDialog:
+    Operations(db)  # the window's database thread: the batch reads and records there
+    dlg = CardBatchDialog(db, clock=clock)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    settle(qtbot, dlg)
     return dlg
 
 
@@ -34,6 +48,7 @@ def test_composer_previews_a_merged_card_for_a_customer(qtbot, db, now, tmp_path
     assert dlg.preview.pixmap() is not None and not dlg.preview.pixmap().isNull()
     lukasz = seed_ids["Łukasz Nowak"]
     dlg.select_customer(lukasz)
+    settle(qtbot, dlg)
     dlg.select_template("card_birthday")
     dlg.refresh()
     assert dlg.print_button.isEnabled()
@@ -73,6 +88,7 @@ def test_a_customer_with_post_revoked_gets_no_card(qtbot, db, now):
     dlg = _composer(qtbot, db, now)
     inaki = ids["Iñaki Peña"]
     dlg.select_customer(inaki)
+    settle(qtbot, dlg)
     dlg.refresh()
     assert dlg.last_pdf is None
     assert "revoked post" in dlg.error.text()
@@ -106,9 +122,7 @@ def test_batch_lists_cards_and_skipped_then_marks_them_mailed(qtbot, db, now, tm
     ids = seed(db, now)
     later = now + timedelta(hours=2)
     clock = [now]
-    dlg = CardBatchDialog(db, clock=lambda: clock[0])
-    qtbot.addWidget(dlg)
-    dlg.show()
+    dlg = _batch(qtbot, db, lambda: clock[0])
     assert dlg.table.rowCount() == 2
     names = [item.text() for r in range(2) if (item := dlg.table.item(r, 0)) is not None]
     assert names == ["Renée Müller", "Łukasz Nowak"]
@@ -121,11 +135,13 @@ def test_batch_lists_cards_and_skipped_then_marks_them_mailed(qtbot, db, now, tm
     dlg.save_to(out)
     # Each folded card's inside and front, then the two envelopes.
     assert len(poppler.page_sizes(out)) == 6
+    settle(qtbot, dlg)  # remembered as printed
     assert dlg.mail_button.isEnabled()
     clock[0] = later
     with qtbot.waitSignal(dlg.mailed):
         dlg.mark_as_mailed()
     assert "Logged 2 cards as mailed." in dlg.mail_status.text()
+    settle(qtbot, dlg)  # the list read again
     with db.reading() as s:
         touches = list(s.execute(select(Touch)).scalars())
     assert [(t.channel, t.outcome) for t in touches] == [(Channel.CARD, Outcome.MAILED)] * 2
@@ -136,8 +152,7 @@ def test_batch_lists_cards_and_skipped_then_marks_them_mailed(qtbot, db, now, tm
 
 def test_batch_with_labels_from_a_chosen_label(qtbot, db, now, tmp_path):
     seed(db, now)
-    dlg = CardBatchDialog(db, clock=lambda: now)
-    qtbot.addWidget(dlg)
+    dlg = _batch(qtbot, db, lambda: now)
     form = dlg.style_form
     form.select(form.envelope, None)
     form.select(form.labels, "avery-5160")
@@ -151,10 +166,12 @@ def test_batch_with_labels_from_a_chosen_label(qtbot, db, now, tmp_path):
 
 def test_composer_opens_ready_for_a_customer_and_wording(qtbot, db, now, tmp_path):
     ids = seed(db, now)
+    Operations(db)  # the window's database thread: who the card is for is read there
     dlg = CardsDialog(
         db, clock=lambda: now, customer_id=ids["Renée Müller"], template_key="card_after_sale"
     )
     qtbot.addWidget(dlg)
+    settle(qtbot, dlg)
     assert dlg.template.currentData() == "card_after_sale"
     assert dlg.search.text() == "Renée Müller"
     assert dlg.matches.currentItem().text().startswith("Renée Müller\n    Paddington")
@@ -205,9 +222,7 @@ def test_a_1200_dpi_printer_gets_a_600_dpi_page_with_the_ink_in_place(tmp_path):
 
 def test_choosing_a_card_in_the_batch_previews_it_with_its_envelope(qtbot, db, now):
     seed(db, now)
-    dlg = CardBatchDialog(db, clock=lambda: now)
-    qtbot.addWidget(dlg)
-    dlg.show()
+    dlg = _batch(qtbot, db, lambda: now)
     assert dlg.preview_caption.text().startswith("Card 1 of 2: Renée Müller")
     first = dlg.preview.pixmap().toImage()
     dlg.table.setCurrentCell(1, 0)
@@ -238,9 +253,8 @@ def test_the_preview_shows_where_a_folded_card_folds():
 
 def test_a_pdf_that_cannot_be_saved_says_so_and_is_not_taken_as_printed(qtbot, db, now, tmp_path):
     seed(db, now)
-    dlg = CardBatchDialog(db, clock=lambda: now)
-    qtbot.addWidget(dlg)
-    dlg.show()
+    dlg = _batch(qtbot, db, lambda: now)
     dlg.save_to(tmp_path / "no-such-folder" / "cards.pdf")
+    settle(qtbot, dlg)
     assert "Could not save" in dlg.error.text() and "Nothing was written." in dlg.error.text()
     assert not dlg.mail_button.isEnabled()
