@@ -247,7 +247,12 @@ class CardBatchDialog(QDialog):
         for sk in self.batch.skipped:
             self.skipped.addItem(f"{sk.customer}: {sk.reason}")
         if not self.batch.skipped:
-            self.skipped.addItem("Nobody: every customer due a card can be sent one.")
+            # "Every customer due a card can be sent one" only where some card is due.
+            self.skipped.addItem(
+                "Nobody: every customer due a card can be sent one."
+                if self.batch.cards
+                else "Nobody."
+            )
         self._check_and_preview()
         self._sync_mail(due.printed)
         if first:

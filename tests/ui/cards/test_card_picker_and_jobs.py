@@ -150,6 +150,15 @@ def test_the_batch_says_nothing_about_cards_due_until_they_are_read(qtbot, db, n
     assert dlg.summary.text().startswith("2 cards to print")
 
 
+def test_with_no_cards_due_the_batch_does_not_speak_of_customers_due_one(qtbot, db, now):
+    ops = Operations(db)
+    dlg = CardBatchDialog(db, clock=lambda: now)
+    qtbot.addWidget(dlg)
+    settle(qtbot, ops)
+    assert dlg.table.rowCount() == 0
+    assert [dlg.skipped.item(i).text() for i in range(dlg.skipped.count())] == ["Nobody."]
+
+
 def test_cards_marked_as_mailed_are_announced_once_as_the_batchs_change(qtbot, db, now, tmp_path):
     seed(db, now)
     dlg = _batch(qtbot, db, now)
