@@ -200,11 +200,13 @@ def _lost(db_path: Path, committed: Committed) -> list[str]:
             cancelled = set(
                 s.scalars(select(FollowUp.id).where(FollowUp.status == FollowUpStatus.CANCELLED))
             )
-        # All or nothing, for the transaction a kill interrupted as for every other: no
-        # customer without their lead, no call logged without the follow-up it planned.
-        without_quote = set(
-            s.scalars(select(Customer.id).where(~Customer.id.in_(select(Quote.customer_id))))
-        )
+            # All or nothing, for the transaction a kill interrupted as for every other: no
+            # customer without their lead, no call logged without the follow-up it planned.
+            # (Read inside the unit of work: a session used after it began a read that
+            # nothing ended, and the next writer's erasure waited out its patience for it.)
+            without_quote = set(
+                s.scalars(select(Customer.id).where(~Customer.id.in_(select(Quote.customer_id))))
+            )
         without_plan = touched - planned
     finally:
         db.close()
