@@ -219,7 +219,8 @@ class CardDelegate(QStyledItemDelegate):
             f"{head} {day}{tick}",
         )
         for form in forms:
-            if fm.horizontalAdvance(form) <= width:
+            # Whole as drawn: the painter's own elision is the judge, not a measured width.
+            if fm.elidedText(form, Qt.TextElideMode.ElideRight, width) == form:
                 return form
         return forms[-1]
 
