@@ -39,7 +39,6 @@ from deckfollow.printing.card_dialogs import (
     read_card_setup,
     read_due_cards,
     remember_batch_printed,
-    remember_card_choices,
 )
 from deckfollow.printing.paper_steps import PaperStep, paper_steps
 from deckfollow.printing.render import CardProblem, PrintOptions, check_cards, render_bytes
@@ -261,14 +260,7 @@ class CardBatchDialog(QDialog):
     def _style_changed(self) -> None:
         if self._setup is None:
             return
-        prefs = self.style_form.preferences()
-        self._ops.run_change(
-            self,
-            lambda s: remember_card_choices(s, prefs),
-            initiator=self,
-            failure=self.error.show_error,
-            error_title="Card choices not kept",
-        )
+        self.style_form.remember(self._ops, self, self.error.show_error)
         self._check_and_preview()
 
     def _options(self) -> PrintOptions:

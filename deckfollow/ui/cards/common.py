@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.card_preferences import MOTIFS, CardPreferences, Units
+from deckfollow.printing.card_dialogs import remember_card_choices
 from deckfollow.printing.fonts import FONTS
 from deckfollow.printing.handwriting import INK_NAMES, INKS, HandStyle
 from deckfollow.printing.render import MATCH, CardFront, PrintOptions
@@ -53,6 +54,7 @@ from deckfollow.printing.stationery import (
     sheet_label,
 )
 from deckfollow.ui.cards.pdf_raster import open_pdf
+from deckfollow.ui.operations import Failure, Operations
 from deckfollow.ui.theme import active_theme
 
 
@@ -223,6 +225,17 @@ class StyleForm(QWidget):
         index = combo.findData(key)
         if index >= 0:
             combo.setCurrentIndex(index)
+
+    def remember(self, ops: Operations, owner: QWidget, failure: Failure) -> None:
+        """Keep the choices as they stand as the owner's, on the database thread."""
+        prefs = self.preferences()
+        ops.run_change(
+            owner,
+            lambda s: remember_card_choices(s, prefs),
+            initiator=owner,
+            failure=failure,
+            error_title="Card choices not kept",
+        )
 
     def preferences(self) -> CardPreferences:
         """The choices as they stand, to be remembered."""

@@ -37,7 +37,6 @@ from deckfollow.printing.card_dialogs import (
     ChosenRecipient,
     read_card_setup,
     read_recipient,
-    remember_card_choices,
 )
 from deckfollow.printing.render import (
     Address,
@@ -301,14 +300,7 @@ class CardsDialog(QDialog):
     def _style_changed(self) -> None:
         if self._setup is None:
             return
-        prefs = self.style_form.preferences()
-        self._ops.run_change(
-            self,
-            lambda s: remember_card_choices(s, prefs),
-            initiator=self,
-            failure=self.error.show_error,
-            error_title="Card choices not kept",
-        )
+        self.style_form.remember(self._ops, self, self.error.show_error)
         self._timer.start()
 
     # --- actions ------------------------------------------------------------------
