@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import Select, bindparam, not_, or_, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.columns import UTCDateTime
@@ -47,11 +47,12 @@ RECENT_PARAM = "recent"
 ON_BOARD_ALWAYS = [s for s in Stage if s in OPEN_STAGES or s is Stage.PARKED]
 
 
-def quote_rows_statement(*, board_only: bool) -> Select[*tuple[Any, ...]]:
+def quote_rows_statement(*, board_only: bool, off_board: bool = False) -> Select[*tuple[Any, ...]]:
     """Every quote not in the trash with its customer's name and ways to reach them.
 
     With `board_only`, the statement takes a `recent` parameter: the moment before which won
-    and lost quotes leave the board.
+    and lost quotes leave the board. With `off_board` it gives the other quotes instead (the
+    start reads the board's first and these once the board is on screen).
     """
     stmt = (
         select(
@@ -79,9 +80,10 @@ def quote_rows_statement(*, board_only: bool) -> Select[*tuple[Any, ...]]:
         .join(Customer, Customer.id == Quote.customer_id)
         .where(Quote.deleted_at.is_(None), Customer.deleted_at.is_(None))
     )
-    if board_only:
+    if board_only or off_board:
         recent = bindparam(RECENT_PARAM, type_=UTCDateTime())
-        stmt = stmt.where(or_(Quote.stage.in_(ON_BOARD_ALWAYS), Quote.stage_changed_at >= recent))
+        on_board = or_(Quote.stage.in_(ON_BOARD_ALWAYS), Quote.stage_changed_at >= recent)
+        stmt = stmt.where(not_(on_board) if off_board else on_board)
     return stmt
 
 

@@ -45,3 +45,14 @@ ALL_QUOTES = (
     "FROM quote JOIN customer ON customer.id = quote.customer_id \n"
     "WHERE quote.deleted_at IS NULL AND customer.deleted_at IS NULL"
 )
+
+OFF_BOARD_QUOTES = (
+    "SELECT quote.id, quote.customer_id, customer.display_name, quote.job, quote.number, "
+    "quote.amount, quote.currency, quote.stage, quote.received_at, "
+    "quote.first_response_at, quote.last_touch_at, quote.stage_changed_at, "
+    "quote.parked_until, customer.phone_cell, customer.email, customer.timezone, "
+    "customer.phone_office, customer.phone_home, quote.version, quote.owner \n"
+    "FROM quote JOIN customer ON customer.id = quote.customer_id \n"
+    "WHERE quote.deleted_at IS NULL AND customer.deleted_at IS NULL AND NOT (quote.stage "
+    "IN ('lead', 'quoted', 'following_up', 'parked') OR quote.stage_changed_at >= ?)"
+)

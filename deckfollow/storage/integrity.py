@@ -104,7 +104,7 @@ def _lenient_text(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-def connect_read_only(path: Path) -> sqlite3.Connection:
+def connect_read_only(path: Path, *, any_thread: bool = False) -> sqlite3.Connection:
     """Open a SQLite file so that nothing is written to it or created beside it.
 
     With no write-ahead log beside the file (a closed database, a backup) it is opened as
@@ -113,10 +113,13 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     open() and close() of a database file in a process that has it open through SQLite
     would silently drop that process's locks on it (POSIX locks belong to the process), and
     another program could then delete the write-ahead log from under it.
+
+    With `any_thread` the connection may be closed from another thread than the one that
+    uses it (never at the same time).
     """
     immutable = not Path(f"{path}-wal").exists()
     uri = sqlite_file_uri(path, mode="ro", **({"immutable": "1"} if immutable else {}))
-    conn = sqlite3.connect(uri, uri=True)
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=not any_thread)
     conn.text_factory = _lenient_text
     return conn
 

@@ -12,7 +12,7 @@ gives None, and the app simply waits for the normal load.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,12 +21,15 @@ from typing import Any
 from deckfollow.core.enums import Basis, Channel, Stage
 from deckfollow.core.quote_index import (
     DEFAULT_GOING_COLD_DAYS,
+    NextFollowUp,
     QuoteIndex,
+    QuoteRow,
     board_cutoff,
     build_index,
+    build_rows,
     earliest_follow_ups,
 )
-from deckfollow.storage import schema
+from deckfollow.storage import board_sql, schema
 from deckfollow.storage.integrity import connect_read_only
 
 _CENT = Decimal("0.01")
@@ -52,6 +55,142 @@ def read_index(path: Path, *, now: datetime) -> QuoteIndex | None:
     """Every quote, as `core.board.load_quote_index` gives them (the board and the list
     from one read at start), or None when the file cannot be read this quick way."""
     return _read_file(path, now, everything=True)
+
+
+class BoardFirst:
+    """Every quote in two parts read from one snapshot of the file: the board's quotes
+    (`board`) first, so the board shows them, and the other quotes once it is on screen
+    (`everything`). The read stays open in between, so a change another program commits
+    meanwhile is in neither part, never in one part but missing from the other.
+
+    A file with no write-ahead log beside it is read as immutable (nothing is created
+    beside it, see `connect_read_only`), without the log's snapshot: there the main file
+    changes only when a log is copied into it, and if it changed between the two parts the
+    second part is not read (`everything` gives None)."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        now: datetime,
+        cold_days: int,
+        nexts: dict[int, NextFollowUp],
+        rows: list[QuoteRow],
+        phones: list[str],
+    ) -> None:
+        self._conn: sqlite3.Connection | None = conn
+        self._now, self._cold_days, self._nexts = now, cold_days, nexts
+        self._rows, self._phones = rows, phones
+        self.board = QuoteIndex(rows, now, phones)
+        self._file: tuple[Path, tuple[int, int]] | None = None
+
+    def _main_file_unchanged(self) -> bool:
+        return self._file is None or _stamp(self._file[0]) == self._file[1]
+
+    def everything(self) -> QuoteIndex | None:
+        """Every quote, the board's and the others, in one index (the board's rows are the
+        same objects); None when the file cannot be read this way. Ends the read."""
+        conn = self._conn
+        if conn is None:
+            return None
+        cutoff = (_sqlite_time(board_cutoff(self._now)),)
+        try:
+            if not self._main_file_unchanged():
+                return None
+            raw = _decoding(
+                conn, lambda: conn.execute(board_sql.OFF_BOARD_QUOTES, cutoff).fetchall()
+            )
+            rest, phones = build_rows(
+                _typed(iter(raw)), self._nexts, now=self._now, cold_days=self._cold_days
+            )
+        except (sqlite3.Error, ValueError, KeyError, TypeError):
+            return None
+        finally:
+            self.close()
+        return QuoteIndex(self._rows + rest, self._now, self._phones + phones)
+
+    def close(self) -> None:
+        """End the read (also when the rest is not wanted after all)."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+
+
+def read_board_first(path: Path, *, now: datetime) -> BoardFirst | None:
+    """The board's quotes now and the others later, from one snapshot (`BoardFirst`), or
+    None when the file cannot be read this quick way."""
+    if not path.is_file():
+        return None
+    try:
+        stamp = _stamp(path)
+        immutable = not Path(f"{path}-wal").exists()
+        # Used on the database thread, but closed from the GUI thread when the start is
+        # abandoned (a damaged file, a quick quit): never at the same time.
+        conn = connect_read_only(path, any_thread=True)
+    except (sqlite3.Error, OSError):
+        return None
+    conn.isolation_level = None  # the read transaction is begun here, explicitly
+    try:
+        conn.execute("BEGIN")
+        found = _board_part(conn, now)
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        found = None
+    if found is None:
+        conn.close()
+    elif immutable:
+        found._file = (path, stamp)
+    return found
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """When the file was last written, and its size."""
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size
+
+
+def _board_part(conn: sqlite3.Connection, now: datetime) -> BoardFirst | None:
+    if not _current_schema(conn):
+        return None
+    cold_days = _cold_days(conn)
+    nexts = _next_follow_ups(conn)
+    cutoff = (_sqlite_time(board_cutoff(now)),)
+    raw = _decoding(conn, lambda: conn.execute(board_sql.BOARD_QUOTES, cutoff).fetchall())
+    rows, phones = build_rows(_typed(iter(raw)), nexts, now=now, cold_days=cold_days)
+    return BoardFirst(conn, now, cold_days, nexts, rows, phones)
+
+
+def _decoding(conn: sqlite3.Connection, fetch: Callable[[], list[Any]]) -> list[Any]:
+    """`fetch()` with text decoded by SQLite's own fast path; only a file holding bytes that
+    are not UTF-8 (a hand repair, another program) is read again with them shown as "�"."""
+    conn.text_factory = str
+    try:
+        return fetch()
+    except sqlite3.OperationalError as exc:
+        if "decode" not in str(exc):
+            raise
+        conn.text_factory = _lenient_text
+        return fetch()
+
+
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
+
+
+def _current_schema(conn: sqlite3.Connection) -> bool:
+    version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    # Otherwise a migration is due first: the normal path does it.
+    return version is not None and version[0] == schema.HEAD == board_sql.REVISION
+
+
+def _cold_days(conn: sqlite3.Connection) -> int:
+    stored = conn.execute("SELECT value FROM setting WHERE key = 'going_cold_days'").fetchone()
+    return int(stored[0]) if stored else DEFAULT_GOING_COLD_DAYS
+
+
+def _next_follow_ups(conn: sqlite3.Connection) -> dict[int, NextFollowUp]:
+    return earliest_follow_ups(
+        (qid, fid, _utc(at), _BASES[basis], _CHANNELS[channel], reason)  # type: ignore[misc]
+        for qid, fid, at, basis, channel, reason in conn.execute(board_sql.NEXT_FOLLOW_UPS)
+    )
 
 
 def _read_file(path: Path, now: datetime, *, everything: bool) -> QuoteIndex | None:
@@ -80,17 +219,10 @@ def _read_file(path: Path, now: datetime, *, everything: bool) -> QuoteIndex | N
 
 
 def _read(conn: sqlite3.Connection, now: datetime, everything: bool) -> QuoteIndex | None:
-    from deckfollow.storage import board_sql  # generated by render_board_sql below
-
-    version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    if version is None or version[0] != schema.HEAD or board_sql.REVISION != schema.HEAD:
-        return None  # a migration is due first: the normal path does it
-    stored = conn.execute("SELECT value FROM setting WHERE key = 'going_cold_days'").fetchone()
-    cold_days = int(stored[0]) if stored else DEFAULT_GOING_COLD_DAYS
-    nexts = earliest_follow_ups(
-        (qid, fid, _utc(at), _BASES[basis], _CHANNELS[channel], reason)  # type: ignore[misc]
-        for qid, fid, at, basis, channel, reason in conn.execute(board_sql.NEXT_FOLLOW_UPS)
-    )
+    if not _current_schema(conn):
+        return None
+    cold_days = _cold_days(conn)
+    nexts = _next_follow_ups(conn)
     if everything:
         rows = _typed(conn.execute(board_sql.ALL_QUOTES))
     else:
@@ -169,6 +301,10 @@ def render_board_sql() -> str:
     assert quotes_sql.count(sentinel) == 1, "the board's cut-off must appear once"
     quotes_sql = quotes_sql.replace(sentinel, "?")
     all_sql = compiled(quote_rows_statement(board_only=False))
+    off = quote_rows_statement(board_only=False, off_board=True).params({RECENT_PARAM: _SENTINEL})
+    off_sql = compiled(off)
+    assert off_sql.count(sentinel) == 1, "the board's cut-off must appear once"
+    off_sql = off_sql.replace(sentinel, "?")
     follow_ups_sql = compiled(next_follow_ups_statement())
     return (
         '"""The board\'s SQL for SQLite, generated from `core.board` by\n'
@@ -177,7 +313,8 @@ def render_board_sql() -> str:
         f'REVISION = "{schema.HEAD}"\n\n'
         f"NEXT_FOLLOW_UPS = {_as_python(follow_ups_sql)}\n\n"
         f"BOARD_QUOTES = {_as_python(quotes_sql)}\n\n"
-        f"ALL_QUOTES = {_as_python(all_sql)}\n"
+        f"ALL_QUOTES = {_as_python(all_sql)}\n\n"
+        f"OFF_BOARD_QUOTES = {_as_python(off_sql)}\n"
     )
 
 

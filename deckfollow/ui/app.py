@@ -18,11 +18,11 @@ from deckfollow.ui.app_icon import app_icon
 from deckfollow.ui.garbage import collect_on_gui_thread, start_up_done, stop_collecting
 
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
-    from deckfollow.core.quote_index import QuoteIndex
     from deckfollow.core.settings import OwnerSettings
     from deckfollow.core.unit_of_work import Session
     from deckfollow.storage.database import Database
     from deckfollow.storage.integrity import IntegrityReport
+    from deckfollow.storage.quick_board import BoardFirst
     from deckfollow.ui.board import BoardPage
     from deckfollow.ui.main_window import MainWindow
 
@@ -307,31 +307,33 @@ def say_it_cannot_open(
 
 @dataclass(frozen=True)
 class ReadAhead:
-    """Every quote read before the database opened, and the owner's country and zone their
-    cards are shown with (so the preview already reads "$26,550" and the owner's clock)."""
+    """The board's quotes read before the database opened (the others follow from the same
+    snapshot, `quotes.everything()`), and the owner's country and zone their cards are shown
+    with (so the preview already reads "$26,550" and the owner's clock)."""
 
-    index: QuoteIndex
+    quotes: BoardFirst
     country: str | None
     zone: str | None
 
 
 def _read_ahead(target: str, clock: Clock) -> ReadAhead | None:
-    """On the database thread, before the database opens: every quote with plain sqlite3 for
-    a user who left the pipeline open, laid out for the board and made searchable there, so
-    the GUI thread only shows them."""
+    """On the database thread, before the database opens: the board's quotes with plain
+    sqlite3 for a user who left the pipeline open, laid out for the board there, so the GUI
+    thread only shows them. The other quotes (most of a big business: won and lost long
+    ago) are read for the list once the board is on screen."""
     import sqlite3
     from pathlib import Path
     from zoneinfo import ZoneInfo
 
     import deckfollow.ui.board  # noqa: F401  # the board's module, ready when its rows are
     from deckfollow.storage.integrity import connect_read_only
-    from deckfollow.storage.quick_board import read_index
+    from deckfollow.storage.quick_board import read_board_first
 
     path = Path(target).expanduser()
-    index = read_index(path, now=clock())
-    if index is None:
+    quotes = read_board_first(path, now=clock())
+    if quotes is None:
         return None
-    index.board()
+    quotes.board.board()
     try:
         conn = connect_read_only(path)
         try:
@@ -348,7 +350,7 @@ def _read_ahead(target: str, clock: Clock) -> ReadAhead | None:
             ZoneInfo(zone)  # a zone this machine knows, or the settings' own read decides
     except (sqlite3.Error, ValueError, KeyError, OSError):
         found, zone = {}, None
-    return ReadAhead(index, found.get("default_country"), zone)
+    return ReadAhead(quotes, found.get("default_country"), zone)
 
 
 class _Start:
@@ -410,14 +412,17 @@ class _Start:
     def _preview(self, ahead: ReadAhead | None) -> None:
         from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
 
-        if ahead is None or self.db is not None or self.ops.is_closed():
+        if ahead is None:
+            return
+        if self.db is not None or self.ops.is_closed():
+            ahead.quotes.close()
             return
         use_sensible_locale(ahead.country)
         if ahead.zone is not None:
             set_owner_zone(ahead.zone)
         self._make_board()  # if the quotes came first
-        # Every quote, not just the board's: the board and the list keep this one read.
-        self.window.preview_board(ahead.index, complete=True, board=self.board)
+        # The board and the list keep this one read: the other quotes follow from it.
+        self.window.preview_board(ahead.quotes.board, rest=ahead.quotes, board=self.board)
 
     def _opened(self, opened: Opened) -> None:
         if self.ops.is_closed():  # the window closed while the database opened

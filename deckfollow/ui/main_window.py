@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -56,6 +56,15 @@ PANEL_WIDTH = 500  # the first time it opens, where the window has room
 _PAGE_KEY_ROLE = 0x0100
 
 
+class OtherQuotes(Protocol):
+    """The quotes not on the board, read after it from the same snapshot of the file
+    (`storage.quick_board.BoardFirst`)."""
+
+    def everything(self) -> QuoteIndex | None: ...
+
+    def close(self) -> None: ...
+
+
 class MainWindow(QMainWindow):
     """The window a tradesperson keeps open all day.
 
@@ -80,6 +89,8 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(900, 600)
         self._pages: dict[str, QWidget] = {}
         self._read_ahead: QuoteIndex | None = None  # every quote, read before the db opened
+        # Or the board's quotes read before the db opened, the others read once it shows them.
+        self._rest: OtherQuotes | None = None
         self.reminders: QObject | None = None
         self._menus: dict[str, QMenu] = {}
 
@@ -179,25 +190,36 @@ class MainWindow(QMainWindow):
     # -- features plug in here ---------------------------------------------------------------
 
     def preview_board(
-        self, index: QuoteIndex, *, complete: bool = False, board: BoardPage | None = None
+        self,
+        index: QuoteIndex,
+        *,
+        complete: bool = False,
+        rest: OtherQuotes | None = None,
+        board: BoardPage | None = None,
     ) -> None:
         """Show the pipeline from quotes read ahead of the database opening (on `board`, a
         board made ahead for it, or a new one); it paints on the next turn of the loop.
 
         `attach` then adopts this board. With `complete` (every quote, read from the file
         this app holds open) the first refresh uses these quotes instead of reading them
-        again; otherwise it replaces them.
+        again; with `rest` (`index` is the board's quotes, `rest` reads the others from the
+        same snapshot) the first refresh keeps the board as it is and reads only the others
+        for the list; otherwise it replaces them.
         """
         from deckfollow.ui.board import BoardPage
 
         self.board = board if board is not None else BoardPage(None, clock=self.clock)
         self.board.set_index(index)  # filled before it shows: no empty columns flash by
         self.add_page("board", "Pipeline", self.board)
-        self._read_ahead = index if complete else None
+        self._read_ahead = index if complete or rest is not None else None
+        self._rest = rest
 
     def forget_read_ahead(self) -> None:
         """The file changed since the quotes were read ahead (a backup restored): read again."""
         self._read_ahead = None
+        rest, self._rest = self._rest, None
+        if rest is not None:
+            rest.close()
 
     def add_page(self, key: str, title: str, widget: QWidget, position: int = -1) -> None:
         """Add a page to the navigation, at the end or at `position` (once per key)."""
@@ -305,6 +327,28 @@ class MainWindow(QMainWindow):
         now = self.clock()
         shown = self.quotes.model.filter
         ahead, self._read_ahead = self._read_ahead, None
+        rest, self._rest = self._rest, None
+        if ahead is not None and rest is not None:  # the board's quotes, read before it opened
+            self._show_board(ahead)
+
+            def with_the_rest(session: Session) -> QuoteIndex:
+                # The other quotes from the same snapshot; through SQLAlchemy only if the file
+                # could not be read that way after all.
+                index = rest.everything() or load_quote_index(session, now=now)
+                index.select(shown)
+                index.board()
+                return index
+
+            def show_all(index: QuoteIndex) -> None:
+                self.quotes.set_index(index)
+                if self.board.quote_index() is ahead:  # no change came in between
+                    self.board.keep_cards(index)
+                else:
+                    self.board.set_index(index)
+                self.ops.run_task(self, index.prepare_search)
+
+            self.ops.run_query(self, with_the_rest, success=show_all)
+            return
         if ahead is not None:  # every quote, read before the database opened
 
             def prepared() -> QuoteIndex:
@@ -335,6 +379,12 @@ class MainWindow(QMainWindow):
     def _show_index(self, index: QuoteIndex) -> None:
         self.quotes.set_index(index)
         self.board.set_index(index)
+
+    def _show_board(self, index: QuoteIndex) -> None:
+        """The board shows `index`, the board's quotes read before the database opened (on
+        screen since, so not laid out again); the list waits for every quote."""
+        if self.board.quote_index() is not index:
+            self.board.set_index(index)
 
     def open_quote(self, quote_id: int) -> None:
         """Show a quote and its customer in the details panel beside the page."""
@@ -776,6 +826,7 @@ class MainWindow(QMainWindow):
             reminders.stop()
         if hasattr(self, "ops"):
             self.ops.close()  # a save still under way is finished, not dropped
+        self.forget_read_ahead()  # a read of the other quotes not made yet ends here
         QSettings().setValue("main/geometry", self.saveGeometry())
         if self._has_details():  # else the panel's width the user chose stays as saved
             QSettings().setValue("main/state", self.saveState())

@@ -19,7 +19,12 @@ from deckfollow.core.trash import trash_customer, trash_quote
 from deckfollow.demo.generator import generate_demo
 from deckfollow.storage import board_sql
 from deckfollow.storage.database import Database
-from deckfollow.storage.quick_board import read_board, read_index, render_board_sql
+from deckfollow.storage.quick_board import (
+    read_board,
+    read_board_first,
+    read_index,
+    render_board_sql,
+)
 
 
 def test_the_board_sql_is_the_core_s_own_statements() -> None:
@@ -130,3 +135,75 @@ def test_a_name_with_bytes_that_are_not_utf8_still_shows_in_the_quick_read(
     assert quick is not None
     assert quick.rows == expected.rows
     assert any(r.customer == "Müll\ufffd" for r in quick.rows)
+
+
+def _by_id(rows: object) -> list[object]:
+    return sorted(rows, key=lambda r: r.quote_id)  # type: ignore[attr-defined,arg-type]
+
+
+def _won_long_ago(db: Database, now: datetime) -> int:
+    with db.reading() as session:
+        return session.scalars(
+            select(Quote.id)
+            .where(Quote.stage == Stage.WON, Quote.stage_changed_at < now - timedelta(days=90))
+            .limit(1)
+        ).one()
+
+
+def test_the_board_first_then_every_quote_as_the_core_reads_them(
+    db: Database, now: datetime
+) -> None:
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=120, quotes=300, seed=11, now=now, country="AU")
+    with db.reading() as session:
+        board = load_quote_index(session, now=now, board_only=True)
+        everything = load_quote_index(session, now=now)
+    assert db.path is not None
+    first = read_board_first(db.path, now=now)
+    assert first is not None
+    assert first.board.rows == board.rows
+    assert _columns(first.board) == _columns(board)
+    whole = first.everything()
+    assert whole is not None and len(board.rows) < len(whole.rows)
+    assert _by_id(whole.rows) == _by_id(everything.rows)
+    assert _columns(whole) == _columns(everything)
+    assert whole.rows[: len(board.rows)] == first.board.rows
+    assert first.everything() is None  # the read has ended
+
+
+def test_a_change_committed_between_the_two_parts_is_in_neither(
+    db: Database, now: datetime
+) -> None:
+    """Another program reopens an old win after the board was read: the list still shows
+    the quote once, as it was when the board was read (never missing from both parts)."""
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=60, quotes=200, seed=11, now=now, country="AU")
+    won = _won_long_ago(db, now)
+    assert db.path is not None
+    first = read_board_first(db.path, now=now)  # the database is open: its log is read too
+    assert first is not None and won not in {r.quote_id for r in first.board.rows}
+    with sqlite3.connect(db.path) as conn:
+        conn.execute("UPDATE quote SET stage = 'quoted' WHERE id = ?", (won,))
+    whole = first.everything()
+    assert whole is not None
+    assert [r.stage for r in whole.rows if r.quote_id == won] == [Stage.WON]
+
+
+def test_a_closed_file_written_between_the_two_parts_is_not_read_twice_over(
+    db: Database, now: datetime
+) -> None:
+    """With no log beside it the file is read as immutable: once another program has
+    written into it, the other quotes are not read from it this way (the app reads them
+    through the database instead)."""
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=60, quotes=200, seed=11, now=now, country="AU")
+    won = _won_long_ago(db, now)
+    db.close()
+    assert db.path is not None and not Path(f"{db.path}-wal").exists()
+    first = read_board_first(db.path, now=now)
+    assert first is not None
+    conn = sqlite3.connect(db.path)
+    conn.execute("UPDATE quote SET stage = 'quoted' WHERE id = ?", (won,))
+    conn.commit()
+    conn.close()  # the last connection copies its log into the file
+    assert first.everything() is None

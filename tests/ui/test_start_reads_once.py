@@ -57,3 +57,52 @@ def test_the_quotes_read_ahead_serve_every_page_without_reading_again(
     window.refresh()  # a later refresh (View › Refresh) reads the quotes afresh
     settle(qtbot, window)
     assert reads == [1]
+
+
+def test_the_board_shows_first_and_the_list_gets_the_other_quotes_of_the_same_read(
+    qtbot: QtBot, db: Database, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a user who left the pipeline open starts the app: the board's quotes are read
+    before the database opens (the file closed, no log beside it), the board keeps the card
+    chosen meanwhile, and the list gets every quote without the quotes being read again."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    from deckfollow.core.enums import Stage
+    from deckfollow.storage.database import open_database
+    from deckfollow.storage.quick_board import read_board_first
+
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=40, quotes=150, seed=4, now=now, country="AU")
+    assert db.path is not None
+    db.close()
+    reads: list[int] = []
+    real = core_board.load_quote_index
+    monkeypatch.setattr(
+        core_board,
+        "load_quote_index",
+        lambda *a, **k: reads.append(1) or real(*a, **k),  # type: ignore[func-returns-value]
+    )
+    window = MainWindow(None, clock=lambda: now)
+    qtbot.addWidget(window)
+    window.show()
+    first = read_board_first(db.path, now=now)
+    assert first is not None
+    window.preview_board(first.board, rest=first)
+    on_board = len(first.board.rows)
+    column = window.board.columns[Stage.QUOTED]
+    chosen = column.model.index(1)
+    column.view.selectionModel().setCurrentIndex(
+        chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect
+    )
+    opened = open_database(str(db.path))
+    try:
+        window.attach(opened)
+        window.refresh()
+        settle(qtbot, window)
+        assert reads == [], "the quotes read ahead are not read again"
+        assert window.quotes.model.total == 150 > on_board
+        assert window.quotes.model.quote_index is window.board.quote_index()
+        assert column.view.currentIndex() == chosen, "the board is not laid out again"
+        window.close()
+    finally:
+        opened.close()

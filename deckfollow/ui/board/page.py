@@ -174,6 +174,15 @@ class BoardPage(QWidget):
         for column in index.board():
             self.columns[column.stage].show_column(column)
 
+    def quote_index(self) -> QuoteIndex | None:
+        """The quotes the board shows, or None before any."""
+        return self._index
+
+    def keep_cards(self, index: QuoteIndex) -> None:
+        """Take `index`, which holds the very cards on the board and more (every quote, read
+        after the board's): the columns stay as laid out, with their selection and scroll."""
+        self._index = index
+
     def select_quote(self, quote_id: int) -> bool:
         for column in self.columns.values():
             row = column.model.row_of(quote_id)
