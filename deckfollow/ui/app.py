@@ -656,6 +656,7 @@ def _run_window(
         ops.run_query(window, load_settings, success=use_settings)
     install_error_dialog(window)
     window.restore_last_page()
+    window.build_details_later()  # see `loaded` below
     window.refresh()  # the page on screen shows the database's data first
 
     # The rest once its modules are loaded on the database thread, one step per turn of
@@ -666,6 +667,7 @@ def _run_window(
         install_features(window, db, clock)
 
     steps: list[Callable[[], object]] = [
+        window.build_details,
         features,
         lambda: _listen_for_second_start(window, db),
     ]

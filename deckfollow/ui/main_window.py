@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self._rest: OtherQuotes | None = None
         self.reminders: QObject | None = None
         self._menus: dict[str, QMenu] = {}
+        self._details_later = False
 
         self.nav = QListWidget()
         self.nav.setAccessibleName("Pages")
@@ -317,7 +318,7 @@ class MainWindow(QMainWindow):
                 reload()
         if self._has_details() and self.detail_dock.isVisible() and initiator is not self.detail:
             self.detail.reload()
-        elif not self._has_details():
+        elif not self._has_details() and not self._details_later:
             # The details panel is built after the first paint, not on the way to it.
             QTimer.singleShot(0, self, self._build_detail_dock)
 
@@ -458,6 +459,16 @@ class MainWindow(QMainWindow):
 
     def _has_details(self) -> bool:
         return hasattr(self, "detail_dock")
+
+    def build_details_later(self) -> None:
+        """At start the details panel is built by `build_details` once its modules have
+        loaded on the database thread, after the page on screen shows its data, not on the
+        way to it (a tenth of a second here); opening a quote builds it at once."""
+        self._details_later = True
+
+    def build_details(self) -> None:
+        """The details panel, built now if it is not yet (see `build_details_later`)."""
+        self._build_detail_dock()
 
     def _build_detail_dock(self) -> None:
         from PySide6.QtCore import Qt

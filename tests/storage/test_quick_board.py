@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from deckfollow.core.board import load_quote_index
 from deckfollow.core.enums import CadenceRunStatus, FollowUpStatus, Stage
 from deckfollow.core.models import CadenceRun, FollowUp, Quote
-from deckfollow.core.quote_index import QuoteFilter
+from deckfollow.core.quote_index import QuoteFilter, QuoteRow
 from deckfollow.core.settings import save_setting
 from deckfollow.core.trash import trash_customer, trash_quote
 from deckfollow.demo.generator import generate_demo
@@ -137,8 +137,8 @@ def test_a_name_with_bytes_that_are_not_utf8_still_shows_in_the_quick_read(
     assert any(r.customer == "Müll\ufffd" for r in quick.rows)
 
 
-def _by_id(rows: object) -> list[object]:
-    return sorted(rows, key=lambda r: r.quote_id)  # type: ignore[attr-defined,arg-type]
+def _by_id(rows: list[QuoteRow]) -> list[QuoteRow]:
+    return sorted(rows, key=lambda r: r.quote_id)
 
 
 def _won_long_ago(db: Database, now: datetime) -> int:

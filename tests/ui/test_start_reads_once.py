@@ -106,3 +106,21 @@ def test_the_board_shows_first_and_the_list_gets_the_other_quotes_of_the_same_re
         window.close()
     finally:
         opened.close()
+
+
+def test_at_start_the_details_panel_waits_until_the_page_shows_its_data(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    """The panel (a tenth of a second to build) is not built on the way to the first data;
+    opening a quote still builds it at once."""
+    window = MainWindow(None, clock=lambda: now)
+    qtbot.addWidget(window)
+    window.show()
+    window.attach(db)
+    window.build_details_later()
+    window.refresh()
+    settle(qtbot, window)
+    qtbot.wait(20)
+    assert not hasattr(window, "detail_dock")
+    window.build_details()
+    assert window.detail_dock is not None
