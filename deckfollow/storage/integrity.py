@@ -317,3 +317,48 @@ def open_checked(target: str, *, create: bool = True, full: bool = True) -> Data
         if report.damaged:
             raise CorruptDatabaseError(report)
     return open_database(target, create=create)
+
+
+class OwedCheck:
+    """The full check still owed to a file opened after the cheap one.
+
+    Made the moment the file opens, before anything could write to it: from then until the
+    check has passed, every write through `db` waits for it (`Database.write_gate`) and is
+    refused if it finds damage, so nothing is ever written over damage it then reports.
+    `run` does the check (on a thread of its own); `abandon` lets a waiting write go with
+    an error, nothing saved, when the app closes before the check ran.
+    """
+
+    def __init__(self, db: Database) -> None:
+        from concurrent.futures import Future
+
+        assert db.path is not None, "a server database guards its own integrity"
+        self.path = db.path
+        self._db = db
+        self._report: Future[IntegrityReport] = Future()
+        db.write_gate = self._gate
+
+    def _gate(self) -> None:
+        report = self._report.result()
+        if report.damaged:
+            raise CorruptDatabaseError(report)
+        self._db.write_gate = None  # checked once: later writes go straight on
+
+    def run(self) -> IntegrityReport:
+        """The full check; its report (or its error) also answers every waiting write."""
+        try:
+            report = check_integrity(self.path)
+        except BaseException as exc:
+            if not self._report.done():
+                self._report.set_exception(exc)
+            raise
+        if not self._report.done():
+            self._report.set_result(report)
+        return report
+
+    def abandon(self) -> None:
+        """The app closes before the check ran: a write still waiting fails, nothing saved."""
+        if not self._report.done():
+            self._report.set_exception(
+                StorageError(f"{self.path} closed before its check finished; nothing was saved")
+            )

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # imported lazily at run time so the window paints first
     from deckfollow.core.settings import OwnerSettings
     from deckfollow.core.unit_of_work import Session
     from deckfollow.storage.database import Database
-    from deckfollow.storage.integrity import IntegrityReport
+    from deckfollow.storage.integrity import IntegrityReport, OwedCheck
     from deckfollow.storage.quick_board import BoardFirst
     from deckfollow.ui.board import BoardPage
     from deckfollow.ui.main_window import MainWindow
@@ -137,32 +137,25 @@ class _CheckDone(QObject):
 _carriers: set[_CheckDone] = set()
 
 
-def check_after_showing(db: Database, then: Callable[[object], None]) -> None:
+def check_after_showing(
+    db: Database, then: Callable[[object], None], owed: OwedCheck | None = None
+) -> None:
     """Run the full integrity check of `db`'s file on a thread of its own, now that its data
     is on screen, and hand `then` its report (or the exception it raised) on this thread.
 
     Until the check passed every write waits for it and is refused when the file is found
-    damaged: nothing is written to a damaged file, even by a click made while it ran. It
-    runs beside the database thread, not on it: on a large file it takes seconds (SQLite
-    reads every page, without the GIL) and the pages keep reading meanwhile."""
+    damaged: nothing is written to a damaged file, even by a click made while it ran (the
+    gate is `owed`'s, set when the file opened, or set here). It runs beside the database
+    thread, not on it: on a large file it takes seconds (SQLite reads every page, without
+    the GIL) and the pages keep reading meanwhile."""
     import threading
-    from concurrent.futures import Future
+
+    from deckfollow.storage.integrity import OwedCheck
 
     if db.path is None:  # a server database guards its own integrity
         then(None)
         return
-    path = db.path
-    future: Future[IntegrityReport] = Future()
-
-    def gate() -> None:
-        from deckfollow.storage.integrity import CorruptDatabaseError
-
-        report = future.result()
-        if report.damaged:
-            raise CorruptDatabaseError(report)
-        db.write_gate = None  # checked once: later writes go straight on
-
-    db.write_gate = gate
+    check = owed if owed is not None else OwedCheck(db)
     # Owned by the check's thread, not by `parent`: a window closed meanwhile (a test's, a
     # quick quit) would otherwise take the carrier with it while the check still runs.
     carrier = _CheckDone()
@@ -174,21 +167,15 @@ def check_after_showing(db: Database, then: Callable[[object], None]) -> None:
 
     carrier.done.connect(deliver, Qt.ConnectionType.QueuedConnection)
 
-    def check() -> None:
-        from deckfollow.storage.integrity import check_integrity
-
+    def run() -> None:
         outcome: object
         try:
-            report = check_integrity(path)
-        except BaseException as exc:  # handed on to the GUI thread and to a waiting write
-            future.set_exception(exc)
+            outcome = check.run()
+        except BaseException as exc:  # handed on to the GUI thread (a waiting write has it)
             outcome = exc
-        else:
-            future.set_result(report)
-            outcome = report
         carrier.done.emit(outcome)
 
-    threading.Thread(target=check, name="integrity", daemon=True).start()
+    threading.Thread(target=run, name="integrity", daemon=True).start()
 
 
 @dataclass(frozen=True)
@@ -204,6 +191,8 @@ class Opened:
     # Read with the opening, so the owner's clock and locale are set before any page or
     # the details panel shows a time (a page's first read could otherwise come first).
     settings: OwnerSettings | None = None
+    # The full check still owed (not `checked`): it holds every write from the opening on.
+    owed: OwedCheck | None = None
 
 
 # What the pages need once the database is open, loaded on the database thread while the
@@ -257,7 +246,7 @@ def open_on_database_thread(
     from pathlib import Path
 
     from deckfollow.storage.database import open_database
-    from deckfollow.storage.integrity import check_before_opening
+    from deckfollow.storage.integrity import OwedCheck, check_before_opening
     from deckfollow.storage.location import is_url
 
     _load(_MODULES_FOR_THE_PAGES)
@@ -274,13 +263,15 @@ def open_on_database_thread(
         db = open_database(target, create=True)
     except DeckfollowError as exc:
         return Opened(error=exc)
+    # Every write waits from this moment, not from when the check starts.
+    owed = None if checked or db.path is None else OwedCheck(db)
     try:
         with db.reading() as session:
             settings = load_settings(session)
     except DeckfollowError:
         # A team server gone already: the window reads them when back.
-        return Opened(db=db, checked=checked)
-    return Opened(db=db, settings=settings, checked=checked)
+        return Opened(db=db, checked=checked, owed=owed)
+    return Opened(db=db, settings=settings, checked=checked, owed=owed)
 
 
 def say_it_cannot_open(
@@ -371,6 +362,7 @@ class _Start:
         self.app, self.window, self.target = app, window, target
         self.clock, self.startup_check = clock, startup_check
         self.db: Database | None = None
+        self.owed: OwedCheck | None = None  # the full check, owed until it ran
         # The full check found the file damaged after its data showed: a backup was restored
         # and the app reopens the file (see `reopen_requested`).
         self.reopen = False
@@ -440,7 +432,7 @@ class _Start:
             else:
                 say_it_cannot_open(opened.error, self.window, lambda: self.app.exit(1))
             return
-        self.db = opened.db
+        self.db, self.owed = opened.db, opened.owed
         if self.board is not None and self.window.page("board") is not self.board:
             self.board.deleteLater()  # made for quotes the quick read could not give
         _run_window(
@@ -452,6 +444,7 @@ class _Start:
             opened.settings,
             checked=opened.checked,
             damaged=self._damaged_after_showing,
+            owed=opened.owed,
         )
 
     def _say_damaged(self, report: IntegrityReport, restored: Callable[[], object]) -> None:
@@ -612,6 +605,8 @@ def _open_and_run(
                 window.setProperty(_REOPEN, True)
             return code
         finally:
+            if start.owed is not None:
+                start.owed.abandon()  # a write still waiting for it must not hold the close
             # What the window still had queued (a refresh, a reminder check) runs now, while
             # the database is open: run after close(), it would quietly reconnect and leave
             # that connection open (a team server would keep it until the app quits).
@@ -631,6 +626,7 @@ def _run_window(
     *,
     checked: bool = True,
     damaged: Callable[[IntegrityReport], object] | None = None,
+    owed: OwedCheck | None = None,
 ) -> None:
     """The database is open: the pages join the window and the day's work starts.
 
@@ -710,7 +706,7 @@ def _run_window(
 
     if not checked:
         # Queued after the first refresh's reads: the check starts once the page shows them.
-        ops.run_task(window, lambda: None, success=lambda _: check_after_showing(db, outcome))
+        ops.run_task(window, lambda: None, success=lambda _: check_after_showing(db, outcome, owed))
     ops.run_task(window, lambda: _load(_MODULES_FOR_THE_REST), success=loaded)
 
 

@@ -140,3 +140,70 @@ def test_damage_found_after_the_data_showed_leads_to_the_backup(
     # What the damaged file held was kept beside the backups, for anyone who can mend it.
     kept = [b for b in list_backups(path) if b.reason == "restore"]
     assert kept and check_integrity(kept[0].path, find_backup=False).damaged
+
+
+def test_a_write_asked_before_the_check_started_waits_for_it_too(
+    db: Database, now: datetime
+) -> None:
+    """The gate is set the moment the file opens: a write that reaches the database before
+    the check has even begun (the page still filling) waits and is refused on damage."""
+    import threading
+
+    from deckfollow.storage.integrity import OwedCheck
+
+    path = _demo(db, now)
+    _break_a_link(path)
+    before = _digest(path)
+    opened = open_database(str(path), create=False)
+    owed = OwedCheck(opened)
+    refused: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            with opened.unit_of_work() as session:
+                add_lead(session, NewLead("Written before the check", answered=True), now=now)
+        except CorruptDatabaseError as exc:
+            refused.append(exc)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    writer.join(0.3)
+    assert writer.is_alive(), "the write waits for the check"
+    assert owed.run().damaged
+    writer.join(10)
+    opened.close()
+    assert len(refused) == 1
+    assert _digest(path) == before
+
+
+def test_a_write_still_waiting_when_the_app_closes_is_not_saved(
+    db: Database, now: datetime
+) -> None:
+    import threading
+
+    from deckfollow.core.errors import StorageError
+    from deckfollow.storage.integrity import OwedCheck
+
+    path = _demo(db, now)
+    before = _digest(path)
+    opened = open_database(str(path), create=False)
+    owed = OwedCheck(opened)
+    failed: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            with opened.unit_of_work() as session:
+                add_lead(session, NewLead("Asked as the app closed", answered=True), now=now)
+        except StorageError as exc:
+            failed.append(exc)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    writer.join(0.3)
+    owed.abandon()
+    writer.join(10)
+    opened.close()
+    assert [str(e) for e in failed] == [
+        f"{path} closed before its check finished; nothing was saved"
+    ]
+    assert _digest(path) == before
