@@ -13,7 +13,7 @@ from sqlalchemy import Select, bindparam, not_, or_, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.columns import UTCDateTime
-from deckfollow.core.due import actionable_follow_ups, effective_due
+from deckfollow.core.due import actionable, effective_due
 from deckfollow.core.enums import Stage
 from deckfollow.core.models import Customer, FollowUp, Quote
 from deckfollow.core.quote_index import (
@@ -36,7 +36,9 @@ def next_follow_ups_statement() -> Select[*tuple[Any, ...]]:
         select(
             FollowUp.quote_id, FollowUp.id, due, FollowUp.basis, FollowUp.channel, FollowUp.reason
         )
-        .where(FollowUp.id.in_(actionable_follow_ups()), FollowUp.quote_id.is_not(None))
+        # The rules inline, not as `id IN (the actionable ids)`: one pass over the pending
+        # follow-ups instead of a list built first and looked up per row.
+        .where(actionable(), FollowUp.quote_id.is_not(None))
         .order_by(FollowUp.quote_id, due)
     )
 

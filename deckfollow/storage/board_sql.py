@@ -9,8 +9,6 @@ NEXT_FOLLOW_UPS = (
     "follow_up.due_at) AS coalesce_1, follow_up.basis, follow_up.channel, "
     "follow_up.reason \n"
     "FROM follow_up \n"
-    "WHERE follow_up.id IN (SELECT follow_up.id \n"
-    "FROM follow_up \n"
     "WHERE follow_up.status = 'pending' AND NOT (EXISTS (SELECT * \n"
     "FROM channel_consent AS channel_consent_1 \n"
     "WHERE channel_consent_1.customer_id = follow_up.customer_id AND "
@@ -21,7 +19,7 @@ NEXT_FOLLOW_UPS = (
     "AND channel_consent_1.state = 'revoked')) AND NOT (EXISTS (SELECT * \n"
     "FROM cadence_run \n"
     "WHERE cadence_run.id = follow_up.cadence_run_id AND cadence_run.status != 'active' "
-    "AND follow_up.basis = 'planned'))) AND follow_up.quote_id IS NOT NULL ORDER BY "
+    "AND follow_up.basis = 'planned')) AND follow_up.quote_id IS NOT NULL ORDER BY "
     "follow_up.quote_id, coalesce(follow_up.snoozed_until, follow_up.due_at)"
 )
 

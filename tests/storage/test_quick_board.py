@@ -207,3 +207,18 @@ def test_a_closed_file_written_between_the_two_parts_is_not_read_twice_over(
     conn.commit()
     conn.close()  # the last connection copies its log into the file
     assert first.everything() is None
+
+
+def test_the_next_follow_ups_are_found_in_one_pass_over_the_pending_ones(
+    db: Database, now: datetime
+) -> None:
+    """The quote index's follow-up read walks the follow-ups once through an index, with no
+    list of actionable ids built first and looked up per row."""
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=30, quotes=60, seed=2, now=now, country="AU")
+    assert db.path is not None
+    with sqlite3.connect(db.path) as conn:
+        conn.execute("ANALYZE")
+        plan = [str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + board_sql.NEXT_FOLLOW_UPS)]
+    assert plan[0].startswith("SEARCH follow_up USING INDEX"), plan
+    assert not any("LIST SUBQUERY" in p for p in plan), plan
