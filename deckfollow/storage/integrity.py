@@ -258,21 +258,6 @@ def latest_good_backup(db_path: Path) -> BackupInfo | None:
     return None
 
 
-def _pages_beside_rules(
-    path: Path,
-) -> tuple[list[str], tuple[list[str], str | None, bool, int]]:
-    """SQLite's `integrity_check` and, beside it on a second read-only connection, the
-    revision, CHECK rules and links: each waits on SQLite without holding the GIL, so with
-    a free core the full check takes about as long as its longer half, not both (on
-    100,000 quotes a write at start waits for it)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="integrity-rules") as pool:
-        rules = pool.submit(_revision_and_fk, path, full=True)
-        pages = quick_check(path, full=True)
-        return pages, rules.result()
-
-
 def check_integrity(path: Path, *, find_backup: bool = True, full: bool = True) -> IntegrityReport:
     """Check the SQLite file at `path` read-only; a missing file is a (passing) new database.
 
@@ -289,22 +274,16 @@ def check_integrity(path: Path, *, find_backup: bool = True, full: bool = True) 
         # failed copy, not a new start; treating it as new would hide the backups.
         problems = ["the file is empty (0 bytes), though backups of it exist"]
         return IntegrityReport(path, tuple(problems), latest_good_backup=latest_good_backup(path))
+    if full or path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+        problems = quick_check(path, full=full)
+    else:
+        problems = []  # the header and the schema are read with the revision below
     revision: str | None = None
     too_new = False
     fk_count = 0
-    if full:
-        problems, (more, revision, too_new, fk_count) = _pages_beside_rules(path)
-        if problems:  # the rules and links of a file whose pages are damaged say nothing
-            revision, too_new, fk_count = None, False, 0
-        else:
-            problems += more
-    else:
-        # On a big file the header and the schema are read with the revision below.
-        small = path.stat().st_size <= QUICK_CHECK_MAX_BYTES
-        problems = quick_check(path) if small else []
-        if not problems:
-            more, revision, too_new, fk_count = _revision_and_fk(path, full=False)
-            problems += more
+    if not problems:
+        more, revision, too_new, fk_count = _revision_and_fk(path, full=full)
+        problems += more
     good = latest_good_backup(path) if problems and find_backup else None
     return IntegrityReport(path, tuple(problems), revision, too_new, fk_count, good)
 
