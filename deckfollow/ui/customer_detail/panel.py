@@ -841,15 +841,20 @@ class DetailPanel(QWidget):
                     )
                     return
             self.contact_error.show_error(error_text(exc))
+            # The line is below the fields: on a short panel it is scrolled to, and then the
+            # field it names, once the line has its place in the layout.
+            QTimer.singleShot(0, self, self._show_unsaved)
             if hold_until_server_back(self.save_button, exc):  # saved once the server is back
                 return
             if isinstance(exc, ValidationError):
                 key = _KEY_OF_LABEL.get(exc.field, exc.field)
                 if key in self.fields:
-                    self.fields[key].setStyleSheet(
-                        f"border: 1px solid {active_theme().error_text};"
+                    field = self.fields[key]
+                    field.setStyleSheet(f"border: 1px solid {active_theme().error_text};")
+                    field.setFocus()
+                    QTimer.singleShot(
+                        0, self, lambda: self.details_scroll.ensureWidgetVisible(field)
                     )
-                    self.fields[key].setFocus()
 
         self._set_saving(True)
         self._ops.run_change(self, op, initiator=self, success=saved, failure=refused)
