@@ -70,7 +70,6 @@ from deckfollow.ui.log_outcome import LogOutcomeDialog, open_log_outcome
 from deckfollow.ui.quote_editor import QuoteDialog
 from deckfollow.ui.team.clash import offer_to_reapply
 from deckfollow.ui.team.server_away import (
-    error_text,
     fills_in_line,
     hold_until_server_back,
     is_held,
@@ -565,7 +564,7 @@ class DetailPanel(QWidget):
 
         def failed(exc: DeckfollowError) -> None:
             if token == self._request:
-                self._blank(missing if isinstance(exc, NotFoundError) else error_text(exc))
+                self._blank(missing if isinstance(exc, NotFoundError) else str(exc))
 
         self._ops.run_query(self, fetch, success=shown, failure=failed)
 
@@ -840,12 +839,17 @@ class DetailPanel(QWidget):
                         keep_theirs=lambda: self.contact_error.show_error(exc),
                     )
                     return
-            self.contact_error.show_error(error_text(exc))
             # The line is below the fields: on a short panel it is scrolled to, and then the
             # field it names, once the line has its place in the layout.
             QTimer.singleShot(0, self, self._show_unsaved)
-            if hold_until_server_back(self.save_button, exc):  # saved once the server is back
+            if hold_until_server_back(self.save_button, exc):
+                # Save says it waits, and is pressed again by itself once the server is back.
+                self.contact_error.show_error(
+                    f"Can't reach the team server {server_watch().name}. Nothing is lost: "
+                    "what you typed stays here and is saved as soon as the server is back."
+                )
                 return
+            self.contact_error.show_error(exc)
             if isinstance(exc, ValidationError):
                 key = _KEY_OF_LABEL.get(exc.field, exc.field)
                 if key in self.fields:
