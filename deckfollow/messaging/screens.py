@@ -166,13 +166,7 @@ def read_call_screen(
     NotFoundError names a missing follow-up, quote or customer. Adds the built-in templates
     when they are not there yet, so it runs in a unit of work."""
     opening = _opening(
-        session,
-        TemplateKind.CALL_SCRIPT,
-        Channel.CALL,
-        now=now,
-        follow_up_id=follow_up_id,
-        quote_id=quote_id,
-        customer_id=customer_id,
+        session, TemplateKind.CALL_SCRIPT, Channel.CALL, now, (follow_up_id, quote_id, customer_id)
     )
     target = opening.target
     voicemail = template_for(session, TemplateKind.VOICEMAIL, template_id=target.template_id)
@@ -201,15 +195,14 @@ def _opening(
     session: Session,
     kind: TemplateKind,
     channel: Channel,
-    *,
     now: datetime,
-    follow_up_id: int | None,
-    quote_id: int | None,
-    customer_id: int | None,
+    ids: tuple[int | None, int | None, int | None],
 ) -> _Opening:
-    """Prepare the templates, resolve the target from whichever id the caller had, pick
-    the template to start from, fill it in, and check the send on `channel`."""
+    """Prepare the templates, resolve the target from whichever of the (follow-up, quote,
+    customer) `ids` the caller had, pick the template to start from, fill it in, and check
+    the send on `channel`."""
     changes = prepare_templates(session)
+    follow_up_id, quote_id, customer_id = ids
     target = resolve_target(
         session, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
     )
@@ -255,13 +248,7 @@ def read_text_screen(
     NotFoundError names a missing follow-up, quote or customer. Adds the built-in templates
     when they are not there yet, so it runs in a unit of work."""
     opening = _opening(
-        session,
-        TemplateKind.TEXT,
-        Channel.TEXT,
-        now=now,
-        follow_up_id=follow_up_id,
-        quote_id=quote_id,
-        customer_id=customer_id,
+        session, TemplateKind.TEXT, Channel.TEXT, now, (follow_up_id, quote_id, customer_id)
     )
     return TextScreen(
         target=opening.target,
@@ -298,13 +285,7 @@ def read_email_screen(
     NotFoundError names a missing follow-up, quote or customer. Adds the built-in templates
     when they are not there yet, so it runs in a unit of work."""
     opening = _opening(
-        session,
-        TemplateKind.EMAIL,
-        Channel.EMAIL,
-        now=now,
-        follow_up_id=follow_up_id,
-        quote_id=quote_id,
-        customer_id=customer_id,
+        session, TemplateKind.EMAIL, Channel.EMAIL, now, (follow_up_id, quote_id, customer_id)
     )
     return EmailScreen(
         target=opening.target,

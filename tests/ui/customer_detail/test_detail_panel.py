@@ -51,6 +51,14 @@ def _panel(qtbot: QtBot, db: Database, now: datetime) -> DetailPanel:
     return panel
 
 
+def _showing(qtbot: QtBot, db: Database, now: datetime, quote_id: int) -> DetailPanel:
+    """A panel showing `quote_id` and its customer, once they have been read."""
+    panel = _panel(qtbot, db, now)
+    panel.show_quote(quote_id)
+    settle(qtbot, panel)
+    return panel
+
+
 def _timeline(panel: DetailPanel) -> list[tuple[str, str]]:
     tree = panel.timeline
     return [
@@ -135,9 +143,7 @@ def test_timeline_shows_touches_follow_ups_and_consent_newest_first(
 def test_email_edited_in_place_persists(
     qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
 ) -> None:
-    panel = _panel(qtbot, db, now)
-    panel.show_quote(lead.quote_id)
-    settle(qtbot, panel)
+    panel = _showing(qtbot, db, now, lead.quote_id)
     assert not panel.save_button.isEnabled()
     email = panel.fields["email"]
     email.clear()
@@ -183,9 +189,7 @@ def keep_theirs_when_asked() -> list[bool]:
 def test_bad_phone_and_concurrent_edit_are_shown_inline_and_not_saved(
     qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
 ) -> None:
-    panel = _panel(qtbot, db, now)
-    panel.show_quote(lead.quote_id)
-    settle(qtbot, panel)
+    panel = _showing(qtbot, db, now, lead.quote_id)
     office = panel.fields["phone_office"]
     qtbot.keyClicks(office, "12")
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
@@ -221,9 +225,7 @@ def test_bad_phone_and_concurrent_edit_are_shown_inline_and_not_saved(
 def test_an_edit_survives_a_refresh_and_other_changes_are_kept(
     qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
 ) -> None:
-    panel = _panel(qtbot, db, now)
-    panel.show_quote(lead.quote_id)
-    settle(qtbot, panel)
+    panel = _showing(qtbot, db, now, lead.quote_id)
     street = panel.fields["street"]
     qtbot.keyClicks(street, "12 Banksia Way")
     # Meanwhile someone renames the customer and revokes texts; the main window refreshes.
@@ -254,9 +256,7 @@ def test_a_quote_in_the_trash_says_so(
         quote = s.get(Quote, lead.quote_id)
         assert quote is not None
         quote.deleted_at = now
-    panel = _panel(qtbot, db, now)
-    panel.show_quote(lead.quote_id)
-    settle(qtbot, panel)
+    panel = _showing(qtbot, db, now, lead.quote_id)
     assert panel.empty_label.text() == "That quote is in the trash or no longer exists."
     panel.show_customer(lead.customer_id)
     settle(qtbot, panel)
@@ -267,9 +267,7 @@ def test_log_outcome_button_opens_the_dialog_for_the_quote_and_refreshes(
     qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
 ) -> None:
     Operations(db)  # the window's database thread: the dialog's data is read there
-    panel = _panel(qtbot, db, now)
-    panel.show_quote(lead.quote_id)
-    settle(qtbot, panel)
+    panel = _showing(qtbot, db, now, lead.quote_id)
     qtbot.mouseClick(panel.log_button, Qt.MouseButton.LeftButton)
     # Opens once what it shows has been read.
     qtbot.waitUntil(lambda: isinstance(panel.active_dialog, LogOutcomeDialog))
@@ -301,9 +299,7 @@ def test_an_email_of_someone_who_asked_not_to_be_contacted_is_refused(
         revoke_consent(
             s, stopped.customer_id, None, source="phone call", words="Stop calling", now=now
         )
-    panel = _panel(qtbot, db, now)
-    panel.show_quote(lead.quote_id)
-    settle(qtbot, panel)
+    panel = _showing(qtbot, db, now, lead.quote_id)
     email = panel.fields["email"]
     email.clear()
     qtbot.keyClicks(email, "Alan@example.com")
@@ -350,9 +346,7 @@ def test_a_save_on_its_way_is_sent_once_and_the_panel_then_moves_on(
 ) -> None:
     with db.unit_of_work() as s:
         ada = add_lead(s, NewLead("Ada Lovelace", email="ada@example.com"), now=now)
-    panel = _panel(qtbot, db, now)
-    panel.show_quote(lead.quote_id)
-    settle(qtbot, panel)
+    panel = _showing(qtbot, db, now, lead.quote_id)
     with db.reading() as s:
         version = s.get(Customer, lead.customer_id).version  # type: ignore[union-attr]
     street = panel.fields["street"]
@@ -382,9 +376,7 @@ def test_a_save_on_its_way_is_sent_once_and_the_panel_then_moves_on(
 def test_a_refused_save_stays_on_the_customer_with_what_was_typed(
     qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
 ) -> None:
-    panel = _panel(qtbot, db, now)
-    panel.show_quote(lead.quote_id)
-    settle(qtbot, panel)
+    panel = _showing(qtbot, db, now, lead.quote_id)
     birthday = panel.fields["birthday"]
     qtbot.keyClicks(birthday, "31/31/1980")
     qtbot.keyClick(birthday, Qt.Key.Key_Return)
