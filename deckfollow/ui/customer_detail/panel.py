@@ -157,9 +157,18 @@ class DetailPanel(QWidget):
 
     changed = Signal()
 
-    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Store,
+        *,
+        clock: Clock,
+        parent: QWidget | None = None,
+        ops: operations.Operations | None = None,
+    ) -> None:
         super().__init__(parent)
-        ops = operations.serving(db)
+        # The window passes its own: while one window gives way to another (a switch to the
+        # team's database), the other window's operations are already the current ones.
+        ops = ops or operations.serving(db)
         if ops is None:
             raise RuntimeError("the details panel needs the operations of an open database")
         self._ops, self._db, self._clock = ops, db, clock
