@@ -84,7 +84,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "messaging/common.py": "the details panel's reads and saves, converted with it",
     # Not converted yet: each still reads or saves on the GUI thread.
     "backups/corrupt.py": "not converted yet: runs before the window, at start-up",
-    "customers/page.py": "not converted yet: its model reads a page of rows as it scrolls",
 }
 
 _UI_DIR = Path(ui_package.__file__).resolve().parent
