@@ -116,9 +116,18 @@ def test_typing_into_the_customers_page(big: Database, qtbot: object, now: datet
     page = CustomersPage(Operations(big), clock=lambda: now)
     qtbot.addWidget(page)
     page.resize(1200, 800)
+
+    def rows_in() -> None:
+        # The rows asked for are read on the database thread: until they are shown.
+        while page.model.is_reading():
+            QApplication.processEvents()
+            time.sleep(0.0005)
+
     started = time.perf_counter()
     page.show()
     QApplication.processEvents()
+    rows_in()
+    page.view.repaint()
     shown = time.perf_counter() - started
     assert page.matching == CUSTOMERS
     samples = []
@@ -126,6 +135,7 @@ def test_typing_into_the_customers_page(big: Database, qtbot: object, now: datet
         started = time.perf_counter()
         qtbot.keyClick(page.search, key)  # type: ignore[no-untyped-call]
         page.apply_search()
+        rows_in()
         page.view.repaint()
         samples.append(time.perf_counter() - started)
     qtbot.waitUntil(lambda: 0 < page.matching < CUSTOMERS)
@@ -135,7 +145,7 @@ def test_typing_into_the_customers_page(big: Database, qtbot: object, now: datet
     record("customers", f"Customers page shown with {CUSTOMERS} customers", shown, "s")
     record(
         "customers",
-        "one keystroke in its search, filtered and painted (median)",
+        "one keystroke in its search, read on the database thread and painted (median)",
         samples[len(samples) // 2],
         "s",
         "< 0.1 s",
@@ -145,11 +155,13 @@ def test_typing_into_the_customers_page(big: Database, qtbot: object, now: datet
     # A name typed fast without accents: "muller" finds every Müller.
     page.search.clear()
     page.apply_search()
+    rows_in()
     words = []
     for key in "muller":
         started = time.perf_counter()
         qtbot.keyClick(page.search, key)  # type: ignore[no-untyped-call]
         page.apply_search()
+        rows_in()
         page.view.repaint()
         words.append(time.perf_counter() - started)
     words.sort()
@@ -180,3 +192,55 @@ def _bare_keystrokes(path: Path, typed: str) -> float:
         times.append(time.perf_counter() - started)
     con.close()
     return sorted(times)[len(times) // 2]
+
+
+def test_scrolling_the_customers_page(big: Database, qtbot: object, now: datetime) -> None:
+    """Scrolled a screenful per frame (60 a second: Page Down held is half that) through
+    20,000 customers: how often the list stood at the end of the rows read while more were
+    still being read (what a user would see as a pause), and the GUI thread's busiest frame
+    (scrolling, painting, and taking in rows that arrived)."""
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtWidgets import QApplication
+    from pytestqt.qtbot import QtBot
+
+    from deckfollow.ui.customers import CustomersPage
+
+    assert isinstance(qtbot, QtBot)
+    page = CustomersPage(Operations(big), clock=lambda: now)
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not page.model.is_reading())
+    bar = page.view.verticalScrollBar()
+    frames, at_the_end = 0, 0
+    busy: list[float] = []
+    started_all = time.perf_counter()
+    while page.model.rowCount() < 4_000 and frames < 2_000:
+        started = time.perf_counter()
+        bar.setValue(bar.value() + bar.pageStep())
+        page.view.viewport().repaint()
+        spent = time.perf_counter() - started
+        # The rest of the frame: answers from the database thread are taken in meanwhile.
+        until = started + 1 / 60
+        while time.perf_counter() < until:
+            began = time.perf_counter()
+            QApplication.processEvents()
+            spent += time.perf_counter() - began
+            time.sleep(0.001)
+        busy.append(spent)
+        frames += 1
+        if bar.value() >= bar.maximum() and page.model.canFetchMore(QModelIndex()):
+            at_the_end += 1
+    took = time.perf_counter() - started_all
+    assert page.model.rowCount() >= 4_000
+    busy.sort()
+    record("customers", "scrolling to 4,000 rows a screenful a frame: frames", frames, "")
+    record("customers", "scrolling: frames that stood at the end of the rows read", at_the_end, "")
+    record("customers", "scrolling: time to 4,000 rows", took, "s")
+    record(
+        "customers",
+        "scrolling: GUI thread busy per frame (median)",
+        busy[len(busy) // 2] * 1000,
+        "ms",
+    )
+    record("customers", "scrolling: GUI thread busiest frame", busy[-1] * 1000, "ms")

@@ -79,9 +79,6 @@ GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "app.py": "start-up opens, checks and migrates the database before the window exists",
     # Not converted yet: each still reads or saves on the GUI thread.
     "backups/corrupt.py": "not converted yet: runs before the window, at start-up",
-    "customers/page.py": "not converted yet: its model reads a page of rows as it scrolls",
-    "reports/page.py": "not converted yet",
-    "today_page/page.py": "reads its model on its own (the operations path for it is next)",
 }
 
 _UI_DIR = Path(ui_package.__file__).resolve().parent

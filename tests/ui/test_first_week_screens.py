@@ -25,6 +25,7 @@ from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.operations import Operations
 from deckfollow.ui.quote_editor.dialog import QuoteDialog
 from deckfollow.ui.today_page import TodayPage
+from tests.ui.waiting import settle
 
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 _HORIZONTAL = Qt.AlignmentFlag.AlignHorizontal_Mask
@@ -80,10 +81,12 @@ def bare_c_locale() -> Iterator[None]:
 def test_a_first_reply_reads_as_a_reply_before_the_wordings_are_seeded(
     qtbot: QtBot, business: Database, now: datetime
 ) -> None:
+    Operations(business)  # the window's database thread: Today is read there
     page = TodayPage(business, clock=lambda: now)
     qtbot.addWidget(page)
     page.show()
     page.refresh()
+    settle(qtbot, page)
     qtbot.waitUntil(lambda: page.current_item() is not None)
     script = page.script.toPlainText()
     assert script.startswith(

@@ -82,6 +82,7 @@ def _business(db: Database, country: str, zone: str, when: datetime) -> None:
 
 
 def _report(qtbot: QtBot, db: Database, when: datetime) -> ReportsPage:
+    Operations(db)  # the window's database thread: the report is read there
     page = ReportsPage(db, clock=lambda: when)
     qtbot.addWidget(page)
     page.resize(1200, 900)

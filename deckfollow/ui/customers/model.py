@@ -2,16 +2,20 @@
 
 Searching and sorting are one SQL query in `core.customer_search`, read a page at a time
 (`canFetchMore`/`fetchMore` as the view scrolls): a keystroke or a click on a header costs
-the first page, not all 20,000 customers.
+the first page, not all 20,000 customers. The model asks for rows and shows them as they
+arrive (the page reads them on the window's database thread): the rows on screen stay until
+their replacements are in, one read runs at a time, and an answer to a search or sort that
+was changed meanwhile is dropped for the newest one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from deckfollow.core.contact_info import phone_as_read_in
@@ -20,10 +24,44 @@ from deckfollow.ui.formatting import ago_text, date_text
 from deckfollow.ui.theme import active_theme
 
 Index = QModelIndex | QPersistentModelIndex
-# (text, sort, descending, offset, limit) -> rows; the page runs it in a short read of the
-# database.
-Loader = Callable[[str, CustomerSort, bool, int, int], list[CustomerRow]]
 PAGE = 200
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Rows wanted: `limit` of those matching `text` in this order from `offset`, and on
+    until the customer `until` is among them (when given)."""
+
+    text: str
+    sort: CustomerSort
+    descending: bool
+    offset: int
+    limit: int
+    until: int | None = None
+
+
+# The rows read (None: they could not be, the rows shown stay) and whether more match.
+Answer = Callable[[list[CustomerRow] | None, bool], None]
+# Reads what is asked (the page: on the database thread) and answers on the GUI thread.
+Reader = Callable[[Ask, Answer], None]
+
+
+def read_rows(
+    search: Callable[[int, int], list[CustomerRow]], ask: Ask
+) -> tuple[list[CustomerRow], bool]:
+    """What `ask` wants through `search(offset, limit)`: (the rows, whether more match)."""
+    rows: list[CustomerRow] = []
+    limit = ask.limit
+    while True:
+        # One row more than asked says whether there is another page, without a count.
+        got = search(ask.offset + len(rows), limit + 1)
+        more = len(got) > limit
+        got = got[:limit]
+        rows.extend(got)
+        if not more or ask.until is None or any(r.id == ask.until for r in got):
+            return rows, more
+        limit *= 2  # hunting one customer: fewer, larger reads
+
 
 COLUMNS: list[tuple[str, CustomerSort]] = [
     ("Name", CustomerSort.NAME),
@@ -46,13 +84,25 @@ _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 class CustomerTableModel(QAbstractTableModel):
-    """Rows of `CustomerRow`; `search(text)` and `sort(column)` re-read through the loader."""
+    """Rows of `CustomerRow`; `search(text)` and `sort(column)` re-read through the reader.
+
+    `reloaded` says the rows of a reload, search or sort have arrived and are shown."""
+
+    reloaded = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._load: Loader | None = None
+        self._reader: Reader | None = None
         self._rows: list[CustomerRow] = []
         self._more = False  # the search matches more rows than are loaded
+        # Each search, sort or reload asked for counts up; older answers are dropped.
+        self._generation = 0
+        self._reloading = False  # a first page is being read
+        self._appending = False  # a next page (or a hunt for one customer) is being read
+        # The next first page to read once the one being read is in: (keeps its place as a
+        # reordering rather than a reset, how many rows), or None.
+        self._wanted: tuple[bool, int] | None = None
+        self._waiting: list[Callable[[], None]] = []  # run once no read is in flight
         self.text = ""
         self.sort_key = CustomerSort.NAME
         self.descending = False
@@ -75,56 +125,130 @@ class CustomerTableModel(QAbstractTableModel):
             self._country = code
             self._phones.clear()
 
-    def set_loader(self, load: Loader) -> None:
+    def set_reader(self, reader: Reader) -> None:
         """Where rows come from; nothing is read until `reload()`."""
-        self._load = load
-
-    def _read(self, offset: int, limit: int) -> list[CustomerRow]:
-        # One row more than asked says whether there is another page, without a count.
-        rows = (
-            self._load(self.text, self.sort_key, self.descending, offset, limit + 1)
-            if (self._load)
-            else []
-        )
-        self._more = len(rows) > limit
-        return rows[:limit]
+        self._reader = reader
 
     @property
     def complete(self) -> bool:
         """Every matching row is loaded (so their number is the row count)."""
         return not self._more
 
+    def is_reading(self) -> bool:
+        """Rows asked for have not arrived yet."""
+        return self._reloading or self._appending
+
     def reload(self) -> None:
         """Read the first page again for the current search and sort (as many rows as
         were loaded, so a refresh does not lose the user's place)."""
-        self.beginResetModel()
-        self._rows = self._read(0, max(PAGE, len(self._rows)))
-        self.endResetModel()
+        self._ask_first_page(reorder=False, rows=max(PAGE, len(self._rows)))
 
     def search(self, text: str) -> None:
         if text != self.text:
             self.text = text
-            self._rows = []
-            self.reload()
+            self._ask_first_page(reorder=False, rows=PAGE)
+
+    def when_read(self, then: Callable[[], None]) -> None:
+        """Call `then` once the rows asked for so far are shown (now, if they are)."""
+        if self.is_reading():
+            self._waiting.append(then)
+        else:
+            then()
+
+    def find(self, customer_id: int, then: Callable[[int], None]) -> None:
+        """Read on until `customer_id` is loaded; then `then(its row)`, or `then(-1)` when
+        the search hides them."""
+        if self.is_reading():
+            self._waiting.append(lambda: self.find(customer_id, then))
+            return
+        row = self.row_of(customer_id)
+        if row >= 0 or not self._more:
+            then(row)
+            return
+        self._append(customer_id, lambda: self.find(customer_id, then))
+
+    def _ask_first_page(self, *, reorder: bool, rows: int) -> None:
+        self._generation += 1
+        if self._wanted is not None:
+            # Asked twice before the first was read: a reset wins over a reordering.
+            reorder = reorder and self._wanted[0]
+        self._wanted = (reorder, rows)
+        if not self._reloading:
+            self._read_first_page()
+
+    def _read_first_page(self) -> None:
+        assert self._wanted is not None
+        reorder, limit = self._wanted
+        self._wanted = None
+        generation = self._generation
+        self._reloading = True
+        ask = Ask(self.text, self.sort_key, self.descending, 0, limit)
+        self._read(ask, lambda rows, more: self._first_page(generation, reorder, rows, more))
+
+    def _first_page(
+        self, generation: int, reorder: bool, rows: list[CustomerRow] | None, more: bool
+    ) -> None:
+        self._reloading = False
+        if generation != self._generation and self._wanted is not None:
+            self._read_first_page()  # the search or sort changed meanwhile: read the newest
+            return
+        if rows is None:
+            self._run_waiting()
+            return
+        # Whether more match is known before the view hears of the rows: it may fetch the
+        # next page inside the signal.
+        if reorder:
+            self._more = more
+            self._reorder(rows)
+        else:
+            self.beginResetModel()
+            self._rows = rows
+            self._more = more
+            self.endResetModel()
+        self.reloaded.emit()
+        self._run_waiting()
+
+    def _read(self, ask: Ask, answer: Answer) -> None:
+        if self._reader is None:
+            answer([], False)
+        else:
+            self._reader(ask, answer)
 
     def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and self._more
+        return not parent.isValid() and self._more and not self._reloading
 
     def fetchMore(self, parent: Index) -> None:
-        if not self.canFetchMore(parent):
+        if self.canFetchMore(parent) and not self._appending:
+            self._append(None, None)
+
+    def _append(self, until: int | None, then: Callable[[], None] | None) -> None:
+        generation = self._generation
+        self._appending = True
+        ask = Ask(self.text, self.sort_key, self.descending, len(self._rows), PAGE, until)
+
+        def arrived(rows: list[CustomerRow] | None, more: bool) -> None:
+            self._appending = False
+            if generation == self._generation and rows is not None:
+                self._add(rows, more)
+                if then is not None:
+                    self._waiting.insert(0, then)
+            self._run_waiting()
+
+        self._read(ask, arrived)
+
+    def _add(self, rows: list[CustomerRow], more: bool) -> None:
+        self._more = more
+        if not rows:
             return
-        more = self._read(len(self._rows), PAGE)
-        if not more:
-            return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
-        self._rows.extend(more)
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
         self.endInsertRows()
 
-    def load_until(self, customer_id: int) -> int:
-        """Read pages until `customer_id` is loaded; its row, or -1 if the search hides them."""
-        while (row := self.row_of(customer_id)) < 0 and self.canFetchMore(QModelIndex()):
-            self.fetchMore(QModelIndex())
-        return row
+    def _run_waiting(self) -> None:
+        # Each may read again (a hunt for a customer): the rest wait for that too.
+        while self._waiting and not self.is_reading():
+            self._waiting.pop(0)()
 
     def row_at(self, row: int) -> CustomerRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -160,10 +284,14 @@ class CustomerTableModel(QAbstractTableModel):
             return
         self.sort_key = COLUMNS[column][1]
         self.descending = order == Qt.SortOrder.DescendingOrder
+        self._ask_first_page(reorder=True, rows=max(PAGE, len(self._rows)))
+
+    def _reorder(self, rows: list[CustomerRow]) -> None:
+        """The rows of a new order in place of the old, the selection kept on its people."""
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         ids = [self._rows[i.row()].id for i in old]
-        self._rows = self._read(0, max(PAGE, len(self._rows)))
+        self._rows = rows
         where = {r.id: n for n, r in enumerate(self._rows)}
         self.changePersistentIndexList(
             old,

@@ -1,8 +1,13 @@
-"""The Customers page: everyone, with or without quotes, searched as you type."""
+"""The Customers page: everyone, with or without quotes, searched as you type.
+
+Every read runs on the window's database thread: the list's pages (the next one asked for
+half a page before the end, so scrolling seldom waits), a search's or sort's first page,
+and how many a search matches.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,12 +24,13 @@ from PySide6.QtWidgets import (
 from deckfollow.core.clock import Clock
 from deckfollow.core.customer_search import (
     CustomerRow,
-    CustomerSort,
     count_customers,
     count_matching,
     search_customers,
 )
+from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import load_settings
+from deckfollow.core.unit_of_work import Session
 from deckfollow.ui.column_fit import (
     LONG_NAME,
     ORDINARY_NAME,
@@ -44,15 +50,24 @@ from deckfollow.ui.customers.model import (
     OPEN,
     PHONE,
     SUBURB,
+    Answer,
+    Ask,
     CustomerTableModel,
+    read_rows,
 )
 from deckfollow.ui.customers.new_customer import NewCustomerDialog
 from deckfollow.ui.formatting import counted
 from deckfollow.ui.operations import Operations
-from deckfollow.ui.team.server_away import open_when_server_back
+from deckfollow.ui.team.server_away import fills_in_line, open_when_server_back, server_watch
 from deckfollow.ui.theme import active_theme
 from deckfollow.ui.wrapping_row import WrappingRow
 
+_COUNT_AFTER_MS = 150
+# The next page is asked for this many rows before the end of those read.
+_READ_AHEAD_ROWS = 100
+# A page of rows as read: (the owner's country and zone and how many customers there are,
+# when read with it), the rows, whether more match.
+_Read = tuple[tuple[str, str, int] | None, list[CustomerRow], bool]
 _EMPTY = (
     "No customers yet. Add one with New customer…, capture a lead with Ctrl+N, "
     "or bring your contacts in with File › Import contacts…"
@@ -76,7 +91,6 @@ class CustomersPage(QWidget):
 
     def __init__(self, ops: Operations, *, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # Pages of customers are still read as the view scrolls, on the GUI thread.
         self._ops, self._db, self._clock = ops, ops.store, clock
         self.active_dialog: NewCustomerDialog | MergeDialog | None = None
         self._total = 0
@@ -175,42 +189,82 @@ class CustomersPage(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.model.modelReset.connect(self._update_count)
-        # How many a search matches is counted after the first page is on screen.
+        # How many a search matches is counted after the first page is on screen, once
+        # typing pauses: counted between keystrokes, it would hold the next search back.
         self._counting = QTimer(self)
         self._counting.setSingleShot(True)
-        self._counting.setInterval(0)
+        self._counting.setInterval(_COUNT_AFTER_MS)
         self._counting.timeout.connect(self._count)
         self.matching = 0
         self._settings_stale = True
-        self.model.set_loader(self._load)
-        # Read when first shown, not while the window starts: most days begin on Today.
+        self.model.set_reader(self._read_rows)
+        # The selection to keep once the rows asked for are in (one, however many asked).
+        self._keep: list[int] | None = None
+        # The next page is asked for before the end, not at it.
+        self.view.verticalScrollBar().valueChanged.connect(self._read_ahead)
+        server_watch().state.connect(self._server_state)
+        # Read when first shown, not while the window starts: most days begin on Today. Until
+        # the first rows are in, neither "no customers yet" nor a count, only the list's frame.
         self._stale = True
+        self.empty.hide()
+        self.count.hide()
         self._refresh_buttons()
 
     # -- data ------------------------------------------------------------------------------
 
-    def _load(
-        self, text: str, sort: CustomerSort, descending: bool, offset: int, limit: int
-    ) -> list[CustomerRow]:
-        with self._db.reading() as s:
-            if offset == 0 and self._settings_stale:
+    def _read_rows(self, ask: Ask, answer: Answer) -> None:
+        """The model's reader: `ask` read on the database thread, answered here."""
+        with_settings = ask.offset == 0 and self._settings_stale
+        country = self.model.country
+
+        def read(session: Session) -> _Read:
+            found = None
+            where = country
+            if with_settings:
                 # Once per refresh, not per keystroke.
-                self._settings_stale = False
-                settings = load_settings(s)
-                self.model.country = settings.default_country
-                self.model.owner_tz = settings.owner_timezone
-                self._total = count_customers(s)
-            rows = search_customers(
-                s,
-                text,
-                sort=sort,
-                descending=descending,
-                offset=offset,
-                limit=limit,
-                country=self.model.country,
+                settings = load_settings(session)
+                where = settings.default_country
+                found = (where, settings.owner_timezone, count_customers(session))
+            rows, more = read_rows(
+                lambda offset, limit: search_customers(
+                    session,
+                    ask.text,
+                    sort=ask.sort,
+                    descending=ask.descending,
+                    offset=offset,
+                    limit=limit,
+                    country=where,
+                ),
+                ask,
             )
-        self.model.now = self._clock()
-        return rows
+            return found, rows, more
+
+        def arrived(got: _Read) -> None:
+            found, rows, more = got
+            if found is not None:
+                self._settings_stale = False
+                self.model.country, self.model.owner_tz, self._total = found
+            self.model.now = self._clock()
+            answer(rows, more)
+
+        def failed(error: DeckfollowError) -> None:
+            self.count.setText(str(error))
+            answer(None, False)
+
+        self._ops.run_query(self, read, success=arrived, failure=failed)
+
+    def _read_ahead(self, value: int) -> None:
+        # Half a page of rows before the end: read before Page Down held gets there.
+        bar = self.view.verticalScrollBar()
+        room = _READ_AHEAD_ROWS * self.view.verticalHeader().defaultSectionSize()
+        if value >= bar.maximum() - room and self.model.canFetchMore(QModelIndex()):
+            self.model.fetchMore(QModelIndex())
+
+    def _server_state(self, up: bool, _why: str) -> None:
+        if not up and self.model.is_reading():
+            # The read waits for the server and runs again once it is back (ui.operations).
+            self.count.setText(fills_in_line())
+            self.count.show()
 
     def refresh(self) -> None:
         """Read everyone again (after a change anywhere), keeping the search and selection;
@@ -225,8 +279,8 @@ class CustomersPage(QWidget):
         self._settings_stale = True
         selected = self.selected_ids()
         self.model.reload()
-        self.columns.measure()
-        self._reselect(selected)
+        self.model.when_read(self.columns.measure)
+        self._reselect_when_read(selected)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -238,12 +292,20 @@ class CustomersPage(QWidget):
         self._stale = False
         selected = self.selected_ids()
         self.model.search(self.search.text())
-        self._reselect(selected)
+        self._reselect_when_read(selected)
 
-    def _reselect(self, ids: list[int]) -> None:
+    def _reselect_when_read(self, ids: list[int]) -> None:
+        if self._keep is None:  # the first asked for is the user's; later ones the same rows'
+            self._keep = ids
+            self.model.when_read(self._reselect)
+
+    def _reselect(self) -> None:
+        ids, self._keep = self._keep or [], None
         # Only among the rows read: hunting a customer the search hides would read them all.
         for cid in ids[:1]:
-            if self.model.row_of(cid) >= 0 and self.select_customer(cid):
+            row = self.model.row_of(cid)
+            if row >= 0:
+                self._select_row(row)
                 return
         if self.model.rowCount():
             self.view.selectRow(0)
@@ -266,13 +328,19 @@ class CustomersPage(QWidget):
         value = self.model.data(index, CUSTOMER_ID_ROLE) if index.isValid() else None
         return int(value) if value is not None else None
 
-    def select_customer(self, customer_id: int) -> bool:
-        row = self.model.load_until(customer_id)
-        if row < 0:
-            return False
+    def select_customer(self, customer_id: int) -> None:
+        """Select this customer once read (pages are read on until they are), unless the
+        search hides them."""
+
+        def found(row: int) -> None:
+            if row >= 0:
+                self._select_row(row)
+
+        self.model.find(customer_id, found)
+
+    def _select_row(self, row: int) -> None:
         self.view.selectRow(row)
         self.view.scrollTo(self.model.index(row, 0))
-        return True
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -331,12 +399,15 @@ class CustomersPage(QWidget):
             assert isinstance(event, QKeyEvent)
             if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.apply_search()
-                if self.model.rowCount():
-                    self.view.setFocus(Qt.FocusReason.TabFocusReason)
-                    if not self.view.currentIndex().isValid():
-                        self.view.selectRow(0)
-                    return True
+                self.model.when_read(self._into_results)
+                return True
         return super().eventFilter(obj, event)
+
+    def _into_results(self) -> None:
+        if self.model.rowCount():
+            self.view.setFocus(Qt.FocusReason.TabFocusReason)
+            if not self.view.currentIndex().isValid():
+                self.view.selectRow(0)
 
     def _update_count(self) -> None:
         nobody = self._total == 0
@@ -352,9 +423,15 @@ class CustomersPage(QWidget):
             self._counting.start()
 
     def _count(self) -> None:
-        with self._db.reading() as s:
-            matching = count_matching(s, self.model.text, country=self.model.country)
-        self._show_count(matching)
+        text, country = self.model.text, self.model.country
+
+        def counted(matching: int) -> None:
+            if text == self.model.text and not self.model.is_reading():
+                self._show_count(matching)  # else a newer search counts its own
+
+        self._ops.run_query(
+            self, lambda s: count_matching(s, text, country=country), success=counted
+        )
 
     def _show_count(self, shown: int) -> None:
         total = self._total

@@ -1,17 +1,21 @@
 """The Reports page: each figure with its reading, a chart and its numbers, for a period.
 
-The report is computed on a worker thread (`core.reports.build_report`, the same function
-the PDF, the CSV and `deckfollow report` use), so the window never waits for it. Clicking
-a figure or a bar asks the core for the quotes behind it and shows them in the Quotes list.
+The report is computed on the window's database thread (`core.reports.build_report`, the
+same function the PDF, the CSV and `deckfollow report` use), so the window never waits for
+it; one report is asked for at a time, and a period or member chosen meanwhile is read once
+that answer is in (which is dropped). Clicking a figure or a bar asks the core, on the same
+thread, for the quotes behind it and shows them in the Quotes list.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QEvent, QSettings, Qt, QThread, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPalette, QResizeEvent, QShowEvent
@@ -39,12 +43,14 @@ from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.report_periods import Period, PeriodKind, custom, day_month
 from deckfollow.core.reports import build_report, default_period
 from deckfollow.core.reports_behind import Drill, Figure, quotes_behind
-from deckfollow.core.reports_members import report_members
+from deckfollow.core.reports_members import ReportMember, report_members
 from deckfollow.core.reports_model import CountValue, Report, rate
 from deckfollow.core.settings import load_settings
-from deckfollow.core.unit_of_work import Store
+from deckfollow.core.unit_of_work import Session, Store
+from deckfollow.ui import operations
 from deckfollow.ui.formatting import clock_text, compact_money, readable_date_edit
 from deckfollow.ui.reports.chart import BarChart, ChartData, series_of, table_rows
+from deckfollow.ui.team.server_away import fills_in_line, server_watch
 from deckfollow.ui.theme import active_theme
 
 _PERIODS = [
@@ -88,40 +94,37 @@ def _money_axis(currency: str, home: str) -> Callable[[float], str]:
     return text
 
 
-class _Worker(QThread):
-    """Computes one report off the GUI thread; `done(generation, report, error)`.
+@dataclass(frozen=True)
+class _Asked:
+    """What the page asks the database for: the chosen period, whose figures, and when."""
 
-    Workers have no parent: a page closed mid-computation must not destroy a running
-    thread. `RUNNING` holds them until they end; the app waits for them before quitting.
-    """
+    kind: PeriodKind
+    first: date  # the custom period's days (ignored for a named period)
+    last: date
+    member: str | None
+    now: datetime
 
-    done = Signal(int, object, object)
-    RUNNING: ClassVar[set[_Worker]] = set()
 
-    def __init__(self, generation: int, fn: Callable[[], Report]) -> None:
-        super().__init__()
-        self._generation = generation
-        self._fn = fn
-        _Worker.RUNNING.add(self)
-        self.finished.connect(self._ended)
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self._wait_at_quit)
+@dataclass(frozen=True)
+class _Read:
+    """A report with what the page shows around it, read in one go."""
 
-    def _ended(self) -> None:
-        _Worker.RUNNING.discard(self)
-        self.deleteLater()
+    country: str
+    members: list[ReportMember]
+    period: Period
+    report: Report
 
-    def _wait_at_quit(self) -> None:
-        self.wait(30_000)
 
-    def run(self) -> None:
-        try:
-            report = self._fn()
-        except Exception as exc:
-            self.done.emit(self._generation, None, exc)
-            return
-        self.done.emit(self._generation, report, None)
+def _read_report(session: Session, asked: _Asked) -> _Read:
+    """On the database thread: the period in the owner's clock, the team, and the report."""
+    settings = load_settings(session)
+    if asked.kind is PeriodKind.CUSTOM:
+        period = custom(asked.first, max(asked.first, asked.last), settings.owner_timezone)
+    else:
+        period = default_period(session, asked.kind, now=asked.now)
+    members = report_members(session)
+    report = build_report(session, period, now=asked.now, member=asked.member)
+    return _Read(settings.default_country, members, period, report)
 
 
 class FigureButton(QFrame):
@@ -268,13 +271,18 @@ class ReportsPage(QWidget):
     report_ready = Signal()
 
     def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
+        """Read on the database thread of the operations serving `db` (the window's)."""
         super().__init__(parent)
-        self._db = db
+        ops = operations.serving(db)
+        if ops is None:
+            raise RuntimeError("the reports page needs the operations of an open database")
+        self._ops = ops
         self._clock = clock
         self.report: Report | None = None
         self._period: Period | None = None
+        # Each request for figures counts up; an answer to an older one is not shown.
         self._generation = 0
-        self._workers: list[_Worker] = []
+        self._asking = False  # a report is being read (one at a time)
         self._stale = True
         self._country = ""
 
@@ -405,6 +413,7 @@ class ReportsPage(QWidget):
         self.export_pdf.clicked.connect(self._export_pdf)
         self.export_csv.clicked.connect(self._export_csv)
         self.member.currentIndexChanged.connect(lambda _i: self.compute())
+        server_watch().state.connect(self._server_state)
         self._period_changed(start, compute=False)
 
     # -- the window's hooks ------------------------------------------------------------------
@@ -426,22 +435,15 @@ class ReportsPage(QWidget):
 
     # -- computing ---------------------------------------------------------------------------
 
-    def current_period(self) -> Period:
-        """The chosen period in the owner's clock (a custom one from the two dates)."""
+    def _asked(self) -> _Asked:
+        """The chosen period (a custom one from the two dates) and member, as of now."""
         kind = _PERIODS[max(0, self.period.currentIndex())][0]
-        with self._db.reading() as session:
-            settings = load_settings(session)
-            self._country = settings.default_country
-            self._list_members(session)
-            if kind is not PeriodKind.CUSTOM:
-                return default_period(session, kind, now=self._clock())
         first, last = self.first.date().toPython(), self.last.date().toPython()
         assert isinstance(first, date) and isinstance(last, date)
-        return custom(first, max(first, last), settings.owner_timezone)
+        return _Asked(kind, first, last, self.chosen_member, self._clock())
 
-    def _list_members(self, session: Any) -> None:
+    def _list_members(self, members: list[ReportMember]) -> None:
         """Everyone, then each member who is or was on the team; the choice kept by login."""
-        members = report_members(session)
         chosen = self.member.currentData()
         self.member.blockSignals(True)
         self.member.clear()
@@ -461,48 +463,56 @@ class ReportsPage(QWidget):
         return login if isinstance(login, str) else None
 
     def compute(self) -> None:
-        """Start computing the report for the chosen period (on a worker thread)."""
+        """Ask for the report of the chosen period (read on the database thread)."""
         self._stale = False
-        try:
-            period = self.current_period()
-        except DeckfollowError as exc:
-            self.status.setText(str(exc))
+        self._generation += 1
+        self.status.setText("Working out the figures…")
+        if not self._asking:
+            self._ask()
+        # Else the report being read is dropped once in, and this request read then: periods
+        # clicked through quickly cost one report each at most, not a queue of them.
+
+    def _ask(self) -> None:
+        self._asking = True
+        generation, asked = self._generation, self._asked()
+        self._ops.run_query(
+            self,
+            lambda session: _read_report(session, asked),
+            success=lambda read: self._answered(generation, read, None),
+            failure=lambda error: self._answered(generation, None, error),
+        )
+
+    def _server_state(self, up: bool, _why: str) -> None:
+        if self._asking:
+            # The read waits for the server and runs again once it is back (ui.operations).
+            self.status.setText("Working out the figures…" if up else fills_in_line())
+
+    def wait_for_report(self, timeout_ms: int = 30_000) -> None:
+        """Until the report asked for last has been shown (tests only)."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while self._asking and time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+            QThread.msleep(2)
+
+    def _answered(self, generation: int, read: _Read | None, error: DeckfollowError | None) -> None:
+        self._asking = False
+        if generation != self._generation:
+            self._ask()  # a newer period or member was chosen meanwhile: read that instead
             return
-        self._period = period
+        if error is not None:
+            self.status.setText(str(error))
+            return
+        assert read is not None
+        self._country = read.country
+        self._list_members(read.members)
+        period = self._period = read.period
         if period.kind is not PeriodKind.CUSTOM:
             # The dates a named period covers, ready to adjust as a custom one.
             for edit, day in ((self.first, period.first), (self.last, period.last)):
                 edit.blockSignals(True)
                 edit.setDate(QDate(day.year, day.month, day.day))
                 edit.blockSignals(False)
-        self._generation += 1
-        generation, now, db = self._generation, self._clock(), self._db
-        member = self.chosen_member
-        self.status.setText("Working out the figures…")
-
-        def work() -> Report:
-            with db.reading() as session:
-                return build_report(session, period, now=now, member=member)
-
-        worker = _Worker(generation, work)
-        worker.done.connect(self._finished)
-        self._workers.append(worker)
-        worker.finished.connect(lambda w=worker: self._workers.remove(w))
-        worker.start()
-
-    def wait_for_report(self, timeout_ms: int = 30_000) -> None:
-        """Block until this page's running computations end (tests only)."""
-        for worker in list(self._workers):
-            worker.wait(timeout_ms)
-
-    def _finished(self, generation: int, report: object, error: object) -> None:
-        if generation != self._generation:
-            return  # a newer period was chosen meanwhile
-        if error is not None:
-            self.status.setText(f"The report could not be made: {error}")
-            return
-        assert isinstance(report, Report)
-        self.report = report
+        report = self.report = read.report
         made = report.generated_at.astimezone(report.period.tz)
         self.status.setText(f"Figures as of {day_month(made)} {clock_text(made)}")
         for button in (self.export_pdf, self.export_csv):
@@ -895,23 +905,29 @@ class ReportsPage(QWidget):
         if isinstance(target, Drill):
             self.open_drill(target)
 
-    def open_drill(self, drill: Drill) -> list[int]:
-        """Look up the quotes behind `drill` and ask the window to list them."""
+    def open_drill(self, drill: Drill) -> None:
+        """Look up the quotes behind `drill` (on the database thread) and ask the window to
+        list them."""
         period = self.report.period if self.report is not None else self._period
         if period is None:
-            return []
+            return
         now = self.report.generated_at if self.report is not None else self._clock()
         member = self.report.member if self.report is not None else self.chosen_member
-        with self._db.reading() as session:
-            ids = quotes_behind(session, period, drill, now=now, member=member)
         label = f"{drill.label or drill.figure.value} · {period.label}"
         if self.report is not None and self.report.member:
             label += f" · {self.report.member_name or self.report.member}"
-        if not ids:
-            self.status.setText(f"No quotes behind “{drill.label}”.")
-        else:
-            self.show_quotes.emit(ids, label)
-        return ids
+
+        def shown(ids: list[int]) -> None:
+            if not ids:
+                self.status.setText(f"No quotes behind “{drill.label}”.")
+            else:
+                self.show_quotes.emit(ids, label)
+
+        self._ops.run_query(
+            self,
+            lambda session: quotes_behind(session, period, drill, now=now, member=member),
+            success=shown,
+        )
 
     # -- export ------------------------------------------------------------------------------
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from operator import attrgetter
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
@@ -32,6 +31,7 @@ from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.today import TodayRows
 from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.messaging.inbound import is_stop_question, needs_answer
+from deckfollow.ui import operations
 from deckfollow.ui.formatting import (
     long_date_text,
     set_owner_zone,
@@ -41,9 +41,6 @@ from deckfollow.ui.formatting import (
 from deckfollow.ui.theme import active_theme
 from deckfollow.ui.today_page.model import ITEM_ROLE, DueModel, group_items
 from deckfollow.ui.today_page.tree import DueTree
-
-if TYPE_CHECKING:
-    from deckfollow.ui.operations import Operations
 
 __all__ = ["ITEM_ROLE", "TodayPage"]
 _SAVED = {
@@ -88,13 +85,15 @@ class TodayPage(QWidget):
         db: Store,
         *,
         clock: Clock,
-        ops: Operations | None = None,
+        ops: operations.Operations | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        """With `ops` (the window's), the list and the panel are read on its database
-        thread; without, here (a page on its own)."""
+        """The list and the panel are read on the database thread of `ops` (the window's,
+        or those serving `db`), never here."""
         super().__init__(parent)
-        self._db = db
+        ops = ops if ops is not None else operations.serving(db)
+        if ops is None:
+            raise RuntimeError("Today needs the operations of an open database")
         self._ops = ops
         self._clock = clock
         self._items: list[DueItem] = []
@@ -304,19 +303,14 @@ class TodayPage(QWidget):
         from deckfollow.core.today import load_today
 
         now, whole_team = self._clock(), self.whole_team.isChecked()
-        if self._ops is not None:
-            # The due SQL and each customer's holiday calendar are worked out on the
-            # database thread; the list shows them once read.
-            self._stale = False
-            self._ops.run_query(
-                self,
-                lambda session: load_today(session, now=now, whole_team=whole_team),
-                success=self.show_rows,
-            )
-            return
-        with self._db.reading() as session:
-            rows = load_today(session, now=now, whole_team=whole_team)
-        self.show_rows(rows)
+        # The due SQL and each customer's holiday calendar are worked out on the database
+        # thread; the list shows them once read.
+        self._stale = False
+        self._ops.run_query(
+            self,
+            lambda session: load_today(session, now=now, whole_team=whole_team),
+            success=self.show_rows,
+        )
 
     def apply_changes(self, changes: Changes) -> None:
         """Bring the list up to date with a saved change, if it concerns the day's work; off
@@ -463,11 +457,7 @@ class TodayPage(QWidget):
 
     def _show_reads(self, item: DueItem, now: datetime) -> None:
         """Why acting now would be refused, and the words to say: read on the database
-        thread when the page has one, and shown if the user is still on that follow-up."""
-        if self._ops is None:
-            with self._db.reading() as session:
-                self._show_read(self._read_panel(session, item, now))
-            return
+        thread, and shown if the user is still on that follow-up."""
         # Not the last follow-up's words under this one's name while they are read.
         self._show_read((None, ""))
 

@@ -15,6 +15,7 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.customers import CustomersPage
 from deckfollow.ui.customers.model import NAME, SUBURB
 from deckfollow.ui.operations import Operations
+from tests.ui.waiting import settle
 
 PEOPLE = [
     NewCustomer(name="Zoë Tane", suburb="Newtown"),
@@ -47,6 +48,7 @@ def _typed(qtbot: QtBot, page: CustomersPage, text: str) -> list[tuple[str, str]
     qtbot.keyClicks(page.search, text)
     page.apply_search()
     qtbot.waitUntil(lambda: page.model.text == text)
+    settle(qtbot, page)  # the rows found, read on the database thread
     model = page.model
     return [
         (model.index(r, NAME).data(), model.index(r, SUBURB).data())

@@ -15,6 +15,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from deckfollow.core.customer_search import search_customers
 from deckfollow.core.models import Customer, FollowUp, Quote, Touch
 from deckfollow.core.settings import save_setting
 from deckfollow.exchange.csv_import import import_table
@@ -26,7 +27,15 @@ from deckfollow.ui.customers import (
     MergeDialog,
     NewCustomerDialog,
 )
-from deckfollow.ui.customers.model import COLUMNS, NAME, PHONE, SUBURB
+from deckfollow.ui.customers.model import (
+    COLUMNS,
+    NAME,
+    PHONE,
+    SUBURB,
+    Answer,
+    Ask,
+    read_rows,
+)
 from deckfollow.ui.features import install_features
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.new_lead import NewLeadDialog
@@ -79,6 +88,7 @@ def _open_customers(qtbot: QtBot, win: MainWindow) -> CustomersPage:
     go.trigger()
     page = win.customers
     qtbot.waitUntil(lambda: win.stack.currentWidget() is page)
+    settle(qtbot, win)  # its first page, read on the database thread
     return page
 
 
@@ -101,6 +111,8 @@ def test_an_imported_contact_is_found_by_a_phone_typed_another_way(
     page.search.clear()
     qtbot.keyClicks(page.search, "412 345")
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: page.model.text == "412 345")  # searched as typed …
+    settle(qtbot, window)  # … and what it found read on the database thread
 
     # Enter in the search goes to the list; Enter on the row opens the details panel.
     qtbot.keyClick(page.search, Qt.Key.Key_Return)
@@ -133,13 +145,16 @@ def test_headers_sort_in_the_database_and_the_model_keeps_qt_s_rules(
     names = lambda: [page.model.index(r, NAME).data() for r in range(page.model.rowCount())]  # noqa: E731
     assert names() == ["Grace Wu", "Mia Chen", "Priya Nair", "Sam O'Neill", "Tom Reid"]
     page.view.sortByColumn(SUBURB, Qt.SortOrder.DescendingOrder)
+    settle(qtbot, window)
     assert names()[0] == "Tom Reid"  # Rozelle
     page.view.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # company: blanks last
+    settle(qtbot, window)
     assert names()[:2] == ["Sam O'Neill", "Tom Reid"]
     check: Callable[..., None] = qtmodeltester.check
     check(page.model, force_py=True)
     page.search.setText("nsw")
     page.apply_search()
+    settle(qtbot, window)
     check(page.model, force_py=True)
     assert len(COLUMNS) == page.model.columnCount()
 
@@ -240,6 +255,7 @@ def test_two_records_are_merged_in_the_gui(
     qtbot.waitUntil(lambda: page.model.rowCount() == 6)
     page.search.setText("mia")
     page.apply_search()
+    settle(qtbot, window)
     assert page.model.rowCount() == 2
     page.view.selectRow(0)
     page.view.selectionModel().select(
@@ -283,19 +299,44 @@ def test_a_long_list_is_read_a_page_at_a_time_and_a_new_customer_is_shown(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, qtmodeltester: ModelTester
 ) -> None:
     monkeypatch.setattr("deckfollow.ui.customers.model.PAGE", 2)
-    page = _open_customers(qtbot, window)
+    page = window.customers
+    # The first page as it arrives (the view then reads on while it has room to show more).
+    first: list[tuple[int, bool, str]] = []
+    page.model.reloaded.connect(
+        lambda: first.append(
+            (page.model.rowCount(), page.model.canFetchMore(QModelIndex()), page.count.text())
+        )
+    )
+    _open_customers(qtbot, window)
     page.refresh()
-    assert page.model.rowCount() == 2 and page.model.canFetchMore(QModelIndex())
+    settle(qtbot, window)
+    rows, more, count = first[0]
+    assert rows == 2 and more
+    assert count == "5 customers"
     assert page.count.text() == "5 customers"
+
     # Checked apart from the view: a view attached before the checker fetches its next page
-    # inside the reset's signal, which the checker would take for the model's doing.
+    # inside the reset's signal, which the checker would take for the model's doing. Its
+    # rows are read here, at once, for the checker to see them arrive within its calls.
+    def read_here(ask: Ask, answer: Answer) -> None:
+        with window.ops.store.reading() as s:
+            rows, more = read_rows(
+                lambda offset, limit: search_customers(
+                    s, ask.text, sort=ask.sort, descending=ask.descending, offset=offset,
+                    limit=limit,
+                ),
+                ask,
+            )  # fmt: skip
+        answer(rows, more)
+
     alone = CustomerTableModel()
-    alone.set_loader(page._load)
+    alone.set_reader(read_here)
     alone.reload()
     check: Callable[..., None] = qtmodeltester.check
     check(alone, force_py=True)
     assert alone.rowCount() == 5  # the checker read every page
-    assert page.select_customer(5)  # Tom Reid, last by name: read on demand
+    page.select_customer(5)  # Tom Reid, last by name: read on demand
+    settle(qtbot, window)
     assert page.selected_customer_id() == 5
     dlg = page.new_customer()
     assert isinstance(dlg, NewCustomerDialog)
@@ -316,6 +357,7 @@ def test_the_customer_selected_on_the_page_is_the_one_moved_to_the_trash(
     page = _open_customers(qtbot, window)
     page.search.setText("Tom")
     page.apply_search()
+    settle(qtbot, window)
     assert page.selected_customer_id() == 2
 
     def yes() -> None:
@@ -355,3 +397,29 @@ def test_merging_one_record_finds_the_other_by_typing_and_opens_only_once_read(
     settle(qtbot, ops)
     assert dlg.keep_buttons[1].text() == f"Keep Tom Reid (customer {ids['Tom Reid']})"
     assert dlg.merge_button.isEnabled()
+
+
+def test_searches_typed_faster_than_read_show_the_last_one(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deckfollow.ui.customers import page as customers_page
+
+    page = _open_customers(qtbot, window)
+    searched: list[str] = []
+
+    def counted(session: object, text: str = "", **kwargs: object) -> object:
+        searched.append(text)
+        return search_customers(session, text, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(customers_page, "search_customers", counted)
+    names = [page.model.index(r, NAME).data() for r in range(page.model.rowCount())]
+    for text in ("g", "gr", "gra", "mia"):
+        page.search.setText(text)
+        page.apply_search()
+        # Until the answer is in, the rows shown stay: no empty list between keystrokes.
+        assert [page.model.index(r, NAME).data() for r in range(page.model.rowCount())] == names
+    settle(qtbot, window)
+    assert [page.model.index(r, NAME).data() for r in range(page.model.rowCount())] == ["Mia Chen"]
+    assert page.selected_customer_id() == page.model.row_at(0).id  # type: ignore[union-attr]
+    # The search being read when typing began, then only the last one typed.
+    assert searched == ["g", "mia"]

@@ -126,11 +126,13 @@ def test_a_reply_read_from_the_inbox_heads_today(
     dovecot.deliver(mail("zoe@example.com", "Can we talk Friday?", at=now - timedelta(minutes=3)))
     imap = ImapSettings("127.0.0.1", dovecot.port, Security.PLAIN, IMAP_USER, timeout=10)
     check_inbox(db, imap, Password(IMAP_PASSWORD), clock=lambda: now)
+    Operations(db)  # the window's database thread: Today is read there
     page = TodayPage(db, clock=lambda: now)
     qtbot.addWidget(page)
     page.resize(1400, 800)
     page.show()
     page.refresh()
+    settle(qtbot, page)
     first = page.tree.topLevelItem(0)
     assert first is not None and first.text(0) == "Replies  (1)"
     child = first.child(0)
@@ -192,10 +194,12 @@ def test_a_stop_read_from_the_inbox_asks_on_today_whether_to_stop_everything(
     dovecot.deliver(mail("zoe@example.com", "Unsubscribe", at=now - timedelta(minutes=3)))
     imap = ImapSettings("127.0.0.1", dovecot.port, Security.PLAIN, IMAP_USER, timeout=10)
     check_inbox(db, imap, Password(IMAP_PASSWORD), clock=lambda: now)
+    Operations(db)  # the window's database thread: Today is read there
     page = TodayPage(db, clock=lambda: now)
     qtbot.addWidget(page)
     page.show()
     page.refresh()
+    settle(qtbot, page)
     item = page.current_item()
     assert item is not None and item.reason == "Asked to stop emails — stop every channel?"
     assert page.primary.text() == "Stop every channel…"
@@ -225,6 +229,7 @@ def test_a_stop_read_from_the_inbox_asks_on_today_whether_to_stop_everything(
         snap = load_snapshot(s, customer.customer_id)
     assert all(snap.consent(c).state is ConsentState.REVOKED for c in ConsentChannel)
     page.refresh()
+    settle(qtbot, page)
     assert page.current_item() is None
 
 

@@ -12,8 +12,10 @@ from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.settings import save_setting
 from deckfollow.messaging.template_library import seed_builtin_templates
 from deckfollow.storage.database import Database
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.today_page.page import TodayPage
 from tests.ui.messaging.screens import call_dialog, email_dialog
+from tests.ui.waiting import settle
 
 
 def _unpriced_lead(db: Database, now: datetime) -> dict[Channel, int]:
@@ -66,10 +68,13 @@ def test_today_reads_a_lead_its_script_without_a_missing_field_marker(
     qtbot: QtBot, db: Database, now: datetime
 ) -> None:
     ids = _unpriced_lead(db, now)
+    Operations(db)  # the window's database thread: Today is read there
     today = TodayPage(db, clock=lambda: now)
     qtbot.addWidget(today)
     today.refresh()
+    settle(qtbot, today)
     assert today.select_follow_up(ids[Channel.CALL])
+    settle(qtbot, today)
     script = today.script.toPlainText()
     assert "?]" not in script and "[" not in script
     assert "quote amount" not in script
@@ -84,6 +89,7 @@ def test_today_reads_a_lead_its_script_without_a_missing_field_marker(
 
     # So does the email: subject and body as Today shows them, nothing to fill in.
     assert today.select_follow_up(ids[Channel.EMAIL])
+    settle(qtbot, today)
     email = email_dialog(db, now, follow_up_id=ids[Channel.EMAIL])
     qtbot.addWidget(email)
     assert today.script.toPlainText() == (

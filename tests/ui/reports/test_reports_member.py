@@ -13,12 +13,14 @@ from deckfollow.core.enums import MemberRole
 from deckfollow.core.models import FollowUp, Member, Quote
 from deckfollow.core.reports_behind import Drill, Figure
 from deckfollow.storage.database import Database
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.reports.page import ReportsPage
 from tests.core.test_reports import NOW, Q, shop  # noqa: F401 - `shop` is a fixture
 from tests.ui.reports.test_reports_page import _june
 
 
 def _page(qtbot: QtBot, db: Database) -> ReportsPage:
+    Operations(db)  # the window's database thread: the report is read there
     page = ReportsPage(db, clock=lambda: NOW)
     qtbot.addWidget(page)
     page.resize(1400, 900)
@@ -63,7 +65,9 @@ def test_choosing_a_member_shows_their_quotes_figures(
     # The pergola was lost for no reply in June: Sam's only loss, and nobody else's win.
     assert sam.lost_reasons.total == 1 and sam.touches_to_close.won.quotes == 0
     assert everyone.touches_to_close.won.quotes == 1
-    assert page.open_drill(Drill(Figure.LOST_REASON, label="Lost")) == [pergola]
+    with qtbot.waitSignal(page.show_quotes, timeout=20_000) as listed:
+        page.open_drill(Drill(Figure.LOST_REASON, label="Lost"))
+    assert listed.args[0] == [pergola]
     page.grab().save(str(tmp_path / "reports-member.png"))
 
     # The choice survives a refresh, and Everyone brings the whole business back.

@@ -22,7 +22,8 @@ CUSTOM = 3  # "Custom…" in the period list
 
 
 def _june(page: ReportsPage, qtbot: QtBot) -> None:
-    """Choose 1–30 June 2026 and wait for the figures (computed on a worker thread)."""
+    """Choose 1–30 June 2026 and wait for the figures (computed on the database thread)."""
+    page.first.setDate(QDate(2026, 5, 1))  # June is then a change, also after an earlier test
     page.period.setCurrentIndex(CUSTOM)
     page.wait_for_report()
     with qtbot.waitSignal(page.report_ready, timeout=20_000):
@@ -160,3 +161,30 @@ def test_a_custom_period_is_in_the_owner_clock_and_remembered(
     qtbot.addWidget(again)
     assert again.period.currentIndex() == CUSTOM
     assert (again.first.date(), again.last.date()) == (QDate(2026, 6, 1), QDate(2026, 6, 30))
+
+
+def test_periods_clicked_through_quickly_show_the_last_one_chosen(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deckfollow.core.report_periods import Period, PeriodKind
+    from deckfollow.core.reports import build_report
+    from deckfollow.ui.reports import page as reports_page
+
+    page = window.reports.page
+    built: list[PeriodKind] = []
+
+    def counted(session: object, period: Period, **kwargs: object) -> object:
+        built.append(period.kind)
+        return build_report(session, period, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reports_page, "build_report", counted)
+    for index in (0, 1, 2, 0, 1):  # This month, Last 90 days, This financial year, …
+        page.period.setCurrentIndex(index)
+    assert page.status.text() == "Working out the figures…"
+    with qtbot.waitSignal(page.report_ready, timeout=20_000):
+        pass
+    page.wait_for_report()
+    assert page.report is not None and page.report.period.kind is PeriodKind.LAST_90_DAYS
+    assert page.period.currentText() == "Last 90 days"
+    # The one being read when the clicks began, then only the last one chosen.
+    assert built == [PeriodKind.THIS_MONTH, PeriodKind.LAST_90_DAYS]

@@ -19,9 +19,11 @@ from deckfollow.core.leads import FIRST_REPLY, NewLead, add_lead
 from deckfollow.messaging.inbound import REPLIED_REASON, stop_reason
 from deckfollow.storage.database import Database
 from deckfollow.ui.formatting import date_time_text
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.today_page import TodayPage
 from deckfollow.ui.today_page import model as today_model
 from deckfollow.ui.today_page.model import group_items
+from tests.ui.waiting import settle
 
 
 def _lead(db: Database, now: datetime, name: str, channel: Channel) -> tuple[int, int]:
@@ -54,6 +56,7 @@ def test_the_arrow_keys_walk_the_follow_ups_past_the_section_titles(
 ) -> None:
     _lead(db, now, "Mia Chen", Channel.CALL)
     _lead(db, now, "Bo Lang", Channel.EMAIL)
+    Operations(db)  # the window's database thread: Today is read there
     page = TodayPage(db, clock=lambda: now)
     qtbot.addWidget(page)
     acted: list[int] = []
@@ -66,6 +69,7 @@ def test_the_arrow_keys_walk_the_follow_ups_past_the_section_titles(
     page.show()
     page.refresh()
     QApplication.processEvents()
+    settle(qtbot, page)
     titles = [page.tree.topLevelItem(g).text(0) for g in range(2)]  # type: ignore[union-attr]
     assert titles == ["Calls  (1)", "Emails  (1)"]
     first = page.current_item()
@@ -90,9 +94,11 @@ def test_rows_are_formatted_only_when_the_view_asks(
 ) -> None:
     for n in range(3):
         _lead(db, now, f"Customer {n}", Channel.CALL)
+    Operations(db)  # the window's database thread: Today is read there
     page = TodayPage(db, clock=lambda: now)
     qtbot.addWidget(page)
     page.refresh()  # never shown: nothing painted, so nothing formatted
+    settle(qtbot, page)
     model = page.model
     assert model.rowCount() == 4, "the Calls title and its three follow-ups"
     asked: list[int] = []
@@ -113,14 +119,18 @@ def test_off_screen_a_change_is_read_when_the_page_is_next_shown(
     qtbot: QtBot, db: Database, now: datetime
 ) -> None:
     _lead(db, now, "Mia Chen", Channel.CALL)
+    Operations(db)  # the window's database thread: Today is read there
     page = TodayPage(db, clock=lambda: now)
     qtbot.addWidget(page)
     page.refresh()
+    settle(qtbot, page)
     _lead(db, now, "Bo Lang", Channel.CALL)
     page.apply_changes(Changes(follow_ups=True))
+    settle(qtbot, page)
     assert _names(page) == ["Mia Chen"], "hidden, the page only notes the change"
     page.show()
     QApplication.processEvents()
+    settle(qtbot, page)
     assert _names(page) == ["Mia Chen", "Bo Lang"]
 
 
@@ -128,17 +138,22 @@ def test_a_change_to_someone_not_on_the_list_leaves_it_alone(
     qtbot: QtBot, db: Database, now: datetime
 ) -> None:
     mia, mia_quote = _lead(db, now, "Mia Chen", Channel.CALL)
+    Operations(db)  # the window's database thread: Today is read there
     page = TodayPage(db, clock=lambda: now)
     qtbot.addWidget(page)
     page.show()
     page.refresh()
+    settle(qtbot, page)
     _lead(db, now, "Bo Lang", Channel.CALL)  # not yet told to the page
     page.apply_changes(Changes(quotes=True, quote_ids=frozenset({mia_quote + 1000})))
+    settle(qtbot, page)
     assert _names(page) == ["Mia Chen"], "a quote not on Today: nothing to read again"
     page.apply_changes(Changes(customers=True, customer_ids=frozenset({mia})))
+    settle(qtbot, page)
     assert _names(page) == ["Mia Chen", "Bo Lang"], "Mia's details changed: read again"
     _lead(db, now, "Ann Ray", Channel.CALL)
     page.apply_changes(Changes(quotes=True))  # which quotes, unsaid: any row may show it
+    settle(qtbot, page)
     assert _names(page) == ["Mia Chen", "Bo Lang", "Ann Ray"]
 
 
@@ -187,19 +202,23 @@ def test_a_reload_of_the_same_day_writes_no_time_again_but_keeps_the_one_chosen(
         return date_time_text(dt)
 
     monkeypatch.setattr(today_model, "date_time_text", counting)
+    Operations(db)  # the window's database thread: Today is read there
     page = TodayPage(db, clock=lambda: now)
     qtbot.addWidget(page)
     page.resize(1400, 700)
     page.show()
+    settle(qtbot, page)
     qtbot.waitExposed(page)  # else a repaint paints nothing
     page.refresh()
     QApplication.processEvents()
+    settle(qtbot, page)
     page.tree.viewport().repaint()
     first = len(written)
     assert first >= 1, "the due times are written as the rows are painted"
     page.tree.setCurrentIndex(page.model.index(2, 0))
     page.refresh()
     QApplication.processEvents()
+    settle(qtbot, page)
     page.tree.viewport().repaint()
     assert len(written) == first, "the same follow-ups again: their times are not written again"
     assert _names(page) == ["Customer 0", "Customer 1", "Customer 2"]

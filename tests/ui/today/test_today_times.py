@@ -14,7 +14,9 @@ from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.settings import save_setting
 from deckfollow.storage.database import Database
 from deckfollow.ui.formatting import clock_text, long_date_text, weekday_time_text
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.today_page import TodayPage
+from tests.ui.waiting import settle
 
 
 def _lead(db: Database, now: datetime, name: str, tz: str, country: str, due: datetime) -> None:
@@ -47,10 +49,12 @@ def test_due_times_are_the_owners_with_a_distant_customers_clock_beside(
         save_setting(s, "owner_timezone", "Australia/Sydney")
     _lead(db, now, "Mia Chen", "Australia/Sydney", "AU", now + timedelta(hours=1))
     _lead(db, now, "Bob Ortiz", "America/Chicago", "US", now + timedelta(minutes=30))
+    Operations(db)  # the window's database thread: Today is read there
     page = TodayPage(db, clock=lambda: now)
     qtbot.addWidget(page)
     page.refresh()
     QApplication.processEvents()
+    settle(qtbot, page)
 
     emails = page.tree.topLevelItem(0)
     assert emails is not None and emails.text(0).startswith("Emails")
@@ -84,36 +88,44 @@ def test_a_call_that_would_be_refused_now_says_why_before_the_click(
         )
         schedule_follow_up(s, made.customer_id, made.quote_id, plan, now=now)
     evening = now + timedelta(hours=12)
+    Operations(db)  # the window's database thread: Today is read there
     page = TodayPage(db, clock=lambda: evening)
     qtbot.addWidget(page)
     page.show()
     page.refresh()
     QApplication.processEvents()
+    settle(qtbot, page)
     item = page.current_item()
     assert item is not None and item.channel is Channel.CALL
     assert page.not_now.isVisible()
     assert "outside the hours Mia Chen may be contacted" in page.not_now.text()
 
+    Operations(db)  # the window's database thread: Today is read there
     morning = TodayPage(db, clock=lambda: now + timedelta(hours=1))
     qtbot.addWidget(morning)
     morning.show()
     morning.refresh()
     QApplication.processEvents()
+    settle(qtbot, morning)
     assert not morning.not_now.isVisible(), "inside their hours nothing is in the way"
 
 
 def test_a_narrow_list_keeps_room_for_the_reason(qtbot: QtBot, db: Database, now: datetime) -> None:
     _lead(db, now, "Bob Ortiz", "America/Chicago", "US", now + timedelta(minutes=30))
+    Operations(db)  # the window's database thread: Today is read there
     page = TodayPage(db, clock=lambda: now)
     qtbot.addWidget(page)
     page.resize(1500, 700)
     page.show()
     page.refresh()
+    settle(qtbot, page)
     page.splitter.setSizes([1000, 500])
     QApplication.processEvents()
+    settle(qtbot, page)
     assert not page.tree.isColumnHidden(1) and not page.tree.isColumnHidden(4)
     page.splitter.setSizes([460, 1000])  # squeezed, as with the details panel open beside it
     QApplication.processEvents()
+    settle(qtbot, page)
     assert page.tree.isColumnHidden(1) and page.tree.isColumnHidden(4)
     assert page.tree.columnWidth(3) >= 120, "the reason stays readable"
 
@@ -125,10 +137,12 @@ def test_a_new_zone_in_settings_rewrites_the_times_on_the_next_reload(
     with db.unit_of_work() as s:
         save_setting(s, "owner_timezone", "Australia/Sydney")
     _lead(db, now, "Bob Ortiz", "America/Chicago", "US", now + timedelta(minutes=30))
+    Operations(db)  # the window's database thread: Today is read there
     page = TodayPage(db, clock=lambda: now)
     qtbot.addWidget(page)
     page.refresh()
     QApplication.processEvents()
+    settle(qtbot, page)
     emails = page.tree.topLevelItem(0)
     assert emails is not None
     bob = emails.child(0)
@@ -137,6 +151,7 @@ def test_a_new_zone_in_settings_rewrites_the_times_on_the_next_reload(
         save_setting(s, "owner_timezone", "America/Chicago")
     page.refresh()
     QApplication.processEvents()
+    settle(qtbot, page)
     emails = page.tree.topLevelItem(0)
     assert emails is not None
     bob = emails.child(0)
