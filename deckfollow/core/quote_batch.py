@@ -138,9 +138,12 @@ class QuoteBatch:
         source: str | None,
         now: datetime,
         note: str | None = None,
+        answered: bool = False,
     ) -> int:
         """`add_lead` of an enquiry from someone already a customer (no new phone or email):
-        the lead, and its first reply planned at once; the new quote's id."""
+        the lead, and its first reply planned at once (none when `answered`: they rang and
+        the owner answered there and then); the new quote's id. Refused as `add_lead` is
+        refused (PermissionRefused), nothing is kept of it."""
         who = self._customer(customer_id)
         limits.check_length("name", who.row.display_name, limits.NAME)
         limits.check_length("job", job and job.strip(), limits.JOB)
@@ -148,19 +151,30 @@ class QuoteBatch:
         limits.check_length("note", note, limits.NOTE)
         country = self._settings.default_country.strip().upper()
         zone(lead_zone(country, None, self._settings.owner_timezone))
+        text = (job or note or "New enquiry").strip()[:300]
+        plan = None
+        if not answered:
+            plan = first_reply_plan(who.row, who.snap, text, who.planned(), self._cap, now=now)
+        if plan is not None:
+            # `schedule_follow_up`'s checks, on the same inputs.
+            decision = decide(
+                who.snap, plan.channel, plan.due_at, plan.basis, who.planned(), self._cap
+            )
+            if not decision.allowed:
+                raise PermissionRefused(decision.reason, None)
         quote_id = self._next_quote
         self._next_quote += 1
         quote: dict[str, Any] = {
             "id": quote_id,
             "customer_id": customer_id,
             "number": None,
-            "job": (job or note or "New enquiry").strip()[:300],
+            "job": text,
             "amount": None,
             "currency": self._settings.business_currency,
             "stage": Stage.LEAD,
             "source": source,
             "received_at": now,
-            "first_response_at": None,
+            "first_response_at": now if answered else None,
             "sent_at": None,
             "valid_until": None,
             "competing_quotes": None,
@@ -180,16 +194,7 @@ class QuoteBatch:
             "stage_changed_by": self._who,
         }
         self.quotes[quote_id] = quote
-        plan = first_reply_plan(
-            who.row, who.snap, quote["job"], who.planned(), self._settings.weekly_cap, now=now
-        )
         if plan is not None:
-            # `schedule_follow_up`'s checks, on the same inputs.
-            decision = decide(
-                who.snap, plan.channel, plan.due_at, plan.basis, who.planned(), self._cap
-            )
-            if not decision.allowed:
-                raise PermissionRefused(decision.reason, None)
             self._follow_up(who, quote, plan.due_at, plan.channel, plan.reason.strip(), now)
         return quote_id
 

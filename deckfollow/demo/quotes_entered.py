@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from deckfollow.core.enums import Stage
+from deckfollow.core.errors import PermissionRefused
 from deckfollow.core.pipeline import Close
 from deckfollow.core.quote_batch import Move, QuoteBatch, move_quotes
 from deckfollow.core.quotes import QuoteEdit
@@ -73,9 +74,16 @@ def _steps(
     stage: Stage = row["stage"]
 
     def lead() -> None:
-        ids[key] = batch.add_lead(
-            row["customer_id"], job=row["job"], source=row["source"], now=row["received_at"]
-        )
+        customer, received = row["customer_id"], row["received_at"]
+        try:
+            ids[key] = batch.add_lead(customer, job=row["job"], source=row["source"], now=received)
+        except PermissionRefused:
+            # No first reply fits their week (a customer asking for a quote every few
+            # days): the owner took the call as it came, which the core enters as answered.
+            ids[key] = batch.add_lead(
+                customer, job=row["job"], source=row["source"], now=received, answered=True
+            )
+            row["first_response_at"] = received
 
     def answered() -> None:
         batch.answered(ids[key], at=row["first_response_at"])
