@@ -194,7 +194,8 @@ def first_reply_channel(*, cell: str | None, other_phone: str | None) -> Channel
 def _plan_first_reply(
     session: Session, customer: Customer, quote: Quote, *, now: datetime
 ) -> int | None:
-    """The first reply (see `first_reply_plan`), scheduled; None when none can be planned."""
+    """The first reply (see `first_reply_plan`), scheduled, or the one already waiting for
+    the customer; None when none can be planned."""
     snap = load_snapshot(session, customer.id)
     cap = load_settings(session).weekly_cap
     plan = first_reply_plan(
@@ -202,6 +203,11 @@ def _plan_first_reply(
     )
     if plan is None:
         return None
+    already = waiting_first_reply(session, customer.id, None)
+    if already is not None:
+        # One reply answers the person, and with it every enquiry of theirs (`log_touch`):
+        # a second enquiry before the first is answered adds no second first reply.
+        return already
     return schedule_follow_up(session, customer.id, quote.id, plan, now=now).id
 
 
@@ -243,11 +249,6 @@ def first_reply_plan(
         ]
         if not candidates:
             return None
-    already = waiting_first_reply(session, customer.id, None)
-    if already is not None:
-        # One reply answers the person, and with it every enquiry of theirs (`log_touch`):
-        # a second enquiry before the first is answered adds no second first reply.
-        return already
     channel = candidates[0]
     slot = find_slot(snap, channel, now, planned, cap)
     due = slot if slot is not None else now

@@ -14,7 +14,8 @@ writes each table with one insert (`write`), so what it stores is what the servi
 called in the same order (`tests/core/test_quote_batch`).
 
 The batch's quotes are new, so no plan runs for them until it is written; what else
-happens to the customers meanwhile is not seen by it (enter that before or after).
+happens to the customers meanwhile is not seen by it (enter that before or after), and a
+reply it records answers the customer's enquiries in the batch, not ones stored before.
 `move_quotes` is the batch form of a later open move (`change_stage`) of stored quotes.
 """
 
@@ -56,6 +57,14 @@ class _Customer:
     snap: ContactSnapshot
     planned_before: list[datetime]  # planned follow-ups stored before the batch (the cap)
     follow_ups: list[dict[str, Any]]  # the batch's own, in the order planned
+    reply_waiting_before: bool  # a first reply stored before the batch waits for them
+    leads: list[dict[str, Any]]  # the batch's quotes of theirs, in the order entered
+
+    def reply_waiting(self) -> bool:
+        """Does a first reply wait for them (`leads.waiting_first_reply`)?"""
+        return self.reply_waiting_before or any(
+            f["status"] is FollowUpStatus.PENDING and _is_first_reply(f) for f in self.follow_ups
+        )
 
     def planned(self) -> list[datetime]:
         """Pending and done planned follow-ups, as `followups.planned_times` reads them."""
@@ -66,6 +75,10 @@ class _Customer:
             and f["status"] in (FollowUpStatus.PENDING, FollowUpStatus.DONE)
         ]
         return self.planned_before + mine
+
+
+def _is_first_reply(f: dict[str, Any]) -> bool:
+    return f["cadence_run_id"] is None and bool(f["reason"].startswith(FIRST_REPLY))
 
 
 def _max_id(session: Session, model: type[Any]) -> int:
@@ -100,6 +113,7 @@ class QuoteBatch:
         found = load_snapshots(s, wanted)
         snaps = snapshots_of(s, list(found.values()))
         planned: dict[int, list[datetime]] = {i: [] for i in found}
+        waiting: set[int] = set()
         ids = list(found)
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
@@ -111,8 +125,20 @@ class QuoteBatch:
                 )
             ):
                 planned[cid].append(due)
+            waiting.update(
+                s.execute(
+                    select(FollowUp.customer_id).where(
+                        FollowUp.customer_id.in_(chunk),
+                        FollowUp.status == FollowUpStatus.PENDING,
+                        FollowUp.cadence_run_id.is_(None),
+                        FollowUp.reason.startswith(FIRST_REPLY),
+                    )
+                ).scalars()
+            )
         for cid, customer in found.items():
-            self._customers[cid] = _Customer(customer, snaps[cid], planned[cid], [])
+            self._customers[cid] = _Customer(
+                customer, snaps[cid], planned[cid], [], cid in waiting, []
+            )
 
     def _customer(self, customer_id: int) -> _Customer:
         if customer_id not in self._customers:
@@ -155,6 +181,9 @@ class QuoteBatch:
         plan = None
         if not answered:
             plan = first_reply_plan(who.row, who.snap, text, who.planned(), self._cap, now=now)
+        if plan is not None and who.reply_waiting():
+            # One reply answers the person, and with it every enquiry of theirs.
+            plan = None
         if plan is not None:
             # `schedule_follow_up`'s checks, on the same inputs.
             decision = decide(
@@ -194,6 +223,7 @@ class QuoteBatch:
             "stage_changed_by": self._who,
         }
         self.quotes[quote_id] = quote
+        who.leads.append(quote)
         if plan is not None:
             self._follow_up(who, quote, plan.due_at, plan.channel, plan.reason.strip(), now)
         return quote_id
@@ -204,11 +234,19 @@ class QuoteBatch:
 
     def answered(self, quote_id: int, *, at: datetime) -> None:
         """The first reply was given at `at` (what logging it does to the quote): the
-        speed-to-lead clock stops, and the first reply waiting for it is done."""
+        speed-to-lead clock stops, and the first reply waiting for it is done; and so for
+        every enquiry of theirs in the batch still waiting (one reply answers the person)."""
         quote = self._quote(quote_id)
-        if quote["first_response_at"] is None:
-            quote["first_response_at"] = at
-            self._settle_first_reply(quote, at)
+        if quote["first_response_at"] is not None:
+            return
+        unanswered = [
+            q
+            for q in self._customer(quote["customer_id"]).leads
+            if q["stage"] is Stage.LEAD and q["first_response_at"] is None
+        ]
+        for lead in {id(q): q for q in (quote, *unanswered)}.values():
+            lead["first_response_at"] = at
+            self._settle_first_reply(lead, at)
 
     def edit(self, quote_id: int, edit: QuoteEdit, *, now: datetime) -> None:
         """`edit_quote` without a version check: the fields `edit` names."""
@@ -343,8 +381,7 @@ class QuoteBatch:
                 f["quote_id"] == quote["id"]
                 and f["status"] is FollowUpStatus.PENDING
                 and f["basis"] is Basis.PLANNED
-                and f["cadence_run_id"] is None
-                and f["reason"].startswith(FIRST_REPLY)
+                and _is_first_reply(f)
             ):
                 f.update(status=FollowUpStatus.DONE, completed_at=now)
 
