@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -40,6 +41,7 @@ from deckfollow.core.leads import (
 )
 from deckfollow.core.models import ChannelConsent, ConsentEvent, Customer, FollowUp, Quote, Touch
 from deckfollow.core.permission import find_slot
+from deckfollow.core.quotes import sent_moment
 from deckfollow.core.settings import load_settings
 from deckfollow.core.touch_rows import TouchRows
 from deckfollow.core.touches import TouchRecord, log_touch
@@ -480,3 +482,45 @@ def test_a_touch_logged_in_a_batch_is_the_touch_logged_alone(tmp_path: Path, now
     db.close()
     assert seen[0] == seen[1]
     assert seen[0][-1] is FollowUpStatus.DONE
+
+
+def test_every_quote_is_stored_as_the_quote_services_store_it(business: Database) -> None:
+    # Entered through `core.quote_batch`: each enquiry planned its first reply when it came
+    # in (given when they were answered), a sent date is the core's moment for the day,
+    # every close has its moment, and parking a quote planned its revisit.
+    with business.reading() as session:
+        settings = load_settings(session)
+        quotes = list(session.execute(select(Quote)).scalars())
+        replies = {
+            f.quote_id: f
+            for f in session.execute(
+                select(FollowUp).where(FollowUp.reason.startswith(FIRST_REPLY))
+            ).scalars()
+        }
+        revisits = {
+            f.quote_id: f
+            for f in session.execute(
+                select(FollowUp).where(FollowUp.reason.startswith("Revisit the parked quote"))
+            ).scalars()
+        }
+    tz = ZoneInfo(settings.owner_timezone)
+    sent = [q for q in quotes if q.sent_at is not None]
+    assert len(sent) > 400
+    for q in sent:
+        day = q.sent_at.astimezone(tz).date()  # type: ignore[union-attr]
+        assert q.sent_at == sent_moment(day, tz, q.sent_at), q.id
+        assert q.number is not None and q.amount is not None and q.valid_until is not None
+    for q in quotes:
+        reply = replies.get(q.id)
+        if reply is not None:
+            assert reply.created_at == q.received_at <= reply.due_at
+            if q.first_response_at is not None:
+                assert reply.status is FollowUpStatus.DONE
+                assert reply.completed_at == q.first_response_at
+        if not q.stage.is_open:
+            assert q.closed_at == q.stage_changed_at
+    assert sum(q.id in replies for q in quotes) > 0.9 * len(quotes)
+    parked = [q for q in quotes if q.stage is Stage.PARKED]
+    assert parked and all(
+        q.id in revisits and revisits[q.id].created_at == q.closed_at for q in parked
+    )
