@@ -507,8 +507,8 @@ def test_every_quote_is_stored_as_the_quote_services_store_it(business: Database
     sent = [q for q in quotes if q.sent_at is not None]
     assert len(sent) > 400
     for q in sent:
-        day = q.sent_at.astimezone(tz).date()  # type: ignore[union-attr]
-        assert q.sent_at == sent_moment(day, tz, q.sent_at), q.id
+        assert q.sent_at is not None
+        assert q.sent_at == sent_moment(q.sent_at.astimezone(tz).date(), tz, q.sent_at), q.id
         assert q.number is not None and q.amount is not None and q.valid_until is not None
     for q in quotes:
         reply = replies.get(q.id)
