@@ -43,8 +43,9 @@ _PLANS_PER_CUSTOMER = 0.55  # how many runs the shares above give a customer on 
 
 
 class Ids:
-    """Next free primary key per table, so rows can refer to each other before insert
-    (a customer's is provisional: the core numbers them as it adds them, `customers_added`)."""
+    """Next free primary key per table, so rows can refer to each other before they are
+    entered (provisional: the core numbers customers and quotes as it adds them,
+    `customers_added`, `quotes_entered`)."""
 
     def __init__(self, session: Session) -> None:
         self._next: dict[type[Any], int] = {
