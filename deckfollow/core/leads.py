@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,7 +25,7 @@ from deckfollow.core.enums import Basis, Channel, ConsentState, FollowUpStatus, 
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import FollowUpPlan, planned_times, schedule_follow_up
 from deckfollow.core.models import Customer, FollowUp, Quote
-from deckfollow.core.permission import find_slot
+from deckfollow.core.permission import ContactSnapshot, find_slot
 from deckfollow.core.settings import load_settings
 from deckfollow.core.timezones import lead_zone
 
@@ -193,16 +194,42 @@ def first_reply_channel(*, cell: str | None, other_phone: str | None) -> Channel
 def _plan_first_reply(
     session: Session, customer: Customer, quote: Quote, *, now: datetime
 ) -> int | None:
+    """The first reply (see `first_reply_plan`), scheduled, or the one already waiting for
+    the customer; None when none can be planned."""
+    snap = load_snapshot(session, customer.id)
+    cap = load_settings(session).weekly_cap
+    plan = first_reply_plan(
+        customer, snap, quote.job, planned_times(session, customer.id), cap, now=now
+    )
+    if plan is None:
+        return None
+    already = waiting_first_reply(session, customer.id, None)
+    if already is not None:
+        # One reply answers the person, and with it every enquiry of theirs (`log_touch`):
+        # a second enquiry before the first is answered adds no second first reply.
+        return already
+    return schedule_follow_up(session, customer.id, quote.id, plan, now=now).id
+
+
+def first_reply_plan(
+    customer: Customer,
+    snap: ContactSnapshot,
+    job: str | None,
+    planned: Iterable[datetime],
+    cap: int,
+    *,
+    now: datetime,
+) -> FollowUpPlan | None:
     """The first reply, due now, or at the nearest time the customer may be contacted.
 
     Text to a cell first (the quickest answer people read), else a call, else an email.
     A returning customer who closed that channel is answered on the next one they left
-    open; one who closed every way they can be reached gets none (None).
+    open; one who closed every way they can be reached gets none (None). `planned` are
+    the customer's planned follow-ups (pending and done), `cap` the owner's weekly cap.
     The first business to answer wins about half the deals: it goes to the top of Today.
     """
     other_phone = customer.phone_home or customer.phone_office
     preferred = first_reply_channel(cell=customer.phone_cell, other_phone=other_phone)
-    snap = load_snapshot(session, customer.id)
     candidates = [preferred]
     if not snap.do_not_contact:
         # Do-not-contact is refused by the rules below, with their reason, not skipped.
@@ -222,17 +249,10 @@ def _plan_first_reply(
         ]
         if not candidates:
             return None
-    already = waiting_first_reply(session, customer.id, None)
-    if already is not None:
-        # One reply answers the person, and with it every enquiry of theirs (`log_touch`):
-        # a second enquiry before the first is answered adds no second first reply.
-        return already
     channel = candidates[0]
-    cap = load_settings(session).weekly_cap
-    slot = find_slot(snap, channel, now, planned_times(session, customer.id), cap)
+    slot = find_slot(snap, channel, now, planned, cap)
     due = slot if slot is not None else now
-    plan = FollowUpPlan(due, channel, first_reply_reason(quote.job), Basis.PLANNED)
-    return schedule_follow_up(session, customer.id, quote.id, plan, now=now).id
+    return FollowUpPlan(due, channel, first_reply_reason(job), Basis.PLANNED)
 
 
 # Built once: a touch logged answers a lead often, and building the statements each time

@@ -51,6 +51,7 @@ __all__ = [
     "change_stage",
     "check_competing",
     "check_currency",
+    "check_fields",
     "create_quote",
     "edit_quote",
     "list_quotes",
@@ -58,6 +59,7 @@ __all__ = [
     "parse_amount",
     "quote_details",
     "quote_form",
+    "sent_moment",
     "start_after_sale",
 ]
 
@@ -477,6 +479,20 @@ def _validate(
     quote_id = quote.id if quote is not None else None
     if not isinstance(edit.number, Keep):
         _check_number(session, edit.number, quote_id)
+    sent = edit.sent_on if not isinstance(edit.sent_on, Keep) else None
+    if isinstance(edit.sent_on, Keep) and quote is not None:
+        sent = _sent_on(quote, tz)
+    until = edit.valid_until if not isinstance(edit.valid_until, Keep) else None
+    if isinstance(edit.valid_until, Keep) and quote is not None:
+        until = quote.valid_until
+    check_fields(edit, sent=sent, until=until, tz=tz, now=now)
+
+
+def check_fields(
+    edit: QuoteEdit, *, sent: date | None, until: date | None, tz: ZoneInfo, now: datetime
+) -> None:
+    """The checks of an edit that read nothing stored (all but the number's): `sent` and
+    `until` are the dates the quote will have, `tz` the owner's zone."""
     if isinstance(edit.job, str) and not edit.job.strip():
         raise ValidationError("job", "say what the quote is for")
     if isinstance(edit.job, str) and len(" ".join(edit.job.split())) > _MAX_TEXT:
@@ -490,14 +506,8 @@ def _validate(
         check_currency(edit.currency)
     if isinstance(edit.competing_quotes, int):
         check_competing(edit.competing_quotes)
-    sent = edit.sent_on if not isinstance(edit.sent_on, Keep) else None
-    if isinstance(edit.sent_on, Keep) and quote is not None:
-        sent = _sent_on(quote, tz)
     if isinstance(edit.sent_on, date) and edit.sent_on > now.astimezone(tz).date():
         raise ValidationError("sent", f"{date_text(edit.sent_on)} has not happened yet")
-    until = edit.valid_until if not isinstance(edit.valid_until, Keep) else None
-    if isinstance(edit.valid_until, Keep) and quote is not None:
-        until = quote.valid_until
     if sent is not None and until is not None and until < sent:
         raise ValidationError(
             "valid until", f"{date_text(until)} is before the quote was sent ({date_text(sent)})"
@@ -506,7 +516,7 @@ def _validate(
         raise ValidationError("file", "that path is too long to keep")
 
 
-def _sent_moment(day: date, tz: ZoneInfo, now: datetime) -> datetime:
+def sent_moment(day: date, tz: ZoneInfo, now: datetime) -> datetime:
     """A sent date as a moment: midday there, or now if the quote went out this morning."""
     moment = datetime.combine(day, time(12), tz).astimezone(UTC)
     return min(moment, now)
@@ -527,7 +537,7 @@ def _apply(session: Session, quote: Quote, edit: QuoteEdit, now: datetime) -> Ch
         if edit.sent_on is None:
             quote.sent_at = None
         elif _sent_on(quote, tz) != edit.sent_on:
-            quote.sent_at = _sent_moment(edit.sent_on, tz, now)
+            quote.sent_at = sent_moment(edit.sent_on, tz, now)
     if not isinstance(edit.valid_until, Keep):
         quote.valid_until = edit.valid_until
     if not isinstance(edit.competing_quotes, Keep):

@@ -13,10 +13,12 @@ it happened:
 - the plans with their steps through `core.cadence_batch` (the batch form of
   `start_cadence` and `complete_step`: each step placed by the customer's stored rules),
   played as each story is told, once the customers are in;
-- the quotes, still decided in memory (`rows`, the one place the demo writes rows; see
-  `tests/demo/test_built_like_the_app` for why), with every touch logged around them
-  through `log_touch` (`touches_logged`): what customers said before the plans go in,
-  what the owner did after;
+- every quote through `core.quote_batch` (the batch form of `add_lead`, `edit_quote`,
+  `change_stage` and `close_quote`), in the order it happened, before the stories are
+  told: each enquiry with its first reply, the figures when it went out, its moves and
+  its close, a parked quote's revisit (`quotes_entered`);
+- every touch through `log_touch` (`touches_logged`): what customers said before the
+  plans go in, what the owner did after;
 - in time order (`in_time_order`), before the owner's touches: enquiries still waiting
   for a first reply through `add_lead`, next contacts customers agreed to through
   `agree_follow_up`, next contacts the owner planned by hand through
@@ -43,6 +45,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -56,6 +59,7 @@ from deckfollow.core.enums import (
 )
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import (
+    FollowUp,
     Quote,
 )
 from deckfollow.core.settings import get_setting, save_owner_settings
@@ -71,8 +75,8 @@ from deckfollow.demo.new_leads import is_waiting, take_waiting_leads
 from deckfollow.demo.plan_playback import PlanPlayback
 from deckfollow.demo.quote_making import QuoteMaker
 from deckfollow.demo.quote_story import QuoteStory
+from deckfollow.demo.quotes_entered import enter_quotes, following_up
 from deckfollow.demo.refusals import closings, refusals
-from deckfollow.demo.rows import write_quotes
 from deckfollow.demo.sample import record_sample
 from deckfollow.demo.touches_logged import TouchLog
 from deckfollow.demo.workbench import Workbench
@@ -147,6 +151,11 @@ def generate_demo(
         raise ValidationError("--quotes", "the number of quotes cannot be negative")
     home = demo_market(session, country)
     rng = random.Random(seed)
+    # What the business had before: the summary counts what the demo added.
+    had = (
+        _count(session, FollowUp.id),
+        _count(session, FollowUp.id, FollowUp.status == FollowUpStatus.PENDING),
+    )
     written = _owner_settings(session, home)
     seed_builtin_cadences(session)  # the plans the demo runs are the app's own
     wb = Workbench(session, rng, now, customers, home)
@@ -172,13 +181,18 @@ def generate_demo(
 
     # Quote numbers run in the order the enquiries came in, as a business numbers them.
     number = _next_quote_number(session)
-    for row in sorted(wb.quotes, key=lambda r: (r["received_at"], r["id"])):
+    # (A quote is numbered when it is made: an enquiry not yet quoted has no number.)
+    made = (r for r in wb.quotes if r["sent_at"] is not None)
+    for row in sorted(made, key=lambda r: (r["received_at"], r["id"])):
         number += 1
         row["number"] = f"Q-{row['received_at'].year}-{number:05d}"
 
     # Everyone is added before their stories are told: the core places each plan step by
     # the customer's own rules, read from what it stored.
     preferences = enter_customers(session, wb, people)
+    # Every quote as the owner entered it, so what is planned later keeps clear of the
+    # first replies and revisits the core planned for them.
+    enter_quotes(session, wb, people)
     wb.start_plans(session)
     wb.book.read(p.id for p in people)
     consent = ConsentHistory(wb)
@@ -203,9 +217,8 @@ def generate_demo(
             consent.record_dnc(person)
 
     granted = enter_grants(session, people)
+    following_up(session, wb)
     touches = TouchLog(session, wb)
-    touches.quote_rows()
-    write_quotes(session, wb)
     touches.replies()
     wb.book.write()
     said = enter_in_time_order(session, waiting, wb.agreements, wb.hand_plans, refusals(people))
@@ -224,11 +237,9 @@ def generate_demo(
         customers=len(people),
         quotes=len(wb.quotes) + said.leads,
         touches=len(wb.touches),
-        follow_ups=len(wb.follow_ups) + said.first_replies + said.agreed + said.by_hand,
-        pending_follow_ups=sum(f["status"] is FollowUpStatus.PENDING for f in wb.follow_ups)
-        + said.first_replies
-        + said.agreed_pending
-        + said.by_hand_pending,
+        follow_ups=_count(session, FollowUp.id) - had[0],
+        pending_follow_ups=_count(session, FollowUp.id, FollowUp.status == FollowUpStatus.PENDING)
+        - had[1],
         consent_events=preferences + granted + said.agreed + said.refusals,
         plans=len(wb.runs),
     )
@@ -242,6 +253,10 @@ def generate_demo(
         country = person.market.country
         summary.by_country[country] = summary.by_country.get(country, 0) + 1
     return summary
+
+
+def _count(session: Session, column: Any, *where: Any) -> int:
+    return int(session.execute(select(func.count(column)).where(*where)).scalar_one())
 
 
 def _next_quote_number(session: Session) -> int:

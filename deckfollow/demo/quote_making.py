@@ -11,6 +11,7 @@ from deckfollow.core.enums import (
 from deckfollow.core.models import (
     Quote,
 )
+from deckfollow.core.quotes import sent_moment
 from deckfollow.demo.jobs import (
     JOBS,
     LOST_AFTER_PLAN,
@@ -158,6 +159,8 @@ class QuoteMaker:
             else:
                 parked_until = today + timedelta(days=rng.randint(3, 120))
             stage_changed = min((sent_at or received) + timedelta(days=rng.randint(5, 25)), now)
+            # The core parks a quote only until a day after the one it is parked on.
+            parked_until = max(parked_until, stage_changed.date() + timedelta(days=1))
         if stage is Stage.FOLLOWING_UP:
             stage_changed = min((sent_at or received) + timedelta(days=rng.randint(2, 6)), now)
         competing = rng.choice((None, 1, 2, 3)) if stage is not Stage.LEAD else None
@@ -212,7 +215,7 @@ class QuoteMaker:
             if photos:
                 later = 0 if quick else rng.randint(0, 2)
                 sent = daytime(rng, local_day(answered, tz) + timedelta(days=later), tz)
-                sent = max(sent, answered + timedelta(hours=rng.randint(2, 5)))
+                sent = self.sent(sent, answered + timedelta(hours=rng.randint(2, 5)))
                 if sent <= latest:
                     return answered, None, sent
                 continue
@@ -224,16 +227,29 @@ class QuoteMaker:
                 visit = reachable(rng, person, answered + timedelta(hours=rng.randint(1, 3)))
             later = 0 if quick else rng.randint(0, 2)
             sent = daytime(rng, local_day(visit, tz) + timedelta(days=later), tz, 8, 22)
-            sent = max(sent, visit + timedelta(hours=rng.randint(2, 6)))
+            sent = self.sent(sent, visit + timedelta(hours=rng.randint(2, 6)))
             if sent <= latest:
                 return answered, visit, sent
         # Answered as it came in (it was a call), quoted from what they described.
         answered = received + timedelta(minutes=rng.randint(1, 10))
-        return (
-            answered,
-            None,
-            max(self.wb.before_now(person, now, 1), answered + timedelta(hours=1)),
-        )
+        sent = self.sent(self.wb.before_now(person, now, 1), answered + timedelta(hours=1))
+        if sent > latest:
+            # Too late for the next midday: sent today, as the core records it.
+            typed = self.wb.before_now(person, now, 1)
+            sent = sent_moment(local_day(typed, self.wb.owner_tz), self.wb.owner_tz, typed)
+        return min(answered, sent), None, sent
+
+    def sent(self, typed: datetime, after: datetime) -> datetime:
+        """When the core records a quote typed in at `typed` as sent (`sent_moment`: midday
+        of that day in the owner's clock, or the moment itself that morning); if that is
+        not after `after`, typed in the next midday after it."""
+        tz = self.wb.owner_tz
+        moment = sent_moment(local_day(typed, tz), tz, typed)
+        if moment >= after:
+            return moment
+        day, later = local_day(after, tz), after + timedelta(days=2)
+        noon = sent_moment(day, tz, later)
+        return noon if noon >= after else sent_moment(day + timedelta(days=1), tz, later)
 
     def plan_choice(self, stage: Stage, sent_at: datetime | None, full_plan: bool) -> str | None:
         """Does the quote's follow-up run the after-quote plan, and how did it end?"""

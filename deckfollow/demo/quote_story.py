@@ -40,9 +40,6 @@ _PLAN_AFTER_SALE = 0.6
 _PLAN_ANNIVERSARY = 0.2
 
 
-_PLAN_PARKED = 0.6
-
-
 _PLAN_BIRTHDAY = 0.45  # of past customers whose birthday is on file
 
 
@@ -295,13 +292,7 @@ class QuoteStory:
         if person.dnc:
             return
         if stage is Stage.PARKED:
-            started = row["stage_changed_at"] + timedelta(minutes=rng.randint(1, 20))
-            if self.wb.plan(_PLAN_PARKED):
-                self.playback.play_plan(person, "parked", q, started, complete=False)
-            else:
-                reason = f"Revisit the parked {q.title} quote, as agreed"
-                self.hand.by_hand(person, q, Channel.CALL, reason, row["parked_until"])
-            return
+            return  # parking it through the core planned the revisit (`quotes_entered`)
         if stage is Stage.LOST:
             return
         if q.after_quote == "running":

@@ -5,9 +5,9 @@ touch does to its quote is the app's own doing: the quote's last touch, the firs
 that stops the speed-to-lead clock (and settles a first reply waiting on Today), a
 follow-up marked done, a plan moved on, a reply pausing the plans that were running.
 
-The quotes they refer to are still decided in memory (see
-`tests/demo/test_built_like_the_app`), and the plans' steps are written by the core's
-batch once the stories are told, so the touches go in two passes around them:
+The quotes they refer to are entered through the core before the stories are told
+(`quotes_entered`), and the plans' steps are written by the core's batch once the stories
+are told, so the touches go in two passes around them:
 
 - what customers said (inbound), oldest first, before any plan is in: a reply pauses the
   plans running when it came, and the playback already paused the one it answered;
@@ -17,10 +17,10 @@ batch once the stories are told, so the touches go in two passes around them:
   day): the plan carrying on, something already planned for the customer, the quote
   closed, or (a card) nothing.
 
-A quote still "quoted" is entered as a lead until its own touches are logged, then moved
-to Quoted through `core.quotes.change_stage` at the moment it went out: the core moves a
-quoted quote to "following up" at its first outbound touch, which is what the quote going
-out by email, and the calls before it, would otherwise be taken for.
+A quote still "quoted" waits as a lead with its figures until its own touches are logged,
+then moves to Quoted through `core.quotes.change_stage` at the moment it went out: the core
+moves a quoted quote to "following up" at its first outbound touch, which is what the quote
+going out by email, and the calls before it, would otherwise be taken for.
 """
 
 from __future__ import annotations
@@ -89,14 +89,6 @@ class TouchLog:
         self._held: list[Any] = []
         self._quoted = [r for r in self.wb.quotes if r["stage"] is Stage.QUOTED]
 
-    def quote_rows(self) -> None:
-        """Before the quotes are written: the touches' own figures are the core's to set,
-        and a quote still "quoted" waits as a lead until its touches are in."""
-        for row in self.wb.quotes:
-            row["first_response_at"] = row["last_touch_at"] = None
-        for row in self._quoted:
-            row["stage"] = Stage.LEAD
-
     def replies(self) -> int:
         """Log what customers said, oldest first (before any plan is in)."""
         self._hold_all()
@@ -116,7 +108,6 @@ class TouchLog:
         self._log((t, steps.after(t)) for t in _in_time_order(done))
         for row in sorted(self._quoted, key=lambda r: (r["sent_at"], r["id"])):
             change_stage(self.session, row["id"], Stage.QUOTED, now=row["sent_at"])
-            row["stage"] = Stage.QUOTED
         self._held = []
         return len(done)
 

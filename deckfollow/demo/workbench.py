@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -42,8 +43,9 @@ _PLANS_PER_CUSTOMER = 0.55  # how many runs the shares above give a customer on 
 
 
 class Ids:
-    """Next free primary key per table, so rows can refer to each other before insert
-    (a customer's is provisional: the core numbers them as it adds them, `customers_added`)."""
+    """Next free primary key per table, so rows can refer to each other before they are
+    entered (provisional: the core numbers customers and quotes as it adds them,
+    `customers_added`, `quotes_entered`)."""
 
     def __init__(self, session: Session) -> None:
         self._next: dict[type[Any], int] = {
@@ -81,7 +83,10 @@ class Workbench:
         budget = _PLAN_BUDGET + customers / 10
         self.plan_scale = min(1.0, budget / (customers * _PLANS_PER_CUSTOMER))
         self.ids = Ids(session)
-        self.cap = load_settings(session).weekly_cap
+        settings = load_settings(session)
+        self.cap = settings.weekly_cap
+        # Quotes are sent on a day in the owner's clock (`core.quotes.sent_moment`).
+        self.owner_tz = ZoneInfo(settings.owner_timezone)
         self.plans: dict[str, CadenceSpec] = {
             c.key: c for c in list_cadences(session) if c.builtin and c.id is not None
         }

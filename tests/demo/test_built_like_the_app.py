@@ -1,19 +1,21 @@
 """The demo shows what the app itself would have made: customers stored as the
 new-customer service stores them, every touch logged as `log_touch` logs it, a waiting
 lead's first reply is the one the core plans for a typed-in lead (and is settled the same
-way), every agreed follow-up has its ledger entry, made by the core, and the demo writes
-rows in one place only."""
+way), every agreed follow-up has its ledger entry, made by the core, every quote is entered as
+the quote services enter one, and the demo writes no row itself."""
 
 from __future__ import annotations
 
 import ast
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
 import deckfollow.demo
+from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.customers import NewCustomer, checked_customer
 from deckfollow.core.enums import (
     Basis,
@@ -27,7 +29,7 @@ from deckfollow.core.enums import (
     Outcome,
     Stage,
 )
-from deckfollow.core.followups import FollowUpPlan, audit_rules
+from deckfollow.core.followups import FollowUpPlan, audit_rules, planned_times
 from deckfollow.core.leads import (
     FIRST_REPLY,
     NewLead,
@@ -38,6 +40,8 @@ from deckfollow.core.leads import (
     waiting_first_reply,
 )
 from deckfollow.core.models import ChannelConsent, ConsentEvent, Customer, FollowUp, Quote, Touch
+from deckfollow.core.permission import find_slot
+from deckfollow.core.quotes import sent_moment
 from deckfollow.core.settings import load_settings
 from deckfollow.core.touch_rows import TouchRows
 from deckfollow.core.touches import TouchRecord, log_touch
@@ -47,17 +51,9 @@ from deckfollow.storage.database import Database, open_database
 DEMO = Path(deckfollow.demo.__file__).parent
 # Calls that put rows into the database: on a session (the ORM), or an insert (Core).
 _SESSION_WRITES = {"add", "add_all", "merge", "bulk_save_objects", "bulk_insert_mappings"}
-# The demo's one writer: everything else builds rows in memory for it, or goes through the core.
-_WRITER = ("rows.py", "_insert")
-# What that writer still inserts, and why each kind is not yet made through the core.
-_STILL_WRITTEN = {
-    "Quote": "each quote's answer, sent moment, stages and close are decided in memory; the "
-    "quote services stamp the moment of entry (a sent date becomes midday in the owner's "
-    "zone), a lead entered through `add_lead` plans a first reply, and a close through the "
-    "core cancels the quote's planned follow-ups, stops its plans and (parked) plans a "
-    "revisit, so quotes go through the core only in one time-ordered run with a batch form "
-    "of those services (one by one they cost several queries each)",
-}
+# What the demo still inserts itself, and why each kind is not yet made through the core:
+# nothing. Quotes were the last (`quotes_entered`, through `core.quote_batch`).
+_STILL_WRITTEN: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -94,24 +90,19 @@ def _writes_in(path: Path) -> list[str]:
     return found
 
 
-def test_no_demo_module_writes_rows_except_the_one_writer() -> None:
-    offenders = {}
-    for path in sorted(DEMO.glob("*.py")):
-        writes = _writes_in(path)
-        if path.name == _WRITER[0]:
-            writes = [w for w in writes if not w.startswith(f"{_WRITER[1]}:")]
-        if writes:
-            offenders[path.name] = writes
+def test_no_demo_module_writes_rows() -> None:
+    # Every row is made by a core service (or its batch form): the demo only decides what
+    # happened and when.
+    offenders = {path.name: w for path in sorted(DEMO.glob("*.py")) if (w := _writes_in(path))}
     assert offenders == {}
-    assert _writes_in(DEMO / _WRITER[0]), "the writer itself is found by the scan"
 
 
 def _inserted_kinds() -> set[str]:
-    """The models the writer module hands to its writer: `(Model, wb.rows)` pairs."""
-    tree = ast.parse((DEMO / _WRITER[0]).read_text(encoding="utf-8"))
+    """The models a demo module pairs with rows of its own to insert: `(Model, wb.rows)`."""
     return {
         node.elts[0].id
-        for node in ast.walk(tree)
+        for path in sorted(DEMO.glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.Tuple)
         and len(node.elts) == 2
         and isinstance(node.elts[0], ast.Name)
@@ -119,10 +110,10 @@ def _inserted_kinds() -> set[str]:
     }
 
 
-def test_the_writer_inserts_only_the_kinds_not_yet_made_through_the_core() -> None:
-    # Channel consent and granted entries are the core's (`grants`); a kind coming back
-    # to the writer, or leaving it, must be named here.
-    assert _inserted_kinds() == set(_STILL_WRITTEN)
+def test_the_demo_inserts_no_kind_of_row_itself() -> None:
+    # Customers, consent, plans, touches, follow-ups and quotes all go through the core; a
+    # kind coming back to the demo must be named in `_STILL_WRITTEN` with its reason.
+    assert _inserted_kinds() == set(_STILL_WRITTEN) == set()
 
 
 def test_every_ledger_entry_is_the_cores_own(business: Database) -> None:
@@ -286,7 +277,13 @@ def test_answering_a_demo_lead_settles_its_first_reply(business: Database, now: 
         call = TouchRecord(
             quote.customer_id, Channel.CALL, Direction.OUTBOUND, Outcome.REACHED, now, quote.id
         )
-        plan = FollowUpPlan(now + timedelta(days=2), Channel.CALL, "Book the site visit")
+        # In two days, at the first time their hours and the cap allow a call.
+        snap = load_snapshot(session, quote.customer_id)
+        planned = planned_times(session, quote.customer_id)
+        cap = load_settings(session).weekly_cap
+        due = find_slot(snap, Channel.CALL, now + timedelta(days=2), planned, cap)
+        assert due is not None
+        plan = FollowUpPlan(due, Channel.CALL, "Book the site visit")
         log_touch(session, call, plan, now=now)
         assert waiting_first_reply(session, quote.customer_id, quote.id) is None
         assert session.get(FollowUp, fid).status is FollowUpStatus.DONE  # type: ignore[union-attr]
@@ -485,3 +482,45 @@ def test_a_touch_logged_in_a_batch_is_the_touch_logged_alone(tmp_path: Path, now
     db.close()
     assert seen[0] == seen[1]
     assert seen[0][-1] is FollowUpStatus.DONE
+
+
+def test_every_quote_is_stored_as_the_quote_services_store_it(business: Database) -> None:
+    # Entered through `core.quote_batch`: each enquiry planned its first reply when it came
+    # in (given when they were answered), a sent date is the core's moment for the day,
+    # every close has its moment, and parking a quote planned its revisit.
+    with business.reading() as session:
+        settings = load_settings(session)
+        quotes = list(session.execute(select(Quote)).scalars())
+        replies = {
+            f.quote_id: f
+            for f in session.execute(
+                select(FollowUp).where(FollowUp.reason.startswith(FIRST_REPLY))
+            ).scalars()
+        }
+        revisits = {
+            f.quote_id: f
+            for f in session.execute(
+                select(FollowUp).where(FollowUp.reason.startswith("Revisit the parked quote"))
+            ).scalars()
+        }
+    tz = ZoneInfo(settings.owner_timezone)
+    sent = [q for q in quotes if q.sent_at is not None]
+    assert len(sent) > 400
+    for q in sent:
+        assert q.sent_at is not None
+        assert q.sent_at == sent_moment(q.sent_at.astimezone(tz).date(), tz, q.sent_at), q.id
+        assert q.number is not None and q.amount is not None and q.valid_until is not None
+    for q in quotes:
+        reply = replies.get(q.id)
+        if reply is not None:
+            assert reply.created_at == q.received_at <= reply.due_at
+            if q.first_response_at is not None:
+                assert reply.status is FollowUpStatus.DONE
+                assert reply.completed_at == q.first_response_at
+        if not q.stage.is_open:
+            assert q.closed_at == q.stage_changed_at
+    assert sum(q.id in replies for q in quotes) > 0.9 * len(quotes)
+    parked = [q for q in quotes if q.stage is Stage.PARKED]
+    assert parked and all(
+        q.id in revisits and revisits[q.id].created_at == q.closed_at for q in parked
+    )

@@ -263,7 +263,8 @@ def test_today_groups_by_channel_and_copies_the_words(window: MainWindow) -> Non
         today.tree.topLevelItem(i).text(0)  # type: ignore[union-attr]
         for i in range(today.tree.topLevelItemCount())
     ]
-    assert titles and all(t.split()[0] in {"Calls", "Texts", "Emails", "Cards"} for t in titles)
+    groups = {"New", "Calls", "Texts", "Emails", "Cards"}  # new leads first, then by channel
+    assert titles and all(t.split()[0] in groups for t in titles)
     item = today.current_item()
     assert item is not None
     assert item.reason in today.why.text()

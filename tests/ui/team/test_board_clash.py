@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from deckfollow.core.cadence_library import seed_builtin_cadences
 from deckfollow.core.enums import Stage
+from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import Quote
 from deckfollow.core.pipeline import move_stage
 from deckfollow.core.quotes import QuoteEdit, edit_quote
@@ -31,6 +32,8 @@ def window(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
     with db.unit_of_work() as session:
         seed_builtin_cadences(session)
         generate_demo(session, customers=20, quotes=40, seed=5, now=now)
+        # A lead of the owner's own: the sample may have none waiting for its quote.
+        add_lead(session, NewLead("Ava Brooks", phone="0412 555 019", job="Deck"), now=now)
         save_setting(session, "owner_name", "Dana Owner")
     win = MainWindow(db, clock=lambda: now)
     qtbot.addWidget(win)
