@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from itertools import compress, repeat
+from operator import contains
 from typing import Any, NamedTuple
 
 from deckfollow.core.changes import Changes
@@ -206,13 +208,17 @@ class QuoteIndex:
         # Positions in compact arrays: a list of 100,000 positions also holds 100,000 int
         # objects (about 3.6 MB a sort order, against 0.4 MB here).
         self._orders: dict[tuple[SortKey, bool], array[int]] = {}
-        self._ranks: dict[tuple[SortKey, bool], array[int]] = {}
         self._rows_in_order: dict[tuple[SortKey, bool], list[QuoteRow]] = {}
+        # Each order's rows with their search text and digits beside them, so a search
+        # keeps the order as it narrows: nothing is sorted, or looked up, per keystroke.
+        self._haystacks: dict[tuple[SortKey, bool], tuple[_Hits, _Hits]] = {}
         self._board: list[StageColumn] | None = None
         # Recent searches and what they matched: typing "smi" after "sm" only looks again at
         # what "sm" found, and Backspace finds its answer waiting.
-        self._word_hits: OrderedDict[tuple[str, ...], list[int]] = OrderedDict()
-        self._phone_hits: OrderedDict[tuple[str, ...], list[int]] = OrderedDict()
+        self._word_hits: OrderedDict[_Asked, _Hits] = OrderedDict()
+        self._phone_hits: OrderedDict[_Asked, _Hits] = OrderedDict()
+        # Typed like a phone number: what the words or the digits found, merged in order.
+        self._either_hits: OrderedDict[_Asked, list[QuoteRow]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -255,22 +261,55 @@ class QuoteIndex:
         self.rows, self._phones, self._text, self._digits = rows, phones, text, digits
         # Positions moved and values changed: orders and remembered searches start afresh.
         self._orders.clear()
-        self._ranks.clear()
         self._rows_in_order.clear()
+        self._haystacks.clear()
         self._board = None
         self._word_hits.clear()
         self._phone_hits.clear()
+        self._either_hits.clear()
 
     def prepare_search(self) -> None:
-        """Build the folded search text (once; the list calls it while the app is idle)."""
+        """Build the folded search text (once; the list calls it while the app is idle),
+        laid out in every order already sorted."""
+        self._prepare_text()
+        for key, descending in list(self._orders):
+            self._haystack(key, descending)
+
+    def _prepare_text(self) -> None:
         if self._text is None or self._digits is None:
-            self._text = [_search_text(r) for r in self.rows]
+            rows = self.rows
+            shown = next(iter(self._orders.values()), None)
+            if shown is None:
+                self._text = [_search_text(r) for r in rows]
+            else:
+                # Made in the order the list shows (sorted already), so the strings lie in
+                # memory in the order a search reads them: scattered, a search over 100,000
+                # of them waits on memory more than it compares.
+                text = [""] * len(rows)
+                for position in shown:
+                    text[position] = _search_text(rows[position])
+                self._text = text
             # A customer's numbers are one shared string on each of their quotes (see
             # `build_rows`): their digits are worked out and kept once too.
             digits: dict[str, str] = {}
             self._digits = [
                 digits.get(p) or digits.setdefault(p, _NOT_DIGITS.sub("", p)) for p in self._phones
             ]
+
+    def _haystack(self, key: SortKey, descending: bool) -> tuple[_Hits, _Hits]:
+        """Every row in that order, with its search text; and with its digits (cached)."""
+        cached = self._haystacks.get((key, descending))
+        if cached is None:
+            self._prepare_text()
+            assert self._text is not None and self._digits is not None
+            order = self._order(key, descending)
+            rows = self._ordered_rows(key, descending)
+            cached = (
+                _Hits(rows, list(map(self._text.__getitem__, order))),
+                _Hits(rows, list(map(self._digits.__getitem__, order))),
+            )
+            self._haystacks[(key, descending)] = cached
+        return cached
 
     def _order(self, key: SortKey, descending: bool) -> array[int]:
         """Row positions sorted by `key`; empty values last either way; cached."""
@@ -297,16 +336,6 @@ class QuoteIndex:
             self._rows_in_order[(key, descending)] = cached
         return cached
 
-    def _rank(self, key: SortKey, descending: bool) -> array[int]:
-        """Each row position's place in that order (to sort a few matches without a scan)."""
-        cached = self._ranks.get((key, descending))
-        if cached is None:
-            cached = array("l", bytes(len(self.rows) * array("l").itemsize))
-            for place, i in enumerate(self._order(key, descending)):
-                cached[i] = place
-            self._ranks[(key, descending)] = cached
-        return cached
-
     def select(self, flt: QuoteFilter) -> list[QuoteRow]:
         """The rows matching `flt`, in its order."""
         words = tuple(fold(flt.text).split())
@@ -315,44 +344,36 @@ class QuoteIndex:
         if len(digits) >= 3 and len(digits) * 2 >= len(flt.text.replace(" ", "")):
             # Typed like a phone number: match digits only, ignoring a national trunk 0.
             phone = digits.lstrip("0") or digits
-        rows = self.rows
+        order = (flt.sort, flt.descending)
+        picked = self._ordered_rows(*order)
         if words:
-            self.prepare_search()
-            assert self._text is not None and self._digits is not None
-            matched = _search(self._word_hits, self._text, words)
+            by_text, by_digits = self._haystack(*order)
+            picked = _search(self._word_hits, by_text, order, words).rows
             if phone:
-                by_phone = _search(self._phone_hits, self._digits, (phone,))
-                matched = sorted(set(matched).union(by_phone))
-            if len(matched) * 8 < len(rows):
-                # Few matches: sort them by rank instead of scanning every row.
-                picked = sorted(matched, key=self._rank(flt.sort, flt.descending).__getitem__)
-            else:
-                # Many (the first letter typed): keep the sorted order's matches, a set
-                # lookup per row instead of a Python sort key per match.
-                hits = set(matched)
-                picked = list(filter(hits.__contains__, self._order(flt.sort, flt.descending)))
-        elif (
-            flt.stages is None
-            and flt.quote_ids is None
-            and not (flt.overdue_only or flt.agreed_only or flt.cold_only)
-        ):
-            return self._ordered_rows(flt.sort, flt.descending)  # as after clearing the search
-        else:
-            picked = list(self._order(flt.sort, flt.descending))
+                asked = (*order, (*words, phone))
+                either = self._either_hits.get(asked)
+                if either is None:
+                    by_phone = _search(self._phone_hits, by_digits, order, (phone,)).rows
+                    either = _union(by_text.rows, picked, by_phone)
+                    self._either_hits[asked] = either
+                    if len(self._either_hits) > _REMEMBERED_EITHER:
+                        self._either_hits.popitem(last=False)
+                picked = either
         # One comprehension per condition: several times faster than one loop testing all.
         if flt.quote_ids is not None:
             only = flt.quote_ids
-            picked = [i for i in picked if rows[i].quote_id in only]
+            picked = [r for r in picked if r.quote_id in only]
         if flt.stages is not None:
             stages = flt.stages
-            picked = [i for i in picked if rows[i].stage in stages]
+            picked = [r for r in picked if r.stage in stages]
         if flt.overdue_only:
-            picked = [i for i in picked if rows[i].overdue]
+            picked = [r for r in picked if r.overdue]
         if flt.agreed_only:
-            picked = [i for i in picked if rows[i].agreed]
+            picked = [r for r in picked if r.agreed]
         if flt.cold_only:
-            picked = [i for i in picked if rows[i].going_cold]
-        return list(map(rows.__getitem__, picked))  # in C: a keystroke can pick 100,000
+            picked = [r for r in picked if r.going_cold]
+        # Shared with the index and its remembered searches: callers must not change it.
+        return picked
 
     def find(self, quote_id: int) -> QuoteRow | None:
         for row in self.rows:
@@ -472,33 +493,71 @@ def _open_order(row: QuoteRow) -> tuple[int, datetime]:
 
 
 _REMEMBERED_SEARCHES = 32
+# Remembered matches hold at most this many rows in all, in as many index lengths: a first
+# letter matches nearly every quote, and 32 of those would hold hundreds of megabytes.
+_REMEMBERED_LENGTHS = 4
+_REMEMBERED_EITHER = 8
+
+# A search as remembered: the order its matches are in and the words (or digits) asked.
+_Asked = tuple[SortKey, bool, tuple[str, ...]]
+
+
+class _Hits(NamedTuple):
+    """Rows in an order, each with the text a search looks in (side by side)."""
+
+    rows: list[QuoteRow]
+    texts: list[str]
 
 
 def _search(
-    cache: OrderedDict[tuple[str, ...], list[int]],
-    haystack: list[str],
+    cache: OrderedDict[_Asked, _Hits],
+    everything: _Hits,
+    order: tuple[SortKey, bool],
     words: tuple[str, ...],
-) -> list[int]:
-    """Positions (ascending) whose text holds every word, reusing an earlier search.
+) -> _Hits:
+    """The rows of `everything` whose text holds every word, in its order, reusing an
+    earlier search in the same order.
 
     An earlier search is a safe starting pool when each of its words lies inside one of the
     new words: whatever holds the new words holds the old ones too.
     """
-    found = cache.get(words)
+    asked = (*order, words)
+    found = cache.get(asked)
     if found is not None:
-        cache.move_to_end(words)
+        cache.move_to_end(asked)
         return found
-    pool: list[int] | None = None
-    for earlier, hits in cache.items():
-        if (pool is None or len(hits) < len(pool)) and all(
-            any(old in new for new in words) for old in earlier
+    pool = everything
+    for (sort, descending, earlier), hits in cache.items():
+        if (
+            (sort, descending) == order
+            and len(hits.rows) < len(pool.rows)
+            and all(any(old in new for new in words) for old in earlier)
         ):
             pool = hits
-    matched = pool if pool is not None else range(len(haystack))
+    rows, texts = pool
     for word in words:
-        matched = [i for i in matched if word in haystack[i]]
-    result = list(matched)
-    cache[words] = result
-    if len(cache) > _REMEMBERED_SEARCHES:
-        cache.popitem(last=False)
-    return result
+        # In C from end to end (no Python per row): which texts hold the word, then the
+        # rows and texts at those places, still in order.
+        holds = bytes(map(contains, texts, repeat(word)))
+        if holds.count(0):
+            rows, texts = list(compress(rows, holds)), list(compress(texts, holds))
+    found = cache[asked] = _Hits(rows, texts)
+    held = sum(len(h.rows) for h in cache.values())
+    while len(cache) > 1 and (
+        len(cache) > _REMEMBERED_SEARCHES or held > _REMEMBERED_LENGTHS * len(everything.rows)
+    ):
+        held -= len(cache.popitem(last=False)[1].rows)
+    return found
+
+
+def _union(ordered: list[QuoteRow], some: list[QuoteRow], more: list[QuoteRow]) -> list[QuoteRow]:
+    """The rows in either list, in `ordered`'s order (both are taken from it)."""
+    if not more:
+        return some
+    if not some:
+        return more
+    either = set(map(id, some))
+    if either.issuperset(map(id, more)):
+        return some  # often: the digits are also in a quote number the words found
+    either.update(map(id, more))
+    return list(compress(ordered, map(either.__contains__, map(id, ordered))))

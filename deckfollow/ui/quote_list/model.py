@@ -39,6 +39,7 @@ _FONT = int(Qt.ItemDataRole.FontRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ANSWERED = frozenset({_DISPLAY, _FOREGROUND, _FONT, _ALIGNMENT, _TOOLTIP, int(QUOTE_ID_ROLE)})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class QuoteTableModel(QAbstractTableModel):
@@ -113,13 +114,14 @@ class QuoteTableModel(QAbstractTableModel):
         self.apply(replace(self.filter, sort=key, descending=descending))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # The view asks each painted cell for about eight roles and most have no answer here:
-        # those return before touching the index (most of a keystroke's Python calls).
+        # The view asks each painted cell for about eight roles and most have no answer here,
+        # or none in most columns: those return before touching the row (most of a
+        # keystroke's Python calls).
         if role not in _ANSWERED or not index.isValid():
             return None
-        row = self._rows[index.row()]
         col = index.column()
         if role == _DISPLAY:
+            row = self._rows[index.row()]
             # The view asks again for every visible cell after each keystroke: the same rows
             # keep their text (worth about a tenth of a keystroke's time).
             key = (row.quote_id, col)
@@ -129,17 +131,19 @@ class QuoteTableModel(QAbstractTableModel):
                     self._texts.clear()
                 text = self._texts[key] = self._text(row, col)
             return text
+        if role == _ALIGNMENT:
+            return _RIGHT if col == 3 else None
+        if role == _FOREGROUND:
+            if col == 6 and self._rows[index.row()].overdue:
+                return QBrush(QColor(active_theme().overdue_text))
+            if col == 5 and self._rows[index.row()].going_cold:
+                return QBrush(QColor(active_theme().cold_text))
+            return None
+        if role == _FONT:
+            return self._bold if col == 6 and self._rows[index.row()].overdue else None
+        row = self._rows[index.row()]
         if role == QUOTE_ID_ROLE:
             return row.quote_id
-        if role == _FOREGROUND:
-            if col == 6 and row.overdue:
-                return QBrush(QColor(active_theme().overdue_text))
-            if col == 5 and row.going_cold:
-                return QBrush(QColor(active_theme().cold_text))
-        if role == _FONT and col == 6 and row.overdue:
-            return self._bold
-        if role == _ALIGNMENT and col == 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == _TOOLTIP:
             return self._tooltip(row, col)
         return None

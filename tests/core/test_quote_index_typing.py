@@ -1,0 +1,103 @@
+"""Typing into the quote search, Backspace and re-sorting find what a plain scan finds, in the
+list's order, however the remembered searches are reused."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from deckfollow.core.enums import Stage
+from deckfollow.core.quote_index import QuoteFilter, QuoteIndex, QuoteRow, SortKey, _search_text
+from deckfollow.core.text_folding import fold
+
+NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+NAMES = ["Mia Chen", "Bob Smith", "Zoë Müller", "Ann Smithers", "Deck Doctors", "Sam O’Brien"]
+JOBS = ["Deck", "Decking and stairs", "Bathroom", "Smart meter", "Fence", ""]
+PHONES = ["0412 345 678", "+61 412 345 679", "(02) 9876 5432", "", "0413 222 333"]
+
+
+def _rows(count: int, seed: int) -> tuple[list[QuoteRow], list[str]]:
+    rnd = random.Random(seed)
+    rows, phones = [], []
+    for qid in range(1, count + 1):
+        received = NOW - timedelta(days=rnd.randrange(400))
+        last = None if rnd.random() < 0.3 else received + timedelta(days=rnd.randrange(5))
+        rows.append(
+            QuoteRow(
+                qid, qid % 40, rnd.choice(NAMES), rnd.choice(JOBS),
+                rnd.choice([None, f"Q-{qid:04d}", f"Q-04{qid % 100:02d}"]),
+                rnd.choice([None, Decimal(rnd.randrange(100, 9000))]), "AUD",
+                rnd.choice(list(Stage)), received, None, last, received, None,
+                None, rnd.choice([None, "mia@smith.example", "office@deck.example"]),
+                "Australia/Sydney", rnd.random() < 0.2, None, rnd.random() < 0.1,
+            )
+        )  # fmt: skip
+        phones.append(f"{rnd.choice(PHONES)} {rnd.choice(PHONES)}")
+    return rows, phones
+
+
+def _plainly(
+    texts: dict[int, tuple[str, str]], ordered: list[QuoteRow], flt: QuoteFilter
+) -> list[int]:
+    """What the search finds, worked out the slow obvious way."""
+    words = fold(flt.text).split()
+    digits = re.sub(r"\D+", "", flt.text)
+    phone = None
+    if len(digits) >= 3 and len(digits) * 2 >= len(flt.text.replace(" ", "")):
+        phone = digits.lstrip("0") or digits
+    found = []
+    for row in ordered:
+        text, numbers = texts[row.quote_id]
+        by_words = all(w in text for w in words)
+        by_phone = phone is not None and phone in numbers
+        if (by_words or by_phone) and (row.overdue or not flt.overdue_only):
+            found.append(row.quote_id)
+    return found
+
+
+def test_typing_backspace_and_sorting_find_what_a_plain_scan_finds() -> None:
+    rows, phones = _rows(600, seed=7)
+    index = QuoteIndex(rows, NOW, phones)
+    texts = {
+        r.quote_id: (_search_text(r), re.sub(r"\D+", "", p))
+        for r, p in zip(rows, phones, strict=True)
+    }
+    typed = ["s", "m", "i", "t", "h", "\b", "\b", "\b", "\b", "\b", *"0412 3", *"\b" * 6]
+    typed += [*"deck", " ", "s", "\b", "\b", "\b", "\b", "\b", "\b", *"zoe mu", *"\b" * 6]
+    typed += [*"+61 412", *"\b" * 7, *"o’b"]
+    for sort in (SortKey.RECEIVED, SortKey.CUSTOMER, SortKey.AMOUNT, SortKey.LAST_TOUCH):
+        for descending in (True, False):
+            for overdue in (False, True):
+                text = ""
+                everything = index.select(QuoteFilter(sort=sort, descending=descending))
+                for key in typed:
+                    text = text[:-1] if key == "\b" else text + key
+                    flt = QuoteFilter(
+                        text=text, sort=sort, descending=descending, overdue_only=overdue
+                    )
+                    got = [r.quote_id for r in index.select(flt)]
+                    assert got == _plainly(texts, everything, flt), (sort, text)
+
+
+def test_the_whole_list_comes_back_in_its_order_when_the_search_is_cleared() -> None:
+    rows, phones = _rows(200, seed=3)
+    index = QuoteIndex(rows, NOW, phones)
+    newest_first = sorted(rows, key=lambda r: (r.received_at, r.quote_id), reverse=True)
+    assert index.select(QuoteFilter(text="smi"))
+    assert index.select(QuoteFilter()) == newest_first
+
+
+def test_remembered_searches_hold_a_bounded_number_of_rows() -> None:
+    rows, phones = _rows(300, seed=11)
+    index = QuoteIndex(rows, NOW, phones)
+    # Each of these matches nearly every quote: remembering all of them would hold many
+    # copies of the whole list.
+    for text in ["e", "c", "a", "o", "m", "s", "h", "i", "t", "r", "n", "d"]:
+        index.select(QuoteFilter(text=text))
+    held = sum(len(hits.rows) for hits in index._word_hits.values())
+    assert held <= 4 * len(rows)
+    assert index.select(QuoteFilter(text="d")) == [
+        r for r in index.select(QuoteFilter()) if "d" in _search_text(r)
+    ]
