@@ -32,14 +32,17 @@ from deckfollow.core.enums import (
 )
 from deckfollow.core.followups import refit_planned
 from deckfollow.core.models import ConsentEvent, FollowUp
+from deckfollow.core.permission import ContactSnapshot
 from deckfollow.core.settings import load_settings
 
 # ConsentOverview is a plain value of `consent_overview` (read also without SQLAlchemy),
 # named here too beside the service that reads it.
 __all__ = [
     "ConsentOverview",
+    "ConsentScreenCustomer",
     "ContactPreferences",
     "consent_overview",
+    "consent_screen_customer",
     "pending_covered",
     "revoke_consent",
     "set_contact_preferences",
@@ -213,4 +216,40 @@ def pending_covered(session: Session, customer_id: int, channel: ConsentChannel 
                 FollowUp.channel.in_(covered),
             )
         ).scalar_one()
+    )
+
+
+@dataclass(frozen=True)
+class ConsentScreenCustomer:
+    """Who a consent screen (ask permission, stop contact) is about, in one read: their
+    name, zone, hours and consent (`snap`), the channel they prefer, and how many pending
+    follow-ups a stop of each channel (None: every channel) would cancel."""
+
+    snap: ContactSnapshot
+    preferred: Channel | None
+    pending: dict[ConsentChannel | None, int]
+
+    @property
+    def name(self) -> str:
+        return self.snap.name
+
+
+def consent_screen_customer(session: Session, customer_id: int) -> ConsentScreenCustomer:
+    """Read who a consent screen is about (NotFoundError when they are gone)."""
+    customer = get_customer(session, customer_id)
+    per_channel: dict[Channel, int] = {
+        channel: count
+        for channel, count in session.execute(
+            select(FollowUp.channel, func.count(FollowUp.id))
+            .where(FollowUp.customer_id == customer_id, FollowUp.status == FollowUpStatus.PENDING)
+            .group_by(FollowUp.channel)
+        )
+    }
+    pending: dict[ConsentChannel | None, int] = {
+        cc: sum(n for ch, n in per_channel.items() if ch.consent_channel is cc)
+        for cc in ConsentChannel
+    }
+    pending[None] = sum(per_channel.values())
+    return ConsentScreenCustomer(
+        load_snapshot(session, customer_id), customer.preferred_channel, pending
     )

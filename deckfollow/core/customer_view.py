@@ -16,6 +16,7 @@ from deckfollow.core.enums import Stage
 from deckfollow.core.history import HistoryEntry, customer_history
 from deckfollow.core.pipeline import current_quote_id, get_quote
 from deckfollow.core.quotes import quote_details
+from deckfollow.core.settings import load_settings
 
 __all__ = ["ContactForm", "CustomerView", "QuoteView", "customer_view", "quote_customer"]
 
@@ -68,7 +69,8 @@ def customer_view(
 ) -> CustomerView:
     """The customer with `quote_id`, or their most recent open quote (else latest)."""
     c = get_customer(session, customer_id)
-    contact = ContactForm(c.id, c.version, c.country, c.timezone, form_values(c))
+    home = load_settings(session).default_country
+    contact = ContactForm(c.id, c.version, c.country, c.timezone, form_values(c, home))
     if quote_id is None:
         quote_id = current_quote_id(session, customer_id)
     quote = get_quote(session, quote_id) if quote_id is not None else None

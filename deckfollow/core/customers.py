@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from deckfollow.core.changes import Changes
 from deckfollow.core.contact_info import (
     country_of_phone,
-    format_phone,
     normalise_email,
     normalise_phone,
+    phone_as_read_in,
 )
 from deckfollow.core.contact_snapshot import get_customer
 from deckfollow.core.customer_details import CustomerDetails, QuoteSummary
@@ -147,8 +147,14 @@ def customer_details(session: Session, customer_id: int) -> CustomerDetails:
     )
 
 
-def form_values(c: Customer | CustomerDetails) -> dict[str, str]:
-    """Every editable field as a form shows it: phones as people write them, ISO birthday."""
+def form_values(c: Customer | CustomerDetails, home: str | None = None) -> dict[str, str]:
+    """Every editable field as a form shows it: phones as people write them, ISO birthday.
+
+    A customer in the owner's `home` country has a number of that country shown the local
+    way ("0412 345 679", as Today shows it); any other number is shown internationally, so
+    the form's text reads back as the same number in the customer's country.
+    """
+    dial_from = c.country if home and c.country == home else None
     out: dict[str, str] = {}
     for key in FIELDS:
         attr = "name" if key == "display_name" and isinstance(c, CustomerDetails) else key
@@ -156,7 +162,7 @@ def form_values(c: Customer | CustomerDetails) -> dict[str, str]:
         if value is None:
             out[key] = ""
         elif key in PHONE_KEYS:
-            out[key] = format_phone(value)
+            out[key] = phone_as_read_in(value, dial_from)
         elif key == "birthday":
             out[key] = value.isoformat()
         else:
@@ -439,7 +445,7 @@ def update_customer(
     """
     c = get_customer(session, customer_id)
     if version is not None and c.version != version:
-        now_there = form_values(c)
+        now_there = form_values(c, load_settings(session).default_country)
         clash = [
             k
             for k in typed

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from deckfollow.core.columns import UTCDateTime
-from deckfollow.core.due_list import DueItem, day_bounds, item_from_row
+from deckfollow.core.due_list import FIRST_REPLY, DueItem, day_bounds, item_from_row
 from deckfollow.core.enums import (
     Basis,
     CadenceRunStatus,
@@ -94,6 +94,16 @@ def actionable() -> ColumnElement[bool]:
 
 
 @cache
+def waiting_first_reply() -> ColumnElement[bool]:
+    """A new lead's first reply, planned and not yet made, whenever it may be made."""
+    return and_(
+        FollowUp.basis == Basis.PLANNED,
+        FollowUp.cadence_run_id.is_(None),
+        FollowUp.reason.startswith(FIRST_REPLY),
+    )
+
+
+@cache
 def actionable_follow_ups() -> Select[int]:
     """The ids of the follow-ups `actionable()` allows (for composition as a subquery)."""
     return select(FollowUp.id).where(actionable())
@@ -112,10 +122,12 @@ def shown_to_user() -> list[ColumnElement[bool]]:
 
 
 def due_statement(
-    end: datetime, *, member: str | None = None, limit: int | None = None
+    end: datetime, *, member: str | None = None, limit: int | None = None, waiting: bool = False
 ) -> Select[*tuple[Any, ...]]:
-    """The due list's query: every actionable follow-up due before `end`, oldest first."""
+    """The due list's query: every actionable follow-up due before `end`, oldest first;
+    with `waiting`, also every new lead's first reply still to be made, however late."""
     due = effective_due()
+    when = or_(due < end, waiting_first_reply()) if waiting else due < end
     stmt = (
         select(
             FollowUp.id,
@@ -137,7 +149,7 @@ def due_statement(
         )
         .join(Customer, Customer.id == FollowUp.customer_id)
         .outerjoin(Quote, Quote.id == FollowUp.quote_id)
-        .where(actionable(), due < end, follow_ups_of(member), *shown_to_user())
+        .where(actionable(), when, follow_ups_of(member), *shown_to_user())
         .order_by(due, FollowUp.id)
     )
     if limit is not None:
@@ -160,9 +172,13 @@ def due_items(
 
     Overdue means due before `now` when `day` is today or past, or before `day` begins when
     it lies in the future (what will be overdue by then if nothing is done).
+
+    Today's list also holds every lead still waiting for its first reply, even one the
+    customer's hours put after today: the lead is waiting now.
     """
     start, end = day_bounds(day, owner_tz)
     as_of = now if start <= now else start
     zones: dict[str, ZoneInfo] = {}
-    rows = session.execute(due_statement(end, member=member, limit=limit))
+    today = start <= now < end
+    rows = session.execute(due_statement(end, member=member, limit=limit, waiting=today))
     return [item_from_row(tuple(row), as_of, zones) for row in rows]

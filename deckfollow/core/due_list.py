@@ -15,6 +15,11 @@ from zoneinfo import ZoneInfo
 from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.enums import Basis, Channel
 
+# A new lead's first reply: its reason begins so. Today lists it under "New leads", and
+# today's list holds it from the moment the lead arrives, even when the customer's hours
+# put the reply itself later (a Saturday-night enquiry to be called on Monday).
+FIRST_REPLY = "First reply to their enquiry"
+
 # A follow-up due "now" (a new lead's first reply) is due, not late: it reads as overdue only
 # once its time has passed by more than this. Today, the digest, `due`, the quote list, the
 # board and a customer's timeline all decide with `is_overdue`, so they agree.

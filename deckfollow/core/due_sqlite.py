@@ -13,7 +13,7 @@ import sqlite3
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from deckfollow.core.due_list import DueItem, day_bounds, item_from_row
+from deckfollow.core.due_list import FIRST_REPLY, DueItem, day_bounds, item_from_row
 from deckfollow.core.enums import (
     Basis,
     CadenceRunStatus,
@@ -25,24 +25,38 @@ from deckfollow.core.enums import (
 _DUE = "coalesce(follow_up.snoozed_until, follow_up.due_at)"
 _CASES = " ".join("WHEN (follow_up.channel = ?) THEN ?" for _ in Channel)
 
-DUE_SQL = (
-    "SELECT follow_up.id, follow_up.customer_id, customer.display_name, follow_up.quote_id, "
-    f"quote.number, quote.job, {_DUE} AS coalesce_1, follow_up.channel, follow_up.reason, "
-    "follow_up.basis, follow_up.agreed_words, customer.phone_cell, customer.phone_office, "
-    "customer.phone_home, customer.email, customer.timezone \n"
-    "FROM follow_up JOIN customer ON customer.id = follow_up.customer_id "
-    "LEFT OUTER JOIN quote ON quote.id = follow_up.quote_id \n"
-    "WHERE follow_up.status = ? AND NOT (EXISTS (SELECT * \n"
-    "FROM channel_consent AS channel_consent_1 \n"
-    "WHERE channel_consent_1.customer_id = follow_up.customer_id AND "
-    f"channel_consent_1.channel = CASE {_CASES} ELSE ? END AND channel_consent_1.state = ?)) "
-    "AND NOT (EXISTS (SELECT * \n"
-    "FROM cadence_run \n"
-    "WHERE cadence_run.id = follow_up.cadence_run_id AND cadence_run.status != ? AND "
-    f"follow_up.basis = ?)) AND {_DUE} < ? AND customer.do_not_contact IS 0 AND "
-    "customer.deleted_at IS NULL AND (follow_up.quote_id IS NULL OR quote.deleted_at IS NULL) "
-    f"ORDER BY {_DUE}, follow_up.id"
+_BEFORE_END = f"{_DUE} < ?"
+# `due.waiting_first_reply()`: a new lead's first reply stays on today's list until made.
+_OR_WAITING = (
+    f"({_DUE} < ? OR follow_up.basis = ? AND follow_up.cadence_run_id IS NULL AND "
+    "(follow_up.reason LIKE ? || '%'))"
 )
+
+
+def _due_sql(when: str) -> str:
+    return (
+        "SELECT follow_up.id, follow_up.customer_id, customer.display_name, follow_up.quote_id, "
+        f"quote.number, quote.job, {_DUE} AS coalesce_1, follow_up.channel, follow_up.reason, "
+        "follow_up.basis, follow_up.agreed_words, customer.phone_cell, customer.phone_office, "
+        "customer.phone_home, customer.email, customer.timezone \n"
+        "FROM follow_up JOIN customer ON customer.id = follow_up.customer_id "
+        "LEFT OUTER JOIN quote ON quote.id = follow_up.quote_id \n"
+        "WHERE follow_up.status = ? AND NOT (EXISTS (SELECT * \n"
+        "FROM channel_consent AS channel_consent_1 \n"
+        "WHERE channel_consent_1.customer_id = follow_up.customer_id AND "
+        f"channel_consent_1.channel = CASE {_CASES} ELSE ? END AND channel_consent_1.state = ?)) "
+        "AND NOT (EXISTS (SELECT * \n"
+        "FROM cadence_run \n"
+        "WHERE cadence_run.id = follow_up.cadence_run_id AND cadence_run.status != ? AND "
+        f"follow_up.basis = ?)) AND {when} AND customer.do_not_contact IS 0 AND "
+        "customer.deleted_at IS NULL AND (follow_up.quote_id IS NULL OR quote.deleted_at IS NULL) "
+        f"ORDER BY {_DUE}, follow_up.id"
+    )
+
+
+# The list for a day other than today, and today's (with the leads still waiting).
+DUE_SQL = _due_sql(_BEFORE_END)
+DUE_SQL_WAITING = _due_sql(_OR_WAITING)
 
 
 def stored_moment(moment: datetime) -> str:
@@ -50,8 +64,9 @@ def stored_moment(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def due_parameters(end: datetime) -> tuple[str | None, ...]:
-    """The parameters of DUE_SQL, in their order, for follow-ups due before `end`."""
+def due_parameters(end: datetime, *, waiting: bool = False) -> tuple[str | None, ...]:
+    """The parameters of DUE_SQL (DUE_SQL_WAITING with `waiting`), in their order, for
+    follow-ups due before `end`."""
     cases = [value for c in Channel for value in (c.value, c.consent_channel.value)]
     return (
         FollowUpStatus.PENDING.value,
@@ -61,6 +76,7 @@ def due_parameters(end: datetime) -> tuple[str | None, ...]:
         CadenceRunStatus.ACTIVE.value,
         Basis.PLANNED.value,
         stored_moment(end),
+        *((Basis.PLANNED.value, FIRST_REPLY) if waiting else ()),
     )
 
 
@@ -78,7 +94,9 @@ def read_due_items(
     as_of = now if start <= now else start
     zones: dict[str, ZoneInfo] = {}
     items = []
-    for row in conn.execute(DUE_SQL, due_parameters(end)):
+    today = start <= now < end
+    sql = DUE_SQL_WAITING if today else DUE_SQL
+    for row in conn.execute(sql, due_parameters(end, waiting=today)):
         due_at = datetime.fromisoformat(row[6]).replace(tzinfo=UTC)
         items.append(item_from_row((*row[:6], due_at, *row[7:]), as_of, zones))
     return items

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from deckfollow.core.cadence_library import step_template_key
+from deckfollow.core.contact_info import phone_as_read_in
 from deckfollow.core.contact_snapshot import get_customer, load_snapshot
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage
 from deckfollow.core.errors import NotFoundError, ValidationError
@@ -15,6 +16,7 @@ from deckfollow.core.followups import next_pending_follow_up
 from deckfollow.core.leads import waiting_first_reply
 from deckfollow.core.models import FollowUp, Quote
 from deckfollow.core.permission import channel_decision
+from deckfollow.core.settings import load_settings
 from deckfollow.core.touches import continuing_plan
 
 __all__ = ["FollowUpTarget", "contact_follow_up", "resolve_target"]
@@ -57,6 +59,8 @@ class FollowUpTarget:
     plan_name: str | None = None
     # Channels the customer revoked, with why: never proposed for the next step.
     closed_channels: dict[Channel, str] = field(default_factory=dict)
+    # The cell number as the owner dials it ("0412 345 679"; international from abroad).
+    cell_shown: str | None = None
 
     def address(self, channel: Channel) -> str | None:
         """Where a message on `channel` goes: the email address or the cell number."""
@@ -122,6 +126,11 @@ def resolve_target(
         step_template_key=step_key,
         plan_name=continuing_plan(session, fu.id) if fu is not None else None,
         closed_channels=closed,
+        cell_shown=(
+            phone_as_read_in(c.phone_cell, load_settings(session).default_country)
+            if c.phone_cell
+            else None
+        ),
     )
 
 

@@ -19,6 +19,7 @@ from deckfollow.core.contact_info import (
 )
 from deckfollow.core.contact_snapshot import get_customer, load_snapshot
 from deckfollow.core.do_not_contact import is_blocked
+from deckfollow.core.due_list import FIRST_REPLY as FIRST_REPLY  # noqa: PLC0414 (its wording is a lead's)
 from deckfollow.core.enums import Basis, Channel, ConsentState, FollowUpStatus, Stage
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import FollowUpPlan, planned_times, schedule_follow_up
@@ -55,7 +56,6 @@ class LeadCreated:
 
 
 # Every first-reply follow-up's reason starts so; the wording and the clock recognise it.
-FIRST_REPLY = "First reply to their enquiry"
 _JOB_IN_REASON = 120
 
 
@@ -222,6 +222,11 @@ def _plan_first_reply(
         ]
         if not candidates:
             return None
+    already = waiting_first_reply(session, customer.id, None)
+    if already is not None:
+        # One reply answers the person, and with it every enquiry of theirs (`log_touch`):
+        # a second enquiry before the first is answered adds no second first reply.
+        return already
     channel = candidates[0]
     cap = load_settings(session).weekly_cap
     slot = find_slot(snap, channel, now, planned_times(session, customer.id), cap)

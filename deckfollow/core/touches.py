@@ -133,8 +133,11 @@ def log_touch(
         if quote.last_touch_at is None or record.at > quote.last_touch_at:
             quote.last_touch_at = record.at
         if record.direction is Direction.OUTBOUND and quote.first_response_at is None:
-            quote.first_response_at = record.at
-            settle_first_reply(session, quote, now=now)
+            # Answering one of their enquiries answers the person: any other enquiry of
+            # theirs still waiting is answered too, and its clock stops.
+            for lead in {quote, *unanswered_leads(session, record.customer_id)}:
+                lead.first_response_at = record.at
+                settle_first_reply(session, lead, now=now)
         if quote.stage is Stage.QUOTED and record.direction is Direction.OUTBOUND:
             quote.stage = Stage.FOLLOWING_UP
             quote.stage_changed_at = now

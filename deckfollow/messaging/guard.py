@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock_format import date_text, day_time_text
-from deckfollow.core.contact_info import format_phone
+from deckfollow.core.contact_info import phone_as_read_in
 from deckfollow.core.contact_snapshot import get_customer, load_snapshot
 from deckfollow.core.enums import Basis, Channel
 from deckfollow.core.errors import NotFoundError
 from deckfollow.core.models import FollowUp
 from deckfollow.core.permission import channel_decision, timing_decision
-from deckfollow.core.settings import get_setting, set_setting
+from deckfollow.core.settings import get_setting, load_settings, set_setting
 from deckfollow.messaging.threads import failing_since
 
 # An agreed time stands a little either side of the window the customer chose.
@@ -101,6 +101,7 @@ class PhoneNumber:
 def call_numbers(session: Session, customer_id: int) -> list[PhoneNumber]:
     """The numbers to try, in the order to try them: cell, then office, then home."""
     c = get_customer(session, customer_id)
+    home = load_settings(session).default_country  # shown as the owner dials them
     out: list[PhoneNumber] = []
     for label, number in (
         ("cell", c.phone_cell),
@@ -108,7 +109,7 @@ def call_numbers(session: Session, customer_id: int) -> list[PhoneNumber]:
         ("home", c.phone_home),
     ):
         if number and number.strip():
-            out.append(PhoneNumber(label, number.strip(), format_phone(number.strip())))
+            out.append(PhoneNumber(label, number.strip(), phone_as_read_in(number.strip(), home)))
     return out
 
 

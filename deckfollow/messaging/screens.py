@@ -165,19 +165,53 @@ def read_call_screen(
 
     NotFoundError names a missing follow-up, quote or customer. Adds the built-in templates
     when they are not there yet, so it runs in a unit of work."""
-    changes = prepare_templates(session)
-    target = resolve_target(
-        session, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+    opening = _opening(
+        session, TemplateKind.CALL_SCRIPT, Channel.CALL, now, (follow_up_id, quote_id, customer_id)
     )
-    script = starting_template(session, target, TemplateKind.CALL_SCRIPT)
+    target = opening.target
     voicemail = template_for(session, TemplateKind.VOICEMAIL, template_id=target.template_id)
     return CallScreen(
         target=target,
         numbers=tuple(call_numbers(session, target.customer_id)),
-        script=_choice(session, target, TemplateKind.CALL_SCRIPT, script, now),
+        script=opening.choice,
         voicemail=_choice(session, target, TemplateKind.VOICEMAIL, voicemail, now),
-        check=screen_check(session, target, Channel.CALL, now),
-        changes=changes,
+        check=opening.check,
+        changes=opening.changes,
+    )
+
+
+@dataclass(frozen=True)
+class _Opening:
+    """What every message screen opens with: whom and what it is about, the templates of
+    its kind with the one to start from filled in, and whether it may go now."""
+
+    target: FollowUpTarget
+    choice: ScriptChoice
+    check: SendCheck
+    changes: Changes  # the built-in templates added on the way
+
+
+def _opening(
+    session: Session,
+    kind: TemplateKind,
+    channel: Channel,
+    now: datetime,
+    ids: tuple[int | None, int | None, int | None],
+) -> _Opening:
+    """Prepare the templates, resolve the target from whichever of the (follow-up, quote,
+    customer) `ids` the caller had, pick the template to start from, fill it in, and check
+    the send on `channel`."""
+    changes = prepare_templates(session)
+    follow_up_id, quote_id, customer_id = ids
+    target = resolve_target(
+        session, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+    )
+    start = starting_template(session, target, kind)
+    return _Opening(
+        target,
+        _choice(session, target, kind, start, now),
+        screen_check(session, target, channel, now),
+        changes,
     )
 
 
@@ -213,19 +247,17 @@ def read_text_screen(
 
     NotFoundError names a missing follow-up, quote or customer. Adds the built-in templates
     when they are not there yet, so it runs in a unit of work."""
-    changes = prepare_templates(session)
-    target = resolve_target(
-        session, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+    opening = _opening(
+        session, TemplateKind.TEXT, Channel.TEXT, now, (follow_up_id, quote_id, customer_id)
     )
-    start = starting_template(session, target, TemplateKind.TEXT)
     return TextScreen(
-        target=target,
-        text=_choice(session, target, TemplateKind.TEXT, start, now),
-        gateway=gateway_address(session, target.customer_id),
+        target=opening.target,
+        text=opening.choice,
+        gateway=gateway_address(session, opening.target.customer_id),
         smtp=load_smtp_settings(session),
         sms=load_sms_settings(session),
-        check=screen_check(session, target, Channel.TEXT, now),
-        changes=changes,
+        check=opening.check,
+        changes=opening.changes,
     )
 
 
@@ -252,17 +284,15 @@ def read_email_screen(
 
     NotFoundError names a missing follow-up, quote or customer. Adds the built-in templates
     when they are not there yet, so it runs in a unit of work."""
-    changes = prepare_templates(session)
-    target = resolve_target(
-        session, follow_up_id=follow_up_id, quote_id=quote_id, customer_id=customer_id
+    opening = _opening(
+        session, TemplateKind.EMAIL, Channel.EMAIL, now, (follow_up_id, quote_id, customer_id)
     )
-    start = starting_template(session, target, TemplateKind.EMAIL)
     return EmailScreen(
-        target=target,
-        email=_choice(session, target, TemplateKind.EMAIL, start, now),
+        target=opening.target,
+        email=opening.choice,
         settings=read_email_settings(session),
-        check=screen_check(session, target, Channel.EMAIL, now),
-        changes=changes,
+        check=opening.check,
+        changes=opening.changes,
     )
 
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from deckfollow.core.clock_format import clock_text, day_time_text, weekday_text
-from deckfollow.core.contact_info import format_phone
+from deckfollow.core.contact_info import phone_as_read_in
 from deckfollow.core.enums import Basis, Channel
 from deckfollow.core.settings import load_settings
 from deckfollow.reminders.digest import Digest, claim_digest, next_digest_at
@@ -66,7 +66,7 @@ def headline(r: Reminder) -> str:
     return f"{_VERB[r.channel]} {r.customer}"
 
 
-def describe(r: Reminder, owner_tz: str | None = None) -> str:
+def describe(r: Reminder, owner_tz: str | None = None, home: str | None = None) -> str:
     """The reason, when (on the owner's clock, the customer's beside it where it differs),
     the phone number and the quote."""
     local = r.local_due
@@ -84,7 +84,7 @@ def describe(r: Reminder, owner_tz: str | None = None) -> str:
     if r.basis is Basis.AGREED:
         when += " · agreed with the customer"
     lines.append(when)
-    extra = [p for p in (format_phone(r.phone) if r.phone else None, r.quote) if p]
+    extra = [p for p in (phone_as_read_in(r.phone, home) if r.phone else None, r.quote) if p]
     if extra:
         lines.append(" · ".join(extra))
     return "\n".join(lines)
@@ -98,7 +98,10 @@ def _group(kind: NoticeKind, summary: str, items: list[Reminder]) -> Notice:
 
 
 def plan_notices(
-    batch: ReminderBatch, digest: Digest | None = None, owner_tz: str | None = None
+    batch: ReminderBatch,
+    digest: Digest | None = None,
+    owner_tz: str | None = None,
+    home: str | None = None,
 ) -> list[Notice]:
     """Words for what a check claimed: one notice for everything missed while away."""
     notices: list[Notice] = []
@@ -119,7 +122,7 @@ def plan_notices(
         return notices
     for r in batch.on_time:
         notices.append(
-            Notice(NoticeKind.SINGLE, headline(r), describe(r, owner_tz), (r.follow_up_id,))
+            Notice(NoticeKind.SINGLE, headline(r), describe(r, owner_tz, home), (r.follow_up_id,))
         )
     return notices
 
@@ -129,6 +132,6 @@ def run_check(session: Session, now: datetime) -> CheckResult:
     batch = claim_due(session, now)
     digest = claim_digest(session, now)
     wakes = [w for w in (next_due_at(session, now), next_digest_at(session, now)) if w]
-    owner_tz = load_settings(session).owner_timezone
-    notices = plan_notices(batch, digest, owner_tz)
+    owner = load_settings(session)
+    notices = plan_notices(batch, digest, owner.owner_timezone, owner.default_country)
     return CheckResult(batch, digest, min(wakes) if wakes else None, notices)

@@ -418,7 +418,7 @@ class MainWindow(QMainWindow):
         from deckfollow.core.changes import EVERYTHING
         from deckfollow.ui.customer_detail import DetailPanel
 
-        self.detail = DetailPanel(self.ops.store, clock=self.clock)
+        self.detail = DetailPanel(self.ops.store, clock=self.clock, ops=self.ops)
         self.detail.setMinimumWidth(PANEL_MIN_WIDTH)
         self.detail_dock = QDockWidget("Details", self)
         self.detail_dock.setObjectName("detailsDock")

@@ -89,7 +89,8 @@ def test_add_prints_the_id_and_the_customer_is_found_by_phone_typed_another_way(
 def test_the_same_person_again_is_named_not_added_unless_new(cli: Cli):
     cli(*MIA)
     code, out, err = cli("customer", "add", "--name", "M. Chen", "--phone", "+61 412 345 679")
-    assert code == 1 and out == ""
+    assert code == 2 and out == ""
+    assert err.startswith("deckfollow: error: --phone: already a customer: ")
     assert "Mia Chen" in err and "--new" in err and len(err.strip().splitlines()) == 1
     assert cli.count() == 2
     code, out, _ = cli("customer", "add", "--name", "M. Chen", "--phone", "0412345679", "--new")
@@ -197,7 +198,7 @@ def test_the_real_command_from_an_empty_database(tmp_path: Path):
     added = run_cli(*base, "add", "--name", "Mia Chen", "--phone", "+61 412 345 679")
     assert added.returncode == 0, added.stderr
     again = run_cli(*base, "add", "--name", "Mia", "--phone", "+61412345679")
-    assert again.returncode == 1 and "Mia Chen" in again.stderr and again.stdout == ""
+    assert again.returncode == 2 and "Mia Chen" in again.stderr and again.stdout == ""
     found = run_cli(*base, "list", "--search", "412 345 679", "--json")
     assert [r["id"] for r in json.loads(found.stdout)] == [int(added.stdout)]
     self_merge = run_cli(*base, "merge", added.stdout.strip(), added.stdout.strip())

@@ -14,6 +14,7 @@ from deckfollow.core.cadence_runs import start_cadence
 from deckfollow.core.consent import (
     ContactPreferences,
     consent_overview,
+    consent_screen_customer,
     revoke_consent,
     set_contact_preferences,
 )
@@ -179,6 +180,38 @@ def test_stop_cancels_everything_and_only_new_words_reopen_one_channel(
         ConsentState.REVOKED
     }
     assert not ov.do_not_contact
+
+
+def test_a_consent_screen_reads_who_it_is_and_what_each_stop_would_cancel(
+    db: Database, lead: LeadCreated, now: datetime
+):
+    with db.unit_of_work() as s:
+        for days, ch in ((0, Channel.CALL), (8, Channel.EMAIL), (16, Channel.CALL)):
+            schedule_follow_up(
+                s,
+                lead.customer_id,
+                lead.quote_id,
+                FollowUpPlan(_tomorrow_10(now) + timedelta(days=days), ch, "Go over the quote"),
+                now=now,
+            )
+        set_contact_preferences(
+            s,
+            lead.customer_id,
+            ContactPreferences(preferred_channel=Channel.EMAIL),
+            source="call",
+            now=now,
+        )
+    with db.reading() as s:
+        who = consent_screen_customer(s, lead.customer_id)
+    assert (who.name, who.snap.timezone, who.preferred) == (
+        "Grace Hopper",
+        "Australia/Sydney",
+        Channel.EMAIL,
+    )
+    # Two planned calls and an email; a stop of everything cancels every pending one.
+    assert (who.pending[ConsentChannel.CALL], who.pending[ConsentChannel.EMAIL]) == (2, 1)
+    assert who.pending[ConsentChannel.TEXT] == 0
+    assert who.pending[None] == 3
 
 
 def test_due_never_lists_a_revoked_channel_or_a_do_not_contact_customer(

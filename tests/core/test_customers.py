@@ -199,11 +199,34 @@ def test_a_move_interstate_moves_their_clock_unless_it_was_set_by_hand(
         assert customer_details(s, who).timezone == "Australia/Adelaide"
 
 
+def test_the_form_shows_numbers_as_the_owner_dials_them_and_reads_them_back_unchanged(
+    aussie: Database, now: datetime
+):
+    mia = _add(aussie, MIA, now)
+    abroad = _add(aussie, NewCustomer(name="Ian Hale", phone="+44 7912 345679", country="GB"), now)
+    visiting = _add(aussie, NewCustomer(name="Sam Ode", phone="+44 7911 123456"), now)
+    with aussie.reading() as s:
+        shown = {
+            who: form_values(customer_details(s, who), "AU") for who in (mia, abroad, visiting)
+        }
+    # Local for a customer at home, as Today shows it; international for anyone else.
+    assert shown[mia]["phone_cell"] == "0412 345 679"
+    assert shown[abroad]["phone_cell"] == "+44 7912 345679"
+    assert shown[visiting]["phone_cell"] == "+44 7911 123456"
+    # Saving the form as shown keeps every number as it was.
+    for who, fields in shown.items():
+        with aussie.unit_of_work() as s:
+            update_customer(s, who, {"phone_cell": fields["phone_cell"]}, now=now)
+    with aussie.reading() as s:
+        stored = [s.get(Customer, who).phone_cell for who in (mia, abroad, visiting)]  # type: ignore[union-attr]
+    assert stored == ["+61412345679", "+447912345679", "+447911123456"]
+
+
 def test_an_edit_checks_the_version_and_only_refuses_a_real_clash(aussie: Database, now: datetime):
     mia = _add(aussie, MIA, now)
     with aussie.reading() as s:
         opened = customer_details(s, mia)
-    before = form_values(opened)
+    before = form_values(opened, "AU")
     # Someone else changes her suburb meanwhile.
     with aussie.unit_of_work() as s:
         update_customer(s, mia, {"suburb": "Rozelle"}, now=now)

@@ -10,26 +10,30 @@ from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy.dialects import sqlite
 
 from deckfollow.core.due import day_bounds, due_items, due_statement
-from deckfollow.core.due_sqlite import DUE_SQL, due_parameters, read_due_items
+from deckfollow.core.due_sqlite import DUE_SQL, DUE_SQL_WAITING, due_parameters, read_due_items
 from deckfollow.storage.database import Database
 from deckfollow.storage.integrity import connect_read_only
 
 TZ = "Australia/Sydney"
 
 
-def test_the_text_is_the_statement_sqlalchemy_compiles_for_sqlite(now: datetime) -> None:
+@pytest.mark.parametrize("waiting", [False, True])
+def test_the_text_is_the_statement_sqlalchemy_compiles_for_sqlite(
+    now: datetime, waiting: bool
+) -> None:
     _, end = day_bounds(now.astimezone(ZoneInfo(TZ)).date(), TZ)
-    compiled = due_statement(end).compile(dialect=sqlite.dialect())
-    assert str(compiled) == DUE_SQL
+    compiled = due_statement(end, waiting=waiting).compile(dialect=sqlite.dialect())
+    assert str(compiled) == (DUE_SQL_WAITING if waiting else DUE_SQL)
     processors = cast(Mapping[str, Callable[[Any], Any]], compiled._bind_processors)
     sent = tuple(
         processors[name](compiled.params[name]) if name in processors else compiled.params[name]
         for name in compiled.positiontup or ()
     )
-    assert due_parameters(end) == sent
+    assert due_parameters(end, waiting=waiting) == sent
 
 
 def test_the_items_read_with_sqlite3_are_those_of_the_query(

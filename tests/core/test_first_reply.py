@@ -7,6 +7,7 @@ from contextlib import closing
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -91,6 +92,83 @@ def test_outside_allowed_hours_the_first_reply_waits_for_the_nearest_allowed_slo
     [fu] = _follow_ups(au_owner)
     assert fu.due_at == datetime(2026, 11, 22, 22, 0, tzinfo=UTC)  # Monday 09:00 Sydney
     assert fu.reason == "First reply to their enquiry"
+
+
+def test_a_lead_waiting_for_the_customer_s_hours_is_on_today_s_list_at_once(
+    au_owner: Database, db_path: Path
+) -> None:
+    sunday_noon = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)  # no texts until Monday 09:00
+    sunday = date(2026, 11, 22)
+    with au_owner.unit_of_work() as s:
+        lead = add_lead(
+            s, NewLead("Mia Chen", phone="0412 345 679", note="A deck"), now=sunday_noon
+        )
+    with au_owner.reading() as s:
+        [item] = due_items(s, day=sunday, now=sunday_noon, owner_tz=SYD)
+        # Another day's list is as it was: only what falls due by then.
+        assert due_items(s, day=date(2026, 11, 20), now=sunday_noon, owner_tz=SYD) == []
+    assert (item.follow_up_id, item.reason) == (
+        lead.follow_up_id,
+        "First reply to their enquiry about a deck",
+    )
+    # It says when the text may go, and it is not late.
+    assert item.due_at == datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo(SYD))
+    assert not item.overdue
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert read_due_items(conn, day=sunday, now=sunday_noon, owner_tz=SYD) == [item]
+    # Answered, it leaves the list.
+    with au_owner.unit_of_work() as s:
+        log_touch(
+            s,
+            TouchRecord(
+                lead.customer_id, Channel.EMAIL, Direction.OUTBOUND, Outcome.REACHED, sunday_noon
+            ),
+            agreed_plan(
+                date(2026, 11, 26), time(10), None, SYD, Channel.CALL, "Book the measure-up", "Thu"
+            ),
+            now=sunday_noon,
+        )
+    with au_owner.reading() as s:
+        assert due_items(s, day=sunday, now=sunday_noon, owner_tz=SYD) == []
+
+
+def test_a_second_enquiry_before_the_first_is_answered_is_answered_with_it(
+    au_owner: Database, now: datetime
+) -> None:
+    with au_owner.unit_of_work() as s:
+        deck = add_lead(s, NewLead("Mia Chen", phone="0412 345 679", note="A deck"), now=now)
+        later = now + timedelta(minutes=5)
+        fence = add_lead(
+            s,
+            NewLead("Mia Chen", phone="0412 345 679", note="A fence", customer_id=deck.customer_id),
+            now=later,
+        )
+    # One first reply waits for the person, not one per enquiry.
+    assert [f.id for f in _follow_ups(au_owner)] == [deck.follow_up_id]
+    assert fence.follow_up_id == deck.follow_up_id
+    answered = now + timedelta(minutes=30)
+    with au_owner.unit_of_work() as s:
+        log_touch(
+            s,
+            TouchRecord(
+                deck.customer_id,
+                Channel.TEXT,
+                Direction.OUTBOUND,
+                Outcome.REACHED,
+                answered,
+                quote_id=deck.quote_id,
+                follow_up_id=deck.follow_up_id,
+            ),
+            agreed_plan(
+                date(2026, 11, 26), time(10), None, SYD, Channel.CALL, "Book the measure-up", "Thu"
+            ),
+            now=answered,
+        )
+    with au_owner.reading() as s:
+        for quote_id in (deck.quote_id, fence.quote_id):
+            quote = s.get(Quote, quote_id)
+            assert quote is not None and quote.first_response_at == answered
+        assert due_items(s, day=answered.date(), now=answered, owner_tz=SYD) == []
 
 
 def test_a_landline_is_called_and_an_email_only_lead_is_emailed_at_once(

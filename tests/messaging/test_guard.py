@@ -75,9 +75,10 @@ def test_numbers_links_and_gateway(db: Database, customer: LeadCreated) -> None:
     with db.reading() as s:
         numbers = call_numbers(s, customer.customer_id)
         assert gateway_address(s, customer.customer_id) is None
+    # Shown as the owner in Australia dials them, as Today shows them; the link is E.164.
     assert [(n.label, n.display) for n in numbers] == [
-        ("cell", "+61 412 000 111"),
-        ("office", "+61 2 9876 5432"),
+        ("cell", "0412 000 111"),
+        ("office", "(02) 9876 5432"),
     ]
     assert numbers[0].tel_uri == "tel:+61412000111"
     assert sms_uri("+61412000111", "Hi Zoë & co?") == (

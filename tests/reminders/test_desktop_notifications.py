@@ -79,7 +79,7 @@ def test_a_due_follow_up_arrives_with_who_and_why(desktop: Desktop, db: Database
     assert shown["summary"] == "Call Jane Smith"
     assert "Ask if the spotted gum sample suits them" in shown["body"]
     assert "Due Mon 23 Nov 10:00 (Australia/Sydney)" in shown["body"]
-    assert "+61 412 0" in shown["body"]
+    assert "0412 0" in shown["body"]
     # The daemon found deckfollow's own icon for it (and drew it beside the words).
     assert Path(shown["icon_path"]) == icon_png(NOTIFICATION_SIZE).resolve()
 

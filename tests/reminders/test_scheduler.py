@@ -103,7 +103,7 @@ def test_a_few_on_time_reminders_are_one_notice_each(db: Database, now: datetime
     assert [n.summary for n in singles] == ["Call Ann Lee", "Call Bo Diaz"]
     assert "See if the deck quote works for them" in singles[0].body
     assert "Due Mon 23 Nov 10:00 (Australia/Sydney)" in singles[0].body
-    assert "+61 412 0" in singles[0].body
+    assert "0412 0" in singles[0].body
 
 
 def test_a_reminder_without_a_mobile_number_gives_the_office_number(db: Database, now: datetime):
@@ -121,7 +121,7 @@ def test_a_reminder_without_a_mobile_number_gives_the_office_number(db: Database
     with db.unit_of_work() as s:
         [notice] = run_check(s, due).notices[-1:]
     assert notice.summary == "Call Office Olive"
-    assert "+61 2 9876 5432" in notice.body
+    assert "(02) 9876 5432" in notice.body
 
 
 def test_snoozed_reminder_comes_back_once_when_the_snooze_ends(db: Database, now: datetime):

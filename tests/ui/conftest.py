@@ -77,11 +77,6 @@ def _garbage_collected_on_the_gui_thread(qapp: QApplication) -> Iterator[GuiThre
 # thread fails the test that ran it.
 GUI_THREAD_SQL_ALLOWED: dict[str, str] = {
     "app.py": "start-up opens, checks and migrates the database before the window exists",
-    # The details panel: moved to the operations path with the use case it holds (saving a
-    # customer's details); it reads and saves through `messaging/common.py`'s `query` and
-    # `change`, whose path without a window's database thread runs here.
-    "customer_detail/panel.py": "saving a customer's details, converted with that use case",
-    "messaging/common.py": "the details panel's reads and saves, converted with it",
     # Not converted yet: each still reads or saves on the GUI thread.
     "backups/corrupt.py": "not converted yet: runs before the window, at start-up",
     "customers/page.py": "not converted yet: its model reads a page of rows as it scrolls",

@@ -1,9 +1,10 @@
 """`deckfollow customer list|show|add|edit|merge`: everyone the business knows.
 
 `customer add` prints the new customer's id. Someone who is already a customer (the same
-phone, the same email, or the same name in the same suburb) is not added again: the
-command names them and exits 1 with nothing saved; add `--new` to add another customer
-anyway. `customer edit ID --FIELD VALUE …` changes only the fields given ("" clears one).
+phone, the same email, or the same name in the same suburb) is not added again: as
+`add-lead` does, the command names them on one line after the field that matched and
+exits 2 with nothing saved; add `--new` to add another customer anyway.
+`customer edit ID --FIELD VALUE …` changes only the fields given ("" clears one).
 """
 
 from __future__ import annotations
@@ -274,8 +275,13 @@ def _add(args: argparse.Namespace, ctx: CliContext) -> int:
         with ctx.database(create=True) as db, db.unit_of_work() as s:
             added = add_customer(s, new, now=ctx.now, allow_duplicate=args.new)
     except DuplicateCustomerError as exc:
-        print(f"deckfollow: {exc} (add --new to add another customer anyway)", file=ctx.err)
-        return 1
+        reasons = exc.matches[0].reasons
+        field = next((f"--{r}" for r in ("phone", "email") if r in reasons), "--name")
+        print(
+            f"deckfollow: error: {field}: {exc} (add --new to add another customer anyway)",
+            file=ctx.err,
+        )
+        return 2
     print(added.customer_id, file=ctx.out)
     return 0
 

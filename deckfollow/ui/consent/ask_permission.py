@@ -25,15 +25,19 @@ from PySide6.QtWidgets import (
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.clock_format import hours_text
-from deckfollow.core.consent import consent_overview
-from deckfollow.core.contact_snapshot import load_snapshot
+from deckfollow.core.consent import ConsentScreenCustomer
 from deckfollow.core.enums import Channel
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.followups import agree_follow_up, agreed_plan
 from deckfollow.core.permission import ContactSnapshot, channel_decision
 from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.ui import operations
-from deckfollow.ui.consent.common import ErrorLabel, chosen_source, source_combo
+from deckfollow.ui.consent.common import (
+    ErrorLabel,
+    chosen_source,
+    open_once_read,
+    source_combo,
+)
 from deckfollow.ui.formatting import readable_date_edit, readable_time_edit
 from deckfollow.ui.qt_values import pydate, qdate
 from deckfollow.ui.theme import active_theme
@@ -46,21 +50,6 @@ CHANNEL_LABELS = {
     Channel.VISIT: "Visit",
     Channel.VIDEO: "Video message",
 }
-
-
-@dataclass(frozen=True)
-class _Customer:
-    """What the dialog needs to know about the customer (one read)."""
-
-    snap: ContactSnapshot
-    preferred: Channel | None
-
-
-def _read_customer(session: Session, customer_id: int) -> _Customer:
-    return _Customer(
-        load_snapshot(session, customer_id),
-        consent_overview(session, customer_id).preferred_channel,
-    )
 
 
 @dataclass(frozen=True)
@@ -165,18 +154,18 @@ class AskPermissionDialog(QDialog):
         self.channel.currentIndexChanged.connect(self._channel_changed)
         self.blocked.hide()
         self.reopen.hide()
-        self._fields = (self.channel, self.day, self.start, self.end, self.reason, self.words)
-        for widget in (*self._fields, self.source, self.save_button):
-            widget.setEnabled(False)
-        ops.run_query(
+        fields = (self.channel, self.day, self.start, self.end, self.reason, self.words)
+        open_once_read(
             self,
-            lambda s: _read_customer(s, customer_id),
-            success=self._fill,
-            failure=self.error.show_error,
+            ops,
+            customer_id,
+            (*fields, self.source, self.save_button),
+            fill=self._fill,
+            failed=self.error.show_error,
         )
 
-    def _fill(self, customer: _Customer) -> None:
-        """Show who it is and their hours, then open the fields for typing."""
+    def _fill(self, customer: ConsentScreenCustomer) -> None:
+        """Show who it is and their hours: the fields are open for typing."""
         snap = self._snap = customer.snap
         self.setWindowTitle(f"Ask permission: {snap.name}")
         self.intro.setText(
@@ -192,8 +181,6 @@ class AskPermissionDialog(QDialog):
         self.day.setDate(qdate(today + timedelta(days=1)))
         if customer.preferred is not None:
             self.channel.setCurrentIndex(max(0, self.channel.findData(customer.preferred.value)))
-        for widget in (*self._fields, self.source, self.save_button):
-            widget.setEnabled(True)
         self._channel_changed()
         self.reason.setFocus()
         self.loaded.emit()

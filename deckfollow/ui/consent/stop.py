@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,26 +16,16 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
-from deckfollow.core.consent import consent_overview, pending_covered, revoke_consent
+from deckfollow.core.consent import ConsentScreenCustomer, revoke_consent
 from deckfollow.core.enums import ConsentChannel
 from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.ui import operations
-from deckfollow.ui.consent.common import ErrorLabel, chosen_source, source_combo
-
-
-@dataclass(frozen=True)
-class _Customer:
-    """Who is asking to stop, and how many pending follow-ups each scope would cancel."""
-
-    name: str
-    pending: dict[ConsentChannel | None, int]
-
-
-def _read_customer(session: Session, customer_id: int) -> _Customer:
-    return _Customer(
-        consent_overview(session, customer_id).name,
-        {ch: pending_covered(session, customer_id, ch) for ch in [None, *ConsentChannel]},
-    )
+from deckfollow.ui.consent.common import (
+    ErrorLabel,
+    chosen_source,
+    open_once_read,
+    source_combo,
+)
 
 
 class StopContactDialog(QDialog):
@@ -100,23 +88,20 @@ class StopContactDialog(QDialog):
         layout.addWidget(buttons)
         self.scope.currentIndexChanged.connect(self._describe)
         # What was typed meanwhile stays; choosing and stopping wait for the read.
-        self._choosing = (self.scope, self.source, self.stop_button)
-        for widget in self._choosing:
-            widget.setEnabled(False)
-        ops.run_query(
+        open_once_read(
             self,
-            lambda s: _read_customer(s, customer_id),
-            success=self._fill,
-            failure=self.error.show_error,
+            ops,
+            customer_id,
+            (self.scope, self.source, self.stop_button),
+            fill=self._fill,
+            failed=self.error.show_error,
         )
 
-    def _fill(self, customer: _Customer) -> None:
-        """Name the customer and what each choice cancels, then open the dialog for choosing."""
+    def _fill(self, customer: ConsentScreenCustomer) -> None:
+        """Name the customer and what each choice cancels: the dialog is open for choosing."""
         self._counts = customer.pending
         self.setWindowTitle(f"Stop contact: {customer.name}")
         self.head.setText(f"Record that <b>{customer.name}</b> does not want to be contacted.")
-        for widget in self._choosing:
-            widget.setEnabled(True)
         self._describe()
         self.loaded.emit()
 

@@ -50,6 +50,7 @@ from deckfollow.core.errors import (
 )
 from deckfollow.core.history import HistoryEntry, lead_age_text, response_time_text
 from deckfollow.core.unit_of_work import Session, Store
+from deckfollow.ui import operations
 from deckfollow.ui.consent import (
     AskPermissionDialog,
     CadenceDialog,
@@ -66,10 +67,15 @@ from deckfollow.ui.formatting import (
     weekday_time_text,
 )
 from deckfollow.ui.log_outcome import LogOutcomeDialog, open_log_outcome
-from deckfollow.ui.messaging.common import change, query
 from deckfollow.ui.quote_editor import QuoteDialog
 from deckfollow.ui.team.clash import offer_to_reapply
-from deckfollow.ui.team.server_away import hold_until_server_back, open_when_server_back
+from deckfollow.ui.team.server_away import (
+    fills_in_line,
+    hold_until_server_back,
+    is_held,
+    open_when_server_back,
+    server_watch,
+)
 from deckfollow.ui.theme import active_theme
 
 # Editable contact fields: (key, label); the key is the Customer attribute (core.customers).
@@ -144,16 +150,35 @@ def _unbold_children(box: QGroupBox) -> None:
 class DetailPanel(QWidget):
     """One customer at a glance, with their current quote; edits save in place.
 
-    `changed` is emitted after anything was saved from the panel or its dialogs.
+    What it shows is read, and details typed here are saved, on the window's database
+    thread (`deckfollow.ui.operations`). `changed` is emitted after anything was saved from
+    the panel or its dialogs.
     """
 
     changed = Signal()
 
-    def __init__(self, db: Store, *, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Store,
+        *,
+        clock: Clock,
+        parent: QWidget | None = None,
+        ops: operations.Operations | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._db, self._clock = db, clock
+        # The window passes its own: while one window gives way to another (a switch to the
+        # team's database), the other window's operations are already the current ones.
+        ops = ops or operations.serving(db)
+        if ops is None:
+            raise RuntimeError("the details panel needs the operations of an open database")
+        self._ops, self._db, self._clock = ops, db, clock
         self._customer: ContactForm | None = None
         self._request = 0  # the latest read asked for; an older answer is dropped
+        # The read on its way is for someone other than the one shown (None: none on its way).
+        self._reading_other: bool | None = None
+        self._latest: tuple[Callable[[Session], CustomerView], str] | None = None
+        # A save on its way: the details stay as sent until its answer, and Save waits.
+        self._saving = False
         # Where the user moved on to while details typed here were not saved yet.
         self._after_edits: Callable[[], None] | None = None
         self._quote: QuoteView | None = None
@@ -385,6 +410,8 @@ class DetailPanel(QWidget):
         self._ticker.setInterval(30_000)
         self._ticker.timeout.connect(self._tick)
         self._ticker.start()
+        # The team server going away while someone else is being read: say so in their place.
+        server_watch().state.connect(self._server_state)
         self.clear()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -432,6 +459,10 @@ class DetailPanel(QWidget):
 
     def _blank(self, message: str) -> None:
         self._request += 1  # a read still on its way is for someone no longer wanted
+        self._reading_other = None
+        self._show_empty(message)
+
+    def _show_empty(self, message: str) -> None:
         self._customer = self._quote = self._overview = None
         self.body.hide()
         self.empty_label.setText(message)
@@ -446,7 +477,8 @@ class DetailPanel(QWidget):
         def fetch(s: Session) -> CustomerView:
             return customer_view(s, quote_customer(s, quote_id), quote_id, now=now)
 
-        self._fetch(fetch, "That quote is in the trash or no longer exists.")
+        other = self._customer is None or quote_id != self.quote_id
+        self._fetch(fetch, "That quote is in the trash or no longer exists.", other=other)
 
     def show_customer(self, customer_id: int) -> None:
         """Show a customer with their most recent open quote (or latest quote)."""
@@ -459,7 +491,11 @@ class DetailPanel(QWidget):
     def _held_for_edits(self, go: Callable[[], None]) -> bool:
         """Asked to show someone else (or nobody) while details typed here are not saved:
         they stay on screen, with a word saying so, and the panel goes on once they are
-        saved or reverted. Nothing typed is dropped by a click elsewhere."""
+        saved or reverted. Nothing typed is dropped by a click elsewhere. While a save is on
+        its way the panel goes on once it is saved, without a word."""
+        if self._saving:
+            self._after_edits = go
+            return True
         if self._customer is None or not self.is_dirty():
             self._after_edits = None
             return False
@@ -488,13 +524,17 @@ class DetailPanel(QWidget):
         return True
 
     def reload(self) -> None:
-        """Re-read what is shown (after a change made elsewhere); unsaved edits stay."""
-        if self._customer is None:
-            return
-        self._load(self._customer.id, self.quote_id)
+        """Re-read what is shown (after a change made elsewhere), or whom the user picked
+        when they are still being read; unsaved edits stay."""
+        if self._reading_other and self._latest is not None:
+            fetch, missing = self._latest
+            self._fetch(fetch, missing, other=True)
+        elif self._customer is not None:
+            self._load(self._customer.id, self.quote_id)
 
     def _load(self, customer_id: int, quote_id: int | None) -> None:
         now = self._clock()
+        other = customer_id != self.customer_id
 
         def fetch(s: Session) -> CustomerView:
             if quote_id is not None:
@@ -505,23 +545,49 @@ class DetailPanel(QWidget):
                     pass
             return customer_view(s, customer_id, None, now=now)
 
-        self._fetch(fetch, "That customer is in the trash or no longer exists.")
+        self._fetch(fetch, "That customer is in the trash or no longer exists.", other=other)
 
-    def _fetch(self, fetch: Callable[[Session], CustomerView], missing: str) -> None:
-        """Read what to show through the one seam; only the latest request is shown, so
-        moving quickly through a list never shows an earlier choice last."""
+    def _fetch(
+        self, fetch: Callable[[Session], CustomerView], missing: str, *, other: bool
+    ) -> None:
+        """Read what to show on the database thread; only the latest request is shown, so
+        moving quickly through a list never shows an earlier choice last. `other`: it is
+        for someone other than the one on screen (who is then not shown as if chosen)."""
         self._request += 1
         token = self._request
+        self._reading_other = other
+        self._latest = (fetch, missing)
+        if other and not server_watch().up:
+            self._say_waiting()  # read once the server is back
 
         def shown(view: CustomerView) -> None:
-            if token == self._request:
-                self._show(view)
+            if token != self._request:
+                return
+            if view.contact.id != self.customer_id and self._held_for_edits(
+                lambda: self._fetch(fetch, missing, other=True)
+            ):
+                self._reading_other = None
+                return  # details were typed here while it was read: read again once saved
+            self._reading_other = None
+            self._show(view)
 
         def failed(exc: DeckfollowError) -> None:
             if token == self._request:
                 self._blank(missing if isinstance(exc, NotFoundError) else str(exc))
 
-        query(self, self._db, fetch, success=shown, failure=failed)
+        self._ops.run_query(self, fetch, success=shown, failure=failed)
+
+    def _server_state(self, up: bool, _why: str) -> None:
+        """The team server went away: a read for someone else waits for it (and is shown
+        once it is back), so the one on screen no longer stands for the one chosen."""
+        if not up and self._reading_other:
+            self._say_waiting()
+
+    def _say_waiting(self) -> None:
+        # Details typed here stay on screen (they are the user's); otherwise nobody is shown
+        # in place of the one chosen, with a word on when they will be.
+        if not (self._saving or self.is_dirty()):
+            self._show_empty(fills_in_line())
 
     def _show(self, view: CustomerView) -> None:
         customer, quote_view, overview = view.contact, view.quote, view.consent
@@ -695,13 +761,21 @@ class DetailPanel(QWidget):
         return bool(self._dirty_keys())
 
     def _refresh_buttons(self) -> None:
-        dirty = self.is_dirty()
-        self.save_button.setEnabled(dirty)
+        # A save on its way, or waiting for the team server, is not offered twice.
+        dirty = self.is_dirty() and not self._saving
+        self.save_button.setEnabled(dirty and not is_held(self.save_button))
         self.revert_button.setEnabled(dirty)
 
     def _save_if_dirty(self) -> None:
-        if self.is_dirty():
+        if self.is_dirty() and self.save_button.isEnabled():
             self.save_contact()
+
+    def _set_saving(self, saving: bool) -> None:
+        """While a save is on its way the details stay as sent: what is saved is what shows."""
+        self._saving = saving
+        for widget in self.fields.values():
+            widget.setReadOnly(saving)
+        self._refresh_buttons()
 
     def _revert(self) -> None:
         # Re-read rather than refill: after a clash this shows what the other edit saved.
@@ -720,7 +794,7 @@ class DetailPanel(QWidget):
 
     def save_contact(self) -> None:
         """Save the details changed here; refusals show inline, nothing saved."""
-        if self._customer is None:
+        if self._customer is None or self._saving:
             return
         self.contact_error.clear_error()
         for w in self.fields.values():
@@ -744,12 +818,16 @@ class DetailPanel(QWidget):
             return update_customer(session, loaded.id, typed, now=now, version=version, before=seen)
 
         def saved(_changes: Changes) -> None:
-            self._customer = None  # saved: nothing typed is left to keep
+            self._set_saving(False)
+            if self._customer is not None:
+                # Saved: what shows is the baseline, nothing typed is left to keep.
+                self._customer = self._customer_without_edits()
             if not self._go_on():
                 self._load(loaded.id, self.quote_id)
             self.changed.emit()
 
         def refused(exc: DeckfollowError) -> None:
+            self._set_saving(False)
             if isinstance(exc, ConcurrentEditError):
                 # Who and when, theirs beside what is typed here; nothing typed is lost.
                 rows = [
@@ -770,17 +848,29 @@ class DetailPanel(QWidget):
                         keep_theirs=lambda: self.contact_error.show_error(exc),
                     )
                     return
+            # The line is below the fields: on a short panel it is scrolled to, and then the
+            # field it names, once the line has its place in the layout.
+            QTimer.singleShot(0, self, self._show_unsaved)
+            if hold_until_server_back(self.save_button, exc):
+                # Save says it waits, and is pressed again by itself once the server is back.
+                self.contact_error.show_error(
+                    f"Can't reach the team server {server_watch().name}. Nothing is lost: "
+                    "what you typed stays here and is saved as soon as the server is back."
+                )
+                return
             self.contact_error.show_error(exc)
-            hold_until_server_back(self.save_button, exc)  # saved once the server is back
             if isinstance(exc, ValidationError):
                 key = _KEY_OF_LABEL.get(exc.field, exc.field)
                 if key in self.fields:
-                    self.fields[key].setStyleSheet(
-                        f"border: 1px solid {active_theme().error_text};"
+                    field = self.fields[key]
+                    field.setStyleSheet(f"border: 1px solid {active_theme().error_text};")
+                    field.setFocus()
+                    QTimer.singleShot(
+                        0, self, lambda: self.details_scroll.ensureWidgetVisible(field)
                     )
-                    self.fields[key].setFocus()
 
-        change(self, self._db, op, success=saved, failure=refused)
+        self._set_saving(True)
+        self._ops.run_change(self, op, initiator=self, success=saved, failure=refused)
 
     # -- dialogs -------------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from deckfollow.core.backup_shelf import back_up_before
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
-from deckfollow.core.contact_info import format_phone
+from deckfollow.core.contact_info import phone_as_read_in
 from deckfollow.core.customers import FIELDS as FIELD_NAMES
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.unit_of_work import Session, Store
@@ -474,7 +474,7 @@ class PreviewModel(QAbstractTableModel):
         if column == 3:
             return (v.email or "") if v else ""
         if column == 4:
-            return format_phone(v.phones[0]) if v and v.phones else ""
+            return phone_as_read_in(v.phones[0], v.country) if v and v.phones else ""
         if column == 5:
             return (v.suburb or "") if v else ""
         if column == _ZONE_COLUMN:

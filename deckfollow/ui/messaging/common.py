@@ -29,12 +29,7 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.enums import Channel, Stage, TemplateKind
-from deckfollow.core.errors import (
-    DeckfollowError,
-    PermissionRefused,
-    ServerAwayError,
-    ValidationError,
-)
+from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
 from deckfollow.core.follow_up_target import FollowUpTarget
 from deckfollow.core.followups import FollowUpPlan, agreed_plan
 from deckfollow.core.merge_fields import MERGE_FIELDS, RenderedText
@@ -50,7 +45,6 @@ from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import date_time_text, readable_date_edit, readable_time_edit
 from deckfollow.ui.operations import HasChanges, Operations
-from deckfollow.ui.team.server_away import fill_when_server_back, fills_in_line
 from deckfollow.ui.theme import active_theme
 
 __all__ = [
@@ -62,8 +56,6 @@ __all__ = [
     "Target",
     "change",
     "open_then",
-    "query",
-    "read",
     "read_then",
     "run_task",
     "show_rendered",
@@ -98,16 +90,9 @@ R = TypeVar("R", bound=Changes | HasChanges)
 
 # -- the one seam between these dialogs and the database ------------------------------------
 #
-# Reads and changes go through `read` and `change`. A change runs on the window's database
-# thread (`deckfollow.ui.operations`) when the window's operations serve this database, and
-# what the core returned is announced there; otherwise (a dialog opened on its own, as in
-# the tests) it runs here in one unit of work. Either way `success` gets the core's Changes.
-
-
-def read(store: Store, query: Callable[[Session], T]) -> T:
-    """Run a read-only `query(session)` and return what it found."""
-    with store.reading() as session:
-        return query(session)
+# Reads and changes run on the window's database thread (`deckfollow.ui.operations`), which
+# must serve this database; what a change's core call returned is announced there, and an
+# away team server is waited out there. `success` gets the core's answer.
 
 
 def change(
@@ -119,45 +104,9 @@ def change(
     failure: Callable[[DeckfollowError], object],
 ) -> None:
     """Run `op(session)` in one unit of work; then `success(changes)` or `failure(error)`."""
-    ops = _operations_for(store)
-    if ops is not None:
-        ops.run_change(parent, op, initiator=parent, success=success, failure=failure)
-        return
-    try:
-        with store.unit_of_work() as session:
-            changes = op(session)
-    except DeckfollowError as exc:
-        failure(exc)
-        return
-    success(changes)
-
-
-def query(
-    parent: QWidget,
-    store: Store,
-    fn: Callable[[Session], T],
-    *,
-    success: Callable[[T], object],
-    failure: Callable[[DeckfollowError], object],
-) -> None:
-    """Run a read-only `fn(session)`; then `success(result)` or `failure(error)`.
-
-    Shaped like `run_query` so the views built on it move to the window's database thread
-    by changing this one function; the window's pages still expect the panel and the
-    previews filled in as soon as they are asked for, so for now the read runs here."""
-    try:
-        result = read(store, fn)
-    except ServerAwayError:
-        # Said in plain words where the result would show; read again once it is back.
-        failure(ServerAwayError(fills_in_line()))
-        fill_when_server_back(
-            parent, lambda: query(parent, store, fn, success=success, failure=failure)
-        )
-        return
-    except DeckfollowError as exc:
-        failure(exc)
-        return
-    success(result)
+    _operations_for(store).run_change(
+        parent, op, initiator=parent, success=success, failure=failure
+    )
 
 
 def read_then(
@@ -169,19 +118,11 @@ def read_then(
     failure: Callable[[DeckfollowError], object],
     error_title: str = "Could not load",
 ) -> None:
-    """Run a read-only `fn(session)` on the window's database thread when the window's
-    operations serve this database (an away server is waited out there); otherwise (a
-    dialog opened on its own) here. Then `success(result)` or `failure(error)`."""
-    ops = _operations_for(store)
-    if ops is not None:
-        ops.run_query(parent, fn, success=success, failure=failure, error_title=error_title)
-        return
-    try:
-        result = read(store, fn)
-    except DeckfollowError as exc:
-        failure(exc)
-        return
-    success(result)
+    """Run a read-only `fn(session)` (an away server is waited out); then `success(result)`
+    or `failure(error)`."""
+    _operations_for(store).run_query(
+        parent, fn, success=success, failure=failure, error_title=error_title
+    )
 
 
 def open_then(
@@ -194,20 +135,11 @@ def open_then(
     error_title: str = "Could not open",
 ) -> None:
     """Read what a screen shows with `fn(session)` in one unit of work (it may add the
-    built-in templates on the way, as its `.changes` say) on the window's database thread
-    when the window's operations serve this database; otherwise here. Then `success(result)`
-    or `failure(error)`."""
-    ops = _operations_for(store)
-    if ops is not None:
-        ops.run_change(parent, fn, success=success, failure=failure, error_title=error_title)
-        return
-    try:
-        with store.unit_of_work() as session:
-            result = fn(session)
-    except DeckfollowError as exc:
-        failure(exc)
-        return
-    success(result)
+    built-in templates on the way, as its `.changes` say); then `success(result)` or
+    `failure(error)`."""
+    _operations_for(store).run_change(
+        parent, fn, success=success, failure=failure, error_title=error_title
+    )
 
 
 def run_task(
@@ -218,23 +150,16 @@ def run_task(
     success: Callable[[T], object],
     failure: Callable[[DeckfollowError], object],
 ) -> None:
-    """Run `task()`, which opens its own units of work on `store` (logging a touch), on the
-    window's database thread when the window's operations serve this database; otherwise
-    here. Then `success(result)` or `failure(error)`."""
-    ops = _operations_for(store)
-    if ops is not None:
-        ops.run_task(parent, task, success=success, failure=failure)
-        return
-    try:
-        result = task()
-    except DeckfollowError as exc:
-        failure(exc)
-        return
-    success(result)
+    """Run `task()`, which opens its own units of work on `store` (logging a touch); then
+    `success(result)` or `failure(error)`."""
+    _operations_for(store).run_task(parent, task, success=success, failure=failure)
 
 
-def _operations_for(store: Store) -> Operations | None:
-    return operations.serving(store)
+def _operations_for(store: Store) -> Operations:
+    ops = operations.serving(store)
+    if ops is None:
+        raise RuntimeError("the messaging screens need the operations of an open database")
+    return ops
 
 
 class DraftPreview:

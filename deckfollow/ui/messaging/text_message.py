@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
-from deckfollow.core.contact_info import format_phone
 from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.merge_fields import RenderedText
@@ -108,7 +107,7 @@ class TextMessageDialog(ContactDialog):
         self.setWindowTitle(f"Text {t.name}")
         self.setMinimumSize(1000, 520)
 
-        cell = format_phone(t.cell) if t.cell else "no cell number on file"
+        cell = t.cell_shown or "no cell number on file"
         self.to_label = QLabel(f"<b>{t.name}</b> · cell {cell}")
         self.template = QComboBox()
         for info in screen.text.templates:

@@ -200,6 +200,7 @@ def test_the_details_panel_opens_the_customers_plans(
     panel = DetailPanel(db, clock=lambda: now)
     qtbot.addWidget(panel)
     panel.show_quote(lead.quote_id)
+    settle(qtbot, panel)  # the panel shows the customer once read
     dlg = panel.open_plans()
     assert dlg is not None and dlg.start_button.isVisible()
     settle(qtbot, dlg)

@@ -108,6 +108,7 @@ def test_an_imported_contact_is_found_by_a_phone_typed_another_way(
     qtbot.keyClick(page.view, Qt.Key.Key_Return)
     qtbot.waitUntil(window.detail_dock.isVisible)
     panel = window.detail
+    settle(qtbot, window)  # the panel shows her once she is read
     assert panel.name_label.text() == "Mia Chen"
     values = {k: panel.fields[k] for k in ("street", "suburb", "region", "postcode", "birthday")}
     assert [w.text() for w in values.values()] == [  # type: ignore[union-attr]
@@ -266,6 +267,7 @@ def test_two_records_are_merged_in_the_gui(
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     assert page.model.index(0, NAME).data() == "Mia Chen"
     assert page.model.index(0, 5).data() == "1"  # the other record's lead came along
+    settle(qtbot, window)
     assert window.detail.name_label.text() == "Mia Chen"
     said = window.statusBar().currentMessage()
     # How many follow-ups came along depends on what a new lead plans; the rest is fixed.
@@ -304,6 +306,7 @@ def test_a_long_list_is_read_a_page_at_a_time_and_a_new_customer_is_shown(
         qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.selected_customer_id() == sig.args[0])
     assert page.count.text() == "6 customers"
+    settle(qtbot, window)
     assert window.detail.name_label.text() == "Zara Young"
 
 

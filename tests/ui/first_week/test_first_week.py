@@ -144,6 +144,7 @@ def test_first_morning_welcome_lead_first_reply_and_the_panel_stays_on_that_pers
     assert chosen is not None and chosen.quote_id is not None
     mia_quote = chosen.quote_id
     window.open_quote(mia_quote)
+    wait_idle(window)  # the panel shows her once she is read
     assert window.detail.customer_id == mia_id
     logged = _when_modal(LogOutcomeDialog, _agreed_call_on_thursday)
     window.today.outcome.click()
@@ -256,6 +257,7 @@ def test_details_stay_on_the_customer_acted_on_from_the_quotes_page(
     wait_idle(window)
     assert window.quotes.select_quote(bo.quote_id)
     window.open_quote(bo.quote_id)
+    wait_idle(window)  # the panel shows Bo once he is read
     assert window.detail.customer_id == bo.customer_id
     # Stop contact on Bo (what the panel's Stop contact… saves), then everything refreshes.
     with db.unit_of_work() as s:

@@ -46,6 +46,7 @@ def test_the_details_panel_opens_each_screen_about_the_next_follow_up(
     panel = DetailPanel(db, clock=lambda: now)
     qtbot.addWidget(panel)
     panel.show_quote(customer.quote_id)
+    settle(qtbot, panel)  # the panel shows the customer once read
 
     email = _opened(qtbot, panel, Channel.EMAIL)
     assert isinstance(email, ComposeEmailDialog)
@@ -80,6 +81,7 @@ def test_a_double_press_on_call_in_the_details_opens_one_screen(
     panel = DetailPanel(db, clock=lambda: now)
     qtbot.addWidget(panel)
     panel.show_quote(customer.quote_id)
+    settle(qtbot, ops)  # the panel shows the customer once read
 
     panel.open_contact(Channel.CALL)
     panel.open_contact(Channel.CALL)  # pressed again before the first read answered

@@ -405,6 +405,8 @@ def test_the_text_screen_is_built_from_what_was_read(
     assert statements == [], "building the text screen reads nothing"
     assert dlg.body.toPlainText().startswith("Hi Zoë, it's Sam from Carpenter Decks.")
     assert dlg.copy_button.isEnabled() and dlg.banner.isHidden()
+    # Her cell as the owner in Australia dials it, as Today and the details show it.
+    assert "cell 0412 000 111" in dlg.to_label.text()
 
 
 def test_smtp_settings_without_a_keyring_explain_and_keep_the_password_out_of_the_database(

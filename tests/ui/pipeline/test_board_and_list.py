@@ -299,10 +299,12 @@ def test_opening_a_quote_shows_its_details_and_follows_the_selection(
     column = window.board.columns[Stage.FOLLOWING_UP]
     column.view.activated.emit(column.model.index(0))
     assert window.detail_dock.isVisible()
+    wait_idle(window)  # the panel shows the quote once it is read
     assert window.detail.quote_id == first
     second = column.model.row_at(1)
     assert second is not None
     column.view.clicked.emit(column.model.index(1))
+    wait_idle(window)
     assert window.detail.quote_id == second.quote_id
 
 
@@ -382,6 +384,7 @@ def test_the_details_panel_opened_from_the_menu_shows_the_selection(window: Main
     assert toggle.shortcut().toString() == "Ctrl+D"
     toggle.trigger()
     assert window.detail_dock.isVisible()
+    wait_idle(window)  # the panel shows the quote once it is read
     assert window.detail.quote_id == picked.quote_id
 
     toggle.trigger()  # closed; on Today the panel then shows Today's selected follow-up
@@ -389,6 +392,7 @@ def test_the_details_panel_opened_from_the_menu_shows_the_selection(window: Main
     item = window.today.current_item()
     assert item is not None and item.quote_id is not None
     toggle.trigger()
+    wait_idle(window)
     assert window.detail.quote_id == item.quote_id
 
 

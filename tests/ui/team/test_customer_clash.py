@@ -15,7 +15,9 @@ from deckfollow.core.models import Customer
 from deckfollow.core.settings import save_setting
 from deckfollow.storage.database import Database
 from deckfollow.ui.customer_detail.panel import DetailPanel
+from deckfollow.ui.operations import Operations
 from deckfollow.ui.team.clash import ClashDialog
+from tests.ui.waiting import settle
 
 
 def test_apply_my_change_after_a_colleague_s_edit(
@@ -24,10 +26,12 @@ def test_apply_my_change_after_a_colleague_s_edit(
     with db.unit_of_work() as s:
         save_setting(s, "owner_name", "Dana Owner")
         made = add_lead(s, NewLead("Grace Hopper", phone="+61412000111", country="AU"), now=now)
+    ops = Operations(db)  # the window's database thread: the panel reads and saves there
     panel = DetailPanel(db, clock=lambda: now)
     qtbot.addWidget(panel)
     panel.show()
     panel.show_quote(made.quote_id)
+    settle(qtbot, ops)
     with db.unit_of_work() as s:  # a colleague, after this panel loaded Grace
         other = s.get(Customer, made.customer_id)
         assert other is not None
@@ -48,6 +52,7 @@ def test_apply_my_change_after_a_colleague_s_edit(
     QTimer.singleShot(0, answer)
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(shown))  # the clash was shown and answered
+    settle(qtbot, ops)  # the user's own value saved
     assert "changed by Dana Owner at" in shown[0]
     assert "theirs@example.com" in shown[0] and "mine@example.com" in shown[0]
     with db.reading() as s:

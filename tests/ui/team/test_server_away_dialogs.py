@@ -439,25 +439,61 @@ def test_the_customer_s_details_edited_in_place_are_saved_once_the_server_is_bac
     qtbot: QtBot, away: tuple[Relay, Database], lead: LeadCreated, now: datetime
 ) -> None:
     relay, db = away
+    ops = Operations(db)  # the window's database thread: the panel reads and saves there
     panel = DetailPanel(db, clock=lambda: now)
     qtbot.addWidget(panel)
     panel.resize(640, 900)
     panel.show()
     panel.show_quote(lead.quote_id)
+    settle(qtbot, ops)
     email = panel.fields["email"]
     assert isinstance(email, QLineEdit)
     email.clear()
     QTest.keyClicks(email, "grace.hopper@navy.example.org")
     relay.cut()
     QTest.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    # Sent to the database thread: nothing more is typed or saved until it answers.
+    assert email.isReadOnly() and not panel.save_button.isEnabled()
+    qtbot.waitUntil(ops.is_idle, timeout=BACK)
     assert email.text() == "grace.hopper@navy.example.org", "what was typed is kept"
+    assert not email.isReadOnly(), "and can be typed on while the save waits"
     assert panel.save_button.text() == "Waiting for the team server…"
+    said = panel.contact_error.text()
+    assert said.startswith("Can't reach the team server") and "saved as soon as" in said
+    assert "postgresql" not in said
     assert not panel.save_button.isEnabled()
     with qtbot.waitSignal(panel.changed, timeout=BACK):
         relay.restore()
     with db.reading() as s:
         customer = s.get(Customer, lead.customer_id)
         assert customer is not None and customer.email == "grace.hopper@navy.example.org"
+
+
+def test_someone_picked_in_the_details_while_the_server_is_away_fills_in_once_it_is_back(
+    qtbot: QtBot, away: tuple[Relay, Database], lead: LeadCreated, now: datetime
+) -> None:
+    relay, db = away
+    with db.unit_of_work() as s:
+        ada = add_lead(s, NewLead("Ada Lovelace", phone="+61412000222", country="AU"), now=now)
+    ops = Operations(db)  # the window's database thread: the panel reads there
+    panel = DetailPanel(db, clock=lambda: now)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_quote(lead.quote_id)
+    settle(qtbot, ops)
+    assert panel.name_label.text() == "Grace Hopper"
+    relay.cut()
+    panel.show_quote(ada.quote_id)
+    # Grace is no longer shown as if she were the one picked; the panel says why it is empty.
+    qtbot.waitUntil(panel.empty_label.isVisible, timeout=BACK)
+    said = panel.empty_label.text()
+    assert said.startswith("Can't reach the team server") and "fills in by itself" in said
+    assert "postgresql" not in said
+    relay.restore()
+    qtbot.waitUntil(lambda: panel.name_label.text() == "Ada Lovelace", timeout=BACK)
+    assert not panel.empty_label.isVisible()
+    settle(qtbot, ops)
+    ops.close()
 
 
 def test_a_menu_entry_chosen_while_the_server_is_away_opens_once_it_is_back(
@@ -531,6 +567,7 @@ def test_the_details_call_button_opens_the_call_screen_once_the_server_is_back(
     panel = DetailPanel(db, clock=lambda: now)
     qtbot.addWidget(panel)
     panel.show_quote(lead.quote_id)
+    settle(qtbot, ops)
     relay.cut()
     panel.open_contact(Channel.CALL)
     qtbot.waitUntil(lambda: not server_watch().up, timeout=BACK)
