@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from deckfollow.core import contact_info
 from deckfollow.core.contact_info import normalise_email, normalise_phone
 from deckfollow.core.errors import ValidationError
+from tests.examples import examples
 
 ADDRESSES = [
     "mia.chen@example.com",
@@ -69,7 +70,7 @@ _DOMAIN = st.sampled_from(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(_LOCAL, _DOMAIN)
 def test_any_address_gets_the_full_checks_answer(local: str, domain: str) -> None:
     text = f"{local}@{domain}"

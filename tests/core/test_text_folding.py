@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deckfollow.core.text_folding import fold, folded_key
+from tests.examples import examples
 
 
 @pytest.mark.parametrize(
@@ -51,7 +52,7 @@ PAIRS = [
 PLAIN = st.sampled_from([(c, c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ -'"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(PAIRS), PLAIN), min_size=1, max_size=30))
 def test_an_accented_name_and_its_plain_spelling_match(letters: list[tuple[str, str]]) -> None:
     written = "".join(w for w, _plain in letters)
@@ -62,7 +63,7 @@ def test_an_accented_name_and_its_plain_spelling_match(letters: list[tuple[str, 
     assert fold(fold(written)) == fold(written)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(max_size=40))
 def test_folding_twice_changes_nothing(words: str) -> None:
     assert fold(fold(words)) == fold(words)

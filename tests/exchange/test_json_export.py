@@ -17,6 +17,7 @@ from deckfollow.core.settings import save_setting, set_setting
 from deckfollow.core.trash import erase_customer
 from deckfollow.exchange.json_export import export_json
 from deckfollow.storage.database import Database
+from tests.examples import examples
 
 DOC = Path(__file__).parents[2] / "docs" / "export-format.md"
 
@@ -141,7 +142,7 @@ _VALUES = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(value=_VALUES, level=st.integers(0, 3))
 def test_each_record_is_written_as_the_standard_encoder_writes_it(value: object, level: int):
     """The export's own writer gives the bytes of `json.dumps(..., ensure_ascii=False,

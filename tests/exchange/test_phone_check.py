@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from deckfollow.core.contact_info import normalise_phone
 from deckfollow.core.errors import ValidationError
 from deckfollow.exchange.phone_check import national_e164, read_phone
+from tests.examples import examples
 
 COUNTRIES = [
     "AU", "GB", "NZ", "US", "CA", "DE", "FR", "IE", "IN", "ZA", "NL", "IT", "BR", "JP", "MX",
@@ -67,7 +68,7 @@ def written_numbers(draw: st.DrawFn) -> tuple[str, str]:
     return text, country
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(written_numbers())
 def test_the_direct_reading_is_the_full_check_or_nothing(case: tuple[str, str]) -> None:
     text, country = case

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from deckfollow.printing import handwriting
 from deckfollow.printing.handwriting import HandLayout, HandStyle, layout_text
 from deckfollow.printing.stationery import Rect, card_stock
+from tests.examples import examples
 
 WORDS = [
     "Thank",
@@ -57,7 +58,7 @@ _TEXTS = st.lists(
 ).map("\n".join)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     text=_TEXTS,
     seed=st.integers(0, 10_000),

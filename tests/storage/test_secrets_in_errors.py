@@ -10,12 +10,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 import traceback
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
@@ -23,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from deckfollow.cli.main import main
 from deckfollow.core.enums import ConsentChannel, ConsentState
@@ -32,7 +27,7 @@ from deckfollow.core.models import ChannelConsent
 from deckfollow.storage.database import open_database
 from deckfollow.storage.integrity import open_checked
 from deckfollow.storage.secrets_hidden import display_target, hide_secrets
-from tests.storage.pg_server import _as_postgres, _bin, _free_port
+from tests.storage.pg_server import postgres_server
 
 SECRET = "Zq8SECRETpw"
 RIGHT = "right-horse-battery"
@@ -41,48 +36,10 @@ RIGHT = "right-horse-battery"
 @pytest.fixture(scope="module")
 def pg_with_passwords() -> Iterator[tuple[str, int]]:
     """A private PostgreSQL that checks passwords (SCRAM); yields (host, port)."""
-    root = Path(tempfile.mkdtemp(prefix="deckfollow-pgpw-"))
-    data, sock = root / "data", root / "sock"
-    sock.mkdir()
-    pwfile = root / "pw"
-    pwfile.write_text(RIGHT + "\n")
-    if os.geteuid() == 0:
-        for p in (root, sock, pwfile):
-            shutil.chown(p, "postgres")
-    port = _free_port()
-    subprocess.run(
-        _as_postgres(
-            [
-                *(_bin("initdb"), "-D", str(data), "-U", "deckfollow", "--auth=scram-sha-256"),
-                *(f"--pwfile={pwfile}", "--no-sync", "-E", "UTF8"),
-            ]
-        ),
-        check=True,
-        capture_output=True,
-    )
-    proc = subprocess.Popen(
-        _as_postgres(
-            [
-                *(_bin("postgres"), "-D", str(data), "-p", str(port), "-k", str(sock)),
-                *("-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"),
-            ]
-        ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert proc.poll() is None and time.monotonic() < deadline, "PostgreSQL did not start"
-            time.sleep(0.1)
-        yield "127.0.0.1", port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        shutil.rmtree(root, ignore_errors=True)
+    with postgres_server(password=RIGHT) as url:
+        parsed = make_url(url)
+        assert parsed.host is not None and parsed.port is not None
+        yield parsed.host, parsed.port
 
 
 def _urls(port: int) -> dict[str, str]:
