@@ -26,6 +26,7 @@ __all__ = [
     "CHECK_EVERY_MS",
     "GuiThreadCollector",
     "collect_on_gui_thread",
+    "set_aside",
     "start_up_done",
     "stop_collecting",
 ]
@@ -107,6 +108,13 @@ class GuiThreadCollector(QObject):
         gc.freeze()
         self._frozen = True
 
+    def set_aside(self) -> None:
+        """Something big and long-lived was just taken in (the quotes read again after a
+        change): set aside like the start's, so a full collection falling due while the
+        owner types does not walk 100,000 quotes on the GUI thread."""
+        if self._frozen:
+            gc.freeze()
+
     def window_closed(self) -> None:
         """The window closed (another database is opened in a new one): what was set aside
         with it may be garbage now."""
@@ -163,3 +171,9 @@ def start_up_done() -> None:
     """The window is up: what the start made is set aside (when the app's collector runs)."""
     if _running:
         _running[0].start_up_done()
+
+
+def set_aside() -> None:
+    """Set aside what is alive now (when the app's collector runs and the start is done)."""
+    if _running:
+        _running[0].set_aside()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.clock import Clock
+from deckfollow.ui.garbage import set_aside
 from deckfollow.ui.reminders.banner import ReminderBanner
 
 if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before they load
@@ -380,6 +381,9 @@ class MainWindow(QMainWindow):
     def _show_index(self, index: QuoteIndex) -> None:
         self.quotes.set_index(index)
         self.board.set_index(index)
+        # The quotes read again live until the next change (the last ones are freed by now):
+        # set aside, a full collection falling due while the owner types need not walk them.
+        set_aside()
 
     def _show_board(self, index: QuoteIndex) -> None:
         """The board shows `index`, the board's quotes read before the database opened (on

@@ -138,3 +138,34 @@ def test_python_collects_by_itself_again_once_the_app_has_quit(
     again = collect_on_gui_thread(qapp)  # the next window (a test's) starts it afresh
     assert again is not collector and again.is_running() and not gc.isenabled()
     again.stop()
+
+
+def test_the_quotes_read_again_after_a_change_are_set_aside_from_full_collections(
+    qtbot: QtBot,
+    db: Database,
+    _garbage_collected_on_the_gui_thread: GuiThreadCollector,
+) -> None:
+    from datetime import UTC, datetime
+
+    from deckfollow.core.changes import Changes
+    from deckfollow.core.leads import NewLead, add_lead
+    from deckfollow.ui.main_window import MainWindow
+    from tests.ui.waiting import wait_idle
+
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    with db.unit_of_work() as s:
+        add_lead(s, NewLead("Mia Chen", phone="+61412345679"), now=now)
+    window = MainWindow(db, clock=lambda: now)
+    qtbot.addWidget(window)
+    window.show()
+    window.refresh()
+    wait_idle(window)
+    _garbage_collected_on_the_gui_thread.start_up_done()  # the window is up
+    shown = window.board.quote_index()
+    # Someone else saved a quote: the window reads every quote again.
+    window.ops.announce(Changes(quotes=True))
+    qtbot.waitUntil(lambda: window.board.quote_index() is not shown)
+    wait_idle(window)
+    index = window.board.quote_index()
+    # Set aside like the start's: a full collection while the owner types need not walk it.
+    assert not any(o is index for o in gc.get_objects())
