@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -71,11 +72,12 @@ CONSENT = [*ConsentChannel, None]
 KEYS = ["after_quote", "after_sale", "parked", "anniversary"]
 
 _template: list[Path] = []
+_shared: list[Database] = []
 COUNT = {"examples": 0, "operations": 0}
 
 
 def _template_db() -> Path:
-    """One migrated, seeded database file per test session; each example copies it."""
+    """One migrated, seeded database file per test session; each example starts from it."""
     if not _template:
         folder = Path(tempfile.mkdtemp(prefix="deckfollow-prop-"))
         # Hypothesis owns the test's life cycle, so the shared template goes at exit.
@@ -89,6 +91,34 @@ def _template_db() -> Path:
     return _template[0]
 
 
+def _fresh_database() -> Database:
+    """The one database every example uses, its contents reset to the template's.
+
+    Opening a file per example paid for the schema check and for SQLAlchemy compiling every
+    statement again (its cache lives with the engine); SQLite's backup copies the template
+    into the open file instead, so each example still starts from exactly that database.
+    """
+    if not _shared:
+        folder = Path(tempfile.mkdtemp(prefix="deckfollow-ex-"))
+        path = folder / "deckfollow.db"
+        shutil.copyfile(_template_db(), path)
+        db = open_database(str(path), create=False)
+        atexit.register(shutil.rmtree, folder, True)
+        atexit.register(db.engine.dispose)
+        _shared.append(db)
+        return db
+    db = _shared[0]
+    source = sqlite3.connect(_template_db())
+    try:
+        with db.engine.connect() as conn:
+            target = conn.connection.driver_connection
+            assert target is not None
+            source.backup(target)
+    finally:
+        source.close()
+    return db
+
+
 def _snooze(session: Session, fu: FollowUp, until: datetime) -> None:
     """The snooze a user gives: a reminder later, and a planned call never outside hours."""
     snap = load_snapshot(session, fu.customer_id)
@@ -99,19 +129,13 @@ class Rules(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         COUNT["examples"] += 1
-        self.dir = Path(tempfile.mkdtemp(prefix="deckfollow-ex-"))
-        path = self.dir / "deckfollow.db"
-        shutil.copyfile(_template_db(), path)
-        self.db: Database = open_database(str(path), create=False)
+        self.db: Database = _fresh_database()
         self.now = START
         self.customers: list[int] = []
         self.quotes: dict[int, int] = {}
         self.agreed: dict[int, datetime] = {}
         self.ledger_seen: list[tuple[Any, ...]] = []
-
-    def teardown(self) -> None:
-        self.db.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        self.cap = 0
 
     def _do(self, action: Callable[[Session], object]) -> None:
         COUNT["operations"] += 1
@@ -133,6 +157,8 @@ class Rules(RuleBasedStateMachine):
     @initialize()
     def add_customers(self) -> None:
         with self.db.unit_of_work() as s:
+            # No operation changes the owner's settings, so the cap is read once per example.
+            self.cap = load_settings(s).weekly_cap
             for name, country, tz in (
                 ("Grace Hopper", "AU", "Australia/Sydney"),
                 ("Alan Turing", "US", "America/New_York"),
@@ -266,10 +292,11 @@ class Rules(RuleBasedStateMachine):
     def rules_hold(self) -> None:
         if not self.customers:
             return
+        cap = self.cap
         with self.db.reading() as s:
-            cap = load_settings(s).weekly_cap
+            snaps = {cid: load_snapshot(s, cid) for cid in self.customers}
             for cid in self.customers:
-                snap = load_snapshot(s, cid)
+                snap = snaps[cid]
                 rows = list(
                     s.execute(select(FollowUp).where(FollowUp.customer_id == cid)).scalars()
                 )
@@ -339,7 +366,9 @@ class Rules(RuleBasedStateMachine):
             # `due` lists nothing that breaks a rule, whatever day is asked for.
             day = (self.now + timedelta(days=60)).date()
             for item in due_items(s, day=day, now=self.now, owner_tz="Australia/Sydney"):
-                snap = load_snapshot(s, item.customer_id)
+                if item.customer_id not in snaps:
+                    snaps[item.customer_id] = load_snapshot(s, item.customer_id)
+                snap = snaps[item.customer_id]
                 assert not snap.do_not_contact
                 assert snap.consent(item.channel.consent_channel).state is not ConsentState.REVOKED
 
