@@ -35,7 +35,7 @@ from deckfollow.core import cadence_runs as cad
 from deckfollow.core.cadence_library import seed_builtin_cadences
 from deckfollow.core.consent import ContactPreferences, revoke_consent, set_contact_preferences
 from deckfollow.core.consent_ledger import grant_consent
-from deckfollow.core.contact_snapshot import load_snapshot
+from deckfollow.core.contact_snapshot import load_snapshot, load_snapshots, snapshots_of
 from deckfollow.core.due import due_items
 from deckfollow.core.enums import (
     Basis,
@@ -294,7 +294,9 @@ class Rules(RuleBasedStateMachine):
             return
         cap = self.cap
         with self.db.reading() as s:
-            snaps = {cid: load_snapshot(s, cid) for cid in self.customers}
+            # Both customers' snapshots in one read (as `load_snapshot` gives each).
+            live = load_snapshots(s, self.customers)
+            snaps = snapshots_of(s, [live[cid] for cid in self.customers])
             for cid in self.customers:
                 snap = snaps[cid]
                 rows = list(
