@@ -138,7 +138,6 @@ class MainWindow(QMainWindow):
         """Build the pages on the opened database (the frame can be on screen already).
 
         The one place the database handle enters the window: its operations hold it."""
-        from deckfollow.core.changes import EVERYTHING
         from deckfollow.ui.board import BoardPage
         from deckfollow.ui.customers import CustomersPage
         from deckfollow.ui.operations import Operations
@@ -163,16 +162,11 @@ class MainWindow(QMainWindow):
         self.add_page("quotes", "Quotes", self.quotes)
         self.customers = CustomersPage(ops, clock=clock)
         self.add_page("customers", "Customers", self.customers)
-        # A new customer or a merge (which moves quotes, touches and consent across).
-        self.customers.changed.connect(lambda: ops.announce(EVERYTHING, self.customers))
         self.customers.customer_activated.connect(self.open_customer)
         self.customers.customer_selected.connect(self._follow_customer)
         self.customers.nothing_selected.connect(self._no_customer_selected)
         self.customers.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._listen_to_team(db)
-        # Today's actions still run in the contact dialogs, which say only that something
-        # was saved: until they announce their own changes, everything may have changed.
-        self.today.changed.connect(lambda: ops.announce(EVERYTHING, self.today))
         self.today.open_quote.connect(self.open_quote)
         self.board.quote_activated.connect(self.open_quote)
         self.quotes.quote_activated.connect(self.open_quote)
@@ -480,7 +474,6 @@ class MainWindow(QMainWindow):
 
         if self._has_details():
             return
-        from deckfollow.core.changes import EVERYTHING
         from deckfollow.ui.customer_detail import DetailPanel
 
         self.detail = DetailPanel(self.ops.store, clock=self.clock, ops=self.ops)
@@ -498,8 +491,6 @@ class MainWindow(QMainWindow):
         toggle.setText("&Details panel")
         toggle.setShortcut(QKeySequence("Ctrl+D"))
         self.menu("View").addAction(toggle)
-        # The panel says only that it saved something, not what (until it announces its own).
-        self.detail.changed.connect(lambda: self.ops.announce(EVERYTHING, self.detail))
         # While the panel is open it follows whatever quote the user selects.
         for page in (self.board, self.quotes):
             page.quote_selected.connect(

@@ -152,7 +152,8 @@ class DetailPanel(QWidget):
 
     What it shows is read, and details typed here are saved, on the window's database
     thread (`deckfollow.ui.operations`). `changed` is emitted after anything was saved from
-    the panel or its dialogs.
+    the panel or its dialogs; what the save changed reaches the other views once, through
+    the operations' broadcast of the core's answer, not through this signal.
     """
 
     changed = Signal()

@@ -54,6 +54,7 @@ __all__ = [
     "GuardBanner",
     "NextStepWidget",
     "Target",
+    "announce",
     "change",
     "open_then",
     "read_then",
@@ -153,6 +154,15 @@ def run_task(
     """Run `task()`, which opens its own units of work on `store` (logging a touch); then
     `success(result)` or `failure(error)`."""
     _operations_for(store).run_task(parent, task, success=success, failure=failure)
+
+
+def announce(store: Store, changes: Changes, initiator: object) -> None:
+    """Tell the open views what a send or a log changed: it ran as a task (it opens its own
+    units of work), which announces nothing by itself. With the window gone (closed while
+    an email was on its way) there is no view left to tell."""
+    ops = operations.serving(store)
+    if ops is not None:
+        ops.announce(changes, initiator)
 
 
 def _operations_for(store: Store) -> Operations:

@@ -29,6 +29,7 @@ from deckfollow.ui.messaging.common import (
     GuardBanner,
     NextStepWidget,
     Target,
+    announce,
     change,
     run_task,
 )
@@ -147,4 +148,5 @@ class ContactDialog(QDialog):
         if not result.logged:
             self.error.show_error(result.message)
             return
+        announce(self._db, result.changes, self)
         self._saved(result.changes)

@@ -102,6 +102,7 @@ def test_a_leads_quote_entered_from_the_details_shows_in_the_board_total(
     quote_id = _add_lead(qtbot, window, now)
     assert window.board.columns[Stage.LEAD].money.text() == "no amounts yet"
     window.open_quote(quote_id)
+    settle(qtbot, window)  # the panel reads the quote on the database thread
     assert window.detail.amount_label.text() == "no amount yet"
     qtbot.mouseClick(window.detail.edit_quote_button, Qt.MouseButton.LeftButton)
     dialog = window.detail.active_dialog
