@@ -94,8 +94,8 @@ def actionable() -> ColumnElement[bool]:
 
 
 @cache
-def waiting_first_reply() -> ColumnElement[bool]:
-    """A new lead's first reply, planned and not yet made, whenever it may be made."""
+def planned_first_reply() -> ColumnElement[bool]:
+    """A new lead's planned first reply (its status is the caller's to say)."""
     return and_(
         FollowUp.basis == Basis.PLANNED,
         FollowUp.cadence_run_id.is_(None),
@@ -127,7 +127,7 @@ def due_statement(
     """The due list's query: every actionable follow-up due before `end`, oldest first;
     with `waiting`, also every new lead's first reply still to be made, however late."""
     due = effective_due()
-    when = or_(due < end, waiting_first_reply()) if waiting else due < end
+    when = or_(due < end, planned_first_reply()) if waiting else due < end
     stmt = (
         select(
             FollowUp.id,

@@ -26,7 +26,7 @@ _DUE = "coalesce(follow_up.snoozed_until, follow_up.due_at)"
 _CASES = " ".join("WHEN (follow_up.channel = ?) THEN ?" for _ in Channel)
 
 _BEFORE_END = f"{_DUE} < ?"
-# `due.waiting_first_reply()`: a new lead's first reply stays on today's list until made.
+# `due.planned_first_reply()`, pending: a new lead's first reply stays on today's list until made.
 _OR_WAITING = (
     f"({_DUE} < ? OR follow_up.basis = ? AND follow_up.cadence_run_id IS NULL AND "
     "(follow_up.reason LIKE ? || '%'))"

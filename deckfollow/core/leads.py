@@ -20,7 +20,8 @@ from deckfollow.core.contact_info import (
 )
 from deckfollow.core.contact_snapshot import get_customer, load_snapshot
 from deckfollow.core.do_not_contact import is_blocked
-from deckfollow.core.due_list import FIRST_REPLY as FIRST_REPLY  # noqa: PLC0414 (its wording is a lead's)
+from deckfollow.core.due import planned_first_reply
+from deckfollow.core.due_list import FIRST_REPLY
 from deckfollow.core.enums import Basis, Channel, ConsentState, FollowUpStatus, Stage
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import FollowUpPlan, planned_times, schedule_follow_up
@@ -260,9 +261,7 @@ def first_reply_plan(
 _WAITING_FIRST_REPLY = (
     FollowUp.quote_id == bindparam("answered_quote"),
     FollowUp.status == FollowUpStatus.PENDING,
-    FollowUp.basis == Basis.PLANNED,
-    FollowUp.cadence_run_id.is_(None),
-    FollowUp.reason.startswith(FIRST_REPLY),
+    planned_first_reply(),  # as the due list finds it
 )
 _ANY_WAITING = select(FollowUp.id).where(*_WAITING_FIRST_REPLY).limit(1)
 _SETTLE_FIRST_REPLY = (
@@ -299,6 +298,19 @@ def waiting_first_reply(session: Session, customer_id: int, quote_id: int | None
     if quote_id is not None:
         stmt = stmt.where(FollowUp.quote_id == quote_id)
     return session.execute(stmt).scalar_one_or_none()
+
+
+def answer_person(
+    session: Session, customer_id: int, at: datetime, *, now: datetime, also: Quote | None = None
+) -> None:
+    """The person was answered at `at`: every enquiry of theirs still waiting (and `also`,
+    the quote the answer was about) has its clock stopped and its first reply done."""
+    waiting = set(unanswered_leads(session, customer_id))
+    if also is not None:
+        waiting.add(also)
+    for lead in waiting:
+        lead.first_response_at = at
+        settle_first_reply(session, lead, now=now)
 
 
 def unanswered_leads(session: Session, customer_id: int) -> list[Quote]:

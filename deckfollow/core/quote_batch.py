@@ -33,9 +33,10 @@ from sqlalchemy.orm import Session
 from deckfollow.core import limits
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.contact_snapshot import load_snapshots, snapshots_of
+from deckfollow.core.due_list import FIRST_REPLY
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage
 from deckfollow.core.errors import NotFoundError, PermissionRefused, ValidationError
-from deckfollow.core.leads import FIRST_REPLY, first_reply_plan
+from deckfollow.core.leads import first_reply_plan
 from deckfollow.core.limits import REASON
 from deckfollow.core.members import current_member
 from deckfollow.core.models import Customer, FollowUp, Quote

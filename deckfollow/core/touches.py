@@ -22,7 +22,7 @@ from deckfollow.core.enums import (
 )
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import FollowUpPlan, get_follow_up, schedule_follow_up
-from deckfollow.core.leads import settle_first_reply, unanswered_leads
+from deckfollow.core.leads import answer_person
 from deckfollow.core.models import Cadence, CadenceRun, FollowUp, Quote, Touch
 from deckfollow.core.pipeline import Close, close_quote, get_quote
 from deckfollow.core.touch_rows import TouchRows
@@ -135,18 +135,14 @@ def log_touch(
         if record.direction is Direction.OUTBOUND and quote.first_response_at is None:
             # Answering one of their enquiries answers the person: any other enquiry of
             # theirs still waiting is answered too, and its clock stops.
-            for lead in {quote, *unanswered_leads(session, record.customer_id)}:
-                lead.first_response_at = record.at
-                settle_first_reply(session, lead, now=now)
+            answer_person(session, record.customer_id, record.at, now=now, also=quote)
         if quote.stage is Stage.QUOTED and record.direction is Direction.OUTBOUND:
             quote.stage = Stage.FOLLOWING_UP
             quote.stage_changed_at = now
         quote.updated_at = now
     elif record.direction is Direction.OUTBOUND:
         # A reply to the person answers their waiting enquiries too: the clock stops.
-        for lead in unanswered_leads(session, record.customer_id):
-            lead.first_response_at = record.at
-            settle_first_reply(session, lead, now=now)
+        answer_person(session, record.customer_id, record.at, now=now)
     changes = Changes(touches=True, quotes=True, follow_ups=True)
     if record.direction is Direction.INBOUND:
         # A reply pauses planned cadence steps: a cadence never talks over a conversation.

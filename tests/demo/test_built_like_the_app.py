@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 import deckfollow.demo
 from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.customers import NewCustomer, checked_customer
+from deckfollow.core.due_list import FIRST_REPLY
 from deckfollow.core.enums import (
     Basis,
     Channel,
@@ -31,7 +32,6 @@ from deckfollow.core.enums import (
 )
 from deckfollow.core.followups import FollowUpPlan, audit_rules, planned_times
 from deckfollow.core.leads import (
-    FIRST_REPLY,
     NewLead,
     add_lead,
     first_reply_channel,

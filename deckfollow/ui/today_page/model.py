@@ -15,8 +15,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from deckfollow.core.clock_format import clock_style
 from deckfollow.core.due import DueItem
+from deckfollow.core.due_list import FIRST_REPLY
 from deckfollow.core.enums import Basis, Channel
-from deckfollow.core.leads import FIRST_REPLY
 from deckfollow.messaging.inbound import needs_answer
 from deckfollow.ui.formatting import date_time_text, display_locale, owner_zone, their_time_text
 from deckfollow.ui.theme import active_theme

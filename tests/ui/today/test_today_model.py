@@ -13,9 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.due import DueItem
+from deckfollow.core.due_list import FIRST_REPLY
 from deckfollow.core.enums import Basis, Channel
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
-from deckfollow.core.leads import FIRST_REPLY, NewLead, add_lead
+from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.messaging.inbound import REPLIED_REASON, stop_reason
 from deckfollow.storage.database import Database
 from deckfollow.ui.formatting import date_time_text
