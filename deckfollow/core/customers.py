@@ -445,7 +445,8 @@ def update_customer(
     """
     c = get_customer(session, customer_id)
     if version is not None and c.version != version:
-        now_there = form_values(c, load_settings(session).default_country)
+        owner = load_settings(session)
+        now_there = form_values(c, owner.default_country)
         clash = [
             k
             for k in typed
@@ -454,7 +455,7 @@ def update_customer(
         if clash:
             names = ", ".join(FIELDS.get(k, k) for k in clash)
             who_when = changed_by_line(
-                session, c.updated_by, c.updated_at, owner_tz=load_settings(session).owner_timezone
+                session, c.updated_by, c.updated_at, owner_tz=owner.owner_timezone
             )
             raise ConcurrentEditError(
                 f"{c.display_name}'s {names} was changed by {who_when} after you opened "
