@@ -10,7 +10,7 @@ from types import FrameType
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtWidgets import QApplication
 
 import deckfollow.ui as ui_package
@@ -49,6 +49,14 @@ def _operations_noted(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(Operations, "__init__", noting)
     yield
     _OPERATIONS_MADE.clear()
+
+
+@pytest.fixture
+def first_run_layout() -> Iterator[None]:
+    """The window opens as on its first run: no panels remembered from another test's window."""
+    QSettings().remove("main/state")
+    yield
+    QSettings().remove("main/state")
 
 
 @pytest.fixture

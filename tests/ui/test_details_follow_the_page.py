@@ -5,11 +5,9 @@ user comes back to it, and nobody on a page that selects nobody."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -25,11 +23,7 @@ from tests.ui.waiting import wait_idle
 SYD = "Australia/Sydney"
 
 
-@pytest.fixture(autouse=True)
-def _first_run_layout() -> Iterator[None]:
-    QSettings().remove("main/state")
-    yield
-    QSettings().remove("main/state")
+pytestmark = pytest.mark.usefixtures("first_run_layout")
 
 
 @pytest.fixture

@@ -4,11 +4,10 @@ what the save changed reaches them once, not a second time as "everything"."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -25,11 +24,7 @@ from tests.ui.waiting import settle
 SYD = "Australia/Sydney"
 
 
-@pytest.fixture(autouse=True)
-def _first_run_layout() -> Iterator[None]:
-    QSettings().remove("main/state")
-    yield
-    QSettings().remove("main/state")
+pytestmark = pytest.mark.usefixtures("first_run_layout")
 
 
 @pytest.fixture

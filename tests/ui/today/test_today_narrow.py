@@ -5,12 +5,11 @@ stays readable; wide again, the page looks as it did."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from itertools import pairwise
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSettings, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -20,12 +19,7 @@ from deckfollow.ui.features import install_features
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.today_page.page import TodayPage
 
-
-@pytest.fixture(autouse=True)
-def _no_remembered_panel() -> Iterator[None]:
-    QSettings().remove("main/state")
-    yield
-    QSettings().remove("main/state")
+pytestmark = pytest.mark.usefixtures("first_run_layout")
 
 
 @pytest.fixture
