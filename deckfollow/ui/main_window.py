@@ -341,6 +341,7 @@ class MainWindow(QMainWindow):
                     self.board.keep_cards(index)
                 else:
                     self.board.set_index(index)
+                set_aside()  # as `_show_index` does, when it comes after the start is done
                 self.ops.run_task(self, index.prepare_search)
 
             self.ops.run_query(self, with_the_rest, success=show_all)
