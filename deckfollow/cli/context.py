@@ -53,6 +53,16 @@ class CliContext:
         finally:
             db.close()
 
+    def has_owner_country(self) -> bool:
+        """Whether the database already holds the owner's country (False where there is none)."""
+        from deckfollow.core.settings import stored_country
+
+        path = Path(self.db_target).expanduser()
+        if self.created is not None or (not path.exists() and "://" not in self.db_target):
+            return False
+        with self.database() as db, db.reading() as session:
+            return stored_country(session) is not None
+
     def open_db(self, *, create: bool = False, full: bool = False) -> Database:
         """Open the database after its cheap integrity check (header, schema, revision, and
         `quick_check` on a small file; `full` runs the whole check, as `deckfollow check`,

@@ -8,11 +8,14 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 from types import ModuleType
-from typing import TextIO, cast
+from typing import TYPE_CHECKING, TextIO, cast
 
 from deckfollow import __version__
 from deckfollow.cli import args as shapes
 from deckfollow.cli.output import PrintableWriter, error_line
+
+if TYPE_CHECKING:
+    from deckfollow.cli.context import CliContext
 
 
 def _command_modules() -> list[ModuleType]:
@@ -208,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, *, resume_collection: bool) -> int:
-    from deckfollow.cli.context import CliContext, make_context
+    from deckfollow.cli.context import make_context
     from deckfollow.core.errors import DeckfollowError, NotFoundError, ValidationError
 
     ctx: CliContext | None = None
@@ -224,7 +227,8 @@ def _run(args: argparse.Namespace, *, resume_collection: bool) -> int:
         if ctx is not None:
             ctx.discard_created()  # nothing saved means no new empty database either
         field = getattr(args, "field_options", {}).get(exc.field, exc.field)
-        print(f"deckfollow: error: {error_line(f'{field}: {exc.message}')}", file=sys.stderr)
+        line = f"{field}: {exc.message}{_country_hint(exc, ctx)}"
+        print(f"deckfollow: error: {error_line(line)}", file=sys.stderr)
         return 2
     except NotFoundError as exc:
         # A missing id is the user's input, like any other bad argument.
@@ -241,6 +245,22 @@ def _run(args: argparse.Namespace, *, resume_collection: bool) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _country_hint(exc: Exception, ctx: CliContext | None) -> str:
+    """A number read in a country nobody chose (no setting, and a computer that names none):
+    say so, and how to choose, rather than leave "not valid for US" unexplained."""
+    from deckfollow.core.errors import PhoneNotValidError
+    from deckfollow.core.timezones import found_country
+
+    if not isinstance(exc, PhoneNotValidError) or found_country() is not None:
+        return ""
+    if ctx is not None and ctx.has_owner_country():
+        return ""
+    return (
+        f"; {exc.country} was assumed because neither your settings nor this computer name "
+        "a country: set yours with `deckfollow settings set country AU` (your country's code)"
+    )
 
 
 def _next_step(exc: Exception) -> str:

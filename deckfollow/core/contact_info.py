@@ -11,7 +11,7 @@ import hashlib
 import unicodedata
 from typing import TYPE_CHECKING
 
-from deckfollow.core.errors import ValidationError
+from deckfollow.core.errors import PhoneNotValidError, ValidationError
 
 if TYPE_CHECKING:
     from phonenumbers import PhoneNumber
@@ -68,7 +68,9 @@ def normalise_phone(raw: str, default_country: str, field: str = "phone") -> str
     if not valid:
         region = phonenumbers.region_code_for_number(parsed) or default_country.upper()
         hint = "" if text.startswith(("+", "00")) else " (a number from elsewhere starts with +)"
-        raise ValidationError(field, f"{raw!r} is not a valid phone number for {region}{hint}")
+        raise PhoneNotValidError(
+            field, f"{raw!r} is not a valid phone number for {region}{hint}", default_country
+        )
     e164: str = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     if not parsed.extension:  # then parsing the E.164 form gives this very number
         _remember(e164, parsed)

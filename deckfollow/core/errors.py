@@ -18,6 +18,14 @@ class ValidationError(DeckfollowError):
         self.message = message
 
 
+class PhoneNotValidError(ValidationError):
+    """A number that is not a phone number where it was read (`country`, unless written with +)."""
+
+    def __init__(self, field: str, message: str, country: str) -> None:
+        super().__init__(field, message)
+        self.country = country
+
+
 class NotFoundError(DeckfollowError):
     """The record asked for does not exist (or is in the trash)."""
 

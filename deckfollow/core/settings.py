@@ -51,6 +51,11 @@ def setting_label(name: str) -> str:
     return _LABELS.get(name, name)
 
 
+def stored_country(session: Session) -> str | None:
+    """The owner's country as saved (None until they chose one)."""
+    return session.scalar(select(Setting.value).where(Setting.key == "default_country"))
+
+
 def load_settings(session: Session) -> OwnerSettings:
     """Settings with defaults for anything never set."""
     return settings_from_stored(dict(session.execute(select(Setting.key, Setting.value)).all()))

@@ -63,6 +63,12 @@ def _locale_country(value: str) -> str | None:
 
 def system_country() -> str:
     """ISO country from the locale (en_AU.UTF-8 -> AU), else from the time zone, else US."""
+    return found_country() or "US"
+
+
+def found_country() -> str | None:
+    """The country this computer names, from its locale or its zone; None when it names none
+    (a "C" locale in UTC): then the owner must say."""
     named = [os.environ.get(var, "") for var in ("LC_ALL", "LC_CTYPE", "LANG")]
     for value in named:
         code = _locale_country(value)
@@ -77,7 +83,7 @@ def system_country() -> str:
             code = None
         if code:
             return code
-    return country_of_zone(system_timezone()) or "US"
+    return country_of_zone(system_timezone())
 
 
 class _LazyZones:

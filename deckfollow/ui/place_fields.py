@@ -3,7 +3,8 @@
 The welcome and Settings › Your business share them. The computer's locale (QLocale, which
 reads the Windows and macOS regional settings as well as $LANG) gives the country and the
 currency; the core's `system_timezone` (tzlocal) gives the zone. Nothing is silently
-assumed: the owner sees every value before it is saved.
+assumed: the owner sees every value before it is saved, and where the computer names no
+country (a "C" locale in UTC) the owner chooses one before anything is saved.
 """
 
 from __future__ import annotations
@@ -21,20 +22,25 @@ from deckfollow.core.places import (
     currency_for,
     regions_of,
 )
-from deckfollow.core.timezones import system_country, system_timezone
+from deckfollow.core.timezones import found_country, system_timezone
 
 
-def computer_place() -> dict[str, str]:
-    """What this computer says: country, time zone and currency (plain values for the core)."""
-    system = QLocale.system()
+def computer_place(system: QLocale | None = None) -> dict[str, str]:
+    """What this computer says: country, time zone and currency (plain values for the core).
+
+    The country is "" when the computer names none; the zone and currency then wait for
+    the owner's choice too (UTC and dollars would be a guess)."""
+    system = system or QLocale.system()
     country = ""
     if system.territory() != QLocale.Country.AnyTerritory:
         country = QLocale.territoryToCode(system.territory())
-    country = country if country in country_names() else system_country()
+    country = country if country in country_names() else (found_country() or "")
     zone = system_timezone()
-    if country_of_zone(zone) is None and country:
+    if country_of_zone(zone) is None:
         # "Etc/UTC" on a machine set up in Australia says nothing: suggest the country's zone.
-        zone = _main_zone(country) or zone
+        zone = (_main_zone(country) or zone) if country else ""
+    if not country:
+        return {"default_country": "", "owner_timezone": zone, "currency": ""}
     currency = system.currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode)
     if currency not in CURRENCIES or QLocale.territoryToCode(system.territory()) != country:
         currency = currency_for(country) or currency
@@ -47,6 +53,9 @@ def _main_zone(country: str) -> str | None:
     return zones[0] if zones else None
 
 
+CHOOSE_COUNTRY = "Choose your country…"
+
+
 class PlaceFields:
     """The four combo boxes, kept consistent: a new country offers its own regions, zones
     and currency."""
@@ -55,6 +64,8 @@ class PlaceFields:
         self.country = QComboBox(parent)
         self.country.setEditable(False)
         names = country_names()
+        if not country:
+            self.country.addItem(CHOOSE_COUNTRY, "")
         for code, name in sorted(names.items(), key=lambda item: item[1]):
             self.country.addItem(f"{name} ({code})", code)
         self.region = QComboBox(parent)
@@ -65,6 +76,10 @@ class PlaceFields:
         self.currency = QComboBox(parent)
         self.currency.setEditable(True)
         self.currency.addItems(sorted(CURRENCIES))
+        for box, example in ((self.timezone, "Australia/Sydney"), (self.currency, "AUD")):
+            line = box.lineEdit()
+            if line is not None:
+                line.setPlaceholderText(f"follows your country (e.g. {example})")
         self.country.setCurrentIndex(max(0, self.country.findData(country)))
         self._fill_regions(country, region)
         self.timezone.setCurrentText(zone)
@@ -88,8 +103,17 @@ class PlaceFields:
         else:
             self.region.setCurrentText(region)
 
+    def chosen(self) -> bool:
+        """Whether a country is chosen (the computer may have named none)."""
+        return bool(self.country.currentData())
+
     def _country_changed(self) -> None:
         country = str(self.country.currentData())
+        if country and self.country.itemData(0) == "":
+            # Once a country is chosen, "Choose your country…" is no longer a choice.
+            self.country.blockSignals(True)
+            self.country.removeItem(0)
+            self.country.blockSignals(False)
         old = self._last_country
         self._last_country = country
         self._fill_regions(country, "")

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.errors import ValidationError
-from deckfollow.core.settings import clean_setting
+from deckfollow.core.settings import clean_setting, setting_label
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.place_fields import PlaceFields, computer_place
 from deckfollow.ui.theme import active_theme
@@ -73,10 +73,16 @@ class WelcomeDialog(QDialog):
         form.addRow("State or region", self.place.region)
         form.addRow("Time zone", self.place.timezone)
         form.addRow("Currency", self.place.currency)
+        found_where = (
+            "Filled in from this computer: check them."
+            if self.place.chosen()
+            else "This computer does not say where it is: choose your country, and its time "
+            "zone and currency follow."
+        )
         hint = QLabel(
-            "Filled in from this computer: check them. Phone numbers are read as dialled in "
-            "your country unless written with +; every time is shown on your clock; quotes "
-            "are in your currency. Change any of it later in Settings › Your business."
+            f"{found_where} Phone numbers are read as dialled in your country unless written "
+            "with +; every time is shown on your clock; quotes are in your currency. Change "
+            "any of it later in Settings › Your business."
         )
         hint.setStyleSheet(f"color: {active_theme().muted_text};")
         hint.setWordWrap(True)
@@ -138,7 +144,17 @@ class WelcomeDialog(QDialog):
     def _choose(self, choice: WelcomeChoice) -> None:
         """Check every detail first (a wrong one is named and the welcome stays open)."""
         details = self.owner_details()
-        country = details["default_country"]
+        country = details.get("default_country")
+        if not country:
+            self.error.show_error(
+                ValidationError(
+                    setting_label("default_country"),
+                    "choose the country your business is in: phone numbers, your time zone "
+                    "and your currency follow it",
+                )
+            )
+            self.place.country.setFocus()
+            return
         try:
             for key, value in details.items():
                 clean_setting(key, value, country=country)

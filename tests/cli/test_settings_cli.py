@@ -163,3 +163,28 @@ def test_a_first_command_on_a_database_not_made_yet_says_how_to_start(
     assert (code, err) == (0, "")
     code, out, err = _run(capsys, "--db", db, "settings", "show", "--json")
     assert code == 0 and json.loads(out)["business"] == "Harbour Decks"
+
+
+def test_a_number_read_in_a_country_nobody_chose_says_how_to_choose(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A "C" locale in UTC names no country: the number is read as American, and said so.
+    for var in ("LC_ALL", "LC_CTYPE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("TZ", "UTC")
+    db = str(tmp_path / "first.db")
+    lead = ("add-lead", "--name", "Jo Bloggs", "--phone", "0412 345 679", "--job", "deck")
+    code, out, err = _run(capsys, "--db", db, *lead)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "not a valid phone number for US" in err
+    assert "set yours with `deckfollow settings set country AU`" in err
+    assert not Path(db).exists(), "nothing saved, not even an empty database"
+
+    assert _run(capsys, "--db", db, "settings", "set", "country", "AU")[0] == 0
+    code, out, err = _run(capsys, "--db", db, *lead)
+    assert (code, err) == (0, "")
+
+    # A country the owner chose is not second-guessed: the number is simply wrong there.
+    code, _out, err = _run(capsys, "--db", db, "add-lead", "--name", "Al", "--phone", "555")
+    assert code == 2 and "for AU" in err and "settings set country" not in err
