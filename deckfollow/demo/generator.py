@@ -63,7 +63,7 @@ from deckfollow.core.models import (
     Quote,
 )
 from deckfollow.core.settings import get_setting, save_owner_settings
-from deckfollow.core.timezones import system_country
+from deckfollow.core.timezones import found_country
 from deckfollow.demo.by_hand import HandFollowUps
 from deckfollow.demo.consent_history import ConsentHistory
 from deckfollow.demo.customers_added import enter_customers
@@ -110,7 +110,7 @@ def demo_market(session: Session, country: str | None = None) -> Market:
             raise ValidationError("--country", f"{country!r} is not one of {choices}")
         return market
     stored = get_setting(session, "default_country")
-    for code in (stored, None if stored else system_country()):
+    for code in (stored, None if stored else found_country()):
         market = market_of(code) if code else None
         if market is not None:
             return market
