@@ -32,7 +32,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=str.upper,
         choices=("AU", "US", "UK", "NZ", "CA", "IE"),
         default=None,
-        help="where the business is based (default: the owner's country, else this computer's)",
+        help="where the business is based "
+        "(default: the owner's country, else this computer's, else AU)",
     )
     p.add_argument(
         "--remove",
