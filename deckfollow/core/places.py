@@ -65,7 +65,12 @@ def _tz_table(name: str) -> list[list[str]]:
 @cache
 def country_names() -> dict[str, str]:
     """Every ISO 3166 country code with its English name ("AU": "Australia")."""
-    return {row[0]: row[1] for row in _tz_table("iso3166.tab") if len(row) >= 2}
+    names = {row[0]: row[1] for row in _tz_table("iso3166.tab") if len(row) >= 2}
+    # The zone database's short form ("Britain (UK)") is not how its people name it.
+    return names | {code: name for code, name in _NAMED_AS_SAID.items() if code in names}
+
+
+_NAMED_AS_SAID = {"GB": "United Kingdom"}
 
 
 @cache

@@ -10,10 +10,17 @@ from sqlalchemy.orm import Session
 from deckfollow.core import limits
 from deckfollow.core.changes import Changes
 from deckfollow.core.contact_info import normalise_phone
+from deckfollow.core.country_zones import country_zones
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import Setting
 from deckfollow.core.owner_settings import INT_FIELDS, OwnerSettings, settings_from_stored
-from deckfollow.core.places import country_code, currency_code, region_code
+from deckfollow.core.places import (
+    country_code,
+    country_of_zone,
+    currency_code,
+    region_code,
+    regions_of,
+)
 from deckfollow.core.timezones import system_country, zone_named
 
 # OwnerSettings is a plain value of `owner_settings` (read also without SQLAlchemy), named
@@ -133,16 +140,30 @@ def save_owner_settings(session: Session, values: Mapping[str, str | int]) -> Ch
     for name, value in values.items():
         if name != "default_country":
             cleaned[name] = clean_setting(name, value, country=country)
-    if (
-        "default_country" in cleaned
-        and "owner_region" not in cleaned
-        and current.owner_region
-        and region_code(country, current.owner_region) is None
-    ):
-        cleaned["owner_region"] = ""  # NSW is no state of the new country
+    cleaned.update(_following_the_country(current, cleaned, country))
     for name, value in cleaned.items():
         set_setting(session, name, value)
     return Changes(settings=True)
+
+
+def _following_the_country(
+    current: OwnerSettings, cleaned: Mapping[str, str], country: str
+) -> dict[str, str]:
+    """The zone and region a new country brings, as the welcome's fields do: a zone from
+    another country becomes the new country's main zone, a region it has not is cleared."""
+    if "default_country" not in cleaned:
+        return {}
+    follows: dict[str, str] = {}
+    if "owner_timezone" not in cleaned and country_of_zone(current.owner_timezone) != country:
+        zones = country_zones(country)
+        if zones:
+            follows["owner_timezone"] = zones[0]
+    moved = country != current.default_country
+    if "owner_region" not in cleaned and current.owner_region:
+        known = regions_of(country)
+        if (known and region_code(country, current.owner_region) is None) or (moved and not known):
+            follows["owner_region"] = ""  # NSW is no state of the new country
+    return follows
 
 
 def save_setting(session: Session, key: str, value: str | int) -> None:

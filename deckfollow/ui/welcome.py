@@ -73,19 +73,12 @@ class WelcomeDialog(QDialog):
         form.addRow("State or region", self.place.region)
         form.addRow("Time zone", self.place.timezone)
         form.addRow("Currency", self.place.currency)
-        found_where = (
-            "Filled in from this computer: check them."
-            if self.place.chosen()
-            else "This computer does not say where it is: choose your country, and its time "
-            "zone and currency follow."
-        )
-        hint = QLabel(
-            f"{found_where} Phone numbers are read as dialled in your country unless written "
-            "with +; every time is shown on your clock; quotes are in your currency. Change "
-            "any of it later in Settings › Your business."
-        )
+        self.hint = hint = QLabel()
         hint.setStyleSheet(f"color: {active_theme().muted_text};")
         hint.setWordWrap(True)
+        self._found_on_computer = self.place.chosen()
+        self._say_where_from()
+        self.place.country.currentIndexChanged.connect(self._say_where_from)
 
         how = QLabel("How would you like to start?")
         how.setStyleSheet("font-weight: 600; margin-top: 8px;")
@@ -117,6 +110,24 @@ class WelcomeDialog(QDialog):
         layout.addWidget(how)
         for button in (self.sample_button, self.import_button, self.empty_button):
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+
+    def _say_where_from(self) -> None:
+        """Where the country, zone and currency came from: this computer, the owner, or
+        nowhere yet (then the owner is asked to choose)."""
+        if not self.place.chosen():
+            where = (
+                "This computer does not say where it is: choose your country, and its time "
+                "zone and currency follow."
+            )
+        elif self._found_on_computer:
+            where = "Filled in from this computer: check them."
+        else:
+            where = "Your time zone and currency follow your country: check them."
+        self.hint.setText(
+            f"{where} Phone numbers are read as dialled in your country unless written "
+            "with +; every time is shown on your clock; quotes are in your currency. Change "
+            "any of it later in Settings › Your business."
+        )
 
     def owner_details(self) -> dict[str, str]:
         """The details the owner typed (only those filled in) and the place they confirmed."""

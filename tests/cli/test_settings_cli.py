@@ -188,3 +188,29 @@ def test_a_number_read_in_a_country_nobody_chose_says_how_to_choose(
     # A country the owner chose is not second-guessed: the number is simply wrong there.
     code, _out, err = _run(capsys, "--db", db, "add-lead", "--name", "Al", "--phone", "555")
     assert code == 2 and "for AU" in err and "settings set country" not in err
+
+
+def test_a_new_country_brings_its_zone_and_clears_a_region_it_has_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "UTC")  # a computer whose clock says nothing of the business
+    db = str(tmp_path / "moving.db")
+    code, out, _err = _run(capsys, "--db", db, "settings", "set", "country", "AU")
+    assert code == 0
+    assert "timezone = Australia/Sydney (follows the country" in out
+    assert _run(capsys, "--db", db, "settings", "set", "region", "NSW")[0] == 0
+
+    code, out, _err = _run(capsys, "--db", db, "settings", "set", "country", "NZ")
+    assert code == 0
+    assert "timezone = Pacific/Auckland (follows the country" in out
+    assert "region NSW cleared: not a region of NZ" in out
+    code, out, _err = _run(capsys, "--db", db, "settings", "show", "--json")
+    shown = json.loads(out)
+    assert (shown["country"], shown["timezone"], shown["region"]) == ("NZ", "Pacific/Auckland", "")
+
+    # A zone of the country the owner chose is theirs: naming the country again keeps it.
+    assert _run(capsys, "--db", db, "settings", "set", "timezone", "Pacific/Chatham")[0] == 0
+    code, out, _err = _run(capsys, "--db", db, "settings", "set", "country", "NZ")
+    assert (code, out) == (0, "country = NZ\n")
+    code, out, _err = _run(capsys, "--db", db, "settings", "show", "--json")
+    assert json.loads(out)["timezone"] == "Pacific/Chatham"

@@ -48,6 +48,7 @@ def test_the_welcome_asks_for_the_country_before_it_starts(
     place = dialog.place
     assert place.country.currentText() == CHOOSE_COUNTRY
     assert (place.timezone.currentText(), place.currency.currentText()) == ("", "")
+    assert dialog.hint.text().startswith("This computer does not say where it is")
 
     dialog.empty_button.click()
     assert dialog.result() == 0, "nothing starts on a guessed country"
@@ -60,6 +61,7 @@ def test_the_welcome_asks_for_the_country_before_it_starts(
         "NZD",
     )
     assert place.country.findText(CHOOSE_COUNTRY) == -1, "once chosen, no empty choice left"
+    assert dialog.hint.text().startswith("Your time zone and currency follow your country")
     dialog.owner_phone.setText("021 555 0199")  # read as dialled in New Zealand
     dialog.empty_button.click()
     assert dialog.choice is WelcomeChoice.EMPTY and dialog.result() == 1

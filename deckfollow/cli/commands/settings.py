@@ -82,6 +82,7 @@ def run_set(args: argparse.Namespace, ctx: CliContext) -> int:
     if name is None:
         raise ValidationError(args.key, f"is not a setting (use one of {', '.join(SETTING_KEYS)})")
     with ctx.database(create=True) as db, db.unit_of_work() as session:
+        before = load_settings(session)
         save_owner_settings(session, {name: args.value})
         settings = load_settings(session)
         zone_chosen = "owner_timezone" in stored_setting_names(session)
@@ -91,6 +92,17 @@ def run_set(args: argparse.Namespace, ctx: CliContext) -> int:
 
         shown = phone_as_read_in(shown, settings.default_country)  # as `settings show` has it
     print(f"{args.key} = {shown}", file=ctx.out)
+    if name == "default_country":
+        # The zone and region a new country brings (as the app's welcome does): said, so
+        # nothing changes unseen.
+        if settings.owner_timezone != before.owner_timezone:
+            print(
+                f"timezone = {settings.owner_timezone} (follows the country; another with: "
+                "deckfollow settings set timezone AREA/CITY)",
+                file=ctx.out,
+            )
+        if before.owner_region and not settings.owner_region:
+            print(f"region {before.owner_region} cleared: not a region of {shown}", file=ctx.out)
     if name == "default_country" and not zone_chosen:
         zone_country = country_of_zone(settings.owner_timezone)
         if zone_country != settings.default_country:
