@@ -273,6 +273,25 @@ class QuoteDialog(QDialog):
         self.choose_button.clicked.connect(self.choose_file)
         self.open_button.clicked.connect(self.open_file)
         self.file.textChanged.connect(self._refresh)
+        # A field's message goes as soon as the field is changed: red under a corrected
+        # amount reads as if it were still wrong.
+        for key, signal in (
+            ("customer", self.customer.currentIndexChanged),
+            ("name", self.name.textChanged),
+            ("phone", self.phone.textChanged),
+            ("email", self.email.textChanged),
+            ("number", self.number.textChanged),
+            ("amount", self.amount.textChanged),
+            ("amount", self.currency.currentTextChanged),
+            ("job", self.job.textChanged),
+            ("sent", self.sent.check.toggled),
+            ("sent", self.sent.edit.dateChanged),
+            ("sent", self.valid_until.check.toggled),
+            ("sent", self.valid_until.edit.dateChanged),
+            ("competing", self.competing.valueChanged),
+            ("file", self.file.textChanged),
+        ):
+            signal.connect(self.field_errors[key].clear_error)
         self.customer.currentIndexChanged.connect(self._refresh)
         self.name.textChanged.connect(self._refresh)
 

@@ -335,3 +335,27 @@ def test_choosing_the_file_sent_opens_a_picker_without_holding_the_window(
     picker.accept()
     assert dialog.file.text() == str(pdf)
     assert dialog.open_button.isEnabled()
+
+
+def test_a_lead_given_its_sent_day_moves_to_quoted_and_a_corrected_amount_loses_its_red(
+    qtbot: QtBot, window: MainWindow, now: datetime
+) -> None:
+    quote_id = _add_lead(qtbot, window, now)
+    dialog = QuoteDialog(window.ops.store, clock=lambda: now, quote_id=quote_id, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(qtbot, window)
+    qtbot.keyClicks(dialog.amount, "12,3x")
+    dialog.save()
+    assert dialog.field_errors["amount"].isVisible()
+    dialog.amount.clear()
+    assert not dialog.field_errors["amount"].isVisible(), "the corrected field is not red"
+    qtbot.keyClicks(dialog.amount, "4,850")
+    dialog.sent.set_value(date(2026, 11, 22))
+    dialog.save()
+    settle(qtbot, window)
+    with window.ops.store.reading() as s:
+        saved = quote_details(s, quote_id)
+    assert (saved.stage, saved.amount) == (Stage.QUOTED, Decimal("4850.00"))
+    assert window.board.columns[Stage.QUOTED].model.row_of(quote_id) >= 0
+    assert "4,850" in window.board.columns[Stage.QUOTED].money.text()
