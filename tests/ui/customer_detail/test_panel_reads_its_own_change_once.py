@@ -13,14 +13,18 @@ from pytestqt.qtbot import QtBot
 
 from deckfollow.core.enums import ConsentChannel, Outcome
 from deckfollow.core.leads import LeadCreated
+from deckfollow.core.settings import save_setting
+from deckfollow.messaging.smtp import Security, SmtpSettings, save_smtp_settings
 from deckfollow.storage.database import Database
 from deckfollow.ui.consent import ConsentEditorDialog, StopContactDialog
 from deckfollow.ui.features import install_features
 from deckfollow.ui.log_outcome import LogOutcomeDialog
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.messaging.call import CallDialog
+from deckfollow.ui.messaging.compose_email import ComposeEmailDialog
 from deckfollow.ui.quote_editor import QuoteDialog
 from tests.factories import new_lead
+from tests.messaging.conftest import StartServer
 from tests.ui.waiting import settle
 
 pytestmark = pytest.mark.usefixtures("first_run_layout")
@@ -155,6 +159,38 @@ def test_a_call_logged_from_the_details_is_read_once(
     shown = [timeline.topLevelItem(i).text(1) for i in range(2)]  # type: ignore[union-attr]
     # The call just logged, under the next step it planned.
     assert shown == ["Planned call (to do)", "Call to them: reached them"]
+
+
+def test_an_email_sent_from_the_details_is_read_once(
+    qtbot: QtBot, window: MainWindow, db: Database, lead: LeadCreated, smtp_server: StartServer
+) -> None:
+    # Sent on a thread of its own and announced from there, not with an operation's answer.
+    server = smtp_server(Security.PLAIN)
+    with db.unit_of_work() as s:
+        save_setting(s, "owner_name", "Dana Owner")
+        save_setting(s, "business_name", "Harbour Decks")
+        save_setting(s, "owner_phone", "+61400111222")
+        save_smtp_settings(
+            s,
+            SmtpSettings("127.0.0.1", server.port, Security.PLAIN, "", "dana@example.com", "Dana"),
+        )
+    panel = window.detail
+    qtbot.mouseClick(panel.email_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(panel.active_dialog, ComposeEmailDialog))
+    email = panel.active_dialog
+    assert isinstance(email, ComposeEmailDialog)
+    settle(qtbot, window)
+    email.next_step.reason.setText("Send photos of a similar deck")
+    qtbot.waitUntil(email.send_button.isEnabled)
+    panel_reads, today_reads = _reads(window)
+    with qtbot.waitSignal(panel.changed, timeout=20_000):
+        qtbot.mouseClick(email.send_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert len(server.received) == 1
+    assert len(panel_reads) == 1
+    assert len(today_reads) == 1
+    assert panel.customer_id == lead.customer_id
+    assert panel.timeline.topLevelItem(1).text(1).startswith("Email to them")  # type: ignore[union-attr]
 
 
 def test_a_new_quote_from_the_details_is_shown_with_one_read(
