@@ -86,7 +86,14 @@ def install_features(window: MainWindow, db: Store, clock: Clock) -> None:
 
         dialog = NewLeadDialog(window.ops, clock=clock, parent=window)
         dialog.created.connect(lambda _id: remind_now())
+        dialog.created.connect(lambda _id: lead_added(dialog.customer_id))
         _open(dialog)
+
+    def lead_added(customer_id: int | None) -> None:
+        # Over the Customers page the list highlights whom the lead is for (new, or the
+        # existing customer chosen instead of a duplicate) and the details show them.
+        if customer_id is not None and window.stack.currentWidget() is window.customers:
+            window.customers.show_added(customer_id)
 
     def remind_now() -> None:
         """A new lead's first reply is due now: its reminder should not wait for the timer."""

@@ -478,6 +478,7 @@ class MainWindow(QMainWindow):
 
         self.detail = DetailPanel(self.ops.store, clock=self.clock, ops=self.ops)
         self.detail.setMinimumWidth(PANEL_MIN_WIDTH)
+        self.detail.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.detail_dock = QDockWidget("Details", self)
         self.detail_dock.setObjectName("detailsDock")
         self.detail_dock.setWidget(self.detail)

@@ -114,6 +114,12 @@ _PLACEHOLDERS = {"birthday": "YYYY-MM-DD", "country": "e.g. AU, US, GB"}
 # The core names a refused field by its label ("cell phone"); the form finds it by key.
 _KEY_OF_LABEL = {label: key for key, label in FIELDS.items()}
 _EMPTY = "Select a quote or a customer to see their details."
+# What a call, text or email screen opened here saved, as Today says it.
+_LOGGED = {
+    Channel.EMAIL: "Sent and logged the email to",
+    Channel.TEXT: "Logged the text to",
+    Channel.VIDEO: "Logged the video call with",
+}
 
 
 _KIND_ROLES = {"touch": "cold_text", "follow_up": "follow_up_text", "consent": "warning_text"}
@@ -159,6 +165,7 @@ class DetailPanel(QWidget):
     """
 
     changed = Signal()
+    message = Signal(str)  # what a screen opened here saved, naming whom, for the status line
 
     def __init__(
         self,
@@ -552,7 +559,16 @@ class DetailPanel(QWidget):
             # A read asked while the change's answer is handed over (whom a page opened
             # after its change, the quote just made) runs after the change: it shows it.
             return
-        self.reload()
+        # The page beside it reads its list again for the same change, and its highlight
+        # may move on (Today past the follow-up just done) or leave (a quote trashed): the
+        # panel reads once the reads asked before this have answered, and only if it was
+        # not sent to someone else (or nobody) meanwhile; that read shows the change too.
+        asked = self._request
+        self._ops.run_task(self, _nothing, success=lambda _none: self._reload_since(asked))
+
+    def _reload_since(self, asked: int) -> None:
+        if asked == self._request and self.isVisible():
+            self.reload()
 
     def reload(self) -> None:
         """Re-read what is shown (after a change made elsewhere), or whom the user picked
@@ -907,9 +923,15 @@ class DetailPanel(QWidget):
 
     # -- dialogs -------------------------------------------------------------------------
 
-    def _after_dialog(self, *_: object) -> None:
+    def _after_dialog(self, said: str) -> None:
         # What the dialog saved is read again for its broadcast (`_changes_applied`), once.
+        # Said with whom it was for: the page beside may move on, and the panel with it.
+        self.message.emit(said)
         self.changed.emit()
+
+    def _name(self) -> str:
+        customer = self._customer
+        return (customer.fields["display_name"] if customer else "") or "the customer"
 
     def _open(self, dlg: QDialog) -> None:
         self.active_dialog = dlg
@@ -921,8 +943,10 @@ class DetailPanel(QWidget):
         if self._quote is None:
             return
 
+        said = f"Saved what happened with {self._name()} and what happens next"
+
         def opened(dlg: LogOutcomeDialog) -> None:
-            dlg.logged.connect(self._after_dialog)
+            dlg.logged.connect(lambda *_: self._after_dialog(said))
             self._open(dlg)
 
         open_log_outcome(
@@ -934,7 +958,8 @@ class DetailPanel(QWidget):
         if self._quote is None:
             return None
         dlg = QuoteDialog(self._db, clock=self._clock, quote_id=self._quote.id, parent=self)
-        dlg.saved.connect(self._after_dialog)
+        said = f"Saved the quote for {self._name()}"
+        dlg.saved.connect(lambda *_: self._after_dialog(said))
         self._open(dlg)
         return dlg
 
@@ -948,14 +973,17 @@ class DetailPanel(QWidget):
         return dlg
 
     def _show_new_quote(self, quote_id: int) -> None:
+        said = f"Added a quote for {self._name()}"
         self.show_quote(quote_id)
+        self.message.emit(said)
         self.changed.emit()
 
     def _open_consent_editor(self) -> None:
         if self._customer is None:
             return
         dlg = ConsentEditorDialog(self._db, self._customer.id, clock=self._clock, parent=self)
-        dlg.changed.connect(self._after_dialog)
+        said = f"Saved how {self._name()} agreed to be contacted"
+        dlg.changed.connect(lambda *_: self._after_dialog(said))
         self._open(dlg)
 
     def _open_ask_permission(self) -> None:
@@ -964,14 +992,16 @@ class DetailPanel(QWidget):
         dlg = AskPermissionDialog(
             self._db, self._customer.id, self.quote_id, clock=self._clock, parent=self
         )
-        dlg.saved.connect(self._after_dialog)
+        said = f"Saved that you asked {self._name()} for permission"
+        dlg.saved.connect(lambda *_: self._after_dialog(said))
         self._open(dlg)
 
     def _open_stop(self) -> None:
         if self._customer is None:
             return
         dlg = StopContactDialog(self._db, self._customer.id, clock=self._clock, parent=self)
-        dlg.saved.connect(self._after_dialog)
+        said = f"{self._name()} will not be contacted again: every channel is stopped"
+        dlg.saved.connect(lambda *_: self._after_dialog(said))
         self._open(dlg)
 
     def _open_ledger(self) -> None:
@@ -989,8 +1019,10 @@ class DetailPanel(QWidget):
             return
         self._contacting.add(channel)
 
+        said = f"{_LOGGED.get(channel, 'Logged the call with')} {self._name()}"
+
         def opened(dlg: QDialog, logged: SignalInstance) -> None:
-            logged.connect(self._after_dialog)
+            logged.connect(lambda *_: self._after_dialog(said))
             self._open(dlg)
 
         open_contact(
@@ -1017,9 +1049,14 @@ class DetailPanel(QWidget):
             timezone=self._customer.timezone,
             parent=self,
         )
-        dlg.started.connect(self._after_dialog)
+        said = f"Started a follow-up plan for {self._name()}"
+        dlg.started.connect(lambda *_: self._after_dialog(said))
         self._open(dlg)
         return dlg
+
+
+def _nothing() -> None:
+    """A turn of the database thread: what was asked of it before has answered after."""
 
 
 def _set_style(widget: QWidget, sheet: str) -> None:

@@ -148,10 +148,12 @@ class CustomerTableModel(QAbstractTableModel):
         customer `until` (one just added) is among them, in the same read."""
         self._ask_first_page(reorder=False, rows=max(PAGE, len(self._rows)), until=until)
 
-    def search(self, text: str) -> None:
+    def search(self, text: str, *, until: int | None = None) -> None:
+        """Read the first page of what `text` matches, and on until the customer `until`
+        (the one selected, when the search only widened) is among them, in the same read."""
         if text != self.text:
             self.text = text
-            self._ask_first_page(reorder=False, rows=PAGE)
+            self._ask_first_page(reorder=False, rows=PAGE, until=until)
 
     def when_read(self, then: Callable[[], None]) -> None:
         """Call `then` once the rows asked for so far are shown (now, if they are)."""

@@ -298,7 +298,12 @@ class CustomersPage(QWidget):
         self._pending.stop()
         self._stale = False
         selected = self.selected_ids()
-        self.model.search(self.search.text())
+        text = self.search.text()
+        # A search cleared or cut shorter matches everyone it matched before: the customer
+        # selected is still in the list, and is read on to (in the same read) to stay
+        # selected. A narrower one may hide them; it is not read through to find out.
+        widened = self.model.text.startswith(text) and text != self.model.text
+        self.model.search(text, until=selected[0] if widened and selected else None)
         self._reselect_when_read(selected)
 
     def _reselect_when_read(self, ids: list[int], *, replace: bool = False) -> None:
@@ -360,8 +365,8 @@ class CustomersPage(QWidget):
     def new_customer(self) -> NewCustomerDialog:
         """Open "New customer…"; afterwards the customer (new or chosen) is selected."""
         dlg = NewCustomerDialog(self._db, clock=self._clock, parent=self)
-        dlg.created.connect(self._after_new)
-        dlg.chosen.connect(self._after_new)
+        dlg.created.connect(self.show_added)
+        dlg.chosen.connect(self.show_added)
         self._open(dlg)
         return dlg
 
@@ -383,7 +388,10 @@ class CustomersPage(QWidget):
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.open()
 
-    def _after_new(self, customer_id: int) -> None:
+    def show_added(self, customer_id: int) -> None:
+        """A customer just added, or given a new lead (here or by Ctrl+N over this page):
+        the list is read once, unfiltered, with them selected and their details beside it.
+        Called with the answer of the change that added them."""
         # Cleared without a search of its own: the read below is the one that counts.
         self.search.blockSignals(True)
         self.search.clear()

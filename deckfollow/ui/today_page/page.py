@@ -233,8 +233,8 @@ class TodayPage(QWidget):
         layout.addWidget(self.splitter)
 
         self.tree.selectionModel().currentChanged.connect(self._current_moved)
-        # A click on the row already current is still the owner choosing that person (after
-        # an action, the details stay on the customer acted on while Today moved on).
+        # A click on the row already current is still the owner choosing that person (the
+        # details may show someone else while their unsaved edits hold them there).
         self.tree.clicked.connect(lambda *_: self.current_changed.emit())
         self.tree.activated.connect(lambda *_: self._primary())
         self.primary.clicked.connect(self._primary)
@@ -353,10 +353,10 @@ class TodayPage(QWidget):
         keep = current.follow_up_id if current else None
         shown_before = self.model.ids_in_order()
         groups = group_items(self._items)
-        # Rebuilt quietly: a refresh is not the user choosing someone. The first rows shown
-        # say so once, for the details panel to show the person Today's own panel shows;
-        # a move past the follow-up just acted on does not, so the details stay on the
-        # customer acted on until the user picks another row.
+        # Rebuilt quietly: a refresh is not the user choosing someone. Once the rows are in,
+        # a selection that moved (the first rows shown, a move past the follow-up just acted
+        # on, or nothing left) is said once, so the details panel shows whom the list
+        # highlights: never the customer acted on beside the next one's action panel.
         self._quiet = True
         self.model.set_items(groups, rows.owner_tz, self.tree.font())
         overdue = sum(map(_OVERDUE, self._items))
@@ -381,7 +381,7 @@ class TodayPage(QWidget):
             self.tree.setCurrentIndex(self.model.index_of(chosen))
         self._quiet = False
         self._show_current()
-        if keep is None and chosen is not None:
+        if chosen != keep:
             self.current_changed.emit()
 
     def current_item(self) -> DueItem | None:
@@ -520,11 +520,7 @@ class TodayPage(QWidget):
                 self.write_card(item.customer_id)
             return
         if self.act is not None:
-            verb = {
-                Channel.EMAIL: "Sent and logged the email to",
-                Channel.TEXT: "Logged the text to",
-            }
-            said = f"{verb.get(item.channel, 'Logged the call with')} {item.customer}"
+            said = f"{_SAVED.get(item.channel, 'Logged the call with')} {item.customer}"
             self.act(item.follow_up_id, lambda: self._after_change(said))
 
     def _copy(self) -> None:
@@ -548,8 +544,9 @@ class TodayPage(QWidget):
             self.open_quote.emit(item.quote_id)
 
     def _after_change(self, said: str = "") -> None:
-        """Say what was saved. The list is read again once, for the broadcast of what the
-        action changed (`apply_changes`), and the selection moves on to the next item then."""
+        """Say what was saved, naming whom. The list is read again once, for the broadcast
+        of what the action changed (`apply_changes`); the selection moves on to the next item
+        then, and the details panel with it."""
         self.changed.emit()
         window = self.window()
         if said and isinstance(window, QMainWindow):
