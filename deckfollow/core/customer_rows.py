@@ -18,6 +18,10 @@ MIN_PHONE_DIGITS = 3
 # From this many digits a search is a phone number, not a postcode or a house number.
 WHOLE_PHONE_DIGITS = 6
 _PHONE_CHARS = re.compile(r"^[\d\s()+.\-/]+$")
+# Lists mark a customer who asked not to be contacted "(do not contact)": typed into a
+# search, those words find them (with any other words typed beside).
+DO_NOT_CONTACT = "do not contact"
+_DO_NOT_CONTACT = re.compile(r"\(?\s*\bdo\s+not\s+contact\b\s*\)?", re.IGNORECASE)
 
 
 class CustomerSort(StrEnum):
@@ -91,6 +95,7 @@ class SearchTerms:
 
     words: tuple[tuple[str, str | None], ...]
     phone: str | None
+    do_not_contact: bool = False  # only those who asked not to be contacted
 
 
 def search_terms(text: str, country: str) -> SearchTerms | None:
@@ -99,6 +104,12 @@ def search_terms(text: str, country: str) -> SearchTerms | None:
     text = text.strip()
     if not text:
         return None
+    rest = _DO_NOT_CONTACT.sub(" ", text).strip()
+    if rest != text:
+        terms = search_terms(rest, country)
+        if terms is None:
+            return SearchTerms((), None, do_not_contact=True)
+        return SearchTerms(terms.words, terms.phone, do_not_contact=True)
     whole = phone_pattern(text, country)
     if whole is not None and sum(ch.isdigit() for ch in text) >= WHOLE_PHONE_DIGITS:
         # "0412 345 679" is one number typed with spaces, not three words.

@@ -5,6 +5,7 @@ match the name, company, email, street, suburb, state or postcode, ignoring case
 accents ("zoe" finds Zoë, through the customer's folded search key); a phone number matches
 however it was typed ("0412 345 679", "+61412345679", "412345679"), since stored numbers
 are E.164 and the digits after a leading trunk or international zero are part of them.
+"do not contact", as lists mark them, finds those who asked not to be contacted.
 Rows come back as small dataclasses, so 20,000 customers load in a blink.
 """
 
@@ -17,7 +18,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, ScalarSelect, and_, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from deckfollow.core.customer_rows import OPEN_STAGES, CustomerRow, CustomerSort, search_terms
+from deckfollow.core.customer_rows import (
+    OPEN_STAGES,
+    CustomerRow,
+    CustomerSort,
+    SearchTerms,
+    search_terms,
+)
 from deckfollow.core.models import Customer, Quote, Touch
 from deckfollow.core.settings import load_settings
 
@@ -47,9 +54,16 @@ def search_condition(text: str, country: str) -> ColumnElement[bool] | None:
     terms = search_terms(text, country)
     if terms is None:
         return None
+    if terms.do_not_contact:
+        stopped = Customer.do_not_contact.is_(True)
+        rest = _typed_condition(terms)
+        return stopped if rest is None else and_(stopped, rest)
+    return _typed_condition(terms)
+
+
+def _typed_condition(terms: SearchTerms) -> ColumnElement[bool] | None:
     if not terms.words:
-        assert terms.phone is not None
-        return _phone_match(terms.phone)
+        return None if terms.phone is None else _phone_match(terms.phone)
     # One LIKE on the folded key ignores case and accents alike on SQLite and PostgreSQL,
     # where a LIKE per field found "Zoë" only from "Zoë".
     words = and_(

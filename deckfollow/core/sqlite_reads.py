@@ -18,7 +18,13 @@ from zoneinfo import ZoneInfo
 
 from deckfollow.core.consent_overview import ConsentOverview, overview_of
 from deckfollow.core.customer_details import CustomerDetails, QuoteSummary
-from deckfollow.core.customer_rows import OPEN_STAGES, CustomerRow, CustomerSort, search_terms
+from deckfollow.core.customer_rows import (
+    OPEN_STAGES,
+    CustomerRow,
+    CustomerSort,
+    SearchTerms,
+    search_terms,
+)
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentEventKind, ConsentState, Stage
 from deckfollow.core.errors import NotFoundError
 from deckfollow.core.owner_settings import OwnerSettings, settings_from_stored
@@ -140,6 +146,13 @@ def _search_sql(text: str, country: str) -> tuple[str, list[str]]:
     terms = search_terms(text, country)
     if terms is None:
         return "", []
+    cond, params = _typed_sql(terms)
+    if terms.do_not_contact:
+        return ("customer.do_not_contact" + (f" AND {cond}" if cond else "")), params
+    return cond, params
+
+
+def _typed_sql(terms: SearchTerms) -> tuple[str, list[str]]:
     params: list[str] = []
     words = []
     for key, phone in terms.words:

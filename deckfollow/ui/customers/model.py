@@ -19,6 +19,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from deckfollow.core.contact_info import phone_as_read_in
+from deckfollow.core.customer_rows import DO_NOT_CONTACT
 from deckfollow.core.customer_search import CustomerRow, CustomerSort
 from deckfollow.ui.formatting import ago_text, date_text
 from deckfollow.ui.theme import active_theme
@@ -81,6 +82,7 @@ _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _ID = int(CUSTOMER_ID_ROLE)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_STOPPED = "Do not contact: they asked not to be contacted on any channel"
 
 
 class CustomerTableModel(QAbstractTableModel):
@@ -320,13 +322,14 @@ class CustomerTableModel(QAbstractTableModel):
             return self._text(row, col)
         if role == _ID:
             return row.id
-        if role == _FOREGROUND and row.do_not_contact and col == NAME:
-            return QColor(active_theme().error_text)
+        if role == _FOREGROUND and row.do_not_contact:
+            # Someone the app will not contact recedes, the whole row, as the CLI marks them.
+            return QColor(active_theme().muted_text)
         if role == _ALIGNMENT and col == OPEN:
             return _RIGHT
         if role == _TOOLTIP:
             if col == NAME:  # whole, where a narrow window cuts it short
-                return f"{row.name} asked not to be contacted" if row.do_not_contact else row.name
+                return f"{row.name} · {_STOPPED}" if row.do_not_contact else row.name
             if col == COMPANY and row.company:
                 return row.company
             if col == LAST and row.last_touch_at is not None:
@@ -335,11 +338,13 @@ class CustomerTableModel(QAbstractTableModel):
                 return f"{row.suburb or ''} {row.region}".strip()
             if col == EMAIL and row.email:
                 return row.email  # whole, where the column cuts it short
+            if row.do_not_contact:
+                return _STOPPED
         return None
 
     def _text(self, row: CustomerRow, col: int) -> str:
         if col == NAME:
-            return row.name
+            return f"{row.name} ({DO_NOT_CONTACT})" if row.do_not_contact else row.name
         if col == COMPANY:
             return row.company or ""
         if col == SUBURB:

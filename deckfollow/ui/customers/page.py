@@ -97,6 +97,9 @@ class CustomersPage(QWidget):
         self.search = QLineEdit()
         self.search.setAccessibleName("Search customers")
         self.search.setPlaceholderText("Search name, phone, email, suburb or company…")
+        self.search.setToolTip(
+            "Each word typed must match; “do not contact” lists those who asked not to be contacted"
+        )
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(240)
         self.new_button = QPushButton("New customer…")
