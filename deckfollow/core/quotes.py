@@ -458,14 +458,7 @@ def edit_quote(
             when=quote.updated_at,
             theirs=theirs,
         )
-    unsent = quote.sent_at is None
     changes = _apply(session, quote, edit, now)
-    if quote.stage is Stage.LEAD and unsent and quote.sent_at is not None:
-        # Giving a lead the day its quote went out says it was quoted, as adding a quote with
-        # its sent day does (a quote moved back to Lead by hand stays there on a later edit).
-        quote.stage, quote.stage_changed_at = Stage.QUOTED, now
-        _answered_by_quote(session, quote, now)
-        changes = changes | Changes(quotes=True)
     session.flush()
     return QuoteSaved(
         quote.id,
