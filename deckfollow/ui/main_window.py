@@ -311,9 +311,8 @@ class MainWindow(QMainWindow):
             reload = getattr(widget, "refresh", None)
             if callable(reload):
                 reload()
-        if self._has_details() and self.detail_dock.isVisible() and initiator is not self.detail:
-            self.detail.reload()
-        elif not self._has_details() and not self._details_later:
+        # The details panel, once built, hears of each change itself (it reads once per change).
+        if not self._has_details() and not self._details_later:
             # The details panel is built after the first paint, not on the way to it.
             QTimer.singleShot(0, self, self._build_detail_dock)
 

@@ -131,6 +131,8 @@ class Operations(QObject):
         self._busy_timer.setInterval(BUSY_AFTER_MS)
         self._busy_timer.timeout.connect(self._show_busy)
         self._is_busy = False
+        # True while a job's answer is handed over (its success, then its broadcast).
+        self._answering = False
         # Reads that found the team server away, each run again once it is back.
         self._rereads: dict[tuple[int, object], tuple[_Job, Callable[[], Any]]] = {}
         # Each submitted job and, once run, its outcome (result, error), held here on the GUI
@@ -216,6 +218,14 @@ class Operations(QObject):
         """Tell every view about a change made elsewhere (another member's commit)."""
         self.changes_applied.emit(changes, initiator)
 
+    def answering(self) -> bool:
+        """True while an operation's answer is handed over (its `success`, then the
+        broadcast of what it changed). Operations run and answer in the order they were
+        asked for, so every read still on its way then was asked after this operation and
+        runs after it: a view with a read on its way need not read again for the broadcast.
+        Not so for `announce` outside an answer (another member's commit)."""
+        return self._answering
+
     def is_closed(self) -> bool:
         """The window these operations served has closed (quit, or a switch of database)."""
         return self._closed
@@ -266,6 +276,7 @@ class Operations(QObject):
     def _deliver(self, ticket: int) -> None:
         job = self._jobs.pop(ticket)
         result, error = self._outcomes.pop(ticket)
+        self._answering = True
         try:
             if self._pending == 1:
                 self._end_busy()  # the last one: a question its success asks gets a normal cursor
@@ -273,6 +284,7 @@ class Operations(QObject):
         finally:
             # Counted until its success (which may ask a question) and broadcast are done.
             self._pending -= 1
+            self._answering = False
 
     def _report(self, job: _Job, result: object, error: BaseException | None) -> None:
         if job.reads and self._closed and not _is_defect(error):

@@ -153,7 +153,9 @@ class DetailPanel(QWidget):
     What it shows is read, and details typed here are saved, on the window's database
     thread (`deckfollow.ui.operations`). `changed` is emitted after anything was saved from
     the panel or its dialogs; what the save changed reaches the other views once, through
-    the operations' broadcast of the core's answer, not through this signal.
+    the operations' broadcast of the core's answer, not through this signal. The panel reads
+    what it shows again once per broadcast change (its own details save excepted: that save
+    reads them itself), not once more for a dialog of its own that saved.
     """
 
     changed = Signal()
@@ -175,6 +177,10 @@ class DetailPanel(QWidget):
         self._ops, self._db, self._clock = ops, db, clock
         self._customer: ContactForm | None = None
         self._request = 0  # the latest read asked for; an older answer is dropped
+        # The latest read has not been answered yet; and whom it is for when it was asked
+        # by `show_customer` (customer id): asked again meanwhile, it is not read twice.
+        self._on_its_way = False
+        self._asked_for: int | None = None
         # The read on its way is for someone other than the one shown (None: none on its way).
         self._reading_other: bool | None = None
         self._latest: tuple[Callable[[Session], CustomerView], str] | None = None
@@ -413,6 +419,7 @@ class DetailPanel(QWidget):
         self._ticker.start()
         # The team server going away while someone else is being read: say so in their place.
         server_watch().state.connect(self._server_state)
+        ops.changes_applied.connect(self._changes_applied)
         self.clear()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -460,6 +467,7 @@ class DetailPanel(QWidget):
 
     def _blank(self, message: str) -> None:
         self._request += 1  # a read still on its way is for someone no longer wanted
+        self._on_its_way = False
         self._reading_other = None
         self._show_empty(message)
 
@@ -487,7 +495,10 @@ class DetailPanel(QWidget):
             lambda: self.show_customer(customer_id)
         ):
             return
+        if self._on_its_way and self._asked_for == customer_id:
+            return  # already being read (opened, then its row selected once the list is in)
         self._load(customer_id, None)
+        self._asked_for = customer_id
 
     def _held_for_edits(self, go: Callable[[], None]) -> bool:
         """Asked to show someone else (or nobody) while details typed here are not saved:
@@ -524,6 +535,25 @@ class DetailPanel(QWidget):
         go()
         return True
 
+    def _changes_applied(self, changes: Changes, initiator: object | None) -> None:
+        """A saved change (from anywhere in the window): read again what is shown, once."""
+        if initiator is self or not self.isVisible():
+            return  # its own details save read them again; hidden, nothing to bring up to date
+        if not (
+            changes.quotes
+            or changes.customers
+            or changes.follow_ups
+            or changes.touches
+            or changes.consent
+            or changes.settings
+        ):
+            return  # nothing the panel shows
+        if self._on_its_way and self._ops.answering():
+            # A read asked while the change's answer is handed over (whom a page opened
+            # after its change, the quote just made) runs after the change: it shows it.
+            return
+        self.reload()
+
     def reload(self) -> None:
         """Re-read what is shown (after a change made elsewhere), or whom the user picked
         when they are still being read; unsaved edits stay."""
@@ -556,6 +586,7 @@ class DetailPanel(QWidget):
         for someone other than the one on screen (who is then not shown as if chosen)."""
         self._request += 1
         token = self._request
+        self._on_its_way, self._asked_for = True, None
         self._reading_other = other
         self._latest = (fetch, missing)
         if other and not server_watch().up:
@@ -564,6 +595,7 @@ class DetailPanel(QWidget):
         def shown(view: CustomerView) -> None:
             if token != self._request:
                 return
+            self._on_its_way = False
             if view.contact.id != self.customer_id and self._held_for_edits(
                 lambda: self._fetch(fetch, missing, other=True)
             ):
@@ -876,7 +908,7 @@ class DetailPanel(QWidget):
     # -- dialogs -------------------------------------------------------------------------
 
     def _after_dialog(self, *_: object) -> None:
-        self.reload()
+        # What the dialog saved is read again for its broadcast (`_changes_applied`), once.
         self.changed.emit()
 
     def _open(self, dlg: QDialog) -> None:

@@ -100,8 +100,8 @@ class CustomerTableModel(QAbstractTableModel):
         self._reloading = False  # a first page is being read
         self._appending = False  # a next page (or a hunt for one customer) is being read
         # The next first page to read once the one being read is in: (keeps its place as a
-        # reordering rather than a reset, how many rows), or None.
-        self._wanted: tuple[bool, int] | None = None
+        # reordering rather than a reset, how many rows, and on until which customer), or None.
+        self._wanted: tuple[bool, int, int | None] | None = None
         self._waiting: list[Callable[[], None]] = []  # run once no read is in flight
         self.text = ""
         self.sort_key = CustomerSort.NAME
@@ -138,10 +138,15 @@ class CustomerTableModel(QAbstractTableModel):
         """Rows asked for have not arrived yet."""
         return self._reloading or self._appending
 
-    def reload(self) -> None:
+    def is_reloading(self) -> bool:
+        """A first page (a reload, search or sort) asked for has not arrived yet."""
+        return self._reloading
+
+    def reload(self, *, until: int | None = None) -> None:
         """Read the first page again for the current search and sort (as many rows as
-        were loaded, so a refresh does not lose the user's place)."""
-        self._ask_first_page(reorder=False, rows=max(PAGE, len(self._rows)))
+        were loaded, so a refresh does not lose the user's place), and on until the
+        customer `until` (one just added) is among them, in the same read."""
+        self._ask_first_page(reorder=False, rows=max(PAGE, len(self._rows)), until=until)
 
     def search(self, text: str) -> None:
         if text != self.text:
@@ -167,22 +172,24 @@ class CustomerTableModel(QAbstractTableModel):
             return
         self._append(customer_id, lambda: self.find(customer_id, then))
 
-    def _ask_first_page(self, *, reorder: bool, rows: int) -> None:
+    def _ask_first_page(self, *, reorder: bool, rows: int, until: int | None = None) -> None:
         self._generation += 1
         if self._wanted is not None:
-            # Asked twice before the first was read: a reset wins over a reordering.
+            # Asked twice before the first was read: a reset wins over a reordering, and
+            # the customer wanted among the rows stays wanted.
             reorder = reorder and self._wanted[0]
-        self._wanted = (reorder, rows)
+            until = until if until is not None else self._wanted[2]
+        self._wanted = (reorder, rows, until)
         if not self._reloading:
             self._read_first_page()
 
     def _read_first_page(self) -> None:
         assert self._wanted is not None
-        reorder, limit = self._wanted
+        reorder, limit, until = self._wanted
         self._wanted = None
         generation = self._generation
         self._reloading = True
-        ask = Ask(self.text, self.sort_key, self.descending, 0, limit)
+        ask = Ask(self.text, self.sort_key, self.descending, 0, limit, until)
         self._read(ask, lambda rows, more: self._first_page(generation, reorder, rows, more))
 
     def _first_page(

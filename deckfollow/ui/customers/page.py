@@ -272,15 +272,22 @@ class CustomersPage(QWidget):
         if not self.isVisible():
             self._stale = True
             return
+        if self.model.is_reloading() and self._ops.answering():
+            # Asked for by the page once its own change was saved (an add, a merge): that
+            # read runs after the change, so its broadcast needs no second one.
+            return
         self._read()
 
-    def _read(self) -> None:
+    def _read(self, *, then_select: int | None = None) -> None:
+        """Read the rows again; then select `then_select` (the customer just added or
+        kept, read in the same read however far down the list they are), or keep the
+        selection."""
         self._stale = False
         self._settings_stale = True
-        selected = self.selected_ids()
-        self.model.reload()
+        selected = self.selected_ids() if then_select is None else [then_select]
+        self.model.reload(until=then_select)
         self.model.when_read(self.columns.measure)
-        self._reselect_when_read(selected)
+        self._reselect_when_read(selected, replace=then_select is not None)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -294,10 +301,12 @@ class CustomersPage(QWidget):
         self.model.search(self.search.text())
         self._reselect_when_read(selected)
 
-    def _reselect_when_read(self, ids: list[int]) -> None:
+    def _reselect_when_read(self, ids: list[int], *, replace: bool = False) -> None:
         if self._keep is None:  # the first asked for is the user's; later ones the same rows'
             self._keep = ids
             self.model.when_read(self._reselect)
+        elif replace:
+            self._keep = ids
 
     def _reselect(self) -> None:
         ids, self._keep = self._keep or [], None
@@ -380,16 +389,18 @@ class CustomersPage(QWidget):
         self.search.clear()
         self.search.blockSignals(False)
         self.model.text = ""
-        self._read()
-        self.select_customer(customer_id)
-        self.changed.emit()
-        self.customer_activated.emit(customer_id)
+        self._after_change(customer_id)
 
     def _after_merge(self, keep_id: int) -> None:
-        self._read()
-        self.select_customer(keep_id)
+        self._after_change(keep_id)
+
+    def _after_change(self, customer_id: int) -> None:
+        """The list is read once, with the customer added or kept selected (not first the
+        one selected before, nor the first row of a long list), and their details open
+        beside it."""
+        self._read(then_select=customer_id)
         self.changed.emit()
-        self.customer_activated.emit(keep_id)
+        self.customer_activated.emit(customer_id)
 
     # -- internals -------------------------------------------------------------------------
 

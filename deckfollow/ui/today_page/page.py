@@ -548,8 +548,8 @@ class TodayPage(QWidget):
             self.open_quote.emit(item.quote_id)
 
     def _after_change(self, said: str = "") -> None:
-        """Refresh (the selection moves on to the next item) and say what was saved."""
-        self.refresh()
+        """Say what was saved. The list is read again once, for the broadcast of what the
+        action changed (`apply_changes`), and the selection moves on to the next item then."""
         self.changed.emit()
         window = self.window()
         if said and isinstance(window, QMainWindow):
