@@ -611,12 +611,14 @@ def _answered_by_quote(session: Session, quote: Quote, now: datetime) -> None:
     """A lead that has its quote has been answered: the first reply still waiting on Today
     is done, and the speed-to-lead clock stops when the quote went out (its sent day, never
     before the enquiry came in nor after now), or now if the day is not known."""
-    if quote.stage not in (Stage.QUOTED, Stage.FOLLOWING_UP):
+    quoted = quote.stage in (Stage.QUOTED, Stage.FOLLOWING_UP)
+    if not quoted or quote.first_response_at is not None:
+        # Answered before, what is pending is a later step (whatever its words), not the
+        # first reply: it stays to be done.
         return
     settle_first_reply(session, quote, now=now)
-    if quote.first_response_at is None:
-        sent = quote.sent_at
-        quote.first_response_at = now if sent is None else min(max(sent, quote.received_at), now)
+    sent = quote.sent_at
+    quote.first_response_at = now if sent is None else min(max(sent, quote.received_at), now)
 
 
 def start_after_sale(session: Session, quote_id: int, *, now: datetime) -> Changes:
