@@ -24,6 +24,7 @@ from deckfollow.core.quotes import change_stage
 from deckfollow.core.settings import save_owner_settings
 from deckfollow.core.today import load_today
 from deckfollow.core.touches import TouchRecord, log_touch
+from deckfollow.reminders.check import run_check
 from deckfollow.reminders.digest import build_digest
 from deckfollow.storage.database import Database
 
@@ -104,6 +105,13 @@ def test_an_answered_lead_s_next_step_is_not_a_new_lead_whatever_its_words(
         assert (
             contact_follow_up(s, Channel.CALL, customer_id=lead.customer_id, quote_id=None) is None
         )
+    with db.unit_of_work() as s:
+        # No reminder on Sunday either; Tuesday's text reminds on Tuesday.
+        sunday_notices = run_check(s, SUNDAY).notices
+        assert [n.body for n in sunday_notices if not n.follow_up_ids] == ["Today: nothing due."]
+        assert [n for n in sunday_notices if n.follow_up_ids] == []
+        tuesday_notices = run_check(s, TUESDAY).notices
+        assert [n.follow_up_ids for n in tuesday_notices if n.follow_up_ids] == [(next_id,)]
     assert (item.follow_up_id, item.reason, item.first_reply) == (next_id, KEPT_WORDS, False)
     assert item.as_json()["first_reply"] is False
     with closing(sqlite3.connect(db_path)) as conn:
