@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deckfollow.core.customer_gone import customer_not_found
 from deckfollow.core.enums import ConsentEventKind
-from deckfollow.core.errors import NotFoundError
 from deckfollow.core.models import ChannelConsent, ConsentEvent, Customer
 from deckfollow.core.permission import ConsentInfo, ContactSnapshot
 
@@ -18,7 +18,11 @@ _CHUNK = 5000  # ids per query (SQLite takes at most 32,766 parameters)
 def get_customer(session: Session, customer_id: int) -> Customer:
     customer = session.get(Customer, customer_id)
     if customer is None or customer.deleted_at is not None:
-        raise NotFoundError(f"no customer with id {customer_id}")
+        raise customer_not_found(
+            customer_id,
+            in_trash=customer is not None,
+            notes=customer.notes if customer is not None else None,
+        )
     return customer
 
 

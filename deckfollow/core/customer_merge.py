@@ -17,6 +17,7 @@ from deckfollow.core.consent import revoke_consent
 from deckfollow.core.consent_ledger import append_event
 from deckfollow.core.contact_info import format_phone
 from deckfollow.core.contact_snapshot import get_customer
+from deckfollow.core.customer_gone import merged_stamp
 from deckfollow.core.customers import ADDRESS_FIELDS, FIELDS, PHONE_KEYS
 from deckfollow.core.do_not_contact import merge_consent
 from deckfollow.core.enums import ConsentEventKind
@@ -69,7 +70,7 @@ def merge_customers(session: Session, keep_id: int, other_id: int, *, now: datet
     if not keep.do_not_contact:
         refit_planned(session, keep_id, now=now)
     _record_merge(session, keep, other, quotes, touches, follow_ups, now=now)
-    stamp = f"Merged into customer {keep_id} ({keep.display_name}) on {now:%Y-%m-%d}."
+    stamp = merged_stamp(keep_id, keep.display_name, now.date())
     other.notes = f"{stamp}\n{other.notes}" if other.notes else stamp
     other.deleted_at = now
     other.updated_at = now

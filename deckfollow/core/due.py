@@ -46,6 +46,8 @@ __all__ = [
     "due_items",
     "due_statement",
     "effective_due",
+    "lead_first_reply",
+    "planned_first_reply",
     "shown_to_user",
 ]
 
@@ -94,12 +96,29 @@ def actionable() -> ColumnElement[bool]:
 
 
 @cache
-def planned_first_reply() -> ColumnElement[bool]:
-    """A new lead's planned first reply (its status is the caller's to say)."""
+def lead_first_reply() -> ColumnElement[bool]:
+    """The follow-up a new lead's plan made, its first reply, whether or not it is still to
+    give (its status is the caller's to say)."""
     return and_(
         FollowUp.basis == Basis.PLANNED,
         FollowUp.cadence_run_id.is_(None),
         FollowUp.reason.startswith(FIRST_REPLY),
+    )
+
+
+@cache
+def planned_first_reply() -> ColumnElement[bool]:
+    """A first reply still waiting: the lead's plan's first reply to an enquiry nobody has
+    answered yet (its quote's first response not recorded). Its status is the caller's to
+    say; for a query that joins Quote on the follow-up.
+
+    Once any outbound touch answered the enquiry, nothing of that person's is a new lead
+    any more, whatever a later follow-up's reason says (an owner may keep the words).
+    """
+    return and_(
+        lead_first_reply(),
+        FollowUp.quote_id.is_not(None),
+        Quote.first_response_at.is_(None),
     )
 
 
@@ -125,7 +144,8 @@ def due_statement(
     end: datetime, *, member: str | None = None, limit: int | None = None, waiting: bool = False
 ) -> Select[*tuple[Any, ...]]:
     """The due list's query: every actionable follow-up due before `end`, oldest first;
-    with `waiting`, also every new lead's first reply still to be made, however late."""
+    with `waiting`, also every new lead's first reply still to be made, however late. Its
+    last column says which rows are such a first reply (Today's "New leads")."""
     due = effective_due()
     when = or_(due < end, planned_first_reply()) if waiting else due < end
     stmt = (
@@ -146,6 +166,7 @@ def due_statement(
             Customer.phone_home,
             Customer.email,
             Customer.timezone,
+            planned_first_reply().label("first_reply"),
         )
         .join(Customer, Customer.id == FollowUp.customer_id)
         .outerjoin(Quote, Quote.id == FollowUp.quote_id)

@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.enums import Basis, Channel
 
-# A new lead's first reply: its reason begins so. Today lists it under "New leads", and
-# today's list holds it from the moment the lead arrives, even when the customer's hours
-# put the reply itself later (a Saturday-night enquiry to be called on Monday).
+# A new lead's first reply: its reason begins so. While the enquiry waits for an answer
+# (`due.planned_first_reply`) Today lists it under "New leads", and today's list holds it
+# from the moment the lead arrives, even when the customer's hours put the reply itself
+# later (a Saturday-night enquiry to be called on Monday).
 FIRST_REPLY = "First reply to their enquiry"
 
 # A follow-up due "now" (a new lead's first reply) is due, not late: it reads as overdue only
@@ -48,6 +49,9 @@ class DueItem:
     phone: str | None  # the number to use for this channel (a call: cell, office, home)
     email: str | None
     timezone: str
+    # A new lead's first reply still to give (`due.planned_first_reply`): Today lists it
+    # under "New leads". Not the reason's words: an answered lead is never a new one.
+    first_reply: bool = False
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -64,6 +68,7 @@ class DueItem:
             "basis": self.basis.value,
             "agreed_words": self.agreed_words,
             "overdue": self.overdue,
+            "first_reply": self.first_reply,
         }
 
 
@@ -101,6 +106,7 @@ def item_from_row(row: Sequence[Any], as_of: datetime, zones: dict[str, ZoneInfo
         home,
         email,
         tzname,
+        first_reply,
     ) = row
     tz = zones.get(tzname) or zones.setdefault(tzname, ZoneInfo(tzname))
     kind = Channel(channel)
@@ -120,4 +126,5 @@ def item_from_row(row: Sequence[Any], as_of: datetime, zones: dict[str, ZoneInfo
         phone=number_for(kind, cell, office, home),
         email=email,
         timezone=tzname,
+        first_reply=bool(first_reply),
     )

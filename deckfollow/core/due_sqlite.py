@@ -25,12 +25,15 @@ from deckfollow.core.enums import (
 _DUE = "coalesce(follow_up.snoozed_until, follow_up.due_at)"
 _CASES = " ".join("WHEN (follow_up.channel = ?) THEN ?" for _ in Channel)
 
-_BEFORE_END = f"{_DUE} < ?"
-# `due.planned_first_reply()`, pending: a new lead's first reply stays on today's list until made.
-_OR_WAITING = (
-    f"({_DUE} < ? OR follow_up.basis = ? AND follow_up.cadence_run_id IS NULL AND "
-    "(follow_up.reason LIKE ? || '%'))"
+# `due.planned_first_reply()`: the lead's plan's first reply, its enquiry not yet answered.
+_FIRST_REPLY = (
+    "follow_up.basis = ? AND follow_up.cadence_run_id IS NULL AND "
+    "(follow_up.reason LIKE ? || '%') AND follow_up.quote_id IS NOT NULL AND "
+    "quote.first_response_at IS NULL"
 )
+_BEFORE_END = f"{_DUE} < ?"
+# Pending, such a first reply stays on today's list until made.
+_OR_WAITING = f"({_DUE} < ? OR {_FIRST_REPLY})"
 
 
 def _due_sql(when: str) -> str:
@@ -38,7 +41,7 @@ def _due_sql(when: str) -> str:
         "SELECT follow_up.id, follow_up.customer_id, customer.display_name, follow_up.quote_id, "
         f"quote.number, quote.job, {_DUE} AS coalesce_1, follow_up.channel, follow_up.reason, "
         "follow_up.basis, follow_up.agreed_words, customer.phone_cell, customer.phone_office, "
-        "customer.phone_home, customer.email, customer.timezone \n"
+        f"customer.phone_home, customer.email, customer.timezone, {_FIRST_REPLY} AS first_reply \n"
         "FROM follow_up JOIN customer ON customer.id = follow_up.customer_id "
         "LEFT OUTER JOIN quote ON quote.id = follow_up.quote_id \n"
         "WHERE follow_up.status = ? AND NOT (EXISTS (SELECT * \n"
@@ -68,7 +71,9 @@ def due_parameters(end: datetime, *, waiting: bool = False) -> tuple[str | None,
     """The parameters of DUE_SQL (DUE_SQL_WAITING with `waiting`), in their order, for
     follow-ups due before `end`."""
     cases = [value for c in Channel for value in (c.value, c.consent_channel.value)]
+    first_reply = (Basis.PLANNED.value, FIRST_REPLY)
     return (
+        *first_reply,
         FollowUpStatus.PENDING.value,
         *cases,
         None,
@@ -76,7 +81,7 @@ def due_parameters(end: datetime, *, waiting: bool = False) -> tuple[str | None,
         CadenceRunStatus.ACTIVE.value,
         Basis.PLANNED.value,
         stored_moment(end),
-        *((Basis.PLANNED.value, FIRST_REPLY) if waiting else ()),
+        *(first_reply if waiting else ()),
     )
 
 

@@ -13,7 +13,7 @@ from deckfollow.core.contact_snapshot import get_customer, load_snapshot
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage
 from deckfollow.core.errors import NotFoundError, ValidationError
 from deckfollow.core.followups import next_pending_follow_up
-from deckfollow.core.leads import waiting_first_reply
+from deckfollow.core.leads import next_step_reason, waiting_first_reply
 from deckfollow.core.models import FollowUp, Quote
 from deckfollow.core.permission import channel_decision
 from deckfollow.core.settings import load_settings
@@ -61,6 +61,9 @@ class FollowUpTarget:
     closed_channels: dict[Channel, str] = field(default_factory=dict)
     # The cell number as the owner dials it ("0412 345 679"; international from abroad).
     cell_shown: str | None = None
+    # What the next step's reason starts from: the follow-up's own, or after a new lead's
+    # first reply, "Follow up on their enquiry about …" (the lead is answered by then).
+    next_reason: str | None = None
 
     def address(self, channel: Channel) -> str | None:
         """Where a message on `channel` goes: the email address or the cell number."""
@@ -115,6 +118,7 @@ def resolve_target(
         country=c.country,
         job=quote.job if quote is not None else None,
         reason=fu.reason if fu is not None else None,
+        next_reason=next_step_reason(fu.reason) if fu is not None else None,
         follow_up_channel=fu.channel if fu is not None else None,
         template_id=fu.template_id if fu is not None else None,
         basis=fu.basis if fu is not None else None,

@@ -20,7 +20,7 @@ from deckfollow.core.contact_info import (
 )
 from deckfollow.core.contact_snapshot import get_customer, load_snapshot
 from deckfollow.core.do_not_contact import is_blocked
-from deckfollow.core.due import planned_first_reply
+from deckfollow.core.due import lead_first_reply, planned_first_reply
 from deckfollow.core.due_list import FIRST_REPLY
 from deckfollow.core.enums import Basis, Channel, ConsentState, FollowUpStatus, Stage
 from deckfollow.core.errors import ValidationError
@@ -57,7 +57,8 @@ class LeadCreated:
     follow_up_id: int | None = None
 
 
-# Every first-reply follow-up's reason starts so; the wording and the clock recognise it.
+# The next step after a first reply: the enquiry is answered, and followed up.
+FOLLOW_UP_ENQUIRY = "Follow up on their enquiry"
 _JOB_IN_REASON = 120
 
 
@@ -172,6 +173,17 @@ def first_reply_reason(job: str | None) -> str:
     return f"{FIRST_REPLY} about {text}"
 
 
+def next_step_reason(reason: str | None) -> str | None:
+    """The reason the step after this follow-up starts from (the owner may change it).
+
+    After a first reply the enquiry is answered, so the next step follows it up: "First
+    reply to their enquiry about a deck" gives "Follow up on their enquiry about a deck".
+    """
+    if reason is None or not reason.startswith(FIRST_REPLY):
+        return reason
+    return FOLLOW_UP_ENQUIRY + reason[len(FIRST_REPLY) :]
+
+
 def _takes_texts(e164: str) -> bool:
     """A mobile (or a number that may be one): texts reach it."""
     kind = phonenumbers.number_type(phonenumbers.parse(e164, None))
@@ -257,23 +269,28 @@ def first_reply_plan(
 
 
 # Built once: a touch logged answers a lead often, and building the statements each time
-# costs more than running them.
-_WAITING_FIRST_REPLY = (
+# costs more than running them. The quote is the caller's to know unanswered until now:
+# once its first response is recorded, no follow-up of it is a first reply still to give.
+_LEAD_FIRST_REPLY = (
     FollowUp.quote_id == bindparam("answered_quote"),
     FollowUp.status == FollowUpStatus.PENDING,
-    planned_first_reply(),  # as the due list finds it
+    lead_first_reply(),
 )
-_ANY_WAITING = select(FollowUp.id).where(*_WAITING_FIRST_REPLY).limit(1)
+_ANY_WAITING = select(FollowUp.id).where(*_LEAD_FIRST_REPLY).limit(1)
 _SETTLE_FIRST_REPLY = (
     update(FollowUp)
-    .where(*_WAITING_FIRST_REPLY)
+    .where(*_LEAD_FIRST_REPLY)
     .values(status=FollowUpStatus.DONE, completed_at=bindparam("answered_at"))
     .execution_options(synchronize_session="fetch")
 )
 
 
 def settle_first_reply(session: Session, quote: Quote, *, now: datetime) -> None:
-    """The lead was answered (however it happened): its waiting first reply is done."""
+    """The lead is being answered (however it happened): its waiting first reply is done.
+
+    Call it only while `quote` was still unanswered: a follow-up planned after the answer
+    is the next step, not the first reply, whatever its reason says.
+    """
     # Most answers find none waiting (an answered call, a quote made at once): a look by
     # index costs less than an update that keeps the session's copies in step.
     if session.execute(_ANY_WAITING, {"answered_quote": quote.id}).first() is None:
@@ -286,11 +303,11 @@ def waiting_first_reply(session: Session, customer_id: int, quote_id: int | None
     was planned: a call made instead of the planned text is that first reply."""
     stmt = (
         select(FollowUp.id)
+        .join(Quote, Quote.id == FollowUp.quote_id)
         .where(
             FollowUp.customer_id == customer_id,
             FollowUp.status == FollowUpStatus.PENDING,
-            FollowUp.cadence_run_id.is_(None),
-            FollowUp.reason.startswith(FIRST_REPLY),
+            planned_first_reply(),  # as the due list finds it
         )
         .order_by(FollowUp.due_at, FollowUp.id)
         .limit(1)
@@ -304,13 +321,14 @@ def answer_person(
     session: Session, customer_id: int, at: datetime, *, now: datetime, also: Quote | None = None
 ) -> None:
     """The person was answered at `at`: every enquiry of theirs still waiting (and `also`,
-    the quote the answer was about) has its clock stopped and its first reply done."""
+    the quote the answer was about, if it was still waiting) has its clock stopped and its
+    first reply done. An enquiry answered before keeps its first response time."""
     waiting = set(unanswered_leads(session, customer_id))
-    if also is not None:
+    if also is not None and also.first_response_at is None:
         waiting.add(also)
     for lead in waiting:
-        lead.first_response_at = at
         settle_first_reply(session, lead, now=now)
+        lead.first_response_at = at
 
 
 def unanswered_leads(session: Session, customer_id: int) -> list[Quote]:

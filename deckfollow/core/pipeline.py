@@ -95,6 +95,10 @@ def close_quote(
             raise ValidationError("parked until", "must be a date in the future")
     quote = get_quote(session, quote_id)
     check_version(session, quote, expected_version)
+    if quote.stage is Stage.WON and close.stage is Stage.WON:
+        # Won again (a touch logged on a won job, closed as won): its after-sale plan runs
+        # on where it is, rather than stopped and started over to thank them twice.
+        return Changes(quotes=True)
     quote.stage = close.stage
     quote.stage_changed_at = now
     quote.closed_at = now

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from deckfollow.core import limits
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.contact_snapshot import load_snapshots, snapshots_of
+from deckfollow.core.due import planned_first_reply
 from deckfollow.core.due_list import FIRST_REPLY
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage
 from deckfollow.core.errors import NotFoundError, PermissionRefused, ValidationError
@@ -63,8 +64,12 @@ class _Customer:
 
     def reply_waiting(self) -> bool:
         """Does a first reply wait for them (`leads.waiting_first_reply`)?"""
+        unanswered = {q["id"] for q in self.leads if q["first_response_at"] is None}
         return self.reply_waiting_before or any(
-            f["status"] is FollowUpStatus.PENDING and _is_first_reply(f) for f in self.follow_ups
+            f["status"] is FollowUpStatus.PENDING
+            and _is_first_reply(f)
+            and f["quote_id"] in unanswered
+            for f in self.follow_ups
         )
 
     def planned(self) -> list[datetime]:
@@ -79,7 +84,12 @@ class _Customer:
 
 
 def _is_first_reply(f: dict[str, Any]) -> bool:
-    return f["cadence_run_id"] is None and bool(f["reason"].startswith(FIRST_REPLY))
+    """`due.lead_first_reply`: the follow-up a lead's plan made, its first reply."""
+    return (
+        f["basis"] is Basis.PLANNED
+        and f["cadence_run_id"] is None
+        and bool(f["reason"].startswith(FIRST_REPLY))
+    )
 
 
 def _max_id(session: Session, model: type[Any]) -> int:
@@ -128,11 +138,12 @@ class QuoteBatch:
                 planned[cid].append(due)
             waiting.update(
                 s.execute(
-                    select(FollowUp.customer_id).where(
+                    select(FollowUp.customer_id)
+                    .join(Quote, Quote.id == FollowUp.quote_id)
+                    .where(
                         FollowUp.customer_id.in_(chunk),
                         FollowUp.status == FollowUpStatus.PENDING,
-                        FollowUp.cadence_run_id.is_(None),
-                        FollowUp.reason.startswith(FIRST_REPLY),
+                        planned_first_reply(),
                     )
                 ).scalars()
             )
@@ -381,20 +392,19 @@ class QuoteBatch:
             if (
                 f["quote_id"] == quote["id"]
                 and f["status"] is FollowUpStatus.PENDING
-                and f["basis"] is Basis.PLANNED
                 and _is_first_reply(f)
             ):
                 f.update(status=FollowUpStatus.DONE, completed_at=now)
 
     def _answered_by_quote(self, quote: dict[str, Any], now: datetime) -> None:
-        if quote["stage"] not in (Stage.QUOTED, Stage.FOLLOWING_UP):
+        quoted = quote["stage"] in (Stage.QUOTED, Stage.FOLLOWING_UP)
+        if not quoted or quote["first_response_at"] is not None:
             return
         self._settle_first_reply(quote, now)
-        if quote["first_response_at"] is None:
-            sent = quote["sent_at"]
-            quote["first_response_at"] = (
-                now if sent is None else min(max(sent, quote["received_at"]), now)
-            )
+        sent = quote["sent_at"]
+        quote["first_response_at"] = (
+            now if sent is None else min(max(sent, quote["received_at"]), now)
+        )
 
     def _plan_revisit(
         self, who: _Customer, quote: dict[str, Any], day: date, now: datetime, why: str | None
@@ -500,14 +510,14 @@ def move_quotes(session: Session, moves: Sequence[Move]) -> int:
             raise NotFoundError(f"no quote with id {m.quote_id}")
         if quote["to_stage"] is not m.stage:
             quote.update(to_stage=m.stage, changed_at=m.at, closed=None, updated=m.at, changed=True)
-        if m.stage in (Stage.QUOTED, Stage.FOLLOWING_UP):
+        if m.stage in (Stage.QUOTED, Stage.FOLLOWING_UP) and quote["answered_at"] is None:
+            # Answered before, what is pending is a later step, not the first reply.
             settled.append({"answered_quote": m.quote_id, "at": m.at})
-            if quote["answered_at"] is None:
-                sent = quote["sent_at"]
-                quote["answered_at"] = (
-                    m.at if sent is None else min(max(sent, quote["received_at"]), m.at)
-                )
-                quote["changed"] = True
+            sent = quote["sent_at"]
+            quote["answered_at"] = (
+                m.at if sent is None else min(max(sent, quote["received_at"]), m.at)
+            )
+            quote["changed"] = True
     changed = [q for q in stored.values() if q["changed"]]
     if changed:
         session.execute(_MOVE.execution_options(synchronize_session=False), changed)

@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core.cadence_library import seed_builtin_cadences
@@ -24,15 +24,16 @@ from deckfollow.core.cadence_runs import start_cadence
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock_format import date_text
 from deckfollow.core.contact_snapshot import get_customer
-from deckfollow.core.enums import Stage
+from deckfollow.core.enums import CadenceRunStatus, FollowUpStatus, Stage
 from deckfollow.core.errors import ConcurrentEditError, PermissionRefused, ValidationError
 from deckfollow.core.leads import NewLead, add_lead, settle_first_reply
 from deckfollow.core.members import changed_by_line
-from deckfollow.core.models import Customer, Quote
-from deckfollow.core.pipeline import Close, close_quote, get_quote, move_stage
+from deckfollow.core.models import Cadence, CadenceRun, Customer, FollowUp, Quote
+from deckfollow.core.pipeline import Close, check_version, close_quote, get_quote, move_stage
 from deckfollow.core.places import currency_code
 from deckfollow.core.quote_details import QuoteDetails, missing_details
 from deckfollow.core.settings import load_settings
+from deckfollow.core.wording import plural
 
 # QuoteDetails is a plain value of `quote_details` (read also without SQLAlchemy), named here
 # too beside the services that read it.
@@ -61,6 +62,7 @@ __all__ = [
     "quote_form",
     "sent_moment",
     "start_after_sale",
+    "stop_after_sale",
 ]
 
 MAX_COMPETING = 20
@@ -458,14 +460,7 @@ def edit_quote(
             when=quote.updated_at,
             theirs=theirs,
         )
-    unsent = quote.sent_at is None
     changes = _apply(session, quote, edit, now)
-    if quote.stage is Stage.LEAD and unsent and quote.sent_at is not None:
-        # Giving a lead the day its quote went out says it was quoted, as adding a quote with
-        # its sent day does (a quote moved back to Lead by hand stays there on a later edit).
-        quote.stage, quote.stage_changed_at = Stage.QUOTED, now
-        _answered_by_quote(session, quote, now)
-        changes = changes | Changes(quotes=True)
     session.flush()
     return QuoteSaved(
         quote.id,
@@ -565,6 +560,25 @@ class StageChanged:
     # What the new stage expects and the quote lacks ("amount", "sent date"): ask for it.
     missing: tuple[str, ...] = ()
     after_sale_started: bool = False
+    # Leaving Won stopped the after-sale plan: how many of its follow-ups were cancelled
+    # (None: no after-sale plan was running).
+    after_sale_stopped: int | None = None
+
+    @property
+    def after_sale_stopped_text(self) -> str | None:
+        """ "the after-sale plan was stopped: 2 follow-ups cancelled" (None: not stopped)."""
+        return (
+            None
+            if self.after_sale_stopped is None
+            else after_sale_stopped_text(self.after_sale_stopped)
+        )
+
+
+def after_sale_stopped_text(cancelled: int) -> str:
+    """What stopping the after-sale plan did, to follow "Quote 12 is now Following up; "."""
+    if not cancelled:
+        return "the after-sale plan was stopped"
+    return f"the after-sale plan was stopped: {plural(cancelled, 'follow-up')} cancelled"
 
 
 def change_stage(
@@ -594,6 +608,16 @@ def change_stage(
         changes = changes | edit_quote(session, quote_id, fill, version=version, now=now).changes
     # Without a fill, the move itself is checked against the version the user saw.
     expected = version if fill is None else None
+    stopped = None
+    if quote.stage is Stage.WON and stage is not Stage.WON:
+        # Out of Won, nobody is thanked for a job they have not bought (again won, the
+        # plan starts again). Checked first: a refused move stops nothing.
+        check_version(session, quote, expected)
+        why = f"after-sale plan stopped: the quote moved from Won to {stage.label}"
+        stopped = stop_after_sale(session, quote_id, now=now, reason=why)
+        if stopped is not None:
+            line = after_sale_stopped_text(stopped)
+            changes = changes | Changes(follow_ups=True, notices=(f"{line.capitalize()}.",))
     if stage.is_open:
         changes = changes | move_stage(session, quote_id, stage, now=now, expected_version=expected)
     else:
@@ -611,19 +635,21 @@ def change_stage(
         changes = changes | plan
     session.flush()
     missing = missing_details(quote.stage, quote.amount, _sent_on(quote, _owner_zone(session)))
-    return StageChanged(changes, missing, started)
+    return StageChanged(changes, missing, started, stopped)
 
 
 def _answered_by_quote(session: Session, quote: Quote, now: datetime) -> None:
     """A lead that has its quote has been answered: the first reply still waiting on Today
     is done, and the speed-to-lead clock stops when the quote went out (its sent day, never
     before the enquiry came in nor after now), or now if the day is not known."""
-    if quote.stage not in (Stage.QUOTED, Stage.FOLLOWING_UP):
+    quoted = quote.stage in (Stage.QUOTED, Stage.FOLLOWING_UP)
+    if not quoted or quote.first_response_at is not None:
+        # Answered before, what is pending is a later step (whatever its words), not the
+        # first reply: it stays to be done.
         return
     settle_first_reply(session, quote, now=now)
-    if quote.first_response_at is None:
-        sent = quote.sent_at
-        quote.first_response_at = now if sent is None else min(max(sent, quote.received_at), now)
+    sent = quote.sent_at
+    quote.first_response_at = now if sent is None else min(max(sent, quote.received_at), now)
 
 
 def start_after_sale(session: Session, quote_id: int, *, now: datetime) -> Changes:
@@ -642,6 +668,41 @@ def start_after_sale(session: Session, quote_id: int, *, now: datetime) -> Chang
             return Changes()
         raise
     return Changes(follow_ups=True)
+
+
+# Built once: every move out of Won asks it.
+_AFTER_SALE_RUNS = (
+    select(CadenceRun)
+    .join(Cadence, Cadence.id == CadenceRun.cadence_id)
+    .where(
+        CadenceRun.quote_id == bindparam("quote_id"),
+        Cadence.key == AFTER_SALE,
+        CadenceRun.status.in_([CadenceRunStatus.ACTIVE, CadenceRunStatus.PAUSED]),
+    )
+)
+_PENDING_OF_RUN = select(FollowUp).where(
+    FollowUp.cadence_run_id == bindparam("run_id"), FollowUp.status == FollowUpStatus.PENDING
+)
+
+
+def stop_after_sale(session: Session, quote_id: int, *, now: datetime, reason: str) -> int | None:
+    """Stop the after-sale plan running for the quote: its pending follow-ups cancelled and
+    the plan stopped, both with `reason` (the timeline shows it). How many follow-ups were
+    cancelled; None when no after-sale plan ran for the quote."""
+    runs = list(session.execute(_AFTER_SALE_RUNS, {"quote_id": quote_id}).scalars())
+    if not runs:
+        return None
+    cancelled = 0
+    for run in runs:
+        for fu in session.execute(_PENDING_OF_RUN, {"run_id": run.id}).scalars():
+            fu.status = FollowUpStatus.CANCELLED
+            fu.completed_at = now
+            fu.cancel_reason = reason
+            cancelled += 1
+        run.status = CadenceRunStatus.STOPPED
+        run.paused_reason = reason
+    session.flush()
+    return cancelled
 
 
 # -- what the quote dialog starts from ------------------------------------------------------

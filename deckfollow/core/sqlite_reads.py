@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from deckfollow.core.consent_overview import ConsentOverview, overview_of
 from deckfollow.core.customer_details import CustomerDetails, QuoteSummary
+from deckfollow.core.customer_gone import customer_not_found
 from deckfollow.core.customer_rows import (
     OPEN_STAGES,
     CustomerRow,
@@ -32,6 +33,13 @@ from deckfollow.core.permission import ConsentInfo, ContactSnapshot
 from deckfollow.core.quote_details import QuoteDetails
 
 _CENT = Decimal("0.01")
+_GONE = "SELECT notes FROM customer WHERE id = ?"
+
+
+def _not_found(conn: sqlite3.Connection, customer_id: int) -> NotFoundError:
+    """As `contact_snapshot.get_customer` says it: merged, in the trash, or never there."""
+    row = conn.execute(_GONE, (customer_id,)).fetchone()
+    return customer_not_found(customer_id, in_trash=row is not None, notes=row and row[0])
 
 
 def _moment(stored: str | None) -> datetime | None:
@@ -78,7 +86,7 @@ def read_consent(
     """`consent.consent_overview` and the merges in the customer's ledger (when, what)."""
     row = conn.execute(_CUSTOMER, (customer_id,)).fetchone()
     if row is None:
-        raise NotFoundError(f"no customer with id {customer_id}")
+        raise _not_found(conn, customer_id)
     cid, name, country, region, tz, hours, dnc, best, preferred = row
     consents = {
         ConsentChannel(ch): ConsentInfo(ConsentState(state), _moment(since), source, words)
@@ -234,7 +242,7 @@ def read_customer_details(conn: sqlite3.Connection, customer_id: int) -> Custome
     """`customers.customer_details`, read with sqlite3."""
     row = conn.execute(_DETAILS, (customer_id,)).fetchone()
     if row is None:
-        raise NotFoundError(f"no customer with id {customer_id}")
+        raise _not_found(conn, customer_id)
     quotes = tuple(
         QuoteSummary(
             qid,

@@ -666,6 +666,7 @@ def _run_window(
         window.build_details,
         features,
         lambda: _listen_for_second_start(window, db),
+        lambda: _follow_outside_writes(window),
     ]
     # What writes, or backs the file up, waits for the full check too.
     writing: list[Callable[[], object]] = [
@@ -823,6 +824,17 @@ def _show(window: MainWindow, page: str) -> None:
 def _open_follow_up(window: MainWindow, follow_up_id: int) -> None:
     _show(window, "today")
     window.today.select_follow_up(follow_up_id)
+
+
+def _follow_outside_writes(window: MainWindow) -> None:
+    """What a script or the command line writes to the open file shows in the window."""
+    from deckfollow.ui.outside_writes import OutsideWrites
+
+    if window.ops.is_closed():
+        return
+    watcher = OutsideWrites(window.ops, window)
+    window.outside_writes = watcher
+    watcher.start()
 
 
 def _keep_backing_up(window: MainWindow, db: Database, clock: Clock) -> None:

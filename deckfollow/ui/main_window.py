@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         # Or the board's quotes read before the db opened, the others read once it shows them.
         self._rest: OtherQuotes | None = None
         self.reminders: QObject | None = None
+        self.outside_writes: QObject | None = None  # follows writes by other programs
         self._menus: dict[str, QMenu] = {}
         self._details_later = False
 

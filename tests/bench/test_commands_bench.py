@@ -125,14 +125,14 @@ con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
 zones = {}
 items = []
 for (fid, cid, name, qid, number, job_, due, channel, reason, basis, words,
-     cell, office, home, email, tzname) in con.execute(sql, params):
+     cell, office, home, email, tzname, first_reply) in con.execute(sql, params):
     tz = zones.get(tzname) or zones.setdefault(tzname, ZoneInfo(tzname))
     at = datetime.fromisoformat(due).replace(tzinfo=UTC)
     items.append({
         "id": fid, "customer": name, "customer_id": cid, "quote": number, "quote_id": qid,
         "job": job_, "due_at": at.astimezone(tz).isoformat(), "timezone": tzname,
         "channel": channel, "reason": reason, "basis": basis, "agreed_words": words,
-        "overdue": at < as_of,
+        "overdue": at < as_of, "first_reply": bool(first_reply),
     })
 json.dump(items, sys.stdout, ensure_ascii=False, indent=1)
 sys.stdout.write("\n")

@@ -142,6 +142,17 @@ def test_merge_keeps_the_quotes_of_both(cli: Cli):
     assert code == 0, err
     text = cli.db.with_suffix(".csv").read_text(encoding="utf-8")
     assert "Records merged" in text and both in text
+    # The merged-away id says where its person went, read by either path.
+    gone = f"no customer with id {other[0]}: merged into customer {mia} (Mia Chen) on "
+    for args in (
+        ("customer", "show", str(other[0])),
+        ("consent", "show", "--customer", str(other[0])),
+        ("touch", "log", "--customer", str(other[0]), "--channel", "call",
+         "--direction", "out", "--outcome", "reached"),
+    ):  # fmt: skip
+        code, out, err = cli(*args)
+        assert (code, out, err.count("\n")) == (2, "", 1), args
+        assert gone in err, args
 
 
 @pytest.mark.parametrize(

@@ -316,23 +316,3 @@ def test_a_quote_made_without_an_enquiry_runs_no_reply_clock(db: Database, custo
         assert s.scalar(replied) is None  # their enquiry is still to be answered
         made = select(Quote.first_response_at).where(Quote.id == another.quote_id)
         assert s.scalar(made) == now
-
-
-def test_giving_a_lead_the_day_its_quote_went_out_makes_it_quoted(
-    db: Database, now: datetime, customer_id: int
-) -> None:
-    with db.unit_of_work() as s:
-        quote_id = s.scalars(select(Quote.id).where(Quote.customer_id == customer_id)).one()
-        edit = QuoteEdit(amount=Decimal("4850.00"), sent_on=now.date() - timedelta(days=1))
-        edit_quote(s, quote_id, edit, version=None, now=now)
-    with db.reading() as s:
-        quote = s.get(Quote, quote_id)
-        assert quote is not None
-        assert (quote.stage, quote.first_response_at is not None) == (Stage.QUOTED, True)
-    # Moved back to Lead by hand, it stays a lead when its amount is changed later.
-    with db.unit_of_work() as s:
-        change_stage(s, quote_id, Stage.LEAD, now=now)
-        edit_quote(s, quote_id, QuoteEdit(amount=Decimal("4900.00")), version=None, now=now)
-    with db.reading() as s:
-        quote = s.get(Quote, quote_id)
-        assert quote is not None and quote.stage is Stage.LEAD

@@ -251,10 +251,16 @@ def run_stage(args: argparse.Namespace, ctx: CliContext) -> int:
             after_sale=args.after_sale,
         )
     if args.json:
-        extra = {"missing": list(moved.missing), "after_sale_started": moved.after_sale_started}
+        extra = {
+            "missing": list(moved.missing),
+            "after_sale_started": moved.after_sale_started,
+            "after_sale_stopped": moved.after_sale_stopped is not None,
+            "follow_ups_cancelled": moved.after_sale_stopped or 0,
+        }
         _print(ctx, args, args.quote_id, extra)
         return 0
-    print(f"Quote {args.quote_id} is now {args.stage.label}.", file=ctx.out)
+    stopped = f"; {moved.after_sale_stopped_text}" if moved.after_sale_stopped_text else ""
+    print(f"Quote {args.quote_id} is now {args.stage.label}{stopped}.", file=ctx.out)
     if moved.after_sale_started:
         print("The after-sale follow-ups have started.", file=ctx.out)
     if moved.missing:

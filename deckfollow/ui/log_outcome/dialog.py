@@ -102,7 +102,8 @@ class LogOutcomeDialog(ContactDialog):
         # What the next planned touch must fit around (rule 5), as read when it opened; the
         # save asks the rules again.
         self._planned, self._weekly_cap = screen.planned, screen.weekly_cap
-        fu_channel, fu_reason = target.follow_up_channel, target.reason or ""
+        # The next step's reason starts from this one's (a first reply's is followed up).
+        fu_channel, fu_reason = target.follow_up_channel, target.next_reason or ""
         plan_name = target.plan_name
         quote_id = target.quote_id
         quote_text = " · ".join(x for x in (target.quote_number, target.job) if x)

@@ -485,6 +485,16 @@ class QuoteDialog(QDialog):
             self._show(exc)
             return
         moving_to, version = self._moving_to, self._version()
+        if (
+            details is not None
+            and moving_to is None
+            and details.stage is Stage.LEAD
+            and details.sent_on is None
+            and fields.sent_on is not None
+        ):
+            # The day it went out, given to a lead, says it was quoted: it moves to Quoted
+            # as dragging it there would (a quote moved back to Lead by hand stays there).
+            moving_to = Stage.QUOTED
         customer_id = self._customer_id or self.customer.currentData()
         new_customer = self._lead() if self._new_customer() else None
 

@@ -21,6 +21,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QSystemTrayIcon, QWidget
 
+from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.settings import get_setting, set_setting
@@ -67,6 +68,9 @@ def _row_key(notice: Notice) -> str:
     if notice.kind is NoticeKind.DIGEST:
         return "digest"
     return f"{notice.kind.value}:" + ",".join(str(i) for i in notice.follow_up_ids)
+
+
+_DIGEST_ROW = Notice(NoticeKind.DIGEST, "deckfollow — today", "")
 
 
 class ReminderController(QObject):
@@ -128,6 +132,7 @@ class ReminderController(QObject):
         self.inbox = InboxWatcher(db, clock=clock, parent=self)
         self.inbox.checked.connect(self._on_inbox)
         self.inbox.failed.connect(self.in_window_reminder.emit)
+        ops.changes_applied.connect(self._recount_digest)
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -338,6 +343,31 @@ class ReminderController(QObject):
 
     def _show_digest(self, digest: Digest) -> None:
         self._present([Notice(NoticeKind.DIGEST, "deckfollow — today", digest.text)])
+
+    def _recount_digest(self, changes: Changes, _initiator: object) -> None:
+        """A digest left in the window stays true: "nothing due" must not stand beside a
+        Today that lists a new lead. Re-counted on the database thread after a change to
+        anything it counts, only while its row is shown."""
+        banner = self._banner()
+        if banner is None or banner.row(_row_key(_DIGEST_ROW)) is None:
+            return
+        if not (changes.follow_ups or changes.quotes or changes.customers or changes.consent):
+            return
+        now = self._clock()
+
+        def read(session: Session) -> Digest:
+            return build_digest(session, now)
+
+        self._ops.run_query(self._window, read, success=self._digest_recounted)
+
+    def _digest_recounted(self, digest: Digest) -> None:
+        banner = self._banner()
+        key = _row_key(_DIGEST_ROW)
+        row = banner.row(key) if banner is not None else None
+        if banner is None or row is None or row.plain.endswith(digest.text):
+            return  # closed meanwhile, or still true
+        notice = Notice(NoticeKind.DIGEST, _DIGEST_ROW.summary, digest.text)
+        banner.show_reminder(key, notice.summary, notice.body, self._row_actions(notice))
 
     # -- actions --------------------------------------------------------------------------
 

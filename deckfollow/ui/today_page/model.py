@@ -15,7 +15,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from deckfollow.core.clock_format import clock_style
 from deckfollow.core.due import DueItem
-from deckfollow.core.due_list import FIRST_REPLY
 from deckfollow.core.enums import Basis, Channel
 from deckfollow.messaging.inbound import needs_answer
 from deckfollow.ui.formatting import date_time_text, display_locale, owner_zone, their_time_text
@@ -73,6 +72,9 @@ def group_items(items: list[DueItem]) -> list[Group]:
     if len(kinds) > _KEEP_REASONS:
         kinds.clear()
     for item in items:
+        if item.first_reply:  # the lead's own first reply, still to give (not its wording)
+            sections[_NEW_LEADS].append(item)
+            continue
         reason = item.reason
         kind = kinds.get(reason)
         if kind is None:
@@ -85,8 +87,6 @@ def _reason_section(reason: str) -> int:
     """The section a reason alone puts a follow-up in, or -1 when its channel decides."""
     if needs_answer(reason):
         return _REPLIES
-    if reason.startswith(FIRST_REPLY):
-        return _NEW_LEADS
     return -1
 
 

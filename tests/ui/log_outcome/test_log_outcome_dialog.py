@@ -24,6 +24,7 @@ from deckfollow.core.enums import (
 from deckfollow.core.followups import FollowUpPlan, schedule_follow_up
 from deckfollow.core.leads import LeadCreated, NewLead, add_lead
 from deckfollow.core.models import FollowUp, Quote, Touch
+from deckfollow.core.today import load_today
 from deckfollow.storage.database import Database
 from deckfollow.ui import operations
 from deckfollow.ui.formatting import clock_text
@@ -293,3 +294,30 @@ def test_a_call_logged_later_keeps_the_time_it_happened(
         quote = s.get(Quote, lead.quote_id)
         assert quote is not None
         assert (touch.at, quote.first_response_at) == (called, called)
+
+
+def test_after_a_first_reply_the_next_step_follows_the_enquiry_up(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    """The first reply's words are not the next step's: once answered, it is no new lead."""
+    waiting = new_lead(
+        db, "Mia Chen", phone="0412 345 679", job="Hardwood deck, 30 m²", country="AU",
+        timezone="Australia/Sydney", now=now,
+    )  # fmt: skip
+    assert waiting.follow_up_id is not None
+    dlg = _dialog(qtbot, db, now, follow_up_id=waiting.follow_up_id)
+    assert dlg.reason.text() == "Follow up on their enquiry about hardwood deck, 30 m²"
+    dlg.plan_next.setChecked(True)
+    with qtbot.waitSignal(dlg.logged):
+        qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    with db.reading() as s:
+        [(reason, due_at)] = s.execute(
+            select(FollowUp.reason, FollowUp.due_at).where(
+                FollowUp.status == FollowUpStatus.PENDING
+            )
+        ).all()
+        assert reason == "Follow up on their enquiry about hardwood deck, 30 m²"
+        # Not today's, and not a new lead on the day it is due either.
+        assert load_today(s, now=now).items == []
+        [item] = load_today(s, now=due_at).items
+        assert not item.first_reply

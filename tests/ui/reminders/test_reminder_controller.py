@@ -468,3 +468,46 @@ def test_todays_digest_on_request_is_read_off_the_window_and_shown_once_read(
     [notice] = shown.args[0]
     assert notice.body == "Today: 2 calls (1 overdue)"
     assert window.banner.row("digest") is not None
+
+
+def test_a_digest_left_in_the_window_is_counted_again_after_a_change(
+    qtbot: QtBot, db: Database, now: datetime, make_controller: Make
+):
+    from deckfollow.core.leads import NewLead, add_lead
+    from deckfollow.core.settings import save_setting
+
+    _quiet_mornings(db)
+    with db.unit_of_work() as s:
+        save_setting(s, "default_country", "AU")
+        save_setting(s, "owner_timezone", "Australia/Sydney")
+    clock = Clock(DUE)
+    controller, window = make_controller(db, clock)
+    controller.start(connect_desktop=False)
+    qtbot.waitUntil(lambda: controller.last_check is not None)
+    with qtbot.waitSignal(controller.notices_shown):
+        controller.show_digest()
+    row = window.banner.row("digest")
+    assert row is not None and row.plain.endswith("Today: nothing due.")
+
+    window.ops.run_change(
+        None,
+        lambda s: (
+            add_lead(
+                s, NewLead("Tom Bradley", phone="0412 345 679", country="AU"), now=clock()
+            ).changes
+        ),
+    )
+    settle(qtbot, window)
+    row = window.banner.row("digest")
+    assert row is not None and row.plain == "deckfollow — today — Today: 1 text"
+
+    # Closed by the owner, it stays closed: a later change reads nothing for it.
+    window.banner._remove("digest")
+    window.ops.run_change(
+        None,
+        lambda s: (
+            add_lead(s, NewLead("Bo Diaz", phone="0413 555 019", country="AU"), now=clock()).changes
+        ),
+    )
+    settle(qtbot, window)
+    assert window.banner.row("digest") is None

@@ -3,6 +3,7 @@ reads the day again only when a saved change concerns it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -164,6 +165,8 @@ def _due(follow_up_id: int, channel: Channel, reason: str) -> DueItem:
         quote_id=None, quote=None, job=None, due_at=datetime(2026, 11, 23, 9, tzinfo=UTC),
         channel=channel, reason=reason, basis=Basis.PLANNED, agreed_words=None, overdue=False,
         phone=None, email=None, timezone="UTC",
+        # As the due list says it: the lead's own first reply, still to give.
+        first_reply=reason.startswith(FIRST_REPLY),
     )  # fmt: skip
 
 
@@ -178,13 +181,15 @@ def test_sections_put_replies_then_new_leads_first_then_the_rest_by_channel() ->
         _due(7, Channel.EMAIL, stop_reason(Channel.EMAIL)),
         _due(8, Channel.CARD, "Thank-you card"),
         _due(9, Channel.EMAIL, f"{FIRST_REPLY} about a deck"),
+        # The same words on a lead already answered: an ordinary text, not a new lead.
+        replace(_due(10, Channel.TEXT, f"{FIRST_REPLY} about a deck"), first_reply=False),
     ]
     sections = [(title, [i.follow_up_id for i in found]) for title, found in group_items(items)]
     assert sections == [
         ("Replies", [3, 7]),
         ("New leads", [2, 9]),
         ("Calls", [4]),
-        ("Texts", [5]),
+        ("Texts", [5, 10]),
         ("Emails", [1, 6]),
         ("Cards", [8]),
     ]
