@@ -60,6 +60,8 @@ from deckfollow.ui.formatting import counted, date_text
 from deckfollow.ui.theme import active_theme
 
 _NEXT_CHANNELS = ((Channel.CALL, "Call"), (Channel.TEXT, "Text"), (Channel.EMAIL, "Email"))
+# A batch's status names this many customers, then says how many more.
+_NAMED = 3
 
 
 class CardBatchDialog(QDialog):
@@ -524,9 +526,16 @@ class CardBatchDialog(QDialog):
         if result is None:
             self.reload()  # nothing was printed after all
             return
-        text = (
-            f"Logged {len(result.logged)} card{'s' if len(result.logged) != 1 else ''} as mailed."
-        )
+        # Named, as every other action says whom it was for (the first few of a long batch).
+        names = {c.follow_up_id: c.customer for c in self.batch.cards}
+        who = [names[fid] for fid in result.logged if fid in names]
+        if len(who) > _NAMED:
+            who = [*who[:_NAMED], f"{len(who) - _NAMED} more"]
+        n = len(result.logged)
+        text = f"Logged {n} card{'s' if n != 1 else ''} as mailed"
+        if who:
+            text += ": " + (f"{', '.join(who[:-1])} and {who[-1]}" if len(who) > 1 else who[0])
+        text += "."
         if result.courtesy:
             text += f" {len(result.courtesy)} with nothing planned after (birthday, holiday…)."
         if result.problems:

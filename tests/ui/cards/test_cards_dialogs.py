@@ -140,7 +140,7 @@ def test_batch_lists_cards_and_skipped_then_marks_them_mailed(qtbot, db, now, tm
     clock[0] = later
     with qtbot.waitSignal(dlg.mailed):
         dlg.mark_as_mailed()
-    assert "Logged 2 cards as mailed." in dlg.mail_status.text()
+    assert "Logged 2 cards as mailed: Renée Müller and Łukasz Nowak." in dlg.mail_status.text()
     settle(qtbot, dlg)  # the list read again
     with db.reading() as s:
         touches = list(s.execute(select(Touch)).scalars())

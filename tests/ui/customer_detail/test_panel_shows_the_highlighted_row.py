@@ -6,12 +6,15 @@ search cleared. Never two people side by side, each with a Stop contact button."
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from deckfollow.core.due import DueItem
+from deckfollow.core.enums import Channel
 from deckfollow.core.leads import LeadCreated
 from deckfollow.core.settings import save_setting
 from deckfollow.core.trash import trash_quote
@@ -21,6 +24,7 @@ from deckfollow.ui.customers.model import Answer, Ask
 from deckfollow.ui.features import install_features
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.new_lead import NewLeadDialog
+from deckfollow.ui.today_page import TodayPage
 from tests.factories import new_lead
 from tests.ui.waiting import settle
 
@@ -73,6 +77,12 @@ def _panel_shows(qtbot: QtBot, window: MainWindow) -> str | None:
     if window.detail.customer_id is None:
         return None
     return window.detail.name_label.text()
+
+
+def _listed(today: TodayPage) -> list[DueItem]:
+    """Today's follow-ups in the order it lists them."""
+    found = [today.model.item(today.model.index_of(fid)) for fid in today.model.ids_in_order()]
+    return [item for item in found if item is not None]
 
 
 def _highlighted(window: MainWindow) -> str | None:
@@ -206,3 +216,40 @@ def test_after_a_quote_is_trashed_today_and_the_panel_move_on_together(
     assert today.current_item() is None
     assert _panel_shows(qtbot, window) is None
     assert window.detail.empty_label.text() == _EMPTY
+
+
+def test_after_cards_are_marked_mailed_today_and_the_panel_move_on_together(
+    qtbot: QtBot, db: Database, now: datetime, tmp_path: Path
+) -> None:
+    from deckfollow.ui.cards import CardBatchDialog
+    from tests.printing.data import seed
+
+    seed(db, now)
+    # Two and a half days on: Renée's, Zoë's and Łukasz's cards are due (Zoë has no address).
+    window = _window(qtbot, db, now + timedelta(days=2.5), "today")
+    today = window.today
+    listed = _listed(today)
+    cards = [i.customer for i in listed if i.channel is Channel.CARD]
+    assert cards == ["Renée Müller", "Zoë Brown", "Łukasz Nowak"]
+    renee = next(i for i in listed if i.customer == "Renée Müller")
+    assert today.select_follow_up(renee.follow_up_id)
+    assert _panel_shows(qtbot, window) == "Renée Müller"
+
+    batch = next(a for a in window.menu("Tools").actions() if a.text().startswith("Cards to"))
+    batch.trigger()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), CardBatchDialog))
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, CardBatchDialog)
+    settle(qtbot, window)
+    dialog.save_to(tmp_path / "week.pdf")  # saved to print: they can be marked as mailed
+    settle(qtbot, window)
+    dialog.mark_as_mailed()
+    settle(qtbot, window)
+
+    # The status line names whose cards were logged; Today moved on to the next piece of
+    # work, and the panel shows that person, not Renée.
+    said = window.statusBar().currentMessage()
+    assert said.startswith("Logged 2 cards as mailed: Renée Müller and Łukasz Nowak.")
+    item = today.current_item()
+    assert item is not None and item.customer == "Zoë Brown"
+    assert _panel_shows(qtbot, window) == "Zoë Brown"
