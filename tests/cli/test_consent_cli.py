@@ -63,7 +63,7 @@ def test_stop_then_scheduling_is_refused_with_when_and_how_and_due_is_empty(dbfi
         "site visit",
     )
     assert out.returncode == 0, out.stderr
-    assert "Thu 26 Nov 2026 5:00 pm (Australia/Sydney)" in out.stdout
+    assert out.stdout == "agreed follow-up 1: call Thu 26 Nov 2026 5:00 pm\n"
     due = _cli(dbfile, "due", "--on", "2026-11-26", "--json")
     assert [d["reason"] for d in json.loads(due.stdout)] == ["Answer questions on the quote"]
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
 from deckfollow.cli.files import check_out_file
-from deckfollow.core.clock_format import hours_text, weekday_date_time_text
+from deckfollow.core.clock_format import both_clocks_text, hours_text, weekday_date_time_text
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentEventKind
 from deckfollow.core.errors import ValidationError
 
@@ -87,13 +87,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--quote", type=shapes.record_id, metavar="ID")
     p.add_argument("--channel", required=True, choices=_CHANNEL_CHOICES)
     p.add_argument(
-        "--on", type=shapes.day, required=True, metavar="YYYY-MM-DD", help="day, their calendar"
+        "--on", type=shapes.day, required=True, metavar="YYYY-MM-DD", help="day, your calendar"
     )
     p.add_argument(
-        "--at", type=shapes.clock_time, required=True, metavar="HH:MM", help="time, their clock"
+        "--at",
+        type=shapes.clock_time,
+        required=True,
+        metavar="HH:MM",
+        help="time, your clock (settings' timezone); the result shows theirs beside it",
     )
     p.add_argument(
-        "--until", type=shapes.clock_time, metavar="HH:MM", help="end of the agreed window"
+        "--until",
+        type=shapes.clock_time,
+        metavar="HH:MM",
+        help="end of the agreed window, your clock",
     )
     p.add_argument("--reason", required=True, help='why: "The reason I\'m calling is …"')
     p.add_argument("--reopen", action="store_true", help="their words re-open a closed channel")
@@ -157,6 +164,7 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.consent_ledger import grant_consent, ledger_entries
     from deckfollow.core.contact_snapshot import get_customer
     from deckfollow.core.followups import agree_follow_up, agreed_plan
+    from deckfollow.core.settings import load_settings
 
     cmd = args.consent_cmd
     if cmd == "ledger":  # a destination that cannot be written fails before any file is opened
@@ -219,8 +227,15 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
                 msg = "\n".join(("do not contact: every channel revoked", *stopped.notices))
             elif cmd == "agree":
                 tz = get_customer(s, args.customer).timezone
+                owner_tz = load_settings(s).owner_timezone
                 plan = agreed_plan(
-                    args.on, args.at, args.until, tz, Channel(args.channel), args.reason, args.words
+                    args.on,
+                    args.at,
+                    args.until,
+                    owner_tz,
+                    Channel(args.channel),
+                    args.reason,
+                    args.words,
                 )
                 fu = agree_follow_up(
                     s,
@@ -231,7 +246,8 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
                     source=args.source,
                     reopen=args.reopen,
                 )
-                msg = f"agreed follow-up {fu.id}: {args.channel} {_local(fu.due_at, tz)} ({tz})"
+                when = both_clocks_text(fu.due_at, owner_tz, tz, year=True)
+                msg = f"agreed follow-up {fu.id}: {args.channel} {when}"
             else:
                 prefs = svc.ContactPreferences(
                     timezone=args.timezone,
