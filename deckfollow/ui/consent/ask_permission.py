@@ -207,6 +207,9 @@ class AskPermissionDialog(QDialog):
             self.channel.setCurrentIndex(max(0, self.channel.findData(customer.preferred.value)))
         self._channel_changed()
         self._show_their_time()
+        # The words read in arrive after the dialog showed: grow to fit them, never squeeze
+        # the fields below.
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
         self.reason.setFocus()
         self.loaded.emit()
 

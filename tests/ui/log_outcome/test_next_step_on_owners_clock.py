@@ -7,46 +7,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from PySide6.QtCore import QDate, QLocale, QTime
+from PySide6.QtCore import QDate, QTime
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from deckfollow.core.customers import NewCustomer, add_customer
 from deckfollow.core.enums import FollowUpStatus
-from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.core.models import FollowUp
-from deckfollow.core.settings import save_setting
 from deckfollow.storage.database import Database
 from deckfollow.ui import formatting, operations
 from deckfollow.ui.log_outcome import LogOutcomeDialog
+from tests.ui.ken_in_perth import NOW, sydney_owner_and_ken_in_perth
 from tests.ui.messaging.screens import log_outcome_dialog
 from tests.ui.waiting import settle
-
-# Saturday 5 December 2026, 8:00 pm in Sydney, 5:00 pm in Fremantle.
-NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
-
-
-def _sydney_owner_and_ken_in_perth(db: Database) -> int:
-    """An empty database: an Australian business in Sydney, and Ken in Fremantle WA with a
-    quote (his enquiry answered on the phone). Returns the quote's id."""
-    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.Australia))
-    formatting.use_sensible_locale("AU")
-    with db.unit_of_work() as s:
-        save_setting(s, "business_name", "Harbour Decks")
-        save_setting(s, "default_country", "AU")
-        save_setting(s, "owner_timezone", "Australia/Sydney")
-        ken = add_customer(
-            s,
-            NewCustomer("Ken Perth", phone="0412 345 679", suburb="Fremantle", region="WA"),
-            now=NOW,
-        )
-        lead = add_lead(
-            s,
-            NewLead("Ken Perth", job="Jarrah deck", customer_id=ken.customer_id, answered=True),
-            now=NOW,
-        )
-    formatting.set_owner_zone("Australia/Sydney")  # as opening the database does
-    return lead.quote_id
 
 
 def _dialog(qtbot: QtBot, db: Database, quote_id: int) -> LogOutcomeDialog:
@@ -59,7 +31,7 @@ def _dialog(qtbot: QtBot, db: Database, quote_id: int) -> LogOutcomeDialog:
 def test_the_next_step_is_picked_on_the_owners_clock_with_theirs_beside_it(
     qtbot: QtBot, db: Database
 ) -> None:
-    quote_id = _sydney_owner_and_ken_in_perth(db)
+    quote_id = sydney_owner_and_ken_in_perth(db).quote_id
     dlg = _dialog(qtbot, db, quote_id)
     assert "Australia/Perth" in dlg.zone_label.text()
     assert "Times are on your clock" in dlg.zone_label.text()
@@ -91,7 +63,7 @@ def test_the_next_step_is_picked_on_the_owners_clock_with_theirs_beside_it(
 def test_the_allowed_hours_are_still_the_customers(qtbot: QtBot, db: Database) -> None:
     """8:00 am in Sydney is 5:00 am in Perth: refused, and the nearest allowed time is
     offered on the owner's clock, 12:00 pm (9:00 am there)."""
-    quote_id = _sydney_owner_and_ken_in_perth(db)
+    quote_id = sydney_owner_and_ken_in_perth(db).quote_id
     dlg = _dialog(qtbot, db, quote_id)
     dlg.plan_next.setChecked(True)
     dlg.next_day.setDate(QDate(2026, 12, 7))
