@@ -201,7 +201,7 @@ def test_cadence_list_start_and_runs(dbfile: Path):
     assert len(by_key["after_quote"]["steps"]) == 12
     out = _cli(dbfile, "cadence", "start", "after_quote", "--customer", "1", "--quote", "1")
     assert out.returncode == 0, out.stderr
-    assert "first step: text Tue 24 Nov 2026 10:00 am (Australia/Sydney)" in out.stdout
+    assert out.stdout.endswith("first step: text Tue 24 Nov 2026 10:00 am\n")
     runs = _cli(dbfile, "cadence", "runs", "--customer", "1").stdout
     assert "after_quote" in runs and "active" in runs
     twice = _cli(dbfile, "cadence", "start", "after_quote", "--customer", "1", "--quote", "1")

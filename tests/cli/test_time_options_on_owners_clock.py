@@ -131,3 +131,24 @@ def test_help_says_every_time_option_is_the_owners(command: tuple[str, ...], opt
     described = re.search(rf"(?<![\w-]){option} \S+ (.+?)(?= --|$)", options)
     assert described is not None, options
     assert "your time" in described[1] or "your clock" in described[1], described[1]
+
+
+def test_consent_and_plans_are_shown_on_the_owners_clock(ken: Path) -> None:
+    granted = _cli(
+        ken, "consent", "grant", "--customer", "1", "--channel", "text", "--source", "call",
+        "--words", "Text me any time",
+    )  # fmt: skip
+    assert granted.returncode == 0, granted.stderr
+    shown = _cli(ken, "consent", "show", "--customer", "1")
+    assert shown.returncode == 0, shown.stderr
+    # 09:00 UTC is 8:00 pm in Sydney (5:00 pm in Perth).
+    assert "since Sat 5 Dec 2026 8:00 pm (call)" in shown.stdout, shown.stdout
+    ledger = _cli(ken, "consent", "ledger", "--customer", "1")
+    assert ledger.returncode == 0, ledger.stderr
+    assert "times on your clock, Australia/Sydney" in ledger.stdout
+    assert "Sat 5 Dec 2026 8:00 pm" in ledger.stdout and "5:00 pm" not in ledger.stdout
+    started = _cli(ken, "cadence", "start", "after_quote", "--customer", "1", "--quote", "1")
+    assert started.returncode == 0, started.stderr
+    assert re.search(r"first step: \w+ .+ · .+ their time\n$", started.stdout), started.stdout
+    runs = _cli(ken, "cadence", "runs", "--customer", "1")
+    assert re.search(r"next \w+ .+ · .+ their time: ", runs.stdout), runs.stdout
