@@ -113,6 +113,13 @@ def moment(text: str) -> datetime:
     return value.astimezone(UTC)
 
 
+def wall_or_moment(text: str) -> datetime:
+    """YYYY-MM-DDTHH:MM on the owner's clock (returned naive: the command reads it in the
+    owner's zone), or an exact moment with its UTC offset or Z (returned in UTC)."""
+    has_offset = "T" in text and any(c in text.split("T", 1)[1] for c in "+-Z")
+    return moment(text) if has_offset else local_datetime(text)
+
+
 def text(max_length: int, *, blank: bool = False) -> Callable[[str], str]:
     """Free text of at most `max_length` characters; blank text is refused unless allowed."""
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
+from zoneinfo import ZoneInfo
 
 # English names, not `strftime`'s: the same on every platform and under any C library locale.
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -105,6 +106,26 @@ def weekday_date_text(day: date | datetime) -> str:
 def weekday_date_time_text(moment: datetime) -> str:
     """A wall-clock moment with its day and year: "Sat 28 Nov 2026 9:00 AM"."""
     return f"{weekday_date_text(moment)} {clock_text(moment)}"
+
+
+def both_clocks_text(
+    moment: datetime, owner: str | tzinfo, theirs: str | tzinfo, *, year: bool = False
+) -> str:
+    """A moment on the owner's clock, with the customer's beside it where theirs reads
+    another time: "Mon 7 Dec 12:00 pm · 9:00 am their time" ("· Sun 11:00 pm their time"
+    when it is another day there; with `year`, "Mon 7 Dec 2026 12:00 pm …")."""
+    mine = moment.astimezone(_zone(owner))
+    there = moment.astimezone(_zone(theirs))
+    text = weekday_date_time_text(mine) if year else day_time_text(mine)
+    if mine.utcoffset() == there.utcoffset():
+        return text
+    if there.date() == mine.date():
+        return f"{text} · {clock_text(there)} their time"
+    return f"{text} · {weekday_text(there)} {clock_text(there)} their time"
+
+
+def _zone(tz: str | tzinfo) -> tzinfo:
+    return ZoneInfo(tz) if isinstance(tz, str) else tz
 
 
 _RANGE = re.compile(r"\b([01]?\d|2[0-4]):([0-5]\d)\s*-\s*([01]?\d|2[0-4]):([0-5]\d)\b")

@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core import limits
-from deckfollow.core.clock_format import weekday_date_time_text
+from deckfollow.core.clock_format import both_clocks_text
 from deckfollow.core.consent_ledger import append_event, grant_consent
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.contact_snapshot import get_customer, load_snapshot
@@ -68,9 +68,10 @@ def check_plan(session: Session, snap: ContactSnapshot, plan: FollowUpPlan) -> N
     limits.check_length("agreed words", plan.agreed_words, limits.WORDS)
     if plan.window_end is not None and plan.window_end <= plan.due_at:
         raise ValidationError("window", "the window must end after it starts")
-    cap = load_settings(session).weekly_cap
+    settings = load_settings(session)
+    cap, owner_tz = settings.weekly_cap, settings.owner_timezone
     times = planned_times(session, snap.customer_id)
-    decision = decide(snap, plan.channel, plan.due_at, plan.basis, times, cap)
+    decision = decide(snap, plan.channel, plan.due_at, plan.basis, times, cap, owner_tz=owner_tz)
     if not decision.allowed:
         hint = ""
         slot = None
@@ -79,8 +80,8 @@ def check_plan(session: Session, snap: ContactSnapshot, plan: FollowUpPlan) -> N
             # not just the one that refused: the cap may free a slot at night.
             slot = find_slot(snap, plan.channel, plan.due_at, times, cap)
         if slot is not None:
-            local = slot.astimezone(snap.hours.tz)
-            hint = f" Nearest allowed time: {weekday_date_time_text(local)} ({snap.timezone})."
+            when = both_clocks_text(slot, owner_tz, snap.hours.tz, year=True)
+            hint = f" Nearest allowed time: {when}."
         raise PermissionRefused(decision.reason + hint, slot)
 
 

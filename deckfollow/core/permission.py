@@ -12,7 +12,14 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from deckfollow.core.clock_format import clock_text, date_text, day_text, day_time_text, hours_text
+from deckfollow.core.clock_format import (
+    both_clocks_text,
+    clock_text,
+    date_text,
+    day_text,
+    day_time_text,
+    hours_text,
+)
 from deckfollow.core.contact_hours import (
     AllowedHours,
     allowed_hours_for,
@@ -83,13 +90,17 @@ def _when(dt: datetime | None, tzname: str) -> str:
     return f"on {date_text(local)} at {clock_text(local)}"
 
 
-def channel_decision(snap: ContactSnapshot, channel: Channel) -> Decision:
-    """Rules 1 and 2: do-not-contact and revoked channels, whatever the time."""
+def channel_decision(
+    snap: ContactSnapshot, channel: Channel, *, owner_tz: str | None = None
+) -> Decision:
+    """Rules 1 and 2: do-not-contact and revoked channels, whatever the time (when they
+    said so on the owner's clock with `owner_tz`, else on the customer's)."""
+    clock = owner_tz or snap.timezone
     if snap.do_not_contact:
         how = f" ({snap.dnc_source})" if snap.dnc_source else ""
         return Decision(
             False,
-            f"{snap.name} asked not to be contacted at all {_when(snap.dnc_since, snap.timezone)}"
+            f"{snap.name} asked not to be contacted at all {_when(snap.dnc_since, clock)}"
             f"{how}. Only a new consent in their own words re-opens a channel.",
         )
     info = snap.consent(channel.consent_channel)
@@ -99,16 +110,24 @@ def channel_decision(snap: ContactSnapshot, channel: Channel) -> Decision:
         return Decision(
             False,
             f"{snap.name} revoked {channel.consent_channel.value} contact "
-            f"{_when(info.since, snap.timezone)}{how}{said}. Only a new consent in their own "
+            f"{_when(info.since, clock)}{how}{said}. Only a new consent in their own "
             "words re-opens it.",
         )
     return Decision(True, "channel open")
 
 
 def timing_decision(
-    snap: ContactSnapshot, channel: Channel, at: datetime, basis: Basis
+    snap: ContactSnapshot,
+    channel: Channel,
+    at: datetime,
+    basis: Basis,
+    *,
+    owner_tz: str | None = None,
 ) -> Decision:
-    """Rule 3: calls and texts inside allowed hours, unless the customer chose the time."""
+    """Rule 3: calls and texts inside allowed hours, unless the customer chose the time.
+
+    With `owner_tz` the refusal reads the time on the owner's clock, the customer's beside
+    it (the hours are theirs); without, on the customer's clock named by its zone."""
     if basis is Basis.AGREED or not channel.is_timed:
         return Decision(True, "time is fine")
     hours = snap.hours
@@ -116,11 +135,14 @@ def timing_decision(
         return Decision(True, "inside allowed hours")
     nxt = hours.next_allowed(at)
     desc = hours_text(hours.hours.description) or "their allowed hours"
-    local = day_time_text(at.astimezone(hours.tz))
+    if owner_tz is None:
+        when = f"{day_time_text(at.astimezone(hours.tz))} ({snap.timezone})"
+    else:
+        when = both_clocks_text(at, owner_tz, hours.tz)
+        if at.astimezone(ZoneInfo(owner_tz)).utcoffset() != at.astimezone(hours.tz).utcoffset():
+            desc += ", their time"
     return Decision(
-        False,
-        f"{local} ({snap.timezone}) is outside the hours {snap.name} may be contacted ({desc}).",
-        nxt,
+        False, f"{when} is outside the hours {snap.name} may be contacted ({desc}).", nxt
     )
 
 
@@ -143,17 +165,27 @@ def _after(at: datetime, wall: datetime, tz: ZoneInfo) -> datetime:
     return max(local_to_utc(wall.date(), wall.time(), tz), at + timedelta(minutes=1))
 
 
+def _wall_text(wall: datetime, tz: ZoneInfo, owner_tz: str | None) -> str:
+    """A wall-clock time of the customer's, as a refusal reads it (see `timing_decision`)."""
+    if owner_tz is None:
+        return day_time_text(wall)
+    return both_clocks_text(wall.replace(tzinfo=tz), owner_tz, tz)
+
+
 def cap_decision(
     snap: ContactSnapshot,
     at: datetime,
     basis: Basis,
     planned_times: Iterable[datetime],
     cap: int = DEFAULT_WEEKLY_CAP,
+    *,
+    owner_tz: str | None = None,
 ) -> Decision:
     """Rule 5: at most `cap` planned touches in any seven days, a day apart; agreed exempt.
 
     `planned_times` are the customer's other planned touches (pending and done). A refusal
-    suggests the first instant at which the nearest crowding touch no longer crowds.
+    suggests the first instant at which the nearest crowding touch no longer crowds; with
+    `owner_tz` it names the crowding touch on the owner's clock.
     """
     if basis is Basis.AGREED:
         return Decision(True, "agreed touches are exempt from the cap")
@@ -167,8 +199,8 @@ def cap_decision(
         other = max(close)
         return Decision(
             False,
-            f"{snap.name} already has a planned touch on {day_time_text(other)}; planned "
-            f"touches stay at least a day apart.",
+            f"{snap.name} already has a planned touch on {_wall_text(other, tz, owner_tz)}; "
+            "planned touches stay at least a day apart.",
             _after(at, other + spacing, tz),
         )
     # Every seven-day window holding `at` starts at `at` or at an earlier touch.
@@ -199,12 +231,15 @@ def decide(
     basis: Basis,
     planned_times: Iterable[datetime] = (),
     cap: int = DEFAULT_WEEKLY_CAP,
+    *,
+    owner_tz: str | None = None,
 ) -> Decision:
-    """All the rules together: the first refusal wins, with its reason."""
+    """All the rules together: the first refusal wins, with its reason (its times on the
+    owner's clock when `owner_tz` is given)."""
     for d in (
-        channel_decision(snap, channel),
-        timing_decision(snap, channel, at, basis),
-        cap_decision(snap, at, basis, planned_times, cap),
+        channel_decision(snap, channel, owner_tz=owner_tz),
+        timing_decision(snap, channel, at, basis, owner_tz=owner_tz),
+        cap_decision(snap, at, basis, planned_times, cap, owner_tz=owner_tz),
     ):
         if not d.allowed:
             return d

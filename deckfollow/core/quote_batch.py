@@ -199,7 +199,13 @@ class QuoteBatch:
         if plan is not None:
             # `schedule_follow_up`'s checks, on the same inputs.
             decision = decide(
-                who.snap, plan.channel, plan.due_at, plan.basis, who.planned(), self._cap
+                who.snap,
+                plan.channel,
+                plan.due_at,
+                plan.basis,
+                who.planned(),
+                self._cap,
+                owner_tz=self._settings.owner_timezone,
             )
             if not decision.allowed:
                 raise PermissionRefused(decision.reason, None)

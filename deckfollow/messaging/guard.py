@@ -14,7 +14,7 @@ import phonenumbers
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.clock_format import date_text, day_time_text
+from deckfollow.core.clock_format import both_clocks_text, date_text
 from deckfollow.core.contact_info import phone_as_read_in
 from deckfollow.core.contact_snapshot import get_customer, load_snapshot
 from deckfollow.core.enums import Basis, Channel
@@ -56,17 +56,19 @@ def check_send(
         snap = load_snapshot(session, customer_id)
     except NotFoundError as exc:
         return SendCheck(False, str(exc))
-    d = channel_decision(snap, channel)
+    # Every time in a refusal reads on the owner's clock, the customer's beside it.
+    owner_tz = load_settings(session).owner_timezone
+    d = channel_decision(snap, channel, owner_tz=owner_tz)
     if not d.allowed:
         return SendCheck(False, d.reason)
     fu = session.get(FollowUp, follow_up_id) if follow_up_id is not None else None
     basis = Basis.AGREED if _agreed_now(fu, now) else Basis.PLANNED
-    t = timing_decision(snap, channel, now, basis)
+    t = timing_decision(snap, channel, now, basis, owner_tz=owner_tz)
     if not t.allowed:
         hint = ""
         if t.suggestion is not None:
-            local = t.suggestion.astimezone(snap.hours.tz)
-            hint = f" The next allowed time is {day_time_text(local)} ({snap.timezone})."
+            when = both_clocks_text(t.suggestion, owner_tz, snap.hours.tz)
+            hint = f" The next allowed time is {when}."
         return SendCheck(False, t.reason + hint, t.suggestion)
     customer = get_customer(session, customer_id)
     if channel is Channel.EMAIL and not customer.email:

@@ -16,13 +16,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from deckfollow.core.clock_format import day_time_text
+from deckfollow.core.clock_format import both_clocks_text
 from deckfollow.core.contact_snapshot import load_snapshot
 from deckfollow.core.enums import Basis, FollowUpStatus
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.followups import get_follow_up
 from deckfollow.core.models import FollowUp
 from deckfollow.core.permission import snooze_target
+from deckfollow.core.settings import load_settings
 from deckfollow.reminders.digest import morning_time, wall_to_utc
 
 
@@ -80,11 +81,9 @@ def _landing(session: Session, fu: FollowUp, until: datetime) -> SnoozeLanding:
             target = snap.hours.next_allowed(until, horizon_days=60) or until
     note = ""
     if target != until:
-        local = target.astimezone(ZoneInfo(snap.timezone))
-        note = (
-            f"{snap.name} may be contacted from {day_time_text(local)} ({snap.timezone}), "
-            "so the reminder comes then."
-        )
+        # On the owner's clock, as the dialog's own "Reminds you …" beside it.
+        when = both_clocks_text(target, load_settings(session).owner_timezone, snap.hours.tz)
+        note = f"{snap.name} may be contacted from {when}, so the reminder comes then."
     return SnoozeLanding(fu.id, until, target, snap.timezone, note)
 
 

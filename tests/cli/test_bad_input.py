@@ -253,7 +253,10 @@ PROBES: list[Probe] = [
     _p("templates-quote-without-customer", "--customer", "templates", "show",
        "email_follow_up", "--quote", "{quote}"),
     _p("templates-kind-unknown", "--kind", "templates", "list", "--kind", "fax"),
-    _p("send-next-at-with-offset", "--next-at", *_SEND, "--next-at", "2026-11-26T10:00+10:00",
+    # An offset says the moment exactly (and wins over the owner's clock): a past one is refused.
+    _p("send-next-at-offset-past", "--next-at", *_SEND, "--next-at", "2026-11-20T10:00+10:00",
+       "--next-reason", "Check the quote arrived", "--dry-run"),
+    _p("send-next-at-no-such-day", "--next-at", *_SEND, "--next-at", "2026-11-31T10:00",
        "--next-reason", "Check the quote arrived", "--dry-run"),
     _p("send-next-channel-unknown", "--next-channel", *_SEND, "--next-at", FUTURE,
        "--next-reason", "Check the quote arrived", "--next-channel", "fax", "--dry-run"),

@@ -63,7 +63,7 @@ def test_stop_then_scheduling_is_refused_with_when_and_how_and_due_is_empty(dbfi
         "site visit",
     )
     assert out.returncode == 0, out.stderr
-    assert "Thu 26 Nov 2026 5:00 pm (Australia/Sydney)" in out.stdout
+    assert out.stdout == "agreed follow-up 1: call Thu 26 Nov 2026 5:00 pm\n"
     due = _cli(dbfile, "due", "--on", "2026-11-26", "--json")
     assert [d["reason"] for d in json.loads(due.stdout)] == ["Answer questions on the quote"]
 
@@ -201,7 +201,7 @@ def test_cadence_list_start_and_runs(dbfile: Path):
     assert len(by_key["after_quote"]["steps"]) == 12
     out = _cli(dbfile, "cadence", "start", "after_quote", "--customer", "1", "--quote", "1")
     assert out.returncode == 0, out.stderr
-    assert "first step: text Tue 24 Nov 2026 10:00 am (Australia/Sydney)" in out.stdout
+    assert out.stdout.endswith("first step: text Tue 24 Nov 2026 10:00 am\n")
     runs = _cli(dbfile, "cadence", "runs", "--customer", "1").stdout
     assert "after_quote" in runs and "active" in runs
     twice = _cli(dbfile, "cadence", "start", "after_quote", "--customer", "1", "--quote", "1")

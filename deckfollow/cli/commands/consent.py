@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
 from deckfollow.cli.files import check_out_file
-from deckfollow.core.clock_format import hours_text, weekday_date_time_text
+from deckfollow.core.clock_format import both_clocks_text, hours_text, weekday_date_time_text
 from deckfollow.core.enums import Channel, ConsentChannel, ConsentEventKind
 from deckfollow.core.errors import ValidationError
 
@@ -87,13 +88,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--quote", type=shapes.record_id, metavar="ID")
     p.add_argument("--channel", required=True, choices=_CHANNEL_CHOICES)
     p.add_argument(
-        "--on", type=shapes.day, required=True, metavar="YYYY-MM-DD", help="day, their calendar"
+        "--on", type=shapes.day, required=True, metavar="YYYY-MM-DD", help="day, your calendar"
     )
     p.add_argument(
-        "--at", type=shapes.clock_time, required=True, metavar="HH:MM", help="time, their clock"
+        "--at",
+        type=shapes.clock_time,
+        required=True,
+        metavar="HH:MM",
+        help="time, your clock (settings' timezone); the result shows theirs beside it",
     )
     p.add_argument(
-        "--until", type=shapes.clock_time, metavar="HH:MM", help="end of the agreed window"
+        "--until",
+        type=shapes.clock_time,
+        metavar="HH:MM",
+        help="end of the agreed window, your clock",
     )
     p.add_argument("--reason", required=True, help='why: "The reason I\'m calling is …"')
     p.add_argument("--reopen", action="store_true", help="their words re-open a closed channel")
@@ -147,7 +155,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _local(dt: datetime | None, tz: str) -> str:
+    """A moment that happened (a consent given, a merge), on the owner's clock `tz`."""
     return weekday_date_time_text(dt.astimezone(ZoneInfo(tz))) if dt else ""
+
+
+def _planned(dt: datetime, owner_tz: str, their_tz: str) -> str:
+    """A planned or agreed touch: the owner's clock, the customer's time beside it."""
+    return both_clocks_text(dt, owner_tz, their_tz, year=True)
+
+
+def _owner_zone(read: Callable[[], str | None]) -> str:
+    """The owner's zone as the settings hold it, else this computer's (as the app shows)."""
+    from deckfollow.core.timezones import system_timezone
+
+    return read() or system_timezone()
 
 
 def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -157,6 +178,7 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.consent_ledger import grant_consent, ledger_entries
     from deckfollow.core.contact_snapshot import get_customer
     from deckfollow.core.followups import agree_follow_up, agreed_plan
+    from deckfollow.core.settings import load_settings
 
     cmd = args.consent_cmd
     if cmd == "ledger":  # a destination that cannot be written fails before any file is opened
@@ -168,6 +190,7 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
             with db.reading() as s:
                 ov = svc.consent_overview(s, args.customer)
                 entries = ledger_entries(s, args.customer)
+                owner_tz = load_settings(s).owner_timezone
                 if args.csv or args.pdf:
                     from deckfollow.exchange.ledger_export import (
                         load_ledger,
@@ -189,7 +212,7 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
                         ) from exc
                     print(f"{len(entries)} ledger entries written to {path}", file=ctx.out)
                     return 0
-            _print_ledger(ov, entries, ctx, as_json=args.json)
+            _print_ledger(ov, entries, ctx, owner_tz, as_json=args.json)
             return 0
         with db.unit_of_work() as s:
             if cmd == "grant":
@@ -219,8 +242,15 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
                 msg = "\n".join(("do not contact: every channel revoked", *stopped.notices))
             elif cmd == "agree":
                 tz = get_customer(s, args.customer).timezone
+                owner_tz = load_settings(s).owner_timezone
                 plan = agreed_plan(
-                    args.on, args.at, args.until, tz, Channel(args.channel), args.reason, args.words
+                    args.on,
+                    args.at,
+                    args.until,
+                    owner_tz,
+                    Channel(args.channel),
+                    args.reason,
+                    args.words,
                 )
                 fu = agree_follow_up(
                     s,
@@ -231,7 +261,8 @@ def run_consent(args: argparse.Namespace, ctx: CliContext) -> int:
                     source=args.source,
                     reopen=args.reopen,
                 )
-                msg = f"agreed follow-up {fu.id}: {args.channel} {_local(fu.due_at, tz)} ({tz})"
+                when = both_clocks_text(fu.due_at, owner_tz, tz, year=True)
+                msg = f"agreed follow-up {fu.id}: {args.channel} {when}"
             else:
                 prefs = svc.ContactPreferences(
                     timezone=args.timezone,
@@ -252,15 +283,18 @@ def _show(args: argparse.Namespace, ctx: CliContext) -> int:
     else through the services."""
     conn = ctx.read_sqlite()
     if conn is not None:
+        from deckfollow.core.due_sqlite import owner_timezone
         from deckfollow.core.sqlite_reads import read_consent
 
         try:
             ov, merges = read_consent(conn, args.customer)
+            owner_tz = _owner_zone(lambda: owner_timezone(conn))
         finally:
             conn.close()
     else:
         from deckfollow.core.consent import consent_overview
         from deckfollow.core.consent_ledger import ledger_entries
+        from deckfollow.core.settings import load_settings
 
         with ctx.database() as db, db.reading() as s:
             ov = consent_overview(s, args.customer)
@@ -269,7 +303,8 @@ def _show(args: argparse.Namespace, ctx: CliContext) -> int:
                 for e in ledger_entries(s, args.customer)
                 if e.kind is ConsentEventKind.CUSTOMER_MERGED
             ]
-    _print_overview(ov, merges, ctx, as_json=args.json)
+            owner_tz = load_settings(s).owner_timezone
+    _print_overview(ov, merges, ctx, owner_tz, as_json=args.json)
     return 0
 
 
@@ -277,6 +312,7 @@ def _print_overview(
     ov: ConsentOverview,
     merges: list[tuple[datetime, str | None]],
     ctx: CliContext,
+    owner_tz: str,
     *,
     as_json: bool,
 ) -> None:
@@ -316,16 +352,21 @@ def _print_overview(
     for c in ov.channels:
         extra = ""
         if c.since:
-            extra = f"  since {_local(c.since, ov.timezone)} ({c.source or 'unrecorded'})"
+            extra = f"  since {_local(c.since, owner_tz)} ({c.source or 'unrecorded'})"
             if c.words:
                 extra += f' "{c.words}"'
         print(f"  {c.channel.value:<6} {c.state.value:<8}{extra}", file=ctx.out)
     for at, detail in merges:
-        print(f"merged {_local(at, ov.timezone)}: {detail}", file=ctx.out)
+        print(f"merged {_local(at, owner_tz)}: {detail}", file=ctx.out)
 
 
 def _print_ledger(
-    ov: ConsentOverview, rows: list[LedgerEntry], ctx: CliContext, *, as_json: bool
+    ov: ConsentOverview,
+    rows: list[LedgerEntry],
+    ctx: CliContext,
+    owner_tz: str,
+    *,
+    as_json: bool,
 ) -> None:
     if as_json:
         json.dump(
@@ -348,12 +389,15 @@ def _print_ledger(
         )
         ctx.out.write("\n")
         return
-    print(f"Consent ledger of {ov.name} ({len(rows)} entries, {ov.timezone})", file=ctx.out)
+    print(
+        f"Consent ledger of {ov.name} ({len(rows)} entries, times on your clock, {owner_tz})",
+        file=ctx.out,
+    )
     for e in rows:
         words = f' "{e.words}"' if e.words else ""
         detail = f" — {e.detail}" if e.detail else ""
         print(
-            f"{_local(e.at, ov.timezone)}  {e.kind_label:<22} {e.channel_label:<12} "
+            f"{_local(e.at, owner_tz)}  {e.kind_label:<22} {e.channel_label:<12} "
             f"({e.source}){words}{detail}",
             file=ctx.out,
         )
@@ -363,6 +407,7 @@ def run_cadence(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core import cadence_library as cad
     from deckfollow.core import cadence_runs as runs
     from deckfollow.core.contact_snapshot import get_customer
+    from deckfollow.core.settings import load_settings
 
     cmd = args.cadence_cmd
     with ctx.database() as db, db.unit_of_work() as s:
@@ -404,9 +449,9 @@ def run_cadence(args: argparse.Namespace, ctx: CliContext) -> int:
             return 0
         if cmd == "start":
             info = runs.start_cadence(s, args.customer, args.key, quote_id=args.quote, now=ctx.now)
-            tz = get_customer(s, args.customer).timezone
+            tz, owner_tz = get_customer(s, args.customer).timezone, load_settings(s).owner_timezone
             nxt = (
-                f"; first step: {info.next_channel.value} {_local(info.next_due, tz)} ({tz})"
+                f"; first step: {info.next_channel.value} {_planned(info.next_due, owner_tz, tz)}"
                 if info.next_channel and info.next_due
                 else ""
             )
@@ -418,11 +463,12 @@ def run_cadence(args: argparse.Namespace, ctx: CliContext) -> int:
             runs.resume_cadence(s, args.run_id, now=ctx.now)
             print(f"run {args.run_id} resumed", file=ctx.out)
         elif cmd == "runs":
-            tz = get_customer(s, args.customer).timezone
+            tz, owner_tz = get_customer(s, args.customer).timezone, load_settings(s).owner_timezone
             for r in runs.customer_runs(s, args.customer):
                 nxt = (
-                    f"next {r.next_channel.value} {_local(r.next_due, tz)}: {r.next_reason}"
-                    if r.next_channel
+                    f"next {r.next_channel.value} {_planned(r.next_due, owner_tz, tz)}: "
+                    f"{r.next_reason}"
+                    if r.next_channel and r.next_due
                     else (r.paused_reason or "")
                 )
                 print(f"{r.id:>4}  {r.cadence_key:<16} {r.status.value:<8} {nxt}", file=ctx.out)

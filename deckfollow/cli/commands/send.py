@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from deckfollow.cli import args as shapes
 from deckfollow.cli.context import CliContext
+from deckfollow.cli.owner_clock import OWNER_CLOCK_HELP, on_owners_clock
 from deckfollow.core.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -90,9 +91,10 @@ def _follow_up_and_next_step(p: argparse.ArgumentParser, *, next_channel: str) -
     p.add_argument(
         "--next-at",
         required=True,
-        type=shapes.local_datetime,
+        type=shapes.wall_or_moment,
         metavar="YYYY-MM-DDTHH:MM",
-        help="when to follow up next, in the customer's own time",
+        help=f"when to follow up next, {OWNER_CLOCK_HELP}; their allowed hours are checked "
+        "in their zone",
     )
     p.add_argument(
         "--next-reason",
@@ -125,26 +127,31 @@ def _password(account: str, needed: bool) -> str | None:
     return getpass.getpass("Email password (not stored): ")
 
 
-def _next_step(args: argparse.Namespace, timezone: str, now: datetime) -> FollowUpPlan:
-    """The next step as typed (in the customer's own time), checked before anything is shown,
-    so a dry run answers too."""
-    from deckfollow.core.contact_hours import local_to_utc, zone
+def _next_step(args: argparse.Namespace, owner_tz: str, now: datetime) -> FollowUpPlan:
+    """The next step as typed (on the owner's clock), checked before anything is shown, so a
+    dry run answers too."""
     from deckfollow.core.enums import Channel
     from deckfollow.core.followups import FollowUpPlan
     from deckfollow.core.touches import check_next_step
 
-    at = args.next_at
     plan = FollowUpPlan(
-        local_to_utc(at.date(), at.time(), zone(timezone)),
-        Channel(args.next_channel),
-        args.next_reason,
+        on_owners_clock(args.next_at, owner_tz), Channel(args.next_channel), args.next_reason
     )
     check_next_step(plan, now=now)
     return plan
 
 
+def _say_next(plan: FollowUpPlan, owner_tz: str, their_tz: str, ctx: CliContext) -> None:
+    """The next step planned, on the owner's clock with the customer's beside it."""
+    from deckfollow.core.clock_format import both_clocks_text
+
+    when = both_clocks_text(plan.due_at, owner_tz, their_tz)
+    print(f"Next: {plan.channel.value} on {when}: {plan.reason}", file=ctx.err)
+
+
 def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.enums import TemplateKind
+    from deckfollow.core.settings import load_settings
     from deckfollow.messaging.credentials import default_store
     from deckfollow.messaging.drafts import compose_follow_up_draft
     from deckfollow.messaging.email_auth import mail_secret
@@ -165,7 +172,8 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
             footer = make_footer(s) if args.footer else load_footer(s)
             extras = with_attachments(load_extras(s), [Path(a).expanduser() for a in args.attach])
             check_attachments(extras.attachments)
-        plan = _next_step(args, draft.timezone, ctx.now)
+            owner_tz = load_settings(s).owner_timezone
+        plan = _next_step(args, owner_tz, ctx.now)
         print(f"To: {draft.to_name} <{draft.to_address or 'no email address'}>", file=ctx.out)
         print(f"Subject: {draft.subject.text}\n\n{draft.body.text}", file=ctx.out)
         if draft.problems():
@@ -191,6 +199,8 @@ def run_email(args: argparse.Namespace, ctx: CliContext) -> int:
             extras=extras,
         )
     print(result.message, file=ctx.err)
+    if result.logged:
+        _say_next(plan, owner_tz, draft.timezone, ctx)
     return 0 if result.logged else 1
 
 
@@ -210,7 +220,7 @@ def run_text(args: argparse.Namespace, ctx: CliContext) -> int:
             )
             sms = load_sms_settings(s)
             owner = load_settings(s)
-        plan = _next_step(args, draft.timezone, ctx.now)
+        plan = _next_step(args, owner.owner_timezone, ctx.now)
         shown = compliant_text(
             draft.body.text, business=owner.business_name or owner.owner_name, country=draft.country
         )
@@ -241,4 +251,6 @@ def run_text(args: argparse.Namespace, ctx: CliContext) -> int:
             db, draft.outbox_draft(), plan, sms=sms, secret=secret, clock=lambda: ctx.now
         )
     print(result.message, file=ctx.err)
+    if result.logged:
+        _say_next(plan, owner.owner_timezone, draft.timezone, ctx)
     return 0 if result.logged else 1

@@ -1,22 +1,21 @@
 """`deckfollow touch log`: record a call, text, email, card, visit or video that happened.
 
 An inbound touch (the customer replied) pauses the planned steps until the owner decides
-what's next (rule 8). An outbound one needs its next step: `--next-at` plans it (in the
-customer's own time, as `send --next-at`), otherwise what is already planned for the
-customer stands (or the quote is closed); a mailed card asks for nothing next. `--at` is
-in the owner's time.
+what's next (rule 8). An outbound one needs its next step: `--next-at` plans it, otherwise
+what is already planned for the customer stands (or the quote is closed); a mailed card
+asks for nothing next. `--at` and `--next-at` are on the owner's clock, as every time
+option is (an offset or Z wins); the result names the customer's time beside the owner's.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Mapping
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from deckfollow.cli import args as shapes
 from deckfollow.cli.commands.quote import not_found_names
 from deckfollow.cli.context import CliContext
+from deckfollow.cli.owner_clock import OWNER_CLOCK_HELP, on_owners_clock
 from deckfollow.core.enums import Channel, Direction, Outcome
 
 ORDER = 27
@@ -34,13 +33,6 @@ def _choice(kind: str, choices: Mapping[str, object]) -> Callable[[str], object]
         return choices[key]
 
     return parse
-
-
-def moment(text: str) -> datetime:
-    """ISO 8601 with its UTC offset, or a wall-clock time without (whose clock: each option
-    says)."""
-    has_offset = "T" in text and any(c in text.split("T", 1)[1] for c in "+-Z")
-    return shapes.moment(text) if has_offset else shapes.local_datetime(text)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -69,13 +61,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     log.add_argument("--notes", type=shapes.text(10_000, blank=True), help="what was said")
     log.add_argument(
-        "--at", type=moment, metavar="ISO8601", help="when it happened, your time (default: now)"
+        "--at",
+        type=shapes.wall_or_moment,
+        metavar="ISO8601",
+        help=f"when it happened, {OWNER_CLOCK_HELP} (default: now)",
     )
     log.add_argument(
         "--follow-up", type=shapes.record_id, metavar="ID", help="the follow-up it did"
     )
     log.add_argument(
-        "--next-at", type=moment, metavar="ISO8601", help="the next touch, in their own time"
+        "--next-at",
+        type=shapes.wall_or_moment,
+        metavar="ISO8601",
+        help=f"the next touch, {OWNER_CLOCK_HELP}; their allowed hours are checked in their zone",
     )
     log.add_argument(
         "--next-channel",
@@ -100,7 +98,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    from deckfollow.core.contact_hours import local_to_utc, zone
+    from deckfollow.core.clock_format import both_clocks_text
     from deckfollow.core.contact_snapshot import get_customer
     from deckfollow.core.enums import Basis
     from deckfollow.core.errors import ValidationError
@@ -123,18 +121,14 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         ),
         db.unit_of_work() as session,
     ):
-        owner = zone(load_settings(session).owner_timezone)
-        theirs = zone(get_customer(session, args.customer).timezone)
-
-        def aware(at: datetime, tz: ZoneInfo) -> datetime:
-            return at if at.tzinfo is not None else local_to_utc(at.date(), at.time(), tz)
-
+        owner = load_settings(session).owner_timezone
+        theirs = get_customer(session, args.customer).timezone
         record = TouchRecord(
             customer_id=args.customer,
             channel=args.channel,
             direction=args.direction,
             outcome=args.outcome,
-            at=aware(args.at, owner) if args.at is not None else ctx.now,
+            at=on_owners_clock(args.at, owner) if args.at is not None else ctx.now,
             quote_id=args.quote,
             follow_up_id=args.follow_up,
             summary=args.notes,
@@ -142,7 +136,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         step: NextStep | None = None
         if args.next_at is not None:
             step = FollowUpPlan(
-                due_at=aware(args.next_at, theirs),
+                due_at=on_owners_clock(args.next_at, owner),
                 channel=args.next_channel or args.channel,
                 reason=args.next_reason.strip(),
                 basis=Basis.AGREED if args.agreed else Basis.PLANNED,
@@ -162,8 +156,16 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                 f"{exc.message} (--next-at ISO8601 --next-reason TEXT), or close the "
                 "quote first (deckfollow quote stage ID won|lost|parked)",
             ) from None
-    said = f"Logged the {args.channel.value} ({args.direction.value}, {args.outcome.value})."
-    print(said, file=ctx.out)
+    said = f"Logged the {args.channel.value} ({args.direction.value}, {args.outcome.value})"
+    if args.at is not None:
+        said += f" at {both_clocks_text(record.at, owner, theirs)}"
+    print(said + ".", file=ctx.out)
+    if isinstance(step, FollowUpPlan):
+        print(
+            f"Next: {step.channel.value} on {both_clocks_text(step.due_at, owner, theirs)}"
+            f" ({step.basis.value}): {step.reason}",
+            file=ctx.out,
+        )
     for notice in logged.notices:
         print(
             f"{notice} (to continue it: deckfollow cadence runs --customer {args.customer}, "

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
@@ -26,6 +27,7 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.clock_format import hours_text
 from deckfollow.core.consent import ConsentScreenCustomer
+from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.enums import Channel
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.followups import agree_follow_up, agreed_plan
@@ -38,7 +40,12 @@ from deckfollow.ui.consent.common import (
     open_once_read,
     source_combo,
 )
-from deckfollow.ui.formatting import readable_date_edit, readable_time_edit
+from deckfollow.ui.formatting import (
+    owner_zone,
+    readable_date_edit,
+    readable_time_edit,
+    their_time_text,
+)
 from deckfollow.ui.qt_values import pydate, qdate
 from deckfollow.ui.theme import active_theme
 
@@ -110,10 +117,14 @@ class AskPermissionDialog(QDialog):
         self.end = QTimeEdit(QTime(11, 0))
         for t in (self.start, self.end):
             readable_time_edit(t)
+        # One clock: the window is typed on the owner's clock, the customer's beside it.
+        self.their_time = QLabel()
+        self.their_time.setStyleSheet(f"color: {active_theme().muted_text};")
         window = QHBoxLayout()
         window.addWidget(self.start)
         window.addWidget(QLabel("to"))
         window.addWidget(self.end)
+        window.addWidget(self.their_time)
         window.addStretch(1)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("The reason I'm calling is … (e.g. to go over the colours)")
@@ -152,6 +163,10 @@ class AskPermissionDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.channel.currentIndexChanged.connect(self._channel_changed)
+        self.day.dateChanged.connect(self._show_their_time)
+        self.start.timeChanged.connect(self._show_their_time)
+        self.end.timeChanged.connect(self._show_their_time)
+        self.their_time.hide()
         self.blocked.hide()
         self.reopen.hide()
         fields = (self.channel, self.day, self.start, self.end, self.reason, self.words)
@@ -168,22 +183,49 @@ class AskPermissionDialog(QDialog):
         """Show who it is and their hours: the fields are open for typing."""
         snap = self._snap = customer.snap
         self.setWindowTitle(f"Ask permission: {snap.name}")
+        now = self._clock()
+        apart = now.astimezone(ZoneInfo(owner_zone())).utcoffset() != (
+            now.astimezone(snap.hours.tz).utcoffset()
+        )
         self.intro.setText(
             f"Agree the next contact with <b>{snap.name}</b> now: when, how and why. "
-            f"Times are in their zone, <b>{snap.timezone}</b>."
+            + (
+                f"Times are on your clock, with theirs (<b>{snap.timezone}</b>) beside them."
+                if apart
+                else "Times are on your clock."
+            )
         )
         self.hours.setText(
-            f"Their usual hours: {hours_text(snap.hours.hours.description) or 'any time'}. "
+            f"Their usual hours{', their time' if apart else ''}: "
+            f"{hours_text(snap.hours.hours.description) or 'any time'}. "
             "A time they agree to is their own choice and stands."
         )
-        today = self._clock().astimezone(snap.hours.tz).date()
+        today = now.astimezone(ZoneInfo(owner_zone())).date()
         self.day.setMinimumDate(qdate(today))
         self.day.setDate(qdate(today + timedelta(days=1)))
         if customer.preferred is not None:
             self.channel.setCurrentIndex(max(0, self.channel.findData(customer.preferred.value)))
         self._channel_changed()
+        self._show_their_time()
+        # The words read in arrive after the dialog showed: grow to fit them, never squeeze
+        # the fields below.
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
         self.reason.setFocus()
         self.loaded.emit()
+
+    def _picked(self, clock: QTime) -> datetime:
+        """A time of the window on the owner's clock, on the picked day, as a UTC moment."""
+        return local_to_utc(pydate(self.day.date()), _pytime(clock), ZoneInfo(owner_zone()))
+
+    def _show_their_time(self) -> None:
+        """ "9:00 am–10:00 am their time" where the customer's clock reads another time."""
+        if self._snap is None:
+            return
+        tz = self._snap.timezone
+        start = their_time_text(self._picked(self.start.time()), tz)
+        end = their_time_text(self._picked(self.end.time()), tz)
+        self.their_time.setText(f"{start}\N{EN DASH}{end} their time" if start else "")
+        self.their_time.setVisible(bool(start))
 
     def selected_channel(self) -> Channel:
         return Channel(self.channel.currentData())
@@ -191,7 +233,7 @@ class AskPermissionDialog(QDialog):
     def _channel_changed(self) -> None:
         if self._snap is None:
             return
-        decision = channel_decision(self._snap, self.selected_channel())
+        decision = channel_decision(self._snap, self.selected_channel(), owner_tz=owner_zone())
         self.blocked.setText("" if decision.allowed else decision.reason)
         self.blocked.setVisible(not decision.allowed)
         self.reopen.setVisible(not decision.allowed)
@@ -210,7 +252,7 @@ class AskPermissionDialog(QDialog):
                 pydate(self.day.date()),
                 _pytime(self.start.time()),
                 _pytime(self.end.time()),
-                snap.timezone,
+                owner_zone(),
                 self.selected_channel(),
                 self.reason.text(),
                 self.words.toPlainText().strip(),

@@ -208,9 +208,8 @@ class CadenceDialog(QDialog):
     def _runs_box(self) -> QGroupBox:
         """The customer's plans: what each will do next, or why it waits."""
         self.resize(self.width(), 700)
-        self.runs.setHorizontalHeaderLabels(
-            ["Plan", "State", f"Next step (their time, {self._tz})", "Why it waits"]
-        )
+        # The next step reads on the owner's clock, the customer's time beside it.
+        self.runs.setHorizontalHeaderLabels(["Plan", "State", "Next step", "Why it waits"])
         self.runs.verticalHeader().hide()
         self.runs.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.runs.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

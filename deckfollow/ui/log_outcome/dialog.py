@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone, Signal, SignalInstance
 from PySide6.QtGui import QFont, QStandardItemModel
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
+from deckfollow.core.clock_format import hours_text
 from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.enums import Basis, Channel, Direction, LedgerSource, Outcome, Stage
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
@@ -45,6 +47,7 @@ from deckfollow.ui.formatting import (
     owner_zone,
     readable_date_edit,
     readable_time_edit,
+    their_time_text,
     zone_date_time_text,
 )
 from deckfollow.ui.messaging.contact_dialog import ContactDialog
@@ -160,23 +163,29 @@ class LogOutcomeDialog(ContactDialog):
         self._next_group.addButton(self.plan_next)
         self._next_group.addButton(self.close_quote)
 
+        # One clock: the next step is picked on the owner's clock, as "Happened at" is; the
+        # customer's own time shows beside it (their allowed hours are about their day).
         tz = snap.hours.tz
-        local_now = clock().astimezone(tz)
-        self.zone_label = QLabel(
-            f"Times are in {snap.name}'s zone, <b>{snap.timezone}</b> — "
-            f"it is {zone_date_time_text(local_now, snap.timezone)} there now."
-        )
+        self._owner_tz = ZoneInfo(owner_zone())
+        now = clock()
+        local_now = now.astimezone(tz)
+        owner_today = now.astimezone(self._owner_tz).date()
+        self.zone_label = QLabel(_zone_line(snap, now, self._owner_tz))
         self.zone_label.setWordWrap(True)
         self.zone_label.setStyleSheet(f"color: {active_theme().muted_text};")
-        self.next_day = QDateEdit(_qdate(local_now.date() + timedelta(days=2)))
+        self.next_day = QDateEdit(_qdate(owner_today + timedelta(days=2)))
         self.next_day.setCalendarPopup(True)
         readable_date_edit(self.next_day, weekday=True)
-        self.next_day.setMinimumDate(_qdate(local_now.date()))
+        self.next_day.setMinimumDate(_qdate(owner_today))
         self.next_time = QTimeEdit(QTime(10, 0))
         readable_time_edit(self.next_time)
+        # "9:00 am their time", following the picked time (empty where the clocks agree).
+        self.their_time = QLabel()
+        self.their_time.setStyleSheet(f"color: {active_theme().muted_text};")
         when = QHBoxLayout()
         when.addWidget(self.next_day, 1)
         when.addWidget(self.next_time)
+        when.addWidget(self.their_time)
         self.next_channel = _channel_combo()
         self.blocked = QLabel()
         self.blocked.setWordWrap(True)
@@ -211,10 +220,10 @@ class LogOutcomeDialog(ContactDialog):
             self._close_group.addButton(b)
         self.lost_reason = QLineEdit()
         self.lost_reason.setPlaceholderText("e.g. went with a cheaper quote")
-        self.parked_until = QDateEdit(_qdate(local_now.date() + timedelta(days=90)))
+        self.parked_until = QDateEdit(_qdate(owner_today + timedelta(days=90)))
         self.parked_until.setCalendarPopup(True)
         readable_date_edit(self.parked_until, weekday=True)
-        self.parked_until.setMinimumDate(_qdate(local_now.date() + timedelta(days=1)))
+        self.parked_until.setMinimumDate(_qdate(owner_today + timedelta(days=1)))
         self.close_box = QWidget()
         cform = QFormLayout(self.close_box)
         cform.setContentsMargins(24, 0, 0, 0)
@@ -289,11 +298,14 @@ class LogOutcomeDialog(ContactDialog):
         self.channel.currentIndexChanged.connect(self._say_source)
         self._say_source()
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
+        self.next_day.dateChanged.connect(self._show_their_time)
+        self.next_time.timeChanged.connect(self._show_their_time)
         # Start from a time the rules allow, so the usual case needs no correction.
         start = local_to_utc(local_now.date() + timedelta(days=2), time(10), tz)
         slot = self._allowed_slot(start)
         if slot is not None:
             self._set_when(slot)
+        self._show_their_time()
         self._refresh()
 
     # -- state ---------------------------------------------------------------------------
@@ -310,9 +322,19 @@ class LogOutcomeDialog(ContactDialog):
         )
 
     def _set_when(self, at: datetime) -> None:
-        local = at.astimezone(self._snap.hours.tz)
+        local = at.astimezone(self._owner_tz)
         self.next_day.setDate(_qdate(local.date()))
         self.next_time.setTime(QTime(local.hour, local.minute))
+
+    def picked_next_at(self) -> datetime:
+        """The next step's time as picked on the owner's clock, as an aware UTC moment."""
+        day, at = _pydate(self.next_day.date()), _pytime(self.next_time.time())
+        return local_to_utc(day, at, self._owner_tz)
+
+    def _show_their_time(self) -> None:
+        theirs = their_time_text(self.picked_next_at(), self._snap.timezone, owner_zone())
+        self.their_time.setText(f"{theirs} their time" if theirs else "")
+        self.their_time.setVisible(bool(theirs))
 
     def _use_suggestion(self) -> None:
         if self._suggestion is not None:
@@ -337,7 +359,7 @@ class LogOutcomeDialog(ContactDialog):
         self.lost_reason.setEnabled(closing and self.lost.isChecked())
         self.parked_until.setEnabled(closing and self.parked.isChecked())
         self.after_sale.setEnabled(closing and self.won.isChecked())
-        decision = channel_decision(self._snap, self._next_channel())
+        decision = channel_decision(self._snap, self._next_channel(), owner_tz=owner_zone())
         self.blocked.setText("" if decision.allowed else decision.reason)
         self.blocked.setVisible(planning and not decision.allowed)
         self.ok_button.setEnabled(self.next_step_answered())
@@ -378,9 +400,7 @@ class LogOutcomeDialog(ContactDialog):
         if self.plan_continues.isChecked():
             return PlanContinues()
         if self.plan_next.isChecked():
-            due = local_to_utc(
-                _pydate(self.next_day.date()), _pytime(self.next_time.time()), self._snap.hours.tz
-            )
+            due = self.picked_next_at()
             if due <= self._clock():
                 raise ValidationError("when", "pick a time that is still to come")
             agreed = self.agreed.isChecked()
@@ -460,6 +480,18 @@ class LogOutcomeDialog(ContactDialog):
             return
         self.suggest_button.setText(f"Use {date_time_text(slot, self._snap.timezone)} instead")
         self.suggest_button.show()
+
+
+def _zone_line(snap: ContactSnapshot, now: datetime, owner_tz: ZoneInfo) -> str:
+    """What the next step's clock is, and the customer's hours on their own."""
+    hours = hours_text(snap.hours.hours.description) or "any time"
+    if now.astimezone(owner_tz).utcoffset() == now.astimezone(snap.hours.tz).utcoffset():
+        return f"Times are on your clock. {snap.name}'s usual hours: {hours}."
+    there = zone_date_time_text(now, snap.timezone)
+    return (
+        f"Times are on your clock, with {snap.name}'s beside them "
+        f"(<b>{snap.timezone}</b>, {there} there now). Their usual hours, their time: {hours}."
+    )
 
 
 def _bold_title(box: QGroupBox) -> None:

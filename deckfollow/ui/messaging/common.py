@@ -43,7 +43,13 @@ from deckfollow.messaging.drafts import (
 from deckfollow.messaging.guard import SendCheck
 from deckfollow.ui import operations
 from deckfollow.ui.consent.common import ErrorLabel
-from deckfollow.ui.formatting import date_time_text, readable_date_edit, readable_time_edit
+from deckfollow.ui.formatting import (
+    date_time_text,
+    owner_zone,
+    readable_date_edit,
+    readable_time_edit,
+    their_time_text,
+)
 from deckfollow.ui.operations import HasChanges, Operations
 from deckfollow.ui.theme import active_theme
 
@@ -355,7 +361,9 @@ class NextStepWidget(QWidget):
         super().__init__(parent)
         self._tz = timezone
         self._now = now
-        local_today = now.astimezone(zone(timezone)).date()
+        # One clock: the next step is picked on the owner's clock, the customer's beside it.
+        self._owner_tz = owner_zone()
+        local_today = now.astimezone(zone(self._owner_tz)).date()
 
         # A step of an active plan: the plan places its own next step (planning one by hand
         # would double it), so that is offered first.
@@ -405,10 +413,12 @@ class NextStepWidget(QWidget):
         self.suggest_button.clicked.connect(self._use_suggestion)
         self._suggestion: datetime | None = None
 
+        self.their_time = QLabel()
+        self.their_time.setStyleSheet(f"color: {active_theme().muted_text};")
         when = QHBoxLayout()
         when.addWidget(self.day)
         when.addWidget(self.at)
-        when.addWidget(QLabel(f"({timezone})"))
+        when.addWidget(self.their_time)
         when.addStretch(1)
         self.plan_box = QWidget()
         plan_form = QFormLayout(self.plan_box)
@@ -445,7 +455,22 @@ class NextStepWidget(QWidget):
         self.plan_radio.toggled.connect(self._sync)
         self.close_radio.toggled.connect(self._sync)
         self.stage.currentIndexChanged.connect(self._sync)
+        self.day.dateChanged.connect(self._show_their_time)
+        self.at.timeChanged.connect(self._show_their_time)
+        self._show_their_time()
         self._sync()
+
+    def picked_at(self) -> datetime:
+        """The day and time picked, on the owner's clock, as an aware UTC moment."""
+        qt = self.at.time()
+        at = time(qt.hour(), qt.minute())
+        return local_to_utc(_pydate(self.day.date()), at, zone(self._owner_tz))
+
+    def _show_their_time(self) -> None:
+        """ "9:00 am their time" beside the picked time, where the customer's clock differs."""
+        theirs = their_time_text(self.picked_at(), self._tz, self._owner_tz)
+        self.their_time.setText(f"{theirs} their time" if theirs else "")
+        self.their_time.setVisible(bool(theirs))
 
     def _sync(self) -> None:
         self.plan_box.setVisible(self.plan_radio.isChecked())
@@ -461,8 +486,7 @@ class NextStepWidget(QWidget):
             self._suggestion = None
             self.suggest_button.hide()
             return
-        # The day and time fields are the customer's own clock; the button reads the owner's.
-        self._suggestion = slot.astimezone(zone(self._tz))
+        self._suggestion = slot.astimezone(zone(self._owner_tz))
         self.suggest_button.setText(f"Use {date_time_text(slot, self._tz)} instead")
         self.suggest_button.show()
 
@@ -493,8 +517,9 @@ class NextStepWidget(QWidget):
         at = time(qt.hour(), qt.minute())
         channel = Channel(self.channel.currentData())
         if self.agreed.isChecked():
-            return agreed_plan(day, at, None, self._tz, channel, reason, self.words.text().strip())
-        due = local_to_utc(day, at, zone(self._tz))
+            words = self.words.text().strip()
+            return agreed_plan(day, at, None, self._owner_tz, channel, reason, words)
+        due = self.picked_at()
         if due <= self._now:
             raise ValidationError("what's next", "pick a time that is still to come")
         return FollowUpPlan(due, channel, reason)

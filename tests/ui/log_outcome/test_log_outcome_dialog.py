@@ -90,13 +90,16 @@ def test_ok_stays_disabled_until_whats_next_is_answered(
     assert _count(db, Touch) == 0
 
 
-def test_shows_the_customers_zone_and_local_time(
+def test_a_customer_on_the_owners_clock_gets_no_second_time(
     qtbot: QtBot, db: Database, lead: LeadCreated, now: datetime
 ) -> None:
     dlg = _dialog(qtbot, db, now, quote_id=lead.quote_id)
-    # 22:00 UTC on 22 Nov is 09:00 on Monday 23 Nov in Sydney (daylight time).
-    assert "Australia/Sydney" in dlg.zone_label.text()
-    assert f"Mon 23 Nov {clock_text(time(9, 0))}" in dlg.zone_label.text()
+    # Grace lives in Sydney, as the owner does: one clock, no zone named, no "their time".
+    assert dlg.zone_label.text().startswith("Times are on your clock.")
+    assert "Australia/Sydney" not in dlg.zone_label.text()
+    assert f"usual hours: weekdays {clock_text(time(9, 0))}" in dlg.zone_label.text()
+    assert dlg.their_time.text() == ""
+    assert not dlg.their_time.isVisibleTo(dlg)
 
 
 def test_outcome_with_next_follow_up_saves_touch_and_follow_up(

@@ -80,7 +80,7 @@ def test_a_refusal_in_a_dialog_reads_the_screens_clock(
     text = dlg.landing.text()
     assert clock_text(time(9)) == nine
     assert f"Reminds you Sat 28 Nov at {nine}." in text  # the screen's own words
-    assert f"Evening Eve may be contacted from Sat 28 Nov {nine} (Australia/Sydney)" in text
+    assert f"Evening Eve may be contacted from Sat 28 Nov {nine}, so" in text
     _shot(dlg, f"snooze-refusal-{country}")
 
 
