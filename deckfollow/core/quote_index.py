@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from itertools import compress, repeat
-from operator import contains
+from itertools import compress, count, repeat
+from operator import contains, itemgetter
 from typing import Any, NamedTuple
 
 from deckfollow.core.changes import Changes
@@ -171,15 +172,16 @@ def rows_to_reread(changes: Changes) -> Reread | None:
     everything (None: read the whole index again)."""
     if changes.settings:
         return None  # "going cold" after how many days may have changed for every quote
+    of_quotes = changes.quotes or changes.follow_ups or changes.touches
     if (changes.customers and not changes.customer_ids) or (
-        (changes.quotes or changes.follow_ups or changes.touches) and not changes.quote_ids
+        of_quotes and not changes.quote_ids and not changes.customer_ids
     ):
         return None  # the change did not say which: any row may be stale
+    # Customers named by a change of quotes, follow-ups or touches: whatever it touched is
+    # theirs (`Changes.about`), so each of their quotes is read again.
     return Reread(
-        changes.quote_ids
-        if changes.quotes or changes.follow_ups or changes.touches
-        else frozenset(),
-        changes.customer_ids if changes.customers else frozenset(),
+        changes.quote_ids if of_quotes else frozenset(),
+        changes.customer_ids if changes.customers or of_quotes else frozenset(),
     )
 
 
@@ -191,6 +193,15 @@ class IndexUpdate:
     rows: list[QuoteRow]
     phones: list[str]  # each row's numbers, as `build_index` keeps them for search
     gone: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Swapped:
+    """What `QuoteIndex.apply_update` changed: the quotes put in, replaced or taken out, and
+    the board columns whose cards or totals changed with them."""
+
+    quote_ids: frozenset[int]
+    stages: frozenset[Stage]
 
 
 class QuoteIndex:
@@ -213,6 +224,7 @@ class QuoteIndex:
         # keeps the order as it narrows: nothing is sorted, or looked up, per keystroke.
         self._haystacks: dict[tuple[SortKey, bool], tuple[_Hits, _Hits]] = {}
         self._board: list[StageColumn] | None = None
+        self._by_id: dict[int, QuoteRow] | None = None  # made on the first `find`
         # Recent searches and what they matched: typing "smi" after "sm" only looks again at
         # what "sm" found, and Backspace finds its answer waiting.
         self._word_hits: OrderedDict[_Asked, _Hits] = OrderedDict()
@@ -223,56 +235,123 @@ class QuoteIndex:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def apply_update(self, update: IndexUpdate) -> None:
+    def apply_update(self, update: IndexUpdate) -> Swapped:
         """Put the rows read again in place of the old ones (new quotes at the end), drop the
-        ones gone, and keep every other row's prepared search text."""
+        ones gone, and keep everything else worked out: every other row's search text, the
+        sorted orders (each changed row taken out and put back at its place) and the board's
+        columns (only those the rows left or joined are laid out again).
+
+        The result is what a full read would give: orders are total (ties go to the newest
+        quote), so a row's place does not depend on where the read found it."""
         fresh = {
             row.quote_id: (row, phone)
             for row, phone in zip(update.rows, update.phones, strict=True)
         }
-        gone = update.gone - fresh.keys()
-        rows: list[QuoteRow] = []
-        phones: list[str] = []
-        text: list[str] | None = [] if self._text is not None else None
-        digits: list[str] | None = [] if self._digits is not None else None
-        for i, row in enumerate(self.rows):
-            if row.quote_id in gone:
-                continue
-            new = fresh.pop(row.quote_id, None)
+        touched = frozenset(fresh.keys() | update.gone)
+        rows, phones = list(self.rows), list(self._phones)
+        text, digits = self._text, self._digits
+        searchable = text is not None and digits is not None
+        text, digits = list(text or ()), list(digits or ())
+        at = _positions(rows, touched)
+        old = {rows[i].quote_id: rows[i] for i in at}
+        for i in reversed(at):
+            new = fresh.get(rows[i].quote_id)
             if new is None:
-                rows.append(row)
-                phones.append(self._phones[i])
-                if text is not None and digits is not None:
-                    assert self._text is not None and self._digits is not None
-                    text.append(self._text[i])
-                    digits.append(self._digits[i])
+                del rows[i], phones[i]
+                if searchable:
+                    del text[i], digits[i]
                 continue
-            rows.append(new[0])
-            phones.append(new[1])
-            if text is not None and digits is not None:
-                text.append(_search_text(new[0]))
-                digits.append(_NOT_DIGITS.sub("", new[1]))
-        for row, phone in fresh.values():  # quotes the index did not hold yet
-            rows.append(row)
-            phones.append(phone)
-            if text is not None and digits is not None:
-                text.append(_search_text(row))
-                digits.append(_NOT_DIGITS.sub("", phone))
-        self.rows, self._phones, self._text, self._digits = rows, phones, text, digits
-        # Positions moved and values changed: orders and remembered searches start afresh.
+            rows[i], phones[i] = new
+            if searchable:
+                text[i], digits[i] = _search_text(new[0]), _NOT_DIGITS.sub("", new[1])
+        for qid, (row, phone) in fresh.items():
+            if qid not in old:  # quotes the index did not hold yet
+                rows.append(row)
+                phones.append(phone)
+                if searchable:
+                    text.append(_search_text(row))
+                    digits.append(_NOT_DIGITS.sub("", phone))
+        self.rows, self._phones = rows, phones
+        self._text, self._digits = (text, digits) if searchable else (None, None)
+        if self._by_id is not None:
+            for qid in old:
+                del self._by_id[qid]
+            self._by_id.update((qid, row) for qid, (row, _phone) in fresh.items())
+        for order in list(self._rows_in_order):
+            self._reorder(order, old.values(), fresh.values())
+        # Positions moved: each order's are worked out again from its rows when asked.
         self._orders.clear()
-        self._rows_in_order.clear()
-        self._haystacks.clear()
-        self._board = None
+        stages = self._recolumn(old.values(), [row for row, _phone in fresh.values()])
+        # What earlier searches found may hold a changed row: they are looked for again.
         self._word_hits.clear()
         self._phone_hits.clear()
         self._either_hits.clear()
+        return Swapped(touched, stages)
+
+    def _reorder(
+        self,
+        order: tuple[SortKey, bool],
+        old: Iterable[QuoteRow],
+        fresh: Iterable[tuple[QuoteRow, str]],
+    ) -> None:
+        """Take the old rows out of one sorted order and put the fresh ones in at their places
+        (with their search text, where the order has it laid out beside)."""
+        ordered = list(self._rows_in_order[order])
+        hay = self._haystacks.get(order)
+        texts = list(hay[0].texts) if hay is not None else []
+        digits = list(hay[1].texts) if hay is not None else []
+        key, descending = order
+
+        def place(row: QuoteRow) -> _Place:
+            return _Place(row, key, descending)
+
+        for row in old:
+            i = bisect_left(ordered, place(row), key=place)
+            if i >= len(ordered) or ordered[i] is not row:
+                i = ordered.index(row)  # an order not sorted as `_Place` says: found anyway
+            del ordered[i]
+            if hay is not None:
+                del texts[i], digits[i]
+        for row, phone in fresh:
+            i = bisect_left(ordered, place(row), key=place)
+            ordered.insert(i, row)
+            if hay is not None:
+                texts.insert(i, _search_text(row))
+                digits.insert(i, _NOT_DIGITS.sub("", phone))
+        self._rows_in_order[order] = ordered
+        if hay is not None:
+            self._haystacks[order] = (_Hits(ordered, texts), _Hits(ordered, digits))
+
+    def _recolumn(self, old: Iterable[QuoteRow], fresh: list[QuoteRow]) -> frozenset[Stage]:
+        """Move the changed rows between the board's columns (if laid out); the stages whose
+        column changed."""
+        recent = self.now - timedelta(days=CLOSED_ON_BOARD_DAYS)
+        left = [row for row in old if _on_board(row, recent)]
+        joined = [row for row in fresh if _on_board(row, recent)]
+        stages = frozenset(row.stage for row in (*left, *joined))
+        if self._board is None:
+            return stages
+        columns = list(self._board)
+        for n, column in enumerate(columns):
+            if column.stage not in stages:
+                continue
+            cards = list(column.rows)
+            for row in left:
+                if row.stage is column.stage:
+                    cards.remove(row)
+            sort_key, descending = _card_order(column.stage)
+            for row in joined:
+                if row.stage is column.stage:
+                    _insert_sorted(cards, row, sort_key, descending)
+            columns[n] = _column(column.stage, cards)
+        self._board = columns
+        return stages
 
     def prepare_search(self) -> None:
         """Build the folded search text (once; the list calls it while the app is idle),
         laid out in every order already sorted."""
         self._prepare_text()
-        for key, descending in list(self._orders):
+        for key, descending in list(self._rows_in_order):
             self._haystack(key, descending)
 
     def _prepare_text(self) -> None:
@@ -316,12 +395,22 @@ class QuoteIndex:
         cached = self._orders.get((key, descending))
         if cached is not None:
             return cached
+        ordered = self._rows_in_order.get((key, descending))
+        if ordered is not None:
+            # The rows are in order already (kept so by `apply_update`): only their positions
+            # are looked up.
+            where = dict(zip(map(id, self.rows), count()))
+            order = array("l", map(where.__getitem__, map(id, ordered)))
+            self._orders[(key, descending)] = order
+            return order
         values = [_sort_value(r, key) for r in self.rows]
         present = [i for i, v in enumerate(values) if v is not None]
         missing = [i for i, v in enumerate(values) if v is None]
-        # Ties keep the newest quote first, whatever the direction.
+        # Ties keep the newest quote first, whatever the direction (and so do empty values):
+        # the order is total, as `_Place` compares rows when one is put back in.
         present.sort(key=lambda i: -self.rows[i].quote_id)
         present.sort(key=lambda i: values[i], reverse=descending)  # type: ignore[arg-type,return-value]
+        missing.sort(key=lambda i: -self.rows[i].quote_id)
         order = array("l", present)
         order.extend(missing)
         self._orders[(key, descending)] = order
@@ -376,10 +465,9 @@ class QuoteIndex:
         return picked
 
     def find(self, quote_id: int) -> QuoteRow | None:
-        for row in self.rows:
-            if row.quote_id == quote_id:
-                return row
-        return None
+        if self._by_id is None:
+            self._by_id = dict(zip(map(_QUOTE_ID, self.rows), self.rows, strict=True))
+        return self._by_id.get(quote_id)
 
     def board(self) -> list[StageColumn]:
         """One column per stage: open and parked quotes, won and lost from recent weeks
@@ -391,30 +479,102 @@ class QuoteIndex:
     def _columns(self) -> list[StageColumn]:
         recent = self.now - timedelta(days=CLOSED_ON_BOARD_DAYS)
         by_stage: dict[Stage, list[QuoteRow]] = defaultdict(list)
-        totals: dict[Stage, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         for row in self.rows:
-            if row.stage in (Stage.WON, Stage.LOST) and row.stage_changed_at < recent:
-                continue
-            by_stage[row.stage].append(row)
-            if row.amount is not None:
-                totals[row.stage][row.currency] += row.amount
+            if _on_board(row, recent):
+                by_stage[row.stage].append(row)
         columns = []
         for stage in Stage:
             rows = by_stage.get(stage, [])
-            if stage in OPEN_STAGES or stage is Stage.PARKED:
-                # The card that needs the user first comes first: due soonest, then coldest.
-                rows.sort(key=_open_order)
-            else:
-                rows.sort(key=lambda r: r.stage_changed_at, reverse=True)
-            columns.append(
-                StageColumn(
-                    stage,
-                    rows,
-                    dict(totals.get(stage, {})),
-                    recent_only=stage in (Stage.WON, Stage.LOST),
-                )
-            )
+            sort_key, descending = _card_order(stage)
+            rows.sort(key=sort_key, reverse=descending)
+            columns.append(_column(stage, rows))
         return columns
+
+
+def _on_board(row: QuoteRow, recent: datetime) -> bool:
+    """Open and parked quotes are on the board; won and lost ones from recent weeks."""
+    return row.stage not in (Stage.WON, Stage.LOST) or row.stage_changed_at >= recent
+
+
+def _column(stage: Stage, rows: list[QuoteRow]) -> StageColumn:
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        if row.amount is not None:
+            totals[row.currency] += row.amount
+    return StageColumn(stage, rows, dict(totals), recent_only=stage in (Stage.WON, Stage.LOST))
+
+
+def _card_order(stage: Stage) -> tuple[Callable[[QuoteRow], Any], bool]:
+    """How a column's cards are sorted (key, descending). Each key ends in the quote's id, so
+    the order is total and a card put back in lands where a full read would put it."""
+    if stage in OPEN_STAGES or stage is Stage.PARKED:
+        # The card that needs the user first comes first: due soonest, then coldest.
+        return _open_order, False
+    return _closed_order, True  # the latest closed first
+
+
+def _closed_order(row: QuoteRow) -> tuple[datetime, int]:
+    return (row.stage_changed_at, row.quote_id)
+
+
+def _insert_sorted(
+    rows: list[QuoteRow], row: QuoteRow, key: Callable[[QuoteRow], Any], descending: bool
+) -> None:
+    value = key(row)
+    lo, hi = 0, len(rows)
+    while lo < hi:  # bisect by hand: `bisect` has no descending order
+        mid = (lo + hi) // 2
+        other = key(rows[mid])
+        if (other > value) if descending else (other < value):
+            lo = mid + 1
+        else:
+            hi = mid
+    rows.insert(lo, row)
+
+
+_QUOTE_ID = itemgetter(0)
+
+
+def _positions(rows: list[QuoteRow], quote_ids: frozenset[int]) -> list[int]:
+    """Where the rows of these quotes are (in C from end to end, no Python per row)."""
+    return list(compress(count(), map(quote_ids.__contains__, map(_QUOTE_ID, rows))))
+
+
+class RowSwaps(NamedTuple):
+    """How a view turns the rows it shows into the new ones, when only some quotes changed."""
+
+    removed: list[int]  # positions in the old rows, last first: take them out in this order
+    inserted: list[int]  # positions in the new rows, first first: put them in in this order
+    updated: list[int]  # positions (the same in both) whose row changed in place
+
+
+def row_swaps(old: list[QuoteRow], new: list[QuoteRow], changed: frozenset[int]) -> RowSwaps:
+    """The swaps from `old` to `new`, which hold the same rows in the same order but for the
+    `changed` quotes' (an index's orders are total, so the others keep theirs)."""
+    was, now = _positions(old, changed), _positions(new, changed)
+    if was == now and all(old[i].quote_id == new[i].quote_id for i in now):
+        return RowSwaps([], [], now)
+    return RowSwaps(was[::-1], now, [])
+
+
+class _Place:
+    """A row's place in a sorted order, compared as `QuoteIndex._order` sorts: by value
+    (either direction), empty values last, ties newest quote first."""
+
+    __slots__ = ("descending", "missing", "quote_id", "value")
+
+    def __init__(self, row: QuoteRow, key: SortKey, descending: bool) -> None:
+        self.value: Any = _sort_value(row, key)
+        self.missing = self.value is None
+        self.quote_id = row.quote_id
+        self.descending = descending
+
+    def __lt__(self, other: _Place) -> bool:
+        if self.missing is not other.missing:
+            return other.missing
+        if not self.missing and self.value != other.value:
+            return bool(self.value > other.value if self.descending else self.value < other.value)
+        return self.quote_id > other.quote_id
 
 
 def earliest_follow_ups(
@@ -486,10 +646,10 @@ def build_rows(
     return built, phones
 
 
-def _open_order(row: QuoteRow) -> tuple[int, datetime]:
+def _open_order(row: QuoteRow) -> tuple[int, datetime, int]:
     if row.next_follow_up is not None:
-        return (0, row.next_follow_up.due_at)
-    return (1, row.last_touch_at or row.received_at)
+        return (0, row.next_follow_up.due_at, row.quote_id)
+    return (1, row.last_touch_at or row.received_at, row.quote_id)
 
 
 _REMEMBERED_SEARCHES = 32

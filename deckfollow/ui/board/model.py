@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 from deckfollow.core.enums import Stage
 from deckfollow.core.quote_index import QuoteRow
 from deckfollow.ui.qt_values import QUOTE_ID_ROLE
+from deckfollow.ui.swap_rows import row_of, swap_rows
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -39,14 +40,19 @@ class StageCardModel(QAbstractListModel):
         self._rows = rows
         self.endResetModel()
 
+    def swap_rows(self, rows: list[QuoteRow], changed: frozenset[int]) -> None:
+        """Show `rows`, which differ from the cards shown only in the `changed` quotes':
+        only those cards leave, arrive or are repainted (the others keep their place)."""
+        swap_rows(self, self._rows, rows, changed, self._hold)
+
+    def _hold(self, rows: list[QuoteRow]) -> None:
+        self._rows = rows
+
     def row_at(self, row: int) -> QuoteRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, quote_id: int) -> int:
-        for i, r in enumerate(self._rows):
-            if r.quote_id == quote_id:
-                return i
-        return -1
+        return row_of(self._rows, quote_id)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)

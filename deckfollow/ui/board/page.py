@@ -27,7 +27,12 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, DeckfollowError
-from deckfollow.core.quote_index import QuoteIndex, QuoteRow, Reread, StageColumn, rows_to_reread
+from deckfollow.core.quote_index import (
+    QuoteIndex,
+    QuoteRow,
+    StageColumn,
+    Swapped,
+)
 from deckfollow.ui.board.delegate import CardDelegate
 from deckfollow.ui.board.model import StageCardModel
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
@@ -103,6 +108,15 @@ class StageColumnWidget(QFrame):
 
     def show_column(self, column: StageColumn) -> None:
         self.model.set_rows(column.rows)
+        self._show_summary(column)
+
+    def swap_cards(self, column: StageColumn, changed: frozenset[int]) -> None:
+        """Show the column after the `changed` quotes' cards left, joined or changed in it:
+        only those cards move; the others keep their place, selection and scroll."""
+        self.model.swap_rows(column.rows, changed)
+        self._show_summary(column)
+
+    def _show_summary(self, column: StageColumn) -> None:
         totals = sorted(column.totals.items(), key=lambda kv: kv[1], reverse=True)
         money = " · ".join(compact_money(v, c) for c, v in totals[:2])
         if len(totals) > 2:
@@ -163,11 +177,15 @@ class BoardPage(QWidget):
         """The opened database, for moving quotes (the board may be on screen already)."""
         self._ops = ops
 
-    def apply_changes(self, changes: Changes) -> None:
-        """Lay the cards out again from the shared index after it took a change's rows, if
-        the change concerns quotes."""
-        if self._index is not None and rows_to_reread(changes) != Reread():
-            self.set_index(self._index)
+    def show_swapped(self, index: QuoteIndex, swapped: Swapped) -> None:
+        """Show `index` after it took a change's rows (`QuoteIndex.apply_update`): only the
+        columns the changed cards left or joined are touched, and in them only those cards."""
+        if index is not self._index:
+            self.set_index(index)
+            return
+        for column in index.board():
+            if column.stage in swapped.stages:
+                self.columns[column.stage].swap_cards(column, swapped.quote_ids)
 
     def set_index(self, index: QuoteIndex) -> None:
         self._index = index

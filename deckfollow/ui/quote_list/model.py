@@ -17,6 +17,7 @@ from deckfollow.core.enums import Basis
 from deckfollow.core.quote_index import QuoteFilter, QuoteIndex, QuoteRow, SortKey
 from deckfollow.ui.formatting import ago_text, date_text, date_time_text, money_text
 from deckfollow.ui.qt_values import QUOTE_ID_ROLE
+from deckfollow.ui.swap_rows import row_of, swap_rows
 from deckfollow.ui.theme import active_theme
 
 Index = QModelIndex | QPersistentModelIndex
@@ -72,6 +73,21 @@ class QuoteTableModel(QAbstractTableModel):
         self._rows = self._index.select(flt) if self._index is not None else []
         self.endResetModel()
 
+    def swap_rows(self, changed: frozenset[int]) -> None:
+        """Show the index again after it took the `changed` quotes' rows: only their rows
+        leave, arrive or are repainted, so the view keeps its scroll and selection."""
+        if self._index is None:
+            return
+        for quote_id in changed:
+            for col in range(len(COLUMNS)):
+                self._texts.pop((quote_id, col), None)
+        swap_rows(
+            self, self._rows, self._index.select(self.filter), changed, self._hold, len(COLUMNS)
+        )
+
+    def _hold(self, rows: list[QuoteRow]) -> None:
+        self._rows = rows
+
     @property
     def now(self) -> datetime | None:
         return self._index.now if self._index is not None else None
@@ -84,10 +100,7 @@ class QuoteTableModel(QAbstractTableModel):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, quote_id: int) -> int:
-        for i, r in enumerate(self._rows):
-            if r.quote_id == quote_id:
-                return i
-        return -1
+        return row_of(self._rows, quote_id)
 
     # -- Qt model -------------------------------------------------------------------------
 
