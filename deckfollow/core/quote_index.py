@@ -13,7 +13,7 @@ from array import array
 from bisect import bisect_left
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -96,6 +96,8 @@ class StageColumn:
     rows: list[QuoteRow]
     totals: dict[str, Decimal] = field(default_factory=dict)  # by currency
     recent_only: bool = False
+    # How many cards have an amount, by currency: a total leaves with its last amount.
+    amounts: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def count(self) -> int:
@@ -202,6 +204,8 @@ class Swapped:
 
     quote_ids: frozenset[int]
     stages: frozenset[Stage]
+    old: tuple[QuoteRow, ...] = ()  # the rows these quotes had (none for a new quote)
+    new: tuple[QuoteRow, ...] = ()  # and have now (none for a quote gone)
 
 
 class QuoteIndex:
@@ -224,7 +228,10 @@ class QuoteIndex:
         # keeps the order as it narrows: nothing is sorted, or looked up, per keystroke.
         self._haystacks: dict[tuple[SortKey, bool], tuple[_Hits, _Hits]] = {}
         self._board: list[StageColumn] | None = None
-        self._by_id: dict[int, QuoteRow] | None = None  # made on the first `find`
+        # Each quote's position in `rows`: made on the first `find` or update (or by
+        # `prepare_search`, off the GUI thread), then kept by each update.
+        self._positions: dict[int, int] | None = None
+        self._owned = False  # `rows` and the phones are this index's own to change
         # Recent searches and what they matched: typing "smi" after "sm" only looks again at
         # what "sm" found, and Backspace finds its answer waiting.
         self._word_hits: OrderedDict[_Asked, _Hits] = OrderedDict()
@@ -247,46 +254,57 @@ class QuoteIndex:
             row.quote_id: (row, phone)
             for row, phone in zip(update.rows, update.phones, strict=True)
         }
-        touched = frozenset(fresh.keys() | update.gone)
-        rows, phones = list(self.rows), list(self._phones)
-        text, digits = self._text, self._digits
-        searchable = text is not None and digits is not None
-        text, digits = list(text or ()), list(digits or ())
-        at = _positions(rows, touched)
-        old = {rows[i].quote_id: rows[i] for i in at}
-        for i in reversed(at):
-            new = fresh.get(rows[i].quote_id)
-            if new is None:
-                del rows[i], phones[i]
-                if searchable:
-                    del text[i], digits[i]
+        where = self._where()
+        if not self._owned:
+            # Shared with whoever built the index (the quick read at start): copied once.
+            self.rows, self._phones, self._owned = list(self.rows), list(self._phones), True
+        rows, phones, text, digits = self.rows, self._phones, self._text, self._digits
+        old: dict[int, QuoteRow] = {}
+        for qid in update.gone - fresh.keys():
+            i = where.pop(qid, None)
+            if i is None:
                 continue
-            rows[i], phones[i] = new
-            if searchable:
-                text[i], digits[i] = _search_text(new[0]), _NOT_DIGITS.sub("", new[1])
+            old[qid] = rows[i]
+            # The last row takes its place: nothing after it moves (the index keeps no
+            # meaning in where a row sits, only in the orders below).
+            _fill_from_last(rows, i)
+            _fill_from_last(phones, i)
+            if text is not None and digits is not None:
+                _fill_from_last(text, i)
+                _fill_from_last(digits, i)
+            if i < len(rows):
+                where[rows[i].quote_id] = i
         for qid, (row, phone) in fresh.items():
-            if qid not in old:  # quotes the index did not hold yet
+            i = where.get(qid)
+            if i is None:  # a quote the index did not hold yet
+                i = where[qid] = len(rows)
                 rows.append(row)
                 phones.append(phone)
-                if searchable:
-                    text.append(_search_text(row))
-                    digits.append(_NOT_DIGITS.sub("", phone))
-        self.rows, self._phones = rows, phones
-        self._text, self._digits = (text, digits) if searchable else (None, None)
-        if self._by_id is not None:
-            for qid in old:
-                del self._by_id[qid]
-            self._by_id.update((qid, row) for qid, (row, _phone) in fresh.items())
+                if text is not None and digits is not None:
+                    text.append("")
+                    digits.append("")
+            else:
+                old[qid] = rows[i]
+                rows[i], phones[i] = row, phone
+            if text is not None and digits is not None:
+                text[i], digits[i] = _search_text(row), _NOT_DIGITS.sub("", phone)
         for order in list(self._rows_in_order):
             self._reorder(order, old.values(), fresh.values())
         # Positions moved: each order's are worked out again from its rows when asked.
         self._orders.clear()
-        stages = self._recolumn(old.values(), [row for row, _phone in fresh.values()])
+        new = tuple(row for row, _phone in fresh.values())
+        stages = self._recolumn(old.values(), new)
         # What earlier searches found may hold a changed row: they are looked for again.
         self._word_hits.clear()
         self._phone_hits.clear()
         self._either_hits.clear()
-        return Swapped(touched, stages)
+        return Swapped(frozenset(old.keys() | fresh.keys()), stages, tuple(old.values()), new)
+
+    def _where(self) -> dict[int, int]:
+        """Each quote's position in `rows` (worked out once, then kept)."""
+        if self._positions is None:
+            self._positions = dict(zip(map(_QUOTE_ID, self.rows), count()))
+        return self._positions
 
     def _reorder(
         self,
@@ -322,7 +340,7 @@ class QuoteIndex:
         if hay is not None:
             self._haystacks[order] = (_Hits(ordered, texts), _Hits(ordered, digits))
 
-    def _recolumn(self, old: Iterable[QuoteRow], fresh: list[QuoteRow]) -> frozenset[Stage]:
+    def _recolumn(self, old: Iterable[QuoteRow], fresh: Iterable[QuoteRow]) -> frozenset[Stage]:
         """Move the changed rows between the board's columns (if laid out); the stages whose
         column changed."""
         recent = self.now - timedelta(days=CLOSED_ON_BOARD_DAYS)
@@ -336,14 +354,25 @@ class QuoteIndex:
             if column.stage not in stages:
                 continue
             cards = list(column.rows)
+            sort_key, descending = _card_order(column.stage)
             for row in left:
                 if row.stage is column.stage:
-                    cards.remove(row)
-            sort_key, descending = _card_order(column.stage)
+                    i = _sorted_place(cards, row, sort_key, descending)
+                    if i >= len(cards) or cards[i] is not row:
+                        i = cards.index(row)  # a column not sorted so: found anyway
+                    del cards[i]
             for row in joined:
                 if row.stage is column.stage:
-                    _insert_sorted(cards, row, sort_key, descending)
-            columns[n] = _column(column.stage, cards)
+                    cards.insert(_sorted_place(cards, row, sort_key, descending), row)
+            totals, amounts = dict(column.totals), dict(column.amounts)
+            for row, sign in [*((r, -1) for r in left), *((r, 1) for r in joined)]:
+                if row.stage is column.stage and row.amount is not None:
+                    money = row.currency
+                    totals[money] = totals.get(money, Decimal(0)) + sign * row.amount
+                    amounts[money] = amounts.get(money, 0) + sign
+                    if not amounts[money]:
+                        del totals[money], amounts[money]
+            columns[n] = replace(column, rows=cards, totals=totals, amounts=amounts)
         self._board = columns
         return stages
 
@@ -353,6 +382,7 @@ class QuoteIndex:
         self._prepare_text()
         for key, descending in list(self._rows_in_order):
             self._haystack(key, descending)
+        self._where()  # for the first change's update, made here rather than then
 
     def _prepare_text(self) -> None:
         if self._text is None or self._digits is None:
@@ -465,9 +495,8 @@ class QuoteIndex:
         return picked
 
     def find(self, quote_id: int) -> QuoteRow | None:
-        if self._by_id is None:
-            self._by_id = dict(zip(map(_QUOTE_ID, self.rows), self.rows, strict=True))
-        return self._by_id.get(quote_id)
+        i = self._where().get(quote_id)
+        return None if i is None else self.rows[i]
 
     def board(self) -> list[StageColumn]:
         """One column per stage: open and parked quotes, won and lost from recent weeks
@@ -498,10 +527,13 @@ def _on_board(row: QuoteRow, recent: datetime) -> bool:
 
 def _column(stage: Stage, rows: list[QuoteRow]) -> StageColumn:
     totals: dict[str, Decimal] = defaultdict(Decimal)
+    amounts: dict[str, int] = defaultdict(int)
     for row in rows:
         if row.amount is not None:
             totals[row.currency] += row.amount
-    return StageColumn(stage, rows, dict(totals), recent_only=stage in (Stage.WON, Stage.LOST))
+            amounts[row.currency] += 1
+    recent_only = stage in (Stage.WON, Stage.LOST)
+    return StageColumn(stage, rows, dict(totals), recent_only, dict(amounts))
 
 
 def _card_order(stage: Stage) -> tuple[Callable[[QuoteRow], Any], bool]:
@@ -517,9 +549,16 @@ def _closed_order(row: QuoteRow) -> tuple[datetime, int]:
     return (row.stage_changed_at, row.quote_id)
 
 
-def _insert_sorted(
+def _fill_from_last(held: list[Any], i: int) -> None:
+    """Take out item `i` by putting the last in its place (nothing else moves)."""
+    held[i] = held[-1]
+    held.pop()
+
+
+def _sorted_place(
     rows: list[QuoteRow], row: QuoteRow, key: Callable[[QuoteRow], Any], descending: bool
-) -> None:
+) -> int:
+    """Where `row` goes in `rows`, sorted by `key` (descending or not)."""
     value = key(row)
     lo, hi = 0, len(rows)
     while lo < hi:  # bisect by hand: `bisect` has no descending order
@@ -529,15 +568,10 @@ def _insert_sorted(
             lo = mid + 1
         else:
             hi = mid
-    rows.insert(lo, row)
+    return lo
 
 
 _QUOTE_ID = itemgetter(0)
-
-
-def _positions(rows: list[QuoteRow], quote_ids: frozenset[int]) -> list[int]:
-    """Where the rows of these quotes are (in C from end to end, no Python per row)."""
-    return list(compress(count(), map(quote_ids.__contains__, map(_QUOTE_ID, rows))))
 
 
 class RowSwaps(NamedTuple):
@@ -548,13 +582,47 @@ class RowSwaps(NamedTuple):
     updated: list[int]  # positions (the same in both) whose row changed in place
 
 
-def row_swaps(old: list[QuoteRow], new: list[QuoteRow], changed: frozenset[int]) -> RowSwaps:
-    """The swaps from `old` to `new`, which hold the same rows in the same order but for the
-    `changed` quotes' (an index's orders are total, so the others keep theirs)."""
-    was, now = _positions(old, changed), _positions(new, changed)
+# Where a row is in rows sorted one way (-1: not there), found by halving, not by a walk.
+Locate = Callable[[list[QuoteRow], QuoteRow], int]
+
+
+def row_swaps(
+    old: list[QuoteRow], new: list[QuoteRow], swapped: Swapped, locate: Locate
+) -> RowSwaps | None:
+    """The swaps from `old` to `new`, sorted the same way (`locate`), which hold the same
+    rows but for the `swapped` quotes' (an index's orders are total, so the others keep
+    theirs); None when they do not add up (lay the rows out again instead)."""
+    was = sorted(i for row in swapped.old if (i := locate(old, row)) >= 0)
+    now = sorted(i for row in swapped.new if (i := locate(new, row)) >= 0)
+    if len(old) - len(was) + len(now) != len(new):
+        return None
     if was == now and all(old[i].quote_id == new[i].quote_id for i in now):
         return RowSwaps([], [], now)
     return RowSwaps(was[::-1], now, [])
+
+
+def order_locator(key: SortKey, descending: bool) -> Locate:
+    """`Locate` in a list's rows sorted by `key` (as `QuoteIndex.select` gives them)."""
+
+    def place(row: QuoteRow) -> _Place:
+        return _Place(row, key, descending)
+
+    def locate(rows: list[QuoteRow], row: QuoteRow) -> int:
+        i = bisect_left(rows, place(row), key=place)
+        return i if i < len(rows) and rows[i] is row else -1
+
+    return locate
+
+
+def card_locator(stage: Stage) -> Locate:
+    """`Locate` in a board column's cards (as `QuoteIndex.board` lays them out)."""
+    key, descending = _card_order(stage)
+
+    def locate(rows: list[QuoteRow], row: QuoteRow) -> int:
+        i = _sorted_place(rows, row, key, descending)
+        return i if i < len(rows) and rows[i] is row else -1
+
+    return locate
 
 
 class _Place:

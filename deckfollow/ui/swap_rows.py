@@ -12,7 +12,7 @@ from operator import itemgetter
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex
 
-from deckfollow.core.quote_index import QuoteRow, row_swaps
+from deckfollow.core.quote_index import Locate, QuoteRow, Swapped, row_swaps
 
 # More changed rows than this (an import named row by row, a merge of big customers): one
 # reset costs less than as many insertions.
@@ -23,15 +23,17 @@ def swap_rows(
     model: QAbstractItemModel,
     old: list[QuoteRow],
     new: list[QuoteRow],
-    changed: frozenset[int],
+    swapped: Swapped,
+    locate: Locate,
     hold: Callable[[list[QuoteRow]], None],
     columns: int = 1,
 ) -> None:
-    """Turn the `old` rows `model` shows into `new`, which differ only in the `changed`
-    quotes' rows: each taken out, put in or repainted (its `columns`) where it is.
+    """Turn the `old` rows `model` shows into `new`, which differ only in the `swapped`
+    quotes' rows (both sorted as `locate` finds rows): each taken out, put in or repainted
+    (its `columns`) where it is.
     `hold(rows)` makes the model show `rows` (changed in place between each begin and end)."""
-    swaps = row_swaps(old, new, changed)
-    if len(swaps.removed) + len(swaps.inserted) > MANY:
+    swaps = row_swaps(old, new, swapped, locate)
+    if swaps is None or len(swaps.removed) + len(swaps.inserted) > MANY:
         model.beginResetModel()
         hold(new)
         model.endResetModel()

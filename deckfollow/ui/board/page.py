@@ -110,10 +110,10 @@ class StageColumnWidget(QFrame):
         self.model.set_rows(column.rows)
         self._show_summary(column)
 
-    def swap_cards(self, column: StageColumn, changed: frozenset[int]) -> None:
-        """Show the column after the `changed` quotes' cards left, joined or changed in it:
+    def swap_cards(self, column: StageColumn, swapped: Swapped) -> None:
+        """Show the column after the `swapped` quotes' cards left, joined or changed in it:
         only those cards move; the others keep their place, selection and scroll."""
-        self.model.swap_rows(column.rows, changed)
+        self.model.swap_rows(column.rows, swapped)
         self._show_summary(column)
 
     def _show_summary(self, column: StageColumn) -> None:
@@ -185,7 +185,7 @@ class BoardPage(QWidget):
             return
         for column in index.board():
             if column.stage in swapped.stages:
-                self.columns[column.stage].swap_cards(column, swapped.quote_ids)
+                self.columns[column.stage].swap_cards(column, swapped)
 
     def set_index(self, index: QuoteIndex) -> None:
         self._index = index

@@ -14,7 +14,14 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from deckfollow.core.enums import Basis
-from deckfollow.core.quote_index import QuoteFilter, QuoteIndex, QuoteRow, SortKey
+from deckfollow.core.quote_index import (
+    QuoteFilter,
+    QuoteIndex,
+    QuoteRow,
+    SortKey,
+    Swapped,
+    order_locator,
+)
 from deckfollow.ui.formatting import ago_text, date_text, date_time_text, money_text
 from deckfollow.ui.qt_values import QUOTE_ID_ROLE
 from deckfollow.ui.swap_rows import row_of, swap_rows
@@ -73,17 +80,17 @@ class QuoteTableModel(QAbstractTableModel):
         self._rows = self._index.select(flt) if self._index is not None else []
         self.endResetModel()
 
-    def swap_rows(self, changed: frozenset[int]) -> None:
-        """Show the index again after it took the `changed` quotes' rows: only their rows
+    def swap_rows(self, swapped: Swapped) -> None:
+        """Show the index again after it took the `swapped` quotes' rows: only their rows
         leave, arrive or are repainted, so the view keeps its scroll and selection."""
         if self._index is None:
             return
-        for quote_id in changed:
+        for quote_id in swapped.quote_ids:
             for col in range(len(COLUMNS)):
                 self._texts.pop((quote_id, col), None)
-        swap_rows(
-            self, self._rows, self._index.select(self.filter), changed, self._hold, len(COLUMNS)
-        )
+        new = self._index.select(self.filter)
+        locate = order_locator(self.filter.sort, self.filter.descending)
+        swap_rows(self, self._rows, new, swapped, locate, self._hold, len(COLUMNS))
 
     def _hold(self, rows: list[QuoteRow]) -> None:
         self._rows = rows

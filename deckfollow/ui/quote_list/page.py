@@ -240,7 +240,7 @@ class QuoteListPage(QWidget):
             self.set_index(index)
             return
         selected = self.selected_quote_id()
-        self.model.swap_rows(swapped.quote_ids)
+        self.model.swap_rows(swapped)
         self._update_count()
         if selected is not None and selected != self.selected_quote_id():
             self.select_quote(selected)  # its row was taken out and put back elsewhere
