@@ -314,10 +314,12 @@ class QuoteIndex:
     ) -> None:
         """Take the old rows out of one sorted order and put the fresh ones in at their places
         (with their search text, where the order has it laid out beside)."""
+        # A new list: the old one may be on screen in the quote list, which compares the
+        # two. The search texts beside it are the index's alone, changed where they are.
         ordered = list(self._rows_in_order[order])
         hay = self._haystacks.get(order)
-        texts = list(hay[0].texts) if hay is not None else []
-        digits = list(hay[1].texts) if hay is not None else []
+        texts = hay[0].texts if hay is not None else []
+        digits = hay[1].texts if hay is not None else []
         key, descending = order
 
         def place(row: QuoteRow) -> _Place:
@@ -580,6 +582,8 @@ class RowSwaps(NamedTuple):
     removed: list[int]  # positions in the old rows, last first: take them out in this order
     inserted: list[int]  # positions in the new rows, first first: put them in in this order
     updated: list[int]  # positions (the same in both) whose row changed in place
+    # All that changed is one quote's row, from one position (old rows) to another (new).
+    moved: tuple[int, int] | None = None
 
 
 # Where a row is in rows sorted one way (-1: not there), found by halving, not by a walk.
@@ -598,6 +602,8 @@ def row_swaps(
         return None
     if was == now and all(old[i].quote_id == new[i].quote_id for i in now):
         return RowSwaps([], [], now)
+    if len(was) == len(now) == 1 and old[was[0]].quote_id == new[now[0]].quote_id:
+        return RowSwaps(was, now, [], (was[0], now[0]))
     return RowSwaps(was[::-1], now, [])
 
 

@@ -41,28 +41,53 @@ class StageCardModel(QStringListModel):
         super().__init__(parent)
         self.stage = stage
         self._rows: list[QuoteRow] = []
+        # The cards once the step under way ends: the string list changes in C++, so the
+        # cards follow from the first slot of its "done" signals (connected before any view's,
+        # so each view reads the old cards while it is told what will change, the new after).
+        self._next: list[QuoteRow] = []
+        for done in (self.rowsInserted, self.rowsRemoved, self.rowsMoved):
+            done.connect(self._caught_up)
+        self.modelReset.connect(self._caught_up)
+
+    def _caught_up(self, *_where: object) -> None:
+        self._rows = self._next
 
     def set_rows(self, rows: list[QuoteRow]) -> None:
-        self._rows = rows
+        self._next = rows
         self.setStringList([""] * len(rows))  # one reset
 
     def swap_rows(self, rows: list[QuoteRow], swapped: Swapped) -> None:
         """Show `rows`, which differ from the cards shown only in the `swapped` quotes':
-        only those cards leave, arrive or are repainted (the others keep their place)."""
+        only those cards leave, arrive, move or are repainted (the others keep their place)."""
         swaps = row_swaps(self._rows, rows, swapped, card_locator(self.stage))
         if swaps is None or len(swaps.removed) + len(swaps.inserted) > MANY:
             self.set_rows(rows)
             return
-        cards = self._rows = list(self._rows)
-        # Each card is taken out of (or put in) the cards just before the count follows:
-        # between the two only the views' "about to" notices run, which read no card.
+        top = QModelIndex()
+        if swaps.moved is not None:
+            was, now = swaps.moved
+            self._next = rows
+            at = now + 1 if now > was else now  # among the old rows, as Qt counts
+            QStringListModel.moveRows(self, top, was, 1, top, at)
+            self.dataChanged.emit(self.index(now), self.index(now))
+            return
+        if len(swaps.removed) + len(swaps.inserted) == 1:  # one card out, or one in
+            self._next = rows
+            if swaps.removed:
+                QStringListModel.removeRows(self, swaps.removed[0], 1)
+            else:
+                QStringListModel.insertRows(self, swaps.inserted[0], 1)
+            return
+        cards = list(self._rows)
         for i in swaps.removed:
             del cards[i]
+            self._next = list(cards)
             QStringListModel.removeRows(self, i, 1)
         for i in swaps.inserted:
             cards.insert(i, rows[i])
+            self._next = list(cards)
             QStringListModel.insertRows(self, i, 1)
-        self._rows = rows  # the same cards, as the index keeps them
+        self._rows = self._next = rows  # the same cards, as the index keeps them
         for i in swaps.updated:
             self.dataChanged.emit(self.index(i), self.index(i))
 
