@@ -339,7 +339,10 @@ class BoardPage(QWidget):
                 show_error(self, "The quote was not moved", exc)
                 return
             assert self._ops is not None
-            self._ops.announce(Changes(quotes=True))  # show what is saved now behind the question
+            # What is saved now shows behind the question.
+            self._ops.announce(
+                Changes(quotes=True).about(quotes=(row.quote_id,), customers=(row.customer_id,))
+            )
             mine = [("Stage", exc.theirs.get("stage", ""), stage.label)]
             theirs = int(exc.theirs["version"])
             offer_to_reapply(  # the user chooses knowing theirs
@@ -397,14 +400,12 @@ class BoardPage(QWidget):
         dialog.finished.connect(lambda result: self._quote_dialog_closed(dialog, result))
         dialog.open()
 
-    def _quote_dialog_closed(self, dialog: QDialog, result: int) -> None:
+    def _quote_dialog_closed(self, dialog: QDialog, _result: int) -> None:
         if self.active_dialog is dialog:
             self.active_dialog = None
+        # Its save went through the window's operations, which told every view what it
+        # changed (the quote's row alone, here): nothing more to announce.
         dialog.deleteLater()
-        if result == QDialog.DialogCode.Accepted and self._ops is not None:
-            # The quote dialog saves on its own and says only that it did: the quote (and a
-            # new customer, or the plan a move starts) may have changed.
-            self._ops.announce(Changes(customers=True, quotes=True, follow_ups=True))
 
     def _card_menu(self, view: QListView, pos: QPoint) -> None:
         index = view.indexAt(pos)
