@@ -153,7 +153,9 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
     return LeadCreated(
         customer.id,
         quote.id,
-        Changes(customers=True, quotes=True, follow_ups=True, created_ids=(quote.id,)),
+        Changes(customers=True, quotes=True, follow_ups=True, created_ids=(quote.id,)).about(
+            quotes=(quote.id,), customers=(customer.id,)
+        ),
         follow_up_id,
     )
 
