@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before
 LIST_MIN_WIDTH = 350
 PANEL_MIN_WIDTH = 390
 PANEL_WIDTH = 500  # the first time it opens, where the window has room
+NOTICE_SHOWN_MS = 12000  # long enough to read a sentence twice
 
 # Qt.ItemDataRole.UserRole as a plain number: touching the `Qt` namespace makes PySide build
 # its hundred enums (30 ms here), which would delay the window's first paint.
@@ -275,6 +276,10 @@ class MainWindow(QMainWindow):
         from deckfollow.core.board import load_index_update
         from deckfollow.core.quote_index import rows_to_reread
 
+        if changes.notices:
+            # What a change did beyond what was asked ("the after-sale plan was stopped: 1
+            # follow-up cancelled"), said once, wherever the change was made.
+            self.statusBar().showMessage(" ".join(changes.notices), NOTICE_SHOWN_MS)
         if not (
             changes.quotes
             or changes.customers
