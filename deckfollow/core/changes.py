@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,16 @@ class Changes:
             customer_ids=_union_if_both_say(
                 self.customers, self.customer_ids, other.customers, other.customer_ids
             ),
+        )
+
+    def about(self, *, quotes: Iterable[int] = (), customers: Iterable[int] = ()) -> Changes:
+        """These changes, naming the quotes and customers they touched. The service says so
+        where it knows: every record it touched is one of these quotes, or belongs to one of
+        these customers (their quotes, follow-ups and touches included)."""
+        return replace(
+            self,
+            quote_ids=self.quote_ids | frozenset(quotes),
+            customer_ids=self.customer_ids | frozenset(customers),
         )
 
     def names_quotes(self) -> bool:

@@ -84,7 +84,9 @@ def merge_customers(session: Session, keep_id: int, other_id: int, *, now: datet
         follow_ups,
         tuple(filled),
         keep.do_not_contact,
-        Changes(customers=True, quotes=True, touches=True, follow_ups=True, consent=True),
+        Changes(customers=True, quotes=True, touches=True, follow_ups=True, consent=True).about(
+            customers=(keep_id, other_id)
+        ),
     )
 
 

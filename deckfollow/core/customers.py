@@ -497,8 +497,8 @@ def update_customer(
     session.flush()
     if moved:
         refit_planned(session, c.id, now=now)
-        return Changes(customers=True, follow_ups=True)
-    return Changes(customers=True)
+        return Changes(customers=True, follow_ups=True).about(customers=(c.id,))
+    return Changes(customers=True).about(customers=(c.id,))
 
 
 def _zone_of(c: Customer, owner_tz: str) -> str:

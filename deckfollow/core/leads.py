@@ -24,11 +24,16 @@ from deckfollow.core.due import lead_first_reply, planned_first_reply
 from deckfollow.core.due_list import FIRST_REPLY
 from deckfollow.core.enums import Basis, Channel, ConsentState, FollowUpStatus, Stage
 from deckfollow.core.errors import ValidationError
-from deckfollow.core.followups import FollowUpPlan, planned_times, schedule_follow_up
+from deckfollow.core.followups import (
+    FollowUpPlan,
+    planned_times,
+    refit_planned,
+    schedule_follow_up,
+)
 from deckfollow.core.models import Customer, FollowUp, Quote
 from deckfollow.core.permission import ContactSnapshot, find_slot
 from deckfollow.core.settings import load_settings
-from deckfollow.core.timezones import lead_zone
+from deckfollow.core.timezones import customer_zone
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,9 @@ class NewLead:
     name: str
     phone: str | None = None
     email: str | None = None
+    # Where they live, as people say it ("Glebe"): kept as the customer's suburb or city,
+    # and it sets their zone where it names one.
+    suburb: str | None = None
     note: str | None = None
     job: str | None = None
     source: str | None = None
@@ -60,6 +68,7 @@ class LeadCreated:
 # The next step after a first reply: the enquiry is answered, and followed up.
 FOLLOW_UP_ENQUIRY = "Follow up on their enquiry"
 _JOB_IN_REASON = 120
+_SUBURB = 100  # the customer's suburb column, as a customer's details keep it
 
 
 def _split_name(name: str) -> tuple[str, str | None]:
@@ -74,6 +83,8 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
         raise ValidationError("name", "a lead needs a name")
     limits.check_length("name", name, limits.NAME)
     limits.check_length("email", lead.email, limits.EMAIL)
+    suburb = " ".join((lead.suburb or "").split()) or None
+    limits.check_length("suburb", suburb, _SUBURB)
     limits.check_length("job", lead.job and lead.job.strip(), limits.JOB)
     limits.check_length("source", lead.source, limits.SOURCE)
     limits.check_length("note", lead.note, limits.NOTE)
@@ -87,7 +98,17 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
     email = normalise_email(lead.email, "email") if lead.email else None
     if phone and not lead.country:
         country = country_of_phone(phone) or country
-    tzname = lead.timezone or lead_zone(country, phone, settings.owner_timezone)
+    # Where they live first (as a customer added by hand), then the phone, then the owner's.
+    tzname = (
+        lead.timezone
+        or customer_zone(
+            country=country,
+            region=None,
+            city=suburb,
+            phones=[phone] if phone else [],
+            owner_tz=settings.owner_timezone,
+        ).zone
+    )
     zone(tzname)
     blocked = is_blocked(session, email=email, phone=phone)
     if blocked:
@@ -95,11 +116,12 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
         raise ValidationError("name", f"{name}: this email or phone {blocked}")
     first, last = _split_name(name)
     mobile = phone is not None and _takes_texts(phone)
-    customer = _known_customer(session, lead, phone, email, now=now) or Customer(
+    customer = _known_customer(session, lead, phone, email, suburb, now=now) or Customer(
         display_name=name,
         first_name=first,
         last_name=last,
         email=email,
+        suburb=suburb,
         # A landline is not a cell: nobody would text it, and a call still finds it.
         phone_cell=phone if mobile else None,
         phone_home=phone if phone and not mobile else None,
@@ -131,18 +153,28 @@ def add_lead(session: Session, lead: NewLead, *, now: datetime) -> LeadCreated:
     return LeadCreated(
         customer.id,
         quote.id,
-        Changes(customers=True, quotes=True, follow_ups=True, created_ids=(quote.id,)),
+        Changes(customers=True, quotes=True, follow_ups=True, created_ids=(quote.id,)).about(
+            quotes=(quote.id,), customers=(customer.id,)
+        ),
         follow_up_id,
     )
 
 
 def _known_customer(
-    session: Session, lead: NewLead, phone: str | None, email: str | None, *, now: datetime
+    session: Session,
+    lead: NewLead,
+    phone: str | None,
+    email: str | None,
+    suburb: str | None,
+    *,
+    now: datetime,
 ) -> Customer | None:
     """The existing customer the lead is for, given what they lacked from this enquiry."""
     if lead.customer_id is None:
         return None
     customer = get_customer(session, lead.customer_id)
+    if suburb and not customer.suburb:
+        _give_suburb(session, customer, suburb, now=now)
     if email and not customer.email:
         customer.email = email
         customer.updated_at = now
@@ -155,6 +187,28 @@ def _known_customer(
             setattr(customer, slot, phone)
             customer.updated_at = now
     return customer
+
+
+def _give_suburb(session: Session, customer: Customer, suburb: str, *, now: datetime) -> None:
+    """Keep the suburb they gave; a zone nobody set by hand follows it, as an address
+    typed on their details does (`update_customer`)."""
+    owner_tz = load_settings(session).owner_timezone
+    guessed_before = _zone_of(customer, owner_tz)
+    customer.suburb = suburb
+    customer.updated_at = now
+    if customer.timezone == guessed_before:
+        zone_now = _zone_of(customer, owner_tz)
+        if zone_now != customer.timezone:
+            customer.timezone = zone_now
+            session.flush()
+            refit_planned(session, customer.id, now=now)
+
+
+def _zone_of(c: Customer, owner_tz: str) -> str:
+    phones = [p for p in (c.phone_cell, c.phone_office, c.phone_home) if p]
+    return customer_zone(
+        country=c.country, region=c.region, city=c.suburb, phones=phones, owner_tz=owner_tz
+    ).zone
 
 
 def first_reply_reason(job: str | None) -> str:

@@ -70,7 +70,7 @@ def move_stage(
         quote.stage_changed_at = now
         quote.closed_at = None
         quote.updated_at = now
-    return Changes(quotes=True)
+    return Changes(quotes=True).about(quotes=(quote.id,), customers=(quote.customer_id,))
 
 
 def close_quote(
@@ -123,7 +123,9 @@ def close_quote(
     _stop_quote_cadences(session, quote_id, close, now)
     if close.stage is Stage.PARKED and close.parked_until is not None:
         _plan_revisit(session, quote, close.parked_until, now, close.parked_reason)
-    return Changes(quotes=True, follow_ups=True)
+    return Changes(quotes=True, follow_ups=True).about(
+        quotes=(quote.id,), customers=(quote.customer_id,)
+    )
 
 
 def check_version(session: Session, quote: Quote, expected_version: int | None) -> None:

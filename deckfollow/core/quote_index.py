@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from itertools import compress, repeat
-from operator import contains
+from itertools import compress, count, repeat
+from operator import contains, itemgetter
 from typing import Any, NamedTuple
 
 from deckfollow.core.changes import Changes
@@ -95,6 +96,8 @@ class StageColumn:
     rows: list[QuoteRow]
     totals: dict[str, Decimal] = field(default_factory=dict)  # by currency
     recent_only: bool = False
+    # How many cards have an amount, by currency: a total leaves with its last amount.
+    amounts: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def count(self) -> int:
@@ -171,15 +174,16 @@ def rows_to_reread(changes: Changes) -> Reread | None:
     everything (None: read the whole index again)."""
     if changes.settings:
         return None  # "going cold" after how many days may have changed for every quote
+    of_quotes = changes.quotes or changes.follow_ups or changes.touches
     if (changes.customers and not changes.customer_ids) or (
-        (changes.quotes or changes.follow_ups or changes.touches) and not changes.quote_ids
+        of_quotes and not changes.quote_ids and not changes.customer_ids
     ):
         return None  # the change did not say which: any row may be stale
+    # Customers named by a change of quotes, follow-ups or touches: whatever it touched is
+    # theirs (`Changes.about`), so each of their quotes is read again.
     return Reread(
-        changes.quote_ids
-        if changes.quotes or changes.follow_ups or changes.touches
-        else frozenset(),
-        changes.customer_ids if changes.customers else frozenset(),
+        changes.quote_ids if of_quotes else frozenset(),
+        changes.customer_ids if changes.customers or of_quotes else frozenset(),
     )
 
 
@@ -191,6 +195,17 @@ class IndexUpdate:
     rows: list[QuoteRow]
     phones: list[str]  # each row's numbers, as `build_index` keeps them for search
     gone: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Swapped:
+    """What `QuoteIndex.apply_update` changed: the quotes put in, replaced or taken out, and
+    the board columns whose cards or totals changed with them."""
+
+    quote_ids: frozenset[int]
+    stages: frozenset[Stage]
+    old: tuple[QuoteRow, ...] = ()  # the rows these quotes had (none for a new quote)
+    new: tuple[QuoteRow, ...] = ()  # and have now (none for a quote gone)
 
 
 class QuoteIndex:
@@ -213,6 +228,10 @@ class QuoteIndex:
         # keeps the order as it narrows: nothing is sorted, or looked up, per keystroke.
         self._haystacks: dict[tuple[SortKey, bool], tuple[_Hits, _Hits]] = {}
         self._board: list[StageColumn] | None = None
+        # Each quote's position in `rows`: made on the first `find` or update (or by
+        # `prepare_search`, off the GUI thread), then kept by each update.
+        self._positions: dict[int, int] | None = None
+        self._owned = False  # `rows` and the phones are this index's own to change
         # Recent searches and what they matched: typing "smi" after "sm" only looks again at
         # what "sm" found, and Backspace finds its answer waiting.
         self._word_hits: OrderedDict[_Asked, _Hits] = OrderedDict()
@@ -223,57 +242,149 @@ class QuoteIndex:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def apply_update(self, update: IndexUpdate) -> None:
+    def apply_update(self, update: IndexUpdate) -> Swapped:
         """Put the rows read again in place of the old ones (new quotes at the end), drop the
-        ones gone, and keep every other row's prepared search text."""
+        ones gone, and keep everything else worked out: every other row's search text, the
+        sorted orders (each changed row taken out and put back at its place) and the board's
+        columns (only those the rows left or joined are laid out again).
+
+        The result is what a full read would give: orders are total (ties go to the newest
+        quote), so a row's place does not depend on where the read found it."""
         fresh = {
             row.quote_id: (row, phone)
             for row, phone in zip(update.rows, update.phones, strict=True)
         }
-        gone = update.gone - fresh.keys()
-        rows: list[QuoteRow] = []
-        phones: list[str] = []
-        text: list[str] | None = [] if self._text is not None else None
-        digits: list[str] | None = [] if self._digits is not None else None
-        for i, row in enumerate(self.rows):
-            if row.quote_id in gone:
+        where = self._where()
+        if not self._owned:
+            # Shared with whoever built the index (the quick read at start): copied once.
+            self.rows, self._phones, self._owned = list(self.rows), list(self._phones), True
+        rows, phones, text, digits = self.rows, self._phones, self._text, self._digits
+        old: dict[int, QuoteRow] = {}
+        for qid in update.gone - fresh.keys():
+            i = where.pop(qid, None)
+            if i is None:
                 continue
-            new = fresh.pop(row.quote_id, None)
-            if new is None:
+            old[qid] = rows[i]
+            # The last row takes its place: nothing after it moves (the index keeps no
+            # meaning in where a row sits, only in the orders below).
+            _fill_from_last(rows, i)
+            _fill_from_last(phones, i)
+            if text is not None and digits is not None:
+                _fill_from_last(text, i)
+                _fill_from_last(digits, i)
+            if i < len(rows):
+                where[rows[i].quote_id] = i
+        for qid, (row, phone) in fresh.items():
+            i = where.get(qid)
+            if i is None:  # a quote the index did not hold yet
+                i = where[qid] = len(rows)
                 rows.append(row)
-                phones.append(self._phones[i])
+                phones.append(phone)
                 if text is not None and digits is not None:
-                    assert self._text is not None and self._digits is not None
-                    text.append(self._text[i])
-                    digits.append(self._digits[i])
-                continue
-            rows.append(new[0])
-            phones.append(new[1])
+                    text.append("")
+                    digits.append("")
+            else:
+                old[qid] = rows[i]
+                rows[i], phones[i] = row, phone
             if text is not None and digits is not None:
-                text.append(_search_text(new[0]))
-                digits.append(_NOT_DIGITS.sub("", new[1]))
-        for row, phone in fresh.values():  # quotes the index did not hold yet
-            rows.append(row)
-            phones.append(phone)
-            if text is not None and digits is not None:
-                text.append(_search_text(row))
-                digits.append(_NOT_DIGITS.sub("", phone))
-        self.rows, self._phones, self._text, self._digits = rows, phones, text, digits
-        # Positions moved and values changed: orders and remembered searches start afresh.
+                text[i], digits[i] = _search_text(row), _NOT_DIGITS.sub("", phone)
+        for order in list(self._rows_in_order):
+            self._reorder(order, old.values(), fresh.values())
+        # Positions moved: each order's are worked out again from its rows when asked.
         self._orders.clear()
-        self._rows_in_order.clear()
-        self._haystacks.clear()
-        self._board = None
+        new = tuple(row for row, _phone in fresh.values())
+        stages = self._recolumn(old.values(), new)
+        # What earlier searches found may hold a changed row: they are looked for again.
         self._word_hits.clear()
         self._phone_hits.clear()
         self._either_hits.clear()
+        return Swapped(frozenset(old.keys() | fresh.keys()), stages, tuple(old.values()), new)
+
+    def _where(self) -> dict[int, int]:
+        """Each quote's position in `rows` (worked out once, then kept)."""
+        if self._positions is None:
+            self._positions = dict(zip(map(_QUOTE_ID, self.rows), count()))
+        return self._positions
+
+    def _reorder(
+        self,
+        order: tuple[SortKey, bool],
+        old: Iterable[QuoteRow],
+        fresh: Iterable[tuple[QuoteRow, str]],
+    ) -> None:
+        """Take the old rows out of one sorted order and put the fresh ones in at their places
+        (with their search text, where the order has it laid out beside)."""
+        # A new list: the old one may be on screen in the quote list, which compares the
+        # two. The search texts beside it are the index's alone, changed where they are.
+        ordered = list(self._rows_in_order[order])
+        hay = self._haystacks.get(order)
+        texts = hay[0].texts if hay is not None else []
+        digits = hay[1].texts if hay is not None else []
+        key, descending = order
+
+        def place(row: QuoteRow) -> _Place:
+            return _Place(row, key, descending)
+
+        for row in old:
+            i = bisect_left(ordered, place(row), key=place)
+            if i >= len(ordered) or ordered[i] is not row:
+                i = ordered.index(row)  # an order not sorted as `_Place` says: found anyway
+            del ordered[i]
+            if hay is not None:
+                del texts[i], digits[i]
+        for row, phone in fresh:
+            i = bisect_left(ordered, place(row), key=place)
+            ordered.insert(i, row)
+            if hay is not None:
+                texts.insert(i, _search_text(row))
+                digits.insert(i, _NOT_DIGITS.sub("", phone))
+        self._rows_in_order[order] = ordered
+        if hay is not None:
+            self._haystacks[order] = (_Hits(ordered, texts), _Hits(ordered, digits))
+
+    def _recolumn(self, old: Iterable[QuoteRow], fresh: Iterable[QuoteRow]) -> frozenset[Stage]:
+        """Move the changed rows between the board's columns (if laid out); the stages whose
+        column changed."""
+        recent = self.now - timedelta(days=CLOSED_ON_BOARD_DAYS)
+        left = [row for row in old if _on_board(row, recent)]
+        joined = [row for row in fresh if _on_board(row, recent)]
+        stages = frozenset(row.stage for row in (*left, *joined))
+        if self._board is None:
+            return stages
+        columns = list(self._board)
+        for n, column in enumerate(columns):
+            if column.stage not in stages:
+                continue
+            cards = list(column.rows)
+            sort_key, descending = _card_order(column.stage)
+            for row in left:
+                if row.stage is column.stage:
+                    i = _sorted_place(cards, row, sort_key, descending)
+                    if i >= len(cards) or cards[i] is not row:
+                        i = cards.index(row)  # a column not sorted so: found anyway
+                    del cards[i]
+            for row in joined:
+                if row.stage is column.stage:
+                    cards.insert(_sorted_place(cards, row, sort_key, descending), row)
+            totals, amounts = dict(column.totals), dict(column.amounts)
+            for row, sign in [*((r, -1) for r in left), *((r, 1) for r in joined)]:
+                if row.stage is column.stage and row.amount is not None:
+                    money = row.currency
+                    totals[money] = totals.get(money, Decimal(0)) + sign * row.amount
+                    amounts[money] = amounts.get(money, 0) + sign
+                    if not amounts[money]:
+                        del totals[money], amounts[money]
+            columns[n] = replace(column, rows=cards, totals=totals, amounts=amounts)
+        self._board = columns
+        return stages
 
     def prepare_search(self) -> None:
         """Build the folded search text (once; the list calls it while the app is idle),
         laid out in every order already sorted."""
         self._prepare_text()
-        for key, descending in list(self._orders):
+        for key, descending in list(self._rows_in_order):
             self._haystack(key, descending)
+        self._where()  # for the first change's update, made here rather than then
 
     def _prepare_text(self) -> None:
         if self._text is None or self._digits is None:
@@ -316,12 +427,22 @@ class QuoteIndex:
         cached = self._orders.get((key, descending))
         if cached is not None:
             return cached
+        ordered = self._rows_in_order.get((key, descending))
+        if ordered is not None:
+            # The rows are in order already (kept so by `apply_update`): only their positions
+            # are looked up.
+            where = dict(zip(map(id, self.rows), count()))
+            order = array("l", map(where.__getitem__, map(id, ordered)))
+            self._orders[(key, descending)] = order
+            return order
         values = [_sort_value(r, key) for r in self.rows]
         present = [i for i, v in enumerate(values) if v is not None]
         missing = [i for i, v in enumerate(values) if v is None]
-        # Ties keep the newest quote first, whatever the direction.
+        # Ties keep the newest quote first, whatever the direction (and so do empty values):
+        # the order is total, as `_Place` compares rows when one is put back in.
         present.sort(key=lambda i: -self.rows[i].quote_id)
         present.sort(key=lambda i: values[i], reverse=descending)  # type: ignore[arg-type,return-value]
+        missing.sort(key=lambda i: -self.rows[i].quote_id)
         order = array("l", present)
         order.extend(missing)
         self._orders[(key, descending)] = order
@@ -376,10 +497,8 @@ class QuoteIndex:
         return picked
 
     def find(self, quote_id: int) -> QuoteRow | None:
-        for row in self.rows:
-            if row.quote_id == quote_id:
-                return row
-        return None
+        i = self._where().get(quote_id)
+        return None if i is None else self.rows[i]
 
     def board(self) -> list[StageColumn]:
         """One column per stage: open and parked quotes, won and lost from recent weeks
@@ -391,30 +510,145 @@ class QuoteIndex:
     def _columns(self) -> list[StageColumn]:
         recent = self.now - timedelta(days=CLOSED_ON_BOARD_DAYS)
         by_stage: dict[Stage, list[QuoteRow]] = defaultdict(list)
-        totals: dict[Stage, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         for row in self.rows:
-            if row.stage in (Stage.WON, Stage.LOST) and row.stage_changed_at < recent:
-                continue
-            by_stage[row.stage].append(row)
-            if row.amount is not None:
-                totals[row.stage][row.currency] += row.amount
+            if _on_board(row, recent):
+                by_stage[row.stage].append(row)
         columns = []
         for stage in Stage:
             rows = by_stage.get(stage, [])
-            if stage in OPEN_STAGES or stage is Stage.PARKED:
-                # The card that needs the user first comes first: due soonest, then coldest.
-                rows.sort(key=_open_order)
-            else:
-                rows.sort(key=lambda r: r.stage_changed_at, reverse=True)
-            columns.append(
-                StageColumn(
-                    stage,
-                    rows,
-                    dict(totals.get(stage, {})),
-                    recent_only=stage in (Stage.WON, Stage.LOST),
-                )
-            )
+            sort_key, descending = _card_order(stage)
+            rows.sort(key=sort_key, reverse=descending)
+            columns.append(_column(stage, rows))
         return columns
+
+
+def _on_board(row: QuoteRow, recent: datetime) -> bool:
+    """Open and parked quotes are on the board; won and lost ones from recent weeks."""
+    return row.stage not in (Stage.WON, Stage.LOST) or row.stage_changed_at >= recent
+
+
+def _column(stage: Stage, rows: list[QuoteRow]) -> StageColumn:
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    amounts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row.amount is not None:
+            totals[row.currency] += row.amount
+            amounts[row.currency] += 1
+    recent_only = stage in (Stage.WON, Stage.LOST)
+    return StageColumn(stage, rows, dict(totals), recent_only, dict(amounts))
+
+
+def _card_order(stage: Stage) -> tuple[Callable[[QuoteRow], Any], bool]:
+    """How a column's cards are sorted (key, descending). Each key ends in the quote's id, so
+    the order is total and a card put back in lands where a full read would put it."""
+    if stage in OPEN_STAGES or stage is Stage.PARKED:
+        # The card that needs the user first comes first: due soonest, then coldest.
+        return _open_order, False
+    return _closed_order, True  # the latest closed first
+
+
+def _closed_order(row: QuoteRow) -> tuple[datetime, int]:
+    return (row.stage_changed_at, row.quote_id)
+
+
+def _fill_from_last(held: list[Any], i: int) -> None:
+    """Take out item `i` by putting the last in its place (nothing else moves)."""
+    held[i] = held[-1]
+    held.pop()
+
+
+def _sorted_place(
+    rows: list[QuoteRow], row: QuoteRow, key: Callable[[QuoteRow], Any], descending: bool
+) -> int:
+    """Where `row` goes in `rows`, sorted by `key` (descending or not)."""
+    value = key(row)
+    lo, hi = 0, len(rows)
+    while lo < hi:  # bisect by hand: `bisect` has no descending order
+        mid = (lo + hi) // 2
+        other = key(rows[mid])
+        if (other > value) if descending else (other < value):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+_QUOTE_ID = itemgetter(0)
+
+
+class RowSwaps(NamedTuple):
+    """How a view turns the rows it shows into the new ones, when only some quotes changed."""
+
+    removed: list[int]  # positions in the old rows, last first: take them out in this order
+    inserted: list[int]  # positions in the new rows, first first: put them in in this order
+    updated: list[int]  # positions (the same in both) whose row changed in place
+    # All that changed is one quote's row, from one position (old rows) to another (new).
+    moved: tuple[int, int] | None = None
+
+
+# Where a row is in rows sorted one way (-1: not there), found by halving, not by a walk.
+Locate = Callable[[list[QuoteRow], QuoteRow], int]
+
+
+def row_swaps(
+    old: list[QuoteRow], new: list[QuoteRow], swapped: Swapped, locate: Locate
+) -> RowSwaps | None:
+    """The swaps from `old` to `new`, sorted the same way (`locate`), which hold the same
+    rows but for the `swapped` quotes' (an index's orders are total, so the others keep
+    theirs); None when they do not add up (lay the rows out again instead)."""
+    was = sorted(i for row in swapped.old if (i := locate(old, row)) >= 0)
+    now = sorted(i for row in swapped.new if (i := locate(new, row)) >= 0)
+    if len(old) - len(was) + len(now) != len(new):
+        return None
+    if was == now and all(old[i].quote_id == new[i].quote_id for i in now):
+        return RowSwaps([], [], now)
+    if len(was) == len(now) == 1 and old[was[0]].quote_id == new[now[0]].quote_id:
+        return RowSwaps(was, now, [], (was[0], now[0]))
+    return RowSwaps(was[::-1], now, [])
+
+
+def order_locator(key: SortKey, descending: bool) -> Locate:
+    """`Locate` in a list's rows sorted by `key` (as `QuoteIndex.select` gives them)."""
+
+    def place(row: QuoteRow) -> _Place:
+        return _Place(row, key, descending)
+
+    def locate(rows: list[QuoteRow], row: QuoteRow) -> int:
+        i = bisect_left(rows, place(row), key=place)
+        return i if i < len(rows) and rows[i] is row else -1
+
+    return locate
+
+
+def card_locator(stage: Stage) -> Locate:
+    """`Locate` in a board column's cards (as `QuoteIndex.board` lays them out)."""
+    key, descending = _card_order(stage)
+
+    def locate(rows: list[QuoteRow], row: QuoteRow) -> int:
+        i = _sorted_place(rows, row, key, descending)
+        return i if i < len(rows) and rows[i] is row else -1
+
+    return locate
+
+
+class _Place:
+    """A row's place in a sorted order, compared as `QuoteIndex._order` sorts: by value
+    (either direction), empty values last, ties newest quote first."""
+
+    __slots__ = ("descending", "missing", "quote_id", "value")
+
+    def __init__(self, row: QuoteRow, key: SortKey, descending: bool) -> None:
+        self.value: Any = _sort_value(row, key)
+        self.missing = self.value is None
+        self.quote_id = row.quote_id
+        self.descending = descending
+
+    def __lt__(self, other: _Place) -> bool:
+        if self.missing is not other.missing:
+            return other.missing
+        if not self.missing and self.value != other.value:
+            return bool(self.value > other.value if self.descending else self.value < other.value)
+        return self.quote_id > other.quote_id
 
 
 def earliest_follow_ups(
@@ -486,10 +720,10 @@ def build_rows(
     return built, phones
 
 
-def _open_order(row: QuoteRow) -> tuple[int, datetime]:
+def _open_order(row: QuoteRow) -> tuple[int, datetime, int]:
     if row.next_follow_up is not None:
-        return (0, row.next_follow_up.due_at)
-    return (1, row.last_touch_at or row.received_at)
+        return (0, row.next_follow_up.due_at, row.quote_id)
+    return (1, row.last_touch_at or row.received_at, row.quote_id)
 
 
 _REMEMBERED_SEARCHES = 32

@@ -426,7 +426,9 @@ def create_quote(session: Session, new: NewQuote, *, now: datetime) -> QuoteSave
     return QuoteSaved(
         quote.id,
         quote.customer_id,
-        changes | saved | Changes(created_ids=(quote.id,)),
+        (changes | saved | Changes(created_ids=(quote.id,))).about(
+            quotes=(quote.id,), customers=(quote.customer_id,)
+        ),
         missing_details(quote.stage, quote.amount, _sent_on(quote, _owner_zone(session))),
     )
 
@@ -465,7 +467,7 @@ def edit_quote(
     return QuoteSaved(
         quote.id,
         quote.customer_id,
-        changes,
+        changes.about(quotes=(quote.id,), customers=(quote.customer_id,)),
         missing_details(quote.stage, quote.amount, _sent_on(quote, _owner_zone(session))),
     )
 
@@ -635,7 +637,11 @@ def change_stage(
         changes = changes | plan
     session.flush()
     missing = missing_details(quote.stage, quote.amount, _sent_on(quote, _owner_zone(session)))
-    return StageChanged(changes, missing, started, stopped)
+    # All of it is this quote's and its customer's (a first reply settled, a plan started
+    # or stopped).
+    return StageChanged(
+        changes.about(quotes=(quote.id,), customers=(quote.customer_id,)), missing, started, stopped
+    )
 
 
 def _answered_by_quote(session: Session, quote: Quote, now: datetime) -> None:
@@ -667,7 +673,7 @@ def start_after_sale(session: Session, quote_id: int, *, now: datetime) -> Chang
         if exc.field == "cadence":  # already running
             return Changes()
         raise
-    return Changes(follow_ups=True)
+    return Changes(follow_ups=True).about(quotes=(quote_id,), customers=(quote.customer_id,))
 
 
 # Built once: every move out of Won asks it.

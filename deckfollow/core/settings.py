@@ -123,11 +123,15 @@ def clean_setting(name: str, value: str | int, *, country: str | None = None) ->
     return " ".join(text.split()) if name != "business_address" else text
 
 
-def save_owner_settings(session: Session, values: Mapping[str, str | int]) -> Changes:
+def save_owner_settings(
+    session: Session, values: Mapping[str, str | int], *, zone_follows: bool = False
+) -> Changes:
     """Check every value first (nothing is stored on a bad one), then store them all.
 
     A region and a cell number are read in the country being saved with them, else the
-    country already chosen.
+    country already chosen. A region the new country has not is cleared; with
+    `zone_follows` (a country set on its own, as `settings set country` does), a zone of
+    another country becomes the new country's main zone, as the welcome's fields do.
     """
     current = load_settings(session)
     unknown = [k for k in values if k not in OwnerSettings.__dataclass_fields__]
@@ -140,25 +144,28 @@ def save_owner_settings(session: Session, values: Mapping[str, str | int]) -> Ch
     for name, value in values.items():
         if name != "default_country":
             cleaned[name] = clean_setting(name, value, country=country)
-    cleaned.update(_following_the_country(current, cleaned, country))
+    cleaned.update(_following_the_country(current, cleaned, country, zone_follows=zone_follows))
     for name, value in cleaned.items():
         set_setting(session, name, value)
     return Changes(settings=True)
 
 
 def _following_the_country(
-    current: OwnerSettings, cleaned: Mapping[str, str], country: str
+    current: OwnerSettings, cleaned: Mapping[str, str], country: str, *, zone_follows: bool
 ) -> dict[str, str]:
-    """The zone and region a new country brings, as the welcome's fields do: a zone from
-    another country becomes the new country's main zone, a region it has not is cleared."""
+    """The region (and with `zone_follows`, the zone) a new country brings."""
     if "default_country" not in cleaned:
         return {}
     follows: dict[str, str] = {}
-    if "owner_timezone" not in cleaned and country_of_zone(current.owner_timezone) != country:
+    if (
+        zone_follows
+        and "owner_timezone" not in cleaned
+        and country_of_zone(current.owner_timezone) != country
+    ):
         zones = country_zones(country)
         if zones:
             follows["owner_timezone"] = zones[0]
-    moved = country != current.default_country
+    moved = zone_follows and country != current.default_country
     if "owner_region" not in cleaned and current.owner_region:
         known = regions_of(country)
         if (known and region_code(country, current.owner_region) is None) or (moved and not known):

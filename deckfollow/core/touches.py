@@ -175,7 +175,9 @@ def log_touch(
         if record.quote_id is None:
             raise ValidationError("what's next", "closing needs the quote the touch was about")
         changes = changes | close_quote(session, record.quote_id, next_step, now=now)
-    return changes
+    # Everything written here is the customer's: their touch, follow-ups, plans and quote.
+    quotes = () if record.quote_id is None else (record.quote_id,)
+    return changes.about(quotes=quotes, customers=(record.customer_id,))
 
 
 # The checks below run for every touch logged; built once, as building a statement costs

@@ -110,7 +110,7 @@ def trash_customer(session: Session, customer_id: int, *, now: datetime) -> Chan
             q.deleted_at = now
             q.updated_at = now
     session.flush()
-    return Changes(customers=True, quotes=True, follow_ups=True)
+    return Changes(customers=True, quotes=True, follow_ups=True).about(customers=(c.id,))
 
 
 def trash_quote(session: Session, quote_id: int, *, now: datetime) -> Changes:
@@ -121,7 +121,7 @@ def trash_quote(session: Session, quote_id: int, *, now: datetime) -> Changes:
     q.deleted_at = now
     q.updated_at = now
     session.flush()
-    return Changes(quotes=True, follow_ups=True)
+    return Changes(quotes=True, follow_ups=True).about(quotes=(q.id,), customers=(q.customer_id,))
 
 
 def restore_customer(session: Session, customer_id: int, *, now: datetime) -> Changes:
@@ -137,7 +137,7 @@ def restore_customer(session: Session, customer_id: int, *, now: datetime) -> Ch
             q.deleted_at = None
             q.updated_at = now
     session.flush()
-    return Changes(customers=True, quotes=True, follow_ups=True)
+    return Changes(customers=True, quotes=True, follow_ups=True).about(customers=(c.id,))
 
 
 def restore_quote(session: Session, quote_id: int, *, now: datetime) -> Changes:
@@ -152,7 +152,9 @@ def restore_quote(session: Session, quote_id: int, *, now: datetime) -> Changes:
         c.deleted_at = None
         c.updated_at = now
     session.flush()
-    return Changes(customers=True, quotes=True, follow_ups=True)
+    return Changes(customers=True, quotes=True, follow_ups=True).about(
+        quotes=(q.id,), customers=(c.id,)
+    )
 
 
 def restore_item(session: Session, kind: str, item_id: int, *, now: datetime) -> Changes:

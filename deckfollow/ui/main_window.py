@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before
     from PySide6.QtWidgets import QDockWidget
 
     from deckfollow.core.changes import Changes
-    from deckfollow.core.quote_index import QuoteIndex
+    from deckfollow.core.quote_index import IndexUpdate, QuoteIndex
     from deckfollow.core.unit_of_work import Session, Store
     from deckfollow.ui.board import BoardPage
     from deckfollow.ui.customer_detail import DetailPanel
@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before
 LIST_MIN_WIDTH = 350
 PANEL_MIN_WIDTH = 390
 PANEL_WIDTH = 500  # the first time it opens, where the window has room
+NOTICE_SHOWN_MS = 12000  # long enough to read a sentence twice
 
 # Qt.ItemDataRole.UserRole as a plain number: touching the `Qt` namespace makes PySide build
 # its hundred enums (30 ms here), which would delay the window's first paint.
@@ -275,6 +276,10 @@ class MainWindow(QMainWindow):
         from deckfollow.core.board import load_index_update
         from deckfollow.core.quote_index import rows_to_reread
 
+        if changes.notices:
+            # What a change did beyond what was asked ("the after-sale plan was stopped: 1
+            # follow-up cancelled"), said once, wherever the change was made.
+            self.statusBar().showMessage(" ".join(changes.notices), NOTICE_SHOWN_MS)
         if not (
             changes.quotes
             or changes.customers
@@ -289,15 +294,21 @@ class MainWindow(QMainWindow):
         if reread is None or index is None:
             self._reload_index()
         elif reread.quote_ids or reread.customer_ids:
+            # Only the rows named are read, on the database thread; the index takes them in
+            # place, and the list and board move just those rows (`QuoteIndex.apply_update`).
             now, wanted = self.clock(), reread
 
-            def update(session: Session) -> object:
+            def update(session: Session) -> IndexUpdate:
                 return load_index_update(session, now=now, reread=wanted)
 
-            def show(found: object) -> None:
-                index.apply_update(found)  # type: ignore[arg-type]
-                self.board.apply_changes(changes)
-                self.quotes.apply_changes(changes)
+            def show(found: IndexUpdate) -> None:
+                if self.quotes.model.quote_index is not index:
+                    # Read again whole meanwhile, perhaps before this change was saved.
+                    self._reload_index()
+                    return
+                swapped = index.apply_update(found)
+                self.quotes.show_swapped(index, swapped)
+                self.board.show_swapped(index, swapped)
 
             self.ops.run_query(self, update, success=show)
         for widget in self._pages.values():

@@ -1,11 +1,12 @@
-"""`deckfollow add-lead --name NAME [--phone P] [--email E] [--note TEXT] [--json]`.
+"""`deckfollow add-lead --name NAME [--phone P] [--email E] [--suburb TEXT] [--json] …`.
 
 Prints "customer 12, quote 34": a script takes the customer id for `--customer` and the
 quote id for quote commands (or reads both from `--json`).
 
-Someone who is already a customer (the same phone or email) is not entered twice: the
-command lists who matches and exits 2, nothing saved. `--customer ID` gives the lead to
-that person; `--new-person` adds a new customer anyway.
+Someone who is already a customer (the same phone, the same email, or the same name in
+the same suburb) is not entered twice: the command lists who matches and exits 2, nothing
+saved. `--customer ID` gives the lead to that person; `--new-person` adds a new customer
+anyway.
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--name", required=True, help="the person's name")
     p.add_argument("--phone", help="phone number, any formatting")
     p.add_argument("--email", help="email address")
+    p.add_argument(
+        "--suburb",
+        "--city",
+        dest="suburb",
+        metavar="TEXT",
+        help="suburb, town or city they live in (sets their time zone where it names one)",
+    )
     p.add_argument("--note", help="what they asked for")
     p.add_argument("--job", help="short job title (default: from the note)")
     p.add_argument("--source", help="where the lead came from (website, referral …)")
@@ -49,14 +57,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     who.add_argument(
         "--new-person",
         action="store_true",
-        help="add a new customer even though the name, phone or email matches someone",
+        help="add a new customer even though the phone, email or name and suburb match someone",
     )
     p.add_argument(
         "--json",
         action="store_true",
         help='print {"customer_id": …, "quote_id": …, …} instead of a line',
     )
-    p.set_defaults(run=run, field_options={"time zone": "--timezone"})
+    p.set_defaults(run=run, field_options={"time zone": "--timezone", "suburb": "--suburb"})
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -68,6 +76,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         name=args.name,
         phone=args.phone,
         email=args.email,
+        suburb=args.suburb,
         note=args.note,
         job=args.job,
         source=args.source,
@@ -83,6 +92,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                 name=lead.name,
                 phone=lead.phone,
                 email=lead.email,
+                suburb=lead.suburb,
                 country=lead.country,
             )
             # Someone who asked not to be contacted is refused by add_lead (rule 9),

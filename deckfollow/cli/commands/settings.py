@@ -83,7 +83,7 @@ def run_set(args: argparse.Namespace, ctx: CliContext) -> int:
         raise ValidationError(args.key, f"is not a setting (use one of {', '.join(SETTING_KEYS)})")
     with ctx.database(create=True) as db, db.unit_of_work() as session:
         before = load_settings(session)
-        save_owner_settings(session, {name: args.value})
+        save_owner_settings(session, {name: args.value}, zone_follows=True)
         settings = load_settings(session)
         zone_chosen = "owner_timezone" in stored_setting_names(session)
     shown = str(getattr(settings, name))

@@ -27,7 +27,12 @@ from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Stage
 from deckfollow.core.errors import ConcurrentEditError, DeckfollowError
-from deckfollow.core.quote_index import QuoteIndex, QuoteRow, Reread, StageColumn, rows_to_reread
+from deckfollow.core.quote_index import (
+    QuoteIndex,
+    QuoteRow,
+    StageColumn,
+    Swapped,
+)
 from deckfollow.ui.board.delegate import CardDelegate
 from deckfollow.ui.board.model import StageCardModel
 from deckfollow.ui.board.stage_dialogs import LostReasonDialog, ParkUntilDialog
@@ -103,6 +108,15 @@ class StageColumnWidget(QFrame):
 
     def show_column(self, column: StageColumn) -> None:
         self.model.set_rows(column.rows)
+        self._show_summary(column)
+
+    def swap_cards(self, column: StageColumn, swapped: Swapped) -> None:
+        """Show the column after the `swapped` quotes' cards left, joined or changed in it:
+        only those cards move; the others keep their place, selection and scroll."""
+        self.model.swap_rows(column.rows, swapped)
+        self._show_summary(column)
+
+    def _show_summary(self, column: StageColumn) -> None:
         totals = sorted(column.totals.items(), key=lambda kv: kv[1], reverse=True)
         money = " · ".join(compact_money(v, c) for c, v in totals[:2])
         if len(totals) > 2:
@@ -163,11 +177,15 @@ class BoardPage(QWidget):
         """The opened database, for moving quotes (the board may be on screen already)."""
         self._ops = ops
 
-    def apply_changes(self, changes: Changes) -> None:
-        """Lay the cards out again from the shared index after it took a change's rows, if
-        the change concerns quotes."""
-        if self._index is not None and rows_to_reread(changes) != Reread():
-            self.set_index(self._index)
+    def show_swapped(self, index: QuoteIndex, swapped: Swapped) -> None:
+        """Show `index` after it took a change's rows (`QuoteIndex.apply_update`): only the
+        columns the changed cards left or joined are touched, and in them only those cards."""
+        if index is not self._index:
+            self.set_index(index)
+            return
+        for column in index.board():
+            if column.stage in swapped.stages:
+                self.columns[column.stage].swap_cards(column, swapped)
 
     def set_index(self, index: QuoteIndex) -> None:
         self._index = index
@@ -321,7 +339,10 @@ class BoardPage(QWidget):
                 show_error(self, "The quote was not moved", exc)
                 return
             assert self._ops is not None
-            self._ops.announce(Changes(quotes=True))  # show what is saved now behind the question
+            # What is saved now shows behind the question.
+            self._ops.announce(
+                Changes(quotes=True).about(quotes=(row.quote_id,), customers=(row.customer_id,))
+            )
             mine = [("Stage", exc.theirs.get("stage", ""), stage.label)]
             theirs = int(exc.theirs["version"])
             offer_to_reapply(  # the user chooses knowing theirs
@@ -379,14 +400,12 @@ class BoardPage(QWidget):
         dialog.finished.connect(lambda result: self._quote_dialog_closed(dialog, result))
         dialog.open()
 
-    def _quote_dialog_closed(self, dialog: QDialog, result: int) -> None:
+    def _quote_dialog_closed(self, dialog: QDialog, _result: int) -> None:
         if self.active_dialog is dialog:
             self.active_dialog = None
+        # Its save went through the window's operations, which told every view what it
+        # changed (the quote's row alone, here): nothing more to announce.
         dialog.deleteLater()
-        if result == QDialog.DialogCode.Accepted and self._ops is not None:
-            # The quote dialog saves on its own and says only that it did: the quote (and a
-            # new customer, or the plan a move starts) may have changed.
-            self._ops.announce(Changes(customers=True, quotes=True, follow_ups=True))
 
     def _card_menu(self, view: QListView, pos: QPoint) -> None:
         index = view.indexAt(pos)

@@ -75,6 +75,9 @@ class NewLeadDialog(QDialog):
         self.phone.setPlaceholderText("Mobile, any format")
         self.email = QLineEdit()
         self.email.setPlaceholderText("name@example.com")
+        self.suburb = QLineEdit()
+        # With the name, it tells a second Li Wei from the one already a customer.
+        self.suburb.setPlaceholderText("Where they live")
         self.job = QPlainTextEdit()
         self.job.setPlaceholderText("What they asked for, e.g. a 30 m² hardwood deck with steps")
         self.job.setFixedHeight(64)
@@ -89,13 +92,14 @@ class NewLeadDialog(QDialog):
 
         # One inline message per field, so a refusal sits beside what needs fixing.
         self.field_errors: dict[str, ErrorLabel] = {
-            key: ErrorLabel() for key in ("name", "phone", "email", "job", "source")
+            key: ErrorLabel() for key in ("name", "phone", "email", "suburb", "job", "source")
         }
         form = QFormLayout()
         for key, label, widget in (
             ("name", "Name", self.name),
             ("phone", "Phone", self.phone),
             ("email", "Email", self.email),
+            ("suburb", "Suburb or town", self.suburb),
             ("job", "What they asked for", self.job),
             ("source", "Source", self.source),
         ):
@@ -115,7 +119,7 @@ class NewLeadDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.name.textChanged.connect(self._refresh)
-        for edit in (self.name, self.phone, self.email):
+        for edit in (self.name, self.phone, self.email, self.suburb):
             edit.textEdited.connect(self._withdraw_offer)
 
         layout = QVBoxLayout(self)
@@ -143,7 +147,12 @@ class NewLeadDialog(QDialog):
     def _show(self, exc: DeckfollowError) -> None:
         if isinstance(exc, ValidationError) and exc.field in self.field_errors:
             self.field_errors[exc.field].show_error(exc.message)
-            widget = {"name": self.name, "phone": self.phone, "email": self.email}.get(exc.field)
+            widget = {
+                "name": self.name,
+                "phone": self.phone,
+                "email": self.email,
+                "suburb": self.suburb,
+            }.get(exc.field)
             if widget is not None:
                 widget.setFocus()
                 widget.selectAll()
@@ -167,6 +176,7 @@ class NewLeadDialog(QDialog):
             name=self.name.text(),
             phone=self.phone.text().strip() or None,
             email=self.email.text().strip() or None,
+            suburb=self.suburb.text().strip() or None,
             job=self.job.toPlainText().strip() or None,
             source=self.source.currentText().strip() or None,
             customer_id=customer_id,
@@ -175,7 +185,13 @@ class NewLeadDialog(QDialog):
 
         def save(session: Session) -> _Saved:
             if customer_id is None and not create_new:
-                found = find_matches(session, name=lead.name, phone=lead.phone, email=lead.email)
+                found = find_matches(
+                    session,
+                    name=lead.name,
+                    phone=lead.phone,
+                    email=lead.email,
+                    suburb=lead.suburb,
+                )
                 if found:
                     return _Saved(Changes(), found, None)
             made = add_lead(session, lead, now=now)

@@ -14,9 +14,17 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from deckfollow.core.enums import Basis
-from deckfollow.core.quote_index import QuoteFilter, QuoteIndex, QuoteRow, SortKey
+from deckfollow.core.quote_index import (
+    QuoteFilter,
+    QuoteIndex,
+    QuoteRow,
+    SortKey,
+    Swapped,
+    order_locator,
+)
 from deckfollow.ui.formatting import ago_text, date_text, date_time_text, money_text
 from deckfollow.ui.qt_values import QUOTE_ID_ROLE
+from deckfollow.ui.swap_rows import row_of, swap_rows
 from deckfollow.ui.theme import active_theme
 
 Index = QModelIndex | QPersistentModelIndex
@@ -72,6 +80,21 @@ class QuoteTableModel(QAbstractTableModel):
         self._rows = self._index.select(flt) if self._index is not None else []
         self.endResetModel()
 
+    def swap_rows(self, swapped: Swapped) -> None:
+        """Show the index again after it took the `swapped` quotes' rows: only their rows
+        leave, arrive or are repainted, so the view keeps its scroll and selection."""
+        if self._index is None:
+            return
+        for quote_id in swapped.quote_ids:
+            for col in range(len(COLUMNS)):
+                self._texts.pop((quote_id, col), None)
+        new = self._index.select(self.filter)
+        locate = order_locator(self.filter.sort, self.filter.descending)
+        swap_rows(self, self._rows, new, swapped, locate, self._hold, len(COLUMNS))
+
+    def _hold(self, rows: list[QuoteRow]) -> None:
+        self._rows = rows
+
     @property
     def now(self) -> datetime | None:
         return self._index.now if self._index is not None else None
@@ -84,10 +107,7 @@ class QuoteTableModel(QAbstractTableModel):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, quote_id: int) -> int:
-        for i, r in enumerate(self._rows):
-            if r.quote_id == quote_id:
-                return i
-        return -1
+        return row_of(self._rows, quote_id)
 
     # -- Qt model -------------------------------------------------------------------------
 

@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deckfollow.core.changes import Changes
 from deckfollow.core.enums import Stage
-from deckfollow.core.quote_index import QuoteFilter, QuoteIndex, Reread, rows_to_reread
+from deckfollow.core.quote_index import QuoteFilter, QuoteIndex, Swapped
 from deckfollow.ui.column_fit import (
     LONG_NAME,
     ORDINARY_NAME,
@@ -233,12 +232,18 @@ class QuoteListPage(QWidget):
         if selected is not None:
             self.select_quote(selected)
 
-    def apply_changes(self, changes: Changes) -> None:
-        """Show the shared index again after it took a change's rows, if the change concerns
-        quotes; the search, filters and selection stay."""
-        index = self.model.quote_index
-        if index is not None and rows_to_reread(changes) != Reread():
+    def show_swapped(self, index: QuoteIndex, swapped: Swapped) -> None:
+        """Show `index` after it took a change's rows (`QuoteIndex.apply_update`): only the
+        changed quotes' rows leave, arrive or are repainted; the search, filters, selection
+        and scroll stay."""
+        if index is not self.model.quote_index:
             self.set_index(index)
+            return
+        selected = self.selected_quote_id()
+        self.model.swap_rows(swapped)
+        self._update_count()
+        if selected is not None and selected != self.selected_quote_id():
+            self.select_quote(selected)  # its row was taken out and put back elsewhere
 
     def current_filter(self) -> QuoteFilter:
         stages = _STAGE_CHOICES[max(0, self.stage.currentIndex())][1]

@@ -197,6 +197,34 @@ def test_drag_to_won_offers_the_after_sale_plan(window: MainWindow, db: Database
     assert set(runs.values()) <= {CadenceRunStatus.STOPPED}
 
 
+def test_dragging_a_won_card_back_stops_its_after_sale_plan_and_says_so(
+    window: MainWindow, db: Database
+) -> None:
+    quote_id = _first(window, Stage.FOLLOWING_UP)
+    answered = _when_modal(
+        lambda d: d.button(QMessageBox.StandardButton.Yes).click()  # type: ignore[attr-defined]
+    )
+    _drag(window, quote_id, Stage.WON)
+    wait_for(lambda: answered)
+    wait_idle(window)
+    _drag(window, quote_id, Stage.FOLLOWING_UP)
+    assert _stage(db, quote_id).stage is Stage.FOLLOWING_UP
+    message = window.statusBar().currentMessage()
+    assert message.startswith("The after-sale plan was stopped: ")
+    with db.reading() as session:
+        pending = session.scalars(
+            select(FollowUp.id)
+            .join(CadenceRun, CadenceRun.id == FollowUp.cadence_run_id)
+            .join(Cadence, Cadence.id == CadenceRun.cadence_id)
+            .where(
+                CadenceRun.quote_id == quote_id,
+                Cadence.key == "after_sale",
+                FollowUp.status == FollowUpStatus.PENDING,
+            )
+        ).all()
+    assert pending == [], "nobody is thanked for a job they have not given"
+
+
 def test_search_box_filters_as_you_type(qtbot: QtBot, window: MainWindow, db: Database) -> None:
     page = window.quotes
     window.show_page("quotes")
