@@ -200,6 +200,7 @@ class DetailPanel(QWidget):
         self.active_dialog: QDialog | None = None
         # Channels whose screen is being read: a double click opens it once, not twice.
         self._contacting: set[Channel] = set()
+        self._said = ""  # what a screen opened here just saved, while its change is told
         self._locale = QLocale()
         # Below this the contact form and the consent buttons no longer fit side by side.
         self.setMinimumWidth(500)
@@ -544,6 +545,10 @@ class DetailPanel(QWidget):
 
     def _changes_applied(self, changes: Changes, initiator: object | None) -> None:
         """A saved change (from anywhere in the window): read again what is shown, once."""
+        if self._said and changes.notices:
+            # What it did beyond what was asked, after whom it was for (the window said
+            # only the notices, over what this panel had said).
+            self.message.emit(f"{self._said}. {' '.join(changes.notices)}")
         if initiator is self or not self.isVisible():
             return  # its own details save read them again; hidden, nothing to bring up to date
         if not (
@@ -926,8 +931,13 @@ class DetailPanel(QWidget):
     def _after_dialog(self, said: str) -> None:
         # What the dialog saved is read again for its broadcast (`_changes_applied`), once.
         # Said with whom it was for: the page beside may move on, and the panel with it.
+        self._said = said
+        QTimer.singleShot(0, self, self._forget_said)  # after the change's broadcast
         self.message.emit(said)
         self.changed.emit()
+
+    def _forget_said(self) -> None:
+        self._said = ""
 
     def _name(self) -> str:
         customer = self._customer

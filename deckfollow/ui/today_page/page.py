@@ -7,7 +7,7 @@ from datetime import datetime
 from operator import attrgetter
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -102,6 +102,7 @@ class TodayPage(QWidget):
         self._quiet = False  # set while a reload replaces the rows
         self._home_country: str | None = None
         self._script = ""
+        self._said = ""  # what an action just saved, while its change is told
         # Hooks the window fills in with the feature dialogs this build has.
         self.write_card: Callable[[int], None] | None = None
         # Open their dialog and call the second argument once it was saved.
@@ -315,6 +316,10 @@ class TodayPage(QWidget):
     def apply_changes(self, changes: Changes) -> None:
         """Bring the list up to date with a saved change, if it concerns the day's work; off
         screen, only note it and read again when next shown."""
+        if self._said and changes.notices:
+            # What it did beyond what was asked, after whom it was for (the window said
+            # only the notices, over what this page had said).
+            self._say(f"{self._said}. {' '.join(changes.notices)}")
         if not self._concerned_by(changes):
             return
         if self.isVisible():
@@ -548,9 +553,18 @@ class TodayPage(QWidget):
         of what the action changed (`apply_changes`); the selection moves on to the next item
         then, and the details panel with it."""
         self.changed.emit()
+        if said:
+            self._said = said
+            QTimer.singleShot(0, self, self._forget_said)  # after the change's broadcast
+            self._say(said)
+
+    def _forget_said(self) -> None:
+        self._said = ""
+
+    def _say(self, text: str) -> None:
         window = self.window()
-        if said and isinstance(window, QMainWindow):
-            window.statusBar().showMessage(said, 10000)
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 10000)
 
 
 def _next_to_select(keep: int | None, before: list[int], now_shown: list[int]) -> int | None:

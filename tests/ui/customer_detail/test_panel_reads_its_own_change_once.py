@@ -151,7 +151,9 @@ def test_a_stop_from_the_details_is_read_once(
     assert panel_reads == []
     assert panel.customer_id is None
     assert panel.empty_label.text() == _EMPTY
-    assert window.statusBar().currentMessage().startswith("Mia Chen will not be contacted")
+    said = window.statusBar().currentMessage()
+    assert said.startswith("Mia Chen will not be contacted again: every channel is stopped. ")
+    assert said.endswith("Cancelled 1 planned text")  # what the stop did beyond
     # Where she is still listed, she is shown as stopped.
     _on_customers(qtbot, window, lead)
     assert panel.name_label.text() == "Mia Chen"
