@@ -82,15 +82,15 @@ def test_the_details_open_beside_today_show_its_selected_follow_up_and_follow_it
     tree.setCurrentIndex(window.today.model.index_of(window.today.model.ids_in_order()[0]))
     assert _shows(window) == mia.customer_id
 
-    # Mia asks not to be contacted: her follow-up leaves Today, which moves on to Bo, and
-    # the panel with it: never Mia beside Bo's action panel, each with its buttons.
+    # Mia asks not to be contacted: her follow-up leaves Today, which moves on to Bo. The
+    # panel stays on Mia, the customer acted on, until the owner picks Bo's row.
     with db.unit_of_work() as s:
         revoke_consent(s, mia.customer_id, None, source="call", words="Please stop", now=now)
     window.refresh()
     wait_idle(window)
     item = window.today.current_item()
     assert item is not None and item.customer_id == bo.customer_id
-    assert _shows(window) == bo.customer_id
+    assert _shows(window) == mia.customer_id
     window.today.tree.clicked.emit(window.today.model.index_of(item.follow_up_id))
     assert _shows(window) == bo.customer_id
 

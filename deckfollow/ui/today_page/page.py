@@ -358,10 +358,10 @@ class TodayPage(QWidget):
         keep = current.follow_up_id if current else None
         shown_before = self.model.ids_in_order()
         groups = group_items(self._items)
-        # Rebuilt quietly: a refresh is not the user choosing someone. Once the rows are in,
-        # a selection that moved (the first rows shown, a move past the follow-up just acted
-        # on, or nothing left) is said once, so the details panel shows whom the list
-        # highlights: never the customer acted on beside the next one's action panel.
+        # Rebuilt quietly: a refresh is not the user choosing someone. The first rows shown
+        # say so once, for the details panel to show the person Today's own panel shows;
+        # a move past the follow-up just acted on does not, so the details stay on the
+        # customer acted on (the status line names them) until the user picks another row.
         self._quiet = True
         self.model.set_items(groups, rows.owner_tz, self.tree.font())
         overdue = sum(map(_OVERDUE, self._items))
@@ -386,7 +386,7 @@ class TodayPage(QWidget):
             self.tree.setCurrentIndex(self.model.index_of(chosen))
         self._quiet = False
         self._show_current()
-        if chosen != keep:
+        if keep is None and chosen is not None:
             self.current_changed.emit()
 
     def current_item(self) -> DueItem | None:

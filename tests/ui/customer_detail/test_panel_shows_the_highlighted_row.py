@@ -190,7 +190,7 @@ def test_a_search_that_finds_nobody_empties_the_panel(
     assert window.detail.empty_label.text() == _EMPTY
 
 
-def test_after_a_quote_is_trashed_today_and_the_panel_move_on_together(
+def test_after_a_quote_is_trashed_the_panel_stays_on_its_customer_not_the_trash_message(
     qtbot: QtBot, db: Database, now: datetime, people: dict[str, LeadCreated]
 ) -> None:
     window = _window(qtbot, db, now, "today")
@@ -205,20 +205,14 @@ def test_after_a_quote_is_trashed_today_and_the_panel_move_on_together(
     settle(qtbot, window)
     item = today.current_item()
     assert item is not None and item.customer == "Jack Harris"
+    # The details stay on the person they showed (their quote gone), until another row is
+    # picked: never a blank "in the trash" beside Jack's row.
+    assert _panel_shows(qtbot, window) == "Tom Bradley"
+    today.tree.clicked.emit(today.model.index_of(item.follow_up_id))
     assert _panel_shows(qtbot, window) == "Jack Harris"
 
-    # Nothing left to highlight: the panel is empty and says why, not the last person.
-    with db.unit_of_work() as s:
-        trash_quote(s, people["jack"].quote_id, now=now)
-        trash_quote(s, people["megan"].quote_id, now=now)
-    window.refresh()
-    settle(qtbot, window)
-    assert today.current_item() is None
-    assert _panel_shows(qtbot, window) is None
-    assert window.detail.empty_label.text() == _EMPTY
 
-
-def test_after_cards_are_marked_mailed_today_and_the_panel_move_on_together(
+def test_after_cards_are_marked_mailed_today_moves_on_and_the_panel_stays_on_whom_was_acted_on(
     qtbot: QtBot, db: Database, now: datetime, tmp_path: Path
 ) -> None:
     from deckfollow.ui.cards import CardBatchDialog
@@ -247,9 +241,9 @@ def test_after_cards_are_marked_mailed_today_and_the_panel_move_on_together(
     settle(qtbot, window)
 
     # The status line names whose cards were logged; Today moved on to the next piece of
-    # work, and the panel shows that person, not Renée.
+    # work, and the details stay on Renée, the customer acted on, until a row is picked.
     said = window.statusBar().currentMessage()
     assert said.startswith("Logged 2 cards as mailed: Renée Müller and Łukasz Nowak.")
     item = today.current_item()
     assert item is not None and item.customer == "Zoë Brown"
-    assert _panel_shows(qtbot, window) == "Zoë Brown"
+    assert _panel_shows(qtbot, window) == "Renée Müller"

@@ -89,7 +89,7 @@ def _agreed_call_on_thursday(dialog: QWidget) -> None:
     dialog.ok_button.click()
 
 
-def test_first_morning_welcome_lead_first_reply_and_the_panel_shows_the_highlighted_person(
+def test_first_morning_welcome_lead_first_reply_and_the_panel_stays_on_that_person(
     qtbot: QtBot, db: Database, now: datetime
 ) -> None:
     # Monday 23 Nov, 09:00 in Sydney.
@@ -151,12 +151,11 @@ def test_first_morning_welcome_lead_first_reply_and_the_panel_shows_the_highligh
     wait_for(lambda: logged)  # the dialog is opened: the click returns at once
     wait_idle(window)
 
-    # Today moves on to the next piece of work and the details follow it; the status line
-    # says what was saved for whom.
+    # Today moves on to the next piece of work; the details stay on the person acted on.
     current = window.today.current_item()
     assert current is not None and current.customer == "Bo Lang"
     wait_idle(window)
-    assert window.detail.customer_id == current.customer_id
+    assert window.detail.customer_id == mia_id
     assert window.statusBar().currentMessage().startswith("Saved what happened with Mia Chen")
 
     # The agreement made on the phone is a call in the ledger.
