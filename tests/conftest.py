@@ -31,6 +31,22 @@ FROZEN_NOW = datetime(2026, 11, 22, 22, 0, tzinfo=UTC)
 T = TypeVar("T")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups off the items
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On parallel workers (`-n`, `--dist loadgroup`), the tests of a module that share a
+    module-wide fixture (a PostgreSQL server, a demo business, a built template) run on one
+    worker, so it is built once rather than once per worker; every other test goes wherever
+    a worker is free."""
+    if not config.getoption("loadgroup", False):
+        return
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        defs = item._fixtureinfo.name2fixturedefs.values()
+        if any(d[-1].scope in ("module", "package", "class") for d in defs if d):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__ if item.module else ""))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
@@ -113,6 +129,14 @@ class Prebuilt:
 @pytest.fixture(scope="session")
 def prebuilt(tmp_path_factory: pytest.TempPathFactory) -> Prebuilt:
     return Prebuilt(tmp_path_factory.mktemp("prebuilt"))
+
+
+@pytest.fixture
+def short_tmp_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new empty folder with a short path, for a test that expects a path whole in a
+    one-line error: such lines cut any word over 80 characters to its ends, and `tmp_path`
+    on a parallel worker (`.../popen-gw0/test_long_name0/`) can be longer than that."""
+    return tmp_path_factory.mktemp("t")
 
 
 @pytest.fixture

@@ -298,7 +298,8 @@ def test_export_json_holds_everything_and_is_owner_only(tmp_path: Path):
     assert isinstance(data["settings"], dict) and data["suppressions"] == []
 
 
-def test_user_errors_are_one_line_without_traceback(tmp_path: Path):
+def test_user_errors_are_one_line_without_traceback(short_tmp_path: Path):
+    tmp_path = short_tmp_path
     missing = run_cli("--db", str(tmp_path / "nope.db"), "due")
     assert missing.returncode == 2  # a path with no database yet is the user's input
     assert missing.stderr.strip().startswith(

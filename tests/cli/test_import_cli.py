@@ -113,7 +113,8 @@ def test_mapping_option_reads_any_spreadsheet(tmp_path: Path) -> None:
     assert json.loads(r.stdout) == {"imported": 1, "duplicates": 0, "problems": []}
 
 
-def test_unreadable_files_give_one_clear_line(tmp_path: Path) -> None:
+def test_unreadable_files_give_one_clear_line(short_tmp_path: Path) -> None:
+    tmp_path = short_tmp_path
     db = _init(tmp_path)
     junk = tmp_path / "photo.csv"
     junk.write_bytes(bytes(range(256)) * 20)

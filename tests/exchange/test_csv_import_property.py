@@ -81,6 +81,14 @@ def _check_accounted(table: CsvTable, plan: ImportPlan) -> None:
             assert v.phones or v.email or v.street or v.suburb or v.postcode
 
 
+def _not_also_utf8(data: bytes, written: str) -> bool:
+    """Whether cp1252 bytes read back as the text written: true unless they are also UTF-8."""
+    try:
+        return data.decode("utf-8") == written
+    except UnicodeDecodeError:
+        return True
+
+
 @SETTINGS
 @given(
     rows=st.lists(_row, max_size=25),
@@ -94,15 +102,20 @@ def test_every_written_row_is_accounted_for(
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(["Name", "Email", "Phone", "Notes"])
     writer.writerows(rows)
-    table = read_csv(out.getvalue().encode(encoding))
+    data = out.getvalue().encode(encoding)
+    table = read_csv(data)
     plan = _plan(au_db, table)
+    # A file is read as UTF-8 when it is valid UTF-8 (cp1252 is the fallback): cp1252 bytes
+    # that happen to be valid UTF-8 ("Ã\xa0" is "à") cannot be told apart, so their names
+    # read differently from what was written; every row is still accounted for.
+    names_as_written = encoding != "cp1252" or _not_also_utf8(data, out.getvalue())
 
     # However the cells are quoted or spread over lines, data row i is spreadsheet row i + 2.
     assert [r.row for r in plan.rows] == list(range(2, len(rows) + 2))
     _check_accounted(table, plan)
     for (name, _email, _phone, _notes), r in zip(rows, plan.rows, strict=True):
         assert r.action is not RowAction.BLANK or not any(x.strip() for x in rows[r.row - 2])
-        if r.action is RowAction.IMPORT and len(" ".join(name.split())) <= 200:
+        if names_as_written and r.action is RowAction.IMPORT and len(" ".join(name.split())) <= 200:
             assert r.name.startswith(" ".join(name.split())[:80])
 
 

@@ -140,14 +140,14 @@ def test_a_full_disk_fails_clearly_and_leaves_no_part_files_behind(
 
 
 @pytest.fixture
-def full_device(tmp_path: Path) -> Path:
+def full_device(short_tmp_path: Path) -> Path:
     """A device that is always full: our own node for root (a regression could otherwise
     replace the system's /dev/full), the system's for anyone else (who cannot replace it)."""
     if os.geteuid() != 0:
         if not Path("/dev/full").exists():
             pytest.skip("needs /dev/full")
         return Path("/dev/full")
-    node = tmp_path / "devices" / "full"
+    node = short_tmp_path / "devices" / "full"
     node.parent.mkdir()
     os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
     return node

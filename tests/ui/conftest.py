@@ -59,14 +59,22 @@ def first_run_layout() -> Iterator[None]:
     QSettings().remove("main/state")
 
 
+def close_operations() -> None:
+    """Let every window's database thread the test made finish and stop: call it before a
+    database of the test's own closes. A save still running then would hand its connection
+    back to a pool already disposed of, and that connection would be left open (a server's
+    was found by a later test, as a ResourceWarning)."""
+    for ops in _OPERATIONS_MADE:
+        if not ops.is_closed():
+            ops.close()
+
+
 @pytest.fixture
 def db(db: Database) -> Iterator[Database]:
     """The shared database, closed only once no window's database thread still uses it: a
     read still running when its connection closed crashed the test run."""
     yield db
-    for ops in _OPERATIONS_MADE:
-        if not ops.is_closed():
-            ops.close()
+    close_operations()
 
 
 @pytest.fixture(autouse=True)

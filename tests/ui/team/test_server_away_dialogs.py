@@ -55,6 +55,7 @@ from deckfollow.ui.team.server_away import (
 )
 from deckfollow.ui.team.server_banner import ServerBanner
 from tests.storage.pg_proxy import Relay, relay_to
+from tests.ui.conftest import close_operations
 from tests.ui.messaging.screens import log_outcome_dialog
 from tests.ui.waiting import settle, wait_idle
 
@@ -69,6 +70,7 @@ def away(pg_url: str, pg: Database) -> Iterator[tuple[Relay, Database]]:
         server_watch().watch(url)  # as the window's live listener tells it
         yield relay, db
         relay.restore()
+        close_operations()
         db.close()
     server_watch().set_state(True)
 
