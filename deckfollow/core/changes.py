@@ -55,6 +55,17 @@ class Changes:
             customer_ids=self.customer_ids | frozenset(customers),
         )
 
+    def touches_records(self) -> bool:
+        """Did it change anything a view shows (rather than nothing, or only a notice)?"""
+        return (
+            self.quotes
+            or self.customers
+            or self.follow_ups
+            or self.touches
+            or self.consent
+            or self.settings
+        )
+
     def names_quotes(self) -> bool:
         """Does this change say exactly which quotes it touched?"""
         return bool(self.quote_ids)

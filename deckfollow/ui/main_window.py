@@ -280,14 +280,7 @@ class MainWindow(QMainWindow):
             # What a change did beyond what was asked ("the after-sale plan was stopped: 1
             # follow-up cancelled"), said once, wherever the change was made.
             self.statusBar().showMessage(" ".join(changes.notices), NOTICE_SHOWN_MS)
-        if not (
-            changes.quotes
-            or changes.customers
-            or changes.follow_ups
-            or changes.touches
-            or changes.consent
-            or changes.settings
-        ):
+        if not changes.touches_records():
             return  # nothing any page shows
         reread = rows_to_reread(changes)
         index = self.quotes.model.quote_index

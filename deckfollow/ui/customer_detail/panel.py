@@ -551,14 +551,7 @@ class DetailPanel(QWidget):
             self.message.emit(f"{self._said}. {' '.join(changes.notices)}")
         if initiator is self or not self.isVisible():
             return  # its own details save read them again; hidden, nothing to bring up to date
-        if not (
-            changes.quotes
-            or changes.customers
-            or changes.follow_ups
-            or changes.touches
-            or changes.consent
-            or changes.settings
-        ):
+        if not changes.touches_records():
             return  # nothing the panel shows
         if self._on_its_way and self._ops.answering():
             # A read asked while the change's answer is handed over (whom a page opened
