@@ -44,9 +44,9 @@ from deckfollow.ui.formatting import (
     owner_zone,
     readable_date_edit,
     readable_time_edit,
-    their_time_text,
 )
 from deckfollow.ui.qt_values import pydate, qdate
+from deckfollow.ui.their_time_label import TheirTimeLabel
 from deckfollow.ui.theme import active_theme
 
 CHANNEL_LABELS = {
@@ -118,8 +118,7 @@ class AskPermissionDialog(QDialog):
         for t in (self.start, self.end):
             readable_time_edit(t)
         # One clock: the window is typed on the owner's clock, the customer's beside it.
-        self.their_time = QLabel()
-        self.their_time.setStyleSheet(f"color: {active_theme().muted_text};")
+        self.their_time = TheirTimeLabel()
         window = QHBoxLayout()
         window.addWidget(self.start)
         window.addWidget(QLabel("to"))
@@ -166,7 +165,6 @@ class AskPermissionDialog(QDialog):
         self.day.dateChanged.connect(self._show_their_time)
         self.start.timeChanged.connect(self._show_their_time)
         self.end.timeChanged.connect(self._show_their_time)
-        self.their_time.hide()
         self.blocked.hide()
         self.reopen.hide()
         fields = (self.channel, self.day, self.start, self.end, self.reason, self.words)
@@ -221,11 +219,8 @@ class AskPermissionDialog(QDialog):
         """ "9:00 am–10:00 am their time" where the customer's clock reads another time."""
         if self._snap is None:
             return
-        tz = self._snap.timezone
-        start = their_time_text(self._picked(self.start.time()), tz)
-        end = their_time_text(self._picked(self.end.time()), tz)
-        self.their_time.setText(f"{start}\N{EN DASH}{end} their time" if start else "")
-        self.their_time.setVisible(bool(start))
+        window = (self._picked(self.start.time()), self._picked(self.end.time()))
+        self.their_time.show_at(*window, tz=self._snap.timezone)
 
     def selected_channel(self) -> Channel:
         return Channel(self.channel.currentData())

@@ -47,11 +47,11 @@ from deckfollow.ui.formatting import (
     owner_zone,
     readable_date_edit,
     readable_time_edit,
-    their_time_text,
     zone_date_time_text,
 )
 from deckfollow.ui.messaging.contact_dialog import ContactDialog
 from deckfollow.ui.team.server_away import hold_until_server_back
+from deckfollow.ui.their_time_label import TheirTimeLabel
 from deckfollow.ui.theme import active_theme
 
 CHANNEL_LABELS = {
@@ -180,8 +180,7 @@ class LogOutcomeDialog(ContactDialog):
         self.next_time = QTimeEdit(QTime(10, 0))
         readable_time_edit(self.next_time)
         # "9:00 am their time", following the picked time (empty where the clocks agree).
-        self.their_time = QLabel()
-        self.their_time.setStyleSheet(f"color: {active_theme().muted_text};")
+        self.their_time = TheirTimeLabel()
         when = QHBoxLayout()
         when.addWidget(self.next_day, 1)
         when.addWidget(self.next_time)
@@ -332,9 +331,7 @@ class LogOutcomeDialog(ContactDialog):
         return local_to_utc(day, at, self._owner_tz)
 
     def _show_their_time(self) -> None:
-        theirs = their_time_text(self.picked_next_at(), self._snap.timezone, owner_zone())
-        self.their_time.setText(f"{theirs} their time" if theirs else "")
-        self.their_time.setVisible(bool(theirs))
+        self.their_time.show_at(self.picked_next_at(), tz=self._snap.timezone)
 
     def _use_suggestion(self) -> None:
         if self._suggestion is not None:

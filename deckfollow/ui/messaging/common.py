@@ -48,9 +48,9 @@ from deckfollow.ui.formatting import (
     owner_zone,
     readable_date_edit,
     readable_time_edit,
-    their_time_text,
 )
 from deckfollow.ui.operations import HasChanges, Operations
+from deckfollow.ui.their_time_label import TheirTimeLabel
 from deckfollow.ui.theme import active_theme
 
 __all__ = [
@@ -413,8 +413,7 @@ class NextStepWidget(QWidget):
         self.suggest_button.clicked.connect(self._use_suggestion)
         self._suggestion: datetime | None = None
 
-        self.their_time = QLabel()
-        self.their_time.setStyleSheet(f"color: {active_theme().muted_text};")
+        self.their_time = TheirTimeLabel()
         when = QHBoxLayout()
         when.addWidget(self.day)
         when.addWidget(self.at)
@@ -468,9 +467,7 @@ class NextStepWidget(QWidget):
 
     def _show_their_time(self) -> None:
         """ "9:00 am their time" beside the picked time, where the customer's clock differs."""
-        theirs = their_time_text(self.picked_at(), self._tz, self._owner_tz)
-        self.their_time.setText(f"{theirs} their time" if theirs else "")
-        self.their_time.setVisible(bool(theirs))
+        self.their_time.show_at(self.picked_at(), tz=self._tz, owner_tz=self._owner_tz)
 
     def _sync(self) -> None:
         self.plan_box.setVisible(self.plan_radio.isChecked())
