@@ -97,6 +97,11 @@ def _group(kind: NoticeKind, summary: str, items: list[Reminder]) -> Notice:
     return Notice(kind, summary, "\n".join(lines), tuple(r.follow_up_id for r in items))
 
 
+def digest_notice(digest: Digest) -> Notice:
+    """Today's digest as a notice (the morning one, or one asked for)."""
+    return Notice(NoticeKind.DIGEST, "deckfollow — today", digest.text)
+
+
 def plan_notices(
     batch: ReminderBatch,
     digest: Digest | None = None,
@@ -106,7 +111,7 @@ def plan_notices(
     """Words for what a check claimed: one notice for everything missed while away."""
     notices: list[Notice] = []
     if digest is not None:
-        notices.append(Notice(NoticeKind.DIGEST, "deckfollow — today", digest.text))
+        notices.append(digest_notice(digest))
     if batch.missed:
         # Anything on time at the same moment joins the catch-up: one notice, not several.
         items = batch.all

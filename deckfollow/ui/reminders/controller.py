@@ -29,7 +29,13 @@ from deckfollow.core.timezones import system_timezone
 from deckfollow.core.unit_of_work import Store
 from deckfollow.messaging.inbox import InboxReport
 from deckfollow.reminders.autostart import started_at_login
-from deckfollow.reminders.check import CheckResult, Notice, NoticeKind, run_check
+from deckfollow.reminders.check import (
+    CheckResult,
+    Notice,
+    NoticeKind,
+    digest_notice,
+    run_check,
+)
 from deckfollow.reminders.digest import Digest, build_digest
 from deckfollow.reminders.quick_snooze import Snoozed, snooze_all_due, snooze_by_choice
 from deckfollow.reminders.snooze import SnoozeChoice
@@ -66,11 +72,11 @@ _SNOOZE_ACTIONS = {
 def _row_key(notice: Notice) -> str:
     """One banner row per follow-up (or group): a later reminder of it replaces the row."""
     if notice.kind is NoticeKind.DIGEST:
-        return "digest"
+        return _DIGEST_KEY
     return f"{notice.kind.value}:" + ",".join(str(i) for i in notice.follow_up_ids)
 
 
-_DIGEST_ROW = Notice(NoticeKind.DIGEST, "deckfollow — today", "")
+_DIGEST_KEY = "digest"  # one row for the digest, however often it is shown
 
 
 class ReminderController(QObject):
@@ -334,40 +340,37 @@ class ReminderController(QObject):
     def show_digest(self) -> None:
         """Today's digest on request (the tray menu), read on the database thread and shown
         once read; the morning one is not affected."""
+        self._read_digest(self._show_digest)
+
+    def _read_digest(self, success: Callable[[Digest], object]) -> None:
         now = self._clock()
 
         def read(session: Session) -> Digest:
             return build_digest(session, now)
 
-        self._ops.run_query(self._window, read, success=self._show_digest)
+        self._ops.run_query(self._window, read, success=success)
 
     def _show_digest(self, digest: Digest) -> None:
-        self._present([Notice(NoticeKind.DIGEST, "deckfollow — today", digest.text)])
+        self._present([digest_notice(digest)])
 
     def _recount_digest(self, changes: Changes, _initiator: object) -> None:
         """A digest left in the window stays true: "nothing due" must not stand beside a
         Today that lists a new lead. Re-counted on the database thread after a change to
         anything it counts, only while its row is shown."""
         banner = self._banner()
-        if banner is None or banner.row(_row_key(_DIGEST_ROW)) is None:
+        if banner is None or banner.row(_DIGEST_KEY) is None:
             return
         if not (changes.follow_ups or changes.quotes or changes.customers or changes.consent):
             return
-        now = self._clock()
-
-        def read(session: Session) -> Digest:
-            return build_digest(session, now)
-
-        self._ops.run_query(self._window, read, success=self._digest_recounted)
+        self._read_digest(self._digest_recounted)
 
     def _digest_recounted(self, digest: Digest) -> None:
         banner = self._banner()
-        key = _row_key(_DIGEST_ROW)
-        row = banner.row(key) if banner is not None else None
+        row = banner.row(_DIGEST_KEY) if banner is not None else None
         if banner is None or row is None or row.plain.endswith(digest.text):
             return  # closed meanwhile, or still true
-        notice = Notice(NoticeKind.DIGEST, _DIGEST_ROW.summary, digest.text)
-        banner.show_reminder(key, notice.summary, notice.body, self._row_actions(notice))
+        notice = digest_notice(digest)
+        banner.show_reminder(_DIGEST_KEY, notice.summary, notice.body, self._row_actions(notice))
 
     # -- actions --------------------------------------------------------------------------
 
