@@ -416,3 +416,9 @@ COUNTRY_ZONES: dict[str, tuple[str, ...]] = {
 def country_zones(country: str) -> tuple[str, ...]:
     """The country's zones, main first; () for an unknown code."""
     return COUNTRY_ZONES.get((country or "").upper(), ())
+
+
+def main_zone(country: str) -> str | None:
+    """The zone where most of the country's people live (Sydney, not Perth); None if unknown."""
+    zones = country_zones(country)
+    return zones[0] if zones else None

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from deckfollow.core import limits
 from deckfollow.core.changes import Changes
 from deckfollow.core.contact_info import normalise_phone
-from deckfollow.core.country_zones import country_zones
+from deckfollow.core.country_zones import main_zone
 from deckfollow.core.errors import ValidationError
 from deckfollow.core.models import Setting
 from deckfollow.core.owner_settings import INT_FIELDS, OwnerSettings, settings_from_stored
@@ -162,9 +162,9 @@ def _following_the_country(
         and "owner_timezone" not in cleaned
         and country_of_zone(current.owner_timezone) != country
     ):
-        zones = country_zones(country)
-        if zones:
-            follows["owner_timezone"] = zones[0]
+        zone = main_zone(country)
+        if zone is not None:
+            follows["owner_timezone"] = zone
     moved = zone_follows and country != current.default_country
     if "owner_region" not in cleaned and current.owner_region:
         known = regions_of(country)

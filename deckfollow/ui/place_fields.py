@@ -14,7 +14,7 @@ from zoneinfo import available_timezones
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from deckfollow.core.country_zones import country_zones
+from deckfollow.core.country_zones import main_zone
 from deckfollow.core.places import (
     CURRENCIES,
     country_names,
@@ -38,19 +38,13 @@ def computer_place(system: QLocale | None = None) -> dict[str, str]:
     zone = system_timezone()
     if country_of_zone(zone) is None:
         # "Etc/UTC" on a machine set up in Australia says nothing: suggest the country's zone.
-        zone = (_main_zone(country) or zone) if country else ""
+        zone = (main_zone(country) or zone) if country else ""
     if not country:
         return {"default_country": "", "owner_timezone": zone, "currency": ""}
     currency = system.currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode)
     if currency not in CURRENCIES or QLocale.territoryToCode(system.territory()) != country:
         currency = currency_for(country) or currency
     return {"default_country": country, "owner_timezone": zone, "currency": currency}
-
-
-def _main_zone(country: str) -> str | None:
-    """The zone where most of the country's people live (Sydney, not Perth)."""
-    zones = country_zones(country)
-    return zones[0] if zones else None
 
 
 CHOOSE_COUNTRY = "Choose your country…"
@@ -118,7 +112,7 @@ class PlaceFields:
         self._last_country = country
         self._fill_regions(country, "")
         if country_of_zone(self.timezone.currentText()) != country:
-            self.timezone.setCurrentText(_main_zone(country) or self.timezone.currentText())
+            self.timezone.setCurrentText(main_zone(country) or self.timezone.currentText())
         if self.currency.currentText() in ("", currency_for(old) or ""):
             self.currency.setCurrentText(currency_for(country) or self.currency.currentText())
 
