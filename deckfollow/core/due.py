@@ -106,6 +106,14 @@ def lead_first_reply() -> ColumnElement[bool]:
     )
 
 
+def first_reply_given_at(
+    planned: SQLColumnExpression[datetime], answered: SQLColumnExpression[datetime]
+) -> ColumnElement[datetime]:
+    """A settled first reply's time: the moment the lead was answered when that came
+    before the time planned for it (the cap counts the touch that was made)."""
+    return case((planned > answered, answered), else_=planned)
+
+
 @cache
 def planned_first_reply() -> ColumnElement[bool]:
     """A first reply still waiting: the lead's plan's first reply to an enquiry nobody has

@@ -20,7 +20,7 @@ from deckfollow.core.contact_info import (
 )
 from deckfollow.core.contact_snapshot import get_customer, load_snapshot
 from deckfollow.core.do_not_contact import is_blocked
-from deckfollow.core.due import lead_first_reply, planned_first_reply
+from deckfollow.core.due import first_reply_given_at, lead_first_reply, planned_first_reply
 from deckfollow.core.due_list import FIRST_REPLY
 from deckfollow.core.enums import Basis, Channel, ConsentState, FollowUpStatus, Stage
 from deckfollow.core.errors import ValidationError
@@ -334,14 +334,23 @@ _ANY_WAITING = select(FollowUp.id).where(*_LEAD_FIRST_REPLY).limit(1)
 _SETTLE_FIRST_REPLY = (
     update(FollowUp)
     .where(*_LEAD_FIRST_REPLY)
-    .values(status=FollowUpStatus.DONE, completed_at=bindparam("answered_at"))
+    .values(
+        status=FollowUpStatus.DONE,
+        completed_at=bindparam("done_at"),
+        due_at=first_reply_given_at(FollowUp.due_at, bindparam("answered_at")),
+    )
     .execution_options(synchronize_session="fetch")
 )
 
 
-def settle_first_reply(session: Session, quote: Quote, *, now: datetime) -> None:
-    """The lead is being answered (however it happened): its waiting first reply is done.
+def settle_first_reply(
+    session: Session, quote: Quote, *, answered_at: datetime, now: datetime
+) -> None:
+    """The lead was answered at `answered_at` (however it happened): its waiting first
+    reply is done, and stands at that moment if it came before the planned one.
 
+    The cap keeps the next planned touch a day clear of the first reply: of the touch that
+    answered them, not of a time planned for a reply that was given earlier.
     Call it only while `quote` was still unanswered: a follow-up planned after the answer
     is the next step, not the first reply, whatever its reason says.
     """
@@ -349,7 +358,10 @@ def settle_first_reply(session: Session, quote: Quote, *, now: datetime) -> None
     # index costs less than an update that keeps the session's copies in step.
     if session.execute(_ANY_WAITING, {"answered_quote": quote.id}).first() is None:
         return
-    session.execute(_SETTLE_FIRST_REPLY, {"answered_quote": quote.id, "answered_at": now})
+    session.execute(
+        _SETTLE_FIRST_REPLY,
+        {"answered_quote": quote.id, "answered_at": answered_at, "done_at": now},
+    )
 
 
 def waiting_first_reply(session: Session, customer_id: int, quote_id: int | None) -> int | None:
@@ -381,7 +393,7 @@ def answer_person(
     if also is not None and also.first_response_at is None:
         waiting.add(also)
     for lead in waiting:
-        settle_first_reply(session, lead, now=now)
+        settle_first_reply(session, lead, answered_at=at, now=now)
         lead.first_response_at = at
 
 

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from deckfollow.core import limits
 from deckfollow.core.contact_hours import local_to_utc, zone
 from deckfollow.core.contact_snapshot import load_snapshots, snapshots_of
-from deckfollow.core.due import planned_first_reply
+from deckfollow.core.due import first_reply_given_at, planned_first_reply
 from deckfollow.core.due_list import FIRST_REPLY
 from deckfollow.core.enums import Basis, Channel, FollowUpStatus, Stage
 from deckfollow.core.errors import NotFoundError, PermissionRefused, ValidationError
@@ -264,7 +264,7 @@ class QuoteBatch:
         ]
         for lead in {id(q): q for q in (quote, *unanswered)}.values():
             lead["first_response_at"] = at
-            self._settle_first_reply(lead, at)
+            self._settle_first_reply(lead, answered_at=at, now=at)
 
     def edit(self, quote_id: int, edit: QuoteEdit, *, now: datetime) -> None:
         """`edit_quote` without a version check: the fields `edit` names."""
@@ -393,24 +393,30 @@ class QuoteBatch:
         who.follow_ups.append(row)
         self.follow_ups.append(row)
 
-    def _settle_first_reply(self, quote: dict[str, Any], now: datetime) -> None:
+    def _settle_first_reply(
+        self, quote: dict[str, Any], *, answered_at: datetime, now: datetime
+    ) -> None:
+        """`leads.settle_first_reply`: done, at the answer's moment if that came first."""
         for f in self._customer(quote["customer_id"]).follow_ups:
             if (
                 f["quote_id"] == quote["id"]
                 and f["status"] is FollowUpStatus.PENDING
                 and _is_first_reply(f)
             ):
-                f.update(status=FollowUpStatus.DONE, completed_at=now)
+                f.update(
+                    status=FollowUpStatus.DONE,
+                    completed_at=now,
+                    due_at=min(f["due_at"], answered_at),
+                )
 
     def _answered_by_quote(self, quote: dict[str, Any], now: datetime) -> None:
         quoted = quote["stage"] in (Stage.QUOTED, Stage.FOLLOWING_UP)
         if not quoted or quote["first_response_at"] is not None:
             return
-        self._settle_first_reply(quote, now)
         sent = quote["sent_at"]
-        quote["first_response_at"] = (
-            now if sent is None else min(max(sent, quote["received_at"]), now)
-        )
+        answered: datetime = now if sent is None else min(max(sent, quote["received_at"]), now)
+        quote["first_response_at"] = answered
+        self._settle_first_reply(quote, answered_at=answered, now=now)
 
     def _plan_revisit(
         self, who: _Customer, quote: dict[str, Any], day: date, now: datetime, why: str | None
@@ -475,7 +481,11 @@ _SETTLE = (
         _FOLLOW_UPS.c.cadence_run_id.is_(None),
         _FOLLOW_UPS.c.reason.startswith(FIRST_REPLY),
     )
-    .values(status=FollowUpStatus.DONE, completed_at=bindparam("at"))
+    .values(
+        status=FollowUpStatus.DONE,
+        completed_at=bindparam("at"),
+        due_at=first_reply_given_at(_FOLLOW_UPS.c.due_at, bindparam("given_at")),
+    )
 )
 
 
@@ -518,10 +528,12 @@ def move_quotes(session: Session, moves: Sequence[Move]) -> int:
             quote.update(to_stage=m.stage, changed_at=m.at, closed=None, updated=m.at, changed=True)
         if m.stage in (Stage.QUOTED, Stage.FOLLOWING_UP) and quote["answered_at"] is None:
             # Answered before, what is pending is a later step, not the first reply.
-            settled.append({"answered_quote": m.quote_id, "at": m.at})
             sent = quote["sent_at"]
             quote["answered_at"] = (
                 m.at if sent is None else min(max(sent, quote["received_at"]), m.at)
+            )
+            settled.append(
+                {"answered_quote": m.quote_id, "at": m.at, "given_at": quote["answered_at"]}
             )
             quote["changed"] = True
     changed = [q for q in stored.values() if q["changed"]]

@@ -653,9 +653,9 @@ def _answered_by_quote(session: Session, quote: Quote, now: datetime) -> None:
         # Answered before, what is pending is a later step (whatever its words), not the
         # first reply: it stays to be done.
         return
-    settle_first_reply(session, quote, now=now)
     sent = quote.sent_at
     quote.first_response_at = now if sent is None else min(max(sent, quote.received_at), now)
+    settle_first_reply(session, quote, answered_at=quote.first_response_at, now=now)
 
 
 def start_after_sale(session: Session, quote_id: int, *, now: datetime) -> Changes:

@@ -105,14 +105,10 @@ def log_touch(
     quote = get_quote(session, record.quote_id) if record.quote_id is not None else None
     if quote is not None and quote.customer_id != record.customer_id:
         raise ValidationError("quote", "belongs to another customer")
-    if record.follow_up_id is not None:
-        fu = get_follow_up(session, record.follow_up_id)
-        if fu.customer_id != record.customer_id:
-            # Else a mistyped id would mark someone else's follow-up done.
-            raise ValidationError("follow-up", "belongs to another customer")
-        if fu.status is FollowUpStatus.PENDING:
-            fu.status = FollowUpStatus.DONE
-            fu.completed_at = now
+    done = None if record.follow_up_id is None else get_follow_up(session, record.follow_up_id)
+    if done is not None and done.customer_id != record.customer_id:
+        # Else a mistyped id would mark someone else's follow-up done.
+        raise ValidationError("follow-up", "belongs to another customer")
     values = {
         "customer_id": record.customer_id,
         "quote_id": record.quote_id,
@@ -143,6 +139,10 @@ def log_touch(
     elif record.direction is Direction.OUTBOUND:
         # A reply to the person answers their waiting enquiries too: the clock stops.
         answer_person(session, record.customer_id, record.at, now=now)
+    # After the answer: a first reply this touch gave is settled at the touch's moment.
+    if done is not None and done.status is FollowUpStatus.PENDING:
+        done.status = FollowUpStatus.DONE
+        done.completed_at = now
     changes = Changes(touches=True, quotes=True, follow_ups=True)
     if record.direction is Direction.INBOUND:
         # A reply pauses planned cadence steps: a cadence never talks over a conversation.

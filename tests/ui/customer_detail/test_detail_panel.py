@@ -127,13 +127,15 @@ def test_timeline_shows_touches_follow_ups_and_consent_newest_first(
         "Agreed call (to do)",
         'Go over the timber choice — they said "Ring me tomorrow"',
     )
-    # The lead came in before nine: its first reply was due at nine, and the call answered it.
-    assert rows[1] == (
+    assert rows[1] == ("Said no to text", '"No texts please" (phone call)')
+    # The lead came in before nine: its first reply was due at nine, and the call answered
+    # it an hour ago: the first reply stands where the call gave it, beside the call.
+    first_reply = (
         "Planned text (done)",
         "First reply to their enquiry about hardwood deck, 30 m²",
     )
-    assert rows[2] == ("Said no to text", '"No texts please" (phone call)')
-    assert rows.index(("Call to them: reached them", "Wants merbau")) > 1
+    call = ("Call to them: reached them", "Wants merbau")
+    assert set(rows[-2:]) == {first_reply, call}  # the oldest, both at the call's moment
     # The first reply ended the lead's wait: the panel now says how fast it was.
     assert panel.lead_age_label.text() == "answered 1 h 14 min after it came in"
     state, _how = panel.consent_labels["text"]
