@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.ui.formatting import readable_date_edit
+from deckfollow.ui.qt_values import qdate
 
 LOST_REASONS = (
     "Went with a cheaper quote",
@@ -79,9 +79,9 @@ class ParkUntilDialog(QDialog):
         self.until.setCalendarPopup(True)
         readable_date_edit(self.until)
         tomorrow = today + timedelta(days=1)
-        self.until.setMinimumDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+        self.until.setMinimumDate(qdate(tomorrow))
         default = today + timedelta(days=90)
-        self.until.setDate(QDate(default.year, default.month, default.day))
+        self.until.setDate(qdate(default))
         form = QFormLayout()
         form.addRow("Revisit on", self.until)
         buttons = QDialogButtonBox(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone, Signal, SignalInstance
+from PySide6.QtCore import QDateTime, QTime, QTimeZone, Signal, SignalInstance
 from PySide6.QtGui import QFont, QStandardItemModel
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -50,6 +50,7 @@ from deckfollow.ui.formatting import (
     zone_date_time_text,
 )
 from deckfollow.ui.messaging.contact_dialog import ContactDialog
+from deckfollow.ui.qt_values import pydate, qdate
 from deckfollow.ui.team.server_away import hold_until_server_back
 from deckfollow.ui.their_time_label import TheirTimeLabel
 from deckfollow.ui.theme import active_theme
@@ -173,10 +174,10 @@ class LogOutcomeDialog(ContactDialog):
         self.zone_label = QLabel(_zone_line(snap, now, self._owner_tz))
         self.zone_label.setWordWrap(True)
         self.zone_label.setStyleSheet(f"color: {active_theme().muted_text};")
-        self.next_day = QDateEdit(_qdate(owner_today + timedelta(days=2)))
+        self.next_day = QDateEdit(qdate(owner_today + timedelta(days=2)))
         self.next_day.setCalendarPopup(True)
         readable_date_edit(self.next_day, weekday=True)
-        self.next_day.setMinimumDate(_qdate(owner_today))
+        self.next_day.setMinimumDate(qdate(owner_today))
         self.next_time = QTimeEdit(QTime(10, 0))
         readable_time_edit(self.next_time)
         # "9:00 am their time", following the picked time (empty where the clocks agree).
@@ -219,10 +220,10 @@ class LogOutcomeDialog(ContactDialog):
             self._close_group.addButton(b)
         self.lost_reason = QLineEdit()
         self.lost_reason.setPlaceholderText("e.g. went with a cheaper quote")
-        self.parked_until = QDateEdit(_qdate(owner_today + timedelta(days=90)))
+        self.parked_until = QDateEdit(qdate(owner_today + timedelta(days=90)))
         self.parked_until.setCalendarPopup(True)
         readable_date_edit(self.parked_until, weekday=True)
-        self.parked_until.setMinimumDate(_qdate(owner_today + timedelta(days=1)))
+        self.parked_until.setMinimumDate(qdate(owner_today + timedelta(days=1)))
         self.close_box = QWidget()
         cform = QFormLayout(self.close_box)
         cform.setContentsMargins(24, 0, 0, 0)
@@ -322,12 +323,12 @@ class LogOutcomeDialog(ContactDialog):
 
     def _set_when(self, at: datetime) -> None:
         local = at.astimezone(self._owner_tz)
-        self.next_day.setDate(_qdate(local.date()))
+        self.next_day.setDate(qdate(local.date()))
         self.next_time.setTime(QTime(local.hour, local.minute))
 
     def picked_next_at(self) -> datetime:
         """The next step's time as picked on the owner's clock, as an aware UTC moment."""
-        day, at = _pydate(self.next_day.date()), _pytime(self.next_time.time())
+        day, at = pydate(self.next_day.date()), _pytime(self.next_time.time())
         return local_to_utc(day, at, self._owner_tz)
 
     def _show_their_time(self) -> None:
@@ -412,7 +413,7 @@ class LogOutcomeDialog(ContactDialog):
             return Close(Stage.WON)
         if self.lost.isChecked():
             return Close(Stage.LOST, lost_reason=self.lost_reason.text().strip())
-        return Close(Stage.PARKED, parked_until=_pydate(self.parked_until.date()))
+        return Close(Stage.PARKED, parked_until=pydate(self.parked_until.date()))
 
     # -- saving --------------------------------------------------------------------------
 
@@ -547,14 +548,6 @@ def _select(box: QComboBox, value: str) -> None:
 def _qdatetime(at: datetime) -> QDateTime:
     """An aware instant on the owner's clock, to the minute (what the editor shows)."""
     return owner_qdatetime(at)
-
-
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(d: QDate) -> date:
-    return date(d.year(), d.month(), d.day())
 
 
 def _pytime(t: QTime) -> time:

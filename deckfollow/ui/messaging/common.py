@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import TypeVar
 
-from PySide6.QtCore import QDate, QObject, QThread, QTime, Signal
+from PySide6.QtCore import QObject, QThread, QTime, Signal
 from PySide6.QtGui import QColor, QStandardItemModel, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -50,6 +50,7 @@ from deckfollow.ui.formatting import (
     readable_time_edit,
 )
 from deckfollow.ui.operations import HasChanges, Operations
+from deckfollow.ui.qt_values import pydate, qdate
 from deckfollow.ui.their_time_label import TheirTimeLabel
 from deckfollow.ui.theme import active_theme
 
@@ -336,14 +337,6 @@ def placeholders_left(text: str, rendered: RenderedText) -> list[str]:
     return left
 
 
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(d: QDate) -> date:
-    return date(d.year(), d.month(), d.day())
-
-
 class NextStepWidget(QWidget):
     """ "What's next?": plan the next follow-up (agreed or planned) or close the quote."""
 
@@ -380,10 +373,10 @@ class NextStepWidget(QWidget):
         if not has_quote:
             self.close_radio.setToolTip("There is no quote to close for this contact")
 
-        self.day = QDateEdit(_qdate(local_today + timedelta(days=3)))
+        self.day = QDateEdit(qdate(local_today + timedelta(days=3)))
         self.day.setCalendarPopup(True)
         readable_date_edit(self.day, weekday=True)
-        self.day.setMinimumDate(_qdate(local_today))
+        self.day.setMinimumDate(qdate(local_today))
         self.at = QTimeEdit(QTime(10, 0))
         readable_time_edit(self.at)
         self.channel = QComboBox()
@@ -434,7 +427,7 @@ class NextStepWidget(QWidget):
             self.stage.addItem(st.label, st.value)
         self.lost_reason = QLineEdit()
         self.lost_reason.setPlaceholderText("Why it was lost, e.g. went with a cheaper quote")
-        self.parked_until = QDateEdit(_qdate(local_today + timedelta(days=182)))
+        self.parked_until = QDateEdit(qdate(local_today + timedelta(days=182)))
         self.parked_until.setCalendarPopup(True)
         readable_date_edit(self.parked_until)
         self.close_box = QWidget()
@@ -463,7 +456,7 @@ class NextStepWidget(QWidget):
         """The day and time picked, on the owner's clock, as an aware UTC moment."""
         qt = self.at.time()
         at = time(qt.hour(), qt.minute())
-        return local_to_utc(_pydate(self.day.date()), at, zone(self._owner_tz))
+        return local_to_utc(pydate(self.day.date()), at, zone(self._owner_tz))
 
     def _show_their_time(self) -> None:
         """ "9:00 am their time" beside the picked time, where the customer's clock differs."""
@@ -490,7 +483,7 @@ class NextStepWidget(QWidget):
     def _use_suggestion(self) -> None:
         if self._suggestion is not None:
             local = self._suggestion
-            self.day.setDate(_qdate(local.date()))
+            self.day.setDate(qdate(local.date()))
             self.at.setTime(QTime(local.hour, local.minute))
         self._suggestion = None
         self.suggest_button.hide()
@@ -504,12 +497,12 @@ class NextStepWidget(QWidget):
             if stage is Stage.LOST:
                 return Close(stage, lost_reason=self.lost_reason.text().strip() or None)
             if stage is Stage.PARKED:
-                return Close(stage, parked_until=_pydate(self.parked_until.date()))
+                return Close(stage, parked_until=pydate(self.parked_until.date()))
             return Close(stage)
         reason = self.reason.text().strip()
         if not reason:
             raise ValidationError("what's next", "give the next follow-up a reason")
-        day = _pydate(self.day.date())
+        day = pydate(self.day.date())
         qt = self.at.time()
         at = time(qt.hour(), qt.minute())
         channel = Channel(self.channel.currentData())
