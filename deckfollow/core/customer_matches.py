@@ -34,7 +34,7 @@ class CustomerMatch:
     phone: str | None  # as the owner dials it
     email: str | None
     suburb: str | None
-    reasons: tuple[str, ...]  # "phone", "email", "name and suburb"
+    reasons: tuple[str, ...]  # "phone", "email", "name and suburb"; "name" for a namesake
     do_not_contact: bool
 
     @property
@@ -45,6 +45,8 @@ class CustomerMatch:
 
     @property
     def why(self) -> str:
+        if self.reasons == ("name",):
+            return "same name, other details"
         return "same " + " and ".join(self.reasons)
 
 
@@ -118,6 +120,49 @@ def find_matches(
     # The strongest evidence first: more reasons, then a phone over an email over a name.
     matches.sort(key=lambda m: (-len(m.reasons), "phone" not in m.reasons, m.id))
     return matches
+
+
+def namesakes(
+    session: Session, name: str, *, suburb: str | None = None, exclude: int | None = None
+) -> list[CustomerMatch]:
+    """Customers (not in the trash) with this very name, ignoring case and accents: too
+    weak to refuse a second person, worth a question before one is added ("Li Wei" with a
+    new number may be the Li Wei you know). Someone of another suburb than the one given is
+    someone else, and is left out."""
+    who = " ".join(fold(name).split())
+    town = " ".join(fold(suburb or "").split())
+    if not who:
+        return []
+    owner_country = load_settings(session).default_country
+    stmt = select(Customer).where(
+        Customer.deleted_at.is_(None),
+        Customer.search_key.like(f"%{_escape(who)}%", escape="\\"),
+    )
+    if exclude is not None:
+        stmt = stmt.where(Customer.id != exclude)
+    found: list[CustomerMatch] = []
+    rows = session.execute(stmt.order_by(Customer.id).execution_options(yield_per=50))
+    for c in rows.scalars():
+        if not _same(c.display_name, who):
+            continue  # the name was part of a longer one or of another field
+        if town and c.suburb and not _same(c.suburb, town):
+            continue
+        shown = next((p for p in (c.phone_cell, c.phone_office, c.phone_home) if p), None)
+        found.append(
+            CustomerMatch(
+                id=c.id,
+                name=c.display_name,
+                phone=phone_as_read_in(shown, owner_country) if shown else None,
+                email=c.email,
+                suburb=c.suburb,
+                reasons=("name",),
+                do_not_contact=c.do_not_contact,
+            )
+        )
+        if len(found) == _MOST:
+            break
+    rows.close()
+    return found
 
 
 def _same(value: str | None, folded: str) -> bool:

@@ -105,3 +105,24 @@ def test_a_suburb_too_long_is_refused_by_its_option(shop: Shop) -> None:
     assert code == 2
     assert err.strip().startswith("deckfollow: error: --suburb: is 101 characters long")
     assert len(shop.customers()) == 1
+
+
+def test_the_same_name_with_no_suburb_is_added_and_the_namesake_named_once(shop: Shop) -> None:
+    code, out, err = shop("add-lead", "--name", "LI WEI", "--phone", "0498 111 222")
+    assert code == 0
+    assert out.strip() == "customer 2, quote 1"
+    # Two people may share a name: added, and the one on file named with the way to merge.
+    assert err.strip() == (
+        "note: customer 1 Li Wei (…5679, Glebe) has the same name; "
+        "if they are one person: deckfollow customer merge 1 2"
+    )
+    assert [c[0] for c in shop.customers()] == ["Li Wei", "LI WEI"]
+
+
+def test_new_person_or_a_longer_name_says_nothing_of_namesakes(shop: Shop) -> None:
+    code, _out, err = shop(
+        "add-lead", "--name", "Li Wei", "--phone", "0498 111 222", "--new-person"
+    )
+    assert (code, err) == (0, "")
+    code, _out, err = shop("add-lead", "--name", "Li Weiss", "--phone", "0498 333 444")
+    assert (code, err) == (0, "")

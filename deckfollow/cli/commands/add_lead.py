@@ -69,7 +69,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from deckfollow.core.contact_snapshot import get_customer
-    from deckfollow.core.customer_matches import find_matches
+    from deckfollow.core.customer_matches import find_matches, namesakes
     from deckfollow.core.leads import NewLead, add_lead
 
     lead = NewLead(
@@ -110,6 +110,20 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         created = add_lead(session, lead, now=ctx.now)
         customer = get_customer(session, created.customer_id)
         name, timezone = customer.display_name, customer.timezone
+        same_name = (
+            []
+            if args.customer is not None or args.new_person
+            else namesakes(session, lead.name, suburb=lead.suburb, exclude=created.customer_id)
+        )
+    for m in same_name:
+        # Too weak to refuse (two people may share a name), worth saying once.
+        bits = [b for b in (_masked_phone(m.phone), _masked_email(m.email), m.suburb) if b]
+        print(
+            f"note: customer {m.id} {m.name} ({', '.join(bits) or 'no details'}) has the same "
+            f"name; if they are one person: deckfollow customer merge {m.id} "
+            f"{created.customer_id}",
+            file=ctx.err,
+        )
     if args.json:
         data = {
             "customer_id": created.customer_id,

@@ -61,11 +61,20 @@ class DuplicateOffer(QFrame):
         self._row_widgets = []
         self.use_buttons = []
         one = len(self.matches) == 1
-        self.title.setText(
-            "Already a customer? This looks like someone you know:"
-            if one
-            else "Already a customer? These look like someone you know:"
-        )
+        # Only the name in common: a question, and adding them stays the default.
+        namesakes = all(m.reasons == ("name",) for m in self.matches)
+        if namesakes:
+            self.title.setText(
+                "Someone with this name is already a customer. The same person?"
+                if one
+                else "Customers with this name are already on file. One of them?"
+            )
+        else:
+            self.title.setText(
+                "Already a customer? This looks like someone you know:"
+                if one
+                else "Already a customer? These look like someone you know:"
+            )
         for m in self.matches:
             row = QWidget()
             line = QHBoxLayout(row)
@@ -82,9 +91,9 @@ class DuplicateOffer(QFrame):
             self._rows.addWidget(row)
             self._row_widgets.append(row)
             self.use_buttons.append(button)
-        if self.use_buttons:
-            self.use_buttons[0].setDefault(True)
-            self.use_buttons[0].setFocus()
+        first = self.new_button if namesakes else self.use_buttons[0]
+        first.setDefault(True)
+        first.setFocus()
         self.show()
 
     def withdraw(self) -> None:

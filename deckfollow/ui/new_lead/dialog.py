@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
-from deckfollow.core.customer_matches import CustomerMatch, find_matches
+from deckfollow.core.customer_matches import CustomerMatch, find_matches, namesakes
 from deckfollow.core.errors import DeckfollowError, ValidationError
 from deckfollow.core.leads import LeadCreated, NewLead, add_lead
 from deckfollow.core.unit_of_work import Session
@@ -192,6 +192,9 @@ class NewLeadDialog(QDialog):
                     email=lead.email,
                     suburb=lead.suburb,
                 )
+                if not found:
+                    # Only the name in common: asked once, "Create new" answers it.
+                    found = namesakes(session, lead.name, suburb=lead.suburb)
                 if found:
                     return _Saved(Changes(), found, None)
             made = add_lead(session, lead, now=now)

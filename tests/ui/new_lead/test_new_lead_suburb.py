@@ -1,6 +1,7 @@
 # mypy: disable-error-code="no-untyped-call"
 """The New lead dialog's suburb: Li Wei of Glebe with a new number is offered as the Li Wei
-already a customer, not entered twice; Li Wei of another suburb is someone new."""
+already a customer, not entered twice; Li Wei of another suburb is someone new; Li Wei with
+no suburb and another number is asked about once, adding them anew the default."""
 
 from __future__ import annotations
 
@@ -173,4 +174,43 @@ def test_a_suburb_too_long_is_named_beside_its_field(
     assert "101 characters" in dlg.field_errors["suburb"].text()
     assert dlg.focusWidget() is dlg.suburb
     assert len(_people(imported)) == 2
+    settle(qtbot, ops)
+
+
+def test_a_namesake_is_asked_about_and_enter_adds_someone_new(
+    qtbot: QtBot, imported: Database, now: datetime
+) -> None:
+    dlg, ops = _dialog(qtbot, imported, now)
+    qtbot.keyClicks(dlg.name, "li wei")
+    qtbot.keyClicks(dlg.phone, "0498 111 222")
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(dlg.offer.use_buttons))
+    assert dlg.offer.title.text() == (
+        "Someone with this name is already a customer. The same person?"
+    )
+    assert [b.text() for b in dlg.offer.use_buttons] == ["Use Li Wei (0412 345 679, Glebe)"]
+    assert dlg.offer.use_buttons[0].toolTip() == "same name, other details as what you typed"
+    assert len(_people(imported)) == 2  # nothing added while asking
+    # Only the name in common: Return adds them as someone new.
+    assert dlg.offer.new_button.isDefault()
+    with qtbot.waitSignal(dlg.created):
+        qtbot.keyClick(dlg.offer.new_button, Qt.Key.Key_Return)
+    assert [p[:3] for p in _people(imported)][-1] == ("li wei", None, "+61498111222")
+    settle(qtbot, ops)
+
+
+def test_use_files_the_lead_under_the_namesake_already_known(
+    qtbot: QtBot, imported: Database, now: datetime
+) -> None:
+    dlg, ops = _dialog(qtbot, imported, now)
+    qtbot.keyClicks(dlg.name, "Li Wei")
+    qtbot.keyClicks(dlg.email, "li.wei@example.com")
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(dlg.offer.use_buttons))
+    with qtbot.waitSignal(dlg.created) as made:
+        qtbot.mouseClick(dlg.offer.use_buttons[0], Qt.MouseButton.LeftButton)
+    assert len(_people(imported)) == 2
+    with imported.reading() as s:
+        quote = s.scalars(select(Quote).where(Quote.id == made.args[0])).one()
+        assert quote.customer.display_name == "Li Wei"
     settle(qtbot, ops)
