@@ -368,8 +368,12 @@ class _Start:
         self.reopen = False
         self.last_page: str | None = None  # the page the user left open, read at `begin`
         self.board: BoardPage | None = None  # the pipeline's page, made ahead of its quotes
+        self.previewed = False  # the board showed the quotes read ahead of the opening
         # The window's one database thread, before there is a database: the start runs on it.
         self.ops = window.ops = Operations(None, window)
+        # The board read ahead is the file's data and takes changes from its first paint: one
+        # asked for before the database has opened waits for it (behind it on its thread).
+        self.ops.waiting_for_database.connect(self._say_opening)
 
     def begin(self) -> None:
         from PySide6.QtCore import QSettings
@@ -383,31 +387,46 @@ class _Start:
             self.ops.run_task(
                 self.window, lambda: _read_ahead(target, clock), success=self._preview
             )
-            # The board's widgets are made while its quotes are read (shown once filled).
+            # The board's widgets are made while its quotes are read (shown once filled);
+            # the database opens once they show (`_preview`).
             QTimer.singleShot(0, self.window, self._make_board)
+            return
         self._open()
 
     def _make_board(self) -> None:
         from deckfollow.ui.board import BoardPage
 
         if self.board is None:
-            self.board = BoardPage(None, clock=self.clock)
+            self.board = BoardPage(self.ops, clock=self.clock)
 
     def _open(self, *, full_check: bool = False) -> None:
-        target, last_page = self.target, self.last_page
-        self.ops.run_task(
-            self.window,
-            lambda: open_on_database_thread(target, full_check=full_check, last_page=last_page),
-            success=self._opened,
-        )
+        target, last_page, ops = self.target, self.last_page, self.ops
+
+        def open_here() -> Opened:
+            opened = open_on_database_thread(target, full_check=full_check, last_page=last_page)
+            if opened.db is not None:
+                # Here, on the database thread: what was asked for meanwhile runs next and
+                # finds it (a card dragged on the board read ahead is saved to it).
+                ops.hold(opened.db)
+            return opened
+
+        self.ops.run_task(self.window, open_here, success=self._opened)
+
+    def _say_opening(self) -> None:
+        if self.db is None and not self.ops.is_closed():
+            self.window.statusBar().showMessage(
+                "Opening the database… what you asked for follows as soon as it is open."
+            )
 
     def _preview(self, ahead: ReadAhead | None) -> None:
         from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
 
-        if ahead is None:
+        if self.ops.is_closed():
+            if ahead is not None:
+                ahead.quotes.close()
             return
-        if self.db is not None or self.ops.is_closed():
-            ahead.quotes.close()
+        if ahead is None:  # the file could not be read this quick way: the normal start
+            self._open()
             return
         use_sensible_locale(ahead.country)
         if ahead.zone is not None:
@@ -415,6 +434,11 @@ class _Start:
         self._make_board()  # if the quotes came first
         # The board and the list keep this one read: the other quotes follow from it.
         self.window.preview_board(ahead.quotes.board, rest=ahead.quotes, board=self.board)
+        self.previewed = True
+        # The database opens (SQLAlchemy loading on its thread) once the board has painted:
+        # started now, that work would hold the interpreter's lock against the painting. A
+        # timer, not a queued call: Qt paints what is pending before it fires.
+        QTimer.singleShot(0, self._open)
 
     def _opened(self, opened: Opened) -> None:
         if self.ops.is_closed():  # the window closed while the database opened
@@ -445,6 +469,7 @@ class _Start:
             checked=opened.checked,
             damaged=self._damaged_after_showing,
             owed=opened.owed,
+            on_screen=self.previewed,
         )
 
     def _say_damaged(self, report: IntegrityReport, restored: Callable[[], object]) -> None:
@@ -627,12 +652,15 @@ def _run_window(
     checked: bool = True,
     damaged: Callable[[IntegrityReport], object] | None = None,
     owed: OwedCheck | None = None,
+    on_screen: bool = False,
 ) -> None:
     """The database is open: the pages join the window and the day's work starts.
 
-    Unless `checked`, the full integrity check runs once the page on screen shows its data;
-    what writes on its own (built-in plans, the welcome, reminders, backups) starts once it
-    passed, and `damaged(report)` is called if it did not."""
+    Unless `checked`, the full integrity check runs once the page on screen shows its data
+    (at once when it showed it before the database opened: `on_screen`, the board read
+    ahead, where a change may already wait for the check); what writes on its own (built-in
+    plans, the welcome, reminders, backups) starts once it passed, and `damaged(report)` is
+    called if it did not."""
     from deckfollow.core.settings import load_settings
     from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
 
@@ -705,7 +733,9 @@ def _run_window(
             logging.getLogger(__name__).error("the integrity check failed: %s", report)
         ready("checked")
 
-    if not checked:
+    if not checked and on_screen:
+        check_after_showing(db, outcome, owed)
+    elif not checked:
         # Queued after the first refresh's reads: the check starts once the page shows them.
         ops.run_task(window, lambda: None, success=lambda _: check_after_showing(db, outcome, owed))
     ops.run_task(window, lambda: _load(_MODULES_FOR_THE_REST), success=loaded)
