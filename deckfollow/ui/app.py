@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -148,7 +150,6 @@ def check_after_showing(
     gate is `owed`'s, set when the file opened, or set here). It runs beside the database
     thread, not on it: on a large file it takes seconds (SQLite reads every page, without
     the GIL) and the pages keep reading meanwhile."""
-    import threading
 
     from deckfollow.storage.integrity import OwedCheck
 
@@ -316,7 +317,6 @@ def _read_ahead(target: str, clock: Clock) -> ReadAhead | None:
     from pathlib import Path
     from zoneinfo import ZoneInfo
 
-    import deckfollow.ui.board  # noqa: F401  # the board's module, ready when its rows are
     from deckfollow.storage.integrity import connect_read_only
     from deckfollow.storage.quick_board import read_board_first
 
@@ -344,6 +344,30 @@ def _read_ahead(target: str, clock: Clock) -> ReadAhead | None:
     return ReadAhead(quotes, found.get("default_country"), zone)
 
 
+def read_ahead_early(target: str, clock: Clock) -> Future[ReadAhead | None] | None:
+    """For a user who left the pipeline open, start reading the board's quotes on a thread
+    of their own now, before the window is made: the file is read (by SQLite, without the
+    interpreter's lock) while the window builds and paints its frame. None otherwise."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from PySide6.QtCore import QSettings
+
+    from deckfollow.storage.location import is_url
+
+    if is_url(target) or QSettings().value("main/last_page") != "board":
+        return None
+    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
+    ahead = reader.submit(_read_ahead, target, clock)
+    reader.shutdown(wait=False)  # the thread ends once the read is done
+    return ahead
+
+
+def _close_read_ahead(done: Future[ReadAhead | None]) -> None:
+    found = None if done.exception() is not None else done.result()
+    if found is not None:
+        found.quotes.close()
+
+
 class _Start:
     """The start after the window frame painted: the event loop runs at once; the database
     opens, the quotes are read and the modules load on the window's database thread, and
@@ -356,10 +380,14 @@ class _Start:
         target: str,
         clock: Clock,
         startup_check: bool,
+        ahead: Future[ReadAhead | None] | None = None,
     ) -> None:
+        """`ahead`: the board's quotes, being read since before the window was made
+        (`read_ahead_early`); else `begin` reads them when the user left the board open."""
         from deckfollow.ui.operations import Operations
 
         self.app, self.window, self.target = app, window, target
+        self.ahead = ahead
         self.clock, self.startup_check = clock, startup_check
         self.db: Database | None = None
         self.owed: OwedCheck | None = None  # the full check, owed until it ran
@@ -380,13 +408,12 @@ class _Start:
 
         from deckfollow.storage.location import is_url
 
-        target, clock = self.target, self.clock
+        target, clock, ahead = self.target, self.clock, self.ahead
         last = QSettings().value("main/last_page")
         self.last_page = last if isinstance(last, str) else None
-        if not is_url(target) and last == "board":
-            self.ops.run_task(
-                self.window, lambda: _read_ahead(target, clock), success=self._preview
-            )
+        if ahead is not None or (not is_url(target) and last == "board"):
+            read = ahead.result if ahead is not None else lambda: _read_ahead(target, clock)
+            self.ops.run_task(self.window, read, success=self._preview)
             # The board's widgets are made while its quotes are read (shown once filled);
             # the database opens once they show (`_preview`).
             QTimer.singleShot(0, self.window, self._make_board)
@@ -399,10 +426,14 @@ class _Start:
         if self.board is None:
             self.board = BoardPage(self.ops, clock=self.clock)
 
-    def _open(self, *, full_check: bool = False) -> None:
+    def _open(self, *, full_check: bool = False, after: threading.Event | None = None) -> None:
+        """Open the database on its thread, first in its queue from now on (with `after`,
+        once that is set, or a second at most: the board's first paint)."""
         target, last_page, ops = self.target, self.last_page, self.ops
 
         def open_here() -> Opened:
+            if after is not None:
+                after.wait(1.0)
             opened = open_on_database_thread(target, full_check=full_check, last_page=last_page)
             if opened.db is not None:
                 # Here, on the database thread: what was asked for meanwhile runs next and
@@ -435,10 +466,13 @@ class _Start:
         # The board and the list keep this one read: the other quotes follow from it.
         self.window.preview_board(ahead.quotes.board, rest=ahead.quotes, board=self.board)
         self.previewed = True
-        # The database opens (SQLAlchemy loading on its thread) once the board has painted:
-        # started now, that work would hold the interpreter's lock against the painting. A
-        # timer, not a queued call: Qt paints what is pending before it fires.
-        QTimer.singleShot(0, self._open)
+        # Queued now, so whatever the user asks of the board from here on waits for it; but
+        # it starts (SQLAlchemy loading on its thread) once the board has painted: started
+        # at once, that work would hold the interpreter's lock against the painting. A timer,
+        # not a queued call: Qt paints what is pending before it fires.
+        painted = threading.Event()
+        self._open(after=painted)
+        QTimer.singleShot(0, painted.set)
 
     def _opened(self, opened: Opened) -> None:
         if self.ops.is_closed():  # the window closed while the database opened
@@ -533,6 +567,12 @@ def _run_gui(
 ) -> int:
     import time
 
+    app = make_application(argv)
+    # Before the database thread starts: from here on garbage is collected on the GUI
+    # thread only (a collection on another thread destroyed Qt objects there and crashed).
+    collector = collect_on_gui_thread(app)
+    # The board's quotes are read while the log opens and the window is made and painted.
+    ahead = None if team else read_ahead_early(target, clock)
     from deckfollow import __version__
     from deckfollow.app_log import start_logging
     from deckfollow.ui.main_window import MainWindow
@@ -543,11 +583,8 @@ def _run_gui(
         __version__,
         " (installed)" if getattr(sys, "frozen", False) else "",
     )
-    app = make_application(argv)
-    # Before the database thread starts: from here on garbage is collected on the GUI
-    # thread only (a collection on another thread destroyed Qt objects there and crashed).
-    collector = collect_on_gui_thread(app)
     team_target: str | None = None
+    original = target
     if team:
         from deckfollow.ui.team.settings_page import team_target_at_start
 
@@ -557,6 +594,9 @@ def _run_gui(
         from deckfollow.ui.team.settings_page import password_from_keyring
 
         target = password_from_keyring(target)  # e.g. the start-at-login entry's URL
+    if target != original and ahead is not None:  # another database than the one read
+        ahead.add_done_callback(_close_read_ahead)
+        ahead = None
     while True:
         window = MainWindow(None, clock=clock)
         window.show()
@@ -564,7 +604,8 @@ def _run_gui(
         if startup_check:
             # The wall clock, so a script can subtract the moment it launched the app.
             print(f"deckfollow: window painted at {time.time():.3f}", flush=True)
-        code = _open_and_run(app, window, target, clock, startup_check)
+        code = _open_and_run(app, window, target, clock, startup_check, ahead)
+        ahead = None  # a database opened afresh (a switch, a restore) is read anew
         window.close()
         switch = _switch_requested(window)
         if switch is None and window.property(_REOPEN):
@@ -603,6 +644,7 @@ def _open_and_run(
     target: str,
     clock: Clock,
     startup_check: bool = False,
+    ahead: Future[ReadAhead | None] | None = None,
 ) -> int:
     from pathlib import Path
 
@@ -614,6 +656,9 @@ def _open_and_run(
     except AlreadyRunningError as exc:
         from deckfollow.ui.backups import ask_running_instance_to_show
 
+        if ahead is not None:  # read for a window that will not show it
+            ahead.add_done_callback(_close_read_ahead)
+
         window.hide()
         if not is_url(target) and ask_running_instance_to_show(Path(target).expanduser()):
             return 0  # the running deckfollow came forward instead
@@ -622,7 +667,7 @@ def _open_and_run(
         QMessageBox.information(None, "deckfollow is already open", str(exc))
         return 1
     with lock:
-        start = _Start(app, window, target, clock, startup_check)
+        start = _Start(app, window, target, clock, startup_check, ahead)
         start.begin()
         try:
             code = app.exec()
