@@ -362,6 +362,16 @@ def read_ahead_early(target: str, clock: Clock) -> Future[ReadAhead | None] | No
     return ahead
 
 
+def _or_none(read: Callable[[], ReadAhead | None]) -> ReadAhead | None:
+    """What `read()` gives, or None if it failed: the read ahead is only a head start, the
+    database opens after it (`_Start._preview`) whatever it found."""
+    try:
+        return read()
+    except Exception:
+        logging.getLogger(__name__).exception("the board's quotes could not be read ahead")
+        return None
+
+
 def _close_read_ahead(done: Future[ReadAhead | None]) -> None:
     found = None if done.exception() is not None else done.result()
     if found is not None:
@@ -413,7 +423,7 @@ class _Start:
         self.last_page = last if isinstance(last, str) else None
         if ahead is not None or (not is_url(target) and last == "board"):
             read = ahead.result if ahead is not None else lambda: _read_ahead(target, clock)
-            self.ops.run_task(self.window, read, success=self._preview)
+            self.ops.run_task(self.window, lambda: _or_none(read), success=self._preview)
             # The board's widgets are made while its quotes are read (shown once filled);
             # the database opens once they show (`_preview`).
             QTimer.singleShot(0, self.window, self._make_board)
