@@ -329,23 +329,61 @@ class OwedCheck:
     an error, nothing saved, when the app closes before the check ran.
     """
 
+    # A write waiting this long for a check nobody has started (a window closed before its
+    # data showed, with a change made before the file opened) starts it, so it never waits
+    # for ever and the change is not lost.
+    STARTS_ITSELF_AFTER_S = 2.0
+
     def __init__(self, db: Database) -> None:
+        import threading
         from concurrent.futures import Future
 
         assert db.path is not None, "a server database guards its own integrity"
         self.path = db.path
         self._db = db
         self._report: Future[IntegrityReport] = Future()
+        self._begun = False
+        self._lock = threading.Lock()
         db.write_gate = self._gate
 
     def _gate(self) -> None:
-        report = self._report.result()
+        from concurrent.futures import TimeoutError as NotYet
+
+        try:
+            report = self._report.result(timeout=self.STARTS_ITSELF_AFTER_S)
+        except NotYet:
+            self.start()
+            report = self._report.result()
         if report.damaged:
             raise CorruptDatabaseError(report)
         self._db.write_gate = None  # checked once: later writes go straight on
 
+    def start(self) -> None:
+        """Run the check on a thread of its own, unless it runs or ran already."""
+        import threading
+
+        if self._claim():
+            threading.Thread(target=self._check_quietly, name="integrity", daemon=True).start()
+
     def run(self) -> IntegrityReport:
-        """The full check; its report (or its error) also answers every waiting write."""
+        """The full check; its report (or its error) also answers every waiting write. If it
+        runs already (or ran), its report once it is done: the file is checked once."""
+        if not self._claim():
+            return self._report.result()
+        return self._check()
+
+    def _claim(self) -> bool:
+        with self._lock:
+            begun, self._begun = self._begun, True
+        return not begun
+
+    def _check_quietly(self) -> None:
+        import contextlib
+
+        with contextlib.suppress(BaseException):  # the report holds it for the waiting write
+            self._check()
+
+    def _check(self) -> IntegrityReport:
         try:
             report = check_integrity(self.path)
         except BaseException as exc:

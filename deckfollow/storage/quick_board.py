@@ -187,9 +187,14 @@ def _cold_days(conn: sqlite3.Connection) -> int:
 
 
 def _next_follow_ups(conn: sqlite3.Connection) -> dict[int, NextFollowUp]:
+    # The rows come by quote and then due time: only each quote's first can be its next, so
+    # only those are converted (a quote may have a dozen planned touches ahead).
+    firsts: dict[int | None, tuple[Any, ...]] = {}
+    for row in conn.execute(board_sql.NEXT_FOLLOW_UPS):
+        firsts.setdefault(row[0], row)
     return earliest_follow_ups(
         (qid, fid, _utc(at), _BASES[basis], _CHANNELS[channel], reason)  # type: ignore[misc]
-        for qid, fid, at, basis, channel, reason in conn.execute(board_sql.NEXT_FOLLOW_UPS)
+        for qid, fid, at, basis, channel, reason in firsts.values()
     )
 
 

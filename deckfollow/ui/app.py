@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -148,7 +150,6 @@ def check_after_showing(
     gate is `owed`'s, set when the file opened, or set here). It runs beside the database
     thread, not on it: on a large file it takes seconds (SQLite reads every page, without
     the GIL) and the pages keep reading meanwhile."""
-    import threading
 
     from deckfollow.storage.integrity import OwedCheck
 
@@ -316,7 +317,6 @@ def _read_ahead(target: str, clock: Clock) -> ReadAhead | None:
     from pathlib import Path
     from zoneinfo import ZoneInfo
 
-    import deckfollow.ui.board  # noqa: F401  # the board's module, ready when its rows are
     from deckfollow.storage.integrity import connect_read_only
     from deckfollow.storage.quick_board import read_board_first
 
@@ -344,6 +344,40 @@ def _read_ahead(target: str, clock: Clock) -> ReadAhead | None:
     return ReadAhead(quotes, found.get("default_country"), zone)
 
 
+def read_ahead_early(target: str, clock: Clock) -> Future[ReadAhead | None] | None:
+    """For a user who left the pipeline open, start reading the board's quotes on a thread
+    of their own now, before the window is made: the file is read (by SQLite, without the
+    interpreter's lock) while the window builds and paints its frame. None otherwise."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from PySide6.QtCore import QSettings
+
+    from deckfollow.storage.location import is_url
+
+    if is_url(target) or QSettings().value("main/last_page") != "board":
+        return None
+    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
+    ahead = reader.submit(_read_ahead, target, clock)
+    reader.shutdown(wait=False)  # the thread ends once the read is done
+    return ahead
+
+
+def _or_none(read: Callable[[], ReadAhead | None]) -> ReadAhead | None:
+    """What `read()` gives, or None if it failed: the read ahead is only a head start, the
+    database opens after it (`_Start._preview`) whatever it found."""
+    try:
+        return read()
+    except Exception:
+        logging.getLogger(__name__).exception("the board's quotes could not be read ahead")
+        return None
+
+
+def _close_read_ahead(done: Future[ReadAhead | None]) -> None:
+    found = None if done.exception() is not None else done.result()
+    if found is not None:
+        found.quotes.close()
+
+
 class _Start:
     """The start after the window frame painted: the event loop runs at once; the database
     opens, the quotes are read and the modules load on the window's database thread, and
@@ -356,10 +390,14 @@ class _Start:
         target: str,
         clock: Clock,
         startup_check: bool,
+        ahead: Future[ReadAhead | None] | None = None,
     ) -> None:
+        """`ahead`: the board's quotes, being read since before the window was made
+        (`read_ahead_early`); else `begin` reads them when the user left the board open."""
         from deckfollow.ui.operations import Operations
 
         self.app, self.window, self.target = app, window, target
+        self.ahead = ahead
         self.clock, self.startup_check = clock, startup_check
         self.db: Database | None = None
         self.owed: OwedCheck | None = None  # the full check, owed until it ran
@@ -368,46 +406,68 @@ class _Start:
         self.reopen = False
         self.last_page: str | None = None  # the page the user left open, read at `begin`
         self.board: BoardPage | None = None  # the pipeline's page, made ahead of its quotes
+        self.previewed = False  # the board showed the quotes read ahead of the opening
         # The window's one database thread, before there is a database: the start runs on it.
         self.ops = window.ops = Operations(None, window)
+        # The board read ahead is the file's data and takes changes from its first paint: one
+        # asked for before the database has opened waits for it (behind it on its thread).
+        self.ops.waiting_for_database.connect(self._say_opening)
 
     def begin(self) -> None:
         from PySide6.QtCore import QSettings
 
         from deckfollow.storage.location import is_url
 
-        target, clock = self.target, self.clock
+        target, clock, ahead = self.target, self.clock, self.ahead
         last = QSettings().value("main/last_page")
         self.last_page = last if isinstance(last, str) else None
-        if not is_url(target) and last == "board":
-            self.ops.run_task(
-                self.window, lambda: _read_ahead(target, clock), success=self._preview
-            )
-            # The board's widgets are made while its quotes are read (shown once filled).
+        if ahead is not None or (not is_url(target) and last == "board"):
+            read = ahead.result if ahead is not None else lambda: _read_ahead(target, clock)
+            self.ops.run_task(self.window, lambda: _or_none(read), success=self._preview)
+            # The board's widgets are made while its quotes are read (shown once filled);
+            # the database opens once they show (`_preview`).
             QTimer.singleShot(0, self.window, self._make_board)
+            return
         self._open()
 
     def _make_board(self) -> None:
         from deckfollow.ui.board import BoardPage
 
         if self.board is None:
-            self.board = BoardPage(None, clock=self.clock)
+            self.board = BoardPage(self.ops, clock=self.clock)
 
-    def _open(self, *, full_check: bool = False) -> None:
-        target, last_page = self.target, self.last_page
-        self.ops.run_task(
-            self.window,
-            lambda: open_on_database_thread(target, full_check=full_check, last_page=last_page),
-            success=self._opened,
-        )
+    def _open(self, *, full_check: bool = False, after: threading.Event | None = None) -> None:
+        """Open the database on its thread, first in its queue from now on (with `after`,
+        once that is set, or a second at most: the board's first paint)."""
+        target, last_page, ops = self.target, self.last_page, self.ops
+
+        def open_here() -> Opened:
+            if after is not None:
+                after.wait(1.0)
+            opened = open_on_database_thread(target, full_check=full_check, last_page=last_page)
+            if opened.db is not None:
+                # Here, on the database thread: what was asked for meanwhile runs next and
+                # finds it (a card dragged on the board read ahead is saved to it).
+                ops.hold(opened.db)
+            return opened
+
+        self.ops.run_task(self.window, open_here, success=self._opened)
+
+    def _say_opening(self) -> None:
+        if self.db is None and not self.ops.is_closed():
+            self.window.statusBar().showMessage(
+                "Opening the database… what you asked for follows as soon as it is open."
+            )
 
     def _preview(self, ahead: ReadAhead | None) -> None:
         from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
 
-        if ahead is None:
+        if self.ops.is_closed():
+            if ahead is not None:
+                ahead.quotes.close()
             return
-        if self.db is not None or self.ops.is_closed():
-            ahead.quotes.close()
+        if ahead is None:  # the file could not be read this quick way: the normal start
+            self._open()
             return
         use_sensible_locale(ahead.country)
         if ahead.zone is not None:
@@ -415,6 +475,14 @@ class _Start:
         self._make_board()  # if the quotes came first
         # The board and the list keep this one read: the other quotes follow from it.
         self.window.preview_board(ahead.quotes.board, rest=ahead.quotes, board=self.board)
+        self.previewed = True
+        # Queued now, so whatever the user asks of the board from here on waits for it; but
+        # it starts (SQLAlchemy loading on its thread) once the board has painted: started
+        # at once, that work would hold the interpreter's lock against the painting. A timer,
+        # not a queued call: Qt paints what is pending before it fires.
+        painted = threading.Event()
+        self._open(after=painted)
+        QTimer.singleShot(0, painted.set)
 
     def _opened(self, opened: Opened) -> None:
         if self.ops.is_closed():  # the window closed while the database opened
@@ -445,6 +513,7 @@ class _Start:
             checked=opened.checked,
             damaged=self._damaged_after_showing,
             owed=opened.owed,
+            on_screen=self.previewed,
         )
 
     def _say_damaged(self, report: IntegrityReport, restored: Callable[[], object]) -> None:
@@ -508,6 +577,12 @@ def _run_gui(
 ) -> int:
     import time
 
+    app = make_application(argv)
+    # Before the database thread starts: from here on garbage is collected on the GUI
+    # thread only (a collection on another thread destroyed Qt objects there and crashed).
+    collector = collect_on_gui_thread(app)
+    # The board's quotes are read while the log opens and the window is made and painted.
+    ahead = None if team else read_ahead_early(target, clock)
     from deckfollow import __version__
     from deckfollow.app_log import start_logging
     from deckfollow.ui.main_window import MainWindow
@@ -518,11 +593,8 @@ def _run_gui(
         __version__,
         " (installed)" if getattr(sys, "frozen", False) else "",
     )
-    app = make_application(argv)
-    # Before the database thread starts: from here on garbage is collected on the GUI
-    # thread only (a collection on another thread destroyed Qt objects there and crashed).
-    collector = collect_on_gui_thread(app)
     team_target: str | None = None
+    original = target
     if team:
         from deckfollow.ui.team.settings_page import team_target_at_start
 
@@ -532,6 +604,9 @@ def _run_gui(
         from deckfollow.ui.team.settings_page import password_from_keyring
 
         target = password_from_keyring(target)  # e.g. the start-at-login entry's URL
+    if target != original and ahead is not None:  # another database than the one read
+        ahead.add_done_callback(_close_read_ahead)
+        ahead = None
     while True:
         window = MainWindow(None, clock=clock)
         window.show()
@@ -539,7 +614,8 @@ def _run_gui(
         if startup_check:
             # The wall clock, so a script can subtract the moment it launched the app.
             print(f"deckfollow: window painted at {time.time():.3f}", flush=True)
-        code = _open_and_run(app, window, target, clock, startup_check)
+        code = _open_and_run(app, window, target, clock, startup_check, ahead)
+        ahead = None  # a database opened afresh (a switch, a restore) is read anew
         window.close()
         switch = _switch_requested(window)
         if switch is None and window.property(_REOPEN):
@@ -578,6 +654,7 @@ def _open_and_run(
     target: str,
     clock: Clock,
     startup_check: bool = False,
+    ahead: Future[ReadAhead | None] | None = None,
 ) -> int:
     from pathlib import Path
 
@@ -589,6 +666,9 @@ def _open_and_run(
     except AlreadyRunningError as exc:
         from deckfollow.ui.backups import ask_running_instance_to_show
 
+        if ahead is not None:  # read for a window that will not show it
+            ahead.add_done_callback(_close_read_ahead)
+
         window.hide()
         if not is_url(target) and ask_running_instance_to_show(Path(target).expanduser()):
             return 0  # the running deckfollow came forward instead
@@ -597,7 +677,7 @@ def _open_and_run(
         QMessageBox.information(None, "deckfollow is already open", str(exc))
         return 1
     with lock:
-        start = _Start(app, window, target, clock, startup_check)
+        start = _Start(app, window, target, clock, startup_check, ahead)
         start.begin()
         try:
             code = app.exec()
@@ -627,12 +707,15 @@ def _run_window(
     checked: bool = True,
     damaged: Callable[[IntegrityReport], object] | None = None,
     owed: OwedCheck | None = None,
+    on_screen: bool = False,
 ) -> None:
     """The database is open: the pages join the window and the day's work starts.
 
-    Unless `checked`, the full integrity check runs once the page on screen shows its data;
-    what writes on its own (built-in plans, the welcome, reminders, backups) starts once it
-    passed, and `damaged(report)` is called if it did not."""
+    Unless `checked`, the full integrity check runs once the page on screen shows its data
+    (at once when it showed it before the database opened: `on_screen`, the board read
+    ahead, where a change may already wait for the check); what writes on its own (built-in
+    plans, the welcome, reminders, backups) starts once it passed, and `damaged(report)` is
+    called if it did not."""
     from deckfollow.core.settings import load_settings
     from deckfollow.ui.formatting import set_owner_zone, use_sensible_locale
 
@@ -705,7 +788,9 @@ def _run_window(
             logging.getLogger(__name__).error("the integrity check failed: %s", report)
         ready("checked")
 
-    if not checked:
+    if not checked and on_screen:
+        check_after_showing(db, outcome, owed)
+    elif not checked:
         # Queued after the first refresh's reads: the check starts once the page shows them.
         ops.run_task(window, lambda: None, success=lambda _: check_after_showing(db, outcome, owed))
     ops.run_task(window, lambda: _load(_MODULES_FOR_THE_REST), success=loaded)

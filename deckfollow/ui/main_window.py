@@ -53,6 +53,14 @@ PANEL_MIN_WIDTH = 390
 PANEL_WIDTH = 500  # the first time it opens, where the window has room
 NOTICE_SHOWN_MS = 12000  # long enough to read a sentence twice
 
+# The pages `attach` builds beside the board: key, title, place in the navigation.
+_PAGES_BESIDE_THE_BOARD = (
+    ("today", "Today", 0),
+    ("quotes", "Quotes", -1),
+    ("customers", "Customers", -1),
+    ("reports", "Reports", -1),
+)
+
 # Qt.ItemDataRole.UserRole as a plain number: touching the `Qt` namespace makes PySide build
 # its hundred enums (30 ms here), which would delay the window's first paint.
 _PAGE_KEY_ROLE = 0x0100
@@ -97,6 +105,13 @@ class MainWindow(QMainWindow):
         self.outside_writes: QObject | None = None  # follows writes by other programs
         self._menus: dict[str, QMenu] = {}
         self._details_later = False
+        # Pages listed in the navigation before they are built (see `preview_board`).
+        self._reserved: set[str] = set()
+        self._board_wired = False
+        self.current_quote_id: int | None = None
+        self._pending_undo: Callable[[], None] | None = None
+        # The card last chosen on the board: each column keeps a current card of its own.
+        self._board_quote: int | None = None
 
         self.nav = QListWidget()
         self.nav.setAccessibleName("Pages")
@@ -158,6 +173,7 @@ class MainWindow(QMainWindow):
             self.board.attach(ops)
         else:
             self.board = BoardPage(ops, clock=clock)
+        self._wire_board()
         self.quotes = QuoteListPage()
         self.add_page("today", "Today", self.today, position=0)
         self.add_page("board", "Pipeline", self.board)
@@ -170,16 +186,8 @@ class MainWindow(QMainWindow):
         self.customers.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._listen_to_team(db)
         self.today.open_quote.connect(self.open_quote)
-        self.board.quote_activated.connect(self.open_quote)
         self.quotes.quote_activated.connect(self.open_quote)
-        self.quote_selected = self.board.quote_selected
-        self.current_quote_id: int | None = None
-        self._pending_undo: Callable[[], None] | None = None
-        self.board.quote_selected.connect(self._remember_quote)
         self.quotes.quote_selected.connect(self._remember_quote)
-        # The card last chosen on the board: each column keeps a current card of its own.
-        self._board_quote: int | None = None
-        self.board.quote_selected.connect(self._remember_board_quote)
         self._build_reports()
         self._build_stage_menu()
         ops.changes_applied.connect(self.apply_changes)
@@ -209,8 +217,60 @@ class MainWindow(QMainWindow):
         self.board = board if board is not None else BoardPage(None, clock=self.clock)
         self.board.set_index(index)  # filled before it shows: no empty columns flash by
         self.add_page("board", "Pipeline", self.board)
+        self._wire_board()
+        self._reserve_pages()
         self._read_ahead = index if complete or rest is not None else None
         self._rest = rest
+
+    # -- before the database has opened (the board shows the quotes read ahead) --------------
+
+    def _wire_board(self) -> None:
+        """The board's cards open and select quotes in the window (once, from its first paint)."""
+        if self._board_wired:
+            return
+        self._board_wired = True
+        self.board.quote_activated.connect(self.open_quote)
+        self.quote_selected = self.board.quote_selected
+        self.board.quote_selected.connect(self._remember_quote)
+        self.board.quote_selected.connect(self._remember_board_quote)
+
+    def _reserve_pages(self) -> None:
+        """The navigation lists every page from the board's first paint, so it does not change
+        under the user: a page not built yet holds its place until `attach` builds it."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QLabel
+
+        for key, title, position in _PAGES_BESIDE_THE_BOARD:
+            if key not in self._pages:
+                holder = QLabel("Opening your data…")
+                holder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                holder.setEnabled(False)  # greyed, as a note, not content
+                self._reserved.add(key)
+                self.add_page(key, title, holder, position)
+
+    def _take_place(self, key: str, widget: QWidget) -> None:
+        """`widget`, the page built for `key`, takes the place held for it (on screen if it is)."""
+        held = self._pages[key]
+        self._reserved.discard(key)
+        self._pages[key] = widget
+        self.stack.insertWidget(self.stack.indexOf(held), widget)
+        if self.stack.currentWidget() is held:
+            self.stack.setCurrentWidget(widget)
+        self.stack.removeWidget(held)
+        held.deleteLater()
+
+    def _once_pages_joined(self, action: Callable[[], object]) -> bool:
+        """Before the pages have joined (the database still opening), `action` waits until
+        they have, behind the opening on the database thread: True when it was put off."""
+        if hasattr(self, "quotes"):
+            return False
+        ops = getattr(self, "ops", None)
+        if ops is not None:
+            ops.waiting_for_database.emit()
+            ops.run_task(
+                self, lambda: None, success=lambda _: action() if hasattr(self, "quotes") else None
+            )
+        return True
 
     def forget_read_ahead(self) -> None:
         """The file changed since the quotes were read ahead (a backup restored): read again."""
@@ -222,6 +282,8 @@ class MainWindow(QMainWindow):
     def add_page(self, key: str, title: str, widget: QWidget, position: int = -1) -> None:
         """Add a page to the navigation, at the end or at `position` (once per key)."""
         if key in self._pages:
+            if key in self._reserved:
+                self._take_place(key, widget)
             return
         self._pages[key] = widget
         item = QListWidgetItem(title)
@@ -265,6 +327,9 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """Reload everything (View › Refresh, and once the database is open)."""
         from deckfollow.core.changes import EVERYTHING
+
+        if not hasattr(self, "quotes"):
+            return  # the pages read everything as they join
 
         self.apply_changes(EVERYTHING)
 
@@ -393,6 +458,8 @@ class MainWindow(QMainWindow):
     def open_quote(self, quote_id: int) -> None:
         """Show a quote and its customer in the details panel beside the page."""
         self.current_quote_id = quote_id
+        if self._once_pages_joined(lambda: self.open_quote(quote_id)):
+            return
         self._build_detail_dock()
         self.detail_dock.show()
         self.detail_dock.raise_()
@@ -400,6 +467,8 @@ class MainWindow(QMainWindow):
 
     def open_customer(self, customer_id: int) -> None:
         """Show a customer (with their current quote) in the details panel beside the page."""
+        if self._once_pages_joined(lambda: self.open_customer(customer_id)):
+            return
         self._build_detail_dock()
         self.detail_dock.show()
         self.detail_dock.raise_()
@@ -753,6 +822,8 @@ class MainWindow(QMainWindow):
             undo()
 
     def _find(self) -> None:
+        if self._once_pages_joined(self._find):
+            return
         if self.stack.currentWidget() is self.customers:  # find a customer where they are
             self.customers.focus_search()
             return
@@ -771,6 +842,8 @@ class MainWindow(QMainWindow):
         QApplication.quit()
 
     def _about(self) -> None:
+        if self._once_pages_joined(self._about):
+            return
         from PySide6.QtWidgets import QMessageBox
 
         from deckfollow import __version__
@@ -790,7 +863,7 @@ class MainWindow(QMainWindow):
         widget = self._pages[key]
         self.stack.setCurrentWidget(widget)
         QSettings().setValue("main/last_page", key)
-        if key == "customers":
+        if key == "customers" and key not in self._reserved:
             # On Customers the panel is what a selection is for: it opens beside the list.
             customer_id = self.customers.selected_customer_id()
             if customer_id is not None:

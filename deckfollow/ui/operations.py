@@ -35,7 +35,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from deckfollow.core.changes import Changes
-from deckfollow.core.errors import DeckfollowError, ServerAwayError
+from deckfollow.core.errors import DeckfollowError, ServerAwayError, StorageError
 from deckfollow.ui.team.server_away import (
     error_text,
     fill_when_server_back,
@@ -115,6 +115,8 @@ class Operations(QObject):
     changes_applied = Signal(object, object)
     # True once an operation has run for BUSY_AFTER_MS, False when the queue is empty.
     busy = Signal(bool)
+    # A change or read was asked for before the database had opened: it waits for it.
+    waiting_for_database = Signal()
     _finished = Signal(int)  # the ticket of a job whose outcome is ready
 
     def __init__(self, store: Store | None, parent: QObject | None = None) -> None:
@@ -156,8 +158,40 @@ class Operations(QObject):
         return self._store
 
     def hold(self, store: Store) -> None:
-        """The database opened (by a task on this thread): changes and reads go to it."""
+        """The database opened (by a task on this thread): changes and reads go to it.
+
+        The task that opened it holds it there, on the database thread, so what was asked
+        for meanwhile (queued behind that task) finds it."""
         self._store = store
+
+    def is_open(self) -> bool:
+        """The database has opened (what is asked for before waits for it, in order)."""
+        return self._store is not None
+
+    def when_open(self, parent: QWidget | None, then: Callable[[], object]) -> None:
+        """`then()` now if the database is open, else on this thread once it has opened
+        (nothing if it could not be opened)."""
+        if self._store is not None:
+            then()
+            return
+        self.waiting_for_database.emit()
+        self.run_task(parent, lambda: None, success=lambda _: then() if self.is_open() else None)
+
+    def _held(self) -> Store:
+        """On the database thread: the database a task before this one opened."""
+        store = self._store
+        if store is None:
+            raise StorageError("the database could not be opened; nothing was saved")
+        return store
+
+    def _store_for(self) -> Callable[[], Store]:
+        store = self._store
+        if store is not None:
+            return lambda: store
+        # Asked for before the database opened: the task opening it runs first on the
+        # database thread, so this waits for it and then finds it.
+        self.waiting_for_database.emit()
+        return self._held
 
     def run_change(
         self,
@@ -171,10 +205,10 @@ class Operations(QObject):
     ) -> None:
         """Run `op(session)` in one unit of work; then `success(result)` and the broadcast
         of the changes it returned."""
-        store = self.store
+        store = self._store_for()
 
         def work() -> R:
-            with store.unit_of_work() as session:
+            with store().unit_of_work() as session:
                 return op(session)
 
         job = _Job(parent, success, failure, error_title, initiator, broadcasts=True)
@@ -190,10 +224,10 @@ class Operations(QObject):
         error_title: str = "Could not load",
     ) -> None:
         """Run `query(session)` in a read-only session; then `success(result)`."""
-        store = self.store
+        store = self._store_for()
 
         def work() -> T:
-            with store.reading() as session:
+            with store().reading() as session:
                 return query(session)
 
         self._submit(_Job(parent, success, failure, error_title, None, False, reads=True), work)

@@ -378,6 +378,14 @@ class BoardPage(QWidget):
         if self._ops is None:
             return
         ops = self._ops
+        if not ops.is_open():  # a card double-clicked while the database still opens
+            ops.when_open(
+                self,
+                lambda: self._quote_dialog(
+                    quote_id=quote_id, customer_id=customer_id, moving_to=moving_to
+                ),
+            )
+            return
 
         def build() -> QuoteDialog:
             return QuoteDialog(
