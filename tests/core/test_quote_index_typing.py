@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from deckfollow.core.enums import Stage
-from deckfollow.core.quote_index import QuoteFilter, QuoteIndex, QuoteRow, SortKey
+from deckfollow.core.quote_index import IndexUpdate, QuoteFilter, QuoteIndex, QuoteRow, SortKey
 from deckfollow.core.text_folding import fold
 
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
@@ -115,3 +115,47 @@ def test_remembered_searches_hold_a_bounded_number_of_rows() -> None:
     assert index.select(QuoteFilter(text="d")) == [
         r for r in index.select(QuoteFilter()) if "d" in _shown_text(r)
     ]
+
+
+def test_searches_remembered_across_changes_find_what_a_fresh_index_finds() -> None:
+    """Quotes renamed, renumbered, re-dated, added and taken out between keystrokes: each
+    search, remembered from before the change or not, finds what a fresh index finds."""
+    rows, phones = _rows(400, seed=5)
+    index = QuoteIndex(rows, NOW, phones)
+    current = {r.quote_id: (r, p) for r, p in zip(rows, phones, strict=True)}
+    rnd = random.Random(5)
+    typed = [*"smi", "\b", "\b", "\b", *"0412 3", *"\b" * 6, *"deck", "\b", "\b", *"zo"]
+    sorts = [(SortKey.RECEIVED, True), (SortKey.CUSTOMER, False), (SortKey.AMOUNT, True)]
+    text = ""
+    for step, key in enumerate(typed):
+        text = text[:-1] if key == "\b" else text + key
+        for sort, descending in sorts:
+            index.select(QuoteFilter(text=text, sort=sort, descending=descending))
+        # A change between keystrokes: a few quotes edited, one gone, one new.
+        changed, fresh_phones = [], []
+        for qid in rnd.sample(sorted(current), 3):
+            row, _ = current[qid]
+            row = row._replace(
+                customer=rnd.choice(NAMES),
+                number=rnd.choice([None, f"Q-04{qid % 97:02d}"]),
+                received_at=row.received_at - timedelta(days=rnd.randrange(-30, 30)),
+                amount=rnd.choice([None, Decimal(rnd.randrange(100, 9000))]),
+            )
+            phone = rnd.choice(PHONES)
+            current[qid] = (row, phone)
+            changed.append(row)
+            fresh_phones.append(phone)
+        gone = rnd.choice(sorted(current))
+        del current[gone]
+        new_id = 10_000 + step
+        new_row = rows[0]._replace(quote_id=new_id, customer=rnd.choice(NAMES))
+        current[new_id] = (new_row, "0412 345 678")
+        index.apply_update(
+            IndexUpdate([*changed, new_row], [*fresh_phones, "0412 345 678"], frozenset({gone}))
+        )
+        fresh = QuoteIndex([r for r, _ in current.values()], NOW, [p for _, p in current.values()])
+        for sort, descending in sorts:
+            for asked in (text, text[:-1], "s", "0412 3"):
+                flt = QuoteFilter(text=asked, sort=sort, descending=descending)
+                got = [r.quote_id for r in index.select(flt)]
+                assert got == [r.quote_id for r in fresh.select(flt)], (step, flt)
