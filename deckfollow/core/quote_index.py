@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from itertools import compress, count, repeat
+from itertools import compress, count, islice, repeat
 from operator import contains, itemgetter
 from typing import Any, NamedTuple
 
@@ -508,7 +508,7 @@ class QuoteIndex:
                 either = self._either_hits.get(asked)
                 if either is None:
                     by_phone = _search(self._phone_hits, by_digits, order, (phone,)).rows
-                    either = _union(by_text.rows, picked, by_phone)
+                    either = _union(by_text.rows, picked, by_phone, *order)
                     self._either_hits[asked] = either
                     if len(self._either_hits) > _REMEMBERED_EITHER:
                         self._either_hits.popitem(last=False)
@@ -851,12 +851,43 @@ def _rehit(
     return rows, texts
 
 
-def _union(ordered: list[QuoteRow], some: list[QuoteRow], more: list[QuoteRow]) -> list[QuoteRow]:
-    """The rows in either list, in `ordered`'s order (both are taken from it)."""
+# Merging by halving costs about 17 comparisons in Python per row of the shorter list, a
+# walk over the whole order a few C steps per quote: halving wins below this ratio.
+_HALVING_RATIO = 128
+
+
+def _union(
+    ordered: list[QuoteRow],
+    some: list[QuoteRow],
+    more: list[QuoteRow],
+    key: SortKey,
+    descending: bool,
+) -> list[QuoteRow]:
+    """The rows in either list, in `ordered`'s order (both are taken from it, which is
+    sorted by `key`)."""
     if not more:
         return some
     if not some:
         return more
+    few, many = (some, more) if len(some) <= len(more) else (more, some)
+    if len(few) * _HALVING_RATIO < len(ordered):
+        # Each of the few rows put in among the many where its order puts it: no walk over
+        # every quote (a search typed like a phone number at 100,000 quotes).
+        def place(row: QuoteRow) -> _Place:
+            return _Place(row, key, descending)
+
+        merged: list[QuoteRow] = []
+        taken = 0
+        for row in few:
+            i = bisect_left(many, place(row), lo=taken, key=place)
+            merged += islice(many, taken, i)
+            taken = i
+            if i >= len(many) or many[i] is not row:
+                merged.append(row)
+        if len(merged) == taken:
+            return many  # every one of the few was among the many
+        merged += islice(many, taken, None)
+        return merged
     either = set(map(id, some))
     if either.issuperset(map(id, more)):
         return some  # often: the digits are also in a quote number the words found
