@@ -133,15 +133,23 @@ class QuoteFilter:
 _NOT_DIGITS = re.compile(r"\D+")
 
 
-def _search_text(row: QuoteRow) -> bytes:
-    # Kept as UTF-8: one dash in a job ("Roof — tile") makes a str two bytes a letter, and a
-    # word is found in UTF-8 exactly where it is found in the text (a letter's bytes never
-    # start inside another's). About 100 bytes less a quote, and less for a search to read.
-    return fold(f"{row.customer} {row.job} {row.number or ''} {row.email or ''}").encode()
+def _one_byte(text: str) -> str:
+    """`text`'s UTF-8 bytes, one letter each (as Latin-1): what the search compares.
+
+    One dash in a job ("Roof — tile") made a search text two bytes a letter, and a word
+    typed in plain letters was widened to match it on every test (about 100 bytes more a
+    quote, and a two-letter search over 100,000 quotes half again slower). A word is found
+    in UTF-8 exactly where it is found in the text: a letter's bytes never start inside
+    another's. Kept as a `str`, not `bytes`: `bytes` tests each word as a number first."""
+    return text if text.isascii() else text.encode().decode("latin-1")
 
 
-def _digits_of(phones: str) -> bytes:
-    return _NOT_DIGITS.sub("", phones).encode()
+def _search_text(row: QuoteRow) -> str:
+    return _one_byte(fold(f"{row.customer} {row.job} {row.number or ''} {row.email or ''}"))
+
+
+def _digits_of(phones: str) -> str:
+    return _one_byte(_NOT_DIGITS.sub("", phones))
 
 
 _STAGE_ORDER = {s: i for i, s in enumerate(Stage)}
@@ -225,8 +233,8 @@ class QuoteIndex:
         self.now = now
         self._phones = phones if phones is not None else [r.phone or "" for r in rows]
         # Built on the first search: the board never searches, and paints sooner without.
-        self._text: list[bytes] | None = None
-        self._digits: list[bytes] | None = None
+        self._text: list[str] | None = None
+        self._digits: list[str] | None = None
         # Positions in compact arrays: a list of 100,000 positions also holds 100,000 int
         # objects (about 3.6 MB a sort order, against 0.4 MB here).
         self._orders: dict[tuple[SortKey, bool], array[int]] = {}
@@ -288,8 +296,8 @@ class QuoteIndex:
                 rows.append(row)
                 phones.append(phone)
                 if text is not None and digits is not None:
-                    text.append(b"")
-                    digits.append(b"")
+                    text.append("")
+                    digits.append("")
             else:
                 old[qid] = rows[i]
                 rows[i], phones[i] = row, phone
@@ -327,7 +335,7 @@ class QuoteIndex:
             sort, descending, asked_words = asked
             words, phone = asked_words[:-1], asked_words[-1]
             joined = [
-                (row, b"")
+                (row, "")
                 for row, text, digits in tested
                 if phone in digits or all(word in text for word in words)
             ]
@@ -351,8 +359,8 @@ class QuoteIndex:
         # two. The search texts beside it are the index's alone, changed where they are.
         ordered = list(self._rows_in_order[order])
         hay = self._haystacks.get(order)
-        texts: list[bytes] = hay[0].texts if hay is not None else []
-        digits: list[bytes] = hay[1].texts if hay is not None else []
+        texts = hay[0].texts if hay is not None else []
+        digits = hay[1].texts if hay is not None else []
         key, descending = order
 
         def place(row: QuoteRow) -> _Place:
@@ -429,13 +437,13 @@ class QuoteIndex:
                 # Made in the order the list shows (sorted already), so the strings lie in
                 # memory in the order a search reads them: scattered, a search over 100,000
                 # of them waits on memory more than it compares.
-                text = [b""] * len(rows)
+                text = [""] * len(rows)
                 for position in shown:
                     text[position] = _search_text(rows[position])
                 self._text = text
             # A customer's numbers are one shared string on each of their quotes (see
             # `build_rows`): their digits are worked out and kept once too.
-            digits: dict[str, bytes] = {}
+            digits: dict[str, str] = {}
             self._digits = [
                 digits.get(p) or digits.setdefault(p, _digits_of(p)) for p in self._phones
             ]
@@ -492,12 +500,12 @@ class QuoteIndex:
 
     def select(self, flt: QuoteFilter) -> list[QuoteRow]:
         """The rows matching `flt`, in its order."""
-        words = tuple(word.encode() for word in fold(flt.text).split())
+        words = tuple(map(_one_byte, fold(flt.text).split()))
         digits = _NOT_DIGITS.sub("", flt.text)
         phone = None
         if len(digits) >= 3 and len(digits) * 2 >= len(flt.text.replace(" ", "")):
             # Typed like a phone number: match digits only, ignoring a national trunk 0.
-            phone = (digits.lstrip("0") or digits).encode()
+            phone = _one_byte(digits.lstrip("0") or digits)
         order = (flt.sort, flt.descending)
         picked = self._ordered_rows(*order)
         if words:
@@ -766,21 +774,21 @@ _REMEMBERED_LENGTHS = 4
 _REMEMBERED_EITHER = 8
 
 # A search as remembered: the order its matches are in and the words (or digits) asked.
-_Asked = tuple[SortKey, bool, tuple[bytes, ...]]
+_Asked = tuple[SortKey, bool, tuple[str, ...]]
 
 
 class _Hits(NamedTuple):
     """Rows in an order, each with the text a search looks in (side by side)."""
 
     rows: list[QuoteRow]
-    texts: list[bytes]  # UTF-8
+    texts: list[str]  # see `_one_byte`
 
 
 def _search(
     cache: OrderedDict[_Asked, _Hits],
     everything: _Hits,
     order: tuple[SortKey, bool],
-    words: tuple[bytes, ...],
+    words: tuple[str, ...],
 ) -> _Hits:
     """The rows of `everything` whose text holds every word, in its order, reusing an
     earlier search in the same order.
@@ -819,12 +827,12 @@ def _search(
 
 def _rehit(
     rows: list[QuoteRow],
-    texts: list[bytes] | None,
+    texts: list[str] | None,
     key: SortKey,
     descending: bool,
     old: list[QuoteRow],
-    joined: list[tuple[QuoteRow, bytes]],
-) -> tuple[list[QuoteRow], list[bytes] | None]:
+    joined: list[tuple[QuoteRow, str]],
+) -> tuple[list[QuoteRow], list[str] | None]:
     """`rows` (sorted by `key`, with their `texts` beside them if any) without the `old` rows
     and with the `joined` ones at their places; the same lists when nothing changed (new ones
     otherwise: the old may be on screen, or shared with another remembered search)."""
