@@ -159,3 +159,21 @@ def test_searches_remembered_across_changes_find_what_a_fresh_index_finds() -> N
                 flt = QuoteFilter(text=asked, sort=sort, descending=descending)
                 got = [r.quote_id for r in index.select(flt)]
                 assert got == [r.quote_id for r in fresh.select(flt)], (step, flt)
+
+
+def test_quotes_are_found_by_id_however_sparse_the_ids() -> None:
+    """A quote is found by its id after changes, with ids one after another, far apart
+    (most quotes erased long ago) or a new one far beyond the rest."""
+    rows, phones = _rows(50, seed=2)
+    spread = [r._replace(quote_id=r.quote_id * 1_000_003) for r in rows[:25]] + rows[25:]
+    for held in (rows, spread):
+        index = QuoteIndex(held, NOW, phones)
+        assert all(index.find(r.quote_id) is r for r in held)
+        gone, kept = held[3], held[4]
+        far = kept._replace(quote_id=7_000_000_000, customer="Far Away")
+        near = kept._replace(quote_id=51, customer="Next One")
+        index.apply_update(IndexUpdate([far, near], ["", ""], frozenset({gone.quote_id})))
+        assert index.find(gone.quote_id) is None
+        assert index.find(far.quote_id) is far and index.find(near.quote_id) is near
+        assert index.find(kept.quote_id) is kept and index.find(10**12) is None
+        assert all(index.find(r.quote_id) is r for r in held if r is not gone)
