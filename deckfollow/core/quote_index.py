@@ -932,9 +932,10 @@ def _rehit(
     return rows, texts
 
 
-# Merging by halving costs about 17 comparisons in Python per row of the shorter list, a
-# walk over the whole order a few C steps per quote: halving wins below this ratio.
-_HALVING_RATIO = 128
+# Merging by halving costs about 17 comparisons in Python per row of the shorter list (about
+# 0.1 ms), a walk over the whole order a few C steps per quote (10-15 ms at 100,000 quotes):
+# halving wins while the shorter list is under about a thousandth of the quotes.
+_HALVING_RATIO = 1000
 
 
 def _union(
