@@ -620,7 +620,7 @@ class _Positions:
         self._by_id: dict[int, int] | None = None
         self._at = array("i")
         if top > _SPARSE * len(rows) + 4096 or min(ids, default=0) < 0:
-            self._by_id = dict(zip(map(_QUOTE_ID, rows), count()))
+            self._by_id = dict(zip(ids, count()))
             return
         at = self._at = array("i", repeat(-1, top + 1))
         for i, qid in enumerate(ids):
@@ -889,6 +889,10 @@ def _search(
         holds = bytes(map(contains, texts, repeat(word)))
         if holds.count(0):
             rows, texts = list(compress(rows, holds)), list(compress(texts, holds))
+    if texts is everything.texts:
+        # Every quote matched: its own copy of the texts, which an update changes in place
+        # (`QuoteIndex._reorder`) while this search is kept true by `_rehit`.
+        texts = list(texts)
     found = cache[asked] = _Hits(rows, texts)
     held = sum(len(h.rows) for h in cache.values())
     while len(cache) > 1 and (

@@ -177,3 +177,28 @@ def test_quotes_are_found_by_id_however_sparse_the_ids() -> None:
         assert index.find(far.quote_id) is far and index.find(near.quote_id) is near
         assert index.find(kept.quote_id) is kept and index.find(10**12) is None
         assert all(index.find(r.quote_id) is r for r in held if r is not gone)
+
+
+def test_a_search_that_finds_every_quote_stays_true_across_changes() -> None:
+    """A word in every quote's text finds the whole list; after quotes are renamed, added
+    and taken out it finds what a fresh index finds, as do the searches that narrow it."""
+    rows, phones = _rows(120, seed=9)
+    rows = [r._replace(customer=f"Sam {r.customer}") for r in rows]
+    index = QuoteIndex(rows, NOW, phones)
+    for text in ("sam", "sam s", "sam 04"):
+        index.select(QuoteFilter(text=text))
+    renamed = rows[5]._replace(customer="Bob Ortiz")
+    added = rows[7]._replace(quote_id=500, customer="Sam Zed")
+    index.apply_update(
+        IndexUpdate([renamed, added], ["0412 345 678", ""], frozenset({rows[9].quote_id}))
+    )
+    held = {r.quote_id: (r, p) for r, p in zip(rows, phones, strict=True)}
+    held[renamed.quote_id] = (renamed, "0412 345 678")
+    held[added.quote_id] = (added, "")
+    del held[rows[9].quote_id]
+    fresh = QuoteIndex([r for r, _ in held.values()], NOW, [p for _, p in held.values()])
+    for text in ("sam", "sam s", "sam 04", "bob", "zed", "s", "sam zed", "sam mia", "sam q-0"):
+        flt = QuoteFilter(text=text)
+        assert [r.quote_id for r in index.select(flt)] == [r.quote_id for r in fresh.select(flt)], (
+            text
+        )
