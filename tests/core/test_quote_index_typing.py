@@ -9,12 +9,21 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from deckfollow.core.enums import Stage
-from deckfollow.core.quote_index import QuoteFilter, QuoteIndex, QuoteRow, SortKey, _search_text
+from deckfollow.core.quote_index import IndexUpdate, QuoteFilter, QuoteIndex, QuoteRow, SortKey
 from deckfollow.core.text_folding import fold
 
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
-NAMES = ["Mia Chen", "Bob Smith", "Zoë Müller", "Ann Smithers", "Deck Doctors", "Sam O’Brien"]
-JOBS = ["Deck", "Decking and stairs", "Bathroom", "Smart meter", "Fence", ""]
+# A name with letters that stay outside ASCII when folded (the search texts are UTF-8).
+NAMES = [
+    "Mia Chen",
+    "Bob Smith",
+    "Zoë Müller",
+    "Ann Smithers",
+    "Deck Doctors",
+    "Sam O’Brien",
+    "王小明",
+]
+JOBS = ["Deck", "Decking and stairs", "Bathroom — full strip-out", "Smart meter", "Fence", ""]
 PHONES = ["0412 345 678", "+61 412 345 679", "(02) 9876 5432", "", "0413 222 333"]
 
 
@@ -36,6 +45,11 @@ def _rows(count: int, seed: int) -> tuple[list[QuoteRow], list[str]]:
         )  # fmt: skip
         phones.append(f"{rnd.choice(PHONES)} {rnd.choice(PHONES)}")
     return rows, phones
+
+
+def _shown_text(row: QuoteRow) -> str:
+    """What a search looks in: the quote's name, job, number and email, folded."""
+    return fold(f"{row.customer} {row.job} {row.number or ''} {row.email or ''}")
 
 
 def _plainly(
@@ -61,12 +75,12 @@ def test_typing_backspace_and_sorting_find_what_a_plain_scan_finds() -> None:
     rows, phones = _rows(600, seed=7)
     index = QuoteIndex(rows, NOW, phones)
     texts = {
-        r.quote_id: (_search_text(r), re.sub(r"\D+", "", p))
+        r.quote_id: (_shown_text(r), re.sub(r"\D+", "", p))
         for r, p in zip(rows, phones, strict=True)
     }
     typed = ["s", "m", "i", "t", "h", "\b", "\b", "\b", "\b", "\b", *"0412 3", *"\b" * 6]
     typed += [*"deck", " ", "s", "\b", "\b", "\b", "\b", "\b", "\b", *"zoe mu", *"\b" * 6]
-    typed += [*"+61 412", *"\b" * 7, *"o’b"]
+    typed += [*"+61 412", *"\b" * 7, *"o’b", *"\b" * 3, *"王小", "\b", "\b", *"— f"]
     for sort in (SortKey.RECEIVED, SortKey.CUSTOMER, SortKey.AMOUNT, SortKey.LAST_TOUCH):
         for descending in (True, False):
             for overdue in (False, True):
@@ -99,5 +113,92 @@ def test_remembered_searches_hold_a_bounded_number_of_rows() -> None:
     held = sum(len(hits.rows) for hits in index._word_hits.values())
     assert held <= 4 * len(rows)
     assert index.select(QuoteFilter(text="d")) == [
-        r for r in index.select(QuoteFilter()) if "d" in _search_text(r)
+        r for r in index.select(QuoteFilter()) if "d" in _shown_text(r)
     ]
+
+
+def test_searches_remembered_across_changes_find_what_a_fresh_index_finds() -> None:
+    """Quotes renamed, renumbered, re-dated, added and taken out between keystrokes: each
+    search, remembered from before the change or not, finds what a fresh index finds."""
+    rows, phones = _rows(400, seed=5)
+    index = QuoteIndex(rows, NOW, phones)
+    current = {r.quote_id: (r, p) for r, p in zip(rows, phones, strict=True)}
+    rnd = random.Random(5)
+    typed = [*"smi", "\b", "\b", "\b", *"0412 3", *"\b" * 6, *"deck", "\b", "\b", *"zo"]
+    sorts = [(SortKey.RECEIVED, True), (SortKey.CUSTOMER, False), (SortKey.AMOUNT, True)]
+    text = ""
+    for step, key in enumerate(typed):
+        text = text[:-1] if key == "\b" else text + key
+        for sort, descending in sorts:
+            index.select(QuoteFilter(text=text, sort=sort, descending=descending))
+        # A change between keystrokes: a few quotes edited, one gone, one new.
+        changed, fresh_phones = [], []
+        for qid in rnd.sample(sorted(current), 3):
+            row, _ = current[qid]
+            row = row._replace(
+                customer=rnd.choice(NAMES),
+                number=rnd.choice([None, f"Q-04{qid % 97:02d}"]),
+                received_at=row.received_at - timedelta(days=rnd.randrange(-30, 30)),
+                amount=rnd.choice([None, Decimal(rnd.randrange(100, 9000))]),
+            )
+            phone = rnd.choice(PHONES)
+            current[qid] = (row, phone)
+            changed.append(row)
+            fresh_phones.append(phone)
+        gone = rnd.choice(sorted(current))
+        del current[gone]
+        new_id = 10_000 + step
+        new_row = rows[0]._replace(quote_id=new_id, customer=rnd.choice(NAMES))
+        current[new_id] = (new_row, "0412 345 678")
+        index.apply_update(
+            IndexUpdate([*changed, new_row], [*fresh_phones, "0412 345 678"], frozenset({gone}))
+        )
+        fresh = QuoteIndex([r for r, _ in current.values()], NOW, [p for _, p in current.values()])
+        for sort, descending in sorts:
+            for asked in (text, text[:-1], "s", "0412 3"):
+                flt = QuoteFilter(text=asked, sort=sort, descending=descending)
+                got = [r.quote_id for r in index.select(flt)]
+                assert got == [r.quote_id for r in fresh.select(flt)], (step, flt)
+
+
+def test_quotes_are_found_by_id_however_sparse_the_ids() -> None:
+    """A quote is found by its id after changes, with ids one after another, far apart
+    (most quotes erased long ago) or a new one far beyond the rest."""
+    rows, phones = _rows(50, seed=2)
+    spread = [r._replace(quote_id=r.quote_id * 1_000_003) for r in rows[:25]] + rows[25:]
+    for held in (rows, spread):
+        index = QuoteIndex(held, NOW, phones)
+        assert all(index.find(r.quote_id) is r for r in held)
+        gone, kept = held[3], held[4]
+        far = kept._replace(quote_id=7_000_000_000, customer="Far Away")
+        near = kept._replace(quote_id=51, customer="Next One")
+        index.apply_update(IndexUpdate([far, near], ["", ""], frozenset({gone.quote_id})))
+        assert index.find(gone.quote_id) is None
+        assert index.find(far.quote_id) is far and index.find(near.quote_id) is near
+        assert index.find(kept.quote_id) is kept and index.find(10**12) is None
+        assert all(index.find(r.quote_id) is r for r in held if r is not gone)
+
+
+def test_a_search_that_finds_every_quote_stays_true_across_changes() -> None:
+    """A word in every quote's text finds the whole list; after quotes are renamed, added
+    and taken out it finds what a fresh index finds, as do the searches that narrow it."""
+    rows, phones = _rows(120, seed=9)
+    rows = [r._replace(customer=f"Sam {r.customer}") for r in rows]
+    index = QuoteIndex(rows, NOW, phones)
+    for text in ("sam", "sam s", "sam 04"):
+        index.select(QuoteFilter(text=text))
+    renamed = rows[5]._replace(customer="Bob Ortiz")
+    added = rows[7]._replace(quote_id=500, customer="Sam Zed")
+    index.apply_update(
+        IndexUpdate([renamed, added], ["0412 345 678", ""], frozenset({rows[9].quote_id}))
+    )
+    held = {r.quote_id: (r, p) for r, p in zip(rows, phones, strict=True)}
+    held[renamed.quote_id] = (renamed, "0412 345 678")
+    held[added.quote_id] = (added, "")
+    del held[rows[9].quote_id]
+    fresh = QuoteIndex([r for r, _ in held.values()], NOW, [p for _, p in held.values()])
+    for text in ("sam", "sam s", "sam 04", "bob", "zed", "s", "sam zed", "sam mia", "sam q-0"):
+        flt = QuoteFilter(text=text)
+        assert [r.quote_id for r in index.select(flt)] == [r.quote_id for r in fresh.select(flt)], (
+            text
+        )

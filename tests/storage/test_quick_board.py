@@ -171,6 +171,38 @@ def test_the_board_first_then_every_quote_as_the_core_reads_them(
     assert first.everything() is None  # the read has ended
 
 
+def test_bytes_that_are_not_utf8_in_either_part_are_read_again_from_the_first_row(
+    db: Database, now: datetime
+) -> None:
+    """Each part is built as its rows are read: a row that cannot be decoded, met part-way,
+    starts that part again with "�" shown, with no row taken twice or left out."""
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=120, quotes=300, seed=11, now=now, country="AU")
+    off_board = _won_long_ago(db, now)
+    assert db.path is not None
+    conn = sqlite3.connect(db.path)
+    for quote in ("(SELECT max(id) FROM quote)", str(off_board)):
+        conn.execute(
+            "UPDATE customer SET display_name = CAST(x'4dc3bc6c6cc3' AS TEXT)"
+            f" WHERE id = (SELECT customer_id FROM quote WHERE id = {quote})"
+        )
+    conn.commit()
+    conn.close()
+    with db.reading() as session:
+        board = load_quote_index(session, now=now, board_only=True)
+        everything = load_quote_index(session, now=now)
+    first = read_board_first(db.path, now=now)
+    assert first is not None
+    assert first.board.rows == board.rows
+    whole = first.everything()
+    assert whole is not None
+    assert _by_id(whole.rows) == _by_id(everything.rows)
+    assert len({r.quote_id for r in whole.rows}) == len(whole.rows)
+    bad = [r for r in whole.rows if r.customer == "Müll\ufffd"]
+    assert off_board in {r.quote_id for r in bad} and len(bad) < len(whole.rows)
+    assert any(r.customer == "Müll\ufffd" for r in first.board.rows)
+
+
 def test_a_change_committed_between_the_two_parts_is_in_neither(
     db: Database, now: datetime
 ) -> None:
