@@ -15,7 +15,13 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.ui.app_icon import app_icon
-from deckfollow.ui.garbage import collect_on_gui_thread, start_up_done, stop_collecting
+from deckfollow.ui.garbage import (
+    collect_on_gui_thread,
+    set_aside,
+    start_up_done,
+    stop_collecting,
+    while_building,
+)
 
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
     from deckfollow.core.settings import OwnerSettings
@@ -25,6 +31,10 @@ if TYPE_CHECKING:  # imported lazily at run time so the window paints first
     from deckfollow.storage.quick_board import BoardFirst
     from deckfollow.ui.board import BoardPage
     from deckfollow.ui.main_window import MainWindow
+
+
+# How long a thread holds the GIL while another waits for it (Python's default is 5 ms).
+GIL_SWITCH_S = 0.001
 
 
 def system_clock() -> datetime:
@@ -218,6 +228,9 @@ _MODULES_FOR_THE_CUSTOMERS = ("deckfollow.ui.customer_detail",)
 # too once the page on screen shows its data.
 _MODULES_FOR_THE_REST = (
     "deckfollow.ui.customer_detail",  # the details panel, opened from a page's row
+    # The Reports page and its report code, built when first shown (50 ms of imports that
+    # would otherwise hold the window as the page opens).
+    "deckfollow.ui.reports.page",
     "deckfollow.ui.features",
     "deckfollow.ui.backups",
     "deckfollow.ui.reminders.controller",
@@ -231,8 +244,10 @@ _MODULES_FOR_THE_REST = (
 def _load(modules: tuple[str, ...]) -> None:
     import importlib
 
-    for name in modules:
-        importlib.import_module(name)
+    with while_building():  # modules live as long as the app: set aside, never walked
+        for name in modules:
+            importlib.import_module(name)
+        set_aside()
 
 
 def open_on_database_thread(
@@ -522,6 +537,10 @@ def _run_gui(
     # Before the database thread starts: from here on garbage is collected on the GUI
     # thread only (a collection on another thread destroyed Qt objects there and crashed).
     collector = collect_on_gui_thread(app)
+    # The database thread's Python work (a report, the quotes' rows) hands the GIL back to
+    # the window every millisecond rather than every five: each turn of the event loop
+    # takes it many times (every Python paint and slot), and at five it waited up to 0.2 s.
+    sys.setswitchinterval(GIL_SWITCH_S)
     team_target: str | None = None
     if team:
         from deckfollow.ui.team.settings_page import team_target_at_start
