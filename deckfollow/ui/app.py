@@ -359,6 +359,12 @@ def _read_ahead(target: str, clock: Clock) -> ReadAhead | None:
     return ReadAhead(quotes, found.get("default_country"), zone)
 
 
+# How often the start looks whether the board's module has loaded, and for how long at
+# most before it imports it itself.
+_BOARD_MODULE_POLL_MS = 5
+_BOARD_MODULE_WAIT_MS = 3000
+
+
 class _Start:
     """The start after the window frame painted: the event loop runs at once; the database
     opens, the quotes are read and the modules load on the window's database thread, and
@@ -399,8 +405,22 @@ class _Start:
                 self.window, lambda: _read_ahead(target, clock), success=self._preview
             )
             # The board's widgets are made while its quotes are read (shown once filled).
-            QTimer.singleShot(0, self.window, self._make_board)
+            QTimer.singleShot(0, self.window, self._make_board_once_loaded)
         self._open()
+
+    def _make_board_once_loaded(self, waited_ms: int = 0) -> None:
+        """`_make_board` once the database thread has loaded the board's module (the read
+        ahead loads it first): imported here meanwhile, the window waited on the import's
+        lock instead of answering."""
+        loaded = getattr(sys.modules.get("deckfollow.ui.board"), "BoardPage", None)
+        if loaded is None and self.board is None and waited_ms < _BOARD_MODULE_WAIT_MS:
+            QTimer.singleShot(
+                _BOARD_MODULE_POLL_MS,
+                self.window,
+                lambda: self._make_board_once_loaded(waited_ms + _BOARD_MODULE_POLL_MS),
+            )
+            return
+        self._make_board()
 
     def _make_board(self) -> None:
         from deckfollow.ui.board import BoardPage

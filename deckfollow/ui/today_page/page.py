@@ -58,6 +58,8 @@ _KIND = {
 }
 # List widths (px) below which a column gives way to the reason.
 _OVERDUE = attrgetter("overdue")  # counted in C over a day's thousands of follow-ups
+_CUSTOMER_ID = attrgetter("customer_id")
+_QUOTE_ID = attrgetter("quote_id")
 _ROOM_FOR_THEIR_TIME = 720
 _ROOM_FOR_BASIS = 560
 # Below this list width the when and who columns take less room, so the reason keeps some.
@@ -99,7 +101,7 @@ class TodayPage(QWidget):
         self._items: list[DueItem] = []
         # Whom and what the rows shown are for: whether a change concerns the day's work.
         self._customer_ids: frozenset[int] = frozenset()
-        self._quote_ids: frozenset[int] = frozenset()
+        self._quote_ids: frozenset[int | None] = frozenset()
         # Set while off screen and out of date: the list is read again when next shown.
         self._stale = False
         self._quiet = False  # set while a reload replaces the rows
@@ -356,8 +358,8 @@ class TodayPage(QWidget):
         """Show these follow-ups, keeping the one chosen (or moving on to the next)."""
         self._stale = False
         self._items = rows.items
-        self._customer_ids = frozenset(i.customer_id for i in rows.items)
-        self._quote_ids = frozenset(i.quote_id for i in rows.items if i.quote_id is not None)
+        self._customer_ids = frozenset(map(_CUSTOMER_ID, rows.items))
+        self._quote_ids = frozenset(map(_QUOTE_ID, rows.items))  # None too: never asked for
         self._home_country = rows.home_country
         set_owner_zone(rows.owner_tz)  # the zone changed in settings shows everywhere at once
         current = self.current_item()
