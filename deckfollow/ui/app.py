@@ -706,6 +706,7 @@ def _run_window(
         features,
         lambda: _listen_for_second_start(window, db),
         lambda: _follow_outside_writes(window),
+        window.reports.build_ahead,  # its modules are loaded with the rest's
     ]
     # What writes, or backs the file up, waits for the full check too.
     writing: list[Callable[[], object]] = [
