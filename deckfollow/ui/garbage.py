@@ -18,7 +18,9 @@ A collection examines every object of the generations it collects, so a big read
 quotes, the modules the start loads) taken into a young generation cost the GUI thread a
 walk over it (0.1 s for 120,000 objects). Such a read runs inside `while_building`, so no
 collection walks it half-built, and what it made is set aside once it is taken in (the
-modules the start loads, the quotes read whole).
+modules the start loads, the quotes read whole, Today's rows with the holiday calendars
+they loaded). What is garbage already is collected before such a read is asked for
+(`before_building`), so little is set aside with it that is not alive.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import QApplication
 __all__ = [
     "CHECK_EVERY_MS",
     "GuiThreadCollector",
+    "before_building",
     "collect_on_gui_thread",
     "set_aside",
     "start_up_done",
@@ -129,8 +132,22 @@ class GuiThreadCollector(QObject):
         falling due while the owner types walks 100,000 quotes on the GUI thread. (What
         becomes garbage later is still freed by its reference count; only cycles among it
         wait for the window to close.)"""
+        windows = _open_windows()
+        if windows < self._windows:
+            # A window or dialog closed since the last look: what it held in cycles is
+            # garbage now, collected rather than set aside with the rest.
+            self._windows = windows
+            self._collect(1)
         gc.freeze()
         self._frozen = True
+
+    def before_building(self) -> None:
+        """A big read is about to be asked for: the young generations are collected now,
+        while they are small, so what is garbage already (a dialog just closed) is not set
+        aside with what the read builds."""
+        if not self._building:
+            self._windows = _open_windows()
+            self._collect(1)
 
     @contextmanager
     def building(self) -> Iterator[None]:
@@ -205,6 +222,13 @@ def set_aside() -> None:
     """Set aside what is alive now (when the app's collector runs)."""
     if _running:
         _running[0].set_aside()
+
+
+def before_building() -> None:
+    """On the GUI thread, before asking for a read run `while_building` whose result is
+    set aside (when the app's collector runs)."""
+    if _running and _running[0].is_running():
+        _running[0].before_building()
 
 
 @contextmanager

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.clock import Clock
-from deckfollow.ui.garbage import set_aside, while_building
+from deckfollow.ui.garbage import before_building, set_aside, while_building
 from deckfollow.ui.reminders.banner import ReminderBanner
 
 if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before they load
@@ -328,6 +328,7 @@ class MainWindow(QMainWindow):
 
         now = self.clock()
         shown = self.quotes.model.filter
+        before_building()  # the quotes read are set aside once shown
         ahead, self._read_ahead = self._read_ahead, None
         rest, self._rest = self._rest, None
         if ahead is not None and rest is not None:  # the board's quotes, read before it opened

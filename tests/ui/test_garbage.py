@@ -177,9 +177,14 @@ def test_a_big_read_under_way_is_not_walked_and_is_set_aside_once_taken_in(
     """The quotes read on the database thread: no collection walks them half-built (a walk
     over 100,000 quotes held the window a tenth of a second), and once taken in they are
     set aside, also before the start is done."""
-    from deckfollow.ui.garbage import set_aside, while_building
+    from deckfollow.ui.garbage import before_building, set_aside, while_building
 
     collector = _garbage_collected_on_the_gui_thread
+    # What is garbage already when the read is asked for is freed, not set aside with it.
+    destroyed_on: list[int] = []
+    _timer_held_in_a_cycle(destroyed_on)
+    before_building()
+    assert destroyed_on == [threading.get_ident()]
     collections: list[int] = []
 
     def counted(phase: str, info: dict[str, int]) -> None:

@@ -11,13 +11,17 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from deckfollow.ui.operations import Operations
     from deckfollow.ui.reports.page import ReportsPage
+
+
+# How soon `build_ahead` looks again whether the database thread is free.
+_LOOK_AGAIN_MS = 100
 
 
 class ReportsHolder(QWidget):
@@ -47,9 +51,16 @@ class ReportsHolder(QWidget):
         return self._page
 
     def build_ahead(self) -> None:
-        """Build the page now, off screen, in a turn of the event loop of its own once the
-        start is done: opening Reports then only shows it and asks for its figures (built
-        on opening, its widgets held the window up to a tenth of a second)."""
+        """Build the page off screen, in a turn of the event loop of its own, once the
+        database thread has nothing to do: opening Reports then only shows it and asks for
+        its figures (built on opening, its widgets held the window up to a tenth of a
+        second; built while the start's reads still ran, as long again, their Python work
+        taking turns with it)."""
+        if self._page is not None or self._ops.is_closed():
+            return
+        if not self._ops.is_idle():
+            QTimer.singleShot(_LOOK_AGAIN_MS, self, self.build_ahead)
+            return
         self.page  # noqa: B018 - built now, shown with the holder
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -59,12 +59,6 @@ _PERIODS = [
     (PeriodKind.FINANCIAL_YEAR, "This financial year"),
     (PeriodKind.CUSTOM, "Custom…"),
 ]
-_CARD_SHEET = (
-    "QLabel#cardTitle { font-size: 15px; font-weight: 600; }"
-    "QLabel#figureValue { font-size: 17px; font-weight: 600; }"
-    "QFrame#figure { border-radius: 4px; }"
-    'QFrame#figure[drill="true"]:hover { background: palette(midlight); }'
-)
 # Wider than this, the cards sit two to a row.
 _TWO_COLUMNS = 1040
 
@@ -144,7 +138,8 @@ class FigureButton(QFrame):
         self.drill: Drill | None = None
         self.setObjectName("figure")
         self.value = QLabel("–")
-        self.value.setObjectName("figureValue")  # styled by its card's sheet
+        self.value.setObjectName("figureValue")
+        self.value.setStyleSheet("font-size: 17px; font-weight: 600;")
         self.label = QLabel(caption)
         self.label.setObjectName("figureCaption")
         self._soften(self.label)
@@ -181,12 +176,10 @@ class FigureButton(QFrame):
             Qt.CursorShape.PointingHandCursor if clickable else Qt.CursorShape.ArrowCursor
         )
         self.setToolTip("Click to see these quotes in the Quotes list" if clickable else "")
-        if self.property("drill") is not clickable:
-            # Its card's sheet lights it up on hover when it leads somewhere: re-polished
-            # only when that changes, not given a sheet of its own at every fill.
-            self.setProperty("drill", clickable)
-            self.style().unpolish(self)
-            self.style().polish(self)
+        self.setStyleSheet(
+            "QFrame#figure { border-radius: 4px; }"
+            + ("QFrame#figure:hover { background: palette(midlight); }" if clickable else "")
+        )
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.drill is not None:
@@ -200,11 +193,8 @@ class Card(QFrame):
         super().__init__()
         self.setObjectName("reportCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        # One sheet for the card's title and figures, not one per label and figure: each
-        # sheet of its own is parsed and polished apart (two dozen per fill of the page).
-        self.setStyleSheet(_CARD_SHEET)
         self.title = QLabel(title)
-        self.title.setObjectName("cardTitle")
+        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.choice = QComboBox()
         self.choice.hide()
         self.figures = [FigureButton(c) for c in captions]
