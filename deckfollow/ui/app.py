@@ -17,7 +17,13 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.ui.app_icon import app_icon
-from deckfollow.ui.garbage import collect_on_gui_thread, start_up_done, stop_collecting
+from deckfollow.ui.garbage import (
+    collect_on_gui_thread,
+    set_aside,
+    start_up_done,
+    stop_collecting,
+    while_building,
+)
 
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
     from deckfollow.core.settings import OwnerSettings
@@ -27,6 +33,10 @@ if TYPE_CHECKING:  # imported lazily at run time so the window paints first
     from deckfollow.storage.quick_board import BoardFirst
     from deckfollow.ui.board import BoardPage
     from deckfollow.ui.main_window import MainWindow
+
+
+# How long a thread holds the GIL while another waits for it (Python's default is 5 ms).
+GIL_SWITCH_S = 0.001
 
 
 def system_clock() -> datetime:
@@ -219,6 +229,9 @@ _MODULES_FOR_THE_CUSTOMERS = ("deckfollow.ui.customer_detail",)
 # too once the page on screen shows its data.
 _MODULES_FOR_THE_REST = (
     "deckfollow.ui.customer_detail",  # the details panel, opened from a page's row
+    # The Reports page and its report code, built when first shown (50 ms of imports that
+    # would otherwise hold the window as the page opens).
+    "deckfollow.ui.reports.page",
     "deckfollow.ui.features",
     "deckfollow.ui.backups",
     "deckfollow.ui.reminders.controller",
@@ -232,8 +245,10 @@ _MODULES_FOR_THE_REST = (
 def _load(modules: tuple[str, ...]) -> None:
     import importlib
 
-    for name in modules:
-        importlib.import_module(name)
+    with while_building():  # modules live as long as the app: set aside, never walked
+        for name in modules:
+            importlib.import_module(name)
+        set_aside()
 
 
 def open_on_database_thread(
@@ -317,6 +332,7 @@ def _read_ahead(target: str, clock: Clock) -> ReadAhead | None:
     from pathlib import Path
     from zoneinfo import ZoneInfo
 
+    import deckfollow.ui.board  # noqa: F401  # the board's module, ready when its rows are
     from deckfollow.storage.integrity import connect_read_only
     from deckfollow.storage.quick_board import read_board_first
 
@@ -378,6 +394,12 @@ def _close_read_ahead(done: Future[ReadAhead | None]) -> None:
         found.quotes.close()
 
 
+# How often the start looks whether the board's module has loaded, and for how long at
+# most before it imports it itself.
+_BOARD_MODULE_POLL_MS = 5
+_BOARD_MODULE_WAIT_MS = 3000
+
+
 class _Start:
     """The start after the window frame painted: the event loop runs at once; the database
     opens, the quotes are read and the modules load on the window's database thread, and
@@ -426,9 +448,23 @@ class _Start:
             self.ops.run_task(self.window, lambda: _or_none(read), success=self._preview)
             # The board's widgets are made while its quotes are read (shown once filled);
             # the database opens once they show (`_preview`).
-            QTimer.singleShot(0, self.window, self._make_board)
+            QTimer.singleShot(0, self.window, self._make_board_once_loaded)
             return
         self._open()
+
+    def _make_board_once_loaded(self, waited_ms: int = 0) -> None:
+        """`_make_board` once the database thread has loaded the board's module (the read
+        ahead loads it first): imported here meanwhile, the window waited on the import's
+        lock instead of answering."""
+        loaded = getattr(sys.modules.get("deckfollow.ui.board"), "BoardPage", None)
+        if loaded is None and self.board is None and waited_ms < _BOARD_MODULE_WAIT_MS:
+            QTimer.singleShot(
+                _BOARD_MODULE_POLL_MS,
+                self.window,
+                lambda: self._make_board_once_loaded(waited_ms + _BOARD_MODULE_POLL_MS),
+            )
+            return
+        self._make_board()
 
     def _make_board(self) -> None:
         from deckfollow.ui.board import BoardPage
@@ -581,6 +617,10 @@ def _run_gui(
     # Before the database thread starts: from here on garbage is collected on the GUI
     # thread only (a collection on another thread destroyed Qt objects there and crashed).
     collector = collect_on_gui_thread(app)
+    # The database thread's Python work (a report, the quotes' rows) hands the GIL back to
+    # the window every millisecond rather than every five: each turn of the event loop
+    # takes it many times (every Python paint and slot), and at five it waited up to 0.2 s.
+    sys.setswitchinterval(GIL_SWITCH_S)
     # The board's quotes are read while the log opens and the window is made and painted.
     ahead = None if team else read_ahead_early(target, clock)
     from deckfollow import __version__
@@ -750,6 +790,7 @@ def _run_window(
         features,
         lambda: _listen_for_second_start(window, db),
         lambda: _follow_outside_writes(window),
+        window.reports.build_ahead,  # its modules are loaded with the rest's
     ]
     # What writes, or backs the file up, waits for the full check too.
     writing: list[Callable[[], object]] = [

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.clock import Clock
-from deckfollow.ui.garbage import set_aside
+from deckfollow.ui.garbage import before_building, set_aside, while_building
 from deckfollow.ui.reminders.banner import ReminderBanner
 
 if TYPE_CHECKING:  # the pages pull in SQLAlchemy; the empty frame paints before they load
@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self._pending_undo: Callable[[], None] | None = None
         # The card last chosen on the board: each column keeps a current card of its own.
         self._board_quote: int | None = None
+        self._last_page: str | None = None  # the page the user chose, saved on closing
 
         self.nav = QListWidget()
         self.nav.setAccessibleName("Pages")
@@ -219,6 +220,7 @@ class MainWindow(QMainWindow):
         self.add_page("board", "Pipeline", self.board)
         self._wire_board()
         self._reserve_pages()
+        set_aside()  # kept while the app runs: no collection need walk these quotes
         self._read_ahead = index if complete or rest is not None else None
         self._rest = rest
 
@@ -391,6 +393,7 @@ class MainWindow(QMainWindow):
 
         now = self.clock()
         shown = self.quotes.model.filter
+        before_building()  # the quotes read are set aside once shown
         ahead, self._read_ahead = self._read_ahead, None
         rest, self._rest = self._rest, None
         if ahead is not None and rest is not None:  # the board's quotes, read before it opened
@@ -399,9 +402,10 @@ class MainWindow(QMainWindow):
             def with_the_rest(session: Session) -> QuoteIndex:
                 # The other quotes from the same snapshot; through SQLAlchemy only if the file
                 # could not be read that way after all.
-                index = rest.everything() or load_quote_index(session, now=now)
-                index.select(shown)
-                index.board()
+                with while_building():  # set aside once shown
+                    index = rest.everything() or load_quote_index(session, now=now)
+                    index.select(shown)
+                    index.board()
                 return index
 
             def show_all(index: QuoteIndex) -> None:
@@ -411,7 +415,7 @@ class MainWindow(QMainWindow):
                 else:
                     self.board.set_index(index)
                 set_aside()  # as `_show_index` does, when it comes after the start is done
-                self.ops.run_task(self, index.prepare_search)
+                self._prepare_search(index)
 
             self.ops.run_query(self, with_the_rest, success=show_all)
             return
@@ -420,27 +424,38 @@ class MainWindow(QMainWindow):
             def prepared() -> QuoteIndex:
                 # Sorted on the database thread, as a fresh read is; made searchable there
                 # just after it is shown.
-                ahead.select(shown)
-                ahead.board()
+                with while_building():
+                    ahead.select(shown)
+                    ahead.board()
                 return ahead
 
             def show(index: QuoteIndex) -> None:
                 self._show_index(index)
-                self.ops.run_task(self, index.prepare_search)
+                self._prepare_search(index)
 
             self.ops.run_task(self, prepared, success=show)
             return
 
         def everything(session: Session) -> QuoteIndex:
-            index = load_quote_index(session, now=now)
-            # Sorted, filtered and made searchable here, off the GUI thread: the list and
-            # the board then only show what is ready (the index keeps what it worked out).
-            index.select(shown)
-            index.prepare_search()
-            index.board()
+            with while_building():  # set aside once shown (`_show_index`)
+                index = load_quote_index(session, now=now)
+                # Sorted, filtered and made searchable here, off the GUI thread: the list
+                # and the board then only show what is ready (the index keeps its work).
+                index.select(shown)
+                index.prepare_search()
+                index.board()
             return index
 
         self.ops.run_query(self, everything, success=self._show_index)
+
+    def _prepare_search(self, index: QuoteIndex) -> None:
+        """Made searchable on the database thread, then set aside as the quotes are."""
+
+        def prepare() -> None:
+            with while_building():
+                index.prepare_search()
+
+        self.ops.run_task(self, prepare, success=lambda _: set_aside())
 
     def _show_index(self, index: QuoteIndex) -> None:
         self.quotes.set_index(index)
@@ -862,7 +877,9 @@ class MainWindow(QMainWindow):
         key = self.nav.item(row).data(_PAGE_KEY_ROLE)
         widget = self._pages[key]
         self.stack.setCurrentWidget(widget)
-        QSettings().setValue("main/last_page", key)
+        # Remembered when the window closes, not here: each QSettings write syncs the file
+        # to disk (two fdatasyncs, 5–50 ms of the GUI thread on a busy disk) per page opened.
+        self._last_page = key
         if key == "customers" and key not in self._reserved:
             # On Customers the panel is what a selection is for: it opens beside the list.
             customer_id = self.customers.selected_customer_id()
@@ -901,6 +918,16 @@ class MainWindow(QMainWindow):
         self.live.changed.connect(lambda change: self.ops.announce(changes_in(change.tables)))
         self.live.connection.connect(self.server_banner.show_state)
 
+    def _save_last_page(self) -> None:
+        if self._last_page is not None:
+            QSettings().setValue("main/last_page", self._last_page)
+            self._last_page = None
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Hidden to the tray the window may not close before the desktop session ends.
+        self._save_last_page()
+        super().hideEvent(event)
+
     def closeEvent(self, event: object) -> None:
         if hasattr(self, "live"):
             self.live.stop()
@@ -912,9 +939,11 @@ class MainWindow(QMainWindow):
         if hasattr(self, "ops"):
             self.ops.close()  # a save still under way is finished, not dropped
         self.forget_read_ahead()  # a read of the other quotes not made yet ends here
-        QSettings().setValue("main/geometry", self.saveGeometry())
+        self._save_last_page()
+        settings = QSettings()
+        settings.setValue("main/geometry", self.saveGeometry())
         if self._has_details():  # else the panel's width the user chose stays as saved
-            QSettings().setValue("main/state", self.saveState())
+            settings.setValue("main/state", self.saveState())
         if hasattr(self, "quotes"):  # the frame may close before any data was opened
             self.quotes.save_state()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -169,3 +169,41 @@ def test_the_quotes_read_again_after_a_change_are_set_aside_from_full_collection
     index = window.board.quote_index()
     # Set aside like the start's: a full collection while the owner types need not walk it.
     assert not any(o is index for o in gc.get_objects())
+
+
+def test_a_big_read_under_way_is_not_walked_and_is_set_aside_once_taken_in(
+    _garbage_collected_on_the_gui_thread: GuiThreadCollector,
+) -> None:
+    """The quotes read on the database thread: no collection walks them half-built (a walk
+    over 100,000 quotes held the window a tenth of a second), and once taken in they are
+    set aside, also before the start is done."""
+    from deckfollow.ui.garbage import before_building, set_aside, while_building
+
+    collector = _garbage_collected_on_the_gui_thread
+    # What is garbage already when the read is asked for is freed, not set aside with it.
+    destroyed_on: list[int] = []
+    _timer_held_in_a_cycle(destroyed_on)
+    before_building()
+    assert destroyed_on == [threading.get_ident()]
+    collections: list[int] = []
+
+    def counted(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(counted)
+    try:
+        read: list[list[list[int]]] = []
+        with while_building():
+            read.append(_read_past_every_threshold())
+            assert collector.check() == 0 and collector.collect_if_due() is None
+            assert collections == [], "the read under way was walked"
+        set_aside()  # taken in
+        assert not any(o is read[0] for o in gc.get_objects())
+        assert collections == []
+        # Nothing is held back afterwards: what is due is collected again.
+        kept = _read_past_every_threshold()
+        assert collector.collect_if_due() is not None and collections
+        del kept
+    finally:
+        gc.callbacks.remove(counted)

@@ -522,7 +522,10 @@ class ReportsPage(QWidget):
 
     def _period_changed(self, index: int, *, compute: bool = True) -> None:
         kind = _PERIODS[max(0, index)][0]
-        QSettings().setValue("reports/period", kind.value)
+        if compute:
+            # Chosen by the user: remembered. Not when the page is built with the period
+            # already remembered: each QSettings write syncs the file to disk on this thread.
+            QSettings().setValue("reports/period", kind.value)
         for edit in (self.first, self.last):
             edit.setEnabled(kind is PeriodKind.CUSTOM)
         if compute:
