@@ -332,7 +332,8 @@ def stock_fold(card_key: str) -> float | None:
 
 
 class PreviewLabel(QLabel):
-    """Shows rendered pages with a shadowed edge, scaled to the label."""
+    """Shows rendered pages with a shadowed edge, scaled to the label; while a new preview
+    takes long, the old one stays with a quiet "Updating preview…" in its corner."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -345,6 +346,20 @@ class PreviewLabel(QLabel):
         # The pages follow the label's size, never the other way round.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self._sheet: QImage | None = None
+        self.updating = QLabel("Updating preview…", self)
+        self.updating.setAccessibleName("Preview status")
+        self.updating.setStyleSheet(
+            f"background: {active_theme().desk_bg}; color: {active_theme().desk_fg};"
+            " border-radius: 3px; padding: 2px 6px;"
+        )
+        self.updating.adjustSize()
+        self.updating.hide()
+
+    def set_updating(self, on: bool) -> None:
+        """Say (or stop saying) that a newer preview is on its way."""
+        self.updating.setVisible(on)
+        if on:
+            self.updating.raise_()
 
     def show_pages(self, pages: list[QImage], rows: list[int] | None = None) -> None:
         """Pages laid out in rows (`rows` gives how many pages sit side by side in each
@@ -402,6 +417,7 @@ class PreviewLabel(QLabel):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self.updating.move(8, 8)
         self._fit()
 
 
