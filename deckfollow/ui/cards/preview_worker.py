@@ -103,13 +103,17 @@ class _RenderThread(QThread):
             self.answered.emit(ticket)
 
 
-@without_cycle_collection  # a collection here could free a widget's cycle off its thread
 def _run(work: Callable[[], Any]) -> tuple[object, BaseException | None]:
     with RENDERING:
-        try:
-            return work(), None
-        except BaseException as exc:  # judged on the GUI thread
-            return None, exc
+        return _paused(work)
+
+
+@without_cycle_collection  # a collection here could free a widget's cycle off its thread
+def _paused(work: Callable[[], Any]) -> tuple[object, BaseException | None]:
+    try:
+        return work(), None
+    except BaseException as exc:  # judged on the GUI thread
+        return None, exc
 
 
 class PreviewRenderer(QObject):

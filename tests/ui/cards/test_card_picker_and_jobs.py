@@ -123,7 +123,7 @@ def test_stationery_is_named_in_the_owners_units(qtbot, db, now):
 
 def test_the_composer_offers_nothing_until_its_read_has_arrived(qtbot, db, now):
     seed(db, now)
-    ops = Operations(db)
+    Operations(db)
     dlg = CardsDialog(db, clock=lambda: now)
     qtbot.addWidget(dlg)
     # Opened, not yet read: no wording, no customers, no card to print, nothing to type in.
@@ -142,7 +142,7 @@ def test_the_composer_offers_nothing_until_its_read_has_arrived(qtbot, db, now):
 
 def test_the_batch_says_nothing_about_cards_due_until_they_are_read(qtbot, db, now):
     seed(db, now)
-    ops = Operations(db)
+    Operations(db)
     dlg = CardBatchDialog(db, clock=lambda: now)
     qtbot.addWidget(dlg)
     # Not "no cards due": the cards have not been read yet.
@@ -155,7 +155,7 @@ def test_the_batch_says_nothing_about_cards_due_until_they_are_read(qtbot, db, n
 
 
 def test_with_no_cards_due_the_batch_does_not_speak_of_customers_due_one(qtbot, db, now):
-    ops = Operations(db)
+    Operations(db)
     dlg = CardBatchDialog(db, clock=lambda: now)
     qtbot.addWidget(dlg)
     ready(qtbot, dlg)
