@@ -9,7 +9,6 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,7 +33,7 @@ from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.unit_of_work import Session, Store
-from deckfollow.printing.batch import CardBatch, PrintedBatch
+from deckfollow.printing.batch import CardBatch, DueCard, PrintedBatch
 from deckfollow.printing.card_dialogs import (
     CardSetup,
     DueCards,
@@ -50,11 +49,14 @@ from deckfollow.printing.stationery import envelope_label
 from deckfollow.ui import operations
 from deckfollow.ui.cards.common import (
     OUTSIDE_NOTE,
+    Frame,
     PreviewLabel,
+    Sheet,
     StyleForm,
     ask_and_print,
     ask_save_path,
     card_pages,
+    lay_out,
     pdf_pages,
     save_failed,
     save_private,
@@ -295,7 +297,7 @@ class CardBatchDialog(QDialog):
             self.batch,
             self._options(),
             row=row if 0 <= row < len(self.batch.cards) else 0,
-            width_px=self.preview.render_width(520),
+            frame=self.preview.frame(),
         )
         self._full_pending = True
         self._renderer.request(work, self._show_batch, self._not_rendered)
@@ -324,15 +326,7 @@ class CardBatchDialog(QDialog):
         bad = {p.label: p for p in self.problems}
         cards = done.batch.cards
         self._filling = True  # the current row may move: its preview is drawn below
-        self.table.setRowCount(len(cards))
-        for row, card in enumerate(cards):
-            due = date_text(card.due_at)
-            problem = bad.get(card.customer)
-            fits = "yes" if problem is None else f"no: {problem.part}: {problem.problem}"
-            if card.missing and problem is None:
-                fits = "check: no value for " + ", ".join(card.missing)
-            for col, text in enumerate((card.customer, due, card.template_name, fits)):
-                self.table.setItem(row, col, QTableWidgetItem(text))
+        self._fill_table(cards, bad)
         self._filling = False
         if self.problems:
             self.error.show_error(
@@ -359,12 +353,31 @@ class CardBatchDialog(QDialog):
         self.save_button.setEnabled(self.last_pdf is not None)
         row = self.table.currentRow()
         row = row if 0 <= row < n else 0
-        if done.pages is not None and done.row == row:
-            self._show_row(row, done.pages)
+        if done.sheet is not None and done.row == row:
+            self._show_row(row, done.sheet)
         else:
             self.show_preview(row)  # chosen meanwhile (or nothing to show)
         if self._renderer.is_idle():
             self._rendered()
+
+    def _fill_table(self, cards: list[DueCard], bad: dict[str, CardProblem]) -> None:
+        """One row per card; only the cells whose words changed are set (a new style leaves
+        most as they were), and the columns are sized to their contents once, after."""
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setRowCount(len(cards))
+        for row, card in enumerate(cards):
+            due = date_text(card.due_at)
+            problem = bad.get(card.customer)
+            fits = "yes" if problem is None else f"no: {problem.part}: {problem.problem}"
+            if card.missing and problem is None:
+                fits = "check: no value for " + ", ".join(card.missing)
+            for col, text in enumerate((card.customer, due, card.template_name, fits)):
+                item = self.table.item(row, col)
+                if item is None or item.text() != text:
+                    self.table.setItem(row, col, QTableWidgetItem(text))
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
     def _rendered(self) -> None:
         then, self._then = self._then, None
@@ -402,19 +415,19 @@ class CardBatchDialog(QDialog):
             return
         if self._full_pending:
             return
-        work = partial(row_pages, shown.pdf, row, n, shown.options, self.preview.render_width(520))
+        work = partial(row_pages, shown.pdf, row, n, shown.options, self.preview.frame())
 
-        def show(pages: tuple[list[QImage], list[int]]) -> None:
-            self._show_row(row, pages)
+        def show(sheet: Sheet | None) -> None:
+            self._show_row(row, sheet)
             self._rendered()
 
         self._renderer.request(work, show, self._not_rendered)
 
-    def _show_row(self, row: int, pages: tuple[list[QImage], list[int]]) -> None:
+    def _show_row(self, row: int, sheet: Sheet | None) -> None:
         assert self._shown is not None
         cards = self._shown.batch.cards
         n = len(cards)
-        self.preview.show_pages(*pages)
+        self.preview.show_sheet(sheet)
         self.previewed_row = row
         per_card = 2 if self._shown.options.two_sided else 1
         self.preview_caption.setText(
@@ -472,11 +485,11 @@ class CardBatchDialog(QDialog):
     def _preview_step(self, index: int) -> None:
         assert self._shown is not None  # steps come with a render
         step = self.steps[index]
-        work = partial(step_pages, step, self._shown.options, self.preview.render_width(520))
+        work = partial(step_pages, step, self._shown.options, self.preview.frame())
         self.previewed_row = -1
 
-        def show(pages: tuple[list[QImage], list[int] | None]) -> None:
-            self.preview.show_pages(*pages)
+        def show(sheet: Sheet | None) -> None:
+            self.preview.show_sheet(sheet)
             self.preview_caption.setText(
                 f"Print job {index + 1} of {len(self.steps)}: {step.heading.split('. ', 1)[1]}"
             )
@@ -658,11 +671,11 @@ class BatchPreview:
     pdf: bytes | None
     steps: list[PaperStep]
     row: int
-    pages: tuple[list[QImage], list[int]] | None
+    sheet: Sheet | None  # card `row`, drawn
 
 
 def render_batch(
-    batch: CardBatch, options: PrintOptions, *, row: int, width_px: int
+    batch: CardBatch, options: PrintOptions, *, row: int, frame: Frame
 ) -> BatchPreview:
     """Check, render and split the batch into print jobs, and draw card `row` (on the
     rendering thread: plain data in, plain data out)."""
@@ -681,13 +694,11 @@ def render_batch(
         except DeckfollowError as exc:
             error, pdf, steps = exc, None, []
     n = len(batch.cards)
-    pages = row_pages(pdf, row, n, options, width_px) if pdf is not None and 0 <= row < n else None
-    return BatchPreview(batch, options, problems, error, pdf, steps, row, pages)
+    sheet = row_pages(pdf, row, n, options, frame) if pdf is not None and 0 <= row < n else None
+    return BatchPreview(batch, options, problems, error, pdf, steps, row, sheet)
 
 
-def row_pages(
-    pdf: bytes, row: int, n: int, options: PrintOptions, width_px: int
-) -> tuple[list[QImage], list[int]]:
+def row_pages(pdf: bytes, row: int, n: int, options: PrintOptions, frame: Frame) -> Sheet | None:
     """Card `row` of `n` in the batch's PDF: its inside (and outside), then its envelope or
     the label sheet its label is on."""
     envelope = options.envelope_stock()
@@ -702,14 +713,12 @@ def row_pages(
         wanted.append(cards_pages + row)
     elif sheet is not None:
         wanted.append(cards_pages + (options.start_label - 1 + row) // sheet.per_sheet)
-    return card_pages(pdf, wanted, options, width_px)
+    return lay_out(*card_pages(pdf, wanted, options, frame.page_px), frame)
 
 
-def step_pages(
-    step: PaperStep, options: PrintOptions, width_px: int
-) -> tuple[list[QImage], list[int] | None]:
+def step_pages(step: PaperStep, options: PrintOptions, frame: Frame) -> Sheet | None:
     """A print job's first pages: a card's inside and outside, or its first sheet."""
     if step.part == "cards":
-        pages, rows = card_pages(step.pdf, [0, 1] if options.two_sided else [0], options, width_px)
-        return pages, rows
-    return pdf_pages(step.pdf, width_px, [0]), None
+        wanted = [0, 1] if options.two_sided else [0]
+        return lay_out(*card_pages(step.pdf, wanted, options, frame.page_px), frame)
+    return lay_out(pdf_pages(step.pdf, frame.page_px, [0]), None, frame)

@@ -8,7 +8,6 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -53,11 +52,14 @@ from deckfollow.printing.render import (
 from deckfollow.ui import operations
 from deckfollow.ui.cards.common import (
     OUTSIDE_NOTE,
+    Frame,
     PreviewLabel,
+    Sheet,
     StyleForm,
     ask_and_print,
     ask_save_path,
     card_pages,
+    lay_out,
     mark_fold,
     pdf_pages,
     save_failed,
@@ -401,7 +403,7 @@ class CardsDialog(QDialog):
             options,
             note=note,
             no_return_address=base.return_address is None,
-            width_px=self.preview.render_width(520),
+            frame=self.preview.frame(),
             proof_width_px=self.preview.render_width(560),
         )
         self._renderer.request(work, self._show, self._not_rendered)
@@ -416,7 +418,7 @@ class CardsDialog(QDialog):
         if card.problems:
             self.error.show_error(card.problems)
         self.last_pdf = card.pdf
-        self.preview.show_pages(card.pages, card.rows)
+        self.preview.show_sheet(card.sheet)
         self.status.setText(card.status)
         self._rendered()
 
@@ -489,8 +491,7 @@ class CardPreview:
     and what to say under them (`problems`, in red, when it cannot)."""
 
     pdf: bytes | None
-    pages: list[QImage]
-    rows: list[int] | None
+    sheet: Sheet | None
     status: str
     problems: str = ""
 
@@ -501,7 +502,7 @@ def render_card(
     *,
     note: str | None,
     no_return_address: bool,
-    width_px: int,
+    frame: Frame,
     proof_width_px: int,
 ) -> CardPreview:
     """Check that the card fits, render it and draw its preview pages (on the rendering
@@ -513,15 +514,15 @@ def render_card(
             f"{p.part}: {p.problem}" for p in problems
         )
         if not any(p.part == "card" for p in problems):
-            return CardPreview(None, [], None, "", text)
+            return CardPreview(None, None, "", text)
         proof = pdf_pages(render_proof(job, options), proof_width_px, [0])
         fold = stock_fold(options.card)
         if fold is not None and proof:
             proof[0] = mark_fold(proof[0], fold)
         status = "Proof only: the dashed red line is the edge of what prints."
-        return CardPreview(None, proof, None, status, text)
+        return CardPreview(None, lay_out(proof, None, frame), status, text)
     pdf = render_bytes([job], options)
-    pages, rows = card_pages(pdf, [0, 1, 2], options, width_px)
+    pages, rows = card_pages(pdf, [0, 1, 2], options, frame.page_px)
     lay = card_layout(job, options)
     parts = [f"Written at {lay.size:g} pt"]
     if lay.shrunk:
@@ -532,4 +533,4 @@ def render_card(
         parts.append("· No return address: set your business name and address in Settings")
     if options.two_sided:
         parts.append(f"· {OUTSIDE_NOTE}.")
-    return CardPreview(pdf, pages, rows, " ".join(parts))
+    return CardPreview(pdf, lay_out(pages, rows, frame), " ".join(parts))

@@ -12,6 +12,7 @@ renderer's module caches, ReportLab's stream settings and PDFium are shared by e
 from __future__ import annotations
 
 import atexit
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -32,6 +33,7 @@ UPDATING_AFTER_MS = 400
 # finishing when the next dialog starts one). PDFium's lock is taken inside it, never the
 # other way round, so printing on the GUI thread waits at most for one page's raster.
 RENDERING = threading.Lock()
+SWITCH_INTERVAL_S = 0.001
 
 # Every rendering thread not yet ended, held here (not by its dialog) until it has: a
 # closed dialog's thread may still be finishing a render, and Qt must never free a running
@@ -105,7 +107,16 @@ class _RenderThread(QThread):
 
 def _run(work: Callable[[], Any]) -> tuple[object, BaseException | None]:
     with RENDERING:
-        return _paused(work)
+        # Rendering is pure Python holding the interpreter lock; the GUI thread, asking for
+        # it back after each call into Qt, would wait up to the switch interval (5 ms) every
+        # time: a repaint of a few dozen calls stalled for tens of milliseconds. While a card
+        # renders the lock changes hands every millisecond instead.
+        was = sys.getswitchinterval()
+        sys.setswitchinterval(min(was, SWITCH_INTERVAL_S))
+        try:
+            return _paused(work)
+        finally:
+            sys.setswitchinterval(was)
 
 
 @without_cycle_collection  # a collection here could free a widget's cycle off its thread
