@@ -28,7 +28,7 @@ pytestmark = pytest.mark.bench
 
 HERE = Path(__file__).resolve()
 TREE = HERE.parents[2]
-ROUNDS = 3
+ROUNDS = 5
 TYPED = "See you in spring :)"  # 20 characters
 KEY_GAP_MS = 90  # a brisk typist: about 11 characters a second
 STYLE_GAP_MS = 600  # a click, then a look at the preview

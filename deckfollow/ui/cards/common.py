@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QSize,
     QSizeF,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -415,6 +416,10 @@ class PreviewLabel(QLabel):
         )
         self.updating.adjustSize()
         self.updating.hide()
+        self._smooth = QTimer(self)
+        self._smooth.setSingleShot(True)
+        self._smooth.setInterval(150)
+        self._smooth.timeout.connect(lambda: self._fit(smooth=True))
 
     def set_updating(self, on: bool) -> None:
         """Say (or stop saying) that a newer preview is on its way."""
@@ -443,16 +448,26 @@ class PreviewLabel(QLabel):
         # being blown up from a 100% image.
         return (self.size() - QSize(8, 8)) * self.devicePixelRatioF()
 
-    def _fit(self) -> None:
+    def _fit(self, smooth: bool = False) -> None:
         if self._sheet is None:
             return
-        ratio = self.devicePixelRatioF()
         fitted = self._sheet.fitted
         target = self._target()
         if target != self._sheet.target:
-            fitted = _scaled(self._sheet.full, target)  # resized since it was made
+            # Resized since it was made: roughly at once, smoothly once the size has settled
+            # (a dialog relaid out moves it several times in a row).
+            mode = Qt.TransformationMode.FastTransformation
+            if smooth:
+                mode = Qt.TransformationMode.SmoothTransformation
+            else:
+                self._smooth.start()
+            fitted = self._sheet.full.scaled(
+                target.expandedTo(QSize(1, 1)), Qt.AspectRatioMode.KeepAspectRatio, mode
+            )
+            if smooth:
+                self._sheet = replace(self._sheet, fitted=fitted, target=target)
         shown = QPixmap.fromImage(fitted)
-        shown.setDevicePixelRatio(ratio)
+        shown.setDevicePixelRatio(self.devicePixelRatioF())
         self.setPixmap(shown)
 
     def render_width(self, logical_px: int) -> int:

@@ -33,7 +33,7 @@ UPDATING_AFTER_MS = 400
 # finishing when the next dialog starts one). PDFium's lock is taken inside it, never the
 # other way round, so printing on the GUI thread waits at most for one page's raster.
 RENDERING = threading.Lock()
-SWITCH_INTERVAL_S = 0.001
+SWITCH_INTERVAL_S = 0.0005
 
 # Every rendering thread not yet ended, held here (not by its dialog) until it has: a
 # closed dialog's thread may still be finishing a render, and Qt must never free a running
@@ -110,7 +110,7 @@ def _run(work: Callable[[], Any]) -> tuple[object, BaseException | None]:
         # Rendering is pure Python holding the interpreter lock; the GUI thread, asking for
         # it back after each call into Qt, would wait up to the switch interval (5 ms) every
         # time: a repaint of a few dozen calls stalled for tens of milliseconds. While a card
-        # renders the lock changes hands every millisecond instead.
+        # renders the lock changes hands every half millisecond instead.
         was = sys.getswitchinterval()
         sys.setswitchinterval(min(was, SWITCH_INTERVAL_S))
         try:
