@@ -427,6 +427,11 @@ class PreviewLabel(QLabel):
         if on:
             self.updating.raise_()
 
+    def settled(self) -> bool:
+        """The pages are shown at their final quality (not still roughly scaled after a
+        resize)."""
+        return not self._smooth.isActive()
+
     def frame(self, logical_px: int = 520) -> Frame:
         """Where a preview for this label is to be made: pages `logical_px` wide."""
         return Frame(self.render_width(logical_px), self._target(), active_theme().desk_bg)

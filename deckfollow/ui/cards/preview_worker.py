@@ -12,6 +12,7 @@ renderer's module caches, ReportLab's stream settings and PDFium are shared by e
 from __future__ import annotations
 
 import atexit
+import gc
 import sys
 import threading
 from collections.abc import Callable
@@ -21,7 +22,6 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal
 
 from deckfollow.core.errors import DeckfollowError
-from deckfollow.cycle_pause import without_cycle_collection
 from deckfollow.printing.fonts import FONTS, load
 
 T = TypeVar("T")
@@ -57,7 +57,7 @@ class _RenderThread(QThread):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("card preview")
-        self._cv = threading.Condition()
+        self._cv = threading.Condition(threading.Lock())
         self._next: tuple[int, Callable[[], Any]] | None = None
         self._stopping = False
         self._outcomes: dict[int, tuple[object, BaseException | None]] = {}
@@ -95,8 +95,10 @@ class _RenderThread(QThread):
                 assert self._next is not None
                 ticket, work = self._next
                 self._next = None
+            _pause_collector(self)
             outcome = _run(work)
             del work  # what the request held goes with the GUI thread's copy, not here
+            _done_rendering(self)
             with self._cv:
                 if self.stopping():
                     return  # its dialog closed meanwhile: nobody is left to show it to
@@ -114,17 +116,42 @@ def _run(work: Callable[[], Any]) -> tuple[object, BaseException | None]:
         was = sys.getswitchinterval()
         sys.setswitchinterval(min(was, SWITCH_INTERVAL_S))
         try:
-            return _paused(work)
+            return work(), None
+        except BaseException as exc:  # judged on the GUI thread
+            return None, exc
         finally:
             sys.setswitchinterval(was)
 
 
-@without_cycle_collection  # a collection here could free a widget's cycle off its thread
-def _paused(work: Callable[[], Any]) -> tuple[object, BaseException | None]:
-    try:
-        return work(), None
-    except BaseException as exc:  # judged on the GUI thread
-        return None, exc
+# The cycle collector runs on whichever thread happens to allocate when it is due. On this
+# thread it could free a dialog's last cycle and so delete Qt widgets off the GUI thread
+# (a crash). So it is paused while a card renders, and only the GUI thread resumes it.
+_COLLECTOR = threading.Lock()
+_rendering: set[_RenderThread] = set()
+_collector_was_on: list[bool] = []  # while paused: whether it ran before
+
+
+def _pause_collector(thread: _RenderThread) -> None:
+    """On a rendering thread, before it renders."""
+    with _COLLECTOR:
+        if not _rendering and not _collector_was_on:
+            _collector_was_on.append(gc.isenabled())
+            gc.disable()
+        _rendering.add(thread)
+
+
+def _done_rendering(thread: _RenderThread) -> None:
+    """On a rendering thread, once it has rendered: the collector stays paused until the
+    GUI thread resumes it."""
+    with _COLLECTOR:
+        _rendering.discard(thread)
+
+
+def _resume_collector() -> None:
+    """On the GUI thread: resume the collector once no card is rendering."""
+    with _COLLECTOR:
+        if not _rendering and _collector_was_on and _collector_was_on.pop():
+            gc.enable()
 
 
 class PreviewRenderer(QObject):
@@ -192,12 +219,14 @@ class PreviewRenderer(QObject):
     def shutdown(self) -> None:
         """Stop the thread (the dialog closed): nothing more is rendered or answered."""
         thread, self._thread = self._thread, None
+        self._wanted = (0, _ignore, _ignore)  # what was to show the answer (the dialog) goes
         self._waiting = False
         self._end_hint()
         if thread is not None:
             _let_go(thread)
 
     def _deliver(self, ticket: int) -> None:
+        _resume_collector()
         thread = self._thread
         outcome = thread.take(ticket) if thread is not None else None
         if outcome is None or ticket != self._wanted[0]:
@@ -246,6 +275,7 @@ class _Reaper(QObject):
 
 
 def _reap() -> None:
+    _resume_collector()
     for thread in list(_live):
         if not shiboken6.isValid(thread) or thread.isFinished():
             if shiboken6.isValid(thread):
