@@ -158,8 +158,6 @@ class PreviewRenderer(QObject):
     """One dialog's rendering thread: `request(work, success)` runs `work()` there and
     hands its result to `success` on the GUI thread, unless a newer request was made."""
 
-    # The newest request's answer has been handed over (tests and scripts wait for it).
-    rendered = Signal()
     # True once a render has run for UPDATING_AFTER_MS; False when its answer is in.
     updating = Signal(bool)
 
@@ -212,10 +210,6 @@ class PreviewRenderer(QObject):
         """No answer is awaited: what is on screen is the newest asked for."""
         return not self._waiting
 
-    def is_updating(self) -> bool:
-        """ "Updating preview…" is showing."""
-        return self._hinting
-
     def shutdown(self) -> None:
         """Stop the thread (the dialog closed): nothing more is rendered or answered."""
         thread, self._thread = self._thread, None
@@ -242,7 +236,6 @@ class PreviewRenderer(QObject):
             failure(error)
         else:
             success(result)
-        self.rendered.emit()
 
     def _show_hint(self) -> None:
         if self._waiting and not self._hinting:
