@@ -19,7 +19,7 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.cards import CardBatchDialog, CardsDialog, preview_worker
 from deckfollow.ui.operations import Operations
 from tests.printing import poppler
-from tests.printing.data import Person, add_person, owner
+from tests.printing.data import Person, add_person, owner, seed
 from tests.ui.cards.rendering import ready
 
 NOTE = (
@@ -184,3 +184,16 @@ def test_print_pressed_on_a_note_too_long_prints_nothing(qtbot, db, now):
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QPrintDialog)]
     assert "does not fit" in dlg.error.text()
     assert dlg.last_pdf is None and not dlg.print_button.isEnabled()
+
+
+def test_a_card_chosen_while_the_batch_renders_is_the_one_shown_after(qtbot, db, now):
+    seed(db, now)
+    dlg = _batch(qtbot, db, now)
+    assert dlg.preview_caption.text().startswith("Card 1 of 2: Renée Müller")
+    form = dlg.style_form
+    with renders_held():
+        form.select(form.ink, "black" if form.ink.currentData() != "black" else "blue-black")
+        dlg.table.setCurrentCell(1, 0)  # while the batch is being rendered again
+    ready(qtbot, dlg)
+    assert dlg.previewed_row == 1
+    assert dlg.preview_caption.text().startswith("Card 2 of 2: Łukasz Nowak")
