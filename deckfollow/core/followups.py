@@ -5,14 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from deckfollow.core import limits
 from deckfollow.core.clock_format import both_clocks_text
 from deckfollow.core.consent_ledger import append_event, grant_consent
 from deckfollow.core.contact_hours import local_to_utc, zone
-from deckfollow.core.contact_snapshot import get_customer, load_snapshot
+from deckfollow.core.contact_snapshot import (
+    get_customer,
+    load_snapshot,
+    load_snapshots,
+    snapshots_of,
+)
 from deckfollow.core.enums import (
     Basis,
     Channel,
@@ -23,7 +28,9 @@ from deckfollow.core.enums import (
 from deckfollow.core.errors import NotFoundError, PermissionRefused, ValidationError
 from deckfollow.core.models import ConsentEvent, FollowUp, Quote
 from deckfollow.core.permission import (
+    AGREED_CLEARANCE,
     ContactSnapshot,
+    cap_decision,
     channel_decision,
     decide,
     find_slot,
@@ -313,33 +320,22 @@ def audit_rules(session: Session, customer_ids: list[int] | None = None) -> list
     nothing pending on a revoked channel or for a do-not-contact customer, planned calls and
     texts inside allowed hours (snoozed ones too), cadence steps clear of agreed follow-ups,
     and each pending planned touch a day clear of the others and within the cap of any seven
-    days.
+    days. Read in a few queries for all customers, not several for each.
     """
-    from deckfollow.core.models import Customer
-    from deckfollow.core.permission import AGREED_CLEARANCE, cap_decision
-
     cap = load_settings(session).weekly_cap
     stmt = select(FollowUp.customer_id).where(FollowUp.status == FollowUpStatus.PENDING)
     if customer_ids is not None:
         stmt = stmt.where(FollowUp.customer_id.in_(customer_ids))
     ids = sorted(set(session.execute(stmt).scalars()))
+    live = load_snapshots(session, ids)  # the deleted are left out, as they are gone
+    snaps = snapshots_of(session, [live[cid] for cid in ids if cid in live])
+    rows = _audited_follow_ups(session, list(snaps))
     problems: list[str] = []
-    for cid in ids:
-        customer = session.get(Customer, cid)
-        if customer is None or customer.deleted_at is not None:
-            continue
-        snap = load_snapshot(session, cid)
-        rows = list(
-            session.execute(
-                select(FollowUp).where(
-                    FollowUp.customer_id == cid,
-                    FollowUp.status.in_([FollowUpStatus.PENDING, FollowUpStatus.DONE]),
-                )
-            ).scalars()
-        )
-        pending = [f for f in rows if f.status is FollowUpStatus.PENDING]
+    for cid, snap in snaps.items():
+        mine = rows.get(cid, [])
+        pending = [f for f in mine if f.status is FollowUpStatus.PENDING]
         agreed = [f.due_at for f in pending if f.basis is Basis.AGREED]
-        planned = [f for f in rows if f.basis is Basis.PLANNED]
+        planned = [f for f in mine if f.basis is Basis.PLANNED]
         for f in pending:
             tag = f"follow-up {f.id} ({snap.name}, {f.channel.value})"
             gate = channel_decision(snap, f.channel)
@@ -361,3 +357,35 @@ def audit_rules(session: Session, customer_ids: list[int] | None = None) -> list
             elif f.cadence_run_id is not None:
                 problems.append(f"{tag}: a cadence may not create agreed follow-ups")
     return problems
+
+
+_AUDIT_CHUNK = 5000  # customers per query (SQLite takes at most 32,766 parameters)
+# id, customer_id, status, basis, channel, due_at, snoozed_until, cadence_run_id
+_Audited = Row[int, int, FollowUpStatus, Basis, Channel, datetime, datetime | None, int | None]
+
+
+def _audited_follow_ups(session: Session, customer_ids: list[int]) -> dict[int, list[_Audited]]:
+    """The pending and done follow-ups of each customer, in the order they were made, as
+    the few columns the audit reads."""
+    found: dict[int, list[_Audited]] = {}
+    for start in range(0, len(customer_ids), _AUDIT_CHUNK):
+        chunk = customer_ids[start : start + _AUDIT_CHUNK]
+        for row in session.execute(
+            select(
+                FollowUp.id,
+                FollowUp.customer_id,
+                FollowUp.status,
+                FollowUp.basis,
+                FollowUp.channel,
+                FollowUp.due_at,
+                FollowUp.snoozed_until,
+                FollowUp.cadence_run_id,
+            )
+            .where(
+                FollowUp.customer_id.in_(chunk),
+                FollowUp.status.in_([FollowUpStatus.PENDING, FollowUpStatus.DONE]),
+            )
+            .order_by(FollowUp.customer_id, FollowUp.id)
+        ):
+            found.setdefault(row.customer_id, []).append(row)
+    return found

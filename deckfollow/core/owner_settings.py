@@ -8,7 +8,7 @@ the same values without importing SQLAlchemy.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 
 from deckfollow.core.permission import DEFAULT_WEEKLY_CAP
 from deckfollow.core.places import currency_for
@@ -49,5 +49,5 @@ def settings_from_stored(stored: Mapping[str, str]) -> OwnerSettings:
     if not settings.currency:
         known = currency_for(settings.default_country)
         if known:
-            settings = OwnerSettings(**{**asdict(settings), "currency": known})
+            settings = replace(settings, currency=known)
     return settings

@@ -6,6 +6,7 @@ import locale
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from zoneinfo import available_timezones
 
@@ -50,7 +51,14 @@ def _tzlocal_zone() -> str | None:
         name = tzlocal.get_localzone_name()
     except Exception:  # a broken zone setting must not stop the app from starting
         return None
-    return name if name and name in available_timezones() else None
+    return name if name and name in _known_zones() else None
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    """Every IANA zone name, listed once a run: listing walks the zone files (about 5 ms),
+    and the owner's settings ask for the computer's zone on every read."""
+    return frozenset(available_timezones())
 
 
 def _locale_country(value: str) -> str | None:
@@ -190,7 +198,7 @@ def zone_named(text: str) -> str | None:
     "australia/sydney", "Sydney" or "new york" (a city that names exactly one zone); None
     if it names none."""
     typed = text.strip()
-    zones = available_timezones()
+    zones = _known_zones()
     if typed in zones:
         return typed
     key = "_".join(typed.split()).casefold()

@@ -7,14 +7,15 @@ from pathlib import Path
 import pytest
 
 from tests.bench.report import record
+from tests.conftest import Prebuilt
 from tests.storage.test_restore_race import restore_race
 
 
 @pytest.mark.bench
 @pytest.mark.slow
 @pytest.mark.timeout(1800)
-def test_restore_raced_against_an_import_and_a_stop_50_times(tmp_path: Path):
-    figures = restore_race(tmp_path, 50, seed=50)
+def test_restore_raced_against_an_import_and_a_stop_50_times(tmp_path: Path, prebuilt: Prebuilt):
+    figures = restore_race(tmp_path, 50, seed=50, prebuilt=prebuilt)
     print(f"\nrestore race: {figures}")
     record("data safety", "restore race: trials", figures.trials, "trials")
     record(

@@ -15,6 +15,8 @@ from deckfollow.core.places import (
     region_code,
     regions_of,
 )
+from deckfollow.core.settings import load_settings, save_owner_settings
+from deckfollow.storage.database import Database
 
 
 def test_without_tz_or_etc_localtime_the_zone_comes_from_tzlocal_as_on_windows(
@@ -32,6 +34,35 @@ def test_without_tz_or_etc_localtime_the_zone_comes_from_tzlocal_as_on_windows(
     assert timezones.system_timezone() == "Australia/Perth"
     monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: None)
     assert timezones.system_timezone() == "UTC"
+
+
+def test_each_settings_read_sees_the_computer_s_zone_as_it_is_now(
+    db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The zone list is kept for the run; the computer's zone itself is read afresh."""
+    with db.reading() as s:
+        assert load_settings(s).owner_timezone == "Australia/Sydney"  # $TZ, as set for tests
+    monkeypatch.setenv("TZ", "Europe/London")
+    with db.reading() as s:
+        assert load_settings(s).owner_timezone == "Europe/London"
+    import tzlocal
+
+    monkeypatch.delenv("TZ")
+    monkeypatch.setattr(timezones, "Path", lambda _p: tmp_path / "localtime")
+    monkeypatch.setattr(tzlocal, "reload_localzone", lambda: None)
+    for zone in ("Australia/Perth", "America/Chicago", "Not/AZone"):
+        monkeypatch.setattr(tzlocal, "get_localzone_name", lambda z=zone: z)
+        with db.reading() as s:
+            assert load_settings(s).owner_timezone == (zone if "AZone" not in zone else "UTC")
+    with db.unit_of_work() as s:
+        save_owner_settings(s, {"owner_timezone": "Asia/Tokyo", "default_country": "JP"})
+    with db.reading() as s:
+        chosen = load_settings(s)
+    assert (chosen.owner_timezone, chosen.default_country, chosen.currency) == (
+        "Asia/Tokyo",
+        "JP",
+        "JPY",
+    )
 
 
 @pytest.mark.parametrize(

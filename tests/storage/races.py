@@ -5,10 +5,11 @@ PostgreSQL database. For each trial the parent sets up a fresh customer (and quo
 one operation to each worker, and both start at a barrier. Inside its unit of work each
 worker stops before its first write (every read and decision made) and waits for the
 other to reach the same point, so on a back-end that does not serialise writers both
-decisions are made from the same state and the transactions truly overlap. A worker whose
-statement has been blocked for a while (waiting for the write lock the other holds) counts
-as having arrived: a serialising back-end then lets the holder finish instead of
-deadlocking on the barrier.
+decisions are made from the same state and the transactions truly overlap. A worker that is
+taking the business's write lock (`BEGIN IMMEDIATE`, PostgreSQL's advisory lock) while the
+other is at its first write waits for the lock the other holds, and counts as having
+arrived, as does one whose statement has been blocked for a while: a serialising back-end
+then lets the holder finish instead of deadlocking on the barrier.
 
 After each trial the parent checks, from the database: no pending follow-up on a revoked
 channel or for a do-not-contact customer, no running plan for a do-not-contact customer,
@@ -80,6 +81,8 @@ BLOCKED_AFTER_S = float(os.environ.get("DECKFOLLOW_RACE_BLOCKED_AFTER", "0.05"))
 RENDEZVOUS_LIMIT_S = 10.0
 AGREED_DAY = date(2026, 11, 25)  # a Wednesday, three days after the frozen "now"
 _WRITES = ("INSERT", "UPDATE", "DELETE")
+# How a write transaction takes the write lock (see `deckfollow.storage.database._begin`).
+_TAKE_WRITE_LOCK = ("BEGIN IMMEDIATE", "SELECT pg_advisory_xact_lock")
 RAW_MARKERS = (
     "Traceback",
     "sqlalchemy",
@@ -245,6 +248,7 @@ class _Shared:
     barrier: Any
     at_point: SynchronizedArray[int]
     stmt_since: SynchronizedArray[float]
+    taking_lock: SynchronizedArray[int]  # 1 while a worker's statement takes the write lock
 
 
 class _Rendezvous:
@@ -266,6 +270,8 @@ class _Rendezvous:
         while time.monotonic() < deadline:
             if sh.at_point[self.other] == self.trial:
                 return
+            if sh.taking_lock[self.other]:
+                return  # it waits for the write lock this writer holds: let ours commit first
             since = sh.stmt_since[self.other]
             if since and time.monotonic() - since > BLOCKED_AFTER_S:
                 return  # the other waits for our lock: let ours commit first
@@ -279,15 +285,18 @@ class _Rendezvous:
             # Hold before the first write: every decision of this unit of work is made.
             if self.armed and statement.lstrip().upper().startswith(_WRITES):
                 self.arrive()
+            sh.taking_lock[me] = statement.lstrip().startswith(_TAKE_WRITE_LOCK)
             sh.stmt_since[me] = time.monotonic()
 
         @event.listens_for(db.engine, "after_cursor_execute")
         def _after(*_: Any) -> None:
             sh.stmt_since[me] = 0.0
+            sh.taking_lock[me] = 0
 
         @event.listens_for(db.engine, "handle_error")
         def _error(*_: Any) -> None:
             sh.stmt_since[me] = 0.0
+            sh.taking_lock[me] = 0
 
 
 def is_raw(message: str) -> bool:
@@ -318,6 +327,7 @@ def _worker(me: int, target: str, now: datetime, shared: _Shared, conn: Connecti
             finally:
                 hook.armed = False
                 shared.stmt_since[me] = 0.0
+                shared.taking_lock[me] = 0
                 shared.at_point[me] = task.trial  # finished counts as arrived
             conn.send(result)
     finally:
@@ -336,7 +346,7 @@ class Racers:
 
     def start(self) -> None:
         ctx = mp.get_context("fork")  # every module is loaded already: each start is instant
-        shared = _Shared(ctx.Barrier(2), ctx.Array("i", 2), ctx.Array("d", 2))
+        shared = _Shared(ctx.Barrier(2), ctx.Array("i", 2), ctx.Array("d", 2), ctx.Array("i", 2))
         for me in (0, 1):
             parent, child = ctx.Pipe()
             proc = ctx.Process(

@@ -26,6 +26,7 @@ from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.storage.backup_catalogue import list_backups
 from deckfollow.storage.backup_copies import backup_to
 from deckfollow.storage.database import open_database
+from tests.conftest import Prebuilt
 
 NOW = "2026-11-22T22:00:00Z"
 IMPORTED = 200
@@ -81,9 +82,9 @@ def _stopped(path: Path, email: str) -> bool:
         return bool(found and found[0])
 
 
-def _one_trial(work: Path, rng: random.Random, figures: RaceFigures) -> None:
+def _one_trial(work: Path, rng: random.Random, figures: RaceFigures, prebuilt: Prebuilt) -> None:
     work.mkdir()
-    db_path = work / "deckfollow.db"
+    db_path = prebuilt.migrated(work / "deckfollow.db")
     now = datetime(2026, 11, 22, 22, 0, tzinfo=UTC)
     db = open_database(str(db_path))
     with db.unit_of_work() as s:
@@ -153,16 +154,18 @@ def _one_trial(work: Path, rng: random.Random, figures: RaceFigures) -> None:
         assert "since@example.com" in before_restore
 
 
-def restore_race(root: Path, trials: int, *, seed: int) -> RaceFigures:
+def restore_race(root: Path, trials: int, *, seed: int, prebuilt: Prebuilt) -> RaceFigures:
     rng = random.Random(seed)
     figures = RaceFigures()
     for n in range(trials):
-        _one_trial(root / f"trial-{n}", rng, figures)
+        _one_trial(root / f"trial-{n}", rng, figures, prebuilt)
     return figures
 
 
-def test_a_restore_beside_an_import_and_a_stop_loses_nothing_either_reported(tmp_path: Path):
-    figures = restore_race(tmp_path, 10, seed=20)
+def test_a_restore_beside_an_import_and_a_stop_loses_nothing_either_reported(
+    tmp_path: Path, prebuilt: Prebuilt
+):
+    figures = restore_race(tmp_path, 10, seed=20, prebuilt=prebuilt)
     print(f"\nrestore race: {figures}")
     assert figures.lost == []
     assert figures.raw_errors == []
