@@ -899,8 +899,9 @@ class MainWindow(QMainWindow):
             self.resize(min(1480, screen.width() - 40), min(920, screen.height() - 60))
 
     def restore_last_page(self) -> None:
-        """Show the page the user had open last time (call after every page is added)."""
-        last = QSettings().value("main/last_page")
+        """Show the page the user had open last time (call after every page is added): one
+        chosen already in this window (while the database opened) before the one saved."""
+        last = self._last_page or QSettings().value("main/last_page")
         if isinstance(last, str):
             self.show_page(last)
 

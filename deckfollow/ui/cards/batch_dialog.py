@@ -3,6 +3,9 @@ mailed"."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -30,7 +33,7 @@ from deckfollow.core.clock import Clock
 from deckfollow.core.enums import Channel
 from deckfollow.core.errors import DeckfollowError
 from deckfollow.core.unit_of_work import Session, Store
-from deckfollow.printing.batch import CardBatch, PrintedBatch
+from deckfollow.printing.batch import CardBatch, DueCard, PrintedBatch
 from deckfollow.printing.card_dialogs import (
     CardSetup,
     DueCards,
@@ -46,15 +49,19 @@ from deckfollow.printing.stationery import envelope_label
 from deckfollow.ui import operations
 from deckfollow.ui.cards.common import (
     OUTSIDE_NOTE,
+    Frame,
     PreviewLabel,
+    Sheet,
     StyleForm,
     ask_and_print,
     ask_save_path,
     card_pages,
+    lay_out,
     pdf_pages,
     save_failed,
     save_private,
 )
+from deckfollow.ui.cards.preview_worker import PreviewRenderer
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import counted, date_text
 from deckfollow.ui.theme import active_theme
@@ -75,6 +82,9 @@ class CardBatchDialog(QDialog):
 
     mailed = Signal(object)
     loaded = Signal()
+    # The newest check and preview are on screen (rendered off the GUI thread): tests and
+    # scripts wait for it before reading `last_pdf` or the print jobs.
+    rendered = Signal()
     # The form follows the owner's remembered choices, so it is made once they are read.
     style_form: StyleForm
 
@@ -121,6 +131,13 @@ class CardBatchDialog(QDialog):
         self.preview_caption.setStyleSheet(f"color: {active_theme().muted_text};")
         self.preview_caption.setWordWrap(True)
         self.previewed_row = -1
+        self._renderer = PreviewRenderer(self)
+        self._renderer.updating.connect(self.preview.set_updating)
+        self._shown: BatchPreview | None = None  # what the list and preview show
+        self._full_pending = False  # the batch's own render is on its way
+        self._filling = False
+        # What a print or save pressed mid-render does once the preview is current.
+        self._then: Callable[[], object] | None = None
         self.steps_box = QGroupBox("Print in this order, one paper at a time")
         self.steps_layout = QVBoxLayout(self.steps_box)
         self.print_button = QPushButton("Print all as one job…")
@@ -270,42 +287,55 @@ class CardBatchDialog(QDialog):
         return self.style_form.options(self._setup.base)
 
     def _check_and_preview(self) -> None:
+        """Check every card fits, render the batch and its print jobs and draw the chosen
+        card, on the rendering thread; what is on screen stays until that is in."""
         if self._setup is None:
             return
+        row = self.table.currentRow()
+        work = partial(
+            render_batch,
+            self.batch,
+            self._options(),
+            row=row if 0 <= row < len(self.batch.cards) else 0,
+            frame=self.preview.frame(),
+        )
+        self._full_pending = True
+        self._renderer.request(work, self._show_batch, self._not_rendered)
+
+    def preview_current(self) -> bool:
+        """The list, preview, print jobs and `last_pdf` show the batch as it stands: no
+        render is on its way."""
+        return self._renderer.is_idle()
+
+    def _not_rendered(self, error: DeckfollowError) -> None:
+        """Only a defect in the work itself gets here: `render_batch` keeps domain errors."""
+        self._full_pending = False
+        self.error.show_error(error)
+        self._rendered()
+
+    def _show_batch(self, done: BatchPreview) -> None:
+        self._full_pending = False
+        self._shown = done
         self.error.clear_error()
-        self.last_pdf = None
-        self.steps = []
+        self.problems = done.problems
+        self.last_pdf = done.pdf
+        self.steps = done.steps
         self.printed_steps = set()
-        options = self._options()
-        jobs = self.batch.jobs()
-        try:
-            self.problems = check_cards(jobs, options) if jobs else []
-        except DeckfollowError as exc:
-            self.error.show_error(exc)
-            self.problems = []
-            jobs = []
+        if done.error is not None:
+            self.error.show_error(done.error)
         bad = {p.label: p for p in self.problems}
-        self.table.setRowCount(len(self.batch.cards))
-        for row, card in enumerate(self.batch.cards):
-            due = date_text(card.due_at)
-            problem = bad.get(card.customer)
-            fits = "yes" if problem is None else f"no: {problem.part}: {problem.problem}"
-            if card.missing and problem is None:
-                fits = "check: no value for " + ", ".join(card.missing)
-            for col, text in enumerate((card.customer, due, card.template_name, fits)):
-                self.table.setItem(row, col, QTableWidgetItem(text))
+        cards = done.batch.cards
+        self._filling = True  # the current row may move: its preview is drawn below
+        self._fill_table(cards, bad)
+        self._filling = False
         if self.problems:
             self.error.show_error(
                 "Not ready to print (nothing is cut off, so these must be fixed first):\n"
                 + "\n".join(str(p) for p in self.problems)
             )
-        elif jobs:
-            try:
-                self.last_pdf = render_bytes(jobs, options)
-                self.steps = paper_steps(jobs, options)
-            except DeckfollowError as exc:
-                self.error.show_error(exc)
-        n = len(self.batch.cards)
+        assert self._setup is not None
+        n = len(cards)
+        options = done.options
         envelope = options.envelope_stock()
         units = self.style_form.preferences().units
         parts = [f"{n} card{'s' if n != 1 else ''} to print"]
@@ -319,43 +349,89 @@ class CardBatchDialog(QDialog):
             parts = [f"No cards due within {counted(self.days.value(), 'day')}."]
         self.summary.setText(" ".join(parts).rstrip(".") + ".")
         self._show_steps()
-        row = self.table.currentRow()
-        self.show_preview(row if 0 <= row < n else 0)
         self.print_button.setEnabled(self.last_pdf is not None)
         self.save_button.setEnabled(self.last_pdf is not None)
+        row = self.table.currentRow()
+        row = row if 0 <= row < n else 0
+        if done.sheet is not None and done.row == row:
+            self._show_row(row, done.sheet)
+        else:
+            self.show_preview(row)  # chosen meanwhile (or nothing to show)
+        if self._renderer.is_idle():
+            self._rendered()
+
+    def _fill_table(self, cards: list[DueCard], bad: dict[str, CardProblem]) -> None:
+        """One row per card; only the cells whose words changed are set (a new style leaves
+        most as they were), and the columns are sized to their contents once, after."""
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setRowCount(len(cards))
+        for row, card in enumerate(cards):
+            due = date_text(card.due_at)
+            problem = bad.get(card.customer)
+            fits = "yes" if problem is None else f"no: {problem.part}: {problem.problem}"
+            if card.missing and problem is None:
+                fits = "check: no value for " + ", ".join(card.missing)
+            for col, text in enumerate((card.customer, due, card.template_name, fits)):
+                item = self.table.item(row, col)
+                if item is None or item.text() != text:
+                    self.table.setItem(row, col, QTableWidgetItem(text))
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+
+    def _rendered(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            then()
+        self.rendered.emit()
+
+    def _when_current(self, then: Callable[[], object]) -> None:
+        """`then()` now when what is on screen is the batch as it stands, else once it is:
+        what is printed or saved is what was last previewed."""
+        if self.preview_current():
+            then()
+        else:
+            self._then = then
 
     def _on_row(self, row: int, _col: int, _old_row: int, _old_col: int) -> None:
-        if row != self.previewed_row:
+        if row != self.previewed_row and not self._filling:
             self.show_preview(row)
 
     def show_preview(self, row: int) -> None:
-        """The card on `row` of the list with its envelope, or with the label sheet it is on."""
+        """The card on `row` of the list with its envelope, or with the label sheet it is on
+        (drawn on the rendering thread; the batch's own render draws it when one is on its
+        way)."""
         self.previewed_row = -1
-        n = len(self.batch.cards)
-        if self.last_pdf is None or not 0 <= row < n:
+        shown = self._shown
+        n = len(shown.batch.cards) if shown is not None else 0
+        if shown is None or shown.pdf is None or not 0 <= row < n:
+            if self._full_pending:
+                return
+            self._renderer.cancel()
             self.preview.show_pages([])
             if n == 0:
                 self.preview.setText("No cards due: nothing to preview.")
             self.preview_caption.setText("")
             return
-        options = self._options()
-        envelope = options.envelope_stock()
-        sheet = options.label_stock()
-        # A folded card with a front is two pages: the inside and the outside.
-        per_card = 2 if options.two_sided else 1
-        wanted = [row * per_card]
-        if per_card == 2:
-            wanted.append(row * 2 + 1)
-        cards_pages = n * per_card
-        if envelope is not None:
-            wanted.append(cards_pages + row)
-        elif sheet is not None:
-            wanted.append(cards_pages + (options.start_label - 1 + row) // sheet.per_sheet)
-        pages, rows = card_pages(self.last_pdf, wanted, options, self.preview.render_width(520))
-        self.preview.show_pages(pages, rows)
+        if self._full_pending:
+            return
+        work = partial(row_pages, shown.pdf, row, n, shown.options, self.preview.frame())
+
+        def show(sheet: Sheet | None) -> None:
+            self._show_row(row, sheet)
+            self._rendered()
+
+        self._renderer.request(work, show, self._not_rendered)
+
+    def _show_row(self, row: int, sheet: Sheet | None) -> None:
+        assert self._shown is not None
+        cards = self._shown.batch.cards
+        n = len(cards)
+        self.preview.show_sheet(sheet)
         self.previewed_row = row
+        per_card = 2 if self._shown.options.two_sided else 1
         self.preview_caption.setText(
-            f"Card {row + 1} of {n}: {self.batch.cards[row].customer}"
+            f"Card {row + 1} of {n}: {cards[row].customer}"
             + (" (choose another in the list to see it)" if n > 1 else "")
             + (f". {OUTSIDE_NOTE}" if per_card == 2 else "")
         )
@@ -404,30 +480,51 @@ class CardBatchDialog(QDialog):
     def preview_step(self, index: int) -> None:
         """Show one print job's first pages (a card's inside and outside, an envelope, a
         label sheet)."""
+        self._step_action(index, self._preview_step)
+
+    def _preview_step(self, index: int) -> None:
+        assert self._shown is not None  # steps come with a render
         step = self.steps[index]
-        if step.part == "cards":
-            options = self._options()
-            pages, rows = card_pages(
-                step.pdf,
-                [0, 1] if options.two_sided else [0],
-                options,
-                self.preview.render_width(520),
-            )
-            self.preview.show_pages(pages, rows)
-        else:
-            self.preview.show_pages(pdf_pages(step.pdf, self.preview.render_width(520), [0]))
+        work = partial(step_pages, step, self._shown.options, self.preview.frame())
         self.previewed_row = -1
-        self.preview_caption.setText(
-            f"Print job {index + 1} of {len(self.steps)}: {step.heading.split('. ', 1)[1]}"
-        )
+
+        def show(sheet: Sheet | None) -> None:
+            self.preview.show_sheet(sheet)
+            self.preview_caption.setText(
+                f"Print job {index + 1} of {len(self.steps)}: {step.heading.split('. ', 1)[1]}"
+            )
+            self._rendered()
+
+        self._renderer.request(work, show, self._not_rendered)
 
     def print_step(self, index: int) -> None:
+        self._step_action(index, self._print_step)
+
+    def _print_step(self, index: int) -> None:
         step = self.steps[index]
-        ask_and_print(self, step.pdf, f"Print job {step.heading}", lambda: self._step_sent(index))
+        batch = self._printed_batch()
+        ask_and_print(
+            self, step.pdf, f"Print job {step.heading}", lambda: self._step_sent(index, batch)
+        )
 
     def save_step(self, index: int) -> None:
+        self._step_action(index, self._save_step)
+
+    def _save_step(self, index: int) -> None:
         step = self.steps[index]
         ask_save_path(self, f"cards-{step.slug}.pdf", lambda path: self.save_step_to(index, path))
+
+    def _step_action(self, index: int, act: Callable[[int], object]) -> None:
+        """`act(index)` on the print job as it stands: once a render on its way is in, on the
+        job of the same paper when there still is one."""
+        slug = self.steps[index].slug
+
+        def then() -> None:
+            found = next((i for i, s in enumerate(self.steps) if s.slug == slug), None)
+            if found is not None:
+                act(found)
+
+        self._when_current(then)
 
     def save_step_to(self, index: int, target: Path) -> None:
         """Write one print job's PDF (owner-only)."""
@@ -436,18 +533,22 @@ class CardBatchDialog(QDialog):
         except OSError as exc:
             self.error.show_error(save_failed(target, exc))
             return
-        self._step_sent(index)
+        self._step_sent(index, self._printed_batch())
         self.mail_status.setText(f"Saved {self.steps[index].heading} to {target}.")
 
-    def _step_sent(self, index: int) -> None:
+    def _step_sent(self, index: int, batch: CardBatch) -> None:
         self.printed_steps.add(index)
         if self.steps[index].part == "cards":
-            self._remember()
+            self._remember(batch)
         self._show_steps()
 
-    def _remember(self) -> None:
-        """Remember the batch as printed (on the database thread): it can then be mailed."""
-        batch, now = self.batch, self._clock()
+    def _printed_batch(self) -> CardBatch:
+        """The batch the PDF on screen was rendered from."""
+        return self._shown.batch if self._shown is not None else self.batch
+
+    def _remember(self, batch: CardBatch) -> None:
+        """Remember `batch` as printed (on the database thread): it can then be mailed."""
+        now = self._clock()
         self._ops.run_change(
             self,
             lambda s: remember_batch_printed(s, batch, now),
@@ -458,13 +559,19 @@ class CardBatchDialog(QDialog):
         )
 
     def _print(self) -> None:
+        self._when_current(self._ask_print)
+
+    def _ask_print(self) -> None:
         if self.last_pdf is not None:
-            ask_and_print(self, self.last_pdf, "Print cards", self._remember)
+            batch = self._printed_batch()
+            ask_and_print(self, self.last_pdf, "Print cards", lambda: self._remember(batch))
 
     def _save(self) -> None:
-        if self.last_pdf is None:
-            return
-        ask_save_path(self, "cards.pdf", self.save_to)
+        self._when_current(self._ask_save)
+
+    def _ask_save(self) -> None:
+        if self.last_pdf is not None:
+            ask_save_path(self, "cards.pdf", self.save_to)
 
     def save_to(self, target: Path) -> None:
         """Write the batch PDF (owner-only) and remember it as printed."""
@@ -474,7 +581,7 @@ class CardBatchDialog(QDialog):
         except OSError as exc:
             self.error.show_error(save_failed(target, exc))
             return
-        self._remember()
+        self._remember(self._printed_batch())
         self.mail_status.setText(f"Saved to {target}. Post the cards, then mark them as mailed.")
 
     def _sync_mail(self, printed: PrintedBatch | None) -> None:
@@ -544,3 +651,74 @@ class CardBatchDialog(QDialog):
         self.mail_button.setText("Mark as mailed")
         self.mailed.emit(mailed.changes)
         self.reload()
+
+    def done(self, result: int) -> None:
+        """Closed: stop rendering (a render under way finishes on its own and is dropped)."""
+        self._then = None
+        self._renderer.shutdown()
+        super().done(result)
+
+
+@dataclass(frozen=True)
+class BatchPreview:
+    """A batch checked and rendered for the dialog: what does not fit (or the error that
+    stopped it), the PDF and print jobs when everything fits, and the pages of card `row`."""
+
+    batch: CardBatch
+    options: PrintOptions
+    problems: list[CardProblem]
+    error: DeckfollowError | None
+    pdf: bytes | None
+    steps: list[PaperStep]
+    row: int
+    sheet: Sheet | None  # card `row`, drawn
+
+
+def render_batch(
+    batch: CardBatch, options: PrintOptions, *, row: int, frame: Frame
+) -> BatchPreview:
+    """Check, render and split the batch into print jobs, and draw card `row` (on the
+    rendering thread: plain data in, plain data out)."""
+    jobs = batch.jobs()
+    error: DeckfollowError | None = None
+    try:
+        problems = check_cards(jobs, options) if jobs else []
+    except DeckfollowError as exc:
+        error, problems, jobs = exc, [], []
+    pdf: bytes | None = None
+    steps: list[PaperStep] = []
+    if jobs and not problems:
+        try:
+            pdf = render_bytes(jobs, options)
+            steps = paper_steps(jobs, options)
+        except DeckfollowError as exc:
+            error, pdf, steps = exc, None, []
+    n = len(batch.cards)
+    sheet = row_pages(pdf, row, n, options, frame) if pdf is not None and 0 <= row < n else None
+    return BatchPreview(batch, options, problems, error, pdf, steps, row, sheet)
+
+
+def row_pages(pdf: bytes, row: int, n: int, options: PrintOptions, frame: Frame) -> Sheet | None:
+    """Card `row` of `n` in the batch's PDF: its inside (and outside), then its envelope or
+    the label sheet its label is on."""
+    envelope = options.envelope_stock()
+    sheet = options.label_stock()
+    # A folded card with a front is two pages: the inside and the outside.
+    per_card = 2 if options.two_sided else 1
+    wanted = [row * per_card]
+    if per_card == 2:
+        wanted.append(row * 2 + 1)
+    cards_pages = n * per_card
+    if envelope is not None:
+        wanted.append(cards_pages + row)
+    elif sheet is not None:
+        wanted.append(cards_pages + (options.start_label - 1 + row) // sheet.per_sheet)
+    return lay_out(*card_pages(pdf, wanted, options, frame.page_px), frame)
+
+
+def step_pages(step: PaperStep, options: PrintOptions, frame: Frame) -> Sheet | None:
+    """A print job's first pages: a card's inside and outside, or its first sheet."""
+    if step.part == "cards":
+        wanted = [0, 1] if options.two_sided else [0]
+        return lay_out(*card_pages(step.pdf, wanted, options, frame.page_px), frame)
+    return lay_out(pdf_pages(step.pdf, frame.page_px, [0]), None, frame)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QSize,
     QSizeF,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -331,8 +332,70 @@ def stock_fold(card_key: str) -> float | None:
     return None if stock.fold_y is None else 1.0 - stock.fold_y / stock.height
 
 
+@dataclass(frozen=True)
+class Frame:
+    """Where a preview will be shown, read on the GUI thread when it is asked for: how wide
+    to render a page, the label's size in device pixels and the desk's colour."""
+
+    page_px: int
+    target: QSize
+    background: str
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """Pages laid out side by side and in rows on the desk (`full`), and the same scaled to
+    the label it was made for (`fitted`): made on any thread, shown on the GUI thread."""
+
+    full: QImage
+    fitted: QImage
+    target: QSize  # what `fitted` was scaled to fit
+
+
+def lay_out(pages: list[QImage], rows: list[int] | None, frame: Frame) -> Sheet | None:
+    """Pages laid out in rows (`rows` gives how many pages sit side by side in each row;
+    default one a row), each with a shadowed edge, and scaled to fit `frame`."""
+    if not pages:
+        return None
+    gap = 16
+    counts = list(rows) if rows else [1] * len(pages)
+    grid: list[list[QImage]] = []
+    i = 0
+    for n in counts:
+        if i < len(pages):
+            grid.append(pages[i : i + n])
+            i += n
+    if i < len(pages):
+        grid.extend([p] for p in pages[i:])
+    width = max(sum(p.width() for p in row) + gap * (len(row) + 1) for row in grid)
+    height = sum(max(p.height() for p in row) for row in grid) + gap * (len(grid) + 1)
+    sheet = QImage(width, height, QImage.Format.Format_RGB32)
+    sheet.fill(QColor(frame.background))
+    painter = QPainter(sheet)
+    y = gap
+    for row in grid:
+        row_w = sum(p.width() for p in row) + gap * (len(row) - 1)
+        x = (width - row_w) // 2
+        for p in row:
+            painter.fillRect(x + 3, y + 3, p.width(), p.height(), QColor(0, 0, 0, 70))
+            painter.drawImage(x, y, p)
+            x += p.width() + gap
+        y += max(p.height() for p in row) + gap
+    painter.end()
+    return Sheet(sheet, _scaled(sheet, frame.target), frame.target)
+
+
+def _scaled(sheet: QImage, target: QSize) -> QImage:
+    return sheet.scaled(
+        target.expandedTo(QSize(1, 1)),
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
+
+
 class PreviewLabel(QLabel):
-    """Shows rendered pages with a shadowed edge, scaled to the label."""
+    """Shows rendered pages with a shadowed edge, scaled to the label; while a new preview
+    takes long, the old one stays with a quiet "Updating preview…" in its corner."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -344,56 +407,72 @@ class PreviewLabel(QLabel):
         )
         # The pages follow the label's size, never the other way round.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self._sheet: QImage | None = None
+        self._sheet: Sheet | None = None
+        self.updating = QLabel("Updating preview…", self)
+        self.updating.setAccessibleName("Preview status")
+        self.updating.setStyleSheet(
+            f"background: {active_theme().desk_bg}; color: {active_theme().desk_fg};"
+            " border-radius: 3px; padding: 2px 6px;"
+        )
+        self.updating.adjustSize()
+        self.updating.hide()
+        self._smooth = QTimer(self)
+        self._smooth.setSingleShot(True)
+        self._smooth.setInterval(150)
+        self._smooth.timeout.connect(lambda: self._fit(smooth=True))
+
+    def set_updating(self, on: bool) -> None:
+        """Say (or stop saying) that a newer preview is on its way."""
+        self.updating.setVisible(on)
+        if on:
+            self.updating.raise_()
+
+    def settled(self) -> bool:
+        """The pages are shown at their final quality (not still roughly scaled after a
+        resize)."""
+        return not self._smooth.isActive()
+
+    def frame(self, logical_px: int = 520) -> Frame:
+        """Where a preview for this label is to be made: pages `logical_px` wide."""
+        return Frame(self.render_width(logical_px), self._target(), active_theme().desk_bg)
 
     def show_pages(self, pages: list[QImage], rows: list[int] | None = None) -> None:
-        """Pages laid out in rows (`rows` gives how many pages sit side by side in each
-        row; default one a row), each with a shadowed edge, scaled to the label."""
-        if not pages:
-            self._sheet = None
+        """Pages laid out in rows (see `lay_out`), scaled to the label."""
+        self.show_sheet(lay_out(pages, rows, self.frame()))
+
+    def show_sheet(self, sheet: Sheet | None) -> None:
+        """Pages laid out (on the rendering thread), or nothing."""
+        self._sheet = sheet
+        if sheet is None:
             self.clear()
             return
-        gap = 16
-        counts = list(rows) if rows else [1] * len(pages)
-        grid: list[list[QImage]] = []
-        i = 0
-        for n in counts:
-            if i < len(pages):
-                grid.append(pages[i : i + n])
-                i += n
-        if i < len(pages):
-            grid.extend([p] for p in pages[i:])
-        width = max(sum(p.width() for p in row) + gap * (len(row) + 1) for row in grid)
-        height = sum(max(p.height() for p in row) for row in grid) + gap * (len(grid) + 1)
-        sheet = QImage(width, height, QImage.Format.Format_RGB32)
-        sheet.fill(QColor(active_theme().desk_bg))
-        painter = QPainter(sheet)
-        y = gap
-        for row in grid:
-            row_w = sum(p.width() for p in row) + gap * (len(row) - 1)
-            x = (width - row_w) // 2
-            for p in row:
-                painter.fillRect(x + 3, y + 3, p.width(), p.height(), QColor(0, 0, 0, 70))
-                painter.drawImage(x, y, p)
-                x += p.width() + gap
-            y += max(p.height() for p in row) + gap
-        painter.end()
-        self._sheet = sheet
         self._fit()
 
-    def _fit(self) -> None:
+    def _target(self) -> QSize:
+        # Device pixels, so at 200% the card is drawn from twice the pixels instead of
+        # being blown up from a 100% image.
+        return (self.size() - QSize(8, 8)) * self.devicePixelRatioF()
+
+    def _fit(self, smooth: bool = False) -> None:
         if self._sheet is None:
             return
-        # Scaled in device pixels and tagged with the ratio, so at 200% the card is drawn
-        # from twice the pixels instead of being blown up from a 100% image.
-        ratio = self.devicePixelRatioF()
-        target = (self.size() - QSize(8, 8)) * ratio
-        shown = QPixmap.fromImage(self._sheet).scaled(
-            target,
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
-        shown.setDevicePixelRatio(ratio)
+        fitted = self._sheet.fitted
+        target = self._target()
+        if target != self._sheet.target:
+            # Resized since it was made: roughly at once, smoothly once the size has settled
+            # (a dialog relaid out moves it several times in a row).
+            mode = Qt.TransformationMode.FastTransformation
+            if smooth:
+                mode = Qt.TransformationMode.SmoothTransformation
+            else:
+                self._smooth.start()
+            fitted = self._sheet.full.scaled(
+                target.expandedTo(QSize(1, 1)), Qt.AspectRatioMode.KeepAspectRatio, mode
+            )
+            if smooth:
+                self._sheet = replace(self._sheet, fitted=fitted, target=target)
+        shown = QPixmap.fromImage(fitted)
+        shown.setDevicePixelRatio(self.devicePixelRatioF())
         self.setPixmap(shown)
 
     def render_width(self, logical_px: int) -> int:
@@ -402,6 +481,7 @@ class PreviewLabel(QLabel):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self.updating.move(8, 8)
         self._fit()
 
 

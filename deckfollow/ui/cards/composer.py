@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -41,7 +43,6 @@ from deckfollow.printing.card_dialogs import (
 from deckfollow.printing.render import (
     Address,
     CardJob,
-    CardProblem,
     PrintOptions,
     card_layout,
     check_cards,
@@ -51,22 +52,28 @@ from deckfollow.printing.render import (
 from deckfollow.ui import operations
 from deckfollow.ui.cards.common import (
     OUTSIDE_NOTE,
+    Frame,
     PreviewLabel,
+    Sheet,
     StyleForm,
     ask_and_print,
     ask_save_path,
     card_pages,
+    lay_out,
     mark_fold,
     pdf_pages,
     save_failed,
     save_private,
     stock_fold,
 )
+from deckfollow.ui.cards.preview_worker import PreviewRenderer
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.theme import active_theme
 
 SAMPLE = Address("Grace Hopper", ("4/17 Wattle Street", "Paddington NSW 2021"))
 SAMPLE_LABEL = "Sample customer (Grace Hopper)"
+# How long typing must pause before the preview is rendered again.
+PAUSE_MS = 150
 
 
 class CardsDialog(QDialog):
@@ -79,6 +86,9 @@ class CardsDialog(QDialog):
     """
 
     loaded = Signal()
+    # The newest preview is on screen (typing pauses, then the card is rendered off the GUI
+    # thread): tests and scripts wait for it before reading `last_pdf`.
+    rendered = Signal()
     # The form follows the owner's remembered choices, so it is made once they are read.
     style_form: StyleForm
 
@@ -173,10 +183,15 @@ class CardsDialog(QDialog):
         self._search_timer.timeout.connect(self.run_search)
         self.search.textChanged.connect(self._search_timer.start)
         self.matches.currentItemChanged.connect(self._match_chosen)
+        # The preview follows typing once it pauses; it is rendered off the GUI thread.
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(150)
+        self._timer.setInterval(PAUSE_MS)
         self._timer.timeout.connect(self.refresh)
+        self._renderer = PreviewRenderer(self)
+        self._renderer.updating.connect(self.preview.set_updating)
+        # What Print or Save as PDF pressed mid-render does once the preview is current.
+        self._then: Callable[[], object] | None = None
         self.template.currentIndexChanged.connect(self._use_template)
         self.field.activated.connect(self._insert_field)
         self.editor.textChanged.connect(self._timer.start)
@@ -366,11 +381,11 @@ class CardsDialog(QDialog):
         return CardJob(rendered.text, address, self.seed, name), rendered.problem()
 
     def refresh(self) -> None:
-        """Re-render the preview; problems show in red and block printing."""
+        """Render the preview anew on the rendering thread (the one on screen stays until
+        the new one is in); problems show in red and block printing."""
+        self._timer.stop()
         if self._setup is None:
             return  # nothing to show until the owner's card choices are read
-        self.error.clear_error()
-        self.last_pdf = None
         base = self._setup.base
         r = self._recipient()
         try:
@@ -378,52 +393,59 @@ class CardsDialog(QDialog):
                 raise DeckfollowError(f"{r.name} revoked post (or asked for no contact): no card")
             job, note = self.job()
             options = self.style_form.options(base)
-            problems = check_cards([job], options)
-            if problems:
-                self._show_problems(job, options, problems)
-                return
-            pdf = render_bytes([job], options)
         except DeckfollowError as exc:
-            self.error.show_error(exc)
-            self.preview.show_pages([])
-            self.status.setText("")
-            self._sync_buttons()
+            self._renderer.cancel()  # a render still on its way is for what went before
+            self._not_rendered(exc)
             return
-        self.last_pdf = pdf
-        pages, rows = card_pages(pdf, [0, 1, 2], options, self.preview.render_width(520))
-        self.preview.show_pages(pages, rows)
-        lay = card_layout(job, options)
-        parts = [f"Written at {lay.size:g} pt"]
-        if lay.shrunk:
-            parts.append(f"(made smaller from {options.style.size:g} pt to fit)")
-        if note:
-            parts.append(f"· Check: {note}")
-        if base.return_address is None and options.envelope_stock() is not None:
-            parts.append("· No return address: set your business name and address in Settings")
-        if options.two_sided:
-            parts.append(f"· {OUTSIDE_NOTE}.")
-        self.status.setText(" ".join(parts))
-        self._sync_buttons()
-
-    def _show_problems(
-        self, job: CardJob, options: PrintOptions, problems: list[CardProblem]
-    ) -> None:
-        """Say what stops printing; when it is the text, show how far it runs over."""
-        self.error.show_error(
-            "Not ready to print (nothing is ever cut off):\n"
-            + "\n".join(f"{p.part}: {p.problem}" for p in problems)
+        work = partial(
+            render_card,
+            job,
+            options,
+            note=note,
+            no_return_address=base.return_address is None,
+            frame=self.preview.frame(),
+            proof_width_px=self.preview.render_width(560),
         )
-        if any(p.part == "card" for p in problems):
-            proof = pdf_pages(render_proof(job, options), self.preview.render_width(560), [0])
-            fold = stock_fold(options.card)
-            if fold is not None and proof:
-                proof[0] = mark_fold(proof[0], fold)
-            self.preview.show_pages(proof)
-            self.status.setText("Proof only: the dashed red line is the edge of what prints.")
-        else:
-            self.preview.show_pages([])
-            self.status.setText("")
+        self._renderer.request(work, self._show, self._not_rendered)
+
+    def preview_current(self) -> bool:
+        """The preview (and `last_pdf`) show the card as it stands: no render is waiting
+        for typing to pause or on its way."""
+        return not self._timer.isActive() and self._renderer.is_idle()
+
+    def _show(self, card: CardPreview) -> None:
+        self.error.clear_error()
+        if card.problems:
+            self.error.show_error(card.problems)
+        self.last_pdf = card.pdf
+        self.preview.show_sheet(card.sheet)
+        self.status.setText(card.status)
+        self._rendered()
+
+    def _not_rendered(self, error: DeckfollowError) -> None:
+        self.error.clear_error()
+        self.error.show_error(error)
+        self.last_pdf = None
+        self.preview.show_pages([])
+        self.status.setText("")
+        self._rendered()
+
+    def _rendered(self) -> None:
         self._sync_buttons()
+        then, self._then = self._then, None
+        if then is not None:
+            then()
+        self.rendered.emit()
+
+    def _when_current(self, then: Callable[[], object]) -> None:
+        """`then()` now when the preview shows the card as it stands, else once it does:
+        what is printed or saved is what was last previewed."""
+        if self.preview_current():
+            then()
+            return
+        self._then = then
+        if self._timer.isActive():
+            self.refresh()  # typed a moment ago: no need to wait for the pause
 
     def _sync_buttons(self) -> None:
         ready = self.last_pdf is not None
@@ -431,10 +453,16 @@ class CardsDialog(QDialog):
         self.save_button.setEnabled(ready)
 
     def _print(self) -> None:
+        self._when_current(self._ask_print)
+
+    def _ask_print(self) -> None:
         if self.last_pdf is not None:
             ask_and_print(self, self.last_pdf, "Print the card")
 
     def _save(self) -> None:
+        self._when_current(self._ask_save)
+
+    def _ask_save(self) -> None:
         if self.last_pdf is not None:
             ask_save_path(self, "card.pdf", self.save_to)
 
@@ -448,3 +476,61 @@ class CardsDialog(QDialog):
             self.error.show_error(save_failed(path, exc))
             return
         self.status.setText(f"Saved to {path}")
+
+    def done(self, result: int) -> None:
+        """Closed: stop rendering (a render under way finishes on its own and is dropped)."""
+        self._timer.stop()
+        self._then = None
+        self._renderer.shutdown()
+        super().done(result)
+
+
+@dataclass(frozen=True)
+class CardPreview:
+    """A card rendered for the preview: its PDF when it can be printed, the pages to show
+    and what to say under them (`problems`, in red, when it cannot)."""
+
+    pdf: bytes | None
+    sheet: Sheet | None
+    status: str
+    problems: str = ""
+
+
+def render_card(
+    job: CardJob,
+    options: PrintOptions,
+    *,
+    note: str | None,
+    no_return_address: bool,
+    frame: Frame,
+    proof_width_px: int,
+) -> CardPreview:
+    """Check that the card fits, render it and draw its preview pages (on the rendering
+    thread: plain data in, plain data out)."""
+    problems = check_cards([job], options)
+    if problems:
+        # Say what stops printing; when it is the text, show how far it runs over.
+        text = "Not ready to print (nothing is ever cut off):\n" + "\n".join(
+            f"{p.part}: {p.problem}" for p in problems
+        )
+        if not any(p.part == "card" for p in problems):
+            return CardPreview(None, None, "", text)
+        proof = pdf_pages(render_proof(job, options), proof_width_px, [0])
+        fold = stock_fold(options.card)
+        if fold is not None and proof:
+            proof[0] = mark_fold(proof[0], fold)
+        status = "Proof only: the dashed red line is the edge of what prints."
+        return CardPreview(None, lay_out(proof, None, frame), status, text)
+    pdf = render_bytes([job], options)
+    pages, rows = card_pages(pdf, [0, 1, 2], options, frame.page_px)
+    lay = card_layout(job, options)
+    parts = [f"Written at {lay.size:g} pt"]
+    if lay.shrunk:
+        parts.append(f"(made smaller from {options.style.size:g} pt to fit)")
+    if note:
+        parts.append(f"· Check: {note}")
+    if no_return_address and options.envelope_stock() is not None:
+        parts.append("· No return address: set your business name and address in Settings")
+    if options.two_sided:
+        parts.append(f"· {OUTSIDE_NOTE}.")
+    return CardPreview(pdf, lay_out(pages, rows, frame), " ".join(parts))

@@ -1,13 +1,22 @@
 """PDF pages as QImages through PDFium (pypdfium2, an 8 MB wheel), so the app needs no
-QtPdf: that module ships only in the 439 MB PySide6-Addons wheel."""
+QtPdf: that module ships only in the 439 MB PySide6-Addons wheel.
+
+PDFium may not be called from two threads at once, not even for two documents: the card
+previews are rasterised on their own thread while printing runs on the GUI thread, so a
+document is only ever open while holding `PDFIUM`, and every page is closed before it.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pypdfium2
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
+
+PDFIUM = threading.RLock()
 
 
 class PdfPages:
@@ -20,7 +29,11 @@ class PdfPages:
         return len(self._doc)
 
     def size_pt(self, index: int) -> tuple[float, float]:
-        width, height = self._doc[index].get_size()
+        page = self._doc[index]
+        try:
+            width, height = page.get_size()
+        finally:
+            page.close()  # here, not later by the collector on whichever thread it runs
         return float(width), float(height)
 
     def render(self, index: int, width_px: int, height_px: int) -> QImage:
@@ -40,8 +53,6 @@ class PdfPages:
         bitmap.close()
         page.close()
         if image.width() != width_px or image.height() != height_px:
-            from PySide6.QtCore import Qt
-
             image = image.scaled(
                 width_px,
                 height_px,
@@ -53,8 +64,10 @@ class PdfPages:
 
 @contextmanager
 def open_pdf(pdf: bytes) -> Iterator[PdfPages]:
-    doc = pypdfium2.PdfDocument(pdf)
-    try:
-        yield PdfPages(doc)
-    finally:
-        doc.close()
+    """The PDF open for as long as the block runs, with PDFium to this thread alone."""
+    with PDFIUM:
+        doc = pypdfium2.PdfDocument(pdf)
+        try:
+            yield PdfPages(doc)
+        finally:
+            doc.close()

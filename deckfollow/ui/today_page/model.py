@@ -8,7 +8,9 @@ the handful of rows a user can see; a due time once written is kept for the next
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import compress
 from operator import attrgetter
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -48,6 +50,7 @@ _ANY_PARENT = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 # Mapped in C over the thousands of rows of a reload, where a Python loop per row adds up.
 _FOLLOW_UP_ID = attrgetter("follow_up_id")
+_ZONE = attrgetter("timezone")
 _TITLE_ID = -1
 # The due times written so far, kept across reloads (a reload shows mostly the same rows);
 # dropped past this many, so a long day's session never grows without bound.
@@ -174,6 +177,25 @@ class DueModel(QAbstractTableModel):
     def ids_in_order(self) -> list[int]:
         """The follow-ups on the list, top to bottom."""
         return list(filter(_TITLE_ID.__ne__, self._row_ids()))
+
+    def other_clock_rows(self) -> list[int]:
+        """The rows of follow-ups whose customer's clock reads another time than the owner's
+        when they fall due (those with a "their time"), without writing any row's texts."""
+        owner = ZoneInfo(self._owner_tz)
+        found: list[int] = []
+        row = 0
+        for _, items in self._groups:
+            row += 1  # the section's title
+            # Only a zone named otherwise can read otherwise: picked out in C, as most of a
+            # day's customers usually share the owner's zone.
+            others = compress(range(len(items)), map(self._owner_tz.__ne__, map(_ZONE, items)))
+            for n in others:
+                due = items[n].due_at
+                theirs = due.astimezone(ZoneInfo(items[n].timezone)).utcoffset()
+                if theirs != due.astimezone(owner).utcoffset():
+                    found.append(row + n)
+            row += len(items)
+        return found
 
     def _row_ids(self) -> list[int]:
         if self._ids is None:

@@ -67,6 +67,7 @@ _ROOM_FOR_BASIS = 560
 _ROOM_FOR_WIDE_COLUMNS = 520
 _WIDE_COLUMNS = {0: 168, 2: 150}
 _NARROW_COLUMNS = {0: 126, 2: 116}
+_LEAST_REASON = 60  # what is left of the reason at the very least
 # The least the list and the action panel need side by side; with less room (the details
 # panel open in a 900 px window leaves about 350) the action panel goes under the list.
 LIST_SIDE_MIN = 400
@@ -134,9 +135,11 @@ class TodayPage(QWidget):
         header.resizeSection(1, 110)
         header.resizeSection(2, _WIDE_COLUMNS[2])
         self._narrow_columns = False
+        self._column_sizes = dict(_WIDE_COLUMNS)  # as last sized for the list's room
+        self._list_width = 0
         header.setStretchLastSection(False)
         header.resizeSection(4, 70)
-        header.setMinimumSectionSize(60)
+        header.setMinimumSectionSize(_LEAST_REASON)
         # Narrow (the details panel open beside it), the reason keeps its room: the columns
         # the action panel repeats (their time, basis) step aside.
         self.tree.installEventFilter(self)
@@ -262,13 +265,30 @@ class TodayPage(QWidget):
         return super().eventFilter(obj, event)
 
     def _fit_columns(self, width: int) -> None:
-        self.tree.setColumnHidden(1, width < _ROOM_FOR_THEIR_TIME)
+        # Without room for their time's own column, it goes under the due time.
+        self.tree.fold_their_time(width < _ROOM_FOR_THEIR_TIME)
         self.tree.setColumnHidden(4, width < _ROOM_FOR_BASIS)
-        narrow = width < _ROOM_FOR_WIDE_COLUMNS
-        if narrow != self._narrow_columns:
-            self._narrow_columns = narrow
-            for column, size in (_NARROW_COLUMNS if narrow else _WIDE_COLUMNS).items():
+        self._narrow_columns = width < _ROOM_FOR_WIDE_COLUMNS
+        self._list_width = width
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        """The when and who columns at their width for the list's room, wider where the due
+        times need it to be whole (the reason gives way); resized only when that changes, so
+        a column the user dragged stays as they left it while the window is resized."""
+        tree = self.tree
+        sizes = dict(_NARROW_COLUMNS if self._narrow_columns else _WIDE_COLUMNS)
+        # The reason's least width beside the other columns, with room for a scroll bar: in
+        # a list narrower still (the window at its smallest with the details open) the due
+        # time is cut short as before rather than the list scrolling sideways.
+        room = self._list_width - 2 * tree.frameWidth()
+        room -= tree.verticalScrollBar().sizeHint().width() + _LEAST_REASON + sizes[2]
+        room -= sum(tree.columnWidth(c) for c in (1, 4) if not tree.isColumnHidden(c))
+        sizes[0] = max(sizes[0], min(tree.due_width(), room))
+        for column, size in sizes.items():
+            if self._column_sizes.get(column) != size:
                 self.tree.header().resizeSection(column, size)
+        self._column_sizes = sizes
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         room = event.size().width() - 2 * _PAGE_MARGIN
@@ -382,6 +402,7 @@ class TodayPage(QWidget):
         # customer acted on (the status line names them) until the user picks another row.
         self._quiet = True
         self.model.set_items(groups, rows.owner_tz, self.tree.font())
+        self._size_columns()  # a customer on another clock may have come or gone
         overdue = sum(map(_OVERDUE, self._items))
         noun = "follow-up" if len(self._items) == 1 else "follow-ups"
         when = long_date_text(rows.day)

@@ -1,13 +1,43 @@
-"""Today's list view, readable row by row as the user reads it (sections, then follow-ups)."""
+"""Today's list view, readable row by row as the user reads it (sections, then follow-ups).
+
+Where the list has no room for a column of the customer's own clock, a follow-up whose
+customer reads another time gets a second line under its due time: the owner's clock
+first, "9:00 am their time" under it, muted.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
+from deckfollow.core.clock_format import clock_style
+from deckfollow.ui.formatting import date_time_text, display_locale, weekday_time_text
+from deckfollow.ui.theme import active_theme
 from deckfollow.ui.today_page.model import DueModel
+
+_THEIR_TIME_COLUMN = 1
+# Moments whose texts are measured for the width the due times need: a day of each month
+# (month names differ in length, "Sept" among them) and of each weekday, late in the day.
+_MONTHS = [datetime(2026, month, 28, 22, 0, tzinfo=UTC) for month in range(1, 13)]
+_WEEKDAYS = [datetime(2026, 12, day, 22, 0, tzinfo=UTC) for day in range(7, 14)]
+
+
+def their_time_line(theirs: str) -> str:
+    """The second line of a due time: the customer's own clock."""
+    return f"{theirs} their time"
 
 
 @dataclass(frozen=True)
@@ -36,6 +66,66 @@ class DueRow:
         return DueRow(self.model, self.row + 1 + number) if 0 <= number < self.children else None
 
 
+class DueDelegate(QStyledItemDelegate):
+    """Paints a two-line row: every cell's text on the first line, beside the due time, and
+    the customer's clock under the due time. Only those rows have it: the others keep Qt's
+    own painting, with no Python call per cell."""
+
+    def __init__(self, tree: DueTree) -> None:
+        super().__init__(tree)
+        self._tree = tree
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        line = self._tree.line_height
+        cell: QRect = option.rect
+        if cell.height() <= line:
+            super().paint(painter, option, index)
+            return
+        # Two halves that meet: the selection and the row's colours cover the whole cell.
+        first = QStyleOptionViewItem(option)
+        first.rect = QRect(cell.x(), cell.y(), cell.width(), line)
+        super().paint(painter, first, index)
+        second = QStyleOptionViewItem(option)
+        self.initStyleOption(second, index)
+        second.rect = cell.adjusted(0, line, 0, 0)
+        second.text = self._second_line(index)
+        second.state &= ~QStyle.StateFlag.State_HasFocus
+        muted = QColor(active_theme().muted_text)
+        second.palette.setColor(QPalette.ColorRole.Text, muted)
+        widget = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, second, painter, widget)
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        under = self._second_line(index)
+        if not under or not self._tree.is_folded(index.row()):
+            return size
+        width = self._tree.fontMetrics().horizontalAdvance(under) + self._tree.cell_padding()
+        return QSize(max(size.width(), width), self._tree.folded_height)
+
+    def lines(self, index: QModelIndex | QPersistentModelIndex) -> list[str]:
+        """The text a cell shows, line by line."""
+        text = index.data()
+        shown = [text if isinstance(text, str) else ""]
+        if self._tree.is_folded(index.row()) and (under := self._second_line(index)):
+            shown.append(under)
+        return shown
+
+    def _second_line(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        if index.column() != 0:
+            return ""
+        theirs = index.model().index(index.row(), _THEIR_TIME_COLUMN).data()
+        return their_time_line(theirs) if isinstance(theirs, str) and theirs else ""
+
+
 class DueTree(QTableView):
     """The sections and their follow-ups as one list, one follow-up selected at a time."""
 
@@ -43,6 +133,10 @@ class DueTree(QTableView):
         super().__init__(parent)
         self.due_model = model
         self.setModel(model)
+        self._two_lines = DueDelegate(self)
+        self._folding = False  # the customer's clock under the due time, not in its column
+        self._folded: list[int] = []  # the rows made two lines tall
+        self._due_widths: tuple[tuple[object, ...], int, int] | None = None
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.setAlternatingRowColors(True)
@@ -52,12 +146,16 @@ class DueTree(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         rows = self.verticalHeader()
         rows.hide()
-        # Every row the same height: the view never measures the rows it does not paint.
+        # Heights set, never measured (the view would measure rows it does not paint): one
+        # line, two where the customer's clock goes under the due time (`_fit_rows`).
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 3)
+        self.line_height = rows.defaultSectionSize()  # the style may keep rows taller
+        self.folded_height = 2 * self.line_height - 1
         self.horizontalHeader().setHighlightSections(False)
         self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
         model.modelReset.connect(self._span_titles)
+        model.modelReset.connect(self._fit_rows)
 
     def header(self) -> QHeaderView:
         return self.horizontalHeader()
@@ -66,6 +164,59 @@ class DueTree(QTableView):
         self.clearSpans()
         for row in self.due_model.title_rows():
             self.setSpan(row, 0, 1, self.due_model.columnCount())
+
+    # -- the customer's clock under the due time ----------------------------------------------
+
+    def fold_their_time(self, folding: bool) -> None:
+        """Show the customer's clock under the due time (`folding`: its column is hidden) or
+        in its own column."""
+        self.setColumnHidden(_THEIR_TIME_COLUMN, folding)
+        if folding != self._folding:
+            self._folding = folding
+            self._fit_rows()
+
+    def is_folded(self, row: int) -> bool:
+        """Whether this row shows the customer's clock on a second line."""
+        return self._folding and self.rowHeight(row) == self.folded_height
+
+    def _fit_rows(self) -> None:
+        """Two lines for the rows of customers on another clock while folding; one for the
+        rest. A reset keeps the heights of the rows it still has: only the rows that change
+        are resized (each resize costs a walk over every row's height)."""
+        rows = self.verticalHeader()
+        count = self.due_model.rowCount()
+        folded = self.due_model.other_clock_rows() if self._folding else []
+        now_folded = set(folded)
+        for row in self._folded:
+            if row not in now_folded:
+                self.setItemDelegateForRow(row, None)  # type: ignore[arg-type]
+                if row < count:
+                    rows.resizeSection(row, self.line_height)
+        for row in folded:
+            if rows.sectionSize(row) != self.folded_height:
+                rows.resizeSection(row, self.folded_height)
+            self.setItemDelegateForRow(row, self._two_lines)
+        self._folded = folded
+
+    def cell_padding(self) -> int:
+        """The room the style leaves around a cell's text, with a little to spare."""
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self)
+        return 2 * (margin + 1) + 4
+
+    def due_width(self) -> int:
+        """The width the Due column needs for any due time whole, and for the customer's
+        clock under it when a row shows it there."""
+        key = (self.font().key(), display_locale().name(), clock_style())
+        if self._due_widths is None or self._due_widths[0] != key:
+            cells = self.fontMetrics()
+            ours = max(cells.horizontalAdvance(date_time_text(m)) for m in _MONTHS)
+            theirs = max(
+                cells.horizontalAdvance(their_time_line(weekday_time_text(m, "UTC")))
+                for m in _WEEKDAYS
+            )
+            self._due_widths = (key, ours, theirs)
+        _, ours, theirs = self._due_widths
+        return max(ours, theirs if self._folded else 0) + self.cell_padding()
 
     def moveCursor(
         self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier

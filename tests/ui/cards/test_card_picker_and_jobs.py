@@ -14,6 +14,7 @@ from deckfollow.ui.cards import CardBatchDialog, CardsDialog
 from deckfollow.ui.operations import Operations
 from tests.printing import poppler
 from tests.printing.data import seed
+from tests.ui.cards.rendering import ready
 from tests.ui.waiting import settle
 
 
@@ -22,7 +23,7 @@ def _composer(qtbot: QtBot, db: Database, now: datetime) -> CardsDialog:
     dlg = CardsDialog(db, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
-    settle(qtbot, dlg)
+    ready(qtbot, dlg)
     return dlg
 
 
@@ -31,7 +32,7 @@ def _batch(qtbot: QtBot, db: Database, now: datetime) -> CardBatchDialog:
     dlg = CardBatchDialog(db, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
-    settle(qtbot, dlg)
+    ready(qtbot, dlg)
     return dlg
 
 
@@ -51,8 +52,9 @@ def test_typing_a_suburb_finds_the_customer_and_choosing_writes_their_card(
     assert dlg.match_count.text() == "1 match."
     dlg.matches.setCurrentRow(0)
     assert dlg.matches.currentItem().data(Qt.ItemDataRole.UserRole) == ids["Łukasz Nowak"]
-    settle(qtbot, dlg)
+    ready(qtbot, dlg)
     dlg.refresh()
+    ready(qtbot, dlg)
     pdf = tmp_path / "card.pdf"
     pdf.write_bytes(dlg.last_pdf or b"")
     assert "Dear Łukasz," in poppler.text(pdf)
@@ -79,6 +81,7 @@ def test_the_batch_lists_one_job_per_paper_and_saves_each(qtbot, db, now, tmp_pa
     dlg = _batch(qtbot, db, now)
     form = dlg.style_form
     form.select(form.labels, "l7160")
+    ready(qtbot, dlg)
     assert [s.heading for s in dlg.steps] == [
         "1. 2 cards on A5 card stock",
         "2. 2 C6 envelopes — load envelopes now",
@@ -95,6 +98,7 @@ def test_the_batch_lists_one_job_per_paper_and_saves_each(qtbot, db, now, tmp_pa
     # Saving the cards' job counts as printing them: they can now be marked as mailed.
     assert dlg.mail_button.isEnabled()
     dlg.preview_step(1)
+    ready(qtbot, dlg)
     assert dlg.preview_caption.text() == "Print job 2 of 3: 2 C6 envelopes — load envelopes now"
     # The choice of labels is remembered for next time.
     with db.reading() as s:
@@ -119,7 +123,7 @@ def test_stationery_is_named_in_the_owners_units(qtbot, db, now):
 
 def test_the_composer_offers_nothing_until_its_read_has_arrived(qtbot, db, now):
     seed(db, now)
-    ops = Operations(db)
+    Operations(db)
     dlg = CardsDialog(db, clock=lambda: now)
     qtbot.addWidget(dlg)
     # Opened, not yet read: no wording, no customers, no card to print, nothing to type in.
@@ -129,7 +133,7 @@ def test_the_composer_offers_nothing_until_its_read_has_arrived(qtbot, db, now):
     assert not dlg.print_button.isEnabled() and not dlg.save_button.isEnabled()
     with qtbot.waitSignal(dlg.loaded):
         pass
-    settle(qtbot, ops)
+    ready(qtbot, dlg)
     assert dlg.editor.isEnabled() and dlg.editor.toPlainText() != ""
     assert dlg.template.count() > 0
     assert _listed(dlg)[0] == "Sample customer (Grace Hopper)"
@@ -138,23 +142,23 @@ def test_the_composer_offers_nothing_until_its_read_has_arrived(qtbot, db, now):
 
 def test_the_batch_says_nothing_about_cards_due_until_they_are_read(qtbot, db, now):
     seed(db, now)
-    ops = Operations(db)
+    Operations(db)
     dlg = CardBatchDialog(db, clock=lambda: now)
     qtbot.addWidget(dlg)
     # Not "no cards due": the cards have not been read yet.
     assert dlg.summary.text() == "" and dlg.table.rowCount() == 0
     assert dlg.skipped.count() == 0
     assert not dlg.days.isEnabled() and not dlg.mail_button.isEnabled()
-    settle(qtbot, ops)
+    ready(qtbot, dlg)
     assert dlg.days.isEnabled() and dlg.table.rowCount() == 2
     assert dlg.summary.text().startswith("2 cards to print")
 
 
 def test_with_no_cards_due_the_batch_does_not_speak_of_customers_due_one(qtbot, db, now):
-    ops = Operations(db)
+    Operations(db)
     dlg = CardBatchDialog(db, clock=lambda: now)
     qtbot.addWidget(dlg)
-    settle(qtbot, ops)
+    ready(qtbot, dlg)
     assert dlg.table.rowCount() == 0
     assert [dlg.skipped.item(i).text() for i in range(dlg.skipped.count())] == ["Nobody."]
 

@@ -19,6 +19,7 @@ from deckfollow.ui.cards.common import print_pdf
 from deckfollow.ui.operations import Operations
 from tests.printing import poppler
 from tests.printing.data import seed
+from tests.ui.cards.rendering import ready
 from tests.ui.waiting import settle
 
 
@@ -27,7 +28,7 @@ def _composer(qtbot: QtBot, db: Database, now: datetime) -> CardsDialog:
     dlg = CardsDialog(db, clock=lambda: now)
     qtbot.addWidget(dlg)
     dlg.show()
-    settle(qtbot, dlg)
+    ready(qtbot, dlg)
     return dlg
 
 
@@ -36,7 +37,7 @@ def _batch(qtbot: QtBot, db: Database, clock: Callable[[], datetime]) -> CardBat
     dlg = CardBatchDialog(db, clock=clock)
     qtbot.addWidget(dlg)
     dlg.show()
-    settle(qtbot, dlg)
+    ready(qtbot, dlg)
     return dlg
 
 
@@ -48,9 +49,10 @@ def test_composer_previews_a_merged_card_for_a_customer(qtbot, db, now, tmp_path
     assert dlg.preview.pixmap() is not None and not dlg.preview.pixmap().isNull()
     lukasz = seed_ids["Łukasz Nowak"]
     dlg.select_customer(lukasz)
-    settle(qtbot, dlg)
+    ready(qtbot, dlg)
     dlg.select_template("card_birthday")
     dlg.refresh()
+    ready(qtbot, dlg)
     assert dlg.print_button.isEnabled()
     pdf = tmp_path / "card.pdf"
     pdf.write_bytes(dlg.last_pdf or b"")
@@ -65,6 +67,7 @@ def test_typing_a_merge_field_updates_the_preview_and_flags_missing_values(qtbot
     dlg = _composer(qtbot, db, now)
     dlg.editor.setPlainText("Hi {first_name}, your {company} deck is done.")
     dlg.refresh()
+    ready(qtbot, dlg)
     assert dlg.last_pdf is not None
     assert "no value for: company" in dlg.status.text()
 
@@ -74,6 +77,7 @@ def test_text_too_long_blocks_printing_with_a_reason(qtbot, db, now):
     dlg.style_form.select(dlg.style_form.card, "postcard-4x6")
     dlg.editor.setPlainText("We really do care about your deck. " * 90)
     dlg.refresh()
+    ready(qtbot, dlg)
     assert dlg.last_pdf is None
     assert not dlg.print_button.isEnabled()
     assert "does not fit" in dlg.error.text()
@@ -88,8 +92,9 @@ def test_a_customer_with_post_revoked_gets_no_card(qtbot, db, now):
     dlg = _composer(qtbot, db, now)
     inaki = ids["Iñaki Peña"]
     dlg.select_customer(inaki)
-    settle(qtbot, dlg)
+    ready(qtbot, dlg)
     dlg.refresh()
+    ready(qtbot, dlg)
     assert dlg.last_pdf is None
     assert "revoked post" in dlg.error.text()
 
@@ -98,6 +103,7 @@ def test_write_it_again_varies_the_hand(qtbot, db, now, tmp_path):
     dlg = _composer(qtbot, db, now)
     first = dlg.last_pdf
     dlg.again.click()
+    ready(qtbot, dlg)
     assert dlg.last_pdf is not None and dlg.last_pdf != first
 
 
@@ -105,6 +111,7 @@ def test_printing_sends_every_page_at_its_own_size(qtbot, db, now, tmp_path):
     dlg = _composer(qtbot, db, now)
     dlg.style_form.select(dlg.style_form.card, "a2-folded")
     dlg.refresh()
+    ready(qtbot, dlg)
     assert dlg.last_pdf is not None
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -141,7 +148,7 @@ def test_batch_lists_cards_and_skipped_then_marks_them_mailed(qtbot, db, now, tm
     with qtbot.waitSignal(dlg.mailed):
         dlg.mark_as_mailed()
     assert "Logged 2 cards as mailed: Renée Müller and Łukasz Nowak." in dlg.mail_status.text()
-    settle(qtbot, dlg)  # the list read again
+    ready(qtbot, dlg)  # the list read again, checked and rendered
     with db.reading() as s:
         touches = list(s.execute(select(Touch)).scalars())
     assert [(t.channel, t.outcome) for t in touches] == [(Channel.CARD, Outcome.MAILED)] * 2
@@ -157,6 +164,7 @@ def test_batch_with_labels_from_a_chosen_label(qtbot, db, now, tmp_path):
     form.select(form.envelope, None)
     form.select(form.labels, "avery-5160")
     form.start_label.setValue(12)
+    ready(qtbot, dlg)
     assert dlg.last_pdf is not None
     out = tmp_path / "labels.pdf"
     out.write_bytes(dlg.last_pdf)
@@ -171,7 +179,7 @@ def test_composer_opens_ready_for_a_customer_and_wording(qtbot, db, now, tmp_pat
         db, clock=lambda: now, customer_id=ids["Renée Müller"], template_key="card_after_sale"
     )
     qtbot.addWidget(dlg)
-    settle(qtbot, dlg)
+    ready(qtbot, dlg)
     assert dlg.template.currentData() == "card_after_sale"
     assert dlg.search.text() == "Renée Müller"
     assert dlg.matches.currentItem().text().startswith("Renée Müller\n    Paddington")
@@ -226,12 +234,14 @@ def test_choosing_a_card_in_the_batch_previews_it_with_its_envelope(qtbot, db, n
     assert dlg.preview_caption.text().startswith("Card 1 of 2: Renée Müller")
     first = dlg.preview.pixmap().toImage()
     dlg.table.setCurrentCell(1, 0)
+    ready(qtbot, dlg)
     assert dlg.preview_caption.text().startswith("Card 2 of 2: Łukasz Nowak")
     assert dlg.preview.pixmap().toImage() != first
     # With labels instead of envelopes, the card is shown with the sheet its label is on.
     form = dlg.style_form
     form.select(form.envelope, None)
     form.select(form.labels, "l7160")
+    ready(qtbot, dlg)
     assert dlg.previewed_row == 1
     assert dlg.preview_caption.text().startswith("Card 2 of 2: Łukasz Nowak")
 

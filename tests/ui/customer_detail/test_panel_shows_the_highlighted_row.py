@@ -217,6 +217,7 @@ def test_after_cards_are_marked_mailed_today_moves_on_and_the_panel_stays_on_who
 ) -> None:
     from deckfollow.ui.cards import CardBatchDialog
     from tests.printing.data import seed
+    from tests.ui.cards.rendering import ready
 
     seed(db, now)
     # Two and a half days on: Renée's, Zoë's and Łukasz's cards are due (Zoë has no address).
@@ -234,7 +235,7 @@ def test_after_cards_are_marked_mailed_today_moves_on_and_the_panel_stays_on_who
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), CardBatchDialog))
     dialog = QApplication.activeModalWidget()
     assert isinstance(dialog, CardBatchDialog)
-    settle(qtbot, window)
+    ready(qtbot, dialog)  # read, checked and rendered (off the GUI thread)
     dialog.save_to(tmp_path / "week.pdf")  # saved to print: they can be marked as mailed
     settle(qtbot, window)
     dialog.mark_as_mailed()
