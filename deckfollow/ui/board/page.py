@@ -40,70 +40,79 @@ from deckfollow.ui.formatting import compact_money
 from deckfollow.ui.qt_values import QUOTE_ID_ROLE
 from deckfollow.ui.team.clash import offer_to_reapply
 from deckfollow.ui.team.server_away import open_when_server_back
-from deckfollow.ui.theme import active_theme
+from deckfollow.ui.theme import Theme, active_theme
 
 if TYPE_CHECKING:  # the board can paint before SQLAlchemy loads
     from deckfollow.core.unit_of_work import Session
     from deckfollow.ui.operations import Operations
 
 
+def board_style_sheet(theme: Theme) -> str:
+    """The board's one style sheet, for the strip of columns: the columns, their headings and
+    their card lists (the strip holds nothing else, so plain selectors reach only those).
+
+    Set once instead of on each of the board's widgets: every style sheet set on a widget
+    styles it and its children again, which was most of the time building the board took."""
+    headings = "".join(
+        f"QLabel#stage_{stage.value}"
+        f" {{ font-weight: 700; font-size: 14px; color: {theme.stage(stage.value)}; }}"
+        for stage in Stage
+    )
+    return (
+        "QFrame#stageColumn { background: palette(alternate-base); border-radius: 8px; }"
+        f"QLabel {{ color: {theme.muted_text}; }}"
+        f"{headings}"
+        "QListView#cards { background: transparent; border: none; }"
+        "QScrollBar:vertical { width: 8px; background: transparent; margin: 2px; }"
+        f"QScrollBar::handle:vertical {{ background: {theme.scroll_handle};"
+        " border-radius: 3px; min-height: 28px; }"
+        "QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical { height: 0; }"
+        "QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical"
+        " { background: transparent; }"
+    )
+
+
 class StageColumnWidget(QFrame):
-    """A header with the stage, its count and value, over a list of cards."""
+    """A header with the stage, its count and value, over a list of cards.
+
+    Styled by the board's sheet (`board_style_sheet`): the column sets none of its own."""
 
     def __init__(self, stage: Stage, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.stage = stage
         self.setObjectName("stageColumn")
-        self.setStyleSheet(
-            "QFrame#stageColumn { background: palette(alternate-base); border-radius: 8px; }"
-        )
-        self.title = QLabel(stage.label)
-        self.title.setStyleSheet(
-            f"font-weight: 700; font-size: 14px; color: {active_theme().stage(stage.value)};"
-        )
-        self.summary = QLabel()
-        self.summary.setStyleSheet(f"color: {active_theme().muted_text};")
-        self.money = QLabel()
-        self.money.setStyleSheet(f"color: {active_theme().muted_text};")
+        self.setMinimumWidth(200)
+        # Each widget is made inside its parent, in the order it is laid out: none is moved
+        # to another parent after (each move would have it styled again).
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 10, 6, 6)
+        layout.setSpacing(6)
+        header = QWidget(self)
+        head = QVBoxLayout(header)
+        head.setContentsMargins(8, 0, 8, 0)
+        head.setSpacing(0)
+        self.title = QLabel(stage.label, header)
+        self.title.setObjectName(f"stage_{stage.value}")  # its colour in the board's sheet
+        self.summary = QLabel(header)
+        self.money = QLabel(header)
+        head.addWidget(self.title)
+        head.addWidget(self.summary)
+        head.addWidget(self.money)
+        layout.addWidget(header)
         self.model = StageCardModel(stage, self)
-        self.view = QListView()
+        self.view = QListView(self)
+        self.view.setObjectName("cards")
         self.view.setModel(self.model)
         self.view.setItemDelegate(CardDelegate(clock, self.view))
         self.view.setUniformItemSizes(True)
         self.view.setFrameShape(QFrame.Shape.NoFrame)
-        self.view.setObjectName("cards")
         self.view.setAccessibleName(f"{stage.label} quotes")
-        self.view.setStyleSheet(
-            "QListView#cards { background: transparent; border: none; }"
-            "QScrollBar:vertical { width: 8px; background: transparent; margin: 2px; }"
-            f"QScrollBar::handle:vertical {{ background: {active_theme().scroll_handle};"
-            " border-radius: 3px;"
-            " min-height: 28px; }"
-            "QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical { height: 0; }"
-            "QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical"
-            " { background: transparent; }"
-        )
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setDragEnabled(True)
-        self.view.setAcceptDrops(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)  # drags and drops
         self.view.setDropIndicatorShown(True)
-        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.setMinimumWidth(200)
-        head = QVBoxLayout()
-        head.setSpacing(0)
-        head.addWidget(self.title)
-        head.addWidget(self.summary)
-        head.addWidget(self.money)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 10, 6, 6)
-        layout.setSpacing(6)
-        header = QWidget()
-        header.setLayout(head)
-        head.setContentsMargins(8, 0, 8, 0)
-        layout.addWidget(header)
         layout.addWidget(self.view, 1)
 
     def show_column(self, column: StageColumn) -> None:
@@ -146,21 +155,25 @@ class BoardPage(QWidget):
         self._index: QuoteIndex | None = None
         self.active_dialog: QDialog | None = None
         self.columns: dict[Stage, StageColumnWidget] = {}
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # Six readable columns need about 1,400 px; narrower windows scroll sideways.
+        self.scroller = QScrollArea(self)
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.scroller)
         strip = QWidget()
         layout = QHBoxLayout(strip)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(10)
-        # Six readable columns need about 1,400 px; narrower windows scroll sideways.
-        self.scroller = QScrollArea()
-        self.scroller.setWidgetResizable(True)
-        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroller.setWidget(strip)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.scroller)
+        # Once, on the strip in its place (a widget with a style sheet moved to another parent
+        # is styled again, with all its children) and before any column: each widget in it
+        # is styled once, as it is first shown.
+        strip.setStyleSheet(board_style_sheet(active_theme()))
         for stage in Stage:
-            column = StageColumnWidget(stage, clock)
+            column = StageColumnWidget(stage, clock, strip)
             column.model.dropped.connect(self.move_quote)
             column.view.clicked.connect(self._on_clicked)
             column.view.activated.connect(self._on_activated)

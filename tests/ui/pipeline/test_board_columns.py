@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QLocale
+from PySide6.QtGui import QFont, QPalette
 from pytestqt.qtbot import QtBot
 
 from deckfollow.core.board import load_quote_index
@@ -18,6 +19,7 @@ from deckfollow.core.pipeline import Close, close_quote, move_stage
 from deckfollow.storage.database import Database
 from deckfollow.ui.board import BoardPage
 from deckfollow.ui.operations import Operations
+from deckfollow.ui.theme import active_theme
 
 # name, days since the enquiry came in, stage, amount
 QUOTES = [
@@ -93,3 +95,18 @@ def test_every_quote_sits_in_exactly_one_column(board: BoardPage) -> None:
         if row is not None
     )
     assert placed == sorted(name for name, *_ in QUOTES)
+
+
+def test_each_heading_is_in_its_stage_colour_over_quieter_counts(board: BoardPage) -> None:
+    theme = active_theme()
+    for stage, column in board.columns.items():
+        title = column.title
+        assert title.palette().color(title.foregroundRole()).name() == theme.stage(stage.value)
+        assert title.font().weight() >= QFont.Weight.Bold
+        assert title.font().pixelSize() == 14
+        for caption in (column.summary, column.money):
+            assert caption.palette().color(caption.foregroundRole()).name() == theme.muted_text
+            assert caption.font().weight() < QFont.Weight.Bold
+    # The columns' own colour shows behind their cards: the card lists paint no background.
+    view = board.columns[Stage.QUOTED].view
+    assert view.palette().color(QPalette.ColorRole.Window).alpha() == 0
