@@ -102,18 +102,7 @@ def find_matches(
             reasons.append("name and suburb")
         if not reasons:
             continue  # the name and the suburb were only parts of longer words or other fields
-        shown = next((p for p in (c.phone_cell, c.phone_office, c.phone_home) if p), None)
-        matches.append(
-            CustomerMatch(
-                id=c.id,
-                name=c.display_name,
-                phone=phone_as_read_in(shown, owner_country) if shown else None,
-                email=c.email,
-                suburb=c.suburb,
-                reasons=tuple(reasons),
-                do_not_contact=c.do_not_contact,
-            )
-        )
+        matches.append(_match(c, tuple(reasons), owner_country))
         if len(matches) == _MOST:
             break
     found.close()
@@ -147,22 +136,25 @@ def namesakes(
             continue  # the name was part of a longer one or of another field
         if town and c.suburb and not _same(c.suburb, town):
             continue
-        shown = next((p for p in (c.phone_cell, c.phone_office, c.phone_home) if p), None)
-        found.append(
-            CustomerMatch(
-                id=c.id,
-                name=c.display_name,
-                phone=phone_as_read_in(shown, owner_country) if shown else None,
-                email=c.email,
-                suburb=c.suburb,
-                reasons=("name",),
-                do_not_contact=c.do_not_contact,
-            )
-        )
+        found.append(_match(c, ("name",), owner_country))
         if len(found) == _MOST:
             break
     rows.close()
     return found
+
+
+def _match(c: Customer, reasons: tuple[str, ...], owner_country: str) -> CustomerMatch:
+    """The customer as offered: their first number as the owner dials it."""
+    shown = next((p for p in (c.phone_cell, c.phone_office, c.phone_home) if p), None)
+    return CustomerMatch(
+        id=c.id,
+        name=c.display_name,
+        phone=phone_as_read_in(shown, owner_country) if shown else None,
+        email=c.email,
+        suburb=c.suburb,
+        reasons=reasons,
+        do_not_contact=c.do_not_contact,
+    )
 
 
 def _same(value: str | None, folded: str) -> bool:

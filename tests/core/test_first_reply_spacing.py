@@ -50,7 +50,10 @@ def _first_reply(db: Database, lead: LeadCreated) -> FollowUp:
         return fu
 
 
-def _call(db: Database, lead: LeadCreated, *, follow_up_id: int | None) -> None:
+def _call(
+    db: Database, lead: LeadCreated, *, follow_up_id: int | None, next_at: datetime = MONDAY_NOON
+) -> None:
+    """Sunday's call to the lead, a text planned as its next step."""
     with db.unit_of_work() as s:
         log_touch(
             s,
@@ -63,7 +66,7 @@ def _call(db: Database, lead: LeadCreated, *, follow_up_id: int | None) -> None:
                 quote_id=lead.quote_id,
                 follow_up_id=follow_up_id,
             ),
-            FollowUpPlan(MONDAY_NOON, Channel.TEXT, "Send the photos of the spotted gum deck"),
+            FollowUpPlan(next_at, Channel.TEXT, "Send the photos of the spotted gum deck"),
             now=SUNDAY_CALL + timedelta(minutes=5),
         )
 
@@ -96,22 +99,12 @@ def test_a_call_answering_the_lead_early_lets_the_next_step_follow_a_day_after_i
 def test_a_next_step_within_a_day_of_the_call_itself_is_still_refused(
     db: Database, lead: LeadCreated
 ) -> None:
-    with pytest.raises(PermissionRefused, match="a day apart"), db.unit_of_work() as s:
-        log_touch(
-            s,
-            TouchRecord(
-                lead.customer_id,
-                Channel.CALL,
-                Direction.OUTBOUND,
-                Outcome.REACHED,
-                SUNDAY_CALL,
-                quote_id=lead.quote_id,
-                follow_up_id=lead.follow_up_id,
-            ),
-            FollowUpPlan(
-                SUNDAY_CALL + timedelta(hours=23, minutes=30), Channel.TEXT, "Send the photos"
-            ),
-            now=SUNDAY_CALL + timedelta(minutes=5),
+    with pytest.raises(PermissionRefused, match="a day apart"):
+        _call(
+            db,
+            lead,
+            follow_up_id=lead.follow_up_id,
+            next_at=SUNDAY_CALL + timedelta(hours=23, minutes=30),
         )
     # Nothing of the refused unit of work is kept: the first reply still waits.
     assert _first_reply(db, lead).status is FollowUpStatus.PENDING
