@@ -162,6 +162,7 @@ class DialogOpening(ContactEditing):
         """Open the call, text or email screen for this customer and the quote shown, once
         which follow-up it is about has been read; a second press meanwhile opens nothing
         more."""
+        # Loaded when first used: the send screens' modules are not needed to show the panel.
         from deckfollow.ui.messaging.actions import open_contact
 
         if self._customer is None or channel in self._contacting:

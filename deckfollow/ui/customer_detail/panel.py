@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QLocale, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from deckfollow.core.changes import Changes
@@ -98,7 +98,6 @@ class DetailPanel(DialogOpening):
         self._latest: tuple[Callable[[Session], CustomerView], str] | None = None
         self._quote: QuoteView | None = None
         self._overview: ConsentOverview | None = None
-        self._locale = QLocale()
         # The customer's clock and the lead's age move on while the panel is open.
         self._ticker = QTimer(self)
         self._ticker.setInterval(30_000)
