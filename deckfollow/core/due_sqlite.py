@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-from deckfollow.core.due_list import FIRST_REPLY, DueItem, day_bounds, item_from_row
+from deckfollow.core.due_list import FIRST_REPLY, DueItem, ItemReader, day_bounds
 from deckfollow.core.enums import (
     Basis,
     CadenceRunStatus,
@@ -96,12 +95,11 @@ def read_due_items(
 ) -> list[DueItem]:
     """`due.due_items` for everyone's follow-ups (a file has one user), read with sqlite3."""
     start, end = day_bounds(day, owner_tz)
-    as_of = now if start <= now else start
-    zones: dict[str, ZoneInfo] = {}
+    reader = ItemReader(now if start <= now else start)
     items = []
     today = start <= now < end
     sql = DUE_SQL_WAITING if today else DUE_SQL
     for row in conn.execute(sql, due_parameters(end, waiting=today)):
         due_at = datetime.fromisoformat(row[6]).replace(tzinfo=UTC)
-        items.append(item_from_row((*row[:6], due_at, *row[7:]), as_of, zones))
+        items.append(reader.item((*row[:6], due_at, *row[7:])))
     return items
