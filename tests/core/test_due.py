@@ -81,3 +81,32 @@ def test_the_due_list_holds_exactly_the_rows_of_the_subquery_form(
             assert listed == expected
             seen += len(expected)
     assert seen > 30  # the comparison covered a real list, not two empty ones
+
+
+def test_two_customers_due_at_one_instant_each_keep_their_own_clock() -> None:
+    """Items of one read share what repeats (a reason, a due moment in the same zone), but a
+    customer in Auckland and one in Sydney due at the same instant each show their own
+    local time."""
+    from datetime import UTC
+
+    from deckfollow.core.due_list import ItemReader
+
+    at = datetime(2026, 12, 7, 0, 0, tzinfo=UTC)
+
+    def row(fid: int, name: str, zone: str) -> tuple[object, ...]:
+        # Each row its own string objects, as a database read gives them.
+        reason = "".join(["Check the quote ", "arrived"])
+        return (fid, fid, name, None, None, None, at, "call", reason, "planned", None,
+                "+61400000000", None, None, None, "".join([zone]), False)  # fmt: skip
+
+    reader = ItemReader(at)
+    sydney, auckland, sydney_again = (
+        reader.item(row(1, "Sam", "Australia/Sydney")),
+        reader.item(row(2, "Aroha", "Pacific/Auckland")),
+        reader.item(row(3, "Jo", "Australia/Sydney")),
+    )
+    assert (sydney.due_at.hour, str(sydney.due_at.tzinfo)) == (11, "Australia/Sydney")
+    assert (auckland.due_at.hour, str(auckland.due_at.tzinfo)) == (13, "Pacific/Auckland")
+    assert sydney_again.due_at == sydney.due_at and sydney_again.due_at.hour == 11
+    assert sydney.reason == auckland.reason == "Check the quote arrived"
+    assert sydney.reason is auckland.reason is sydney_again.reason  # one copy held
