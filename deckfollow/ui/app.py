@@ -26,6 +26,8 @@ from deckfollow.ui.garbage import (
 )
 
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
+    from types import ModuleType
+
     from deckfollow.core.settings import OwnerSettings
     from deckfollow.core.unit_of_work import Session
     from deckfollow.storage.database import Database
@@ -323,21 +325,29 @@ class ReadAhead:
     zone: str | None
 
 
-def _read_ahead(target: str, clock: Clock) -> ReadAhead | None:
+def _read_ahead(
+    target: str, clock: Clock, board_module: Future[ModuleType] | None = None
+) -> ReadAhead | None:
     """On the database thread, before the database opens: the board's quotes with plain
     sqlite3 for a user who left the pipeline open, laid out for the board there, so the GUI
     thread only shows them. The other quotes (most of a big business: won and lost long
-    ago) are read for the list once the board is on screen."""
+    ago) are read for the list once the board is on screen.
+
+    The board's module is ready when its rows are: loaded here, or by `board_module` (on a
+    thread of its own while SQLite reads the file: each waits little on the other)."""
     import sqlite3
     from pathlib import Path
     from zoneinfo import ZoneInfo
 
-    import deckfollow.ui.board  # noqa: F401  # the board's module, ready when its rows are
     from deckfollow.storage.integrity import connect_read_only
     from deckfollow.storage.quick_board import read_board_first
 
     path = Path(target).expanduser()
     quotes = read_board_first(path, now=clock())
+    if board_module is not None:
+        board_module.result()  # raises what the import raised, as importing it here would
+    else:
+        import deckfollow.ui.board  # noqa: F401
     if quotes is None:
         return None
     quotes.board.board()
@@ -372,9 +382,14 @@ def read_ahead_early(target: str, clock: Clock) -> Future[ReadAhead | None] | No
 
     if is_url(target) or QSettings().value("main/last_page") != "board":
         return None
-    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
-    ahead = reader.submit(_read_ahead, target, clock)
-    reader.shutdown(wait=False)  # the thread ends once the read is done
+    import importlib
+
+    reader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="read-ahead")
+    # The board's module loads beside the read: most of the read is SQLite's, without the
+    # interpreter's lock, and one after the other they held the board back by their sum.
+    board_module = reader.submit(importlib.import_module, "deckfollow.ui.board")
+    ahead = reader.submit(_read_ahead, target, clock, board_module)
+    reader.shutdown(wait=False)  # the threads end once the read is done
     return ahead
 
 
