@@ -155,7 +155,9 @@ def _board_part(conn: sqlite3.Connection, now: datetime) -> BoardFirst | None:
     if not _current_schema(conn):
         return None
     cold_days = _cold_days(conn)
-    nexts = _next_follow_ups(conn)
+    # Decoded by SQLite's fast path too: with the connection's lenient decoder, each of the
+    # follow-ups' texts (four a row, thousands of rows) was a call back into Python.
+    nexts = _decoding(conn, lambda: _next_follow_ups(conn))
     cutoff = (_sqlite_time(board_cutoff(now)),)
     rows, phones = _decoding(
         conn,

@@ -26,6 +26,8 @@ from deckfollow.ui.garbage import (
 )
 
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
+    from types import ModuleType
+
     from deckfollow.core.settings import OwnerSettings
     from deckfollow.core.unit_of_work import Session
     from deckfollow.storage.database import Database
@@ -323,21 +325,29 @@ class ReadAhead:
     zone: str | None
 
 
-def _read_ahead(target: str, clock: Clock) -> ReadAhead | None:
+def _read_ahead(
+    target: str, clock: Clock, board_module: Future[ModuleType] | None = None
+) -> ReadAhead | None:
     """On the database thread, before the database opens: the board's quotes with plain
     sqlite3 for a user who left the pipeline open, laid out for the board there, so the GUI
     thread only shows them. The other quotes (most of a big business: won and lost long
-    ago) are read for the list once the board is on screen."""
+    ago) are read for the list once the board is on screen.
+
+    The board's module is ready when its rows are: loaded here, or by `board_module` (on a
+    thread of its own while SQLite reads the file: each waits little on the other)."""
     import sqlite3
     from pathlib import Path
     from zoneinfo import ZoneInfo
 
-    import deckfollow.ui.board  # noqa: F401  # the board's module, ready when its rows are
     from deckfollow.storage.integrity import connect_read_only
     from deckfollow.storage.quick_board import read_board_first
 
     path = Path(target).expanduser()
     quotes = read_board_first(path, now=clock())
+    if board_module is not None:
+        board_module.result()  # raises what the import raised, as importing it here would
+    else:
+        import deckfollow.ui.board  # noqa: F401
     if quotes is None:
         return None
     quotes.board.board()
@@ -372,9 +382,14 @@ def read_ahead_early(target: str, clock: Clock) -> Future[ReadAhead | None] | No
 
     if is_url(target) or QSettings().value("main/last_page") != "board":
         return None
-    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
-    ahead = reader.submit(_read_ahead, target, clock)
-    reader.shutdown(wait=False)  # the thread ends once the read is done
+    import importlib
+
+    reader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="read-ahead")
+    # The board's module loads beside the read: most of the read is SQLite's, without the
+    # interpreter's lock, and one after the other they held the board back by their sum.
+    board_module = reader.submit(importlib.import_module, "deckfollow.ui.board")
+    ahead = reader.submit(_read_ahead, target, clock, board_module)
+    reader.shutdown(wait=False)  # the threads end once the read is done
     return ahead
 
 
@@ -475,11 +490,14 @@ class _Start:
     def _open(self, *, full_check: bool = False, after: threading.Event | None = None) -> None:
         """Open the database on its thread, first in its queue from now on (with `after`,
         once that is set, or a second at most: the board's first paint)."""
+        from deckfollow.app_log import start_logging
+
         target, last_page, ops = self.target, self.last_page, self.ops
 
         def open_here() -> Opened:
             if after is not None:
                 after.wait(1.0)
+            start_logging()  # what was logged since the start is written first
             opened = open_on_database_thread(target, full_check=full_check, last_page=last_page)
             if opened.db is not None:
                 # Here, on the database thread: what was asked for meanwhile runs next and
@@ -606,6 +624,9 @@ def run_gui(
         return _run_gui(target, clock, argv, startup_check, team)
     finally:
         stop_collecting()  # Python collects by itself again once the app has quit
+        from deckfollow.app_log import start_logging
+
+        start_logging()  # what was logged before the database opened (if it never did)
 
 
 def _run_gui(
@@ -624,10 +645,13 @@ def _run_gui(
     # The board's quotes are read while the log opens and the window is made and painted.
     ahead = None if team else read_ahead_early(target, clock)
     from deckfollow import __version__
-    from deckfollow.app_log import start_logging
+    from deckfollow.app_log import hold_log
     from deckfollow.ui.main_window import MainWindow
 
-    start_logging()
+    # What is logged from here is kept and written once the log file opens, on the database
+    # thread after the first paint (`_Start._open`): opening it here (the rotating handler's
+    # modules, the log folder) held the window's first paint by a few hundredths of a second.
+    hold_log()
     logging.getLogger(__name__).info(
         "deckfollow %s started%s",
         __version__,

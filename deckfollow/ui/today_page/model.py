@@ -8,33 +8,28 @@ the handful of rows a user can see; a due time once written is kept for the next
 from __future__ import annotations
 
 from datetime import datetime
-from itertools import compress
-from operator import attrgetter
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from deckfollow.core.clock_format import clock_style
 from deckfollow.core.due import DueItem
-from deckfollow.core.enums import Basis, Channel
-from deckfollow.messaging.inbound import needs_answer
+from deckfollow.core.enums import Basis
+from deckfollow.core.today import TodayRows
 from deckfollow.ui.formatting import date_time_text, display_locale, owner_zone, their_time_text
 from deckfollow.ui.theme import active_theme
+from deckfollow.ui.today_page.prepared import (
+    TITLE_ID,
+    Group,
+    TodayList,
+    group_items,
+    prepare_today,
+)
+
+__all__ = ["HEADERS", "ITEM_ROLE", "DueModel", "Group", "group_items"]
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 20
 HEADERS = ("Due", "Their time", "Customer", "Why", "Basis")
-_CHANNEL_GROUPS: list[tuple[str, tuple[Channel, ...]]] = [
-    ("Calls", (Channel.CALL, Channel.VISIT)),
-    ("Texts", (Channel.TEXT, Channel.VIDEO)),
-    ("Emails", (Channel.EMAIL,)),
-    ("Cards", (Channel.CARD,)),
-]
-_REPLIES, _NEW_LEADS = 0, 1
-_SECTION_TITLES = ("Replies", "New leads", *(title for title, _ in _CHANNEL_GROUPS))
-_CHANNEL_SECTION = {
-    channel: 2 + g for g, (_, channels) in enumerate(_CHANNEL_GROUPS) for channel in channels
-}
 # Plain ints: data() runs for every painted cell and role, and enum comparisons add up there.
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
@@ -48,49 +43,10 @@ _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _ANY_PARENT = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
-# Mapped in C over the thousands of rows of a reload, where a Python loop per row adds up.
-_FOLLOW_UP_ID = attrgetter("follow_up_id")
-_ZONE = attrgetter("timezone")
-_TITLE_ID = -1
 # The due times written so far, kept across reloads (a reload shows mostly the same rows);
 # dropped past this many, so a long day's session never grows without bound.
 _KEEP_TIMES = 20_000
-# A day's thousands of follow-ups share a few hundred reasons, the same from one reload to
-# the next: each reason's section is worked out once (a pure function of its words).
-_REASON_SECTIONS: dict[str, int] = {}
-_KEEP_REASONS = 50_000
-
-Group = tuple[str, list[DueItem]]
-
-
-def group_items(items: list[DueItem]) -> list[Group]:
-    """The non-empty sections, in the order the day's work is done.
-
-    What customers just said comes first ("They replied — what's next?", rule 8); then new
-    leads, whatever the channel (the first business to answer wins about half the deals);
-    then the rest by how to reach people.
-    """
-    sections: list[list[DueItem]] = [[] for _ in _SECTION_TITLES]
-    kinds = _REASON_SECTIONS
-    if len(kinds) > _KEEP_REASONS:
-        kinds.clear()
-    for item in items:
-        if item.first_reply:  # the lead's own first reply, still to give (not its wording)
-            sections[_NEW_LEADS].append(item)
-            continue
-        reason = item.reason
-        kind = kinds.get(reason)
-        if kind is None:
-            kind = kinds[reason] = _reason_section(reason)
-        sections[kind if kind >= 0 else _CHANNEL_SECTION[item.channel]].append(item)
-    return [(title, found) for title, found in zip(_SECTION_TITLES, sections, strict=True) if found]
-
-
-def _reason_section(reason: str) -> int:
-    """The section a reason alone puts a follow-up in, or -1 when its channel decides."""
-    if needs_answer(reason):
-        return _REPLIES
-    return -1
+_NOTHING = prepare_today(TodayRows(datetime.min.date(), "UTC", None, []))
 
 
 class DueModel(QAbstractTableModel):
@@ -102,57 +58,58 @@ class DueModel(QAbstractTableModel):
 
     def __init__(self) -> None:
         super().__init__()
-        self._groups: list[Group] = []
+        self._list = _NOTHING
         self._rows: list[DueItem | str] = []  # a str is a section's title
-        self._titles: list[int] = []  # the row of each section's title
         self._texts: list[tuple[str, ...] | None] = []
-        # Each row's follow-up (_TITLE_ID on a section's title), listed when first asked for:
-        # the view's reset and paint never need it.
-        self._ids: list[int] | None = []
         # (due, customer's zone) -> the due time and their time as written on screen, valid
         # for as long as the clocks and the locale they were written for are unchanged.
         self._times: dict[tuple[datetime, str], tuple[str, str]] = {}
         self._times_for: tuple[object, ...] = ()
         self._owner_tz = "UTC"
+        self._font_key = ""
         self._bold = QFont()
         self._bold.setBold(True)
+        self._colours: tuple[str, str] = ("", "")
         self._overdue = QBrush()
         self._agreed = QBrush()
 
     # -- filling ------------------------------------------------------------------------------
 
-    def set_items(self, groups: list[Group], owner_tz: str, font: QFont) -> None:
-        """Show these sections in place of the current ones (one reset, nothing formatted)."""
+    def set_items(self, today: TodayList, font: QFont) -> None:
+        """Show this list in place of the current one (one reset, nothing formatted): made
+        ready off this thread (`prepare_today`), it is only handed over here."""
         self.beginResetModel()
-        self._groups = groups
-        rows: list[DueItem | str] = []
-        titles: list[int] = []
-        for title, items in groups:
-            titles.append(len(rows))
-            rows.append(f"{title}  ({len(items)})")
-            rows.extend(items)
-        self._rows = rows
-        self._titles = titles
-        self._texts = [None] * len(rows)
-        self._ids = None
+        self._list = today
+        self._rows = today.entries
+        self._texts = [None] * len(today.entries)
+        owner_tz = today.rows.owner_tz
         times_for = (owner_tz, owner_zone(), display_locale().name(), clock_style())
         if times_for != self._times_for or len(self._times) > _KEEP_TIMES:
             self._times = {}
             self._times_for = times_for
         self._owner_tz = owner_tz
-        self._bold = QFont(font)
-        self._bold.setBold(True)
+        if font.key() != self._font_key:  # the same font reload after reload
+            self._font_key = font.key()
+            self._bold = QFont(font)
+            self._bold.setBold(True)
         theme = active_theme()
-        self._overdue = QBrush(QColor(theme.overdue_text))
-        self._agreed = QBrush(QColor(theme.agreed_text))
+        colours = (theme.overdue_text, theme.agreed_text)
+        if colours != self._colours:
+            self._colours = colours
+            self._overdue = QBrush(QColor(theme.overdue_text))
+            self._agreed = QBrush(QColor(theme.agreed_text))
         self.endResetModel()
 
+    def shown(self) -> TodayList:
+        """The list shown."""
+        return self._list
+
     def groups(self) -> list[Group]:
-        return self._groups
+        return self._list.groups
 
     def title_rows(self) -> list[int]:
         """The row of each section's title, top to bottom."""
-        return self._titles
+        return self._list.title_rows
 
     def is_title(self, row: int) -> bool:
         return 0 <= row < len(self._rows) and isinstance(self._rows[row], str)
@@ -166,45 +123,22 @@ class DueModel(QAbstractTableModel):
 
     def index_of(self, follow_up_id: int) -> QModelIndex:
         """The first column of this follow-up's row (invalid when it is not listed)."""
-        if follow_up_id == _TITLE_ID:
+        if follow_up_id == TITLE_ID:
             return QModelIndex()
         try:
-            row = self._row_ids().index(follow_up_id)  # a scan in C: cheaper than a dict
+            row = self._list.row_ids.index(follow_up_id)  # a scan in C: cheaper than a dict
         except ValueError:
             return QModelIndex()
         return self.index(row, 0)
 
     def ids_in_order(self) -> list[int]:
-        """The follow-ups on the list, top to bottom."""
-        return list(filter(_TITLE_ID.__ne__, self._row_ids()))
+        """The follow-ups on the list, top to bottom (not to be changed)."""
+        return self._list.ids_in_order
 
     def other_clock_rows(self) -> list[int]:
         """The rows of follow-ups whose customer's clock reads another time than the owner's
         when they fall due (those with a "their time"), without writing any row's texts."""
-        owner = ZoneInfo(self._owner_tz)
-        found: list[int] = []
-        row = 0
-        for _, items in self._groups:
-            row += 1  # the section's title
-            # Only a zone named otherwise can read otherwise: picked out in C, as most of a
-            # day's customers usually share the owner's zone.
-            others = compress(range(len(items)), map(self._owner_tz.__ne__, map(_ZONE, items)))
-            for n in others:
-                due = items[n].due_at
-                theirs = due.astimezone(ZoneInfo(items[n].timezone)).utcoffset()
-                if theirs != due.astimezone(owner).utcoffset():
-                    found.append(row + n)
-            row += len(items)
-        return found
-
-    def _row_ids(self) -> list[int]:
-        if self._ids is None:
-            ids: list[int] = []
-            for _, items in self._groups:
-                ids.append(_TITLE_ID)
-                ids.extend(map(_FOLLOW_UP_ID, items))
-            self._ids = ids
-        return self._ids
+        return self._list.other_clock_rows
 
     # -- the model ----------------------------------------------------------------------------
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
@@ -26,9 +25,9 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
+from deckfollow.core.contact_info import phone_as_read_in
 from deckfollow.core.due import DueItem
 from deckfollow.core.enums import Channel, TemplateKind
-from deckfollow.core.today import TodayRows
 from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.messaging.inbound import is_stop_question, needs_answer
 from deckfollow.ui import operations
@@ -40,7 +39,8 @@ from deckfollow.ui.formatting import (
 )
 from deckfollow.ui.garbage import before_building, set_aside, while_building
 from deckfollow.ui.theme import active_theme
-from deckfollow.ui.today_page.model import ITEM_ROLE, DueModel, group_items
+from deckfollow.ui.today_page.model import ITEM_ROLE, DueModel
+from deckfollow.ui.today_page.prepared import TodayList, prepare_today
 from deckfollow.ui.today_page.tree import DueTree
 
 __all__ = ["ITEM_ROLE", "TodayPage"]
@@ -58,9 +58,6 @@ _KIND = {
     Channel.CARD: TemplateKind.CARD,
 }
 # List widths (px) below which a column gives way to the reason.
-_OVERDUE = attrgetter("overdue")  # counted in C over a day's thousands of follow-ups
-_CUSTOMER_ID = attrgetter("customer_id")
-_QUOTE_ID = attrgetter("quote_id")
 _ROOM_FOR_THEIR_TIME = 720
 _ROOM_FOR_BASIS = 560
 # Below this list width the when and who columns take less room, so the reason keeps some.
@@ -335,13 +332,15 @@ class TodayPage(QWidget):
         self._stale = False
         before_building()
 
-        def read(session: Session) -> TodayRows:
+        def read(session: Session) -> TodayList:
             with while_building():  # thousands of rows on a big business: see `_read`
-                return load_today(session, now=now, whole_team=whole_team)
+                # Sections, other clocks, id sets and counts made here too: pure data, so
+                # the GUI thread only hands them to the list.
+                return prepare_today(load_today(session, now=now, whole_team=whole_team))
 
         self._ops.run_query(self, read, success=self._read)
 
-    def _read(self, rows: TodayRows) -> None:
+    def _read(self, rows: TodayList) -> None:
         # Kept until the next read, so set aside from the cycle collector: its young
         # generations walked them again and again on this thread (55,000 objects at 20,000
         # quotes, with the holiday calendars the read loaded: 0.1 s each time).
@@ -384,26 +383,27 @@ class TodayPage(QWidget):
             and self._quote_ids.isdisjoint(changes.quote_ids)
         )
 
-    def show_rows(self, rows: TodayRows) -> None:
+    def show_rows(self, today: TodayList) -> None:
         """Show these follow-ups, keeping the one chosen (or moving on to the next)."""
+        rows = today.rows
         self._stale = False
         self._items = rows.items
-        self._customer_ids = frozenset(map(_CUSTOMER_ID, rows.items))
-        self._quote_ids = frozenset(map(_QUOTE_ID, rows.items))  # None too: never asked for
+        self._customer_ids = today.customer_ids
+        self._quote_ids = today.quote_ids
         self._home_country = rows.home_country
         set_owner_zone(rows.owner_tz)  # the zone changed in settings shows everywhere at once
         current = self.current_item()
         keep = current.follow_up_id if current else None
         shown_before = self.model.ids_in_order()
-        groups = group_items(self._items)
+        groups = today.groups
         # Rebuilt quietly: a refresh is not the user choosing someone. The first rows shown
         # say so once, for the details panel to show the person Today's own panel shows;
         # a move past the follow-up just acted on does not, so the details stay on the
         # customer acted on (the status line names them) until the user picks another row.
         self._quiet = True
-        self.model.set_items(groups, rows.owner_tz, self.tree.font())
+        self.model.set_items(today, self.tree.font())
         self._size_columns()  # a customer on another clock may have come or gone
-        overdue = sum(map(_OVERDUE, self._items))
+        overdue = today.overdue
         noun = "follow-up" if len(self._items) == 1 else "follow-ups"
         when = long_date_text(rows.day)
         if self._items:
@@ -468,8 +468,6 @@ class TodayPage(QWidget):
             Channel.VIDEO: item.phone,
             Channel.EMAIL: item.email,
         }.get(item.channel)
-        from deckfollow.core.contact_info import phone_as_read_in
-
         if reach and item.channel is not Channel.EMAIL:
             # As the owner dials it: "0412 345 679" at home, "+1 312 …" abroad.
             reach = phone_as_read_in(reach, self._home_country)

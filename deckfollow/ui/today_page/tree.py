@@ -192,10 +192,12 @@ class DueTree(QTableView):
                 self.setItemDelegateForRow(row, None)  # type: ignore[arg-type]
                 if row < count:
                     rows.resizeSection(row, self.line_height)
+        before = set(self._folded)
         for row in folded:
             if rows.sectionSize(row) != self.folded_height:
                 rows.resizeSection(row, self.folded_height)
-            self.setItemDelegateForRow(row, self._two_lines)
+            if row not in before:  # a row keeps its delegate through a reset
+                self.setItemDelegateForRow(row, self._two_lines)
         self._folded = folded
 
     def cell_padding(self) -> int:
