@@ -5,14 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from deckfollow.app_log import (
-    BACKUPS,
-    hold_log,
-    log_file,
-    mask_contact_details,
-    start_logging,
-    stop_logging,
-)
+from deckfollow.app_log import BACKUPS, log_file, mask_contact_details, start_logging, stop_logging
 
 
 def test_the_log_lives_in_the_users_log_folder(tmp_path: Path):
@@ -60,23 +53,3 @@ def test_the_log_rotates_and_keeps_a_few_old_files(tmp_path: Path, monkeypatch):
 
 def test_short_numbers_are_not_mistaken_for_phones():
     assert mask_contact_details("quote 123456 and follow-up 88") == "quote 123456 and follow-up 88"
-
-
-def test_what_is_logged_before_the_file_opens_is_written_once_it_does(tmp_path: Path, monkeypatch):
-    # The app's start keeps its first lines until the log file opens after the first paint.
-    monkeypatch.setattr(logging.getLogger(), "handlers", [])  # as in a fresh process
-    hold_log()
-    log = logging.getLogger("deckfollow.test")
-    log.info("deckfollow started")
-    log.warning("quote 9 could not be read ahead")
-    path = start_logging(tmp_path)
-    try:
-        log.info("database opened")
-    finally:
-        stop_logging(path)
-    lines = path.read_text(encoding="utf-8").splitlines()
-    assert [line.split(": ", 1)[1] for line in lines] == [
-        "deckfollow started",
-        "quote 9 could not be read ahead",
-        "database opened",
-    ]

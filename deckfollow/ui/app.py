@@ -490,14 +490,11 @@ class _Start:
     def _open(self, *, full_check: bool = False, after: threading.Event | None = None) -> None:
         """Open the database on its thread, first in its queue from now on (with `after`,
         once that is set, or a second at most: the board's first paint)."""
-        from deckfollow.app_log import start_logging
-
         target, last_page, ops = self.target, self.last_page, self.ops
 
         def open_here() -> Opened:
             if after is not None:
                 after.wait(1.0)
-            start_logging()  # what was logged since the start is written first
             opened = open_on_database_thread(target, full_check=full_check, last_page=last_page)
             if opened.db is not None:
                 # Here, on the database thread: what was asked for meanwhile runs next and
@@ -624,9 +621,6 @@ def run_gui(
         return _run_gui(target, clock, argv, startup_check, team)
     finally:
         stop_collecting()  # Python collects by itself again once the app has quit
-        from deckfollow.app_log import start_logging
-
-        start_logging()  # what was logged before the database opened (if it never did)
 
 
 def _run_gui(
@@ -645,13 +639,10 @@ def _run_gui(
     # The board's quotes are read while the log opens and the window is made and painted.
     ahead = None if team else read_ahead_early(target, clock)
     from deckfollow import __version__
-    from deckfollow.app_log import hold_log
+    from deckfollow.app_log import start_logging
     from deckfollow.ui.main_window import MainWindow
 
-    # What is logged from here is kept and written once the log file opens, on the database
-    # thread after the first paint (`_Start._open`): opening it here (the rotating handler's
-    # modules, the log folder) held the window's first paint by a few hundredths of a second.
-    hold_log()
+    start_logging()
     logging.getLogger(__name__).info(
         "deckfollow %s started%s",
         __version__,
