@@ -26,6 +26,7 @@ they loaded). What is garbage already is collected before such a read is asked f
 from __future__ import annotations
 
 import gc
+import linecache
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,6 +39,7 @@ __all__ = [
     "GuiThreadCollector",
     "before_building",
     "collect_on_gui_thread",
+    "forget_source_lines",
     "set_aside",
     "start_up_done",
     "stop_collecting",
@@ -92,8 +94,10 @@ class GuiThreadCollector(QObject):
             return 0  # not a walk over what is being built
         if closed:
             return self._collect(1)
-        if self._quiet_checks >= SWEEP_AFTER_CHECKS and gc.get_count()[0] > 0:
-            return self._collect(0)
+        if self._quiet_checks >= SWEEP_AFTER_CHECKS:
+            forget_source_lines()
+            if gc.get_count()[0] > 0:
+                return self._collect(0)
         return 0
 
     def collect_if_due(self) -> int | None:
@@ -123,6 +127,7 @@ class GuiThreadCollector(QObject):
         """The window is up: what the start made lives as long as the app, so it is set
         aside and later full collections need not examine it again (a full collection of
         it took 130 ms of the GUI thread on a 3,000-quote business)."""
+        forget_source_lines()
         gc.freeze()
         self._frozen = True
 
@@ -183,6 +188,17 @@ class GuiThreadCollector(QObject):
         if _running and _running[0] is self:
             _running.clear()
         self.deleteLater()
+
+
+def forget_source_lines() -> None:
+    """Drop the source lines Python keeps of the modules read so far.
+
+    PySide's import hook reads the source of every module imported after it (looking for
+    `__feature__` imports), and Python keeps those lines in `linecache`: about 30 MB once
+    the app has loaded everything, kept for nothing. A traceback reads the lines it needs
+    again."""
+    if linecache.cache:
+        linecache.clearcache()
 
 
 def _open_windows() -> int:

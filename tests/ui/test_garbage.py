@@ -16,6 +16,7 @@ from deckfollow.core.unit_of_work import Session
 from deckfollow.storage.database import Database
 from deckfollow.ui.garbage import (
     CHECK_EVERY_MS,
+    SWEEP_AFTER_CHECKS,
     GuiThreadCollector,
     collect_on_gui_thread,
     stop_collecting,
@@ -207,3 +208,25 @@ def test_a_big_read_under_way_is_not_walked_and_is_set_aside_once_taken_in(
         del kept
     finally:
         gc.callbacks.remove(counted)
+
+
+def test_the_source_lines_kept_of_loaded_modules_are_let_go_once_the_window_is_up(
+    qtbot: QtBot, _garbage_collected_on_the_gui_thread: GuiThreadCollector
+) -> None:
+    import importlib
+    import linecache
+    import sys
+
+    # A module imported now (as the app's pages load after the first paint) leaves its
+    # source in Python's line cache, read by PySide's import hook.
+    sys.modules.pop("email.mime.audio", None)
+    importlib.import_module("email.mime.audio")
+    assert linecache.cache
+    _garbage_collected_on_the_gui_thread.start_up_done()
+    assert not linecache.cache
+    # Lines read later (a later import, a traceback) go at the next quiet sweep.
+    assert linecache.getline(importlib.__file__ or "", 1)
+    assert linecache.cache
+    for _ in range(SWEEP_AFTER_CHECKS):
+        _garbage_collected_on_the_gui_thread.check()
+    assert not linecache.cache
