@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
+from PySide6.QtGui import QGuiApplication, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -71,6 +72,11 @@ LIST_SIDE_MIN = 400
 PANEL_SIDE_MIN = 290
 _PAGE_MARGIN = 16
 _SIDE_BY_SIDE = LIST_SIDE_MIN + PANEL_SIDE_MIN + 12  # and the splitter's handle
+# A read asked for just as the page is laid out and painted (shown, or new rows in the list)
+# waits on the database thread until that paint is done, at most this long: run at the same
+# time, the read's Python and the paint took turns on the interpreter lock and the window
+# stood still for 50-100 ms the first time Today was opened on a big business.
+_PAINT_WAIT_S = 0.1
 
 
 class TodayPage(QWidget):
@@ -107,6 +113,8 @@ class TodayPage(QWidget):
         self._home_country: str | None = None
         self._script = ""
         self._said = ""  # what an action just saved, while its change is told
+        # Set (from the GUI thread) once the page has been painted: reads held till then.
+        self._until_painted: list[threading.Event] = []
         # Hooks the window fills in with the feature dialogs this build has.
         self.write_card: Callable[[int], None] | None = None
         # Open their dialog and call the second argument once it was saved.
@@ -140,6 +148,7 @@ class TodayPage(QWidget):
         # Narrow (the details panel open beside it), the reason keeps its room: the columns
         # the action panel repeats (their time, basis) step aside.
         self.tree.installEventFilter(self)
+        self.tree.viewport().installEventFilter(self)  # its paint lets held reads go
 
         # The action panel on the right.
         self.who = QLabel()
@@ -259,7 +268,32 @@ class TodayPage(QWidget):
         if obj is self.tree and event.type() == QEvent.Type.Resize:
             assert isinstance(event, QResizeEvent)
             self._fit_columns(event.size().width())  # the viewport has not followed yet
+        elif event.type() == QEvent.Type.Paint and self._until_painted:
+            self._release_after_paint()
         return super().eventFilter(obj, event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._until_painted:
+            self._release_after_paint()
+
+    def _held_until_painted(self) -> threading.Event | None:
+        """For a read asked for as the page is about to be painted: set once it was (None
+        off screen, where no paint comes)."""
+        if not self.isVisible():
+            return None
+        painted = threading.Event()
+        self._until_painted.append(painted)
+        return painted
+
+    def _release_after_paint(self) -> None:
+        # Posted from within the paint: let go once the whole window's paint is done.
+        QTimer.singleShot(0, self, self._release_held)
+
+    def _release_held(self) -> None:
+        held, self._until_painted = self._until_painted, []
+        for painted in held:
+            painted.set()
 
     def _fit_columns(self, width: int) -> None:
         # Without room for their time's own column, it goes under the due time.
@@ -324,6 +358,9 @@ class TodayPage(QWidget):
 
     def refresh(self) -> None:
         """Reload what is due today and overdue."""
+        self._refresh(held=None)
+
+    def _refresh(self, *, held: threading.Event | None) -> None:
         from deckfollow.core.today import load_today
 
         now, whole_team = self._clock(), self.whole_team.isChecked()
@@ -333,6 +370,8 @@ class TodayPage(QWidget):
         before_building()
 
         def read(session: Session) -> TodayList:
+            if held is not None:
+                held.wait(_PAINT_WAIT_S)
             with while_building():  # thousands of rows on a big business: see `_read`
                 # Sections, other clocks, id sets and counts made here too: pure data, so
                 # the GUI thread only hands them to the list.
@@ -367,7 +406,8 @@ class TodayPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         if self._stale:
-            self.refresh()
+            # Read once the page is on screen: its first layout and paint are this turn's.
+            self._refresh(held=self._held_until_painted())
         super().showEvent(event)
 
     def _concerned_by(self, changes: Changes) -> bool:
@@ -424,7 +464,8 @@ class TodayPage(QWidget):
         if chosen is not None:
             self.tree.setCurrentIndex(self.model.index_of(chosen))
         self._quiet = False
-        self._show_current()
+        # The panel's words are read once the new rows are painted (see `_PAINT_WAIT_S`).
+        self._show_current(after_paint=True)
         if keep is None and chosen is not None:
             self.current_changed.emit()
 
@@ -446,7 +487,7 @@ class TodayPage(QWidget):
         self._show_current()
         self.current_changed.emit()
 
-    def _show_current(self) -> None:
+    def _show_current(self, *, after_paint: bool = False) -> None:
         item = self.current_item()
         enabled = item is not None
         for b in (self.primary, self.copy, self.outcome, self.snooze_button, self.open_button):
@@ -483,7 +524,7 @@ class TodayPage(QWidget):
         self.why.setText(f"{late}{item.reason}")
         self.said.setText(f"They said: “{item.agreed_words}”" if item.agreed_words else "")
         self.said.setVisible(bool(item.agreed_words))
-        self._show_reads(item, now)
+        self._show_reads(item, now, held=self._held_until_painted() if after_paint else None)
         self.primary.setText(
             {
                 Channel.CALL: "Call…",
@@ -497,7 +538,7 @@ class TodayPage(QWidget):
         if is_stop_question(item.reason):
             self.primary.setText("Stop every channel…")
 
-    def _show_reads(self, item: DueItem, now: datetime) -> None:
+    def _show_reads(self, item: DueItem, now: datetime, *, held: threading.Event | None) -> None:
         """Why acting now would be refused, and the words to say: read on the database
         thread, and shown if the user is still on that follow-up."""
         # Not the last follow-up's words under this one's name while they are read.
@@ -508,9 +549,12 @@ class TodayPage(QWidget):
             if current is not None and current.follow_up_id == item.follow_up_id:
                 self._show_read(read)
 
-        self._ops.run_query(
-            self, lambda session: self._read_panel(session, item, now), success=shown
-        )
+        def read(session: Session) -> tuple[str | None, str]:
+            if held is not None:
+                held.wait(_PAINT_WAIT_S)
+            return self._read_panel(session, item, now)
+
+        self._ops.run_query(self, read, success=shown)
 
     def _show_read(self, read: tuple[str | None, str]) -> None:
         refused, self._script = read
