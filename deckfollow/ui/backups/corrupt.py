@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QThread, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -36,6 +36,7 @@ class CorruptDatabaseDialog(QDialog):
         self.report = report
         self._clock = clock or (lambda: datetime.now(UTC))
         self.restored_from: Path | None = None
+        self._restoring: _Restoring | None = None
         self.setWindowTitle("Your deckfollow data needs attention")
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
@@ -86,17 +87,58 @@ class CorruptDatabaseDialog(QDialog):
         layout.addWidget(buttons)
 
     def restore(self) -> None:
+        """Restore the latest good backup on a thread of its own: copying and checking a big
+        file takes seconds, and the dialog says what it is doing meanwhile."""
         good = self.report.latest_good_backup
-        if good is None:
+        if good is None or self._restoring is not None:
             return
-        try:
-            restore_from(self.report.path, good.path, now=self._clock())
-        except DeckfollowError as exc:
-            self.status.setText(f"The backup could not be restored: {exc}")
+        self._restoring = _Restoring(self.report.path, good.path, self._clock(), self)
+        self._restoring.done.connect(lambda error: self._restored(good.path, error))
+        for button in (self.restore_button, self.folder_button, self.quit_button):
+            if button is not None:
+                button.setEnabled(False)
+        self.status.setStyleSheet("")
+        self.status.setText("Restoring the backup… the damaged file is kept beside it.")
+        self._restoring.start()
+
+    def _restored(self, backup: Path, error: object) -> None:
+        if self._restoring is not None:
+            self._restoring.wait()
+            self._restoring.deleteLater()
+            self._restoring = None
+        for button in (self.restore_button, self.folder_button, self.quit_button):
+            if button is not None:
+                button.setEnabled(True)
+        if isinstance(error, DeckfollowError):
+            self.status.setText(f"The backup could not be restored: {error}")
             self.status.setStyleSheet(f"color: {active_theme().error_text}; font-weight: 600;")
             return
-        self.restored_from = good.path
+        if isinstance(error, BaseException):
+            raise error
+        self.restored_from = backup
         self.accept()
+
+    def reject(self) -> None:
+        if self._restoring is None:  # not while the file is being replaced
+            super().reject()
 
     def open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.report.path.parent)))
+
+
+class _Restoring(QThread):
+    """`restore_from` off the GUI thread; `done` carries the error raised, or None."""
+
+    done = Signal(object)
+
+    def __init__(self, path: Path, backup: Path, now: datetime, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._path, self._backup, self._now = path, backup, now
+
+    def run(self) -> None:
+        try:
+            restore_from(self._path, self._backup, now=self._now)
+        except BaseException as exc:  # told to the dialog, on its thread
+            self.done.emit(exc)
+            return
+        self.done.emit(None)

@@ -162,7 +162,10 @@ def test_corrupt_database_dialog_explains_and_restores_the_latest_good_backup(
     assert "The newest good backup is from" in dlg.offer.text()
     assert dlg.restore_button is not None
     qtbot.mouseClick(dlg.restore_button, Qt.MouseButton.LeftButton)
-    assert dlg.result() == CorruptDatabaseDialog.DialogCode.Accepted
+    # Restored on a thread of its own: the dialog says so and cannot be closed meanwhile.
+    assert dlg.status.text() == "Restoring the backup… the damaged file is kept beside it."
+    assert not dlg.quit_button.isEnabled()
+    qtbot.waitUntil(lambda: dlg.result() == CorruptDatabaseDialog.DialogCode.Accepted)
     assert dlg.restored_from == good
     assert check_integrity(db_path).ok
     reopened = open_database(str(db_path), create=False)
