@@ -115,6 +115,7 @@ class TodayPage(QWidget):
         self._said = ""  # what an action just saved, while its change is told
         # Set (from the GUI thread) once the page has been painted: reads held till then.
         self._until_painted: list[threading.Event] = []
+        self._showing = False  # within showEvent: the read waits for the first paint
         # Hooks the window fills in with the feature dialogs this build has.
         self.write_card: Callable[[int], None] | None = None
         # Open their dialog and call the second argument once it was saved.
@@ -357,10 +358,9 @@ class TodayPage(QWidget):
     # -- data ---------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Reload what is due today and overdue."""
-        self._refresh(held=None)
-
-    def _refresh(self, *, held: threading.Event | None) -> None:
+        """Reload what is due today and overdue (as the page is shown, read once it has been
+        painted: see `_PAINT_WAIT_S`)."""
+        held = self._held_until_painted() if self._showing else None
         from deckfollow.core.today import load_today
 
         now, whole_team = self._clock(), self.whole_team.isChecked()
@@ -407,7 +407,11 @@ class TodayPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         if self._stale:
             # Read once the page is on screen: its first layout and paint are this turn's.
-            self._refresh(held=self._held_until_painted())
+            self._showing = True
+            try:
+                self.refresh()
+            finally:
+                self._showing = False
         super().showEvent(event)
 
     def _concerned_by(self, changes: Changes) -> bool:
