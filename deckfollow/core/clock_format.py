@@ -108,6 +108,13 @@ def weekday_date_time_text(moment: datetime) -> str:
     return f"{weekday_date_text(moment)} {clock_text(moment)}"
 
 
+def clocks_agree(moment: datetime, owner: str | tzinfo, theirs: str | tzinfo) -> bool:
+    """Do the owner's clock and the customer's read the same time at `moment`?"""
+    return (
+        moment.astimezone(_zone(owner)).utcoffset() == moment.astimezone(_zone(theirs)).utcoffset()
+    )
+
+
 def both_clocks_text(
     moment: datetime, owner: str | tzinfo, theirs: str | tzinfo, *, year: bool = False
 ) -> str:

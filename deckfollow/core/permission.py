@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from deckfollow.core.clock_format import (
     both_clocks_text,
     clock_text,
+    clocks_agree,
     date_text,
     day_text,
     day_time_text,
@@ -139,7 +140,7 @@ def timing_decision(
         when = f"{day_time_text(at.astimezone(hours.tz))} ({snap.timezone})"
     else:
         when = both_clocks_text(at, owner_tz, hours.tz)
-        if at.astimezone(ZoneInfo(owner_tz)).utcoffset() != at.astimezone(hours.tz).utcoffset():
+        if not clocks_agree(at, owner_tz, hours.tz):
             desc += ", their time"
     return Decision(
         False, f"{when} is outside the hours {snap.name} may be contacted ({desc}).", nxt

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
-from deckfollow.core.clock_format import hours_text
+from deckfollow.core.clock_format import clocks_agree, hours_text
 from deckfollow.core.consent import ConsentScreenCustomer
 from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.enums import Channel
@@ -182,9 +182,7 @@ class AskPermissionDialog(QDialog):
         snap = self._snap = customer.snap
         self.setWindowTitle(f"Ask permission: {snap.name}")
         now = self._clock()
-        apart = now.astimezone(ZoneInfo(owner_zone())).utcoffset() != (
-            now.astimezone(snap.hours.tz).utcoffset()
-        )
+        apart = not clocks_agree(now, owner_zone(), snap.hours.tz)
         self.intro.setText(
             f"Agree the next contact with <b>{snap.name}</b> now: when, how and why. "
             + (

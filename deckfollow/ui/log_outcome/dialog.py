@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.clock import Clock
-from deckfollow.core.clock_format import hours_text
+from deckfollow.core.clock_format import clocks_agree, hours_text
 from deckfollow.core.contact_hours import local_to_utc
 from deckfollow.core.enums import Basis, Channel, Direction, LedgerSource, Outcome, Stage
 from deckfollow.core.errors import DeckfollowError, PermissionRefused, ValidationError
@@ -483,7 +483,7 @@ class LogOutcomeDialog(ContactDialog):
 def _zone_line(snap: ContactSnapshot, now: datetime, owner_tz: ZoneInfo) -> str:
     """What the next step's clock is, and the customer's hours on their own."""
     hours = hours_text(snap.hours.hours.description) or "any time"
-    if now.astimezone(owner_tz).utcoffset() == now.astimezone(snap.hours.tz).utcoffset():
+    if clocks_agree(now, owner_tz, snap.hours.tz):
         return f"Times are on your clock. {snap.name}'s usual hours: {hours}."
     there = zone_date_time_text(now, snap.timezone)
     return (

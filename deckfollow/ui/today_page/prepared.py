@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter
-from zoneinfo import ZoneInfo
 
+from deckfollow.core.clock_format import clocks_agree
 from deckfollow.core.due import DueItem
 from deckfollow.core.enums import Channel
 from deckfollow.core.today import TodayRows
@@ -119,7 +119,6 @@ def _reason_section(reason: str) -> int:
 def _other_clock_rows(groups: list[Group], owner_tz: str) -> list[int]:
     """The rows of follow-ups whose customer's clock reads another time than the owner's
     when they fall due (those with a "their time")."""
-    owner = ZoneInfo(owner_tz)
     found: list[int] = []
     row = 0
     for _, items in groups:
@@ -128,9 +127,7 @@ def _other_clock_rows(groups: list[Group], owner_tz: str) -> list[int]:
         # day's customers usually share the owner's zone.
         others = compress(range(len(items)), map(owner_tz.__ne__, map(_ZONE, items)))
         for n in others:
-            due = items[n].due_at
-            theirs = due.astimezone(ZoneInfo(items[n].timezone)).utcoffset()
-            if theirs != due.astimezone(owner).utcoffset():
+            if not clocks_agree(items[n].due_at, owner_tz, items[n].timezone):
                 found.append(row + n)
         row += len(items)
     return found
