@@ -18,15 +18,7 @@ from deckfollow.core.enums import Basis
 from deckfollow.core.today import TodayRows
 from deckfollow.ui.formatting import date_time_text, display_locale, owner_zone, their_time_text
 from deckfollow.ui.theme import active_theme
-from deckfollow.ui.today_page.prepared import (
-    TITLE_ID,
-    Group,
-    TodayList,
-    group_items,
-    prepare_today,
-)
-
-__all__ = ["HEADERS", "ITEM_ROLE", "DueModel", "Group", "group_items"]
+from deckfollow.ui.today_page.prepared import TITLE_ID, Group, TodayList, prepare_today
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 20
 HEADERS = ("Due", "Their time", "Customer", "Why", "Basis")

@@ -24,7 +24,7 @@ from deckfollow.ui.formatting import date_time_text
 from deckfollow.ui.operations import Operations
 from deckfollow.ui.today_page import TodayPage
 from deckfollow.ui.today_page import model as today_model
-from deckfollow.ui.today_page.model import group_items
+from deckfollow.ui.today_page.prepared import group_items
 from tests.ui.waiting import settle
 
 
