@@ -268,10 +268,7 @@ class MainWindow(QMainWindow):
             return False
         ops = getattr(self, "ops", None)
         if ops is not None:
-            ops.waiting_for_database.emit()
-            ops.run_task(
-                self, lambda: None, success=lambda _: action() if hasattr(self, "quotes") else None
-            )
+            ops.behind_the_opening(self, action, lambda: hasattr(self, "quotes"))
         return True
 
     def forget_read_ahead(self) -> None:

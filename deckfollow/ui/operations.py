@@ -174,8 +174,15 @@ class Operations(QObject):
         if self._store is not None:
             then()
             return
+        self.behind_the_opening(parent, then, self.is_open)
+
+    def behind_the_opening(
+        self, parent: QWidget | None, then: Callable[[], object], ready: Callable[[], bool]
+    ) -> None:
+        """`then()` on this thread once the database thread has run what was queued before
+        (the database's opening among it), if `ready()` holds by then; said to be waiting."""
         self.waiting_for_database.emit()
-        self.run_task(parent, lambda: None, success=lambda _: then() if self.is_open() else None)
+        self.run_task(parent, lambda: None, success=lambda _: then() if ready() else None)
 
     def _held(self) -> Store:
         """On the database thread: the database a task before this one opened."""
