@@ -8,6 +8,7 @@ over the joined tables costs about 25 ms (measured in the benchmarks) — more t
 
 from __future__ import annotations
 
+import heapq
 import re
 from array import array
 from bisect import bisect_left
@@ -512,12 +513,7 @@ class QuoteIndex:
 
     def select(self, flt: QuoteFilter) -> list[QuoteRow]:
         """The rows matching `flt`, in its order."""
-        words = tuple(map(_one_byte, fold(flt.text).split()))
-        digits = _NOT_DIGITS.sub("", flt.text)
-        phone = None
-        if len(digits) >= 3 and len(digits) * 2 >= len(flt.text.replace(" ", "")):
-            # Typed like a phone number: match digits only, ignoring a national trunk 0.
-            phone = _one_byte(digits.lstrip("0") or digits)
+        words, phone = _asked(flt.text)
         order = (flt.sort, flt.descending)
         picked = self._ordered_rows(*order)
         if words:
@@ -533,21 +529,42 @@ class QuoteIndex:
                     if len(self._either_hits) > _REMEMBERED_EITHER:
                         self._either_hits.popitem(last=False)
                 picked = either
-        # One comprehension per condition: several times faster than one loop testing all.
-        if flt.quote_ids is not None:
-            only = flt.quote_ids
-            picked = [r for r in picked if r.quote_id in only]
-        if flt.stages is not None:
-            stages = flt.stages
-            picked = [r for r in picked if r.stage in stages]
-        if flt.overdue_only:
-            picked = [r for r in picked if r.overdue]
-        if flt.agreed_only:
-            picked = [r for r in picked if r.agreed]
-        if flt.cold_only:
-            picked = [r for r in picked if r.going_cold]
         # Shared with the index and its remembered searches: callers must not change it.
-        return picked
+        return _narrow(picked, flt)
+
+    def first_rows(self, flt: QuoteFilter, count: int) -> list[QuoteRow] | None:
+        """The first `count` rows `select(flt)` gives (all of them, if fewer), found without
+        testing every quote's text: the screenful a keystroke shows while the rest are
+        found. None when the whole answer comes as quickly (remembered, no words, or few
+        rows to look through): ask `select` then."""
+        words, phone = _asked(flt.text)
+        if not words:
+            return None
+        order = (flt.sort, flt.descending)
+        if (*order, (*words, phone) if phone else words) in (
+            self._either_hits if phone else self._word_hits
+        ):
+            return None
+        by_text, by_digits = self._haystack(*order)
+        parts = [(_pool(self._word_hits, by_text, order, words), words)]
+        if phone:
+            parts.append((_pool(self._phone_hits, by_digits, order, (phone,)), (phone,)))
+        if sum(len(pool.rows) for pool, _ in parts) <= _LOOKED_THROUGH_AT_ONCE:
+            return None
+        firsts = [_first_holding(pool, asked, flt, count) for pool, asked in parts]
+        if len(firsts) == 1:
+            return firsts[0]
+
+        def place(row: QuoteRow) -> _Place:
+            return _Place(row, *order)
+
+        # Each part's first rows hold the first rows of either, merged in order (a row in
+        # both lies next to itself then: the order is total).
+        merged: list[QuoteRow] = []
+        for row in heapq.merge(*firsts, key=place):
+            if not merged or merged[-1] is not row:
+                merged.append(row)
+        return merged[:count]
 
     def find(self, quote_id: int) -> QuoteRow | None:
         i = self._where().get(quote_id)
@@ -857,6 +874,80 @@ class _Hits(NamedTuple):
     texts: list[str]  # see `_one_byte`
 
 
+def _asked(text: str) -> tuple[tuple[str, ...], str | None]:
+    """The words a search text asks for, and the digits when it is typed like a phone number
+    (None otherwise): those match a quote's numbers in any formatting."""
+    words = tuple(map(_one_byte, fold(text).split()))
+    digits = _NOT_DIGITS.sub("", text)
+    if len(digits) >= 3 and len(digits) * 2 >= len(text.replace(" ", "")):
+        # Typed like a phone number: match digits only, ignoring a national trunk 0.
+        return words, _one_byte(digits.lstrip("0") or digits)
+    return words, None
+
+
+def _narrow(picked: list[QuoteRow], flt: QuoteFilter) -> list[QuoteRow]:
+    """The rows that also pass `flt`'s toggles (the same list when none is on)."""
+    # One comprehension per condition: several times faster than one loop testing all.
+    if flt.quote_ids is not None:
+        only = flt.quote_ids
+        picked = [r for r in picked if r.quote_id in only]
+    if flt.stages is not None:
+        stages = flt.stages
+        picked = [r for r in picked if r.stage in stages]
+    if flt.overdue_only:
+        picked = [r for r in picked if r.overdue]
+    if flt.agreed_only:
+        picked = [r for r in picked if r.agreed]
+    if flt.cold_only:
+        picked = [r for r in picked if r.going_cold]
+    return picked
+
+
+def _pool(
+    cache: OrderedDict[_Asked, _Hits],
+    everything: _Hits,
+    order: tuple[SortKey, bool],
+    words: tuple[str, ...],
+) -> _Hits:
+    """The fewest rows, in order, that hold every row whose text holds all `words`: the
+    smallest earlier search in that order each of whose words lies inside one of the new
+    words (whatever holds the new words holds the old ones too), or every row."""
+    pool = everything
+    for (sort, descending, earlier), hits in cache.items():
+        if (
+            (sort, descending) == order
+            and len(hits.rows) < len(pool.rows)
+            and all(any(old in new for new in words) for old in earlier)
+        ):
+            pool = hits
+    return pool
+
+
+# Looking through more rows than this for a search not remembered costs a few milliseconds
+# (each text tested, the rows that hold it copied out): a keystroke then shows its first
+# screenful first (`QuoteIndex.first_rows`), found in the first few hundred rows.
+_LOOKED_THROUGH_AT_ONCE = 10_000
+
+
+def _first_holding(
+    pool: _Hits, words: tuple[str, ...], flt: QuoteFilter, count: int
+) -> list[QuoteRow]:
+    """The first `count` rows of `pool` whose text holds every word and which pass `flt`'s
+    toggles, looking through the pool a stretch at a time (each twice the last)."""
+    rows, texts = pool
+    found: list[QuoteRow] = []
+    start, stretch = 0, max(512, 8 * count)
+    while start < len(rows) and len(found) < count:
+        some, held = rows[start : start + stretch], texts[start : start + stretch]
+        for word in words:
+            holds = bytes(map(contains, held, repeat(word)))
+            some, held = list(compress(some, holds)), list(compress(held, holds))
+        found += _narrow(some, flt)
+        start += stretch
+        stretch *= 2
+    return found[:count]
+
+
 def _search(
     cache: OrderedDict[_Asked, _Hits],
     everything: _Hits,
@@ -874,15 +965,7 @@ def _search(
     if found is not None:
         cache.move_to_end(asked)
         return found
-    pool = everything
-    for (sort, descending, earlier), hits in cache.items():
-        if (
-            (sort, descending) == order
-            and len(hits.rows) < len(pool.rows)
-            and all(any(old in new for new in words) for old in earlier)
-        ):
-            pool = hits
-    rows, texts = pool
+    rows, texts = _pool(cache, everything, order, words)
     for word in words:
         # In C from end to end (no Python per row): which texts hold the word, then the
         # rows and texts at those places, still in order.

@@ -8,6 +8,9 @@ import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
+
+from deckfollow.core import quote_index
 from deckfollow.core.enums import Stage
 from deckfollow.core.quote_index import IndexUpdate, QuoteFilter, QuoteIndex, QuoteRow, SortKey
 from deckfollow.core.text_folding import fold
@@ -202,3 +205,98 @@ def test_a_search_that_finds_every_quote_stays_true_across_changes() -> None:
         assert [r.quote_id for r in index.select(flt)] == [r.quote_id for r in fresh.select(flt)], (
             text
         )
+
+
+def _first_rows_match_the_whole_answer(index: QuoteIndex, flt: QuoteFilter, count: int) -> None:
+    first = index.first_rows(flt, count)
+    whole = index.select(flt)
+    if first is None:  # asked of `select` instead: remembered, or no words typed
+        return
+    assert [r.quote_id for r in first] == [r.quote_id for r in whole[:count]], (flt, count)
+    if len(first) < count:
+        assert len(first) == len(whole), "fewer than asked for: they are all"
+
+
+def test_a_first_screenful_is_the_start_of_what_the_whole_search_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first rows a keystroke shows before the rest are found are the first rows of the
+    whole answer, in its order: words, numbers typed like a phone, toggles and sorts alike,
+    whichever earlier searches are remembered (the first rows are asked before the whole
+    answer, as the list asks them, and for a search the list never completed)."""
+    monkeypatch.setattr(quote_index, "_LOOKED_THROUGH_AT_ONCE", 0)
+    rows, phones = _rows(500, seed=13)
+    index = QuoteIndex(rows, NOW, phones)
+    typed = ["s", "m", "i", "\b", "\b", "\b", *"0412 3", *"\b" * 6, *"deck", " ", "s"]
+    typed += ["\b"] * 6 + [*"zoe", "\b", "\b", "\b", *"q-04", "\b", "\b", "\b", "\b"]
+    toggles = [
+        {},
+        {"overdue_only": True},
+        {"stages": frozenset({Stage.LEAD, Stage.QUOTED})},
+        {"cold_only": True, "quote_ids": frozenset(range(1, 500, 3))},
+    ]
+    rnd = random.Random(13)
+    for sort, descending in [(SortKey.RECEIVED, True), (SortKey.CUSTOMER, False)]:
+        for toggled in toggles:
+            text = ""
+            for key in typed:
+                text = text[:-1] if key == "\b" else text + key
+                flt = QuoteFilter(text=text, sort=sort, descending=descending, **toggled)
+                count = rnd.choice([1, 7, 40, 600])
+                _first_rows_match_the_whole_answer(index, flt, count)
+                if rnd.random() < 0.3:  # a key typed before the rest came: never completed
+                    continue
+                index.select(flt)
+
+
+def test_a_first_screenful_after_changes_is_the_start_of_what_a_fresh_index_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Quotes renamed, re-dated, added and taken out while searches are remembered: the first
+    rows of each search are the first a fresh index finds."""
+    monkeypatch.setattr(quote_index, "_LOOKED_THROUGH_AT_ONCE", 0)
+    rows, phones = _rows(300, seed=17)
+    index = QuoteIndex(rows, NOW, phones)
+    current = {r.quote_id: (r, p) for r, p in zip(rows, phones, strict=True)}
+    rnd = random.Random(17)
+    for step, text in enumerate(["s", "sm", "0412", "0412 3", "d", "de", "deck", "mia"]):
+        index.select(QuoteFilter(text=text))
+        changed = []
+        for qid in rnd.sample(sorted(current), 4):
+            row = current[qid][0]._replace(
+                customer=rnd.choice(NAMES),
+                received_at=current[qid][0].received_at - timedelta(days=rnd.randrange(-9, 9)),
+            )
+            current[qid] = (row, rnd.choice(PHONES))
+            changed.append(row)
+        gone = rnd.choice(sorted(current))
+        del current[gone]
+        new_row = rows[0]._replace(quote_id=1_000 + step, customer="Deck Smith")
+        current[new_row.quote_id] = (new_row, "0412 345 678")
+        index.apply_update(
+            IndexUpdate(
+                [*changed, new_row],
+                [*(current[r.quote_id][1] for r in changed), "0412 345 678"],
+                frozenset({gone}),
+            )
+        )
+        fresh = QuoteIndex([r for r, _ in current.values()], NOW, [p for _, p in current.values()])
+        for asked in ("s", "sm", "smi", "0412", "0412 3", "de", "dec", "deck s"):
+            flt = QuoteFilter(text=asked)
+            first = index.first_rows(flt, 25)
+            if first is not None:
+                expected = [r.quote_id for r in fresh.select(flt)[:25]]
+                assert [r.quote_id for r in first] == expected, (step, asked)
+
+
+def test_only_a_search_through_many_quotes_comes_a_screenful_first() -> None:
+    """A few hundred quotes, a remembered search or an empty box: the whole answer at once."""
+    rows, phones = _rows(300, seed=19)
+    index = QuoteIndex(rows, NOW, phones)
+    assert index.first_rows(QuoteFilter(text="s"), 20) is None  # few quotes to look through
+    assert index.first_rows(QuoteFilter(), 20) is None
+    many = [r._replace(quote_id=r.quote_id + 1_000 * n) for n in range(40) for r in rows]
+    big = QuoteIndex(many, NOW, phones * 40)
+    first = big.first_rows(QuoteFilter(text="s"), 20)
+    assert first is not None and first == big.select(QuoteFilter(text="s"))[:20]
+    assert big.first_rows(QuoteFilter(text="s"), 20) is None  # remembered now

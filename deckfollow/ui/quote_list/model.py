@@ -57,7 +57,9 @@ class QuoteTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._index: QuoteIndex | None = None
         self._rows: list[QuoteRow] = []
+        # The filter the rows shown are all of (the one still coming: see `show_first`).
         self.filter = QuoteFilter()
+        self._coming: QuoteFilter | None = None
         self._texts: dict[tuple[int, int], str] = {}
         self._bold = QFont()
         self._bold.setBold(True)
@@ -75,16 +77,50 @@ class QuoteTableModel(QAbstractTableModel):
         return self._index
 
     def apply(self, flt: QuoteFilter) -> None:
-        self.filter = flt
+        self.filter, self._coming = flt, None
         self.beginResetModel()
         self._rows = self._index.select(flt) if self._index is not None else []
         self.endResetModel()
+
+    def show_first(self, flt: QuoteFilter, first: list[QuoteRow], *, whole: bool) -> None:
+        """Show the first rows `flt` selects (`QuoteIndex.first_rows`: a screenful) while the
+        rest are found; `show_rest` puts them in below. `whole`: there is no rest."""
+        if whole:
+            self.filter, self._coming = flt, None
+        else:
+            self._coming = flt
+        self.beginResetModel()
+        self._rows = first
+        self.endResetModel()
+
+    @property
+    def complete(self) -> bool:
+        """Every row of the filter is in (none still coming after a first screenful)."""
+        return self._coming is None
+
+    def show_rest(self) -> bool:
+        """Put in the rows still coming after a first screenful, below it: the view keeps its
+        scroll and selection. False when none were coming."""
+        flt = self._coming
+        if flt is None:
+            return False
+        self.filter, self._coming = flt, None
+        rows = self._index.select(flt) if self._index is not None else []
+        shown = len(self._rows)
+        if len(rows) > shown:
+            self.beginInsertRows(QModelIndex(), shown, len(rows) - 1)
+            self._rows = rows
+            self.endInsertRows()
+        else:
+            self._rows = rows  # the first rows were all of them
+        return True
 
     def swap_rows(self, swapped: Swapped) -> None:
         """Show the index again after it took the `swapped` quotes' rows: only their rows
         leave, arrive or are repainted, so the view keeps its scroll and selection."""
         if self._index is None:
             return
+        self.show_rest()  # the rows a change is swapped into are all the filter's
         for quote_id in swapped.quote_ids:
             for col in range(len(COLUMNS)):
                 self._texts.pop((quote_id, col), None)
@@ -107,6 +143,7 @@ class QuoteTableModel(QAbstractTableModel):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, quote_id: int) -> int:
+        self.show_rest()  # the quote may be further down than the first screenful
         return row_of(self._rows, quote_id)
 
     # -- Qt model -------------------------------------------------------------------------
@@ -131,6 +168,7 @@ class QuoteTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1]
         descending = order == Qt.SortOrder.DescendingOrder
+        self.show_rest()  # sorted is the whole search typed, not the one before it
         self.apply(replace(self.filter, sort=key, descending=descending))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

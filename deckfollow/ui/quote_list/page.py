@@ -173,7 +173,12 @@ class QuoteListPage(QWidget):
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)
-        self._pending.timeout.connect(self.apply_filter)
+        self._pending.timeout.connect(self._filter_typed)
+        # The rest of a long search, after its first screenful is painted.
+        self._rest = QTimer(self)
+        self._rest.setSingleShot(True)
+        self._rest.setInterval(0)
+        self._rest.timeout.connect(self._show_rest)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         self.view.activated.connect(self._on_activated)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -280,8 +285,43 @@ class QuoteListPage(QWidget):
         self.apply_filter()
 
     def apply_filter(self) -> None:
+        """Show every quote the search and filters select (at once, however many)."""
         self._pending.stop()
+        self._rest.stop()
         self.model.apply(self.current_filter())
+        self._select_first()
+
+    def _filter_typed(self) -> None:
+        """Show what the search box holds now. A search that looks through tens of thousands
+        of quotes shows its first screenful at once and the rest on the next turn of the
+        loop (a key typed before then starts over); a short one all at once."""
+        flt = self.current_filter()
+        index = self.model.quote_index
+        screenful = self._screenful()
+        first = index.first_rows(flt, screenful) if index is not None else None
+        if first is None:
+            self.apply_filter()
+            return
+        self._rest.stop()
+        # Fewer than asked for: the search looked through every quote, and they are all.
+        whole = len(first) < screenful
+        self.model.show_first(flt, first, whole=whole)
+        self._select_first()
+        if not whole:
+            self._rest.start()
+
+    def _show_rest(self) -> None:
+        if self.model.show_rest():
+            self._update_count()
+
+    def _screenful(self) -> int:
+        """Rows enough to fill the list twice over (it may be scrolled before the rest come)."""
+        tall = self.view.viewport().height() // max(
+            1, self.view.verticalHeader().defaultSectionSize()
+        )
+        return 2 * (tall + 1)
+
+    def _select_first(self) -> None:
         if self.model.rowCount() and not self.view.selectionModel().hasSelection():
             self.view.selectRow(0)
 
@@ -338,6 +378,8 @@ class QuoteListPage(QWidget):
             widget.setEnabled(not nothing)
         self.no_match.setText(self._no_match_text() if total and not shown else "")
         self.no_match.setVisible(bool(total) and not shown)
+        if not self.model.complete:
+            return  # counted once the rest are in, a turn of the loop later
         self.count.setText(
             f"{shown:,} of {counted(total, 'quote')}" if shown != total else counted(total, "quote")
         )
