@@ -69,7 +69,7 @@ class QuoteTableModel(QAbstractTableModel):
     def set_index(self, index: QuoteIndex) -> None:
         self._index = index
         self._texts.clear()
-        self.apply(self.filter)
+        self.apply(self._coming or self.filter)  # the search typed, if still coming
 
     @property
     def quote_index(self) -> QuoteIndex | None:

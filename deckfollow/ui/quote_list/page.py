@@ -184,6 +184,8 @@ class QuoteListPage(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._row_menu)
         self.model.modelReset.connect(self._update_count)
+        # The rest of a search put in below its first screenful (whoever asked for them).
+        self.model.rowsInserted.connect(lambda *_: self._update_count())
         self.search.installEventFilter(self)
         self._restore()
         # Beside the details panel the list has half the window: who, how much and what is
@@ -312,7 +314,7 @@ class QuoteListPage(QWidget):
 
     def _show_rest(self) -> None:
         if self.model.show_rest():
-            self._update_count()
+            self._update_count()  # also when the first rows were all (no row put in)
 
     def _screenful(self) -> int:
         """Rows enough to fill the list twice over (it may be scrolled before the rest come)."""

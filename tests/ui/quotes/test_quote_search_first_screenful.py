@@ -155,3 +155,24 @@ def test_sorting_or_enter_before_the_rest_arrive_act_on_the_whole_search(
         r.quote_id for r in fresh.select(QuoteFilter(text="sm", sort=by_customer.sort,
                                                      descending=by_customer.descending))
     ]  # fmt: skip
+
+
+def test_a_quote_chosen_or_quotes_read_again_before_the_rest_arrive(
+    qtbot: QtBot, page: QuoteListPage
+) -> None:
+    """Choosing a quote further down than the first screenful (from the board, a report)
+    finds it; quotes read again meanwhile are shown with the search typed, whole."""
+    page.search.setFocus()
+    _key(page, "s")
+    assert not page.model.complete
+    whole = _whole(page, "s")
+    assert page.select_quote(whole[-1])
+    assert page.selected_quote_id() == whole[-1]
+    assert _ids(page) == whole and page.count.text() == _counted(len(whole))
+
+    _key(page, "m")
+    assert not page.model.complete
+    page.set_index(_index(400))
+    assert page.model.complete and page.model.filter.text == "sm"
+    assert _ids(page) == _whole(page, "sm")
+    assert page.count.text() == _counted(len(_whole(page, "sm")))
