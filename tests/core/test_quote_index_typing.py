@@ -7,6 +7,7 @@ import random
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -229,7 +230,7 @@ def test_a_first_screenful_is_the_start_of_what_the_whole_search_finds(
     index = QuoteIndex(rows, NOW, phones)
     typed = ["s", "m", "i", "\b", "\b", "\b", *"0412 3", *"\b" * 6, *"deck", " ", "s"]
     typed += ["\b"] * 6 + [*"zoe", "\b", "\b", "\b", *"q-04", "\b", "\b", "\b", "\b"]
-    toggles = [
+    toggles: list[dict[str, Any]] = [
         {},
         {"overdue_only": True},
         {"stages": frozenset({Stage.LEAD, Stage.QUOTED})},

@@ -65,6 +65,11 @@ def _whole(page: QuoteListPage, text: str) -> list[int]:
     return [r.quote_id for r in _index(400).select(QuoteFilter(text=text))]
 
 
+def _all_in(page: QuoteListPage) -> bool:
+    """Every row of the search typed is in the list (none still to come)."""
+    return page.model.complete
+
+
 def _counted(found: int) -> str:
     return "400 quotes" if found == 400 else f"{found:,} of 400 quotes"
 
@@ -93,7 +98,7 @@ def test_each_key_shows_the_first_rows_at_once_and_ends_with_every_match(
         assert shown == whole[: len(shown)], text
         assert len(shown) >= min(len(whole), page.view.viewport().height() // 28), text
         assert page.selected_quote_id() == (whole[0] if whole else None), text
-        qtbot.waitUntil(lambda: page.model.complete)
+        qtbot.waitUntil(lambda: _all_in(page))
         assert _ids(page) == whole, text
         assert page.model.filter.text == text
         assert page.count.text() == _counted(len(whole)), text
@@ -105,9 +110,9 @@ def test_a_key_typed_before_the_rest_arrive_shows_only_its_own_search(
 ) -> None:
     page.search.setFocus()
     _key(page, "d")
-    assert not page.model.complete, "found more than a screenful: the rest come next turn"
+    assert not _all_in(page), "found more than a screenful: the rest come next turn"
     _key(page, "e")  # before the rest of "d" were put in
-    qtbot.waitUntil(lambda: page.model.complete)
+    qtbot.waitUntil(lambda: _all_in(page))
     QTest.qWait(20)  # the rest of "d" never come after "de"
     assert _ids(page) == _whole(page, "de")
     assert page.count.text() == _counted(len(_whole(page, "de")))
@@ -118,12 +123,12 @@ def test_the_rest_keep_the_row_chosen_and_where_the_list_is_scrolled(
 ) -> None:
     page.search.setFocus()
     _key(page, "s")
-    assert not page.model.complete
+    assert not _all_in(page)
     shown = page.model.rowCount()
     page.view.selectRow(shown - 1)
     page.view.scrollToBottom()
     chosen, scrolled = page.selected_quote_id(), page.view.verticalScrollBar().value()
-    qtbot.waitUntil(lambda: page.model.complete)
+    qtbot.waitUntil(lambda: _all_in(page))
     assert page.model.rowCount() > shown
     assert page.selected_quote_id() == chosen
     assert page.view.verticalScrollBar().value() == scrolled
@@ -134,13 +139,13 @@ def test_sorting_or_enter_before_the_rest_arrive_act_on_the_whole_search(
 ) -> None:
     page.search.setFocus()
     _key(page, "s")
-    assert not page.model.complete
+    assert not _all_in(page)
     header = page.view.horizontalHeader()
     x = header.sectionViewportPosition(0) + header.sectionSize(0) // 2
     QTest.mouseClick(
         header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
     )
-    assert page.model.complete and page.model.filter.sort is SortKey.CUSTOMER
+    assert _all_in(page) and page.model.filter.sort is SortKey.CUSTOMER
     assert page.model.filter.text == "s"
     fresh = _index(400)
     by_customer = QuoteFilter(text="s", sort=page.model.filter.sort,
@@ -148,9 +153,9 @@ def test_sorting_or_enter_before_the_rest_arrive_act_on_the_whole_search(
     assert _ids(page) == [r.quote_id for r in fresh.select(by_customer)]
 
     _key(page, "m")
-    assert not page.model.complete
+    assert not _all_in(page)
     QTest.keyClick(page.search, Qt.Key.Key_Return)  # to the results, as in a mail client
-    assert page.model.complete and page.model.filter.text == "sm"
+    assert _all_in(page) and page.model.filter.text == "sm"
     assert _ids(page) == [
         r.quote_id for r in fresh.select(QuoteFilter(text="sm", sort=by_customer.sort,
                                                      descending=by_customer.descending))
@@ -164,15 +169,15 @@ def test_a_quote_chosen_or_quotes_read_again_before_the_rest_arrive(
     finds it; quotes read again meanwhile are shown with the search typed, whole."""
     page.search.setFocus()
     _key(page, "s")
-    assert not page.model.complete
+    assert not _all_in(page)
     whole = _whole(page, "s")
     assert page.select_quote(whole[-1])
     assert page.selected_quote_id() == whole[-1]
     assert _ids(page) == whole and page.count.text() == _counted(len(whole))
 
     _key(page, "m")
-    assert not page.model.complete
+    assert not _all_in(page)
     page.set_index(_index(400))
-    assert page.model.complete and page.model.filter.text == "sm"
+    assert _all_in(page) and page.model.filter.text == "sm"
     assert _ids(page) == _whole(page, "sm")
     assert page.count.text() == _counted(len(_whole(page, "sm")))
