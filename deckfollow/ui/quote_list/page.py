@@ -381,7 +381,10 @@ class QuoteListPage(QWidget):
         self.no_match.setText(self._no_match_text() if total and not shown else "")
         self.no_match.setVisible(bool(total) and not shown)
         if not self.model.complete:
-            return  # counted once the rest are in, a turn of the loop later
+            # The first screenful of a long search: the rest, and so the count, come a turn
+            # of the loop later. Until then the count says so rather than the last one's.
+            self.count.setText(f"Searching {counted(total, 'quote')}…")
+            return
         self.count.setText(
             f"{shown:,} of {counted(total, 'quote')}" if shown != total else counted(total, "quote")
         )

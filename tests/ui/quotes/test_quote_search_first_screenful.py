@@ -98,6 +98,8 @@ def test_each_key_shows_the_first_rows_at_once_and_ends_with_every_match(
         assert shown == whole[: len(shown)], text
         assert len(shown) >= min(len(whole), page.view.viewport().height() // 28), text
         assert page.selected_quote_id() == (whole[0] if whole else None), text
+        if not _all_in(page):  # the count waits for the rest, and says so meanwhile
+            assert page.count.text() == "Searching 400 quotes…", text
         qtbot.waitUntil(lambda: _all_in(page))
         assert _ids(page) == whole, text
         assert page.model.filter.text == text
