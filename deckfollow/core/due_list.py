@@ -29,7 +29,12 @@ OVERDUE_GRACE = timedelta(minutes=15)
 
 def is_overdue(due_at: datetime, now: datetime) -> bool:
     """True once `due_at` has passed by more than `OVERDUE_GRACE`."""
-    return now - due_at > OVERDUE_GRACE
+    return due_at < overdue_before(now)
+
+
+def overdue_before(now: datetime) -> datetime:
+    """Due times before this moment are overdue (`is_overdue`), worked out once for a list."""
+    return now - OVERDUE_GRACE
 
 
 @dataclass(frozen=True, slots=True)

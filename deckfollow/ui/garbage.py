@@ -197,10 +197,10 @@ class GuiThreadCollector(QObject):
 def forget_source_lines() -> None:
     """Drop the source lines Python keeps of the modules read so far.
 
-    PySide's import hook reads the source of every module imported after it (looking for
-    `__feature__` imports), and Python keeps those lines in `linecache`: about 30 MB once
-    the app has loaded everything, kept for nothing. A traceback reads the lines it needs
-    again."""
+    A traceback logged or a warning shown reads the source lines it quotes, and Python
+    keeps them in `linecache` for good (PySide's import hook read every module's whole
+    source too, about 30 MB, until `ui.pyside_modules` named the modules ahead of it). A
+    later traceback reads the lines it needs again."""
     if linecache.cache:
         linecache.clearcache()
 
