@@ -83,13 +83,9 @@ class GuiThreadCollector(QObject):
     def check(self) -> int:
         """The timer's look: collect what is due; the young generations after a window or
         dialog closed (what it held in cycles is garbage now); and what little garbage is
-        left once in a while, so it is never kept for long when the app is quiet. The source
-        lines of modules loaded since the last look are let go at every look: whether a
-        quiet sweep came before the next big read decided whether the app's peak held them
-        (8 MB of holiday calendars' source once Today had loaded them)."""
+        left once in a while, so it is never kept for long when the app is quiet."""
         windows = _open_windows()
         closed, self._windows = windows < self._windows, windows
-        forget_source_lines()
         found = self.collect_if_due()
         if found is not None:
             return found
@@ -98,8 +94,10 @@ class GuiThreadCollector(QObject):
             return 0  # not a walk over what is being built
         if closed:
             return self._collect(1)
-        if self._quiet_checks >= SWEEP_AFTER_CHECKS and gc.get_count()[0] > 0:
-            return self._collect(0)
+        if self._quiet_checks >= SWEEP_AFTER_CHECKS:
+            forget_source_lines()
+            if gc.get_count()[0] > 0:
+                return self._collect(0)
         return 0
 
     def collect_if_due(self) -> int | None:
@@ -138,15 +136,13 @@ class GuiThreadCollector(QObject):
         change): set aside like the start's, so neither a young collection nor a full one
         falling due while the owner types walks 100,000 quotes on the GUI thread. (What
         becomes garbage later is still freed by its reference count; only cycles among it
-        wait for the window to close.) The source lines of the modules just loaded go
-        (the database thread's imports are set aside too)."""
+        wait for the window to close.)"""
         windows = _open_windows()
         if windows < self._windows:
             # A window or dialog closed since the last look: what it held in cycles is
             # garbage now, collected rather than set aside with the rest.
             self._windows = windows
             self._collect(1)
-        forget_source_lines()
         gc.freeze()
         self._frozen = True
 

@@ -16,6 +16,7 @@ from deckfollow.core.unit_of_work import Session
 from deckfollow.storage.database import Database
 from deckfollow.ui.garbage import (
     CHECK_EVERY_MS,
+    SWEEP_AFTER_CHECKS,
     GuiThreadCollector,
     collect_on_gui_thread,
     stop_collecting,
@@ -222,32 +223,9 @@ def test_the_source_lines_kept_of_loaded_modules_are_let_go_once_the_window_is_u
     assert linecache.cache
     _garbage_collected_on_the_gui_thread.start_up_done()
     assert not linecache.cache
-    # Lines read later (a later import, a traceback) go at the collector's next look, not
-    # only at a quiet sweep: a busy app otherwise held them at its peak, or not, by chance.
+    # Lines read later (a later import, a traceback) go at the next quiet sweep.
     assert linecache.getline(importlib.__file__ or "", 1)
     assert linecache.cache
-    _garbage_collected_on_the_gui_thread.check()
-    assert not linecache.cache
-
-
-def test_the_source_lines_of_modules_loaded_for_the_pages_go_as_they_are_set_aside(
-    _garbage_collected_on_the_gui_thread: GuiThreadCollector,
-) -> None:
-    """The pages' modules load on the database thread and are set aside there: their
-    source lines, read by PySide's import hook, go with that, whenever the next look is."""
-    import importlib
-    import linecache
-    from concurrent.futures import ThreadPoolExecutor
-
-    from deckfollow.ui.garbage import set_aside, while_building
-
-    def load() -> None:
-        with while_building():
-            # As PySide's import hook does for each module the pages import.
-            assert linecache.getlines(importlib.__file__ or "")
-            assert linecache.cache
-            set_aside()
-
-    with ThreadPoolExecutor(1) as database_thread:
-        database_thread.submit(load).result()
+    for _ in range(SWEEP_AFTER_CHECKS):
+        _garbage_collected_on_the_gui_thread.check()
     assert not linecache.cache
