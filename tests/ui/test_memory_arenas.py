@@ -1,4 +1,4 @@
-"""The app's C allocator keeps two arenas on Linux (glibc): what one thread frees, the next
+"""The app's C allocator keeps one arena on Linux (glibc): what one thread frees, the next
 can reuse, instead of each of the app's threads keeping its own free memory."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def _arenas_after_five_threads(mode: str) -> int:
 
 
 @pytest.mark.skipif(memory._glibc() is None, reason="glibc's arenas only")
-def test_threads_share_two_arenas_once_limited() -> None:
+def test_threads_share_the_arena_once_limited() -> None:
     assert _arenas_after_five_threads("as is") >= 6  # one each, and the main thread's
     assert _arenas_after_five_threads("limited") == memory.ARENAS
 
