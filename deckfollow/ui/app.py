@@ -24,6 +24,7 @@ from deckfollow.ui.garbage import (
     stop_collecting,
     while_building,
 )
+from deckfollow.ui.platform.memory import limit_arenas
 
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
     from types import ModuleType
@@ -52,6 +53,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if isinstance(existing, QApplication):
         app = existing
     else:
+        # Before any thread starts: each would otherwise keep an allocator arena of its own.
+        limit_arenas()
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setOrganizationName("deckfollow")
         app.setApplicationName("deckfollow")
