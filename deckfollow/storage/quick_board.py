@@ -90,7 +90,7 @@ class BoardFirst:
     def everything(self) -> QuoteIndex | None:
         """Every quote, the board's and the others, in one index (the board's rows are the
         same objects); None when the file cannot be read this way. Ends the read."""
-        conn = self._conn
+        conn, board_rows, board_phones = self._conn, self._rows, self._phones
         if conn is None:
             return None
         cutoff = (_sqlite_time(board_cutoff(self._now)),)
@@ -110,11 +110,16 @@ class BoardFirst:
             return None
         finally:
             self.close()
-        return QuoteIndex(self._rows + rest, self._now, self._phones + phones)
+        return QuoteIndex(board_rows + rest, self._now, board_phones + phones)
 
     def close(self) -> None:
-        """End the read (also when the rest is not wanted after all)."""
+        """End the read (also when the rest is not wanted after all), and let go of the
+        board's rows (`board` is left empty): whoever shows them holds them, and a start
+        that reads every quote afresh (the file changed) must not keep a second copy of the
+        board's through this read for as long as the app runs."""
         conn, self._conn = self._conn, None
+        self._rows, self._phones, self._nexts = [], [], {}
+        self.board = QuoteIndex([], self._now, [])
         if conn is not None:
             conn.close()
 

@@ -396,20 +396,25 @@ class MainWindow(QMainWindow):
         if ahead is not None and rest is not None:  # the board's quotes, read before it opened
             self._show_board(ahead)
 
-            def with_the_rest(session: Session) -> QuoteIndex:
+            def with_the_rest(session: Session) -> tuple[QuoteIndex, bool]:
                 # The other quotes from the same snapshot; through SQLAlchemy only if the file
-                # could not be read that way after all.
+                # could not be read that way after all (it changed in between): then every
+                # row is read afresh, the board's too.
                 with while_building():  # set aside once shown
-                    index = rest.everything() or load_quote_index(session, now=now)
+                    index = rest.everything()
+                    same_read = index is not None
+                    if index is None:
+                        index = load_quote_index(session, now=now)
                     index.select(shown)
                     index.board()
-                return index
+                return index, same_read
 
-            def show_all(index: QuoteIndex) -> None:
+            def show_all(read: tuple[QuoteIndex, bool]) -> None:
+                index, same_read = read
                 self.quotes.set_index(index)
-                if self.board.quote_index() is ahead:  # no change came in between
+                if same_read and self.board.quote_index() is ahead:  # its very cards, and more
                     self.board.keep_cards(index)
-                else:
+                else:  # a change came in between, or the board's rows were read again
                     self.board.set_index(index)
                 set_aside()  # as `_show_index` does, when it comes after the start is done
                 self._prepare_search(index)

@@ -163,12 +163,16 @@ def test_the_board_first_then_every_quote_as_the_core_reads_them(
     assert first is not None
     assert first.board.rows == board.rows
     assert _columns(first.board) == _columns(board)
+    shown = first.board  # as the window holds it
     whole = first.everything()
     assert whole is not None and len(board.rows) < len(whole.rows)
     assert _by_id(whole.rows) == _by_id(everything.rows)
     assert _columns(whole) == _columns(everything)
-    assert whole.rows[: len(board.rows)] == first.board.rows
+    assert all(a is b for a, b in zip(whole.rows, shown.rows, strict=False))
+    assert whole.rows[: len(board.rows)] == shown.rows
     assert first.everything() is None  # the read has ended
+    # ...and keeps no copy of the board's rows: the window's and the whole index's are all.
+    assert first.board.rows == [] and len(first.board) == 0
 
 
 def test_bytes_that_are_not_utf8_in_either_part_are_read_again_from_the_first_row(
@@ -194,13 +198,14 @@ def test_bytes_that_are_not_utf8_in_either_part_are_read_again_from_the_first_ro
     first = read_board_first(db.path, now=now)
     assert first is not None
     assert first.board.rows == board.rows
+    shown = first.board
     whole = first.everything()
     assert whole is not None
     assert _by_id(whole.rows) == _by_id(everything.rows)
     assert len({r.quote_id for r in whole.rows}) == len(whole.rows)
     bad = [r for r in whole.rows if r.customer == "Müll\ufffd"]
     assert off_board in {r.quote_id for r in bad} and len(bad) < len(whole.rows)
-    assert any(r.customer == "Müll\ufffd" for r in first.board.rows)
+    assert any(r.customer == "Müll\ufffd" for r in shown.rows)
 
 
 def test_a_change_committed_between_the_two_parts_is_in_neither(

@@ -124,3 +124,57 @@ def test_at_start_the_details_panel_waits_until_the_page_shows_its_data(
     assert not hasattr(window, "detail_dock")
     window.build_details()
     assert window.detail_dock is not None
+
+
+def test_a_file_written_between_the_board_and_the_rest_shows_everywhere_as_written(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    """Another program renames a customer after the board was read from the closed file
+    and before the other quotes are: every quote is then read afresh, and the board shows
+    the new name too (it kept its first read's cards before, stale beside the list)."""
+    import sqlite3
+
+    from deckfollow.core.enums import Stage
+    from deckfollow.storage.database import open_database
+    from deckfollow.storage.quick_board import read_board_first
+
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=40, quotes=150, seed=4, now=now, country="AU")
+    assert db.path is not None
+    db.close()
+    window = MainWindow(None, clock=lambda: now)
+    qtbot.addWidget(window)
+    window.show()
+    first = read_board_first(db.path, now=now)
+    assert first is not None
+    window.preview_board(first.board, rest=first)
+    column = window.board.columns[Stage.QUOTED]
+    card = column.model.row_at(0)
+    assert card is not None
+    with sqlite3.connect(db.path) as conn:
+        conn.execute(
+            "UPDATE customer SET display_name = 'Renamed Elsewhere' WHERE id = ?",
+            (card.customer_id,),
+        )
+    conn.close()
+    opened = open_database(str(db.path))
+    try:
+        window.attach(opened)
+        window.refresh()
+        settle(qtbot, window)
+        on_board = [
+            row.customer
+            for stage_column in window.board.columns.values()
+            for i in range(stage_column.model.rowCount())
+            if (row := stage_column.model.row_at(i)) is not None
+            and row.customer_id == card.customer_id
+        ]
+        assert on_board and set(on_board) == {"Renamed Elsewhere"}
+        listed = window.quotes.model.quote_index
+        assert listed is not None and listed is window.board.quote_index()
+        assert {r.customer for r in listed.rows if r.customer_id == card.customer_id} == {
+            "Renamed Elsewhere"
+        }
+        window.close()
+    finally:
+        opened.close()
