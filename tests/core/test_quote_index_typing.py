@@ -296,8 +296,9 @@ def test_only_a_search_through_many_quotes_comes_a_screenful_first() -> None:
     index = QuoteIndex(rows, NOW, phones)
     assert index.first_rows(QuoteFilter(text="s"), 20) is None  # few quotes to look through
     assert index.first_rows(QuoteFilter(), 20) is None
-    many = [r._replace(quote_id=r.quote_id + 1_000 * n) for n in range(40) for r in rows]
-    big = QuoteIndex(many, NOW, phones * 40)
+    copies = quote_index._LOOKED_THROUGH_AT_ONCE // len(rows) + 1  # just past the limit
+    many = [r._replace(quote_id=r.quote_id + 1_000 * n) for n in range(copies) for r in rows]
+    big = QuoteIndex(many, NOW, phones * copies)
     first = big.first_rows(QuoteFilter(text="s"), 20)
     assert first is not None and first == big.select(QuoteFilter(text="s"))[:20]
     assert big.first_rows(QuoteFilter(text="s"), 20) is None  # remembered now
