@@ -112,6 +112,16 @@ class BoardFirst:
             self.close()
         return QuoteIndex(board_rows + rest, self._now, board_phones + phones)
 
+    def settings(self, *keys: str) -> dict[str, str]:
+        """Those of the owner's settings `keys` that are set, as stored, from the same
+        snapshot (empty once the read has ended)."""
+        conn = self._conn
+        if conn is None or not keys:
+            return {}
+        marks = ", ".join("?" * len(keys))
+        query = f"SELECT key, value FROM setting WHERE key IN ({marks})"
+        return dict(conn.execute(query, keys).fetchall())
+
     def close(self) -> None:
         """End the read (also when the rest is not wanted after all), and let go of the
         board's rows (`board` is left empty): whoever shows them holds them, and a start

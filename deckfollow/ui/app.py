@@ -342,7 +342,6 @@ def _read_ahead(
     from pathlib import Path
     from zoneinfo import ZoneInfo
 
-    from deckfollow.storage.integrity import connect_read_only
     from deckfollow.storage.quick_board import read_board_first
 
     path = Path(target).expanduser()
@@ -355,16 +354,7 @@ def _read_ahead(
         return None
     quotes.board.board()
     try:
-        conn = connect_read_only(path)
-        try:
-            found = dict(
-                conn.execute(
-                    "SELECT key, value FROM setting"
-                    " WHERE key IN ('default_country', 'owner_timezone')"
-                ).fetchall()
-            )
-        finally:
-            conn.close()
+        found = quotes.settings("default_country", "owner_timezone")  # the same read's
         zone = found.get("owner_timezone")
         if zone is not None:
             ZoneInfo(zone)  # a zone this machine knows, or the settings' own read decides

@@ -259,3 +259,20 @@ def test_the_next_follow_ups_are_found_in_one_pass_over_the_pending_ones(
         plan = [str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + board_sql.NEXT_FOLLOW_UPS)]
     assert plan[0].startswith("SEARCH follow_up USING INDEX"), plan
     assert not any("LIST SUBQUERY" in p for p in plan), plan
+
+
+def test_the_owner_s_place_is_read_with_the_board_from_the_same_read(
+    db: Database, now: datetime
+) -> None:
+    """The board read ahead shows amounts and times as the owner set them: their country and
+    zone come from the read that gave the board, until it ends."""
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=20, quotes=40, seed=3, now=now, country="AU")
+        save_setting(session, "owner_timezone", "Australia/Perth")
+    assert db.path is not None
+    first = read_board_first(db.path, now=now)
+    assert first is not None
+    found = first.settings("default_country", "owner_timezone", "never_set")
+    assert found == {"default_country": "AU", "owner_timezone": "Australia/Perth"}
+    assert first.everything() is not None
+    assert first.settings("owner_timezone") == {}  # the read has ended
