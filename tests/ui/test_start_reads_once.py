@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from deckfollow.core import board as core_board
 from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
-from deckfollow.storage.quick_board import read_index
+from deckfollow.storage.quick_board import BoardFirst, read_board_first, read_index
 from deckfollow.ui.main_window import MainWindow
 from tests.ui.waiting import settle
 
@@ -69,7 +69,6 @@ def test_the_board_shows_first_and_the_list_gets_the_other_quotes_of_the_same_re
 
     from deckfollow.core.enums import Stage
     from deckfollow.storage.database import open_database
-    from deckfollow.storage.quick_board import read_board_first
 
     with db.unit_of_work() as session:
         generate_demo(session, customers=40, quotes=150, seed=4, now=now, country="AU")
@@ -82,12 +81,7 @@ def test_the_board_shows_first_and_the_list_gets_the_other_quotes_of_the_same_re
         "load_quote_index",
         lambda *a, **k: reads.append(1) or real(*a, **k),  # type: ignore[func-returns-value]
     )
-    window = MainWindow(None, clock=lambda: now)
-    qtbot.addWidget(window)
-    window.show()
-    first = read_board_first(db.path, now=now)
-    assert first is not None
-    window.preview_board(first.board, rest=first)
+    window, first = _board_read_ahead(qtbot, db, now)
     on_board = len(first.board.rows)
     column = window.board.columns[Stage.QUOTED]
     chosen = column.model.index(1)
@@ -136,18 +130,12 @@ def test_a_file_written_between_the_board_and_the_rest_shows_everywhere_as_writt
 
     from deckfollow.core.enums import Stage
     from deckfollow.storage.database import open_database
-    from deckfollow.storage.quick_board import read_board_first
 
     with db.unit_of_work() as session:
         generate_demo(session, customers=40, quotes=150, seed=4, now=now, country="AU")
     assert db.path is not None
     db.close()
-    window = MainWindow(None, clock=lambda: now)
-    qtbot.addWidget(window)
-    window.show()
-    first = read_board_first(db.path, now=now)
-    assert first is not None
-    window.preview_board(first.board, rest=first)
+    window, _first = _board_read_ahead(qtbot, db, now)
     column = window.board.columns[Stage.QUOTED]
     card = column.model.row_at(0)
     assert card is not None
@@ -178,3 +166,16 @@ def test_a_file_written_between_the_board_and_the_rest_shows_everywhere_as_writt
         window.close()
     finally:
         opened.close()
+
+
+def _board_read_ahead(qtbot: QtBot, db: Database, now: datetime) -> tuple[MainWindow, BoardFirst]:
+    """The window showing the board's quotes read from the closed file before the database
+    opened, as at a start with the pipeline left open."""
+    assert db.path is not None
+    window = MainWindow(None, clock=lambda: now)
+    qtbot.addWidget(window)
+    window.show()
+    first = read_board_first(db.path, now=now)
+    assert first is not None
+    window.preview_board(first.board, rest=first)
+    return window, first
