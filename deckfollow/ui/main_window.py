@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from deckfollow.core.clock import Clock
+from deckfollow.ui.after_paint import AfterPaint
 from deckfollow.ui.garbage import before_building, set_aside, while_building
 from deckfollow.ui.reminders.banner import ReminderBanner
 
@@ -583,7 +584,10 @@ class MainWindow(QMainWindow):
         toggle.setText("&Details panel")
         toggle.setShortcut(QKeySequence("Ctrl+D"))
         self.menu("View").addAction(toggle)
-        # While the panel is open it follows whatever quote the user selects.
+        # While the panel is open it follows whatever quote the user selects. The list's
+        # row chosen moves at every key typed into its search: the panel's read waits for
+        # the list's repaint then, instead of taking turns with it on the interpreter lock.
+        self._list_painted = AfterPaint(self.quotes.view, self.quotes.view.viewport())
         for page in (self.board, self.quotes):
             page.quote_selected.connect(
                 lambda quote_id, p=page: self._follow_selection(quote_id, p)
@@ -608,7 +612,8 @@ class MainWindow(QMainWindow):
         if page is not self.stack.currentWidget():
             return
         if self._has_details() and self.detail_dock.isVisible():
-            self.detail.show_quote(quote_id)
+            held = self._list_painted.hold() if page is self.quotes else None
+            self.detail.show_quote(quote_id, after_paint=held)
 
     def _follow_today(self, *_items: object) -> None:
         if self.stack.currentWidget() is not self.today:

@@ -3,6 +3,7 @@ channel, the quote with the lead's age, and one timeline of everything that happ
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -26,6 +27,7 @@ from deckfollow.core.errors import DeckfollowError, NotFoundError
 from deckfollow.core.history import HistoryEntry, lead_age_text, response_time_text
 from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.ui import operations
+from deckfollow.ui.after_paint import wait_for_paint
 from deckfollow.ui.customer_detail.dialogs import DialogOpening
 from deckfollow.ui.customer_detail.sections import NOTHING_SELECTED, set_style
 from deckfollow.ui.customer_detail.timeline import fill_timeline
@@ -134,13 +136,15 @@ class DetailPanel(DialogOpening):
         self.empty_label.setText(message)
         self.empty_label.show()
 
-    def show_quote(self, quote_id: int) -> None:
-        """Show a quote and its customer."""
+    def show_quote(self, quote_id: int, *, after_paint: threading.Event | None = None) -> None:
+        """Show a quote and its customer; read once `after_paint` is set (`ui.after_paint`:
+        the list that chose it is repainting), if given."""
         if quote_id != self.quote_id and self._held_for_edits(lambda: self.show_quote(quote_id)):
             return
         now = self._clock()
 
         def fetch(s: Session) -> CustomerView:
+            wait_for_paint(after_paint)
             return customer_view(s, quote_customer(s, quote_id), quote_id, now=now)
 
         other = self._customer is None or quote_id != self.quote_id

@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QPaintEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -32,6 +32,7 @@ from deckfollow.core.enums import Channel, TemplateKind
 from deckfollow.core.unit_of_work import Session, Store
 from deckfollow.messaging.inbound import is_stop_question, needs_answer
 from deckfollow.ui import operations
+from deckfollow.ui.after_paint import AfterPaint, wait_for_paint
 from deckfollow.ui.formatting import (
     long_date_text,
     set_owner_zone,
@@ -72,11 +73,6 @@ LIST_SIDE_MIN = 400
 PANEL_SIDE_MIN = 290
 _PAGE_MARGIN = 16
 _SIDE_BY_SIDE = LIST_SIDE_MIN + PANEL_SIDE_MIN + 12  # and the splitter's handle
-# A read asked for just as the page is laid out and painted (shown, or new rows in the list)
-# waits on the database thread until that paint is done, at most this long: run at the same
-# time, the read's Python and the paint took turns on the interpreter lock and the window
-# stood still for 50-100 ms the first time Today was opened on a big business.
-_PAINT_WAIT_S = 0.1
 
 
 class TodayPage(QWidget):
@@ -113,8 +109,6 @@ class TodayPage(QWidget):
         self._home_country: str | None = None
         self._script = ""
         self._said = ""  # what an action just saved, while its change is told
-        # Set (from the GUI thread) once the page has been painted: reads held till then.
-        self._until_painted: list[threading.Event] = []
         self._showing = False  # within showEvent: the read waits for the first paint
         # Hooks the window fills in with the feature dialogs this build has.
         self.write_card: Callable[[int], None] | None = None
@@ -149,7 +143,8 @@ class TodayPage(QWidget):
         # Narrow (the details panel open beside it), the reason keeps its room: the columns
         # the action panel repeats (their time, basis) step aside.
         self.tree.installEventFilter(self)
-        self.tree.viewport().installEventFilter(self)  # its paint lets held reads go
+        # A read asked for as the page is shown, or new rows are painted, waits for that paint.
+        self._after_paint = AfterPaint(self, self, self.tree.viewport())
 
         # The action panel on the right.
         self.who = QLabel()
@@ -269,32 +264,7 @@ class TodayPage(QWidget):
         if obj is self.tree and event.type() == QEvent.Type.Resize:
             assert isinstance(event, QResizeEvent)
             self._fit_columns(event.size().width())  # the viewport has not followed yet
-        elif event.type() == QEvent.Type.Paint and self._until_painted:
-            self._release_after_paint()
         return super().eventFilter(obj, event)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if self._until_painted:
-            self._release_after_paint()
-
-    def _held_until_painted(self) -> threading.Event | None:
-        """For a read asked for as the page is about to be painted: set once it was (None
-        off screen, where no paint comes)."""
-        if not self.isVisible():
-            return None
-        painted = threading.Event()
-        self._until_painted.append(painted)
-        return painted
-
-    def _release_after_paint(self) -> None:
-        # Posted from within the paint: let go once the whole window's paint is done.
-        QTimer.singleShot(0, self, self._release_held)
-
-    def _release_held(self) -> None:
-        held, self._until_painted = self._until_painted, []
-        for painted in held:
-            painted.set()
 
     def _fit_columns(self, width: int) -> None:
         # Without room for their time's own column, it goes under the due time.
@@ -359,8 +329,8 @@ class TodayPage(QWidget):
 
     def refresh(self) -> None:
         """Reload what is due today and overdue (as the page is shown, read once it has been
-        painted: see `_PAINT_WAIT_S`)."""
-        held = self._held_until_painted() if self._showing else None
+        painted: see `ui.after_paint`)."""
+        held = self._after_paint.hold() if self._showing else None
         from deckfollow.core.today import load_today
 
         now, whole_team = self._clock(), self.whole_team.isChecked()
@@ -370,8 +340,7 @@ class TodayPage(QWidget):
         before_building()
 
         def read(session: Session) -> TodayList:
-            if held is not None:
-                held.wait(_PAINT_WAIT_S)
+            wait_for_paint(held)
             with while_building():  # thousands of rows on a big business: see `_read`
                 # Sections, other clocks, id sets and counts made here too: pure data, so
                 # the GUI thread only hands them to the list.
@@ -468,7 +437,7 @@ class TodayPage(QWidget):
         if chosen is not None:
             self.tree.setCurrentIndex(self.model.index_of(chosen))
         self._quiet = False
-        # The panel's words are read once the new rows are painted (see `_PAINT_WAIT_S`).
+        # The panel's words are read once the new rows are painted (see `ui.after_paint`).
         self._show_current(after_paint=True)
         if keep is None and chosen is not None:
             self.current_changed.emit()
@@ -528,7 +497,7 @@ class TodayPage(QWidget):
         self.why.setText(f"{late}{item.reason}")
         self.said.setText(f"They said: “{item.agreed_words}”" if item.agreed_words else "")
         self.said.setVisible(bool(item.agreed_words))
-        self._show_reads(item, now, held=self._held_until_painted() if after_paint else None)
+        self._show_reads(item, now, held=self._after_paint.hold() if after_paint else None)
         self.primary.setText(
             {
                 Channel.CALL: "Call…",
@@ -554,8 +523,7 @@ class TodayPage(QWidget):
                 self._show_read(read)
 
         def read(session: Session) -> tuple[str | None, str]:
-            if held is not None:
-                held.wait(_PAINT_WAIT_S)
+            wait_for_paint(held)
             return self._read_panel(session, item, now)
 
         self._ops.run_query(self, read, success=shown)
