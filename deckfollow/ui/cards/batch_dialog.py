@@ -61,7 +61,7 @@ from deckfollow.ui.cards.common import (
     save_failed,
     save_private,
 )
-from deckfollow.ui.cards.preview_worker import PreviewRenderer
+from deckfollow.ui.cards.preview_worker import PreviewRenderer, WhenCurrent
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.formatting import counted, date_text
 from deckfollow.ui.theme import active_theme
@@ -137,7 +137,7 @@ class CardBatchDialog(QDialog):
         self._full_pending = False  # the batch's own render is on its way
         self._filling = False
         # What a print or save pressed mid-render does once the preview is current.
-        self._then: Callable[[], object] | None = None
+        self._when_current = WhenCurrent()
         self.steps_box = QGroupBox("Print in this order, one paper at a time")
         self.steps_layout = QVBoxLayout(self.steps_box)
         self.print_button = QPushButton("Print all as one job…")
@@ -380,18 +380,12 @@ class CardBatchDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
     def _rendered(self) -> None:
-        then, self._then = self._then, None
-        if then is not None:
-            then()
+        self._when_current.rendered()
         self.rendered.emit()
 
-    def _when_current(self, then: Callable[[], object]) -> None:
-        """`then()` now when what is on screen is the batch as it stands, else once it is:
-        what is printed or saved is what was last previewed."""
-        if self.preview_current():
-            then()
-        else:
-            self._then = then
+    def _once_current(self, then: Callable[[], object]) -> None:
+        """`then()` now when what is on screen is the batch as it stands, else once it is."""
+        self._when_current.ask(self.preview_current(), then)
 
     def _on_row(self, row: int, _col: int, _old_row: int, _old_col: int) -> None:
         if row != self.previewed_row and not self._filling:
@@ -524,7 +518,7 @@ class CardBatchDialog(QDialog):
             if found is not None:
                 act(found)
 
-        self._when_current(then)
+        self._once_current(then)
 
     def save_step_to(self, index: int, target: Path) -> None:
         """Write one print job's PDF (owner-only)."""
@@ -559,7 +553,7 @@ class CardBatchDialog(QDialog):
         )
 
     def _print(self) -> None:
-        self._when_current(self._ask_print)
+        self._once_current(self._ask_print)
 
     def _ask_print(self) -> None:
         if self.last_pdf is not None:
@@ -567,7 +561,7 @@ class CardBatchDialog(QDialog):
             ask_and_print(self, self.last_pdf, "Print cards", lambda: self._remember(batch))
 
     def _save(self) -> None:
-        self._when_current(self._ask_save)
+        self._once_current(self._ask_save)
 
     def _ask_save(self) -> None:
         if self.last_pdf is not None:
@@ -654,7 +648,7 @@ class CardBatchDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Closed: stop rendering (a render under way finishes on its own and is dropped)."""
-        self._then = None
+        self._when_current.forget()
         self._renderer.shutdown()
         super().done(result)
 

@@ -66,7 +66,7 @@ from deckfollow.ui.cards.common import (
     save_private,
     stock_fold,
 )
-from deckfollow.ui.cards.preview_worker import PreviewRenderer
+from deckfollow.ui.cards.preview_worker import PreviewRenderer, WhenCurrent
 from deckfollow.ui.consent.common import ErrorLabel
 from deckfollow.ui.theme import active_theme
 
@@ -191,7 +191,7 @@ class CardsDialog(QDialog):
         self._renderer = PreviewRenderer(self)
         self._renderer.updating.connect(self.preview.set_updating)
         # What Print or Save as PDF pressed mid-render does once the preview is current.
-        self._then: Callable[[], object] | None = None
+        self._when_current = WhenCurrent()
         self.template.currentIndexChanged.connect(self._use_template)
         self.field.activated.connect(self._insert_field)
         self.editor.textChanged.connect(self._timer.start)
@@ -432,19 +432,13 @@ class CardsDialog(QDialog):
 
     def _rendered(self) -> None:
         self._sync_buttons()
-        then, self._then = self._then, None
-        if then is not None:
-            then()
+        self._when_current.rendered()
         self.rendered.emit()
 
-    def _when_current(self, then: Callable[[], object]) -> None:
-        """`then()` now when the preview shows the card as it stands, else once it does:
-        what is printed or saved is what was last previewed."""
-        if self.preview_current():
-            then()
-            return
-        self._then = then
-        if self._timer.isActive():
+    def _once_current(self, then: Callable[[], object]) -> None:
+        """`then()` now when the preview shows the card as it stands, else once it does."""
+        kept = self._when_current.ask(self.preview_current(), then)
+        if kept and self._timer.isActive():
             self.refresh()  # typed a moment ago: no need to wait for the pause
 
     def _sync_buttons(self) -> None:
@@ -453,14 +447,14 @@ class CardsDialog(QDialog):
         self.save_button.setEnabled(ready)
 
     def _print(self) -> None:
-        self._when_current(self._ask_print)
+        self._once_current(self._ask_print)
 
     def _ask_print(self) -> None:
         if self.last_pdf is not None:
             ask_and_print(self, self.last_pdf, "Print the card")
 
     def _save(self) -> None:
-        self._when_current(self._ask_save)
+        self._once_current(self._ask_save)
 
     def _ask_save(self) -> None:
         if self.last_pdf is not None:
@@ -480,7 +474,7 @@ class CardsDialog(QDialog):
     def done(self, result: int) -> None:
         """Closed: stop rendering (a render under way finishes on its own and is dropped)."""
         self._timer.stop()
-        self._then = None
+        self._when_current.forget()
         self._renderer.shutdown()
         super().done(result)
 

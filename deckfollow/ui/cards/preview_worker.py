@@ -249,6 +249,34 @@ class PreviewRenderer(QObject):
             self.updating.emit(False)
 
 
+class WhenCurrent:
+    """What Print or Save, pressed while the preview was not yet current, does once it is:
+    run when the next render is on screen (the latest asked wins), so what is printed or
+    saved is always what was last previewed."""
+
+    def __init__(self) -> None:
+        self._then: Callable[[], object] | None = None
+
+    def ask(self, current: bool, then: Callable[[], object]) -> bool:
+        """`then()` now if the preview is `current`; else kept for `rendered`. True when
+        it was kept."""
+        if current:
+            then()
+            return False
+        self._then = then
+        return True
+
+    def rendered(self) -> None:
+        """The newest render is on screen: run what was kept, once."""
+        then, self._then = self._then, None
+        if then is not None:
+            then()
+
+    def forget(self) -> None:
+        """The dialog closed: nothing kept runs."""
+        self._then = None
+
+
 def _ignore(_value: object) -> None:
     return None
 
