@@ -18,6 +18,7 @@ from deckfollow.storage.database import Database
 from deckfollow.ui.app import offer_welcome
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.welcome import WelcomeDialog
+from tests.ui.starting import start_on
 from tests.ui.waiting import settle
 
 
@@ -218,8 +219,6 @@ def test_the_database_opens_on_its_thread_while_the_window_answers(
     is on screen, shows the pipeline read ahead, and its event loop runs meanwhile."""
     import threading
 
-    from PySide6.QtCore import QSettings
-
     from deckfollow.core.enums import Stage
     from deckfollow.storage import database as storage
     from deckfollow.ui import app as app_module
@@ -228,7 +227,6 @@ def test_the_database_opens_on_its_thread_while_the_window_answers(
         generate_demo(session, customers=20, quotes=40, seed=3, now=now, country="AU")
     db.close()
     assert db.path is not None
-    QSettings().setValue("main/last_page", "board")
     opened_on: list[str] = []
     ticks: list[int] = []
     beat = QTimer()
@@ -256,13 +254,7 @@ def test_the_database_opens_on_its_thread_while_the_window_answers(
         ran.append(window.board.columns[Stage.QUOTED].model.rowCount())  # the preview
 
     monkeypatch.setattr(app_module, "_run_window", run_window)
-    window = MainWindow(None, clock=lambda: now)
-    qtbot.addWidget(window)
-    window.show()
-    start = app_module._Start(
-        app_module.make_application(), window, str(db.path), lambda: now, False
-    )
-    start.begin()
+    window, start = start_on(qtbot, db.path, now, "board")
     qtbot.waitUntil(lambda: bool(ran), timeout=15000)
     beat.stop()
     window.close()
@@ -280,10 +272,7 @@ def test_the_first_page_shows_times_on_the_owner_s_clock(
     the owner's zone (Sydney), never the computer's, although that page reads first."""
     from zoneinfo import ZoneInfo
 
-    from PySide6.QtCore import QSettings
-
     from deckfollow.core.models import Customer
-    from deckfollow.ui import app as app_module
     from deckfollow.ui import formatting
 
     with db.unit_of_work() as session:
@@ -291,15 +280,8 @@ def test_the_first_page_shows_times_on_the_owner_s_clock(
         assert load_settings(session).owner_timezone == "Australia/Sydney"
     db.close()
     assert db.path is not None
-    QSettings().setValue("main/last_page", "customers")
     formatting.set_owner_zone("UTC")  # the computer's zone until the settings are read
-    window = MainWindow(None, clock=lambda: now)
-    qtbot.addWidget(window)
-    window.show()
-    start = app_module._Start(
-        app_module.make_application(), window, str(db.path), lambda: now, False
-    )
-    start.begin()
+    window, start = start_on(qtbot, db.path, now, "customers")
     qtbot.waitUntil(lambda: start.db is not None and window._has_details(), timeout=20000)
     panel = window.detail
     qtbot.waitUntil(lambda: bool(panel.received_label.text()), timeout=20000)

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QMimeData, QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
 from deckfollow.core.enums import Stage
@@ -18,7 +18,7 @@ from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
 from deckfollow.ui import app as app_module
 from deckfollow.ui.board.model import MIME_TYPE
-from deckfollow.ui.main_window import MainWindow
+from tests.ui.starting import start_on
 
 
 def _stage(path: Path, quote_id: int) -> str:
@@ -56,14 +56,7 @@ def test_a_card_dragged_before_the_database_opened_is_saved(
         generate_demo(session, customers=20, quotes=60, seed=3, now=now, country="AU")
     db.close()
     assert db.path is not None
-    QSettings().setValue("main/last_page", "board")
-    window = MainWindow(None, clock=lambda: now)
-    qtbot.addWidget(window)
-    window.show()
-    start = app_module._Start(
-        app_module.make_application(), window, str(db.path), lambda: now, False
-    )
-    start.begin()
+    window, start = start_on(qtbot, db.path, now, "board")
     qtbot.waitUntil(lambda: start.previewed, timeout=15000)
 
     # Usable while the database still opens: the board shows the file's quotes and every
@@ -108,14 +101,7 @@ def test_a_page_chosen_before_the_database_opened_shows_once_it_has(
         generate_demo(session, customers=20, quotes=40, seed=3, now=now, country="AU")
     db.close()
     assert db.path is not None
-    QSettings().setValue("main/last_page", "board")
-    window = MainWindow(None, clock=lambda: now)
-    qtbot.addWidget(window)
-    window.show()
-    start = app_module._Start(
-        app_module.make_application(), window, str(db.path), lambda: now, False
-    )
-    start.begin()
+    window, start = start_on(qtbot, db.path, now, "board")
     qtbot.waitUntil(lambda: start.previewed, timeout=15000)
     window.show_page("quotes")
     waiting = window.stack.currentWidget()

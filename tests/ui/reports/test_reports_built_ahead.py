@@ -8,12 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
-from deckfollow.ui.main_window import MainWindow
+from tests.ui.starting import start_on
 from tests.ui.waiting import settle
 
 
@@ -21,7 +20,6 @@ def test_the_reports_page_is_ready_before_it_is_opened(
     qtbot: QtBot, db: Database, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from deckfollow.core.reports import build_report
-    from deckfollow.ui import app as app_module
     from deckfollow.ui.reports import page as reports_page
 
     with db.unit_of_work() as session:
@@ -35,14 +33,7 @@ def test_the_reports_page_is_ready_before_it_is_opened(
         return build_report(session, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(reports_page, "build_report", counted)
-    QSettings().setValue("main/last_page", "today")
-    window = MainWindow(None, clock=lambda: now)
-    qtbot.addWidget(window)
-    window.show()
-    start = app_module._Start(
-        app_module.make_application(), window, str(db.path), lambda: now, False
-    )
-    start.begin()
+    window, start = start_on(qtbot, db.path, now, "today")
     qtbot.waitUntil(
         lambda: start.db is not None and window.reports._page is not None, timeout=20000
     )
