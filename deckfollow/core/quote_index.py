@@ -948,14 +948,25 @@ def _first_holding(
     found: list[QuoteRow] = []
     start, stretch = 0, max(512, 8 * count)
     while start < len(rows) and len(found) < count:
-        some, held = rows[start : start + stretch], texts[start : start + stretch]
-        for word in words:
-            holds = bytes(map(contains, held, repeat(word)))
-            some, held = list(compress(some, holds)), list(compress(held, holds))
+        some, _held = _holding(rows[start : start + stretch], texts[start : start + stretch], words)
         found += _narrow(some, flt)
         start += stretch
         stretch *= 2
     return found[:count]
+
+
+def _holding(
+    rows: list[QuoteRow], texts: list[str], words: tuple[str, ...]
+) -> tuple[list[QuoteRow], list[str]]:
+    """The rows whose text (beside each) holds every word, with their texts, in order; the
+    same lists when every row does."""
+    for word in words:
+        # In C from end to end (no Python per row): which texts hold the word, then the
+        # rows and texts at those places, still in order.
+        holds = bytes(map(contains, texts, repeat(word)))
+        if holds.count(0):
+            rows, texts = list(compress(rows, holds)), list(compress(texts, holds))
+    return rows, texts
 
 
 def _search(
@@ -975,13 +986,7 @@ def _search(
     if found is not None:
         cache.move_to_end(asked)
         return found
-    rows, texts = _pool(cache, everything, order, words)
-    for word in words:
-        # In C from end to end (no Python per row): which texts hold the word, then the
-        # rows and texts at those places, still in order.
-        holds = bytes(map(contains, texts, repeat(word)))
-        if holds.count(0):
-            rows, texts = list(compress(rows, holds)), list(compress(texts, holds))
+    rows, texts = _holding(*_pool(cache, everything, order, words), words)
     if texts is everything.texts:
         # Every quote matched: its own copy of the texts, which an update changes in place
         # (`QuoteIndex._reorder`) while this search is kept true by `_rehit`.
