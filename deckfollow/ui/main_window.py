@@ -584,14 +584,17 @@ class MainWindow(QMainWindow):
         toggle.setText("&Details panel")
         toggle.setShortcut(QKeySequence("Ctrl+D"))
         self.menu("View").addAction(toggle)
-        # While the panel is open it follows whatever quote the user selects. The list's
-        # row chosen moves at every key typed into its search: the panel's read waits for
-        # the list's repaint then, instead of taking turns with it on the interpreter lock.
+        # While the panel is open it follows whatever quote the user selects. A row picked
+        # in the list is read once the list has repainted, instead of taking turns with the
+        # repaint on the interpreter lock; the row a search chose, once the typing pauses
+        # (see `QuoteListPage.quote_chosen`), when the list has painted it already.
         self._list_painted = AfterPaint(self.quotes.view, self.quotes.view.viewport())
-        for page in (self.board, self.quotes):
-            page.quote_selected.connect(
-                lambda quote_id, p=page: self._follow_selection(quote_id, p)
-            )
+        self.board.quote_selected.connect(
+            lambda quote_id: self._follow_selection(quote_id, self.board, painted=True)
+        )
+        self.quotes.quote_chosen.connect(
+            lambda quote_id, painted: self._follow_selection(quote_id, self.quotes, painted)
+        )
         self.today.current_changed.connect(self._follow_today)
         self.detail_dock.visibilityChanged.connect(self._details_opened)
         state = QSettings().value("main/state")
@@ -607,12 +610,12 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.detail_dock], [PANEL_WIDTH], Qt.Orientation.Horizontal)
         self._show_page_selection()
 
-    def _follow_selection(self, quote_id: int, page: QWidget) -> None:
+    def _follow_selection(self, quote_id: int, page: QWidget, painted: bool) -> None:
         # A page off screen re-selecting its row after a reload must not switch the person.
         if page is not self.stack.currentWidget():
             return
         if self._has_details() and self.detail_dock.isVisible():
-            held = self._list_painted.hold() if page is self.quotes else None
+            held = None if painted else self._list_painted.hold()
             self.detail.show_quote(quote_id, after_paint=held)
 
     def _follow_today(self, *_items: object) -> None:

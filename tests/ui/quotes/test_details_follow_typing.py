@@ -1,5 +1,6 @@
 """Typing into the quote search with the details panel open: the panel follows the first
-row, and reads it only once the list has painted the rows it found (see `ui.after_paint`)."""
+row the search settles on once the typing pauses, read after the list has painted it; not
+each first row a key chose and the next key replaced."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from pytestqt.qtbot import QtBot
 
 from deckfollow.core.leads import NewLead, add_lead
 from deckfollow.storage.database import Database
-from deckfollow.ui import after_paint
 from deckfollow.ui.customer_detail import panel
 from deckfollow.ui.features import install_features
 from deckfollow.ui.main_window import MainWindow
+from deckfollow.ui.quote_list.page import TYPING_PAUSE_MS
 from tests.ui.waiting import wait_idle
 
 pytestmark = pytest.mark.usefixtures("first_run_layout")
@@ -38,10 +39,11 @@ class _Paints(QObject):
         return False
 
 
-def test_the_panel_reads_the_first_row_found_after_the_list_has_painted_it(
+def test_the_panel_reads_the_row_a_search_settled_on_once_typing_pauses(
     qtbot: QtBot, db: Database, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    names = ["Mia Chen", "Bo Lang", "Ken Ito", "Ana Silva", "Raj Patel", "Lu Wen"]
+    # Each key of each name moves the first row: "R" finds Raj and Ana... "Ra" Raj, "Raj".
+    names = ["Mia Chen", "Bo Lang", "Ken Ito", "Ana Silva", "Raj Patel", "Lu Wen", "Rae Ko"]
     with db.unit_of_work() as s:
         made = {n: add_lead(s, NewLead(n, timezone=SYD), now=now) for n in names}
     window = MainWindow(db, clock=lambda: now)
@@ -65,32 +67,47 @@ def test_the_panel_reads_the_first_row_found_after_the_list_has_painted_it(
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(panel, "customer_view", read)
-    # However busy the machine running this, the paint comes before the hold gives up.
-    monkeypatch.setattr(after_paint, "WAIT_S", 10.0)
-    asked: list[float] = []  # when the panel was asked to show a quote (GUI thread)
-    real_show = window.detail.show_quote
-
-    def show(quote_id: int, **kwargs: object) -> None:
-        asked.append(time.perf_counter())
-        real_show(quote_id, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(window.detail, "show_quote", show)
     window.quotes.search.setFocus()
     for name in ("Ken Ito", "Raj Patel", "Lu Wen"):
         window.quotes.search.clear()
-        QTest.keyClicks(window.quotes.search, name[0])  # moves the first row: a read per key
-        qtbot.wait(50)
+        qtbot.wait(TYPING_PAUSE_MS * 2)
         wait_idle(window)
         paints.at.clear()
         reads.clear()
-        asked.clear()
-        QTest.keyClicks(window.quotes.search, name[1:])
-        qtbot.wait(50)  # the last key's search and its repaint
-        wait_idle(window)
+        for key in name:  # a quick typist: each key's search shown before the next key
+            QTest.keyClicks(window.quotes.search, key)
+            qtbot.wait(20)
         assert window.quotes.selected_quote_id() == made[name].quote_id
-        assert window.detail.customer_id == made[name].customer_id
-        # One after the other on the database thread, each read began only after the list
-        # had painted the rows of the key that asked for it.
-        assert len(reads) == len(asked) > 0, name
-        for when_asked, (began, _who) in zip(asked, reads, strict=True):
-            assert any(when_asked < painted < began for painted in paints.at), name
+        assert reads == [], name  # none of the first rows chosen while typing on
+        chosen = made[name]
+        qtbot.waitUntil(lambda: window.detail.customer_id == chosen.customer_id)  # noqa: B023
+        wait_idle(window)
+        # One read, of the row the search settled on, after the list had painted it.
+        assert [who for _at, who in reads] == [made[name].customer_id], name
+        assert min(paints.at) < reads[0][0], name
+        assert window.detail.quote_id == made[name].quote_id
+
+
+def test_a_row_picked_in_the_list_is_shown_at_once(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    with db.unit_of_work() as s:
+        made = [add_lead(s, NewLead(n, timezone=SYD), now=now) for n in ("Mia Chen", "Bo Lang")]
+    window = MainWindow(db, clock=lambda: now)
+    qtbot.addWidget(window)
+    install_features(window, db, lambda: now)
+    window.resize(1400, 900)
+    window.show()
+    window.show_page("quotes")
+    window.refresh()
+    wait_idle(window)
+    window.detail_dock.show()
+    wait_idle(window)
+    page = window.quotes
+    page.view.setFocus()
+    for lead in made:
+        row = page.model.row_of(lead.quote_id)
+        page.view.selectRow(row)
+        # Read as soon as the list has repainted, well before a pause in typing would be.
+        shown = lambda q=lead.quote_id: window.detail.quote_id == q  # noqa: E731
+        qtbot.waitUntil(shown, timeout=TYPING_PAUSE_MS)
