@@ -76,9 +76,9 @@ class QuoteTableModel(QAbstractTableModel):
         # The filter the rows shown are all of (the one still coming: see `show_first`).
         self.filter = QuoteFilter()
         self._coming: QuoteFilter | None = None
-        # Each quote's cells as written, by quote id: a screenful of rows new to the list
-        # (a keystroke's) is written once, a row shown again is not written again.
-        self._texts: dict[int, tuple[str, ...]] = {}
+        # Each quote's cells as written (None: not yet), by quote id: a row shown again after
+        # a keystroke is not written again.
+        self._texts: dict[int, list[str | None]] = {}
         self._days: dict[date, str] = {}
         self._dues: dict[tuple[datetime, str], str] = {}
         self._money: dict[tuple[Decimal, str], str] = {}
@@ -215,7 +215,7 @@ class QuoteTableModel(QAbstractTableModel):
             return None
         col = index.column()
         if role == _DISPLAY:
-            return self._row_texts(self._rows[index.row()])[col]
+            return self._cell(self._rows[index.row()], col)
         if role == _ALIGNMENT:
             return _RIGHT if col == 3 else None
         if role == _FOREGROUND:
@@ -233,34 +233,43 @@ class QuoteTableModel(QAbstractTableModel):
             return self._tooltip(row, col)
         return None
 
-    def _row_texts(self, row: QuoteRow) -> tuple[str, ...]:
-        """The row's cells as written (the view asks again for every visible cell after each
-        keystroke, and a row is written whole the first time any of its cells is asked)."""
+    def _cell(self, row: QuoteRow, col: int) -> str:
+        """The cell as written: the view asks again for every visible cell after each
+        keystroke, and only for the columns shown (beside the details panel, three or four)."""
         texts = self._texts.get(row.quote_id)
         if texts is None:
             if len(self._texts) > _KEPT_ROWS:  # a long scroll: start afresh, memory stays flat
                 self._texts.clear()
-            texts = self._texts[row.quote_id] = self._write(row)
-        return texts
+            texts = self._texts[row.quote_id] = [None] * len(COLUMNS)
+        text = texts[col]
+        if text is None:
+            text = texts[col] = self._write(row, col)
+        return text
 
-    def _write(self, row: QuoteRow) -> tuple[str, ...]:
-        now = self.now
-        if now is None:
-            touched = ""
-        elif row.last_touch_at is None:
-            touched = "never"
-        else:
-            touched = f"{ago_text(row.last_touch_at, now)} ago"
-        return (
-            row.customer,
-            row.job,
-            row.number or "",
-            self._amount(row.amount, row.currency),
-            row.stage.label,
-            touched,
-            self._next_text(row),
-            self._day(row.received_at),
-        )
+    def _write(self, row: QuoteRow, col: int) -> str:
+        match col:
+            case 0:
+                return row.customer
+            case 1:
+                return row.job
+            case 2:
+                return row.number or ""
+            case 3:
+                return self._amount(row.amount, row.currency)
+            case 4:
+                return row.stage.label
+            case 5:
+                now = self.now
+                if now is None:
+                    return ""
+                if row.last_touch_at is None:
+                    return "never"
+                return f"{ago_text(row.last_touch_at, now)} ago"
+            case 6:
+                return self._next_text(row)
+            case 7:
+                return self._day(row.received_at)
+        return ""
 
     def _amount(self, amount: Decimal | None, currency: str) -> str:
         if amount is None:
@@ -311,7 +320,7 @@ class QuoteTableModel(QAbstractTableModel):
             nxt = row.next_follow_up
             basis = "agreed with the customer" if nxt.basis is Basis.AGREED else "planned"
             late = " — overdue" if row.overdue else ""
-            return f"{self._row_texts(row)[col]}\n{nxt.reason} ({basis}){late}"
+            return f"{self._cell(row, col)}\n{nxt.reason} ({basis}){late}"
         if col == 5 and row.going_cold:
             return "Going cold: no touch for a while"
         return None
