@@ -188,6 +188,7 @@ class QuoteListPage(QWidget):
         self._settle.setSingleShot(True)
         self._settle.setInterval(TYPING_PAUSE_MS)
         self._settle.timeout.connect(self._settled)
+        self._searched = False
         # The rest of a long search, after its first screenful is painted.
         self._rest = QTimer(self)
         self._rest.setSingleShot(True)
@@ -339,7 +340,11 @@ class QuoteListPage(QWidget):
 
     def _select_first(self) -> None:
         if self.model.rowCount() and not self.view.selectionModel().hasSelection():
-            self.view.selectRow(0)
+            self._searched = True  # the row a search chose: settled on once typing pauses
+            try:
+                self.view.selectRow(0)
+            finally:
+                self._searched = False
 
     def selected_quote_id(self) -> int | None:
         index = self.view.currentIndex()
@@ -419,8 +424,8 @@ class QuoteListPage(QWidget):
         quote_id = self.selected_quote_id()
         if quote_id is not None:
             self.quote_selected.emit(quote_id)
-            if self.search.hasFocus():
-                self._settle.start()  # typing: chosen once it pauses
+            if self._searched:
+                self._settle.start()  # typed on, the next key chooses again
             else:
                 self._settle.stop()
                 self.quote_chosen.emit(quote_id, False)
