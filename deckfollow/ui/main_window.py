@@ -611,6 +611,7 @@ class MainWindow(QMainWindow):
         self._show_page_selection()
 
     def _follow_selection(self, quote_id: int, page: QWidget, painted: bool) -> None:
+        # `painted`: nothing to wait for (else the read waits for the list's repaint).
         # A page off screen re-selecting its row after a reload must not switch the person.
         if page is not self.stack.currentWidget():
             return
