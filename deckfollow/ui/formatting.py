@@ -8,6 +8,7 @@ it is changed; until then it is this computer's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -129,10 +130,22 @@ def money_text(amount: Decimal | None, currency: str, *, whole: bool = False) ->
     """12480.50 AUD -> "A$12,480.50" (in the user's locale's digits and separators)."""
     if amount is None:
         return ""
+    return money_writer(currency, whole=whole)(amount)
+
+
+def money_writer(currency: str, *, whole: bool = False) -> Callable[[Decimal], str]:
+    """`money_text` for many amounts in one currency: the locale and the currency's symbol
+    are looked up once (each lookup costs more than writing the amount), for as long as
+    the locale stays the one in use."""
     locale = display_locale()
+    symbol = currency_symbol(currency)
     digits = 0 if whole else 2
-    # Qt formats doubles; cents of a quote are exact well within a double's 15 digits.
-    return locale.toCurrencyString(float(amount), currency_symbol(currency), digits)
+
+    def write(amount: Decimal) -> str:
+        # Qt formats doubles; cents of a quote are exact well within a double's 15 digits.
+        return locale.toCurrencyString(float(amount), symbol, digits)
+
+    return write
 
 
 def compact_money(amount: Decimal, currency: str, *, home: str | None = None) -> str:

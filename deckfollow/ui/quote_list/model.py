@@ -6,6 +6,7 @@ row list in one reset instead of Qt re-sorting 20,000 rows through a proxy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,7 +30,7 @@ from deckfollow.ui.formatting import (
     date_text,
     date_time_text,
     display_locale,
-    money_text,
+    money_writer,
     owner_time,
     owner_zone,
 )
@@ -82,6 +83,7 @@ class QuoteTableModel(QAbstractTableModel):
         self._days: dict[date, str] = {}
         self._dues: dict[tuple[datetime, str], str] = {}
         self._money: dict[tuple[Decimal, str], str] = {}
+        self._money_writers: dict[str, Callable[[Decimal], str]] = {}
         self._written_for: tuple[object, ...] = ()
         self._brushes: dict[str, QBrush] = {}
         self._bold = QFont()
@@ -104,6 +106,7 @@ class QuoteTableModel(QAbstractTableModel):
             self._days.clear()
             self._dues.clear()
             self._money.clear()
+            self._money_writers.clear()
             self._brushes.clear()
 
     @property
@@ -279,7 +282,10 @@ class QuoteTableModel(QAbstractTableModel):
         if text is None:
             if len(self._money) > _KEPT_VALUES:
                 self._money.clear()
-            text = self._money[key] = money_text(amount, currency)
+            write = self._money_writers.get(currency)
+            if write is None:
+                write = self._money_writers[currency] = money_writer(currency)
+            text = self._money[key] = write(amount)
         return text
 
     def _next_text(self, row: QuoteRow) -> str:
