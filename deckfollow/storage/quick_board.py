@@ -16,20 +16,19 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from deckfollow.core.due_list import overdue_before
 from deckfollow.core.enums import Basis, Channel, Stage
-from deckfollow.core.quote_index import (
-    DEFAULT_GOING_COLD_DAYS,
-    OPEN_STAGES,
-    NextFollowUp,
-    QuoteIndex,
-    QuoteRow,
-    board_cutoff,
-)
 from deckfollow.storage import board_sql, schema
 from deckfollow.storage.integrity import connect_read_only
+
+if TYPE_CHECKING:
+    from deckfollow.core.quote_index import NextFollowUp, QuoteIndex, QuoteRow
+
+# The quote index (`core.quote_index`) is imported where it is first needed, not with this
+# module: at start the board's modules load it on another thread, and SQLite finds and
+# sorts the follow-ups meanwhile (without the interpreter's lock) instead of this read
+# waiting for that import before it begins.
 
 _CENT = Decimal("0.01")
 _T = TypeVar("_T")
@@ -73,6 +72,8 @@ class BoardFirst:
     ) -> None:
         self._conn: sqlite3.Connection | None = conn
         self._now, self._cold_days, self._nexts = now, cold_days, nexts
+        from deckfollow.core.quote_index import QuoteIndex
+
         self._rows, self._phones = rows, phones
         self.board = QuoteIndex(rows, now, phones)
         self._file: tuple[Path, tuple[int, int]] | None = None
@@ -83,6 +84,8 @@ class BoardFirst:
     def everything(self) -> QuoteIndex | None:
         """Every quote, the board's and the others, in one index (the board's rows are the
         same objects); None when the file cannot be read this way. Ends the read."""
+        from deckfollow.core.quote_index import QuoteIndex, board_cutoff
+
         conn, board_rows, board_phones = self._conn, self._rows, self._phones
         if conn is None:
             return None
@@ -120,6 +123,8 @@ class BoardFirst:
         board's rows (`board` is left empty): whoever shows them holds them, and a start
         that reads every quote afresh (the file changed) must not keep a second copy of the
         board's through this read for as long as the app runs."""
+        from deckfollow.core.quote_index import QuoteIndex
+
         conn, self._conn = self._conn, None
         self._rows, self._phones, self._nexts = [], [], {}
         self.board = QuoteIndex([], self._now, [])
@@ -162,10 +167,14 @@ def _stamp(path: Path) -> tuple[int, int]:
 def _board_part(conn: sqlite3.Connection, now: datetime) -> BoardFirst | None:
     if not _current_schema(conn):
         return None
+    # First, before the quote index is loaded (see the imports above). Decoded by SQLite's
+    # fast path too: with the connection's lenient decoder, each of the follow-ups' texts
+    # (four a row, thousands of rows) was a call back into Python.
+    firsts = _decoding(conn, lambda: _first_follow_ups(conn))
+    from deckfollow.core.quote_index import board_cutoff
+
     cold_days = _cold_days(conn)
-    # Decoded by SQLite's fast path too: with the connection's lenient decoder, each of the
-    # follow-ups' texts (four a row, thousands of rows) was a call back into Python.
-    nexts = _next_follow_ups(_decoding(conn, lambda: _first_follow_ups(conn)))
+    nexts = _next_follow_ups(firsts)
     cutoff = (_sqlite_time(board_cutoff(now)),)
     rows, phones = _decoding(
         conn,
@@ -208,6 +217,8 @@ def _current_schema(conn: sqlite3.Connection) -> bool:
 
 
 def _cold_days(conn: sqlite3.Connection) -> int:
+    from deckfollow.core.quote_index import DEFAULT_GOING_COLD_DAYS
+
     stored = conn.execute("SELECT value FROM setting WHERE key = 'going_cold_days'").fetchone()
     return int(stored[0]) if stored else DEFAULT_GOING_COLD_DAYS
 
@@ -229,6 +240,8 @@ def _next_follow_ups(firsts: list[tuple[Any, ...]]) -> dict[int, NextFollowUp]:
     """`_first_follow_ups`' rows by quote, with the values SQLAlchemy's column types would
     have given, as `core.quote_index.earliest_follow_ups` gives them: equal due times and
     reasons ("Check in") are one shared object each."""
+    from deckfollow.core.quote_index import NextFollowUp
+
     found: dict[int, NextFollowUp] = {}
     times: dict[str, datetime] = {}
     reasons: dict[str, str] = {}
@@ -275,6 +288,8 @@ def _read_file(path: Path, now: datetime, *, everything: bool) -> QuoteIndex | N
 def _read(conn: sqlite3.Connection, now: datetime, everything: bool) -> QuoteIndex | None:
     if not _current_schema(conn):
         return None
+    from deckfollow.core.quote_index import QuoteIndex, board_cutoff
+
     cold_days = _cold_days(conn)
     nexts = _next_follow_ups(_first_follow_ups(conn))
     if everything:
@@ -302,6 +317,9 @@ def _quote_rows(
     shares (a customer's name, phone and email on each of their quotes, currencies, zones,
     owners, common jobs): 100,000 quotes hold tens of thousands fewer objects, each parsed
     once."""
+    from deckfollow.core.due_list import overdue_before
+    from deckfollow.core.quote_index import OPEN_STAGES, QuoteRow
+
     cold = now - timedelta(days=cold_days)
     late = overdue_before(now)
     built: list[QuoteRow] = []
