@@ -70,10 +70,10 @@ class BoardFirst:
         rows: list[QuoteRow],
         phones: list[str],
     ) -> None:
-        self._conn: sqlite3.Connection | None = conn
-        self._now, self._cold_days, self._nexts = now, cold_days, nexts
         from deckfollow.core.quote_index import QuoteIndex
 
+        self._conn: sqlite3.Connection | None = conn
+        self._now, self._cold_days, self._nexts = now, cold_days, nexts
         self._rows, self._phones = rows, phones
         self.board = QuoteIndex(rows, now, phones)
         self._file: tuple[Path, tuple[int, int]] | None = None
@@ -312,7 +312,7 @@ def _quote_rows(
     reads to the same rows, cards and searches).
 
     One pass from the stored values to the rows: converted first, each row was a second
-    tuple of twenty values taken apart again, a third of the board's read at start. Equal
+    tuple of twenty values taken apart again, a fifth of the board's read at start. Equal
     times and amounts are one shared (immutable) object, as are the texts `build_rows`
     shares (a customer's name, phone and email on each of their quotes, currencies, zones,
     owners, common jobs): 100,000 quotes hold tens of thousands fewer objects, each parsed
