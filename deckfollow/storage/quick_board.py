@@ -13,24 +13,22 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from deckfollow.core.enums import Basis, Channel, Stage
-from deckfollow.core.quote_index import (
-    DEFAULT_GOING_COLD_DAYS,
-    NextFollowUp,
-    QuoteIndex,
-    QuoteRow,
-    board_cutoff,
-    build_index,
-    build_rows,
-    earliest_follow_ups,
-)
 from deckfollow.storage import board_sql, schema
 from deckfollow.storage.integrity import connect_read_only
+
+if TYPE_CHECKING:
+    from deckfollow.core.quote_index import NextFollowUp, QuoteIndex, QuoteRow
+
+# The quote index (`core.quote_index`) is imported where it is first needed, not with this
+# module: at start the board's modules load it on another thread, and SQLite finds and
+# sorts the follow-ups meanwhile (without the interpreter's lock) instead of this read
+# waiting for that import before it begins.
 
 _CENT = Decimal("0.01")
 _T = TypeVar("_T")
@@ -39,12 +37,6 @@ _T = TypeVar("_T")
 _STAGES = {s.value: s for s in Stage}
 _BASES = {b.value: b for b in Basis}
 _CHANNELS = {c.value: c for c in Channel}
-
-
-def _utc(value: str | None) -> datetime | None:
-    # Stored as naive UTC text, the way SQLAlchemy's SQLite DateTime writes it. Parsing with
-    # the offset is several times faster than parsing and then replacing the zone.
-    return None if value is None else datetime.fromisoformat(value + "+00:00")
 
 
 def read_board(path: Path, *, now: datetime) -> QuoteIndex | None:
@@ -78,6 +70,8 @@ class BoardFirst:
         rows: list[QuoteRow],
         phones: list[str],
     ) -> None:
+        from deckfollow.core.quote_index import QuoteIndex
+
         self._conn: sqlite3.Connection | None = conn
         self._now, self._cold_days, self._nexts = now, cold_days, nexts
         self._rows, self._phones = rows, phones
@@ -90,6 +84,8 @@ class BoardFirst:
     def everything(self) -> QuoteIndex | None:
         """Every quote, the board's and the others, in one index (the board's rows are the
         same objects); None when the file cannot be read this way. Ends the read."""
+        from deckfollow.core.quote_index import QuoteIndex, board_cutoff
+
         conn, board_rows, board_phones = self._conn, self._rows, self._phones
         if conn is None:
             return None
@@ -99,8 +95,8 @@ class BoardFirst:
                 return None
             rest, phones = _decoding(
                 conn,
-                lambda: build_rows(
-                    _typed(conn.execute(board_sql.OFF_BOARD_QUOTES, cutoff)),
+                lambda: _quote_rows(
+                    conn.execute(board_sql.OFF_BOARD_QUOTES, cutoff),
                     self._nexts,
                     now=self._now,
                     cold_days=self._cold_days,
@@ -127,6 +123,8 @@ class BoardFirst:
         board's rows (`board` is left empty): whoever shows them holds them, and a start
         that reads every quote afresh (the file changed) must not keep a second copy of the
         board's through this read for as long as the app runs."""
+        from deckfollow.core.quote_index import QuoteIndex
+
         conn, self._conn = self._conn, None
         self._rows, self._phones, self._nexts = [], [], {}
         self.board = QuoteIndex([], self._now, [])
@@ -169,15 +167,19 @@ def _stamp(path: Path) -> tuple[int, int]:
 def _board_part(conn: sqlite3.Connection, now: datetime) -> BoardFirst | None:
     if not _current_schema(conn):
         return None
+    # First, before the quote index is loaded (see the imports above). Decoded by SQLite's
+    # fast path too: with the connection's lenient decoder, each of the follow-ups' texts
+    # (four a row, thousands of rows) was a call back into Python.
+    firsts = _decoding(conn, lambda: _first_follow_ups(conn))
+    from deckfollow.core.quote_index import board_cutoff
+
     cold_days = _cold_days(conn)
-    # Decoded by SQLite's fast path too: with the connection's lenient decoder, each of the
-    # follow-ups' texts (four a row, thousands of rows) was a call back into Python.
-    nexts = _decoding(conn, lambda: _next_follow_ups(conn))
+    nexts = _next_follow_ups(firsts)
     cutoff = (_sqlite_time(board_cutoff(now)),)
     rows, phones = _decoding(
         conn,
-        lambda: build_rows(
-            _typed(conn.execute(board_sql.BOARD_QUOTES, cutoff)),
+        lambda: _quote_rows(
+            conn.execute(board_sql.BOARD_QUOTES, cutoff),
             nexts,
             now=now,
             cold_days=cold_days,
@@ -215,20 +217,47 @@ def _current_schema(conn: sqlite3.Connection) -> bool:
 
 
 def _cold_days(conn: sqlite3.Connection) -> int:
+    from deckfollow.core.quote_index import DEFAULT_GOING_COLD_DAYS
+
     stored = conn.execute("SELECT value FROM setting WHERE key = 'going_cold_days'").fetchone()
     return int(stored[0]) if stored else DEFAULT_GOING_COLD_DAYS
 
 
-def _next_follow_ups(conn: sqlite3.Connection) -> dict[int, NextFollowUp]:
-    # The rows come by quote and then due time: only each quote's first can be its next, so
-    # only those are converted (a quote may have a dozen planned touches ahead).
-    firsts: dict[int | None, tuple[Any, ...]] = {}
+def _first_follow_ups(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    """Each quote's next follow-up, as stored. The rows come by quote and then due time:
+    only each quote's first can be its next, so only those are kept (a quote may have a
+    dozen planned touches ahead)."""
+    firsts: list[tuple[Any, ...]] = []
+    keep, last = firsts.append, None
     for row in conn.execute(board_sql.NEXT_FOLLOW_UPS):
-        firsts.setdefault(row[0], row)
-    return earliest_follow_ups(
-        (qid, fid, _utc(at), _BASES[basis], _CHANNELS[channel], reason)  # type: ignore[misc]
-        for qid, fid, at, basis, channel, reason in firsts.values()
-    )
+        if row[0] != last:
+            last = row[0]
+            keep(row)
+    return firsts
+
+
+def _next_follow_ups(firsts: list[tuple[Any, ...]]) -> dict[int, NextFollowUp]:
+    """`_first_follow_ups`' rows by quote, with the values SQLAlchemy's column types would
+    have given, as `core.quote_index.earliest_follow_ups` gives them: equal due times and
+    reasons ("Check in") are one shared object each."""
+    from deckfollow.core.quote_index import NextFollowUp
+
+    found: dict[int, NextFollowUp] = {}
+    times: dict[str, datetime] = {}
+    reasons: dict[str, str] = {}
+    known_time, share, parse = times.get, reasons.setdefault, datetime.fromisoformat
+    bases, channels = _BASES, _CHANNELS
+    # Made from its values in field order, without the named tuple's own constructor (a
+    # call into Python for each of thousands of quotes), and parsed in the loop (`_quote_rows`).
+    make = tuple.__new__
+    for qid, fid, at, basis, channel, reason in firsts:
+        due = known_time(at)
+        if due is None:
+            due = times[at] = parse(at + "+00:00")  # naive UTC text, see `_quote_rows`
+        found[qid] = make(
+            NextFollowUp, (fid, due, bases[basis], channels[channel], share(reason, reason))
+        )
+    return found
 
 
 def _read_file(path: Path, now: datetime, *, everything: bool) -> QuoteIndex | None:
@@ -259,34 +288,57 @@ def _read_file(path: Path, now: datetime, *, everything: bool) -> QuoteIndex | N
 def _read(conn: sqlite3.Connection, now: datetime, everything: bool) -> QuoteIndex | None:
     if not _current_schema(conn):
         return None
+    from deckfollow.core.quote_index import QuoteIndex, board_cutoff
+
     cold_days = _cold_days(conn)
-    nexts = _next_follow_ups(conn)
+    nexts = _next_follow_ups(_first_follow_ups(conn))
     if everything:
-        rows = _typed(conn.execute(board_sql.ALL_QUOTES))
+        raw = conn.execute(board_sql.ALL_QUOTES)
     else:
-        rows = _typed(conn.execute(board_sql.BOARD_QUOTES, (_sqlite_time(board_cutoff(now)),)))
-    return build_index(rows, nexts, now=now, cold_days=cold_days)
+        raw = conn.execute(board_sql.BOARD_QUOTES, (_sqlite_time(board_cutoff(now)),))
+    rows, phones = _quote_rows(raw, nexts, now=now, cold_days=cold_days)
+    return QuoteIndex(rows, now, phones)
 
 
 def _sqlite_time(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
-def _typed(raw: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
-    """The board rows with the values SQLAlchemy's column types would have given.
+def _quote_rows(
+    raw: Iterator[Any], nexts: dict[int, NextFollowUp], *, now: datetime, cold_days: int
+) -> tuple[list[QuoteRow], list[str]]:
+    """The index's rows and each one's phone numbers, as `core.quote_index.build_rows` makes
+    them from the values SQLAlchemy's column types would have given (a test holds the two
+    reads to the same rows, cards and searches).
 
-    Equal times and amounts are one shared (immutable) object: a quote's stage often
-    changed the moment it came in, and amounts repeat, so 100,000 quotes hold tens of
-    thousands fewer objects, each parsed once."""
+    One pass from the stored values to the rows: converted first, each row was a second
+    tuple of twenty values taken apart again, a fifth of the board's read at start. Equal
+    times and amounts are one shared (immutable) object, as are the texts `build_rows`
+    shares (a customer's name, phone and email on each of their quotes, currencies, zones,
+    owners, common jobs): 100,000 quotes hold tens of thousands fewer objects, each parsed
+    once."""
+    from deckfollow.core.due_list import overdue_before
+    from deckfollow.core.quote_index import OPEN_STAGES, QuoteRow
+
+    cold = now - timedelta(days=cold_days)
+    late = overdue_before(now)
+    built: list[QuoteRow] = []
+    phones: list[str] = []
     times: dict[str, datetime] = {}
     amounts: dict[int, Decimal] = {}
+    shared: dict[object, Any] = {}
     # Looked up and parsed in the loop, not by a helper per value: four times and an amount
     # a row, and a call each was a fifth of the board's read at start.
-    known_time, known_amount, parse = times.get, amounts.get, datetime.fromisoformat
-    stages, day = _STAGES, date.fromisoformat
+    known_time, known_amount, share = times.get, amounts.get, shared.setdefault
+    parse, day, stages = datetime.fromisoformat, date.fromisoformat, _STAGES
+    next_of, open_stages, add, add_phones = nexts.get, OPEN_STAGES, built.append, phones.append
+    # Each row made from its values in field order, without the named tuple's own
+    # constructor (keyword arguments and defaults: a sixth of a read at start).
+    make = tuple.__new__
     for (qid, cid, name, job, number, cents, currency, stage, received, first, last,
          changed, parked, phone, email, tz, office, home, version, owner) in raw:  # fmt: skip
-        # Stored as naive UTC text, the way SQLAlchemy's SQLite DateTime writes it (`_utc`).
+        # Stored as naive UTC text, the way SQLAlchemy's SQLite DateTime writes it. Parsed
+        # with the offset: several times faster than parsing and then replacing the zone.
         came = known_time(received)
         if came is None:
             came = times[received] = parse(received + "+00:00")
@@ -302,11 +354,32 @@ def _typed(raw: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
         amount = None if cents is None else known_amount(cents)
         if amount is None and cents is not None:
             amount = amounts[cents] = (Decimal(int(cents)) * _CENT).quantize(_CENT)
-        yield (
-            qid, cid, name, job, number, amount, currency, stages[stage], came, answered,
-            touched, moved, None if parked is None else day(parked),
-            phone, email, tz, office, home, version, owner,
+        stage = stages[stage]
+        cid, currency, tz, name, job = (
+            share(cid, cid),  # a customer's id: one int for all their quotes
+            share(currency, currency),
+            share(tz, tz),
+            share(name, name),
+            share(job, job),
+        )
+        phone = None if phone is None else share(phone, phone)
+        email = None if email is None else share(email, email)
+        owner = None if owner is None else share(owner, owner)
+        numbers = f"{phone or ''} {office or ''} {home or ''}"
+        add_phones(share(numbers, numbers))
+        nxt = next_of(qid)
+        add(
+            make(QuoteRow, (
+                qid, cid, name, job, number, amount, currency, stage, came, answered, touched,
+                moved, None if parked is None else day(parked), phone, email, tz,
+                stage in open_stages and (touched or came) < cold,  # going_cold
+                nxt,  # next_follow_up
+                nxt is not None and nxt.due_at < late,  # overdue (`is_overdue`)
+                version,
+                owner,
+            ))
         )  # fmt: skip
+    return built, phones
 
 
 _SENTINEL = datetime(1111, 11, 11, tzinfo=UTC)

@@ -392,8 +392,31 @@ def _or_none(read: Callable[[], ReadAhead | None]) -> ReadAhead | None:
     try:
         return read()
     except Exception:
+        _start_log()  # the failure goes in the log file, not only to the terminal
         logging.getLogger(__name__).exception("the board's quotes could not be read ahead")
         return None
+
+
+_log_started: list[bool] = []  # one entry once the log has started
+_log_starting = threading.Lock()
+
+
+def _start_log() -> None:
+    """Send the app's log to its file, first saying which deckfollow started (once in the
+    app's life: a database opened afresh writes no second line)."""
+    with _log_starting:
+        if _log_started:
+            return
+        _log_started.append(True)
+    from deckfollow import __version__
+    from deckfollow.app_log import start_logging
+
+    start_logging()
+    logging.getLogger(__name__).info(
+        "deckfollow %s started%s",
+        __version__,
+        " (installed)" if getattr(sys, "frozen", False) else "",
+    )
 
 
 def _close_read_ahead(done: Future[ReadAhead | None]) -> None:
@@ -488,6 +511,7 @@ class _Start:
         def open_here() -> Opened:
             if after is not None:
                 after.wait(1.0)
+            _start_log()  # if it waited for the board read ahead (`_run_gui`)
             opened = open_on_database_thread(target, full_check=full_check, last_page=last_page)
             if opened.db is not None:
                 # Here, on the database thread: what was asked for meanwhile runs next and
@@ -629,18 +653,15 @@ def _run_gui(
     # the window every millisecond rather than every five: each turn of the event loop
     # takes it many times (every Python paint and slot), and at five it waited up to 0.2 s.
     sys.setswitchinterval(GIL_SWITCH_S)
-    # The board's quotes are read while the log opens and the window is made and painted.
+    # The board's quotes are read while the window is made and painted.
     ahead = None if team else read_ahead_early(target, clock)
-    from deckfollow import __version__
-    from deckfollow.app_log import start_logging
     from deckfollow.ui.main_window import MainWindow
 
-    start_logging()
-    logging.getLogger(__name__).info(
-        "deckfollow %s started%s",
-        __version__,
-        " (installed)" if getattr(sys, "frozen", False) else "",
-    )
+    if ahead is None:
+        _start_log()
+    # Else the log file opens on the database thread once the board is on screen (`_Start`):
+    # its modules (file rotation, the user's folders) were a tenth of the GUI thread's work
+    # before the board could be used.
     team_target: str | None = None
     original = target
     if team:

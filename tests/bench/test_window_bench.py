@@ -1,8 +1,8 @@
 """The desktop window at 1k, 20k and 100k quotes (300k with BENCH_300K=1), each figure
 against a bare baseline run alternately with it in the same run.
 
-- start → usable (the event loop free, the page on screen showing what the database file
-  holds and every page listed; on the pipeline that is the board filled from the quotes
+- start → usable (the event loop free, the page on screen painted with what the database
+  file holds and every page listed; on the pipeline that is the board filled from the quotes
   the app reads with sqlite3 before SQLAlchemy has loaded, while the database still opens:
   a change made then waits for it and is saved, `tests/ui/test_start_early_change.py`),
   against a bare PySide6 window showing the same quotes read with one sqlite3 query:

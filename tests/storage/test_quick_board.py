@@ -77,6 +77,33 @@ def test_the_quick_read_shows_the_same_board_as_the_core(db: Database, now: date
     ]
 
 
+def test_a_quote_is_found_by_any_of_its_customer_s_numbers_in_the_quick_read(
+    db: Database, now: datetime
+) -> None:
+    """The start's read makes each quote's numbers for the search as the core does: a
+    customer called on an office or home line is found by it, however it is typed."""
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=40, quotes=80, seed=5, now=now, country="AU")
+    assert db.path is not None
+    conn = sqlite3.connect(db.path)
+    conn.execute(
+        "UPDATE customer SET phone_office = '+61 8 9123 4567', phone_home = '(08) 9555 0199'"
+        " WHERE id = (SELECT customer_id FROM quote ORDER BY id LIMIT 1)"
+    )
+    conn.commit()
+    conn.close()
+    with db.reading() as session:
+        everything = load_quote_index(session, now=now)
+    first = read_board_first(db.path, now=now)
+    assert first is not None
+    whole = first.everything()
+    assert whole is not None
+    for typed in ("9123 4567", "08 9555 0199", "95550199"):
+        found = [r.quote_id for r in whole.select(QuoteFilter(text=typed))]
+        assert found, typed
+        assert found == [r.quote_id for r in everything.select(QuoteFilter(text=typed))]
+
+
 def test_a_database_due_for_a_migration_waits_for_the_normal_path(
     db: Database, now: datetime
 ) -> None:

@@ -212,6 +212,49 @@ def test_the_board_s_first_paint_does_not_wait_for_sqlalchemy() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_the_log_opens_after_the_board_read_ahead_is_on_screen(db: Database, now: datetime) -> None:
+    """The log file's modules load once the board is shown (they held its first paint);
+    the start is still written to the log, once."""
+    import os
+    import subprocess
+    import sys
+
+    from deckfollow.app_log import log_file
+
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=20, quotes=40, seed=3, now=now, country="AU")
+    db.close()
+    assert db.path is not None
+    code = (
+        "import sys\n"
+        "from PySide6.QtCore import QSettings\n"
+        "from deckfollow.ui.app import make_application, run_gui\n"
+        "from deckfollow.ui.main_window import MainWindow\n"
+        "make_application()\n"
+        "QSettings().setValue('main/last_page', 'board')\n"
+        "shown, seen = MainWindow.preview_board, []\n"
+        "def preview(self, *args, **kwargs):\n"
+        "    seen.append('deckfollow.app_log' in sys.modules)\n"
+        "    shown(self, *args, **kwargs)\n"
+        "MainWindow.preview_board = preview\n"
+        f"code = run_gui({str(db.path)!r}, startup_check=True)\n"
+        "print('log loaded before the board:', seen, code)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "log loaded before the board: [False] 0" in out.stdout, out.stdout + out.stderr
+    written = log_file().read_text(encoding="utf-8")
+    assert written.count(" started") == 1, written
+
+
 def test_the_database_opens_on_its_thread_while_the_window_answers(
     qtbot: QtBot, db: Database, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:

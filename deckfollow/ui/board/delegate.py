@@ -8,8 +8,8 @@ from datetime import datetime
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
@@ -65,7 +65,7 @@ class CardDelegate(QStyledItemDelegate):
         now = self._clock()
         palette = option.palette
         rect: QRect = option.rect.adjusted(_MARGIN, _MARGIN // 2, -_MARGIN, -_MARGIN // 2)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        selected = self._selected(option, index)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         path = QPainterPath()
@@ -147,6 +147,16 @@ class CardDelegate(QStyledItemDelegate):
                 fs.elidedText(text, Qt.TextElideMode.ElideRight, inner.width()),
             )
         painter.restore()
+
+    @staticmethod
+    def _selected(option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> bool:
+        """The card is selected in its column (the view painting it, also for a drag's
+        picture). Asked of the column's selection, not of `option.state`: the first look at
+        a style state (or at `QStyle` itself) builds every one of QStyle's enumerations in
+        Python, about 10 ms of the board's first paint."""
+        view = option.widget
+        chosen = view.selectionModel() if isinstance(view, QAbstractItemView) else None
+        return chosen is not None and chosen.isSelected(index)
 
     @staticmethod
     def _age(row: QuoteRow, now: datetime) -> tuple[str, QColor | None]:
