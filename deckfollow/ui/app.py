@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from deckfollow.core.clock import Clock
 from deckfollow.core.errors import DeckfollowError
+from deckfollow.ui.after_paint import AfterPaint
 from deckfollow.ui.app_icon import app_icon
 from deckfollow.ui.garbage import (
     collect_on_gui_thread,
@@ -546,11 +547,11 @@ class _Start:
         self.previewed = True
         # Queued now, so whatever the user asks of the board from here on waits for it; but
         # it starts (SQLAlchemy loading on its thread) once the board has painted: started
-        # at once, that work would hold the interpreter's lock against the painting. A timer,
-        # not a queued call: Qt paints what is pending before it fires.
-        painted = threading.Event()
-        self._open(after=painted)
-        QTimer.singleShot(0, painted.set)
+        # at once, that work would hold the interpreter's lock against the painting. Let go
+        # by the board's own paint: a paint is a low-priority event, so a call queued now
+        # (even a zero timer) ran before it, and the board's first paint took twice as long.
+        assert self.board is not None
+        self._open(after=AfterPaint(self.board).hold())
 
     def _opened(self, opened: Opened) -> None:
         if self.ops.is_closed():  # the window closed while the database opened

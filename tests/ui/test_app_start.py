@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -339,3 +339,63 @@ def test_the_first_page_shows_times_on_the_owner_s_clock(
     start.db.close()
     sydney = [r.astimezone(ZoneInfo("Australia/Sydney")) for r in received]
     assert any(f" {t.day} " in shown and t.strftime("%-I:%M") in shown for t in sydney), shown
+
+
+def test_the_database_begins_opening_once_the_board_has_painted(
+    qtbot: QtBot, db: Database, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading SQLAlchemy beside the board's first paint took turns with it on the
+    interpreter's lock, and the cards took twice as long to appear: the opening waits for
+    the board's paint (a paint comes after calls queued beside it, so it must be the paint
+    itself that lets the opening go)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from deckfollow.ui import app as app_module
+
+    with db.unit_of_work() as session:
+        generate_demo(session, customers=20, quotes=40, seed=3, now=now, country="AU")
+    db.close()
+    assert db.path is not None
+    order: list[str] = []
+
+    class CardsPainted(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if (
+                event.type() == QEvent.Type.Paint
+                and "cards painted" not in order
+                and isinstance(watched, QWidget)
+                and watched.parent() in views
+            ):
+                order.append("cards painted")
+            return False
+
+    views: list[QObject] = []
+    watcher = CardsPainted()
+    qapp = QApplication.instance()
+    assert qapp is not None
+    qapp.installEventFilter(watcher)
+    real_open = app_module.open_on_database_thread
+
+    def open_on_database_thread(*args: object, **kwargs: object) -> object:
+        order.append("database opening")  # SQLAlchemy and the models load first of all
+        return real_open(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app_module, "open_on_database_thread", open_on_database_thread)
+    from deckfollow.ui.board import BoardPage
+
+    shows = BoardPage.set_index
+
+    def set_index(self: BoardPage, *args: object, **kwargs: object) -> None:
+        views.extend(c.view for c in self.columns.values())
+        shows(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(BoardPage, "set_index", set_index)
+    window, start = start_on(qtbot, db.path, now, "board")
+    try:
+        qtbot.waitUntil(lambda: start.db is not None, timeout=20000)
+    finally:
+        qapp.removeEventFilter(watcher)
+        window.close()
+    assert start.db is not None
+    start.db.close()
+    assert order[:2] == ["cards painted", "database opening"], order

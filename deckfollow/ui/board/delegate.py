@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import NamedTuple
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QPen
@@ -23,13 +24,31 @@ from deckfollow.ui.formatting import (
     clock_text,
     date_text,
     date_time_text,
+    display_locale,
     money_text,
     owner_time,
+    owner_zone,
 )
 from deckfollow.ui.theme import active_theme
 
 CARD_HEIGHT = 100
 _MARGIN = 6
+# Cards whose lines are kept for their next paint; past this many (a long scroll through a
+# big column) they are all let go and worked out again as they show.
+_KEPT_LINES = 4_000
+
+
+class _Lines(NamedTuple):
+    """A card's texts as drawn, each already fitted to the card's width, and their colours."""
+
+    customer: str
+    job: str
+    amount: str
+    amount_width: int
+    age: str
+    age_color: QColor | None
+    next_text: str
+    next_color: QColor | None
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -41,6 +60,11 @@ class CardDelegate(QStyledItemDelegate):
         # The card's fonts and their metrics, made once per view font: making them for
         # every card was most of a card's paint (the board's first paint waits on it).
         self._fonts: tuple[str, _Fonts] | None = None
+        # Each card's lines as last drawn, by quote, with what they were worked out from: a
+        # repaint (a scroll, a selection, a window moved over the board) draws them again
+        # without formatting dates and money and fitting texts anew, which was most of a
+        # card's paint.
+        self._lines: dict[int, tuple[QuoteRow, tuple[object, ...], _Lines]] = {}
 
     def _fonts_for(self, font: QFont) -> _Fonts:
         key = font.key()
@@ -64,6 +88,7 @@ class CardDelegate(QStyledItemDelegate):
             return
         now = self._clock()
         palette = option.palette
+        theme = active_theme()
         rect: QRect = option.rect.adjusted(_MARGIN, _MARGIN // 2, -_MARGIN, -_MARGIN // 2)
         selected = self._selected(option, index)
         painter.save()
@@ -73,80 +98,107 @@ class CardDelegate(QStyledItemDelegate):
         # The list's own background is transparent, so cards take the application's base colour.
         painter.fillPath(path, QApplication.palette().color(QPalette.ColorRole.Base))
         border = (
-            palette.color(QPalette.ColorRole.Highlight)
-            if selected
-            else QColor(active_theme().card_border)
+            palette.color(QPalette.ColorRole.Highlight) if selected else QColor(theme.card_border)
         )
         painter.setPen(QPen(border, 2 if selected else 1))
         painter.drawPath(path)
         if row.going_cold:
             # A cold card carries a blue edge: visible at a glance down a long column.
             stripe = QRectF(rect.left(), rect.top() + 1, 4, rect.height() - 2)
-            painter.fillRect(stripe, QColor(active_theme().cold_edge))
+            painter.fillRect(stripe, QColor(theme.cold_edge))
 
         inner = rect.adjusted(12, 7, -10, -6)
         fonts = self._fonts_for(option.font)
-        base_font, bold, small = fonts.base, fonts.bold, fonts.small
+        lines = self._lines_of(row, now, fonts, inner.width(), theme)
         fm_bold, fm, fs = fonts.bold_metrics, fonts.metrics, fonts.small_metrics
         text_color = QApplication.palette().color(QPalette.ColorRole.Text)
-        muted = QColor(active_theme().muted_text)
+        muted = QColor(theme.muted_text)
+        left_v = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
         # Line 1: the customer, the whole width.
         line_h = fm_bold.height()
-        painter.setFont(bold)
+        painter.setFont(fonts.bold)
         painter.setPen(text_color)
-        painter.drawText(
-            QRect(inner.left(), inner.top(), inner.width(), line_h),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            fm_bold.elidedText(row.customer, Qt.TextElideMode.ElideRight, inner.width()),
-        )
+        painter.drawText(QRect(inner.left(), inner.top(), inner.width(), line_h), left_v,
+                         lines.customer)  # fmt: skip
 
         # Line 2: the job.
-        painter.setFont(base_font)
+        painter.setFont(fonts.base)
         y = inner.top() + line_h + 1
         painter.setPen(muted)
-        painter.drawText(
-            QRect(inner.left(), y, inner.width(), fm.height()),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            fm.elidedText(row.job, Qt.TextElideMode.ElideRight, inner.width()),
-        )
+        painter.drawText(QRect(inner.left(), y, inner.width(), fm.height()), left_v, lines.job)
 
         # Line 3: the amount on the right, since the last touch on the left.
         y3 = y + fm.height() + 3
-        amount = money_text(row.amount, row.currency, whole=True)
-        amount_w = fm_bold.horizontalAdvance(amount) + 8 if amount else 0
-        if amount:
-            painter.setFont(bold)
+        amount_w = lines.amount_width
+        if lines.amount:
+            painter.setFont(fonts.bold)
             painter.setPen(text_color)
             painter.drawText(
                 QRect(inner.right() - amount_w, y3, amount_w, line_h),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                amount,
+                lines.amount,
             )
-        painter.setFont(small)
-        age, age_color = self._age(row, now)
-        room = inner.width() - amount_w
-        if fs.horizontalAdvance(age) > room:
-            age = self._short_age(row, now) or age
-        painter.setPen(age_color if age_color is not None else muted)
-        painter.drawText(
-            QRect(inner.left(), y3, room, line_h),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            fs.elidedText(age, Qt.TextElideMode.ElideRight, room),
-        )
+        painter.setFont(fonts.small)
+        painter.setPen(lines.age_color if lines.age_color is not None else muted)
+        painter.drawText(QRect(inner.left(), y3, inner.width() - amount_w, line_h), left_v,
+                         lines.age)  # fmt: skip
 
         # Line 4: what's next, in the longest form that fits whole.
-        text, color = self._next(row, now)
-        if text:
-            text = self._next_fitting(row, now, fs, inner.width()) or text
+        if lines.next_text:
             y4 = y3 + line_h + 1
-            painter.setPen(color if color is not None else muted)
-            painter.drawText(
-                QRect(inner.left(), y4, inner.width(), fs.height() + 1),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                fs.elidedText(text, Qt.TextElideMode.ElideRight, inner.width()),
-            )
+            painter.setPen(lines.next_color if lines.next_color is not None else muted)
+            painter.drawText(QRect(inner.left(), y4, inner.width(), fs.height() + 1), left_v,
+                             lines.next_text)  # fmt: skip
         painter.restore()
+
+    def _lines_of(
+        self, row: QuoteRow, now: datetime, fonts: _Fonts, width: int, theme: object
+    ) -> _Lines:
+        """The card's lines, kept from its last paint while nothing they depend on changed:
+        the row itself (a saved change makes a new one), the width, the fonts, the minute
+        (ages and "overdue" move with the clock), the owner's zone, the locale and the
+        colours (light or dark)."""
+        basis = (
+            width,
+            now.replace(second=0, microsecond=0),
+            fonts.key,
+            owner_zone(),
+            display_locale().name(),
+            id(theme),
+        )
+        kept = self._lines.get(row.quote_id)
+        if kept is not None and kept[0] is row and kept[1] == basis:
+            return kept[2]
+        lines = self._work_out_lines(row, now, fonts, width)
+        if len(self._lines) >= _KEPT_LINES:
+            self._lines.clear()
+        self._lines[row.quote_id] = (row, basis, lines)
+        return lines
+
+    @classmethod
+    def _work_out_lines(cls, row: QuoteRow, now: datetime, fonts: _Fonts, width: int) -> _Lines:
+        fm_bold, fm, fs = fonts.bold_metrics, fonts.metrics, fonts.small_metrics
+        elide = Qt.TextElideMode.ElideRight
+        amount = money_text(row.amount, row.currency, whole=True)
+        amount_w = fm_bold.horizontalAdvance(amount) + 8 if amount else 0
+        age, age_color = cls._age(row, now)
+        room = width - amount_w
+        if fs.horizontalAdvance(age) > room:
+            age = cls._short_age(row, now) or age
+        text, next_color = cls._next(row, now)
+        if text:
+            text = fs.elidedText(cls._next_fitting(row, now, fs, width) or text, elide, width)
+        return _Lines(
+            customer=fm_bold.elidedText(row.customer, elide, width),
+            job=fm.elidedText(row.job, elide, width),
+            amount=amount,
+            amount_width=amount_w,
+            age=fs.elidedText(age, elide, room),
+            age_color=age_color,
+            next_text=text,
+            next_color=next_color,
+        )
 
     @staticmethod
     def _selected(option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> bool:
@@ -219,26 +271,27 @@ class CardDelegate(QStyledItemDelegate):
             return ""
         head = f"{'Overdue' if row.overdue else 'Next'}: {nxt.channel.value}"
         agreed = nxt.basis is Basis.AGREED
-        day = date_text(nxt.due_at)
-        at = clock_text(owner_time(nxt.due_at))
         tick = " \N{CHECK MARK}" if agreed else ""
-        forms = (
-            f"{head} {date_time_text(nxt.due_at)}" + (" · agreed" if agreed else ""),
-            f"{head} {date_time_text(nxt.due_at)}{tick}",
-            f"{head} {day} {at}{tick}",
-            f"{head} {day}{tick}",
-        )
-        for form in forms:
+        when = date_time_text(nxt.due_at)
+
+        def fits(form: str) -> bool:
             # Whole as drawn: the painter's own elision is the judge, not a measured width.
-            if fm.elidedText(form, Qt.TextElideMode.ElideRight, width) == form:
+            return fm.elidedText(form, Qt.TextElideMode.ElideRight, width) == form
+
+        # The longer forms first; the shorter ones are only worked out when needed.
+        for form in (f"{head} {when}" + (" · agreed" if agreed else ""), f"{head} {when}{tick}"):
+            if fits(form):
                 return form
-        return forms[-1]
+        day = date_text(nxt.due_at)
+        form = f"{head} {day} {clock_text(owner_time(nxt.due_at))}{tick}"
+        return form if fits(form) else f"{head} {day}{tick}"
 
 
 class _Fonts:
     """A card's three fonts and their metrics, from the view's font."""
 
     def __init__(self, font: QFont) -> None:
+        self.key = font.key()
         self.base = QFont(font)
         self.bold = QFont(font)
         self.bold.setBold(True)
