@@ -39,13 +39,8 @@ class _Paints(QObject):
         return False
 
 
-def test_the_panel_reads_the_row_a_search_settled_on_once_typing_pauses(
-    qtbot: QtBot, db: Database, now: datetime, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Each key of each name moves the first row: "R" finds Raj and Ana... "Ra" Raj, "Raj".
-    names = ["Mia Chen", "Bo Lang", "Ken Ito", "Ana Silva", "Raj Patel", "Lu Wen", "Rae Ko"]
-    with db.unit_of_work() as s:
-        made = {n: add_lead(s, NewLead(n, timezone=SYD), now=now) for n in names}
+def _quotes_with_the_panel_open(qtbot: QtBot, db: Database, now: datetime) -> MainWindow:
+    """The window on the quote list, every quote read, with the details panel open."""
     window = MainWindow(db, clock=lambda: now)
     qtbot.addWidget(window)
     install_features(window, db, lambda: now)
@@ -56,6 +51,17 @@ def test_the_panel_reads_the_row_a_search_settled_on_once_typing_pauses(
     wait_idle(window)
     window.detail_dock.show()
     wait_idle(window)
+    return window
+
+
+def test_the_panel_reads_the_row_a_search_settled_on_once_typing_pauses(
+    qtbot: QtBot, db: Database, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each key of each name moves the first row: "R" finds Raj and Ana... "Ra" Raj, "Raj".
+    names = ["Mia Chen", "Bo Lang", "Ken Ito", "Ana Silva", "Raj Patel", "Lu Wen", "Rae Ko"]
+    with db.unit_of_work() as s:
+        made = {n: add_lead(s, NewLead(n, timezone=SYD), now=now) for n in names}
+    window = _quotes_with_the_panel_open(qtbot, db, now)
     paints = _Paints()
     window.quotes.view.viewport().installEventFilter(paints)
     reads: list[tuple[float, int]] = []  # when each read began (database thread), and whom
@@ -93,16 +99,7 @@ def test_a_row_picked_in_the_list_is_shown_at_once(
 ) -> None:
     with db.unit_of_work() as s:
         made = [add_lead(s, NewLead(n, timezone=SYD), now=now) for n in ("Mia Chen", "Bo Lang")]
-    window = MainWindow(db, clock=lambda: now)
-    qtbot.addWidget(window)
-    install_features(window, db, lambda: now)
-    window.resize(1400, 900)
-    window.show()
-    window.show_page("quotes")
-    window.refresh()
-    wait_idle(window)
-    window.detail_dock.show()
-    wait_idle(window)
+    window = _quotes_with_the_panel_open(qtbot, db, now)
     page = window.quotes
     page.view.setFocus()
     for lead in made:
