@@ -78,6 +78,13 @@ def display_locale() -> QLocale:
     return locale
 
 
+def written_with() -> tuple[str, str, object]:
+    """What every time, day and amount on screen is written with: the owner's zone, the
+    locale and the clock style. A text kept from an earlier paint is still right while
+    this is unchanged."""
+    return owner_zone(), display_locale().name(), clock_style()
+
+
 def _written_locale() -> QLocale:
     locale = QLocale()
     if _bare(locale):  # the default was set to "C" on purpose: still never "12490.49US$"

@@ -24,10 +24,9 @@ from deckfollow.ui.formatting import (
     clock_text,
     date_text,
     date_time_text,
-    display_locale,
     money_text,
     owner_time,
-    owner_zone,
+    written_with,
 )
 from deckfollow.ui.theme import active_theme
 
@@ -157,14 +156,13 @@ class CardDelegate(QStyledItemDelegate):
     ) -> _Lines:
         """The card's lines, kept from its last paint while nothing they depend on changed:
         the row itself (a saved change makes a new one), the width, the fonts, the minute
-        (ages and "overdue" move with the clock), the owner's zone, the locale and the
-        colours (light or dark)."""
+        (ages and "overdue" move with the clock), what texts are written with (the owner's
+        zone, the locale, the clock style) and the colours (light or dark)."""
         basis = (
             width,
             now.replace(second=0, microsecond=0),
             fonts.key,
-            owner_zone(),
-            display_locale().name(),
+            *written_with(),
             id(theme),
         )
         kept = self._lines.get(row.quote_id)

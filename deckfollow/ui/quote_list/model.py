@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from deckfollow.core.clock_format import clock_style
 from deckfollow.core.enums import Basis
 from deckfollow.core.quote_index import (
     QuoteFilter,
@@ -29,10 +28,9 @@ from deckfollow.ui.formatting import (
     ago_text,
     date_text,
     date_time_text,
-    display_locale,
     money_writer,
     owner_time,
-    owner_zone,
+    written_with,
 )
 from deckfollow.ui.qt_values import QUOTE_ID_ROLE
 from deckfollow.ui.swap_rows import row_of, swap_rows
@@ -99,7 +97,7 @@ class QuoteTableModel(QAbstractTableModel):
     def _check_written(self) -> None:
         """Forget what was written for other clocks, another locale or another year (a
         received day drops its year in the current one)."""
-        written_for = (owner_zone(), display_locale().name(), clock_style(), date.today().year)
+        written_for = (*written_with(), date.today().year)
         if written_for != self._written_for:
             self._written_for = written_for
             self._texts.clear()
