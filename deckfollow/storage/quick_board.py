@@ -112,11 +112,7 @@ class BoardFirst:
         """Those of the owner's settings `keys` that are set, as stored, from the same
         snapshot (empty once the read has ended)."""
         conn = self._conn
-        if conn is None or not keys:
-            return {}
-        marks = ", ".join("?" * len(keys))
-        query = f"SELECT key, value FROM setting WHERE key IN ({marks})"
-        return dict(conn.execute(query, keys).fetchall())
+        return {} if conn is None else _settings(conn, *keys)
 
     def close(self) -> None:
         """End the read (also when the rest is not wanted after all), and let go of the
@@ -219,8 +215,17 @@ def _current_schema(conn: sqlite3.Connection) -> bool:
 def _cold_days(conn: sqlite3.Connection) -> int:
     from deckfollow.core.quote_index import DEFAULT_GOING_COLD_DAYS
 
-    stored = conn.execute("SELECT value FROM setting WHERE key = 'going_cold_days'").fetchone()
-    return int(stored[0]) if stored else DEFAULT_GOING_COLD_DAYS
+    stored = _settings(conn, "going_cold_days").get("going_cold_days")
+    return int(stored) if stored is not None else DEFAULT_GOING_COLD_DAYS
+
+
+def _settings(conn: sqlite3.Connection, *keys: str) -> dict[str, str]:
+    """Those of the owner's settings `keys` that are set, as stored."""
+    if not keys:
+        return {}
+    marks = ", ".join("?" * len(keys))
+    query = f"SELECT key, value FROM setting WHERE key IN ({marks})"
+    return dict(conn.execute(query, keys).fetchall())
 
 
 def _first_follow_ups(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
