@@ -111,7 +111,7 @@ def test_window_against_a_bare_window(quotes: int, tmp_path: Path) -> None:
     usable = _median(app, "usable_s")
     goal = {20_000: "<= 2.5x", 100_000: "<= 4x"}.get(quotes, "")
     record("window", f"bare window with the quotes: start to usable, {size}", bare_usable, "s")
-    record("window", f"start to usable (page on screen current), {size}", usable, "s")
+    record("window", f"start to usable (page on screen painted), {size}", usable, "s")
     record(
         "window", f"start to usable, ratio to bare window, {size}", usable / bare_usable, "x", goal
     )
