@@ -40,3 +40,7 @@ class Store(Protocol):
     # A write transaction that is always rolled back: every rule is checked, nothing kept
     # (a message is checked this way before it goes out).
     def rehearsal(self) -> AbstractContextManager[Session]: ...
+
+    # From now on the sessions of the calling thread (the window's database thread) have
+    # the kept connection to themselves; other threads' sessions open their own.
+    def keep_connection_to_this_thread(self) -> None: ...

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import NullPool
 
 from deckfollow.core.errors import (
     ConcurrentEditError,
@@ -84,9 +86,33 @@ class Database:
     # The app opens a file after a cheap check and sets this until the full check passed,
     # so nothing is written to a file found damaged meanwhile.
     write_gate: Callable[[], None] | None = field(default=None, init=False, repr=False)
+    # The thread whose sessions use the kept connection (`keep_connection_to_this_thread`),
+    # and the engine every other thread's sessions use then: a connection each, closed after.
+    _home: int | None = field(default=None, init=False, repr=False)
+    _elsewhere: Engine | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.writer = self.engine.execution_options(**{WRITING: True})
+
+    def keep_connection_to_this_thread(self) -> None:
+        """From now on the kept connection serves this thread alone (the window's database
+        thread); a session on another (the inbox's pass) opens a connection of its own.
+
+        The window's own writes then all go through the one connection it also looks through
+        for other programs' writes (`core.outside_writes`), whose `data_version` never moves
+        for that connection's own commits. A second thread holding the kept connection
+        made a write of the window's go through another, and the window took its own write
+        for another program's: every page and 100,000 quotes were read again."""
+        if self.path is not None and self.is_sqlite and self._elsewhere is None:
+            self._elsewhere = _sqlite_engine(self.path, pooled=False)
+        self._home = threading.get_ident()
+
+    def _engine_here(self) -> Engine:
+        """The engine for a session on this thread (see `keep_connection_to_this_thread`)."""
+        elsewhere = self._elsewhere
+        if elsewhere is None or threading.get_ident() == self._home:
+            return self.engine
+        return elsewhere
 
     def __repr__(self) -> str:
         return f"Database({self.display})"  # a URL's password stays hidden in logs
@@ -119,7 +145,10 @@ class Database:
         if gate is not None:
             gate()
         try:
-            with self.sessions(bind=self.writer) as session, session.begin() as tx:
+            writer = self.writer
+            if (engine := self._engine_here()) is not self.engine:
+                writer = engine.execution_options(**{WRITING: True})
+            with self.sessions(bind=writer) as session, session.begin() as tx:
                 if not commit:
                     try:
                         yield session
@@ -147,7 +176,7 @@ class Database:
     def reading(self) -> Iterator[Session]:
         """A short read-only session (nothing it loads outlives it); it never waits for writers."""
         try:
-            with self.sessions() as session:
+            with self.sessions(bind=self._engine_here()) as session:
                 yield session
         except IntegrityError:
             raise
@@ -162,6 +191,8 @@ class Database:
         if self.wrote and self.is_sqlite:
             self._refresh_statistics()
         self.engine.dispose()
+        if self._elsewhere is not None:
+            self._elsewhere.dispose()
 
     def _refresh_statistics(self) -> None:
         """Give SQLite's planner the tables' sizes after a write, so each query uses the index
@@ -209,11 +240,13 @@ def _create_owner_only(path: Path) -> None:
     os.close(fd)
 
 
-def _sqlite_engine(path: Path) -> Engine:
+def _sqlite_engine(path: Path, *, pooled: bool = True) -> Engine:
     # One connection is kept between uses: a second, asked for while the first is in use
     # (the window's database thread beside a read on the GUI thread), is closed when it is
     # given back, so an open app holds the file (and its log) through one connection only.
-    engine = create_engine(database_url(path), pool_size=1)  # any folder name; read-only too
+    # Not pooled: a connection for each session, closed after it.
+    url = database_url(path)  # any folder name; read-only too
+    engine = create_engine(url, pool_size=1) if pooled else create_engine(url, poolclass=NullPool)
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _begin)
     return engine

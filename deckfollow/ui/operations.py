@@ -125,6 +125,10 @@ class Operations(QObject):
         super().__init__(parent)
         self._store = store
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database")
+        if store is not None:
+            # Every change the window makes goes through the one connection it also looks
+            # through for other programs' writes (see `Store.keep_connection_to_this_thread`).
+            self._pool.submit(store.keep_connection_to_this_thread)
         self._pending = 0
         self._closed = False
         self._greyed: list[QWidget] = []
@@ -161,8 +165,10 @@ class Operations(QObject):
         """The database opened (by a task on this thread): changes and reads go to it.
 
         The task that opened it holds it there, on the database thread, so what was asked
-        for meanwhile (queued behind that task) finds it."""
+        for meanwhile (queued behind that task) finds it; its kept connection then serves
+        this thread alone (as in `__init__`)."""
         self._store = store
+        self._pool.submit(store.keep_connection_to_this_thread)
 
     def is_open(self) -> bool:
         """The database has opened (what is asked for before waits for it, in order)."""
