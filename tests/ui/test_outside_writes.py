@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
 from deckfollow.core.enums import Stage
@@ -58,3 +61,48 @@ def test_a_lead_added_on_the_command_line_shows_in_the_open_window(
     # Today lists his first reply beside the window's own lead's.
     window.show_page("today")
     qtbot.waitUntil(lambda: len(window.today.model.ids_in_order()) == 2)
+
+
+def test_the_windows_own_save_beside_the_inbox_pass_is_not_read_again(
+    qtbot: QtBot, db: Database, now: datetime
+) -> None:
+    """Another thread of the app (the inbox's pass) reading as the window saves: the save is
+    still the window's own, and nothing is read again for it."""
+    window = MainWindow(db, clock=lambda: now)
+    qtbot.addWidget(window)
+    window.show()
+    window.refresh()
+    settle(qtbot, window)
+    announced: list[tuple[Changes, object]] = []
+    window.ops.changes_applied.connect(lambda c, who: announced.append((c, who)))
+    watcher = OutsideWrites(window.ops, window)
+    watcher.start()
+    settle(qtbot, window)
+    index = window.quotes.model.quote_index
+
+    holding, done = threading.Event(), threading.Event()
+
+    def inbox_pass() -> None:
+        with db.reading() as session:
+            session.execute(text("SELECT count(*) FROM setting")).scalar_one()
+            holding.set()
+            done.wait(10)
+
+    reader = threading.Thread(target=inbox_pass)
+    reader.start()
+    assert holding.wait(10)
+
+    def save(session: Session) -> Changes:
+        lead = NewLead("Ada Own", phone="0412 345 679", country="AU")
+        changes = add_lead(session, lead, now=now).changes
+        done.set()  # the pass's read ends before this save is committed
+        reader.join(10)
+        return changes
+
+    window.ops.run_change(None, save)
+    settle(qtbot, window)
+    watcher.look()
+    settle(qtbot, window)
+    assert [who for _c, who in announced] == [None]
+    assert window.quotes.model.quote_index is index  # brought up to date, not read again
+    assert window.quotes.model.rowCount() == 1
