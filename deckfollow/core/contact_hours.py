@@ -199,6 +199,13 @@ def holiday_regions(country: str, region: str | None, timezone: str | None) -> t
     return states_of_zone(country, timezone) or country_regions(country)
 
 
+def load_holiday_calendars() -> None:
+    """Load the holidays package and every country's calendar module now (about 0.3 s of
+    Python), so the first question whether a day is a holiday (Today's first look at a
+    follow-up, the reminders' first check) does not pay for it."""
+    import holidays.countries  # noqa: F401
+
+
 def holiday_checker(
     country: str, region: str | None = None, timezone: str | None = None
 ) -> Callable[[date], bool]:

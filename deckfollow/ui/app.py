@@ -821,6 +821,7 @@ def _run_window(
         lambda: _listen_for_second_start(window, db),
         lambda: _follow_outside_writes(window),
         window.reports.build_ahead,  # its modules are loaded with the rest's
+        lambda: _load_holiday_calendars(window),
     ]
     # What writes, or backs the file up, waits for the full check too.
     writing: list[Callable[[], object]] = [
@@ -865,6 +866,15 @@ def _run_window(
         # Queued after the first refresh's reads: the check starts once the page shows them.
         ops.run_task(window, lambda: None, success=lambda _: check_after_showing(db, outcome, owed))
     ops.run_task(window, lambda: _load(_MODULES_FOR_THE_REST), success=loaded)
+
+
+def _load_holiday_calendars(window: MainWindow) -> None:
+    """The holiday calendars load on the database thread once the window is up, not when
+    the owner first opens Today: loaded then, they took the interpreter's lock from the
+    window's thread as it laid Today out (a freeze of up to 100 ms at 100,000 quotes)."""
+    from deckfollow.core.contact_hours import load_holiday_calendars
+
+    window.ops.run_task(None, load_holiday_calendars)
 
 
 def _in_turns(window: MainWindow, steps: list[Callable[[], object]]) -> None:
