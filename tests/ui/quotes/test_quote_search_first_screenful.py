@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -46,6 +46,9 @@ def page(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> QuoteListPage:
     # Every search not remembered counts as long here: a few hundred quotes stand in for
     # the tens of thousands that make it so in use.
     monkeypatch.setattr(quote_index, "_LOOKED_THROUGH_AT_ONCE", 0)
+    # In the order a one-step search gives (`_whole`), not as another test's list was left
+    # sorted: Qt reads its settings' folder once per process, so they outlive a test.
+    QSettings().remove("quotes/header")
     widget = QuoteListPage()
     qtbot.addWidget(widget)
     widget.set_index(_index(400))
