@@ -13,6 +13,7 @@ from sqlalchemy import text
 from deckfollow.core.outside_writes import WriteMark, write_mark
 from deckfollow.core.settings import set_setting
 from deckfollow.storage.database import Database
+from tests.storage.reading_elsewhere import a_read_on_another_thread
 
 
 def _mark(db: Database) -> WriteMark:
@@ -25,21 +26,9 @@ def _mark(db: Database) -> WriteMark:
 def _write_while_another_thread_reads(db: Database) -> None:
     """A write of this thread's, begun while another thread holds a read and committed once
     that read is over (the order in which the kept connection was lost)."""
-    holding, done = threading.Event(), threading.Event()
-
-    def read_elsewhere() -> None:
-        with db.reading() as session:
-            session.execute(text("SELECT count(*) FROM setting")).scalar_one()
-            holding.set()
-            done.wait(10)
-
-    reader = threading.Thread(target=read_elsewhere)
-    reader.start()
-    assert holding.wait(10)
-    with db.unit_of_work() as session:
+    with a_read_on_another_thread(db) as end_the_read, db.unit_of_work() as session:
         set_setting(session, "ui.welcome_done", "1")
-        done.set()
-        reader.join(10)
+        end_the_read()
 
 
 def test_a_write_beside_another_threads_read_is_the_windows_own(db: Database) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from deckfollow.core.changes import Changes
@@ -19,15 +17,14 @@ from deckfollow.ui.features import install_features
 from deckfollow.ui.main_window import MainWindow
 from deckfollow.ui.outside_writes import OutsideWrites
 from tests.cli.helpers import run_cli
+from tests.storage.reading_elsewhere import a_read_on_another_thread
 from tests.ui.waiting import settle
 
 
-def test_a_lead_added_on_the_command_line_shows_in_the_open_window(
-    qtbot: QtBot, db: Database, db_path: Path, now: datetime
-) -> None:
-    with db.unit_of_work() as s:
-        save_setting(s, "default_country", "AU")
-        save_setting(s, "owner_timezone", "Australia/Sydney")
+def _watched_window(
+    qtbot: QtBot, db: Database, now: datetime
+) -> tuple[MainWindow, OutsideWrites, list[tuple[Changes, object]]]:
+    """The window open on `db`, watching for other programs' writes; what it announces."""
     window = MainWindow(db, clock=lambda: now)
     qtbot.addWidget(window)
     install_features(window, db, lambda: now)
@@ -39,6 +36,16 @@ def test_a_lead_added_on_the_command_line_shows_in_the_open_window(
     watcher = OutsideWrites(window.ops, window)
     watcher.start()
     settle(qtbot, window)
+    return window, watcher, announced
+
+
+def test_a_lead_added_on_the_command_line_shows_in_the_open_window(
+    qtbot: QtBot, db: Database, db_path: Path, now: datetime
+) -> None:
+    with db.unit_of_work() as s:
+        save_setting(s, "default_country", "AU")
+        save_setting(s, "owner_timezone", "Australia/Sydney")
+    window, watcher, announced = _watched_window(qtbot, db, now)
 
     # The window's own save is its own: nothing is announced twice for it.
     window.ops.run_change(
@@ -68,39 +75,19 @@ def test_the_windows_own_save_beside_the_inbox_pass_is_not_read_again(
 ) -> None:
     """Another thread of the app (the inbox's pass) reading as the window saves: the save is
     still the window's own, and nothing is read again for it."""
-    window = MainWindow(db, clock=lambda: now)
-    qtbot.addWidget(window)
-    window.show()
-    window.refresh()
-    settle(qtbot, window)
-    announced: list[tuple[Changes, object]] = []
-    window.ops.changes_applied.connect(lambda c, who: announced.append((c, who)))
-    watcher = OutsideWrites(window.ops, window)
-    watcher.start()
-    settle(qtbot, window)
+    window, watcher, announced = _watched_window(qtbot, db, now)
     index = window.quotes.model.quote_index
 
-    holding, done = threading.Event(), threading.Event()
+    with a_read_on_another_thread(db) as end_the_read:
 
-    def inbox_pass() -> None:
-        with db.reading() as session:
-            session.execute(text("SELECT count(*) FROM setting")).scalar_one()
-            holding.set()
-            done.wait(10)
+        def save(session: Session) -> Changes:
+            lead = NewLead("Ada Own", phone="0412 345 679", country="AU")
+            changes = add_lead(session, lead, now=now).changes
+            end_the_read()  # the pass's read ends before this save is committed
+            return changes
 
-    reader = threading.Thread(target=inbox_pass)
-    reader.start()
-    assert holding.wait(10)
-
-    def save(session: Session) -> Changes:
-        lead = NewLead("Ada Own", phone="0412 345 679", country="AU")
-        changes = add_lead(session, lead, now=now).changes
-        done.set()  # the pass's read ends before this save is committed
-        reader.join(10)
-        return changes
-
-    window.ops.run_change(None, save)
-    settle(qtbot, window)
+        window.ops.run_change(None, save)
+        settle(qtbot, window)
     watcher.look()
     settle(qtbot, window)
     assert [who for _c, who in announced] == [None]
