@@ -41,6 +41,6 @@ class Store(Protocol):
     # (a message is checked this way before it goes out).
     def rehearsal(self) -> AbstractContextManager[Session]: ...
 
-    # From now on the sessions of the calling thread (the window's database thread) have
-    # the kept connection to themselves; other threads' sessions open their own.
+    # From now on other threads read through connections of their own, never the kept one
+    # the calling thread (the window's database thread) writes through.
     def keep_connection_to_this_thread(self) -> None: ...

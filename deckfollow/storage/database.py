@@ -86,8 +86,9 @@ class Database:
     # The app opens a file after a cheap check and sets this until the full check passed,
     # so nothing is written to a file found damaged meanwhile.
     write_gate: Callable[[], None] | None = field(default=None, init=False, repr=False)
-    # The thread whose sessions use the kept connection (`keep_connection_to_this_thread`),
-    # and the engine every other thread's sessions use then: a connection each, closed after.
+    # The thread that has the kept connection to itself for reading
+    # (`keep_connection_to_this_thread`), and the engine other threads read through then: a
+    # connection each, closed after.
     _home: int | None = field(default=None, init=False, repr=False)
     _elsewhere: Engine | None = field(default=None, init=False, repr=False)
 
@@ -95,20 +96,22 @@ class Database:
         self.writer = self.engine.execution_options(**{WRITING: True})
 
     def keep_connection_to_this_thread(self) -> None:
-        """From now on the kept connection serves this thread alone (the window's database
-        thread); a session on another (the inbox's pass) opens a connection of its own.
+        """From now on another thread (the inbox's pass) reads through a connection of its
+        own, never the kept one, which is this thread's (the window's database thread).
 
-        The window's own writes then all go through the one connection it also looks through
-        for other programs' writes (`core.outside_writes`), whose `data_version` never moves
-        for that connection's own commits. A second thread holding the kept connection
-        made a write of the window's go through another, and the window took its own write
-        for another program's: every page and 100,000 quotes were read again."""
+        The window looks for other programs' writes through `data_version` on the kept
+        connection (`core.outside_writes`), which moves for every other connection's commit
+        but never for its own. When another thread held the kept connection for a read, a
+        write of the window's went through a second connection, and the window took it for
+        another program's: every page and 100,000 quotes were read again. Writes from other
+        threads still go through the kept connection when it is free (they commit seldom),
+        so they are not taken for another program's either."""
         if self.path is not None and self.is_sqlite and self._elsewhere is None:
             self._elsewhere = _sqlite_engine(self.path, pooled=False)
         self._home = threading.get_ident()
 
     def _engine_here(self) -> Engine:
-        """The engine for a session on this thread (see `keep_connection_to_this_thread`)."""
+        """The engine for a read on this thread (see `keep_connection_to_this_thread`)."""
         elsewhere = self._elsewhere
         if elsewhere is None or threading.get_ident() == self._home:
             return self.engine
@@ -145,10 +148,7 @@ class Database:
         if gate is not None:
             gate()
         try:
-            writer = self.writer
-            if (engine := self._engine_here()) is not self.engine:
-                writer = engine.execution_options(**{WRITING: True})
-            with self.sessions(bind=writer) as session, session.begin() as tx:
+            with self.sessions(bind=self.writer) as session, session.begin() as tx:
                 if not commit:
                     try:
                         yield session

@@ -72,3 +72,19 @@ def test_another_threads_sessions_read_and_write_the_same_file(db: Database) -> 
             text("SELECT value FROM setting WHERE key = 'ui.welcome_done'")
         ).scalar_one()
     assert value == "from the inbox pass"
+
+
+def test_another_threads_write_is_not_taken_for_another_programs(db: Database) -> None:
+    """The inbox's pass writing its marks while the window's thread is idle: through the
+    kept connection, so the window does not read everything again for it."""
+    db.keep_connection_to_this_thread()
+    before = _mark(db)
+
+    def pass_marks() -> None:
+        with db.unit_of_work() as session:
+            set_setting(session, "inbox.last_pass", "2026-12-06T05:00:00+00:00")
+
+    thread = threading.Thread(target=pass_marks)
+    thread.start()
+    thread.join(10)
+    assert not _mark(db).moved_since(before)
