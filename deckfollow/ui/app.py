@@ -9,6 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -20,16 +21,22 @@ from deckfollow.ui.after_paint import AfterPaint
 from deckfollow.ui.app_icon import app_icon
 from deckfollow.ui.garbage import (
     collect_on_gui_thread,
-    set_aside,
     start_up_done,
     stop_collecting,
-    while_building,
 )
 from deckfollow.ui.platform.memory import limit_arenas
+from deckfollow.ui.start_modules import (
+    GUI_FOR_THE_REST,
+    QT_FREE_FOR_THE_BOARD,
+    QT_FREE_FOR_THE_DETAILS,
+    QT_FREE_FOR_THE_PAGES,
+    QT_FREE_FOR_THE_REST,
+    has_loaded,
+    load_gui_module,
+    load_qt_free,
+)
 
 if TYPE_CHECKING:  # imported lazily at run time so the window paints first
-    from types import ModuleType
-
     from deckfollow.core.settings import OwnerSettings
     from deckfollow.core.unit_of_work import Session
     from deckfollow.storage.database import Database
@@ -212,51 +219,6 @@ class Opened:
     owed: OwedCheck | None = None
 
 
-# What the pages need once the database is open, loaded on the database thread while the
-# window already answers: imported later on the GUI thread, these froze it for seconds.
-_MODULES_FOR_THE_PAGES = (
-    "deckfollow.storage.database",
-    "deckfollow.core.models",
-    "deckfollow.core.board",
-    "deckfollow.core.today",
-    "deckfollow.core.settings",
-    "deckfollow.ui.board.delegate",
-    "deckfollow.ui.today_page",
-    "deckfollow.ui.quote_list",
-    "deckfollow.ui.customers",
-    "deckfollow.ui.reports",
-    "deckfollow.ui.team.live",
-    "deckfollow.ui.team.server_banner",
-)
-# The Customers page opens the details panel beside its first customer at once: for a user
-# who left it open, the panel's modules (a fifth of a second) load before the data shows.
-_MODULES_FOR_THE_CUSTOMERS = ("deckfollow.ui.customer_detail",)
-# What the rest of the start needs (menus, reminders, backups, the welcome), loaded there
-# too once the page on screen shows its data.
-_MODULES_FOR_THE_REST = (
-    "deckfollow.ui.customer_detail",  # the details panel, opened from a page's row
-    # The Reports page and its report code, built when first shown (50 ms of imports that
-    # would otherwise hold the window as the page opens).
-    "deckfollow.ui.reports.page",
-    "deckfollow.ui.features",
-    "deckfollow.ui.backups",
-    "deckfollow.ui.reminders.controller",
-    "deckfollow.reminders.notify",
-    "deckfollow.ui.welcome",
-    "deckfollow.core.cadence_library",
-    "deckfollow.messaging.template_library",
-)
-
-
-def _load(modules: tuple[str, ...]) -> None:
-    import importlib
-
-    with while_building():  # modules live as long as the app: set aside, never walked
-        for name in modules:
-            importlib.import_module(name)
-        set_aside()
-
-
 def open_on_database_thread(
     target: str, *, full_check: bool = False, last_page: str | None = None
 ) -> Opened:
@@ -271,9 +233,9 @@ def open_on_database_thread(
     from deckfollow.storage.integrity import OwedCheck, check_before_opening
     from deckfollow.storage.location import is_url
 
-    _load(_MODULES_FOR_THE_PAGES)
+    load_qt_free(QT_FREE_FOR_THE_PAGES)
     if last_page == "customers":
-        _load(_MODULES_FOR_THE_CUSTOMERS)
+        load_qt_free(QT_FREE_FOR_THE_DETAILS)
     checked = is_url(target)  # a server database guards its own integrity
     if not checked:
         report, checked = check_before_opening(Path(target).expanduser(), full=full_check)
@@ -330,14 +292,14 @@ class ReadAhead:
 
 
 def _read_ahead(
-    target: str, clock: Clock, board_module: Future[ModuleType] | None = None
+    target: str, clock: Clock, board_code: Future[None] | None = None
 ) -> ReadAhead | None:
     """On the database thread, before the database opens: the board's quotes with plain
     sqlite3 for a user who left the pipeline open, laid out for the board there, so the GUI
     thread only shows them. The other quotes (most of a big business: won and lost long
     ago) are read for the list once the board is on screen.
 
-    The board's module is ready when its rows are: loaded here, or by `board_module` (on a
+    The board's Qt-free code is loaded when its rows are: here, or by `board_code` (on a
     thread of its own while SQLite reads the file: each waits little on the other)."""
     import sqlite3
     from pathlib import Path
@@ -347,10 +309,10 @@ def _read_ahead(
 
     path = Path(target).expanduser()
     quotes = read_board_first(path, now=clock())
-    if board_module is not None:
-        board_module.result()  # raises what the import raised, as importing it here would
+    if board_code is not None:
+        board_code.result()  # raises what the import raised, as importing it here would
     else:
-        import deckfollow.ui.board  # noqa: F401
+        load_qt_free(QT_FREE_FOR_THE_BOARD)
     if quotes is None:
         return None
     quotes.board.board()
@@ -376,13 +338,11 @@ def read_ahead_early(target: str, clock: Clock) -> Future[ReadAhead | None] | No
 
     if is_url(target) or QSettings().value("main/last_page") != "board":
         return None
-    import importlib
-
     reader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="read-ahead")
-    # The board's module loads beside the read: most of the read is SQLite's, without the
-    # interpreter's lock, and one after the other they held the board back by their sum.
-    board_module = reader.submit(importlib.import_module, "deckfollow.ui.board")
-    ahead = reader.submit(_read_ahead, target, clock, board_module)
+    # The board's Qt-free code loads beside the read: most of the read is SQLite's, without
+    # the interpreter's lock, and one after the other they held the board back by their sum.
+    board_code = reader.submit(load_qt_free, QT_FREE_FOR_THE_BOARD)
+    ahead = reader.submit(_read_ahead, target, clock, board_code)
     reader.shutdown(wait=False)  # the threads end once the read is done
     return ahead
 
@@ -426,10 +386,10 @@ def _close_read_ahead(done: Future[ReadAhead | None]) -> None:
         found.quotes.close()
 
 
-# How often the start looks whether the board's module has loaded, and for how long at
-# most before it imports it itself.
-_BOARD_MODULE_POLL_MS = 5
-_BOARD_MODULE_WAIT_MS = 3000
+# How often the start looks whether the board's Qt-free code has loaded, and for how long
+# at most before it imports it itself.
+_BOARD_CODE_POLL_MS = 5
+_BOARD_CODE_WAIT_MS = 3000
 
 
 class _Start:
@@ -485,15 +445,17 @@ class _Start:
         self._open()
 
     def _make_board_once_loaded(self, waited_ms: int = 0) -> None:
-        """`_make_board` once the database thread has loaded the board's module (the read
-        ahead loads it first): imported here meanwhile, the window waited on the import's
-        lock instead of answering."""
-        loaded = getattr(sys.modules.get("deckfollow.ui.board"), "BoardPage", None)
-        if loaded is None and self.board is None and waited_ms < _BOARD_MODULE_WAIT_MS:
+        """`_make_board` once the read ahead has loaded the board's Qt-free code: imported
+        here meanwhile, the window waited on the import's lock instead of answering."""
+        if (
+            not has_loaded(QT_FREE_FOR_THE_BOARD)
+            and self.board is None
+            and waited_ms < _BOARD_CODE_WAIT_MS
+        ):
             QTimer.singleShot(
-                _BOARD_MODULE_POLL_MS,
+                _BOARD_CODE_POLL_MS,
                 self.window,
-                lambda: self._make_board_once_loaded(waited_ms + _BOARD_MODULE_POLL_MS),
+                lambda: self._make_board_once_loaded(waited_ms + _BOARD_CODE_POLL_MS),
             )
             return
         self._make_board()
@@ -843,8 +805,11 @@ def _run_window(
             _in_turns(window, writing)
 
     def loaded(_: object) -> None:
-        _in_turns(window, steps)
-        ready("loaded")
+        # Their GUI modules first, one per turn, on this thread (see `start_modules`).
+        imports: list[Callable[[], object]] = [
+            partial(load_gui_module, name) for name in GUI_FOR_THE_REST
+        ]
+        _in_turns(window, [*imports, lambda: ready("loaded"), *steps])
 
     def outcome(report: object) -> None:
         from deckfollow.storage.integrity import IntegrityReport
@@ -865,7 +830,7 @@ def _run_window(
     elif not checked:
         # Queued after the first refresh's reads: the check starts once the page shows them.
         ops.run_task(window, lambda: None, success=lambda _: check_after_showing(db, outcome, owed))
-    ops.run_task(window, lambda: _load(_MODULES_FOR_THE_REST), success=loaded)
+    ops.run_task(window, partial(load_qt_free, QT_FREE_FOR_THE_REST), success=loaded)
 
 
 def _load_holiday_calendars(window: MainWindow) -> None:
