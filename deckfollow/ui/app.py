@@ -25,6 +25,7 @@ from deckfollow.ui.garbage import (
     stop_collecting,
 )
 from deckfollow.ui.platform.memory import limit_arenas
+from deckfollow.ui.prefetched_code import GUI_CODE
 from deckfollow.ui.start_modules import (
     GUI_FOR_THE_REST,
     QT_FREE_FOR_THE_BOARD,
@@ -233,6 +234,7 @@ def open_on_database_thread(
     from deckfollow.storage.integrity import OwedCheck, check_before_opening
     from deckfollow.storage.location import is_url
 
+    GUI_CODE.read()  # unless the board's read ahead did
     load_qt_free(QT_FREE_FOR_THE_PAGES)
     if last_page == "customers":
         load_qt_free(QT_FREE_FOR_THE_DETAILS)
@@ -326,6 +328,13 @@ def _read_ahead(
     return ReadAhead(quotes, found.get("default_country"), zone)
 
 
+def _load_board_code() -> None:
+    """The GUI's modules' code first (the board's module is the GUI thread's next import),
+    then the board's Qt-free code."""
+    GUI_CODE.read()
+    load_qt_free(QT_FREE_FOR_THE_BOARD)
+
+
 def read_ahead_early(target: str, clock: Clock) -> Future[ReadAhead | None] | None:
     """For a user who left the pipeline open, start reading the board's quotes on a thread
     of their own now, before the window is made: the file is read (by SQLite, without the
@@ -341,7 +350,7 @@ def read_ahead_early(target: str, clock: Clock) -> Future[ReadAhead | None] | No
     reader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="read-ahead")
     # The board's Qt-free code loads beside the read: most of the read is SQLite's, without
     # the interpreter's lock, and one after the other they held the board back by their sum.
-    board_code = reader.submit(load_qt_free, QT_FREE_FOR_THE_BOARD)
+    board_code = reader.submit(_load_board_code)
     ahead = reader.submit(_read_ahead, target, clock, board_code)
     reader.shutdown(wait=False)  # the threads end once the read is done
     return ahead
@@ -616,6 +625,7 @@ def _run_gui(
     # the window every millisecond rather than every five: each turn of the event loop
     # takes it many times (every Python paint and slot), and at five it waited up to 0.2 s.
     sys.setswitchinterval(GIL_SWITCH_S)
+    GUI_CODE.install()  # the GUI's modules' code, read ahead on another thread
     # The board's quotes are read while the window is made and painted.
     ahead = None if team else read_ahead_early(target, clock)
     from deckfollow.ui.main_window import MainWindow
@@ -640,6 +650,7 @@ def _run_gui(
         ahead.add_done_callback(_close_read_ahead)
         ahead = None
     while True:
+        GUI_CODE.install()  # again for a database opened afresh
         window = MainWindow(None, clock=clock)
         window.show()
         app.processEvents()  # the first paint, before SQLAlchemy and the database load
@@ -717,6 +728,7 @@ def _open_and_run(
                 window.setProperty(_REOPEN, True)
             return code
         finally:
+            GUI_CODE.uninstall()  # if the start had not ended yet
             if start.owed is not None:
                 start.owed.abandon()  # a write still waiting for it must not hold the close
             # What the window still had queued (a refresh, a reminder check) runs now, while
@@ -793,7 +805,9 @@ def _run_window(
         lambda: _start_reminders(window, db, clock),
         lambda: _keep_backing_up(window, db, clock),
     ]
-    # The window is up: what the start made lives as long as the app, set aside.
+    # The window is up: what the start made lives as long as the app, set aside; the GUI's
+    # modules it did not import load as usual from here on.
+    steps.append(GUI_CODE.uninstall)
     steps.append(start_up_done)
     if startup_check:
         writing.append(lambda: _quit_once_shown(app, window))  # after the first refresh

@@ -11,9 +11,11 @@ import os
 import subprocess
 import sys
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
+import deckfollow.ui as ui_package
 from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
 from deckfollow.ui.start_modules import (
@@ -49,7 +51,16 @@ def watch():
     calendars = getattr(sys.modules.get("holidays.countries"), "__spec__", None)
     done = calendars is not None and not getattr(calendars, "_initializing", False)
     if windows and done and windows[0].ops.is_idle() or watch.turns > 6000:
-        print(json.dumps({"off": from_other_threads, "started": bool(windows and done)}))
+        loaders = {n: getattr(getattr(m, "__spec__", None), "loader", None)
+                   for n, m in list(sys.modules.items())}
+        served = sorted(n for n, loader in loaders.items() if type(loader).__name__ == "_Served")
+        still = [f for f in sys.meta_path if type(f).__name__ == "PrefetchedCode"]
+        print(json.dumps({
+            "off": from_other_threads,
+            "started": bool(windows and done),
+            "served": served,
+            "still_serving": bool(still),
+        }))
         QApplication.instance().quit()
     else:
         watch.turns += 1
@@ -66,8 +77,25 @@ def _qt(name: str) -> bool:
     return top in ("PySide6", "shiboken6") or name.startswith("deckfollow.ui")
 
 
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The GUI's modules compiled, in a folder of their own (this machine may not keep
+    compiled files, as a user's does)."""
+    folder = tmp_path_factory.mktemp("compiled")
+    gui = Path(ui_package.__file__).parent
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(gui)],
+        check=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPYCACHEPREFIX": str(folder)},
+    )
+    return folder
+
+
 @pytest.mark.parametrize("page", ["board", "today", "customers"])
-def test_the_start_loads_qt_on_the_gui_thread_only(db: Database, now: datetime, page: str) -> None:
+def test_the_start_loads_qt_on_the_gui_thread_only(
+    db: Database, now: datetime, page: str, compiled: Path
+) -> None:
     with db.unit_of_work() as session:
         generate_demo(session, customers=20, quotes=40, seed=3, now=now, country="AU")
     db.close()
@@ -78,7 +106,7 @@ def test_the_start_loads_qt_on_the_gui_thread_only(db: Database, now: datetime, 
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPYCACHEPREFIX": str(compiled)},
     )
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
@@ -86,6 +114,10 @@ def test_the_start_loads_qt_on_the_gui_thread_only(db: Database, now: datetime, 
     # The other threads did load modules (SQLAlchemy, the rules): the watch saw them.
     assert any(name.startswith("sqlalchemy") for name, _ in found["off"])
     assert [f"{name} on {thread}" for name, thread in found["off"] if _qt(name)] == []
+    # The GUI thread ran the GUI's modules from code read ahead on another thread, and
+    # stopped serving it once the start was over.
+    assert {"deckfollow.ui.customer_detail", "deckfollow.ui.backups"} <= set(found["served"])
+    assert not found["still_serving"]
 
 
 _IMPORTS = """
