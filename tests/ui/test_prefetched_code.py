@@ -10,6 +10,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -35,7 +36,18 @@ def package(tmp_path: Path) -> Iterator[Path]:
 
 
 def _served(name: str) -> bool:
-    return type(sys.modules[name].__spec__.loader).__name__ == "_Served"
+    spec = sys.modules[name].__spec__
+    assert spec is not None
+    return type(spec.loader).__name__ == "_Served"
+
+
+def _import_through(code: PrefetchedCode, name: str) -> ModuleType:
+    """`name` imported while `code` is installed."""
+    code.install()
+    try:
+        return importlib.import_module(name)
+    finally:
+        code.uninstall()
 
 
 def test_modules_read_on_another_thread_import_as_usual(package: Path) -> None:
@@ -43,11 +55,7 @@ def test_modules_read_on_another_thread_import_as_usual(package: Path) -> None:
     reading = threading.Thread(target=code.read)
     reading.start()
     reading.join()
-    code.install()
-    try:
-        saw = importlib.import_module("shop.tools.saw")
-    finally:
-        code.uninstall()
+    saw = _import_through(code, "shop.tools.saw")
     assert saw.BLADE == 30
     assert saw.price() == "from the source"
     assert all(_served(name) for name in ("shop", "shop.tools", "shop.tools.saw", "shop.prices"))
@@ -66,11 +74,7 @@ def test_a_source_changed_since_it_was_compiled_is_imported_from_the_source(
     os.utime(prices, (compiled, compiled))
     code = PrefetchedCode("shop", package)
     code.read()
-    code.install()
-    try:
-        module = importlib.import_module("shop.prices")
-    finally:
-        code.uninstall()
+    module = _import_through(code, "shop.prices")
     assert module.price() == "changed since it was compiled"
     assert not _served("shop.prices")
     assert _served("shop")

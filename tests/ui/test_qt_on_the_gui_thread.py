@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 import deckfollow.ui as ui_package
-from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
 from deckfollow.ui.start_modules import (
     QT_FREE_FOR_THE_BOARD,
@@ -24,52 +23,7 @@ from deckfollow.ui.start_modules import (
     QT_FREE_FOR_THE_PAGES,
     QT_FREE_FOR_THE_REST,
 )
-
-# Notes every module whose loading starts on a thread other than the GUI thread, starts
-# the app with `page` left open, and quits once the whole start has run (its last step
-# loads the holiday calendars; the reminders have started).
-_START = """
-import importlib.abc, json, sys, threading
-from_other_threads = []
-
-class Watch(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path, target=None):
-        if threading.current_thread() is not threading.main_thread():
-            from_other_threads.append([name, threading.current_thread().name])
-        return None
-
-sys.meta_path.insert(0, Watch())
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication
-from deckfollow.ui.app import make_application, run_gui
-
-make_application()
-QSettings().setValue("main/last_page", sys.argv[2])
-
-def watch():
-    windows = [w for w in QApplication.topLevelWidgets() if hasattr(w, "reminders")]
-    calendars = getattr(sys.modules.get("holidays.countries"), "__spec__", None)
-    done = calendars is not None and not getattr(calendars, "_initializing", False)
-    if windows and done and windows[0].ops.is_idle() or watch.turns > 6000:
-        loaders = {n: getattr(getattr(m, "__spec__", None), "loader", None)
-                   for n, m in list(sys.modules.items())}
-        served = sorted(n for n, loader in loaders.items() if type(loader).__name__ == "_Served")
-        still = [f for f in sys.meta_path if type(f).__name__ == "PrefetchedCode"]
-        print(json.dumps({
-            "off": from_other_threads,
-            "started": bool(windows and done),
-            "served": served,
-            "still_serving": bool(still),
-        }))
-        QApplication.instance().quit()
-    else:
-        watch.turns += 1
-        QTimer.singleShot(10, watch)
-
-watch.turns = 0
-QTimer.singleShot(0, watch)
-run_gui(sys.argv[1])
-"""
+from tests.ui.fresh_start import start_afresh
 
 
 def _qt(name: str) -> bool:
@@ -96,24 +50,11 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_start_loads_qt_on_the_gui_thread_only(
     db: Database, now: datetime, page: str, compiled: Path
 ) -> None:
-    with db.unit_of_work() as session:
-        generate_demo(session, customers=20, quotes=40, seed=3, now=now, country="AU")
-    db.close()
-    assert db.path is not None
-    done = subprocess.run(
-        [sys.executable, "-c", _START, str(db.path), page],
-        check=False,  # its error output is in the assertion's message
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPYCACHEPREFIX": str(compiled)},
-    )
-    assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.strip().splitlines()[-1])
-    assert found["started"], done.stderr
+    found = start_afresh(db, now, page, PYTHONPYCACHEPREFIX=str(compiled))
+    off = found["off_the_gui_thread"]
     # The other threads did load modules (SQLAlchemy, the rules): the watch saw them.
-    assert any(name.startswith("sqlalchemy") for name, _ in found["off"])
-    assert [f"{name} on {thread}" for name, thread in found["off"] if _qt(name)] == []
+    assert any(name.startswith("sqlalchemy") for name, _ in off)
+    assert [f"{name} on {thread}" for name, thread in off if _qt(name)] == []
     # The GUI thread ran the GUI's modules from code read ahead on another thread, and
     # stopped serving it once the start was over.
     assert {"deckfollow.ui.customer_detail", "deckfollow.ui.backups"} <= set(found["served"])
