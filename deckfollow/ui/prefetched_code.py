@@ -62,17 +62,16 @@ def _module_name(package: str, folder: Path, source: Path) -> str:
     return ".".join((package, *parts))
 
 
-class _Served(importlib.abc.Loader):
-    """Runs a module's code read ahead."""
+class _Served(importlib.machinery.SourceFileLoader):
+    """Python's own loader of a source file, given the module's code read ahead: its
+    source, resources and package are found as usual."""
 
-    def __init__(self, code: CodeType) -> None:
+    def __init__(self, fullname: str, path: str, code: CodeType) -> None:
+        super().__init__(fullname, path)
         self._code = code
 
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        return None  # the usual module object
-
-    def exec_module(self, module: ModuleType) -> None:
-        exec(self._code, module.__dict__)  # as Python's own loader runs a module's code
+    def get_code(self, fullname: str) -> CodeType:
+        return self._code
 
 
 class PrefetchedCode(importlib.abc.MetaPathFinder):
@@ -138,7 +137,7 @@ class PrefetchedCode(importlib.abc.MetaPathFinder):
         return importlib.util.spec_from_file_location(
             fullname,
             source,
-            loader=_Served(code),
+            loader=_Served(fullname, str(source), code),
             submodule_search_locations=[str(source.parent)] if package else None,
         )
 

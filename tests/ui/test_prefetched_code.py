@@ -4,6 +4,8 @@ load it, never when the source changed since it was compiled, and only while ins
 from __future__ import annotations
 
 import importlib
+import importlib.resources
+import inspect
 import os
 import py_compile
 import sys
@@ -63,6 +65,9 @@ def test_modules_read_on_another_thread_import_as_usual(package: Path) -> None:
     assert saw.__file__ == str(package / "tools" / "saw.py")
     assert sys.modules["shop.tools"].__path__ == [str(package / "tools")]
     assert sys.modules["shop"].KIND == "package"
+    listed = {entry.name for entry in importlib.resources.files("shop.tools").iterdir()}
+    assert {"__init__.py", "saw.py"} <= listed
+    assert "BLADE = 30" in inspect.getsource(saw)
 
 
 def test_a_source_changed_since_it_was_compiled_is_imported_from_the_source(
