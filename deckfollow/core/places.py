@@ -7,7 +7,6 @@ allowed-hours rules already use, so a region that passes here is one they unders
 
 from __future__ import annotations
 
-import importlib.resources
 from functools import cache
 
 # ISO 4217 codes in use (funds and precious-metal codes left out: nobody quotes a deck in gold).
@@ -58,6 +57,8 @@ _ALIASES = {
 
 
 def _tz_table(name: str) -> list[list[str]]:
+    import importlib.resources  # here: most commands never read these tables
+
     text = importlib.resources.files("tzdata").joinpath("zoneinfo", name).read_text("utf-8")
     return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
 
