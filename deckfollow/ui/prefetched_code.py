@@ -2,9 +2,9 @@
 
 The GUI thread imports the GUI's modules itself (see `start_modules`). Importing one reads
 and checks files: each read or check lets go of the interpreter's lock, and while the
-database thread reads the quotes it takes a turn of that thread to get it back. Forty
-modules imported so took up to a third of a second of the window's time at 100,000
-quotes, for 20 ms of work. So the files are read on another thread first, and the GUI
+database thread reads the quotes it takes a turn of that thread to get it back. The
+start's GUI modules imported so froze the window up to a third of a second at 100,000
+quotes, for 24-30 ms of its own work. So the files are read on another thread first, and the GUI
 thread's imports find their code here: what is left on the GUI thread is running it.
 
 Only code compiled from the source as it is now is used (the same check Python makes);

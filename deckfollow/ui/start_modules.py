@@ -45,7 +45,6 @@ QT_FREE_FOR_THE_PAGES = (
 QT_FREE_FOR_THE_DETAILS = (
     "deckfollow.core.customer_view",
     "deckfollow.core.winning",
-    "deckfollow.exchange.ledger_export",
     "deckfollow.messaging.email_account",
     "deckfollow.messaging.screens",
     "deckfollow.messaging.template_editing",
