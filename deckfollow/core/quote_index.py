@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import threading
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict, defaultdict
@@ -254,6 +255,10 @@ class QuoteIndex:
         # `prepare_search`, off the GUI thread), then kept by each update.
         self._positions: _Positions | None = None
         self._owned = False  # `rows` and the phones are this index's own to change
+        # Held while the search is prepared on the database thread: a search or an update
+        # on the GUI thread meanwhile waits for it instead of making or changing the same
+        # texts beside it (it finishes sooner than the GUI thread would make them again).
+        self._preparing = threading.RLock()
         # Recent searches and what they matched: typing "smi" after "sm" only looks again at
         # what "sm" found, and Backspace finds its answer waiting.
         self._word_hits: OrderedDict[_Asked, _Hits] = OrderedDict()
@@ -272,6 +277,10 @@ class QuoteIndex:
 
         The result is what a full read would give: orders are total (ties go to the newest
         quote), so a row's place does not depend on where the read found it."""
+        with self._preparing:
+            return self._apply_update(update)
+
+    def _apply_update(self, update: IndexUpdate) -> Swapped:
         fresh = {
             row.quote_id: (row, phone)
             for row, phone in zip(update.rows, update.phones, strict=True)
@@ -435,10 +444,11 @@ class QuoteIndex:
     def prepare_search(self) -> None:
         """Build the folded search text (once; the list calls it while the app is idle),
         laid out in every order already sorted."""
-        self._prepare_text()
-        for key, descending in list(self._rows_in_order):
-            self._haystack(key, descending)
-        self._where()  # for the first change's update, made here rather than then
+        with self._preparing:
+            self._prepare_text()
+            for key, descending in list(self._rows_in_order):
+                self._haystack(key, descending)
+            self._where()  # for the first change's update, made here rather than then
 
     def _prepare_text(self) -> None:
         if self._text is None or self._digits is None:
@@ -466,16 +476,20 @@ class QuoteIndex:
     def _haystack(self, key: SortKey, descending: bool) -> tuple[_Hits, _Hits]:
         """Every row in that order, with its search text; and with its digits (cached)."""
         cached = self._haystacks.get((key, descending))
-        if cached is None:
-            self._prepare_text()
-            assert self._text is not None and self._digits is not None
-            order = self._order(key, descending)
-            rows = self._ordered_rows(key, descending)
-            cached = (
-                _Hits(rows, list(map(self._text.__getitem__, order))),
-                _Hits(rows, list(map(self._digits.__getitem__, order))),
-            )
-            self._haystacks[(key, descending)] = cached
+        if cached is not None:
+            return cached
+        with self._preparing:
+            cached = self._haystacks.get((key, descending))  # prepared while this waited
+            if cached is None:
+                self._prepare_text()
+                assert self._text is not None and self._digits is not None
+                order = self._order(key, descending)
+                rows = self._ordered_rows(key, descending)
+                cached = (
+                    _Hits(rows, list(map(self._text.__getitem__, order))),
+                    _Hits(rows, list(map(self._digits.__getitem__, order))),
+                )
+                self._haystacks[(key, descending)] = cached
         return cached
 
     def _order(self, key: SortKey, descending: bool) -> array[int]:

@@ -302,3 +302,35 @@ def test_only_a_search_through_many_quotes_comes_a_screenful_first() -> None:
     first = big.first_rows(QuoteFilter(text="s"), 20)
     assert first is not None and first == big.select(QuoteFilter(text="s"))[:20]
     assert big.first_rows(QuoteFilter(text="s"), 20) is None  # remembered now
+
+
+def test_a_search_typed_while_the_search_is_prepared_elsewhere_finds_the_same() -> None:
+    """At start the database thread makes the quotes searchable while the owner may already
+    type: the search waits for it (it made the same texts beside it before, and one of the
+    two failed when the other let go of the phone numbers first)."""
+    import threading
+
+    rows, phones = _rows(20_000, seed=11)
+    texts = {
+        r.quote_id: (_shown_text(r), re.sub(r"\D+", "", p))
+        for r, p in zip(rows, phones, strict=True)
+    }
+    for attempt in range(3):
+        index = QuoteIndex(list(rows), NOW, list(phones))
+        everything = index.select(QuoteFilter())
+        failed: list[BaseException] = []
+
+        def prepare(index: QuoteIndex = index, failed: list[BaseException] = failed) -> None:
+            try:
+                index.prepare_search()
+            except BaseException as exc:
+                failed.append(exc)
+
+        elsewhere = threading.Thread(target=prepare)
+        elsewhere.start()
+        flt = QuoteFilter(text="smith 0412")
+        found = [r.quote_id for r in index.select(flt)]
+        elsewhere.join()
+        assert failed == [], attempt
+        assert found == _plainly(texts, everything, flt), attempt
+        assert [r.quote_id for r in index.select(flt)] == found
