@@ -780,6 +780,7 @@ def _run_window(
     install_error_dialog(window)
     window.restore_last_page()
     window.build_details_later()  # see `loaded` below
+    window.search_later()  # once the steps below are done
     window.refresh()  # the page on screen shows the database's data first
 
     # The rest once its modules are loaded on the database thread, one step per turn of
@@ -809,6 +810,7 @@ def _run_window(
     # modules it did not import load as usual from here on.
     steps.append(GUI_CODE.uninstall)
     steps.append(start_up_done)
+    steps.append(window.prepare_search)
     if startup_check:
         writing.append(lambda: _quit_once_shown(app, window))  # after the first refresh
     waiting = {"loaded": False, "checked": checked}
