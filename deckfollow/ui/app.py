@@ -27,6 +27,7 @@ from deckfollow.ui.garbage import (
 from deckfollow.ui.platform.memory import limit_arenas
 from deckfollow.ui.prefetched_code import GUI_CODE
 from deckfollow.ui.start_modules import (
+    GUI_FOR_THE_PAGES,
     GUI_FOR_THE_REST,
     QT_FREE_FOR_THE_BOARD,
     QT_FREE_FOR_THE_DETAILS,
@@ -543,7 +544,8 @@ class _Start:
         self.db, self.owed = opened.db, opened.owed
         if self.board is not None and self.window.page("board") is not self.board:
             self.board.deleteLater()  # made for quotes the quick read could not give
-        _run_window(
+        run_window = partial(
+            _run_window,
             self.app,
             self.window,
             opened.db,
@@ -555,6 +557,10 @@ class _Start:
             owed=opened.owed,
             on_screen=self.previewed,
         )
+        # The pages' modules first, one per turn (their Qt-free code loaded with the
+        # opening): the window answers between them.
+        imports = [partial(load_gui_module, name) for name in GUI_FOR_THE_PAGES]
+        _in_turns(self.window, [*imports, run_window])
 
     def _say_damaged(self, report: IntegrityReport, restored: Callable[[], object]) -> None:
         from deckfollow.ui.backups import CorruptDatabaseDialog

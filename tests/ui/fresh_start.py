@@ -15,21 +15,36 @@ from deckfollow.demo.generator import generate_demo
 from deckfollow.storage.database import Database
 
 # Notes every module whose loading starts on a thread other than the GUI thread, and
-# quits once the start is over, printing what it found.
+# those the pages' building loads, and quits once the start is over, printing what it found.
 _START = """
 import importlib.abc, json, sys, threading
 from_other_threads = []
+building_pages = []
 
 class Watch(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
         if threading.current_thread() is not threading.main_thread():
             from_other_threads.append([name, threading.current_thread().name])
+        elif building:
+            building_pages.append(name)
         return None
 
+building = False
 sys.meta_path.insert(0, Watch())
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 from deckfollow.ui.app import make_application, run_gui
+from deckfollow.ui.main_window import MainWindow
+
+def attach(self, db, attach=MainWindow.attach):
+    global building
+    building = True
+    try:
+        attach(self, db)
+    finally:
+        building = False
+
+MainWindow.attach = attach
 
 make_application()
 page = sys.argv[2]
@@ -51,6 +66,7 @@ def watch():
             "calendars_at_first": calendars_at_first,
             "still_on_page": on_page,
             "off_the_gui_thread": from_other_threads,
+            "loaded_building_pages": building_pages,
             "served": served,
             "still_serving": bool(still),
         }))
