@@ -83,6 +83,9 @@ def _fresh(source: Path, folder: Path) -> Path:
     return copy
 
 
+_WHEN = ("first_day_stall_ms", "first_day_stall_began_s", "joined_s", "backed_up_s")
+
+
 def _median(runs: list[dict[str, object]], key: str) -> float:
     return statistics.median(float(r[key]) for r in runs)  # type: ignore[arg-type]
 
@@ -121,6 +124,14 @@ def test_window_against_a_bare_window(quotes: int, tmp_path: Path) -> None:
            _median(app, "joined_s"), "s")  # fmt: skip
     record("window", f"start to the day's first backup made, {size}",
            _median(app, "backed_up_s"), "s")  # fmt: skip
+    for n, run in enumerate(app, 1):  # the figures below are medians: each run's, and when
+        at = {key: float(run[key]) for key in _WHEN}  # type: ignore[arg-type]
+        print(
+            f"window {size} run {n}: longest stall of the day's first start "
+            f"{at['first_day_stall_ms']:.1f} ms, from {at['first_day_stall_began_s']:.2f} s "
+            f"(every page built at {at['joined_s']:.2f} s, "
+            f"the backup made at {at['backed_up_s']:.2f} s)"
+        )
     assert all(r["backup_seen"] for r in app), "no daily backup was made"
     # The processor time to usable, every thread's: what a busy shared machine cannot inflate.
     bare_cpu = _median(bare, "usable_cpu_s")

@@ -70,8 +70,12 @@ class Heartbeat:
         self.last = now
 
     def longest(self, start: float, end: float) -> float:
-        gaps = [gap for at, gap in self.stalls if start <= at <= end + 0.001]
-        return max(gaps, default=0.0)
+        return self.longest_at(start, end)[1]
+
+    def longest_at(self, start: float, end: float) -> tuple[float, float]:
+        """The longest stall between `start` and `end`: when it began, and how long."""
+        gaps = [(at - gap, gap) for at, gap in self.stalls if start <= at <= end + 0.001]
+        return max(gaps, key=lambda stall: stall[1], default=(start, 0.0))
 
 
 class BareModel(QAbstractTableModel):
@@ -228,7 +232,9 @@ def run_app(db_path: str, now_text: str) -> None:
         settled = time.perf_counter()
         RESULT["backed_up_s"] = settled - started
         RESULT["start_stall_ms"] = beat.longest(started, marks["usable"]) * 1000
-        RESULT["first_day_stall_ms"] = beat.longest(started, settled) * 1000
+        began, longest = beat.longest_at(started, settled)
+        RESULT["first_day_stall_ms"] = longest * 1000
+        RESULT["first_day_stall_began_s"] = began - started  # beside `joined_s` and the rest
         _session(window, beat)
         app.quit()
 
