@@ -51,6 +51,9 @@ _STAGE_CHOICES: list[tuple[str, frozenset[Stage] | None]] = [
 
 # The widths every column had before they fitted the view (the job stretched).
 _OLD_DEFAULT_WIDTHS = (180, 300, 115, 105, 100, 95, 215, 95)
+# The widths the user gave columns (`ColumnFit`, "quotes/columns"); its presence says the
+# header saved beside it is not an earlier version's.
+_WIDTHS_KEY = "quotes/columns/widths"
 # The job's width at most while other columns could use the room (all of it in its tooltip).
 _LONG_JOB = "Bathroom remodel — primary bath, floor-to-ceiling tile and more"
 CUSTOMER, JOB, NUMBER, AMOUNT, STAGE, LAST_TOUCH, NEXT, RECEIVED = range(len(COLUMNS))
@@ -381,7 +384,12 @@ class QuoteListPage(QWidget):
         return super().eventFilter(obj, event)
 
     def save_state(self) -> None:
-        QSettings().setValue("quotes/header", self.view.horizontalHeader().saveState())
+        settings = QSettings()
+        settings.setValue("quotes/header", self.view.horizontalHeader().saveState())
+        if settings.value(_WIDTHS_KEY) is None:
+            # With the header, so widths saved from now on are never taken for old ones
+            # (`_restore`); the user's own pins write it as soon as they are made.
+            settings.setValue(_WIDTHS_KEY, "")
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -457,7 +465,7 @@ class QuoteListPage(QWidget):
     def _restore(self) -> None:
         settings = QSettings()
         state = settings.value("quotes/header")
-        known = settings.value("quotes/columns/widths") is not None
+        known = settings.value(_WIDTHS_KEY) is not None
         pins: list[str] = []
         if isinstance(state, QByteArray):
             header = self.view.horizontalHeader()
@@ -478,6 +486,9 @@ class QuoteListPage(QWidget):
                 sort=key,
                 descending=order == Qt.SortOrder.DescendingOrder,
             )
-        if not known:
-            # Written once, so widths saved from now on are never taken for old ones.
-            settings.setValue("quotes/columns/widths", ",".join(pins))
+        if not known and isinstance(state, QByteArray):
+            # Written once, so widths saved from now on are never taken for old ones. Not
+            # written without an old header to take them from (a first start): each
+            # write syncs the settings file to disk on the GUI thread, which took 0.3 s
+            # at start while the disk was busy; `save_state` writes it with the header.
+            settings.setValue(_WIDTHS_KEY, ",".join(pins))

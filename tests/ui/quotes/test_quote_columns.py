@@ -105,3 +105,27 @@ def test_widths_saved_by_an_earlier_version_are_kept(qtbot: QtBot, window: MainW
     qtbot.waitUntil(lambda: later.quotes.model.rowCount() == len(PEOPLE))
     assert later.quotes.view.horizontalHeader().sectionSize(AMOUNT) == 150
     assert later.quotes.columns.pinned == {AMOUNT: 150}
+
+
+def test_widths_that_fitted_themselves_in_a_first_session_are_not_taken_for_the_user_s(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A first start writes no settings while the window comes up (each write syncs the file
+    to disk on the GUI thread); closing saves the header with the mark that it is this
+    version's, so the next start fits the columns again instead of pinning their widths."""
+    _open(qtbot, window)
+    assert QSettings().value("quotes/columns/widths") is None, "nothing written at start"
+    header = window.quotes.view.horizontalHeader()
+    fitted = [header.sectionSize(c) for c in range(header.count())]
+    window.close()  # saves the list's header, as quitting does
+    assert QSettings().value("quotes/header") is not None
+    assert QSettings().value("quotes/columns/widths") == ""
+
+    later = MainWindow(window.ops.store, clock=window.clock)
+    qtbot.addWidget(later)
+    later.resize(window.size())
+    later.show()
+    later.refresh()
+    later.show_page("quotes")
+    qtbot.waitUntil(lambda: later.quotes.model.rowCount() == len(PEOPLE))
+    assert later.quotes.columns.pinned == {}, fitted
