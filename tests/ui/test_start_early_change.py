@@ -85,6 +85,7 @@ def test_a_card_dragged_before_the_database_opened_is_saved(
         timeout=20000,
     )
     qtbot.waitUntil(lambda: target.model.row_of(card.quote_id) >= 0, timeout=20000)
+    qtbot.waitUntil(lambda: hasattr(window, "today"), timeout=20000)  # the pages joined
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles == ["Today", "Pipeline", "Quotes", "Customers", "Reports"]
     assert window.page("today") is window.today, "the page built took its place"

@@ -34,8 +34,9 @@ def test_the_reports_page_is_ready_before_it_is_opened(
 
     monkeypatch.setattr(reports_page, "build_report", counted)
     window, start = start_on(qtbot, db.path, now, "today")
+    # The pages are built a few turns after the database opened (their modules load first).
     qtbot.waitUntil(
-        lambda: start.db is not None and window.reports._page is not None, timeout=20000
+        lambda: hasattr(window, "reports") and window.reports._page is not None, timeout=20000
     )
     settle(qtbot, window)
     page = window.reports.page
