@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import import_module
 from types import ModuleType
-from typing import TYPE_CHECKING, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from deckfollow import __version__
 from deckfollow.cli import args as shapes
@@ -123,9 +124,39 @@ def command_named(argv: Sequence[str]) -> str | None:
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, **kwargs: Any) -> None:  # argparse makes subparsers with keywords
+        kind = kwargs.pop("formatter_class", argparse.HelpFormatter)
+        super().__init__(formatter_class=_sized(kind), **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         # One clear line and exit 2, as argparse does, but without the usage dump.
         self.exit(2, f"deckfollow: error: {error_line(message)} (see 'deckfollow --help')\n")
+
+
+def _sized(kind: type[argparse.HelpFormatter]) -> Callable[..., argparse.HelpFormatter]:
+    """`kind`, as wide as the terminal, as argparse makes it; without importing `shutil` for
+    the width: argparse makes a formatter for every argument added (to check it), and that
+    import, with the compression modules it brings, was 4 ms of every command's start."""
+
+    def make(prog: str) -> argparse.HelpFormatter:
+        return kind(prog, width=_columns() - 2)
+
+    return make
+
+
+def _columns() -> int:
+    """The terminal's width as `shutil.get_terminal_size` finds it: $COLUMNS, the terminal
+    of standard output, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

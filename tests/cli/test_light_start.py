@@ -65,3 +65,31 @@ def test_the_due_list_of_a_file_is_read_without_sqlalchemy(tmp_path: Path) -> No
     r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert r.stdout.strip() == "[]"
     assert r.stderr.strip() == "0 False"
+
+
+def test_help_fits_the_terminal_without_loading_shutil() -> None:
+    """argparse sizes its help to the terminal by importing `shutil` (and the compression
+    modules with it) for every argument added: 4 ms of every command's start. The width is
+    read as `shutil` reads it, and the help still fits the terminal it is shown in."""
+    import os
+
+    probe = (
+        "import sys\n"
+        "from deckfollow.cli.main import build_parser\n"
+        "text = build_parser().format_help()\n"
+        "print('shutil' in sys.modules)\n"
+        "print(text)\n"
+    )
+    for columns in (60, 120):
+        r = subprocess.run(
+            [sys.executable, "-c", probe],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "COLUMNS": str(columns)},
+        )
+        loaded, _, text = r.stdout.partition("\n")
+        assert loaded == "False"
+        assert max(len(line) for line in text.splitlines()) <= columns - 2
+        described = "Follow up every quote, only in ways each customer agreed to."
+        assert (described in text.splitlines()) == (columns == 120)
