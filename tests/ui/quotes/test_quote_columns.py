@@ -70,6 +70,18 @@ def test_beside_the_details_panel_the_quotes_fit_without_scrolling_sideways(
             assert whole(view, col, model.index(row, col).data()), (row, col)
 
 
+def _next_start(qtbot: QtBot, window: MainWindow) -> MainWindow:
+    """The window as the next start makes it, on the Quotes page with its quotes."""
+    later = MainWindow(window.ops.store, clock=window.clock)
+    qtbot.addWidget(later)
+    later.resize(window.size())
+    later.show()
+    later.refresh()
+    later.show_page("quotes")
+    qtbot.waitUntil(lambda: later.quotes.model.rowCount() == len(PEOPLE))
+    return later
+
+
 def test_a_width_the_user_gave_the_amount_is_kept_and_the_rest_fit_around_it(
     qtbot: QtBot, window: MainWindow
 ) -> None:
@@ -96,13 +108,7 @@ def test_widths_saved_by_an_earlier_version_are_kept(qtbot: QtBot, window: MainW
     QSettings().setValue("quotes/header", old.horizontalHeader().saveState())
     QSettings().remove("quotes/columns")  # an earlier version kept no widths of its own
 
-    later = MainWindow(window.ops.store, clock=window.clock)
-    qtbot.addWidget(later)
-    later.resize(window.size())
-    later.show()
-    later.refresh()
-    later.show_page("quotes")
-    qtbot.waitUntil(lambda: later.quotes.model.rowCount() == len(PEOPLE))
+    later = _next_start(qtbot, window)
     assert later.quotes.view.horizontalHeader().sectionSize(AMOUNT) == 150
     assert later.quotes.columns.pinned == {AMOUNT: 150}
 
@@ -121,11 +127,5 @@ def test_widths_that_fitted_themselves_in_a_first_session_are_not_taken_for_the_
     assert QSettings().value("quotes/header") is not None
     assert QSettings().value("quotes/columns/widths") == ""
 
-    later = MainWindow(window.ops.store, clock=window.clock)
-    qtbot.addWidget(later)
-    later.resize(window.size())
-    later.show()
-    later.refresh()
-    later.show_page("quotes")
-    qtbot.waitUntil(lambda: later.quotes.model.rowCount() == len(PEOPLE))
+    later = _next_start(qtbot, window)
     assert later.quotes.columns.pinned == {}, fitted
