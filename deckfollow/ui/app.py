@@ -559,8 +559,7 @@ class _Start:
         )
         # The pages' modules first, one per turn (their Qt-free code loaded with the
         # opening): the window answers between them.
-        imports = [partial(load_gui_module, name) for name in GUI_FOR_THE_PAGES]
-        _in_turns(self.window, [*imports, run_window])
+        _in_turns(self.window, [*_imports(GUI_FOR_THE_PAGES), run_window])
 
     def _say_damaged(self, report: IntegrityReport, restored: Callable[[], object]) -> None:
         from deckfollow.ui.backups import CorruptDatabaseDialog
@@ -828,10 +827,7 @@ def _run_window(
 
     def loaded(_: object) -> None:
         # Their GUI modules first, one per turn, on this thread (see `start_modules`).
-        imports: list[Callable[[], object]] = [
-            partial(load_gui_module, name) for name in GUI_FOR_THE_REST
-        ]
-        _in_turns(window, [*imports, lambda: ready("loaded"), *steps])
+        _in_turns(window, [*_imports(GUI_FOR_THE_REST), lambda: ready("loaded"), *steps])
 
     def outcome(report: object) -> None:
         from deckfollow.storage.integrity import IntegrityReport
@@ -862,6 +858,11 @@ def _load_holiday_calendars(window: MainWindow) -> None:
     from deckfollow.core.contact_hours import load_holiday_calendars
 
     window.ops.run_task(None, load_holiday_calendars)
+
+
+def _imports(modules: tuple[str, ...]) -> list[Callable[[], object]]:
+    """One step per GUI module, importing it (for `_in_turns`, on the GUI thread)."""
+    return [partial(load_gui_module, name) for name in modules]
 
 
 def _in_turns(window: MainWindow, steps: list[Callable[[], object]]) -> None:
