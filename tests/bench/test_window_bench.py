@@ -9,9 +9,10 @@ against a bare baseline run alternately with it in the same run.
   ≤ 2.5× at 20k, ≤ 4× at 100k;
 - the longest GUI-thread stall during start, during the day's first start (until its
   daily backup is made, after the full integrity check: each run starts on a fresh copy,
-  so every run is a day's first) and during a scripted session (open each page, drag a card to
-  another column, reload Today, type into the search; the loop turns between actions as
-  between a user's, and the step with the longest stall is named): goal ≤ 100 ms at 100k;
+  so every run is a day's first) and during a scripted session (open each page, drag a
+  card to another column, reload Today, type into the search; the loop turns between
+  actions as between a user's, and the step with the longest stall is named): goal ≤ 100
+  ms at 100k;
 - search keystroke → repainted, real key events typed after the list is full: median
   ≤ 8 ms at 20k, ≤ 16 ms at 100k, p90 ≤ 2× median;
 - Today reloaded (rows shown and painted, with the panel for the chosen follow-up) against
